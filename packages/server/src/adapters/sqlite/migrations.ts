@@ -1,0 +1,127 @@
+import type { Db } from './database.js';
+
+/** Versioned schema changes, applied in order at start; never edit a released one, add a new one. */
+export const MIGRATIONS: readonly { version: number; name: string; sql: string }[] = [
+  {
+    version: 1,
+    name: 'core: users, sessions, follows, statuses, feeds, deliveries, jobs',
+    sql: `
+      CREATE TABLE users (
+        alias TEXT PRIMARY KEY,
+        first_name TEXT NOT NULL,
+        last_name TEXT NOT NULL,
+        password_hash TEXT NOT NULL,
+        image_key TEXT,
+        created_at INTEGER NOT NULL,
+        follower_count INTEGER NOT NULL DEFAULT 0,
+        followee_count INTEGER NOT NULL DEFAULT 0
+      ) WITHOUT ROWID;
+
+      CREATE TABLE sessions (
+        token_hash TEXT PRIMARY KEY,
+        alias TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL
+      ) WITHOUT ROWID;
+      CREATE INDEX sessions_expiry ON sessions (expires_at);
+
+      -- Both directions are keyed tables, as a DynamoDB table and its inverted index would be.
+      CREATE TABLE follows (
+        follower TEXT NOT NULL,
+        followee TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        PRIMARY KEY (follower, followee)
+      ) WITHOUT ROWID;
+      CREATE TABLE followers (
+        followee TEXT NOT NULL,
+        follower TEXT NOT NULL,
+        PRIMARY KEY (followee, follower)
+      ) WITHOUT ROWID;
+
+      CREATE TABLE statuses (
+        id TEXT PRIMARY KEY,
+        author TEXT NOT NULL,
+        post TEXT NOT NULL,
+        segments TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+      ) WITHOUT ROWID;
+      CREATE INDEX statuses_story ON statuses (author, id);
+
+      CREATE TABLE idempotency_keys (
+        author TEXT NOT NULL,
+        key TEXT NOT NULL,
+        status_id TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        PRIMARY KEY (author, key)
+      ) WITHOUT ROWID;
+
+      CREATE TABLE feed_entries (
+        owner TEXT NOT NULL,
+        status_id TEXT NOT NULL,
+        author TEXT NOT NULL,
+        PRIMARY KEY (owner, status_id)
+      ) WITHOUT ROWID;
+      CREATE INDEX feed_by_author ON feed_entries (owner, author);
+
+      CREATE TABLE deliveries (
+        status_id TEXT PRIMARY KEY,
+        author TEXT NOT NULL,
+        audience INTEGER NOT NULL,
+        delivered INTEGER NOT NULL DEFAULT 0,
+        planned INTEGER NOT NULL DEFAULT 0,
+        cursor TEXT,
+        plan_started INTEGER NOT NULL DEFAULT 0,
+        plan_done INTEGER NOT NULL DEFAULT 0,
+        created_at INTEGER NOT NULL,
+        finished_at INTEGER
+      ) WITHOUT ROWID;
+      CREATE TABLE delivery_pages (
+        status_id TEXT NOT NULL,
+        page_key TEXT NOT NULL,
+        PRIMARY KEY (status_id, page_key)
+      ) WITHOUT ROWID;
+
+      -- The durable job queue (same file, so a write and its jobs commit together).
+      CREATE TABLE jobs (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        name TEXT NOT NULL,
+        payload TEXT NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        run_at INTEGER NOT NULL,
+        receipt TEXT,
+        last_error TEXT,
+        enqueued_at INTEGER NOT NULL
+      );
+      CREATE INDEX jobs_ready ON jobs (run_at, id);
+
+      CREATE TABLE dead_jobs (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL,
+        payload TEXT NOT NULL,
+        attempts INTEGER NOT NULL,
+        last_error TEXT NOT NULL,
+        enqueued_at INTEGER NOT NULL,
+        died_at INTEGER NOT NULL
+      );
+    `,
+  },
+];
+
+/** Applies every migration newer than the file's user_version, each in its own transaction. */
+export function migrate(db: Db): number[] {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  const applied: number[] = [];
+  for (const m of MIGRATIONS) {
+    if (m.version <= current) continue;
+    db.transaction(() => {
+      db.exec(m.sql);
+      db.pragma(`user_version = ${m.version}`);
+    })();
+    applied.push(m.version);
+  }
+  return applied;
+}
+
+export function schemaVersion(db: Db): number {
+  return db.pragma('user_version', { simple: true }) as number;
+}

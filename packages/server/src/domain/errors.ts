@@ -1,0 +1,74 @@
+import { ERROR_STATUS, type ErrorCode, type ErrorDetail } from '@tweeter/shared';
+
+/** Every error the domain throws on purpose: carries a stable code; the HTTP layer maps it. */
+export class AppError extends Error {
+  override name = 'AppError';
+  readonly status: number;
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: ErrorDetail[],
+  ) {
+    super(message);
+    this.status = ERROR_STATUS[code];
+  }
+}
+
+export class ValidationError extends AppError {
+  override name = 'ValidationError';
+  constructor(message: string, details?: ErrorDetail[]) {
+    super('validation_failed', message, details);
+  }
+}
+
+export class NotFoundError extends AppError {
+  override name = 'NotFoundError';
+  constructor(message = 'not found') {
+    super('not_found', message);
+  }
+}
+
+export class ForbiddenError extends AppError {
+  override name = 'ForbiddenError';
+  constructor(message = 'you may not do that') {
+    super('forbidden', message);
+  }
+}
+
+export class UnauthenticatedError extends AppError {
+  override name = 'UnauthenticatedError';
+  constructor(message = 'sign in first: send Authorization: Bearer <token>') {
+    super('unauthenticated', message);
+  }
+}
+
+export class ConflictError extends AppError {
+  override name = 'ConflictError';
+  constructor(code: 'conflict' | 'alias_taken' | 'idempotency_key_reused', message: string) {
+    super(code, message);
+  }
+}
+
+export class RateLimitedError extends AppError {
+  override name = 'RateLimitedError';
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super('rate_limited', message);
+  }
+}
+
+export class PayloadTooLargeError extends AppError {
+  override name = 'PayloadTooLargeError';
+  constructor(message: string) {
+    super('payload_too_large', message);
+  }
+}
+
+export class UnsupportedMediaTypeError extends AppError {
+  override name = 'UnsupportedMediaTypeError';
+  constructor(message: string) {
+    super('unsupported_media_type', message);
+  }
+}

@@ -1,0 +1,16 @@
+/** A server-to-client event on the live stream. */
+export interface RealtimeEvent {
+  type: string;
+  channel: string;
+  data: unknown;
+}
+
+/** Pushes events to connected clients (in-process ws hub here, API Gateway WebSocket in AWS). */
+export interface Realtime {
+  /** To every connection of these users that subscribed to `event.channel` (e.g. `feed`). */
+  toUsers(aliases: readonly string[], event: RealtimeEvent): void;
+  /** To every connection subscribed to `event.channel` (e.g. `board:<id>`). */
+  toChannel(event: RealtimeEvent): void;
+}
+
+export const noRealtime: Realtime = { toUsers: () => undefined, toChannel: () => undefined };

@@ -1,0 +1,61 @@
+import { z } from 'zod';
+import { LIMITS } from '../limits.js';
+import { codePointLength } from '../segments.js';
+import { User } from './users.js';
+
+export const REACTION_KINDS = ['like', 'heart'] as const;
+export const ReactionKind = z.enum(REACTION_KINDS);
+export type ReactionKind = z.infer<typeof ReactionKind>;
+
+export const Reactions = z
+  .object({ like: z.number().int(), heart: z.number().int(), mine: z.array(ReactionKind) })
+  .meta({ id: 'Reactions' });
+export type Reactions = z.infer<typeof Reactions>;
+
+export const SegmentSchema = z
+  .object({
+    type: z.enum(['text', 'mention', 'url']),
+    text: z.string(),
+    start: z.number().int().describe('offset in Unicode code points'),
+    end: z.number().int(),
+    alias: z.string().optional().describe('present on mentions'),
+  })
+  .meta({ id: 'Segment' });
+
+export const Status = z
+  .object({
+    id: z.string(),
+    author: User,
+    post: z.string(),
+    segments: z.array(SegmentSchema),
+    createdAt: z.string(),
+    reactions: Reactions,
+    commentCount: z.number().int(),
+  })
+  .meta({ id: 'Status' });
+export type Status = z.infer<typeof Status>;
+
+export const PostStatusRequest = z.object({
+  post: z
+    .string()
+    .trim()
+    .refine((s) => {
+      const n = codePointLength(s);
+      return n >= 1 && n <= LIMITS.postMax;
+    }, `must be 1 to ${LIMITS.postMax} characters`),
+});
+export type PostStatusRequest = z.infer<typeof PostStatusRequest>;
+
+export const IdempotencyHeaders = z.object({
+  'idempotency-key': z.string().min(1).max(LIMITS.idempotencyKeyMax).optional(),
+});
+
+export const Delivery = z
+  .object({
+    state: z.enum(['queued', 'running', 'done']),
+    audience: z.number().int().describe('followers the status is being delivered to'),
+    delivered: z.number().int().describe('followers whose feed holds it so far'),
+  })
+  .meta({ id: 'Delivery' });
+export type Delivery = z.infer<typeof Delivery>;
+export type Segment = z.infer<typeof SegmentSchema>;

@@ -1,0 +1,50 @@
+import { z } from 'zod';
+import { IMAGE_TYPES, LIMITS } from '../limits.js';
+import { Alias } from './common.js';
+
+const Name = z.string().trim().min(1, 'must not be empty').max(LIMITS.nameMax, `must be at most ${LIMITS.nameMax} characters`);
+
+export const User = z
+  .object({
+    alias: z.string(),
+    firstName: z.string(),
+    lastName: z.string(),
+    imageUrl: z.string().nullable(),
+  })
+  .meta({ id: 'User' });
+export type User = z.infer<typeof User>;
+
+export const Profile = User.extend({
+  followerCount: z.number().int(),
+  followeeCount: z.number().int(),
+  followedByMe: z.boolean(),
+}).meta({ id: 'Profile' });
+export type Profile = z.infer<typeof Profile>;
+
+export const ImageUpload = z.object({
+  type: z.enum(IMAGE_TYPES),
+  data: z.base64('must be base64').max(Math.ceil((LIMITS.imageMaxBytes * 4) / 3) + 4, 'image must be at most 1 MiB'),
+});
+
+export const RegisterRequest = z.object({
+  alias: Alias,
+  firstName: Name,
+  lastName: Name,
+  password: z
+    .string()
+    .min(LIMITS.passwordMin, `must be ${LIMITS.passwordMin} to ${LIMITS.passwordMax} characters`)
+    .max(LIMITS.passwordMax, `must be ${LIMITS.passwordMin} to ${LIMITS.passwordMax} characters`),
+  image: ImageUpload.optional(),
+});
+export type RegisterRequest = z.infer<typeof RegisterRequest>;
+
+export const LoginRequest = z.object({
+  alias: Alias,
+  password: z.string().min(1).max(LIMITS.passwordMax),
+});
+export type LoginRequest = z.infer<typeof LoginRequest>;
+
+export const AuthResponse = z
+  .object({ user: User, token: z.string(), expiresAt: z.string() })
+  .meta({ id: 'AuthResponse' });
+export type AuthResponse = z.infer<typeof AuthResponse>;

@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { codePointLength, parseSegments } from '../src/index.js';
+
+describe('parseSegments', () => {
+  it('splits mentions and urls with code point offsets that cover the post exactly', () => {
+    const post = 'hi @Alice_1, see https://example.com/a?b=1. 👋 @bob';
+    const segs = parseSegments(post);
+    expect(segs.map((s) => s.type)).toEqual(['text', 'mention', 'text', 'url', 'text', 'mention']);
+    expect(segs.map((s) => s.text).join('')).toBe(post);
+    const mention = segs[1];
+    expect(mention).toMatchObject({ type: 'mention', text: '@Alice_1', alias: 'alice_1', start: 3, end: 11 });
+    expect(segs[3]).toMatchObject({ type: 'url', text: 'https://example.com/a?b=1' });
+    // the emoji is one code point: offsets after it shift by one, not two
+    const last = segs[5];
+    expect(last).toMatchObject({ text: '@bob', end: codePointLength(post) });
+    for (let i = 1; i < segs.length; i++) expect(segs[i]?.start).toBe(segs[i - 1]?.end);
+  });
+
+  it('does not treat e-mail addresses, short aliases or @ inside urls as mentions', () => {
+    const segs = parseSegments('mail me@example.com or @ab, https://x.org/@carol');
+    expect(segs.filter((s) => s.type === 'mention')).toEqual([]);
+    expect(segs.filter((s) => s.type === 'url').map((s) => s.text)).toEqual(['https://x.org/@carol']);
+  });
+
+  it('keeps a balanced closing parenthesis and drops sentence punctuation', () => {
+    const segs = parseSegments('(see https://en.wikipedia.org/wiki/Foo_(bar)) and https://a.io!');
+    expect(segs.filter((s) => s.type === 'url').map((s) => s.text)).toEqual([
+      'https://en.wikipedia.org/wiki/Foo_(bar)',
+      'https://a.io',
+    ]);
+  });
+
+  it('returns one text segment for plain text and none for an empty string', () => {
+    expect(parseSegments('just text')).toEqual([{ type: 'text', text: 'just text', start: 0, end: 9 }]);
+    expect(parseSegments('')).toEqual([]);
+  });
+});
