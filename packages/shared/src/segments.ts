@@ -6,7 +6,10 @@ export type ParsedSegment =
   | { type: 'url'; text: string; start: number; end: number };
 
 // A mention is @ + alias, not glued to a preceding word character (so e-mail addresses are not mentions).
-const MENTION = new RegExp(`(?<![\\p{L}\\p{N}_@])@([A-Za-z0-9_]{${LIMITS.aliasMin},${LIMITS.aliasMax}})(?![A-Za-z0-9_])`, 'gu');
+const MENTION = new RegExp(
+  `(?<![\\p{L}\\p{N}_@])@([A-Za-z0-9_]{${LIMITS.aliasMin},${LIMITS.aliasMax}})(?![A-Za-z0-9_])`,
+  'gu',
+);
 const URL_RE = /\bhttps?:\/\/[^\s<>"]+/giu;
 // Punctuation that usually ends a sentence rather than a URL.
 const URL_TRAILING = /[.,:;!?'")\]}]+$/u;

@@ -56,7 +56,7 @@ export interface DeliveryRecord {
   finishedAt: number | null;
 }
 
-/** A page read by key range: `next` is the last key of this page when more may follow. */
+/** A page read by key range: `next` is the last key of this page, or null on the last page. */
 export interface KeyPage<T> {
   items: T[];
   next: string | null;
@@ -65,6 +65,7 @@ export interface KeyPage<T> {
 export interface RangeOptions {
   /** Exclusive start key (ascending lists) or upper bound (descending lists). */
   after?: string;
+  /** At least 1 (callers validate). */
   limit: number;
 }
 
@@ -74,7 +75,7 @@ export interface Outbox {
 }
 
 export interface UserRepo {
-  /** False when the alias is taken. */
+  /** False when the alias is taken. Callers pass counts of 0: counts change only with follow edges. */
   create(user: UserRecord): Promise<boolean>;
   get(alias: string): Promise<UserRecord | null>;
   getMany(aliases: readonly string[]): Promise<Map<string, UserRecord>>;
@@ -87,6 +88,7 @@ export interface SessionRepo {
   create(session: SessionRecord): Promise<void>;
   get(tokenHash: string): Promise<SessionRecord | null>;
   delete(tokenHash: string): Promise<void>;
+  /** Removes sessions with expiresAt <= now; returns how many. */
   deleteExpired(now: number): Promise<number>;
 }
 
@@ -117,7 +119,7 @@ export interface StatusRepo {
   getMany(ids: readonly string[]): Promise<Map<string, StatusRecord>>;
   /** The author's statuses, newest first; `before` is an exclusive status id. */
   byAuthor(author: string, range: { before?: string; limit: number }): Promise<StatusRecord[]>;
-  /** Removes the status (and its delivery record) with the outbox jobs; false if it did not exist. */
+  /** Removes the status, its delivery record and its idempotency key, with the outbox jobs; false if it did not exist. */
   delete(id: string, options?: Outbox): Promise<boolean>;
 }
 

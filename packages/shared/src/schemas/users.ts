@@ -2,7 +2,11 @@ import { z } from 'zod';
 import { IMAGE_TYPES, LIMITS } from '../limits.js';
 import { Alias } from './common.js';
 
-const Name = z.string().trim().min(1, 'must not be empty').max(LIMITS.nameMax, `must be at most ${LIMITS.nameMax} characters`);
+const Name = z
+  .string()
+  .trim()
+  .min(1, 'must not be empty')
+  .max(LIMITS.nameMax, `must be at most ${LIMITS.nameMax} characters`);
 
 export const User = z
   .object({

@@ -54,6 +54,7 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
         created_at INTEGER NOT NULL,
         PRIMARY KEY (author, key)
       ) WITHOUT ROWID;
+      CREATE INDEX idempotency_by_status ON idempotency_keys (status_id);
 
       CREATE TABLE feed_entries (
         owner TEXT NOT NULL,

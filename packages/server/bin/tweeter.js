@@ -1,0 +1,11 @@
+#!/usr/bin/env node
+// The `tweeter` command. Runs the compiled server (npm run build, or npm start, compiles it).
+import { existsSync } from 'node:fs';
+
+const main = new URL('../dist/cli/main.js', import.meta.url);
+if (!existsSync(main)) {
+  console.error('tweeter: not built yet: run `npm run build` in the repository first');
+  process.exit(2);
+}
+const { runCli } = await import(main.href);
+await runCli(process.argv);

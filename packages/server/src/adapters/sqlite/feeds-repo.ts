@@ -1,0 +1,58 @@
+import type { FeedEntry, FeedRepo } from '../../ports/store.js';
+import type { Db } from './database.js';
+
+interface FeedRow {
+  owner: string;
+  status_id: string;
+  author: string;
+}
+
+/** The home-feed repository over SQLite: entries are (owner, statusId) keys with the author beside them. */
+export function createFeedsRepo(db: Db): FeedRepo {
+  const insert = db.prepare<[string, string, string]>(
+    'INSERT OR IGNORE INTO feed_entries (owner, status_id, author) VALUES (?, ?, ?)',
+  );
+  const selectPage = db.prepare<[string, number], FeedRow>(
+    'SELECT * FROM feed_entries WHERE owner = ? ORDER BY status_id DESC LIMIT ?',
+  );
+  const selectPageBefore = db.prepare<[string, string, number], FeedRow>(
+    'SELECT * FROM feed_entries WHERE owner = ? AND status_id < ? ORDER BY status_id DESC LIMIT ?',
+  );
+  const deleteByAuthor = db.prepare<[string, string]>('DELETE FROM feed_entries WHERE owner = ? AND author = ?');
+  const deleteEntry = db.prepare<[string, string]>('DELETE FROM feed_entries WHERE owner = ? AND status_id = ?');
+
+  const addMany = db.transaction((entries: readonly FeedEntry[]): number => {
+    let added = 0;
+    for (const e of entries) added += insert.run(e.owner, e.statusId, e.author).changes;
+    return added;
+  });
+
+  const removeStatus = db.transaction((statusId: string, owners: readonly string[]): number => {
+    let removed = 0;
+    for (const owner of owners) removed += deleteEntry.run(owner, statusId).changes;
+    return removed;
+  });
+
+  return {
+    async page(owner, range) {
+      const rows =
+        range.before === undefined
+          ? selectPage.all(owner, range.limit)
+          : selectPageBefore.all(owner, range.before, range.limit);
+      return rows.map(toEntry);
+    },
+    async addMany(entries) {
+      return entries.length === 0 ? 0 : addMany.immediate(entries);
+    },
+    async removeByAuthor(owner, author) {
+      return deleteByAuthor.run(owner, author).changes;
+    },
+    async removeStatus(statusId, owners) {
+      return owners.length === 0 ? 0 : removeStatus.immediate(statusId, owners);
+    },
+  };
+}
+
+function toEntry(row: FeedRow): FeedEntry {
+  return { owner: row.owner, statusId: row.status_id, author: row.author };
+}

@@ -1,0 +1,236 @@
+import { randomUUID } from 'node:crypto';
+import type { Clock } from '../../ports/clock.js';
+import type { DeadJob, Job, JobQueue, JobRequest, QueueRetryPolicy, QueueStats } from '../../ports/job-queue.js';
+import type { Db } from './database.js';
+import { insertJobs } from './jobs-table.js';
+import type { ReadySignal } from './jobs-table.js';
+
+interface JobRow {
+  id: number;
+  name: string;
+  payload: string;
+  attempts: number;
+  last_error: string | null;
+  enqueued_at: number;
+}
+
+interface DeadJobRow {
+  id: number;
+  name: string;
+  payload: string;
+  attempts: number;
+  last_error: string;
+  enqueued_at: number;
+  died_at: number;
+}
+
+/**
+ * Delay before retrying a job that failed on its `attempts`-th delivery: full jitter up to
+ * min(maxBackoffMs, backoffBaseMs * 2^(attempts-1)), but never under backoffBaseMs/2.
+ */
+export function retryDelayMs(policy: QueueRetryPolicy, attempts: number, random: () => number = Math.random): number {
+  const cap = Math.min(policy.maxBackoffMs, policy.backoffBaseMs * 2 ** Math.max(0, attempts - 1));
+  // The floor keeps a retry a real delay, so a job failing fast cannot spin through its attempts at once.
+  const floor = Math.min(cap, Math.ceil(policy.backoffBaseMs / 2));
+  return Math.max(floor, Math.floor(random() * (cap + 1)));
+}
+
+/** The durable job queue kept in the `jobs` and `dead_jobs` tables of the store's SQLite file. */
+export function createSqliteJobQueue(
+  db: Db,
+  options: { clock: Clock; signal: ReadySignal; retry: QueueRetryPolicy },
+): JobQueue {
+  const { clock, signal, retry } = options;
+  if (!Number.isInteger(retry.maxAttempts) || retry.maxAttempts < 1) {
+    throw new RangeError(`retry.maxAttempts must be a positive integer, got ${retry.maxAttempts}`);
+  }
+  if (retry.backoffBaseMs < 0 || retry.maxBackoffMs < retry.backoffBaseMs) {
+    throw new RangeError('retry backoff must satisfy 0 <= backoffBaseMs <= maxBackoffMs');
+  }
+
+  const selectDue = db.prepare<[number, number], JobRow>(
+    'SELECT id, name, payload, attempts, last_error, enqueued_at FROM jobs WHERE run_at <= ? ORDER BY run_at, id LIMIT ?',
+  );
+  const claim = db.prepare<[number, string, number, number]>(
+    'UPDATE jobs SET attempts = ?, receipt = ?, run_at = ? WHERE id = ?',
+  );
+  const selectHeld = db.prepare<[number, string], { attempts: number }>(
+    'SELECT attempts FROM jobs WHERE id = ? AND receipt = ?',
+  );
+  const deleteHeld = db.prepare<[number, string]>('DELETE FROM jobs WHERE id = ? AND receipt = ?');
+  const deleteJob = db.prepare<[number]>('DELETE FROM jobs WHERE id = ?');
+  const scheduleRetry = db.prepare<[number, string, number]>(
+    'UPDATE jobs SET run_at = ?, last_error = ?, receipt = NULL WHERE id = ?',
+  );
+  const bury = db.prepare<[string, number, number]>(
+    `INSERT INTO dead_jobs (id, name, payload, attempts, last_error, enqueued_at, died_at)
+     SELECT id, name, payload, attempts, ?, enqueued_at, ? FROM jobs WHERE id = ?`,
+  );
+  const countReady = db.prepare<[number], { ready: number; oldest: number | null }>(
+    'SELECT COUNT(*) AS ready, MIN(run_at) AS oldest FROM jobs WHERE run_at <= ?',
+  );
+  const countPending = db.prepare<[number], { pending: number; inFlight: number }>(
+    'SELECT COUNT(*) AS pending, COUNT(receipt) AS inFlight FROM jobs WHERE run_at > ?',
+  );
+  const countDead = db.prepare<[], { dead: number }>('SELECT COUNT(*) AS dead FROM dead_jobs');
+  const selectDead = db.prepare<[number, number], DeadJobRow>(
+    'SELECT id, name, payload, attempts, last_error, enqueued_at, died_at FROM dead_jobs WHERE id > ? ORDER BY id LIMIT ?',
+  );
+  const reviveColumns = 'INSERT INTO jobs (id, name, payload, attempts, run_at, receipt, last_error, enqueued_at)';
+  const reviveOne = db.prepare<[number, number]>(
+    `${reviveColumns} SELECT id, name, payload, 0, ?, NULL, last_error, enqueued_at FROM dead_jobs WHERE id = ?`,
+  );
+  const reviveAll = db.prepare<[number]>(
+    `${reviveColumns} SELECT id, name, payload, 0, ?, NULL, last_error, enqueued_at FROM dead_jobs`,
+  );
+  const deleteDead = db.prepare<[number]>('DELETE FROM dead_jobs WHERE id = ?');
+  const deleteAllDead = db.prepare<[]>('DELETE FROM dead_jobs');
+
+  const enqueueTx = db.transaction((jobs: readonly JobRequest[]) => insertJobs(db, jobs, clock.now()));
+
+  const receiveTx = db.transaction((max: number, visibilityMs: number): Job[] => {
+    const now = clock.now();
+    const received: Job[] = [];
+    while (received.length < max) {
+      const rows = selectDue.all(now, max - received.length);
+      let buried = 0;
+      for (const row of rows) {
+        if (row.attempts >= retry.maxAttempts) {
+          // Its last delivery lapsed without ack or fail (a crashed or too slow worker): that was its final attempt.
+          const lapse = `visibility timeout expired on attempt ${row.attempts} of ${retry.maxAttempts}`;
+          bury.run(row.last_error ? `${lapse}; previous error: ${row.last_error}` : lapse, now, row.id);
+          deleteJob.run(row.id);
+          buried += 1;
+          continue;
+        }
+        const attempts = row.attempts + 1;
+        const receipt = randomUUID();
+        claim.run(attempts, receipt, now + visibilityMs, row.id);
+        received.push({
+          id: String(row.id),
+          name: row.name,
+          payload: JSON.parse(row.payload) as Record<string, unknown>,
+          attempts,
+          enqueuedAt: row.enqueued_at,
+          receipt,
+        });
+      }
+      // Only buried rows leave room that more due rows could fill.
+      if (buried === 0) break;
+    }
+    return received;
+  });
+
+  const failTx = db.transaction((id: number, receipt: string, error: string): 'retry' | 'dead' | null => {
+    const held = selectHeld.get(id, receipt);
+    if (!held) return null;
+    const now = clock.now();
+    if (held.attempts >= retry.maxAttempts) {
+      bury.run(error, now, id);
+      deleteJob.run(id);
+      return 'dead';
+    }
+    scheduleRetry.run(now + retryDelayMs(retry, held.attempts), error, id);
+    return 'retry';
+  });
+
+  const statsTx = db.transaction((): QueueStats => {
+    const now = clock.now();
+    const ready = countReady.get(now) ?? { ready: 0, oldest: null };
+    const pending = countPending.get(now) ?? { pending: 0, inFlight: 0 };
+    return {
+      ready: ready.ready,
+      inFlight: pending.inFlight,
+      delayed: pending.pending - pending.inFlight,
+      dead: countDead.get()?.dead ?? 0,
+      oldestReadyAgeMs: ready.oldest === null ? 0 : Math.max(0, now - ready.oldest),
+    };
+  });
+
+  const redriveTx = db.transaction((ids: readonly string[] | 'all'): number => {
+    const now = clock.now();
+    if (ids === 'all') {
+      const moved = reviveAll.run(now).changes;
+      deleteAllDead.run();
+      return moved;
+    }
+    let moved = 0;
+    for (const raw of new Set(ids)) {
+      const id = parseJobId(raw);
+      if (id === null) continue;
+      if (reviveOne.run(now, id).changes === 0) continue;
+      deleteDead.run(id);
+      moved += 1;
+    }
+    return moved;
+  });
+
+  return {
+    async enqueue(jobs) {
+      if (jobs.length === 0) return;
+      enqueueTx.immediate(jobs);
+      signal.notify();
+    },
+
+    async receive({ max, visibilityMs }) {
+      if (!(visibilityMs > 0)) throw new RangeError(`visibilityMs must be positive, got ${visibilityMs}`);
+      if (max < 1) return [];
+      // IMMEDIATE takes the write lock before reading, so two connections cannot claim the same rows.
+      return receiveTx.immediate(Math.floor(max), visibilityMs);
+    },
+
+    async ack(job) {
+      const id = parseJobId(job.id);
+      if (id !== null) deleteHeld.run(id, job.receipt);
+    },
+
+    async fail(job, error) {
+      const id = parseJobId(job.id);
+      const outcome = id === null ? null : failTx.immediate(id, job.receipt, error);
+      // A stale receipt changes nothing: whoever holds the job now decides, so from here it will run again.
+      return outcome ?? 'retry';
+    },
+
+    async stats() {
+      return statsTx();
+    },
+
+    async listDead({ limit, after }) {
+      let afterId = 0;
+      if (after !== undefined) {
+        const parsed = parseJobId(after);
+        if (parsed === null) throw new RangeError(`invalid dead job id: ${after}`);
+        afterId = parsed;
+      }
+      return selectDead.all(afterId, Math.max(0, Math.floor(limit))).map(toDeadJob);
+    },
+
+    async redrive(ids) {
+      const moved = redriveTx.immediate(ids);
+      if (moved > 0) signal.notify();
+      return moved;
+    },
+
+    onReady(listener) {
+      return signal.on(listener);
+    },
+  };
+}
+
+function parseJobId(id: string): number | null {
+  if (!/^[1-9][0-9]{0,15}$/.test(id)) return null;
+  const n = Number(id);
+  return Number.isSafeInteger(n) ? n : null;
+}
+
+function toDeadJob(row: DeadJobRow): DeadJob {
+  return {
+    id: String(row.id),
+    name: row.name,
+    payload: JSON.parse(row.payload) as Record<string, unknown>,
+    attempts: row.attempts,
+    lastError: row.last_error,
+    enqueuedAt: row.enqueued_at,
+    diedAt: row.died_at,
+  };
+}

@@ -1,0 +1,39 @@
+import type { SessionRecord, SessionRepo } from '../../ports/store.js';
+import type { Db } from './database.js';
+
+interface SessionRow {
+  token_hash: string;
+  alias: string;
+  created_at: number;
+  expires_at: number;
+}
+
+/** The sessions repository over SQLite. */
+export function createSessionsRepo(db: Db): SessionRepo {
+  const insert = db.prepare<[string, string, number, number]>(
+    'INSERT INTO sessions (token_hash, alias, created_at, expires_at) VALUES (?, ?, ?, ?)',
+  );
+  const select = db.prepare<[string], SessionRow>('SELECT * FROM sessions WHERE token_hash = ?');
+  const remove = db.prepare<[string]>('DELETE FROM sessions WHERE token_hash = ?');
+  const removeExpired = db.prepare<[number]>('DELETE FROM sessions WHERE expires_at <= ?');
+
+  return {
+    async create(session) {
+      insert.run(session.tokenHash, session.alias, session.createdAt, session.expiresAt);
+    },
+    async get(tokenHash) {
+      const row = select.get(tokenHash);
+      return row ? toRecord(row) : null;
+    },
+    async delete(tokenHash) {
+      remove.run(tokenHash);
+    },
+    async deleteExpired(now) {
+      return removeExpired.run(now).changes;
+    },
+  };
+}
+
+function toRecord(row: SessionRow): SessionRecord {
+  return { tokenHash: row.token_hash, alias: row.alias, createdAt: row.created_at, expiresAt: row.expires_at };
+}

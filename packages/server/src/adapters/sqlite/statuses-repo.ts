@@ -1,0 +1,133 @@
+import type { Segment } from '@tweeter/shared';
+import type { JobRequest } from '../../ports/job-queue.js';
+import type { StatusRecord, StatusRepo } from '../../ports/store.js';
+import type { Db } from './database.js';
+import { insertJobs } from './jobs-table.js';
+import type { SqliteStoreOptions } from './store.js';
+
+interface StatusRow {
+  id: string;
+  author: string;
+  post: string;
+  segments: string;
+  created_at: number;
+}
+
+interface CreateParams {
+  status: StatusRecord;
+  idempotencyKey: string | undefined;
+  audience: number;
+  jobs: readonly JobRequest[];
+}
+
+/** The statuses repository over SQLite; a new status gets its delivery record and outbox jobs in one transaction. */
+export function createStatusesRepo(db: Db, { clock, signal }: SqliteStoreOptions): StatusRepo {
+  const insertStatus = db.prepare<[string, string, string, string, number]>(
+    'INSERT INTO statuses (id, author, post, segments, created_at) VALUES (?, ?, ?, ?, ?)',
+  );
+  const insertKey = db.prepare<[string, string, string, number]>(
+    // A key left pointing at a missing status (never expected) is reused rather than failing the post.
+    `INSERT INTO idempotency_keys (author, key, status_id, created_at) VALUES (?, ?, ?, ?)
+     ON CONFLICT (author, key) DO UPDATE SET status_id = excluded.status_id, created_at = excluded.created_at`,
+  );
+  const insertDelivery = db.prepare<[string, string, number, number]>(
+    `INSERT INTO deliveries (status_id, author, audience, delivered, planned, cursor, plan_started, plan_done, created_at)
+     VALUES (?, ?, ?, 0, 0, NULL, 0, 0, ?)`,
+  );
+  const selectKey = db
+    .prepare<[string, string], string>('SELECT status_id FROM idempotency_keys WHERE author = ? AND key = ?')
+    .pluck();
+  const select = db.prepare<[string], StatusRow>('SELECT * FROM statuses WHERE id = ?');
+  const selectMany = db.prepare<[string], StatusRow>(
+    'SELECT * FROM statuses WHERE id IN (SELECT value FROM json_each(?))',
+  );
+  const selectStory = db.prepare<[string, number], StatusRow>(
+    'SELECT * FROM statuses WHERE author = ? ORDER BY id DESC LIMIT ?',
+  );
+  const selectStoryBefore = db.prepare<[string, string, number], StatusRow>(
+    'SELECT * FROM statuses WHERE author = ? AND id < ? ORDER BY id DESC LIMIT ?',
+  );
+  const deleteStatus = db.prepare<[string], string>('DELETE FROM statuses WHERE id = ? RETURNING author').pluck();
+  const deleteDelivery = db.prepare<[string]>('DELETE FROM deliveries WHERE status_id = ?');
+  const deletePages = db.prepare<[string]>('DELETE FROM delivery_pages WHERE status_id = ?');
+  // The key table is keyed by (author, key): this scans one author's keys, which only a delete needs.
+  const deleteKeys = db.prepare<[string, string]>('DELETE FROM idempotency_keys WHERE author = ? AND status_id = ?');
+
+  const create = db.transaction((p: CreateParams): { status: StatusRecord; created: boolean } => {
+    const { status, idempotencyKey } = p;
+    if (idempotencyKey !== undefined) {
+      const existingId = selectKey.get(status.author, idempotencyKey);
+      const existing = existingId === undefined ? undefined : select.get(existingId);
+      if (existing) return { status: toRecord(existing), created: false };
+    }
+    insertStatus.run(status.id, status.author, status.post, JSON.stringify(status.segments), status.createdAt);
+    if (idempotencyKey !== undefined) insertKey.run(status.author, idempotencyKey, status.id, status.createdAt);
+    insertDelivery.run(status.id, status.author, p.audience, status.createdAt);
+    insertJobs(db, p.jobs, clock.now());
+    return { status, created: true };
+  });
+
+  const remove = db.transaction((id: string, jobs: readonly JobRequest[]): boolean => {
+    const author = deleteStatus.get(id);
+    if (author === undefined) return false;
+    deleteDelivery.run(id);
+    deletePages.run(id);
+    deleteKeys.run(author, id);
+    insertJobs(db, jobs, clock.now());
+    return true;
+  });
+
+  return {
+    async create(status, options) {
+      const jobs = options.outbox ?? [];
+      const result = create.immediate({
+        status,
+        idempotencyKey: options.idempotencyKey,
+        audience: options.audience,
+        jobs,
+      });
+      if (result.created && jobs.length > 0) signal.notify();
+      return result;
+    },
+    async get(id) {
+      const row = select.get(id);
+      return row ? toRecord(row) : null;
+    },
+    async getMany(ids) {
+      const statuses = new Map<string, StatusRecord>();
+      if (ids.length === 0) return statuses;
+      for (const row of selectMany.all(JSON.stringify(ids))) statuses.set(row.id, toRecord(row));
+      return statuses;
+    },
+    async byAuthor(author, range) {
+      const rows =
+        range.before === undefined
+          ? selectStory.all(author, range.limit)
+          : selectStoryBefore.all(author, range.before, range.limit);
+      return rows.map(toRecord);
+    },
+    async delete(id, options) {
+      const jobs = options?.outbox ?? [];
+      const removed = remove.immediate(id, jobs);
+      if (removed && jobs.length > 0) signal.notify();
+      return removed;
+    },
+  };
+}
+
+function toRecord(row: StatusRow): StatusRecord {
+  return {
+    id: row.id,
+    author: row.author,
+    post: row.post,
+    segments: parseSegments(row.segments),
+    createdAt: row.created_at,
+  };
+}
+
+function parseSegments(text: string): Segment[] {
+  const value: unknown = JSON.parse(text);
+  if (!Array.isArray(value)) throw new Error(`statuses.segments: expected a JSON array, got ${text.slice(0, 40)}`);
+  // Written by this adapter from typed records, so the elements are trusted.
+  return value as Segment[];
+}

@@ -1,0 +1,37 @@
+import type { Clock } from '../../ports/clock.js';
+import type { Store } from '../../ports/store.js';
+import type { Db } from './database.js';
+import { createDeliveriesRepo } from './deliveries-repo.js';
+import { createFeedsRepo } from './feeds-repo.js';
+import { createFollowsRepo } from './follows-repo.js';
+import type { ReadySignal } from './jobs-table.js';
+import { createSessionsRepo } from './sessions-repo.js';
+import { createStatusesRepo } from './statuses-repo.js';
+import { createUsersRepo } from './users-repo.js';
+
+export interface SqliteStoreOptions {
+  clock: Clock;
+  /** Notified after a write that committed outbox jobs, so in-process workers wake up. */
+  signal: ReadySignal;
+}
+
+/** The Store over one SQLite database (already migrated); outbox jobs go to the jobs table of the same file. */
+export function createSqliteStore(db: Db, options: SqliteStoreOptions): Store {
+  // Repos run their write transactions with BEGIN IMMEDIATE: a read-then-write transaction that waited for
+  // the lock only at its first write could fail with SQLITE_BUSY when a worker connection wrote meanwhile.
+  const ping = db.prepare('SELECT 1');
+  return {
+    users: createUsersRepo(db),
+    sessions: createSessionsRepo(db),
+    follows: createFollowsRepo(db, options),
+    statuses: createStatusesRepo(db, options),
+    feeds: createFeedsRepo(db),
+    deliveries: createDeliveriesRepo(db, options),
+    async ping() {
+      ping.get();
+    },
+    async close() {
+      if (db.open) db.close();
+    },
+  };
+}

@@ -1,0 +1,81 @@
+import type { UserRecord, UserRepo } from '../../ports/store.js';
+import type { Db } from './database.js';
+
+interface UserRow {
+  alias: string;
+  first_name: string;
+  last_name: string;
+  password_hash: string;
+  image_key: string | null;
+  created_at: number;
+  follower_count: number;
+  followee_count: number;
+}
+
+/** The users repository over SQLite. */
+export function createUsersRepo(db: Db): UserRepo {
+  const insert = db.prepare<UserRow>(
+    `INSERT OR IGNORE INTO users
+       (alias, first_name, last_name, password_hash, image_key, created_at, follower_count, followee_count)
+     VALUES (@alias, @first_name, @last_name, @password_hash, @image_key, @created_at, @follower_count, @followee_count)`,
+  );
+  const select = db.prepare<[string], UserRow>('SELECT * FROM users WHERE alias = ?');
+  const selectMany = db.prepare<[string], UserRow>(
+    'SELECT * FROM users WHERE alias IN (SELECT value FROM json_each(?))',
+  );
+  const updateImage = db.prepare<[string | null, string]>('UPDATE users SET image_key = ? WHERE alias = ?');
+
+  const insertMany = db.transaction((users: readonly UserRecord[]): number => {
+    let created = 0;
+    for (const user of users) created += insert.run(toRow(user)).changes;
+    return created;
+  });
+
+  return {
+    async create(user) {
+      return insert.run(toRow(user)).changes === 1;
+    },
+    async get(alias) {
+      const row = select.get(alias);
+      return row ? toRecord(row) : null;
+    },
+    async getMany(aliases) {
+      const users = new Map<string, UserRecord>();
+      if (aliases.length === 0) return users;
+      for (const row of selectMany.all(JSON.stringify(aliases))) users.set(row.alias, toRecord(row));
+      return users;
+    },
+    async setImage(alias, imageKey) {
+      updateImage.run(imageKey, alias);
+    },
+    async createMany(users) {
+      return users.length === 0 ? 0 : insertMany.immediate(users);
+    },
+  };
+}
+
+function toRow(user: UserRecord): UserRow {
+  return {
+    alias: user.alias,
+    first_name: user.firstName,
+    last_name: user.lastName,
+    password_hash: user.passwordHash,
+    image_key: user.imageKey,
+    created_at: user.createdAt,
+    follower_count: user.followerCount,
+    followee_count: user.followeeCount,
+  };
+}
+
+function toRecord(row: UserRow): UserRecord {
+  return {
+    alias: row.alias,
+    firstName: row.first_name,
+    lastName: row.last_name,
+    passwordHash: row.password_hash,
+    imageKey: row.image_key,
+    createdAt: row.created_at,
+    followerCount: row.follower_count,
+    followeeCount: row.followee_count,
+  };
+}

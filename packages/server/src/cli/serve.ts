@@ -1,0 +1,20 @@
+import { Command } from 'commander';
+import { configFromEnvironment } from '../config/index.js';
+import { startServer, stopOnSignals } from '../runtimes/node/serve.js';
+
+/** `tweeter serve`: HTTP + workers on SQLite under DATA_DIR. */
+export function serveCommand(): Command {
+  return new Command('serve')
+    .description('Run the server: HTTP API on HOST:PORT and the job workers, storing everything under DATA_DIR')
+    .option('-p, --port <port>', 'port to listen on (overrides PORT)')
+    .option('--host <host>', 'address to listen on (overrides HOST)')
+    .option('--data-dir <dir>', 'where to keep data (overrides DATA_DIR)')
+    .action(async (opts: { port?: string; host?: string; dataDir?: string }) => {
+      const config = configFromEnvironment({
+        ...(opts.port !== undefined ? { PORT: opts.port } : {}),
+        ...(opts.host !== undefined ? { HOST: opts.host } : {}),
+        ...(opts.dataDir !== undefined ? { DATA_DIR: opts.dataDir } : {}),
+      });
+      stopOnSignals(await startServer(config));
+    });
+}

@@ -1,0 +1,8 @@
+import { loadConfig, type Config } from './config.js';
+
+export { ConfigError, loadConfig, type Config } from './config.js';
+
+/** The configuration from this process's environment (the only reader of process.env). */
+export function configFromEnvironment(overrides: Record<string, string | undefined> = {}): Config {
+  return loadConfig({ ...process.env, ...overrides });
+}

@@ -1,0 +1,72 @@
+import swagger from '@fastify/swagger';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { jsonSchemaTransform, jsonSchemaTransformObject, validatorCompiler } from 'fastify-type-provider-zod';
+import type { AppContext } from '../context.js';
+import { newId } from '../domain/ids.js';
+import { createAuthenticate } from './auth.js';
+import { errorHandler } from './errors.js';
+import { accountRoutes } from './routes/accounts.js';
+import { avatarRoutes } from './routes/avatars.js';
+import { statusRoutes } from './routes/statuses.js';
+import { systemRoutes } from './routes/system.js';
+
+/** The HTTP app over a context: every route of docs/api.md, the error shape, metrics and OpenAPI. */
+export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: ctx.logger as FastifyBaseLogger,
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: ctx.config.bodyLimitBytes,
+    genReqId: () => newId(),
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  // Responses are built by typed presenters (the type provider checks them at compile time), so the hot
+  // path skips re-validating every response; the schemas still document the responses in OpenAPI.
+  app.setSerializerCompiler(() => (data) => JSON.stringify(data));
+  app.setErrorHandler(errorHandler);
+  app.setNotFoundHandler((req, reply) =>
+    errorHandler(
+      Object.assign(new Error(`no route ${req.method} ${req.url.split('?')[0]}`), { statusCode: 404 }),
+      req,
+      reply,
+    ),
+  );
+
+  app.addHook('onRequest', async (req, reply) => {
+    reply.header('x-request-id', req.id);
+  });
+  app.addHook('onResponse', async (req, reply) => {
+    const route = req.routeOptions.url ?? 'unmatched';
+    ctx.metrics.httpDuration.observe(
+      { method: req.method, route, status: String(reply.statusCode) },
+      reply.elapsedTime / 1000,
+    );
+    if (reply.statusCode >= 500) req.log.warn({ route, status: reply.statusCode }, 'request failed');
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Tweeter API',
+        version: '1.0.0',
+        description: 'Statuses, feeds with asynchronous fan-out, follows. See docs/api.md.',
+      },
+      components: {
+        securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'opaque session token' } },
+      },
+    },
+    transform: jsonSchemaTransform,
+    transformObject: jsonSchemaTransformObject,
+  });
+
+  const auth = createAuthenticate(ctx.services.sessions);
+  const deps = { services: ctx.services, auth };
+  accountRoutes(app, deps);
+  avatarRoutes(app, deps);
+  statusRoutes(app, deps);
+  systemRoutes(app, { store: ctx.store, queue: ctx.queue, metrics: ctx.metrics });
+  await app.ready();
+  return app;
+}

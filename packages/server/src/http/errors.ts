@@ -1,0 +1,64 @@
+import { ERROR_STATUS, type ErrorBody, type ErrorCode, type ErrorDetail } from '@tweeter/shared';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { AppError, RateLimitedError } from '../domain/errors.js';
+
+const FASTIFY_CODES: Record<string, ErrorCode> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: 'bad_json',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'bad_json',
+  FST_ERR_CTP_BODY_TOO_LARGE: 'payload_too_large',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'unsupported_media_type',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'validation_failed',
+};
+
+const BY_STATUS: Record<number, ErrorCode> = {
+  400: 'validation_failed',
+  401: 'unauthenticated',
+  403: 'forbidden',
+  404: 'not_found',
+  405: 'method_not_allowed',
+  409: 'conflict',
+  413: 'payload_too_large',
+  415: 'unsupported_media_type',
+  429: 'rate_limited',
+};
+
+const CONTEXT_NAMES: Record<string, string> = {
+  querystring: 'query',
+  params: 'params',
+  body: 'body',
+  headers: 'headers',
+};
+
+/** Any thrown value as the API's error shape: known errors keep their code, anything else is a logged 500. */
+export function toErrorResponse(err: unknown, request: FastifyRequest): { status: number; body: ErrorBody } {
+  if (err instanceof AppError) return shape(err.code, err.message, err.details);
+  if (hasZodFastifySchemaValidationErrors(err)) {
+    const where = CONTEXT_NAMES[(err as { validationContext?: string }).validationContext ?? ''] ?? 'request';
+    const details: ErrorDetail[] = err.validation.map((v) => ({
+      path: [where, ...v.instancePath.split('/').filter(Boolean)].join('.'),
+      message: v.message ?? 'is not valid',
+    }));
+    const first = details[0];
+    return shape('validation_failed', first ? `${first.path}: ${first.message}` : 'request is not valid', details);
+  }
+  const fe = err as Partial<FastifyError>;
+  const mapped = (fe.code && FASTIFY_CODES[fe.code]) ?? (fe.statusCode ? BY_STATUS[fe.statusCode] : undefined);
+  if (mapped && fe.statusCode && fe.statusCode < 500) {
+    const message = mapped === 'bad_json' ? 'body is not valid JSON' : (fe.message ?? mapped);
+    return shape(mapped, message);
+  }
+  request.log.error({ err }, 'unhandled error');
+  return shape('internal', `something went wrong on our side; quote request id ${request.id}`);
+}
+
+function shape(code: ErrorCode, message: string, details?: ErrorDetail[]): { status: number; body: ErrorBody } {
+  return { status: ERROR_STATUS[code], body: { error: { code, message, ...(details ? { details } : {}) } } };
+}
+
+/** Fastify error handler: sends the error shape (with Retry-After on 429). */
+export function errorHandler(err: unknown, request: FastifyRequest, reply: FastifyReply): void {
+  const { status, body } = toErrorResponse(err, request);
+  if (err instanceof RateLimitedError) reply.header('retry-after', String(err.retryAfterSeconds));
+  void reply.status(status).type('application/json').send(body);
+}

@@ -1,0 +1,162 @@
+import {
+  AliasParams,
+  AuthResponse,
+  ErrorBody,
+  LIMITS,
+  LoginRequest,
+  pageOf,
+  PageQuery,
+  Profile,
+  RegisterRequest,
+  User,
+} from '@tweeter/shared';
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { Services } from '../../context.js';
+import { BEARER, bearerToken, type Authenticate } from '../auth.js';
+
+// A base64 image of 1 MiB plus the other fields.
+const REGISTER_BODY_LIMIT = Math.ceil((LIMITS.imageMaxBytes * 4) / 3) + 16 * 1024;
+const errors = { 400: ErrorBody, 401: ErrorBody, 404: ErrorBody, 409: ErrorBody, 429: ErrorBody };
+
+/** Register, login, logout, profiles and follower lists. */
+export function accountRoutes(
+  app: FastifyInstance,
+  deps: { services: Pick<Services, 'users' | 'sessions' | 'follows'>; auth: Authenticate },
+): void {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const { users, sessions, follows } = deps.services;
+
+  r.post(
+    '/api/v1/users',
+    {
+      bodyLimit: REGISTER_BODY_LIMIT,
+      schema: {
+        tags: ['accounts'],
+        summary: 'Register a new account (and sign in)',
+        body: RegisterRequest,
+        response: { 201: AuthResponse, ...errors, 413: ErrorBody, 415: ErrorBody },
+      },
+    },
+    async (req, reply) => reply.status(201).send(await users.register(req.body)),
+  );
+
+  r.post(
+    '/api/v1/sessions',
+    {
+      schema: {
+        tags: ['accounts'],
+        summary: 'Sign in',
+        body: LoginRequest,
+        response: { 201: AuthResponse, ...errors },
+      },
+    },
+    async (req, reply) => reply.status(201).send(await sessions.login(req.body, req.ip)),
+  );
+
+  r.delete(
+    '/api/v1/sessions/current',
+    {
+      schema: {
+        tags: ['accounts'],
+        summary: 'Sign out: the token stops working',
+        security: BEARER,
+        response: { 204: z.undefined(), 401: ErrorBody },
+      },
+    },
+    async (req, reply) => {
+      await deps.auth(req);
+      await sessions.logout(bearerToken(req) ?? '');
+      return reply.status(204).send();
+    },
+  );
+
+  r.get(
+    '/api/v1/me',
+    { schema: { tags: ['accounts'], summary: 'My profile', security: BEARER, response: { 200: Profile, ...errors } } },
+    async (req) => {
+      const me = await deps.auth(req);
+      return users.profile(me, me);
+    },
+  );
+
+  r.get(
+    '/api/v1/users/:alias',
+    {
+      schema: {
+        tags: ['accounts'],
+        summary: 'A profile',
+        security: BEARER,
+        params: AliasParams,
+        response: { 200: Profile, ...errors },
+      },
+    },
+    async (req) => users.profile(await deps.auth(req), req.params.alias),
+  );
+
+  const UserPage = pageOf(User);
+  r.get(
+    '/api/v1/users/:alias/followers',
+    {
+      schema: {
+        tags: ['follows'],
+        summary: 'Users who follow alias, by alias',
+        security: BEARER,
+        params: AliasParams,
+        querystring: PageQuery,
+        response: { 200: UserPage, ...errors },
+      },
+    },
+    async (req) => {
+      await deps.auth(req);
+      return follows.followers(req.params.alias, req.query);
+    },
+  );
+
+  r.get(
+    '/api/v1/users/:alias/followees',
+    {
+      schema: {
+        tags: ['follows'],
+        summary: 'Users alias follows, by alias',
+        security: BEARER,
+        params: AliasParams,
+        querystring: PageQuery,
+        response: { 200: UserPage, ...errors },
+      },
+    },
+    async (req) => {
+      await deps.auth(req);
+      return follows.followees(req.params.alias, req.query);
+    },
+  );
+
+  r.put(
+    '/api/v1/me/followees/:alias',
+    {
+      schema: {
+        tags: ['follows'],
+        summary: 'Follow alias (idempotent)',
+        security: BEARER,
+        params: AliasParams,
+        response: { 200: Profile, ...errors },
+      },
+    },
+    async (req) => follows.follow(await deps.auth(req), req.params.alias),
+  );
+
+  r.delete(
+    '/api/v1/me/followees/:alias',
+    {
+      schema: {
+        tags: ['follows'],
+        summary: 'Unfollow alias (idempotent)',
+        security: BEARER,
+        params: AliasParams,
+        response: { 200: Profile, ...errors },
+      },
+    },
+    async (req) => follows.unfollow(await deps.auth(req), req.params.alias),
+  );
+}

@@ -1,0 +1,130 @@
+import {
+  AliasParams,
+  Delivery,
+  ErrorBody,
+  IdempotencyHeaders,
+  IdParams,
+  pageOf,
+  PageQuery,
+  PostStatusRequest,
+  Status,
+} from '@tweeter/shared';
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { Services } from '../../context.js';
+import { BEARER, type Authenticate } from '../auth.js';
+
+const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody };
+
+/** Statuses, stories and the home feed. */
+export function statusRoutes(
+  app: FastifyInstance,
+  deps: { services: Pick<Services, 'statuses' | 'feeds'>; auth: Authenticate },
+): void {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const { statuses, feeds } = deps.services;
+  const StatusPage = pageOf(Status);
+
+  r.post(
+    '/api/v1/statuses',
+    {
+      schema: {
+        tags: ['statuses'],
+        summary: 'Post a status; it reaches followers feeds asynchronously',
+        description: 'With an Idempotency-Key header, a retry returns the first result and posts nothing new.',
+        security: BEARER,
+        headers: IdempotencyHeaders,
+        body: PostStatusRequest,
+        response: { 201: Status, ...errors, 409: ErrorBody, 413: ErrorBody, 415: ErrorBody },
+      },
+    },
+    async (req, reply) => {
+      const me = await deps.auth(req);
+      return reply.status(201).send(await statuses.post(me, req.body.post, req.headers['idempotency-key']));
+    },
+  );
+
+  r.get(
+    '/api/v1/statuses/:id',
+    {
+      schema: {
+        tags: ['statuses'],
+        summary: 'One status',
+        security: BEARER,
+        params: IdParams,
+        response: { 200: Status, ...errors },
+      },
+    },
+    async (req) => {
+      await deps.auth(req);
+      return statuses.get(req.params.id);
+    },
+  );
+
+  r.delete(
+    '/api/v1/statuses/:id',
+    {
+      schema: {
+        tags: ['statuses'],
+        summary: 'Delete my status: it leaves my story and every feed',
+        security: BEARER,
+        params: IdParams,
+        response: { 204: z.undefined(), ...errors },
+      },
+    },
+    async (req, reply) => {
+      await statuses.delete(await deps.auth(req), req.params.id);
+      return reply.status(204).send();
+    },
+  );
+
+  r.get(
+    '/api/v1/statuses/:id/delivery',
+    {
+      schema: {
+        tags: ['statuses'],
+        summary: 'Fan-out progress of a status',
+        security: BEARER,
+        params: IdParams,
+        response: { 200: Delivery, ...errors },
+      },
+    },
+    async (req) => {
+      await deps.auth(req);
+      return statuses.delivery(req.params.id);
+    },
+  );
+
+  r.get(
+    '/api/v1/users/:alias/story',
+    {
+      schema: {
+        tags: ['statuses'],
+        summary: "alias's own statuses, newest first",
+        security: BEARER,
+        params: AliasParams,
+        querystring: PageQuery,
+        response: { 200: StatusPage, ...errors },
+      },
+    },
+    async (req) => {
+      await deps.auth(req);
+      return statuses.story(req.params.alias, req.query);
+    },
+  );
+
+  r.get(
+    '/api/v1/me/feed',
+    {
+      schema: {
+        tags: ['statuses'],
+        summary: 'Statuses of the users I follow, newest first',
+        security: BEARER,
+        querystring: PageQuery,
+        response: { 200: StatusPage, ...errors },
+      },
+    },
+    async (req) => feeds.page(await deps.auth(req), req.query),
+  );
+}

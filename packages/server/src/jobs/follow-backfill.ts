@@ -1,0 +1,19 @@
+import type { Job } from '../ports/job-queue.js';
+import type { FeedRepo, FollowRepo, StatusRepo } from '../ports/store.js';
+import { FollowJob, parsePayload } from './payloads.js';
+import type { JobProcessor } from './processor.js';
+
+/** After a follow: copies the followee's most recent statuses into the follower's feed. */
+export class FollowBackfillProcessor implements JobProcessor {
+  readonly jobs = ['follow.backfill'] as const;
+
+  constructor(private readonly deps: { follows: FollowRepo; statuses: StatusRepo; feeds: FeedRepo; count: number }) {}
+
+  async perform(job: Job): Promise<void> {
+    const { follower, followee } = parsePayload(FollowJob, job.payload, 'follow.backfill');
+    const { follows, statuses, feeds, count } = this.deps;
+    if (count === 0 || !(await follows.exists(follower, followee))) return; // unfollowed since
+    const recent = await statuses.byAuthor(followee, { limit: count });
+    await feeds.addMany(recent.map((s) => ({ owner: follower, statusId: s.id, author: followee })));
+  }
+}

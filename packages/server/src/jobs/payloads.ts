@@ -1,0 +1,17 @@
+import { z } from 'zod';
+
+// Job payloads are checked when a job runs: a malformed one fails (and dead-letters) instead of half-running.
+export const StatusJob = z.object({ statusId: z.string().min(1), author: z.string().min(1) });
+export const DeliverJob = StatusJob.extend({ page: z.string().min(1), followers: z.array(z.string().min(1)) });
+export const FollowJob = z.object({ follower: z.string().min(1), followee: z.string().min(1) });
+
+export function parsePayload<T extends z.ZodType>(schema: T, payload: unknown, job: string): z.infer<T> {
+  const parsed = schema.safeParse(payload);
+  if (!parsed.success) throw new Error(`${job}: malformed payload: ${parsed.error.issues[0]?.message ?? ''}`);
+  return parsed.data;
+}
+
+/** Yields to the event loop (and optionally pauses) so HTTP requests run between write batches. */
+export function breathe(pauseMs: number): Promise<void> {
+  return new Promise((resolve) => (pauseMs > 0 ? setTimeout(resolve, pauseMs) : setImmediate(resolve)));
+}

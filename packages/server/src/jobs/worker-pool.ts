@@ -1,0 +1,200 @@
+import { performance } from 'node:perf_hooks';
+import type { Job, JobQueue } from '../ports/job-queue.js';
+import type { JobProcessor } from './processor.js';
+
+/** The slice of a pino logger the pool uses. */
+export interface LoggerLike {
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+}
+
+export type JobOutcome = 'ok' | 'retry' | 'dead';
+
+export interface JobMetrics {
+  onJob(name: string, outcome: JobOutcome, seconds: number): void;
+}
+
+export interface WorkerPoolOptions {
+  /** Receive loops running side by side. */
+  concurrency: number;
+  /** How long a received job stays invisible to other receivers. */
+  visibilityMs: number;
+  /** Idle loops look again this often, so delayed and retried jobs are picked up. */
+  pollMs: number;
+  /** Jobs a loop receives at once. */
+  batchSize: number;
+  logger: LoggerLike;
+  metrics?: JobMetrics;
+}
+
+const DRAIN_CHECK_MS = 10;
+
+/** Runs queued jobs with the processor registered for each job's name, retrying and dead-lettering through the queue. */
+export class WorkerPool {
+  private readonly handlers = new Map<string, JobProcessor>();
+  private running = false;
+  private loops: Promise<void>[] = [];
+  private readonly sleepers = new Set<() => void>();
+  private readyGeneration = 0;
+  private unsubscribe: (() => void) | null = null;
+
+  constructor(
+    private readonly queue: JobQueue,
+    processors: readonly JobProcessor[],
+    private readonly options: WorkerPoolOptions,
+  ) {
+    for (const [key, value] of Object.entries({
+      concurrency: options.concurrency,
+      batchSize: options.batchSize,
+      visibilityMs: options.visibilityMs,
+      pollMs: options.pollMs,
+    })) {
+      if (!Number.isInteger(value) || value < 1)
+        throw new RangeError(`${key} must be a positive integer, got ${value}`);
+    }
+    for (const processor of processors) {
+      for (const name of processor.jobs) {
+        if (this.handlers.has(name)) throw new Error(`two processors handle the job "${name}"`);
+        this.handlers.set(name, processor);
+      }
+    }
+  }
+
+  /** Starts `concurrency` receive loops. */
+  start(): void {
+    if (this.running) throw new Error('worker pool already started');
+    this.running = true;
+    this.unsubscribe = this.queue.onReady(() => this.wake());
+    this.loops = Array.from({ length: this.options.concurrency }, () => this.loop());
+    this.options.logger.info(
+      { concurrency: this.options.concurrency, jobs: [...this.handlers.keys()] },
+      'worker pool started',
+    );
+  }
+
+  /** Stops receiving and resolves once the jobs already received have finished. */
+  async stop(): Promise<void> {
+    if (!this.running) {
+      await Promise.all(this.loops);
+      return;
+    }
+    this.running = false;
+    this.unsubscribe?.();
+    this.unsubscribe = null;
+    this.wake();
+    await Promise.all(this.loops);
+    this.options.logger.info({}, 'worker pool stopped');
+  }
+
+  /** Resolves when the queue holds no ready, in-flight or delayed jobs; rejects after `timeoutMs`. */
+  async drain(timeoutMs: number): Promise<void> {
+    const deadline = performance.now() + timeoutMs;
+    for (;;) {
+      const stats = await this.queue.stats();
+      const pending = stats.ready + stats.inFlight + stats.delayed;
+      if (pending === 0) return;
+      if (performance.now() >= deadline) {
+        throw new Error(
+          `queue not drained after ${timeoutMs} ms: ${stats.ready} ready, ${stats.inFlight} in flight, ${stats.delayed} delayed`,
+        );
+      }
+      await new Promise((resolve) => setTimeout(resolve, DRAIN_CHECK_MS));
+    }
+  }
+
+  private async loop(): Promise<void> {
+    while (this.running) {
+      // Taken before receiving: a wake-up that lands while we receive must not be slept through.
+      const generation = this.readyGeneration;
+      try {
+        const receivedAt = performance.now();
+        const jobs = await this.queue.receive({ max: this.options.batchSize, visibilityMs: this.options.visibilityMs });
+        if (jobs.length === 0) {
+          await this.sleep(this.options.pollMs, generation);
+          continue;
+        }
+        // Finish the whole batch even when stopping: these jobs are ours until their visibility ends.
+        for (const job of jobs) {
+          if (performance.now() - receivedAt >= this.options.visibilityMs) {
+            this.options.logger.warn(
+              { job: jobFields(job) },
+              'visibility timeout passed before the job started; leaving it for redelivery',
+            );
+            continue;
+          }
+          await this.run(job);
+        }
+      } catch (err) {
+        this.options.logger.error({ err }, 'worker loop failed; pausing before the next receive');
+        await this.sleep(this.options.pollMs, null);
+      }
+    }
+  }
+
+  private async run(job: Job): Promise<void> {
+    const started = performance.now();
+    const processor = this.handlers.get(job.name);
+    let error: unknown = null;
+    let failed = false;
+    try {
+      if (!processor) throw new Error(`no processor handles the job "${job.name}"`);
+      await processor.perform(job);
+    } catch (err) {
+      error = err;
+      failed = true;
+    }
+    let outcome: JobOutcome;
+    try {
+      if (!failed) {
+        await this.queue.ack(job);
+        outcome = 'ok';
+      } else {
+        outcome = await this.queue.fail(job, errorMessage(error));
+        const fields = { job: jobFields(job), err: error };
+        if (outcome === 'dead') this.options.logger.error(fields, 'job failed for the last time; dead-lettered');
+        else this.options.logger.warn(fields, 'job failed; will retry');
+      }
+    } catch (err) {
+      // The job stays in flight and comes back after its visibility timeout.
+      this.options.logger.error(
+        { job: jobFields(job), err },
+        failed ? 'could not fail the job' : 'could not ack the job',
+      );
+      return;
+    }
+    this.options.metrics?.onJob(job.name, outcome, (performance.now() - started) / 1000);
+  }
+
+  /** Sleeps up to `ms`; a ready signal since `generation` (when given) or stop() ends it early. */
+  private sleep(ms: number, generation: number | null): Promise<void> {
+    if (!this.running) return Promise.resolve();
+    if (generation !== null && generation !== this.readyGeneration) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        this.sleepers.delete(onWake);
+        resolve();
+      };
+      const onWake = (): void => {
+        if (generation !== null || !this.running) done();
+      };
+      const timer = setTimeout(done, ms);
+      this.sleepers.add(onWake);
+    });
+  }
+
+  private wake(): void {
+    this.readyGeneration += 1;
+    for (const sleeper of [...this.sleepers]) sleeper();
+  }
+}
+
+function jobFields(job: Job): { id: string; name: string; attempts: number } {
+  return { id: job.id, name: job.name, attempts: job.attempts };
+}
+
+function errorMessage(error: unknown): string {
+  if (error instanceof Error) return error.message || error.name;
+  return String(error);
+}

@@ -1,0 +1,62 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { JobQueue } from './ports/job-queue.js';
+
+/** Prometheus metrics of one server process (served at /metrics). */
+export interface Metrics {
+  registry: Registry;
+  httpDuration: Histogram<'method' | 'route' | 'status'>;
+  jobDuration: Histogram<'name' | 'outcome'>;
+  fanoutLag: Histogram;
+  feedDeliveries: Counter;
+}
+
+/** Creates a registry with request latency, job, queue depth and fan-out lag metrics. */
+export function createMetrics(queue: JobQueue): Metrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const httpDuration = new Histogram({
+    name: 'tweeter_http_request_duration_seconds',
+    help: 'HTTP request latency by route',
+    labelNames: ['method', 'route', 'status'] as const,
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [registry],
+  });
+  const jobDuration = new Histogram({
+    name: 'tweeter_job_duration_seconds',
+    help: 'Job run time by job name and outcome',
+    labelNames: ['name', 'outcome'] as const,
+    buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 30],
+    registers: [registry],
+  });
+  const fanoutLag = new Histogram({
+    name: 'tweeter_fanout_lag_seconds',
+    help: 'Time from a status being posted to its delivery into every follower feed',
+    buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120],
+    registers: [registry],
+  });
+  const feedDeliveries = new Counter({
+    name: 'tweeter_feed_entries_delivered_total',
+    help: 'Feed entries written by fan-out',
+    registers: [registry],
+  });
+  const states = ['ready', 'inFlight', 'delayed', 'dead'] as const;
+  new Gauge({
+    name: 'tweeter_queue_jobs',
+    help: 'Jobs in the queue by state',
+    labelNames: ['state'] as const,
+    registers: [registry],
+    async collect() {
+      const stats = await queue.stats();
+      for (const s of states) this.set({ state: s }, stats[s]);
+    },
+  });
+  new Gauge({
+    name: 'tweeter_queue_oldest_ready_age_seconds',
+    help: 'Age of the oldest job waiting to run (how far behind the workers are)',
+    registers: [registry],
+    async collect() {
+      this.set((await queue.stats()).oldestReadyAgeMs / 1000);
+    },
+  });
+  return { registry, httpDuration, jobDuration, fanoutLag, feedDeliveries };
+}

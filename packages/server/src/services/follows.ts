@@ -1,0 +1,69 @@
+import type { Page, PageQuery, Profile, User } from '@tweeter/shared';
+import { decodeCursor, encodeCursor, KeyCursor } from '../domain/cursor.js';
+import { NotFoundError, ValidationError } from '../domain/errors.js';
+import type { Clock } from '../ports/clock.js';
+import type { FollowRepo, KeyPage, RangeOptions, UserRepo } from '../ports/store.js';
+import type { Presenter } from './presenter.js';
+import type { UserService } from './users.js';
+
+/** Following and unfollowing, and the follower/followee lists. */
+export class FollowService {
+  constructor(
+    private readonly deps: {
+      users: UserRepo;
+      follows: FollowRepo;
+      profiles: UserService;
+      presenter: Presenter;
+      clock: Clock;
+    },
+  ) {}
+
+  /** Viewer follows alias (idempotent); the followee's recent statuses are backfilled into the viewer's feed. */
+  async follow(viewer: string, alias: string): Promise<Profile> {
+    await this.mustExist(alias);
+    if (viewer === alias)
+      throw new ValidationError('you cannot follow yourself', [{ path: 'params.alias', message: 'is you' }]);
+    const job = { name: 'follow.backfill', payload: { follower: viewer, followee: alias } };
+    await this.deps.follows.add(viewer, alias, { createdAt: this.deps.clock.now(), outbox: [job] });
+    return this.deps.profiles.profile(viewer, alias);
+  }
+
+  /** Viewer stops following alias (idempotent); alias's statuses leave the viewer's feed. */
+  async unfollow(viewer: string, alias: string): Promise<Profile> {
+    await this.mustExist(alias);
+    const job = { name: 'unfollow.purge', payload: { follower: viewer, followee: alias } };
+    await this.deps.follows.remove(viewer, alias, { outbox: [job] });
+    return this.deps.profiles.profile(viewer, alias);
+  }
+
+  /** Users who follow alias, by alias. */
+  followers(alias: string, query: PageQuery): Promise<Page<User>> {
+    return this.list(alias, query, (range) => this.deps.follows.followers(alias, range));
+  }
+
+  /** Users alias follows, by alias. */
+  followees(alias: string, query: PageQuery): Promise<Page<User>> {
+    return this.list(alias, query, (range) => this.deps.follows.followees(alias, range));
+  }
+
+  private async list(
+    alias: string,
+    query: PageQuery,
+    read: (range: RangeOptions) => Promise<KeyPage<string>>,
+  ): Promise<Page<User>> {
+    await this.mustExist(alias);
+    const after = decodeCursor(query.cursor, KeyCursor)?.k;
+    const page = await read({ after, limit: query.limit });
+    const users = await this.deps.users.getMany(page.items);
+    const items: User[] = [];
+    for (const a of page.items) {
+      const u = users.get(a);
+      if (u) items.push(this.deps.presenter.user(u));
+    }
+    return { items, nextCursor: page.next ? encodeCursor({ k: page.next }) : null };
+  }
+
+  private async mustExist(alias: string): Promise<void> {
+    if (!(await this.deps.users.get(alias))) throw new NotFoundError(`no user @${alias}`);
+  }
+}

@@ -1,0 +1,23 @@
+import { IMAGE_TYPES, LIMITS, type ImageType } from '@tweeter/shared';
+import { fileTypeFromBuffer } from 'file-type';
+import { PayloadTooLargeError, UnsupportedMediaTypeError } from '../domain/errors.js';
+
+/** Checks image bytes by their magic bytes (not the declared type); returns the real type. */
+export async function checkImage(bytes: Buffer, declared?: string): Promise<ImageType> {
+  if (bytes.length > LIMITS.imageMaxBytes) throw new PayloadTooLargeError('image must be at most 1 MiB');
+  if (bytes.length === 0) throw new UnsupportedMediaTypeError('image is empty');
+  const sniffed = await fileTypeFromBuffer(bytes);
+  const mime = sniffed?.mime;
+  const type = IMAGE_TYPES.find((t) => t === mime);
+  if (!type) throw new UnsupportedMediaTypeError('image must be a PNG, JPEG or WebP file');
+  if (declared && declared !== type) {
+    throw new UnsupportedMediaTypeError(`image bytes are ${type}, not the declared ${declared}`);
+  }
+  return type;
+}
+
+export const IMAGE_EXTENSIONS: Record<ImageType, string> = {
+  'image/png': 'png',
+  'image/jpeg': 'jpg',
+  'image/webp': 'webp',
+};

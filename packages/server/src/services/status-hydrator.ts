@@ -1,0 +1,85 @@
+import type { Status } from '@tweeter/shared';
+import { LRUCache } from 'lru-cache';
+import type { StatusRecord, StatusRepo, UserRecord, UserRepo } from '../ports/store.js';
+import type { Presenter } from './presenter.js';
+
+/**
+ * Turns status ids or records into API Statuses with one batched lookup per kind, through small caches:
+ * status content is immutable (only deletion evicts), authors are cached briefly (profile changes evict here,
+ * and the TTL bounds staleness across processes).
+ */
+export class StatusHydrator {
+  private readonly statusCache = new LRUCache<string, StatusRecord>({ max: 20_000 });
+  private readonly userCache = new LRUCache<string, UserRecord>({ max: 20_000, ttl: 60_000 });
+
+  constructor(private readonly deps: { statuses: StatusRepo; users: UserRepo; presenter: Presenter }) {}
+
+  /** Statuses for these ids in the same order; ids of statuses that no longer exist are left out. */
+  async byIds(ids: readonly string[]): Promise<Status[]> {
+    const found = new Map<string, StatusRecord>();
+    const missing: string[] = [];
+    for (const id of ids) {
+      const hit = this.statusCache.get(id);
+      if (hit) found.set(id, hit);
+      else missing.push(id);
+    }
+    if (missing.length) {
+      for (const [id, rec] of await this.deps.statuses.getMany(missing)) {
+        this.statusCache.set(id, rec);
+        found.set(id, rec);
+      }
+    }
+    const records: StatusRecord[] = [];
+    for (const id of ids) {
+      const rec = found.get(id);
+      if (rec) records.push(rec);
+    }
+    return this.records(records);
+  }
+
+  /** API Statuses for records already read. */
+  async records(records: readonly StatusRecord[]): Promise<Status[]> {
+    const authors = await this.users(records.map((r) => r.author));
+    const out: Status[] = [];
+    for (const r of records) {
+      const author = authors.get(r.author);
+      if (!author) continue; // an author who no longer exists
+      this.statusCache.set(r.id, r);
+      out.push({
+        id: r.id,
+        author: this.deps.presenter.user(author),
+        post: r.post,
+        segments: r.segments,
+        createdAt: new Date(r.createdAt).toISOString(),
+        reactions: { like: 0, heart: 0, mine: [] },
+        commentCount: 0,
+      });
+    }
+    return out;
+  }
+
+  forgetStatus(id: string): void {
+    this.statusCache.delete(id);
+  }
+
+  forgetUser(alias: string): void {
+    this.userCache.delete(alias);
+  }
+
+  private async users(aliases: readonly string[]): Promise<Map<string, UserRecord>> {
+    const found = new Map<string, UserRecord>();
+    const missing = new Set<string>();
+    for (const alias of aliases) {
+      const hit = this.userCache.get(alias);
+      if (hit) found.set(alias, hit);
+      else missing.add(alias);
+    }
+    if (missing.size) {
+      for (const [alias, rec] of await this.deps.users.getMany([...missing])) {
+        this.userCache.set(alias, rec);
+        found.set(alias, rec);
+      }
+    }
+    return found;
+  }
+}

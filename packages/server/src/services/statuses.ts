@@ -1,0 +1,85 @@
+import { parseSegments, type Delivery, type Page, type PageQuery, type Status } from '@tweeter/shared';
+import { decodeCursor, encodeCursor, KeyCursor } from '../domain/cursor.js';
+import { ConflictError, ForbiddenError, NotFoundError } from '../domain/errors.js';
+import { newId } from '../domain/ids.js';
+import type { Clock } from '../ports/clock.js';
+import type { DeliveryRepo, StatusRecord, StatusRepo, UserRepo } from '../ports/store.js';
+import type { StatusHydrator } from './status-hydrator.js';
+
+/** Posting, reading and deleting statuses; stories; delivery progress. */
+export class StatusService {
+  constructor(
+    private readonly deps: {
+      users: UserRepo;
+      statuses: StatusRepo;
+      deliveries: DeliveryRepo;
+      hydrator: StatusHydrator;
+      clock: Clock;
+    },
+  ) {}
+
+  /**
+   * Writes the status and its fan-out job in one atomic step and returns at once.
+   * With an Idempotency-Key the author already used, returns the first status and writes nothing.
+   */
+  async post(author: string, post: string, idempotencyKey?: string): Promise<Status> {
+    const user = await this.deps.users.get(author);
+    if (!user) throw new NotFoundError(`no user @${author}`);
+    const now = this.deps.clock.now();
+    const record: StatusRecord = { id: newId(now), author, post, segments: parseSegments(post), createdAt: now };
+    const { status, created } = await this.deps.statuses.create(record, {
+      idempotencyKey,
+      audience: user.followerCount,
+      outbox: [{ name: 'fanout.plan', payload: { statusId: record.id, author } }],
+    });
+    if (!created && status.post !== post) {
+      throw new ConflictError('idempotency_key_reused', 'Idempotency-Key was already used for a different post');
+    }
+    return this.one(status);
+  }
+
+  /** One status. */
+  async get(id: string): Promise<Status> {
+    const [status] = await this.deps.hydrator.byIds([id]);
+    if (!status) throw new NotFoundError(`no status ${id}`);
+    return status;
+  }
+
+  /** Deletes the viewer's own status: it leaves the story now and every feed soon after. */
+  async delete(viewer: string, id: string): Promise<void> {
+    const status = await this.deps.statuses.get(id);
+    if (!status) throw new NotFoundError(`no status ${id}`);
+    if (status.author !== viewer) throw new ForbiddenError('only the author may delete a status');
+    await this.deps.statuses.delete(id, {
+      outbox: [{ name: 'status.retract', payload: { statusId: id, author: status.author } }],
+    });
+    this.deps.hydrator.forgetStatus(id);
+  }
+
+  /** How far the status's fan-out has got. */
+  async delivery(id: string): Promise<Delivery> {
+    const d = await this.deps.deliveries.get(id);
+    if (!d) throw new NotFoundError(`no status ${id}`);
+    return { state: d.state, audience: d.audience, delivered: d.delivered };
+  }
+
+  /** Alias's own statuses, newest first. */
+  async story(alias: string, query: PageQuery): Promise<Page<Status>> {
+    if (!(await this.deps.users.get(alias))) throw new NotFoundError(`no user @${alias}`);
+    const before = decodeCursor(query.cursor, KeyCursor)?.k;
+    const records = await this.deps.statuses.byAuthor(alias, { before, limit: query.limit + 1 });
+    const more = records.length > query.limit;
+    const page = more ? records.slice(0, query.limit) : records;
+    const last = page.at(-1);
+    return {
+      items: await this.deps.hydrator.records(page),
+      nextCursor: more && last ? encodeCursor({ k: last.id }) : null,
+    };
+  }
+
+  private async one(record: StatusRecord): Promise<Status> {
+    const [status] = await this.deps.hydrator.records([record]);
+    if (!status) throw new NotFoundError(`no status ${record.id}`);
+    return status;
+  }
+}

@@ -1,0 +1,95 @@
+import type { AuthResponse, Profile, RegisterRequest, User } from '@tweeter/shared';
+import { ConflictError, NotFoundError } from '../domain/errors.js';
+import { newId } from '../domain/ids.js';
+import { hashPassword, type ScryptParams } from '../domain/passwords.js';
+import type { Blob, BlobStore } from '../ports/blob-store.js';
+import type { Clock } from '../ports/clock.js';
+import type { FollowRepo, UserRecord, UserRepo } from '../ports/store.js';
+import { checkImage, IMAGE_EXTENSIONS } from './images.js';
+import type { Presenter } from './presenter.js';
+import type { SessionService } from './sessions.js';
+import type { StatusHydrator } from './status-hydrator.js';
+
+/** Accounts and profiles. */
+export class UserService {
+  constructor(
+    private readonly deps: {
+      users: UserRepo;
+      follows: FollowRepo;
+      blobs: BlobStore;
+      sessions: SessionService;
+      hydrator: StatusHydrator;
+      presenter: Presenter;
+      clock: Clock;
+      scrypt: ScryptParams;
+    },
+  ) {}
+
+  /** Creates an account (with an optional profile image) and signs it in. */
+  async register(request: RegisterRequest): Promise<AuthResponse> {
+    const { users, blobs, clock } = this.deps;
+    // Cheap check first so a taken alias does not cost a password hash; create() re-checks atomically.
+    if (await users.get(request.alias)) throw aliasTaken(request.alias);
+    const image = request.image ? Buffer.from(request.image.data, 'base64') : null;
+    const imageKey = image ? await this.storeImage(request.alias, image, request.image?.type) : null;
+    const record: UserRecord = {
+      alias: request.alias,
+      firstName: request.firstName,
+      lastName: request.lastName,
+      passwordHash: await hashPassword(request.password, this.deps.scrypt),
+      imageKey,
+      createdAt: clock.now(),
+      followerCount: 0,
+      followeeCount: 0,
+    };
+    if (!(await users.create(record))) {
+      if (imageKey) await blobs.delete(imageKey);
+      throw aliasTaken(request.alias);
+    }
+    return this.deps.sessions.open(record);
+  }
+
+  /** A user's profile as `viewer` sees it. */
+  async profile(viewer: string, alias: string): Promise<Profile> {
+    const [user, followed] = await Promise.all([
+      this.deps.users.get(alias),
+      viewer === alias ? Promise.resolve(false) : this.deps.follows.exists(viewer, alias),
+    ]);
+    if (!user) throw new NotFoundError(`no user @${alias}`);
+    return {
+      ...this.deps.presenter.user(user),
+      followerCount: user.followerCount,
+      followeeCount: user.followeeCount,
+      followedByMe: followed,
+    };
+  }
+
+  /** Replaces the viewer's profile image; the old one is deleted after the switch. */
+  async setAvatar(viewer: string, bytes: Buffer, declaredType: string | undefined): Promise<User> {
+    const { users } = this.deps;
+    const before = await users.get(viewer);
+    if (!before) throw new NotFoundError(`no user @${viewer}`);
+    const key = await this.storeImage(viewer, bytes, declaredType);
+    await users.setImage(viewer, key);
+    this.deps.hydrator.forgetUser(viewer);
+    if (before.imageKey) await this.deps.blobs.delete(before.imageKey);
+    return this.deps.presenter.user({ ...before, imageKey: key });
+  }
+
+  /** A stored profile image, or null. */
+  image(key: string): Promise<Blob | null> {
+    return this.deps.blobs.get(key);
+  }
+
+  private async storeImage(alias: string, bytes: Buffer, declaredType: string | undefined): Promise<string> {
+    const type = await checkImage(bytes, declaredType);
+    // A new key per upload: image URLs can be cached forever.
+    const key = `avatars/${alias}-${newId(this.deps.clock.now()).toLowerCase()}.${IMAGE_EXTENSIONS[type]}`;
+    await this.deps.blobs.put(key, { bytes, contentType: type });
+    return key;
+  }
+}
+
+function aliasTaken(alias: string): ConflictError {
+  return new ConflictError('alias_taken', `alias @${alias} is taken`);
+}

@@ -1,0 +1,89 @@
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig, type Config } from '../../src/config/config.js';
+import { createContext, type AppContext, type ContextOverrides } from '../../src/context.js';
+import { buildApp } from '../../src/http/app.js';
+
+/** Settings that keep tests fast: cheap scrypt, quick retries, quiet logs. */
+export const TEST_ENV: Record<string, string> = {
+  LOG_LEVEL: 'silent',
+  SCRYPT_COST: '1024',
+  JOB_BACKOFF_BASE_MS: '10',
+  JOB_BACKOFF_MAX_MS: '50',
+  JOB_POLL_MS: '20',
+  JOB_VISIBILITY_MS: '2000',
+  HOST: '127.0.0.1',
+  PORT: '0',
+};
+
+export interface TestApp {
+  app: FastifyInstance;
+  ctx: AppContext;
+  config: Config;
+  dataDir: string;
+  inject(options: InjectOptions): Promise<LightMyRequestResponse>;
+  /** Registers a user and returns its token. */
+  register(alias: string, extra?: Record<string, unknown>): Promise<string>;
+  /** A request with this token. */
+  as(token: string, options: InjectOptions): Promise<LightMyRequestResponse>;
+  /** Waits until the job queue has nothing left to run. */
+  drain(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** The real app in-process over a temporary SQLite file, workers running. */
+export async function createTestApp(
+  env: Record<string, string> = {},
+  overrides: ContextOverrides & { workers?: boolean; dataDir?: string } = {},
+): Promise<TestApp> {
+  const dataDir = overrides.dataDir ?? mkdtempSync(join(tmpdir(), 'tweeter-test-'));
+  const config = loadConfig({ ...TEST_ENV, DATA_DIR: dataDir, ...env });
+  const ctx = createContext(config, overrides);
+  const app = await buildApp(ctx);
+  if (overrides.workers !== false) ctx.workers.start();
+  const inject = (options: InjectOptions) => app.inject(options);
+  const as = (token: string, options: InjectOptions) =>
+    app.inject({ ...options, headers: { ...options.headers, authorization: `Bearer ${token}` } });
+  return {
+    app,
+    ctx,
+    config,
+    dataDir,
+    inject,
+    as,
+    async register(alias, extra = {}) {
+      const res = await inject({
+        method: 'POST',
+        url: '/api/v1/users',
+        payload: { alias, firstName: 'First', lastName: 'Last', password: 'correct horse', ...extra },
+      });
+      if (res.statusCode !== 201) throw new Error(`register ${alias}: ${res.statusCode} ${res.body}`);
+      return (res.json() as { token: string }).token;
+    },
+    drain: () => ctx.workers.drain(20_000),
+    async close() {
+      await app.close();
+      await ctx.close();
+      if (!overrides.dataDir) rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Polls `check` until it returns a value that is not undefined/false, or fails after `timeoutMs`. */
+export async function eventually<T>(check: () => Promise<T | undefined | false>, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+/** A 1x1 PNG. */
+export const PNG_1PX = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
+  'base64',
+);

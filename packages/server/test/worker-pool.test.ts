@@ -1,0 +1,224 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openDatabase } from '../src/adapters/sqlite/database.js';
+import type { Db } from '../src/adapters/sqlite/database.js';
+import { createSqliteJobQueue } from '../src/adapters/sqlite/job-queue.js';
+import { ReadySignal } from '../src/adapters/sqlite/jobs-table.js';
+import type { JobProcessor } from '../src/jobs/processor.js';
+import { WorkerPool } from '../src/jobs/worker-pool.js';
+import type { JobOutcome, LoggerLike, WorkerPoolOptions } from '../src/jobs/worker-pool.js';
+import { systemClock } from '../src/ports/clock.js';
+import type { Job, JobQueue } from '../src/ports/job-queue.js';
+
+interface LogEntry {
+  level: 'info' | 'warn' | 'error';
+  obj: object;
+  msg: string;
+}
+
+function memoryLogger(entries: LogEntry[]): LoggerLike {
+  return {
+    info: (obj, msg) => entries.push({ level: 'info', obj, msg }),
+    warn: (obj, msg) => entries.push({ level: 'warn', obj, msg }),
+    error: (obj, msg) => entries.push({ level: 'error', obj, msg }),
+  };
+}
+
+function processor(jobs: readonly string[], perform: (job: Job) => Promise<void>): JobProcessor {
+  return { jobs, perform };
+}
+
+describe('WorkerPool over the SQLite queue', () => {
+  const retry = { maxAttempts: 3, backoffBaseMs: 5, maxBackoffMs: 20 };
+  let dir: string;
+  let db: Db;
+  let queue: JobQueue;
+  let logs: LogEntry[];
+  let outcomes: { name: string; outcome: JobOutcome }[];
+  let pools: WorkerPool[];
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'tweeter-'));
+    db = openDatabase(join(dir, 'queue.db'));
+    queue = createSqliteJobQueue(db, { clock: systemClock, signal: new ReadySignal(), retry });
+    logs = [];
+    outcomes = [];
+    pools = [];
+  });
+
+  afterEach(async () => {
+    await Promise.all(pools.map((pool) => pool.stop()));
+    db.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  function createPool(processors: readonly JobProcessor[], options: Partial<WorkerPoolOptions> = {}): WorkerPool {
+    const pool = new WorkerPool(queue, processors, {
+      concurrency: 2,
+      visibilityMs: 30_000,
+      pollMs: 20,
+      batchSize: 5,
+      logger: memoryLogger(logs),
+      metrics: { onJob: (name, outcome) => outcomes.push({ name, outcome }) },
+      ...options,
+    });
+    pools.push(pool);
+    return pool;
+  }
+
+  it('runs every job exactly once', async () => {
+    const runs = new Map<string, number>();
+    const count = (job: Job): Promise<void> => {
+      const key = `${job.name}:${String(job.payload['n'])}`;
+      runs.set(key, (runs.get(key) ?? 0) + 1);
+      return Promise.resolve();
+    };
+    const pool = createPool([processor(['test.a', 'test.b'], count), processor(['test.c'], count)], {
+      concurrency: 4,
+    });
+    pool.start();
+    const total = 300;
+    const names = ['test.a', 'test.b', 'test.c'];
+    await queue.enqueue(Array.from({ length: total }, (_, n) => ({ name: names[n % 3] ?? 'test.a', payload: { n } })));
+    await pool.drain(10_000);
+
+    expect(runs.size).toBe(total);
+    expect([...runs.values()].every((times) => times === 1)).toBe(true);
+    expect(outcomes).toHaveLength(total);
+    expect(outcomes.every((entry) => entry.outcome === 'ok')).toBe(true);
+    expect(await queue.stats()).toMatchObject({ ready: 0, inFlight: 0, delayed: 0, dead: 0 });
+  });
+
+  it('dead-letters a job that keeps failing, and redrive delivers it again', async () => {
+    let failuresLeft = 100;
+    let calls = 0;
+    const pool = createPool([
+      processor(['test.flaky'], async () => {
+        calls += 1;
+        if (failuresLeft > 0) {
+          failuresLeft -= 1;
+          throw new Error('downstream unavailable');
+        }
+      }),
+    ]);
+    pool.start();
+    await queue.enqueue([{ name: 'test.flaky', payload: { id: 7 } }]);
+    await pool.drain(10_000);
+
+    expect(calls).toBe(retry.maxAttempts);
+    const [dead, ...others] = await queue.listDead({ limit: 10 });
+    expect(others).toEqual([]);
+    expect(dead).toMatchObject({
+      name: 'test.flaky',
+      payload: { id: 7 },
+      attempts: retry.maxAttempts,
+      lastError: 'downstream unavailable',
+    });
+    expect(outcomes.map((entry) => entry.outcome)).toEqual(['retry', 'retry', 'dead']);
+    expect(logs.filter((entry) => entry.level === 'warn')).toHaveLength(retry.maxAttempts - 1);
+    expect(logs.filter((entry) => entry.level === 'error')).toHaveLength(1);
+
+    failuresLeft = 0;
+    expect(await queue.redrive('all')).toBe(1);
+    await pool.drain(10_000);
+    expect(calls).toBe(retry.maxAttempts + 1);
+    expect(outcomes.at(-1)?.outcome).toBe('ok');
+    expect(await queue.stats()).toMatchObject({ ready: 0, inFlight: 0, delayed: 0, dead: 0 });
+  });
+
+  it('dead-letters a job no processor handles', async () => {
+    const pool = createPool([processor(['test.known'], () => Promise.resolve())]);
+    pool.start();
+    await queue.enqueue([{ name: 'test.unknown', payload: {} }]);
+    await pool.drain(10_000);
+    const [dead] = await queue.listDead({ limit: 10 });
+    expect(dead?.name).toBe('test.unknown');
+    expect(dead?.lastError).toMatch(/no processor handles the job "test.unknown"/);
+  });
+
+  it('stop() waits for the job in flight, then receives nothing more', async () => {
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let started!: () => void;
+    const running = new Promise<void>((resolve) => {
+      started = resolve;
+    });
+    let finished = 0;
+    const pool = createPool([
+      processor(['test.slow'], async () => {
+        started();
+        await released;
+        finished += 1;
+      }),
+    ]);
+    pool.start();
+    await queue.enqueue([{ name: 'test.slow', payload: {} }]);
+    await running;
+
+    let stopped = false;
+    const stopping = pool.stop().then(() => {
+      stopped = true;
+    });
+    await sleep(50);
+    expect(stopped).toBe(false);
+    release();
+    await stopping;
+    expect(finished).toBe(1);
+    expect(await queue.stats()).toMatchObject({ ready: 0, inFlight: 0, delayed: 0, dead: 0 });
+
+    await queue.enqueue([{ name: 'test.slow', payload: {} }]);
+    await sleep(50);
+    expect(finished).toBe(1);
+    expect((await queue.stats()).ready).toBe(1);
+  });
+
+  it('starts a new job at once instead of waiting for the next poll', async () => {
+    const pollMs = 60_000;
+    let ran!: () => void;
+    const done = new Promise<void>((resolve) => {
+      ran = resolve;
+    });
+    const pool = createPool([processor(['test.now'], async () => ran())], { pollMs });
+    pool.start();
+    // Let every loop find the queue empty and go to sleep for pollMs.
+    await sleep(50);
+    await queue.enqueue([{ name: 'test.now', payload: {} }]);
+    const waitLimit = pollMs / 10;
+    const outcome = await Promise.race([done.then(() => 'ran'), sleep(waitLimit).then(() => 'timed out')]);
+    expect(outcome).toBe('ran');
+  });
+
+  it('picks up delayed jobs by polling', async () => {
+    let runs = 0;
+    const pool = createPool(
+      [
+        processor(['test.delayed'], async () => {
+          runs += 1;
+        }),
+      ],
+      { pollMs: 10 },
+    );
+    pool.start();
+    await queue.enqueue([{ name: 'test.delayed', payload: {}, delayMs: 30 }]);
+    await pool.drain(10_000);
+    expect(runs).toBe(1);
+  });
+
+  it('drain rejects when the queue does not empty in time', async () => {
+    const pool = createPool([processor(['test.idle'], () => Promise.resolve())]);
+    await queue.enqueue([{ name: 'test.idle', payload: {} }]);
+    await expect(pool.drain(30)).rejects.toThrow(/not drained after 30 ms: 1 ready/);
+  });
+
+  it('refuses two processors for one job name', () => {
+    const noop = (): Promise<void> => Promise.resolve();
+    expect(() => createPool([processor(['test.x', 'test.y'], noop), processor(['test.y'], noop)])).toThrow(
+      /two processors handle the job "test.y"/,
+    );
+  });
+});
