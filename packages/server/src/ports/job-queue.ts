@@ -29,14 +29,14 @@ export interface DeadJob {
 }
 
 export interface QueueStats {
-  /** Can be received now. */
+  /** Can be received now: waiting jobs whose run time has come, and in-flight jobs whose visibility timeout ended. */
   ready: number;
   /** Received and not yet acked (visibility timeout running). */
   inFlight: number;
   /** Waiting for their run time (new with delay, or backing off after a failure). */
   delayed: number;
   dead: number;
-  /** Age in ms of the oldest ready job (0 when none): how far behind the workers are. */
+  /** Ms since the oldest ready job became ready (0 when none): how far behind the workers are. */
   oldestReadyAgeMs: number;
 }
 
@@ -55,7 +55,10 @@ export interface JobQueue {
   receive(options: ReceiveOptions): Promise<Job[]>;
   /** The job is done: remove it. */
   ack(job: Job): Promise<void>;
-  /** The job failed: retry it after a backoff, or dead-letter it when attempts are used up. */
+  /**
+   * The job failed: retry it after a backoff, or dead-letter it when attempts are used up.
+   * With a stale receipt nothing changes (the job is someone else's now) and 'retry' is returned.
+   */
   fail(job: Job, error: string): Promise<'retry' | 'dead'>;
   stats(): Promise<QueueStats>;
   listDead(options: { limit: number; after?: string }): Promise<DeadJob[]>;
