@@ -96,41 +96,29 @@ export function accountRoutes(
   );
 
   const UserPage = pageOf(User);
-  r.get(
-    '/api/v1/users/:alias/followers',
-    {
-      schema: {
-        tags: ['follows'],
-        summary: 'Users who follow alias, by alias',
-        security: BEARER,
-        params: AliasParams,
-        querystring: PageQuery,
-        response: { 200: UserPage, ...errors },
+  const lists = [
+    ['followers', 'Users who follow alias, by alias'],
+    ['followees', 'Users alias follows, by alias'],
+  ] as const;
+  for (const [list, summary] of lists) {
+    r.get(
+      `/api/v1/users/:alias/${list}`,
+      {
+        schema: {
+          tags: ['follows'],
+          summary,
+          security: BEARER,
+          params: AliasParams,
+          querystring: PageQuery,
+          response: { 200: UserPage, ...errors },
+        },
       },
-    },
-    async (req) => {
-      await deps.auth(req);
-      return follows.followers(req.params.alias, req.query);
-    },
-  );
-
-  r.get(
-    '/api/v1/users/:alias/followees',
-    {
-      schema: {
-        tags: ['follows'],
-        summary: 'Users alias follows, by alias',
-        security: BEARER,
-        params: AliasParams,
-        querystring: PageQuery,
-        response: { 200: UserPage, ...errors },
+      async (req) => {
+        await deps.auth(req);
+        return follows[list](req.params.alias, req.query);
       },
-    },
-    async (req) => {
-      await deps.auth(req);
-      return follows.followees(req.params.alias, req.query);
-    },
-  );
+    );
+  }
 
   r.put(
     '/api/v1/me/followees/:alias',
