@@ -18,6 +18,8 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
     bodyLimit: ctx.config.bodyLimitBytes,
     genReqId: () => newId(),
     return503OnClosing: true,
+    // Errors raised before routing (over-long path parameters, malformed URLs) get the error shape too.
+    frameworkErrors: (err, req, reply) => errorHandler(err, req, reply),
     forceCloseConnections: 'idle',
   });
   app.setValidatorCompiler(validatorCompiler);

@@ -9,6 +9,9 @@ const FASTIFY_CODES: Record<string, ErrorCode> = {
   FST_ERR_CTP_BODY_TOO_LARGE: 'payload_too_large',
   FST_ERR_CTP_INVALID_MEDIA_TYPE: 'unsupported_media_type',
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'validation_failed',
+  FST_ERR_MAX_PARAM_LENGTH: 'validation_failed',
+  FST_ERR_BAD_URL: 'validation_failed',
+  FST_ERR_ASYNC_CONSTRAINT: 'validation_failed',
 };
 
 const BY_STATUS: Record<number, ErrorCode> = {
@@ -45,7 +48,12 @@ export function toErrorResponse(err: unknown, request: FastifyRequest): { status
   const fe = err as Partial<FastifyError>;
   const mapped = (fe.code && FASTIFY_CODES[fe.code]) ?? (fe.statusCode ? BY_STATUS[fe.statusCode] : undefined);
   if (mapped && fe.statusCode && fe.statusCode < 500) {
-    const message = mapped === 'bad_json' ? 'body is not valid JSON' : (fe.message ?? mapped);
+    const message =
+      mapped === 'bad_json'
+        ? 'body is not valid JSON'
+        : fe.code === 'FST_ERR_MAX_PARAM_LENGTH'
+          ? 'a path parameter is longer than 100 characters'
+          : (fe.message ?? mapped);
     return shape(mapped, message);
   }
   request.log.error({ err }, 'unhandled error');

@@ -92,6 +92,15 @@ describe('bad input gets a clear 4xx in the error shape', () => {
     );
   });
 
+  it('over-long path parameters and malformed URLs', async () => {
+    expectError(
+      await t.as(token, { method: 'GET', url: `/api/v1/users/${'a'.repeat(300)}` }),
+      400,
+      'validation_failed',
+    );
+    expect((await t.as(token, { method: 'GET', url: '/api/v1/users/%E0%A4%A' })).statusCode).toBeLessThan(500);
+  });
+
   it('unknown routes and methods', async () => {
     expectError(await t.inject({ method: 'GET', url: '/api/v1/nothing-here' }), 404, 'not_found');
     expectError(await t.as(token, { method: 'PATCH', url: '/api/v1/me' }), 404, 'not_found');
