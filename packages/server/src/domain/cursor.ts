@@ -30,3 +30,18 @@ function invalid(): ValidationError {
 
 /** Cursor over a key-ordered list: `k` is the last key of the previous page. */
 export const KeyCursor = z.object({ k: z.string().min(1).max(128) });
+
+/**
+ * Cuts a read of `limit + 1` rows into a page: the extra row only says that more follow, and the
+ * cursor is the key of the page's last row (so later writes never shift the next page).
+ */
+export function keysetPage<T>(
+  rows: readonly T[],
+  limit: number,
+  keyOf: (row: T) => string,
+): { rows: T[]; nextCursor: string | null } {
+  const more = rows.length > limit;
+  const page = more ? rows.slice(0, limit) : [...rows];
+  const last = page.at(-1);
+  return { rows: page, nextCursor: more && last !== undefined ? encodeCursor({ k: keyOf(last) }) : null };
+}

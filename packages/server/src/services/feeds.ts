@@ -1,5 +1,5 @@
 import type { Page, PageQuery, Status } from '@tweeter/shared';
-import { decodeCursor, encodeCursor, KeyCursor } from '../domain/cursor.js';
+import { decodeCursor, KeyCursor, keysetPage } from '../domain/cursor.js';
 import type { FeedRepo } from '../ports/store.js';
 import type { StatusHydrator } from './status-hydrator.js';
 
@@ -11,12 +11,7 @@ export class FeedService {
   async page(viewer: string, query: PageQuery): Promise<Page<Status>> {
     const before = decodeCursor(query.cursor, KeyCursor)?.k;
     const entries = await this.deps.feeds.page(viewer, { before, limit: query.limit + 1 });
-    const more = entries.length > query.limit;
-    const page = more ? entries.slice(0, query.limit) : entries;
-    const last = page.at(-1);
-    return {
-      items: await this.deps.hydrator.byIds(page.map((e) => e.statusId)),
-      nextCursor: more && last ? encodeCursor({ k: last.statusId }) : null,
-    };
+    const page = keysetPage(entries, query.limit, (e) => e.statusId);
+    return { items: await this.deps.hydrator.byIds(page.rows.map((e) => e.statusId)), nextCursor: page.nextCursor };
   }
 }

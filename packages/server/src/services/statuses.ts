@@ -1,5 +1,5 @@
 import { parseSegments, type Delivery, type Page, type PageQuery, type Status } from '@tweeter/shared';
-import { decodeCursor, encodeCursor, KeyCursor } from '../domain/cursor.js';
+import { decodeCursor, KeyCursor, keysetPage } from '../domain/cursor.js';
 import { ConflictError, ForbiddenError, NotFoundError } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
 import type { Clock } from '../ports/clock.js';
@@ -68,13 +68,8 @@ export class StatusService {
     if (!(await this.deps.users.get(alias))) throw new NotFoundError(`no user @${alias}`);
     const before = decodeCursor(query.cursor, KeyCursor)?.k;
     const records = await this.deps.statuses.byAuthor(alias, { before, limit: query.limit + 1 });
-    const more = records.length > query.limit;
-    const page = more ? records.slice(0, query.limit) : records;
-    const last = page.at(-1);
-    return {
-      items: await this.deps.hydrator.records(page),
-      nextCursor: more && last ? encodeCursor({ k: last.id }) : null,
-    };
+    const page = keysetPage(records, query.limit, (s) => s.id);
+    return { items: await this.deps.hydrator.records(page.rows), nextCursor: page.nextCursor };
   }
 
   private async one(record: StatusRecord): Promise<Status> {
