@@ -4,10 +4,13 @@ import { openDatabase, type Db } from './adapters/sqlite/database.js';
 import { createSqliteJobQueue } from './adapters/sqlite/job-queue.js';
 import { ReadySignal } from './adapters/sqlite/jobs-table.js';
 import { createSqliteStore } from './adapters/sqlite/store.js';
+import { BoardRetentionProcessor } from './jobs/board-retention.js';
 import { FanoutDeliverProcessor } from './jobs/fanout-deliver.js';
 import { FanoutPlanProcessor } from './jobs/fanout-plan.js';
 import { FollowBackfillProcessor } from './jobs/follow-backfill.js';
 import type { JobProcessor } from './jobs/processor.js';
+import { Scheduler } from './jobs/scheduler.js';
+import { StatusPurgeProcessor } from './jobs/status-purge.js';
 import { StatusRetractProcessor } from './jobs/status-retract.js';
 import { UnfollowPurgeProcessor } from './jobs/unfollow-purge.js';
 import { WorkerPool } from './jobs/worker-pool.js';
@@ -16,12 +19,20 @@ import { createMetrics, type Metrics } from './metrics.js';
 import type { BlobStore } from './ports/blob-store.js';
 import { systemClock, type Clock } from './ports/clock.js';
 import type { JobQueue } from './ports/job-queue.js';
-import { noRealtime, type Realtime } from './ports/realtime.js';
+import type { Realtime } from './ports/realtime.js';
 import type { Store } from './ports/store.js';
+import { createChannelAuthorizer, type ChannelAuthorizer } from './realtime/authorize.js';
+import { registerHubMetrics } from './realtime/metrics.js';
+import { WsHub } from './realtime/ws-hub.js';
+import { BoardService } from './services/boards.js';
+import { CommentService } from './services/comments.js';
 import { FeedService } from './services/feeds.js';
 import { FollowService } from './services/follows.js';
 import { LoginThrottle } from './services/login-throttle.js';
+import { MessageService } from './services/messages.js';
 import { Presenter } from './services/presenter.js';
+import { ReactionReader } from './services/reaction-reader.js';
+import { ReactionService } from './services/reactions.js';
 import { SessionService } from './services/sessions.js';
 import { StatusHydrator } from './services/status-hydrator.js';
 import { StatusService } from './services/statuses.js';
@@ -33,7 +44,16 @@ export interface Services {
   follows: FollowService;
   statuses: StatusService;
   feeds: FeedService;
+  boards: BoardService;
+  messages: MessageService;
+  reactions: ReactionService;
+  comments: CommentService;
 }
+
+/** How often the node runtime enqueues `boards.retention` (and once at start). */
+const RETENTION_EVERY_MS = 10 * 60_000;
+/** Rows a purge job removes per transaction: small, so a purge never holds the write lock for long. */
+const PURGE_BATCH = 500;
 
 export interface AppContext {
   config: Config;
@@ -43,9 +63,15 @@ export interface AppContext {
   queue: JobQueue;
   blobs: BlobStore;
   realtime: Realtime;
+  /** The live-stream connections of this process (the default `realtime`; served by GET /api/v1/stream). */
+  hub: WsHub;
+  /** Who may subscribe to which live-stream channel. */
+  authorizeChannel: ChannelAuthorizer;
   metrics: Metrics;
   services: Services;
   workers: WorkerPool;
+  /** Periodic jobs (board retention); the node runtime starts it, tests may call runNow(). */
+  scheduler: Scheduler;
   /** Stops the workers (finishing jobs in flight) and closes the store. */
   close(): Promise<void>;
 }
@@ -54,6 +80,7 @@ export interface ContextOverrides {
   clock?: Clock;
   logger?: Logger;
   realtime?: Realtime;
+  authorizeChannel?: ChannelAuthorizer;
   blobs?: BlobStore;
   /** Store and queue together (they share one transaction boundary on SQLite). */
   storage?: { store: Store; queue: JobQueue; db?: Db };
@@ -66,12 +93,24 @@ export function createContext(config: Config, overrides: ContextOverrides = {}):
   const storage = overrides.storage ?? openSqlite(config, clock);
   const { store, queue } = storage;
   const blobs = overrides.blobs ?? createFsBlobStore(`${config.dataDir}/blobs`);
-  const realtime = overrides.realtime ?? noRealtime;
+  const hub = new WsHub({
+    heartbeatMs: config.stream.heartbeatMs,
+    maxBufferedBytes: config.stream.maxBufferedBytes,
+  });
+  const realtime = overrides.realtime ?? hub;
   const metrics = createMetrics(queue);
+  registerHubMetrics(metrics.registry, hub);
   const scrypt = { N: config.scryptCost, r: 8, p: 1 };
 
   const presenter = new Presenter(config.publicUrl);
-  const hydrator = new StatusHydrator({ statuses: store.statuses, users: store.users, presenter });
+  const reactionReader = new ReactionReader(store.reactions);
+  const hydrator = new StatusHydrator({
+    statuses: store.statuses,
+    users: store.users,
+    presenter,
+    reactions: reactionReader,
+    comments: store.comments,
+  });
   const throttle = new LoginThrottle(clock, config.login.maxFailures, config.login.windowMs);
   const sessions = new SessionService({
     users: store.users,
@@ -81,6 +120,7 @@ export function createContext(config: Config, overrides: ContextOverrides = {}):
     clock,
     tokenTtlMs: config.tokenTtlMs,
     scrypt,
+    onSignOut: (tokenHash) => hub.closeSession(tokenHash),
   });
   const users = new UserService({
     users: store.users,
@@ -104,6 +144,7 @@ export function createContext(config: Config, overrides: ContextOverrides = {}):
       clock,
     }),
     feeds: new FeedService({ feeds: store.feeds, hydrator }),
+    ...socialServices(store, { presenter, realtime, clock, reactionReader }),
   };
 
   const processors: JobProcessor[] = [
@@ -135,6 +176,14 @@ export function createContext(config: Config, overrides: ContextOverrides = {}):
       realtime,
       pageSize: config.fanout.pageSize,
     }),
+    new StatusPurgeProcessor({ reactions: store.reactions, comments: store.comments, batchSize: PURGE_BATCH }),
+    new BoardRetentionProcessor({
+      boards: store.boards,
+      messages: store.messages,
+      reactions: store.reactions,
+      clock,
+      batchSize: PURGE_BATCH,
+    }),
   ];
   const workers = new WorkerPool(queue, processors, {
     concurrency: config.jobs.concurrency,
@@ -144,6 +193,11 @@ export function createContext(config: Config, overrides: ContextOverrides = {}):
     logger,
     metrics: { onJob: (name, outcome, seconds) => metrics.jobDuration.observe({ name, outcome }, seconds) },
   });
+  const scheduler = new Scheduler(
+    queue,
+    [{ job: { name: 'boards.retention', payload: {} }, everyMs: RETENTION_EVERY_MS }],
+    logger,
+  );
 
   return {
     config,
@@ -153,13 +207,55 @@ export function createContext(config: Config, overrides: ContextOverrides = {}):
     queue,
     blobs,
     realtime,
+    hub,
+    authorizeChannel: overrides.authorizeChannel ?? createChannelAuthorizer(services),
     metrics,
     services,
     workers,
+    scheduler,
     async close() {
+      scheduler.stop();
       await workers.stop();
+      hub.stop();
       await store.close();
     },
+  };
+}
+
+/** Boards, their messages, reactions and comments. */
+function socialServices(
+  store: Store,
+  shared: { presenter: Presenter; realtime: Realtime; clock: Clock; reactionReader: ReactionReader },
+): Pick<Services, 'boards' | 'messages' | 'reactions' | 'comments'> {
+  const { presenter, realtime, clock } = shared;
+  const boards = new BoardService({
+    boards: store.boards,
+    members: store.members,
+    audit: store.audit,
+    users: store.users,
+    presenter,
+    clock,
+  });
+  const messages = new MessageService({
+    boards,
+    messages: store.messages,
+    users: store.users,
+    reactions: shared.reactionReader,
+    presenter,
+    realtime,
+    clock,
+  });
+  return {
+    boards,
+    messages,
+    reactions: new ReactionService({ reactions: store.reactions, statuses: store.statuses, messages, realtime, clock }),
+    comments: new CommentService({
+      comments: store.comments,
+      statuses: store.statuses,
+      users: store.users,
+      presenter,
+      clock,
+    }),
   };
 }
 

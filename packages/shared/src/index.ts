@@ -4,3 +4,8 @@ export * from './segments.js';
 export * from './schemas/common.js';
 export * from './schemas/users.js';
 export * from './schemas/statuses.js';
+export * from './schemas/stream.js';
+export * from './schemas/text.js';
+export * from './schemas/boards.js';
+export * from './schemas/comments.js';
+export * from './schemas/reactions.js';

@@ -11,6 +11,13 @@ export const LIMITS = {
   imageMaxBytes: 1024 * 1024,
   idempotencyKeyMax: 255,
   cursorMax: 512,
+  boardNameMax: 80,
+  boardDescriptionMax: 500,
+  messageMax: 2000,
+  topicMax: 50,
+  commentMax: 1000,
+  retentionDaysMin: 1,
+  retentionDaysMax: 3650,
 } as const;
 
 export const IMAGE_TYPES = ['image/png', 'image/jpeg', 'image/webp'] as const;

@@ -1,7 +1,9 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config/index.js';
+import { benchCommand } from './bench.js';
 import { dlqCommand } from './dlq.js';
 import { migrateCommand } from './migrate.js';
+import { populateCommand } from './populate.js';
 import { serveCommand } from './serve.js';
 import { UsageError } from './usage-error.js';
 
@@ -14,6 +16,8 @@ export function createCli(): Command {
   program.addCommand(serveCommand());
   program.addCommand(migrateCommand());
   program.addCommand(dlqCommand());
+  program.addCommand(populateCommand());
+  program.addCommand(benchCommand());
   return program;
 }
 

@@ -24,6 +24,15 @@ export interface Config {
   };
   fanout: { pageSize: number; batchSize: number; batchPauseMs: number; backfillCount: number };
   scryptCost: number;
+  /** Live stream (WebSocket) limits, per connection. */
+  stream: {
+    authTimeoutMs: number;
+    heartbeatMs: number;
+    maxSubscriptions: number;
+    ratePerSecond: number;
+    rateBurst: number;
+    maxBufferedBytes: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -70,5 +79,13 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       backfillCount: e.BACKFILL_COUNT,
     },
     scryptCost: e.SCRYPT_COST,
+    stream: {
+      authTimeoutMs: e.WS_AUTH_TIMEOUT_MS,
+      heartbeatMs: e.WS_HEARTBEAT_MS,
+      maxSubscriptions: e.WS_MAX_SUBSCRIPTIONS,
+      ratePerSecond: e.WS_RATE_PER_SECOND,
+      rateBurst: e.WS_RATE_BURST,
+      maxBufferedBytes: e.WS_MAX_BUFFERED_BYTES,
+    },
   };
 }

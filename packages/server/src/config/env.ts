@@ -27,6 +27,12 @@ export const EnvSchema = z.object({
   FANOUT_BATCH_SIZE: int(1, 10_000).default(500),
   FANOUT_BATCH_PAUSE_MS: int(0, 10_000).default(0),
   BACKFILL_COUNT: int(0, 1000).default(50),
+  WS_AUTH_TIMEOUT_MS: int(50, 60_000).default(5000),
+  WS_HEARTBEAT_MS: int(50, 300_000).default(25_000),
+  WS_MAX_SUBSCRIPTIONS: int(1, 10_000).default(100),
+  WS_RATE_PER_SECOND: int(1, 10_000).default(20),
+  WS_RATE_BURST: int(1, 10_000).default(40),
+  WS_MAX_BUFFERED_BYTES: int(1024, 1024 * 1024 * 1024).default(1024 * 1024),
   SCRYPT_COST: int(1024, 2 ** 20)
     .refine((n) => (n & (n - 1)) === 0, 'must be a power of two')
     .default(2 ** 17),

@@ -7,7 +7,12 @@ import { createAuthenticate } from './auth.js';
 import { errorHandler } from './errors.js';
 import { accountRoutes } from './routes/accounts.js';
 import { avatarRoutes } from './routes/avatars.js';
+import { boardMessageRoutes } from './routes/board-messages.js';
+import { boardRoutes } from './routes/boards.js';
+import { commentRoutes } from './routes/comments.js';
+import { reactionRoutes } from './routes/reactions.js';
 import { statusRoutes } from './routes/statuses.js';
+import { streamRoutes } from './routes/stream.js';
 import { systemRoutes } from './routes/system.js';
 
 /** The HTTP app over a context: every route of docs/api.md, the error shape, metrics and OpenAPI. */
@@ -53,7 +58,8 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
       info: {
         title: 'Tweeter API',
         version: '1.0.0',
-        description: 'Statuses, feeds with asynchronous fan-out, follows. See docs/api.md.',
+        description:
+          'Statuses, feeds with asynchronous fan-out, follows, boards, reactions, comments. See docs/api.md.',
       },
       components: {
         securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'opaque session token' } },
@@ -68,7 +74,18 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   accountRoutes(app, deps);
   avatarRoutes(app, deps);
   statusRoutes(app, deps);
+  boardRoutes(app, deps);
+  boardMessageRoutes(app, deps);
+  reactionRoutes(app, deps);
+  commentRoutes(app, deps);
   systemRoutes(app, { store: ctx.store, queue: ctx.queue, metrics: ctx.metrics });
+  await streamRoutes(app, {
+    hub: ctx.hub,
+    authenticate: (token) => ctx.services.sessions.authenticate(token),
+    authorizeChannel: ctx.authorizeChannel,
+    limits: ctx.config.stream,
+    logger: ctx.logger,
+  });
   await app.ready();
   return app;
 }

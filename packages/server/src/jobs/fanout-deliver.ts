@@ -36,7 +36,7 @@ export class FanoutDeliverProcessor implements JobProcessor {
       const added = await deliveries.deliverPage(statusId, `${page}#${i}`, entries, clock.now());
       metrics?.feedDeliveries.inc(added);
     }
-    const [status] = await this.deps.hydrator.byIds([statusId]);
+    const [status] = await this.deps.hydrator.byIds([statusId], null); // a push to many: no `mine`
     if (status) this.deps.realtime.toUsers(followers, { type: 'feed.status', channel: 'feed', data: status });
     const d = await deliveries.get(statusId);
     if (d?.state === 'done' && d.finishedAt !== null && metrics) {

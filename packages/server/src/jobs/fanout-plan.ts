@@ -1,7 +1,7 @@
 import type { Metrics } from '../metrics.js';
 import type { Job } from '../ports/job-queue.js';
 import type { DeliveryRepo, FollowRepo } from '../ports/store.js';
-import { parsePayload, StatusJob } from './payloads.js';
+import { breathe, parsePayload, StatusJob } from './payloads.js';
 import type { JobProcessor } from './processor.js';
 
 /**
@@ -24,7 +24,10 @@ export class FanoutPlanProcessor implements JobProcessor {
   async perform(job: Job): Promise<void> {
     const { statusId, author } = parsePayload(StatusJob, job.payload, 'fanout.plan');
     const { follows, deliveries, pageSize } = this.deps;
-    for (;;) {
+    for (let step = 0; ; step++) {
+      // Yield between pages: awaiting the synchronous SQLite calls only queues microtasks, so without this a
+      // 100,000-follower plan (100 pages) would hold the event loop for ~100 ms and stall every request.
+      if (step > 0) await breathe(0);
       const d = await deliveries.get(statusId);
       if (!d || d.planDone) return; // deleted, or already planned
       const page = await follows.followers(author, { after: d.cursor ?? undefined, limit: pageSize });

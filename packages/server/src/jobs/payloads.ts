@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { nextTurn } from './event-loop-turns.js';
 
 // Job payloads are checked when a job runs: a malformed one fails (and dead-letters) instead of half-running.
 export const StatusJob = z.object({ statusId: z.string().min(1), author: z.string().min(1) });
@@ -13,5 +14,5 @@ export function parsePayload<T extends z.ZodType>(schema: T, payload: unknown, j
 
 /** Yields to the event loop (and optionally pauses) so HTTP requests run between write batches. */
 export function breathe(pauseMs: number): Promise<void> {
-  return new Promise((resolve) => (pauseMs > 0 ? setTimeout(resolve, pauseMs) : setImmediate(resolve)));
+  return pauseMs > 0 ? new Promise((resolve) => setTimeout(resolve, pauseMs)) : nextTurn();
 }

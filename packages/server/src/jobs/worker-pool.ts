@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import type { Job, JobQueue } from '../ports/job-queue.js';
+import { nextTurn } from './event-loop-turns.js';
 import type { JobProcessor } from './processor.js';
 
 /** The slice of a pino logger the pool uses. */
@@ -133,6 +134,10 @@ export class WorkerPool {
   }
 
   private async run(job: Job): Promise<void> {
+    // Let pending I/O (HTTP requests) run first: SQLite calls are synchronous, so a loop going from job to job
+    // through resolved promises would never give the event loop back, and a request that enqueued this job
+    // would wait for it to finish before its own response is written.
+    await nextTurn();
     const started = performance.now();
     const processor = this.handlers.get(job.name);
     let error: unknown = null;

@@ -1,5 +1,8 @@
 import type { Segment } from '@tweeter/shared';
 import type { JobRequest } from './job-queue.js';
+import type { AuditRepo, BoardRepo, CommentRepo, MemberRepo, MessageRepo, ReactionRepo } from './social-store.js';
+
+export type * from './social-store.js';
 
 // Records are what the store keeps; services turn them into API objects.
 // Every repository method is a key lookup, a key-range read or a keyed write (no joins),
@@ -162,6 +165,12 @@ export interface Store {
   statuses: StatusRepo;
   feeds: FeedRepo;
   deliveries: DeliveryRepo;
+  boards: BoardRepo;
+  members: MemberRepo;
+  messages: MessageRepo;
+  reactions: ReactionRepo;
+  comments: CommentRepo;
+  audit: AuditRepo;
   /** Cheap reachability check for /healthz. */
   ping(): Promise<void>;
   close(): Promise<void>;

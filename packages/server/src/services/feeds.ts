@@ -12,6 +12,7 @@ export class FeedService {
     const before = decodeCursor(query.cursor, KeyCursor)?.k;
     const entries = await this.deps.feeds.page(viewer, { before, limit: query.limit + 1 });
     const page = keysetPage(entries, query.limit, (e) => e.statusId);
-    return { items: await this.deps.hydrator.byIds(page.rows.map((e) => e.statusId)), nextCursor: page.nextCursor };
+    const ids = page.rows.map((e) => e.statusId);
+    return { items: await this.deps.hydrator.byIds(ids, viewer), nextCursor: page.nextCursor };
   }
 }

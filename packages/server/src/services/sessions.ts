@@ -1,4 +1,5 @@
 import type { AuthResponse, LoginRequest } from '@tweeter/shared';
+import { LRUCache } from 'lru-cache';
 import { RateLimitedError, UnauthenticatedError } from '../domain/errors.js';
 import { hashPassword, verifyPassword, type ScryptParams } from '../domain/passwords.js';
 import { hashToken, newToken } from '../domain/tokens.js';
@@ -6,6 +7,8 @@ import type { Clock } from '../ports/clock.js';
 import type { SessionRepo, UserRecord, UserRepo } from '../ports/store.js';
 import type { LoginThrottle } from './login-throttle.js';
 import type { Presenter } from './presenter.js';
+
+const SESSION_CACHE_TTL_MS = 10_000;
 
 /** Sign-in, sign-out and token checks. */
 export class SessionService {
@@ -18,11 +21,20 @@ export class SessionService {
       clock: Clock;
       tokenTtlMs: number;
       scrypt: ScryptParams;
+      /** Told when a session is revoked, so live connections opened with it can be closed. */
+      onSignOut?: (tokenHash: string) => void;
     },
   ) {}
 
   // Checked when the alias does not exist, so both paths cost one scrypt (no alias oracle by timing).
   private dummyHash?: Promise<string>;
+
+  // Every authenticated request looks its token up: sessions seen in the last few seconds skip the store read.
+  // Logout evicts at once here; another process (the serverless shape) sees a logout within the TTL.
+  private readonly recent = new LRUCache<string, { alias: string; expiresAt: number }>({
+    max: 10_000,
+    ttl: SESSION_CACHE_TTL_MS,
+  });
 
   /** Issues a new session token for a user that was just authenticated or created. */
   async open(user: UserRecord): Promise<AuthResponse> {
@@ -52,18 +64,26 @@ export class SessionService {
 
   /** Revokes the token: it stops working at once. */
   async logout(token: string): Promise<void> {
-    await this.deps.sessions.delete(hashToken(token));
+    const tokenHash = hashToken(token);
+    this.recent.delete(tokenHash);
+    await this.deps.sessions.delete(tokenHash);
+    this.deps.onSignOut?.(tokenHash);
   }
 
   /** The alias a bearer token acts for; throws UnauthenticatedError if missing, unknown or expired. */
   async authenticate(token: string | undefined): Promise<string> {
     if (!token) throw new UnauthenticatedError();
-    const session = await this.deps.sessions.get(hashToken(token));
+    const tokenHash = hashToken(token);
+    const cached = this.recent.get(tokenHash);
+    const session = cached ?? (await this.deps.sessions.get(tokenHash));
     if (!session) throw new UnauthenticatedError('token is not valid: sign in again');
     if (session.expiresAt <= this.deps.clock.now()) {
-      await this.deps.sessions.delete(session.tokenHash);
+      this.recent.delete(tokenHash);
+      await this.deps.sessions.delete(tokenHash);
       throw new UnauthenticatedError('token has expired: sign in again');
     }
+    // Set only when read from the store: the TTL bounds staleness from the read, not from the last use.
+    if (!cached) this.recent.set(tokenHash, { alias: session.alias, expiresAt: session.expiresAt });
     return session.alias;
   }
 }

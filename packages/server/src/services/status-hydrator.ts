@@ -1,21 +1,34 @@
 import type { Status } from '@tweeter/shared';
 import { LRUCache } from 'lru-cache';
-import type { StatusRecord, StatusRepo, UserRecord, UserRepo } from '../ports/store.js';
+import type { CommentRepo, StatusRecord, StatusRepo, UserRecord, UserRepo } from '../ports/store.js';
 import type { Presenter } from './presenter.js';
+import type { ReactionReader } from './reaction-reader.js';
 
 /**
  * Turns status ids or records into API Statuses with one batched lookup per kind, through small caches:
  * status content is immutable (only deletion evicts), authors are cached briefly (profile changes evict here,
- * and the TTL bounds staleness across processes).
+ * and the TTL bounds staleness across processes). Reaction and comment counts change all the time, so they
+ * are never cached: each page reads them fresh, one batched read each, with the viewer's own reactions.
  */
 export class StatusHydrator {
   private readonly statusCache = new LRUCache<string, StatusRecord>({ max: 20_000 });
   private readonly userCache = new LRUCache<string, UserRecord>({ max: 20_000, ttl: 60_000 });
 
-  constructor(private readonly deps: { statuses: StatusRepo; users: UserRepo; presenter: Presenter }) {}
+  constructor(
+    private readonly deps: {
+      statuses: StatusRepo;
+      users: UserRepo;
+      presenter: Presenter;
+      reactions: ReactionReader;
+      comments: CommentRepo;
+    },
+  ) {}
 
-  /** Statuses for these ids in the same order; ids of statuses that no longer exist are left out. */
-  async byIds(ids: readonly string[]): Promise<Status[]> {
+  /**
+   * Statuses for these ids in the same order, as `viewer` sees them (`reactions.mine`; null: nobody in
+   * particular, e.g. a live push to many); ids of statuses that no longer exist are left out.
+   */
+  async byIds(ids: readonly string[], viewer: string | null): Promise<Status[]> {
     const found = new Map<string, StatusRecord>();
     const missing: string[] = [];
     for (const id of ids) {
@@ -34,12 +47,17 @@ export class StatusHydrator {
       const rec = found.get(id);
       if (rec) records.push(rec);
     }
-    return this.records(records);
+    return this.records(records, viewer);
   }
 
-  /** API Statuses for records already read. */
-  async records(records: readonly StatusRecord[]): Promise<Status[]> {
-    const authors = await this.users(records.map((r) => r.author));
+  /** API Statuses for records already read, as `viewer` sees them. */
+  async records(records: readonly StatusRecord[], viewer: string | null): Promise<Status[]> {
+    const ids = records.map((r) => r.id);
+    const [authors, reactions, comments] = await Promise.all([
+      this.users(records.map((r) => r.author)),
+      this.deps.reactions.read('status', ids, viewer),
+      this.deps.comments.counts(ids),
+    ]);
     const out: Status[] = [];
     for (const r of records) {
       const author = authors.get(r.author);
@@ -51,8 +69,8 @@ export class StatusHydrator {
         post: r.post,
         segments: r.segments,
         createdAt: new Date(r.createdAt).toISOString(),
-        reactions: { like: 0, heart: 0, mine: [] },
-        commentCount: 0,
+        reactions: reactions.get(r.id) ?? { like: 0, heart: 0, mine: [] },
+        commentCount: comments.get(r.id) ?? 0,
       });
     }
     return out;

@@ -35,23 +35,26 @@ export class StatusService {
     if (!created && status.post !== post) {
       throw new ConflictError('idempotency_key_reused', 'Idempotency-Key was already used for a different post');
     }
-    return this.one(status);
+    return this.one(status, author);
   }
 
-  /** One status. */
-  async get(id: string): Promise<Status> {
-    const [status] = await this.deps.hydrator.byIds([id]);
+  /** One status, as `viewer` sees it. */
+  async get(viewer: string, id: string): Promise<Status> {
+    const [status] = await this.deps.hydrator.byIds([id], viewer);
     if (!status) throw new NotFoundError(`no status ${id}`);
     return status;
   }
 
-  /** Deletes the viewer's own status: it leaves the story now and every feed soon after. */
+  /** Deletes the viewer's own status: out of the story now; out of every feed, with reactions and comments, soon. */
   async delete(viewer: string, id: string): Promise<void> {
     const status = await this.deps.statuses.get(id);
     if (!status) throw new NotFoundError(`no status ${id}`);
     if (status.author !== viewer) throw new ForbiddenError('only the author may delete a status');
     await this.deps.statuses.delete(id, {
-      outbox: [{ name: 'status.retract', payload: { statusId: id, author: status.author } }],
+      outbox: [
+        { name: 'status.retract', payload: { statusId: id, author: status.author } },
+        { name: 'status.purge', payload: { statusId: id, author: status.author } },
+      ],
     });
     this.deps.hydrator.forgetStatus(id);
   }
@@ -63,17 +66,17 @@ export class StatusService {
     return { state: d.state, audience: d.audience, delivered: d.delivered };
   }
 
-  /** Alias's own statuses, newest first. */
-  async story(alias: string, query: PageQuery): Promise<Page<Status>> {
+  /** Alias's own statuses, newest first, as `viewer` sees them. */
+  async story(viewer: string, alias: string, query: PageQuery): Promise<Page<Status>> {
     if (!(await this.deps.users.get(alias))) throw new NotFoundError(`no user @${alias}`);
     const before = decodeCursor(query.cursor, KeyCursor)?.k;
     const records = await this.deps.statuses.byAuthor(alias, { before, limit: query.limit + 1 });
     const page = keysetPage(records, query.limit, (s) => s.id);
-    return { items: await this.deps.hydrator.records(page.rows), nextCursor: page.nextCursor };
+    return { items: await this.deps.hydrator.records(page.rows, viewer), nextCursor: page.nextCursor };
   }
 
-  private async one(record: StatusRecord): Promise<Status> {
-    const [status] = await this.deps.hydrator.records([record]);
+  private async one(record: StatusRecord, viewer: string): Promise<Status> {
+    const [status] = await this.deps.hydrator.records([record], viewer);
     if (!status) throw new NotFoundError(`no status ${record.id}`);
     return status;
   }

@@ -2,6 +2,7 @@ import type { TestContext } from 'vitest';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Job, JobQueue, JobRequest } from '../../src/ports/job-queue.js';
 import type { FeedEntry, StatusRecord, Store, UserRecord } from '../../src/ports/store.js';
+import { runSocialStoreContract } from './store-contract-social.js';
 
 /** What an adapter's test hands the contract for each case: a fresh, empty store. */
 export interface StoreContractHarness {
@@ -652,6 +653,8 @@ export function runStoreContract(options: StoreContractOptions): void {
         await expectJobs(ctx, [deliver]);
       });
     });
+
+    runSocialStoreContract({ test, store: () => store });
 
     describe('store', () => {
       test('ping resolves', async () => {

@@ -30,6 +30,8 @@ export interface TestApp {
   as(token: string, options: InjectOptions): Promise<LightMyRequestResponse>;
   /** Waits until the job queue has nothing left to run. */
   drain(): Promise<void>;
+  /** Listens on 127.0.0.1 at a random port (for real WebSocket clients); returns the base URL. */
+  listen(): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -63,6 +65,7 @@ export async function createTestApp(
       return (res.json() as { token: string }).token;
     },
     drain: () => ctx.workers.drain(20_000),
+    listen: () => app.listen({ port: 0, host: '127.0.0.1' }),
     async close() {
       await app.close();
       await ctx.close();

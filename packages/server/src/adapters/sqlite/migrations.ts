@@ -106,6 +106,85 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
       );
     `,
   },
+  {
+    version: 2,
+    name: 'social: boards, members, messages, reactions, comments, audit log',
+    sql: `
+      CREATE TABLE boards (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        description TEXT NOT NULL,
+        visibility TEXT NOT NULL,
+        owner TEXT NOT NULL,
+        member_count INTEGER NOT NULL DEFAULT 0,
+        retention_days INTEGER,
+        created_at INTEGER NOT NULL
+      ) WITHOUT ROWID;
+      -- As DynamoDB indexes would be: boards by visibility (public listing), and a sparse one for retention.
+      CREATE INDEX boards_by_visibility ON boards (visibility, id);
+      CREATE INDEX boards_with_retention ON boards (id) WHERE retention_days IS NOT NULL;
+
+      CREATE TABLE board_members (
+        board_id TEXT NOT NULL,
+        alias TEXT NOT NULL,
+        role TEXT NOT NULL,
+        joined_at INTEGER NOT NULL,
+        PRIMARY KEY (board_id, alias)
+      ) WITHOUT ROWID;
+      CREATE INDEX member_boards ON board_members (alias, board_id);
+
+      CREATE TABLE board_messages (
+        board_id TEXT NOT NULL,
+        id TEXT NOT NULL,
+        author TEXT NOT NULL,
+        topic TEXT,
+        text TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        deleted INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (board_id, id)
+      ) WITHOUT ROWID;
+
+      -- target is 'status:<id>' or 'message:<id>'; counts are kept beside the rows, changed in the same transaction.
+      CREATE TABLE reactions (
+        target TEXT NOT NULL,
+        alias TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        PRIMARY KEY (target, alias, kind)
+      ) WITHOUT ROWID;
+      CREATE TABLE reaction_counts (
+        target TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        count INTEGER NOT NULL,
+        PRIMARY KEY (target, kind)
+      ) WITHOUT ROWID;
+
+      CREATE TABLE comments (
+        id TEXT PRIMARY KEY,
+        status_id TEXT NOT NULL,
+        author TEXT NOT NULL,
+        text TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        deleted INTEGER NOT NULL DEFAULT 0
+      ) WITHOUT ROWID;
+      CREATE INDEX comments_by_status ON comments (status_id, id);
+      CREATE TABLE comment_counts (
+        status_id TEXT PRIMARY KEY,
+        count INTEGER NOT NULL
+      ) WITHOUT ROWID;
+
+      CREATE TABLE audit_log (
+        scope TEXT NOT NULL,
+        id TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        action TEXT NOT NULL,
+        target TEXT NOT NULL,
+        detail TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        PRIMARY KEY (scope, id)
+      ) WITHOUT ROWID;
+    `,
+  },
 ];
 
 /** Applies every migration newer than the file's user_version, each in its own transaction. */

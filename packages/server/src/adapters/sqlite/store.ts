@@ -1,10 +1,16 @@
 import type { Clock } from '../../ports/clock.js';
 import type { Store } from '../../ports/store.js';
+import { createAuditRepo } from './audit-repo.js';
+import { createBoardsRepo } from './boards-repo.js';
+import { createCommentsRepo } from './comments-repo.js';
 import type { Db } from './database.js';
 import { createDeliveriesRepo } from './deliveries-repo.js';
 import { createFeedsRepo } from './feeds-repo.js';
 import { createFollowsRepo } from './follows-repo.js';
 import type { ReadySignal } from './jobs-table.js';
+import { createMembersRepo } from './members-repo.js';
+import { createMessagesRepo } from './messages-repo.js';
+import { createReactionsRepo } from './reactions-repo.js';
 import { createSessionsRepo } from './sessions-repo.js';
 import { createStatusesRepo } from './statuses-repo.js';
 import { createUsersRepo } from './users-repo.js';
@@ -27,6 +33,12 @@ export function createSqliteStore(db: Db, options: SqliteStoreOptions): Store {
     statuses: createStatusesRepo(db, options),
     feeds: createFeedsRepo(db),
     deliveries: createDeliveriesRepo(db, options),
+    boards: createBoardsRepo(db),
+    members: createMembersRepo(db),
+    messages: createMessagesRepo(db),
+    reactions: createReactionsRepo(db),
+    comments: createCommentsRepo(db),
+    audit: createAuditRepo(db),
     async ping() {
       ping.get();
     },

@@ -56,10 +56,7 @@ export function statusRoutes(
         response: { 200: Status, ...errors },
       },
     },
-    async (req) => {
-      await deps.auth(req);
-      return statuses.get(req.params.id);
-    },
+    async (req) => statuses.get(await deps.auth(req), req.params.id),
   );
 
   r.delete(
@@ -108,10 +105,7 @@ export function statusRoutes(
         response: { 200: StatusPage, ...errors },
       },
     },
-    async (req) => {
-      await deps.auth(req);
-      return statuses.story(req.params.alias, req.query);
-    },
+    async (req) => statuses.story(await deps.auth(req), req.params.alias, req.query),
   );
 
   r.get(

@@ -1,6 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../../config/config.js';
-import { createContext, type AppContext } from '../../context.js';
+import { startBackgroundCheckpoints } from '../../adapters/sqlite/checkpointer.js';
+import { createContext, openSqlite, type AppContext } from '../../context.js';
+import { systemClock } from '../../ports/clock.js';
 import { buildApp } from '../../http/app.js';
 
 export interface RunningServer {
@@ -11,17 +13,27 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-/** Starts HTTP and the job workers in this process (the embedded shape). */
+const CHECKPOINT_EVERY_MS = 200;
+
+/** Starts HTTP, the job workers and the periodic jobs in this process (the embedded shape). */
 export async function startServer(config: Config): Promise<RunningServer> {
-  const ctx = createContext(config);
+  // The storage is opened here (not by createContext) to hand WAL checkpoints to a worker thread: see checkpointer.ts.
+  const storage = openSqlite(config, systemClock);
+  const ctx = createContext(config, { storage });
+  const checkpoints = startBackgroundCheckpoints(storage.db, {
+    everyMs: CHECKPOINT_EVERY_MS,
+    onError: (message) => ctx.logger.error({ err: message }, 'background WAL checkpoint failed'),
+  });
   const app = await buildApp(ctx);
   const url = await app.listen({ port: config.port, host: config.host });
   ctx.workers.start();
+  ctx.scheduler.start();
   ctx.logger.info({ url, dataDir: config.dataDir, workers: config.jobs.concurrency }, 'tweeter is listening');
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> =>
     (stopping ??= (async () => {
       await app.close();
+      await checkpoints.stop();
       await ctx.close();
     })());
   return { ctx, app, url, stop };

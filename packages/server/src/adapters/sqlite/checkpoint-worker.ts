@@ -1,0 +1,23 @@
+// Runs in a worker thread (see checkpointer.ts): copies the WAL back into the database file off the main thread.
+import Database from 'better-sqlite3';
+import { parentPort, workerData } from 'node:worker_threads';
+
+const { file, everyMs } = workerData as { file: string; everyMs: number };
+const db = new Database(file);
+db.pragma('busy_timeout = 5000');
+const timer = setInterval(() => {
+  try {
+    // PASSIVE never waits for readers or writers: it copies what it can now and tries again next time.
+    db.pragma('wal_checkpoint(PASSIVE)');
+  } catch (err) {
+    parentPort?.postMessage({ error: err instanceof Error ? err.message : String(err) });
+  }
+}, everyMs);
+
+parentPort?.on('message', (message: unknown) => {
+  if (message !== 'stop') return;
+  clearInterval(timer);
+  db.close();
+  parentPort?.postMessage('stopped');
+  parentPort?.close();
+});

@@ -1,0 +1,97 @@
+import type { AuditRecord, CommentRecord, CommentRepo } from '../../ports/store.js';
+import { insertAudit } from './audit-repo.js';
+import type { Db } from './database.js';
+
+interface CommentRow {
+  id: string;
+  status_id: string;
+  author: string;
+  text: string;
+  created_at: number;
+  deleted: number;
+}
+
+type SoftDeleted = { comment: CommentRecord; changed: boolean } | null;
+
+/** Comments over SQLite, keyed by id with a (status, id) index; each status's count of live comments kept exact. */
+export function createCommentsRepo(db: Db): CommentRepo {
+  const insert = db.prepare<[string, string, string, string, number]>(
+    'INSERT INTO comments (id, status_id, author, text, created_at, deleted) VALUES (?, ?, ?, ?, ?, 0)',
+  );
+  const bump = db.prepare<[string, number]>(
+    `INSERT INTO comment_counts (status_id, count) VALUES (?, ?)
+     ON CONFLICT (status_id) DO UPDATE SET count = count + excluded.count`,
+  );
+  const select = db.prepare<[string], CommentRow>('SELECT * FROM comments WHERE id = ?');
+  const selectList = db.prepare<[string, string, number], CommentRow>(
+    'SELECT * FROM comments WHERE status_id = ? AND id > ? ORDER BY id LIMIT ?',
+  );
+  const markDeleted = db.prepare<[string]>("UPDATE comments SET deleted = 1, text = '' WHERE id = ? AND deleted = 0");
+  const selectCounts = db.prepare<[string], { status_id: string; count: number }>(
+    'SELECT * FROM comment_counts WHERE status_id IN (SELECT value FROM json_each(?))',
+  );
+  const selectOfStatus = db
+    .prepare<[string, number], string>('SELECT id FROM comments WHERE status_id = ? ORDER BY id LIMIT ?')
+    .pluck();
+  const remove = db.prepare<[string]>('DELETE FROM comments WHERE id = ?');
+  const removeCount = db.prepare<[string]>('DELETE FROM comment_counts WHERE status_id = ?');
+
+  const create = db.transaction((c: CommentRecord): void => {
+    insert.run(c.id, c.statusId, c.author, c.text, c.createdAt);
+    bump.run(c.statusId, 1);
+  });
+
+  const softDelete = db.transaction((id: string, audit: AuditRecord | undefined): SoftDeleted => {
+    const changed = markDeleted.run(id).changes === 1;
+    const row = select.get(id);
+    if (!row) return null;
+    if (changed) {
+      bump.run(row.status_id, -1);
+      insertAudit(db, audit);
+    }
+    return { comment: toRecord(row), changed };
+  });
+
+  const purgeStatus = db.transaction((statusId: string, limit: number): number => {
+    const ids = selectOfStatus.all(statusId, limit);
+    for (const id of ids) remove.run(id);
+    if (ids.length < limit) removeCount.run(statusId);
+    return ids.length;
+  });
+
+  return {
+    async create(comment) {
+      create.immediate(comment);
+    },
+    async get(id) {
+      const row = select.get(id);
+      return row ? toRecord(row) : null;
+    },
+    async list(statusId, range) {
+      return selectList.all(statusId, range.after ?? '', range.limit).map(toRecord);
+    },
+    async softDelete(id, options) {
+      return softDelete.immediate(id, options?.audit);
+    },
+    async counts(statusIds) {
+      const counts = new Map<string, number>();
+      if (statusIds.length === 0) return counts;
+      for (const row of selectCounts.all(JSON.stringify(statusIds))) counts.set(row.status_id, row.count);
+      return counts;
+    },
+    async purgeStatus(statusId, limit) {
+      return purgeStatus.immediate(statusId, limit);
+    },
+  };
+}
+
+function toRecord(row: CommentRow): CommentRecord {
+  return {
+    id: row.id,
+    statusId: row.status_id,
+    author: row.author,
+    text: row.text,
+    createdAt: row.created_at,
+    deleted: row.deleted === 1,
+  };
+}

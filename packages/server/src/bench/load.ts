@@ -1,0 +1,120 @@
+import autocannon from 'autocannon';
+import { performance } from 'node:perf_hooks';
+import { startPaced } from './paced.js';
+import { round2, Samples } from './percentiles.js';
+
+export interface LoadSpec {
+  baseUrl: string;
+  connections: number;
+  /** Seconds; without it the load runs until stop(). */
+  durationS?: number;
+  /** The request sequence of connection `index` (its token, its paths); cycled. */
+  requests(index: number): autocannon.Request[];
+  /** Called with each 2xx response's start time (performance.now() clock) and latency. */
+  onSample?(startedAt: number, ms: number): void;
+}
+
+export interface LoadResult {
+  /** 2xx latencies. */
+  latencies: Samples;
+  responses: number;
+  non2xx: number;
+  /** Socket errors and timeouts (autocannon counts timeouts as errors too). */
+  socketErrors: number;
+  timeouts: number;
+  /** non-2xx + socket errors (timeouts included). */
+  errors: number;
+  seconds: number;
+  /** 2xx responses per second. */
+  rps: number;
+}
+
+export interface LoadRun {
+  stop(): void;
+  done: Promise<LoadResult>;
+}
+
+/** Runs autocannon in this process, recording every response's latency with sub-millisecond precision. */
+export function startLoad(spec: LoadSpec): LoadRun {
+  const latencies = new Samples();
+  let responses = 0;
+  let non2xx = 0;
+  let nextClient = 0;
+  const started = performance.now();
+  let instance: autocannon.Instance | undefined;
+  const done = new Promise<LoadResult>((resolve, reject) => {
+    instance = autocannon(
+      {
+        url: spec.baseUrl,
+        connections: spec.connections,
+        // autocannon needs a duration: "until stopped" is a day.
+        duration: spec.durationS ?? 86_400,
+        timeout: 10,
+        setupClient: (client) => client.setRequests(spec.requests(nextClient++)),
+      },
+      (err: unknown, result: autocannon.Result) => {
+        if (err) {
+          reject(err instanceof Error ? err : new Error(String(err)));
+          return;
+        }
+        const seconds = (performance.now() - started) / 1000;
+        const socketErrors = result.errors;
+        resolve({
+          latencies,
+          responses,
+          non2xx,
+          socketErrors,
+          timeouts: result.timeouts,
+          errors: non2xx + socketErrors,
+          seconds: round2(seconds),
+          rps: round2(latencies.count / seconds),
+        });
+      },
+    );
+    instance.on('response', (_client, statusCode, _bytes, ms) => {
+      responses += 1;
+      if (statusCode < 200 || statusCode > 299) {
+        non2xx += 1;
+        return;
+      }
+      latencies.push(ms);
+      spec.onSample?.(performance.now() - ms, ms);
+    });
+  });
+  return { stop: () => instance?.stop(), done };
+}
+
+/** A JSON request with a bearer token, for autocannon. */
+export function authed(
+  token: string,
+  request: Omit<autocannon.Request, 'headers'> & { json?: unknown },
+): autocannon.Request {
+  const { json, ...rest } = request;
+  const headers: Record<string, string> = { authorization: `Bearer ${token}` };
+  if (json === undefined) return { ...rest, headers };
+  headers['content-type'] = 'application/json';
+  return { ...rest, headers, body: JSON.stringify(json) };
+}
+
+/**
+ * Feed readers: `tokens[i]` reads its first page of 20. Closed loop with autocannon when `rate` is 0 (each
+ * connection asks again as soon as it is answered: capacity), else open loop at `rate` requests/s in total.
+ */
+export function startFeedReaders(options: {
+  baseUrl: string;
+  tokens: readonly string[];
+  connections: number;
+  rate: number;
+  durationS?: number;
+  onSample?(startedAt: number, ms: number): void;
+}): LoadRun {
+  const path = '/api/v1/me/feed?limit=20';
+  const token = (i: number): string => options.tokens[i % options.tokens.length] ?? '';
+  if (options.rate === 0) {
+    return startLoad({ ...options, requests: (i) => [authed(token(i), { method: 'GET', path })] });
+  }
+  return startPaced({
+    ...options,
+    request: (n) => ({ method: 'GET', path, headers: { authorization: `Bearer ${token(n)}` } }),
+  });
+}

@@ -1,0 +1,132 @@
+import { readFileSync } from 'node:fs';
+import { round2 } from './percentiles.js';
+
+export interface MemorySummary {
+  rssMbPeak: number;
+  rssMbEnd: number;
+  heapMbPeak: number;
+  heapMbEnd: number;
+  samples: number;
+  /** Scrapes that failed or timed out (an overloaded server); they are skipped, not guessed. */
+  failedSamples: number;
+  /**
+   * CPU use over the measured phase in % of one core: the server (its process_cpu_seconds_total), this bench
+   * process (autocannon included) and everything else on the machine (from /proc/stat; -1 where unreadable).
+   * A large `other` means something else competed for the CPUs and the figures are pessimistic.
+   */
+  cpuPct: { server: number; bench: number; other: number };
+  /** Longest event-loop stall seen (prom-client's per-scrape max, monitorEventLoopDelay): how long reads can wait. */
+  eventLoopLagMsMax: number;
+  /** Server CPU seconds over the measured phase: divided by requests, the cost of one request on any machine. */
+  serverCpuSeconds: number;
+}
+
+const MB = 1024 * 1024;
+
+/** The value of an unlabelled Prometheus metric in exposition text. */
+export function metricValue(text: string, name: string): number | undefined {
+  const m = new RegExp(`^${name}(?:\\{[^}]*\\})? ([0-9.eE+-]+)`, 'm').exec(text);
+  return m?.[1] === undefined ? undefined : Number(m[1]);
+}
+
+/** Polls the server's /metrics (prom-client default metrics) for its resident and heap memory. */
+export class MetricsSampler {
+  private timer: NodeJS.Timeout | null = null;
+  private inFlight: Promise<void> | null = null;
+  private rssPeak = 0;
+  private heapPeak = 0;
+  private rssLast = 0;
+  private heapLast = 0;
+  private samples = 0;
+  private failed = 0;
+  private serverCpuLast = 0;
+  private lagMax = 0;
+  private cpuMark: { at: number; server: number; bench: NodeJS.CpuUsage; machine: number } | null = null;
+
+  constructor(
+    private readonly baseUrl: string,
+    private readonly intervalMs = 250,
+  ) {}
+
+  start(): void {
+    this.timer = setInterval(() => {
+      this.inFlight ??= this.sample().finally(() => (this.inFlight = null));
+    }, this.intervalMs);
+  }
+
+  /** Forgets the peaks so far: setup (population, logins with scrypt) is not what a scenario measures. */
+  async resetPeak(): Promise<void> {
+    await this.inFlight;
+    await this.sample();
+    this.rssPeak = this.rssLast;
+    this.heapPeak = this.heapLast;
+    this.lagMax = 0;
+    this.cpuMark = {
+      at: Date.now(),
+      server: this.serverCpuLast,
+      bench: process.cpuUsage(),
+      machine: machineBusySeconds(),
+    };
+  }
+
+  async stop(): Promise<MemorySummary> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await this.inFlight;
+    await this.sample();
+    const mark = this.cpuMark;
+    const wall = mark ? Math.max(1e-3, (Date.now() - mark.at) / 1000) : 1;
+    const server = mark ? (this.serverCpuLast - mark.server) / wall : 0;
+    const used = mark ? process.cpuUsage(mark.bench) : { user: 0, system: 0 };
+    const bench = (used.user + used.system) / 1e6 / wall;
+    const machine = mark && mark.machine >= 0 ? (machineBusySeconds() - mark.machine) / wall : -1;
+    const pct = (x: number): number => Math.round(x * 100);
+    return {
+      cpuPct: {
+        server: pct(server),
+        bench: pct(bench),
+        other: machine < 0 ? -1 : Math.max(0, pct(machine - server - bench)),
+      },
+      eventLoopLagMsMax: round2(this.lagMax * 1000),
+      serverCpuSeconds: mark ? this.serverCpuLast - mark.server : 0,
+      rssMbPeak: round2(this.rssPeak / MB),
+      rssMbEnd: round2(this.rssLast / MB),
+      heapMbPeak: round2(this.heapPeak / MB),
+      heapMbEnd: round2(this.heapLast / MB),
+      samples: this.samples,
+      failedSamples: this.failed,
+    };
+  }
+
+  private async sample(): Promise<void> {
+    try {
+      const res = await fetch(`${this.baseUrl}/metrics`, { signal: AbortSignal.timeout(5000) });
+      const text = await res.text();
+      const rss = metricValue(text, 'process_resident_memory_bytes');
+      const heap = metricValue(text, 'nodejs_heap_size_used_bytes');
+      this.serverCpuLast = metricValue(text, 'process_cpu_seconds_total') ?? this.serverCpuLast;
+      this.lagMax = Math.max(this.lagMax, metricValue(text, 'nodejs_eventloop_lag_max_seconds') ?? 0);
+      if (!res.ok || rss === undefined || heap === undefined) throw new Error(`metrics: ${res.status}`);
+      this.rssLast = rss;
+      this.heapLast = heap;
+      this.rssPeak = Math.max(this.rssPeak, rss);
+      this.heapPeak = Math.max(this.heapPeak, heap);
+      this.samples += 1;
+    } catch {
+      this.failed += 1;
+    }
+  }
+}
+
+/** CPU seconds all cores spent busy since boot (Linux /proc/stat), or -1 elsewhere. */
+function machineBusySeconds(): number {
+  try {
+    const line = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0] ?? '';
+    const fields = line.trim().split(/\s+/).slice(1).map(Number);
+    // user nice system idle iowait irq softirq steal: busy is everything but idle and iowait.
+    const busy = fields.slice(0, 8).reduce((sum, v, i) => (i === 3 || i === 4 ? sum : sum + v), 0);
+    return busy / 100; // USER_HZ is 100 on Linux
+  } catch {
+    return -1;
+  }
+}

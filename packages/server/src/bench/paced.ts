@@ -1,0 +1,118 @@
+import { Agent, request } from 'node:http';
+import { performance } from 'node:perf_hooks';
+import { round2, Samples } from './percentiles.js';
+import type { LoadResult, LoadRun } from './load.js';
+
+export interface PacedRequest {
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  path: string;
+  headers: Record<string, string>;
+  body?: string;
+}
+
+export interface PacedSpec {
+  baseUrl: string;
+  /** Sockets (at most this many requests in flight; more wait for a free socket, and that wait counts). */
+  connections: number;
+  /** Requests per second offered, evenly spaced, whatever the answers' speed (open loop). */
+  rate: number;
+  /** Seconds; without it the load runs until stop(). */
+  durationS?: number;
+  /** The n-th request (n counts from 0). */
+  request(n: number): PacedRequest;
+  onSample?(startedAt: number, ms: number): void;
+}
+
+/**
+ * Open-loop load: requests are due at a fixed rate and each latency runs from the moment it was due, so a
+ * stalled server is charged for the requests it delayed (no coordinated omission). autocannon's rate option
+ * sends each connection's quota in a burst at the start of every second instead.
+ */
+export function startPaced(spec: PacedSpec): LoadRun {
+  const agent = new Agent({ keepAlive: true, maxSockets: spec.connections });
+  const latencies = new Samples();
+  const counts = { responses: 0, non2xx: 0, socketErrors: 0, timeouts: 0 };
+  const interval = 1000 / spec.rate;
+  const started = performance.now();
+  const endAt = spec.durationS === undefined ? Infinity : started + spec.durationS * 1000;
+  let stopped = false;
+  let sent = 0;
+  let inFlight = 0;
+  let finish: (() => void) | null = null;
+
+  const send = (n: number, dueAt: number): void => {
+    const r = spec.request(n);
+    inFlight += 1;
+    let settled = false;
+    const done = (ok: boolean, status: number): void => {
+      if (settled) return;
+      settled = true;
+      inFlight -= 1;
+      const ms = performance.now() - dueAt;
+      if (ok) {
+        counts.responses += 1;
+        if (status >= 200 && status <= 299) {
+          latencies.push(ms);
+          spec.onSample?.(dueAt, ms);
+        } else counts.non2xx += 1;
+      }
+      if (inFlight === 0 && finish) finish();
+    };
+    const req = request(`${spec.baseUrl}${r.path}`, { method: r.method, headers: r.headers, agent, timeout: 10_000 });
+    req.on('response', (res) => {
+      res.resume();
+      res.on('end', () => done(true, res.statusCode ?? 0));
+      res.on('error', () => {
+        counts.socketErrors += 1;
+        done(false, 0);
+      });
+    });
+    req.on('timeout', () => {
+      counts.timeouts += 1;
+      req.destroy(new Error('timeout'));
+    });
+    req.on('error', () => {
+      counts.socketErrors += 1;
+      done(false, 0);
+    });
+    req.end(r.body);
+  };
+
+  const done = new Promise<LoadResult>((resolve) => {
+    const tick = (): void => {
+      const now = performance.now();
+      const until = Math.min(now, endAt);
+      // Catch up on every request due by now: a late timer must not lower the offered rate.
+      while (!stopped && started + sent * interval <= until) {
+        send(sent, started + sent * interval);
+        sent += 1;
+      }
+      if (!stopped && now < endAt) {
+        setTimeout(tick, Math.max(0, Math.min(interval, started + sent * interval - performance.now())));
+        return;
+      }
+      finish = () => {
+        agent.destroy();
+        const seconds = (performance.now() - started) / 1000;
+        resolve({
+          latencies,
+          responses: counts.responses,
+          non2xx: counts.non2xx,
+          socketErrors: counts.socketErrors,
+          timeouts: counts.timeouts,
+          errors: counts.non2xx + counts.socketErrors,
+          seconds: round2(seconds),
+          rps: round2(latencies.count / seconds),
+        });
+      };
+      if (inFlight === 0) finish();
+    };
+    tick();
+  });
+  return {
+    stop: () => {
+      stopped = true;
+    },
+    done,
+  };
+}

@@ -1,0 +1,132 @@
+import type { ScenarioResult } from '../result.js';
+
+/** One scenario run of the report: what ran (exactly as a command), how long, and its result. */
+export interface ReportEntry {
+  /** Stable name checks refer to, e.g. "fanout-10k". */
+  key: string;
+  label: string;
+  command: string;
+  seconds: number;
+  result: ScenarioResult;
+}
+
+/** A line of the comparison table: a measured figure against the course project's limit and our budget. */
+export interface Check {
+  what: string;
+  /** Limits in the figure's unit; undefined when that side sets none. */
+  course?: number;
+  budget?: number;
+  unit: 'ms' | 'MB' | '';
+  /** The figure and where it comes from; undefined when that scenario did not run. */
+  measured?: { value: number; source: string };
+}
+
+type Picker = (entries: ReadonlyMap<string, ReportEntry>) => Check['measured'];
+
+function figure(key: string, path: [string, string?], source: string): Picker {
+  return (entries) => {
+    const entry = entries.get(key);
+    const top = entry?.result.results[path[0]];
+    const value = path[1] === undefined ? top : typeof top === 'object' ? top[path[1]] : undefined;
+    return typeof value === 'number' ? { value, source: `${entry?.label}: ${source}` } : undefined;
+  };
+}
+
+const CHECKS: readonly (Omit<Check, 'measured'> & { pick: Picker })[] = [
+  {
+    what: 'post a status, p99, 50 writers at 200 posts/s (open loop)',
+    course: 1000,
+    budget: 5,
+    unit: 'ms',
+    pick: figure('post-50-paced', ['post_ms', 'p99'], 'post_ms p99'),
+  },
+  {
+    what: 'post a status, p99, 50 writers posting non-stop (closed loop)',
+    course: 1000,
+    budget: 5,
+    unit: 'ms',
+    pick: figure('post-50', ['post_ms', 'p99'], 'post_ms p99'),
+  },
+  {
+    what: 'post a status, p99, author with 100,000 followers',
+    course: 1000,
+    budget: 5,
+    unit: 'ms',
+    pick: figure('fanout-100k', ['post_ms', 'p99'], 'post_ms p99'),
+  },
+  {
+    what: "status in all 10,000 followers' feeds (slowest post)",
+    course: 120_000,
+    budget: 250,
+    unit: 'ms',
+    pick: figure('fanout-10k', ['fanout_ms', 'max'], 'fanout_ms max'),
+  },
+  {
+    what: "status in all 100,000 followers' feeds (slowest post)",
+    unit: 'ms',
+    pick: figure('fanout-100k', ['fanout_ms', 'max'], 'fanout_ms max'),
+  },
+  {
+    what: "status in all 1,000,000 followers' feeds (slowest post)",
+    budget: 10_000,
+    unit: 'ms',
+    pick: figure('fanout-1m', ['fanout_ms', 'max'], 'fanout_ms max'),
+  },
+  {
+    what: 'feed page of 20, p99, 64 readers at 1,000 requests/s (open loop)',
+    course: 1000,
+    budget: 5,
+    unit: 'ms',
+    pick: figure('feed-64-paced', ['feed_ms', 'p99'], 'feed_ms p99'),
+  },
+  {
+    what: 'feed page of 20, p99, 64 readers reading non-stop (closed loop)',
+    course: 1000,
+    budget: 5,
+    unit: 'ms',
+    pick: figure('feed-64', ['feed_ms', 'p99'], 'feed_ms p99'),
+  },
+  {
+    what: 'feed page of 20, p99, during fan-outs to 100,000 (16 readers, 400 requests/s)',
+    course: 1000,
+    budget: 5,
+    unit: 'ms',
+    pick: figure('fanout-100k', ['feed_ms', 'p99'], 'feed_ms p99 (reads during fan-out)'),
+  },
+  {
+    what: 'feed page of 20, p99, during fan-outs to 1,000,000 (16 readers, 400 requests/s)',
+    course: 1000,
+    budget: 5,
+    unit: 'ms',
+    pick: figure('fanout-1m', ['feed_ms', 'p99'], 'feed_ms p99 (reads during fan-out)'),
+  },
+  {
+    what: 'peak server RSS, fan-out to 100,000',
+    budget: 300,
+    unit: 'MB',
+    pick: figure('fanout-100k', ['rss_mb_peak'], 'rss_mb_peak'),
+  },
+  {
+    what: 'errors (non-2xx, timeouts, socket errors, missing feed entries), all runs',
+    budget: 0,
+    unit: '',
+    pick: (entries) => {
+      if (entries.size === 0) return undefined;
+      const total = [...entries.values()].reduce((sum, e) => sum + e.result.results.errors, 0);
+      return { value: total, source: 'sum of errors' };
+    },
+  },
+];
+
+/** The comparison lines with their measured figures (a line whose scenario did not run has none). */
+export function evaluateChecks(entries: readonly ReportEntry[]): Check[] {
+  const byKey = new Map(entries.map((e) => [e.key, e]));
+  return CHECKS.map(({ pick, ...check }) => ({ ...check, measured: pick(byKey) }));
+}
+
+/** pass / miss against a limit (errors must be 0: "at most"), or "" when there is no limit or no figure. */
+export function verdict(check: Check, limit: number | undefined): string {
+  if (limit === undefined || check.measured === undefined) return '';
+  const ok = check.unit === '' ? check.measured.value <= limit : check.measured.value < limit;
+  return ok ? 'pass' : 'miss';
+}

@@ -1,0 +1,74 @@
+import { cpus, platform, release, totalmem } from 'node:os';
+import type { Percentiles } from './percentiles.js';
+
+/** A figure in a result: a number, or a group of numbers (percentiles). */
+export type Figure = number | string | Record<string, number>;
+
+/** Figures a scenario measured; the named ones are documented, any other is an extra. Omitted when not measured. */
+export interface Results {
+  post_ms?: { p50: number; p95: number; p99: number; max: number };
+  fanout_ms?: { p50: number; p99: number; max: number };
+  feed_ms?: { p50: number; p95: number; p99: number };
+  feed_rps?: number;
+  rss_mb_peak?: number;
+  /** Non-2xx responses, timeouts, socket errors and failed checks: never hidden. */
+  errors: number;
+  [extra: string]: Figure | undefined;
+}
+
+export interface Machine {
+  cpus: number;
+  node: string;
+  cpu_model: string;
+  memory_gb: number;
+  os: string;
+}
+
+/** What `tweeter bench <scenario> --json FILE` writes. */
+export interface ScenarioResult {
+  scenario: string;
+  params: Record<string, number | string | boolean>;
+  machine: Machine;
+  results: Results;
+}
+
+export function machine(): Machine {
+  const list = cpus();
+  return {
+    cpus: list.length,
+    node: process.version,
+    cpu_model: list[0]?.model.trim() ?? 'unknown',
+    memory_gb: Math.round(totalmem() / 1024 ** 3),
+    os: `${platform()} ${release()}`,
+  };
+}
+
+export function postFigure(p: Percentiles): NonNullable<Results['post_ms']> {
+  return { p50: p.p50, p95: p.p95, p99: p.p99, max: p.max };
+}
+
+/** Percentiles with their sample count, for the figures the schema does not fix. */
+export function latencyFigure(p: Percentiles): Record<string, number> {
+  return { p50: p.p50, p95: p.p95, p99: p.p99, max: p.max, count: p.count };
+}
+
+/** A result as aligned text lines: one figure per line, groups of numbers on one line. */
+export function formatResult(result: ScenarioResult): string {
+  const rows: [string, string][] = [];
+  for (const [key, value] of Object.entries(result.results)) {
+    if (value === undefined) continue;
+    rows.push([key, formatFigure(value)]);
+  }
+  const width = Math.max(...rows.map(([k]) => k.length));
+  const params = Object.entries(result.params)
+    .map(([k, v]) => `${k}=${String(v)}`)
+    .join(' ');
+  return [`${result.scenario} (${params})`, ...rows.map(([k, v]) => `  ${k.padEnd(width)}  ${v}`)].join('\n');
+}
+
+export function formatFigure(value: Figure): string {
+  if (typeof value !== 'object') return String(value);
+  return Object.entries(value)
+    .map(([k, v]) => `${k} ${v}`)
+    .join('  ');
+}

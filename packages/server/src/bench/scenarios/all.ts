@@ -1,0 +1,8 @@
+import { fanoutScenario } from './fanout.js';
+import { feedScenario } from './feed.js';
+import { mixScenario } from './mix.js';
+import { postScenario } from './post.js';
+import type { ScenarioDefinition } from './registry.js';
+
+/** Every scenario `tweeter bench` knows, by name. */
+export const SCENARIOS: readonly ScenarioDefinition[] = [fanoutScenario, feedScenario, postScenario, mixScenario];

@@ -1,0 +1,199 @@
+import { Alias } from '@tweeter/shared';
+import { performance } from 'node:perf_hooks';
+import { userAlias } from '../../population/graph.js';
+import { sampleDistinct, seededRandom } from '../../population/random.js';
+import { ApiClient } from '../api-client.js';
+import { startFeedReaders } from '../load.js';
+import { MetricsSampler } from '../metrics-sampler.js';
+import { round2, Samples, summarize } from '../percentiles.js';
+import { latencyFigure, machine, postFigure, type ScenarioResult } from '../result.js';
+import { sleep, withServer, type TargetOptions } from '../setup.js';
+import { option, type ScenarioDefinition } from './registry.js';
+import { parseWhole } from '../../cli/options.js';
+import { UsageError } from '../../cli/usage-error.js';
+
+export type FanoutParams = {
+  followers: number;
+  posts: number;
+  /** Concurrent feed readers during the fan-outs (0: none). */
+  readers: number;
+  /** Their requests/s in total (open loop); 0: closed loop. */
+  readRate: number;
+  /** Followers whose feed is checked for each status. */
+  verify: number;
+  /** Pause after a delivery completes before the next post. */
+  spacingMs: number;
+  celebrity: string;
+};
+
+const POLL_MS = 2;
+const POLL_SHARE = 0.02;
+
+/**
+ * The celebrity (followed by every generated user) posts `posts` times, one after another; for each status the
+ * time from the 201 to delivery `done` is observed by polling GET /statuses/{id}/delivery every 2 ms or 2% of
+ * the time elapsed, whichever is longer (so it includes up to one poll interval and round trip), then `verify` followers' feeds are read to check the status is there.
+ * Meanwhile `readers` clients read their feeds (`readRate` requests/s in total, or non-stop when 0); reads that
+ * started while a fan-out ran are "during", the others "idle".
+ */
+export async function runFanoutScenario(params: FanoutParams, target: TargetOptions): Promise<ScenarioResult> {
+  const plan = {
+    users: params.followers,
+    celebrity: params.celebrity,
+    followers: params.followers,
+    followeesEach: 0,
+    statusesEach: 0,
+  };
+  return withServer(target, plan, async (server) => {
+    const api = new ApiClient(server.url);
+    const random = seededRandom(target.seed + 1);
+    const sampleSize = Math.min(params.followers, Math.max(params.readers, params.verify));
+    const sample = sampleDistinct(random, params.followers, sampleSize, 0).map(userAlias);
+    target.log(`signing in @${params.celebrity} and ${sample.length} followers`);
+    const celebrity = await api.login(params.celebrity, target.password);
+    const tokens = await api.loginAll(sample, target.password);
+    const verifiers = tokens.slice(0, params.verify);
+
+    const sampler = new MetricsSampler(server.url);
+    sampler.start();
+    await sampler.resetPeak();
+
+    // Fan-out windows on the performance.now() clock; the last one is open (end = Infinity) while delivering.
+    const windows: { start: number; end: number }[] = [];
+    const during = new Samples();
+    const idle = new Samples();
+    const inWindow = (t: number): boolean => windows.some((w) => t >= w.start && t <= w.end);
+    const readers =
+      params.readers > 0
+        ? startFeedReaders({
+            baseUrl: server.url,
+            tokens: tokens.slice(0, params.readers),
+            connections: params.readers,
+            rate: params.readRate,
+            onSample: (startedAt, ms) => (inWindow(startedAt) ? during : idle).push(ms),
+          })
+        : null;
+    if (readers) await sleep(500); // readers connected and warm before the first post
+
+    const postMs: number[] = [];
+    const fanoutMs: number[] = [];
+    let errors = 0;
+    let missing = 0;
+    let checked = 0;
+    for (let n = 1; n <= params.posts; n++) {
+      target.log(`post ${n} of ${params.posts} to ${params.followers} followers`);
+      let id: string;
+      try {
+        const posted = await api.post(celebrity, `Fan-out ${n} to everyone, see https://example.com/bench/${n}`);
+        id = posted.value.id;
+        postMs.push(posted.ms);
+      } catch (err) {
+        target.log(`post failed: ${(err as Error).message}`);
+        errors += 1;
+        continue;
+      }
+      const window = { start: performance.now(), end: Infinity };
+      windows.push(window);
+      const delivered = await awaitDelivery(api, celebrity, id, params.followers);
+      window.end = performance.now();
+      errors += delivered.errors;
+      if (delivered.done) fanoutMs.push(window.end - window.start);
+      else target.log(`status ${id} not delivered within the time limit`);
+      for (const token of verifiers) {
+        checked += 1;
+        try {
+          const feed = await api.feed(token, 20);
+          if (!feed.value.items.some((s) => s.id === id)) missing += 1;
+        } catch {
+          errors += 1;
+        }
+      }
+      await sleep(params.spacingMs);
+    }
+
+    readers?.stop();
+    const load = readers ? await readers.done : null;
+    const memory = await sampler.stop();
+    const fanout = summarize(fanoutMs);
+    const duringSummary = during.summary();
+    return {
+      scenario: 'fanout',
+      params: { ...params },
+      machine: machine(),
+      results: {
+        post_ms: postFigure(summarize(postMs)),
+        fanout_ms: { p50: fanout.p50, p99: fanout.p99, max: fanout.max },
+        ...(load
+          ? {
+              feed_ms: { p50: duringSummary.p50, p95: duringSummary.p95, p99: duringSummary.p99 },
+              feed_during_fanout_ms: latencyFigure(duringSummary),
+              feed_idle_ms: latencyFigure(idle.summary()),
+              feed_rps: load.rps,
+            }
+          : {}),
+        fanout_each_ms: Object.fromEntries(fanoutMs.map((ms, i) => [`post${i + 1}`, round2(ms)])),
+        deliveries_per_s: fanout.p50 > 0 ? Math.round(params.followers / (fanout.p50 / 1000)) : 0,
+        feeds_checked: checked,
+        feeds_missing: missing,
+        rss_mb_peak: memory.rssMbPeak,
+        rss_mb_end: memory.rssMbEnd,
+        heap_mb_peak: memory.heapMbPeak,
+        cpu_pct: memory.cpuPct,
+        event_loop_lag_ms_max: memory.eventLoopLagMsMax,
+        errors: errors + missing + (load?.errors ?? 0),
+      },
+    };
+  });
+}
+
+/** Polls the delivery until done; gives up after a generous limit (a stuck fan-out is an error, not a hang). */
+async function awaitDelivery(
+  api: ApiClient,
+  token: string,
+  id: string,
+  audience: number,
+): Promise<{ done: boolean; errors: number }> {
+  const started = performance.now();
+  const deadline = started + 60_000 + audience / 10;
+  let errors = 0;
+  while (performance.now() < deadline) {
+    try {
+      const d = await api.delivery(token, id);
+      if (d.value.state === 'done') return { done: true, errors };
+    } catch {
+      errors += 1;
+    }
+    // Every 2 ms, or 2% of the time so far: precise enough, without the polls becoming the server's main load.
+    await sleep(Math.max(POLL_MS, (performance.now() - started) * POLL_SHARE));
+  }
+  return { done: false, errors: errors + 1 };
+}
+
+export const fanoutScenario: ScenarioDefinition<FanoutParams> = {
+  name: 'fanout',
+  description: 'A celebrity posts; time until every follower feed has it, with feed readers meanwhile',
+  options: [
+    option('followers', 'followers of the celebrity', '10000'),
+    option('posts', 'statuses posted, one after another', '5'),
+    option('readers', 'clients reading feeds during the fan-outs (0: none)', '16'),
+    option('read-rate', 'their feed requests/s in total, evenly spaced (0: closed loop)', '400'),
+    option('verify', 'followers whose feed is checked for each status', '20'),
+    option('spacing-ms', 'pause after each delivery', '200'),
+    option('celebrity', 'the author', 'celebrity'),
+  ],
+  parse(flags) {
+    const followers = parseWhole(flags.followers ?? '', '--followers', 1, 10_000_000);
+    const celebrity = Alias.safeParse(flags.celebrity ?? '');
+    if (!celebrity.success) throw new UsageError(`--celebrity: ${celebrity.error.issues[0]?.message ?? 'invalid'}`);
+    return {
+      followers,
+      posts: parseWhole(flags.posts ?? '', '--posts', 1, 1000),
+      readers: parseWhole(flags.readers ?? '', '--readers', 0, Math.min(1000, followers)),
+      readRate: parseWhole(flags.readRate ?? '', '--read-rate', 0, 1_000_000),
+      verify: Math.min(followers, parseWhole(flags.verify ?? '', '--verify', 0, 1000)),
+      spacingMs: parseWhole(flags.spacingMs ?? '', '--spacing-ms', 0, 60_000),
+      celebrity: celebrity.data,
+    };
+  },
+  run: runFanoutScenario,
+};

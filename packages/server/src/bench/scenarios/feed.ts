@@ -1,0 +1,92 @@
+import { userAlias } from '../../population/graph.js';
+import { sampleDistinct, seededRandom } from '../../population/random.js';
+import { ApiClient } from '../api-client.js';
+import { startFeedReaders } from '../load.js';
+import { MetricsSampler } from '../metrics-sampler.js';
+import { latencyFigure, machine, type ScenarioResult } from '../result.js';
+import { sleep, withServer, type TargetOptions } from '../setup.js';
+import { option, type ScenarioDefinition } from './registry.js';
+import { parseWhole } from '../../cli/options.js';
+
+export type FeedParams = {
+  users: number;
+  readers: number;
+  durationS: number;
+  warmupS: number;
+  /** Requests/s offered in total (open loop); 0: closed loop, as fast as the server answers. */
+  rate: number;
+};
+
+/** Users follow 20 others who posted 2 statuses each, so every feed holds 40 entries and a page of 20 is full. */
+export const FEED_GRAPH = { followeesEach: 20, statusesEach: 2 } as const;
+
+/**
+ * `readers` connections, each signed in as a different user, read the first page (20) of their feed: non-stop
+ * (closed loop: the server's capacity, where latency is queueing) or at `rate` requests/s in total (open loop).
+ */
+export async function runFeedScenario(params: FeedParams, target: TargetOptions): Promise<ScenarioResult> {
+  const plan = { users: params.users, celebrity: 'celebrity', followers: 0, ...FEED_GRAPH };
+  return withServer(target, plan, async (server) => {
+    const api = new ApiClient(server.url);
+    const readers = sampleDistinct(seededRandom(target.seed + 2), params.users, params.readers, 0).map(userAlias);
+    target.log(`signing in ${readers.length} readers`);
+    const tokens = await api.loginAll(readers, target.password);
+    const first = await api.feed(tokens[0] ?? '', 20);
+    const readersOf = (durationS: number) =>
+      startFeedReaders({ baseUrl: server.url, tokens, connections: params.readers, rate: params.rate, durationS });
+
+    if (params.warmupS > 0) {
+      target.log(`warming up for ${params.warmupS} s`);
+      await readersOf(params.warmupS).done;
+      await sleep(200);
+    }
+    const sampler = new MetricsSampler(server.url);
+    sampler.start();
+    await sampler.resetPeak();
+    const pace = params.rate === 0 ? 'closed loop' : `${params.rate} requests/s`;
+    target.log(`reading feeds with ${params.readers} connections, ${pace}, for ${params.durationS} s`);
+    const load = await readersOf(params.durationS).done;
+    const memory = await sampler.stop();
+    const feed = load.latencies.summary();
+    return {
+      scenario: 'feed',
+      params: { ...params },
+      machine: machine(),
+      results: {
+        feed_ms: { p50: feed.p50, p95: feed.p95, p99: feed.p99 },
+        feed_latency_ms: latencyFigure(feed),
+        feed_rps: load.rps,
+        feed_page_items: first.value.items.length,
+        rss_mb_peak: memory.rssMbPeak,
+        heap_mb_peak: memory.heapMbPeak,
+        cpu_pct: memory.cpuPct,
+        event_loop_lag_ms_max: memory.eventLoopLagMsMax,
+        server_cpu_us_per_req: Math.round((memory.serverCpuSeconds * 1e6) / Math.max(1, load.responses)),
+        errors: load.errors,
+      },
+    };
+  });
+}
+
+export const feedScenario: ScenarioDefinition<FeedParams> = {
+  name: 'feed',
+  description: 'Feed page (20) latency and throughput at C concurrent readers',
+  options: [
+    option('users', 'generated users (each follows 20 who posted 2 statuses)', '10000'),
+    option('readers', 'concurrent readers, each a different user', '64'),
+    option('duration', 'seconds of measurement', '30'),
+    option('warmup', 'seconds of unrecorded load first', '2'),
+    option('rate', 'requests/s in total, evenly spaced (0: closed loop, each reader asks again when answered)', '0'),
+  ],
+  parse(flags) {
+    const users = parseWhole(flags.users ?? '', '--users', FEED_GRAPH.followeesEach + 1, 10_000_000);
+    return {
+      users,
+      readers: parseWhole(flags.readers ?? '', '--readers', 1, Math.min(1000, users)),
+      durationS: parseWhole(flags.duration ?? '', '--duration', 1, 3600),
+      warmupS: parseWhole(flags.warmup ?? '', '--warmup', 0, 600),
+      rate: parseWhole(flags.rate ?? '', '--rate', 0, 1_000_000),
+    };
+  },
+  run: runFeedScenario,
+};

@@ -1,0 +1,132 @@
+import { userAlias } from '../../population/graph.js';
+import { sampleDistinct, seededRandom } from '../../population/random.js';
+import { ApiClient } from '../api-client.js';
+import { authed, startLoad } from '../load.js';
+import { MetricsSampler, metricValue } from '../metrics-sampler.js';
+import { startPaced } from '../paced.js';
+import { latencyFigure, machine, postFigure, type ScenarioResult } from '../result.js';
+import { round2 } from '../percentiles.js';
+import { sleep, withServer, type TargetOptions } from '../setup.js';
+import { option, type ScenarioDefinition } from './registry.js';
+import { parseWhole } from '../../cli/options.js';
+
+export type PostParams = {
+  users: number;
+  writers: number;
+  durationS: number;
+  followeesEach: number;
+  /** Posts/s offered in total (open loop); 0: closed loop, each writer posts again when answered. */
+  rate: number;
+};
+
+/**
+ * `writers` clients, each a different author with about `followeesEach` followers, post non-stop. Afterwards the
+ * time for the workers to finish the fan-out backlog is measured (how far behind the writers delivery fell).
+ */
+export async function runPostScenario(params: PostParams, target: TargetOptions): Promise<ScenarioResult> {
+  const plan = {
+    users: params.users,
+    celebrity: 'celebrity',
+    followers: 0,
+    followeesEach: params.followeesEach,
+    statusesEach: 0,
+  };
+  return withServer(target, plan, async (server) => {
+    const api = new ApiClient(server.url);
+    const writers = sampleDistinct(seededRandom(target.seed + 3), params.users, params.writers, 0).map(userAlias);
+    target.log(`signing in ${writers.length} writers`);
+    const tokens = await api.loginAll(writers, target.password);
+    const body = { post: 'Benchmark status for @user_000001 with a link https://example.com/bench' };
+    const requests = (i: number) => [authed(tokens[i] ?? '', { method: 'POST', path: '/api/v1/statuses', json: body })];
+
+    const sampler = new MetricsSampler(server.url);
+    sampler.start();
+    await sampler.resetPeak();
+    const pace = params.rate === 0 ? 'closed loop' : `${params.rate} posts/s`;
+    target.log(`posting with ${params.writers} connections, ${pace}, for ${params.durationS} s`);
+    const load = await (
+      params.rate === 0
+        ? startLoad({ baseUrl: server.url, connections: params.writers, durationS: params.durationS, requests })
+        : startPaced({
+            baseUrl: server.url,
+            connections: params.writers,
+            rate: params.rate,
+            durationS: params.durationS,
+            request: (n) => ({
+              method: 'POST',
+              path: '/api/v1/statuses',
+              headers: {
+                authorization: `Bearer ${tokens[n % tokens.length] ?? ''}`,
+                'content-type': 'application/json',
+              },
+              body: JSON.stringify(body),
+            }),
+          })
+    ).done;
+    const drainS = await awaitQueueDrained(server.url, DRAIN_TIMEOUT_MS);
+    const memory = await sampler.stop();
+    const post = load.latencies.summary();
+    return {
+      scenario: 'post',
+      params: { ...params },
+      machine: machine(),
+      results: {
+        post_ms: postFigure(post),
+        post_latency_ms: latencyFigure(post),
+        post_rps: load.rps,
+        fanout_backlog_drain_s: drainS,
+        rss_mb_peak: memory.rssMbPeak,
+        heap_mb_peak: memory.heapMbPeak,
+        cpu_pct: memory.cpuPct,
+        event_loop_lag_ms_max: memory.eventLoopLagMsMax,
+        server_cpu_us_per_req: Math.round((memory.serverCpuSeconds * 1e6) / Math.max(1, load.responses)),
+        errors: load.errors,
+      },
+    };
+  });
+}
+
+// A backlog is not an error (delivery is asynchronous by design), but it is reported: -1 when it outlasts this.
+const DRAIN_TIMEOUT_MS = 120_000;
+
+/** Seconds until the server's queue holds no ready or in-flight job (from /metrics); -1 if it never does. */
+export async function awaitQueueDrained(baseUrl: string, timeoutMs: number): Promise<number> {
+  const started = Date.now();
+  while (Date.now() - started < timeoutMs) {
+    try {
+      const text = await (await fetch(`${baseUrl}/metrics`, { signal: AbortSignal.timeout(5000) })).text();
+      const pending = ['ready', 'inFlight'].reduce(
+        (sum, state) => sum + (metricValue(text, `tweeter_queue_jobs\\{state="${state}"\\}`) ?? 0),
+        0,
+      );
+      if (pending === 0) return round2((Date.now() - started) / 1000);
+    } catch {
+      // an overloaded server: look again
+    }
+    await sleep(100);
+  }
+  return -1;
+}
+
+export const postScenario: ScenarioDefinition<PostParams> = {
+  name: 'post',
+  description: 'Posting latency and throughput at C concurrent authors',
+  options: [
+    option('users', 'generated users', '10000'),
+    option('writers', 'concurrent posters, each a different author', '50'),
+    option('duration', 'seconds of measurement', '30'),
+    option('followees-each', 'follows per user, so each author has about this many followers', '20'),
+    option('rate', 'posts/s in total, evenly spaced (0: closed loop, each writer posts again when answered)', '0'),
+  ],
+  parse(flags) {
+    const users = parseWhole(flags.users ?? '', '--users', 2, 10_000_000);
+    return {
+      users,
+      writers: parseWhole(flags.writers ?? '', '--writers', 1, Math.min(1000, users)),
+      durationS: parseWhole(flags.duration ?? '', '--duration', 1, 3600),
+      followeesEach: parseWhole(flags.followeesEach ?? '', '--followees-each', 0, users - 1),
+      rate: parseWhole(flags.rate ?? '', '--rate', 0, 1_000_000),
+    };
+  },
+  run: runPostScenario,
+};

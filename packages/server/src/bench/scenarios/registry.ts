@@ -1,0 +1,45 @@
+import type { ScenarioResult } from '../result.js';
+import type { TargetOptions } from '../setup.js';
+
+/** One option of a scenario: `--name <value>`, read as `key` (commander's camelCase of the name). */
+export interface ScenarioOption {
+  name: string;
+  key: string;
+  description: string;
+  default: string;
+}
+
+/** A benchmark scenario as the CLI and the report both see it: options, their checking, and the run. */
+export interface ScenarioDefinition<P extends Record<string, number | string> = Record<string, number | string>> {
+  name: string;
+  description: string;
+  options: readonly ScenarioOption[];
+  /** Checks the option values (strings as typed) together; throws UsageError. */
+  parse(flags: Readonly<Record<string, string | undefined>>): P;
+  run(params: P, target: TargetOptions): Promise<ScenarioResult>;
+}
+
+export function option(name: string, description: string, defaultValue: string): ScenarioOption {
+  const key = name.replace(/-([a-z])/g, (_m, c: string) => c.toUpperCase());
+  return { name, key, description, default: defaultValue };
+}
+
+/** The option values with defaults filled in for the ones not given. */
+export function withDefaults(
+  definition: Pick<ScenarioDefinition, 'options'>,
+  flags: Readonly<Record<string, string | undefined>>,
+): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const o of definition.options) out[o.key] = flags[o.key] ?? o.default;
+  return out;
+}
+
+/** `npm run bench -- <name> --flag value ...` for these option values (the command the report prints). */
+export function commandLine(definition: ScenarioDefinition, flags: Readonly<Record<string, string>>): string {
+  const parts = ['npm run bench --', definition.name];
+  for (const o of definition.options) {
+    const value = flags[o.key];
+    if (value !== undefined) parts.push(`--${o.name} ${value}`);
+  }
+  return parts.join(' ');
+}

@@ -1,0 +1,80 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sqliteWriteBatch } from '../adapters/sqlite/write-batch.js';
+import { configFromEnvironment } from '../config/index.js';
+import { openSqlite } from '../context.js';
+import type { PopulationPlan } from '../population/graph.js';
+import { populate } from '../population/populate.js';
+import { createProgress } from '../population/progress.js';
+import { systemClock } from '../ports/clock.js';
+import { attachServer, startChildServer, type BenchServer } from './server.js';
+
+/** Options every scenario takes. */
+export interface TargetOptions {
+  /** An already running server; otherwise the scenario starts its own child server. */
+  url?: string;
+  /** That server's DATA_DIR (population is written there), or the child's DATA_DIR instead of a temporary one. */
+  dataDir?: string;
+  password: string;
+  seed: number;
+  /** Extra node flags for the child server, e.g. --cpu-prof. */
+  nodeArgs?: string[];
+  log(line: string): void;
+}
+
+/**
+ * Populates `plan` through the store (in this process, before the server starts), starts the server, runs `body`,
+ * and stops the server and deletes its temporary DATA_DIR afterwards, whatever happens.
+ */
+export async function withServer<T>(
+  target: TargetOptions,
+  plan: Omit<PopulationPlan, 'password' | 'seed'>,
+  body: (server: BenchServer) => Promise<T>,
+): Promise<T> {
+  const full: PopulationPlan = { ...plan, password: target.password, seed: target.seed };
+  // Checked before populating anything: an unreachable --url is a usage error with nothing written.
+  const attached = target.url === undefined ? null : await attachServer(target.url, target.dataDir ?? null);
+  const temporary = target.dataDir === undefined && attached === null;
+  const dataDir = target.dataDir ?? (attached ? null : mkdtempSync(join(tmpdir(), 'tweeter-bench-')));
+  try {
+    if (dataDir === null) {
+      target.log('skipping population: --url without --data-dir; the graph must exist (see `tweeter populate`)');
+    } else {
+      await populateInto(dataDir, full, target.log);
+    }
+    const server = attached ?? (await startChildServer({ dataDir: dataDir as string, nodeArgs: target.nodeArgs }));
+    try {
+      return await body(server);
+    } finally {
+      await server.stop();
+    }
+  } finally {
+    if (temporary && dataDir) rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+async function populateInto(dataDir: string, plan: PopulationPlan, log: (line: string) => void): Promise<void> {
+  const config = configFromEnvironment({ DATA_DIR: dataDir });
+  const { store, db } = openSqlite(config, systemClock);
+  try {
+    const summary = await populate(plan, {
+      store,
+      clock: systemClock,
+      scrypt: { N: config.scryptCost, r: 8, p: 1 },
+      progress: createProgress(process.stderr),
+      writeBatch: sqliteWriteBatch(db),
+    });
+    log(
+      `populated ${dataDir}: +${summary.usersAdded} users, +${summary.followsAdded} follows, ` +
+        `+${summary.statusesAdded} statuses in ${summary.seconds.toFixed(1)} s`,
+    );
+  } finally {
+    await store.close();
+  }
+}
+
+/** Resolves after `ms`. */
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

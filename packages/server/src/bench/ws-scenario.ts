@@ -1,0 +1,213 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { metricValue } from './metrics-sampler.js';
+import { round2, summarize } from './percentiles.js';
+import { attachServer, BenchError, startChildServer, type BenchServer } from './server.js';
+import { WsSubscribers } from './ws-clients.js';
+import { seedFeedAudience } from './ws-seed.js';
+
+export interface WsScenarioOptions {
+  subscribers: number;
+  messages: number;
+  /** A running server to measure instead of starting one (it must serve boards). */
+  url?: string;
+  /** Broadcasts before the measured ones, not counted (default 2). */
+  warmup?: number;
+  /** `board` (default): board messages; `feed`: statuses of a user every subscriber follows, fan-out included. */
+  via?: 'board' | 'feed';
+}
+
+export interface WsScenarioResult {
+  scenario: 'ws';
+  params: Record<string, number>;
+  results: {
+    delivery_ms: { p50: number; p95: number; p99: number; max: number };
+    subscribers: number;
+    idle_conn_kb: number;
+    rss_mb_peak: number;
+    errors: number;
+  };
+}
+
+/** How one message is sent to every subscriber: a board message, or a status fanned out to followers. */
+interface Broadcast {
+  channel: string;
+  /** 1 for a board message (the issue's scenario), 0 for a status reaching followers' feeds. */
+  board: number;
+  tokenOf(i: number): string;
+  send(text: string): Promise<void>;
+}
+
+const PASSWORD = 'bench-password';
+const RECEIPT_TIMEOUT_MS = 10_000;
+const SETTLE_MS = 2000;
+const PAUSE_BETWEEN_MESSAGES_MS = 200;
+// Broadcasts before the measured ones (JIT, first-use allocations, fresh TCP connections): not counted.
+const WARMUP_MESSAGES = 2;
+// Memory per connection is the slope between this share of the connections and all of them, so that what
+// the first connection costs once (code paths compiled, heap grown) is not charged to each connection.
+const BASELINE_SHARE = 0.1;
+
+/**
+ * "A board message reaches 10,000 live WebSocket subscribers within 200 ms (p99)": opens `subscribers`
+ * connections, measures the server's resident memory per idle connection, then sends `messages` messages and
+ * times each one from the send to every subscriber's receipt. Sends board messages (or, with `via: 'feed'` or on
+ * a server without boards, statuses of a user every subscriber follows: their time includes the fan-out writes).
+ */
+export async function runWsScenario(opts: WsScenarioOptions): Promise<WsScenarioResult> {
+  const dataDir = opts.url === undefined ? mkdtempSync(join(tmpdir(), 'tweeter-ws-bench-')) : null;
+  const clients = new WsSubscribers();
+  let server: BenchServer | undefined;
+  try {
+    let broadcast: Broadcast;
+    if (dataDir !== null) {
+      const audience = await seedFeedAudience(dataDir, opts.subscribers, PASSWORD);
+      server = await startChildServer({ dataDir });
+      const { url } = server;
+      const tokenOf = (i: number) => audience.followerTokens[i] ?? '';
+      const board = opts.via === 'feed' ? null : await boardBroadcast(url, audience.authorToken, tokenOf);
+      broadcast = board ?? {
+        channel: 'feed',
+        board: 0,
+        tokenOf,
+        send: (text) => api(url, 'POST', '/statuses', audience.authorToken, { post: text }).then(() => {}),
+      };
+    } else {
+      server = await attachServer(opts.url ?? '', null);
+      const suffix = randomBytes(4).toString('hex');
+      const author = await register(server.url, `wsb_a_${suffix}`);
+      const listener = await register(server.url, `wsb_l_${suffix}`);
+      const found = await boardBroadcast(server.url, author, () => listener);
+      if (!found) throw new BenchError('the server at --url does not serve boards: run without --url');
+      broadcast = found;
+    }
+    const base = server.url;
+    const streamUrl = `${base.replace(/^http/, 'ws')}/api/v1/stream`;
+    const baseline = Math.max(1, Math.floor(opts.subscribers * BASELINE_SHARE));
+    await clients.open(streamUrl, 0, baseline, broadcast.channel, broadcast.tokenOf);
+    await sleep(SETTLE_MS);
+    const rssBaseline = await rss(base);
+    const connectedBaseline = clients.size;
+    await clients.open(streamUrl, baseline, opts.subscribers, broadcast.channel, broadcast.tokenOf);
+    await sleep(SETTLE_MS);
+    const rssIdle = await rss(base);
+    let rssPeak = Math.max(rssBaseline, rssIdle);
+
+    // Memory is read between broadcasts, not during: a /metrics scrape with 10,000 sockets open walks every
+    // file descriptor and handle (~10 ms of event loop), which would land in the delivery times.
+    let missing = 0;
+    const warmup = opts.warmup ?? WARMUP_MESSAGES;
+    for (let i = -warmup; i < opts.messages; i++) {
+      const marker = `wsbench-${i}-${randomBytes(6).toString('hex')}`;
+      const lost = await clients.expect(i, marker, () => broadcast.send(marker), RECEIPT_TIMEOUT_MS);
+      if (i < 0) clients.delays.length = 0;
+      else missing += lost;
+      rssPeak = Math.max(rssPeak, await rss(base));
+      await sleep(PAUSE_BETWEEN_MESSAGES_MS);
+    }
+    const delivery = summarize(clients.delays);
+    return {
+      scenario: 'ws',
+      params: {
+        subscribers: opts.subscribers,
+        messages: opts.messages,
+        warmup_messages: warmup,
+        board: broadcast.board,
+      },
+      results: {
+        delivery_ms: { p50: delivery.p50, p95: delivery.p95, p99: delivery.p99, max: delivery.max },
+        subscribers: clients.size,
+        idle_conn_kb: round2((rssIdle - rssBaseline) / 1024 / Math.max(1, clients.size - connectedBaseline)),
+        rss_mb_peak: round2(rssPeak / 1024 / 1024),
+        errors: missing + clients.errors + clients.unexpectedCloses,
+      },
+    };
+  } finally {
+    await clients.close();
+    await server?.stop();
+    if (dataDir !== null) rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+/** A public board owned by `ownerToken` that subscribers may read; null when the server has no boards. */
+async function boardBroadcast(
+  base: string,
+  ownerToken: string,
+  tokenOf: (i: number) => string,
+): Promise<Broadcast | null> {
+  const res = await fetch(`${base}/api/v1/boards`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${ownerToken}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ name: 'ws bench', visibility: 'public' }),
+  });
+  if (res.status === 404) return null;
+  if (res.status !== 201) throw new BenchError(`cannot create a board: ${res.status} ${await res.text()}`);
+  const { id } = (await res.json()) as { id: string };
+  return {
+    channel: `board:${id}`,
+    board: 1,
+    tokenOf,
+    send: (text) => api(base, 'POST', `/boards/${id}/messages`, ownerToken, { text }).then(() => {}),
+  };
+}
+
+async function register(base: string, alias: string): Promise<string> {
+  const body = { alias, firstName: 'Bench', lastName: 'WS', password: PASSWORD };
+  return ((await api(base, 'POST', '/users', undefined, body)) as { token: string }).token;
+}
+
+async function api(base: string, method: string, path: string, token?: string, body?: unknown): Promise<unknown> {
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  if (token) headers.authorization = `Bearer ${token}`;
+  const res = await fetch(`${base}/api/v1${path}`, { method, headers, body: JSON.stringify(body) });
+  const text = await res.text();
+  if (!res.ok) throw new BenchError(`${method} ${path}: ${res.status} ${text.slice(0, 200)}`);
+  return JSON.parse(text) as unknown;
+}
+
+async function rss(base: string): Promise<number> {
+  const text = await (await fetch(`${base}/metrics`)).text();
+  const value = metricValue(text, 'process_resident_memory_bytes');
+  if (value === undefined) throw new BenchError('/metrics has no process_resident_memory_bytes');
+  return value;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** `node dist/bench/ws-scenario.js --subscribers 10000 --messages 20 [--url http://...]`: prints the JSON. */
+async function main(argv: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      subscribers: { type: 'string', default: '1000' },
+      messages: { type: 'string', default: '20' },
+      url: { type: 'string' },
+      via: { type: 'string', default: 'board' },
+      warmup: { type: 'string', default: String(WARMUP_MESSAGES) },
+    },
+  });
+  const whole = (s: string, name: string) => {
+    const n = Number(s);
+    if (!Number.isInteger(n) || n < (name === 'warmup' ? 0 : 1)) throw new BenchError(`--${name}: not a valid count`);
+    return n;
+  };
+  const result = await runWsScenario({
+    subscribers: whole(values.subscribers, 'subscribers'),
+    messages: whole(values.messages, 'messages'),
+    warmup: whole(values.warmup, 'warmup'),
+    via: values.via === 'feed' ? 'feed' : 'board',
+    ...(values.url === undefined ? {} : { url: values.url }),
+  });
+  console.log(JSON.stringify(result, null, 2));
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main(process.argv.slice(2)).catch((err: unknown) => {
+    console.error(err instanceof Error ? err.message : err);
+    process.exitCode = 1;
+  });
+}

@@ -1,0 +1,82 @@
+import { Alias } from '@tweeter/shared';
+import type { Command } from 'commander';
+import { sqliteWriteBatch } from '../adapters/sqlite/write-batch.js';
+import { configFromEnvironment } from '../config/index.js';
+import { openSqlite } from '../context.js';
+import { userAlias, type PopulationPlan } from '../population/graph.js';
+import { populate, type PopulationSummary } from '../population/populate.js';
+import { createProgress } from '../population/progress.js';
+import { systemClock } from '../ports/clock.js';
+import { parseWhole, strictCommand } from './options.js';
+import { UsageError } from './usage-error.js';
+
+export interface PopulateFlags {
+  users: string;
+  celebrity: string;
+  followers?: string;
+  followeesEach: string;
+  statusesEach: string;
+  password: string;
+  seed: string;
+}
+
+/** Checks populate's flags together; throws UsageError on the first problem. */
+export function populationPlan(flags: PopulateFlags): PopulationPlan {
+  const users = parseWhole(flags.users, '--users', 1, 10_000_000);
+  const celebrity = Alias.safeParse(flags.celebrity);
+  if (!celebrity.success) throw new UsageError(`--celebrity: ${celebrity.error.issues[0]?.message ?? 'not an alias'}`);
+  if (/^user_[0-9]{6,}$/.test(celebrity.data)) {
+    throw new UsageError(`--celebrity must not look like a generated alias (${userAlias(1)}...)`);
+  }
+  const followers = flags.followers === undefined ? users : parseWhole(flags.followers, '--followers', 0, users);
+  const followeesEach = parseWhole(flags.followeesEach, '--followees-each', 0, users - 1);
+  const statusesEach = parseWhole(flags.statusesEach, '--statuses-each', 0, 1000);
+  if (flags.password.length < 8) throw new UsageError('--password must be at least 8 characters');
+  const seed = parseWhole(flags.seed, '--seed', 0, 2 ** 32 - 1);
+  return { users, celebrity: celebrity.data, followers, followeesEach, statusesEach, password: flags.password, seed };
+}
+
+/** One line per figure, for people and for scripts. */
+export function formatSummary(summary: PopulationSummary): string {
+  return [
+    `users added: ${summary.usersAdded}`,
+    `follows added: ${summary.followsAdded}`,
+    `statuses added: ${summary.statusesAdded}`,
+    `feed entries added: ${summary.feedEntriesAdded}`,
+    `seconds: ${summary.seconds.toFixed(1)}`,
+  ].join('\n');
+}
+
+/** `tweeter populate`: bulk-builds users, follows and statuses in DATA_DIR through the store (not HTTP). */
+export function populateCommand(): Command {
+  return strictCommand('populate')
+    .description(
+      'Add generated users (user_000001...), a celebrity they follow, random follows and statuses to DATA_DIR. ' +
+        'Idempotent: running it again with the same flags adds nothing.',
+    )
+    .option('--users <n>', 'generated users', '10000')
+    .option('--celebrity <alias>', 'the user followed by --followers of them', 'celebrity')
+    .option('--followers <m>', 'how many generated users follow the celebrity (default: all)')
+    .option('--followees-each <k>', 'random extra follows per generated user', '0')
+    .option('--statuses-each <s>', 'statuses each generated user posts (delivered to its followers feeds)', '0')
+    .option('--password <p>', 'password of every generated user and the celebrity', 'password')
+    .option('--seed <n>', 'seed of the random follows (same seed, same graph)', '1')
+    .option('--data-dir <dir>', 'where the data is (overrides DATA_DIR)')
+    .action(async (flags: PopulateFlags & { dataDir?: string }) => {
+      const plan = populationPlan(flags);
+      const config = configFromEnvironment(flags.dataDir === undefined ? {} : { DATA_DIR: flags.dataDir });
+      const { store, db } = openSqlite(config, systemClock);
+      try {
+        const summary = await populate(plan, {
+          store,
+          clock: systemClock,
+          scrypt: { N: config.scryptCost, r: 8, p: 1 },
+          progress: createProgress(process.stderr),
+          writeBatch: sqliteWriteBatch(db),
+        });
+        console.log(formatSummary(summary));
+      } finally {
+        await store.close();
+      }
+    });
+}

@@ -1,0 +1,68 @@
+import { Comment, ErrorBody, IdParams, pageOf, PageQuery, PostCommentRequest } from '@tweeter/shared';
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { Services } from '../../context.js';
+import { BEARER, type Authenticate } from '../auth.js';
+
+const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody };
+
+/** Comments on statuses. */
+export function commentRoutes(
+  app: FastifyInstance,
+  deps: { services: Pick<Services, 'comments'>; auth: Authenticate },
+): void {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const { comments } = deps.services;
+
+  r.post(
+    '/api/v1/statuses/:id/comments',
+    {
+      schema: {
+        tags: ['comments'],
+        summary: 'Comment on a status',
+        security: BEARER,
+        params: IdParams,
+        body: PostCommentRequest,
+        response: { 201: Comment, ...errors },
+      },
+    },
+    async (req, reply) =>
+      reply.status(201).send(await comments.post(await deps.auth(req), req.params.id, req.body.text)),
+  );
+
+  r.get(
+    '/api/v1/statuses/:id/comments',
+    {
+      schema: {
+        tags: ['comments'],
+        summary: 'Comments on a status, oldest first (deleted ones keep their place, text emptied)',
+        security: BEARER,
+        params: IdParams,
+        querystring: PageQuery,
+        response: { 200: pageOf(Comment), ...errors },
+      },
+    },
+    async (req) => {
+      await deps.auth(req);
+      return comments.list(req.params.id, req.query);
+    },
+  );
+
+  r.delete(
+    '/api/v1/comments/:id',
+    {
+      schema: {
+        tags: ['comments'],
+        summary: "Soft-delete a comment: its author or the status's author (idempotent)",
+        security: BEARER,
+        params: IdParams,
+        response: { 204: z.undefined(), ...errors },
+      },
+    },
+    async (req, reply) => {
+      await comments.delete(await deps.auth(req), req.params.id);
+      return reply.status(204).send();
+    },
+  );
+}

@@ -1,0 +1,60 @@
+import websocket, { type WebsocketPluginOptions } from '@fastify/websocket';
+import { ErrorBody, STREAM_LIMITS } from '@tweeter/shared';
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { WebSocket } from 'ws';
+import { z } from 'zod';
+import { ValidationError } from '../../domain/errors.js';
+import { openStream, type StreamDeps } from '../../realtime/stream-session.js';
+
+const StreamQuery = z.object({
+  token: z
+    .string()
+    .min(1)
+    .max(STREAM_LIMITS.tokenMax)
+    .optional()
+    .describe('session token; or send {"type":"auth","token"} as the first frame (keeps it out of URLs)'),
+});
+
+// How long a graceful shutdown waits for clients to answer the 1001 close before cutting them off.
+const SHUTDOWN_GRACE_MS = 2000;
+// A closing handshake the peer never answers (e.g. a slow consumer told 1013) ends after this.
+const CLOSE_TIMEOUT_MS = 10_000;
+
+/** `GET /api/v1/stream`: the live-update WebSocket (protocol in docs/api.md). */
+export async function streamRoutes(app: FastifyInstance, deps: StreamDeps): Promise<void> {
+  // closeTimeout is a ws server option that @types/ws does not list yet.
+  const options: NonNullable<WebsocketPluginOptions['options']> & { closeTimeout: number } = {
+    maxPayload: STREAM_LIMITS.frameMaxBytes, // bigger frames: ws closes with 1009
+    perMessageDeflate: false, // per-connection zlib state would cost far more than the idle budget
+    clientTracking: false, // the hub tracks connections
+    closeTimeout: CLOSE_TIMEOUT_MS,
+  };
+  await app.register(websocket, {
+    options,
+    // ws has already closed the socket for protocol errors (1009, 1002...); only a throw of ours is left open.
+    errorHandler(err, socket) {
+      deps.logger.debug({ err }, 'live stream socket error');
+      if (socket.readyState === WebSocket.OPEN) socket.terminate();
+    },
+    preClose: async () => deps.hub.shutdown(SHUTDOWN_GRACE_MS),
+  });
+
+  app.withTypeProvider<ZodTypeProvider>().route({
+    method: 'GET',
+    url: '/api/v1/stream',
+    schema: {
+      tags: ['stream'],
+      summary: 'Live updates over WebSocket (upgrade only)',
+      description:
+        'A WebSocket: authenticate, subscribe to `feed` or `board:<id>`, receive `{type, channel, data}` events. ' +
+        'Frames, close codes and limits: docs/api.md. A plain GET (no upgrade) is answered 400.',
+      querystring: StreamQuery,
+      response: { 400: ErrorBody },
+    },
+    wsHandler: (socket, req) => openStream(socket, req.query.token, deps),
+    handler: async () => {
+      throw new ValidationError('GET /api/v1/stream needs a WebSocket upgrade (Upgrade: websocket)');
+    },
+  });
+}

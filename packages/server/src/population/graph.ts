@@ -1,0 +1,59 @@
+import { sampleDistinct, seededRandom } from './random.js';
+
+/** What `tweeter populate` builds; every field is checked by the caller. */
+export interface PopulationPlan {
+  /** Generated users user_000001 ... */
+  users: number;
+  /** The user everybody follows (created too). */
+  celebrity: string;
+  /** How many of the generated users (the first ones) follow the celebrity. */
+  followers: number;
+  /** Extra random follows per generated user (distinct, never oneself). */
+  followeesEach: number;
+  /** Statuses each generated user posts. */
+  statusesEach: number;
+  password: string;
+  /** Seeds the random follows: the same plan always gives the same graph. */
+  seed: number;
+}
+
+export interface Edge {
+  follower: string;
+  followee: string;
+}
+
+/** Aliases are a fixed pattern (not padded to the user count) so a bigger run extends a smaller one. */
+export function userAlias(i: number): string {
+  return `user_${String(i).padStart(6, '0')}`;
+}
+
+/** Follow edges planned: an upper bound for progress (a second run adds fewer). */
+export function edgeCount(plan: PopulationPlan): number {
+  return plan.followers + plan.users * plan.followeesEach;
+}
+
+/** The follow edges of the plan, in batches of at most `batchSize`: the celebrity's followers first, then random ones. */
+export function* followEdges(plan: PopulationPlan, batchSize: number): Generator<Edge[]> {
+  let batch: Edge[] = [];
+  for (let i = 1; i <= plan.followers; i++) {
+    batch.push({ follower: userAlias(i), followee: plan.celebrity });
+    if (batch.length >= batchSize) {
+      yield batch;
+      batch = [];
+    }
+  }
+  if (plan.followeesEach > 0) {
+    const random = seededRandom(plan.seed);
+    for (let i = 1; i <= plan.users; i++) {
+      const follower = userAlias(i);
+      for (const j of sampleDistinct(random, plan.users, plan.followeesEach, i)) {
+        batch.push({ follower, followee: userAlias(j) });
+      }
+      if (batch.length >= batchSize) {
+        yield batch;
+        batch = [];
+      }
+    }
+  }
+  if (batch.length) yield batch;
+}

@@ -1,0 +1,68 @@
+import {
+  ClientFrame,
+  FrameId,
+  type AckFrame,
+  type ClientFrameType,
+  type ErrorCode,
+  type ErrorFrame,
+} from '@tweeter/shared';
+import type { RawData } from 'ws';
+import type { RealtimeEvent } from '../ports/realtime.js';
+
+const FRAME_TYPES: readonly ClientFrameType[] = ['auth', 'subscribe', 'unsubscribe', 'ping'];
+
+export type ParsedFrame =
+  { ok: true; frame: ClientFrame } | { ok: false; id?: FrameId; code: ErrorCode; message: string };
+
+/** A client frame, validated; or why it is not one (with the frame's id when it had a usable one). */
+export function parseClientFrame(data: RawData, isBinary: boolean): ParsedFrame {
+  if (isBinary) return { ok: false, code: 'validation_failed', message: 'send frames as text (JSON), not binary' };
+  let json: unknown;
+  try {
+    json = JSON.parse(rawText(data));
+  } catch {
+    return { ok: false, code: 'bad_json', message: 'frame is not valid JSON' };
+  }
+  const parsed = ClientFrame.safeParse(json);
+  if (parsed.success) return { ok: true, frame: parsed.data };
+  const fields =
+    typeof json === 'object' && json !== null && !Array.isArray(json) ? (json as Record<string, unknown>) : {};
+  const id = FrameId.safeParse(fields.id);
+  const withId = id.success ? { id: id.data } : {};
+  const type = fields.type;
+  if (typeof type !== 'string' || !(FRAME_TYPES as readonly string[]).includes(type)) {
+    const shown = typeof type === 'string' ? JSON.stringify(type.slice(0, 40)) : 'missing';
+    return {
+      ok: false,
+      ...withId,
+      code: 'validation_failed',
+      message: `type: ${shown} is not a frame type (auth, subscribe, unsubscribe or ping)`,
+    };
+  }
+  const issue = parsed.error.issues[0];
+  const where = issue?.path.join('.') || 'frame';
+  return { ok: false, ...withId, code: 'validation_failed', message: `${where}: ${issue?.message ?? 'is not valid'}` };
+}
+
+function rawText(data: RawData): string {
+  if (Buffer.isBuffer(data)) return data.toString('utf8');
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  return Buffer.from(data).toString('utf8');
+}
+
+/** `{type: "ack", id?, op, channel?}` as sent. */
+export function ackFrame(op: AckFrame['op'], id?: FrameId, channel?: string): string {
+  const frame: AckFrame = { type: 'ack', ...(id === undefined ? {} : { id }), op, ...(channel ? { channel } : {}) };
+  return JSON.stringify(frame);
+}
+
+/** `{type: "error", id?, code, message}` as sent. */
+export function errorFrame(code: ErrorCode, message: string, id?: FrameId): string {
+  const frame: ErrorFrame = { type: 'error', ...(id === undefined ? {} : { id }), code, message };
+  return JSON.stringify(frame);
+}
+
+/** An event serialized once, to be written as-is to every subscriber. */
+export function eventPayload(event: RealtimeEvent): Buffer {
+  return Buffer.from(JSON.stringify({ type: event.type, channel: event.channel, data: event.data }));
+}

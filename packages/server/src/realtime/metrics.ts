@@ -1,0 +1,45 @@
+import { Counter, Gauge, type Registry } from 'prom-client';
+import type { HubStats, WsHub } from './ws-hub.js';
+
+/**
+ * Live-stream metrics, read from the hub's plain counters when /metrics is scraped (the delivery loop stays
+ * free of prom-client calls).
+ */
+export function registerHubMetrics(registry: Registry, hub: Pick<WsHub, 'stats'>): void {
+  const gauge = (name: string, help: string, key: keyof HubStats): void => {
+    new Gauge({
+      name,
+      help,
+      registers: [registry],
+      collect() {
+        this.set(hub.stats()[key]);
+      },
+    });
+  };
+  const counter = (name: string, help: string, key: keyof HubStats): void => {
+    new Counter({
+      name,
+      help,
+      registers: [registry],
+      collect() {
+        this.reset();
+        this.inc(hub.stats()[key]);
+      },
+    });
+  };
+  gauge('tweeter_ws_connections', 'Open live-stream (WebSocket) connections', 'connections');
+  gauge('tweeter_ws_authenticated_connections', 'Live-stream connections that have authenticated', 'authenticated');
+  gauge('tweeter_ws_subscriptions', 'Channel subscriptions over all live-stream connections', 'subscriptions');
+  gauge('tweeter_ws_channels', 'Channels with at least one live subscriber', 'channels');
+  counter('tweeter_ws_frames_sent_total', 'Frames sent to live-stream clients (events and replies)', 'framesSent');
+  counter(
+    'tweeter_ws_slow_consumers_dropped_total',
+    'Live-stream connections closed with 1013 for not keeping up',
+    'slowConsumersDropped',
+  );
+  counter(
+    'tweeter_ws_heartbeat_timeouts_total',
+    'Live-stream connections dropped for not answering a heartbeat ping',
+    'heartbeatTimeouts',
+  );
+}

@@ -1,0 +1,228 @@
+import { STREAM_CLOSE } from '@tweeter/shared';
+import { WebSocket } from 'ws';
+import type { Realtime, RealtimeEvent } from '../ports/realtime.js';
+import type { StreamConnection } from './connection.js';
+import { eventPayload } from './frames.js';
+import { Outbox } from './outbox.js';
+
+export interface HubOptions {
+  /** Interval of the one shared heartbeat: ping everyone, drop who did not answer the previous ping. */
+  heartbeatMs: number;
+  /** A connection with more than this queued for sending is closed with 1013 (slow consumer). */
+  maxBufferedBytes: number;
+  /** Sends per turn of the event loop when writing a broadcast (default 256, a few ms of socket writes). */
+  broadcastChunk?: number;
+}
+
+export interface HubStats {
+  connections: number;
+  authenticated: number;
+  subscriptions: number;
+  channels: number;
+  framesSent: number;
+  slowConsumersDropped: number;
+  heartbeatTimeouts: number;
+}
+
+// Socket writes per turn of the event loop for broadcasts and heartbeats (a few ms of system calls).
+const DEFAULT_CHUNK = 256;
+// Events are pre-serialized buffers; `binary: false` keeps them text frames.
+const TEXT = { binary: false } as const;
+
+/**
+ * The in-process `Realtime` adapter: every live-stream connection of this server, indexed by user and by
+ * channel so that a broadcast is one loop over a Set and `toUsers` one map lookup per alias. Each event is
+ * serialized once and the same buffer is written to every recipient, in slices (see Outbox).
+ */
+export class WsHub implements Realtime {
+  private readonly connections = new Set<StreamConnection>();
+  private readonly byUser = new Map<string, Set<StreamConnection>>();
+  private readonly byChannel = new Map<string, Set<StreamConnection>>();
+  private subscriptions = 0;
+  private authenticated = 0;
+  private framesSent = 0;
+  private slowConsumersDropped = 0;
+  private heartbeatTimeouts = 0;
+  private heartbeat: NodeJS.Timeout | null = null;
+  private readonly outbox: Outbox;
+
+  constructor(private readonly options: HubOptions) {
+    this.outbox = new Outbox((conn, payload) => this.deliver(conn, payload), options.broadcastChunk ?? DEFAULT_CHUNK);
+  }
+
+  toUsers(aliases: readonly string[], event: RealtimeEvent): void {
+    let recipients: StreamConnection[] | undefined; // most aliases may be offline: often nothing to serialize
+    for (const alias of aliases) {
+      const conns = this.byUser.get(alias);
+      if (!conns) continue;
+      for (const conn of conns) if (conn.channels.has(event.channel)) (recipients ??= []).push(conn);
+    }
+    if (recipients) this.outbox.push(eventPayload(event), recipients);
+  }
+
+  toChannel(event: RealtimeEvent): void {
+    const conns = this.byChannel.get(event.channel);
+    if (!conns || conns.size === 0) return;
+    this.outbox.push(eventPayload(event), conns);
+  }
+
+  /** Sends an event buffer or a reply string, unless the client has fallen too far behind. */
+  send(conn: StreamConnection, data: Buffer | string): void {
+    this.deliver(conn, data);
+  }
+
+  /** Registers a new (not yet authenticated) connection; starts the heartbeat if it is the first. */
+  add(conn: StreamConnection): void {
+    this.connections.add(conn);
+    this.heartbeat ??= setInterval(() => this.beat(), this.options.heartbeatMs).unref();
+  }
+
+  /** Marks a connection as acting for `alias` (indexed so that `toUsers` finds it). */
+  identify(conn: StreamConnection, alias: string, tokenHash: string): void {
+    if (conn.closed || conn.alias !== null) return;
+    conn.alias = alias;
+    conn.tokenHash = tokenHash;
+    this.authenticated++;
+    let conns = this.byUser.get(alias);
+    if (!conns) this.byUser.set(alias, (conns = new Set()));
+    conns.add(conn);
+  }
+
+  subscribe(conn: StreamConnection, channel: string): void {
+    if (conn.closed || conn.channels.has(channel)) return;
+    conn.channels.add(channel);
+    this.subscriptions++;
+    let conns = this.byChannel.get(channel);
+    if (!conns) this.byChannel.set(channel, (conns = new Set()));
+    conns.add(conn);
+  }
+
+  unsubscribe(conn: StreamConnection, channel: string): void {
+    if (!conn.channels.delete(channel)) return;
+    this.subscriptions--;
+    const conns = this.byChannel.get(channel);
+    conns?.delete(conn);
+    if (conns?.size === 0) this.byChannel.delete(channel);
+  }
+
+  /** Stops serving a connection and closes it with `code`; it leaves the indexes at once. */
+  close(conn: StreamConnection, code: number, reason: string): void {
+    this.detach(conn);
+    if (conn.socket.readyState === WebSocket.OPEN) conn.socket.close(code, reason);
+  }
+
+  /** Forgets a connection whose socket has closed. Idempotent. */
+  remove(conn: StreamConnection): void {
+    this.detach(conn);
+    this.connections.delete(conn);
+    if (this.connections.size === 0) this.stopHeartbeat();
+  }
+
+  /** Closes every connection opened with this session token (called when it signs out). */
+  closeSession(tokenHash: string): void {
+    for (const conn of this.connections) {
+      if (conn.tokenHash === tokenHash) this.close(conn, STREAM_CLOSE.unauthenticated, 'signed out');
+    }
+  }
+
+  stats(): HubStats {
+    return {
+      connections: this.connections.size,
+      authenticated: this.authenticated,
+      subscriptions: this.subscriptions,
+      channels: this.byChannel.size,
+      framesSent: this.framesSent,
+      slowConsumersDropped: this.slowConsumersDropped,
+      heartbeatTimeouts: this.heartbeatTimeouts,
+    };
+  }
+
+  /**
+   * Graceful stop: closes every connection with 1001 and waits up to `graceMs` for the closing handshakes;
+   * whoever has not finished by then is cut off.
+   */
+  async shutdown(graceMs: number): Promise<void> {
+    this.stopHeartbeat();
+    const open = [...this.connections];
+    if (open.length === 0) return;
+    await new Promise<void>((resolve) => {
+      let left = open.length;
+      const timer = setTimeout(() => {
+        for (const conn of open) conn.socket.terminate();
+        resolve();
+      }, graceMs);
+      const done = (): void => {
+        if (--left > 0) return;
+        clearTimeout(timer);
+        resolve();
+      };
+      for (const conn of open) {
+        if (conn.socket.readyState === WebSocket.CLOSED) done();
+        else conn.socket.once('close', done);
+        this.close(conn, STREAM_CLOSE.goingAway, 'server shutting down');
+      }
+    });
+  }
+
+  /** Stops the heartbeat timer (the context's close; sockets are closed by the HTTP server's shutdown). */
+  stop(): void {
+    this.stopHeartbeat();
+  }
+
+  private deliver(conn: StreamConnection, data: Buffer | string): void {
+    const { socket } = conn;
+    if (conn.closed || socket.readyState !== WebSocket.OPEN) return;
+    // Bounded per-client buffering: a consumer that cannot keep up is cut off rather than buffered for.
+    if (socket.bufferedAmount > this.options.maxBufferedBytes) {
+      this.slowConsumersDropped++;
+      this.close(conn, STREAM_CLOSE.tryAgainLater, 'too slow: reconnect and catch up');
+      return;
+    }
+    socket.send(data, TEXT);
+    this.framesSent++;
+  }
+
+  private detach(conn: StreamConnection): void {
+    if (conn.closed) return;
+    conn.closed = true;
+    if (conn.authTimer) clearTimeout(conn.authTimer);
+    conn.authTimer = null;
+    for (const channel of [...conn.channels]) this.unsubscribe(conn, channel);
+    if (conn.alias !== null) {
+      this.authenticated--;
+      const conns = this.byUser.get(conn.alias);
+      conns?.delete(conn);
+      if (conns?.size === 0) this.byUser.delete(conn.alias);
+    }
+  }
+
+  // Like broadcasts, in slices: 10,000 pings in one loop would stall the server every heartbeat.
+  private beat(): void {
+    const all = Array.from(this.connections);
+    const slice = this.options.broadcastChunk ?? DEFAULT_CHUNK;
+    const step = (from: number): void => {
+      const end = Math.min(all.length, from + slice);
+      for (let i = from; i < end; i++) this.check(all[i] as StreamConnection);
+      if (end < all.length) setImmediate(step, end);
+    };
+    step(0);
+  }
+
+  private check(conn: StreamConnection): void {
+    const { socket } = conn;
+    if (!conn.alive) {
+      this.heartbeatTimeouts++;
+      this.detach(conn);
+      socket.terminate(); // its 'close' event removes it
+      return;
+    }
+    if (socket.readyState !== WebSocket.OPEN) return;
+    conn.alive = false;
+    socket.ping();
+  }
+
+  private stopHeartbeat(): void {
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    this.heartbeat = null;
+  }
+}

@@ -1,0 +1,70 @@
+import type { ReactionKind, Reactions, ReactionsUpdated } from '@tweeter/shared';
+import { ConflictError, NotFoundError } from '../domain/errors.js';
+import type { Clock } from '../ports/clock.js';
+import type { Realtime } from '../ports/realtime.js';
+import type { ReactionRepo, ReactionTally, ReactionTargetType, StatusRepo } from '../ports/store.js';
+import { channelOf, type MessageService } from './messages.js';
+
+/** Likes and hearts on statuses and board messages: once per user and kind, counts kept exact. */
+export class ReactionService {
+  constructor(
+    private readonly deps: {
+      reactions: ReactionRepo;
+      statuses: StatusRepo;
+      messages: MessageService;
+      realtime: Realtime;
+      clock: Clock;
+    },
+  ) {}
+
+  /** Adds (on) or takes back a reaction to a status, idempotently; a change is pushed to the status's author. */
+  async reactToStatus(viewer: string, statusId: string, kind: ReactionKind, on: boolean): Promise<Reactions> {
+    const status = await this.deps.statuses.get(statusId);
+    if (!status) throw new NotFoundError(`no status ${statusId}`);
+    const { changed, counts } = await this.write('status', statusId, viewer, kind, on);
+    if (changed) {
+      const data: ReactionsUpdated = { target: 'status', id: statusId, reactions: counts };
+      this.deps.realtime.toUsers([status.author], { type: 'reactions.updated', channel: 'feed', data });
+    }
+    return this.withMine('status', statusId, viewer, counts);
+  }
+
+  /** Adds (on) or takes back a reaction to a board message (members only), idempotently; pushed to the board. */
+  async reactToMessage(
+    viewer: string,
+    boardId: string,
+    messageId: string,
+    kind: ReactionKind,
+    on: boolean,
+  ): Promise<Reactions> {
+    const { message } = await this.deps.messages.reactable(viewer, boardId, messageId);
+    if (on && message.deleted) throw new ConflictError('conflict', 'the message was deleted');
+    const { changed, counts } = await this.write('message', messageId, viewer, kind, on);
+    if (changed) {
+      const data: ReactionsUpdated = { target: 'message', id: messageId, boardId, reactions: counts };
+      this.deps.realtime.toChannel({ type: 'reactions.updated', channel: channelOf(boardId), data });
+    }
+    return this.withMine('message', messageId, viewer, counts);
+  }
+
+  private write(
+    type: ReactionTargetType,
+    id: string,
+    viewer: string,
+    kind: ReactionKind,
+    on: boolean,
+  ): Promise<{ changed: boolean; counts: ReactionTally }> {
+    const { reactions, clock } = this.deps;
+    return on ? reactions.add(type, id, viewer, kind, clock.now()) : reactions.remove(type, id, viewer, kind);
+  }
+
+  private async withMine(
+    type: ReactionTargetType,
+    id: string,
+    viewer: string,
+    counts: ReactionTally,
+  ): Promise<Reactions> {
+    const mine = await this.deps.reactions.mine(type, viewer, [id]);
+    return { like: counts.like, heart: counts.heart, mine: mine.get(id) ?? [] };
+  }
+}

@@ -1,0 +1,156 @@
+import { STREAM_LIMITS } from '@tweeter/shared';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { ClientOptions } from 'ws';
+import type { ChannelAuthorizer } from '../../src/realtime/authorize.js';
+import { createTestApp, eventually, type TestApp } from '../support/test-app.js';
+import { StreamClient } from '../support/ws-client.js';
+
+// The live stream's defences: frame size, bad frames, rates, quotas, slow consumers, dead peers, shutdown.
+const allowAll: ChannelAuthorizer = async () => undefined;
+let t: TestApp | undefined;
+let clients: StreamClient[] = [];
+
+afterEach(async () => {
+  for (const c of clients) c.ws.terminate();
+  clients = [];
+  await t?.close();
+  t = undefined;
+});
+
+/** A listening app with these settings, and a way to open clients signed in as one user. */
+async function start(env: Record<string, string> = {}) {
+  const app = await createTestApp(env, { authorizeChannel: allowAll });
+  t = app;
+  const url = `${(await app.listen()).replace(/^http/, 'ws')}/api/v1/stream`;
+  const token = await app.register('limits');
+  const connect = async (options?: ClientOptions) => {
+    const c = await StreamClient.open(url, token, options);
+    clients.push(c);
+    return c;
+  };
+  return { app, connect };
+}
+
+describe('bad frames', () => {
+  it('answers malformed, unknown and binary frames with an error and stays usable', async () => {
+    const { connect } = await start();
+    const c = await connect();
+    c.send('{not json');
+    c.send({ type: 'dance', id: 1 });
+    c.send({ type: 'subscribe', channel: 'bogus', id: 2 });
+    c.send({ type: 'subscribe', id: 3 });
+    c.ws.send(Buffer.from('{"type":"ping"}'), { binary: true });
+    await eventually(async () => c.frames.length === 5);
+    expect(c.frames).toEqual([
+      { type: 'error', code: 'bad_json', message: 'frame is not valid JSON' },
+      { type: 'error', id: 1, code: 'validation_failed', message: expect.stringContaining('"dance"') },
+      { type: 'error', id: 2, code: 'validation_failed', message: expect.stringContaining('channel') },
+      { type: 'error', id: 3, code: 'validation_failed', message: expect.stringContaining('channel') },
+      { type: 'error', code: 'validation_failed', message: expect.stringContaining('text') },
+    ]);
+    expect(await c.request({ type: 'ping' })).toMatchObject({ type: 'ack', op: 'ping' });
+  });
+
+  it(`closes with 1009 on a frame over ${STREAM_LIMITS.frameMaxBytes} bytes`, async () => {
+    const { connect } = await start();
+    const ok = await connect();
+    ok.send({ type: 'ping', id: 'x'.repeat(10), pad: 'y'.repeat(STREAM_LIMITS.frameMaxBytes - 100) });
+    expect(await ok.waitFor((f) => f.type === 'ack')).toMatchObject({ op: 'ping' });
+    const big = await connect();
+    big.send({ type: 'ping', pad: 'y'.repeat(STREAM_LIMITS.frameMaxBytes) });
+    expect((await big.closed).code).toBe(1009);
+  });
+});
+
+describe('per-connection limits', () => {
+  it('answers frames over the rate with rate_limited, and recovers after a pause', async () => {
+    const { connect } = await start({ WS_RATE_PER_SECOND: '20', WS_RATE_BURST: '10' });
+    const c = await connect();
+    for (let i = 0; i < 15; i++) c.send({ type: 'ping', id: i });
+    await eventually(async () => c.frames.length === 15);
+    const acks = c.frames.filter((f) => f.type === 'ack').length;
+    expect(acks).toBeGreaterThanOrEqual(10);
+    expect(acks).toBeLessThan(15);
+    expect(c.frames.filter((f) => f.type === 'error' && f.code === 'rate_limited')).toHaveLength(15 - acks);
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(await c.request({ type: 'ping' })).toMatchObject({ type: 'ack' });
+  });
+
+  it('closes with 1008 when the excess persists', async () => {
+    const { connect } = await start({ WS_RATE_PER_SECOND: '20', WS_RATE_BURST: '10' });
+    const c = await connect();
+    await c.request({ type: 'ping' }); // signed in: frames queued behind the sign-in would be dropped by the close
+    for (let i = 0; i < 100; i++) c.send({ type: 'ping', id: i });
+    expect(await c.closed).toEqual({ code: 1008, reason: 'message rate limit exceeded' });
+    // The rest of the burst passes, then errors until the debt reaches a burst (refill may add a few of each).
+    const answers = c.frames.slice(1);
+    expect(answers.filter((f) => f.type === 'ack').length).toBeGreaterThanOrEqual(9);
+    expect(answers.filter((f) => f.type === 'error' && f.code === 'rate_limited').length).toBeGreaterThanOrEqual(9);
+    expect(answers.length).toBeLessThan(40);
+  });
+
+  it('refuses subscriptions beyond the maximum until one is dropped', async () => {
+    const { connect } = await start({ WS_MAX_SUBSCRIPTIONS: '3' });
+    const c = await connect();
+    for (const ch of ['feed', 'board:a', 'board:b']) {
+      expect(await c.request({ type: 'subscribe', channel: ch })).toMatchObject({ type: 'ack' });
+    }
+    expect(await c.request({ type: 'subscribe', channel: 'board:c' })).toMatchObject({
+      type: 'error',
+      code: 'validation_failed',
+      message: expect.stringContaining('at most 3 subscriptions'),
+    });
+    expect(await c.request({ type: 'subscribe', channel: 'board:a' })).toMatchObject({ type: 'ack' });
+    await c.request({ type: 'unsubscribe', channel: 'board:a' });
+    expect(await c.request({ type: 'subscribe', channel: 'board:c' })).toMatchObject({ type: 'ack' });
+  });
+});
+
+describe('slow consumers', () => {
+  it('closes a client that stops reading with 1013, while a fast one receives everything', async () => {
+    const { app, connect } = await start({ WS_MAX_BUFFERED_BYTES: String(256 * 1024) });
+    const [fast, slow] = [await connect(), await connect()];
+    for (const c of [fast, slow]) await c.request({ type: 'subscribe', channel: 'board:x' });
+    slow.ws.pause(); // stops reading the socket: kernel buffers fill, then the server's
+    const text = 'z'.repeat(16 * 1024);
+    let sent = 0;
+    // Paced by the fast client's receipts, so only the slow one falls behind.
+    while (app.ctx.hub.stats().slowConsumersDropped === 0 && sent < 5000) {
+      app.ctx.realtime.toChannel({ type: 'message.created', channel: 'board:x', data: { n: sent, text } });
+      sent++;
+      await eventually(async () => fast.events('message.created').length === sent);
+    }
+    expect(app.ctx.hub.stats().slowConsumersDropped).toBe(1);
+    app.ctx.realtime.toChannel({ type: 'message.created', channel: 'board:x', data: { n: sent++, text } });
+    await eventually(async () => fast.events('message.created').length === sent);
+    expect(fast.events('message.created').map((e) => (e.data as { n: number }).n)).toEqual([...Array(sent).keys()]);
+    slow.ws.resume();
+    expect(await slow.closed).toEqual({ code: 1013, reason: 'too slow: reconnect and catch up' });
+    expect(slow.events('message.created').length).toBeLessThan(sent);
+    expect(await fast.request({ type: 'ping' })).toMatchObject({ type: 'ack' });
+  });
+});
+
+describe('heartbeat', () => {
+  it('drops a connection that does not answer pings, and keeps one that does', async () => {
+    const { app, connect } = await start({ WS_HEARTBEAT_MS: '250' });
+    const live = await connect();
+    const dead = await connect({ autoPong: false });
+    expect((await dead.closed).code).toBe(1006); // terminated: no closing handshake
+    expect(app.ctx.hub.stats().heartbeatTimeouts).toBe(1);
+    await new Promise((r) => setTimeout(r, 750)); // three more heartbeats
+    expect(await live.request({ type: 'ping' })).toMatchObject({ type: 'ack' });
+  });
+});
+
+describe('shutdown', () => {
+  it('closes every connection with 1001 when the app closes', async () => {
+    const { app, connect } = await start();
+    const [a, b] = [await connect(), await connect()];
+    await a.request({ type: 'subscribe', channel: 'feed' });
+    const closing = app.app.close();
+    for (const c of [a, b]) expect(await c.closed).toEqual({ code: 1001, reason: 'server shutting down' });
+    await closing;
+    expect(app.ctx.hub.stats()).toMatchObject({ connections: 0, subscriptions: 0 });
+  });
+});

@@ -1,0 +1,99 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { ScenarioResult } from '../src/bench/result.js';
+import { BIN } from './support/server-process.js';
+import { TEST_ENV } from './support/test-app.js';
+
+// Each scenario end to end at tiny sizes against a real child server: the JSON has the documented fields and
+// nothing failed. No timing is asserted: these runs check the machinery, not the speed.
+
+const out = mkdtempSync(join(tmpdir(), 'tweeter-bench-smoke-'));
+afterAll(() => rmSync(out, { recursive: true, force: true }));
+
+function bench(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, 'bench', ...args], {
+      env: { ...process.env, ...TEST_ENV },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    child.on('error', reject);
+    child.on('exit', (status) => {
+      clearTimeout(timer);
+      resolve({ status, stdout, stderr });
+    });
+  });
+}
+
+async function run(scenario: string, args: string[]): Promise<ScenarioResult> {
+  const file = join(out, `${scenario}.json`);
+  const res = await bench([scenario, ...args, '--json', file]);
+  expect(res.stderr.match(/error.*/gi)?.filter((l) => !/^errors? /.test(l)) ?? []).toEqual([]);
+  expect(res.status).toBe(0);
+  expect(res.stdout).toMatch(new RegExp(`^${scenario} \\(`));
+  const result = JSON.parse(readFileSync(file, 'utf8')) as ScenarioResult;
+  expect(result.scenario).toBe(scenario);
+  expect(result.machine).toMatchObject({ cpus: expect.any(Number), node: process.version });
+  expect(result.results.errors).toBe(0);
+  expect(result.results.rss_mb_peak).toBeGreaterThan(0);
+  return result;
+}
+
+const percentiles = (...keys: string[]) => Object.fromEntries(keys.map((k) => [k, expect.any(Number)]));
+
+describe('tweeter bench', () => {
+  it('fanout: post and delivery times, feed reads during the fan-out, every sampled feed has the status', async () => {
+    const { results, params } = await run('fanout', [
+      ...['--followers', '50', '--posts', '2', '--readers', '2', '--verify', '5', '--spacing-ms', '0'],
+    ]);
+    expect(params).toMatchObject({ followers: 50, posts: 2 });
+    expect(results.post_ms).toEqual(percentiles('p50', 'p95', 'p99', 'max'));
+    expect(results.fanout_ms).toEqual(percentiles('p50', 'p99', 'max'));
+    expect(results.feed_ms).toEqual(percentiles('p50', 'p95', 'p99'));
+    expect(results.feed_rps).toBeGreaterThan(0);
+    expect(results).toMatchObject({ feeds_checked: 10, feeds_missing: 0 });
+  });
+
+  it('feed: latency and requests/s of closed-loop readers', async () => {
+    const { results } = await run('feed', ['--users', '30', '--readers', '3', '--duration', '1', '--warmup', '0']);
+    expect(results.feed_ms).toEqual(percentiles('p50', 'p95', 'p99'));
+    expect(results.feed_rps).toBeGreaterThan(0);
+    expect(results.feed_page_items).toBe(20);
+  });
+
+  it('post: latency of paced posters and the fan-out backlog drained afterwards', async () => {
+    const { results } = await run('post', ['--users', '30', '--writers', '3', '--duration', '1', '--rate', '30']);
+    expect(results.post_ms).toEqual(percentiles('p50', 'p95', 'p99', 'max'));
+    expect(results.fanout_backlog_drain_s).toBeGreaterThanOrEqual(0);
+  });
+
+  it('mix: feed, story, post and follow latencies side by side', async () => {
+    const { results } = await run('mix', ['--users', '30', '--connections', '4', '--duration', '1']);
+    expect(results.feed_ms).toEqual(percentiles('p50', 'p95', 'p99'));
+    expect(results.post_ms).toEqual(percentiles('p50', 'p95', 'p99', 'max'));
+    expect(results.feed_rps).toBeGreaterThan(0);
+    expect(results.share_pct).toEqual(percentiles('feed', 'story', 'post', 'follow'));
+  });
+
+  it.each([
+    [['fanout', '--followers', '0'], /--followers must be a whole number/],
+    [['feed', '--url', 'http://127.0.0.1:9'], /--url http:\/\/127\.0\.0\.1:9 is not reachable/],
+    [['post', '--writers'], /argument missing/],
+    [['mix', '--bogus'], /unknown option '--bogus'/],
+    [['nope'], /unknown command 'nope'/],
+  ])('refuses %j with one line on stderr and exit 2, writing nothing', async (args, message) => {
+    const file = join(out, 'refused.json');
+    const res = await bench([args[0] ?? '', '--json', file, ...args.slice(1)]);
+    expect(res.status).toBe(2);
+    expect(res.stderr).toMatch(message);
+    expect(res.stderr.trim().split('\n')).toHaveLength(1);
+    expect(existsSync(file)).toBe(false);
+  });
+});

@@ -1,0 +1,118 @@
+import Database from 'better-sqlite3';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { sampleDistinct, seededRandom } from '../src/population/random.js';
+import { runCli } from './support/server-process.js';
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'tweeter-populate-'));
+  dirs.push(dir);
+  return dir;
+}
+
+/** Runs `tweeter populate` on a data dir and reads its one-line-per-figure summary. */
+function populate(dataDir: string, args: string[]): Record<string, number> {
+  const res = runCli(['populate', ...args], { DATA_DIR: dataDir });
+  expect(res.stderr.includes('Error') ? res.stderr : '').toBe('');
+  expect(res.status).toBe(0);
+  return Object.fromEntries(
+    res.stdout
+      .trim()
+      .split('\n')
+      .map((line) => line.split(': ') as [string, string])
+      .map(([k, v]) => [k, Number(v)]),
+  );
+}
+
+/** Read-only SQL over the populated file (the Store port has no counting methods). */
+function inspect<T>(dataDir: string, fn: (db: Database.Database) => T): T {
+  const db = new Database(join(dataDir, 'tweeter.db'), { readonly: true });
+  try {
+    return fn(db);
+  } finally {
+    db.close();
+  }
+}
+
+const count = (db: Database.Database, sql: string): number => db.prepare<[], number>(sql).pluck().get() ?? 0;
+
+describe('tweeter populate', () => {
+  it('adds users, the celebrity and its followers, random follows and delivered statuses; a rerun adds nothing', () => {
+    const dir = tempDir();
+    const args = ['--users', '60', '--followers', '40', '--followees-each', '3', '--statuses-each', '2'];
+    const first = populate(dir, args);
+    expect(first).toMatchObject({
+      'users added': 61,
+      'follows added': 40 + 60 * 3,
+      'statuses added': 120,
+      'feed entries added': 2 * 60 * 3,
+    });
+    inspect(dir, (db) => {
+      expect(count(db, 'SELECT COUNT(*) FROM users')).toBe(61);
+      expect(count(db, "SELECT follower_count FROM users WHERE alias = 'celebrity'")).toBe(40);
+      expect(count(db, 'SELECT COUNT(*) FROM follows')).toBe(220);
+      expect(count(db, 'SELECT COUNT(*) FROM followers')).toBe(220);
+      expect(count(db, 'SELECT SUM(followee_count) FROM users')).toBe(220);
+      expect(count(db, 'SELECT COUNT(*) FROM follows WHERE follower = followee')).toBe(0);
+      // Every status reached its author's followers, and its delivery record says so; no job is left to run.
+      expect(count(db, 'SELECT COUNT(*) FROM feed_entries')).toBe(360);
+      expect(count(db, 'SELECT COUNT(*) FROM deliveries WHERE finished_at IS NULL OR delivered <> audience')).toBe(0);
+      expect(count(db, 'SELECT COUNT(*) FROM jobs')).toBe(0);
+    });
+
+    const again = populate(dir, args);
+    expect(again).toMatchObject({ 'users added': 0, 'follows added': 0, 'statuses added': 0, 'feed entries added': 0 });
+    inspect(dir, (db) => expect(count(db, 'SELECT COUNT(*) FROM statuses')).toBe(120));
+  });
+
+  it('builds the same graph from the same --seed, and another from another seed', () => {
+    const edges = (seed: string): string[] => {
+      const dir = tempDir();
+      populate(dir, ['--users', '30', '--followers', '0', '--followees-each', '4', '--seed', seed]);
+      return inspect(dir, (db) =>
+        db.prepare<[], string>("SELECT follower || '>' || followee FROM follows ORDER BY 1").pluck().all(),
+      );
+    };
+    const a = edges('7');
+    expect(a).toHaveLength(120);
+    expect(edges('7')).toEqual(a);
+    expect(edges('8')).not.toEqual(a);
+  });
+
+  it.each([
+    [['--users', '0'], /--users must be a whole number/],
+    [['--followers', '11', '--users', '10'], /--followers must be a whole number from 0 to 10/],
+    [['--celebrity', 'user_000001'], /--celebrity must not look like a generated alias/],
+    [['--password', 'short'], /--password must be at least 8/],
+    [['--bogus'], /unknown option '--bogus'/],
+    [['--users'], /argument missing/],
+  ])('refuses %j with one line on stderr, exit 2, nothing written', (args, message) => {
+    const dir = join(tempDir(), 'data');
+    const res = runCli(['populate', ...args], { DATA_DIR: dir });
+    expect(res.status).toBe(2);
+    expect(res.stderr).toMatch(message);
+    expect(res.stderr.trim().split('\n')).toHaveLength(1);
+    expect(res.stdout).toBe('');
+    expect(existsSync(dir)).toBe(false);
+  });
+});
+
+describe('the population graph', () => {
+  it('draws distinct numbers, never the excluded one, the same for the same seed', () => {
+    for (const k of [1, 5, 9]) {
+      const picked = sampleDistinct(seededRandom(3), 10, k, 4);
+      expect(new Set(picked).size).toBe(k);
+      expect(picked).not.toContain(4);
+      expect(picked.every((n) => n >= 1 && n <= 10)).toBe(true);
+      expect(sampleDistinct(seededRandom(3), 10, k, 4)).toEqual(picked);
+    }
+    expect(() => sampleDistinct(seededRandom(3), 10, 10, 4)).toThrow(RangeError);
+  });
+});

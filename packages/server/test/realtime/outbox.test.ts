@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import type { StreamConnection } from '../../src/realtime/connection.js';
+import { Outbox } from '../../src/realtime/outbox.js';
+
+// Connections are only identities to the outbox: stand-ins record what was written to them, in order.
+const conns = (n: number) => Array.from({ length: n }, (_, i) => ({ i }) as unknown as StreamConnection);
+const turn = () => new Promise((resolve) => setImmediate(resolve));
+
+function recorder() {
+  const log = new Map<StreamConnection, string[]>();
+  const outbox = new Outbox((conn, payload) => {
+    log.set(conn, [...(log.get(conn) ?? []), payload.toString()]);
+  }, 2);
+  const written = () => [...log.values()].reduce((n, l) => n + l.length, 0);
+  return { log, outbox, written };
+}
+
+describe('Outbox', () => {
+  it('writes a broadcast of one slice at once', () => {
+    const { log, outbox } = recorder();
+    const to = conns(2);
+    outbox.push(Buffer.from('a'), new Set(to));
+    expect(to.map((c) => log.get(c))).toEqual([['a'], ['a']]);
+  });
+
+  it('writes a big broadcast one slice per turn of the event loop', async () => {
+    const { outbox, written } = recorder();
+    outbox.push(Buffer.from('a'), conns(5));
+    expect(written()).toBe(2);
+    await turn();
+    expect(written()).toBe(4);
+    await turn();
+    expect(written()).toBe(5);
+    expect(outbox.pending).toBe(0);
+  });
+
+  it('keeps every connection’s events in the order they were pushed', async () => {
+    const { log, outbox } = recorder();
+    const to = conns(5);
+    outbox.push(Buffer.from('a'), to);
+    outbox.push(Buffer.from('b'), new Set(to.slice(0, 1))); // small, but queued behind a
+    outbox.push(Buffer.from('c'), to.slice(2));
+    while (outbox.pending > 0) await turn();
+    expect(to.map((c) => log.get(c))).toEqual([['a', 'b'], ['a'], ['a', 'c'], ['a', 'c'], ['a', 'c']]);
+  });
+
+  it('sends to the recipients there were when pushed', async () => {
+    const { log, outbox } = recorder();
+    const to = conns(4);
+    const set = new Set(to.slice(0, 3));
+    outbox.push(Buffer.from('a'), set);
+    set.add(to[3] as StreamConnection);
+    while (outbox.pending > 0) await turn();
+    expect(log.get(to[3] as StreamConnection)).toBeUndefined();
+  });
+});
