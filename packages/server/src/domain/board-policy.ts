@@ -1,7 +1,7 @@
 import type { BoardRole, BoardVisibility } from '@tweeter/shared';
 import { ConflictError, ForbiddenError } from './errors.js';
 
-// Who may do what on a board (the permission table of docs/api-boards.md). Pure: callers pass the roles they read.
+// Who may do what on a board (the permission table of docs/api.md, "Who may do what on a board"). Pure: callers pass the roles they read.
 
 export type Role = BoardRole | null;
 
