@@ -235,6 +235,7 @@ function socialServices(
     users: store.users,
     presenter,
     clock,
+    realtime,
   });
   const messages = new MessageService({
     boards,

@@ -11,6 +11,8 @@ export interface Realtime {
   toUsers(aliases: readonly string[], event: RealtimeEvent): void;
   /** To every connection subscribed to `event.channel` (e.g. `board:<id>`). */
   toChannel(event: RealtimeEvent): void;
+  /** Access to `channel` was taken from `alias` (removed from a private board): stop delivering it to them now. */
+  revoke(alias: string, channel: string): void;
 }
 
-export const noRealtime: Realtime = { toUsers: () => undefined, toChannel: () => undefined };
+export const noRealtime: Realtime = { toUsers: () => undefined, toChannel: () => undefined, revoke: () => undefined };

@@ -2,7 +2,7 @@ import { STREAM_CLOSE } from '@tweeter/shared';
 import { WebSocket } from 'ws';
 import type { Realtime, RealtimeEvent } from '../ports/realtime.js';
 import type { StreamConnection } from './connection.js';
-import { eventPayload } from './frames.js';
+import { errorFrame, eventPayload } from './frames.js';
 import { Outbox } from './outbox.js';
 
 export interface HubOptions {
@@ -75,6 +75,14 @@ export class WsHub implements Realtime {
   add(conn: StreamConnection): void {
     this.connections.add(conn);
     this.heartbeat ??= setInterval(() => this.beat(), this.options.heartbeatMs).unref();
+  }
+
+  revoke(alias: string, channel: string): void {
+    for (const conn of this.byUser.get(alias) ?? []) {
+      if (!conn.channels.has(channel)) continue;
+      this.unsubscribe(conn, channel);
+      this.send(conn, errorFrame('forbidden', `access to ${channel} was revoked: you were removed from it`));
+    }
   }
 
   /** Marks a connection as acting for `alias` (indexed so that `toUsers` finds it). */

@@ -13,6 +13,7 @@ import { decodeCursor, KeyCursor, keysetPage } from '../domain/cursor.js';
 import { ForbiddenError, NotFoundError } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
 import type { Clock } from '../ports/clock.js';
+import type { Realtime } from '../ports/realtime.js';
 import type { AuditRecord, AuditRepo, BoardRecord, BoardRepo, MemberRepo, UserRepo } from '../ports/store.js';
 import type { Presenter } from './presenter.js';
 
@@ -32,6 +33,7 @@ export class BoardService {
       users: UserRepo;
       presenter: Presenter;
       clock: Clock;
+      realtime: Pick<Realtime, 'revoke'>;
     },
   ) {}
 
@@ -133,6 +135,8 @@ export class BoardService {
         ? undefined
         : this.auditEntry(boardId, viewer, 'member.remove', alias, { role: change.targetRole });
     await this.deps.members.remove(boardId, alias, { audit });
+    // Subscriptions were authorized when made: on a private board, a removed member must stop hearing it now.
+    if (change.visibility === 'private') this.deps.realtime.revoke(alias, `board:${boardId}`);
   }
 
   /** The board's audit log, newest first: the owner only. */

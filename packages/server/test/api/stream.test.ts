@@ -291,6 +291,54 @@ describe('boards end to end (the real board service authorizes)', () => {
     }
   });
 
+  it('stops a member removed from a private board from hearing it at once, while others still do', async () => {
+    const real = await createTestApp();
+    const realUrl = `${(await real.listen()).replace(/^http/, 'ws')}/api/v1/stream`;
+    const open: StreamClient[] = [];
+    try {
+      const [owner, stays, leaves] = [
+        await real.register('owner'),
+        await real.register('stays'),
+        await real.register('leaves'),
+      ];
+      const board = (
+        await real.as(owner, {
+          method: 'POST',
+          url: '/api/v1/boards',
+          payload: { name: 'Secret', visibility: 'private' },
+        })
+      ).json() as { id: string };
+      for (const alias of ['stays', 'leaves']) {
+        const added = await real.as(owner, {
+          method: 'PUT',
+          url: `/api/v1/boards/${board.id}/members/${alias}`,
+          payload: { role: 'member' },
+        });
+        expect(added.statusCode).toBe(200);
+      }
+      const channel = `board:${board.id}`;
+      const [a, b] = [await StreamClient.open(realUrl, stays), await StreamClient.open(realUrl, leaves)];
+      open.push(a, b);
+      for (const c of [a, b]) expect(await c.request({ type: 'subscribe', channel })).toMatchObject({ type: 'ack' });
+
+      const removed = await real.as(owner, { method: 'DELETE', url: `/api/v1/boards/${board.id}/members/leaves` });
+      expect(removed.statusCode).toBe(204);
+      expect(await b.waitFor((f) => f.type === 'error')).toMatchObject({ code: 'forbidden' });
+
+      const say = (text: string) =>
+        real.as(owner, { method: 'POST', url: `/api/v1/boards/${board.id}/messages`, payload: { text } });
+      expect((await say('members only')).statusCode).toBe(201);
+      expect(await a.waitFor((f) => f.type === 'message.created')).toMatchObject({ data: { text: 'members only' } });
+      // b is still connected (its ping is answered) but heard nothing of the board after its removal
+      expect(await b.request({ type: 'ping' })).toMatchObject({ type: 'ack', op: 'ping' });
+      expect(b.events('message.created')).toEqual([]);
+      expect(await b.request({ type: 'subscribe', channel })).toMatchObject({ type: 'error', code: 'forbidden' });
+    } finally {
+      for (const c of open) c.close();
+      await real.close();
+    }
+  });
+
   it('answers board channels not_found when no board service is wired', async () => {
     const authorize = createChannelAuthorizer({});
     await expect(authorize('someone', 'board:01ARZ3NDEKTSV4RRFFQ69G5FAV')).rejects.toBeInstanceOf(NotFoundError);

@@ -15,6 +15,12 @@ export class RecordingRealtime implements Realtime {
     this.events.push({ to: null, event });
   }
 
+  readonly revoked: { alias: string; channel: string }[] = [];
+
+  revoke(alias: string, channel: string): void {
+    this.revoked.push({ alias, channel });
+  }
+
   ofType(type: string): { to: string[] | null; event: RealtimeEvent }[] {
     return this.events.filter((e) => e.event.type === type);
   }
