@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { LIMITS } from '../limits.js';
-import { Alias } from './common.js';
+import { Alias, PageLimit } from './common.js';
 import { Reactions } from './statuses.js';
 import { trimmedText } from './text.js';
 import { User } from './users.js';
@@ -86,12 +86,7 @@ export const PostMessageRequest = z.object({
 export type PostMessageRequest = z.infer<typeof PostMessageRequest>;
 
 export const MessagesQuery = z.object({
-  limit: z.coerce
-    .number()
-    .int('must be a whole number')
-    .min(1, `must be 1 to ${LIMITS.pageMax}`)
-    .max(LIMITS.pageMax, `must be 1 to ${LIMITS.pageMax}`)
-    .default(LIMITS.pageDefault),
+  limit: PageLimit,
   before: MessageId.optional().describe('newest first, older than this message (a nextCursor)'),
   after: MessageId.optional().describe('oldest first, newer than this message: polling'),
   cursor: MessageId.optional().describe('the same as before, for generic page walkers'),

@@ -17,13 +17,16 @@ export const Alias = z
 export const AliasParams = z.object({ alias: Alias });
 export const IdParams = z.object({ id: z.string().min(1).max(64) });
 
+/** `?limit=`: 1 to 100, default 20 (every list). */
+export const PageLimit = z.coerce
+  .number()
+  .int('must be a whole number')
+  .min(1, `must be 1 to ${LIMITS.pageMax}`)
+  .max(LIMITS.pageMax, `must be 1 to ${LIMITS.pageMax}`)
+  .default(LIMITS.pageDefault);
+
 export const PageQuery = z.object({
-  limit: z.coerce
-    .number()
-    .int('must be a whole number')
-    .min(1, `must be 1 to ${LIMITS.pageMax}`)
-    .max(LIMITS.pageMax, `must be 1 to ${LIMITS.pageMax}`)
-    .default(LIMITS.pageDefault),
+  limit: PageLimit,
   cursor: z.string().min(1).max(LIMITS.cursorMax).optional(),
 });
 export type PageQuery = z.infer<typeof PageQuery>;
