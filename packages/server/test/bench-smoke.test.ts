@@ -82,11 +82,20 @@ describe('tweeter bench', () => {
     expect(results.share_pct).toEqual(percentiles('feed', 'story', 'post', 'follow'));
   });
 
+  it('ws: a board message to live subscribers, and memory per idle connection', async () => {
+    const { results, params } = await run('ws', ['--subscribers', '20', '--messages', '2']);
+    expect(params).toMatchObject({ subscribers: 20, messages: 2, via: 'board' });
+    expect(results.delivery_ms).toEqual(percentiles('p50', 'p95', 'p99', 'max'));
+    expect(results.subscribers).toBe(20);
+    expect(results.idle_conn_kb).toEqual(expect.any(Number));
+  });
+
   it.each([
     [['fanout', '--followers', '0'], /--followers must be a whole number/],
     [['feed', '--url', 'http://127.0.0.1:9'], /--url http:\/\/127\.0\.0\.1:9 is not reachable/],
     [['post', '--writers'], /argument missing/],
     [['mix', '--bogus'], /unknown option '--bogus'/],
+    [['ws', '--via', 'pigeon'], /--via must be board or feed/],
     [['nope'], /unknown command 'nope'/],
   ])('refuses %j with one line on stderr and exit 2, writing nothing', async (args, message) => {
     const file = join(out, 'refused.json');

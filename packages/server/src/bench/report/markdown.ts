@@ -116,7 +116,7 @@ export function renderChecks(checks: readonly Check[]): string {
 
 function format(value: number, unit: Check['unit']): string {
   if (unit === 'ms') return value >= 1000 ? humanMs(Math.round(value)) : `${value} ms`;
-  if (unit === 'MB') return `${value} MB`;
+  if (unit === 'MB' || unit === 'KB') return `${value} ${unit}`;
   return String(value);
 }
 

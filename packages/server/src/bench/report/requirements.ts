@@ -16,7 +16,7 @@ export interface Check {
   /** Limits in the figure's unit; undefined when that side sets none. */
   course?: number;
   budget?: number;
-  unit: 'ms' | 'MB' | '';
+  unit: 'ms' | 'MB' | 'KB' | '';
   /** The figure and where it comes from; undefined when that scenario did not run. */
   measured?: { value: number; source: string };
 }
@@ -115,6 +115,23 @@ const CHECKS: readonly (Omit<Check, 'measured'> & { pick: Picker })[] = [
       const total = [...entries.values()].reduce((sum, e) => sum + e.result.results.errors, 0);
       return { value: total, source: 'sum of errors' };
     },
+  },
+  {
+    what: 'board message reaches 10,000 live WebSocket subscribers, p99',
+    budget: 200,
+    unit: 'ms',
+    pick: figure('ws-10k', ['delivery_ms', 'p99'], 'delivery_ms p99'),
+  },
+  {
+    what: 'board message reaches 1,000 live WebSocket subscribers, p99',
+    unit: 'ms',
+    pick: figure('ws-1k', ['delivery_ms', 'p99'], 'delivery_ms p99'),
+  },
+  {
+    what: 'server memory per idle WebSocket connection (at 10,000)',
+    budget: 16,
+    unit: 'KB',
+    pick: figure('ws-10k', ['idle_conn_kb'], 'idle_conn_kb'),
   },
 ];
 

@@ -90,6 +90,15 @@ export function standardRuns(quick: boolean, million: boolean): PlannedRun[] {
       connections: q('64', '8'),
       duration: q('20', '2'),
     }),
+
+    scenarioRun('ws-1k', 'ws, a board message to 1,000 live subscribers', 'ws', {
+      subscribers: q('1000', '20'),
+      messages: q('20', '3'),
+    }),
+    scenarioRun('ws-10k', 'ws, a board message to 10,000 live subscribers', 'ws', {
+      subscribers: q('10000', '50'),
+      messages: q('20', '3'),
+    }),
   );
   return runs;
 }

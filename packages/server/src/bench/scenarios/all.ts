@@ -3,6 +3,13 @@ import { feedScenario } from './feed.js';
 import { mixScenario } from './mix.js';
 import { postScenario } from './post.js';
 import type { ScenarioDefinition } from './registry.js';
+import { wsScenario } from './ws.js';
 
 /** Every scenario `tweeter bench` knows, by name. */
-export const SCENARIOS: readonly ScenarioDefinition[] = [fanoutScenario, feedScenario, postScenario, mixScenario];
+export const SCENARIOS: readonly ScenarioDefinition[] = [
+  fanoutScenario,
+  feedScenario,
+  postScenario,
+  mixScenario,
+  wsScenario,
+];
