@@ -1,13 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { sqliteWriteBatch } from '../adapters/sqlite/write-batch.js';
 import { configFromEnvironment } from '../config/index.js';
-import { openSqlite } from '../context.js';
 import type { PopulationPlan } from '../population/graph.js';
-import { populate } from '../population/populate.js';
-import { createProgress } from '../population/progress.js';
-import { systemClock } from '../ports/clock.js';
+import { populateDatabase } from '../population/populate-database.js';
 import { attachServer, startChildServer, type BenchServer } from './server.js';
 
 /** Options every scenario takes. */
@@ -55,23 +51,11 @@ export async function withServer<T>(
 }
 
 async function populateInto(dataDir: string, plan: PopulationPlan, log: (line: string) => void): Promise<void> {
-  const config = configFromEnvironment({ DATA_DIR: dataDir });
-  const { store, db } = openSqlite(config, systemClock);
-  try {
-    const summary = await populate(plan, {
-      store,
-      clock: systemClock,
-      scrypt: { N: config.scryptCost, r: 8, p: 1 },
-      progress: createProgress(process.stderr),
-      writeBatch: sqliteWriteBatch(db),
-    });
-    log(
-      `populated ${dataDir}: +${summary.usersAdded} users, +${summary.followsAdded} follows, ` +
-        `+${summary.statusesAdded} statuses in ${summary.seconds.toFixed(1)} s`,
-    );
-  } finally {
-    await store.close();
-  }
+  const summary = await populateDatabase(configFromEnvironment({ DATA_DIR: dataDir }), plan);
+  log(
+    `populated ${dataDir}: +${summary.usersAdded} users, +${summary.followsAdded} follows, ` +
+      `+${summary.statusesAdded} statuses in ${summary.seconds.toFixed(1)} s`,
+  );
 }
 
 /** Resolves after `ms`. */

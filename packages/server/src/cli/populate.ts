@@ -1,12 +1,9 @@
 import { Alias } from '@tweeter/shared';
 import type { Command } from 'commander';
-import { sqliteWriteBatch } from '../adapters/sqlite/write-batch.js';
 import { configFromEnvironment } from '../config/index.js';
-import { openSqlite } from '../context.js';
 import { userAlias, type PopulationPlan } from '../population/graph.js';
-import { populate, type PopulationSummary } from '../population/populate.js';
-import { createProgress } from '../population/progress.js';
-import { systemClock } from '../ports/clock.js';
+import { populateDatabase } from '../population/populate-database.js';
+import type { PopulationSummary } from '../population/populate.js';
 import { parseWhole, strictCommand } from './options.js';
 import { UsageError } from './usage-error.js';
 
@@ -65,18 +62,6 @@ export function populateCommand(): Command {
     .action(async (flags: PopulateFlags & { dataDir?: string }) => {
       const plan = populationPlan(flags);
       const config = configFromEnvironment(flags.dataDir === undefined ? {} : { DATA_DIR: flags.dataDir });
-      const { store, db } = openSqlite(config, systemClock);
-      try {
-        const summary = await populate(plan, {
-          store,
-          clock: systemClock,
-          scrypt: { N: config.scryptCost, r: 8, p: 1 },
-          progress: createProgress(process.stderr),
-          writeBatch: sqliteWriteBatch(db),
-        });
-        console.log(formatSummary(summary));
-      } finally {
-        await store.close();
-      }
+      console.log(formatSummary(await populateDatabase(config, plan)));
     });
 }
