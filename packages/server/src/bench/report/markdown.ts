@@ -25,6 +25,13 @@ export function renderMarkdown(doc: ReportDocument): string {
       'Everything but the "What we changed" section is rewritten by each run.',
     '',
   ];
+  const busiest = Math.max(0, ...doc.entries.map((e) => otherCpu(e.result.results.cpu_pct)));
+  out.push(
+    busiest > 25
+      ? `> Other programs used up to ${busiest}% of a core during some runs (\`cpu_pct.other\`): those figures are pessimistic.`
+      : `> The machine was otherwise idle: other programs used at most ${busiest}% of a core during any run.`,
+    '',
+  );
   if (doc.quick)
     out.push('> **Quick run** (`--quick`): tiny sizes to check the pipeline. These figures mean nothing.', '');
   out.push(
@@ -127,4 +134,9 @@ export function keptChanges(previous: string | null): string {
   const end = previous.indexOf(CHANGES_END);
   if (start < 0 || end < start) return '';
   return previous.slice(start + CHANGES_START.length, end);
+}
+
+function otherCpu(figure: unknown): number {
+  if (typeof figure !== 'object' || figure === null || !('other' in figure)) return 0;
+  return typeof figure.other === 'number' ? figure.other : 0;
 }
