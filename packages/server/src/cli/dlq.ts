@@ -1,4 +1,5 @@
-import { Command } from 'commander';
+import type { Command } from 'commander';
+import { strictCommand } from './options.js';
 import { configFromEnvironment } from '../config/index.js';
 import { openSqlite } from '../context.js';
 import { systemClock } from '../ports/clock.js';
@@ -16,7 +17,7 @@ async function withQueue<T>(fn: (queue: JobQueue) => Promise<T>): Promise<T> {
 
 /** `tweeter dlq list|redrive`: inspect and replay jobs that failed every attempt. */
 export function dlqCommand(): Command {
-  const dlq = new Command('dlq').description('Dead-letter queue: jobs that failed JOB_MAX_ATTEMPTS times');
+  const dlq = strictCommand('dlq').description('Dead-letter queue: jobs that failed JOB_MAX_ATTEMPTS times');
 
   dlq
     .command('list')

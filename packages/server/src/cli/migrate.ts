@@ -1,11 +1,12 @@
-import { Command } from 'commander';
+import type { Command } from 'commander';
+import { strictCommand } from './options.js';
 import { openDatabase } from '../adapters/sqlite/database.js';
 import { migrate, schemaVersion } from '../adapters/sqlite/migrations.js';
 import { configFromEnvironment } from '../config/index.js';
 
 /** `tweeter migrate`: applies pending schema migrations (the server also does this at start). */
 export function migrateCommand(): Command {
-  return new Command('migrate')
+  return strictCommand('migrate')
     .description('Apply pending database migrations to DATA_DIR/tweeter.db and print the schema version')
     .action(() => {
       const config = configFromEnvironment();

@@ -1,10 +1,11 @@
-import { Command } from 'commander';
+import type { Command } from 'commander';
+import { strictCommand } from './options.js';
 import { configFromEnvironment } from '../config/index.js';
 import { startServer, stopOnSignals } from '../runtimes/node/serve.js';
 
 /** `tweeter serve`: HTTP + workers on SQLite under DATA_DIR. */
 export function serveCommand(): Command {
-  return new Command('serve')
+  return strictCommand('serve')
     .description('Run the server: HTTP API on HOST:PORT and the job workers, storing everything under DATA_DIR')
     .option('-p, --port <port>', 'port to listen on (overrides PORT)')
     .option('--host <host>', 'address to listen on (overrides HOST)')

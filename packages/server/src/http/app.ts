@@ -59,7 +59,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
         title: 'Tweeter API',
         version: '1.0.0',
         description:
-          'Statuses, feeds with asynchronous fan-out, follows, boards, reactions, comments. See docs/api.md.',
+          'Statuses and home feeds with asynchronous fan-out, follows, boards, reactions, comments, and a live WebSocket stream (GET /api/v1/stream). See docs/api.md.',
       },
       components: {
         securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'opaque session token' } },

@@ -68,6 +68,15 @@ describe('the CLI', () => {
     expect(none.stderr).toMatch(/--all/);
     expect(runCli(['dlq', 'list', '--limit', '0'], { DATA_DIR: dataDir }).status).toBe(2);
     expect(runCli(['no-such-command'], { DATA_DIR: dataDir }).status).toBe(2);
+    for (const args of [
+      ['dlq', 'list', '--bogus'],
+      ['migrate', '--bogus'],
+      ['serve', '--port'],
+    ]) {
+      const res = runCli(args, { DATA_DIR: dataDir });
+      expect(res.status, args.join(' ')).toBe(2);
+      expect(res.stderr.trim().split('\n')).toHaveLength(1);
+    }
     const badEnv = runCli(['migrate'], { DATA_DIR: dataDir, PORT: 'eighty', JOB_MAX_ATTEMPTS: '0' });
     expect(badEnv.status).toBe(2);
     expect(badEnv.stderr).toMatch(/PORT/);
