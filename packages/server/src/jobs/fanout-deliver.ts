@@ -30,16 +30,21 @@ export class FanoutDeliverProcessor implements JobProcessor {
   async perform(job: Job): Promise<void> {
     const { statusId, author, page, followers } = parsePayload(DeliverJob, job.payload, 'fanout.deliver');
     const { deliveries, clock, batchSize, batchPauseMs, metrics } = this.deps;
+    const writtenAt = new Set<number>();
     for (let i = 0; i < followers.length; i += batchSize) {
       if (i > 0) await breathe(batchPauseMs);
       const entries: FeedEntry[] = followers.slice(i, i + batchSize).map((owner) => ({ owner, statusId, author }));
-      const added = await deliveries.deliverPage(statusId, `${page}#${i}`, entries, clock.now());
+      const now = clock.now();
+      writtenAt.add(now);
+      const added = await deliveries.deliverPage(statusId, `${page}#${i}`, entries, now);
       metrics?.feedDeliveries.inc(added);
     }
     const [status] = await this.deps.hydrator.byIds([statusId], null); // a push to many: no `mine`
     if (status) this.deps.realtime.toUsers(followers, { type: 'feed.status', channel: 'feed', data: status });
     const d = await deliveries.get(statusId);
-    if (d?.state === 'done' && d.finishedAt !== null && metrics) {
+    // The write that completes a delivery stamps finishedAt with its own `now`: only that job observes the lag,
+    // not every page that finishes after it.
+    if (d?.state === 'done' && d.finishedAt !== null && writtenAt.has(d.finishedAt) && metrics) {
       metrics.fanoutLag.observe((d.finishedAt - d.createdAt) / 1000);
     }
   }

@@ -29,19 +29,7 @@ export class StatusHydrator {
    * particular, e.g. a live push to many); ids of statuses that no longer exist are left out.
    */
   async byIds(ids: readonly string[], viewer: string | null): Promise<Status[]> {
-    const found = new Map<string, StatusRecord>();
-    const missing: string[] = [];
-    for (const id of ids) {
-      const hit = this.statusCache.get(id);
-      if (hit) found.set(id, hit);
-      else missing.push(id);
-    }
-    if (missing.length) {
-      for (const [id, rec] of await this.deps.statuses.getMany(missing)) {
-        this.statusCache.set(id, rec);
-        found.set(id, rec);
-      }
-    }
+    const found = await cachedMany(this.statusCache, ids, (missing) => this.deps.statuses.getMany(missing));
     const records: StatusRecord[] = [];
     for (const id of ids) {
       const rec = found.get(id);
@@ -54,7 +42,11 @@ export class StatusHydrator {
   async records(records: readonly StatusRecord[], viewer: string | null): Promise<Status[]> {
     const ids = records.map((r) => r.id);
     const [authors, reactions, comments] = await Promise.all([
-      this.users(records.map((r) => r.author)),
+      cachedMany(
+        this.userCache,
+        records.map((r) => r.author),
+        (missing) => this.deps.users.getMany(missing),
+      ),
       this.deps.reactions.read('status', ids, viewer),
       this.deps.comments.counts(ids),
     ]);
@@ -83,21 +75,26 @@ export class StatusHydrator {
   forgetUser(alias: string): void {
     this.userCache.delete(alias);
   }
+}
 
-  private async users(aliases: readonly string[]): Promise<Map<string, UserRecord>> {
-    const found = new Map<string, UserRecord>();
-    const missing = new Set<string>();
-    for (const alias of aliases) {
-      const hit = this.userCache.get(alias);
-      if (hit) found.set(alias, hit);
-      else missing.add(alias);
-    }
-    if (missing.size) {
-      for (const [alias, rec] of await this.deps.users.getMany([...missing])) {
-        this.userCache.set(alias, rec);
-        found.set(alias, rec);
-      }
-    }
-    return found;
+/** Values for `keys` from the cache, loading the missing ones in one batch (and caching them). */
+async function cachedMany<V extends object>(
+  cache: LRUCache<string, V>,
+  keys: readonly string[],
+  load: (missing: string[]) => Promise<Map<string, V>>,
+): Promise<Map<string, V>> {
+  const found = new Map<string, V>();
+  const missing = new Set<string>();
+  for (const key of keys) {
+    const hit = cache.get(key);
+    if (hit) found.set(key, hit);
+    else missing.add(key);
   }
+  if (missing.size) {
+    for (const [key, value] of await load([...missing])) {
+      cache.set(key, value);
+      found.set(key, value);
+    }
+  }
+  return found;
 }
