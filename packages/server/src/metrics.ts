@@ -55,7 +55,9 @@ export function createMetrics(queue: JobQueue): Metrics {
     help: 'Age of the oldest job waiting to run (how far behind the workers are)',
     registers: [registry],
     async collect() {
-      this.set((await queue.stats()).oldestReadyAgeMs / 1000);
+      // Left unset where the queue cannot tell (SQS publishes it to CloudWatch instead).
+      const { oldestReadyAgeMs } = await queue.stats();
+      if (oldestReadyAgeMs !== undefined) this.set(oldestReadyAgeMs / 1000);
     },
   });
   return { registry, httpDuration, jobDuration, fanoutLag, feedDeliveries };

@@ -1,8 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { openDatabase } from '../src/adapters/sqlite/database.js';
 import type { Db } from '../src/adapters/sqlite/database.js';
 import { createSqliteJobQueue } from '../src/adapters/sqlite/job-queue.js';
@@ -160,21 +159,21 @@ describe('WorkerPool over the SQLite queue', () => {
     await queue.enqueue([{ name: 'test.slow', payload: {} }]);
     await running;
 
-    let stopped = false;
-    const stopping = pool.stop().then(() => {
-      stopped = true;
-    });
-    await sleep(50);
-    expect(stopped).toBe(false);
+    // The order of events says it all: stop() may resolve only after the job it waits for has finished.
+    const events: string[] = [];
+    const stopping = pool.stop().then(() => events.push('stopped'));
+    await new Promise((resolve) => setImmediate(resolve));
+    events.push('released');
     release();
     await stopping;
+    expect(events).toEqual(['released', 'stopped']);
     expect(finished).toBe(1);
     expect(await queue.stats()).toMatchObject({ ready: 0, inFlight: 0, delayed: 0, dead: 0 });
 
+    // Every loop has returned, so nothing is left that could take this job.
     await queue.enqueue([{ name: 'test.slow', payload: {} }]);
-    await sleep(50);
+    expect(await queue.receive({ max: 10, visibilityMs: 30_000 })).toHaveLength(1);
     expect(finished).toBe(1);
-    expect((await queue.stats()).ready).toBe(1);
   });
 
   it('starts a new job at once instead of waiting for the next poll', async () => {
@@ -183,15 +182,30 @@ describe('WorkerPool over the SQLite queue', () => {
     const done = new Promise<void>((resolve) => {
       ran = resolve;
     });
-    const pool = createPool([processor(['test.now'], async () => ran())], { pollMs });
+    let emptyReceives = 0;
+    const watched: JobQueue = {
+      ...queue,
+      receive: async (options) => {
+        const jobs = await queue.receive(options);
+        if (jobs.length === 0) emptyReceives += 1;
+        return jobs;
+      },
+    };
+    const pool = new WorkerPool(watched, [processor(['test.now'], async () => ran())], {
+      concurrency: 2,
+      visibilityMs: 30_000,
+      pollMs,
+      batchSize: 5,
+      logger: memoryLogger(logs),
+    });
+    pools.push(pool);
     pool.start();
-    // Let every loop find the queue empty and go to sleep for pollMs.
-    await sleep(50);
+    // Both loops have found the queue empty and gone to sleep for a minute.
+    await vi.waitFor(() => expect(emptyReceives).toBe(2));
     await queue.enqueue([{ name: 'test.now', payload: {} }]);
-    const waitLimit = pollMs / 10;
-    const outcome = await Promise.race([done.then(() => 'ran'), sleep(waitLimit).then(() => 'timed out')]);
-    expect(outcome).toBe('ran');
-  });
+    // Far shorter than pollMs: only the ready signal can have started it in time.
+    await done;
+  }, 20_000);
 
   it('picks up delayed jobs by polling', async () => {
     let runs = 0;

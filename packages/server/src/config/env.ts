@@ -20,7 +20,7 @@ export const EnvSchema = z.object({
   WORKER_CONCURRENCY: int(0, 64).default(2),
   JOB_MAX_ATTEMPTS: int(1, 100).default(5),
   JOB_BACKOFF_BASE_MS: int(1, 3_600_000).default(1000),
-  JOB_BACKOFF_MAX_MS: int(1, 86_400_000).default(300_000),
+  JOB_BACKOFF_MAX_MS: int(1, 43_200_000).default(300_000),
   JOB_VISIBILITY_MS: int(100, 3_600_000).default(30_000),
   JOB_POLL_MS: int(10, 60_000).default(1000),
   FANOUT_PAGE_SIZE: int(1, 10_000).default(1000),

@@ -17,11 +17,14 @@ export interface JobMetrics {
 }
 
 export interface WorkerPoolOptions {
-  /** Receive loops running side by side. */
+  /** Receive loops running side by side (per queue, when the queue keeps several apart). */
   concurrency: number;
   /** How long a received job stays invisible to other receivers. */
   visibilityMs: number;
-  /** Idle loops look again this often, so delayed and retried jobs are picked up. */
+  /**
+   * Idle loops look again this often, so delayed and retried jobs are picked up. On a queue that cannot signal
+   * readiness, loops instead long-poll for this long (as Lambda's event source mapping polls SQS).
+   */
   pollMs: number;
   /** Jobs a loop receives at once. */
   batchSize: number;
@@ -62,12 +65,13 @@ export class WorkerPool {
     }
   }
 
-  /** Starts `concurrency` receive loops. */
+  /** Starts `concurrency` receive loops (for each of the queue's queues, when it keeps several). */
   start(): void {
     if (this.running) throw new Error('worker pool already started');
     this.running = true;
-    this.unsubscribe = this.queue.onReady(() => this.wake());
-    this.loops = Array.from({ length: this.options.concurrency }, () => this.loop());
+    this.unsubscribe = this.queue.onReady?.(() => this.wake()) ?? null;
+    const lanes: readonly (string | undefined)[] = this.queue.queues ?? [undefined];
+    this.loops = lanes.flatMap((lane) => Array.from({ length: this.options.concurrency }, () => this.loop(lane)));
     this.options.logger.info(
       { concurrency: this.options.concurrency, jobs: [...this.handlers.keys()] },
       'worker pool started',
@@ -104,15 +108,23 @@ export class WorkerPool {
     }
   }
 
-  private async loop(): Promise<void> {
+  private async loop(lane: string | undefined): Promise<void> {
+    // Without a ready signal, the receive itself waits (long polling), so an empty answer needs no sleep after it.
+    const longPoll = this.queue.onReady === undefined;
+    const receiveOptions = {
+      max: this.options.batchSize,
+      visibilityMs: this.options.visibilityMs,
+      ...(lane === undefined ? {} : { queue: lane }),
+      ...(longPoll ? { waitMs: this.options.pollMs } : {}),
+    };
     while (this.running) {
       // Taken before receiving: a wake-up that lands while we receive must not be slept through.
       const generation = this.readyGeneration;
       try {
         const receivedAt = performance.now();
-        const jobs = await this.queue.receive({ max: this.options.batchSize, visibilityMs: this.options.visibilityMs });
+        const jobs = await this.queue.receive(receiveOptions);
         if (jobs.length === 0) {
-          await this.sleep(this.options.pollMs, generation);
+          if (!longPoll) await this.sleep(this.options.pollMs, generation);
           continue;
         }
         // Finish the whole batch even when stopping: these jobs are ours until their visibility ends.

@@ -13,16 +13,25 @@ export interface QueueContractOptions {
   manualClock: boolean;
   /** Visibility timeout the cases use: default 30 s on a manual clock, 1 s in real time (SQS counts whole seconds). */
   visibilityMs?: number;
+  /** True where a job backing off after a failure is counted as in flight, not delayed (SQS keeps it invisible). */
+  backoffCountsAsInFlight?: boolean;
   /** Case name → why this adapter cannot pass it. */
   skip?: Partial<Record<string, string>>;
 }
 
-// In real time, how long to keep receiving for a job that should be there (emulators are eventually consistent).
-const REAL_TIME_GRACE_MS = 2_000;
+// In real time, how long to keep receiving for a job that should be there. Only a test that is failing anyway waits
+// this long: every real-time case waits for its event, and asserts a time only as a lower bound (which a loaded
+// machine can only make truer) or when it has measured that the window it depends on has not yet closed.
+const REAL_TIME_WAIT_MS = 20_000;
+// Visibility for receives that are not about visibility, so a stalled test never sees a job come back.
+const HOLD_MS = 600_000;
+// Timers and the adapters' own clocks round to the millisecond: lower bounds allow this much.
+const CLOCK_SLACK_MS = 5;
 
 /** The JobQueue contract: every queue adapter's test calls this. */
 export function runQueueContract(options: QueueContractOptions): void {
   const { retry, manualClock } = options;
+  const backoffAs = options.backoffCountsAsInFlight ? 'inFlight' : 'delayed';
   const visibilityMs = options.visibilityMs ?? (manualClock ? 30_000 : 1_000);
   const skip = options.skip ?? {};
   const caseNames = new Set<string>();
@@ -55,20 +64,45 @@ export function runQueueContract(options: QueueContractOptions): void {
       else await sleep(ms);
     }
 
-    function receiveNow(max = 10): Promise<Job[]> {
-      return queue.receive({ max, visibilityMs });
+    function receiveNow(max = 10, visibility = visibilityMs): Promise<Job[]> {
+      return queue.receive({ max, visibilityMs: visibility });
     }
 
-    /** Receives jobs expected to be ready: one receive on a manual clock, in real time until `count` arrive. */
-    async function receiveSoon(count: number): Promise<Job[]> {
-      if (clock) return receiveNow(Math.max(count, 10));
+    /** Real time: ms since `since` (a performance.now() taken before the step that opened a window). */
+    function elapsedSince(since: number): number {
+      return performance.now() - since;
+    }
+
+    /** True while a window of `ms` opened at `since` is surely still open (always on the manual clock). */
+    function stillWithin(since: number, ms: number): boolean {
+      return clock !== null || elapsedSince(since) < ms;
+    }
+
+    /**
+     * Receives jobs expected to be ready: one receive on a manual clock, in real time until `count` arrive.
+     * `calledAt` is when the receive that returned the last of them was called (a job's visibility starts after it).
+     */
+    async function receiveTimed(
+      count: number,
+      visibility = visibilityMs,
+    ): Promise<{ jobs: Job[]; calledAt: number; returnedAt: number }> {
+      if (clock) {
+        const jobs = await receiveNow(Math.max(count, 10), visibility);
+        return { jobs, calledAt: 0, returnedAt: 0 };
+      }
       const received: Job[] = [];
-      const deadline = performance.now() + REAL_TIME_GRACE_MS;
+      let calledAt = performance.now();
+      const deadline = calledAt + REAL_TIME_WAIT_MS;
       while (received.length < count && performance.now() < deadline) {
-        received.push(...(await receiveNow(Math.max(count - received.length, 1))));
+        calledAt = performance.now();
+        received.push(...(await receiveNow(Math.min(Math.max(count - received.length, 1), 10), visibility)));
         if (received.length < count) await sleep(20);
       }
-      return received;
+      return { jobs: received, calledAt, returnedAt: performance.now() };
+    }
+
+    async function receiveSoon(count: number, visibility = visibilityMs): Promise<Job[]> {
+      return (await receiveTimed(count, visibility)).jobs;
     }
 
     function backoffCap(attempts: number): number {
@@ -80,7 +114,7 @@ export function runQueueContract(options: QueueContractOptions): void {
       await queue.enqueue(requests);
       let ids: string[] = [];
       for (let attempt = 1; attempt <= retry.maxAttempts; attempt += 1) {
-        const jobs = await receiveSoon(requests.length);
+        const jobs = await receiveSoon(requests.length, HOLD_MS);
         expect(jobs).toHaveLength(requests.length);
         for (const job of jobs) {
           expect(job.attempts).toBe(attempt);
@@ -93,10 +127,20 @@ export function runQueueContract(options: QueueContractOptions): void {
     }
 
     async function expectStats(expected: { ready: number; inFlight: number; delayed: number; dead: number }) {
+      expect(await countStates()).toEqual(expected);
+    }
+
+    async function countStates(): Promise<{ ready: number; inFlight: number; delayed: number; dead: number }> {
       const stats = await queue.stats();
-      expect({ ready: stats.ready, inFlight: stats.inFlight, delayed: stats.delayed, dead: stats.dead }).toEqual(
-        expected,
-      );
+      return { ready: stats.ready, inFlight: stats.inFlight, delayed: stats.delayed, dead: stats.dead };
+    }
+
+    /** Expected counts with `n` jobs backing off after a failure, wherever this adapter counts them. */
+    function withBackoff(
+      n: number,
+      counts: { ready: number; inFlight: number; delayed: number; dead: number },
+    ): { ready: number; inFlight: number; delayed: number; dead: number } {
+      return { ...counts, [backoffAs]: counts[backoffAs] + n };
     }
 
     testCase('enqueue and receive round-trip the payload', async () => {
@@ -121,6 +165,7 @@ export function runQueueContract(options: QueueContractOptions): void {
 
     testCase('receives in order of availability', async () => {
       const delayMs = Math.max(retry.backoffBaseMs, 10);
+      const beforeLate = performance.now();
       await queue.enqueue([{ name: 'contract.order', payload: { key: 'late' }, delayMs }]);
       await elapse(1);
       await queue.enqueue([{ name: 'contract.order', payload: { key: 'first' } }]);
@@ -129,27 +174,33 @@ export function runQueueContract(options: QueueContractOptions): void {
         { name: 'contract.order', payload: { key: 'second' } },
         { name: 'contract.order', payload: { key: 'third' } },
       ]);
+      // A machine that stalled past the delay may have made 'late' ready first: then only the rest has an order.
+      const lateSurelyLast = stillWithin(beforeLate, delayMs);
       await elapse(delayMs);
-      const jobs = await receiveSoon(4);
-      expect(jobs.map((job) => job.payload['key'])).toEqual(['first', 'second', 'third', 'late']);
+      const keys = (await receiveSoon(4, HOLD_MS)).map((job) => job.payload['key']);
+      if (lateSurelyLast) expect(keys).toEqual(['first', 'second', 'third', 'late']);
+      else expect(keys.filter((key) => key !== 'late')).toEqual(['first', 'second', 'third']);
+      expect(keys).toContain('late');
     });
 
     testCase('receive returns at most max jobs', async () => {
       await queue.enqueue([1, 2, 3, 4, 5].map((n) => ({ name: 'contract.max', payload: { n } })));
-      const first = await receiveNow(2);
-      const second = await receiveNow(2);
-      const third = await receiveNow(2);
+      const first = await receiveNow(2, HOLD_MS);
+      const second = await receiveNow(2, HOLD_MS);
+      const third = await receiveNow(2, HOLD_MS);
       expect([first.length, second.length, third.length]).toEqual([2, 2, 1]);
       const ids = [...first, ...second, ...third].map((job) => job.id);
       expect(new Set(ids).size).toBe(5);
-      expect(await receiveNow(2)).toEqual([]);
+      expect(await receiveNow(2, HOLD_MS)).toEqual([]);
     });
 
     testCase('a received job stays invisible until its visibility timeout', async () => {
       await queue.enqueue([{ name: 'contract.visibility', payload: {} }]);
-      const [first] = await receiveSoon(1);
+      const { jobs, calledAt } = await receiveTimed(1);
+      const [first] = jobs;
       expect(first?.attempts).toBe(1);
-      expect(await receiveNow()).toEqual([]);
+      const meanwhile = await receiveNow();
+      if (stillWithin(calledAt, visibilityMs)) expect(meanwhile).toEqual([]);
       if (clock) {
         clock.advance(visibilityMs - 1);
         expect(await receiveNow()).toEqual([]);
@@ -157,7 +208,8 @@ export function runQueueContract(options: QueueContractOptions): void {
       } else {
         await elapse(visibilityMs);
       }
-      const again = await receiveSoon(1);
+      const { jobs: again, returnedAt } = await receiveTimed(1, HOLD_MS);
+      if (!clock) expect(returnedAt - calledAt).toBeGreaterThanOrEqual(visibilityMs - CLOCK_SLACK_MS);
       expect(again).toHaveLength(1);
       expect(again[0]).toMatchObject({ id: first?.id, attempts: 2 });
       expect(again[0]?.receipt).not.toBe(first?.receipt);
@@ -178,7 +230,7 @@ export function runQueueContract(options: QueueContractOptions): void {
       const [stale] = await receiveSoon(1);
       if (!stale) throw new Error('no job received');
       await elapse(visibilityMs);
-      const [current] = await receiveSoon(1);
+      const [current] = await receiveSoon(1, HOLD_MS);
       if (!current) throw new Error('job not received again');
       expect(current.id).toBe(stale.id);
 
@@ -196,39 +248,53 @@ export function runQueueContract(options: QueueContractOptions): void {
 
     testCase('delayMs postpones the job', async () => {
       const delayMs = Math.max(retry.backoffBaseMs * 2, 10);
+      const before = performance.now();
       await queue.enqueue([
         { name: 'contract.delay', payload: { key: 'later' }, delayMs },
         { name: 'contract.delay', payload: { key: 'now' } },
       ]);
-      await expectStats({ ready: 1, inFlight: 0, delayed: 1, dead: 0 });
-      const now = await receiveNow();
-      expect(now.map((job) => job.payload['key'])).toEqual(['now']);
+      const counts = await countStates();
+      if (stillWithin(before, delayMs)) expect(counts).toEqual({ ready: 1, inFlight: 0, delayed: 1, dead: 0 });
       if (clock) {
+        expect((await receiveNow()).map((job) => job.payload['key'])).toEqual(['now']);
         clock.advance(delayMs - 1);
         expect(await receiveNow()).toEqual([]);
         clock.advance(1);
-      } else {
-        expect(await receiveNow()).toEqual([]);
-        await elapse(delayMs);
+        expect((await receiveNow()).map((job) => job.payload['key'])).toEqual(['later']);
+        return;
       }
-      const later = await receiveSoon(1);
-      expect(later.map((job) => job.payload['key'])).toEqual(['later']);
+      // Real time: 'now' comes at once, 'later' never before its delay has passed.
+      const arrivals = new Map<unknown, number>();
+      const deadline = before + REAL_TIME_WAIT_MS;
+      while (arrivals.size < 2 && performance.now() < deadline) {
+        for (const job of await receiveNow(10, HOLD_MS)) arrivals.set(job.payload['key'], performance.now());
+        if (arrivals.size < 2) await sleep(20);
+      }
+      expect([...arrivals.keys()].sort()).toEqual(['later', 'now']);
+      expect((arrivals.get('later') ?? 0) - before).toBeGreaterThanOrEqual(delayMs - CLOCK_SLACK_MS);
     });
 
     testCase('a failed job is retried after its backoff', async () => {
       const count = 8;
       await queue.enqueue(Array.from({ length: count }, (_, n) => ({ name: 'contract.retry', payload: { n } })));
-      const jobs = await receiveSoon(count);
+      const jobs = await receiveSoon(count, HOLD_MS);
       expect(jobs).toHaveLength(count);
-      for (const job of jobs) expect(await queue.fail(job, 'boom')).toBe(retry.maxAttempts > 1 ? 'retry' : 'dead');
-      if (retry.maxAttempts === 1) return;
-      await expectStats({ ready: 0, inFlight: 0, delayed: count, dead: 0 });
       // Jitter may pick any delay, but never less than half the base.
       const notBefore = Math.ceil(retry.backoffBaseMs / 2) - 1;
+      const firstFailAt = performance.now();
+      for (const job of jobs) expect(await queue.fail(job, 'boom')).toBe(retry.maxAttempts > 1 ? 'retry' : 'dead');
+      if (retry.maxAttempts === 1) return;
+      const counts = await countStates();
+      if (stillWithin(firstFailAt, notBefore)) {
+        expect(counts).toEqual(withBackoff(count, { ready: 0, inFlight: 0, delayed: 0, dead: 0 }));
+      }
       if (clock) clock.advance(notBefore);
-      expect(await receiveNow()).toEqual([]);
+      const early = await receiveNow(10, HOLD_MS);
+      if (stillWithin(firstFailAt, notBefore)) expect(early).toEqual([]);
       await elapse(backoffCap(1) - (clock ? notBefore : 0));
-      const again = await receiveSoon(count);
+      const { jobs: later, returnedAt } = await receiveTimed(count - early.length, HOLD_MS);
+      const again = [...early, ...later];
+      if (!clock && early.length === 0) expect(returnedAt - firstFailAt).toBeGreaterThanOrEqual(notBefore);
       expect(again).toHaveLength(count);
       for (const job of again) expect(job.attempts).toBe(2);
       expect(new Set(again.map((job) => job.id))).toEqual(new Set(jobs.map((job) => job.id)));
@@ -238,15 +304,19 @@ export function runQueueContract(options: QueueContractOptions): void {
       const payload = { doomed: true };
       await queue.enqueue([{ name: 'contract.doomed', payload }]);
       let first: Job | undefined;
+      const notBefore = Math.ceil(retry.backoffBaseMs / 2) - 1;
       for (let attempt = 1; attempt <= retry.maxAttempts; attempt += 1) {
-        const [job] = await receiveSoon(1);
+        const [job] = await receiveSoon(1, HOLD_MS);
         if (!job) throw new Error(`attempt ${attempt} not delivered`);
         first ??= job;
         expect(job.attempts).toBe(attempt);
+        const failAt = performance.now();
         const outcome = await queue.fail(job, `boom ${attempt}`);
         expect(outcome).toBe(attempt === retry.maxAttempts ? 'dead' : 'retry');
         if (outcome === 'retry') {
-          expect(await receiveNow()).toEqual([]);
+          const early = await receiveNow(10, HOLD_MS);
+          if (stillWithin(failAt, notBefore)) expect(early).toEqual([]);
+          else if (early.length > 0) throw new Error('machine too slow to tell the backoff apart; rerun');
           await elapse(backoffCap(attempt));
         }
       }
@@ -312,7 +382,7 @@ export function runQueueContract(options: QueueContractOptions): void {
       expect(await queue.redrive([target.id])).toBe(0);
       expect(await queue.redrive([])).toBe(0);
 
-      const jobs = await receiveSoon(1);
+      const jobs = await receiveSoon(1, HOLD_MS);
       expect(jobs).toHaveLength(1);
       expect(jobs[0]).toMatchObject({ name: 'contract.redrive', payload: { n: 1 }, attempts: 1 });
       // Attempts really start over: one failure is a retry again, not a death.
@@ -329,7 +399,7 @@ export function runQueueContract(options: QueueContractOptions): void {
       expect(await queue.redrive('all')).toBe(3);
       await expectStats({ ready: 3, inFlight: 0, delayed: 0, dead: 0 });
       expect(await queue.redrive('all')).toBe(0);
-      const jobs = await receiveSoon(3);
+      const jobs = await receiveSoon(3, HOLD_MS);
       expect(jobs).toHaveLength(3);
       for (const job of jobs) expect(job.attempts).toBe(1);
       expect(new Set(jobs.map((job) => job.payload['n']))).toEqual(new Set([1, 2, 3]));
@@ -337,22 +407,32 @@ export function runQueueContract(options: QueueContractOptions): void {
     });
 
     testCase('stats counts jobs in each state', async () => {
-      expect(await queue.stats()).toEqual({ ready: 0, inFlight: 0, delayed: 0, dead: 0, oldestReadyAgeMs: 0 });
+      const empty = await queue.stats();
+      expect(empty).toMatchObject({ ready: 0, inFlight: 0, delayed: 0, dead: 0 });
+      if (empty.oldestReadyAgeMs !== undefined) expect(empty.oldestReadyAgeMs).toBe(0);
       await killAll([{ name: 'contract.stats', payload: { state: 'dead' } }]);
       await queue.enqueue([
         { name: 'contract.stats', payload: { state: 'in-flight' } },
         { name: 'contract.stats', payload: { state: 'failed' } },
       ]);
-      const received = await receiveSoon(2);
+      const received = await receiveSoon(2, HOLD_MS);
       const failed = received.find((job) => job.payload['state'] === 'failed');
       if (!failed) throw new Error('failed job not received');
+      const failAt = performance.now();
       expect(await queue.fail(failed, 'backing off')).toBe(retry.maxAttempts > 1 ? 'retry' : 'dead');
       await queue.enqueue([
         { name: 'contract.stats', payload: { state: 'ready' } },
         { name: 'contract.stats', payload: { state: 'later' }, delayMs: 60_000 },
       ]);
-      if (retry.maxAttempts > 1) await expectStats({ ready: 1, inFlight: 1, delayed: 2, dead: 1 });
-      else await expectStats({ ready: 1, inFlight: 1, delayed: 1, dead: 2 });
+      const counts = await countStates();
+      if (retry.maxAttempts === 1) expect(counts).toEqual({ ready: 1, inFlight: 1, delayed: 1, dead: 2 });
+      else if (stillWithin(failAt, Math.ceil(retry.backoffBaseMs / 2) - 1)) {
+        expect(counts).toEqual(withBackoff(1, { ready: 1, inFlight: 1, delayed: 1, dead: 1 }));
+      } else {
+        // Its backoff may be over already (it is ready again); either way it is in one of the two.
+        expect(counts.ready + counts[backoffAs]).toBe(3);
+        expect(counts.dead).toBe(1);
+      }
     });
 
     testCase('stats reports the age of the oldest ready job', async () => {
@@ -370,20 +450,22 @@ export function runQueueContract(options: QueueContractOptions): void {
 
     testCase('an in-flight job whose visibility expired counts as ready', async () => {
       await queue.enqueue([{ name: 'contract.expired', payload: {} }]);
-      await receiveSoon(1);
-      await expectStats({ ready: 0, inFlight: 1, delayed: 0, dead: 0 });
+      const { calledAt } = await receiveTimed(1);
+      const counts = await countStates();
+      if (stillWithin(calledAt, visibilityMs)) expect(counts).toEqual({ ready: 0, inFlight: 1, delayed: 0, dead: 0 });
       await elapse(visibilityMs);
       await expectStats({ ready: 1, inFlight: 0, delayed: 0, dead: 0 });
     });
 
     testCase('onReady fires on enqueue and on redrive', async () => {
+      if (!queue.onReady) throw new Error('this queue has no onReady: skip this case and say why');
       let calls = 0;
       const unsubscribe = queue.onReady(() => {
         calls += 1;
       });
       await queue.enqueue([{ name: 'contract.ready', payload: {} }]);
       await vi.waitFor(() => expect(calls).toBeGreaterThan(0));
-      await receiveSoon(1).then((jobs) => Promise.all(jobs.map((job) => queue.ack(job))));
+      await receiveSoon(1, HOLD_MS).then((jobs) => Promise.all(jobs.map((job) => queue.ack(job))));
 
       await killAll([{ name: 'contract.ready', payload: { dies: true } }]);
       calls = 0;
@@ -392,8 +474,8 @@ export function runQueueContract(options: QueueContractOptions): void {
 
       unsubscribe();
       calls = 0;
+      // The signal is synchronous with the enqueue, so had it fired it would have by now.
       await queue.enqueue([{ name: 'contract.ready', payload: {} }]);
-      await sleep(10);
       expect(calls).toBe(0);
     });
 

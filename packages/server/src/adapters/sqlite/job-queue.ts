@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../../ports/clock.js';
+import { checkDelays, checkRetryPolicy, checkVisibility, retryDelayMs } from '../../ports/job-queue.js';
 import type { DeadJob, Job, JobQueue, JobRequest, QueueRetryPolicy, QueueStats } from '../../ports/job-queue.js';
 import type { Db } from './database.js';
 import { insertJobs } from './jobs-table.js';
@@ -24,29 +25,13 @@ interface DeadJobRow {
   died_at: number;
 }
 
-/**
- * Delay before retrying a job that failed on its `attempts`-th delivery: full jitter up to
- * min(maxBackoffMs, backoffBaseMs * 2^(attempts-1)), but never under backoffBaseMs/2.
- */
-export function retryDelayMs(policy: QueueRetryPolicy, attempts: number, random: () => number = Math.random): number {
-  const cap = Math.min(policy.maxBackoffMs, policy.backoffBaseMs * 2 ** Math.max(0, attempts - 1));
-  // The floor keeps a retry a real delay, so a job failing fast cannot spin through its attempts at once.
-  const floor = Math.min(cap, Math.ceil(policy.backoffBaseMs / 2));
-  return Math.max(floor, Math.floor(random() * (cap + 1)));
-}
-
 /** The durable job queue kept in the `jobs` and `dead_jobs` tables of the store's SQLite file. */
 export function createSqliteJobQueue(
   db: Db,
   options: { clock: Clock; signal: ReadySignal; retry: QueueRetryPolicy },
 ): JobQueue {
   const { clock, signal, retry } = options;
-  if (!Number.isInteger(retry.maxAttempts) || retry.maxAttempts < 1) {
-    throw new RangeError(`retry.maxAttempts must be a positive integer, got ${retry.maxAttempts}`);
-  }
-  if (retry.backoffBaseMs < 0 || retry.maxBackoffMs < retry.backoffBaseMs) {
-    throw new RangeError('retry backoff must satisfy 0 <= backoffBaseMs <= maxBackoffMs');
-  }
+  checkRetryPolicy(retry);
 
   const selectDue = db.prepare<[number, number], JobRow>(
     'SELECT id, name, payload, attempts, last_error, enqueued_at FROM jobs WHERE run_at <= ? ORDER BY run_at, id LIMIT ?',
@@ -168,12 +153,13 @@ export function createSqliteJobQueue(
   return {
     async enqueue(jobs) {
       if (jobs.length === 0) return;
+      checkDelays(jobs);
       enqueueTx.immediate(jobs);
       signal.notify();
     },
 
     async receive({ max, visibilityMs }) {
-      if (!(visibilityMs > 0)) throw new RangeError(`visibilityMs must be positive, got ${visibilityMs}`);
+      checkVisibility(visibilityMs);
       if (max < 1) return [];
       // IMMEDIATE takes the write lock before reading, so two connections cannot claim the same rows.
       return receiveTx.immediate(Math.floor(max), visibilityMs);
