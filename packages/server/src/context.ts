@@ -5,6 +5,7 @@ import { createSqliteJobQueue } from './adapters/sqlite/job-queue.js';
 import { ReadySignal } from './adapters/sqlite/jobs-table.js';
 import { createSqliteStore } from './adapters/sqlite/store.js';
 import { BoardRetentionProcessor } from './jobs/board-retention.js';
+import { CountsReconcileProcessor } from './jobs/counts-reconcile.js';
 import { FanoutDeliverProcessor } from './jobs/fanout-deliver.js';
 import { FanoutPlanProcessor } from './jobs/fanout-plan.js';
 import { FollowBackfillProcessor } from './jobs/follow-backfill.js';
@@ -155,6 +156,7 @@ export function createContext(config: Config, overrides: ContextOverrides = {}):
       metrics,
     }),
     new FanoutDeliverProcessor({
+      follows: store.follows,
       deliveries: store.deliveries,
       hydrator,
       realtime,
@@ -177,6 +179,7 @@ export function createContext(config: Config, overrides: ContextOverrides = {}):
       pageSize: config.fanout.pageSize,
     }),
     new StatusPurgeProcessor({ reactions: store.reactions, comments: store.comments, batchSize: PURGE_BATCH }),
+    new CountsReconcileProcessor({ members: store.members, reactions: store.reactions, comments: store.comments }),
     new BoardRetentionProcessor({
       boards: store.boards,
       messages: store.messages,

@@ -6,9 +6,15 @@ import { breathe } from './payloads.js';
 import type { JobProcessor } from './processor.js';
 
 /**
- * Removes board messages older than their board's retention period, with their reactions, in small batches.
- * Reads hide such messages from the moment they expire; this reclaims the rows. Enqueued periodically by the
- * Scheduler; idempotent, so overlapping runs (or several servers) are harmless.
+ * How long an expired message is kept after reads stop showing it. A reaction accepted just before the expiry
+ * (the message was still visible) lands well within this, so the purge after it always sees that reaction.
+ */
+export const RETENTION_GRACE_MS = 60 * 60_000;
+
+/**
+ * Removes board messages older than their board's retention period (plus RETENTION_GRACE_MS), with their
+ * reactions, in small batches. Reads hide such messages from the moment they expire; this reclaims the rows.
+ * Enqueued periodically by the Scheduler; idempotent, so overlapping runs (or several servers) are harmless.
  */
 export class BoardRetentionProcessor implements JobProcessor {
   readonly jobs = ['boards.retention'] as const;
@@ -35,13 +41,13 @@ export class BoardRetentionProcessor implements JobProcessor {
 
   private async purge(board: BoardRecord): Promise<void> {
     const { messages, reactions, clock, batchSize } = this.deps;
-    const floor = retentionFloor(board.retentionDays, clock.now());
+    const floor = retentionFloor(board.retentionDays, clock.now() - RETENTION_GRACE_MS);
     if (floor === undefined) return;
     for (;;) {
       const ids = await messages.idsBefore(board.id, floor, batchSize);
       if (ids.length === 0) return;
       // Reactions first: a crash in between leaves messages that the next run purges, never orphaned reactions.
-      await reactions.purge('message', ids);
+      while ((await reactions.purge('message', ids, batchSize)) === batchSize) await breathe(0);
       await messages.deleteMany(board.id, ids);
       if (ids.length < batchSize) return;
       await breathe(0);

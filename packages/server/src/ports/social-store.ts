@@ -2,6 +2,14 @@ import type { AuditAction, BoardRole, BoardVisibility, ReactionKind } from '@twe
 
 // Boards, board messages, reactions, comments and the audit log. Like the rest of the Store, every method is
 // a key lookup, a key-range read or a keyed write (no joins), so a DynamoDB adapter can implement them.
+//
+// Consistency (what a store without cross-item transactions may show; SQLite is exact everywhere):
+// - Counts that span items (memberCount, reaction tallies, comment counts) are changed right after the item
+//   they count; a fault in between leaves them off until `recount` (the `counts.reconcile` job) runs.
+// - Lists read from a secondary index (publicBoards, withRetention, boardsOf) are eventually consistent: a
+//   change may show there a moment (typically well under a second) after the write returned.
+// - An audit entry is written right after the change it records, never before it: a crash in between can
+//   lose that one entry, never invent one.
 
 export interface BoardRecord {
   id: string;
@@ -9,7 +17,7 @@ export interface BoardRecord {
   description: string;
   visibility: BoardVisibility;
   owner: string;
-  /** Kept exact: changed in the same transaction as the membership rows. */
+  /** Members on the board: exact on SQLite; on DynamoDB changed right after the membership item (see top). */
   memberCount: number;
   retentionDays: number | null;
   createdAt: number;
@@ -55,7 +63,7 @@ export interface AuditRecord {
   createdAt: number;
 }
 
-/** Audit entry written in the same transaction as the change, and only when the change happened. */
+/** Audit entry written with the change (see top), and only when the change happened. */
 export interface Audited {
   audit?: AuditRecord;
 }
@@ -79,9 +87,9 @@ export interface BoardRepo {
    * The audit entry is written only when a value actually changed.
    */
   update(id: string, changes: BoardChanges, options?: Audited): Promise<BoardRecord | null>;
-  /** Public boards, newest first; `before` is an exclusive board id. */
+  /** Public boards, newest first; `before` is an exclusive board id. Eventually consistent (an index). */
   publicBoards(range: { before?: string; limit: number }): Promise<BoardRecord[]>;
-  /** Boards with a retention period, by id ascending; `after` is exclusive. */
+  /** Boards with a retention period, by id ascending; `after` is exclusive. Eventually consistent (an index). */
   withRetention(range: { after?: string; limit: number }): Promise<BoardRecord[]>;
 }
 
@@ -102,9 +110,14 @@ export interface MemberRepo {
   remove(boardId: string, alias: string, options?: Audited): Promise<boolean>;
   /** A board's members by alias; `after` is exclusive. */
   list(boardId: string, range: { after?: string; limit: number }): Promise<MemberRecord[]>;
-  /** Ids of the boards alias is a member of, newest first; `before` is an exclusive board id. */
+  /** Ids of the boards alias is a member of, newest first; `before` is an exclusive board id. Eventually consistent. */
   boardsOf(alias: string, range: { before?: string; limit: number }): Promise<string[]>;
+  /** Sets the board's memberCount to the number of its membership items; returns it (null: no such board). */
+  recount(boardId: string): Promise<number | null>;
 }
+
+/** A message before the store gives it its id. */
+export type MessageDraft = Omit<MessageRecord, 'id'>;
 
 export interface MessageRange {
   /** 'desc': newest first (with `before`); 'asc': oldest first (with `after`). */
@@ -119,8 +132,17 @@ export interface MessageRange {
 }
 
 export interface MessageRepo {
-  create(message: MessageRecord): Promise<void>;
+  /**
+   * Writes the message with an id the store assigns: a ULID-like id that sorts after every id of the board
+   * already written, whichever process writes (so `page` with `after` never skips a message that lands later).
+   */
+  create(message: MessageDraft): Promise<MessageRecord>;
   get(boardId: string, id: string): Promise<MessageRecord | null>;
+  /**
+   * A key range of the board's timeline. Never returns a message past one that may still land: a store whose
+   * writers can finish out of id order (DynamoDB) stops a page before an id still being written, until that
+   * write lands or a settle window (docs/api.md) passes.
+   */
   page(boardId: string, range: MessageRange): Promise<MessageRecord[]>;
   /** Empties the text and topic and marks it deleted; returns it as it is now and whether this call deleted it. */
   softDelete(
@@ -134,33 +156,45 @@ export interface MessageRepo {
   deleteMany(boardId: string, ids: readonly string[]): Promise<number>;
 }
 
+export interface ReactionChange {
+  changed: boolean;
+  counts: ReactionTally;
+}
+
 export interface ReactionRepo {
-  /** Adds the reaction and counts it, both or neither; changed is false when it existed. Counts are after the write. */
+  /**
+   * Adds the reaction and counts it; changed is false when it existed. Counts are after the write. For a
+   * status, only while the status exists: null (and nothing left behind) when it does not, so a reaction
+   * racing the status's deletion can never outlive its purge.
+   */
   add(
     type: ReactionTargetType,
     id: string,
     alias: string,
     kind: ReactionKind,
     createdAt: number,
-  ): Promise<{ changed: boolean; counts: ReactionTally }>;
+  ): Promise<ReactionChange | null>;
   /** Removes the reaction and uncounts it; changed is false when there was none. */
-  remove(
-    type: ReactionTargetType,
-    id: string,
-    alias: string,
-    kind: ReactionKind,
-  ): Promise<{ changed: boolean; counts: ReactionTally }>;
+  remove(type: ReactionTargetType, id: string, alias: string, kind: ReactionKind): Promise<ReactionChange>;
   /** Counts for these targets; a target nobody ever reacted to may be missing (read it as zeros). */
   counts(type: ReactionTargetType, ids: readonly string[]): Promise<Map<string, ReactionTally>>;
   /** The kinds `alias` gave each of these targets; targets without any are left out. */
   mine(type: ReactionTargetType, alias: string, ids: readonly string[]): Promise<Map<string, ReactionKind[]>>;
-  /** Removes every reaction and count of these targets (their target is gone); returns the reactions removed. */
-  purge(type: ReactionTargetType, ids: readonly string[]): Promise<number>;
+  /**
+   * Removes up to `limit` reactions of these targets (their target is gone), and the counts of targets left
+   * with none; returns how many reactions it removed. Callers repeat while it returns `limit`.
+   */
+  purge(type: ReactionTargetType, ids: readonly string[], limit: number): Promise<number>;
+  /** Sets the target's counts to the number of its reaction items; returns them. */
+  recount(type: ReactionTargetType, id: string): Promise<ReactionTally>;
 }
 
 export interface CommentRepo {
-  /** Writes the comment and counts it in the status's comment count, atomically. */
-  create(comment: CommentRecord): Promise<void>;
+  /**
+   * Writes the comment and counts it in the status's comment count, only while the status exists: false (and
+   * nothing left behind) when it does not, so a comment racing the status's deletion never outlives its purge.
+   */
+  create(comment: CommentRecord): Promise<boolean>;
   get(id: string): Promise<CommentRecord | null>;
   /** A status's comments, oldest first (deleted ones keep their place); `after` is exclusive. */
   list(statusId: string, range: { after?: string; limit: number }): Promise<CommentRecord[]>;
@@ -170,6 +204,8 @@ export interface CommentRepo {
   counts(statusIds: readonly string[]): Promise<Map<string, number>>;
   /** Removes up to `limit` comments of a deleted status (and its count once none is left); returns how many. */
   purgeStatus(statusId: string, limit: number): Promise<number>;
+  /** Sets the status's comment count to the number of its comments not deleted; returns it. */
+  recount(statusId: string): Promise<number>;
 }
 
 export interface AuditRepo {

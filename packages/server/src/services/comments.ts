@@ -23,7 +23,8 @@ export class CommentService {
     await this.status(statusId);
     const now = this.deps.clock.now();
     const record: CommentRecord = { id: newId(now), statusId, author: viewer, text, createdAt: now, deleted: false };
-    await this.deps.comments.create(record);
+    // The store writes it only while the status exists: a delete landing meanwhile leaves no orphan behind.
+    if (!(await this.deps.comments.create(record))) throw new NotFoundError(`no status ${statusId}`);
     const [comment] = await this.present([record]);
     if (!comment) throw new NotFoundError(`no user @${viewer}`);
     return comment;

@@ -1,7 +1,6 @@
 import type { Message, MessagesQuery, Page, PostMessageRequest } from '@tweeter/shared';
 import * as policy from '../domain/board-policy.js';
 import { NotFoundError, ValidationError } from '../domain/errors.js';
-import { newId } from '../domain/ids.js';
 import { retentionFloor } from '../domain/retention.js';
 import type { Clock } from '../ports/clock.js';
 import type { Realtime } from '../ports/realtime.js';
@@ -28,19 +27,16 @@ export class MessageService {
   async post(viewer: string, boardId: string, request: PostMessageRequest): Promise<Message> {
     const { board, role } = await this.deps.boards.access(viewer, boardId);
     policy.assertMember(board.visibility, role);
-    const now = this.deps.clock.now();
-    // No await between taking the id and writing it: ids then reach the table in order, so a poller that
-    // passes the newest id it holds as ?after= never misses a message written with a smaller id.
-    const record: MessageRecord = {
-      id: newId(now),
+    // The store assigns the id (after every id of the board already written), so a poller that passes the
+    // newest id it holds as ?after= never misses a message, even with several processes writing at once.
+    const record = await this.deps.messages.create({
       boardId,
       author: viewer,
       topic: request.topic ?? null,
       text: request.text,
-      createdAt: now,
+      createdAt: this.deps.clock.now(),
       deleted: false,
-    };
-    await this.deps.messages.create(record);
+    });
     const [message] = await this.present([record], null);
     if (!message) throw new NotFoundError(`no user @${viewer}`);
     this.deps.realtime.toChannel({ type: 'message.created', channel: channelOf(boardId), data: message });

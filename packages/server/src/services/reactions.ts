@@ -2,7 +2,7 @@ import type { ReactionKind, Reactions, ReactionsUpdated } from '@tweeter/shared'
 import { ConflictError, NotFoundError } from '../domain/errors.js';
 import type { Clock } from '../ports/clock.js';
 import type { Realtime } from '../ports/realtime.js';
-import type { ReactionRepo, ReactionTally, ReactionTargetType, StatusRepo } from '../ports/store.js';
+import type { ReactionChange, ReactionRepo, ReactionTally, ReactionTargetType, StatusRepo } from '../ports/store.js';
 import { channelOf, type MessageService } from './messages.js';
 
 /** Likes and hearts on statuses and board messages: once per user and kind, counts kept exact. */
@@ -21,7 +21,9 @@ export class ReactionService {
   async reactToStatus(viewer: string, statusId: string, kind: ReactionKind, on: boolean): Promise<Reactions> {
     const status = await this.deps.statuses.get(statusId);
     if (!status) throw new NotFoundError(`no status ${statusId}`);
-    const { changed, counts } = await this.write('status', statusId, viewer, kind, on);
+    const result = await this.write('status', statusId, viewer, kind, on);
+    if (!result) throw new NotFoundError(`no status ${statusId}`); // deleted meanwhile
+    const { changed, counts } = result;
     if (changed) {
       const data: ReactionsUpdated = { target: 'status', id: statusId, reactions: counts };
       this.deps.realtime.toUsers([status.author], { type: 'reactions.updated', channel: 'feed', data });
@@ -39,7 +41,9 @@ export class ReactionService {
   ): Promise<Reactions> {
     const { message } = await this.deps.messages.reactable(viewer, boardId, messageId);
     if (on && message.deleted) throw new ConflictError('conflict', 'the message was deleted');
-    const { changed, counts } = await this.write('message', messageId, viewer, kind, on);
+    const result = await this.write('message', messageId, viewer, kind, on);
+    if (!result) throw new NotFoundError(`no message ${messageId} on board ${boardId}`);
+    const { changed, counts } = result;
     if (changed) {
       const data: ReactionsUpdated = { target: 'message', id: messageId, boardId, reactions: counts };
       this.deps.realtime.toChannel({ type: 'reactions.updated', channel: channelOf(boardId), data });
@@ -53,7 +57,7 @@ export class ReactionService {
     viewer: string,
     kind: ReactionKind,
     on: boolean,
-  ): Promise<{ changed: boolean; counts: ReactionTally }> {
+  ): Promise<ReactionChange | null> {
     const { reactions, clock } = this.deps;
     return on ? reactions.add(type, id, viewer, kind, clock.now()) : reactions.remove(type, id, viewer, kind);
   }

@@ -1,5 +1,6 @@
 import type { Message } from '@tweeter/shared';
 import { afterEach, describe, expect, it } from 'vitest';
+import { RETENTION_GRACE_MS } from '../../src/jobs/board-retention.js';
 import { ManualClock } from '../support/manual-clock.js';
 import { RecordingRealtime, socialApi } from '../support/social.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
@@ -199,6 +200,11 @@ describe('retention', () => {
     expect((await api.reactMessage(bob, b.id, old.id, 'heart')).statusCode).toBe(404);
     expect(await t.ctx.store.messages.get(b.id, old.id)).not.toBeNull(); // hidden, not yet purged
 
+    // Kept for a grace period past expiry, so a reaction accepted just before it lands before the purge.
+    await t.ctx.scheduler.runNow();
+    await t.drain();
+    expect(await t.ctx.store.messages.get(b.id, old.id)).not.toBeNull();
+    clock.advance(RETENTION_GRACE_MS);
     await t.ctx.scheduler.runNow();
     await t.drain();
     expect(await t.ctx.store.messages.get(b.id, old.id)).toBeNull();

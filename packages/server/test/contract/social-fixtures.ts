@@ -4,7 +4,7 @@ import type {
   BoardRecord,
   CommentRecord,
   MemberRecord,
-  MessageRecord,
+  MessageDraft,
   Store,
 } from '../../src/ports/store.js';
 
@@ -20,7 +20,6 @@ export const T0 = 1_700_000_000_000;
 
 // Ids sort by their number, as ULIDs sort by time.
 export const bid = (n: number): string => `01B${String(n).padStart(8, '0')}`;
-export const mid = (n: number): string => `01M${String(n).padStart(8, '0')}`;
 export const cid = (n: number): string => `01C${String(n).padStart(8, '0')}`;
 export const aid = (n: number): string => `01A${String(n).padStart(8, '0')}`;
 
@@ -48,9 +47,9 @@ export function member(
   return { boardId: bid(n), alias, role, joinedAt: T0 };
 }
 
-export function message(n: number, boardN = 1, overrides: Partial<MessageRecord> = {}): MessageRecord {
+/** Message n before the store gives it an id. */
+export function message(n: number, boardN = 1, overrides: Partial<MessageDraft> = {}): MessageDraft {
   return {
-    id: mid(n),
     boardId: bid(boardN),
     author: 'ann',
     topic: n % 2 === 0 ? 'even' : null,
@@ -59,6 +58,13 @@ export function message(n: number, boardN = 1, overrides: Partial<MessageRecord>
     deleted: false,
     ...overrides,
   };
+}
+
+/** Writes statuses with these ids (reactions and comments need their status to exist). */
+export async function statuses(store: Store, ...ids: string[]): Promise<void> {
+  for (const [i, id] of ids.entries()) {
+    await store.statuses.create({ id, author: 'ann', post: id, segments: [], createdAt: T0 + i }, { audience: 0 });
+  }
 }
 
 export function comment(n: number, statusId = 'S1', author = 'bob'): CommentRecord {

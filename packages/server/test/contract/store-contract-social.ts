@@ -168,6 +168,17 @@ export function runSocialStoreContract(hooks: SocialContractHooks): void {
       expect(await store.members.list(bid(9), { limit: 2 })).toEqual([]);
     });
 
+    test('recount sets memberCount from the membership items', async () => {
+      const store = current();
+      await store.boards.create(board(1));
+      for (const a of ['bob', 'cid', 'dan']) await store.members.put(member(1, a));
+      await store.members.remove(bid(1), 'cid');
+      expect(await store.members.recount(bid(1))).toBe(3);
+      expect((await store.boards.get(bid(1)))?.memberCount).toBe(3);
+      expect(await store.members.recount(bid(9))).toBeNull();
+      expect(await store.boards.get(bid(9))).toBeNull();
+    });
+
     test("boardsOf pages a user's boards newest first", async () => {
       const store = current();
       for (let n = 1; n <= 4; n++) await store.boards.create(board(n));

@@ -13,7 +13,10 @@ interface CommentRow {
 
 type SoftDeleted = { comment: CommentRecord; changed: boolean } | null;
 
-/** Comments over SQLite, keyed by id with a (status, id) index; each status's count of live comments kept exact. */
+/**
+ * Comments over SQLite, keyed by id with a (status, id) index; each status's count of live comments kept exact. A
+ * comment is written only in a transaction that sees its status row.
+ */
 export function createCommentsRepo(db: Db): CommentRepo {
   const insert = db.prepare<[string, string, string, string, number]>(
     'INSERT INTO comments (id, status_id, author, text, created_at, deleted) VALUES (?, ?, ?, ?, ?, 0)',
@@ -35,10 +38,20 @@ export function createCommentsRepo(db: Db): CommentRepo {
     .pluck();
   const remove = db.prepare<[string]>('DELETE FROM comments WHERE id = ?');
   const removeCount = db.prepare<[string]>('DELETE FROM comment_counts WHERE status_id = ?');
+  const statusExists = db.prepare<[string], 1>('SELECT 1 FROM statuses WHERE id = ?').pluck();
+  const setCount = db
+    .prepare<{ status: string }, number>(
+      `INSERT INTO comment_counts (status_id, count)
+       VALUES (@status, (SELECT count(*) FROM comments WHERE status_id = @status AND deleted = 0))
+       ON CONFLICT (status_id) DO UPDATE SET count = excluded.count RETURNING count`,
+    )
+    .pluck();
 
-  const create = db.transaction((c: CommentRecord): void => {
+  const create = db.transaction((c: CommentRecord): boolean => {
+    if (statusExists.get(c.statusId) === undefined) return false;
     insert.run(c.id, c.statusId, c.author, c.text, c.createdAt);
     bump.run(c.statusId, 1);
+    return true;
   });
 
   const softDelete = db.transaction((id: string, audit: AuditRecord | undefined): SoftDeleted => {
@@ -61,7 +74,7 @@ export function createCommentsRepo(db: Db): CommentRepo {
 
   return {
     async create(comment) {
-      create.immediate(comment);
+      return create.immediate(comment);
     },
     async get(id) {
       const row = select.get(id);
@@ -81,6 +94,9 @@ export function createCommentsRepo(db: Db): CommentRepo {
     },
     async purgeStatus(statusId, limit) {
       return purgeStatus.immediate(statusId, limit);
+    },
+    async recount(statusId) {
+      return setCount.get({ status: statusId }) ?? 0;
     },
   };
 }

@@ -58,6 +58,13 @@ export function createMembersRepo(db: Db): MemberRepo {
     return { previous, changed: true };
   });
 
+  const recount = db
+    .prepare<[string, string], number>(
+      `UPDATE boards SET member_count = (SELECT count(*) FROM board_members WHERE board_id = ?)
+       WHERE id = ? RETURNING member_count`,
+    )
+    .pluck();
+
   const removeMember = db.transaction((boardId: string, alias: string, audit: AuditRecord | undefined): boolean => {
     if (remove.run(boardId, alias).changes === 0) return false;
     addCount.run(-1, boardId);
@@ -87,6 +94,9 @@ export function createMembersRepo(db: Db): MemberRepo {
     },
     async boardsOf(alias, range) {
       return selectBoardsOf.all(alias, range.before ?? TOP, range.limit);
+    },
+    async recount(boardId) {
+      return recount.get(boardId, boardId) ?? null;
     },
   };
 }

@@ -1,4 +1,5 @@
-import type { AuditRecord, MessageRecord, MessageRepo } from '../../ports/store.js';
+import { idAfter } from '../../domain/message-ids.js';
+import type { AuditRecord, MessageDraft, MessageRecord, MessageRepo } from '../../ports/store.js';
 import { insertAudit } from './audit-repo.js';
 import type { Db } from './database.js';
 
@@ -25,12 +26,19 @@ type SoftDeleted = { message: MessageRecord; changed: boolean } | null;
 const BOTTOM = '';
 const TOP = '~';
 
-/** A board's one timeline over SQLite, keyed (board, id); ids are ULIDs, so key order is time order. */
+/**
+ * A board's one timeline over SQLite, keyed (board, id). Ids are ULIDs taken inside the insert transaction, after
+ * the board's newest id: writers are serialized by the write lock, so id order is commit order, even across
+ * processes sharing the file, and a poller paging with `after` never skips a message.
+ */
 export function createMessagesRepo(db: Db): MessageRepo {
   const insert = db.prepare<[string, string, string, string | null, string, number]>(
     'INSERT INTO board_messages (board_id, id, author, topic, text, created_at, deleted) VALUES (?, ?, ?, ?, ?, ?, 0)',
   );
   const select = db.prepare<[string, string], MessageRow>('SELECT * FROM board_messages WHERE board_id = ? AND id = ?');
+  const selectNewest = db
+    .prepare<[string], string | null>('SELECT max(id) FROM board_messages WHERE board_id = ?')
+    .pluck();
   // One lower bound per statement (the larger of `after` and `since`), so the key range starts at the right place.
   const rangeQuery = (lower: '>' | '>=', order: 'ASC' | 'DESC') =>
     db.prepare<RangeParams, MessageRow>(
@@ -50,6 +58,12 @@ export function createMessagesRepo(db: Db): MessageRepo {
     .pluck();
   const remove = db.prepare<[string, string]>('DELETE FROM board_messages WHERE board_id = ? AND id = ?');
 
+  const create = db.transaction((m: MessageDraft): MessageRecord => {
+    const record = { ...m, id: idAfter(selectNewest.get(m.boardId) ?? undefined, m.createdAt) };
+    insert.run(record.boardId, record.id, record.author, record.topic, record.text, record.createdAt);
+    return record;
+  });
+
   const softDelete = db.transaction((boardId: string, id: string, audit: AuditRecord | undefined): SoftDeleted => {
     const changed = markDeleted.run(boardId, id).changes === 1;
     const row = select.get(boardId, id);
@@ -66,7 +80,7 @@ export function createMessagesRepo(db: Db): MessageRepo {
 
   return {
     async create(m) {
-      insert.run(m.boardId, m.id, m.author, m.topic, m.text, m.createdAt);
+      return create.immediate(m);
     },
     async get(boardId, id) {
       const row = select.get(boardId, id);

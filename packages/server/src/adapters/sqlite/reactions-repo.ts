@@ -1,5 +1,5 @@
 import { REACTION_KINDS, ReactionKind } from '@tweeter/shared';
-import type { ReactionRepo, ReactionTally, ReactionTargetType } from '../../ports/store.js';
+import type { ReactionChange, ReactionRepo, ReactionTally, ReactionTargetType } from '../../ports/store.js';
 import type { Db } from './database.js';
 
 interface CountRow {
@@ -8,9 +8,10 @@ interface CountRow {
   count: number;
 }
 
-type Change = { changed: boolean; counts: ReactionTally };
-
-/** Reactions over SQLite: one row per (target, alias, kind) and a counter per (target, kind), changed together. */
+/**
+ * Reactions over SQLite: one row per (target, alias, kind) and a counter per (target, kind), changed together; a
+ * reaction to a status is written only in a transaction that sees the status row.
+ */
 export function createReactionsRepo(db: Db): ReactionRepo {
   const insert = db.prepare<[string, string, string, number]>(
     'INSERT OR IGNORE INTO reactions (target, alias, kind, created_at) VALUES (?, ?, ?, ?)',
@@ -29,8 +30,20 @@ export function createReactionsRepo(db: Db): ReactionRepo {
   const selectMine = db.prepare<[string, string], { target: string; kind: string }>(
     'SELECT target, kind FROM reactions WHERE target IN (SELECT value FROM json_each(?)) AND alias = ?',
   );
-  const purgeRows = db.prepare<[string]>('DELETE FROM reactions WHERE target = ?');
-  const purgeCounts = db.prepare<[string]>('DELETE FROM reaction_counts WHERE target = ?');
+  const statusExists = db.prepare<[string], 1>('SELECT 1 FROM statuses WHERE id = ?').pluck();
+  // Bounded: a status with 100,000 reactions is purged in many short transactions, not one long one.
+  const purgeRows = db.prepare<[string, number]>(
+    `DELETE FROM reactions WHERE (target, alias, kind) IN (
+       SELECT target, alias, kind FROM reactions WHERE target IN (SELECT value FROM json_each(?)) LIMIT ?)`,
+  );
+  const purgeCounts = db.prepare<[string]>(
+    `DELETE FROM reaction_counts WHERE target IN (SELECT value FROM json_each(?))
+       AND NOT EXISTS (SELECT 1 FROM reactions r WHERE r.target = reaction_counts.target)`,
+  );
+  const clearCounts = db.prepare<[string]>('DELETE FROM reaction_counts WHERE target = ?');
+  const countRows = db.prepare<[string]>(
+    'INSERT INTO reaction_counts (target, kind, count) SELECT target, kind, count(*) FROM reactions WHERE target = ? GROUP BY kind',
+  );
 
   const tally = (target: string): ReactionTally => {
     const counts = zero();
@@ -38,30 +51,43 @@ export function createReactionsRepo(db: Db): ReactionRepo {
     return counts;
   };
 
-  const add = db.transaction((target: string, alias: string, kind: ReactionKind, createdAt: number): Change => {
-    const changed = insert.run(target, alias, kind, createdAt).changes === 1;
-    if (changed) bump.run(target, kind, 1);
-    return { changed, counts: tally(target) };
-  });
+  const add = db.transaction(
+    (
+      type: ReactionTargetType,
+      id: string,
+      alias: string,
+      kind: ReactionKind,
+      createdAt: number,
+    ): ReactionChange | null => {
+      if (type === 'status' && statusExists.get(id) === undefined) return null;
+      const target = key(type, id);
+      const changed = insert.run(target, alias, kind, createdAt).changes === 1;
+      if (changed) bump.run(target, kind, 1);
+      return { changed, counts: tally(target) };
+    },
+  );
 
-  const take = db.transaction((target: string, alias: string, kind: ReactionKind): Change => {
+  const take = db.transaction((target: string, alias: string, kind: ReactionKind): ReactionChange => {
     const changed = remove.run(target, alias, kind).changes === 1;
     if (changed) bump.run(target, kind, -1);
     return { changed, counts: tally(target) };
   });
 
-  const purge = db.transaction((targets: readonly string[]): number => {
-    let removed = 0;
-    for (const target of targets) {
-      removed += purgeRows.run(target).changes;
-      purgeCounts.run(target);
-    }
+  const purge = db.transaction((targets: string, limit: number): number => {
+    const removed = purgeRows.run(targets, limit).changes;
+    purgeCounts.run(targets);
     return removed;
+  });
+
+  const recount = db.transaction((target: string): ReactionTally => {
+    clearCounts.run(target);
+    countRows.run(target);
+    return tally(target);
   });
 
   return {
     async add(type, id, alias, kind, createdAt) {
-      return add.immediate(key(type, id), alias, kind, createdAt);
+      return add.immediate(type, id, alias, kind, createdAt);
     },
     async remove(type, id, alias, kind) {
       return take.immediate(key(type, id), alias, kind);
@@ -93,8 +119,11 @@ export function createReactionsRepo(db: Db): ReactionRepo {
         );
       return mine;
     },
-    async purge(type, ids) {
-      return ids.length === 0 ? 0 : purge.immediate(ids.map((id) => key(type, id)));
+    async purge(type, ids, limit) {
+      return ids.length === 0 ? 0 : purge.immediate(JSON.stringify(ids.map((id) => key(type, id))), limit);
+    },
+    async recount(type, id) {
+      return recount.immediate(key(type, id));
     },
   };
 }
