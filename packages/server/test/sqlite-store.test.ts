@@ -118,7 +118,11 @@ describe('SQLite store specifics', () => {
   it('deleting a status leaves no delivery pages or idempotency keys behind', async () => {
     await store.statuses.create(status('s1', 'ann'), { idempotencyKey: 'k', audience: 1 });
     await store.statuses.create(status('s2', 'ann'), { idempotencyKey: 'k2', audience: 1 });
-    await store.deliveries.deliverPage('s1', 'p', [{ owner: 'bob', statusId: 's1', author: 'ann' }], 5);
+    await store.follows.add('bob', 'ann', { createdAt: 1 });
+    await store.deliveries.deliverPage({ statusId: 's1', author: 'ann' }, ['bob'], {
+      now: 5,
+      page: { key: 'p', count: 1 },
+    });
     await store.statuses.delete('s1');
     expect(count(db, 'SELECT count(*) AS n FROM delivery_pages WHERE status_id = ?', 's1')).toBe(0);
     expect(count(db, 'SELECT count(*) AS n FROM idempotency_keys WHERE status_id = ?', 's1')).toBe(0);

@@ -1,7 +1,7 @@
 import type { Metrics } from '../metrics.js';
 import type { Job } from '../ports/job-queue.js';
 import type { DeliveryRepo, FollowRepo } from '../ports/store.js';
-import { breathe, parsePayload, StatusJob } from './payloads.js';
+import { breathe, parsePayload, StatusJob, type DeliverRange } from './payloads.js';
 import type { JobProcessor } from './processor.js';
 
 /**
@@ -32,9 +32,11 @@ export class FanoutPlanProcessor implements JobProcessor {
       if (!d || d.planDone) return; // deleted, or already planned
       const page = await follows.followers(author, { after: d.cursor ?? undefined, limit: pageSize });
       const to = page.items.at(-1) ?? d.cursor;
-      const outbox = page.items.length
-        ? [{ name: 'fanout.deliver', payload: { statusId, author, page: to ?? '', followers: page.items } }]
-        : [];
+      const range: DeliverRange | null =
+        to === null || page.items.length === 0
+          ? null
+          : { statusId, author, after: d.cursor, to, count: page.items.length };
+      const outbox = range ? [{ name: 'fanout.deliver', payload: range }] : [];
       const last = page.next === null;
       const applied = await deliveries.recordPlanned(
         statusId,

@@ -3,8 +3,22 @@ import { nextTurn } from './event-loop-turns.js';
 
 // Job payloads are checked when a job runs: a malformed one fails (and dead-letters) instead of half-running.
 export const StatusJob = z.object({ statusId: z.string().min(1), author: z.string().min(1) });
-export const DeliverJob = StatusJob.extend({ page: z.string().min(1), followers: z.array(z.string().min(1)) });
+/**
+ * One planned page of a fan-out: the author's followers in the key range (after, to], `count` of them when it was
+ * planned. A range rather than the aliases keeps the message small whatever the page size (SQS takes 256 KB;
+ * 10,000 aliases would not fit); the deliver job re-reads the range.
+ */
+export const DeliverRangeJob = StatusJob.extend({
+  after: z.string().min(1).nullable(),
+  to: z.string().min(1),
+  count: z.number().int().nonnegative(),
+});
+/** The earlier shape (aliases inline), still accepted so jobs queued before an upgrade run. */
+export const DeliverListJob = StatusJob.extend({ page: z.string().min(1), followers: z.array(z.string().min(1)) });
+export const DeliverJob = z.union([DeliverRangeJob, DeliverListJob]);
+export type DeliverRange = z.infer<typeof DeliverRangeJob>;
 export const FollowJob = z.object({ follower: z.string().min(1), followee: z.string().min(1) });
+export const AliasJob = z.object({ alias: z.string().min(1) });
 
 export function parsePayload<T extends z.ZodType>(schema: T, payload: unknown, job: string): z.infer<T> {
   const parsed = schema.safeParse(payload);

@@ -139,8 +139,10 @@ async function postAndDeliver(
     // Refused (false) when an earlier run planned this page already: delivering it again below is harmless.
     await store.deliveries.recordPlanned(status.id, { from, to, count: page.items.length, last });
     if (page.items.length) {
-      const entries = page.items.map((owner) => ({ owner, statusId: status.id, author }));
-      feedEntries += await store.deliveries.deliverPage(status.id, `populate:${to ?? ''}`, entries, clock.now());
+      feedEntries += await store.deliveries.deliverPage({ statusId: status.id, author }, page.items, {
+        now: clock.now(),
+        page: { key: `populate:${to ?? ''}`, count: page.items.length },
+      });
     }
     if (last) return { created, feedEntries };
     from = to;

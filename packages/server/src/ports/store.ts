@@ -5,8 +5,11 @@ import type { AuditRepo, BoardRepo, CommentRepo, MemberRepo, MessageRepo, Reacti
 export type * from './social-store.js';
 
 // Records are what the store keeps; services turn them into API objects.
-// Every repository method is a key lookup, a key-range read or a keyed write (no joins),
-// so that a DynamoDB adapter can implement the same interfaces.
+// Every repository method is a key lookup, a key-range read or a keyed write (no joins), so that a DynamoDB
+// adapter (no cross-item transactions) can implement the same interfaces. Where a promise below is weaker than
+// a SQL transaction would give, it says so: "converges" means exact in normal operation and repaired by a job
+// after a fault; "may lag" names a read served from an eventually consistent index (DynamoDB GSI, typically
+// well under a second behind the write).
 
 export interface UserRecord {
   alias: string;
@@ -72,7 +75,12 @@ export interface RangeOptions {
   limit: number;
 }
 
-/** Jobs written atomically with the change they belong to (transactional outbox). */
+/**
+ * Jobs that belong to a write (transactional outbox): they are enqueued at least once if and only if the write
+ * happened. SQLite commits them in the same transaction as the write. DynamoDB writes the item with its jobs and
+ * a pending marker (a sparse index), sends them, then clears the marker; after a crash in between,
+ * `Store.resendPending` sends them again. So a job may also arrive twice or late: processors are idempotent.
+ */
 export interface Outbox {
   outbox?: readonly JobRequest[];
 }
@@ -87,32 +95,49 @@ export interface UserRepo {
   createMany(users: readonly UserRecord[]): Promise<number>;
 }
 
+/** Follower and followee counts as re-counted from the edges. */
+export interface FollowCounts {
+  followers: number;
+  followees: number;
+}
+
 export interface SessionRepo {
   create(session: SessionRecord): Promise<void>;
+  /** May return an expired session (callers compare expiresAt with the clock): expiry is decided at read time. */
   get(tokenHash: string): Promise<SessionRecord | null>;
   delete(tokenHash: string): Promise<void>;
-  /** Removes sessions with expiresAt <= now; returns how many. */
-  deleteExpired(now: number): Promise<number>;
+  /**
+   * Storage sweep: removes up to `limit` sessions with expiresAt <= now and returns how many. Reads never depend
+   * on it. DynamoDB removes nothing here (0): items carry a `ttl` attribute and DynamoDB's TTL reclaims them.
+   */
+  deleteExpired(now: number, limit: number): Promise<number>;
 }
 
 export interface FollowRepo {
-  /** Adds the edge and both counts; false (and nothing written, outbox included) if it existed. */
+  /**
+   * Adds the edge (a conditional write: exactly one caller wins) and both counts; false (and nothing written,
+   * outbox included) if it existed. Counts converge: on DynamoDB they are ADDed right after the edge.
+   */
   add(follower: string, followee: string, options: Outbox & { createdAt: number }): Promise<boolean>;
-  /** Removes the edge and both counts; false (nothing written) if it did not exist. */
+  /** Removes the edge and both counts; false (nothing written) if it did not exist. Counts converge as for add. */
   remove(follower: string, followee: string, options?: Outbox): Promise<boolean>;
+  /** Strongly consistent. */
   exists(follower: string, followee: string): Promise<boolean>;
-  /** Aliases following `alias`, ascending; `after` is exclusive. */
+  /** Aliases following `alias`, ascending; `after` is exclusive. Strongly consistent (fan-out reads it). */
   followers(alias: string, range: RangeOptions): Promise<KeyPage<string>>;
-  /** Aliases `alias` follows, ascending. */
+  /** Aliases `alias` follows, ascending. May lag (DynamoDB: a GSI). */
   followees(alias: string, range: RangeOptions): Promise<KeyPage<string>>;
   /** Bulk insert for the population tool (counts kept exact); returns how many edges were new. */
   addMany(edges: readonly { follower: string; followee: string }[], createdAt: number): Promise<number>;
+  /** Re-counts both of alias's counts from the edges and stores them (reconciliation after a fault). */
+  recount(alias: string): Promise<FollowCounts>;
 }
 
 export interface StatusRepo {
   /**
    * Writes the status, its delivery record (audience = `audience`) and the outbox jobs atomically.
-   * With an idempotency key already used by this author, writes nothing and returns the first status.
+   * With an idempotency key this author used since `status.createdAt - IDEMPOTENCY_KEY_TTL_MS`, writes nothing
+   * and returns the first status; an older key counts as unused (keys expire).
    */
   create(
     status: StatusRecord,
@@ -120,18 +145,29 @@ export interface StatusRepo {
   ): Promise<{ status: StatusRecord; created: boolean }>;
   get(id: string): Promise<StatusRecord | null>;
   getMany(ids: readonly string[]): Promise<Map<string, StatusRecord>>;
-  /** The author's statuses, newest first; `before` is an exclusive status id. */
+  /** The author's statuses, newest first; `before` is an exclusive status id. May lag (DynamoDB: a GSI). */
   byAuthor(author: string, range: { before?: string; limit: number }): Promise<StatusRecord[]>;
-  /** Removes the status, its delivery record and its idempotency key, with the outbox jobs; false if it did not exist. */
+  /**
+   * Removes the status, its delivery record and its idempotency key, with the outbox jobs; false if it did not
+   * exist. (The status keeps its idempotency key, so the key is named, never searched for.)
+   */
   delete(id: string, options?: Outbox): Promise<boolean>;
+  /**
+   * Storage sweep: removes up to `limit` idempotency keys created at or before `before`; returns how many.
+   * DynamoDB removes nothing here (0): TTL reclaims the key items, and reads ignore expired keys.
+   */
+  deleteExpiredKeys(before: number, limit: number): Promise<number>;
 }
 
 export interface FeedRepo {
   /** Newest first; `before` is an exclusive status id. */
   page(owner: string, range: { before?: string; limit: number }): Promise<FeedEntry[]>;
-  /** Idempotent insert (owner, statusId is the key); returns how many were new. */
+  /**
+   * Idempotent insert (owner, statusId is the key). Returns how many it wrote: exactly the new ones on SQLite;
+   * every entry on DynamoDB, whose batch writes cannot tell a new item from a rewritten one.
+   */
   addMany(entries: readonly FeedEntry[]): Promise<number>;
-  /** Removes every entry by `author` from `owner`'s feed. */
+  /** Removes every entry by `author` from `owner`'s feed (DynamoDB: the byAuthor LSI, strongly consistent). */
   removeByAuthor(owner: string, author: string): Promise<number>;
   /** Removes one status from these owners' feeds. */
   removeStatus(statusId: string, owners: readonly string[]): Promise<number>;
@@ -151,11 +187,20 @@ export interface DeliveryRepo {
     options?: Outbox,
   ): Promise<boolean>;
   /**
-   * Writes one page of feed entries idempotently and, the first time `pageKey` is seen for this status,
-   * adds `entries.length` to delivered. Marks the delivery done when planning is done and delivered reaches
-   * the audience. Returns the feed entries that were new.
+   * Writes the status into the feeds of those `owners` who follow its author when the entries are written
+   * (SQLite checks the edges in the same transaction; DynamoDB re-reads the edges after its batch write and
+   * removes the entries of anyone who unfollowed meanwhile, whose unfollow purge may have run already). So an
+   * unfollow racing a fan-out never leaves the status behind. Writes nothing once the status is deleted.
+   * With `page`, the first time `page.key` is seen for this status (a conditional write on DynamoDB), adds
+   * `page.count` (the followers planned for the page, whoever still follows) to delivered, and marks the
+   * delivery done when planning is done and delivered reaches the audience. Idempotent. Returns the entries
+   * written, counted as `FeedRepo.addMany` counts them.
    */
-  deliverPage(statusId: string, pageKey: string, entries: readonly FeedEntry[], now: number): Promise<number>;
+  deliverPage(
+    delivery: { statusId: string; author: string },
+    owners: readonly string[],
+    options: { now: number; page?: { key: string; count: number } },
+  ): Promise<number>;
 }
 
 export interface Store {
@@ -171,6 +216,12 @@ export interface Store {
   reactions: ReactionRepo;
   comments: CommentRepo;
   audit: AuditRepo;
+  /**
+   * Sends again the outbox jobs of writes still marked pending since before `before` (a process that died
+   * between its write and the send), up to `limit`; returns how many writes it finished. Run on a schedule.
+   * SQLite: always 0, its outbox commits with the write.
+   */
+  resendPending(before: number, limit: number): Promise<number>;
   /** Cheap reachability check for /healthz. */
   ping(): Promise<void>;
   close(): Promise<void>;

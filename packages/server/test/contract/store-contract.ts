@@ -2,6 +2,7 @@ import type { TestContext } from 'vitest';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Job, JobQueue, JobRequest } from '../../src/ports/job-queue.js';
 import type { FeedEntry, StatusRecord, Store, UserRecord } from '../../src/ports/store.js';
+import { IDEMPOTENCY_KEY_TTL_MS } from '../../src/domain/idempotency.js';
 import { runSocialStoreContract } from './store-contract-social.js';
 
 /** What an adapter's test hands the contract for each case: a fresh, empty store. */
@@ -19,6 +20,11 @@ export interface StoreContractOptions {
   create: () => Promise<StoreContractHarness>;
   /** Test name → why this adapter skips it. */
   skip?: Partial<Record<string, string>>;
+  /**
+   * The adapter's batch writes cannot tell a new feed entry from a rewritten one (DynamoDB BatchWriteItem), so
+   * `feeds.addMany` and `deliveries.deliverPage` return the entries written rather than the new ones.
+   */
+  countsRewrites?: boolean;
 }
 
 type QueuedJob = { name: string; payload: Record<string, unknown> };
@@ -209,8 +215,9 @@ export function runStoreContract(options: StoreContractOptions): void {
         await store.sessions.create({ tokenHash: 'old1', alias: 'ann', createdAt: T0, expiresAt: T0 + 10 });
         await store.sessions.create({ tokenHash: 'old2', alias: 'bob', createdAt: T0, expiresAt: T0 + 20 });
         await store.sessions.create({ tokenHash: 'live', alias: 'ann', createdAt: T0, expiresAt: T0 + 10_000 });
-        expect(await store.sessions.deleteExpired(T0 + 100)).toBe(2);
-        expect(await store.sessions.deleteExpired(T0 + 100)).toBe(0);
+        expect(await store.sessions.deleteExpired(T0 + 100, 1)).toBe(1);
+        expect(await store.sessions.deleteExpired(T0 + 100, 10)).toBe(1);
+        expect(await store.sessions.deleteExpired(T0 + 100, 10)).toBe(0);
         expect(await store.sessions.get('old1')).toBeNull();
         expect(await store.sessions.get('live')).not.toBeNull();
       });
@@ -345,6 +352,21 @@ export function runStoreContract(options: StoreContractOptions): void {
         expect(await counts('cat')).toEqual([2, 1]);
         expect((await store.follows.followers('cat', { limit: 10 })).items).toEqual(['ann', 'bob']);
         expect((await store.follows.followees('ann', { limit: 10 })).items).toEqual(['bob', 'cat']);
+      });
+
+      test('recount sets both counts from the edges', async () => {
+        await store.users.createMany([user('ann', { followerCount: 7, followeeCount: 9 }), user('bob'), user('cat')]);
+        await store.follows.addMany(
+          [
+            { follower: 'bob', followee: 'ann' },
+            { follower: 'cat', followee: 'ann' },
+            { follower: 'ann', followee: 'cat' },
+          ],
+          T0,
+        );
+        expect(await store.follows.recount('ann')).toEqual({ followers: 2, followees: 1 });
+        expect(await counts('ann')).toEqual([2, 1]);
+        expect(await store.follows.recount('nobody')).toEqual({ followers: 0, followees: 0 });
       });
 
       test('add with an outbox enqueues its jobs; a refused add enqueues none', async (ctx) => {
@@ -482,6 +504,33 @@ export function runStoreContract(options: StoreContractOptions): void {
         });
       });
 
+      test('an idempotency key older than its lifetime counts as unused', async () => {
+        await store.statuses.create(status(1, 'ann'), { idempotencyKey: 'k', audience: 0 });
+        const later = { ...status(2, 'ann'), createdAt: T0 + 1 + IDEMPOTENCY_KEY_TTL_MS };
+        expect(await store.statuses.create(later, { idempotencyKey: 'k', audience: 0 })).toEqual({
+          status: later,
+          created: true,
+        });
+        const again = { ...status(3, 'ann'), createdAt: later.createdAt + 1 };
+        expect((await store.statuses.create(again, { idempotencyKey: 'k', audience: 0 })).status).toEqual(later);
+      });
+
+      test('deleteExpiredKeys removes at most limit keys, oldest first, and never a status', async () => {
+        for (const n of [1, 2, 3]) {
+          await store.statuses.create(status(n, 'ann'), { idempotencyKey: `k${n}`, audience: 0 });
+        }
+        expect(await store.statuses.deleteExpiredKeys(T0 + 2, 1)).toBe(1);
+        expect(await store.statuses.deleteExpiredKeys(T0 + 2, 10)).toBe(1);
+        expect(await store.statuses.deleteExpiredKeys(T0 + 2, 10)).toBe(0);
+        expect((await store.statuses.getMany([sid(1), sid(2), sid(3)])).size).toBe(3);
+        expect((await store.statuses.create(status(4, 'ann'), { idempotencyKey: 'k1', audience: 0 })).created).toBe(
+          true,
+        );
+        expect((await store.statuses.create(status(5, 'ann'), { idempotencyKey: 'k3', audience: 0 })).created).toBe(
+          false,
+        );
+      });
+
       test('delete with an outbox enqueues its jobs; deleting a missing status enqueues none', async (ctx) => {
         await store.statuses.create(status(1, 'ann'), { audience: 0 });
         const retract = job('status.retract', { statusId: sid(1), author: 'ann' });
@@ -494,10 +543,12 @@ export function runStoreContract(options: StoreContractOptions): void {
     describe('feeds', () => {
       test('addMany returns how many entries were new and is idempotent', async () => {
         const batch = [...entries(sid(1), 'ann', ['bob', 'cat']), ...entries(sid(2), 'ann', ['bob'])];
+        const rewrites = options.countsRewrites === true;
         expect(await store.feeds.addMany(batch)).toBe(3);
-        expect(await store.feeds.addMany(batch)).toBe(0);
-        expect(await store.feeds.addMany([...entries(sid(3), 'dan', ['bob']), ...batch])).toBe(1);
+        expect(await store.feeds.addMany(batch)).toBe(rewrites ? 3 : 0);
+        expect(await store.feeds.addMany([...entries(sid(3), 'dan', ['bob']), ...batch])).toBe(rewrites ? 4 : 1);
         expect(await store.feeds.addMany([])).toBe(0);
+        expect((await store.feeds.page('bob', { limit: 10 })).map((e) => e.statusId)).toEqual([sid(3), sid(2), sid(1)]);
       });
 
       test('page lists one owner newest first, with an exclusive before', async () => {
@@ -543,17 +594,32 @@ export function runStoreContract(options: StoreContractOptions): void {
 
     describe('deliveries', () => {
       const id = sid(1);
+      const ann = { statusId: id, author: 'ann' };
+
+      /** `names` follow ann. */
+      async function fans(...names: string[]): Promise<void> {
+        await store.follows.addMany(
+          names.map((follower) => ({ follower, followee: 'ann' })),
+          T0,
+        );
+      }
+
+      async function feedOf(owner: string): Promise<string[]> {
+        return (await store.feeds.page(owner, { limit: 5 })).map((e) => e.statusId);
+      }
 
       test('get of an unknown status returns null', async () => {
         expect(await store.deliveries.get(id)).toBeNull();
       });
 
       test('goes queued → running → done as pages are planned and delivered', async () => {
+        await fans('amy', 'bob', 'cat');
         await store.statuses.create(status(1, 'ann'), { audience: 3 });
         expect((await store.deliveries.get(id))?.state).toBe('queued');
         expect(await store.deliveries.recordPlanned(id, { from: null, to: 'bob', count: 2, last: false })).toBe(true);
         expect(await store.deliveries.get(id)).toMatchObject({ state: 'running', planned: 2, cursor: 'bob' });
-        expect(await store.deliveries.deliverPage(id, 'bob#0', entries(id, 'ann', ['amy', 'bob']), T0 + 10)).toBe(2);
+        const first = { now: T0 + 10, page: { key: 'bob', count: 2 } };
+        expect(await store.deliveries.deliverPage(ann, ['amy', 'bob'], first)).toBe(2);
         expect(await store.deliveries.get(id)).toMatchObject({ state: 'running', delivered: 2, planDone: false });
         expect(await store.deliveries.recordPlanned(id, { from: 'bob', to: 'cat', count: 1, last: true })).toBe(true);
         expect(await store.deliveries.get(id)).toMatchObject({
@@ -562,7 +628,9 @@ export function runStoreContract(options: StoreContractOptions): void {
           audience: 3,
           planDone: true,
         });
-        expect(await store.deliveries.deliverPage(id, 'cat#0', entries(id, 'ann', ['cat']), T0 + 20)).toBe(1);
+        expect(await store.deliveries.deliverPage(ann, ['cat'], { now: T0 + 20, page: { key: 'cat', count: 1 } })).toBe(
+          1,
+        );
         expect(await store.deliveries.get(id)).toMatchObject({
           state: 'done',
           audience: 3,
@@ -572,7 +640,7 @@ export function runStoreContract(options: StoreContractOptions): void {
           planDone: true,
           finishedAt: T0 + 20,
         });
-        expect((await store.feeds.page('amy', { limit: 5 })).map((e) => e.statusId)).toEqual([id]);
+        expect(await feedOf('amy')).toEqual([id]);
       });
 
       test('recordPlanned refuses a replayed step and any step after planning is done', async () => {
@@ -608,9 +676,10 @@ export function runStoreContract(options: StoreContractOptions): void {
       });
 
       test('done once planning ends if every page was already delivered', async () => {
+        await fans('amy', 'bob');
         await store.statuses.create(status(1, 'ann'), { audience: 9 });
         await store.deliveries.recordPlanned(id, { from: null, to: 'bob', count: 2, last: false });
-        await store.deliveries.deliverPage(id, 'bob#0', entries(id, 'ann', ['amy', 'bob']), T0 + 10);
+        await store.deliveries.deliverPage(ann, ['amy', 'bob'], { now: T0 + 10, page: { key: 'bob', count: 2 } });
         expect((await store.deliveries.get(id))?.state).toBe('running');
         await store.deliveries.recordPlanned(id, { from: 'bob', to: 'bob', count: 0, last: true });
         const d = await store.deliveries.get(id);
@@ -619,38 +688,92 @@ export function runStoreContract(options: StoreContractOptions): void {
       });
 
       test('a replayed deliverPage writes and counts nothing twice', async () => {
+        await fans('amy', 'bob');
         await store.statuses.create(status(1, 'ann'), { audience: 2 });
         await store.deliveries.recordPlanned(id, { from: null, to: 'bob', count: 2, last: true });
-        const page = entries(id, 'ann', ['amy', 'bob']);
-        expect(await store.deliveries.deliverPage(id, 'bob#0', page, T0 + 10)).toBe(2);
-        expect(await store.deliveries.deliverPage(id, 'bob#0', page, T0 + 30)).toBe(0);
+        const page = { key: 'bob', count: 2 };
+        expect(await store.deliveries.deliverPage(ann, ['amy', 'bob'], { now: T0 + 10, page })).toBe(2);
+        const again = await store.deliveries.deliverPage(ann, ['amy', 'bob'], { now: T0 + 30, page });
+        expect(again).toBe(options.countsRewrites ? 2 : 0);
         expect(await store.deliveries.get(id)).toMatchObject({ delivered: 2, state: 'done', finishedAt: T0 + 10 });
+        expect(await feedOf('amy')).toEqual([id]);
       });
 
-      test('a new page counts its followers even when some feed entries already existed', async () => {
+      test('batches without a page key write entries but count nothing', async () => {
+        await fans('amy', 'bob', 'cat');
+        await store.statuses.create(status(1, 'ann'), { audience: 3 });
+        await store.deliveries.recordPlanned(id, { from: null, to: 'cat', count: 3, last: true });
+        expect(await store.deliveries.deliverPage(ann, ['amy', 'bob'], { now: T0 })).toBe(2);
+        expect(await store.deliveries.get(id)).toMatchObject({ delivered: 0, state: 'running' });
+        await store.deliveries.deliverPage(ann, ['cat'], { now: T0 + 5, page: { key: 'cat', count: 3 } });
+        expect(await store.deliveries.get(id)).toMatchObject({ delivered: 3, state: 'done', finishedAt: T0 + 5 });
+      });
+
+      test('a new page counts its planned followers even when some feed entries already existed', async () => {
+        await fans('amy', 'bob');
         await store.statuses.create(status(1, 'ann'), { audience: 2 });
         await store.feeds.addMany(entries(id, 'ann', ['amy']));
-        expect(await store.deliveries.deliverPage(id, 'p1', entries(id, 'ann', ['amy', 'bob']), T0)).toBe(1);
+        const written = await store.deliveries.deliverPage(ann, ['amy', 'bob'], {
+          now: T0,
+          page: { key: 'p1', count: 2 },
+        });
+        expect(written).toBe(options.countsRewrites ? 2 : 1);
         expect((await store.deliveries.get(id))?.delivered).toBe(2);
       });
 
+      test('deliverPage writes only to owners who follow the author, and still counts the page', async () => {
+        await fans('amy', 'cat');
+        await store.follows.add('bob', 'dan', { createdAt: T0 });
+        await store.statuses.create(status(1, 'ann'), { audience: 3 });
+        await store.deliveries.recordPlanned(id, { from: null, to: 'cat', count: 3, last: true });
+        const page = { key: 'cat', count: 3 };
+        expect(await store.deliveries.deliverPage(ann, ['amy', 'bob', 'cat'], { now: T0, page })).toBe(2);
+        expect(await feedOf('amy')).toEqual([id]);
+        expect(await feedOf('bob')).toEqual([]);
+        expect(await store.deliveries.get(id)).toMatchObject({ delivered: 3, state: 'done' });
+      });
+
+      test('an unfollow between planning and delivery keeps the status out of that feed', async () => {
+        await fans('amy', 'bob');
+        await store.statuses.create(status(1, 'ann'), { audience: 2 });
+        await store.deliveries.recordPlanned(id, { from: null, to: 'bob', count: 2, last: true });
+        await store.follows.remove('bob', 'ann');
+        await store.deliveries.deliverPage(ann, ['amy', 'bob'], { now: T0, page: { key: 'bob', count: 2 } });
+        expect(await feedOf('amy')).toEqual([id]);
+        expect(await feedOf('bob')).toEqual([]);
+      });
+
       test('deliverPage after the status was deleted writes nothing', async () => {
+        await fans('amy', 'bob');
         await store.statuses.create(status(1, 'ann'), { audience: 2 });
         await store.deliveries.recordPlanned(id, { from: null, to: 'bob', count: 2, last: true });
         await store.statuses.delete(id);
-        expect(await store.deliveries.deliverPage(id, 'bob#0', entries(id, 'ann', ['amy', 'bob']), T0)).toBe(0);
-        expect(await store.feeds.page('amy', { limit: 5 })).toEqual([]);
+        expect(
+          await store.deliveries.deliverPage(ann, ['amy', 'bob'], { now: T0, page: { key: 'bob', count: 2 } }),
+        ).toBe(0);
+        expect(await feedOf('amy')).toEqual([]);
         expect(await store.deliveries.get(id)).toBeNull();
       });
 
       test('recordPlanned enqueues its jobs only when applied', async (ctx) => {
         await store.statuses.create(status(1, 'ann'), { audience: 2 });
-        const deliver = job('fanout.deliver', { statusId: id, author: 'ann', page: 'bob', followers: ['amy', 'bob'] });
+        const deliver = job('fanout.deliver', { statusId: id, author: 'ann', after: null, to: 'bob', count: 2 });
         const step = { from: null, to: 'bob', count: 2, last: true };
         expect(await store.deliveries.recordPlanned(id, step, { outbox: [deliver] })).toBe(true);
         expect(await store.deliveries.recordPlanned(id, step, { outbox: [deliver] })).toBe(false);
         expect(await store.deliveries.recordPlanned(sid(9), step, { outbox: [deliver] })).toBe(false);
         await expectJobs(ctx, [deliver]);
+      });
+    });
+
+    describe('outbox', () => {
+      test('resendPending finds nothing when every write sent its jobs', async (ctx) => {
+        await createUsers('ann', 'bob');
+        const backfill = job('follow.backfill', { follower: 'ann', followee: 'bob' });
+        await store.follows.add('ann', 'bob', { createdAt: T0, outbox: [backfill] });
+        expect(await store.statuses.create(status(1, 'ann'), { audience: 0 })).toMatchObject({ created: true });
+        expect(await store.resendPending(Date.now() + 60_000, 100)).toBe(0);
+        await expectJobs(ctx, [backfill]);
       });
     });
 

@@ -22,6 +22,11 @@ export function createFollowsRepo(db: Db, { clock, signal }: SqliteStoreOptions)
   const addFolloweeCount = db.prepare<[number, string]>(
     'UPDATE users SET followee_count = followee_count + ? WHERE alias = ?',
   );
+  const countFollowers = db.prepare<[string], number>('SELECT count(*) FROM followers WHERE followee = ?').pluck();
+  const countFollowees = db.prepare<[string], number>('SELECT count(*) FROM follows WHERE follower = ?').pluck();
+  const setCounts = db.prepare<[number, number, string]>(
+    'UPDATE users SET follower_count = ?, followee_count = ? WHERE alias = ?',
+  );
   const selectEdge = db
     .prepare<[string, string], number>('SELECT 1 FROM follows WHERE follower = ? AND followee = ?')
     .pluck();
@@ -73,6 +78,12 @@ export function createFollowsRepo(db: Db, { clock, signal }: SqliteStoreOptions)
     return added;
   });
 
+  const recount = db.transaction((alias: string) => {
+    const counts = { followers: countFollowers.get(alias) ?? 0, followees: countFollowees.get(alias) ?? 0 };
+    setCounts.run(counts.followers, counts.followees, alias);
+    return counts;
+  });
+
   return {
     async add(follower, followee, options) {
       const jobs = options.outbox ?? [];
@@ -97,6 +108,9 @@ export function createFollowsRepo(db: Db, { clock, signal }: SqliteStoreOptions)
     },
     async addMany(edges, createdAt) {
       return edges.length === 0 ? 0 : addMany.immediate(edges, createdAt);
+    },
+    async recount(alias) {
+      return recount.immediate(alias);
     },
   };
 }

@@ -185,6 +185,14 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 3,
+    name: 'expiry sweep: idempotency keys by age',
+    sql: `
+      -- The scheduled sweep removes keys past their lifetime oldest first, in bounded batches.
+      CREATE INDEX idempotency_expiry ON idempotency_keys (created_at);
+    `,
+  },
 ];
 
 /** Applies every migration newer than the file's user_version, each in its own transaction. */

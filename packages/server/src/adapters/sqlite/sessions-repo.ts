@@ -15,7 +15,11 @@ export function createSessionsRepo(db: Db): SessionRepo {
   );
   const select = db.prepare<[string], SessionRow>('SELECT * FROM sessions WHERE token_hash = ?');
   const remove = db.prepare<[string]>('DELETE FROM sessions WHERE token_hash = ?');
-  const removeExpired = db.prepare<[number]>('DELETE FROM sessions WHERE expires_at <= ?');
+  // Bounded, oldest first, so a sweep never holds the write lock for long.
+  const removeExpired = db.prepare<[number, number]>(
+    `DELETE FROM sessions WHERE token_hash IN (
+       SELECT token_hash FROM sessions WHERE expires_at <= ? ORDER BY expires_at LIMIT ?)`,
+  );
 
   return {
     async create(session) {
@@ -28,8 +32,8 @@ export function createSessionsRepo(db: Db): SessionRepo {
     async delete(tokenHash) {
       remove.run(tokenHash);
     },
-    async deleteExpired(now) {
-      return removeExpired.run(now).changes;
+    async deleteExpired(now, limit) {
+      return removeExpired.run(now, limit).changes;
     },
   };
 }

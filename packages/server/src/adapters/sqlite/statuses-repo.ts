@@ -1,4 +1,5 @@
 import type { Segment } from '@tweeter/shared';
+import { IDEMPOTENCY_KEY_TTL_MS } from '../../domain/idempotency.js';
 import type { JobRequest } from '../../ports/job-queue.js';
 import type { StatusRecord, StatusRepo } from '../../ports/store.js';
 import type { Db } from './database.js';
@@ -35,8 +36,14 @@ export function createStatusesRepo(db: Db, { clock, signal }: SqliteStoreOptions
      VALUES (?, ?, ?, 0, 0, NULL, 0, 0, ?)`,
   );
   const selectKey = db
-    .prepare<[string, string], string>('SELECT status_id FROM idempotency_keys WHERE author = ? AND key = ?')
+    .prepare<[string, string, number], string>(
+      'SELECT status_id FROM idempotency_keys WHERE author = ? AND key = ? AND created_at > ?',
+    )
     .pluck();
+  const deleteOldKeys = db.prepare<[number, number]>(
+    `DELETE FROM idempotency_keys WHERE (author, key) IN (
+       SELECT author, key FROM idempotency_keys WHERE created_at <= ? ORDER BY created_at LIMIT ?)`,
+  );
   const select = db.prepare<[string], StatusRow>('SELECT * FROM statuses WHERE id = ?');
   const selectMany = db.prepare<[string], StatusRow>(
     'SELECT * FROM statuses WHERE id IN (SELECT value FROM json_each(?))',
@@ -56,7 +63,7 @@ export function createStatusesRepo(db: Db, { clock, signal }: SqliteStoreOptions
   const create = db.transaction((p: CreateParams): { status: StatusRecord; created: boolean } => {
     const { status, idempotencyKey } = p;
     if (idempotencyKey !== undefined) {
-      const existingId = selectKey.get(status.author, idempotencyKey);
+      const existingId = selectKey.get(status.author, idempotencyKey, status.createdAt - IDEMPOTENCY_KEY_TTL_MS);
       const existing = existingId === undefined ? undefined : select.get(existingId);
       if (existing) return { status: toRecord(existing), created: false };
     }
@@ -111,6 +118,9 @@ export function createStatusesRepo(db: Db, { clock, signal }: SqliteStoreOptions
       const removed = remove.immediate(id, jobs);
       if (removed && jobs.length > 0) signal.notify();
       return removed;
+    },
+    async deleteExpiredKeys(before, limit) {
+      return deleteOldKeys.run(before, limit).changes;
     },
   };
 }

@@ -39,6 +39,9 @@ export function createSqliteStore(db: Db, options: SqliteStoreOptions): Store {
     reactions: createReactionsRepo(db),
     comments: createCommentsRepo(db),
     audit: createAuditRepo(db),
+    async resendPending() {
+      return 0; // outbox jobs commit in the same transaction as their write: nothing is ever pending
+    },
     async ping() {
       ping.get();
     },
