@@ -62,6 +62,7 @@ async function lookUp(sqs: SQSClient, name: string): Promise<string> {
     if (code === 'QueueDoesNotExist' || code === 'AWS.SimpleQueueService.NonExistentQueue') {
       throw new Error(
         `SQS queue "${name}" does not exist (SQS_QUEUE_PREFIX, AWS_REGION): create it or fix the setting`,
+        { cause: err },
       );
     }
     throw err;
