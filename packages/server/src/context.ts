@@ -7,7 +7,10 @@ import { createSqliteStore } from './adapters/sqlite/store.js';
 import { BoardRetentionProcessor } from './jobs/board-retention.js';
 import { CountsReconcileProcessor } from './jobs/counts-reconcile.js';
 import { FanoutDeliverProcessor } from './jobs/fanout-deliver.js';
+import { ExpirySweepProcessor } from './jobs/expiry-sweep.js';
 import { FanoutPlanProcessor } from './jobs/fanout-plan.js';
+import { FollowCountsProcessor } from './jobs/follow-counts.js';
+import { OutboxResendProcessor } from './jobs/outbox-resend.js';
 import { FollowBackfillProcessor } from './jobs/follow-backfill.js';
 import type { JobProcessor } from './jobs/processor.js';
 import { Scheduler } from './jobs/scheduler.js';
@@ -53,6 +56,9 @@ export interface Services {
 
 /** How often the node runtime enqueues `boards.retention` (and once at start). */
 const RETENTION_EVERY_MS = 10 * 60_000;
+/** How often expired sessions and idempotency keys are swept, and crash-stranded outbox jobs re-sent. */
+const EXPIRY_SWEEP_EVERY_MS = 10 * 60_000;
+const OUTBOX_RESEND_EVERY_MS = 60_000;
 /** Rows a purge job removes per transaction: small, so a purge never holds the write lock for long. */
 const PURGE_BATCH = 500;
 
@@ -178,6 +184,15 @@ export function createContext(config: Config, overrides: ContextOverrides = {}):
       realtime,
       pageSize: config.fanout.pageSize,
     }),
+    new ExpirySweepProcessor({
+      sessions: store.sessions,
+      statuses: store.statuses,
+      clock,
+      batchSize: PURGE_BATCH,
+      metrics,
+    }),
+    new OutboxResendProcessor({ store, clock }),
+    new FollowCountsProcessor({ follows: store.follows }),
     new StatusPurgeProcessor({ reactions: store.reactions, comments: store.comments, batchSize: PURGE_BATCH }),
     new CountsReconcileProcessor({ members: store.members, reactions: store.reactions, comments: store.comments }),
     new BoardRetentionProcessor({
@@ -198,7 +213,11 @@ export function createContext(config: Config, overrides: ContextOverrides = {}):
   });
   const scheduler = new Scheduler(
     queue,
-    [{ job: { name: 'boards.retention', payload: {} }, everyMs: RETENTION_EVERY_MS }],
+    [
+      { job: { name: 'boards.retention', payload: {} }, everyMs: RETENTION_EVERY_MS },
+      { job: { name: 'expiry.sweep', payload: {} }, everyMs: EXPIRY_SWEEP_EVERY_MS },
+      { job: { name: 'outbox.resend', payload: {} }, everyMs: OUTBOX_RESEND_EVERY_MS },
+    ],
     logger,
   );
 

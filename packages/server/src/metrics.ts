@@ -8,6 +8,8 @@ export interface Metrics {
   jobDuration: Histogram<'name' | 'outcome'>;
   fanoutLag: Histogram;
   feedDeliveries: Counter;
+  /** Rows the expiry sweep removed, by kind (session, idempotency_key). */
+  expiredRemoved: Counter<'kind'>;
 }
 
 /** Creates a registry with request latency, job, queue depth and fan-out lag metrics. */
@@ -39,6 +41,12 @@ export function createMetrics(queue: JobQueue): Metrics {
     help: 'Feed entries written by fan-out',
     registers: [registry],
   });
+  const expiredRemoved = new Counter({
+    name: 'tweeter_expired_rows_removed_total',
+    help: 'Expired rows removed by the expiry sweep, by kind',
+    labelNames: ['kind'] as const,
+    registers: [registry],
+  });
   const states = ['ready', 'inFlight', 'delayed', 'dead'] as const;
   new Gauge({
     name: 'tweeter_queue_jobs',
@@ -60,5 +68,5 @@ export function createMetrics(queue: JobQueue): Metrics {
       if (oldestReadyAgeMs !== undefined) this.set(oldestReadyAgeMs / 1000);
     },
   });
-  return { registry, httpDuration, jobDuration, fanoutLag, feedDeliveries };
+  return { registry, httpDuration, jobDuration, fanoutLag, feedDeliveries, expiredRemoved };
 }
