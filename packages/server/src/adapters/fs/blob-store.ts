@@ -1,17 +1,13 @@
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import type { Blob, BlobStore } from '../../ports/blob-store.js';
-
-const KEY = /^[a-z0-9_-]+(\/[a-z0-9_-]+)*\.(png|jpg|webp)$/;
-const TYPES: Record<string, string> = { png: 'image/png', jpg: 'image/jpeg', webp: 'image/webp' };
+import { blobKeyType, type Blob, type BlobStore } from '../../ports/blob-store.js';
 
 /** Blobs as files under a folder; the content type follows from the key's extension. */
 export function createFsBlobStore(root: string): BlobStore {
-  const path = (key: string): string | null => (KEY.test(key) ? join(root, key) : null);
   return {
     async put(key: string, blob: Blob): Promise<void> {
-      const file = path(key);
-      if (!file || TYPES[key.split('.').pop() ?? ''] !== blob.contentType) throw new Error(`bad blob key ${key}`);
+      if (blobKeyType(key) !== blob.contentType) throw new Error(`bad blob key ${key}`);
+      const file = join(root, key);
       await mkdir(dirname(file), { recursive: true });
       // Write then rename: a reader never sees half a file.
       const tmp = `${file}.${process.pid}.tmp`;
@@ -19,21 +15,17 @@ export function createFsBlobStore(root: string): BlobStore {
       await rename(tmp, file);
     },
     async get(key: string): Promise<Blob | null> {
-      const file = path(key);
-      if (!file) return null;
+      const contentType = blobKeyType(key);
+      if (!contentType) return null;
       try {
-        return {
-          bytes: await readFile(file),
-          contentType: TYPES[key.split('.').pop() ?? ''] ?? 'application/octet-stream',
-        };
+        return { bytes: await readFile(join(root, key)), contentType };
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
         throw err;
       }
     },
     async delete(key: string): Promise<void> {
-      const file = path(key);
-      if (file) await rm(file, { force: true });
+      if (blobKeyType(key)) await rm(join(root, key), { force: true });
     },
   };
 }

@@ -1,0 +1,47 @@
+// Pictures in an S3 bucket. The API keeps serving them at /media/<key> (see docs/aws.md, "Pictures"): the bucket
+// stays private, URLs never expire, and the one-year immutable cache header lets a CDN in front answer repeats.
+
+import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { blobKeyType, type BlobStore } from '../../ports/blob-store.js';
+
+/** Blobs as objects in one bucket, optionally under a key prefix. */
+export function createS3BlobStore(options: { s3: S3Client; bucket: string; prefix?: string }): BlobStore {
+  const { s3, bucket } = options;
+  const objectKey = (key: string): string => `${options.prefix ?? ''}${key}`;
+  return {
+    async put(key, blob) {
+      if (blobKeyType(key) !== blob.contentType) throw new Error(`bad blob key ${key}`);
+      // A PUT replaces the whole object at once: a reader never sees half a picture.
+      await s3.send(
+        new PutObjectCommand({
+          Bucket: bucket,
+          Key: objectKey(key),
+          Body: blob.bytes,
+          ContentType: blob.contentType,
+          CacheControl: 'public, max-age=31536000, immutable',
+        }),
+      );
+    },
+    async get(key) {
+      const contentType = blobKeyType(key);
+      if (!contentType) return null;
+      try {
+        const res = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: objectKey(key) }));
+        if (!res.Body) return null;
+        return { bytes: Buffer.from(await res.Body.transformToByteArray()), contentType };
+      } catch (err) {
+        if (isMissing(err)) return null;
+        throw err;
+      }
+    },
+    async delete(key) {
+      // S3 answers a delete of a missing object with success, as the port wants.
+      if (blobKeyType(key)) await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: objectKey(key) }));
+    },
+  } satisfies BlobStore;
+}
+
+function isMissing(err: unknown): boolean {
+  const name = typeof err === 'object' && err !== null && 'name' in err ? String(err.name) : '';
+  return name === 'NoSuchKey' || name === 'NotFound';
+}
