@@ -197,7 +197,8 @@ export async function batchWrite(deps: DynamoDeps, table: string, requests: read
 
 /**
  * Reads up to `limit` items of one Query, following LastEvaluatedKey (a page stops at 1 MB or at Limit items
- * once a filter drops some). Returns the items and whether more may follow.
+ * once a filter drops some); starts after `input.ExclusiveStartKey` when given (any key: it need not exist).
+ * Returns the items and whether more may follow.
  */
 export async function queryUpTo(
   deps: DynamoDeps,
@@ -205,7 +206,7 @@ export async function queryUpTo(
   limit: number,
 ): Promise<{ items: Item[]; more: boolean }> {
   const items: Item[] = [];
-  let start: Record<string, unknown> | undefined;
+  let start: Record<string, unknown> | undefined = input.ExclusiveStartKey;
   for (;;) {
     const out = await withRetry(deps.retry, () =>
       deps.doc.send(new QueryCommand({ ...input, Limit: limit - items.length, ExclusiveStartKey: start })),

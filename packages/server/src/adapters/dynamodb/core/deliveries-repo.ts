@@ -1,0 +1,147 @@
+import type { DeliveryRecord, DeliveryRepo, DeliveryState } from '../../../ports/store.js';
+import { StoreBusyError, type DynamoDeps, type Item } from '../client.js';
+import { getItem, num, queryAll, str, updateItem } from '../social/items.js';
+import { deleteEntries, putEntries } from './feeds-repo.js';
+import { deliveryKey, FOLLOWER_PREFIX, userKey } from './keys.js';
+import { pendingAttributes, pendingUpdate, type DynamoOutbox } from './outbox.js';
+
+/**
+ * Fan-out progress on DynamoDB: one small item per status (`STATUS#<id>` / `DELIVERY`). Planning is a conditional
+ * update on the cursor carrying the page's deliver jobs as an outbox. A page is delivered by BatchWriteItem of its
+ * feed entries and then ONE conditional `ADD delivered :n, pages :key` guarded by `NOT contains(pages, :key)`,
+ * so a replayed page rewrites the same entries and counts nothing.
+ */
+export function createDynamoDeliveriesRepo(deps: DynamoDeps, outbox: DynamoOutbox, now: () => number): DeliveryRepo {
+  outbox.handle('plan', {});
+
+  /** Stamps finishedAt once planning is done and every planned follower is counted (first caller wins). */
+  async function finishIfDone(statusId: string, now: number): Promise<void> {
+    await updateItem(deps, {
+      Key: deliveryKey(statusId),
+      UpdateExpression: 'SET finishedAt = :now',
+      ConditionExpression: 'planDone = :true AND delivered >= audience AND attribute_not_exists(finishedAt)',
+      ExpressionAttributeValues: { ':now': now, ':true': true },
+    });
+  }
+
+  /** Of `owners`, those who follow `author` now (one strongly consistent Query over their key range). */
+  async function stillFollowing(author: string, owners: readonly string[]): Promise<Set<string>> {
+    const sorted = [...owners].sort();
+    const { items } = await queryAll(deps, {
+      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :lo AND :hi',
+      ExpressionAttributeValues: {
+        ':pk': userKey(author).pk,
+        ':lo': `${FOLLOWER_PREFIX}${sorted[0] ?? ''}`,
+        ':hi': `${FOLLOWER_PREFIX}${sorted.at(-1) ?? ''}`,
+      },
+      ProjectionExpression: 'follower',
+    });
+    return new Set(items.map((item) => str(item.follower)));
+  }
+
+  return {
+    async get(statusId) {
+      const item = await getItem(deps, deliveryKey(statusId));
+      return item ? toRecord(item) : null;
+    },
+
+    async recordPlanned(statusId, step, options) {
+      const jobs = options?.outbox ?? [];
+      const itemKey = deliveryKey(statusId);
+      const pending = jobs.length ? pendingUpdate(pendingAttributes('plan', jobs, now(), itemKey)) : null;
+      const set = [
+        'planned = planned + :count',
+        'planStarted = :true',
+        'planDone = :last',
+        ...(step.to === null ? [] : ['#cursor = :to']),
+        ...(step.last ? ['audience = planned + :count'] : []),
+        ...(pending ? [pending.set] : []),
+      ];
+      for (let attempt = 0; attempt < 2; attempt++) {
+        const applied = await updateItem(deps, {
+          Key: itemKey,
+          UpdateExpression: `SET ${set.join(', ')}${step.to === null ? ' REMOVE #cursor' : ''}`,
+          // A pending outbox of the previous step must be sent before this step may replace it.
+          ConditionExpression: `attribute_exists(pk) AND planDone = :false AND attribute_not_exists(obxId) AND ${
+            step.from === null ? 'attribute_not_exists(#cursor)' : '#cursor = :from'
+          }`,
+          ExpressionAttributeNames: { '#cursor': 'cursor', ...pending?.names },
+          ExpressionAttributeValues: {
+            ':count': step.count,
+            ':true': true,
+            ':false': false,
+            ':last': step.last,
+            ...(step.to === null ? {} : { ':to': step.to }),
+            ...(step.from === null ? {} : { ':from': step.from }),
+            ...pending?.values,
+          },
+          ReturnValues: 'ALL_NEW',
+        });
+        if (applied) {
+          if (step.last) await finishIfDone(statusId, now());
+          if (pending) await outbox.finish(applied);
+          return true;
+        }
+        const current = await getItem(deps, itemKey);
+        if (current?.obxId === undefined) return false;
+        await outbox.finish(current); // another worker's step, sent a moment ago or stranded by a crash
+      }
+      throw new StoreBusyError('fan-out planning keeps changing, try again');
+    },
+
+    async deliverPage({ statusId, author }, owners, { now: at, page }) {
+      const itemKey = deliveryKey(statusId);
+      if (!(await getItem(deps, itemKey))) return 0; // deleted: a late page must not write it back
+      await putEntries(
+        deps,
+        owners.map((owner) => ({ owner, statusId, author })),
+      );
+      // Re-read after writing: an unfollow (or a delete) that landed meanwhile may have run its purge already, so
+      // what it missed is removed here; one that lands after this read finds the entries for its own purge.
+      const following = owners.length ? await stillFollowing(author, owners) : new Set<string>();
+      const gone = owners.filter((owner) => !following.has(owner));
+      let live = true;
+      if (page) {
+        const counted = await updateItem(deps, {
+          Key: itemKey,
+          UpdateExpression: 'ADD delivered :n, pages :page',
+          ConditionExpression: 'attribute_exists(pk) AND NOT contains(pages, :key)',
+          ExpressionAttributeValues: { ':n': page.count, ':page': new Set([page.key]), ':key': page.key },
+          ReturnValues: 'ALL_NEW',
+        });
+        if (counted) await finishIfDone(statusId, at);
+        else live = (await getItem(deps, itemKey)) !== null;
+      } else {
+        live = (await getItem(deps, itemKey)) !== null;
+      }
+      const remove = live ? gone : owners;
+      if (remove.length)
+        await deleteEntries(
+          deps,
+          remove.map((owner) => ({ owner, statusId })),
+        );
+      return owners.length - remove.length;
+    },
+  };
+}
+
+function toRecord(item: Item): DeliveryRecord {
+  const record: Omit<DeliveryRecord, 'state'> = {
+    statusId: str(item.statusId),
+    author: str(item.author),
+    audience: num(item.audience),
+    delivered: num(item.delivered),
+    planned: num(item.planned),
+    cursor: typeof item.cursor === 'string' ? item.cursor : null,
+    planDone: item.planDone === true,
+    createdAt: num(item.createdAt),
+    finishedAt: typeof item.finishedAt === 'number' ? item.finishedAt : null,
+  };
+  return { ...record, state: stateOf(record, item.planStarted === true) };
+}
+
+function stateOf(d: Omit<DeliveryRecord, 'state'>, planStarted: boolean): DeliveryState {
+  if (d.finishedAt !== null || (d.planDone && d.delivered >= d.audience)) return 'done';
+  if (planStarted || d.planned > 0 || d.cursor !== null) return 'running';
+  return 'queued';
+}

@@ -1,0 +1,36 @@
+import { key, type Key } from '../client.js';
+
+// Every key prefix of the core items (docs/aws.md, "Table design"). Aliases are [a-z0-9_], ids Crockford base32
+// and token hashes hex, so '#' never occurs inside a part; idempotency keys may hold '#', but only ever as the
+// last part.
+
+/** A user's profile; its partition also holds the user's edges, both directions. */
+export const userKey = (alias: string): Key => ({ pk: key('USER', alias), sk: 'PROFILE' });
+/** `follower` follows `followee`: the edge itself, the truth that conditional writes decide on. */
+export const FOLLOWS_PREFIX = 'FOLLOWS#';
+export const followsKey = (follower: string, followee: string): Key => ({
+  pk: key('USER', follower),
+  sk: `${FOLLOWS_PREFIX}${followee}`,
+});
+/** The same edge seen from the followee: its followers, read in key order by fan-out (strongly consistent). */
+export const FOLLOWER_PREFIX = 'FOLLOWER#';
+export const followerKey = (followee: string, follower: string): Key => ({
+  pk: key('USER', followee),
+  sk: `${FOLLOWER_PREFIX}${follower}`,
+});
+
+export const sessionKey = (tokenHash: string): Key => ({ pk: key('SESSION', tokenHash), sk: 'SESSION' });
+
+/** A status and its delivery record share a partition; the author's story is gsi1 `STORY#<author>`. */
+export const statusKey = (id: string): Key => ({ pk: key('STATUS', id), sk: 'STATUS' });
+export const deliveryKey = (id: string): Key => ({ pk: key('STATUS', id), sk: 'DELIVERY' });
+export const storyOf = (author: string): string => key('STORY', author);
+export const idempotencyKey = (author: string, idemKey: string): Key => ({
+  pk: key('IDEM', author, idemKey),
+  sk: 'IDEM',
+});
+
+/** DynamoDB's TTL attribute is in epoch seconds. */
+export function ttlSeconds(ms: number): number {
+  return Math.ceil(ms / 1000);
+}

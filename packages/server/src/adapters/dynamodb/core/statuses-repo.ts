@@ -1,0 +1,164 @@
+import type { Segment } from '@tweeter/shared';
+import { IDEMPOTENCY_KEY_TTL_MS } from '../../../domain/idempotency.js';
+import type { StatusRecord, StatusRepo } from '../../../ports/store.js';
+import { batchGet, queryUpTo, type DynamoDeps, type Item } from '../client.js';
+import { deleteItem, getItem, num, putItem, putNew, str, updateItem } from '../social/items.js';
+import { MAIN_INDEXES } from '../tables.js';
+import { deliveryKey, idempotencyKey, statusKey, storyOf, ttlSeconds } from './keys.js';
+import { pendingAttributes, pendingUpdate, type DynamoOutbox } from './outbox.js';
+
+/**
+ * Statuses on DynamoDB: `STATUS#<id>` / `STATUS`, in the author's story (gsi1 `STORY#<author>`, sort key the id),
+ * its delivery record beside it (`DELIVERY`), and an idempotency key item `IDEM#<author>#<key>` naming it. A new
+ * status carries an outbox marker until its delivery record exists and its jobs are sent. A delete first marks
+ * the status (gone for every read, out of the story index), then removes the delivery record and the key, sends
+ * its jobs and deletes the item: a crash anywhere in between is finished by the outbox sweeper.
+ */
+export function createDynamoStatusesRepo(deps: DynamoDeps, outbox: DynamoOutbox, now: () => number): StatusRepo {
+  const deliveryItem = (item: Item): Item => ({
+    ...deliveryKey(str(item.id)),
+    statusId: item.id,
+    author: item.author,
+    audience: num(item.aud),
+    delivered: 0,
+    planned: 0,
+    planStarted: false,
+    planDone: false,
+    createdAt: item.createdAt,
+  });
+  outbox.handle('status', {
+    async effects(item) {
+      await putNew(deps, deliveryItem(item));
+      return [];
+    },
+  });
+  outbox.handle('delete', {
+    async effects(item) {
+      const id = str(item.id);
+      await deleteItem(deps, { Key: deliveryKey(id) });
+      if (typeof item.idemKey === 'string') {
+        await deleteItem(deps, {
+          Key: idempotencyKey(str(item.author), item.idemKey),
+          ConditionExpression: 'statusId = :id',
+          ExpressionAttributeValues: { ':id': id },
+        });
+      }
+      return [];
+    },
+    async done(item) {
+      await deleteItem(deps, {
+        Key: statusKey(str(item.id)),
+        ConditionExpression: 'obxId = :id',
+        ExpressionAttributeValues: { ':id': item.obxId },
+      });
+    },
+  });
+
+  /** The live status an unexpired key names, or null (no key, expired, or naming a status that is gone). */
+  async function keyed(author: string, key: string, at: number): Promise<StatusRecord | null> {
+    const item = await getItem(deps, idempotencyKey(author, key));
+    if (!item || num(item.createdAt) <= at - IDEMPOTENCY_KEY_TTL_MS) return null;
+    const status = await getItem(deps, statusKey(str(item.statusId)));
+    return status && status.obxKind !== 'delete' ? toRecord(status) : null;
+  }
+
+  return {
+    async create(status, options) {
+      const key = options.idempotencyKey;
+      if (key !== undefined) {
+        const claim = {
+          ...idempotencyKey(status.author, key),
+          statusId: status.id,
+          createdAt: status.createdAt,
+          ttl: ttlSeconds(status.createdAt + IDEMPOTENCY_KEY_TTL_MS),
+        };
+        const claimed = await putItem(deps, {
+          Item: claim,
+          ConditionExpression: 'attribute_not_exists(pk) OR createdAt <= :expired',
+          ExpressionAttributeValues: { ':expired': status.createdAt - IDEMPOTENCY_KEY_TTL_MS },
+        });
+        if (!claimed) {
+          const first = await keyed(status.author, key, status.createdAt);
+          if (first) return { status: first, created: false };
+          // The key names a status that is gone (deleted, or a post that died before writing it): take it over.
+          await putItem(deps, { Item: claim });
+        }
+      }
+      const itemKey = statusKey(status.id);
+      const item: Item = {
+        ...itemKey,
+        ...status,
+        segments: JSON.stringify(status.segments),
+        aud: options.audience,
+        idemKey: key,
+        [MAIN_INDEXES.gsi1.pk]: storyOf(status.author),
+        [MAIN_INDEXES.gsi1.sk]: status.id,
+        ...pendingAttributes('status', options.outbox ?? [], now(), itemKey),
+      };
+      await putItem(deps, { Item: item, ConditionExpression: 'attribute_not_exists(pk)' });
+      await outbox.finish(item);
+      return { status, created: true };
+    },
+    async get(id) {
+      const item = await getItem(deps, statusKey(id));
+      return item && item.obxKind !== 'delete' ? toRecord(item) : null;
+    },
+    async getMany(ids) {
+      const statuses = new Map<string, StatusRecord>();
+      for (const item of await batchGet(deps, deps.tables.main, ids.map(statusKey))) {
+        if (item.obxKind !== 'delete') statuses.set(str(item.id), toRecord(item));
+      }
+      return statuses;
+    },
+    async byAuthor(author, range) {
+      const { items } = await queryUpTo(
+        deps,
+        {
+          TableName: deps.tables.main,
+          IndexName: MAIN_INDEXES.gsi1.name,
+          KeyConditionExpression: '#pk = :pk AND #sk < :before',
+          ExpressionAttributeNames: { '#pk': MAIN_INDEXES.gsi1.pk, '#sk': MAIN_INDEXES.gsi1.sk },
+          ExpressionAttributeValues: { ':pk': storyOf(author), ':before': range.before ?? '\u{10FFFF}' },
+          ScanIndexForward: false,
+        },
+        range.limit,
+      );
+      return items.map(toRecord);
+    },
+    async delete(id, options) {
+      const itemKey = statusKey(id);
+      const pending = pendingUpdate(pendingAttributes('delete', options?.outbox ?? [], now(), itemKey));
+      const marked = await updateItem(deps, {
+        Key: itemKey,
+        // Out of the story index at once; every other read skips a status marked for deletion.
+        UpdateExpression: `SET ${pending.set} REMOVE #g1pk, #g1sk`,
+        ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(obxKind) OR obxKind <> :delete)',
+        ExpressionAttributeNames: { ...pending.names, '#g1pk': MAIN_INDEXES.gsi1.pk, '#g1sk': MAIN_INDEXES.gsi1.sk },
+        ExpressionAttributeValues: { ...pending.values, ':delete': 'delete' },
+        ReturnValues: 'ALL_NEW',
+      });
+      if (!marked) return false;
+      await outbox.finish(marked);
+      return true;
+    },
+    async deleteExpiredKeys() {
+      return 0; // key items carry a ttl: DynamoDB reclaims them, and create ignores expired ones
+    },
+  };
+}
+
+function toRecord(item: Item): StatusRecord {
+  return {
+    id: str(item.id),
+    author: str(item.author),
+    post: str(item.post),
+    segments: parseSegments(str(item.segments)),
+    createdAt: num(item.createdAt),
+  };
+}
+
+function parseSegments(text: string): Segment[] {
+  const value: unknown = JSON.parse(text || '[]');
+  // Written by this adapter from typed records.
+  return Array.isArray(value) ? (value as Segment[]) : [];
+}

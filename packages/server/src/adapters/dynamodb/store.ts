@@ -1,0 +1,72 @@
+import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Clock } from '../../ports/clock.js';
+import type { JobQueue } from '../../ports/job-queue.js';
+import type { Store } from '../../ports/store.js';
+import { DEFAULT_RETRY, withRetry, WriteBudget, type DynamoDeps, type RetryPolicy } from './client.js';
+import { createDynamoDeliveriesRepo } from './core/deliveries-repo.js';
+import { createDynamoFeedsRepo } from './core/feeds-repo.js';
+import { createDynamoFollowsRepo } from './core/follows-repo.js';
+import { DynamoOutbox } from './core/outbox.js';
+import { createDynamoSessionsRepo } from './core/sessions-repo.js';
+import { createDynamoStatusesRepo } from './core/statuses-repo.js';
+import { createDynamoUsersRepo } from './core/users-repo.js';
+import { statusKey } from './core/keys.js';
+import { getItem } from './social/items.js';
+import { createDynamoSocialRepos } from './social/index.js';
+import type { TableNames } from './tables.js';
+
+export interface DynamoStoreOptions {
+  doc: DynamoDBDocumentClient;
+  tables: TableNames;
+  /** Where outbox jobs go (SQS in the AWS shape): sent right after their write, re-sent by the sweeper. */
+  queue: JobQueue;
+  clock: Clock;
+  retry?: RetryPolicy;
+  /** Feed entries per second one process may write (DYNAMODB_WRITE_BUDGET); unset: as fast as DynamoDB takes. */
+  writeBudget?: number;
+  /** BatchWriteItem / BatchGetItem calls in flight per batch operation (default 8). */
+  batchConcurrency?: number;
+}
+
+/** The Store over DynamoDB: the core repositories and the social ones, on the tables of tables.ts. */
+export function createDynamoStore(options: DynamoStoreOptions): Store {
+  const deps: DynamoDeps = {
+    doc: options.doc,
+    tables: options.tables,
+    retry: options.retry ?? DEFAULT_RETRY,
+    batchConcurrency: options.batchConcurrency ?? 8,
+    ...(options.writeBudget ? { writeBudget: new WriteBudget(options.writeBudget) } : {}),
+  };
+  const now = () => options.clock.now();
+  const outbox = new DynamoOutbox(deps, options.queue);
+  const statuses = createDynamoStatusesRepo(deps, outbox, now);
+  const social = createDynamoSocialRepos({
+    ...deps,
+    clock: options.clock,
+    statusExists: async (id) => {
+      const item = await getItem(deps, statusKey(id));
+      return item !== null && item.obxKind !== 'delete';
+    },
+  });
+  let closed = false;
+  return {
+    users: createDynamoUsersRepo(deps),
+    sessions: createDynamoSessionsRepo(deps),
+    follows: createDynamoFollowsRepo(deps, outbox, now),
+    statuses,
+    feeds: createDynamoFeedsRepo(deps),
+    deliveries: createDynamoDeliveriesRepo(deps, outbox, now),
+    ...social,
+    resendPending: (before, limit) => outbox.resendPending(before, limit),
+    async ping() {
+      await withRetry(deps.retry, () =>
+        deps.doc.send(new GetCommand({ TableName: deps.tables.main, Key: { pk: 'PING', sk: 'PING' } })),
+      );
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      deps.doc.destroy();
+    },
+  };
+}

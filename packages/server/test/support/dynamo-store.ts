@@ -1,0 +1,77 @@
+import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createDocumentClient, type RetryPolicy } from '../../src/adapters/dynamodb/client.js';
+import { createDynamoStore } from '../../src/adapters/dynamodb/store.js';
+import { tableDefinitions } from '../../src/adapters/dynamodb/tables.js';
+import { openDatabase } from '../../src/adapters/sqlite/database.js';
+import { createSqliteJobQueue } from '../../src/adapters/sqlite/job-queue.js';
+import { ReadySignal } from '../../src/adapters/sqlite/jobs-table.js';
+import { systemClock, type Clock } from '../../src/ports/clock.js';
+import type { JobQueue } from '../../src/ports/job-queue.js';
+import type { Store } from '../../src/ports/store.js';
+
+type DynaliteFactory = (options: { createTableMs?: number }) => Server;
+
+/** dynalite in this process on 127.0.0.1 at a random port. */
+export async function startDynalite(): Promise<{ endpoint: string; stop: () => Promise<void> }> {
+  const dynalite = createRequire(import.meta.url)('dynalite') as DynaliteFactory;
+  const server = dynalite({ createTableMs: 0 });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    async stop() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+let tableCount = 0;
+
+export interface DynamoTestStore {
+  store: Store;
+  doc: DynamoDBDocumentClient;
+  /** The queue outbox jobs go to: a real SQLite job queue in a temp dir (the SQS adapter is tested on its own). */
+  queue: JobQueue;
+  cleanup: () => Promise<void>;
+}
+
+/** A DynamoDB store on fresh tables of `endpoint`. */
+export async function createDynamoTestStore(
+  endpoint: string,
+  options: { clock?: Clock; retry?: RetryPolicy; writeBudget?: number; batchConcurrency?: number } = {},
+): Promise<DynamoTestStore> {
+  const clock = options.clock ?? systemClock;
+  tableCount += 1;
+  const tables = { main: `core-main-${tableCount}`, feeds: `core-feeds-${tableCount}` };
+  const doc = createDocumentClient({
+    region: 'us-east-1',
+    endpoint,
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+  });
+  for (const definition of tableDefinitions(tables)) await doc.send(new CreateTableCommand(definition));
+  const dir = mkdtempSync(join(tmpdir(), 'tweeter-dyn-queue-'));
+  const db = openDatabase(join(dir, 'queue.db'));
+  const queue = createSqliteJobQueue(db, {
+    clock,
+    signal: new ReadySignal(),
+    retry: { maxAttempts: 3, backoffBaseMs: 10, maxBackoffMs: 50 },
+  });
+  const store = createDynamoStore({ doc, tables, queue, clock, ...options });
+  return {
+    store,
+    doc,
+    queue,
+    async cleanup() {
+      await store.close();
+      db.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
