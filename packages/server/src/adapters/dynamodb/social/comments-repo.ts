@@ -1,0 +1,137 @@
+import type { CommentRecord, CommentRepo } from '../../../ports/store.js';
+import { batchGet, batchWrite, queryUpTo, type Item, type WriteRequest } from '../client.js';
+import { writeAudit } from './audit-repo.js';
+import { commentCountKey, commentKey, commentLookupKey, commentsOf } from './keys.js';
+import {
+  addToExisting,
+  deleteItem,
+  getItem,
+  num,
+  putItem,
+  queryAll,
+  str,
+  updateItem,
+  type DynamoSocialDeps,
+} from './items.js';
+
+/**
+ * Comments on DynamoDB: listed from the status's partition `COMMENTS#<status>` (sort key the comment id), found by
+ * id alone through a small lookup item `COMMENT#<id>` that names the status, and counted in `COMMENTCOUNT#<status>`
+ * (ADDed right after the comment). As for reactions, a comment is checked against its status after it is written,
+ * and removed by its writer if the status is gone.
+ */
+export function createDynamoCommentsRepo(deps: DynamoSocialDeps): CommentRepo {
+  const find = async (id: string): Promise<Item | null> => {
+    const lookup = await getItem(deps, commentLookupKey(id));
+    return lookup ? getItem(deps, commentKey(str(lookup.statusId), id)) : null;
+  };
+
+  const removeAll = (statusId: string, ids: readonly string[]): WriteRequest[] =>
+    ids.flatMap((id) => [
+      { DeleteRequest: { Key: commentKey(statusId, id) } },
+      { DeleteRequest: { Key: commentLookupKey(id) } },
+    ]);
+
+  return {
+    async create(c) {
+      // The lookup first: a crash after it leaves a lookup of no comment (found as "none"), never the reverse.
+      await putItem(deps, { Item: { ...commentLookupKey(c.id), statusId: c.statusId } });
+      await putItem(deps, { Item: { ...commentKey(c.statusId, c.id), ...c } });
+      await updateItem(deps, {
+        Key: commentCountKey(c.statusId),
+        UpdateExpression: 'ADD #count :one',
+        ExpressionAttributeNames: { '#count': 'count' },
+        ExpressionAttributeValues: { ':one': 1 },
+      });
+      // Written first, checked after (see reactions-repo.ts): a deleted status takes nothing of ours with it.
+      if (!(await deps.statusExists(c.statusId))) {
+        await batchWrite(deps, deps.tables.main, removeAll(c.statusId, [c.id]));
+        await deleteItem(deps, { Key: commentCountKey(c.statusId) });
+        return false;
+      }
+      return true;
+    },
+    async get(id) {
+      const item = await find(id);
+      return item ? toRecord(item) : null;
+    },
+    async list(statusId, range) {
+      const { items } = await queryUpTo(
+        deps,
+        {
+          TableName: deps.tables.main,
+          KeyConditionExpression: 'pk = :pk AND sk > :after',
+          ExpressionAttributeValues: { ':pk': commentsOf(statusId), ':after': range.after ?? '' },
+          ConsistentRead: true,
+        },
+        range.limit,
+      );
+      return items.map(toRecord);
+    },
+    async softDelete(id, options) {
+      const lookup = await getItem(deps, commentLookupKey(id));
+      if (!lookup) return null;
+      const statusId = str(lookup.statusId);
+      const now = await updateItem(deps, {
+        Key: commentKey(statusId, id),
+        UpdateExpression: 'SET #deleted = :yes, #text = :empty',
+        ConditionExpression: 'attribute_exists(pk) AND #deleted = :no',
+        ExpressionAttributeNames: { '#deleted': 'deleted', '#text': 'text' },
+        ExpressionAttributeValues: { ':yes': true, ':no': false, ':empty': '' },
+        ReturnValues: 'ALL_NEW',
+      });
+      if (now) {
+        await addToExisting(deps, commentCountKey(statusId), 'count', -1);
+        await writeAudit(deps, options?.audit);
+        return { comment: toRecord(now), changed: true };
+      }
+      const item = await getItem(deps, commentKey(statusId, id));
+      return item ? { comment: toRecord(item), changed: false } : null;
+    },
+    async counts(statusIds) {
+      const items = await batchGet(deps, deps.tables.main, statusIds.map(commentCountKey));
+      const prefix = commentCountKey('').pk;
+      return new Map(items.map((item) => [str(item.pk).slice(prefix.length), num(item.count)]));
+    },
+    async purgeStatus(statusId, limit) {
+      const { items, more } = await queryUpTo(
+        deps,
+        {
+          TableName: deps.tables.main,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': commentsOf(statusId) },
+          ProjectionExpression: 'sk',
+          ConsistentRead: true,
+        },
+        limit,
+      );
+      const ids = items.map((item) => str(item.sk));
+      await batchWrite(deps, deps.tables.main, removeAll(statusId, ids));
+      if (!more) await deleteItem(deps, { Key: commentCountKey(statusId) });
+      return ids.length;
+    },
+    async recount(statusId) {
+      const { count } = await queryAll(deps, {
+        KeyConditionExpression: 'pk = :pk',
+        FilterExpression: '#deleted = :no',
+        ExpressionAttributeNames: { '#deleted': 'deleted' },
+        ExpressionAttributeValues: { ':pk': commentsOf(statusId), ':no': false },
+        Select: 'COUNT',
+      });
+      if (count === 0) await deleteItem(deps, { Key: commentCountKey(statusId) });
+      else await putItem(deps, { Item: { ...commentCountKey(statusId), count } });
+      return count;
+    },
+  };
+}
+
+function toRecord(item: Item): CommentRecord {
+  return {
+    id: str(item.id),
+    statusId: str(item.statusId),
+    author: str(item.author),
+    text: str(item.text),
+    createdAt: num(item.createdAt),
+    deleted: item.deleted === true,
+  };
+}
