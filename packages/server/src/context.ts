@@ -1,5 +1,6 @@
 import type { Config } from './config/config.js';
 import { createFsBlobStore } from './adapters/fs/blob-store.js';
+import { openDynamoAndSqs, openS3Blobs } from './context-aws.js';
 import { openDatabase, type Db } from './adapters/sqlite/database.js';
 import { createSqliteJobQueue } from './adapters/sqlite/job-queue.js';
 import { ReadySignal } from './adapters/sqlite/jobs-table.js';
@@ -79,6 +80,11 @@ export interface AppContext {
   workers: WorkerPool;
   /** Periodic jobs (board retention); the node runtime starts it, tests may call runNow(). */
   scheduler: Scheduler;
+  /**
+   * Checks that what the config names exists and answers (tables, queues, bucket): throws one message naming the
+   * setting to fix. `serve` runs it before listening. Nothing to check for the embedded shape.
+   */
+  verify(): Promise<void>;
   /** Stops the workers (finishing jobs in flight) and closes the store. */
   close(): Promise<void>;
 }
@@ -97,9 +103,13 @@ export interface ContextOverrides {
 export function createContext(config: Config, overrides: ContextOverrides = {}): AppContext {
   const clock = overrides.clock ?? systemClock;
   const logger = overrides.logger ?? createLogger(config.logLevel);
-  const storage = overrides.storage ?? openSqlite(config, clock);
+  const aws = {
+    storage: overrides.storage || config.shape.store === 'sqlite' ? null : openDynamoAndSqs(config, clock),
+    blobs: overrides.blobs || config.shape.blobs === 'fs' ? null : openS3Blobs(config),
+  };
+  const storage = overrides.storage ?? aws.storage?.value ?? openSqlite(config, clock);
   const { store, queue } = storage;
-  const blobs = overrides.blobs ?? createFsBlobStore(`${config.dataDir}/blobs`);
+  const blobs = overrides.blobs ?? aws.blobs?.value ?? createFsBlobStore(`${config.dataDir}/blobs`);
   const hub = new WsHub({
     heartbeatMs: config.stream.heartbeatMs,
     maxBufferedBytes: config.stream.maxBufferedBytes,
@@ -207,7 +217,8 @@ export function createContext(config: Config, overrides: ContextOverrides = {}):
     concurrency: config.jobs.concurrency,
     visibilityMs: config.jobs.visibilityMs,
     pollMs: config.jobs.pollMs,
-    batchSize: 1,
+    // Lambda's event source mapping hands SQS messages over in batches of 10; SQLite jobs are taken one at a time.
+    batchSize: config.shape.queue === 'sqs' ? 10 : 1,
     logger,
     metrics: { onJob: (name, outcome, seconds) => metrics.jobDuration.observe({ name, outcome }, seconds) },
   });
@@ -235,11 +246,17 @@ export function createContext(config: Config, overrides: ContextOverrides = {}):
     services,
     workers,
     scheduler,
+    async verify() {
+      await aws.storage?.verify();
+      await aws.blobs?.verify();
+    },
     async close() {
       scheduler.stop();
       await workers.stop();
       hub.stop();
       await store.close();
+      aws.storage?.close();
+      aws.blobs?.close();
     },
   };
 }

@@ -36,4 +36,69 @@ describe('loadConfig', () => {
   it('strips a trailing slash from PUBLIC_URL', () => {
     expect(loadConfig({ PUBLIC_URL: 'https://t.example/' }).publicUrl).toBe('https://t.example');
   });
+
+  it('defaults to the embedded shape and needs no AWS settings for it', () => {
+    const c = loadConfig({});
+    expect(c.shape).toEqual({ store: 'sqlite', queue: 'sqlite', blobs: 'fs' });
+    expect(c.aws).toBeNull();
+  });
+
+  it('reads the AWS shape; the queue follows the store unless set', () => {
+    const c = loadConfig({
+      TWEETER_STORE: 'dynamodb',
+      TWEETER_BLOBS: 's3',
+      AWS_REGION: 'eu-west-1',
+      DYNAMODB_ENDPOINT: 'http://127.0.0.1:4567/',
+      S3_BUCKET: 'my-pictures',
+      S3_FORCE_PATH_STYLE: 'true',
+    });
+    expect(c.shape).toEqual({ store: 'dynamodb', queue: 'sqs', blobs: 's3' });
+    expect(c.aws).toEqual({
+      region: 'eu-west-1',
+      endpoints: { dynamodb: 'http://127.0.0.1:4567' },
+      tables: { main: 'tweeter-main', feeds: 'tweeter-feeds' },
+      queuePrefix: 'tweeter-',
+      bucket: 'my-pictures',
+      s3ForcePathStyle: true,
+    });
+  });
+
+  it('refuses shapes that cannot work, one message each', () => {
+    try {
+      loadConfig({
+        TWEETER_QUEUE: 'sqs',
+        TWEETER_BLOBS: 's3',
+        DYNAMODB_TABLE_MAIN: 'same',
+        DYNAMODB_TABLE_FEEDS: 'same',
+        SQS_ENDPOINT: 'nope',
+      });
+      expect.unreachable();
+    } catch (err) {
+      expect(err).toBeInstanceOf(ConfigError);
+      const problems = (err as ConfigError).problems;
+      expect(problems).toEqual([expect.stringMatching(/^SQS_ENDPOINT: must be a URL/)]);
+    }
+    try {
+      loadConfig({
+        TWEETER_QUEUE: 'sqs',
+        TWEETER_BLOBS: 's3',
+        DYNAMODB_TABLE_MAIN: 'same',
+        DYNAMODB_TABLE_FEEDS: 'same',
+      });
+      expect.unreachable();
+    } catch (err) {
+      const problems = (err as ConfigError).problems;
+      expect(problems).toHaveLength(4);
+      expect(problems[0]).toMatch(/^TWEETER_QUEUE: sqs needs TWEETER_STORE=dynamodb: the SQLite store writes its jobs/);
+      expect(problems[1]).toMatch(/^AWS_REGION: required/);
+      expect(problems[2]).toMatch(/^S3_BUCKET: required with TWEETER_BLOBS=s3/);
+      expect(problems[3]).toMatch(/^DYNAMODB_TABLE_FEEDS: must differ/);
+    }
+    expect(() => loadConfig({ TWEETER_STORE: 'dynamodb', TWEETER_QUEUE: 'sqlite', AWS_REGION: 'us-east-1' })).toThrow(
+      /TWEETER_QUEUE: sqlite needs TWEETER_STORE=sqlite/,
+    );
+    expect(() => loadConfig({ TWEETER_STORE: 'dynamodb', AWS_REGION: 'Mars' })).toThrow(
+      /AWS_REGION: must be an AWS region/,
+    );
+  });
 });

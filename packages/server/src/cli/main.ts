@@ -1,5 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { ConfigError } from '../config/index.js';
+import { ConfigError, StartupCheckError } from '../config/index.js';
 import { benchCommand } from './bench.js';
 import { dlqCommand } from './dlq.js';
 import { migrateCommand } from './migrate.js';
@@ -30,6 +30,10 @@ export async function runCli(argv: string[]): Promise<void> {
     if (err instanceof ConfigError || err instanceof UsageError) {
       console.error(`tweeter: ${err.message}`);
       process.exit(2);
+    }
+    if (err instanceof StartupCheckError) {
+      console.error(`tweeter: ${err.message}`);
+      process.exit(1);
     }
     throw err;
   }

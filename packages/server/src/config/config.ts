@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { EnvSchema } from './env.js';
+import { EnvSchema, type Env } from './env.js';
 
 /** The server's typed, validated configuration; built once at start by loadConfig. */
 export interface Config {
@@ -24,6 +24,10 @@ export interface Config {
   };
   fanout: { pageSize: number; batchSize: number; batchPauseMs: number; backfillCount: number };
   scryptCost: number;
+  /** Which adapter backs the store, the job queue and the pictures. */
+  shape: { store: 'sqlite' | 'dynamodb'; queue: 'sqlite' | 'sqs'; blobs: 'fs' | 's3' };
+  /** Where the AWS services are; null when no port uses AWS. */
+  aws: AwsConfig | null;
   /** Live stream (WebSocket) limits, per connection. */
   stream: {
     authTimeoutMs: number;
@@ -35,11 +39,27 @@ export interface Config {
   };
 }
 
+export interface AwsConfig {
+  region: string;
+  /** Endpoint overrides (emulators, VPC endpoints); the SDK's own when absent. */
+  endpoints: { dynamodb?: string; sqs?: string; s3?: string };
+  tables: { main: string; feeds: string };
+  queuePrefix: string;
+  bucket: string | null;
+  /** Path-style S3 URLs (http://host/bucket/key), as emulators need. */
+  s3ForcePathStyle: boolean;
+}
+
 export class ConfigError extends Error {
   override name = 'ConfigError';
   constructor(readonly problems: string[]) {
     super(`invalid configuration:\n  - ${problems.join('\n  - ')}`);
   }
+}
+
+/** A setting names something that is not there or does not answer (checked at start): one line naming the setting. */
+export class StartupCheckError extends Error {
+  override name = 'StartupCheckError';
 }
 
 /** Reads and checks the environment; throws a ConfigError listing EVERY problem at once. */
@@ -52,6 +72,12 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   const problems: string[] = [];
   if (e.JOB_BACKOFF_MAX_MS < e.JOB_BACKOFF_BASE_MS) problems.push('JOB_BACKOFF_MAX_MS: must be >= JOB_BACKOFF_BASE_MS');
   if (e.FANOUT_BATCH_SIZE > e.FANOUT_PAGE_SIZE) problems.push('FANOUT_BATCH_SIZE: must be <= FANOUT_PAGE_SIZE');
+  const shape = {
+    store: e.TWEETER_STORE,
+    queue: e.TWEETER_QUEUE ?? (e.TWEETER_STORE === 'dynamodb' ? 'sqs' : 'sqlite'),
+    blobs: e.TWEETER_BLOBS,
+  } as const;
+  problems.push(...shapeProblems(shape, e));
   if (problems.length) throw new ConfigError(problems);
   const dataDir = resolve(e.DATA_DIR);
   return {
@@ -79,6 +105,22 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       backfillCount: e.BACKFILL_COUNT,
     },
     scryptCost: e.SCRYPT_COST,
+    shape,
+    aws:
+      shape.store === 'dynamodb' || shape.queue === 'sqs' || shape.blobs === 's3'
+        ? {
+            region: e.AWS_REGION ?? '',
+            endpoints: {
+              ...(e.DYNAMODB_ENDPOINT ? { dynamodb: e.DYNAMODB_ENDPOINT } : {}),
+              ...(e.SQS_ENDPOINT ? { sqs: e.SQS_ENDPOINT } : {}),
+              ...(e.S3_ENDPOINT ? { s3: e.S3_ENDPOINT } : {}),
+            },
+            tables: { main: e.DYNAMODB_TABLE_MAIN, feeds: e.DYNAMODB_TABLE_FEEDS },
+            queuePrefix: e.SQS_QUEUE_PREFIX,
+            bucket: e.S3_BUCKET ?? null,
+            s3ForcePathStyle: e.S3_FORCE_PATH_STYLE === 'true',
+          }
+        : null,
     stream: {
       authTimeoutMs: e.WS_AUTH_TIMEOUT_MS,
       heartbeatMs: e.WS_HEARTBEAT_MS,
@@ -88,4 +130,33 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       maxBufferedBytes: e.WS_MAX_BUFFERED_BYTES,
     },
   };
+}
+
+/** What cannot work together, one message each. */
+function shapeProblems(
+  shape: { store: 'sqlite' | 'dynamodb'; queue: 'sqlite' | 'sqs'; blobs: 'fs' | 's3' },
+  e: Env,
+): string[] {
+  const problems: string[] = [];
+  if (shape.store === 'sqlite' && shape.queue === 'sqs') {
+    problems.push(
+      'TWEETER_QUEUE: sqs needs TWEETER_STORE=dynamodb: the SQLite store writes its jobs into its own file in the ' +
+        'same transaction as the data (its outbox), so it cannot hand them to SQS',
+    );
+  }
+  if (shape.store === 'dynamodb' && shape.queue === 'sqlite') {
+    problems.push(
+      'TWEETER_QUEUE: sqlite needs TWEETER_STORE=sqlite: a DynamoDB store is shared by many processes, and jobs in ' +
+        "one machine's SQLite file would be stranded there when it goes",
+    );
+  }
+  const usesAws = shape.store === 'dynamodb' || shape.queue === 'sqs' || shape.blobs === 's3';
+  if (usesAws && !e.AWS_REGION) {
+    problems.push('AWS_REGION: required with TWEETER_STORE=dynamodb, TWEETER_QUEUE=sqs or TWEETER_BLOBS=s3');
+  }
+  if (shape.blobs === 's3' && !e.S3_BUCKET) problems.push('S3_BUCKET: required with TWEETER_BLOBS=s3');
+  if (e.DYNAMODB_TABLE_MAIN === e.DYNAMODB_TABLE_FEEDS) {
+    problems.push('DYNAMODB_TABLE_FEEDS: must differ from DYNAMODB_TABLE_MAIN');
+  }
+  return problems;
 }

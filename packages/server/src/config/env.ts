@@ -1,6 +1,18 @@
 import { z } from 'zod';
 
 const int = (min: number, max: number) => z.coerce.number().int('must be a whole number').min(min).max(max);
+const endpoint = () =>
+  z
+    .string()
+    .url('must be a URL like http://127.0.0.1:4567')
+    .transform((u) => u.replace(/\/+$/, ''))
+    .optional();
+const awsName = (min: number, max: number) =>
+  z
+    .string()
+    .min(min)
+    .max(max)
+    .regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, _, . and - only');
 
 /** Every environment variable the server reads, with its default. Nothing else reads process.env. */
 export const EnvSchema = z.object({
@@ -33,6 +45,29 @@ export const EnvSchema = z.object({
   WS_RATE_PER_SECOND: int(1, 10_000).default(20),
   WS_RATE_BURST: int(1, 10_000).default(40),
   WS_MAX_BUFFERED_BYTES: int(1024, 1024 * 1024 * 1024).default(1024 * 1024),
+  // The AWS shape: which adapter backs each port, and where the AWS services are.
+  TWEETER_STORE: z.enum(['sqlite', 'dynamodb']).default('sqlite'),
+  /** Defaults to the store's partner: sqlite with sqlite, sqs with dynamodb. */
+  TWEETER_QUEUE: z.enum(['sqlite', 'sqs']).optional(),
+  TWEETER_BLOBS: z.enum(['fs', 's3']).default('fs'),
+  AWS_REGION: z
+    .string()
+    .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS region like us-east-1')
+    .optional(),
+  DYNAMODB_ENDPOINT: endpoint(),
+  SQS_ENDPOINT: endpoint(),
+  S3_ENDPOINT: endpoint(),
+  DYNAMODB_TABLE_MAIN: awsName(3, 255).default('tweeter-main'),
+  DYNAMODB_TABLE_FEEDS: awsName(3, 255).default('tweeter-feeds'),
+  SQS_QUEUE_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{0,60}$/, 'letters, digits, - and _ only, at most 60 characters')
+    .default('tweeter-'),
+  S3_BUCKET: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be an S3 bucket name (3-63 lower-case letters, digits, . and -)')
+    .optional(),
+  S3_FORCE_PATH_STYLE: z.enum(['true', 'false']).default('false'),
   SCRYPT_COST: int(1024, 2 ** 20)
     .refine((n) => (n & (n - 1)) === 0, 'must be a power of two')
     .default(2 ** 17),

@@ -33,6 +33,31 @@ const CONTEXT_NAMES: Record<string, string> = {
   headers: 'headers',
 };
 
+/** Errors by which AWS services (after the SDK's own retries) say "slow down": a 503, never a 500. */
+const THROTTLING = new Set([
+  'ProvisionedThroughputExceededException',
+  'ThrottlingException',
+  'Throttling',
+  'RequestLimitExceeded',
+  'RequestThrottled',
+  'RequestThrottledException',
+  'TooManyRequestsException',
+  'SlowDown',
+  'StoreBusyError',
+]);
+const BUSY_RETRY_AFTER_SECONDS = 1;
+
+/** Seconds a client should wait when a store or queue behind us is throttling; null when `err` is not that. */
+export function throttledRetryAfter(err: unknown): number | null {
+  if (typeof err !== 'object' || err === null) return null;
+  const e = err as { name?: unknown; retryAfterSeconds?: unknown; $retryable?: { throttling?: unknown } };
+  const throttled = (typeof e.name === 'string' && THROTTLING.has(e.name)) || e.$retryable?.throttling === true;
+  if (!throttled) return null;
+  return typeof e.retryAfterSeconds === 'number' && e.retryAfterSeconds > 0
+    ? Math.ceil(e.retryAfterSeconds)
+    : BUSY_RETRY_AFTER_SECONDS;
+}
+
 /** Any thrown value as the API's error shape: known errors keep their code, anything else is a logged 500. */
 export function toErrorResponse(err: unknown, request: FastifyRequest): { status: number; body: ErrorBody } {
   if (err instanceof AppError) return shape(err.code, err.message, err.details);
@@ -44,6 +69,11 @@ export function toErrorResponse(err: unknown, request: FastifyRequest): { status
     }));
     const first = details[0];
     return shape('validation_failed', first ? `${first.path}: ${first.message}` : 'request is not valid', details);
+  }
+  const retryAfter = throttledRetryAfter(err);
+  if (retryAfter !== null) {
+    request.log.warn({ err }, 'throttled by a backing service');
+    return shape('unavailable', `we are busy right now; try again in ${retryAfter} s`);
   }
   const fe = err as Partial<FastifyError>;
   const mapped = (fe.code && FASTIFY_CODES[fe.code]) ?? (fe.statusCode ? BY_STATUS[fe.statusCode] : undefined);
@@ -68,5 +98,7 @@ function shape(code: ErrorCode, message: string, details?: ErrorDetail[]): { sta
 export function errorHandler(err: unknown, request: FastifyRequest, reply: FastifyReply): void {
   const { status, body } = toErrorResponse(err, request);
   if (err instanceof RateLimitedError) reply.header('retry-after', String(err.retryAfterSeconds));
+  const busy = throttledRetryAfter(err);
+  if (busy !== null) reply.header('retry-after', String(busy));
   void reply.status(status).type('application/json').send(body);
 }

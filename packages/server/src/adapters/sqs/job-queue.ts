@@ -37,7 +37,7 @@ import {
   toBody,
   type DeadEnvelope,
 } from './envelope.js';
-import { routeOf } from './routes.js';
+import { QUEUE_ROUTES, routeOf } from './routes.js';
 
 /** The URLs of one stage's queue and of its dead-letter queue. */
 export interface StageQueueUrls {
@@ -50,8 +50,8 @@ export interface SqsJobQueueOptions {
   /** Document client and main table for the dead-letter records. */
   dynamo: DynamoDBDocumentClient;
   table: string;
-  /** Queue key (routes.ts) → its URLs; every routed key must be here. */
-  queues: Readonly<Record<string, StageQueueUrls>>;
+  /** Queue key (routes.ts) → its URLs, for every key of QUEUE_ROUTES; a promise while they are being looked up. */
+  queues: Readonly<Record<string, StageQueueUrls>> | Promise<Readonly<Record<string, StageQueueUrls>>>;
   retry: QueueRetryPolicy;
   clock: Clock;
 }
@@ -67,17 +67,27 @@ const STALE_RECEIPT = new Set(['ReceiptHandleIsInvalid', 'MessageNotInflight', '
 
 /** Creates the SQS-backed job queue; the queues and table must exist (see provision.ts). */
 export function createSqsJobQueue(options: SqsJobQueueOptions): JobQueue {
-  const { sqs, queues, retry, clock } = options;
+  const { sqs, retry, clock } = options;
   checkRetryPolicy(retry);
-  const keys = Object.keys(queues);
-  if (keys.length === 0) throw new RangeError('the SQS job queue needs at least one queue');
+  const keys = Object.keys(QUEUE_ROUTES);
   const records = new DeadLetterRecords(options.dynamo, options.table);
   let rotation = 0;
+  let queues: Readonly<Record<string, StageQueueUrls>> | null = null;
+  const resolving = Promise.resolve(options.queues).then((found) => {
+    for (const key of keys) if (!found[key]) throw new RangeError(`no SQS queue is configured for "${key}"`);
+    queues = found;
+    return found;
+  });
+  resolving.catch(() => undefined);
 
   const stage = (key: string): StageQueueUrls => {
-    const urls = queues[key];
+    const urls = queues?.[key];
     if (!urls) throw new RangeError(`no SQS queue is configured for "${key}"`);
     return urls;
+  };
+  /** Every operation starts here: the queue URLs are known from then on. */
+  const ready = async (): Promise<void> => {
+    if (!queues) await resolving;
   };
 
   /** Receipt = queue key, receive time and SQS receipt handle: ack/fail must reach the queue that delivered it. */
@@ -85,7 +95,7 @@ export function createSqsJobQueue(options: SqsJobQueueOptions): JobQueue {
   const decodeReceipt = (receipt: string): { key: string; receivedAt: number; handle: string } | null => {
     const [key, at, ...rest] = receipt.split('|');
     const handle = rest.join('|');
-    if (!key || !queues[key] || !handle || !Number.isFinite(Number(at))) return null;
+    if (!key || !queues?.[key] || !handle || !Number.isFinite(Number(at))) return null;
     return { key, receivedAt: Number(at), handle };
   };
 
@@ -220,6 +230,7 @@ export function createSqsJobQueue(options: SqsJobQueueOptions): JobQueue {
     async enqueue(jobs) {
       if (jobs.length === 0) return;
       checkDelays(jobs);
+      await ready();
       const now = clock.now();
       const byQueue = new Map<string, { id: string; body: string; delaySeconds: number }[]>();
       for (const job of jobs) {
@@ -234,6 +245,7 @@ export function createSqsJobQueue(options: SqsJobQueueOptions): JobQueue {
 
     async receive({ max, visibilityMs, queue, waitMs }) {
       checkVisibility(visibilityMs);
+      await ready();
       let wanted = Math.min(Math.floor(max), BATCH_MAX);
       if (wanted < 1) return [];
       if (queue !== undefined) {
@@ -253,6 +265,7 @@ export function createSqsJobQueue(options: SqsJobQueueOptions): JobQueue {
     },
 
     async ack(job) {
+      await ready();
       const receipt = decodeReceipt(job.receipt);
       if (!receipt) return;
       try {
@@ -263,6 +276,7 @@ export function createSqsJobQueue(options: SqsJobQueueOptions): JobQueue {
     },
 
     async fail(job, error) {
+      await ready();
       const receipt = decodeReceipt(job.receipt);
       if (!receipt) return 'retry';
       const { url } = stage(receipt.key);
@@ -293,6 +307,7 @@ export function createSqsJobQueue(options: SqsJobQueueOptions): JobQueue {
     },
 
     async stats() {
+      await ready();
       const stats: QueueStats = { ready: 0, inFlight: 0, delayed: 0, dead: 0 };
       const counts = await Promise.all(
         keys.flatMap((key) => [attributes(sqs, stage(key).url), attributes(sqs, stage(key).dlqUrl)]),
@@ -312,12 +327,14 @@ export function createSqsJobQueue(options: SqsJobQueueOptions): JobQueue {
 
     async listDead({ limit, after }) {
       if (after !== undefined && !isJobId(after)) throw new RangeError(`invalid dead job id: ${after}`);
+      await ready();
       await absorb();
       const page = await records.page(Math.max(0, Math.floor(limit)), after);
       return page.map(({ queue: _queue, ...dead }) => dead);
     },
 
     async redrive(ids) {
+      await ready();
       await absorb();
       let found: DeadRecord[];
       if (ids === 'all') {
@@ -335,7 +352,7 @@ export function createSqsJobQueue(options: SqsJobQueueOptions): JobQueue {
       // Send first, then remove the record: a crash in between runs the job twice (jobs are idempotent), never zero times.
       const byQueue = new Map<string, { id: string; body: string; delaySeconds: number }[]>();
       for (const record of found) {
-        const url = stage(queues[record.queue] ? record.queue : routeOf(record.name)).url;
+        const url = stage(keys.includes(record.queue) ? record.queue : routeOf(record.name)).url;
         const body = toBody({
           id: record.id,
           name: record.name,

@@ -15,20 +15,32 @@ export interface RunningServer {
 
 const CHECKPOINT_EVERY_MS = 200;
 
-/** Starts HTTP, the job workers and the periodic jobs in this process (the embedded shape). */
+/** Starts HTTP, the job workers and the periodic jobs in this process (either shape). */
 export async function startServer(config: Config): Promise<RunningServer> {
-  // The storage is opened here (not by createContext) to hand WAL checkpoints to a worker thread: see checkpointer.ts.
-  const storage = openSqlite(config, systemClock);
-  const ctx = createContext(config, { storage });
-  const checkpoints = startBackgroundCheckpoints(storage.db, {
-    everyMs: CHECKPOINT_EVERY_MS,
-    onError: (message) => ctx.logger.error({ err: message }, 'background WAL checkpoint failed'),
-  });
+  // The SQLite storage is opened here (not by createContext) to hand WAL checkpoints to a worker thread: see
+  // checkpointer.ts. The AWS shape has no file to checkpoint.
+  const storage = config.shape.store === 'sqlite' ? openSqlite(config, systemClock) : null;
+  const ctx = createContext(config, storage ? { storage } : {});
+  try {
+    await ctx.verify();
+  } catch (err) {
+    await ctx.close();
+    throw err;
+  }
+  const checkpoints = storage
+    ? startBackgroundCheckpoints(storage.db, {
+        everyMs: CHECKPOINT_EVERY_MS,
+        onError: (message) => ctx.logger.error({ err: message }, 'background WAL checkpoint failed'),
+      })
+    : { stop: async () => undefined };
   const app = await buildApp(ctx);
   const url = await app.listen({ port: config.port, host: config.host });
   ctx.workers.start();
   ctx.scheduler.start();
-  ctx.logger.info({ url, dataDir: config.dataDir, workers: config.jobs.concurrency }, 'tweeter is listening');
+  ctx.logger.info(
+    { url, dataDir: config.dataDir, workers: config.jobs.concurrency, shape: config.shape },
+    'tweeter is listening',
+  );
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> =>
     (stopping ??= (async () => {
