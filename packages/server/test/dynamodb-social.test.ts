@@ -158,7 +158,7 @@ describe('DynamoDB social repos: faults and concurrency', () => {
       await deps.doc.send(
         new UpdateCommand({
           TableName: deps.tables.main,
-          Key: { pk: `BOARD#${board(1).id}`, sk: 'BOARD' },
+          Key: { pk: `MSGSEQ#${board(1).id}`, sk: 'SEQ' },
           UpdateExpression: 'ADD msgSeq :one',
           ExpressionAttributeValues: { ':one': 1 },
         }),

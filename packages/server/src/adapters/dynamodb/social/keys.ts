@@ -16,6 +16,8 @@ export const PUBLIC_BOARDS = 'BOARDS#public';
 export const RETAINED_BOARDS = 'BOARDS#retention';
 export const membershipsOf = (alias: string): string => key('MEMBERSHIPS', alias);
 
+/** A board's message sequence (its own item, so numbering messages never rewrites the indexed board item). */
+export const sequenceKey = (boardId: string): Key => ({ pk: key('MSGSEQ', boardId), sk: 'SEQ' });
 /** A board's timeline: one partition, sort key the message id. */
 export const messagesOf = (boardId: string): string => key('MSGS', boardId);
 export const messageKey = (boardId: string, id: string): Key => ({ pk: messagesOf(boardId), sk: id });

@@ -3,7 +3,7 @@ import { systemClock } from '../../../ports/clock.js';
 import type { MessageRange, MessageRecord, MessageRepo } from '../../../ports/store.js';
 import { mapLimit, queryUpTo, StoreBusyError, type Item } from '../client.js';
 import { writeAudit } from './audit-repo.js';
-import { boardKey, messageKey, messagesOf } from './keys.js';
+import { messageKey, messagesOf, sequenceKey } from './keys.js';
 import { deleteItem, getItem, num, putItem, str, updateItem, type DynamoSocialDeps } from './items.js';
 import { lowestPendingGap, settledAscending, WRITE_BUDGET_MS, type Sequenced } from './message-order.js';
 
@@ -16,7 +16,8 @@ const GAP_REREADS = 3;
 
 /**
  * A board's timeline on DynamoDB: partition `MSGS#<board>`, sort key the message id. Ids come from the board's
- * sequence (`ADD msgSeq` on the board item, which also keeps the newest message time, so ids sort by time too);
+ * sequence (`ADD msgSeq` on its `MSGSEQ#<board>` item, which also keeps the newest message time, so ids sort by
+ * time too);
  * reads stop before a number still being written (message-order.ts), so `after` polling never skips a message.
  */
 export function createDynamoMessagesRepo(deps: DynamoSocialDeps): MessageRepo {
@@ -24,26 +25,27 @@ export function createDynamoMessagesRepo(deps: DynamoSocialDeps): MessageRepo {
   // The put of a numbered message must land within WRITE_BUDGET_MS, so it retries throttling briefly only.
   const putDeps = { ...deps, retry: { maxAttempts: 4, baseMs: 25, maxMs: 400 } };
 
-  /** Takes the board's next sequence number; the id's time never goes below an earlier message's. */
+  /**
+   * Takes the board's next sequence number; the id's time never goes below an earlier message's. The board's
+   * existence is the service's check (it reads the board to authorize the post).
+   */
   const allocate = async (boardId: string, time: number): Promise<{ seq: number; time: number }> => {
     const forward = await updateItem(deps, {
-      Key: boardKey(boardId),
+      Key: sequenceKey(boardId),
       UpdateExpression: 'SET msgTime = :t ADD msgSeq :one',
-      ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(msgTime) OR msgTime <= :t)',
+      ConditionExpression: 'attribute_not_exists(msgTime) OR msgTime <= :t',
       ExpressionAttributeValues: { ':t': time, ':one': 1 },
       ReturnValues: 'ALL_NEW',
     });
     if (forward) return { seq: num(forward.msgSeq), time };
-    // Our clock is behind the board's newest message (or there is no board): keep the board's time.
+    // Our clock is behind the board's newest message: keep the board's time.
     const kept = await updateItem(deps, {
-      Key: boardKey(boardId),
+      Key: sequenceKey(boardId),
       UpdateExpression: 'ADD msgSeq :one',
-      ConditionExpression: 'attribute_exists(pk)',
       ExpressionAttributeValues: { ':one': 1 },
       ReturnValues: 'ALL_NEW',
     });
-    if (!kept) throw new Error(`no board ${boardId}`);
-    return { seq: num(kept.msgSeq), time: num(kept.msgTime) };
+    return { seq: num(kept?.msgSeq), time: num(kept?.msgTime) };
   };
 
   const query = async (boardId: string, range: MessageRange): Promise<MessageItem[]> => {
