@@ -299,6 +299,32 @@ function socialServices(
   };
 }
 
+/** The job queue alone (for `tweeter dlq`), in whichever shape the config names; verify() checks it is reachable. */
+export function openJobQueue(
+  config: Config,
+  clock: Clock,
+): { queue: JobQueue; verify(): Promise<void>; close(): Promise<void> } {
+  if (config.shape.queue === 'sqlite') {
+    const { queue, db } = openSqlite(config, clock);
+    return {
+      queue,
+      verify: async () => undefined,
+      close: async () => {
+        db.close();
+      },
+    };
+  }
+  const aws = openDynamoAndSqs(config, clock);
+  return {
+    queue: aws.value.queue,
+    verify: () => aws.verify(),
+    async close() {
+      await aws.value.store.close();
+      aws.close();
+    },
+  };
+}
+
 /** The embedded shape: store and queue in one SQLite file under DATA_DIR. */
 export function openSqlite(config: Config, clock: Clock): { store: Store; queue: JobQueue; db: Db } {
   const db = openDatabase(config.databaseFile);

@@ -1,17 +1,18 @@
 import type { Command } from 'commander';
 import { strictCommand } from './options.js';
 import { configFromEnvironment } from '../config/index.js';
-import { openSqlite } from '../context.js';
+import { openJobQueue } from '../context.js';
 import { systemClock } from '../ports/clock.js';
 import type { JobQueue } from '../ports/job-queue.js';
 import { UsageError } from './usage-error.js';
 
 async function withQueue<T>(fn: (queue: JobQueue) => Promise<T>): Promise<T> {
-  const { queue, db } = openSqlite(configFromEnvironment(), systemClock);
+  const opened = openJobQueue(configFromEnvironment(), systemClock);
   try {
-    return await fn(queue);
+    await opened.verify();
+    return await fn(opened.queue);
   } finally {
-    db.close();
+    await opened.close();
   }
 }
 

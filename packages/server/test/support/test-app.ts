@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { loadConfig, type Config } from '../../src/config/config.js';
 import { createContext, type AppContext, type ContextOverrides } from '../../src/context.js';
 import { buildApp } from '../../src/http/app.js';
+import { startAwsLocalShape, testShape } from './aws-local.js';
 
 /** Settings that keep tests fast: cheap scrypt, quick retries, quiet logs. */
 export const TEST_ENV: Record<string, string> = {
@@ -35,14 +36,19 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-/** The real app in-process over a temporary SQLite file, workers running. */
+/**
+ * The real app in-process over a temporary SQLite file, workers running. With TWEETER_TEST_SHAPE=aws-local (and no
+ * storage override), over DynamoDB, SQS and S3 instead: dynalite and fauxqs started for this app on random ports.
+ */
 export async function createTestApp(
   env: Record<string, string> = {},
   overrides: ContextOverrides & { workers?: boolean; dataDir?: string } = {},
 ): Promise<TestApp> {
   const dataDir = overrides.dataDir ?? mkdtempSync(join(tmpdir(), 'tweeter-test-'));
-  const config = loadConfig({ ...TEST_ENV, DATA_DIR: dataDir, ...env });
+  const shape = testShape() === 'aws-local' && !overrides.storage ? await startAwsLocalShape(env) : null;
+  const config = loadConfig({ ...TEST_ENV, DATA_DIR: dataDir, ...shape?.env, ...env });
   const ctx = createContext(config, overrides);
+  await ctx.verify();
   const app = await buildApp(ctx);
   if (overrides.workers !== false) ctx.workers.start();
   const inject = (options: InjectOptions) => app.inject(options);
@@ -69,6 +75,7 @@ export async function createTestApp(
     async close() {
       await app.close();
       await ctx.close();
+      await shape?.stop();
       if (!overrides.dataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };
