@@ -32,9 +32,15 @@ export async function getItem(deps: DynamoDeps, key: Key): Promise<Item | null> 
 }
 
 /** PutItem on the main table; false when its condition was false (nothing written). */
-export async function putItem(deps: DynamoDeps, input: Omit<PutCommandInput, 'TableName'>): Promise<boolean> {
+export async function putItem(
+  deps: DynamoDeps,
+  input: Omit<PutCommandInput, 'TableName'>,
+  options: { abortSignal?: AbortSignal } = {},
+): Promise<boolean> {
   try {
-    await withRetry(deps.retry, () => deps.doc.send(new PutCommand({ TableName: deps.tables.main, ...input })));
+    await withRetry(deps.retry, () =>
+      deps.doc.send(new PutCommand({ TableName: deps.tables.main, ...input }), options),
+    );
     return true;
   } catch (err) {
     if (isConditionFailed(err)) return false;

@@ -5,7 +5,7 @@ import { mapLimit, queryUpTo, StoreBusyError, type Item } from '../client.js';
 import { writeAudit } from './audit-repo.js';
 import { messageKey, messagesOf, sequenceKey } from './keys.js';
 import { deleteItem, getItem, num, putItem, str, updateItem, type DynamoSocialDeps } from './items.js';
-import { lowestPendingGap, settledAscending, WRITE_BUDGET_MS, type Sequenced } from './message-order.js';
+import { lowestPendingGap, SETTLE_MS, settledAscending, WRITE_BUDGET_MS, type Sequenced } from './message-order.js';
 
 type MessageItem = MessageRecord & Sequenced;
 
@@ -90,7 +90,15 @@ export function createDynamoMessagesRepo(deps: DynamoSocialDeps): MessageRepo {
         const record: MessageRecord = { ...draft, id: sequencedId(time, seq) };
         if (allocatedAt - asked > WRITE_BUDGET_MS) continue; // too late: readers may soon pass this number
         const item = { ...messageKey(draft.boardId, record.id), ...record, seq, allocatedAt };
-        await putItem(putDeps, { Item: item });
+        // Bounded by the time left before readers may give the number up (whatever the client's own timeout).
+        const left = SETTLE_MS - (clock.now() - asked) - WRITE_BUDGET_MS / 2;
+        const abortSignal = AbortSignal.timeout(Math.max(1, left));
+        try {
+          await putItem(putDeps, { Item: item }, { abortSignal });
+        } catch (err) {
+          if (abortSignal.aborted) throw new StoreBusyError('a board message took too long to write');
+          throw err;
+        }
         return record;
       }
       throw new StoreBusyError('board messages could not be written in time');
