@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createDocumentClient, type RetryPolicy } from '../../src/adapters/dynamodb/client.js';
 import { createDynamoStore } from '../../src/adapters/dynamodb/store.js';
-import { tableDefinitions } from '../../src/adapters/dynamodb/tables.js';
+import { tableDefinitions, type TableNames } from '../../src/adapters/dynamodb/tables.js';
 import { openDatabase } from '../../src/adapters/sqlite/database.js';
 import { createSqliteJobQueue } from '../../src/adapters/sqlite/job-queue.js';
 import { ReadySignal } from '../../src/adapters/sqlite/jobs-table.js';
@@ -37,6 +37,7 @@ let tableCount = 0;
 export interface DynamoTestStore {
   store: Store;
   doc: DynamoDBDocumentClient;
+  tables: TableNames;
   /** The queue outbox jobs go to: a real SQLite job queue in a temp dir (the SQS adapter is tested on its own). */
   queue: JobQueue;
   cleanup: () => Promise<void>;
@@ -61,12 +62,13 @@ export async function createDynamoTestStore(
   const queue = createSqliteJobQueue(db, {
     clock,
     signal: new ReadySignal(),
-    retry: { maxAttempts: 3, backoffBaseMs: 10, maxBackoffMs: 50 },
+    retry: { maxAttempts: 5, backoffBaseMs: 10, maxBackoffMs: 50 },
   });
   const store = createDynamoStore({ doc, tables, queue, clock, ...options });
   return {
     store,
     doc,
+    tables,
     queue,
     async cleanup() {
       await store.close();

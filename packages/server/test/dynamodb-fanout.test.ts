@@ -1,0 +1,188 @@
+import { ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { batchWrite, DEFAULT_RETRY, type WriteRequest } from '../src/adapters/dynamodb/client.js';
+import { followerKey, followsKey } from '../src/adapters/dynamodb/core/keys.js';
+import type { JobRequest } from '../src/ports/job-queue.js';
+import { createDynamoTestStore, startDynalite, type DynamoTestStore } from './support/dynamo-store.js';
+import { createTestApp, type TestApp } from './support/test-app.js';
+
+// Fan-out through the real app, its worker pool and the DynamoDB store on dynalite. Faults are injected at the
+// network edge: a middleware on the SDK client's stack that answers some BatchWriteItem calls with a throttling
+// error, and writes only part of others, reporting the rest as UnprocessedItems, as DynamoDB does under load.
+
+let dynalite: Awaited<ReturnType<typeof startDynalite>>;
+beforeAll(async () => {
+  dynalite = await startDynalite();
+});
+afterAll(async () => {
+  await dynalite.stop();
+});
+
+let t: TestApp | undefined;
+let dyn: DynamoTestStore | undefined;
+afterEach(async () => {
+  await t?.close();
+  await dyn?.cleanup();
+  t = undefined;
+  dyn = undefined;
+});
+
+/** Quick retries: the fault tests inject many. */
+const RETRY = { maxAttempts: 40, baseMs: 1, maxMs: 20 };
+
+async function start(): Promise<{ app: TestApp; d: DynamoTestStore }> {
+  dyn = await createDynamoTestStore(dynalite.endpoint, { retry: RETRY });
+  t = await createTestApp(
+    // Visibility well above a deliver job's time on a loaded machine, so no job is received twice by accident.
+    { FANOUT_PAGE_SIZE: '1000', FANOUT_BATCH_SIZE: '500', WORKER_CONCURRENCY: '4', JOB_VISIBILITY_MS: '300000' },
+    { storage: { store: dyn.store, queue: dyn.queue } },
+  );
+  return { app: t, d: dyn };
+}
+
+/** Waits for the queue to empty (no time limit that a busy machine could miss: the test's own timeout bounds it). */
+function drain(app: TestApp): Promise<void> {
+  return app.ctx.workers.drain(280_000);
+}
+
+function fanAliases(n: number): string[] {
+  return Array.from({ length: n }, (_, i) => `fan${String(i).padStart(5, '0')}`);
+}
+
+/** Seeds `fans` as followers of `star` (both edge items, batch-written), then re-counts star's counts. */
+async function seedFollowers(d: DynamoTestStore, star: string, fans: readonly string[]): Promise<void> {
+  const requests: WriteRequest[] = fans.flatMap((fan) => [
+    { PutRequest: { Item: { ...followsKey(fan, star), follower: fan, followee: star, createdAt: 1 } } },
+    { PutRequest: { Item: { ...followerKey(star, fan), follower: fan, createdAt: 1 } } },
+  ]);
+  const deps = { doc: d.doc, tables: d.tables, retry: DEFAULT_RETRY, batchConcurrency: 8 };
+  await batchWrite(deps, d.tables.main, requests);
+  expect(await d.store.follows.recount(star)).toEqual({ followers: fans.length, followees: 0 });
+}
+
+/** How many feed entries each owner holds for `statusId` (a Scan: test inspection only). */
+async function entriesByOwner(d: DynamoTestStore, statusId: string): Promise<Map<string, number>> {
+  const counts = new Map<string, number>();
+  let start: Record<string, unknown> | undefined;
+  do {
+    const out = await d.doc.send(new ScanCommand({ TableName: d.tables.feeds, ExclusiveStartKey: start }));
+    for (const item of out.Items ?? []) {
+      if (item.sk === statusId) counts.set(String(item.pk), (counts.get(String(item.pk)) ?? 0) + 1);
+    }
+    start = out.LastEvaluatedKey;
+  } while (start);
+  return counts;
+}
+
+async function post(app: TestApp, token: string, text: string): Promise<string> {
+  const res = await app.as(token, { method: 'POST', url: '/api/v1/statuses', payload: { post: text } });
+  expect(res.statusCode).toBe(201);
+  return (res.json() as { id: string }).id;
+}
+
+async function delivery(app: TestApp, token: string, id: string): Promise<unknown> {
+  return (await app.as(token, { method: 'GET', url: `/api/v1/statuses/${id}/delivery` })).json();
+}
+
+function expectEveryFanOnce(byOwner: Map<string, number>, fans: readonly string[]): void {
+  expect(byOwner.size).toBe(fans.length);
+  for (const fan of fans) expect(byOwner.get(fan), fan).toBe(1);
+}
+
+interface Faults {
+  calls: number;
+  throttled: number;
+  unprocessed: number;
+}
+
+/**
+ * Every 3rd BatchWriteItem fails with ThrottlingException (before reaching dynalite); every other one writes only
+ * its first half and returns the rest as UnprocessedItems. Added at the initialize step, outside the SDK's own
+ * retries, so the adapter's retry is what must cope.
+ */
+function injectFaults(doc: DynamoDBDocumentClient): Faults {
+  const faults: Faults = { calls: 0, throttled: 0, unprocessed: 0 };
+  doc.middlewareStack.add(
+    (next) => async (args) => {
+      const input = args.input as { RequestItems?: Record<string, unknown[]> };
+      const tables = Object.entries(input.RequestItems ?? {});
+      const [entry] = tables;
+      const isBatchWrite =
+        entry !== undefined &&
+        Array.isArray(entry[1]) &&
+        entry[1].some((r) => typeof r === 'object' && r !== null && ('PutRequest' in r || 'DeleteRequest' in r));
+      if (!isBatchWrite || !entry) return next(args);
+      faults.calls++;
+      if (faults.calls % 3 === 0) {
+        faults.throttled++;
+        throw Object.assign(new Error('Rate of requests exceeds the allowed throughput.'), {
+          name: 'ThrottlingException',
+          $fault: 'client',
+        });
+      }
+      const [table, requests] = entry;
+      if (requests.length < 2) return next(args);
+      const keep = requests.slice(0, Math.ceil(requests.length / 2));
+      const left = requests.slice(keep.length);
+      faults.unprocessed += left.length;
+      const result = await next({ ...args, input: { ...input, RequestItems: { [table]: keep } } });
+      const output = result.output as { UnprocessedItems?: Record<string, unknown[]> };
+      const already = output.UnprocessedItems?.[table] ?? [];
+      output.UnprocessedItems = { [table]: [...already, ...left] };
+      return result;
+    },
+    { step: 'initialize', name: 'injectBatchWriteFaults' },
+  );
+  return faults;
+}
+
+describe('fan-out on DynamoDB (dynalite)', () => {
+  it('a post to 10,000 followers leaves exactly one entry in each follower feed', async () => {
+    const { app, d } = await start();
+    const star = await app.register('star');
+    const fans = fanAliases(10_000);
+    await seedFollowers(d, 'star', fans);
+    const id = await post(app, star, 'to everyone');
+    await drain(app);
+    expect(await delivery(app, star, id)).toEqual({ state: 'done', audience: 10_000, delivered: 10_000 });
+    expectEveryFanOnce(await entriesByOwner(d, id), fans);
+  }, 300_000);
+
+  it('injected throttling and UnprocessedItems lose nothing', async () => {
+    const { app, d } = await start();
+    const star = await app.register('star');
+    const fans = fanAliases(1_500);
+    await seedFollowers(d, 'star', fans);
+    const faults = injectFaults(d.doc);
+    const id = await post(app, star, 'through the storm');
+    await drain(app);
+    expect(faults.throttled).toBeGreaterThan(5);
+    expect(faults.unprocessed).toBeGreaterThan(500);
+    expect(await delivery(app, star, id)).toEqual({ state: 'done', audience: 1_500, delivered: 1_500 });
+    expectEveryFanOnce(await entriesByOwner(d, id), fans);
+  }, 300_000);
+
+  it('the same deliver jobs processed twice change nothing', async () => {
+    const { app, d } = await start();
+    const star = await app.register('star');
+    const fans = fanAliases(2_100);
+    await seedFollowers(d, 'star', fans);
+    // Keep a copy of every deliver job the planner enqueues.
+    const delivers: JobRequest[] = [];
+    const enqueue = d.queue.enqueue.bind(d.queue);
+    d.queue.enqueue = async (jobs) => {
+      delivers.push(...jobs.filter((j) => j.name === 'fanout.deliver'));
+      return enqueue(jobs);
+    };
+    const id = await post(app, star, 'once only');
+    await drain(app);
+    const first = await d.store.deliveries.get(id);
+    expect(first).toMatchObject({ state: 'done', audience: 2_100, delivered: 2_100 });
+    expect(delivers).toHaveLength(3);
+
+    await enqueue(delivers);
+    await drain(app);
+    expect(await d.store.deliveries.get(id)).toEqual(first);
+    expectEveryFanOnce(await entriesByOwner(d, id), fans);
+  }, 300_000);
+});
