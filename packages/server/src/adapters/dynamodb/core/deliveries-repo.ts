@@ -78,7 +78,7 @@ export function createDynamoDeliveriesRepo(deps: DynamoDeps, outbox: DynamoOutbo
           ReturnValues: 'ALL_NEW',
         });
         if (applied) {
-          if (step.last) await finishIfDone(statusId, now());
+          if (isComplete(applied)) await finishIfDone(statusId, now());
           if (pending) await outbox.finish(applied);
           return true;
         }
@@ -109,7 +109,7 @@ export function createDynamoDeliveriesRepo(deps: DynamoDeps, outbox: DynamoOutbo
           ExpressionAttributeValues: { ':n': page.count, ':page': new Set([page.key]), ':key': page.key },
           ReturnValues: 'ALL_NEW',
         });
-        if (counted) await finishIfDone(statusId, at);
+        if (counted && isComplete(counted)) await finishIfDone(statusId, at);
         else live = (await getItem(deps, itemKey)) !== null;
       } else {
         live = (await getItem(deps, itemKey)) !== null;
@@ -123,6 +123,11 @@ export function createDynamoDeliveriesRepo(deps: DynamoDeps, outbox: DynamoOutbo
       return owners.length - remove.length;
     },
   };
+}
+
+/** Planning is done and every planned follower counted, but no finish time yet (the write that stamps it is due). */
+function isComplete(item: Item): boolean {
+  return item.planDone === true && num(item.delivered) >= num(item.audience) && item.finishedAt === undefined;
 }
 
 function toRecord(item: Item): DeliveryRecord {
