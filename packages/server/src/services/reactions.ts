@@ -1,4 +1,4 @@
-import type { ReactionKind, Reactions, ReactionsUpdated } from '@tweeter/shared';
+import { REACTION_KINDS, type ReactionKind, type Reactions, type ReactionsUpdated } from '@tweeter/shared';
 import { ConflictError, NotFoundError } from '../domain/errors.js';
 import type { Clock } from '../ports/clock.js';
 import type { Realtime } from '../ports/realtime.js';
@@ -28,7 +28,7 @@ export class ReactionService {
       const data: ReactionsUpdated = { target: 'status', id: statusId, reactions: counts };
       this.deps.realtime.toUsers([status.author], { type: 'reactions.updated', channel: 'feed', data });
     }
-    return this.withMine('status', statusId, viewer, counts);
+    return this.withMine('status', statusId, viewer, counts, { kind, on });
   }
 
   /** Adds (on) or takes back a reaction to a board message (members only), idempotently; pushed to the board. */
@@ -48,7 +48,7 @@ export class ReactionService {
       const data: ReactionsUpdated = { target: 'message', id: messageId, boardId, reactions: counts };
       this.deps.realtime.toChannel({ type: 'reactions.updated', channel: channelOf(boardId), data });
     }
-    return this.withMine('message', messageId, viewer, counts);
+    return this.withMine('message', messageId, viewer, counts, { kind, on });
   }
 
   private write(
@@ -67,8 +67,11 @@ export class ReactionService {
     id: string,
     viewer: string,
     counts: ReactionTally,
+    written: { kind: ReactionKind; on: boolean },
   ): Promise<Reactions> {
-    const mine = await this.deps.reactions.mine(type, viewer, [id]);
-    return { like: counts.like, heart: counts.heart, mine: mine.get(id) ?? [] };
+    const read = (await this.deps.reactions.mine(type, viewer, [id])).get(id) ?? [];
+    // The kind just written is known for sure; a store whose `mine` read may lag (DynamoDB) must not undo it.
+    const mine = REACTION_KINDS.filter((k) => (k === written.kind ? written.on : read.includes(k)));
+    return { like: counts.like, heart: counts.heart, mine };
   }
 }
