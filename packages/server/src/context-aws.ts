@@ -46,7 +46,13 @@ export function openDynamoAndSqs(config: Config, clock: Clock): AwsPart<{ store:
       maxBackoffMs: config.jobs.backoffMaxMs,
     },
   });
-  const store = createDynamoStore({ doc, tables: aws.tables, queue, clock });
+  const store = createDynamoStore({
+    doc,
+    tables: aws.tables,
+    queue,
+    clock,
+    ...(aws.writeBudget === null ? {} : { writeBudget: aws.writeBudget }),
+  });
   return {
     value: { store, queue },
     async verify() {

@@ -44,6 +44,8 @@ export interface AwsConfig {
   /** Endpoint overrides (emulators, VPC endpoints); the SDK's own when absent. */
   endpoints: { dynamodb?: string; sqs?: string; s3?: string };
   tables: { main: string; feeds: string };
+  /** Feed entries per second one process may write (fan-out pacing within provisioned capacity); null: unpaced. */
+  writeBudget: number | null;
   queuePrefix: string;
   bucket: string | null;
   /** Path-style S3 URLs (http://host/bucket/key), as emulators need. */
@@ -116,6 +118,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
               ...(e.S3_ENDPOINT ? { s3: e.S3_ENDPOINT } : {}),
             },
             tables: { main: e.DYNAMODB_TABLE_MAIN, feeds: e.DYNAMODB_TABLE_FEEDS },
+            writeBudget: e.DYNAMODB_WRITE_BUDGET ?? null,
             queuePrefix: e.SQS_QUEUE_PREFIX,
             bucket: e.S3_BUCKET ?? null,
             s3ForcePathStyle: e.S3_FORCE_PATH_STYLE === 'true',

@@ -59,6 +59,8 @@ export const EnvSchema = z.object({
   S3_ENDPOINT: endpoint(),
   DYNAMODB_TABLE_MAIN: awsName(3, 255).default('tweeter-main'),
   DYNAMODB_TABLE_FEEDS: awsName(3, 255).default('tweeter-feeds'),
+  /** Feed entries per second one process may write during fan-out; unset: no pacing. */
+  DYNAMODB_WRITE_BUDGET: int(1, 1_000_000).optional(),
   SQS_QUEUE_PREFIX: z
     .string()
     .regex(/^[A-Za-z0-9_-]{0,60}$/, 'letters, digits, - and _ only, at most 60 characters')
