@@ -2,6 +2,7 @@
 // never imports this): dynalite for DynamoDB, fauxqs for SQS and S3, both on loopback.
 
 import { createRequire } from 'node:module';
+import type { IncomingMessage } from 'node:http';
 import type { AddressInfo, Server } from 'node:net';
 
 interface DynaliteOptions {
@@ -23,7 +24,14 @@ export interface Emulators {
 
 /** Starts dynalite and fauxqs on 127.0.0.1 (port 0: random ports); dynalite persists under `dynamodbPath` if given. */
 export async function startEmulators(
-  options: { dynamodbPort?: number; fauxqsPort?: number; dynamodbPath?: string; host?: string } = {},
+  options: {
+    dynamodbPort?: number;
+    fauxqsPort?: number;
+    dynamodbPath?: string;
+    host?: string;
+    /** Called with the operation of every request dynalite receives (e.g. `BatchWriteItem`): for counting. */
+    onDynamodbRequest?: (operation: string) => void;
+  } = {},
 ): Promise<Emulators> {
   const host = options.host ?? '127.0.0.1';
   // dynalite ships no types; its factory is all we use.
@@ -35,6 +43,13 @@ export async function startEmulators(
     updateTableMs: 0,
     ...(options.dynamodbPath ? { path: options.dynamodbPath } : {}),
   });
+  const onRequest = options.onDynamodbRequest;
+  if (onRequest) {
+    dynamo.on('request', (req: IncomingMessage) => {
+      const target = req.headers['x-amz-target'];
+      if (typeof target === 'string') onRequest(target.slice(target.indexOf('.') + 1));
+    });
+  }
   await new Promise<void>((resolve, reject) => {
     dynamo.once('error', reject);
     dynamo.listen(options.dynamodbPort ?? 0, host, () => resolve());

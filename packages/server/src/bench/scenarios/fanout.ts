@@ -24,6 +24,8 @@ export type FanoutParams = {
   /** Pause after a delivery completes before the next post. */
   spacingMs: number;
   celebrity: string;
+  /** `sqlite`: a child server on the embedded shape; `aws-local`: in this process on dynalite and fauxqs. */
+  shape: string;
 };
 
 const POLL_MS = 2;
@@ -37,6 +39,10 @@ const POLL_SHARE = 0.02;
  * started while a fan-out ran are "during", the others "idle".
  */
 export async function runFanoutScenario(params: FanoutParams, target: TargetOptions): Promise<ScenarioResult> {
+  if (params.shape === 'aws-local') {
+    const { runAwsLocalFanout } = await import('../aws-local-fanout.js');
+    return runAwsLocalFanout(params, target);
+  }
   const plan = {
     users: params.followers,
     celebrity: params.celebrity,
@@ -180,6 +186,11 @@ export const fanoutScenario: ScenarioDefinition<FanoutParams> = {
     option('verify', 'followers whose feed is checked for each status', '20'),
     option('spacing-ms', 'pause after each delivery', '200'),
     option('celebrity', 'the author', 'celebrity'),
+    option(
+      'shape',
+      'sqlite (a child server), or aws-local (dynalite + fauxqs in this process, one post, next to the course way)',
+      'sqlite',
+    ),
   ],
   parse(flags) {
     const followers = parseWhole(flags.followers ?? '', '--followers', 1, 10_000_000);
@@ -193,7 +204,15 @@ export const fanoutScenario: ScenarioDefinition<FanoutParams> = {
       verify: Math.min(followers, parseWhole(flags.verify ?? '', '--verify', 0, 1000)),
       spacingMs: parseWhole(flags.spacingMs ?? '', '--spacing-ms', 0, 60_000),
       celebrity: celebrity.data,
+      shape: shapeFlag(flags.shape ?? 'sqlite', flags.url),
     };
   },
   run: runFanoutScenario,
 };
+
+function shapeFlag(shape: string, url: string | undefined): string {
+  if (shape !== 'sqlite' && shape !== 'aws-local') throw new UsageError('--shape must be sqlite or aws-local');
+  if (shape === 'aws-local' && url !== undefined)
+    throw new UsageError('--shape aws-local runs its own emulators: drop --url');
+  return shape;
+}
