@@ -46,7 +46,14 @@ export interface DynamoTestStore {
 /** A DynamoDB store on fresh tables of `endpoint`. */
 export async function createDynamoTestStore(
   endpoint: string,
-  options: { clock?: Clock; retry?: RetryPolicy; writeBudget?: number; batchConcurrency?: number } = {},
+  options: {
+    clock?: Clock;
+    retry?: RetryPolicy;
+    writeBudget?: number;
+    batchConcurrency?: number;
+    /** What the store sends its outbox jobs through (e.g. a queue that fails on purpose); default the queue itself. */
+    outboxQueue?: (queue: JobQueue) => JobQueue;
+  } = {},
 ): Promise<DynamoTestStore> {
   const clock = options.clock ?? systemClock;
   tableCount += 1;
@@ -64,7 +71,14 @@ export async function createDynamoTestStore(
     signal: new ReadySignal(),
     retry: { maxAttempts: 5, backoffBaseMs: 10, maxBackoffMs: 50 },
   });
-  const store = createDynamoStore({ doc, tables, queue, clock, ...options });
+  const { outboxQueue, ...storeOptions } = options;
+  const store = createDynamoStore({
+    doc,
+    tables,
+    queue: outboxQueue ? outboxQueue(queue) : queue,
+    clock,
+    ...storeOptions,
+  });
   return {
     store,
     doc,

@@ -1,0 +1,132 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { WriteBudget } from '../src/adapters/dynamodb/client.js';
+import type { JobQueue, JobRequest } from '../src/ports/job-queue.js';
+import type { UserRecord } from '../src/ports/store.js';
+import { createDynamoTestStore, startDynalite, type DynamoTestStore } from './support/dynamo-store.js';
+
+// A process that dies between a DynamoDB write and sending its jobs: the send fails here, as it would if the
+// process stopped, and the outbox sweeper (Store.resendPending) must finish what the write started.
+
+let dynalite: Awaited<ReturnType<typeof startDynalite>>;
+beforeAll(async () => {
+  dynalite = await startDynalite();
+});
+afterAll(async () => {
+  await dynalite.stop();
+});
+
+let t: DynamoTestStore | undefined;
+afterEach(async () => {
+  await t?.cleanup();
+  t = undefined;
+});
+
+const LATER = Date.now() + 3_600_000;
+
+/** A queue whose sends fail while `down` is set. */
+function flaky(): { wrap: (queue: JobQueue) => JobQueue; set: (down: boolean) => void } {
+  let down = false;
+  return {
+    set: (value) => (down = value),
+    wrap: (queue) => {
+      const wrapped: JobQueue = Object.create(queue) as JobQueue;
+      wrapped.enqueue = (jobs: readonly JobRequest[]) =>
+        down ? Promise.reject(new Error('the process died here')) : queue.enqueue(jobs);
+      return wrapped;
+    },
+  };
+}
+
+async function readyJobs(queue: JobQueue): Promise<{ name: string; payload: Record<string, unknown> }[]> {
+  const jobs = await queue.receive({ max: 50, visibilityMs: 60_000 });
+  return jobs.map((j) => ({ name: j.name, payload: j.payload })).sort((a, b) => a.name.localeCompare(b.name));
+}
+
+const user = (alias: string): UserRecord => ({
+  alias,
+  firstName: 'A',
+  lastName: 'B',
+  passwordHash: 'h',
+  imageKey: null,
+  createdAt: 1,
+  followerCount: 0,
+  followeeCount: 0,
+});
+
+describe('the DynamoDB outbox after a crash', () => {
+  it('a status whose jobs were never sent gets its delivery record and its jobs from the sweeper', async () => {
+    const queue = flaky();
+    t = await createDynamoTestStore(dynalite.endpoint, { outboxQueue: queue.wrap });
+    const status = { id: '01S1', author: 'ann', post: 'p', segments: [], createdAt: 1 };
+    const plan = { name: 'fanout.plan', payload: { statusId: '01S1', author: 'ann' } };
+    queue.set(true);
+    await expect(t.store.statuses.create(status, { audience: 0, outbox: [plan] })).rejects.toThrow('died');
+    queue.set(false);
+    expect(await t.store.statuses.get('01S1')).toEqual(status);
+    expect(await readyJobs(t.queue)).toEqual([]);
+
+    expect(await t.store.resendPending(0, 10)).toBe(0); // nothing is that old
+    expect(await t.store.resendPending(LATER, 10)).toBe(1);
+    expect(await t.store.resendPending(LATER, 10)).toBe(0); // finished once
+    expect(await readyJobs(t.queue)).toEqual([plan]);
+    expect(await t.store.deliveries.get('01S1')).toMatchObject({ state: 'queued', audience: 0 });
+  });
+
+  it('a follow whose follow-up writes died is finished, and both counts are re-counted', async () => {
+    const queue = flaky();
+    t = await createDynamoTestStore(dynalite.endpoint, { outboxQueue: queue.wrap });
+    await t.store.users.createMany([user('ann'), user('bob')]);
+    const backfill = { name: 'follow.backfill', payload: { follower: 'ann', followee: 'bob' } };
+    queue.set(true);
+    await expect(t.store.follows.add('ann', 'bob', { createdAt: 1, outbox: [backfill] })).rejects.toThrow('died');
+    queue.set(false);
+    expect(await t.store.follows.exists('ann', 'bob')).toBe(true);
+
+    expect(await t.store.resendPending(LATER, 10)).toBe(1);
+    expect(await readyJobs(t.queue)).toEqual([
+      backfill,
+      { name: 'follows.recount', payload: { alias: 'ann' } },
+      { name: 'follows.recount', payload: { alias: 'bob' } },
+    ]);
+    expect((await t.store.follows.followers('bob', { limit: 5 })).items).toEqual(['ann']);
+    expect(await t.store.follows.recount('bob')).toEqual({ followers: 1, followees: 0 });
+    expect((await t.store.users.get('bob'))?.followerCount).toBe(1);
+  });
+
+  it('an unfollow and a delete left half done are finished: edge, mirror, record and key gone', async () => {
+    const queue = flaky();
+    t = await createDynamoTestStore(dynalite.endpoint, { outboxQueue: queue.wrap });
+    await t.store.users.createMany([user('ann'), user('bob')]);
+    await t.store.follows.add('ann', 'bob', { createdAt: 1 });
+    const status = { id: '01S2', author: 'bob', post: 'p', segments: [], createdAt: 1 };
+    await t.store.statuses.create(status, { audience: 1, idempotencyKey: 'k' });
+    queue.set(true);
+    const purge = { name: 'unfollow.purge', payload: { follower: 'ann', followee: 'bob' } };
+    const retract = { name: 'status.retract', payload: { statusId: '01S2', author: 'bob' } };
+    await expect(t.store.follows.remove('ann', 'bob', { outbox: [purge] })).rejects.toThrow('died');
+    await expect(t.store.statuses.delete('01S2', { outbox: [retract] })).rejects.toThrow('died');
+    queue.set(false);
+    // Both already read as gone.
+    expect(await t.store.follows.exists('ann', 'bob')).toBe(false);
+    expect(await t.store.statuses.get('01S2')).toBeNull();
+
+    expect(await t.store.resendPending(LATER, 10)).toBe(2);
+    const jobs = await readyJobs(t.queue);
+    expect(jobs).toEqual(expect.arrayContaining([purge, retract]));
+    expect((await t.store.follows.followers('bob', { limit: 5 })).items).toEqual([]);
+    expect(await t.store.deliveries.get('01S2')).toBeNull();
+    // The key is free again, and following again works (the tombstone is gone).
+    const again = { ...status, id: '01S3' };
+    expect((await t.store.statuses.create(again, { audience: 0, idempotencyKey: 'k' })).created).toBe(true);
+    expect(await t.store.follows.add('ann', 'bob', { createdAt: 2 })).toBe(true);
+  });
+});
+
+describe('the write budget', () => {
+  it('paces writes to its items per second (a lower bound only: a busy machine is only ever slower)', async () => {
+    const budget = new WriteBudget(500);
+    const started = performance.now();
+    for (let i = 0; i < 60; i++) await budget.take(25); // 1,500 items: the first 500 at once, then 500 a second
+    expect(performance.now() - started).toBeGreaterThanOrEqual(1_900);
+  });
+});
