@@ -130,3 +130,32 @@ describe('the write budget', () => {
     expect(performance.now() - started).toBeGreaterThanOrEqual(1_900);
   });
 });
+
+describe('an Idempotency-Key used by two requests at once on DynamoDB', () => {
+  it('makes one status: the other request returns it, or is told to retry (409), never a second status', async () => {
+    t = await createDynamoTestStore(dynalite.endpoint);
+    const store = t.store;
+    const attempt = (n: number) =>
+      store.statuses
+        .create(
+          { id: `01S${n}`, author: 'ann', post: 'same', segments: [], createdAt: 10 + n },
+          {
+            audience: 0,
+            idempotencyKey: 'retry-me',
+          },
+        )
+        .then(
+          (result) => ({ created: result.created, id: result.status.id }),
+          (err: unknown) => ({ error: err instanceof Error ? err.name : String(err) }),
+        );
+    const results = await Promise.all([1, 2, 3, 4].map(attempt));
+    const created = results.filter((r) => 'created' in r && r.created);
+    expect(created).toHaveLength(1);
+    const winner = created[0] && 'id' in created[0] ? created[0].id : '';
+    for (const r of results) {
+      if ('error' in r) expect(r.error).toBe('ConflictError');
+      else expect(r.id).toBe(winner);
+    }
+    expect((await store.statuses.byAuthor('ann', { limit: 10 })).map((s) => s.id)).toEqual([winner]);
+  });
+});

@@ -1,11 +1,15 @@
 import type { Segment } from '@tweeter/shared';
+import { ConflictError } from '../../../domain/errors.js';
 import { IDEMPOTENCY_KEY_TTL_MS } from '../../../domain/idempotency.js';
 import type { StatusRecord, StatusRepo } from '../../../ports/store.js';
-import { batchGet, queryUpTo, type DynamoDeps, type Item } from '../client.js';
+import { batchGet, queryUpTo, sleep, type DynamoDeps, type Item } from '../client.js';
 import { deleteItem, getItem, num, putItem, putNew, str, updateItem } from '../social/items.js';
 import { MAIN_INDEXES } from '../tables.js';
 import { deliveryKey, idempotencyKey, statusKey, storyOf, ttlSeconds } from './keys.js';
 import { pendingAttributes, pendingUpdate, type DynamoOutbox } from './outbox.js';
+
+/** How long a claimed key whose status is not written yet counts as its first request still running. */
+const IN_FLIGHT_MS = 10_000;
 
 /**
  * Statuses on DynamoDB: `STATUS#<id>` / `STATUS`, in the author's story (gsi1 `STORY#<author>`, sort key the id),
@@ -54,6 +58,27 @@ export function createDynamoStatusesRepo(deps: DynamoDeps, outbox: DynamoOutbox,
     },
   });
 
+  /**
+   * The status a key already claimed names. Its first request may still be writing it (the key goes first): wait
+   * briefly for it. A key younger than IN_FLIGHT_MS whose status never appears answers 409 (the first request is
+   * still running); an older one names a post that died before its status was written, and is taken over (null).
+   */
+  async function claimedBy(author: string, key: string, at: number): Promise<StatusRecord | null> {
+    for (let wait = 0; wait <= 4; wait++) {
+      if (wait > 0) await sleep(25 * 2 ** wait);
+      const first = await keyed(author, key, at);
+      if (first) return first;
+    }
+    const claim = await getItem(deps, idempotencyKey(author, key));
+    if (claim && num(claim.claimedAt) > Date.now() - IN_FLIGHT_MS) {
+      throw new ConflictError(
+        'conflict',
+        'a request with this Idempotency-Key is still being processed: retry in a moment',
+      );
+    }
+    return null;
+  }
+
   /** The live status an unexpired key names, or null (no key, expired, or naming a status that is gone). */
   async function keyed(author: string, key: string, at: number): Promise<StatusRecord | null> {
     const item = await getItem(deps, idempotencyKey(author, key));
@@ -70,6 +95,7 @@ export function createDynamoStatusesRepo(deps: DynamoDeps, outbox: DynamoOutbox,
           ...idempotencyKey(status.author, key),
           statusId: status.id,
           createdAt: status.createdAt,
+          claimedAt: Date.now(),
           ttl: ttlSeconds(status.createdAt + IDEMPOTENCY_KEY_TTL_MS),
         };
         const claimed = await putItem(deps, {
@@ -78,7 +104,7 @@ export function createDynamoStatusesRepo(deps: DynamoDeps, outbox: DynamoOutbox,
           ExpressionAttributeValues: { ':expired': status.createdAt - IDEMPOTENCY_KEY_TTL_MS },
         });
         if (!claimed) {
-          const first = await keyed(status.author, key, status.createdAt);
+          const first = await claimedBy(status.author, key, status.createdAt);
           if (first) return { status: first, created: false };
           // The key names a status that is gone (deleted, or a post that died before writing it): take it over.
           await putItem(deps, { Item: claim });
