@@ -36,4 +36,25 @@ describe('loadConfig', () => {
   it('strips a trailing slash from PUBLIC_URL', () => {
     expect(loadConfig({ PUBLIC_URL: 'https://t.example/' }).publicUrl).toBe('https://t.example');
   });
+
+  it('selects the API Gateway live stream only with its endpoint and stream URL', () => {
+    expect(loadConfig({}).realtime).toEqual({ kind: 'ws' });
+    expect(() => loadConfig({ TWEETER_REALTIME: 'apigw' })).toThrow(/WEBSOCKET_MANAGEMENT_ENDPOINT[\s\S]*STREAM_URL/);
+    expect(() => loadConfig({ STREAM_URL: 'https://not-a-socket.example' })).toThrow(/STREAM_URL/);
+    const c = loadConfig({
+      TWEETER_REALTIME: 'apigw',
+      WEBSOCKET_MANAGEMENT_ENDPOINT: 'https://abc.execute-api.us-east-1.amazonaws.com/prod/',
+      STREAM_URL: 'wss://abc.execute-api.us-east-1.amazonaws.com/prod',
+      CONNECTIONS_TABLE: 'tweeter-prod-main',
+    });
+    expect(c.realtime).toEqual({
+      kind: 'apigw',
+      managementEndpoint: 'https://abc.execute-api.us-east-1.amazonaws.com/prod',
+      connectionsTable: 'tweeter-prod-main',
+      region: 'us-east-1',
+      dynamodbEndpoint: undefined,
+      postConcurrency: 16,
+    });
+    expect(c.streamUrl).toBe('wss://abc.execute-api.us-east-1.amazonaws.com/prod');
+  });
 });

@@ -33,7 +33,26 @@ export interface Config {
     rateBurst: number;
     maxBufferedBytes: number;
   };
+  /** Where live events go: this process's WebSocket hub, or API Gateway WebSocket connections kept in DynamoDB. */
+  realtime: RealtimeConfig;
+  /** The live stream's URL as clients see it (GET /api/v1/meta); unset: derived from PUBLIC_URL or the request. */
+  streamUrl: string | undefined;
 }
+
+export type RealtimeConfig =
+  | { kind: 'ws' }
+  | {
+      kind: 'apigw';
+      /** The WebSocket API stage's management endpoint (POST /@connections/{id}). */
+      managementEndpoint: string;
+      /** DynamoDB table (the main table) holding connections and their subscriptions. */
+      connectionsTable: string;
+      region: string;
+      /** Set only for a local emulator (dynalite); AWS uses the region's endpoint. */
+      dynamodbEndpoint: string | undefined;
+      /** PostToConnection calls in flight at once per broadcast. */
+      postConcurrency: number;
+    };
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -52,6 +71,11 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   const problems: string[] = [];
   if (e.JOB_BACKOFF_MAX_MS < e.JOB_BACKOFF_BASE_MS) problems.push('JOB_BACKOFF_MAX_MS: must be >= JOB_BACKOFF_BASE_MS');
   if (e.FANOUT_BATCH_SIZE > e.FANOUT_PAGE_SIZE) problems.push('FANOUT_BATCH_SIZE: must be <= FANOUT_PAGE_SIZE');
+  if (e.TWEETER_REALTIME === 'apigw') {
+    if (!e.WEBSOCKET_MANAGEMENT_ENDPOINT)
+      problems.push('WEBSOCKET_MANAGEMENT_ENDPOINT: required when TWEETER_REALTIME=apigw');
+    if (!e.STREAM_URL) problems.push('STREAM_URL: required when TWEETER_REALTIME=apigw (the WebSocket API URL)');
+  }
   if (problems.length) throw new ConfigError(problems);
   const dataDir = resolve(e.DATA_DIR);
   return {
@@ -87,5 +111,17 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       rateBurst: e.WS_RATE_BURST,
       maxBufferedBytes: e.WS_MAX_BUFFERED_BYTES,
     },
+    realtime:
+      e.TWEETER_REALTIME === 'apigw'
+        ? {
+            kind: 'apigw',
+            managementEndpoint: e.WEBSOCKET_MANAGEMENT_ENDPOINT ?? '',
+            connectionsTable: e.CONNECTIONS_TABLE,
+            region: e.AWS_REGION,
+            dynamodbEndpoint: e.DYNAMODB_ENDPOINT,
+            postConcurrency: e.APIGW_POST_CONCURRENCY,
+          }
+        : { kind: 'ws' },
+    streamUrl: e.STREAM_URL,
   };
 }
