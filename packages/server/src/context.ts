@@ -1,14 +1,13 @@
 import type { Config } from './config/config.js';
 import { createFsBlobStore } from './adapters/fs/blob-store.js';
-import { openDatabase, type Db } from './adapters/sqlite/database.js';
-import { createSqliteJobQueue } from './adapters/sqlite/job-queue.js';
-import { ReadySignal } from './adapters/sqlite/jobs-table.js';
-import { createSqliteStore } from './adapters/sqlite/store.js';
+import type { Db } from './adapters/sqlite/database.js';
 import { BoardRetentionProcessor } from './jobs/board-retention.js';
 import { FanoutDeliverProcessor } from './jobs/fanout-deliver.js';
 import { FanoutPlanProcessor } from './jobs/fanout-plan.js';
 import { FollowBackfillProcessor } from './jobs/follow-backfill.js';
 import type { JobProcessor } from './jobs/processor.js';
+import { ProcessorRegistry } from './jobs/processor-registry.js';
+import { SCHEDULED_JOBS } from './jobs/scheduled-jobs.js';
 import { Scheduler } from './jobs/scheduler.js';
 import { StatusPurgeProcessor } from './jobs/status-purge.js';
 import { StatusRetractProcessor } from './jobs/status-retract.js';
@@ -19,9 +18,11 @@ import { createMetrics, type Metrics } from './metrics.js';
 import type { BlobStore } from './ports/blob-store.js';
 import { systemClock, type Clock } from './ports/clock.js';
 import type { JobQueue } from './ports/job-queue.js';
+import type { LiveConnections } from './ports/live-connections.js';
 import type { Realtime } from './ports/realtime.js';
 import type { Store } from './ports/store.js';
 import { createChannelAuthorizer, type ChannelAuthorizer } from './realtime/authorize.js';
+import { GatewaySession } from './realtime/gateway-session.js';
 import { registerHubMetrics } from './realtime/metrics.js';
 import { WsHub } from './realtime/ws-hub.js';
 import { BoardService } from './services/boards.js';
@@ -37,6 +38,7 @@ import { SessionService } from './services/sessions.js';
 import { StatusHydrator } from './services/status-hydrator.js';
 import { StatusService } from './services/statuses.js';
 import { UserService } from './services/users.js';
+import { openStorage } from './storage.js';
 
 export interface Services {
   sessions: SessionService;
@@ -50,8 +52,6 @@ export interface Services {
   comments: CommentService;
 }
 
-/** How often the node runtime enqueues `boards.retention` (and once at start). */
-const RETENTION_EVERY_MS = 10 * 60_000;
 /** Rows a purge job removes per transaction: small, so a purge never holds the write lock for long. */
 const PURGE_BATCH = 500;
 
@@ -69,8 +69,15 @@ export interface AppContext {
   authorizeChannel: ChannelAuthorizer;
   metrics: Metrics;
   services: Services;
+  /** Which processor runs which job: the worker pool, the SQS and the scheduled Lambda handlers all use it. */
+  jobs: ProcessorRegistry;
   workers: WorkerPool;
-  /** Periodic jobs (board retention); the node runtime starts it, tests may call runNow(). */
+  /**
+   * The live-stream protocol for an external WebSocket gateway (API Gateway: TWEETER_REALTIME=apigw);
+   * null when this process serves the stream itself.
+   */
+  gateway: GatewaySession | null;
+  /** Periodic jobs (SCHEDULED_JOBS); the node runtime starts it, tests may call runNow(). */
   scheduler: Scheduler;
   /** Stops the workers (finishing jobs in flight) and closes the store. */
   close(): Promise<void>;
@@ -86,18 +93,22 @@ export interface ContextOverrides {
   storage?: { store: Store; queue: JobQueue; db?: Db };
 }
 
-/** Builds every object of the server from its config: the one place that wires ports to adapters. */
-export function createContext(config: Config, overrides: ContextOverrides = {}): AppContext {
+/**
+ * Builds every object of the server from its config: the one place that wires ports to adapters. Adapters
+ * are loaded on demand, so a shape loads only its own (the Lambda bundles never load SQLite).
+ */
+export async function createContext(config: Config, overrides: ContextOverrides = {}): Promise<AppContext> {
   const clock = overrides.clock ?? systemClock;
   const logger = overrides.logger ?? createLogger(config.logLevel);
-  const storage = overrides.storage ?? openSqlite(config, clock);
+  const storage = overrides.storage ?? (await openStorage(config, clock));
   const { store, queue } = storage;
   const blobs = overrides.blobs ?? createFsBlobStore(`${config.dataDir}/blobs`);
   const hub = new WsHub({
     heartbeatMs: config.stream.heartbeatMs,
     maxBufferedBytes: config.stream.maxBufferedBytes,
   });
-  const realtime = overrides.realtime ?? hub;
+  const stream = await openGatewayStream(config, overrides, { clock, logger });
+  const realtime = overrides.realtime ?? stream?.realtime ?? hub;
   const metrics = createMetrics(queue);
   registerHubMetrics(metrics.registry, hub);
   const scrypt = { N: config.scryptCost, r: 8, p: 1 };
@@ -120,7 +131,10 @@ export function createContext(config: Config, overrides: ContextOverrides = {}):
     clock,
     tokenTtlMs: config.tokenTtlMs,
     scrypt,
-    onSignOut: (tokenHash) => hub.closeSession(tokenHash),
+    onSignOut: (tokenHash) => {
+      hub.closeSession(tokenHash);
+      stream?.realtime.closeSession(tokenHash);
+    },
   });
   const users = new UserService({
     users: store.users,
@@ -185,7 +199,8 @@ export function createContext(config: Config, overrides: ContextOverrides = {}):
       batchSize: PURGE_BATCH,
     }),
   ];
-  const workers = new WorkerPool(queue, processors, {
+  const jobs = new ProcessorRegistry(processors);
+  const workers = new WorkerPool(queue, jobs, {
     concurrency: config.jobs.concurrency,
     visibilityMs: config.jobs.visibilityMs,
     pollMs: config.jobs.pollMs,
@@ -193,11 +208,18 @@ export function createContext(config: Config, overrides: ContextOverrides = {}):
     logger,
     metrics: { onJob: (name, outcome, seconds) => metrics.jobDuration.observe({ name, outcome }, seconds) },
   });
-  const scheduler = new Scheduler(
-    queue,
-    [{ job: { name: 'boards.retention', payload: {} }, everyMs: RETENTION_EVERY_MS }],
-    logger,
-  );
+  const scheduler = new Scheduler(queue, SCHEDULED_JOBS, logger);
+  const authorizeChannel = overrides.authorizeChannel ?? createChannelAuthorizer(services);
+  const gateway =
+    stream &&
+    new GatewaySession({
+      connections: stream.connections,
+      authenticate: (token) => sessions.authenticate(token),
+      authorizeChannel,
+      limits: config.stream,
+      clock,
+      logger,
+    });
 
   return {
     config,
@@ -208,15 +230,18 @@ export function createContext(config: Config, overrides: ContextOverrides = {}):
     blobs,
     realtime,
     hub,
-    authorizeChannel: overrides.authorizeChannel ?? createChannelAuthorizer(services),
+    authorizeChannel,
     metrics,
     services,
+    jobs,
     workers,
+    gateway,
     scheduler,
     async close() {
       scheduler.stop();
       await workers.stop();
       hub.stop();
+      await realtime.flush();
       await store.close();
     },
   };
@@ -260,19 +285,13 @@ function socialServices(
   };
 }
 
-/** The embedded shape: store and queue in one SQLite file under DATA_DIR. */
-export function openSqlite(config: Config, clock: Clock): { store: Store; queue: JobQueue; db: Db } {
-  const db = openDatabase(config.databaseFile);
-  const signal = new ReadySignal();
-  const store = createSqliteStore(db, { clock, signal });
-  const queue = createSqliteJobQueue(db, {
-    clock,
-    signal,
-    retry: {
-      maxAttempts: config.jobs.maxAttempts,
-      backoffBaseMs: config.jobs.backoffBaseMs,
-      maxBackoffMs: config.jobs.backoffMaxMs,
-    },
-  });
-  return { store, queue, db };
+/** With TWEETER_REALTIME=apigw (and no realtime override): API Gateway's connections, kept in DynamoDB. */
+async function openGatewayStream(
+  config: Config,
+  overrides: ContextOverrides,
+  deps: { clock: Clock; logger: Logger },
+): Promise<{ realtime: Realtime & { closeSession(tokenHash: string): void }; connections: LiveConnections } | null> {
+  if (config.realtime.kind !== 'apigw' || overrides.realtime) return null;
+  const { createApiGatewayStream } = await import('./adapters/apigw/realtime.js');
+  return createApiGatewayStream(config.realtime, deps);
 }

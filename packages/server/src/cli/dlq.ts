@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { strictCommand } from './options.js';
 import { configFromEnvironment } from '../config/index.js';
-import { openSqlite } from '../context.js';
+import { openSqlite } from '../adapters/sqlite/storage.js';
 import { systemClock } from '../ports/clock.js';
 import type { JobQueue } from '../ports/job-queue.js';
 import { UsageError } from './usage-error.js';

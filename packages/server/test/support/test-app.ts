@@ -42,7 +42,7 @@ export async function createTestApp(
 ): Promise<TestApp> {
   const dataDir = overrides.dataDir ?? mkdtempSync(join(tmpdir(), 'tweeter-test-'));
   const config = loadConfig({ ...TEST_ENV, DATA_DIR: dataDir, ...env });
-  const ctx = createContext(config, overrides);
+  const ctx = await createContext(config, overrides);
   const app = await buildApp(ctx);
   if (overrides.workers !== false) ctx.workers.start();
   const inject = (options: InjectOptions) => app.inject(options);

@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../../config/config.js';
 import { startBackgroundCheckpoints } from '../../adapters/sqlite/checkpointer.js';
-import { createContext, openSqlite, type AppContext } from '../../context.js';
+import { openSqlite } from '../../adapters/sqlite/storage.js';
+import { createContext, type AppContext } from '../../context.js';
 import { systemClock } from '../../ports/clock.js';
 import { buildApp } from '../../http/app.js';
 
@@ -19,7 +20,7 @@ const CHECKPOINT_EVERY_MS = 200;
 export async function startServer(config: Config): Promise<RunningServer> {
   // The storage is opened here (not by createContext) to hand WAL checkpoints to a worker thread: see checkpointer.ts.
   const storage = openSqlite(config, systemClock);
-  const ctx = createContext(config, { storage });
+  const ctx = await createContext(config, { storage });
   const checkpoints = startBackgroundCheckpoints(storage.db, {
     everyMs: CHECKPOINT_EVERY_MS,
     onError: (message) => ctx.logger.error({ err: message }, 'background WAL checkpoint failed'),
