@@ -25,10 +25,11 @@ export async function startGatewayStack(
 ): Promise<GatewayStack> {
   const dynamo = await startDynalite();
   const routeErrors: unknown[] = [];
-  let route: ((event: WebSocketEvent) => Promise<{ statusCode: number; body?: string }>) | undefined;
+  // The gateway must run before the app (its endpoint is in the app's config): routes are bound after.
+  const bound: { route?: (event: WebSocketEvent) => Promise<{ statusCode: number; body?: string }> } = {};
   const forward = (event: WebSocketEvent) => {
-    if (!route) throw new Error('gateway stack not ready');
-    return route(event);
+    if (!bound.route) throw new Error('gateway stack not ready');
+    return bound.route(event);
   };
   const gateway = await startLocalWsGateway({
     routes: { $connect: forward, $disconnect: forward, $default: forward },
@@ -45,7 +46,7 @@ export async function startGatewayStack(
     },
     overrides,
   );
-  route = createWebSocketHandler(Promise.resolve(t.ctx));
+  bound.route = createWebSocketHandler(Promise.resolve(t.ctx));
   return {
     t,
     dynamo,

@@ -56,7 +56,9 @@ export class ConnectionRecords {
   }
 
   async get(id: string): Promise<LiveConnection | null> {
-    const { Item } = await this.db.send(new GetCommand({ TableName: this.table, Key: connKey(id), ConsistentRead: true }));
+    const { Item } = await this.db.send(
+      new GetCommand({ TableName: this.table, Key: connKey(id), ConsistentRead: true }),
+    );
     if (!Item || !this.live(Item)) return null;
     return {
       id,
@@ -131,17 +133,19 @@ export class ConnectionRecords {
   /** The channel's record first (no more deliveries), then the connection's own set. */
   async unsubscribe(conn: LiveConnection, channel: string): Promise<void> {
     await this.dropChannelRecord(conn, channel);
-    await this.db.send(
-      new UpdateCommand({
-        TableName: this.table,
-        Key: connKey(conn.id),
-        UpdateExpression: 'DELETE channels :one',
-        ConditionExpression: 'attribute_exists(pk)',
-        ExpressionAttributeValues: { ':one': new Set([channel]) },
-      }),
-    ).catch((err: unknown) => {
-      if (!isConditionFailed(err)) throw err;
-    });
+    await this.db
+      .send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: connKey(conn.id),
+          UpdateExpression: 'DELETE channels :one',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':one': new Set([channel]) },
+        }),
+      )
+      .catch((err: unknown) => {
+        if (!isConditionFailed(err)) throw err;
+      });
   }
 
   /** Removes a connection and every subscription record it has. Idempotent. */

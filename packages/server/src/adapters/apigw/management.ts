@@ -1,6 +1,6 @@
 import {
-  ApiGatewayManagementApiClient,
   DeleteConnectionCommand,
+  type ApiGatewayManagementApiClient,
   PostToConnectionCommand,
 } from '@aws-sdk/client-apigatewaymanagementapi';
 
