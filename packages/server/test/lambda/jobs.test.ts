@@ -10,6 +10,8 @@ import {
 import type { SQSRecord } from 'aws-lambda';
 import { startFauxqs } from 'fauxqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SCHEDULED_JOBS } from '../../src/jobs/scheduled-jobs.js';
+import { JOB_QUEUES } from '../../src/runtimes/lambda/deployment.js';
 import { createSqsHandler } from '../../src/runtimes/lambda/sqs-handler.js';
 import { createScheduleHandler } from '../../src/runtimes/lambda/schedule-handler.js';
 import { invocation, sqsEvent, sqsRecord } from '../support/lambda-events.js';
@@ -143,5 +145,14 @@ describe('the scheduled handler', () => {
     const run = createScheduleHandler(Promise.resolve(t.ctx));
     expect(await run({ task: 'boards.retention' }, invocation())).toEqual({ task: 'boards.retention' });
     await expect(run({ task: 'no.such.task' }, invocation())).rejects.toThrow(/no scheduled job/);
+  });
+});
+
+describe('the deployment layout', () => {
+  it('gives every job a queue or a schedule, and nothing to a job no processor runs', async () => {
+    const queued = JOB_QUEUES.map((q) => q.job);
+    const scheduled = SCHEDULED_JOBS.map((s) => s.job.name);
+    expect([...queued, ...scheduled].sort()).toEqual(t.ctx.jobs.names.sort());
+    for (const q of JOB_QUEUES) expect(q.maxConcurrency).toBeGreaterThanOrEqual(2);
   });
 });

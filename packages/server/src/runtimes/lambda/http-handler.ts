@@ -2,9 +2,7 @@ import awsLambdaFastify from '@fastify/aws-lambda';
 import type { APIGatewayProxyEvent, APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import type { AppContext } from '../../context.js';
 import { buildApp } from '../../http/app.js';
-
-/** Response bodies API Gateway must pass as bytes (profile images). */
-export const BINARY_TYPES = ['image/png', 'image/jpeg', 'image/webp'];
+import { BINARY_TYPES } from './deployment.js';
 
 export type HttpEvent = APIGatewayProxyEvent | APIGatewayProxyEventV2;
 export interface HttpResult {
@@ -25,7 +23,7 @@ export function createHttpHandler(
     const app = await buildApp(ctx);
     // v2 events would split `?a=x,y` into an array otherwise; our query strings are plain strings.
     const handle = awsLambdaFastify(app, {
-      binaryMimeTypes: BINARY_TYPES,
+      binaryMimeTypes: [...BINARY_TYPES],
       decorateRequest: false,
       parseCommaSeparatedQueryParams: false,
     });
