@@ -13,7 +13,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SCHEDULED_JOBS } from '../../src/jobs/scheduled-jobs.js';
 import { JOB_QUEUES } from '../../src/runtimes/lambda/deployment.js';
 import { createSqsHandler } from '../../src/runtimes/lambda/sqs-handler.js';
-import { createScheduleHandler } from '../../src/runtimes/lambda/schedule-handler.js';
 import { invocation, sqsEvent, sqsRecord } from '../support/lambda-events.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 
@@ -137,14 +136,6 @@ describe('the SQS handler', () => {
       sqs.destroy();
       await fauxqs.stop();
     }
-  });
-});
-
-describe('the scheduled handler', () => {
-  it('runs a named scheduled job and refuses an unknown one', async () => {
-    const run = createScheduleHandler(Promise.resolve(t.ctx));
-    expect(await run({ task: 'boards.retention' }, invocation())).toEqual({ task: 'boards.retention' });
-    await expect(run({ task: 'no.such.task' }, invocation())).rejects.toThrow(/no scheduled job/);
   });
 });
 

@@ -96,6 +96,31 @@ describe('the WebSocket API through the Lambda handlers', () => {
     expect(await c.request({ type: 'subscribe', channel: `board:${secret.id}` })).toMatchObject({ type: 'ack' });
   });
 
+  it('revokes a private board channel from a removed member at once', async () => {
+    const owner = await s.t.register('wsrevoker');
+    const member = await s.t.register('wsrevoked');
+    const api = socialApi(s.t);
+    const board = await api.createBoard(owner, { name: 'inner', visibility: 'private' });
+    await api.putMember(owner, board.id, 'wsrevoked');
+    const c = await connect(member);
+    const channel = `board:${board.id}`;
+    expect(await c.request({ type: 'subscribe', channel })).toMatchObject({ type: 'ack' });
+    await api.postOk(owner, board.id, 'before');
+    await c.waitFor((f) => f.type === 'message.created');
+
+    await api.removeMember(owner, board.id, 'wsrevoked');
+    const revoked = await c.waitFor((f) => f.type === 'error' && f.code === 'forbidden');
+    expect(revoked).toMatchObject({ message: expect.stringContaining(channel) });
+    await api.postOk(owner, board.id, 'after');
+    // A later event on the member's own feed proves the pipe works and nothing of the board came first.
+    const star = await s.t.register('wsrevstar');
+    await s.t.as(member, { method: 'PUT', url: '/api/v1/me/followees/wsrevstar' });
+    expect(await c.request({ type: 'subscribe', channel: 'feed' })).toMatchObject({ type: 'ack' });
+    await s.t.as(star, { method: 'POST', url: '/api/v1/statuses', payload: { post: 'marker' } });
+    await c.waitFor((f) => f.type === 'feed.status');
+    expect(c.events('message.created')).toHaveLength(1);
+  });
+
   it('removes a connection that vanished without $disconnect when a push gets 410', async () => {
     const star = await s.t.register('ghoststar');
     const fan = await s.t.register('ghostfan');
