@@ -1,6 +1,6 @@
 // The AWS shape's half of the composition root: DynamoDB store, SQS queue and S3 pictures built from the config,
 // and the start-up check that names the setting behind a missing table, queue or bucket, an unreachable endpoint
-// or a wrong region. Only context.ts imports this; no AWS type crosses it.
+// or a wrong region. Only storage.ts imports this (on demand); no AWS type crosses it.
 
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { HeadBucketCommand, S3Client } from '@aws-sdk/client-s3';

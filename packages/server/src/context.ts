@@ -1,10 +1,5 @@
 import type { Config } from './config/config.js';
-import { createFsBlobStore } from './adapters/fs/blob-store.js';
-import { openDynamoAndSqs, openS3Blobs } from './context-aws.js';
-import { openDatabase, type Db } from './adapters/sqlite/database.js';
-import { createSqliteJobQueue } from './adapters/sqlite/job-queue.js';
-import { ReadySignal } from './adapters/sqlite/jobs-table.js';
-import { createSqliteStore } from './adapters/sqlite/store.js';
+import type { Db } from './adapters/sqlite/database.js';
 import { BoardRetentionProcessor } from './jobs/board-retention.js';
 import { CountsReconcileProcessor } from './jobs/counts-reconcile.js';
 import { FanoutDeliverProcessor } from './jobs/fanout-deliver.js';
@@ -14,6 +9,8 @@ import { FollowCountsProcessor } from './jobs/follow-counts.js';
 import { OutboxResendProcessor } from './jobs/outbox-resend.js';
 import { FollowBackfillProcessor } from './jobs/follow-backfill.js';
 import type { JobProcessor } from './jobs/processor.js';
+import { ProcessorRegistry } from './jobs/processor-registry.js';
+import { SCHEDULED_JOBS } from './jobs/scheduled-jobs.js';
 import { Scheduler } from './jobs/scheduler.js';
 import { StatusPurgeProcessor } from './jobs/status-purge.js';
 import { StatusRetractProcessor } from './jobs/status-retract.js';
@@ -24,9 +21,11 @@ import { createMetrics, type Metrics } from './metrics.js';
 import type { BlobStore } from './ports/blob-store.js';
 import { systemClock, type Clock } from './ports/clock.js';
 import type { JobQueue } from './ports/job-queue.js';
+import type { LiveConnections } from './ports/live-connections.js';
 import type { Realtime } from './ports/realtime.js';
 import type { Store } from './ports/store.js';
 import { createChannelAuthorizer, type ChannelAuthorizer } from './realtime/authorize.js';
+import { GatewaySession } from './realtime/gateway-session.js';
 import { registerHubMetrics } from './realtime/metrics.js';
 import { WsHub } from './realtime/ws-hub.js';
 import { BoardService } from './services/boards.js';
@@ -42,6 +41,7 @@ import { SessionService } from './services/sessions.js';
 import { StatusHydrator } from './services/status-hydrator.js';
 import { StatusService } from './services/statuses.js';
 import { UserService } from './services/users.js';
+import { given, openBlobs, openStorage } from './storage.js';
 
 export interface Services {
   sessions: SessionService;
@@ -55,11 +55,6 @@ export interface Services {
   comments: CommentService;
 }
 
-/** How often the node runtime enqueues `boards.retention` (and once at start). */
-const RETENTION_EVERY_MS = 10 * 60_000;
-/** How often expired sessions and idempotency keys are swept, and crash-stranded outbox jobs re-sent. */
-const EXPIRY_SWEEP_EVERY_MS = 10 * 60_000;
-const OUTBOX_RESEND_EVERY_MS = 60_000;
 /** Rows a purge job removes per transaction: small, so a purge never holds the write lock for long. */
 const PURGE_BATCH = 500;
 
@@ -77,8 +72,15 @@ export interface AppContext {
   authorizeChannel: ChannelAuthorizer;
   metrics: Metrics;
   services: Services;
+  /** Which processor runs which job: the worker pool, the SQS and the scheduled Lambda handlers all use it. */
+  jobs: ProcessorRegistry;
   workers: WorkerPool;
-  /** Periodic jobs (board retention); the node runtime starts it, tests may call runNow(). */
+  /**
+   * The live-stream protocol for an external WebSocket gateway (API Gateway: TWEETER_REALTIME=apigw);
+   * null when this process serves the stream itself.
+   */
+  gateway: GatewaySession | null;
+  /** Periodic jobs (SCHEDULED_JOBS); the node runtime starts it, tests may call runNow(). */
   scheduler: Scheduler;
   /**
    * Checks that what the config names exists and answers (tables, queues, bucket): throws one message naming the
@@ -99,22 +101,24 @@ export interface ContextOverrides {
   storage?: { store: Store; queue: JobQueue; db?: Db };
 }
 
-/** Builds every object of the server from its config: the one place that wires ports to adapters. */
-export function createContext(config: Config, overrides: ContextOverrides = {}): AppContext {
+/**
+ * Builds every object of the server from its config: the one place that wires ports to adapters. Adapters
+ * are loaded on demand, so a shape loads only its own (the Lambda bundles never load SQLite).
+ */
+export async function createContext(config: Config, overrides: ContextOverrides = {}): Promise<AppContext> {
   const clock = overrides.clock ?? systemClock;
   const logger = overrides.logger ?? createLogger(config.logLevel);
-  const aws = {
-    storage: overrides.storage || config.shape.store === 'sqlite' ? null : openDynamoAndSqs(config, clock),
-    blobs: overrides.blobs || config.shape.blobs === 'fs' ? null : openS3Blobs(config),
-  };
-  const storage = overrides.storage ?? aws.storage?.value ?? openSqlite(config, clock);
+  const opened = overrides.storage ? given(overrides.storage) : await openStorage(config, clock);
+  const openedBlobs = overrides.blobs ? given(overrides.blobs) : await openBlobs(config);
+  const storage = opened.value;
   const { store, queue } = storage;
-  const blobs = overrides.blobs ?? aws.blobs?.value ?? createFsBlobStore(`${config.dataDir}/blobs`);
+  const blobs = openedBlobs.value;
   const hub = new WsHub({
     heartbeatMs: config.stream.heartbeatMs,
     maxBufferedBytes: config.stream.maxBufferedBytes,
   });
-  const realtime = overrides.realtime ?? hub;
+  const stream = await openGatewayStream(config, overrides, { clock, logger });
+  const realtime = overrides.realtime ?? stream?.realtime ?? hub;
   const metrics = createMetrics(queue);
   registerHubMetrics(metrics.registry, hub);
   const scrypt = { N: config.scryptCost, r: 8, p: 1 };
@@ -137,7 +141,10 @@ export function createContext(config: Config, overrides: ContextOverrides = {}):
     clock,
     tokenTtlMs: config.tokenTtlMs,
     scrypt,
-    onSignOut: (tokenHash) => hub.closeSession(tokenHash),
+    onSignOut: (tokenHash) => {
+      hub.closeSession(tokenHash);
+      stream?.realtime.closeSession(tokenHash);
+    },
   });
   const users = new UserService({
     users: store.users,
@@ -213,7 +220,8 @@ export function createContext(config: Config, overrides: ContextOverrides = {}):
       batchSize: PURGE_BATCH,
     }),
   ];
-  const workers = new WorkerPool(queue, processors, {
+  const jobs = new ProcessorRegistry(processors);
+  const workers = new WorkerPool(queue, jobs, {
     concurrency: config.jobs.concurrency,
     visibilityMs: config.jobs.visibilityMs,
     pollMs: config.jobs.pollMs,
@@ -222,15 +230,18 @@ export function createContext(config: Config, overrides: ContextOverrides = {}):
     logger,
     metrics: { onJob: (name, outcome, seconds) => metrics.jobDuration.observe({ name, outcome }, seconds) },
   });
-  const scheduler = new Scheduler(
-    queue,
-    [
-      { job: { name: 'boards.retention', payload: {} }, everyMs: RETENTION_EVERY_MS },
-      { job: { name: 'expiry.sweep', payload: {} }, everyMs: EXPIRY_SWEEP_EVERY_MS },
-      { job: { name: 'outbox.resend', payload: {} }, everyMs: OUTBOX_RESEND_EVERY_MS },
-    ],
-    logger,
-  );
+  const scheduler = new Scheduler(queue, SCHEDULED_JOBS, logger);
+  const authorizeChannel = overrides.authorizeChannel ?? createChannelAuthorizer(services);
+  const gateway =
+    stream &&
+    new GatewaySession({
+      connections: stream.connections,
+      authenticate: (token) => sessions.authenticate(token),
+      authorizeChannel,
+      limits: config.stream,
+      clock,
+      logger,
+    });
 
   return {
     config,
@@ -241,22 +252,25 @@ export function createContext(config: Config, overrides: ContextOverrides = {}):
     blobs,
     realtime,
     hub,
-    authorizeChannel: overrides.authorizeChannel ?? createChannelAuthorizer(services),
+    authorizeChannel,
     metrics,
     services,
+    jobs,
     workers,
+    gateway,
     scheduler,
     async verify() {
-      await aws.storage?.verify();
-      await aws.blobs?.verify();
+      await opened.verify();
+      await openedBlobs.verify();
     },
     async close() {
       scheduler.stop();
       await workers.stop();
       hub.stop();
+      await realtime.flush();
       await store.close();
-      aws.storage?.close();
-      aws.blobs?.close();
+      opened.close();
+      openedBlobs.close();
     },
   };
 }
@@ -299,45 +313,13 @@ function socialServices(
   };
 }
 
-/** The job queue alone (for `tweeter dlq`), in whichever shape the config names; verify() checks it is reachable. */
-export function openJobQueue(
+/** With TWEETER_REALTIME=apigw (and no realtime override): API Gateway's connections, kept in DynamoDB. */
+async function openGatewayStream(
   config: Config,
-  clock: Clock,
-): { queue: JobQueue; verify(): Promise<void>; close(): Promise<void> } {
-  if (config.shape.queue === 'sqlite') {
-    const { queue, db } = openSqlite(config, clock);
-    return {
-      queue,
-      verify: async () => undefined,
-      close: async () => {
-        db.close();
-      },
-    };
-  }
-  const aws = openDynamoAndSqs(config, clock);
-  return {
-    queue: aws.value.queue,
-    verify: () => aws.verify(),
-    async close() {
-      await aws.value.store.close();
-      aws.close();
-    },
-  };
-}
-
-/** The embedded shape: store and queue in one SQLite file under DATA_DIR. */
-export function openSqlite(config: Config, clock: Clock): { store: Store; queue: JobQueue; db: Db } {
-  const db = openDatabase(config.databaseFile);
-  const signal = new ReadySignal();
-  const store = createSqliteStore(db, { clock, signal });
-  const queue = createSqliteJobQueue(db, {
-    clock,
-    signal,
-    retry: {
-      maxAttempts: config.jobs.maxAttempts,
-      backoffBaseMs: config.jobs.backoffBaseMs,
-      maxBackoffMs: config.jobs.backoffMaxMs,
-    },
-  });
-  return { store, queue, db };
+  overrides: ContextOverrides,
+  deps: { clock: Clock; logger: Logger },
+): Promise<{ realtime: Realtime & { closeSession(tokenHash: string): void }; connections: LiveConnections } | null> {
+  if (config.realtime.kind !== 'apigw' || overrides.realtime) return null;
+  const { createApiGatewayStream } = await import('./adapters/apigw/realtime.js');
+  return createApiGatewayStream(config.realtime, deps);
 }

@@ -101,4 +101,26 @@ describe('loadConfig', () => {
       /AWS_REGION: must be an AWS region/,
     );
   });
+
+  it('selects the API Gateway live stream only with its endpoint and stream URL', () => {
+    expect(loadConfig({}).realtime).toEqual({ kind: 'ws' });
+    expect(() => loadConfig({ TWEETER_REALTIME: 'apigw' })).toThrow(/WEBSOCKET_MANAGEMENT_ENDPOINT[\s\S]*STREAM_URL/);
+    expect(() => loadConfig({ STREAM_URL: 'https://not-a-socket.example' })).toThrow(/STREAM_URL/);
+    const c = loadConfig({
+      TWEETER_REALTIME: 'apigw',
+      WEBSOCKET_MANAGEMENT_ENDPOINT: 'https://abc.execute-api.us-east-1.amazonaws.com/prod/',
+      STREAM_URL: 'wss://abc.execute-api.us-east-1.amazonaws.com/prod',
+      AWS_REGION: 'us-east-1',
+      DYNAMODB_TABLE_MAIN: 'tweeter-prod-main',
+    });
+    expect(c.realtime).toEqual({
+      kind: 'apigw',
+      managementEndpoint: 'https://abc.execute-api.us-east-1.amazonaws.com/prod',
+      connectionsTable: 'tweeter-prod-main',
+      region: 'us-east-1',
+      dynamodbEndpoint: undefined,
+      postConcurrency: 16,
+    });
+    expect(c.streamUrl).toBe('wss://abc.execute-api.us-east-1.amazonaws.com/prod');
+  });
 });

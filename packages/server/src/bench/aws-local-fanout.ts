@@ -66,7 +66,7 @@ export async function runAwsLocalFanout(
     S3_FORCE_PATH_STYLE: 'true',
     S3_BUCKET: 'tweeter-pictures',
   });
-  const ctx = createContext(config);
+  const ctx = await createContext(config);
   const doc = createDocumentClient({ region: REGION, endpoint: emulators.dynamodbEndpoint });
   try {
     await ctx.verify();

@@ -1,13 +1,13 @@
 import type { Command } from 'commander';
 import { strictCommand } from './options.js';
 import { configFromEnvironment } from '../config/index.js';
-import { openJobQueue } from '../context.js';
+import { openJobQueue } from '../storage.js';
 import { systemClock } from '../ports/clock.js';
 import type { JobQueue } from '../ports/job-queue.js';
 import { UsageError } from './usage-error.js';
 
 async function withQueue<T>(fn: (queue: JobQueue) => Promise<T>): Promise<T> {
-  const opened = openJobQueue(configFromEnvironment(), systemClock);
+  const opened = await openJobQueue(configFromEnvironment(), systemClock);
   try {
     await opened.verify();
     return await fn(opened.queue);

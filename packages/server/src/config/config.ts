@@ -37,6 +37,10 @@ export interface Config {
     rateBurst: number;
     maxBufferedBytes: number;
   };
+  /** Where live events go: this process's WebSocket hub, or API Gateway WebSocket connections kept in DynamoDB. */
+  realtime: RealtimeConfig;
+  /** The live stream's URL as clients see it (GET /api/v1/meta); unset: derived from PUBLIC_URL or the request. */
+  streamUrl: string | undefined;
 }
 
 export interface AwsConfig {
@@ -51,6 +55,20 @@ export interface AwsConfig {
   /** Path-style S3 URLs (http://host/bucket/key), as emulators need. */
   s3ForcePathStyle: boolean;
 }
+export type RealtimeConfig =
+  | { kind: 'ws' }
+  | {
+      kind: 'apigw';
+      /** The WebSocket API stage's management endpoint (POST /@connections/{id}). */
+      managementEndpoint: string;
+      /** DynamoDB table (the main table) holding connections and their subscriptions. */
+      connectionsTable: string;
+      region: string;
+      /** Set only for a local emulator (dynalite); AWS uses the region's endpoint. */
+      dynamodbEndpoint: string | undefined;
+      /** PostToConnection calls in flight at once per broadcast. */
+      postConcurrency: number;
+    };
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -80,6 +98,13 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     blobs: e.TWEETER_BLOBS,
   } as const;
   problems.push(...shapeProblems(shape, e));
+  if (e.TWEETER_REALTIME === 'apigw') {
+    if (!e.WEBSOCKET_MANAGEMENT_ENDPOINT)
+      problems.push('WEBSOCKET_MANAGEMENT_ENDPOINT: required when TWEETER_REALTIME=apigw');
+    if (!e.STREAM_URL) problems.push('STREAM_URL: required when TWEETER_REALTIME=apigw (the WebSocket API URL)');
+    if (!e.AWS_REGION && !problems.some((p) => p.startsWith('AWS_REGION:')))
+      problems.push('AWS_REGION: required when TWEETER_REALTIME=apigw');
+  }
   if (problems.length) throw new ConfigError(problems);
   const dataDir = resolve(e.DATA_DIR);
   return {
@@ -132,6 +157,18 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       rateBurst: e.WS_RATE_BURST,
       maxBufferedBytes: e.WS_MAX_BUFFERED_BYTES,
     },
+    realtime:
+      e.TWEETER_REALTIME === 'apigw'
+        ? {
+            kind: 'apigw',
+            managementEndpoint: e.WEBSOCKET_MANAGEMENT_ENDPOINT ?? '',
+            connectionsTable: e.DYNAMODB_TABLE_MAIN,
+            region: e.AWS_REGION ?? '',
+            dynamodbEndpoint: e.DYNAMODB_ENDPOINT,
+            postConcurrency: e.APIGW_POST_CONCURRENCY,
+          }
+        : { kind: 'ws' },
+    streamUrl: e.STREAM_URL,
   };
 }
 

@@ -73,6 +73,20 @@ export const EnvSchema = z.object({
   SCRYPT_COST: int(1024, 2 ** 20)
     .refine((n) => (n & (n - 1)) === 0, 'must be a power of two')
     .default(2 ** 17),
+
+  // Live stream on AWS (API Gateway WebSocket API) and where clients find the stream.
+  TWEETER_REALTIME: z.enum(['ws', 'apigw']).default('ws'),
+  WEBSOCKET_MANAGEMENT_ENDPOINT: z
+    .string()
+    .url('must be an absolute URL like https://abc123.execute-api.us-east-1.amazonaws.com/prod')
+    .transform((u) => u.replace(/\/+$/, ''))
+    .optional(),
+  STREAM_URL: z
+    .string()
+    .regex(/^wss?:\/\/[^\s]+$/, 'must be a ws:// or wss:// URL')
+    .transform((u) => u.replace(/\/+$/, ''))
+    .optional(),
+  APIGW_POST_CONCURRENCY: int(1, 256).default(16),
 });
 
 export type Env = z.infer<typeof EnvSchema>;

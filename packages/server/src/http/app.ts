@@ -78,7 +78,12 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   boardMessageRoutes(app, deps);
   reactionRoutes(app, deps);
   commentRoutes(app, deps);
-  systemRoutes(app, { store: ctx.store, queue: ctx.queue, metrics: ctx.metrics });
+  systemRoutes(app, {
+    store: ctx.store,
+    queue: ctx.queue,
+    metrics: ctx.metrics,
+    stream: { streamUrl: ctx.config.streamUrl, publicUrl: ctx.config.publicUrl },
+  });
   await streamRoutes(app, {
     hub: ctx.hub,
     authenticate: (token) => ctx.services.sessions.authenticate(token),

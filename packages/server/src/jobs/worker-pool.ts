@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import type { Job, JobQueue } from '../ports/job-queue.js';
 import { nextTurn } from './event-loop-turns.js';
 import type { JobProcessor } from './processor.js';
+import { ProcessorRegistry } from './processor-registry.js';
 
 /** The slice of a pino logger the pool uses. */
 export interface LoggerLike {
@@ -36,7 +37,7 @@ const DRAIN_CHECK_MS = 10;
 
 /** Runs queued jobs with the processor registered for each job's name, retrying and dead-lettering through the queue. */
 export class WorkerPool {
-  private readonly handlers = new Map<string, JobProcessor>();
+  private readonly processors: ProcessorRegistry;
   private running = false;
   private loops: Promise<void>[] = [];
   private readonly sleepers = new Set<() => void>();
@@ -45,7 +46,7 @@ export class WorkerPool {
 
   constructor(
     private readonly queue: JobQueue,
-    processors: readonly JobProcessor[],
+    processors: readonly JobProcessor[] | ProcessorRegistry,
     private readonly options: WorkerPoolOptions,
   ) {
     for (const [key, value] of Object.entries({
@@ -57,12 +58,7 @@ export class WorkerPool {
       if (!Number.isInteger(value) || value < 1)
         throw new RangeError(`${key} must be a positive integer, got ${value}`);
     }
-    for (const processor of processors) {
-      for (const name of processor.jobs) {
-        if (this.handlers.has(name)) throw new Error(`two processors handle the job "${name}"`);
-        this.handlers.set(name, processor);
-      }
-    }
+    this.processors = processors instanceof ProcessorRegistry ? processors : new ProcessorRegistry(processors);
   }
 
   /** Starts `concurrency` receive loops (for each of the queue's queues, when it keeps several). */
@@ -73,7 +69,7 @@ export class WorkerPool {
     const lanes: readonly (string | undefined)[] = this.queue.queues ?? [undefined];
     this.loops = lanes.flatMap((lane) => Array.from({ length: this.options.concurrency }, () => this.loop(lane)));
     this.options.logger.info(
-      { concurrency: this.options.concurrency, jobs: [...this.handlers.keys()] },
+      { concurrency: this.options.concurrency, jobs: this.processors.names },
       'worker pool started',
     );
   }
@@ -151,12 +147,10 @@ export class WorkerPool {
     // would wait for it to finish before its own response is written.
     await nextTurn();
     const started = performance.now();
-    const processor = this.handlers.get(job.name);
     let error: unknown = null;
     let failed = false;
     try {
-      if (!processor) throw new Error(`no processor handles the job "${job.name}"`);
-      await processor.perform(job);
+      await this.processors.perform(job);
     } catch (err) {
       error = err;
       failed = true;

@@ -1,6 +1,6 @@
 import { sqliteWriteBatch } from '../adapters/sqlite/write-batch.js';
 import type { Config } from '../config/config.js';
-import { openSqlite } from '../context.js';
+import { openSqlite } from '../adapters/sqlite/storage.js';
 import { systemClock } from '../ports/clock.js';
 import type { PopulationPlan } from './graph.js';
 import { populate, type PopulationSummary } from './populate.js';

@@ -13,6 +13,16 @@ export interface Realtime {
   toChannel(event: RealtimeEvent): void;
   /** Access to `channel` was taken from `alias` (removed from a private board): stop delivering it to them now. */
   revoke(alias: string, channel: string): void;
+  /**
+   * Resolves once every event handed over so far has been sent or given up on. Sends happen in the
+   * background; a Lambda invocation awaits this before it returns (a frozen function sends nothing).
+   */
+  flush(): Promise<void>;
 }
 
-export const noRealtime: Realtime = { toUsers: () => undefined, toChannel: () => undefined, revoke: () => undefined };
+export const noRealtime: Realtime = {
+  toUsers: () => undefined,
+  toChannel: () => undefined,
+  revoke: () => undefined,
+  flush: () => Promise.resolve(),
+};

@@ -66,6 +66,11 @@ export class WsHub implements Realtime {
     this.outbox.push(eventPayload(event), conns);
   }
 
+  /** Writes are handed to the sockets at once (the kernel buffers them): nothing to wait for. */
+  flush(): Promise<void> {
+    return Promise.resolve();
+  }
+
   /** Sends an event buffer or a reply string, unless the client has fallen too far behind. */
   send(conn: StreamConnection, data: Buffer | string): void {
     this.deliver(conn, data);

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { openSqlite } from '../../src/context.js';
+import { openSqlite } from '../../src/adapters/sqlite/storage.js';
 import { loadConfig } from '../../src/config/config.js';
 import type { DeliveryRepo } from '../../src/ports/store.js';
 import { systemClock } from '../../src/ports/clock.js';

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { StoreBusyError } from '../../src/adapters/dynamodb/client.js';
 import { loadConfig } from '../../src/config/config.js';
-import { openSqlite } from '../../src/context.js';
+import { openSqlite } from '../../src/adapters/sqlite/storage.js';
 import { systemClock } from '../../src/ports/clock.js';
 import type { UserRepo } from '../../src/ports/store.js';
 import { createTestApp, TEST_ENV, type TestApp } from '../support/test-app.js';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/config.js';
-import { openSqlite } from '../../src/context.js';
+import { openSqlite } from '../../src/adapters/sqlite/storage.js';
 import { systemClock } from '../../src/ports/clock.js';
 import type { DeliveryRepo, FeedRepo } from '../../src/ports/store.js';
 import { createTestApp, TEST_ENV, type TestApp } from '../support/test-app.js';

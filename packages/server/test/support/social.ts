@@ -21,6 +21,10 @@ export class RecordingRealtime implements Realtime {
     this.revoked.push({ alias, channel });
   }
 
+  flush(): Promise<void> {
+    return Promise.resolve();
+  }
+
   ofType(type: string): { to: string[] | null; event: RealtimeEvent }[] {
     return this.events.filter((e) => e.event.type === type);
   }

@@ -47,7 +47,7 @@ export async function createTestApp(
   const dataDir = overrides.dataDir ?? mkdtempSync(join(tmpdir(), 'tweeter-test-'));
   const shape = testShape() === 'aws-local' && !overrides.storage ? await startAwsLocalShape(env) : null;
   const config = loadConfig({ ...TEST_ENV, DATA_DIR: dataDir, ...shape?.env, ...env });
-  const ctx = createContext(config, overrides);
+  const ctx = await createContext(config, overrides);
   await ctx.verify();
   const app = await buildApp(ctx);
   if (overrides.workers !== false) ctx.workers.start();

@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../../config/config.js';
 import { startBackgroundCheckpoints } from '../../adapters/sqlite/checkpointer.js';
-import { createContext, openSqlite, type AppContext } from '../../context.js';
+import { openSqlite } from '../../adapters/sqlite/storage.js';
+import { createContext, type AppContext } from '../../context.js';
 import { systemClock } from '../../ports/clock.js';
 import { buildApp } from '../../http/app.js';
 
@@ -20,7 +21,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
   // The SQLite storage is opened here (not by createContext) to hand WAL checkpoints to a worker thread: see
   // checkpointer.ts. The AWS shape has no file to checkpoint.
   const storage = config.shape.store === 'sqlite' ? openSqlite(config, systemClock) : null;
-  const ctx = createContext(config, storage ? { storage } : {});
+  const ctx = await createContext(config, storage ? { storage } : {});
   try {
     await ctx.verify();
   } catch (err) {

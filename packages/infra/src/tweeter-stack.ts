@@ -1,0 +1,175 @@
+import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import * as apigw from 'aws-cdk-lib/aws-apigateway';
+import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
+import { WebSocketLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import type { Construct } from 'constructs';
+import { SCHEDULED_JOBS } from '../../server/src/jobs/scheduled-jobs.js';
+import { BINARY_TYPES, FUNCTIONS, JOB_QUEUES, jobSlug } from '../../server/src/runtimes/lambda/deployment.js';
+import { DataPlane, type FeedCapacity } from './data.js';
+import { tweeterFunction } from './functions.js';
+import { JobQueue } from './job-queues.js';
+
+export interface TweeterStackProps extends StackProps {
+  /** Prefix of table and queue names (several deployments can share an account). */
+  prefix?: string;
+  /** Stage name of both APIs. */
+  stageName?: string;
+  feedCapacity?: FeedCapacity;
+  /** Absolute URL clients reach the API at (custom domain or the ApiUrl output), for image URLs. */
+  publicUrl?: string;
+  /** Who gets the alarms (an SNS email subscription); alarms go to the AlarmTopic output either way. */
+  alarmEmail?: string;
+  /** Alarm when a queue's oldest message is older than this (default 300 s). */
+  oldestAgeAlarmSeconds?: number;
+  /** API Gateway throttling of the REST stage (requests/s and burst). */
+  apiRateLimit?: number;
+  apiBurstLimit?: number;
+}
+
+/** Tweeter serverless: DynamoDB, SQS + DLQs, Lambda, API Gateway REST + WebSocket, S3, EventBridge. */
+export class TweeterStack extends Stack {
+  constructor(scope: Construct, id: string, props: TweeterStackProps = {}) {
+    super(scope, id, props);
+    const prefix = props.prefix ?? 'tweeter';
+    const stageName = props.stageName ?? 'prod';
+    const data = new DataPlane(this, 'Data', {
+      names: { main: `${prefix}-main`, feeds: `${prefix}-feeds` },
+      feedCapacity: props.feedCapacity ?? { mode: 'on-demand' },
+    });
+    const alarms = new sns.Topic(this, 'AlarmTopic', { displayName: `${prefix} alarms` });
+    if (props.alarmEmail) alarms.addSubscription(new subscriptions.EmailSubscription(props.alarmEmail));
+    const queues = JOB_QUEUES.map(
+      (spec) =>
+        new JobQueue(this, `Queue-${jobSlug(spec.job)}`, {
+          spec,
+          prefix,
+          alarms,
+          oldestAgeAlarmSeconds: props.oldestAgeAlarmSeconds ?? 300,
+        }),
+    );
+
+    // The WebSocket API first: every function's settings name its stage (live events go through it).
+    const webSocketApi = new apigwv2.WebSocketApi(this, 'StreamApi', {
+      apiName: `${prefix}-stream`,
+      description: 'Tweeter live stream (the protocol of /api/v1/stream)',
+    });
+    const stage = new apigwv2.WebSocketStage(this, 'StreamStage', {
+      webSocketApi,
+      stageName,
+      autoDeploy: true,
+      throttle: { rateLimit: 1000, burstLimit: 2000 },
+    });
+
+    const environment: Record<string, string> = {
+      LOG_LEVEL: 'info',
+      DATA_DIR: '/tmp/tweeter',
+      ...(props.publicUrl ? { PUBLIC_URL: props.publicUrl } : {}),
+      // Live stream (this part's settings, config/env.ts).
+      TWEETER_REALTIME: 'apigw',
+      WEBSOCKET_MANAGEMENT_ENDPOINT: stage.callbackUrl,
+      STREAM_URL: stage.url,
+      // Data plane: store, queues and blobs on AWS.
+      TWEETER_STORE: 'dynamodb',
+      TWEETER_QUEUE: 'sqs',
+      TWEETER_BLOBS: 's3',
+      DYNAMODB_TABLE_MAIN: data.main.tableName,
+      DYNAMODB_TABLE_FEEDS: data.feeds.tableName,
+      SQS_QUEUE_PREFIX: prefix,
+      S3_BUCKET: data.images.bucketName,
+    };
+
+    const http = tweeterFunction(this, 'HttpFunction', {
+      ...FUNCTIONS.http,
+      environment,
+      description: 'The HTTP API (API Gateway REST proxy → Fastify)',
+    });
+    const stream = tweeterFunction(this, 'StreamFunction', {
+      ...FUNCTIONS.websocket,
+      environment,
+      description: 'WebSocket $connect, $disconnect and $default',
+    });
+    const schedule = tweeterFunction(this, 'ScheduleFunction', {
+      ...FUNCTIONS.schedule,
+      environment,
+      description: 'Scheduled jobs (retention, sweepers, reconciliation)',
+    });
+    const consumers = JOB_QUEUES.map((spec, i) => {
+      const queue = queues[i] as JobQueue;
+      const fn = tweeterFunction(this, `JobFunction-${jobSlug(spec.job)}`, {
+        entry: FUNCTIONS.jobs.entry,
+        memoryMb: spec.memoryMb,
+        timeoutSeconds: spec.timeoutSeconds,
+        environment,
+        description: `${spec.job} jobs from SQS`,
+      });
+      fn.addEventSource(
+        new SqsEventSource(queue.queue, {
+          batchSize: spec.batchSize,
+          maxConcurrency: spec.maxConcurrency,
+          reportBatchItemFailures: true,
+        }),
+      );
+      return fn;
+    });
+
+    // Least privilege: each function gets the data it touches, nothing account-wide.
+    for (const fn of [http, ...consumers, schedule]) {
+      data.main.grantReadWriteData(fn);
+      data.feeds.grantReadWriteData(fn);
+      for (const q of queues) q.queue.grantSendMessages(fn);
+    }
+    data.main.grantReadWriteData(stream);
+    data.images.grantReadWrite(http);
+    for (const fn of consumers) for (const q of queues) q.deadLetters.grantSendMessages(fn);
+    for (const fn of [http, stream, ...consumers]) webSocketApi.grantManageConnections(fn);
+
+    const integration = (name: string) => new WebSocketLambdaIntegration(name, stream);
+    webSocketApi.addRoute('$connect', { integration: integration('ConnectIntegration') });
+    webSocketApi.addRoute('$disconnect', { integration: integration('DisconnectIntegration') });
+    // The reply to each frame (ack or error) is the route response.
+    webSocketApi.addRoute('$default', { integration: integration('MessageIntegration'), returnResponse: true });
+
+    const api = new apigw.LambdaRestApi(this, 'HttpApi', {
+      restApiName: `${prefix}-api`,
+      handler: http,
+      proxy: true,
+      cloudWatchRole: false,
+      binaryMediaTypes: [...BINARY_TYPES],
+      endpointTypes: [apigw.EndpointType.REGIONAL],
+      deployOptions: {
+        stageName,
+        throttlingRateLimit: props.apiRateLimit ?? 1000,
+        throttlingBurstLimit: props.apiBurstLimit ?? 2000,
+      },
+    });
+
+    for (const { job, everyMs } of SCHEDULED_JOBS) {
+      new events.Rule(this, `Schedule-${jobSlug(job.name)}`, {
+        description: `runs ${job.name} every ${Math.round(everyMs / 60_000)} min`,
+        schedule: events.Schedule.rate(Duration.minutes(Math.max(1, Math.round(everyMs / 60_000)))),
+        targets: [
+          new targets.LambdaFunction(schedule, {
+            event: events.RuleTargetInput.fromObject({ task: job.name }),
+            retryAttempts: 2,
+          }),
+        ],
+      });
+    }
+
+    new CfnOutput(this, 'ApiUrl', { value: api.url, description: 'HTTP API base URL (append api/v1/...)' });
+    new CfnOutput(this, 'WebSocketUrl', {
+      value: stage.url,
+      description: 'live stream URL (GET /api/v1/meta gives it too)',
+    });
+    new CfnOutput(this, 'ManagementEndpoint', { value: stage.callbackUrl });
+    new CfnOutput(this, 'MainTable', { value: data.main.tableName });
+    new CfnOutput(this, 'FeedsTable', { value: data.feeds.tableName });
+    new CfnOutput(this, 'ImagesBucket', { value: data.images.bucketName });
+    new CfnOutput(this, 'AlarmTopicArn', { value: alarms.topicArn });
+  }
+}

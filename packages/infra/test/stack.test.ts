@@ -1,0 +1,178 @@
+import { App } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { tableDefinitions } from '../../server/src/adapters/dynamodb/tables.js';
+import { SCHEDULED_JOBS } from '../../server/src/jobs/scheduled-jobs.js';
+import { FUNCTIONS, JOB_QUEUES, MAX_RECEIVE_COUNT } from '../../server/src/runtimes/lambda/deployment.js';
+import { TweeterStack, type TweeterStackProps } from '../src/tweeter-stack.js';
+
+// The synthesized template, bundling skipped (the bundles are checked by `npm run synth`).
+function synth(props: TweeterStackProps = {}): Template {
+  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+  return Template.fromStack(new TweeterStack(app, 'Tweeter', props));
+}
+
+let t: Template;
+beforeAll(() => {
+  t = synth();
+}, 120_000);
+
+const functions = () => t.findResources('AWS::Lambda::Function');
+
+describe('the Tweeter stack', () => {
+  it('has the resources of the design, counted', () => {
+    const queues = JOB_QUEUES.length;
+    t.resourceCountIs('AWS::DynamoDB::Table', 2);
+    t.resourceCountIs('AWS::SQS::Queue', 2 * queues);
+    t.resourceCountIs('AWS::CloudWatch::Alarm', 2 * queues);
+    t.resourceCountIs('AWS::Lambda::Function', 3 + queues);
+    t.resourceCountIs('AWS::Lambda::EventSourceMapping', queues);
+    t.resourceCountIs('AWS::ApiGateway::RestApi', 1);
+    t.resourceCountIs('AWS::ApiGatewayV2::Api', 1);
+    t.resourceCountIs('AWS::ApiGatewayV2::Stage', 1);
+    t.resourceCountIs('AWS::ApiGatewayV2::Route', 3);
+    t.resourceCountIs('AWS::S3::Bucket', 1);
+    t.resourceCountIs('AWS::Events::Rule', SCHEDULED_JOBS.length);
+    t.resourceCountIs('AWS::ApiGateway::Account', 0); // cloudWatchRole: false
+  });
+
+  it('mirrors tableDefinitions: keys, indexes, TTL, on-demand by default', () => {
+    for (const def of tableDefinitions({ main: 'tweeter-main', feeds: 'tweeter-feeds' })) {
+      t.hasResourceProperties('AWS::DynamoDB::Table', {
+        TableName: def.TableName,
+        KeySchema: def.KeySchema,
+        AttributeDefinitions: Match.arrayWith(def.AttributeDefinitions ?? []),
+        BillingMode: 'PAY_PER_REQUEST',
+        TimeToLiveSpecification: { AttributeName: 'ttl', Enabled: true },
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        ...(def.GlobalSecondaryIndexes
+          ? { GlobalSecondaryIndexes: def.GlobalSecondaryIndexes.map((g) => Match.objectLike(g)) }
+          : {}),
+        ...(def.LocalSecondaryIndexes
+          ? { LocalSecondaryIndexes: def.LocalSecondaryIndexes.map((l) => Match.objectLike(l)) }
+          : {}),
+      });
+    }
+  });
+
+  it('provisions the feed table when asked, leaving the main table on demand', () => {
+    const p = synth({ feedCapacity: { mode: 'provisioned', readUnits: 100, writeUnits: 400 } });
+    p.hasResourceProperties('AWS::DynamoDB::Table', {
+      TableName: 'tweeter-feeds',
+      ProvisionedThroughput: { ReadCapacityUnits: 100, WriteCapacityUnits: 400 },
+    });
+    p.hasResourceProperties('AWS::DynamoDB::Table', { TableName: 'tweeter-main', BillingMode: 'PAY_PER_REQUEST' });
+  });
+
+  it('gives each job kind a queue with a DLQ after MAX_RECEIVE_COUNT, visibility 6x its function timeout, and alarms', () => {
+    for (const spec of JOB_QUEUES) {
+      const name = `tweeter-${spec.job.replace('.', '-')}`;
+      t.hasResourceProperties('AWS::SQS::Queue', {
+        QueueName: name,
+        VisibilityTimeout: 6 * spec.timeoutSeconds,
+        SqsManagedSseEnabled: true,
+        RedrivePolicy: { maxReceiveCount: MAX_RECEIVE_COUNT, deadLetterTargetArn: Match.anyValue() },
+      });
+      t.hasResourceProperties('AWS::SQS::Queue', { QueueName: `${name}-dlq`, MessageRetentionPeriod: 14 * 86_400 });
+      t.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        AlarmName: `${name}-dead-letters`,
+        MetricName: 'ApproximateNumberOfMessagesVisible',
+        Threshold: 1,
+        AlarmActions: Match.anyValue(),
+      });
+      t.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        AlarmName: `${name}-behind`,
+        MetricName: 'ApproximateAgeOfOldestMessage',
+        Threshold: 300,
+      });
+      t.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+        BatchSize: spec.batchSize,
+        ScalingConfig: { MaximumConcurrency: spec.maxConcurrency },
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+      });
+      t.hasResourceProperties('AWS::Lambda::Function', {
+        Description: `${spec.job} jobs from SQS`,
+        Timeout: spec.timeoutSeconds,
+        MemorySize: spec.memoryMb,
+      });
+    }
+  });
+
+  it('runs every function on Node 22, arm64, with source maps and the live-stream settings', () => {
+    const all = Object.values(functions());
+    expect(all).toHaveLength(3 + JOB_QUEUES.length);
+    for (const fn of all) {
+      const props = fn.Properties as Record<string, unknown>;
+      expect(props.Runtime).toBe('nodejs22.x');
+      expect(props.Architectures).toEqual(['arm64']);
+      const env = (props.Environment as { Variables: Record<string, unknown> }).Variables;
+      expect(env).toMatchObject({ NODE_OPTIONS: '--enable-source-maps', TWEETER_REALTIME: 'apigw' });
+      expect(env.WEBSOCKET_MANAGEMENT_ENDPOINT).toBeDefined();
+      expect(env.STREAM_URL).toBeDefined();
+    }
+    t.hasResourceProperties('AWS::Lambda::Function', {
+      Description: Match.stringLikeRegexp('HTTP API'),
+      Timeout: FUNCTIONS.http.timeoutSeconds,
+      MemorySize: FUNCTIONS.http.memoryMb,
+    });
+  });
+
+  it('serves HTTP through a REST API proxy and the stream through a WebSocket API with a route response', () => {
+    t.hasResourceProperties('AWS::ApiGateway::RestApi', {
+      BinaryMediaTypes: ['image/png', 'image/jpeg', 'image/webp'],
+      EndpointConfiguration: { Types: ['REGIONAL'] },
+    });
+    t.hasResourceProperties('AWS::ApiGateway::Resource', { PathPart: '{proxy+}' });
+    t.hasResourceProperties('AWS::ApiGatewayV2::Api', { ProtocolType: 'WEBSOCKET' });
+    for (const key of ['$connect', '$disconnect', '$default']) {
+      t.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: key });
+    }
+    t.hasResourceProperties('AWS::ApiGatewayV2::Route', {
+      RouteKey: '$default',
+      RouteResponseSelectionExpression: '$default',
+    });
+    t.resourceCountIs('AWS::ApiGatewayV2::RouteResponse', 1);
+    t.hasResourceProperties('AWS::ApiGatewayV2::Stage', { StageName: 'prod', AutoDeploy: true });
+    t.hasOutput('ApiUrl', {});
+    t.hasOutput('WebSocketUrl', {});
+  });
+
+  it('keeps the image bucket private and encrypted', () => {
+    t.hasResourceProperties('AWS::S3::Bucket', {
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
+      BucketEncryption: {
+        ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+      },
+    });
+  });
+
+  it('runs each scheduled job from its own EventBridge rule with the task name as input', () => {
+    for (const { job, everyMs } of SCHEDULED_JOBS) {
+      t.hasResourceProperties('AWS::Events::Rule', {
+        ScheduleExpression: `rate(${everyMs / 60_000} minutes)`,
+        Targets: [Match.objectLike({ Input: JSON.stringify({ task: job.name }) })],
+      });
+    }
+  });
+
+  it('grants least privilege: no wildcard resource, no wildcard action', () => {
+    for (const policy of Object.values(t.findResources('AWS::IAM::Policy'))) {
+      const statements = (policy.Properties as { PolicyDocument: { Statement: Record<string, unknown>[] } })
+        .PolicyDocument.Statement;
+      for (const s of statements) {
+        expect([s.Action].flat()).not.toContain('*');
+        expect([s.Resource].flat()).not.toContain('*');
+      }
+    }
+    t.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([Match.objectLike({ Action: 'execute-api:ManageConnections' })]),
+      },
+    });
+  });
+});

@@ -1,0 +1,153 @@
+import { ApiGatewayManagementApiClient } from '@aws-sdk/client-apigatewaymanagementapi';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { RealtimeConfig } from '../../config/config.js';
+import type { Clock } from '../../ports/clock.js';
+import type { LiveConnection, LiveConnections, SubscribeOutcome } from '../../ports/live-connections.js';
+import type { Realtime, RealtimeEvent } from '../../ports/realtime.js';
+import { errorFrame, eventPayload } from '../../realtime/frames.js';
+import { ConnectionRecords, type Recipient } from './connection-records.js';
+import { ConnectionManagement, forEachLimited } from './management.js';
+
+/** The slice of a pino logger the adapter uses. */
+export interface AdapterLogger {
+  warn(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+}
+
+type ApiGatewayConfig = Extract<RealtimeConfig, { kind: 'apigw' }>;
+
+/** Both faces of the API Gateway WebSocket API: the Realtime port (pushes) and its connection records. */
+export interface ApiGatewayStream {
+  realtime: Realtime & { closeSession(tokenHash: string): void };
+  connections: LiveConnections;
+}
+
+/** Builds the API Gateway stream from config: DynamoDB for the records, the management API for sends. */
+export function createApiGatewayStream(
+  config: ApiGatewayConfig,
+  deps: { clock: Clock; logger: AdapterLogger },
+): ApiGatewayStream {
+  const dynamo = new DynamoDBClient({
+    region: config.region,
+    ...(config.dynamodbEndpoint ? { endpoint: config.dynamodbEndpoint } : {}),
+  });
+  const db = DynamoDBDocumentClient.from(dynamo, { marshallOptions: { removeUndefinedValues: true } });
+  const management = new ConnectionManagement(
+    new ApiGatewayManagementApiClient({ region: config.region, endpoint: config.managementEndpoint }),
+  );
+  const records = new ConnectionRecords(db, config.connectionsTable, () => deps.clock.now());
+  const connections = new GatewayConnections(records, management);
+  const realtime = new ApiGatewayRealtime(records, connections, deps.logger, config.postConcurrency);
+  return { realtime, connections };
+}
+
+/** Connection records plus the management API: 410 from either removes the records at once. */
+export class GatewayConnections implements LiveConnections {
+  constructor(
+    private readonly records: ConnectionRecords,
+    private readonly management: ConnectionManagement,
+  ) {}
+
+  open(id: string, connectedAt: number, identity?: { alias: string; tokenHash: string }): Promise<void> {
+    return this.records.open(id, connectedAt, identity);
+  }
+
+  get(id: string): Promise<LiveConnection | null> {
+    return this.records.get(id);
+  }
+
+  identify(id: string, alias: string, tokenHash: string): Promise<boolean> {
+    return this.records.identify(id, alias, tokenHash);
+  }
+
+  subscribe(conn: LiveConnection, channel: string, max: number): Promise<SubscribeOutcome> {
+    return this.records.subscribe(conn, channel, max);
+  }
+
+  unsubscribe(conn: LiveConnection, channel: string): Promise<void> {
+    return this.records.unsubscribe(conn, channel);
+  }
+
+  async send(id: string, frame: string | Uint8Array): Promise<boolean> {
+    const data = typeof frame === 'string' ? Buffer.from(frame) : frame;
+    if ((await this.management.post(id, data)) === 'sent') return true;
+    await this.records.remove(id);
+    return false;
+  }
+
+  async close(id: string): Promise<void> {
+    // Records first: API Gateway's $disconnect for a server-side close may come late or not at all.
+    await this.records.remove(id);
+    await this.management.delete(id);
+  }
+
+  forget(id: string): Promise<void> {
+    return this.records.remove(id);
+  }
+}
+
+/**
+ * The Realtime port over API Gateway: finds the recipients' connections in DynamoDB and posts to each with
+ * bounded concurrency. Sends run in the background (the port's methods return at once); `flush` awaits them.
+ */
+export class ApiGatewayRealtime implements Realtime {
+  private readonly pending = new Set<Promise<void>>();
+
+  constructor(
+    private readonly records: ConnectionRecords,
+    private readonly connections: GatewayConnections,
+    private readonly logger: AdapterLogger,
+    private readonly concurrency: number,
+  ) {}
+
+  toUsers(aliases: readonly string[], event: RealtimeEvent): void {
+    if (aliases.length === 0) return;
+    this.track(async () => this.deliver(await this.records.ofUsers(aliases, event.channel), event));
+  }
+
+  toChannel(event: RealtimeEvent): void {
+    this.track(async () => this.deliver(await this.records.subscribers(event.channel), event));
+  }
+
+  revoke(alias: string, channel: string): void {
+    this.track(async () => {
+      const frame = errorFrame('forbidden', `access to ${channel} was revoked: you were removed from it`);
+      for (const { id } of await this.records.ofUsers([alias], channel)) {
+        const conn = await this.records.get(id);
+        if (conn) await this.records.unsubscribe(conn, channel);
+        await this.connections.send(id, frame);
+      }
+    });
+  }
+
+  /** Closes every connection opened with this session token (it signed out). */
+  closeSession(tokenHash: string): void {
+    this.track(async () => {
+      await forEachLimited(await this.records.ofToken(tokenHash), this.concurrency, (id) => this.connections.close(id));
+    });
+  }
+
+  async flush(): Promise<void> {
+    while (this.pending.size > 0) await Promise.all([...this.pending]);
+  }
+
+  private async deliver(recipients: readonly Recipient[], event: RealtimeEvent): Promise<void> {
+    if (recipients.length === 0) return;
+    const payload = eventPayload(event);
+    await forEachLimited(recipients, this.concurrency, async ({ id }) => {
+      try {
+        await this.connections.send(id, payload);
+      } catch (err) {
+        this.logger.warn({ err, connection: id, event: event.type }, 'could not push a live event');
+      }
+    });
+  }
+
+  // Live pushes are best effort: a failure is logged, never thrown into the caller (the write it follows is done).
+  private track(work: () => Promise<void>): void {
+    const run = work().catch((err: unknown) => this.logger.error({ err }, 'live event delivery failed'));
+    this.pending.add(run);
+    void run.finally(() => this.pending.delete(run));
+  }
+}

@@ -1,0 +1,19 @@
+import type { ScheduledJob } from './scheduler.js';
+
+/**
+ * Every periodic job. The embedded shape's Scheduler enqueues each one every `everyMs`; the AWS stack turns
+ * each into an EventBridge rule that invokes the scheduled Lambda with `{"task": <job name>}`. Adding a
+ * periodic job (a sweeper, a reconciliation) is one line here plus its processor.
+ */
+export const SCHEDULED_JOBS: readonly ScheduledJob[] = [
+  { job: { name: 'boards.retention', payload: {} }, everyMs: 10 * 60_000 },
+  // Expired sessions and idempotency keys (SQLite; DynamoDB filters them at read time and TTL reclaims them).
+  { job: { name: 'expiry.sweep', payload: {} }, everyMs: 10 * 60_000 },
+  // Outbox jobs a crash stranded between the write and the send (DynamoDB + SQS; nothing to do on SQLite).
+  { job: { name: 'outbox.resend', payload: {} }, everyMs: 60_000 },
+];
+
+/** The scheduled job called `name`, or undefined. */
+export function scheduledJob(name: string): ScheduledJob | undefined {
+  return SCHEDULED_JOBS.find((entry) => entry.job.name === name);
+}

@@ -1,0 +1,5 @@
+import { lambdaContext } from './boot.js';
+import { createWebSocketHandler } from './websocket-handler.js';
+
+/** Lambda entry: the WebSocket API's `$connect`, `$disconnect` and `$default` routes. */
+export const handler = createWebSocketHandler(lambdaContext());
