@@ -153,8 +153,9 @@ describe('the Tweeter stack', () => {
 
   it('runs each scheduled job from its own EventBridge rule with the task name as input', () => {
     for (const { job, everyMs } of SCHEDULED_JOBS) {
+      const minutes = everyMs / 60_000;
       t.hasResourceProperties('AWS::Events::Rule', {
-        ScheduleExpression: `rate(${everyMs / 60_000} minutes)`,
+        ScheduleExpression: `rate(${minutes} ${minutes === 1 ? 'minute' : 'minutes'})`,
         Targets: [Match.objectLike({ Input: JSON.stringify({ task: job.name }) })],
       });
     }
