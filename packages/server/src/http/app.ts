@@ -21,6 +21,8 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
     loggerInstance: ctx.logger as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: ctx.config.bodyLimitBytes,
+    // The client address (login and sign-up limits) from X-Forwarded-For only behind trusted proxies.
+    trustProxy: trustProxyOption(ctx.config.trustProxy),
     genReqId: () => newId(),
     return503OnClosing: true,
     // Errors raised before routing (over-long path parameters, malformed URLs) get the error shape too.
@@ -88,4 +90,12 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   });
   await app.ready();
   return app;
+}
+
+/** Fastify's trustProxy; a hop count becomes proxy-addr's own rule ("trust the n nearest hops"), typed as a function. */
+function trustProxyOption(
+  value: boolean | number | string[],
+): boolean | string[] | ((address: string, hop: number) => boolean) {
+  if (typeof value !== 'number') return value;
+  return (_address, hop) => hop < value;
 }

@@ -9,6 +9,7 @@ import type { BoardRecord, MessageRecord, MessageRepo, UserRepo } from '../ports
 import type { BoardAccess, BoardService } from './boards.js';
 import type { Presenter } from './presenter.js';
 import type { ReactionReader } from './reaction-reader.js';
+import type { WriteLimits } from './write-limits.js';
 
 /** A board's one timeline: posting, reading (paging back and polling forward) and soft-deleting messages. */
 export class MessageService {
@@ -21,6 +22,7 @@ export class MessageService {
       presenter: Presenter;
       realtime: Realtime;
       clock: Clock;
+      writeLimits: WriteLimits;
     },
   ) {}
 
@@ -28,6 +30,7 @@ export class MessageService {
   async post(viewer: string, boardId: string, request: PostMessageRequest): Promise<Message> {
     const { board, role } = await this.deps.boards.access(viewer, boardId);
     policy.assertMember(board.visibility, role);
+    this.deps.writeLimits.take(viewer, 'message');
     const now = this.deps.clock.now();
     // No await between taking the id and writing it: ids then reach the table in order, so a poller that
     // passes the newest id it holds as ?after= never misses a message written with a smaller id.

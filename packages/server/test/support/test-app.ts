@@ -6,7 +6,7 @@ import { loadConfig, type Config } from '../../src/config/config.js';
 import { createContext, type AppContext, type ContextOverrides } from '../../src/context.js';
 import { buildApp } from '../../src/http/app.js';
 
-/** Settings that keep tests fast: cheap scrypt, quick retries, quiet logs. */
+/** Settings that keep tests fast: cheap scrypt, quick retries, quiet logs, no sign-up limits. */
 export const TEST_ENV: Record<string, string> = {
   LOG_LEVEL: 'silent',
   SCRYPT_COST: '1024',
@@ -16,6 +16,9 @@ export const TEST_ENV: Record<string, string> = {
   JOB_VISIBILITY_MS: '2000',
   HOST: '127.0.0.1',
   PORT: '0',
+  // Tests sign up many users from one address, often all at once.
+  REGISTER_MAX_PER_ADDRESS: '100000',
+  PASSWORD_HASH_QUEUE: '10000',
 };
 
 export interface TestApp {
