@@ -84,8 +84,11 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   await streamRoutes(app, {
     hub: ctx.hub,
     authenticate: (token) => ctx.services.sessions.authenticate(token),
+    sessionState: (tokenHash) => ctx.services.sessions.state(tokenHash),
+    sessionCheckMs: ctx.config.stream.sessionCheckMs,
     authorizeChannel: ctx.authorizeChannel,
     limits: ctx.config.stream,
+    clock: ctx.clock,
     logger: ctx.logger,
   });
   await app.ready();

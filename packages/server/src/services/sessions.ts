@@ -12,6 +12,9 @@ import type { Presenter } from './presenter.js';
 
 const SESSION_CACHE_TTL_MS = 10_000;
 
+/** A session as a live connection sees it: still good, past its expiry, or gone (signed out). */
+export type SessionState = 'active' | 'expired' | 'revoked';
+
 /** Sign-in, sign-out and token checks. */
 export class SessionService {
   constructor(
@@ -77,6 +80,16 @@ export class SessionService {
     this.recent.delete(tokenHash);
     await this.deps.sessions.delete(tokenHash);
     this.deps.onSignOut?.(tokenHash);
+  }
+
+  /**
+   * Whether the session with this token hash still holds, read from the store (not the cache): live
+   * connections ask this to notice an expiry or a sign-out made in another process.
+   */
+  async state(tokenHash: string): Promise<SessionState> {
+    const session = await this.deps.sessions.get(tokenHash);
+    if (!session) return 'revoked';
+    return session.expiresAt <= this.deps.clock.now() ? 'expired' : 'active';
   }
 
   /** The alias a bearer token acts for; throws UnauthenticatedError if missing, unknown or expired. */
