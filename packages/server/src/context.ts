@@ -117,6 +117,8 @@ export function createContext(config: Config, overrides: ContextOverrides = {}):
     presenter,
     reactions: reactionReader,
     comments: store.comments,
+    clock,
+    statusCacheTtlMs: config.statusCacheTtlMs,
   });
   const sessions = new SessionService({
     users: store.users,

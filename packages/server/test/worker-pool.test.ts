@@ -1,7 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../src/adapters/sqlite/database.js';
 import type { Db } from '../src/adapters/sqlite/database.js';
@@ -164,33 +163,53 @@ describe('WorkerPool over the SQLite queue', () => {
     const stopping = pool.stop().then(() => {
       stopped = true;
     });
-    await sleep(50);
+    // The job is held until release(): stop() cannot have finished whatever the scheduling.
+    await new Promise((resolve) => setImmediate(resolve));
     expect(stopped).toBe(false);
     release();
     await stopping;
     expect(finished).toBe(1);
     expect(await queue.stats()).toMatchObject({ ready: 0, inFlight: 0, delayed: 0, dead: 0 });
 
+    // A stopped pool takes nothing: a loop left running would be woken by this enqueue and take the job
+    // before the second pool (started after it) could; so the job must run in the second pool, not the first.
     await queue.enqueue([{ name: 'test.slow', payload: {} }]);
-    await sleep(50);
+    let ranInSecond = 0;
+    const second = createPool([processor(['test.slow'], async () => void ranInSecond++)]);
+    second.start();
+    await second.drain(10_000);
+    expect(ranInSecond).toBe(1);
     expect(finished).toBe(1);
-    expect((await queue.stats()).ready).toBe(1);
   });
 
   it('starts a new job at once instead of waiting for the next poll', async () => {
-    const pollMs = 60_000;
+    const pollMs = 600_000;
     let ran!: () => void;
     const done = new Promise<void>((resolve) => {
       ran = resolve;
     });
-    const pool = createPool([processor(['test.now'], async () => ran())], { pollMs });
+    // Counts the receives that found nothing: once every loop has had one, every loop is asleep for pollMs.
+    let emptyReceives = 0;
+    let allAsleep!: () => void;
+    const asleep = new Promise<void>((resolve) => (allAsleep = resolve));
+    const counting: JobQueue = Object.create(queue) as JobQueue;
+    counting.receive = async (options) => {
+      const jobs = await queue.receive(options);
+      if (jobs.length === 0 && ++emptyReceives === 2) allAsleep();
+      return jobs;
+    };
+    const pool = new WorkerPool(counting, [processor(['test.now'], async () => ran())], {
+      concurrency: 2,
+      visibilityMs: 30_000,
+      pollMs,
+      batchSize: 5,
+      logger: memoryLogger(logs),
+    });
+    pools.push(pool);
     pool.start();
-    // Let every loop find the queue empty and go to sleep for pollMs.
-    await sleep(50);
+    await asleep;
     await queue.enqueue([{ name: 'test.now', payload: {} }]);
-    const waitLimit = pollMs / 10;
-    const outcome = await Promise.race([done.then(() => 'ran'), sleep(waitLimit).then(() => 'timed out')]);
-    expect(outcome).toBe('ran');
+    await done; // without the wake-up this would wait pollMs (10 minutes) and the test would time out
   });
 
   it('picks up delayed jobs by polling', async () => {

@@ -130,7 +130,7 @@ export function runSocialContentContract({ test, store: current }: SocialContrac
       });
     });
 
-    test('counts stay exact under many concurrent adds and removes', async () => {
+    test('counts stay exact under duplicate adds and removes issued without awaiting each other', async () => {
       const { reactions } = current();
       const users = Array.from({ length: 50 }, (_, i) => `u${i}`);
       await Promise.all(
