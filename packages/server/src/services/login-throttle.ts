@@ -1,6 +1,5 @@
-import { RateLimitedError } from '../domain/errors.js';
 import type { Clock } from '../ports/clock.js';
-import { MemoryCounterStore, type Budget, type CounterStore } from './rate-limits.js';
+import { MemoryCounterStore, rateLimited, type Budget, type CounterStore } from './rate-limits.js';
 
 export interface LoginLimits {
   /** Failed sign-ins per (alias, client address) per window: beyond, 429 for that pair. */
@@ -55,15 +54,7 @@ export class LoginThrottle {
       [ip, this.addressBudget, 'this address'],
     ] as const) {
       const w = this.counters.peek(key, budget, now);
-      if (w.count >= budget.limit) {
-        const wait = Math.max(1, Math.ceil((w.resetAt - now) / 1000));
-        throw new RateLimitedError(`too many failed sign-ins for ${who}: try again in ${wait} s`, wait, {
-          limit: budget.limit,
-          remaining: 0,
-          resetSeconds: wait,
-          windowSeconds: Math.ceil(budget.windowMs / 1000),
-        });
-      }
+      if (w.count >= budget.limit) throw rateLimited(`too many failed sign-ins for ${who}`, budget, w, now);
     }
     this.counters.add(pair, 1, this.budget, now);
     this.counters.add(ip, 1, this.addressBudget, now);

@@ -66,15 +66,8 @@ export class RateLimiter {
   take(key: string, budget: Budget, what: string): void {
     const now = this.clock.now();
     const before = this.counters.peek(key, budget, now);
-    if (before.count >= budget.limit) throw limited(what, budget, before, now);
+    if (before.count >= budget.limit) throw rateLimited(what, budget, before, now);
     this.counters.add(key, 1, budget, now);
-  }
-
-  /** Whether `key` has spent `budget`; throws like take() when it has, without counting anything. */
-  check(key: string, budget: Budget, what: string): void {
-    const now = this.clock.now();
-    const current = this.counters.peek(key, budget, now);
-    if (current.count >= budget.limit) throw limited(what, budget, current, now);
   }
 
   /** Adds `delta` units to `key` (negative gives units back). */
@@ -83,7 +76,8 @@ export class RateLimiter {
   }
 }
 
-function limited(what: string, budget: Budget, w: WindowCount, now: number): RateLimitedError {
+/** The 429 for a spent budget: `what: try again in N s`, with Retry-After and the RateLimit-* quota. */
+export function rateLimited(what: string, budget: Budget, w: WindowCount, now: number): RateLimitedError {
   const wait = Math.max(1, Math.ceil((w.resetAt - now) / 1000));
   return new RateLimitedError(`${what}: try again in ${wait} s`, wait, {
     limit: budget.limit,

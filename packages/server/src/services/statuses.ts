@@ -35,6 +35,7 @@ export class StatusService {
       audience: user.followerCount,
       outbox: [{ name: 'fanout.plan', payload: { statusId: record.id, author } }],
     });
+    if (!created) this.deps.writeLimits.giveBack(author, 'post'); // a retry: the first request counted
     if (!created && status.post !== post) {
       throw new ConflictError('idempotency_key_reused', 'Idempotency-Key was already used for a different post');
     }

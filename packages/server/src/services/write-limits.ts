@@ -47,4 +47,9 @@ export class WriteLimits {
     const hours = budget.windowMs / HOUR;
     this.limiter.take(`write:${kind}:${user}`, budget, `at most ${budget.limit} ${budget.what} per ${hours} h`);
   }
+
+  /** Gives back a write taken for one that turned out to write nothing (an idempotent retry). */
+  giveBack(user: string, kind: WriteKind): void {
+    this.limiter?.add(`write:${kind}:${user}`, this.budgets[kind], -1);
+  }
 }

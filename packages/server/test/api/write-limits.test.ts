@@ -85,6 +85,23 @@ describe('per-user write budgets', () => {
     expect(story.items[0].commentCount).toBe(limit);
   });
 
+  it('a retry with the same Idempotency-Key does not count twice', async () => {
+    const { app, write } = await fixture();
+    const ann = await app.register('ann2');
+    const limit = Math.max(1, Math.floor(WRITE_BUDGETS.post.limit * SCALE));
+    const post = (key: string) =>
+      app.as(ann, {
+        method: 'POST',
+        url: '/api/v1/statuses',
+        headers: { 'idempotency-key': key },
+        payload: { post: `post ${key}` },
+      });
+    for (let n = 0; n < 5; n++) expect((await post('same')).statusCode).toBe(201);
+    for (let n = 1; n < limit; n++) expect((await post(`k${n}`)).statusCode).toBe(201);
+    expect((await post('one too many')).statusCode).toBe(429);
+    expect((await write('post', 0)).statusCode).toBe(201); // ann's budget is her own
+  });
+
   it('WRITE_RATE_LIMITS=off lifts them (the benchmarks run so)', async () => {
     const { write } = await fixture({ WRITE_RATE_LIMITS: 'off' });
     for (let n = 0; n < 20; n++) expect((await write('comment', n)).statusCode).toBe(201);
