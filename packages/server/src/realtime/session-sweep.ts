@@ -3,6 +3,9 @@ import type { SessionState } from '../services/sessions.js';
 import { closeSession } from './stream-session.js';
 import type { WsHub } from './ws-hub.js';
 
+// Sessions read per turn of the event loop.
+const SLICE = 256;
+
 /**
  * Re-checks the session of every open live-stream connection every `everyMs` (WS_SESSION_CHECK_MS): a token
  * that has expired, or was signed out in another process, closes its connections with 4401. One shared timer
@@ -41,7 +44,10 @@ export class SessionSweep {
 
   private async sweep(): Promise<number> {
     let closed = 0;
+    let checked = 0;
     for (const [tokenHash, conns] of this.deps.hub.sessions()) {
+      // A synchronous store answers each read at once: yield now and then so 10,000 sessions don't stall the loop.
+      if (++checked % SLICE === 0) await new Promise((resolve) => setImmediate(resolve));
       const state = await this.deps.sessionState(tokenHash);
       if (state === 'active') continue;
       for (const conn of conns) {
