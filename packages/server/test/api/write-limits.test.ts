@@ -1,8 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
+import { loadConfig } from '../../src/config/config.js';
 import { WRITE_BUDGETS, type WriteKind } from '../../src/services/write-limits.js';
 import { ManualClock } from '../support/manual-clock.js';
-import { createTestApp, type TestApp } from '../support/test-app.js';
+import { createTestApp, TEST_ENV, type TestApp } from '../support/test-app.js';
 
 // Per-user write budgets (docs/api.md, "Limits"): scaled down with WRITE_RATE_LIMITS so a test spends them fast.
 const SCALE = 0.01;
@@ -105,5 +106,13 @@ describe('per-user write budgets', () => {
   it('WRITE_RATE_LIMITS=off lifts them (the benchmarks run so)', async () => {
     const { write } = await fixture({ WRITE_RATE_LIMITS: 'off' });
     for (let n = 0; n < 20; n++) expect((await write('comment', n)).statusCode).toBe(201);
+  });
+
+  it('WRITE_RATE_LIMITS takes on (default), off or a multiplier, and names itself when wrong', () => {
+    const scale = (v?: string) => loadConfig({ ...TEST_ENV, ...(v === undefined ? {} : { WRITE_RATE_LIMITS: v }) });
+    expect(scale().writeRateLimits).toBe(1);
+    expect(scale('off').writeRateLimits).toBe(0);
+    expect(scale('2.5').writeRateLimits).toBe(2.5);
+    for (const bad of ['0', '-1', 'lots', '']) expect(() => scale(bad)).toThrow(/WRITE_RATE_LIMITS/);
   });
 });
