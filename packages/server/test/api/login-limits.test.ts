@@ -1,3 +1,4 @@
+import { existsSync, readdirSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/config.js';
 import { LoginThrottle } from '../../src/services/login-throttle.js';
@@ -173,7 +174,6 @@ describe('an upload whose account is not created', () => {
     });
     expect(res.statusCode).toBe(500);
     users.create = create;
-    const { readdirSync, existsSync } = await import('node:fs');
     const dir = `${app.dataDir}/blobs/avatars`;
     expect(existsSync(dir) ? readdirSync(dir) : []).toEqual([]);
   });
