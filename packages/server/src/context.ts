@@ -16,6 +16,7 @@ import { StatusPurgeProcessor } from './jobs/status-purge.js';
 import { StatusRetractProcessor } from './jobs/status-retract.js';
 import { UnfollowPurgeProcessor } from './jobs/unfollow-purge.js';
 import { WorkerPool } from './jobs/worker-pool.js';
+import type { ScryptParams } from './domain/passwords.js';
 import { createLogger, type Logger } from './logger.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import type { BlobStore } from './ports/blob-store.js';
@@ -34,14 +35,17 @@ import { FeedService } from './services/feeds.js';
 import { FollowService } from './services/follows.js';
 import { LoginThrottle } from './services/login-throttle.js';
 import { MessageService } from './services/messages.js';
+import { PasswordHasher } from './services/password-hasher.js';
 import { Presenter } from './services/presenter.js';
 import { ReactionReader } from './services/reaction-reader.js';
+import { RateLimiter, MemoryCounterStore } from './services/rate-limits.js';
 import { ReactionService } from './services/reactions.js';
 import { SessionService } from './services/sessions.js';
 import { StatusHydrator } from './services/status-hydrator.js';
 import { StatusService } from './services/statuses.js';
 import { UserService } from './services/users.js';
 import { given, openBlobs, openStorage } from './storage.js';
+import { WriteLimits } from './services/write-limits.js';
 
 export interface Services {
   sessions: SessionService;
@@ -97,6 +101,8 @@ export interface ContextOverrides {
   realtime?: Realtime;
   authorizeChannel?: ChannelAuthorizer;
   blobs?: BlobStore;
+  /** The bounded password hasher (tests hold its slots to see the server answer 503). */
+  passwordHasher?: PasswordHasher;
   /** Store and queue together (they share one transaction boundary on SQLite). */
   storage?: { store: Store; queue: JobQueue; db?: Db };
 }
@@ -122,6 +128,7 @@ export async function createContext(config: Config, overrides: ContextOverrides 
   const metrics = createMetrics(queue);
   registerHubMetrics(metrics.registry, hub);
   const scrypt = { N: config.scryptCost, r: 8, p: 1 };
+  const limits = abuseLimits(config, clock, scrypt, overrides.passwordHasher);
 
   const presenter = new Presenter(config.publicUrl);
   const reactionReader = new ReactionReader(store.reactions);
@@ -131,12 +138,14 @@ export async function createContext(config: Config, overrides: ContextOverrides 
     presenter,
     reactions: reactionReader,
     comments: store.comments,
+    clock,
+    statusCacheTtlMs: config.statusCacheTtlMs,
   });
-  const throttle = new LoginThrottle(clock, config.login.maxFailures, config.login.windowMs);
   const sessions = new SessionService({
     users: store.users,
     sessions: store.sessions,
-    throttle,
+    throttle: limits.login,
+    hasher: limits.hasher,
     presenter,
     clock,
     tokenTtlMs: config.tokenTtlMs,
@@ -154,21 +163,30 @@ export async function createContext(config: Config, overrides: ContextOverrides 
     hydrator,
     presenter,
     clock,
-    scrypt,
+    hasher: limits.hasher,
+    registrations: limits.registrations,
   });
   const services: Services = {
     sessions,
     users,
-    follows: new FollowService({ users: store.users, follows: store.follows, profiles: users, presenter, clock }),
+    follows: new FollowService({
+      users: store.users,
+      follows: store.follows,
+      profiles: users,
+      presenter,
+      clock,
+      writeLimits: limits.writes,
+    }),
     statuses: new StatusService({
       users: store.users,
       statuses: store.statuses,
       deliveries: store.deliveries,
       hydrator,
       clock,
+      writeLimits: limits.writes,
     }),
     feeds: new FeedService({ feeds: store.feeds, hydrator }),
-    ...socialServices(store, { presenter, realtime, clock, reactionReader }),
+    ...socialServices(store, { presenter, realtime, clock, reactionReader, writeLimits: limits.writes }),
   };
 
   const processors: JobProcessor[] = [
@@ -278,9 +296,15 @@ export async function createContext(config: Config, overrides: ContextOverrides 
 /** Boards, their messages, reactions and comments. */
 function socialServices(
   store: Store,
-  shared: { presenter: Presenter; realtime: Realtime; clock: Clock; reactionReader: ReactionReader },
+  shared: {
+    presenter: Presenter;
+    realtime: Realtime;
+    clock: Clock;
+    reactionReader: ReactionReader;
+    writeLimits: WriteLimits;
+  },
 ): Pick<Services, 'boards' | 'messages' | 'reactions' | 'comments'> {
-  const { presenter, realtime, clock } = shared;
+  const { presenter, realtime, clock, writeLimits } = shared;
   const boards = new BoardService({
     boards: store.boards,
     members: store.members,
@@ -298,17 +322,26 @@ function socialServices(
     presenter,
     realtime,
     clock,
+    writeLimits,
   });
   return {
     boards,
     messages,
-    reactions: new ReactionService({ reactions: store.reactions, statuses: store.statuses, messages, realtime, clock }),
+    reactions: new ReactionService({
+      reactions: store.reactions,
+      statuses: store.statuses,
+      messages,
+      realtime,
+      clock,
+      writeLimits,
+    }),
     comments: new CommentService({
       comments: store.comments,
       statuses: store.statuses,
       users: store.users,
       presenter,
       clock,
+      writeLimits,
     }),
   };
 }
@@ -322,4 +355,19 @@ async function openGatewayStream(
   if (config.realtime.kind !== 'apigw' || overrides.realtime) return null;
   const { createApiGatewayStream } = await import('./adapters/apigw/realtime.js');
   return createApiGatewayStream(config.realtime, deps);
+}
+
+/** Login throttle, password-hash bound, sign-up limit and per-user write budgets, sharing one counter store. */
+function abuseLimits(config: Config, clock: Clock, scrypt: ScryptParams, hasher?: PasswordHasher) {
+  const counters = new MemoryCounterStore();
+  const limiter = new RateLimiter(clock, counters);
+  return {
+    login: new LoginThrottle(clock, config.login, counters),
+    hasher: hasher ?? new PasswordHasher(scrypt, config.passwordHashing),
+    registrations: {
+      limiter,
+      budget: { limit: config.registration.maxPerAddress, windowMs: config.registration.windowMs },
+    },
+    writes: new WriteLimits(config.writeRateLimits > 0 ? limiter : null, config.writeRateLimits),
+  };
 }

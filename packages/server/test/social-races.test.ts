@@ -15,6 +15,7 @@ import type { Store } from '../src/ports/store.js';
 import { CommentService } from '../src/services/comments.js';
 import { Presenter } from '../src/services/presenter.js';
 import { board, member, statuses, T0 } from './contract/social-fixtures.js';
+import { WriteLimits } from '../src/services/write-limits.js';
 
 // Races and sizes the embedded store must get right: a purge of a status with 20,000 reactions in bounded
 // batches, writes racing a status's deletion, two processes writing one board while a poller pages, and
@@ -113,6 +114,7 @@ describe('writes racing a status deletion', () => {
       users: store.users,
       presenter: new Presenter('http://localhost'),
       clock: systemClock,
+      writeLimits: new WriteLimits(null),
     });
     await expect(comments.post('bob', 'S1', 'too late')).rejects.toBeInstanceOf(NotFoundError);
     expect(rows("SELECT count(*) AS n FROM comments WHERE status_id = 'S1'")).toBe(0);

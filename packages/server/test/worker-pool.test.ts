@@ -177,7 +177,7 @@ describe('WorkerPool over the SQLite queue', () => {
   });
 
   it('starts a new job at once instead of waiting for the next poll', async () => {
-    const pollMs = 60_000;
+    const pollMs = 600_000;
     let ran!: () => void;
     const done = new Promise<void>((resolve) => {
       ran = resolve;

@@ -26,7 +26,14 @@ const STOP_TIMEOUT_MS = 30_000;
  */
 export async function startChildServer(options: { dataDir: string; nodeArgs?: string[] }): Promise<BenchServer> {
   const child = spawn(process.execPath, [...(options.nodeArgs ?? []), BIN, 'serve'], {
-    env: childEnvironment({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: options.dataDir, LOG_LEVEL: 'info' }),
+    // Per-user write budgets would throttle the load generator's few authors: benchmarks measure without them.
+    env: childEnvironment({
+      PORT: '0',
+      HOST: '127.0.0.1',
+      DATA_DIR: options.dataDir,
+      LOG_LEVEL: 'info',
+      WRITE_RATE_LIMITS: 'off',
+    }),
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   const tail = new OutputTail();

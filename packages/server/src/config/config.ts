@@ -13,7 +13,16 @@ export interface Config {
   logLevel: string;
   tokenTtlMs: number;
   bodyLimitBytes: number;
-  login: { maxFailures: number; windowMs: number };
+  /** Limits against guessing, sign-up floods and write floods (docs/api.md, "Limits"). */
+  login: { maxFailures: number; maxFailuresPerAddress: number; windowMs: number; aliasDelayMaxMs: number };
+  registration: { maxPerAddress: number; windowMs: number };
+  passwordHashing: { concurrency: number; queue: number };
+  /** Multiplier of the per-user write budgets (posts, follows, reactions, comments, messages); 0 is off. */
+  writeRateLimits: number;
+  /** Which proxies' X-Forwarded-For to believe for the client address (Fastify's trustProxy). */
+  trustProxy: boolean | number | string[];
+  /** How long a status stays cached after it was read (a deletion in another process is seen after this). */
+  statusCacheTtlMs: number;
   jobs: {
     concurrency: number;
     maxAttempts: number;
@@ -36,6 +45,8 @@ export interface Config {
     ratePerSecond: number;
     rateBurst: number;
     maxBufferedBytes: number;
+    /** How often open connections have their session checked again (expiry, sign-out elsewhere). */
+    sessionCheckMs: number;
   };
   /** Where live events go: this process's WebSocket hub, or API Gateway WebSocket connections kept in DynamoDB. */
   realtime: RealtimeConfig;
@@ -116,7 +127,17 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     logLevel: e.LOG_LEVEL,
     tokenTtlMs: e.TOKEN_TTL_DAYS * 86_400_000,
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
-    login: { maxFailures: e.LOGIN_MAX_FAILURES, windowMs: e.LOGIN_WINDOW_SECONDS * 1000 },
+    login: {
+      maxFailures: e.LOGIN_MAX_FAILURES,
+      maxFailuresPerAddress: e.LOGIN_MAX_FAILURES_PER_ADDRESS,
+      windowMs: e.LOGIN_WINDOW_SECONDS * 1000,
+      aliasDelayMaxMs: e.LOGIN_ALIAS_DELAY_MAX_MS,
+    },
+    registration: { maxPerAddress: e.REGISTER_MAX_PER_ADDRESS, windowMs: e.REGISTER_WINDOW_SECONDS * 1000 },
+    passwordHashing: { concurrency: e.PASSWORD_HASH_CONCURRENCY, queue: e.PASSWORD_HASH_QUEUE },
+    writeRateLimits: e.WRITE_RATE_LIMITS,
+    trustProxy: e.TRUST_PROXY,
+    statusCacheTtlMs: e.STATUS_CACHE_TTL_SECONDS * 1000,
     jobs: {
       concurrency: e.WORKER_CONCURRENCY,
       maxAttempts: e.JOB_MAX_ATTEMPTS,
@@ -156,6 +177,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       ratePerSecond: e.WS_RATE_PER_SECOND,
       rateBurst: e.WS_RATE_BURST,
       maxBufferedBytes: e.WS_MAX_BUFFERED_BYTES,
+      sessionCheckMs: e.WS_SESSION_CHECK_MS,
     },
     realtime:
       e.TWEETER_REALTIME === 'apigw'

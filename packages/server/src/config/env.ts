@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 const int = (min: number, max: number) => z.coerce.number().int('must be a whole number').min(min).max(max);
@@ -27,8 +28,48 @@ export const EnvSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   TOKEN_TTL_DAYS: int(1, 365).default(30),
   BODY_LIMIT_BYTES: int(1024, 16 * 1024 * 1024).default(64 * 1024),
+  // Abuse limits (docs/api.md, "Limits").
   LOGIN_MAX_FAILURES: int(1, 10_000).default(10),
+  LOGIN_MAX_FAILURES_PER_ADDRESS: int(1, 1_000_000).default(100),
   LOGIN_WINDOW_SECONDS: int(1, 86_400).default(60),
+  LOGIN_ALIAS_DELAY_MAX_MS: int(0, 60_000).default(10_000),
+  REGISTER_MAX_PER_ADDRESS: int(1, 1_000_000).default(30),
+  REGISTER_WINDOW_SECONDS: int(1, 86_400).default(3600),
+  PASSWORD_HASH_CONCURRENCY: int(1, 64).default(4),
+  PASSWORD_HASH_QUEUE: int(0, 10_000).default(32),
+  WRITE_RATE_LIMITS: z
+    .string()
+    .trim()
+    .default('on')
+    .transform((v, ctx) => {
+      const scale = v === 'on' ? 1 : v === 'off' ? 0 : Number(v);
+      if (v === '' || !Number.isFinite(scale) || scale <= 0 || scale > 1000) {
+        if (v !== 'off') {
+          ctx.addIssue({
+            code: 'custom',
+            message: `"${v.slice(0, 40)}" is not on, off or a multiplier (0 < x <= 1000)`,
+          });
+          return z.NEVER;
+        }
+      }
+      return scale;
+    }),
+  TRUST_PROXY: z
+    .string()
+    .trim()
+    .default('false')
+    .transform((v, ctx) => {
+      const parsed = parseTrustProxy(v);
+      if (parsed === undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `"${v.slice(0, 60)}" is not false, true, a hop count or a comma-separated list of addresses/CIDRs`,
+        });
+        return z.NEVER;
+      }
+      return parsed;
+    }),
+  STATUS_CACHE_TTL_SECONDS: int(1, 86_400).default(60),
   WORKER_CONCURRENCY: int(0, 64).default(2),
   JOB_MAX_ATTEMPTS: int(1, 100).default(5),
   JOB_BACKOFF_BASE_MS: int(1, 3_600_000).default(1000),
@@ -45,6 +86,7 @@ export const EnvSchema = z.object({
   WS_RATE_PER_SECOND: int(1, 10_000).default(20),
   WS_RATE_BURST: int(1, 10_000).default(40),
   WS_MAX_BUFFERED_BYTES: int(1024, 1024 * 1024 * 1024).default(1024 * 1024),
+  WS_SESSION_CHECK_MS: int(50, 3_600_000).default(60_000),
   // The AWS shape: which adapter backs each port, and where the AWS services are.
   TWEETER_STORE: z.enum(['sqlite', 'dynamodb']).default('sqlite'),
   /** Defaults to the store's partner: sqlite with sqlite, sqs with dynamodb. */
@@ -90,3 +132,18 @@ export const EnvSchema = z.object({
 });
 
 export type Env = z.infer<typeof EnvSchema>;
+
+/**
+ * TRUST_PROXY as Fastify's `trustProxy` takes it: false (the default: the client address is the TCP peer),
+ * true (trust every hop: only behind a proxy that overwrites X-Forwarded-For), a hop count, or addresses and
+ * CIDR ranges of trusted proxies. undefined when the value is none of these.
+ */
+function parseTrustProxy(value: string): boolean | number | string[] | undefined {
+  const v = value.toLowerCase();
+  if (v === '' || v === 'false' || v === 'off' || v === '0') return false;
+  if (v === 'true') return true;
+  if (/^\d+$/.test(v)) return Number(v);
+  const list = v.split(',').map((a) => a.trim());
+  if (list.every((a) => isIP(a.split('/')[0] ?? '') !== 0)) return list;
+  return undefined;
+}

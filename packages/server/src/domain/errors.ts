@@ -49,13 +49,34 @@ export class ConflictError extends AppError {
   }
 }
 
+/** A budget as the `RateLimit-*` response headers state it. */
+export interface RateQuota {
+  limit: number;
+  remaining: number;
+  /** Seconds until the window ends and the budget is whole again. */
+  resetSeconds: number;
+  windowSeconds: number;
+}
+
 export class RateLimitedError extends AppError {
   override name = 'RateLimitedError';
   constructor(
     message: string,
     readonly retryAfterSeconds: number,
+    readonly quota?: RateQuota,
   ) {
     super('rate_limited', message);
+  }
+}
+
+/** The server is busy (e.g. too many password hashes at once): try again after `retryAfterSeconds`. */
+export class UnavailableError extends AppError {
+  override name = 'UnavailableError';
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super('unavailable', message);
   }
 }
 

@@ -21,6 +21,8 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
     loggerInstance: ctx.logger as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: ctx.config.bodyLimitBytes,
+    // The client address (login and sign-up limits) from X-Forwarded-For only behind trusted proxies.
+    trustProxy: trustProxyOption(ctx.config.trustProxy),
     genReqId: () => newId(),
     return503OnClosing: true,
     // Errors raised before routing (over-long path parameters, malformed URLs) get the error shape too.
@@ -87,10 +89,21 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   await streamRoutes(app, {
     hub: ctx.hub,
     authenticate: (token) => ctx.services.sessions.authenticate(token),
+    sessionState: (tokenHash) => ctx.services.sessions.state(tokenHash),
+    sessionCheckMs: ctx.config.stream.sessionCheckMs,
     authorizeChannel: ctx.authorizeChannel,
     limits: ctx.config.stream,
+    clock: ctx.clock,
     logger: ctx.logger,
   });
   await app.ready();
   return app;
+}
+
+/** Fastify's trustProxy; a hop count becomes proxy-addr's own rule ("trust the n nearest hops"), typed as a function. */
+function trustProxyOption(
+  value: boolean | number | string[],
+): boolean | string[] | ((address: string, hop: number) => boolean) {
+  if (typeof value !== 'number') return value;
+  return (_address, hop) => hop < value;
 }

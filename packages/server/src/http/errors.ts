@@ -1,7 +1,7 @@
 import { ERROR_STATUS, type ErrorBody, type ErrorCode, type ErrorDetail } from '@tweeter/shared';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import { AppError, RateLimitedError } from '../domain/errors.js';
+import { AppError, RateLimitedError, UnavailableError, type RateQuota } from '../domain/errors.js';
 
 const FASTIFY_CODES: Record<string, ErrorCode> = {
   FST_ERR_CTP_INVALID_JSON_BODY: 'bad_json',
@@ -94,11 +94,24 @@ function shape(code: ErrorCode, message: string, details?: ErrorDetail[]): { sta
   return { status: ERROR_STATUS[code], body: { error: { code, message, ...(details ? { details } : {}) } } };
 }
 
-/** Fastify error handler: sends the error shape (with Retry-After on 429). */
+/** Fastify error handler: sends the error shape (with Retry-After on 429 and 503, RateLimit-* on 429). */
 export function errorHandler(err: unknown, request: FastifyRequest, reply: FastifyReply): void {
   const { status, body } = toErrorResponse(err, request);
-  if (err instanceof RateLimitedError) reply.header('retry-after', String(err.retryAfterSeconds));
+  if (err instanceof RateLimitedError || err instanceof UnavailableError) {
+    reply.header('retry-after', String(err.retryAfterSeconds));
+  }
+  if (err instanceof RateLimitedError && err.quota) reply.headers(rateLimitHeaders(err.quota));
   const busy = throttledRetryAfter(err);
   if (busy !== null) reply.header('retry-after', String(busy));
   void reply.status(status).type('application/json').send(body);
+}
+
+/** The IETF draft's `RateLimit-Limit`, `-Remaining`, `-Reset` (seconds) and `RateLimit-Policy` headers. */
+function rateLimitHeaders(q: RateQuota): Record<string, string> {
+  return {
+    'ratelimit-limit': String(q.limit),
+    'ratelimit-remaining': String(q.remaining),
+    'ratelimit-reset': String(q.resetSeconds),
+    'ratelimit-policy': `${q.limit};w=${q.windowSeconds}`,
+  };
 }

@@ -19,10 +19,18 @@ export class StreamConnection {
   /** Set as soon as the server stops serving it (closing, dropped), before the socket's `close` event. */
   closed = false;
   authTimer: NodeJS.Timeout | null = null;
+  /** Client frames read so far. */
+  framesReceived = 0;
+  /** Set once a frame makes the server close the connection: frames before it are still answered, later ones not. */
+  draining = false;
+  /** The channel whose subscribe is awaiting its authorization check, and whether access to it was revoked meanwhile. */
+  authorizing: string | null = null;
+  authorizingRevoked = false;
   private tokens: number;
   private refilledAt: number;
-  // Frames are handled one after another so that e.g. subscribe-then-unsubscribe ends unsubscribed even
-  // though subscribe awaits an authorization check; null while idle.
+  // Frames are handled, and answered, one after another: subscribe-then-unsubscribe ends unsubscribed even
+  // though subscribe awaits an authorization check, and every answer leaves in the order its frame came in.
+  // null while idle.
   private tail: Promise<void> | null = null;
 
   constructor(
@@ -40,7 +48,8 @@ export class StreamConnection {
    * `exceeded` and gets closed, while one that backs off recovers at `rate` per second.
    */
   takeToken(now: number, rate: number, burst: number): RateVerdict {
-    this.tokens = Math.min(burst, this.tokens + ((now - this.refilledAt) / 1000) * rate);
+    // Never negative: a wall clock may step back.
+    this.tokens = Math.min(burst, this.tokens + (Math.max(0, now - this.refilledAt) / 1000) * rate);
     this.refilledAt = now;
     this.tokens -= 1;
     if (this.tokens >= 0) return 'ok';

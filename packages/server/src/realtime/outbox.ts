@@ -2,6 +2,7 @@ import type { StreamConnection } from './connection.js';
 
 interface Broadcast {
   payload: Buffer;
+  channel: string;
   recipients: readonly StreamConnection[];
   next: number;
 }
@@ -21,15 +22,22 @@ export class Outbox {
     private readonly chunk: number,
   ) {}
 
-  /** Sends `payload` to every connection of `recipients` (read now: later changes to a Set do not matter). */
-  push(payload: Buffer, recipients: ReadonlySet<StreamConnection> | readonly StreamConnection[]): void {
+  /**
+   * Sends `payload` to every connection of `recipients` (read now: later changes to a Set do not matter) that
+   * is still subscribed to `channel` when its slice is written: one unsubscribed or revoked meanwhile is skipped.
+   */
+  push(
+    payload: Buffer,
+    recipients: ReadonlySet<StreamConnection> | readonly StreamConnection[],
+    channel: string,
+  ): void {
     const idle = this.queue.length === 0;
     const count = recipients instanceof Set ? recipients.size : (recipients as readonly StreamConnection[]).length;
     if (idle && count <= this.chunk) {
       for (const conn of recipients) this.deliver(conn, payload);
       return;
     }
-    this.queue.push({ payload, recipients: Array.from(recipients), next: 0 });
+    this.queue.push({ payload, channel, recipients: Array.from(recipients), next: 0 });
     if (idle) this.flush(); // the first slice goes out now, the rest on the following turns of the loop
   }
 
@@ -53,7 +61,10 @@ export class Outbox {
       const head = this.queue[0];
       if (!head) return;
       const end = Math.min(head.recipients.length, head.next + budget);
-      for (let i = head.next; i < end; i++) this.deliver(head.recipients[i] as StreamConnection, head.payload);
+      for (let i = head.next; i < end; i++) {
+        const conn = head.recipients[i] as StreamConnection;
+        if (conn.channels.has(head.channel)) this.deliver(conn, head.payload);
+      }
       budget -= end - head.next;
       head.next = end;
       if (head.next === head.recipients.length) this.queue.shift();

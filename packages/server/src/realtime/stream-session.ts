@@ -1,10 +1,11 @@
 import { STREAM_CLOSE, type ClientFrame, type FrameId } from '@tweeter/shared';
-import { performance } from 'node:perf_hooks';
 import type { WebSocket } from 'ws';
 import type { Config } from '../config/config.js';
 import { AppError } from '../domain/errors.js';
 import { hashToken } from '../domain/tokens.js';
 import type { Logger } from '../logger.js';
+import type { Clock } from '../ports/clock.js';
+import type { SessionState } from '../services/sessions.js';
 import type { ChannelAuthorizer } from './authorize.js';
 import { StreamConnection } from './connection.js';
 import { ackFrame, errorFrame, parseClientFrame } from './frames.js';
@@ -14,8 +15,12 @@ export interface StreamDeps {
   hub: WsHub;
   /** The alias a session token acts for; throws UnauthenticatedError otherwise (SessionService.authenticate). */
   authenticate(token: string): Promise<string>;
+  /** Whether a session (by token hash) still holds, read fresh (SessionService.state). */
+  sessionState(tokenHash: string): Promise<SessionState>;
   authorizeChannel: ChannelAuthorizer;
   limits: Config['stream'];
+  /** Time for the frame-rate buckets (the context's clock: tests move it by hand). */
+  clock: Clock;
   logger: Logger;
 }
 
@@ -25,24 +30,29 @@ export interface StreamDeps {
  */
 export function openStream(socket: WebSocket, queryToken: string | undefined, deps: StreamDeps): void {
   const { hub, limits } = deps;
-  const conn = new StreamConnection(socket, limits.rateBurst, performance.now());
+  const conn = new StreamConnection(socket, limits.rateBurst, deps.clock.now());
   hub.add(conn);
   socket.on('close', () => hub.remove(conn));
   socket.on('pong', () => (conn.alive = true));
   socket.on('message', (data, isBinary) => {
     conn.alive = true;
-    if (conn.closed) return;
-    const verdict = conn.takeToken(performance.now(), limits.ratePerSecond, limits.rateBurst);
+    conn.framesReceived++;
+    if (conn.closed || conn.draining) return;
+    // Every answer, errors included, goes through the connection's one queue: answers leave in frame order.
+    const verdict = conn.takeToken(deps.clock.now(), limits.ratePerSecond, limits.rateBurst);
     if (verdict === 'exceeded') {
-      hub.close(conn, STREAM_CLOSE.policyViolation, 'message rate limit exceeded');
+      // Frames before this one still get their answers; this one and later ones get the close.
+      conn.draining = true;
+      conn.enqueue(async () => hub.close(conn, STREAM_CLOSE.policyViolation, 'message rate limit exceeded'));
       return;
     }
     const parsed = parseClientFrame(data, isBinary);
     if (verdict === 'limited') {
       const message = `at most ${limits.ratePerSecond} frames per second: slow down`;
-      hub.send(conn, errorFrame('rate_limited', message, parsed.ok ? parsed.frame.id : parsed.id));
+      const id = parsed.ok ? parsed.frame.id : parsed.id;
+      conn.enqueue(async () => hub.send(conn, errorFrame('rate_limited', message, id)));
     } else if (!parsed.ok) {
-      hub.send(conn, errorFrame(parsed.code, parsed.message, parsed.id));
+      conn.enqueue(async () => hub.send(conn, errorFrame(parsed.code, parsed.message, parsed.id)));
     } else {
       const { frame } = parsed;
       conn.enqueue(() => handle(conn, frame, deps).catch((err: unknown) => fail(conn, frame.id, err, deps)));
@@ -82,16 +92,50 @@ async function handle(conn: StreamConnection, frame: ClientFrame, deps: StreamDe
     hub.unsubscribe(conn, channel);
     return hub.send(conn, ackFrame('unsubscribe', frame.id, channel));
   }
+  // The session may have expired or been signed out elsewhere since the connection signed in.
+  if (!(await sessionHolds(conn, deps))) return;
   if (!conn.channels.has(channel)) {
     const max = deps.limits.maxSubscriptions;
     if (conn.channels.size >= max) {
       const message = `at most ${max} subscriptions per connection: unsubscribe from one first`;
       return hub.send(conn, errorFrame('validation_failed', message, frame.id));
     }
-    await deps.authorizeChannel(viewer, channel);
+    await authorize(conn, viewer, channel, deps);
     hub.subscribe(conn, channel); // a no-op if the connection closed meanwhile
   }
   hub.send(conn, ackFrame('subscribe', frame.id, channel));
+}
+
+/**
+ * Checks access to `channel`, again if access was revoked while a check was in flight (a member removed from
+ * a private board between the check's read and the subscription would otherwise keep hearing it).
+ */
+async function authorize(conn: StreamConnection, viewer: string, channel: string, deps: StreamDeps): Promise<void> {
+  try {
+    do {
+      conn.authorizing = channel;
+      conn.authorizingRevoked = false;
+      await deps.authorizeChannel(viewer, channel);
+    } while (conn.authorizingRevoked);
+  } finally {
+    conn.authorizing = null;
+  }
+}
+
+/** Re-reads the connection's session; if it expired or was signed out (maybe elsewhere), closes with 4401. */
+async function sessionHolds(conn: StreamConnection, deps: StreamDeps): Promise<boolean> {
+  if (conn.tokenHash === null) return false;
+  const state = await deps.sessionState(conn.tokenHash);
+  if (state === 'active') return true;
+  closeSession(deps.hub, conn, state);
+  return false;
+}
+
+/** Tells a connection its session ended (error frame), then closes it with 4401. */
+export function closeSession(hub: WsHub, conn: StreamConnection, state: 'expired' | 'revoked'): void {
+  const reason = state === 'expired' ? 'session expired' : 'signed out';
+  hub.send(conn, errorFrame('unauthenticated', `${reason}: sign in again`));
+  hub.close(conn, STREAM_CLOSE.unauthenticated, reason);
 }
 
 /** Authenticates the connection; answers an `auth` frame (`frame`) with an ack, a `?token=` with nothing. */

@@ -57,13 +57,13 @@ export class WsHub implements Realtime {
       if (!conns) continue;
       for (const conn of conns) if (conn.channels.has(event.channel)) (recipients ??= []).push(conn);
     }
-    if (recipients) this.outbox.push(eventPayload(event), recipients);
+    if (recipients) this.outbox.push(eventPayload(event), recipients, event.channel);
   }
 
   toChannel(event: RealtimeEvent): void {
     const conns = this.byChannel.get(event.channel);
     if (!conns || conns.size === 0) return;
-    this.outbox.push(eventPayload(event), conns);
+    this.outbox.push(eventPayload(event), conns, event.channel);
   }
 
   /** Writes are handed to the sockets at once (the kernel buffers them): nothing to wait for. */
@@ -84,6 +84,8 @@ export class WsHub implements Realtime {
 
   revoke(alias: string, channel: string): void {
     for (const conn of this.byUser.get(alias) ?? []) {
+      // A subscribe to this channel awaiting its check must check again: the check may predate the removal.
+      if (conn.authorizing === channel) conn.authorizingRevoked = true;
       if (!conn.channels.has(channel)) continue;
       this.unsubscribe(conn, channel);
       this.send(conn, errorFrame('forbidden', `access to ${channel} was revoked: you were removed from it`));
@@ -136,6 +138,18 @@ export class WsHub implements Realtime {
     for (const conn of this.connections) {
       if (conn.tokenHash === tokenHash) this.close(conn, STREAM_CLOSE.unauthenticated, 'signed out');
     }
+  }
+
+  /** Authenticated connections grouped by the hash of the session token they were opened with. */
+  sessions(): Map<string, StreamConnection[]> {
+    const out = new Map<string, StreamConnection[]>();
+    for (const conn of this.connections) {
+      if (conn.closed || conn.tokenHash === null) continue;
+      const list = out.get(conn.tokenHash);
+      if (list) list.push(conn);
+      else out.set(conn.tokenHash, [conn]);
+    }
+    return out;
   }
 
   stats(): HubStats {

@@ -5,6 +5,7 @@ import { newId } from '../domain/ids.js';
 import type { Clock } from '../ports/clock.js';
 import type { AuditRecord, CommentRecord, CommentRepo, StatusRepo, UserRepo } from '../ports/store.js';
 import type { Presenter } from './presenter.js';
+import type { WriteLimits } from './write-limits.js';
 
 /** Comments on statuses: posting, reading oldest first, soft-deleting. */
 export class CommentService {
@@ -15,12 +16,14 @@ export class CommentService {
       users: UserRepo;
       presenter: Presenter;
       clock: Clock;
+      writeLimits: WriteLimits;
     },
   ) {}
 
   /** Comments on a status; its commentCount goes up in the same write. */
   async post(viewer: string, statusId: string, text: string): Promise<Comment> {
     await this.status(statusId);
+    this.deps.writeLimits.take(viewer, 'comment');
     const now = this.deps.clock.now();
     const record: CommentRecord = { id: newId(now), statusId, author: viewer, text, createdAt: now, deleted: false };
     // The store writes it only while the status exists: a delete landing meanwhile leaves no orphan behind.

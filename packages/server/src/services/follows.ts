@@ -5,6 +5,7 @@ import type { Clock } from '../ports/clock.js';
 import type { FollowRepo, KeyPage, RangeOptions, UserRepo } from '../ports/store.js';
 import type { Presenter } from './presenter.js';
 import type { UserService } from './users.js';
+import type { WriteLimits } from './write-limits.js';
 
 /** Following and unfollowing, and the follower/followee lists. */
 export class FollowService {
@@ -15,6 +16,7 @@ export class FollowService {
       profiles: UserService;
       presenter: Presenter;
       clock: Clock;
+      writeLimits: WriteLimits;
     },
   ) {}
 
@@ -23,6 +25,7 @@ export class FollowService {
     await this.mustExist(alias);
     if (viewer === alias)
       throw new ValidationError('you cannot follow yourself', [{ path: 'params.alias', message: 'is you' }]);
+    this.deps.writeLimits.take(viewer, 'follow');
     const job = { name: 'follow.backfill', payload: { follower: viewer, followee: alias } };
     await this.deps.follows.add(viewer, alias, { createdAt: this.deps.clock.now(), outbox: [job] });
     return this.deps.profiles.profile(viewer, alias);
@@ -31,6 +34,7 @@ export class FollowService {
   /** Viewer stops following alias (idempotent); alias's statuses leave the viewer's feed. */
   async unfollow(viewer: string, alias: string): Promise<Profile> {
     await this.mustExist(alias);
+    this.deps.writeLimits.take(viewer, 'follow');
     const job = { name: 'unfollow.purge', payload: { follower: viewer, followee: alias } };
     await this.deps.follows.remove(viewer, alias, { outbox: [job] });
     return this.deps.profiles.profile(viewer, alias);

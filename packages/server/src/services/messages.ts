@@ -8,6 +8,7 @@ import type { BoardRecord, MessageRecord, MessageRepo, UserRepo } from '../ports
 import type { BoardAccess, BoardService } from './boards.js';
 import type { Presenter } from './presenter.js';
 import type { ReactionReader } from './reaction-reader.js';
+import type { WriteLimits } from './write-limits.js';
 
 /** A board's one timeline: posting, reading (paging back and polling forward) and soft-deleting messages. */
 export class MessageService {
@@ -20,6 +21,7 @@ export class MessageService {
       presenter: Presenter;
       realtime: Realtime;
       clock: Clock;
+      writeLimits: WriteLimits;
     },
   ) {}
 
@@ -27,6 +29,7 @@ export class MessageService {
   async post(viewer: string, boardId: string, request: PostMessageRequest): Promise<Message> {
     const { board, role } = await this.deps.boards.access(viewer, boardId);
     policy.assertMember(board.visibility, role);
+    this.deps.writeLimits.take(viewer, 'message');
     // The store assigns the id (after every id of the board already written), so a poller that passes the
     // newest id it holds as ?after= never misses a message, even with several processes writing at once.
     const record = await this.deps.messages.create({

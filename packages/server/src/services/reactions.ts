@@ -4,6 +4,7 @@ import type { Clock } from '../ports/clock.js';
 import type { Realtime } from '../ports/realtime.js';
 import type { ReactionChange, ReactionRepo, ReactionTally, ReactionTargetType, StatusRepo } from '../ports/store.js';
 import { channelOf, type MessageService } from './messages.js';
+import type { WriteLimits } from './write-limits.js';
 
 /** Likes and hearts on statuses and board messages: once per user and kind, counts kept exact. */
 export class ReactionService {
@@ -14,6 +15,7 @@ export class ReactionService {
       messages: MessageService;
       realtime: Realtime;
       clock: Clock;
+      writeLimits: WriteLimits;
     },
   ) {}
 
@@ -21,6 +23,7 @@ export class ReactionService {
   async reactToStatus(viewer: string, statusId: string, kind: ReactionKind, on: boolean): Promise<Reactions> {
     const status = await this.deps.statuses.get(statusId);
     if (!status) throw new NotFoundError(`no status ${statusId}`);
+    this.deps.writeLimits.take(viewer, 'reaction');
     const result = await this.write('status', statusId, viewer, kind, on);
     if (!result) throw new NotFoundError(`no status ${statusId}`); // deleted meanwhile
     const { changed, counts } = result;
@@ -41,6 +44,7 @@ export class ReactionService {
   ): Promise<Reactions> {
     const { message } = await this.deps.messages.reactable(viewer, boardId, messageId);
     if (on && message.deleted) throw new ConflictError('conflict', 'the message was deleted');
+    this.deps.writeLimits.take(viewer, 'reaction');
     const result = await this.write('message', messageId, viewer, kind, on);
     if (!result) throw new NotFoundError(`no message ${messageId} on board ${boardId}`);
     const { changed, counts } = result;

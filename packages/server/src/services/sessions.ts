@@ -1,14 +1,19 @@
 import type { AuthResponse, LoginRequest } from '@tweeter/shared';
 import { LRUCache } from 'lru-cache';
-import { RateLimitedError, UnauthenticatedError } from '../domain/errors.js';
-import { hashPassword, verifyPassword, type ScryptParams } from '../domain/passwords.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { UnauthenticatedError } from '../domain/errors.js';
+import { hashPassword, type ScryptParams } from '../domain/passwords.js';
 import { hashToken, newToken } from '../domain/tokens.js';
 import type { Clock } from '../ports/clock.js';
 import type { SessionRepo, UserRecord, UserRepo } from '../ports/store.js';
 import type { LoginThrottle } from './login-throttle.js';
+import type { PasswordHasher } from './password-hasher.js';
 import type { Presenter } from './presenter.js';
 
 const SESSION_CACHE_TTL_MS = 10_000;
+
+/** A session as a live connection sees it: still good, past its expiry, or gone (signed out). */
+export type SessionState = 'active' | 'expired' | 'revoked';
 
 /** Sign-in, sign-out and token checks. */
 export class SessionService {
@@ -17,6 +22,7 @@ export class SessionService {
       users: UserRepo;
       sessions: SessionRepo;
       throttle: LoginThrottle;
+      hasher: PasswordHasher;
       presenter: Presenter;
       clock: Clock;
       tokenTtlMs: number;
@@ -45,20 +51,26 @@ export class SessionService {
     return { user: this.deps.presenter.user(user), token, expiresAt: new Date(expiresAt).toISOString() };
   }
 
-  /** Checks the password (rate-limited per alias and per client address) and opens a session. */
+  /**
+   * Checks the password and opens a session. Limited per (alias, client address) and per client address
+   * (429), slowed down per alias (see LoginThrottle); the attempt is counted before the password is checked.
+   */
   async login(request: LoginRequest, clientAddress: string): Promise<AuthResponse> {
-    const { throttle } = this.deps;
-    const keys = [`alias:${request.alias}`, `ip:${clientAddress}`];
-    const wait = Math.max(...keys.map((k) => throttle.retryAfter(k)));
-    if (wait > 0) throw new RateLimitedError(`too many failed sign-ins: try again in ${wait} s`, wait);
-    const user = await this.deps.users.get(request.alias);
-    this.dummyHash ??= hashPassword('not a password', this.deps.scrypt);
-    const ok = await verifyPassword(request.password, user?.passwordHash ?? (await this.dummyHash));
-    if (!user || !ok) {
-      for (const k of keys) throttle.fail(k);
-      throw new UnauthenticatedError('alias or password is wrong');
+    const { throttle, hasher } = this.deps;
+    const attempt = throttle.begin(request.alias, clientAddress);
+    if (attempt.delayMs > 0) await sleep(attempt.delayMs);
+    let user: UserRecord | null;
+    let ok: boolean;
+    try {
+      user = await this.deps.users.get(request.alias);
+      this.dummyHash ??= hashPassword('not a password', this.deps.scrypt);
+      ok = await hasher.verify(request.password, user?.passwordHash ?? (await this.dummyHash));
+    } catch (err) {
+      throttle.unchecked(attempt);
+      throw err;
     }
-    throttle.reset(keys[0] ?? '');
+    if (!user || !ok) throw new UnauthenticatedError('alias or password is wrong');
+    throttle.succeeded(attempt);
     return this.open(user);
   }
 
@@ -68,6 +80,16 @@ export class SessionService {
     this.recent.delete(tokenHash);
     await this.deps.sessions.delete(tokenHash);
     this.deps.onSignOut?.(tokenHash);
+  }
+
+  /**
+   * Whether the session with this token hash still holds, read from the store (not the cache): live
+   * connections ask this to notice an expiry or a sign-out made in another process.
+   */
+  async state(tokenHash: string): Promise<SessionState> {
+    const session = await this.deps.sessions.get(tokenHash);
+    if (!session) return 'revoked';
+    return session.expiresAt <= this.deps.clock.now() ? 'expired' : 'active';
   }
 
   /** The alias a bearer token acts for; throws UnauthenticatedError if missing, unknown or expired. */

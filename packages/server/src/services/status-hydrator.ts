@@ -1,18 +1,22 @@
 import type { Status } from '@tweeter/shared';
 import { LRUCache } from 'lru-cache';
 import type { CommentRepo, StatusRecord, StatusRepo, UserRecord, UserRepo } from '../ports/store.js';
+import type { Clock } from '../ports/clock.js';
 import type { Presenter } from './presenter.js';
 import type { ReactionReader } from './reaction-reader.js';
 
+const USER_CACHE_TTL_MS = 60_000;
+
 /**
  * Turns status ids or records into API Statuses with one batched lookup per kind, through small caches:
- * status content is immutable (only deletion evicts), authors are cached briefly (profile changes evict here,
+ * status content is immutable, so only deletion evicts it here, and a TTL (STATUS_CACHE_TTL_SECONDS) bounds how
+ * long a deletion made by another process goes unseen; authors are cached briefly (profile changes evict here,
  * and the TTL bounds staleness across processes). Reaction and comment counts change all the time, so they
  * are never cached: each page reads them fresh, one batched read each, with the viewer's own reactions.
  */
 export class StatusHydrator {
-  private readonly statusCache = new LRUCache<string, StatusRecord>({ max: 20_000 });
-  private readonly userCache = new LRUCache<string, UserRecord>({ max: 20_000, ttl: 60_000 });
+  private readonly statusCache: LRUCache<string, StatusRecord>;
+  private readonly userCache: LRUCache<string, UserRecord>;
 
   constructor(
     private readonly deps: {
@@ -21,8 +25,16 @@ export class StatusHydrator {
       presenter: Presenter;
       reactions: ReactionReader;
       comments: CommentRepo;
+      /** Expiry of both caches runs on this clock. */
+      clock: Clock;
+      statusCacheTtlMs: number;
     },
-  ) {}
+  ) {
+    // ttlResolution 0: read the clock at each check (a cached time would follow the wall clock, not `clock`).
+    const timing = { perf: deps.clock, ttlResolution: 0 };
+    this.statusCache = new LRUCache({ max: 20_000, ttl: deps.statusCacheTtlMs, ...timing });
+    this.userCache = new LRUCache({ max: 20_000, ttl: USER_CACHE_TTL_MS, ...timing });
+  }
 
   /**
    * Statuses for these ids in the same order, as `viewer` sees them (`reactions.mine`; null: nobody in
@@ -54,7 +66,8 @@ export class StatusHydrator {
     for (const r of records) {
       const author = authors.get(r.author);
       if (!author) continue; // an author who no longer exists
-      this.statusCache.set(r.id, r);
+      // Only when not cached yet: re-setting would restart the TTL on every read, and a hot status never expire.
+      if (!this.statusCache.has(r.id)) this.statusCache.set(r.id, r);
       out.push({
         id: r.id,
         author: this.deps.presenter.user(author),

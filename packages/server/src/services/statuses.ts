@@ -5,6 +5,7 @@ import { newId } from '../domain/ids.js';
 import type { Clock } from '../ports/clock.js';
 import type { DeliveryRepo, StatusRecord, StatusRepo, UserRepo } from '../ports/store.js';
 import type { StatusHydrator } from './status-hydrator.js';
+import type { WriteLimits } from './write-limits.js';
 
 /** Posting, reading and deleting statuses; stories; delivery progress. */
 export class StatusService {
@@ -15,6 +16,7 @@ export class StatusService {
       deliveries: DeliveryRepo;
       hydrator: StatusHydrator;
       clock: Clock;
+      writeLimits: WriteLimits;
     },
   ) {}
 
@@ -25,6 +27,7 @@ export class StatusService {
   async post(author: string, post: string, idempotencyKey?: string): Promise<Status> {
     const user = await this.deps.users.get(author);
     if (!user) throw new NotFoundError(`no user @${author}`);
+    this.deps.writeLimits.take(author, 'post');
     const now = this.deps.clock.now();
     const record: StatusRecord = { id: newId(now), author, post, segments: parseSegments(post), createdAt: now };
     const { status, created } = await this.deps.statuses.create(record, {
@@ -32,6 +35,7 @@ export class StatusService {
       audience: user.followerCount,
       outbox: [{ name: 'fanout.plan', payload: { statusId: record.id, author } }],
     });
+    if (!created) this.deps.writeLimits.giveBack(author, 'post'); // a retry: the first request counted
     if (!created && status.post !== post) {
       throw new ConflictError('idempotency_key_reused', 'Idempotency-Key was already used for a different post');
     }

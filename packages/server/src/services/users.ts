@@ -1,12 +1,13 @@
 import type { AuthResponse, Profile, RegisterRequest, User } from '@tweeter/shared';
 import { ConflictError, NotFoundError } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
-import { hashPassword, type ScryptParams } from '../domain/passwords.js';
 import type { Blob, BlobStore } from '../ports/blob-store.js';
 import type { Clock } from '../ports/clock.js';
 import type { FollowRepo, UserRecord, UserRepo } from '../ports/store.js';
 import { checkImage, IMAGE_EXTENSIONS } from './images.js';
+import type { PasswordHasher } from './password-hasher.js';
 import type { Presenter } from './presenter.js';
+import type { Budget, RateLimiter } from './rate-limits.js';
 import type { SessionService } from './sessions.js';
 import type { StatusHydrator } from './status-hydrator.js';
 
@@ -21,28 +22,46 @@ export class UserService {
       hydrator: StatusHydrator;
       presenter: Presenter;
       clock: Clock;
-      scrypt: ScryptParams;
+      hasher: PasswordHasher;
+      registrations: { limiter: RateLimiter; budget: Budget };
     },
   ) {}
 
-  /** Creates an account (with an optional profile image) and signs it in. */
-  async register(request: RegisterRequest): Promise<AuthResponse> {
-    const { users, blobs, clock } = this.deps;
+  /**
+   * Creates an account (with an optional profile image) and signs it in. Limited per client address
+   * (REGISTER_MAX_PER_ADDRESS); the password hash waits for a free slot of the hasher (503 when busy).
+   */
+  async register(request: RegisterRequest, clientAddress: string): Promise<AuthResponse> {
+    const { users, blobs, clock, registrations } = this.deps;
     // Cheap check first so a taken alias does not cost a password hash; create() re-checks atomically.
     if (await users.get(request.alias)) throw aliasTaken(request.alias);
+    registrations.limiter.take(
+      `register:${clientAddress}`,
+      registrations.budget,
+      'too many sign-ups from this address',
+    );
+    const passwordHash = await this.deps.hasher.hash(request.password);
     const image = request.image ? Buffer.from(request.image.data, 'base64') : null;
     const imageKey = image ? await this.storeImage(request.alias, image, request.image?.type) : null;
     const record: UserRecord = {
       alias: request.alias,
       firstName: request.firstName,
       lastName: request.lastName,
-      passwordHash: await hashPassword(request.password, this.deps.scrypt),
+      passwordHash,
       imageKey,
       createdAt: clock.now(),
       followerCount: 0,
       followeeCount: 0,
     };
-    if (!(await users.create(record))) {
+    let created: boolean;
+    try {
+      created = await users.create(record);
+    } catch (err) {
+      // The user was not written: its picture must not stay behind.
+      if (imageKey) await blobs.delete(imageKey);
+      throw err;
+    }
+    if (!created) {
       if (imageKey) await blobs.delete(imageKey);
       throw aliasTaken(request.alias);
     }

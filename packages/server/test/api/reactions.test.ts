@@ -60,7 +60,7 @@ describe('reactions on statuses', () => {
     expect((await getJson<Status>(ann, `/api/v1/statuses/${s.id}`)).reactions).toEqual({ like: 0, heart: 0, mine: [] });
   });
 
-  it('50 users reacting at once give exact counts', async () => {
+  it('50 users reacting in one burst of requests give exact counts', async () => {
     const ann = await t.register('ann');
     const s = await postStatus(ann, 'popular');
     const tokens = await manyUsers(50);
@@ -159,7 +159,7 @@ describe('reactions on board messages', () => {
     ]);
   });
 
-  it('50 members reacting at once give exact counts', async () => {
+  it('50 members reacting twice each in one burst of requests give exact counts', async () => {
     const ann = await t.register('ann');
     const b = await api.createBoard(ann);
     const m = await api.postOk(ann, b.id, 'popular');

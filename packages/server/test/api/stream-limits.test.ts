@@ -2,6 +2,7 @@ import { STREAM_LIMITS } from '@tweeter/shared';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ClientOptions } from 'ws';
 import type { ChannelAuthorizer } from '../../src/realtime/authorize.js';
+import { ManualClock } from '../support/manual-clock.js';
 import { createTestApp, eventually, type TestApp } from '../support/test-app.js';
 import { StreamClient } from '../support/ws-client.js';
 
@@ -19,7 +20,8 @@ afterEach(async () => {
 
 /** A listening app with these settings, and a way to open clients signed in as one user. */
 async function start(env: Record<string, string> = {}) {
-  const app = await createTestApp(env, { authorizeChannel: allowAll });
+  const clock = new ManualClock(Date.now());
+  const app = await createTestApp(env, { authorizeChannel: allowAll, clock });
   t = app;
   const url = `${(await app.listen()).replace(/^http/, 'ws')}/api/v1/stream`;
   const token = await app.register('limits');
@@ -28,7 +30,7 @@ async function start(env: Record<string, string> = {}) {
     clients.push(c);
     return c;
   };
-  return { app, connect };
+  return { app, clock, connect };
 }
 
 describe('bad frames', () => {
@@ -63,30 +65,33 @@ describe('bad frames', () => {
 });
 
 describe('per-connection limits', () => {
-  it('answers frames over the rate with rate_limited, and recovers after a pause', async () => {
-    const { connect } = await start({ WS_RATE_PER_SECOND: '20', WS_RATE_BURST: '10' });
+  // The frame-rate buckets run on the app's clock: a manual clock makes the counts exact on a busy machine.
+  it('answers frames over the rate with rate_limited, in order, and recovers after a pause', async () => {
+    const { clock, connect } = await start({ WS_RATE_PER_SECOND: '20', WS_RATE_BURST: '10' });
     const c = await connect();
     for (let i = 0; i < 15; i++) c.send({ type: 'ping', id: i });
     await eventually(async () => c.frames.length === 15);
-    const acks = c.frames.filter((f) => f.type === 'ack').length;
-    expect(acks).toBeGreaterThanOrEqual(10);
-    expect(acks).toBeLessThan(15);
-    expect(c.frames.filter((f) => f.type === 'error' && f.code === 'rate_limited')).toHaveLength(15 - acks);
-    await new Promise((r) => setTimeout(r, 1000));
-    expect(await c.request({ type: 'ping' })).toMatchObject({ type: 'ack' });
+    expect(c.frames.map((f) => (f.type === 'ack' ? f.id : `limited ${String(f.type === 'error' && f.code)}`))).toEqual([
+      ...Array.from({ length: 10 }, (_, i) => i),
+      ...Array.from({ length: 5 }, () => 'limited rate_limited'),
+    ]);
+    clock.advance(1000); // 20 tokens back, up to the burst of 10
+    for (let i = 0; i < 10; i++) expect(await c.request({ type: 'ping' })).toMatchObject({ type: 'ack' });
   });
 
-  it('closes with 1008 when the excess persists', async () => {
+  it('closes with 1008 when the excess persists, after answering every frame before it', async () => {
     const { connect } = await start({ WS_RATE_PER_SECOND: '20', WS_RATE_BURST: '10' });
     const c = await connect();
-    await c.request({ type: 'ping' }); // signed in: frames queued behind the sign-in would be dropped by the close
+    await c.request({ type: 'ping' }); // signed in, one token spent
     for (let i = 0; i < 100; i++) c.send({ type: 'ping', id: i });
     expect(await c.closed).toEqual({ code: 1008, reason: 'message rate limit exceeded' });
-    // The rest of the burst passes, then errors until the debt reaches a burst (refill may add a few of each).
+    // 9 tokens left, then rate_limited until the balance is a full burst (10) in debt: the 19th frame closes.
     const answers = c.frames.slice(1);
-    expect(answers.filter((f) => f.type === 'ack').length).toBeGreaterThanOrEqual(9);
-    expect(answers.filter((f) => f.type === 'error' && f.code === 'rate_limited').length).toBeGreaterThanOrEqual(9);
-    expect(answers.length).toBeLessThan(40);
+    expect(answers.map((f) => f.type === 'ack' || (f.type === 'error' && f.code))).toEqual([
+      ...Array.from({ length: 9 }, () => true),
+      ...Array.from({ length: 9 }, () => 'rate_limited'),
+    ]);
+    expect(answers.map((f) => (f as { id?: number }).id)).toEqual([...Array(18).keys()]);
   });
 
   it('refuses subscriptions beyond the maximum until one is dropped', async () => {
@@ -135,11 +140,16 @@ describe('heartbeat', () => {
   it('drops a connection that does not answer pings, and keeps one that does', async () => {
     const { app, connect } = await start({ WS_HEARTBEAT_MS: '250' });
     const live = await connect();
+    let pings = 0;
+    live.ws.on('ping', () => pings++);
     const dead = await connect({ autoPong: false });
     expect((await dead.closed).code).toBe(1006); // terminated: no closing handshake
     expect(app.ctx.hub.stats().heartbeatTimeouts).toBe(1);
-    await new Promise((r) => setTimeout(r, 750)); // three more heartbeats
+    // Three more heartbeats, counted as they reach the live client (not guessed from a sleep).
+    const seen = pings;
+    await eventually(async () => pings >= seen + 3);
     expect(await live.request({ type: 'ping' })).toMatchObject({ type: 'ack' });
+    expect(app.ctx.hub.stats().heartbeatTimeouts).toBe(1);
   });
 });
 

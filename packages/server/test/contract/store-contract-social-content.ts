@@ -42,7 +42,7 @@ export function runSocialContentContract(hooks: SocialContractHooks): void {
       });
     });
 
-    test('counts stay exact under many concurrent adds and removes', async () => {
+    test('counts stay exact under duplicate adds and removes issued without awaiting each other', async () => {
       const { reactions } = current();
       const users = Array.from({ length: 50 }, (_, i) => `u${i}`);
       await Promise.all(

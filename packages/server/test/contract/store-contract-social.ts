@@ -134,7 +134,7 @@ export function runSocialStoreContract(hooks: SocialContractHooks): void {
       ]);
     });
 
-    test('memberCount stays exact through many concurrent puts and removes', async () => {
+    test('memberCount stays exact through duplicate puts and removes issued without awaiting each other', async () => {
       const store = current();
       await store.boards.create(board(1));
       const aliases = Array.from({ length: 40 }, (_, i) => `u${i}`);

@@ -3,7 +3,8 @@ import type { StreamConnection } from '../../src/realtime/connection.js';
 import { Outbox } from '../../src/realtime/outbox.js';
 
 // Connections are only identities to the outbox: stand-ins record what was written to them, in order.
-const conns = (n: number) => Array.from({ length: n }, (_, i) => ({ i }) as unknown as StreamConnection);
+const conns = (n: number) =>
+  Array.from({ length: n }, (_, i) => ({ i, channels: new Set(['c']) }) as unknown as StreamConnection);
 const turn = () => new Promise((resolve) => setImmediate(resolve));
 
 function recorder() {
@@ -19,13 +20,13 @@ describe('Outbox', () => {
   it('writes a broadcast of one slice at once', () => {
     const { log, outbox } = recorder();
     const to = conns(2);
-    outbox.push(Buffer.from('a'), new Set(to));
+    outbox.push(Buffer.from('a'), new Set(to), 'c');
     expect(to.map((c) => log.get(c))).toEqual([['a'], ['a']]);
   });
 
   it('writes a big broadcast one slice per turn of the event loop', async () => {
     const { outbox, written } = recorder();
-    outbox.push(Buffer.from('a'), conns(5));
+    outbox.push(Buffer.from('a'), conns(5), 'c');
     expect(written()).toBe(2);
     await turn();
     expect(written()).toBe(4);
@@ -37,9 +38,9 @@ describe('Outbox', () => {
   it('keeps every connection’s events in the order they were pushed', async () => {
     const { log, outbox } = recorder();
     const to = conns(5);
-    outbox.push(Buffer.from('a'), to);
-    outbox.push(Buffer.from('b'), new Set(to.slice(0, 1))); // small, but queued behind a
-    outbox.push(Buffer.from('c'), to.slice(2));
+    outbox.push(Buffer.from('a'), to, 'c');
+    outbox.push(Buffer.from('b'), new Set(to.slice(0, 1)), 'c'); // small, but queued behind a
+    outbox.push(Buffer.from('c'), to.slice(2), 'c');
     while (outbox.pending > 0) await turn();
     expect(to.map((c) => log.get(c))).toEqual([['a', 'b'], ['a'], ['a', 'c'], ['a', 'c'], ['a', 'c']]);
   });
@@ -48,9 +49,18 @@ describe('Outbox', () => {
     const { log, outbox } = recorder();
     const to = conns(4);
     const set = new Set(to.slice(0, 3));
-    outbox.push(Buffer.from('a'), set);
+    outbox.push(Buffer.from('a'), set, 'c');
     set.add(to[3] as StreamConnection);
     while (outbox.pending > 0) await turn();
     expect(log.get(to[3] as StreamConnection)).toBeUndefined();
+  });
+
+  it('skips a recipient that left the channel before its slice was written (a revoked member)', async () => {
+    const { log, outbox } = recorder();
+    const to = conns(5);
+    outbox.push(Buffer.from('a'), to, 'c');
+    to[4]?.channels.delete('c');
+    while (outbox.pending > 0) await turn();
+    expect(to.map((c) => log.get(c))).toEqual([['a'], ['a'], ['a'], ['a'], undefined]);
   });
 });

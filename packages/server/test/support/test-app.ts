@@ -7,7 +7,7 @@ import { createContext, type AppContext, type ContextOverrides } from '../../src
 import { buildApp } from '../../src/http/app.js';
 import { startAwsLocalShape, testShape } from './aws-local.js';
 
-/** Settings that keep tests fast: cheap scrypt, quick retries, quiet logs. */
+/** Settings that keep tests fast: cheap scrypt, quick retries, quiet logs, no sign-up limits. */
 export const TEST_ENV: Record<string, string> = {
   LOG_LEVEL: 'silent',
   SCRYPT_COST: '1024',
@@ -17,6 +17,11 @@ export const TEST_ENV: Record<string, string> = {
   JOB_VISIBILITY_MS: '2000',
   HOST: '127.0.0.1',
   PORT: '0',
+  // Tests sign up many users from one address, often all at once, and some fail sign-ins on purpose by the
+  // dozen (no held requests: the login limits tests set the delay they check).
+  REGISTER_MAX_PER_ADDRESS: '100000',
+  PASSWORD_HASH_QUEUE: '10000',
+  LOGIN_ALIAS_DELAY_MAX_MS: '0',
 };
 
 export interface TestApp {

@@ -19,7 +19,7 @@ export const STREAM_CLOSE = {
   tooBig: 1009,
   /** Too slow to read what the server sends: reconnect and catch up over REST. */
   tryAgainLater: 1013,
-  /** No valid token within the auth timeout, a rejected token, or the session was signed out. */
+  /** No valid token within the auth timeout, a rejected token, or the session expired or was signed out. */
   unauthenticated: 4401,
 } as const;
 

@@ -36,10 +36,10 @@ export function accountRoutes(
         tags: ['accounts'],
         summary: 'Register a new account (and sign in)',
         body: RegisterRequest,
-        response: { 201: AuthResponse, ...errors, 413: ErrorBody, 415: ErrorBody },
+        response: { 201: AuthResponse, ...errors, 413: ErrorBody, 415: ErrorBody, 503: ErrorBody },
       },
     },
-    async (req, reply) => reply.status(201).send(await users.register(req.body)),
+    async (req, reply) => reply.status(201).send(await users.register(req.body, req.ip)),
   );
 
   r.post(
@@ -49,7 +49,7 @@ export function accountRoutes(
         tags: ['accounts'],
         summary: 'Sign in',
         body: LoginRequest,
-        response: { 201: AuthResponse, ...errors },
+        response: { 201: AuthResponse, ...errors, 503: ErrorBody },
       },
     },
     async (req, reply) => reply.status(201).send(await sessions.login(req.body, req.ip)),

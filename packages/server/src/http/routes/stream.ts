@@ -5,6 +5,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { WebSocket } from 'ws';
 import { z } from 'zod';
 import { ValidationError } from '../../domain/errors.js';
+import { SessionSweep } from '../../realtime/session-sweep.js';
 import { openStream, type StreamDeps } from '../../realtime/stream-session.js';
 
 const StreamQuery = z.object({
@@ -22,7 +23,10 @@ const SHUTDOWN_GRACE_MS = 2000;
 const CLOSE_TIMEOUT_MS = 10_000;
 
 /** `GET /api/v1/stream`: the live-update WebSocket (protocol in docs/api.md). */
-export async function streamRoutes(app: FastifyInstance, deps: StreamDeps): Promise<void> {
+export async function streamRoutes(app: FastifyInstance, deps: StreamDeps & { sessionCheckMs: number }): Promise<void> {
+  const sweep = new SessionSweep({ ...deps, everyMs: deps.sessionCheckMs });
+  sweep.start();
+  app.addHook('onClose', async () => sweep.stop());
   // closeTimeout is a ws server option that @types/ws does not list yet.
   const options: NonNullable<WebsocketPluginOptions['options']> & { closeTimeout: number } = {
     maxPayload: STREAM_LIMITS.frameMaxBytes, // bigger frames: ws closes with 1009

@@ -1,0 +1,61 @@
+import type { Logger } from '../logger.js';
+import type { SessionState } from '../services/sessions.js';
+import { closeSession } from './stream-session.js';
+import type { WsHub } from './ws-hub.js';
+
+// Sessions read per turn of the event loop.
+const SLICE = 256;
+
+/**
+ * Re-checks the session of every open live-stream connection every `everyMs` (WS_SESSION_CHECK_MS): a token
+ * that has expired, or was signed out in another process, closes its connections with 4401. One shared timer
+ * and one store read per distinct session, not a timer per connection.
+ */
+export class SessionSweep {
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<number> | null = null;
+
+  constructor(
+    private readonly deps: {
+      hub: WsHub;
+      sessionState(tokenHash: string): Promise<SessionState>;
+      everyMs: number;
+      logger: Logger;
+    },
+  ) {}
+
+  start(): void {
+    this.timer ??= setInterval(() => {
+      if (!this.running)
+        void this.runNow().catch((err: unknown) => this.deps.logger.warn({ err }, 'session sweep failed'));
+    }, this.deps.everyMs).unref();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+
+  /** One pass now; resolves to the number of connections closed. */
+  runNow(): Promise<number> {
+    this.running ??= this.sweep().finally(() => (this.running = null));
+    return this.running;
+  }
+
+  private async sweep(): Promise<number> {
+    let closed = 0;
+    let checked = 0;
+    for (const [tokenHash, conns] of this.deps.hub.sessions()) {
+      // A synchronous store answers each read at once: yield now and then so 10,000 sessions don't stall the loop.
+      if (++checked % SLICE === 0) await new Promise((resolve) => setImmediate(resolve));
+      const state = await this.deps.sessionState(tokenHash);
+      if (state === 'active') continue;
+      for (const conn of conns) {
+        if (conn.closed) continue;
+        closeSession(this.deps.hub, conn, state);
+        closed++;
+      }
+    }
+    return closed;
+  }
+}
