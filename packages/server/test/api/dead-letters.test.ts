@@ -38,10 +38,7 @@ describe('a job that keeps failing', () => {
     await eventually(async () => (await t?.ctx.queue.stats())?.dead === 1);
     const listed = runCli(['dlq', 'list', '--json'], { DATA_DIR: dataDir });
     expect(listed.status).toBe(0);
-    const dead = listed.stdout
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l));
+    const dead = JSON.parse(listed.stdout) as { name: string; attempts: number; lastError: string }[];
     expect(dead).toHaveLength(1);
     expect(dead[0]).toMatchObject({ name: 'fanout.deliver', attempts: 3 });
     expect(dead[0].lastError).toMatch(/disk is on fire/);
@@ -61,7 +58,7 @@ describe('a job that keeps failing', () => {
 });
 
 describe('the CLI', () => {
-  it('answers usage mistakes with one line and exit status 2', () => {
+  it('answers usage mistakes with one line and exit status 2', { timeout: 120_000 }, () => {
     dataDir = mkdtempSync(join(tmpdir(), 'tweeter-cli-'));
     const none = runCli(['dlq', 'redrive'], { DATA_DIR: dataDir });
     expect(none.status).toBe(2);
@@ -83,7 +80,7 @@ describe('the CLI', () => {
     expect(badEnv.stderr).toMatch(/JOB_MAX_ATTEMPTS/);
   });
 
-  it('prints help for each command', () => {
+  it('prints help for each command', { timeout: 120_000 }, () => {
     dataDir = mkdtempSync(join(tmpdir(), 'tweeter-cli-'));
     for (const args of [
       ['--help'],
