@@ -41,7 +41,7 @@ describe('a job that keeps failing', () => {
     const dead = JSON.parse(listed.stdout) as { name: string; attempts: number; lastError: string }[];
     expect(dead).toHaveLength(1);
     expect(dead[0]).toMatchObject({ name: 'fanout.deliver', attempts: 3 });
-    expect(dead[0].lastError).toMatch(/disk is on fire/);
+    expect(dead[0]?.lastError).toMatch(/disk is on fire/);
     expect((await t.as(fan, { method: 'GET', url: '/api/v1/me/feed' })).json().items).toEqual([]);
 
     failing = false;
