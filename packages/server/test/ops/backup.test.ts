@@ -1,15 +1,14 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { runCli, startServerProcess, type ServerProcess } from '../support/server-process.js';
+import { cleanUp, runCli, startServerProcess, type ServerProcess } from '../support/server-process.js';
 
 let root: string;
 let server: ServerProcess | undefined;
 afterEach(async () => {
-  if (server && server.child.exitCode === null) await server.kill('SIGKILL');
+  await cleanUp(server, root);
   server = undefined;
-  rmSync(root, { recursive: true, force: true });
 });
 
 const API = (url: string) => `${url}/api/v1`;

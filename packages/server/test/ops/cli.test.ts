@@ -1,37 +1,15 @@
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { BIN, runCli, startServerProcess, type ServerProcess } from '../support/server-process.js';
-import { TEST_ENV } from '../support/test-app.js';
+import { cleanUp, runCli, runCliAsync, startServerProcess, type ServerProcess } from '../support/server-process.js';
 
 let root: string;
 let server: ServerProcess | undefined;
 afterEach(async () => {
-  if (server && server.child.exitCode === null) await server.kill('SIGKILL');
+  await cleanUp(server, root);
   server = undefined;
-  rmSync(root, { recursive: true, force: true });
 });
-
-/** The CLI as a child process without blocking this one (a server started by the test must keep answering). */
-function runAsync(
-  args: string[],
-  env: Record<string, string> = {},
-): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      env: { ...process.env, ...TEST_ENV, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('exit', (status) => resolve({ status, stdout, stderr }));
-  });
-}
 
 const VERSION = (
   JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
@@ -87,7 +65,7 @@ describe('tweeter, as one tool', () => {
     { timeout: 180_000 },
     async () => {
       root = mkdtempSync(join(tmpdir(), 'tweeter-cli-'));
-      const fitted = await runAsync([
+      const fitted = await runCliAsync([
         'bench',
         'fanout',
         '--followers',
@@ -103,7 +81,7 @@ describe('tweeter, as one tool', () => {
       expect(fitted.status).toBe(0);
       expect(fitted.stdout).toMatch(/^fanout \(/);
 
-      const typed = await runAsync(['bench', 'fanout', '--followers', '5', '--readers', '16']);
+      const typed = await runCliAsync(['bench', 'fanout', '--followers', '5', '--readers', '16']);
       expect(typed.status).toBe(2);
       expect(typed.stderr).toBe('tweeter: --readers must be a whole number from 0 to 5, got "16"\n');
     },
@@ -115,7 +93,7 @@ describe('tweeter, as one tool', () => {
     async () => {
       root = mkdtempSync(join(tmpdir(), 'tweeter-cli-'));
       server = await startServerProcess({ DATA_DIR: root });
-      const res = await runAsync(['bench', 'feed', '--url', server.url, '--users', '50']);
+      const res = await runCliAsync(['bench', 'feed', '--url', server.url, '--users', '50']);
       expect(res.status).toBe(2);
       const lines = res.stderr
         .trim()

@@ -1,16 +1,15 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { runCli, startServerProcess, type ServerProcess } from '../support/server-process.js';
+import { cleanUp, runCli, startServerProcess, type ServerProcess } from '../support/server-process.js';
 
 let dataDir: string;
 let server: ServerProcess | undefined;
 afterEach(async () => {
-  if (server && server.child.exitCode === null) await server.kill('SIGKILL');
+  await cleanUp(server, dataDir);
   server = undefined;
-  rmSync(dataDir, { recursive: true, force: true });
 });
 
 /** A PID that belonged to a process that has exited. */

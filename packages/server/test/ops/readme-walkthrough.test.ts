@@ -1,9 +1,14 @@
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startServerProcess, type ServerProcess } from '../support/server-process.js';
+import {
+  cleanUp,
+  runProcess,
+  startServerProcess,
+  type ProcessResult,
+  type ServerProcess,
+} from '../support/server-process.js';
 
 // The README's curl walk-through, run as written against a real server, so the README cannot rot.
 
@@ -18,29 +23,15 @@ function walkthrough(): string {
   return m[1];
 }
 
-function bash(
-  args: string[],
-  script: string,
-  env: Record<string, string>,
-): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('bash', args, { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('exit', (status) => resolve({ status, stdout, stderr }));
-    child.stdin.end(script);
-  });
+function bash(args: string[], script: string, env: Record<string, string>): Promise<ProcessResult> {
+  return runProcess('bash', args, { env: { ...process.env, ...env }, input: script });
 }
 
 let root: string;
 let server: ServerProcess | undefined;
 afterEach(async () => {
-  if (server && server.child.exitCode === null) await server.kill('SIGTERM');
+  await cleanUp(server, root);
   server = undefined;
-  rmSync(root, { recursive: true, force: true });
 });
 
 describe("the README's curl walk-through", () => {
