@@ -48,6 +48,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
   return { ctx, app, url, stop };
 }
 
+/** Opens the database (migrating it), builds the app and listens: only ever with the data directory locked. */
 async function startOnLockedDataDir(config: Config): Promise<Omit<RunningServer, 'stop'> & { close(): Promise<void> }> {
   // The storage is opened here (not by createContext) to hand WAL checkpoints to a worker thread: see checkpointer.ts.
   const storage = openSqlite(config, systemClock);
@@ -56,12 +57,12 @@ async function startOnLockedDataDir(config: Config): Promise<Omit<RunningServer,
     everyMs: CHECKPOINT_EVERY_MS,
     onError: (message) => ctx.logger.error({ err: message }, 'background WAL checkpoint failed'),
   });
+  const app = await buildApp(ctx);
   const close = async (): Promise<void> => {
     await app.close();
     await checkpoints.stop();
     await ctx.close();
   };
-  const app = await buildApp(ctx);
   let url: string;
   try {
     url = await app.listen({ port: config.port, host: config.host });
