@@ -10,7 +10,8 @@ import { createDynamoStore } from './adapters/dynamodb/store.js';
 import { createS3BlobStore } from './adapters/s3/blob-store.js';
 import { createSqsJobQueue } from './adapters/sqs/job-queue.js';
 import { resolveQueueUrls } from './adapters/sqs/provision.js';
-import { StartupCheckError, type AwsConfig, type Config } from './config/config.js';
+import type { AwsConfig, Config } from './config/config.js';
+import { StartupError } from './runtimes/node/startup-error.js';
 import type { BlobStore } from './ports/blob-store.js';
 import type { Clock } from './ports/clock.js';
 import type { JobQueue } from './ports/job-queue.js';
@@ -18,7 +19,7 @@ import type { Store } from './ports/store.js';
 
 export interface AwsPart<T> {
   value: T;
-  /** Fails with a StartupCheckError when the resources behind `value` cannot be used. */
+  /** Fails with a StartupError when the resources behind `value` cannot be used. */
   verify(): Promise<void>;
   close(): void;
 }
@@ -131,7 +132,7 @@ async function check(
     if (!message && CREDENTIAL_ERRORS.has(name)) {
       message = `${SERVICE_NAME[service]} refused our AWS credentials (${name}): set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY`;
     }
-    throw new StartupCheckError(
+    throw new StartupError(
       message ??
         `${SERVICE_NAME[service]} at ${where} failed the start-up check (${ENDPOINT_SETTING[service]}): ${name}`,
       { cause: err },

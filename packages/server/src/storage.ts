@@ -13,7 +13,7 @@ export interface Storage {
 /** An adapter opened from the config, with its start-up check and what it holds open. */
 export interface Opened<T> {
   value: T;
-  /** Fails with a StartupCheckError naming the setting when the resources behind `value` cannot be used. */
+  /** Fails with a StartupError naming the setting when the resources behind `value` cannot be used. */
   verify(): Promise<void>;
   /** Releases clients the adapter holds (the store's own close() is separate). */
   close(): void;

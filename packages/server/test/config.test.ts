@@ -124,3 +124,24 @@ describe('loadConfig', () => {
     expect(c.streamUrl).toBe('wss://abc.execute-api.us-east-1.amazonaws.com/prod');
   });
 });
+
+describe('configuration problems', () => {
+  it('name the variable, echo the value given and say what is allowed, one line per variable', () => {
+    try {
+      loadConfig({ PORT: 'eighty', SCRYPT_COST: '1000', LOG_LEVEL: 'loud', HOST: '', WORKER_CONCURRENCY: '2.5' });
+      expect.unreachable();
+    } catch (err) {
+      expect((err as ConfigError).problems).toEqual([
+        'PORT="eighty": must be a whole number from 0 to 65535',
+        'HOST="": must not be empty',
+        'LOG_LEVEL="loud": must be one of fatal, error, warn, info, debug, trace, silent',
+        'WORKER_CONCURRENCY="2.5": must be a whole number from 0 to 64',
+        'SCRYPT_COST="1000": must be a whole number from 1024 to 1048576; must be a power of two',
+      ]);
+      expect((err as ConfigError).message).not.toMatch(/Invalid input|expected number|received NaN/);
+    }
+    expect(() => loadConfig({ JOB_BACKOFF_BASE_MS: '5000', JOB_BACKOFF_MAX_MS: '100' })).toThrow(
+      'JOB_BACKOFF_MAX_MS=100: must be at least JOB_BACKOFF_BASE_MS (5000)',
+    );
+  });
+});

@@ -10,3 +10,4 @@ export * from './schemas/boards.js';
 export * from './schemas/comments.js';
 export * from './schemas/reactions.js';
 export * from './schemas/meta.js';
+export * from './schemas/request-body.js';

@@ -2,8 +2,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { configFromEnvironment } from '../config/index.js';
-import type { PopulationPlan } from '../population/graph.js';
+import { UsageError } from '../cli/usage-error.js';
+import { userAlias, type PopulationPlan } from '../population/graph.js';
 import { populateDatabase } from '../population/populate-database.js';
+import { ApiClient } from './api-client.js';
 import { attachServer, startChildServer, type BenchServer } from './server.js';
 
 /** Options every scenario takes. */
@@ -36,6 +38,7 @@ export async function withServer<T>(
   try {
     if (dataDir === null) {
       target.log('skipping population: --url without --data-dir; the graph must exist (see `tweeter populate`)');
+      if (attached) await requireGraph(attached.url, full);
     } else {
       await populateInto(dataDir, full, target.log);
     }
@@ -47,6 +50,19 @@ export async function withServer<T>(
     }
   } finally {
     if (temporary && dataDir) rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+/** A server we only know by URL must hold the graph already: its last generated user signs in. */
+async function requireGraph(url: string, plan: PopulationPlan): Promise<void> {
+  const last = userAlias(plan.users);
+  try {
+    await new ApiClient(url).login(last, plan.password);
+  } catch {
+    throw new UsageError(
+      `--url ${url}: cannot sign in as @${last}, so the server lacks this scenario's users: ` +
+        'run `tweeter populate` with the same sizes on its DATA_DIR, pass --data-dir, or give the right --password',
+    );
   }
 }
 

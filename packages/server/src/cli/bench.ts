@@ -34,8 +34,11 @@ export function benchCommand(): Command {
       .option('--seed <n>', 'seed of the random graph and samples', '1')
       .option('--json <file>', 'also write the result as JSON')
       .option('--profile <dir>', 'run the child server with --cpu-prof, writing the profile to this folder')
-      .action(async (flags: TargetFlags & Record<string, string | undefined>) => {
-        const params = definition.parse(flags);
+      .action(async (flags: TargetFlags & Record<string, string | undefined>, self: Command) => {
+        const given = new Set(
+          definition.options.map((o) => o.key).filter((k) => self.getOptionValueSource(k) !== 'default'),
+        );
+        const params = definition.parse(flags, given);
         const result = await definition.run(params, targetOptions(flags));
         finish(result, flags.json);
       });

@@ -8,7 +8,17 @@ import { UsageError } from './usage-error.js';
 export function strictCommand(name: string, path = name): Command {
   return new Command(name)
     .exitOverride()
-    .configureOutput({ outputError: (message, write) => write(`tweeter ${path}: ${message.replace(/^error: /, '')}`) });
+    .configureOutput({ outputError: (message, write) => write(oneLine(path, message)) });
+}
+
+/** Commander's error text on one line: "tweeter dlq: unknown command 'lst': did you mean list?". */
+function oneLine(path: string, message: string): string {
+  const text = message
+    .replace(/^error: /, '')
+    .replace(/\s*\(Did you mean (.+)\?\)/, ': did you mean $1?')
+    .replace(/\s*\n\s*/g, ' ')
+    .trim();
+  return `${path === 'tweeter' ? 'tweeter' : `tweeter ${path}`}: ${text}\n`;
 }
 
 /** A whole number from a flag's text, within [min, max]; a UsageError naming the flag otherwise. */

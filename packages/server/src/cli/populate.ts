@@ -1,6 +1,7 @@
 import { Alias } from '@tweeter/shared';
 import type { Command } from 'commander';
 import { configFromEnvironment } from '../config/index.js';
+import { openDataDirForWriting } from '../runtimes/node/data-dir-access.js';
 import { userAlias, type PopulationPlan } from '../population/graph.js';
 import { populateDatabase } from '../population/populate-database.js';
 import type { PopulationSummary } from '../population/populate.js';
@@ -62,6 +63,11 @@ export function populateCommand(): Command {
     .action(async (flags: PopulateFlags & { dataDir?: string }) => {
       const plan = populationPlan(flags);
       const config = configFromEnvironment(flags.dataDir === undefined ? {} : { DATA_DIR: flags.dataDir });
-      console.log(formatSummary(await populateDatabase(config, plan)));
+      const lock = openDataDirForWriting(config, 'populating it');
+      try {
+        console.log(formatSummary(await populateDatabase(config, plan)));
+      } finally {
+        lock.release();
+      }
     });
 }

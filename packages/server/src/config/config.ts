@@ -88,21 +88,30 @@ export class ConfigError extends Error {
   }
 }
 
-/** A setting names something that is not there or does not answer (checked at start): one line naming the setting. */
-export class StartupCheckError extends Error {
-  override name = 'StartupCheckError';
-}
-
 /** Reads and checks the environment; throws a ConfigError listing EVERY problem at once. */
 export function loadConfig(env: Record<string, string | undefined>): Config {
   const parsed = EnvSchema.safeParse(env);
   if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+    // Each problem names the variable, echoes the value given and says what is allowed.
+    const byName = new Map<string, Set<string>>();
+    for (const i of parsed.error.issues) {
+      const name = i.path.join('.');
+      byName.set(name, (byName.get(name) ?? new Set()).add(i.message));
+    }
+    throw new ConfigError(
+      [...byName].map(([name, messages]) => `${name}=${JSON.stringify(env[name] ?? '')}: ${[...messages].join('; ')}`),
+    );
   }
   const e = parsed.data;
   const problems: string[] = [];
-  if (e.JOB_BACKOFF_MAX_MS < e.JOB_BACKOFF_BASE_MS) problems.push('JOB_BACKOFF_MAX_MS: must be >= JOB_BACKOFF_BASE_MS');
-  if (e.FANOUT_BATCH_SIZE > e.FANOUT_PAGE_SIZE) problems.push('FANOUT_BATCH_SIZE: must be <= FANOUT_PAGE_SIZE');
+  if (e.JOB_BACKOFF_MAX_MS < e.JOB_BACKOFF_BASE_MS) {
+    problems.push(
+      `JOB_BACKOFF_MAX_MS=${e.JOB_BACKOFF_MAX_MS}: must be at least JOB_BACKOFF_BASE_MS (${e.JOB_BACKOFF_BASE_MS})`,
+    );
+  }
+  if (e.FANOUT_BATCH_SIZE > e.FANOUT_PAGE_SIZE) {
+    problems.push(`FANOUT_BATCH_SIZE=${e.FANOUT_BATCH_SIZE}: must be at most FANOUT_PAGE_SIZE (${e.FANOUT_PAGE_SIZE})`);
+  }
   const shape = {
     store: e.TWEETER_STORE,
     queue: e.TWEETER_QUEUE ?? (e.TWEETER_STORE === 'dynamodb' ? 'sqs' : 'sqlite'),

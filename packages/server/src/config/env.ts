@@ -1,7 +1,12 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
 
-const int = (min: number, max: number) => z.coerce.number().int('must be a whole number').min(min).max(max);
+/** A whole number in [min, max]; every failure says the same thing: what is allowed. */
+const int = (min: number, max: number) => {
+  const allowed = `must be a whole number from ${min} to ${max}`;
+  return z.coerce.number({ error: allowed }).int(allowed).min(min, allowed).max(max, allowed);
+};
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 const endpoint = () =>
   z
     .string()
@@ -18,14 +23,14 @@ const awsName = (min: number, max: number) =>
 /** Every environment variable the server reads, with its default. Nothing else reads process.env. */
 export const EnvSchema = z.object({
   PORT: int(0, 65535).default(8080),
-  HOST: z.string().min(1).default('127.0.0.1'),
-  DATA_DIR: z.string().min(1).default('./data'),
+  HOST: z.string().min(1, 'must not be empty').default('127.0.0.1'),
+  DATA_DIR: z.string().min(1, 'must not be empty').default('./data'),
   PUBLIC_URL: z
     .string()
     .url('must be an absolute URL like https://tweeter.example')
     .transform((u) => u.replace(/\/+$/, ''))
     .optional(),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
   TOKEN_TTL_DAYS: int(1, 365).default(30),
   BODY_LIMIT_BYTES: int(1024, 16 * 1024 * 1024).default(64 * 1024),
   // Abuse limits (docs/api.md, "Limits").

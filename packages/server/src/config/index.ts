@@ -1,6 +1,6 @@
 import { loadConfig, type Config } from './config.js';
 
-export { ConfigError, StartupCheckError, loadConfig, type Config } from './config.js';
+export { ConfigError, loadConfig, type Config } from './config.js';
 
 /** The configuration from this process's environment (the only reader of process.env). */
 export function configFromEnvironment(overrides: Record<string, string | undefined> = {}): Config {

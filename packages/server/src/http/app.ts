@@ -4,6 +4,7 @@ import { jsonSchemaTransform, jsonSchemaTransformObject, validatorCompiler } fro
 import type { AppContext } from '../context.js';
 import { newId } from '../domain/ids.js';
 import { createAuthenticate } from './auth.js';
+import { enforceContentTypes } from './content-types.js';
 import { errorHandler } from './errors.js';
 import { accountRoutes } from './routes/accounts.js';
 import { avatarRoutes } from './routes/avatars.js';
@@ -34,6 +35,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   // path skips re-validating every response; the schemas still document the responses in OpenAPI.
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
   app.setErrorHandler(errorHandler);
+  enforceContentTypes(app);
   app.setNotFoundHandler((req, reply) =>
     errorHandler(
       Object.assign(new Error(`no route ${req.method} ${req.url.split('?')[0]}`), { statusCode: 404 }),

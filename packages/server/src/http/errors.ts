@@ -2,6 +2,7 @@ import { ERROR_STATUS, type ErrorBody, type ErrorCode, type ErrorDetail } from '
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { AppError, RateLimitedError, UnavailableError, type RateQuota } from '../domain/errors.js';
+import { payloadTooLargeMessage, unsupportedMediaTypeMessage } from './content-types.js';
 
 const FASTIFY_CODES: Record<string, ErrorCode> = {
   FST_ERR_CTP_INVALID_JSON_BODY: 'bad_json',
@@ -63,10 +64,15 @@ export function toErrorResponse(err: unknown, request: FastifyRequest): { status
   if (err instanceof AppError) return shape(err.code, err.message, err.details);
   if (hasZodFastifySchemaValidationErrors(err)) {
     const where = CONTEXT_NAMES[(err as { validationContext?: string }).validationContext ?? ''] ?? 'request';
-    const details: ErrorDetail[] = err.validation.map((v) => ({
-      path: [where, ...v.instancePath.split('/').filter(Boolean)].join('.'),
-      message: v.message ?? 'is not valid',
-    }));
+    const details: ErrorDetail[] = err.validation.flatMap((v) => {
+      const path = [where, ...v.instancePath.split('/').filter(Boolean)];
+      const message = v.message ?? 'is not valid';
+      // Unknown fields come as one issue listing them: one detail per field, each with its own path.
+      const keys = v.keyword === 'unrecognized_keys' ? (v.params as { keys?: unknown }).keys : undefined;
+      if (Array.isArray(keys) && keys.length)
+        return keys.map((k) => ({ path: [...path, String(k)].join('.'), message }));
+      return [{ path: path.join('.'), message }];
+    });
     const first = details[0];
     return shape('validation_failed', first ? `${first.path}: ${first.message}` : 'request is not valid', details);
   }
@@ -83,7 +89,11 @@ export function toErrorResponse(err: unknown, request: FastifyRequest): { status
         ? 'body is not valid JSON'
         : fe.code === 'FST_ERR_MAX_PARAM_LENGTH'
           ? 'a path parameter is longer than 100 characters'
-          : (fe.message ?? mapped);
+          : mapped === 'unsupported_media_type'
+            ? unsupportedMediaTypeMessage(request)
+            : mapped === 'payload_too_large'
+              ? payloadTooLargeMessage(request)
+              : (fe.message ?? mapped);
     return shape(mapped, message);
   }
   request.log.error({ err }, 'unhandled error');

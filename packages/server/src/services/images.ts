@@ -4,12 +4,19 @@ import { PayloadTooLargeError, UnsupportedMediaTypeError } from '../domain/error
 
 /** Checks image bytes by their magic bytes (not the declared type); returns the real type. */
 export async function checkImage(bytes: Buffer, declared?: string): Promise<ImageType> {
-  if (bytes.length > LIMITS.imageMaxBytes) throw new PayloadTooLargeError('image must be at most 1 MiB');
+  if (bytes.length > LIMITS.imageMaxBytes) {
+    throw new PayloadTooLargeError(
+      `the image is ${bytes.length} bytes; the limit is ${LIMITS.imageMaxBytes} bytes (1 MiB)`,
+    );
+  }
   if (bytes.length === 0) throw new UnsupportedMediaTypeError('image is empty');
   const sniffed = await fileTypeFromBuffer(bytes);
   const mime = sniffed?.mime;
   const type = IMAGE_TYPES.find((t) => t === mime);
-  if (!type) throw new UnsupportedMediaTypeError('image must be a PNG, JPEG or WebP file');
+  if (!type) {
+    const what = mime ? `a ${mime} file` : 'not an image we recognise';
+    throw new UnsupportedMediaTypeError(`the image is ${what}: accepted types are ${IMAGE_TYPES.join(', ')}`);
+  }
   if (declared && declared !== type) {
     throw new UnsupportedMediaTypeError(`image bytes are ${type}, not the declared ${declared}`);
   }

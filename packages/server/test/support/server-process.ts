@@ -1,4 +1,5 @@
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { TEST_ENV } from './test-app.js';
 
@@ -52,4 +53,39 @@ export function runCli(
     timeout: 30_000,
   });
   return { status: res.status, stdout: res.stdout, stderr: res.stderr };
+}
+
+export interface ProcessResult {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs a command to completion without blocking this process (a server the test started keeps answering). */
+export function runProcess(
+  command: string,
+  args: string[],
+  options: { env?: Record<string, string | undefined>; input?: string; cwd?: string } = {},
+): Promise<ProcessResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { env: options.env ?? process.env, cwd: options.cwd, stdio: 'pipe' });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('error', reject);
+    child.on('exit', (status) => resolve({ status, stdout, stderr }));
+    child.stdin.end(options.input ?? '');
+  });
+}
+
+/** The `tweeter` CLI to completion, without blocking this process. */
+export function runCliAsync(args: string[], env: Record<string, string> = {}): Promise<ProcessResult> {
+  return runProcess(process.execPath, [BIN, ...args], { env: { ...process.env, ...TEST_ENV, ...env } });
+}
+
+/** Test clean-up: kills a server the test left running and removes its temporary folder. */
+export async function cleanUp(server: ServerProcess | undefined, dir: string | undefined): Promise<void> {
+  if (server && server.child.exitCode === null && server.child.signalCode === null) await server.kill('SIGKILL');
+  if (dir) rmSync(dir, { recursive: true, force: true });
 }

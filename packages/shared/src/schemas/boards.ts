@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { LIMITS } from '../limits.js';
 import { Alias, PageLimit } from './common.js';
+import { immutableField, requestBody } from './request-body.js';
 import { Reactions } from './statuses.js';
 import { trimmedText } from './text.js';
 import { User } from './users.js';
@@ -44,7 +45,7 @@ export type Board = z.infer<typeof Board>;
 const BoardName = trimmedText(1, LIMITS.boardNameMax);
 const BoardDescription = trimmedText(0, LIMITS.boardDescriptionMax);
 
-export const CreateBoardRequest = z.object({
+export const CreateBoardRequest = requestBody({
   name: BoardName,
   description: BoardDescription.optional(),
   visibility: BoardVisibility,
@@ -52,17 +53,19 @@ export const CreateBoardRequest = z.object({
 });
 export type CreateBoardRequest = z.infer<typeof CreateBoardRequest>;
 
-export const UpdateBoardRequest = z.object({
+export const UpdateBoardRequest = requestBody({
   name: BoardName.optional(),
   description: BoardDescription.optional(),
   retentionDays: RetentionDays.optional(),
+  // Members joined under the visibility the board had; changing it would expose or hide their history.
+  visibility: immutableField('a board keeps the visibility it was created with; create a new board instead'),
 });
 export type UpdateBoardRequest = z.infer<typeof UpdateBoardRequest>;
 
 export const Member = z.object({ user: User, role: BoardRole }).meta({ id: 'Member' });
 export type Member = z.infer<typeof Member>;
 
-export const SetMemberRequest = z.object({ role: z.enum(['member', 'moderator']) });
+export const SetMemberRequest = requestBody({ role: z.enum(['member', 'moderator']) });
 export type SetMemberRequest = z.infer<typeof SetMemberRequest>;
 
 export const Message = z
@@ -79,7 +82,7 @@ export const Message = z
   .meta({ id: 'Message' });
 export type Message = z.infer<typeof Message>;
 
-export const PostMessageRequest = z.object({
+export const PostMessageRequest = requestBody({
   text: trimmedText(1, LIMITS.messageMax),
   topic: trimmedText(1, LIMITS.topicMax).nullable().optional(),
 });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { LIMITS } from '../limits.js';
+import { requestBody } from './request-body.js';
 import { trimmedText } from './text.js';
 import { User } from './users.js';
 
@@ -15,5 +16,5 @@ export const Comment = z
   .meta({ id: 'Comment' });
 export type Comment = z.infer<typeof Comment>;
 
-export const PostCommentRequest = z.object({ text: trimmedText(1, LIMITS.commentMax) });
+export const PostCommentRequest = requestBody({ text: trimmedText(1, LIMITS.commentMax) });
 export type PostCommentRequest = z.infer<typeof PostCommentRequest>;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { LIMITS } from '../limits.js';
 import { codePointLength } from '../segments.js';
+import { requestBody } from './request-body.js';
 import { User } from './users.js';
 
 export const REACTION_KINDS = ['like', 'heart'] as const;
@@ -35,7 +36,7 @@ export const Status = z
   .meta({ id: 'Status' });
 export type Status = z.infer<typeof Status>;
 
-export const PostStatusRequest = z.object({
+export const PostStatusRequest = requestBody({
   post: z
     .string()
     .trim()

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { IMAGE_TYPES, LIMITS } from '../limits.js';
 import { Alias } from './common.js';
+import { requestBody } from './request-body.js';
 
 const Name = z
   .string()
@@ -25,12 +26,12 @@ export const Profile = User.extend({
 }).meta({ id: 'Profile' });
 export type Profile = z.infer<typeof Profile>;
 
-export const ImageUpload = z.object({
+export const ImageUpload = requestBody({
   type: z.enum(IMAGE_TYPES),
   data: z.base64('must be base64').max(Math.ceil((LIMITS.imageMaxBytes * 4) / 3) + 4, 'image must be at most 1 MiB'),
 });
 
-export const RegisterRequest = z.object({
+export const RegisterRequest = requestBody({
   alias: Alias,
   firstName: Name,
   lastName: Name,
@@ -42,7 +43,7 @@ export const RegisterRequest = z.object({
 });
 export type RegisterRequest = z.infer<typeof RegisterRequest>;
 
-export const LoginRequest = z.object({
+export const LoginRequest = requestBody({
   alias: Alias,
   password: z.string().min(1).max(LIMITS.passwordMax),
 });

@@ -8,7 +8,7 @@ import { MetricsSampler } from '../metrics-sampler.js';
 import { round2, Samples, summarize } from '../percentiles.js';
 import { latencyFigure, machine, postFigure, type ScenarioResult } from '../result.js';
 import { sleep, withServer, type TargetOptions } from '../setup.js';
-import { option, type ScenarioDefinition } from './registry.js';
+import { boundedWhole, option, type ScenarioDefinition } from './registry.js';
 import { parseWhole } from '../../cli/options.js';
 import { UsageError } from '../../cli/usage-error.js';
 
@@ -192,14 +192,14 @@ export const fanoutScenario: ScenarioDefinition<FanoutParams> = {
       'sqlite',
     ),
   ],
-  parse(flags) {
+  parse(flags, given) {
     const followers = parseWhole(flags.followers ?? '', '--followers', 1, 10_000_000);
     const celebrity = Alias.safeParse(flags.celebrity ?? '');
     if (!celebrity.success) throw new UsageError(`--celebrity: ${celebrity.error.issues[0]?.message ?? 'invalid'}`);
     return {
       followers,
       posts: parseWhole(flags.posts ?? '', '--posts', 1, 1000),
-      readers: parseWhole(flags.readers ?? '', '--readers', 0, Math.min(1000, followers)),
+      readers: boundedWhole(flags, given, 'readers', '--readers', 0, Math.min(1000, followers)),
       readRate: parseWhole(flags.readRate ?? '', '--read-rate', 0, 1_000_000),
       verify: Math.min(followers, parseWhole(flags.verify ?? '', '--verify', 0, 1000)),
       spacingMs: parseWhole(flags.spacingMs ?? '', '--spacing-ms', 0, 60_000),

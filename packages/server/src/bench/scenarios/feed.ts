@@ -5,7 +5,7 @@ import { startFeedReaders } from '../load.js';
 import { MetricsSampler } from '../metrics-sampler.js';
 import { latencyFigure, machine, type ScenarioResult } from '../result.js';
 import { sleep, withServer, type TargetOptions } from '../setup.js';
-import { option, type ScenarioDefinition } from './registry.js';
+import { boundedWhole, option, type ScenarioDefinition } from './registry.js';
 import { parseWhole } from '../../cli/options.js';
 
 export type FeedParams = {
@@ -78,11 +78,11 @@ export const feedScenario: ScenarioDefinition<FeedParams> = {
     option('warmup', 'seconds of unrecorded load first', '2'),
     option('rate', 'requests/s in total, evenly spaced (0: closed loop, each reader asks again when answered)', '0'),
   ],
-  parse(flags) {
+  parse(flags, given) {
     const users = parseWhole(flags.users ?? '', '--users', FEED_GRAPH.followeesEach + 1, 10_000_000);
     return {
       users,
-      readers: parseWhole(flags.readers ?? '', '--readers', 1, Math.min(1000, users)),
+      readers: boundedWhole(flags, given, 'readers', '--readers', 1, Math.min(1000, users)),
       durationS: parseWhole(flags.duration ?? '', '--duration', 1, 3600),
       warmupS: parseWhole(flags.warmup ?? '', '--warmup', 0, 600),
       rate: parseWhole(flags.rate ?? '', '--rate', 0, 1_000_000),

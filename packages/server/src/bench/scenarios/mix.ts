@@ -7,7 +7,7 @@ import { MetricsSampler } from '../metrics-sampler.js';
 import { round2 } from '../percentiles.js';
 import { latencyFigure, machine, postFigure, type ScenarioResult } from '../result.js';
 import { withServer, type TargetOptions } from '../setup.js';
-import { option, type ScenarioDefinition } from './registry.js';
+import { boundedWhole, option, type ScenarioDefinition } from './registry.js';
 import { parseWhole } from '../../cli/options.js';
 import { FEED_GRAPH } from './feed.js';
 
@@ -151,11 +151,11 @@ export const mixScenario: ScenarioDefinition<MixParams> = {
     option('connections', 'concurrent clients, split 80/10/5/5 (at least one each)', '40'),
     option('duration', 'seconds of measurement', '30'),
   ],
-  parse(flags) {
+  parse(flags, given) {
     const users = parseWhole(flags.users ?? '', '--users', FEED_GRAPH.followeesEach + 1, 10_000_000);
     return {
       users,
-      connections: parseWhole(flags.connections ?? '', '--connections', 4, Math.min(1000, users)),
+      connections: boundedWhole(flags, given, 'connections', '--connections', 4, Math.min(1000, users)),
       durationS: parseWhole(flags.duration ?? '', '--duration', 1, 3600),
     };
   },

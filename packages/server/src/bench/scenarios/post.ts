@@ -7,7 +7,7 @@ import { startPaced } from '../paced.js';
 import { latencyFigure, machine, postFigure, type ScenarioResult } from '../result.js';
 import { round2 } from '../percentiles.js';
 import { sleep, withServer, type TargetOptions } from '../setup.js';
-import { option, type ScenarioDefinition } from './registry.js';
+import { boundedWhole, option, type ScenarioDefinition } from './registry.js';
 import { parseWhole } from '../../cli/options.js';
 
 export type PostParams = {
@@ -118,13 +118,13 @@ export const postScenario: ScenarioDefinition<PostParams> = {
     option('followees-each', 'follows per user, so each author has about this many followers', '20'),
     option('rate', 'posts/s in total, evenly spaced (0: closed loop, each writer posts again when answered)', '0'),
   ],
-  parse(flags) {
+  parse(flags, given) {
     const users = parseWhole(flags.users ?? '', '--users', 2, 10_000_000);
     return {
       users,
-      writers: parseWhole(flags.writers ?? '', '--writers', 1, Math.min(1000, users)),
+      writers: boundedWhole(flags, given, 'writers', '--writers', 1, Math.min(1000, users)),
       durationS: parseWhole(flags.duration ?? '', '--duration', 1, 3600),
-      followeesEach: parseWhole(flags.followeesEach ?? '', '--followees-each', 0, users - 1),
+      followeesEach: boundedWhole(flags, given, 'followeesEach', '--followees-each', 0, users - 1),
       rate: parseWhole(flags.rate ?? '', '--rate', 0, 1_000_000),
     };
   },

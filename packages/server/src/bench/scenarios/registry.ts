@@ -1,3 +1,4 @@
+import { parseWhole } from '../../cli/options.js';
 import type { ScenarioResult } from '../result.js';
 import type { TargetOptions } from '../setup.js';
 
@@ -14,8 +15,11 @@ export interface ScenarioDefinition<P extends Record<string, number | string> = 
   name: string;
   description: string;
   options: readonly ScenarioOption[];
-  /** Checks the option values (strings as typed) together; throws UsageError. */
-  parse(flags: Readonly<Record<string, string | undefined>>): P;
+  /**
+   * Checks the option values (strings as typed) together; throws UsageError. `given` holds the keys the user
+   * typed (all of them when absent): a default the user did not pass is fitted to the others, never rejected.
+   */
+  parse(flags: Readonly<Record<string, string | undefined>>, given?: ReadonlySet<string>): P;
   run(params: P, target: TargetOptions): Promise<ScenarioResult>;
 }
 
@@ -42,4 +46,21 @@ export function commandLine(definition: ScenarioDefinition, flags: Readonly<Reco
     if (value !== undefined) parts.push(`--${o.name} ${value}`);
   }
   return parts.join(' ');
+}
+
+/**
+ * A whole-number option whose upper bound depends on another option (--readers at most --followers): a value the
+ * user typed outside [min, max] is a UsageError; a default the user did not type is lowered to fit.
+ */
+export function boundedWhole(
+  flags: Readonly<Record<string, string | undefined>>,
+  given: ReadonlySet<string> | undefined,
+  key: string,
+  flag: string,
+  min: number,
+  max: number,
+): number {
+  const text = flags[key] ?? '';
+  if (given === undefined || given.has(key)) return parseWhole(text, flag, min, max);
+  return Math.max(min, Math.min(max, parseWhole(text, flag, 0)));
 }

@@ -5,6 +5,9 @@ import { openSqlite } from '../../adapters/sqlite/storage.js';
 import { createContext, type AppContext } from '../../context.js';
 import { systemClock } from '../../ports/clock.js';
 import { buildApp } from '../../http/app.js';
+import { lockDataDir } from './data-dir-lock.js';
+import { checkDataDir, ensureDataDir } from './data-dir.js';
+import { checkPort, listenFailure } from './port-check.js';
 
 export interface RunningServer {
   ctx: AppContext;
@@ -16,10 +19,40 @@ export interface RunningServer {
 
 const CHECKPOINT_EVERY_MS = 200;
 
-/** Starts HTTP, the job workers and the periodic jobs in this process (either shape). */
+/**
+ * Starts HTTP, the job workers and the periodic jobs in this process (either shape). Everything that can
+ * refuse the start (DATA_DIR unusable, port taken, data directory held by another process) is checked before
+ * the database is created or migrated; those failures throw a one-line StartupError.
+ */
 export async function startServer(config: Config): Promise<RunningServer> {
+  checkDataDir(config.dataDir);
+  await checkPort(config.host, config.port);
+  ensureDataDir(config.dataDir);
+  const lock = lockDataDir(config.dataDir, 'starting another server on it');
+  let started: Omit<RunningServer, 'stop'> & { close(): Promise<void> };
+  try {
+    started = await startOnLockedDataDir(config);
+  } catch (err) {
+    lock.release();
+    throw err;
+  }
+  const { ctx, app, url, close } = started;
+  let stopping: Promise<void> | undefined;
+  const stop = (): Promise<void> =>
+    (stopping ??= (async () => {
+      try {
+        await close();
+      } finally {
+        lock.release();
+      }
+    })());
+  return { ctx, app, url, stop };
+}
+
+/** Opens the database (migrating it), builds the app and listens: only ever with the data directory locked. */
+async function startOnLockedDataDir(config: Config): Promise<Omit<RunningServer, 'stop'> & { close(): Promise<void> }> {
   // The SQLite storage is opened here (not by createContext) to hand WAL checkpoints to a worker thread: see
-  // checkpointer.ts. The AWS shape has no file to checkpoint.
+  // checkpointer.ts. The AWS shape has no file to checkpoint; its tables, queues and bucket are checked instead.
   const storage = config.shape.store === 'sqlite' ? openSqlite(config, systemClock) : null;
   const ctx = await createContext(config, storage ? { storage } : {});
   try {
@@ -35,21 +68,22 @@ export async function startServer(config: Config): Promise<RunningServer> {
       })
     : { stop: async () => undefined };
   const app = await buildApp(ctx);
-  const url = await app.listen({ port: config.port, host: config.host });
+  const close = async (): Promise<void> => {
+    await app.close();
+    await checkpoints.stop();
+    await ctx.close();
+  };
+  let url: string;
+  try {
+    url = await app.listen({ port: config.port, host: config.host });
+  } catch (err) {
+    await close();
+    throw listenFailure(err, config.host, config.port);
+  }
   ctx.workers.start();
   ctx.scheduler.start();
-  ctx.logger.info(
-    { url, dataDir: config.dataDir, workers: config.jobs.concurrency, shape: config.shape },
-    'tweeter is listening',
-  );
-  let stopping: Promise<void> | undefined;
-  const stop = (): Promise<void> =>
-    (stopping ??= (async () => {
-      await app.close();
-      await checkpoints.stop();
-      await ctx.close();
-    })());
-  return { ctx, app, url, stop };
+  ctx.logger.info({ url, dataDir: config.dataDir, workers: config.jobs.concurrency }, 'tweeter is listening');
+  return { ctx, app, url, close };
 }
 
 /** Stops gracefully on SIGTERM/SIGINT; a second signal exits at once. */
