@@ -3,6 +3,7 @@ import { ConfigError } from '../config/index.js';
 import { benchCommand } from './bench.js';
 import { dlqCommand } from './dlq.js';
 import { migrateCommand } from './migrate.js';
+import { openapiCommand } from './openapi.js';
 import { populateCommand } from './populate.js';
 import { serveCommand } from './serve.js';
 import { UsageError } from './usage-error.js';
@@ -18,6 +19,7 @@ export function createCli(): Command {
   program.addCommand(dlqCommand());
   program.addCommand(populateCommand());
   program.addCommand(benchCommand());
+  program.addCommand(openapiCommand());
   return program;
 }
 

@@ -4,6 +4,7 @@ import { Alias, PageLimit } from './common.js';
 import { Reactions } from './statuses.js';
 import { trimmedText } from './text.js';
 import { User } from './users.js';
+import { EXAMPLES } from './examples.js';
 
 export const BOARD_VISIBILITIES = ['public', 'private'] as const;
 export const BoardVisibility = z.enum(BOARD_VISIBILITIES);
@@ -38,7 +39,7 @@ export const Board = z
     retentionDays: z.number().int().nullable(),
     createdAt: z.string(),
   })
-  .meta({ id: 'Board' });
+  .meta({ id: 'Board', examples: [EXAMPLES.board] });
 export type Board = z.infer<typeof Board>;
 
 const BoardName = trimmedText(1, LIMITS.boardNameMax);
@@ -59,7 +60,7 @@ export const UpdateBoardRequest = z.object({
 });
 export type UpdateBoardRequest = z.infer<typeof UpdateBoardRequest>;
 
-export const Member = z.object({ user: User, role: BoardRole }).meta({ id: 'Member' });
+export const Member = z.object({ user: User, role: BoardRole }).meta({ id: 'Member', examples: [EXAMPLES.member] });
 export type Member = z.infer<typeof Member>;
 
 export const SetMemberRequest = z.object({ role: z.enum(['member', 'moderator']) });
@@ -76,7 +77,7 @@ export const Message = z
     reactions: Reactions,
     deleted: z.boolean(),
   })
-  .meta({ id: 'Message' });
+  .meta({ id: 'Message', examples: [EXAMPLES.message] });
 export type Message = z.infer<typeof Message>;
 
 export const PostMessageRequest = z.object({

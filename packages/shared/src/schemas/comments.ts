@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { LIMITS } from '../limits.js';
 import { trimmedText } from './text.js';
 import { User } from './users.js';
+import { EXAMPLES } from './examples.js';
 
 export const Comment = z
   .object({
@@ -12,7 +13,7 @@ export const Comment = z
     createdAt: z.string(),
     deleted: z.boolean(),
   })
-  .meta({ id: 'Comment' });
+  .meta({ id: 'Comment', examples: [EXAMPLES.comment] });
 export type Comment = z.infer<typeof Comment>;
 
 export const PostCommentRequest = z.object({ text: trimmedText(1, LIMITS.commentMax) });

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { LIMITS } from '../limits.js';
 import { codePointLength } from '../segments.js';
 import { User } from './users.js';
+import { EXAMPLES } from './examples.js';
 
 export const REACTION_KINDS = ['like', 'heart'] as const;
 export const ReactionKind = z.enum(REACTION_KINDS);
@@ -9,7 +10,7 @@ export type ReactionKind = z.infer<typeof ReactionKind>;
 
 export const Reactions = z
   .object({ like: z.number().int(), heart: z.number().int(), mine: z.array(ReactionKind) })
-  .meta({ id: 'Reactions' });
+  .meta({ id: 'Reactions', examples: [EXAMPLES.reactions] });
 export type Reactions = z.infer<typeof Reactions>;
 
 export const SegmentSchema = z
@@ -32,7 +33,7 @@ export const Status = z
     reactions: Reactions,
     commentCount: z.number().int(),
   })
-  .meta({ id: 'Status' });
+  .meta({ id: 'Status', examples: [EXAMPLES.status] });
 export type Status = z.infer<typeof Status>;
 
 export const PostStatusRequest = z.object({
@@ -56,6 +57,6 @@ export const Delivery = z
     audience: z.number().int().describe('followers the status is being delivered to'),
     delivered: z.number().int().describe('followers whose feed holds it so far'),
   })
-  .meta({ id: 'Delivery' });
+  .meta({ id: 'Delivery', examples: [EXAMPLES.delivery] });
 export type Delivery = z.infer<typeof Delivery>;
 export type Segment = z.infer<typeof SegmentSchema>;
