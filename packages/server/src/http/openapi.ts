@@ -1,4 +1,5 @@
 import swagger, { type FastifyDynamicSwaggerOptions } from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
 import { ErrorBody, LIMITS } from '@tweeter/shared';
 import type { FastifyInstance, FastifySchema } from 'fastify';
 import { jsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod';
@@ -156,5 +157,11 @@ export async function registerOpenApi(app: FastifyInstance, options: { publicUrl
     },
     transform,
     transformObject,
+  });
+  // Interactive docs at /docs: Swagger UI's files come from the package (no CDN), under a strict CSP.
+  await app.register(swaggerUi, {
+    routePrefix: '/docs',
+    staticCSP: true,
+    uiConfig: { deepLinking: true, displayOperationId: true, docExpansion: 'list', defaultModelsExpandDepth: 0 },
   });
 }
