@@ -1445,6 +1445,10 @@ export interface operations {
     requestBody: {
       content: {
         'application/json': {
+          /**
+           * @description 1 to 280 characters after trimming; @mentions and URLs become segments
+           * @example Hello @charles, notes at https://example.com/notes
+           */
           post: string;
         };
       };
@@ -1876,7 +1880,9 @@ export interface operations {
     requestBody: {
       content: {
         'application/json': {
+          /** @description 1 to 80 characters after trimming */
           name: string;
+          /** @description 0 to 500 characters after trimming */
           description?: string;
           /** @enum {string} */
           visibility: 'public' | 'private';
@@ -2039,7 +2045,9 @@ export interface operations {
     requestBody: {
       content: {
         'application/json': {
+          /** @description 1 to 80 characters after trimming */
           name?: string;
+          /** @description 0 to 500 characters after trimming */
           description?: string;
           /** @description messages older than this many days disappear; null keeps them forever */
           retentionDays?: number | null;
@@ -2534,6 +2542,7 @@ export interface operations {
     requestBody: {
       content: {
         'application/json': {
+          /** @description 1 to 2000 characters after trimming */
           text: string;
           topic?: string | null;
         };
@@ -3075,6 +3084,7 @@ export interface operations {
     requestBody: {
       content: {
         'application/json': {
+          /** @description 1 to 1000 characters after trimming */
           text: string;
         };
       };

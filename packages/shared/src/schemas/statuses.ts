@@ -43,7 +43,13 @@ export const PostStatusRequest = z.object({
     .refine((s) => {
       const n = codePointLength(s);
       return n >= 1 && n <= LIMITS.postMax;
-    }, `must be 1 to ${LIMITS.postMax} characters`),
+    }, `must be 1 to ${LIMITS.postMax} characters`)
+    .meta({
+      minLength: 1,
+      maxLength: LIMITS.postMax,
+      description: `1 to ${LIMITS.postMax} characters after trimming; @mentions and URLs become segments`,
+      examples: ['Hello @charles, notes at https://example.com/notes'],
+    }),
 });
 export type PostStatusRequest = z.infer<typeof PostStatusRequest>;
 

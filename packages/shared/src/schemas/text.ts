@@ -10,5 +10,7 @@ export function trimmedText(min: number, max: number) {
     .refine((s) => {
       const n = codePointLength(s);
       return n >= min && n <= max;
-    }, message);
+    }, message)
+    // JSON Schema counts string length in code points too, so the document can state the limit exactly.
+    .meta({ minLength: min, maxLength: max, description: `${min} to ${max} characters after trimming` });
 }
