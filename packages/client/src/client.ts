@@ -82,7 +82,7 @@ export class TweeterClient {
         // One call site for every operation: the types were checked against `Id` above.
         result = await this.raw.request(operation.method as never, operation.path as never, options as never);
       } catch (err) {
-        if (!repeatable || attempt >= this.retries || err instanceof TweeterApiError) throw err;
+        if (!repeatable || attempt >= this.retries) throw err;
         await new Promise((resolve) => setTimeout(resolve, 100 * 2 ** attempt));
         continue;
       }
