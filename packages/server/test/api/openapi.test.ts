@@ -1,6 +1,7 @@
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConformanceChecker, type OpenApiDoc } from '../support/openapi-conformance.js';
+import { runCli } from '../support/server-process.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 
 interface Operation {
@@ -107,6 +108,17 @@ describe('the OpenAPI document', () => {
     } finally {
       await other.close();
     }
+  });
+});
+
+describe('tweeter openapi', () => {
+  it('prints the document the server serves, without starting one', { timeout: 60_000 }, () => {
+    const printed = runCli(['openapi'], { PUBLIC_URL: 'https://tweeter.example' });
+    expect(printed.stderr).toBe('');
+    expect(printed.status).toBe(0);
+    const cli = JSON.parse(printed.stdout) as Doc;
+    expect(cli.servers).toEqual([expect.objectContaining({ url: 'https://tweeter.example' })]);
+    expect({ ...cli, servers: doc.servers }).toEqual(doc);
   });
 });
 

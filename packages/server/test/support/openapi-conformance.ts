@@ -28,6 +28,8 @@ export interface CheckedResponse {
 /** Responses the document deliberately leaves out: image bytes behind the opaque `imageUrl` links, and /docs. */
 const UNDOCUMENTED = [/^\/media\//, /^\/docs(\/|$)/];
 
+const ERROR_SCHEMA = { $ref: '#/components/schemas/Error' };
+
 /** Environment variable naming the folder where each test process adds its count (set by global-setup.ts). */
 export const CONFORMANCE_DIR_ENV = 'TWEETER_CONFORMANCE_DIR';
 
@@ -39,6 +41,7 @@ export const CONFORMANCE_DIR_ENV = 'TWEETER_CONFORMANCE_DIR';
 export class ConformanceChecker {
   private readonly ajv = new Ajv2020({ strict: false, allErrors: true });
   private readonly validators = new Map<string, ValidateFunction>();
+  private readonly bySchema = new WeakMap<object, ValidateFunction>();
   private readonly routes: { method: string; path: string; pattern: RegExp; operation: Operation }[];
   checked = 0;
 
@@ -76,7 +79,7 @@ export class ConformanceChecker {
     if (!route) {
       // Unknown routes and methods get the error shape from the not-found handler.
       if (res.statusCode !== 404 && res.statusCode !== 405 && res.statusCode !== 400) fail('not a documented route');
-      return this.validate('#/components/schemas/Error', { $ref: '#/components/schemas/Error' }, res, fail);
+      return this.validate(ERROR_SCHEMA, res, fail);
     }
     const response = route.operation.responses?.[String(res.statusCode)];
     if (!response) return fail(`status ${res.statusCode} is not listed for this operation`);
@@ -92,14 +95,17 @@ export class ConformanceChecker {
     if (!media)
       return fail(`content type "${contentType}" is not listed (${Object.keys(response.content).join(', ')})`);
     if (contentType !== 'application/json' || media.schema === undefined) return;
-    this.validate(`${route.method} ${route.path} ${res.statusCode}`, media.schema, res, fail);
+    this.validate(media.schema, res, fail);
   }
 
-  private validate(key: string, schema: unknown, res: CheckedResponse, fail: (problem: string) => never): void {
-    let validator = this.validators.get(key);
+  private validate(schema: unknown, res: CheckedResponse, fail: (problem: string) => never): void {
+    // Keyed by the schema: the many responses that share one (the error shape) compile it once.
+    let validator = this.bySchema.get(schema as object);
     if (!validator) {
-      validator = this.ajv.compile(rebase(schema) as object);
+      const key = JSON.stringify(schema);
+      validator = this.validators.get(key) ?? this.ajv.compile(rebase(schema) as object);
       this.validators.set(key, validator);
+      this.bySchema.set(schema as object, validator);
     }
     let body: unknown;
     try {
