@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { EXAMPLES } from './schemas/examples.js';
 
 /** Stable machine codes of the API's error shape, with the HTTP status each maps to. */
 export const ERROR_STATUS = {
@@ -34,5 +35,5 @@ export const ErrorBody = z
       details: z.array(ErrorDetail).optional(),
     }),
   })
-  .meta({ id: 'Error' });
+  .meta({ id: 'Error', examples: [EXAMPLES.error] });
 export type ErrorBody = z.infer<typeof ErrorBody>;

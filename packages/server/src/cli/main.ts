@@ -6,6 +6,7 @@ import { backupCommand } from './backup.js';
 import { benchCommand } from './bench.js';
 import { dlqCommand } from './dlq.js';
 import { migrateCommand } from './migrate.js';
+import { openapiCommand } from './openapi.js';
 import { populateCommand } from './populate.js';
 import { serveCommand } from './serve.js';
 import { strictCommand } from './options.js';
@@ -27,6 +28,7 @@ export function createCli(): Command {
   program.addCommand(populateCommand());
   program.addCommand(backupCommand());
   program.addCommand(benchCommand());
+  program.addCommand(openapiCommand());
   return program;
 }
 

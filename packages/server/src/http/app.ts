@@ -1,11 +1,11 @@
-import swagger from '@fastify/swagger';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import { jsonSchemaTransform, jsonSchemaTransformObject, validatorCompiler } from 'fastify-type-provider-zod';
+import { validatorCompiler } from 'fastify-type-provider-zod';
 import type { AppContext } from '../context.js';
 import { newId } from '../domain/ids.js';
 import { createAuthenticate } from './auth.js';
 import { enforceContentTypes } from './content-types.js';
 import { errorHandler } from './errors.js';
+import { registerOpenApi } from './openapi.js';
 import { accountRoutes } from './routes/accounts.js';
 import { avatarRoutes } from './routes/avatars.js';
 import { boardMessageRoutes } from './routes/board-messages.js';
@@ -56,22 +56,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
     if (reply.statusCode >= 500) req.log.warn({ route, status: reply.statusCode }, 'request failed');
   });
 
-  await app.register(swagger, {
-    openapi: {
-      openapi: '3.1.0',
-      info: {
-        title: 'Tweeter API',
-        version: '1.0.0',
-        description:
-          'Statuses and home feeds with asynchronous fan-out, follows, boards, reactions, comments, and a live WebSocket stream (GET /api/v1/stream). See docs/api.md.',
-      },
-      components: {
-        securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'opaque session token' } },
-      },
-    },
-    transform: jsonSchemaTransform,
-    transformObject: jsonSchemaTransformObject,
-  });
+  await registerOpenApi(app, { publicUrl: ctx.config.publicUrl });
 
   const auth = createAuthenticate(ctx.services.sessions);
   const deps = { services: ctx.services, auth };

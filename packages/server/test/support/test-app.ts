@@ -6,6 +6,7 @@ import { loadConfig, type Config } from '../../src/config/config.js';
 import { createContext, type AppContext, type ContextOverrides } from '../../src/context.js';
 import { buildApp } from '../../src/http/app.js';
 import { startAwsLocalShape, testShape } from './aws-local.js';
+import { conformanceChecker, type OpenApiDoc } from './openapi-conformance.js';
 
 /** Settings that keep tests fast: cheap scrypt, quick retries, quiet logs, no sign-up limits. */
 export const TEST_ENV: Record<string, string> = {
@@ -56,9 +57,15 @@ export async function createTestApp(
   await ctx.verify();
   const app = await buildApp(ctx);
   if (overrides.workers !== false) ctx.workers.start();
-  const inject = (options: InjectOptions) => app.inject(options);
+  // Every response a test receives is checked against the document the app serves (see openapi-conformance.ts).
+  const checker = conformanceChecker((await app.inject({ url: '/openapi.json' })).json<OpenApiDoc>());
+  const inject = async (options: InjectOptions) => {
+    const res = await app.inject(options);
+    checker.check(options.method ?? 'GET', requestPath(options), res);
+    return res;
+  };
   const as = (token: string, options: InjectOptions) =>
-    app.inject({ ...options, headers: { ...options.headers, authorization: `Bearer ${token}` } });
+    inject({ ...options, headers: { ...options.headers, authorization: `Bearer ${token}` } });
   return {
     app,
     ctx,
@@ -78,12 +85,20 @@ export async function createTestApp(
     drain: () => ctx.workers.drain(20_000),
     listen: () => app.listen({ port: 0, host: '127.0.0.1' }),
     async close() {
+      checker.flush();
       await app.close();
       await ctx.close();
       await shape?.stop();
       if (!overrides.dataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** The path (and query) an inject call asks for, whichever way its options spell it. */
+function requestPath(options: InjectOptions): string {
+  const url = options.url ?? options.path;
+  if (typeof url === 'string') return url;
+  return url?.pathname ?? '/';
 }
 
 /** Polls `check` until it returns a value that is not undefined/false, or fails after `timeoutMs`. */

@@ -5,6 +5,7 @@ import { immutableField, requestBody } from './request-body.js';
 import { Reactions } from './statuses.js';
 import { trimmedText } from './text.js';
 import { User } from './users.js';
+import { EXAMPLES } from './examples.js';
 
 export const BOARD_VISIBILITIES = ['public', 'private'] as const;
 export const BoardVisibility = z.enum(BOARD_VISIBILITIES);
@@ -39,7 +40,7 @@ export const Board = z
     retentionDays: z.number().int().nullable(),
     createdAt: z.string(),
   })
-  .meta({ id: 'Board' });
+  .meta({ id: 'Board', examples: [EXAMPLES.board] });
 export type Board = z.infer<typeof Board>;
 
 const BoardName = trimmedText(1, LIMITS.boardNameMax);
@@ -62,7 +63,7 @@ export const UpdateBoardRequest = requestBody({
 });
 export type UpdateBoardRequest = z.infer<typeof UpdateBoardRequest>;
 
-export const Member = z.object({ user: User, role: BoardRole }).meta({ id: 'Member' });
+export const Member = z.object({ user: User, role: BoardRole }).meta({ id: 'Member', examples: [EXAMPLES.member] });
 export type Member = z.infer<typeof Member>;
 
 export const SetMemberRequest = requestBody({ role: z.enum(['member', 'moderator']) });
@@ -79,7 +80,7 @@ export const Message = z
     reactions: Reactions,
     deleted: z.boolean(),
   })
-  .meta({ id: 'Message' });
+  .meta({ id: 'Message', examples: [EXAMPLES.message] });
 export type Message = z.infer<typeof Message>;
 
 export const PostMessageRequest = requestBody({

@@ -3,6 +3,7 @@ import { LIMITS } from '../limits.js';
 import { requestBody } from './request-body.js';
 import { trimmedText } from './text.js';
 import { User } from './users.js';
+import { EXAMPLES } from './examples.js';
 
 export const Comment = z
   .object({
@@ -13,7 +14,7 @@ export const Comment = z
     createdAt: z.string(),
     deleted: z.boolean(),
   })
-  .meta({ id: 'Comment' });
+  .meta({ id: 'Comment', examples: [EXAMPLES.comment] });
 export type Comment = z.infer<typeof Comment>;
 
 export const PostCommentRequest = requestBody({ text: trimmedText(1, LIMITS.commentMax) });

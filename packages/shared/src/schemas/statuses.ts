@@ -3,6 +3,7 @@ import { LIMITS } from '../limits.js';
 import { codePointLength } from '../segments.js';
 import { requestBody } from './request-body.js';
 import { User } from './users.js';
+import { EXAMPLES } from './examples.js';
 
 export const REACTION_KINDS = ['like', 'heart'] as const;
 export const ReactionKind = z.enum(REACTION_KINDS);
@@ -10,7 +11,7 @@ export type ReactionKind = z.infer<typeof ReactionKind>;
 
 export const Reactions = z
   .object({ like: z.number().int(), heart: z.number().int(), mine: z.array(ReactionKind) })
-  .meta({ id: 'Reactions' });
+  .meta({ id: 'Reactions', examples: [EXAMPLES.reactions] });
 export type Reactions = z.infer<typeof Reactions>;
 
 export const SegmentSchema = z
@@ -33,7 +34,7 @@ export const Status = z
     reactions: Reactions,
     commentCount: z.number().int(),
   })
-  .meta({ id: 'Status' });
+  .meta({ id: 'Status', examples: [EXAMPLES.status] });
 export type Status = z.infer<typeof Status>;
 
 export const PostStatusRequest = requestBody({
@@ -43,7 +44,13 @@ export const PostStatusRequest = requestBody({
     .refine((s) => {
       const n = codePointLength(s);
       return n >= 1 && n <= LIMITS.postMax;
-    }, `must be 1 to ${LIMITS.postMax} characters`),
+    }, `must be 1 to ${LIMITS.postMax} characters`)
+    .meta({
+      minLength: 1,
+      maxLength: LIMITS.postMax,
+      description: `1 to ${LIMITS.postMax} characters after trimming; @mentions and URLs become segments`,
+      examples: ['Hello @charles, notes at https://example.com/notes'],
+    }),
 });
 export type PostStatusRequest = z.infer<typeof PostStatusRequest>;
 
@@ -57,6 +64,6 @@ export const Delivery = z
     audience: z.number().int().describe('followers the status is being delivered to'),
     delivered: z.number().int().describe('followers whose feed holds it so far'),
   })
-  .meta({ id: 'Delivery' });
+  .meta({ id: 'Delivery', examples: [EXAMPLES.delivery] });
 export type Delivery = z.infer<typeof Delivery>;
 export type Segment = z.infer<typeof SegmentSchema>;

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { IMAGE_TYPES, LIMITS } from '../limits.js';
 import { Alias } from './common.js';
 import { requestBody } from './request-body.js';
+import { EXAMPLES } from './examples.js';
 
 const Name = z
   .string()
@@ -16,14 +17,14 @@ export const User = z
     lastName: z.string(),
     imageUrl: z.string().nullable(),
   })
-  .meta({ id: 'User' });
+  .meta({ id: 'User', examples: [EXAMPLES.user] });
 export type User = z.infer<typeof User>;
 
 export const Profile = User.extend({
   followerCount: z.number().int(),
   followeeCount: z.number().int(),
   followedByMe: z.boolean(),
-}).meta({ id: 'Profile' });
+}).meta({ id: 'Profile', examples: [EXAMPLES.profile] });
 export type Profile = z.infer<typeof Profile>;
 
 export const ImageUpload = requestBody({
@@ -51,5 +52,5 @@ export type LoginRequest = z.infer<typeof LoginRequest>;
 
 export const AuthResponse = z
   .object({ user: User, token: z.string(), expiresAt: z.string() })
-  .meta({ id: 'AuthResponse' });
+  .meta({ id: 'AuthResponse', examples: [EXAMPLES.authResponse] });
 export type AuthResponse = z.infer<typeof AuthResponse>;

@@ -18,7 +18,7 @@ import { BEARER, bearerToken, type Authenticate } from '../auth.js';
 
 // A base64 image of 1 MiB plus the other fields.
 const REGISTER_BODY_LIMIT = Math.ceil((LIMITS.imageMaxBytes * 4) / 3) + 16 * 1024;
-const errors = { 400: ErrorBody, 401: ErrorBody, 404: ErrorBody, 409: ErrorBody, 429: ErrorBody };
+// 400, 401 (token routes), 413, 415 and 500 are implied by each operation's inputs (see ../openapi.ts).
 
 /** Register, login, logout, profiles and follower lists. */
 export function accountRoutes(
@@ -33,10 +33,12 @@ export function accountRoutes(
     {
       bodyLimit: REGISTER_BODY_LIMIT,
       schema: {
+        operationId: 'registerUser',
         tags: ['accounts'],
         summary: 'Register a new account (and sign in)',
+        security: [],
         body: RegisterRequest,
-        response: { 201: AuthResponse, ...errors, 413: ErrorBody, 415: ErrorBody, 503: ErrorBody },
+        response: { 201: AuthResponse, 409: ErrorBody, 429: ErrorBody, 503: ErrorBody },
       },
     },
     async (req, reply) => reply.status(201).send(await users.register(req.body, req.ip)),
@@ -46,10 +48,12 @@ export function accountRoutes(
     '/api/v1/sessions',
     {
       schema: {
+        operationId: 'createSession',
         tags: ['accounts'],
         summary: 'Sign in',
+        security: [],
         body: LoginRequest,
-        response: { 201: AuthResponse, ...errors, 503: ErrorBody },
+        response: { 201: AuthResponse, 401: ErrorBody, 429: ErrorBody, 503: ErrorBody },
       },
     },
     async (req, reply) => reply.status(201).send(await sessions.login(req.body, req.ip)),
@@ -59,10 +63,11 @@ export function accountRoutes(
     '/api/v1/sessions/current',
     {
       schema: {
+        operationId: 'deleteCurrentSession',
         tags: ['accounts'],
         summary: 'Sign out: the token stops working',
         security: BEARER,
-        response: { 204: z.undefined(), 401: ErrorBody },
+        response: { 204: z.undefined() },
       },
     },
     async (req, reply) => {
@@ -74,7 +79,15 @@ export function accountRoutes(
 
   r.get(
     '/api/v1/me',
-    { schema: { tags: ['accounts'], summary: 'My profile', security: BEARER, response: { 200: Profile, ...errors } } },
+    {
+      schema: {
+        operationId: 'getMe',
+        tags: ['accounts'],
+        summary: 'My profile',
+        security: BEARER,
+        response: { 200: Profile },
+      },
+    },
     async (req) => {
       const me = await deps.auth(req);
       return users.profile(me, me);
@@ -85,11 +98,12 @@ export function accountRoutes(
     '/api/v1/users/:alias',
     {
       schema: {
+        operationId: 'getUser',
         tags: ['accounts'],
         summary: 'A profile',
         security: BEARER,
         params: AliasParams,
-        response: { 200: Profile, ...errors },
+        response: { 200: Profile, 404: ErrorBody },
       },
     },
     async (req) => users.profile(await deps.auth(req), req.params.alias),
@@ -97,20 +111,21 @@ export function accountRoutes(
 
   const UserPage = pageOf(User);
   const lists = [
-    ['followers', 'Users who follow alias, by alias'],
-    ['followees', 'Users alias follows, by alias'],
+    ['followers', 'listFollowers', 'Users who follow alias, by alias'],
+    ['followees', 'listFollowees', 'Users alias follows, by alias'],
   ] as const;
-  for (const [list, summary] of lists) {
+  for (const [list, operationId, summary] of lists) {
     r.get(
       `/api/v1/users/:alias/${list}`,
       {
         schema: {
+          operationId,
           tags: ['follows'],
           summary,
           security: BEARER,
           params: AliasParams,
           querystring: PageQuery,
-          response: { 200: UserPage, ...errors },
+          response: { 200: UserPage, 404: ErrorBody },
         },
       },
       async (req) => {
@@ -124,11 +139,12 @@ export function accountRoutes(
     '/api/v1/me/followees/:alias',
     {
       schema: {
+        operationId: 'followUser',
         tags: ['follows'],
         summary: 'Follow alias (idempotent)',
         security: BEARER,
         params: AliasParams,
-        response: { 200: Profile, ...errors },
+        response: { 200: Profile, 404: ErrorBody, 429: ErrorBody },
       },
     },
     async (req) => follows.follow(await deps.auth(req), req.params.alias),
@@ -138,11 +154,12 @@ export function accountRoutes(
     '/api/v1/me/followees/:alias',
     {
       schema: {
+        operationId: 'unfollowUser',
         tags: ['follows'],
         summary: 'Unfollow alias (idempotent)',
         security: BEARER,
         params: AliasParams,
-        response: { 200: Profile, ...errors },
+        response: { 200: Profile, 404: ErrorBody, 429: ErrorBody },
       },
     },
     async (req) => follows.unfollow(await deps.auth(req), req.params.alias),

@@ -22,6 +22,7 @@ export function avatarRoutes(
     {
       bodyLimit: LIMITS.imageMaxBytes,
       schema: {
+        operationId: 'putAvatar',
         tags: ['accounts'],
         summary: 'Replace my profile image (PNG, JPEG or WebP bytes, at most 1 MiB)',
         security: BEARER,

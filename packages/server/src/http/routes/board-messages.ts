@@ -27,12 +27,13 @@ export function boardMessageRoutes(
     '/api/v1/boards/:id/messages',
     {
       schema: {
+        operationId: 'postMessage',
         tags: ['boards'],
         summary: 'Post a message: members only',
         security: BEARER,
         params: BoardParams,
         body: PostMessageRequest,
-        response: { 201: Message, ...errors },
+        response: { 201: Message, ...errors, 429: ErrorBody },
       },
     },
     async (req, reply) => reply.status(201).send(await messages.post(await deps.auth(req), req.params.id, req.body)),
@@ -42,6 +43,7 @@ export function boardMessageRoutes(
     '/api/v1/boards/:id/messages',
     {
       schema: {
+        operationId: 'listMessages',
         tags: ['boards'],
         summary: 'Messages: newest first (page back with ?before=), or poll with ?after= (oldest first)',
         description:
@@ -61,6 +63,7 @@ export function boardMessageRoutes(
     '/api/v1/boards/:id/messages/:messageId',
     {
       schema: {
+        operationId: 'deleteMessage',
         tags: ['boards'],
         summary: 'Soft-delete a message (author, moderator or owner): a placeholder keeps its place',
         security: BEARER,

@@ -31,6 +31,7 @@ export function boardRoutes(
     '/api/v1/boards',
     {
       schema: {
+        operationId: 'createBoard',
         tags: ['boards'],
         summary: 'Create a board; I become its owner',
         security: BEARER,
@@ -45,11 +46,12 @@ export function boardRoutes(
     '/api/v1/boards',
     {
       schema: {
+        operationId: 'listBoards',
         tags: ['boards'],
         summary: 'Boards I can see: public ones and those I am a member of, newest first',
         security: BEARER,
         querystring: PageQuery,
-        response: { 200: pageOf(Board), ...errors },
+        response: { 200: pageOf(Board) },
       },
     },
     async (req) => boards.list(await deps.auth(req), req.query),
@@ -59,6 +61,7 @@ export function boardRoutes(
     '/api/v1/boards/:id',
     {
       schema: {
+        operationId: 'getBoard',
         tags: ['boards'],
         summary: 'One board',
         security: BEARER,
@@ -73,6 +76,7 @@ export function boardRoutes(
     '/api/v1/boards/:id',
     {
       schema: {
+        operationId: 'updateBoard',
         tags: ['boards'],
         summary: 'Change name, description or retention: the owner only',
         description: 'Fields left out stay as they are; retentionDays: null keeps messages forever.',
@@ -89,6 +93,7 @@ export function boardRoutes(
     '/api/v1/boards/:id/members',
     {
       schema: {
+        operationId: 'listBoardMembers',
         tags: ['boards'],
         summary: 'Members of a board, by alias',
         security: BEARER,
@@ -104,6 +109,7 @@ export function boardRoutes(
     '/api/v1/boards/:id/members/:alias',
     {
       schema: {
+        operationId: 'putBoardMember',
         tags: ['boards'],
         summary: 'Add a member or set their role (idempotent)',
         description:
@@ -122,6 +128,7 @@ export function boardRoutes(
     '/api/v1/boards/:id/members/:alias',
     {
       schema: {
+        operationId: 'deleteBoardMember',
         tags: ['boards'],
         summary: 'Remove a member, or leave (idempotent)',
         description: 'The owner and moderators remove members, only the owner removes moderators; the owner stays.',
@@ -140,6 +147,7 @@ export function boardRoutes(
     '/api/v1/boards/:id/audit',
     {
       schema: {
+        operationId: 'listBoardAudit',
         tags: ['boards'],
         summary: 'Moderation log of a board, newest first: the owner only',
         security: BEARER,

@@ -19,12 +19,13 @@ export function commentRoutes(
     '/api/v1/statuses/:id/comments',
     {
       schema: {
+        operationId: 'postComment',
         tags: ['comments'],
         summary: 'Comment on a status',
         security: BEARER,
         params: IdParams,
         body: PostCommentRequest,
-        response: { 201: Comment, ...errors },
+        response: { 201: Comment, ...errors, 429: ErrorBody },
       },
     },
     async (req, reply) =>
@@ -35,6 +36,7 @@ export function commentRoutes(
     '/api/v1/statuses/:id/comments',
     {
       schema: {
+        operationId: 'listComments',
         tags: ['comments'],
         summary: 'Comments on a status, oldest first (deleted ones keep their place, text emptied)',
         security: BEARER,
@@ -53,6 +55,7 @@ export function commentRoutes(
     '/api/v1/comments/:id',
     {
       schema: {
+        operationId: 'deleteComment',
         tags: ['comments'],
         summary: "Soft-delete a comment: its author or the status's author (idempotent)",
         security: BEARER,

@@ -4,7 +4,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Services } from '../../context.js';
 import { BEARER, type Authenticate } from '../auth.js';
 
-const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody };
+const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody, 429: ErrorBody };
 
 /** Reactions (like, heart) on statuses and board messages: PUT adds, DELETE takes back; both idempotent. */
 export function reactionRoutes(
@@ -19,10 +19,12 @@ export function reactionRoutes(
     ['DELETE', false],
   ] as const) {
     const verb = on ? 'React to' : 'Take back a reaction to';
+    const prefix = on ? 'put' : 'delete';
     r.route({
       method,
       url: '/api/v1/statuses/:id/reactions/:kind',
       schema: {
+        operationId: `${prefix}StatusReaction`,
         tags: ['reactions'],
         summary: `${verb} a status (once per user and kind)`,
         security: BEARER,
@@ -36,6 +38,7 @@ export function reactionRoutes(
       method,
       url: '/api/v1/boards/:id/messages/:messageId/reactions/:kind',
       schema: {
+        operationId: `${prefix}MessageReaction`,
         tags: ['reactions'],
         summary: `${verb} a board message: members only`,
         security: BEARER,

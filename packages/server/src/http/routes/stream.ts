@@ -48,13 +48,16 @@ export async function streamRoutes(app: FastifyInstance, deps: StreamDeps & { se
     method: 'GET',
     url: '/api/v1/stream',
     schema: {
+      operationId: 'openStream',
       tags: ['stream'],
       summary: 'Live updates over WebSocket (upgrade only)',
       description:
         'A WebSocket: authenticate, subscribe to `feed` or `board:<id>`, receive `{type, channel, data}` events. ' +
         'Frames, close codes and limits: docs/api.md. A plain GET (no upgrade) is answered 400.',
+      // The token travels in ?token= or in the first frame, not in an Authorization header.
+      security: [],
       querystring: StreamQuery,
-      response: { 400: ErrorBody },
+      response: { 101: z.undefined().describe('Switching Protocols: the WebSocket is open'), 400: ErrorBody },
     },
     wsHandler: (socket, req) => openStream(socket, req.query.token, deps),
     handler: async () => {

@@ -45,8 +45,11 @@ export function systemRoutes(
     '/healthz',
     {
       schema: {
+        operationId: 'getHealth',
         tags: ['system'],
         summary: 'Liveness and storage/queue reachability',
+        description: '200 when the store and the job queue answer, 503 (with the failing check) when one does not.',
+        security: [],
         response: { 200: Health, 503: Health },
       },
     },
@@ -67,12 +70,35 @@ export function systemRoutes(
 
   r.get(
     '/metrics',
-    { schema: { tags: ['system'], summary: 'Prometheus metrics (text format)' } },
+    {
+      schema: {
+        operationId: 'getMetrics',
+        tags: ['system'],
+        summary: 'Prometheus metrics (text exposition format)',
+        security: [],
+        response: {
+          200: {
+            description: 'Prometheus text exposition format, version 0.0.4',
+            content: { 'text/plain': { schema: z.string() } },
+          },
+        },
+      },
+    },
     async (_req, reply) => reply.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics()),
   );
 
-  r.get('/openapi.json', { schema: { tags: ['system'], summary: 'This OpenAPI 3.1 document' } }, async () =>
-    app.swagger(),
+  r.get(
+    '/openapi.json',
+    {
+      schema: {
+        operationId: 'getOpenApi',
+        tags: ['system'],
+        summary: 'This OpenAPI 3.1 document',
+        security: [],
+        response: { 200: z.record(z.string(), z.unknown()).describe('an OpenAPI 3.1 document') },
+      },
+    },
+    async () => app.swagger() as unknown as Record<string, unknown>,
   );
 }
 

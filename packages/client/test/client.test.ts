@@ -1,0 +1,142 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  conformanceChecker,
+  type ConformanceChecker,
+  type OpenApiDoc,
+} from '../../server/test/support/openapi-conformance.js';
+import { createTestApp, PNG_1PX, type TestApp } from '../../server/test/support/test-app.js';
+import { createTweeterClient, TweeterApiError, type TweeterClient } from '../src/index.js';
+
+let t: TestApp;
+let baseUrl: string;
+let checker: ConformanceChecker;
+beforeAll(async () => {
+  t = await createTestApp();
+  baseUrl = await t.listen();
+  checker = conformanceChecker((await t.inject({ method: 'GET', url: '/openapi.json' })).json<OpenApiDoc>());
+});
+afterAll(async () => {
+  checker.flush();
+  await t.close();
+});
+
+/** A fetch whose every answer is also checked against the OpenAPI document, as the API tests' answers are. */
+function checked(inner: (request: Request) => Promise<Response> = (request) => fetch(request)) {
+  return async (request: Request): Promise<Response> => {
+    const response = await inner(request);
+    const copy = response.clone();
+    checker.check(request.method, new URL(request.url).pathname, {
+      statusCode: copy.status,
+      headers: Object.fromEntries(copy.headers),
+      body: await copy.text(),
+    });
+    return response;
+  };
+}
+
+/** A client signed in as a newly registered `alias`. */
+async function signedIn(alias: string, options: { fetch?: (r: Request) => Promise<Response> } = {}) {
+  const client = createTweeterClient({ baseUrl, fetch: checked(options.fetch) });
+  const auth = await client.call('registerUser', {
+    body: { alias, firstName: 'First', lastName: 'Last', password: 'correct horse' },
+  });
+  client.setToken(auth.token);
+  return client;
+}
+
+describe('@tweeter/client against the real server', () => {
+  it('registers, signs in with the token and reads typed results', async () => {
+    const ada = await signedIn('cl_ada');
+    const me = await ada.call('getMe');
+    expect(me).toMatchObject({ alias: 'cl_ada', followerCount: 0, followedByMe: false });
+    const status = await ada.call('postStatus', { body: { post: 'hello @cl_bob https://example.com' } });
+    expect(status.segments.map((s) => s.type)).toEqual(['text', 'mention', 'text', 'url']);
+    expect(await ada.call('getStatus', { params: { path: { id: status.id } } })).toMatchObject({ id: status.id });
+    expect(await ada.call('deleteStatus', { params: { path: { id: status.id } } })).toBeUndefined();
+  });
+
+  it('throws one error class with the status, the code, the details and the request id', async () => {
+    const anonymous = createTweeterClient({ baseUrl, fetch: checked() });
+    const unauthenticated = await anonymous.call('getMe').catch((err: unknown) => err);
+    expect(unauthenticated).toBeInstanceOf(TweeterApiError);
+    expect(unauthenticated).toMatchObject({ status: 401, code: 'unauthenticated' });
+    expect((unauthenticated as TweeterApiError).requestId).toMatch(/^[0-9A-Z]{26}$/);
+
+    const ada = await signedIn('cl_err');
+    const invalid = await ada.call('postStatus', { body: { post: '' } }).catch((err: unknown) => err);
+    expect(invalid).toMatchObject({ status: 400, code: 'validation_failed', details: [{ path: 'body.post' }] });
+    const missing = await ada
+      .call('getUser', { params: { path: { alias: 'nobody_here' } } })
+      .catch((err: unknown) => err);
+    expect(missing).toMatchObject({ status: 404, code: 'not_found' });
+    const taken = await anonymous
+      .call('registerUser', { body: { alias: 'CL_ERR', firstName: 'A', lastName: 'B', password: 'password1' } })
+      .catch((err: unknown) => err);
+    expect(taken).toMatchObject({ status: 409, code: 'alias_taken' });
+  });
+
+  it('walks every page of a list with an async iterator, without repeats or gaps', async () => {
+    const star = await signedIn('cl_star');
+    const fans: TweeterClient[] = [];
+    for (let i = 0; i < 7; i++) fans.push(await signedIn(`cl_fan_${i}`));
+    for (const fan of fans) await fan.call('followUser', { params: { path: { alias: 'cl_star' } } });
+
+    const pages = [];
+    for await (const page of star.pages('listFollowers', {
+      params: { path: { alias: 'cl_star' }, query: { limit: 3 } },
+    })) {
+      pages.push(page.items.map((u) => u.alias));
+    }
+    expect(pages.map((p) => p.length)).toEqual([3, 3, 1]);
+    const aliases: string[] = [];
+    for await (const user of star.items('listFollowers', {
+      params: { path: { alias: 'cl_star' }, query: { limit: 2 } },
+    })) {
+      aliases.push(user.alias);
+    }
+    expect(aliases).toEqual(pages.flat());
+    expect(aliases.sort()).toEqual(fans.map((_, i) => `cl_fan_${i}`).sort());
+  });
+
+  it('retries a post lost on the way back with the same Idempotency-Key: one status, not two', async () => {
+    let dropped = 0;
+    const keys: (string | null)[] = [];
+    // The server handles the first attempt, then the "network" loses the answer.
+    const flaky = async (request: Request) => {
+      if (request.method === 'POST' && new URL(request.url).pathname === '/api/v1/statuses') {
+        keys.push(request.headers.get('idempotency-key'));
+        const response = await fetch(request.clone());
+        if (dropped++ === 0) throw new TypeError('fetch failed: connection reset');
+        return response;
+      }
+      return fetch(request);
+    };
+    const ada = await signedIn('cl_retry', { fetch: flaky });
+    const status = await ada.call('postStatus', { body: { post: 'posted exactly once' } });
+    expect(keys).toHaveLength(2);
+    expect(keys[0]).toBeTruthy();
+    expect(keys[1]).toBe(keys[0]);
+    const story = await ada.call('getStory', { params: { path: { alias: 'cl_retry' } } });
+    expect(story.items.map((s) => s.id)).toEqual([status.id]);
+
+    // A caller's own key is used as it is.
+    const again = await ada.call('postStatus', {
+      body: { post: 'mine' },
+      params: { header: { 'idempotency-key': 'my-key-1' } },
+    });
+    expect(keys.at(-1)).toBe('my-key-1');
+    expect(
+      await ada.call('postStatus', { body: { post: 'mine' }, params: { header: { 'idempotency-key': 'my-key-1' } } }),
+    ).toEqual(again);
+  });
+
+  it('uploads an avatar as raw bytes', async () => {
+    const ada = await signedIn('cl_avatar');
+    const user = await ada.putAvatar(PNG_1PX, 'image/png');
+    expect(user.imageUrl).toMatch(/^\/media\/avatars\/cl_avatar-.+\.png$/);
+    const image = await fetch(`${baseUrl}${user.imageUrl}`);
+    expect(Buffer.from(await image.arrayBuffer())).toEqual(PNG_1PX);
+    const wrong = await ada.putAvatar(new Uint8Array([1, 2, 3]), 'image/png').catch((err: unknown) => err);
+    expect(wrong).toMatchObject({ status: 415, code: 'unsupported_media_type' });
+  });
+});
