@@ -19,7 +19,11 @@ export async function startServerProcess(env: Record<string, string>): Promise<S
   });
   let output = '';
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 20_000);
+    // A server that is slow to start is killed, not left behind as an orphan when the test gives up on it.
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`server did not start within 60 s:\n${output}`));
+    }, 60_000);
     child.stdout.on('data', (chunk: Buffer) => {
       output += chunk.toString();
       const m = /"url":"(http:\/\/[^"]+)"/.exec(output);
