@@ -9,3 +9,4 @@ export * from './schemas/text.js';
 export * from './schemas/boards.js';
 export * from './schemas/comments.js';
 export * from './schemas/reactions.js';
+export * from './schemas/meta.js';

@@ -14,6 +14,7 @@ import { reactionRoutes } from './routes/reactions.js';
 import { statusRoutes } from './routes/statuses.js';
 import { streamRoutes } from './routes/stream.js';
 import { systemRoutes } from './routes/system.js';
+import { webAppRoutes } from './routes/web-app.js';
 
 /** The HTTP app over a context: every route of docs/api.md, the error shape, metrics and OpenAPI. */
 export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
@@ -32,13 +33,6 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   // path skips re-validating every response; the schemas still document the responses in OpenAPI.
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
   app.setErrorHandler(errorHandler);
-  app.setNotFoundHandler((req, reply) =>
-    errorHandler(
-      Object.assign(new Error(`no route ${req.method} ${req.url.split('?')[0]}`), { statusCode: 404 }),
-      req,
-      reply,
-    ),
-  );
 
   app.addHook('onRequest', async (req, reply) => {
     reply.header('x-request-id', req.id);
@@ -78,13 +72,23 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   boardMessageRoutes(app, deps);
   reactionRoutes(app, deps);
   commentRoutes(app, deps);
-  systemRoutes(app, { store: ctx.store, queue: ctx.queue, metrics: ctx.metrics });
+  systemRoutes(app, { store: ctx.store, queue: ctx.queue, metrics: ctx.metrics, publicUrl: ctx.config.publicUrl });
   await streamRoutes(app, {
     hub: ctx.hub,
     authenticate: (token) => ctx.services.sessions.authenticate(token),
     authorizeChannel: ctx.authorizeChannel,
     limits: ctx.config.stream,
     logger: ctx.logger,
+  });
+  // A page load of a deep link (/users/ada) gets the app, which routes on the client; the rest get the 404 shape.
+  const appShell = await webAppRoutes(app, { webDir: ctx.config.webDir });
+  app.setNotFoundHandler((req, reply) => {
+    if (appShell.wants(req)) return appShell.send(reply);
+    return errorHandler(
+      Object.assign(new Error(`no route ${req.method} ${req.url.split('?')[0]}`), { statusCode: 404 }),
+      req,
+      reply,
+    );
   });
   await app.ready();
   return app;

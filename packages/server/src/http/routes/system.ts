@@ -1,5 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { Meta } from '@tweeter/shared';
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import type { Metrics } from '../../metrics.js';
 import type { JobQueue } from '../../ports/job-queue.js';
@@ -10,9 +12,33 @@ const Health = z.object({
   checks: z.object({ store: z.enum(['ok', 'failing']), queue: z.enum(['ok', 'failing']) }),
 });
 
-/** Liveness, Prometheus metrics and the OpenAPI document. */
-export function systemRoutes(app: FastifyInstance, deps: { store: Store; queue: JobQueue; metrics: Metrics }): void {
+// The server package's own version, read once (it is what `npm start` runs).
+const VERSION = (
+  JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }
+).version;
+
+/** Liveness, Prometheus metrics, the OpenAPI document and what clients need before signing in. */
+export function systemRoutes(
+  app: FastifyInstance,
+  deps: { store: Store; queue: JobQueue; metrics: Metrics; publicUrl: string },
+): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
+
+  r.get(
+    '/api/v1/meta',
+    {
+      schema: {
+        tags: ['system'],
+        summary: 'The live stream URL and the server version (no auth)',
+        response: { 200: Meta },
+      },
+    },
+    async (req) => {
+      // PUBLIC_URL names the server as the outside world reaches it (behind a proxy); else trust the Host header.
+      const base = deps.publicUrl || `${req.protocol}://${req.host}`;
+      return { streamUrl: `${base.replace(/^http/, 'ws')}/api/v1/stream`, version: VERSION };
+    },
+  );
 
   r.get(
     '/healthz',
