@@ -20,7 +20,9 @@ function RequireAuth({ children }: { children: ReactNode }) {
   const location = useLocation();
   if (!session) {
     const next = `${location.pathname}${location.search}`;
-    return <Navigate to={next === '/' ? '/login' : `/login?next=${encodeURIComponent(next)}`} replace />;
+    // The home screen needs no round trip through `next`.
+    const home = next === '/' || next === '/feed';
+    return <Navigate to={home ? '/login' : `/login?next=${encodeURIComponent(next)}`} replace />;
   }
   return <>{children}</>;
 }

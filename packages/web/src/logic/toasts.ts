@@ -20,7 +20,7 @@ export class ToastStore extends Observable<Toast[]> implements Notifier {
   private next = 1;
   constructor(
     private readonly ttlMs = 4000,
-    private readonly schedule: (fn: () => void, ms: number) => unknown = setTimeout,
+    private readonly schedule: (fn: () => void, ms: number) => unknown = (fn, ms) => setTimeout(fn, ms),
   ) {
     super([]);
   }

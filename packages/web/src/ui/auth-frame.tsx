@@ -5,11 +5,15 @@ import { Toasts } from './toasts.js';
 export function AuthFrame({ title, children }: { title: string; children: ReactNode }) {
   return (
     <div className="auth-page">
-      <p className="brand brand-large">Tweeter</p>
-      <Toasts />
-      <main className="card auth-card">
-        <h1>{title}</h1>
-        {children}
+      <header>
+        <p className="brand brand-large">Tweeter</p>
+      </header>
+      <main>
+        <Toasts />
+        <div className="card auth-card">
+          <h1>{title}</h1>
+          {children}
+        </div>
       </main>
     </div>
   );

@@ -99,7 +99,7 @@ export function BoardMembers({ board }: { board: Board }) {
           </button>
         </form>
       )}
-      <InfiniteList query={query} label="Members" what="members" empty="No members." render={row} />
+      <InfiniteList query={query} label="Member list" what="members" empty="No members." render={row} />
     </section>
   );
 }

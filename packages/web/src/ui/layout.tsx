@@ -47,8 +47,8 @@ export function Layout() {
           </span>
         )}
       </header>
-      <Toasts />
       <main id="main" className="content" tabIndex={-1}>
+        <Toasts />
         <Outlet />
       </main>
     </div>
