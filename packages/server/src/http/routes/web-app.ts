@@ -47,6 +47,9 @@ export async function webAppRoutes(app: FastifyInstance, deps: { webDir: string 
     root: deps.webDir,
     prefix: '/',
     index: ['index.html'],
+    // One route per built file, listed at start (npm start builds first): a catch-all route would also
+    // swallow API paths and hide the router's own errors, such as an over-long path parameter.
+    wildcard: false,
     // Compressed copies are not built; serve what is there.
     preCompressed: false,
     cacheControl: false,
