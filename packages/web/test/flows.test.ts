@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createApi } from '../src/api/client.js';
-import { logOut, PostingFlow, setFollowing, signIn } from '../src/logic/flows.js';
+import { logOut, PostingFlow, register, setFollowing, signIn } from '../src/logic/flows.js';
 import { SessionStore } from '../src/logic/session.js';
 import { ADA, fakeFetch, memoryStorages, RecordingNotifier, status } from './support.js';
 
@@ -72,6 +72,27 @@ describe('sign in, log out, follow', () => {
     expect(await signIn(t, ' ada ', 'right', true)).toMatchObject({ ok: true });
     expect(t.session.get()?.token).toBe('tok');
     expect(t.net.calls.at(-1)?.body).toEqual({ alias: 'ada', password: 'right' });
+  });
+
+  it('registers with trimmed names; a taken alias shows the server message', async () => {
+    let taken = true;
+    const t = setup(() =>
+      taken
+        ? { status: 409, body: { error: { code: 'alias_taken', message: 'alias "ada" is taken' } } }
+        : { status: 201, body: AUTH },
+    );
+    const fields = { alias: ' ada ', firstName: ' Ada ', lastName: 'Lovelace ', password: 'correct horse' };
+    expect(await register(t, fields, false)).toMatchObject({ ok: false });
+    expect(t.notify.texts()).toEqual(['Failed to register user because of exception: alias "ada" is taken']);
+    taken = false;
+    expect(await register(t, fields, false)).toMatchObject({ ok: true });
+    expect(t.session.get()?.user.alias).toBe('ada');
+    expect(t.net.calls.at(-1)?.body).toEqual({
+      alias: 'ada',
+      firstName: 'Ada',
+      lastName: 'Lovelace',
+      password: 'correct horse',
+    });
   });
 
   it('logs out with "Logging Out...", and forgets the session even when the server cannot be told', async () => {

@@ -10,48 +10,48 @@ export function failure(what: string, err: unknown): string {
 
 export type Outcome<T> = { ok: true; value: T } | { ok: false; message: string };
 
-/** Signs in; on success the session is stored (remembered or not). */
-export async function signIn(
-  deps: { api: Api; session: SessionStore; notify: Notifier },
-  alias: string,
-  password: string,
+type AuthDeps = { api: Api; session: SessionStore; notify: Notifier };
+
+/** Runs a sign-in or registration call; on success the session is stored (remembered or not). */
+async function startSession(
+  deps: AuthDeps,
+  what: string,
+  call: () => Promise<Session>,
   remember: boolean,
 ): Promise<Outcome<Session>> {
   try {
-    const auth = await deps.api.login(alias.trim(), password);
+    const auth = await call();
     deps.session.signIn(auth, remember);
     return { ok: true, value: auth };
   } catch (err) {
-    const message = failure('log user in', err);
+    const message = failure(what, err);
     deps.notify.error(message);
     return { ok: false, message };
   }
 }
 
-/** Registers and signs in. */
-export async function register(
-  deps: { api: Api; session: SessionStore; notify: Notifier },
+/** Signs in with alias and password. */
+export function signIn(deps: AuthDeps, alias: string, password: string, remember: boolean): Promise<Outcome<Session>> {
+  return startSession(deps, 'log user in', () => deps.api.login(alias.trim(), password), remember);
+}
+
+/** Registers (names and alias trimmed) and signs in. */
+export function register(
+  deps: AuthDeps,
   fields: Parameters<Api['register']>[0],
   remember: boolean,
 ): Promise<Outcome<Session>> {
-  try {
-    const auth = await deps.api.register({
-      ...fields,
-      alias: fields.alias.trim(),
-      firstName: fields.firstName.trim(),
-      lastName: fields.lastName.trim(),
-    });
-    deps.session.signIn(auth, remember);
-    return { ok: true, value: auth };
-  } catch (err) {
-    const message = failure('register user', err);
-    deps.notify.error(message);
-    return { ok: false, message };
-  }
+  const trimmed = {
+    ...fields,
+    alias: fields.alias.trim(),
+    firstName: fields.firstName.trim(),
+    lastName: fields.lastName.trim(),
+  };
+  return startSession(deps, 'register user', () => deps.api.register(trimmed), remember);
 }
 
 /** "Logging Out...", then the token is revoked and the session forgotten (even if the server is unreachable). */
-export async function logOut(deps: { api: Api; session: SessionStore; notify: Notifier }): Promise<Outcome<null>> {
+export async function logOut(deps: AuthDeps): Promise<Outcome<null>> {
   const toast = deps.notify.info('Logging Out...');
   try {
     await deps.api.logout();
