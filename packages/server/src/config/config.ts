@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { EnvSchema, type Env } from './env.js';
 
 /** The server's typed, validated configuration; built once at start by loadConfig. */
@@ -10,6 +11,8 @@ export interface Config {
   databaseFile: string;
   /** Prefix of absolute URLs the server hands out (image URLs); '' gives root-relative URLs. */
   publicUrl: string;
+  /** The built web app served at `/` (index.html and hashed assets); it may not exist yet. */
+  webDir: string;
   logLevel: string;
   tokenTtlMs: number;
   bodyLimitBytes: number;
@@ -133,6 +136,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     dataDir,
     databaseFile: resolve(dataDir, 'tweeter.db'),
     publicUrl: e.PUBLIC_URL ?? '',
+    // By default the web package's build output, found from this module (src/ or dist/ alike).
+    webDir: e.WEB_DIR ? resolve(e.WEB_DIR) : fileURLToPath(new URL('../../../web/dist', import.meta.url)),
     logLevel: e.LOG_LEVEL,
     tokenTtlMs: e.TOKEN_TTL_DAYS * 86_400_000,
     bodyLimitBytes: e.BODY_LIMIT_BYTES,

@@ -30,6 +30,7 @@ export const EnvSchema = z.object({
     .url('must be an absolute URL like https://tweeter.example')
     .transform((u) => u.replace(/\/+$/, ''))
     .optional(),
+  WEB_DIR: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
   TOKEN_TTL_DAYS: int(1, 365).default(30),
   BODY_LIMIT_BYTES: int(1024, 16 * 1024 * 1024).default(64 * 1024),

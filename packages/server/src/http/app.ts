@@ -15,6 +15,7 @@ import { reactionRoutes } from './routes/reactions.js';
 import { statusRoutes } from './routes/statuses.js';
 import { streamRoutes } from './routes/stream.js';
 import { systemRoutes } from './routes/system.js';
+import { webAppRoutes } from './routes/web-app.js';
 
 /** The HTTP app over a context: every route of docs/api.md, the error shape, metrics and OpenAPI. */
 export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
@@ -36,13 +37,6 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
   app.setErrorHandler(errorHandler);
   enforceContentTypes(app);
-  app.setNotFoundHandler((req, reply) =>
-    errorHandler(
-      Object.assign(new Error(`no route ${req.method} ${req.url.split('?')[0]}`), { statusCode: 404 }),
-      req,
-      reply,
-    ),
-  );
 
   app.addHook('onRequest', async (req, reply) => {
     reply.header('x-request-id', req.id);
@@ -82,6 +76,16 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
     limits: ctx.config.stream,
     clock: ctx.clock,
     logger: ctx.logger,
+  });
+  // A page load of a deep link (/users/ada) gets the app, which routes on the client; the rest get the 404 shape.
+  const appShell = await webAppRoutes(app, { webDir: ctx.config.webDir });
+  app.setNotFoundHandler((req, reply) => {
+    if (appShell.wants(req)) return appShell.send(reply);
+    return errorHandler(
+      Object.assign(new Error(`no route ${req.method} ${req.url.split('?')[0]}`), { statusCode: 404 }),
+      req,
+      reply,
+    );
   });
   await app.ready();
   return app;

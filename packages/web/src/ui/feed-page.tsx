@@ -1,0 +1,48 @@
+import { useInfiniteQuery, useQueryClient } from '@tanstack/react-query';
+import type { Status } from '@tweeter/shared';
+import { newPostsLabel } from '../logic/live-feed.js';
+import type { Pages } from '../logic/pages.js';
+import { InfiniteList } from './infinite-list.js';
+import { PostBox } from './post-box.js';
+import { useMe, useObservable, useServices } from './services.js';
+import { StatusItem } from './status-item.js';
+import { UserPanel } from './user-panel.js';
+
+export function FeedPage() {
+  const { api, pending } = useServices();
+  const me = useMe();
+  const qc = useQueryClient();
+  const waiting = useObservable(pending);
+  const query = useInfiniteQuery({
+    queryKey: ['feed'],
+    queryFn: ({ pageParam }) => api.feed(pageParam),
+    initialPageParam: null as string | null,
+    getNextPageParam: (last) => last.nextCursor,
+  });
+
+  function reveal() {
+    const feed = qc.getQueryData<Pages<Status>>(['feed']);
+    if (feed) qc.setQueryData(['feed'], pending.reveal(feed));
+    window.scrollTo({ top: 0 });
+  }
+
+  return (
+    <>
+      <UserPanel alias={me.alias} />
+      <PostBox />
+      <h2 className="section-title">Feed</h2>
+      {waiting.length > 0 && (
+        <button type="button" className="new-posts" onClick={reveal}>
+          {newPostsLabel(waiting.length)}
+        </button>
+      )}
+      <InfiniteList
+        query={query}
+        label="Feed"
+        what="feed items"
+        empty="Your feed is empty. Follow people to see their posts here."
+        render={(s) => <StatusItem status={s} />}
+      />
+    </>
+  );
+}

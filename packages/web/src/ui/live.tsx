@@ -1,0 +1,101 @@
+import { useQueryClient } from '@tanstack/react-query';
+import { Message, ReactionsUpdated, Status, type EventFrame } from '@tweeter/shared';
+import { useEffect } from 'react';
+import { patchItem } from '../logic/cache.js';
+import { newerThanHeld } from '../logic/live-feed.js';
+import { hasItem, prependItems, type Pages } from '../logic/pages.js';
+import { withCounts } from '../logic/reactions.js';
+import { useServices } from './services.js';
+
+/**
+ * While signed in: the `feed` channel. New statuses wait behind the banner; deleted ones leave
+ * every list at once; reactions to my statuses update their counts. After every (re)connect the
+ * feed's first page is read again, so nothing sent while away is missed.
+ */
+export function useFeedLive(): void {
+  const { stream, api, pending } = useServices();
+  const qc = useQueryClient();
+  useEffect(() => {
+    const unsubscribe = stream.subscribe('feed');
+    const offEvent = stream.onEvent((e: EventFrame) => {
+      if (e.channel !== 'feed') return;
+      if (e.type === 'feed.status') {
+        const s = Status.safeParse(e.data);
+        if (s.success) pending.offer([s.data], qc.getQueryData<Pages<Status>>(['feed']));
+      } else if (e.type === 'feed.delete') {
+        const id = (e.data as { id?: unknown }).id;
+        if (typeof id === 'string') {
+          pending.remove(id);
+          patchItem(qc, { kind: 'status', id }, () => null);
+        }
+      } else if (e.type === 'reactions.updated') {
+        const r = ReactionsUpdated.safeParse(e.data);
+        if (r.success && r.data.target === 'status')
+          patchItem<Status>(qc, { kind: 'status', id: r.data.id }, (s) => ({
+            ...s,
+            reactions: withCounts(s.reactions, r.data.reactions),
+          }));
+      }
+    });
+    const offSync = stream.onSync(() => {
+      const held = qc.getQueryData<Pages<Status>>(['feed']);
+      if (!held) return; // not read yet: the first read is fresh anyway
+      api.feed().then(
+        (page) => pending.offer(newerThanHeld(page.items, held), qc.getQueryData<Pages<Status>>(['feed'])),
+        () => undefined, // the next sync tries again
+      );
+    });
+    return () => {
+      unsubscribe();
+      offEvent();
+      offSync();
+    };
+  }, [stream, api, pending, qc]);
+}
+
+/** A board's channel while its page is open: messages appear in place, deletions and reactions update. */
+export function useBoardLive(boardId: string, canRead: boolean): void {
+  const { stream, api } = useServices();
+  const qc = useQueryClient();
+  useEffect(() => {
+    if (!canRead) return;
+    const channel = `board:${boardId}`;
+    const key = ['messages', boardId];
+    const unsubscribe = stream.subscribe(channel);
+    const offEvent = stream.onEvent((e) => {
+      if (e.channel !== channel) return;
+      if (e.type === 'message.created' || e.type === 'message.deleted') {
+        const m = Message.safeParse(e.data);
+        if (!m.success) return;
+        const held = qc.getQueryData<Pages<Message>>(key);
+        if (!held) return;
+        if (hasItem(held, m.data.id)) patchItem<Message>(qc, { kind: 'message', boardId, id: m.data.id }, () => m.data);
+        else if (e.type === 'message.created') qc.setQueryData(key, prependItems(held, [m.data]));
+      } else if (e.type === 'reactions.updated') {
+        const r = ReactionsUpdated.safeParse(e.data);
+        if (r.success && r.data.target === 'message')
+          patchItem<Message>(qc, { kind: 'message', boardId, id: r.data.id }, (m) => ({
+            ...m,
+            reactions: withCounts(m.reactions, r.data.reactions),
+          }));
+      }
+    });
+    const offSync = stream.onSync(async () => {
+      // Catch up from the newest message held, oldest first, until a page is not full.
+      let after = qc.getQueryData<Pages<Message>>(key)?.pages[0]?.items[0]?.id;
+      while (after) {
+        const page = await api.messages(boardId, { after }).catch(() => null);
+        if (!page || !page.items.length) return;
+        const held = qc.getQueryData<Pages<Message>>(key);
+        if (held) qc.setQueryData(key, prependItems(held, page.items));
+        after = page.nextCursor ?? undefined;
+        if (page.items.length < 20) return;
+      }
+    });
+    return () => {
+      unsubscribe();
+      offEvent();
+      offSync();
+    };
+  }, [stream, api, qc, boardId, canRead]);
+}

@@ -1,0 +1,41 @@
+import type { Status } from '@tweeter/shared';
+import { Link } from 'react-router';
+import { fullTime, shortTime } from '../logic/time.js';
+import { Avatar } from './avatar.js';
+import { ReactionBar } from './reaction-bar.js';
+import { StatusText } from './status-text.js';
+
+/** One status: picture, name and @alias (to their page), time (to the status page), text, reactions, comments. */
+export function StatusItem({ status }: { status: Status }) {
+  const a = status.author;
+  const name = `${a.firstName} ${a.lastName}`;
+  return (
+    <article className="status" aria-label={`Status by ${name}`}>
+      <Link to={`/users/${a.alias}`} className="status-avatar" tabIndex={-1} aria-hidden="true">
+        <Avatar user={a} />
+      </Link>
+      <div className="status-body">
+        <header className="status-head">
+          <Link to={`/users/${a.alias}`} className="name">
+            {name}
+          </Link>{' '}
+          <Link to={`/users/${a.alias}`} className="alias">
+            @{a.alias}
+          </Link>{' '}
+          <Link to={`/statuses/${status.id}`} className="time">
+            <time dateTime={status.createdAt} title={fullTime(status.createdAt)}>
+              {shortTime(status.createdAt)}
+            </time>
+          </Link>
+        </header>
+        <StatusText segments={status.segments} />
+        <footer className="status-foot">
+          <ReactionBar target={{ kind: 'status', id: status.id }} reactions={status.reactions} />
+          <Link to={`/statuses/${status.id}`} className="comments-link">
+            {status.commentCount === 1 ? '1 comment' : `${status.commentCount} comments`}
+          </Link>
+        </footer>
+      </div>
+    </article>
+  );
+}

@@ -1,0 +1,70 @@
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { Link } from 'react-router';
+import { errorMessage } from '../api/client.js';
+import { setFollowing } from '../logic/flows.js';
+import { Avatar } from './avatar.js';
+import { useMe, useServices } from './services.js';
+
+/** The user on screen: picture, name, @alias, counts; Follow/Unfollow on someone else's page. */
+export function UserPanel({ alias }: { alias: string }) {
+  const services = useServices();
+  const me = useMe();
+  const qc = useQueryClient();
+  const [busy, setBusy] = useState(false);
+  const q = useQuery({ queryKey: ['user', alias], queryFn: () => services.api.user(alias) });
+  if (q.isError)
+    return (
+      <section className="card user-panel" role="alert">
+        Failed to load the user because of exception: {errorMessage(q.error)}
+      </section>
+    );
+  if (!q.data)
+    return (
+      <section className="card user-panel">
+        <p className="loading">Loading...</p>
+      </section>
+    );
+  const user = q.data;
+  const isMe = user.alias === me.alias;
+
+  async function toggle() {
+    setBusy(true);
+    const result = await setFollowing({ api: services.api, notify: services.toasts }, user, !user.followedByMe);
+    setBusy(false);
+    if (!result.ok) return;
+    qc.setQueryData(['user', user.alias], result.value);
+    void qc.invalidateQueries({ queryKey: ['user', me.alias] });
+    void qc.invalidateQueries({ queryKey: ['followers', user.alias] });
+    void qc.invalidateQueries({ queryKey: ['feed'] });
+  }
+
+  return (
+    <section className="card user-panel" aria-label="User">
+      <Avatar user={user} size={72} />
+      <div className="user-info">
+        <h1 className="user-name">
+          {user.firstName} {user.lastName}
+        </h1>
+        <p className="alias">@{user.alias}</p>
+        <p className="counts">
+          <Link to={`/users/${user.alias}/followees`}>Followees: {user.followeeCount}</Link>{' '}
+          <Link to={`/users/${user.alias}/followers`}>Followers: {user.followerCount}</Link>
+        </p>
+      </div>
+      <div className="user-actions">
+        {!isMe && (
+          <button
+            type="button"
+            className={user.followedByMe ? '' : 'primary'}
+            disabled={busy}
+            onClick={() => void toggle()}
+          >
+            {user.followedByMe ? 'Unfollow' : 'Follow'}
+          </button>
+        )}
+        {!isMe && <Link to={`/users/${me.alias}`}>Back to my page</Link>}
+      </div>
+    </section>
+  );
+}

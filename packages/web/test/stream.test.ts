@@ -1,0 +1,141 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { StreamClient, type WebSocketLike } from '../src/logic/stream.js';
+
+/** A socket the test drives by hand: what the server would send, and when the line drops. */
+class ScriptedSocket implements WebSocketLike {
+  readyState = 0;
+  sent: Record<string, unknown>[] = [];
+  onopen: ((ev: unknown) => void) | null = null;
+  onmessage: ((ev: { data: unknown }) => void) | null = null;
+  onclose: ((ev: { code: number }) => void) | null = null;
+  onerror: ((ev: unknown) => void) | null = null;
+  send(data: string) {
+    this.sent.push(JSON.parse(data) as Record<string, unknown>);
+  }
+  close() {
+    this.readyState = 3;
+  }
+  open() {
+    this.readyState = 1;
+    this.onopen?.({});
+  }
+  /** Acks every frame sent so far, in order, as the server does. */
+  ackAll() {
+    for (const f of this.sent) this.receive({ type: 'ack', id: f.id, op: f.type, channel: f.channel });
+  }
+  receive(frame: unknown) {
+    this.onmessage?.({ data: JSON.stringify(frame) });
+  }
+  drop(code: number) {
+    this.readyState = 3;
+    this.onclose?.({ code });
+  }
+}
+
+afterEach(() => vi.useRealTimers());
+
+function setup() {
+  const sockets: ScriptedSocket[] = [];
+  const client = new StreamClient({
+    url: async () => 'ws://tweeter.test/api/v1/stream',
+    token: () => 'tok',
+    connect: () => {
+      const s = new ScriptedSocket();
+      sockets.push(s);
+      return s;
+    },
+    random: () => 0,
+  });
+  return { client, sockets };
+}
+
+describe('live stream client', () => {
+  it('signs in with a frame, subscribes, goes live, and syncs; events reach listeners', async () => {
+    const { client, sockets } = setup();
+    const events: unknown[] = [];
+    let syncs = 0;
+    client.subscribe('feed');
+    client.onEvent((e) => events.push(e));
+    client.onSync(() => syncs++);
+    client.start();
+    await vi.waitFor(() => expect(sockets).toHaveLength(1));
+    const s = sockets[0]!;
+    expect(client.status.get()).toBe('connecting');
+    s.open();
+    expect(s.sent).toEqual([
+      { type: 'auth', token: 'tok', id: 'auth' },
+      { type: 'subscribe', channel: 'feed', id: 'sub:feed' },
+    ]);
+    s.ackAll();
+    expect(client.status.get()).toBe('live');
+    expect(syncs).toBe(1);
+    s.receive({ type: 'feed.delete', channel: 'feed', data: { id: '01' } });
+    s.receive({ type: 'something.new', channel: 'feed', data: {} });
+    expect(events).toEqual([{ type: 'feed.delete', channel: 'feed', data: { id: '01' } }]);
+    client.subscribe('board:B1');
+    expect(s.sent.at(-1)).toEqual({ type: 'subscribe', channel: 'board:B1' });
+    client.stop();
+  });
+
+  it('after a lost connection: "reconnecting", backoff, then the same subscriptions and another sync', async () => {
+    vi.useFakeTimers();
+    const { client, sockets } = setup();
+    let syncs = 0;
+    client.subscribe('feed');
+    client.onSync(() => syncs++);
+    client.start();
+    await vi.waitFor(() => expect(sockets).toHaveLength(1));
+    sockets[0]!.open();
+    sockets[0]!.ackAll();
+    sockets[0]!.drop(1006);
+    expect(client.status.get()).toBe('reconnecting');
+    await vi.advanceTimersByTimeAsync(499);
+    expect(sockets).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(sockets).toHaveLength(2);
+    sockets[1]!.drop(1006); // fails again: the wait doubles
+    await vi.advanceTimersByTimeAsync(999);
+    expect(sockets).toHaveLength(2);
+    await vi.advanceTimersByTimeAsync(1);
+    const s = sockets[2]!;
+    s.open();
+    expect(s.sent.map((f) => f.type)).toEqual(['auth', 'subscribe']);
+    s.ackAll();
+    expect(client.status.get()).toBe('live');
+    expect(syncs).toBe(2);
+    client.stop();
+  });
+
+  it('stops and reports a refused token (4401) instead of retrying it', async () => {
+    vi.useFakeTimers();
+    const { client, sockets } = setup();
+    let refused = 0;
+    client.onUnauthenticated(() => refused++);
+    client.start();
+    await vi.waitFor(() => expect(sockets).toHaveLength(1));
+    sockets[0]!.open();
+    sockets[0]!.drop(4401);
+    expect(refused).toBe(1);
+    expect(client.status.get()).toBe('idle');
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(sockets).toHaveLength(1);
+  });
+
+  it('closes a connection whose ping goes unanswered, then reconnects', async () => {
+    vi.useFakeTimers();
+    const { client, sockets } = setup();
+    client.start();
+    await vi.waitFor(() => expect(sockets).toHaveLength(1));
+    const s = sockets[0]!;
+    s.close = () => s.drop(4000);
+    s.open();
+    s.ackAll();
+    await vi.advanceTimersByTimeAsync(30_000);
+    expect(s.sent.at(-1)).toEqual({ type: 'ping', id: 'ping' });
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(client.status.get()).toBe('reconnecting');
+    await vi.advanceTimersByTimeAsync(500);
+    expect(sockets).toHaveLength(2);
+    client.stop();
+  });
+});
