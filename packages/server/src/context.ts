@@ -299,6 +299,26 @@ function socialServices(
   };
 }
 
+/** Store and queue in whichever shape the config names, outside a context (seeding, fault-injecting tests). */
+export function openStorage(
+  config: Config,
+  clock: Clock,
+): { store: Store; queue: JobQueue; db?: Db; verify(): Promise<void>; close(): Promise<void> } {
+  if (config.shape.store === 'sqlite') {
+    const sqlite = openSqlite(config, clock);
+    return { ...sqlite, verify: async () => undefined, close: () => sqlite.store.close() };
+  }
+  const aws = openDynamoAndSqs(config, clock);
+  return {
+    ...aws.value,
+    verify: () => aws.verify(),
+    async close() {
+      await aws.value.store.close();
+      aws.close();
+    },
+  };
+}
+
 /** The job queue alone (for `tweeter dlq`), in whichever shape the config names; verify() checks it is reachable. */
 export function openJobQueue(
   config: Config,

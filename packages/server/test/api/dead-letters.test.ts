@@ -1,9 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { openSqlite } from '../../src/context.js';
+import { openStorage } from '../../src/context.js';
 import { loadConfig } from '../../src/config/config.js';
 import type { DeliveryRepo } from '../../src/ports/store.js';
 import { systemClock } from '../../src/ports/clock.js';
-import { runCli } from '../support/server-process.js';
+import { startAwsLocalShape, testShape } from '../support/aws-local.js';
+import { runCli, runCliAsync } from '../support/server-process.js';
 import { createTestApp, eventually, TEST_ENV, type TestApp } from '../support/test-app.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,22 +12,29 @@ import { join } from 'node:path';
 
 let t: TestApp | undefined;
 let dataDir: string;
+let shape: Awaited<ReturnType<typeof startAwsLocalShape>> | null = null;
 afterEach(async () => {
   await t?.close();
+  t = undefined;
+  await shape?.stop();
+  shape = null;
   rmSync(dataDir, { recursive: true, force: true });
 });
 
 describe('a job that keeps failing', () => {
   it('lands in the dead-letter table after JOB_MAX_ATTEMPTS, and `tweeter dlq redrive` delivers it', async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'tweeter-dlq-'));
-    const env = { JOB_MAX_ATTEMPTS: '3' };
-    // The real SQLite store, with a fault injected at its edge: feed writes fail while `failing` is set.
-    const real = openSqlite(loadConfig({ ...TEST_ENV, ...env, DATA_DIR: dataDir }), systemClock);
+    // On aws-local: DynamoDB and SQS on emulators this test starts, which the CLI reaches with the same settings.
+    shape = testShape() === 'aws-local' ? await startAwsLocalShape({ JOB_MAX_ATTEMPTS: '3' }) : null;
+    const env = { JOB_MAX_ATTEMPTS: '3', ...shape?.env };
+    // The real store, with a fault injected at its edge: feed writes fail while `failing` is set.
+    const real = openStorage(loadConfig({ ...TEST_ENV, ...env, DATA_DIR: dataDir }), systemClock);
     let failing = true;
     const deliveries: DeliveryRepo = Object.create(real.store.deliveries) as DeliveryRepo;
     deliveries.deliverPage = (...args) =>
       failing ? Promise.reject(new Error('disk is on fire')) : real.store.deliveries.deliverPage(...args);
     t = await createTestApp(env, { dataDir, storage: { ...real, store: { ...real.store, deliveries } } });
+    const cliEnv = { DATA_DIR: dataDir, ...env };
 
     const star = await t.register('star');
     const fan = await t.register('fan');
@@ -36,7 +44,7 @@ describe('a job that keeps failing', () => {
     ).json();
 
     await eventually(async () => (await t?.ctx.queue.stats())?.dead === 1);
-    const listed = runCli(['dlq', 'list', '--json'], { DATA_DIR: dataDir });
+    const listed = await runCliAsync(['dlq', 'list', '--json'], cliEnv);
     expect(listed.status).toBe(0);
     const dead = listed.stdout
       .trim()
@@ -48,7 +56,7 @@ describe('a job that keeps failing', () => {
     expect((await t.as(fan, { method: 'GET', url: '/api/v1/me/feed' })).json().items).toEqual([]);
 
     failing = false;
-    const redriven = runCli(['dlq', 'redrive', '--all'], { DATA_DIR: dataDir });
+    const redriven = await runCliAsync(['dlq', 'redrive', '--all'], cliEnv);
     expect(redriven.status).toBe(0);
     expect(redriven.stdout).toMatch(/redrove 1 job/);
     await eventually(async () => {
@@ -56,8 +64,8 @@ describe('a job that keeps failing', () => {
       return feed.items[0]?.id === status.id;
     });
     expect((await t.ctx.queue.stats()).dead).toBe(0);
-    expect(runCli(['dlq', 'list'], { DATA_DIR: dataDir }).stdout).toMatch(/no dead jobs/);
-  });
+    expect((await runCliAsync(['dlq', 'list'], cliEnv)).stdout).toMatch(/no dead jobs/);
+  }, 180_000);
 });
 
 describe('the CLI', () => {
