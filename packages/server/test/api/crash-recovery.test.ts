@@ -92,7 +92,7 @@ describe('a crash mid fan-out', () => {
     const midway = await eventually(async () => {
       const d = await delivery(server?.url ?? '');
       return d.delivered > 0 && d;
-    });
+    }, 120_000);
     await server.kill('SIGKILL');
     expect(midway.state).toBe('running');
     expect(midway.delivered).toBeLessThan(FOLLOWERS);
@@ -101,7 +101,7 @@ describe('a crash mid fan-out', () => {
     const done = await eventually(async () => {
       const d = await delivery(server?.url ?? '');
       return d.state === 'done' && d;
-    }, 30_000);
+    }, 120_000);
     expect(done).toEqual({ state: 'done', audience: FOLLOWERS, delivered: FOLLOWERS });
 
     // Every follower's feed holds the status exactly once (through the store's own read, in either shape).
