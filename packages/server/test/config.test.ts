@@ -57,6 +57,7 @@ describe('loadConfig', () => {
       region: 'eu-west-1',
       endpoints: { dynamodb: 'http://127.0.0.1:4567' },
       tables: { main: 'tweeter-main', feeds: 'tweeter-feeds' },
+      writeBudget: null,
       queuePrefix: 'tweeter-',
       bucket: 'my-pictures',
       s3ForcePathStyle: true,

@@ -1,11 +1,12 @@
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createDocumentClient } from '../src/adapters/dynamodb/client.js';
+import { createDocumentClient, DEFAULT_RETRY } from '../src/adapters/dynamodb/client.js';
+import { createDynamoSocialRepos } from '../src/adapters/dynamodb/social/index.js';
 import { SETTLE_MS } from '../src/adapters/dynamodb/social/message-order.js';
 import { createDynamoStore } from '../src/adapters/dynamodb/store.js';
-import { CountsReconcileProcessor } from '../src/jobs/counts-reconcile.js';
+import { CountsReconcileProcessor, reconcileJob } from '../src/jobs/counts-reconcile.js';
 import type { Clock } from '../src/ports/clock.js';
-import type { Store } from '../src/ports/store.js';
+import type { CountTarget, Store } from '../src/ports/store.js';
 import { board, member, statuses, T0 } from './contract/social-fixtures.js';
 import { createDynamoTestStore, startDynalite, type DynamoTestStore } from './support/dynamo-store.js';
 import { ManualClock } from './support/manual-clock.js';
@@ -145,5 +146,53 @@ describe('DynamoDB social repos: concurrency and faults', () => {
     expect((await store.boards.get(board(1).id))?.memberCount).toBe(3);
     expect((await store.reactions.counts('status', ['S1'])).get('S1')).toEqual({ like: 2, heart: 0 });
     expect((await store.comments.counts(['S1'])).get('S1')).toBe(1);
+  });
+
+  it('a count that fails after its item reports the target, and the reconcile job it asks for repairs it', async () => {
+    const { tables } = await fresh();
+    const doc = createDocumentClient({
+      region: 'us-east-1',
+      endpoint: dynalite.endpoint,
+      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    });
+    let failCounts = true;
+    // A fault between the reaction item and its tally: every ADD on a tally item fails (not a throttle: no retry).
+    doc.middlewareStack.add(
+      (next) => async (args) => {
+        const input = args.input as { Key?: { sk?: unknown }; UpdateExpression?: string };
+        if (failCounts && input.Key?.sk === 'COUNT' && input.UpdateExpression?.startsWith('ADD')) {
+          throw Object.assign(new Error('injected fault'), { name: 'InternalFailure' });
+        }
+        return next(args);
+      },
+      { step: 'initialize', name: 'failCounts' },
+    );
+    const drifted: CountTarget[] = [];
+    const repos = createDynamoSocialRepos({
+      doc,
+      tables,
+      retry: DEFAULT_RETRY,
+      batchConcurrency: 4,
+      statusExists: async () => true,
+      countDrifted: async (target) => {
+        drifted.push(target);
+      },
+    });
+    try {
+      await expect(repos.reactions.add('message', 'M1', 'ann', 'like', T0)).rejects.toThrow('injected fault');
+      expect(drifted).toEqual([{ target: 'message', id: 'M1' }]);
+      failCounts = false;
+      expect(await repos.reactions.add('message', 'M1', 'ann', 'like', T0)).toEqual({
+        changed: false,
+        counts: { like: 0, heart: 0 }, // the reaction is stored, its count is not
+      });
+      const [target] = drifted;
+      if (!target) throw new Error('no drifted target');
+      const job = reconcileJob(target);
+      await new CountsReconcileProcessor(repos).perform({ id: 'j', ...job, attempts: 1, enqueuedAt: T0, receipt: 'r' });
+      expect((await repos.reactions.counts('message', ['M1'])).get('M1')).toEqual({ like: 1, heart: 0 });
+    } finally {
+      doc.destroy();
+    }
   });
 });

@@ -1,12 +1,16 @@
 import { z } from 'zod';
 import type { Job } from '../ports/job-queue.js';
-import type { CommentRepo, MemberRepo, ReactionRepo } from '../ports/store.js';
+import type { CommentRepo, CountTarget, MemberRepo, ReactionRepo } from '../ports/store.js';
 import { parsePayload } from './payloads.js';
 import type { JobProcessor } from './processor.js';
 
 /** What to re-count: a board's members, a status's reactions and comments, or a board message's reactions. */
 export const ReconcileJob = z.object({ target: z.enum(['board', 'status', 'message']), id: z.string().min(1) });
-export type ReconcileTarget = z.infer<typeof ReconcileJob>;
+
+/** The job that re-counts one target. */
+export function reconcileJob(target: CountTarget): { name: 'counts.reconcile'; payload: Record<string, unknown> } {
+  return { name: 'counts.reconcile', payload: { target: target.target, id: target.id } };
+}
 
 /**
  * Re-counts the social counts of one target from the items they count. On a store without cross-item

@@ -69,6 +69,12 @@ export interface Audited {
 }
 
 export type ReactionTargetType = 'status' | 'message';
+
+/** What `counts.reconcile` re-counts: a board's members, a status's reactions and comments, a message's reactions. */
+export interface CountTarget {
+  target: 'board' | 'status' | 'message';
+  id: string;
+}
 export type ReactionTally = Record<ReactionKind, number>;
 
 export interface BoardChanges {

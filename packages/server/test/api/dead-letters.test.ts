@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { openSqlite } from '../../src/adapters/sqlite/storage.js';
 import { loadConfig } from '../../src/config/config.js';
 import type { DeliveryRepo } from '../../src/ports/store.js';
 import { systemClock } from '../../src/ports/clock.js';
-import { runCli } from '../support/server-process.js';
+import { openTestStorage, startAwsLocalShape, testShape } from '../support/aws-local.js';
+import { runCli, runCliAsync } from '../support/server-process.js';
 import { createTestApp, eventually, TEST_ENV, type TestApp } from '../support/test-app.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,58 +11,61 @@ import { join } from 'node:path';
 
 let t: TestApp | undefined;
 let dataDir: string;
+let shape: Awaited<ReturnType<typeof startAwsLocalShape>> | null = null;
 afterEach(async () => {
   await t?.close();
+  t = undefined;
+  await shape?.stop();
+  shape = null;
   rmSync(dataDir, { recursive: true, force: true });
 });
 
 describe('a job that keeps failing', () => {
-  it(
-    'lands in the dead-letter table after JOB_MAX_ATTEMPTS, and `tweeter dlq redrive` delivers it',
-    { timeout: 120_000 },
-    async () => {
-      dataDir = mkdtempSync(join(tmpdir(), 'tweeter-dlq-'));
-      const env = { JOB_MAX_ATTEMPTS: '3' };
-      // The real SQLite store, with a fault injected at its edge: feed writes fail while `failing` is set.
-      const real = openSqlite(loadConfig({ ...TEST_ENV, ...env, DATA_DIR: dataDir }), systemClock);
-      let failing = true;
-      const deliveries: DeliveryRepo = Object.create(real.store.deliveries) as DeliveryRepo;
-      deliveries.deliverPage = (...args) =>
-        failing ? Promise.reject(new Error('disk is on fire')) : real.store.deliveries.deliverPage(...args);
-      t = await createTestApp(env, { dataDir, storage: { ...real, store: { ...real.store, deliveries } } });
+  it('lands in the dead-letter table after JOB_MAX_ATTEMPTS, and `tweeter dlq redrive` delivers it', async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'tweeter-dlq-'));
+    // On aws-local: DynamoDB and SQS on emulators this test starts, which the CLI reaches with the same settings.
+    shape = testShape() === 'aws-local' ? await startAwsLocalShape({ JOB_MAX_ATTEMPTS: '3' }) : null;
+    const env = { JOB_MAX_ATTEMPTS: '3', ...shape?.env };
+    // The real store, with a fault injected at its edge: feed writes fail while `failing` is set.
+    const real = await openTestStorage(loadConfig({ ...TEST_ENV, ...env, DATA_DIR: dataDir }), systemClock);
+    let failing = true;
+    const deliveries: DeliveryRepo = Object.create(real.store.deliveries) as DeliveryRepo;
+    deliveries.deliverPage = (...args) =>
+      failing ? Promise.reject(new Error('disk is on fire')) : real.store.deliveries.deliverPage(...args);
+    t = await createTestApp(env, { dataDir, storage: { ...real, store: { ...real.store, deliveries } } });
+    const cliEnv = { DATA_DIR: dataDir, ...env };
 
-      const star = await t.register('star');
-      const fan = await t.register('fan');
-      await t.as(fan, { method: 'PUT', url: '/api/v1/me/followees/star' });
-      const status = (
-        await t.as(star, { method: 'POST', url: '/api/v1/statuses', payload: { post: 'eventually' } })
-      ).json();
+    const star = await t.register('star');
+    const fan = await t.register('fan');
+    await t.as(fan, { method: 'PUT', url: '/api/v1/me/followees/star' });
+    const status = (
+      await t.as(star, { method: 'POST', url: '/api/v1/statuses', payload: { post: 'eventually' } })
+    ).json();
 
-      await eventually(async () => (await t?.ctx.queue.stats())?.dead === 1);
-      const listed = runCli(['dlq', 'list', '--json'], { DATA_DIR: dataDir });
-      expect(listed.status).toBe(0);
-      const dead = JSON.parse(listed.stdout) as { name: string; attempts: number; lastError: string }[];
-      expect(dead).toHaveLength(1);
-      expect(dead[0]).toMatchObject({ name: 'fanout.deliver', attempts: 3 });
-      expect(dead[0]?.lastError).toMatch(/disk is on fire/);
-      expect((await t.as(fan, { method: 'GET', url: '/api/v1/me/feed' })).json().items).toEqual([]);
+    await eventually(async () => (await t?.ctx.queue.stats())?.dead === 1);
+    const listed = await runCliAsync(['dlq', 'list', '--json'], cliEnv);
+    expect(listed.status).toBe(0);
+    const dead = JSON.parse(listed.stdout) as { name: string; attempts: number; lastError: string }[];
+    expect(dead).toHaveLength(1);
+    expect(dead[0]).toMatchObject({ name: 'fanout.deliver', attempts: 3 });
+    expect(dead[0]?.lastError).toMatch(/disk is on fire/);
+    expect((await t.as(fan, { method: 'GET', url: '/api/v1/me/feed' })).json().items).toEqual([]);
 
-      failing = false;
-      const redriven = runCli(['dlq', 'redrive', '--all'], { DATA_DIR: dataDir });
-      expect(redriven.status).toBe(0);
-      expect(redriven.stdout).toMatch(/redrove 1 job/);
-      await eventually(async () => {
-        const feed = (await t?.as(fan, { method: 'GET', url: '/api/v1/me/feed' }))?.json();
-        return feed.items[0]?.id === status.id;
-      });
-      expect((await t.ctx.queue.stats()).dead).toBe(0);
-      expect(runCli(['dlq', 'list'], { DATA_DIR: dataDir }).stdout).toMatch(/no dead jobs/);
-    },
-  );
+    failing = false;
+    const redriven = await runCliAsync(['dlq', 'redrive', '--all'], cliEnv);
+    expect(redriven.status).toBe(0);
+    expect(redriven.stdout).toMatch(/redrove 1 job/);
+    await eventually(async () => {
+      const feed = (await t?.as(fan, { method: 'GET', url: '/api/v1/me/feed' }))?.json();
+      return feed.items[0]?.id === status.id;
+    });
+    expect((await t.ctx.queue.stats()).dead).toBe(0);
+    expect((await runCliAsync(['dlq', 'list'], cliEnv)).stdout).toMatch(/no dead jobs/);
+  }, 180_000);
 });
 
 describe('the CLI', () => {
-  it('answers usage mistakes with one line and exit status 2', { timeout: 120_000 }, () => {
+  it('answers usage mistakes with one line and exit status 2', () => {
     dataDir = mkdtempSync(join(tmpdir(), 'tweeter-cli-'));
     const none = runCli(['dlq', 'redrive'], { DATA_DIR: dataDir });
     expect(none.status).toBe(2);
@@ -84,7 +87,7 @@ describe('the CLI', () => {
     expect(badEnv.stderr).toMatch(/JOB_MAX_ATTEMPTS/);
   });
 
-  it('prints help for each command', { timeout: 120_000 }, () => {
+  it('prints help for each command', () => {
     dataDir = mkdtempSync(join(tmpdir(), 'tweeter-cli-'));
     for (const args of [
       ['--help'],

@@ -1,3 +1,8 @@
+import type { Config } from '../../src/config/config.js';
+import type { Clock } from '../../src/ports/clock.js';
+import type { JobQueue } from '../../src/ports/job-queue.js';
+import type { Store } from '../../src/ports/store.js';
+import { openStorage } from '../../src/storage.js';
 import { startEmulators } from '../../src/dev/emulators.js';
 import { EMULATOR_CREDENTIALS, provisionAwsLocal } from '../../src/dev/provision.js';
 
@@ -48,4 +53,22 @@ export async function startAwsLocalShape(
     throw err;
   }
   return { env: settings, stop: () => emulators.stop() };
+}
+
+/**
+ * The store and queue a config names, opened in the test's own process (seeding, fault injection, counting),
+ * in either shape; close() releases both.
+ */
+export async function openTestStorage(
+  config: Config,
+  clock: Clock,
+): Promise<{ store: Store; queue: JobQueue; close(): Promise<void> }> {
+  const opened = await openStorage(config, clock);
+  return {
+    ...opened.value,
+    async close() {
+      await opened.value.store.close();
+      opened.close();
+    },
+  };
 }

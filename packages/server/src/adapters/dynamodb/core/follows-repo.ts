@@ -1,6 +1,6 @@
 import type { JobRequest } from '../../../ports/job-queue.js';
 import type { FollowCounts, FollowRepo, KeyPage, RangeOptions } from '../../../ports/store.js';
-import { mapLimit, queryUpTo, StoreBusyError, type DynamoDeps, type Item } from '../client.js';
+import { batchGet, batchWrite, mapLimit, queryUpTo, StoreBusyError, type DynamoDeps, type Item } from '../client.js';
 import { addToExisting, deleteItem, getItem, putItem, putNew, queryAll, str, updateItem } from '../social/items.js';
 import { FOLLOWER_PREFIX, FOLLOWS_PREFIX, followerKey, followsKey, userKey } from './keys.js';
 import { pendingAttributes, pendingUpdate, type DynamoOutbox } from './outbox.js';
@@ -138,9 +138,50 @@ export function createDynamoFollowsRepo(deps: DynamoDeps, outbox: DynamoOutbox, 
     followers: (alias, range) => list(alias, FOLLOWER_PREFIX, 'follower', range),
     followees: (alias, range) => list(alias, FOLLOWS_PREFIX, 'followee', range),
     async addMany(edges, createdAt) {
+      // A bulk load (the population tool): which edges exist is read first, the new ones are batch-written with
+      // their mirrors, and each user's counts get one ADD of their sum. Not for requests: two loads racing on one
+      // edge could both count it (follows.recount repairs that).
       const unique = [...new Map(edges.map((e) => [`${e.follower} ${e.followee}`, e])).values()];
-      const added = await mapLimit(unique, deps.batchConcurrency, (e) => add(e.follower, e.followee, createdAt, []));
-      return added.filter(Boolean).length;
+      const existing = new Set(
+        (
+          await batchGet(
+            deps,
+            deps.tables.main,
+            unique.map((e) => followsKey(e.follower, e.followee)),
+            {
+              consistent: true,
+            },
+          )
+        ).map((item) => `${str(item.follower)} ${str(item.followee)}`),
+      );
+      const fresh = unique.filter((e) => !existing.has(`${e.follower} ${e.followee}`));
+      await batchWrite(
+        deps,
+        deps.tables.main,
+        fresh.flatMap(({ follower, followee }) => [
+          { PutRequest: { Item: { ...followsKey(follower, followee), follower, followee, createdAt } } },
+          { PutRequest: { Item: { ...followerKey(followee, follower), follower, createdAt } } },
+        ]),
+      );
+      const sums = new Map<string, FollowCounts>();
+      const bump = (alias: string, field: keyof FollowCounts): void => {
+        const counts = sums.get(alias) ?? { followers: 0, followees: 0 };
+        counts[field]++;
+        sums.set(alias, counts);
+      };
+      for (const { follower, followee } of fresh) {
+        bump(follower, 'followees');
+        bump(followee, 'followers');
+      }
+      await mapLimit([...sums], deps.batchConcurrency, ([alias, by]) =>
+        updateItem(deps, {
+          Key: userKey(alias),
+          UpdateExpression: 'ADD followerCount :followers, followeeCount :followees',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':followers': by.followers, ':followees': by.followees },
+        }),
+      );
+      return fresh.length;
     },
     async recount(alias): Promise<FollowCounts> {
       const [followers, followees] = await Promise.all([count(alias, FOLLOWER_PREFIX), count(alias, FOLLOWS_PREFIX)]);

@@ -4,6 +4,7 @@ import { writeAudit } from './audit-repo.js';
 import { commentCountKey, commentKey, commentLookupKey, commentsOf } from './keys.js';
 import {
   addToExisting,
+  counted,
   deleteItem,
   getItem,
   num,
@@ -37,12 +38,14 @@ export function createDynamoCommentsRepo(deps: DynamoSocialDeps): CommentRepo {
       // The lookup first: a crash after it leaves a lookup of no comment (found as "none"), never the reverse.
       await putItem(deps, { Item: { ...commentLookupKey(c.id), statusId: c.statusId } });
       await putItem(deps, { Item: { ...commentKey(c.statusId, c.id), ...c } });
-      await updateItem(deps, {
-        Key: commentCountKey(c.statusId),
-        UpdateExpression: 'ADD #count :one',
-        ExpressionAttributeNames: { '#count': 'count' },
-        ExpressionAttributeValues: { ':one': 1 },
-      });
+      await counted(deps, { target: 'status', id: c.statusId }, () =>
+        updateItem(deps, {
+          Key: commentCountKey(c.statusId),
+          UpdateExpression: 'ADD #count :one',
+          ExpressionAttributeNames: { '#count': 'count' },
+          ExpressionAttributeValues: { ':one': 1 },
+        }),
+      );
       // Written first, checked after (see reactions-repo.ts): a deleted status takes nothing of ours with it.
       if (!(await deps.statusExists(c.statusId))) {
         await batchWrite(deps, deps.tables.main, removeAll(c.statusId, [c.id]));
@@ -81,7 +84,9 @@ export function createDynamoCommentsRepo(deps: DynamoSocialDeps): CommentRepo {
         ReturnValues: 'ALL_NEW',
       });
       if (now) {
-        await addToExisting(deps, commentCountKey(statusId), 'count', -1);
+        await counted(deps, { target: 'status', id: statusId }, () =>
+          addToExisting(deps, commentCountKey(statusId), 'count', -1),
+        );
         await writeAudit(deps, options?.audit);
         return { comment: toRecord(now), changed: true };
       }

@@ -13,6 +13,7 @@ import {
   type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import type { Clock } from '../../../ports/clock.js';
+import type { CountTarget } from '../../../ports/store.js';
 import { isConditionFailed, withRetry, type DynamoDeps, type Item, type Key } from '../client.js';
 
 /** What the social repositories are built from. */
@@ -21,6 +22,24 @@ export interface DynamoSocialDeps extends DynamoDeps {
   statusExists: (statusId: string) => Promise<boolean>;
   /** Decides when a board message still being written is given up on (default: the system clock). */
   clock?: Clock;
+  /**
+   * Told when a count could not follow the item it counts (the item was written, its ADD failed), e.g. to enqueue
+   * `counts.reconcile` for the target. Best effort: a process that dies in between tells nobody.
+   */
+  countDrifted?: (target: CountTarget) => Promise<void>;
+}
+
+/**
+ * Runs the ADD that follows an item write; if it fails, reports the target as drifted (best effort) before the
+ * error goes on, so the count is re-counted instead of staying off.
+ */
+export async function counted<T>(deps: DynamoSocialDeps, target: CountTarget, add: () => Promise<T>): Promise<T> {
+  try {
+    return await add();
+  } catch (err) {
+    await deps.countDrifted?.(target).catch(() => undefined);
+    throw err;
+  }
 }
 
 /** A strongly consistent GetItem on the main table. */

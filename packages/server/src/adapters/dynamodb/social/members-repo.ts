@@ -1,10 +1,21 @@
 import { BoardRole } from '@tweeter/shared';
 import type { AuditRecord, MemberRecord, MemberRepo } from '../../../ports/store.js';
 import { MAIN_INDEXES } from '../tables.js';
-import { batchGet, queryUpTo, type DynamoDeps, type Item } from '../client.js';
+import { batchGet, queryUpTo, type Item } from '../client.js';
 import { writeAudit } from './audit-repo.js';
 import { boardKey, MEMBER_PREFIX, memberKey, membershipsOf } from './keys.js';
-import { addToExisting, deleteItem, getItem, num, putNew, queryAll, str, updateItem } from './items.js';
+import {
+  addToExisting,
+  counted,
+  deleteItem,
+  getItem,
+  num,
+  putNew,
+  queryAll,
+  str,
+  updateItem,
+  type DynamoSocialDeps,
+} from './items.js';
 
 // Upper bound for "no before": '~' sorts after every character an id uses.
 const TOP = '~';
@@ -19,7 +30,7 @@ type PutResult = { previous: BoardRole | null; changed: boolean };
  * removed by one conditional write, so exactly one of racing writers counts it; memberCount on the board item
  * is ADDed right after, and re-counted by `recount` after a fault.
  */
-export function createDynamoMembersRepo(deps: DynamoDeps): MemberRepo {
+export function createDynamoMembersRepo(deps: DynamoSocialDeps): MemberRepo {
   const addMember = async (m: MemberRecord, audit: AuditRecord | undefined): Promise<boolean> => {
     const item = {
       ...memberKey(m.boardId, m.alias),
@@ -28,7 +39,9 @@ export function createDynamoMembersRepo(deps: DynamoDeps): MemberRepo {
       ...m,
     };
     if (!(await putNew(deps, item))) return false;
-    await addToExisting(deps, boardKey(m.boardId), 'memberCount', 1);
+    await counted(deps, { target: 'board', id: m.boardId }, () =>
+      addToExisting(deps, boardKey(m.boardId), 'memberCount', 1),
+    );
     await writeAudit(deps, audit);
     return true;
   };
@@ -80,7 +93,9 @@ export function createDynamoMembersRepo(deps: DynamoDeps): MemberRepo {
         ExpressionAttributeValues: { ':owner': 'owner' },
       });
       if (!removed) return false;
-      await addToExisting(deps, boardKey(boardId), 'memberCount', -1);
+      await counted(deps, { target: 'board', id: boardId }, () =>
+        addToExisting(deps, boardKey(boardId), 'memberCount', -1),
+      );
       await writeAudit(deps, options?.audit);
       return true;
     },

@@ -3,6 +3,7 @@ import type { ReactionChange, ReactionRepo, ReactionTally, ReactionTargetType } 
 import { batchGet, batchWrite, queryUpTo, type Item } from '../client.js';
 import { REACTION_PREFIX, reactionCountKey, reactionKey, reactionsOf } from './keys.js';
 import {
+  counted,
   deleteItem,
   getItem,
   num,
@@ -22,15 +23,17 @@ import {
  */
 export function createDynamoReactionsRepo(deps: DynamoSocialDeps): ReactionRepo {
   const bump = async (type: ReactionTargetType, id: string, kind: ReactionKind, by: 1 | -1) => {
-    const out = await updateItem(deps, {
-      Key: reactionCountKey(type, id),
-      UpdateExpression: 'ADD #kind :by',
-      // Taking back never creates a tally (the purge may have removed it).
-      ...(by < 0 ? { ConditionExpression: 'attribute_exists(pk)' } : {}),
-      ExpressionAttributeNames: { '#kind': kind },
-      ExpressionAttributeValues: { ':by': by },
-      ReturnValues: 'ALL_NEW',
-    });
+    const out = await counted(deps, { target: type, id }, () =>
+      updateItem(deps, {
+        Key: reactionCountKey(type, id),
+        UpdateExpression: 'ADD #kind :by',
+        // Taking back never creates a tally (the purge may have removed it).
+        ...(by < 0 ? { ConditionExpression: 'attribute_exists(pk)' } : {}),
+        ExpressionAttributeNames: { '#kind': kind },
+        ExpressionAttributeValues: { ':by': by },
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
     return out ? tally(out) : zero();
   };
 
