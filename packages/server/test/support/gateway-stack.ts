@@ -42,6 +42,7 @@ export async function startGatewayStack(
       STREAM_URL: gateway.url,
       DYNAMODB_TABLE_MAIN: dynamo.tables.main,
       DYNAMODB_ENDPOINT: dynamo.endpoint,
+      AWS_REGION: 'us-east-1',
       ...env,
     },
     overrides,
