@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import type { Job, JobQueue } from '../ports/job-queue.js';
+import { MAX_VISIBILITY_MS, type Job, type JobQueue } from '../ports/job-queue.js';
 import { nextTurn } from './event-loop-turns.js';
 import type { JobProcessor } from './processor.js';
 import { ProcessorRegistry } from './processor-registry.js';
@@ -20,7 +20,7 @@ export interface JobMetrics {
 export interface WorkerPoolOptions {
   /** Receive loops running side by side (per queue, when the queue keeps several apart). */
   concurrency: number;
-  /** How long a received job stays invisible to other receivers. */
+  /** How long a received job stays invisible to other receivers (a batch: this much per job in it). */
   visibilityMs: number;
   /**
    * Idle loops look again this often, so delayed and retried jobs are picked up. On a queue that cannot signal
@@ -107,9 +107,12 @@ export class WorkerPool {
   private async loop(lane: string | undefined): Promise<void> {
     // Without a ready signal, the receive itself waits (long polling), so an empty answer needs no sleep after it.
     const longPoll = this.queue.onReady === undefined;
+    // A batch runs one job after the other, so it stays invisible for each of its jobs' time (as a Lambda
+    // function's timeout covers its whole batch); a job the batch did not reach in time is left for redelivery.
+    const batchVisibilityMs = Math.min(MAX_VISIBILITY_MS, this.options.visibilityMs * this.options.batchSize);
     const receiveOptions = {
       max: this.options.batchSize,
-      visibilityMs: this.options.visibilityMs,
+      visibilityMs: batchVisibilityMs,
       ...(lane === undefined ? {} : { queue: lane }),
       ...(longPoll ? { waitMs: this.options.pollMs } : {}),
     };
@@ -125,7 +128,7 @@ export class WorkerPool {
         }
         // Finish the whole batch even when stopping: these jobs are ours until their visibility ends.
         for (const job of jobs) {
-          if (performance.now() - receivedAt >= this.options.visibilityMs) {
+          if (performance.now() - receivedAt >= batchVisibilityMs) {
             this.options.logger.warn(
               { job: jobFields(job) },
               'visibility timeout passed before the job started; leaving it for redelivery',
