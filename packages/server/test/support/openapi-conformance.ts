@@ -28,6 +28,14 @@ export interface CheckedResponse {
 /** Responses the document deliberately leaves out: image bytes behind the opaque `imageUrl` links, and /docs. */
 const UNDOCUMENTED = [/^\/media\//, /^\/docs(\/|$)/];
 
+const SYSTEM_PATHS = new Set(['/healthz', '/metrics', '/openapi.json']);
+
+/** The web app's pages and files: anything outside the API that is not JSON (a JSON answer there is an error). */
+function isWebApp(path: string, res: CheckedResponse): boolean {
+  const type = String(res.headers['content-type'] ?? '');
+  return !path.startsWith('/api/') && !SYSTEM_PATHS.has(path) && !type.startsWith('application/json');
+}
+
 const ERROR_SCHEMA = { $ref: '#/components/schemas/Error' };
 
 /** Environment variable naming the folder where each test process adds its count (set by global-setup.ts). */
@@ -66,7 +74,7 @@ export class ConformanceChecker {
   /** Throws a readable error when `res` (the answer to `method url`) does not conform to the document. */
   check(method: string, url: string, res: CheckedResponse): void {
     const path = url.split('?')[0] ?? url;
-    if (UNDOCUMENTED.some((p) => p.test(path))) return;
+    if (UNDOCUMENTED.some((p) => p.test(path)) || isWebApp(path, res)) return;
     const verb = method.toUpperCase() === 'HEAD' ? 'GET' : method.toUpperCase();
     const route = this.routes.find((r) => r.method === verb && r.pattern.test(path));
     const where = route ? `${route.operation.operationId ?? `${verb} ${route.path}`}` : `${verb} ${path} (no route)`;
