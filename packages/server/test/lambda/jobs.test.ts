@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeJob } from '../../src/adapters/sqs/envelope.js';
 import { QUEUE_ROUTES, queueNames } from '../../src/adapters/sqs/routes.js';
 import { SCHEDULED_JOBS } from '../../src/jobs/scheduled-jobs.js';
-import { JOB_QUEUES } from '../../src/runtimes/lambda/deployment.js';
+import { STAGE_CONSUMERS } from '../../src/runtimes/lambda/deployment.js';
 import { createSqsHandler, jobFromRecord } from '../../src/runtimes/lambda/sqs-handler.js';
 import { invocation, sqsEvent, sqsRecord } from '../support/lambda-events.js';
 import { startAwsLocalShape } from '../support/aws-local.js';
@@ -194,10 +194,14 @@ describe('the SQS handler', () => {
 });
 
 describe('the deployment layout', () => {
-  it('gives every job a queue or a schedule, and nothing to a job no processor runs', async () => {
-    const queued = JOB_QUEUES.map((q) => q.job);
+  it('routes every job to a stage queue by name or schedules it, and nothing to a job no processor runs', async () => {
+    const routed = Object.values(QUEUE_ROUTES).flat();
     const scheduled = SCHEDULED_JOBS.map((s) => s.job.name);
-    expect([...queued, ...scheduled].sort()).toEqual(t.ctx.jobs.names.sort());
-    for (const q of JOB_QUEUES) expect(q.maxConcurrency).toBeGreaterThanOrEqual(2);
+    expect([...new Set([...routed, ...scheduled])].sort()).toEqual([...t.ctx.jobs.names].sort());
+  });
+
+  it('gives every stage queue a consumer function, at least two at once', () => {
+    expect(Object.keys(STAGE_CONSUMERS).sort()).toEqual(Object.keys(QUEUE_ROUTES).sort());
+    for (const spec of Object.values(STAGE_CONSUMERS)) expect(spec.maxConcurrency).toBeGreaterThanOrEqual(2);
   });
 });
