@@ -449,6 +449,26 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/meta': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Where the live stream is (no auth)
+     * @description Clients read `streamUrl` instead of assuming the stream shares the API origin: on AWS it is the API Gateway WebSocket API.
+     */
+    get: operations['getMeta'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/healthz': {
     parameters: {
       query?: never;
@@ -816,6 +836,12 @@ export interface components {
       createdAt: string;
       deleted: boolean;
     };
+    Meta: {
+      /** @description ws:// or wss:// URL of the live stream (this server's /api/v1/stream, or the WebSocket API on AWS) */
+      streamUrl: string;
+      /** @description server version */
+      version: string;
+    };
   };
   responses: never;
   parameters: never;
@@ -894,8 +920,26 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description rate_limited: wait for Retry-After seconds */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
       /** @description internal: a bug on our side; the message quotes the request id (also in X-Request-Id) */
       500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description the server cannot serve this right now */
+      503: {
         headers: {
           [name: string]: unknown;
         };
@@ -984,6 +1028,15 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description the server cannot serve this right now */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
     };
   };
   deleteCurrentSession: {
@@ -1013,6 +1066,15 @@ export interface operations {
       };
       /** @description internal: a bug on our side; the message quotes the request id (also in X-Request-Id) */
       500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description the server cannot serve this right now */
+      503: {
         headers: {
           [name: string]: unknown;
         };
@@ -1051,6 +1113,15 @@ export interface operations {
       };
       /** @description internal: a bug on our side; the message quotes the request id (also in X-Request-Id) */
       500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description the server cannot serve this right now */
+      503: {
         headers: {
           [name: string]: unknown;
         };
@@ -1109,6 +1180,15 @@ export interface operations {
       };
       /** @description internal: a bug on our side; the message quotes the request id (also in X-Request-Id) */
       500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description the server cannot serve this right now */
+      503: {
         headers: {
           [name: string]: unknown;
         };
@@ -1180,6 +1260,15 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description the server cannot serve this right now */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
     };
   };
   listFollowees: {
@@ -1244,6 +1333,15 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description the server cannot serve this right now */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
     };
   };
   followUser: {
@@ -1293,8 +1391,26 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description rate_limited: wait for Retry-After seconds */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
       /** @description internal: a bug on our side; the message quotes the request id (also in X-Request-Id) */
       500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description the server cannot serve this right now */
+      503: {
         headers: {
           [name: string]: unknown;
         };
@@ -1351,8 +1467,26 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description rate_limited: wait for Retry-After seconds */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
       /** @description internal: a bug on our side; the message quotes the request id (also in X-Request-Id) */
       500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description the server cannot serve this right now */
+      503: {
         headers: {
           [name: string]: unknown;
         };
@@ -1424,6 +1558,15 @@ export interface operations {
       };
       /** @description internal: a bug on our side; the message quotes the request id (also in X-Request-Id) */
       500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description the server cannot serve this right now */
+      503: {
         headers: {
           [name: string]: unknown;
         };
@@ -1508,8 +1651,26 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description rate_limited: wait for Retry-After seconds */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
       /** @description internal: a bug on our side; the message quotes the request id (also in X-Request-Id) */
       500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description the server cannot serve this right now */
+      503: {
         headers: {
           [name: string]: unknown;
         };
@@ -1568,6 +1729,15 @@ export interface operations {
       };
       /** @description internal: a bug on our side; the message quotes the request id (also in X-Request-Id) */
       500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description the server cannot serve this right now */
+      503: {
         headers: {
           [name: string]: unknown;
         };
@@ -1640,6 +1810,15 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description the server cannot serve this right now */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
     };
   };
   getStatusDelivery: {
@@ -1691,6 +1870,15 @@ export interface operations {
       };
       /** @description internal: a bug on our side; the message quotes the request id (also in X-Request-Id) */
       500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description the server cannot serve this right now */
+      503: {
         headers: {
           [name: string]: unknown;
         };
@@ -1762,6 +1950,15 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description the server cannot serve this right now */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
     };
   };
   getHomeFeed: {
@@ -1815,6 +2012,15 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description the server cannot serve this right now */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
     };
   };
   listBoards: {
@@ -1861,6 +2067,15 @@ export interface operations {
       };
       /** @description internal: a bug on our side; the message quotes the request id (also in X-Request-Id) */
       500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description the server cannot serve this right now */
+      503: {
         headers: {
           [name: string]: unknown;
         };
@@ -1964,6 +2179,15 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description the server cannot serve this right now */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
     };
   };
   getBoard: {
@@ -2031,6 +2255,15 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description the server cannot serve this right now */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
     };
   };
   updateBoard: {
@@ -2051,6 +2284,8 @@ export interface operations {
           description?: string;
           /** @description messages older than this many days disappear; null keeps them forever */
           retentionDays?: number | null;
+          /** @description cannot be changed: a board keeps the visibility it was created with; create a new board instead */
+          visibility?: unknown;
         };
       };
     };
@@ -2127,6 +2362,15 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description the server cannot serve this right now */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
     };
   };
   listBoardMembers: {
@@ -2193,6 +2437,15 @@ export interface operations {
       };
       /** @description internal: a bug on our side; the message quotes the request id (also in X-Request-Id) */
       500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description the server cannot serve this right now */
+      503: {
         headers: {
           [name: string]: unknown;
         };
@@ -2302,6 +2555,15 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description the server cannot serve this right now */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
     };
   };
   deleteBoardMember: {
@@ -2370,6 +2632,15 @@ export interface operations {
       };
       /** @description internal: a bug on our side; the message quotes the request id (also in X-Request-Id) */
       500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description the server cannot serve this right now */
+      503: {
         headers: {
           [name: string]: unknown;
         };
@@ -2450,6 +2721,15 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description the server cannot serve this right now */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
     };
   };
   listMessages: {
@@ -2521,6 +2801,15 @@ export interface operations {
       };
       /** @description internal: a bug on our side; the message quotes the request id (also in X-Request-Id) */
       500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description the server cannot serve this right now */
+      503: {
         headers: {
           [name: string]: unknown;
         };
@@ -2612,8 +2901,26 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description rate_limited: wait for Retry-After seconds */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
       /** @description internal: a bug on our side; the message quotes the request id (also in X-Request-Id) */
       500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description the server cannot serve this right now */
+      503: {
         headers: {
           [name: string]: unknown;
         };
@@ -2680,6 +2987,15 @@ export interface operations {
       };
       /** @description internal: a bug on our side; the message quotes the request id (also in X-Request-Id) */
       500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description the server cannot serve this right now */
+      503: {
         headers: {
           [name: string]: unknown;
         };
@@ -2755,8 +3071,26 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description rate_limited: wait for Retry-After seconds */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
       /** @description internal: a bug on our side; the message quotes the request id (also in X-Request-Id) */
       500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description the server cannot serve this right now */
+      503: {
         headers: {
           [name: string]: unknown;
         };
@@ -2832,8 +3166,26 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description rate_limited: wait for Retry-After seconds */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
       /** @description internal: a bug on our side; the message quotes the request id (also in X-Request-Id) */
       500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description the server cannot serve this right now */
+      503: {
         headers: {
           [name: string]: unknown;
         };
@@ -2910,8 +3262,26 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description rate_limited: wait for Retry-After seconds */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
       /** @description internal: a bug on our side; the message quotes the request id (also in X-Request-Id) */
       500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description the server cannot serve this right now */
+      503: {
         headers: {
           [name: string]: unknown;
         };
@@ -2988,8 +3358,26 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description rate_limited: wait for Retry-After seconds */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
       /** @description internal: a bug on our side; the message quotes the request id (also in X-Request-Id) */
       500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description the server cannot serve this right now */
+      503: {
         headers: {
           [name: string]: unknown;
         };
@@ -3063,6 +3451,15 @@ export interface operations {
       };
       /** @description internal: a bug on our side; the message quotes the request id (also in X-Request-Id) */
       500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description the server cannot serve this right now */
+      503: {
         headers: {
           [name: string]: unknown;
         };
@@ -3153,8 +3550,26 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description rate_limited: wait for Retry-After seconds */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
       /** @description internal: a bug on our side; the message quotes the request id (also in X-Request-Id) */
       500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description the server cannot serve this right now */
+      503: {
         headers: {
           [name: string]: unknown;
         };
@@ -3220,6 +3635,53 @@ export interface operations {
       };
       /** @description internal: a bug on our side; the message quotes the request id (also in X-Request-Id) */
       500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description the server cannot serve this right now */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  getMeta: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Meta'];
+        };
+      };
+      /** @description internal: a bug on our side; the message quotes the request id (also in X-Request-Id) */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description the server cannot serve this right now */
+      503: {
         headers: {
           [name: string]: unknown;
         };
@@ -3310,6 +3772,15 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description the server cannot serve this right now */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
     };
   };
   getOpenApi: {
@@ -3334,6 +3805,15 @@ export interface operations {
       };
       /** @description internal: a bug on our side; the message quotes the request id (also in X-Request-Id) */
       500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description the server cannot serve this right now */
+      503: {
         headers: {
           [name: string]: unknown;
         };
@@ -3373,6 +3853,15 @@ export interface operations {
       };
       /** @description internal: a bug on our side; the message quotes the request id (also in X-Request-Id) */
       500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description the server cannot serve this right now */
+      503: {
         headers: {
           [name: string]: unknown;
         };

@@ -43,6 +43,7 @@ export const OPERATIONS = {
   postComment: { method: 'POST', path: '/api/v1/statuses/{id}/comments', idempotencyKey: false },
   listComments: { method: 'GET', path: '/api/v1/statuses/{id}/comments', idempotencyKey: false },
   deleteComment: { method: 'DELETE', path: '/api/v1/comments/{id}', idempotencyKey: false },
+  getMeta: { method: 'GET', path: '/api/v1/meta', idempotencyKey: false },
   getHealth: { method: 'GET', path: '/healthz', idempotencyKey: false },
   getMetrics: { method: 'GET', path: '/metrics', idempotencyKey: false },
   getOpenApi: { method: 'GET', path: '/openapi.json', idempotencyKey: false },

@@ -31,10 +31,12 @@ export function systemRoutes(
     '/api/v1/meta',
     {
       schema: {
+        operationId: 'getMeta',
         tags: ['system'],
         summary: 'Where the live stream is (no auth)',
         description:
           'Clients read `streamUrl` instead of assuming the stream shares the API origin: on AWS it is the API Gateway WebSocket API.',
+        security: [],
         response: { 200: Meta },
       },
     },
