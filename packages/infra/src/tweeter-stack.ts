@@ -19,7 +19,7 @@ import {
 } from '../../server/src/runtimes/lambda/deployment.js';
 import { DataPlane, type FeedCapacity } from './data.js';
 import { tweeterFunction } from './functions.js';
-import { StageQueue } from './job-queues.js';
+import { StageQueue } from './stage-queues.js';
 
 export interface TweeterStackProps extends StackProps {
   /** Prefix of table and queue names (several deployments can share an account). */
