@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RETENTION_GRACE_MS } from '../../src/jobs/board-retention.js';
 import { createScheduleHandler } from '../../src/runtimes/lambda/schedule-handler.js';
 import { invocation } from '../support/lambda-events.js';
 import { ManualClock } from '../support/manual-clock.js';
@@ -23,7 +24,7 @@ describe('the scheduled handler', () => {
     const old = await api.postOk(ann, board.id, 'old');
     clock.advance(DAY / 2);
     const recent = await api.postOk(ann, board.id, 'recent');
-    clock.advance(DAY / 2 + 60_000);
+    clock.advance(DAY / 2 + RETENTION_GRACE_MS + 60_000); // past retention and its grace
     expect(await t.ctx.store.messages.get(board.id, old.id)).not.toBeNull(); // hidden, not yet purged
 
     const run = createScheduleHandler(Promise.resolve(t.ctx));
