@@ -77,7 +77,7 @@ describe('loadConfig', () => {
     } catch (err) {
       expect(err).toBeInstanceOf(ConfigError);
       const problems = (err as ConfigError).problems;
-      expect(problems).toEqual([expect.stringMatching(/^SQS_ENDPOINT: must be a URL/)]);
+      expect(problems).toEqual([expect.stringMatching(/^SQS_ENDPOINT="nope": must be a URL/)]);
     }
     try {
       loadConfig({
@@ -99,7 +99,7 @@ describe('loadConfig', () => {
       /TWEETER_QUEUE: sqlite needs TWEETER_STORE=sqlite/,
     );
     expect(() => loadConfig({ TWEETER_STORE: 'dynamodb', AWS_REGION: 'Mars' })).toThrow(
-      /AWS_REGION: must be an AWS region/,
+      /AWS_REGION="Mars": must be an AWS region/,
     );
   });
 
