@@ -9,10 +9,17 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
 import { SCHEDULED_JOBS } from '../../server/src/jobs/scheduled-jobs.js';
-import { BINARY_TYPES, FUNCTIONS, JOB_QUEUES, jobSlug } from '../../server/src/runtimes/lambda/deployment.js';
+import { QUEUE_ROUTES } from '../../server/src/adapters/sqs/routes.js';
+import {
+  BINARY_TYPES,
+  FUNCTIONS,
+  JOB_MAX_ATTEMPTS,
+  STAGE_CONSUMERS,
+  jobSlug,
+} from '../../server/src/runtimes/lambda/deployment.js';
 import { DataPlane, type FeedCapacity } from './data.js';
 import { tweeterFunction } from './functions.js';
-import { JobQueue } from './job-queues.js';
+import { StageQueue } from './stage-queues.js';
 
 export interface TweeterStackProps extends StackProps {
   /** Prefix of table and queue names (several deployments can share an account). */
@@ -43,15 +50,21 @@ export class TweeterStack extends Stack {
     });
     const alarms = new sns.Topic(this, 'AlarmTopic', { displayName: `${prefix} alarms` });
     if (props.alarmEmail) alarms.addSubscription(new subscriptions.EmailSubscription(props.alarmEmail));
-    const queues = JOB_QUEUES.map(
-      (spec) =>
-        new JobQueue(this, `Queue-${jobSlug(spec.job)}`, {
-          spec,
-          prefix,
-          alarms,
-          oldestAgeAlarmSeconds: props.oldestAgeAlarmSeconds ?? 300,
-        }),
-    );
+    // The SQS adapter's stage queues (routes.ts), each with its DLQ and its own consumer function.
+    const queuePrefix = `${prefix}-`;
+    const stages = Object.keys(QUEUE_ROUTES).map((stage) => {
+      const spec = STAGE_CONSUMERS[stage];
+      if (!spec) throw new Error(`no consumer settings for the stage queue "${stage}" (STAGE_CONSUMERS)`);
+      const queue = new StageQueue(this, `Queue-${stage}`, {
+        stage,
+        spec,
+        queuePrefix,
+        alarms,
+        oldestAgeAlarmSeconds: props.oldestAgeAlarmSeconds ?? 300,
+      });
+      return { stage, spec, queue };
+    });
+    const queues = stages.map((s) => s.queue);
 
     // The WebSocket API first: every function's settings name its stage (live events go through it).
     const webSocketApi = new apigwv2.WebSocketApi(this, 'StreamApi', {
@@ -79,7 +92,8 @@ export class TweeterStack extends Stack {
       TWEETER_BLOBS: 's3',
       DYNAMODB_TABLE_MAIN: data.main.tableName,
       DYNAMODB_TABLE_FEEDS: data.feeds.tableName,
-      SQS_QUEUE_PREFIX: prefix,
+      SQS_QUEUE_PREFIX: queuePrefix,
+      JOB_MAX_ATTEMPTS: String(JOB_MAX_ATTEMPTS),
       S3_BUCKET: data.images.bucketName,
     };
 
@@ -98,14 +112,13 @@ export class TweeterStack extends Stack {
       environment,
       description: 'Scheduled jobs (retention, sweepers, reconciliation)',
     });
-    const consumers = JOB_QUEUES.map((spec, i) => {
-      const queue = queues[i] as JobQueue;
-      const fn = tweeterFunction(this, `JobFunction-${jobSlug(spec.job)}`, {
+    const consumers = stages.map(({ stage, spec, queue }) => {
+      const fn = tweeterFunction(this, `JobFunction-${stage}`, {
         entry: FUNCTIONS.jobs.entry,
         memoryMb: spec.memoryMb,
         timeoutSeconds: spec.timeoutSeconds,
         environment,
-        description: `${spec.job} jobs from SQS`,
+        description: `${stage} jobs from SQS (${(QUEUE_ROUTES[stage] ?? []).join(', ')})`,
       });
       fn.addEventSource(
         new SqsEventSource(queue.queue, {

@@ -3,7 +3,8 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tableDefinitions } from '../../server/src/adapters/dynamodb/tables.js';
 import { SCHEDULED_JOBS } from '../../server/src/jobs/scheduled-jobs.js';
-import { FUNCTIONS, JOB_QUEUES, MAX_RECEIVE_COUNT } from '../../server/src/runtimes/lambda/deployment.js';
+import { maxReceiveCount, QUEUE_ROUTES, queueNames } from '../../server/src/adapters/sqs/routes.js';
+import { FUNCTIONS, JOB_MAX_ATTEMPTS, STAGE_CONSUMERS } from '../../server/src/runtimes/lambda/deployment.js';
 import { TweeterStack, type TweeterStackProps } from '../src/tweeter-stack.js';
 
 // The synthesized template, bundling skipped (the bundles are checked by `npm run synth`).
@@ -21,7 +22,7 @@ const functions = () => t.findResources('AWS::Lambda::Function');
 
 describe('the Tweeter stack', () => {
   it('has the resources of the design, counted', () => {
-    const queues = JOB_QUEUES.length;
+    const queues = Object.keys(QUEUE_ROUTES).length;
     t.resourceCountIs('AWS::DynamoDB::Table', 2);
     t.resourceCountIs('AWS::SQS::Queue', 2 * queues);
     t.resourceCountIs('AWS::CloudWatch::Alarm', 2 * queues);
@@ -64,16 +65,18 @@ describe('the Tweeter stack', () => {
     p.hasResourceProperties('AWS::DynamoDB::Table', { TableName: 'tweeter-main', BillingMode: 'PAY_PER_REQUEST' });
   });
 
-  it('gives each job kind a queue with a DLQ after MAX_RECEIVE_COUNT, visibility 6x its function timeout, and alarms', () => {
-    for (const spec of JOB_QUEUES) {
-      const name = `tweeter-${spec.job.replace('.', '-')}`;
+  it("creates the SQS adapter's stage queues with its redrive policy, visibility 6x the consumer's timeout, and alarms", () => {
+    for (const [stage, jobs] of Object.entries(QUEUE_ROUTES)) {
+      const spec = STAGE_CONSUMERS[stage];
+      if (!spec) throw new Error(`no consumer for ${stage}`);
+      const { name, dlq } = queueNames('tweeter-', stage);
       t.hasResourceProperties('AWS::SQS::Queue', {
         QueueName: name,
         VisibilityTimeout: 6 * spec.timeoutSeconds,
         SqsManagedSseEnabled: true,
-        RedrivePolicy: { maxReceiveCount: MAX_RECEIVE_COUNT, deadLetterTargetArn: Match.anyValue() },
+        RedrivePolicy: { maxReceiveCount: maxReceiveCount(JOB_MAX_ATTEMPTS), deadLetterTargetArn: Match.anyValue() },
       });
-      t.hasResourceProperties('AWS::SQS::Queue', { QueueName: `${name}-dlq`, MessageRetentionPeriod: 14 * 86_400 });
+      t.hasResourceProperties('AWS::SQS::Queue', { QueueName: dlq, MessageRetentionPeriod: 14 * 86_400 });
       t.hasResourceProperties('AWS::CloudWatch::Alarm', {
         AlarmName: `${name}-dead-letters`,
         MetricName: 'ApproximateNumberOfMessagesVisible',
@@ -91,7 +94,7 @@ describe('the Tweeter stack', () => {
         FunctionResponseTypes: ['ReportBatchItemFailures'],
       });
       t.hasResourceProperties('AWS::Lambda::Function', {
-        Description: `${spec.job} jobs from SQS`,
+        Description: `${stage} jobs from SQS (${jobs.join(', ')})`,
         Timeout: spec.timeoutSeconds,
         MemorySize: spec.memoryMb,
       });
@@ -100,13 +103,18 @@ describe('the Tweeter stack', () => {
 
   it('runs every function on Node 22, arm64, with source maps and the live-stream settings', () => {
     const all = Object.values(functions());
-    expect(all).toHaveLength(3 + JOB_QUEUES.length);
+    expect(all).toHaveLength(3 + Object.keys(QUEUE_ROUTES).length);
     for (const fn of all) {
       const props = fn.Properties as Record<string, unknown>;
       expect(props.Runtime).toBe('nodejs22.x');
       expect(props.Architectures).toEqual(['arm64']);
       const env = (props.Environment as { Variables: Record<string, unknown> }).Variables;
-      expect(env).toMatchObject({ NODE_OPTIONS: '--enable-source-maps', TWEETER_REALTIME: 'apigw' });
+      expect(env).toMatchObject({
+        NODE_OPTIONS: '--enable-source-maps',
+        TWEETER_REALTIME: 'apigw',
+        SQS_QUEUE_PREFIX: 'tweeter-',
+        JOB_MAX_ATTEMPTS: String(JOB_MAX_ATTEMPTS),
+      });
       expect(env.WEBSOCKET_MANAGEMENT_ENDPOINT).toBeDefined();
       expect(env.STREAM_URL).toBeDefined();
     }

@@ -1,73 +1,49 @@
-// `npm run start:aws-local`: the AWS shape on this machine. Starts dynalite (persisting under DATA_DIR/dynalite) and
-// fauxqs (SQS and S3, in memory) on loopback, creates the tables, the stage queues with their DLQs and the pictures
-// bucket if missing, and runs the same server as `npm start` against them: same PORT, HOST and DATA_DIR.
+// `npm run start:aws-local`: the AWS shape on this machine (aws-local-stack.ts). Starts dynalite (persisting under
+// DATA_DIR/dynalite), fauxqs (SQS and S3, in memory) and the local WebSocket gateway (the live stream through the
+// Lambda WebSocket handler) on loopback, creates the tables, the stage queues with their DLQs and the pictures bucket
+// if missing, and runs the same server as `npm start` against them: same PORT, HOST and DATA_DIR.
 // Dev tooling only: the emulators are devDependencies and `tweeter serve` never loads this file.
 
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { configFromEnvironment } from '../config/index.js';
-import { startServer, stopOnSignals } from '../runtimes/node/serve.js';
-import { startEmulators } from './emulators.js';
-import { EMULATOR_CREDENTIALS, provisionAwsLocal } from './provision.js';
-
-const REGION = 'us-east-1';
-const TABLES = { main: 'tweeter-main', feeds: 'tweeter-feeds' };
-const QUEUE_PREFIX = 'tweeter-';
-const BUCKET = 'tweeter-pictures';
+import { stopOnSignals } from '../runtimes/node/serve.js';
+import { startAwsLocalStack } from './aws-local-stack.js';
+import { EMULATOR_CREDENTIALS } from './provision.js';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       'dynamodb-port': { type: 'string', default: '4567' },
       'fauxqs-port': { type: 'string', default: '4566' },
+      'stream-port': { type: 'string', default: '4568' },
     },
-  });
-  const base = configFromEnvironment();
-  const dynamodbPath = join(base.dataDir, 'dynalite');
-  mkdirSync(dynamodbPath, { recursive: true });
-  const emulators = await startEmulators({
-    dynamodbPort: Number(values['dynamodb-port']),
-    fauxqsPort: Number(values['fauxqs-port']),
-    dynamodbPath,
   });
   // The SDK reads credentials from the environment; the emulators accept any.
   process.env['AWS_ACCESS_KEY_ID'] ??= EMULATOR_CREDENTIALS.accessKeyId;
   process.env['AWS_SECRET_ACCESS_KEY'] ??= EMULATOR_CREDENTIALS.secretAccessKey;
-  const settings = {
-    TWEETER_STORE: 'dynamodb',
-    TWEETER_QUEUE: 'sqs',
-    TWEETER_BLOBS: 's3',
-    AWS_REGION: REGION,
-    DYNAMODB_ENDPOINT: emulators.dynamodbEndpoint,
-    SQS_ENDPOINT: emulators.fauxqsEndpoint,
-    S3_ENDPOINT: emulators.fauxqsEndpoint,
-    S3_FORCE_PATH_STYLE: 'true',
-    DYNAMODB_TABLE_MAIN: TABLES.main,
-    DYNAMODB_TABLE_FEEDS: TABLES.feeds,
-    SQS_QUEUE_PREFIX: QUEUE_PREFIX,
-    S3_BUCKET: BUCKET,
-  };
-  const config = configFromEnvironment(settings);
-  await provisionAwsLocal({
-    region: REGION,
-    dynamodbEndpoint: emulators.dynamodbEndpoint,
-    sqsEndpoint: emulators.fauxqsEndpoint,
-    s3Endpoint: emulators.fauxqsEndpoint,
-    tables: TABLES,
-    queuePrefix: QUEUE_PREFIX,
-    bucket: BUCKET,
-    maxAttempts: config.jobs.maxAttempts,
+  const stack = await startAwsLocalStack({
+    configure: configFromEnvironment,
+    dynamodbPort: Number(values['dynamodb-port']),
+    fauxqsPort: Number(values['fauxqs-port']),
+    streamPort: Number(values['stream-port']),
+    dynamodbPath: join(configFromEnvironment().dataDir, 'dynalite'),
   });
-  const server = await startServer(config);
-  server.ctx.logger.info(
-    { dynamodb: emulators.dynamodbEndpoint, sqsAndS3: emulators.fauxqsEndpoint, dynamodbPath },
-    'aws-local: emulators on loopback; for the CLI (e.g. tweeter dlq list) set ' +
-      Object.entries(settings)
+  stack.server.ctx.logger.info(
+    {
+      url: stack.server.url,
+      streamUrl: stack.gateway.url,
+      dynamodb: stack.emulators.dynamodbEndpoint,
+      sqsAndS3: stack.emulators.fauxqsEndpoint,
+    },
+    `aws-local: live stream at ${stack.gateway.url} (local WebSocket gateway → the Lambda WebSocket handler); ` +
+      'for the CLI (e.g. tweeter dlq list) set ' +
+      Object.entries(stack.settings)
+        .filter(([key]) => !key.startsWith('WEBSOCKET_') && key !== 'STREAM_URL' && key !== 'TWEETER_REALTIME')
         .map(([k, v]) => `${k}=${v}`)
         .join(' '),
   );
-  stopOnSignals(server);
+  stopOnSignals({ ...stack.server, stop: stack.stop });
 }
 
 main().catch((err: unknown) => {

@@ -19,7 +19,7 @@ interface Doc {
   components: { schemas: Record<string, { examples?: unknown[] }>; securitySchemes: Record<string, unknown> };
 }
 
-const PUBLIC = ['registerUser', 'createSession', 'getMeta', 'getHealth', 'getMetrics', 'getOpenApi', 'openStream'];
+const PUBLIC = ['registerUser', 'createSession', 'getHealth', 'getMeta', 'getMetrics', 'getOpenApi', 'openStream'];
 
 let t: TestApp;
 let doc: Doc;

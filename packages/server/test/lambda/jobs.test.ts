@@ -2,7 +2,9 @@ import '../support/aws-env.js';
 import {
   CreateQueueCommand,
   DeleteMessageBatchCommand,
+  DeleteMessageCommand,
   GetQueueAttributesCommand,
+  GetQueueUrlCommand,
   ReceiveMessageCommand,
   SendMessageCommand,
   SQSClient,
@@ -10,28 +12,68 @@ import {
 import type { SQSRecord } from 'aws-lambda';
 import { startFauxqs } from 'fauxqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { encodeJob } from '../../src/adapters/sqs/envelope.js';
+import { QUEUE_ROUTES, queueNames } from '../../src/adapters/sqs/routes.js';
 import { SCHEDULED_JOBS } from '../../src/jobs/scheduled-jobs.js';
-import { JOB_QUEUES } from '../../src/runtimes/lambda/deployment.js';
-import { createSqsHandler } from '../../src/runtimes/lambda/sqs-handler.js';
+import { STAGE_CONSUMERS } from '../../src/runtimes/lambda/deployment.js';
+import { createSqsHandler, jobFromRecord } from '../../src/runtimes/lambda/sqs-handler.js';
 import { invocation, sqsEvent, sqsRecord } from '../support/lambda-events.js';
+import { startAwsLocalShape } from '../support/aws-local.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 
-// The SQS and scheduled handlers over the real app; no worker pool runs, so every job runs through them.
+// The SQS handler over the real app on the AWS shape (dynalite, fauxqs): the app enqueues through the real SQS
+// JobQueue, the test takes the messages off the stage queues as Lambda's event source mapping would, and hands
+// them to the handler. No worker pool runs, so every job runs through the handler.
 let t: TestApp;
+let shape: Awaited<ReturnType<typeof startAwsLocalShape>>;
+let sqs: SQSClient;
+let stageUrls: string[];
 let handle: ReturnType<typeof createSqsHandler>;
 
 beforeAll(async () => {
-  t = await createTestApp({}, { workers: false });
+  shape = await startAwsLocalShape({});
+  t = await createTestApp({ ...shape.env, SQS_QUEUE_PREFIX: 'tweeter-' }, { workers: false });
+  sqs = new SQSClient({ endpoint: shape.env['SQS_ENDPOINT'], region: 'us-east-1' });
+  stageUrls = await Promise.all(
+    Object.keys(QUEUE_ROUTES).map(async (key) => {
+      const res = await sqs.send(new GetQueueUrlCommand({ QueueName: queueNames('tweeter-', key).name }));
+      return res.QueueUrl as string;
+    }),
+  );
   handle = createSqsHandler(Promise.resolve(t.ctx));
+}, 60_000);
+afterAll(async () => {
+  sqs.destroy();
+  await t.close();
+  await shape.stop();
 });
-afterAll(async () => t.close());
 
-/** Moves what the app enqueued into SQS-shaped records (the body SQS would carry), acking it locally. */
+/** What the event source mapping would deliver now: every message on the stage queues, as records (and deleted). */
 async function takeQueued(): Promise<SQSRecord[]> {
-  const jobs = await t.ctx.queue.receive({ max: 10, visibilityMs: 60_000 });
-  for (const job of jobs) await t.ctx.queue.ack(job);
-  return jobs.map((job) => sqsRecord(JSON.stringify({ name: job.name, payload: job.payload })));
+  const records: SQSRecord[] = [];
+  for (const url of stageUrls) {
+    const got = await sqs.send(
+      new ReceiveMessageCommand({
+        QueueUrl: url,
+        MaxNumberOfMessages: 10,
+        WaitTimeSeconds: 0,
+        MessageSystemAttributeNames: ['All'],
+      }),
+    );
+    for (const m of got.Messages ?? []) {
+      records.push({
+        ...sqsRecord(m.Body ?? '', Number(m.Attributes?.ApproximateReceiveCount ?? 1)),
+        messageId: m.MessageId as string,
+        receiptHandle: m.ReceiptHandle as string,
+      });
+      await sqs.send(new DeleteMessageCommand({ QueueUrl: url, ReceiptHandle: m.ReceiptHandle }));
+    }
+  }
+  return records;
 }
+
+/** A body as the adapter sends it (one encoding, envelope.ts). */
+const body = (name: string, payload: Record<string, unknown>) => encodeJob({ name, payload }, Date.now()).body;
 
 describe('the SQS handler', () => {
   it('runs fan-out from SQS records: plan, then deliver, into the follower feed', async () => {
@@ -52,19 +94,33 @@ describe('the SQS handler', () => {
     expect(feed.items.map((s) => s.id)).toEqual([posted.json<{ id: string }>().id]);
   });
 
+  it('reads the envelope the adapter sent: its job id and enqueue time, attempts from ApproximateReceiveCount', () => {
+    const { envelope, body: sent } = encodeJob({ name: 'unfollow.purge', payload: { a: 'é' } }, 1_700_000_000_000);
+    const record = sqsRecord(sent, 3);
+    expect(jobFromRecord(record)).toEqual({
+      id: envelope.id,
+      name: 'unfollow.purge',
+      payload: { a: 'é' },
+      attempts: 3,
+      enqueuedAt: 1_700_000_000_000,
+      receipt: record.receiptHandle,
+    });
+  });
+
   it('fails only the poisoned records of a batch', async () => {
-    const good = sqsRecord(JSON.stringify({ name: 'boards.retention', payload: {} }));
+    const good = sqsRecord(body('boards.retention', {}));
     const notJson = sqsRecord('{"name": "fanout.plan", ');
-    const unknown = sqsRecord(JSON.stringify({ name: 'no.such.job', payload: {} }));
-    const malformed = sqsRecord(JSON.stringify({ name: 'fanout.deliver', payload: { statusId: 1 } }));
-    const result = await handle(sqsEvent([good, notJson, unknown, malformed]), invocation());
+    const oldShape = sqsRecord(JSON.stringify({ name: 'boards.retention', payload: {} }));
+    const unknown = sqsRecord(body('no.such.job', {}));
+    const malformed = sqsRecord(body('fanout.deliver', { statusId: 1 }));
+    const result = await handle(sqsEvent([good, notJson, oldShape, unknown, malformed]), invocation());
     expect(result.batchItemFailures.map((f) => f.itemIdentifier).sort()).toEqual(
-      [notJson.messageId, unknown.messageId, malformed.messageId].sort(),
+      [notJson.messageId, oldShape.messageId, unknown.messageId, malformed.messageId].sort(),
     );
   });
 
   it('hands back the records it has no time left to start', async () => {
-    const records = [sqsRecord(JSON.stringify({ name: 'boards.retention', payload: {} }))];
+    const records = [sqsRecord(body('boards.retention', {}))];
     const result = await handle(sqsEvent(records), invocation(1000));
     expect(result.batchItemFailures).toEqual([{ itemIdentifier: records[0]?.messageId }]);
   });
@@ -91,9 +147,7 @@ describe('the SQS handler', () => {
         }),
       );
       const url = queue.QueueUrl as string;
-      await sqs.send(
-        new SendMessageCommand({ QueueUrl: url, MessageBody: '{"name":"boards.retention","payload":{}}' }),
-      );
+      await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: body('boards.retention', {}) }));
       await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: 'poison' }));
 
       // What Lambda's event source mapping does: receive, invoke, delete what succeeded.
@@ -140,10 +194,14 @@ describe('the SQS handler', () => {
 });
 
 describe('the deployment layout', () => {
-  it('gives every job a queue or a schedule, and nothing to a job no processor runs', async () => {
-    const queued = JOB_QUEUES.map((q) => q.job);
+  it('routes every job to a stage queue by name or schedules it, and nothing to a job no processor runs', async () => {
+    const routed = Object.values(QUEUE_ROUTES).flat();
     const scheduled = SCHEDULED_JOBS.map((s) => s.job.name);
-    expect([...queued, ...scheduled].sort()).toEqual(t.ctx.jobs.names.sort());
-    for (const q of JOB_QUEUES) expect(q.maxConcurrency).toBeGreaterThanOrEqual(2);
+    expect([...new Set([...routed, ...scheduled])].sort()).toEqual([...t.ctx.jobs.names].sort());
+  });
+
+  it('gives every stage queue a consumer function, at least two at once', () => {
+    expect(Object.keys(STAGE_CONSUMERS).sort()).toEqual(Object.keys(QUEUE_ROUTES).sort());
+    for (const spec of Object.values(STAGE_CONSUMERS)) expect(spec.maxConcurrency).toBeGreaterThanOrEqual(2);
   });
 });

@@ -24,8 +24,7 @@ describe('the scheduled handler', () => {
     const old = await api.postOk(ann, board.id, 'old');
     clock.advance(DAY / 2);
     const recent = await api.postOk(ann, board.id, 'recent');
-    // Past the old message's expiry and the purge's grace period, not the recent one's.
-    clock.advance(DAY / 2 + RETENTION_GRACE_MS + 60_000);
+    clock.advance(DAY / 2 + RETENTION_GRACE_MS + 60_000); // past retention and its grace
     expect(await t.ctx.store.messages.get(board.id, old.id)).not.toBeNull(); // hidden, not yet purged
 
     const run = createScheduleHandler(Promise.resolve(t.ctx));

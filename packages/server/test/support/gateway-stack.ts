@@ -38,11 +38,11 @@ export async function startGatewayStack(
   const t = await createTestApp(
     {
       TWEETER_REALTIME: 'apigw',
+      AWS_REGION: 'us-east-1',
       WEBSOCKET_MANAGEMENT_ENDPOINT: gateway.managementEndpoint,
       STREAM_URL: gateway.url,
       DYNAMODB_TABLE_MAIN: dynamo.tables.main,
       DYNAMODB_ENDPOINT: dynamo.endpoint,
-      AWS_REGION: 'us-east-1',
       ...env,
     },
     overrides,

@@ -27,6 +27,8 @@ export interface CheckedResponse {
 
 /** Responses the document deliberately leaves out: image bytes behind the opaque `imageUrl` links, and /docs. */
 const UNDOCUMENTED = [/^\/media\//, /^\/docs(\/|$)/];
+/** The web app's pages, deep links and assets: non-JSON answers to GETs outside the API (not in the document). */
+const WEB_APP = /^\/(?!api\/|api$|healthz$|metrics$|openapi\.json$|media\/|docs(\/|$))/;
 
 const SYSTEM_PATHS = new Set(['/healthz', '/metrics', '/openapi.json']);
 
@@ -76,6 +78,8 @@ export class ConformanceChecker {
     const path = url.split('?')[0] ?? url;
     if (UNDOCUMENTED.some((p) => p.test(path)) || isWebApp(path, res)) return;
     const verb = method.toUpperCase() === 'HEAD' ? 'GET' : method.toUpperCase();
+    const json = String(res.headers['content-type'] ?? '').startsWith('application/json');
+    if (verb === 'GET' && WEB_APP.test(path) && !json) return;
     const route = this.routes.find((r) => r.method === verb && r.pattern.test(path));
     const where = route ? `${route.operation.operationId ?? `${verb} ${route.path}`}` : `${verb} ${path} (no route)`;
     const fail = (problem: string): never => {

@@ -4,7 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig, type Config } from '../../src/config/config.js';
 import { createContext, type AppContext, type ContextOverrides } from '../../src/context.js';
+import { startLocalWsGateway, type LocalGateway } from '../../src/dev/local-ws-gateway.js';
 import { buildApp } from '../../src/http/app.js';
+import { createWebSocketHandler } from '../../src/runtimes/lambda/websocket-handler.js';
 import { startAwsLocalShape, testShape } from './aws-local.js';
 import { conformanceChecker, type OpenApiDoc } from './openapi-conformance.js';
 
@@ -39,21 +41,29 @@ export interface TestApp {
   drain(): Promise<void>;
   /** Listens on 127.0.0.1 at a random port (for real WebSocket clients); returns the base URL. */
   listen(): Promise<string>;
+  /** Where live-stream clients connect: the local gateway's URL (as GET /api/v1/meta gives it), else /api/v1/stream. */
+  streamUrl(): Promise<string>;
+  /** On aws-local with `gatewayStream`: the local WebSocket gateway, and errors its route handlers threw. */
+  gateway: { gateway: LocalGateway; routeErrors: unknown[] } | null;
   close(): Promise<void>;
 }
 
 /**
  * The real app in-process over a temporary SQLite file, workers running. With TWEETER_TEST_SHAPE=aws-local (and no
- * storage override), over DynamoDB, SQS and S3 instead: dynalite and fauxqs started for this app on random ports.
+ * storage override), over DynamoDB, SQS and S3 instead: dynalite and fauxqs started for this app on random ports;
+ * with `gatewayStream` there too, the live stream runs as on AWS: the local WebSocket gateway in front of the Lambda
+ * WebSocket handler over this app's context, and TWEETER_REALTIME=apigw (as `npm run start:aws-local` does).
  */
 export async function createTestApp(
   env: Record<string, string> = {},
-  overrides: ContextOverrides & { workers?: boolean; dataDir?: string } = {},
+  overrides: ContextOverrides & { workers?: boolean; dataDir?: string; gatewayStream?: boolean } = {},
 ): Promise<TestApp> {
   const dataDir = overrides.dataDir ?? mkdtempSync(join(tmpdir(), 'tweeter-test-'));
   const shape = testShape() === 'aws-local' && !overrides.storage ? await startAwsLocalShape(env) : null;
-  const config = loadConfig({ ...TEST_ENV, DATA_DIR: dataDir, ...shape?.env, ...env });
+  const stream = shape && overrides.gatewayStream ? await startStreamGateway() : null;
+  const config = loadConfig({ ...TEST_ENV, DATA_DIR: dataDir, ...shape?.env, ...stream?.env, ...env });
   const ctx = await createContext(config, overrides);
+  stream?.bind(ctx);
   await ctx.verify();
   const app = await buildApp(ctx);
   if (overrides.workers !== false) ctx.workers.start();
@@ -84,14 +94,42 @@ export async function createTestApp(
     },
     drain: () => ctx.workers.drain(20_000),
     listen: () => app.listen({ port: 0, host: '127.0.0.1' }),
+    async streamUrl() {
+      if (stream) return (await inject({ url: '/api/v1/meta' })).json<{ streamUrl: string }>().streamUrl;
+      return `${(await app.listen({ port: 0, host: '127.0.0.1' })).replace(/^http/, 'ws')}/api/v1/stream`;
+    },
+    gateway: stream ? { gateway: stream.gateway, routeErrors: stream.routeErrors } : null,
     async close() {
       checker.flush();
+      await stream?.gateway.close();
       await app.close();
       await ctx.close();
       await shape?.stop();
       if (!overrides.dataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** The local WebSocket gateway, its routes bound to the Lambda WebSocket handler once the app's context exists. */
+async function startStreamGateway(): Promise<{
+  gateway: LocalGateway;
+  env: Record<string, string>;
+  routeErrors: unknown[];
+  bind(ctx: AppContext): void;
+}> {
+  let bind: (ctx: AppContext) => void = () => undefined;
+  const route = createWebSocketHandler(new Promise<AppContext>((resolve) => (bind = resolve)));
+  const routeErrors: unknown[] = [];
+  const gateway = await startLocalWsGateway({
+    routes: { $connect: route, $disconnect: route, $default: route },
+    onError: (err) => routeErrors.push(err),
+  });
+  const env = {
+    TWEETER_REALTIME: 'apigw',
+    WEBSOCKET_MANAGEMENT_ENDPOINT: gateway.managementEndpoint,
+    STREAM_URL: gateway.url,
+  };
+  return { gateway, env, routeErrors, bind: (ctx) => bind(ctx) };
 }
 
 /** The path (and query) an inject call asks for, whichever way its options spell it. */

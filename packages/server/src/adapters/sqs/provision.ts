@@ -3,18 +3,10 @@
 
 import { CreateQueueCommand, GetQueueAttributesCommand, GetQueueUrlCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { StageQueueUrls } from './job-queue.js';
-import { QUEUE_ROUTES, queueNames } from './routes.js';
+import { QUEUE_ROUTES, maxReceiveCount, queueNames } from './routes.js';
 
 /** DLQ messages are kept 14 days (SQS's longest), the stage queues 4 days (its default). */
 const DLQ_RETENTION_SECONDS = String(14 * 86_400);
-
-/**
- * SQS moves a message to the DLQ by itself after this many receives: above our own retry count (which dead-letters
- * through fail()), so it only catches jobs whose worker never got to fail them (crash loops).
- */
-export function maxReceiveCount(maxAttempts: number): number {
-  return maxAttempts + 2;
-}
 
 /** Creates every stage queue and its DLQ if missing (CreateQueue is idempotent for equal attributes). */
 export async function ensureQueues(

@@ -6,7 +6,7 @@
 export const QUEUE_ROUTES: Readonly<Record<string, readonly string[]>> = {
   fanout: ['fanout.plan', 'fanout.deliver'],
   feeds: ['follow.backfill', 'unfollow.purge', 'status.retract'],
-  maintenance: ['status.purge', 'boards.retention', 'counts.reconcile'],
+  maintenance: ['status.purge', 'boards.retention', 'counts.reconcile', 'follows.recount'],
 };
 
 export const DEFAULT_QUEUE = 'maintenance';
@@ -14,6 +14,15 @@ export const DEFAULT_QUEUE = 'maintenance';
 /** The SQS names of a stage's queue and its dead-letter queue. */
 export function queueNames(prefix: string, queue: string): { name: string; dlq: string } {
   return { name: `${prefix}${queue}`, dlq: `${prefix}${queue}-dlq` };
+}
+
+/**
+ * SQS moves a message to its DLQ by itself after this many receives: above our own retry count (the adapter's
+ * workers dead-letter through fail() first), so there it only catches jobs whose worker never got to fail them
+ * (crash loops). The Lambda job functions leave retries to SQS, so for them this is the number of attempts.
+ */
+export function maxReceiveCount(maxAttempts: number): number {
+  return maxAttempts + 2;
 }
 
 /** The queue a job name is routed to. */

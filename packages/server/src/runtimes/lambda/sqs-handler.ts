@@ -1,5 +1,6 @@
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { AppContext } from '../../context.js';
+import { decodeEnvelope } from '../../adapters/sqs/envelope.js';
 import type { Job } from '../../ports/job-queue.js';
 
 /** Records not started with less than this left are handed back (failed) rather than cut off mid-job. */
@@ -34,25 +35,20 @@ export function createSqsHandler(
   };
 }
 
-/** An SQS message body `{"name": ..., "payload": {...}}` as a job; throws on anything else (a poisoned record). */
+/**
+ * A record as a job: its body is the envelope the SQS adapter sent (envelope.ts, the one definition), its attempt
+ * number SQS's ApproximateReceiveCount (as for the adapter's own workers). Throws on anything else (a poisoned record).
+ */
 export function jobFromRecord(record: SQSRecord): Job {
-  let body: unknown;
-  try {
-    body = JSON.parse(record.body);
-  } catch {
-    throw new Error(`message ${record.messageId} is not JSON`);
-  }
-  if (typeof body !== 'object' || body === null) throw new Error(`message ${record.messageId} is not a job`);
-  const { name, payload } = body as { name?: unknown; payload?: unknown };
-  if (typeof name !== 'string' || typeof payload !== 'object' || payload === null || Array.isArray(payload)) {
-    throw new Error(`message ${record.messageId} is not a job ({"name", "payload"})`);
-  }
+  const envelope = decodeEnvelope(record.body);
+  if (!envelope) throw new Error(`message ${record.messageId} is not a job envelope`);
+  const { id, name, payload, enqueuedAt } = envelope;
   return {
-    id: record.messageId,
+    id,
     name,
-    payload: payload as Record<string, unknown>,
+    payload,
     attempts: Number(record.attributes.ApproximateReceiveCount) || 1,
-    enqueuedAt: Number(record.attributes.SentTimestamp) || Date.now(),
+    enqueuedAt,
     receipt: record.receiptHandle,
   };
 }

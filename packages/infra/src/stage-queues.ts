@@ -4,23 +4,36 @@ import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { jobSlug, MAX_RECEIVE_COUNT, type JobQueueSpec } from '../../server/src/runtimes/lambda/deployment.js';
+import { maxReceiveCount, QUEUE_ROUTES, queueNames } from '../../server/src/adapters/sqs/routes.js';
+import { JOB_MAX_ATTEMPTS, type StageConsumerSpec } from '../../server/src/runtimes/lambda/deployment.js';
 
-/** A job kind's queue, its dead-letter queue, and alarms on both. */
-export class JobQueue extends Construct {
+/**
+ * A stage's queue and its dead-letter queue, named as the SQS adapter finds them (queueNames with SQS_QUEUE_PREFIX),
+ * with the adapter's redrive policy, and alarms on both.
+ */
+export class StageQueue extends Construct {
   readonly queue: sqs.Queue;
   readonly deadLetters: sqs.Queue;
 
   constructor(
     scope: Construct,
     id: string,
-    props: { spec: JobQueueSpec; prefix: string; alarms: sns.ITopic; oldestAgeAlarmSeconds: number },
+    props: {
+      stage: string;
+      spec: StageConsumerSpec;
+      /** SQS_QUEUE_PREFIX. */
+      queuePrefix: string;
+      alarms: sns.ITopic;
+      oldestAgeAlarmSeconds: number;
+    },
   ) {
     super(scope, id);
-    const { spec, prefix } = props;
-    const name = `${prefix}-${jobSlug(spec.job)}`;
+    const { spec, stage } = props;
+    const { name, dlq } = queueNames(props.queuePrefix, stage);
+    const receives = maxReceiveCount(JOB_MAX_ATTEMPTS);
+    const jobs = (QUEUE_ROUTES[stage] ?? []).join(', ');
     this.deadLetters = new sqs.Queue(this, 'DeadLetters', {
-      queueName: `${name}-dlq`,
+      queueName: dlq,
       retentionPeriod: Duration.days(14),
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
@@ -32,12 +45,12 @@ export class JobQueue extends Construct {
       retentionPeriod: Duration.days(4),
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
-      deadLetterQueue: { queue: this.deadLetters, maxReceiveCount: MAX_RECEIVE_COUNT },
+      deadLetterQueue: { queue: this.deadLetters, maxReceiveCount: receives },
     });
     const notify = new actions.SnsAction(props.alarms);
     const dead = new cloudwatch.Alarm(this, 'DeadLettersAlarm', {
       alarmName: `${name}-dead-letters`,
-      alarmDescription: `${spec.job} jobs failed ${MAX_RECEIVE_COUNT} times and wait in ${name}-dlq`,
+      alarmDescription: `${stage} jobs (${jobs}) were received ${receives} times or failed for good and wait in ${dlq}`,
       metric: this.deadLetters.metricApproximateNumberOfMessagesVisible({
         period: Duration.minutes(1),
         statistic: 'Maximum',
@@ -49,7 +62,7 @@ export class JobQueue extends Construct {
     });
     const behind = new cloudwatch.Alarm(this, 'OldestMessageAlarm', {
       alarmName: `${name}-behind`,
-      alarmDescription: `the oldest ${spec.job} job has waited over ${props.oldestAgeAlarmSeconds} s: consumers fall behind`,
+      alarmDescription: `the oldest ${stage} job has waited over ${props.oldestAgeAlarmSeconds} s: consumers fall behind`,
       metric: this.queue.metricApproximateAgeOfOldestMessage({ period: Duration.minutes(1), statistic: 'Maximum' }),
       threshold: props.oldestAgeAlarmSeconds,
       evaluationPeriods: 5,

@@ -1,0 +1,122 @@
+// The AWS shape on this machine, as one thing to start and stop (`npm run start:aws-local`, and the test that proves
+// it): dynalite and fauxqs for the data plane, the local WebSocket gateway in front of the Lambda WebSocket handler
+// for the live stream, and the server (HTTP, workers, scheduler) on them with TWEETER_REALTIME=apigw, so a live event
+// travels as in AWS: fan-out through SQS and DynamoDB, push through PostToConnection to the gateway.
+// Dev tooling only: the emulators are devDependencies and `tweeter serve` never loads this file.
+
+import { mkdirSync } from 'node:fs';
+import type { Config } from '../config/config.js';
+import type { AppContext } from '../context.js';
+import { createWebSocketHandler } from '../runtimes/lambda/websocket-handler.js';
+import { startServer, type RunningServer } from '../runtimes/node/serve.js';
+import { startEmulators, type Emulators } from './emulators.js';
+import { startLocalWsGateway, type LocalGateway } from './local-ws-gateway.js';
+import { provisionAwsLocal } from './provision.js';
+
+const REGION = 'us-east-1';
+const TABLES = { main: 'tweeter-main', feeds: 'tweeter-feeds' };
+const QUEUE_PREFIX = 'tweeter-';
+const BUCKET = 'tweeter-pictures';
+
+export interface AwsLocalOptions {
+  /** The server's configuration with these settings on top (the caller decides where the rest comes from). */
+  configure(settings: Record<string, string>): Config;
+  /** Loopback ports of dynalite, fauxqs and the WebSocket gateway (0: free ports). */
+  dynamodbPort: number;
+  fauxqsPort: number;
+  streamPort: number;
+  /** Where dynalite keeps its tables (start:aws-local: DATA_DIR/dynalite); unset: in memory (tests). */
+  dynamodbPath?: string;
+}
+
+export interface AwsLocalStack {
+  server: RunningServer;
+  emulators: Emulators;
+  gateway: LocalGateway;
+  /** The settings that point the CLI (`tweeter dlq ...`) at the same emulators. */
+  settings: Record<string, string>;
+  /** Stops the server (finishing requests and jobs in flight), then the gateway and the emulators. */
+  stop(): Promise<void>;
+}
+
+/** Starts the emulators and the gateway, creates what is missing, and runs the server on them. */
+export async function startAwsLocalStack(options: AwsLocalOptions): Promise<AwsLocalStack> {
+  const { dynamodbPath } = options;
+  if (dynamodbPath) mkdirSync(dynamodbPath, { recursive: true });
+  const emulators = await startEmulators({
+    dynamodbPort: options.dynamodbPort,
+    fauxqsPort: options.fauxqsPort,
+    ...(dynamodbPath ? { dynamodbPath } : {}),
+  });
+  // The gateway runs before the server (its endpoints are in the server's config); its routes wait for the server's
+  // context, as a Lambda invocation waits for its init phase.
+  let contextReady: (ctx: AppContext) => void = () => undefined;
+  let contextFailed: (err: unknown) => void = () => undefined;
+  const ready = new Promise<AppContext>((resolve, reject) => {
+    contextReady = resolve;
+    contextFailed = reject;
+  });
+  ready.catch(() => undefined);
+  const route = createWebSocketHandler(ready);
+  let gateway: LocalGateway | undefined;
+  let server: RunningServer | undefined;
+  try {
+    gateway = await startLocalWsGateway({
+      routes: { $connect: route, $disconnect: route, $default: route },
+      port: options.streamPort,
+      onError: (err, routeKey) => server?.ctx.logger.error({ err, routeKey }, 'aws-local: a WebSocket route failed'),
+    });
+    const settings: Record<string, string> = {
+      TWEETER_STORE: 'dynamodb',
+      TWEETER_QUEUE: 'sqs',
+      TWEETER_BLOBS: 's3',
+      TWEETER_REALTIME: 'apigw',
+      AWS_REGION: REGION,
+      DYNAMODB_ENDPOINT: emulators.dynamodbEndpoint,
+      SQS_ENDPOINT: emulators.fauxqsEndpoint,
+      S3_ENDPOINT: emulators.fauxqsEndpoint,
+      S3_FORCE_PATH_STYLE: 'true',
+      DYNAMODB_TABLE_MAIN: TABLES.main,
+      DYNAMODB_TABLE_FEEDS: TABLES.feeds,
+      SQS_QUEUE_PREFIX: QUEUE_PREFIX,
+      S3_BUCKET: BUCKET,
+      WEBSOCKET_MANAGEMENT_ENDPOINT: gateway.managementEndpoint,
+      STREAM_URL: gateway.url,
+    };
+    const config = options.configure(settings);
+    await provisionAwsLocal({
+      region: REGION,
+      dynamodbEndpoint: emulators.dynamodbEndpoint,
+      sqsEndpoint: emulators.fauxqsEndpoint,
+      s3Endpoint: emulators.fauxqsEndpoint,
+      tables: TABLES,
+      queuePrefix: QUEUE_PREFIX,
+      bucket: BUCKET,
+      maxAttempts: config.jobs.maxAttempts,
+    });
+    server = await startServer(config);
+    contextReady(server.ctx);
+    const started = { server, gateway };
+    let stopping: Promise<void> | undefined;
+    return {
+      server,
+      emulators,
+      gateway,
+      settings,
+      stop: () =>
+        (stopping ??= (async () => {
+          try {
+            await started.gateway.close();
+            await started.server.stop();
+          } finally {
+            await emulators.stop();
+          }
+        })()),
+    };
+  } catch (err) {
+    contextFailed(err);
+    await gateway?.close();
+    await emulators.stop();
+    throw err;
+  }
+}
