@@ -137,7 +137,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     databaseFile: resolve(dataDir, 'tweeter.db'),
     publicUrl: e.PUBLIC_URL ?? '',
     // By default the web package's build output, found from this module (src/ or dist/ alike).
-    webDir: e.WEB_DIR ? resolve(e.WEB_DIR) : fileURLToPath(new URL('../../../web/dist', import.meta.url)),
+    webDir: e.WEB_DIR ? resolve(e.WEB_DIR) : defaultWebDir(),
     logLevel: e.LOG_LEVEL,
     tokenTtlMs: e.TOKEN_TTL_DAYS * 86_400_000,
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
@@ -235,4 +235,13 @@ function shapeProblems(
     problems.push('DYNAMODB_TABLE_FEEDS: must differ from DYNAMODB_TABLE_MAIN');
   }
   return problems;
+}
+
+/**
+ * The web app's build beside this package (packages/web/dist). A bundled copy (the Lambda functions, CommonJS)
+ * has no module URL and no web app next to it: there `/` says the app is not built, unless WEB_DIR names one.
+ */
+function defaultWebDir(): string {
+  const here = import.meta.url as string | undefined;
+  return here ? fileURLToPath(new URL('../../../web/dist', here)) : resolve('web-dist');
 }
