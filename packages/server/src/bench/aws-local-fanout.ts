@@ -11,7 +11,7 @@ import { createDocumentClient, mapLimit } from '../adapters/dynamodb/client.js';
 import { loadConfig } from '../config/config.js';
 import { createContext } from '../context.js';
 import { startEmulators } from '../dev/emulators.js';
-import { EMULATOR_CREDENTIALS, provisionAwsLocal } from '../dev/provision.js';
+import { provisionAwsLocal, useEmulatorCredentials } from '../dev/provision.js';
 import { hashPassword } from '../domain/passwords.js';
 import { buildApp } from '../http/app.js';
 import { userAlias } from '../population/graph.js';
@@ -38,8 +38,7 @@ export async function runAwsLocalFanout(
     },
   });
   const dataDir = mkdtempSync(join(tmpdir(), 'tweeter-bench-aws-'));
-  process.env['AWS_ACCESS_KEY_ID'] ??= EMULATOR_CREDENTIALS.accessKeyId;
-  process.env['AWS_SECRET_ACCESS_KEY'] ??= EMULATOR_CREDENTIALS.secretAccessKey;
+  useEmulatorCredentials();
   const provision = {
     region: REGION,
     dynamodbEndpoint: emulators.dynamodbEndpoint,

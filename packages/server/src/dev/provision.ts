@@ -11,6 +11,15 @@ import { tableDefinitions, type TableNames } from '../adapters/dynamodb/tables.j
 /** Credentials the emulators accept (they check none); never used against AWS. */
 export const EMULATOR_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
 
+/**
+ * Dev tooling only: gives the server's SDK clients, which take credentials from the SDK's default chain (the
+ * environment first), the emulators' dummy credentials unless real ones are set. The emulators accept any.
+ */
+export function useEmulatorCredentials(): void {
+  process.env['AWS_ACCESS_KEY_ID'] ??= EMULATOR_CREDENTIALS.accessKeyId;
+  process.env['AWS_SECRET_ACCESS_KEY'] ??= EMULATOR_CREDENTIALS.secretAccessKey;
+}
+
 export interface ProvisionOptions {
   region: string;
   dynamodbEndpoint: string;

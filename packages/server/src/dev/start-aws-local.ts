@@ -9,7 +9,7 @@ import { parseArgs } from 'node:util';
 import { configFromEnvironment } from '../config/index.js';
 import { stopOnSignals } from '../runtimes/node/serve.js';
 import { startAwsLocalStack } from './aws-local-stack.js';
-import { EMULATOR_CREDENTIALS } from './provision.js';
+import { useEmulatorCredentials } from './provision.js';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -19,9 +19,7 @@ async function main(): Promise<void> {
       'stream-port': { type: 'string', default: '4568' },
     },
   });
-  // The SDK reads credentials from the environment; the emulators accept any.
-  process.env['AWS_ACCESS_KEY_ID'] ??= EMULATOR_CREDENTIALS.accessKeyId;
-  process.env['AWS_SECRET_ACCESS_KEY'] ??= EMULATOR_CREDENTIALS.secretAccessKey;
+  useEmulatorCredentials();
   const stack = await startAwsLocalStack({
     configure: configFromEnvironment,
     dynamodbPort: Number(values['dynamodb-port']),
