@@ -7,15 +7,17 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { createDocumentClient, mapLimit } from '../adapters/dynamodb/client.js';
-import { loadConfig } from '../config/config.js';
-import { createContext } from '../context.js';
-import { startEmulators } from '../dev/emulators.js';
-import { provisionAwsLocal, useEmulatorCredentials } from '../dev/provision.js';
-import { hashPassword } from '../domain/passwords.js';
-import { buildApp } from '../http/app.js';
-import { userAlias } from '../population/graph.js';
-import type { UserRecord } from '../ports/store.js';
+import {
+  createDocumentClient,
+  mapLimit,
+  loadConfig,
+  createContext,
+  startEmulators,
+  provisionAwsLocal,
+  useEmulatorCredentials,
+  buildApp,
+} from '@tweeter/server/tooling/aws-local';
+import { hashPassword, userAlias, type UserRecord } from '@tweeter/server/tooling';
 import { ApiClient } from './api-client.js';
 import { machine, type ScenarioResult } from './result.js';
 import { sleep, type TargetOptions } from './setup.js';

@@ -1,12 +1,11 @@
 import type { Command } from 'commander';
 import { existsSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { runReport } from '../bench/report/run-report.js';
-import { formatResult, type ScenarioResult } from '../bench/result.js';
-import { SCENARIOS } from '../bench/scenarios/all.js';
-import type { TargetOptions } from '../bench/setup.js';
-import { parseWhole, strictCommand } from './options.js';
-import { UsageError } from './usage-error.js';
+import { runReport } from './report/run-report.js';
+import { formatResult, type ScenarioResult } from './result.js';
+import { SCENARIOS } from './scenarios/all.js';
+import type { TargetOptions } from './setup.js';
+import { parseWhole, runProgram, strictCommand, UsageError } from '@tweeter/server/tooling';
 
 interface TargetFlags {
   url?: string;
@@ -92,4 +91,9 @@ function finish(result: ScenarioResult, json: string | undefined): void {
     log(`${result.results.errors} error(s) counted: see "errors" above`);
     process.exitCode = 1;
   }
+}
+
+/** Runs `tweeter bench` (the bench package's bin): usage mistakes exit with status 2 and one line. */
+export async function runBenchCli(argv: string[]): Promise<void> {
+  await runProgram(benchCommand(), argv, 'tweeter bench');
 }

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { UsageError } from '../cli/usage-error.js';
-import { childEnvironment } from '../config/index.js';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { UsageError, childEnvironment } from '@tweeter/server/tooling';
 
 /** The server a scenario measures: a child process it started, or one already running (`--url`). */
 export interface BenchServer {
@@ -16,18 +16,26 @@ export class BenchError extends Error {
   override name = 'BenchError';
 }
 
-const BIN = fileURLToPath(new URL('../../bin/tweeter.js', import.meta.url));
+// The `tweeter` command of the installed @tweeter/server (a workspace link in this repository).
+const BIN = join(dirname(createRequire(import.meta.url).resolve('@tweeter/server/package.json')), 'bin', 'tweeter.js');
 const START_TIMEOUT_MS = 30_000;
 const STOP_TIMEOUT_MS = 30_000;
 
 /**
  * Runs `tweeter serve` as a child process on a free port over `dataDir` and resolves once it logs its URL.
- * The child inherits this environment (FANOUT_*, WORKER_CONCURRENCY... apply), LOG_LEVEL=info so it logs its URL.
+ * The child inherits this environment (FANOUT_*, WORKER_CONCURRENCY... apply) with `env` over it, and LOG_LEVEL=info
+ * so it logs its URL.
  */
-export async function startChildServer(options: { dataDir: string; nodeArgs?: string[] }): Promise<BenchServer> {
+export async function startChildServer(options: {
+  dataDir: string;
+  nodeArgs?: string[];
+  /** Settings for this server only (e.g. FANOUT_PULL_THRESHOLD), over the inherited environment. */
+  env?: Readonly<Record<string, string>>;
+}): Promise<BenchServer> {
   const child = spawn(process.execPath, [...(options.nodeArgs ?? []), BIN, 'serve'], {
     // Per-user write budgets would throttle the load generator's few authors: benchmarks measure without them.
     env: childEnvironment({
+      ...options.env,
       PORT: '0',
       HOST: '127.0.0.1',
       DATA_DIR: options.dataDir,

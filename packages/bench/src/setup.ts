@@ -1,10 +1,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { configFromEnvironment } from '../config/index.js';
-import { UsageError } from '../cli/usage-error.js';
-import { userAlias, type PopulationPlan } from '../population/graph.js';
-import { populateDatabase } from '../population/populate-database.js';
+import {
+  configFromEnvironment,
+  UsageError,
+  userAlias,
+  type PopulationPlan,
+  populateDatabase,
+} from '@tweeter/server/tooling';
 import { ApiClient } from './api-client.js';
 import { attachServer, startChildServer, type BenchServer } from './server.js';
 
@@ -18,6 +21,8 @@ export interface TargetOptions {
   seed: number;
   /** Extra node flags for the child server, e.g. --cpu-prof. */
   nodeArgs?: string[];
+  /** Settings for the child server only (the report's runs set e.g. FANOUT_PULL_THRESHOLD this way). */
+  serverEnv?: Readonly<Record<string, string>>;
   log(line: string): void;
 }
 
@@ -42,7 +47,9 @@ export async function withServer<T>(
     } else {
       await populateInto(dataDir, full, target.log);
     }
-    const server = attached ?? (await startChildServer({ dataDir: dataDir as string, nodeArgs: target.nodeArgs }));
+    const server =
+      attached ??
+      (await startChildServer({ dataDir: dataDir as string, nodeArgs: target.nodeArgs, env: target.serverEnv }));
     try {
       return await body(server);
     } finally {

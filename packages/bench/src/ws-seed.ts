@@ -1,11 +1,14 @@
 import { join } from 'node:path';
-import { openDatabase } from '../adapters/sqlite/database.js';
-import { ReadySignal } from '../adapters/sqlite/jobs-table.js';
-import { createSqliteStore } from '../adapters/sqlite/store.js';
-import { hashPassword } from '../domain/passwords.js';
-import { hashToken, newToken } from '../domain/tokens.js';
-import { systemClock } from '../ports/clock.js';
-import type { UserRecord } from '../ports/store.js';
+import {
+  openDatabase,
+  ReadySignal,
+  createSqliteStore,
+  hashPassword,
+  hashToken,
+  newToken,
+  systemClock,
+  type UserRecord,
+} from '@tweeter/server/tooling';
 
 export interface FeedAudience {
   author: string;

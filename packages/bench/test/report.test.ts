@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { fanoutChart, latencyChart } from '../src/bench/report/charts.js';
-import { CHANGES_END, CHANGES_START, keptChanges, renderMarkdown } from '../src/bench/report/markdown.js';
-import { evaluateChecks, verdict, type ReportEntry } from '../src/bench/report/requirements.js';
-import { machine, type Results } from '../src/bench/result.js';
-import { summarize } from '../src/bench/percentiles.js';
+import { fanoutChart, latencyChart } from '../src/report/charts.js';
+import { CHANGES_END, CHANGES_START, keptChanges, renderMarkdown } from '../src/report/markdown.js';
+import { evaluateChecks, verdict, type ReportEntry } from '../src/report/requirements.js';
+import { machine, type Results } from '../src/result.js';
+import { summarize } from '../src/percentiles.js';
 
 function entry(key: string, scenario: string, params: Record<string, number>, results: Results): ReportEntry {
   return {

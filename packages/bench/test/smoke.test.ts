@@ -1,11 +1,9 @@
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { ScenarioResult } from '../src/bench/result.js';
-import { BIN } from './support/server-process.js';
-import { TEST_ENV } from './support/test-app.js';
+import type { ScenarioResult } from '../src/result.js';
+import { runBench } from './support.js';
 
 // Each scenario end to end at tiny sizes against a real child server: the JSON has the documented fields and
 // nothing failed. No timing is asserted: these runs check the machinery, not the speed.
@@ -13,28 +11,9 @@ import { TEST_ENV } from './support/test-app.js';
 const out = mkdtempSync(join(tmpdir(), 'tweeter-bench-smoke-'));
 afterAll(() => rmSync(out, { recursive: true, force: true }));
 
-function bench(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, 'bench', ...args], {
-      env: { ...process.env, ...TEST_ENV },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-    child.on('error', reject);
-    child.on('exit', (status) => {
-      clearTimeout(timer);
-      resolve({ status, stdout, stderr });
-    });
-  });
-}
-
 async function run(scenario: string, args: string[]): Promise<ScenarioResult> {
   const file = join(out, `${scenario}.json`);
-  const res = await bench([scenario, ...args, '--json', file]);
+  const res = await runBench([scenario, ...args, '--json', file]);
   expect(res.stderr.match(/error.*/gi)?.filter((l) => !/^errors? /.test(l)) ?? []).toEqual([]);
   expect(res.status).toBe(0);
   expect(res.stdout).toMatch(new RegExp(`^${scenario} \\(`));
@@ -99,7 +78,7 @@ describe('tweeter bench', () => {
     [['nope'], /unknown command 'nope'/],
   ])('refuses %j with one line on stderr and exit 2, writing nothing', async (args, message) => {
     const file = join(out, 'refused.json');
-    const res = await bench([args[0] ?? '', '--json', file, ...args.slice(1)]);
+    const res = await runBench([args[0] ?? '', '--json', file, ...args.slice(1)]);
     expect(res.status).toBe(2);
     expect(res.stderr).toMatch(message);
     expect(res.stderr.trim().split('\n')).toHaveLength(1);

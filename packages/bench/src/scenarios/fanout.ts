@@ -1,7 +1,6 @@
 import { Alias } from '@tweeter/shared';
 import { performance } from 'node:perf_hooks';
-import { userAlias } from '../../population/graph.js';
-import { sampleDistinct, seededRandom } from '../../population/random.js';
+import { userAlias, sampleDistinct, seededRandom, parseWhole, UsageError } from '@tweeter/server/tooling';
 import { ApiClient } from '../api-client.js';
 import { startFeedReaders } from '../load.js';
 import { MetricsSampler } from '../metrics-sampler.js';
@@ -9,8 +8,6 @@ import { round2, Samples, summarize } from '../percentiles.js';
 import { latencyFigure, machine, postFigure, type ScenarioResult } from '../result.js';
 import { sleep, withServer, type TargetOptions } from '../setup.js';
 import { boundedWhole, option, type ScenarioDefinition } from './registry.js';
-import { parseWhole } from '../../cli/options.js';
-import { UsageError } from '../../cli/usage-error.js';
 
 export type FanoutParams = {
   followers: number;

@@ -1,12 +1,10 @@
-import { userAlias } from '../../population/graph.js';
-import { sampleDistinct, seededRandom } from '../../population/random.js';
+import { userAlias, sampleDistinct, seededRandom, parseWhole } from '@tweeter/server/tooling';
 import { ApiClient } from '../api-client.js';
 import { startFeedReaders } from '../load.js';
 import { MetricsSampler } from '../metrics-sampler.js';
 import { latencyFigure, machine, type ScenarioResult } from '../result.js';
 import { sleep, withServer, type TargetOptions } from '../setup.js';
 import { boundedWhole, option, type ScenarioDefinition } from './registry.js';
-import { parseWhole } from '../../cli/options.js';
 
 export type FeedParams = {
   users: number;

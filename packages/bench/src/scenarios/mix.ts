@@ -1,6 +1,5 @@
 import type autocannon from 'autocannon';
-import { userAlias } from '../../population/graph.js';
-import { randomIndex, sampleDistinct, seededRandom } from '../../population/random.js';
+import { userAlias, randomIndex, sampleDistinct, seededRandom, parseWhole } from '@tweeter/server/tooling';
 import { ApiClient } from '../api-client.js';
 import { authed, startLoad, type LoadResult } from '../load.js';
 import { MetricsSampler } from '../metrics-sampler.js';
@@ -8,7 +7,6 @@ import { round2 } from '../percentiles.js';
 import { latencyFigure, machine, postFigure, type ScenarioResult } from '../result.js';
 import { withServer, type TargetOptions } from '../setup.js';
 import { boundedWhole, option, type ScenarioDefinition } from './registry.js';
-import { parseWhole } from '../../cli/options.js';
 import { FEED_GRAPH } from './feed.js';
 
 export type MixParams = {

@@ -1,5 +1,4 @@
-import { userAlias } from '../../population/graph.js';
-import { sampleDistinct, seededRandom } from '../../population/random.js';
+import { userAlias, sampleDistinct, seededRandom, parseWhole } from '@tweeter/server/tooling';
 import { ApiClient } from '../api-client.js';
 import { authed, startLoad } from '../load.js';
 import { MetricsSampler, metricValue } from '../metrics-sampler.js';
@@ -8,7 +7,6 @@ import { latencyFigure, machine, postFigure, type ScenarioResult } from '../resu
 import { round2 } from '../percentiles.js';
 import { sleep, withServer, type TargetOptions } from '../setup.js';
 import { boundedWhole, option, type ScenarioDefinition } from './registry.js';
-import { parseWhole } from '../../cli/options.js';
 
 export type PostParams = {
   users: number;

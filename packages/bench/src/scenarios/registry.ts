@@ -1,4 +1,4 @@
-import { parseWhole } from '../../cli/options.js';
+import { parseWhole } from '@tweeter/server/tooling';
 import type { ScenarioResult } from '../result.js';
 import type { TargetOptions } from '../setup.js';
 

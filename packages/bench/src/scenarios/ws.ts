@@ -1,5 +1,4 @@
-import { parseWhole } from '../../cli/options.js';
-import { UsageError } from '../../cli/usage-error.js';
+import { parseWhole, UsageError } from '@tweeter/server/tooling';
 import { machine, type ScenarioResult } from '../result.js';
 import type { TargetOptions } from '../setup.js';
 import { runWsScenario } from '../ws-scenario.js';

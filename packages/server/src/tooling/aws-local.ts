@@ -1,0 +1,9 @@
+// The AWS shape on local emulators, in one process, for the benchmark's side-by-side fan-out
+// (`bench fanout --shape aws-local`). Separate from ./index.ts so that tools which never touch it do not load
+// the AWS SDK.
+export { createDocumentClient, mapLimit } from '../adapters/dynamodb/client.js';
+export { loadConfig } from '../config/config.js';
+export { createContext } from '../context.js';
+export { startEmulators } from '../dev/emulators.js';
+export { provisionAwsLocal, useEmulatorCredentials } from '../dev/provision.js';
+export { buildApp } from '../http/app.js';
