@@ -51,6 +51,11 @@ export class ApiClient {
     return this.call('GET', `/me/feed?limit=${limit}`, token);
   }
 
+  /** The newest statuses of `alias` (their story), newest first. */
+  story(token: string, alias: string, limit = 1): Promise<Timed<{ items: { id: string }[] }>> {
+    return this.call('GET', `/users/${alias}/story?limit=${limit}`, token);
+  }
+
   private async call<T>(method: string, path: string, token?: string, body?: unknown): Promise<Timed<T>> {
     const headers: Record<string, string> = {};
     if (token) headers.authorization = `Bearer ${token}`;

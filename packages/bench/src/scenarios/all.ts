@@ -3,6 +3,7 @@ import { feedScenario } from './feed.js';
 import { mixScenario } from './mix.js';
 import { postScenario } from './post.js';
 import type { ScenarioDefinition } from './registry.js';
+import { sustainedScenario } from './sustained.js';
 import { wsScenario } from './ws.js';
 
 /** Every scenario `tweeter bench` knows, by name. */
@@ -10,6 +11,7 @@ export const SCENARIOS: readonly ScenarioDefinition[] = [
   fanoutScenario,
   feedScenario,
   postScenario,
+  sustainedScenario,
   mixScenario,
   wsScenario,
 ];

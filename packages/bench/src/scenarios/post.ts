@@ -1,11 +1,11 @@
 import { userAlias, sampleDistinct, seededRandom, parseWhole } from '@tweeter/server/tooling';
 import { ApiClient } from '../api-client.js';
 import { authed, startLoad } from '../load.js';
-import { MetricsSampler, metricValue } from '../metrics-sampler.js';
+import { MetricsSampler } from '../metrics-sampler.js';
 import { startPaced } from '../paced.js';
 import { latencyFigure, machine, postFigure, type ScenarioResult } from '../result.js';
-import { round2 } from '../percentiles.js';
-import { sleep, withServer, type TargetOptions } from '../setup.js';
+import { awaitDrained } from '../queue-drain.js';
+import { withServer, type TargetOptions } from '../setup.js';
 import { boundedWhole, option, type ScenarioDefinition } from './registry.js';
 
 export type PostParams = {
@@ -61,7 +61,7 @@ export async function runPostScenario(params: PostParams, target: TargetOptions)
             }),
           })
     ).done;
-    const drainS = await awaitQueueDrained(server.url, DRAIN_TIMEOUT_MS);
+    const drain = await awaitDrained(server.url, DRAIN_TIMEOUT_MS);
     const memory = await sampler.stop();
     const post = load.latencies.summary();
     return {
@@ -72,7 +72,7 @@ export async function runPostScenario(params: PostParams, target: TargetOptions)
         post_ms: postFigure(post),
         post_latency_ms: latencyFigure(post),
         post_rps: load.rps,
-        fanout_backlog_drain_s: drainS,
+        fanout_backlog_drain_s: drain.drained ? drain.seconds : -1,
         rss_mb_peak: memory.rssMbPeak,
         heap_mb_peak: memory.heapMbPeak,
         cpu_pct: memory.cpuPct,
@@ -86,25 +86,6 @@ export async function runPostScenario(params: PostParams, target: TargetOptions)
 
 // A backlog is not an error (delivery is asynchronous by design), but it is reported: -1 when it outlasts this.
 const DRAIN_TIMEOUT_MS = 120_000;
-
-/** Seconds until the server's queue holds no ready or in-flight job (from /metrics); -1 if it never does. */
-export async function awaitQueueDrained(baseUrl: string, timeoutMs: number): Promise<number> {
-  const started = Date.now();
-  while (Date.now() - started < timeoutMs) {
-    try {
-      const text = await (await fetch(`${baseUrl}/metrics`, { signal: AbortSignal.timeout(5000) })).text();
-      const pending = ['ready', 'inFlight'].reduce(
-        (sum, state) => sum + (metricValue(text, `tweeter_queue_jobs\\{state="${state}"\\}`) ?? 0),
-        0,
-      );
-      if (pending === 0) return round2((Date.now() - started) / 1000);
-    } catch {
-      // an overloaded server: look again
-    }
-    await sleep(100);
-  }
-  return -1;
-}
 
 export const postScenario: ScenarioDefinition<PostParams> = {
   name: 'post',

@@ -1,0 +1,149 @@
+import { parseWhole, sampleDistinct, seededRandom, userAlias } from '@tweeter/server/tooling';
+import { ApiClient } from '../api-client.js';
+import { feedRowCount } from '../feed-rows.js';
+import { authed, startLoad } from '../load.js';
+import { MetricsSampler } from '../metrics-sampler.js';
+import { round2 } from '../percentiles.js';
+import { awaitDrained, type WatchedDelivery } from '../queue-drain.js';
+import { latencyFigure, machine, postFigure, type ScenarioResult } from '../result.js';
+import { withServer, type TargetOptions } from '../setup.js';
+import { boundedWhole, option, type ScenarioDefinition } from './registry.js';
+
+export type SustainedParams = {
+  users: number;
+  writers: number;
+  durationS: number;
+  followeesEach: number;
+};
+
+/** What a sustained run counted, before it becomes figures. */
+export interface SustainedCounts {
+  /** Posts answered 201. */
+  accepted: number;
+  /** Seconds of posting. */
+  postingS: number;
+  /** Seconds from the last post until the queue was empty and the watched deliveries done (or the wait gave up). */
+  drainS: number;
+  /** Feed rows written from the first post until the end of the drain. */
+  rowsWritten: number;
+}
+
+/**
+ * Intake against fan-out: posts accepted per second while posting, and feed rows written per second over the
+ * whole run (posting and the drain after it). When fan-out keeps pace, the drain is near 0 and the rows/s is
+ * intake x followers; when it does not, the drain grows and the rows/s shows what the workers really manage.
+ */
+export function sustainedFigures(c: SustainedCounts): Record<string, number> {
+  const total = c.postingS + c.drainS;
+  return {
+    posts_per_s: c.postingS > 0 ? round2(c.accepted / c.postingS) : 0,
+    fanout_rows: c.rowsWritten,
+    fanout_rows_per_s: total > 0 ? Math.round(c.rowsWritten / total) : 0,
+    fanout_rows_per_post: c.accepted > 0 ? round2(c.rowsWritten / c.accepted) : 0,
+    fanout_posts_per_s: total > 0 ? round2(c.accepted / total) : 0,
+    drain_s: round2(c.drainS),
+  };
+}
+
+// A backlog this long means the workers are far behind (or stuck): the run reports it and counts an error.
+const drainTimeoutMs = (durationS: number): number => Math.max(120_000, durationS * 20_000);
+
+/**
+ * `writers` authors (about `followeesEach` followers each, the bench's default graph) post as fast as they are
+ * answered for `durationS` seconds; then the bench waits until the queue is empty and each writer's last status
+ * is delivered. Feed rows are counted on the server's database before and after.
+ */
+export async function runSustainedScenario(params: SustainedParams, target: TargetOptions): Promise<ScenarioResult> {
+  const plan = {
+    users: params.users,
+    celebrity: 'celebrity',
+    followers: 0,
+    followeesEach: params.followeesEach,
+    statusesEach: 0,
+  };
+  return withServer(target, plan, async (server) => {
+    const api = new ApiClient(server.url);
+    const writers = sampleDistinct(seededRandom(target.seed + 4), params.users, params.writers, 0).map(userAlias);
+    target.log(`signing in ${writers.length} writers`);
+    const tokens = await api.loginAll(writers, target.password);
+    const body = { post: 'Sustained benchmark status with a link https://example.com/bench' };
+    const requests = (i: number) => [authed(tokens[i] ?? '', { method: 'POST', path: '/api/v1/statuses', json: body })];
+
+    const before = await feedRowCount(server);
+    const sampler = new MetricsSampler(server.url);
+    sampler.start();
+    await sampler.resetPeak();
+    target.log(`posting with ${params.writers} writers, closed loop, for ${params.durationS} s`);
+    const load = await startLoad({
+      baseUrl: server.url,
+      connections: params.writers,
+      durationS: params.durationS,
+      requests,
+    }).done;
+    const watched = await lastStatuses(api, writers, tokens);
+    target.log(`${load.latencies.count} posts accepted; waiting for the fan-out backlog to drain`);
+    const drain = await awaitDrained(server.url, drainTimeoutMs(params.durationS), { api, deliveries: watched });
+    const memory = await sampler.stop();
+    const after = await feedRowCount(server);
+    if (!drain.drained) target.log(`backlog not drained after ${drain.seconds} s: ${drain.unfinished} unfinished`);
+    const post = load.latencies.summary();
+    return {
+      scenario: 'sustained',
+      params: { ...params },
+      machine: machine(),
+      results: {
+        post_ms: postFigure(post),
+        post_latency_ms: latencyFigure(post),
+        ...sustainedFigures({
+          accepted: load.latencies.count,
+          postingS: load.seconds,
+          drainS: drain.seconds,
+          rowsWritten: after.rows - before.rows,
+        }),
+        feed_rows_counted_from: after.source,
+        deliveries_checked: watched.length,
+        rss_mb_peak: memory.rssMbPeak,
+        heap_mb_peak: memory.heapMbPeak,
+        cpu_pct: memory.cpuPct,
+        event_loop_lag_ms_max: memory.eventLoopLagMsMax,
+        errors: load.errors + (drain.drained ? 0 : drain.unfinished),
+      },
+    };
+  });
+}
+
+/** Each writer's newest status: the last of its posts to be fanned out, so the one to watch. */
+async function lastStatuses(
+  api: ApiClient,
+  writers: readonly string[],
+  tokens: readonly string[],
+): Promise<WatchedDelivery[]> {
+  const watched: WatchedDelivery[] = [];
+  for (const [i, alias] of writers.entries()) {
+    const token = tokens[i] ?? '';
+    const newest = (await api.story(token, alias, 1)).value.items[0];
+    if (newest) watched.push({ token, id: newest.id });
+  }
+  return watched;
+}
+
+export const sustainedScenario: ScenarioDefinition<SustainedParams> = {
+  name: 'sustained',
+  description: 'Posting at full speed for D seconds: posts/s accepted, feed rows/s fanned out, backlog drain time',
+  options: [
+    option('users', 'generated users', '10000'),
+    option('writers', 'concurrent posters, each a different author, posting again as soon as answered', '50'),
+    option('duration', 'seconds of posting', '10'),
+    option('followees-each', 'follows per user, so each author has about this many followers', '20'),
+  ],
+  parse(flags, given) {
+    const users = parseWhole(flags.users ?? '', '--users', 2, 10_000_000);
+    return {
+      users,
+      writers: boundedWhole(flags, given, 'writers', '--writers', 1, Math.min(1000, users)),
+      durationS: parseWhole(flags.duration ?? '', '--duration', 1, 3600),
+      followeesEach: boundedWhole(flags, given, 'followeesEach', '--followees-each', 0, users - 1),
+    };
+  },
+  run: runSustainedScenario,
+};
