@@ -2,6 +2,7 @@ import { Alias } from '@tweeter/shared';
 import { performance } from 'node:perf_hooks';
 import { userAlias, sampleDistinct, seededRandom, parseWhole, UsageError } from '@tweeter/server/tooling';
 import { ApiClient } from '../api-client.js';
+import { feedRowCount } from '../feed-rows.js';
 import { startFeedReaders } from '../load.js';
 import { MetricsSampler } from '../metrics-sampler.js';
 import { round2, Samples, summarize } from '../percentiles.js';
@@ -23,6 +24,8 @@ export type FanoutParams = {
   celebrity: string;
   /** `sqlite`: a child server on the embedded shape; `aws-local`: in this process on dynalite and fauxqs. */
   shape: string;
+  /** 1: one more follower polls its feed from each 201 until the status is on its first page (visible_ms). */
+  watchVisible: number;
 };
 
 const POLL_MS = 2;
@@ -50,12 +53,14 @@ export async function runFanoutScenario(params: FanoutParams, target: TargetOpti
   return withServer(target, plan, async (server) => {
     const api = new ApiClient(server.url);
     const random = seededRandom(target.seed + 1);
-    const sampleSize = Math.min(params.followers, Math.max(params.readers, params.verify));
+    const sampleSize = Math.min(params.followers, Math.max(params.readers, params.verify) + params.watchVisible);
     const sample = sampleDistinct(random, params.followers, sampleSize, 0).map(userAlias);
     target.log(`signing in @${params.celebrity} and ${sample.length} followers`);
     const celebrity = await api.login(params.celebrity, target.password);
     const tokens = await api.loginAll(sample, target.password);
     const verifiers = tokens.slice(0, params.verify);
+    const watcher = params.watchVisible === 1 ? (tokens.at(-1) ?? null) : null;
+    const rowsBefore = await feedRowCount(server);
 
     const sampler = new MetricsSampler(server.url);
     sampler.start();
@@ -80,6 +85,7 @@ export async function runFanoutScenario(params: FanoutParams, target: TargetOpti
 
     const postMs: number[] = [];
     const fanoutMs: number[] = [];
+    const visibleMs: number[] = [];
     let errors = 0;
     let missing = 0;
     let checked = 0;
@@ -97,8 +103,16 @@ export async function runFanoutScenario(params: FanoutParams, target: TargetOpti
       }
       const window = { start: performance.now(), end: Infinity };
       windows.push(window);
-      const delivered = await awaitDelivery(api, celebrity, id, params.followers);
-      window.end = performance.now();
+      const [delivered, visible] = await Promise.all([
+        awaitDelivery(api, celebrity, id, params.followers).then((d) => ({ ...d, at: performance.now() })),
+        watcher ? awaitVisible(api, watcher, id, params.followers) : null,
+      ]);
+      window.end = delivered.at;
+      if (visible !== null) {
+        if (visible.ms === null) errors += 1;
+        else visibleMs.push(visible.ms);
+        errors += visible.errors;
+      }
       errors += delivered.errors;
       if (delivered.done) fanoutMs.push(window.end - window.start);
       else target.log(`status ${id} not delivered within the time limit`);
@@ -117,7 +131,9 @@ export async function runFanoutScenario(params: FanoutParams, target: TargetOpti
     readers?.stop();
     const load = readers ? await readers.done : null;
     const memory = await sampler.stop();
+    const rowsAfter = await feedRowCount(server);
     const fanout = summarize(fanoutMs);
+    const visible = summarize(visibleMs);
     const duringSummary = during.summary();
     return {
       scenario: 'fanout',
@@ -136,6 +152,9 @@ export async function runFanoutScenario(params: FanoutParams, target: TargetOpti
           : {}),
         fanout_each_ms: Object.fromEntries(fanoutMs.map((ms, i) => [`post${i + 1}`, round2(ms)])),
         deliveries_per_s: fanout.p50 > 0 ? Math.round(params.followers / (fanout.p50 / 1000)) : 0,
+        feed_rows_per_post: postMs.length > 0 ? round2((rowsAfter.rows - rowsBefore.rows) / postMs.length) : 0,
+        feed_rows_counted_from: rowsAfter.source,
+        ...(watcher ? { visible_ms: { p50: visible.p50, max: visible.max, count: visible.count } } : {}),
         feeds_checked: checked,
         feeds_missing: missing,
         rss_mb_peak: memory.rssMbPeak,
@@ -147,6 +166,31 @@ export async function runFanoutScenario(params: FanoutParams, target: TargetOpti
       },
     };
   });
+}
+
+/**
+ * Polls one follower's first feed page until it holds status `id`: the time a reader waits to see a post, from
+ * just after its 201 (including up to one poll interval and round trip). `ms` is null if it never shows up.
+ */
+async function awaitVisible(
+  api: ApiClient,
+  token: string,
+  id: string,
+  audience: number,
+): Promise<{ ms: number | null; errors: number }> {
+  const started = performance.now();
+  const deadline = started + 60_000 + audience / 10;
+  let errors = 0;
+  while (performance.now() < deadline) {
+    try {
+      const feed = await api.feed(token, 20);
+      if (feed.value.items.some((s) => s.id === id)) return { ms: round2(performance.now() - started), errors };
+    } catch {
+      errors += 1;
+    }
+    await sleep(Math.max(POLL_MS, (performance.now() - started) * POLL_SHARE));
+  }
+  return { ms: null, errors };
 }
 
 /** Polls the delivery until done; gives up after a generous limit (a stuck fan-out is an error, not a hang). */
@@ -188,6 +232,11 @@ export const fanoutScenario: ScenarioDefinition<FanoutParams> = {
       'sqlite (a child server), or aws-local (dynalite + fauxqs in this process, one post, next to the course way)',
       'sqlite',
     ),
+    option(
+      'watch-visible',
+      '1: a follower polls its feed after each post; visible_ms is when the status shows (0: off)',
+      '0',
+    ),
   ],
   parse(flags, given) {
     const followers = parseWhole(flags.followers ?? '', '--followers', 1, 10_000_000);
@@ -202,6 +251,7 @@ export const fanoutScenario: ScenarioDefinition<FanoutParams> = {
       spacingMs: parseWhole(flags.spacingMs ?? '', '--spacing-ms', 0, 60_000),
       celebrity: celebrity.data,
       shape: shapeFlag(flags.shape ?? 'sqlite', flags.url),
+      watchVisible: parseWhole(flags.watchVisible ?? '0', '--watch-visible', 0, 1),
     };
   },
   run: runFanoutScenario,
