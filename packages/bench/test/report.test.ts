@@ -72,7 +72,7 @@ describe('the benchmark report', () => {
     expect(md).toContain(`${CHANGES_START}\nWe did things.\n${CHANGES_END}`);
     expect(keptChanges(md).trim()).toBe('We did things.');
     expect(md).toContain(
-      "| status in all 10,000 followers' feeds (slowest post) | < 120 s | < 250 ms | 120 ms (fanout-10k: fanout_ms max) | pass | pass |",
+      "| status in all 10,000 followers' feeds (slowest post) | ≤ 120 s | ≤ 250 ms | 120 ms (fanout-10k: fanout_ms max) | pass | pass |",
     );
   });
 

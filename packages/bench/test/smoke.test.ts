@@ -31,6 +31,7 @@ describe('tweeter bench', () => {
   it('fanout: post and delivery times, feed reads during the fan-out, every sampled feed has the status', async () => {
     const { results, params } = await run('fanout', [
       ...['--followers', '50', '--posts', '2', '--readers', '2', '--verify', '5', '--spacing-ms', '0'],
+      ...['--watch-visible', '1'],
     ]);
     expect(params).toMatchObject({ followers: 50, posts: 2 });
     expect(results.post_ms).toEqual(percentiles('p50', 'p95', 'p99', 'max'));
@@ -38,6 +39,9 @@ describe('tweeter bench', () => {
     expect(results.feed_ms).toEqual(percentiles('p50', 'p95', 'p99'));
     expect(results.feed_rps).toBeGreaterThan(0);
     expect(results).toMatchObject({ feeds_checked: 10, feeds_missing: 0 });
+    // Pushed to every follower: 50 rows per post, counted on the database; the watcher saw both posts.
+    expect(results).toMatchObject({ feed_rows_per_post: 50, feed_rows_counted_from: 'database' });
+    expect(results.visible_ms).toEqual({ p50: expect.any(Number), max: expect.any(Number), count: 2 });
   });
 
   it('feed: latency and requests/s of closed-loop readers', async () => {
@@ -51,6 +55,20 @@ describe('tweeter bench', () => {
     const { results } = await run('post', ['--users', '30', '--writers', '3', '--duration', '1', '--rate', '30']);
     expect(results.post_ms).toEqual(percentiles('p50', 'p95', 'p99', 'max'));
     expect(results.fanout_backlog_drain_s).toBeGreaterThanOrEqual(0);
+  });
+
+  it('sustained: posts accepted, feed rows fanned out, the backlog drained and each last status delivered', async () => {
+    const { results, params } = await run('sustained', ['--users', '30', '--writers', '2', '--duration', '1']);
+    expect(params).toMatchObject({ writers: 2, durationS: 1, followeesEach: 20 });
+    expect(results.post_ms).toEqual(percentiles('p50', 'p95', 'p99', 'max'));
+    expect(results.posts_per_s).toBeGreaterThan(0);
+    expect(results.fanout_rows).toBeGreaterThan(0);
+    expect(results.fanout_rows_per_s).toBeGreaterThan(0);
+    expect(results.drain_s).toBeGreaterThanOrEqual(0);
+    expect(results).toMatchObject({ deliveries_checked: 2, feed_rows_counted_from: 'database' });
+    // 30 users following 20 others each: an author has between 0 and 29 followers, so rows per post lie there.
+    expect(results.fanout_rows_per_post).toBeGreaterThan(0);
+    expect(results.fanout_rows_per_post).toBeLessThanOrEqual(29);
   });
 
   it('mix: feed, story, post and follow latencies side by side', async () => {
@@ -73,6 +91,8 @@ describe('tweeter bench', () => {
     [['fanout', '--followers', '0'], /--followers must be a whole number/],
     [['feed', '--url', 'http://127.0.0.1:9'], /--url http:\/\/127\.0\.0\.1:9 is not reachable/],
     [['post', '--writers'], /argument missing/],
+    [['sustained', '--duration', '0'], /--duration must be a whole number from 1 to 3600/],
+    [['fanout', '--watch-visible', '2'], /--watch-visible must be a whole number from 0 to 1/],
     [['mix', '--bogus'], /unknown option '--bogus'/],
     [['ws', '--via', 'pigeon'], /--via must be board or feed/],
     [['nope'], /unknown command 'nope'/],

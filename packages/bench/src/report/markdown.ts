@@ -92,6 +92,14 @@ export function renderMarkdown(doc: ReportDocument): string {
     '  else on the machine. A high `other` means another program competed for the CPUs during the run.',
     '  `server_cpu_us_per_req` (server CPU time / requests) does not depend on such competition.',
     '- Errors are non-2xx answers, timeouts, socket errors and missing feed entries, all counted.',
+    '- **Sustained posting** (`sustained`): the writers post non-stop, then the bench waits until `/metrics` shows',
+    "  no job ready, running or waiting for a retry and each writer's last status reads `done` (`drain_s`, from the",
+    '  last answer). Feed rows are counted on the database file before and after: `fanout_rows_per_s` spreads them',
+    '  over posting and drain, so it is what the workers keep up with, not a burst.',
+    '- A command that starts with settings (`FANOUT_PULL_THRESHOLD=0 npm run bench -- ...`) runs its server with',
+    '  them. The 100,000 and 1,000,000 fan-outs turn pulling off to measure the push path; `fanout-1m-pull` sets',
+    '  the threshold to 50,000 and reports the feed rows each post wrote (`feed_rows_per_post`) and the time until a',
+    "  follower's next feed page shows it (`visible_ms`, polled like the delivery).",
     '',
     '## What we changed',
     '',
@@ -106,7 +114,7 @@ export function renderMarkdown(doc: ReportDocument): string {
 /** The comparison table as markdown (also printed by the report at the end of its run). */
 export function renderChecks(checks: readonly Check[]): string {
   const limit = (check: Check, value: number | undefined): string =>
-    value === undefined ? '—' : `< ${format(value, check.unit)}`;
+    value === undefined ? '—' : `${check.atLeast === true ? '≥' : '≤'} ${format(value, check.unit)}`;
   const lines = [
     '| what | course project | our budget | measured | course | budget |',
     '| --- | --- | --- | --- | --- | --- |',
@@ -123,7 +131,8 @@ export function renderChecks(checks: readonly Check[]): string {
 
 function format(value: number, unit: Check['unit']): string {
   if (unit === 'ms') return value >= 1000 ? humanMs(Math.round(value)) : `${value} ms`;
-  if (unit === 'MB' || unit === 'KB') return `${value} ${unit}`;
+  if (unit === 'MB' || unit === 'KB' || unit === 's') return `${value} ${unit}`;
+  if (unit === 'rows' || unit === 'rows/s') return `${value.toLocaleString('en-US')} ${unit}`;
   return String(value);
 }
 
