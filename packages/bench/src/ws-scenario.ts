@@ -178,7 +178,7 @@ async function rss(base: string): Promise<number> {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** `node dist/bench/ws-scenario.js --subscribers 10000 --messages 20 [--url http://...]`: prints the JSON. */
+/** `node packages/bench/dist/ws-scenario.js --subscribers 10000 --messages 20 [--url http://...]`: prints the JSON. */
 async function main(argv: string[]): Promise<void> {
   const { values } = parseArgs({
     args: argv,
