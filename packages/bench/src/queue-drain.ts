@@ -22,7 +22,7 @@ export interface WatchedDelivery {
 }
 
 export interface DrainResult {
-  /** Seconds from the call until the queue was empty and every watched delivery done (or until giving up). */
+  /** Seconds from `since` until the queue was empty and every watched delivery done (or until giving up). */
   seconds: number;
   drained: boolean;
   /** Watched deliveries not done when giving up (0 when drained). */
@@ -37,8 +37,9 @@ export async function awaitDrained(
   baseUrl: string,
   timeoutMs: number,
   watch: { api: ApiClient; deliveries: readonly WatchedDelivery[] } | null = null,
+  since = performance.now(),
 ): Promise<DrainResult> {
-  const started = performance.now();
+  const started = since;
   let waiting = watch?.deliveries ?? [];
   const elapsed = (): number => round2((performance.now() - started) / 1000);
   while (performance.now() - started < timeoutMs) {

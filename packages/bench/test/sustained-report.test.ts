@@ -3,6 +3,7 @@ import { renderChecks } from '../src/report/markdown.js';
 import { evaluateChecks, verdict, type ReportEntry } from '../src/report/requirements.js';
 import { scenarioRun, standardRuns } from '../src/report/run-report.js';
 import { machine, type Results } from '../src/result.js';
+import { pendingJobs } from '../src/queue-drain.js';
 import { sustainedFigures } from '../src/scenarios/sustained.js';
 
 function entry(key: string, results: Results, env: Record<string, string> = {}): ReportEntry {
@@ -38,6 +39,27 @@ describe('sustained posting figures', () => {
   it('nothing posted: zeros, never NaN or Infinity', () => {
     const f = sustainedFigures({ accepted: 0, postingS: 0, drainS: 0, rowsWritten: 0 });
     expect(Object.values(f).every((v) => v === 0)).toBe(true);
+  });
+});
+
+describe('the backlog read from /metrics', () => {
+  const exposition = (ready: number, inFlight: number, delayed: number) =>
+    [
+      '# TYPE tweeter_queue_jobs gauge',
+      `tweeter_queue_jobs{state="ready"} ${ready}`,
+      `tweeter_queue_jobs{state="inFlight"} ${inFlight}`,
+      `tweeter_queue_jobs{state="delayed"} ${delayed}`,
+      'tweeter_queue_jobs{state="dead"} 3',
+    ].join('\n');
+
+  it('counts ready, running and retrying jobs, not dead ones', () => {
+    expect(pendingJobs(exposition(0, 0, 0))).toBe(0);
+    expect(pendingJobs(exposition(2, 1, 0))).toBe(3);
+    expect(pendingJobs(exposition(0, 0, 4))).toBe(4);
+  });
+
+  it('a server without queue gauges is not "drained"', () => {
+    expect(pendingJobs('process_resident_memory_bytes 1000')).toBeUndefined();
   });
 });
 

@@ -1,4 +1,5 @@
 import { parseWhole, sampleDistinct, seededRandom, userAlias } from '@tweeter/server/tooling';
+import { performance } from 'node:perf_hooks';
 import { ApiClient } from '../api-client.js';
 import { feedRowCount } from '../feed-rows.js';
 import { authed, startLoad } from '../load.js';
@@ -80,9 +81,11 @@ export async function runSustainedScenario(params: SustainedParams, target: Targ
       durationS: params.durationS,
       requests,
     }).done;
+    const lastPostAt = performance.now();
     const watched = await lastStatuses(api, writers, tokens);
     target.log(`${load.latencies.count} posts accepted; waiting for the fan-out backlog to drain`);
-    const drain = await awaitDrained(server.url, drainTimeoutMs(params.durationS), { api, deliveries: watched });
+    const watch = { api, deliveries: watched };
+    const drain = await awaitDrained(server.url, drainTimeoutMs(params.durationS), watch, lastPostAt);
     const memory = await sampler.stop();
     const after = await feedRowCount(server);
     if (!drain.drained) target.log(`backlog not drained after ${drain.seconds} s: ${drain.unfinished} unfinished`);
@@ -118,13 +121,14 @@ async function lastStatuses(
   writers: readonly string[],
   tokens: readonly string[],
 ): Promise<WatchedDelivery[]> {
-  const watched: WatchedDelivery[] = [];
-  for (const [i, alias] of writers.entries()) {
-    const token = tokens[i] ?? '';
-    const newest = (await api.story(token, alias, 1)).value.items[0];
-    if (newest) watched.push({ token, id: newest.id });
-  }
-  return watched;
+  const newest = await Promise.all(
+    writers.map(async (alias, i) => {
+      const token = tokens[i] ?? '';
+      const id = (await api.story(token, alias, 1)).value.items[0]?.id;
+      return id === undefined ? [] : [{ token, id }];
+    }),
+  );
+  return newest.flat();
 }
 
 export const sustainedScenario: ScenarioDefinition<SustainedParams> = {
