@@ -1,4 +1,4 @@
-import { parseWhole, sampleDistinct, seededRandom, userAlias } from '@tweeter/server/tooling';
+import { sampleDistinct, seededRandom, userAlias } from '@tweeter/server/tooling';
 import { performance } from 'node:perf_hooks';
 import { ApiClient } from '../api-client.js';
 import { feedRowCount } from '../feed-rows.js';
@@ -8,7 +8,8 @@ import { round2 } from '../percentiles.js';
 import { awaitDrained, type WatchedDelivery } from '../queue-drain.js';
 import { latencyFigure, machine, postFigure, type ScenarioResult } from '../result.js';
 import { withServer, type TargetOptions } from '../setup.js';
-import { boundedWhole, option, type ScenarioDefinition } from './registry.js';
+import { postScenario } from './post.js';
+import { option, type ScenarioDefinition } from './registry.js';
 
 export type SustainedParams = {
   users: number;
@@ -140,14 +141,10 @@ export const sustainedScenario: ScenarioDefinition<SustainedParams> = {
     option('duration', 'seconds of posting', '10'),
     option('followees-each', 'follows per user, so each author has about this many followers', '20'),
   ],
+  // The post scenario's options less --rate (always closed loop here), checked the same way.
   parse(flags, given) {
-    const users = parseWhole(flags.users ?? '', '--users', 2, 10_000_000);
-    return {
-      users,
-      writers: boundedWhole(flags, given, 'writers', '--writers', 1, Math.min(1000, users)),
-      durationS: parseWhole(flags.duration ?? '', '--duration', 1, 3600),
-      followeesEach: boundedWhole(flags, given, 'followeesEach', '--followees-each', 0, users - 1),
-    };
+    const { rate: _closedLoop, ...params } = postScenario.parse({ ...flags, rate: '0' }, given);
+    return params;
   },
   run: runSustainedScenario,
 };
