@@ -1,21 +1,10 @@
 import type { Config } from './config/config.js';
 import type { Db } from './adapters/sqlite/database.js';
-import { BoardRetentionProcessor } from './jobs/board-retention.js';
-import { CountsReconcileProcessor } from './jobs/counts-reconcile.js';
-import { FanoutDeliverProcessor } from './jobs/fanout-deliver.js';
-import { ExpirySweepProcessor } from './jobs/expiry-sweep.js';
-import { FanoutPlanProcessor } from './jobs/fanout-plan.js';
-import { FollowCountsProcessor } from './jobs/follow-counts.js';
-import { OutboxResendProcessor } from './jobs/outbox-resend.js';
-import { FollowBackfillProcessor } from './jobs/follow-backfill.js';
-import type { JobProcessor } from './jobs/processor.js';
-import { ProcessorRegistry } from './jobs/processor-registry.js';
+import type { ProcessorRegistry } from './jobs/processor-registry.js';
+import { workersOnThisThread, type JobWorkers } from './jobs/job-workers.js';
 import { SCHEDULED_JOBS } from './jobs/scheduled-jobs.js';
 import { Scheduler } from './jobs/scheduler.js';
-import { StatusPurgeProcessor } from './jobs/status-purge.js';
-import { StatusRetractProcessor } from './jobs/status-retract.js';
-import { UnfollowPurgeProcessor } from './jobs/unfollow-purge.js';
-import { WorkerPool } from './jobs/worker-pool.js';
+import { createJobRegistry, createReadModel, createWorkerPool } from './context-jobs.js';
 import type { ScryptParams } from './domain/passwords.js';
 import { createLogger, type Logger } from './logger.js';
 import { createMetrics, type Metrics } from './metrics.js';
@@ -36,12 +25,11 @@ import { FollowService } from './services/follows.js';
 import { LoginThrottle } from './services/login-throttle.js';
 import { MessageService } from './services/messages.js';
 import { PasswordHasher } from './services/password-hasher.js';
-import { Presenter } from './services/presenter.js';
-import { ReactionReader } from './services/reaction-reader.js';
+import type { Presenter } from './services/presenter.js';
+import type { ReactionReader } from './services/reaction-reader.js';
 import { RateLimiter, MemoryCounterStore } from './services/rate-limits.js';
 import { ReactionService } from './services/reactions.js';
 import { SessionService } from './services/sessions.js';
-import { StatusHydrator } from './services/status-hydrator.js';
 import { StatusService } from './services/statuses.js';
 import { UserService } from './services/users.js';
 import { given, openBlobs, openStorage } from './storage.js';
@@ -59,9 +47,6 @@ export interface Services {
   comments: CommentService;
 }
 
-/** Rows a purge job removes per transaction: small, so a purge never holds the write lock for long. */
-const PURGE_BATCH = 500;
-
 export interface AppContext {
   config: Config;
   logger: Logger;
@@ -78,7 +63,8 @@ export interface AppContext {
   services: Services;
   /** Which processor runs which job: the worker pool, the SQS and the scheduled Lambda handlers all use it. */
   jobs: ProcessorRegistry;
-  workers: WorkerPool;
+  /** The job workers: on this thread, or in JOB_THREADS worker threads of their own (the embedded default). */
+  workers: JobWorkers;
   /**
    * The live-stream protocol for an external WebSocket gateway (API Gateway: TWEETER_REALTIME=apigw);
    * null when this process serves the stream itself.
@@ -130,17 +116,7 @@ export async function createContext(config: Config, overrides: ContextOverrides 
   const scrypt = { N: config.scryptCost, r: 8, p: 1 };
   const limits = abuseLimits(config, clock, scrypt, overrides.passwordHasher);
 
-  const presenter = new Presenter(config.publicUrl);
-  const reactionReader = new ReactionReader(store.reactions);
-  const hydrator = new StatusHydrator({
-    statuses: store.statuses,
-    users: store.users,
-    presenter,
-    reactions: reactionReader,
-    comments: store.comments,
-    clock,
-    statusCacheTtlMs: config.statusCacheTtlMs,
-  });
+  const { presenter, reactionReader, hydrator } = createReadModel(config, store, clock);
   const sessions = new SessionService({
     users: store.users,
     sessions: store.sessions,
@@ -189,65 +165,8 @@ export async function createContext(config: Config, overrides: ContextOverrides 
     ...socialServices(store, { presenter, realtime, clock, reactionReader, writeLimits: limits.writes }),
   };
 
-  const processors: JobProcessor[] = [
-    new FanoutPlanProcessor({
-      follows: store.follows,
-      deliveries: store.deliveries,
-      pageSize: config.fanout.pageSize,
-      metrics,
-    }),
-    new FanoutDeliverProcessor({
-      follows: store.follows,
-      deliveries: store.deliveries,
-      hydrator,
-      realtime,
-      clock,
-      metrics,
-      batchSize: config.fanout.batchSize,
-      batchPauseMs: config.fanout.batchPauseMs,
-    }),
-    new FollowBackfillProcessor({
-      follows: store.follows,
-      statuses: store.statuses,
-      feeds: store.feeds,
-      count: config.fanout.backfillCount,
-    }),
-    new UnfollowPurgeProcessor({ follows: store.follows, feeds: store.feeds }),
-    new StatusRetractProcessor({
-      follows: store.follows,
-      feeds: store.feeds,
-      realtime,
-      pageSize: config.fanout.pageSize,
-    }),
-    new ExpirySweepProcessor({
-      sessions: store.sessions,
-      statuses: store.statuses,
-      clock,
-      batchSize: PURGE_BATCH,
-      metrics,
-    }),
-    new OutboxResendProcessor({ store, clock }),
-    new FollowCountsProcessor({ follows: store.follows }),
-    new StatusPurgeProcessor({ reactions: store.reactions, comments: store.comments, batchSize: PURGE_BATCH }),
-    new CountsReconcileProcessor({ members: store.members, reactions: store.reactions, comments: store.comments }),
-    new BoardRetentionProcessor({
-      boards: store.boards,
-      messages: store.messages,
-      reactions: store.reactions,
-      clock,
-      batchSize: PURGE_BATCH,
-    }),
-  ];
-  const jobs = new ProcessorRegistry(processors);
-  const workers = new WorkerPool(queue, jobs, {
-    concurrency: config.jobs.concurrency,
-    visibilityMs: config.jobs.visibilityMs,
-    pollMs: config.jobs.pollMs,
-    // Lambda's event source mapping hands SQS messages over in batches of 10; SQLite jobs are taken one at a time.
-    batchSize: config.shape.queue === 'sqs' ? 10 : 1,
-    logger,
-    metrics: { onJob: (name, outcome, seconds) => metrics.jobDuration.observe({ name, outcome }, seconds) },
-  });
+  const jobs = createJobRegistry(config, { store, hydrator, realtime, clock, metrics });
+  const workers = await jobWorkers(config, { queue, jobs, realtime, metrics, logger, clock: overrides.clock });
   const scheduler = new Scheduler(queue, SCHEDULED_JOBS, logger);
   const authorizeChannel = overrides.authorizeChannel ?? createChannelAuthorizer(services);
   const gateway =
@@ -291,6 +210,32 @@ export async function createContext(config: Config, overrides: ContextOverrides 
       openedBlobs.close();
     },
   };
+}
+
+/**
+ * The job workers: in JOB_THREADS worker threads (each opening the database itself), else a pool on this thread.
+ * The thread module is loaded only when threads are asked for.
+ */
+async function jobWorkers(
+  config: Config,
+  deps: {
+    queue: JobQueue;
+    jobs: ProcessorRegistry;
+    realtime: Realtime;
+    metrics: Metrics;
+    logger: Logger;
+    clock: Clock | undefined;
+  },
+): Promise<JobWorkers> {
+  if (config.jobs.threads === 0 || config.jobs.concurrency === 0) {
+    return workersOnThisThread(createWorkerPool(config, deps));
+  }
+  // A clock given here (a test's manual clock) cannot be handed to another thread: the threads read the system's.
+  if (deps.clock && deps.clock !== systemClock) {
+    throw new Error('JOB_THREADS must be 0 with an injected clock: job threads keep the system clock');
+  }
+  const { JobThreads } = await import('./runtimes/thread/job-threads.js');
+  return new JobThreads(config, deps);
 }
 
 /** Boards, their messages, reactions and comments. */

@@ -1,15 +1,38 @@
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import {
+  AggregatorRegistry,
+  Counter,
+  Gauge,
+  Histogram,
+  Registry,
+  collectDefaultMetrics,
+  type MetricObjectWithValues,
+  type MetricValue,
+} from 'prom-client';
 import type { JobQueue } from './ports/job-queue.js';
 
-/** Prometheus metrics of one server process (served at /metrics). */
-export interface Metrics {
+/** What one registry holds, as `registry.getMetricsAsJSON()` gives it (and as it crosses a thread boundary). */
+export type MetricsSnapshot = MetricObjectWithValues<MetricValue<string>>[];
+
+/** The metrics the job processors and the worker pool observe (also kept by a job thread of its own). */
+export interface JobMetrics {
   registry: Registry;
-  httpDuration: Histogram<'method' | 'route' | 'status'>;
   jobDuration: Histogram<'name' | 'outcome'>;
   fanoutLag: Histogram;
   feedDeliveries: Counter;
   /** Rows the expiry sweep removed, by kind (session, idempotency_key). */
   expiredRemoved: Counter<'kind'>;
+}
+
+/** Prometheus metrics of one server process (served at /metrics). */
+export interface Metrics extends JobMetrics {
+  httpDuration: Histogram<'method' | 'route' | 'status'>;
+  /**
+   * Adds metrics kept elsewhere in this process (a job thread's registry), merged into every scrape with
+   * prom-client's AggregatorRegistry (series of the same name and labels are summed). Returns a remover.
+   */
+  addSource(source: () => Promise<MetricsSnapshot>): () => void;
+  /** The text exposition of this registry merged with every source's. */
+  expose(): Promise<string>;
 }
 
 /** Creates a registry with request latency, job, queue depth and fan-out lag metrics. */
@@ -23,6 +46,52 @@ export function createMetrics(queue: JobQueue): Metrics {
     buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
     registers: [registry],
   });
+  const jobs = createJobMetrics(registry);
+  const states = ['ready', 'inFlight', 'delayed', 'dead'] as const;
+  new Gauge({
+    name: 'tweeter_queue_jobs',
+    help: 'Jobs in the queue by state',
+    labelNames: ['state'] as const,
+    registers: [registry],
+    async collect() {
+      const stats = await queue.stats();
+      for (const s of states) this.set({ state: s }, stats[s]);
+    },
+  });
+  new Gauge({
+    name: 'tweeter_queue_oldest_ready_age_seconds',
+    help: 'Age of the oldest job waiting to run (how far behind the workers are)',
+    registers: [registry],
+    async collect() {
+      // Left unset where the queue cannot tell (SQS publishes it to CloudWatch instead).
+      const { oldestReadyAgeMs } = await queue.stats();
+      if (oldestReadyAgeMs !== undefined) this.set(oldestReadyAgeMs / 1000);
+    },
+  });
+  const sources = new Set<() => Promise<MetricsSnapshot>>();
+  return {
+    ...jobs,
+    httpDuration,
+    addSource(source) {
+      sources.add(source);
+      return () => sources.delete(source);
+    },
+    async expose() {
+      if (sources.size === 0) return registry.metrics();
+      const others = await Promise.all([...sources].map((source) => source()));
+      const shared = new Set(others.flat().map((metric) => metric.name));
+      // A metric only this registry has is passed through as it is: summing needs no partner, and the aggregator
+      // of some (process_start_time_seconds: 'omit') would drop it.
+      const own = (await registry.getMetricsAsJSON()).map((metric) =>
+        shared.has(metric.name) ? metric : { ...metric, aggregator: 'first' as const },
+      );
+      return AggregatorRegistry.aggregate([own, ...others]).metrics();
+    },
+  };
+}
+
+/** The job metrics, registered in `registry` (a job thread passes its own, merged into the main one's scrapes). */
+export function createJobMetrics(registry: Registry = new Registry()): JobMetrics {
   const jobDuration = new Histogram({
     name: 'tweeter_job_duration_seconds',
     help: 'Job run time by job name and outcome',
@@ -47,26 +116,5 @@ export function createMetrics(queue: JobQueue): Metrics {
     labelNames: ['kind'] as const,
     registers: [registry],
   });
-  const states = ['ready', 'inFlight', 'delayed', 'dead'] as const;
-  new Gauge({
-    name: 'tweeter_queue_jobs',
-    help: 'Jobs in the queue by state',
-    labelNames: ['state'] as const,
-    registers: [registry],
-    async collect() {
-      const stats = await queue.stats();
-      for (const s of states) this.set({ state: s }, stats[s]);
-    },
-  });
-  new Gauge({
-    name: 'tweeter_queue_oldest_ready_age_seconds',
-    help: 'Age of the oldest job waiting to run (how far behind the workers are)',
-    registers: [registry],
-    async collect() {
-      // Left unset where the queue cannot tell (SQS publishes it to CloudWatch instead).
-      const { oldestReadyAgeMs } = await queue.stats();
-      if (oldestReadyAgeMs !== undefined) this.set(oldestReadyAgeMs / 1000);
-    },
-  });
-  return { registry, httpDuration, jobDuration, fanoutLag, feedDeliveries, expiredRemoved };
+  return { registry, jobDuration, fanoutLag, feedDeliveries, expiredRemoved };
 }

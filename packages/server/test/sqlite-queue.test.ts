@@ -29,23 +29,63 @@ async function createFileQueue(
   };
 }
 
-const manualRetry: QueueRetryPolicy = { maxAttempts: 4, backoffBaseMs: 1_000, maxBackoffMs: 5_000 };
-runQueueContract({
-  name: 'sqlite, manual clock',
-  manualClock: true,
-  retry: manualRetry,
-  create: ({ clock }) => createFileQueue(manualRetry, clock),
-});
+/**
+ * The queue as the job-thread layout (JOB_THREADS=1) uses it: jobs are enqueued, counted, listed and redriven on the
+ * server's connection, and received, acked and failed on a second connection to the same file (the job thread's),
+ * which the first one's ready signal wakes.
+ */
+async function createSplitQueue(
+  retry: QueueRetryPolicy,
+  clock: ManualClock | null,
+): Promise<{ queue: JobQueue; cleanup: () => Promise<void> }> {
+  const dir = mkdtempSync(join(tmpdir(), 'tweeter-'));
+  const [main, worker] = [openDatabase(join(dir, 'queue.db')), openDatabase(join(dir, 'queue.db'))];
+  const options = { clock: clock ?? systemClock, retry };
+  const server = createSqliteJobQueue(main, { ...options, signal: new ReadySignal() });
+  const jobs = createSqliteJobQueue(worker, { ...options, signal: new ReadySignal() });
+  const queue: JobQueue = {
+    enqueue: (requests) => server.enqueue(requests),
+    stats: () => server.stats(),
+    listDead: (options) => server.listDead(options),
+    redrive: (ids) => server.redrive(ids),
+    onReady: (listener) => server.onReady?.(listener) ?? (() => undefined),
+    receive: (options) => jobs.receive(options),
+    ack: (job) => jobs.ack(job),
+    fail: (job, error) => jobs.fail(job, error),
+  };
+  return {
+    queue,
+    cleanup: async () => {
+      main.close();
+      worker.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
 
-// The real-time mode is what an emulator-backed adapter runs; proving it here keeps the suite itself honest.
-const realRetry: QueueRetryPolicy = { maxAttempts: 3, backoffBaseMs: 100, maxBackoffMs: 300 };
-runQueueContract({
-  name: 'sqlite, real time',
-  manualClock: false,
-  retry: realRetry,
-  visibilityMs: 250,
-  create: () => createFileQueue(realRetry, null),
-});
+// Both layouts: one connection (JOB_THREADS=0), and the server's and a job thread's connections (JOB_THREADS=1).
+for (const [layout, create] of [
+  ['JOB_THREADS=0', createFileQueue],
+  ['JOB_THREADS=1', createSplitQueue],
+] as const) {
+  const manualRetry: QueueRetryPolicy = { maxAttempts: 4, backoffBaseMs: 1_000, maxBackoffMs: 5_000 };
+  runQueueContract({
+    name: `sqlite (${layout}), manual clock`,
+    manualClock: true,
+    retry: manualRetry,
+    create: ({ clock }) => create(manualRetry, clock),
+  });
+
+  // The real-time mode is what an emulator-backed adapter runs; proving it here keeps the suite itself honest.
+  const realRetry: QueueRetryPolicy = { maxAttempts: 3, backoffBaseMs: 100, maxBackoffMs: 300 };
+  runQueueContract({
+    name: `sqlite (${layout}), real time`,
+    manualClock: false,
+    retry: realRetry,
+    visibilityMs: 250,
+    create: () => create(realRetry, null),
+  });
+}
 
 describe('retryDelayMs', () => {
   const policy: QueueRetryPolicy = { maxAttempts: 10, backoffBaseMs: 100, maxBackoffMs: 1_000 };

@@ -26,22 +26,28 @@ function count(db: Db, sql: string, ...params: string[]): number {
   return db.prepare<string[], { n: number }>(sql).get(...params)?.n ?? 0;
 }
 
-runStoreContract({
-  name: 'sqlite',
-  create: async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'tweeter-'));
-    const db = openDatabase(join(dir, 'tweeter.db'));
-    const store = createSqliteStore(db, { clock: systemClock, signal: new ReadySignal() });
-    return {
-      store,
-      readyJobs: async () => readJobs(db),
-      cleanup: async () => {
-        await store.close();
-        rmSync(dir, { recursive: true, force: true });
-      },
-    };
-  },
-});
+// Both layouts: outbox jobs read back on the store's own connection (JOB_THREADS=0), and on a second connection to the
+// same file, as a job thread sees them (JOB_THREADS=1): committed with their write, never before or without it.
+for (const threads of [0, 1]) {
+  runStoreContract({
+    name: `sqlite (JOB_THREADS=${threads})`,
+    create: async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'tweeter-'));
+      const db = openDatabase(join(dir, 'tweeter.db'));
+      const jobsDb = threads === 0 ? db : openDatabase(join(dir, 'tweeter.db'));
+      const store = createSqliteStore(db, { clock: systemClock, signal: new ReadySignal() });
+      return {
+        store,
+        readyJobs: async () => readJobs(jobsDb),
+        cleanup: async () => {
+          await store.close();
+          if (jobsDb.open) jobsDb.close();
+          rmSync(dir, { recursive: true, force: true });
+        },
+      };
+    },
+  });
+}
 
 describe('SQLite store specifics', () => {
   let dir: string;

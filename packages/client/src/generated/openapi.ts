@@ -478,7 +478,7 @@ export interface paths {
     };
     /**
      * Liveness and storage/queue reachability
-     * @description 200 when the store and the job queue answer, 503 (with the failing check) when one does not.
+     * @description 200 when the store and the job queue answer and the job workers are up, 503 (with the failing check) when not.
      */
     get: operations['getHealth'];
     put?: never;
@@ -3713,6 +3713,11 @@ export interface operations {
               store: 'ok' | 'failing';
               /** @enum {string} */
               queue: 'ok' | 'failing';
+              /**
+               * @description failing while a job worker thread is down (crashed, restarting): jobs wait until it is back
+               * @enum {string}
+               */
+              workers: 'ok' | 'failing';
             };
           };
         };
@@ -3739,6 +3744,11 @@ export interface operations {
               store: 'ok' | 'failing';
               /** @enum {string} */
               queue: 'ok' | 'failing';
+              /**
+               * @description failing while a job worker thread is down (crashed, restarting): jobs wait until it is back
+               * @enum {string}
+               */
+              workers: 'ok' | 'failing';
             };
           };
         };

@@ -28,6 +28,11 @@ export interface Config {
   statusCacheTtlMs: number;
   jobs: {
     concurrency: number;
+    /**
+     * Worker threads running the job workers, each with its own database connection (`concurrency` loops each);
+     * 0 runs them on the thread that answers HTTP.
+     */
+    threads: number;
     maxAttempts: number;
     backoffBaseMs: number;
     backoffMaxMs: number;
@@ -154,6 +159,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     statusCacheTtlMs: e.STATUS_CACHE_TTL_SECONDS * 1000,
     jobs: {
       concurrency: e.WORKER_CONCURRENCY,
+      threads: e.JOB_THREADS ?? (shape.store === 'sqlite' ? 1 : 0),
       maxAttempts: e.JOB_MAX_ATTEMPTS,
       backoffBaseMs: e.JOB_BACKOFF_BASE_MS,
       backoffMaxMs: e.JOB_BACKOFF_MAX_MS,
@@ -224,6 +230,11 @@ function shapeProblems(
     problems.push(
       'TWEETER_QUEUE: sqlite needs TWEETER_STORE=sqlite: a DynamoDB store is shared by many processes, and jobs in ' +
         "one machine's SQLite file would be stranded there when it goes",
+    );
+  }
+  if (shape.store !== 'sqlite' && (e.JOB_THREADS ?? 0) > 0) {
+    problems.push(
+      `JOB_THREADS=${e.JOB_THREADS}: job threads need TWEETER_STORE=sqlite (on AWS the jobs run in Lambda functions)`,
     );
   }
   const usesAws = shape.store === 'dynamodb' || shape.queue === 'sqs' || shape.blobs === 's3';

@@ -77,6 +77,8 @@ export const EnvSchema = z.object({
     }),
   STATUS_CACHE_TTL_SECONDS: int(1, 86_400).default(60),
   WORKER_CONCURRENCY: int(0, 64).default(2),
+  /** Unset: 1 with the SQLite store, 0 (the server's own thread) otherwise. */
+  JOB_THREADS: int(0, 8).optional(),
   JOB_MAX_ATTEMPTS: int(1, 100).default(5),
   JOB_BACKOFF_BASE_MS: int(1, 3_600_000).default(1000),
   JOB_BACKOFF_MAX_MS: int(1, 43_200_000).default(300_000),

@@ -65,6 +65,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
     store: ctx.store,
     queue: ctx.queue,
     metrics: ctx.metrics,
+    workersOk: () => ctx.workers.health().ok,
     stream: { streamUrl: ctx.config.streamUrl, publicUrl: ctx.config.publicUrl },
   });
   await streamRoutes(app, {

@@ -129,10 +129,10 @@ describe('bad input gets a clear 4xx in the error shape', () => {
 });
 
 describe('system routes', () => {
-  it('healthz reports store and queue', async () => {
+  it('healthz reports store, queue and workers', async () => {
     const res = await t.inject({ method: 'GET', url: '/healthz' });
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toEqual({ ok: true, checks: { store: 'ok', queue: 'ok' } });
+    expect(res.json()).toEqual({ ok: true, checks: { store: 'ok', queue: 'ok', workers: 'ok' } });
   });
 
   it('metrics exposes request latency, queue depth and fan-out lag', async () => {

@@ -52,7 +52,11 @@ async function seed(env: Record<string, string>): Promise<string[]> {
   return fans;
 }
 
-describe('a crash mid fan-out', () => {
+// Both layouts of the embedded shape: jobs on the HTTP thread (JOB_THREADS=0) and in a job thread of their own (1).
+// On aws-local the jobs always run on the server's thread (job threads are a SQLite setting).
+const layouts = testShape() === 'aws-local' ? ['0'] : ['0', '1'];
+
+describe.each(layouts)('a crash mid fan-out (JOB_THREADS=%s)', (threads) => {
   it('resumes after restart and leaves every follower with exactly one feed entry', async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'tweeter-crash-'));
     shape = testShape() === 'aws-local' ? await startAwsLocalShape({}) : null;
@@ -63,6 +67,7 @@ describe('a crash mid fan-out', () => {
       FANOUT_BATCH_SIZE: '20',
       FANOUT_BATCH_PAUSE_MS: '5',
       JOB_VISIBILITY_MS: '500',
+      JOB_THREADS: threads,
       ...shape?.env,
     };
     const fans = await seed(env);

@@ -25,6 +25,8 @@ export const TEST_ENV: Record<string, string> = {
   REGISTER_MAX_PER_ADDRESS: '100000',
   PASSWORD_HASH_QUEUE: '10000',
   LOGIN_ALIAS_DELAY_MAX_MS: '0',
+  // Jobs on the test's own thread (its manual clock reaches them); the thread layout's tests set JOB_THREADS=1.
+  JOB_THREADS: '0',
 };
 
 export interface TestApp {

@@ -9,7 +9,13 @@ import { SERVER_VERSION } from '../../version.js';
 
 const Health = z.object({
   ok: z.boolean(),
-  checks: z.object({ store: z.enum(['ok', 'failing']), queue: z.enum(['ok', 'failing']) }),
+  checks: z.object({
+    store: z.enum(['ok', 'failing']),
+    queue: z.enum(['ok', 'failing']),
+    workers: z
+      .enum(['ok', 'failing'])
+      .describe('failing while a job worker thread is down (crashed, restarting): jobs wait until it is back'),
+  }),
 });
 
 const STREAM_PATH = '/api/v1/stream';
@@ -21,6 +27,8 @@ export function systemRoutes(
     store: Store;
     queue: JobQueue;
     metrics: Metrics;
+    /** Whether the job workers are all up (a crashed job thread is restarted with a backoff). */
+    workersOk: () => boolean;
     /** STREAM_URL (the WebSocket API on AWS), else PUBLIC_URL's origin, else the request's. */
     stream: { streamUrl: string | undefined; publicUrl: string };
   },
@@ -50,7 +58,8 @@ export function systemRoutes(
         operationId: 'getHealth',
         tags: ['system'],
         summary: 'Liveness and storage/queue reachability',
-        description: '200 when the store and the job queue answer, 503 (with the failing check) when one does not.',
+        description:
+          '200 when the store and the job queue answer and the job workers are up, 503 (with the failing check) when not.',
         security: [],
         response: { 200: Health, 503: Health },
       },
@@ -65,8 +74,9 @@ export function systemRoutes(
           },
         );
       const [store, queue] = await Promise.all([check(deps.store.ping()), check(deps.queue.stats())]);
-      const ok = store === 'ok' && queue === 'ok';
-      return reply.status(ok ? 200 : 503).send({ ok, checks: { store, queue } });
+      const workers = deps.workersOk() ? ('ok' as const) : ('failing' as const);
+      const ok = store === 'ok' && queue === 'ok' && workers === 'ok';
+      return reply.status(ok ? 200 : 503).send({ ok, checks: { store, queue, workers } });
     },
   );
 
@@ -86,7 +96,7 @@ export function systemRoutes(
         },
       },
     },
-    async (_req, reply) => reply.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics()),
+    async (_req, reply) => reply.type(deps.metrics.registry.contentType).send(await deps.metrics.expose()),
   );
 
   r.get(

@@ -82,7 +82,10 @@ async function startOnLockedDataDir(config: Config): Promise<Omit<RunningServer,
   }
   ctx.workers.start();
   ctx.scheduler.start();
-  ctx.logger.info({ url, dataDir: config.dataDir, workers: config.jobs.concurrency }, 'tweeter is listening');
+  ctx.logger.info(
+    { url, dataDir: config.dataDir, workers: config.jobs.concurrency, jobThreads: config.jobs.threads },
+    'tweeter is listening',
+  );
   return { ctx, app, url, close };
 }
 

@@ -1,0 +1,183 @@
+import type { Config } from './config/config.js';
+import { BoardRetentionProcessor } from './jobs/board-retention.js';
+import { CountsReconcileProcessor } from './jobs/counts-reconcile.js';
+import { ExpirySweepProcessor } from './jobs/expiry-sweep.js';
+import { FanoutDeliverProcessor } from './jobs/fanout-deliver.js';
+import { FanoutPlanProcessor } from './jobs/fanout-plan.js';
+import { FollowBackfillProcessor } from './jobs/follow-backfill.js';
+import { FollowCountsProcessor } from './jobs/follow-counts.js';
+import { OutboxResendProcessor } from './jobs/outbox-resend.js';
+import { ProcessorRegistry } from './jobs/processor-registry.js';
+import { StatusPurgeProcessor } from './jobs/status-purge.js';
+import { StatusRetractProcessor } from './jobs/status-retract.js';
+import { UnfollowPurgeProcessor } from './jobs/unfollow-purge.js';
+import { WorkerPool } from './jobs/worker-pool.js';
+import type { Logger } from './logger.js';
+import type { JobMetrics } from './metrics.js';
+import type { Clock } from './ports/clock.js';
+import type { JobQueue } from './ports/job-queue.js';
+import type { Realtime } from './ports/realtime.js';
+import type { Store } from './ports/store.js';
+import { Presenter } from './services/presenter.js';
+import { ReactionReader } from './services/reaction-reader.js';
+import { StatusHydrator } from './services/status-hydrator.js';
+import { openStorage } from './storage.js';
+
+/** Rows a purge job removes per transaction: small, so a purge never holds the write lock for long. */
+const PURGE_BATCH = 500;
+
+/** How statuses are read and presented: shared by the HTTP services and the fan-out (which pushes them live). */
+export function createReadModel(config: Config, store: Store, clock: Clock) {
+  const presenter = new Presenter(config.publicUrl);
+  const reactionReader = new ReactionReader(store.reactions);
+  const hydrator = new StatusHydrator({
+    statuses: store.statuses,
+    users: store.users,
+    presenter,
+    reactions: reactionReader,
+    comments: store.comments,
+    clock,
+    statusCacheTtlMs: config.statusCacheTtlMs,
+  });
+  return { presenter, reactionReader, hydrator };
+}
+
+export interface JobDeps {
+  store: Store;
+  hydrator: StatusHydrator;
+  realtime: Realtime;
+  clock: Clock;
+  metrics: JobMetrics;
+}
+
+/** Every job processor, wired to its ports: the worker pool, the SQS and the scheduled Lambda handlers use them. */
+export function createJobRegistry(config: Config, deps: JobDeps): ProcessorRegistry {
+  const { store, hydrator, realtime, clock, metrics } = deps;
+  return new ProcessorRegistry([
+    new FanoutPlanProcessor({
+      follows: store.follows,
+      deliveries: store.deliveries,
+      pageSize: config.fanout.pageSize,
+      metrics,
+    }),
+    new FanoutDeliverProcessor({
+      follows: store.follows,
+      deliveries: store.deliveries,
+      hydrator,
+      realtime,
+      clock,
+      metrics,
+      batchSize: config.fanout.batchSize,
+      batchPauseMs: config.fanout.batchPauseMs,
+    }),
+    new FollowBackfillProcessor({
+      follows: store.follows,
+      statuses: store.statuses,
+      feeds: store.feeds,
+      count: config.fanout.backfillCount,
+    }),
+    new UnfollowPurgeProcessor({ follows: store.follows, feeds: store.feeds }),
+    new StatusRetractProcessor({
+      follows: store.follows,
+      feeds: store.feeds,
+      realtime,
+      pageSize: config.fanout.pageSize,
+    }),
+    new ExpirySweepProcessor({
+      sessions: store.sessions,
+      statuses: store.statuses,
+      clock,
+      batchSize: PURGE_BATCH,
+      metrics,
+    }),
+    new OutboxResendProcessor({ store, clock }),
+    new FollowCountsProcessor({ follows: store.follows }),
+    new StatusPurgeProcessor({ reactions: store.reactions, comments: store.comments, batchSize: PURGE_BATCH }),
+    new CountsReconcileProcessor({ members: store.members, reactions: store.reactions, comments: store.comments }),
+    new BoardRetentionProcessor({
+      boards: store.boards,
+      messages: store.messages,
+      reactions: store.reactions,
+      clock,
+      batchSize: PURGE_BATCH,
+    }),
+  ]);
+}
+
+/** The pool that runs `jobs` from `queue`, as the config says. */
+export function createWorkerPool(
+  config: Config,
+  deps: { queue: JobQueue; jobs: ProcessorRegistry; logger: Logger; metrics: JobMetrics },
+): WorkerPool {
+  const { metrics } = deps;
+  return new WorkerPool(deps.queue, deps.jobs, {
+    concurrency: config.jobs.concurrency,
+    visibilityMs: config.jobs.visibilityMs,
+    pollMs: config.jobs.pollMs,
+    // Lambda's event source mapping hands SQS messages over in batches of 10; SQLite jobs are taken one at a time.
+    batchSize: config.shape.queue === 'sqs' ? 10 : 1,
+    logger: deps.logger,
+    metrics: { onJob: (name, outcome, seconds) => metrics.jobDuration.observe({ name, outcome }, seconds) },
+  });
+}
+
+/** The job side on its own (a job thread): its own store connection, processors and pool. */
+export interface JobsContext {
+  workers: WorkerPool;
+  /** Stops the pool (finishing jobs in hand), then closes the store. */
+  close(): Promise<void>;
+}
+
+/**
+ * Builds the job side alone from the config, opening its own storage: what a job thread runs. `wake` subscribes to
+ * "jobs may be ready" signals from elsewhere (the thread that committed them), besides the queue's own.
+ */
+export async function createJobsContext(
+  config: Config,
+  deps: {
+    realtime: Realtime;
+    metrics: JobMetrics;
+    logger: Logger;
+    clock: Clock;
+    wake(listener: () => void): () => void;
+  },
+): Promise<JobsContext> {
+  const { realtime, metrics, logger, clock } = deps;
+  const opened = await openStorage(config, clock);
+  const { store } = opened.value;
+  const queue = withReadySignal(opened.value.queue, deps.wake);
+  const { hydrator } = createReadModel(config, store, clock);
+  const jobs = createJobRegistry(config, { store, hydrator, realtime, clock, metrics });
+  const workers = createWorkerPool(config, { queue, jobs, logger, metrics });
+  return {
+    workers,
+    async close() {
+      await workers.stop();
+      await realtime.flush();
+      await store.close();
+      opened.close();
+    },
+  };
+}
+
+/** The queue, also woken by `wake` (signals that come from another connection to the same queue). */
+function withReadySignal(queue: JobQueue, wake: (listener: () => void) => () => void): JobQueue {
+  return {
+    ...(queue.queues ? { queues: queue.queues } : {}),
+    enqueue: (jobs) => queue.enqueue(jobs),
+    receive: (options) => queue.receive(options),
+    ack: (job) => queue.ack(job),
+    fail: (job, error) => queue.fail(job, error),
+    stats: () => queue.stats(),
+    listDead: (options) => queue.listDead(options),
+    redrive: (ids) => queue.redrive(ids),
+    onReady(listener) {
+      const own = queue.onReady?.(listener);
+      const other = wake(listener);
+      return () => {
+        own?.();
+        other();
+      };
+    },
+  };
+}

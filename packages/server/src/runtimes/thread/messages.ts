@@ -1,0 +1,51 @@
+import type { MessagePort } from 'node:worker_threads';
+import type { Config } from '../../config/config.js';
+import type { MetricsSnapshot } from '../../metrics.js';
+import type { Realtime, RealtimeEvent } from '../../ports/realtime.js';
+
+/** What a job thread is started with. */
+export interface JobThreadData {
+  config: Config;
+  /** Which of the JOB_THREADS slots this is (logged as `thread`). */
+  index: number;
+}
+
+/** From the main thread to a job thread. */
+export type ToJobThread =
+  /** Jobs may be ready: the main thread committed some (an outbox write, a scheduled job, a redrive). */
+  | { type: 'ready' }
+  | { type: 'metrics'; id: number }
+  /** Finish the jobs in hand, close the database, then exit. */
+  | { type: 'stop' };
+
+/** From a job thread to the main thread. */
+export type FromJobThread =
+  | { type: 'started' }
+  | { type: 'realtime'; event: RealtimeEvent; aliases?: readonly string[] }
+  | { type: 'revoke'; alias: string; channel: string }
+  | { type: 'metrics'; id: number; snapshot: MetricsSnapshot }
+  | { type: 'stopped' };
+
+/** A job thread's Realtime: each push is posted to the main thread, which owns the sockets and hands it on. */
+export function postingRealtime(port: Pick<MessagePort, 'postMessage'>): Realtime {
+  const post = (message: FromJobThread): void => port.postMessage(message);
+  return {
+    toUsers: (aliases, event) => post({ type: 'realtime', aliases, event }),
+    toChannel: (event) => post({ type: 'realtime', event }),
+    revoke: (alias, channel) => post({ type: 'revoke', alias, channel }),
+    // Posting is the hand-over: messages reach the main thread in order, before the thread's 'stopped'.
+    flush: () => Promise.resolve(),
+  };
+}
+
+/** Hands a job thread's realtime message to the main thread's Realtime; false for any other message. */
+export function deliverRealtime(message: FromJobThread, realtime: Realtime): boolean {
+  if (message.type === 'revoke') {
+    realtime.revoke(message.alias, message.channel);
+    return true;
+  }
+  if (message.type !== 'realtime') return false;
+  if (message.aliases) realtime.toUsers(message.aliases, message.event);
+  else realtime.toChannel(message.event);
+  return true;
+}

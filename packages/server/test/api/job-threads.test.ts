@@ -1,0 +1,145 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { JobThreads } from '../../src/runtimes/thread/job-threads.js';
+import { createTestApp, eventually, type TestApp } from '../support/test-app.js';
+import { StreamClient } from '../support/ws-client.js';
+
+// The job workers in a worker thread of their own (JOB_THREADS=1), over a real SQLite file: the thread opens its own
+// connection, the main thread keeps HTTP, the outbox writes and the WebSocket connections.
+let t: TestApp | undefined;
+const clients: StreamClient[] = [];
+afterEach(async () => {
+  for (const c of clients.splice(0)) c.close();
+  await t?.close();
+  t = undefined;
+});
+
+async function threaded(env: Record<string, string> = {}): Promise<TestApp> {
+  t = await createTestApp({ JOB_THREADS: '1', ...env });
+  expect(t.ctx.workers).toBeInstanceOf(JobThreads);
+  return t;
+}
+
+function threadsOf(app: TestApp): JobThreads {
+  if (!(app.ctx.workers instanceof JobThreads)) throw new Error('not the thread layout');
+  return app.ctx.workers;
+}
+
+async function followers(app: TestApp, author: string, count: number): Promise<{ star: string; fans: string[] }> {
+  const star = await app.register(author);
+  const fans: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const fan = await app.register(`${author}_fan_${i}`);
+    expect((await app.as(fan, { method: 'PUT', url: `/api/v1/me/followees/${author}` })).statusCode).toBe(200);
+    fans.push(fan);
+  }
+  return { star, fans };
+}
+
+async function post(app: TestApp, token: string, text: string): Promise<string> {
+  const res = await app.as(token, { method: 'POST', url: '/api/v1/statuses', payload: { post: text } });
+  expect(res.statusCode).toBe(201);
+  return res.json<{ id: string }>().id;
+}
+
+async function feedIds(app: TestApp, token: string): Promise<string[]> {
+  const res = await app.as(token, { method: 'GET', url: '/api/v1/me/feed?limit=50' });
+  return res.json<{ items: { id: string }[] }>().items.map((item) => item.id);
+}
+
+describe('job workers in a worker thread', () => {
+  it('fans a post out through the thread, and its metrics reach /metrics on the main thread', async () => {
+    const app = await threaded({ FANOUT_PAGE_SIZE: '2', FANOUT_BATCH_SIZE: '1' });
+    const { star, fans } = await followers(app, 'star', 5);
+    await app.drain();
+    const id = await post(app, star, 'through the thread');
+    await app.drain();
+    for (const fan of fans) expect(await feedIds(app, fan)).toContain(id);
+    const delivery = await app.as(star, { method: 'GET', url: `/api/v1/statuses/${id}/delivery` });
+    expect(delivery.json()).toEqual({ state: 'done', audience: 5, delivered: 5 });
+    const metrics = (await app.inject({ method: 'GET', url: '/metrics' })).body;
+    expect(metrics).toMatch(/^tweeter_feed_entries_delivered_total 5$/m);
+    expect(metrics).toMatch(/^tweeter_fanout_lag_seconds_count 1$/m);
+    expect(metrics).toMatch(/^tweeter_job_duration_seconds_count\{name="fanout.deliver",outcome="ok"\} 3$/m);
+    // The main thread's own metrics are still there.
+    expect(metrics).toMatch(/^process_start_time_seconds \d+/m);
+    const health = await app.inject({ method: 'GET', url: '/healthz' });
+    expect(health.json()).toEqual({ ok: true, checks: { store: 'ok', queue: 'ok', workers: 'ok' } });
+  });
+
+  it('pushes feed.status and feed.delete from the thread to a WebSocket client of the main thread', async () => {
+    const app = await threaded();
+    const { star, fans } = await followers(app, 'live', 1);
+    await app.drain();
+    const url = await app.streamUrl();
+    const client = await StreamClient.open(url, fans[0]);
+    clients.push(client);
+    expect(await client.request({ type: 'subscribe', channel: 'feed' })).toMatchObject({ type: 'ack' });
+    const id = await post(app, star, 'live through the thread');
+    expect(await client.waitFor((f) => f.type === 'feed.status')).toMatchObject({
+      type: 'feed.status',
+      channel: 'feed',
+      data: { id, post: 'live through the thread' },
+    });
+    expect((await app.as(star, { method: 'DELETE', url: `/api/v1/statuses/${id}` })).statusCode).toBe(204);
+    expect(await client.waitFor((f) => f.type === 'feed.delete')).toEqual({
+      type: 'feed.delete',
+      channel: 'feed',
+      data: { id },
+    });
+  });
+
+  it('finishes the jobs in hand when stopped, leaving the rest queued', async () => {
+    // Four deliver jobs of ten, one at a time, each taking a while: the stop comes while the fan-out runs.
+    const app = await threaded({
+      FANOUT_PAGE_SIZE: '10',
+      FANOUT_BATCH_SIZE: '1',
+      FANOUT_BATCH_PAUSE_MS: '20',
+      WORKER_CONCURRENCY: '1',
+    });
+    const { star } = await followers(app, 'drained', 40);
+    await app.drain();
+    const id = await post(app, star, 'stop me');
+    const delivery = async () =>
+      (await app.as(star, { method: 'GET', url: `/api/v1/statuses/${id}/delivery` })).json<{ delivered: number }>();
+    await eventually(async () => (await delivery()).delivered > 0);
+    await app.ctx.workers.stop();
+    // The job in hand was finished (nothing left in flight, progress counted in whole pages), the rest wait.
+    const stats = await app.ctx.queue.stats();
+    expect(stats.inFlight).toBe(0);
+    const { delivered } = await delivery();
+    expect(delivered % 10).toBe(0);
+    expect(stats.ready).toBe((40 - delivered) / 10);
+  });
+
+  it('restarts a thread that crashed mid-job, and the job it held runs again', async () => {
+    // Six deliver jobs of ten, one at a time, each taking a while: the first is counted while the rest still run.
+    const app = await threaded({
+      FANOUT_PAGE_SIZE: '10',
+      FANOUT_BATCH_SIZE: '1',
+      FANOUT_BATCH_PAUSE_MS: '20',
+      WORKER_CONCURRENCY: '1',
+      JOB_VISIBILITY_MS: '500',
+    });
+    const { star, fans } = await followers(app, 'crash', 60);
+    await app.drain();
+    const id = await post(app, star, 'crash mid-job');
+    const midway = await eventually(async () => {
+      const res = await app.as(star, { method: 'GET', url: `/api/v1/statuses/${id}/delivery` });
+      const d = res.json<{ state: string; delivered: number }>();
+      return d.delivered > 0 && d;
+    });
+    await threadsOf(app).terminate(0);
+    expect(midway.state).toBe('running');
+    expect(app.ctx.workers.health()).toMatchObject({ ok: false, restarts: 1 });
+    expect((await app.inject({ method: 'GET', url: '/healthz' })).json()).toMatchObject({
+      ok: false,
+      checks: { workers: 'failing' },
+    });
+    // The restarted thread takes the job again once its visibility timeout ends, and finishes it exactly once.
+    await app.drain();
+    const delivery = await app.as(star, { method: 'GET', url: `/api/v1/statuses/${id}/delivery` });
+    expect(delivery.json()).toEqual({ state: 'done', audience: 60, delivered: 60 });
+    for (const fan of fans) expect((await feedIds(app, fan)).filter((entry) => entry === id)).toHaveLength(1);
+    await eventually(async () => app.ctx.workers.health().ok);
+  });
+});
