@@ -110,9 +110,7 @@ export function createFollowsRepo(db: Db, { clock, signal }: SqliteStoreOptions)
     },
     async existing(edges) {
       if (edges.length === 0) return [];
-      const found = new Set(
-        selectEdges.all(JSON.stringify(edges.map((e) => [e.follower, e.followee]))).map(edgeKey),
-      );
+      const found = new Set(selectEdges.all(JSON.stringify(edges.map((e) => [e.follower, e.followee]))).map(edgeKey));
       return edges.filter((e) => found.has(edgeKey(e)));
     },
     async followers(alias, range) {

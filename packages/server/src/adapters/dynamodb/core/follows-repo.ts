@@ -139,7 +139,9 @@ export function createDynamoFollowsRepo(deps: DynamoDeps, outbox: DynamoOutbox, 
       const keys = edges.map((e) => followsKey(e.follower, e.followee));
       const items = await batchGet(deps, deps.tables.main, keys, { consistent: true });
       const found = new Set(
-        items.filter((item) => item.obxKind !== 'unfollow').map((item) => `${str(item.follower)} ${str(item.followee)}`),
+        items
+          .filter((item) => item.obxKind !== 'unfollow')
+          .map((item) => `${str(item.follower)} ${str(item.followee)}`),
       );
       return edges.filter((e) => found.has(`${e.follower} ${e.followee}`));
     },
