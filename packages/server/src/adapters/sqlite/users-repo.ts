@@ -90,6 +90,6 @@ function toRecord(row: UserRow): UserRecord {
     createdAt: row.created_at,
     followerCount: row.follower_count,
     followeeCount: row.followee_count,
-    pulledSince: row.pulled_since ?? null,
+    ...(row.pulled_since != null ? { pulledSince: row.pulled_since } : {}),
   };
 }

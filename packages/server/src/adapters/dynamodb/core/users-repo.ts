@@ -81,6 +81,6 @@ function toRecord(item: Item): UserRecord {
     createdAt: num(item.createdAt),
     followerCount: num(item.followerCount),
     followeeCount: num(item.followeeCount),
-    pulledSince: typeof item.pulledSince === 'string' ? item.pulledSince : null,
+    ...(typeof item.pulledSince === 'string' ? { pulledSince: item.pulledSince } : {}),
   };
 }
