@@ -708,7 +708,8 @@ export interface components {
      * @example {
      *       "state": "running",
      *       "audience": 10000,
-     *       "delivered": 6500
+     *       "delivered": 6500,
+     *       "pulled": false
      *     }
      */
     Delivery: {
@@ -718,6 +719,8 @@ export interface components {
       audience: number;
       /** @description followers whose feed holds it so far */
       delivered: number;
+      /** @description true when the author has so many followers that the status is not copied into feeds: followers read it from the author at feed time, so it is done at once with every follower reached. Always sent by this server; absent (false) from servers without hybrid fan-out */
+      pulled?: boolean;
     };
     /**
      * @example {

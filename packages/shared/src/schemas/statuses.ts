@@ -65,8 +65,9 @@ export const Delivery = z
     delivered: z.number().int().describe('followers whose feed holds it so far'),
     pulled: z
       .boolean()
+      .optional()
       .describe(
-        'true when the author has so many followers that the status is not copied into feeds: followers read it from the author at feed time, so it is done at once with every follower reached',
+        'true when the author has so many followers that the status is not copied into feeds: followers read it from the author at feed time, so it is done at once with every follower reached. Always sent by this server; absent (false) from servers without hybrid fan-out',
       ),
   })
   .meta({ id: 'Delivery', examples: [EXAMPLES.delivery] });
