@@ -33,7 +33,8 @@ export function createFollowsRepo(db: Db, { clock, signal }: SqliteStoreOptions)
   const selectEdge = db
     .prepare<[string, string], number>('SELECT 1 FROM follows WHERE follower = ? AND followee = ?')
     .pluck();
-  // Pairs as a JSON array of [follower, followee]: one statement however many edges are asked about.
+  // Pairs as a JSON array of [follower, followee]: one statement however many edges are asked about. CROSS JOIN
+  // keeps json_each the outer loop, so each pair is one primary-key lookup whatever the statistics say.
   const selectEdges = db.prepare<[string], Edge>(
     `SELECT f.follower, f.followee FROM json_each(?) AS j
        JOIN follows AS f ON f.follower = j.value ->> 0 AND f.followee = j.value ->> 1`,
