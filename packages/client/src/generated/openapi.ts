@@ -708,8 +708,7 @@ export interface components {
      * @example {
      *       "state": "running",
      *       "audience": 10000,
-     *       "delivered": 6500,
-     *       "pulled": false
+     *       "delivered": 6500
      *     }
      */
     Delivery: {
@@ -719,7 +718,7 @@ export interface components {
       audience: number;
       /** @description followers whose feed holds it so far */
       delivered: number;
-      /** @description true when the author has so many followers that the status is not copied into feeds: followers read it from the author at feed time, so it is done at once with every follower reached. Always sent by this server; absent (false) from servers without hybrid fan-out */
+      /** @description true when the author has so many followers that the status is not copied into feeds: followers read it from the author at feed time, so it is done at once with every follower reached. Absent otherwise */
       pulled?: boolean;
     };
     /**

@@ -76,7 +76,8 @@ export class StatusService {
   async delivery(id: string): Promise<Delivery> {
     const [d, status] = await Promise.all([this.deps.deliveries.get(id), this.deps.statuses.get(id)]);
     if (!d || !status) throw new NotFoundError(`no status ${id}`);
-    return { state: d.state, audience: d.audience, delivered: d.delivered, pulled: status.pulled === true };
+    const delivery: Delivery = { state: d.state, audience: d.audience, delivered: d.delivered };
+    return status.pulled === true ? { ...delivery, pulled: true } : delivery;
   }
 
   /** Alias's own statuses, newest first, as `viewer` sees them. */

@@ -26,7 +26,7 @@ export const EXAMPLES = {
     reactions,
     commentCount: 2,
   },
-  delivery: { state: 'running', audience: 10000, delivered: 6500, pulled: false },
+  delivery: { state: 'running', audience: 10000, delivered: 6500 },
   board: {
     id: '01JF3W9V6Q2M8K5T1R7N4X0ABC',
     name: 'engines',

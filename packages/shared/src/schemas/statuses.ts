@@ -67,7 +67,7 @@ export const Delivery = z
       .boolean()
       .optional()
       .describe(
-        'true when the author has so many followers that the status is not copied into feeds: followers read it from the author at feed time, so it is done at once with every follower reached. Always sent by this server; absent (false) from servers without hybrid fan-out',
+        'true when the author has so many followers that the status is not copied into feeds: followers read it from the author at feed time, so it is done at once with every follower reached. Absent otherwise',
       ),
   })
   .meta({ id: 'Delivery', examples: [EXAMPLES.delivery] });
