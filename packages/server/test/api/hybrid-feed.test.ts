@@ -16,8 +16,9 @@ interface FeedPage {
   nextCursor: string | null;
 }
 
-async function start(threshold = '3', env: Record<string, string> = {}): Promise<void> {
-  t = await createTestApp({ FANOUT_PULL_THRESHOLD: threshold, ...env });
+async function start(threshold = '3', env: Record<string, string> = {}, gatewayStream = false): Promise<void> {
+  // gatewayStream: on aws-local (npm run test:aws) the stream runs through the local API Gateway and DynamoDB records.
+  t = await createTestApp({ FANOUT_PULL_THRESHOLD: threshold, ...env }, { gatewayStream });
 }
 
 const post = async (token: string, text: string): Promise<string> => {
@@ -198,7 +199,7 @@ describe('FANOUT_PULL_THRESHOLD=0', () => {
 
 describe('live events of a pulled account', () => {
   it('pushes feed.status and feed.delete to connected followers only', async () => {
-    await start();
+    await start('3', {}, true);
     const { StreamClient } = await import('../support/ws-client.js');
     const { celeb, fans } = await celebrity(4);
     const stranger = await t.register('stranger');
