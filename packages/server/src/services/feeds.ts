@@ -36,8 +36,8 @@ export class FeedService {
     return { items: await this.deps.hydrator.byIds(page.rows, viewer), nextCursor: page.nextCursor };
   }
 
-  /** The pulled accounts the viewer follows, at most `pullMax` of them, by alias (a stable choice across pages). */
-  async pulledFollowees(viewer: string): Promise<string[]> {
+  // The pulled accounts the viewer follows, at most `pullMax` of them, by alias (a stable choice across pages).
+  private async pulledFollowees(viewer: string): Promise<string[]> {
     const pulled = await this.deps.users.pulledAccounts();
     if (pulled.size === 0) return [];
     const candidates = [...pulled.keys()].filter((alias) => alias !== viewer).sort();
