@@ -3,6 +3,7 @@ import { BoardRetentionProcessor } from './jobs/board-retention.js';
 import { CountsReconcileProcessor } from './jobs/counts-reconcile.js';
 import { ExpirySweepProcessor } from './jobs/expiry-sweep.js';
 import { FanoutDeliverProcessor } from './jobs/fanout-deliver.js';
+import { FanoutLiveProcessor } from './jobs/fanout-live.js';
 import { FanoutPlanProcessor } from './jobs/fanout-plan.js';
 import { FollowBackfillProcessor } from './jobs/follow-backfill.js';
 import { FollowCountsProcessor } from './jobs/follow-counts.js';
@@ -74,8 +75,10 @@ export function createJobRegistry(config: Config, deps: JobDeps): ProcessorRegis
       follows: store.follows,
       statuses: store.statuses,
       feeds: store.feeds,
+      users: store.users,
       count: config.fanout.backfillCount,
     }),
+    new FanoutLiveProcessor({ hydrator, realtime }),
     new UnfollowPurgeProcessor({ follows: store.follows, feeds: store.feeds }),
     new StatusRetractProcessor({
       follows: store.follows,

@@ -13,7 +13,7 @@ import { systemClock, type Clock } from './ports/clock.js';
 import type { JobQueue } from './ports/job-queue.js';
 import type { LiveConnections } from './ports/live-connections.js';
 import type { Realtime } from './ports/realtime.js';
-import type { Store } from './ports/store.js';
+import type { FollowRepo, Store } from './ports/store.js';
 import { createChannelAuthorizer, type ChannelAuthorizer } from './realtime/authorize.js';
 import { GatewaySession } from './realtime/gateway-session.js';
 import { registerHubMetrics } from './realtime/metrics.js';
@@ -108,8 +108,10 @@ export async function createContext(config: Config, overrides: ContextOverrides 
   const hub = new WsHub({
     heartbeatMs: config.stream.heartbeatMs,
     maxBufferedBytes: config.stream.maxBufferedBytes,
+    follows: store.follows,
+    onError: (err) => logger.warn({ err }, 'live push to connected followers failed'),
   });
-  const stream = await openGatewayStream(config, overrides, { clock, logger });
+  const stream = await openGatewayStream(config, overrides, { clock, logger, follows: store.follows });
   const realtime = overrides.realtime ?? stream?.realtime ?? hub;
   const metrics = createMetrics(queue);
   registerHubMetrics(metrics.registry, hub);
@@ -160,8 +162,16 @@ export async function createContext(config: Config, overrides: ContextOverrides 
       hydrator,
       clock,
       writeLimits: limits.writes,
+      pullThreshold: config.fanout.pullThreshold,
     }),
-    feeds: new FeedService({ feeds: store.feeds, hydrator }),
+    feeds: new FeedService({
+      feeds: store.feeds,
+      follows: store.follows,
+      statuses: store.statuses,
+      users: store.users,
+      hydrator,
+      pullMax: config.fanout.pullMax,
+    }),
     ...socialServices(store, { presenter, realtime, clock, reactionReader, writeLimits: limits.writes }),
   };
 
@@ -295,7 +305,7 @@ function socialServices(
 async function openGatewayStream(
   config: Config,
   overrides: ContextOverrides,
-  deps: { clock: Clock; logger: Logger },
+  deps: { clock: Clock; logger: Logger; follows: Pick<FollowRepo, 'existing'> },
 ): Promise<{ realtime: Realtime & { closeSession(tokenHash: string): void }; connections: LiveConnections } | null> {
   if (config.realtime.kind !== 'apigw' || overrides.realtime) return null;
   const { createApiGatewayStream } = await import('./adapters/apigw/realtime.js');

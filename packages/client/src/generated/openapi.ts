@@ -718,6 +718,8 @@ export interface components {
       audience: number;
       /** @description followers whose feed holds it so far */
       delivered: number;
+      /** @description true when the author has so many followers that the status is not copied into feeds: followers read it from the author at feed time, so it is done at once with every follower reached. Absent otherwise */
+      pulled?: boolean;
     };
     /**
      * @example {

@@ -39,7 +39,16 @@ export interface Config {
     visibilityMs: number;
     pollMs: number;
   };
-  fanout: { pageSize: number; batchSize: number; batchPauseMs: number; backfillCount: number };
+  fanout: {
+    pageSize: number;
+    batchSize: number;
+    batchPauseMs: number;
+    backfillCount: number;
+    /** Accounts with more followers than this are merged into feeds at read time (0: never). */
+    pullThreshold: number;
+    /** At most this many pulled accounts are merged into one viewer's feed. */
+    pullMax: number;
+  };
   scryptCost: number;
   /** Which adapter backs the store, the job queue and the pictures. */
   shape: { store: 'sqlite' | 'dynamodb'; queue: 'sqlite' | 'sqs'; blobs: 'fs' | 's3' };
@@ -171,6 +180,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       batchSize: e.FANOUT_BATCH_SIZE,
       batchPauseMs: e.FANOUT_BATCH_PAUSE_MS,
       backfillCount: e.BACKFILL_COUNT,
+      pullThreshold: e.FANOUT_PULL_THRESHOLD,
+      pullMax: e.FEED_PULL_MAX,
     },
     scryptCost: e.SCRYPT_COST,
     shape,

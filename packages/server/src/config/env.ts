@@ -88,6 +88,8 @@ export const EnvSchema = z.object({
   FANOUT_BATCH_SIZE: int(1, 10_000).default(500),
   FANOUT_BATCH_PAUSE_MS: int(0, 10_000).default(0),
   BACKFILL_COUNT: int(0, 1000).default(50),
+  FANOUT_PULL_THRESHOLD: int(0, 1_000_000_000).default(50_000),
+  FEED_PULL_MAX: int(1, 1000).default(100),
   WS_AUTH_TIMEOUT_MS: int(50, 60_000).default(5000),
   WS_HEARTBEAT_MS: int(50, 300_000).default(25_000),
   WS_MAX_SUBSCRIPTIONS: int(1, 10_000).default(100),

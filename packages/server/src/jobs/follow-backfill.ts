@@ -1,18 +1,30 @@
 import type { Job } from '../ports/job-queue.js';
-import type { FeedRepo, FollowRepo, StatusRepo } from '../ports/store.js';
+import type { FeedRepo, FollowRepo, StatusRepo, UserRepo } from '../ports/store.js';
 import { FollowJob, parsePayload } from './payloads.js';
 import type { JobProcessor } from './processor.js';
 
-/** After a follow: copies the followee's most recent statuses into the follower's feed. */
+/**
+ * After a follow: copies the followee's most recent statuses into the follower's feed, unless the followee is
+ * pulled (its statuses are merged into the feed at read time: rows would only duplicate them).
+ */
 export class FollowBackfillProcessor implements JobProcessor {
   readonly jobs = ['follow.backfill'] as const;
 
-  constructor(private readonly deps: { follows: FollowRepo; statuses: StatusRepo; feeds: FeedRepo; count: number }) {}
+  constructor(
+    private readonly deps: {
+      follows: FollowRepo;
+      statuses: StatusRepo;
+      feeds: FeedRepo;
+      users: UserRepo;
+      count: number;
+    },
+  ) {}
 
   async perform(job: Job): Promise<void> {
     const { follower, followee } = parsePayload(FollowJob, job.payload, 'follow.backfill');
     const { follows, statuses, feeds, count } = this.deps;
     if (count === 0 || !(await follows.exists(follower, followee))) return; // unfollowed since
+    if ((await this.deps.users.get(followee))?.pulledSince != null) return;
     const recent = await statuses.byAuthor(followee, { limit: count });
     await feeds.addMany(recent.map((s) => ({ owner: follower, statusId: s.id, author: followee })));
   }

@@ -9,6 +9,11 @@ export interface RealtimeEvent {
 export interface Realtime {
   /** To every connection of these users that subscribed to `event.channel` (e.g. `feed`). */
   toUsers(aliases: readonly string[], event: RealtimeEvent): void;
+  /**
+   * To every connection subscribed to `event.channel` whose user follows `author` when checked: for a pulled
+   * account, whose followers are too many to list, the connected users are checked against the follow edges.
+   */
+  toFollowersOf(author: string, event: RealtimeEvent): void;
   /** To every connection subscribed to `event.channel` (e.g. `board:<id>`). */
   toChannel(event: RealtimeEvent): void;
   /** Access to `channel` was taken from `alias` (removed from a private board): stop delivering it to them now. */
@@ -22,6 +27,7 @@ export interface Realtime {
 
 export const noRealtime: Realtime = {
   toUsers: () => undefined,
+  toFollowersOf: () => undefined,
   toChannel: () => undefined,
   revoke: () => undefined,
   flush: () => Promise.resolve(),

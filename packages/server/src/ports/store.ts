@@ -20,6 +20,12 @@ export interface UserRecord {
   createdAt: number;
   followerCount: number;
   followeeCount: number;
+  /**
+   * Set once the account's posts stop being fanned out (hybrid fan-out: too many followers), to the id of its
+   * first status that was not; its statuses from that id on are merged into feeds at read time. Absent or null:
+   * pushed (new accounts are created without it).
+   */
+  pulledSince?: string | null;
 }
 
 export interface SessionRecord {
@@ -35,6 +41,8 @@ export interface StatusRecord {
   post: string;
   segments: Segment[];
   createdAt: number;
+  /** Not fanned out: merged into its author's followers' feeds at read time (hybrid fan-out). Absent: false. */
+  pulled?: boolean;
 }
 
 export interface FeedEntry {
@@ -93,6 +101,18 @@ export interface UserRepo {
   setImage(alias: string, imageKey: string | null): Promise<void>;
   /** Bulk insert for the population tool; existing aliases are left alone. Returns how many were new. */
   createMany(users: readonly UserRecord[]): Promise<number>;
+  /**
+   * Marks the account as pulled from status id `since` on (a single-item conditional write): sets pulledSince
+   * when unset or later than `since`, so concurrent first pulled posts agree on the earliest. Never unset.
+   */
+  markPulled(alias: string, since: string): Promise<void>;
+  /** Every pulled account with its pulledSince, ascending by alias (few: only accounts above the threshold). */
+  pulledAccounts(): Promise<Map<string, string>>;
+}
+
+export interface FollowEdge {
+  follower: string;
+  followee: string;
 }
 
 /** Follower and followee counts as re-counted from the edges. */
@@ -123,6 +143,8 @@ export interface FollowRepo {
   remove(follower: string, followee: string, options?: Outbox): Promise<boolean>;
   /** Strongly consistent. */
   exists(follower: string, followee: string): Promise<boolean>;
+  /** Which of these edges exist (batched key lookups; strongly consistent), in the order given. */
+  existing(edges: readonly FollowEdge[]): Promise<FollowEdge[]>;
   /** Aliases following `alias`, ascending; `after` is exclusive. Strongly consistent (fan-out reads it). */
   followers(alias: string, range: RangeOptions): Promise<KeyPage<string>>;
   /** Aliases `alias` follows, ascending. May lag (DynamoDB: a GSI). */
@@ -135,7 +157,8 @@ export interface FollowRepo {
 
 export interface StatusRepo {
   /**
-   * Writes the status, its delivery record (audience = `audience`) and the outbox jobs atomically.
+   * Writes the status, its delivery record (audience = `audience`) and the outbox jobs atomically. A pulled
+   * status is not fanned out: its delivery record is written done, every follower counted as reached.
    * With an idempotency key this author used since `status.createdAt - IDEMPOTENCY_KEY_TTL_MS`, writes nothing
    * and returns the first status; an older key counts as unused (keys expire).
    */

@@ -1,7 +1,9 @@
 import { STREAM_CLOSE } from '@tweeter/shared';
 import { WebSocket } from 'ws';
 import type { Realtime, RealtimeEvent } from '../ports/realtime.js';
+import type { FollowRepo } from '../ports/store.js';
 import type { StreamConnection } from './connection.js';
+import { connectedFollowers } from './connected-followers.js';
 import { errorFrame, eventPayload } from './frames.js';
 import { Outbox } from './outbox.js';
 
@@ -12,6 +14,10 @@ export interface HubOptions {
   maxBufferedBytes: number;
   /** Sends per turn of the event loop when writing a broadcast (default 256, a few ms of socket writes). */
   broadcastChunk?: number;
+  /** The follow edges, for `toFollowersOf` (without them it sends nothing). */
+  follows?: Pick<FollowRepo, 'existing'>;
+  /** Where a failed follow check is reported (a live push is best effort). */
+  onError?: (err: unknown) => void;
 }
 
 export interface HubStats {
@@ -45,6 +51,7 @@ export class WsHub implements Realtime {
   private heartbeatTimeouts = 0;
   private heartbeat: NodeJS.Timeout | null = null;
   private readonly outbox: Outbox;
+  private readonly checks = new Set<Promise<void>>();
 
   constructor(private readonly options: HubOptions) {
     this.outbox = new Outbox((conn, payload) => this.deliver(conn, payload), options.broadcastChunk ?? DEFAULT_CHUNK);
@@ -60,15 +67,28 @@ export class WsHub implements Realtime {
     if (recipients) this.outbox.push(eventPayload(event), recipients, event.channel);
   }
 
+  toFollowersOf(author: string, event: RealtimeEvent): void {
+    const { follows, onError } = this.options;
+    const conns = this.byChannel.get(event.channel);
+    if (!follows || !conns || conns.size === 0) return;
+    const connected: string[] = [];
+    for (const conn of conns) if (conn.alias !== null) connected.push(conn.alias);
+    const check = connectedFollowers(follows, author, connected)
+      .then((followers) => this.toUsers(followers, event))
+      .catch((err: unknown) => onError?.(err));
+    this.checks.add(check);
+    void check.finally(() => this.checks.delete(check));
+  }
+
   toChannel(event: RealtimeEvent): void {
     const conns = this.byChannel.get(event.channel);
     if (!conns || conns.size === 0) return;
     this.outbox.push(eventPayload(event), conns, event.channel);
   }
 
-  /** Writes are handed to the sockets at once (the kernel buffers them): nothing to wait for. */
-  flush(): Promise<void> {
-    return Promise.resolve();
+  /** Writes are handed to the sockets at once (the kernel buffers them): only follow checks are waited for. */
+  async flush(): Promise<void> {
+    while (this.checks.size > 0) await Promise.all([...this.checks]);
   }
 
   /** Sends an event buffer or a reply string, unless the client has fallen too far behind. */

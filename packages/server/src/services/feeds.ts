@@ -1,18 +1,47 @@
 import type { Page, PageQuery, Status } from '@tweeter/shared';
 import { decodeCursor, KeyCursor, keysetPage } from '../domain/cursor.js';
-import type { FeedRepo } from '../ports/store.js';
+import type { FeedRepo, FollowRepo, StatusRepo, UserRepo } from '../ports/store.js';
 import type { StatusHydrator } from './status-hydrator.js';
 
-/** The home feed: statuses of the people one follows, newest first. */
+/**
+ * The home feed: statuses of the people one follows, newest first. Hybrid fan-out: most authors' statuses are
+ * pushed into per-follower feed entries, but accounts marked as pulled (too many followers to fan out to) are
+ * merged in at read time from their own stories. Both sources are read with the same keyset (status ids below the
+ * cursor), so a page is the newest `limit` of their union and the cursor stays stable under concurrent writes.
+ */
 export class FeedService {
-  constructor(private readonly deps: { feeds: FeedRepo; hydrator: StatusHydrator }) {}
+  constructor(
+    private readonly deps: {
+      feeds: FeedRepo;
+      follows: FollowRepo;
+      statuses: StatusRepo;
+      users: UserRepo;
+      hydrator: StatusHydrator;
+      /** At most this many pulled accounts are merged into one viewer's feed (the first by alias). */
+      pullMax: number;
+    },
+  ) {}
 
   /** One page of the viewer's feed. Entries of deleted statuses are skipped without shifting later pages. */
   async page(viewer: string, query: PageQuery): Promise<Page<Status>> {
     const before = decodeCursor(query.cursor, KeyCursor)?.k;
-    const entries = await this.deps.feeds.page(viewer, { before, limit: query.limit + 1 });
-    const page = keysetPage(entries, query.limit, (e) => e.statusId);
-    const ids = page.rows.map((e) => e.statusId);
-    return { items: await this.deps.hydrator.byIds(ids, viewer), nextCursor: page.nextCursor };
+    const range = { before, limit: query.limit + 1 };
+    const [entries, pulled] = await Promise.all([this.deps.feeds.page(viewer, range), this.pulledFollowees(viewer)]);
+    const stories = await Promise.all(pulled.map((author) => this.deps.statuses.byAuthor(author, range)));
+    // A status of an account pulled after it was pushed is in both sources: the set keeps it once.
+    const ids = new Set(entries.map((e) => e.statusId));
+    for (const story of stories) for (const s of story) ids.add(s.id);
+    const newestFirst = [...ids].sort((a, b) => (a < b ? 1 : a > b ? -1 : 0)).slice(0, range.limit);
+    const page = keysetPage(newestFirst, query.limit, (id) => id);
+    return { items: await this.deps.hydrator.byIds(page.rows, viewer), nextCursor: page.nextCursor };
+  }
+
+  // The pulled accounts the viewer follows, at most `pullMax` of them, by alias (a stable choice across pages).
+  private async pulledFollowees(viewer: string): Promise<string[]> {
+    const pulled = await this.deps.users.pulledAccounts();
+    if (pulled.size === 0) return [];
+    const candidates = [...pulled.keys()].filter((alias) => alias !== viewer).sort();
+    const followed = await this.deps.follows.existing(candidates.map((followee) => ({ follower: viewer, followee })));
+    return followed.slice(0, this.deps.pullMax).map((e) => e.followee);
   }
 }

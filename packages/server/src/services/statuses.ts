@@ -3,7 +3,7 @@ import { decodeCursor, KeyCursor, keysetPage } from '../domain/cursor.js';
 import { ConflictError, ForbiddenError, NotFoundError } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
 import type { Clock } from '../ports/clock.js';
-import type { DeliveryRepo, StatusRecord, StatusRepo, UserRepo } from '../ports/store.js';
+import type { DeliveryRepo, StatusRecord, StatusRepo, UserRecord, UserRepo } from '../ports/store.js';
 import type { StatusHydrator } from './status-hydrator.js';
 import type { WriteLimits } from './write-limits.js';
 
@@ -17,23 +17,31 @@ export class StatusService {
       hydrator: StatusHydrator;
       clock: Clock;
       writeLimits: WriteLimits;
+      /** Authors with more followers than this are pulled: read-time merge instead of fan-out (0: never). */
+      pullThreshold: number;
     },
   ) {}
 
   /**
    * Writes the status and its fan-out job in one atomic step and returns at once.
    * With an Idempotency-Key the author already used, returns the first status and writes nothing.
+   * A pulled author's status gets no fan-out (followers' feeds merge it at read time), only a live push.
    */
   async post(author: string, post: string, idempotencyKey?: string): Promise<Status> {
     const user = await this.deps.users.get(author);
     if (!user) throw new NotFoundError(`no user @${author}`);
     this.deps.writeLimits.take(author, 'post');
     const now = this.deps.clock.now();
-    const record: StatusRecord = { id: newId(now), author, post, segments: parseSegments(post), createdAt: now };
+    const id = newId(now);
+    const pulled = this.isPulled(user);
+    // Marked before the status is written, so no pulled status ever exists whose author feeds do not merge.
+    if (pulled && user.pulledSince == null) await this.deps.users.markPulled(author, id);
+    const record: StatusRecord = { id, author, post, segments: parseSegments(post), createdAt: now };
+    if (pulled) record.pulled = true;
     const { status, created } = await this.deps.statuses.create(record, {
       idempotencyKey,
       audience: user.followerCount,
-      outbox: [{ name: 'fanout.plan', payload: { statusId: record.id, author } }],
+      outbox: [{ name: pulled ? 'fanout.live' : 'fanout.plan', payload: { statusId: id, author } }],
     });
     if (!created) this.deps.writeLimits.giveBack(author, 'post'); // a retry: the first request counted
     if (!created && status.post !== post) {
@@ -56,18 +64,20 @@ export class StatusService {
     if (status.author !== viewer) throw new ForbiddenError('only the author may delete a status');
     await this.deps.statuses.delete(id, {
       outbox: [
-        { name: 'status.retract', payload: { statusId: id, author: status.author } },
+        // A pulled status is in no feed's entries: its retract only tells connected followers.
+        { name: 'status.retract', payload: { statusId: id, author: status.author, pulled: status.pulled === true } },
         { name: 'status.purge', payload: { statusId: id, author: status.author } },
       ],
     });
     this.deps.hydrator.forgetStatus(id);
   }
 
-  /** How far the status's fan-out has got. */
+  /** How far the status's fan-out has got; a pulled status is done at once, every follower reached. */
   async delivery(id: string): Promise<Delivery> {
-    const d = await this.deps.deliveries.get(id);
-    if (!d) throw new NotFoundError(`no status ${id}`);
-    return { state: d.state, audience: d.audience, delivered: d.delivered };
+    const [d, status] = await Promise.all([this.deps.deliveries.get(id), this.deps.statuses.get(id)]);
+    if (!d || !status) throw new NotFoundError(`no status ${id}`);
+    const delivery: Delivery = { state: d.state, audience: d.audience, delivered: d.delivered };
+    return status.pulled === true ? { ...delivery, pulled: true } : delivery;
   }
 
   /** Alias's own statuses, newest first, as `viewer` sees them. */
@@ -77,6 +87,16 @@ export class StatusService {
     const records = await this.deps.statuses.byAuthor(alias, { before, limit: query.limit + 1 });
     const page = keysetPage(records, query.limit, (s) => s.id);
     return { items: await this.deps.hydrator.records(page.rows, viewer), nextCursor: page.nextCursor };
+  }
+
+  /**
+   * Sticky: an account is pulled from its first post that finds it above the threshold on, whatever its count
+   * does later, so none of its statuses can fall out of feeds (it has no feed entries to fall back on). A
+   * threshold of 0 turns pulling off: every post is fanned out, and feeds still merge accounts pulled before.
+   */
+  private isPulled(user: UserRecord): boolean {
+    const { pullThreshold } = this.deps;
+    return pullThreshold > 0 && (user.pulledSince != null || user.followerCount > pullThreshold);
   }
 
   private async one(record: StatusRecord, viewer: string): Promise<Status> {

@@ -3,12 +3,19 @@ import type { LightMyRequestResponse } from 'fastify';
 import type { Realtime, RealtimeEvent } from '../../src/ports/realtime.js';
 import type { TestApp } from './test-app.js';
 
-/** A Realtime that records what the services push: `to` is the users for toUsers, null for toChannel. */
+/**
+ * A Realtime that records what the services push: `to` is the users for toUsers, null for toChannel, and
+ * `followersOf` the author for toFollowersOf.
+ */
 export class RecordingRealtime implements Realtime {
-  readonly events: { to: string[] | null; event: RealtimeEvent }[] = [];
+  readonly events: { to: string[] | null; followersOf?: string; event: RealtimeEvent }[] = [];
 
   toUsers(aliases: readonly string[], event: RealtimeEvent): void {
     this.events.push({ to: [...aliases], event });
+  }
+
+  toFollowersOf(author: string, event: RealtimeEvent): void {
+    this.events.push({ to: null, followersOf: author, event });
   }
 
   toChannel(event: RealtimeEvent): void {
@@ -25,7 +32,7 @@ export class RecordingRealtime implements Realtime {
     return Promise.resolve();
   }
 
-  ofType(type: string): { to: string[] | null; event: RealtimeEvent }[] {
+  ofType(type: string): { to: string[] | null; followersOf?: string; event: RealtimeEvent }[] {
     return this.events.filter((e) => e.event.type === type);
   }
 }

@@ -63,6 +63,12 @@ export const Delivery = z
     state: z.enum(['queued', 'running', 'done']),
     audience: z.number().int().describe('followers the status is being delivered to'),
     delivered: z.number().int().describe('followers whose feed holds it so far'),
+    pulled: z
+      .boolean()
+      .optional()
+      .describe(
+        'true when the author has so many followers that the status is not copied into feeds: followers read it from the author at feed time, so it is done at once with every follower reached. Absent otherwise',
+      ),
   })
   .meta({ id: 'Delivery', examples: [EXAMPLES.delivery] });
 export type Delivery = z.infer<typeof Delivery>;

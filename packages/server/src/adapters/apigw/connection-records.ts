@@ -109,6 +109,14 @@ export class ConnectionRecords {
       return (await this.get(conn.id)) ? 'full' : 'gone';
     }
     const ttl = expiry(conn.connectedAt);
+    // Every subscription also has its channel record: for `feed` that lists who is connected, so a pulled
+    // account's live post checks those users against its edges instead of paging its followers.
+    await this.db.send(
+      new PutCommand({
+        TableName: this.table,
+        Item: { ...chanKey(channel, conn.id), alias: conn.alias, [TTL_ATTRIBUTE]: ttl },
+      }),
+    );
     if (PER_USER_CHANNELS.has(channel)) {
       await this.db.send(
         new UpdateCommand({
@@ -117,13 +125,6 @@ export class ConnectionRecords {
           UpdateExpression: 'ADD conns :member SET #ttl = :ttl',
           ExpressionAttributeNames: { '#ttl': TTL_ATTRIBUTE },
           ExpressionAttributeValues: { ':member': new Set([member(conn.id, ttl)]), ':ttl': ttl },
-        }),
-      );
-    } else {
-      await this.db.send(
-        new PutCommand({
-          TableName: this.table,
-          Item: { ...chanKey(channel, conn.id), alias: conn.alias, [TTL_ATTRIBUTE]: ttl },
         }),
       );
     }
@@ -155,7 +156,7 @@ export class ConnectionRecords {
     await this.db.send(new DeleteCommand({ TableName: this.table, Key: connKey(id) }));
   }
 
-  /** Live subscribers of a shared channel (e.g. `board:<id>`); a per-user channel has none here. */
+  /** Live subscribers of a channel: of a shared one (e.g. `board:<id>`), or every connection on `feed`. */
   async subscribers(channel: string): Promise<Recipient[]> {
     const found: Recipient[] = [];
     let start: Record<string, unknown> | undefined;
@@ -213,9 +214,8 @@ export class ConnectionRecords {
   }
 
   private async dropChannelRecord(conn: LiveConnection, channel: string): Promise<void> {
-    if (!PER_USER_CHANNELS.has(channel)) {
-      await this.db.send(new DeleteCommand({ TableName: this.table, Key: chanKey(channel, conn.id) }));
-    } else if (conn.alias !== null) {
+    await this.db.send(new DeleteCommand({ TableName: this.table, Key: chanKey(channel, conn.id) }));
+    if (PER_USER_CHANNELS.has(channel) && conn.alias !== null) {
       await this.db.send(
         new UpdateCommand({
           TableName: this.table,

@@ -5,6 +5,8 @@ import type { RealtimeConfig } from '../../config/config.js';
 import type { Clock } from '../../ports/clock.js';
 import type { LiveConnection, LiveConnections, SubscribeOutcome } from '../../ports/live-connections.js';
 import type { Realtime, RealtimeEvent } from '../../ports/realtime.js';
+import type { FollowRepo } from '../../ports/store.js';
+import { connectedFollowers } from '../../realtime/connected-followers.js';
 import { errorFrame, eventPayload } from '../../realtime/frames.js';
 import { ConnectionRecords, type Recipient } from './connection-records.js';
 import { ConnectionManagement, forEachLimited } from './management.js';
@@ -26,7 +28,7 @@ export interface ApiGatewayStream {
 /** Builds the API Gateway stream from config: DynamoDB for the records, the management API for sends. */
 export function createApiGatewayStream(
   config: ApiGatewayConfig,
-  deps: { clock: Clock; logger: AdapterLogger },
+  deps: { clock: Clock; logger: AdapterLogger; follows: Pick<FollowRepo, 'existing'> },
 ): ApiGatewayStream {
   const dynamo = new DynamoDBClient({
     region: config.region,
@@ -38,7 +40,7 @@ export function createApiGatewayStream(
   );
   const records = new ConnectionRecords(db, config.connectionsTable, () => deps.clock.now());
   const connections = new GatewayConnections(records, management);
-  const realtime = new ApiGatewayRealtime(records, connections, deps.logger, config.postConcurrency);
+  const realtime = new ApiGatewayRealtime(records, connections, deps.logger, config.postConcurrency, deps.follows);
   return { realtime, connections };
 }
 
@@ -99,11 +101,32 @@ export class ApiGatewayRealtime implements Realtime {
     private readonly connections: GatewayConnections,
     private readonly logger: AdapterLogger,
     private readonly concurrency: number,
+    private readonly follows?: Pick<FollowRepo, 'existing'>,
   ) {}
 
   toUsers(aliases: readonly string[], event: RealtimeEvent): void {
     if (aliases.length === 0) return;
     this.track(async () => this.deliver(await this.records.ofUsers(aliases, event.channel), event));
+  }
+
+  /** Every connection on the channel is listed (one Query), and its users checked against the edges in batches. */
+  toFollowersOf(author: string, event: RealtimeEvent): void {
+    const { follows } = this;
+    if (!follows) return;
+    this.track(async () => {
+      const connected = await this.records.subscribers(event.channel);
+      const followers = new Set(
+        await connectedFollowers(
+          follows,
+          author,
+          connected.map((r) => r.alias),
+        ),
+      );
+      await this.deliver(
+        connected.filter((r) => followers.has(r.alias)),
+        event,
+      );
+    });
   }
 
   toChannel(event: RealtimeEvent): void {

@@ -6,6 +6,9 @@ import type { SqliteStoreOptions } from './store.js';
 
 type Edge = { follower: string; followee: string };
 
+// Aliases are [a-z0-9_]: a space never occurs in one.
+const edgeKey = (e: Edge): string => `${e.follower} ${e.followee}`;
+
 /** The follows repository over SQLite: `follows` and its inverted index `followers`, with exact counts. */
 export function createFollowsRepo(db: Db, { clock, signal }: SqliteStoreOptions): FollowRepo {
   const insertFollow = db.prepare<[string, string, number]>(
@@ -30,6 +33,12 @@ export function createFollowsRepo(db: Db, { clock, signal }: SqliteStoreOptions)
   const selectEdge = db
     .prepare<[string, string], number>('SELECT 1 FROM follows WHERE follower = ? AND followee = ?')
     .pluck();
+  // Pairs as a JSON array of [follower, followee]: one statement however many edges are asked about. CROSS JOIN
+  // keeps json_each the outer loop, so each pair is one primary-key lookup whatever the statistics say.
+  const selectEdges = db.prepare<[string], Edge>(
+    `SELECT f.follower, f.followee FROM json_each(?) AS j
+       JOIN follows AS f ON f.follower = j.value ->> 0 AND f.followee = j.value ->> 1`,
+  );
   const selectFollowers = db
     .prepare<[string, string, number], string>(
       'SELECT follower FROM followers WHERE followee = ? AND follower > ? ORDER BY follower LIMIT ?',
@@ -99,6 +108,11 @@ export function createFollowsRepo(db: Db, { clock, signal }: SqliteStoreOptions)
     },
     async exists(follower, followee) {
       return selectEdge.get(follower, followee) !== undefined;
+    },
+    async existing(edges) {
+      if (edges.length === 0) return [];
+      const found = new Set(selectEdges.all(JSON.stringify(edges.map((e) => [e.follower, e.followee]))).map(edgeKey));
+      return edges.filter((e) => found.has(edgeKey(e)));
     },
     async followers(alias, range) {
       return readPage(selectFollowers.all(alias, range.after ?? '', range.limit + 1), range);

@@ -193,6 +193,18 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
       CREATE INDEX idempotency_expiry ON idempotency_keys (created_at);
     `,
   },
+  {
+    version: 4,
+    name: 'hybrid fan-out: pulled accounts',
+    sql: `
+      -- The id of an account's first status merged at read time instead of fanned out (null: pushed). Few accounts
+      -- have one, so a partial index lists them cheaply for every feed read.
+      ALTER TABLE users ADD COLUMN pulled_since TEXT;
+      CREATE INDEX users_pulled ON users (alias) WHERE pulled_since IS NOT NULL;
+      -- 1: the status was not fanned out (no feed rows anywhere), so its delete has no feed rows to remove.
+      ALTER TABLE statuses ADD COLUMN pulled INTEGER NOT NULL DEFAULT 0;
+    `,
+  },
 ];
 
 /** Applies every migration newer than the file's user_version, each in its own transaction. */

@@ -12,6 +12,7 @@ interface StatusRow {
   post: string;
   segments: string;
   created_at: number;
+  pulled: number;
 }
 
 interface CreateParams {
@@ -23,8 +24,8 @@ interface CreateParams {
 
 /** The statuses repository over SQLite; a new status gets its delivery record and outbox jobs in one transaction. */
 export function createStatusesRepo(db: Db, { clock, signal }: SqliteStoreOptions): StatusRepo {
-  const insertStatus = db.prepare<[string, string, string, string, number]>(
-    'INSERT INTO statuses (id, author, post, segments, created_at) VALUES (?, ?, ?, ?, ?)',
+  const insertStatus = db.prepare<[string, string, string, string, number, number]>(
+    'INSERT INTO statuses (id, author, post, segments, created_at, pulled) VALUES (?, ?, ?, ?, ?, ?)',
   );
   const insertKey = db.prepare<[string, string, string, number]>(
     // A key left pointing at a missing status (never expected) is reused rather than failing the post.
@@ -34,6 +35,11 @@ export function createStatusesRepo(db: Db, { clock, signal }: SqliteStoreOptions
   const insertDelivery = db.prepare<[string, string, number, number]>(
     `INSERT INTO deliveries (status_id, author, audience, delivered, planned, cursor, plan_started, plan_done, created_at)
      VALUES (?, ?, ?, 0, 0, NULL, 0, 0, ?)`,
+  );
+  // A pulled status is not fanned out: its delivery is done at once, with every follower counted as reached.
+  const insertPulledDelivery = db.prepare<[string, string, number, number, number, number, number]>(
+    `INSERT INTO deliveries (status_id, author, audience, delivered, planned, cursor, plan_started, plan_done, created_at, finished_at)
+     VALUES (?, ?, ?, ?, ?, NULL, 1, 1, ?, ?)`,
   );
   const selectKey = db
     .prepare<[string, string, number], string>(
@@ -67,9 +73,12 @@ export function createStatusesRepo(db: Db, { clock, signal }: SqliteStoreOptions
       const existing = existingId === undefined ? undefined : select.get(existingId);
       if (existing) return { status: toRecord(existing), created: false };
     }
-    insertStatus.run(status.id, status.author, status.post, JSON.stringify(status.segments), status.createdAt);
+    const { id, author, post, segments, createdAt } = status;
+    insertStatus.run(id, author, post, JSON.stringify(segments), createdAt, status.pulled === true ? 1 : 0);
     if (idempotencyKey !== undefined) insertKey.run(status.author, idempotencyKey, status.id, status.createdAt);
-    insertDelivery.run(status.id, status.author, p.audience, status.createdAt);
+    if (status.pulled === true) {
+      insertPulledDelivery.run(id, author, p.audience, p.audience, p.audience, createdAt, createdAt);
+    } else insertDelivery.run(status.id, status.author, p.audience, status.createdAt);
     insertJobs(db, p.jobs, clock.now());
     return { status, created: true };
   });
@@ -132,6 +141,7 @@ function toRecord(row: StatusRow): StatusRecord {
     post: row.post,
     segments: parseSegments(row.segments),
     createdAt: row.created_at,
+    ...(row.pulled === 1 ? { pulled: true } : {}),
   };
 }
 

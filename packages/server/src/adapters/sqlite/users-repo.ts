@@ -10,6 +10,7 @@ interface UserRow {
   created_at: number;
   follower_count: number;
   followee_count: number;
+  pulled_since?: string | null;
 }
 
 /** The users repository over SQLite. */
@@ -24,6 +25,12 @@ export function createUsersRepo(db: Db): UserRepo {
     'SELECT * FROM users WHERE alias IN (SELECT value FROM json_each(?))',
   );
   const updateImage = db.prepare<[string | null, string]>('UPDATE users SET image_key = ? WHERE alias = ?');
+  const updatePulled = db.prepare<[string, string, string]>(
+    'UPDATE users SET pulled_since = ? WHERE alias = ? AND (pulled_since IS NULL OR pulled_since > ?)',
+  );
+  const selectPulled = db.prepare<[], { alias: string; pulled_since: string }>(
+    'SELECT alias, pulled_since FROM users WHERE pulled_since IS NOT NULL ORDER BY alias',
+  );
 
   const insertMany = db.transaction((users: readonly UserRecord[]): number => {
     let created = 0;
@@ -51,6 +58,12 @@ export function createUsersRepo(db: Db): UserRepo {
     async createMany(users) {
       return users.length === 0 ? 0 : insertMany.immediate(users);
     },
+    async markPulled(alias, since) {
+      updatePulled.run(since, alias, since);
+    },
+    async pulledAccounts() {
+      return new Map(selectPulled.all().map((row) => [row.alias, row.pulled_since]));
+    },
   };
 }
 
@@ -77,5 +90,6 @@ function toRecord(row: UserRow): UserRecord {
     createdAt: row.created_at,
     followerCount: row.follower_count,
     followeeCount: row.followee_count,
+    ...(row.pulled_since != null ? { pulledSince: row.pulled_since } : {}),
   };
 }

@@ -4,7 +4,7 @@
 
 /** Queue key → the job names routed to it. A job name listed nowhere goes to DEFAULT_QUEUE. */
 export const QUEUE_ROUTES: Readonly<Record<string, readonly string[]>> = {
-  fanout: ['fanout.plan', 'fanout.deliver'],
+  fanout: ['fanout.plan', 'fanout.deliver', 'fanout.live'],
   feeds: ['follow.backfill', 'unfollow.purge', 'status.retract'],
   maintenance: ['status.purge', 'boards.retention', 'counts.reconcile', 'follows.recount'],
 };

@@ -22,6 +22,8 @@ export type ToJobThread =
 export type FromJobThread =
   | { type: 'started' }
   | { type: 'realtime'; event: RealtimeEvent; aliases?: readonly string[] }
+  /** A pulled account's live event: the main thread checks its connected users against the follow edges. */
+  | { type: 'realtime-followers'; author: string; event: RealtimeEvent }
   | { type: 'revoke'; alias: string; channel: string }
   | { type: 'metrics'; id: number; snapshot: MetricsSnapshot }
   | { type: 'stopped' };
@@ -31,6 +33,7 @@ export function postingRealtime(port: Pick<MessagePort, 'postMessage'>): Realtim
   const post = (message: FromJobThread): void => port.postMessage(message);
   return {
     toUsers: (aliases, event) => post({ type: 'realtime', aliases, event }),
+    toFollowersOf: (author, event) => post({ type: 'realtime-followers', author, event }),
     toChannel: (event) => post({ type: 'realtime', event }),
     revoke: (alias, channel) => post({ type: 'revoke', alias, channel }),
     // Posting is the hand-over: messages reach the main thread in order, before the thread's 'stopped'.
@@ -42,6 +45,10 @@ export function postingRealtime(port: Pick<MessagePort, 'postMessage'>): Realtim
 export function deliverRealtime(message: FromJobThread, realtime: Realtime): boolean {
   if (message.type === 'revoke') {
     realtime.revoke(message.alias, message.channel);
+    return true;
+  }
+  if (message.type === 'realtime-followers') {
+    realtime.toFollowersOf(message.author, message.event);
     return true;
   }
   if (message.type !== 'realtime') return false;

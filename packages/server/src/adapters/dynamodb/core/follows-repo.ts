@@ -135,6 +135,16 @@ export function createDynamoFollowsRepo(deps: DynamoDeps, outbox: DynamoOutbox, 
       const item = await getItem(deps, followsKey(follower, followee));
       return item !== null && item.obxKind !== 'unfollow';
     },
+    async existing(edges) {
+      const keys = edges.map((e) => followsKey(e.follower, e.followee));
+      const items = await batchGet(deps, deps.tables.main, keys, { consistent: true });
+      const found = new Set(
+        items
+          .filter((item) => item.obxKind !== 'unfollow')
+          .map((item) => `${str(item.follower)} ${str(item.followee)}`),
+      );
+      return edges.filter((e) => found.has(`${e.follower} ${e.followee}`));
+    },
     followers: (alias, range) => list(alias, FOLLOWER_PREFIX, 'follower', range),
     followees: (alias, range) => list(alias, FOLLOWS_PREFIX, 'followee', range),
     async addMany(edges, createdAt) {

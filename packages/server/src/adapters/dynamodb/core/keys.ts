@@ -19,6 +19,10 @@ export const followerKey = (followee: string, follower: string): Key => ({
   sk: `${FOLLOWER_PREFIX}${follower}`,
 });
 
+/** The registry of pulled accounts (hybrid fan-out): one small partition, read whole by every feed page. */
+export const PULLED_PK = 'PULLED';
+export const pulledKey = (alias: string): Key => ({ pk: PULLED_PK, sk: key('USER', alias) });
+
 export const sessionKey = (tokenHash: string): Key => ({ pk: key('SESSION', tokenHash), sk: 'SESSION' });
 
 /** A status and its delivery record share a partition; the author's story is gsi1 `STORY#<author>`. */

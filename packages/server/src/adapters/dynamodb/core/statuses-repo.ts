@@ -19,17 +19,23 @@ const IN_FLIGHT_MS = 10_000;
  * its jobs and deletes the item: a crash anywhere in between is finished by the outbox sweeper.
  */
 export function createDynamoStatusesRepo(deps: DynamoDeps, outbox: DynamoOutbox, now: () => number): StatusRepo {
-  const deliveryItem = (item: Item): Item => ({
-    ...deliveryKey(str(item.id)),
-    statusId: item.id,
-    author: item.author,
-    audience: num(item.aud),
-    delivered: 0,
-    planned: 0,
-    planStarted: false,
-    planDone: false,
-    createdAt: item.createdAt,
-  });
+  // A pulled status is not fanned out: its delivery is done at once, with every follower counted as reached.
+  const deliveryItem = (item: Item): Item => {
+    const pulled = item.pulled === true;
+    const reached = pulled ? num(item.aud) : 0;
+    return {
+      ...deliveryKey(str(item.id)),
+      statusId: item.id,
+      author: item.author,
+      audience: num(item.aud),
+      delivered: reached,
+      planned: reached,
+      planStarted: pulled,
+      planDone: pulled,
+      createdAt: item.createdAt,
+      ...(pulled ? { finishedAt: item.createdAt } : {}),
+    };
+  };
   outbox.handle('status', {
     async effects(item) {
       await putNew(deps, deliveryItem(item));
@@ -180,6 +186,7 @@ function toRecord(item: Item): StatusRecord {
     post: str(item.post),
     segments: parseSegments(str(item.segments)),
     createdAt: num(item.createdAt),
+    ...(item.pulled === true ? { pulled: true } : {}),
   };
 }
 

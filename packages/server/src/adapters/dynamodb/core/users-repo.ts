@@ -1,7 +1,10 @@
 import type { UserRecord, UserRepo } from '../../../ports/store.js';
 import { batchGet, mapLimit, type DynamoDeps, type Item } from '../client.js';
-import { getItem, num, putNew, str, updateItem } from '../social/items.js';
-import { userKey } from './keys.js';
+import { getItem, num, putItem, putNew, queryAll, str, updateItem } from '../social/items.js';
+import { PULLED_PK, pulledKey, userKey } from './keys.js';
+
+// Both marks keep the earliest id: concurrent first pulled posts agree, and a later one never moves it.
+const EARLIEST = 'attribute_not_exists(pulledSince) OR pulledSince > :since';
 
 /** Users on DynamoDB: one item per user (`USER#<alias>` / `PROFILE`); the alias is claimed by a conditional put. */
 export function createDynamoUsersRepo(deps: DynamoDeps): UserRepo {
@@ -34,11 +37,38 @@ export function createDynamoUsersRepo(deps: DynamoDeps): UserRepo {
       const created = await mapLimit(users, deps.batchConcurrency, (user) => putNew(deps, toItem(user)));
       return created.filter(Boolean).length;
     },
+    async markPulled(alias, since) {
+      // The registry first: feeds read it, posts read the profile. A crash between the two leaves the profile
+      // unmarked, so the next post marks again; the other order could leave an account pulled but never merged.
+      await putItem(deps, {
+        Item: { ...pulledKey(alias), alias, pulledSince: since },
+        ConditionExpression: EARLIEST,
+        ExpressionAttributeValues: { ':since': since },
+      });
+      await updateItem(deps, {
+        Key: userKey(alias),
+        UpdateExpression: 'SET pulledSince = :since',
+        ConditionExpression: `attribute_exists(pk) AND (${EARLIEST})`,
+        ExpressionAttributeValues: { ':since': since },
+      });
+    },
+    async pulledAccounts() {
+      const { items } = await queryAll(deps, {
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': PULLED_PK },
+      });
+      return new Map(items.map((item) => [str(item.alias), str(item.pulledSince)]));
+    },
   };
 }
 
 function toItem(user: UserRecord): Item {
-  return { ...userKey(user.alias), ...user, imageKey: user.imageKey ?? undefined };
+  return {
+    ...userKey(user.alias),
+    ...user,
+    imageKey: user.imageKey ?? undefined,
+    pulledSince: user.pulledSince ?? undefined,
+  };
 }
 
 function toRecord(item: Item): UserRecord {
@@ -51,5 +81,6 @@ function toRecord(item: Item): UserRecord {
     createdAt: num(item.createdAt),
     followerCount: num(item.followerCount),
     followeeCount: num(item.followeeCount),
+    ...(typeof item.pulledSince === 'string' ? { pulledSince: item.pulledSince } : {}),
   };
 }
