@@ -197,7 +197,6 @@ export async function createContext(config: Config, overrides: ContextOverrides 
       metrics,
     }),
     new FanoutDeliverProcessor({
-      follows: store.follows,
       deliveries: store.deliveries,
       hydrator,
       realtime,

@@ -30,8 +30,8 @@ describe('a job that keeps failing', () => {
     const real = await openTestStorage(loadConfig({ ...TEST_ENV, ...env, DATA_DIR: dataDir }), systemClock);
     let failing = true;
     const deliveries: DeliveryRepo = Object.create(real.store.deliveries) as DeliveryRepo;
-    deliveries.deliverPage = (...args) =>
-      failing ? Promise.reject(new Error('disk is on fire')) : real.store.deliveries.deliverPage(...args);
+    deliveries.deliverRange = (...args) =>
+      failing ? Promise.reject(new Error('disk is on fire')) : real.store.deliveries.deliverRange(...args);
     t = await createTestApp(env, { dataDir, storage: { ...real, store: { ...real.store, deliveries } } });
     const cliEnv = { DATA_DIR: dataDir, ...env };
 
