@@ -189,22 +189,24 @@ export async function createContext(config: Config, overrides: ContextOverrides 
     ...socialServices(store, { presenter, realtime, clock, reactionReader, writeLimits: limits.writes }),
   };
 
+  const fanoutDeliver = new FanoutDeliverProcessor({
+    deliveries: store.deliveries,
+    hydrator,
+    realtime,
+    clock,
+    metrics,
+    batchSize: config.fanout.batchSize,
+    batchPauseMs: config.fanout.batchPauseMs,
+  });
   const processors: JobProcessor[] = [
     new FanoutPlanProcessor({
       follows: store.follows,
       deliveries: store.deliveries,
+      deliver: fanoutDeliver,
       pageSize: config.fanout.pageSize,
       metrics,
     }),
-    new FanoutDeliverProcessor({
-      deliveries: store.deliveries,
-      hydrator,
-      realtime,
-      clock,
-      metrics,
-      batchSize: config.fanout.batchSize,
-      batchPauseMs: config.fanout.batchPauseMs,
-    }),
+    fanoutDeliver,
     new FollowBackfillProcessor({
       follows: store.follows,
       statuses: store.statuses,

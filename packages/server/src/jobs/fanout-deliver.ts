@@ -39,7 +39,11 @@ export class FanoutDeliverProcessor implements JobProcessor {
   ) {}
 
   async perform(job: Job): Promise<void> {
-    const payload = parsePayload(DeliverJob, job.payload, 'fanout.deliver');
+    await this.deliver(parsePayload(DeliverJob, job.payload, 'fanout.deliver'));
+  }
+
+  /** Writes one planned page into its followers' feeds and pushes it live (also run inline by the planner). */
+  async deliver(payload: DeliverRange | DeliverList): Promise<void> {
     const { statusId } = payload;
     const { deliveries, clock, batchPauseMs, metrics } = this.deps;
     const write = 'followers' in payload ? this.listed(payload) : this.range(payload);

@@ -47,7 +47,7 @@ describe('a job that keeps failing', () => {
     expect(listed.status).toBe(0);
     const dead = JSON.parse(listed.stdout) as { name: string; attempts: number; lastError: string }[];
     expect(dead).toHaveLength(1);
-    expect(dead[0]).toMatchObject({ name: 'fanout.deliver', attempts: 3 });
+    expect(dead[0]).toMatchObject({ name: 'fanout.plan', attempts: 3 }); // a one-page audience is delivered by the plan job
     expect(dead[0]?.lastError).toMatch(/disk is on fire/);
     expect((await t.as(fan, { method: 'GET', url: '/api/v1/me/feed' })).json().items).toEqual([]);
 
