@@ -27,6 +27,9 @@ import { openStorage } from './storage.js';
 /** Rows a purge job removes per transaction: small, so a purge never holds the write lock for long. */
 const PURGE_BATCH = 500;
 
+/** Jobs a worker loop receives at once from the SQLite queue (a batch stays invisible for each job's visibility). */
+const SQLITE_JOB_BATCH = 8;
+
 /** How statuses are read and presented: shared by the HTTP services and the fan-out (which pushes them live). */
 export function createReadModel(config: Config, store: Store, clock: Clock) {
   const presenter = new Presenter(config.publicUrl);
@@ -54,23 +57,24 @@ export interface JobDeps {
 /** Every job processor, wired to its ports: the worker pool, the SQS and the scheduled Lambda handlers use them. */
 export function createJobRegistry(config: Config, deps: JobDeps): ProcessorRegistry {
   const { store, hydrator, realtime, clock, metrics } = deps;
+  const fanoutDeliver = new FanoutDeliverProcessor({
+    deliveries: store.deliveries,
+    hydrator,
+    realtime,
+    clock,
+    metrics,
+    batchSize: config.fanout.batchSize,
+    batchPauseMs: config.fanout.batchPauseMs,
+  });
   return new ProcessorRegistry([
     new FanoutPlanProcessor({
       follows: store.follows,
       deliveries: store.deliveries,
+      deliver: fanoutDeliver,
       pageSize: config.fanout.pageSize,
       metrics,
     }),
-    new FanoutDeliverProcessor({
-      follows: store.follows,
-      deliveries: store.deliveries,
-      hydrator,
-      realtime,
-      clock,
-      metrics,
-      batchSize: config.fanout.batchSize,
-      batchPauseMs: config.fanout.batchPauseMs,
-    }),
+    fanoutDeliver,
     new FollowBackfillProcessor({
       follows: store.follows,
       statuses: store.statuses,
@@ -118,7 +122,7 @@ export function createWorkerPool(
     visibilityMs: config.jobs.visibilityMs,
     pollMs: config.jobs.pollMs,
     // Lambda's event source mapping hands SQS messages over in batches of 10; SQLite jobs are taken one at a time.
-    batchSize: config.shape.queue === 'sqs' ? 10 : 1,
+    batchSize: config.shape.queue === 'sqs' ? 10 : SQLITE_JOB_BATCH,
     logger: deps.logger,
     metrics: { onJob: (name, outcome, seconds) => metrics.jobDuration.observe({ name, outcome }, seconds) },
   });

@@ -128,6 +128,41 @@ describe('WorkerPool over the SQLite queue', () => {
     expect(await queue.stats()).toMatchObject({ ready: 0, inFlight: 0, delayed: 0, dead: 0 });
   });
 
+  it('acks the jobs of a batch one by one: one failing job retries alone, the others complete once', async () => {
+    const runs = new Map<number, number>();
+    const attempts: number[] = [];
+    const pool = createPool(
+      [
+        processor(['test.batch'], async (job) => {
+          const n = Number(job.payload['n']);
+          runs.set(n, (runs.get(n) ?? 0) + 1);
+          attempts.push(job.attempts);
+          if (n === 3 && job.attempts === 1) throw new Error('one bad job');
+        }),
+      ],
+      { concurrency: 1, batchSize: 8 },
+    );
+    // Enqueued before the pool starts, so the one loop receives all eight in one batch.
+    await queue.enqueue(Array.from({ length: 8 }, (_, n) => ({ name: 'test.batch', payload: { n } })));
+    pool.start();
+    await pool.drain(10_000);
+
+    expect(attempts.slice(0, 8)).toEqual([1, 1, 1, 1, 1, 1, 1, 1]); // the whole batch ran before the retry
+    expect([...runs.entries()].sort(([a], [b]) => a - b)).toEqual([
+      [0, 1],
+      [1, 1],
+      [2, 1],
+      [3, 2],
+      [4, 1],
+      [5, 1],
+      [6, 1],
+      [7, 1],
+    ]);
+    expect(outcomes.filter((entry) => entry.outcome === 'ok')).toHaveLength(8);
+    expect(outcomes.filter((entry) => entry.outcome === 'retry')).toHaveLength(1);
+    expect(await queue.stats()).toMatchObject({ ready: 0, inFlight: 0, delayed: 0, dead: 0 });
+  });
+
   it('dead-letters a job no processor handles', async () => {
     const pool = createPool([processor(['test.known'], () => Promise.resolve())]);
     pool.start();

@@ -2,29 +2,32 @@ import type { Metrics } from '../metrics.js';
 import type { Clock } from '../ports/clock.js';
 import type { Job } from '../ports/job-queue.js';
 import type { Realtime } from '../ports/realtime.js';
-import type { DeliveryRepo, FollowRepo } from '../ports/store.js';
+import type { DeliveryRepo } from '../ports/store.js';
 import type { StatusHydrator } from '../services/status-hydrator.js';
-import { breathe, DeliverJob, parsePayload, type DeliverRange } from './payloads.js';
+import { breathe, DeliverJob, parsePayload, type DeliverList, type DeliverRange } from './payloads.js';
 import type { JobProcessor } from './processor.js';
 
-/** One write of a page: owners, and the page count when it is the page's last write. */
-interface Batch {
-  owners: string[];
-  page?: { key: string; count: number };
+/** What one write of a page did: the entries added, the owners reached, and whether the page is done. */
+interface Step {
+  added: number;
+  owners: readonly string[];
+  done: boolean;
 }
+
+/** Writes the next batch of a page, stamped `now`. */
+type Writer = (now: number) => Promise<Step>;
 
 /**
  * Stage 2 of fan-out: writes one planned page of followers into their feeds in small batches (each its own write,
  * yielding between them so reads stay fast), then pushes `feed.status` to those followers who are connected.
- * The page is re-read from the follow edges, so whoever unfollowed since planning is skipped, and it is counted
- * once, with its last batch. Idempotent: entries are keyed (owner, statusId) and a page key is counted once.
+ * The store reads the page's follower range as it writes it (`deliverRange`), so whoever unfollowed since planning
+ * is skipped, and counts the page once, with its last batch. Idempotent: entries are keyed (owner, statusId) and a page key is counted once.
  */
 export class FanoutDeliverProcessor implements JobProcessor {
   readonly jobs = ['fanout.deliver'] as const;
 
   constructor(
     private readonly deps: {
-      follows: FollowRepo;
       deliveries: DeliveryRepo;
       hydrator: StatusHydrator;
       realtime: Realtime;
@@ -36,21 +39,24 @@ export class FanoutDeliverProcessor implements JobProcessor {
   ) {}
 
   async perform(job: Job): Promise<void> {
-    const payload = parsePayload(DeliverJob, job.payload, 'fanout.deliver');
-    const { statusId, author } = payload;
+    await this.deliver(parsePayload(DeliverJob, job.payload, 'fanout.deliver'));
+  }
+
+  /** Writes one planned page into its followers' feeds and pushes it live (also run inline by the planner). */
+  async deliver(payload: DeliverRange | DeliverList): Promise<void> {
+    const { statusId } = payload;
     const { deliveries, clock, batchPauseMs, metrics } = this.deps;
-    const batches = 'followers' in payload ? this.listed(payload.page, payload.followers) : this.range(payload);
+    const write = 'followers' in payload ? this.listed(payload) : this.range(payload);
     const writtenAt = new Set<number>();
     const reached: string[] = [];
-    let first = true;
-    for await (const batch of batches) {
+    for (let done = false, first = true; !done; first = false) {
       if (!first) await breathe(batchPauseMs);
-      first = false;
       const now = clock.now();
       writtenAt.add(now);
-      const added = await deliveries.deliverPage({ statusId, author }, batch.owners, { now, page: batch.page });
-      metrics?.feedDeliveries.inc(added);
-      reached.push(...batch.owners);
+      const step = await write(now);
+      metrics?.feedDeliveries.inc(step.added);
+      reached.push(...step.owners);
+      done = step.done;
     }
     const [status] = await this.deps.hydrator.byIds([statusId], null); // a push to many: no `mine`
     if (status) this.deps.realtime.toUsers(reached, { type: 'feed.status', channel: 'feed', data: status });
@@ -62,29 +68,34 @@ export class FanoutDeliverProcessor implements JobProcessor {
     }
   }
 
-  /** The followers in (after, to] as they are now, in batches; the last one counts the page as planned. */
-  private async *range(job: DeliverRange): AsyncGenerator<Batch> {
-    const { follows, batchSize } = this.deps;
-    let after = job.after ?? undefined;
-    for (;;) {
-      const page = await follows.followers(job.author, { after, limit: batchSize });
-      const owners = page.items.filter((alias) => alias <= job.to);
-      const last = page.next === null || owners.length < page.items.length || page.next >= job.to;
-      if (last) {
-        yield { owners, page: { key: job.to, count: job.count } };
-        return;
-      }
-      yield { owners };
-      after = page.next ?? undefined;
-    }
+  /** The followers in (after, to] as they are now, a batch a step; the step that ends the range counts the page. */
+  private range(job: DeliverRange): Writer {
+    const { deliveries, batchSize } = this.deps;
+    const delivery = { statusId: job.statusId, author: job.author };
+    const page = { key: job.to, count: job.count };
+    let after = job.after;
+    return async (now) => {
+      const { added, owners, next } = await deliveries.deliverRange(
+        delivery,
+        { after, to: job.to, limit: batchSize },
+        { now, page },
+      );
+      after = next;
+      return { added, owners, done: next === null };
+    };
   }
 
   /** A job of the earlier shape: the aliases it carries, each batch counted by its own key as before. */
-  private async *listed(page: string, followers: readonly string[]): AsyncGenerator<Batch> {
-    const { batchSize } = this.deps;
-    for (let i = 0; i < followers.length; i += batchSize) {
-      const owners = followers.slice(i, i + batchSize);
-      yield { owners, page: { key: `${page}#${i}`, count: owners.length } };
-    }
+  private listed(job: DeliverList): Writer {
+    const { deliveries, batchSize } = this.deps;
+    const delivery = { statusId: job.statusId, author: job.author };
+    let i = 0;
+    return async (now) => {
+      const owners = job.followers.slice(i, i + batchSize);
+      const page = { key: `${job.page}#${i}`, count: owners.length };
+      const added = await deliveries.deliverPage(delivery, owners, { now, page });
+      i += batchSize;
+      return { added, owners, done: i >= job.followers.length };
+    };
   }
 }

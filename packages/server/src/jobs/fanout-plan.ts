@@ -1,6 +1,7 @@
 import type { Metrics } from '../metrics.js';
 import type { Job } from '../ports/job-queue.js';
-import type { DeliveryRepo, FollowRepo } from '../ports/store.js';
+import type { DeliveryRecord, DeliveryRepo, FollowRepo } from '../ports/store.js';
+import type { FanoutDeliverProcessor } from './fanout-deliver.js';
 import { breathe, parsePayload, StatusJob, type DeliverRange } from './payloads.js';
 import type { JobProcessor } from './processor.js';
 
@@ -8,6 +9,11 @@ import type { JobProcessor } from './processor.js';
  * Stage 1 of fan-out: pages through the author's followers and enqueues one `fanout.deliver` job per page.
  * Each page is checkpointed together with its job (compare-and-set on the cursor), so a crash resumes
  * from the last page planned and a replayed job plans nothing twice.
+ *
+ * An audience that fits in one page is delivered inline, by this job, instead of through a deliver job: most
+ * authors have a few dozen followers, and a second job per post (its receive, ack and turn of the event loop)
+ * cost more than the writes. The page is recorded as planned first (with no job), then delivered; a replay
+ * that finds planning done but the delivery not finished delivers that single page again, which is idempotent.
  */
 export class FanoutPlanProcessor implements JobProcessor {
   readonly jobs = ['fanout.plan'] as const;
@@ -16,6 +22,8 @@ export class FanoutPlanProcessor implements JobProcessor {
     private readonly deps: {
       follows: FollowRepo;
       deliveries: DeliveryRepo;
+      /** Delivers a single-page audience inline (the same code a deliver job runs). */
+      deliver: Pick<FanoutDeliverProcessor, 'deliver'>;
       pageSize: number;
       metrics?: Pick<Metrics, 'fanoutLag'>;
     },
@@ -29,23 +37,49 @@ export class FanoutPlanProcessor implements JobProcessor {
       // 100,000-follower plan (100 pages) would hold the event loop for ~100 ms and stall every request.
       if (step > 0) await breathe(0);
       const d = await deliveries.get(statusId);
-      if (!d || d.planDone) return; // deleted, or already planned
+      if (!d) return; // deleted
+      if (d.planDone) {
+        await this.resumeInline(d);
+        return;
+      }
       const page = await follows.followers(author, { after: d.cursor ?? undefined, limit: pageSize });
       const to = page.items.at(-1) ?? d.cursor;
+      const last = page.next === null;
       const range: DeliverRange | null =
         to === null || page.items.length === 0
           ? null
           : { statusId, author, after: d.cursor, to, count: page.items.length };
-      const outbox = range ? [{ name: 'fanout.deliver', payload: range }] : [];
-      const last = page.next === null;
+      const inline = range !== null && last && d.cursor === null;
+      const outbox = range && !inline ? [{ name: 'fanout.deliver', payload: range }] : [];
       const applied = await deliveries.recordPlanned(
         statusId,
         { from: d.cursor, to, count: page.items.length, last },
         { outbox },
       );
       // Not applied means another worker moved the cursor first: re-read and carry on from there.
-      if (applied && last && page.items.length === 0) await this.observeIfDone(statusId);
+      if (!applied) continue;
+      if (inline) {
+        await this.deps.deliver.deliver(range);
+        return;
+      }
+      if (last && page.items.length === 0) await this.observeIfDone(statusId);
     }
+  }
+
+  /**
+   * Planning is done but the delivery is not: when the whole audience was one page, this job may have recorded it
+   * inline and stopped before delivering (a crash), so deliver it now. With a deliver job for that page in the
+   * queue too, both write the same range and count the same page key once.
+   */
+  private async resumeInline(d: DeliveryRecord): Promise<void> {
+    if (d.state === 'done' || d.cursor === null || d.planned === 0 || d.planned > this.deps.pageSize) return;
+    await this.deps.deliver.deliver({
+      statusId: d.statusId,
+      author: d.author,
+      after: null,
+      to: d.cursor,
+      count: d.planned,
+    });
   }
 
   // With no follower left to deliver to, planning is what finishes the delivery.

@@ -17,6 +17,7 @@ export const DeliverRangeJob = StatusJob.extend({
 export const DeliverListJob = StatusJob.extend({ page: z.string().min(1), followers: z.array(z.string().min(1)) });
 export const DeliverJob = z.union([DeliverRangeJob, DeliverListJob]);
 export type DeliverRange = z.infer<typeof DeliverRangeJob>;
+export type DeliverList = z.infer<typeof DeliverListJob>;
 export const FollowJob = z.object({ follower: z.string().min(1), followee: z.string().min(1) });
 export const AliasJob = z.object({ alias: z.string().min(1) });
 

@@ -224,6 +224,28 @@ export interface DeliveryRepo {
     owners: readonly string[],
     options: { now: number; page?: { key: string; count: number } },
   ): Promise<number>;
+  /**
+   * Writes the status into the feeds of its author's followers in the key range (after, to] as the follow edges
+   * are when the entries are written, at most `limit` of them in key order; the store reads the range itself, so
+   * a deliver job carries a range, never a list of aliases. Same guarantees as `deliverPage`: an unfollow racing
+   * the write never leaves the status behind, nothing is written once the status is deleted, a replay changes
+   * nothing. `next` is the last follower read when the range may hold more (call again with `after: next`), null
+   * when the range is done; only the call that reaches the end of the range counts `page` (once per key, as
+   * `deliverPage` does). `owners` are those whose entry this call wrote (for the realtime push); `added` counts
+   * them as `FeedRepo.addMany` counts.
+   */
+  deliverRange(
+    delivery: { statusId: string; author: string },
+    range: { after: string | null; to: string; limit: number },
+    options: { now: number; page: { key: string; count: number } },
+  ): Promise<RangeDelivery>;
+}
+
+/** What one `DeliveryRepo.deliverRange` call did. */
+export interface RangeDelivery {
+  added: number;
+  owners: string[];
+  next: string | null;
 }
 
 export interface Store {

@@ -30,8 +30,8 @@ describe('a job that keeps failing', () => {
     const real = await openTestStorage(loadConfig({ ...TEST_ENV, ...env, DATA_DIR: dataDir }), systemClock);
     let failing = true;
     const deliveries: DeliveryRepo = Object.create(real.store.deliveries) as DeliveryRepo;
-    deliveries.deliverPage = (...args) =>
-      failing ? Promise.reject(new Error('disk is on fire')) : real.store.deliveries.deliverPage(...args);
+    deliveries.deliverRange = (...args) =>
+      failing ? Promise.reject(new Error('disk is on fire')) : real.store.deliveries.deliverRange(...args);
     t = await createTestApp(env, { dataDir, storage: { ...real, store: { ...real.store, deliveries } } });
     const cliEnv = { DATA_DIR: dataDir, ...env };
 
@@ -47,7 +47,7 @@ describe('a job that keeps failing', () => {
     expect(listed.status).toBe(0);
     const dead = JSON.parse(listed.stdout) as { name: string; attempts: number; lastError: string }[];
     expect(dead).toHaveLength(1);
-    expect(dead[0]).toMatchObject({ name: 'fanout.deliver', attempts: 3 });
+    expect(dead[0]).toMatchObject({ name: 'fanout.plan', attempts: 3 }); // a one-page audience is delivered by the plan job
     expect(dead[0]?.lastError).toMatch(/disk is on fire/);
     expect((await t.as(fan, { method: 'GET', url: '/api/v1/me/feed' })).json().items).toEqual([]);
 

@@ -31,7 +31,7 @@ describe('an unfollow during an in-flight fan-out', () => {
   it('leaves the status out of the unfollower feed even when the purge ran before the page was written', async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'tweeter-race-'));
     const env = { WORKER_CONCURRENCY: '2' };
-    // The real SQLite store with hooks at its edge: the deliver job, having read its page (bob in it), stops just
+    // The real SQLite store with hooks at its edge: the deliver job, its page planned with bob in it, stops just
     // before writing until bob has unfollowed and that unfollow's purge job has run to the end.
     const real = openSqlite(loadConfig({ ...TEST_ENV, ...env, DATA_DIR: dataDir }), systemClock);
     const purged = deferred();
@@ -43,14 +43,14 @@ describe('an unfollow during an in-flight fan-out', () => {
     };
     let unfollow: (() => Promise<void>) | undefined;
     const deliveries: DeliveryRepo = Object.create(real.store.deliveries) as DeliveryRepo;
-    deliveries.deliverPage = async (delivery, owners, options) => {
+    deliveries.deliverRange = async (delivery, range, options) => {
       const before = unfollow;
       unfollow = undefined;
-      if (before && owners.includes('bob')) {
+      if (before) {
         await before();
         await purged.promise;
       }
-      return real.store.deliveries.deliverPage(delivery, owners, options);
+      return real.store.deliveries.deliverRange(delivery, range, options);
     };
     t = await createTestApp(env, { dataDir, storage: { ...real, store: { ...real.store, feeds, deliveries } } });
     const app = t;

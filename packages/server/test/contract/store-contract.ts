@@ -756,6 +756,68 @@ export function runStoreContract(options: StoreContractOptions): void {
         expect(await store.deliveries.get(id)).toBeNull();
       });
 
+      test('deliverRange reads the follower range in batches and counts the page with the batch that ends it', async () => {
+        await fans('amy', 'bob', 'cat', 'dan', 'eve');
+        await store.statuses.create(status(1, 'ann'), { audience: 4 });
+        await store.deliveries.recordPlanned(id, { from: null, to: 'dan', count: 4, last: true });
+        const page = { key: 'dan', count: 4 };
+        const first = await store.deliveries.deliverRange(ann, { after: null, to: 'dan', limit: 2 }, { now: T0, page });
+        expect(first).toEqual({ added: 2, owners: ['amy', 'bob'], next: 'bob' });
+        expect(await store.deliveries.get(id)).toMatchObject({ delivered: 0, state: 'running' });
+        const rest = await store.deliveries.deliverRange(
+          ann,
+          { after: 'bob', to: 'dan', limit: 2 },
+          { now: T0 + 5, page },
+        );
+        expect(rest).toEqual({ added: 2, owners: ['cat', 'dan'], next: null });
+        expect(await store.deliveries.get(id)).toMatchObject({ delivered: 4, state: 'done', finishedAt: T0 + 5 });
+        expect(await feedOf('dan')).toEqual([id]);
+        expect(await feedOf('eve')).toEqual([]); // beyond the range
+      });
+
+      test('deliverRange skips whoever unfollowed since planning and still counts the planned followers', async () => {
+        await fans('amy', 'bob', 'cat');
+        await store.statuses.create(status(1, 'ann'), { audience: 3 });
+        await store.deliveries.recordPlanned(id, { from: null, to: 'cat', count: 3, last: true });
+        await store.follows.remove('bob', 'ann');
+        const page = { key: 'cat', count: 3 };
+        const done = await store.deliveries.deliverRange(ann, { after: null, to: 'cat', limit: 10 }, { now: T0, page });
+        expect(done).toEqual({ added: 2, owners: ['amy', 'cat'], next: null });
+        expect(await feedOf('bob')).toEqual([]);
+        expect(await store.deliveries.get(id)).toMatchObject({ delivered: 3, state: 'done' });
+      });
+
+      test('a replayed deliverRange writes and counts nothing twice', async () => {
+        await fans('amy', 'bob', 'cat');
+        await store.statuses.create(status(1, 'ann'), { audience: 2 });
+        await store.deliveries.recordPlanned(id, { from: null, to: 'bob', count: 2, last: true });
+        const page = { key: 'bob', count: 2 };
+        const range = { after: null, to: 'bob', limit: 2 };
+        // Exactly `limit` followers up to `to`, and one beyond: the range is done all the same.
+        expect(await store.deliveries.deliverRange(ann, range, { now: T0 + 10, page })).toMatchObject({
+          added: 2,
+          next: null,
+        });
+        const again = await store.deliveries.deliverRange(ann, range, { now: T0 + 30, page });
+        expect(again).toMatchObject({ added: options.countsRewrites ? 2 : 0, next: null });
+        expect(await store.deliveries.get(id)).toMatchObject({ delivered: 2, state: 'done', finishedAt: T0 + 10 });
+        expect(await feedOf('amy')).toEqual([id]);
+        expect(await feedOf('cat')).toEqual([]);
+      });
+
+      test('deliverRange after the status was deleted writes nothing and ends the range', async () => {
+        await fans('amy', 'bob');
+        await store.statuses.create(status(1, 'ann'), { audience: 2 });
+        await store.deliveries.recordPlanned(id, { from: null, to: 'bob', count: 2, last: true });
+        await store.statuses.delete(id);
+        const page = { key: 'bob', count: 2 };
+        expect(
+          await store.deliveries.deliverRange(ann, { after: null, to: 'bob', limit: 1 }, { now: T0, page }),
+        ).toEqual({ added: 0, owners: [], next: null });
+        expect(await feedOf('amy')).toEqual([]);
+        expect(await store.deliveries.get(id)).toBeNull();
+      });
+
       test('recordPlanned enqueues its jobs only when applied', async (ctx) => {
         await store.statuses.create(status(1, 'ann'), { audience: 2 });
         const deliver = job('fanout.deliver', { statusId: id, author: 'ann', after: null, to: 'bob', count: 2 });

@@ -48,14 +48,15 @@ export function createDynamoStore(options: DynamoStoreOptions): Store {
       return item !== null && item.obxKind !== 'delete';
     },
   });
+  const follows = createDynamoFollowsRepo(deps, outbox, now);
   let closed = false;
   return {
     users: createDynamoUsersRepo(deps),
     sessions: createDynamoSessionsRepo(deps),
-    follows: createDynamoFollowsRepo(deps, outbox, now),
+    follows,
     statuses,
     feeds: createDynamoFeedsRepo(deps),
-    deliveries: createDynamoDeliveriesRepo(deps, outbox, now),
+    deliveries: createDynamoDeliveriesRepo(deps, outbox, now, follows.followers),
     ...social,
     resendPending: (before, limit) => outbox.resendPending(before, limit),
     async ping() {

@@ -1,5 +1,5 @@
 import type { JobRequest } from '../../ports/job-queue.js';
-import type { DeliveryRecord, DeliveryRepo, DeliveryState } from '../../ports/store.js';
+import type { DeliveryRecord, DeliveryRepo, DeliveryState, RangeDelivery } from '../../ports/store.js';
 import type { Db } from './database.js';
 import { insertJobs } from './jobs-table.js';
 import type { SqliteStoreOptions } from './store.js';
@@ -28,6 +28,14 @@ interface PlannedParams {
 
 type PageCount = { key: string; count: number };
 
+interface RangeParams {
+  statusId: string;
+  author: string;
+  after: string;
+  to: string;
+  limit: number;
+}
+
 /** The fan-out progress repository over SQLite: planning is a compare-and-set on the cursor, delivery is per page. */
 export function createDeliveriesRepo(db: Db, { clock, signal }: SqliteStoreOptions): DeliveryRepo {
   const select = db.prepare<[string], DeliveryRow>('SELECT * FROM deliveries WHERE status_id = ?');
@@ -53,6 +61,25 @@ export function createDeliveriesRepo(db: Db, { clock, signal }: SqliteStoreOptio
      SELECT j.value, @statusId, @author FROM json_each(@owners) j
      WHERE EXISTS (SELECT 1 FROM followers f WHERE f.followee = @author AND f.follower = j.value)`,
   );
+  // A range of the followers index straight into the feeds: reading the index is itself the "still follows" check,
+  // so no alias list crosses into JavaScript and back. RETURNING gives the owners written (for the live push).
+  const insertRange = db
+    .prepare<RangeParams, string>(
+      `INSERT OR IGNORE INTO feed_entries (owner, status_id, author)
+       SELECT f.follower, @statusId, @author FROM followers f
+       WHERE f.followee = @author AND f.follower > @after AND f.follower <= @to
+       ORDER BY f.follower LIMIT @limit
+       RETURNING owner`,
+    )
+    .pluck();
+  // The last follower the insert read (the limit-th of the range), found in the index without materializing the rest.
+  const lastRead = db
+    .prepare<RangeParams, string>(
+      `SELECT f.follower FROM followers f
+       WHERE f.followee = @author AND f.follower > @after AND f.follower <= @to
+       ORDER BY f.follower LIMIT 1 OFFSET @limit - 1`,
+    )
+    .pluck();
   const insertPage = db.prepare<[string, string]>(
     'INSERT OR IGNORE INTO delivery_pages (status_id, page_key) VALUES (?, ?)',
   );
@@ -70,15 +97,29 @@ export function createDeliveriesRepo(db: Db, { clock, signal }: SqliteStoreOptio
     return true;
   });
 
+  /** Counts a page the first time its key is seen, and stamps the finish when that completes the delivery. */
+  function countPage(statusId: string, page: PageCount, now: number): void {
+    if (insertPage.run(statusId, page.key).changes === 1) {
+      addDelivered.run(page.count, statusId);
+      finish.run(now, statusId);
+    }
+  }
+
+  const deliverRange = db.transaction((p: RangeParams, now: number, page: PageCount): RangeDelivery => {
+    if (exists.get(p.statusId) === undefined) return { added: 0, owners: [], next: null };
+    const owners = insertRange.all(p);
+    const last = lastRead.get(p);
+    const next = last === undefined || last >= p.to ? null : last;
+    if (next === null) countPage(p.statusId, page, now);
+    return { added: owners.length, owners, next };
+  });
+
   const deliverPage = db.transaction(
     (statusId: string, author: string, owners: readonly string[], now: number, page?: PageCount): number => {
       // The status was deleted: its retraction must not race with late pages writing it back.
       if (exists.get(statusId) === undefined) return 0;
       const added = owners.length ? insertOwners.run({ statusId, author, owners: JSON.stringify(owners) }).changes : 0;
-      if (page && insertPage.run(statusId, page.key).changes === 1) {
-        addDelivered.run(page.count, statusId);
-        finish.run(now, statusId);
-      }
+      if (page) countPage(statusId, page, now);
       return added;
     },
   );
@@ -104,6 +145,11 @@ export function createDeliveriesRepo(db: Db, { clock, signal }: SqliteStoreOptio
     },
     async deliverPage({ statusId, author }, owners, { now, page }) {
       return deliverPage.immediate(statusId, author, owners, now, page);
+    },
+    async deliverRange({ statusId, author }, { after, to, limit }, { now, page }) {
+      if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`limit must be a positive integer, got ${limit}`);
+      // Aliases are never empty, so '' is below every follower: the range from the start.
+      return deliverRange.immediate({ statusId, author, after: after ?? '', to, limit }, now, page);
     },
   };
 }

@@ -1,4 +1,4 @@
-import type { DeliveryRecord, DeliveryRepo, DeliveryState } from '../../../ports/store.js';
+import type { DeliveryRecord, DeliveryRepo, DeliveryState, FollowRepo } from '../../../ports/store.js';
 import { StoreBusyError, type DynamoDeps, type Item } from '../client.js';
 import { getItem, num, queryAll, str, updateItem } from '../social/items.js';
 import { deleteEntries, putEntries } from './feeds-repo.js';
@@ -11,7 +11,12 @@ import { pendingAttributes, pendingUpdate, type DynamoOutbox } from './outbox.js
  * feed entries and then ONE conditional `ADD delivered :n, pages :key` guarded by `NOT contains(pages, :key)`,
  * so a replayed page rewrites the same entries and counts nothing.
  */
-export function createDynamoDeliveriesRepo(deps: DynamoDeps, outbox: DynamoOutbox, now: () => number): DeliveryRepo {
+export function createDynamoDeliveriesRepo(
+  deps: DynamoDeps,
+  outbox: DynamoOutbox,
+  now: () => number,
+  followers: FollowRepo['followers'],
+): DeliveryRepo {
   outbox.handle('plan', {});
 
   /** Stamps finishedAt once planning is done and every planned follower is counted (first caller wins). */
@@ -37,6 +42,45 @@ export function createDynamoDeliveriesRepo(deps: DynamoDeps, outbox: DynamoOutbo
       ProjectionExpression: 'follower',
     });
     return new Set(items.map((item) => str(item.follower)));
+  }
+
+  /** Writes a page of owners and counts it; the owners whose entry stays, or null when the status is deleted. */
+  async function deliverOwners(
+    { statusId, author }: { statusId: string; author: string },
+    owners: readonly string[],
+    { now: at, page }: { now: number; page?: { key: string; count: number } },
+  ): Promise<string[] | null> {
+    const itemKey = deliveryKey(statusId);
+    if (!(await getItem(deps, itemKey))) return null; // deleted: a late page must not write it back
+    await putEntries(
+      deps,
+      owners.map((owner) => ({ owner, statusId, author })),
+    );
+    // Re-read after writing: an unfollow (or a delete) that landed meanwhile may have run its purge already, so
+    // what it missed is removed here; one that lands after this read finds the entries for its own purge.
+    const following = owners.length ? await stillFollowing(author, owners) : new Set<string>();
+    const gone = owners.filter((owner) => !following.has(owner));
+    let live = true;
+    if (page) {
+      const counted = await updateItem(deps, {
+        Key: itemKey,
+        UpdateExpression: 'ADD delivered :n, pages :page',
+        ConditionExpression: 'attribute_exists(pk) AND NOT contains(pages, :key)',
+        ExpressionAttributeValues: { ':n': page.count, ':page': new Set([page.key]), ':key': page.key },
+        ReturnValues: 'ALL_NEW',
+      });
+      if (counted && isComplete(counted)) await finishIfDone(statusId, at);
+      else live = (await getItem(deps, itemKey)) !== null;
+    } else {
+      live = (await getItem(deps, itemKey)) !== null;
+    }
+    const remove = live ? gone : owners;
+    if (remove.length)
+      await deleteEntries(
+        deps,
+        remove.map((owner) => ({ owner, statusId })),
+      );
+    return live ? owners.filter((owner) => following.has(owner)) : [];
   }
 
   return {
@@ -89,38 +133,18 @@ export function createDynamoDeliveriesRepo(deps: DynamoDeps, outbox: DynamoOutbo
       throw new StoreBusyError('fan-out planning keeps changing, try again');
     },
 
-    async deliverPage({ statusId, author }, owners, { now: at, page }) {
-      const itemKey = deliveryKey(statusId);
-      if (!(await getItem(deps, itemKey))) return 0; // deleted: a late page must not write it back
-      await putEntries(
-        deps,
-        owners.map((owner) => ({ owner, statusId, author })),
-      );
-      // Re-read after writing: an unfollow (or a delete) that landed meanwhile may have run its purge already, so
-      // what it missed is removed here; one that lands after this read finds the entries for its own purge.
-      const following = owners.length ? await stillFollowing(author, owners) : new Set<string>();
-      const gone = owners.filter((owner) => !following.has(owner));
-      let live = true;
-      if (page) {
-        const counted = await updateItem(deps, {
-          Key: itemKey,
-          UpdateExpression: 'ADD delivered :n, pages :page',
-          ConditionExpression: 'attribute_exists(pk) AND NOT contains(pages, :key)',
-          ExpressionAttributeValues: { ':n': page.count, ':page': new Set([page.key]), ':key': page.key },
-          ReturnValues: 'ALL_NEW',
-        });
-        if (counted && isComplete(counted)) await finishIfDone(statusId, at);
-        else live = (await getItem(deps, itemKey)) !== null;
-      } else {
-        live = (await getItem(deps, itemKey)) !== null;
-      }
-      const remove = live ? gone : owners;
-      if (remove.length)
-        await deleteEntries(
-          deps,
-          remove.map((owner) => ({ owner, statusId })),
-        );
-      return owners.length - remove.length;
+    async deliverPage(delivery, owners, options) {
+      return (await deliverOwners(delivery, owners, options))?.length ?? 0;
+    },
+
+    async deliverRange(delivery, { after, to, limit }, { now: at, page }) {
+      // The range as it is now (strongly consistent), then the same write, re-check and count as a listed page.
+      const read = await followers(delivery.author, { after: after ?? undefined, limit });
+      const owners = read.items.filter((alias) => alias <= to);
+      const done = read.next === null || owners.length < read.items.length || read.next >= to;
+      const written = await deliverOwners(delivery, owners, { now: at, page: done ? page : undefined });
+      if (written === null) return { added: 0, owners: [], next: null }; // deleted: nothing more to write
+      return { added: written.length, owners: written, next: done ? null : read.next };
     },
   };
 }
