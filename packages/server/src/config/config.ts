@@ -126,14 +126,15 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       `JOB_BACKOFF_MAX_MS=${e.JOB_BACKOFF_MAX_MS}: must be at least JOB_BACKOFF_BASE_MS (${e.JOB_BACKOFF_BASE_MS})`,
     );
   }
-  if (e.FANOUT_BATCH_SIZE > e.FANOUT_PAGE_SIZE) {
-    problems.push(`FANOUT_BATCH_SIZE=${e.FANOUT_BATCH_SIZE}: must be at most FANOUT_PAGE_SIZE (${e.FANOUT_PAGE_SIZE})`);
-  }
   const shape = {
     store: e.TWEETER_STORE,
     queue: e.TWEETER_QUEUE ?? (e.TWEETER_STORE === 'dynamodb' ? 'sqs' : 'sqlite'),
     blobs: e.TWEETER_BLOBS,
   } as const;
+  const fanout = fanoutDefaults(shape.store, e.FANOUT_PAGE_SIZE, e.FANOUT_BATCH_SIZE);
+  if (fanout.batchSize > fanout.pageSize) {
+    problems.push(`FANOUT_BATCH_SIZE=${fanout.batchSize}: must be at most FANOUT_PAGE_SIZE (${fanout.pageSize})`);
+  }
   problems.push(...shapeProblems(shape, e));
   if (e.TWEETER_REALTIME === 'apigw') {
     if (!e.WEBSOCKET_MANAGEMENT_ENDPOINT)
@@ -167,7 +168,9 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     trustProxy: e.TRUST_PROXY,
     statusCacheTtlMs: e.STATUS_CACHE_TTL_SECONDS * 1000,
     jobs: {
-      concurrency: e.WORKER_CONCURRENCY,
+      // SQS workers long-poll and each runs its received batch in order: more loops keep a stage's jobs (a
+      // fan-out's deliver pages) running side by side instead of queued behind one another in one batch.
+      concurrency: e.WORKER_CONCURRENCY ?? (shape.queue === 'sqs' ? 4 : 2),
       threads: e.JOB_THREADS ?? (shape.store === 'sqlite' ? 1 : 0),
       maxAttempts: e.JOB_MAX_ATTEMPTS,
       backoffBaseMs: e.JOB_BACKOFF_BASE_MS,
@@ -176,8 +179,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       pollMs: e.JOB_POLL_MS,
     },
     fanout: {
-      pageSize: e.FANOUT_PAGE_SIZE,
-      batchSize: e.FANOUT_BATCH_SIZE,
+      ...fanout,
       batchPauseMs: e.FANOUT_BATCH_PAUSE_MS,
       backfillCount: e.BACKFILL_COUNT,
       pullThreshold: e.FANOUT_PULL_THRESHOLD,
@@ -266,4 +268,18 @@ function shapeProblems(
 function defaultWebDir(): string {
   const here = import.meta.url as string | undefined;
   return here ? fileURLToPath(new URL('../../../web/dist', here)) : resolve('web-dist');
+}
+
+/**
+ * Followers per deliver job and per write. SQLite writes a batch in one transaction on the event loop, so batches
+ * stay small; DynamoDB writes a page in parallel BatchWriteItem calls off the event loop, where larger pages mean
+ * fewer planning steps, page counts and follower reads (each a request) per post.
+ */
+function fanoutDefaults(
+  store: 'sqlite' | 'dynamodb',
+  pageSize: number | undefined,
+  batchSize: number | undefined,
+): { pageSize: number; batchSize: number } {
+  const page = pageSize ?? (store === 'dynamodb' ? 2500 : 1000);
+  return { pageSize: page, batchSize: batchSize ?? (store === 'dynamodb' ? page : 500) };
 }

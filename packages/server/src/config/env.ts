@@ -76,7 +76,8 @@ export const EnvSchema = z.object({
       return parsed;
     }),
   STATUS_CACHE_TTL_SECONDS: int(1, 86_400).default(60),
-  WORKER_CONCURRENCY: int(0, 64).default(2),
+  /** Defaults to 2, or 4 per stage queue on SQS (see loadConfig). */
+  WORKER_CONCURRENCY: int(0, 64).optional(),
   /** Unset: 1 with the SQLite store, 0 (the server's own thread) otherwise. */
   JOB_THREADS: int(0, 8).optional(),
   JOB_MAX_ATTEMPTS: int(1, 100).default(5),
@@ -84,8 +85,9 @@ export const EnvSchema = z.object({
   JOB_BACKOFF_MAX_MS: int(1, 43_200_000).default(300_000),
   JOB_VISIBILITY_MS: int(100, 3_600_000).default(30_000),
   JOB_POLL_MS: int(10, 60_000).default(1000),
-  FANOUT_PAGE_SIZE: int(1, 10_000).default(1000),
-  FANOUT_BATCH_SIZE: int(1, 10_000).default(500),
+  /** Both default by store (see loadConfig): 1000 and 500 on SQLite, 2500 and 2500 on DynamoDB. */
+  FANOUT_PAGE_SIZE: int(1, 10_000).optional(),
+  FANOUT_BATCH_SIZE: int(1, 10_000).optional(),
   FANOUT_BATCH_PAUSE_MS: int(0, 10_000).default(0),
   BACKFILL_COUNT: int(0, 1000).default(50),
   FANOUT_PULL_THRESHOLD: int(0, 1_000_000_000).default(50_000),

@@ -2,6 +2,7 @@ import type { DeliveryRecord, DeliveryRepo, DeliveryState, FollowRepo } from '..
 import { StoreBusyError, type DynamoDeps, type Item } from '../client.js';
 import { getItem, num, queryAll, str, updateItem } from '../social/items.js';
 import { deleteEntries, putEntries } from './feeds-repo.js';
+import { MAIN_INDEXES } from '../tables.js';
 import { deliveryKey, FOLLOWER_PREFIX, userKey } from './keys.js';
 import { pendingAttributes, pendingUpdate, type DynamoOutbox } from './outbox.js';
 
@@ -18,6 +19,7 @@ export function createDynamoDeliveriesRepo(
   followers: FollowRepo['followers'],
 ): DeliveryRepo {
   outbox.handle('plan', {});
+  const sentSteps = new SentSteps();
 
   /** Stamps finishedAt once planning is done and every planned follower is counted (first caller wins). */
   async function finishIfDone(statusId: string, now: number): Promise<void> {
@@ -93,6 +95,9 @@ export function createDynamoDeliveriesRepo(
       const jobs = options?.outbox ?? [];
       const itemKey = deliveryKey(statusId);
       const pending = jobs.length ? pendingUpdate(pendingAttributes('plan', jobs, now(), itemKey)) : null;
+      // The previous step's deliver job, when this process sent it and left its marker for this step to replace
+      // (one write a page instead of two). Any other pending outbox must be sent before this step may replace it.
+      const sent = sentSteps.take(statusId);
       const set = [
         'planned = planned + :count',
         'planStarted = :true',
@@ -102,14 +107,17 @@ export function createDynamoDeliveriesRepo(
         ...(pending ? [pending.set] : []),
       ];
       for (let attempt = 0; attempt < 2; attempt++) {
+        const mine = attempt === 0 ? sent : undefined;
+        // With no job of its own, the step clears the marker it replaces.
+        const clearing = mine !== undefined && !pending;
+        const remove = [...(step.to === null ? ['#cursor'] : []), ...(clearing ? [MARKER_ATTRIBUTES] : [])];
         const applied = await updateItem(deps, {
           Key: itemKey,
-          UpdateExpression: `SET ${set.join(', ')}${step.to === null ? ' REMOVE #cursor' : ''}`,
-          // A pending outbox of the previous step must be sent before this step may replace it.
-          ConditionExpression: `attribute_exists(pk) AND planDone = :false AND attribute_not_exists(obxId) AND ${
-            step.from === null ? 'attribute_not_exists(#cursor)' : '#cursor = :from'
-          }`,
-          ExpressionAttributeNames: { '#cursor': 'cursor', ...pending?.names },
+          UpdateExpression: `SET ${set.join(', ')}${remove.length ? ` REMOVE ${remove.join(', ')}` : ''}`,
+          ConditionExpression: `attribute_exists(pk) AND planDone = :false AND ${
+            mine === undefined ? 'attribute_not_exists(obxId)' : '(attribute_not_exists(obxId) OR obxId = :sent)'
+          } AND ${step.from === null ? 'attribute_not_exists(#cursor)' : '#cursor = :from'}`,
+          ExpressionAttributeNames: { '#cursor': 'cursor', ...pending?.names, ...(clearing ? GSI2_NAMES : {}) },
           ExpressionAttributeValues: {
             ':count': step.count,
             ':true': true,
@@ -117,13 +125,18 @@ export function createDynamoDeliveriesRepo(
             ':last': step.last,
             ...(step.to === null ? {} : { ':to': step.to }),
             ...(step.from === null ? {} : { ':from': step.from }),
+            ...(mine === undefined ? {} : { ':sent': mine }),
             ...pending?.values,
           },
           ReturnValues: 'ALL_NEW',
         });
         if (applied) {
           if (isComplete(applied)) await finishIfDone(statusId, now());
-          if (pending) await outbox.finish(applied);
+          if (pending && step.last) await outbox.finish(applied);
+          else if (pending) {
+            await outbox.send(applied);
+            sentSteps.put(statusId, str(applied.obxId));
+          }
           return true;
         }
         const current = await getItem(deps, itemKey);
@@ -147,6 +160,31 @@ export function createDynamoDeliveriesRepo(
       return { added: written.length, owners: written, next: done ? null : read.next };
     },
   };
+}
+
+const GSI2_NAMES = { '#g2pk': MAIN_INDEXES.gsi2.pk, '#g2sk': MAIN_INDEXES.gsi2.sk };
+
+const MARKER_ATTRIBUTES = 'obx, obxId, obxKind, #g2pk, #g2sk';
+
+/**
+ * The planning steps whose deliver job this process has sent but whose marker it left for the next step to
+ * replace: status id to outbox id. Bounded: a plan that stops half way (a crash, a failure) leaves its marker to
+ * the sweeper or to the next planner, which sends the job again (deliver jobs are idempotent).
+ */
+class SentSteps {
+  private readonly byStatus = new Map<string, string>();
+
+  put(statusId: string, outboxId: string): void {
+    this.byStatus.delete(statusId);
+    this.byStatus.set(statusId, outboxId);
+    if (this.byStatus.size > 1_000) this.byStatus.delete(this.byStatus.keys().next().value ?? '');
+  }
+
+  take(statusId: string): string | undefined {
+    const id = this.byStatus.get(statusId);
+    this.byStatus.delete(statusId);
+    return id;
+  }
 }
 
 /** Planning is done and every planned follower counted, but no finish time yet (the write that stamps it is due). */

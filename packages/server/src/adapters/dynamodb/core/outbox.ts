@@ -78,12 +78,22 @@ export class DynamoOutbox {
 
   /** Does what a pending item still owes: follow-up writes, the jobs, then clears its marker. */
   async finish(item: Item, recovering = false): Promise<void> {
+    await this.send(item, recovering);
+    const handler = this.handlers.get(str(item.obxKind) as OutboxKind);
+    if (handler?.done) await handler.done(item);
+    else await this.clear(item);
+  }
+
+  /**
+   * The follow-up writes and the jobs, leaving the marker set: for a writer whose next conditional write on the
+   * same item replaces (or removes) the marker anyway, which saves the clearing write. Until then the sweeper may
+   * send the jobs again, which is safe (they are idempotent).
+   */
+  async send(item: Item, recovering = false): Promise<void> {
     const handler = this.handlers.get(str(item.obxKind) as OutboxKind);
     const extra = (await handler?.effects?.(item, recovering)) ?? [];
     const jobs = [...parseJobs(str(item.obx)), ...extra];
     if (jobs.length > 0) await this.queue.enqueue(jobs);
-    if (handler?.done) await handler.done(item);
-    else await this.clear(item);
   }
 
   /** Removes the marker, only if it is still this outbox's (a later write may have set its own). */
