@@ -66,6 +66,8 @@ export async function runAwsLocalFanout(
     S3_ENDPOINT: emulators.fauxqsEndpoint,
     S3_FORCE_PATH_STYLE: 'true',
     S3_BUCKET: 'tweeter-pictures',
+    // The fan-out's tuning settings pass through, so their AWS-shape defaults can be compared against others.
+    ...tuning(process.env),
   });
   const ctx = await createContext(config);
   const doc = createDocumentClient({ region: REGION, endpoint: emulators.dynamodbEndpoint });
@@ -169,4 +171,11 @@ export async function runAwsLocalFanout(
     await emulators.stop();
     rmSync(dataDir, { recursive: true, force: true });
   }
+}
+
+const TUNING = ['FANOUT_PAGE_SIZE', 'FANOUT_BATCH_SIZE', 'WORKER_CONCURRENCY'] as const;
+
+/** The fan-out tuning settings set in `env`, if any. */
+function tuning(env: NodeJS.ProcessEnv): Record<string, string> {
+  return Object.fromEntries(TUNING.flatMap((name) => (env[name] === undefined ? [] : [[name, env[name]]])));
 }

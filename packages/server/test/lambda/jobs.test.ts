@@ -32,7 +32,12 @@ let handle: ReturnType<typeof createSqsHandler>;
 
 beforeAll(async () => {
   shape = await startAwsLocalShape({});
-  t = await createTestApp({ ...shape.env, SQS_QUEUE_PREFIX: 'tweeter-' }, { workers: false });
+  // Pages of one follower: an audience of one page is delivered by the plan job itself, so two followers make
+  // the plan hand its pages to deliver jobs, as a large audience does.
+  t = await createTestApp(
+    { ...shape.env, SQS_QUEUE_PREFIX: 'tweeter-', FANOUT_PAGE_SIZE: '1', FANOUT_BATCH_SIZE: '1' },
+    { workers: false },
+  );
   sqs = new SQSClient({ endpoint: shape.env['SQS_ENDPOINT'], region: 'us-east-1' });
   stageUrls = await Promise.all(
     Object.keys(QUEUE_ROUTES).map(async (key) => {
@@ -76,22 +81,29 @@ async function takeQueued(): Promise<SQSRecord[]> {
 const body = (name: string, payload: Record<string, unknown>) => encodeJob({ name, payload }, Date.now()).body;
 
 describe('the SQS handler', () => {
-  it('runs fan-out from SQS records: plan, then deliver, into the follower feed', async () => {
+  it('runs fan-out from SQS records: plan, then deliver, into the follower feeds', async () => {
     const star = await t.register('sqsstar');
-    const fan = await t.register('sqsfan');
-    await t.as(fan, { method: 'PUT', url: '/api/v1/me/followees/sqsstar' });
-    await handle(sqsEvent(await takeQueued()), invocation()); // the follow's backfill
+    const fans = [await t.register('sqsfan1'), await t.register('sqsfan2')];
+    for (const fan of fans) await t.as(fan, { method: 'PUT', url: '/api/v1/me/followees/sqsstar' });
+    await handle(sqsEvent(await takeQueued()), invocation()); // the follows' backfills
     const posted = await t.as(star, { method: 'POST', url: '/api/v1/statuses', payload: { post: 'via sqs' } });
 
     const plan = await takeQueued();
     expect(plan.map((r) => JSON.parse(r.body).name)).toEqual(['fanout.plan']);
     expect(await handle(sqsEvent(plan), invocation())).toEqual({ batchItemFailures: [] });
     const deliver = await takeQueued();
-    expect(deliver.map((r) => JSON.parse(r.body).name)).toEqual(['fanout.deliver']);
+    expect(deliver.map((r) => JSON.parse(r.body).name)).toEqual(['fanout.deliver', 'fanout.deliver']);
     expect(await handle(sqsEvent(deliver), invocation())).toEqual({ batchItemFailures: [] });
 
-    const feed = (await t.as(fan, { method: 'GET', url: '/api/v1/me/feed' })).json<{ items: { id: string }[] }>();
-    expect(feed.items.map((s) => s.id)).toEqual([posted.json<{ id: string }>().id]);
+    for (const fan of fans) {
+      const feed = (await t.as(fan, { method: 'GET', url: '/api/v1/me/feed' })).json<{ items: { id: string }[] }>();
+      expect(feed.items.map((s) => s.id)).toEqual([posted.json<{ id: string }>().id]);
+    }
+    const delivery = await t.as(star, {
+      method: 'GET',
+      url: `/api/v1/statuses/${posted.json<{ id: string }>().id}/delivery`,
+    });
+    expect(delivery.json()).toMatchObject({ state: 'done', audience: 2, delivered: 2 });
   });
 
   it('reads the envelope the adapter sent: its job id and enqueue time, attempts from ApproximateReceiveCount', () => {
