@@ -17,7 +17,7 @@ import {
   useEmulatorCredentials,
   buildApp,
 } from '@tweeter/server/tooling/aws-local';
-import { hashPassword, userAlias, type UserRecord } from '@tweeter/server/tooling';
+import { childEnvironment, hashPassword, userAlias, type UserRecord } from '@tweeter/server/tooling';
 import { ApiClient } from './api-client.js';
 import { machine, type ScenarioResult } from './result.js';
 import { sleep, type TargetOptions } from './setup.js';
@@ -52,23 +52,25 @@ export async function runAwsLocalFanout(
   };
   await provisionAwsLocal({ ...provision, tables: { main: 'tweeter-main', feeds: 'tweeter-feeds' } });
   await provisionAwsLocal({ ...provision, tables: { main: 'course-main', feeds: 'course-feeds' } });
-  const config = loadConfig({
-    LOG_LEVEL: 'silent',
-    SCRYPT_COST: '1024',
-    HOST: '127.0.0.1',
-    PORT: '0',
-    DATA_DIR: dataDir,
-    TWEETER_STORE: 'dynamodb',
-    TWEETER_BLOBS: 's3',
-    AWS_REGION: REGION,
-    DYNAMODB_ENDPOINT: emulators.dynamodbEndpoint,
-    SQS_ENDPOINT: emulators.fauxqsEndpoint,
-    S3_ENDPOINT: emulators.fauxqsEndpoint,
-    S3_FORCE_PATH_STYLE: 'true',
-    S3_BUCKET: 'tweeter-pictures',
-    // The fan-out's tuning settings pass through, so their AWS-shape defaults can be compared against others.
-    ...tuning(process.env),
-  });
+  // Over the inherited environment, as the child servers of the other scenarios run: the fan-out's tuning settings
+  // (FANOUT_PAGE_SIZE, FANOUT_BATCH_SIZE, WORKER_CONCURRENCY) can be compared against the AWS-shape defaults.
+  const config = loadConfig(
+    childEnvironment({
+      LOG_LEVEL: 'silent',
+      SCRYPT_COST: '1024',
+      HOST: '127.0.0.1',
+      PORT: '0',
+      DATA_DIR: dataDir,
+      TWEETER_STORE: 'dynamodb',
+      TWEETER_BLOBS: 's3',
+      AWS_REGION: REGION,
+      DYNAMODB_ENDPOINT: emulators.dynamodbEndpoint,
+      SQS_ENDPOINT: emulators.fauxqsEndpoint,
+      S3_ENDPOINT: emulators.fauxqsEndpoint,
+      S3_FORCE_PATH_STYLE: 'true',
+      S3_BUCKET: 'tweeter-pictures',
+    }),
+  );
   const ctx = await createContext(config);
   const doc = createDocumentClient({ region: REGION, endpoint: emulators.dynamodbEndpoint });
   try {
@@ -171,11 +173,4 @@ export async function runAwsLocalFanout(
     await emulators.stop();
     rmSync(dataDir, { recursive: true, force: true });
   }
-}
-
-const TUNING = ['FANOUT_PAGE_SIZE', 'FANOUT_BATCH_SIZE', 'WORKER_CONCURRENCY'] as const;
-
-/** The fan-out tuning settings set in `env`, if any. */
-function tuning(env: NodeJS.ProcessEnv): Record<string, string> {
-  return Object.fromEntries(TUNING.flatMap((name) => (env[name] === undefined ? [] : [[name, env[name]]])));
 }
