@@ -22,20 +22,11 @@ export type PostParams = {
  * time for the workers to finish the fan-out backlog is measured (how far behind the writers delivery fell).
  */
 export async function runPostScenario(params: PostParams, target: TargetOptions): Promise<ScenarioResult> {
-  const plan = {
-    users: params.users,
-    celebrity: 'celebrity',
-    followers: 0,
-    followeesEach: params.followeesEach,
-    statusesEach: 0,
-  };
-  return withServer(target, plan, async (server) => {
-    const api = new ApiClient(server.url);
-    const writers = sampleDistinct(seededRandom(target.seed + 3), params.users, params.writers, 0).map(userAlias);
-    target.log(`signing in ${writers.length} writers`);
-    const tokens = await api.loginAll(writers, target.password);
-    const body = { post: 'Benchmark status for @user_000001 with a link https://example.com/bench' };
-    const requests = (i: number) => [authed(tokens[i] ?? '', { method: 'POST', path: '/api/v1/statuses', json: body })];
+  return withServer(target, writersGraph(params), async (server) => {
+    const { tokens, requests, body } = await signInWriters(server.url, params, target, {
+      seedOffset: 3,
+      post: 'Benchmark status for @user_000001 with a link https://example.com/bench',
+    });
 
     const sampler = new MetricsSampler(server.url);
     sampler.start();
@@ -109,3 +100,32 @@ export const postScenario: ScenarioDefinition<PostParams> = {
   },
   run: runPostScenario,
 };
+
+/** The bench's default graph for posting scenarios: `users` authors with about `followeesEach` followers each. */
+export function writersGraph(params: { users: number; followeesEach: number }) {
+  return {
+    users: params.users,
+    celebrity: 'celebrity',
+    followers: 0,
+    followeesEach: params.followeesEach,
+    statusesEach: 0,
+  };
+}
+
+/** Signs in `writers` sampled authors; `requests(i)` is writer i's post of `post`. */
+export async function signInWriters(
+  url: string,
+  params: { users: number; writers: number },
+  target: TargetOptions,
+  options: { seedOffset: number; post: string },
+) {
+  const api = new ApiClient(url);
+  const writers = sampleDistinct(seededRandom(target.seed + options.seedOffset), params.users, params.writers, 0).map(
+    userAlias,
+  );
+  target.log(`signing in ${writers.length} writers`);
+  const tokens = await api.loginAll(writers, target.password);
+  const body = { post: options.post };
+  const requests = (i: number) => [authed(tokens[i] ?? '', { method: 'POST', path: '/api/v1/statuses', json: body })];
+  return { api, writers, tokens, requests, body };
+}

@@ -1,14 +1,13 @@
-import { sampleDistinct, seededRandom, userAlias } from '@tweeter/server/tooling';
 import { performance } from 'node:perf_hooks';
-import { ApiClient } from '../api-client.js';
+import type { ApiClient } from '../api-client.js';
 import { feedRowCount } from '../feed-rows.js';
-import { authed, startLoad } from '../load.js';
+import { startLoad } from '../load.js';
 import { MetricsSampler } from '../metrics-sampler.js';
 import { round2 } from '../percentiles.js';
 import { awaitDrained, type WatchedDelivery } from '../queue-drain.js';
 import { latencyFigure, machine, postFigure, type ScenarioResult } from '../result.js';
 import { withServer, type TargetOptions } from '../setup.js';
-import { postScenario } from './post.js';
+import { postScenario, signInWriters, writersGraph } from './post.js';
 import { option, type ScenarioDefinition } from './registry.js';
 
 export type SustainedParams = {
@@ -56,20 +55,11 @@ const drainTimeoutMs = (durationS: number): number => Math.max(120_000, duration
  * is delivered. Feed rows are counted on the server's database before and after.
  */
 export async function runSustainedScenario(params: SustainedParams, target: TargetOptions): Promise<ScenarioResult> {
-  const plan = {
-    users: params.users,
-    celebrity: 'celebrity',
-    followers: 0,
-    followeesEach: params.followeesEach,
-    statusesEach: 0,
-  };
-  return withServer(target, plan, async (server) => {
-    const api = new ApiClient(server.url);
-    const writers = sampleDistinct(seededRandom(target.seed + 4), params.users, params.writers, 0).map(userAlias);
-    target.log(`signing in ${writers.length} writers`);
-    const tokens = await api.loginAll(writers, target.password);
-    const body = { post: 'Sustained benchmark status with a link https://example.com/bench' };
-    const requests = (i: number) => [authed(tokens[i] ?? '', { method: 'POST', path: '/api/v1/statuses', json: body })];
+  return withServer(target, writersGraph(params), async (server) => {
+    const { api, writers, tokens, requests } = await signInWriters(server.url, params, target, {
+      seedOffset: 4,
+      post: 'Sustained benchmark status with a link https://example.com/bench',
+    });
 
     const before = await feedRowCount(server);
     const sampler = new MetricsSampler(server.url);
