@@ -151,7 +151,9 @@ export async function createJobsContext(
   },
 ): Promise<JobsContext> {
   const { realtime, metrics, logger, clock } = deps;
-  const opened = await openStorage(config, clock);
+  // The thread never checkpoints the WAL itself: a checkpoint's fsync inside its commits stalled the fan-out
+  // (about 2 ms a post). The server's checkpoint thread does it, or else the main connection's automatic ones.
+  const opened = await openStorage(config, clock, { automaticCheckpoints: false });
   const { store } = opened.value;
   const queue = withReadySignal(opened.value.queue, deps.wake);
   const { hydrator } = createReadModel(config, store, clock);
