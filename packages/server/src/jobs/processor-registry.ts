@@ -30,8 +30,8 @@ export class ProcessorRegistry {
   }
 
   /**
-   * Splits received jobs into groups a processor runs together (`performBatch`, two or more jobs) and the rest,
-   * each run on its own; both keep the received order.
+   * Splits received jobs into groups a processor runs together (`performBatch`; even a group of one, whose
+   * batch path is the cheaper one) and the rest, each run on its own; both keep the received order.
    */
   batches(jobs: readonly Job[]): { groups: { processor: BatchProcessor; jobs: Job[] }[]; single: Job[] } {
     const byProcessor = new Map<BatchProcessor, Job[]>();
@@ -42,9 +42,7 @@ export class ProcessorRegistry {
       group.push(job);
       byProcessor.set(processor, group);
     }
-    const groups = [...byProcessor]
-      .filter(([, group]) => group.length > 1)
-      .map(([processor, group]) => ({ processor, jobs: group }));
+    const groups = [...byProcessor].map(([processor, group]) => ({ processor, jobs: group }));
     const grouped = new Set(groups.flatMap((g) => g.jobs));
     return { groups, single: jobs.filter((job) => !grouped.has(job)) };
   }

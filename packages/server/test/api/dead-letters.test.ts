@@ -32,6 +32,10 @@ describe('a job that keeps failing', () => {
     const deliveries: DeliveryRepo = Object.create(real.store.deliveries) as DeliveryRepo;
     deliveries.deliverRange = (...args) =>
       failing ? Promise.reject(new Error('disk is on fire')) : real.store.deliveries.deliverRange(...args);
+    // Small fan-outs are written in one batch transaction where the store offers it: that fails the same way.
+    const batch = real.store.deliveries.deliverSmall?.bind(real.store.deliveries);
+    deliveries.deliverSmall =
+      batch && ((...args) => (failing ? Promise.reject(new Error('disk is on fire')) : batch(...args)));
     t = await createTestApp(env, { dataDir, storage: { ...real, store: { ...real.store, deliveries } } });
     const cliEnv = { DATA_DIR: dataDir, ...env };
 

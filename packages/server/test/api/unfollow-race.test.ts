@@ -43,6 +43,9 @@ describe('an unfollow during an in-flight fan-out', () => {
     };
     let unfollow: (() => Promise<void>) | undefined;
     const deliveries: DeliveryRepo = Object.create(real.store.deliveries) as DeliveryRepo;
+    // The plan job's own path, planning and writing in two steps (a batch of small fan-outs does both in one
+    // transaction, where no unfollow can land in between).
+    deliveries.deliverSmall = undefined;
     deliveries.deliverRange = async (delivery, range, options) => {
       const before = unfollow;
       unfollow = undefined;
