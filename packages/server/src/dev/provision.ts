@@ -4,8 +4,8 @@
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import type { StageQueueUrls } from '../adapters/sqs/job-queue.js';
 import { ensureQueues } from '../adapters/sqs/provision.js';
+import type { StageQueueUrls } from '../adapters/sqs/routes.js';
 import { tableDefinitions, type TableNames } from '../adapters/dynamodb/tables.js';
 
 /** Credentials the emulators accept (they check none); never used against AWS. */
