@@ -59,8 +59,7 @@ export class StatusHydrator {
     const out: string[] = [];
     for (const r of records) {
       const author = authors.get(r.author);
-      if (!author) continue; // an author who no longer exists
-      this.keep(r);
+      if (!author) continue; // an author who no longer exists (statusRecords cached the record already)
       out.push(
         `{"id":${JSON.stringify(r.id)},"author":${this.render(author, () => JSON.stringify(this.deps.presenter.user(author)))},` +
           `${this.render(r, () => JSON.stringify(fixedFields(r)).slice(1, -1))},` +
