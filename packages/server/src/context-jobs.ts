@@ -72,6 +72,7 @@ export function createJobRegistry(config: Config, deps: JobDeps): ProcessorRegis
       deliveries: store.deliveries,
       deliver: fanoutDeliver,
       pageSize: config.fanout.pageSize,
+      clock,
       metrics,
     }),
     fanoutDeliver,
@@ -150,7 +151,9 @@ export async function createJobsContext(
   },
 ): Promise<JobsContext> {
   const { realtime, metrics, logger, clock } = deps;
-  const opened = await openStorage(config, clock);
+  // The thread never checkpoints the WAL itself: a checkpoint's fsync inside its commits stalled the fan-out
+  // (about 2 ms a post). The server's checkpoint thread does it, or else the main connection's automatic ones.
+  const opened = await openStorage(config, clock, { automaticCheckpoints: false });
   const { store } = opened.value;
   const queue = withReadySignal(opened.value.queue, deps.wake);
   const { hydrator } = createReadModel(config, store, clock);
@@ -174,6 +177,7 @@ function withReadySignal(queue: JobQueue, wake: (listener: () => void) => () => 
     enqueue: (jobs) => queue.enqueue(jobs),
     receive: (options) => queue.receive(options),
     ack: (job) => queue.ack(job),
+    ...(queue.ackBatch ? { ackBatch: queue.ackBatch.bind(queue) } : {}),
     fail: (job, error) => queue.fail(job, error),
     stats: () => queue.stats(),
     listDead: (options) => queue.listDead(options),

@@ -19,6 +19,16 @@ export interface Opened<T> {
   close(): void;
 }
 
+/** How a process opens its storage. */
+export interface StorageOptions {
+  /**
+   * SQLite: false when this connection must never checkpoint the WAL (a job thread: the fsync of a checkpoint
+   * inside its commits cost more than its writes). The server's checkpoint thread does it, or else the main
+   * connection's own automatic checkpoints. Ignored by the AWS shape.
+   */
+  automaticCheckpoints?: boolean;
+}
+
 const nothingToCheck = { verify: async () => undefined, close: () => undefined };
 
 /** An override (tests) wrapped as if it had been opened from the config. */
@@ -30,13 +40,17 @@ export function given<T>(value: T): Opened<T> {
  * Opens the configured storage. Adapters are loaded on demand so that one shape never loads another's
  * modules: the Lambda bundles leave the native better-sqlite3 out, and nothing requires it until asked for.
  */
-export async function openStorage(config: Config, clock: Clock): Promise<Opened<Storage>> {
+export async function openStorage(
+  config: Config,
+  clock: Clock,
+  options: StorageOptions = {},
+): Promise<Opened<Storage>> {
   if (config.shape.store === 'dynamodb') {
     const { openDynamoAndSqs } = await import('./context-aws.js');
     return openDynamoAndSqs(config, clock);
   }
   const { openSqlite } = await import('./adapters/sqlite/storage.js');
-  return given(openSqlite(config, clock));
+  return given(openSqlite(config, clock, options));
 }
 
 /** Profile pictures: files under DATA_DIR, or S3. */

@@ -58,13 +58,27 @@ export class FanoutDeliverProcessor implements JobProcessor {
       reached.push(...step.owners);
       done = step.done;
     }
-    const [status] = await this.deps.hydrator.byIds([statusId], null); // a push to many: no `mine`
-    if (status) this.deps.realtime.toUsers(reached, { type: 'feed.status', channel: 'feed', data: status });
+    await this.announce([{ statusId, owners: reached }]);
     const d = await deliveries.get(statusId);
     // The write that completes a delivery stamps finishedAt with its own `now`: only that job observes the lag,
     // not every page that finishes after it.
     if (d?.state === 'done' && d.finishedAt !== null && writtenAt.has(d.finishedAt) && metrics) {
       metrics.fanoutLag.observe((d.finishedAt - d.createdAt) / 1000);
+    }
+  }
+
+  /** Pushes `feed.status` to the followers each status was just written for (those connected), hydrating all at once. */
+  async announce(written: readonly { statusId: string; owners: readonly string[] }[]): Promise<void> {
+    const reached = written.filter((w) => w.owners.length > 0);
+    if (reached.length === 0) return;
+    const statuses = await this.deps.hydrator.byIds(
+      reached.map((w) => w.statusId),
+      null, // a push to many: no `mine`
+    );
+    const byId = new Map(statuses.map((status) => [status.id, status]));
+    for (const { statusId, owners } of reached) {
+      const status = byId.get(statusId);
+      if (status) this.deps.realtime.toUsers(owners, { type: 'feed.status', channel: 'feed', data: status });
     }
   }
 

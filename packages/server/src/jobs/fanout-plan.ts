@@ -1,9 +1,10 @@
 import type { Metrics } from '../metrics.js';
 import type { Job } from '../ports/job-queue.js';
-import type { DeliveryRecord, DeliveryRepo, FollowRepo } from '../ports/store.js';
+import type { Clock } from '../ports/clock.js';
+import type { DeliveryRecord, DeliveryRepo, FollowRepo, SmallDelivery } from '../ports/store.js';
 import type { FanoutDeliverProcessor } from './fanout-deliver.js';
 import { breathe, parsePayload, StatusJob, type DeliverRange } from './payloads.js';
-import type { JobProcessor } from './processor.js';
+import type { BatchOutcome, JobProcessor } from './processor.js';
 
 /**
  * Stage 1 of fan-out: pages through the author's followers and enqueues one `fanout.deliver` job per page.
@@ -17,17 +18,68 @@ import type { JobProcessor } from './processor.js';
  */
 export class FanoutPlanProcessor implements JobProcessor {
   readonly jobs = ['fanout.plan'] as const;
+  /** Present when the store can fan out many small audiences in one transaction (`DeliveryRepo.deliverSmall`). */
+  readonly performBatch?: (jobs: readonly Job[]) => Promise<BatchOutcome[]>;
 
   constructor(
     private readonly deps: {
       follows: FollowRepo;
       deliveries: DeliveryRepo;
-      /** Delivers a single-page audience inline (the same code a deliver job runs). */
-      deliver: Pick<FanoutDeliverProcessor, 'deliver'>;
+      /** Delivers a single-page audience inline (the same code a deliver job runs) and pushes it live. */
+      deliver: Pick<FanoutDeliverProcessor, 'deliver' | 'announce'>;
       pageSize: number;
-      metrics?: Pick<Metrics, 'fanoutLag'>;
+      clock: Clock;
+      metrics?: Pick<Metrics, 'fanoutLag' | 'feedDeliveries'>;
     },
-  ) {}
+  ) {
+    if (deps.deliveries.deliverSmall) this.performBatch = (jobs) => this.batch(jobs);
+  }
+
+  /**
+   * Many plan jobs at once: every post whose audience fits in one page is planned and delivered in one store
+   * transaction (with 20 followers a post, a transaction per post and step cost far more than the rows). Posts
+   * the store passes on (planning already started, a bigger audience) and malformed jobs run on their own.
+   */
+  private async batch(jobs: readonly Job[]): Promise<BatchOutcome[]> {
+    const { deliveries, pageSize, clock, metrics } = this.deps;
+    const outcomes: (BatchOutcome | undefined)[] = jobs.map(() => undefined);
+    const posts: { statusId: string; author: string; index: number }[] = [];
+    for (const [index, job] of jobs.entries()) {
+      const parsed = StatusJob.safeParse(job.payload);
+      if (parsed.success) posts.push({ ...parsed.data, index });
+    }
+    const now = clock.now();
+    let small: SmallDelivery[] = [];
+    try {
+      small = (await deliveries.deliverSmall?.(posts, { pageSize, now })) ?? [];
+    } catch {
+      // Nothing was written: each job runs (and fails, if it must) on its own below.
+    }
+    const written: { statusId: string; owners: string[] }[] = [];
+    for (const [i, result] of small.entries()) {
+      const post = posts[i];
+      if (!post || result.outcome === 'pass') continue;
+      outcomes[post.index] = { ok: true };
+      if (result.outcome === 'gone') continue;
+      written.push({ statusId: post.statusId, owners: result.owners });
+      metrics?.feedDeliveries.inc(result.owners.length);
+    }
+    for (const result of small) {
+      if (result.outcome === 'delivered' && result.finished)
+        metrics?.fanoutLag.observe((now - result.createdAt) / 1000);
+    }
+    await this.deps.deliver.announce(written);
+    for (const [index, job] of jobs.entries()) {
+      if (outcomes[index]) continue;
+      try {
+        await this.perform(job);
+        outcomes[index] = { ok: true };
+      } catch (error) {
+        outcomes[index] = { ok: false, error };
+      }
+    }
+    return outcomes.map((outcome) => outcome ?? { ok: false, error: new Error('fanout.plan: no outcome') });
+  }
 
   async perform(job: Job): Promise<void> {
     const { statusId, author } = parsePayload(StatusJob, job.payload, 'fanout.plan');

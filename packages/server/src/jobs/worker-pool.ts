@@ -1,8 +1,8 @@
 import { performance } from 'node:perf_hooks';
 import { MAX_VISIBILITY_MS, type Job, type JobQueue } from '../ports/job-queue.js';
 import { nextTurn } from './event-loop-turns.js';
-import type { JobProcessor } from './processor.js';
-import { ProcessorRegistry } from './processor-registry.js';
+import type { BatchOutcome, JobProcessor } from './processor.js';
+import { ProcessorRegistry, type BatchProcessor } from './processor-registry.js';
 
 /** The slice of a pino logger the pool uses. */
 export interface LoggerLike {
@@ -132,8 +132,14 @@ export class WorkerPool {
           continue;
         }
         // Finish the whole batch even when stopping: these jobs are ours until their visibility ends.
+        // Jobs a processor runs together go first (many small fan-outs in one transaction), then the rest one by one.
+        const { groups, single } = this.processors.batches(jobs);
+        for (const group of groups) {
+          await nextTurn();
+          await this.runBatch(group.processor, group.jobs);
+        }
         let sliceStart = -Infinity;
-        for (const job of jobs) {
+        for (const job of single) {
           // Let pending I/O (HTTP requests) run first once the slice is used up: SQLite calls are synchronous, so
           // a loop going from job to job through resolved promises would never give the event loop back, and a
           // request that enqueued this job would wait for it to finish before its own response is written.
@@ -159,33 +165,62 @@ export class WorkerPool {
 
   private async run(job: Job): Promise<void> {
     const started = performance.now();
-    let error: unknown = null;
-    let failed = false;
     try {
       await this.processors.perform(job);
     } catch (err) {
-      error = err;
-      failed = true;
-    }
-    let outcome: JobOutcome;
-    try {
-      if (!failed) {
-        await this.queue.ack(job);
-        outcome = 'ok';
-      } else {
-        outcome = await this.queue.fail(job, errorMessage(error));
-        const fields = { job: jobFields(job), err: error };
-        if (outcome === 'dead') this.options.logger.error(fields, 'job failed for the last time; dead-lettered');
-        else this.options.logger.warn(fields, 'job failed; will retry');
-      }
-    } catch (err) {
-      // The job stays in flight and comes back after its visibility timeout.
-      this.options.logger.error(
-        { job: jobFields(job), err },
-        failed ? 'could not fail the job' : 'could not ack the job',
-      );
+      await this.failed(job, err, started);
       return;
     }
+    try {
+      await this.queue.ack(job);
+    } catch (err) {
+      // The job stays in flight and comes back after its visibility timeout.
+      this.options.logger.error({ job: jobFields(job), err }, 'could not ack the job');
+      return;
+    }
+    this.options.metrics?.onJob(job.name, 'ok', (performance.now() - started) / 1000);
+  }
+
+  /**
+   * Runs jobs their processor takes together, then acks the done ones at once (one write on SQLite) and fails the
+   * others one by one. Each job's duration is its share of the batch's.
+   */
+  private async runBatch(processor: BatchProcessor, jobs: readonly Job[]): Promise<void> {
+    const started = performance.now();
+    let outcomes: readonly BatchOutcome[];
+    try {
+      outcomes = await processor.performBatch(jobs);
+    } catch (err) {
+      outcomes = jobs.map(() => ({ ok: false, error: err }));
+    }
+    const share = (performance.now() - started) / jobs.length;
+    const done = jobs.filter((_, i) => outcomes[i]?.ok === true);
+    try {
+      if (this.queue.ackBatch) await this.queue.ackBatch(done);
+      else for (const job of done) await this.queue.ack(job);
+      for (const job of done) this.options.metrics?.onJob(job.name, 'ok', share / 1000);
+    } catch (err) {
+      this.options.logger.error({ jobs: done.map(jobFields), err }, 'could not ack the jobs');
+    }
+    for (const [i, job] of jobs.entries()) {
+      const outcome = outcomes[i] ?? { ok: false, error: new Error('the batch gave this job no outcome') };
+      if (!outcome.ok) await this.failed(job, outcome.error, performance.now() - share);
+    }
+  }
+
+  /** Fails the attempt (retry or dead letter), logs it and counts it. */
+  private async failed(job: Job, error: unknown, started: number): Promise<void> {
+    let outcome: JobOutcome;
+    try {
+      outcome = await this.queue.fail(job, errorMessage(error));
+    } catch (err) {
+      // The job stays in flight and comes back after its visibility timeout.
+      this.options.logger.error({ job: jobFields(job), err }, 'could not fail the job');
+      return;
+    }
+    const fields = { job: jobFields(job), err: error };
+    if (outcome === 'dead') this.options.logger.error(fields, 'job failed for the last time; dead-lettered');
+    else this.options.logger.warn(fields, 'job failed; will retry');
     this.options.metrics?.onJob(job.name, outcome, (performance.now() - started) / 1000);
   }
 

@@ -85,6 +85,11 @@ export interface JobQueue {
   /** The job is done: remove it. */
   ack(job: Job): Promise<void>;
   /**
+   * Optional: acks many jobs at once, as `ack` would each (a stale receipt leaves its job alone). SQLite does it
+   * in one transaction, so a batch of small jobs costs one write instead of one each.
+   */
+  ackBatch?(jobs: readonly Job[]): Promise<void>;
+  /**
    * The job failed: retry it after a backoff, or dead-letter it when attempts are used up.
    * With a stale receipt nothing changes (the job is someone else's now) and 'retry' is returned.
    */

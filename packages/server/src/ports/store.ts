@@ -239,7 +239,25 @@ export interface DeliveryRepo {
     range: { after: string | null; to: string; limit: number },
     options: { now: number; page: { key: string; count: number } },
   ): Promise<RangeDelivery>;
+  /**
+   * Optional (SQLite): fans out many posts whose whole audience fits in one page in ONE transaction, each as
+   * `fanout.plan` would (its page recorded as planned, written with `deliverRange`'s guarantees, counted once
+   * with the page key `to`). Each post is `gone` (no delivery record: deleted), `pass` (planning has started, or
+   * more than `pageSize` follow: left to the plan job's own path) or `delivered`. All or nothing: when it
+   * throws, nothing was written.
+   */
+  deliverSmall?(
+    posts: readonly { statusId: string; author: string }[],
+    options: { pageSize: number; now: number },
+  ): Promise<SmallDelivery[]>;
 }
+
+/** What `DeliveryRepo.deliverSmall` did with one post. */
+export type SmallDelivery =
+  | { outcome: 'gone' }
+  | { outcome: 'pass' }
+  /** `finished`: this write completed the delivery (createdAt is the delivery's, for the fan-out lag). */
+  | { outcome: 'delivered'; owners: string[]; finished: boolean; createdAt: number };
 
 /** What one `DeliveryRepo.deliverRange` call did. */
 export interface RangeDelivery {

@@ -246,6 +246,35 @@ export function runQueueContract(options: QueueContractOptions): void {
       expect(await queue.listDead({ limit: 10 })).toEqual([]);
     });
 
+    testCase('ackBatch removes the jobs whose receipts are current, as ack does each', async () => {
+      const ackBatch = queue.ackBatch?.bind(queue);
+      if (!ackBatch) return; // optional: this adapter acks one job at a time
+      await queue.enqueue([
+        { name: 'contract.batch', payload: { n: 1 } },
+        { name: 'contract.batch', payload: { n: 2 } },
+        { name: 'contract.batch', payload: { n: 3 } },
+      ]);
+      const stale = await receiveSoon(3);
+      expect(stale).toHaveLength(3);
+      await elapse(visibilityMs);
+      const current = await receiveSoon(3, HOLD_MS);
+      const held = (n: number): Job => {
+        const job = current.find((j) => j.payload.n === n);
+        if (!job) throw new Error(`job ${n} not received again`);
+        return job;
+      };
+      const staleOne = stale.find((j) => j.payload.n === 1);
+      if (!staleOne) throw new Error('job 1 not received');
+
+      await ackBatch([]);
+      await ackBatch([staleOne, held(2), held(3)]);
+      await expectStats({ ready: 0, inFlight: 1, delayed: 0, dead: 0 });
+      await ackBatch([held(1), held(2)]);
+      await expectStats({ ready: 0, inFlight: 0, delayed: 0, dead: 0 });
+      await elapse(visibilityMs);
+      expect(await receiveNow()).toEqual([]);
+    });
+
     testCase('delayMs postpones the job', async () => {
       const delayMs = Math.max(retry.backoffBaseMs * 2, 10);
       const before = performance.now();

@@ -5,8 +5,11 @@ import { migrate } from './migrations.js';
 
 export type Db = Database.Database;
 
-/** Opens (creating if needed) the SQLite file in WAL mode and applies pending migrations. */
-export function openDatabase(file: string, options: { migrate?: boolean } = {}): Db {
+/**
+ * Opens (creating if needed) the SQLite file in WAL mode and applies pending migrations. With
+ * `automaticCheckpoints: false` this connection never checkpoints: another one does (see checkpointer.ts).
+ */
+export function openDatabase(file: string, options: { migrate?: boolean; automaticCheckpoints?: boolean } = {}): Db {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
@@ -15,6 +18,7 @@ export function openDatabase(file: string, options: { migrate?: boolean } = {}):
   db.pragma('busy_timeout = 5000');
   db.pragma('cache_size = -65536'); // 64 MiB page cache
   db.pragma('temp_store = MEMORY');
+  if (options.automaticCheckpoints === false) db.pragma('wal_autocheckpoint = 0');
   if (options.migrate !== false) migrate(db);
   return db;
 }

@@ -1,5 +1,5 @@
 import type { JobRequest } from '../../ports/job-queue.js';
-import type { DeliveryRecord, DeliveryRepo, DeliveryState, RangeDelivery } from '../../ports/store.js';
+import type { DeliveryRecord, DeliveryRepo, DeliveryState, RangeDelivery, SmallDelivery } from '../../ports/store.js';
 import type { Db } from './database.js';
 import { insertJobs } from './jobs-table.js';
 import type { SqliteStoreOptions } from './store.js';
@@ -114,6 +114,41 @@ export function createDeliveriesRepo(db: Db, { clock, signal }: SqliteStoreOptio
     return { added: owners.length, owners, next };
   });
 
+  // A small audience whole: one past the page means it is not small; otherwise its size and last key are the page.
+  const planState = db.prepare<[string], { cursor: string | null; plan_started: number; created_at: number }>(
+    'SELECT cursor, plan_started, created_at FROM deliveries WHERE status_id = ? AND plan_done = 0',
+  );
+  const beyondPage = db
+    .prepare<[string, number], number>('SELECT 1 FROM followers WHERE followee = ? ORDER BY follower LIMIT 1 OFFSET ?')
+    .pluck();
+  const wholeAudience = db.prepare<[string], { count: number; last: string | null }>(
+    'SELECT COUNT(*) AS count, MAX(follower) AS last FROM followers WHERE followee = ?',
+  );
+  const finishedAt = db
+    .prepare<[string], number | null>('SELECT finished_at FROM deliveries WHERE status_id = ?')
+    .pluck();
+
+  /** One post of `deliverSmall`: what `fanout.plan` does for a one-page audience, planned and written at once. */
+  function deliverOneSmall(statusId: string, author: string, pageSize: number, now: number): SmallDelivery {
+    const state = planState.get(statusId);
+    if (!state) return { outcome: exists.get(statusId) === undefined ? 'gone' : 'pass' };
+    if (state.cursor !== null || state.plan_started === 1) return { outcome: 'pass' };
+    if (beyondPage.get(author, pageSize) !== undefined) return { outcome: 'pass' };
+    const { count, last } = wholeAudience.get(author) ?? { count: 0, last: null };
+    if (plan.run({ id: statusId, from: null, to: last, count, last: 1, now }).changes === 0) return { outcome: 'pass' };
+    let owners: string[] = [];
+    if (last !== null) {
+      owners = insertRange.all({ statusId, author, after: '', to: last, limit: pageSize });
+      countPage(statusId, { key: last, count }, now);
+    }
+    return { outcome: 'delivered', owners, finished: finishedAt.get(statusId) === now, createdAt: state.created_at };
+  }
+
+  const deliverSmall = db.transaction(
+    (posts: readonly { statusId: string; author: string }[], pageSize: number, now: number): SmallDelivery[] =>
+      posts.map((p) => deliverOneSmall(p.statusId, p.author, pageSize, now)),
+  );
+
   const deliverPage = db.transaction(
     (statusId: string, author: string, owners: readonly string[], now: number, page?: PageCount): number => {
       // The status was deleted: its retraction must not race with late pages writing it back.
@@ -150,6 +185,11 @@ export function createDeliveriesRepo(db: Db, { clock, signal }: SqliteStoreOptio
       if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`limit must be a positive integer, got ${limit}`);
       // Aliases are never empty, so '' is below every follower: the range from the start.
       return deliverRange.immediate({ statusId, author, after: after ?? '', to, limit }, now, page);
+    },
+    async deliverSmall(posts, { pageSize, now }) {
+      if (!Number.isInteger(pageSize) || pageSize < 1)
+        throw new RangeError(`pageSize must be a positive integer, got ${pageSize}`);
+      return posts.length === 0 ? [] : deliverSmall.immediate(posts, pageSize, now);
     },
   };
 }

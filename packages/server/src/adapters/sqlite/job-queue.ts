@@ -106,6 +106,13 @@ export function createSqliteJobQueue(
     return received;
   });
 
+  const ackBatchTx = db.transaction((jobs: readonly Job[]) => {
+    for (const job of jobs) {
+      const id = parseJobId(job.id);
+      if (id !== null) deleteHeld.run(id, job.receipt);
+    }
+  });
+
   const failTx = db.transaction((id: number, receipt: string, error: string): 'retry' | 'dead' | null => {
     const held = selectHeld.get(id, receipt);
     if (!held) return null;
@@ -168,6 +175,10 @@ export function createSqliteJobQueue(
     async ack(job) {
       const id = parseJobId(job.id);
       if (id !== null) deleteHeld.run(id, job.receipt);
+    },
+
+    async ackBatch(jobs) {
+      if (jobs.length > 0) ackBatchTx.immediate(jobs);
     },
 
     async fail(job, error) {

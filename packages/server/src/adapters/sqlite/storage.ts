@@ -2,14 +2,19 @@ import type { Config } from '../../config/config.js';
 import type { Clock } from '../../ports/clock.js';
 import type { JobQueue } from '../../ports/job-queue.js';
 import type { Store } from '../../ports/store.js';
+import type { StorageOptions } from '../../storage.js';
 import { openDatabase, type Db } from './database.js';
 import { createSqliteJobQueue } from './job-queue.js';
 import { ReadySignal } from './jobs-table.js';
 import { createSqliteStore } from './store.js';
 
 /** The embedded shape: store and queue in one SQLite file under DATA_DIR. */
-export function openSqlite(config: Config, clock: Clock): { store: Store; queue: JobQueue; db: Db } {
-  const db = openDatabase(config.databaseFile);
+export function openSqlite(
+  config: Config,
+  clock: Clock,
+  options: StorageOptions = {},
+): { store: Store; queue: JobQueue; db: Db } {
+  const db = openDatabase(config.databaseFile, { automaticCheckpoints: options.automaticCheckpoints });
   const signal = new ReadySignal();
   const store = createSqliteStore(db, { clock, signal });
   const queue = createSqliteJobQueue(db, {
