@@ -145,6 +145,31 @@ describe('small fan-outs received together', () => {
     }
   });
 
+  it('gather from back-to-back receives while a backlog lasts, so one transaction carries more', async () => {
+    const calls = await start();
+    const authors = [
+      await audience('ann', 2),
+      await audience('bob', 1),
+      await audience('cat', PAGE),
+      await audience('dan', 0),
+    ];
+    await app().drain();
+    await app().ctx.workers.stop();
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++) for (const author of authors) ids.push(await post(author.token, `post ${i}`));
+    app().ctx.workers.start();
+    await app().drain();
+
+    // 20 plan jobs, received 8 at a time by two loops: a loop whose receive came back full of small fan-outs
+    // receives again before writing, so some transaction carries more than one receive's worth.
+    expect(calls.reduce((a, b) => a + b, 0)).toBe(20);
+    expect(Math.max(...calls)).toBeGreaterThan(8);
+    for (const author of authors) for (const fan of author.fans.values()) expect((await feed(fan)).length).toBe(5);
+    const metrics = (await app().inject({ method: 'GET', url: '/metrics' })).body;
+    expect(metric(metrics, 'tweeter_job_duration_seconds_count{name="fanout.plan",outcome="ok"}')).toBe(20);
+    expect(metric(metrics, 'tweeter_feed_entries_delivered_total')).toBe(5 * (2 + 1 + PAGE));
+  });
+
   it('run one by one when the batch transaction fails, and every post is delivered once', async () => {
     const calls = await start({ failFirst: true });
     const { one, full, none, big } = await fiveAuthors();
