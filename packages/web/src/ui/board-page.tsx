@@ -2,6 +2,7 @@ import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tansta
 import { LIMITS, type Board, type Message } from '@tweeter/shared';
 import { Link, useParams } from 'react-router';
 import { errorMessage } from '../api/client.js';
+import { applyToBoard } from '../logic/board-members.js';
 import { patchItem } from '../logic/cache.js';
 import { failure } from '../logic/flows.js';
 import { prependItems, type Pages } from '../logic/pages.js';
@@ -75,12 +76,16 @@ export function BoardPage() {
     getNextPageParam: (last) => last.nextCursor,
     enabled: board.isSuccess,
   });
-  useBoardLive(id, board.isSuccess);
+  const removed = useBoardLive(id, board.isSuccess);
   const membership = useMutation({
     mutationFn: (join: boolean) =>
       join ? api.setMember(id, me.alias, 'member').then(() => undefined) : api.removeMember(id, me.alias),
-    onSuccess: () => {
-      void qc.invalidateQueries({ queryKey: ['board', id] });
+    onSuccess: (_, join) => {
+      const held = qc.getQueryData<Board>(['board', id]);
+      // A private board no longer answers someone who left it: update what is held instead of reading it again.
+      if (!join && held?.visibility === 'private')
+        qc.setQueryData(['board', id], applyToBoard(held, { kind: 'removed', alias: me.alias }, me.alias));
+      else void qc.invalidateQueries({ queryKey: ['board', id] });
       void qc.invalidateQueries({ queryKey: ['members', id] });
       void qc.invalidateQueries({ queryKey: ['boards'] });
     },
@@ -132,6 +137,12 @@ export function BoardPage() {
           </button>
         )}
       </section>
+      {removed && !b.myRole && (
+        <p className="card notice" role="status">
+          You are no longer a member of this board.
+          {b.visibility === 'private' ? ' You will see no new messages here.' : ''}
+        </p>
+      )}
       {b.myRole && <Composer board={b} />}
       <div className="board-grid">
         <div>
