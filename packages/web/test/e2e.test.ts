@@ -290,10 +290,10 @@ describe('Tweeter in Chromium', { timeout: 60_000 }, () => {
       .getByRole('article', { name: 'Message by Ada Lovelace' })
       .getByRole('button', { name: 'Heart 1', exact: true })
       .waitFor();
-    // The owner sees the new member (after a reload: membership changes are not pushed) and makes them moderator.
-    await ada.reload();
+    // The owner sees the new member live (member.updated, no reload) and makes them moderator; bob sees it live.
     await ada.getByLabel('Role of bob').selectOption('moderator');
     await ada.getByText('Bob Builder is now a moderator.').waitFor();
+    await bob.getByText('you are moderator').waitFor();
     await expectAccessible(ada, 'board', findings);
     await shot(ada, 'board-desktop');
     await ada.getByRole('link', { name: 'Boards' }).click();
