@@ -3,7 +3,11 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   resolve: {
-    alias: { '@tweeter/shared': fileURLToPath(new URL('./packages/shared/src/index.ts', import.meta.url)) },
+    // Workspace packages from source (the web app's tests and its build resolve them the same way).
+    alias: {
+      '@tweeter/shared': fileURLToPath(new URL('./packages/shared/src/index.ts', import.meta.url)),
+      '@tweeter/client': fileURLToPath(new URL('./packages/client/src/index.ts', import.meta.url)),
+    },
   },
   test: {
     include: ['packages/*/test/**/*.test.{ts,tsx}'],

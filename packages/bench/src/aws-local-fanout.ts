@@ -14,7 +14,8 @@ import {
   createContext,
   startEmulators,
   provisionAwsLocal,
-  useEmulatorCredentials,
+  withEmulatorCredentials,
+  EMULATOR_CREDENTIALS,
   buildApp,
 } from '@tweeter/server/tooling/aws-local';
 import { childEnvironment, hashPassword, userAlias, type UserRecord } from '@tweeter/server/tooling';
@@ -40,7 +41,6 @@ export async function runAwsLocalFanout(
     },
   });
   const dataDir = mkdtempSync(join(tmpdir(), 'tweeter-bench-aws-'));
-  useEmulatorCredentials();
   const provision = {
     region: REGION,
     dynamodbEndpoint: emulators.dynamodbEndpoint,
@@ -54,25 +54,31 @@ export async function runAwsLocalFanout(
   await provisionAwsLocal({ ...provision, tables: { main: 'course-main', feeds: 'course-feeds' } });
   // Over the inherited environment, as the child servers of the other scenarios run: the fan-out's tuning settings
   // (FANOUT_PAGE_SIZE, FANOUT_BATCH_SIZE, WORKER_CONCURRENCY) can be compared against the AWS-shape defaults.
-  const config = loadConfig(
-    childEnvironment({
-      LOG_LEVEL: 'silent',
-      SCRYPT_COST: '1024',
-      HOST: '127.0.0.1',
-      PORT: '0',
-      DATA_DIR: dataDir,
-      TWEETER_STORE: 'dynamodb',
-      TWEETER_BLOBS: 's3',
-      AWS_REGION: REGION,
-      DYNAMODB_ENDPOINT: emulators.dynamodbEndpoint,
-      SQS_ENDPOINT: emulators.fauxqsEndpoint,
-      S3_ENDPOINT: emulators.fauxqsEndpoint,
-      S3_FORCE_PATH_STYLE: 'true',
-      S3_BUCKET: 'tweeter-pictures',
-    }),
+  const config = withEmulatorCredentials(
+    loadConfig(
+      childEnvironment({
+        LOG_LEVEL: 'silent',
+        SCRYPT_COST: '1024',
+        HOST: '127.0.0.1',
+        PORT: '0',
+        DATA_DIR: dataDir,
+        TWEETER_STORE: 'dynamodb',
+        TWEETER_BLOBS: 's3',
+        AWS_REGION: REGION,
+        DYNAMODB_ENDPOINT: emulators.dynamodbEndpoint,
+        SQS_ENDPOINT: emulators.fauxqsEndpoint,
+        S3_ENDPOINT: emulators.fauxqsEndpoint,
+        S3_FORCE_PATH_STYLE: 'true',
+        S3_BUCKET: 'tweeter-pictures',
+      }),
+    ),
   );
   const ctx = await createContext(config);
-  const doc = createDocumentClient({ region: REGION, endpoint: emulators.dynamodbEndpoint });
+  const doc = createDocumentClient({
+    region: REGION,
+    endpoint: emulators.dynamodbEndpoint,
+    credentials: EMULATOR_CREDENTIALS,
+  });
   try {
     await ctx.verify();
     target.log(`seeding @${params.celebrity} and ${params.followers} followers in dynalite`);

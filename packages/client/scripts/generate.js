@@ -28,12 +28,14 @@ const rows = Object.entries(doc.paths).flatMap(([path, item]) =>
     .filter(([method, op]) => HTTP.includes(method) && Object.keys(op.responses).some((code) => code.startsWith('2')))
     .map(([method, op]) => {
       const idempotencyKey = (op.parameters ?? []).some((p) => p.in === 'header' && p.name === 'idempotency-key');
-      return `  ${op.operationId}: { method: '${method.toUpperCase()}', path: '${path}', idempotencyKey: ${idempotencyKey} },`;
+      // Public operations declare `security: []`; the others need the bearer token.
+      const auth = (op.security ?? doc.security ?? []).length > 0;
+      return `  ${op.operationId}: { method: '${method.toUpperCase()}', path: '${path}', idempotencyKey: ${idempotencyKey}, auth: ${auth} },`;
     }),
 );
 const table =
   header +
-  "/** Each operation's method and path, and whether it takes an Idempotency-Key (so a retry is safe). */\n" +
+  "/**\n * Each operation's method and path, whether it takes an Idempotency-Key (so a retry is safe), and whether it\n * needs the bearer token (auth).\n */\n" +
   `export const OPERATIONS = {\n${rows.join('\n')}\n} as const;\n`;
 
 let stale = false;

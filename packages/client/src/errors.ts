@@ -5,8 +5,11 @@ export interface TweeterErrorDetail {
 }
 
 /**
- * Any answer of the API that is not a success, in the API's one error shape: `status` is the HTTP status and
- * `code` the stable machine code (`validation_failed`, `unauthenticated`, `not_found`, `alias_taken`, ...).
+ * Any failed call. An error answer of the API, in its one error shape: `status` is the HTTP status and `code` the
+ * stable machine code (`validation_failed`, `unauthenticated`, `not_found`, `alias_taken`, ...); an error answer
+ * not in that shape (a proxy's 502 page): `http_<status>`. The client adds two of its own: `network` (status 0: no
+ * answer, e.g. the server is down or the connection dropped) and `bad_response` (a success answer that is not JSON
+ * or fails the client's `validate`).
  */
 export class TweeterApiError extends Error {
   override name = 'TweeterApiError';
@@ -31,7 +34,7 @@ export class TweeterApiError extends Error {
     return new TweeterApiError(
       response.status,
       error?.code ?? `http_${response.status}`,
-      error?.message ?? (response.statusText || `HTTP ${response.status}`),
+      error?.message ?? `the server answered ${response.status} ${response.statusText}`.trim(),
       error?.details ?? [],
       response.headers.get('x-request-id'),
       Number.isFinite(retryAfter) && response.headers.has('retry-after') ? retryAfter : null,

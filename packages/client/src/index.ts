@@ -1,11 +1,13 @@
 export {
   createTweeterClient,
   TweeterClient,
+  type InitArgs,
   type OperationId,
   type OperationInit,
   type OperationResult,
   type PagedOperationId,
   type PageItem,
+  type ResponseValidator,
   type TweeterClientOptions,
 } from './client.js';
 export { TweeterApiError, type TweeterErrorDetail } from './errors.js';

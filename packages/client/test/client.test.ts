@@ -1,3 +1,5 @@
+import { createServer, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   conformanceChecker,
@@ -139,4 +141,109 @@ describe('@tweeter/client against the real server', () => {
     const wrong = await ada.putAvatar(new Uint8Array([1, 2, 3]), 'image/png').catch((err: unknown) => err);
     expect(wrong).toMatchObject({ status: 415, code: 'unsupported_media_type' });
   });
+
+  it('leaves the token off public operations, and reports a refused token to onUnauthenticated', async () => {
+    const refused: TweeterApiError[] = [];
+    const sent: string[] = [];
+    const recording = (request: Request) => {
+      sent.push(`${new URL(request.url).pathname} ${request.headers.has('authorization') ? 'token' : 'none'}`);
+      return fetch(request);
+    };
+    const ada = createTweeterClient({ baseUrl, fetch: checked(recording), onUnauthenticated: (e) => refused.push(e) });
+    const auth = await ada.call('registerUser', {
+      body: { alias: 'cl_hook', firstName: 'A', lastName: 'B', password: 'correct horse' },
+    });
+    let token: string | null = auth.token;
+    ada.setToken(() => token);
+    expect(await ada.call('getMe')).toMatchObject({ alias: 'cl_hook' });
+    // A wrong password is a 401 too, but of a public operation: no sign-out for it.
+    const wrong = await ada
+      .call('createSession', { body: { alias: 'cl_hook', password: 'wrong password' } })
+      .catch((err: unknown) => err);
+    expect(wrong).toMatchObject({ status: 401, code: 'unauthenticated' });
+    expect(refused).toEqual([]);
+    await ada.call('deleteCurrentSession');
+    const revoked = await ada.call('getMe').catch((err: unknown) => err);
+    expect(revoked).toMatchObject({ status: 401, code: 'unauthenticated' });
+    expect(refused).toEqual([revoked]);
+    // Without a token there is nothing to refuse.
+    token = null;
+    await ada.call('getMe').catch(() => undefined);
+    expect(refused).toHaveLength(1);
+    expect(sent).toEqual([
+      '/api/v1/users none',
+      '/api/v1/me token',
+      '/api/v1/sessions none',
+      '/api/v1/sessions/current token',
+      '/api/v1/me token',
+      '/api/v1/me none',
+    ]);
+  });
+
+  it('says "network" when no answer comes, after retrying only what may repeat', async () => {
+    const closed = await listenOnce(() => undefined);
+    await new Promise((resolve) => closed.server.close(resolve));
+    const attempts: string[] = [];
+    const client = createTweeterClient({
+      baseUrl: closed.url,
+      token: 'some-token',
+      fetch: (request) => {
+        attempts.push(request.method);
+        return fetch(request);
+      },
+    });
+    const read = await client.call('getMe').catch((err: unknown) => err);
+    expect(read).toBeInstanceOf(TweeterApiError);
+    expect(read).toMatchObject({ status: 0, code: 'network' });
+    expect((read as Error).message).toMatch(/^could not reach the server \(.+\)$/);
+    expect(attempts).toEqual(['GET', 'GET', 'GET']);
+    attempts.length = 0;
+    const create = await client
+      .call('createBoard', { body: { name: 'once', visibility: 'public' } })
+      .catch((err: unknown) => err);
+    expect(create).toMatchObject({ status: 0, code: 'network' });
+    expect(attempts).toEqual(['POST']);
+  });
+
+  it('says "bad_response" for an answer that is not JSON or that validate refuses, with its status', async () => {
+    const html = await listenOnce((res) => {
+      res.writeHead(200, { 'content-type': 'text/html' });
+      res.end('<!doctype html><title>Not the API</title>');
+    });
+    try {
+      const client = createTweeterClient({ baseUrl: html.url });
+      const err = await client.call('getMeta').catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(TweeterApiError);
+      expect(err).toMatchObject({
+        status: 200,
+        code: 'bad_response',
+        message: 'the server answered 200 with something that is not JSON',
+      });
+    } finally {
+      await new Promise((resolve) => html.server.close(resolve));
+    }
+    const strict = createTweeterClient({
+      baseUrl,
+      fetch: checked(),
+      validate: (id, body) => {
+        if (id === 'getMeta') throw new Error('streamUrl: expected a wss: URL');
+        return body;
+      },
+    });
+    expect(await strict.call('getHealth')).toBeDefined();
+    const refused = await strict.call('getMeta').catch((e: unknown) => e);
+    expect(refused).toMatchObject({
+      status: 200,
+      code: 'bad_response',
+      message: 'unexpected response from the server to getMeta: streamUrl: expected a wss: URL',
+    });
+    expect((refused as TweeterApiError).requestId).toMatch(/^[0-9A-Z]{26}$/);
+  });
 });
+
+/** A plain HTTP server on 127.0.0.1 answering every request with `answer` (a server that is not the API). */
+async function listenOnce(answer: (res: ServerResponse) => void): Promise<{ server: Server; url: string }> {
+  const server = createServer((_req, res) => answer(res));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+}

@@ -10,7 +10,7 @@ import { createDynamoStore } from './adapters/dynamodb/store.js';
 import { createS3BlobStore } from './adapters/s3/blob-store.js';
 import { createSqsJobQueue } from './adapters/sqs/job-queue.js';
 import { resolveQueueUrls } from './adapters/sqs/provision.js';
-import type { AwsConfig, Config } from './config/config.js';
+import type { AwsConfig, Config, StaticCredentials } from './config/config.js';
 import { StartupError } from './runtimes/node/startup-error.js';
 import type { BlobStore } from './ports/blob-store.js';
 import type { Clock } from './ports/clock.js';
@@ -28,10 +28,10 @@ export interface AwsPart<T> {
 export function openDynamoAndSqs(config: Config, clock: Clock): AwsPart<{ store: Store; queue: JobQueue }> {
   const aws = required(config.aws);
   const doc = createDocumentClient({
-    region: aws.region,
+    ...clientSettings(aws),
     ...(aws.endpoints.dynamodb ? { endpoint: aws.endpoints.dynamodb } : {}),
   });
-  const sqs = new SQSClient({ region: aws.region, ...(aws.endpoints.sqs ? { endpoint: aws.endpoints.sqs } : {}) });
+  const sqs = new SQSClient({ ...clientSettings(aws), ...(aws.endpoints.sqs ? { endpoint: aws.endpoints.sqs } : {}) });
   // Queue URLs carry the account id, so they are looked up once; verify() surfaces a failure at start.
   const urls = resolveQueueUrls(sqs, aws.queuePrefix);
   urls.catch(() => undefined);
@@ -78,7 +78,7 @@ export function openS3Blobs(config: Config): AwsPart<BlobStore> {
   const aws = required(config.aws);
   const bucket = aws.bucket ?? '';
   const s3 = new S3Client({
-    region: aws.region,
+    ...clientSettings(aws),
     forcePathStyle: aws.s3ForcePathStyle,
     ...(aws.endpoints.s3 ? { endpoint: aws.endpoints.s3 } : {}),
   });
@@ -146,6 +146,11 @@ function errorField(err: unknown, field: 'name' | 'code'): string {
   if (typeof value === 'string') return value;
   const cause = (err as { cause?: unknown }).cause;
   return cause ? errorField(cause, field) : '';
+}
+
+/** What every SDK client of the shape shares: the region, and fixed credentials where the config has them. */
+function clientSettings(aws: AwsConfig): { region: string; credentials?: StaticCredentials } {
+  return { region: aws.region, ...(aws.credentials ? { credentials: aws.credentials } : {}) };
 }
 
 function required(aws: AwsConfig | null): AwsConfig {

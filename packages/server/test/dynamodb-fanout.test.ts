@@ -5,6 +5,7 @@ import { followerKey, followsKey } from '../src/adapters/dynamodb/core/keys.js';
 import { createDynamoStore } from '../src/adapters/dynamodb/store.js';
 import { systemClock } from '../src/ports/clock.js';
 import type { JobQueue, JobRequest } from '../src/ports/job-queue.js';
+import type { Store } from '../src/ports/store.js';
 import { createDynamoTestStore, startDynalite, type DynamoTestStore } from './support/dynamo-store.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 
@@ -145,6 +146,14 @@ function injectFaults(doc: DynamoDBDocumentClient): Faults {
   return faults;
 }
 
+/** Profiles for `aliases` (the unfollow counter lives on the author's). */
+async function createUsers(store: Store, aliases: readonly string[]): Promise<void> {
+  for (const alias of aliases) {
+    const user = { alias, firstName: 'F', lastName: 'L', passwordHash: 'x', imageKey: null, createdAt: 1 };
+    expect(await store.users.create({ ...user, followerCount: 0, followeeCount: 0 })).toBe(true);
+  }
+}
+
 /** Counts the write requests (by command) the store sends from now on. */
 function countWrites(doc: DynamoDBDocumentClient): Map<string, number> {
   const writes = new Map<string, number>();
@@ -182,15 +191,21 @@ describe('fan-out on DynamoDB (dynalite)', () => {
     console.info(`10,000-follower fan-out on dynalite: ${seconds.toFixed(1)} s, ${total} write requests`, writes);
   }, 300_000);
 
-  it('an unfollow whose purge runs between the page write and its edge re-read leaves nothing behind', async () => {
+  /**
+   * @bob and @cat follow @ann, whose status `statusId` is planned as one page; right after the page's entries are
+   * written (before the edge check), bob unfollows and his unfollow.purge runs to the end. Returns whether it ran.
+   */
+  async function unfollowMidPage(statusId: string): Promise<{ store: Store; hooked: () => boolean }> {
     dyn = await createDynamoTestStore(dynalite.endpoint, { retry: RETRY });
     const store = dyn.store;
+    await createUsers(store, ['ann', 'bob', 'cat']);
     await store.follows.add('bob', 'ann', { createdAt: 1 });
     await store.follows.add('cat', 'ann', { createdAt: 1 });
-    await store.statuses.create({ id: '01S1', author: 'ann', post: 'p', segments: [], createdAt: 1 }, { audience: 2 });
-    await store.deliveries.recordPlanned('01S1', { from: null, to: 'cat', count: 2, last: true });
-    // Right after the page's entries are written (and before deliverPage re-reads the edges), bob unfollows and
-    // his unfollow.purge runs to the end: it finds the entry and removes it, or deliverPage's re-read must.
+    await store.statuses.create(
+      { id: statusId, author: 'ann', post: 'p', segments: [], createdAt: 1 },
+      { audience: 2 },
+    );
+    await store.deliveries.recordPlanned(statusId, { from: null, to: 'cat', count: 2, last: true });
     let hooked = false;
     dyn.doc.middlewareStack.add(
       (next, context) => async (args) => {
@@ -204,14 +219,78 @@ describe('fan-out on DynamoDB (dynalite)', () => {
       },
       { step: 'initialize', name: 'unfollowMidPage' },
     );
+    return { store, hooked: () => hooked };
+  }
+
+  /** After unfollowMidPage's page: only cat has the status, and the page counted both planned followers. */
+  async function expectOnlyCat(store: Store, statusId: string): Promise<void> {
+    expect(await store.feeds.page('bob', { limit: 5 })).toEqual([]);
+    expect((await store.feeds.page('cat', { limit: 5 })).map((e) => e.statusId)).toEqual([statusId]);
+    expect(await store.deliveries.get(statusId)).toMatchObject({ state: 'done', delivered: 2 });
+  }
+
+  it('an unfollow whose purge runs between the page write and its edge re-read leaves nothing behind', async () => {
+    // The purge finds the entry and removes it, or deliverPage's re-read must.
+    const { store, hooked } = await unfollowMidPage('01S1');
     const page = { key: 'cat', count: 2 };
     expect(
       await store.deliveries.deliverPage({ statusId: '01S1', author: 'ann' }, ['bob', 'cat'], { now: 5, page }),
     ).toBe(1);
-    expect(hooked).toBe(true);
-    expect(await store.feeds.page('bob', { limit: 5 })).toEqual([]);
-    expect((await store.feeds.page('cat', { limit: 5 })).map((e) => e.statusId)).toEqual(['01S1']);
-    expect(await store.deliveries.get('01S1')).toMatchObject({ state: 'done', delivered: 2 });
+    expect(hooked()).toBe(true);
+    await expectOnlyCat(store, '01S1');
+  });
+
+  it('deliverRange: an unfollow whose purge runs between the page write and its check leaves nothing behind', async () => {
+    // Bob was read with the range, so his unfollow moved the author's unfollow counter: the edges are read again.
+    const { store, hooked } = await unfollowMidPage('01S2');
+    const page = { key: 'cat', count: 2 };
+    const range = { after: null, to: 'cat', limit: 10 };
+    expect(await store.deliveries.deliverRange({ statusId: '01S2', author: 'ann' }, range, { now: 5, page })).toEqual({
+      added: 1,
+      owners: ['cat'],
+      next: null,
+    });
+    expect(hooked()).toBe(true);
+    await expectOnlyCat(store, '01S2');
+  });
+
+  it('deliverRange reads the follower range once when no unfollow of the author happened meanwhile', async () => {
+    dyn = await createDynamoTestStore(dynalite.endpoint, { retry: RETRY });
+    const store = dyn.store;
+    await createUsers(store, ['ann', 'bob', 'cat', 'dan']);
+    for (const fan of ['bob', 'cat', 'dan']) await store.follows.add(fan, 'ann', { createdAt: 1 });
+    await store.follows.remove('dan', 'ann'); // an unfollow before the page: the counter is not 0, but stays put
+    await store.statuses.create({ id: '01S3', author: 'ann', post: 'p', segments: [], createdAt: 1 }, { audience: 2 });
+    await store.deliveries.recordPlanned('01S3', { from: null, to: 'cat', count: 2, last: true });
+    const reads = new Map<string, number>();
+    dyn.doc.middlewareStack.add(
+      (next, context) => async (args) => {
+        const input = args.input as { ExpressionAttributeValues?: Record<string, unknown> };
+        const values = Object.values(input.ExpressionAttributeValues ?? {});
+        const name = context.commandName ?? '';
+        const what =
+          name === 'QueryCommand' && values.some((v) => typeof v === 'string' && v.startsWith('FOLLOWER#'))
+            ? 'follower range Query'
+            : name;
+        reads.set(what, (reads.get(what) ?? 0) + 1);
+        return next(args);
+      },
+      { step: 'initialize', name: 'countReads' },
+    );
+    const page = { key: 'cat', count: 2 };
+    const range = { after: null, to: 'cat', limit: 10 };
+    expect(await store.deliveries.deliverRange({ statusId: '01S3', author: 'ann' }, range, { now: 5, page })).toEqual({
+      added: 2,
+      owners: ['bob', 'cat'],
+      next: null,
+    });
+    // Before: the range read and its re-read after the write (2 Queries of up to a page of edges); now the range
+    // read and two GetItems of the author's profile (its unfollow counter, before and after).
+    expect(reads.get('follower range Query')).toBe(1);
+    expect(reads.get('GetItemCommand')).toBe(3); // the delivery record (is the status still there?) and the counter twice
+    expect(await store.feeds.page('dan', { limit: 5 })).toEqual([]);
+    expect(await store.deliveries.get('01S3')).toMatchObject({ state: 'done', delivered: 2 });
+    console.info('deliverRange of one page, no unfollow meanwhile:', reads);
   });
 
   it('a planner taking over half way sends the job whose marker the first planner left, then carries on', async () => {

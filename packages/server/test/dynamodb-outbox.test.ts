@@ -1,5 +1,7 @@
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { WriteBudget } from '../src/adapters/dynamodb/client.js';
+import { UNFOLLOWS, userKey } from '../src/adapters/dynamodb/core/keys.js';
 import type { JobQueue, JobRequest } from '../src/ports/job-queue.js';
 import type { UserRecord } from '../src/ports/store.js';
 import { createDynamoTestStore, startDynalite, type DynamoTestStore } from './support/dynamo-store.js';
@@ -119,6 +121,38 @@ describe('the DynamoDB outbox after a crash', () => {
     const again = { ...status, id: '01S3' };
     expect((await t.store.statuses.create(again, { audience: 0, idempotencyKey: 'k' })).created).toBe(true);
     expect(await t.store.follows.add('ann', 'bob', { createdAt: 2 })).toBe(true);
+  });
+
+  it('an unfollow that died before its follow-up writes moves the unfollow counter before its purge is sent', async () => {
+    // The counter lets a fan-out page skip re-reading its edges (deliveries-repo.ts): the sweeper's path must move
+    // it too, after removing the mirror and before the purge job exists.
+    t = await createDynamoTestStore(dynalite.endpoint);
+    const store = t.store;
+    await store.users.createMany([user('ann'), user('bob')]);
+    await store.follows.add('ann', 'bob', { createdAt: 1 });
+    const unfollows = async () =>
+      Number(
+        (await t?.doc.send(new GetCommand({ TableName: t.tables.main, Key: userKey('bob'), ConsistentRead: true })))
+          ?.Item?.[UNFOLLOWS] ?? 0,
+      );
+    let dying = true;
+    t.doc.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (dying && context.commandName === 'DeleteItemCommand') throw new Error('the process died here');
+        return next(args);
+      },
+      { step: 'initialize', name: 'dieBeforeTheMirror' },
+    );
+    const purge = { name: 'unfollow.purge', payload: { follower: 'ann', followee: 'bob' } };
+    await expect(store.follows.remove('ann', 'bob', { outbox: [purge] })).rejects.toThrow('died');
+    dying = false;
+    expect(await unfollows()).toBe(0);
+    expect(await readyJobs(t.queue)).toEqual([]);
+
+    expect(await store.resendPending(LATER, 10)).toBe(1);
+    expect(await unfollows()).toBe(1);
+    expect(await readyJobs(t.queue)).toEqual(expect.arrayContaining([purge]));
+    expect((await store.follows.followers('bob', { limit: 5 })).items).toEqual([]);
   });
 });
 

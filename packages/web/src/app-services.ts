@@ -1,5 +1,5 @@
 import { QueryClient } from '@tanstack/react-query';
-import { createApi, type Api } from './api/client.js';
+import { createApi, isTransient, type Api } from './api/client.js';
 import { PendingPosts } from './logic/live-feed.js';
 import { SessionStore, type SessionStorages } from './logic/session.js';
 import { StreamClient, type WebSocketLike } from './logic/stream.js';
@@ -19,7 +19,7 @@ export interface AppServices {
 export function createAppServices(opts: {
   baseUrl?: string;
   storages: SessionStorages;
-  fetch?: typeof fetch;
+  fetch?: (request: Request) => Promise<Response>;
   connect?: (url: string) => WebSocketLike;
 }): AppServices {
   const toasts = new ToastStore();
@@ -29,7 +29,9 @@ export function createAppServices(opts: {
     defaultOptions: {
       queries: {
         staleTime: 15_000,
-        retry: (n, err) => n < 2 && !(err instanceof Error && 'status' in err && Number(err.status) >= 400),
+        // A refusal or a body that breaks the contract will say the same again; the client has already retried
+        // a lost connection a few times quickly, this tries a little later.
+        retry: (n, err) => n < 2 && isTransient(err),
       },
       mutations: { retry: false },
     },

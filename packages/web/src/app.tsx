@@ -13,6 +13,9 @@ const UserPage = lazy(() => import('./ui/user-page.js').then((m) => ({ default: 
 const StatusPage = lazy(() => import('./ui/status-page.js').then((m) => ({ default: m.StatusPage })));
 const BoardsPage = lazy(() => import('./ui/boards-page.js').then((m) => ({ default: m.BoardsPage })));
 const BoardPage = lazy(() => import('./ui/board-page.js').then((m) => ({ default: m.BoardPage })));
+const BoardSettingsPage = lazy(() =>
+  import('./ui/board-settings-page.js').then((m) => ({ default: m.BoardSettingsPage })),
+);
 
 /** Signed-out visitors of a deep link go to sign-in, which brings them back here. */
 function RequireAuth({ children }: { children: ReactNode }) {
@@ -66,6 +69,7 @@ export function AppRoutes() {
           <Route path="/statuses/:id" element={<StatusPage />} />
           <Route path="/boards" element={<BoardsPage />} />
           <Route path="/boards/:id" element={<BoardPage />} />
+          <Route path="/boards/:id/settings" element={<BoardSettingsPage />} />
           <Route path="*" element={<NotFound />} />
         </Route>
         <Route path="/" element={<Navigate to="/feed" replace />} />

@@ -220,6 +220,35 @@ describe('Tweeter in Chromium', { timeout: 60_000 }, () => {
     await shot(bob, 'status-desktop');
   });
 
+  it('changes my picture on my own profile; it shows everywhere without a reload', async () => {
+    await bob.evaluate(() => ((window as unknown as { sameDocument?: boolean }).sameDocument = true));
+    await bob.getByRole('link', { name: 'Story' }).click();
+    await bob.waitForURL('**/users/bob');
+    await bob.getByRole('heading', { name: 'Bob Builder' }).waitFor();
+    const input = bob.getByLabel('New profile picture');
+    await input.setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('not a picture') });
+    await bob.getByText('The picture must be a PNG, JPEG or WebP image').waitFor();
+    expect(await bob.getByRole('button', { name: 'Upload picture' }).count()).toBe(0);
+    const picture = join(tmp, 'bob.png');
+    writeFileSync(picture, PNG_1PX);
+    await input.setInputFiles(picture);
+    await bob.getByAltText('Preview of your new profile picture').waitFor();
+    await expectAccessible(bob, 'profile-own', findings);
+    await bob.getByRole('button', { name: 'Upload picture' }).click();
+    await bob.getByText('Profile picture updated!').waitFor();
+    const panel = bob.getByRole('region', { name: 'User' });
+    await panel.locator('img[alt="Bob Builder\'s picture"]').waitFor();
+    expect(await panel.locator('img').first().getAttribute('src')).toMatch(/^\/media\/avatars\/bob-.+\.png$/);
+    // Back on the status page (in-app navigation), the comment shows the new picture too.
+    await bob.goBack();
+    await bob.waitForURL('**/statuses/*');
+    await bob
+      .getByRole('article', { name: 'Comment by Bob Builder' })
+      .locator('img[alt="Bob Builder\'s picture"]')
+      .waitFor();
+    expect(await bob.evaluate(() => (window as unknown as { sameDocument?: boolean }).sameDocument)).toBe(true);
+  });
+
   it('follows an @mention to its profile', async () => {
     await bob.getByRole('link', { name: '@bob' }).first().click();
     await bob.waitForURL('**/users/bob');
@@ -261,15 +290,59 @@ describe('Tweeter in Chromium', { timeout: 60_000 }, () => {
       .getByRole('article', { name: 'Message by Ada Lovelace' })
       .getByRole('button', { name: 'Heart 1', exact: true })
       .waitFor();
-    // The owner sees the new member (after a reload: membership changes are not pushed) and makes them moderator.
-    await ada.reload();
+    // The owner sees the new member live (member.updated, no reload) and makes them moderator; bob sees it live.
     await ada.getByLabel('Role of bob').selectOption('moderator');
     await ada.getByText('Bob Builder is now a moderator.').waitFor();
+    await bob.getByText('you are moderator').waitFor();
     await expectAccessible(ada, 'board', findings);
     await shot(ada, 'board-desktop');
     await ada.getByRole('link', { name: 'Boards' }).click();
     await ada.getByRole('link', { name: /Engineering/ }).waitFor();
     await expectAccessible(ada, 'boards', findings);
+  });
+
+  it('lets the owner rename the board, set retention and read the audit log; others see no settings', async () => {
+    await ada.goto(`/boards/${state.boardId}`);
+    await ada.getByRole('link', { name: 'Board settings' }).click();
+    await ada.waitForURL(`**/boards/${state.boardId}/settings`);
+    await ada.getByRole('heading', { name: 'Board settings: Engineering' }).waitFor();
+    const save = ada.getByRole('button', { name: 'Save settings' });
+    expect(await save.isDisabled()).toBe(true);
+    await ada.getByLabel('Board name').fill('Engineering team');
+    await ada.getByLabel('Description').fill('Design reviews, stand-ups and release notes');
+    await ada.getByLabel('Keep messages for (days)').fill('0');
+    await ada.getByText('Keep messages for 1 to 3650 days, or leave it empty to keep them forever').waitFor();
+    expect(await save.isDisabled()).toBe(true);
+    await ada.getByLabel('Keep messages for (days)').fill('30');
+    await save.click();
+    await ada.getByText('Board settings saved.').waitFor();
+    await ada.getByRole('heading', { name: 'Board settings: Engineering team' }).waitFor();
+    const log = ada.getByRole('region', { name: 'Audit log entries' });
+    await log.getByText('@ada changed how long messages are kept from forever to 30 days').waitFor();
+    await log.getByText('@ada made @bob a moderator (was member)').waitFor();
+    await expectAccessible(ada, 'board-settings', findings);
+    await shot(ada, 'board-settings-desktop');
+    await ada.getByRole('link', { name: 'Back to the board' }).click();
+    await ada.getByRole('heading', { name: 'Engineering team' }).waitFor();
+    await ada.getByText('Design reviews, stand-ups and release notes').waitFor();
+
+    // A moderator is not the owner: no way in from the board, and the address alone shows no form.
+    await bob.goto(`/boards/${state.boardId}`);
+    await bob.getByRole('heading', { name: 'Engineering team' }).waitFor();
+    await bob.getByRole('button', { name: 'Leave board' }).waitFor();
+    expect(await bob.getByRole('link', { name: 'Board settings' }).count()).toBe(0);
+    await bob.goto(`/boards/${state.boardId}/settings`);
+    await bob.getByText("Only the board's owner can change its settings and read its audit log.").waitFor();
+    expect(await bob.getByRole('button', { name: 'Save settings' }).count()).toBe(0);
+
+    const phone = await newPage(PHONE);
+    await phone.goto(`/boards/${state.boardId}/settings`);
+    await signIn(phone, 'ada');
+    await phone.getByRole('heading', { name: 'Board settings: Engineering team' }).waitFor();
+    await phone.getByRole('region', { name: 'Audit log entries' }).getByText('@ada made @bob').waitFor();
+    await expectNoHorizontalScroll(phone);
+    await expectAccessible(phone, 'board-settings-phone', findings);
+    await shot(phone, 'board-settings-phone');
   });
 
   it('keeps the screen on reload of a deep link, and sends a signed-out visitor to sign in and back', async () => {

@@ -11,7 +11,12 @@ function setup(handler: Parameters<typeof fakeFetch>[0]) {
   const net = fakeFetch(handler);
   const session = new SessionStore(memoryStorages());
   const notify = new RecordingNotifier();
-  const api = createApi({ getToken: session.token, fetch: net.fetch, onUnauthenticated: () => session.signOut() });
+  const api = createApi({
+    baseUrl: 'http://tweeter.test',
+    getToken: session.token,
+    fetch: net.fetch,
+    onUnauthenticated: () => session.signOut(),
+  });
   return { net, session, notify, api };
 }
 
@@ -50,7 +55,11 @@ describe('posting flow', () => {
 
   it('explains an unreachable server', async () => {
     const t = setup(() => ({ status: 200 }));
-    const api = createApi({ getToken: () => 'tok', fetch: async () => Promise.reject(new TypeError('fetch failed')) });
+    const api = createApi({
+      baseUrl: 'http://tweeter.test',
+      getToken: () => 'tok',
+      fetch: async () => Promise.reject(new TypeError('fetch failed')),
+    });
     const result = await new PostingFlow({ api, notify: t.notify }).post('hello');
     expect(result).toEqual({
       ok: false,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ApiError, errorMessage } from '../src/api/client.js';
+import { errorMessage, TweeterApiError } from '../src/api/client.js';
 import { deliveryLabel, deliveryPollMs } from '../src/logic/delivery.js';
 import { failure } from '../src/logic/flows.js';
 import { canRegister, canSignIn, imageProblem, postState, registerProblems } from '../src/logic/forms.js';
@@ -53,7 +53,7 @@ describe('form rules', () => {
 
 describe('messages', () => {
   it('uses the server message, never [object Object]', () => {
-    expect(failure('post the status', new ApiError(400, 'validation_failed', 'body.post: too long'))).toBe(
+    expect(failure('post the status', new TweeterApiError(400, 'validation_failed', 'body.post: too long'))).toBe(
       'Failed to post the status because of exception: body.post: too long',
     );
     expect(errorMessage({})).toBe('something went wrong');

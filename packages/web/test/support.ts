@@ -51,21 +51,21 @@ export function status(id: string, post = `post ${id}`, author: User = ADA): Sta
 type Answer = { status: number; body?: unknown };
 export function fakeFetch(handler: (method: string, path: string, body: unknown) => Answer | Promise<Answer>) {
   const calls: { method: string; path: string; body: unknown; headers: Record<string, string> }[] = [];
-  const fn = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
-    const url = new URL(String(input), 'http://tweeter.test');
-    const method = init?.method ?? 'GET';
-    const body = init?.body ? (JSON.parse(String(init.body)) as unknown) : undefined;
+  const fn = async (request: Request): Promise<Response> => {
+    const url = new URL(request.url);
+    const text = await request.text();
+    const body = text ? (JSON.parse(text) as unknown) : undefined;
     calls.push({
-      method,
+      method: request.method,
       path: url.pathname + url.search,
       body,
-      headers: (init?.headers ?? {}) as Record<string, string>,
+      headers: Object.fromEntries(request.headers),
     });
-    const res = await handler(method, url.pathname, body);
+    const res = await handler(request.method, url.pathname, body);
     return new Response(res.body === undefined ? null : JSON.stringify(res.body), {
       status: res.status,
       headers: { 'content-type': 'application/json' },
     });
   };
-  return { fetch: fn as typeof fetch, calls };
+  return { fetch: fn, calls };
 }

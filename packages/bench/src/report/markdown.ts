@@ -47,7 +47,7 @@ export function renderMarkdown(doc: ReportDocument): string {
     '## Against the requirements',
     '',
     'The course project asked for about 10,000 users, one followed by all of them: a post returns in under 1 s,',
-    'reaches all 10,000 feeds in under 120 s, and a feed page loads in under 1 s. Our budget (ARCHITECTURE.md,',
+    'reaches all 10,000 feeds in under 120 s, and a feed page loads in under 1 s. Our budget (docs/architecture.md,',
     '"Performance budget") is far stricter.',
     '',
     renderChecks(evaluateChecks(doc.entries)),

@@ -71,8 +71,19 @@ export interface Config {
   streamUrl: string | undefined;
 }
 
+/**
+ * Fixed AWS credentials for the SDK clients: set only by the dev tooling, for the local emulators (which accept any).
+ * Never read from the environment: without them the clients use the SDK's own chain (environment, profile, role).
+ */
+export interface StaticCredentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+}
+
 export interface AwsConfig {
   region: string;
+  /** Absent from loadConfig: the SDK's default credential chain. */
+  credentials?: StaticCredentials;
   /** Endpoint overrides (emulators, VPC endpoints); the SDK's own when absent. */
   endpoints: { dynamodb?: string; sqs?: string; s3?: string };
   tables: { main: string; feeds: string };
@@ -92,6 +103,8 @@ export type RealtimeConfig =
       /** DynamoDB table (the main table) holding connections and their subscriptions. */
       connectionsTable: string;
       region: string;
+      /** Absent from loadConfig: the SDK's default credential chain. */
+      credentials?: StaticCredentials;
       /** Set only for a local emulator (dynalite); AWS uses the region's endpoint. */
       dynamodbEndpoint: string | undefined;
       /** PostToConnection calls in flight at once per broadcast. */

@@ -11,7 +11,7 @@ import { createWebSocketHandler } from '../runtimes/lambda/websocket-handler.js'
 import { startServer, type RunningServer } from '../runtimes/node/serve.js';
 import { startEmulators, type Emulators } from './emulators.js';
 import { startLocalWsGateway, type LocalGateway } from './local-ws-gateway.js';
-import { provisionAwsLocal } from './provision.js';
+import { provisionAwsLocal, withEmulatorCredentials } from './provision.js';
 
 const REGION = 'us-east-1';
 const TABLES = { main: 'tweeter-main', feeds: 'tweeter-feeds' };
@@ -19,7 +19,10 @@ const QUEUE_PREFIX = 'tweeter-';
 const BUCKET = 'tweeter-pictures';
 
 export interface AwsLocalOptions {
-  /** The server's configuration with these settings on top (the caller decides where the rest comes from). */
+  /**
+   * The server's configuration with these settings on top (the caller decides where the rest comes from); the stack
+   * hands the emulators' credentials to its SDK clients (withEmulatorCredentials), so none need be in the environment.
+   */
   configure(settings: Record<string, string>): Config;
   /** Loopback ports of dynalite, fauxqs and the WebSocket gateway (0: free ports). */
   dynamodbPort: number;
@@ -83,7 +86,7 @@ export async function startAwsLocalStack(options: AwsLocalOptions): Promise<AwsL
       WEBSOCKET_MANAGEMENT_ENDPOINT: gateway.managementEndpoint,
       STREAM_URL: gateway.url,
     };
-    const config = options.configure(settings);
+    const config = withEmulatorCredentials(options.configure(settings));
     await provisionAwsLocal({
       region: REGION,
       dynamodbEndpoint: emulators.dynamodbEndpoint,

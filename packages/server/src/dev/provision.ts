@@ -4,20 +4,26 @@
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import type { StageQueueUrls } from '../adapters/sqs/job-queue.js';
+import type { Config } from '../config/config.js';
 import { ensureQueues } from '../adapters/sqs/provision.js';
+import type { StageQueueUrls } from '../adapters/sqs/routes.js';
 import { tableDefinitions, type TableNames } from '../adapters/dynamodb/tables.js';
 
 /** Credentials the emulators accept (they check none); never used against AWS. */
 export const EMULATOR_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
 
 /**
- * Dev tooling only: gives the server's SDK clients, which take credentials from the SDK's default chain (the
- * environment first), the emulators' dummy credentials unless real ones are set. The emulators accept any.
+ * Dev tooling only: the config with the emulators' dummy credentials handed to every SDK client it builds (the AWS
+ * ports and the API Gateway stream), so a server on the emulators needs no AWS credentials and this process's
+ * environment is left as it is. The emulators accept any credentials.
  */
-export function useEmulatorCredentials(): void {
-  process.env['AWS_ACCESS_KEY_ID'] ??= EMULATOR_CREDENTIALS.accessKeyId;
-  process.env['AWS_SECRET_ACCESS_KEY'] ??= EMULATOR_CREDENTIALS.secretAccessKey;
+export function withEmulatorCredentials(config: Config): Config {
+  const credentials = EMULATOR_CREDENTIALS;
+  return {
+    ...config,
+    aws: config.aws && { ...config.aws, credentials },
+    realtime: config.realtime.kind === 'apigw' ? { ...config.realtime, credentials } : config.realtime,
+  };
 }
 
 export interface ProvisionOptions {

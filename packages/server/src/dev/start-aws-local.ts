@@ -9,7 +9,7 @@ import { parseArgs } from 'node:util';
 import { configFromEnvironment } from '../config/index.js';
 import { stopOnSignals } from '../runtimes/node/serve.js';
 import { startAwsLocalStack } from './aws-local-stack.js';
-import { useEmulatorCredentials } from './provision.js';
+import { EMULATOR_CREDENTIALS } from './provision.js';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -19,7 +19,6 @@ async function main(): Promise<void> {
       'stream-port': { type: 'string', default: '4568' },
     },
   });
-  useEmulatorCredentials();
   const stack = await startAwsLocalStack({
     configure: configFromEnvironment,
     dynamodbPort: Number(values['dynamodb-port']),
@@ -39,7 +38,9 @@ async function main(): Promise<void> {
       Object.entries(stack.settings)
         .filter(([key]) => !key.startsWith('WEBSOCKET_') && key !== 'STREAM_URL' && key !== 'TWEETER_REALTIME')
         .map(([k, v]) => `${k}=${v}`)
-        .join(' '),
+        .join(' ') +
+      // The CLI is its own process: its SDK clients take credentials from the environment, and the emulators accept any.
+      ` AWS_ACCESS_KEY_ID=${EMULATOR_CREDENTIALS.accessKeyId} AWS_SECRET_ACCESS_KEY=${EMULATOR_CREDENTIALS.secretAccessKey}`,
   );
   stopOnSignals({ ...stack.server, stop: stack.stop });
 }

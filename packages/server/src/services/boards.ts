@@ -15,6 +15,7 @@ import { newId } from '../domain/ids.js';
 import type { Clock } from '../ports/clock.js';
 import type { Realtime } from '../ports/realtime.js';
 import type { AuditRecord, AuditRepo, BoardRecord, BoardRepo, MemberRepo, UserRepo } from '../ports/store.js';
+import { channelOf } from './messages.js';
 import type { Presenter } from './presenter.js';
 
 /** A board as one viewer sees it: the record and the viewer's role (null: not a member). */
@@ -33,7 +34,7 @@ export class BoardService {
       users: UserRepo;
       presenter: Presenter;
       clock: Clock;
-      realtime: Pick<Realtime, 'revoke'>;
+      realtime: Pick<Realtime, 'revoke' | 'toChannel'>;
     },
   ) {}
 
@@ -107,7 +108,10 @@ export class BoardService {
     return { items, nextCursor: page.nextCursor };
   }
 
-  /** Adds a member or changes their role (see board-policy); changes made to others are audited. */
+  /**
+   * Adds a member or changes their role (see board-policy); changes made to others are audited. A change that
+   * wrote something is pushed to the board's live subscribers as `member.updated`.
+   */
   async putMember(viewer: string, boardId: string, alias: string, role: 'member' | 'moderator'): Promise<Member> {
     const change = await this.memberChange(viewer, boardId, alias);
     policy.assertMayPutMember(change, role);
@@ -118,14 +122,19 @@ export class BoardService {
           ? this.auditEntry(boardId, viewer, 'member.add', alias, { role })
           : this.auditEntry(boardId, viewer, 'member.role', alias, { from: change.targetRole, to: role });
     const joinedAt = this.deps.clock.now();
-    await this.deps.members.put({ boardId, alias, role, joinedAt }, { audit });
+    const { changed } = await this.deps.members.put({ boardId, alias, role, joinedAt }, { audit });
     const member = await this.deps.members.get(boardId, alias);
     const [user] = (await this.users([alias])).values();
     if (!member || !user) throw new NotFoundError(`no board ${boardId}`);
-    return { user, role: member.role };
+    const result: Member = { user, role: member.role };
+    if (changed) this.deps.realtime.toChannel({ type: 'member.updated', channel: channelOf(boardId), data: result });
+    return result;
   }
 
-  /** Removes a member, or the viewer leaves (see board-policy); removals of others are audited. Idempotent. */
+  /**
+   * Removes a member, or the viewer leaves (see board-policy); removals of others are audited. Idempotent.
+   * A removal that wrote something is pushed to the board's live subscribers as `member.removed`.
+   */
   async removeMember(viewer: string, boardId: string, alias: string): Promise<void> {
     const change = await this.memberChange(viewer, boardId, alias);
     policy.assertMayRemoveMember(change);
@@ -134,9 +143,12 @@ export class BoardService {
       viewer === alias
         ? undefined
         : this.auditEntry(boardId, viewer, 'member.remove', alias, { role: change.targetRole });
-    await this.deps.members.remove(boardId, alias, { audit });
+    if (!(await this.deps.members.remove(boardId, alias, { audit }))) return;
+    const channel = channelOf(boardId);
+    // Pushed before the revocation below, so the removed member's own connections hear it while still subscribed.
+    this.deps.realtime.toChannel({ type: 'member.removed', channel, data: { alias } });
     // Subscriptions were authorized when made: on a private board, a removed member must stop hearing it now.
-    if (change.visibility === 'private') this.deps.realtime.revoke(alias, `board:${boardId}`);
+    if (change.visibility === 'private') this.deps.realtime.revoke(alias, channel);
   }
 
   /** The board's audit log, newest first: the owner only. */

@@ -24,6 +24,19 @@ export class FeedService {
 
   /** One page of the viewer's feed. Entries of deleted statuses are skipped without shifting later pages. */
   async page(viewer: string, query: PageQuery): Promise<Page<Status>> {
+    const page = await this.pageIds(viewer, query);
+    return { items: await this.deps.hydrator.byIds(page.rows, viewer), nextCursor: page.nextCursor };
+  }
+
+  /** The same page as JSON text, byte for byte `JSON.stringify` of what `page` gives, built without the objects. */
+  async pageJson(viewer: string, query: PageQuery): Promise<string> {
+    const page = await this.pageIds(viewer, query);
+    const items = await this.deps.hydrator.jsonByIds(page.rows, viewer);
+    return `{"items":[${items.join(',')}],"nextCursor":${JSON.stringify(page.nextCursor)}}`;
+  }
+
+  // The status ids of one page, newest first, and the cursor of the next.
+  private async pageIds(viewer: string, query: PageQuery): Promise<{ rows: string[]; nextCursor: string | null }> {
     const before = decodeCursor(query.cursor, KeyCursor)?.k;
     const range = { before, limit: query.limit + 1 };
     const [entries, pulled] = await Promise.all([this.deps.feeds.page(viewer, range), this.pulledFollowees(viewer)]);
@@ -32,8 +45,7 @@ export class FeedService {
     const ids = new Set(entries.map((e) => e.statusId));
     for (const story of stories) for (const s of story) ids.add(s.id);
     const newestFirst = [...ids].sort((a, b) => (a < b ? 1 : a > b ? -1 : 0)).slice(0, range.limit);
-    const page = keysetPage(newestFirst, query.limit, (id) => id);
-    return { items: await this.deps.hydrator.byIds(page.rows, viewer), nextCursor: page.nextCursor };
+    return keysetPage(newestFirst, query.limit, (id) => id);
   }
 
   // The pulled accounts the viewer follows, at most `pullMax` of them, by alias (a stable choice across pages).

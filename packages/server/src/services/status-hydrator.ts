@@ -1,4 +1,4 @@
-import type { Status } from '@tweeter/shared';
+import type { Reactions, Status } from '@tweeter/shared';
 import { LRUCache } from 'lru-cache';
 import type { CommentRepo, StatusRecord, StatusRepo, UserRecord, UserRepo } from '../ports/store.js';
 import type { Clock } from '../ports/clock.js';
@@ -13,10 +13,15 @@ const USER_CACHE_TTL_MS = 60_000;
  * long a deletion made by another process goes unseen; authors are cached briefly (profile changes evict here,
  * and the TTL bounds staleness across processes). Reaction and comment counts change all the time, so they
  * are never cached: each page reads them fresh, one batched read each, with the viewer's own reactions.
+ *
+ * Feed pages are the hot path, so a status can also come out as JSON text (`jsonByIds`): the text of its fixed
+ * fields and of its author is rendered once per cached record and only the counters are written per read.
  */
 export class StatusHydrator {
   private readonly statusCache: LRUCache<string, StatusRecord>;
   private readonly userCache: LRUCache<string, UserRecord>;
+  // JSON text per cached record object: it goes when the caches drop (evict or forget) the record it was made from.
+  private readonly rendered = new WeakMap<StatusRecord | UserRecord, string>();
 
   constructor(
     private readonly deps: {
@@ -41,39 +46,41 @@ export class StatusHydrator {
    * particular, e.g. a live push to many); ids of statuses that no longer exist are left out.
    */
   async byIds(ids: readonly string[], viewer: string | null): Promise<Status[]> {
-    const found = await cachedMany(this.statusCache, ids, (missing) => this.deps.statuses.getMany(missing));
-    const records: StatusRecord[] = [];
-    for (const id of ids) {
-      const rec = found.get(id);
-      if (rec) records.push(rec);
+    return this.records(await this.statusRecords(ids), viewer);
+  }
+
+  /**
+   * Like `byIds`, as JSON text: each string is byte for byte `JSON.stringify` of the Status `byIds` gives, without
+   * building or serializing the objects (a feed page is then mostly string concatenation).
+   */
+  async jsonByIds(ids: readonly string[], viewer: string | null): Promise<string[]> {
+    const records = await this.statusRecords(ids);
+    const { authors, reactions, comments } = await this.related(records, viewer);
+    const out: string[] = [];
+    for (const r of records) {
+      const author = authors.get(r.author);
+      if (!author) continue; // an author who no longer exists (statusRecords cached the record already)
+      out.push(
+        `{"id":${JSON.stringify(r.id)},"author":${this.render(author, () => JSON.stringify(this.deps.presenter.user(author)))},` +
+          `${this.render(r, () => JSON.stringify(fixedFields(r)).slice(1, -1))},` +
+          `"reactions":${reactionsJson(reactions.get(r.id))},"commentCount":${comments.get(r.id) ?? 0}}`,
+      );
     }
-    return this.records(records, viewer);
+    return out;
   }
 
   /** API Statuses for records already read, as `viewer` sees them. */
   async records(records: readonly StatusRecord[], viewer: string | null): Promise<Status[]> {
-    const ids = records.map((r) => r.id);
-    const [authors, reactions, comments] = await Promise.all([
-      cachedMany(
-        this.userCache,
-        records.map((r) => r.author),
-        (missing) => this.deps.users.getMany(missing),
-      ),
-      this.deps.reactions.read('status', ids, viewer),
-      this.deps.comments.counts(ids),
-    ]);
+    const { authors, reactions, comments } = await this.related(records, viewer);
     const out: Status[] = [];
     for (const r of records) {
       const author = authors.get(r.author);
       if (!author) continue; // an author who no longer exists
-      // Only when not cached yet: re-setting would restart the TTL on every read, and a hot status never expire.
-      if (!this.statusCache.has(r.id)) this.statusCache.set(r.id, r);
+      this.keep(r);
       out.push({
         id: r.id,
         author: this.deps.presenter.user(author),
-        post: r.post,
-        segments: r.segments,
-        createdAt: new Date(r.createdAt).toISOString(),
+        ...fixedFields(r),
         reactions: reactions.get(r.id) ?? { like: 0, heart: 0, mine: [] },
         commentCount: comments.get(r.id) ?? 0,
       });
@@ -87,6 +94,47 @@ export class StatusHydrator {
 
   forgetUser(alias: string): void {
     this.userCache.delete(alias);
+  }
+
+  // The records of these ids in the same order, from the cache or one batched read; missing ids are left out.
+  private async statusRecords(ids: readonly string[]): Promise<StatusRecord[]> {
+    const found = await cachedMany(this.statusCache, ids, (missing) => this.deps.statuses.getMany(missing));
+    const records: StatusRecord[] = [];
+    for (const id of ids) {
+      const rec = found.get(id);
+      if (rec) records.push(rec);
+    }
+    return records;
+  }
+
+  // Authors (cached), reactions and comment counts (fresh) of these records, read at the same time.
+  private async related(records: readonly StatusRecord[], viewer: string | null) {
+    const ids = records.map((r) => r.id);
+    const [authors, reactions, comments] = await Promise.all([
+      cachedMany(
+        this.userCache,
+        records.map((r) => r.author),
+        (missing) => this.deps.users.getMany(missing),
+      ),
+      this.deps.reactions.read('status', ids, viewer),
+      this.deps.comments.counts(ids),
+    ]);
+    return { authors, reactions, comments };
+  }
+
+  // Only when not cached yet: re-setting would restart the TTL on every read, and a hot status never expire.
+  private keep(record: StatusRecord): void {
+    if (!this.statusCache.has(record.id)) this.statusCache.set(record.id, record);
+  }
+
+  // The JSON text `make` renders for this record, made once per record object.
+  private render(record: StatusRecord | UserRecord, make: () => string): string {
+    let text = this.rendered.get(record);
+    if (text === undefined) {
+      text = make();
+      this.rendered.set(record, text);
+    }
+    return text;
   }
 }
 
@@ -110,4 +158,15 @@ async function cachedMany<V extends object>(
     }
   }
   return found;
+}
+
+// The fields of a Status that never change, in the order the Status object has them.
+function fixedFields(r: StatusRecord): Pick<Status, 'post' | 'segments' | 'createdAt'> {
+  return { post: r.post, segments: r.segments, createdAt: new Date(r.createdAt).toISOString() };
+}
+
+// `JSON.stringify` of the Reactions object `records` gives (zeros and no `mine` for a status nobody reacted to).
+function reactionsJson(reactions: Reactions | undefined): string {
+  if (reactions === undefined) return '{"like":0,"heart":0,"mine":[]}';
+  return `{"like":${reactions.like},"heart":${reactions.heart},"mine":${JSON.stringify(reactions.mine)}}`;
 }

@@ -5,5 +5,5 @@ export { createDocumentClient, mapLimit } from '../adapters/dynamodb/client.js';
 export { loadConfig } from '../config/config.js';
 export { createContext } from '../context.js';
 export { startEmulators } from '../dev/emulators.js';
-export { provisionAwsLocal, useEmulatorCredentials } from '../dev/provision.js';
+export { EMULATOR_CREDENTIALS, provisionAwsLocal, withEmulatorCredentials } from '../dev/provision.js';
 export { buildApp } from '../http/app.js';

@@ -314,6 +314,65 @@ describe('boards end to end (the real board service authorizes)', () => {
     }
   });
 
+  it('pushes member.updated for a join or a role change and member.removed for a leave or a removal', async () => {
+    const real = await createTestApp({}, { gatewayStream: true });
+    const realUrl = await real.streamUrl();
+    const open: StreamClient[] = [];
+    try {
+      const [owner, watcher, joiner] = [
+        await real.register('owner'),
+        await real.register('watcher'),
+        await real.register('joiner'),
+      ];
+      await real.register('other'); // added and removed by the owner
+      const board = (
+        await real.as(owner, { method: 'POST', url: '/api/v1/boards', payload: { name: 'Open', visibility: 'public' } })
+      ).json() as { id: string };
+      const channel = `board:${board.id}`;
+      const member = (alias: string) => `/api/v1/boards/${board.id}/members/${alias}`;
+      const put = async (token: string, alias: string, role: string) =>
+        expect((await real.as(token, { method: 'PUT', url: member(alias), payload: { role } })).statusCode).toBe(200);
+      const remove = async (token: string, alias: string) =>
+        expect((await real.as(token, { method: 'DELETE', url: member(alias) })).statusCode).toBe(204);
+      // A reader who is no member hears membership changes too: the member list is as public as the board.
+      const c = await StreamClient.open(realUrl, watcher);
+      open.push(c);
+      expect(await c.request({ type: 'subscribe', channel })).toMatchObject({ type: 'ack' });
+
+      const pushed = () =>
+        c.frames.filter((f) => f.type.startsWith('member.')) as { type: string; channel: string; data: unknown }[];
+      // One change at a time, each waited for: on API Gateway, pushes of separate requests are not ordered.
+      const step = async (change: () => Promise<void>, expected: unknown) => {
+        const before = pushed().length;
+        await change();
+        await eventually(async () => pushed().length > before);
+        expect(pushed()[before]).toEqual({ channel, ...(expected as object) });
+      };
+      const as = (alias: string, role: string) => ({ user: expect.objectContaining({ alias }), role });
+
+      await step(() => put(joiner, 'joiner', 'member'), { type: 'member.updated', data: as('joiner', 'member') });
+      await put(joiner, 'joiner', 'member'); // changes nothing: no event
+      await step(() => put(owner, 'joiner', 'moderator'), { type: 'member.updated', data: as('joiner', 'moderator') });
+      await step(() => put(owner, 'other', 'member'), { type: 'member.updated', data: as('other', 'member') });
+      await step(() => remove(joiner, 'joiner'), { type: 'member.removed', data: { alias: 'joiner' } });
+      await step(() => remove(owner, 'other'), { type: 'member.removed', data: { alias: 'other' } });
+      await remove(owner, 'other'); // already gone: no event
+      await c.request({ type: 'ping' });
+      expect(pushed()).toHaveLength(5);
+      // The pushed Member is the one GET /members shows.
+      const listed = await real.as(owner, { method: 'GET', url: `/api/v1/boards/${board.id}/members` });
+      await step(() => put(owner, 'other', 'member'), { type: 'member.updated', data: as('other', 'member') });
+      const relisted = (await real.as(owner, { method: 'GET', url: `/api/v1/boards/${board.id}/members` })).json() as {
+        items: { user: { alias: string } }[];
+      };
+      expect(listed.json().items).toHaveLength(1);
+      expect(pushed().at(-1)?.data).toEqual(relisted.items.find((m) => m.user.alias === 'other'));
+    } finally {
+      for (const c of open) c.close();
+      await real.close();
+    }
+  });
+
   it('stops a member removed from a private board from hearing it at once, while others still do', async () => {
     const real = await createTestApp({}, { gatewayStream: true });
     const realUrl = await real.streamUrl();
@@ -347,6 +406,11 @@ describe('boards end to end (the real board service authorizes)', () => {
       const removed = await real.as(owner, { method: 'DELETE', url: `/api/v1/boards/${board.id}/members/leaves` });
       expect(removed.statusCode).toBe(204);
       expect(await b.waitFor((f) => f.type === 'error')).toMatchObject({ code: 'forbidden' });
+      expect(await a.waitFor((f) => f.type === 'member.removed')).toEqual({
+        type: 'member.removed',
+        channel,
+        data: { alias: 'leaves' },
+      });
 
       const say = (text: string) =>
         real.as(owner, { method: 'POST', url: `/api/v1/boards/${board.id}/messages`, payload: { text } });

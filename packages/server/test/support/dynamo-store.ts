@@ -51,6 +51,7 @@ export async function createDynamoTestStore(
     retry?: RetryPolicy;
     writeBudget?: number;
     batchConcurrency?: number;
+    pulledRegistryTtlMs?: number;
     /** What the store sends its outbox jobs through (e.g. a queue that fails on purpose); default the queue itself. */
     outboxQueue?: (queue: JobQueue) => JobQueue;
   } = {},

@@ -66,6 +66,10 @@ export type UpdateBoardRequest = z.infer<typeof UpdateBoardRequest>;
 export const Member = z.object({ user: User, role: BoardRole }).meta({ id: 'Member', examples: [EXAMPLES.member] });
 export type Member = z.infer<typeof Member>;
 
+/** The `data` of a `member.removed` live event: who left the board or was removed from it. */
+export const MemberRemoved = z.object({ alias: Alias }).meta({ id: 'MemberRemoved' });
+export type MemberRemoved = z.infer<typeof MemberRemoved>;
+
 export const SetMemberRequest = requestBody({ role: z.enum(['member', 'moderator']) });
 export type SetMemberRequest = z.infer<typeof SetMemberRequest>;
 

@@ -79,6 +79,8 @@ export const STREAM_EVENT_TYPES = [
   'message.created',
   'message.deleted',
   'reactions.updated',
+  'member.updated',
+  'member.removed',
 ] as const;
 
 /** A live event pushed to subscribers of `channel`. */

@@ -1,9 +1,10 @@
+import { TweeterClient, TweeterApiError, type InitArgs, type OperationId, type OperationResult } from '@tweeter/client';
 import {
+  AuditEntry,
   AuthResponse,
   Board,
   Comment,
   Delivery,
-  ErrorBody,
   Member,
   Message,
   Meta,
@@ -17,20 +18,11 @@ import {
   type ImageType,
   type Page,
   type ReactionKind,
+  type UpdateBoardRequest,
 } from '@tweeter/shared';
 import type { z } from 'zod';
 
-/** A failed call, carrying the API's `error.code` and its human `error.message`. */
-export class ApiError extends Error {
-  override name = 'ApiError';
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
+export { TweeterApiError };
 
 /** The human message of anything thrown: the API's own message, never `[object Object]`. */
 export function errorMessage(err: unknown): string {
@@ -39,150 +31,156 @@ export function errorMessage(err: unknown): string {
   return 'something went wrong';
 }
 
+/** Worth trying again by itself: no answer at all, or the server's own trouble (never a refusal, never a bad body). */
+export function isTransient(err: unknown): boolean {
+  return err instanceof TweeterApiError && (err.code === 'network' || err.status >= 500);
+}
+
 export interface ApiOptions {
-  /** Origin of the server; '' means the page's own origin. */
+  /** Origin of the server; by default the page's own. */
   baseUrl?: string;
   getToken(): string | null;
   /** Called when the server says the token is no longer good (401 on an authenticated call). */
   onUnauthenticated?(): void;
-  fetch?: typeof fetch;
+  fetch?: (request: Request) => Promise<Response>;
 }
 
-const pages = {
-  status: pageOf(Status),
-  user: pageOf(User),
-  comment: pageOf(Comment),
-  board: pageOf(Board),
-  member: pageOf(Member),
-  message: pageOf(Message),
-};
+/**
+ * What each operation the app calls answers, as the shared zod schemas (the ones the server validates with) say.
+ * @tweeter/client checks every success body against this table, so a contract drift is a clear `bad_response`
+ * error, not `undefined` deep in a component.
+ */
+const RESULTS = {
+  getMeta: Meta,
+  createSession: AuthResponse,
+  registerUser: AuthResponse,
+  getMe: Profile,
+  getUser: Profile,
+  listFollowers: pageOf(User),
+  listFollowees: pageOf(User),
+  followUser: Profile,
+  unfollowUser: Profile,
+  putAvatar: User,
+  postStatus: Status,
+  getStatus: Status,
+  getStatusDelivery: Delivery,
+  getStory: pageOf(Status),
+  getHomeFeed: pageOf(Status),
+  putStatusReaction: Reactions,
+  deleteStatusReaction: Reactions,
+  listComments: pageOf(Comment),
+  postComment: Comment,
+  listBoards: pageOf(Board),
+  getBoard: Board,
+  createBoard: Board,
+  updateBoard: Board,
+  listBoardMembers: pageOf(Member),
+  putBoardMember: Member,
+  listBoardAudit: pageOf(AuditEntry),
+  listMessages: pageOf(Message),
+  postMessage: Message,
+  putMessageReaction: Reactions,
+  deleteMessageReaction: Reactions,
+} satisfies Partial<Record<OperationId, z.ZodType>>;
 
-type Query = Record<string, string | number | undefined | null>;
+type Checked = keyof typeof RESULTS;
+/** An operation's result: the shared schema's output where the table has one, else the document's type (204s). */
+type Result<Id extends OperationId> = Id extends Checked ? z.output<(typeof RESULTS)[Id]> : OperationResult<Id>;
 
-/** The typed Tweeter API client: every response is checked against the shared zod schemas. */
+function validate(id: OperationId, body: unknown): unknown {
+  const schema = (RESULTS as Partial<Record<OperationId, z.ZodType>>)[id];
+  if (!schema) return body;
+  const parsed = schema.safeParse(body);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  throw new Error(issue ? `${issue.path.join('.') || 'body'}: ${issue.message}` : 'does not match');
+}
+
+/**
+ * The app's API: named calls with the shared types, on @tweeter/client (transport, token, retries with
+ * Idempotency-Key, the error class TweeterApiError). Every success body is checked with the shared zod schemas.
+ */
 export function createApi(options: ApiOptions) {
-  const base = `${options.baseUrl ?? ''}/api/v1`;
-  const doFetch = options.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => fetch(input, init));
-
-  async function call<S extends z.ZodType>(
-    method: string,
-    path: string,
-    schema: S | null,
-    init: { body?: unknown; query?: Query; headers?: Record<string, string>; auth?: boolean } = {},
-  ): Promise<z.output<S>> {
-    const qs = new URLSearchParams();
-    for (const [k, v] of Object.entries(init.query ?? {})) if (v !== undefined && v !== null) qs.set(k, String(v));
-    const url = `${base}${path}${qs.size ? `?${qs}` : ''}`;
-    const headers: Record<string, string> = { accept: 'application/json', ...init.headers };
-    const token = init.auth === false ? null : options.getToken();
-    if (token) headers.authorization = `Bearer ${token}`;
-    if (init.body !== undefined) headers['content-type'] = 'application/json';
-    let res: Response;
-    try {
-      res = await doFetch(url, {
-        method,
-        headers,
-        body: init.body === undefined ? undefined : JSON.stringify(init.body),
-      });
-    } catch (err) {
-      throw new ApiError(0, 'network', `could not reach the server (${errorMessage(err)})`);
-    }
-    const text = await res.text();
-    let json: unknown = undefined;
-    if (text) {
-      try {
-        json = JSON.parse(text);
-      } catch {
-        throw new ApiError(
-          res.status,
-          'bad_response',
-          `the server answered ${res.status} with something that is not JSON`,
-        );
-      }
-    }
-    if (!res.ok) {
-      const body = ErrorBody.safeParse(json);
-      const err = body.success
-        ? new ApiError(res.status, body.data.error.code, body.data.error.message)
-        : new ApiError(res.status, 'http_error', `the server answered ${res.status} ${res.statusText}`.trim());
-      if (res.status === 401 && token) options.onUnauthenticated?.();
-      throw err;
-    }
-    if (!schema) return undefined as z.output<S>;
-    const parsed = schema.safeParse(json);
-    if (!parsed.success) {
-      throw new ApiError(
-        res.status,
-        'bad_response',
-        `unexpected response from the server: ${parsed.error.issues[0]?.message ?? ''}`,
-      );
-    }
-    return parsed.data;
-  }
-
-  const page = (q: { cursor?: string | null; limit?: number }): Query => ({ cursor: q.cursor, limit: q.limit });
-  const seg = encodeURIComponent;
+  const client = new TweeterClient({
+    baseUrl: options.baseUrl ?? globalThis.location?.origin ?? '',
+    token: options.getToken,
+    fetch: options.fetch,
+    onUnauthenticated: () => options.onUnauthenticated?.(),
+    validate,
+  });
+  // The cast is what `validate` has just checked.
+  const call = <Id extends OperationId>(id: Id, ...args: InitArgs<Id>) =>
+    client.call(id, ...args) as Promise<Result<Id>>;
+  const page = (cursor?: string | null) => (cursor ? { cursor } : {});
 
   return {
-    meta: () => call('GET', '/meta', Meta, { auth: false }),
+    meta: () => call('getMeta'),
 
-    login: (alias: string, password: string) =>
-      call('POST', '/sessions', AuthResponse, { body: { alias, password }, auth: false }),
-    register: (req: {
+    login: (alias: string, password: string) => call('createSession', { body: { alias, password } }),
+    register: (body: {
       alias: string;
       firstName: string;
       lastName: string;
       password: string;
       image?: { type: ImageType; data: string };
-    }) => call('POST', '/users', AuthResponse, { body: req, auth: false }),
-    logout: () => call('DELETE', '/sessions/current', null),
+    }) => call('registerUser', { body }),
+    logout: () => call('deleteCurrentSession'),
 
-    me: () => call('GET', '/me', Profile),
-    user: (alias: string) => call('GET', `/users/${seg(alias)}`, Profile),
+    me: () => call('getMe'),
+    user: (alias: string) => call('getUser', { params: { path: { alias } } }),
     followers: (alias: string, cursor?: string | null): Promise<Page<User>> =>
-      call('GET', `/users/${seg(alias)}/followers`, pages.user, { query: page({ cursor }) }),
+      call('listFollowers', { params: { path: { alias }, query: page(cursor) } }),
     followees: (alias: string, cursor?: string | null): Promise<Page<User>> =>
-      call('GET', `/users/${seg(alias)}/followees`, pages.user, { query: page({ cursor }) }),
-    follow: (alias: string) => call('PUT', `/me/followees/${seg(alias)}`, Profile),
-    unfollow: (alias: string) => call('DELETE', `/me/followees/${seg(alias)}`, Profile),
+      call('listFollowees', { params: { path: { alias }, query: page(cursor) } }),
+    follow: (alias: string) => call('followUser', { params: { path: { alias } } }),
+    unfollow: (alias: string) => call('unfollowUser', { params: { path: { alias } } }),
+    /** Replaces my profile picture (PNG, JPEG or WebP, at most 1 MiB); resolves with my user and its new imageUrl. */
+    putAvatar: (image: Blob, type: ImageType) => client.putAvatar(image, type) as Promise<Result<'putAvatar'>>,
 
     postStatus: (post: string, idempotencyKey?: string) =>
-      call('POST', '/statuses', Status, {
+      call('postStatus', {
         body: { post },
-        headers: idempotencyKey ? { 'idempotency-key': idempotencyKey } : {},
+        params: { header: idempotencyKey ? { 'idempotency-key': idempotencyKey } : {} },
       }),
-    status: (id: string) => call('GET', `/statuses/${seg(id)}`, Status),
-    deleteStatus: (id: string) => call('DELETE', `/statuses/${seg(id)}`, null),
-    delivery: (id: string) => call('GET', `/statuses/${seg(id)}/delivery`, Delivery),
+    status: (id: string) => call('getStatus', { params: { path: { id } } }),
+    deleteStatus: (id: string) => call('deleteStatus', { params: { path: { id } } }),
+    delivery: (id: string) => call('getStatusDelivery', { params: { path: { id } } }),
     story: (alias: string, cursor?: string | null): Promise<Page<Status>> =>
-      call('GET', `/users/${seg(alias)}/story`, pages.status, { query: page({ cursor }) }),
-    feed: (cursor?: string | null): Promise<Page<Status>> =>
-      call('GET', '/me/feed', pages.status, { query: page({ cursor }) }),
+      call('getStory', { params: { path: { alias }, query: page(cursor) } }),
+    feed: (cursor?: string | null): Promise<Page<Status>> => call('getHomeFeed', { params: { query: page(cursor) } }),
     reactToStatus: (id: string, kind: ReactionKind, on: boolean) =>
-      call(on ? 'PUT' : 'DELETE', `/statuses/${seg(id)}/reactions/${kind}`, Reactions),
+      call(on ? 'putStatusReaction' : 'deleteStatusReaction', { params: { path: { id, kind } } }),
 
     comments: (statusId: string, cursor?: string | null): Promise<Page<Comment>> =>
-      call('GET', `/statuses/${seg(statusId)}/comments`, pages.comment, { query: page({ cursor }) }),
+      call('listComments', { params: { path: { id: statusId }, query: page(cursor) } }),
     addComment: (statusId: string, text: string) =>
-      call('POST', `/statuses/${seg(statusId)}/comments`, Comment, { body: { text } }),
-    deleteComment: (id: string) => call('DELETE', `/comments/${seg(id)}`, null),
+      call('postComment', { params: { path: { id: statusId } }, body: { text } }),
+    deleteComment: (id: string) => call('deleteComment', { params: { path: { id } } }),
 
-    boards: (cursor?: string | null): Promise<Page<Board>> =>
-      call('GET', '/boards', pages.board, { query: page({ cursor }) }),
-    board: (id: string) => call('GET', `/boards/${seg(id)}`, Board),
-    createBoard: (req: CreateBoardRequest) => call('POST', '/boards', Board, { body: req }),
+    boards: (cursor?: string | null): Promise<Page<Board>> => call('listBoards', { params: { query: page(cursor) } }),
+    board: (id: string) => call('getBoard', { params: { path: { id } } }),
+    createBoard: (body: CreateBoardRequest) => call('createBoard', { body }),
+    /** Owner only: name, description, retention (fields left out stay as they are). */
+    updateBoard: (id: string, body: UpdateBoardRequest) => call('updateBoard', { params: { path: { id } }, body }),
+    /** Owner only: the board's moderation log, newest first. */
+    audit: (id: string, cursor?: string | null): Promise<Page<AuditEntry>> =>
+      call('listBoardAudit', { params: { path: { id }, query: page(cursor) } }),
     members: (id: string, cursor?: string | null): Promise<Page<Member>> =>
-      call('GET', `/boards/${seg(id)}/members`, pages.member, { query: page({ cursor }) }),
+      call('listBoardMembers', { params: { path: { id }, query: page(cursor) } }),
     setMember: (id: string, alias: string, role: Exclude<BoardRole, 'owner'>) =>
-      call('PUT', `/boards/${seg(id)}/members/${seg(alias)}`, Member, { body: { role } }),
-    removeMember: (id: string, alias: string) => call('DELETE', `/boards/${seg(id)}/members/${seg(alias)}`, null),
+      call('putBoardMember', { params: { path: { id, alias } }, body: { role } }),
+    removeMember: (id: string, alias: string) => call('deleteBoardMember', { params: { path: { id, alias } } }),
     messages: (id: string, q: { before?: string | null; after?: string | null } = {}): Promise<Page<Message>> =>
-      call('GET', `/boards/${seg(id)}/messages`, pages.message, { query: { before: q.before, after: q.after } }),
-    postMessage: (id: string, text: string) => call('POST', `/boards/${seg(id)}/messages`, Message, { body: { text } }),
-    deleteMessage: (id: string, messageId: string) =>
-      call('DELETE', `/boards/${seg(id)}/messages/${seg(messageId)}`, null),
+      call('listMessages', {
+        params: {
+          path: { id },
+          query: { ...(q.before ? { before: q.before } : {}), ...(q.after ? { after: q.after } : {}) },
+        },
+      }),
+    postMessage: (id: string, text: string) => call('postMessage', { params: { path: { id } }, body: { text } }),
+    deleteMessage: (id: string, messageId: string) => call('deleteMessage', { params: { path: { id, messageId } } }),
     reactToMessage: (id: string, messageId: string, kind: ReactionKind, on: boolean) =>
-      call(on ? 'PUT' : 'DELETE', `/boards/${seg(id)}/messages/${seg(messageId)}/reactions/${kind}`, Reactions),
+      call(on ? 'putMessageReaction' : 'deleteMessageReaction', { params: { path: { id, messageId, kind } } }),
   };
 }
 

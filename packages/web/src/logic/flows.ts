@@ -1,5 +1,6 @@
-import type { Profile, Status } from '@tweeter/shared';
+import type { Profile, Status, User } from '@tweeter/shared';
 import { errorMessage, type Api } from '../api/client.js';
+import { imageProblem, isImageType } from './forms.js';
 import type { Session, SessionStore } from './session.js';
 import type { Notifier } from './toasts.js';
 
@@ -113,6 +114,32 @@ export async function setFollowing(
     return { ok: true, value: profile };
   } catch (err) {
     const message = failure(follow ? 'follow user' : 'unfollow user', err);
+    deps.notify.error(message);
+    return { ok: false, message };
+  } finally {
+    deps.notify.dismiss(toast);
+  }
+}
+
+/**
+ * Changes my profile picture: the file is checked against the server's limits first (type, 1 MiB), then
+ * uploaded; on success the session's user takes the new imageUrl (the caller refreshes what it shows).
+ */
+export async function changePicture(deps: AuthDeps, file: Blob): Promise<Outcome<User>> {
+  const problem = imageProblem(file);
+  if (problem || !isImageType(file.type)) {
+    const message = problem ?? 'The picture must be a PNG, JPEG or WebP image';
+    deps.notify.error(message);
+    return { ok: false, message };
+  }
+  const toast = deps.notify.info('Uploading picture...');
+  try {
+    const user = await deps.api.putAvatar(file, file.type);
+    deps.session.updateUser(user);
+    deps.notify.success('Profile picture updated!');
+    return { ok: true, value: user };
+  } catch (err) {
+    const message = failure('change the profile picture', err);
     deps.notify.error(message);
     return { ok: false, message };
   } finally {

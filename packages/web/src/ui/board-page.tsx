@@ -1,111 +1,64 @@
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { LIMITS, codePointLength, type Board, type Message } from '@tweeter/shared';
-import { useState, type FormEvent } from 'react';
+import { LIMITS, type Board, type Message } from '@tweeter/shared';
 import { Link, useParams } from 'react-router';
 import { errorMessage } from '../api/client.js';
+import { applyToBoard } from '../logic/board-members.js';
 import { patchItem } from '../logic/cache.js';
 import { failure } from '../logic/flows.js';
 import { prependItems, type Pages } from '../logic/pages.js';
-import { fullTime, shortTime } from '../logic/time.js';
-import { Avatar } from './avatar.js';
+import { markDeleted, mayDeleteMessage } from '../logic/thread.js';
 import { BoardMembers } from './board-members.js';
 import { InfiniteList } from './infinite-list.js';
 import { useBoardLive } from './live.js';
 import { ReactionBar } from './reaction-bar.js';
 import { useMe, useServices } from './services.js';
+import { ThreadComposer, ThreadEntry } from './thread.js';
 
 function MessageItem({ message, board }: { message: Message; board: Board }) {
   const { api, toasts } = useServices();
   const me = useMe();
   const qc = useQueryClient();
+  const target = { kind: 'message', boardId: board.id, id: message.id } as const;
   const remove = useMutation({
     mutationFn: () => api.deleteMessage(board.id, message.id),
-    onSuccess: () =>
-      void patchItem<Message>(qc, { kind: 'message', boardId: board.id, id: message.id }, (m) => ({
-        ...m,
-        deleted: true,
-        text: '',
-      })),
+    onSuccess: () => void patchItem<Message>(qc, target, markDeleted),
     onError: (err) => toasts.error(failure('delete the message', err)),
   });
-  if (message.deleted) return <p className="message deleted">This message was deleted.</p>;
-  const a = message.author;
-  const mayDelete = a.alias === me.alias || board.myRole === 'owner' || board.myRole === 'moderator';
   return (
-    <article className="status message" aria-label={`Message by ${a.firstName} ${a.lastName}`}>
-      <Avatar user={a} size={40} />
-      <div className="status-body">
-        <header className="status-head">
-          <Link to={`/users/${a.alias}`} className="name">
-            {a.firstName} {a.lastName}
-          </Link>{' '}
-          <span className="alias">@{a.alias}</span>{' '}
-          <time className="time" dateTime={message.createdAt} title={fullTime(message.createdAt)}>
-            {shortTime(message.createdAt)}
-          </time>
-        </header>
-        <p className="post-text">{message.text}</p>
-        <footer className="status-foot">
-          <ReactionBar
-            target={{ kind: 'message', boardId: board.id, id: message.id }}
-            reactions={message.reactions}
-            disabled={!board.myRole}
-          />
-          {mayDelete && (
-            <button
-              type="button"
-              className="link-button small"
-              disabled={remove.isPending}
-              onClick={() => remove.mutate()}
-            >
-              Delete message
-            </button>
-          )}
-        </footer>
-      </div>
-    </article>
+    <ThreadEntry
+      kind="message"
+      entry={message}
+      avatarSize={40}
+      onDelete={mayDeleteMessage(me.alias, message, board.myRole) ? () => remove.mutate() : undefined}
+      deleting={remove.isPending}
+    >
+      <ReactionBar target={target} reactions={message.reactions} disabled={!board.myRole} />
+    </ThreadEntry>
   );
 }
 
 function Composer({ board }: { board: Board }) {
   const { api, toasts } = useServices();
   const qc = useQueryClient();
-  const [text, setText] = useState('');
-  const n = codePointLength(text.trim());
   const send = useMutation({
-    mutationFn: () => api.postMessage(board.id, text.trim()),
+    mutationFn: (text: string) => api.postMessage(board.id, text),
     onSuccess: (m) => {
-      setText('');
       const held = qc.getQueryData<Pages<Message>>(['messages', board.id]);
       if (held) qc.setQueryData(['messages', board.id], prependItems(held, [m]));
     },
     onError: (err) => toasts.error(failure('send the message', err)),
   });
-  function submit(e: FormEvent) {
-    e.preventDefault();
-    if (n >= 1 && n <= LIMITS.messageMax && !send.isPending) send.mutate();
-  }
   return (
-    <form className="card post-box" onSubmit={submit}>
-      <label htmlFor="message-text" className="visually-hidden">
-        Message {board.name}
-      </label>
-      <textarea
-        id="message-text"
-        rows={2}
-        placeholder={`Message ${board.name}`}
-        value={text}
-        onChange={(e) => setText(e.target.value)}
-      />
-      <div className="post-actions">
-        <span className={`counter${n > LIMITS.messageMax ? ' over' : ''}`}>
-          {LIMITS.messageMax - n} characters left
-        </span>
-        <button type="submit" className="primary" disabled={n < 1 || n > LIMITS.messageMax || send.isPending}>
-          Send
-        </button>
-      </div>
-    </form>
+    <ThreadComposer
+      id="message-text"
+      className="post-box"
+      label={`Message ${board.name}`}
+      hideLabel
+      placeholder={`Message ${board.name}`}
+      max={LIMITS.messageMax}
+      action="Send"
+      onSend={send.mutateAsync}
+    />
   );
 }
 
@@ -123,12 +76,16 @@ export function BoardPage() {
     getNextPageParam: (last) => last.nextCursor,
     enabled: board.isSuccess,
   });
-  useBoardLive(id, board.isSuccess);
+  const removed = useBoardLive(id, board.isSuccess);
   const membership = useMutation({
     mutationFn: (join: boolean) =>
       join ? api.setMember(id, me.alias, 'member').then(() => undefined) : api.removeMember(id, me.alias),
-    onSuccess: () => {
-      void qc.invalidateQueries({ queryKey: ['board', id] });
+    onSuccess: (_, join) => {
+      const held = qc.getQueryData<Board>(['board', id]);
+      // A private board no longer answers someone who left it: update what is held instead of reading it again.
+      if (!join && held?.visibility === 'private')
+        qc.setQueryData(['board', id], applyToBoard(held, { kind: 'removed', alias: me.alias }, me.alias));
+      else void qc.invalidateQueries({ queryKey: ['board', id] });
       void qc.invalidateQueries({ queryKey: ['members', id] });
       void qc.invalidateQueries({ queryKey: ['boards'] });
     },
@@ -169,12 +126,23 @@ export function BoardPage() {
             Join board
           </button>
         )}
+        {b.myRole === 'owner' && (
+          <Link to={`/boards/${b.id}/settings`} className="button-link">
+            Board settings
+          </Link>
+        )}
         {b.myRole && b.myRole !== 'owner' && (
           <button type="button" disabled={membership.isPending} onClick={() => membership.mutate(false)}>
             Leave board
           </button>
         )}
       </section>
+      {removed && !b.myRole && (
+        <p className="card notice" role="status">
+          You are no longer a member of this board.
+          {b.visibility === 'private' ? ' You will see no new messages here.' : ''}
+        </p>
+      )}
       {b.myRole && <Composer board={b} />}
       <div className="board-grid">
         <div>

@@ -1,11 +1,12 @@
 import { useQueryClient } from '@tanstack/react-query';
-import { Message, ReactionsUpdated, Status, type EventFrame } from '@tweeter/shared';
-import { useEffect } from 'react';
+import { Message, ReactionsUpdated, Status, type Board, type EventFrame, type Member } from '@tweeter/shared';
+import { useEffect, useState } from 'react';
+import { applyToBoard, applyToMembers, changedAlias, membershipChange } from '../logic/board-members.js';
 import { patchItem } from '../logic/cache.js';
 import { newerThanHeld } from '../logic/live-feed.js';
 import { hasItem, prependItems, type Pages } from '../logic/pages.js';
 import { withCounts } from '../logic/reactions.js';
-import { useServices } from './services.js';
+import { useMe, useServices } from './services.js';
 
 /**
  * While signed in: the `feed` channel. New statuses wait behind the banner; deleted ones leave
@@ -53,10 +54,17 @@ export function useFeedLive(): void {
   }, [stream, api, pending, qc]);
 }
 
-/** A board's channel while its page is open: messages appear in place, deletions and reactions update. */
-export function useBoardLive(boardId: string, canRead: boolean): void {
+/**
+ * A board's channel while its page is open: messages appear in place, deletions and reactions update, and the
+ * member list and my role follow membership changes. Returns true once I was removed from the board (or left
+ * it) while the page was open, until I am a member again.
+ */
+export function useBoardLive(boardId: string, canRead: boolean): boolean {
   const { stream, api } = useServices();
+  const me = useMe().alias;
   const qc = useQueryClient();
+  const [removed, setRemoved] = useState(false);
+  useEffect(() => setRemoved(false), [boardId]);
   useEffect(() => {
     if (!canRead) return;
     const channel = `board:${boardId}`;
@@ -64,7 +72,19 @@ export function useBoardLive(boardId: string, canRead: boolean): void {
     const unsubscribe = stream.subscribe(channel);
     const offEvent = stream.onEvent((e) => {
       if (e.channel !== channel) return;
-      if (e.type === 'message.created' || e.type === 'message.deleted') {
+      const change = membershipChange(e);
+      if (change) {
+        const members = qc.getQueryData<Pages<Member>>(['members', boardId]);
+        if (members) qc.setQueryData(['members', boardId], applyToMembers(members, change));
+        const board = qc.getQueryData<Board>(['board', boardId]);
+        if (board) qc.setQueryData(['board', boardId], applyToBoard(board, change, me));
+        const aboutMe = changedAlias(change) === me;
+        if (aboutMe) setRemoved(change.kind === 'removed');
+        // The member count comes from the server; a private board I was just removed from no longer answers.
+        if (!(aboutMe && change.kind === 'removed' && board?.visibility === 'private'))
+          void qc.invalidateQueries({ queryKey: ['board', boardId] });
+        void qc.invalidateQueries({ queryKey: ['boards'] });
+      } else if (e.type === 'message.created' || e.type === 'message.deleted') {
         const m = Message.safeParse(e.data);
         if (!m.success) return;
         const held = qc.getQueryData<Pages<Message>>(key);
@@ -97,5 +117,6 @@ export function useBoardLive(boardId: string, canRead: boolean): void {
       offEvent();
       offSync();
     };
-  }, [stream, api, qc, boardId, canRead]);
+  }, [stream, api, qc, boardId, canRead, me]);
+  return removed;
 }

@@ -1,16 +1,15 @@
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { LIMITS, codePointLength, type Comment, type Status } from '@tweeter/shared';
-import { useState, type FormEvent } from 'react';
-import { Link, useNavigate, useParams } from 'react-router';
+import { LIMITS, type Comment, type Status } from '@tweeter/shared';
+import { useNavigate, useParams } from 'react-router';
 import { errorMessage } from '../api/client.js';
 import { patchItem } from '../logic/cache.js';
 import { failure } from '../logic/flows.js';
 import { appendItems, mapItem, type Pages } from '../logic/pages.js';
-import { fullTime, shortTime } from '../logic/time.js';
-import { Avatar } from './avatar.js';
+import { markDeleted, mayDeleteComment } from '../logic/thread.js';
 import { InfiniteList } from './infinite-list.js';
 import { useMe, useServices } from './services.js';
 import { StatusItem } from './status-item.js';
+import { ThreadComposer, ThreadEntry } from './thread.js';
 
 function CommentItem({ comment, status }: { comment: Comment; status: Status }) {
   const { api, toasts } = useServices();
@@ -21,11 +20,7 @@ function CommentItem({ comment, status }: { comment: Comment; status: Status }) 
     onSuccess: () => {
       const key = ['comments', status.id];
       const held = qc.getQueryData<Pages<Comment>>(key);
-      if (held)
-        qc.setQueryData(
-          key,
-          mapItem(held, comment.id, (c) => ({ ...c, deleted: true, text: '' })),
-        );
+      if (held) qc.setQueryData(key, mapItem(held, comment.id, markDeleted));
       patchItem<Status>(qc, { kind: 'status', id: status.id }, (s) => ({
         ...s,
         commentCount: Math.max(0, s.commentCount - 1),
@@ -33,47 +28,23 @@ function CommentItem({ comment, status }: { comment: Comment; status: Status }) 
     },
     onError: (err) => toasts.error(failure('delete the comment', err)),
   });
-  if (comment.deleted) return <p className="comment deleted">This comment was deleted.</p>;
-  const a = comment.author;
-  const mayDelete = a.alias === me.alias || status.author.alias === me.alias;
   return (
-    <article className="comment" aria-label={`Comment by ${a.firstName} ${a.lastName}`}>
-      <Avatar user={a} size={32} />
-      <div>
-        <header className="status-head">
-          <Link to={`/users/${a.alias}`} className="name">
-            {a.firstName} {a.lastName}
-          </Link>{' '}
-          <span className="alias">@{a.alias}</span>{' '}
-          <time className="time" dateTime={comment.createdAt} title={fullTime(comment.createdAt)}>
-            {shortTime(comment.createdAt)}
-          </time>
-        </header>
-        <p className="post-text">{comment.text}</p>
-        {mayDelete && (
-          <button
-            type="button"
-            className="link-button small"
-            disabled={remove.isPending}
-            onClick={() => remove.mutate()}
-          >
-            Delete comment
-          </button>
-        )}
-      </div>
-    </article>
+    <ThreadEntry
+      kind="comment"
+      entry={comment}
+      avatarSize={32}
+      onDelete={mayDeleteComment(me.alias, comment, status) ? () => remove.mutate() : undefined}
+      deleting={remove.isPending}
+    />
   );
 }
 
 function CommentForm({ status }: { status: Status }) {
   const { api, toasts } = useServices();
   const qc = useQueryClient();
-  const [text, setText] = useState('');
-  const n = codePointLength(text.trim());
   const add = useMutation({
-    mutationFn: () => api.addComment(status.id, text.trim()),
+    mutationFn: (text: string) => api.addComment(status.id, text),
     onSuccess: (comment) => {
-      setText('');
       const key = ['comments', status.id];
       const held = qc.getQueryData<Pages<Comment>>(key);
       if (held) qc.setQueryData(key, appendItems(held, [comment]));
@@ -81,23 +52,15 @@ function CommentForm({ status }: { status: Status }) {
     },
     onError: (err) => toasts.error(failure('add the comment', err)),
   });
-  function submit(e: FormEvent) {
-    e.preventDefault();
-    if (n >= 1 && n <= LIMITS.commentMax && !add.isPending) add.mutate();
-  }
   return (
-    <form className="card comment-form" onSubmit={submit}>
-      <label htmlFor="comment-text">Add a comment</label>
-      <textarea id="comment-text" rows={2} value={text} onChange={(e) => setText(e.target.value)} />
-      <div className="post-actions">
-        <span className={`counter${n > LIMITS.commentMax ? ' over' : ''}`}>
-          {LIMITS.commentMax - n} characters left
-        </span>
-        <button type="submit" className="primary" disabled={n < 1 || n > LIMITS.commentMax || add.isPending}>
-          Comment
-        </button>
-      </div>
-    </form>
+    <ThreadComposer
+      id="comment-text"
+      className="comment-form"
+      label="Add a comment"
+      max={LIMITS.commentMax}
+      action="Comment"
+      onSend={add.mutateAsync}
+    />
   );
 }
 

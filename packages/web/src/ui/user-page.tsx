@@ -69,7 +69,7 @@ export function UserPage({ tab }: { tab: 'story' | 'followers' | 'followees' }) 
   const me = useMe();
   return (
     <>
-      <UserPanel alias={alias} />
+      <UserPanel alias={alias} editable />
       {tab === 'story' && alias === me.alias && <PostBox />}
       <h2 className="section-title">{tab === 'story' ? 'Story' : tab === 'followers' ? 'Followers' : 'Followees'}</h2>
       {tab === 'story' ? <Story alias={alias} /> : <People alias={alias} which={tab} />}

@@ -4,10 +4,14 @@ import { Link } from 'react-router';
 import { errorMessage } from '../api/client.js';
 import { setFollowing } from '../logic/flows.js';
 import { Avatar } from './avatar.js';
+import { ChangePicture } from './change-picture.js';
 import { useMe, useServices } from './services.js';
 
-/** The user on screen: picture, name, @alias, counts; Follow/Unfollow on someone else's page. */
-export function UserPanel({ alias }: { alias: string }) {
+/**
+ * The user on screen: picture, name, @alias, counts; Follow/Unfollow on someone else's page; on my own profile
+ * (`editable`), a new picture.
+ */
+export function UserPanel({ alias, editable = false }: { alias: string; editable?: boolean }) {
   const services = useServices();
   const me = useMe();
   const qc = useQueryClient();
@@ -65,6 +69,7 @@ export function UserPanel({ alias }: { alias: string }) {
         )}
         {!isMe && <Link to={`/users/${me.alias}`}>Back to my page</Link>}
       </div>
+      {isMe && editable && <ChangePicture />}
     </section>
   );
 }

@@ -30,13 +30,14 @@ export function createApiGatewayStream(
   config: ApiGatewayConfig,
   deps: { clock: Clock; logger: AdapterLogger; follows: Pick<FollowRepo, 'existing'> },
 ): ApiGatewayStream {
+  const common = { region: config.region, ...(config.credentials ? { credentials: config.credentials } : {}) };
   const dynamo = new DynamoDBClient({
-    region: config.region,
+    ...common,
     ...(config.dynamodbEndpoint ? { endpoint: config.dynamodbEndpoint } : {}),
   });
   const db = DynamoDBDocumentClient.from(dynamo, { marshallOptions: { removeUndefinedValues: true } });
   const management = new ConnectionManagement(
-    new ApiGatewayManagementApiClient({ region: config.region, endpoint: config.managementEndpoint }),
+    new ApiGatewayManagementApiClient({ ...common, endpoint: config.managementEndpoint }),
   );
   const records = new ConnectionRecords(db, config.connectionsTable, () => deps.clock.now());
   const connections = new GatewayConnections(records, management);

@@ -29,6 +29,11 @@ export interface DynamoStoreOptions {
    * calls, and fewer in flight leave DynamoDB idle between round trips).
    */
   batchConcurrency?: number;
+  /**
+   * How old this process's copy of the PULLED registry may be, in ms (default PULLED_REGISTRY_TTL_MS, 10 s; 0: read
+   * it on every feed page). Another process's newly pulled account shows in feeds read here up to this late.
+   */
+  pulledRegistryTtlMs?: number;
 }
 
 /** The Store over DynamoDB: the core repositories and the social ones, on the tables of tables.ts. */
@@ -54,7 +59,10 @@ export function createDynamoStore(options: DynamoStoreOptions): Store {
   const follows = createDynamoFollowsRepo(deps, outbox, now);
   let closed = false;
   return {
-    users: createDynamoUsersRepo(deps),
+    users: createDynamoUsersRepo(deps, {
+      now,
+      ...(options.pulledRegistryTtlMs === undefined ? {} : { pulledRegistryTtlMs: options.pulledRegistryTtlMs }),
+    }),
     sessions: createDynamoSessionsRepo(deps),
     follows,
     statuses,

@@ -30,9 +30,12 @@ export function createCommentsRepo(db: Db): CommentRepo {
     'SELECT * FROM comments WHERE status_id = ? AND id > ? ORDER BY id LIMIT ?',
   );
   const markDeleted = db.prepare<[string]>("UPDATE comments SET deleted = 1, text = '' WHERE id = ? AND deleted = 0");
-  const selectCounts = db.prepare<[string], { status_id: string; count: number }>(
-    'SELECT * FROM comment_counts WHERE status_id IN (SELECT value FROM json_each(?))',
-  );
+  // Read for every page of statuses: a join from the id list and rows as arrays (see the reactions repository).
+  const selectCounts = db
+    .prepare<[string], [string, number]>(
+      'SELECT c.status_id, c.count FROM json_each(?) j JOIN comment_counts c ON c.status_id = j.value',
+    )
+    .raw();
   const selectOfStatus = db
     .prepare<[string, number], string>('SELECT id FROM comments WHERE status_id = ? ORDER BY id LIMIT ?')
     .pluck();
@@ -89,7 +92,7 @@ export function createCommentsRepo(db: Db): CommentRepo {
     async counts(statusIds) {
       const counts = new Map<string, number>();
       if (statusIds.length === 0) return counts;
-      for (const row of selectCounts.all(JSON.stringify(statusIds))) counts.set(row.status_id, row.count);
+      for (const [statusId, count] of selectCounts.all(JSON.stringify(statusIds))) counts.set(statusId, count);
       return counts;
     },
     async purgeStatus(statusId, limit) {

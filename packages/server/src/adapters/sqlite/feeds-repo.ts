@@ -1,23 +1,23 @@
 import type { FeedEntry, FeedRepo } from '../../ports/store.js';
 import type { Db } from './database.js';
 
-interface FeedRow {
-  owner: string;
-  status_id: string;
-  author: string;
-}
-
 /** The home-feed repository over SQLite: entries are (owner, statusId) keys with the author beside them. */
 export function createFeedsRepo(db: Db): FeedRepo {
   const insert = db.prepare<[string, string, string]>(
     'INSERT OR IGNORE INTO feed_entries (owner, status_id, author) VALUES (?, ?, ?)',
   );
-  const selectPage = db.prepare<[string, number], FeedRow>(
-    'SELECT * FROM feed_entries WHERE owner = ? ORDER BY status_id DESC LIMIT ?',
-  );
-  const selectPageBefore = db.prepare<[string, string, number], FeedRow>(
-    'SELECT * FROM feed_entries WHERE owner = ? AND status_id < ? ORDER BY status_id DESC LIMIT ?',
-  );
+  // Two columns as arrays (the owner is the caller's): better-sqlite3 pays for every value and every row object it
+  // hands to JavaScript, which made `SELECT *` as rows cost twice what this does.
+  const selectPage = db
+    .prepare<[string, number], [string, string]>(
+      'SELECT status_id, author FROM feed_entries WHERE owner = ? ORDER BY status_id DESC LIMIT ?',
+    )
+    .raw();
+  const selectPageBefore = db
+    .prepare<[string, string, number], [string, string]>(
+      'SELECT status_id, author FROM feed_entries WHERE owner = ? AND status_id < ? ORDER BY status_id DESC LIMIT ?',
+    )
+    .raw();
   const deleteByAuthor = db.prepare<[string, string]>('DELETE FROM feed_entries WHERE owner = ? AND author = ?');
   const deleteEntry = db.prepare<[string, string]>('DELETE FROM feed_entries WHERE owner = ? AND status_id = ?');
 
@@ -39,7 +39,7 @@ export function createFeedsRepo(db: Db): FeedRepo {
         range.before === undefined
           ? selectPage.all(owner, range.limit)
           : selectPageBefore.all(owner, range.before, range.limit);
-      return rows.map(toEntry);
+      return rows.map(([statusId, author]) => ({ owner, statusId, author }));
     },
     async addMany(entries) {
       return entries.length === 0 ? 0 : addMany.immediate(entries);
@@ -51,8 +51,4 @@ export function createFeedsRepo(db: Db): FeedRepo {
       return owners.length === 0 ? 0 : removeStatus.immediate(statusId, owners);
     },
   };
-}
-
-function toEntry(row: FeedRow): FeedEntry {
-  return { owner: row.owner, statusId: row.status_id, author: row.author };
 }

@@ -1,16 +1,13 @@
 // The JobQueue on SQS: one standard queue per stage (routes.ts), each with its own dead-letter queue whose redrive
 // policy (maxReceiveCount above JOB_MAX_ATTEMPTS) only catches crash loops. Retries are ours: a failed job is made
 // invisible for its backoff (ChangeMessageVisibility, full jitter) and its attempts are SQS's ApproximateReceiveCount.
-// A job out of attempts is sent to its DLQ with its error; listing or redriving moves DLQ messages into records in
-// DynamoDB (dead-letters.ts), which can be listed with their errors and redriven by id.
+// A job out of attempts goes to its stage's DLQ with its error; listing and redriving dead jobs is the dead-letter
+// half's (dead-letter-queue.ts). All the queue's state (the stage URLs, the receive rotation) lives in one closure.
 
 import {
   ChangeMessageVisibilityCommand,
   DeleteMessageCommand,
-  GetQueueAttributesCommand,
   ReceiveMessageCommand,
-  SendMessageBatchCommand,
-  SendMessageCommand,
   type Message,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
@@ -24,26 +21,13 @@ import {
   retryDelayMs,
   type Job,
   type JobQueue,
-  type QueueRetryPolicy,
   type QueueStats,
+  type QueueRetryPolicy,
 } from '../../ports/job-queue.js';
-import { DeadLetterRecords, type DeadRecord } from './dead-letters.js';
-import {
-  MAX_ERROR_CHARS,
-  decodeEnvelope,
-  encodeJob,
-  isJobId,
-  newJobId,
-  toBody,
-  type DeadEnvelope,
-} from './envelope.js';
-import { QUEUE_ROUTES, routeOf } from './routes.js';
-
-/** The URLs of one stage's queue and of its dead-letter queue. */
-export interface StageQueueUrls {
-  url: string;
-  dlqUrl: string;
-}
+import { createDeadLetterQueue } from './dead-letter-queue.js';
+import { MAX_ERROR_CHARS, decodeEnvelope, encodeJob } from './envelope.js';
+import { QUEUE_ROUTES, routeOf, type StageQueueUrls } from './routes.js';
+import { BATCH_MAX, addOutgoing, queueDepth, sendAll, type Outgoing } from './sqs-calls.js';
 
 export interface SqsJobQueueOptions {
   sqs: SQSClient;
@@ -56,13 +40,10 @@ export interface SqsJobQueueOptions {
   clock: Clock;
 }
 
-/** SQS's limits: 10 messages a batch call, 256 KiB a batch, 20 s of long polling. */
-const BATCH_MAX = 10;
-const BATCH_BYTES = 256 * 1024 - 4 * 1024;
+/** SQS long-polls for at most 20 s. */
 const MAX_WAIT_SECONDS = 20;
-/** DLQ messages taken into records by one listing or redrive, so an admin call stays bounded. */
-const ABSORB_MAX = 1_000;
 
+/** What SQS answers for a receipt that is no longer the message's current one (someone else has the job now). */
 const STALE_RECEIPT = new Set(['ReceiptHandleIsInvalid', 'MessageNotInflight', 'InvalidParameterValue']);
 
 /** Creates the SQS-backed job queue; the queues and table must exist (see provision.ts). */
@@ -70,7 +51,6 @@ export function createSqsJobQueue(options: SqsJobQueueOptions): JobQueue {
   const { sqs, retry, clock } = options;
   checkRetryPolicy(retry);
   const keys = Object.keys(QUEUE_ROUTES);
-  const records = new DeadLetterRecords(options.dynamo, options.table);
   let rotation = 0;
   let queues: Readonly<Record<string, StageQueueUrls>> | null = null;
   const resolving = Promise.resolve(options.queues).then((found) => {
@@ -89,6 +69,15 @@ export function createSqsJobQueue(options: SqsJobQueueOptions): JobQueue {
   const ready = async (): Promise<void> => {
     if (!queues) await resolving;
   };
+  const dead = createDeadLetterQueue({
+    sqs,
+    dynamo: options.dynamo,
+    table: options.table,
+    keys,
+    stage,
+    maxAttempts: retry.maxAttempts,
+    clock,
+  });
 
   /** Receipt = queue key, receive time and SQS receipt handle: ack/fail must reach the queue that delivered it. */
   const encodeReceipt = (key: string, receivedAt: number, handle: string): string => `${key}|${receivedAt}|${handle}`;
@@ -99,16 +88,11 @@ export function createSqsJobQueue(options: SqsJobQueueOptions): JobQueue {
     return { key, receivedAt: Number(at), handle };
   };
 
-  async function sendToDlq(key: string, dead: DeadEnvelope): Promise<void> {
-    await sqs.send(new SendMessageCommand({ QueueUrl: stage(key).dlqUrl, MessageBody: toBody(dead) }));
-  }
-
   /** Receives from one queue; buries what is unreadable or has lapsed its last attempt. */
   async function receiveFrom(key: string, max: number, visibilityMs: number, waitSeconds: number): Promise<Job[]> {
-    const { url } = stage(key);
     const res = await sqs.send(
       new ReceiveMessageCommand({
-        QueueUrl: url,
+        QueueUrl: stage(key).url,
         MaxNumberOfMessages: max,
         VisibilityTimeout: Math.ceil(visibilityMs / 1000),
         WaitTimeSeconds: waitSeconds,
@@ -132,96 +116,9 @@ export function createSqsJobQueue(options: SqsJobQueueOptions): JobQueue {
       const { id, name, payload, enqueuedAt } = envelope;
       return { id, name, payload, attempts, enqueuedAt, receipt: encodeReceipt(key, now, handle) };
     }
-    // Out of attempts without an ack or fail (a crashed or too slow worker), or not a job at all: dead.
-    const dead: DeadEnvelope = envelope
-      ? {
-          ...envelope,
-          attempts: attempts - 1,
-          lastError: `visibility timeout expired on attempt ${attempts - 1} of ${retry.maxAttempts}`,
-          diedAt: now,
-        }
-      : {
-          id: newJobId(now),
-          name: '(unreadable message)',
-          payload: { body: (message.Body ?? '').slice(0, MAX_ERROR_CHARS) },
-          enqueuedAt: now,
-          attempts,
-          lastError: 'the message body is not a job envelope',
-          diedAt: now,
-        };
-    await sendToDlq(key, dead);
+    await dead.bury(key, dead.lapsed(envelope, message, attempts, now));
     await sqs.send(new DeleteMessageCommand({ QueueUrl: stage(key).url, ReceiptHandle: handle }));
     return null;
-  }
-
-  /** Moves DLQ messages into records (put once, then delete), so they can be listed and redriven by id. */
-  async function absorb(): Promise<void> {
-    for (const key of keys) {
-      const { dlqUrl } = stage(key);
-      for (let taken = 0; taken < ABSORB_MAX;) {
-        const res = await sqs.send(
-          new ReceiveMessageCommand({
-            QueueUrl: dlqUrl,
-            MaxNumberOfMessages: BATCH_MAX,
-            VisibilityTimeout: 60,
-            WaitTimeSeconds: 0,
-            MessageSystemAttributeNames: ['ApproximateReceiveCount'],
-          }),
-        );
-        const messages = res.Messages ?? [];
-        if (messages.length === 0) break;
-        taken += messages.length;
-        for (const message of messages) {
-          await records.put(deadRecord(key, message, clock.now(), retry.maxAttempts));
-          await sqs.send(new DeleteMessageCommand({ QueueUrl: dlqUrl, ReceiptHandle: message.ReceiptHandle }));
-        }
-      }
-    }
-  }
-
-  async function sendBatch(url: string, bodies: { id: string; body: string; delaySeconds: number }[]): Promise<void> {
-    let pending = bodies;
-    for (let round = 0; pending.length > 0; round += 1) {
-      if (round >= 5) throw new Error(`SQS failed to take ${pending.length} job(s) five times: ${url}`);
-      if (round > 0) await new Promise((resolve) => setTimeout(resolve, Math.random() * 100 * 2 ** round));
-      const res = await sqs.send(
-        new SendMessageBatchCommand({
-          QueueUrl: url,
-          Entries: pending.map((entry, i) => ({
-            Id: String(i),
-            MessageBody: entry.body,
-            DelaySeconds: entry.delaySeconds,
-          })),
-        }),
-      );
-      const failures = res.Failed ?? [];
-      // A sender fault (a body SQS will never take) is a bug: retrying cannot help.
-      const refused = failures.find((failure) => failure.SenderFault);
-      if (refused) throw new Error(`SQS refused a job: ${refused.Code ?? 'error'}: ${refused.Message ?? ''} (${url})`);
-      const failed = new Set(failures.map((failure) => failure.Id));
-      pending = pending.filter((_, i) => failed.has(String(i)));
-    }
-  }
-
-  /** Sends bodies to their queues in batches of at most 10 messages and 252 KiB. */
-  async function sendAll(byQueue: Map<string, { id: string; body: string; delaySeconds: number }[]>): Promise<void> {
-    const calls: Promise<void>[] = [];
-    for (const [url, bodies] of byQueue) {
-      let batch: typeof bodies = [];
-      let bytes = 0;
-      for (const entry of bodies) {
-        const size = Buffer.byteLength(entry.body);
-        if (batch.length === BATCH_MAX || bytes + size > BATCH_BYTES) {
-          calls.push(sendBatch(url, batch));
-          batch = [];
-          bytes = 0;
-        }
-        batch.push(entry);
-        bytes += size;
-      }
-      if (batch.length > 0) calls.push(sendBatch(url, batch));
-    }
-    await Promise.all(calls);
   }
 
   return {
@@ -232,15 +129,13 @@ export function createSqsJobQueue(options: SqsJobQueueOptions): JobQueue {
       checkDelays(jobs);
       await ready();
       const now = clock.now();
-      const byQueue = new Map<string, { id: string; body: string; delaySeconds: number }[]>();
+      const outgoing: Outgoing = new Map();
       for (const job of jobs) {
-        const { envelope, body } = encodeJob(job, now);
-        const url = stage(routeOf(job.name)).url;
-        const list = byQueue.get(url) ?? [];
-        list.push({ id: envelope.id, body, delaySeconds: Math.ceil((job.delayMs ?? 0) / 1000) });
-        byQueue.set(url, list);
+        const { body } = encodeJob(job, now);
+        const delaySeconds = Math.ceil((job.delayMs ?? 0) / 1000);
+        addOutgoing(outgoing, stage(routeOf(job.name)).url, { body, delaySeconds });
       }
-      await sendAll(byQueue);
+      await sendAll(sqs, outgoing);
     },
 
     async receive({ max, visibilityMs, queue, waitMs }) {
@@ -301,124 +196,35 @@ export function createSqsJobQueue(options: SqsJobQueueOptions): JobQueue {
       if (!dying) return 'retry';
       const lastError = error.slice(0, MAX_ERROR_CHARS);
       const { id, name, payload, enqueuedAt, attempts } = job;
-      await sendToDlq(receipt.key, { id, name, payload, enqueuedAt, attempts, lastError, diedAt: now });
+      await dead.bury(receipt.key, { id, name, payload, enqueuedAt, attempts, lastError, diedAt: now });
       await sqs.send(new DeleteMessageCommand({ QueueUrl: url, ReceiptHandle: receipt.handle }));
       return 'dead';
     },
 
     async stats() {
       await ready();
-      const stats: QueueStats = { ready: 0, inFlight: 0, delayed: 0, dead: 0 };
-      const counts = await Promise.all(
-        keys.flatMap((key) => [attributes(sqs, stage(key).url), attributes(sqs, stage(key).dlqUrl)]),
-      );
-      counts.forEach((c, i) => {
-        if (i % 2 === 0) {
-          stats.ready += c.visible;
-          stats.inFlight += c.notVisible;
-          stats.delayed += c.delayed;
-        } else {
-          stats.dead += c.visible + c.notVisible + c.delayed;
-        }
-      });
-      stats.dead += await records.count();
+      const [depths, deadCount] = await Promise.all([
+        Promise.all(keys.map((key) => queueDepth(sqs, stage(key).url))),
+        dead.count(),
+      ]);
+      const stats: QueueStats = { ready: 0, inFlight: 0, delayed: 0, dead: deadCount };
+      for (const depth of depths) {
+        stats.ready += depth.visible;
+        stats.inFlight += depth.notVisible;
+        stats.delayed += depth.delayed;
+      }
       return stats;
     },
 
-    async listDead({ limit, after }) {
-      if (after !== undefined && !isJobId(after)) throw new RangeError(`invalid dead job id: ${after}`);
+    async listDead(query) {
       await ready();
-      await absorb();
-      const page = await records.page(Math.max(0, Math.floor(limit)), after);
-      return page.map(({ queue: _queue, ...dead }) => dead);
+      return dead.list(query);
     },
 
     async redrive(ids) {
       await ready();
-      await absorb();
-      let found: DeadRecord[];
-      if (ids === 'all') {
-        found = [];
-        for (let after: string | undefined; ;) {
-          const page = await records.page(100, after);
-          found.push(...page);
-          if (page.length < 100) break;
-          after = page.at(-1)?.id;
-        }
-      } else {
-        found = await records.get([...new Set(ids)].filter(isJobId));
-      }
-      if (found.length === 0) return 0;
-      // Send first, then remove the record: a crash in between runs the job twice (jobs are idempotent), never zero times.
-      const byQueue = new Map<string, { id: string; body: string; delaySeconds: number }[]>();
-      for (const record of found) {
-        const url = stage(keys.includes(record.queue) ? record.queue : routeOf(record.name)).url;
-        const body = toBody({
-          id: record.id,
-          name: record.name,
-          payload: record.payload,
-          enqueuedAt: record.enqueuedAt,
-        });
-        const list = byQueue.get(url) ?? [];
-        list.push({ id: record.id, body, delaySeconds: 0 });
-        byQueue.set(url, list);
-      }
-      await sendAll(byQueue);
-      let moved = 0;
-      for (const record of found) if (await records.remove(record.id)) moved += 1;
-      return moved;
+      return dead.redrive(ids);
     },
-  };
-}
-
-/** A DLQ message as a record: one sent by fail() carries its error; one SQS moved itself was a crash loop. */
-function deadRecord(queue: string, message: Message, now: number, maxAttempts: number): DeadRecord {
-  const envelope = decodeEnvelope(message.Body);
-  if (!envelope) {
-    return {
-      id: newJobId(now),
-      name: '(unreadable message)',
-      payload: { body: (message.Body ?? '').slice(0, MAX_ERROR_CHARS) },
-      attempts: 0,
-      lastError: 'the message body is not a job envelope',
-      enqueuedAt: now,
-      diedAt: now,
-      queue,
-    };
-  }
-  return {
-    id: envelope.id,
-    name: envelope.name,
-    payload: envelope.payload,
-    enqueuedAt: envelope.enqueuedAt,
-    attempts: envelope.attempts ?? maxAttempts,
-    lastError:
-      envelope.lastError ??
-      'SQS moved it to the dead-letter queue after its maxReceiveCount: workers kept crashing or timing out on it',
-    diedAt: envelope.diedAt ?? now,
-    queue,
-  };
-}
-
-async function attributes(
-  sqs: SQSClient,
-  url: string,
-): Promise<{ visible: number; notVisible: number; delayed: number }> {
-  const res = await sqs.send(
-    new GetQueueAttributesCommand({
-      QueueUrl: url,
-      AttributeNames: [
-        'ApproximateNumberOfMessages',
-        'ApproximateNumberOfMessagesNotVisible',
-        'ApproximateNumberOfMessagesDelayed',
-      ],
-    }),
-  );
-  const a = res.Attributes ?? {};
-  return {
-    visible: Number(a['ApproximateNumberOfMessages'] ?? 0),
-    notVisible: Number(a['ApproximateNumberOfMessagesNotVisible'] ?? 0),
-    delayed: Number(a['ApproximateNumberOfMessagesDelayed'] ?? 0),
   };
 }
 

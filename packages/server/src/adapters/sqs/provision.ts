@@ -2,8 +2,7 @@
 // does (start:aws-local, tests): the CDK stack creates the same queues, with the same redrive policy, in AWS.
 
 import { CreateQueueCommand, GetQueueAttributesCommand, GetQueueUrlCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import type { StageQueueUrls } from './job-queue.js';
-import { QUEUE_ROUTES, maxReceiveCount, queueNames } from './routes.js';
+import { QUEUE_ROUTES, maxReceiveCount, queueNames, type StageQueueUrls } from './routes.js';
 
 /** DLQ messages are kept 14 days (SQS's longest), the stage queues 4 days (its default). */
 const DLQ_RETENTION_SECONDS = String(14 * 86_400);

@@ -2,6 +2,12 @@
 // fan-out deliveries never delays an unfollow purge, and an alarm on a DLQ names the stage that is failing.
 // Provisioning (start:aws-local, the CDK stack) and the adapter both read this, so they cannot disagree.
 
+/** The URLs of one stage's queue and of its dead-letter queue. */
+export interface StageQueueUrls {
+  url: string;
+  dlqUrl: string;
+}
+
 /** Queue key → the job names routed to it. A job name listed nowhere goes to DEFAULT_QUEUE. */
 export const QUEUE_ROUTES: Readonly<Record<string, readonly string[]>> = {
   fanout: ['fanout.plan', 'fanout.deliver', 'fanout.live'],

@@ -3,7 +3,7 @@ import { StoreBusyError, type DynamoDeps, type Item } from '../client.js';
 import { getItem, num, queryAll, str, updateItem } from '../social/items.js';
 import { deleteEntries, putEntries } from './feeds-repo.js';
 import { MAIN_INDEXES } from '../tables.js';
-import { deliveryKey, FOLLOWER_PREFIX, userKey } from './keys.js';
+import { deliveryKey, FOLLOWER_PREFIX, UNFOLLOWS, userKey } from './keys.js';
 import { pendingAttributes, pendingUpdate, type DynamoOutbox } from './outbox.js';
 
 /**
@@ -46,11 +46,27 @@ export function createDynamoDeliveriesRepo(
     return new Set(items.map((item) => str(item.follower)));
   }
 
-  /** Writes a page of owners and counts it; the owners whose entry stays, or null when the status is deleted. */
+  /**
+   * The author's unfollow counter (strongly consistent), or null without a profile (then nothing can be skipped).
+   * An unfollow ADDs to it after removing the follower's mirror and before sending its purge (follows-repo.ts).
+   */
+  async function unfollowsOf(author: string): Promise<number | null> {
+    const profile = await getItem(deps, userKey(author));
+    return profile ? num(profile[UNFOLLOWS]) : null;
+  }
+
+  /**
+   * Writes a page of owners and counts it; the owners whose entry stays, or null when the status is deleted.
+   * `unfollowsBefore`: the author's unfollow counter read before `owners` were read from the follower edges.
+   */
   async function deliverOwners(
     { statusId, author }: { statusId: string; author: string },
     owners: readonly string[],
-    { now: at, page }: { now: number; page?: { key: string; count: number } },
+    {
+      now: at,
+      page,
+      unfollowsBefore,
+    }: { now: number; page?: { key: string; count: number }; unfollowsBefore?: number | null },
   ): Promise<string[] | null> {
     const itemKey = deliveryKey(statusId);
     if (!(await getItem(deps, itemKey))) return null; // deleted: a late page must not write it back
@@ -59,8 +75,13 @@ export function createDynamoDeliveriesRepo(
       owners.map((owner) => ({ owner, statusId, author })),
     );
     // Re-read after writing: an unfollow (or a delete) that landed meanwhile may have run its purge already, so
-    // what it missed is removed here; one that lands after this read finds the entries for its own purge.
-    const following = owners.length ? await stillFollowing(author, owners) : new Set<string>();
+    // what it missed is removed here; one that lands after this read finds the entries for its own purge. An
+    // owner's purge can only run after its mirror went, which was after `owners` were read, and after the counter
+    // went up: so an unchanged counter (one GetItem) proves no such purge ran, and the range re-read is skipped.
+    const unchanged =
+      unfollowsBefore !== undefined && unfollowsBefore !== null && (await unfollowsOf(author)) === unfollowsBefore;
+    const following =
+      owners.length === 0 ? new Set<string>() : unchanged ? new Set(owners) : await stillFollowing(author, owners);
     const gone = owners.filter((owner) => !following.has(owner));
     let live = true;
     if (page) {
@@ -151,11 +172,17 @@ export function createDynamoDeliveriesRepo(
     },
 
     async deliverRange(delivery, { after, to, limit }, { now: at, page }) {
-      // The range as it is now (strongly consistent), then the same write, re-check and count as a listed page.
+      // The range as it is now (strongly consistent), then the same write, re-check and count as a listed page;
+      // the unfollow counter first, so the re-check can be skipped when no unfollow of the author happened since.
+      const unfollowsBefore = await unfollowsOf(delivery.author);
       const read = await followers(delivery.author, { after: after ?? undefined, limit });
       const owners = read.items.filter((alias) => alias <= to);
       const done = read.next === null || owners.length < read.items.length || read.next >= to;
-      const written = await deliverOwners(delivery, owners, { now: at, page: done ? page : undefined });
+      const written = await deliverOwners(delivery, owners, {
+        now: at,
+        page: done ? page : undefined,
+        unfollowsBefore,
+      });
       if (written === null) return { added: 0, owners: [], next: null }; // deleted: nothing more to write
       return { added: written.length, owners: written, next: done ? null : read.next };
     },

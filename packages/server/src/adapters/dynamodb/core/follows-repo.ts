@@ -2,7 +2,7 @@ import type { JobRequest } from '../../../ports/job-queue.js';
 import type { FollowCounts, FollowRepo, KeyPage, RangeOptions } from '../../../ports/store.js';
 import { batchGet, batchWrite, mapLimit, queryUpTo, StoreBusyError, type DynamoDeps, type Item } from '../client.js';
 import { addToExisting, deleteItem, getItem, putItem, putNew, queryAll, str, updateItem } from '../social/items.js';
-import { FOLLOWER_PREFIX, FOLLOWS_PREFIX, followerKey, followsKey, userKey } from './keys.js';
+import { FOLLOWER_PREFIX, FOLLOWS_PREFIX, UNFOLLOWS, followerKey, followsKey, userKey } from './keys.js';
 import { pendingAttributes, pendingUpdate, type DynamoOutbox } from './outbox.js';
 
 /**
@@ -40,8 +40,23 @@ export function createDynamoFollowsRepo(deps: DynamoDeps, outbox: DynamoOutbox, 
       const follower = str(item.follower);
       const followee = str(item.followee);
       await deleteItem(deps, { Key: followerKey(followee, follower) });
-      if (recovering) return recountJobs(item);
-      await counts(follower, followee, -1);
+      // The followee's unfollow counter goes up after the mirror is gone and before the purge job is sent (on the
+      // sweeper's path too), so a fan-out page that sees it unchanged around its write needs no edge re-read
+      // (deliveries-repo.ts). In the normal path it rides on the follower count's own ADD.
+      if (recovering) {
+        await addToExisting(deps, userKey(followee), UNFOLLOWS, 1);
+        return recountJobs(item);
+      }
+      await Promise.all([
+        addToExisting(deps, userKey(follower), 'followeeCount', -1),
+        updateItem(deps, {
+          Key: userKey(followee),
+          UpdateExpression: 'ADD followerCount :minus, #unfollows :one',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeNames: { '#unfollows': UNFOLLOWS },
+          ExpressionAttributeValues: { ':minus': -1, ':one': 1 },
+        }),
+      ]);
       return [];
     },
     async done(item) {

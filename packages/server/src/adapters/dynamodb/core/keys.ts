@@ -18,8 +18,10 @@ export const followerKey = (followee: string, follower: string): Key => ({
   pk: key('USER', followee),
   sk: `${FOLLOWER_PREFIX}${follower}`,
 });
+/** The profile attribute counting unfollows of the user (ADDed once the mirror is gone, before the purge is sent). */
+export const UNFOLLOWS = 'unfollows';
 
-/** The registry of pulled accounts (hybrid fan-out): one small partition, read whole by every feed page. */
+/** The registry of pulled accounts (hybrid fan-out): one small partition, read whole (pulled-registry.ts). */
 export const PULLED_PK = 'PULLED';
 export const pulledKey = (alias: string): Key => ({ pk: PULLED_PK, sk: key('USER', alias) });
 

@@ -2,12 +2,30 @@ import type { UserRecord, UserRepo } from '../../../ports/store.js';
 import { batchGet, mapLimit, type DynamoDeps, type Item } from '../client.js';
 import { getItem, num, putItem, putNew, queryAll, str, updateItem } from '../social/items.js';
 import { PULLED_PK, pulledKey, userKey } from './keys.js';
+import { PulledRegistryCache } from './pulled-registry.js';
 
 // Both marks keep the earliest id: concurrent first pulled posts agree, and a later one never moves it.
 const EARLIEST = 'attribute_not_exists(pulledSince) OR pulledSince > :since';
 
-/** Users on DynamoDB: one item per user (`USER#<alias>` / `PROFILE`); the alias is claimed by a conditional put. */
-export function createDynamoUsersRepo(deps: DynamoDeps): UserRepo {
+/**
+ * Users on DynamoDB: one item per user (`USER#<alias>` / `PROFILE`); the alias is claimed by a conditional put.
+ * The PULLED registry is read through a per-process cache (pulled-registry.ts): `pulledRegistryTtlMs` old at most.
+ */
+export function createDynamoUsersRepo(
+  deps: DynamoDeps,
+  options: { now: () => number; pulledRegistryTtlMs?: number },
+): UserRepo {
+  const pulled = new PulledRegistryCache(
+    async () => {
+      const { items } = await queryAll(deps, {
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': PULLED_PK },
+      });
+      return new Map(items.map((item) => [str(item.alias), str(item.pulledSince)]));
+    },
+    options.now,
+    options.pulledRegistryTtlMs,
+  );
   return {
     async create(user) {
       return putNew(deps, toItem(user));
@@ -40,11 +58,16 @@ export function createDynamoUsersRepo(deps: DynamoDeps): UserRepo {
     async markPulled(alias, since) {
       // The registry first: feeds read it, posts read the profile. A crash between the two leaves the profile
       // unmarked, so the next post marks again; the other order could leave an account pulled but never merged.
-      await putItem(deps, {
-        Item: { ...pulledKey(alias), alias, pulledSince: since },
-        ConditionExpression: EARLIEST,
-        ExpressionAttributeValues: { ':since': since },
-      });
+      try {
+        await putItem(deps, {
+          Item: { ...pulledKey(alias), alias, pulledSince: since },
+          ConditionExpression: EARLIEST,
+          ExpressionAttributeValues: { ':since': since },
+        });
+      } finally {
+        // This process's next feed page reads the registry again, so the account's pulled posts show at once here.
+        pulled.marked();
+      }
       await updateItem(deps, {
         Key: userKey(alias),
         UpdateExpression: 'SET pulledSince = :since',
@@ -53,11 +76,7 @@ export function createDynamoUsersRepo(deps: DynamoDeps): UserRepo {
       });
     },
     async pulledAccounts() {
-      const { items } = await queryAll(deps, {
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': PULLED_PK },
-      });
-      return new Map(items.map((item) => [str(item.alias), str(item.pulledSince)]));
+      return pulled.accounts();
     },
   };
 }
