@@ -77,6 +77,32 @@ describe('live stream client', () => {
     client.stop();
   });
 
+  it('tells onRevoked listeners which channel the server took away, and nothing for answers to frames', async () => {
+    const { client, sockets } = setup();
+    const revoked: string[] = [];
+    client.subscribe('board:B1');
+    client.onRevoked((channel) => revoked.push(channel));
+    client.start();
+    await vi.waitFor(() => expect(sockets).toHaveLength(1));
+    const s = sockets[0]!;
+    s.open();
+    s.ackAll();
+    expect(client.status.get()).toBe('live');
+    // An answer to a frame of ours (it has an id) and an error without a channel are not revocations.
+    s.receive({ type: 'error', id: 7, code: 'forbidden', message: 'this board is private', channel: 'board:B2' });
+    s.receive({ type: 'error', code: 'rate_limited', message: 'slow down' });
+    expect(revoked).toEqual([]);
+    s.receive({
+      type: 'error',
+      code: 'forbidden',
+      message: 'access to board:B1 was revoked: you were removed from it',
+      channel: 'board:B1',
+    });
+    expect(revoked).toEqual(['board:B1']);
+    expect(client.status.get()).toBe('live');
+    client.stop();
+  });
+
   it('after a lost connection: "reconnecting", backoff, then the same subscriptions and another sync', async () => {
     vi.useFakeTimers();
     const { client, sockets } = setup();

@@ -62,6 +62,17 @@ export function errorFrame(code: ErrorCode, message: string, id?: FrameId): stri
   return JSON.stringify(frame);
 }
 
+/** The unsolicited `forbidden` error a connection gets when it loses access to `channel` (it is unsubscribed). */
+export function revokedFrame(channel: string): string {
+  const frame: ErrorFrame = {
+    type: 'error',
+    code: 'forbidden',
+    message: `access to ${channel} was revoked: you were removed from it`,
+    channel,
+  };
+  return JSON.stringify(frame);
+}
+
 /** An event serialized once, to be written as-is to every subscriber. */
 export function eventPayload(event: RealtimeEvent): Buffer {
   return Buffer.from(JSON.stringify({ type: event.type, channel: event.channel, data: event.data }));

@@ -4,7 +4,7 @@ import type { Realtime, RealtimeEvent } from '../ports/realtime.js';
 import type { FollowRepo } from '../ports/store.js';
 import type { StreamConnection } from './connection.js';
 import { connectedFollowers } from './connected-followers.js';
-import { errorFrame, eventPayload } from './frames.js';
+import { eventPayload, revokedFrame } from './frames.js';
 import { Outbox } from './outbox.js';
 
 export interface HubOptions {
@@ -108,7 +108,7 @@ export class WsHub implements Realtime {
       if (conn.authorizing === channel) conn.authorizingRevoked = true;
       if (!conn.channels.has(channel)) continue;
       this.unsubscribe(conn, channel);
-      this.send(conn, errorFrame('forbidden', `access to ${channel} was revoked: you were removed from it`));
+      this.send(conn, revokedFrame(channel));
     }
   }
 

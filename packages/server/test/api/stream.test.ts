@@ -405,7 +405,7 @@ describe('boards end to end (the real board service authorizes)', () => {
 
       const removed = await real.as(owner, { method: 'DELETE', url: `/api/v1/boards/${board.id}/members/leaves` });
       expect(removed.statusCode).toBe(204);
-      expect(await b.waitFor((f) => f.type === 'error')).toMatchObject({ code: 'forbidden' });
+      expect(await b.waitFor((f) => f.type === 'error')).toMatchObject({ code: 'forbidden', channel });
       expect(await a.waitFor((f) => f.type === 'member.removed')).toEqual({
         type: 'member.removed',
         channel,

@@ -110,7 +110,8 @@ describe('the WebSocket API through the Lambda handlers', () => {
 
     await api.removeMember(owner, board.id, 'wsrevoked');
     const revoked = await c.waitFor((f) => f.type === 'error' && f.code === 'forbidden');
-    expect(revoked).toMatchObject({ message: expect.stringContaining(channel) });
+    expect(revoked).toMatchObject({ message: expect.stringContaining(channel), channel });
+    expect(revoked).not.toHaveProperty('id');
     await api.postOk(owner, board.id, 'after');
     // A later event on the member's own feed proves the pipe works and nothing of the board came first.
     const star = await s.t.register('wsrevstar');

@@ -64,12 +64,16 @@ export const AckFrame = z.object({
 });
 export type AckFrame = z.infer<typeof AckFrame>;
 
-/** The server's answer to a client frame that failed; `code` is one of the API's error codes. */
+/**
+ * The server's answer to a client frame that failed; `code` is one of the API's error codes. Without an `id` and
+ * with a `channel`, it is unsolicited: access to that channel was revoked (`forbidden`) and it was unsubscribed.
+ */
 export const ErrorFrame = z.object({
   type: z.literal('error'),
   id: FrameId.optional(),
   code: z.string(),
   message: z.string(),
+  channel: StreamChannel.optional(),
 });
 export type ErrorFrame = z.infer<typeof ErrorFrame>;
 

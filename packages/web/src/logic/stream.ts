@@ -1,4 +1,4 @@
-import { EventFrame, STREAM_CLOSE } from '@tweeter/shared';
+import { ErrorFrame, EventFrame, STREAM_CLOSE } from '@tweeter/shared';
 import { Observable } from './store.js';
 
 /** The part of the browser's WebSocket the client uses (the `ws` package fits too, for tests in Node). */
@@ -51,6 +51,7 @@ export class StreamClient {
   private readonly eventListeners = new Set<(e: EventFrame) => void>();
   private readonly syncListeners = new Set<() => void>();
   private readonly unauthListeners = new Set<() => void>();
+  private readonly revokedListeners = new Set<(channel: string) => void>();
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private pingTimer: ReturnType<typeof setInterval> | undefined;
   private pongTimer: ReturnType<typeof setTimeout> | undefined;
@@ -99,6 +100,15 @@ export class StreamClient {
   onSync(fn: () => void): () => void {
     this.syncListeners.add(fn);
     return () => this.syncListeners.delete(fn);
+  }
+
+  /**
+   * The server took a channel away (an unsolicited `forbidden` error naming it: removed from a private board).
+   * The subscription is kept, so a later subscribe after reconnecting is answered again by the server.
+   */
+  onRevoked(fn: (channel: string) => void): () => void {
+    this.revokedListeners.add(fn);
+    return () => this.revokedListeners.delete(fn);
   }
 
   /** The server refused the token (4401): sign in again. */
@@ -164,6 +174,11 @@ export class StreamClient {
       if (typeof f.id === 'string' && (f.id === 'auth' || f.id.startsWith('sub:')) && this.waitingFor > 0) {
         if (--this.waitingFor === 0 && f.type === 'ack') this.becomeLive();
         if (this.waitingFor === 0 && f.type === 'error' && f.id !== 'auth') this.becomeLive();
+        return;
+      }
+      const error = ErrorFrame.safeParse(frame);
+      if (error.success && error.data.id === undefined && error.data.code === 'forbidden' && error.data.channel) {
+        for (const fn of this.revokedListeners) fn(error.data.channel);
       }
       return;
     }

@@ -1,7 +1,13 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { Message, ReactionsUpdated, Status, type Board, type EventFrame, type Member } from '@tweeter/shared';
 import { useEffect, useState } from 'react';
-import { applyToBoard, applyToMembers, changedAlias, membershipChange } from '../logic/board-members.js';
+import {
+  applyToBoard,
+  applyToMembers,
+  changedAlias,
+  membershipChange,
+  type MembershipChange,
+} from '../logic/board-members.js';
 import { patchItem } from '../logic/cache.js';
 import { newerThanHeld } from '../logic/live-feed.js';
 import { hasItem, prependItems, type Pages } from '../logic/pages.js';
@@ -70,21 +76,23 @@ export function useBoardLive(boardId: string, canRead: boolean): boolean {
     const channel = `board:${boardId}`;
     const key = ['messages', boardId];
     const unsubscribe = stream.subscribe(channel);
+    const applyChange = (change: MembershipChange): void => {
+      const members = qc.getQueryData<Pages<Member>>(['members', boardId]);
+      if (members) qc.setQueryData(['members', boardId], applyToMembers(members, change));
+      const board = qc.getQueryData<Board>(['board', boardId]);
+      if (board) qc.setQueryData(['board', boardId], applyToBoard(board, change, me));
+      const aboutMe = changedAlias(change) === me;
+      if (aboutMe) setRemoved(change.kind === 'removed');
+      // The member count comes from the server; a private board I was just removed from no longer answers.
+      if (!(aboutMe && change.kind === 'removed' && board?.visibility === 'private'))
+        void qc.invalidateQueries({ queryKey: ['board', boardId] });
+      void qc.invalidateQueries({ queryKey: ['boards'] });
+    };
     const offEvent = stream.onEvent((e) => {
       if (e.channel !== channel) return;
       const change = membershipChange(e);
-      if (change) {
-        const members = qc.getQueryData<Pages<Member>>(['members', boardId]);
-        if (members) qc.setQueryData(['members', boardId], applyToMembers(members, change));
-        const board = qc.getQueryData<Board>(['board', boardId]);
-        if (board) qc.setQueryData(['board', boardId], applyToBoard(board, change, me));
-        const aboutMe = changedAlias(change) === me;
-        if (aboutMe) setRemoved(change.kind === 'removed');
-        // The member count comes from the server; a private board I was just removed from no longer answers.
-        if (!(aboutMe && change.kind === 'removed' && board?.visibility === 'private'))
-          void qc.invalidateQueries({ queryKey: ['board', boardId] });
-        void qc.invalidateQueries({ queryKey: ['boards'] });
-      } else if (e.type === 'message.created' || e.type === 'message.deleted') {
+      if (change) applyChange(change);
+      else if (e.type === 'message.created' || e.type === 'message.deleted') {
         const m = Message.safeParse(e.data);
         if (!m.success) return;
         const held = qc.getQueryData<Pages<Message>>(key);
@@ -112,10 +120,15 @@ export function useBoardLive(boardId: string, canRead: boolean): boolean {
         if (page.items.length < 20) return;
       }
     });
+    // Through API Gateway the revocation may overtake `member.removed`: it says the same about me.
+    const offRevoked = stream.onRevoked((c) => {
+      if (c === channel) applyChange({ kind: 'removed', alias: me });
+    });
     return () => {
       unsubscribe();
       offEvent();
       offSync();
+      offRevoked();
     };
   }, [stream, api, qc, boardId, canRead, me]);
   return removed;

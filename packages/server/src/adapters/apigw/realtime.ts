@@ -7,7 +7,7 @@ import type { LiveConnection, LiveConnections, SubscribeOutcome } from '../../po
 import type { Realtime, RealtimeEvent } from '../../ports/realtime.js';
 import type { FollowRepo } from '../../ports/store.js';
 import { connectedFollowers } from '../../realtime/connected-followers.js';
-import { errorFrame, eventPayload } from '../../realtime/frames.js';
+import { eventPayload, revokedFrame } from '../../realtime/frames.js';
 import { ConnectionRecords, type Recipient } from './connection-records.js';
 import { ConnectionManagement, forEachLimited } from './management.js';
 
@@ -136,7 +136,7 @@ export class ApiGatewayRealtime implements Realtime {
 
   revoke(alias: string, channel: string): void {
     this.track(async () => {
-      const frame = errorFrame('forbidden', `access to ${channel} was revoked: you were removed from it`);
+      const frame = revokedFrame(channel);
       for (const { id } of await this.records.ofUsers([alias], channel)) {
         const conn = await this.records.get(id);
         if (conn) await this.records.unsubscribe(conn, channel);
