@@ -42,7 +42,6 @@ export class FanoutPlanProcessor implements JobProcessor {
    */
   private async batch(jobs: readonly Job[]): Promise<BatchOutcome[]> {
     const { deliveries, pageSize, clock, metrics } = this.deps;
-    const outcomes: (BatchOutcome | undefined)[] = jobs.map(() => undefined);
     const posts: { statusId: string; author: string; index: number }[] = [];
     for (const [index, job] of jobs.entries()) {
       const parsed = StatusJob.safeParse(job.payload);
@@ -55,30 +54,32 @@ export class FanoutPlanProcessor implements JobProcessor {
     } catch {
       // Nothing was written: each job runs (and fails, if it must) on its own below.
     }
+    const settled = new Set<number>();
     const written: { statusId: string; owners: string[] }[] = [];
     for (const [i, result] of small.entries()) {
       const post = posts[i];
       if (!post || result.outcome === 'pass') continue;
-      outcomes[post.index] = { ok: true };
+      settled.add(post.index);
       if (result.outcome === 'gone') continue;
       written.push({ statusId: post.statusId, owners: result.owners });
       metrics?.feedDeliveries.inc(result.owners.length);
-    }
-    for (const result of small) {
-      if (result.outcome === 'delivered' && result.finished)
-        metrics?.fanoutLag.observe((now - result.createdAt) / 1000);
+      if (result.finished) metrics?.fanoutLag.observe((now - result.createdAt) / 1000);
     }
     await this.deps.deliver.announce(written);
+    const outcomes: BatchOutcome[] = [];
     for (const [index, job] of jobs.entries()) {
-      if (outcomes[index]) continue;
+      if (settled.has(index)) {
+        outcomes.push({ ok: true });
+        continue;
+      }
       try {
         await this.perform(job);
-        outcomes[index] = { ok: true };
+        outcomes.push({ ok: true });
       } catch (error) {
-        outcomes[index] = { ok: false, error };
+        outcomes.push({ ok: false, error });
       }
     }
-    return outcomes.map((outcome) => outcome ?? { ok: false, error: new Error('fanout.plan: no outcome') });
+    return outcomes;
   }
 
   async perform(job: Job): Promise<void> {
