@@ -148,12 +148,14 @@ export async function createJobsContext(
     logger: Logger;
     clock: Clock;
     wake(listener: () => void): () => void;
+    /** The name this side's job leases are taken under (see StorageOptions.leaseOwner). */
+    leaseOwner?: string;
   },
 ): Promise<JobsContext> {
   const { realtime, metrics, logger, clock } = deps;
   // The thread never checkpoints the WAL itself: a checkpoint's fsync inside its commits stalled the fan-out
   // (about 2 ms a post). The server's checkpoint thread does it, or else the main connection's automatic ones.
-  const opened = await openStorage(config, clock, { automaticCheckpoints: false });
+  const opened = await openStorage(config, clock, { automaticCheckpoints: false, leaseOwner: deps.leaseOwner });
   const { store } = opened.value;
   const queue = withReadySignal(opened.value.queue, deps.wake);
   const { hydrator } = createReadModel(config, store, clock);
@@ -179,6 +181,8 @@ function withReadySignal(queue: JobQueue, wake: (listener: () => void) => () => 
     ack: (job) => queue.ack(job),
     ...(queue.ackBatch ? { ackBatch: queue.ackBatch.bind(queue) } : {}),
     fail: (job, error) => queue.fail(job, error),
+    extend: (jobs, visibilityMs) => queue.extend(jobs, visibilityMs),
+    release: (jobs) => queue.release(jobs),
     stats: () => queue.stats(),
     listDead: (options) => queue.listDead(options),
     redrive: (ids) => queue.redrive(ids),

@@ -27,6 +27,13 @@ export interface StorageOptions {
    * connection's own automatic checkpoints. Ignored by the AWS shape.
    */
   automaticCheckpoints?: boolean;
+  /**
+   * SQLite: the name this connection's job leases are taken under, taken over from any earlier holder: leases left
+   * under it are released at once (their attempt counted, as a lapse). A job thread passes its slot's name
+   * (JobThreads starts a slot's thread only once the one before it has exited, so what that one held is orphaned).
+   * Default: a fresh random name. Ignored by the AWS shape.
+   */
+  leaseOwner?: string;
 }
 
 const nothingToCheck = { verify: async () => undefined, close: () => undefined };

@@ -68,6 +68,7 @@ runQueueContract({
   retry,
   visibilityMs: 1_000,
   backoffCountsAsInFlight: true,
+  releaseCountsAttempt: true,
   create: () => createQueue(retry),
   skip: {
     'stats reports the age of the oldest ready job':

@@ -1,10 +1,9 @@
 import type { Config } from '../../config/config.js';
 import type { Clock } from '../../ports/clock.js';
-import type { JobQueue } from '../../ports/job-queue.js';
 import type { Store } from '../../ports/store.js';
 import type { StorageOptions } from '../../storage.js';
 import { openDatabase, type Db } from './database.js';
-import { createSqliteJobQueue } from './job-queue.js';
+import { createSqliteJobQueue, type SqliteJobQueue } from './job-queue.js';
 import { ReadySignal } from './jobs-table.js';
 import { createSqliteStore } from './store.js';
 
@@ -13,7 +12,7 @@ export function openSqlite(
   config: Config,
   clock: Clock,
   options: StorageOptions = {},
-): { store: Store; queue: JobQueue; db: Db } {
+): { store: Store; queue: SqliteJobQueue; db: Db } {
   const db = openDatabase(config.databaseFile, { automaticCheckpoints: options.automaticCheckpoints });
   const signal = new ReadySignal();
   const store = createSqliteStore(db, { clock, signal });
@@ -25,6 +24,9 @@ export function openSqlite(
       backoffBaseMs: config.jobs.backoffBaseMs,
       maxBackoffMs: config.jobs.backoffMaxMs,
     },
+    owner: options.leaseOwner,
   });
+  // Taking over a name: whoever held leases under it before has exited (see StorageOptions.leaseOwner).
+  if (options.leaseOwner !== undefined) queue.releaseLeases({ owner: options.leaseOwner });
   return { store, queue, db };
 }

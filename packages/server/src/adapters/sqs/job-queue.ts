@@ -27,7 +27,7 @@ import {
 import { createDeadLetterQueue } from './dead-letter-queue.js';
 import { MAX_ERROR_CHARS, decodeEnvelope, encodeJob } from './envelope.js';
 import { QUEUE_ROUTES, routeOf, type StageQueueUrls } from './routes.js';
-import { BATCH_MAX, addOutgoing, queueDepth, sendAll, type Outgoing } from './sqs-calls.js';
+import { BATCH_MAX, addOutgoing, changeVisibilities, queueDepth, sendAll, type Outgoing } from './sqs-calls.js';
 
 export interface SqsJobQueueOptions {
   sqs: SQSClient;
@@ -108,6 +108,36 @@ export function createSqsJobQueue(options: SqsJobQueueOptions): JobQueue {
     return jobs;
   }
 
+  /**
+   * Sets each job's visibility to `visibilityMs` from now (clipped to what is left of SQS's 12 hours since its
+   * receive) with ChangeMessageVisibilityBatch, per queue; returns the jobs it was set for. `release`: 0 for all.
+   */
+  async function changeVisibility(jobs: readonly Job[], visibilityMs: number | 'release'): Promise<Job[]> {
+    await ready();
+    const now = clock.now();
+    const byQueue = new Map<string, { job: Job; handle: string; seconds: number }[]>();
+    for (const job of jobs) {
+      const receipt = decodeReceipt(job.receipt);
+      if (!receipt) continue;
+      let seconds = 0;
+      if (visibilityMs !== 'release') {
+        const room = MAX_VISIBILITY_MS - (now - receipt.receivedAt) - 60_000;
+        seconds = Math.floor(Math.min(Math.ceil(visibilityMs / 1000) * 1000, room) / 1000);
+        if (seconds < 1) continue; // its 12 hours are used up: it keeps the lease it has
+      }
+      const list = byQueue.get(receipt.key) ?? [];
+      list.push({ job, handle: receipt.handle, seconds });
+      byQueue.set(receipt.key, list);
+    }
+    const changed = await Promise.all(
+      [...byQueue].map(async ([key, entries]) => {
+        const done = await changeVisibilities(sqs, stage(key).url, entries, STALE_RECEIPT);
+        return entries.filter((_, i) => done[i]).map((entry) => entry.job);
+      }),
+    );
+    return changed.flat();
+  }
+
   async function admit(key: string, message: Message, now: number): Promise<Job | null> {
     const handle = message.ReceiptHandle ?? '';
     const envelope = decodeEnvelope(message.Body);
@@ -168,6 +198,15 @@ export function createSqsJobQueue(options: SqsJobQueueOptions): JobQueue {
       } catch (err) {
         if (!STALE_RECEIPT.has(errorName(err))) throw err;
       }
+    },
+
+    async extend(jobs, visibilityMs) {
+      checkVisibility(visibilityMs);
+      return changeVisibility(jobs, visibilityMs);
+    },
+
+    async release(jobs) {
+      await changeVisibility(jobs, 'release');
     },
 
     async fail(job, error) {

@@ -54,7 +54,11 @@ async function startOnLockedDataDir(config: Config): Promise<Omit<RunningServer,
   // The SQLite storage is opened here (not by createContext) to hand WAL checkpoints to a worker thread: see
   // checkpointer.ts. The AWS shape has no file to checkpoint; its tables, queues and bucket are checked instead.
   const storage = config.shape.store === 'sqlite' ? openSqlite(config, systemClock) : null;
+  // The lock is ours, so whoever held it before is dead: the jobs it had received run again now, not once their
+  // leases lapse (each keeps the attempt it used, as a lapse). Before any worker of this process receives.
+  const released = storage?.queue.releaseLeases() ?? 0;
   const ctx = await createContext(config, storage ? { storage } : {});
+  if (released > 0) ctx.logger.warn({ jobs: released }, 'released the jobs an earlier process held when it stopped');
   try {
     await ctx.verify();
   } catch (err) {

@@ -8,7 +8,7 @@ import { postingRealtime, type FromJobThread, type JobThreadData, type ToJobThre
 
 const port = parentPort;
 if (!port) throw new Error('job-thread-entry runs in a worker thread (started by JobThreads)');
-const { config, index } = workerData as JobThreadData;
+const { config, index, leaseOwner } = workerData as JobThreadData;
 const post = (message: FromJobThread): void => port.postMessage(message);
 const logger = createLogger(config.logLevel).child({ thread: index });
 const metrics = createJobMetrics();
@@ -18,6 +18,7 @@ const jobs = await createJobsContext(config, {
   metrics,
   logger,
   clock: systemClock,
+  leaseOwner,
   wake(listener) {
     wakers.add(listener);
     return () => wakers.delete(listener);
