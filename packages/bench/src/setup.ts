@@ -73,7 +73,8 @@ async function requireGraph(url: string, plan: PopulationPlan): Promise<void> {
   }
 }
 
-async function populateInto(dataDir: string, plan: PopulationPlan, log: (line: string) => void): Promise<void> {
+/** Populates `plan` into the SQLite file of `dataDir` (before a server runs there). */
+export async function populateInto(dataDir: string, plan: PopulationPlan, log: (line: string) => void): Promise<void> {
   const summary = await populateDatabase(configFromEnvironment({ DATA_DIR: dataDir }), plan);
   log(
     `populated ${dataDir}: +${summary.usersAdded} users, +${summary.followsAdded} follows, ` +
