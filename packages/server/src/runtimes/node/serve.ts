@@ -71,7 +71,16 @@ async function startOnLockedDataDir(config: Config): Promise<Omit<RunningServer,
         onError: (message) => ctx.logger.error({ err: message }, 'background WAL checkpoint failed'),
       })
     : { stop: async () => undefined };
-  const app = await buildApp(ctx);
+  // The workers start before the app is built (a second or so): the jobs an earlier process left run meanwhile.
+  ctx.workers.start();
+  let app: FastifyInstance;
+  try {
+    app = await buildApp(ctx);
+  } catch (err) {
+    await checkpoints.stop();
+    await ctx.close();
+    throw err;
+  }
   const close = async (): Promise<void> => {
     await app.close();
     await checkpoints.stop();
@@ -84,7 +93,6 @@ async function startOnLockedDataDir(config: Config): Promise<Omit<RunningServer,
     await close();
     throw listenFailure(err, config.host, config.port);
   }
-  ctx.workers.start();
   ctx.scheduler.start();
   ctx.logger.info(
     { url, dataDir: config.dataDir, workers: config.jobs.concurrency, jobThreads: config.jobs.threads },
