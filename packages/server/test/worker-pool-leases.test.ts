@@ -114,6 +114,37 @@ describe('WorkerPool leases over the SQLite queue', () => {
     ]);
   });
 
+  it('runs a job whose receive took longer than its visibility, once it has proved the lease is still its own', async () => {
+    const visibilityMs = 100;
+    const slow: JobQueue = {
+      ...queue,
+      receive: async (options) => {
+        const jobs = await queue.receive(options);
+        // As a long poll that returns late: by the pool's reckoning these leases have run out.
+        if (jobs.length > 0) await new Promise((resolve) => setTimeout(resolve, 3 * visibilityMs));
+        return jobs;
+      },
+    };
+    const attempts: number[] = [];
+    const pool = new WorkerPool(
+      slow,
+      [{ jobs: ['test.late'], perform: async (job) => void attempts.push(job.attempts) }],
+      {
+        concurrency: 1,
+        visibilityMs,
+        pollMs: 10,
+        batchSize: 5,
+        logger: quiet,
+      },
+    );
+    pools.push(pool);
+    pool.start();
+    await queue.enqueue([{ name: 'test.late', payload: {} }]);
+    await pool.drain(20_000);
+    // Run on its first delivery: not skipped and left to come back with an attempt burnt.
+    expect(attempts).toEqual([1]);
+  });
+
   it('receives a batch for one job visibility, not one per job in it', async () => {
     const seen: number[] = [];
     const watched: JobQueue = {

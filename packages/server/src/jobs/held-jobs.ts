@@ -43,22 +43,44 @@ export class HeldJobs {
   }
 
   /**
-   * Marks the jobs as started and returns them, but for any whose lease has lapsed (or is about to): another
-   * receiver may have it now, so it is left for redelivery.
+   * Marks the jobs as started and returns them. A job whose lease may have run out (a renewal came late, or the
+   * receive waited long) is renewed first, which also proves it is still this holder's; one that is not (another
+   * receiver may have it now) is left out, for redelivery.
    */
-  start(jobs: readonly Job[]): Job[] {
+  async start(jobs: readonly Job[]): Promise<Job[]> {
     const now = performance.now();
+    const doubtful: Job[] = [];
+    for (const job of jobs) {
+      const lease = this.leases.get(job);
+      if (lease && lease.until - now < START_MARGIN_MS) doubtful.push(job);
+    }
+    if (doubtful.length > 0) await this.renewNow(doubtful);
     return jobs.filter((job) => {
       const lease = this.leases.get(job);
-      if (!lease) return false;
-      if (lease.until - now < START_MARGIN_MS) {
+      if (lease) lease.started = true;
+      return lease !== undefined;
+    });
+  }
+
+  /** Renews these leases now; drops the ones the queue no longer holds for this holder. */
+  private async renewNow(jobs: readonly Job[]): Promise<void> {
+    const calledAt = performance.now();
+    let renewed = new Set<Job>();
+    try {
+      renewed = new Set(await this.queue.extend(jobs, this.visibilityMs));
+    } catch (err) {
+      this.logger.error({ jobs: jobs.map(jobFields), err }, 'could not extend job leases');
+    }
+    for (const job of jobs) {
+      const lease = this.leases.get(job);
+      if (!lease) continue;
+      if (renewed.has(job)) {
+        lease.until = calledAt + this.visibilityMs;
+      } else {
         this.leases.delete(job);
         this.logger.warn({ job: jobFields(job) }, 'lease lapsed before the job started; leaving it for redelivery');
-        return false;
       }
-      lease.started = true;
-      return true;
-    });
+    }
   }
 
   /** The jobs are acked or failed: their leases are no longer this holder's to renew. */

@@ -163,7 +163,7 @@ export class WorkerPool {
     for (const group of groups) {
       await nextTurn();
       if (!this.running) return;
-      const started = held.start(group.jobs);
+      const started = await held.start(group.jobs);
       if (started.length > 0) await this.runBatch(group.processor, started);
       held.finish(started);
     }
@@ -177,7 +177,7 @@ export class WorkerPool {
         sliceStart = performance.now();
       }
       if (!this.running) return;
-      if (held.start([job]).length === 0) continue;
+      if ((await held.start([job])).length === 0) continue;
       await this.run(job);
       held.finish([job]);
     }
