@@ -9,7 +9,9 @@ const STOP_MARGIN_MS = 5000;
 /**
  * One SQS event source's batch → jobs for the registered processors. Each record succeeds or fails on its
  * own: the failed ones are returned as `batchItemFailures` (ReportBatchItemFailures), so SQS redelivers only
- * them and, after the queue's maxReceiveCount, moves them to its dead-letter queue.
+ * them and, after the queue's maxReceiveCount, moves them to its dead-letter queue. The event source mapping holds
+ * the batch's leases, not this function: the function's timeout bounds the whole batch, and a failed or unstarted
+ * record comes back when the queue's visibility timeout (6x the function's, infra/src/stage-queues.ts) ends.
  */
 export function createSqsHandler(
   ready: Promise<AppContext>,
