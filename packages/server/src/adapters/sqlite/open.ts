@@ -2,17 +2,16 @@ import type { Config } from '../../config/config.js';
 import type { Clock } from '../../ports/clock.js';
 import type { JobQueue } from '../../ports/job-queue.js';
 import type { Store } from '../../ports/store.js';
-import type { StorageOptions } from '../../storage.js';
 import { openDatabase, type Db } from './database.js';
 import { createSqliteJobQueue } from './job-queue.js';
 import { ReadySignal } from './jobs-table.js';
 import { createSqliteStore } from './store.js';
 
-/** The embedded shape: store and queue in one SQLite file under DATA_DIR. */
+/** The embedded shape: store and queue in one SQLite file under DATA_DIR (only the wiring sees the Db). */
 export function openSqlite(
   config: Config,
   clock: Clock,
-  options: StorageOptions = {},
+  options: { automaticCheckpoints?: boolean } = {},
 ): { store: Store; queue: JobQueue; db: Db } {
   const db = openDatabase(config.databaseFile, { automaticCheckpoints: options.automaticCheckpoints });
   const signal = new ReadySignal();
