@@ -8,15 +8,15 @@ import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
-import { SCHEDULED_JOBS } from '../../server/src/jobs/scheduled-jobs.js';
-import { JOBS_BY_QUEUE } from '../../server/src/adapters/sqs/stage-queues.js';
 import {
   BINARY_TYPES,
   FUNCTIONS,
   JOB_MAX_ATTEMPTS,
+  JOBS_BY_QUEUE,
+  SCHEDULED_JOBS,
   STAGE_CONSUMERS,
   jobSlug,
-} from '../../server/src/runtimes/lambda/deployment.js';
+} from '@tweeter/server/deployment';
 import { DataPlane, type FeedCapacity } from './data.js';
 import { tweeterFunction } from './functions.js';
 import { StageQueue } from './stage-queues.js';

@@ -1,10 +1,16 @@
 import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { tableDefinitions } from '../../server/src/adapters/dynamodb/tables.js';
-import { SCHEDULED_JOBS } from '../../server/src/jobs/scheduled-jobs.js';
-import { maxReceiveCount, JOBS_BY_QUEUE, queueNames } from '../../server/src/adapters/sqs/stage-queues.js';
-import { FUNCTIONS, JOB_MAX_ATTEMPTS, STAGE_CONSUMERS } from '../../server/src/runtimes/lambda/deployment.js';
+import {
+  FUNCTIONS,
+  JOB_MAX_ATTEMPTS,
+  JOBS_BY_QUEUE,
+  maxReceiveCount,
+  queueNames,
+  SCHEDULED_JOBS,
+  STAGE_CONSUMERS,
+  tableDefinitions,
+} from '@tweeter/server/deployment';
 import { TweeterStack, type TweeterStackProps } from '../src/tweeter-stack.js';
 
 // The synthesized template, bundling skipped (the bundles are checked by `npm run synth`).
