@@ -52,7 +52,7 @@ export async function startAwsLocalStack(options: AwsLocalOptions): Promise<AwsL
     ...(dynamodbPath ? { dynamodbPath } : {}),
   });
   // The gateway runs before the server (its endpoints are in the server's config); its routes wait for the server's
-  // context, as a Lambda invocation waits for its init phase.
+  // runtime, as a Lambda invocation waits for its init phase.
   let contextReady: (ctx: NodeRuntime) => void = () => undefined;
   let contextFailed: (err: unknown) => void = () => undefined;
   const ready = new Promise<NodeRuntime>((resolve, reject) => {
