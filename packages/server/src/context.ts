@@ -11,13 +11,14 @@ import { createMetrics, type Metrics } from './metrics.js';
 import type { BlobStore } from './ports/blob-store.js';
 import { systemClock, type Clock } from './ports/clock.js';
 import type { JobQueue } from './ports/job-queue.js';
-import type { LiveConnections } from './ports/live-connections.js';
+import { ApiGatewayStreamRoutes } from './adapters/apigw/stream-routes.js';
+import { registerWsStreamMetrics } from './adapters/ws/metrics.js';
+import { WsStreamServer } from './adapters/ws/ws-stream-server.js';
+import type { GatewayConnections } from './ports/gateway-connections.js';
 import type { Realtime } from './ports/realtime.js';
 import type { FollowRepo, Store } from './ports/store.js';
-import { createChannelAuthorizer, type ChannelAuthorizer } from './realtime/authorize.js';
-import { GatewaySession } from './realtime/gateway-session.js';
-import { registerHubMetrics } from './realtime/metrics.js';
-import { WsHub } from './realtime/ws-hub.js';
+import { createChannelAuthorizer, type ChannelAuthorizer } from './stream/authorize.js';
+import { StreamProtocol } from './stream/protocol.js';
 import { BoardService } from './services/boards.js';
 import { CommentService } from './services/comments.js';
 import { FeedService } from './services/feeds.js';
@@ -55,8 +56,8 @@ export interface AppContext {
   queue: JobQueue;
   blobs: BlobStore;
   realtime: Realtime;
-  /** The live-stream connections of this process (the default `realtime`; served by GET /api/v1/stream). */
-  hub: WsHub;
+  /** The `ws` transport: this process's stream connections (the default `realtime`; GET /api/v1/stream). */
+  hub: WsStreamServer;
   /** Who may subscribe to which live-stream channel. */
   authorizeChannel: ChannelAuthorizer;
   metrics: Metrics;
@@ -66,10 +67,10 @@ export interface AppContext {
   /** The job workers: on this thread, or in JOB_THREADS worker threads of their own (the embedded default). */
   workers: JobWorkers;
   /**
-   * The live-stream protocol for an external WebSocket gateway (API Gateway: TWEETER_REALTIME=apigw);
-   * null when this process serves the stream itself.
+   * The WebSocket API's routes over the stream protocol (API Gateway: TWEETER_REALTIME=apigw); null when this
+   * process serves the stream itself.
    */
-  gateway: GatewaySession | null;
+  gateway: ApiGatewayStreamRoutes | null;
   /** Periodic jobs (SCHEDULED_JOBS); the node runtime starts it, tests may call runNow(). */
   scheduler: Scheduler;
   /**
@@ -105,16 +106,16 @@ export async function createContext(config: Config, overrides: ContextOverrides 
   const storage = opened.value;
   const { store, queue } = storage;
   const blobs = openedBlobs.value;
-  const hub = new WsHub({
+  const hub = new WsStreamServer({
     heartbeatMs: config.stream.heartbeatMs,
     maxBufferedBytes: config.stream.maxBufferedBytes,
     follows: store.follows,
     onError: (err) => logger.warn({ err }, 'live push to connected followers failed'),
   });
-  const stream = await openGatewayStream(config, overrides, { clock, logger, follows: store.follows });
+  const stream = await openApiGatewayTransport(config, overrides, { clock, logger, follows: store.follows });
   const realtime = overrides.realtime ?? stream?.realtime ?? hub;
   const metrics = createMetrics(queue);
-  registerHubMetrics(metrics.registry, hub);
+  registerWsStreamMetrics(metrics.registry, hub);
   const scrypt = { N: config.scryptCost, r: 8, p: 1 };
   const limits = abuseLimits(config, clock, scrypt, overrides.passwordHasher);
 
@@ -181,13 +182,17 @@ export async function createContext(config: Config, overrides: ContextOverrides 
   const authorizeChannel = overrides.authorizeChannel ?? createChannelAuthorizer(services);
   const gateway =
     stream &&
-    new GatewaySession({
+    new ApiGatewayStreamRoutes({
       connections: stream.connections,
-      authenticate: (token) => sessions.authenticate(token),
-      authorizeChannel,
-      limits: config.stream,
+      protocol: new StreamProtocol({
+        authenticate: (token) => sessions.authenticate(token),
+        sessionState: (tokenHash) => sessions.state(tokenHash),
+        authorizeChannel,
+        limits: config.stream,
+        clock,
+        logger,
+      }),
       clock,
-      logger,
     });
 
   return {
@@ -302,14 +307,14 @@ function socialServices(
 }
 
 /** With TWEETER_REALTIME=apigw (and no realtime override): API Gateway's connections, kept in DynamoDB. */
-async function openGatewayStream(
+async function openApiGatewayTransport(
   config: Config,
   overrides: ContextOverrides,
   deps: { clock: Clock; logger: Logger; follows: Pick<FollowRepo, 'existing'> },
-): Promise<{ realtime: Realtime & { closeSession(tokenHash: string): void }; connections: LiveConnections } | null> {
+): Promise<{ realtime: Realtime & { closeSession(tokenHash: string): void }; connections: GatewayConnections } | null> {
   if (config.realtime.kind !== 'apigw' || overrides.realtime) return null;
-  const { createApiGatewayStream } = await import('./adapters/apigw/realtime.js');
-  return createApiGatewayStream(config.realtime, deps);
+  const { createApiGatewayTransport } = await import('./adapters/apigw/realtime.js');
+  return createApiGatewayTransport(config.realtime, deps);
 }
 
 /** Login throttle, password-hash bound, sign-up limit and per-user write budgets, sharing one counter store. */

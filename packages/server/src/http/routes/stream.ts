@@ -4,9 +4,12 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { WebSocket } from 'ws';
 import { z } from 'zod';
+import { ConnectionSweep } from '../../adapters/ws/connection-sweep.js';
+import { driveSocket } from '../../adapters/ws/socket-driver.js';
+import type { WsStreamServer } from '../../adapters/ws/ws-stream-server.js';
 import { ValidationError } from '../../domain/errors.js';
-import { SessionSweep } from '../../realtime/session-sweep.js';
-import { openStream, type StreamDeps } from '../../realtime/stream-session.js';
+import type { Logger } from '../../logger.js';
+import { StreamProtocol, type StreamProtocolDeps } from '../../stream/protocol.js';
 
 const StreamQuery = z.object({
   token: z
@@ -22,16 +25,26 @@ const SHUTDOWN_GRACE_MS = 2000;
 // A closing handshake the peer never answers (e.g. a slow consumer told 1013) ends after this.
 const CLOSE_TIMEOUT_MS = 10_000;
 
-/** `GET /api/v1/stream`: the live-update WebSocket (protocol in docs/api.md). */
-export async function streamRoutes(app: FastifyInstance, deps: StreamDeps & { sessionCheckMs: number }): Promise<void> {
-  const sweep = new SessionSweep({ ...deps, everyMs: deps.sessionCheckMs });
+export interface StreamRouteDeps extends StreamProtocolDeps {
+  /** The `ws` transport: this process's connections. */
+  hub: WsStreamServer;
+  sessionCheckMs: number;
+  logger: Logger;
+}
+
+/** `GET /api/v1/stream`: the live-update WebSocket (protocol in docs/api.md), served by the `ws` transport. */
+export async function streamRoutes(app: FastifyInstance, deps: StreamRouteDeps): Promise<void> {
+  const protocol = new StreamProtocol(deps);
+  const server = deps.hub;
+  const sweep = new ConnectionSweep({ ...deps, server, protocol, everyMs: deps.sessionCheckMs });
+  const sockets = { server, protocol, limits: deps.limits, clock: deps.clock };
   sweep.start();
   app.addHook('onClose', async () => sweep.stop());
   // closeTimeout is a ws server option that @types/ws does not list yet.
   const options: NonNullable<WebsocketPluginOptions['options']> & { closeTimeout: number } = {
     maxPayload: STREAM_LIMITS.frameMaxBytes, // bigger frames: ws closes with 1009
     perMessageDeflate: false, // per-connection zlib state would cost far more than the idle budget
-    clientTracking: false, // the hub tracks connections
+    clientTracking: false, // the WsStreamServer tracks connections
     closeTimeout: CLOSE_TIMEOUT_MS,
   };
   await app.register(websocket, {
@@ -41,7 +54,7 @@ export async function streamRoutes(app: FastifyInstance, deps: StreamDeps & { se
       deps.logger.debug({ err }, 'live stream socket error');
       if (socket.readyState === WebSocket.OPEN) socket.terminate();
     },
-    preClose: async () => deps.hub.shutdown(SHUTDOWN_GRACE_MS),
+    preClose: async () => server.shutdown(SHUTDOWN_GRACE_MS),
   });
 
   app.withTypeProvider<ZodTypeProvider>().route({
@@ -59,7 +72,7 @@ export async function streamRoutes(app: FastifyInstance, deps: StreamDeps & { se
       querystring: StreamQuery,
       response: { 101: z.undefined().describe('Switching Protocols: the WebSocket is open'), 400: ErrorBody },
     },
-    wsHandler: (socket, req) => openStream(socket, req.query.token, deps),
+    wsHandler: (socket, req) => driveSocket(socket, req.query.token, sockets),
     handler: async () => {
       throw new ValidationError('GET /api/v1/stream needs a WebSocket upgrade (Upgrade: websocket)');
     },
