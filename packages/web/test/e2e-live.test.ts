@@ -32,6 +32,7 @@ describe('live updates after a full page load, in Chromium', { timeout: 60_000 +
   let browser: Browser;
   let outDir: string;
   let ada: string;
+  let bob: string;
   let boardId: string;
   let page: Page;
   let log: ReturnType<typeof recordSockets>;
@@ -42,7 +43,7 @@ describe('live updates after a full page load, in Chromium', { timeout: 60_000 +
     server = await createTestApp({ WEB_DIR: outDir });
     const base = await server.listen();
     ada = await server.register('ada', ADA);
-    const bob = await server.register('bob', { password: PASSWORD });
+    bob = await server.register('bob', { password: PASSWORD });
     const ok = async (token: string, method: 'PUT' | 'POST', url: string, payload?: object) => {
       const res = await server.as(token, { method, url, payload });
       expect(res.statusCode, `${method} ${url}: ${res.body}`).toBeLessThan(300);
@@ -134,5 +135,83 @@ describe('live updates after a full page load, in Chromium', { timeout: 60_000 +
           throw new Error(`load ${i} of the board: the message never came; the stream's frames: ${frames()}`);
         });
     }
+  });
+
+  it('/boards/<id> with the sign-in held until the board is on screen: caught up, then subscribed', async () => {
+    // The same window made certain, on a board of its own: the stream's answers wait until the board page has
+    // mounted and asked for its channel, then arrive in order. (Routed sockets are the page's own: frames are
+    // recorded here.)
+    const made = await server.as(ada, {
+      method: 'POST',
+      url: '/api/v1/boards',
+      payload: { name: 'Reviews', visibility: 'public' },
+    });
+    const reviews = made.json<{ id: string }>().id;
+    const join = await server.as(bob, {
+      method: 'PUT',
+      url: `/api/v1/boards/${reviews}/members/bob`,
+      payload: { role: 'member' },
+    });
+    expect(join.statusCode).toBe(200);
+    const held = await page.context().newPage();
+    let gate: { open: boolean; queue: (() => void)[] } = { open: false, queue: [] };
+    const seen: Record<string, unknown>[] = [];
+    await held.routeWebSocket(/\/api\/v1\/stream/, (ws) => {
+      const server = ws.connectToServer();
+      const mine = gate;
+      ws.onMessage((m) => {
+        seen.push({ dir: 'sent', ...(JSON.parse(String(m)) as Record<string, unknown>) });
+        server.send(m);
+      });
+      server.onMessage((m) => {
+        const deliver = () => {
+          seen.push({ dir: 'recv', ...(JSON.parse(String(m)) as Record<string, unknown>) });
+          ws.send(m);
+        };
+        if (mine.open) deliver();
+        else mine.queue.push(deliver);
+      });
+    });
+    // The board is read only once the socket is open and has sent `auth`: the page then asks for the board's
+    // channel while the sign-in is unanswered, on every load.
+    const authSent = () => expect(seen).toContainEqual(expect.objectContaining({ dir: 'sent', type: 'auth' }));
+    await held.route(`**/api/v1/boards/${reviews}`, async (route) => {
+      await vi.waitFor(authSent, { timeout: 10_000, interval: 20 });
+      await route.continue();
+    });
+    const messages = held.getByRole('article', { name: 'Message by Ada Lovelace' });
+    const post = async (text: string) => {
+      const url = `/api/v1/boards/${reviews}/messages`;
+      expect((await server.as(ada, { method: 'POST', url, payload: { text } })).statusCode).toBe(201);
+    };
+    const dump = () => JSON.stringify(seen.map(({ token: _t, ...f }) => f));
+    const load = async (previous: string) => {
+      gate = { open: false, queue: [] };
+      seen.length = 0;
+      await held.goto(`/boards/${reviews}`);
+      // The board and its messages were read (so the page asked for the channel), and nothing came back yet.
+      await held.getByRole('heading', { name: 'Reviews' }).waitFor();
+      await held.getByText(previous).waitFor();
+      expect(seen.filter((f) => f.dir === 'recv')).toEqual([]);
+    };
+    const release = () => {
+      gate.open = true;
+      for (const deliver of gate.queue.splice(0)) deliver();
+    };
+
+    // Posted before the stream signed in, on a board read empty: only the catch-up after connecting brings it.
+    await load('No messages yet.');
+    await post('Held check 1.');
+    release();
+    await messages.getByText('Held check 1.').waitFor({ timeout: 10_000 });
+
+    // Posted once the board's channel is acked: the live event brings it.
+    await load('Held check 1.');
+    release();
+    const acked = expect.objectContaining({ dir: 'recv', type: 'ack', id: `sub:board:${reviews}` });
+    await vi.waitFor(() => expect(seen, dump()).toContainEqual(acked), { timeout: 10_000, interval: 20 });
+    await post('Held check 2.');
+    await messages.getByText('Held check 2.').waitFor({ timeout: 10_000 });
+    await held.close();
   });
 });
