@@ -111,8 +111,7 @@ export function useBoardLive(boardId: string, canRead: boolean): boolean {
     const offSync = stream.onSync(async () => {
       const read = qc.getQueryData<Pages<Message>>(key);
       if (!read) return; // not read yet: the first read is fresh anyway
-      let after = read.pages[0]?.items[0]?.id;
-      if (!after) {
+      if (!read.pages[0]?.items.length) {
         // Read while the board was empty: what came since is its newest page (nothing to poll `?after=` from).
         const page = await api.messages(boardId).catch(() => null);
         const held = qc.getQueryData<Pages<Message>>(key);
@@ -120,6 +119,7 @@ export function useBoardLive(boardId: string, canRead: boolean): boolean {
         return;
       }
       // Catch up from the newest message held, oldest first, until a page is not full.
+      let after = read.pages[0]?.items[0]?.id;
       while (after) {
         const page = await api.messages(boardId, { after }).catch(() => null);
         if (!page || !page.items.length) return;
