@@ -8,8 +8,8 @@ import type { Metrics } from '../metrics.js';
 import type { Clock } from '../ports/clock.js';
 import type { JobQueue } from '../ports/job-queue.js';
 import type { Store } from '../ports/store.js';
-import type { ChannelAuthorizer } from '../realtime/authorize.js';
-import type { WsHub } from '../realtime/ws-hub.js';
+import type { WsStreamServer } from '../adapters/ws/ws-stream-server.js';
+import type { StreamProtocol } from '../stream/protocol.js';
 import type { Services } from '../services/use-cases.js';
 import { createAuthenticate } from './auth.js';
 import { enforceContentTypes } from './content-types.js';
@@ -35,10 +35,10 @@ export interface HttpParts {
   queue: JobQueue;
   metrics: Metrics;
   services: Services;
-  /** Who may subscribe to which live-stream channel. */
-  authorizeChannel: ChannelAuthorizer;
-  /** This process's live-stream sockets (GET /api/v1/stream); null where no socket reaches it (Lambda). */
-  hub: WsHub | null;
+  /** The `ws` transport: this process's stream sockets (GET /api/v1/stream); null where none reaches it (Lambda). */
+  hub: WsStreamServer | null;
+  /** The stream protocol the `ws` transport drives; null with no `ws` transport. */
+  protocol: StreamProtocol | null;
   /** The job workers of this process, for /healthz; null where jobs run elsewhere (Lambda: their own functions). */
   workers: { health(): WorkersHealth } | null;
 }
@@ -94,18 +94,10 @@ export async function buildApp(ctx: HttpParts): Promise<FastifyInstance> {
     workersOk: () => ctx.workers?.health().ok ?? true,
     stream: { streamUrl: ctx.config.streamUrl, publicUrl: ctx.config.publicUrl },
   });
-  const { hub } = ctx;
+  const { hub, protocol } = ctx;
   await streamRoutes(
     app,
-    hub && {
-      hub,
-      authenticate: (token) => ctx.services.sessions.authenticate(token),
-      sessionState: (tokenHash) => ctx.services.sessions.state(tokenHash),
-      authorizeChannel: ctx.authorizeChannel,
-      limits: ctx.config.stream,
-      clock: ctx.clock,
-      logger: ctx.logger,
-    },
+    hub && protocol && { server: hub, protocol, limits: ctx.config.stream, clock: ctx.clock, logger: ctx.logger },
   );
   // A page load of a deep link (/users/ada) gets the app, which routes on the client; the rest get the 404 shape.
   const appShell = await webAppRoutes(app, { webDir: ctx.config.webDir });

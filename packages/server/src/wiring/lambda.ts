@@ -8,10 +8,10 @@ import { createLogger, type Logger } from '../logger.js';
 import { createJobMetrics, createMetrics } from '../metrics.js';
 import { systemClock } from '../ports/clock.js';
 import { noRealtime, type Realtime } from '../ports/realtime.js';
-import { createChannelAuthorizer } from '../realtime/authorize.js';
-import type { GatewaySession } from '../realtime/gateway-session.js';
+import type { ApiGatewayStreamRoutes } from '../adapters/apigw/stream-routes.js';
+import { createChannelAuthorizer } from '../stream/authorize.js';
 import { createJobRegistry, createReadModel } from './jobs.js';
-import { createGatewaySession, openApiGatewayStream } from './live-push.js';
+import { createApiGatewayStreamRoutes, createStreamProtocol, openApiGatewayTransport } from './live-push.js';
 import { createServices } from './services.js';
 import { openBlobs, openStores } from './stores.js';
 
@@ -30,7 +30,7 @@ export interface LambdaJobs {
 
 /** The WebSocket function: the live-stream protocol for API Gateway's routes. */
 export interface LambdaWebSocket {
-  gateway: GatewaySession;
+  gateway: ApiGatewayStreamRoutes;
   realtime: Realtime;
 }
 
@@ -46,7 +46,6 @@ export async function createLambdaHttp(config: Config): Promise<LambdaHttp> {
     realtime,
     onSignOut: (tokenHash) => apigw?.realtime.closeSession(tokenHash),
   });
-  const authorizeChannel = createChannelAuthorizer(services);
   const metrics = createMetrics(queue);
   return {
     config,
@@ -56,9 +55,9 @@ export async function createLambdaHttp(config: Config): Promise<LambdaHttp> {
     queue,
     metrics,
     services,
-    authorizeChannel,
     realtime,
     hub: null,
+    protocol: null,
     workers: null,
   };
 }
@@ -84,12 +83,14 @@ export async function createLambdaWebSocket(config: Config): Promise<LambdaWebSo
     realtime: apigw.realtime,
     onSignOut: (tokenHash) => apigw.realtime.closeSession(tokenHash),
   });
-  const gateway = createGatewaySession(config, apigw, {
+  const protocol = createStreamProtocol(config, {
     authenticate: (token) => services.sessions.authenticate(token),
+    sessionState: (tokenHash) => services.sessions.state(tokenHash),
     authorizeChannel: createChannelAuthorizer(services),
     clock,
     logger,
   });
+  const gateway = createApiGatewayStreamRoutes(apigw, { protocol, clock });
   return { gateway, realtime: apigw.realtime };
 }
 
@@ -101,7 +102,7 @@ async function openForLambda(config: Config) {
   const clock = systemClock;
   const logger = createLogger(config.logLevel);
   const { store, queue } = (await openStores(config, clock)).value;
-  const apigw = await openApiGatewayStream(config, { clock, logger, follows: store.follows });
+  const apigw = await openApiGatewayTransport(config, { clock, logger, follows: store.follows });
   const realtime: Realtime = apigw?.realtime ?? noRealtime;
   return { clock, logger, store, queue, apigw, realtime };
 }

@@ -1,5 +1,5 @@
 // The node runtime's parts (`tweeter serve`, start:aws-local, the tests' app): the use cases, the `ws` server with its
-// login sweep, the job workers (on this thread or in job threads), the scheduler, and, with TWEETER_REALTIME=apigw,
+// connection sweep, the job workers (on this thread or in job threads), the scheduler, and, with TWEETER_REALTIME=apigw,
 // the protocol for the local WebSocket gateway's routes.
 
 import type { Config } from '../config/config.js';
@@ -14,26 +14,35 @@ import type { BlobStore } from '../ports/blob-store.js';
 import { systemClock, type Clock } from '../ports/clock.js';
 import type { JobQueue } from '../ports/job-queue.js';
 import type { Realtime } from '../ports/realtime.js';
-import { createChannelAuthorizer, type ChannelAuthorizer } from '../realtime/authorize.js';
-import type { GatewaySession } from '../realtime/gateway-session.js';
-import type { SessionSweep } from '../realtime/session-sweep.js';
-import type { WsHub } from '../realtime/ws-hub.js';
+import type { ApiGatewayStreamRoutes } from '../adapters/apigw/stream-routes.js';
+import type { ConnectionSweep } from '../adapters/ws/connection-sweep.js';
+import type { WsStreamServer } from '../adapters/ws/ws-stream-server.js';
 import type { PasswordHasher } from '../services/password-hasher.js';
+import { createChannelAuthorizer, type ChannelAuthorizer } from '../stream/authorize.js';
+import type { StreamProtocol } from '../stream/protocol.js';
 import { createJobRegistry, createWorkerPool } from './jobs.js';
-import { createGatewaySession, createLoginSweep, createWsHub, openApiGatewayStream } from './live-push.js';
+import {
+  createApiGatewayStreamRoutes,
+  createConnectionSweep,
+  createStreamProtocol,
+  createWsStreamServer,
+  openApiGatewayTransport,
+} from './live-push.js';
 import { createServices } from './services.js';
 import { given, openBlobs, openStores, type StoreAndQueue } from './stores.js';
 
 export interface NodeRuntime extends HttpParts {
   blobs: BlobStore;
-  /** Where live events go: the hub, or API Gateway's connections with TWEETER_REALTIME=apigw. */
+  /** Where live events go: the `ws` transport, or API Gateway's connections with TWEETER_REALTIME=apigw. */
   realtime: Realtime;
-  /** The live-stream connections of this process (served by GET /api/v1/stream). */
-  hub: WsHub;
-  /** Closes the hub's connections whose login ended; start() starts it. */
-  loginSweep: SessionSweep;
-  /** The live-stream protocol for an external WebSocket gateway (TWEETER_REALTIME=apigw); null otherwise. */
-  gateway: GatewaySession | null;
+  /** The `ws` transport: this process's stream connections (served by GET /api/v1/stream). */
+  hub: WsStreamServer;
+  /** The one stream protocol both transports drive. */
+  protocol: StreamProtocol;
+  /** Closes the `ws` connections whose login ended; start() starts it. */
+  connectionSweep: ConnectionSweep;
+  /** The WebSocket API's routes for an external gateway (TWEETER_REALTIME=apigw); null otherwise. */
+  gateway: ApiGatewayStreamRoutes | null;
   /** Which processor runs which job. */
   jobs: ProcessorRegistry;
   /** The job workers: on this thread, or in JOB_THREADS worker threads of their own (the embedded default). */
@@ -94,10 +103,10 @@ export async function createNodeRuntime(
   const { store, queue } = opened.value;
   const blobs = openedBlobs.value;
   const metrics = createMetrics(queue);
-  const hub = createWsHub(config, { follows: store.follows, logger, metrics });
+  const hub = createWsStreamServer(config, { follows: store.follows, logger, metrics });
   const apigw = overrides.realtime
     ? null
-    : await openApiGatewayStream(config, { clock, logger, follows: store.follows });
+    : await openApiGatewayTransport(config, { clock, logger, follows: store.follows });
   const realtime = overrides.realtime ?? apigw?.realtime ?? hub;
   const { services, hydrator } = createServices({
     config,
@@ -115,13 +124,16 @@ export async function createNodeRuntime(
   const workers = await jobWorkers(config, { queue, jobs, realtime, metrics, logger, clock: overrides.clock });
   const scheduler = new Scheduler(queue, SCHEDULED_JOBS, logger);
   const authorizeChannel = overrides.authorizeChannel ?? createChannelAuthorizer(services);
-  const authenticate = (token: string) => services.sessions.authenticate(token);
-  const gateway = apigw && createGatewaySession(config, apigw, { authenticate, authorizeChannel, clock, logger });
-  const loginSweep = createLoginSweep(config, {
-    hub,
-    sessionState: (tokenHash) => services.sessions.state(tokenHash),
+  const sessionState = (tokenHash: string) => services.sessions.state(tokenHash);
+  const protocol = createStreamProtocol(config, {
+    authenticate: (token) => services.sessions.authenticate(token),
+    sessionState,
+    authorizeChannel,
+    clock,
     logger,
   });
+  const gateway = apigw && createApiGatewayStreamRoutes(apigw, { protocol, clock });
+  const connectionSweep = createConnectionSweep(config, { server: hub, protocol, sessionState, logger });
 
   return {
     config,
@@ -132,8 +144,8 @@ export async function createNodeRuntime(
     blobs,
     realtime,
     hub,
-    loginSweep,
-    authorizeChannel,
+    protocol,
+    connectionSweep,
     metrics,
     services,
     jobs,
@@ -147,10 +159,10 @@ export async function createNodeRuntime(
     start() {
       workers.start();
       scheduler.start();
-      loginSweep.start();
+      connectionSweep.start();
     },
     async close() {
-      loginSweep.stop();
+      connectionSweep.stop();
       scheduler.stop();
       await workers.stop();
       hub.stop();

@@ -95,8 +95,8 @@ describe('small fan-outs received together', () => {
   it('are planned and delivered in one transaction: feeds, progress, live events and metrics as one by one', async () => {
     const calls = await start();
     const { one, full, none, big, gone } = await fiveAuthors();
-    const { StreamClient } = await import('../support/ws-client.js');
-    const live = await StreamClient.open(await app().streamUrl(), full.fans.get('full_fan2'));
+    const { TestStreamClient } = await import('../support/ws-client.js');
+    const live = await TestStreamClient.open(await app().streamUrl(), full.fans.get('full_fan2'));
     try {
       expect(await live.request({ type: 'subscribe', channel: 'feed' })).toMatchObject({ type: 'ack' });
       // Posted while the workers are stopped, so one receive takes the five plan jobs together.

@@ -69,7 +69,7 @@ export async function createTestApp(
   await ctx.verify();
   const app = await buildApp(ctx);
   // As the node runtime runs them, but the scheduler: tests enqueue its jobs with scheduler.runNow().
-  ctx.loginSweep.start();
+  ctx.connectionSweep.start();
   if (overrides.workers !== false) ctx.workers.start();
   // Every response a test receives is checked against the document the app serves (see openapi-conformance.ts).
   const checker = conformanceChecker((await app.inject({ url: '/openapi.json' })).json<OpenApiDoc>());

@@ -1,5 +1,5 @@
 import type { Realtime } from '../../ports/realtime.js';
-import type { GatewaySession } from '../../realtime/gateway-session.js';
+import type { ApiGatewayStreamRoutes } from '../../adapters/apigw/stream-routes.js';
 
 /** The fields of an API Gateway WebSocket route event that the handler reads. */
 export interface WebSocketEvent {
@@ -26,7 +26,7 @@ export interface WebSocketResult {
  * on `routeKey`, speaking the protocol of `/api/v1/stream` (docs/api.md).
  */
 export function createWebSocketHandler(
-  ready: Promise<{ gateway: GatewaySession | null; realtime: Pick<Realtime, 'flush'> }>,
+  ready: Promise<{ gateway: ApiGatewayStreamRoutes | null; realtime: Pick<Realtime, 'flush'> }>,
 ): (event: WebSocketEvent) => Promise<WebSocketResult> {
   return async (event) => {
     const ctx = await ready;
