@@ -11,7 +11,7 @@ import {
   createDocumentClient,
   mapLimit,
   loadConfig,
-  createContext,
+  createNodeRuntime,
   startEmulators,
   provisionAwsLocal,
   withEmulatorCredentials,
@@ -73,7 +73,7 @@ export async function runAwsLocalFanout(
       }),
     ),
   );
-  const ctx = await createContext(config);
+  const ctx = await createNodeRuntime(config);
   const doc = createDocumentClient({
     region: REGION,
     endpoint: emulators.dynamodbEndpoint,

@@ -143,7 +143,7 @@ describe('home feeds of a newly pulled author, across processes', () => {
   /** The writing process: FANOUT_PULL_THRESHOLD=1, so @star is pulled from its second follower on. */
   async function startWriter(): Promise<void> {
     d = await firstStore();
-    writer = await createTestApp({ FANOUT_PULL_THRESHOLD: '1' }, { storage: { store: d.store, queue: d.queue } });
+    writer = await createTestApp({ FANOUT_PULL_THRESHOLD: '1' }, { stores: { store: d.store, queue: d.queue } });
     closers.push(() => writer.close());
     tokens = { star: await writer.register('star'), fan: await writer.register('fan') };
     const other = await writer.register('other');
@@ -161,7 +161,7 @@ describe('home feeds of a newly pulled author, across processes', () => {
     pulledRegistryTtlMs?: number,
   ): Promise<{ reader: TestApp; doc: DynamoDBDocumentClient }> {
     const { store, doc } = otherStore(d, clock, pulledRegistryTtlMs);
-    const reader = await createTestApp({}, { storage: { store, queue: d.queue }, workers: false });
+    const reader = await createTestApp({}, { stores: { store, queue: d.queue }, workers: false });
     closers.push(() => reader.close());
     return { reader, doc };
   }

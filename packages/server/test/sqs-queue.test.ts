@@ -2,7 +2,7 @@ import { SQSClient, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDocumentClient } from '../src/adapters/dynamodb/client.js';
 import { createSqsJobQueue } from '../src/adapters/sqs/job-queue.js';
-import { queueNames, type StageQueueUrls } from '../src/adapters/sqs/routes.js';
+import { queueNames, type StageQueueUrls } from '../src/adapters/sqs/stage-queues.js';
 import { resolveQueueUrls } from '../src/adapters/sqs/provision.js';
 import { startEmulators, type Emulators } from '../src/dev/emulators.js';
 import { EMULATOR_CREDENTIALS, provisionAwsLocal } from '../src/dev/provision.js';

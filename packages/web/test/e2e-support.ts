@@ -10,10 +10,13 @@ export const WEB_ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const WEB_DIST = fileURLToPath(new URL('../dist', import.meta.url));
 export const SCREENSHOTS = fileURLToPath(new URL('../../../docs/screenshots/', import.meta.url));
 
-/** Builds the web app as `npm start` does, so the browser runs the code under test. */
-export function buildWebApp(): void {
+/**
+ * Builds the web app as `npm start` does, so the browser runs the code under test. Each e2e file builds into its
+ * own `outDir` (vitest runs files in parallel; two builds into one folder would trip over each other).
+ */
+export function buildWebApp(outDir: string = WEB_DIST): void {
   const vite = join(dirname(createRequire(import.meta.url).resolve('vite/package.json')), 'bin', 'vite.js');
-  execFileSync(process.execPath, [vite, 'build', '--logLevel', 'warn'], {
+  execFileSync(process.execPath, [vite, 'build', '--logLevel', 'warn', '--outDir', outDir, '--emptyOutDir'], {
     cwd: WEB_ROOT,
     stdio: 'inherit',
     // vitest sets NODE_ENV=test, which would give React's development build.

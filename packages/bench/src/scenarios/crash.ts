@@ -1,7 +1,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openDatabase, parseWhole, UsageError } from '@tweeter/server/tooling';
+import {
+  configFromEnvironment,
+  inspectEmbeddedFile,
+  parseWhole,
+  UsageError,
+  type EmbeddedDelivery,
+} from '@tweeter/server/tooling';
 import { round2 } from '../percentiles.js';
 import { machine, type ScenarioResult } from '../result.js';
 import { startChildServer, type BenchServer } from '../server.js';
@@ -116,13 +122,6 @@ async function postUntilKilled(server: BenchServer, tokens: readonly string[], k
   return acknowledged;
 }
 
-interface DeliveryRow {
-  status_id: string;
-  audience: number;
-  delivered: number;
-  finished_at: number | null;
-}
-
 /** Waits (up to `deadlineS`) until every acknowledged post's delivery is finished, then checks the feeds. */
 async function awaitDelivered(
   dataDir: string,
@@ -130,46 +129,33 @@ async function awaitDelivered(
   times: { since: number; restartedAt: number; listeningS: number },
   params: Pick<CrashParams, 'deadlineS'>,
 ): Promise<RunOutcome> {
-  const db = openDatabase(join(dataDir, 'tweeter.db'), { migrate: false });
+  const file = inspectEmbeddedFile(configFromEnvironment({ DATA_DIR: dataDir }));
   try {
-    const select = db.prepare<[number], DeliveryRow>(
-      'SELECT status_id, audience, delivered, finished_at FROM deliveries WHERE created_at >= ?',
-    );
     const deadline = times.restartedAt + params.deadlineS * 1000;
-    let rows = new Map<string, DeliveryRow>();
+    let rows = new Map<string, EmbeddedDelivery>();
     const finished = (id: string): boolean => {
       const row = rows.get(id);
-      return row !== undefined && row.finished_at !== null && row.delivered >= row.audience;
+      return row !== undefined && row.finishedAt !== null && row.delivered >= row.audience;
     };
     for (;;) {
-      rows = new Map(select.all(times.since - 1000).map((row) => [row.status_id, row]));
+      rows = file.deliveriesSince(times.since - 1000);
       if (acknowledged.every(finished) || Date.now() > deadline) break;
       await sleep(20);
     }
-    const feedRows = new Map(
-      db
-        .prepare<[], { status_id: string; n: number }>(
-          'SELECT status_id, count(*) AS n FROM feed_entries GROUP BY status_id',
-        )
-        .all()
-        .map((row) => [row.status_id, row.n]),
-    );
-    const followersOf = db.prepare<[string], { n: number }>(
-      'SELECT count(*) AS n FROM followers WHERE followee = (SELECT author FROM statuses WHERE id = ?)',
-    );
+    const feedRows = file.feedRowsByStatus();
     let lost = 0;
     let duplicated = 0;
     let late = 0;
     let lastFinish = times.restartedAt;
     for (const id of acknowledged) {
       const row = rows.get(id);
-      const followers = followersOf.get(id)?.n ?? 0;
+      const followers = file.followersOfAuthor(id);
       const inFeeds = feedRows.get(id) ?? 0;
       if (!row || !finished(id) || inFeeds < followers) lost += 1;
       else if (inFeeds > followers || row.delivered > row.audience) duplicated += 1;
-      if (row?.finished_at != null && row.finished_at > times.restartedAt) {
+      if (row?.finishedAt != null && row.finishedAt > times.restartedAt) {
         late += 1;
-        lastFinish = Math.max(lastFinish, row.finished_at);
+        lastFinish = Math.max(lastFinish, row.finishedAt);
       }
     }
     return {
@@ -183,7 +169,7 @@ async function awaitDelivered(
         lost > 0 ? -1 : round2(Math.max(0, lastFinish - times.restartedAt - times.listeningS * 1000) / 1000),
     };
   } finally {
-    db.close();
+    file.close();
   }
 }
 

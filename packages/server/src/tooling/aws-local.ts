@@ -3,7 +3,7 @@
 // the AWS SDK.
 export { createDocumentClient, mapLimit } from '../adapters/dynamodb/client.js';
 export { loadConfig } from '../config/config.js';
-export { createContext } from '../context.js';
+export { createNodeRuntime } from '../wiring/node-runtime.js';
 export { startEmulators } from '../dev/emulators.js';
 export { EMULATOR_CREDENTIALS, provisionAwsLocal, withEmulatorCredentials } from '../dev/provision.js';
 export { buildApp } from '../http/app.js';

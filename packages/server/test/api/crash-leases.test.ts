@@ -7,7 +7,7 @@ import { loadConfig } from '../../src/config/config.js';
 import { hashPassword } from '../../src/domain/passwords.js';
 import { systemClock } from '../../src/ports/clock.js';
 import type { Store } from '../../src/ports/store.js';
-import { openTestStorage, testShape } from '../support/aws-local.js';
+import { openTestStores, testShape } from '../support/aws-local.js';
 import { cleanUp, startServerProcess, type ServerProcess } from '../support/server-process.js';
 import { eventually, TEST_ENV } from '../support/test-app.js';
 
@@ -52,7 +52,7 @@ async function seed(env: Record<string, string>): Promise<{ authors: string[]; f
 }
 
 function openStore(env: Record<string, string>): Promise<{ store: Store; close: () => Promise<void> }> {
-  return openTestStorage(loadConfig({ ...TEST_ENV, ...env }), systemClock);
+  return openTestStores(loadConfig({ ...TEST_ENV, ...env }), systemClock);
 }
 
 async function signIn(url: string, alias: string): Promise<Record<string, string>> {

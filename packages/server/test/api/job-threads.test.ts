@@ -2,12 +2,12 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { JobThreads } from '../../src/runtimes/thread/job-threads.js';
 import { testShape } from '../support/aws-local.js';
 import { createTestApp, eventually, type TestApp } from '../support/test-app.js';
-import { StreamClient } from '../support/ws-client.js';
+import { TestStreamClient } from '../support/ws-client.js';
 
 // The job workers in a worker thread of their own (JOB_THREADS=1), over a real SQLite file: the thread opens its own
 // connection, the main thread keeps HTTP, the outbox writes and the WebSocket connections.
 let t: TestApp | undefined;
-const clients: StreamClient[] = [];
+const clients: TestStreamClient[] = [];
 afterEach(async () => {
   for (const c of clients.splice(0)) c.close();
   await t?.close();
@@ -73,7 +73,7 @@ describe.skipIf(testShape() === 'aws-local')('job workers in a worker thread', (
     const { star, fans } = await followers(app, 'live', 1);
     await app.drain();
     const url = await app.streamUrl();
-    const client = await StreamClient.open(url, fans[0]);
+    const client = await TestStreamClient.open(url, fans[0]);
     clients.push(client);
     expect(await client.request({ type: 'subscribe', channel: 'feed' })).toMatchObject({ type: 'ack' });
     const id = await post(app, star, 'live through the thread');

@@ -1,15 +1,15 @@
 import { STREAM_LIMITS } from '@tweeter/shared';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ClientOptions } from 'ws';
-import type { ChannelAuthorizer } from '../../src/realtime/authorize.js';
+import type { ChannelAuthorizer } from '../../src/stream/authorize.js';
 import { ManualClock } from '../support/manual-clock.js';
 import { createTestApp, eventually, type TestApp } from '../support/test-app.js';
-import { StreamClient } from '../support/ws-client.js';
+import { TestStreamClient } from '../support/ws-client.js';
 
 // The live stream's defences: frame size, bad frames, rates, quotas, slow consumers, dead peers, shutdown.
 const allowAll: ChannelAuthorizer = async () => undefined;
 let t: TestApp | undefined;
-let clients: StreamClient[] = [];
+let clients: TestStreamClient[] = [];
 
 afterEach(async () => {
   for (const c of clients) c.ws.terminate();
@@ -26,7 +26,7 @@ async function start(env: Record<string, string> = {}) {
   const url = `${(await app.listen()).replace(/^http/, 'ws')}/api/v1/stream`;
   const token = await app.register('limits');
   const connect = async (options?: ClientOptions) => {
-    const c = await StreamClient.open(url, token, options);
+    const c = await TestStreamClient.open(url, token, options);
     clients.push(c);
     return c;
   };

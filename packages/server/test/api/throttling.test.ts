@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { StoreBusyError } from '../../src/adapters/dynamodb/client.js';
 import { loadConfig } from '../../src/config/config.js';
-import { openSqlite } from '../../src/adapters/sqlite/storage.js';
+import { openTestStores } from '../support/aws-local.js';
 import { systemClock } from '../../src/ports/clock.js';
 import type { UserRepo } from '../../src/ports/store.js';
 import { createTestApp, TEST_ENV, type TestApp } from '../support/test-app.js';
@@ -27,10 +27,10 @@ const REGISTER = {
 /** The real app over SQLite, with the store's user reads failing as DynamoDB fails when it throttles. */
 async function appFailingWith(error: () => Error): Promise<TestApp> {
   dataDir = mkdtempSync(join(tmpdir(), 'tweeter-throttle-'));
-  const real = openSqlite(loadConfig({ ...TEST_ENV, DATA_DIR: dataDir }), systemClock);
+  const real = await openTestStores(loadConfig({ ...TEST_ENV, DATA_DIR: dataDir }), systemClock);
   const users: UserRepo = Object.create(real.store.users) as UserRepo;
   users.get = () => Promise.reject(error());
-  return createTestApp({}, { dataDir, storage: { ...real, store: { ...real.store, users } } });
+  return createTestApp({}, { dataDir, stores: { ...real, store: { ...real.store, users } } });
 }
 
 describe('throttling that persists', () => {

@@ -1,4 +1,4 @@
-// The JobQueue on SQS: one standard queue per stage (routes.ts), each with its own dead-letter queue whose redrive
+// The JobQueue on SQS: one standard queue per stage (stage-queues.ts), each with its own dead-letter queue whose redrive
 // policy (maxReceiveCount above JOB_MAX_ATTEMPTS) only catches crash loops. Retries are ours: a failed job is made
 // invisible for its backoff (ChangeMessageVisibility, full jitter) and its attempts are SQS's ApproximateReceiveCount.
 // A job out of attempts goes to its stage's DLQ with its error; listing and redriving dead jobs is the dead-letter
@@ -26,7 +26,7 @@ import {
 } from '../../ports/job-queue.js';
 import { createDeadLetterQueue } from './dead-letter-queue.js';
 import { MAX_ERROR_CHARS, decodeEnvelope, encodeJob } from './envelope.js';
-import { QUEUE_ROUTES, routeOf, type StageQueueUrls } from './routes.js';
+import { JOBS_BY_QUEUE, queueOf, type StageQueueUrls } from './stage-queues.js';
 import { BATCH_MAX, addOutgoing, changeVisibilities, queueDepth, sendAll, type Outgoing } from './sqs-calls.js';
 
 export interface SqsJobQueueOptions {
@@ -34,7 +34,7 @@ export interface SqsJobQueueOptions {
   /** Document client and main table for the dead-letter records. */
   dynamo: DynamoDBDocumentClient;
   table: string;
-  /** Queue key (routes.ts) → its URLs, for every key of QUEUE_ROUTES; a promise while they are being looked up. */
+  /** Queue key (stage-queues.ts) → its URLs, for every key of JOBS_BY_QUEUE; a promise while they are being looked up. */
   queues: Readonly<Record<string, StageQueueUrls>> | Promise<Readonly<Record<string, StageQueueUrls>>>;
   retry: QueueRetryPolicy;
   clock: Clock;
@@ -50,7 +50,7 @@ const STALE_RECEIPT = new Set(['ReceiptHandleIsInvalid', 'MessageNotInflight', '
 export function createSqsJobQueue(options: SqsJobQueueOptions): JobQueue {
   const { sqs, retry, clock } = options;
   checkRetryPolicy(retry);
-  const keys = Object.keys(QUEUE_ROUTES);
+  const keys = Object.keys(JOBS_BY_QUEUE);
   let rotation = 0;
   let queues: Readonly<Record<string, StageQueueUrls>> | null = null;
   const resolving = Promise.resolve(options.queues).then((found) => {
@@ -163,7 +163,7 @@ export function createSqsJobQueue(options: SqsJobQueueOptions): JobQueue {
       for (const job of jobs) {
         const { body } = encodeJob(job, now);
         const delaySeconds = Math.ceil((job.delayMs ?? 0) / 1000);
-        addOutgoing(outgoing, stage(routeOf(job.name)).url, { body, delaySeconds });
+        addOutgoing(outgoing, stage(queueOf(job.name)).url, { body, delaySeconds });
       }
       await sendAll(sqs, outgoing);
     },

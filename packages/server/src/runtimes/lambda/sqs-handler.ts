@@ -1,7 +1,7 @@
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import type { AppContext } from '../../context.js';
 import { decodeEnvelope } from '../../adapters/sqs/envelope.js';
 import type { Job } from '../../ports/job-queue.js';
+import type { LambdaJobs } from '../../wiring/lambda.js';
 
 /** Records not started with less than this left are handed back (failed) rather than cut off mid-job. */
 const STOP_MARGIN_MS = 5000;
@@ -14,7 +14,7 @@ const STOP_MARGIN_MS = 5000;
  * record comes back when the queue's visibility timeout (6x the function's, infra/src/stage-queues.ts) ends.
  */
 export function createSqsHandler(
-  ready: Promise<AppContext>,
+  ready: Promise<LambdaJobs>,
 ): (event: SQSEvent, context: Context) => Promise<SQSBatchResponse> {
   return async (event, context) => {
     const ctx = await ready;
