@@ -258,6 +258,12 @@ function shapeProblems(
         "one machine's SQLite file would be stranded there when it goes",
     );
   }
+  if (shape.store === 'sqlite' && (e.JOB_THREADS ?? 0) > 1) {
+    problems.push(
+      `JOB_THREADS=${e.JOB_THREADS}: must be 0 or 1: the job thread owns the SQLite file's one writer, and a second ` +
+        'writer would only wait for its lock',
+    );
+  }
   if (shape.store !== 'sqlite' && (e.JOB_THREADS ?? 0) > 0) {
     problems.push(
       `JOB_THREADS=${e.JOB_THREADS}: job threads need TWEETER_STORE=sqlite (on AWS the jobs run in Lambda functions)`,

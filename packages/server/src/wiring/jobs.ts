@@ -22,6 +22,7 @@ import type { Store } from '../ports/store.js';
 import { UserPresenter } from '../services/user-presenter.js';
 import { ReactionReader } from '../services/reaction-reader.js';
 import { StatusHydrator } from '../services/status-hydrator.js';
+import { dispatchWrite } from '../adapters/sqlite/write-routing.js';
 import { openStores } from './stores.js';
 
 /** Rows a purge job removes per transaction: small, so a purge never holds the write lock for long. */
@@ -129,9 +130,11 @@ export function createWorkerPool(
   });
 }
 
-/** The job thread's runtime: its own store connection, processors and pool. */
+/** The job thread's runtime: the file's one writer, processors and pool. */
 export interface JobRuntime {
   workers: WorkerPool;
+  /** Runs a write another thread sent (its store's write methods, see write-routing.ts) on this thread's writer. */
+  write(target: string, method: string, args: unknown[]): Promise<unknown>;
   /** Stops the pool (finishing jobs in hand), then closes the store. */
   close(): Promise<void>;
 }
@@ -150,12 +153,16 @@ export async function createJobRuntime(
     wake(listener: () => void): () => void;
     /** The name this side's job leases are taken under (see StorageOptions.leaseOwner). */
     leaseOwner?: string;
+    /** false when the server's checkpoint thread checkpoints the WAL (OpenOptions.automaticCheckpoints). */
+    automaticCheckpoints: boolean;
   },
 ): Promise<JobRuntime> {
   const { realtime, metrics, logger, clock } = deps;
-  // The thread never checkpoints the WAL itself: a checkpoint's fsync inside its commits stalled the fan-out
-  // (about 2 ms a post). The server's checkpoint thread does it, or else the main connection's automatic ones.
-  const opened = await openStores(config, clock, { automaticCheckpoints: false, leaseOwner: deps.leaseOwner });
+  // This thread owns the file's one writer: the HTTP thread sends its writes here (write()).
+  const opened = await openStores(config, clock, {
+    automaticCheckpoints: deps.automaticCheckpoints,
+    leaseOwner: deps.leaseOwner,
+  });
   const { store } = opened.value;
   const queue = withReadySignal(opened.value.queue, deps.wake);
   const { hydrator } = createReadModel(config, store, clock);
@@ -163,6 +170,7 @@ export async function createJobRuntime(
   const workers = createWorkerPool(config, { queue, jobs, logger, metrics });
   return {
     workers,
+    write: (target, method, args) => dispatchWrite(opened.value, target, method, args),
     async close() {
       await workers.stop();
       await realtime.flush();

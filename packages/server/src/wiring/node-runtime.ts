@@ -14,6 +14,7 @@ import type { BlobStore } from '../ports/blob-store.js';
 import { systemClock, type Clock } from '../ports/clock.js';
 import type { JobQueue } from '../ports/job-queue.js';
 import type { Realtime } from '../ports/realtime.js';
+import type { RemoteWrites } from '../adapters/sqlite/remote-writes.js';
 import type { ApiGatewayStreamRoutes } from '../adapters/apigw/stream-routes.js';
 import type { ConnectionSweep } from '../adapters/ws/connection-sweep.js';
 import type { WsStreamServer } from '../adapters/ws/ws-stream-server.js';
@@ -92,9 +93,11 @@ export async function createNodeRuntime(
   const logger = overrides.logger ?? createLogger(config.logLevel);
   const checkpoints = options.checkpointEveryMs;
   const opened = overrides.stores
-    ? { ...given(overrides.stores), writeBatch: null, releasedLeases: 0 }
+    ? { ...given(overrides.stores), writeBatch: null, releasedLeases: 0, remoteWrites: null }
     : await openStores(config, clock, {
         releaseEarlierLeases: options.releaseEarlierLeases ?? false,
+        // With a job thread, that thread owns the file's one writer: this one reads and sends it its writes.
+        writes: threadLayout(config) ? 'elsewhere' : 'here',
         ...(checkpoints === undefined
           ? {}
           : {
@@ -126,7 +129,16 @@ export async function createNodeRuntime(
     ...(overrides.passwordHasher ? { passwordHasher: overrides.passwordHasher } : {}),
   });
   const jobs = createJobRegistry(config, { store, hydrator, realtime, clock, metrics });
-  const workers = await jobWorkers(config, { queue, jobs, realtime, metrics, logger, clock: overrides.clock });
+  const workers = await jobWorkers(config, {
+    queue,
+    jobs,
+    realtime,
+    metrics,
+    logger,
+    clock: overrides.clock,
+    writes: opened.remoteWrites,
+    automaticCheckpoints: checkpoints === undefined,
+  });
   const scheduler = new Scheduler(queue, SCHEDULED_JOBS, logger);
   const authorizeChannel = overrides.authorizeChannel ?? createChannelAuthorizer(services);
   const sessionState = (tokenHash: string) => services.sessions.state(tokenHash);
@@ -180,9 +192,15 @@ export async function createNodeRuntime(
   };
 }
 
+/** Whether the job workers run in a job thread (which then owns the SQLite file's writer). */
+function threadLayout(config: Config): boolean {
+  return config.jobs.threads > 0 && config.jobs.concurrency > 0;
+}
+
 /**
- * The job workers: in JOB_THREADS worker threads (each opening the database itself), else a pool on this thread.
- * The thread module is loaded only when threads are asked for.
+ * The job workers: in a job thread (JOB_THREADS=1, owning the file's writer; started here so that this thread's
+ * writes have somewhere to go before the pool starts), else a pool on this thread. The thread module is loaded only
+ * when threads are asked for.
  */
 async function jobWorkers(
   config: Config,
@@ -193,9 +211,11 @@ async function jobWorkers(
     metrics: Metrics;
     logger: Logger;
     clock: Clock | undefined;
+    writes: RemoteWrites | null;
+    automaticCheckpoints: boolean;
   },
 ): Promise<JobWorkers> {
-  if (config.jobs.threads === 0 || config.jobs.concurrency === 0) {
+  if (!threadLayout(config)) {
     return workersOnThisThread(createWorkerPool(config, deps));
   }
   // A clock given here (a test's manual clock) cannot be handed to another thread: the threads read the system's.
@@ -203,5 +223,7 @@ async function jobWorkers(
     throw new Error('JOB_THREADS must be 0 with an injected clock: job threads keep the system clock');
   }
   const { JobThreads } = await import('../runtimes/thread/job-threads.js');
-  return new JobThreads(config, deps);
+  const threads = new JobThreads(config, deps);
+  threads.open();
+  return threads;
 }

@@ -1,5 +1,6 @@
 // The embedded shape's half of opening stores (loaded on demand by stores.ts, so the AWS shape never loads
-// better-sqlite3): the store and queue in DATA_DIR/tweeter.db, its write batch, and the checkpoint thread.
+// better-sqlite3): the store and queue in DATA_DIR/tweeter.db, its one writer or the way to it, and the checkpoint
+// thread.
 
 import { startBackgroundCheckpoints } from '../adapters/sqlite/checkpointer.js';
 import { openSqlite } from '../adapters/sqlite/open.js';
@@ -10,16 +11,18 @@ import type { OpenedStores, OpenOptions } from './stores.js';
 
 /** Opens (creating and migrating) the database file; with `backgroundCheckpoints`, starts the checkpoint thread. */
 export function openEmbeddedStores(config: Config, clock: Clock, options: OpenOptions): OpenedStores {
-  const { db, store, queue, releasedLeases } = openSqlite(config, clock, options);
+  const { db, store, queue, releasedLeases, writer, remote } = openSqlite(config, clock, options);
   const checkpoints = options.backgroundCheckpoints
     ? startBackgroundCheckpoints(db, options.backgroundCheckpoints)
     : null;
   return {
     value: { store, queue },
-    writeBatch: sqliteWriteBatch(db),
+    writeBatch: writer && sqliteWriteBatch(writer),
+    remoteWrites: remote,
     releasedLeases,
     verify: async () => undefined,
     async close() {
+      remote?.close();
       await checkpoints?.stop();
     },
   };

@@ -6,6 +6,7 @@ import type { BlobStore } from '../ports/blob-store.js';
 import type { Clock } from '../ports/clock.js';
 import type { JobQueue } from '../ports/job-queue.js';
 import type { Store } from '../ports/store.js';
+import type { RemoteWrites } from '../adapters/sqlite/remote-writes.js';
 
 /** The store and the job queue of one shape (on SQLite they share one transaction boundary). */
 export interface StoreAndQueue {
@@ -31,14 +32,19 @@ export interface OpenedStores extends Opened<StoreAndQueue> {
   writeBatch: WriteBatch | null;
   /** How many job leases of an earlier process were released at open (OpenOptions); 0 on the AWS shape. */
   releasedLeases: number;
+  /**
+   * SQLite opened with `writes: 'elsewhere'`: the way this side's writes reach the thread that owns the writer (the
+   * job thread attaches to it). Null otherwise.
+   */
+  remoteWrites: RemoteWrites | null;
 }
 
 /** How a process opens its store and queue. */
 export interface OpenOptions {
   /**
-   * SQLite: false when this connection must never checkpoint the WAL (a job thread: the fsync of a checkpoint
-   * inside its commits cost more than its writes). The server's checkpoint thread does it, or else the main
-   * connection's own automatic checkpoints. Ignored by the AWS shape.
+   * SQLite: false when this connection must never checkpoint the WAL inside its commits (the writer, when the
+   * server's checkpoint thread does it: a checkpoint's fsync inside a commit stalls every write behind it). Only the
+   * writer's commits can checkpoint. Ignored by the AWS shape.
    */
   automaticCheckpoints?: boolean;
   /** SQLite: checkpoint the WAL from a thread of its own every `everyMs` (the server). Ignored by the AWS shape. */
@@ -55,6 +61,12 @@ export interface OpenOptions {
    * holder dead): its jobs run again at once instead of when their leases lapse. Ignored by the AWS shape.
    */
   releaseEarlierLeases?: boolean;
+  /**
+   * SQLite: 'here' (default) makes this connection the file's one writer (group commit, see adapters/sqlite/writer.ts).
+   * 'elsewhere' keeps a read-only connection and sends every write to the writer's thread (`remoteWrites`): the
+   * HTTP thread when a job thread owns the writer. Ignored by the AWS shape.
+   */
+  writes?: 'here' | 'elsewhere';
 }
 
 const nothingToCheck = { verify: async () => undefined, close: async () => undefined };
@@ -71,7 +83,7 @@ export function given<T>(value: T): Opened<T> {
 export async function openStores(config: Config, clock: Clock, options: OpenOptions = {}): Promise<OpenedStores> {
   if (config.shape.store === 'dynamodb') {
     const { openDynamoAndSqs } = await import('./open-aws.js');
-    return { ...openDynamoAndSqs(config, clock), writeBatch: null, releasedLeases: 0 };
+    return { ...openDynamoAndSqs(config, clock), writeBatch: null, releasedLeases: 0, remoteWrites: null };
   }
   const { openEmbeddedStores } = await import('./open-sqlite.js');
   return openEmbeddedStores(config, clock, options);

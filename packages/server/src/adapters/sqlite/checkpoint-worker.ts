@@ -4,7 +4,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 
 const { file, everyMs } = workerData as { file: string; everyMs: number };
 const db = new Database(file);
-db.pragma('busy_timeout = 5000');
+db.pragma('busy_timeout = 0'); // PASSIVE never waits anyway: a busy error would be a bug
 const timer = setInterval(() => {
   try {
     // PASSIVE never waits for readers or writers: it copies what it can now and tries again next time.

@@ -5,17 +5,32 @@ import { migrate } from './migrations.js';
 
 export type Db = Database.Database;
 
+export interface OpenDatabaseOptions {
+  migrate?: boolean;
+  /** false: this connection never checkpoints the WAL, another one does (see checkpointer.ts). */
+  automaticCheckpoints?: boolean;
+  /** A read connection beside the one writer (see writer.ts): any write on it fails with SQLITE_READONLY. */
+  readonly?: boolean;
+}
+
 /**
- * Opens (creating if needed) the SQLite file in WAL mode and applies pending migrations. With
- * `automaticCheckpoints: false` this connection never checkpoints: another one does (see checkpointer.ts).
+ * Opens (creating if needed) the SQLite file in WAL mode and applies pending migrations. No connection waits for the
+ * write lock (busy_timeout 0): the file has one writer (writer.ts), readers never wait in WAL mode, so SQLITE_BUSY
+ * means a second writer, a bug that must fail loudly instead of sleeping in SQLite's busy handler.
  */
-export function openDatabase(file: string, options: { migrate?: boolean; automaticCheckpoints?: boolean } = {}): Db {
+export function openDatabase(file: string, options: OpenDatabaseOptions = {}): Db {
+  if (options.readonly) {
+    const db = new Database(file, { readonly: true, fileMustExist: true });
+    db.pragma('busy_timeout = 0');
+    db.pragma('cache_size = -65536');
+    return db;
+  }
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL'); // durable across process crashes in WAL mode; fsync at checkpoints
   db.pragma('foreign_keys = OFF');
-  db.pragma('busy_timeout = 5000');
+  db.pragma('busy_timeout = 0');
   db.pragma('cache_size = -65536'); // 64 MiB page cache
   db.pragma('temp_store = MEMORY');
   if (options.automaticCheckpoints === false) db.pragma('wal_autocheckpoint = 0');

@@ -4,30 +4,84 @@ import type { Store } from '../../ports/store.js';
 import { openDatabase, type Db } from './database.js';
 import { createSqliteJobQueue, type SqliteJobQueue } from './job-queue.js';
 import { ReadySignal } from './jobs-table.js';
+import { RemoteWrites } from './remote-writes.js';
 import { createSqliteStore } from './store.js';
+import { routeWrites } from './write-routing.js';
+import { SqliteWriter, type GroupCommitLimits } from './writer.js';
+
+/**
+ * One transaction takes what arrived while the previous one ran, up to this many requests or this long: long enough
+ * to share the commit (and the pages it writes) among many fan-out pages, short enough that a post waiting behind
+ * it is answered within a few milliseconds.
+ */
+export const GROUP_COMMIT: GroupCommitLimits = { maxRequests: 1000, maxMs: 4 };
+
+export interface SqliteOpenOptions {
+  automaticCheckpoints?: boolean;
+  leaseOwner?: string;
+  releaseEarlierLeases?: boolean;
+  /**
+   * 'here' (default): this connection is the file's one writer, every write goes through its SqliteWriter.
+   * 'elsewhere': another thread owns the writer (a job thread); this side reads on a read-only connection and sends
+   * its writes through the returned RemoteWrites.
+   */
+  writes?: 'here' | 'elsewhere';
+}
+
+export interface OpenedSqlite {
+  store: Store;
+  queue: SqliteJobQueue;
+  db: Db;
+  releasedLeases: number;
+  /** The writer, when this connection is it. */
+  writer: SqliteWriter | null;
+  /** The way to the writer, when another thread owns it. */
+  remote: RemoteWrites | null;
+}
 
 /** The embedded shape: store and queue in one SQLite file under DATA_DIR (only the wiring sees the Db). */
-export function openSqlite(
-  config: Config,
-  clock: Clock,
-  options: { automaticCheckpoints?: boolean; leaseOwner?: string; releaseEarlierLeases?: boolean } = {},
-): { store: Store; queue: SqliteJobQueue; db: Db; releasedLeases: number } {
+export function openSqlite(config: Config, clock: Clock, options: SqliteOpenOptions = {}): OpenedSqlite {
+  const retry = {
+    maxAttempts: config.jobs.maxAttempts,
+    backoffBaseMs: config.jobs.backoffBaseMs,
+    maxBackoffMs: config.jobs.backoffMaxMs,
+  };
+  const open = (db: Db) => {
+    const signal = new ReadySignal();
+    const store = createSqliteStore(db, { clock, signal });
+    const queue = createSqliteJobQueue(db, { clock, signal, retry, owner: options.leaseOwner });
+    // Taking over leases: whoever held them before has exited (see OpenOptions.leaseOwner and releaseEarlierLeases).
+    let releasedLeases = 0;
+    if (options.releaseEarlierLeases) releasedLeases = queue.releaseLeases();
+    else if (options.leaseOwner !== undefined) releasedLeases = queue.releaseLeases({ owner: options.leaseOwner });
+    return { store, queue, releasedLeases };
+  };
+
+  if (options.writes === 'elsewhere') {
+    // Migrate and take the leases over before the writer's thread exists, then keep only a read connection.
+    const setup = openDatabase(config.databaseFile, { automaticCheckpoints: options.automaticCheckpoints });
+    const { releasedLeases } = open(setup);
+    setup.close();
+    const db = openDatabase(config.databaseFile, { readonly: true });
+    const plain = open(db);
+    const remote = new RemoteWrites();
+    const { store, queue } = routeWrites(plain.store, plain.queue, remote.route);
+    return { store, queue, db, releasedLeases, writer: null, remote };
+  }
+
   const db = openDatabase(config.databaseFile, { automaticCheckpoints: options.automaticCheckpoints });
-  const signal = new ReadySignal();
-  const store = createSqliteStore(db, { clock, signal });
-  const queue = createSqliteJobQueue(db, {
-    clock,
-    signal,
-    retry: {
-      maxAttempts: config.jobs.maxAttempts,
-      backoffBaseMs: config.jobs.backoffBaseMs,
-      maxBackoffMs: config.jobs.backoffMaxMs,
+  const plain = open(db);
+  const writer = new SqliteWriter(db, GROUP_COMMIT);
+  const routed = routeWrites(plain.store, plain.queue, (_target, _method, _args, priority, call) =>
+    writer.submit(priority, call),
+  );
+  const store: Store = {
+    ...routed.store,
+    async close() {
+      if (!db.open) return;
+      await writer.close();
+      await plain.store.close();
     },
-    owner: options.leaseOwner,
-  });
-  // Taking over leases: whoever held them before has exited (see OpenOptions.leaseOwner and releaseEarlierLeases).
-  let releasedLeases = 0;
-  if (options.releaseEarlierLeases) releasedLeases = queue.releaseLeases();
-  else if (options.leaseOwner !== undefined) releasedLeases = queue.releaseLeases({ owner: options.leaseOwner });
-  return { store, queue, db, releasedLeases };
+  };
+  return { store, queue: routed.queue, db, releasedLeases: plain.releasedLeases, writer, remote: null };
 }

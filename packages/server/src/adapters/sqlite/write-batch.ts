@@ -1,20 +1,10 @@
-import type { Db } from './database.js';
+import type { SqliteWriter } from './writer.js';
 
 /**
- * Runs `work` (many small store writes, awaited one after another) inside one SQLite transaction: each repository
- * transaction inside becomes a savepoint, so the batch commits once instead of once per write. Only for a
- * connection nothing else uses meanwhile (the population tool): an `await` inside would otherwise interleave.
+ * Runs `work` (many small store writes, awaited one after another) as one request of the writer: the writes inside
+ * run inline in its transaction (each repository transaction a savepoint), so the batch commits once instead of once
+ * per write. For a single user of the store such as the population tool.
  */
-export function sqliteWriteBatch(db: Db): <T>(work: () => Promise<T>) => Promise<T> {
-  return async (work) => {
-    db.exec('BEGIN IMMEDIATE');
-    try {
-      const result = await work();
-      db.exec('COMMIT');
-      return result;
-    } catch (err) {
-      if (db.inTransaction) db.exec('ROLLBACK');
-      throw err;
-    }
-  };
+export function sqliteWriteBatch(writer: SqliteWriter): <T>(work: () => Promise<T>) => Promise<T> {
+  return (work) => writer.batch(work);
 }

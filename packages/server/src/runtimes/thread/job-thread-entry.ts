@@ -1,5 +1,6 @@
-// The body of a job thread (see job-threads.ts): the job workers on their own connection to the database.
+// The body of a job thread (see job-threads.ts): the file's one writer, with the job workers beside it.
 import { parentPort, workerData } from 'node:worker_threads';
+import { sendError } from '../../adapters/sqlite/remote-writes.js';
 import { createLogger } from '../../logger.js';
 import { createJobMetrics } from '../../metrics.js';
 import { systemClock } from '../../ports/clock.js';
@@ -8,7 +9,7 @@ import { postingRealtime, type FromJobThread, type JobThreadData, type ToJobThre
 
 const port = parentPort;
 if (!port) throw new Error('job-thread-entry runs in a worker thread (started by JobThreads)');
-const { config, index, leaseOwner } = workerData as JobThreadData;
+const { config, index, leaseOwner, automaticCheckpoints, startPool: startAtOnce } = workerData as JobThreadData;
 const post = (message: FromJobThread): void => port.postMessage(message);
 const logger = createLogger(config.logLevel).child({ thread: index });
 const metrics = createJobMetrics();
@@ -19,15 +20,37 @@ const jobs = await createJobRuntime(config, {
   logger,
   clock: systemClock,
   leaseOwner,
+  automaticCheckpoints,
   wake(listener) {
     wakers.add(listener);
     return () => wakers.delete(listener);
   },
 });
 
+let started = false;
+const startPool = (): void => {
+  if (started) return;
+  started = true;
+  jobs.workers.start();
+};
 let stopping: Promise<void> | undefined;
 port.on('message', (message: ToJobThread) => {
   switch (message.type) {
+    case 'write': {
+      const { id } = message;
+      const failed = (err: unknown): void => post({ type: 'written', id, ok: false, error: sendError(err) });
+      jobs.write(message.target, message.method, message.args).then((value) => {
+        try {
+          post({ type: 'written', id, ok: true, value });
+        } catch (err) {
+          failed(err); // a result that cannot cross threads: a bug in the write's port, answered instead of lost
+        }
+      }, failed);
+      return;
+    }
+    case 'start':
+      if (!stopping) startPool();
+      return;
     case 'ready':
       for (const wake of [...wakers]) wake();
       return;
@@ -42,5 +65,5 @@ port.on('message', (message: ToJobThread) => {
       return;
   }
 });
-jobs.workers.start();
+if (startAtOnce) startPool();
 post({ type: 'started' });

@@ -10,6 +10,7 @@ import type { Logger } from '../../logger.js';
 import type { Metrics, MetricsSnapshot } from '../../metrics.js';
 import type { JobQueue } from '../../ports/job-queue.js';
 import type { Realtime } from '../../ports/realtime.js';
+import type { RemoteWrites } from '../../adapters/sqlite/remote-writes.js';
 import { deliverRealtime, type FromJobThread, type JobThreadData, type ToJobThread } from './messages.js';
 
 /** First restart delay after a crash; doubles with each crash in a row, up to RESTART_MAX_MS. */
@@ -34,17 +35,23 @@ interface Slot {
 }
 
 /**
- * The job workers in worker threads of their own (JOB_THREADS), so fan-out writes and their garbage collection never
- * run on the thread that answers HTTP. Each thread opens its own connection to the same SQLite file (WAL: readers
- * never wait for it; writers wait at most busy_timeout) and runs a WorkerPool there. This side wakes the threads when
- * this thread commits jobs, hands their realtime pushes to the sockets it owns, merges their metrics into /metrics,
- * and restarts a thread that crashed. Each slot takes its job leases under a name of its own, so the thread that
- * replaces a crashed one first releases the jobs that one held: they run again at once.
+ * The job workers in a worker thread of their own (JOB_THREADS=1), which also owns the SQLite file's one writer
+ * (adapters/sqlite/writer.ts): fan-out writes, their group commits and their garbage collection never run on the
+ * thread that answers HTTP, and no two connections ever take turns at the write lock. This thread reads on a
+ * read-only connection (WAL: it never waits for the writer) and sends its writes to the job thread (`writes`), which
+ * answers each once its group committed. The thread starts with the runtime (open()), its pool with start(). This
+ * side hands the thread's realtime pushes to the sockets it owns, merges its metrics into /metrics, and restarts a
+ * thread that crashed; writes it held fail with 503 (their outcome unknown), later ones wait for the new thread. Each
+ * slot takes its job leases under a name of its own, so the thread that replaces a crashed one first releases the
+ * jobs that one held: they run again at once.
  */
 export class JobThreads implements JobWorkers {
   private readonly slots: Slot[];
   /** Tells this process's lease names from those of an earlier process on the same file. */
   private readonly bootId = randomUUID();
+  /** The threads should be up (open() until stop()). */
+  private alive = false;
+  /** Their pools should run (start() until stop()). */
   private running = false;
   private restarts = 0;
   private nextRequest = 0;
@@ -56,7 +63,16 @@ export class JobThreads implements JobWorkers {
 
   constructor(
     private readonly config: Config,
-    private readonly deps: { queue: JobQueue; realtime: Realtime; metrics: Metrics; logger: Logger },
+    private readonly deps: {
+      queue: JobQueue;
+      realtime: Realtime;
+      metrics: Metrics;
+      logger: Logger;
+      /** This thread's way to the writer the job thread owns (null when this side writes for itself). */
+      writes: RemoteWrites | null;
+      /** false when this process's checkpoint thread checkpoints the WAL. */
+      automaticCheckpoints: boolean;
+    },
   ) {
     this.slots = Array.from({ length: config.jobs.threads }, (_, index) => ({
       index,
@@ -71,19 +87,28 @@ export class JobThreads implements JobWorkers {
     }));
   }
 
-  /** Starts every thread; each starts its pool once its database is open. */
+  /** Starts the threads with their writer, the pools idle until start(): this thread's writes need the writer. */
+  open(): void {
+    if (this.alive) return;
+    this.alive = true;
+    for (const slot of this.slots) this.spawn(slot);
+  }
+
+  /** Starts every thread's pool (opening the threads first if needed). */
   start(): void {
     if (this.running) throw new Error('job threads already started');
+    this.open();
     this.running = true;
     this.unsubscribe = this.deps.queue.onReady?.(() => this.broadcast({ type: 'ready' })) ?? null;
     this.removeSource = this.deps.metrics.addSource(() => this.snapshot());
-    for (const slot of this.slots) this.spawn(slot);
+    this.broadcast({ type: 'start' });
     this.deps.logger.info({ threads: this.slots.length }, 'job threads starting');
   }
 
   /** Each thread stops its pool (finishing the jobs in hand) and closes its database; resolves when all have exited. */
   async stop(): Promise<void> {
-    if (!this.running) return;
+    if (!this.alive) return;
+    this.alive = false;
     this.running = false;
     this.unsubscribe?.();
     this.unsubscribe = null;
@@ -122,6 +147,8 @@ export class JobThreads implements JobWorkers {
       config: this.config,
       index: slot.index,
       leaseOwner: `${this.bootId}/thread-${slot.index}`,
+      automaticCheckpoints: this.deps.automaticCheckpoints,
+      startPool: this.running,
     };
     const worker = startEntry(data);
     slot.worker = worker;
@@ -134,7 +161,11 @@ export class JobThreads implements JobWorkers {
 
   private onMessage(slot: Slot, message: FromJobThread): void {
     if (deliverRealtime(message, this.deps.realtime)) return;
-    if (message.type === 'started') {
+    if (message.type === 'written') {
+      this.deps.writes?.answer(message);
+    } else if (message.type === 'started') {
+      const worker = slot.worker;
+      if (worker) this.deps.writes?.attach((request) => worker.postMessage(request));
       slot.started = true;
       slot.down = false;
       slot.startedAt = Date.now();
@@ -149,10 +180,12 @@ export class JobThreads implements JobWorkers {
     if (slot.worker !== worker) return;
     slot.worker = null;
     slot.started = false;
+    // Its writes in hand may or may not have committed: they fail (503); new ones wait for the next thread.
+    this.deps.writes?.detach();
     // Counters must not go back when a thread is replaced: what the old one counted stays in the scrape.
     if (slot.lastSnapshot.length > 0) this.retired.push(slot.lastSnapshot);
     slot.lastSnapshot = [];
-    if (!this.running) return;
+    if (!this.alive) return;
     slot.down = true;
     if (slot.startedAt > 0 && Date.now() - slot.startedAt >= STABLE_AFTER_MS) slot.crashes = 0;
     slot.startedAt = 0;
@@ -165,7 +198,7 @@ export class JobThreads implements JobWorkers {
     );
     slot.restartTimer = setTimeout(() => {
       slot.restartTimer = null;
-      if (this.running) this.spawn(slot);
+      if (this.alive) this.spawn(slot);
     }, delayMs);
   }
 

@@ -2,6 +2,7 @@ import type { MessagePort } from 'node:worker_threads';
 import type { Config } from '../../config/config.js';
 import type { MetricsSnapshot } from '../../metrics.js';
 import type { Realtime, RealtimeEvent } from '../../ports/realtime.js';
+import type { WriteAnswer, WriteRequest } from '../../adapters/sqlite/remote-writes.js';
 
 /** What a job thread is started with. */
 export interface JobThreadData {
@@ -13,12 +14,20 @@ export interface JobThreadData {
    * thread started in place of one that crashed releases the jobs that one held (StorageOptions.leaseOwner).
    */
   leaseOwner: string;
+  /** false when the main thread's checkpoint thread checkpoints the WAL (the writer then never does). */
+  automaticCheckpoints: boolean;
+  /** Start the job workers at once (a thread restarted after a crash); else they wait for `start`. */
+  startPool: boolean;
 }
 
 /** From the main thread to a job thread. */
 export type ToJobThread =
   /** Jobs may be ready: the main thread committed some (an outbox write, a scheduled job, a redrive). */
   | { type: 'ready' }
+  /** Start the job workers (the writer is up from the thread's start). */
+  | { type: 'start' }
+  /** A write of the main thread's store, for the writer this thread owns. */
+  | WriteRequest
   | { type: 'metrics'; id: number }
   /** Finish the jobs in hand, close the database, then exit. */
   | { type: 'stop' };
@@ -31,6 +40,8 @@ export type FromJobThread =
   | { type: 'realtime-followers'; author: string; event: RealtimeEvent }
   | { type: 'revoke'; alias: string; channel: string }
   | { type: 'metrics'; id: number; snapshot: MetricsSnapshot }
+  /** A write of the main thread's, committed (or failed). */
+  | WriteAnswer
   | { type: 'stopped' };
 
 /** A job thread's Realtime: each push is posted to the main thread, which owns the sockets and hands it on. */

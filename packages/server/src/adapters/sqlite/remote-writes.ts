@@ -1,0 +1,126 @@
+import { ERROR_STATUS, type ErrorCode, type ErrorDetail } from '@tweeter/shared';
+import { AppError, UnavailableError } from '../../domain/errors.js';
+import type { WriteRoute, WriteTarget } from './write-routing.js';
+
+/** A write sent to the writer's thread. */
+export interface WriteRequest {
+  type: 'write';
+  id: number;
+  target: WriteTarget;
+  method: string;
+  args: unknown[];
+}
+
+/** What the writer's thread answers once the write's transaction committed (or the write failed). */
+export type WriteAnswer =
+  | { type: 'written'; id: number; ok: true; value: unknown }
+  | { type: 'written'; id: number; ok: false; error: SentError };
+
+/** An error as it crosses threads (structured clone keeps neither classes nor extra fields of errors reliably). */
+export interface SentError {
+  name: string;
+  message: string;
+  /** AppError's code, or SQLite's (SQLITE_BUSY...). */
+  code?: string;
+  details?: ErrorDetail[];
+  retryAfterSeconds?: number;
+}
+
+/** How long a client is told to wait when the writer's thread died holding its write. */
+const RETRY_AFTER_SECONDS = 1;
+
+export function sendError(err: unknown): SentError {
+  if (!(err instanceof Error)) return { name: 'Error', message: String(err) };
+  const sent: SentError = { name: err.name, message: err.message };
+  const { code, details, retryAfterSeconds } = err as {
+    code?: unknown;
+    details?: unknown;
+    retryAfterSeconds?: unknown;
+  };
+  if (typeof code === 'string') sent.code = code;
+  if (Array.isArray(details)) sent.details = details as ErrorDetail[];
+  if (typeof retryAfterSeconds === 'number') sent.retryAfterSeconds = retryAfterSeconds;
+  return sent;
+}
+
+function receivedError(sent: SentError): Error {
+  if (sent.name === 'UnavailableError') return new UnavailableError(sent.message, sent.retryAfterSeconds ?? 1);
+  if (sent.code !== undefined && Object.hasOwn(ERROR_STATUS, sent.code)) {
+    const err = new AppError(sent.code as ErrorCode, sent.message, sent.details);
+    err.name = sent.name;
+    return err;
+  }
+  const err = new Error(sent.message) as Error & { code?: string };
+  err.name = sent.name;
+  if (sent.code !== undefined) err.code = sent.code;
+  return err;
+}
+
+/**
+ * The HTTP thread's end of the single writer: its store's writes are sent to the thread that owns the write
+ * connection (the job thread) and answered when committed. Writes made while that thread is (re)starting wait for it.
+ * When it dies, the writes it held fail with 503: their transaction may or may not have committed (a post carries an
+ * Idempotency-Key for the retry).
+ */
+export class RemoteWrites {
+  private send: ((request: WriteRequest) => void) | null = null;
+  private unsent: WriteRequest[] = [];
+  private readonly pending = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
+  private readonly sent = new Set<number>();
+  private nextId = 0;
+  private closed = false;
+
+  readonly route: WriteRoute = (target, method, args) => this.call(target, method, args);
+
+  private call(target: WriteTarget, method: string, args: unknown[]): Promise<unknown> {
+    if (this.closed) return Promise.reject(new UnavailableError('the server is stopping', RETRY_AFTER_SECONDS));
+    const request: WriteRequest = { type: 'write', id: (this.nextId += 1), target, method, args };
+    return new Promise((resolve, reject) => {
+      this.pending.set(request.id, { resolve, reject });
+      if (this.send) this.post(request);
+      else this.unsent.push(request);
+    });
+  }
+
+  private post(request: WriteRequest): void {
+    this.sent.add(request.id);
+    this.send?.(request);
+  }
+
+  /** The writer's thread is up: writes go to it from now on, those that waited first. */
+  attach(send: (request: WriteRequest) => void): void {
+    this.send = send;
+    for (const request of this.unsent.splice(0)) this.post(request);
+  }
+
+  /** The writer's thread exited: what it held fails (outcome unknown); new writes wait for the next one. */
+  detach(): void {
+    this.send = null;
+    for (const id of this.sent) {
+      this.pending
+        .get(id)
+        ?.reject(new UnavailableError('the writer restarted while holding this write; retry it', RETRY_AFTER_SECONDS));
+      this.pending.delete(id);
+    }
+    this.sent.clear();
+  }
+
+  answer(message: WriteAnswer): void {
+    const waiter = this.pending.get(message.id);
+    if (!waiter) return;
+    this.pending.delete(message.id);
+    this.sent.delete(message.id);
+    if (message.ok) waiter.resolve(message.value);
+    else waiter.reject(receivedError(message.error));
+  }
+
+  /** No writer from now on: whatever waits fails. */
+  close(): void {
+    this.detach();
+    this.closed = true;
+    for (const request of this.unsent.splice(0)) {
+      this.pending.get(request.id)?.reject(new UnavailableError('the server is stopping', RETRY_AFTER_SECONDS));
+      this.pending.delete(request.id);
+    }
+  }
+}

@@ -1,0 +1,192 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { performance } from 'node:perf_hooks';
+import type { Db } from './database.js';
+
+/** Interactive writes (a post, a follow, a reaction) go ahead of bulk ones (fan-out pages, purges, job leases). */
+export type WritePriority = 'interactive' | 'bulk';
+
+/** How large one transaction may grow. */
+export interface GroupCommitLimits {
+  /** Most requests in one transaction. */
+  maxRequests: number;
+  /** No request is added once the transaction has run this long (ms): it bounds how long a new post waits. */
+  maxMs: number;
+}
+
+/** What the writer has done since it opened (tests and the bench read it). */
+export interface WriterCounts {
+  /** Transactions committed (or rolled back as a whole). */
+  groups: number;
+  /** Requests answered. */
+  requests: number;
+  /** Requests that failed on their own (rolled back to their savepoint; the rest of their group committed). */
+  failed: number;
+}
+
+interface Request {
+  work: () => unknown;
+  resolve(value: unknown): void;
+  reject(error: unknown): void;
+}
+
+/** A FIFO that does not copy on every take (Array#shift is O(n)). */
+class Fifo {
+  private items: Request[] = [];
+  private head = 0;
+  get size(): number {
+    return this.items.length - this.head;
+  }
+  push(item: Request): void {
+    this.items.push(item);
+  }
+  take(): Request | undefined {
+    const item = this.items[this.head];
+    if (item === undefined) return undefined;
+    this.head += 1;
+    if (this.head > 1024 && this.head * 2 > this.items.length) {
+      this.items = this.items.slice(this.head);
+      this.head = 0;
+    }
+    return item;
+  }
+}
+
+/**
+ * The one writer of the embedded file: every write is a request, run on this connection in the order of its
+ * priority and commit group. Requests that arrived while the previous transaction ran are committed together in one
+ * transaction (bounded by `limits`), each inside a savepoint of its own, so a request that throws is rolled back
+ * alone and the others commit. Each request is answered once its transaction has committed (WAL with
+ * synchronous=NORMAL: it survives a crash of the process). Only this connection writes, so it never waits for the
+ * lock: a busy error here means another writer exists, which is a bug, and it fails the group loudly.
+ */
+export class SqliteWriter {
+  private readonly interactive = new Fifo();
+  private readonly bulk = new Fifo();
+  private scheduled = false;
+  private running = false;
+  private closed = false;
+  private idleWaiters: (() => void)[] = [];
+  /** Marks the calls made inside `batch`, which run inline in the batch's own transaction. */
+  private readonly batchScope = new AsyncLocalStorage<true>();
+  readonly counts: WriterCounts = { groups: 0, requests: 0, failed: 0 };
+
+  constructor(
+    private readonly db: Db,
+    private readonly limits: GroupCommitLimits,
+  ) {}
+
+  /** Runs `work` (synchronous SQLite calls) in the next group; resolves with its result once that group committed. */
+  submit<T>(priority: WritePriority, work: () => T | Promise<T>): Promise<T> {
+    if (this.batchScope.getStore()) return inline(work);
+    if (this.closed) return Promise.reject(new Error('the SQLite writer is closed'));
+    return new Promise<T>((resolve, reject) => {
+      const request: Request = { work, resolve: resolve as (value: unknown) => void, reject };
+      (priority === 'bulk' ? this.bulk : this.interactive).push(request);
+      this.schedule();
+    });
+  }
+
+  /**
+   * Runs `work`, many store writes awaited one after another, as ONE request: the writes inside run inline, so the
+   * whole batch commits (or rolls back) at once. For a single user of the store such as the population tool.
+   */
+  batch<T>(work: () => Promise<T>): Promise<T> {
+    return this.submit('interactive', () => this.batchScope.run(true, work));
+  }
+
+  /** Resolves once every request submitted so far is answered. */
+  idle(): Promise<void> {
+    if (!this.running && !this.scheduled && this.interactive.size + this.bulk.size === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /** Answers what was submitted, then refuses new requests. */
+  async close(): Promise<void> {
+    await this.idle();
+    this.closed = true;
+  }
+
+  private schedule(): void {
+    if (this.scheduled || this.running) return;
+    this.scheduled = true;
+    // The next turn of the event loop: requests that arrive by message meanwhile join this group.
+    setImmediate(() => {
+      this.scheduled = false;
+      void this.runGroup();
+    });
+  }
+
+  private next(): Request | undefined {
+    return this.interactive.take() ?? this.bulk.take();
+  }
+
+  private async runGroup(): Promise<void> {
+    const { db } = this;
+    this.running = true;
+    const answered: { request: Request; ok: boolean; value: unknown }[] = [];
+    const started = performance.now();
+    let groupError: unknown = null;
+    try {
+      db.exec('BEGIN IMMEDIATE');
+    } catch (err) {
+      groupError = err;
+    }
+    while (groupError === null) {
+      const request = this.next();
+      if (!request) break;
+      db.exec('SAVEPOINT request');
+      try {
+        const value = await request.work();
+        db.exec('RELEASE request');
+        answered.push({ request, ok: true, value });
+      } catch (err) {
+        if (!db.inTransaction) {
+          // SQLite rolled the whole transaction back (an I/O error, a full disk): nothing of the group is written.
+          answered.push({ request, ok: false, value: err });
+          groupError = err;
+          break;
+        }
+        db.exec('ROLLBACK TO request');
+        db.exec('RELEASE request');
+        answered.push({ request, ok: false, value: err });
+      }
+      if (answered.length >= this.limits.maxRequests || performance.now() - started >= this.limits.maxMs) break;
+    }
+    if (groupError === null) {
+      try {
+        db.exec('COMMIT');
+      } catch (err) {
+        groupError = err;
+      }
+    }
+    if (groupError !== null) {
+      if (db.inTransaction) db.exec('ROLLBACK');
+      // Nothing of the group was written: every request in it fails (the first one taken when BEGIN failed).
+      if (answered.length === 0) {
+        const first = this.next();
+        if (first) answered.push({ request: first, ok: false, value: groupError });
+      }
+      for (const entry of answered) if (entry.ok) Object.assign(entry, { ok: false, value: groupError });
+    }
+    this.counts.groups += 1;
+    this.counts.requests += answered.length;
+    for (const { request, ok, value } of answered) {
+      if (ok) request.resolve(value);
+      else {
+        this.counts.failed += 1;
+        request.reject(value);
+      }
+    }
+    this.running = false;
+    if (this.interactive.size + this.bulk.size > 0) this.schedule();
+    else for (const resolve of this.idleWaiters.splice(0)) resolve();
+  }
+}
+
+function inline<T>(work: () => T | Promise<T>): Promise<T> {
+  try {
+    return Promise.resolve(work());
+  } catch (err) {
+    return Promise.reject(err instanceof Error ? err : new Error(String(err)));
+  }
+}

@@ -1,0 +1,120 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openDatabase, type Db } from '../src/adapters/sqlite/database.js';
+import { SqliteWriter, type GroupCommitLimits } from '../src/adapters/sqlite/writer.js';
+
+// The embedded file's one writer over a real SQLite file: group commit, savepoints per request, priorities.
+let dir: string;
+let dbs: Db[];
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'tweeter-writer-'));
+  dbs = [];
+});
+
+afterEach(() => {
+  for (const db of dbs) if (db.open) db.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function open(limits: GroupCommitLimits = { maxRequests: 1000, maxMs: 10_000 }) {
+  const file = join(dir, 'w.db');
+  const db = openDatabase(file, { migrate: false });
+  db.exec('CREATE TABLE t (k TEXT PRIMARY KEY)');
+  dbs.push(db);
+  const reader = openDatabase(file, { readonly: true });
+  dbs.push(reader);
+  const insert = db.prepare<[string]>('INSERT INTO t (k) VALUES (?)');
+  const keys = () =>
+    reader
+      .prepare<[], { k: string }>('SELECT k FROM t ORDER BY k')
+      .all()
+      .map((row) => row.k);
+  return { db, file, writer: new SqliteWriter(db, limits), insert, keys };
+}
+
+describe('SqliteWriter', () => {
+  it('commits the requests that arrived together in one transaction, each answered once it is committed', async () => {
+    const { writer, insert, keys } = open();
+    const seenAtAnswer: number[] = [];
+    const all = Array.from({ length: 50 }, (_, i) =>
+      writer
+        .submit('interactive', () => insert.run(`k${String(i).padStart(2, '0')}`).changes)
+        .then((changes) => {
+          seenAtAnswer.push(keys().length); // another connection sees the whole group by the time anyone is answered
+          return changes;
+        }),
+    );
+    expect(await Promise.all(all)).toEqual(Array.from({ length: 50 }, () => 1));
+    expect(seenAtAnswer.every((n) => n === 50)).toBe(true);
+    expect(writer.counts).toEqual({ groups: 1, requests: 50, failed: 0 });
+  });
+
+  it('rolls back a failing request alone: the others of its group commit, nothing of it is written', async () => {
+    const { writer, insert, keys } = open();
+    const a = writer.submit('interactive', () => insert.run('a'));
+    const b = writer.submit('interactive', () => {
+      insert.run('b');
+      insert.run('a'); // a duplicate key: the request fails after writing half of itself
+    });
+    const c = writer.submit('interactive', () => insert.run('c'));
+    await expect(b).rejects.toMatchObject({ code: 'SQLITE_CONSTRAINT_PRIMARYKEY' });
+    await Promise.all([a, c]);
+    expect(keys()).toEqual(['a', 'c']);
+    expect(writer.counts).toEqual({ groups: 1, requests: 3, failed: 1 });
+  });
+
+  it('runs interactive requests ahead of bulk ones, and bounds a group by its count', async () => {
+    const { writer, insert } = open({ maxRequests: 2, maxMs: 10_000 });
+    const order: string[] = [];
+    const run = (priority: 'interactive' | 'bulk', key: string) =>
+      writer.submit(priority, () => {
+        order.push(key);
+        insert.run(key);
+      });
+    await Promise.all([run('bulk', 'page1'), run('bulk', 'page2'), run('interactive', 'post'), run('bulk', 'page3')]);
+    expect(order).toEqual(['post', 'page1', 'page2', 'page3']);
+    expect(writer.counts.groups).toBe(2);
+  });
+
+  it('commits a batch as one request: the writes inside run inline, and a failure leaves nothing', async () => {
+    const { writer, insert, keys } = open();
+    const write = (key: string) => writer.submit('interactive', () => insert.run(key));
+    await writer.batch(async () => {
+      await write('x');
+      await write('y');
+    });
+    await expect(
+      writer.batch(async () => {
+        await write('z');
+        throw new Error('half way');
+      }),
+    ).rejects.toThrow('half way');
+    expect(keys()).toEqual(['x', 'y']);
+    expect(writer.counts).toEqual({ groups: 2, requests: 2, failed: 1 });
+  });
+
+  it('fails loudly when another connection holds the write lock, instead of waiting its turn', async () => {
+    const { writer, insert, keys, file } = open();
+    const intruder = openDatabase(file, { migrate: false });
+    dbs.push(intruder);
+    intruder.exec('BEGIN IMMEDIATE');
+    await expect(writer.submit('interactive', () => insert.run('late'))).rejects.toMatchObject({
+      code: 'SQLITE_BUSY',
+    });
+    intruder.exec('COMMIT');
+    await writer.submit('interactive', () => insert.run('after'));
+    expect(keys()).toEqual(['after']);
+  });
+
+  it('answers what was submitted before close, and refuses what comes after', async () => {
+    const { writer, insert, keys } = open();
+    const pending = writer.submit('bulk', () => insert.run('last'));
+    await writer.close();
+    await pending;
+    await expect(writer.submit('interactive', () => insert.run('never'))).rejects.toThrow(/closed/);
+    expect(keys()).toEqual(['last']);
+  });
+});
