@@ -29,8 +29,8 @@ export interface Config {
   jobs: {
     concurrency: number;
     /**
-     * Worker threads running the job workers, each with its own database connection (`concurrency` loops each);
-     * 0 runs them on the thread that answers HTTP.
+     * 1: the job workers (`concurrency` loops) run in a worker thread that owns the SQLite file's one writer;
+     * 0 runs them, and the writer, on the thread that answers HTTP. Never more than 1.
      */
     threads: number;
     maxAttempts: number;

@@ -46,12 +46,13 @@ export function openSqlite(config: Config, clock: Clock, options: SqliteOpenOpti
     backoffBaseMs: config.jobs.backoffBaseMs,
     maxBackoffMs: config.jobs.backoffMaxMs,
   };
-  const open = (db: Db) => {
+  const open = (db: Db, takeOver: boolean) => {
     const signal = new ReadySignal();
     const store = createSqliteStore(db, { clock, signal });
     const queue = createSqliteJobQueue(db, { clock, signal, retry, owner: options.leaseOwner });
     // Taking over leases: whoever held them before has exited (see OpenOptions.leaseOwner and releaseEarlierLeases).
     let releasedLeases = 0;
+    if (!takeOver) return { store, queue, releasedLeases };
     if (options.releaseEarlierLeases) releasedLeases = queue.releaseLeases();
     else if (options.leaseOwner !== undefined) releasedLeases = queue.releaseLeases({ owner: options.leaseOwner });
     return { store, queue, releasedLeases };
@@ -60,17 +61,17 @@ export function openSqlite(config: Config, clock: Clock, options: SqliteOpenOpti
   if (options.writes === 'elsewhere') {
     // Migrate and take the leases over before the writer's thread exists, then keep only a read connection.
     const setup = openDatabase(config.databaseFile, { automaticCheckpoints: options.automaticCheckpoints });
-    const { releasedLeases } = open(setup);
+    const { releasedLeases } = open(setup, true);
     setup.close();
     const db = openDatabase(config.databaseFile, { readonly: true });
-    const plain = open(db);
+    const plain = open(db, false);
     const remote = new RemoteWrites();
     const { store, queue } = routeWrites(plain.store, plain.queue, remote.route);
     return { store, queue, db, releasedLeases, writer: null, remote };
   }
 
   const db = openDatabase(config.databaseFile, { automaticCheckpoints: options.automaticCheckpoints });
-  const plain = open(db);
+  const plain = open(db, true);
   const writer = new SqliteWriter(db, GROUP_COMMIT);
   const routed = routeWrites(plain.store, plain.queue, (_target, _method, _args, priority, call) =>
     writer.submit(priority, call),
