@@ -31,6 +31,9 @@ describe('loadConfig', () => {
   it('refuses impossible combinations', () => {
     expect(() => loadConfig({ JOB_BACKOFF_BASE_MS: '5000', JOB_BACKOFF_MAX_MS: '100' })).toThrow(/JOB_BACKOFF_MAX_MS/);
     expect(() => loadConfig({ FANOUT_PAGE_SIZE: '100', FANOUT_BATCH_SIZE: '500' })).toThrow(/FANOUT_BATCH_SIZE/);
+    // The job thread owns the SQLite file's one writer: a second one would only contend for the lock.
+    expect(() => loadConfig({ JOB_THREADS: '2' })).toThrow(/JOB_THREADS=2: must be 0 or 1/);
+    expect(loadConfig({ JOB_THREADS: '1' }).jobs.threads).toBe(1);
   });
 
   it('strips a trailing slash from PUBLIC_URL', () => {

@@ -90,6 +90,24 @@ describe.skipIf(testShape() === 'aws-local')('job workers in a worker thread', (
     });
   });
 
+  it("sends the HTTP thread's writes to the thread's one writer: concurrent posts, follows and fan-out never meet a busy lock", async () => {
+    // Every connection has busy_timeout 0: were two connections writing, a post committing while a fan-out page
+    // held the lock would fail with SQLITE_BUSY (a 500) instead of waiting.
+    const app = await threaded({ FANOUT_PAGE_SIZE: '5', FANOUT_BATCH_SIZE: '5' });
+    const { star, fans } = await followers(app, 'busy', 20);
+    await app.drain();
+    const newcomers = await Promise.all(Array.from({ length: 10 }, (_, i) => app.register(`busy_new_${i}`)));
+    const [posted, followed] = await Promise.all([
+      Promise.all(Array.from({ length: 30 }, (_, i) => post(app, star, `busy ${i}`))),
+      Promise.all(newcomers.map((token) => app.as(token, { method: 'PUT', url: '/api/v1/me/followees/busy' }))),
+    ]);
+    expect(followed.map((res) => res.statusCode)).toEqual(newcomers.map(() => 200));
+    await app.drain();
+    for (const fan of fans) expect((await feedIds(app, fan)).sort()).toEqual([...posted].sort());
+    const health = await app.inject({ method: 'GET', url: '/healthz' });
+    expect(health.json()).toMatchObject({ ok: true });
+  });
+
   it('finishes the jobs in hand when stopped, leaving the rest queued', async () => {
     // Four deliver jobs of ten, one at a time, each taking a while: the stop comes while the fan-out runs.
     const app = await threaded({
