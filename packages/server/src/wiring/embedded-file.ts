@@ -42,7 +42,7 @@ export const BACKUP_INSTEAD = "use DynamoDB's point-in-time recovery or on-deman
 /** The feed rows in DATA_DIR/tweeter.db, counted beside a running server (the benchmark's fan-out figures). */
 export function countEmbeddedFeedRows(config: Config): number {
   requireEmbeddedFile(config, 'counting feed rows in the file', 'read tweeter_feed_entries_delivered_total instead');
-  const db = openDatabase(config.databaseFile, { migrate: false });
+  const db = openDatabase(config.databaseFile, { readonly: true }); // beside the server's one writer
   try {
     return (db.prepare('SELECT count(*) AS n FROM feed_entries').get() as { n: number }).n;
   } finally {
@@ -73,7 +73,7 @@ export interface EmbeddedFileInspector {
 /** Opens DATA_DIR/tweeter.db beside a running server (WAL readers never block it) to inspect its deliveries. */
 export function inspectEmbeddedFile(config: Config): EmbeddedFileInspector {
   requireEmbeddedFile(config, 'inspecting deliveries in the file', 'read the fan-out metrics instead');
-  const db = openDatabase(config.databaseFile, { migrate: false });
+  const db = openDatabase(config.databaseFile, { readonly: true }); // beside the server's one writer
   const deliveries = db.prepare<
     [number],
     { status_id: string; audience: number; delivered: number; finished_at: number | null }
