@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Job, JobQueue, JobRequest } from '../../src/ports/job-queue.js';
 import type { FeedEntry, StatusRecord, Store, UserRecord } from '../../src/ports/store.js';
 import { IDEMPOTENCY_KEY_TTL_MS } from '../../src/domain/idempotency.js';
+import { runFeedBoundStoreContract } from './store-contract-feed-bound.js';
 import { runHybridStoreContract } from './store-contract-hybrid.js';
 import { runSocialStoreContract } from './store-contract-social.js';
 
@@ -842,6 +843,7 @@ export function runStoreContract(options: StoreContractOptions): void {
 
     runSocialStoreContract({ test, store: () => store });
     runHybridStoreContract({ test, store: () => store });
+    runFeedBoundStoreContract({ test, store: () => store });
 
     describe('store', () => {
       test('ping resolves', async () => {

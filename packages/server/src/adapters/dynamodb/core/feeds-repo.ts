@@ -1,6 +1,14 @@
 import type { FeedEntry, FeedRepo } from '../../../ports/store.js';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { batchGet, batchWrite, queryUpTo, withRetry, type DynamoDeps, type Item, type WriteRequest } from '../client.js';
+import {
+  batchGet,
+  batchWrite,
+  queryUpTo,
+  withRetry,
+  type DynamoDeps,
+  type Item,
+  type WriteRequest,
+} from '../client.js';
 import { str } from '../social/items.js';
 
 /**
@@ -34,7 +42,7 @@ export function createDynamoFeedsRepo(deps: DynamoDeps): FeedRepo {
     },
     async removeByAuthor(owner, author) {
       const found: Item[] = [];
-      for (let start: Record<string, unknown> | undefined; ; ) {
+      for (let start: Record<string, unknown> | undefined; ;) {
         const out = await withRetry(deps.retry, () =>
           deps.doc.send(
             new QueryCommand({
