@@ -1,19 +1,9 @@
-import { afterAll, beforeAll } from 'vitest';
 import { runStoreContract } from './contract/store-contract.js';
-import { createDynamoTestStore, startDynalite } from './support/dynamo-store.js';
+import { createDynamoTestStore } from './support/dynamo-store.js';
+import { useDynalite } from './support/emulators.js';
 
 // The whole Store on dynalite (fresh tables per case); outbox jobs go to a real SQLite job queue.
-let dynalite: Awaited<ReturnType<typeof startDynalite>>;
-let endpoint = '';
-
-beforeAll(async () => {
-  dynalite = await startDynalite();
-  endpoint = dynalite.endpoint;
-});
-
-afterAll(async () => {
-  await dynalite.stop();
-});
+const dynalite = useDynalite();
 
 const TTL = 'storage expiry is DynamoDB TTL (items carry `ttl`); reads decide expiry, so the sweep removes nothing';
 
@@ -21,7 +11,7 @@ runStoreContract({
   name: 'dynamodb (dynalite)',
   countsRewrites: true,
   create: async () => {
-    const t = await createDynamoTestStore(endpoint);
+    const t = await createDynamoTestStore(dynalite.endpoint);
     return { store: t.store, queue: t.queue, cleanup: t.cleanup };
   },
   skip: {
