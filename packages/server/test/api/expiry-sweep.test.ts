@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { IDEMPOTENCY_KEY_TTL_MS } from '../../src/domain/idempotency.js';
 import { ManualClock } from '../support/manual-clock.js';
-import { type TestApp } from '../support/test-app.js';
+import type { TestApp } from '../support/test-app.js';
 import { useTestApps } from '../support/use-test-app.js';
 
 const apps = useTestApps();

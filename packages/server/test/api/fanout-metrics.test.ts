@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type TestApp } from '../support/test-app.js';
+import type { TestApp } from '../support/test-app.js';
 import { useTestApps } from '../support/use-test-app.js';
 
 const apps = useTestApps();

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { SERVER_VERSION } from '../../src/version.js';
-import { type TestApp } from '../support/test-app.js';
+import type { TestApp } from '../support/test-app.js';
 import { useTestApps } from '../support/use-test-app.js';
 
 const apps = useTestApps();

@@ -1,6 +1,6 @@
 import { expect, it } from 'vitest';
 import { ManualClock } from '../support/manual-clock.js';
-import { type TestApp } from '../support/test-app.js';
+import type { TestApp } from '../support/test-app.js';
 import { useTestApps } from '../support/use-test-app.js';
 
 const apps = useTestApps();
