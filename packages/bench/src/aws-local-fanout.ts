@@ -11,7 +11,7 @@ import {
   createDocumentClient,
   mapLimit,
   loadConfig,
-  createContext,
+  createNodeRuntime,
   startAwsLocalEmulators,
   provisionEmulators,
   withEmulatorCredentials,
@@ -59,7 +59,7 @@ export async function runAwsLocalFanout(
       }),
     ),
   );
-  const ctx = await createContext(config);
+  const ctx = await createNodeRuntime(config);
   const doc = createDocumentClient({
     region: AWS_LOCAL_NAMES.region,
     endpoint: emulators.dynamodbEndpoint,

@@ -1,5 +1,4 @@
-import { openDatabase } from '@tweeter/server/tooling';
-import { join } from 'node:path';
+import { configFromEnvironment, countEmbeddedFeedRows } from '@tweeter/server/tooling';
 import { metricValue } from './metrics-sampler.js';
 import type { BenchServer } from './server.js';
 
@@ -14,13 +13,8 @@ export type FeedRowSource = 'database' | 'metrics';
  */
 export async function feedRowCount(server: BenchServer): Promise<{ rows: number; source: FeedRowSource }> {
   if (server.dataDir !== null) {
-    const db = openDatabase(join(server.dataDir, 'tweeter.db'), { migrate: false });
-    try {
-      const row = db.prepare('SELECT count(*) AS n FROM feed_entries').get() as { n: number };
-      return { rows: row.n, source: 'database' };
-    } finally {
-      db.close();
-    }
+    const rows = countEmbeddedFeedRows(configFromEnvironment({ DATA_DIR: server.dataDir }));
+    return { rows, source: 'database' };
   }
   const text = await (await fetch(`${server.url}/metrics`, { signal: AbortSignal.timeout(10_000) })).text();
   return { rows: metricValue(text, 'tweeter_feed_entries_delivered_total') ?? 0, source: 'metrics' };

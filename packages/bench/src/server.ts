@@ -10,6 +10,8 @@ export interface BenchServer {
   dataDir: string | null;
   /** Stops the child (SIGTERM, graceful); does nothing for a server we did not start. */
   stop(): Promise<void>;
+  /** Kills the child at once (SIGKILL, as a crash would) and resolves when it is gone; throws for a server by URL. */
+  kill(): Promise<void>;
 }
 
 export class BenchError extends Error {
@@ -63,7 +65,15 @@ export async function startChildServer(options: {
       reject(new BenchError(`server exited with ${code} before listening:\n${tail.text()}`));
     });
   });
-  return { url, dataDir: options.dataDir, stop: () => stopChild(child, exited, tail) };
+  return {
+    url,
+    dataDir: options.dataDir,
+    stop: () => stopChild(child, exited, tail),
+    async kill() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      await exited;
+    },
+  };
 }
 
 async function stopChild(
@@ -71,7 +81,7 @@ async function stopChild(
   exited: Promise<number | null>,
   tail: OutputTail,
 ): Promise<void> {
-  if (child.exitCode !== null) return;
+  if (child.exitCode !== null || child.signalCode !== null) return;
   child.kill('SIGTERM');
   const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
   const code = await exited;
@@ -95,7 +105,12 @@ export async function attachServer(url: string, dataDir: string | null): Promise
   } catch (err) {
     throw new UsageError(`--url ${base} is not reachable: ${describe(err)}`);
   }
-  return { url: base, dataDir, stop: async () => {} };
+  return {
+    url: base,
+    dataDir,
+    stop: async () => {},
+    kill: () => Promise.reject(new UsageError('cannot kill a server known only by --url')),
+  };
 }
 
 function describe(err: unknown): string {

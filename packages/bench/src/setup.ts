@@ -6,7 +6,7 @@ import {
   UsageError,
   userAlias,
   type PopulationPlan,
-  populateDatabase,
+  populateStore,
 } from '@tweeter/server/tooling';
 import { ApiClient } from './api-client.js';
 import { attachServer, startChildServer, type BenchServer } from './server.js';
@@ -73,8 +73,9 @@ async function requireGraph(url: string, plan: PopulationPlan): Promise<void> {
   }
 }
 
-async function populateInto(dataDir: string, plan: PopulationPlan, log: (line: string) => void): Promise<void> {
-  const summary = await populateDatabase(configFromEnvironment({ DATA_DIR: dataDir }), plan);
+/** Populates `plan` into the SQLite file of `dataDir` (before a server runs there). */
+export async function populateInto(dataDir: string, plan: PopulationPlan, log: (line: string) => void): Promise<void> {
+  const summary = await populateStore(configFromEnvironment({ DATA_DIR: dataDir }), plan);
   log(
     `populated ${dataDir}: +${summary.usersAdded} users, +${summary.followsAdded} follows, ` +
       `+${summary.statusesAdded} statuses in ${summary.seconds.toFixed(1)} s`,

@@ -1,11 +1,9 @@
-import { join } from 'node:path';
 import {
-  openDatabase,
-  ReadySignal,
-  createSqliteStore,
+  configFromEnvironment,
   hashPassword,
   hashToken,
   newToken,
+  openStoresChecked,
   systemClock,
   type UserRecord,
 } from '@tweeter/server/tooling';
@@ -25,8 +23,9 @@ const DAY_MS = 86_400_000;
  * starts), with a session per user inserted directly: 10,000 logins would cost 10,000 scrypt hashes.
  */
 export async function seedFeedAudience(dataDir: string, followers: number, password: string): Promise<FeedAudience> {
-  const db = openDatabase(join(dataDir, 'tweeter.db'));
-  const store = createSqliteStore(db, { clock: systemClock, signal: new ReadySignal() });
+  // Through the server's own wiring, in the shape the child server will run (the environment's, on this DATA_DIR).
+  const opened = await openStoresChecked(configFromEnvironment({ DATA_DIR: dataDir }), systemClock);
+  const { store } = opened;
   try {
     const now = systemClock.now();
     const passwordHash = await hashPassword(password, { N: 1024, r: 8, p: 1 });
@@ -60,6 +59,6 @@ export async function seedFeedAudience(dataDir: string, followers: number, passw
     }
     return { author, authorToken: await session(author), followerTokens: tokens };
   } finally {
-    await store.close();
+    await opened.close();
   }
 }

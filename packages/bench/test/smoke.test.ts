@@ -87,7 +87,25 @@ describe('tweeter bench', () => {
     expect(results.idle_conn_kb).toEqual(expect.any(Number));
   });
 
+  it('crash: each SIGKILL and restart on the same DATA_DIR, with every acknowledged post delivered once', async () => {
+    const file = join(out, 'crash.json');
+    const res = await runBench([
+      ...['crash', '--users', '30', '--writers', '3', '--followees-each', '5'],
+      ...['--runs', '2', '--kill-after', '1', '--deadline', '60', '--json', file],
+    ]);
+    expect(res.status).toBe(0);
+    const { results, params } = JSON.parse(readFileSync(file, 'utf8')) as ScenarioResult;
+    expect(params).toMatchObject({ runs: 2, writers: 3, killAfterS: 1 });
+    expect(results).toMatchObject({ lost: 0, duplicated: 0, errors: 0 });
+    expect(results.posts_acknowledged).toBeGreaterThan(0);
+    for (const run of ['run_1', 'run_2']) {
+      expect(results[run]).toMatchObject({ lost: 0, duplicated: 0, recoveryS: expect.any(Number) });
+    }
+    expect(results.recovery_s_max).toBeGreaterThanOrEqual(0);
+  });
+
   it.each([
+    [['crash', '--url', 'http://127.0.0.1:9'], /--url cannot be used/],
     [['fanout', '--followers', '0'], /--followers must be a whole number/],
     [['feed', '--url', 'http://127.0.0.1:9'], /--url http:\/\/127\.0\.0\.1:9 is not reachable/],
     [['post', '--writers'], /argument missing/],

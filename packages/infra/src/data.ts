@@ -2,7 +2,7 @@ import { RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { tableDefinitions, TTL_ATTRIBUTE, type TableNames } from '../../server/src/adapters/dynamodb/tables.js';
+import { tableDefinitions, TTL_ATTRIBUTE, type TableNames } from '@tweeter/server/deployment';
 
 /** The feed table's capacity: on-demand (default) or provisioned read/write units. */
 export type FeedCapacity = { mode: 'on-demand' } | { mode: 'provisioned'; readUnits: number; writeUnits: number };

@@ -3,14 +3,14 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { LAMBDA_ENTRY_DIR } from '@tweeter/server/deployment';
 import { fileURLToPath } from 'node:url';
 
 /** The repository root: esbuild's project root, and where the one package-lock.json lives. */
 export const REPO_ROOT = fileURLToPath(new URL('../../..', import.meta.url));
-const LAMBDA_DIR = `${REPO_ROOT}packages/server/src/runtimes/lambda/`;
 
 export interface FunctionSpec {
-  /** Entry file under packages/server/src/runtimes/lambda/. */
+  /** Entry file under LAMBDA_ENTRY_DIR (packages/server/src/runtimes/lambda/). */
   entry: string;
   memoryMb: number;
   timeoutSeconds: number;
@@ -29,7 +29,7 @@ export function tweeterFunction(scope: Construct, id: string, spec: FunctionSpec
     removalPolicy: RemovalPolicy.DESTROY,
   });
   return new NodejsFunction(scope, id, {
-    entry: `${LAMBDA_DIR}${spec.entry}`,
+    entry: `${LAMBDA_ENTRY_DIR}${spec.entry}`,
     handler: 'handler',
     description: spec.description,
     runtime: lambda.Runtime.NODEJS_22_X,

@@ -4,8 +4,13 @@ import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { maxReceiveCount, QUEUE_ROUTES, queueNames } from '../../server/src/adapters/sqs/routes.js';
-import { JOB_MAX_ATTEMPTS, type StageConsumerSpec } from '../../server/src/runtimes/lambda/deployment.js';
+import {
+  JOB_MAX_ATTEMPTS,
+  JOBS_BY_QUEUE,
+  maxReceiveCount,
+  queueNames,
+  type StageConsumerSpec,
+} from '@tweeter/server/deployment';
 
 /**
  * A stage's queue and its dead-letter queue, named as the SQS adapter finds them (queueNames with SQS_QUEUE_PREFIX),
@@ -31,7 +36,7 @@ export class StageQueue extends Construct {
     const { spec, stage } = props;
     const { name, dlq } = queueNames(props.queuePrefix, stage);
     const receives = maxReceiveCount(JOB_MAX_ATTEMPTS);
-    const jobs = (QUEUE_ROUTES[stage] ?? []).join(', ');
+    const jobs = (JOBS_BY_QUEUE[stage] ?? []).join(', ');
     this.deadLetters = new sqs.Queue(this, 'DeadLetters', {
       queueName: dlq,
       retentionPeriod: Duration.days(14),

@@ -8,15 +8,15 @@ import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
-import { SCHEDULED_JOBS } from '../../server/src/jobs/scheduled-jobs.js';
-import { QUEUE_ROUTES } from '../../server/src/adapters/sqs/routes.js';
 import {
   BINARY_TYPES,
   FUNCTIONS,
   JOB_MAX_ATTEMPTS,
+  JOBS_BY_QUEUE,
+  SCHEDULED_JOBS,
   STAGE_CONSUMERS,
   jobSlug,
-} from '../../server/src/runtimes/lambda/deployment.js';
+} from '@tweeter/server/deployment';
 import { DataPlane, type FeedCapacity } from './data.js';
 import { tweeterFunction } from './functions.js';
 import { StageQueue } from './stage-queues.js';
@@ -50,9 +50,9 @@ export class TweeterStack extends Stack {
     });
     const alarms = new sns.Topic(this, 'AlarmTopic', { displayName: `${prefix} alarms` });
     if (props.alarmEmail) alarms.addSubscription(new subscriptions.EmailSubscription(props.alarmEmail));
-    // The SQS adapter's stage queues (routes.ts), each with its DLQ and its own consumer function.
+    // The SQS adapter's stage queues (stage-queues.ts), each with its DLQ and its own consumer function.
     const queuePrefix = `${prefix}-`;
-    const stages = Object.keys(QUEUE_ROUTES).map((stage) => {
+    const stages = Object.keys(JOBS_BY_QUEUE).map((stage) => {
       const spec = STAGE_CONSUMERS[stage];
       if (!spec) throw new Error(`no consumer settings for the stage queue "${stage}" (STAGE_CONSUMERS)`);
       const queue = new StageQueue(this, `Queue-${stage}`, {
@@ -118,7 +118,7 @@ export class TweeterStack extends Stack {
         memoryMb: spec.memoryMb,
         timeoutSeconds: spec.timeoutSeconds,
         environment,
-        description: `${stage} jobs from SQS (${(QUEUE_ROUTES[stage] ?? []).join(', ')})`,
+        description: `${stage} jobs from SQS (${(JOBS_BY_QUEUE[stage] ?? []).join(', ')})`,
       });
       fn.addEventSource(
         new SqsEventSource(queue.queue, {

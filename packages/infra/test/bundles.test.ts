@@ -3,13 +3,12 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { FUNCTIONS, LAMBDA_ENTRY_DIR } from '@tweeter/server/deployment';
 import { afterAll, describe, expect, it } from 'vitest';
 
 // Each Lambda entry bundled as the stack bundles it (CommonJS, better-sqlite3 left out), then loaded in a fresh
 // Node process with the AWS shape's settings: a module that cannot load in a bundle (say, one that reads
 // import.meta at start) would fail every invocation of the deployed function, which no synth assertion sees.
-const LAMBDA_DIR = fileURLToPath(new URL('../../server/src/runtimes/lambda/', import.meta.url));
 const out = mkdtempSync(join(tmpdir(), 'tweeter-bundles-'));
 afterAll(() => rmSync(out, { recursive: true, force: true }));
 
@@ -30,11 +29,11 @@ const AWS_ENV = {
 };
 
 describe('the Lambda bundles', () => {
-  for (const entry of ['http', 'jobs', 'schedule', 'websocket']) {
+  for (const { entry } of Object.values(FUNCTIONS)) {
     it(`${entry}: bundles to CommonJS without better-sqlite3 and loads with a handler`, async () => {
-      const file = join(out, `${entry}.cjs`);
+      const file = join(out, entry.replace(/\.ts$/, '.cjs'));
       await build({
-        entryPoints: [join(LAMBDA_DIR, `${entry}.ts`)],
+        entryPoints: [join(LAMBDA_ENTRY_DIR, entry)],
         bundle: true,
         platform: 'node',
         format: 'cjs',

@@ -1,10 +1,16 @@
 import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { tableDefinitions } from '../../server/src/adapters/dynamodb/tables.js';
-import { SCHEDULED_JOBS } from '../../server/src/jobs/scheduled-jobs.js';
-import { maxReceiveCount, QUEUE_ROUTES, queueNames } from '../../server/src/adapters/sqs/routes.js';
-import { FUNCTIONS, JOB_MAX_ATTEMPTS, STAGE_CONSUMERS } from '../../server/src/runtimes/lambda/deployment.js';
+import {
+  FUNCTIONS,
+  JOB_MAX_ATTEMPTS,
+  JOBS_BY_QUEUE,
+  maxReceiveCount,
+  queueNames,
+  SCHEDULED_JOBS,
+  STAGE_CONSUMERS,
+  tableDefinitions,
+} from '@tweeter/server/deployment';
 import { TweeterStack, type TweeterStackProps } from '../src/tweeter-stack.js';
 
 // The synthesized template, bundling skipped (the bundles are checked by `npm run synth`).
@@ -22,7 +28,7 @@ const functions = () => t.findResources('AWS::Lambda::Function');
 
 describe('the Tweeter stack', () => {
   it('has the resources of the design, counted', () => {
-    const queues = Object.keys(QUEUE_ROUTES).length;
+    const queues = Object.keys(JOBS_BY_QUEUE).length;
     t.resourceCountIs('AWS::DynamoDB::Table', 2);
     t.resourceCountIs('AWS::SQS::Queue', 2 * queues);
     t.resourceCountIs('AWS::CloudWatch::Alarm', 2 * queues);
@@ -66,7 +72,7 @@ describe('the Tweeter stack', () => {
   });
 
   it("creates the SQS adapter's stage queues with its redrive policy, visibility 6x the consumer's timeout, and alarms", () => {
-    for (const [stage, jobs] of Object.entries(QUEUE_ROUTES)) {
+    for (const [stage, jobs] of Object.entries(JOBS_BY_QUEUE)) {
       const spec = STAGE_CONSUMERS[stage];
       if (!spec) throw new Error(`no consumer for ${stage}`);
       const { name, dlq } = queueNames('tweeter-', stage);
@@ -103,7 +109,7 @@ describe('the Tweeter stack', () => {
 
   it('runs every function on Node 22, arm64, with source maps and the live-stream settings', () => {
     const all = Object.values(functions());
-    expect(all).toHaveLength(3 + Object.keys(QUEUE_ROUTES).length);
+    expect(all).toHaveLength(3 + Object.keys(JOBS_BY_QUEUE).length);
     for (const fn of all) {
       const props = fn.Properties as Record<string, unknown>;
       expect(props.Runtime).toBe('nodejs22.x');

@@ -35,7 +35,7 @@ async function start(env: Record<string, string> = {}): Promise<{ app: TestApp; 
       JOB_VISIBILITY_MS: '300000',
       ...env,
     },
-    { storage: { store: dyn.store, queue: dyn.queue } },
+    { stores: { store: dyn.store, queue: dyn.queue } },
   );
   return { app: t, d: dyn };
 }

@@ -135,7 +135,7 @@ describe('home feeds of a newly pulled author, across processes', () => {
   /** The writing process: FANOUT_PULL_THRESHOLD=1, so @star is pulled from its second follower on. */
   async function startWriter(): Promise<void> {
     d = await firstStore();
-    writer = await opened.start({ FANOUT_PULL_THRESHOLD: '1' }, { storage: { store: d.store, queue: d.queue } });
+    writer = await opened.start({ FANOUT_PULL_THRESHOLD: '1' }, { stores: { store: d.store, queue: d.queue } });
     tokens = { star: await writer.register('star'), fan: await writer.register('fan') };
     const other = await writer.register('other');
     await follow(writer, tokens.fan, 'star');
@@ -152,7 +152,7 @@ describe('home feeds of a newly pulled author, across processes', () => {
     pulledRegistryTtlMs?: number,
   ): Promise<{ reader: TestApp; doc: DynamoDBDocumentClient }> {
     const { store, doc } = otherStore(d, clock, pulledRegistryTtlMs);
-    const reader = await opened.start({}, { storage: { store, queue: d.queue }, workers: false });
+    const reader = await opened.start({}, { stores: { store, queue: d.queue }, workers: false });
     return { reader, doc };
   }
 

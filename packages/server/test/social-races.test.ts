@@ -13,7 +13,7 @@ import { systemClock } from '../src/ports/clock.js';
 import type { Job } from '../src/ports/job-queue.js';
 import type { Store } from '../src/ports/store.js';
 import { CommentService } from '../src/services/comments.js';
-import { Presenter } from '../src/services/presenter.js';
+import { UserPresenter } from '../src/services/user-presenter.js';
 import { board, member, statuses, T0 } from './contract/social-fixtures.js';
 import { WriteLimits } from '../src/services/write-limits.js';
 
@@ -112,7 +112,7 @@ describe('writes racing a status deletion', () => {
       comments: store.comments,
       statuses: staleStatuses,
       users: store.users,
-      presenter: new Presenter('http://localhost'),
+      userPresenter: new UserPresenter('http://localhost'),
       clock: systemClock,
       writeLimits: new WriteLimits(null),
     });

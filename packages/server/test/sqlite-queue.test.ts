@@ -52,6 +52,8 @@ async function createSplitQueue(
     receive: (options) => jobs.receive(options),
     ack: (job) => jobs.ack(job),
     fail: (job, error) => jobs.fail(job, error),
+    extend: (held, visibilityMs) => jobs.extend(held, visibilityMs),
+    release: (held) => jobs.release(held),
   };
   return {
     queue,

@@ -2,7 +2,7 @@ import { SQSClient, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDocumentClient } from '../src/adapters/dynamodb/client.js';
 import { createSqsJobQueue } from '../src/adapters/sqs/job-queue.js';
-import { queueNames, type StageQueueUrls } from '../src/adapters/sqs/routes.js';
+import { queueNames, type StageQueueUrls } from '../src/adapters/sqs/stage-queues.js';
 import { resolveQueueUrls } from '../src/adapters/sqs/provision.js';
 import { EMULATOR_CREDENTIALS, provisionAwsLocal } from '../src/dev/provision.js';
 import { systemClock } from '../src/ports/clock.js';
@@ -61,6 +61,7 @@ runQueueContract({
   retry,
   visibilityMs: 1_000,
   backoffCountsAsInFlight: true,
+  releaseCountsAttempt: true,
   create: () => createQueue(retry),
   skip: {
     'stats reports the age of the oldest ready job':

@@ -24,10 +24,13 @@ function screenshotsDir(setting: string | undefined): string {
   return dir;
 }
 
-/** Builds the web app as `npm start` does, so the browser runs the code under test. */
-export function buildWebApp(): void {
+/**
+ * Builds the web app as `npm start` does, so the browser runs the code under test. Each e2e file builds into its
+ * own `outDir` (vitest runs files in parallel; two builds into one folder would trip over each other).
+ */
+export function buildWebApp(outDir: string = WEB_DIST): void {
   const vite = join(dirname(createRequire(import.meta.url).resolve('vite/package.json')), 'bin', 'vite.js');
-  execFileSync(process.execPath, [vite, 'build', '--logLevel', 'warn'], {
+  execFileSync(process.execPath, [vite, 'build', '--logLevel', 'warn', '--outDir', outDir, '--emptyOutDir'], {
     cwd: WEB_ROOT,
     stdio: 'inherit',
     // vitest sets NODE_ENV=test, which would give React's development build.

@@ -1,53 +1,9 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { StreamClient, type WebSocketLike } from '../src/logic/stream.js';
-
-/** A socket the test drives by hand: what the server would send, and when the line drops. */
-class ScriptedSocket implements WebSocketLike {
-  readyState = 0;
-  sent: Record<string, unknown>[] = [];
-  onopen: ((ev: unknown) => void) | null = null;
-  onmessage: ((ev: { data: unknown }) => void) | null = null;
-  onclose: ((ev: { code: number }) => void) | null = null;
-  onerror: ((ev: unknown) => void) | null = null;
-  send(data: string) {
-    this.sent.push(JSON.parse(data) as Record<string, unknown>);
-  }
-  close() {
-    this.readyState = 3;
-  }
-  open() {
-    this.readyState = 1;
-    this.onopen?.({});
-  }
-  /** Acks every frame sent so far, in order, as the server does. */
-  ackAll() {
-    for (const f of this.sent) this.receive({ type: 'ack', id: f.id, op: f.type, channel: f.channel });
-  }
-  receive(frame: unknown) {
-    this.onmessage?.({ data: JSON.stringify(frame) });
-  }
-  drop(code: number) {
-    this.readyState = 3;
-    this.onclose?.({ code });
-  }
-}
+import { scriptedClient } from './stream-support.js';
 
 afterEach(() => vi.useRealTimers());
 
-function setup() {
-  const sockets: ScriptedSocket[] = [];
-  const client = new StreamClient({
-    url: async () => 'ws://tweeter.test/api/v1/stream',
-    token: () => 'tok',
-    connect: () => {
-      const s = new ScriptedSocket();
-      sockets.push(s);
-      return s;
-    },
-    random: () => 0,
-  });
-  return { client, sockets };
-}
+const setup = scriptedClient;
 
 describe('live stream client', () => {
   it('signs in with a frame, subscribes, goes live, and syncs; events reach listeners', async () => {
@@ -62,18 +18,19 @@ describe('live stream client', () => {
     const s = sockets[0]!;
     expect(client.status.get()).toBe('connecting');
     s.open();
+    expect(s.sent).toEqual([{ type: 'auth', token: 'tok', id: 'auth' }]);
+    s.ackAll();
     expect(s.sent).toEqual([
       { type: 'auth', token: 'tok', id: 'auth' },
       { type: 'subscribe', channel: 'feed', id: 'sub:feed' },
     ]);
-    s.ackAll();
     expect(client.status.get()).toBe('live');
     expect(syncs).toBe(1);
     s.receive({ type: 'feed.delete', channel: 'feed', data: { id: '01' } });
     s.receive({ type: 'something.new', channel: 'feed', data: {} });
     expect(events).toEqual([{ type: 'feed.delete', channel: 'feed', data: { id: '01' } }]);
     client.subscribe('board:B1');
-    expect(s.sent.at(-1)).toEqual({ type: 'subscribe', channel: 'board:B1' });
+    expect(s.sent.at(-1)).toEqual({ type: 'subscribe', channel: 'board:B1', id: 'sub:board:B1' });
     client.stop();
   });
 
@@ -125,8 +82,9 @@ describe('live stream client', () => {
     await vi.advanceTimersByTimeAsync(1);
     const s = sockets[2]!;
     s.open();
-    expect(s.sent.map((f) => f.type)).toEqual(['auth', 'subscribe']);
+    expect(s.frames()).toEqual(['auth']);
     s.ackAll();
+    expect(s.frames()).toEqual(['auth', 'subscribe feed']);
     expect(client.status.get()).toBe('live');
     expect(syncs).toBe(2);
     client.stop();

@@ -1,3 +1,4 @@
+import { crashScenario } from './crash.js';
 import { fanoutScenario } from './fanout.js';
 import { feedScenario } from './feed.js';
 import { mixScenario } from './mix.js';
@@ -14,4 +15,5 @@ export const SCENARIOS: readonly ScenarioDefinition[] = [
   sustainedScenario,
   mixScenario,
   wsScenario,
+  crashScenario,
 ];

@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
 import { existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { backupDatabase } from '../adapters/sqlite/backup.js';
 import { configFromEnvironment } from '../config/index.js';
 import { requireExistingDatabase } from '../runtimes/node/data-dir-access.js';
+import { BACKUP_INSTEAD, backupEmbeddedFile, requireEmbeddedFile } from '../wiring/embedded-file.js';
 import { strictCommand } from './options.js';
 import { UsageError } from './usage-error.js';
 
@@ -18,6 +18,7 @@ export function backupCommand(): Command {
     .option('--data-dir <dir>', 'where the data is (overrides DATA_DIR)')
     .action(async (file: string, opts: { dataDir?: string }) => {
       const config = configFromEnvironment(opts.dataDir === undefined ? {} : { DATA_DIR: opts.dataDir });
+      requireEmbeddedFile(config, 'backup', BACKUP_INSTEAD);
       requireExistingDatabase(config);
       const destination = resolve(file);
       if (existsSync(destination)) throw new UsageError(`${destination} exists already: choose a new file name`);
@@ -26,7 +27,7 @@ export function backupCommand(): Command {
       }
       if (destination === config.databaseFile)
         throw new UsageError('the backup must not overwrite the database itself');
-      const result = await backupDatabase(config.databaseFile, destination);
+      const result = await backupEmbeddedFile(config, destination);
       console.log(`backed up ${config.databaseFile} to ${result.file} (${result.bytes} bytes)`);
     });
 }

@@ -4,7 +4,7 @@ import { configFromEnvironment, type Config } from '../config/index.js';
 import { systemClock } from '../ports/clock.js';
 import type { DeadJob, JobQueue } from '../ports/job-queue.js';
 import { openDataDirForWriting, requireExistingDatabase } from '../runtimes/node/data-dir-access.js';
-import { openJobQueue } from '../storage.js';
+import { openStoresChecked } from '../wiring/stores.js';
 import { UsageError } from './usage-error.js';
 
 const PAGE = 1000;
@@ -14,9 +14,8 @@ function configFor(opts: { dataDir?: string }): Config {
 }
 
 async function withQueue<T>(config: Config, fn: (queue: JobQueue) => Promise<T>): Promise<T> {
-  const opened = await openJobQueue(config, systemClock);
+  const opened = await openStoresChecked(config, systemClock);
   try {
-    await opened.verify();
     return await fn(opened.queue);
   } finally {
     await opened.close();

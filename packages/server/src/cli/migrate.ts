@@ -1,9 +1,8 @@
 import type { Command } from 'commander';
 import { strictCommand } from './options.js';
-import { openDatabase } from '../adapters/sqlite/database.js';
-import { migrate, schemaVersion } from '../adapters/sqlite/migrations.js';
 import { configFromEnvironment } from '../config/index.js';
 import { openDataDirForWriting } from '../runtimes/node/data-dir-access.js';
+import { MIGRATE_INSTEAD, migrateEmbeddedFile, requireEmbeddedFile } from '../wiring/embedded-file.js';
 
 /** `tweeter migrate`: applies pending schema migrations (the server also does this at start). */
 export function migrateCommand(): Command {
@@ -12,17 +11,16 @@ export function migrateCommand(): Command {
     .option('--data-dir <dir>', 'where the data is (overrides DATA_DIR)')
     .action((opts: { dataDir?: string }) => {
       const config = configFromEnvironment(opts.dataDir === undefined ? {} : { DATA_DIR: opts.dataDir });
+      requireEmbeddedFile(config, 'migrate', MIGRATE_INSTEAD); // before DATA_DIR is created or locked
       const lock = openDataDirForWriting(config, 'migrating it');
-      const db = openDatabase(config.databaseFile, { migrate: false });
       try {
-        const applied = migrate(db);
+        const { applied, version } = migrateEmbeddedFile(config);
         console.log(
           applied.length
-            ? `applied migration(s) ${applied.join(', ')}; schema version ${schemaVersion(db)}`
-            : `up to date; schema version ${schemaVersion(db)}`,
+            ? `applied migration(s) ${applied.join(', ')}; schema version ${version}`
+            : `up to date; schema version ${version}`,
         );
       } finally {
-        db.close();
         lock.release();
       }
     });

@@ -14,12 +14,12 @@ export function openapiCommand(): Command {
       // The app is built over a throwaway SQLite file: the document depends on the routes, never on the data.
       const dataDir = mkdtempSync(join(tmpdir(), 'tweeter-openapi-'));
       try {
-        const [{ createContext }, { buildApp }] = await Promise.all([
-          import('../context.js'),
+        const [{ createNodeRuntime }, { buildApp }] = await Promise.all([
+          import('../wiring/node-runtime.js'),
           import('../http/app.js'),
         ]);
         // The document does not depend on the shape: build the app on a throw-away embedded one.
-        const ctx = await createContext(
+        const ctx = await createNodeRuntime(
           configFromEnvironment({
             DATA_DIR: dataDir,
             LOG_LEVEL: 'silent',

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { configFromEnvironment } from '../config/index.js';
 import { openDataDirForWriting } from '../runtimes/node/data-dir-access.js';
 import { userAlias, type PopulationPlan } from '../population/graph.js';
-import { populateDatabase } from '../population/populate-database.js';
+import { populateStore } from '../population/populate-store.js';
 import type { PopulationSummary } from '../population/populate.js';
 import { parseWhole, strictCommand } from './options.js';
 import { UsageError } from './usage-error.js';
@@ -45,11 +45,12 @@ export function formatSummary(summary: PopulationSummary): string {
   ].join('\n');
 }
 
-/** `tweeter populate`: bulk-builds users, follows and statuses in DATA_DIR through the store (not HTTP). */
+/** `tweeter populate`: bulk-builds users, follows and statuses through the store (not HTTP), in either shape. */
 export function populateCommand(): Command {
   return strictCommand('populate')
     .description(
-      'Add generated users (user_000001...), a celebrity they follow, random follows and statuses to DATA_DIR. ' +
+      'Add generated users (user_000001...), a celebrity they follow, random follows and statuses to DATA_DIR ' +
+        '(with TWEETER_STORE=dynamodb: to the DynamoDB tables, by batch writes). ' +
         'Idempotent: running it again with the same flags adds nothing.',
     )
     .option('--users <n>', 'generated users', '10000')
@@ -63,11 +64,12 @@ export function populateCommand(): Command {
     .action(async (flags: PopulateFlags & { dataDir?: string }) => {
       const plan = populationPlan(flags);
       const config = configFromEnvironment(flags.dataDir === undefined ? {} : { DATA_DIR: flags.dataDir });
-      const lock = openDataDirForWriting(config, 'populating it');
+      // The embedded file takes one writer at a time; the AWS shape has no DATA_DIR to lock.
+      const lock = config.shape.store === 'sqlite' ? openDataDirForWriting(config, 'populating it') : null;
       try {
-        console.log(formatSummary(await populateDatabase(config, plan)));
+        console.log(formatSummary(await populateStore(config, plan)));
       } finally {
-        lock.release();
+        lock?.release();
       }
     });
 }

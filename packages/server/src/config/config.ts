@@ -65,7 +65,7 @@ export interface Config {
     /** How often open connections have their session checked again (expiry, sign-out elsewhere). */
     sessionCheckMs: number;
   };
-  /** Where live events go: this process's WebSocket hub, or API Gateway WebSocket connections kept in DynamoDB. */
+  /** The Realtime transport: this process's `ws` server, or API Gateway's WebSocket API (records in DynamoDB). */
   realtime: RealtimeConfig;
   /** The live stream's URL as clients see it (GET /api/v1/meta); unset: derived from PUBLIC_URL or the request. */
   streamUrl: string | undefined;

@@ -3,7 +3,7 @@
 // (`bench fanout --shape aws-local`). Dev tooling only, like the emulators themselves.
 
 import type { TableNames } from '../adapters/dynamodb/tables.js';
-import type { StageQueueUrls } from '../adapters/sqs/routes.js';
+import type { StageQueueUrls } from '../adapters/sqs/stage-queues.js';
 import { startEmulators, type Emulators } from './emulators.js';
 import { provisionAwsLocal } from './provision.js';
 

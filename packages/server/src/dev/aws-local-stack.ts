@@ -6,9 +6,9 @@
 
 import { mkdirSync } from 'node:fs';
 import type { Config } from '../config/config.js';
-import type { AppContext } from '../context.js';
 import { createWebSocketHandler } from '../runtimes/lambda/websocket-handler.js';
 import { startServer, type RunningServer } from '../runtimes/node/serve.js';
+import type { NodeRuntime } from '../wiring/node-runtime.js';
 import { startEmulators, type Emulators } from './emulators.js';
 import { startLocalWsGateway, type LocalGateway } from './local-ws-gateway.js';
 import { awsLocalSettings, provisionEmulators } from './aws-local-emulators.js';
@@ -48,10 +48,10 @@ export async function startAwsLocalStack(options: AwsLocalOptions): Promise<AwsL
     ...(dynamodbPath ? { dynamodbPath } : {}),
   });
   // The gateway runs before the server (its endpoints are in the server's config); its routes wait for the server's
-  // context, as a Lambda invocation waits for its init phase.
-  let contextReady: (ctx: AppContext) => void = () => undefined;
+  // runtime, as a Lambda invocation waits for its init phase.
+  let contextReady: (ctx: NodeRuntime) => void = () => undefined;
   let contextFailed: (err: unknown) => void = () => undefined;
-  const ready = new Promise<AppContext>((resolve, reject) => {
+  const ready = new Promise<NodeRuntime>((resolve, reject) => {
     contextReady = resolve;
     contextFailed = reject;
   });

@@ -6,7 +6,7 @@ import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { Config } from '../config/config.js';
 import { ensureQueues } from '../adapters/sqs/provision.js';
-import type { StageQueueUrls } from '../adapters/sqs/routes.js';
+import type { StageQueueUrls } from '../adapters/sqs/stage-queues.js';
 import { tableDefinitions, type TableNames } from '../adapters/dynamodb/tables.js';
 
 /** Credentials the emulators accept (they check none); never used against AWS. */

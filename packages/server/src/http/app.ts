@@ -1,7 +1,16 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { validatorCompiler } from 'fastify-type-provider-zod';
-import type { AppContext } from '../context.js';
+import type { Config } from '../config/config.js';
 import { newId } from '../domain/ids.js';
+import type { WorkersHealth } from '../jobs/job-workers.js';
+import type { Logger } from '../logger.js';
+import type { Metrics } from '../metrics.js';
+import type { Clock } from '../ports/clock.js';
+import type { JobQueue } from '../ports/job-queue.js';
+import type { Store } from '../ports/store.js';
+import type { WsStreamServer } from '../adapters/ws/ws-stream-server.js';
+import type { StreamProtocol } from '../stream/protocol.js';
+import type { Services } from '../services/use-cases.js';
 import { createAuthenticate } from './auth.js';
 import { enforceContentTypes } from './content-types.js';
 import { errorHandler } from './errors.js';
@@ -17,8 +26,25 @@ import { streamRoutes } from './routes/stream.js';
 import { systemRoutes } from './routes/system.js';
 import { webAppRoutes } from './routes/web-app.js';
 
-/** The HTTP app over a context: every route of docs/api.md, the error shape, metrics and OpenAPI. */
-export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
+/** What the HTTP app is built from: the use cases, and the process parts its routes report on or serve. */
+export interface HttpParts {
+  config: Config;
+  logger: Logger;
+  clock: Clock;
+  store: Store;
+  queue: JobQueue;
+  metrics: Metrics;
+  services: Services;
+  /** The `ws` transport: this process's stream sockets (GET /api/v1/stream); null where none reaches it (Lambda). */
+  hub: WsStreamServer | null;
+  /** The stream protocol the `ws` transport drives; null with no `ws` transport. */
+  protocol: StreamProtocol | null;
+  /** The job workers of this process, for /healthz; null where jobs run elsewhere (Lambda: their own functions). */
+  workers: { health(): WorkersHealth } | null;
+}
+
+/** The HTTP app over its parts: every route of docs/api.md, the error shape, metrics and OpenAPI. */
+export async function buildApp(ctx: HttpParts): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: ctx.logger as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: true }),
@@ -65,19 +91,14 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
     store: ctx.store,
     queue: ctx.queue,
     metrics: ctx.metrics,
-    workersOk: () => ctx.workers.health().ok,
+    workersOk: () => ctx.workers?.health().ok ?? true,
     stream: { streamUrl: ctx.config.streamUrl, publicUrl: ctx.config.publicUrl },
   });
-  await streamRoutes(app, {
-    hub: ctx.hub,
-    authenticate: (token) => ctx.services.sessions.authenticate(token),
-    sessionState: (tokenHash) => ctx.services.sessions.state(tokenHash),
-    sessionCheckMs: ctx.config.stream.sessionCheckMs,
-    authorizeChannel: ctx.authorizeChannel,
-    limits: ctx.config.stream,
-    clock: ctx.clock,
-    logger: ctx.logger,
-  });
+  const { hub, protocol } = ctx;
+  await streamRoutes(
+    app,
+    hub && protocol && { server: hub, protocol, limits: ctx.config.stream, clock: ctx.clock, logger: ctx.logger },
+  );
   // A page load of a deep link (/users/ada) gets the app, which routes on the client; the rest get the 404 shape.
   const appShell = await webAppRoutes(app, { webDir: ctx.config.webDir });
   app.setNotFoundHandler((req, reply) => {

@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
-import { MAX_VISIBILITY_MS, type Job, type JobQueue, type ReceiveOptions } from '../ports/job-queue.js';
+import type { Job, JobQueue, ReceiveOptions } from '../ports/job-queue.js';
 import { nextTurn } from './event-loop-turns.js';
+import { HeldJobs, jobFields } from './held-jobs.js';
 import type { BatchOutcome, JobProcessor } from './processor.js';
 import { ProcessorRegistry, type BatchProcessor } from './processor-registry.js';
 
@@ -20,7 +21,11 @@ export interface JobMetrics {
 export interface WorkerPoolOptions {
   /** Receive loops running side by side (per queue, when the queue keeps several apart). */
   concurrency: number;
-  /** How long a received job stays invisible to other receivers (a batch: this much per job in it). */
+  /**
+   * How long a received job stays invisible to other receivers: one job's time. The pool renews the lease of every
+   * job it holds every third of this, so a long job stays hidden while it runs, and a dead holder's jobs come back
+   * within this long.
+   */
   visibilityMs: number;
   /**
    * Idle loops look again this often, so delayed and retried jobs are picked up. On a queue that cannot signal
@@ -84,7 +89,7 @@ export class WorkerPool {
     );
   }
 
-  /** Stops receiving and resolves once the jobs already received have finished. */
+  /** Stops receiving and resolves once the jobs in progress have finished; jobs received but not started are given back. */
   async stop(): Promise<void> {
     if (!this.running) {
       await Promise.all(this.loops);
@@ -117,12 +122,10 @@ export class WorkerPool {
   private async loop(lane: string | undefined): Promise<void> {
     // Without a ready signal, the receive itself waits (long polling), so an empty answer needs no sleep after it.
     const longPoll = this.queue.onReady === undefined;
-    // A batch runs one job after the other, so it stays invisible for each of its jobs' time (as a Lambda
-    // function's timeout covers its whole batch); a job the batch did not reach in time is left for redelivery.
-    const batchVisibilityMs = Math.min(MAX_VISIBILITY_MS, this.options.visibilityMs * this.options.batchSize);
+    // One job's visibility, not the batch's: HeldJobs renews the leases while the loop holds the jobs.
     const receiveOptions = {
       max: this.options.batchSize,
-      visibilityMs: batchVisibilityMs,
+      visibilityMs: this.options.visibilityMs,
       ...(lane === undefined ? {} : { queue: lane }),
       ...(longPoll ? { waitMs: this.options.pollMs } : {}),
     };
@@ -136,35 +139,47 @@ export class WorkerPool {
           if (!longPoll) await this.sleep(this.options.pollMs, generation);
           continue;
         }
-        // Finish the whole batch even when stopping: these jobs are ours until their visibility ends.
-        // Jobs a processor runs together go first (many small fan-outs in one transaction), then the rest one by one.
-        const { groups, single } = this.processors.batches(jobs);
-        for (const group of groups) {
-          await nextTurn();
-          await this.runBatch(group.processor, group.jobs);
-        }
-        let sliceStart = -Infinity;
-        for (const job of single) {
-          // Let pending I/O (HTTP requests) run first once the slice is used up: SQLite calls are synchronous, so
-          // a loop going from job to job through resolved promises would never give the event loop back, and a
-          // request that enqueued this job would wait for it to finish before its own response is written.
-          if (performance.now() - sliceStart >= SLICE_MS) {
-            await nextTurn();
-            sliceStart = performance.now();
-          }
-          if (performance.now() - receivedAt >= batchVisibilityMs) {
-            this.options.logger.warn(
-              { job: jobFields(job) },
-              'visibility timeout passed before the job started; leaving it for redelivery',
-            );
-            continue;
-          }
-          await this.run(job);
+        const held = new HeldJobs(this.queue, jobs, receivedAt, this.options.visibilityMs, this.options.logger);
+        try {
+          await this.runHeld(jobs, held);
+        } finally {
+          // Jobs not started (the pool is stopping, or a job threw past its handling) go back to the queue now.
+          await held.close();
         }
       } catch (err) {
         this.options.logger.error({ err }, 'worker loop failed; pausing before the next receive');
         await this.sleep(this.options.pollMs, null);
       }
+    }
+  }
+
+  /**
+   * Runs received jobs until they are done or the pool stops (the job in progress is finished, the others are left
+   * to HeldJobs to give back). Jobs a processor runs together go first (many small fan-outs in one transaction),
+   * then the rest one by one.
+   */
+  private async runHeld(jobs: readonly Job[], held: HeldJobs): Promise<void> {
+    const { groups, single } = this.processors.batches(jobs);
+    for (const group of groups) {
+      await nextTurn();
+      if (!this.running) return;
+      const started = await held.start(group.jobs);
+      if (started.length > 0) await this.runBatch(group.processor, started);
+      held.finish(started);
+    }
+    let sliceStart = -Infinity;
+    for (const job of single) {
+      // Let pending I/O (HTTP requests) run first once the slice is used up: SQLite calls are synchronous, so
+      // a loop going from job to job through resolved promises would never give the event loop back, and a
+      // request that enqueued this job would wait for it to finish before its own response is written.
+      if (performance.now() - sliceStart >= SLICE_MS) {
+        await nextTurn();
+        sliceStart = performance.now();
+      }
+      if (!this.running) return;
+      if ((await held.start([job])).length === 0) continue;
+      await this.run(job);
+      held.finish([job]);
     }
   }
 
@@ -269,10 +284,6 @@ export class WorkerPool {
     this.readyGeneration += 1;
     for (const sleeper of [...this.sleepers]) sleeper();
   }
-}
-
-function jobFields(job: Job): { id: string; name: string; attempts: number } {
-  return { id: job.id, name: job.name, attempts: job.attempts };
 }
 
 function errorMessage(error: unknown): string {

@@ -94,6 +94,19 @@ export interface JobQueue {
    * With a stale receipt nothing changes (the job is someone else's now) and 'retry' is returned.
    */
   fail(job: Job, error: string): Promise<'retry' | 'dead'>;
+  /**
+   * Extends the jobs' leases: each stays invisible for `visibilityMs` from now (at most MAX_VISIBILITY_MS; SQS also
+   * stops 12 hours after the receive). A worker calls it while it holds jobs, so a job is hidden for as long as its
+   * holder works and no longer. Returns the jobs whose lease was extended; one left out was acked or taken by
+   * another receiver (a stale receipt: nothing changed), or could not be extended (it keeps its current lease).
+   */
+  extend(jobs: readonly Job[], visibilityMs: number): Promise<Job[]>;
+  /**
+   * Gives back jobs that were received but not started: they can be received again at once. A stale receipt changes
+   * nothing. SQLite returns the attempt the receive counted; SQS cannot (ApproximateReceiveCount counts every
+   * receive), so there a released job has used one of its attempts.
+   */
+  release(jobs: readonly Job[]): Promise<void>;
   stats(): Promise<QueueStats>;
   listDead(options: { limit: number; after?: string }): Promise<DeadJob[]>;
   /** Moves dead jobs back to the queue with fresh attempts; returns how many. */

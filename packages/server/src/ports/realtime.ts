@@ -5,7 +5,10 @@ export interface RealtimeEvent {
   data: unknown;
 }
 
-/** Pushes events to connected clients (in-process ws hub here, API Gateway WebSocket in AWS). */
+/**
+ * Pushes events to connected clients. Two transports implement it: the `ws` server in process
+ * (adapters/ws/) and API Gateway's WebSocket API (adapters/apigw/); both speak the stream protocol (stream/).
+ */
 export interface Realtime {
   /** To every connection of these users that subscribed to `event.channel` (e.g. `feed`). */
   toUsers(aliases: readonly string[], event: RealtimeEvent): void;

@@ -16,7 +16,7 @@ import type { Clock } from '../ports/clock.js';
 import type { Realtime } from '../ports/realtime.js';
 import type { AuditRecord, AuditRepo, BoardRecord, BoardRepo, MemberRepo, UserRepo } from '../ports/store.js';
 import { channelOf } from './messages.js';
-import type { Presenter } from './presenter.js';
+import type { UserPresenter } from './user-presenter.js';
 
 /** A board as one viewer sees it: the record and the viewer's role (null: not a member). */
 export interface BoardAccess {
@@ -32,7 +32,7 @@ export class BoardService {
       members: MemberRepo;
       audit: AuditRepo;
       users: UserRepo;
-      presenter: Presenter;
+      userPresenter: UserPresenter;
       clock: Clock;
       realtime: Pick<Realtime, 'revoke' | 'toChannel'>;
     },
@@ -237,7 +237,7 @@ export class BoardService {
 
   private async users(aliases: readonly string[]): Promise<Map<string, User>> {
     const records = await this.deps.users.getMany([...new Set(aliases)]);
-    return new Map([...records].map(([alias, u]) => [alias, this.deps.presenter.user(u)]));
+    return new Map([...records].map(([alias, u]) => [alias, this.deps.userPresenter.user(u)]));
   }
 }
 

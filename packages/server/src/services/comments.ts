@@ -4,7 +4,7 @@ import { ForbiddenError, NotFoundError } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
 import type { Clock } from '../ports/clock.js';
 import type { AuditRecord, CommentRecord, CommentRepo, StatusRepo, UserRepo } from '../ports/store.js';
-import type { Presenter } from './presenter.js';
+import type { UserPresenter } from './user-presenter.js';
 import type { WriteLimits } from './write-limits.js';
 
 /** Comments on statuses: posting, reading oldest first, soft-deleting. */
@@ -14,7 +14,7 @@ export class CommentService {
       comments: CommentRepo;
       statuses: StatusRepo;
       users: UserRepo;
-      presenter: Presenter;
+      userPresenter: UserPresenter;
       clock: Clock;
       writeLimits: WriteLimits;
     },
@@ -76,7 +76,9 @@ export class CommentService {
       const author = authors.get(c.author);
       if (!author) return [];
       const { id, statusId, text, deleted } = c;
-      return [{ id, statusId, author: this.deps.presenter.user(author), text, deleted, createdAt: iso(c.createdAt) }];
+      return [
+        { id, statusId, author: this.deps.userPresenter.user(author), text, deleted, createdAt: iso(c.createdAt) },
+      ];
     });
   }
 }

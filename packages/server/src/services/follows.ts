@@ -3,7 +3,7 @@ import { decodeCursor, encodeCursor, KeyCursor } from '../domain/cursor.js';
 import { NotFoundError, ValidationError } from '../domain/errors.js';
 import type { Clock } from '../ports/clock.js';
 import type { FollowRepo, KeyPage, RangeOptions, UserRepo } from '../ports/store.js';
-import type { Presenter } from './presenter.js';
+import type { UserPresenter } from './user-presenter.js';
 import type { UserService } from './users.js';
 import type { WriteLimits } from './write-limits.js';
 
@@ -14,7 +14,7 @@ export class FollowService {
       users: UserRepo;
       follows: FollowRepo;
       profiles: UserService;
-      presenter: Presenter;
+      userPresenter: UserPresenter;
       clock: Clock;
       writeLimits: WriteLimits;
     },
@@ -62,7 +62,7 @@ export class FollowService {
     const items: User[] = [];
     for (const a of page.items) {
       const u = users.get(a);
-      if (u) items.push(this.deps.presenter.user(u));
+      if (u) items.push(this.deps.userPresenter.user(u));
     }
     return { items, nextCursor: page.next ? encodeCursor({ k: page.next }) : null };
   }

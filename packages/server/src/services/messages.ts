@@ -6,7 +6,7 @@ import type { Clock } from '../ports/clock.js';
 import type { Realtime } from '../ports/realtime.js';
 import type { BoardRecord, MessageRecord, MessageRepo, UserRepo } from '../ports/store.js';
 import type { BoardAccess, BoardService } from './boards.js';
-import type { Presenter } from './presenter.js';
+import type { UserPresenter } from './user-presenter.js';
 import type { ReactionReader } from './reaction-reader.js';
 import type { WriteLimits } from './write-limits.js';
 
@@ -18,7 +18,7 @@ export class MessageService {
       messages: MessageRepo;
       users: UserRepo;
       reactions: ReactionReader;
-      presenter: Presenter;
+      userPresenter: UserPresenter;
       realtime: Realtime;
       clock: Clock;
       writeLimits: WriteLimits;
@@ -122,7 +122,7 @@ export class MessageService {
         {
           id: m.id,
           boardId: m.boardId,
-          author: this.deps.presenter.user(author),
+          author: this.deps.userPresenter.user(author),
           topic: m.topic,
           text: m.text,
           createdAt: new Date(m.createdAt).toISOString(),

@@ -4,16 +4,16 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { UnauthenticatedError } from '../domain/errors.js';
 import { hashPassword, type ScryptParams } from '../domain/passwords.js';
 import { hashToken, newToken } from '../domain/tokens.js';
+import type { SessionState } from '../domain/session-state.js';
 import type { Clock } from '../ports/clock.js';
 import type { SessionRepo, UserRecord, UserRepo } from '../ports/store.js';
 import type { LoginThrottle } from './login-throttle.js';
 import type { PasswordHasher } from './password-hasher.js';
-import type { Presenter } from './presenter.js';
+import type { UserPresenter } from './user-presenter.js';
 
 const SESSION_CACHE_TTL_MS = 10_000;
 
 /** A session as a live connection sees it: still good, past its expiry, or gone (signed out). */
-export type SessionState = 'active' | 'expired' | 'revoked';
 
 /** Sign-in, sign-out and token checks. */
 export class SessionService {
@@ -23,7 +23,7 @@ export class SessionService {
       sessions: SessionRepo;
       throttle: LoginThrottle;
       hasher: PasswordHasher;
-      presenter: Presenter;
+      userPresenter: UserPresenter;
       clock: Clock;
       tokenTtlMs: number;
       scrypt: ScryptParams;
@@ -48,7 +48,7 @@ export class SessionService {
     const now = this.deps.clock.now();
     const expiresAt = now + this.deps.tokenTtlMs;
     await this.deps.sessions.create({ tokenHash: hashToken(token), alias: user.alias, createdAt: now, expiresAt });
-    return { user: this.deps.presenter.user(user), token, expiresAt: new Date(expiresAt).toISOString() };
+    return { user: this.deps.userPresenter.user(user), token, expiresAt: new Date(expiresAt).toISOString() };
   }
 
   /**

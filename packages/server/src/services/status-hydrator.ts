@@ -2,7 +2,7 @@ import type { Reactions, Status } from '@tweeter/shared';
 import { LRUCache } from 'lru-cache';
 import type { CommentRepo, StatusRecord, StatusRepo, UserRecord, UserRepo } from '../ports/store.js';
 import type { Clock } from '../ports/clock.js';
-import type { Presenter } from './presenter.js';
+import type { UserPresenter } from './user-presenter.js';
 import type { ReactionReader } from './reaction-reader.js';
 
 const USER_CACHE_TTL_MS = 60_000;
@@ -27,7 +27,7 @@ export class StatusHydrator {
     private readonly deps: {
       statuses: StatusRepo;
       users: UserRepo;
-      presenter: Presenter;
+      userPresenter: UserPresenter;
       reactions: ReactionReader;
       comments: CommentRepo;
       /** Expiry of both caches runs on this clock. */
@@ -61,7 +61,7 @@ export class StatusHydrator {
       const author = authors.get(r.author);
       if (!author) continue; // an author who no longer exists (statusRecords cached the record already)
       out.push(
-        `{"id":${JSON.stringify(r.id)},"author":${this.render(author, () => JSON.stringify(this.deps.presenter.user(author)))},` +
+        `{"id":${JSON.stringify(r.id)},"author":${this.render(author, () => JSON.stringify(this.deps.userPresenter.user(author)))},` +
           `${this.render(r, () => JSON.stringify(fixedFields(r)).slice(1, -1))},` +
           `"reactions":${reactionsJson(reactions.get(r.id))},"commentCount":${comments.get(r.id) ?? 0}}`,
       );
@@ -79,7 +79,7 @@ export class StatusHydrator {
       this.keep(r);
       out.push({
         id: r.id,
-        author: this.deps.presenter.user(author),
+        author: this.deps.userPresenter.user(author),
         ...fixedFields(r),
         reactions: reactions.get(r.id) ?? { like: 0, heart: 0, mine: [] },
         commentCount: comments.get(r.id) ?? 0,

@@ -6,7 +6,7 @@ import type { Clock } from '../ports/clock.js';
 import type { FollowRepo, UserRecord, UserRepo } from '../ports/store.js';
 import { checkImage, IMAGE_EXTENSIONS } from './images.js';
 import type { PasswordHasher } from './password-hasher.js';
-import type { Presenter } from './presenter.js';
+import type { UserPresenter } from './user-presenter.js';
 import type { Budget, RateLimiter } from './rate-limits.js';
 import type { SessionService } from './sessions.js';
 import type { StatusHydrator } from './status-hydrator.js';
@@ -20,7 +20,7 @@ export class UserService {
       blobs: BlobStore;
       sessions: SessionService;
       hydrator: StatusHydrator;
-      presenter: Presenter;
+      userPresenter: UserPresenter;
       clock: Clock;
       hasher: PasswordHasher;
       registrations: { limiter: RateLimiter; budget: Budget };
@@ -76,7 +76,7 @@ export class UserService {
     ]);
     if (!user) throw new NotFoundError(`no user @${alias}`);
     return {
-      ...this.deps.presenter.user(user),
+      ...this.deps.userPresenter.user(user),
       followerCount: user.followerCount,
       followeeCount: user.followeeCount,
       followedByMe: followed,
@@ -92,7 +92,7 @@ export class UserService {
     await users.setImage(viewer, key);
     this.deps.hydrator.forgetUser(viewer);
     if (before.imageKey) await this.deps.blobs.delete(before.imageKey);
-    return this.deps.presenter.user({ ...before, imageKey: key });
+    return this.deps.userPresenter.user({ ...before, imageKey: key });
   }
 
   /** A stored profile image, or null. */

@@ -3,7 +3,7 @@
 // the AWS SDK.
 export { createDocumentClient, mapLimit } from '../adapters/dynamodb/client.js';
 export { loadConfig } from '../config/config.js';
-export { createContext } from '../context.js';
+export { createNodeRuntime } from '../wiring/node-runtime.js';
 export { AWS_LOCAL_NAMES, provisionEmulators, startAwsLocalEmulators } from '../dev/aws-local-emulators.js';
 export { EMULATOR_CREDENTIALS, withEmulatorCredentials } from '../dev/provision.js';
 export { buildApp } from '../http/app.js';

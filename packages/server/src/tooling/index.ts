@@ -1,6 +1,6 @@
 // The server's surface for tools that live in other workspace packages (the benchmark in packages/bench):
-// populate a DATA_DIR, seed it directly, start a child server with this environment, and share the CLI's
-// conventions (usage errors, strict subcommands). Only what is exported here is reachable from outside
+// populate or seed the configured store (opened through the wiring), start a child server with this environment,
+// and share the CLI's conventions (usage errors, strict subcommands). Only what is exported here is reachable from outside
 // (package.json "exports"), so the server's internals stay free to move.
 export { ConfigError, childEnvironment, configFromEnvironment } from '../config/index.js';
 export { StartupError } from '../runtimes/node/startup-error.js';
@@ -9,10 +9,9 @@ export { parseWhole, strictCommand } from '../cli/options.js';
 export { runProgram } from '../cli/run.js';
 export { userAlias, type PopulationPlan } from '../population/graph.js';
 export { randomIndex, sampleDistinct, seededRandom } from '../population/random.js';
-export { populateDatabase } from '../population/populate-database.js';
-export { openDatabase } from '../adapters/sqlite/database.js';
-export { ReadySignal } from '../adapters/sqlite/jobs-table.js';
-export { createSqliteStore } from '../adapters/sqlite/store.js';
+export { populateStore } from '../population/populate-store.js';
+export { openStoresChecked } from '../wiring/stores.js';
+export { countEmbeddedFeedRows, inspectEmbeddedFile, type EmbeddedDelivery } from '../wiring/embedded-file.js';
 export { hashPassword } from '../domain/passwords.js';
 export { hashToken, newToken } from '../domain/tokens.js';
 export { systemClock } from '../ports/clock.js';

@@ -6,7 +6,7 @@ import { loadConfig } from '../../src/config/config.js';
 import { hashPassword } from '../../src/domain/passwords.js';
 import { systemClock } from '../../src/ports/clock.js';
 import type { Store } from '../../src/ports/store.js';
-import { openTestStorage, startAwsLocalShape, testShape } from '../support/aws-local.js';
+import { openTestStores, startAwsLocalShape, testShape } from '../support/aws-local.js';
 import { startServerProcess, type ServerProcess } from '../support/server-process.js';
 import { eventually, TEST_ENV } from '../support/test-app.js';
 
@@ -26,7 +26,7 @@ afterEach(async () => {
 
 /** The store the servers use, opened in this process (seeding, then counting feed entries). */
 function openStore(env: Record<string, string>): Promise<{ store: Store; close: () => Promise<void> }> {
-  return openTestStorage(loadConfig({ ...TEST_ENV, ...env }), systemClock);
+  return openTestStores(loadConfig({ ...TEST_ENV, ...env }), systemClock);
 }
 
 async function seed(env: Record<string, string>): Promise<string[]> {

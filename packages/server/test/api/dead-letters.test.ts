@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/config.js';
 import type { DeliveryRepo } from '../../src/ports/store.js';
 import { systemClock } from '../../src/ports/clock.js';
-import { openTestStorage, startAwsLocalShape, testShape } from '../support/aws-local.js';
+import { openTestStores, startAwsLocalShape, testShape } from '../support/aws-local.js';
 import { runCli, runCliAsync } from '../support/server-process.js';
 import { eventually, TEST_ENV, type TestApp } from '../support/test-app.js';
 import { useTestApps } from '../support/use-test-app.js';
@@ -19,7 +19,7 @@ describe('a job that keeps failing', () => {
     if (shape) apps.defer(shape.stop);
     const env = { JOB_MAX_ATTEMPTS: '3', ...shape?.env };
     // The real store, with a fault injected at its edge: feed writes fail while `failing` is set.
-    const real = await openTestStorage(loadConfig({ ...TEST_ENV, ...env, DATA_DIR: dataDir }), systemClock);
+    const real = await openTestStores(loadConfig({ ...TEST_ENV, ...env, DATA_DIR: dataDir }), systemClock);
     let failing = true;
     const deliveries: DeliveryRepo = Object.create(real.store.deliveries) as DeliveryRepo;
     deliveries.deliverRange = (...args) =>
@@ -28,7 +28,7 @@ describe('a job that keeps failing', () => {
     const batch = real.store.deliveries.deliverSmall?.bind(real.store.deliveries);
     deliveries.deliverSmall =
       batch && ((...args) => (failing ? Promise.reject(new Error('disk is on fire')) : batch(...args)));
-    t = await apps.start(env, { dataDir, storage: { ...real, store: { ...real.store, deliveries } } });
+    t = await apps.start(env, { dataDir, stores: { ...real, store: { ...real.store, deliveries } } });
     const cliEnv = { DATA_DIR: dataDir, ...env };
 
     const star = await t.register('star');

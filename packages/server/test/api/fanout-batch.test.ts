@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { openSqlite } from '../../src/adapters/sqlite/storage.js';
+import { openTestStores } from '../support/aws-local.js';
 import { loadConfig } from '../../src/config/config.js';
 import { systemClock } from '../../src/ports/clock.js';
 import type { DeliveryRepo } from '../../src/ports/store.js';
@@ -18,7 +18,7 @@ const PAGE = 3;
 async function start(options: { failFirst?: boolean } = {}): Promise<number[]> {
   dataDir = apps.tempDir('tweeter-batch-');
   const env = { FANOUT_PAGE_SIZE: String(PAGE), FANOUT_BATCH_SIZE: String(PAGE) };
-  const real = openSqlite(loadConfig({ ...TEST_ENV, ...env, DATA_DIR: dataDir }), systemClock);
+  const real = await openTestStores(loadConfig({ ...TEST_ENV, ...env, DATA_DIR: dataDir }), systemClock);
   const calls: number[] = [];
   let failures = options.failFirst ? 1 : 0;
   const deliveries: DeliveryRepo = Object.create(real.store.deliveries) as DeliveryRepo;
@@ -31,7 +31,7 @@ async function start(options: { failFirst?: boolean } = {}): Promise<number[]> {
     if (!real.store.deliveries.deliverSmall) throw new Error('the SQLite store fans out small audiences in batches');
     return real.store.deliveries.deliverSmall(posts, o);
   };
-  t = await apps.start(env, { dataDir, storage: { ...real, store: { ...real.store, deliveries } } });
+  t = await apps.start(env, { dataDir, stores: { ...real, store: { ...real.store, deliveries } } });
   return calls;
 }
 
@@ -88,8 +88,8 @@ describe('small fan-outs received together', () => {
   it('are planned and delivered in one transaction: feeds, progress, live events and metrics as one by one', async () => {
     const calls = await start();
     const { one, full, none, big, gone } = await fiveAuthors();
-    const { StreamClient } = await import('../support/ws-client.js');
-    const live = await StreamClient.open(await app().streamUrl(), full.fans.get('full_fan2'));
+    const { TestStreamClient } = await import('../support/ws-client.js');
+    const live = await TestStreamClient.open(await app().streamUrl(), full.fans.get('full_fan2'));
     try {
       expect(await live.request({ type: 'subscribe', channel: 'feed' })).toMatchObject({ type: 'ack' });
       // Posted while the workers are stopped, so one receive takes the five plan jobs together.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { openSqlite } from '../../src/adapters/sqlite/storage.js';
+import { openTestStores } from '../support/aws-local.js';
 import { loadConfig } from '../../src/config/config.js';
 import { systemClock } from '../../src/ports/clock.js';
 import type { DeliveryRepo } from '../../src/ports/store.js';
@@ -54,7 +54,7 @@ describe('a fan-out whose audience fits in one page', () => {
     dataDir = apps.tempDir('tweeter-inline-');
     // The real SQLite store with a fault at its edge: the first range write fails, as a crash right after the
     // plan step committed would leave it (planning done, nothing delivered, the plan job not acked).
-    const real = openSqlite(loadConfig({ ...TEST_ENV, DATA_DIR: dataDir }), systemClock);
+    const real = await openTestStores(loadConfig({ ...TEST_ENV, DATA_DIR: dataDir }), systemClock);
     let failures = 1;
     const deliveries: DeliveryRepo = Object.create(real.store.deliveries) as DeliveryRepo;
     // The plan job's own path (as on DynamoDB, or for a post the batch passes on): plan, then deliver.
@@ -66,7 +66,7 @@ describe('a fan-out whose audience fits in one page', () => {
       }
       return real.store.deliveries.deliverRange(...args);
     };
-    t = await apps.start({}, { dataDir, storage: { ...real, store: { ...real.store, deliveries } } });
+    t = await apps.start({}, { dataDir, stores: { ...real, store: { ...real.store, deliveries } } });
     const { id, tokens, star } = await postToFans(t, 4);
     await t.drain();
     expect(failures).toBe(0); // the fault was hit

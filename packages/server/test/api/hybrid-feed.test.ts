@@ -201,12 +201,12 @@ describe('FANOUT_PULL_THRESHOLD=0', () => {
 describe('live events of a pulled account', () => {
   it('pushes feed.status and feed.delete to connected followers only', async () => {
     await start('3', {}, true);
-    const { StreamClient } = await import('../support/ws-client.js');
+    const { TestStreamClient } = await import('../support/ws-client.js');
     const { celeb, fans } = await celebrity(4);
     const stranger = await t.register('stranger');
     const url = await t.streamUrl();
-    const fan = await StreamClient.open(url, fans.get('fan4_celeb'));
-    const other = await StreamClient.open(url, stranger);
+    const fan = await TestStreamClient.open(url, fans.get('fan4_celeb'));
+    const other = await TestStreamClient.open(url, stranger);
     try {
       for (const c of [fan, other])
         expect(await c.request({ type: 'subscribe', channel: 'feed' })).toMatchObject({ type: 'ack' });

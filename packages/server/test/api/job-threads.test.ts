@@ -2,14 +2,14 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { JobThreads } from '../../src/runtimes/thread/job-threads.js';
 import { testShape } from '../support/aws-local.js';
 import { eventually, type TestApp } from '../support/test-app.js';
-import { StreamClient } from '../support/ws-client.js';
+import { TestStreamClient } from '../support/ws-client.js';
 import { useTestApps } from '../support/use-test-app.js';
 
 // The job workers in a worker thread of their own (JOB_THREADS=1), over a real SQLite file: the thread opens its own
 // connection, the main thread keeps HTTP, the outbox writes and the WebSocket connections.
 const apps = useTestApps();
 let t: TestApp | undefined;
-const clients: StreamClient[] = [];
+const clients: TestStreamClient[] = [];
 afterEach(async () => {
   for (const c of clients.splice(0)) c.close();
 });
@@ -73,7 +73,7 @@ describe.skipIf(testShape() === 'aws-local')('job workers in a worker thread', (
     const { star, fans } = await followers(app, 'live', 1);
     await app.drain();
     const url = await app.streamUrl();
-    const client = await StreamClient.open(url, fans[0]);
+    const client = await TestStreamClient.open(url, fans[0]);
     clients.push(client);
     expect(await client.request({ type: 'subscribe', channel: 'feed' })).toMatchObject({ type: 'ack' });
     const id = await post(app, star, 'live through the thread');
@@ -143,5 +143,39 @@ describe.skipIf(testShape() === 'aws-local')('job workers in a worker thread', (
     expect(delivery.json()).toEqual({ state: 'done', audience: 60, delivered: 60 });
     for (const fan of fans) expect((await feedIds(app, fan)).filter((entry) => entry === id)).toHaveLength(1);
     await eventually(async () => app.ctx.workers.health().ok);
+  });
+
+  it('runs the jobs a killed thread held as soon as its replacement starts, not after their visibility', async () => {
+    // Deliver jobs of 5 followers, written one at a time with a pause, so the kill finds a batch of them in hand; a
+    // visibility of 60 s, so only the replacement releasing the dead thread's leases can beat the deadline below.
+    const app = await threaded({
+      FANOUT_PAGE_SIZE: '5',
+      FANOUT_BATCH_SIZE: '1',
+      FANOUT_BATCH_PAUSE_MS: '20',
+      JOB_VISIBILITY_MS: '60000',
+    });
+    const authors = await Promise.all(['lease_a', 'lease_b', 'lease_c', 'lease_d'].map((a) => app.register(a)));
+    const fans: string[] = [];
+    for (let i = 0; i < 20; i++) {
+      const fan = await app.register(`lease_fan_${i}`);
+      for (const author of ['lease_a', 'lease_b', 'lease_c', 'lease_d']) {
+        expect((await app.as(fan, { method: 'PUT', url: `/api/v1/me/followees/${author}` })).statusCode).toBe(200);
+      }
+      fans.push(fan);
+    }
+    await app.drain();
+    const ids = await Promise.all(authors.map((author, i) => post(app, author, `held ${i}`)));
+    await eventually(async () => (await app.ctx.queue.stats()).inFlight >= 2);
+    await threadsOf(app).terminate(0);
+    expect((await app.ctx.queue.stats()).inFlight).toBeGreaterThanOrEqual(1);
+    // A few seconds of work were left; 20 s is far below the 60 s a lapse would take.
+    await app.ctx.workers.drain(20_000);
+    for (const [i, id] of ids.entries()) {
+      const res = await app.as(authors[i] ?? '', { method: 'GET', url: `/api/v1/statuses/${id}/delivery` });
+      expect(res.json()).toEqual({ state: 'done', audience: 20, delivered: 20 });
+    }
+    for (const fan of fans)
+      expect((await feedIds(app, fan)).filter((id) => ids.includes(id)).sort()).toEqual([...ids].sort());
+    expect(app.ctx.workers.health()).toMatchObject({ restarts: 1 });
   });
 });

@@ -1,16 +1,16 @@
 import { STREAM_LIMITS } from '@tweeter/shared';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ClientOptions } from 'ws';
-import type { ChannelAuthorizer } from '../../src/realtime/authorize.js';
+import type { ChannelAuthorizer } from '../../src/stream/authorize.js';
 import { ManualClock } from '../support/manual-clock.js';
 import { eventually } from '../support/test-app.js';
-import { StreamClient } from '../support/ws-client.js';
+import { TestStreamClient } from '../support/ws-client.js';
 import { useTestApps } from '../support/use-test-app.js';
 
 // The live stream's defences: frame size, bad frames, rates, quotas, slow consumers, dead peers, shutdown.
 const allowAll: ChannelAuthorizer = async () => undefined;
 const apps = useTestApps();
-let clients: StreamClient[] = [];
+let clients: TestStreamClient[] = [];
 
 afterEach(async () => {
   for (const c of clients) c.ws.terminate();
@@ -24,7 +24,7 @@ async function start(env: Record<string, string> = {}) {
   const url = `${(await app.listen()).replace(/^http/, 'ws')}/api/v1/stream`;
   const token = await app.register('limits');
   const connect = async (options?: ClientOptions) => {
-    const c = await StreamClient.open(url, token, options);
+    const c = await TestStreamClient.open(url, token, options);
     clients.push(c);
     return c;
   };

@@ -1,14 +1,14 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { hashToken } from '../../src/domain/tokens.js';
-import { createChannelAuthorizer, type ChannelAuthorizer } from '../../src/realtime/authorize.js';
+import { createChannelAuthorizer, type ChannelAuthorizer } from '../../src/stream/authorize.js';
 import { ManualClock } from '../support/manual-clock.js';
 import { eventually } from '../support/test-app.js';
-import { StreamClient } from '../support/ws-client.js';
+import { TestStreamClient } from '../support/ws-client.js';
 import { useTestApps } from '../support/use-test-app.js';
 
 // The live stream's promises about order and about sessions and board access that change while it is open.
 const apps = useTestApps();
-let clients: StreamClient[] = [];
+let clients: TestStreamClient[] = [];
 afterEach(async () => {
   for (const c of clients) c.ws.terminate();
   clients = [];
@@ -32,7 +32,7 @@ async function start(env: Record<string, string> = {}, clock = new ManualClock(D
   real = createChannelAuthorizer(app.ctx.services);
   const url = `${(await app.listen()).replace(/^http/, 'ws')}/api/v1/stream`;
   const connect = async (token: string) => {
-    const c = await StreamClient.open(url, token);
+    const c = await TestStreamClient.open(url, token);
     clients.push(c);
     await c.request({ type: 'ping' }); // signed in
     return c;
@@ -40,7 +40,7 @@ async function start(env: Record<string, string> = {}, clock = new ManualClock(D
   return { app, clock, gate, connect };
 }
 
-const answers = (c: StreamClient) =>
+const answers = (c: TestStreamClient) =>
   c.frames.map((f) =>
     f.type === 'ack' ? `ack ${String(f.id)}` : f.type === 'error' ? `${f.code} ${String(f.id)}` : f.type,
   );

@@ -1,17 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ForbiddenError, NotFoundError } from '../../src/domain/errors.js';
-import { createChannelAuthorizer, type ChannelAuthorizer } from '../../src/realtime/authorize.js';
+import { createChannelAuthorizer, type ChannelAuthorizer } from '../../src/stream/authorize.js';
 import { testShape } from '../support/aws-local.js';
 import { eventually } from '../support/test-app.js';
 import { useTestApp, useTestApps } from '../support/use-test-app.js';
-import { StreamClient } from '../support/ws-client.js';
+import { TestStreamClient } from '../support/ws-client.js';
 
 // The live stream over a real listening server and real `ws` clients. On aws-local (npm run test:aws) the same
 // tests run through the local WebSocket gateway and the Lambda WebSocket handler (TWEETER_REALTIME=apigw); the cases
 // where API Gateway behaves otherwise are skipped there, each with its reason (docs/aws.md, "Live connections").
 const onGateway = testShape() === 'aws-local';
 let url: string;
-const clients: StreamClient[] = [];
+const clients: TestStreamClient[] = [];
 
 // Boards are authorized by the board service; here an injected authorizer stands in for it.
 const authorizeChannel: ChannelAuthorizer = async (_viewer, channel) => {
@@ -30,14 +30,14 @@ afterAll(async () => {
   expect(t.gateway?.routeErrors ?? []).toEqual([]);
 });
 
-async function connect(token?: string): Promise<StreamClient> {
-  const c = await StreamClient.open(url, token);
+async function connect(token?: string): Promise<TestStreamClient> {
+  const c = await TestStreamClient.open(url, token);
   clients.push(c);
   return c;
 }
 
 /** A client signed in by query token and subscribed to `channel`. */
-async function subscribed(token: string, channel = 'feed'): Promise<StreamClient> {
+async function subscribed(token: string, channel = 'feed'): Promise<TestStreamClient> {
   const c = await connect(token);
   expect(await c.request({ type: 'subscribe', channel })).toMatchObject({ type: 'ack', op: 'subscribe', channel });
   return c;
@@ -50,7 +50,8 @@ const post = async (token: string, text: string): Promise<string> => {
 };
 const follow = async (token: string, alias: string) =>
   expect((await t.as(token, { method: 'PUT', url: `/api/v1/me/followees/${alias}` })).statusCode).toBe(200);
-const statusIds = (c: StreamClient, type = 'feed.status') => c.events(type).map((e) => (e.data as { id: string }).id);
+const statusIds = (c: TestStreamClient, type = 'feed.status') =>
+  c.events(type).map((e) => (e.data as { id: string }).id);
 
 describe('where the stream is', () => {
   // On aws-local every client here goes through the local gateway: the URL /api/v1/meta gives is the gateway's.
@@ -234,7 +235,7 @@ describe('board channels', () => {
 describe('big broadcasts', () => {
   it('reach every one of 300 subscribers, in order, though written in slices', async () => {
     const token = await t.register('crowd');
-    const crowd: StreamClient[] = [];
+    const crowd: TestStreamClient[] = [];
     for (let i = 0; i < 300; i += 50) {
       crowd.push(...(await Promise.all(Array.from({ length: 50 }, () => subscribed(token, 'board:open')))));
     }
@@ -265,9 +266,9 @@ describe('boards end to end (the real board service authorizes)', () => {
   it('pushes message.created, reactions.updated and message.deleted to readers of the board', async () => {
     const real = await apps.start({}, { gatewayStream: true });
     const realUrl = await real.streamUrl();
-    const open: StreamClient[] = [];
+    const open: TestStreamClient[] = [];
     const client = async (token: string) => {
-      const c = await StreamClient.open(realUrl, token);
+      const c = await TestStreamClient.open(realUrl, token);
       open.push(c);
       return c;
     };
@@ -316,7 +317,7 @@ describe('boards end to end (the real board service authorizes)', () => {
   it('pushes member.updated for a join or a role change and member.removed for a leave or a removal', async () => {
     const real = await apps.start({}, { gatewayStream: true });
     const realUrl = await real.streamUrl();
-    const open: StreamClient[] = [];
+    const open: TestStreamClient[] = [];
     try {
       const [owner, watcher, joiner] = [
         await real.register('owner'),
@@ -334,7 +335,7 @@ describe('boards end to end (the real board service authorizes)', () => {
       const remove = async (token: string, alias: string) =>
         expect((await real.as(token, { method: 'DELETE', url: member(alias) })).statusCode).toBe(204);
       // A reader who is no member hears membership changes too: the member list is as public as the board.
-      const c = await StreamClient.open(realUrl, watcher);
+      const c = await TestStreamClient.open(realUrl, watcher);
       open.push(c);
       expect(await c.request({ type: 'subscribe', channel })).toMatchObject({ type: 'ack' });
 
@@ -374,7 +375,7 @@ describe('boards end to end (the real board service authorizes)', () => {
   it('stops a member removed from a private board from hearing it at once, while others still do', async () => {
     const real = await apps.start({}, { gatewayStream: true });
     const realUrl = await real.streamUrl();
-    const open: StreamClient[] = [];
+    const open: TestStreamClient[] = [];
     try {
       const [owner, stays, leaves] = [
         await real.register('owner'),
@@ -397,7 +398,7 @@ describe('boards end to end (the real board service authorizes)', () => {
         expect(added.statusCode).toBe(200);
       }
       const channel = `board:${board.id}`;
-      const [a, b] = [await StreamClient.open(realUrl, stays), await StreamClient.open(realUrl, leaves)];
+      const [a, b] = [await TestStreamClient.open(realUrl, stays), await TestStreamClient.open(realUrl, leaves)];
       open.push(a, b);
       for (const c of [a, b]) expect(await c.request({ type: 'subscribe', channel })).toMatchObject({ type: 'ack' });
 

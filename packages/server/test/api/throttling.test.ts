@@ -2,7 +2,7 @@ import { ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb
 import { describe, expect, it } from 'vitest';
 import { StoreBusyError } from '../../src/adapters/dynamodb/client.js';
 import { loadConfig } from '../../src/config/config.js';
-import { openSqlite } from '../../src/adapters/sqlite/storage.js';
+import { openTestStores } from '../support/aws-local.js';
 import { systemClock } from '../../src/ports/clock.js';
 import type { UserRepo } from '../../src/ports/store.js';
 import { TEST_ENV, type TestApp } from '../support/test-app.js';
@@ -21,10 +21,10 @@ const REGISTER = {
 /** The real app over SQLite, with the store's user reads failing as DynamoDB fails when it throttles. */
 async function appFailingWith(error: () => Error): Promise<TestApp> {
   dataDir = apps.tempDir('tweeter-throttle-');
-  const real = openSqlite(loadConfig({ ...TEST_ENV, DATA_DIR: dataDir }), systemClock);
+  const real = await openTestStores(loadConfig({ ...TEST_ENV, DATA_DIR: dataDir }), systemClock);
   const users: UserRepo = Object.create(real.store.users) as UserRepo;
   users.get = () => Promise.reject(error());
-  return apps.start({}, { dataDir, storage: { ...real, store: { ...real.store, users } } });
+  return apps.start({}, { dataDir, stores: { ...real, store: { ...real.store, users } } });
 }
 
 describe('throttling that persists', () => {

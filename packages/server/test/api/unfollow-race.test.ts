@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/config.js';
-import { openSqlite } from '../../src/adapters/sqlite/storage.js';
+import { openTestStores } from '../support/aws-local.js';
 import { systemClock } from '../../src/ports/clock.js';
 import type { DeliveryRepo, FeedRepo } from '../../src/ports/store.js';
 import { TEST_ENV, type TestApp } from '../support/test-app.js';
@@ -27,7 +27,7 @@ describe('an unfollow during an in-flight fan-out', () => {
     const env = { WORKER_CONCURRENCY: '2' };
     // The real SQLite store with hooks at its edge: the deliver job, its page planned with bob in it, stops just
     // before writing until bob has unfollowed and that unfollow's purge job has run to the end.
-    const real = openSqlite(loadConfig({ ...TEST_ENV, ...env, DATA_DIR: dataDir }), systemClock);
+    const real = await openTestStores(loadConfig({ ...TEST_ENV, ...env, DATA_DIR: dataDir }), systemClock);
     const purged = deferred();
     const feeds: FeedRepo = Object.create(real.store.feeds) as FeedRepo;
     feeds.removeByAuthor = async (owner, author) => {
@@ -49,7 +49,7 @@ describe('an unfollow during an in-flight fan-out', () => {
       }
       return real.store.deliveries.deliverRange(delivery, range, options);
     };
-    t = await apps.start(env, { dataDir, storage: { ...real, store: { ...real.store, feeds, deliveries } } });
+    t = await apps.start(env, { dataDir, stores: { ...real, store: { ...real.store, feeds, deliveries } } });
     const app = t;
 
     const ann = await app.register('ann');

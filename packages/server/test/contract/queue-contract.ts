@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Job, JobQueue, JobRequest, QueueRetryPolicy } from '../../src/ports/job-queue.js';
 import { ManualClock } from '../support/manual-clock.js';
+import { runQueueLeaseContract } from './queue-lease-contract.js';
 
 export interface QueueContractOptions {
   name: string;
@@ -15,6 +16,8 @@ export interface QueueContractOptions {
   visibilityMs?: number;
   /** True where a job backing off after a failure is counted as in flight, not delayed (SQS keeps it invisible). */
   backoffCountsAsInFlight?: boolean;
+  /** True where a released job's receive still counts as an attempt (SQS's ApproximateReceiveCount). */
+  releaseCountsAttempt?: boolean;
   /** Case name → why this adapter cannot pass it. */
   skip?: Partial<Record<string, string>>;
 }
@@ -30,6 +33,7 @@ const CLOCK_SLACK_MS = 5;
 
 /** The JobQueue contract: every queue adapter's test calls this. */
 export function runQueueContract(options: QueueContractOptions): void {
+  runQueueLeaseContract(options);
   const { retry, manualClock } = options;
   const backoffAs = options.backoffCountsAsInFlight ? 'inFlight' : 'delayed';
   const visibilityMs = options.visibilityMs ?? (manualClock ? 30_000 : 1_000);

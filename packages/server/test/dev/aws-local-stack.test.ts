@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/config.js';
 import { startAwsLocalStack, type AwsLocalStack } from '../../src/dev/aws-local-stack.js';
 import { TEST_ENV } from '../support/test-app.js';
-import { StreamClient } from '../support/ws-client.js';
+import { TestStreamClient } from '../support/ws-client.js';
 
 // `npm run start:aws-local` as one stack in this process (every port 0): dynalite, fauxqs, the local WebSocket
 // gateway bound to the Lambda WebSocket handler, and the server over them. A follower's live feed event travels as in
@@ -23,7 +23,7 @@ let environmentBefore: Record<string, string | undefined>;
 
 let stack: AwsLocalStack;
 let dataDir: string;
-const clients: StreamClient[] = [];
+const clients: TestStreamClient[] = [];
 
 beforeAll(async () => {
   environmentBefore = { ...process.env };
@@ -82,7 +82,7 @@ describe('start:aws-local', () => {
     const star = await register('localstar');
     const fan = await register('localfan');
     expect((await call('PUT', '/api/v1/me/followees/localstar', fan)).status).toBeLessThan(300);
-    const c = await StreamClient.open(meta.streamUrl, fan);
+    const c = await TestStreamClient.open(meta.streamUrl, fan);
     clients.push(c);
     expect(await c.request({ type: 'subscribe', channel: 'feed' })).toMatchObject({ type: 'ack', channel: 'feed' });
     expect(stack.gateway.connections()).toHaveLength(1);

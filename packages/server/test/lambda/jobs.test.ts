@@ -13,7 +13,7 @@ import type { SQSRecord } from 'aws-lambda';
 import { startFauxqs } from 'fauxqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeJob } from '../../src/adapters/sqs/envelope.js';
-import { QUEUE_ROUTES, queueNames } from '../../src/adapters/sqs/routes.js';
+import { JOBS_BY_QUEUE, queueNames } from '../../src/adapters/sqs/stage-queues.js';
 import { SCHEDULED_JOBS } from '../../src/jobs/scheduled-jobs.js';
 import { STAGE_CONSUMERS } from '../../src/runtimes/lambda/deployment.js';
 import { createSqsHandler, jobFromRecord } from '../../src/runtimes/lambda/sqs-handler.js';
@@ -43,7 +43,7 @@ const t = useTestApp(() => ({
 beforeAll(async () => {
   sqs = new SQSClient({ endpoint: shape.env['SQS_ENDPOINT'], region: 'us-east-1' });
   stageUrls = await Promise.all(
-    Object.keys(QUEUE_ROUTES).map(async (key) => {
+    Object.keys(JOBS_BY_QUEUE).map(async (key) => {
       const res = await sqs.send(new GetQueueUrlCommand({ QueueName: queueNames('tweeter-', key).name }));
       return res.QueueUrl as string;
     }),
@@ -206,13 +206,13 @@ describe('the SQS handler', () => {
 
 describe('the deployment layout', () => {
   it('routes every job to a stage queue by name or schedules it, and nothing to a job no processor runs', async () => {
-    const routed = Object.values(QUEUE_ROUTES).flat();
+    const routed = Object.values(JOBS_BY_QUEUE).flat();
     const scheduled = SCHEDULED_JOBS.map((s) => s.job.name);
     expect([...new Set([...routed, ...scheduled])].sort()).toEqual([...t.ctx.jobs.names].sort());
   });
 
   it('gives every stage queue a consumer function, at least two at once', () => {
-    expect(Object.keys(STAGE_CONSUMERS).sort()).toEqual(Object.keys(QUEUE_ROUTES).sort());
+    expect(Object.keys(STAGE_CONSUMERS).sort()).toEqual(Object.keys(JOBS_BY_QUEUE).sort());
     for (const spec of Object.values(STAGE_CONSUMERS)) expect(spec.maxConcurrency).toBeGreaterThanOrEqual(2);
   });
 });

@@ -4,12 +4,12 @@ import { WebSocket } from 'ws';
 import { startGatewayStack, type GatewayStack } from '../support/gateway-stack.js';
 import { socialApi } from '../support/social.js';
 import { eventually } from '../support/test-app.js';
-import { StreamClient } from '../support/ws-client.js';
+import { TestStreamClient } from '../support/ws-client.js';
 
 // The AWS live stream end to end: a real ws client → local API Gateway → Lambda WebSocket handler →
 // connection records in dynalite; fan-out jobs push through the apigw Realtime adapter (PostToConnection).
 let s: GatewayStack;
-const clients: StreamClient[] = [];
+const clients: TestStreamClient[] = [];
 
 beforeAll(async () => {
   s = await startGatewayStack({ WS_AUTH_TIMEOUT_MS: '60000', WS_MAX_SUBSCRIPTIONS: '2' });
@@ -19,8 +19,8 @@ afterAll(async () => {
   await s?.close();
 });
 
-async function connect(token?: string): Promise<StreamClient> {
-  const c = await StreamClient.open(s.gateway.url, token);
+async function connect(token?: string): Promise<TestStreamClient> {
+  const c = await TestStreamClient.open(s.gateway.url, token);
   clients.push(c);
   return c;
 }

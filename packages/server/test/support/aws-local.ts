@@ -2,9 +2,9 @@ import type { Config } from '../../src/config/config.js';
 import type { Clock } from '../../src/ports/clock.js';
 import type { JobQueue } from '../../src/ports/job-queue.js';
 import type { Store } from '../../src/ports/store.js';
-import { openStorage } from '../../src/storage.js';
 import { startAwsLocalEmulators } from '../../src/dev/aws-local-emulators.js';
 import { EMULATOR_CREDENTIALS } from '../../src/dev/provision.js';
+import { openStores } from '../../src/wiring/stores.js';
 
 /** Which shape the API tests build: `sqlite` (default) or `aws-local` (TWEETER_TEST_SHAPE). */
 export function testShape(): 'sqlite' | 'aws-local' {
@@ -33,16 +33,16 @@ export async function startAwsLocalShape(
  * The store and queue a config names, opened in the test's own process (seeding, fault injection, counting),
  * in either shape; close() releases both.
  */
-export async function openTestStorage(
+export async function openTestStores(
   config: Config,
   clock: Clock,
 ): Promise<{ store: Store; queue: JobQueue; close(): Promise<void> }> {
-  const opened = await openStorage(config, clock);
+  const opened = await openStores(config, clock);
   return {
     ...opened.value,
     async close() {
       await opened.value.store.close();
-      opened.close();
+      await opened.close();
     },
   };
 }

@@ -1,7 +1,7 @@
 import './aws-env.js';
 import { startLocalWsGateway, type LocalGateway } from '../../src/dev/local-ws-gateway.js';
-import type { ContextOverrides } from '../../src/context.js';
 import { createWebSocketHandler, type WebSocketEvent } from '../../src/runtimes/lambda/websocket-handler.js';
+import type { NodeOverrides } from '../../src/wiring/node-runtime.js';
 import { startLocalDynamo, type LocalDynamo } from './dynalite.js';
 import { createTestApp, type TestApp } from './test-app.js';
 
@@ -21,7 +21,7 @@ export interface GatewayStack {
  */
 export async function startGatewayStack(
   env: Record<string, string> = {},
-  overrides: ContextOverrides = {},
+  overrides: NodeOverrides = {},
 ): Promise<GatewayStack> {
   const dynamo = await startLocalDynamo();
   const routeErrors: unknown[] = [];

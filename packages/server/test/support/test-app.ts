@@ -3,10 +3,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig, type Config } from '../../src/config/config.js';
-import { createContext, type AppContext, type ContextOverrides } from '../../src/context.js';
 import { startLocalWsGateway, type LocalGateway } from '../../src/dev/local-ws-gateway.js';
 import { buildApp } from '../../src/http/app.js';
 import { createWebSocketHandler } from '../../src/runtimes/lambda/websocket-handler.js';
+import { createNodeRuntime, type NodeOverrides, type NodeRuntime } from '../../src/wiring/node-runtime.js';
 import { startAwsLocalShape, testShape } from './aws-local.js';
 import { conformanceChecker, type OpenApiDoc } from './openapi-conformance.js';
 
@@ -30,11 +30,11 @@ export const TEST_ENV: Record<string, string> = {
 };
 
 /** The context overrides, and: `workers: false` (no worker runs jobs), `dataDir` (kept after close), `gatewayStream`. */
-export type TestAppOverrides = ContextOverrides & { workers?: boolean; dataDir?: string; gatewayStream?: boolean };
+export type TestAppOverrides = NodeOverrides & { workers?: boolean; dataDir?: string; gatewayStream?: boolean };
 
 export interface TestApp {
   app: FastifyInstance;
-  ctx: AppContext;
+  ctx: NodeRuntime;
   config: Config;
   dataDir: string;
   inject(options: InjectOptions): Promise<LightMyRequestResponse>;
@@ -55,7 +55,7 @@ export interface TestApp {
 
 /**
  * The real app in-process over a temporary SQLite file, workers running. With TWEETER_TEST_SHAPE=aws-local (and no
- * storage override), over DynamoDB, SQS and S3 instead: dynalite and fauxqs started for this app on random ports;
+ * stores override), over DynamoDB, SQS and S3 instead: dynalite and fauxqs started for this app on random ports;
  * with `gatewayStream` there too, the live stream runs as on AWS: the local WebSocket gateway in front of the Lambda
  * WebSocket handler over this app's context, and TWEETER_REALTIME=apigw (as `npm run start:aws-local` does).
  */
@@ -64,13 +64,15 @@ export async function createTestApp(
   overrides: TestAppOverrides = {},
 ): Promise<TestApp> {
   const dataDir = overrides.dataDir ?? mkdtempSync(join(tmpdir(), 'tweeter-test-'));
-  const shape = testShape() === 'aws-local' && !overrides.storage ? await startAwsLocalShape(env) : null;
+  const shape = testShape() === 'aws-local' && !overrides.stores ? await startAwsLocalShape(env) : null;
   const stream = shape && overrides.gatewayStream ? await startStreamGateway() : null;
   const config = loadConfig({ ...TEST_ENV, DATA_DIR: dataDir, ...shape?.env, ...stream?.env, ...env });
-  const ctx = await createContext(config, overrides);
+  const ctx = await createNodeRuntime(config, overrides);
   stream?.bind(ctx);
   await ctx.verify();
   const app = await buildApp(ctx);
+  // As the node runtime runs them, but the scheduler: tests enqueue its jobs with scheduler.runNow().
+  ctx.connectionSweep.start();
   if (overrides.workers !== false) ctx.workers.start();
   // Every response a test receives is checked against the document the app serves (see openapi-conformance.ts).
   const checker = conformanceChecker((await app.inject({ url: '/openapi.json' })).json<OpenApiDoc>());
@@ -120,10 +122,10 @@ async function startStreamGateway(): Promise<{
   gateway: LocalGateway;
   env: Record<string, string>;
   routeErrors: unknown[];
-  bind(ctx: AppContext): void;
+  bind(ctx: NodeRuntime): void;
 }> {
-  let bind: (ctx: AppContext) => void = () => undefined;
-  const route = createWebSocketHandler(new Promise<AppContext>((resolve) => (bind = resolve)));
+  let bind: (ctx: NodeRuntime) => void = () => undefined;
+  const route = createWebSocketHandler(new Promise<NodeRuntime>((resolve) => (bind = resolve)));
   const routeErrors: unknown[] = [];
   const gateway = await startLocalWsGateway({
     routes: { $connect: route, $disconnect: route, $default: route },

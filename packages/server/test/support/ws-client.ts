@@ -8,7 +8,7 @@ export interface Closed {
 }
 
 /** A real `ws` client of GET /api/v1/stream that records every frame it receives. */
-export class StreamClient {
+export class TestStreamClient {
   readonly frames: ServerFrame[] = [];
   readonly closed: Promise<Closed>;
   private nextId = 1;
@@ -21,9 +21,9 @@ export class StreamClient {
   }
 
   /** Connects (with `?token=` if given) and waits for the upgrade. */
-  static async open(streamUrl: string, token?: string, options?: ClientOptions): Promise<StreamClient> {
+  static async open(streamUrl: string, token?: string, options?: ClientOptions): Promise<TestStreamClient> {
     const url = token === undefined ? streamUrl : `${streamUrl}?token=${encodeURIComponent(token)}`;
-    const client = new StreamClient(new WebSocket(url, options));
+    const client = new TestStreamClient(new WebSocket(url, options));
     await new Promise<void>((resolve, reject) => {
       client.ws.once('open', () => resolve());
       client.ws.once('error', reject);

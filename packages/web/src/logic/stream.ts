@@ -24,6 +24,22 @@ const OPEN = 1;
 /** A connection that lasted this long was healthy: the next loss starts the backoff again. */
 const HEALTHY_MS = 60_000;
 
+/**
+ * Where one channel stands on one connection: a subscribe or an unsubscribe sent and not yet answered, acked, or
+ * refused (an error answered the subscribe, or the server revoked it later). No entry: the server knows nothing of it.
+ */
+type ChannelState = 'subscribing' | 'subscribed' | 'unsubscribing' | 'refused';
+
+/** One socket and what it was told: the channels are per connection, the server forgets them when it closes. */
+interface Connection {
+  readonly ws: WebSocketLike;
+  /** The server acked the `auth` frame: only then are channels sent. */
+  authed: boolean;
+  /** The first set of subscriptions was answered and the sync listeners were told. */
+  live: boolean;
+  readonly channels: Map<string, ChannelState>;
+}
+
 export interface StreamOptions {
   /** The stream URL (from GET /api/v1/meta), asked again on every connect. */
   url(): Promise<string>;
@@ -39,15 +55,19 @@ export interface StreamOptions {
  * One live connection for the whole app: signs in with an `auth` frame (the token stays out of URLs),
  * keeps the channels the screens want subscribed across reconnects, reconnects with backoff, and
  * tells listeners when it is in sync again so they catch up over REST (the stream never replays).
+ *
+ * What the screens want (`wanted`, app-wide) and what this connection was told (`conn.channels`) are kept apart, and
+ * `reconcile` brings the second to the first whenever either changes, once the sign-in is acked. So a screen may
+ * subscribe before the socket opens, during the handshake or during a reconnect: it is sent all the same.
  */
 export class StreamClient {
   readonly status = new Observable<StreamStatus>('idle');
-  private ws: WebSocketLike | null = null;
+  private conn: Connection | null = null;
   private running = false;
   private attempt = 0;
   private liveSince = 0;
-  private waitingFor = 0;
-  private readonly channels = new Map<string, number>();
+  /** Channel to how many screens want it (two screens may want the same one). */
+  private readonly wanted = new Map<string, number>();
   private readonly eventListeners = new Set<(e: EventFrame) => void>();
   private readonly syncListeners = new Set<() => void>();
   private readonly unauthListeners = new Set<() => void>();
@@ -69,8 +89,8 @@ export class StreamClient {
     this.running = false;
     clearTimeout(this.retryTimer);
     this.stopPing();
-    const ws = this.ws;
-    this.ws = null;
+    const ws = this.conn?.ws;
+    this.conn = null;
     if (ws) {
       ws.onclose = ws.onmessage = ws.onerror = ws.onopen = null;
       ws.close(1000, 'bye');
@@ -80,14 +100,16 @@ export class StreamClient {
 
   /** Starts receiving `channel` (counted: two screens may want the same one). */
   subscribe(channel: string): () => void {
-    const n = this.channels.get(channel) ?? 0;
-    this.channels.set(channel, n + 1);
-    if (n === 0 && this.status.get() === 'live') this.send({ type: 'subscribe', channel });
+    this.wanted.set(channel, (this.wanted.get(channel) ?? 0) + 1);
+    this.reconcile();
+    let released = false;
     return () => {
-      const left = (this.channels.get(channel) ?? 1) - 1;
-      if (left > 0) return void this.channels.set(channel, left);
-      this.channels.delete(channel);
-      if (this.status.get() === 'live') this.send({ type: 'unsubscribe', channel });
+      if (released) return;
+      released = true;
+      const left = (this.wanted.get(channel) ?? 1) - 1;
+      if (left > 0) return void this.wanted.set(channel, left);
+      this.wanted.delete(channel);
+      this.reconcile();
     };
   }
 
@@ -128,18 +150,17 @@ export class StreamClient {
       return this.retry();
     }
     if (!this.running) return ws.close(1000);
-    this.ws = ws;
-    ws.onopen = () => {
-      // Pipelined: the server answers frames strictly in order, so the subscriptions run after the sign-in.
-      this.waitingFor = 1 + this.channels.size;
-      this.send({ type: 'auth', token, id: 'auth' });
-      for (const channel of this.channels.keys()) this.send({ type: 'subscribe', channel, id: `sub:${channel}` });
+    const conn: Connection = { ws, authed: false, live: false, channels: new Map() };
+    this.conn = conn;
+    // Channels go out only after the ack: on API Gateway a subscribe pipelined behind `auth` may run before it.
+    ws.onopen = () => this.send({ type: 'auth', token, id: 'auth' });
+    ws.onmessage = (ev) => {
+      if (this.conn === conn) this.receive(conn, ev.data);
     };
-    ws.onmessage = (ev) => this.receive(ev.data);
     ws.onerror = () => undefined; // onclose follows and decides
     ws.onclose = (ev) => {
-      if (this.ws !== ws) return;
-      this.ws = null;
+      if (this.conn !== conn) return;
+      this.conn = null;
       this.stopPing();
       if (!this.running) return;
       if (ev.code === STREAM_CLOSE.unauthenticated) {
@@ -160,7 +181,7 @@ export class StreamClient {
     this.retryTimer = setTimeout(() => void this.open(), delay);
   }
 
-  private receive(data: unknown): void {
+  private receive(conn: Connection, data: unknown): void {
     let frame: unknown;
     try {
       frame = JSON.parse(String(data));
@@ -171,20 +192,66 @@ export class StreamClient {
     const f = frame as { type?: unknown; id?: unknown; op?: unknown };
     if (f.type === 'ack' || f.type === 'error') {
       if (f.id === 'ping') return clearTimeout(this.pongTimer);
-      if (typeof f.id === 'string' && (f.id === 'auth' || f.id.startsWith('sub:')) && this.waitingFor > 0) {
-        if (--this.waitingFor === 0 && f.type === 'ack') this.becomeLive();
-        if (this.waitingFor === 0 && f.type === 'error' && f.id !== 'auth') this.becomeLive();
-        return;
-      }
+      if (typeof f.id === 'string' && this.answered(conn, f.id, f.type === 'ack')) return this.reconcile();
       const error = ErrorFrame.safeParse(frame);
       if (error.success && error.data.id === undefined && error.data.code === 'forbidden' && error.data.channel) {
-        for (const fn of this.revokedListeners) fn(error.data.channel);
+        const { channel } = error.data;
+        // The server dropped it: nothing to unsubscribe, and no retry on this connection (a reconnect asks again).
+        if (conn.channels.get(channel) === 'subscribed') conn.channels.set(channel, 'refused');
+        for (const fn of this.revokedListeners) fn(channel);
       }
       return;
     }
     const event = EventFrame.safeParse(frame);
     // Unknown event types are ignored, as the protocol asks.
     if (event.success) for (const fn of this.eventListeners) fn(event.data);
+  }
+
+  /** Records the answer to one of our frames (by its id); false if the id is not one of ours. */
+  private answered(conn: Connection, id: string, ok: boolean): boolean {
+    if (id === 'auth') {
+      // A refused token is followed by close 4401, which onclose handles.
+      if (ok) conn.authed = true;
+      return true;
+    }
+    const sub = id.startsWith('sub:') ? id.slice(4) : null;
+    if (sub !== null) {
+      if (conn.channels.get(sub) === 'subscribing') conn.channels.set(sub, ok ? 'subscribed' : 'refused');
+      return true;
+    }
+    const unsub = id.startsWith('unsub:') ? id.slice(6) : null;
+    if (unsub !== null) {
+      if (conn.channels.get(unsub) === 'unsubscribing') conn.channels.delete(unsub);
+      return true;
+    }
+    return false;
+  }
+
+  /**
+   * Brings what the connection was told to what the screens want; called on every change of either. Waits while a
+   * channel has a frame in flight (API Gateway may run two frames of a connection at once: an unsubscribe must not
+   * overtake the subscribe it undoes), and goes live once every subscription of a signed-in connection is answered.
+   */
+  private reconcile(): void {
+    const conn = this.conn;
+    if (!conn?.authed) return; // the auth ack calls this again
+    for (const channel of this.wanted.keys()) {
+      if (conn.channels.has(channel)) continue;
+      conn.channels.set(channel, 'subscribing');
+      this.send({ type: 'subscribe', channel, id: `sub:${channel}` });
+    }
+    for (const [channel, state] of conn.channels) {
+      if (this.wanted.has(channel)) continue;
+      if (state === 'refused') conn.channels.delete(channel);
+      else if (state === 'subscribed') {
+        conn.channels.set(channel, 'unsubscribing');
+        this.send({ type: 'unsubscribe', channel, id: `unsub:${channel}` });
+      }
+    }
+    if (!conn.live && ![...conn.channels.values()].includes('subscribing')) {
+      conn.live = true;
+      this.becomeLive();
+    }
   }
 
   private becomeLive(): void {
@@ -199,7 +266,7 @@ export class StreamClient {
     this.stopPing();
     this.pingTimer = setInterval(() => {
       this.send({ type: 'ping', id: 'ping' });
-      this.pongTimer = setTimeout(() => this.ws?.close(4000, 'ping timeout'), this.opts.pingTimeoutMs ?? 10_000);
+      this.pongTimer = setTimeout(() => this.conn?.ws.close(4000, 'ping timeout'), this.opts.pingTimeoutMs ?? 10_000);
     }, this.opts.pingEveryMs ?? 30_000);
   }
 
@@ -209,6 +276,7 @@ export class StreamClient {
   }
 
   private send(frame: object): void {
-    if (this.ws?.readyState === OPEN) this.ws.send(JSON.stringify(frame));
+    const ws = this.conn?.ws;
+    if (ws?.readyState === OPEN) ws.send(JSON.stringify(frame));
   }
 }

@@ -109,8 +109,17 @@ export function useBoardLive(boardId: string, canRead: boolean): boolean {
       }
     });
     const offSync = stream.onSync(async () => {
+      const read = qc.getQueryData<Pages<Message>>(key);
+      if (!read) return; // not read yet: the first read is fresh anyway
+      if (!read.pages[0]?.items.length) {
+        // Read while the board was empty: what came since is its newest page (nothing to poll `?after=` from).
+        const page = await api.messages(boardId).catch(() => null);
+        const held = qc.getQueryData<Pages<Message>>(key);
+        if (page && held) qc.setQueryData(key, prependItems(held, page.items));
+        return;
+      }
       // Catch up from the newest message held, oldest first, until a page is not full.
-      let after = qc.getQueryData<Pages<Message>>(key)?.pages[0]?.items[0]?.id;
+      let after = read.pages[0]?.items[0]?.id;
       while (after) {
         const page = await api.messages(boardId, { after }).catch(() => null);
         if (!page || !page.items.length) return;

@@ -8,7 +8,7 @@ import {
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import { MAIN_INDEXES, TTL_ATTRIBUTE } from '../dynamodb/tables.js';
-import type { LiveConnection, SubscribeOutcome } from '../../ports/live-connections.js';
+import type { GatewayConnection, SubscribeOutcome } from '../../ports/gateway-connections.js';
 
 // Item layout in the main table (docs/aws.md, "Live connections"):
 //   CONN#<id>      / CONN          the connection: alias, tokenHash, connectedAt, channels (string set), ttl;
@@ -55,7 +55,7 @@ export class ConnectionRecords {
     );
   }
 
-  async get(id: string): Promise<LiveConnection | null> {
+  async get(id: string): Promise<GatewayConnection | null> {
     const { Item } = await this.db.send(
       new GetCommand({ TableName: this.table, Key: connKey(id), ConsistentRead: true }),
     );
@@ -91,7 +91,7 @@ export class ConnectionRecords {
   }
 
   /** The connection's own set first (so $disconnect finds the channel), then the channel's record. */
-  async subscribe(conn: LiveConnection, channel: string, max: number): Promise<SubscribeOutcome> {
+  async subscribe(conn: GatewayConnection, channel: string, max: number): Promise<SubscribeOutcome> {
     if (conn.alias === null) return 'gone';
     try {
       await this.db.send(
@@ -132,7 +132,7 @@ export class ConnectionRecords {
   }
 
   /** The channel's record first (no more deliveries), then the connection's own set. */
-  async unsubscribe(conn: LiveConnection, channel: string): Promise<void> {
+  async unsubscribe(conn: GatewayConnection, channel: string): Promise<void> {
     await this.dropChannelRecord(conn, channel);
     await this.db
       .send(
@@ -213,7 +213,7 @@ export class ConnectionRecords {
     return (Items ?? []).filter((item) => this.live(item)).map((item) => String(item.pk).slice('CONN#'.length));
   }
 
-  private async dropChannelRecord(conn: LiveConnection, channel: string): Promise<void> {
+  private async dropChannelRecord(conn: GatewayConnection, channel: string): Promise<void> {
     await this.db.send(new DeleteCommand({ TableName: this.table, Key: chanKey(channel, conn.id) }));
     if (PER_USER_CHANNELS.has(channel) && conn.alias !== null) {
       await this.db.send(

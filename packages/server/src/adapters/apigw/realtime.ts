@@ -3,12 +3,13 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { RealtimeConfig } from '../../config/config.js';
 import type { Clock } from '../../ports/clock.js';
-import type { LiveConnection, LiveConnections, SubscribeOutcome } from '../../ports/live-connections.js';
+import type { GatewayConnections } from '../../ports/gateway-connections.js';
 import type { Realtime, RealtimeEvent } from '../../ports/realtime.js';
 import type { FollowRepo } from '../../ports/store.js';
-import { connectedFollowers } from '../../realtime/connected-followers.js';
-import { eventPayload, revokedFrame } from '../../realtime/frames.js';
+import { connectedFollowers } from '../../stream/connected-followers.js';
+import { eventPayload, revokedFrame } from '../../stream/frames.js';
 import { ConnectionRecords, type Recipient } from './connection-records.js';
+import { ApiGatewayConnections } from './connections.js';
 import { ConnectionManagement, forEachLimited } from './management.js';
 
 /** The slice of a pino logger the adapter uses. */
@@ -19,17 +20,17 @@ export interface AdapterLogger {
 
 type ApiGatewayConfig = Extract<RealtimeConfig, { kind: 'apigw' }>;
 
-/** Both faces of the API Gateway WebSocket API: the Realtime port (pushes) and its connection records. */
-export interface ApiGatewayStream {
+/** Both faces of the API Gateway transport: the Realtime port (pushes) and its connections (for the routes). */
+export interface ApiGatewayTransport {
   realtime: Realtime & { closeSession(tokenHash: string): void };
-  connections: LiveConnections;
+  connections: GatewayConnections;
 }
 
-/** Builds the API Gateway stream from config: DynamoDB for the records, the management API for sends. */
-export function createApiGatewayStream(
+/** Builds the API Gateway transport from config: DynamoDB for the records, the management API for sends. */
+export function createApiGatewayTransport(
   config: ApiGatewayConfig,
   deps: { clock: Clock; logger: AdapterLogger; follows: Pick<FollowRepo, 'existing'> },
-): ApiGatewayStream {
+): ApiGatewayTransport {
   const common = { region: config.region, ...(config.credentials ? { credentials: config.credentials } : {}) };
   const dynamo = new DynamoDBClient({
     ...common,
@@ -40,54 +41,9 @@ export function createApiGatewayStream(
     new ApiGatewayManagementApiClient({ ...common, endpoint: config.managementEndpoint }),
   );
   const records = new ConnectionRecords(db, config.connectionsTable, () => deps.clock.now());
-  const connections = new GatewayConnections(records, management);
+  const connections = new ApiGatewayConnections(records, management);
   const realtime = new ApiGatewayRealtime(records, connections, deps.logger, config.postConcurrency, deps.follows);
   return { realtime, connections };
-}
-
-/** Connection records plus the management API: 410 from either removes the records at once. */
-export class GatewayConnections implements LiveConnections {
-  constructor(
-    private readonly records: ConnectionRecords,
-    private readonly management: ConnectionManagement,
-  ) {}
-
-  open(id: string, connectedAt: number, identity?: { alias: string; tokenHash: string }): Promise<void> {
-    return this.records.open(id, connectedAt, identity);
-  }
-
-  get(id: string): Promise<LiveConnection | null> {
-    return this.records.get(id);
-  }
-
-  identify(id: string, alias: string, tokenHash: string): Promise<boolean> {
-    return this.records.identify(id, alias, tokenHash);
-  }
-
-  subscribe(conn: LiveConnection, channel: string, max: number): Promise<SubscribeOutcome> {
-    return this.records.subscribe(conn, channel, max);
-  }
-
-  unsubscribe(conn: LiveConnection, channel: string): Promise<void> {
-    return this.records.unsubscribe(conn, channel);
-  }
-
-  async send(id: string, frame: string | Uint8Array): Promise<boolean> {
-    const data = typeof frame === 'string' ? Buffer.from(frame) : frame;
-    if ((await this.management.post(id, data)) === 'sent') return true;
-    await this.records.remove(id);
-    return false;
-  }
-
-  async close(id: string): Promise<void> {
-    // Records first: API Gateway's $disconnect for a server-side close may come late or not at all.
-    await this.records.remove(id);
-    await this.management.delete(id);
-  }
-
-  forget(id: string): Promise<void> {
-    return this.records.remove(id);
-  }
 }
 
 /**
@@ -99,7 +55,7 @@ export class ApiGatewayRealtime implements Realtime {
 
   constructor(
     private readonly records: ConnectionRecords,
-    private readonly connections: GatewayConnections,
+    private readonly connections: ApiGatewayConnections,
     private readonly logger: AdapterLogger,
     private readonly concurrency: number,
     private readonly follows?: Pick<FollowRepo, 'existing'>,

@@ -25,13 +25,40 @@ interface DeadJobRow {
   died_at: number;
 }
 
+/** Separates a receipt's lease owner from its random part. */
+const OWNER_END = '~';
+
+/** The SQLite queue, with what only a queue in a local file can do: release leases whose holder is known dead. */
+export interface SqliteJobQueue extends JobQueue {
+  /** The owner named in every lease this queue takes (its receipts start with it). */
+  readonly owner: string;
+  /**
+   * Makes leased jobs receivable at once, keeping the attempt their receive counted (a lapse, as if their
+   * visibility had ended); returns how many. `owner`: only leases taken under that name; omitted: every lease.
+   * Only for holders known to be dead: every lease when the DATA_DIR lock was just taken over from a dead process,
+   * a job thread's name when that thread has exited.
+   */
+  releaseLeases(options?: { owner?: string }): number;
+}
+
+export interface SqliteJobQueueOptions {
+  clock: Clock;
+  signal: ReadySignal;
+  retry: QueueRetryPolicy;
+  /**
+   * Names the holder of this queue's leases (letters, digits and `._:/-`): a job thread's slot keeps its name across
+   * restarts, so the thread that replaces a crashed one can release what it held. Default: a fresh random name.
+   */
+  owner?: string;
+}
+
 /** The durable job queue kept in the `jobs` and `dead_jobs` tables of the store's SQLite file. */
-export function createSqliteJobQueue(
-  db: Db,
-  options: { clock: Clock; signal: ReadySignal; retry: QueueRetryPolicy },
-): JobQueue {
+export function createSqliteJobQueue(db: Db, options: SqliteJobQueueOptions): SqliteJobQueue {
   const { clock, signal, retry } = options;
   checkRetryPolicy(retry);
+  const owner = options.owner ?? randomUUID();
+  if (!/^[\w.:/-]{1,100}$/.test(owner)) throw new RangeError(`invalid lease owner: ${JSON.stringify(owner)}`);
+  const ownerPrefix = `${owner}${OWNER_END}`;
 
   const selectDue = db.prepare<[number, number], JobRow>(
     'SELECT id, name, payload, attempts, last_error, enqueued_at FROM jobs WHERE run_at <= ? ORDER BY run_at, id LIMIT ?',
@@ -43,6 +70,18 @@ export function createSqliteJobQueue(
     'SELECT attempts FROM jobs WHERE id = ? AND receipt = ?',
   );
   const deleteHeld = db.prepare<[number, string]>('DELETE FROM jobs WHERE id = ? AND receipt = ?');
+  const extendHeld = db.prepare<[number, number, string]>('UPDATE jobs SET run_at = ? WHERE id = ? AND receipt = ?');
+  // The attempt goes back too: the job never ran.
+  const releaseHeld = db.prepare<[number, number, string]>(
+    'UPDATE jobs SET run_at = ?, receipt = NULL, attempts = attempts - 1 WHERE id = ? AND receipt = ?',
+  );
+  // Leases still running (run_at ahead); one that has lapsed is receivable already.
+  const releaseAll = db.prepare<[number, number]>(
+    'UPDATE jobs SET run_at = ?, receipt = NULL WHERE run_at > ? AND receipt IS NOT NULL',
+  );
+  const releaseOwned = db.prepare<[number, number, number, string]>(
+    'UPDATE jobs SET run_at = ?, receipt = NULL WHERE run_at > ? AND substr(receipt, 1, ?) = ?',
+  );
   const deleteJob = db.prepare<[number]>('DELETE FROM jobs WHERE id = ?');
   const scheduleRetry = db.prepare<[number, string, number]>(
     'UPDATE jobs SET run_at = ?, last_error = ?, receipt = NULL WHERE id = ?',
@@ -89,7 +128,7 @@ export function createSqliteJobQueue(
           continue;
         }
         const attempts = row.attempts + 1;
-        const receipt = randomUUID();
+        const receipt = `${ownerPrefix}${randomUUID()}`;
         claim.run(attempts, receipt, now + visibilityMs, row.id);
         received.push({
           id: String(row.id),
@@ -112,6 +151,14 @@ export function createSqliteJobQueue(
       if (id !== null) deleteHeld.run(id, job.receipt);
     }
   });
+
+  /** Runs `statement` for each job with a well-formed id; returns the jobs it changed. */
+  const eachHeld = db.transaction((jobs: readonly Job[], run: (id: number, receipt: string) => number): Job[] =>
+    jobs.filter((job) => {
+      const id = parseJobId(job.id);
+      return id !== null && run(id, job.receipt) > 0;
+    }),
+  );
 
   const failTx = db.transaction((id: number, receipt: string, error: string): 'retry' | 'dead' | null => {
     const held = selectHeld.get(id, receipt);
@@ -158,6 +205,8 @@ export function createSqliteJobQueue(
   });
 
   return {
+    owner,
+
     async enqueue(jobs) {
       if (jobs.length === 0) return;
       checkDelays(jobs);
@@ -179,6 +228,30 @@ export function createSqliteJobQueue(
 
     async ackBatch(jobs) {
       if (jobs.length > 0) ackBatchTx.immediate(jobs);
+    },
+
+    async extend(jobs, visibilityMs) {
+      checkVisibility(visibilityMs);
+      if (jobs.length === 0) return [];
+      const until = clock.now() + visibilityMs;
+      return eachHeld.immediate(jobs, (id, receipt) => extendHeld.run(until, id, receipt).changes);
+    },
+
+    async release(jobs) {
+      if (jobs.length === 0) return;
+      const now = clock.now();
+      const released = eachHeld.immediate(jobs, (id, receipt) => releaseHeld.run(now, id, receipt).changes);
+      if (released.length > 0) signal.notify();
+    },
+
+    releaseLeases(scope = {}) {
+      const now = clock.now();
+      const prefix = scope.owner === undefined ? null : `${scope.owner}${OWNER_END}`;
+      const released = prefix
+        ? releaseOwned.run(now, now, prefix.length, prefix).changes
+        : releaseAll.run(now, now).changes;
+      if (released > 0) signal.notify();
+      return released;
     },
 
     async fail(job, error) {

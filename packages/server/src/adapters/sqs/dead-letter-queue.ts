@@ -23,7 +23,7 @@ import {
   type DeadEnvelope,
   type Envelope,
 } from './envelope.js';
-import { routeOf, type StageQueueUrls } from './routes.js';
+import { queueOf, type StageQueueUrls } from './stage-queues.js';
 import { BATCH_MAX, addOutgoing, queueDepth, sendAll, type Outgoing } from './sqs-calls.js';
 
 /** DLQ messages taken into records by one listing or redrive, so an admin call stays bounded. */
@@ -144,7 +144,7 @@ export function createDeadLetterQueue(options: DeadLetterQueueOptions): DeadLett
       // Send first, then remove the record: a crash in between runs the job twice (jobs are idempotent), never zero times.
       const outgoing: Outgoing = new Map();
       for (const record of found) {
-        const url = stage(keys.includes(record.queue) ? record.queue : routeOf(record.name)).url;
+        const url = stage(keys.includes(record.queue) ? record.queue : queueOf(record.name)).url;
         const { id, name, payload, enqueuedAt } = record;
         addOutgoing(outgoing, url, { body: toBody({ id, name, payload, enqueuedAt }), delaySeconds: 0 });
       }

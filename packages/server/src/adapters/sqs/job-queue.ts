@@ -1,4 +1,4 @@
-// The JobQueue on SQS: one standard queue per stage (routes.ts), each with its own dead-letter queue whose redrive
+// The JobQueue on SQS: one standard queue per stage (stage-queues.ts), each with its own dead-letter queue whose redrive
 // policy (maxReceiveCount above JOB_MAX_ATTEMPTS) only catches crash loops. Retries are ours: a failed job is made
 // invisible for its backoff (ChangeMessageVisibility, full jitter) and its attempts are SQS's ApproximateReceiveCount.
 // A job out of attempts goes to its stage's DLQ with its error; listing and redriving dead jobs is the dead-letter
@@ -26,15 +26,15 @@ import {
 } from '../../ports/job-queue.js';
 import { createDeadLetterQueue } from './dead-letter-queue.js';
 import { MAX_ERROR_CHARS, decodeEnvelope, encodeJob } from './envelope.js';
-import { QUEUE_ROUTES, routeOf, type StageQueueUrls } from './routes.js';
-import { BATCH_MAX, addOutgoing, queueDepth, sendAll, type Outgoing } from './sqs-calls.js';
+import { JOBS_BY_QUEUE, queueOf, type StageQueueUrls } from './stage-queues.js';
+import { BATCH_MAX, addOutgoing, changeVisibilities, queueDepth, sendAll, type Outgoing } from './sqs-calls.js';
 
 export interface SqsJobQueueOptions {
   sqs: SQSClient;
   /** Document client and main table for the dead-letter records. */
   dynamo: DynamoDBDocumentClient;
   table: string;
-  /** Queue key (routes.ts) → its URLs, for every key of QUEUE_ROUTES; a promise while they are being looked up. */
+  /** Queue key (stage-queues.ts) → its URLs, for every key of JOBS_BY_QUEUE; a promise while they are being looked up. */
   queues: Readonly<Record<string, StageQueueUrls>> | Promise<Readonly<Record<string, StageQueueUrls>>>;
   retry: QueueRetryPolicy;
   clock: Clock;
@@ -50,7 +50,7 @@ const STALE_RECEIPT = new Set(['ReceiptHandleIsInvalid', 'MessageNotInflight', '
 export function createSqsJobQueue(options: SqsJobQueueOptions): JobQueue {
   const { sqs, retry, clock } = options;
   checkRetryPolicy(retry);
-  const keys = Object.keys(QUEUE_ROUTES);
+  const keys = Object.keys(JOBS_BY_QUEUE);
   let rotation = 0;
   let queues: Readonly<Record<string, StageQueueUrls>> | null = null;
   const resolving = Promise.resolve(options.queues).then((found) => {
@@ -108,6 +108,36 @@ export function createSqsJobQueue(options: SqsJobQueueOptions): JobQueue {
     return jobs;
   }
 
+  /**
+   * Sets each job's visibility to `visibilityMs` from now (clipped to what is left of SQS's 12 hours since its
+   * receive) with ChangeMessageVisibilityBatch, per queue; returns the jobs it was set for. `release`: 0 for all.
+   */
+  async function changeVisibility(jobs: readonly Job[], visibilityMs: number | 'release'): Promise<Job[]> {
+    await ready();
+    const now = clock.now();
+    const byQueue = new Map<string, { job: Job; handle: string; seconds: number }[]>();
+    for (const job of jobs) {
+      const receipt = decodeReceipt(job.receipt);
+      if (!receipt) continue;
+      let seconds = 0;
+      if (visibilityMs !== 'release') {
+        const room = MAX_VISIBILITY_MS - (now - receipt.receivedAt) - 60_000;
+        seconds = Math.floor(Math.min(Math.ceil(visibilityMs / 1000) * 1000, room) / 1000);
+        if (seconds < 1) continue; // its 12 hours are used up: it keeps the lease it has
+      }
+      const list = byQueue.get(receipt.key) ?? [];
+      list.push({ job, handle: receipt.handle, seconds });
+      byQueue.set(receipt.key, list);
+    }
+    const changed = await Promise.all(
+      [...byQueue].map(async ([key, entries]) => {
+        const done = await changeVisibilities(sqs, stage(key).url, entries, STALE_RECEIPT);
+        return entries.filter((_, i) => done[i]).map((entry) => entry.job);
+      }),
+    );
+    return changed.flat();
+  }
+
   async function admit(key: string, message: Message, now: number): Promise<Job | null> {
     const handle = message.ReceiptHandle ?? '';
     const envelope = decodeEnvelope(message.Body);
@@ -133,7 +163,7 @@ export function createSqsJobQueue(options: SqsJobQueueOptions): JobQueue {
       for (const job of jobs) {
         const { body } = encodeJob(job, now);
         const delaySeconds = Math.ceil((job.delayMs ?? 0) / 1000);
-        addOutgoing(outgoing, stage(routeOf(job.name)).url, { body, delaySeconds });
+        addOutgoing(outgoing, stage(queueOf(job.name)).url, { body, delaySeconds });
       }
       await sendAll(sqs, outgoing);
     },
@@ -168,6 +198,15 @@ export function createSqsJobQueue(options: SqsJobQueueOptions): JobQueue {
       } catch (err) {
         if (!STALE_RECEIPT.has(errorName(err))) throw err;
       }
+    },
+
+    async extend(jobs, visibilityMs) {
+      checkVisibility(visibilityMs);
+      return changeVisibility(jobs, visibilityMs);
+    },
+
+    async release(jobs) {
+      await changeVisibility(jobs, 'release');
     },
 
     async fail(job, error) {

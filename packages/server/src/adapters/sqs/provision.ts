@@ -2,7 +2,7 @@
 // does (start:aws-local, tests): the CDK stack creates the same queues, with the same redrive policy, in AWS.
 
 import { CreateQueueCommand, GetQueueAttributesCommand, GetQueueUrlCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { QUEUE_ROUTES, maxReceiveCount, queueNames, type StageQueueUrls } from './routes.js';
+import { JOBS_BY_QUEUE, maxReceiveCount, queueNames, type StageQueueUrls } from './stage-queues.js';
 
 /** DLQ messages are kept 14 days (SQS's longest), the stage queues 4 days (its default). */
 const DLQ_RETENTION_SECONDS = String(14 * 86_400);
@@ -14,7 +14,7 @@ export async function ensureQueues(
   maxAttempts: number,
 ): Promise<Record<string, StageQueueUrls>> {
   const out: Record<string, StageQueueUrls> = {};
-  for (const key of Object.keys(QUEUE_ROUTES)) {
+  for (const key of Object.keys(JOBS_BY_QUEUE)) {
     const names = queueNames(prefix, key);
     const dlq = await sqs.send(
       new CreateQueueCommand({ QueueName: names.dlq, Attributes: { MessageRetentionPeriod: DLQ_RETENTION_SECONDS } }),
@@ -36,7 +36,7 @@ export async function ensureQueues(
 /** The URLs of every stage queue and DLQ; throws one message naming the missing queue and the setting. */
 export async function resolveQueueUrls(sqs: SQSClient, prefix: string): Promise<Record<string, StageQueueUrls>> {
   const out: Record<string, StageQueueUrls> = {};
-  for (const key of Object.keys(QUEUE_ROUTES)) {
+  for (const key of Object.keys(JOBS_BY_QUEUE)) {
     const names = queueNames(prefix, key);
     const [url, dlqUrl] = await Promise.all([lookUp(sqs, names.name), lookUp(sqs, names.dlq)]);
     out[key] = { url, dlqUrl };

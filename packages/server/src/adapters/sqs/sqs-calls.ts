@@ -1,7 +1,12 @@
 // The SQS calls both halves of the queue make, the stage queues (job-queue.ts) and their dead letters
 // (dead-letter-queue.ts): sends batched within SQS's limits, and a queue's approximate depth.
 
-import { GetQueueAttributesCommand, SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import {
+  ChangeMessageVisibilityBatchCommand,
+  GetQueueAttributesCommand,
+  SendMessageBatchCommand,
+  type SQSClient,
+} from '@aws-sdk/client-sqs';
 
 /** SQS's limits: 10 messages a batch call, 256 KiB a batch (less a margin for the request's own fields). */
 export const BATCH_MAX = 10;
@@ -67,6 +72,47 @@ async function sendBatch(sqs: SQSClient, url: string, messages: readonly Outgoin
     const failed = new Set(failures.map((failure) => failure.Id));
     pending = pending.filter((_, i) => failed.has(String(i)));
   }
+}
+
+/**
+ * Sets the visibility of received messages of one queue (ChangeMessageVisibilityBatch, 10 a call, the calls in
+ * parallel); returns, per entry, whether it was set. An entry refused with a code in `stale` (its receipt is no
+ * longer current) is simply not set; any other refusal throws.
+ */
+export async function changeVisibilities(
+  sqs: SQSClient,
+  url: string,
+  entries: readonly { handle: string; seconds: number }[],
+  stale: ReadonlySet<string>,
+): Promise<boolean[]> {
+  const done = entries.map(() => true);
+  const calls: Promise<void>[] = [];
+  for (let start = 0; start < entries.length; start += BATCH_MAX) {
+    const slice = entries.slice(start, start + BATCH_MAX);
+    calls.push(
+      sqs
+        .send(
+          new ChangeMessageVisibilityBatchCommand({
+            QueueUrl: url,
+            Entries: slice.map((entry, i) => ({
+              Id: String(start + i),
+              ReceiptHandle: entry.handle,
+              VisibilityTimeout: entry.seconds,
+            })),
+          }),
+        )
+        .then((res) => {
+          for (const failure of res.Failed ?? []) {
+            if (!stale.has(failure.Code ?? '')) {
+              throw new Error(`SQS refused a visibility change: ${failure.Code ?? 'error'}: ${failure.Message ?? ''}`);
+            }
+            done[Number(failure.Id)] = false;
+          }
+        }),
+    );
+  }
+  await Promise.all(calls);
+  return done;
 }
 
 /** A queue's approximate message counts (SQS's counters lag by up to a minute). */

@@ -13,7 +13,7 @@ import {
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { Services } from '../../context.js';
+import type { Services } from '../../services/use-cases.js';
 import { BEARER, bearerToken, type Authenticate } from '../auth.js';
 
 // A base64 image of 1 MiB plus the other fields.

@@ -2,7 +2,7 @@ import { ErrorBody, IMAGE_TYPES, LIMITS, User } from '@tweeter/shared';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { Services } from '../../context.js';
+import type { Services } from '../../services/use-cases.js';
 import { NotFoundError } from '../../domain/errors.js';
 import { BEARER, type Authenticate } from '../auth.js';
 

@@ -2,7 +2,7 @@ import { Comment, ErrorBody, IdParams, pageOf, PageQuery, PostCommentRequest } f
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { Services } from '../../context.js';
+import type { Services } from '../../services/use-cases.js';
 import { BEARER, type Authenticate } from '../auth.js';
 
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody };

@@ -1,7 +1,7 @@
 import { ErrorBody, MessageReactionParams, Reactions, StatusReactionParams } from '@tweeter/shared';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import type { Services } from '../../context.js';
+import type { Services } from '../../services/use-cases.js';
 import { BEARER, type Authenticate } from '../auth.js';
 
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody, 429: ErrorBody };

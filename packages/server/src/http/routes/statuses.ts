@@ -12,7 +12,7 @@ import {
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { Services } from '../../context.js';
+import type { Services } from '../../services/use-cases.js';
 import { BEARER, type Authenticate } from '../auth.js';
 
 // 400, 401, 413, 415 and 500 are implied by each operation's inputs (see ../openapi.ts).

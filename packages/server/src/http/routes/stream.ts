@@ -4,9 +4,9 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { WebSocket } from 'ws';
 import { z } from 'zod';
+import { driveSocket, type SocketDriverDeps } from '../../adapters/ws/socket-driver.js';
 import { ValidationError } from '../../domain/errors.js';
-import { SessionSweep } from '../../realtime/session-sweep.js';
-import { openStream, type StreamDeps } from '../../realtime/stream-session.js';
+import type { Logger } from '../../logger.js';
 
 const StreamQuery = z.object({
   token: z
@@ -22,28 +22,17 @@ const SHUTDOWN_GRACE_MS = 2000;
 // A closing handshake the peer never answers (e.g. a slow consumer told 1013) ends after this.
 const CLOSE_TIMEOUT_MS = 10_000;
 
-/** `GET /api/v1/stream`: the live-update WebSocket (protocol in docs/api.md). */
-export async function streamRoutes(app: FastifyInstance, deps: StreamDeps & { sessionCheckMs: number }): Promise<void> {
-  const sweep = new SessionSweep({ ...deps, everyMs: deps.sessionCheckMs });
-  sweep.start();
-  app.addHook('onClose', async () => sweep.stop());
-  // closeTimeout is a ws server option that @types/ws does not list yet.
-  const options: NonNullable<WebsocketPluginOptions['options']> & { closeTimeout: number } = {
-    maxPayload: STREAM_LIMITS.frameMaxBytes, // bigger frames: ws closes with 1009
-    perMessageDeflate: false, // per-connection zlib state would cost far more than the idle budget
-    clientTracking: false, // the hub tracks connections
-    closeTimeout: CLOSE_TIMEOUT_MS,
-  };
-  await app.register(websocket, {
-    options,
-    // ws has already closed the socket for protocol errors (1009, 1002...); only a throw of ours is left open.
-    errorHandler(err, socket) {
-      deps.logger.debug({ err }, 'live stream socket error');
-      if (socket.readyState === WebSocket.OPEN) socket.terminate();
-    },
-    preClose: async () => deps.hub.shutdown(SHUTDOWN_GRACE_MS),
-  });
+export interface StreamRouteDeps extends SocketDriverDeps {
+  logger: Logger;
+}
 
+/**
+ * `GET /api/v1/stream`: the live-update WebSocket (protocol in docs/api.md), served by the `ws` transport. `deps` is
+ * null where no socket reaches this process (the Lambda HTTP function: API Gateway's WebSocket API has its own
+ * function): the route is still documented, and a plain GET still answered 400.
+ */
+export async function streamRoutes(app: FastifyInstance, deps: StreamRouteDeps | null): Promise<void> {
+  if (deps) await registerWebSocket(app, deps);
   app.withTypeProvider<ZodTypeProvider>().route({
     method: 'GET',
     url: '/api/v1/stream',
@@ -59,9 +48,29 @@ export async function streamRoutes(app: FastifyInstance, deps: StreamDeps & { se
       querystring: StreamQuery,
       response: { 101: z.undefined().describe('Switching Protocols: the WebSocket is open'), 400: ErrorBody },
     },
-    wsHandler: (socket, req) => openStream(socket, req.query.token, deps),
+    wsHandler: deps ? (socket, req) => driveSocket(socket, req.query.token, deps) : undefined,
     handler: async () => {
       throw new ValidationError('GET /api/v1/stream needs a WebSocket upgrade (Upgrade: websocket)');
     },
+  });
+}
+
+/** The `ws` server behind the route, closing its sockets gracefully when the app closes. */
+async function registerWebSocket(app: FastifyInstance, deps: StreamRouteDeps): Promise<void> {
+  // closeTimeout is a ws server option that @types/ws does not list yet.
+  const options: NonNullable<WebsocketPluginOptions['options']> & { closeTimeout: number } = {
+    maxPayload: STREAM_LIMITS.frameMaxBytes, // bigger frames: ws closes with 1009
+    perMessageDeflate: false, // per-connection zlib state would cost far more than the idle budget
+    clientTracking: false, // the WsStreamServer tracks connections
+    closeTimeout: CLOSE_TIMEOUT_MS,
+  };
+  await app.register(websocket, {
+    options,
+    // ws has already closed the socket for protocol errors (1009, 1002...); only a throw of ours is left open.
+    errorHandler(err, socket) {
+      deps.logger.debug({ err }, 'live stream socket error');
+      if (socket.readyState === WebSocket.OPEN) socket.terminate();
+    },
+    preClose: async () => deps.server.shutdown(SHUTDOWN_GRACE_MS),
   });
 }

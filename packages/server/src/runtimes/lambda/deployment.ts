@@ -1,10 +1,10 @@
 // How the Lambda shape is cut into functions: read by the CDK stack (packages/infra) and by the handlers, so the two
-// cannot disagree. The queues themselves are the SQS adapter's stage queues (adapters/sqs/routes.ts). Plain data, no imports beyond types: the stack loads it at synth time.
+// cannot disagree. The queues themselves are the SQS adapter's stage queues (adapters/sqs/stage-queues.ts). Plain data, no imports beyond types: the stack loads it at synth time.
 
 /** Response and request bodies API Gateway must pass as bytes (profile images). */
 export const BINARY_TYPES: readonly string[] = ['image/png', 'image/jpeg', 'image/webp'];
 
-/** The function consuming one stage queue (adapters/sqs/routes.ts): its memory, timeout and concurrency. */
+/** The function consuming one stage queue (adapters/sqs/stage-queues.ts): its memory, timeout and concurrency. */
 export interface StageConsumerSpec {
   memoryMb: number;
   /** The function's timeout; the queue's visibility timeout is six times this (AWS's advice for event sources). */
@@ -20,7 +20,7 @@ export interface StageConsumerSpec {
 
 /**
  * The job functions' JOB_MAX_ATTEMPTS. They leave retries to SQS (a failed record is handed back and redelivered
- * after the visibility timeout), so a job gets maxReceiveCount(JOB_MAX_ATTEMPTS) receives (routes.ts) before SQS
+ * after the visibility timeout), so a job gets maxReceiveCount(JOB_MAX_ATTEMPTS) receives (stage-queues.ts) before SQS
  * moves it to its stage's dead-letter queue: the same redrive policy the adapter provisions.
  */
 export const JOB_MAX_ATTEMPTS = 5;
@@ -28,7 +28,7 @@ export const JOB_MAX_ATTEMPTS = 5;
 /**
  * One function per stage queue, sized for the heaviest job routed to it: `fanout` carries fanout.plan and the
  * 1000-follower fanout.deliver pages, `feeds` the backfills, purges and retractions, `maintenance` the rest.
- * Keys must be exactly those of QUEUE_ROUTES (checked by test/lambda/jobs.test.ts).
+ * Keys must be exactly those of JOBS_BY_QUEUE (checked by test/lambda/jobs.test.ts).
  */
 export const STAGE_CONSUMERS: Readonly<Record<string, StageConsumerSpec>> = {
   fanout: { memoryMb: 1024, timeoutSeconds: 120, batchSize: 1, maxConcurrency: 40 },

@@ -1,7 +1,7 @@
 import awsLambdaFastify from '@fastify/aws-lambda';
 import type { APIGatewayProxyEvent, APIGatewayProxyEventV2, Context } from 'aws-lambda';
-import type { AppContext } from '../../context.js';
-import { buildApp } from '../../http/app.js';
+import { buildApp, type HttpParts } from '../../http/app.js';
+import type { Realtime } from '../../ports/realtime.js';
 import { BINARY_TYPES } from './deployment.js';
 
 export type HttpEvent = APIGatewayProxyEvent | APIGatewayProxyEventV2;
@@ -17,7 +17,7 @@ export interface HttpResult {
  * embedded server, driven through @fastify/aws-lambda. The app is built once per function instance.
  */
 export function createHttpHandler(
-  ready: Promise<AppContext>,
+  ready: Promise<HttpParts & { realtime: Pick<Realtime, 'flush'> }>,
 ): (event: HttpEvent, context: Context) => Promise<HttpResult> {
   const proxy = ready.then(async (ctx) => {
     const app = await buildApp(ctx);

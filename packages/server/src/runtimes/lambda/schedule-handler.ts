@@ -1,6 +1,6 @@
 import type { Context } from 'aws-lambda';
-import type { AppContext } from '../../context.js';
 import { scheduledJob } from '../../jobs/scheduled-jobs.js';
+import type { LambdaJobs } from '../../wiring/lambda.js';
 
 /** What each EventBridge rule sends (its target input): the name of a job in SCHEDULED_JOBS. */
 export interface ScheduleEvent {
@@ -12,7 +12,7 @@ export interface ScheduleEvent {
  * invocation, and EventBridge's asynchronous invoke retries it; every scheduled job is idempotent.
  */
 export function createScheduleHandler(
-  ready: Promise<AppContext>,
+  ready: Promise<LambdaJobs>,
 ): (event: ScheduleEvent, context: Context) => Promise<{ task: string }> {
   return async (event, context) => {
     const ctx = await ready;

@@ -1,7 +1,7 @@
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import type { AppContext } from '../../context.js';
 import { decodeEnvelope } from '../../adapters/sqs/envelope.js';
 import type { Job } from '../../ports/job-queue.js';
+import type { LambdaJobs } from '../../wiring/lambda.js';
 
 /** Records not started with less than this left are handed back (failed) rather than cut off mid-job. */
 const STOP_MARGIN_MS = 5000;
@@ -9,10 +9,12 @@ const STOP_MARGIN_MS = 5000;
 /**
  * One SQS event source's batch → jobs for the registered processors. Each record succeeds or fails on its
  * own: the failed ones are returned as `batchItemFailures` (ReportBatchItemFailures), so SQS redelivers only
- * them and, after the queue's maxReceiveCount, moves them to its dead-letter queue.
+ * them and, after the queue's maxReceiveCount, moves them to its dead-letter queue. The event source mapping holds
+ * the batch's leases, not this function: the function's timeout bounds the whole batch, and a failed or unstarted
+ * record comes back when the queue's visibility timeout (6x the function's, infra/src/stage-queues.ts) ends.
  */
 export function createSqsHandler(
-  ready: Promise<AppContext>,
+  ready: Promise<LambdaJobs>,
 ): (event: SQSEvent, context: Context) => Promise<SQSBatchResponse> {
   return async (event, context) => {
     const ctx = await ready;

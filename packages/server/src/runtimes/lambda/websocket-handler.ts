@@ -1,4 +1,5 @@
-import type { AppContext } from '../../context.js';
+import type { Realtime } from '../../ports/realtime.js';
+import type { ApiGatewayStreamRoutes } from '../../adapters/apigw/stream-routes.js';
 
 /** The fields of an API Gateway WebSocket route event that the handler reads. */
 export interface WebSocketEvent {
@@ -25,7 +26,7 @@ export interface WebSocketResult {
  * on `routeKey`, speaking the protocol of `/api/v1/stream` (docs/api.md).
  */
 export function createWebSocketHandler(
-  ready: Promise<AppContext>,
+  ready: Promise<{ gateway: ApiGatewayStreamRoutes | null; realtime: Pick<Realtime, 'flush'> }>,
 ): (event: WebSocketEvent) => Promise<WebSocketResult> {
   return async (event) => {
     const ctx = await ready;

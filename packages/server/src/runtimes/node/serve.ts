@@ -1,16 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../../config/config.js';
-import { startBackgroundCheckpoints } from '../../adapters/sqlite/checkpointer.js';
-import { openSqlite } from '../../adapters/sqlite/storage.js';
-import { createContext, type AppContext } from '../../context.js';
-import { systemClock } from '../../ports/clock.js';
 import { buildApp } from '../../http/app.js';
+import { createNodeRuntime, type NodeRuntime } from '../../wiring/node-runtime.js';
 import { lockDataDir } from './data-dir-lock.js';
 import { checkDataDir, ensureDataDir } from './data-dir.js';
 import { checkPort, listenFailure } from './port-check.js';
 
 export interface RunningServer {
-  ctx: AppContext;
+  ctx: NodeRuntime;
   app: FastifyInstance;
   url: string;
   /** Graceful stop: stop accepting, finish requests in flight, finish jobs in flight, close the database. */
@@ -51,26 +48,35 @@ export async function startServer(config: Config): Promise<RunningServer> {
 
 /** Opens the database (migrating it), builds the app and listens: only ever with the data directory locked. */
 async function startOnLockedDataDir(config: Config): Promise<Omit<RunningServer, 'stop'> & { close(): Promise<void> }> {
-  // The SQLite storage is opened here (not by createContext) to hand WAL checkpoints to a worker thread: see
-  // checkpointer.ts. The AWS shape has no file to checkpoint; its tables, queues and bucket are checked instead.
-  const storage = config.shape.store === 'sqlite' ? openSqlite(config, systemClock) : null;
-  const ctx = await createContext(config, storage ? { storage } : {});
+  // The embedded file's WAL is checkpointed by a thread of its own (see checkpointer.ts). The AWS shape has no file
+  // to checkpoint; its tables, queues and bucket are checked instead. The DATA_DIR lock is ours, so whoever held it
+  // before is dead: the jobs it had received run again now, not once their leases lapse (each keeps the attempt it
+  // used, as a lapse). This happens as the file opens, before any worker of this process receives.
+  const ctx = await createNodeRuntime(
+    config,
+    {},
+    { checkpointEveryMs: CHECKPOINT_EVERY_MS, releaseEarlierLeases: true },
+  );
+  if (ctx.releasedLeases > 0) {
+    ctx.logger.warn({ jobs: ctx.releasedLeases }, 'released the jobs an earlier process held when it stopped');
+  }
   try {
     await ctx.verify();
   } catch (err) {
     await ctx.close();
     throw err;
   }
-  const checkpoints = storage
-    ? startBackgroundCheckpoints(storage.db, {
-        everyMs: CHECKPOINT_EVERY_MS,
-        onError: (message) => ctx.logger.error({ err: message }, 'background WAL checkpoint failed'),
-      })
-    : { stop: async () => undefined };
-  const app = await buildApp(ctx);
+  // The workers start before the app is built (a second or so): the jobs an earlier process left run meanwhile.
+  ctx.start();
+  let app: FastifyInstance;
+  try {
+    app = await buildApp(ctx);
+  } catch (err) {
+    await ctx.close();
+    throw err;
+  }
   const close = async (): Promise<void> => {
     await app.close();
-    await checkpoints.stop();
     await ctx.close();
   };
   let url: string;
@@ -80,8 +86,6 @@ async function startOnLockedDataDir(config: Config): Promise<Omit<RunningServer,
     await close();
     throw listenFailure(err, config.host, config.port);
   }
-  ctx.workers.start();
-  ctx.scheduler.start();
   ctx.logger.info(
     { url, dataDir: config.dataDir, workers: config.jobs.concurrency, jobThreads: config.jobs.threads },
     'tweeter is listening',

@@ -1,23 +1,24 @@
 // The body of a job thread (see job-threads.ts): the job workers on their own connection to the database.
 import { parentPort, workerData } from 'node:worker_threads';
-import { createJobsContext } from '../../context-jobs.js';
 import { createLogger } from '../../logger.js';
 import { createJobMetrics } from '../../metrics.js';
 import { systemClock } from '../../ports/clock.js';
+import { createJobRuntime } from '../../wiring/jobs.js';
 import { postingRealtime, type FromJobThread, type JobThreadData, type ToJobThread } from './messages.js';
 
 const port = parentPort;
 if (!port) throw new Error('job-thread-entry runs in a worker thread (started by JobThreads)');
-const { config, index } = workerData as JobThreadData;
+const { config, index, leaseOwner } = workerData as JobThreadData;
 const post = (message: FromJobThread): void => port.postMessage(message);
 const logger = createLogger(config.logLevel).child({ thread: index });
 const metrics = createJobMetrics();
 const wakers = new Set<() => void>();
-const jobs = await createJobsContext(config, {
+const jobs = await createJobRuntime(config, {
   realtime: postingRealtime(port),
   metrics,
   logger,
   clock: systemClock,
+  leaseOwner,
   wake(listener) {
     wakers.add(listener);
     return () => wakers.delete(listener);

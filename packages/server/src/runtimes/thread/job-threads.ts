@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { dirname, extname, join } from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -37,10 +38,13 @@ interface Slot {
  * run on the thread that answers HTTP. Each thread opens its own connection to the same SQLite file (WAL: readers
  * never wait for it; writers wait at most busy_timeout) and runs a WorkerPool there. This side wakes the threads when
  * this thread commits jobs, hands their realtime pushes to the sockets it owns, merges their metrics into /metrics,
- * and restarts a thread that crashed (its jobs in hand come back after their visibility timeout).
+ * and restarts a thread that crashed. Each slot takes its job leases under a name of its own, so the thread that
+ * replaces a crashed one first releases the jobs that one held: they run again at once.
  */
 export class JobThreads implements JobWorkers {
   private readonly slots: Slot[];
+  /** Tells this process's lease names from those of an earlier process on the same file. */
+  private readonly bootId = randomUUID();
   private running = false;
   private restarts = 0;
   private nextRequest = 0;
@@ -114,7 +118,11 @@ export class JobThreads implements JobWorkers {
   }
 
   private spawn(slot: Slot): void {
-    const data: JobThreadData = { config: this.config, index: slot.index };
+    const data: JobThreadData = {
+      config: this.config,
+      index: slot.index,
+      leaseOwner: `${this.bootId}/thread-${slot.index}`,
+    };
     const worker = startEntry(data);
     slot.worker = worker;
     slot.started = false;
@@ -153,7 +161,7 @@ export class JobThreads implements JobWorkers {
     this.restarts += 1;
     this.deps.logger.error(
       { thread: slot.index, code, restartInMs: delayMs },
-      'job thread exited unexpectedly; restarting it (its jobs in hand run again after their visibility timeout)',
+      'job thread exited unexpectedly; restarting it (its jobs in hand are released when it starts)',
     );
     slot.restartTimer = setTimeout(() => {
       slot.restartTimer = null;

@@ -8,6 +8,11 @@ export interface JobThreadData {
   config: Config;
   /** Which of the JOB_THREADS slots this is (logged as `thread`). */
   index: number;
+  /**
+   * The name the thread's job leases are taken under: the same for every thread of this slot in this process, so a
+   * thread started in place of one that crashed releases the jobs that one held (StorageOptions.leaseOwner).
+   */
+  leaseOwner: string;
 }
 
 /** From the main thread to a job thread. */

@@ -1,5 +1,5 @@
 import type { UserRecord, UserRepo } from '../../../ports/store.js';
-import { batchGet, mapLimit, type DynamoDeps, type Item } from '../client.js';
+import { batchGet, batchWrite, type DynamoDeps, type Item } from '../client.js';
 import { getItem, num, putItem, putNew, queryAll, str, updateItem } from '../social/items.js';
 import { PULLED_PK, pulledKey, userKey } from './keys.js';
 import { PulledRegistryCache } from './pulled-registry.js';
@@ -52,8 +52,27 @@ export function createDynamoUsersRepo(
       });
     },
     async createMany(users) {
-      const created = await mapLimit(users, deps.batchConcurrency, (user) => putNew(deps, toItem(user)));
-      return created.filter(Boolean).length;
+      // A bulk load (the population tool): which aliases exist is read first, the new users are batch-written
+      // (BatchWriteItem of 25, unprocessed items retried with backoff). Not for requests: a sign-up racing the load
+      // for one alias could be overwritten, where create() claims the alias with a conditional put.
+      const unique = [...new Map(users.map((u) => [u.alias, u])).values()];
+      const existing = new Set(
+        (
+          await batchGet(
+            deps,
+            deps.tables.main,
+            unique.map((u) => userKey(u.alias)),
+            { consistent: true },
+          )
+        ).map((item) => str(item.alias)),
+      );
+      const fresh = unique.filter((u) => !existing.has(u.alias));
+      await batchWrite(
+        deps,
+        deps.tables.main,
+        fresh.map((user) => ({ PutRequest: { Item: toItem(user) } })),
+      );
+      return fresh.length;
     },
     async markPulled(alias, since) {
       // The registry first: feeds read it, posts read the profile. A crash between the two leaves the profile

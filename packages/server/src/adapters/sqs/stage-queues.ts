@@ -9,7 +9,7 @@ export interface StageQueueUrls {
 }
 
 /** Queue key → the job names routed to it. A job name listed nowhere goes to DEFAULT_QUEUE. */
-export const QUEUE_ROUTES: Readonly<Record<string, readonly string[]>> = {
+export const JOBS_BY_QUEUE: Readonly<Record<string, readonly string[]>> = {
   fanout: ['fanout.plan', 'fanout.deliver', 'fanout.live'],
   feeds: ['follow.backfill', 'unfollow.purge', 'status.retract'],
   maintenance: ['status.purge', 'boards.retention', 'counts.reconcile', 'follows.recount'],
@@ -32,7 +32,7 @@ export function maxReceiveCount(maxAttempts: number): number {
 }
 
 /** The queue a job name is routed to. */
-export function routeOf(jobName: string): string {
-  for (const [queue, jobs] of Object.entries(QUEUE_ROUTES)) if (jobs.includes(jobName)) return queue;
+export function queueOf(jobName: string): string {
+  for (const [queue, jobs] of Object.entries(JOBS_BY_QUEUE)) if (jobs.includes(jobName)) return queue;
   return DEFAULT_QUEUE;
 }

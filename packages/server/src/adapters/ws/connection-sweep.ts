@@ -1,23 +1,26 @@
-import type { Logger } from '../logger.js';
-import type { SessionState } from '../services/sessions.js';
-import { closeSession } from './stream-session.js';
-import type { WsHub } from './ws-hub.js';
+import type { Logger } from '../../logger.js';
+import type { SessionState } from '../../domain/session-state.js';
+import type { StreamProtocol } from '../../stream/protocol.js';
+import { WsProtocolConnection } from './socket-driver.js';
+import type { WsStreamServer } from './ws-stream-server.js';
 
 // Sessions read per turn of the event loop.
 const SLICE = 256;
 
 /**
- * Re-checks the session of every open live-stream connection every `everyMs` (WS_SESSION_CHECK_MS): a token
+ * Re-checks the login session of every open `ws` connection every `everyMs` (WS_SESSION_CHECK_MS): a token
  * that has expired, or was signed out in another process, closes its connections with 4401. One shared timer
- * and one store read per distinct session, not a timer per connection.
+ * and one store read per distinct session, not a timer per connection. (API Gateway's connections are checked
+ * at their next subscribe only: no process of ours lives between their frames.)
  */
-export class SessionSweep {
+export class ConnectionSweep {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<number> | null = null;
 
   constructor(
     private readonly deps: {
-      hub: WsHub;
+      server: WsStreamServer;
+      protocol: StreamProtocol;
       sessionState(tokenHash: string): Promise<SessionState>;
       everyMs: number;
       logger: Logger;
@@ -27,7 +30,7 @@ export class SessionSweep {
   start(): void {
     this.timer ??= setInterval(() => {
       if (!this.running)
-        void this.runNow().catch((err: unknown) => this.deps.logger.warn({ err }, 'session sweep failed'));
+        void this.runNow().catch((err: unknown) => this.deps.logger.warn({ err }, 'connection sweep failed'));
     }, this.deps.everyMs).unref();
   }
 
@@ -45,14 +48,14 @@ export class SessionSweep {
   private async sweep(): Promise<number> {
     let closed = 0;
     let checked = 0;
-    for (const [tokenHash, conns] of this.deps.hub.sessions()) {
+    for (const [tokenHash, conns] of this.deps.server.sessions()) {
       // A synchronous store answers each read at once: yield now and then so 10,000 sessions don't stall the loop.
       if (++checked % SLICE === 0) await new Promise((resolve) => setImmediate(resolve));
       const state = await this.deps.sessionState(tokenHash);
       if (state === 'active') continue;
       for (const conn of conns) {
         if (conn.closed) continue;
-        closeSession(this.deps.hub, conn, state);
+        void this.deps.protocol.sessionEnded(new WsProtocolConnection(this.deps.server, conn), state);
         closed++;
       }
     }

@@ -1,28 +1,28 @@
-import type { Config } from './config/config.js';
-import { BoardRetentionProcessor } from './jobs/board-retention.js';
-import { CountsReconcileProcessor } from './jobs/counts-reconcile.js';
-import { ExpirySweepProcessor } from './jobs/expiry-sweep.js';
-import { FanoutDeliverProcessor } from './jobs/fanout-deliver.js';
-import { FanoutLiveProcessor } from './jobs/fanout-live.js';
-import { FanoutPlanProcessor } from './jobs/fanout-plan.js';
-import { FollowBackfillProcessor } from './jobs/follow-backfill.js';
-import { FollowCountsProcessor } from './jobs/follow-counts.js';
-import { OutboxResendProcessor } from './jobs/outbox-resend.js';
-import { ProcessorRegistry } from './jobs/processor-registry.js';
-import { StatusPurgeProcessor } from './jobs/status-purge.js';
-import { StatusRetractProcessor } from './jobs/status-retract.js';
-import { UnfollowPurgeProcessor } from './jobs/unfollow-purge.js';
-import { WorkerPool } from './jobs/worker-pool.js';
-import type { Logger } from './logger.js';
-import type { JobMetrics } from './metrics.js';
-import type { Clock } from './ports/clock.js';
-import type { JobQueue } from './ports/job-queue.js';
-import type { Realtime } from './ports/realtime.js';
-import type { Store } from './ports/store.js';
-import { Presenter } from './services/presenter.js';
-import { ReactionReader } from './services/reaction-reader.js';
-import { StatusHydrator } from './services/status-hydrator.js';
-import { openStorage } from './storage.js';
+import type { Config } from '../config/config.js';
+import { BoardRetentionProcessor } from '../jobs/board-retention.js';
+import { CountsReconcileProcessor } from '../jobs/counts-reconcile.js';
+import { ExpirySweepProcessor } from '../jobs/expiry-sweep.js';
+import { FanoutDeliverProcessor } from '../jobs/fanout-deliver.js';
+import { FanoutLiveProcessor } from '../jobs/fanout-live.js';
+import { FanoutPlanProcessor } from '../jobs/fanout-plan.js';
+import { FollowBackfillProcessor } from '../jobs/follow-backfill.js';
+import { FollowCountsProcessor } from '../jobs/follow-counts.js';
+import { OutboxResendProcessor } from '../jobs/outbox-resend.js';
+import { ProcessorRegistry } from '../jobs/processor-registry.js';
+import { StatusPurgeProcessor } from '../jobs/status-purge.js';
+import { StatusRetractProcessor } from '../jobs/status-retract.js';
+import { UnfollowPurgeProcessor } from '../jobs/unfollow-purge.js';
+import { WorkerPool } from '../jobs/worker-pool.js';
+import type { Logger } from '../logger.js';
+import type { JobMetrics } from '../metrics.js';
+import type { Clock } from '../ports/clock.js';
+import type { JobQueue } from '../ports/job-queue.js';
+import type { Realtime } from '../ports/realtime.js';
+import type { Store } from '../ports/store.js';
+import { UserPresenter } from '../services/user-presenter.js';
+import { ReactionReader } from '../services/reaction-reader.js';
+import { StatusHydrator } from '../services/status-hydrator.js';
+import { openStores } from './stores.js';
 
 /** Rows a purge job removes per transaction: small, so a purge never holds the write lock for long. */
 const PURGE_BATCH = 500;
@@ -32,18 +32,18 @@ const SQLITE_JOB_BATCH = 8;
 
 /** How statuses are read and presented: shared by the HTTP services and the fan-out (which pushes them live). */
 export function createReadModel(config: Config, store: Store, clock: Clock) {
-  const presenter = new Presenter(config.publicUrl);
+  const userPresenter = new UserPresenter(config.publicUrl);
   const reactionReader = new ReactionReader(store.reactions);
   const hydrator = new StatusHydrator({
     statuses: store.statuses,
     users: store.users,
-    presenter,
+    userPresenter,
     reactions: reactionReader,
     comments: store.comments,
     clock,
     statusCacheTtlMs: config.statusCacheTtlMs,
   });
-  return { presenter, reactionReader, hydrator };
+  return { userPresenter, reactionReader, hydrator };
 }
 
 export interface JobDeps {
@@ -129,18 +129,18 @@ export function createWorkerPool(
   });
 }
 
-/** The job side on its own (a job thread): its own store connection, processors and pool. */
-export interface JobsContext {
+/** The job thread's runtime: its own store connection, processors and pool. */
+export interface JobRuntime {
   workers: WorkerPool;
   /** Stops the pool (finishing jobs in hand), then closes the store. */
   close(): Promise<void>;
 }
 
 /**
- * Builds the job side alone from the config, opening its own storage: what a job thread runs. `wake` subscribes to
- * "jobs may be ready" signals from elsewhere (the thread that committed them), besides the queue's own.
+ * Builds the job side alone from the config, opening its own store and queue: what a job thread runs. `wake`
+ * subscribes to "jobs may be ready" signals from elsewhere (the thread that committed them), besides the queue's own.
  */
-export async function createJobsContext(
+export async function createJobRuntime(
   config: Config,
   deps: {
     realtime: Realtime;
@@ -148,12 +148,14 @@ export async function createJobsContext(
     logger: Logger;
     clock: Clock;
     wake(listener: () => void): () => void;
+    /** The name this side's job leases are taken under (see StorageOptions.leaseOwner). */
+    leaseOwner?: string;
   },
-): Promise<JobsContext> {
+): Promise<JobRuntime> {
   const { realtime, metrics, logger, clock } = deps;
   // The thread never checkpoints the WAL itself: a checkpoint's fsync inside its commits stalled the fan-out
   // (about 2 ms a post). The server's checkpoint thread does it, or else the main connection's automatic ones.
-  const opened = await openStorage(config, clock, { automaticCheckpoints: false });
+  const opened = await openStores(config, clock, { automaticCheckpoints: false, leaseOwner: deps.leaseOwner });
   const { store } = opened.value;
   const queue = withReadySignal(opened.value.queue, deps.wake);
   const { hydrator } = createReadModel(config, store, clock);
@@ -164,8 +166,8 @@ export async function createJobsContext(
     async close() {
       await workers.stop();
       await realtime.flush();
+      await opened.close();
       await store.close();
-      opened.close();
     },
   };
 }
@@ -179,6 +181,8 @@ function withReadySignal(queue: JobQueue, wake: (listener: () => void) => () => 
     ack: (job) => queue.ack(job),
     ...(queue.ackBatch ? { ackBatch: queue.ackBatch.bind(queue) } : {}),
     fail: (job, error) => queue.fail(job, error),
+    extend: (jobs, visibilityMs) => queue.extend(jobs, visibilityMs),
+    release: (jobs) => queue.release(jobs),
     stats: () => queue.stats(),
     listDead: (options) => queue.listDead(options),
     redrive: (ids) => queue.redrive(ids),

@@ -1,13 +1,11 @@
 import type { WebSocket } from 'ws';
-
-/** What a client frame costs against the connection's rate limit. */
-export type RateVerdict = 'ok' | 'limited' | 'exceeded';
+import { FrameBudget } from '../../stream/frame-budget.js';
 
 /**
- * The server's state for one live-stream connection. Deliberately small (a few hundred bytes besides the
+ * The `ws` server's state for one stream connection. Deliberately small (a few hundred bytes besides the
  * socket itself): no buffers, no timers once authenticated; idle connections must stay cheap at 10,000+.
  */
-export class StreamConnection {
+export class WsConnection {
   /** The signed-in user, once authenticated. */
   alias: string | null = null;
   /** SHA-256 of the session token, so signing out can close this connection. */
@@ -26,8 +24,8 @@ export class StreamConnection {
   /** The channel whose subscribe is awaiting its authorization check, and whether access to it was revoked meanwhile. */
   authorizing: string | null = null;
   authorizingRevoked = false;
-  private tokens: number;
-  private refilledAt: number;
+  /** The frame rate limit (WS_RATE_PER_SECOND, WS_RATE_BURST). */
+  readonly budget: FrameBudget;
   // Frames are handled, and answered, one after another: subscribe-then-unsubscribe ends unsubscribed even
   // though subscribe awaits an authorization check, and every answer leaves in the order its frame came in.
   // null while idle.
@@ -36,24 +34,10 @@ export class StreamConnection {
   constructor(
     readonly socket: WebSocket,
     burst: number,
-    now: number,
+    /** Epoch ms of the upgrade. */
+    readonly connectedAt: number,
   ) {
-    this.tokens = burst;
-    this.refilledAt = now;
-  }
-
-  /**
-   * Token bucket: `rate` frames per second with bursts of `burst`. A frame over the limit still costs a
-   * token, so the balance goes into debt; a client that keeps sending while in debt (down to -burst) is
-   * `exceeded` and gets closed, while one that backs off recovers at `rate` per second.
-   */
-  takeToken(now: number, rate: number, burst: number): RateVerdict {
-    // Never negative: a wall clock may step back.
-    this.tokens = Math.min(burst, this.tokens + (Math.max(0, now - this.refilledAt) / 1000) * rate);
-    this.refilledAt = now;
-    this.tokens -= 1;
-    if (this.tokens >= 0) return 'ok';
-    return this.tokens <= -burst ? 'exceeded' : 'limited';
+    this.budget = new FrameBudget(burst, connectedAt);
   }
 
   /** Runs `task` after every task enqueued before it has finished. `task` must not reject. */

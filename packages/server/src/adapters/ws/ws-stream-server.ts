@@ -1,13 +1,13 @@
 import { STREAM_CLOSE } from '@tweeter/shared';
 import { WebSocket } from 'ws';
-import type { Realtime, RealtimeEvent } from '../ports/realtime.js';
-import type { FollowRepo } from '../ports/store.js';
-import type { StreamConnection } from './connection.js';
-import { connectedFollowers } from './connected-followers.js';
-import { eventPayload, revokedFrame } from './frames.js';
-import { Outbox } from './outbox.js';
+import type { Realtime, RealtimeEvent } from '../../ports/realtime.js';
+import type { FollowRepo } from '../../ports/store.js';
+import { connectedFollowers } from '../../stream/connected-followers.js';
+import { eventPayload, revokedFrame } from '../../stream/frames.js';
+import { BroadcastQueue } from './broadcast-queue.js';
+import type { WsConnection } from './ws-connection.js';
 
-export interface HubOptions {
+export interface WsStreamServerOptions {
   /** Interval of the one shared heartbeat: ping everyone, drop who did not answer the previous ping. */
   heartbeatMs: number;
   /** A connection with more than this queued for sending is closed with 1013 (slow consumer). */
@@ -20,7 +20,7 @@ export interface HubOptions {
   onError?: (err: unknown) => void;
 }
 
-export interface HubStats {
+export interface WsStreamStats {
   connections: number;
   authenticated: number;
   subscriptions: number;
@@ -36,35 +36,39 @@ const DEFAULT_CHUNK = 256;
 const TEXT = { binary: false } as const;
 
 /**
- * The in-process `Realtime` adapter: every live-stream connection of this server, indexed by user and by
- * channel so that a broadcast is one loop over a Set and `toUsers` one map lookup per alias. Each event is
- * serialized once and the same buffer is written to every recipient, in slices (see Outbox).
+ * The `ws` transport's `Realtime`: every stream connection of this server, indexed by user and by channel so
+ * that a broadcast is one loop over a Set and `toUsers` one map lookup per alias. Each event is serialized once
+ * and the same buffer is written to every recipient, in slices (see BroadcastQueue). The frames of each
+ * connection are handled by the stream protocol (socket-driver.ts).
  */
-export class WsHub implements Realtime {
-  private readonly connections = new Set<StreamConnection>();
-  private readonly byUser = new Map<string, Set<StreamConnection>>();
-  private readonly byChannel = new Map<string, Set<StreamConnection>>();
+export class WsStreamServer implements Realtime {
+  private readonly connections = new Set<WsConnection>();
+  private readonly byUser = new Map<string, Set<WsConnection>>();
+  private readonly byChannel = new Map<string, Set<WsConnection>>();
   private subscriptions = 0;
   private authenticated = 0;
   private framesSent = 0;
   private slowConsumersDropped = 0;
   private heartbeatTimeouts = 0;
   private heartbeat: NodeJS.Timeout | null = null;
-  private readonly outbox: Outbox;
+  private readonly broadcasts: BroadcastQueue;
   private readonly checks = new Set<Promise<void>>();
 
-  constructor(private readonly options: HubOptions) {
-    this.outbox = new Outbox((conn, payload) => this.deliver(conn, payload), options.broadcastChunk ?? DEFAULT_CHUNK);
+  constructor(private readonly options: WsStreamServerOptions) {
+    this.broadcasts = new BroadcastQueue(
+      (conn, payload) => this.deliver(conn, payload),
+      options.broadcastChunk ?? DEFAULT_CHUNK,
+    );
   }
 
   toUsers(aliases: readonly string[], event: RealtimeEvent): void {
-    let recipients: StreamConnection[] | undefined; // most aliases may be offline: often nothing to serialize
+    let recipients: WsConnection[] | undefined; // most aliases may be offline: often nothing to serialize
     for (const alias of aliases) {
       const conns = this.byUser.get(alias);
       if (!conns) continue;
       for (const conn of conns) if (conn.channels.has(event.channel)) (recipients ??= []).push(conn);
     }
-    if (recipients) this.outbox.push(eventPayload(event), recipients, event.channel);
+    if (recipients) this.broadcasts.push(eventPayload(event), recipients, event.channel);
   }
 
   toFollowersOf(author: string, event: RealtimeEvent): void {
@@ -83,7 +87,7 @@ export class WsHub implements Realtime {
   toChannel(event: RealtimeEvent): void {
     const conns = this.byChannel.get(event.channel);
     if (!conns || conns.size === 0) return;
-    this.outbox.push(eventPayload(event), conns, event.channel);
+    this.broadcasts.push(eventPayload(event), conns, event.channel);
   }
 
   /** Writes are handed to the sockets at once (the kernel buffers them): only follow checks are waited for. */
@@ -92,12 +96,12 @@ export class WsHub implements Realtime {
   }
 
   /** Sends an event buffer or a reply string, unless the client has fallen too far behind. */
-  send(conn: StreamConnection, data: Buffer | string): void {
+  send(conn: WsConnection, data: Buffer | string): void {
     this.deliver(conn, data);
   }
 
   /** Registers a new (not yet authenticated) connection; starts the heartbeat if it is the first. */
-  add(conn: StreamConnection): void {
+  add(conn: WsConnection): void {
     this.connections.add(conn);
     this.heartbeat ??= setInterval(() => this.beat(), this.options.heartbeatMs).unref();
   }
@@ -113,7 +117,7 @@ export class WsHub implements Realtime {
   }
 
   /** Marks a connection as acting for `alias` (indexed so that `toUsers` finds it). */
-  identify(conn: StreamConnection, alias: string, tokenHash: string): void {
+  identify(conn: WsConnection, alias: string, tokenHash: string): void {
     if (conn.closed || conn.alias !== null) return;
     conn.alias = alias;
     conn.tokenHash = tokenHash;
@@ -123,7 +127,7 @@ export class WsHub implements Realtime {
     conns.add(conn);
   }
 
-  subscribe(conn: StreamConnection, channel: string): void {
+  subscribe(conn: WsConnection, channel: string): void {
     if (conn.closed || conn.channels.has(channel)) return;
     conn.channels.add(channel);
     this.subscriptions++;
@@ -132,7 +136,7 @@ export class WsHub implements Realtime {
     conns.add(conn);
   }
 
-  unsubscribe(conn: StreamConnection, channel: string): void {
+  unsubscribe(conn: WsConnection, channel: string): void {
     if (!conn.channels.delete(channel)) return;
     this.subscriptions--;
     const conns = this.byChannel.get(channel);
@@ -141,13 +145,13 @@ export class WsHub implements Realtime {
   }
 
   /** Stops serving a connection and closes it with `code`; it leaves the indexes at once. */
-  close(conn: StreamConnection, code: number, reason: string): void {
+  close(conn: WsConnection, code: number, reason: string): void {
     this.detach(conn);
     if (conn.socket.readyState === WebSocket.OPEN) conn.socket.close(code, reason);
   }
 
   /** Forgets a connection whose socket has closed. Idempotent. */
-  remove(conn: StreamConnection): void {
+  remove(conn: WsConnection): void {
     this.detach(conn);
     this.connections.delete(conn);
     if (this.connections.size === 0) this.stopHeartbeat();
@@ -161,8 +165,8 @@ export class WsHub implements Realtime {
   }
 
   /** Authenticated connections grouped by the hash of the session token they were opened with. */
-  sessions(): Map<string, StreamConnection[]> {
-    const out = new Map<string, StreamConnection[]>();
+  sessions(): Map<string, WsConnection[]> {
+    const out = new Map<string, WsConnection[]>();
     for (const conn of this.connections) {
       if (conn.closed || conn.tokenHash === null) continue;
       const list = out.get(conn.tokenHash);
@@ -172,7 +176,7 @@ export class WsHub implements Realtime {
     return out;
   }
 
-  stats(): HubStats {
+  stats(): WsStreamStats {
     return {
       connections: this.connections.size,
       authenticated: this.authenticated,
@@ -216,7 +220,7 @@ export class WsHub implements Realtime {
     this.stopHeartbeat();
   }
 
-  private deliver(conn: StreamConnection, data: Buffer | string): void {
+  private deliver(conn: WsConnection, data: Buffer | string): void {
     const { socket } = conn;
     if (conn.closed || socket.readyState !== WebSocket.OPEN) return;
     // Bounded per-client buffering: a consumer that cannot keep up is cut off rather than buffered for.
@@ -229,7 +233,7 @@ export class WsHub implements Realtime {
     this.framesSent++;
   }
 
-  private detach(conn: StreamConnection): void {
+  private detach(conn: WsConnection): void {
     if (conn.closed) return;
     conn.closed = true;
     if (conn.authTimer) clearTimeout(conn.authTimer);
@@ -249,13 +253,13 @@ export class WsHub implements Realtime {
     const slice = this.options.broadcastChunk ?? DEFAULT_CHUNK;
     const step = (from: number): void => {
       const end = Math.min(all.length, from + slice);
-      for (let i = from; i < end; i++) this.check(all[i] as StreamConnection);
+      for (let i = from; i < end; i++) this.check(all[i] as WsConnection);
       if (end < all.length) setImmediate(step, end);
     };
     step(0);
   }
 
-  private check(conn: StreamConnection): void {
+  private check(conn: WsConnection): void {
     const { socket } = conn;
     if (!conn.alive) {
       this.heartbeatTimeouts++;

@@ -1,9 +1,9 @@
-import type { StreamConnection } from './connection.js';
+import type { WsConnection } from './ws-connection.js';
 
 interface Broadcast {
   payload: Buffer;
   channel: string;
-  recipients: readonly StreamConnection[];
+  recipients: readonly WsConnection[];
   next: number;
 }
 
@@ -13,12 +13,12 @@ interface Broadcast {
  * for 100+ ms. Broadcasts are written strictly in the order they were queued, so each connection still sees
  * events in order. With nothing queued ahead, the first slice of a broadcast is written at once.
  */
-export class Outbox {
+export class BroadcastQueue {
   private readonly queue: Broadcast[] = [];
   private scheduled = false;
 
   constructor(
-    private readonly deliver: (conn: StreamConnection, payload: Buffer) => void,
+    private readonly deliver: (conn: WsConnection, payload: Buffer) => void,
     private readonly chunk: number,
   ) {}
 
@@ -26,13 +26,9 @@ export class Outbox {
    * Sends `payload` to every connection of `recipients` (read now: later changes to a Set do not matter) that
    * is still subscribed to `channel` when its slice is written: one unsubscribed or revoked meanwhile is skipped.
    */
-  push(
-    payload: Buffer,
-    recipients: ReadonlySet<StreamConnection> | readonly StreamConnection[],
-    channel: string,
-  ): void {
+  push(payload: Buffer, recipients: ReadonlySet<WsConnection> | readonly WsConnection[], channel: string): void {
     const idle = this.queue.length === 0;
-    const count = recipients instanceof Set ? recipients.size : (recipients as readonly StreamConnection[]).length;
+    const count = recipients instanceof Set ? recipients.size : (recipients as readonly WsConnection[]).length;
     if (idle && count <= this.chunk) {
       for (const conn of recipients) this.deliver(conn, payload);
       return;
@@ -62,7 +58,7 @@ export class Outbox {
       if (!head) return;
       const end = Math.min(head.recipients.length, head.next + budget);
       for (let i = head.next; i < end; i++) {
-        const conn = head.recipients[i] as StreamConnection;
+        const conn = head.recipients[i] as WsConnection;
         if (conn.channels.has(head.channel)) this.deliver(conn, head.payload);
       }
       budget -= end - head.next;

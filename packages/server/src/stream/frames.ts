@@ -5,8 +5,8 @@ import {
   type ClientFrameType,
   type ErrorCode,
   type ErrorFrame,
+  STREAM_LIMITS,
 } from '@tweeter/shared';
-import type { RawData } from 'ws';
 import type { RealtimeEvent } from '../ports/realtime.js';
 
 const FRAME_TYPES: readonly ClientFrameType[] = ['auth', 'subscribe', 'unsubscribe', 'ping'];
@@ -14,12 +14,23 @@ const FRAME_TYPES: readonly ClientFrameType[] = ['auth', 'subscribe', 'unsubscri
 export type ParsedFrame =
   { ok: true; frame: ClientFrame } | { ok: false; id?: FrameId; code: ErrorCode; message: string };
 
-/** A client frame, validated; or why it is not one (with the frame's id when it had a usable one). */
-export function parseClientFrame(data: RawData, isBinary: boolean): ParsedFrame {
+/**
+ * A client frame, validated; or why it is not one (with the frame's id when it had a usable one). `data` is the
+ * frame's payload as the transport got it: bytes (`ws`) or the route event's body (API Gateway).
+ */
+export function parseClientFrame(data: string | Buffer, isBinary: boolean): ParsedFrame {
+  // The `ws` server refuses bigger frames itself (close 1009); API Gateway accepts up to 128 KB.
+  if ((typeof data === 'string' ? Buffer.byteLength(data) : data.length) > STREAM_LIMITS.frameMaxBytes) {
+    return {
+      ok: false,
+      code: 'payload_too_large',
+      message: `a frame may have at most ${STREAM_LIMITS.frameMaxBytes} bytes`,
+    };
+  }
   if (isBinary) return { ok: false, code: 'validation_failed', message: 'send frames as text (JSON), not binary' };
   let json: unknown;
   try {
-    json = JSON.parse(rawText(data));
+    json = JSON.parse(typeof data === 'string' ? data : data.toString('utf8'));
   } catch {
     return { ok: false, code: 'bad_json', message: 'frame is not valid JSON' };
   }
@@ -42,12 +53,6 @@ export function parseClientFrame(data: RawData, isBinary: boolean): ParsedFrame 
   const issue = parsed.error.issues[0];
   const where = issue?.path.join('.') || 'frame';
   return { ok: false, ...withId, code: 'validation_failed', message: `${where}: ${issue?.message ?? 'is not valid'}` };
-}
-
-function rawText(data: RawData): string {
-  if (Buffer.isBuffer(data)) return data.toString('utf8');
-  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
-  return Buffer.from(data).toString('utf8');
 }
 
 /** `{type: "ack", id?, op, channel?}` as sent. */

@@ -1,8 +1,8 @@
 import type { User } from '@tweeter/shared';
 import type { UserRecord } from '../ports/store.js';
 
-/** Turns store records into API objects (never exposes a password hash). */
-export class Presenter {
+/** Turns user records into the API's User objects (never exposes a password hash) */
+export class UserPresenter {
   constructor(private readonly publicUrl: string) {}
 
   user(record: UserRecord): User {

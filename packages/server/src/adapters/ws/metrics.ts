@@ -1,29 +1,29 @@
 import { Counter, Gauge, type Registry } from 'prom-client';
-import type { HubStats, WsHub } from './ws-hub.js';
+import type { WsStreamServer, WsStreamStats } from './ws-stream-server.js';
 
 /**
- * Live-stream metrics, read from the hub's plain counters when /metrics is scraped (the delivery loop stays
+ * The `ws` transport's metrics, read from the server's plain counters when /metrics is scraped (the delivery loop stays
  * free of prom-client calls).
  */
-export function registerHubMetrics(registry: Registry, hub: Pick<WsHub, 'stats'>): void {
-  const gauge = (name: string, help: string, key: keyof HubStats): void => {
+export function registerWsStreamMetrics(registry: Registry, server: Pick<WsStreamServer, 'stats'>): void {
+  const gauge = (name: string, help: string, key: keyof WsStreamStats): void => {
     new Gauge({
       name,
       help,
       registers: [registry],
       collect() {
-        this.set(hub.stats()[key]);
+        this.set(server.stats()[key]);
       },
     });
   };
-  const counter = (name: string, help: string, key: keyof HubStats): void => {
+  const counter = (name: string, help: string, key: keyof WsStreamStats): void => {
     new Counter({
       name,
       help,
       registers: [registry],
       collect() {
         this.reset();
-        this.inc(hub.stats()[key]);
+        this.inc(server.stats()[key]);
       },
     });
   };

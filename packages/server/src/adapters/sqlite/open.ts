@@ -1,19 +1,17 @@
 import type { Config } from '../../config/config.js';
 import type { Clock } from '../../ports/clock.js';
-import type { JobQueue } from '../../ports/job-queue.js';
 import type { Store } from '../../ports/store.js';
-import type { StorageOptions } from '../../storage.js';
 import { openDatabase, type Db } from './database.js';
-import { createSqliteJobQueue } from './job-queue.js';
+import { createSqliteJobQueue, type SqliteJobQueue } from './job-queue.js';
 import { ReadySignal } from './jobs-table.js';
 import { createSqliteStore } from './store.js';
 
-/** The embedded shape: store and queue in one SQLite file under DATA_DIR. */
+/** The embedded shape: store and queue in one SQLite file under DATA_DIR (only the wiring sees the Db). */
 export function openSqlite(
   config: Config,
   clock: Clock,
-  options: StorageOptions = {},
-): { store: Store; queue: JobQueue; db: Db } {
+  options: { automaticCheckpoints?: boolean; leaseOwner?: string; releaseEarlierLeases?: boolean } = {},
+): { store: Store; queue: SqliteJobQueue; db: Db; releasedLeases: number } {
   const db = openDatabase(config.databaseFile, { automaticCheckpoints: options.automaticCheckpoints });
   const signal = new ReadySignal();
   const store = createSqliteStore(db, { clock, signal });
@@ -25,6 +23,11 @@ export function openSqlite(
       backoffBaseMs: config.jobs.backoffBaseMs,
       maxBackoffMs: config.jobs.backoffMaxMs,
     },
+    owner: options.leaseOwner,
   });
-  return { store, queue, db };
+  // Taking over leases: whoever held them before has exited (see OpenOptions.leaseOwner and releaseEarlierLeases).
+  let releasedLeases = 0;
+  if (options.releaseEarlierLeases) releasedLeases = queue.releaseLeases();
+  else if (options.leaseOwner !== undefined) releasedLeases = queue.releaseLeases({ owner: options.leaseOwner });
+  return { store, queue, db, releasedLeases };
 }

@@ -1,31 +1,23 @@
-// The AWS shape's half of the composition root: DynamoDB store, SQS queue and S3 pictures built from the config,
+// The AWS shape's half of opening stores: the DynamoDB store, the SQS queue and S3 pictures built from the config,
 // and the start-up check that names the setting behind a missing table, queue or bucket, an unreachable endpoint
-// or a wrong region. Only storage.ts imports this (on demand); no AWS type crosses it.
+// or a wrong region. Only stores.ts imports this (on demand); no AWS type crosses it.
 
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { HeadBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { createDocumentClient } from './adapters/dynamodb/client.js';
-import { createDynamoStore } from './adapters/dynamodb/store.js';
-import { createS3BlobStore } from './adapters/s3/blob-store.js';
-import { createSqsJobQueue } from './adapters/sqs/job-queue.js';
-import { resolveQueueUrls } from './adapters/sqs/provision.js';
-import type { AwsConfig, Config, StaticCredentials } from './config/config.js';
-import { StartupError } from './runtimes/node/startup-error.js';
-import type { BlobStore } from './ports/blob-store.js';
-import type { Clock } from './ports/clock.js';
-import type { JobQueue } from './ports/job-queue.js';
-import type { Store } from './ports/store.js';
-
-export interface AwsPart<T> {
-  value: T;
-  /** Fails with a StartupError when the resources behind `value` cannot be used. */
-  verify(): Promise<void>;
-  close(): void;
-}
+import { createDocumentClient } from '../adapters/dynamodb/client.js';
+import { createDynamoStore } from '../adapters/dynamodb/store.js';
+import { createS3BlobStore } from '../adapters/s3/blob-store.js';
+import { createSqsJobQueue } from '../adapters/sqs/job-queue.js';
+import { resolveQueueUrls } from '../adapters/sqs/provision.js';
+import type { AwsConfig, Config, StaticCredentials } from '../config/config.js';
+import { StartupError } from '../runtimes/node/startup-error.js';
+import type { BlobStore } from '../ports/blob-store.js';
+import type { Clock } from '../ports/clock.js';
+import type { Opened, StoreAndQueue } from './stores.js';
 
 /** The DynamoDB store with the SQS queue its outbox relays through. */
-export function openDynamoAndSqs(config: Config, clock: Clock): AwsPart<{ store: Store; queue: JobQueue }> {
+export function openDynamoAndSqs(config: Config, clock: Clock): Opened<StoreAndQueue> {
   const aws = required(config.aws);
   const doc = createDocumentClient({
     ...clientSettings(aws),
@@ -67,14 +59,14 @@ export function openDynamoAndSqs(config: Config, clock: Clock): AwsPart<{ store:
       }
       await check(aws, 'sqs', () => urls, {});
     },
-    close() {
+    async close() {
       sqs.destroy();
     },
   };
 }
 
 /** Pictures in S3. */
-export function openS3Blobs(config: Config): AwsPart<BlobStore> {
+export function openS3Blobs(config: Config): Opened<BlobStore> {
   const aws = required(config.aws);
   const bucket = aws.bucket ?? '';
   const s3 = new S3Client({
@@ -92,7 +84,7 @@ export function openS3Blobs(config: Config): AwsPart<BlobStore> {
         Forbidden: `S3 bucket "${bucket}" is not ours to use: access denied (S3_BUCKET, AWS credentials)`,
       });
     },
-    close() {
+    async close() {
       s3.destroy();
     },
   };

@@ -1,0 +1,22 @@
+import type { BoardService } from './boards.js';
+import type { CommentService } from './comments.js';
+import type { FeedService } from './feeds.js';
+import type { FollowService } from './follows.js';
+import type { MessageService } from './messages.js';
+import type { ReactionService } from './reactions.js';
+import type { SessionService } from './sessions.js';
+import type { StatusService } from './statuses.js';
+import type { UserService } from './users.js';
+
+/** Every use case of the server, one service per resource: what the routes and the live-stream protocol call. */
+export interface Services {
+  sessions: SessionService;
+  users: UserService;
+  follows: FollowService;
+  statuses: StatusService;
+  feeds: FeedService;
+  boards: BoardService;
+  messages: MessageService;
+  reactions: ReactionService;
+  comments: CommentService;
+}

@@ -1,0 +1,207 @@
+// The node runtime's parts (`tweeter serve`, start:aws-local, the tests' app): the use cases, the `ws` server with its
+// connection sweep, the job workers (on this thread or in job threads), the scheduler, and, with TWEETER_REALTIME=apigw,
+// the protocol for the local WebSocket gateway's routes.
+
+import type { Config } from '../config/config.js';
+import type { HttpParts } from '../http/app.js';
+import { workersOnThisThread, type JobWorkers } from '../jobs/job-workers.js';
+import type { ProcessorRegistry } from '../jobs/processor-registry.js';
+import { SCHEDULED_JOBS } from '../jobs/scheduled-jobs.js';
+import { Scheduler } from '../jobs/scheduler.js';
+import { createLogger, type Logger } from '../logger.js';
+import { createMetrics, type Metrics } from '../metrics.js';
+import type { BlobStore } from '../ports/blob-store.js';
+import { systemClock, type Clock } from '../ports/clock.js';
+import type { JobQueue } from '../ports/job-queue.js';
+import type { Realtime } from '../ports/realtime.js';
+import type { ApiGatewayStreamRoutes } from '../adapters/apigw/stream-routes.js';
+import type { ConnectionSweep } from '../adapters/ws/connection-sweep.js';
+import type { WsStreamServer } from '../adapters/ws/ws-stream-server.js';
+import type { PasswordHasher } from '../services/password-hasher.js';
+import { createChannelAuthorizer, type ChannelAuthorizer } from '../stream/authorize.js';
+import type { StreamProtocol } from '../stream/protocol.js';
+import { createJobRegistry, createWorkerPool } from './jobs.js';
+import {
+  createApiGatewayStreamRoutes,
+  createConnectionSweep,
+  createStreamProtocol,
+  createWsStreamServer,
+  openApiGatewayTransport,
+} from './live-push.js';
+import { createServices } from './services.js';
+import { given, openBlobs, openStores, type StoreAndQueue } from './stores.js';
+
+export interface NodeRuntime extends HttpParts {
+  blobs: BlobStore;
+  /** Where live events go: the `ws` transport, or API Gateway's connections with TWEETER_REALTIME=apigw. */
+  realtime: Realtime;
+  /** The `ws` transport: this process's stream connections (served by GET /api/v1/stream). */
+  hub: WsStreamServer;
+  /** The one stream protocol both transports drive. */
+  protocol: StreamProtocol;
+  /** Closes the `ws` connections whose login ended; start() starts it. */
+  connectionSweep: ConnectionSweep;
+  /** The WebSocket API's routes for an external gateway (TWEETER_REALTIME=apigw); null otherwise. */
+  gateway: ApiGatewayStreamRoutes | null;
+  /** Which processor runs which job. */
+  jobs: ProcessorRegistry;
+  /** The job workers: on this thread, or in JOB_THREADS worker threads of their own (the embedded default). */
+  workers: JobWorkers;
+  /** Periodic jobs (SCHEDULED_JOBS); start() starts it, tests may call runNow(). */
+  scheduler: Scheduler;
+  /**
+   * Checks that what the config names exists and answers (tables, queues, bucket): throws one message naming the
+   * setting to fix. `serve` runs it before listening. Nothing to check for the embedded shape.
+   */
+  verify(): Promise<void>;
+  /** How many job leases of an earlier process were released as the stores opened (releaseEarlierLeases). */
+  releasedLeases: number;
+  /** Starts the job workers, the scheduler and the login sweep. */
+  start(): void;
+  /** Stops the workers (finishing jobs in flight) and closes the store. */
+  close(): Promise<void>;
+}
+
+/** What tests put in place of the parts the config would build. */
+export interface NodeOverrides {
+  clock?: Clock;
+  logger?: Logger;
+  realtime?: Realtime;
+  authorizeChannel?: ChannelAuthorizer;
+  blobs?: BlobStore;
+  /** The bounded password hasher (tests hold its slots to see the server answer 503). */
+  passwordHasher?: PasswordHasher;
+  /** Store and queue together (they share one transaction boundary on SQLite). */
+  stores?: StoreAndQueue;
+}
+
+export interface NodeRuntimeOptions {
+  /** SQLite: checkpoint the WAL from a thread of its own this often (the server), not inside commits. */
+  checkpointEveryMs?: number;
+  /** SQLite: release every job lease an earlier process left in the file (the server, holding the DATA_DIR lock). */
+  releaseEarlierLeases?: boolean;
+}
+
+/** Builds the node runtime from its config (overrides for tests). Adapters are loaded on demand. */
+export async function createNodeRuntime(
+  config: Config,
+  overrides: NodeOverrides = {},
+  options: NodeRuntimeOptions = {},
+): Promise<NodeRuntime> {
+  const clock = overrides.clock ?? systemClock;
+  const logger = overrides.logger ?? createLogger(config.logLevel);
+  const checkpoints = options.checkpointEveryMs;
+  const opened = overrides.stores
+    ? { ...given(overrides.stores), writeBatch: null, releasedLeases: 0 }
+    : await openStores(config, clock, {
+        releaseEarlierLeases: options.releaseEarlierLeases ?? false,
+        ...(checkpoints === undefined
+          ? {}
+          : {
+              backgroundCheckpoints: {
+                everyMs: checkpoints,
+                onError: (message) => logger.error({ err: message }, 'background WAL checkpoint failed'),
+              },
+            }),
+      });
+  const openedBlobs = overrides.blobs ? given(overrides.blobs) : await openBlobs(config);
+  const { store, queue } = opened.value;
+  const blobs = openedBlobs.value;
+  const metrics = createMetrics(queue);
+  const hub = createWsStreamServer(config, { follows: store.follows, logger, metrics });
+  const apigw = overrides.realtime
+    ? null
+    : await openApiGatewayTransport(config, { clock, logger, follows: store.follows });
+  const realtime = overrides.realtime ?? apigw?.realtime ?? hub;
+  const { services, hydrator } = createServices({
+    config,
+    clock,
+    store,
+    blobs,
+    realtime,
+    onSignOut: (tokenHash) => {
+      hub.closeSession(tokenHash);
+      apigw?.realtime.closeSession(tokenHash);
+    },
+    ...(overrides.passwordHasher ? { passwordHasher: overrides.passwordHasher } : {}),
+  });
+  const jobs = createJobRegistry(config, { store, hydrator, realtime, clock, metrics });
+  const workers = await jobWorkers(config, { queue, jobs, realtime, metrics, logger, clock: overrides.clock });
+  const scheduler = new Scheduler(queue, SCHEDULED_JOBS, logger);
+  const authorizeChannel = overrides.authorizeChannel ?? createChannelAuthorizer(services);
+  const sessionState = (tokenHash: string) => services.sessions.state(tokenHash);
+  const protocol = createStreamProtocol(config, {
+    authenticate: (token) => services.sessions.authenticate(token),
+    sessionState,
+    authorizeChannel,
+    clock,
+    logger,
+  });
+  const gateway = apigw && createApiGatewayStreamRoutes(apigw, { protocol, clock });
+  const connectionSweep = createConnectionSweep(config, { server: hub, protocol, sessionState, logger });
+
+  return {
+    config,
+    logger,
+    clock,
+    store,
+    queue,
+    blobs,
+    realtime,
+    hub,
+    protocol,
+    connectionSweep,
+    releasedLeases: opened.releasedLeases,
+    metrics,
+    services,
+    jobs,
+    workers,
+    gateway,
+    scheduler,
+    async verify() {
+      await opened.verify();
+      await openedBlobs.verify();
+    },
+    start() {
+      workers.start();
+      scheduler.start();
+      connectionSweep.start();
+    },
+    async close() {
+      connectionSweep.stop();
+      scheduler.stop();
+      await workers.stop();
+      hub.stop();
+      await realtime.flush();
+      await opened.close();
+      await store.close();
+      await openedBlobs.close();
+    },
+  };
+}
+
+/**
+ * The job workers: in JOB_THREADS worker threads (each opening the database itself), else a pool on this thread.
+ * The thread module is loaded only when threads are asked for.
+ */
+async function jobWorkers(
+  config: Config,
+  deps: {
+    queue: JobQueue;
+    jobs: ProcessorRegistry;
+    realtime: Realtime;
+    metrics: Metrics;
+    logger: Logger;
+    clock: Clock | undefined;
+  },
+): Promise<JobWorkers> {
+  if (config.jobs.threads === 0 || config.jobs.concurrency === 0) {
+    return workersOnThisThread(createWorkerPool(config, deps));
+  }
+  // A clock given here (a test's manual clock) cannot be handed to another thread: the threads read the system's.
+  if (deps.clock && deps.clock !== systemClock) {
+    throw new Error('JOB_THREADS must be 0 with an injected clock: job threads keep the system clock');
+  }
+  const { JobThreads } = await import('../runtimes/thread/job-threads.js');
+  return new JobThreads(config, deps);
+}

@@ -1,0 +1,170 @@
+// The use cases, built once from the opened stores: every runtime that serves requests or the live-stream protocol
+// (node server, Lambda HTTP and WebSocket functions) gets them from here, and the jobs of a process share their read
+// model (the status cache).
+
+import type { Config } from '../config/config.js';
+import type { ScryptParams } from '../domain/passwords.js';
+import type { BlobStore } from '../ports/blob-store.js';
+import type { Clock } from '../ports/clock.js';
+import type { Realtime } from '../ports/realtime.js';
+import type { Store } from '../ports/store.js';
+import { BoardService } from '../services/boards.js';
+import { CommentService } from '../services/comments.js';
+import { FeedService } from '../services/feeds.js';
+import { FollowService } from '../services/follows.js';
+import { LoginThrottle } from '../services/login-throttle.js';
+import { MessageService } from '../services/messages.js';
+import { PasswordHasher } from '../services/password-hasher.js';
+import type { ReactionReader } from '../services/reaction-reader.js';
+import { RateLimiter, MemoryCounterStore } from '../services/rate-limits.js';
+import { ReactionService } from '../services/reactions.js';
+import { SessionService } from '../services/sessions.js';
+import type { StatusHydrator } from '../services/status-hydrator.js';
+import { StatusService } from '../services/statuses.js';
+import type { Services } from '../services/use-cases.js';
+import type { UserPresenter } from '../services/user-presenter.js';
+import { UserService } from '../services/users.js';
+import { WriteLimits } from '../services/write-limits.js';
+import { createReadModel } from './jobs.js';
+
+export interface ServiceDeps {
+  config: Config;
+  clock: Clock;
+  store: Store;
+  blobs: BlobStore;
+  /** Where the use cases push live events (board messages, reactions, membership). */
+  realtime: Realtime;
+  /** Closes the live-stream connections of a login that signs out, on every transport of this process. */
+  onSignOut(tokenHash: string): void;
+  /** The bounded password hasher (tests hold its slots to see the server answer 503). */
+  passwordHasher?: PasswordHasher;
+}
+
+/** The use cases, and the read model they share with the jobs of the same process. */
+export function createServices(deps: ServiceDeps): { services: Services; hydrator: StatusHydrator } {
+  const { config, clock, store, blobs, realtime } = deps;
+  const scrypt = { N: config.scryptCost, r: 8, p: 1 };
+  const limits = abuseLimits(config, clock, scrypt, deps.passwordHasher);
+  const { userPresenter, reactionReader, hydrator } = createReadModel(config, store, clock);
+  const sessions = new SessionService({
+    users: store.users,
+    sessions: store.sessions,
+    throttle: limits.login,
+    hasher: limits.hasher,
+    userPresenter,
+    clock,
+    tokenTtlMs: config.tokenTtlMs,
+    scrypt,
+    onSignOut: (tokenHash) => deps.onSignOut(tokenHash),
+  });
+  const users = new UserService({
+    users: store.users,
+    follows: store.follows,
+    blobs,
+    sessions,
+    hydrator,
+    userPresenter,
+    clock,
+    hasher: limits.hasher,
+    registrations: limits.registrations,
+  });
+  const services: Services = {
+    sessions,
+    users,
+    follows: new FollowService({
+      users: store.users,
+      follows: store.follows,
+      profiles: users,
+      userPresenter,
+      clock,
+      writeLimits: limits.writes,
+    }),
+    statuses: new StatusService({
+      users: store.users,
+      statuses: store.statuses,
+      deliveries: store.deliveries,
+      hydrator,
+      clock,
+      writeLimits: limits.writes,
+      pullThreshold: config.fanout.pullThreshold,
+    }),
+    feeds: new FeedService({
+      feeds: store.feeds,
+      follows: store.follows,
+      statuses: store.statuses,
+      users: store.users,
+      hydrator,
+      pullMax: config.fanout.pullMax,
+    }),
+    ...socialServices(store, { userPresenter, realtime, clock, reactionReader, writeLimits: limits.writes }),
+  };
+  return { services, hydrator };
+}
+
+/** Boards, their messages, reactions and comments. */
+function socialServices(
+  store: Store,
+  shared: {
+    userPresenter: UserPresenter;
+    realtime: Realtime;
+    clock: Clock;
+    reactionReader: ReactionReader;
+    writeLimits: WriteLimits;
+  },
+): Pick<Services, 'boards' | 'messages' | 'reactions' | 'comments'> {
+  const { userPresenter, realtime, clock, writeLimits } = shared;
+  const boards = new BoardService({
+    boards: store.boards,
+    members: store.members,
+    audit: store.audit,
+    users: store.users,
+    userPresenter,
+    clock,
+    realtime,
+  });
+  const messages = new MessageService({
+    boards,
+    messages: store.messages,
+    users: store.users,
+    reactions: shared.reactionReader,
+    userPresenter,
+    realtime,
+    clock,
+    writeLimits,
+  });
+  return {
+    boards,
+    messages,
+    reactions: new ReactionService({
+      reactions: store.reactions,
+      statuses: store.statuses,
+      messages,
+      realtime,
+      clock,
+      writeLimits,
+    }),
+    comments: new CommentService({
+      comments: store.comments,
+      statuses: store.statuses,
+      users: store.users,
+      userPresenter,
+      clock,
+      writeLimits,
+    }),
+  };
+}
+
+/** Login throttle, password-hash bound, sign-up limit and per-user write budgets, sharing one counter store. */
+function abuseLimits(config: Config, clock: Clock, scrypt: ScryptParams, hasher?: PasswordHasher) {
+  const counters = new MemoryCounterStore();
+  const limiter = new RateLimiter(clock, counters);
+  return {
+    login: new LoginThrottle(clock, config.login, counters),
+    hasher: hasher ?? new PasswordHasher(scrypt, config.passwordHashing),
+    registrations: {
+      limiter,
+      budget: { limit: config.registration.maxPerAddress, windowMs: config.registration.windowMs },
+    },
+    writes: new WriteLimits(config.writeRateLimits > 0 ? limiter : null, config.writeRateLimits),
+  };
+}

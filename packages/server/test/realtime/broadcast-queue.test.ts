@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { BroadcastQueue } from '../../src/adapters/ws/broadcast-queue.js';
+import type { WsConnection } from '../../src/adapters/ws/ws-connection.js';
+
+// Connections are only identities to the queue: stand-ins record what was written to them, in order.
+const conns = (n: number) =>
+  Array.from({ length: n }, (_, i) => ({ i, channels: new Set(['c']) }) as unknown as WsConnection);
+const turn = () => new Promise((resolve) => setImmediate(resolve));
+
+function recorder() {
+  const log = new Map<WsConnection, string[]>();
+  const queue = new BroadcastQueue((conn, payload) => {
+    log.set(conn, [...(log.get(conn) ?? []), payload.toString()]);
+  }, 2);
+  const written = () => [...log.values()].reduce((n, l) => n + l.length, 0);
+  return { log, queue, written };
+}
+
+describe('BroadcastQueue', () => {
+  it('writes a broadcast of one slice at once', () => {
+    const { log, queue } = recorder();
+    const to = conns(2);
+    queue.push(Buffer.from('a'), new Set(to), 'c');
+    expect(to.map((c) => log.get(c))).toEqual([['a'], ['a']]);
+  });
+
+  it('writes a big broadcast one slice per turn of the event loop', async () => {
+    const { queue, written } = recorder();
+    queue.push(Buffer.from('a'), conns(5), 'c');
+    expect(written()).toBe(2);
+    await turn();
+    expect(written()).toBe(4);
+    await turn();
+    expect(written()).toBe(5);
+    expect(queue.pending).toBe(0);
+  });
+
+  it('keeps every connection’s events in the order they were pushed', async () => {
+    const { log, queue } = recorder();
+    const to = conns(5);
+    queue.push(Buffer.from('a'), to, 'c');
+    queue.push(Buffer.from('b'), new Set(to.slice(0, 1)), 'c'); // small, but queued behind a
+    queue.push(Buffer.from('c'), to.slice(2), 'c');
+    while (queue.pending > 0) await turn();
+    expect(to.map((c) => log.get(c))).toEqual([['a', 'b'], ['a'], ['a', 'c'], ['a', 'c'], ['a', 'c']]);
+  });
+
+  it('sends to the recipients there were when pushed', async () => {
+    const { log, queue } = recorder();
+    const to = conns(4);
+    const set = new Set(to.slice(0, 3));
+    queue.push(Buffer.from('a'), set, 'c');
+    set.add(to[3] as WsConnection);
+    while (queue.pending > 0) await turn();
+    expect(log.get(to[3] as WsConnection)).toBeUndefined();
+  });
+
+  it('skips a recipient that left the channel before its slice was written (a revoked member)', async () => {
+    const { log, queue } = recorder();
+    const to = conns(5);
+    queue.push(Buffer.from('a'), to, 'c');
+    to[4]?.channels.delete('c');
+    while (queue.pending > 0) await turn();
+    expect(to.map((c) => log.get(c))).toEqual([['a'], ['a'], ['a'], ['a'], undefined]);
+  });
+});
