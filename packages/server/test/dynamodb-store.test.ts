@@ -1,21 +1,12 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { FEED_INDEXES } from '../src/adapters/dynamodb/tables.js';
 import { runStoreContract } from './contract/store-contract.js';
-import { createDynamoTestStore, startDynalite } from './support/dynamo-store.js';
+import { createDynamoTestStore } from './support/dynamo-store.js';
+import { useDynalite } from './support/emulators.js';
 
 // The whole Store on dynalite (fresh tables per case); outbox jobs go to a real SQLite job queue.
-let dynalite: Awaited<ReturnType<typeof startDynalite>>;
-let endpoint = '';
-
-beforeAll(async () => {
-  dynalite = await startDynalite();
-  endpoint = dynalite.endpoint;
-});
-
-afterAll(async () => {
-  await dynalite.stop();
-});
+const dynalite = useDynalite();
 
 const TTL = 'storage expiry is DynamoDB TTL (items carry `ttl`); reads decide expiry, so the sweep removes nothing';
 
@@ -23,7 +14,7 @@ runStoreContract({
   name: 'dynamodb (dynalite)',
   countsRewrites: true,
   create: async () => {
-    const t = await createDynamoTestStore(endpoint);
+    const t = await createDynamoTestStore(dynalite.endpoint);
     return { store: t.store, queue: t.queue, cleanup: t.cleanup };
   },
   skip: {
@@ -34,7 +25,7 @@ runStoreContract({
 
 describe('DynamoDB feed entries (bounded feeds)', () => {
   it('are written without the byAuthor LSI key, so the LSI costs no writes, and purge and trim still work', async () => {
-    const t = await createDynamoTestStore(endpoint);
+    const t = await createDynamoTestStore(dynalite.endpoint);
     try {
       const entries = Array.from({ length: 12 }, (_, i) => ({
         owner: 'bob',

@@ -3,7 +3,7 @@ import type { Clock } from '../ports/clock.js';
 import type { Job } from '../ports/job-queue.js';
 import type { Realtime } from '../ports/realtime.js';
 import type { DeliveryRepo } from '../ports/store.js';
-import type { StatusHydrator } from '../services/status-hydrator.js';
+import type { StatusViews } from '../ports/status-views.js';
 import type { FeedTrimChecks } from './feed-trim.js';
 import { breathe, DeliverJob, parsePayload, type DeliverList, type DeliverRange } from './payloads.js';
 import type { JobProcessor } from './processor.js';
@@ -30,7 +30,7 @@ export class FanoutDeliverProcessor implements JobProcessor {
   constructor(
     private readonly deps: {
       deliveries: DeliveryRepo;
-      hydrator: StatusHydrator;
+      hydrator: StatusViews;
       realtime: Realtime;
       clock: Clock;
       metrics?: Pick<Metrics, 'fanoutLag' | 'feedDeliveries'>;
