@@ -1,7 +1,7 @@
+import { createTweeterClient, type OperationResult, type TweeterClient } from '@tweeter/client';
 import { performance } from 'node:perf_hooks';
 import { BenchError } from './server.js';
 
-const API = '/api/v1';
 const TIMEOUT_MS = 10_000;
 
 export interface Timed<T> {
@@ -9,15 +9,25 @@ export interface Timed<T> {
   ms: number;
 }
 
-/** The few API calls the scenarios make outside autocannon, timed; any failure throws ApiCallError. */
+/**
+ * The API calls the scenarios make outside autocannon, through the typed client (@tweeter/client), timed. A
+ * measurement: no retries, and a call with no answer within 10 s fails. Any failure throws (a TweeterApiError).
+ */
 export class ApiClient {
-  constructor(private readonly baseUrl: string) {}
+  private readonly client: TweeterClient;
+
+  constructor(baseUrl: string) {
+    this.client = createTweeterClient({
+      baseUrl,
+      retries: 0,
+      fetch: (request) => fetch(request, { signal: AbortSignal.timeout(TIMEOUT_MS) }),
+    });
+  }
 
   /** Signs in; a failure here is a broken setup, not a measurement. */
   async login(alias: string, password: string): Promise<string> {
     try {
-      const { value } = await this.call<{ token: string }>('POST', '/sessions', undefined, { alias, password });
-      return value.token;
+      return (await this.client.call('createSession', { body: { alias, password } })).token;
     } catch (err) {
       throw new BenchError(
         `cannot sign in as @${alias} (was the graph populated with this --password?): ${(err as Error).message}`,
@@ -39,42 +49,52 @@ export class ApiClient {
     return tokens;
   }
 
-  post(token: string, post: string): Promise<Timed<{ id: string }>> {
-    return this.call('POST', '/statuses', token, { post });
+  /** Registers a user; returns its token. */
+  async register(alias: string, password: string): Promise<string> {
+    const body = { alias, firstName: 'Bench', lastName: 'User', password };
+    return (await this.client.call('registerUser', { body })).token;
   }
 
-  delivery(token: string, id: string): Promise<Timed<{ state: string; audience: number; delivered: number }>> {
-    return this.call('GET', `/statuses/${id}/delivery`, token);
+  post(token: string, post: string): Promise<Timed<OperationResult<'postStatus'>>> {
+    return timed(() => this.client.call('postStatus', { body: { post }, headers: bearer(token) }));
   }
 
-  feed(token: string, limit = 20): Promise<Timed<{ items: { id: string }[] }>> {
-    return this.call('GET', `/me/feed?limit=${limit}`, token);
+  delivery(token: string, id: string): Promise<Timed<OperationResult<'getStatusDelivery'>>> {
+    return timed(() => this.client.call('getStatusDelivery', { params: { path: { id } }, headers: bearer(token) }));
+  }
+
+  feed(token: string, limit = 20): Promise<Timed<OperationResult<'getHomeFeed'>>> {
+    return timed(() => this.client.call('getHomeFeed', { params: { query: { limit } }, headers: bearer(token) }));
   }
 
   /** The newest statuses of `alias` (their story), newest first. */
-  story(token: string, alias: string, limit = 1): Promise<Timed<{ items: { id: string }[] }>> {
-    return this.call('GET', `/users/${alias}/story?limit=${limit}`, token);
+  story(token: string, alias: string, limit = 1): Promise<Timed<OperationResult<'getStory'>>> {
+    return timed(() =>
+      this.client.call('getStory', { params: { path: { alias }, query: { limit } }, headers: bearer(token) }),
+    );
   }
 
-  private async call<T>(method: string, path: string, token?: string, body?: unknown): Promise<Timed<T>> {
-    const headers: Record<string, string> = {};
-    if (token) headers.authorization = `Bearer ${token}`;
-    if (body !== undefined) headers['content-type'] = 'application/json';
-    const started = performance.now();
-    const res = await fetch(`${this.baseUrl}${API}${path}`, {
-      method,
-      headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
-      signal: AbortSignal.timeout(TIMEOUT_MS),
+  /** A public board owned by the token's user. */
+  createBoard(token: string, name: string): Promise<OperationResult<'createBoard'>> {
+    return this.client.call('createBoard', { body: { name, visibility: 'public' }, headers: bearer(token) });
+  }
+
+  postMessage(token: string, boardId: string, text: string): Promise<OperationResult<'postMessage'>> {
+    return this.client.call('postMessage', {
+      params: { path: { id: boardId } },
+      body: { text },
+      headers: bearer(token),
     });
-    const text = await res.text();
-    const ms = performance.now() - started;
-    if (!res.ok) throw new ApiCallError(`${method} ${path}: ${res.status} ${text.slice(0, 200)}`);
-    return { value: JSON.parse(text) as T, ms };
   }
 }
 
-/** A measured API call that failed (non-2xx, timeout, socket error): counted as an error by scenarios. */
-export class ApiCallError extends Error {
-  override name = 'ApiCallError';
+/** Each call names its user: the scenarios act as many users through one client. */
+function bearer(token: string): { authorization: string } {
+  return { authorization: `Bearer ${token}` };
+}
+
+async function timed<T>(call: () => Promise<T>): Promise<Timed<T>> {
+  const started = performance.now();
+  const value = await call();
+  return { value, ms: performance.now() - started };
 }

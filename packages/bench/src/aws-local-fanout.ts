@@ -12,10 +12,11 @@ import {
   mapLimit,
   loadConfig,
   createNodeRuntime,
-  startEmulators,
-  provisionAwsLocal,
+  startAwsLocalEmulators,
+  provisionEmulators,
   withEmulatorCredentials,
   EMULATOR_CREDENTIALS,
+  AWS_LOCAL_NAMES,
   buildApp,
 } from '@tweeter/server/tooling/aws-local';
 import { childEnvironment, hashPassword, userAlias, type UserRecord } from '@tweeter/server/tooling';
@@ -23,7 +24,7 @@ import { ApiClient } from './api-client.js';
 import { machine, type ScenarioResult } from './result.js';
 import { sleep, type TargetOptions } from './setup.js';
 
-const REGION = 'us-east-1';
+const COURSE_TABLES = { main: 'course-main', feeds: 'course-feeds' };
 const WRITE_OPERATIONS = new Set(['PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem', 'TransactWriteItems']);
 const COURSE_PAGE = 25;
 const COURSE_IN_FLIGHT = 10;
@@ -35,23 +36,15 @@ export async function runAwsLocalFanout(
   target: TargetOptions,
 ): Promise<ScenarioResult> {
   const writes = new Map<string, number>();
-  const emulators = await startEmulators({
+  const aws = await startAwsLocalEmulators({
+    maxAttempts: 5,
     onDynamodbRequest: (operation) => {
       if (WRITE_OPERATIONS.has(operation)) writes.set(operation, (writes.get(operation) ?? 0) + 1);
     },
   });
+  const { emulators } = aws;
+  await provisionEmulators(emulators, { maxAttempts: 5, tables: COURSE_TABLES });
   const dataDir = mkdtempSync(join(tmpdir(), 'tweeter-bench-aws-'));
-  const provision = {
-    region: REGION,
-    dynamodbEndpoint: emulators.dynamodbEndpoint,
-    sqsEndpoint: emulators.fauxqsEndpoint,
-    s3Endpoint: emulators.fauxqsEndpoint,
-    queuePrefix: 'tweeter-',
-    bucket: 'tweeter-pictures',
-    maxAttempts: 5,
-  };
-  await provisionAwsLocal({ ...provision, tables: { main: 'tweeter-main', feeds: 'tweeter-feeds' } });
-  await provisionAwsLocal({ ...provision, tables: { main: 'course-main', feeds: 'course-feeds' } });
   // Over the inherited environment, as the child servers of the other scenarios run: the fan-out's tuning settings
   // (FANOUT_PAGE_SIZE, FANOUT_BATCH_SIZE, WORKER_CONCURRENCY) can be compared against the AWS-shape defaults.
   const config = withEmulatorCredentials(
@@ -62,20 +55,13 @@ export async function runAwsLocalFanout(
         HOST: '127.0.0.1',
         PORT: '0',
         DATA_DIR: dataDir,
-        TWEETER_STORE: 'dynamodb',
-        TWEETER_BLOBS: 's3',
-        AWS_REGION: REGION,
-        DYNAMODB_ENDPOINT: emulators.dynamodbEndpoint,
-        SQS_ENDPOINT: emulators.fauxqsEndpoint,
-        S3_ENDPOINT: emulators.fauxqsEndpoint,
-        S3_FORCE_PATH_STYLE: 'true',
-        S3_BUCKET: 'tweeter-pictures',
+        ...aws.settings,
       }),
     ),
   );
   const ctx = await createNodeRuntime(config);
   const doc = createDocumentClient({
-    region: REGION,
+    region: AWS_LOCAL_NAMES.region,
     endpoint: emulators.dynamodbEndpoint,
     credentials: EMULATOR_CREDENTIALS,
   });
@@ -145,7 +131,7 @@ export async function runAwsLocalFanout(
       await mapLimit(page.items, COURSE_IN_FLIGHT, (owner) =>
         doc.send(
           new PutCommand({
-            TableName: 'course-feeds',
+            TableName: COURSE_TABLES.feeds,
             Item: { pk: owner, sk: statusId, author: params.celebrity, authorSk: `${params.celebrity}#${statusId}` },
           }),
         ),
@@ -176,7 +162,7 @@ export async function runAwsLocalFanout(
   } finally {
     doc.destroy();
     await ctx.close();
-    await emulators.stop();
+    await aws.stop();
     rmSync(dataDir, { recursive: true, force: true });
   }
 }

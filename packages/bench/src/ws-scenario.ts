@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { TweeterApiError } from '@tweeter/client';
+import { ApiClient } from './api-client.js';
 import { metricValue } from './metrics-sampler.js';
 import { round2, summarize } from './percentiles.js';
 import { attachServer, BenchError, startChildServer, type BenchServer } from './server.js';
@@ -69,19 +71,21 @@ export async function runWsScenario(opts: WsScenarioOptions): Promise<WsScenario
       server = await startChildServer({ dataDir });
       const { url } = server;
       const tokenOf = (i: number) => audience.followerTokens[i] ?? '';
-      const board = opts.via === 'feed' ? null : await boardBroadcast(url, audience.authorToken, tokenOf);
+      const api = new ApiClient(url);
+      const board = opts.via === 'feed' ? null : await boardBroadcast(api, audience.authorToken, tokenOf);
       broadcast = board ?? {
         channel: 'feed',
         board: 0,
         tokenOf,
-        send: (text) => api(url, 'POST', '/statuses', audience.authorToken, { post: text }).then(() => {}),
+        send: (text) => api.post(audience.authorToken, text).then(() => {}),
       };
     } else {
       server = await attachServer(opts.url ?? '', null);
       const suffix = randomBytes(4).toString('hex');
-      const author = await register(server.url, `wsb_a_${suffix}`);
-      const listener = await register(server.url, `wsb_l_${suffix}`);
-      const found = await boardBroadcast(server.url, author, () => listener);
+      const api = new ApiClient(server.url);
+      const author = await api.register(`wsb_a_${suffix}`, PASSWORD);
+      const listener = await api.register(`wsb_l_${suffix}`, PASSWORD);
+      const found = await boardBroadcast(api, author, () => listener);
       if (!found) throw new BenchError('the server at --url does not serve boards: run without --url');
       broadcast = found;
     }
@@ -135,38 +139,23 @@ export async function runWsScenario(opts: WsScenarioOptions): Promise<WsScenario
 
 /** A public board owned by `ownerToken` that subscribers may read; null when the server has no boards. */
 async function boardBroadcast(
-  base: string,
+  api: ApiClient,
   ownerToken: string,
   tokenOf: (i: number) => string,
 ): Promise<Broadcast | null> {
-  const res = await fetch(`${base}/api/v1/boards`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${ownerToken}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ name: 'ws bench', visibility: 'public' }),
-  });
-  if (res.status === 404) return null;
-  if (res.status !== 201) throw new BenchError(`cannot create a board: ${res.status} ${await res.text()}`);
-  const { id } = (await res.json()) as { id: string };
+  let id: string;
+  try {
+    id = (await api.createBoard(ownerToken, 'ws bench')).id;
+  } catch (err) {
+    if (err instanceof TweeterApiError && err.status === 404) return null;
+    throw new BenchError(`cannot create a board: ${(err as Error).message}`);
+  }
   return {
     channel: `board:${id}`,
     board: 1,
     tokenOf,
-    send: (text) => api(base, 'POST', `/boards/${id}/messages`, ownerToken, { text }).then(() => {}),
+    send: (text) => api.postMessage(ownerToken, id, text).then(() => {}),
   };
-}
-
-async function register(base: string, alias: string): Promise<string> {
-  const body = { alias, firstName: 'Bench', lastName: 'WS', password: PASSWORD };
-  return ((await api(base, 'POST', '/users', undefined, body)) as { token: string }).token;
-}
-
-async function api(base: string, method: string, path: string, token?: string, body?: unknown): Promise<unknown> {
-  const headers: Record<string, string> = { 'content-type': 'application/json' };
-  if (token) headers.authorization = `Bearer ${token}`;
-  const res = await fetch(`${base}/api/v1${path}`, { method, headers, body: JSON.stringify(body) });
-  const text = await res.text();
-  if (!res.ok) throw new BenchError(`${method} ${path}: ${res.status} ${text.slice(0, 200)}`);
-  return JSON.parse(text) as unknown;
 }
 
 async function rss(base: string): Promise<number> {

@@ -3,24 +3,21 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   conformanceChecker,
+  PNG_1PX,
+  useTestApp,
   type ConformanceChecker,
   type OpenApiDoc,
-} from '../../server/test/support/openapi-conformance.js';
-import { createTestApp, PNG_1PX, type TestApp } from '../../server/test/support/test-app.js';
+} from '@tweeter/server/test-support';
 import { createTweeterClient, TweeterApiError, type TweeterClient } from '../src/index.js';
 
-let t: TestApp;
+const t = useTestApp();
 let baseUrl: string;
 let checker: ConformanceChecker;
 beforeAll(async () => {
-  t = await createTestApp();
   baseUrl = await t.listen();
   checker = conformanceChecker((await t.inject({ method: 'GET', url: '/openapi.json' })).json<OpenApiDoc>());
 });
-afterAll(async () => {
-  checker.flush();
-  await t.close();
-});
+afterAll(() => checker.flush());
 
 /** A fetch whose every answer is also checked against the OpenAPI document, as the API tests' answers are. */
 function checked(inner: (request: Request) => Promise<Response> = (request) => fetch(request)) {

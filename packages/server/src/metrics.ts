@@ -19,6 +19,8 @@ export interface JobMetrics {
   jobDuration: Histogram<'name' | 'outcome'>;
   fanoutLag: Histogram;
   feedDeliveries: Counter;
+  /** Feed entries the feed.trim job removed past FEED_MAX_ENTRIES. */
+  feedTrimmed: Counter;
   /** Rows the expiry sweep removed, by kind (session, idempotency_key). */
   expiredRemoved: Counter<'kind'>;
 }
@@ -110,11 +112,16 @@ export function createJobMetrics(registry: Registry = new Registry()): JobMetric
     help: 'Feed entries written by fan-out',
     registers: [registry],
   });
+  const feedTrimmed = new Counter({
+    name: 'tweeter_feed_entries_trimmed_total',
+    help: 'Feed entries removed by feed.trim past FEED_MAX_ENTRIES',
+    registers: [registry],
+  });
   const expiredRemoved = new Counter({
     name: 'tweeter_expired_rows_removed_total',
     help: 'Expired rows removed by the expiry sweep, by kind',
     labelNames: ['kind'] as const,
     registers: [registry],
   });
-  return { registry, jobDuration, fanoutLag, feedDeliveries, expiredRemoved };
+  return { registry, jobDuration, fanoutLag, feedDeliveries, feedTrimmed, expiredRemoved };
 }

@@ -2,12 +2,11 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll } from 'vitest';
 import { createFsBlobStore } from '../src/adapters/fs/blob-store.js';
 import { createS3BlobStore } from '../src/adapters/s3/blob-store.js';
-import { startEmulators, type Emulators } from '../src/dev/emulators.js';
 import { EMULATOR_CREDENTIALS, provisionAwsLocal } from '../src/dev/provision.js';
 import { runBlobContract } from './contract/blob-contract.js';
+import { useEmulators } from './support/emulators.js';
 
 runBlobContract({
   name: 'files',
@@ -17,14 +16,8 @@ runBlobContract({
   },
 });
 
-let emulators: Emulators;
+const emulators = useEmulators();
 let run = 0;
-beforeAll(async () => {
-  emulators = await startEmulators();
-});
-afterAll(async () => {
-  await emulators?.stop();
-});
 
 runBlobContract({
   name: 's3 on fauxqs',

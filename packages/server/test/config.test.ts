@@ -12,7 +12,7 @@ describe('loadConfig', () => {
       bodyLimitBytes: 65_536,
       login: { maxFailures: 10, windowMs: 60_000 },
       jobs: { maxAttempts: 5, concurrency: 2 },
-      fanout: { backfillCount: 50 },
+      fanout: { backfillCount: 50, feedMaxEntries: 1000 },
     });
     expect(c.databaseFile).toMatch(/data[/\\]tweeter\.db$/);
   });
@@ -26,6 +26,14 @@ describe('loadConfig', () => {
       const problems = (err as ConfigError).problems.join('\n');
       for (const name of ['PORT', 'SCRYPT_COST', 'PUBLIC_URL', 'LOG_LEVEL']) expect(problems).toContain(name);
     }
+  });
+
+  it('bounds FEED_MAX_ENTRIES to 10..100,000', () => {
+    expect(loadConfig({ FEED_MAX_ENTRIES: '800' }).fanout.feedMaxEntries).toBe(800);
+    expect(() => loadConfig({ FEED_MAX_ENTRIES: '9' })).toThrow(
+      'FEED_MAX_ENTRIES="9": must be a whole number from 10 to 100000',
+    );
+    expect(() => loadConfig({ FEED_MAX_ENTRIES: 'lots' })).toThrow(/FEED_MAX_ENTRIES/);
   });
 
   it('refuses impossible combinations', () => {

@@ -1,42 +1,32 @@
 import { ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { batchWrite, DEFAULT_RETRY, type WriteRequest } from '../src/adapters/dynamodb/client.js';
 import { followerKey, followsKey } from '../src/adapters/dynamodb/core/keys.js';
 import { createDynamoStore } from '../src/adapters/dynamodb/store.js';
 import { systemClock } from '../src/ports/clock.js';
 import type { JobQueue, JobRequest } from '../src/ports/job-queue.js';
 import type { Store } from '../src/ports/store.js';
-import { createDynamoTestStore, startDynalite, type DynamoTestStore } from './support/dynamo-store.js';
-import { createTestApp, type TestApp } from './support/test-app.js';
+import { useDynamoStores, type DynamoTestStore } from './support/dynamo-store.js';
+import type { TestApp } from './support/test-app.js';
+import { useTestApps } from './support/use-test-app.js';
 
 // Fan-out through the real app, its worker pool and the DynamoDB store on dynalite. Faults are injected at the
 // network edge: a middleware on the SDK client's stack that answers some BatchWriteItem calls with a throttling
 // error, and writes only part of others, reporting the rest as UnprocessedItems, as DynamoDB does under load.
 
-let dynalite: Awaited<ReturnType<typeof startDynalite>>;
-beforeAll(async () => {
-  dynalite = await startDynalite();
-});
-afterAll(async () => {
-  await dynalite.stop();
-});
-
+// After each test: its apps close first, then its stores (useTestApps is registered last, so its hook runs first).
+const stores = useDynamoStores();
+const apps = useTestApps();
 let t: TestApp | undefined;
 let dyn: DynamoTestStore | undefined;
-afterEach(async () => {
-  await t?.close();
-  await dyn?.cleanup();
-  t = undefined;
-  dyn = undefined;
-});
 
 /** Quick retries: the fault tests inject many. */
 const RETRY = { maxAttempts: 40, baseMs: 1, maxMs: 20 };
 
 /** Pages of 1,000 in batches of 500 unless `env` says otherwise (the AWS shape's defaults are 2,500 and 2,500). */
 async function start(env: Record<string, string> = {}): Promise<{ app: TestApp; d: DynamoTestStore }> {
-  dyn = await createDynamoTestStore(dynalite.endpoint, { retry: RETRY });
-  t = await createTestApp(
+  dyn = await stores.create({ retry: RETRY });
+  t = await apps.start(
     // Visibility well above a deliver job's time on a loaded machine, so no job is received twice by accident.
     {
       FANOUT_PAGE_SIZE: '1000',
@@ -196,7 +186,7 @@ describe('fan-out on DynamoDB (dynalite)', () => {
    * written (before the edge check), bob unfollows and his unfollow.purge runs to the end. Returns whether it ran.
    */
   async function unfollowMidPage(statusId: string): Promise<{ store: Store; hooked: () => boolean }> {
-    dyn = await createDynamoTestStore(dynalite.endpoint, { retry: RETRY });
+    dyn = await stores.create({ retry: RETRY });
     const store = dyn.store;
     await createUsers(store, ['ann', 'bob', 'cat']);
     await store.follows.add('bob', 'ann', { createdAt: 1 });
@@ -255,7 +245,7 @@ describe('fan-out on DynamoDB (dynalite)', () => {
   });
 
   it('deliverRange reads the follower range once when no unfollow of the author happened meanwhile', async () => {
-    dyn = await createDynamoTestStore(dynalite.endpoint, { retry: RETRY });
+    dyn = await stores.create({ retry: RETRY });
     const store = dyn.store;
     await createUsers(store, ['ann', 'bob', 'cat', 'dan']);
     for (const fan of ['bob', 'cat', 'dan']) await store.follows.add(fan, 'ann', { createdAt: 1 });
@@ -294,7 +284,7 @@ describe('fan-out on DynamoDB (dynalite)', () => {
   });
 
   it('a planner taking over half way sends the job whose marker the first planner left, then carries on', async () => {
-    dyn = await createDynamoTestStore(dynalite.endpoint, { retry: RETRY });
+    dyn = await stores.create({ retry: RETRY });
     const first = dyn.store;
     await first.statuses.create({ id: '01S2', author: 'ann', post: 'p', segments: [], createdAt: 1 }, { audience: 3 });
     const job = (to: string): JobRequest => ({ name: 'fanout.deliver', payload: { statusId: '01S2', to } });
@@ -336,7 +326,7 @@ describe('fan-out on DynamoDB (dynalite)', () => {
   });
 
   it('a planner that keeps going replaces its own marker: one write a page, the last step clears it', async () => {
-    dyn = await createDynamoTestStore(dynalite.endpoint, { retry: RETRY });
+    dyn = await stores.create({ retry: RETRY });
     const store = dyn.store;
     await store.statuses.create({ id: '01S3', author: 'ann', post: 'p', segments: [], createdAt: 1 }, { audience: 3 });
     const writes = countWrites(dyn.doc);

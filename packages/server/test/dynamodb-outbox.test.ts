@@ -1,27 +1,16 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { WriteBudget } from '../src/adapters/dynamodb/client.js';
 import { UNFOLLOWS, userKey } from '../src/adapters/dynamodb/core/keys.js';
 import type { JobQueue, JobRequest } from '../src/ports/job-queue.js';
 import type { UserRecord } from '../src/ports/store.js';
-import { createDynamoTestStore, startDynalite, type DynamoTestStore } from './support/dynamo-store.js';
+import { useDynamoStores, type DynamoTestStore } from './support/dynamo-store.js';
 
 // A process that dies between a DynamoDB write and sending its jobs: the send fails here, as it would if the
 // process stopped, and the outbox sweeper (Store.resendPending) must finish what the write started.
 
-let dynalite: Awaited<ReturnType<typeof startDynalite>>;
-beforeAll(async () => {
-  dynalite = await startDynalite();
-});
-afterAll(async () => {
-  await dynalite.stop();
-});
-
+const stores = useDynamoStores();
 let t: DynamoTestStore | undefined;
-afterEach(async () => {
-  await t?.cleanup();
-  t = undefined;
-});
 
 const LATER = Date.now() + 3_600_000;
 
@@ -58,7 +47,7 @@ const user = (alias: string): UserRecord => ({
 describe('the DynamoDB outbox after a crash', () => {
   it('a status whose jobs were never sent gets its delivery record and its jobs from the sweeper', async () => {
     const queue = flaky();
-    t = await createDynamoTestStore(dynalite.endpoint, { outboxQueue: queue.wrap });
+    t = await stores.create({ outboxQueue: queue.wrap });
     const status = { id: '01S1', author: 'ann', post: 'p', segments: [], createdAt: 1 };
     const plan = { name: 'fanout.plan', payload: { statusId: '01S1', author: 'ann' } };
     queue.set(true);
@@ -76,7 +65,7 @@ describe('the DynamoDB outbox after a crash', () => {
 
   it('a follow whose follow-up writes died is finished, and both counts are re-counted', async () => {
     const queue = flaky();
-    t = await createDynamoTestStore(dynalite.endpoint, { outboxQueue: queue.wrap });
+    t = await stores.create({ outboxQueue: queue.wrap });
     await t.store.users.createMany([user('ann'), user('bob')]);
     const backfill = { name: 'follow.backfill', payload: { follower: 'ann', followee: 'bob' } };
     queue.set(true);
@@ -97,7 +86,7 @@ describe('the DynamoDB outbox after a crash', () => {
 
   it('an unfollow and a delete left half done are finished: edge, mirror, record and key gone', async () => {
     const queue = flaky();
-    t = await createDynamoTestStore(dynalite.endpoint, { outboxQueue: queue.wrap });
+    t = await stores.create({ outboxQueue: queue.wrap });
     await t.store.users.createMany([user('ann'), user('bob')]);
     await t.store.follows.add('ann', 'bob', { createdAt: 1 });
     const status = { id: '01S2', author: 'bob', post: 'p', segments: [], createdAt: 1 };
@@ -126,7 +115,7 @@ describe('the DynamoDB outbox after a crash', () => {
   it('an unfollow that died before its follow-up writes moves the unfollow counter before its purge is sent', async () => {
     // The counter lets a fan-out page skip re-reading its edges (deliveries-repo.ts): the sweeper's path must move
     // it too, after removing the mirror and before the purge job exists.
-    t = await createDynamoTestStore(dynalite.endpoint);
+    t = await stores.create();
     const store = t.store;
     await store.users.createMany([user('ann'), user('bob')]);
     await store.follows.add('ann', 'bob', { createdAt: 1 });
@@ -167,7 +156,7 @@ describe('the write budget', () => {
 
 describe('an Idempotency-Key used by two requests at once on DynamoDB', () => {
   it('makes one status: the other request returns it, or is told to retry (409), never a second status', async () => {
-    t = await createDynamoTestStore(dynalite.endpoint);
+    t = await stores.create();
     const store = t.store;
     const attempt = (n: number) =>
       store.statuses

@@ -1,36 +1,28 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createDocumentClient } from '../src/adapters/dynamodb/client.js';
 import { PULLED_PK } from '../src/adapters/dynamodb/core/keys.js';
 import { PULLED_REGISTRY_TTL_MS } from '../src/adapters/dynamodb/core/pulled-registry.js';
 import { createDynamoStore } from '../src/adapters/dynamodb/store.js';
 import type { Store } from '../src/ports/store.js';
-import { createDynamoTestStore, startDynalite, type DynamoTestStore } from './support/dynamo-store.js';
+import { createDynamoTestStore, type DynamoTestStore } from './support/dynamo-store.js';
+import { useDynalite } from './support/emulators.js';
 import { ManualClock } from './support/manual-clock.js';
-import { createTestApp, type TestApp } from './support/test-app.js';
+import type { TestApp } from './support/test-app.js';
+import { useTestApps } from './support/use-test-app.js';
 
 // The PULLED registry (hybrid fan-out) is read through a per-process cache: once per PULLED_REGISTRY_TTL_MS, not on
 // every feed page. Several stores on the same dynalite tables stand for several server processes; the readers'
 // clocks are manual, so the TTL's edges are exact.
 
-let dynalite: Awaited<ReturnType<typeof startDynalite>>;
-beforeAll(async () => {
-  dynalite = await startDynalite();
-});
-afterAll(async () => {
-  await dynalite.stop();
-});
-
-const closers: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  // Apps first (their stores), then the tables' own store and its queue.
-  for (const close of closers.splice(0).reverse()) await close();
-});
+const dynalite = useDynalite();
+// Closed after each test, last opened first: apps first (their stores), then the tables' own store and its queue.
+const opened = useTestApps();
 
 /** The first store on fresh tables (the writing process), on the system clock. */
 async function firstStore(): Promise<DynamoTestStore> {
   const d = await createDynamoTestStore(dynalite.endpoint);
-  closers.push(() => d.cleanup());
+  opened.defer(() => d.cleanup());
   return d;
 }
 
@@ -52,7 +44,7 @@ function otherStore(
     clock,
     ...(pulledRegistryTtlMs === undefined ? {} : { pulledRegistryTtlMs }),
   });
-  closers.push(() => store.close());
+  opened.defer(() => store.close());
   return { store, doc };
 }
 
@@ -143,8 +135,7 @@ describe('home feeds of a newly pulled author, across processes', () => {
   /** The writing process: FANOUT_PULL_THRESHOLD=1, so @star is pulled from its second follower on. */
   async function startWriter(): Promise<void> {
     d = await firstStore();
-    writer = await createTestApp({ FANOUT_PULL_THRESHOLD: '1' }, { stores: { store: d.store, queue: d.queue } });
-    closers.push(() => writer.close());
+    writer = await opened.start({ FANOUT_PULL_THRESHOLD: '1' }, { stores: { store: d.store, queue: d.queue } });
     tokens = { star: await writer.register('star'), fan: await writer.register('fan') };
     const other = await writer.register('other');
     await follow(writer, tokens.fan, 'star');
@@ -161,8 +152,7 @@ describe('home feeds of a newly pulled author, across processes', () => {
     pulledRegistryTtlMs?: number,
   ): Promise<{ reader: TestApp; doc: DynamoDBDocumentClient }> {
     const { store, doc } = otherStore(d, clock, pulledRegistryTtlMs);
-    const reader = await createTestApp({}, { stores: { store, queue: d.queue }, workers: false });
-    closers.push(() => reader.close());
+    const reader = await opened.start({}, { stores: { store, queue: d.queue }, workers: false });
     return { reader, doc };
   }
 

@@ -1,5 +1,5 @@
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { createDocumentClient, DEFAULT_RETRY } from '../src/adapters/dynamodb/client.js';
 import { createDynamoSocialRepos } from '../src/adapters/dynamodb/social/index.js';
 import { SETTLE_MS } from '../src/adapters/dynamodb/social/message-order.js';
@@ -8,22 +8,15 @@ import { CountsReconcileProcessor, reconcileJob } from '../src/jobs/counts-recon
 import type { Clock } from '../src/ports/clock.js';
 import type { CountTarget, Store } from '../src/ports/store.js';
 import { board, member, statuses, T0 } from './contract/social-fixtures.js';
-import { createDynamoTestStore, startDynalite, type DynamoTestStore } from './support/dynamo-store.js';
+import { createDynamoTestStore, type DynamoTestStore } from './support/dynamo-store.js';
+import { useDynalite } from './support/emulators.js';
 import { ManualClock } from './support/manual-clock.js';
 
 // What the social store contract (run on dynalite by dynamodb-store.test.ts) cannot show with one store: two
 // processes writing one board while a poller pages, a writer that died holding a message number, and counts
 // broken on purpose that counts.reconcile repairs.
 
-let dynalite: Awaited<ReturnType<typeof startDynalite>>;
-
-beforeAll(async () => {
-  dynalite = await startDynalite();
-});
-
-afterAll(async () => {
-  await dynalite.stop();
-});
+const dynalite = useDynalite();
 
 /** A DynamoDB store on fresh tables, and `peer()`: another store on the same tables with its own client. */
 async function createStore(clock?: Clock): Promise<DynamoTestStore & { peer: () => Store }> {

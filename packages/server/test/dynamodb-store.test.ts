@@ -1,19 +1,12 @@
-import { afterAll, beforeAll } from 'vitest';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { describe, expect, it } from 'vitest';
+import { FEED_INDEXES } from '../src/adapters/dynamodb/tables.js';
 import { runStoreContract } from './contract/store-contract.js';
-import { createDynamoTestStore, startDynalite } from './support/dynamo-store.js';
+import { createDynamoTestStore } from './support/dynamo-store.js';
+import { useDynalite } from './support/emulators.js';
 
 // The whole Store on dynalite (fresh tables per case); outbox jobs go to a real SQLite job queue.
-let dynalite: Awaited<ReturnType<typeof startDynalite>>;
-let endpoint = '';
-
-beforeAll(async () => {
-  dynalite = await startDynalite();
-  endpoint = dynalite.endpoint;
-});
-
-afterAll(async () => {
-  await dynalite.stop();
-});
+const dynalite = useDynalite();
 
 const TTL = 'storage expiry is DynamoDB TTL (items carry `ttl`); reads decide expiry, so the sweep removes nothing';
 
@@ -21,11 +14,48 @@ runStoreContract({
   name: 'dynamodb (dynalite)',
   countsRewrites: true,
   create: async () => {
-    const t = await createDynamoTestStore(endpoint);
+    const t = await createDynamoTestStore(dynalite.endpoint);
     return { store: t.store, queue: t.queue, cleanup: t.cleanup };
   },
   skip: {
     'deleteExpired removes only expired sessions and returns how many': TTL,
     'deleteExpiredKeys removes at most limit keys, oldest first, and never a status': TTL,
   },
+});
+
+describe('DynamoDB feed entries (bounded feeds)', () => {
+  it('are written without the byAuthor LSI key, so the LSI costs no writes, and purge and trim still work', async () => {
+    const t = await createDynamoTestStore(dynalite.endpoint);
+    try {
+      const entries = Array.from({ length: 12 }, (_, i) => ({
+        owner: 'bob',
+        statusId: `01S${String(i).padStart(8, '0')}`,
+        author: i % 2 ? 'ann' : 'dan',
+      }));
+      await t.store.feeds.addMany(entries);
+      const raw = await t.doc.send(
+        new QueryCommand({
+          TableName: t.tables.feeds,
+          KeyConditionExpression: 'pk = :o',
+          ExpressionAttributeValues: { ':o': 'bob' },
+        }),
+      );
+      expect(raw.Items).toHaveLength(12);
+      for (const item of raw.Items ?? []) expect(Object.keys(item).sort()).toEqual(['author', 'pk', 'sk']);
+      const lsi = await t.doc.send(
+        new QueryCommand({
+          TableName: t.tables.feeds,
+          IndexName: FEED_INDEXES.byAuthor.name,
+          KeyConditionExpression: 'pk = :o',
+          ExpressionAttributeValues: { ':o': 'bob' },
+        }),
+      );
+      expect(lsi.Items).toEqual([]);
+      expect(await t.store.feeds.removeByAuthor('bob', 'ann')).toBe(6);
+      expect(await t.store.feeds.trim('bob', { keep: 4, limit: 25 })).toBe(2);
+      expect((await t.store.feeds.page('bob', { limit: 20 })).map((e) => e.author)).toEqual(Array(4).fill('dan'));
+    } finally {
+      await t.cleanup();
+    }
+  });
 });

@@ -168,6 +168,43 @@ describe('SQLite store specifics', () => {
     expect(asymmetric).toBe(0);
   });
 
+  it('has no feed index by author (migration 5): the purge and the trim read the primary key', async () => {
+    const indexes = db
+      .prepare<[], string>("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'feed_entries'")
+      .pluck()
+      .all();
+    expect(indexes.filter((name) => !name.startsWith('sqlite_autoindex'))).toEqual([]);
+    const plan = (sql: string): string =>
+      db
+        .prepare<[], { detail: string }>(`EXPLAIN QUERY PLAN ${sql}`)
+        .all()
+        .map((row) => row.detail)
+        .join('; ');
+    expect(plan("DELETE FROM feed_entries WHERE owner = 'bob' AND author = 'ann'")).toMatch(
+      /SEARCH feed_entries USING PRIMARY KEY \(owner=\?\)/,
+    );
+    await store.feeds.addMany(
+      Array.from({ length: 30 }, (_, i) => ({ owner: 'bob', statusId: `s${100 + i}`, author: 'ann' })),
+    );
+    expect(await store.feeds.trim('bob', { keep: 20, limit: 500 })).toBe(10);
+    expect(await store.feeds.removeByAuthor('bob', 'ann')).toBe(20);
+  });
+
+  it('migration 5 drops the index from a file made before it, keeping the entries', () => {
+    const old = openDatabase(join(dir, 'old.db'), { migrate: false });
+    try {
+      for (const m of MIGRATIONS.filter((m) => m.version <= 4)) old.exec(m.sql);
+      old.pragma('user_version = 4');
+      old.prepare("INSERT INTO feed_entries (owner, status_id, author) VALUES ('bob', 's1', 'ann')").run();
+      expect(migrate(old)).toEqual([5]);
+      const names = old.prepare<[], string>("SELECT name FROM sqlite_master WHERE type = 'index'").pluck().all();
+      expect(names).not.toContain('feed_by_author');
+      expect(old.prepare<[], number>('SELECT count(*) FROM feed_entries').pluck().get()).toBe(1);
+    } finally {
+      old.close();
+    }
+  });
+
   it('getMany takes more keys than SQLite allows bound parameters', async () => {
     const names = Array.from({ length: 40_000 }, (_, i) => `u${i}`);
     expect(await store.users.createMany(names.map(user))).toBe(names.length);

@@ -4,22 +4,15 @@ import { createDocumentClient } from '../src/adapters/dynamodb/client.js';
 import { createSqsJobQueue } from '../src/adapters/sqs/job-queue.js';
 import { queueNames, type StageQueueUrls } from '../src/adapters/sqs/stage-queues.js';
 import { resolveQueueUrls } from '../src/adapters/sqs/provision.js';
-import { startEmulators, type Emulators } from '../src/dev/emulators.js';
 import { EMULATOR_CREDENTIALS, provisionAwsLocal } from '../src/dev/provision.js';
 import { systemClock } from '../src/ports/clock.js';
 import { MAX_JOB_BYTES, type JobQueue, type QueueRetryPolicy } from '../src/ports/job-queue.js';
 import { runQueueContract } from './contract/queue-contract.js';
+import { useEmulators } from './support/emulators.js';
 
 const REGION = 'us-east-1';
-let emulators: Emulators;
+const emulators = useEmulators();
 let run = 0;
-
-beforeAll(async () => {
-  emulators = await startEmulators();
-});
-afterAll(async () => {
-  await emulators?.stop();
-});
 
 /** A queue on fresh stage queues and a fresh table (a new prefix per case), on the shared emulators. */
 async function createQueue(retry: QueueRetryPolicy): Promise<{

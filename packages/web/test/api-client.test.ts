@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../../server/test/support/test-app.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useTestApp } from '@tweeter/server/test-support';
 import { createApi, errorMessage, isTransient, TweeterApiError } from '../src/api/client.js';
 import { failure, PostingFlow, signIn } from '../src/logic/flows.js';
 import { SessionStore } from '../src/logic/session.js';
@@ -8,15 +8,13 @@ import { memoryStorages, RecordingNotifier } from './support.js';
 // The app's API layer (on @tweeter/client) against a real server: what a refused token, a body that breaks the
 // contract and a lost connection look like to the screens.
 describe('the app API layer against a real server', () => {
-  let server: TestApp;
+  const server = useTestApp();
   let base: string;
 
   beforeAll(async () => {
-    server = await createTestApp();
     base = await server.listen();
     await server.register('api_ada', { firstName: 'Ada', lastName: 'Lovelace', password: 'correct horse' });
   });
-  afterAll(() => server.close());
 
   function client(fetchVia?: (request: Request) => Promise<Response>) {
     const session = new SessionStore(memoryStorages());

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page, WebSocket } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createTestApp, type TestApp } from '../../server/test/support/test-app.js';
+import { createTestApp, type TestApp } from '@tweeter/server/test-support';
 import { buildWebApp, launchChromium } from './e2e-support.js';
 
 // The app opened as people open it: a full page load of an address they typed, the live stream coming up while the

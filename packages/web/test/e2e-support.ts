@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,7 +8,21 @@ import { expect } from 'vitest';
 
 export const WEB_ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const WEB_DIST = fileURLToPath(new URL('../dist', import.meta.url));
-export const SCREENSHOTS = fileURLToPath(new URL('../../../docs/screenshots/', import.meta.url));
+/**
+ * Where the end-to-end run writes its screenshots: a folder git ignores, so `npm test` leaves the tree as it was;
+ * with TWEETER_SCREENSHOTS=docs (`npm run screenshots`), docs/screenshots, the pictures the README shows.
+ */
+export const SCREENSHOTS = screenshotsDir(process.env.TWEETER_SCREENSHOTS);
+
+function screenshotsDir(setting: string | undefined): string {
+  if (setting === 'docs') return fileURLToPath(new URL('../../../docs/screenshots/', import.meta.url));
+  if (setting !== undefined && setting !== '') {
+    throw new Error(`TWEETER_SCREENSHOTS=${setting}: the one value is docs (write into docs/screenshots)`);
+  }
+  const dir = fileURLToPath(new URL('../../../node_modules/.cache/tweeter/screenshots/', import.meta.url));
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
 
 /**
  * Builds the web app as `npm start` does, so the browser runs the code under test. Each e2e file builds into its

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, PNG_1PX, type TestApp } from '../../server/test/support/test-app.js';
+import { createTestApp, PNG_1PX, type TestApp } from '@tweeter/server/test-support';
 import {
   buildWebApp,
   expectAccessible,

@@ -1,7 +1,7 @@
 import { LIMITS } from '@tweeter/shared';
 import { WebSocket } from 'ws';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, eventually, type TestApp } from '../../server/test/support/test-app.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { eventually, useTestApp } from '@tweeter/server/test-support';
 import { createApi } from '../src/api/client.js';
 import { PostingFlow, signIn } from '../src/logic/flows.js';
 import { SessionStore } from '../src/logic/session.js';
@@ -11,15 +11,13 @@ import { memoryStorages, RecordingNotifier } from './support.js';
 // The course's integration test: the app's own client and posting flow against a real server
 // (in-process, listening on 127.0.0.1, temporary DATA_DIR).
 describe('the web client against a real server', () => {
-  let server: TestApp;
+  const server = useTestApp();
   let base: string;
 
   beforeAll(async () => {
-    server = await createTestApp();
     base = await server.listen();
     await server.register('ada', { firstName: 'Ada', lastName: 'Lovelace', password: 'correct horse' });
   });
-  afterAll(() => server.close());
 
   function client() {
     const session = new SessionStore(memoryStorages());

@@ -1,6 +1,6 @@
 import { LIMITS } from '@tweeter/shared';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, PNG_1PX, type TestApp } from '../../server/test/support/test-app.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { PNG_1PX, useTestApp } from '@tweeter/server/test-support';
 import { createApi } from '../src/api/client.js';
 import { describeAudit, settingsChanges, settingsFields } from '../src/logic/board-settings.js';
 import { changePicture, failure, signIn } from '../src/logic/flows.js';
@@ -9,16 +9,14 @@ import { memoryStorages, RecordingNotifier } from './support.js';
 
 // Changing my picture and a board's settings, through the app's own flows and API layer, against a real server.
 describe('profile picture and board settings against a real server', () => {
-  let server: TestApp;
+  const server = useTestApp();
   let base: string;
 
   beforeAll(async () => {
-    server = await createTestApp();
     base = await server.listen();
     for (const alias of ['pic_ada', 'own_ada', 'own_bob'])
       await server.register(alias, { firstName: 'Ada', lastName: 'Lovelace', password: 'correct horse' });
   });
-  afterAll(() => server.close());
 
   async function signedIn(alias: string) {
     const session = new SessionStore(memoryStorages());

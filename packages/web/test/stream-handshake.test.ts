@@ -1,7 +1,7 @@
 import type { EventFrame } from '@tweeter/shared';
 import { WebSocket } from 'ws';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, eventually, type TestApp } from '../../server/test/support/test-app.js';
+import { createTestApp, eventually, type TestApp } from '@tweeter/server/test-support';
 import { StreamClient, type WebSocketLike } from '../src/logic/stream.js';
 
 /**

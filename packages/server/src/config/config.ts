@@ -48,6 +48,8 @@ export interface Config {
     pullThreshold: number;
     /** At most this many pulled accounts are merged into one viewer's feed. */
     pullMax: number;
+    /** A home feed keeps its newest this many entries; reads end there and the feed.trim job deletes the rest. */
+    feedMaxEntries: number;
   };
   scryptCost: number;
   /** Which adapter backs the store, the job queue and the pictures. */
@@ -197,6 +199,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       backfillCount: e.BACKFILL_COUNT,
       pullThreshold: e.FANOUT_PULL_THRESHOLD,
       pullMax: e.FEED_PULL_MAX,
+      feedMaxEntries: e.FEED_MAX_ENTRIES,
     },
     scryptCost: e.SCRYPT_COST,
     shape,

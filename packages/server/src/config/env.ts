@@ -92,6 +92,8 @@ export const EnvSchema = z.object({
   BACKFILL_COUNT: int(0, 1000).default(50),
   FANOUT_PULL_THRESHOLD: int(0, 1_000_000_000).default(50_000),
   FEED_PULL_MAX: int(1, 1000).default(100),
+  /** Entries a home feed keeps (newest first); older ones are trimmed by the feed.trim job (docs/architecture.md). */
+  FEED_MAX_ENTRIES: int(10, 100_000).default(1000),
   WS_AUTH_TIMEOUT_MS: int(50, 60_000).default(5000),
   WS_HEARTBEAT_MS: int(50, 300_000).default(25_000),
   WS_MAX_SUBSCRIPTIONS: int(1, 10_000).default(100),

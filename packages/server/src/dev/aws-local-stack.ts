@@ -11,12 +11,8 @@ import { startServer, type RunningServer } from '../runtimes/node/serve.js';
 import type { NodeRuntime } from '../wiring/node-runtime.js';
 import { startEmulators, type Emulators } from './emulators.js';
 import { startLocalWsGateway, type LocalGateway } from './local-ws-gateway.js';
-import { provisionAwsLocal, withEmulatorCredentials } from './provision.js';
-
-const REGION = 'us-east-1';
-const TABLES = { main: 'tweeter-main', feeds: 'tweeter-feeds' };
-const QUEUE_PREFIX = 'tweeter-';
-const BUCKET = 'tweeter-pictures';
+import { awsLocalSettings, provisionEmulators } from './aws-local-emulators.js';
+import { withEmulatorCredentials } from './provision.js';
 
 export interface AwsLocalOptions {
   /**
@@ -70,33 +66,13 @@ export async function startAwsLocalStack(options: AwsLocalOptions): Promise<AwsL
       onError: (err, routeKey) => server?.ctx.logger.error({ err, routeKey }, 'aws-local: a WebSocket route failed'),
     });
     const settings: Record<string, string> = {
-      TWEETER_STORE: 'dynamodb',
-      TWEETER_QUEUE: 'sqs',
-      TWEETER_BLOBS: 's3',
+      ...awsLocalSettings(emulators),
       TWEETER_REALTIME: 'apigw',
-      AWS_REGION: REGION,
-      DYNAMODB_ENDPOINT: emulators.dynamodbEndpoint,
-      SQS_ENDPOINT: emulators.fauxqsEndpoint,
-      S3_ENDPOINT: emulators.fauxqsEndpoint,
-      S3_FORCE_PATH_STYLE: 'true',
-      DYNAMODB_TABLE_MAIN: TABLES.main,
-      DYNAMODB_TABLE_FEEDS: TABLES.feeds,
-      SQS_QUEUE_PREFIX: QUEUE_PREFIX,
-      S3_BUCKET: BUCKET,
       WEBSOCKET_MANAGEMENT_ENDPOINT: gateway.managementEndpoint,
       STREAM_URL: gateway.url,
     };
     const config = withEmulatorCredentials(options.configure(settings));
-    await provisionAwsLocal({
-      region: REGION,
-      dynamodbEndpoint: emulators.dynamodbEndpoint,
-      sqsEndpoint: emulators.fauxqsEndpoint,
-      s3Endpoint: emulators.fauxqsEndpoint,
-      tables: TABLES,
-      queuePrefix: QUEUE_PREFIX,
-      bucket: BUCKET,
-      maxAttempts: config.jobs.maxAttempts,
-    });
+    await provisionEmulators(emulators, { maxAttempts: config.jobs.maxAttempts });
     server = await startServer(config);
     contextReady(server.ctx);
     const started = { server, gateway };

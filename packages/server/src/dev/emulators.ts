@@ -2,8 +2,8 @@
 // never imports this): dynalite for DynamoDB, fauxqs for SQS and S3, both on loopback.
 
 import { createRequire } from 'node:module';
-import type { IncomingMessage } from 'node:http';
-import type { AddressInfo, Server } from 'node:net';
+import type { IncomingMessage, Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 
 interface DynaliteOptions {
   createTableMs?: number;
@@ -22,6 +22,46 @@ export interface Emulators {
   stop(): Promise<void>;
 }
 
+/** dynalite alone on 127.0.0.1 (port 0: a random port), in memory or persisting under `path`. */
+export async function startDynalite(
+  options: {
+    port?: number;
+    path?: string;
+    host?: string;
+    /** Called with the operation of every request dynalite receives (e.g. `BatchWriteItem`): for counting. */
+    onRequest?: (operation: string) => void;
+  } = {},
+): Promise<{ endpoint: string; stop(): Promise<void> }> {
+  const host = options.host ?? '127.0.0.1';
+  // dynalite ships no types; its factory is all we use.
+  const dynalite = createRequire(import.meta.url)('dynalite') as DynaliteFactory;
+  const server = dynalite({
+    createTableMs: 0,
+    deleteTableMs: 0,
+    updateTableMs: 0,
+    ...(options.path ? { path: options.path } : {}),
+  });
+  const onRequest = options.onRequest;
+  if (onRequest) {
+    server.on('request', (req: IncomingMessage) => {
+      const target = req.headers['x-amz-target'];
+      if (typeof target === 'string') onRequest(target.slice(target.indexOf('.') + 1));
+    });
+  }
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => resolve());
+  });
+  return {
+    endpoint: `http://${host}:${(server.address() as AddressInfo).port}`,
+    async stop() {
+      // Idle keep-alive connections of SDK clients would hold close() open until they time out.
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
 /** Starts dynalite and fauxqs on 127.0.0.1 (port 0: random ports); dynalite persists under `dynamodbPath` if given. */
 export async function startEmulators(
   options: {
@@ -34,40 +74,26 @@ export async function startEmulators(
   } = {},
 ): Promise<Emulators> {
   const host = options.host ?? '127.0.0.1';
-  // dynalite ships no types; its factory is all we use.
-  const dynalite = createRequire(import.meta.url)('dynalite') as DynaliteFactory;
   const { startFauxqs } = await import('fauxqs');
-  const dynamo = dynalite({
-    createTableMs: 0,
-    deleteTableMs: 0,
-    updateTableMs: 0,
+  const dynamo = await startDynalite({
+    host,
+    ...(options.dynamodbPort !== undefined ? { port: options.dynamodbPort } : {}),
     ...(options.dynamodbPath ? { path: options.dynamodbPath } : {}),
-  });
-  const onRequest = options.onDynamodbRequest;
-  if (onRequest) {
-    dynamo.on('request', (req: IncomingMessage) => {
-      const target = req.headers['x-amz-target'];
-      if (typeof target === 'string') onRequest(target.slice(target.indexOf('.') + 1));
-    });
-  }
-  await new Promise<void>((resolve, reject) => {
-    dynamo.once('error', reject);
-    dynamo.listen(options.dynamodbPort ?? 0, host, () => resolve());
+    ...(options.onDynamodbRequest ? { onRequest: options.onDynamodbRequest } : {}),
   });
   let fauxqs: Awaited<ReturnType<typeof startFauxqs>>;
   try {
     fauxqs = await startFauxqs({ port: options.fauxqsPort ?? 0, host, logger: false });
   } catch (err) {
-    await new Promise<void>((resolve) => dynamo.close(() => resolve()));
+    await dynamo.stop();
     throw err;
   }
-  const dynamoPort = (dynamo.address() as AddressInfo).port;
   return {
-    dynamodbEndpoint: `http://${host}:${dynamoPort}`,
+    dynamodbEndpoint: dynamo.endpoint,
     fauxqsEndpoint: `http://${host}:${fauxqs.port}`,
     async stop() {
       await fauxqs.stop();
-      await new Promise<void>((resolve) => dynamo.close(() => resolve()));
+      await dynamo.stop();
     },
   };
 }

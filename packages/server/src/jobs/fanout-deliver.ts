@@ -3,7 +3,8 @@ import type { Clock } from '../ports/clock.js';
 import type { Job } from '../ports/job-queue.js';
 import type { Realtime } from '../ports/realtime.js';
 import type { DeliveryRepo } from '../ports/store.js';
-import type { StatusHydrator } from '../services/status-hydrator.js';
+import type { StatusViews } from '../ports/status-views.js';
+import type { FeedTrimChecks } from './feed-trim.js';
 import { breathe, DeliverJob, parsePayload, type DeliverList, type DeliverRange } from './payloads.js';
 import type { JobProcessor } from './processor.js';
 
@@ -29,10 +30,12 @@ export class FanoutDeliverProcessor implements JobProcessor {
   constructor(
     private readonly deps: {
       deliveries: DeliveryRepo;
-      hydrator: StatusHydrator;
+      hydrator: StatusViews;
       realtime: Realtime;
       clock: Clock;
       metrics?: Pick<Metrics, 'fanoutLag' | 'feedDeliveries'>;
+      /** Queues feed.trim for some of the feeds written (FEED_MAX_ENTRIES); absent: feeds are not trimmed. */
+      trims?: Pick<FeedTrimChecks, 'written'>;
       batchSize: number;
       batchPauseMs: number;
     },
@@ -67,8 +70,12 @@ export class FanoutDeliverProcessor implements JobProcessor {
     }
   }
 
-  /** Pushes `feed.status` to the followers each status was just written for (those connected), hydrating all at once. */
+  /**
+   * Pushes `feed.status` to the followers each status was just written for (those connected), hydrating all at once;
+   * first queues the trim checks of those feeds (every write of feed entries by fan-out ends here).
+   */
   async announce(written: readonly { statusId: string; owners: readonly string[] }[]): Promise<void> {
+    await this.deps.trims?.written(written);
     const reached = written.filter((w) => w.owners.length > 0);
     if (reached.length === 0) return;
     const statuses = await this.deps.hydrator.byIds(

@@ -1,6 +1,6 @@
 import type { Job } from '../ports/job-queue.js';
 import type { Realtime } from '../ports/realtime.js';
-import type { StatusHydrator } from '../services/status-hydrator.js';
+import type { StatusViews } from '../ports/status-views.js';
 import { parsePayload, StatusJob } from './payloads.js';
 import type { JobProcessor } from './processor.js';
 
@@ -12,7 +12,7 @@ import type { JobProcessor } from './processor.js';
 export class FanoutLiveProcessor implements JobProcessor {
   readonly jobs = ['fanout.live'] as const;
 
-  constructor(private readonly deps: { hydrator: StatusHydrator; realtime: Realtime }) {}
+  constructor(private readonly deps: { hydrator: StatusViews; realtime: Realtime }) {}
 
   async perform(job: Job): Promise<void> {
     const { statusId, author } = parsePayload(StatusJob, job.payload, 'fanout.live');

@@ -1,5 +1,6 @@
 import type { Job } from '../ports/job-queue.js';
 import type { FeedRepo, FollowRepo, StatusRepo, UserRepo } from '../ports/store.js';
+import type { FeedTrimChecks } from './feed-trim.js';
 import { FollowJob, parsePayload } from './payloads.js';
 import type { JobProcessor } from './processor.js';
 
@@ -17,6 +18,8 @@ export class FollowBackfillProcessor implements JobProcessor {
       feeds: FeedRepo;
       users: UserRepo;
       count: number;
+      /** Queues feed.trim for the follower's feed when the policy picks one of the entries. */
+      trims?: Pick<FeedTrimChecks, 'written'>;
     },
   ) {}
 
@@ -27,5 +30,6 @@ export class FollowBackfillProcessor implements JobProcessor {
     if ((await this.deps.users.get(followee))?.pulledSince != null) return;
     const recent = await statuses.byAuthor(followee, { limit: count });
     await feeds.addMany(recent.map((s) => ({ owner: follower, statusId: s.id, author: followee })));
+    await this.deps.trims?.written(recent.map((s) => ({ statusId: s.id, owners: [follower] })));
   }
 }

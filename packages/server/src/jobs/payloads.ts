@@ -20,6 +20,9 @@ export type DeliverRange = z.infer<typeof DeliverRangeJob>;
 export type DeliverList = z.infer<typeof DeliverListJob>;
 export const FollowJob = z.object({ follower: z.string().min(1), followee: z.string().min(1) });
 export const AliasJob = z.object({ alias: z.string().min(1) });
+/** Feeds to bring back to FEED_MAX_ENTRIES (at most TRIM_OWNERS_MAX a job, so one job stays short). */
+export const TRIM_OWNERS_MAX = 100;
+export const TrimJob = z.object({ owners: z.array(z.string().min(1)).min(1).max(TRIM_OWNERS_MAX) });
 
 export function parsePayload<T extends z.ZodType>(schema: T, payload: unknown, job: string): z.infer<T> {
   const parsed = schema.safeParse(payload);

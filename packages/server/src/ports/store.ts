@@ -190,10 +190,21 @@ export interface FeedRepo {
    * every entry on DynamoDB, whose batch writes cannot tell a new item from a rewritten one.
    */
   addMany(entries: readonly FeedEntry[]): Promise<number>;
-  /** Removes every entry by `author` from `owner`'s feed (DynamoDB: the byAuthor LSI, strongly consistent). */
+  /**
+   * Removes every entry by `author` from `owner`'s feed (unfollow purge). It reads the owner's whole feed, which
+   * trimming keeps near `FEED_MAX_ENTRIES`, so it needs no index by author (DynamoDB: strongly consistent).
+   */
   removeByAuthor(owner: string, author: string): Promise<number>;
   /** Removes one status from these owners' feeds. */
   removeStatus(statusId: string, owners: readonly string[]): Promise<number>;
+  /**
+   * Storage bound: removes at most `limit` entries of `owner`'s feed past its newest `keep` (the newest of them
+   * first); returns how many. Fewer than `limit`: none were left past the bound when it looked. Idempotent, and safe
+   * beside deliveries (an entry among the newest `keep` as it reads them is never removed; SQLite decides and deletes in one
+   * statement, DynamoDB reads the keys then deletes them, so an unfollow purge in between may leave the feed
+   * a few entries short of `keep` until new ones arrive).
+   */
+  trim(owner: string, options: { keep: number; limit: number }): Promise<number>;
 }
 
 export interface DeliveryRepo {

@@ -1,5 +1,6 @@
 import type { Page, PageQuery, Status } from '@tweeter/shared';
-import { decodeCursor, KeyCursor, keysetPage } from '../domain/cursor.js';
+import { z } from 'zod';
+import { decodeCursor, encodeCursor, KeyCursor } from '../domain/cursor.js';
 import type { FeedRepo, FollowRepo, StatusRepo, UserRepo } from '../ports/store.js';
 import type { StatusHydrator } from './status-hydrator.js';
 
@@ -8,6 +9,10 @@ import type { StatusHydrator } from './status-hydrator.js';
  * pushed into per-follower feed entries, but accounts marked as pulled (too many followers to fan out to) are
  * merged in at read time from their own stories. Both sources are read with the same keyset (status ids below the
  * cursor), so a page is the newest `limit` of their union and the cursor stays stable under concurrent writes.
+ *
+ * A feed is bounded: its pages together list at most `maxEntries` statuses (the cursor carries how many came
+ * before it), the newest of the union, then the last page has no cursor. So the merged feed never reaches back
+ * further than a feed of that many pushed entries would, and whether the trim job has run yet never shows.
  */
 export class FeedService {
   constructor(
@@ -19,6 +24,8 @@ export class FeedService {
       hydrator: StatusHydrator;
       /** At most this many pulled accounts are merged into one viewer's feed (the first by alias). */
       pullMax: number;
+      /** FEED_MAX_ENTRIES: a feed lists its newest this many statuses, then ends (no cursor past them). */
+      maxEntries: number;
     },
   ) {}
 
@@ -37,15 +44,24 @@ export class FeedService {
 
   // The status ids of one page, newest first, and the cursor of the next.
   private async pageIds(viewer: string, query: PageQuery): Promise<{ rows: string[]; nextCursor: string | null }> {
-    const before = decodeCursor(query.cursor, KeyCursor)?.k;
-    const range = { before, limit: query.limit + 1 };
+    const cursor = decodeCursor(query.cursor, FeedCursor);
+    const before = cursor?.k;
+    // A cursor of a server without the bound has no `n`: it counts from there.
+    const listed = cursor?.n ?? 0;
+    const take = Math.min(query.limit, this.deps.maxEntries - listed);
+    if (take <= 0) return { rows: [], nextCursor: null };
+    const range = { before, limit: take + 1 };
     const [entries, pulled] = await Promise.all([this.deps.feeds.page(viewer, range), this.pulledFollowees(viewer)]);
     const stories = await Promise.all(pulled.map((author) => this.deps.statuses.byAuthor(author, range)));
     // A status of an account pulled after it was pushed is in both sources: the set keeps it once.
     const ids = new Set(entries.map((e) => e.statusId));
     for (const story of stories) for (const s of story) ids.add(s.id);
     const newestFirst = [...ids].sort((a, b) => (a < b ? 1 : a > b ? -1 : 0)).slice(0, range.limit);
-    return keysetPage(newestFirst, query.limit, (id) => id);
+    // The extra row only says that more follow; at the bound nothing follows, whatever is stored.
+    const rows = newestFirst.slice(0, take);
+    const last = rows.at(-1);
+    const more = newestFirst.length > take && listed + take < this.deps.maxEntries && last !== undefined;
+    return { rows, nextCursor: more ? encodeCursor({ k: last, n: listed + rows.length }) : null };
   }
 
   // The pulled accounts the viewer follows, at most `pullMax` of them, by alias (a stable choice across pages).
@@ -57,3 +73,6 @@ export class FeedService {
     return followed.slice(0, this.deps.pullMax).map((e) => e.followee);
   }
 }
+
+/** The feed's cursor: the last status id listed and how many statuses the pages before listed (the bound). */
+const FeedCursor = KeyCursor.extend({ n: z.number().int().min(0).max(1_000_000).optional() });

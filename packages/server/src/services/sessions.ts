@@ -4,6 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { UnauthenticatedError } from '../domain/errors.js';
 import { hashPassword, type ScryptParams } from '../domain/passwords.js';
 import { hashToken, newToken } from '../domain/tokens.js';
+import type { SessionState } from '../domain/session-state.js';
 import type { Clock } from '../ports/clock.js';
 import type { SessionRepo, UserRecord, UserRepo } from '../ports/store.js';
 import type { LoginThrottle } from './login-throttle.js';
@@ -13,7 +14,6 @@ import type { UserPresenter } from './user-presenter.js';
 const SESSION_CACHE_TTL_MS = 10_000;
 
 /** A session as a live connection sees it: still good, past its expiry, or gone (signed out). */
-export type SessionState = 'active' | 'expired' | 'revoked';
 
 /** Sign-in, sign-out and token checks. */
 export class SessionService {

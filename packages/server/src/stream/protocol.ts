@@ -4,7 +4,7 @@ import { AppError } from '../domain/errors.js';
 import { hashToken } from '../domain/tokens.js';
 import type { Clock } from '../ports/clock.js';
 import type { SubscribeOutcome } from '../ports/gateway-connections.js';
-import type { SessionState } from '../services/sessions.js';
+import type { SessionState } from '../domain/session-state.js';
 import type { ChannelAuthorizer } from './authorize.js';
 import type { FrameBudget } from './frame-budget.js';
 import { ackFrame, errorFrame, parseClientFrame } from './frames.js';

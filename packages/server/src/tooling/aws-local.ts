@@ -4,6 +4,6 @@
 export { createDocumentClient, mapLimit } from '../adapters/dynamodb/client.js';
 export { loadConfig } from '../config/config.js';
 export { createNodeRuntime } from '../wiring/node-runtime.js';
-export { startEmulators } from '../dev/emulators.js';
-export { EMULATOR_CREDENTIALS, provisionAwsLocal, withEmulatorCredentials } from '../dev/provision.js';
+export { AWS_LOCAL_NAMES, provisionEmulators, startAwsLocalEmulators } from '../dev/aws-local-emulators.js';
+export { EMULATOR_CREDENTIALS, withEmulatorCredentials } from '../dev/provision.js';
 export { buildApp } from '../http/app.js';

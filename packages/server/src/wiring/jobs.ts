@@ -5,6 +5,7 @@ import { ExpirySweepProcessor } from '../jobs/expiry-sweep.js';
 import { FanoutDeliverProcessor } from '../jobs/fanout-deliver.js';
 import { FanoutLiveProcessor } from '../jobs/fanout-live.js';
 import { FanoutPlanProcessor } from '../jobs/fanout-plan.js';
+import { FeedTrimChecks, FeedTrimProcessor } from '../jobs/feed-trim.js';
 import { FollowBackfillProcessor } from '../jobs/follow-backfill.js';
 import { FollowCountsProcessor } from '../jobs/follow-counts.js';
 import { OutboxResendProcessor } from '../jobs/outbox-resend.js';
@@ -49,6 +50,8 @@ export function createReadModel(config: Config, store: Store, clock: Clock) {
 
 export interface JobDeps {
   store: Store;
+  /** Where processors queue follow-up jobs that need not commit with a write (feed.trim). */
+  queue: Pick<JobQueue, 'enqueue'>;
   hydrator: StatusHydrator;
   realtime: Realtime;
   clock: Clock;
@@ -57,13 +60,16 @@ export interface JobDeps {
 
 /** Every job processor, wired to its ports: the worker pool, the SQS and the scheduled Lambda handlers use them. */
 export function createJobRegistry(config: Config, deps: JobDeps): ProcessorRegistry {
-  const { store, hydrator, realtime, clock, metrics } = deps;
+  const { store, hydrator, realtime, clock, metrics, queue } = deps;
+  const maxEntries = config.fanout.feedMaxEntries;
+  const trims = new FeedTrimChecks({ queue, maxEntries });
   const fanoutDeliver = new FanoutDeliverProcessor({
     deliveries: store.deliveries,
     hydrator,
     realtime,
     clock,
     metrics,
+    trims,
     batchSize: config.fanout.batchSize,
     batchPauseMs: config.fanout.batchPauseMs,
   });
@@ -83,7 +89,9 @@ export function createJobRegistry(config: Config, deps: JobDeps): ProcessorRegis
       feeds: store.feeds,
       users: store.users,
       count: config.fanout.backfillCount,
+      trims,
     }),
+    new FeedTrimProcessor({ feeds: store.feeds, queue, maxEntries, metrics }),
     new FanoutLiveProcessor({ hydrator, realtime }),
     new UnfollowPurgeProcessor({ follows: store.follows, feeds: store.feeds }),
     new StatusRetractProcessor({
@@ -166,7 +174,7 @@ export async function createJobRuntime(
   const { store } = opened.value;
   const queue = withReadySignal(opened.value.queue, deps.wake);
   const { hydrator } = createReadModel(config, store, clock);
-  const jobs = createJobRegistry(config, { store, hydrator, realtime, clock, metrics });
+  const jobs = createJobRegistry(config, { store, queue, hydrator, realtime, clock, metrics });
   const workers = createWorkerPool(config, { queue, jobs, logger, metrics });
   return {
     workers,

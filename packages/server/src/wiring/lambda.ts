@@ -64,9 +64,9 @@ export async function createLambdaHttp(config: Config): Promise<LambdaHttp> {
 
 /** The job processors over the stores, pushing live events to API Gateway's connections. */
 export async function createLambdaJobs(config: Config): Promise<LambdaJobs> {
-  const { clock, logger, store, realtime } = await openForLambda(config);
+  const { clock, logger, store, queue, realtime } = await openForLambda(config);
   const { hydrator } = createReadModel(config, store, clock);
-  const jobs = createJobRegistry(config, { store, hydrator, realtime, clock, metrics: createJobMetrics() });
+  const jobs = createJobRegistry(config, { store, queue, hydrator, realtime, clock, metrics: createJobMetrics() });
   return { logger, jobs, realtime };
 }
 

@@ -13,7 +13,7 @@ import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import type { Clock } from '../ports/clock.js';
 import type { FollowRepo } from '../ports/store.js';
-import type { SessionState } from '../services/sessions.js';
+import type { SessionState } from '../domain/session-state.js';
 import type { ChannelAuthorizer } from '../stream/authorize.js';
 import { StreamProtocol } from '../stream/protocol.js';
 

@@ -95,6 +95,7 @@ export function createServices(deps: ServiceDeps): { services: Services; hydrato
       users: store.users,
       hydrator,
       pullMax: config.fanout.pullMax,
+      maxEntries: config.fanout.feedMaxEntries,
     }),
     ...socialServices(store, { userPresenter, realtime, clock, reactionReader, writeLimits: limits.writes }),
   };

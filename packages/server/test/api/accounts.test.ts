@@ -1,13 +1,11 @@
 import Database from 'better-sqlite3';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createTestApp, PNG_1PX, type TestApp } from '../support/test-app.js';
+import { describe, expect, it } from 'vitest';
+import { PNG_1PX } from '../support/test-app.js';
 import { testShape } from '../support/aws-local.js';
+import { useTestApp, useTestApps } from '../support/use-test-app.js';
 
-let t: TestApp;
-beforeEach(async () => {
-  t = await createTestApp({ LOGIN_MAX_FAILURES: '3', LOGIN_WINDOW_SECONDS: '60' });
-});
-afterEach(() => t.close());
+const t = useTestApp({ env: { LOGIN_MAX_FAILURES: '3', LOGIN_WINDOW_SECONDS: '60' } }, { per: 'test' });
+const apps = useTestApps();
 
 const register = (payload: unknown) => t.inject({ method: 'POST', url: '/api/v1/users', payload: payload as object });
 const login = (alias: string, password: string, ip = '10.0.0.1') =>
@@ -110,17 +108,13 @@ describe('register and login', () => {
 describe('expired tokens', () => {
   it('stop working after TOKEN_TTL_DAYS', async () => {
     let now = Date.now();
-    const clocked = await createTestApp({ TOKEN_TTL_DAYS: '1' }, { clock: { now: () => now } });
-    try {
-      const token = await clocked.register('alice');
-      expect((await clocked.as(token, { method: 'GET', url: '/api/v1/me' })).statusCode).toBe(200);
-      now += 86_400_000 + 1;
-      const res = await clocked.as(token, { method: 'GET', url: '/api/v1/me' });
-      expect(res.statusCode).toBe(401);
-      expect(res.json().error.message).toMatch(/expired/);
-    } finally {
-      await clocked.close();
-    }
+    const clocked = await apps.start({ TOKEN_TTL_DAYS: '1' }, { clock: { now: () => now } });
+    const token = await clocked.register('alice');
+    expect((await clocked.as(token, { method: 'GET', url: '/api/v1/me' })).statusCode).toBe(200);
+    now += 86_400_000 + 1;
+    const res = await clocked.as(token, { method: 'GET', url: '/api/v1/me' });
+    expect(res.statusCode).toBe(401);
+    expect(res.json().error.message).toMatch(/expired/);
   });
 });
 

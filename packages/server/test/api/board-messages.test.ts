@@ -1,14 +1,15 @@
 import type { Message } from '@tweeter/shared';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { RETENTION_GRACE_MS } from '../../src/jobs/board-retention.js';
 import { ManualClock } from '../support/manual-clock.js';
 import { RecordingRealtime, socialApi } from '../support/social.js';
-import { createTestApp, type TestApp } from '../support/test-app.js';
+import type { TestApp } from '../support/test-app.js';
+import { useTestApps } from '../support/use-test-app.js';
 
+const apps = useTestApps();
 let t: TestApp;
 let api: ReturnType<typeof socialApi>;
 let realtime: RecordingRealtime;
-afterEach(() => t.close());
 
 const DAY = 86_400_000;
 const UNKNOWN = '01ARZ3NDEKTSV4RRFFQ69G5FAV';
@@ -17,7 +18,7 @@ type Tokens = Record<'ann' | 'bob' | 'cat' | 'dan', string>;
 
 async function start(clock?: ManualClock): Promise<Tokens> {
   realtime = new RecordingRealtime();
-  t = await createTestApp({}, { realtime, ...(clock ? { clock } : {}) });
+  t = await apps.start({}, { realtime, ...(clock ? { clock } : {}) });
   api = socialApi(t);
   const [ann, bob, cat, dan] = [
     await t.register('ann'),

@@ -1,15 +1,10 @@
 import type { AuditEntry, Board, Member, Page } from '@tweeter/shared';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { socialApi } from '../support/social.js';
-import { createTestApp, type TestApp } from '../support/test-app.js';
+import { useTestApp } from '../support/use-test-app.js';
 
-let t: TestApp;
-let api: ReturnType<typeof socialApi>;
-beforeEach(async () => {
-  t = await createTestApp();
-  api = socialApi(t);
-});
-afterEach(() => t.close());
+const t = useTestApp({}, { per: 'test' });
+const api = socialApi(t);
 
 const UNKNOWN = '01ARZ3NDEKTSV4RRFFQ69G5FAV';
 

@@ -1,12 +1,8 @@
 import type { Comment, Page, Status } from '@tweeter/shared';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../support/test-app.js';
+import { describe, expect, it } from 'vitest';
+import { useTestApp } from '../support/use-test-app.js';
 
-let t: TestApp;
-beforeEach(async () => {
-  t = await createTestApp();
-});
-afterEach(() => t.close());
+const t = useTestApp({}, { per: 'test' });
 
 const UNKNOWN = '01ARZ3NDEKTSV4RRFFQ69G5FAV';
 

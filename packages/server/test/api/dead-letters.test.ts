@@ -1,30 +1,22 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/config.js';
 import type { DeliveryRepo } from '../../src/ports/store.js';
 import { systemClock } from '../../src/ports/clock.js';
 import { openTestStores, startAwsLocalShape, testShape } from '../support/aws-local.js';
 import { runCli, runCliAsync } from '../support/server-process.js';
-import { createTestApp, eventually, TEST_ENV, type TestApp } from '../support/test-app.js';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { eventually, TEST_ENV, type TestApp } from '../support/test-app.js';
+import { useTestApps } from '../support/use-test-app.js';
 
+const apps = useTestApps();
 let t: TestApp | undefined;
 let dataDir: string;
-let shape: Awaited<ReturnType<typeof startAwsLocalShape>> | null = null;
-afterEach(async () => {
-  await t?.close();
-  t = undefined;
-  await shape?.stop();
-  shape = null;
-  rmSync(dataDir, { recursive: true, force: true });
-});
 
 describe('a job that keeps failing', () => {
   it('lands in the dead-letter table after JOB_MAX_ATTEMPTS, and `tweeter dlq redrive` delivers it', async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'tweeter-dlq-'));
+    dataDir = apps.tempDir('tweeter-dlq-');
     // On aws-local: DynamoDB and SQS on emulators this test starts, which the CLI reaches with the same settings.
-    shape = testShape() === 'aws-local' ? await startAwsLocalShape({ JOB_MAX_ATTEMPTS: '3' }) : null;
+    const shape = testShape() === 'aws-local' ? await startAwsLocalShape({ JOB_MAX_ATTEMPTS: '3' }) : null;
+    if (shape) apps.defer(shape.stop);
     const env = { JOB_MAX_ATTEMPTS: '3', ...shape?.env };
     // The real store, with a fault injected at its edge: feed writes fail while `failing` is set.
     const real = await openTestStores(loadConfig({ ...TEST_ENV, ...env, DATA_DIR: dataDir }), systemClock);
@@ -36,7 +28,7 @@ describe('a job that keeps failing', () => {
     const batch = real.store.deliveries.deliverSmall?.bind(real.store.deliveries);
     deliveries.deliverSmall =
       batch && ((...args) => (failing ? Promise.reject(new Error('disk is on fire')) : batch(...args)));
-    t = await createTestApp(env, { dataDir, stores: { ...real, store: { ...real.store, deliveries } } });
+    t = await apps.start(env, { dataDir, stores: { ...real, store: { ...real.store, deliveries } } });
     const cliEnv = { DATA_DIR: dataDir, ...env };
 
     const star = await t.register('star');
@@ -70,7 +62,7 @@ describe('a job that keeps failing', () => {
 
 describe('the CLI', () => {
   it('answers usage mistakes with one line and exit status 2', () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'tweeter-cli-'));
+    dataDir = apps.tempDir('tweeter-cli-');
     const none = runCli(['dlq', 'redrive'], { DATA_DIR: dataDir });
     expect(none.status).toBe(2);
     expect(none.stderr).toMatch(/--all/);
@@ -92,7 +84,7 @@ describe('the CLI', () => {
   });
 
   it('prints help for each command', () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'tweeter-cli-'));
+    dataDir = apps.tempDir('tweeter-cli-');
     for (const args of [
       ['--help'],
       ['serve', '--help'],

@@ -1,13 +1,11 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { IDEMPOTENCY_KEY_TTL_MS } from '../../src/domain/idempotency.js';
 import { ManualClock } from '../support/manual-clock.js';
-import { createTestApp, type TestApp } from '../support/test-app.js';
+import type { TestApp } from '../support/test-app.js';
+import { useTestApps } from '../support/use-test-app.js';
 
+const apps = useTestApps();
 let t: TestApp | undefined;
-afterEach(async () => {
-  await t?.close();
-  t = undefined;
-});
 
 const DAY = 86_400_000;
 
@@ -20,7 +18,7 @@ async function metric(app: TestApp, kind: string): Promise<number> {
 describe('the scheduled expiry sweep', () => {
   it('removes expired sessions and idempotency keys in batches, counts them, and keeps the live ones', async () => {
     const clock = new ManualClock();
-    t = await createTestApp({ TOKEN_TTL_DAYS: '1' }, { clock });
+    t = await apps.start({ TOKEN_TTL_DAYS: '1' }, { clock });
     const app = t;
     const ann = await app.register('ann');
     const post = (token: string, key: string) =>

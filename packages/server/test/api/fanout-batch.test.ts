@@ -1,29 +1,22 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openTestStores } from '../support/aws-local.js';
 import { loadConfig } from '../../src/config/config.js';
 import { systemClock } from '../../src/ports/clock.js';
 import type { DeliveryRepo } from '../../src/ports/store.js';
-import { createTestApp, eventually, TEST_ENV, type TestApp } from '../support/test-app.js';
+import { eventually, TEST_ENV, type TestApp } from '../support/test-app.js';
+import { useTestApps } from '../support/use-test-app.js';
 
 // Small fan-outs received together: the plan jobs of one receive are planned and delivered in one SQLite
 // transaction (DeliveryRepo.deliverSmall) and acked at once. The real SQLite store, watched at its edge: the test
 // counts the posts each deliverSmall call carried, and can make the first call fail.
+const apps = useTestApps();
 let t: TestApp | undefined;
 let dataDir: string | undefined;
-afterEach(async () => {
-  await t?.close();
-  t = undefined;
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-  dataDir = undefined;
-});
 
 const PAGE = 3;
 
 async function start(options: { failFirst?: boolean } = {}): Promise<number[]> {
-  dataDir = mkdtempSync(join(tmpdir(), 'tweeter-batch-'));
+  dataDir = apps.tempDir('tweeter-batch-');
   const env = { FANOUT_PAGE_SIZE: String(PAGE), FANOUT_BATCH_SIZE: String(PAGE) };
   const real = await openTestStores(loadConfig({ ...TEST_ENV, ...env, DATA_DIR: dataDir }), systemClock);
   const calls: number[] = [];
@@ -38,7 +31,7 @@ async function start(options: { failFirst?: boolean } = {}): Promise<number[]> {
     if (!real.store.deliveries.deliverSmall) throw new Error('the SQLite store fans out small audiences in batches');
     return real.store.deliveries.deliverSmall(posts, o);
   };
-  t = await createTestApp(env, { dataDir, stores: { ...real, store: { ...real.store, deliveries } } });
+  t = await apps.start(env, { dataDir, stores: { ...real, store: { ...real.store, deliveries } } });
   return calls;
 }
 

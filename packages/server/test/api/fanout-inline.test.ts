@@ -1,21 +1,14 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openTestStores } from '../support/aws-local.js';
 import { loadConfig } from '../../src/config/config.js';
 import { systemClock } from '../../src/ports/clock.js';
 import type { DeliveryRepo } from '../../src/ports/store.js';
-import { createTestApp, TEST_ENV, type TestApp } from '../support/test-app.js';
+import { TEST_ENV, type TestApp } from '../support/test-app.js';
+import { useTestApps } from '../support/use-test-app.js';
 
+const apps = useTestApps();
 let t: TestApp | undefined;
 let dataDir: string | undefined;
-afterEach(async () => {
-  await t?.close();
-  t = undefined;
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-  dataDir = undefined;
-});
 
 /** Posts by `star` followed by `fans` followers; returns the status id. */
 async function postToFans(app: TestApp, fans: number): Promise<{ id: string; tokens: string[]; star: string }> {
@@ -44,7 +37,7 @@ function jobCount(metrics: string, name: string, outcome: string): number {
 
 describe('a fan-out whose audience fits in one page', () => {
   it('is delivered by the plan job itself, with no deliver job', async () => {
-    t = await createTestApp();
+    t = await apps.start();
     const { id, tokens, star } = await postToFans(t, 3);
     await t.drain();
     for (const fan of tokens) expect(await feedIds(t, fan)).toEqual([id]);
@@ -58,7 +51,7 @@ describe('a fan-out whose audience fits in one page', () => {
   });
 
   it('is delivered on retry when the plan job failed after recording its page, and counted once', async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'tweeter-inline-'));
+    dataDir = apps.tempDir('tweeter-inline-');
     // The real SQLite store with a fault at its edge: the first range write fails, as a crash right after the
     // plan step committed would leave it (planning done, nothing delivered, the plan job not acked).
     const real = await openTestStores(loadConfig({ ...TEST_ENV, DATA_DIR: dataDir }), systemClock);
@@ -73,7 +66,7 @@ describe('a fan-out whose audience fits in one page', () => {
       }
       return real.store.deliveries.deliverRange(...args);
     };
-    t = await createTestApp({}, { dataDir, stores: { ...real, store: { ...real.store, deliveries } } });
+    t = await apps.start({}, { dataDir, stores: { ...real, store: { ...real.store, deliveries } } });
     const { id, tokens, star } = await postToFans(t, 4);
     await t.drain();
     expect(failures).toBe(0); // the fault was hit

@@ -1,13 +1,14 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../support/test-app.js';
+import { describe, expect, it } from 'vitest';
+import type { TestApp } from '../support/test-app.js';
+import { useTestApps } from '../support/use-test-app.js';
 
+const apps = useTestApps();
 let t: TestApp;
-afterEach(() => t.close());
 
 describe('fan-out lag metric', () => {
   it('is observed once per status, however many deliver jobs it took', async () => {
     // 7 followers in pages of 2: four fanout.deliver jobs per status, run by two workers.
-    t = await createTestApp({ FANOUT_PAGE_SIZE: '2', FANOUT_BATCH_SIZE: '1', WORKER_CONCURRENCY: '2' });
+    t = await apps.start({ FANOUT_PAGE_SIZE: '2', FANOUT_BATCH_SIZE: '1', WORKER_CONCURRENCY: '2' });
     const star = await t.register('star');
     for (let i = 0; i < 7; i++) {
       const fan = await t.register(`fan_${i}`);

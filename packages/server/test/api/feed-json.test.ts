@@ -1,18 +1,14 @@
 import type { Page, Status } from '@tweeter/shared';
-import { afterEach, beforeEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { socialApi } from '../support/social.js';
-import { createTestApp, PNG_1PX, type TestApp } from '../support/test-app.js';
+import { PNG_1PX } from '../support/test-app.js';
+import { useTestApp } from '../support/use-test-app.js';
 
 // The home feed is answered from JSON text rendered once per status (FeedService.pageJson): these check that the text
 // is byte for byte what serializing the Page of Statuses gives, and that it follows every change a status sees.
 
-let t: TestApp;
-let api: ReturnType<typeof socialApi>;
-beforeEach(async () => {
-  t = await createTestApp();
-  api = socialApi(t);
-});
-afterEach(() => t.close());
+const t = useTestApp({}, { per: 'test' });
+const api = socialApi(t);
 
 const post = async (token: string, text: string): Promise<Status> =>
   (await t.as(token, { method: 'POST', url: '/api/v1/statuses', payload: { post: text } })).json();

@@ -1,10 +1,11 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { createTestApp, eventually, type TestApp } from '../support/test-app.js';
+import { describe, expect, it } from 'vitest';
+import { eventually, type TestApp } from '../support/test-app.js';
+import { useTestApps } from '../support/use-test-app.js';
 
 // Hybrid fan-out through the HTTP API: with FANOUT_PULL_THRESHOLD=3, an author with 4 followers is pulled (its
 // statuses are merged into feeds at read time, no feed rows), one with 3 or fewer is pushed as usual.
+const apps = useTestApps();
 let t: TestApp;
-afterEach(() => t.close());
 
 interface Item {
   id: string;
@@ -18,7 +19,7 @@ interface FeedPage {
 
 async function start(threshold = '3', env: Record<string, string> = {}, gatewayStream = false): Promise<void> {
   // gatewayStream: on aws-local (npm run test:aws) the stream runs through the local API Gateway and DynamoDB records.
-  t = await createTestApp({ FANOUT_PULL_THRESHOLD: threshold, ...env }, { gatewayStream });
+  t = await apps.start({ FANOUT_PULL_THRESHOLD: threshold, ...env }, { gatewayStream });
 }
 
 const post = async (token: string, text: string): Promise<string> => {

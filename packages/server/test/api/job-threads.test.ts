@@ -1,21 +1,21 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { JobThreads } from '../../src/runtimes/thread/job-threads.js';
 import { testShape } from '../support/aws-local.js';
-import { createTestApp, eventually, type TestApp } from '../support/test-app.js';
+import { eventually, type TestApp } from '../support/test-app.js';
 import { TestStreamClient } from '../support/ws-client.js';
+import { useTestApps } from '../support/use-test-app.js';
 
 // The job workers in a worker thread of their own (JOB_THREADS=1), over a real SQLite file: the thread opens its own
 // connection, the main thread keeps HTTP, the outbox writes and the WebSocket connections.
+const apps = useTestApps();
 let t: TestApp | undefined;
 const clients: TestStreamClient[] = [];
 afterEach(async () => {
   for (const c of clients.splice(0)) c.close();
-  await t?.close();
-  t = undefined;
 });
 
 async function threaded(env: Record<string, string> = {}): Promise<TestApp> {
-  t = await createTestApp({ JOB_THREADS: '1', ...env });
+  t = await apps.start({ JOB_THREADS: '1', ...env });
   expect(t.ctx.workers).toBeInstanceOf(JobThreads);
   return t;
 }

@@ -1,20 +1,18 @@
 import { existsSync, readdirSync } from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/config.js';
 import { LoginThrottle } from '../../src/services/login-throttle.js';
 import { PasswordHasher } from '../../src/services/password-hasher.js';
 import { ManualClock } from '../support/manual-clock.js';
-import { createTestApp, PNG_1PX, TEST_ENV, type TestApp } from '../support/test-app.js';
+import { PNG_1PX, TEST_ENV, type TestApp, type TestAppOverrides } from '../support/test-app.js';
+import { useTestApps } from '../support/use-test-app.js';
 
 // Password guessing, sign-up floods and the password-hash bound (docs/api.md, "Limits").
+const apps = useTestApps();
 let t: TestApp | undefined;
-afterEach(async () => {
-  await t?.close();
-  t = undefined;
-});
 
-async function start(env: Record<string, string>, overrides: Parameters<typeof createTestApp>[1] = {}) {
-  t = await createTestApp(env, overrides);
+async function start(env: Record<string, string>, overrides: TestAppOverrides = {}) {
+  t = await apps.start(env, overrides);
   return t;
 }
 

@@ -1,16 +1,14 @@
 import { readFileSync } from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SERVER_VERSION } from '../../src/version.js';
-import { createTestApp, type TestApp } from '../support/test-app.js';
+import type { TestApp } from '../support/test-app.js';
+import { useTestApps } from '../support/use-test-app.js';
 
+const apps = useTestApps();
 let t: TestApp | undefined;
-afterEach(async () => {
-  await t?.close();
-  t = undefined;
-});
 
 const meta = async (env: Record<string, string>, headers: Record<string, string> = {}) => {
-  t = await createTestApp(env, { workers: false });
+  t = await apps.start(env, { workers: false });
   const res = await t.inject({ method: 'GET', url: '/api/v1/meta', headers });
   expect(res.statusCode).toBe(200);
   return res.json<{ streamUrl: string; version: string }>();
@@ -34,7 +32,7 @@ describe('GET /api/v1/meta', () => {
   });
 
   it('is in the OpenAPI document, and its version is the package version', async () => {
-    t = await createTestApp({}, { workers: false });
+    t = await apps.start({}, { workers: false });
     const doc = (await t.inject({ method: 'GET', url: '/openapi.json' })).json<{ paths: Record<string, unknown> }>();
     expect(Object.keys(doc.paths)).toContain('/api/v1/meta');
     const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };

@@ -1,9 +1,9 @@
 import type { InjectOptions } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../support/test-app.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useTestApp } from '../support/use-test-app.js';
 
 // Whatever a client sends, the answer is never a 5xx: walk every documented route with hostile input.
-let t: TestApp;
+const t = useTestApp();
 let token: string;
 let routes: { method: string; path: string }[];
 
@@ -31,7 +31,6 @@ const HOSTILE_BODIES: unknown[] = [
 const HOSTILE_QUERIES = ['', '?limit=-5', '?limit=1e309', '?cursor=%FF%FE', '?before=zzz&after=aaa', '?limit[]=1'];
 
 beforeAll(async () => {
-  t = await createTestApp();
   token = await t.register('alice');
   await t.register('bob');
   const doc = (await t.inject({ method: 'GET', url: '/openapi.json' })).json() as {
@@ -43,7 +42,6 @@ beforeAll(async () => {
       .map((method) => ({ method: method.toUpperCase(), path })),
   );
 });
-afterAll(() => t.close());
 
 describe('hostile input', () => {
   it('never produces a 5xx on any documented route', async () => {

@@ -1,8 +1,8 @@
 import { Ajv2020 } from 'ajv/dist/2020.js';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { ConformanceChecker, type OpenApiDoc } from '../support/openapi-conformance.js';
 import { runCli } from '../support/server-process.js';
-import { createTestApp, type TestApp } from '../support/test-app.js';
+import { useTestApp, useTestApps } from '../support/use-test-app.js';
 
 interface Operation {
   operationId?: string;
@@ -21,17 +21,16 @@ interface Doc {
 
 const PUBLIC = ['registerUser', 'createSession', 'getHealth', 'getMeta', 'getMetrics', 'getOpenApi', 'openStream'];
 
-let t: TestApp;
+const t = useTestApp();
+const apps = useTestApps();
 let doc: Doc;
 let operations: { method: string; path: string; op: Operation }[];
 beforeAll(async () => {
-  t = await createTestApp();
   doc = (await t.inject({ method: 'GET', url: '/openapi.json' })).json<Doc>();
   operations = Object.entries(doc.paths).flatMap(([path, item]) =>
     Object.entries(item).map(([method, op]) => ({ method, path, op })),
   );
 });
-afterAll(() => t.close());
 
 describe('the OpenAPI document', () => {
   it('names every operation once, verb first, under a described tag', () => {
@@ -101,13 +100,9 @@ describe('the OpenAPI document', () => {
 
   it('names this server as the server, or PUBLIC_URL when it is set', async () => {
     expect(doc.servers).toEqual([expect.objectContaining({ url: '/' })]);
-    const other = await createTestApp({ PUBLIC_URL: 'https://tweeter.example/' });
-    try {
-      const served = (await other.inject({ method: 'GET', url: '/openapi.json' })).json<Doc>();
-      expect(served.servers).toEqual([expect.objectContaining({ url: 'https://tweeter.example' })]);
-    } finally {
-      await other.close();
-    }
+    const other = await apps.start({ PUBLIC_URL: 'https://tweeter.example/' });
+    const served = (await other.inject({ method: 'GET', url: '/openapi.json' })).json<Doc>();
+    expect(served.servers).toEqual([expect.objectContaining({ url: 'https://tweeter.example' })]);
   });
 });
 

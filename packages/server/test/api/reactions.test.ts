@@ -1,17 +1,17 @@
 import type { Message, Page, Reactions, Status } from '@tweeter/shared';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { RecordingRealtime, socialApi } from '../support/social.js';
-import { createTestApp, type TestApp } from '../support/test-app.js';
+import { useTestApp } from '../support/use-test-app.js';
 
-let t: TestApp;
-let api: ReturnType<typeof socialApi>;
 let realtime: RecordingRealtime;
-beforeEach(async () => {
-  realtime = new RecordingRealtime();
-  t = await createTestApp({}, { realtime });
-  api = socialApi(t);
-});
-afterEach(() => t.close());
+const t = useTestApp(
+  () => {
+    realtime = new RecordingRealtime();
+    return { overrides: { realtime } };
+  },
+  { per: 'test' },
+);
+const api = socialApi(t);
 
 const UNKNOWN = '01ARZ3NDEKTSV4RRFFQ69G5FAV';
 

@@ -1,11 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createTestApp, PNG_1PX, type TestApp } from '../support/test-app.js';
+import { describe, expect, it } from 'vitest';
+import { PNG_1PX } from '../support/test-app.js';
+import { useTestApp } from '../support/use-test-app.js';
 
-let t: TestApp;
-beforeEach(async () => {
-  t = await createTestApp({ BODY_LIMIT_BYTES: '2048' }, { workers: false });
-});
-afterEach(() => t.close());
+const t = useTestApp({ env: { BODY_LIMIT_BYTES: '2048' }, overrides: { workers: false } }, { per: 'test' });
 
 const GIF_1PX = Buffer.from('R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7', 'base64');
 

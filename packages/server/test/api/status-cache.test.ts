@@ -1,16 +1,14 @@
-import { afterEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { ManualClock } from '../support/manual-clock.js';
-import { createTestApp, type TestApp } from '../support/test-app.js';
+import type { TestApp } from '../support/test-app.js';
+import { useTestApps } from '../support/use-test-app.js';
 
+const apps = useTestApps();
 let t: TestApp | undefined;
-afterEach(async () => {
-  await t?.close();
-  t = undefined;
-});
 
 it('a status deleted by another process stops being served once the cache TTL has passed', async () => {
   const clock = new ManualClock(Date.now());
-  t = await createTestApp({ STATUS_CACHE_TTL_SECONDS: '5' }, { clock });
+  t = await apps.start({ STATUS_CACHE_TTL_SECONDS: '5' }, { clock });
   const ann = await t.register('ann');
   const status = (await t.as(ann, { method: 'POST', url: '/api/v1/statuses', payload: { post: 'hello' } })).json();
   const read = () => t?.as(ann, { method: 'GET', url: `/api/v1/statuses/${status.id}` });
@@ -23,7 +21,7 @@ it('a status deleted by another process stops being served once the cache TTL ha
 });
 
 it('a status deleted here is gone at once (local eviction)', async () => {
-  t = await createTestApp();
+  t = await apps.start();
   const ann = await t.register('ann');
   const status = (await t.as(ann, { method: 'POST', url: '/api/v1/statuses', payload: { post: 'hello' } })).json();
   expect((await t.as(ann, { method: 'GET', url: `/api/v1/statuses/${status.id}` })).statusCode).toBe(200);

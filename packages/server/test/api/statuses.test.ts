@@ -1,11 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createTestApp, eventually, type TestApp } from '../support/test-app.js';
+import { describe, expect, it } from 'vitest';
+import { eventually } from '../support/test-app.js';
+import { useTestApp } from '../support/use-test-app.js';
 
-let t: TestApp;
-beforeEach(async () => {
-  t = await createTestApp();
-});
-afterEach(() => t.close());
+const t = useTestApp({}, { per: 'test' });
 
 const post = (token: string, text: string, headers: Record<string, string> = {}) =>
   t.as(token, { method: 'POST', url: '/api/v1/statuses', payload: { post: text }, headers });

@@ -3,26 +3,24 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { ClientOptions } from 'ws';
 import type { ChannelAuthorizer } from '../../src/stream/authorize.js';
 import { ManualClock } from '../support/manual-clock.js';
-import { createTestApp, eventually, type TestApp } from '../support/test-app.js';
+import { eventually } from '../support/test-app.js';
 import { TestStreamClient } from '../support/ws-client.js';
+import { useTestApps } from '../support/use-test-app.js';
 
 // The live stream's defences: frame size, bad frames, rates, quotas, slow consumers, dead peers, shutdown.
 const allowAll: ChannelAuthorizer = async () => undefined;
-let t: TestApp | undefined;
+const apps = useTestApps();
 let clients: TestStreamClient[] = [];
 
 afterEach(async () => {
   for (const c of clients) c.ws.terminate();
   clients = [];
-  await t?.close();
-  t = undefined;
 });
 
 /** A listening app with these settings, and a way to open clients signed in as one user. */
 async function start(env: Record<string, string> = {}) {
   const clock = new ManualClock(Date.now());
-  const app = await createTestApp(env, { authorizeChannel: allowAll, clock });
-  t = app;
+  const app = await apps.start(env, { authorizeChannel: allowAll, clock });
   const url = `${(await app.listen()).replace(/^http/, 'ws')}/api/v1/stream`;
   const token = await app.register('limits');
   const connect = async (options?: ClientOptions) => {

@@ -2,17 +2,16 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { hashToken } from '../../src/domain/tokens.js';
 import { createChannelAuthorizer, type ChannelAuthorizer } from '../../src/stream/authorize.js';
 import { ManualClock } from '../support/manual-clock.js';
-import { createTestApp, eventually, type TestApp } from '../support/test-app.js';
+import { eventually } from '../support/test-app.js';
 import { TestStreamClient } from '../support/ws-client.js';
+import { useTestApps } from '../support/use-test-app.js';
 
 // The live stream's promises about order and about sessions and board access that change while it is open.
-let t: TestApp | undefined;
+const apps = useTestApps();
 let clients: TestStreamClient[] = [];
 afterEach(async () => {
   for (const c of clients) c.ws.terminate();
   clients = [];
-  await t?.close();
-  t = undefined;
 });
 
 /**
@@ -29,8 +28,7 @@ async function start(env: Record<string, string> = {}, clock = new ManualClock(D
     gate.after = undefined;
     if (after) await after();
   };
-  const app = await createTestApp(env, { authorizeChannel, clock });
-  t = app;
+  const app = await apps.start(env, { authorizeChannel, clock });
   real = createChannelAuthorizer(app.ctx.services);
   const url = `${(await app.listen()).replace(/^http/, 'ws')}/api/v1/stream`;
   const connect = async (token: string) => {

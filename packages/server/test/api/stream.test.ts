@@ -2,14 +2,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ForbiddenError, NotFoundError } from '../../src/domain/errors.js';
 import { createChannelAuthorizer, type ChannelAuthorizer } from '../../src/stream/authorize.js';
 import { testShape } from '../support/aws-local.js';
-import { createTestApp, eventually, type TestApp } from '../support/test-app.js';
+import { eventually } from '../support/test-app.js';
+import { useTestApp, useTestApps } from '../support/use-test-app.js';
 import { TestStreamClient } from '../support/ws-client.js';
 
 // The live stream over a real listening server and real `ws` clients. On aws-local (npm run test:aws) the same
 // tests run through the local WebSocket gateway and the Lambda WebSocket handler (TWEETER_REALTIME=apigw); the cases
 // where API Gateway behaves otherwise are skipped there, each with its reason (docs/aws.md, "Live connections").
 const onGateway = testShape() === 'aws-local';
-let t: TestApp;
 let url: string;
 const clients: TestStreamClient[] = [];
 
@@ -20,14 +20,14 @@ const authorizeChannel: ChannelAuthorizer = async (_viewer, channel) => {
   throw new NotFoundError('no such board');
 };
 
+const t = useTestApp({ env: { WS_AUTH_TIMEOUT_MS: '500' }, overrides: { authorizeChannel, gatewayStream: true } });
+const apps = useTestApps();
 beforeAll(async () => {
-  t = await createTestApp({ WS_AUTH_TIMEOUT_MS: '500' }, { authorizeChannel, gatewayStream: true });
   url = await t.streamUrl();
 });
 afterAll(async () => {
   for (const c of clients) c.close();
   expect(t.gateway?.routeErrors ?? []).toEqual([]);
-  await t.close();
 });
 
 async function connect(token?: string): Promise<TestStreamClient> {
@@ -264,7 +264,7 @@ describe('metrics', () => {
 
 describe('boards end to end (the real board service authorizes)', () => {
   it('pushes message.created, reactions.updated and message.deleted to readers of the board', async () => {
-    const real = await createTestApp({}, { gatewayStream: true });
+    const real = await apps.start({}, { gatewayStream: true });
     const realUrl = await real.streamUrl();
     const open: TestStreamClient[] = [];
     const client = async (token: string) => {
@@ -311,12 +311,11 @@ describe('boards end to end (the real board service authorizes)', () => {
       });
     } finally {
       for (const c of open) c.close();
-      await real.close();
     }
   });
 
   it('pushes member.updated for a join or a role change and member.removed for a leave or a removal', async () => {
-    const real = await createTestApp({}, { gatewayStream: true });
+    const real = await apps.start({}, { gatewayStream: true });
     const realUrl = await real.streamUrl();
     const open: TestStreamClient[] = [];
     try {
@@ -370,12 +369,11 @@ describe('boards end to end (the real board service authorizes)', () => {
       expect(pushed().at(-1)?.data).toEqual(relisted.items.find((m) => m.user.alias === 'other'));
     } finally {
       for (const c of open) c.close();
-      await real.close();
     }
   });
 
   it('stops a member removed from a private board from hearing it at once, while others still do', async () => {
-    const real = await createTestApp({}, { gatewayStream: true });
+    const real = await apps.start({}, { gatewayStream: true });
     const realUrl = await real.streamUrl();
     const open: TestStreamClient[] = [];
     try {
@@ -426,7 +424,6 @@ describe('boards end to end (the real board service authorizes)', () => {
       expect(await b.request({ type: 'subscribe', channel })).toMatchObject({ type: 'error', code: 'forbidden' });
     } finally {
       for (const c of open) c.close();
-      await real.close();
     }
   });
 

@@ -1,22 +1,16 @@
 import { ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { StoreBusyError } from '../../src/adapters/dynamodb/client.js';
 import { loadConfig } from '../../src/config/config.js';
 import { openTestStores } from '../support/aws-local.js';
 import { systemClock } from '../../src/ports/clock.js';
 import type { UserRepo } from '../../src/ports/store.js';
-import { createTestApp, TEST_ENV, type TestApp } from '../support/test-app.js';
+import { TEST_ENV, type TestApp } from '../support/test-app.js';
+import { useTestApps } from '../support/use-test-app.js';
 
+const apps = useTestApps();
 let t: TestApp | undefined;
 let dataDir: string;
-afterEach(async () => {
-  await t?.close();
-  t = undefined;
-  rmSync(dataDir, { recursive: true, force: true });
-});
 
 const REGISTER = {
   method: 'POST' as const,
@@ -26,11 +20,11 @@ const REGISTER = {
 
 /** The real app over SQLite, with the store's user reads failing as DynamoDB fails when it throttles. */
 async function appFailingWith(error: () => Error): Promise<TestApp> {
-  dataDir = mkdtempSync(join(tmpdir(), 'tweeter-throttle-'));
+  dataDir = apps.tempDir('tweeter-throttle-');
   const real = await openTestStores(loadConfig({ ...TEST_ENV, DATA_DIR: dataDir }), systemClock);
   const users: UserRepo = Object.create(real.store.users) as UserRepo;
   users.get = () => Promise.reject(error());
-  return createTestApp({}, { dataDir, stores: { ...real, store: { ...real.store, users } } });
+  return apps.start({}, { dataDir, stores: { ...real, store: { ...real.store, users } } });
 }
 
 describe('throttling that persists', () => {

@@ -1,20 +1,14 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/config.js';
 import { openTestStores } from '../support/aws-local.js';
 import { systemClock } from '../../src/ports/clock.js';
 import type { DeliveryRepo, FeedRepo } from '../../src/ports/store.js';
-import { createTestApp, TEST_ENV, type TestApp } from '../support/test-app.js';
+import { TEST_ENV, type TestApp } from '../support/test-app.js';
+import { useTestApps } from '../support/use-test-app.js';
 
+const apps = useTestApps();
 let t: TestApp | undefined;
 let dataDir: string;
-afterEach(async () => {
-  await t?.close();
-  t = undefined;
-  rmSync(dataDir, { recursive: true, force: true });
-});
 
 function deferred(): { promise: Promise<void>; resolve: () => void } {
   let resolve = (): void => undefined;
@@ -29,7 +23,7 @@ async function feedIds(app: TestApp, token: string): Promise<string[]> {
 
 describe('an unfollow during an in-flight fan-out', () => {
   it('leaves the status out of the unfollower feed even when the purge ran before the page was written', async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'tweeter-race-'));
+    dataDir = apps.tempDir('tweeter-race-');
     const env = { WORKER_CONCURRENCY: '2' };
     // The real SQLite store with hooks at its edge: the deliver job, its page planned with bob in it, stops just
     // before writing until bob has unfollowed and that unfollow's purge job has run to the end.
@@ -55,7 +49,7 @@ describe('an unfollow during an in-flight fan-out', () => {
       }
       return real.store.deliveries.deliverRange(delivery, range, options);
     };
-    t = await createTestApp(env, { dataDir, stores: { ...real, store: { ...real.store, feeds, deliveries } } });
+    t = await apps.start(env, { dataDir, stores: { ...real, store: { ...real.store, feeds, deliveries } } });
     const app = t;
 
     const ann = await app.register('ann');

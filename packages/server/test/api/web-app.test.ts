@@ -2,25 +2,21 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../support/test-app.js';
+import { useTestApp, useTestApps } from '../support/use-test-app.js';
 
 const HTML = { accept: 'text/html,application/xhtml+xml' };
 
 describe('the web app served at /', () => {
-  let t: TestApp;
   let webDir: string;
-
-  beforeAll(async () => {
+  // Registered before the app's hooks: the folder exists before the app starts and is removed after it closes.
+  beforeAll(() => {
     webDir = mkdtempSync(join(tmpdir(), 'tweeter-web-'));
     mkdirSync(join(webDir, 'assets'));
     writeFileSync(join(webDir, 'index.html'), '<!doctype html><title>Tweeter app</title>');
     writeFileSync(join(webDir, 'assets', 'index-abc123.js'), 'console.log(1)');
-    t = await createTestApp({ WEB_DIR: webDir });
   });
-  afterAll(async () => {
-    await t.close();
-    rmSync(webDir, { recursive: true, force: true });
-  });
+  afterAll(() => rmSync(webDir, { recursive: true, force: true }));
+  const t = useTestApp(() => ({ env: { WEB_DIR: webDir } }));
 
   it('serves index.html at / without caching it', async () => {
     const res = await t.inject({ method: 'GET', url: '/', headers: HTML });
@@ -66,26 +62,20 @@ describe('the web app served at /', () => {
 });
 
 describe('meta and the web app under other settings', () => {
+  const apps = useTestApps();
+
   it('uses PUBLIC_URL for the stream URL (wss for https)', async () => {
-    const t = await createTestApp({ PUBLIC_URL: 'https://tweeter.example/' });
-    try {
-      const res = await t.inject({ method: 'GET', url: '/api/v1/meta' });
-      expect(res.json()).toMatchObject({ streamUrl: 'wss://tweeter.example/api/v1/stream' });
-    } finally {
-      await t.close();
-    }
+    const t = await apps.start({ PUBLIC_URL: 'https://tweeter.example/' });
+    const res = await t.inject({ method: 'GET', url: '/api/v1/meta' });
+    expect(res.json()).toMatchObject({ streamUrl: 'wss://tweeter.example/api/v1/stream' });
   });
 
   it('starts without a built app and says at / how to build it', async () => {
-    const t = await createTestApp({ WEB_DIR: join(tmpdir(), 'tweeter-no-such-web-dir') });
-    try {
-      const res = await t.inject({ method: 'GET', url: '/', headers: HTML });
-      expect(res.statusCode).toBe(200);
-      expect(res.body).toContain('npm run build');
-      const api = await t.inject({ method: 'GET', url: '/api/v1/nope' });
-      expect(api.statusCode).toBe(404);
-    } finally {
-      await t.close();
-    }
+    const t = await apps.start({ WEB_DIR: join(tmpdir(), 'tweeter-no-such-web-dir') });
+    const res = await t.inject({ method: 'GET', url: '/', headers: HTML });
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toContain('npm run build');
+    const api = await t.inject({ method: 'GET', url: '/api/v1/nope' });
+    expect(api.statusCode).toBe(404);
   });
 });

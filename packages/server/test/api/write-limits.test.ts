@@ -1,17 +1,14 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { loadConfig } from '../../src/config/config.js';
 import { WRITE_BUDGETS, type WriteKind } from '../../src/services/write-limits.js';
 import { ManualClock } from '../support/manual-clock.js';
-import { createTestApp, TEST_ENV, type TestApp } from '../support/test-app.js';
+import { TEST_ENV, type TestApp } from '../support/test-app.js';
+import { useTestApps } from '../support/use-test-app.js';
 
 // Per-user write budgets (docs/api.md, "Limits"): scaled down with WRITE_RATE_LIMITS so a test spends them fast.
 const SCALE = 0.01;
-let t: TestApp | undefined;
-afterEach(async () => {
-  await t?.close();
-  t = undefined;
-});
+const apps = useTestApps();
 
 interface Fixture {
   app: TestApp;
@@ -22,8 +19,7 @@ interface Fixture {
 
 async function fixture(env: Record<string, string> = { WRITE_RATE_LIMITS: String(SCALE) }): Promise<Fixture> {
   const clock = new ManualClock(Date.now());
-  const app = await createTestApp(env, { clock });
-  t = app;
+  const app = await apps.start(env, { clock });
   const ann = await app.register('ann');
   const bob = await app.register('bob');
   const as = (options: InjectOptions) => app.as(ann, options);

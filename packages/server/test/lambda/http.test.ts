@@ -1,17 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createHttpHandler } from '../../src/runtimes/lambda/http-handler.js';
 import { httpApiEvent, invocation, restEvent } from '../support/lambda-events.js';
-import { createTestApp, PNG_1PX, type TestApp } from '../support/test-app.js';
+import { PNG_1PX } from '../support/test-app.js';
+import { useTestApp } from '../support/use-test-app.js';
 
 // The HTTP Lambda handler over the real app (SQLite store in a temp dir), fed API Gateway events.
-let t: TestApp;
+const t = useTestApp({ env: { STREAM_URL: 'wss://ws.example/prod' } });
 let handle: ReturnType<typeof createHttpHandler>;
 
 beforeAll(async () => {
-  t = await createTestApp({ STREAM_URL: 'wss://ws.example/prod' });
   handle = createHttpHandler(Promise.resolve(t.ctx));
 });
-afterAll(async () => t.close());
 
 const json = { 'Content-Type': 'application/json' };
 

@@ -19,25 +19,28 @@ import { STAGE_CONSUMERS } from '../../src/runtimes/lambda/deployment.js';
 import { createSqsHandler, jobFromRecord } from '../../src/runtimes/lambda/sqs-handler.js';
 import { invocation, sqsEvent, sqsRecord } from '../support/lambda-events.js';
 import { startAwsLocalShape } from '../support/aws-local.js';
-import { createTestApp, type TestApp } from '../support/test-app.js';
+import { useTestApp } from '../support/use-test-app.js';
 
 // The SQS handler over the real app on the AWS shape (dynalite, fauxqs): the app enqueues through the real SQS
 // JobQueue, the test takes the messages off the stage queues as Lambda's event source mapping would, and hands
 // them to the handler. No worker pool runs, so every job runs through the handler.
-let t: TestApp;
 let shape: Awaited<ReturnType<typeof startAwsLocalShape>>;
 let sqs: SQSClient;
 let stageUrls: string[];
 let handle: ReturnType<typeof createSqsHandler>;
 
+// Registered before the app's hooks: the emulators start before the app and stop after it.
 beforeAll(async () => {
   shape = await startAwsLocalShape({});
-  // Pages of one follower: an audience of one page is delivered by the plan job itself, so two followers make
-  // the plan hand its pages to deliver jobs, as a large audience does.
-  t = await createTestApp(
-    { ...shape.env, SQS_QUEUE_PREFIX: 'tweeter-', FANOUT_PAGE_SIZE: '1', FANOUT_BATCH_SIZE: '1' },
-    { workers: false },
-  );
+}, 60_000);
+afterAll(() => shape.stop());
+// Pages of one follower: an audience of one page is delivered by the plan job itself, so two followers make
+// the plan hand its pages to deliver jobs, as a large audience does.
+const t = useTestApp(() => ({
+  env: { ...shape.env, SQS_QUEUE_PREFIX: 'tweeter-', FANOUT_PAGE_SIZE: '1', FANOUT_BATCH_SIZE: '1' },
+  overrides: { workers: false },
+}));
+beforeAll(async () => {
   sqs = new SQSClient({ endpoint: shape.env['SQS_ENDPOINT'], region: 'us-east-1' });
   stageUrls = await Promise.all(
     Object.keys(JOBS_BY_QUEUE).map(async (key) => {
@@ -46,12 +49,8 @@ beforeAll(async () => {
     }),
   );
   handle = createSqsHandler(Promise.resolve(t.ctx));
-}, 60_000);
-afterAll(async () => {
-  sqs.destroy();
-  await t.close();
-  await shape.stop();
 });
+afterAll(() => sqs.destroy());
 
 /** What the event source mapping would deliver now: every message on the stage queues, as records (and deleted). */
 async function takeQueued(): Promise<SQSRecord[]> {

@@ -1,20 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { RETENTION_GRACE_MS } from '../../src/jobs/board-retention.js';
 import { createScheduleHandler } from '../../src/runtimes/lambda/schedule-handler.js';
 import { invocation } from '../support/lambda-events.js';
 import { ManualClock } from '../support/manual-clock.js';
 import { socialApi } from '../support/social.js';
-import { createTestApp, type TestApp } from '../support/test-app.js';
+import { useTestApp } from '../support/use-test-app.js';
 
 // The scheduled handler, fed what an EventBridge rule of the stack sends: `{"task": <job name>}`.
 const DAY = 86_400_000;
-let t: TestApp;
 const clock = new ManualClock(Date.now());
-
-beforeAll(async () => {
-  t = await createTestApp({}, { workers: false, clock });
-});
-afterAll(async () => t.close());
+const t = useTestApp({ overrides: { workers: false, clock } });
 
 describe('the scheduled handler', () => {
   it('runs boards.retention in the invocation: expired messages are purged, recent ones kept', async () => {

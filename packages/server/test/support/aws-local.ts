@@ -2,8 +2,8 @@ import type { Config } from '../../src/config/config.js';
 import type { Clock } from '../../src/ports/clock.js';
 import type { JobQueue } from '../../src/ports/job-queue.js';
 import type { Store } from '../../src/ports/store.js';
-import { startEmulators } from '../../src/dev/emulators.js';
-import { EMULATOR_CREDENTIALS, provisionAwsLocal } from '../../src/dev/provision.js';
+import { startAwsLocalEmulators } from '../../src/dev/aws-local-emulators.js';
+import { EMULATOR_CREDENTIALS } from '../../src/dev/provision.js';
 import { openStores } from '../../src/wiring/stores.js';
 
 /** Which shape the API tests build: `sqlite` (default) or `aws-local` (TWEETER_TEST_SHAPE). */
@@ -25,34 +25,8 @@ export async function startAwsLocalShape(
   process.env['AWS_ACCESS_KEY_ID'] ??= EMULATOR_CREDENTIALS.accessKeyId;
   process.env['AWS_SECRET_ACCESS_KEY'] ??= EMULATOR_CREDENTIALS.secretAccessKey;
   process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
-  const emulators = await startEmulators();
-  const settings: Record<string, string> = {
-    TWEETER_STORE: 'dynamodb',
-    TWEETER_QUEUE: 'sqs',
-    TWEETER_BLOBS: 's3',
-    AWS_REGION: 'us-east-1',
-    DYNAMODB_ENDPOINT: emulators.dynamodbEndpoint,
-    SQS_ENDPOINT: emulators.fauxqsEndpoint,
-    S3_ENDPOINT: emulators.fauxqsEndpoint,
-    S3_FORCE_PATH_STYLE: 'true',
-    S3_BUCKET: 'tweeter-pictures',
-  };
-  try {
-    await provisionAwsLocal({
-      region: 'us-east-1',
-      dynamodbEndpoint: emulators.dynamodbEndpoint,
-      sqsEndpoint: emulators.fauxqsEndpoint,
-      s3Endpoint: emulators.fauxqsEndpoint,
-      tables: { main: 'tweeter-main', feeds: 'tweeter-feeds' },
-      queuePrefix: 'tweeter-',
-      bucket: 'tweeter-pictures',
-      maxAttempts: Number(env['JOB_MAX_ATTEMPTS'] ?? 5),
-    });
-  } catch (err) {
-    await emulators.stop();
-    throw err;
-  }
-  return { env: settings, stop: () => emulators.stop() };
+  const aws = await startAwsLocalEmulators({ maxAttempts: Number(env['JOB_MAX_ATTEMPTS'] ?? 5) });
+  return { env: aws.settings, stop: () => aws.stop() };
 }
 
 /**

@@ -1,11 +1,9 @@
 import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterEach } from 'vitest';
 import { createDocumentClient, type RetryPolicy } from '../../src/adapters/dynamodb/client.js';
 import { createDynamoStore } from '../../src/adapters/dynamodb/store.js';
 import { tableDefinitions, type TableNames } from '../../src/adapters/dynamodb/tables.js';
@@ -15,22 +13,7 @@ import { ReadySignal } from '../../src/adapters/sqlite/jobs-table.js';
 import { systemClock, type Clock } from '../../src/ports/clock.js';
 import type { JobQueue } from '../../src/ports/job-queue.js';
 import type { Store } from '../../src/ports/store.js';
-
-type DynaliteFactory = (options: { createTableMs?: number }) => Server;
-
-/** dynalite in this process on 127.0.0.1 at a random port. */
-export async function startDynalite(): Promise<{ endpoint: string; stop: () => Promise<void> }> {
-  const dynalite = createRequire(import.meta.url)('dynalite') as DynaliteFactory;
-  const server = dynalite({ createTableMs: 0 });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    async stop() {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
-}
+import { useDynalite } from './emulators.js';
 
 let tableCount = 0;
 
@@ -43,18 +26,20 @@ export interface DynamoTestStore {
   cleanup: () => Promise<void>;
 }
 
+export interface DynamoTestStoreOptions {
+  clock?: Clock;
+  retry?: RetryPolicy;
+  writeBudget?: number;
+  batchConcurrency?: number;
+  pulledRegistryTtlMs?: number;
+  /** What the store sends its outbox jobs through (e.g. a queue that fails on purpose); default the queue itself. */
+  outboxQueue?: (queue: JobQueue) => JobQueue;
+}
+
 /** A DynamoDB store on fresh tables of `endpoint`. */
 export async function createDynamoTestStore(
   endpoint: string,
-  options: {
-    clock?: Clock;
-    retry?: RetryPolicy;
-    writeBudget?: number;
-    batchConcurrency?: number;
-    pulledRegistryTtlMs?: number;
-    /** What the store sends its outbox jobs through (e.g. a queue that fails on purpose); default the queue itself. */
-    outboxQueue?: (queue: JobQueue) => JobQueue;
-  } = {},
+  options: DynamoTestStoreOptions = {},
 ): Promise<DynamoTestStore> {
   const clock = options.clock ?? systemClock;
   tableCount += 1;
@@ -89,6 +74,31 @@ export async function createDynamoTestStore(
       await store.close();
       db.close();
       rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * dynalite for this suite (useDynalite), and `create`: a DynamoDB store on fresh tables of it, cleaned up after the
+ * test that made it (after any app the test started later on it: vitest runs later-registered after-hooks first).
+ */
+export function useDynamoStores(): {
+  readonly endpoint: string;
+  create(options?: DynamoTestStoreOptions): Promise<DynamoTestStore>;
+} {
+  const dynalite = useDynalite();
+  const opened: DynamoTestStore[] = [];
+  afterEach(async () => {
+    for (const store of opened.splice(0).reverse()) await store.cleanup();
+  });
+  return {
+    get endpoint() {
+      return dynalite.endpoint;
+    },
+    async create(options = {}) {
+      const store = await createDynamoTestStore(dynalite.endpoint, options);
+      opened.push(store);
+      return store;
     },
   };
 }

@@ -2,7 +2,7 @@ import './aws-env.js';
 import { startLocalWsGateway, type LocalGateway } from '../../src/dev/local-ws-gateway.js';
 import { createWebSocketHandler, type WebSocketEvent } from '../../src/runtimes/lambda/websocket-handler.js';
 import type { NodeOverrides } from '../../src/wiring/node-runtime.js';
-import { startDynalite, type LocalDynamo } from './dynalite.js';
+import { startLocalDynamo, type LocalDynamo } from './dynalite.js';
 import { createTestApp, type TestApp } from './test-app.js';
 
 export interface GatewayStack {
@@ -23,7 +23,7 @@ export async function startGatewayStack(
   env: Record<string, string> = {},
   overrides: NodeOverrides = {},
 ): Promise<GatewayStack> {
-  const dynamo = await startDynalite();
+  const dynamo = await startLocalDynamo();
   const routeErrors: unknown[] = [];
   // The gateway must run before the app (its endpoint is in the app's config): routes are bound after.
   const bound: { route?: (event: WebSocketEvent) => Promise<{ statusCode: number; body?: string }> } = {};

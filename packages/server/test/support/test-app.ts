@@ -29,6 +29,9 @@ export const TEST_ENV: Record<string, string> = {
   JOB_THREADS: '0',
 };
 
+/** The context overrides, and: `workers: false` (no worker runs jobs), `dataDir` (kept after close), `gatewayStream`. */
+export type TestAppOverrides = NodeOverrides & { workers?: boolean; dataDir?: string; gatewayStream?: boolean };
+
 export interface TestApp {
   app: FastifyInstance;
   ctx: NodeRuntime;
@@ -58,7 +61,7 @@ export interface TestApp {
  */
 export async function createTestApp(
   env: Record<string, string> = {},
-  overrides: NodeOverrides & { workers?: boolean; dataDir?: string; gatewayStream?: boolean } = {},
+  overrides: TestAppOverrides = {},
 ): Promise<TestApp> {
   const dataDir = overrides.dataDir ?? mkdtempSync(join(tmpdir(), 'tweeter-test-'));
   const shape = testShape() === 'aws-local' && !overrides.stores ? await startAwsLocalShape(env) : null;

@@ -7,8 +7,11 @@
 //   (`gsi1`, `gsi2`) serve the second access path of an entity (e.g. a user's followees, an author's story,
 //   pending fan-outs); an item without the index's key attributes is not in the index.
 // - `feeds`: home-feed entries only, so their capacity can be set apart (they are most of the writes). `pk` is
-//   the owner, `sk` the status id (newest first = descending); the local secondary index `byAuthor` (`pk`,
-//   `authorSk` = `<author>#<statusId>`) finds one author's entries in one owner's feed (unfollow).
+//   the owner, `sk` the status id (newest first = descending). Feeds are bounded (FEED_MAX_ENTRIES), so an
+//   unfollow purge reads the owner's feed. The local secondary index `byAuthor` (`pk`, `authorSk`) served that
+//   purge when feeds were unbounded; entries are no longer written with `authorSk`, so it holds only older
+//   entries (the trim ages them out) and costs no writes. It stays defined because an LSI can be neither added to
+//   nor removed from an existing table: dropping it would make the CDK stack replace the feeds table.
 //
 // Expiry (sessions, idempotency keys, retained messages, WebSocket connections) is filtered at read time;
 // the `ttl` attribute (epoch seconds) only lets DynamoDB reclaim storage, hours or days late.

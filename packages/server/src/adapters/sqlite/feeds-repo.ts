@@ -18,7 +18,14 @@ export function createFeedsRepo(db: Db): FeedRepo {
       'SELECT status_id, author FROM feed_entries WHERE owner = ? AND status_id < ? ORDER BY status_id DESC LIMIT ?',
     )
     .raw();
+  // No index by author: the primary key's owner prefix is the owner's feed, which trimming keeps near
+  // FEED_MAX_ENTRIES rows, so a purge scans at most that many (one index fewer to write per delivered entry).
   const deleteByAuthor = db.prepare<[string, string]>('DELETE FROM feed_entries WHERE owner = ? AND author = ?');
+  // The entries past the newest `keep`, newest of them first: one statement, so the cut and the delete agree.
+  const trim = db.prepare<{ owner: string; keep: number; limit: number }>(
+    `DELETE FROM feed_entries WHERE owner = @owner AND status_id IN (
+       SELECT status_id FROM feed_entries WHERE owner = @owner ORDER BY status_id DESC LIMIT @limit OFFSET @keep)`,
+  );
   const deleteEntry = db.prepare<[string, string]>('DELETE FROM feed_entries WHERE owner = ? AND status_id = ?');
 
   const addMany = db.transaction((entries: readonly FeedEntry[]): number => {
@@ -49,6 +56,11 @@ export function createFeedsRepo(db: Db): FeedRepo {
     },
     async removeStatus(statusId, owners) {
       return owners.length === 0 ? 0 : removeStatus.immediate(statusId, owners);
+    },
+    async trim(owner, { keep, limit }) {
+      if (!Number.isInteger(keep) || keep < 0) throw new RangeError(`keep must be a whole number, got ${keep}`);
+      if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`limit must be a positive integer, got ${limit}`);
+      return trim.run({ owner, keep, limit }).changes;
     },
   };
 }

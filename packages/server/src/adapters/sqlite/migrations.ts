@@ -205,6 +205,15 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
       ALTER TABLE statuses ADD COLUMN pulled INTEGER NOT NULL DEFAULT 0;
     `,
   },
+  {
+    version: 5,
+    name: 'bounded feeds: no feed index by author',
+    sql: `
+      -- Feeds keep about FEED_MAX_ENTRIES rows (the feed.trim job), so an unfollow purge scans the owner's rows by
+      -- the primary key instead; every delivered entry then writes one B-tree instead of two.
+      DROP INDEX IF EXISTS feed_by_author;
+    `,
+  },
 ];
 
 /** Applies every migration newer than the file's user_version, each in its own transaction. */

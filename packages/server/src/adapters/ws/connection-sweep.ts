@@ -1,5 +1,5 @@
 import type { Logger } from '../../logger.js';
-import type { SessionState } from '../../services/sessions.js';
+import type { SessionState } from '../../domain/session-state.js';
 import type { StreamProtocol } from '../../stream/protocol.js';
 import { WsProtocolConnection } from './socket-driver.js';
 import type { WsStreamServer } from './ws-stream-server.js';

@@ -1,12 +1,23 @@
 import type { FeedEntry, FeedRepo } from '../../../ports/store.js';
-import { batchGet, batchWrite, queryUpTo, type DynamoDeps, type Item, type WriteRequest } from '../client.js';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  batchGet,
+  batchWrite,
+  queryUpTo,
+  withRetry,
+  type DynamoDeps,
+  type Item,
+  type WriteRequest,
+} from '../client.js';
 import { str } from '../social/items.js';
-import { FEED_INDEXES } from '../tables.js';
 
 /**
  * Home feeds on their own table: pk the owner, sk the status id (newest first = descending), the author beside
- * it and in the `byAuthor` LSI sort key (`<author>#<statusId>`), so unfollowing finds one author's entries in one
- * feed with a strongly consistent Query. An entry is ~70 bytes: one write unit, plus one for the LSI.
+ * it. An entry is ~70 bytes: one write unit. Feeds are bounded (FEED_MAX_ENTRIES, the feed.trim job), so an
+ * unfollow purge reads the owner's whole feed (a strongly consistent Query filtered by author, ~20 read units at
+ * 1,100 entries) rather than an index by author. The table's `byAuthor` LSI served that purge before feeds were
+ * bounded; entries no longer carry its sort key, so it stays empty of new entries and costs no writes (an LSI
+ * cannot be removed from a table without recreating it).
  */
 export function createDynamoFeedsRepo(deps: DynamoDeps): FeedRepo {
   const table = deps.tables.feeds;
@@ -31,29 +42,53 @@ export function createDynamoFeedsRepo(deps: DynamoDeps): FeedRepo {
     },
     async removeByAuthor(owner, author) {
       const found: Item[] = [];
-      for (let start: Item | undefined; ;) {
-        const { items, more } = await queryUpTo(
-          deps,
-          {
-            TableName: table,
-            IndexName: FEED_INDEXES.byAuthor.name,
-            ConsistentRead: true,
-            KeyConditionExpression: 'pk = :owner AND begins_with(#a, :prefix)',
-            ExpressionAttributeNames: { '#a': FEED_INDEXES.byAuthor.sk },
-            ExpressionAttributeValues: { ':owner': owner, ':prefix': `${author}#` },
-            ...(start ? { ExclusiveStartKey: start } : {}),
-          },
-          1_000,
+      for (let start: Record<string, unknown> | undefined; ;) {
+        const out = await withRetry(deps.retry, () =>
+          deps.doc.send(
+            new QueryCommand({
+              TableName: table,
+              ConsistentRead: true,
+              KeyConditionExpression: 'pk = :owner',
+              FilterExpression: 'author = :author',
+              ExpressionAttributeValues: { ':owner': owner, ':author': author },
+              ProjectionExpression: 'sk',
+              ExclusiveStartKey: start,
+            }),
+          ),
         );
-        found.push(...items);
-        if (!more) break;
-        start = items.at(-1);
+        found.push(...(out.Items ?? []));
+        start = out.LastEvaluatedKey;
+        if (!start) break;
       }
       await deleteEntries(
         deps,
         found.map((item) => ({ owner, statusId: str(item.sk) })),
       );
       return found.length;
+    },
+    async trim(owner, { keep, limit }) {
+      if (!Number.isInteger(keep) || keep < 0) throw new RangeError(`keep must be a whole number, got ${keep}`);
+      if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`limit must be a positive integer, got ${limit}`);
+      // The newest keep + limit keys (strongly consistent: an entry a purge just removed must not count towards
+      // the bound); those past the first `keep` go. DynamoDB has no offset, so the kept keys are read too.
+      const { items } = await queryUpTo(
+        deps,
+        {
+          TableName: table,
+          ConsistentRead: true,
+          KeyConditionExpression: 'pk = :owner',
+          ExpressionAttributeValues: { ':owner': owner },
+          ProjectionExpression: 'sk',
+          ScanIndexForward: false,
+        },
+        keep + limit,
+      );
+      const past = items.slice(keep);
+      await deleteEntries(
+        deps,
+        past.map((item) => ({ owner, statusId: str(item.sk) })),
+      );
+      return past.length;
     },
     async removeStatus(statusId, owners) {
       // Read first (consistent) to count only what was there; BatchWriteItem does not say.
@@ -73,12 +108,8 @@ export function createDynamoFeedsRepo(deps: DynamoDeps): FeedRepo {
 }
 
 export function entryItem(entry: FeedEntry): Item {
-  return {
-    pk: entry.owner,
-    sk: entry.statusId,
-    author: entry.author,
-    [FEED_INDEXES.byAuthor.sk]: `${entry.author}#${entry.statusId}`,
-  };
+  // No `authorSk`: without it the entry stays out of the byAuthor LSI (one write unit instead of two).
+  return { pk: entry.owner, sk: entry.statusId, author: entry.author };
 }
 
 /** BatchWriteItem puts of feed entries, 25 a call (idempotent: the key is owner + status id). */
