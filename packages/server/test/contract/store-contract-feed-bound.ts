@@ -1,8 +1,7 @@
 import type { TestContext } from 'vitest';
 import { describe, expect } from 'vitest';
 import type { FeedEntry, StatusRecord, Store } from '../../src/ports/store.js';
-
-const T0 = 1_700_000_000_000;
+import { T0 } from './store-fixtures.js';
 
 /** What the bounded-feed cases need from the Store contract: its test registrar and the current store. */
 export interface FeedBoundContractHooks {

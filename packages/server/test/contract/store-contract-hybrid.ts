@@ -1,26 +1,12 @@
 import type { TestContext } from 'vitest';
 import { describe, expect } from 'vitest';
-import type { StatusRecord, Store, UserRecord } from '../../src/ports/store.js';
-
-const T0 = 1_700_000_000_000;
+import type { StatusRecord, Store } from '../../src/ports/store.js';
+import { T0, user } from './store-fixtures.js';
 
 /** What the hybrid fan-out cases need from the Store contract: its test registrar and the current store. */
 export interface HybridContractHooks {
   test: (title: string, fn: (ctx: TestContext) => Promise<void>) => void;
   store: () => Store;
-}
-
-function user(alias: string): UserRecord {
-  return {
-    alias,
-    firstName: alias.toUpperCase(),
-    lastName: 'Tester',
-    passwordHash: `hash-of-${alias}`,
-    imageKey: null,
-    createdAt: T0,
-    followerCount: 0,
-    followeeCount: 0,
-  };
 }
 
 const sid = (n: number): string => `01H${String(n).padStart(8, '0')}`;
@@ -42,7 +28,7 @@ export function runHybridStoreContract({ test, store: current }: HybridContractH
   describe('hybrid fan-out', () => {
     test('markPulled keeps the earliest status id, and pulledAccounts lists the marked accounts by alias', async () => {
       const store = current();
-      await store.users.createMany(['zed', 'ann', 'bob'].map(user));
+      await store.users.createMany(['zed', 'ann', 'bob'].map((alias) => user(alias)));
       expect((await store.users.pulledAccounts()).size).toBe(0);
       await store.users.markPulled('zed', sid(5));
       await store.users.markPulled('ann', sid(7));
@@ -78,7 +64,7 @@ export function runHybridStoreContract({ test, store: current }: HybridContractH
 
     test('follows.existing returns the edges that exist, in the order asked, unfollowed ones left out', async () => {
       const store = current();
-      await store.users.createMany(['ann', 'bob', 'cat', 'dan'].map(user));
+      await store.users.createMany(['ann', 'bob', 'cat', 'dan'].map((alias) => user(alias)));
       await store.follows.add('bob', 'ann', { createdAt: T0 });
       await store.follows.add('dan', 'ann', { createdAt: T0 });
       await store.follows.add('cat', 'ann', { createdAt: T0 });
