@@ -3,13 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { afterEach, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config/config.js';
-import { hashPassword } from '../../src/domain/passwords.js';
-import { systemClock } from '../../src/ports/clock.js';
-import type { Store } from '../../src/ports/store.js';
-import { openTestStores, testShape } from '../support/aws-local.js';
+import { testShape } from '../support/aws-local.js';
+import { openSeedStore as openStore, seedGraph } from '../support/seed-graph.js';
 import { cleanUp, startServerProcess, type ServerProcess } from '../support/server-process.js';
-import { eventually, TEST_ENV } from '../support/test-app.js';
+import { eventually } from '../support/test-app.js';
 
 const AUTHORS = 10;
 const FANS = 20;
@@ -28,31 +25,11 @@ afterEach(async () => {
 });
 
 async function seed(env: Record<string, string>): Promise<{ authors: string[]; fans: string[] }> {
-  const { store, close } = await openStore(env);
-  const passwordHash = await hashPassword('password1', { N: 1024, r: 8, p: 1 });
-  const user = (alias: string) => ({
-    alias,
-    firstName: 'F',
-    lastName: 'L',
-    passwordHash,
-    imageKey: null,
-    createdAt: Date.now(),
-    followerCount: 0,
-    followeeCount: 0,
-  });
   const authors = Array.from({ length: AUTHORS }, (_, i) => `author_${i}`);
   const fans = Array.from({ length: FANS }, (_, i) => `fan_${i}`);
-  await store.users.createMany([...authors, ...fans].map(user));
-  await store.follows.addMany(
-    authors.flatMap((followee) => fans.map((follower) => ({ follower, followee }))),
-    Date.now(),
-  );
-  await close();
+  const follows = authors.flatMap((followee) => fans.map((follower) => ({ follower, followee })));
+  await seedGraph(env, [...authors, ...fans], follows);
   return { authors, fans };
-}
-
-function openStore(env: Record<string, string>): Promise<{ store: Store; close: () => Promise<void> }> {
-  return openTestStores(loadConfig({ ...TEST_ENV, ...env }), systemClock);
 }
 
 async function signIn(url: string, alias: string): Promise<Record<string, string>> {

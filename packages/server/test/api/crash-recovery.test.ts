@@ -2,13 +2,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config/config.js';
-import { hashPassword } from '../../src/domain/passwords.js';
-import { systemClock } from '../../src/ports/clock.js';
-import type { Store } from '../../src/ports/store.js';
-import { openTestStores, startAwsLocalShape, testShape } from '../support/aws-local.js';
+import { startAwsLocalShape, testShape } from '../support/aws-local.js';
+import { openSeedStore as openStore, seedGraph } from '../support/seed-graph.js';
 import { startServerProcess, type ServerProcess } from '../support/server-process.js';
-import { eventually, TEST_ENV } from '../support/test-app.js';
+import { eventually } from '../support/test-app.js';
 
 const FOLLOWERS = 3000;
 let dataDir: string;
@@ -24,31 +21,13 @@ afterEach(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-/** The store the servers use, opened in this process (seeding, then counting feed entries). */
-function openStore(env: Record<string, string>): Promise<{ store: Store; close: () => Promise<void> }> {
-  return openTestStores(loadConfig({ ...TEST_ENV, ...env }), systemClock);
-}
-
 async function seed(env: Record<string, string>): Promise<string[]> {
-  const { store, close } = await openStore(env);
-  const passwordHash = await hashPassword('password1', { N: 1024, r: 8, p: 1 });
-  const user = (alias: string) => ({
-    alias,
-    firstName: 'F',
-    lastName: 'L',
-    passwordHash,
-    imageKey: null,
-    createdAt: Date.now(),
-    followerCount: 0,
-    followeeCount: 0,
-  });
   const fans = Array.from({ length: FOLLOWERS }, (_, i) => `fan_${String(i).padStart(5, '0')}`);
-  await store.users.createMany([user('star'), ...fans.map(user)]);
-  await store.follows.addMany(
-    fans.map((f) => ({ follower: f, followee: 'star' })),
-    Date.now(),
+  await seedGraph(
+    env,
+    ['star', ...fans],
+    fans.map((follower) => ({ follower, followee: 'star' })),
   );
-  await close();
   return fans;
 }
 
