@@ -36,16 +36,9 @@ export interface LambdaWebSocket {
 
 /** The use cases and the HTTP app's parts; live events go to API Gateway's connections (TWEETER_REALTIME=apigw). */
 export async function createLambdaHttp(config: Config): Promise<LambdaHttp> {
-  const { clock, logger, store, queue, apigw, realtime } = await openForLambda(config);
-  const blobs = (await openBlobs(config)).value;
-  const { services } = createServices({
-    config,
-    clock,
-    store,
-    blobs,
-    realtime,
-    onSignOut: (tokenHash) => apigw?.realtime.closeSession(tokenHash),
-  });
+  const opened = await openForLambda(config);
+  const { clock, logger, store, queue, realtime } = opened;
+  const services = await lambdaServices(config, opened);
   const metrics = createMetrics(queue);
   return {
     config,
@@ -72,17 +65,10 @@ export async function createLambdaJobs(config: Config): Promise<LambdaJobs> {
 
 /** The live-stream protocol over API Gateway's connection records; throws unless TWEETER_REALTIME=apigw. */
 export async function createLambdaWebSocket(config: Config): Promise<LambdaWebSocket> {
-  const { clock, logger, store, apigw } = await openForLambda(config);
+  const opened = await openForLambda(config);
+  const { clock, logger, apigw } = opened;
   if (!apigw) throw new Error('the WebSocket handler needs TWEETER_REALTIME=apigw');
-  const blobs = (await openBlobs(config)).value;
-  const { services } = createServices({
-    config,
-    clock,
-    store,
-    blobs,
-    realtime: apigw.realtime,
-    onSignOut: (tokenHash) => apigw.realtime.closeSession(tokenHash),
-  });
+  const services = await lambdaServices(config, opened);
   const protocol = createStreamProtocol(config, {
     authenticate: (token) => services.sessions.authenticate(token),
     sessionState: (tokenHash) => services.sessions.state(tokenHash),
@@ -105,4 +91,18 @@ async function openForLambda(config: Config) {
   const apigw = await openApiGatewayTransport(config, { clock, logger, follows: store.follows });
   const realtime: Realtime = apigw?.realtime ?? noRealtime;
   return { clock, logger, store, queue, apigw, realtime };
+}
+
+/** The use cases over what a function opened: live events to API Gateway's connections, a sign-out closes them. */
+async function lambdaServices(config: Config, opened: Awaited<ReturnType<typeof openForLambda>>) {
+  const { clock, store, realtime, apigw } = opened;
+  const blobs = (await openBlobs(config)).value;
+  return createServices({
+    config,
+    clock,
+    store,
+    blobs,
+    realtime,
+    onSignOut: (tokenHash) => apigw?.realtime.closeSession(tokenHash),
+  }).services;
 }
