@@ -92,6 +92,7 @@ export function createServices(deps: ServiceDeps): { services: Services; hydrato
       userPresenter,
       clock,
       writeLimits: limits.writes,
+      max: config.relationsMax,
     }),
     statuses: new StatusService({
       users: store.users,
