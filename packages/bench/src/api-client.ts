@@ -67,6 +67,11 @@ export class ApiClient {
     return timed(() => this.client.call('getHomeFeed', { params: { query: { limit } }, headers: bearer(token) }));
   }
 
+  /** Blocks `alias` (the block scenario). */
+  block(token: string, alias: string): Promise<Timed<OperationResult<'blockUser'>>> {
+    return timed(() => this.client.call('blockUser', { params: { path: { alias } }, headers: bearer(token) }));
+  }
+
   /** The newest statuses of `alias` (their story), newest first. */
   story(token: string, alias: string, limit = 1): Promise<Timed<OperationResult<'getStory'>>> {
     return timed(() =>

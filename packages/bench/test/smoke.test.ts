@@ -87,6 +87,14 @@ describe('tweeter bench', () => {
     expect(results.idle_conn_kb).toEqual(expect.any(Number));
   });
 
+  it("block: the blocked account leaves my feed, then the purge removes both feeds' entries", async () => {
+    const { results, params } = await run('block', ['--entries', '30']);
+    expect(params).toMatchObject({ entries: 30 });
+    expect(results).toMatchObject({ feed_rows_removed: 60, errors: 0 });
+    expect(results.block_feed_clear_ms).toBeGreaterThan(0);
+    expect(results.block_purge_ms).toBeGreaterThanOrEqual(results.block_feed_clear_ms as number);
+  });
+
   it('crash: each SIGKILL and restart on the same DATA_DIR, with every acknowledged post delivered once', async () => {
     const file = join(out, 'crash.json');
     const res = await runBench([

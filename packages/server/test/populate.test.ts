@@ -47,12 +47,14 @@ describe('tweeter populate', () => {
   it('adds users, the celebrity and its followers, random follows and delivered statuses; a rerun adds nothing', () => {
     const dir = tempDir();
     const args = ['--users', '60', '--followers', '40', '--followees-each', '3', '--statuses-each', '2'];
+    args.push('--mutes-each', '2');
     const first = populate(dir, args);
     expect(first).toMatchObject({
       'users added': 61,
       'follows added': 40 + 60 * 3,
       'statuses added': 120,
       'feed entries added': 2 * 60 * 3,
+      'mutes added': 60 * 2,
     });
     inspect(dir, (db) => {
       expect(count(db, 'SELECT COUNT(*) FROM users')).toBe(61);
@@ -65,10 +67,17 @@ describe('tweeter populate', () => {
       expect(count(db, 'SELECT COUNT(*) FROM feed_entries')).toBe(360);
       expect(count(db, 'SELECT COUNT(*) FROM deliveries WHERE finished_at IS NULL OR delivered <> audience')).toBe(0);
       expect(count(db, 'SELECT COUNT(*) FROM jobs')).toBe(0);
+      expect(count(db, "SELECT COUNT(*) FROM relations WHERE kind = 'mute' AND owner <> target")).toBe(120);
     });
 
     const again = populate(dir, args);
-    expect(again).toMatchObject({ 'users added': 0, 'follows added': 0, 'statuses added': 0, 'feed entries added': 0 });
+    expect(again).toMatchObject({
+      'users added': 0,
+      'follows added': 0,
+      'statuses added': 0,
+      'feed entries added': 0,
+      'mutes added': 0,
+    });
     inspect(dir, (db) => expect(count(db, 'SELECT COUNT(*) FROM statuses')).toBe(120));
   });
 

@@ -15,6 +15,7 @@ import type { Store } from '../src/ports/store.js';
 import { CommentService } from '../src/services/comments.js';
 import { UserPresenter } from '../src/services/user-presenter.js';
 import { board, member, statuses, T0 } from './contract/social-fixtures.js';
+import { Visibility } from '../src/domain/visibility.js';
 import { WriteLimits } from '../src/services/write-limits.js';
 
 // Races and sizes the embedded store must get right: a purge of a status with 20,000 reactions in bounded
@@ -115,6 +116,7 @@ describe('writes racing a status deletion', () => {
       userPresenter: new UserPresenter('http://localhost'),
       clock: systemClock,
       writeLimits: new WriteLimits(null),
+      visibility: new Visibility({ relations: store.relations }),
     });
     await expect(comments.post('bob', 'S1', 'too late')).rejects.toBeInstanceOf(NotFoundError);
     expect(rows("SELECT count(*) AS n FROM comments WHERE status_id = 'S1'")).toBe(0);

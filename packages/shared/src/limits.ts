@@ -18,6 +18,8 @@ export const LIMITS = {
   commentMax: 1000,
   retentionDaysMin: 1,
   retentionDaysMax: 3650,
+  /** Accounts one account may block, and (separately) mute. */
+  relationsMax: 10_000,
 } as const;
 
 export const IMAGE_TYPES = ['image/png', 'image/jpeg', 'image/webp'] as const;

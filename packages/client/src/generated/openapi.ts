@@ -127,11 +127,81 @@ export interface paths {
       cookie?: never;
     };
     get?: never;
-    /** Follow alias (idempotent) */
+    /** Follow alias (idempotent); 403 across a block */
     put: operations['followUser'];
     post?: never;
     /** Unfollow alias (idempotent) */
     delete: operations['unfollowUser'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/me/blocks/{alias}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    /** Block alias (idempotent): both follows end; neither sees the other’s statuses or comments; they cannot follow, comment on or react to mine */
+    put: operations['blockUser'];
+    post?: never;
+    /** Unblock alias (idempotent) */
+    delete: operations['unblockUser'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/me/blocks': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The accounts I block, by alias */
+    get: operations['listBlocks'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/me/mutes/{alias}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    /** Mute alias (idempotent): their statuses leave my feed and stop reaching it; they are not told */
+    put: operations['muteUser'];
+    post?: never;
+    /** Unmute alias (idempotent) */
+    delete: operations['unmuteUser'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/me/mutes': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The accounts I mute, by alias */
+    get: operations['listMutes'];
+    put?: never;
+    post?: never;
+    delete?: never;
     options?: never;
     head?: never;
     patch?: never;
@@ -594,7 +664,10 @@ export interface components {
      *       "imageUrl": null,
      *       "followerCount": 120,
      *       "followeeCount": 37,
-     *       "followedByMe": true
+     *       "followedByMe": true,
+     *       "blockedByMe": false,
+     *       "mutedByMe": false,
+     *       "blocksMe": false
      *     }
      */
     Profile: {
@@ -605,6 +678,10 @@ export interface components {
       followerCount: number;
       followeeCount: number;
       followedByMe: boolean;
+      blockedByMe: boolean;
+      mutedByMe: boolean;
+      /** @description this account blocks me (a mute is never shown to the muted) */
+      blocksMe: boolean;
     };
     /**
      * @example {
@@ -922,7 +999,7 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description rate_limited: wait for Retry-After seconds */
+      /** @description rate_limited: wait for Retry-After seconds; or limit_reached: a count bound (e.g. blocks) is full */
       429: {
         headers: {
           [name: string]: unknown;
@@ -1012,7 +1089,7 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description rate_limited: wait for Retry-After seconds */
+      /** @description rate_limited: wait for Retry-After seconds; or limit_reached: a count bound (e.g. blocks) is full */
       429: {
         headers: {
           [name: string]: unknown;
@@ -1384,6 +1461,15 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description forbidden: signed in, but not allowed to do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
       /** @description not_found: no such user, status, board, message or comment */
       404: {
         headers: {
@@ -1393,7 +1479,7 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description rate_limited: wait for Retry-After seconds */
+      /** @description rate_limited: wait for Retry-After seconds; or limit_reached: a count bound (e.g. blocks) is full */
       429: {
         headers: {
           [name: string]: unknown;
@@ -1469,8 +1555,436 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description rate_limited: wait for Retry-After seconds */
+      /** @description rate_limited: wait for Retry-After seconds; or limit_reached: a count bound (e.g. blocks) is full */
       429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description internal: a bug on our side; the message quotes the request id (also in X-Request-Id) */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description the server cannot serve this right now */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  blockUser: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        alias: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Profile'];
+        };
+      };
+      /** @description validation_failed or bad_json: the request is not valid (details[] says where) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description unauthenticated: no token, an unknown, revoked or expired one, or a wrong alias or password */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description not_found: no such user, status, board, message or comment */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description rate_limited: wait for Retry-After seconds; or limit_reached: a count bound (e.g. blocks) is full */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description internal: a bug on our side; the message quotes the request id (also in X-Request-Id) */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description the server cannot serve this right now */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  unblockUser: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        alias: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Profile'];
+        };
+      };
+      /** @description validation_failed or bad_json: the request is not valid (details[] says where) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description unauthenticated: no token, an unknown, revoked or expired one, or a wrong alias or password */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description not_found: no such user, status, board, message or comment */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description rate_limited: wait for Retry-After seconds; or limit_reached: a count bound (e.g. blocks) is full */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description internal: a bug on our side; the message quotes the request id (also in X-Request-Id) */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description the server cannot serve this right now */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  listBlocks: {
+    parameters: {
+      query?: {
+        limit?: number;
+        cursor?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: components['schemas']['User'][];
+            nextCursor: string | null;
+          };
+        };
+      };
+      /** @description validation_failed or bad_json: the request is not valid (details[] says where) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description unauthenticated: no token, an unknown, revoked or expired one, or a wrong alias or password */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description internal: a bug on our side; the message quotes the request id (also in X-Request-Id) */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description the server cannot serve this right now */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  muteUser: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        alias: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Profile'];
+        };
+      };
+      /** @description validation_failed or bad_json: the request is not valid (details[] says where) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description unauthenticated: no token, an unknown, revoked or expired one, or a wrong alias or password */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description not_found: no such user, status, board, message or comment */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description rate_limited: wait for Retry-After seconds; or limit_reached: a count bound (e.g. blocks) is full */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description internal: a bug on our side; the message quotes the request id (also in X-Request-Id) */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description the server cannot serve this right now */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  unmuteUser: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        alias: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Profile'];
+        };
+      };
+      /** @description validation_failed or bad_json: the request is not valid (details[] says where) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description unauthenticated: no token, an unknown, revoked or expired one, or a wrong alias or password */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description not_found: no such user, status, board, message or comment */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description rate_limited: wait for Retry-After seconds; or limit_reached: a count bound (e.g. blocks) is full */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description internal: a bug on our side; the message quotes the request id (also in X-Request-Id) */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description the server cannot serve this right now */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  listMutes: {
+    parameters: {
+      query?: {
+        limit?: number;
+        cursor?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: components['schemas']['User'][];
+            nextCursor: string | null;
+          };
+        };
+      };
+      /** @description validation_failed or bad_json: the request is not valid (details[] says where) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description unauthenticated: no token, an unknown, revoked or expired one, or a wrong alias or password */
+      401: {
         headers: {
           [name: string]: unknown;
         };
@@ -1653,7 +2167,7 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description rate_limited: wait for Retry-After seconds */
+      /** @description rate_limited: wait for Retry-After seconds; or limit_reached: a count bound (e.g. blocks) is full */
       429: {
         headers: {
           [name: string]: unknown;
@@ -2903,7 +3417,7 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description rate_limited: wait for Retry-After seconds */
+      /** @description rate_limited: wait for Retry-After seconds; or limit_reached: a count bound (e.g. blocks) is full */
       429: {
         headers: {
           [name: string]: unknown;
@@ -3073,7 +3587,7 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description rate_limited: wait for Retry-After seconds */
+      /** @description rate_limited: wait for Retry-After seconds; or limit_reached: a count bound (e.g. blocks) is full */
       429: {
         headers: {
           [name: string]: unknown;
@@ -3168,7 +3682,7 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description rate_limited: wait for Retry-After seconds */
+      /** @description rate_limited: wait for Retry-After seconds; or limit_reached: a count bound (e.g. blocks) is full */
       429: {
         headers: {
           [name: string]: unknown;
@@ -3264,7 +3778,7 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description rate_limited: wait for Retry-After seconds */
+      /** @description rate_limited: wait for Retry-After seconds; or limit_reached: a count bound (e.g. blocks) is full */
       429: {
         headers: {
           [name: string]: unknown;
@@ -3360,7 +3874,7 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description rate_limited: wait for Retry-After seconds */
+      /** @description rate_limited: wait for Retry-After seconds; or limit_reached: a count bound (e.g. blocks) is full */
       429: {
         headers: {
           [name: string]: unknown;
@@ -3552,7 +4066,7 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description rate_limited: wait for Retry-After seconds */
+      /** @description rate_limited: wait for Retry-After seconds; or limit_reached: a count bound (e.g. blocks) is full */
       429: {
         headers: {
           [name: string]: unknown;

@@ -14,6 +14,7 @@ export interface PopulateFlags {
   followers?: string;
   followeesEach: string;
   statusesEach: string;
+  mutesEach: string;
   password: string;
   seed: string;
 }
@@ -29,9 +30,11 @@ export function populationPlan(flags: PopulateFlags): PopulationPlan {
   const followers = flags.followers === undefined ? users : parseWhole(flags.followers, '--followers', 0, users);
   const followeesEach = parseWhole(flags.followeesEach, '--followees-each', 0, users - 1);
   const statusesEach = parseWhole(flags.statusesEach, '--statuses-each', 0, 1000);
+  const mutesEach = parseWhole(flags.mutesEach, '--mutes-each', 0, Math.min(100, users - 1));
   if (flags.password.length < 8) throw new UsageError('--password must be at least 8 characters');
   const seed = parseWhole(flags.seed, '--seed', 0, 2 ** 32 - 1);
-  return { users, celebrity: celebrity.data, followers, followeesEach, statusesEach, password: flags.password, seed };
+  const plan = { users, celebrity: celebrity.data, followers, followeesEach, statusesEach, password: flags.password };
+  return { ...plan, seed, ...(mutesEach > 0 ? { mutesEach } : {}) };
 }
 
 /** One line per figure, for people and for scripts. */
@@ -41,6 +44,7 @@ export function formatSummary(summary: PopulationSummary): string {
     `follows added: ${summary.followsAdded}`,
     `statuses added: ${summary.statusesAdded}`,
     `feed entries added: ${summary.feedEntriesAdded}`,
+    `mutes added: ${summary.mutesAdded}`,
     `seconds: ${summary.seconds.toFixed(1)}`,
   ].join('\n');
 }
@@ -58,6 +62,7 @@ export function populateCommand(): Command {
     .option('--followers <m>', 'how many generated users follow the celebrity (default: all)')
     .option('--followees-each <k>', 'random extra follows per generated user', '0')
     .option('--statuses-each <s>', 'statuses each generated user posts (delivered to its followers feeds)', '0')
+    .option('--mutes-each <k>', 'random accounts each generated user mutes (at most 100)', '0')
     .option('--password <p>', 'password of every generated user and the celebrity', 'password')
     .option('--seed <n>', 'seed of the random follows (same seed, same graph)', '1')
     .option('--data-dir <dir>', 'where the data is (overrides DATA_DIR)')

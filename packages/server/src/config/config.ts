@@ -22,6 +22,8 @@ export interface Config {
   passwordHashing: { concurrency: number; queue: number };
   /** Multiplier of the per-user write budgets (posts, follows, reactions, comments, messages); 0 is off. */
   writeRateLimits: number;
+  /** Accounts one account may block, and (separately) mute (RELATIONS_MAX, default LIMITS.relationsMax). */
+  relationsMax: number;
   /** Which proxies' X-Forwarded-For to believe for the client address (Fastify's trustProxy). */
   trustProxy: boolean | number | string[];
   /** How long a status stays cached after it was read (a deletion in another process is seen after this). */
@@ -180,6 +182,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     registration: { maxPerAddress: e.REGISTER_MAX_PER_ADDRESS, windowMs: e.REGISTER_WINDOW_SECONDS * 1000 },
     passwordHashing: { concurrency: e.PASSWORD_HASH_CONCURRENCY, queue: e.PASSWORD_HASH_QUEUE },
     writeRateLimits: e.WRITE_RATE_LIMITS,
+    relationsMax: e.RELATIONS_MAX,
     trustProxy: e.TRUST_PROXY,
     statusCacheTtlMs: e.STATUS_CACHE_TTL_SECONDS * 1000,
     jobs: {

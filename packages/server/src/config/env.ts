@@ -43,6 +43,7 @@ export const EnvSchema = z.object({
   REGISTER_WINDOW_SECONDS: int(1, 86_400).default(3600),
   PASSWORD_HASH_CONCURRENCY: int(1, 64).default(4),
   PASSWORD_HASH_QUEUE: int(0, 10_000).default(32),
+  RELATIONS_MAX: int(1, 1_000_000).default(10_000),
   WRITE_RATE_LIMITS: z
     .string()
     .trim()

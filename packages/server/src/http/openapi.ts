@@ -18,6 +18,10 @@ export const API_TAGS = [
   },
   { name: 'reactions', description: 'Like and heart on statuses and board messages: PUT adds, DELETE takes back.' },
   { name: 'comments', description: 'Comments on statuses; deleting keeps a placeholder in place.' },
+  {
+    name: 'safety',
+    description: 'Block and mute: whom I keep away (both ways) and whose statuses leave my feed (they are not told).',
+  },
   { name: 'boards', description: 'Group channels: boards, members and roles, messages and the moderation log.' },
   { name: 'stream', description: 'The live-update WebSocket (frames and close codes are described in docs/api.md).' },
   { name: 'system', description: 'Health, Prometheus metrics and this document.' },
@@ -37,7 +41,7 @@ const RESPONSE_DESCRIPTIONS: Record<string, string> = {
   '409': 'conflict, alias_taken or idempotency_key_reused',
   '413': 'payload_too_large: the body is over its limit',
   '415': 'unsupported_media_type: a content type this operation does not take',
-  '429': 'rate_limited: wait for Retry-After seconds',
+  '429': 'rate_limited: wait for Retry-After seconds; or limit_reached: a count bound (e.g. blocks) is full',
   '500': 'internal: a bug on our side; the message quotes the request id (also in X-Request-Id)',
   '503': 'the server cannot serve this right now',
 };

@@ -2,7 +2,8 @@ import type { Metrics } from '../metrics.js';
 import type { Clock } from '../ports/clock.js';
 import type { Job } from '../ports/job-queue.js';
 import type { Realtime } from '../ports/realtime.js';
-import type { DeliveryRepo } from '../ports/store.js';
+import type { DeliveryRepo, FeedRepo } from '../ports/store.js';
+import type { Visibility } from '../domain/visibility.js';
 import type { StatusViews } from '../ports/status-views.js';
 import type { FeedTrimChecks } from './feed-trim.js';
 import { breathe, DeliverJob, parsePayload, type DeliverList, type DeliverRange } from './payloads.js';
@@ -13,6 +14,13 @@ interface Step {
   added: number;
   owners: readonly string[];
   done: boolean;
+}
+
+/** A status just written into these owners' feeds. */
+export interface Written {
+  statusId: string;
+  author: string;
+  owners: readonly string[];
 }
 
 /** Writes the next batch of a page, stamped `now`. */
@@ -36,6 +44,8 @@ export class FanoutDeliverProcessor implements JobProcessor {
       metrics?: Pick<Metrics, 'fanoutLag' | 'feedDeliveries'>;
       /** Queues feed.trim for some of the feeds written (FEED_MAX_ENTRIES); absent: feeds are not trimmed. */
       trims?: Pick<FeedTrimChecks, 'written'>;
+      /** Takes the status back out of the feeds of readers who mute its author (absent: nobody is left out). */
+      mutes?: { visibility: Pick<Visibility, 'muting'>; feeds: Pick<FeedRepo, 'removeStatus'> };
       batchSize: number;
       batchPauseMs: number;
     },
@@ -61,7 +71,7 @@ export class FanoutDeliverProcessor implements JobProcessor {
       reached.push(...step.owners);
       done = step.done;
     }
-    await this.announce([{ statusId, owners: reached }]);
+    await this.announce([{ statusId, author: payload.author, owners: reached }]);
     const d = await deliveries.get(statusId);
     // The write that completes a delivery stamps finishedAt with its own `now`: only that job observes the lag,
     // not every page that finishes after it.
@@ -72,11 +82,13 @@ export class FanoutDeliverProcessor implements JobProcessor {
 
   /**
    * Pushes `feed.status` to the followers each status was just written for (those connected), hydrating all at once;
-   * first queues the trim checks of those feeds (every write of feed entries by fan-out ends here).
+   * first takes the status back out of the feeds of readers who mute its author and queues the trim checks of those
+   * feeds (every write of feed entries by fan-out ends here).
    */
-  async announce(written: readonly { statusId: string; owners: readonly string[] }[]): Promise<void> {
-    await this.deps.trims?.written(written);
-    const reached = written.filter((w) => w.owners.length > 0);
+  async announce(written: readonly Written[]): Promise<void> {
+    const kept = await this.withoutMuters(written);
+    await this.deps.trims?.written(kept);
+    const reached = kept.filter((w) => w.owners.length > 0);
     if (reached.length === 0) return;
     const statuses = await this.deps.hydrator.byIds(
       reached.map((w) => w.statusId),
@@ -87,6 +99,26 @@ export class FanoutDeliverProcessor implements JobProcessor {
       const status = byId.get(statusId);
       if (status) this.deps.realtime.toUsers(owners, { type: 'feed.status', channel: 'feed', data: status });
     }
+  }
+
+  /**
+   * Checked after the write: a mute that lands before this check is seen here, one that lands after it has its own
+   * purge run after it, so no interleaving leaves the entry behind (the unfollow race's technique).
+   */
+  private async withoutMuters(written: readonly Written[]): Promise<Written[]> {
+    const { mutes } = this.deps;
+    if (!mutes) return [...written];
+    const muting = await mutes.visibility.muting(
+      written.flatMap((w) => w.owners.map((reader) => ({ reader, author: w.author }))),
+    );
+    if (muting.size === 0) return [...written];
+    const kept: Written[] = [];
+    for (const w of written) {
+      const out = w.owners.filter((o) => muting.has(`${o} ${w.author}`));
+      if (out.length > 0) await mutes.feeds.removeStatus(w.statusId, out);
+      kept.push({ ...w, owners: w.owners.filter((o) => !muting.has(`${o} ${w.author}`)) });
+    }
+    return kept;
   }
 
   /** The followers in (after, to] as they are now, a batch a step; the step that ends the range counts the page. */

@@ -2,7 +2,7 @@ import type { Metrics } from '../metrics.js';
 import type { Job } from '../ports/job-queue.js';
 import type { Clock } from '../ports/clock.js';
 import type { DeliveryRecord, DeliveryRepo, FollowRepo, SmallDelivery } from '../ports/store.js';
-import type { FanoutDeliverProcessor } from './fanout-deliver.js';
+import type { FanoutDeliverProcessor, Written } from './fanout-deliver.js';
 import { breathe, parsePayload, StatusJob, type DeliverRange } from './payloads.js';
 import type { BatchOutcome, JobProcessor } from './processor.js';
 
@@ -55,13 +55,13 @@ export class FanoutPlanProcessor implements JobProcessor {
       // Nothing was written: each job runs (and fails, if it must) on its own below.
     }
     const settled = new Set<number>();
-    const written: { statusId: string; owners: string[] }[] = [];
+    const written: Written[] = [];
     for (const [i, result] of small.entries()) {
       const post = posts[i];
       if (!post || result.outcome === 'pass') continue;
       settled.add(post.index);
       if (result.outcome === 'gone') continue;
-      written.push({ statusId: post.statusId, owners: result.owners });
+      written.push({ statusId: post.statusId, author: post.author, owners: result.owners });
       metrics?.feedDeliveries.inc(result.owners.length);
       if (result.finished) metrics?.fanoutLag.observe((now - result.createdAt) / 1000);
     }

@@ -12,6 +12,8 @@ export interface PopulationPlan {
   followeesEach: number;
   /** Statuses each generated user posts. */
   statusesEach: number;
+  /** Random accounts each generated user mutes (distinct, never oneself; absent: 0). */
+  mutesEach?: number;
   password: string;
   /** Seeds the random follows: the same plan always gives the same graph. */
   seed: number;
@@ -56,4 +58,14 @@ export function* followEdges(plan: PopulationPlan, batchSize: number): Generator
     }
   }
   if (batch.length) yield batch;
+}
+
+/** The mutes of the plan: each generated user mutes `mutesEach` random others (its own seeded stream). */
+export function* muteEdges(plan: PopulationPlan): Generator<Edge> {
+  const k = plan.mutesEach ?? 0;
+  if (k === 0) return;
+  const random = seededRandom(plan.seed + 0x6d757465); // 'mute': a stream apart from the follows'
+  for (let i = 1; i <= plan.users; i++) {
+    for (const j of sampleDistinct(random, plan.users, k, i)) yield { follower: userAlias(i), followee: userAlias(j) };
+  }
 }

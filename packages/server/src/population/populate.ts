@@ -4,7 +4,7 @@ import { hashPassword, type ScryptParams } from '../domain/passwords.js';
 import { newId } from '../domain/ids.js';
 import type { Clock } from '../ports/clock.js';
 import type { Store, UserRecord } from '../ports/store.js';
-import { edgeCount, followEdges, userAlias, type PopulationPlan } from './graph.js';
+import { edgeCount, followEdges, muteEdges, userAlias, type PopulationPlan } from './graph.js';
 import { silentProgress, type Progress } from './progress.js';
 
 export interface PopulationSummary {
@@ -12,6 +12,7 @@ export interface PopulationSummary {
   followsAdded: number;
   statusesAdded: number;
   feedEntriesAdded: number;
+  mutesAdded: number;
   seconds: number;
 }
 
@@ -85,11 +86,32 @@ export async function populate(plan: PopulationPlan, deps: PopulateDeps): Promis
     progress.done();
   }
 
+  // Mutes last: the feeds written above keep the muted authors' entries (no purge runs here); reads leave them out.
+  let mutesAdded = 0;
+  if ((plan.mutesEach ?? 0) > 0) {
+    progress.start('mutes', plan.users * (plan.mutesEach ?? 0));
+    const writeBatch = deps.writeBatch ?? ((work) => work());
+    const edges = [...muteEdges(plan)];
+    for (let from = 0; from < edges.length; from += STATUS_BATCH) {
+      const batch = edges.slice(from, from + STATUS_BATCH);
+      await writeBatch(async () => {
+        for (const { follower: owner, followee: target } of batch) {
+          const edge = { owner, kind: 'mute' as const, target };
+          const added = await store.relations.add(edge, { createdAt: clock.now(), max: Number.MAX_SAFE_INTEGER });
+          if (added === 'added') mutesAdded += 1;
+        }
+      });
+      progress.advance(batch.length);
+    }
+    progress.done();
+  }
+
   return {
     usersAdded,
     followsAdded,
     statusesAdded,
     feedEntriesAdded,
+    mutesAdded,
     seconds: (performance.now() - started) / 1000,
   };
 }

@@ -1,7 +1,9 @@
 import type { Segment } from '@tweeter/shared';
 import type { JobRequest } from './job-queue.js';
+import type { RelationRepo } from './relation-store.js';
 import type { AuditRepo, BoardRepo, CommentRepo, MemberRepo, MessageRepo, ReactionRepo } from './social-store.js';
 
+export type * from './relation-store.js';
 export type * from './social-store.js';
 
 // Records are what the store keeps; services turn them into API objects.
@@ -290,6 +292,7 @@ export interface Store {
   reactions: ReactionRepo;
   comments: CommentRepo;
   audit: AuditRepo;
+  relations: RelationRepo;
   /**
    * Sends again the outbox jobs of writes still marked pending since before `before` (a process that died
    * between its write and the send), up to `limit`; returns how many writes it finished. Run on a schedule.

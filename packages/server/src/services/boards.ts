@@ -11,6 +11,7 @@ import type {
 import * as policy from '../domain/board-policy.js';
 import { decodeCursor, KeyCursor, keysetPage } from '../domain/cursor.js';
 import { ForbiddenError, NotFoundError } from '../domain/errors.js';
+import type { Visibility } from '../domain/visibility.js';
 import { newId } from '../domain/ids.js';
 import type { Clock } from '../ports/clock.js';
 import type { Realtime } from '../ports/realtime.js';
@@ -35,6 +36,7 @@ export class BoardService {
       userPresenter: UserPresenter;
       clock: Clock;
       realtime: Pick<Realtime, 'revoke' | 'toChannel'>;
+      visibility: Pick<Visibility, 'isBlocked'>;
     },
   ) {}
 
@@ -115,6 +117,10 @@ export class BoardService {
   async putMember(viewer: string, boardId: string, alias: string, role: 'member' | 'moderator'): Promise<Member> {
     const change = await this.memberChange(viewer, boardId, alias);
     policy.assertMayPutMember(change, role);
+    // Nobody adds someone they block or who blocks them (the same answer either way: it tells no more than blocksMe).
+    if (viewer !== alias && (await this.deps.visibility.isBlocked(viewer, alias))) {
+      throw new ForbiddenError(`you cannot add @${alias} to a board`);
+    }
     const audit =
       viewer === alias
         ? undefined

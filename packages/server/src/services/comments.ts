@@ -5,6 +5,7 @@ import { newId } from '../domain/ids.js';
 import type { Clock } from '../ports/clock.js';
 import type { AuditRecord, CommentRecord, CommentRepo, StatusRepo, UserRepo } from '../ports/store.js';
 import type { UserPresenter } from './user-presenter.js';
+import type { Visibility } from '../domain/visibility.js';
 import type { WriteLimits } from './write-limits.js';
 
 /** Comments on statuses: posting, reading oldest first, soft-deleting. */
@@ -17,12 +18,13 @@ export class CommentService {
       userPresenter: UserPresenter;
       clock: Clock;
       writeLimits: WriteLimits;
+      visibility: Pick<Visibility, 'isBlocked' | 'blocked'>;
     },
   ) {}
 
   /** Comments on a status; its commentCount goes up in the same write. */
   async post(viewer: string, statusId: string, text: string): Promise<Comment> {
-    await this.status(statusId);
+    await this.status(viewer, statusId);
     this.deps.writeLimits.take(viewer, 'comment');
     const now = this.deps.clock.now();
     const record: CommentRecord = { id: newId(now), statusId, author: viewer, text, createdAt: now, deleted: false };
@@ -33,13 +35,21 @@ export class CommentService {
     return comment;
   }
 
-  /** A status's comments, oldest first; deleted ones keep their place with their text emptied. */
-  async list(statusId: string, query: PageQuery): Promise<Page<Comment>> {
-    await this.status(statusId);
+  /**
+   * A status's comments, oldest first; deleted ones keep their place with their text emptied. Comments by accounts
+   * with a block either way with the viewer are left out (the cursor moves over them: a page may list fewer).
+   */
+  async list(viewer: string, statusId: string, query: PageQuery): Promise<Page<Comment>> {
+    await this.status(viewer, statusId);
     const after = decodeCursor(query.cursor, KeyCursor)?.k;
     const rows = await this.deps.comments.list(statusId, { after, limit: query.limit + 1 });
     const page = keysetPage(rows, query.limit, (c) => c.id);
-    return { items: await this.present(page.rows), nextCursor: page.nextCursor };
+    const hidden = await this.deps.visibility.blocked(
+      viewer,
+      page.rows.map((c) => c.author),
+    );
+    const shown = hidden.size === 0 ? page.rows : page.rows.filter((c) => !hidden.has(c.author));
+    return { items: await this.present(shown), nextCursor: page.nextCursor };
   }
 
   /** Soft-deletes a comment: its author or the status's author (audited when it is not their own). Idempotent. */
@@ -66,8 +76,12 @@ export class CommentService {
     await this.deps.comments.softDelete(commentId, { audit });
   }
 
-  private async status(statusId: string): Promise<void> {
-    if (!(await this.deps.statuses.get(statusId))) throw new NotFoundError(`no status ${statusId}`);
+  /** The status must exist and not be across a block from the viewer (then it is answered as not there). */
+  private async status(viewer: string, statusId: string): Promise<void> {
+    const status = await this.deps.statuses.get(statusId);
+    if (!status || (await this.deps.visibility.isBlocked(viewer, status.author))) {
+      throw new NotFoundError(`no status ${statusId}`);
+    }
   }
 
   private async present(records: readonly CommentRecord[]): Promise<Comment[]> {

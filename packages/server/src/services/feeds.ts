@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { decodeCursor, encodeCursor, KeyCursor } from '../domain/cursor.js';
 import type { FeedRepo, FollowRepo, StatusRepo, UserRepo } from '../ports/store.js';
 import type { StatusHydrator } from './status-hydrator.js';
+import type { Visibility } from '../domain/visibility.js';
 
 /**
  * The home feed: statuses of the people one follows, newest first. Hybrid fan-out: most authors' statuses are
@@ -13,6 +14,9 @@ import type { StatusHydrator } from './status-hydrator.js';
  * A feed is bounded: its pages together list at most `maxEntries` statuses (the cursor carries how many came
  * before it), the newest of the union, then the last page has no cursor. So the merged feed never reaches back
  * further than a feed of that many pushed entries would, and whether the trim job has run yet never shows.
+ *
+ * Blocks and mutes are applied last, to the page's rows (`Visibility.feedHidden`): entries a purge has not removed
+ * yet never show, and the cursor still moves over them, so such a page may list fewer than `limit`.
  */
 export class FeedService {
   constructor(
@@ -22,6 +26,7 @@ export class FeedService {
       statuses: StatusRepo;
       users: UserRepo;
       hydrator: StatusHydrator;
+      visibility: Pick<Visibility, 'feedHidden'>;
       /** At most this many pulled accounts are merged into one viewer's feed (the first by alias). */
       pullMax: number;
       /** FEED_MAX_ENTRIES: a feed lists its newest this many statuses, then ends (no cursor past them). */
@@ -54,14 +59,19 @@ export class FeedService {
     const [entries, pulled] = await Promise.all([this.deps.feeds.page(viewer, range), this.pulledFollowees(viewer)]);
     const stories = await Promise.all(pulled.map((author) => this.deps.statuses.byAuthor(author, range)));
     // A status of an account pulled after it was pushed is in both sources: the set keeps it once.
-    const ids = new Set(entries.map((e) => e.statusId));
-    for (const story of stories) for (const s of story) ids.add(s.id);
-    const newestFirst = [...ids].sort((a, b) => (a < b ? 1 : a > b ? -1 : 0)).slice(0, range.limit);
+    const authorOf = new Map(entries.map((e) => [e.statusId, e.author]));
+    for (const story of stories) for (const s of story) authorOf.set(s.id, s.author);
+    const newestFirst = [...authorOf.keys()].sort((a, b) => (a < b ? 1 : a > b ? -1 : 0)).slice(0, range.limit);
     // The extra row only says that more follow; at the bound nothing follows, whatever is stored.
     const rows = newestFirst.slice(0, take);
     const last = rows.at(-1);
     const more = newestFirst.length > take && listed + take < this.deps.maxEntries && last !== undefined;
-    return { rows, nextCursor: more ? encodeCursor({ k: last, n: listed + rows.length }) : null };
+    const hidden = await this.deps.visibility.feedHidden(
+      viewer,
+      rows.map((id) => authorOf.get(id) ?? ''),
+    );
+    const shown = hidden.size === 0 ? rows : rows.filter((id) => !hidden.has(authorOf.get(id) ?? ''));
+    return { rows: shown, nextCursor: more ? encodeCursor({ k: last, n: listed + rows.length }) : null };
   }
 
   // The pulled accounts the viewer follows, at most `pullMax` of them, by alias (a stable choice across pages).

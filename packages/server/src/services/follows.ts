@@ -1,10 +1,11 @@
 import type { Page, PageQuery, Profile, User } from '@tweeter/shared';
 import { decodeCursor, encodeCursor, KeyCursor } from '../domain/cursor.js';
-import { NotFoundError, ValidationError } from '../domain/errors.js';
+import { ForbiddenError, NotFoundError, ValidationError } from '../domain/errors.js';
 import type { Clock } from '../ports/clock.js';
 import type { FollowRepo, KeyPage, RangeOptions, UserRepo } from '../ports/store.js';
 import type { UserPresenter } from './user-presenter.js';
 import type { UserService } from './users.js';
+import type { Visibility } from '../domain/visibility.js';
 import type { WriteLimits } from './write-limits.js';
 
 /** Following and unfollowing, and the follower/followee lists. */
@@ -17,6 +18,7 @@ export class FollowService {
       userPresenter: UserPresenter;
       clock: Clock;
       writeLimits: WriteLimits;
+      visibility: Pick<Visibility, 'isBlocked'>;
     },
   ) {}
 
@@ -25,6 +27,8 @@ export class FollowService {
     await this.mustExist(alias);
     if (viewer === alias)
       throw new ValidationError('you cannot follow yourself', [{ path: 'params.alias', message: 'is you' }]);
+    // Mastodon and Bluesky refuse a follow across a block; 403 says no more than the profile's blocksMe does.
+    if (await this.deps.visibility.isBlocked(viewer, alias)) throw new ForbiddenError(`you cannot follow @${alias}`);
     this.deps.writeLimits.take(viewer, 'follow');
     const job = { name: 'follow.backfill', payload: { follower: viewer, followee: alias } };
     await this.deps.follows.add(viewer, alias, { createdAt: this.deps.clock.now(), outbox: [job] });

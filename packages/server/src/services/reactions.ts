@@ -4,6 +4,7 @@ import type { Clock } from '../ports/clock.js';
 import type { Realtime } from '../ports/realtime.js';
 import type { ReactionChange, ReactionRepo, ReactionTally, ReactionTargetType, StatusRepo } from '../ports/store.js';
 import { channelOf, type MessageService } from './messages.js';
+import type { Visibility } from '../domain/visibility.js';
 import type { WriteLimits } from './write-limits.js';
 
 /** Likes and hearts on statuses and board messages: once per user and kind, counts kept exact. */
@@ -16,13 +17,17 @@ export class ReactionService {
       realtime: Realtime;
       clock: Clock;
       writeLimits: WriteLimits;
+      visibility: Pick<Visibility, 'isBlocked'>;
     },
   ) {}
 
   /** Adds (on) or takes back a reaction to a status, idempotently; a change is pushed to the status's author. */
   async reactToStatus(viewer: string, statusId: string, kind: ReactionKind, on: boolean): Promise<Reactions> {
     const status = await this.deps.statuses.get(statusId);
-    if (!status) throw new NotFoundError(`no status ${statusId}`);
+    // Across a block the status is answered as if it were not there.
+    if (!status || (await this.deps.visibility.isBlocked(viewer, status.author))) {
+      throw new NotFoundError(`no status ${statusId}`);
+    }
     this.deps.writeLimits.take(viewer, 'reaction');
     const result = await this.write('status', statusId, viewer, kind, on);
     if (!result) throw new NotFoundError(`no status ${statusId}`); // deleted meanwhile

@@ -5,6 +5,7 @@ import { newId } from '../domain/ids.js';
 import type { Clock } from '../ports/clock.js';
 import type { DeliveryRepo, StatusRecord, StatusRepo, UserRecord, UserRepo } from '../ports/store.js';
 import type { StatusHydrator } from './status-hydrator.js';
+import type { Visibility } from '../domain/visibility.js';
 import type { WriteLimits } from './write-limits.js';
 
 /** Posting, reading and deleting statuses; stories; delivery progress. */
@@ -17,6 +18,7 @@ export class StatusService {
       hydrator: StatusHydrator;
       clock: Clock;
       writeLimits: WriteLimits;
+      visibility: Pick<Visibility, 'isBlocked'>;
       /** Authors with more followers than this are pulled: read-time merge instead of fan-out (0: never). */
       pullThreshold: number;
     },
@@ -53,7 +55,10 @@ export class StatusService {
   /** One status, as `viewer` sees it. */
   async get(viewer: string, id: string): Promise<Status> {
     const [status] = await this.deps.hydrator.byIds([id], viewer);
-    if (!status) throw new NotFoundError(`no status ${id}`);
+    // Across a block the status is answered as if it were not there.
+    if (!status || (await this.deps.visibility.isBlocked(viewer, status.author.alias))) {
+      throw new NotFoundError(`no status ${id}`);
+    }
     return status;
   }
 
@@ -83,6 +88,8 @@ export class StatusService {
   /** Alias's own statuses, newest first, as `viewer` sees them. */
   async story(viewer: string, alias: string, query: PageQuery): Promise<Page<Status>> {
     if (!(await this.deps.users.get(alias))) throw new NotFoundError(`no user @${alias}`);
+    // Across a block the story is empty (the profile itself still answers, with blockedByMe / blocksMe).
+    if (await this.deps.visibility.isBlocked(viewer, alias)) return { items: [], nextCursor: null };
     const before = decodeCursor(query.cursor, KeyCursor)?.k;
     const records = await this.deps.statuses.byAuthor(alias, { before, limit: query.limit + 1 });
     const page = keysetPage(records, query.limit, (s) => s.id);

@@ -4,6 +4,7 @@ import type { FeedService } from './feeds.js';
 import type { FollowService } from './follows.js';
 import type { MessageService } from './messages.js';
 import type { ReactionService } from './reactions.js';
+import type { SafetyService } from './safety.js';
 import type { SessionService } from './sessions.js';
 import type { StatusService } from './statuses.js';
 import type { UserService } from './users.js';
@@ -19,4 +20,5 @@ export interface Services {
   messages: MessageService;
   reactions: ReactionService;
   comments: CommentService;
+  safety: SafetyService;
 }

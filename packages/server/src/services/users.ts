@@ -3,7 +3,7 @@ import { ConflictError, NotFoundError } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
 import type { Blob, BlobStore } from '../ports/blob-store.js';
 import type { Clock } from '../ports/clock.js';
-import type { FollowRepo, UserRecord, UserRepo } from '../ports/store.js';
+import type { FollowRepo, RelationKind, RelationRepo, UserRecord, UserRepo } from '../ports/store.js';
 import { checkImage, IMAGE_EXTENSIONS } from './images.js';
 import type { PasswordHasher } from './password-hasher.js';
 import type { UserPresenter } from './user-presenter.js';
@@ -17,6 +17,7 @@ export class UserService {
     private readonly deps: {
       users: UserRepo;
       follows: FollowRepo;
+      relations: Pick<RelationRepo, 'existing'>;
       blobs: BlobStore;
       sessions: SessionService;
       hydrator: StatusHydrator;
@@ -68,18 +69,30 @@ export class UserService {
     return this.deps.sessions.open(record);
   }
 
-  /** A user's profile as `viewer` sees it. */
+  /** A user's profile as `viewer` sees it (a mute of the viewer is never shown: the muted are not told). */
   async profile(viewer: string, alias: string): Promise<Profile> {
-    const [user, followed] = await Promise.all([
+    const self = viewer === alias;
+    const [user, followed, related] = await Promise.all([
       this.deps.users.get(alias),
-      viewer === alias ? Promise.resolve(false) : this.deps.follows.exists(viewer, alias),
+      self ? Promise.resolve(false) : this.deps.follows.exists(viewer, alias),
+      self
+        ? Promise.resolve([])
+        : this.deps.relations.existing([
+            { owner: viewer, kind: 'block', target: alias },
+            { owner: viewer, kind: 'mute', target: alias },
+            { owner: alias, kind: 'block', target: viewer },
+          ]),
     ]);
     if (!user) throw new NotFoundError(`no user @${alias}`);
+    const has = (owner: string, kind: RelationKind) => related.some((e) => e.owner === owner && e.kind === kind);
     return {
       ...this.deps.userPresenter.user(user),
       followerCount: user.followerCount,
       followeeCount: user.followeeCount,
       followedByMe: followed,
+      blockedByMe: has(viewer, 'block'),
+      mutedByMe: has(viewer, 'mute'),
+      blocksMe: has(alias, 'block'),
     };
   }
 

@@ -1,7 +1,7 @@
 import type { Budget, RateLimiter } from './rate-limits.js';
 
 /** Kinds of writes a user's budget counts (follow and unfollow share one, as do react and un-react). */
-export type WriteKind = 'post' | 'follow' | 'reaction' | 'comment' | 'message';
+export type WriteKind = 'post' | 'follow' | 'reaction' | 'comment' | 'message' | 'relation';
 
 const HOUR = 3_600_000;
 
@@ -15,6 +15,7 @@ export const WRITE_BUDGETS: Readonly<Record<WriteKind, Budget & { what: string }
   reaction: { limit: 1000, windowMs: HOUR, what: 'reactions added or removed' },
   comment: { limit: 300, windowMs: HOUR, what: 'comments posted' },
   message: { limit: 600, windowMs: HOUR, what: 'board messages posted' },
+  relation: { limit: 400, windowMs: 24 * HOUR, what: 'blocks and mutes added or removed' },
 };
 
 /**

@@ -13,6 +13,8 @@ import { ProcessorRegistry } from '../jobs/processor-registry.js';
 import { StatusPurgeProcessor } from '../jobs/status-purge.js';
 import { StatusRetractProcessor } from '../jobs/status-retract.js';
 import { UnfollowPurgeProcessor } from '../jobs/unfollow-purge.js';
+import { RelationPurgeProcessor } from '../jobs/relation-purge.js';
+import { Visibility } from '../domain/visibility.js';
 import { WorkerPool } from '../jobs/worker-pool.js';
 import type { Logger } from '../logger.js';
 import type { JobMetrics } from '../metrics.js';
@@ -70,6 +72,7 @@ export function createJobRegistry(config: Config, deps: JobDeps): ProcessorRegis
     clock,
     metrics,
     trims,
+    mutes: { visibility: new Visibility({ relations: store.relations }), feeds: store.feeds },
     batchSize: config.fanout.batchSize,
     batchPauseMs: config.fanout.batchPauseMs,
   });
@@ -94,6 +97,7 @@ export function createJobRegistry(config: Config, deps: JobDeps): ProcessorRegis
     new FeedTrimProcessor({ feeds: store.feeds, queue, maxEntries, metrics }),
     new FanoutLiveProcessor({ hydrator, realtime }),
     new UnfollowPurgeProcessor({ follows: store.follows, feeds: store.feeds }),
+    new RelationPurgeProcessor({ relations: store.relations, follows: store.follows, feeds: store.feeds }),
     new StatusRetractProcessor({
       follows: store.follows,
       feeds: store.feeds,

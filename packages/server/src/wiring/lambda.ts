@@ -12,6 +12,7 @@ import type { ApiGatewayStreamRoutes } from '../adapters/apigw/stream-routes.js'
 import { createChannelAuthorizer } from '../stream/authorize.js';
 import { createJobRegistry, createReadModel } from './jobs.js';
 import { createApiGatewayStreamRoutes, createStreamProtocol, openApiGatewayTransport } from './live-push.js';
+import { liveAudience } from '../stream/live-audience.js';
 import { createServices } from './services.js';
 import { openBlobs, openStores } from './stores.js';
 
@@ -88,7 +89,7 @@ async function openForLambda(config: Config) {
   const clock = systemClock;
   const logger = createLogger(config.logLevel);
   const { store, queue } = (await openStores(config, clock)).value;
-  const apigw = await openApiGatewayTransport(config, { clock, logger, follows: store.follows });
+  const apigw = await openApiGatewayTransport(config, { clock, logger, follows: liveAudience(store) });
   const realtime: Realtime = apigw?.realtime ?? noRealtime;
   return { clock, logger, store, queue, apigw, realtime };
 }

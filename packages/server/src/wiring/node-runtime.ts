@@ -29,6 +29,7 @@ import {
   createWsStreamServer,
   openApiGatewayTransport,
 } from './live-push.js';
+import { liveAudience } from '../stream/live-audience.js';
 import { createServices } from './services.js';
 import { given, openBlobs, openStores, type StoreAndQueue } from './stores.js';
 
@@ -111,10 +112,10 @@ export async function createNodeRuntime(
   const { store, queue } = opened.value;
   const blobs = openedBlobs.value;
   const metrics = createMetrics(queue);
-  const hub = createWsStreamServer(config, { follows: store.follows, logger, metrics });
+  const hub = createWsStreamServer(config, { follows: liveAudience(store), logger, metrics });
   const apigw = overrides.realtime
     ? null
-    : await openApiGatewayTransport(config, { clock, logger, follows: store.follows });
+    : await openApiGatewayTransport(config, { clock, logger, follows: liveAudience(store) });
   const realtime = overrides.realtime ?? apigw?.realtime ?? hub;
   const { services, hydrator } = createServices({
     config,

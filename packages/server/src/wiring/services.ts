@@ -18,12 +18,14 @@ import { PasswordHasher } from '../services/password-hasher.js';
 import type { ReactionReader } from '../services/reaction-reader.js';
 import { RateLimiter, MemoryCounterStore } from '../services/rate-limits.js';
 import { ReactionService } from '../services/reactions.js';
+import { SafetyService } from '../services/safety.js';
 import { SessionService } from '../services/sessions.js';
 import type { StatusHydrator } from '../services/status-hydrator.js';
 import { StatusService } from '../services/statuses.js';
 import type { Services } from '../services/use-cases.js';
 import type { UserPresenter } from '../services/user-presenter.js';
 import { UserService } from '../services/users.js';
+import { Visibility } from '../domain/visibility.js';
 import { WriteLimits } from '../services/write-limits.js';
 import { createReadModel } from './jobs.js';
 
@@ -57,9 +59,11 @@ export function createServices(deps: ServiceDeps): { services: Services; hydrato
     scrypt,
     onSignOut: (tokenHash) => deps.onSignOut(tokenHash),
   });
+  const visibility = new Visibility({ relations: store.relations });
   const users = new UserService({
     users: store.users,
     follows: store.follows,
+    relations: store.relations,
     blobs,
     sessions,
     hydrator,
@@ -78,6 +82,17 @@ export function createServices(deps: ServiceDeps): { services: Services; hydrato
       userPresenter,
       clock,
       writeLimits: limits.writes,
+      visibility,
+    }),
+    safety: new SafetyService({
+      users: store.users,
+      follows: store.follows,
+      relations: store.relations,
+      profiles: users,
+      userPresenter,
+      clock,
+      writeLimits: limits.writes,
+      max: config.relationsMax,
     }),
     statuses: new StatusService({
       users: store.users,
@@ -86,6 +101,7 @@ export function createServices(deps: ServiceDeps): { services: Services; hydrato
       hydrator,
       clock,
       writeLimits: limits.writes,
+      visibility,
       pullThreshold: config.fanout.pullThreshold,
     }),
     feeds: new FeedService({
@@ -94,10 +110,18 @@ export function createServices(deps: ServiceDeps): { services: Services; hydrato
       statuses: store.statuses,
       users: store.users,
       hydrator,
+      visibility,
       pullMax: config.fanout.pullMax,
       maxEntries: config.fanout.feedMaxEntries,
     }),
-    ...socialServices(store, { userPresenter, realtime, clock, reactionReader, writeLimits: limits.writes }),
+    ...socialServices(store, {
+      userPresenter,
+      realtime,
+      clock,
+      reactionReader,
+      writeLimits: limits.writes,
+      visibility,
+    }),
   };
   return { services, hydrator };
 }
@@ -111,9 +135,10 @@ function socialServices(
     clock: Clock;
     reactionReader: ReactionReader;
     writeLimits: WriteLimits;
+    visibility: Visibility;
   },
 ): Pick<Services, 'boards' | 'messages' | 'reactions' | 'comments'> {
-  const { userPresenter, realtime, clock, writeLimits } = shared;
+  const { userPresenter, realtime, clock, writeLimits, visibility } = shared;
   const boards = new BoardService({
     boards: store.boards,
     members: store.members,
@@ -122,6 +147,7 @@ function socialServices(
     userPresenter,
     clock,
     realtime,
+    visibility,
   });
   const messages = new MessageService({
     boards,
@@ -143,6 +169,7 @@ function socialServices(
       realtime,
       clock,
       writeLimits,
+      visibility,
     }),
     comments: new CommentService({
       comments: store.comments,
@@ -151,6 +178,7 @@ function socialServices(
       userPresenter,
       clock,
       writeLimits,
+      visibility,
     }),
   };
 }

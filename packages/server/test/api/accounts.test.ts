@@ -30,6 +30,9 @@ describe('register and login', () => {
       followerCount: 0,
       followeeCount: 0,
       followedByMe: false,
+      blockedByMe: false,
+      mutedByMe: false,
+      blocksMe: false,
     });
   });
 

@@ -38,7 +38,9 @@ describe('the OpenAPI document', () => {
     expect(ids.length).toBeGreaterThanOrEqual(38);
     expect(new Set(ids).size).toBe(ids.length);
     for (const id of ids)
-      expect(id).toMatch(/^(get|list|post|put|delete|create|update|register|follow|unfollow|open)[A-Z]/);
+      expect(id).toMatch(
+        /^(get|list|post|put|delete|create|update|register|follow|unfollow|block|unblock|mute|unmute|open)[A-Z]/,
+      );
     const tags = new Map(doc.tags.map((tag) => [tag.name, tag.description]));
     for (const { op } of operations) {
       expect(op.tags).toHaveLength(1);
@@ -123,7 +125,17 @@ describe('the response conformance check (run on every response the API tests re
     headers: { 'content-type': 'application/json; charset=utf-8' },
     body: JSON.stringify(body),
   });
-  const profile = { alias: 'ada', firstName: 'A', lastName: 'L', imageUrl: null, followerCount: 0, followeeCount: 0 };
+  const profile = {
+    alias: 'ada',
+    firstName: 'A',
+    lastName: 'L',
+    imageUrl: null,
+    followerCount: 0,
+    followeeCount: 0,
+    blockedByMe: false,
+    mutedByMe: false,
+    blocksMe: false,
+  };
 
   it('passes a documented answer and fails an unlisted status, an extra field or a wrong type', () => {
     const checker = new ConformanceChecker(doc as unknown as OpenApiDoc);

@@ -33,6 +33,7 @@ async function fixture(env: Record<string, string> = { WRITE_RATE_LIMITS: String
     reaction: (n) => as({ method: n % 2 ? 'DELETE' : 'PUT', url: `/api/v1/statuses/${status.id}/reactions/like` }),
     comment: (n) => as({ method: 'POST', url: `/api/v1/statuses/${status.id}/comments`, payload: { text: `c${n}` } }),
     message: (n) => as({ method: 'POST', url: `/api/v1/boards/${board.id}/messages`, payload: { text: `m${n}` } }),
+    relation: (n) => as({ method: n % 2 ? 'DELETE' : 'PUT', url: '/api/v1/me/mutes/bob' }),
   };
   return { app, clock, write: (kind, n) => writes[kind](n) };
 }

@@ -7,6 +7,7 @@ import { runFeedsContract } from './store-contract-feeds.js';
 import { runFollowsContract } from './store-contract-follows.js';
 import { runFeedBoundStoreContract } from './store-contract-feed-bound.js';
 import { runHybridStoreContract } from './store-contract-hybrid.js';
+import { runRelationsContract } from './store-contract-relations.js';
 import { runSocialStoreContract } from './store-contract-social.js';
 import { runStatusesContract } from './store-contract-statuses.js';
 import { runUsersContract } from './store-contract-users.js';
@@ -102,6 +103,7 @@ export function runStoreContract(options: StoreContractOptions): void {
     runStatusesContract(hooks);
     runFeedsContract(hooks);
     runDeliveriesContract(hooks);
+    runRelationsContract(hooks);
 
     describe('outbox', () => {
       test('resendPending finds nothing when every write sent its jobs', async (ctx) => {

@@ -5,7 +5,15 @@ const reactions = { like: 3, heart: 1, mine: ['like'] };
 
 export const EXAMPLES = {
   user,
-  profile: { ...user, followerCount: 120, followeeCount: 37, followedByMe: true },
+  profile: {
+    ...user,
+    followerCount: 120,
+    followeeCount: 37,
+    followedByMe: true,
+    blockedByMe: false,
+    mutedByMe: false,
+    blocksMe: false,
+  },
   authResponse: {
     user,
     token: 'kq3Zr0V9bq9m1Jx3m3Wm9f1pZ2n8Q0uXv6tC7yKe4Zc',

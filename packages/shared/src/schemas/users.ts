@@ -24,6 +24,9 @@ export const Profile = User.extend({
   followerCount: z.number().int(),
   followeeCount: z.number().int(),
   followedByMe: z.boolean(),
+  blockedByMe: z.boolean(),
+  mutedByMe: z.boolean(),
+  blocksMe: z.boolean().describe('this account blocks me (a mute is never shown to the muted)'),
 }).meta({ id: 'Profile', examples: [EXAMPLES.profile] });
 export type Profile = z.infer<typeof Profile>;
 

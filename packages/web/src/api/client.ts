@@ -22,6 +22,9 @@ import {
 } from '@tweeter/shared';
 import type { z } from 'zod';
 
+/** Block or mute (PUT / DELETE /api/v1/me/blocks|mutes/{alias}). */
+export type RelationKind = 'block' | 'mute';
+
 export { TweeterApiError };
 
 /** The human message of anything thrown: the API's own message, never `[object Object]`. */
@@ -60,6 +63,12 @@ const RESULTS = {
   listFollowees: pageOf(User),
   followUser: Profile,
   unfollowUser: Profile,
+  blockUser: Profile,
+  unblockUser: Profile,
+  muteUser: Profile,
+  unmuteUser: Profile,
+  listBlocks: pageOf(User),
+  listMutes: pageOf(User),
   putAvatar: User,
   postStatus: Status,
   getStatus: Status,
@@ -134,6 +143,17 @@ export function createApi(options: ApiOptions) {
       call('listFollowees', { params: { path: { alias }, query: page(cursor) } }),
     follow: (alias: string) => call('followUser', { params: { path: { alias } } }),
     unfollow: (alias: string) => call('unfollowUser', { params: { path: { alias } } }),
+    /** Blocks or mutes alias (`on`), or undoes it; resolves with their profile as I now see it. */
+    setRelation: (kind: RelationKind, alias: string, on: boolean): Promise<Profile> => {
+      const path = { params: { path: { alias } } };
+      if (kind === 'block') return on ? call('blockUser', path) : call('unblockUser', path);
+      return on ? call('muteUser', path) : call('unmuteUser', path);
+    },
+    /** The accounts I block or mute, by alias. */
+    relations: (kind: RelationKind, cursor?: string | null): Promise<Page<User>> =>
+      kind === 'block'
+        ? call('listBlocks', { params: { query: page(cursor) } })
+        : call('listMutes', { params: { query: page(cursor) } }),
     /** Replaces my profile picture (PNG, JPEG or WebP, at most 1 MiB); resolves with my user and its new imageUrl. */
     putAvatar: (image: Blob, type: ImageType) => client.putAvatar(image, type) as Promise<Result<'putAvatar'>>,
 

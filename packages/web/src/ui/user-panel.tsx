@@ -3,12 +3,15 @@ import { useState } from 'react';
 import { Link } from 'react-router';
 import { errorMessage } from '../api/client.js';
 import { setFollowing } from '../logic/flows.js';
+import { setRelation } from '../logic/safety.js';
 import { Avatar } from './avatar.js';
 import { ChangePicture } from './change-picture.js';
+import { ProfileMenu } from './profile-menu.js';
 import { useMe, useServices } from './services.js';
 
 /**
- * The user on screen: picture, name, @alias, counts; Follow/Unfollow on someone else's page; on my own profile
+ * The user on screen: picture, name, @alias, counts; Follow/Unfollow and the Mute/Block menu on someone else's
+ * page (a profile I block says so, with Unblock; one that blocks me offers no Follow); on my own profile
  * (`editable`), a new picture.
  */
 export function UserPanel({ alias, editable = false }: { alias: string; editable?: boolean }) {
@@ -43,6 +46,19 @@ export function UserPanel({ alias, editable = false }: { alias: string; editable
     void qc.invalidateQueries({ queryKey: ['feed'] });
   }
 
+  async function relate(kind: 'block' | 'mute', on: boolean) {
+    setBusy(true);
+    const result = await setRelation({ api: services.api, notify: services.toasts }, kind, user.alias, on);
+    setBusy(false);
+    if (!result.ok) return;
+    qc.setQueryData(['user', user.alias], result.value);
+    for (const key of [['user', me.alias], ['story', user.alias], ['feed'], ['relations', kind]]) {
+      void qc.invalidateQueries({ queryKey: key });
+    }
+  }
+
+  const blocked = user.blockedByMe || user.blocksMe;
+
   return (
     <section className="card user-panel" aria-label="User">
       <Avatar user={user} size={72} />
@@ -57,7 +73,7 @@ export function UserPanel({ alias, editable = false }: { alias: string; editable
         </p>
       </div>
       <div className="user-actions">
-        {!isMe && (
+        {!isMe && !blocked && (
           <button
             type="button"
             className={user.followedByMe ? '' : 'primary'}
@@ -67,8 +83,25 @@ export function UserPanel({ alias, editable = false }: { alias: string; editable
             {user.followedByMe ? 'Unfollow' : 'Follow'}
           </button>
         )}
+        {!isMe && <ProfileMenu user={user} busy={busy} onChoose={(kind, on) => void relate(kind, on)} />}
         {!isMe && <Link to={`/users/${me.alias}`}>Back to my page</Link>}
       </div>
+      {!isMe && user.blockedByMe && (
+        <p className="relation-note" role="status">
+          You blocked @{user.alias}.{' '}
+          <button type="button" disabled={busy} onClick={() => void relate('block', false)}>
+            Unblock
+          </button>
+        </p>
+      )}
+      {!isMe && !user.blockedByMe && user.blocksMe && (
+        <p className="relation-note" role="status">
+          @{user.alias} blocked you: you cannot follow them or see their statuses.
+        </p>
+      )}
+      {!isMe && user.mutedByMe && !user.blockedByMe && (
+        <p className="relation-note">You muted @{user.alias}: their statuses stay out of your feed.</p>
+      )}
       {isMe && editable && <ChangePicture />}
     </section>
   );

@@ -7,6 +7,7 @@ import { createDynamoDeliveriesRepo } from './core/deliveries-repo.js';
 import { createDynamoFeedsRepo } from './core/feeds-repo.js';
 import { createDynamoFollowsRepo } from './core/follows-repo.js';
 import { DynamoOutbox } from './core/outbox.js';
+import { createDynamoRelationsRepo } from './core/relations-repo.js';
 import { createDynamoSessionsRepo } from './core/sessions-repo.js';
 import { createDynamoStatusesRepo } from './core/statuses-repo.js';
 import { createDynamoUsersRepo } from './core/users-repo.js';
@@ -69,6 +70,7 @@ export function createDynamoStore(options: DynamoStoreOptions): Store {
     feeds: createDynamoFeedsRepo(deps),
     deliveries: createDynamoDeliveriesRepo(deps, outbox, now, follows.followers),
     ...social,
+    relations: createDynamoRelationsRepo(deps, outbox, now),
     resendPending: (before, limit) => outbox.resendPending(before, limit),
     async ping() {
       await withRetry(deps.retry, () =>

@@ -214,6 +214,22 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
       DROP INDEX IF EXISTS feed_by_author;
     `,
   },
+  {
+    version: 7,
+    name: 'block and mute',
+    sql: `
+      -- owner blocks or mutes target (kind 'block' or 'mute'). The key lists whom I block or mute; the index lists
+      -- who blocks me. Visibility asks about pairs by key, never by listing.
+      CREATE TABLE relations (
+        owner TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        target TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        PRIMARY KEY (owner, kind, target)
+      ) WITHOUT ROWID;
+      CREATE INDEX relations_by_target ON relations (target, kind, owner);
+    `,
+  },
 ];
 
 /** Applies every migration newer than the file's user_version, each in its own transaction. */

@@ -11,6 +11,7 @@ import type { ReadySignal } from './jobs-table.js';
 import { createMembersRepo } from './members-repo.js';
 import { createMessagesRepo } from './messages-repo.js';
 import { createReactionsRepo } from './reactions-repo.js';
+import { createRelationsRepo } from './relations-repo.js';
 import { createSessionsRepo } from './sessions-repo.js';
 import { createStatusesRepo } from './statuses-repo.js';
 import { createUsersRepo } from './users-repo.js';
@@ -39,6 +40,7 @@ export function createSqliteStore(db: Db, options: SqliteStoreOptions): Store {
     reactions: createReactionsRepo(db),
     comments: createCommentsRepo(db),
     audit: createAuditRepo(db),
+    relations: createRelationsRepo(db, options),
     async resendPending() {
       return 0; // outbox jobs commit in the same transaction as their write: nothing is ever pending
     },

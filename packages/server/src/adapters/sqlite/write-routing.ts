@@ -23,6 +23,7 @@ const READS: Readonly<Record<WriteTarget, readonly string[]>> = {
   reactions: ['counts', 'mine'],
   comments: ['get', 'list', 'counts'],
   audit: ['list'],
+  relations: ['existing', 'targets', 'owners'],
   queue: ['stats', 'listDead', 'onReady', 'releaseLeases'],
 };
 

@@ -141,10 +141,10 @@ export function accountRoutes(
       schema: {
         operationId: 'followUser',
         tags: ['follows'],
-        summary: 'Follow alias (idempotent)',
+        summary: 'Follow alias (idempotent); 403 across a block',
         security: BEARER,
         params: AliasParams,
-        response: { 200: Profile, 404: ErrorBody, 429: ErrorBody },
+        response: { 200: Profile, 403: ErrorBody, 404: ErrorBody, 429: ErrorBody },
       },
     },
     async (req) => follows.follow(await deps.auth(req), req.params.alias),

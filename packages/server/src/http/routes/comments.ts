@@ -46,8 +46,7 @@ export function commentRoutes(
       },
     },
     async (req) => {
-      await deps.auth(req);
-      return comments.list(req.params.id, req.query);
+      return comments.list(await deps.auth(req), req.params.id, req.query);
     },
   );
 

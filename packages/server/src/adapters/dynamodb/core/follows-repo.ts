@@ -68,11 +68,15 @@ export function createDynamoFollowsRepo(deps: DynamoDeps, outbox: DynamoOutbox, 
     },
   });
 
-  /** An edge whose outbox is still pending blocks the opposite change: finish it first (it is milliseconds old). */
+  /**
+   * An edge whose outbox is still pending blocks the opposite change: finish it first (it is milliseconds old). Its
+   * own writer may be finishing it at the same time, so this finishes it as a recovery does: the counts are
+   * re-counted from the edges (follows.recount jobs) rather than ADDed a second time.
+   */
   async function settle(follower: string, followee: string): Promise<Item | null> {
     const item = await getItem(deps, followsKey(follower, followee));
     if (item?.obxId === undefined) return item;
-    await outbox.finish(item);
+    await outbox.finish(item, true);
     return getItem(deps, followsKey(follower, followee));
   }
 

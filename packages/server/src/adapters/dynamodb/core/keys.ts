@@ -21,6 +21,19 @@ export const followerKey = (followee: string, follower: string): Key => ({
 /** The profile attribute counting unfollows of the user (ADDed once the mirror is gone, before the purge is sent). */
 export const UNFOLLOWS = 'unfollows';
 
+/**
+ * `owner` blocks or mutes `target` (kind 'block' or 'mute'): in the owner's partition, so whom I block is one
+ * Query; gsi1 `RELATED#<kind>#<target>` / owner lists who blocks me (may lag; visibility reads keys instead).
+ */
+export const relationKey = (owner: string, kind: string, target: string): Key => ({
+  pk: key('USER', owner),
+  sk: `${relationPrefix(kind)}${target}`,
+});
+export const relationPrefix = (kind: string): string => `${kind.toUpperCase()}#`;
+export const relatedOf = (kind: string, target: string): string => key('RELATED', kind, target);
+/** The profile attribute counting the owner's edges of a kind (`blockCount`, `muteCount`): the bound's check. */
+export const relationCount = (kind: string): string => `${kind}Count`;
+
 /** The registry of pulled accounts (hybrid fan-out): one small partition, read whole (pulled-registry.ts). */
 export const PULLED_PK = 'PULLED';
 export const pulledKey = (alias: string): Key => ({ pk: PULLED_PK, sk: key('USER', alias) });

@@ -1,0 +1,34 @@
+import { z } from 'zod';
+import type { Job } from '../ports/job-queue.js';
+import type { FeedRepo, FollowRepo, RelationRepo } from '../ports/store.js';
+import { endFollows } from '../domain/visibility.js';
+import { parsePayload } from './payloads.js';
+import type { JobProcessor } from './processor.js';
+
+const RelationJob = z.object({
+  owner: z.string().min(1),
+  kind: z.enum(['block', 'mute']),
+  target: z.string().min(1),
+});
+
+/**
+ * After a block or a mute (idempotent, bounded): while the edge still exists, a block ends both follows again (a
+ * follow that raced the block) and removes each side's statuses from the other's feed; a mute removes the target's
+ * statuses from the owner's feed. Each removal scans one bounded feed (FEED_MAX_ENTRIES), as the unfollow purge does.
+ */
+export class RelationPurgeProcessor implements JobProcessor {
+  readonly jobs = ['relation.purge'] as const;
+
+  constructor(private readonly deps: { relations: RelationRepo; follows: FollowRepo; feeds: FeedRepo }) {}
+
+  async perform(job: Job): Promise<void> {
+    const edge = parsePayload(RelationJob, job.payload, 'relation.purge');
+    const { relations, follows, feeds } = this.deps;
+    if ((await relations.existing([edge])).length === 0) return; // undone since
+    if (edge.kind === 'block') {
+      await endFollows(follows, edge.owner, edge.target);
+      await feeds.removeByAuthor(edge.target, edge.owner);
+    }
+    await feeds.removeByAuthor(edge.owner, edge.target);
+  }
+}

@@ -1,0 +1,39 @@
+import type { KeyPage, Outbox, RangeOptions } from './store.js';
+
+/** Block: neither side sees the other. Mute: the owner's feed leaves the target out; the target is not told. */
+export type RelationKind = 'block' | 'mute';
+
+/** `owner` blocks or mutes `target`. */
+export interface RelationEdge {
+  owner: string;
+  kind: RelationKind;
+  target: string;
+}
+
+/** What `RelationRepo.add` did. */
+export type RelationAdd = 'added' | 'exists' | 'full';
+
+/**
+ * Blocks and mutes. The edge (owner, kind, target) is the truth; "whom I block or mute" is listed from the owner's
+ * side and "who blocks me" from the target's (SQLite: an index; DynamoDB: a GSI, may lag). Visibility never lists:
+ * it asks `existing` about the pairs it needs, one batched, strongly consistent read.
+ */
+export interface RelationRepo {
+  /**
+   * Adds the edge with its outbox jobs unless it exists ('exists', nothing written) or the owner already has `max`
+   * edges of this kind ('full', nothing written). SQLite decides in one transaction; DynamoDB keeps a per-kind
+   * counter on the owner's profile, raised by a conditional ADD before the edge is claimed (a crash in between
+   * leaves it one high until `recount`).
+   */
+  add(edge: RelationEdge, options: Outbox & { createdAt: number; max: number }): Promise<RelationAdd>;
+  /** Removes the edge; false (nothing written) if it did not exist. */
+  remove(edge: RelationEdge): Promise<boolean>;
+  /** Which of these edges exist (batched key lookups; strongly consistent), in the order given. */
+  existing(edges: readonly RelationEdge[]): Promise<RelationEdge[]>;
+  /** The targets `owner` blocks or mutes, ascending by alias; `after` is exclusive. Strongly consistent. */
+  targets(owner: string, kind: RelationKind, range: RangeOptions): Promise<KeyPage<string>>;
+  /** The owners who block or mute `target`, ascending. May lag (DynamoDB: a GSI). */
+  owners(target: string, kind: RelationKind, range: RangeOptions): Promise<KeyPage<string>>;
+  /** Re-counts owner's edges of `kind` from the edges, stores the count (DynamoDB) and returns it. */
+  recount(owner: string, kind: RelationKind): Promise<number>;
+}
