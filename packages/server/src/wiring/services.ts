@@ -87,6 +87,7 @@ export function createServices(deps: ServiceDeps): { services: Services; hydrato
       clock,
       writeLimits: limits.writes,
       pullThreshold: config.fanout.pullThreshold,
+      linkCards: config.cards.enabled,
     }),
     feeds: new FeedService({
       feeds: store.feeds,

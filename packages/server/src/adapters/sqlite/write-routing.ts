@@ -23,6 +23,7 @@ const READS: Readonly<Record<WriteTarget, readonly string[]>> = {
   reactions: ['counts', 'mine'],
   comments: ['get', 'list', 'counts'],
   audit: ['list'],
+  cards: ['get', 'getMany'],
   queue: ['stats', 'listDead', 'onReady', 'releaseLeases'],
 };
 
@@ -33,6 +34,7 @@ const READS: Readonly<Record<WriteTarget, readonly string[]>> = {
 const BULK: Readonly<Partial<Record<WriteTarget, readonly string[] | 'all'>>> = {
   feeds: 'all',
   deliveries: 'all',
+  cards: 'all',
   sessions: ['deleteExpired'],
   statuses: ['deleteExpiredKeys'],
   messages: ['deleteMany'],
