@@ -21,10 +21,14 @@ const DESKTOP = { width: 1280, height: 860 };
 const PHONE = { width: 360, height: 740 };
 const PASSWORD = 'correct horse battery';
 
+// A picture that crops well both ways: wide on a phone, square beside the text on a desktop.
 const IMAGE = `<svg xmlns="http://www.w3.org/2000/svg" width="600" height="315" viewBox="0 0 600 315">
 <defs><linearGradient id="g" x1="0" y1="0" x2="1" y2="1"><stop offset="0" stop-color="#0b6fc4"/><stop offset="1" stop-color="#7c3aed"/></linearGradient></defs>
-<rect width="600" height="315" fill="url(#g)"/><circle cx="470" cy="90" r="60" fill="#ffffff" opacity="0.25"/>
-<text x="40" y="190" font-family="sans-serif" font-size="56" fill="#ffffff">Analytical Engine</text></svg>`;
+<rect width="600" height="315" fill="url(#g)"/>
+<g fill="none" stroke="#ffffff" stroke-width="10" opacity="0.85"><circle cx="300" cy="158" r="70"/><circle cx="300" cy="158" r="22"/>
+<circle cx="185" cy="110" r="38"/><circle cx="415" cy="205" r="38"/></g>
+<g stroke="#ffffff" stroke-width="10" opacity="0.85"><line x1="300" y1="70" x2="300" y2="40"/><line x1="300" y1="246" x2="300" y2="276"/>
+<line x1="212" y1="158" x2="182" y2="158"/><line x1="388" y1="158" x2="418" y2="158"/></g></svg>`;
 
 const PAGE = `<!doctype html><html><head>
 <title>Notes on the Analytical Engine (plain title)</title>
@@ -106,13 +110,21 @@ describe('link cards in Chromium', { timeout: 90_000 }, () => {
 
   it('shows the card under a status as soon as the server has it, without a reload', async () => {
     const page = await newPage(DESKTOP);
-    await signInAsBob(page);
+    // The feed channel's subscription acknowledged: from then on live events reach this page.
+    const subscribed = new Promise<void>((resolve) => {
+      page.on('websocket', (ws) =>
+        ws.on('framereceived', (f) => {
+          const frame = JSON.parse(String(f.payload)) as { type?: string; op?: string; channel?: string };
+          if (frame.type === 'ack' && frame.op === 'subscribe' && frame.channel === 'feed') resolve();
+        }),
+      );
+    });
     await post(`Finally read the notes: ${pagesUrl}/notes`);
-    // The new post waits behind the banner; reveal it. Its page has not answered yet: no card.
-    await page.getByRole('button', { name: '1 new post' }).click();
+    await expect.poll(() => held.length).toBe(1); // the server is fetching the page, which has not answered yet
+    await signInAsBob(page);
     const status = page.getByRole('article', { name: 'Status by Ada Lovelace' });
-    await expect.poll(() => status.count()).toBe(1);
-    await expect.poll(() => held.length).toBe(1);
+    await status.waitFor();
+    await subscribed;
     expect(await status.getByRole('link', { name: /Notes on the Analytical Engine/ }).count()).toBe(0);
 
     held.shift()?.();
@@ -141,6 +153,7 @@ describe('link cards in Chromium', { timeout: 90_000 }, () => {
       .toBe(true);
     await expectNoHorizontalScroll(page);
     await expectAccessible(page, 'feed with a link card (360 px)', findings);
+    await status.evaluate((el) => el.scrollIntoView({ block: 'start' }));
     await page.screenshot({ path: join(SCREENSHOTS, 'link-card-phone.png'), fullPage: false });
 
     await status.locator('time').click();
