@@ -61,8 +61,11 @@ describe('link cards', () => {
       await eventually(async () => held.length === 1);
       expect(await cardOf(ann, status.id)).toBeNull();
       held.shift()?.();
-      const updated = await stream.waitFor(
-        (f) => f.type === 'status.updated' && (f.data as Status).id === status.id && (f.data as Status).card !== null,
+      const updated = await eventually(async () =>
+        stream
+          .events('status.updated')
+          .map((e) => e.data as Status)
+          .find((s) => s.id === status.id && s.card !== null),
       );
       const expected: Card = {
         url,
@@ -71,7 +74,7 @@ describe('link cards', () => {
         imageUrl: `${pages.url}/pic.png`,
         siteName: 'Local',
       };
-      expect((updated.data as Status).card).toEqual(expected);
+      expect(updated.card).toEqual(expected);
       expect(await cardOf(bob, status.id)).toEqual(expected);
       await eventually(async () => {
         const feed = (await t.as(bob, { url: '/api/v1/me/feed' })).json<{ items: Status[] }>();

@@ -33,13 +33,19 @@ beforeAll(async () => {
       res.end(body);
     };
     if (path === '/og') {
-      return html(ogPage({ title: 'Engines &amp; notes', description: 'On  the\nengine', image: '/img.png', site: 'Ex' }));
+      return html(
+        ogPage({ title: 'Engines &amp; notes', description: 'On  the\nengine', image: '/img.png', site: 'Ex' }),
+      );
     }
     if (path === '/plain') {
-      return html('<html><head><title> Plain page </title><meta name="description" content="A description"></head></html>');
+      return html(
+        '<html><head><title> Plain page </title><meta name="description" content="A description"></head></html>',
+      );
     }
     if (path === '/twitter') {
-      return html('<head><meta name="twitter:title" content="Tw"><meta name="twitter:image" content="https://cdn.example/i.jpg"></head>');
+      return html(
+        '<head><meta name="twitter:title" content="Tw"><meta name="twitter:image" content="https://cdn.example/i.jpg"></head>',
+      );
     }
     if (path === '/notitle') return html('<html><head><meta charset="utf-8"></head><body>hi</body></html>');
     if (path === '/redirect') {
@@ -200,16 +206,13 @@ describe('GuardedFetcher as configured in production (no loopback)', () => {
     expect(await failure(strict, url)).toBe('address');
   });
 
-  it.each([
-    ['127.0.0.1'],
-    ['10.0.0.5'],
-    ['169.254.169.254'],
-    ['::1'],
-    ['::ffff:10.0.0.1'],
-  ])('refuses a DNS name that resolves to %s', async (address) => {
-    const fetcher = new GuardedFetcher({ lookup: answer(address), limits: { totalTimeoutMs: 2_000 } });
-    expect(await failure(fetcher, 'http://innocent.example/')).toBe('address');
-  });
+  it.each([['127.0.0.1'], ['10.0.0.5'], ['169.254.169.254'], ['::1'], ['::ffff:10.0.0.1']])(
+    'refuses a DNS name that resolves to %s',
+    async (address) => {
+      const fetcher = new GuardedFetcher({ lookup: answer(address), limits: { totalTimeoutMs: 2_000 } });
+      expect(await failure(fetcher, 'http://innocent.example/')).toBe('address');
+    },
+  );
 
   it('refuses the loopback test server itself', async () => {
     // Its port is not standard, so the port rule refuses it first; with a standard port the address rule would.
