@@ -1,3 +1,4 @@
+import { cardsScenario } from './cards.js';
 import { crashScenario } from './crash.js';
 import { fanoutScenario } from './fanout.js';
 import { feedScenario } from './feed.js';
@@ -16,4 +17,5 @@ export const SCENARIOS: readonly ScenarioDefinition[] = [
   mixScenario,
   wsScenario,
   crashScenario,
+  cardsScenario,
 ];

@@ -4,12 +4,13 @@ import { cardKey, firstUrl } from '../domain/card-url.js';
 import type { CardRepo, StatusRecord } from '../ports/store.js';
 import type { Clock } from '../ports/clock.js';
 
-/** How long "no card yet" is believed: short, so a card that arrives shows on the next read soon after. */
-const NO_CARD_TTL_MS = 2_000;
+/** How long "this page gave no card" is believed here (the negative cache entry itself lasts an hour). */
+const FAILED_TTL_MS = 60_000;
 
 /**
  * The card of each status, found by the first URL of its text in the card cache (one batched read for a page).
- * Ready cards are kept here for `ttlMs` (a refreshed card shows that late); "no card" only briefly.
+ * Ready cards are kept here for `ttlMs` (a refreshed card shows that late), pages that gave none for a minute; a
+ * card still being made is read again every time (for the seconds that takes).
  */
 export class CardReader {
   private readonly cache: LRUCache<string, { card: Card | null }>;
@@ -36,9 +37,12 @@ export class CardReader {
     if (missing.length > 0) {
       const found = await this.deps.cards.getMany(missing);
       for (const key of missing) {
-        const card = found.get(key)?.card ?? null;
+        const entry = found.get(key);
+        const card = entry?.card ?? null;
         byKey.set(key, card);
-        this.cache.set(key, { card }, card === null ? { ttl: NO_CARD_TTL_MS } : {});
+        // A card still being made is not cached: the next read (after status.updated) must find it.
+        if (card !== null) this.cache.set(key, { card });
+        else if (entry?.state === 'failed') this.cache.set(key, { card }, { ttl: FAILED_TTL_MS });
       }
     }
     const out = new Map<string, Card>();
