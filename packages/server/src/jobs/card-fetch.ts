@@ -8,7 +8,7 @@ import type { Realtime } from '../ports/realtime.js';
 import type { StatusViews } from '../ports/status-views.js';
 import type { CardEntry, CardRepo } from '../ports/store.js';
 import { parsePayload, StatusJob } from './payloads.js';
-import type { JobProcessor } from './processor.js';
+import type { BatchOutcome, JobProcessor } from './processor.js';
 
 /** The status, its author, the first URL of its text and when it was posted (ms). */
 export const CardJob = StatusJob.extend({
@@ -61,6 +61,15 @@ export class CardFetchProcessor implements JobProcessor {
   private get timing(): CardTiming {
     return { ...DEFAULT_CARD_TIMING, ...this.deps.timing };
   }
+
+  /**
+   * The jobs of one receive, side by side: a fetch mostly waits on another site, so running them one after the other
+   * would hold a worker loop (and on SQLite the fan-out jobs behind it) for the sum of their waits.
+   */
+  readonly performBatch = async (jobs: readonly Job[]): Promise<BatchOutcome[]> => {
+    const settled = await Promise.allSettled(jobs.map((job) => this.perform(job)));
+    return settled.map((r) => (r.status === 'fulfilled' ? { ok: true } : { ok: false, error: r.reason as unknown }));
+  };
 
   async perform(job: Job): Promise<void> {
     const { statusId, author, url, postedAt } = parsePayload(CardJob, job.payload, 'card.fetch');
