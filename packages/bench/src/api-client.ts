@@ -72,6 +72,11 @@ export class ApiClient {
     return timed(() => this.client.call('blockUser', { params: { path: { alias } }, headers: bearer(token) }));
   }
 
+  /** One status as `token`'s user sees it. */
+  status(token: string, id: string): Promise<Timed<OperationResult<'getStatus'>>> {
+    return timed(() => this.client.call('getStatus', { params: { path: { id } }, headers: bearer(token) }));
+  }
+
   /** The newest statuses of `alias` (their story), newest first. */
   story(token: string, alias: string, limit = 1): Promise<Timed<OperationResult<'getStory'>>> {
     return timed(() =>

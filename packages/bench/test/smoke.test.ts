@@ -95,6 +95,20 @@ describe('tweeter bench', () => {
     expect(results.block_purge_ms).toBeGreaterThanOrEqual(results.block_feed_clear_ms as number);
   });
 
+  it('cards: post latency with and without links, every link fetched once and every sampled card ready', async () => {
+    const { results } = await run('cards', [
+      ...['--users', '30', '--writers', '3', '--duration', '1', '--rate', '20'],
+      ...['--site-delay-ms', '20', '--samples', '3'],
+    ]);
+    expect(results.post_plain_ms).toEqual(percentiles('p50', 'p95', 'p99', 'max', 'count'));
+    expect(results.post_with_links_ms).toEqual(percentiles('p50', 'p95', 'p99', 'max', 'count'));
+    expect(results.card_ready_ms).toMatchObject({ count: 3 });
+    expect(results.cards_missing).toBe(0);
+    // Each posted link is a new page: fetched once each (the posts of the linked phase, and the samples).
+    const linked = (results.post_with_links_ms as Record<string, number>).count ?? 0;
+    expect(results.pages_fetched).toBe(linked + 3);
+  });
+
   it('crash: each SIGKILL and restart on the same DATA_DIR, with every acknowledged post delivered once', async () => {
     const file = join(out, 'crash.json');
     const res = await runBench([

@@ -20,6 +20,7 @@ export type User = Schemas['User'];
 export type Profile = Schemas['Profile'];
 export type AuthResponse = Schemas['AuthResponse'];
 export type Status = Schemas['Status'];
+export type Card = Schemas['Card'];
 export type Segment = Schemas['Segment'];
 export type Reactions = Schemas['Reactions'];
 export type Delivery = Schemas['Delivery'];

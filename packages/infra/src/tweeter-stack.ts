@@ -80,6 +80,8 @@ export class TweeterStack extends Stack {
 
     const environment: Record<string, string> = {
       LOG_LEVEL: 'info',
+      // Production mode: the config refuses test-only settings (CARD_FETCH_ALLOW_LOOPBACK).
+      NODE_ENV: 'production',
       DATA_DIR: '/tmp/tweeter',
       ...(props.publicUrl ? { PUBLIC_URL: props.publicUrl } : {}),
       // Live stream (this part's settings, config/env.ts).

@@ -23,6 +23,10 @@ export interface JobMetrics {
   feedTrimmed: Counter;
   /** Rows the expiry sweep removed, by kind (session, idempotency_key). */
   expiredRemoved: Counter<'kind'>;
+  /** card.fetch jobs by outcome: `fetched`, `cached` (fresh in the cache) or a CardFetchFailure reason. */
+  cardFetches: Counter<'outcome'>;
+  /** From a status being posted to its link card being ready (jobs that fetched or found it). */
+  cardReady: Histogram;
 }
 
 /** Prometheus metrics of one server process (served at /metrics). */
@@ -123,5 +127,17 @@ export function createJobMetrics(registry: Registry = new Registry()): JobMetric
     labelNames: ['kind'] as const,
     registers: [registry],
   });
-  return { registry, jobDuration, fanoutLag, feedDeliveries, feedTrimmed, expiredRemoved };
+  const cardFetches = new Counter({
+    name: 'tweeter_card_fetches_total',
+    help: 'Link card jobs by outcome (fetched, cached, or why the page gave no card)',
+    labelNames: ['outcome'] as const,
+    registers: [registry],
+  });
+  const cardReady = new Histogram({
+    name: 'tweeter_card_ready_seconds',
+    help: 'Time from a status being posted to its link card being ready',
+    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+    registers: [registry],
+  });
+  return { registry, jobDuration, fanoutLag, feedDeliveries, feedTrimmed, expiredRemoved, cardFetches, cardReady };
 }

@@ -68,6 +68,19 @@ describe('tweeter populate', () => {
       expect(count(db, 'SELECT COUNT(*) FROM deliveries WHERE finished_at IS NULL OR delivered <> audience')).toBe(0);
       expect(count(db, 'SELECT COUNT(*) FROM jobs')).toBe(0);
       expect(count(db, "SELECT COUNT(*) FROM relations WHERE kind = 'mute' AND owner <> target")).toBe(120);
+      // A third of the statuses link one of the populated articles, whose cards are cached (as if fetched).
+      const linking = count(db, "SELECT COUNT(*) FROM statuses WHERE post LIKE '%https://example.com/articles/%'");
+      expect(linking).toBeGreaterThan(20);
+      expect(linking).toBeLessThan(60);
+      expect(count(db, "SELECT COUNT(*) FROM link_cards WHERE state = 'ok'")).toBe(50);
+      const linked = db
+        .prepare<[], string>(
+          "SELECT DISTINCT substr(post, instr(post, 'https://')) FROM statuses WHERE post LIKE '%https://%'",
+        )
+        .pluck()
+        .all();
+      const cached = new Set(db.prepare<[], string>('SELECT url_key FROM link_cards').pluck().all());
+      expect(linked.filter((url) => !cached.has(url))).toEqual([]);
     });
 
     const again = populate(dir, args);

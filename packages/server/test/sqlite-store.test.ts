@@ -196,11 +196,24 @@ describe('SQLite store specifics', () => {
       for (const m of MIGRATIONS.filter((m) => m.version <= 4)) old.exec(m.sql);
       old.pragma('user_version = 4');
       old.prepare("INSERT INTO feed_entries (owner, status_id, author) VALUES ('bob', 's1', 'ann')").run();
-      // 5 and every later migration (7: block and mute, ...).
+      // 5, then whatever came after it (other migrations are added by later work).
       expect(migrate(old)).toEqual(MIGRATIONS.filter((m) => m.version >= 5).map((m) => m.version));
       const names = old.prepare<[], string>("SELECT name FROM sqlite_master WHERE type = 'index'").pluck().all();
       expect(names).not.toContain('feed_by_author');
       expect(old.prepare<[], number>('SELECT count(*) FROM feed_entries').pluck().get()).toBe(1);
+    } finally {
+      old.close();
+    }
+  });
+
+  it('migration 10 adds the link card cache to a file made before it', () => {
+    const old = openDatabase(join(dir, 'before-cards.db'), { migrate: false });
+    try {
+      for (const m of MIGRATIONS.filter((m) => m.version <= 5)) old.exec(m.sql);
+      old.pragma('user_version = 5');
+      expect(migrate(old)).toContain(10);
+      const columns = old.prepare<[], string>("SELECT name FROM pragma_table_info('link_cards')").pluck().all();
+      expect(columns).toEqual(['url_key', 'state', 'card', 'fetched_at', 'fresh_until', 'claim_until']);
     } finally {
       old.close();
     }

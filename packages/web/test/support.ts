@@ -44,6 +44,7 @@ export function status(id: string, post = `post ${id}`, author: User = ADA): Sta
     createdAt: new Date().toISOString(),
     reactions: { like: 0, heart: 0, mine: [] },
     commentCount: 0,
+    card: null,
   };
 }
 

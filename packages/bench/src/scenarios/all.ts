@@ -1,4 +1,5 @@
 import { blockScenario } from './block.js';
+import { cardsScenario } from './cards.js';
 import { crashScenario } from './crash.js';
 import { fanoutScenario } from './fanout.js';
 import { feedScenario } from './feed.js';
@@ -18,4 +19,5 @@ export const SCENARIOS: readonly ScenarioDefinition[] = [
   wsScenario,
   crashScenario,
   blockScenario,
+  cardsScenario,
 ];

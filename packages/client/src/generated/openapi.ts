@@ -702,6 +702,25 @@ export interface components {
     };
     /**
      * @example {
+     *       "url": "https://example.com/notes",
+     *       "title": "Notes on the Analytical Engine",
+     *       "description": "Sketch of the engine invented by Charles Babbage, with notes by the translator.",
+     *       "imageUrl": "https://example.com/engine.png",
+     *       "siteName": "Example"
+     *     }
+     */
+    Card: {
+      /** @description the page the card describes (after redirects) */
+      url: string;
+      title: string;
+      /** @description may be empty */
+      description: string;
+      /** @description the page's og:image / twitter:image, http(s) only; loaded by clients */
+      imageUrl: string | null;
+      siteName: string | null;
+    };
+    /**
+     * @example {
      *       "like": 3,
      *       "heart": 1,
      *       "mine": [
@@ -769,7 +788,14 @@ export interface components {
      *           "like"
      *         ]
      *       },
-     *       "commentCount": 2
+     *       "commentCount": 2,
+     *       "card": {
+     *         "url": "https://example.com/notes",
+     *         "title": "Notes on the Analytical Engine",
+     *         "description": "Sketch of the engine invented by Charles Babbage, with notes by the translator.",
+     *         "imageUrl": "https://example.com/engine.png",
+     *         "siteName": "Example"
+     *       }
      *     }
      */
     Status: {
@@ -780,6 +806,8 @@ export interface components {
       createdAt: string;
       reactions: components['schemas']['Reactions'];
       commentCount: number;
+      /** @description preview of the first URL; null until the server has fetched it, or none */
+      card: components['schemas']['Card'] | null;
     };
     /**
      * @example {

@@ -73,6 +73,8 @@ export interface Config {
   realtime: RealtimeConfig;
   /** The live stream's URL as clients see it (GET /api/v1/meta); unset: derived from PUBLIC_URL or the request. */
   streamUrl: string | undefined;
+  /** Link cards: whether posts queue a card.fetch, and the fetcher's test-only loopback switch and time limit. */
+  cards: { enabled: boolean; allowLoopback: boolean; totalTimeoutMs: number };
 }
 
 /**
@@ -160,6 +162,11 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     if (!e.AWS_REGION && !problems.some((p) => p.startsWith('AWS_REGION:')))
       problems.push('AWS_REGION: required when TWEETER_REALTIME=apigw');
   }
+  if (e.CARD_FETCH_ALLOW_LOOPBACK === 'true' && e.NODE_ENV === 'production') {
+    problems.push(
+      'CARD_FETCH_ALLOW_LOOPBACK=true: refused with NODE_ENV=production (it lets link cards reach this machine)',
+    );
+  }
   if (problems.length) throw new ConfigError(problems);
   const dataDir = resolve(e.DATA_DIR);
   return {
@@ -243,6 +250,11 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
           }
         : { kind: 'ws' },
     streamUrl: e.STREAM_URL,
+    cards: {
+      enabled: e.LINK_CARDS === 'on',
+      allowLoopback: e.CARD_FETCH_ALLOW_LOOPBACK === 'true',
+      totalTimeoutMs: e.CARD_FETCH_TIMEOUT_MS,
+    },
   };
 }
 

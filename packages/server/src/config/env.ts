@@ -144,6 +144,15 @@ export const EnvSchema = z.object({
     .transform((u) => u.replace(/\/+$/, ''))
     .optional(),
   APIGW_POST_CONCURRENCY: int(1, 256).default(16),
+
+  // Link cards (docs/api.md, "Link cards").
+  /** off: no card.fetch jobs are queued (statuses keep `card: null`). */
+  LINK_CARDS: z.enum(['on', 'off']).default('on'),
+  /** Tests only: lets the card fetcher reach 127.0.0.1 / ::1 on any port. Refused with NODE_ENV=production. */
+  CARD_FETCH_ALLOW_LOOPBACK: z.enum(['true', 'false']).default('false'),
+  CARD_FETCH_TIMEOUT_MS: int(100, 30_000).default(8_000),
+  /** "production" refuses settings meant for tests only (CARD_FETCH_ALLOW_LOOPBACK). */
+  NODE_ENV: z.string().optional(),
 });
 
 export type Env = z.infer<typeof EnvSchema>;

@@ -30,6 +30,11 @@ const USER_BATCH = 10_000;
 const EDGE_BATCH = 50_000;
 const FOLLOWER_PAGE = 1_000;
 const STATUS_BATCH = 500;
+/** Pages the populated statuses link (a few shared pages, as real links cluster), each with a card cached. */
+export const POPULATED_ARTICLES = 50;
+/** Every LINK_EVERY-th populated status links one of them; the others are plain text. */
+const LINK_EVERY = 3;
+const CARD_FRESH_MS = 24 * 3_600_000;
 
 /**
  * Builds the plan's users, follows and statuses through the Store port, in bulk. Idempotent: aliases are
@@ -69,6 +74,7 @@ export async function populate(plan: PopulationPlan, deps: PopulateDeps): Promis
   let statusesAdded = 0;
   let feedEntriesAdded = 0;
   if (plan.statusesEach > 0) {
+    await cacheArticleCards(store, clock.now());
     progress.start('statuses', plan.users * plan.statusesEach);
     const writeBatch = deps.writeBatch ?? ((work) => work());
     for (let n = 1; n <= plan.statusesEach; n++) {
@@ -116,6 +122,41 @@ export async function populate(plan: PopulationPlan, deps: PopulateDeps): Promis
   };
 }
 
+/** The article URL a populated status may link. */
+export function articleUrl(k: number): string {
+  return `https://example.com/articles/${k}`;
+}
+
+// Deterministic per (author, n), so a rerun writes the same text (its idempotency key would refuse another anyway).
+function populatedPost(author: string, n: number, of: number): string {
+  const i = Number(/\d+$/.exec(author)?.[0] ?? 0) + n;
+  const head = `Status ${n} of ${of} by @${author}`;
+  return i % LINK_EVERY === 0 ? `${head}: notes at ${articleUrl(i % POPULATED_ARTICLES)}` : `${head}.`;
+}
+
+/**
+ * Writes the cards of the articles the statuses link, as if fetched now (no job fetches them: the population makes
+ * no network calls), so feeds read cards as they would on a live server.
+ */
+async function cacheArticleCards(store: Store, now: number): Promise<void> {
+  for (let k = 0; k < POPULATED_ARTICLES; k++) {
+    const url = articleUrl(k);
+    await store.cards.put({
+      key: url,
+      state: 'ok',
+      card: {
+        url,
+        title: `Article ${k}: notes on the engine`,
+        description: `A populated page (${k} of ${POPULATED_ARTICLES}) with a card cached by tweeter populate.`,
+        imageUrl: null,
+        siteName: 'Example',
+      },
+      fetchedAt: now,
+      freshUntil: now + CARD_FRESH_MS,
+    });
+  }
+}
+
 function user(alias: string, firstName: string, lastName: string, passwordHash: string, now: number): UserRecord {
   return {
     alias,
@@ -144,7 +185,7 @@ async function postAndDeliver(
   of: number,
 ): Promise<{ created: boolean; feedEntries: number }> {
   const now = clock.now();
-  const post = `Status ${n} of ${of} by @${author}: notes at https://example.com/${author}/${n}`;
+  const post = populatedPost(author, n, of);
   const audience = (await store.users.get(author))?.followerCount ?? 0;
   const { status, created } = await store.statuses.create(
     { id: newId(now), author, post, segments: parseSegments(post), createdAt: now },

@@ -1,10 +1,12 @@
 import type { Segment } from '@tweeter/shared';
+import type { CardRepo } from './card-store.js';
 import type { JobRequest } from './job-queue.js';
 import type { RelationRepo } from './relation-store.js';
 import type { AuditRepo, BoardRepo, CommentRepo, MemberRepo, MessageRepo, ReactionRepo } from './social-store.js';
 
 export type * from './relation-store.js';
 export type * from './social-store.js';
+export type * from './card-store.js';
 
 // Records are what the store keeps; services turn them into API objects.
 // Every repository method is a key lookup, a key-range read or a keyed write (no joins), so that a DynamoDB
@@ -293,6 +295,8 @@ export interface Store {
   comments: CommentRepo;
   audit: AuditRepo;
   relations: RelationRepo;
+  /** Link cards by normalized URL. */
+  cards: CardRepo;
   /**
    * Sends again the outbox jobs of writes still marked pending since before `before` (a process that died
    * between its write and the send), up to `limit`; returns how many writes it finished. Run on a schedule.

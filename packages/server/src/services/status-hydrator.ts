@@ -2,6 +2,7 @@ import type { Reactions, Status } from '@tweeter/shared';
 import { LRUCache } from 'lru-cache';
 import type { CommentRepo, StatusRecord, StatusRepo, UserRecord, UserRepo } from '../ports/store.js';
 import type { Clock } from '../ports/clock.js';
+import type { CardReader } from './card-reader.js';
 import type { UserPresenter } from './user-presenter.js';
 import type { ReactionReader } from './reaction-reader.js';
 
@@ -30,6 +31,8 @@ export class StatusHydrator {
       userPresenter: UserPresenter;
       reactions: ReactionReader;
       comments: CommentRepo;
+      /** Link cards change once (when fetched), so they are read beside the counts, not kept with the record. */
+      cards: CardReader;
       /** Expiry of both caches runs on this clock. */
       clock: Clock;
       statusCacheTtlMs: number;
@@ -55,7 +58,7 @@ export class StatusHydrator {
    */
   async jsonByIds(ids: readonly string[], viewer: string | null): Promise<string[]> {
     const records = await this.statusRecords(ids);
-    const { authors, reactions, comments } = await this.related(records, viewer);
+    const { authors, reactions, comments, cards } = await this.related(records, viewer);
     const out: string[] = [];
     for (const r of records) {
       const author = authors.get(r.author);
@@ -63,7 +66,8 @@ export class StatusHydrator {
       out.push(
         `{"id":${JSON.stringify(r.id)},"author":${this.render(author, () => JSON.stringify(this.deps.userPresenter.user(author)))},` +
           `${this.render(r, () => JSON.stringify(fixedFields(r)).slice(1, -1))},` +
-          `"reactions":${reactionsJson(reactions.get(r.id))},"commentCount":${comments.get(r.id) ?? 0}}`,
+          `"reactions":${reactionsJson(reactions.get(r.id))},"commentCount":${comments.get(r.id) ?? 0},` +
+          `"card":${JSON.stringify(cards.get(r.id) ?? null)}}`,
       );
     }
     return out;
@@ -71,7 +75,7 @@ export class StatusHydrator {
 
   /** API Statuses for records already read, as `viewer` sees them. */
   async records(records: readonly StatusRecord[], viewer: string | null): Promise<Status[]> {
-    const { authors, reactions, comments } = await this.related(records, viewer);
+    const { authors, reactions, comments, cards } = await this.related(records, viewer);
     const out: Status[] = [];
     for (const r of records) {
       const author = authors.get(r.author);
@@ -83,6 +87,7 @@ export class StatusHydrator {
         ...fixedFields(r),
         reactions: reactions.get(r.id) ?? { like: 0, heart: 0, mine: [] },
         commentCount: comments.get(r.id) ?? 0,
+        card: cards.get(r.id) ?? null,
       });
     }
     return out;
@@ -90,6 +95,11 @@ export class StatusHydrator {
 
   forgetStatus(id: string): void {
     this.statusCache.delete(id);
+  }
+
+  /** Drops the cached card of this URL key (a new one was just written). */
+  forgetCard(key: string): void {
+    this.deps.cards.forget(key);
   }
 
   forgetUser(alias: string): void {
@@ -107,10 +117,10 @@ export class StatusHydrator {
     return records;
   }
 
-  // Authors (cached), reactions and comment counts (fresh) of these records, read at the same time.
+  // Authors (cached), reactions and comment counts (fresh) and cards of these records, read at the same time.
   private async related(records: readonly StatusRecord[], viewer: string | null) {
     const ids = records.map((r) => r.id);
-    const [authors, reactions, comments] = await Promise.all([
+    const [authors, reactions, comments, cards] = await Promise.all([
       cachedMany(
         this.userCache,
         records.map((r) => r.author),
@@ -118,8 +128,9 @@ export class StatusHydrator {
       ),
       this.deps.reactions.read('status', ids, viewer),
       this.deps.comments.counts(ids),
+      this.deps.cards.forRecords(records),
     ]);
-    return { authors, reactions, comments };
+    return { authors, reactions, comments, cards };
   }
 
   // Only when not cached yet: re-setting would restart the TTL on every read, and a hot status never expire.

@@ -1,8 +1,10 @@
 import { parseSegments, type Delivery, type Page, type PageQuery, type Status } from '@tweeter/shared';
+import { cardKey, firstUrl } from '../domain/card-url.js';
 import { decodeCursor, KeyCursor, keysetPage } from '../domain/cursor.js';
 import { ConflictError, ForbiddenError, NotFoundError } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
 import type { Clock } from '../ports/clock.js';
+import type { JobRequest } from '../ports/job-queue.js';
 import type { DeliveryRepo, StatusRecord, StatusRepo, UserRecord, UserRepo } from '../ports/store.js';
 import type { StatusHydrator } from './status-hydrator.js';
 import type { Visibility } from '../domain/visibility.js';
@@ -21,6 +23,8 @@ export class StatusService {
       visibility: Pick<Visibility, 'isBlocked'>;
       /** Authors with more followers than this are pulled: read-time merge instead of fan-out (0: never). */
       pullThreshold: number;
+      /** Queue a card.fetch for the first URL of each post (LINK_CARDS). */
+      linkCards: boolean;
     },
   ) {}
 
@@ -40,10 +44,16 @@ export class StatusService {
     if (pulled && user.pulledSince == null) await this.deps.users.markPulled(author, id);
     const record: StatusRecord = { id, author, post, segments: parseSegments(post), createdAt: now };
     if (pulled) record.pulled = true;
+    const outbox: JobRequest[] = [{ name: pulled ? 'fanout.live' : 'fanout.plan', payload: { statusId: id, author } }];
+    // The card is made after the post by a job (it waits on another site), committed with the status.
+    const url = this.deps.linkCards ? firstUrl(record.segments) : null;
+    if (url !== null && cardKey(url) !== null) {
+      outbox.push({ name: 'card.fetch', payload: { statusId: id, author, url, postedAt: now } });
+    }
     const { status, created } = await this.deps.statuses.create(record, {
       idempotencyKey,
       audience: user.followerCount,
-      outbox: [{ name: pulled ? 'fanout.live' : 'fanout.plan', payload: { statusId: id, author } }],
+      outbox,
     });
     if (!created) this.deps.writeLimits.giveBack(author, 'post'); // a retry: the first request counted
     if (!created && status.post !== post) {

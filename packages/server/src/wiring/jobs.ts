@@ -1,5 +1,7 @@
 import type { Config } from '../config/config.js';
+import { GuardedFetcher } from '../adapters/link-fetch/guarded-fetch.js';
 import { BoardRetentionProcessor } from '../jobs/board-retention.js';
+import { CardFetchProcessor } from '../jobs/card-fetch.js';
 import { CountsReconcileProcessor } from '../jobs/counts-reconcile.js';
 import { ExpirySweepProcessor } from '../jobs/expiry-sweep.js';
 import { FanoutDeliverProcessor } from '../jobs/fanout-deliver.js';
@@ -24,6 +26,7 @@ import type { Realtime } from '../ports/realtime.js';
 import type { Store } from '../ports/store.js';
 import { UserPresenter } from '../services/user-presenter.js';
 import { ReactionReader } from '../services/reaction-reader.js';
+import { CardReader } from '../services/card-reader.js';
 import { StatusHydrator } from '../services/status-hydrator.js';
 import { dispatchWrite } from '../adapters/sqlite/write-routing.js';
 import { openStores } from './stores.js';
@@ -38,16 +41,18 @@ const SQLITE_JOB_BATCH = 8;
 export function createReadModel(config: Config, store: Store, clock: Clock) {
   const userPresenter = new UserPresenter(config.publicUrl);
   const reactionReader = new ReactionReader(store.reactions);
+  const cardReader = new CardReader({ cards: store.cards, clock, ttlMs: config.statusCacheTtlMs });
   const hydrator = new StatusHydrator({
     statuses: store.statuses,
     users: store.users,
     userPresenter,
     reactions: reactionReader,
     comments: store.comments,
+    cards: cardReader,
     clock,
     statusCacheTtlMs: config.statusCacheTtlMs,
   });
-  return { userPresenter, reactionReader, hydrator };
+  return { userPresenter, reactionReader, cardReader, hydrator };
 }
 
 export interface JobDeps {
@@ -115,6 +120,17 @@ export function createJobRegistry(config: Config, deps: JobDeps): ProcessorRegis
     new FollowCountsProcessor({ follows: store.follows }),
     new StatusPurgeProcessor({ reactions: store.reactions, comments: store.comments, batchSize: PURGE_BATCH }),
     new CountsReconcileProcessor({ members: store.members, reactions: store.reactions, comments: store.comments }),
+    new CardFetchProcessor({
+      cards: store.cards,
+      source: new GuardedFetcher({
+        allowLoopback: config.cards.allowLoopback,
+        limits: { totalTimeoutMs: config.cards.totalTimeoutMs },
+      }),
+      hydrator,
+      realtime,
+      clock,
+      metrics,
+    }),
     new BoardRetentionProcessor({
       boards: store.boards,
       messages: store.messages,

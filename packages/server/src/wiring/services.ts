@@ -103,6 +103,7 @@ export function createServices(deps: ServiceDeps): { services: Services; hydrato
       writeLimits: limits.writes,
       visibility,
       pullThreshold: config.fanout.pullThreshold,
+      linkCards: config.cards.enabled,
     }),
     feeds: new FeedService({
       feeds: store.feeds,

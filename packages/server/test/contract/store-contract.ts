@@ -2,6 +2,7 @@ import type { TestContext } from 'vitest';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Job, JobRequest } from '../../src/ports/job-queue.js';
 import type { Store } from '../../src/ports/store.js';
+import { runCardStoreContract } from './store-contract-cards.js';
 import { runDeliveriesContract } from './store-contract-deliveries.js';
 import { runFeedsContract } from './store-contract-feeds.js';
 import { runFollowsContract } from './store-contract-follows.js';
@@ -119,6 +120,7 @@ export function runStoreContract(options: StoreContractOptions): void {
     runSocialStoreContract({ test, store: () => store });
     runHybridStoreContract({ test, store: () => store });
     runFeedBoundStoreContract({ test, store: () => store });
+    runCardStoreContract({ test, store: () => store });
 
     describe('store', () => {
       test('ping resolves', async () => {

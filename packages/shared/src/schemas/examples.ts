@@ -2,6 +2,13 @@
 
 const user = { alias: 'ada', firstName: 'Ada', lastName: 'Lovelace', imageUrl: null };
 const reactions = { like: 3, heart: 1, mine: ['like'] };
+const card = {
+  url: 'https://example.com/notes',
+  title: 'Notes on the Analytical Engine',
+  description: 'Sketch of the engine invented by Charles Babbage, with notes by the translator.',
+  imageUrl: 'https://example.com/engine.png',
+  siteName: 'Example',
+};
 
 export const EXAMPLES = {
   user,
@@ -33,7 +40,9 @@ export const EXAMPLES = {
     createdAt: '2026-11-29T21:00:00.000Z',
     reactions,
     commentCount: 2,
+    card,
   },
+  card,
   delivery: { state: 'running', audience: 10000, delivered: 6500 },
   board: {
     id: '01JF3W9V6Q2M8K5T1R7N4X0ABC',

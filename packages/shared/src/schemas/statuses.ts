@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { LIMITS } from '../limits.js';
 import { codePointLength } from '../segments.js';
 import { requestBody } from './request-body.js';
+import { Card } from './cards.js';
 import { User } from './users.js';
 import { EXAMPLES } from './examples.js';
 
@@ -33,6 +34,7 @@ export const Status = z
     createdAt: z.string(),
     reactions: Reactions,
     commentCount: z.number().int(),
+    card: Card.nullable().describe('preview of the first URL; null until the server has fetched it, or none'),
   })
   .meta({ id: 'Status', examples: [EXAMPLES.status] });
 export type Status = z.infer<typeof Status>;

@@ -80,6 +80,7 @@ export type ErrorFrame = z.infer<typeof ErrorFrame>;
 export const STREAM_EVENT_TYPES = [
   'feed.status',
   'feed.delete',
+  'status.updated',
   'message.created',
   'message.deleted',
   'reactions.updated',

@@ -23,6 +23,11 @@ export class PendingPosts extends Observable<Status[]> {
     if (this.get().some((s) => s.id === id)) this.set(this.get().filter((s) => s.id !== id));
   }
 
+  /** A waiting status changed (its card arrived): it shows changed when revealed. */
+  update(id: string, fn: (status: Status) => Status): void {
+    if (this.get().some((s) => s.id === id)) this.set(this.get().map((s) => (s.id === id ? fn(s) : s)));
+  }
+
   /** The feed with the waiting statuses on top, newest first; the banner empties. */
   reveal(feed: Pages<Status>): Pages<Status> {
     const next = prependItems(feed, this.get());

@@ -35,6 +35,14 @@ export function useFeedLive(): void {
           pending.remove(id);
           patchItem(qc, { kind: 'status', id }, () => null);
         }
+      } else if (e.type === 'status.updated') {
+        // Its card arrived (or a count moved): take the new fields, keep my own reactions as I see them.
+        const s = Status.safeParse(e.data);
+        if (s.success) {
+          const next = s.data;
+          patchItem<Status>(qc, { kind: 'status', id: next.id }, (held) => ({ ...held, card: next.card }));
+          pending.update(next.id, (held) => ({ ...held, card: next.card }));
+        }
       } else if (e.type === 'reactions.updated') {
         const r = ReactionsUpdated.safeParse(e.data);
         if (r.success && r.data.target === 'status')

@@ -3,6 +3,7 @@ import type { Clock } from '../../ports/clock.js';
 import type { JobQueue } from '../../ports/job-queue.js';
 import type { Store } from '../../ports/store.js';
 import { DEFAULT_RETRY, withRetry, WriteBudget, type DynamoDeps, type RetryPolicy } from './client.js';
+import { createDynamoCardsRepo } from './cards/cards-repo.js';
 import { createDynamoDeliveriesRepo } from './core/deliveries-repo.js';
 import { createDynamoFeedsRepo } from './core/feeds-repo.js';
 import { createDynamoFollowsRepo } from './core/follows-repo.js';
@@ -71,6 +72,7 @@ export function createDynamoStore(options: DynamoStoreOptions): Store {
     deliveries: createDynamoDeliveriesRepo(deps, outbox, now, follows.followers),
     ...social,
     relations: createDynamoRelationsRepo(deps, outbox, now),
+    cards: createDynamoCardsRepo(deps),
     resendPending: (before, limit) => outbox.resendPending(before, limit),
     async ping() {
       await withRetry(deps.retry, () =>

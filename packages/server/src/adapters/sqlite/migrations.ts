@@ -230,6 +230,22 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
       CREATE INDEX relations_by_target ON relations (target, kind, owner);
     `,
   },
+  {
+    version: 10,
+    name: 'link cards: one cached card per normalized URL',
+    sql: `
+      -- A status finds its card by the first URL of its own text, so no row per status is needed: a thousand
+      -- statuses with one link share this one row and one fetch.
+      CREATE TABLE link_cards (
+        url_key TEXT PRIMARY KEY,
+        state TEXT NOT NULL CHECK (state IN ('pending', 'ok', 'failed')),
+        card TEXT,
+        fetched_at INTEGER NOT NULL,
+        fresh_until INTEGER NOT NULL,
+        claim_until INTEGER NOT NULL
+      ) WITHOUT ROWID;
+    `,
+  },
 ];
 
 /** Applies every migration newer than the file's user_version, each in its own transaction. */

@@ -2,6 +2,7 @@ import type { Clock } from '../../ports/clock.js';
 import type { Store } from '../../ports/store.js';
 import { createAuditRepo } from './audit-repo.js';
 import { createBoardsRepo } from './boards-repo.js';
+import { createCardsRepo } from './cards-repo.js';
 import { createCommentsRepo } from './comments-repo.js';
 import type { Db } from './database.js';
 import { createDeliveriesRepo } from './deliveries-repo.js';
@@ -41,6 +42,7 @@ export function createSqliteStore(db: Db, options: SqliteStoreOptions): Store {
     comments: createCommentsRepo(db),
     audit: createAuditRepo(db),
     relations: createRelationsRepo(db, options),
+    cards: createCardsRepo(db),
     async resendPending() {
       return 0; // outbox jobs commit in the same transaction as their write: nothing is ever pending
     },

@@ -24,6 +24,7 @@ const READS: Readonly<Record<WriteTarget, readonly string[]>> = {
   comments: ['get', 'list', 'counts'],
   audit: ['list'],
   relations: ['existing', 'targets', 'owners'],
+  cards: ['get', 'getMany'],
   queue: ['stats', 'listDead', 'onReady', 'releaseLeases'],
 };
 
@@ -34,6 +35,7 @@ const READS: Readonly<Record<WriteTarget, readonly string[]>> = {
 const BULK: Readonly<Partial<Record<WriteTarget, readonly string[] | 'all'>>> = {
   feeds: 'all',
   deliveries: 'all',
+  cards: 'all',
   sessions: ['deleteExpired'],
   statuses: ['deleteExpiredKeys'],
   messages: ['deleteMany'],

@@ -13,6 +13,8 @@ export const JOBS_BY_QUEUE: Readonly<Record<string, readonly string[]>> = {
   fanout: ['fanout.plan', 'fanout.deliver', 'fanout.live'],
   feeds: ['follow.backfill', 'unfollow.purge', 'status.retract', 'feed.trim', 'relation.purge'],
   maintenance: ['status.purge', 'boards.retention', 'counts.reconcile', 'follows.recount'],
+  // Link card fetches wait on other sites (seconds each): their own queue, so a slow site never delays fan-out.
+  cards: ['card.fetch'],
 };
 
 export const DEFAULT_QUEUE = 'maintenance';

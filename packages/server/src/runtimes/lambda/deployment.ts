@@ -27,13 +27,16 @@ export const JOB_MAX_ATTEMPTS = 5;
 
 /**
  * One function per stage queue, sized for the heaviest job routed to it: `fanout` carries fanout.plan and the
- * 1000-follower fanout.deliver pages, `feeds` the backfills, purges and retractions, `maintenance` the rest.
+ * 1000-follower fanout.deliver pages, `feeds` the backfills, purges and retractions, `cards` the link card fetches
+ * (waiting on other sites, little memory), `maintenance` the rest.
  * Keys must be exactly those of JOBS_BY_QUEUE (checked by test/lambda/jobs.test.ts).
  */
 export const STAGE_CONSUMERS: Readonly<Record<string, StageConsumerSpec>> = {
   fanout: { memoryMb: 1024, timeoutSeconds: 120, batchSize: 1, maxConcurrency: 40 },
   feeds: { memoryMb: 1024, timeoutSeconds: 120, batchSize: 5, maxConcurrency: 20 },
   maintenance: { memoryMb: 512, timeoutSeconds: 300, batchSize: 5, maxConcurrency: 5 },
+  // A fetch takes at most CARD_FETCH_TIMEOUT_MS (8 s), a job waiting on another's fetch 12 s: 5 of them fit in 90 s.
+  cards: { memoryMb: 256, timeoutSeconds: 90, batchSize: 5, maxConcurrency: 10 },
 };
 
 /** The functions of the stack: entry file (under runtimes/lambda/), memory and timeout. */

@@ -1,0 +1,60 @@
+import type { Card } from '@tweeter/shared';
+import { LRUCache } from 'lru-cache';
+import { cardKey, firstUrl } from '../domain/card-url.js';
+import type { CardRepo, StatusRecord } from '../ports/store.js';
+import type { Clock } from '../ports/clock.js';
+
+/** How long "this page gave no card" is believed here (the negative cache entry itself lasts an hour). */
+const FAILED_TTL_MS = 60_000;
+
+/**
+ * The card of each status, found by the first URL of its text in the card cache (one batched read for a page).
+ * Ready cards are kept here for `ttlMs` (a refreshed card shows that late), pages that gave none for a minute; a
+ * card still being made is read again every time (for the seconds that takes).
+ */
+export class CardReader {
+  private readonly cache: LRUCache<string, { card: Card | null }>;
+
+  constructor(private readonly deps: { cards: CardRepo; clock: Clock; ttlMs: number }) {
+    this.cache = new LRUCache({ max: 20_000, ttl: deps.ttlMs, perf: deps.clock, ttlResolution: 0 });
+  }
+
+  /** Status id → its card, for the records that have one ready. */
+  async forRecords(records: readonly StatusRecord[]): Promise<Map<string, Card>> {
+    const keyOf = new Map<string, string>();
+    for (const r of records) {
+      const url = firstUrl(r.segments);
+      const key = url === null ? null : cardKey(url);
+      if (key !== null) keyOf.set(r.id, key);
+    }
+    const byKey = new Map<string, Card | null>();
+    const missing: string[] = [];
+    for (const key of new Set(keyOf.values())) {
+      const hit = this.cache.get(key);
+      if (hit) byKey.set(key, hit.card);
+      else missing.push(key);
+    }
+    if (missing.length > 0) {
+      const found = await this.deps.cards.getMany(missing);
+      for (const key of missing) {
+        const entry = found.get(key);
+        const card = entry?.card ?? null;
+        byKey.set(key, card);
+        // A card still being made is not cached: the next read (after status.updated) must find it.
+        if (card !== null) this.cache.set(key, { card });
+        else if (entry?.state === 'failed') this.cache.set(key, { card }, { ttl: FAILED_TTL_MS });
+      }
+    }
+    const out = new Map<string, Card>();
+    for (const [id, key] of keyOf) {
+      const card = byKey.get(key);
+      if (card) out.set(id, card);
+    }
+    return out;
+  }
+
+  /** Drops what is cached for this URL key (the card job wrote a new one). */
+  forget(key: string): void {
+    this.cache.delete(key);
+  }
+}
