@@ -23,6 +23,8 @@ export interface JobMetrics {
   feedTrimmed: Counter;
   /** Rows the expiry sweep removed, by kind (session, idempotency_key). */
   expiredRemoved: Counter<'kind'>;
+  /** Chunks of account deletions done, by step (account.delete). */
+  deletionChunks: Counter<'step'>;
 }
 
 /** Prometheus metrics of one server process (served at /metrics). */
@@ -123,5 +125,11 @@ export function createJobMetrics(registry: Registry = new Registry()): JobMetric
     labelNames: ['kind'] as const,
     registers: [registry],
   });
-  return { registry, jobDuration, fanoutLag, feedDeliveries, feedTrimmed, expiredRemoved };
+  const deletionChunks = new Counter({
+    name: 'tweeter_account_deletion_chunks_total',
+    help: 'Bounded chunks of account deletions done, by step',
+    labelNames: ['step'] as const,
+    registers: [registry],
+  });
+  return { registry, jobDuration, fanoutLag, feedDeliveries, feedTrimmed, expiredRemoved, deletionChunks };
 }

@@ -15,6 +15,7 @@ import { createAuthenticate } from './auth.js';
 import { enforceContentTypes } from './content-types.js';
 import { errorHandler } from './errors.js';
 import { registerOpenApi } from './openapi.js';
+import { accountDeletionRoutes } from './routes/account-deletion.js';
 import { accountRoutes } from './routes/accounts.js';
 import { avatarRoutes } from './routes/avatars.js';
 import { boardMessageRoutes } from './routes/board-messages.js';
@@ -81,6 +82,7 @@ export async function buildApp(ctx: HttpParts): Promise<FastifyInstance> {
   const auth = createAuthenticate(ctx.services.sessions);
   const deps = { services: ctx.services, auth };
   accountRoutes(app, deps);
+  accountDeletionRoutes(app, deps);
   avatarRoutes(app, deps);
   statusRoutes(app, deps);
   boardRoutes(app, deps);

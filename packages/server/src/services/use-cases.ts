@@ -1,3 +1,4 @@
+import type { AccountService } from './accounts.js';
 import type { BoardService } from './boards.js';
 import type { CommentService } from './comments.js';
 import type { FeedService } from './feeds.js';
@@ -19,4 +20,5 @@ export interface Services {
   messages: MessageService;
   reactions: ReactionService;
   comments: CommentService;
+  accounts: AccountService;
 }

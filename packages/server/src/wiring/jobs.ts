@@ -1,4 +1,6 @@
 import type { Config } from '../config/config.js';
+import { AccountDeleteProcessor } from '../jobs/account-delete.js';
+import { AccountSweepProcessor } from '../jobs/account-sweep.js';
 import { BoardRetentionProcessor } from '../jobs/board-retention.js';
 import { CountsReconcileProcessor } from '../jobs/counts-reconcile.js';
 import { ExpirySweepProcessor } from '../jobs/expiry-sweep.js';
@@ -16,6 +18,7 @@ import { UnfollowPurgeProcessor } from '../jobs/unfollow-purge.js';
 import { WorkerPool } from '../jobs/worker-pool.js';
 import type { Logger } from '../logger.js';
 import type { JobMetrics } from '../metrics.js';
+import type { BlobStore } from '../ports/blob-store.js';
 import type { Clock } from '../ports/clock.js';
 import type { JobQueue } from '../ports/job-queue.js';
 import type { Realtime } from '../ports/realtime.js';
@@ -24,7 +27,7 @@ import { UserPresenter } from '../services/user-presenter.js';
 import { ReactionReader } from '../services/reaction-reader.js';
 import { StatusHydrator } from '../services/status-hydrator.js';
 import { dispatchWrite } from '../adapters/sqlite/write-routing.js';
-import { openStores } from './stores.js';
+import { openBlobs, openStores } from './stores.js';
 
 /** Rows a purge job removes per transaction: small, so a purge never holds the write lock for long. */
 const PURGE_BATCH = 500;
@@ -56,11 +59,13 @@ export interface JobDeps {
   realtime: Realtime;
   clock: Clock;
   metrics: JobMetrics;
+  /** Profile pictures (a deleted account's is removed by its deletion). */
+  blobs: BlobStore;
 }
 
 /** Every job processor, wired to its ports: the worker pool, the SQS and the scheduled Lambda handlers use them. */
 export function createJobRegistry(config: Config, deps: JobDeps): ProcessorRegistry {
-  const { store, hydrator, realtime, clock, metrics, queue } = deps;
+  const { store, hydrator, realtime, clock, metrics, queue, blobs } = deps;
   const maxEntries = config.fanout.feedMaxEntries;
   const trims = new FeedTrimChecks({ queue, maxEntries });
   const fanoutDeliver = new FanoutDeliverProcessor({
@@ -111,6 +116,8 @@ export function createJobRegistry(config: Config, deps: JobDeps): ProcessorRegis
     new FollowCountsProcessor({ follows: store.follows }),
     new StatusPurgeProcessor({ reactions: store.reactions, comments: store.comments, batchSize: PURGE_BATCH }),
     new CountsReconcileProcessor({ members: store.members, reactions: store.reactions, comments: store.comments }),
+    new AccountDeleteProcessor({ ...store, blobs, metrics }),
+    new AccountSweepProcessor({ deletions: store.deletions, clock }),
     new BoardRetentionProcessor({
       boards: store.boards,
       messages: store.messages,
@@ -174,7 +181,8 @@ export async function createJobRuntime(
   const { store } = opened.value;
   const queue = withReadySignal(opened.value.queue, deps.wake);
   const { hydrator } = createReadModel(config, store, clock);
-  const jobs = createJobRegistry(config, { store, queue, hydrator, realtime, clock, metrics });
+  const blobs = (await openBlobs(config)).value;
+  const jobs = createJobRegistry(config, { store, queue, hydrator, realtime, clock, metrics, blobs });
   const workers = createWorkerPool(config, { queue, jobs, logger, metrics });
   return {
     workers,

@@ -3,6 +3,7 @@ import type { Clock } from '../../ports/clock.js';
 import type { JobQueue } from '../../ports/job-queue.js';
 import type { Store } from '../../ports/store.js';
 import { DEFAULT_RETRY, withRetry, WriteBudget, type DynamoDeps, type RetryPolicy } from './client.js';
+import { createDynamoAccountDeletionsRepo } from './core/account-deletions-repo.js';
 import { createDynamoDeliveriesRepo } from './core/deliveries-repo.js';
 import { createDynamoFeedsRepo } from './core/feeds-repo.js';
 import { createDynamoFollowsRepo } from './core/follows-repo.js';
@@ -69,6 +70,7 @@ export function createDynamoStore(options: DynamoStoreOptions): Store {
     feeds: createDynamoFeedsRepo(deps),
     deliveries: createDynamoDeliveriesRepo(deps, outbox, now, follows.followers),
     ...social,
+    deletions: createDynamoAccountDeletionsRepo(deps, outbox, now),
     resendPending: (before, limit) => outbox.resendPending(before, limit),
     async ping() {
       await withRetry(deps.retry, () =>

@@ -214,6 +214,25 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
       DROP INDEX IF EXISTS feed_by_author;
     `,
   },
+  {
+    version: 8,
+    name: 'account deletion: tombstones with progress and the alias reservation',
+    sql: `
+      -- One row per deleted account: the alias stays reserved until reserved_until; step, cursor and seq are the
+      -- deletion's progress (the account.delete job resumes from them after a crash).
+      CREATE TABLE deleted_accounts (
+        alias TEXT PRIMARY KEY,
+        image_key TEXT,
+        deleted_at INTEGER NOT NULL,
+        reserved_until INTEGER NOT NULL,
+        step TEXT NOT NULL,
+        cursor TEXT,
+        seq INTEGER NOT NULL DEFAULT 0
+      ) WITHOUT ROWID;
+      -- The alias sweep reads finished deletions by the end of their reservation.
+      CREATE INDEX deleted_accounts_expiry ON deleted_accounts (reserved_until) WHERE step = 'done';
+    `,
+  },
 ];
 
 /** Applies every migration newer than the file's user_version, each in its own transaction. */

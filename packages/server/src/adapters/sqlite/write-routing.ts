@@ -23,6 +23,7 @@ const READS: Readonly<Record<WriteTarget, readonly string[]>> = {
   reactions: ['counts', 'mine'],
   comments: ['get', 'list', 'counts'],
   audit: ['list'],
+  deletions: ['get', 'expired'],
   queue: ['stats', 'listDead', 'onReady', 'releaseLeases'],
 };
 
@@ -40,6 +41,7 @@ const BULK: Readonly<Partial<Record<WriteTarget, readonly string[] | 'all'>>> = 
   comments: ['purgeStatus', 'recount'],
   members: ['recount'],
   follows: ['recount'],
+  deletions: ['advance', 'release', 'transferBoard', 'deleteBoard'],
   queue: ['receive', 'ack', 'ackBatch', 'fail', 'extend', 'release'],
 };
 
