@@ -12,7 +12,7 @@ export interface StepOutcome {
 
 export type StepDeps = Pick<
   Store,
-  'follows' | 'feeds' | 'statuses' | 'boards' | 'members' | 'messages' | 'reactions' | 'deletions'
+  'follows' | 'feeds' | 'statuses' | 'boards' | 'members' | 'messages' | 'reactions' | 'comments' | 'deletions'
 > & { blobs: BlobStore };
 
 /** One bounded chunk of a step, from the record's cursor: idempotent, so a crash mid-chunk only repeats it. */
@@ -40,6 +40,9 @@ export const DELETION_STEPS: readonly (readonly [string, DeletionStep])[] = [
   ['followees', followeesStep],
   ['feed', ownFeedStep],
   ['statuses', statusesStep],
+  ['reactions', reactionsStep],
+  ['comments', commentsStep],
+  ['messages', messagesStep],
   ['memberships', membershipsStep],
   ['picture', pictureStep],
 ];
@@ -78,6 +81,47 @@ async function statusesStep(record: DeletionRecord, deps: StepDeps): Promise<Ste
   );
   const last = page.at(-1);
   return { next: last?.id ?? null, more: page.length === STATUS_PAGE };
+}
+
+/** Reactions the account gave to others' statuses and messages: each is taken back, so their tallies drop. */
+async function reactionsStep(record: DeletionRecord, deps: StepDeps): Promise<StepOutcome> {
+  const page = await deps.deletions.reactionsBy(record.alias, {
+    after: record.cursor ?? undefined,
+    limit: DELETION_PAGE,
+  });
+  await inParallel(page.items, (r) => deps.reactions.remove(r.type, r.id, record.alias, r.kind));
+  return { next: page.next, more: page.next !== null };
+}
+
+/**
+ * Comments the account wrote on others' statuses: uncounted (a soft delete), then removed for good, so none is
+ * left under the alias that a later account may take.
+ */
+async function commentsStep(record: DeletionRecord, deps: StepDeps): Promise<StepOutcome> {
+  const page = await deps.deletions.commentsBy(record.alias, {
+    after: record.cursor ?? undefined,
+    limit: DELETION_PAGE,
+  });
+  await inParallel(page.items, async (c) => {
+    await deps.comments.softDelete(c.id);
+    await deps.deletions.eraseComment(c.statusId, c.id);
+  });
+  return { next: page.next, more: page.next !== null };
+}
+
+/** Board messages the account wrote: removed for good with their reactions (as retention removes old ones). */
+async function messagesStep(record: DeletionRecord, deps: StepDeps): Promise<StepOutcome> {
+  const page = await deps.deletions.messagesBy(record.alias, {
+    after: record.cursor ?? undefined,
+    limit: DELETION_PAGE,
+  });
+  const byBoard = new Map<string, string[]>();
+  for (const m of page.items) byBoard.set(m.boardId, [...(byBoard.get(m.boardId) ?? []), m.id]);
+  for (const [boardId, ids] of byBoard) {
+    while ((await deps.reactions.purge('message', ids, DELETION_PAGE)) === DELETION_PAGE) await breathe(0);
+    await deps.messages.deleteMany(boardId, ids);
+  }
+  return { next: page.next, more: page.next !== null };
 }
 
 /**

@@ -69,6 +69,16 @@ describe('DELETE /api/v1/me', () => {
     const erins = await s.createBoard(erin, { name: 'erins' });
     expect((await s.putMember(alice, erins.id, 'alice', 'member')).statusCode).toBe(200);
 
+    // What alice wrote on others' things: a reaction and a comment on carol's status, a message on erin's board.
+    await s.reactStatus(alice, carols, 'heart');
+    await s.reactStatus(bob, carols, 'like');
+    await t.as(alice, { method: 'POST', url: `/api/v1/statuses/${carols}/comments`, payload: { text: 'hi carol' } });
+    const onErins = await s.postOk(alice, erins.id, 'on erins board');
+    await s.reactMessage(erin, erins.id, onErins.id, 'like');
+    const erinsOwn = await s.postOk(erin, erins.id, 'erin here');
+    const seenBefore = (await get(bob, `/api/v1/statuses/${carols}`)).json();
+    expect([seenBefore.reactions.heart, seenBefore.commentCount]).toEqual([1, 1]);
+
     const res = await del(alice, 'correct horse');
     expect(res.statusCode).toBe(204);
 
@@ -107,7 +117,12 @@ describe('DELETE /api/v1/me', () => {
     const bobs = (await get(bob, '/api/v1/users/bob')).json();
     expect([bobs.followerCount, bobs.followeeCount]).toEqual([1, 0]);
     expect((await get(bob, '/api/v1/users/carol')).json().followerCount).toBe(0);
-    expect((await get(bob, `/api/v1/statuses/${carols}`)).statusCode).toBe(200);
+    const seen = (await get(bob, `/api/v1/statuses/${carols}`)).json();
+    expect([seen.reactions.heart, seen.reactions.like, seen.commentCount]).toEqual([0, 1, 0]);
+    expect(await store.comments.list(carols, { limit: 10 })).toEqual([]);
+    expect(await store.messages.get(erins.id, onErins.id)).toBeNull();
+    expect((await store.reactions.counts('message', [onErins.id])).get(onErins.id)).toBeUndefined();
+    expect((await s.messagesOk(erin, erins.id)).items.map((m) => m.id)).toEqual([erinsOwn.id]);
     const handed = (await s.getBoard(dave, kept.id)).json();
     expect([handed.owner.alias, handed.memberCount, handed.myRole]).toEqual(['dave', 2, 'owner']);
     expect((await s.getBoard(bob, gone.id)).statusCode).toBe(404);

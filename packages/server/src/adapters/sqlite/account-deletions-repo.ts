@@ -1,4 +1,10 @@
-import type { AccountDeletionRepo, DeletionRecord } from '../../ports/account-deletions.js';
+import {
+  parseReactionCursor,
+  type AccountDeletionRepo,
+  type AuthoredReaction,
+  type DeletionRecord,
+} from '../../ports/account-deletions.js';
+import type { KeyPage } from '../../ports/store.js';
 import type { JobRequest } from '../../ports/job-queue.js';
 import type { Db } from './database.js';
 import { insertJobs } from './jobs-table.js';
@@ -41,6 +47,26 @@ export function createAccountDeletionsRepo(db: Db, { clock, signal }: SqliteStor
   const removeMembers = db.prepare<[string]>('DELETE FROM board_members WHERE board_id = ?');
   const removeBoard = db.prepare<[string]>('DELETE FROM boards WHERE id = ?');
   const uncount = db.prepare<[string]>('UPDATE boards SET member_count = member_count - 1 WHERE id = ?');
+
+  // Row values keep each read on the by-author index (migration 8), resuming after the cursor's key.
+  const selectReactions = db.prepare<
+    { alias: string; target: string; kind: string; limit: number },
+    { target: string; kind: string }
+  >(
+    `SELECT target, kind FROM reactions WHERE alias = @alias AND (target, kind) > (@target, @kind)
+     ORDER BY target, kind LIMIT @limit`,
+  );
+  const selectComments = db.prepare<[string, string, number], { status_id: string; id: string }>(
+    'SELECT status_id, id FROM comments WHERE author = ? AND id > ? ORDER BY id LIMIT ?',
+  );
+  const selectMessages = db.prepare<
+    { alias: string; board: string; id: string; limit: number },
+    { board_id: string; id: string }
+  >(
+    `SELECT board_id, id FROM board_messages WHERE author = @alias AND (board_id, id) > (@board, @id)
+     ORDER BY board_id, id LIMIT @limit`,
+  );
+  const eraseComment = db.prepare<[string]>('DELETE FROM comments WHERE id = ?');
 
   const begin = db.transaction((record: DeletionRecord, jobs: readonly JobRequest[]): boolean => {
     if (deleteUser.run(record.alias).changes === 0) return false;
@@ -97,6 +123,31 @@ export function createAccountDeletionsRepo(db: Db, { clock, signal }: SqliteStor
     async deleteBoard(boardId) {
       deleteBoard.immediate(boardId);
     },
+    async reactionsBy(alias, range) {
+      const [target, kind] = range.after ? splitLast(range.after, '#') : ['', ''];
+      const rows = selectReactions.all({ alias, target, kind, limit: range.limit });
+      const items = rows.flatMap((r): AuthoredReaction[] => {
+        const parsed = parseReactionCursor(`${r.target}#${r.kind}`);
+        return parsed ? [parsed] : [];
+      });
+      const last = rows.at(-1);
+      return page(items, rows.length === range.limit && last ? `${last.target}#${last.kind}` : null);
+    },
+    async commentsBy(alias, range) {
+      const rows = selectComments.all(alias, range.after ?? '', range.limit);
+      const items = rows.map((r) => ({ statusId: r.status_id, id: r.id }));
+      return page(items, rows.length === range.limit ? (rows.at(-1)?.id ?? null) : null);
+    },
+    async messagesBy(alias, range) {
+      const [board, id] = range.after ? splitLast(range.after, '#') : ['', ''];
+      const rows = selectMessages.all({ alias, board, id, limit: range.limit });
+      const items = rows.map((r) => ({ boardId: r.board_id, id: r.id }));
+      const last = rows.at(-1);
+      return page(items, rows.length === range.limit && last ? `${last.board_id}#${last.id}` : null);
+    },
+    async eraseComment(_statusId, id) {
+      eraseComment.run(id);
+    },
   };
 }
 
@@ -122,4 +173,13 @@ function toRecord(row: DeletionRow): DeletionRecord {
     cursor: row.cursor,
     seq: row.seq,
   };
+}
+
+function splitLast(value: string, separator: string): [string, string] {
+  const at = value.lastIndexOf(separator);
+  return at < 0 ? [value, ''] : [value.slice(0, at), value.slice(at + 1)];
+}
+
+function page<T>(items: T[], next: string | null): KeyPage<T> {
+  return { items, next };
 }

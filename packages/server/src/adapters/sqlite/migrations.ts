@@ -231,6 +231,10 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
       ) WITHOUT ROWID;
       -- The alias sweep reads finished deletions by the end of their reservation.
       CREATE INDEX deleted_accounts_expiry ON deleted_accounts (reserved_until) WHERE step = 'done';
+      -- What one alias wrote, so the deletion finds its reactions, comments and board messages without a scan.
+      CREATE INDEX reactions_by_alias ON reactions (alias, target, kind);
+      CREATE INDEX comments_by_author ON comments (author, id);
+      CREATE INDEX board_messages_by_author ON board_messages (author, board_id, id);
     `,
   },
 ];

@@ -23,7 +23,7 @@ const READS: Readonly<Record<WriteTarget, readonly string[]>> = {
   reactions: ['counts', 'mine'],
   comments: ['get', 'list', 'counts'],
   audit: ['list'],
-  deletions: ['get', 'expired'],
+  deletions: ['get', 'expired', 'reactionsBy', 'commentsBy', 'messagesBy'],
   queue: ['stats', 'listDead', 'onReady', 'releaseLeases'],
 };
 

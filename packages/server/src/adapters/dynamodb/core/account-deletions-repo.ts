@@ -1,7 +1,14 @@
-import type { AccountDeletionRepo, DeletionProgress, DeletionRecord } from '../../../ports/account-deletions.js';
-import { DELETION_DONE } from '../../../ports/account-deletions.js';
+import {
+  DELETION_DONE,
+  parseReactionCursor,
+  type AccountDeletionRepo,
+  type AuthoredReaction,
+  type DeletionProgress,
+  type DeletionRecord,
+} from '../../../ports/account-deletions.js';
+import type { KeyPage, RangeOptions } from '../../../ports/store.js';
 import { key, queryUpTo, type DynamoDeps, type Item, type Key } from '../client.js';
-import { boardKey, memberKey } from '../social/keys.js';
+import { authoredBy, boardKey, commentKey, commentLookupKey, memberKey } from '../social/keys.js';
 import { addToExisting, deleteItem, getItem, num, putNew, str, updateItem } from '../social/items.js';
 import { MAIN_INDEXES } from '../tables.js';
 import { userKey } from './keys.js';
@@ -33,6 +40,27 @@ export function createDynamoAccountDeletionsRepo(
   });
 
   const names = { '#step': 'step', '#cursor': 'cursor', '#seq': 'seq' };
+
+  /** One page of an authored partition (gsi1, eventually consistent), as sort keys after `range.after`. */
+  async function authored(kind: 'R' | 'C' | 'M', alias: string, range: RangeOptions): Promise<KeyPage<string>> {
+    const { gsi1pk } = authoredBy(kind, alias, '');
+    const { items } = await queryUpTo(
+      deps,
+      {
+        TableName: deps.tables.main,
+        IndexName: MAIN_INDEXES.gsi1.name,
+        // From the start: every sort key is above '' (DynamoDB refuses names or values an expression leaves unused).
+        KeyConditionExpression: '#pk = :pk AND #sk > :after',
+        ExpressionAttributeNames: { '#pk': MAIN_INDEXES.gsi1.pk, '#sk': MAIN_INDEXES.gsi1.sk },
+        ExpressionAttributeValues: { ':pk': gsi1pk, ':after': range.after ?? ' ' },
+      },
+      range.limit + 1,
+    );
+    const keys = items.map((item) => str(item[MAIN_INDEXES.gsi1.sk]));
+    if (keys.length <= range.limit) return { items: keys, next: null };
+    const page = keys.slice(0, range.limit);
+    return { items: page, next: page.at(-1) ?? null };
+  }
 
   return {
     async begin(record, jobs) {
@@ -135,6 +163,36 @@ export function createDynamoAccountDeletionsRepo(
       if (!board) return;
       await deleteItem(deps, { Key: memberKey(boardId, str(board.owner)) });
       await deleteItem(deps, { Key: boardKey(boardId) });
+    },
+    async reactionsBy(alias, range) {
+      const page = await authored('R', alias, range);
+      const items = page.items.flatMap((sk): AuthoredReaction[] => {
+        const parsed = parseReactionCursor(sk);
+        return parsed ? [parsed] : [];
+      });
+      return { items, next: page.next };
+    },
+    async commentsBy(alias, range) {
+      const page = await authored('C', alias, range);
+      // The sort key is the comment id; its status is on the lookup item.
+      const lookups = await Promise.all(page.items.map((id) => getItem(deps, commentLookupKey(id))));
+      const items = page.items.flatMap((id, i) => {
+        const statusId = lookups[i]?.statusId;
+        return typeof statusId === 'string' ? [{ statusId, id }] : [];
+      });
+      return { items, next: page.next };
+    },
+    async messagesBy(alias, range) {
+      const page = await authored('M', alias, range);
+      const items = page.items.flatMap((sk) => {
+        const at = sk.lastIndexOf('#');
+        return at > 0 ? [{ boardId: sk.slice(0, at), id: sk.slice(at + 1) }] : [];
+      });
+      return { items, next: page.next };
+    },
+    async eraseComment(statusId, id) {
+      await deleteItem(deps, { Key: commentKey(statusId, id) });
+      await deleteItem(deps, { Key: commentLookupKey(id) });
     },
   };
 }
