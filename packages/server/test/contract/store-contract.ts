@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Job, JobRequest } from '../../src/ports/job-queue.js';
 import type { Store } from '../../src/ports/store.js';
 import { runDeliveriesContract } from './store-contract-deliveries.js';
+import { runDeletionsContract } from './store-contract-deletions.js';
 import { runFeedsContract } from './store-contract-feeds.js';
 import { runFollowsContract } from './store-contract-follows.js';
 import { runFeedBoundStoreContract } from './store-contract-feed-bound.js';
@@ -102,6 +103,7 @@ export function runStoreContract(options: StoreContractOptions): void {
     runStatusesContract(hooks);
     runFeedsContract(hooks);
     runDeliveriesContract(hooks);
+    runDeletionsContract(hooks);
 
     describe('outbox', () => {
       test('resendPending finds nothing when every write sent its jobs', async (ctx) => {
