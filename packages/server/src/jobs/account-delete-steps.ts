@@ -13,13 +13,17 @@ export interface StepOutcome {
 export type StepDeps = Pick<
   Store,
   'follows' | 'feeds' | 'statuses' | 'boards' | 'members' | 'messages' | 'reactions' | 'comments' | 'deletions'
-> & { blobs: BlobStore };
+> & {
+  blobs: BlobStore;
+  /** Followers, followees, reactions, comments, messages or members per chunk (at most MAX_DELETION_PAGE). */
+  pageSize: number;
+};
 
 /** One bounded chunk of a step, from the record's cursor: idempotent, so a crash mid-chunk only repeats it. */
 export type DeletionStep = (record: DeletionRecord, deps: StepDeps) => Promise<StepOutcome>;
 
-/** Followers, followees, statuses, boards handled per chunk: each chunk is a few hundred short writes at most. */
-export const DELETION_PAGE = 500;
+/** The largest chunk: a few hundred short writes at most, so no chunk holds the writer (or a Lambda) for long. */
+export const MAX_DELETION_PAGE = 500;
 const STATUS_PAGE = 200;
 const BOARD_PAGE = 20;
 /** Writes of one chunk in flight at once (DynamoDB round trips overlap; SQLite's one writer takes them in turn). */
@@ -48,7 +52,7 @@ export const DELETION_STEPS: readonly (readonly [string, DeletionStep])[] = [
 ];
 
 async function followersStep(record: DeletionRecord, deps: StepDeps): Promise<StepOutcome> {
-  const page = await deps.follows.followers(record.alias, { after: record.cursor ?? undefined, limit: DELETION_PAGE });
+  const page = await deps.follows.followers(record.alias, { after: record.cursor ?? undefined, limit: deps.pageSize });
   await inParallel(page.items, async (follower) => {
     await deps.follows.remove(follower, record.alias);
     await deps.feeds.removeByAuthor(follower, record.alias);
@@ -57,15 +61,15 @@ async function followersStep(record: DeletionRecord, deps: StepDeps): Promise<St
 }
 
 async function followeesStep(record: DeletionRecord, deps: StepDeps): Promise<StepOutcome> {
-  const page = await deps.follows.followees(record.alias, { after: record.cursor ?? undefined, limit: DELETION_PAGE });
+  const page = await deps.follows.followees(record.alias, { after: record.cursor ?? undefined, limit: deps.pageSize });
   await inParallel(page.items, (followee) => deps.follows.remove(record.alias, followee));
   return { next: page.next, more: page.next !== null };
 }
 
 /** The account's own home feed. */
 async function ownFeedStep(record: DeletionRecord, deps: StepDeps): Promise<StepOutcome> {
-  const removed = await deps.feeds.trim(record.alias, { keep: 0, limit: DELETION_PAGE });
-  return { next: null, more: removed === DELETION_PAGE };
+  const removed = await deps.feeds.trim(record.alias, { keep: 0, limit: deps.pageSize });
+  return { next: null, more: removed === deps.pageSize };
 }
 
 /**
@@ -73,21 +77,24 @@ async function ownFeedStep(record: DeletionRecord, deps: StepDeps): Promise<Step
  * reactions and comments, whoever wrote them); feeds hold none of them any more (followers step).
  */
 async function statusesStep(record: DeletionRecord, deps: StepDeps): Promise<StepOutcome> {
-  const page = await deps.statuses.byAuthor(record.alias, { before: record.cursor ?? undefined, limit: STATUS_PAGE });
+  const page = await deps.statuses.byAuthor(record.alias, {
+    before: record.cursor ?? undefined,
+    limit: Math.min(STATUS_PAGE, deps.pageSize),
+  });
   await inParallel(page, (status) =>
     deps.statuses.delete(status.id, {
       outbox: [{ name: 'status.purge', payload: { statusId: status.id, author: status.author } }],
     }),
   );
   const last = page.at(-1);
-  return { next: last?.id ?? null, more: page.length === STATUS_PAGE };
+  return { next: last?.id ?? null, more: page.length === Math.min(STATUS_PAGE, deps.pageSize) };
 }
 
 /** Reactions the account gave to others' statuses and messages: each is taken back, so their tallies drop. */
 async function reactionsStep(record: DeletionRecord, deps: StepDeps): Promise<StepOutcome> {
   const page = await deps.deletions.reactionsBy(record.alias, {
     after: record.cursor ?? undefined,
-    limit: DELETION_PAGE,
+    limit: deps.pageSize,
   });
   await inParallel(page.items, (r) => deps.reactions.remove(r.type, r.id, record.alias, r.kind));
   return { next: page.next, more: page.next !== null };
@@ -100,7 +107,7 @@ async function reactionsStep(record: DeletionRecord, deps: StepDeps): Promise<St
 async function commentsStep(record: DeletionRecord, deps: StepDeps): Promise<StepOutcome> {
   const page = await deps.deletions.commentsBy(record.alias, {
     after: record.cursor ?? undefined,
-    limit: DELETION_PAGE,
+    limit: deps.pageSize,
   });
   await inParallel(page.items, async (c) => {
     await deps.comments.softDelete(c.id);
@@ -113,12 +120,12 @@ async function commentsStep(record: DeletionRecord, deps: StepDeps): Promise<Ste
 async function messagesStep(record: DeletionRecord, deps: StepDeps): Promise<StepOutcome> {
   const page = await deps.deletions.messagesBy(record.alias, {
     after: record.cursor ?? undefined,
-    limit: DELETION_PAGE,
+    limit: deps.pageSize,
   });
   const byBoard = new Map<string, string[]>();
   for (const m of page.items) byBoard.set(m.boardId, [...(byBoard.get(m.boardId) ?? []), m.id]);
   for (const [boardId, ids] of byBoard) {
-    while ((await deps.reactions.purge('message', ids, DELETION_PAGE)) === DELETION_PAGE) await breathe(0);
+    while ((await deps.reactions.purge('message', ids, deps.pageSize)) === deps.pageSize) await breathe(0);
     await deps.messages.deleteMany(boardId, ids);
   }
   return { next: page.next, more: page.next !== null };
@@ -150,13 +157,13 @@ async function handOver(board: BoardRecord, deps: StepDeps): Promise<boolean> {
     await deps.deletions.transferBoard(board.id, board.owner, heir);
     return true;
   }
-  const ids = await deps.messages.idsBefore(board.id, TOP, DELETION_PAGE);
+  const ids = await deps.messages.idsBefore(board.id, TOP, deps.pageSize);
   if (ids.length > 0) {
-    while ((await deps.reactions.purge('message', ids, DELETION_PAGE)) === DELETION_PAGE) await breathe(0);
+    while ((await deps.reactions.purge('message', ids, deps.pageSize)) === deps.pageSize) await breathe(0);
     await deps.messages.deleteMany(board.id, ids);
     return false;
   }
-  const members = await deps.members.list(board.id, { limit: DELETION_PAGE });
+  const members = await deps.members.list(board.id, { limit: deps.pageSize });
   const others = members.filter((m) => m.role !== 'owner');
   if (others.length > 0) {
     await inParallel(others, (m) => deps.members.remove(board.id, m.alias));
@@ -171,11 +178,11 @@ async function oldestModerator(boardId: string, deps: StepDeps): Promise<string 
   let best: { alias: string; joinedAt: number } | null = null;
   let after: string | undefined;
   for (;;) {
-    const page = await deps.members.list(boardId, { after, limit: DELETION_PAGE });
+    const page = await deps.members.list(boardId, { after, limit: deps.pageSize });
     for (const m of page) {
       if (m.role === 'moderator' && (best === null || m.joinedAt < best.joinedAt)) best = m;
     }
-    if (page.length < DELETION_PAGE) return best?.alias ?? null;
+    if (page.length < deps.pageSize) return best?.alias ?? null;
     after = page.at(-1)?.alias;
     await breathe(0);
   }

@@ -4,7 +4,7 @@ import { DELETION_DONE, type DeletionProgress } from '../ports/account-deletions
 import { accountDeleteJob } from '../domain/account-deletion.js';
 import type { Job } from '../ports/job-queue.js';
 import { DELETION_STEPS, type StepDeps } from './account-delete-steps.js';
-import { parsePayload } from './payloads.js';
+import { breathe, parsePayload } from './payloads.js';
 import type { JobProcessor } from './processor.js';
 
 /** The job carries only the position it was enqueued for; the tombstone holds the step and cursor. */
@@ -18,7 +18,13 @@ export const AccountDeleteJob = z.object({ alias: z.string().min(1), seq: z.numb
 export class AccountDeleteProcessor implements JobProcessor {
   readonly jobs = ['account.delete'] as const;
 
-  constructor(private readonly deps: StepDeps & { metrics?: Pick<JobMetrics, 'deletionChunks'> }) {}
+  constructor(
+    private readonly deps: StepDeps & {
+      metrics?: Pick<JobMetrics, 'deletionChunks'>;
+      /** A pause after each chunk (FANOUT_BATCH_PAUSE_MS), so other writes run between them. */
+      pauseMs?: number;
+    },
+  ) {}
 
   async perform(job: Job): Promise<void> {
     const { alias, seq } = parsePayload(AccountDeleteJob, job.payload, 'account.delete');
@@ -28,6 +34,7 @@ export class AccountDeleteProcessor implements JobProcessor {
     const step = DELETION_STEPS[index];
     if (!step) throw new Error(`account.delete: unknown step "${record.step}"`);
     const outcome = await step[1](record, this.deps);
+    if (this.deps.pauseMs) await breathe(this.deps.pauseMs);
     const to: DeletionProgress = outcome.more
       ? { step: record.step, cursor: outcome.next, seq: seq + 1 }
       : { step: DELETION_STEPS[index + 1]?.[0] ?? DELETION_DONE, cursor: null, seq: seq + 1 };

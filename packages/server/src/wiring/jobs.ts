@@ -1,5 +1,6 @@
 import type { Config } from '../config/config.js';
 import { AccountDeleteProcessor } from '../jobs/account-delete.js';
+import { MAX_DELETION_PAGE } from '../jobs/account-delete-steps.js';
 import { AccountSweepProcessor } from '../jobs/account-sweep.js';
 import { BoardRetentionProcessor } from '../jobs/board-retention.js';
 import { CountsReconcileProcessor } from '../jobs/counts-reconcile.js';
@@ -116,7 +117,13 @@ export function createJobRegistry(config: Config, deps: JobDeps): ProcessorRegis
     new FollowCountsProcessor({ follows: store.follows }),
     new StatusPurgeProcessor({ reactions: store.reactions, comments: store.comments, batchSize: PURGE_BATCH }),
     new CountsReconcileProcessor({ members: store.members, reactions: store.reactions, comments: store.comments }),
-    new AccountDeleteProcessor({ ...store, blobs, metrics }),
+    new AccountDeleteProcessor({
+      ...store,
+      blobs,
+      metrics,
+      pageSize: Math.min(MAX_DELETION_PAGE, config.fanout.batchSize),
+      pauseMs: config.fanout.batchPauseMs,
+    }),
     new AccountSweepProcessor({ deletions: store.deletions, clock }),
     new BoardRetentionProcessor({
       boards: store.boards,
