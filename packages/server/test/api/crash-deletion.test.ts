@@ -9,7 +9,8 @@ import { eventually } from '../support/test-app.js';
 
 // Killing the server mid-deletion: the restarted one resumes the account.delete jobs and finishes, nothing left.
 
-const FOLLOWERS = 3000;
+// dynalite answers each call in about a millisecond where SQLite takes microseconds: a smaller account there.
+const FOLLOWERS = testShape() === 'aws-local' ? 600 : 3000;
 const FOLLOWEES = 200;
 const STATUSES = 60;
 let dataDir: string;
@@ -102,7 +103,7 @@ describe.each(layouts)('a crash mid-deletion (JOB_THREADS=%s)', (threads) => {
     }
 
     server = await startServerProcess(env);
-    await eventually(async () => (await chunks(server?.url ?? '', 'picture')) >= 1, 120_000);
+    await eventually(async () => (await chunks(server?.url ?? '', 'picture')) >= 1, 240_000);
     await server.kill('SIGKILL');
     server = undefined;
 
@@ -126,5 +127,5 @@ describe.each(layouts)('a crash mid-deletion (JOB_THREADS=%s)', (threads) => {
     } finally {
       await close();
     }
-  }, 300_000);
+  }, 420_000);
 });
