@@ -19,8 +19,11 @@ export type StepDeps = Pick<
   pageSize: number;
 };
 
-/** One bounded chunk of a step, from the record's cursor: idempotent, so a crash mid-chunk only repeats it. */
-export type DeletionStep = (record: DeletionRecord, deps: StepDeps) => Promise<StepOutcome>;
+/**
+ * One bounded chunk of a step, from the record's cursor: idempotent, so a crash mid-chunk only repeats it.
+ * `rerun`: this chunk's job was delivered before (a crash or a failure may have left it half done).
+ */
+export type DeletionStep = (record: DeletionRecord, deps: StepDeps, rerun: boolean) => Promise<StepOutcome>;
 
 /** The largest chunk: a few hundred short writes at most, so no chunk holds the writer (or a Lambda) for long. */
 export const MAX_DELETION_PAGE = 500;
@@ -51,18 +54,26 @@ export const DELETION_STEPS: readonly (readonly [string, DeletionStep])[] = [
   ['picture', pictureStep],
 ];
 
-async function followersStep(record: DeletionRecord, deps: StepDeps): Promise<StepOutcome> {
+async function followersStep(record: DeletionRecord, deps: StepDeps, rerun: boolean): Promise<StepOutcome> {
   const page = await deps.follows.followers(record.alias, { after: record.cursor ?? undefined, limit: deps.pageSize });
   await inParallel(page.items, async (follower) => {
     await deps.follows.remove(follower, record.alias);
+    if (rerun) await deps.follows.recount(follower);
     await deps.feeds.removeByAuthor(follower, record.alias);
   });
   return { next: page.next, more: page.next !== null };
 }
 
-async function followeesStep(record: DeletionRecord, deps: StepDeps): Promise<StepOutcome> {
+/**
+ * On a rerun the other side's counts are re-counted from the edges: on DynamoDB an unfollow the crash left half
+ * done is finished by the next writer, which cannot tell whether its count ADD had landed (follows-repo.ts).
+ */
+async function followeesStep(record: DeletionRecord, deps: StepDeps, rerun: boolean): Promise<StepOutcome> {
   const page = await deps.follows.followees(record.alias, { after: record.cursor ?? undefined, limit: deps.pageSize });
-  await inParallel(page.items, (followee) => deps.follows.remove(record.alias, followee));
+  await inParallel(page.items, async (followee) => {
+    await deps.follows.remove(record.alias, followee);
+    if (rerun) await deps.follows.recount(followee);
+  });
   return { next: page.next, more: page.next !== null };
 }
 

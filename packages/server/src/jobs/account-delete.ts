@@ -33,7 +33,7 @@ export class AccountDeleteProcessor implements JobProcessor {
     const index = DELETION_STEPS.findIndex(([name]) => name === record.step);
     const step = DELETION_STEPS[index];
     if (!step) throw new Error(`account.delete: unknown step "${record.step}"`);
-    const outcome = await step[1](record, this.deps);
+    const outcome = await step[1](record, this.deps, job.attempts > 1);
     if (this.deps.pauseMs) await breathe(this.deps.pauseMs);
     const to: DeletionProgress = outcome.more
       ? { step: record.step, cursor: outcome.next, seq: seq + 1 }
