@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { PNG_1PX } from '../support/test-app.js';
 import { ManualClock } from '../support/manual-clock.js';
 import { socialApi } from '../support/social.js';
+import { TestStreamClient } from '../support/ws-client.js';
 import { useTestApp, useTestApps } from '../support/use-test-app.js';
 
 // DELETE /api/v1/me: what stops at once, what the account.delete jobs remove, what stays, and the alias reservation.
@@ -130,6 +131,30 @@ describe('DELETE /api/v1/me', () => {
     expect(await store.messages.idsBefore(gone.id, '~', 10)).toEqual([]);
     expect((await s.getBoard(erin, erins.id)).json().memberCount).toBe(1);
     expect((await picture()).statusCode).toBe(404);
+  });
+
+  // On aws-local through the local WebSocket gateway and the Lambda handler (API Gateway's transport); else `ws`.
+  it('closes the live connections of the account, and only those', async () => {
+    const app = await apps.start({}, { gatewayStream: true });
+    const alice = await app.register('alice');
+    const bob = await app.register('bob');
+    const url = await app.streamUrl();
+    const [mine, again, other] = await Promise.all([
+      TestStreamClient.open(url, alice),
+      TestStreamClient.open(url, alice),
+      TestStreamClient.open(url, bob),
+    ]);
+    try {
+      for (const c of [mine, again, other]) await c.request({ type: 'subscribe', channel: 'feed' });
+      const res = await app.as(alice, { method: 'DELETE', url: '/api/v1/me', payload: { password: 'correct horse' } });
+      expect(res.statusCode).toBe(204);
+      // API Gateway's DeleteConnection closes without our code (as for a sign-out); `ws` closes with 4401.
+      const code = app.gateway ? 1000 : 4401;
+      for (const c of [mine, again]) expect((await c.closed).code).toBe(code);
+      expect(await other.request({ type: 'ping' })).toMatchObject({ type: 'ack' });
+    } finally {
+      for (const c of [mine, again, other]) c.ws.terminate();
+    }
   });
 
   it('keeps the alias reserved for 30 days, then the sweep frees it', async () => {
