@@ -54,6 +54,10 @@ export const DELETION_STEPS: readonly (readonly [string, DeletionStep])[] = [
   ['picture', pictureStep],
 ];
 
+/**
+ * On a rerun (both follow steps) the other side's counts are re-counted from the edges: on DynamoDB an unfollow a
+ * crash left half done is finished by the next writer, which cannot tell whether its count ADD had landed.
+ */
 async function followersStep(record: DeletionRecord, deps: StepDeps, rerun: boolean): Promise<StepOutcome> {
   const page = await deps.follows.followers(record.alias, { after: record.cursor ?? undefined, limit: deps.pageSize });
   await inParallel(page.items, async (follower) => {
@@ -64,10 +68,6 @@ async function followersStep(record: DeletionRecord, deps: StepDeps, rerun: bool
   return { next: page.next, more: page.next !== null };
 }
 
-/**
- * On a rerun the other side's counts are re-counted from the edges: on DynamoDB an unfollow the crash left half
- * done is finished by the next writer, which cannot tell whether its count ADD had landed (follows-repo.ts).
- */
 async function followeesStep(record: DeletionRecord, deps: StepDeps, rerun: boolean): Promise<StepOutcome> {
   const page = await deps.follows.followees(record.alias, { after: record.cursor ?? undefined, limit: deps.pageSize });
   await inParallel(page.items, async (followee) => {
