@@ -34,6 +34,8 @@ export async function withServer<T>(
   target: TargetOptions,
   plan: Omit<PopulationPlan, 'password' | 'seed'>,
   body: (server: BenchServer) => Promise<T>,
+  /** More data written into the DATA_DIR after the plan, before the server starts (skipped with --url alone). */
+  extra?: (dataDir: string) => Promise<void>,
 ): Promise<T> {
   const full: PopulationPlan = { ...plan, password: target.password, seed: target.seed };
   // Checked before populating anything: an unreachable --url is a usage error with nothing written.
@@ -46,6 +48,7 @@ export async function withServer<T>(
       if (attached) await requireGraph(attached.url, full);
     } else {
       await populateInto(dataDir, full, target.log);
+      await extra?.(dataDir);
     }
     const server =
       attached ??

@@ -27,6 +27,8 @@ export interface JobMetrics {
   cardFetches: Counter<'outcome'>;
   /** From a status being posted to its link card being ready (jobs that fetched or found it). */
   cardReady: Histogram;
+  /** Chunks of account deletions done, by step (account.delete). */
+  deletionChunks: Counter<'step'>;
 }
 
 /** Prometheus metrics of one server process (served at /metrics). */
@@ -139,5 +141,21 @@ export function createJobMetrics(registry: Registry = new Registry()): JobMetric
     buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
     registers: [registry],
   });
-  return { registry, jobDuration, fanoutLag, feedDeliveries, feedTrimmed, expiredRemoved, cardFetches, cardReady };
+  const deletionChunks = new Counter({
+    name: 'tweeter_account_deletion_chunks_total',
+    help: 'Bounded chunks of account deletions done, by step',
+    labelNames: ['step'] as const,
+    registers: [registry],
+  });
+  return {
+    registry,
+    jobDuration,
+    fanoutLag,
+    feedDeliveries,
+    feedTrimmed,
+    expiredRemoved,
+    cardFetches,
+    cardReady,
+    deletionChunks,
+  };
 }

@@ -15,6 +15,10 @@ const BoardsPage = lazy(() => import('./ui/boards-page.js').then((m) => ({ defau
 const BoardPage = lazy(() => import('./ui/board-page.js').then((m) => ({ default: m.BoardPage })));
 const SettingsPage = lazy(() => import('./ui/settings-page.js').then((m) => ({ default: m.SettingsPage })));
 const RelationsPage = lazy(() => import('./ui/relations-page.js').then((m) => ({ default: m.RelationsPage })));
+const DeleteAccountPage = lazy(() =>
+  import('./ui/delete-account-page.js').then((m) => ({ default: m.DeleteAccountPage })),
+);
+const GoodbyePage = lazy(() => import('./ui/goodbye-page.js').then((m) => ({ default: m.GoodbyePage })));
 const BoardSettingsPage = lazy(() =>
   import('./ui/board-settings-page.js').then((m) => ({ default: m.BoardSettingsPage })),
 );
@@ -75,8 +79,10 @@ export function AppRoutes() {
           <Route path="/settings" element={<SettingsPage />} />
           <Route path="/settings/blocks" element={<RelationsPage kind="block" />} />
           <Route path="/settings/mutes" element={<RelationsPage kind="mute" />} />
+          <Route path="/settings/delete" element={<DeleteAccountPage />} />
           <Route path="*" element={<NotFound />} />
         </Route>
+        <Route path="/goodbye" element={<GoodbyePage />} />
         <Route path="/" element={<Navigate to="/feed" replace />} />
       </Routes>
     </Suspense>

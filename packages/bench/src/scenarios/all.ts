@@ -1,6 +1,7 @@
 import { blockScenario } from './block.js';
 import { cardsScenario } from './cards.js';
 import { crashScenario } from './crash.js';
+import { deleteAccountScenario } from './delete-account.js';
 import { fanoutScenario } from './fanout.js';
 import { feedScenario } from './feed.js';
 import { mixScenario } from './mix.js';
@@ -20,4 +21,5 @@ export const SCENARIOS: readonly ScenarioDefinition[] = [
   crashScenario,
   blockScenario,
   cardsScenario,
+  deleteAccountScenario,
 ];

@@ -8,6 +8,7 @@ export const OPERATIONS = {
   createSession: { method: 'POST', path: '/api/v1/sessions', idempotencyKey: false, auth: false },
   deleteCurrentSession: { method: 'DELETE', path: '/api/v1/sessions/current', idempotencyKey: false, auth: true },
   getMe: { method: 'GET', path: '/api/v1/me', idempotencyKey: false, auth: true },
+  deleteMe: { method: 'DELETE', path: '/api/v1/me', idempotencyKey: false, auth: true },
   getUser: { method: 'GET', path: '/api/v1/users/{alias}', idempotencyKey: false, auth: true },
   listFollowers: { method: 'GET', path: '/api/v1/users/{alias}/followers', idempotencyKey: false, auth: true },
   listFollowees: { method: 'GET', path: '/api/v1/users/{alias}/followees', idempotencyKey: false, auth: true },

@@ -15,6 +15,7 @@ import { createAuthenticate } from './auth.js';
 import { enforceContentTypes } from './content-types.js';
 import { errorHandler } from './errors.js';
 import { registerOpenApi } from './openapi.js';
+import { accountDeletionRoutes } from './routes/account-deletion.js';
 import { accountRoutes } from './routes/accounts.js';
 import { safetyRoutes } from './routes/safety.js';
 import { avatarRoutes } from './routes/avatars.js';
@@ -83,6 +84,7 @@ export async function buildApp(ctx: HttpParts): Promise<FastifyInstance> {
   const deps = { services: ctx.services, auth };
   accountRoutes(app, deps);
   safetyRoutes(app, deps);
+  accountDeletionRoutes(app, deps);
   avatarRoutes(app, deps);
   statusRoutes(app, deps);
   boardRoutes(app, deps);

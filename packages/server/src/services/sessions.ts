@@ -6,7 +6,7 @@ import { hashPassword, type ScryptParams } from '../domain/passwords.js';
 import { hashToken, newToken } from '../domain/tokens.js';
 import type { SessionState } from '../domain/session-state.js';
 import type { Clock } from '../ports/clock.js';
-import type { SessionRepo, UserRecord, UserRepo } from '../ports/store.js';
+import type { SessionRecord, SessionRepo, UserRecord, UserRepo } from '../ports/store.js';
 import type { LoginThrottle } from './login-throttle.js';
 import type { PasswordHasher } from './password-hasher.js';
 import type { UserPresenter } from './user-presenter.js';
@@ -88,8 +88,25 @@ export class SessionService {
    */
   async state(tokenHash: string): Promise<SessionState> {
     const session = await this.deps.sessions.get(tokenHash);
-    if (!session) return 'revoked';
+    if (!session || !(await this.ownerExists(session))) return 'revoked';
     return session.expiresAt <= this.deps.clock.now() ? 'expired' : 'active';
+  }
+
+  /** Forgets the cached sessions of a deleted account: its tokens get 401 at once in this process. */
+  forgetUser(alias: string): void {
+    for (const [tokenHash, session] of this.recent.entries()) {
+      if (session.alias === alias) this.recent.delete(tokenHash);
+    }
+  }
+
+  /**
+   * Whether the session's account still exists and is the one it was opened for: a deleted account's sessions are
+   * not looked up by alias to be removed (no index needed); they die here, and a later account that registers the
+   * freed alias (30 days on) is younger than every session of the old one.
+   */
+  private async ownerExists(session: SessionRecord): Promise<boolean> {
+    const user = await this.deps.users.get(session.alias);
+    return user !== null && user.createdAt <= session.createdAt;
   }
 
   /** The alias a bearer token acts for; throws UnauthenticatedError if missing, unknown or expired. */
@@ -97,8 +114,11 @@ export class SessionService {
     if (!token) throw new UnauthenticatedError();
     const tokenHash = hashToken(token);
     const cached = this.recent.get(tokenHash);
-    const session = cached ?? (await this.deps.sessions.get(tokenHash));
-    if (!session) throw new UnauthenticatedError('token is not valid: sign in again');
+    const stored = cached ? null : await this.deps.sessions.get(tokenHash);
+    const session = cached ?? stored;
+    if (!session || (stored && !(await this.ownerExists(stored)))) {
+      throw new UnauthenticatedError('token is not valid: sign in again');
+    }
     if (session.expiresAt <= this.deps.clock.now()) {
       this.recent.delete(tokenHash);
       await this.deps.sessions.delete(tokenHash);

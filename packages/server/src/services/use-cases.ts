@@ -1,3 +1,4 @@
+import type { AccountService } from './accounts.js';
 import type { BoardService } from './boards.js';
 import type { CommentService } from './comments.js';
 import type { FeedService } from './feeds.js';
@@ -21,4 +22,5 @@ export interface Services {
   reactions: ReactionService;
   comments: CommentService;
   safety: SafetyService;
+  accounts: AccountService;
 }

@@ -1,6 +1,7 @@
 import type { AuthResponse, Profile, RegisterRequest, User } from '@tweeter/shared';
 import { ConflictError, NotFoundError } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
+import type { AccountDeletionRepo } from '../ports/account-deletions.js';
 import type { Blob, BlobStore } from '../ports/blob-store.js';
 import type { Clock } from '../ports/clock.js';
 import type { FollowRepo, RelationKind, RelationRepo, UserRecord, UserRepo } from '../ports/store.js';
@@ -25,6 +26,8 @@ export class UserService {
       clock: Clock;
       hasher: PasswordHasher;
       registrations: { limiter: RateLimiter; budget: Budget };
+      /** Tombstones of deleted accounts: their aliases stay reserved (ALIAS_RESERVATION_MS). */
+      deletions: AccountDeletionRepo;
     },
   ) {}
 
@@ -36,6 +39,8 @@ export class UserService {
     const { users, blobs, clock, registrations } = this.deps;
     // Cheap check first so a taken alias does not cost a password hash; create() re-checks atomically.
     if (await users.get(request.alias)) throw aliasTaken(request.alias);
+    // After the user check: a deletion writes its tombstone before the user record goes, so one of the two shows.
+    if (await this.deps.deletions.get(request.alias)) throw aliasTaken(request.alias);
     registrations.limiter.take(
       `register:${clientAddress}`,
       registrations.budget,

@@ -1,5 +1,8 @@
 import type { Config } from '../config/config.js';
 import { GuardedFetcher } from '../adapters/link-fetch/guarded-fetch.js';
+import { AccountDeleteProcessor } from '../jobs/account-delete.js';
+import { MAX_DELETION_PAGE } from '../jobs/account-delete-steps.js';
+import { AccountSweepProcessor } from '../jobs/account-sweep.js';
 import { BoardRetentionProcessor } from '../jobs/board-retention.js';
 import { CardFetchProcessor } from '../jobs/card-fetch.js';
 import { CountsReconcileProcessor } from '../jobs/counts-reconcile.js';
@@ -20,6 +23,7 @@ import { Visibility } from '../domain/visibility.js';
 import { WorkerPool } from '../jobs/worker-pool.js';
 import type { Logger } from '../logger.js';
 import type { JobMetrics } from '../metrics.js';
+import type { BlobStore } from '../ports/blob-store.js';
 import type { Clock } from '../ports/clock.js';
 import type { JobQueue } from '../ports/job-queue.js';
 import type { Realtime } from '../ports/realtime.js';
@@ -29,7 +33,7 @@ import { ReactionReader } from '../services/reaction-reader.js';
 import { CardReader } from '../services/card-reader.js';
 import { StatusHydrator } from '../services/status-hydrator.js';
 import { dispatchWrite } from '../adapters/sqlite/write-routing.js';
-import { openStores } from './stores.js';
+import { openBlobs, openStores } from './stores.js';
 
 /** Rows a purge job removes per transaction: small, so a purge never holds the write lock for long. */
 const PURGE_BATCH = 500;
@@ -63,11 +67,13 @@ export interface JobDeps {
   realtime: Realtime;
   clock: Clock;
   metrics: JobMetrics;
+  /** Profile pictures (a deleted account's is removed by its deletion). */
+  blobs: BlobStore;
 }
 
 /** Every job processor, wired to its ports: the worker pool, the SQS and the scheduled Lambda handlers use them. */
 export function createJobRegistry(config: Config, deps: JobDeps): ProcessorRegistry {
-  const { store, hydrator, realtime, clock, metrics, queue } = deps;
+  const { store, hydrator, realtime, clock, metrics, queue, blobs } = deps;
   const maxEntries = config.fanout.feedMaxEntries;
   const trims = new FeedTrimChecks({ queue, maxEntries });
   const fanoutDeliver = new FanoutDeliverProcessor({
@@ -131,6 +137,14 @@ export function createJobRegistry(config: Config, deps: JobDeps): ProcessorRegis
       clock,
       metrics,
     }),
+    new AccountDeleteProcessor({
+      ...store,
+      blobs,
+      metrics,
+      pageSize: Math.min(MAX_DELETION_PAGE, config.fanout.batchSize),
+      pauseMs: config.fanout.batchPauseMs,
+    }),
+    new AccountSweepProcessor({ deletions: store.deletions, clock }),
     new BoardRetentionProcessor({
       boards: store.boards,
       messages: store.messages,
@@ -194,7 +208,8 @@ export async function createJobRuntime(
   const { store } = opened.value;
   const queue = withReadySignal(opened.value.queue, deps.wake);
   const { hydrator } = createReadModel(config, store, clock);
-  const jobs = createJobRegistry(config, { store, queue, hydrator, realtime, clock, metrics });
+  const blobs = (await openBlobs(config)).value;
+  const jobs = createJobRegistry(config, { store, queue, hydrator, realtime, clock, metrics, blobs });
   const workers = createWorkerPool(config, { queue, jobs, logger, metrics });
   return {
     workers,

@@ -60,7 +60,9 @@ export async function createLambdaHttp(config: Config): Promise<LambdaHttp> {
 export async function createLambdaJobs(config: Config): Promise<LambdaJobs> {
   const { clock, logger, store, queue, realtime } = await openForLambda(config);
   const { hydrator } = createReadModel(config, store, clock);
-  const jobs = createJobRegistry(config, { store, queue, hydrator, realtime, clock, metrics: createJobMetrics() });
+  const blobs = (await openBlobs(config)).value;
+  const metrics = createJobMetrics();
+  const jobs = createJobRegistry(config, { store, queue, hydrator, realtime, clock, metrics, blobs });
   return { logger, jobs, realtime };
 }
 
@@ -105,5 +107,6 @@ async function lambdaServices(config: Config, opened: Awaited<ReturnType<typeof 
     blobs,
     realtime,
     onSignOut: (tokenHash) => apigw?.realtime.closeSession(tokenHash),
+    onAccountGone: (alias) => apigw?.realtime.closeUser(alias),
   }).services;
 }

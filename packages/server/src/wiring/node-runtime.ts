@@ -127,9 +127,13 @@ export async function createNodeRuntime(
       hub.closeSession(tokenHash);
       apigw?.realtime.closeSession(tokenHash);
     },
+    onAccountGone: (alias) => {
+      hub.closeUser(alias);
+      apigw?.realtime.closeUser(alias);
+    },
     ...(overrides.passwordHasher ? { passwordHasher: overrides.passwordHasher } : {}),
   });
-  const jobs = createJobRegistry(config, { store, queue, hydrator, realtime, clock, metrics });
+  const jobs = createJobRegistry(config, { store, queue, hydrator, realtime, clock, metrics, blobs });
   const workers = await jobWorkers(config, {
     queue,
     jobs,

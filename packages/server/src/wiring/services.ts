@@ -8,6 +8,7 @@ import type { BlobStore } from '../ports/blob-store.js';
 import type { Clock } from '../ports/clock.js';
 import type { Realtime } from '../ports/realtime.js';
 import type { Store } from '../ports/store.js';
+import { AccountService } from '../services/accounts.js';
 import { BoardService } from '../services/boards.js';
 import { CommentService } from '../services/comments.js';
 import { FeedService } from '../services/feeds.js';
@@ -38,6 +39,8 @@ export interface ServiceDeps {
   realtime: Realtime;
   /** Closes the live-stream connections of a login that signs out, on every transport of this process. */
   onSignOut(tokenHash: string): void;
+  /** Closes every live-stream connection of a deleted account, on every transport of this process. */
+  onAccountGone?(alias: string): void;
   /** The bounded password hasher (tests hold its slots to see the server answer 503). */
   passwordHasher?: PasswordHasher;
 }
@@ -71,6 +74,7 @@ export function createServices(deps: ServiceDeps): { services: Services; hydrato
     clock,
     hasher: limits.hasher,
     registrations: limits.registrations,
+    deletions: store.deletions,
   });
   const services: Services = {
     sessions,
@@ -114,6 +118,16 @@ export function createServices(deps: ServiceDeps): { services: Services; hydrato
       visibility,
       pullMax: config.fanout.pullMax,
       maxEntries: config.fanout.feedMaxEntries,
+    }),
+    accounts: new AccountService({
+      users: store.users,
+      deletions: store.deletions,
+      throttle: limits.login,
+      hasher: limits.hasher,
+      sessions,
+      hydrator,
+      clock,
+      onAccountGone: (alias) => deps.onAccountGone?.(alias),
     }),
     ...socialServices(store, {
       userPresenter,

@@ -4,6 +4,7 @@ import type { Job, JobRequest } from '../../src/ports/job-queue.js';
 import type { Store } from '../../src/ports/store.js';
 import { runCardStoreContract } from './store-contract-cards.js';
 import { runDeliveriesContract } from './store-contract-deliveries.js';
+import { runDeletionsContract } from './store-contract-deletions.js';
 import { runFeedsContract } from './store-contract-feeds.js';
 import { runFollowsContract } from './store-contract-follows.js';
 import { runFeedBoundStoreContract } from './store-contract-feed-bound.js';
@@ -105,6 +106,7 @@ export function runStoreContract(options: StoreContractOptions): void {
     runFeedsContract(hooks);
     runDeliveriesContract(hooks);
     runRelationsContract(hooks);
+    runDeletionsContract(hooks);
 
     describe('outbox', () => {
       test('resendPending finds nothing when every write sent its jobs', async (ctx) => {

@@ -134,6 +134,8 @@ export function createApi(options: ApiOptions) {
       image?: { type: ImageType; data: string };
     }) => call('registerUser', { body }),
     logout: () => call('deleteCurrentSession'),
+    /** Deletes my account (the password confirms it); 204, then every token of mine gets 401. */
+    deleteAccount: (password: string) => call('deleteMe', { body: { password } }),
 
     me: () => call('getMe'),
     user: (alias: string) => call('getUser', { params: { path: { alias } } }),

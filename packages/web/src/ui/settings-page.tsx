@@ -13,6 +13,9 @@ export function SettingsPage() {
           <li>
             <Link to="/settings/mutes">Muted accounts</Link>
           </li>
+          <li>
+            <Link to="/settings/delete">Delete account</Link>
+          </li>
         </ul>
       </nav>
     </>

@@ -22,7 +22,7 @@ type ApiGatewayConfig = Extract<RealtimeConfig, { kind: 'apigw' }>;
 
 /** Both faces of the API Gateway transport: the Realtime port (pushes) and its connections (for the routes). */
 export interface ApiGatewayTransport {
-  realtime: Realtime & { closeSession(tokenHash: string): void };
+  realtime: Realtime & { closeSession(tokenHash: string): void; closeUser(alias: string): void };
   connections: GatewayConnections;
 }
 
@@ -105,6 +105,17 @@ export class ApiGatewayRealtime implements Realtime {
   closeSession(tokenHash: string): void {
     this.track(async () => {
       await forEachLimited(await this.records.ofToken(tokenHash), this.concurrency, (id) => this.connections.close(id));
+    });
+  }
+
+  /**
+   * Closes the connections of a deleted account that are on its feed channel (the web client subscribes there at
+   * once); any other of its connections is closed at its next subscribe, when its session is checked.
+   */
+  closeUser(alias: string): void {
+    this.track(async () => {
+      const ids = (await this.records.ofUsers([alias], 'feed')).map((r) => r.id);
+      await forEachLimited(ids, this.concurrency, (id) => this.connections.close(id));
     });
   }
 

@@ -4,6 +4,7 @@ import type { JobQueue } from '../../ports/job-queue.js';
 import type { Store } from '../../ports/store.js';
 import { DEFAULT_RETRY, withRetry, WriteBudget, type DynamoDeps, type RetryPolicy } from './client.js';
 import { createDynamoCardsRepo } from './cards/cards-repo.js';
+import { createDynamoAccountDeletionsRepo } from './core/account-deletions-repo.js';
 import { createDynamoDeliveriesRepo } from './core/deliveries-repo.js';
 import { createDynamoFeedsRepo } from './core/feeds-repo.js';
 import { createDynamoFollowsRepo } from './core/follows-repo.js';
@@ -73,6 +74,7 @@ export function createDynamoStore(options: DynamoStoreOptions): Store {
     ...social,
     relations: createDynamoRelationsRepo(deps, outbox, now),
     cards: createDynamoCardsRepo(deps),
+    deletions: createDynamoAccountDeletionsRepo(deps, outbox, now),
     resendPending: (before, limit) => outbox.resendPending(before, limit),
     async ping() {
       await withRetry(deps.retry, () =>

@@ -231,6 +231,29 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
     `,
   },
   {
+    version: 8,
+    name: 'account deletion: tombstones with progress and the alias reservation',
+    sql: `
+      -- One row per deleted account: the alias stays reserved until reserved_until; step, cursor and seq are the
+      -- deletion's progress (the account.delete job resumes from them after a crash).
+      CREATE TABLE deleted_accounts (
+        alias TEXT PRIMARY KEY,
+        image_key TEXT,
+        deleted_at INTEGER NOT NULL,
+        reserved_until INTEGER NOT NULL,
+        step TEXT NOT NULL,
+        cursor TEXT,
+        seq INTEGER NOT NULL DEFAULT 0
+      ) WITHOUT ROWID;
+      -- The alias sweep reads finished deletions by the end of their reservation.
+      CREATE INDEX deleted_accounts_expiry ON deleted_accounts (reserved_until) WHERE step = 'done';
+      -- What one alias wrote, so the deletion finds its reactions, comments and board messages without a scan.
+      CREATE INDEX reactions_by_alias ON reactions (alias, target, kind);
+      CREATE INDEX comments_by_author ON comments (author, id);
+      CREATE INDEX board_messages_by_author ON board_messages (author, board_id, id);
+    `,
+  },
+  {
     version: 10,
     name: 'link cards: one cached card per normalized URL',
     sql: `

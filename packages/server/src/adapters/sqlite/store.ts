@@ -1,4 +1,5 @@
 import type { Clock } from '../../ports/clock.js';
+import { createAccountDeletionsRepo } from './account-deletions-repo.js';
 import type { Store } from '../../ports/store.js';
 import { createAuditRepo } from './audit-repo.js';
 import { createBoardsRepo } from './boards-repo.js';
@@ -43,6 +44,7 @@ export function createSqliteStore(db: Db, options: SqliteStoreOptions): Store {
     audit: createAuditRepo(db),
     relations: createRelationsRepo(db, options),
     cards: createCardsRepo(db),
+    deletions: createAccountDeletionsRepo(db, options),
     async resendPending() {
       return 0; // outbox jobs commit in the same transaction as their write: nothing is ever pending
     },

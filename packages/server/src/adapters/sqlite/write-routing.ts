@@ -25,6 +25,7 @@ const READS: Readonly<Record<WriteTarget, readonly string[]>> = {
   audit: ['list'],
   relations: ['existing', 'targets', 'owners'],
   cards: ['get', 'getMany'],
+  deletions: ['get', 'expired', 'reactionsBy', 'commentsBy', 'messagesBy'],
   queue: ['stats', 'listDead', 'onReady', 'releaseLeases'],
 };
 
@@ -43,6 +44,7 @@ const BULK: Readonly<Partial<Record<WriteTarget, readonly string[] | 'all'>>> = 
   comments: ['purgeStatus', 'recount'],
   members: ['recount'],
   follows: ['recount'],
+  deletions: ['advance', 'release', 'transferBoard', 'deleteBoard'],
   queue: ['receive', 'ack', 'ackBatch', 'fail', 'extend', 'release'],
 };
 

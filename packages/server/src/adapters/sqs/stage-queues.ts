@@ -12,7 +12,14 @@ export interface StageQueueUrls {
 export const JOBS_BY_QUEUE: Readonly<Record<string, readonly string[]>> = {
   fanout: ['fanout.plan', 'fanout.deliver', 'fanout.live'],
   feeds: ['follow.backfill', 'unfollow.purge', 'status.retract', 'feed.trim', 'relation.purge'],
-  maintenance: ['status.purge', 'boards.retention', 'counts.reconcile', 'follows.recount'],
+  maintenance: [
+    'status.purge',
+    'boards.retention',
+    'counts.reconcile',
+    'follows.recount',
+    'account.delete',
+    'accounts.sweep',
+  ],
   // Link card fetches wait on other sites (seconds each): their own queue, so a slow site never delays fan-out.
   cards: ['card.fetch'],
 };

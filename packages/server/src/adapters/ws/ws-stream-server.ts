@@ -164,6 +164,13 @@ export class WsStreamServer implements Realtime {
     }
   }
 
+  /** Closes every connection of this account (it was deleted). */
+  closeUser(alias: string): void {
+    for (const conn of this.connections) {
+      if (conn.alias === alias) this.close(conn, STREAM_CLOSE.unauthenticated, 'account deleted');
+    }
+  }
+
   /** Authenticated connections grouped by the hash of the session token they were opened with. */
   sessions(): Map<string, WsConnection[]> {
     const out = new Map<string, WsConnection[]>();

@@ -1,7 +1,7 @@
 import type { CommentRecord, CommentRepo } from '../../../ports/store.js';
 import { batchGet, batchWrite, queryUpTo, type Item, type WriteRequest } from '../client.js';
 import { writeAudit } from './audit-repo.js';
-import { commentCountKey, commentKey, commentLookupKey, commentsOf } from './keys.js';
+import { authoredBy, commentCountKey, commentKey, commentLookupKey, commentsOf } from './keys.js';
 import {
   addToExisting,
   counted,
@@ -37,7 +37,7 @@ export function createDynamoCommentsRepo(deps: DynamoSocialDeps): CommentRepo {
     async create(c) {
       // The lookup first: a crash after it leaves a lookup of no comment (found as "none"), never the reverse.
       await putItem(deps, { Item: { ...commentLookupKey(c.id), statusId: c.statusId } });
-      await putItem(deps, { Item: { ...commentKey(c.statusId, c.id), ...c } });
+      await putItem(deps, { Item: { ...commentKey(c.statusId, c.id), ...authoredBy('C', c.author, c.id), ...c } });
       await counted(deps, { target: 'status', id: c.statusId }, () =>
         updateItem(deps, {
           Key: commentCountKey(c.statusId),

@@ -42,3 +42,11 @@ export const commentCountKey = (statusId: string): Key => ({ pk: key('COMMENTCOU
 
 /** An audit scope's entries, sort key the entry id. */
 export const auditOf = (scope: string): string => key('AUDIT', scope);
+
+/**
+ * gsi1 attributes that list what one alias wrote, per kind (`R` reactions, `C` comments, `M` board messages), so an
+ * account's deletion finds them without a scan. The sort keys are the account-deletion cursors (docs/aws.md).
+ */
+export function authoredBy(kind: 'R' | 'C' | 'M', alias: string, sk: string): { gsi1pk: string; gsi1sk: string } {
+  return { gsi1pk: key('AUTHORED', kind, alias), gsi1sk: sk };
+}

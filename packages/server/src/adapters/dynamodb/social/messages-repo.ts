@@ -3,7 +3,7 @@ import { systemClock } from '../../../ports/clock.js';
 import type { MessageRange, MessageRecord, MessageRepo } from '../../../ports/store.js';
 import { mapLimit, queryUpTo, StoreBusyError, type Item } from '../client.js';
 import { writeAudit } from './audit-repo.js';
-import { messageKey, messagesOf, sequenceKey } from './keys.js';
+import { authoredBy, messageKey, messagesOf, sequenceKey } from './keys.js';
 import { deleteItem, getItem, num, putItem, str, updateItem, type DynamoSocialDeps } from './items.js';
 import { lowestPendingGap, SETTLE_MS, settledAscending, WRITE_BUDGET_MS, type Sequenced } from './message-order.js';
 
@@ -89,7 +89,13 @@ export function createDynamoMessagesRepo(deps: DynamoSocialDeps): MessageRepo {
         const allocatedAt = clock.now();
         const record: MessageRecord = { ...draft, id: sequencedId(time, seq) };
         if (allocatedAt - asked > WRITE_BUDGET_MS) continue; // too late: readers may soon pass this number
-        const item = { ...messageKey(draft.boardId, record.id), ...record, seq, allocatedAt };
+        const item = {
+          ...messageKey(draft.boardId, record.id),
+          ...authoredBy('M', record.author, `${record.boardId}#${record.id}`),
+          ...record,
+          seq,
+          allocatedAt,
+        };
         // Bounded by the time left before readers may give the number up (whatever the client's own timeout).
         const left = SETTLE_MS - (clock.now() - asked) - WRITE_BUDGET_MS / 2;
         const abortSignal = AbortSignal.timeout(Math.max(1, left));

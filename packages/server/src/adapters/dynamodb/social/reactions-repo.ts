@@ -1,7 +1,7 @@
 import { REACTION_KINDS, ReactionKind } from '@tweeter/shared';
 import type { ReactionChange, ReactionRepo, ReactionTally, ReactionTargetType } from '../../../ports/store.js';
 import { batchGet, batchWrite, queryUpTo, type Item } from '../client.js';
-import { REACTION_PREFIX, reactionCountKey, reactionKey, reactionsOf } from './keys.js';
+import { authoredBy, REACTION_PREFIX, reactionCountKey, reactionKey, reactionsOf } from './keys.js';
 import {
   counted,
   deleteItem,
@@ -50,7 +50,13 @@ export function createDynamoReactionsRepo(deps: DynamoSocialDeps): ReactionRepo 
 
   return {
     async add(type, id, alias, kind, createdAt): Promise<ReactionChange | null> {
-      const changed = await putNew(deps, { ...reactionKey(type, id, alias, kind), alias, kind, createdAt });
+      const changed = await putNew(deps, {
+        ...reactionKey(type, id, alias, kind),
+        ...authoredBy('R', alias, `${type}:${id}#${kind}`),
+        alias,
+        kind,
+        createdAt,
+      });
       const counts = changed ? await bump(type, id, kind, 1) : await readTally(type, id);
       // Written first, checked after: either the status existed after our writes (then its deletion came later
       // and its purge sees them) or it did not, and we remove them ourselves. No orphan either way.
