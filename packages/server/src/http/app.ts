@@ -17,6 +17,7 @@ import { errorHandler } from './errors.js';
 import { registerOpenApi } from './openapi.js';
 import { accountRoutes } from './routes/accounts.js';
 import { avatarRoutes } from './routes/avatars.js';
+import { mediaRoutes } from './routes/media.js';
 import { boardMessageRoutes } from './routes/board-messages.js';
 import { boardRoutes } from './routes/boards.js';
 import { commentRoutes } from './routes/comments.js';
@@ -82,6 +83,7 @@ export async function buildApp(ctx: HttpParts): Promise<FastifyInstance> {
   const deps = { services: ctx.services, auth };
   accountRoutes(app, deps);
   avatarRoutes(app, deps);
+  mediaRoutes(app, deps);
   statusRoutes(app, deps);
   boardRoutes(app, deps);
   boardMessageRoutes(app, deps);

@@ -9,6 +9,8 @@ export const SCHEDULED_JOBS: readonly ScheduledJob[] = [
   { job: { name: 'boards.retention', payload: {} }, everyMs: 10 * 60_000 },
   // Expired sessions and idempotency keys (SQLite; DynamoDB filters them at read time and TTL reclaims them).
   { job: { name: 'expiry.sweep', payload: {} }, everyMs: 10 * 60_000 },
+  // Uploads never attached within a day, and the images of deleted statuses (both shapes).
+  { job: { name: 'media.sweep', payload: {} }, everyMs: 10 * 60_000 },
   // Outbox jobs a crash stranded between the write and the send (DynamoDB + SQS; nothing to do on SQLite).
   { job: { name: 'outbox.resend', payload: {} }, everyMs: 60_000 },
 ];

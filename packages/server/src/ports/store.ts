@@ -1,8 +1,10 @@
 import type { Segment } from '@tweeter/shared';
 import type { JobRequest } from './job-queue.js';
+import type { MediaImage, MediaRepo } from './media-repo.js';
 import type { AuditRepo, BoardRepo, CommentRepo, MemberRepo, MessageRepo, ReactionRepo } from './social-store.js';
 
 export type * from './social-store.js';
+export type * from './media-repo.js';
 
 // Records are what the store keeps; services turn them into API objects.
 // Every repository method is a key lookup, a key-range read or a keyed write (no joins), so that a DynamoDB
@@ -43,6 +45,8 @@ export interface StatusRecord {
   createdAt: number;
   /** Not fanned out: merged into its author's followers' feeds at read time (hybrid fan-out). Absent: false. */
   pulled?: boolean;
+  /** Attached images, copied in at post time (immutable, so a feed read needs no media lookup). Absent: none. */
+  media?: MediaImage[];
 }
 
 export interface FeedEntry {
@@ -290,6 +294,7 @@ export interface Store {
   reactions: ReactionRepo;
   comments: CommentRepo;
   audit: AuditRepo;
+  media: MediaRepo;
   /**
    * Sends again the outbox jobs of writes still marked pending since before `before` (a process that died
    * between its write and the send), up to `limit`; returns how many writes it finished. Run on a schedule.

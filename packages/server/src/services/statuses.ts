@@ -4,6 +4,7 @@ import { ConflictError, ForbiddenError, NotFoundError } from '../domain/errors.j
 import { newId } from '../domain/ids.js';
 import type { Clock } from '../ports/clock.js';
 import type { DeliveryRepo, StatusRecord, StatusRepo, UserRecord, UserRepo } from '../ports/store.js';
+import type { MediaService } from './media.js';
 import type { StatusHydrator } from './status-hydrator.js';
 import type { WriteLimits } from './write-limits.js';
 
@@ -15,6 +16,7 @@ export class StatusService {
       statuses: StatusRepo;
       deliveries: DeliveryRepo;
       hydrator: StatusHydrator;
+      media: MediaService;
       clock: Clock;
       writeLimits: WriteLimits;
       /** Authors with more followers than this are pulled: read-time merge instead of fan-out (0: never). */
@@ -27,7 +29,7 @@ export class StatusService {
    * With an Idempotency-Key the author already used, returns the first status and writes nothing.
    * A pulled author's status gets no fan-out (followers' feeds merge it at read time), only a live push.
    */
-  async post(author: string, post: string, idempotencyKey?: string): Promise<Status> {
+  async post(author: string, post: string, idempotencyKey?: string, mediaIds: readonly string[] = []): Promise<Status> {
     const user = await this.deps.users.get(author);
     if (!user) throw new NotFoundError(`no user @${author}`);
     this.deps.writeLimits.take(author, 'post');
@@ -38,12 +40,33 @@ export class StatusService {
     if (pulled && user.pulledSince == null) await this.deps.users.markPulled(author, id);
     const record: StatusRecord = { id, author, post, segments: parseSegments(post), createdAt: now };
     if (pulled) record.pulled = true;
-    const { status, created } = await this.deps.statuses.create(record, {
-      idempotencyKey,
-      audience: user.followerCount,
-      outbox: [{ name: pulled ? 'fanout.live' : 'fanout.plan', payload: { statusId: id, author } }],
-    });
-    if (!created) this.deps.writeLimits.giveBack(author, 'post'); // a retry: the first request counted
+    if (mediaIds.length > 0) {
+      // Claimed before the status exists: no status ever names an image that another status also took.
+      const claimed = await this.deps.media.claim(author, mediaIds, id, (other) =>
+        this.isRetryOf(other, author, post, idempotencyKey),
+      );
+      if ('attachedTo' in claimed) {
+        this.deps.writeLimits.giveBack(author, 'post');
+        return this.get(author, claimed.attachedTo);
+      }
+      record.media = claimed.images;
+    }
+    let written: { status: StatusRecord; created: boolean };
+    try {
+      written = await this.deps.statuses.create(record, {
+        idempotencyKey,
+        audience: user.followerCount,
+        outbox: [{ name: pulled ? 'fanout.live' : 'fanout.plan', payload: { statusId: id, author } }],
+      });
+    } catch (err) {
+      await this.deps.media.release(mediaIds, id);
+      throw err;
+    }
+    const { status, created } = written;
+    if (!created) {
+      this.deps.writeLimits.giveBack(author, 'post'); // a retry: the first request counted
+      await this.deps.media.release(mediaIds, id);
+    }
     if (!created && status.post !== post) {
       throw new ConflictError('idempotency_key_reused', 'Idempotency-Key was already used for a different post');
     }
@@ -70,6 +93,19 @@ export class StatusService {
       ],
     });
     this.deps.hydrator.forgetStatus(id);
+    // Its images go with it: released as expired, the next media sweep removes their blobs.
+    await this.deps.media.release(
+      (status.media ?? []).map((m) => m.id),
+      id,
+      { expire: true },
+    );
+  }
+
+  /** Whether `statusId` is mine with this post: a retry (with an Idempotency-Key) of the post that took the media. */
+  private async isRetryOf(statusId: string, author: string, post: string, key: string | undefined): Promise<boolean> {
+    if (key === undefined) return false;
+    const first = await this.deps.statuses.get(statusId);
+    return first !== null && first.author === author && first.post === post;
   }
 
   /** How far the status's fan-out has got; a pulled status is done at once, every follower reached. */

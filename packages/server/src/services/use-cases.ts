@@ -2,6 +2,7 @@ import type { BoardService } from './boards.js';
 import type { CommentService } from './comments.js';
 import type { FeedService } from './feeds.js';
 import type { FollowService } from './follows.js';
+import type { MediaService } from './media.js';
 import type { MessageService } from './messages.js';
 import type { ReactionService } from './reactions.js';
 import type { SessionService } from './sessions.js';
@@ -12,6 +13,7 @@ import type { UserService } from './users.js';
 export interface Services {
   sessions: SessionService;
   users: UserService;
+  media: MediaService;
   follows: FollowService;
   statuses: StatusService;
   feeds: FeedService;

@@ -2,6 +2,7 @@ import type { Config } from '../config/config.js';
 import { BoardRetentionProcessor } from '../jobs/board-retention.js';
 import { CountsReconcileProcessor } from '../jobs/counts-reconcile.js';
 import { ExpirySweepProcessor } from '../jobs/expiry-sweep.js';
+import { MediaSweepProcessor } from '../jobs/media-sweep.js';
 import { FanoutDeliverProcessor } from '../jobs/fanout-deliver.js';
 import { FanoutLiveProcessor } from '../jobs/fanout-live.js';
 import { FanoutPlanProcessor } from '../jobs/fanout-plan.js';
@@ -19,12 +20,13 @@ import type { JobMetrics } from '../metrics.js';
 import type { Clock } from '../ports/clock.js';
 import type { JobQueue } from '../ports/job-queue.js';
 import type { Realtime } from '../ports/realtime.js';
+import type { BlobStore } from '../ports/blob-store.js';
 import type { Store } from '../ports/store.js';
 import { UserPresenter } from '../services/user-presenter.js';
 import { ReactionReader } from '../services/reaction-reader.js';
 import { StatusHydrator } from '../services/status-hydrator.js';
 import { dispatchWrite } from '../adapters/sqlite/write-routing.js';
-import { openStores } from './stores.js';
+import { openBlobs, openStores } from './stores.js';
 
 /** Rows a purge job removes per transaction: small, so a purge never holds the write lock for long. */
 const PURGE_BATCH = 500;
@@ -50,6 +52,8 @@ export function createReadModel(config: Config, store: Store, clock: Clock) {
 
 export interface JobDeps {
   store: Store;
+  /** Where uploads are (the media sweep removes unattached ones). */
+  blobs: BlobStore;
   /** Where processors queue follow-up jobs that need not commit with a write (feed.trim). */
   queue: Pick<JobQueue, 'enqueue'>;
   hydrator: StatusHydrator;
@@ -60,7 +64,7 @@ export interface JobDeps {
 
 /** Every job processor, wired to its ports: the worker pool, the SQS and the scheduled Lambda handlers use them. */
 export function createJobRegistry(config: Config, deps: JobDeps): ProcessorRegistry {
-  const { store, hydrator, realtime, clock, metrics, queue } = deps;
+  const { store, blobs, hydrator, realtime, clock, metrics, queue } = deps;
   const maxEntries = config.fanout.feedMaxEntries;
   const trims = new FeedTrimChecks({ queue, maxEntries });
   const fanoutDeliver = new FanoutDeliverProcessor({
@@ -107,6 +111,7 @@ export function createJobRegistry(config: Config, deps: JobDeps): ProcessorRegis
       batchSize: PURGE_BATCH,
       metrics,
     }),
+    new MediaSweepProcessor({ media: store.media, blobs, clock, batchSize: PURGE_BATCH, metrics }),
     new OutboxResendProcessor({ store, clock }),
     new FollowCountsProcessor({ follows: store.follows }),
     new StatusPurgeProcessor({ reactions: store.reactions, comments: store.comments, batchSize: PURGE_BATCH }),
@@ -174,7 +179,8 @@ export async function createJobRuntime(
   const { store } = opened.value;
   const queue = withReadySignal(opened.value.queue, deps.wake);
   const { hydrator } = createReadModel(config, store, clock);
-  const jobs = createJobRegistry(config, { store, queue, hydrator, realtime, clock, metrics });
+  const blobs = await openBlobs(config);
+  const jobs = createJobRegistry(config, { store, blobs: blobs.value, queue, hydrator, realtime, clock, metrics });
   const workers = createWorkerPool(config, { queue, jobs, logger, metrics });
   return {
     workers,
@@ -184,6 +190,7 @@ export async function createJobRuntime(
       await realtime.flush();
       await opened.close();
       await store.close();
+      await blobs.close();
     },
   };
 }

@@ -59,7 +59,9 @@ export async function createLambdaHttp(config: Config): Promise<LambdaHttp> {
 export async function createLambdaJobs(config: Config): Promise<LambdaJobs> {
   const { clock, logger, store, queue, realtime } = await openForLambda(config);
   const { hydrator } = createReadModel(config, store, clock);
-  const jobs = createJobRegistry(config, { store, queue, hydrator, realtime, clock, metrics: createJobMetrics() });
+  const blobs = (await openBlobs(config)).value;
+  const metrics = createJobMetrics();
+  const jobs = createJobRegistry(config, { store, blobs, queue, hydrator, realtime, clock, metrics });
   return { logger, jobs, realtime };
 }
 

@@ -128,7 +128,7 @@ export async function createNodeRuntime(
     },
     ...(overrides.passwordHasher ? { passwordHasher: overrides.passwordHasher } : {}),
   });
-  const jobs = createJobRegistry(config, { store, queue, hydrator, realtime, clock, metrics });
+  const jobs = createJobRegistry(config, { store, blobs, queue, hydrator, realtime, clock, metrics });
   const workers = await jobWorkers(config, {
     queue,
     jobs,

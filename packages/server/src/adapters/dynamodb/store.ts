@@ -6,6 +6,7 @@ import { DEFAULT_RETRY, withRetry, WriteBudget, type DynamoDeps, type RetryPolic
 import { createDynamoDeliveriesRepo } from './core/deliveries-repo.js';
 import { createDynamoFeedsRepo } from './core/feeds-repo.js';
 import { createDynamoFollowsRepo } from './core/follows-repo.js';
+import { createDynamoMediaRepo } from './core/media-repo.js';
 import { DynamoOutbox } from './core/outbox.js';
 import { createDynamoSessionsRepo } from './core/sessions-repo.js';
 import { createDynamoStatusesRepo } from './core/statuses-repo.js';
@@ -69,6 +70,7 @@ export function createDynamoStore(options: DynamoStoreOptions): Store {
     feeds: createDynamoFeedsRepo(deps),
     deliveries: createDynamoDeliveriesRepo(deps, outbox, now, follows.followers),
     ...social,
+    media: createDynamoMediaRepo(deps),
     resendPending: (before, limit) => outbox.resendPending(before, limit),
     async ping() {
       await withRetry(deps.retry, () =>

@@ -8,6 +8,7 @@ import { createDeliveriesRepo } from './deliveries-repo.js';
 import { createFeedsRepo } from './feeds-repo.js';
 import { createFollowsRepo } from './follows-repo.js';
 import type { ReadySignal } from './jobs-table.js';
+import { createMediaRepo } from './media-repo.js';
 import { createMembersRepo } from './members-repo.js';
 import { createMessagesRepo } from './messages-repo.js';
 import { createReactionsRepo } from './reactions-repo.js';
@@ -39,6 +40,7 @@ export function createSqliteStore(db: Db, options: SqliteStoreOptions): Store {
     reactions: createReactionsRepo(db),
     comments: createCommentsRepo(db),
     audit: createAuditRepo(db),
+    media: createMediaRepo(db),
     async resendPending() {
       return 0; // outbox jobs commit in the same transaction as their write: nothing is ever pending
     },

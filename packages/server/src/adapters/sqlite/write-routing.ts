@@ -23,6 +23,7 @@ const READS: Readonly<Record<WriteTarget, readonly string[]>> = {
   reactions: ['counts', 'mine'],
   comments: ['get', 'list', 'counts'],
   audit: ['list'],
+  media: ['get', 'unattachedBefore'],
   queue: ['stats', 'listDead', 'onReady', 'releaseLeases'],
 };
 
@@ -35,6 +36,7 @@ const BULK: Readonly<Partial<Record<WriteTarget, readonly string[] | 'all'>>> = 
   deliveries: 'all',
   sessions: ['deleteExpired'],
   statuses: ['deleteExpiredKeys'],
+  media: ['deleteUnattached'],
   messages: ['deleteMany'],
   reactions: ['purge', 'recount'],
   comments: ['purgeStatus', 'recount'],

@@ -12,7 +12,7 @@ export interface StageQueueUrls {
 export const JOBS_BY_QUEUE: Readonly<Record<string, readonly string[]>> = {
   fanout: ['fanout.plan', 'fanout.deliver', 'fanout.live'],
   feeds: ['follow.backfill', 'unfollow.purge', 'status.retract', 'feed.trim'],
-  maintenance: ['status.purge', 'boards.retention', 'counts.reconcile', 'follows.recount'],
+  maintenance: ['status.purge', 'boards.retention', 'counts.reconcile', 'follows.recount', 'media.sweep'],
 };
 
 export const DEFAULT_QUEUE = 'maintenance';
