@@ -161,7 +161,10 @@ async function cachedMany<V extends object>(
 }
 
 // The fields of a Status that never change, in the order the Status object has them.
-function fixedFields(r: StatusRecord, presenter: UserPresenter): Pick<Status, 'post' | 'segments' | 'createdAt' | 'media'> {
+function fixedFields(
+  r: StatusRecord,
+  presenter: UserPresenter,
+): Pick<Status, 'post' | 'segments' | 'createdAt' | 'media'> {
   return {
     post: r.post,
     segments: r.segments,

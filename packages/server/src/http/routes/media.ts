@@ -25,7 +25,7 @@ export function mediaRoutes(
     {
       bodyLimit: LIMITS.mediaMaxBytes,
       schema: {
-        operationId: 'uploadMedia',
+        operationId: 'createMedia',
         tags: ['statuses'],
         summary: 'Upload an image (PNG, JPEG or WebP bytes, at most 8 MiB) to attach to a status within a day',
         description:
