@@ -7,6 +7,7 @@ import { runFeedsContract } from './store-contract-feeds.js';
 import { runFollowsContract } from './store-contract-follows.js';
 import { runFeedBoundStoreContract } from './store-contract-feed-bound.js';
 import { runHybridStoreContract } from './store-contract-hybrid.js';
+import { runMediaStoreContract } from './store-contract-media.js';
 import { runSocialStoreContract } from './store-contract-social.js';
 import { runStatusesContract } from './store-contract-statuses.js';
 import { runUsersContract } from './store-contract-users.js';
@@ -117,6 +118,7 @@ export function runStoreContract(options: StoreContractOptions): void {
     runSocialStoreContract({ test, store: () => store });
     runHybridStoreContract({ test, store: () => store });
     runFeedBoundStoreContract({ test, store: () => store });
+    runMediaStoreContract({ test, store: () => store });
 
     describe('store', () => {
       test('ping resolves', async () => {
