@@ -2,6 +2,7 @@ import type { Status } from '@tweeter/shared';
 import { Link } from 'react-router';
 import { fullTime, shortTime } from '../logic/time.js';
 import { Avatar } from './avatar.js';
+import { MediaGrid } from './media-grid.js';
 import { ReactionBar } from './reaction-bar.js';
 import { StatusText } from './status-text.js';
 
@@ -29,6 +30,7 @@ export function StatusItem({ status }: { status: Status }) {
           </Link>
         </header>
         <StatusText segments={status.segments} />
+        <MediaGrid media={status.media ?? []} />
         <footer className="status-foot">
           <ReactionBar target={{ kind: 'status', id: status.id }} reactions={status.reactions} />
           <Link to={`/statuses/${status.id}`} className="comments-link">
