@@ -1,6 +1,7 @@
 import { crashScenario } from './crash.js';
 import { fanoutScenario } from './fanout.js';
 import { feedScenario } from './feed.js';
+import { mediaScenario } from './media.js';
 import { mixScenario } from './mix.js';
 import { postScenario } from './post.js';
 import type { ScenarioDefinition } from './registry.js';
@@ -16,4 +17,5 @@ export const SCENARIOS: readonly ScenarioDefinition[] = [
   mixScenario,
   wsScenario,
   crashScenario,
+  mediaScenario,
 ];

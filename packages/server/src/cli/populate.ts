@@ -14,6 +14,7 @@ export interface PopulateFlags {
   followers?: string;
   followeesEach: string;
   statusesEach: string;
+  mediaPercent?: string;
   password: string;
   seed: string;
 }
@@ -31,7 +32,17 @@ export function populationPlan(flags: PopulateFlags): PopulationPlan {
   const statusesEach = parseWhole(flags.statusesEach, '--statuses-each', 0, 1000);
   if (flags.password.length < 8) throw new UsageError('--password must be at least 8 characters');
   const seed = parseWhole(flags.seed, '--seed', 0, 2 ** 32 - 1);
-  return { users, celebrity: celebrity.data, followers, followeesEach, statusesEach, password: flags.password, seed };
+  const mediaPercent = flags.mediaPercent === undefined ? 0 : parseWhole(flags.mediaPercent, '--media-percent', 0, 100);
+  return {
+    users,
+    celebrity: celebrity.data,
+    followers,
+    followeesEach,
+    statusesEach,
+    ...(mediaPercent > 0 ? { mediaShare: mediaPercent / 100 } : {}),
+    password: flags.password,
+    seed,
+  };
 }
 
 /** One line per figure, for people and for scripts. */
@@ -58,6 +69,7 @@ export function populateCommand(): Command {
     .option('--followers <m>', 'how many generated users follow the celebrity (default: all)')
     .option('--followees-each <k>', 'random extra follows per generated user', '0')
     .option('--statuses-each <s>', 'statuses each generated user posts (delivered to its followers feeds)', '0')
+    .option('--media-percent <p>', 'percent of the statuses that carry 1 to 4 images (stock pictures), 0 to 100', '0')
     .option('--password <p>', 'password of every generated user and the celebrity', 'password')
     .option('--seed <n>', 'seed of the random follows (same seed, same graph)', '1')
     .option('--data-dir <dir>', 'where the data is (overrides DATA_DIR)')

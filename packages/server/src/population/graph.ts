@@ -12,6 +12,8 @@ export interface PopulationPlan {
   followeesEach: number;
   /** Statuses each generated user posts. */
   statusesEach: number;
+  /** Share of those statuses (0 to 1) that carry 1 to 4 images (stock pictures made once); absent: 0. */
+  mediaShare?: number;
   password: string;
   /** Seeds the random follows: the same plan always gives the same graph. */
   seed: number;
