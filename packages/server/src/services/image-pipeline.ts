@@ -1,4 +1,5 @@
 import { encode } from 'blurhash';
+import { availableParallelism } from 'node:os';
 import sharp, { type Sharp } from 'sharp';
 import { PayloadTooLargeError, UnavailableError, ValidationError } from '../domain/errors.js';
 
@@ -25,7 +26,8 @@ export interface ImagePipelineOptions {
 }
 
 export const DEFAULT_IMAGE_PIPELINE: ImagePipelineOptions = {
-  concurrency: 2,
+  // Half the cores (at least one): decoding is CPU-bound, and the event loop needs a core of its own for reads.
+  concurrency: Math.max(1, Math.floor(availableParallelism() / 2)),
   maxWaiting: 32,
   maxInputPixels: 50_000_000,
   timeoutSeconds: 10,
@@ -88,11 +90,14 @@ export class ImagePipeline {
       // JPEG where there is no transparency (encodes several times faster than WebP); WebP keeps transparency.
       const encodeAs = (img: Sharp, quality: number) =>
         alpha ? img.webp({ quality, effort: 2 }) : img.jpeg({ quality, chromaSubsampling: '4:2:0' });
-      const [image, preview, tiny] = await Promise.all([
-        encodeAs(raw(), 82).toBuffer(),
-        encodeAs(raw().resize(fit(sizes.previewLongSide)), 75).toBuffer(),
-        raw().resize(32, 32, { fit: 'inside' }).ensureAlpha().raw().toBuffer({ resolveWithObject: true }),
-      ]);
+      // One after the other: each is one libvips thread, so an upload never takes more than one core.
+      const image = await encodeAs(raw(), 82).toBuffer();
+      const preview = await encodeAs(raw().resize(fit(sizes.previewLongSide)), 75).toBuffer();
+      const tiny = await raw()
+        .resize(32, 32, { fit: 'inside' })
+        .ensureAlpha()
+        .raw()
+        .toBuffer({ resolveWithObject: true });
       const blurhash = encode(new Uint8ClampedArray(tiny.data), tiny.info.width, tiny.info.height, 4, 3);
       return { image, preview, type: alpha ? 'image/webp' : 'image/jpeg', width, height, blurhash };
     } catch (err) {
