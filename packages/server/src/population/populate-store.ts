@@ -5,7 +5,6 @@ import type { PopulationPlan } from './graph.js';
 import { populate, type PopulationSummary } from './populate.js';
 import { createProgress } from './progress.js';
 import { LIMITS } from '@tweeter/shared';
-import sharp from 'sharp';
 import type { MediaImage } from '../ports/store.js';
 import { ImagePipeline } from '../services/image-pipeline.js';
 import { openBlobs } from '../wiring/stores.js';
@@ -33,6 +32,7 @@ export async function populateStore(config: Config, plan: PopulationPlan): Promi
 
 /** Four stock pictures through the upload pipeline into the blob store, as an upload would store them. */
 async function makeStockImages(config: Config): Promise<MediaImage[]> {
+  const { default: sharp } = await import('sharp');
   const blobs = await openBlobs(config);
   const pipeline = new ImagePipeline();
   try {

@@ -1,6 +1,6 @@
 import { encode } from 'blurhash';
 import { availableParallelism } from 'node:os';
-import sharp, { type Sharp } from 'sharp';
+import type { Sharp, default as SharpFn } from 'sharp';
 import { PayloadTooLargeError, UnavailableError, ValidationError } from '../domain/errors.js';
 
 /** What the pipeline makes of one upload: the re-encoded image, its preview and what a client paints first. */
@@ -33,10 +33,28 @@ export const DEFAULT_IMAGE_PIPELINE: ImagePipelineOptions = {
   timeoutSeconds: 10,
 };
 
-// One libvips thread per image: with `concurrency` images at once the pipeline uses at most that many cores, and
-// the rest of libuv's pool (file reads, password hashing) stays free. No operation cache: uploads never repeat.
-sharp.concurrency(1);
-sharp.cache(false);
+type SharpModule = typeof SharpFn;
+let loaded: Promise<SharpModule> | null = null;
+
+/**
+ * sharp (a native module) is loaded on the first upload, not at start: a process that never decodes an image (a job
+ * function, the WebSocket function, a bundle without the binary) never needs it. A deployment without it answers
+ * uploads 503, never 500.
+ */
+function loadSharp(): Promise<SharpModule> {
+  loaded ??= import('sharp').then((m) => {
+    const sharp = m.default;
+    // One libvips thread per image: with `concurrency` images at once the pipeline uses at most that many cores,
+    // and the rest of libuv's pool (file reads, password hashing) stays free. No cache: uploads never repeat.
+    sharp.concurrency(1);
+    sharp.cache(false);
+    return sharp;
+  });
+  loaded.catch(() => {
+    loaded = null;
+  });
+  return loaded;
+}
 
 /**
  * Decodes an upload (PNG, JPEG or WebP, already sniffed) and re-encodes it (JPEG, or WebP with transparency):
@@ -66,6 +84,9 @@ export class ImagePipeline {
 
   private async run(bytes: Buffer, sizes: { longSide: number; previewLongSide: number }): Promise<ProcessedImage> {
     const { maxInputPixels, timeoutSeconds } = this.options;
+    const sharp = await loadSharp().catch(() => {
+      throw new UnavailableError('image processing is not available on this server', 60);
+    });
     const input = () => sharp(bytes, { limitInputPixels: maxInputPixels, autoOrient: true });
     // The header alone: a bomb is refused here, before a pixel is decoded.
     const meta = await input()
