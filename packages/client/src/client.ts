@@ -197,6 +197,20 @@ export class TweeterClient {
       headers: { 'content-type': contentType },
     } as OperationInit<'putAvatar'>);
   }
+
+  /** Uploads an image (PNG, JPEG or WebP, at most 8 MiB) to attach to a status by its id within a day. */
+  async uploadMedia(
+    bytes: Uint8Array | Blob,
+    contentType: 'image/png' | 'image/jpeg' | 'image/webp',
+    alt?: string,
+  ): Promise<OperationResult<'createMedia'>> {
+    return this.call('createMedia', {
+      body: (bytes instanceof Uint8Array ? new Blob([bytes as Uint8Array<ArrayBuffer>]) : bytes) as unknown as string,
+      bodySerializer: (body: unknown) => body,
+      headers: { 'content-type': contentType },
+      ...(alt === undefined ? {} : { params: { query: { alt } } }),
+    } as OperationInit<'createMedia'>);
+  }
 }
 
 function isAbort(error: unknown): boolean {

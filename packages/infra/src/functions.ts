@@ -46,7 +46,8 @@ export function tweeterFunction(scope: Construct, id: string, spec: FunctionSpec
       minify: true,
       sourceMap: true,
       sourcesContent: false,
-      externalModules: ['better-sqlite3'],
+      // sharp (native) is loaded lazily by the upload pipeline; not in the bundle, uploads answer 503 (docs/aws.md).
+      externalModules: ['better-sqlite3', 'sharp'],
     },
   });
 }

@@ -30,7 +30,7 @@ const AWS_ENV = {
 
 describe('the Lambda bundles', () => {
   for (const { entry } of Object.values(FUNCTIONS)) {
-    it(`${entry}: bundles to CommonJS without better-sqlite3 and loads with a handler`, async () => {
+    it(`${entry}: bundles to CommonJS without better-sqlite3 and sharp and loads with a handler`, async () => {
       const file = join(out, entry.replace(/\.ts$/, '.cjs'));
       await build({
         entryPoints: [join(LAMBDA_ENTRY_DIR, entry)],
@@ -38,7 +38,7 @@ describe('the Lambda bundles', () => {
         platform: 'node',
         format: 'cjs',
         target: 'node20',
-        external: ['better-sqlite3'],
+        external: ['better-sqlite3', 'sharp'],
         outfile: file,
         logLevel: 'silent',
       });

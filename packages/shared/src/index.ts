@@ -4,6 +4,7 @@ export * from './segments.js';
 export * from './schemas/common.js';
 export * from './schemas/users.js';
 export * from './schemas/cards.js';
+export * from './schemas/media.js';
 export * from './schemas/statuses.js';
 export * from './schemas/stream.js';
 export * from './schemas/text.js';

@@ -9,6 +9,14 @@ export const LIMITS = {
   pageDefault: 20,
   pageMax: 100,
   imageMaxBytes: 1024 * 1024,
+  mediaMaxBytes: 8 * 1024 * 1024,
+  mediaPerStatus: 4,
+  altMax: 1500,
+  /** Long side of a stored image and of its preview, in pixels. */
+  mediaLongSide: 2048,
+  mediaPreviewLongSide: 400,
+  /** An upload must be attached within this long (unattached ones are removed after it). */
+  mediaAttachWindowMs: 24 * 60 * 60 * 1000,
   idempotencyKeyMax: 255,
   cursorMax: 512,
   boardNameMax: 80,

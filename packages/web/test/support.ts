@@ -42,6 +42,7 @@ export function status(id: string, post = `post ${id}`, author: User = ADA): Sta
     post,
     segments: [{ type: 'text', text: post, start: 0, end: [...post].length }],
     createdAt: new Date().toISOString(),
+    media: [],
     reactions: { like: 0, heart: 0, mine: [] },
     commentCount: 0,
     card: null,

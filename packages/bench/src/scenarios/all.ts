@@ -4,6 +4,7 @@ import { crashScenario } from './crash.js';
 import { deleteAccountScenario } from './delete-account.js';
 import { fanoutScenario } from './fanout.js';
 import { feedScenario } from './feed.js';
+import { mediaScenario } from './media.js';
 import { mixScenario } from './mix.js';
 import { postScenario } from './post.js';
 import type { ScenarioDefinition } from './registry.js';
@@ -22,4 +23,5 @@ export const SCENARIOS: readonly ScenarioDefinition[] = [
   blockScenario,
   cardsScenario,
   deleteAccountScenario,
+  mediaScenario,
 ];

@@ -228,6 +228,43 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/media': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Upload an image (PNG, JPEG or WebP bytes, at most 8 MiB) to attach to a status within a day
+     * @description The type is decided by the bytes, not the header. The server re-encodes the image (metadata removed, orientation applied, at most 2048 px) and makes a 400 px preview and a blurhash. An image of too many pixels is 413; a truncated or corrupt one 400.
+     */
+    post: operations['createMedia'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/media/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    /** Change the alt text of my upload (only before it is attached) */
+    patch: operations['updateMedia'];
+    trace?: never;
+  };
   '/api/v1/statuses': {
     parameters: {
       query?: never;
@@ -725,6 +762,34 @@ export interface components {
     };
     /**
      * @example {
+     *       "id": "01JF3XA7Q9W2M8K5T1R7N4X0AC",
+     *       "type": "image",
+     *       "url": "https://tweeter.example/media/media/01jf3xa7q9w2m8k5t1r7n4x0ac.webp",
+     *       "previewUrl": "https://tweeter.example/media/media/01jf3xa7q9w2m8k5t1r7n4x0ac-preview.webp",
+     *       "width": 2048,
+     *       "height": 1536,
+     *       "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj",
+     *       "alt": "A heron on one leg in shallow water"
+     *     }
+     */
+    Media: {
+      id: string;
+      /** @enum {string} */
+      type: 'image';
+      /** @description the stored image, at most 2048 px on its long side */
+      url: string;
+      /** @description a preview, at most 400 px on its long side */
+      previewUrl: string;
+      /** @description of the stored image, in pixels */
+      width: number;
+      height: number;
+      /** @description a placeholder to paint while the image loads (blurha.sh) */
+      blurhash: string;
+      /** @description alt text, 0 to 1500 code points ('' when none) */
+      alt: string;
+    };
+    /**
+     * @example {
      *       "like": 3,
      *       "heart": 1,
      *       "mine": [
@@ -785,6 +850,7 @@ export interface components {
      *         }
      *       ],
      *       "createdAt": "2026-11-29T21:00:00.000Z",
+     *       "media": [],
      *       "reactions": {
      *         "like": 3,
      *         "heart": 1,
@@ -808,6 +874,8 @@ export interface components {
       post: string;
       segments: components['schemas']['Segment'][];
       createdAt: string;
+      /** @description 0 to 4 images */
+      media: components['schemas']['Media'][];
       reactions: components['schemas']['Reactions'];
       commentCount: number;
       /** @description preview of the first URL; null until the server has fetched it, or none */
@@ -952,6 +1020,22 @@ export interface components {
       streamUrl: string;
       /** @description server version */
       version: string;
+      /** @description where and how images are uploaded, with their limits */
+      mediaUpload: {
+        /**
+         * @description how a client uploads images: `api` is POST /api/v1/media with the bytes as the body
+         * @enum {string}
+         */
+        via: 'api';
+        /** @description largest upload accepted */
+        maxBytes: number;
+        /** @description accepted image types (checked by content, not by header) */
+        types: string[];
+        /** @description images one status may carry */
+        perStatus: number;
+        /** @description longest alt text, in code points */
+        altMax: number;
+      };
     };
   };
   responses: never;
@@ -1309,7 +1393,7 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description rate_limited: wait for Retry-After seconds */
+      /** @description rate_limited: wait for Retry-After seconds; or limit_reached: a count bound (e.g. blocks) is full */
       429: {
         headers: {
           [name: string]: unknown;
@@ -2220,6 +2304,190 @@ export interface operations {
       };
     };
   };
+  createMedia: {
+    parameters: {
+      query?: {
+        /** @description 0 to 1500 code points */
+        alt?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'image/png': string;
+        'image/jpeg': string;
+        'image/webp': string;
+      };
+    };
+    responses: {
+      /** @description Created */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Media'];
+        };
+      };
+      /** @description validation_failed or bad_json: the request is not valid (details[] says where) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description unauthenticated: no token, an unknown, revoked or expired one, or a wrong alias or password */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description payload_too_large: the body is over its limit */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description unsupported_media_type: a content type this operation does not take */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description internal: a bug on our side; the message quotes the request id (also in X-Request-Id) */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description the server cannot serve this right now */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  updateMedia: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @description 0 to 1500 code points */
+          alt: string;
+        };
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Media'];
+        };
+      };
+      /** @description validation_failed or bad_json: the request is not valid (details[] says where) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description unauthenticated: no token, an unknown, revoked or expired one, or a wrong alias or password */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description not_found: no such user, status, board, message or comment */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description conflict, alias_taken or idempotency_key_reused */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description payload_too_large: the body is over its limit */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description unsupported_media_type: a content type this operation does not take */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description internal: a bug on our side; the message quotes the request id (also in X-Request-Id) */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description the server cannot serve this right now */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
   postStatus: {
     parameters: {
       query?: never;
@@ -2237,6 +2505,8 @@ export interface operations {
            * @example Hello @charles, notes at https://example.com/notes
            */
           post: string;
+          /** @description up to 4 ids from POST /api/v1/media: mine, not attached yet, uploaded within the last day */
+          mediaIds?: string[];
         };
       };
     };
@@ -2261,6 +2531,15 @@ export interface operations {
       };
       /** @description unauthenticated: no token, an unknown, revoked or expired one, or a wrong alias or password */
       401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description not_found: no such user, status, board, message or comment */
+      404: {
         headers: {
           [name: string]: unknown;
         };

@@ -21,6 +21,8 @@ export const OPERATIONS = {
   unmuteUser: { method: 'DELETE', path: '/api/v1/me/mutes/{alias}', idempotencyKey: false, auth: true },
   listMutes: { method: 'GET', path: '/api/v1/me/mutes', idempotencyKey: false, auth: true },
   putAvatar: { method: 'PUT', path: '/api/v1/me/avatar', idempotencyKey: false, auth: true },
+  createMedia: { method: 'POST', path: '/api/v1/media', idempotencyKey: false, auth: true },
+  updateMedia: { method: 'PATCH', path: '/api/v1/media/{id}', idempotencyKey: false, auth: true },
   postStatus: { method: 'POST', path: '/api/v1/statuses', idempotencyKey: true, auth: true },
   getStatus: { method: 'GET', path: '/api/v1/statuses/{id}', idempotencyKey: false, auth: true },
   deleteStatus: { method: 'DELETE', path: '/api/v1/statuses/{id}', idempotencyKey: false, auth: true },

@@ -15,6 +15,7 @@ export interface PopulateFlags {
   followeesEach: string;
   statusesEach: string;
   mutesEach: string;
+  mediaPercent?: string;
   password: string;
   seed: string;
 }
@@ -33,8 +34,14 @@ export function populationPlan(flags: PopulateFlags): PopulationPlan {
   const mutesEach = parseWhole(flags.mutesEach, '--mutes-each', 0, Math.min(100, users - 1));
   if (flags.password.length < 8) throw new UsageError('--password must be at least 8 characters');
   const seed = parseWhole(flags.seed, '--seed', 0, 2 ** 32 - 1);
+  const mediaPercent = flags.mediaPercent === undefined ? 0 : parseWhole(flags.mediaPercent, '--media-percent', 0, 100);
   const plan = { users, celebrity: celebrity.data, followers, followeesEach, statusesEach, password: flags.password };
-  return { ...plan, seed, ...(mutesEach > 0 ? { mutesEach } : {}) };
+  return {
+    ...plan,
+    seed,
+    ...(mutesEach > 0 ? { mutesEach } : {}),
+    ...(mediaPercent > 0 ? { mediaShare: mediaPercent / 100 } : {}),
+  };
 }
 
 /** One line per figure, for people and for scripts. */
@@ -63,6 +70,7 @@ export function populateCommand(): Command {
     .option('--followees-each <k>', 'random extra follows per generated user', '0')
     .option('--statuses-each <s>', 'statuses each generated user posts (delivered to its followers feeds)', '0')
     .option('--mutes-each <k>', 'random accounts each generated user mutes (at most 100)', '0')
+    .option('--media-percent <p>', 'percent of the statuses that carry 1 to 4 images (stock pictures), 0 to 100', '0')
     .option('--password <p>', 'password of every generated user and the celebrity', 'password')
     .option('--seed <n>', 'seed of the random follows (same seed, same graph)', '1')
     .option('--data-dir <dir>', 'where the data is (overrides DATA_DIR)')

@@ -19,6 +19,7 @@ import { accountDeletionRoutes } from './routes/account-deletion.js';
 import { accountRoutes } from './routes/accounts.js';
 import { safetyRoutes } from './routes/safety.js';
 import { avatarRoutes } from './routes/avatars.js';
+import { mediaRoutes } from './routes/media.js';
 import { boardMessageRoutes } from './routes/board-messages.js';
 import { boardRoutes } from './routes/boards.js';
 import { commentRoutes } from './routes/comments.js';
@@ -86,6 +87,7 @@ export async function buildApp(ctx: HttpParts): Promise<FastifyInstance> {
   safetyRoutes(app, deps);
   accountDeletionRoutes(app, deps);
   avatarRoutes(app, deps);
+  mediaRoutes(app, deps);
   statusRoutes(app, deps);
   boardRoutes(app, deps);
   boardMessageRoutes(app, deps);

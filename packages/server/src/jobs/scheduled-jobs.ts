@@ -11,6 +11,8 @@ export const SCHEDULED_JOBS: readonly ScheduledJob[] = [
   { job: { name: 'expiry.sweep', payload: {} }, everyMs: 10 * 60_000 },
   // Aliases of deleted accounts whose 30-day reservation has ended (both shapes: no TTL is relied on).
   { job: { name: 'accounts.sweep', payload: {} }, everyMs: 30 * 60_000 },
+  // Uploads never attached within a day, and the images of deleted statuses (both shapes).
+  { job: { name: 'media.sweep', payload: {} }, everyMs: 10 * 60_000 },
   // Outbox jobs a crash stranded between the write and the send (DynamoDB + SQS; nothing to do on SQLite).
   { job: { name: 'outbox.resend', payload: {} }, everyMs: 60_000 },
 ];

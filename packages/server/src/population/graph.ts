@@ -14,6 +14,8 @@ export interface PopulationPlan {
   statusesEach: number;
   /** Random accounts each generated user mutes (distinct, never oneself; absent: 0). */
   mutesEach?: number;
+  /** Share of those statuses (0 to 1) that carry 1 to 4 images (stock pictures made once); absent: 0. */
+  mediaShare?: number;
   password: string;
   /** Seeds the random follows: the same plan always gives the same graph. */
   seed: number;

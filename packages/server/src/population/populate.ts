@@ -3,7 +3,7 @@ import { performance } from 'node:perf_hooks';
 import { hashPassword, type ScryptParams } from '../domain/passwords.js';
 import { newId } from '../domain/ids.js';
 import type { Clock } from '../ports/clock.js';
-import type { Store, UserRecord } from '../ports/store.js';
+import type { MediaImage, Store, UserRecord } from '../ports/store.js';
 import { edgeCount, followEdges, muteEdges, userAlias, type PopulationPlan } from './graph.js';
 import { silentProgress, type Progress } from './progress.js';
 
@@ -23,6 +23,8 @@ export interface PopulateDeps {
   progress?: Progress;
   /** Runs many writes as one unit when the store can (SQLite: one transaction); 4x faster status writing. */
   writeBatch?: <T>(work: () => Promise<T>) => Promise<T>;
+  /** Stored pictures that statuses with images point at (plan.mediaShare); none: no status gets images. */
+  stockImages?: readonly MediaImage[];
 }
 
 const USER_BATCH = 10_000;
@@ -81,7 +83,8 @@ export async function populate(plan: PopulationPlan, deps: PopulateDeps): Promis
       for (let from = 1; from <= plan.users; from += STATUS_BATCH) {
         await writeBatch(async () => {
           for (let i = from; i < from + STATUS_BATCH && i <= plan.users; i++) {
-            const result = await postAndDeliver(store, clock, userAlias(i), n, plan.statusesEach);
+            const media = pickMedia(plan, deps.stockImages ?? [], i, n);
+            const result = await postAndDeliver(store, clock, userAlias(i), n, plan.statusesEach, media);
             if (result.created) statusesAdded += 1;
             feedEntriesAdded += result.feedEntries;
           }
@@ -183,12 +186,13 @@ async function postAndDeliver(
   author: string,
   n: number,
   of: number,
+  media: MediaImage[],
 ): Promise<{ created: boolean; feedEntries: number }> {
   const now = clock.now();
   const post = populatedPost(author, n, of);
   const audience = (await store.users.get(author))?.followerCount ?? 0;
   const { status, created } = await store.statuses.create(
-    { id: newId(now), author, post, segments: parseSegments(post), createdAt: now },
+    { id: newId(now), author, post, segments: parseSegments(post), createdAt: now, ...(media.length ? { media } : {}) },
     { idempotencyKey: `populate-${n}`, audience },
   );
   if (!created && (await store.deliveries.get(status.id))?.state === 'done') return { created, feedEntries: 0 };
@@ -210,4 +214,20 @@ async function postAndDeliver(
     if (last) return { created, feedEntries };
     from = to;
   }
+}
+
+/**
+ * The images of user i's n-th status: for a `mediaShare` of statuses (chosen by a hash of i and n, so a rerun
+ * agrees), 1 to 4 of the stock pictures, each with an id of its own (they share the stock blobs).
+ */
+function pickMedia(plan: PopulationPlan, stock: readonly MediaImage[], i: number, n: number): MediaImage[] {
+  const share = plan.mediaShare ?? 0;
+  if (share <= 0 || stock.length === 0) return [];
+  const h = Math.imul(i * 31 + n, 2654435761) >>> 0;
+  if ((h % 10_000) / 10_000 >= share) return [];
+  const count = 1 + ((h >>> 16) % 4);
+  return Array.from({ length: count }, (_, k) => {
+    const image = stock[(h + k) % stock.length] as MediaImage;
+    return { ...image, id: `${image.id}${String(i).padStart(7, '0')}${n}${k}`.slice(0, 40) };
+  });
 }

@@ -3,12 +3,14 @@ import type { CardRepo } from './card-store.js';
 import type { AccountDeletionRepo } from './account-deletions.js';
 import type { JobRequest } from './job-queue.js';
 import type { RelationRepo } from './relation-store.js';
+import type { MediaImage, MediaRepo } from './media-repo.js';
 import type { AuditRepo, BoardRepo, CommentRepo, MemberRepo, MessageRepo, ReactionRepo } from './social-store.js';
 
 export type * from './relation-store.js';
 export type * from './social-store.js';
 export type * from './card-store.js';
 export type * from './account-deletions.js';
+export type * from './media-repo.js';
 
 // Records are what the store keeps; services turn them into API objects.
 // Every repository method is a key lookup, a key-range read or a keyed write (no joins), so that a DynamoDB
@@ -49,6 +51,8 @@ export interface StatusRecord {
   createdAt: number;
   /** Not fanned out: merged into its author's followers' feeds at read time (hybrid fan-out). Absent: false. */
   pulled?: boolean;
+  /** Attached images, copied in at post time (immutable, so a feed read needs no media lookup). Absent: none. */
+  media?: MediaImage[];
 }
 
 export interface FeedEntry {
@@ -301,6 +305,7 @@ export interface Store {
   cards: CardRepo;
   /** Deleted accounts: tombstones, deletion progress and the alias reservation. */
   deletions: AccountDeletionRepo;
+  media: MediaRepo;
   /**
    * Sends again the outbox jobs of writes still marked pending since before `before` (a process that died
    * between its write and the send), up to `limit`; returns how many writes it finished. Run on a schedule.

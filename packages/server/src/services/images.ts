@@ -3,10 +3,14 @@ import { fileTypeFromBuffer } from 'file-type';
 import { PayloadTooLargeError, UnsupportedMediaTypeError } from '../domain/errors.js';
 
 /** Checks image bytes by their magic bytes (not the declared type); returns the real type. */
-export async function checkImage(bytes: Buffer, declared?: string): Promise<ImageType> {
-  if (bytes.length > LIMITS.imageMaxBytes) {
+export async function checkImage(
+  bytes: Buffer,
+  declared?: string,
+  maxBytes: number = LIMITS.imageMaxBytes,
+): Promise<ImageType> {
+  if (bytes.length > maxBytes) {
     throw new PayloadTooLargeError(
-      `the image is ${bytes.length} bytes; the limit is ${LIMITS.imageMaxBytes} bytes (1 MiB)`,
+      `the image is ${bytes.length} bytes; the limit is ${maxBytes} bytes (${maxBytes / 1024 / 1024} MiB)`,
     );
   }
   if (bytes.length === 0) throw new UnsupportedMediaTypeError('image is empty');

@@ -65,7 +65,7 @@ export class StatusHydrator {
       if (!author) continue; // an author who no longer exists (statusRecords cached the record already)
       out.push(
         `{"id":${JSON.stringify(r.id)},"author":${this.render(author, () => JSON.stringify(this.deps.userPresenter.user(author)))},` +
-          `${this.render(r, () => JSON.stringify(fixedFields(r)).slice(1, -1))},` +
+          `${this.render(r, () => JSON.stringify(fixedFields(r, this.deps.userPresenter)).slice(1, -1))},` +
           `"reactions":${reactionsJson(reactions.get(r.id))},"commentCount":${comments.get(r.id) ?? 0},` +
           `"card":${JSON.stringify(cards.get(r.id) ?? null)}}`,
       );
@@ -84,7 +84,7 @@ export class StatusHydrator {
       out.push({
         id: r.id,
         author: this.deps.userPresenter.user(author),
-        ...fixedFields(r),
+        ...fixedFields(r, this.deps.userPresenter),
         reactions: reactions.get(r.id) ?? { like: 0, heart: 0, mine: [] },
         commentCount: comments.get(r.id) ?? 0,
         card: cards.get(r.id) ?? null,
@@ -172,8 +172,16 @@ async function cachedMany<V extends object>(
 }
 
 // The fields of a Status that never change, in the order the Status object has them.
-function fixedFields(r: StatusRecord): Pick<Status, 'post' | 'segments' | 'createdAt'> {
-  return { post: r.post, segments: r.segments, createdAt: new Date(r.createdAt).toISOString() };
+function fixedFields(
+  r: StatusRecord,
+  presenter: UserPresenter,
+): Pick<Status, 'post' | 'segments' | 'createdAt' | 'media'> {
+  return {
+    post: r.post,
+    segments: r.segments,
+    createdAt: new Date(r.createdAt).toISOString(),
+    media: (r.media ?? []).map((m) => presenter.media(m)),
+  };
 }
 
 // `JSON.stringify` of the Reactions object `records` gives (zeros and no `mine` for a status nobody reacted to).

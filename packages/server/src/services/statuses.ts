@@ -6,6 +6,7 @@ import { newId } from '../domain/ids.js';
 import type { Clock } from '../ports/clock.js';
 import type { JobRequest } from '../ports/job-queue.js';
 import type { DeliveryRepo, StatusRecord, StatusRepo, UserRecord, UserRepo } from '../ports/store.js';
+import type { MediaService } from './media.js';
 import type { StatusHydrator } from './status-hydrator.js';
 import type { Visibility } from '../domain/visibility.js';
 import type { WriteLimits } from './write-limits.js';
@@ -18,6 +19,7 @@ export class StatusService {
       statuses: StatusRepo;
       deliveries: DeliveryRepo;
       hydrator: StatusHydrator;
+      media: MediaService;
       clock: Clock;
       writeLimits: WriteLimits;
       visibility: Pick<Visibility, 'isBlocked'>;
@@ -33,7 +35,7 @@ export class StatusService {
    * With an Idempotency-Key the author already used, returns the first status and writes nothing.
    * A pulled author's status gets no fan-out (followers' feeds merge it at read time), only a live push.
    */
-  async post(author: string, post: string, idempotencyKey?: string): Promise<Status> {
+  async post(author: string, post: string, idempotencyKey?: string, mediaIds: readonly string[] = []): Promise<Status> {
     const user = await this.deps.users.get(author);
     if (!user) throw new NotFoundError(`no user @${author}`);
     this.deps.writeLimits.take(author, 'post');
@@ -44,18 +46,39 @@ export class StatusService {
     if (pulled && user.pulledSince == null) await this.deps.users.markPulled(author, id);
     const record: StatusRecord = { id, author, post, segments: parseSegments(post), createdAt: now };
     if (pulled) record.pulled = true;
+    if (mediaIds.length > 0) {
+      // Claimed before the status exists: no status ever names an image that another status also took.
+      const claimed = await this.deps.media.claim(author, mediaIds, id, (other) =>
+        this.isRetryOf(other, author, post, idempotencyKey),
+      );
+      if ('attachedTo' in claimed) {
+        this.deps.writeLimits.giveBack(author, 'post');
+        return this.get(author, claimed.attachedTo);
+      }
+      record.media = claimed.images;
+    }
     const outbox: JobRequest[] = [{ name: pulled ? 'fanout.live' : 'fanout.plan', payload: { statusId: id, author } }];
     // The card is made after the post by a job (it waits on another site), committed with the status.
     const url = this.deps.linkCards ? firstUrl(record.segments) : null;
     if (url !== null && cardKey(url) !== null) {
       outbox.push({ name: 'card.fetch', payload: { statusId: id, author, url, postedAt: now } });
     }
-    const { status, created } = await this.deps.statuses.create(record, {
-      idempotencyKey,
-      audience: user.followerCount,
-      outbox,
-    });
-    if (!created) this.deps.writeLimits.giveBack(author, 'post'); // a retry: the first request counted
+    let written: { status: StatusRecord; created: boolean };
+    try {
+      written = await this.deps.statuses.create(record, {
+        idempotencyKey,
+        audience: user.followerCount,
+        outbox,
+      });
+    } catch (err) {
+      await this.deps.media.release(mediaIds, id);
+      throw err;
+    }
+    const { status, created } = written;
+    if (!created) {
+      this.deps.writeLimits.giveBack(author, 'post'); // a retry: the first request counted
+      await this.deps.media.release(mediaIds, id);
+    }
     if (!created && status.post !== post) {
       throw new ConflictError('idempotency_key_reused', 'Idempotency-Key was already used for a different post');
     }
@@ -85,6 +108,19 @@ export class StatusService {
       ],
     });
     this.deps.hydrator.forgetStatus(id);
+    // Its images go with it: released as expired, the next media sweep removes their blobs.
+    await this.deps.media.release(
+      (status.media ?? []).map((m) => m.id),
+      id,
+      { expire: true },
+    );
+  }
+
+  /** Whether `statusId` is mine with this post: a retry (with an Idempotency-Key) of the post that took the media. */
+  private async isRetryOf(statusId: string, author: string, post: string, key: string | undefined): Promise<boolean> {
+    if (key === undefined) return false;
+    const first = await this.deps.statuses.get(statusId);
+    return first !== null && first.author === author && first.post === post;
   }
 
   /** How far the status's fan-out has got; a pulled status is done at once, every follower reached. */

@@ -3,6 +3,7 @@ import type { BoardService } from './boards.js';
 import type { CommentService } from './comments.js';
 import type { FeedService } from './feeds.js';
 import type { FollowService } from './follows.js';
+import type { MediaService } from './media.js';
 import type { MessageService } from './messages.js';
 import type { ReactionService } from './reactions.js';
 import type { SafetyService } from './safety.js';
@@ -14,6 +15,7 @@ import type { UserService } from './users.js';
 export interface Services {
   sessions: SessionService;
   users: UserService;
+  media: MediaService;
   follows: FollowService;
   statuses: StatusService;
   feeds: FeedService;

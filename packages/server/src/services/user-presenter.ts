@@ -1,7 +1,7 @@
-import type { User } from '@tweeter/shared';
-import type { UserRecord } from '../ports/store.js';
+import type { Media, User } from '@tweeter/shared';
+import type { MediaImage, UserRecord } from '../ports/store.js';
 
-/** Turns user records into the API's User objects (never exposes a password hash) */
+/** Turns user and media records into API objects (never exposes a password hash); blob keys become URLs. */
 export class UserPresenter {
   constructor(private readonly publicUrl: string) {}
 
@@ -10,7 +10,24 @@ export class UserPresenter {
       alias: record.alias,
       firstName: record.firstName,
       lastName: record.lastName,
-      imageUrl: record.imageKey ? `${this.publicUrl}/media/${record.imageKey}` : null,
+      imageUrl: record.imageKey ? this.blobUrl(record.imageKey) : null,
     };
+  }
+
+  media(m: MediaImage): Media {
+    return {
+      id: m.id,
+      type: 'image',
+      url: this.blobUrl(m.key),
+      previewUrl: this.blobUrl(m.previewKey),
+      width: m.width,
+      height: m.height,
+      blurhash: m.blurhash,
+      alt: m.alt,
+    };
+  }
+
+  private blobUrl(key: string): string {
+    return `${this.publicUrl}/media/${key}`;
   }
 }

@@ -1,11 +1,12 @@
-import type { AuthResponse, Profile, RegisterRequest, User } from '@tweeter/shared';
+import { LIMITS, type AuthResponse, type Profile, type RegisterRequest, type User } from '@tweeter/shared';
 import { ConflictError, NotFoundError } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
 import type { AccountDeletionRepo } from '../ports/account-deletions.js';
 import type { Blob, BlobStore } from '../ports/blob-store.js';
 import type { Clock } from '../ports/clock.js';
 import type { FollowRepo, RelationKind, RelationRepo, UserRecord, UserRepo } from '../ports/store.js';
-import { checkImage, IMAGE_EXTENSIONS } from './images.js';
+import type { ImagePipeline } from './image-pipeline.js';
+import { checkImage } from './images.js';
 import type { PasswordHasher } from './password-hasher.js';
 import type { UserPresenter } from './user-presenter.js';
 import type { Budget, RateLimiter } from './rate-limits.js';
@@ -20,6 +21,7 @@ export class UserService {
       follows: FollowRepo;
       relations: Pick<RelationRepo, 'existing'>;
       blobs: BlobStore;
+      pipeline: ImagePipeline;
       sessions: SessionService;
       hydrator: StatusHydrator;
       userPresenter: UserPresenter;
@@ -118,11 +120,17 @@ export class UserService {
     return this.deps.blobs.get(key);
   }
 
+  /** Through the upload pipeline: re-encoded without metadata, at most the preview size (avatars show small). */
   private async storeImage(alias: string, bytes: Buffer, declaredType: string | undefined): Promise<string> {
-    const type = await checkImage(bytes, declaredType);
+    await checkImage(bytes, declaredType);
+    const out = await this.deps.pipeline.process(bytes, {
+      longSide: LIMITS.mediaPreviewLongSide,
+      previewLongSide: LIMITS.mediaPreviewLongSide,
+    });
     // A new key per upload: image URLs can be cached forever.
-    const key = `avatars/${alias}-${newId(this.deps.clock.now()).toLowerCase()}.${IMAGE_EXTENSIONS[type]}`;
-    await this.deps.blobs.put(key, { bytes, contentType: type });
+    const ext = out.type === 'image/jpeg' ? 'jpg' : 'webp';
+    const key = `avatars/${alias}-${newId(this.deps.clock.now()).toLowerCase()}.${ext}`;
+    await this.deps.blobs.put(key, { bytes: out.image, contentType: out.type });
     return key;
   }
 }

@@ -7,6 +7,7 @@ import { BoardRetentionProcessor } from '../jobs/board-retention.js';
 import { CardFetchProcessor } from '../jobs/card-fetch.js';
 import { CountsReconcileProcessor } from '../jobs/counts-reconcile.js';
 import { ExpirySweepProcessor } from '../jobs/expiry-sweep.js';
+import { MediaSweepProcessor } from '../jobs/media-sweep.js';
 import { FanoutDeliverProcessor } from '../jobs/fanout-deliver.js';
 import { FanoutLiveProcessor } from '../jobs/fanout-live.js';
 import { FanoutPlanProcessor } from '../jobs/fanout-plan.js';
@@ -61,19 +62,19 @@ export function createReadModel(config: Config, store: Store, clock: Clock) {
 
 export interface JobDeps {
   store: Store;
+  /** Uploads and profile pictures (the media sweep removes unattached uploads; a deletion, the account's picture). */
+  blobs: BlobStore;
   /** Where processors queue follow-up jobs that need not commit with a write (feed.trim). */
   queue: Pick<JobQueue, 'enqueue'>;
   hydrator: StatusHydrator;
   realtime: Realtime;
   clock: Clock;
   metrics: JobMetrics;
-  /** Profile pictures (a deleted account's is removed by its deletion). */
-  blobs: BlobStore;
 }
 
 /** Every job processor, wired to its ports: the worker pool, the SQS and the scheduled Lambda handlers use them. */
 export function createJobRegistry(config: Config, deps: JobDeps): ProcessorRegistry {
-  const { store, hydrator, realtime, clock, metrics, queue, blobs } = deps;
+  const { store, blobs, hydrator, realtime, clock, metrics, queue } = deps;
   const maxEntries = config.fanout.feedMaxEntries;
   const trims = new FeedTrimChecks({ queue, maxEntries });
   const fanoutDeliver = new FanoutDeliverProcessor({
@@ -122,6 +123,7 @@ export function createJobRegistry(config: Config, deps: JobDeps): ProcessorRegis
       batchSize: PURGE_BATCH,
       metrics,
     }),
+    new MediaSweepProcessor({ media: store.media, blobs, clock, batchSize: PURGE_BATCH, metrics }),
     new OutboxResendProcessor({ store, clock }),
     new FollowCountsProcessor({ follows: store.follows }),
     new StatusPurgeProcessor({ reactions: store.reactions, comments: store.comments, batchSize: PURGE_BATCH }),
@@ -208,8 +210,8 @@ export async function createJobRuntime(
   const { store } = opened.value;
   const queue = withReadySignal(opened.value.queue, deps.wake);
   const { hydrator } = createReadModel(config, store, clock);
-  const blobs = (await openBlobs(config)).value;
-  const jobs = createJobRegistry(config, { store, queue, hydrator, realtime, clock, metrics, blobs });
+  const blobs = await openBlobs(config);
+  const jobs = createJobRegistry(config, { store, blobs: blobs.value, queue, hydrator, realtime, clock, metrics });
   const workers = createWorkerPool(config, { queue, jobs, logger, metrics });
   return {
     workers,
@@ -219,6 +221,7 @@ export async function createJobRuntime(
       await realtime.flush();
       await opened.close();
       await store.close();
+      await blobs.close();
     },
   };
 }

@@ -62,7 +62,7 @@ export async function createLambdaJobs(config: Config): Promise<LambdaJobs> {
   const { hydrator } = createReadModel(config, store, clock);
   const blobs = (await openBlobs(config)).value;
   const metrics = createJobMetrics();
-  const jobs = createJobRegistry(config, { store, queue, hydrator, realtime, clock, metrics, blobs });
+  const jobs = createJobRegistry(config, { store, blobs, queue, hydrator, realtime, clock, metrics });
   return { logger, jobs, realtime };
 }
 

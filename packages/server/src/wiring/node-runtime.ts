@@ -11,6 +11,7 @@ import { Scheduler } from '../jobs/scheduler.js';
 import { createLogger, type Logger } from '../logger.js';
 import { createMetrics, type Metrics } from '../metrics.js';
 import type { BlobStore } from '../ports/blob-store.js';
+import type { ImagePipeline } from '../services/image-pipeline.js';
 import { systemClock, type Clock } from '../ports/clock.js';
 import type { JobQueue } from '../ports/job-queue.js';
 import type { Realtime } from '../ports/realtime.js';
@@ -73,6 +74,8 @@ export interface NodeOverrides {
   blobs?: BlobStore;
   /** The bounded password hasher (tests hold its slots to see the server answer 503). */
   passwordHasher?: PasswordHasher;
+  /** The bounded image decoder (tests give one with a short time limit or a held slot). */
+  imagePipeline?: ImagePipeline;
   /** Store and queue together (they share one transaction boundary on SQLite). */
   stores?: StoreAndQueue;
 }
@@ -132,8 +135,9 @@ export async function createNodeRuntime(
       apigw?.realtime.closeUser(alias);
     },
     ...(overrides.passwordHasher ? { passwordHasher: overrides.passwordHasher } : {}),
+    ...(overrides.imagePipeline ? { imagePipeline: overrides.imagePipeline } : {}),
   });
-  const jobs = createJobRegistry(config, { store, queue, hydrator, realtime, clock, metrics, blobs });
+  const jobs = createJobRegistry(config, { store, blobs, queue, hydrator, realtime, clock, metrics });
   const workers = await jobWorkers(config, {
     queue,
     jobs,

@@ -13,7 +13,9 @@ import { BoardService } from '../services/boards.js';
 import { CommentService } from '../services/comments.js';
 import { FeedService } from '../services/feeds.js';
 import { FollowService } from '../services/follows.js';
+import { ImagePipeline } from '../services/image-pipeline.js';
 import { LoginThrottle } from '../services/login-throttle.js';
+import { MediaService } from '../services/media.js';
 import { MessageService } from '../services/messages.js';
 import { PasswordHasher } from '../services/password-hasher.js';
 import type { ReactionReader } from '../services/reaction-reader.js';
@@ -43,6 +45,8 @@ export interface ServiceDeps {
   onAccountGone?(alias: string): void;
   /** The bounded password hasher (tests hold its slots to see the server answer 503). */
   passwordHasher?: PasswordHasher;
+  /** Decodes uploads, a bounded number at once (one per process: the bound is the process's). */
+  imagePipeline?: ImagePipeline;
 }
 
 /** The use cases, and the read model they share with the jobs of the same process. */
@@ -51,6 +55,8 @@ export function createServices(deps: ServiceDeps): { services: Services; hydrato
   const scrypt = { N: config.scryptCost, r: 8, p: 1 };
   const limits = abuseLimits(config, clock, scrypt, deps.passwordHasher);
   const { userPresenter, reactionReader, hydrator } = createReadModel(config, store, clock);
+  const pipeline = deps.imagePipeline ?? new ImagePipeline();
+  const media = new MediaService({ media: store.media, blobs, pipeline, userPresenter, clock });
   const sessions = new SessionService({
     users: store.users,
     sessions: store.sessions,
@@ -68,6 +74,7 @@ export function createServices(deps: ServiceDeps): { services: Services; hydrato
     follows: store.follows,
     relations: store.relations,
     blobs,
+    pipeline,
     sessions,
     hydrator,
     userPresenter,
@@ -79,6 +86,7 @@ export function createServices(deps: ServiceDeps): { services: Services; hydrato
   const services: Services = {
     sessions,
     users,
+    media,
     follows: new FollowService({
       users: store.users,
       follows: store.follows,
@@ -103,6 +111,7 @@ export function createServices(deps: ServiceDeps): { services: Services; hydrato
       statuses: store.statuses,
       deliveries: store.deliveries,
       hydrator,
+      media,
       clock,
       writeLimits: limits.writes,
       visibility,

@@ -17,7 +17,17 @@ const meta = async (env: Record<string, string>, headers: Record<string, string>
 describe('GET /api/v1/meta', () => {
   it('points at the server’s own stream on the host the request came to, without auth', async () => {
     const body = await meta({}, { host: 'tweeter.test:8080' });
-    expect(body).toEqual({ streamUrl: 'ws://tweeter.test:8080/api/v1/stream', version: SERVER_VERSION });
+    expect(body).toEqual({
+      streamUrl: 'ws://tweeter.test:8080/api/v1/stream',
+      version: SERVER_VERSION,
+      mediaUpload: {
+        via: 'api',
+        maxBytes: 8 * 1024 * 1024,
+        types: ['image/png', 'image/jpeg', 'image/webp'],
+        perStatus: 4,
+        altMax: 1500,
+      },
+    });
   });
 
   it('uses PUBLIC_URL with a secure scheme when set', async () => {

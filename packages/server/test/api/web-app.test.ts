@@ -57,7 +57,11 @@ describe('the web app served at /', () => {
   it('GET /api/v1/meta gives the stream URL of the host asked, without auth', async () => {
     const res = await t.inject({ method: 'GET', url: '/api/v1/meta', headers: { host: 'tweeter.test:8080' } });
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toEqual({ streamUrl: 'ws://tweeter.test:8080/api/v1/stream', version: expect.any(String) });
+    expect(res.json()).toEqual({
+      streamUrl: 'ws://tweeter.test:8080/api/v1/stream',
+      version: expect.any(String),
+      mediaUpload: expect.objectContaining({ via: 'api' }),
+    });
   });
 });
 

@@ -10,6 +10,7 @@ import { runFollowsContract } from './store-contract-follows.js';
 import { runFeedBoundStoreContract } from './store-contract-feed-bound.js';
 import { runHybridStoreContract } from './store-contract-hybrid.js';
 import { runRelationsContract } from './store-contract-relations.js';
+import { runMediaStoreContract } from './store-contract-media.js';
 import { runSocialStoreContract } from './store-contract-social.js';
 import { runStatusesContract } from './store-contract-statuses.js';
 import { runUsersContract } from './store-contract-users.js';
@@ -123,6 +124,7 @@ export function runStoreContract(options: StoreContractOptions): void {
     runHybridStoreContract({ test, store: () => store });
     runFeedBoundStoreContract({ test, store: () => store });
     runCardStoreContract({ test, store: () => store });
+    runMediaStoreContract({ test, store: () => store });
 
     describe('store', () => {
       test('ping resolves', async () => {

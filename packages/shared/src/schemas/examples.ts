@@ -38,6 +38,7 @@ export const EXAMPLES = {
       { type: 'url', text: 'https://example.com/notes', start: 25, end: 50 },
     ],
     createdAt: '2026-11-29T21:00:00.000Z',
+    media: [],
     reactions,
     commentCount: 2,
     card,

@@ -7,6 +7,17 @@ export const Meta = z
       .string()
       .describe("ws:// or wss:// URL of the live stream (this server's /api/v1/stream, or the WebSocket API on AWS)"),
     version: z.string().describe('server version'),
+    mediaUpload: z
+      .object({
+        via: z
+          .enum(['api'])
+          .describe('how a client uploads images: `api` is POST /api/v1/media with the bytes as the body'),
+        maxBytes: z.number().int().describe('largest upload accepted'),
+        types: z.array(z.string()).describe('accepted image types (checked by content, not by header)'),
+        perStatus: z.number().int().describe('images one status may carry'),
+        altMax: z.number().int().describe('longest alt text, in code points'),
+      })
+      .describe('where and how images are uploaded, with their limits'),
   })
   .meta({ id: 'Meta' });
 export type Meta = z.infer<typeof Meta>;

@@ -5,6 +5,7 @@ import { requestBody } from './request-body.js';
 import { Card } from './cards.js';
 import { User } from './users.js';
 import { EXAMPLES } from './examples.js';
+import { Media } from './media.js';
 
 export const REACTION_KINDS = ['like', 'heart'] as const;
 export const ReactionKind = z.enum(REACTION_KINDS);
@@ -32,6 +33,7 @@ export const Status = z
     post: z.string(),
     segments: z.array(SegmentSchema),
     createdAt: z.string(),
+    media: z.array(Media).describe(`0 to ${LIMITS.mediaPerStatus} images`),
     reactions: Reactions,
     commentCount: z.number().int(),
     card: Card.nullable().describe('preview of the first URL; null until the server has fetched it, or none'),
@@ -53,6 +55,13 @@ export const PostStatusRequest = requestBody({
       description: `1 to ${LIMITS.postMax} characters after trimming; @mentions and URLs become segments`,
       examples: ['Hello @charles, notes at https://example.com/notes'],
     }),
+  mediaIds: z
+    .array(z.string().min(1).max(40))
+    .max(LIMITS.mediaPerStatus, `at most ${LIMITS.mediaPerStatus} images per status`)
+    .optional()
+    .describe(
+      `up to ${LIMITS.mediaPerStatus} ids from POST /api/v1/media: mine, not attached yet, uploaded within the last day`,
+    ),
 });
 export type PostStatusRequest = z.infer<typeof PostStatusRequest>;
 

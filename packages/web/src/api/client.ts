@@ -6,6 +6,7 @@ import {
   Comment,
   Delivery,
   Member,
+  Media,
   Message,
   Meta,
   Profile,
@@ -70,6 +71,8 @@ const RESULTS = {
   listBlocks: pageOf(User),
   listMutes: pageOf(User),
   putAvatar: User,
+  createMedia: Media,
+  updateMedia: Media,
   postStatus: Status,
   getStatus: Status,
   getStatusDelivery: Delivery,
@@ -159,9 +162,13 @@ export function createApi(options: ApiOptions) {
     /** Replaces my profile picture (PNG, JPEG or WebP, at most 1 MiB); resolves with my user and its new imageUrl. */
     putAvatar: (image: Blob, type: ImageType) => client.putAvatar(image, type) as Promise<Result<'putAvatar'>>,
 
-    postStatus: (post: string, idempotencyKey?: string) =>
+    /** Uploads an image for a status (PNG, JPEG or WebP, at most 8 MiB); the server re-encodes it. */
+    uploadMedia: (image: Blob, type: ImageType, alt?: string) =>
+      client.uploadMedia(image, type, alt) as Promise<Result<'createMedia'>>,
+    setMediaAlt: (id: string, alt: string) => call('updateMedia', { params: { path: { id } }, body: { alt } }),
+    postStatus: (post: string, idempotencyKey?: string, mediaIds: readonly string[] = []) =>
       call('postStatus', {
-        body: { post },
+        body: mediaIds.length ? { post, mediaIds: [...mediaIds] } : { post },
         params: { header: idempotencyKey ? { 'idempotency-key': idempotencyKey } : {} },
       }),
     status: (id: string) => call('getStatus', { params: { path: { id } } }),

@@ -77,13 +77,14 @@ export class PostingFlow {
   private key: { text: string; value: string } | null = null;
   constructor(private readonly deps: { api: Api; notify: Notifier; newKey?: () => string }) {}
 
-  /** Posts `text`; resolves with the status or the message shown. */
-  async post(text: string): Promise<Outcome<Status>> {
+  /** Posts `text` (with images already uploaded, by id); resolves with the status or the message shown. */
+  async post(text: string, mediaIds: readonly string[] = []): Promise<Outcome<Status>> {
     const post = text.trim();
-    if (this.key?.text !== post) this.key = { text: post, value: (this.deps.newKey ?? randomKey)() };
+    const what = `${post}\n${mediaIds.join(',')}`;
+    if (this.key?.text !== what) this.key = { text: what, value: (this.deps.newKey ?? randomKey)() };
     const toast = this.deps.notify.info('Posting status...');
     try {
-      const status = await this.deps.api.postStatus(post, this.key.value);
+      const status = await this.deps.api.postStatus(post, this.key.value, mediaIds);
       this.key = null;
       this.deps.notify.dismiss(toast);
       this.deps.notify.success('Status posted!');

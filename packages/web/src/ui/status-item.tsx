@@ -3,6 +3,7 @@ import { Link } from 'react-router';
 import { fullTime, shortTime } from '../logic/time.js';
 import { Avatar } from './avatar.js';
 import { LinkCard } from './link-card.js';
+import { MediaGrid } from './media-grid.js';
 import { ReactionBar } from './reaction-bar.js';
 import { StatusText } from './status-text.js';
 
@@ -30,6 +31,7 @@ export function StatusItem({ status }: { status: Status }) {
           </Link>
         </header>
         <StatusText segments={status.segments} />
+        <MediaGrid media={status.media ?? []} />
         {status.card && <LinkCard card={status.card} />}
         <footer className="status-foot">
           <ReactionBar target={{ kind: 'status', id: status.id }} reactions={status.reactions} />

@@ -8,6 +8,7 @@ import { createDynamoAccountDeletionsRepo } from './core/account-deletions-repo.
 import { createDynamoDeliveriesRepo } from './core/deliveries-repo.js';
 import { createDynamoFeedsRepo } from './core/feeds-repo.js';
 import { createDynamoFollowsRepo } from './core/follows-repo.js';
+import { createDynamoMediaRepo } from './core/media-repo.js';
 import { DynamoOutbox } from './core/outbox.js';
 import { createDynamoRelationsRepo } from './core/relations-repo.js';
 import { createDynamoSessionsRepo } from './core/sessions-repo.js';
@@ -75,6 +76,7 @@ export function createDynamoStore(options: DynamoStoreOptions): Store {
     relations: createDynamoRelationsRepo(deps, outbox, now),
     cards: createDynamoCardsRepo(deps),
     deletions: createDynamoAccountDeletionsRepo(deps, outbox, now),
+    media: createDynamoMediaRepo(deps),
     resendPending: (before, limit) => outbox.resendPending(before, limit),
     async ping() {
       await withRetry(deps.retry, () =>

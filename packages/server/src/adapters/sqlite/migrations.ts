@@ -254,6 +254,28 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
     `,
   },
   {
+    version: 9,
+    name: 'media: uploads, and the images a status carries',
+    sql: `
+      CREATE TABLE media (
+        id TEXT PRIMARY KEY,
+        owner TEXT NOT NULL,
+        status_id TEXT,
+        image_key TEXT NOT NULL,
+        preview_key TEXT NOT NULL,
+        width INTEGER NOT NULL,
+        height INTEGER NOT NULL,
+        blurhash TEXT NOT NULL,
+        alt TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+      ) WITHOUT ROWID;
+      -- The sweep of uploads never attached reads this, oldest first; attached ones leave it.
+      CREATE INDEX media_unattached ON media (created_at) WHERE status_id IS NULL;
+      -- JSON array of the attached images (copied at post time, immutable); NULL: none.
+      ALTER TABLE statuses ADD COLUMN media TEXT;
+    `,
+  },
+  {
     version: 10,
     name: 'link cards: one cached card per normalized URL',
     sql: `

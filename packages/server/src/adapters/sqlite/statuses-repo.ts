@@ -1,7 +1,7 @@
 import type { Segment } from '@tweeter/shared';
 import { IDEMPOTENCY_KEY_TTL_MS } from '../../domain/idempotency.js';
 import type { JobRequest } from '../../ports/job-queue.js';
-import type { StatusRecord, StatusRepo } from '../../ports/store.js';
+import type { MediaImage, StatusRecord, StatusRepo } from '../../ports/store.js';
 import type { Db } from './database.js';
 import { insertJobs } from './jobs-table.js';
 import type { SqliteStoreOptions } from './store.js';
@@ -13,6 +13,7 @@ interface StatusRow {
   segments: string;
   created_at: number;
   pulled: number;
+  media: string | null;
 }
 
 interface CreateParams {
@@ -24,8 +25,8 @@ interface CreateParams {
 
 /** The statuses repository over SQLite; a new status gets its delivery record and outbox jobs in one transaction. */
 export function createStatusesRepo(db: Db, { clock, signal }: SqliteStoreOptions): StatusRepo {
-  const insertStatus = db.prepare<[string, string, string, string, number, number]>(
-    'INSERT INTO statuses (id, author, post, segments, created_at, pulled) VALUES (?, ?, ?, ?, ?, ?)',
+  const insertStatus = db.prepare<[string, string, string, string, number, number, string | null]>(
+    'INSERT INTO statuses (id, author, post, segments, created_at, pulled, media) VALUES (?, ?, ?, ?, ?, ?, ?)',
   );
   const insertKey = db.prepare<[string, string, string, number]>(
     // A key left pointing at a missing status (never expected) is reused rather than failing the post.
@@ -74,7 +75,8 @@ export function createStatusesRepo(db: Db, { clock, signal }: SqliteStoreOptions
       if (existing) return { status: toRecord(existing), created: false };
     }
     const { id, author, post, segments, createdAt } = status;
-    insertStatus.run(id, author, post, JSON.stringify(segments), createdAt, status.pulled === true ? 1 : 0);
+    const media = status.media?.length ? JSON.stringify(status.media) : null;
+    insertStatus.run(id, author, post, JSON.stringify(segments), createdAt, status.pulled === true ? 1 : 0, media);
     if (idempotencyKey !== undefined) insertKey.run(status.author, idempotencyKey, status.id, status.createdAt);
     if (status.pulled === true) {
       insertPulledDelivery.run(id, author, p.audience, p.audience, p.audience, createdAt, createdAt);
@@ -142,7 +144,14 @@ function toRecord(row: StatusRow): StatusRecord {
     segments: parseSegments(row.segments),
     createdAt: row.created_at,
     ...(row.pulled === 1 ? { pulled: true } : {}),
+    ...(row.media ? { media: parseMedia(row.media) } : {}),
   };
+}
+
+function parseMedia(text: string): MediaImage[] {
+  const value: unknown = JSON.parse(text);
+  // Written by this adapter from typed records, so the elements are trusted.
+  return Array.isArray(value) ? (value as MediaImage[]) : [];
 }
 
 function parseSegments(text: string): Segment[] {

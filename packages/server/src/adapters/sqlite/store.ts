@@ -10,6 +10,7 @@ import { createDeliveriesRepo } from './deliveries-repo.js';
 import { createFeedsRepo } from './feeds-repo.js';
 import { createFollowsRepo } from './follows-repo.js';
 import type { ReadySignal } from './jobs-table.js';
+import { createMediaRepo } from './media-repo.js';
 import { createMembersRepo } from './members-repo.js';
 import { createMessagesRepo } from './messages-repo.js';
 import { createReactionsRepo } from './reactions-repo.js';
@@ -45,6 +46,7 @@ export function createSqliteStore(db: Db, options: SqliteStoreOptions): Store {
     relations: createRelationsRepo(db, options),
     cards: createCardsRepo(db),
     deletions: createAccountDeletionsRepo(db, options),
+    media: createMediaRepo(db),
     async resendPending() {
       return 0; // outbox jobs commit in the same transaction as their write: nothing is ever pending
     },

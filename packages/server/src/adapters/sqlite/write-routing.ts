@@ -26,6 +26,7 @@ const READS: Readonly<Record<WriteTarget, readonly string[]>> = {
   relations: ['existing', 'targets', 'owners'],
   cards: ['get', 'getMany'],
   deletions: ['get', 'expired', 'reactionsBy', 'commentsBy', 'messagesBy'],
+  media: ['get', 'unattachedBefore'],
   queue: ['stats', 'listDead', 'onReady', 'releaseLeases'],
 };
 
@@ -39,6 +40,7 @@ const BULK: Readonly<Partial<Record<WriteTarget, readonly string[] | 'all'>>> = 
   cards: 'all',
   sessions: ['deleteExpired'],
   statuses: ['deleteExpiredKeys'],
+  media: ['deleteUnattached'],
   messages: ['deleteMany'],
   reactions: ['purge', 'recount'],
   comments: ['purgeStatus', 'recount'],

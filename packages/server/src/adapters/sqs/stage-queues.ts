@@ -19,6 +19,7 @@ export const JOBS_BY_QUEUE: Readonly<Record<string, readonly string[]>> = {
     'follows.recount',
     'account.delete',
     'accounts.sweep',
+    'media.sweep',
   ],
   // Link card fetches wait on other sites (seconds each): their own queue, so a slow site never delays fan-out.
   cards: ['card.fetch'],

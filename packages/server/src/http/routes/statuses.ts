@@ -37,12 +37,13 @@ export function statusRoutes(
         security: BEARER,
         headers: IdempotencyHeaders,
         body: PostStatusRequest,
-        response: { 201: Status, 409: ErrorBody, 429: ErrorBody },
+        response: { 201: Status, 404: ErrorBody, 409: ErrorBody, 429: ErrorBody },
       },
     },
     async (req, reply) => {
       const me = await deps.auth(req);
-      return reply.status(201).send(await statuses.post(me, req.body.post, req.headers['idempotency-key']));
+      const { post, mediaIds } = req.body;
+      return reply.status(201).send(await statuses.post(me, post, req.headers['idempotency-key'], mediaIds));
     },
   );
 

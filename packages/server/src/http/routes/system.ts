@@ -1,4 +1,4 @@
-import { Meta } from '@tweeter/shared';
+import { IMAGE_TYPES, LIMITS, Meta } from '@tweeter/shared';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -48,7 +48,17 @@ export function systemRoutes(
         response: { 200: Meta },
       },
     },
-    async (req) => ({ streamUrl: streamUrl(req, deps.stream), version: SERVER_VERSION }),
+    async (req) => ({
+      streamUrl: streamUrl(req, deps.stream),
+      version: SERVER_VERSION,
+      mediaUpload: {
+        via: 'api' as const,
+        maxBytes: LIMITS.mediaMaxBytes,
+        types: [...IMAGE_TYPES],
+        perStatus: LIMITS.mediaPerStatus,
+        altMax: LIMITS.altMax,
+      },
+    }),
   );
 
   r.get(

@@ -1,7 +1,7 @@
 import type { Segment } from '@tweeter/shared';
 import { ConflictError } from '../../../domain/errors.js';
 import { IDEMPOTENCY_KEY_TTL_MS } from '../../../domain/idempotency.js';
-import type { StatusRecord, StatusRepo } from '../../../ports/store.js';
+import type { MediaImage, StatusRecord, StatusRepo } from '../../../ports/store.js';
 import { batchGet, queryUpTo, sleep, type DynamoDeps, type Item } from '../client.js';
 import { deleteItem, getItem, num, putItem, putNew, str, updateItem } from '../social/items.js';
 import { MAIN_INDEXES } from '../tables.js';
@@ -187,6 +187,7 @@ function toRecord(item: Item): StatusRecord {
     segments: parseSegments(str(item.segments)),
     createdAt: num(item.createdAt),
     ...(item.pulled === true ? { pulled: true } : {}),
+    ...(Array.isArray(item.media) && item.media.length > 0 ? { media: item.media as MediaImage[] } : {}),
   };
 }
 

@@ -1,0 +1,154 @@
+import type { AttachRefusal, MediaRecord, MediaRepo } from '../../../ports/media-repo.js';
+import { key, queryUpTo, type DynamoDeps, type Item, type Key } from '../client.js';
+import { deleteItem, getItem, num, putItem, str, updateItem } from '../social/items.js';
+import { MAIN_INDEXES } from '../tables.js';
+
+/** An upload: `MEDIA#<id>` / `MEDIA`. */
+export const mediaKey = (id: string): Key => ({ pk: key('MEDIA', id), sk: 'MEDIA' });
+/** The sparse gsi2 partition of uploads not attached yet, sorted by age (the sweep reads it oldest first). */
+export const UNATTACHED_PK = 'MEDIA_UNATTACHED';
+const unattachedSk = (createdAt: number, id: string): string => `${String(createdAt).padStart(15, '0')}#${id}`;
+
+const NAMES = {
+  '#owner': 'owner',
+  '#status': 'statusId',
+  '#created': 'createdAt',
+  '#g2pk': MAIN_INDEXES.gsi2.pk,
+  '#g2sk': MAIN_INDEXES.gsi2.sk,
+};
+
+/**
+ * Uploads on DynamoDB, one item each. An unattached upload is in gsi2 (`MEDIA_UNATTACHED`, by age); attaching is a
+ * conditional update per item that sets its status id and takes it out of the index. Attaching several is not
+ * atomic: a refusal part way releases the claims already made (a crash in between leaves an upload claimed by a
+ * status that was never written: it stays out of the sweep, a bounded leak of one upload's blobs).
+ */
+export function createDynamoMediaRepo(deps: DynamoDeps): MediaRepo {
+  async function claimOne(id: string, c: { owner: string; statusId: string; notBefore: number }) {
+    return updateItem(deps, {
+      Key: mediaKey(id),
+      UpdateExpression: 'SET #status = :s REMOVE #g2pk, #g2sk',
+      ConditionExpression:
+        'attribute_exists(pk) AND #owner = :o AND #created > :nb AND (attribute_not_exists(#status) OR #status = :s)',
+      ExpressionAttributeNames: NAMES,
+      ExpressionAttributeValues: { ':s': c.statusId, ':o': c.owner, ':nb': c.notBefore },
+      ReturnValues: 'ALL_NEW',
+    });
+  }
+
+  async function refusal(id: string, owner: string): Promise<AttachRefusal> {
+    const item = await getItem(deps, mediaKey(id));
+    if (!item || item.owner !== owner) return { id, reason: 'missing' };
+    if (typeof item.statusId === 'string') return { id, reason: 'attached', statusId: item.statusId };
+    return { id, reason: 'expired' };
+  }
+
+  const repo: MediaRepo = {
+    async create(m) {
+      const { statusId: _unattached, ...fields } = m;
+      await putItem(deps, {
+        Item: {
+          ...mediaKey(m.id),
+          ...fields,
+          [MAIN_INDEXES.gsi2.pk]: UNATTACHED_PK,
+          [MAIN_INDEXES.gsi2.sk]: unattachedSk(m.createdAt, m.id),
+        },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      });
+    },
+    async get(id) {
+      const item = await getItem(deps, mediaKey(id));
+      return item ? toRecord(item) : null;
+    },
+    async setAlt(id, owner, alt) {
+      const item = await updateItem(deps, {
+        Key: mediaKey(id),
+        UpdateExpression: 'SET alt = :alt',
+        ConditionExpression: 'attribute_exists(pk) AND #owner = :o AND attribute_not_exists(#status)',
+        ExpressionAttributeNames: { '#owner': 'owner', '#status': 'statusId' },
+        ExpressionAttributeValues: { ':alt': alt, ':o': owner },
+        ReturnValues: 'ALL_NEW',
+      });
+      if (item) return toRecord(item);
+      const existing = await getItem(deps, mediaKey(id));
+      return existing && existing.owner === owner ? 'attached' : 'missing';
+    },
+    async attach(ids, c) {
+      const out: MediaRecord[] = [];
+      for (const id of ids) {
+        const item = await claimOne(id, c);
+        if (!item) {
+          await repo.release(
+            out.map((m) => m.id),
+            c.statusId,
+          );
+          return refusal(id, c.owner);
+        }
+        out.push(toRecord(item));
+      }
+      return out;
+    },
+    async release(ids, statusId, options) {
+      const expire = options?.expire === true;
+      for (const id of ids) {
+        // Back into the sweep's index at its age (or at 0: swept next time, never attachable again).
+        const createdAt = expire ? 0 : num((await getItem(deps, mediaKey(id)))?.createdAt);
+        await updateItem(deps, {
+          Key: mediaKey(id),
+          UpdateExpression: 'SET #g2pk = :pk, #g2sk = :sk, #created = :c REMOVE #status',
+          ConditionExpression: '#status = :s',
+          ExpressionAttributeNames: {
+            '#status': 'statusId',
+            '#created': 'createdAt',
+            '#g2pk': MAIN_INDEXES.gsi2.pk,
+            '#g2sk': MAIN_INDEXES.gsi2.sk,
+          },
+          ExpressionAttributeValues: {
+            ':s': statusId,
+            ':pk': UNATTACHED_PK,
+            ':sk': unattachedSk(createdAt, id),
+            ':c': createdAt,
+          },
+        });
+      }
+    },
+    async unattachedBefore(before, limit) {
+      const { items } = await queryUpTo(
+        deps,
+        {
+          TableName: deps.tables.main,
+          IndexName: MAIN_INDEXES.gsi2.name,
+          KeyConditionExpression: '#pk = :pk AND #sk <= :before',
+          ExpressionAttributeNames: { '#pk': MAIN_INDEXES.gsi2.pk, '#sk': MAIN_INDEXES.gsi2.sk },
+          ExpressionAttributeValues: { ':pk': UNATTACHED_PK, ':before': unattachedSk(before, '\u{10FFFF}') },
+        },
+        limit,
+      );
+      return items.map(toRecord).filter((m) => m.statusId === null);
+    },
+    async deleteUnattached(id) {
+      const removed = await deleteItem(deps, {
+        Key: mediaKey(id),
+        ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(statusId)',
+      });
+      return removed !== null;
+    },
+  };
+
+  return repo;
+}
+
+function toRecord(item: Item): MediaRecord {
+  return {
+    id: str(item.id),
+    owner: str(item.owner),
+    statusId: typeof item.statusId === 'string' ? item.statusId : null,
+    key: str(item.key),
+    previewKey: str(item.previewKey),
+    width: num(item.width),
+    height: num(item.height),
+    blurhash: str(item.blurhash),
+    alt: str(item.alt),
+    createdAt: num(item.createdAt),
+  };
+}
