@@ -11,3 +11,4 @@ export * from './schemas/comments.js';
 export * from './schemas/reactions.js';
 export * from './schemas/meta.js';
 export * from './schemas/request-body.js';
+export * from './schemas/export.js';

@@ -18,6 +18,7 @@ export const LIMITS = {
   commentMax: 1000,
   retentionDaysMin: 1,
   retentionDaysMax: 3650,
+  bioMax: 160,
 } as const;
 
 export const IMAGE_TYPES = ['image/png', 'image/jpeg', 'image/webp'] as const;

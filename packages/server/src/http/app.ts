@@ -16,6 +16,7 @@ import { enforceContentTypes } from './content-types.js';
 import { errorHandler } from './errors.js';
 import { registerOpenApi } from './openapi.js';
 import { accountRoutes } from './routes/accounts.js';
+import { meRoutes } from './routes/me.js';
 import { avatarRoutes } from './routes/avatars.js';
 import { boardMessageRoutes } from './routes/board-messages.js';
 import { boardRoutes } from './routes/boards.js';
@@ -81,6 +82,7 @@ export async function buildApp(ctx: HttpParts): Promise<FastifyInstance> {
   const auth = createAuthenticate(ctx.services.sessions);
   const deps = { services: ctx.services, auth };
   accountRoutes(app, deps);
+  meRoutes(app, deps);
   avatarRoutes(app, deps);
   statusRoutes(app, deps);
   boardRoutes(app, deps);

@@ -20,6 +20,8 @@ export interface UserRecord {
   createdAt: number;
   followerCount: number;
   followeeCount: number;
+  /** 0 to 160 code points; absent: empty (accounts created before bios, bulk-loaded ones). */
+  bio?: string;
   /**
    * Set once the account's posts stop being fanned out (hybrid fan-out: too many followers), to the id of its
    * first status that was not; its statuses from that id on are merged into feeds at read time. Absent or null:
@@ -99,6 +101,10 @@ export interface UserRepo {
   get(alias: string): Promise<UserRecord | null>;
   getMany(aliases: readonly string[]): Promise<Map<string, UserRecord>>;
   setImage(alias: string, imageKey: string | null): Promise<void>;
+  /** Changes the given profile fields; returns the user as it is now, or null if there is none. */
+  updateProfile(alias: string, changes: ProfileChanges): Promise<UserRecord | null>;
+  /** Replaces the password hash (callers have checked the current password and end the other sessions). */
+  setPasswordHash(alias: string, passwordHash: string): Promise<void>;
   /** Bulk insert for the population tool; existing aliases are left alone. Returns how many were new. */
   createMany(users: readonly UserRecord[]): Promise<number>;
   /**
@@ -108,6 +114,12 @@ export interface UserRepo {
   markPulled(alias: string, since: string): Promise<void>;
   /** Every pulled account with its pulledSince, ascending by alias (few: only accounts above the threshold). */
   pulledAccounts(): Promise<Map<string, string>>;
+}
+
+export interface ProfileChanges {
+  firstName?: string;
+  lastName?: string;
+  bio?: string;
 }
 
 export interface FollowEdge {
@@ -126,6 +138,11 @@ export interface SessionRepo {
   /** May return an expired session (callers compare expiresAt with the clock): expiry is decided at read time. */
   get(tokenHash: string): Promise<SessionRecord | null>;
   delete(tokenHash: string): Promise<void>;
+  /**
+   * Removes every session of `alias` but `except` (a token hash; omitted: all of them) and returns the token hashes
+   * it removed, expired ones included. Strongly consistent: a session created before the call is among them.
+   */
+  deleteOfUser(alias: string, options?: { except?: string }): Promise<string[]>;
   /**
    * Storage sweep: removes up to `limit` sessions with expiresAt <= now and returns how many. Reads never depend
    * on it. DynamoDB removes nothing here (0): items carry a `ttl` attribute and DynamoDB's TTL reclaims them.

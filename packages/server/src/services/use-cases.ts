@@ -1,5 +1,6 @@
 import type { BoardService } from './boards.js';
 import type { CommentService } from './comments.js';
+import type { ExportService } from './export.js';
 import type { FeedService } from './feeds.js';
 import type { FollowService } from './follows.js';
 import type { MessageService } from './messages.js';
@@ -19,4 +20,5 @@ export interface Services {
   messages: MessageService;
   reactions: ReactionService;
   comments: CommentService;
+  exports: ExportService;
 }

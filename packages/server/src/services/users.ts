@@ -1,4 +1,4 @@
-import type { AuthResponse, Profile, RegisterRequest, User } from '@tweeter/shared';
+import type { AuthResponse, Profile, RegisterRequest, UpdateProfileRequest, User } from '@tweeter/shared';
 import { ConflictError, NotFoundError } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
 import type { Blob, BlobStore } from '../ports/blob-store.js';
@@ -75,8 +75,28 @@ export class UserService {
       viewer === alias ? Promise.resolve(false) : this.deps.follows.exists(viewer, alias),
     ]);
     if (!user) throw new NotFoundError(`no user @${alias}`);
+    return this.present(user, followed);
+  }
+
+  /**
+   * Changes my names and bio (the fields given; the schema has trimmed and checked them). This process's author
+   * cache forgets me at once; other processes' caches show the change within their TTL (USER_CACHE_TTL_MS).
+   */
+  async updateProfile(viewer: string, changes: UpdateProfileRequest): Promise<Profile> {
+    const user = await this.deps.users.updateProfile(viewer, {
+      ...(changes.firstName === undefined ? {} : { firstName: changes.firstName }),
+      ...(changes.lastName === undefined ? {} : { lastName: changes.lastName }),
+      ...(changes.bio === undefined ? {} : { bio: changes.bio }),
+    });
+    if (!user) throw new NotFoundError(`no user @${viewer}`);
+    this.deps.hydrator.forgetUser(viewer);
+    return this.present(user, false);
+  }
+
+  private present(user: UserRecord, followed: boolean): Profile {
     return {
       ...this.deps.userPresenter.user(user),
+      bio: user.bio ?? '',
       followerCount: user.followerCount,
       followeeCount: user.followeeCount,
       followedByMe: followed,

@@ -33,7 +33,7 @@ const PURGE_BATCH = 500;
 const SQLITE_JOB_BATCH = 8;
 
 /** How statuses are read and presented: shared by the HTTP services and the fan-out (which pushes them live). */
-export function createReadModel(config: Config, store: Store, clock: Clock) {
+export function createReadModel(config: Config, store: Store, clock: Clock, options: { userCacheTtlMs?: number } = {}) {
   const userPresenter = new UserPresenter(config.publicUrl);
   const reactionReader = new ReactionReader(store.reactions);
   const hydrator = new StatusHydrator({
@@ -44,6 +44,7 @@ export function createReadModel(config: Config, store: Store, clock: Clock) {
     comments: store.comments,
     clock,
     statusCacheTtlMs: config.statusCacheTtlMs,
+    ...options,
   });
   return { userPresenter, reactionReader, hydrator };
 }

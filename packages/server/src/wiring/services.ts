@@ -10,6 +10,7 @@ import type { Realtime } from '../ports/realtime.js';
 import type { Store } from '../ports/store.js';
 import { BoardService } from '../services/boards.js';
 import { CommentService } from '../services/comments.js';
+import { ExportService } from '../services/export.js';
 import { FeedService } from '../services/feeds.js';
 import { FollowService } from '../services/follows.js';
 import { LoginThrottle } from '../services/login-throttle.js';
@@ -26,6 +27,9 @@ import type { UserPresenter } from '../services/user-presenter.js';
 import { UserService } from '../services/users.js';
 import { WriteLimits } from '../services/write-limits.js';
 import { createReadModel } from './jobs.js';
+
+/** Each Lambda instance trusts a token it read this long: a sign-out or password change elsewhere is seen within it. */
+export const SHARED_SESSION_CACHE_TTL_MS = 1_000;
 
 export interface ServiceDeps {
   config: Config;
@@ -45,7 +49,12 @@ export function createServices(deps: ServiceDeps): { services: Services; hydrato
   const { config, clock, store, blobs, realtime } = deps;
   const scrypt = { N: config.scryptCost, r: 8, p: 1 };
   const limits = abuseLimits(config, clock, scrypt, deps.passwordHasher);
-  const { userPresenter, reactionReader, hydrator } = createReadModel(config, store, clock);
+  // On the SQLite file one process serves every request, so its own edits and sign-outs evict these caches at once and
+  // they may keep entries longer; on DynamoDB each Lambda instance has its own caches, which must forget sooner.
+  const oneProcess = config.shape.store === 'sqlite';
+  const { userPresenter, reactionReader, hydrator } = createReadModel(config, store, clock, {
+    ...(oneProcess ? { userCacheTtlMs: 60_000 } : {}),
+  });
   const sessions = new SessionService({
     users: store.users,
     sessions: store.sessions,
@@ -55,6 +64,7 @@ export function createServices(deps: ServiceDeps): { services: Services; hydrato
     clock,
     tokenTtlMs: config.tokenTtlMs,
     scrypt,
+    cacheTtlMs: oneProcess ? 10_000 : SHARED_SESSION_CACHE_TTL_MS,
     onSignOut: (tokenHash) => deps.onSignOut(tokenHash),
   });
   const users = new UserService({
@@ -96,6 +106,17 @@ export function createServices(deps: ServiceDeps): { services: Services; hydrato
       hydrator,
       pullMax: config.fanout.pullMax,
       maxEntries: config.fanout.feedMaxEntries,
+    }),
+    exports: new ExportService({
+      users: store.users,
+      statuses: store.statuses,
+      comments: store.comments,
+      reactions: store.reactions,
+      follows: store.follows,
+      members: store.members,
+      boards: store.boards,
+      userPresenter,
+      clock,
     }),
     ...socialServices(store, { userPresenter, realtime, clock, reactionReader, writeLimits: limits.writes }),
   };

@@ -5,7 +5,13 @@ const reactions = { like: 3, heart: 1, mine: ['like'] };
 
 export const EXAMPLES = {
   user,
-  profile: { ...user, followerCount: 120, followeeCount: 37, followedByMe: true },
+  profile: {
+    ...user,
+    bio: 'Notes on the engine by @charles: https://example.com/notes',
+    followerCount: 120,
+    followeeCount: 37,
+    followedByMe: true,
+  },
   authResponse: {
     user,
     token: 'kq3Zr0V9bq9m1Jx3m3Wm9f1pZ2n8Q0uXv6tC7yKe4Zc',

@@ -214,6 +214,18 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
       DROP INDEX IF EXISTS feed_by_author;
     `,
   },
+  {
+    version: 6,
+    name: 'accounts: bio, sessions by user, comments and reactions by author (export)',
+    sql: `
+      ALTER TABLE users ADD COLUMN bio TEXT NOT NULL DEFAULT '';
+      -- A password change ends every other session of the user.
+      CREATE INDEX sessions_by_alias ON sessions (alias);
+      -- The export reads a user's comments and reactions in key order, page by page.
+      CREATE INDEX comments_by_author ON comments (author, id);
+      CREATE INDEX reactions_by_alias ON reactions (alias, target, kind);
+    `,
+  },
 ];
 
 /** Applies every migration newer than the file's user_version, each in its own transaction. */

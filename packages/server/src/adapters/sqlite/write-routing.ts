@@ -20,8 +20,8 @@ const READS: Readonly<Record<WriteTarget, readonly string[]>> = {
   boards: ['get', 'getMany', 'publicBoards', 'withRetention'],
   members: ['get', 'rolesOf', 'list', 'boardsOf'],
   messages: ['get', 'page', 'idsBefore'],
-  reactions: ['counts', 'mine'],
-  comments: ['get', 'list', 'counts'],
+  reactions: ['counts', 'mine', 'byUser'],
+  comments: ['get', 'list', 'counts', 'byAuthor'],
   audit: ['list'],
   queue: ['stats', 'listDead', 'onReady', 'releaseLeases'],
 };

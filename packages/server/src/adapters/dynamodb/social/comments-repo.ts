@@ -1,7 +1,8 @@
 import type { CommentRecord, CommentRepo } from '../../../ports/store.js';
 import { batchGet, batchWrite, queryUpTo, type Item, type WriteRequest } from '../client.js';
 import { writeAudit } from './audit-repo.js';
-import { commentCountKey, commentKey, commentLookupKey, commentsOf } from './keys.js';
+import { MAIN_INDEXES } from '../tables.js';
+import { commentCountKey, commentKey, commentLookupKey, commentsBy, commentsOf } from './keys.js';
 import {
   addToExisting,
   counted,
@@ -37,7 +38,9 @@ export function createDynamoCommentsRepo(deps: DynamoSocialDeps): CommentRepo {
     async create(c) {
       // The lookup first: a crash after it leaves a lookup of no comment (found as "none"), never the reverse.
       await putItem(deps, { Item: { ...commentLookupKey(c.id), statusId: c.statusId } });
-      await putItem(deps, { Item: { ...commentKey(c.statusId, c.id), ...c } });
+      await putItem(deps, {
+        Item: { ...commentKey(c.statusId, c.id), ...c, gsi1pk: commentsBy(c.author), gsi1sk: c.id },
+      });
       await counted(deps, { target: 'status', id: c.statusId }, () =>
         updateItem(deps, {
           Key: commentCountKey(c.statusId),
@@ -57,6 +60,20 @@ export function createDynamoCommentsRepo(deps: DynamoSocialDeps): CommentRepo {
     async get(id) {
       const item = await find(id);
       return item ? toRecord(item) : null;
+    },
+    async byAuthor(author, range) {
+      const { items } = await queryUpTo(
+        deps,
+        {
+          TableName: deps.tables.main,
+          IndexName: MAIN_INDEXES.gsi1.name,
+          KeyConditionExpression: '#pk = :pk AND #sk > :after',
+          ExpressionAttributeNames: { '#pk': MAIN_INDEXES.gsi1.pk, '#sk': MAIN_INDEXES.gsi1.sk },
+          ExpressionAttributeValues: { ':pk': commentsBy(author), ':after': range.after ?? '' },
+        },
+        range.limit,
+      );
+      return items.map(toRecord);
     },
     async list(statusId, range) {
       const { items } = await queryUpTo(

@@ -34,6 +34,10 @@ export const reactionCountKey = (type: ReactionTargetType, id: string): Key => (
   sk: 'COUNT',
 });
 
+/** gsi1 partitions of what one alias gave (the export reads them): reactions (sort key `<type>#<id>#<kind>`), comments (sort key the id). */
+export const reactionsBy = (alias: string): string => key('REACTED', alias);
+export const commentsBy = (alias: string): string => key('COMMENTED', alias);
+
 /** A status's comments (sort key the comment id), a lookup item per comment id, and the status's count. */
 export const commentsOf = (statusId: string): string => key('COMMENTS', statusId);
 export const commentKey = (statusId: string, id: string): Key => ({ pk: commentsOf(statusId), sk: id });

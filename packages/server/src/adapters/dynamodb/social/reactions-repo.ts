@@ -1,7 +1,8 @@
 import { REACTION_KINDS, ReactionKind } from '@tweeter/shared';
 import type { ReactionChange, ReactionRepo, ReactionTally, ReactionTargetType } from '../../../ports/store.js';
 import { batchGet, batchWrite, queryUpTo, type Item } from '../client.js';
-import { REACTION_PREFIX, reactionCountKey, reactionKey, reactionsOf } from './keys.js';
+import { MAIN_INDEXES } from '../tables.js';
+import { REACTION_PREFIX, reactionCountKey, reactionKey, reactionsBy, reactionsOf } from './keys.js';
 import {
   counted,
   deleteItem,
@@ -50,7 +51,14 @@ export function createDynamoReactionsRepo(deps: DynamoSocialDeps): ReactionRepo 
 
   return {
     async add(type, id, alias, kind, createdAt): Promise<ReactionChange | null> {
-      const changed = await putNew(deps, { ...reactionKey(type, id, alias, kind), alias, kind, createdAt });
+      const changed = await putNew(deps, {
+        ...reactionKey(type, id, alias, kind),
+        alias,
+        kind,
+        createdAt,
+        gsi1pk: reactionsBy(alias),
+        gsi1sk: `${type}#${id}#${kind}`,
+      });
       const counts = changed ? await bump(type, id, kind, 1) : await readTally(type, id);
       // Written first, checked after: either the status existed after our writes (then its deletion came later
       // and its purge sees them) or it did not, and we remove them ourselves. No orphan either way.
@@ -59,6 +67,29 @@ export function createDynamoReactionsRepo(deps: DynamoSocialDeps): ReactionRepo 
         return null;
       }
       return { changed, counts };
+    },
+    async byUser(alias, range) {
+      const { items, more } = await queryUpTo(
+        deps,
+        {
+          TableName: deps.tables.main,
+          IndexName: MAIN_INDEXES.gsi1.name,
+          KeyConditionExpression: '#pk = :pk AND #sk > :after',
+          ExpressionAttributeNames: { '#pk': MAIN_INDEXES.gsi1.pk, '#sk': MAIN_INDEXES.gsi1.sk },
+          ExpressionAttributeValues: { ':pk': reactionsBy(alias), ':after': range.after ?? '' },
+        },
+        range.limit,
+      );
+      const out = items.map((item) => {
+        const [type = '', targetId = ''] = str(item.gsi1sk).split('#');
+        return {
+          type: type === 'message' ? ('message' as const) : ('status' as const),
+          targetId,
+          kind: ReactionKind.parse(item.kind),
+          createdAt: num(item.createdAt),
+        };
+      });
+      return { items: out, next: more ? str(items.at(-1)?.gsi1sk) : null };
     },
     async remove(type, id, alias, kind) {
       const old = await deleteItem(deps, {
