@@ -197,7 +197,10 @@ export interface ReactionRepo {
    * The reactions `alias` gave, in key order (type, target id, kind); `after` is the `next` of the previous page.
    * May lag (DynamoDB: a GSI).
    */
-  byUser(alias: string, range: { after?: string; limit: number }): Promise<{ items: UserReaction[]; next: string | null }>;
+  byUser(
+    alias: string,
+    range: { after?: string; limit: number },
+  ): Promise<{ items: UserReaction[]; next: string | null }>;
 }
 
 /** One reaction as its giver's export lists it. */

@@ -1,7 +1,15 @@
 import { EXPORT_FORMAT } from '@tweeter/shared';
 import { NotFoundError } from '../domain/errors.js';
 import type { Clock } from '../ports/clock.js';
-import type { BoardRepo, CommentRepo, FollowRepo, MemberRepo, ReactionRepo, StatusRepo, UserRepo } from '../ports/store.js';
+import type {
+  BoardRepo,
+  CommentRepo,
+  FollowRepo,
+  MemberRepo,
+  ReactionRepo,
+  StatusRepo,
+  UserRepo,
+} from '../ports/store.js';
 import type { UserPresenter } from './user-presenter.js';
 
 /** Records read per store call: each page becomes one chunk of the response. */

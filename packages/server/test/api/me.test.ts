@@ -112,7 +112,10 @@ describe('PUT /api/v1/me/password', () => {
     const token = await t.register(fresh());
     const res = await changePassword(token, 'correct horse', 'short');
     expect(res.statusCode).toBe(400);
-    expect(res.json().error.details[0]).toMatchObject({ path: 'body.newPassword', message: 'must be 8 to 256 characters' });
+    expect(res.json().error.details[0]).toMatchObject({
+      path: 'body.newPassword',
+      message: 'must be 8 to 256 characters',
+    });
     expect((await changePassword(token, '', 'battery staple')).statusCode).toBe(400);
   });
 });

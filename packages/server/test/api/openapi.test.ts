@@ -123,7 +123,15 @@ describe('the response conformance check (run on every response the API tests re
     headers: { 'content-type': 'application/json; charset=utf-8' },
     body: JSON.stringify(body),
   });
-  const profile = { alias: 'ada', firstName: 'A', lastName: 'L', imageUrl: null, followerCount: 0, followeeCount: 0 };
+  const profile = {
+    alias: 'ada',
+    firstName: 'A',
+    lastName: 'L',
+    imageUrl: null,
+    bio: '',
+    followerCount: 0,
+    followeeCount: 0,
+  };
 
   it('passes a documented answer and fails an unlisted status, an extra field or a wrong type', () => {
     const checker = new ConformanceChecker(doc as unknown as OpenApiDoc);

@@ -268,7 +268,7 @@ export function runRealtimeContract(options: RealtimeContractOptions): void {
       expect(await theirs.waitFor(isError('unauthenticated'))).toMatchObject({ message: 'signed out: sign in again' });
       const closed = await theirs.closed;
       if (options.closeCodes) expect(closed).toEqual({ code: 4401, reason: 'signed out' });
-      expect(await mine.request({ type: 'ping', id: 'still' })).toMatchObject({ type: 'ack', id: 'still' });
+      expect(await mine.request({ type: 'ping' })).toMatchObject({ type: 'ack', op: 'ping' });
       await settle();
     });
 

@@ -2,6 +2,7 @@ import type { TestContext } from 'vitest';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Job, JobRequest } from '../../src/ports/job-queue.js';
 import type { Store } from '../../src/ports/store.js';
+import { runAccountsContract } from './store-contract-accounts.js';
 import { runDeliveriesContract } from './store-contract-deliveries.js';
 import { runFeedsContract } from './store-contract-feeds.js';
 import { runFollowsContract } from './store-contract-follows.js';
@@ -98,6 +99,7 @@ export function runStoreContract(options: StoreContractOptions): void {
       counts,
     };
     runUsersContract(hooks);
+    runAccountsContract(hooks);
     runFollowsContract(hooks);
     runStatusesContract(hooks);
     runFeedsContract(hooks);

@@ -27,7 +27,12 @@ export function createUsersRepo(db: Db): UserRepo {
     'SELECT * FROM users WHERE alias IN (SELECT value FROM json_each(?))',
   );
   const updateImage = db.prepare<[string | null, string]>('UPDATE users SET image_key = ? WHERE alias = ?');
-  const updateProfile = db.prepare<{ alias: string; first_name: string | null; last_name: string | null; bio: string | null }>(
+  const updateProfile = db.prepare<{
+    alias: string;
+    first_name: string | null;
+    last_name: string | null;
+    bio: string | null;
+  }>(
     `UPDATE users SET first_name = coalesce(@first_name, first_name), last_name = coalesce(@last_name, last_name),
        bio = coalesce(@bio, bio) WHERE alias = @alias`,
   );

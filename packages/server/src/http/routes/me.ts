@@ -35,7 +35,7 @@ export function meRoutes(
     '/api/v1/me/password',
     {
       schema: {
-        operationId: 'changePassword',
+        operationId: 'updateMyPassword',
         tags: ['accounts'],
         summary: 'Change my password: every other session of mine ends',
         description:
@@ -57,7 +57,7 @@ export function meRoutes(
     '/api/v1/me/export',
     {
       schema: {
-        operationId: 'exportMe',
+        operationId: 'getMyExport',
         tags: ['accounts'],
         summary: 'Download my data as one JSON document (streamed)',
         description:

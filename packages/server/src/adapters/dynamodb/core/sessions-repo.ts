@@ -14,7 +14,9 @@ export function createDynamoSessionsRepo(deps: DynamoDeps): SessionRepo {
   return {
     async create(session) {
       const ttl = ttlSeconds(session.expiresAt);
-      await putItem(deps, { Item: { ...userSessionKey(session.alias, session.tokenHash), tokenHash: session.tokenHash, ttl } });
+      await putItem(deps, {
+        Item: { ...userSessionKey(session.alias, session.tokenHash), tokenHash: session.tokenHash, ttl },
+      });
       await putItem(deps, {
         Item: { ...sessionKey(session.tokenHash), ...session, ttl },
       });
