@@ -13,6 +13,7 @@ const UserPage = lazy(() => import('./ui/user-page.js').then((m) => ({ default: 
 const StatusPage = lazy(() => import('./ui/status-page.js').then((m) => ({ default: m.StatusPage })));
 const BoardsPage = lazy(() => import('./ui/boards-page.js').then((m) => ({ default: m.BoardsPage })));
 const BoardPage = lazy(() => import('./ui/board-page.js').then((m) => ({ default: m.BoardPage })));
+const SettingsPage = lazy(() => import('./ui/settings-page.js').then((m) => ({ default: m.SettingsPage })));
 const BoardSettingsPage = lazy(() =>
   import('./ui/board-settings-page.js').then((m) => ({ default: m.BoardSettingsPage })),
 );
@@ -70,6 +71,7 @@ export function AppRoutes() {
           <Route path="/boards" element={<BoardsPage />} />
           <Route path="/boards/:id" element={<BoardPage />} />
           <Route path="/boards/:id/settings" element={<BoardSettingsPage />} />
+          <Route path="/settings" element={<SettingsPage />} />
           <Route path="*" element={<NotFound />} />
         </Route>
         <Route path="/" element={<Navigate to="/feed" replace />} />

@@ -5,7 +5,7 @@ import { SessionStore } from '../src/logic/session.js';
 import { ADA, fakeFetch, memoryStorages, RecordingNotifier, status } from './support.js';
 
 const AUTH = { user: ADA, token: 'tok', expiresAt: '2999-01-01T00:00:00.000Z' };
-const PROFILE = { ...ADA, followerCount: 1, followeeCount: 0, followedByMe: true };
+const PROFILE = { ...ADA, bio: '', followerCount: 1, followeeCount: 0, followedByMe: true };
 
 function setup(handler: Parameters<typeof fakeFetch>[0]) {
   const net = fakeFetch(handler);

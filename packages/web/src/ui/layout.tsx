@@ -4,7 +4,7 @@ import { useFeedLive } from './live.js';
 import { useMe, useObservable, useServices } from './services.js';
 import { Toasts } from './toasts.js';
 
-/** The top bar (Feed / Story / Followees / Followers / Boards / Logout), the toasts, the screen. */
+/** The top bar (Feed / Story / Followees / Followers / Boards / Settings / Logout), the toasts, the screen. */
 export function Layout() {
   const services = useServices();
   const me = useMe();
@@ -37,6 +37,7 @@ export function Layout() {
           <NavLink to={`/users/${shown}/followees`}>Followees</NavLink>
           <NavLink to={`/users/${shown}/followers`}>Followers</NavLink>
           <NavLink to="/boards">Boards</NavLink>
+          <NavLink to="/settings">Settings</NavLink>
           <button type="button" className="link-button" onClick={() => void logout()}>
             Logout
           </button>

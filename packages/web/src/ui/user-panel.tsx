@@ -1,15 +1,17 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
+import { parseSegments } from '@tweeter/shared';
 import { Link } from 'react-router';
 import { errorMessage } from '../api/client.js';
 import { setFollowing } from '../logic/flows.js';
 import { Avatar } from './avatar.js';
 import { ChangePicture } from './change-picture.js';
+import { StatusText } from './status-text.js';
 import { useMe, useServices } from './services.js';
 
 /**
  * The user on screen: picture, name, @alias, counts; Follow/Unfollow on someone else's page; on my own profile
- * (`editable`), a new picture.
+ * (`editable`), a new picture; on mine, the bio's mentions and links as links and an "Edit profile" link to Settings.
  */
 export function UserPanel({ alias, editable = false }: { alias: string; editable?: boolean }) {
   const services = useServices();
@@ -51,6 +53,11 @@ export function UserPanel({ alias, editable = false }: { alias: string; editable
           {user.firstName} {user.lastName}
         </h1>
         <p className="alias">@{user.alias}</p>
+        {user.bio && (
+          <div className="bio" aria-label="Bio">
+            <StatusText segments={parseSegments(user.bio)} />
+          </div>
+        )}
         <p className="counts">
           <Link to={`/users/${user.alias}/followees`}>Followees: {user.followeeCount}</Link>{' '}
           <Link to={`/users/${user.alias}/followers`}>Followers: {user.followerCount}</Link>
@@ -68,6 +75,11 @@ export function UserPanel({ alias, editable = false }: { alias: string; editable
           </button>
         )}
         {!isMe && <Link to={`/users/${me.alias}`}>Back to my page</Link>}
+        {isMe && (
+          <Link className="button-link" to="/settings">
+            Edit profile
+          </Link>
+        )}
       </div>
       {isMe && editable && <ChangePicture />}
     </section>
