@@ -1,4 +1,5 @@
 import { crashScenario } from './crash.js';
+import { exportScenario } from './export.js';
 import { fanoutScenario } from './fanout.js';
 import { feedScenario } from './feed.js';
 import { mixScenario } from './mix.js';
@@ -16,4 +17,5 @@ export const SCENARIOS: readonly ScenarioDefinition[] = [
   mixScenario,
   wsScenario,
   crashScenario,
+  exportScenario,
 ];
