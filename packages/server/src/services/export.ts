@@ -13,7 +13,7 @@ import type {
 import type { UserPresenter } from './user-presenter.js';
 
 /** Records read per store call: each page becomes one chunk of the response. */
-export const EXPORT_PAGE = 500;
+export const EXPORT_PAGE = 1000;
 
 const BOARD_PAGE = 100;
 

@@ -8,6 +8,10 @@ import { BEARER, bearerToken, type Authenticate } from '../auth.js';
 
 // 400, 401 and 500 are implied by each operation's inputs (see ../openapi.ts).
 
+// How far the export may read ahead of the socket: the next pages are read while the last ones are sent, and memory
+// stays bounded by this (plus the socket's own buffer) however large the account.
+const READ_AHEAD_BYTES = 1024 * 1024;
+
 /** My own account: profile edits, password change, and my data as one download. */
 export function meRoutes(
   app: FastifyInstance,
@@ -72,7 +76,7 @@ export function meRoutes(
       const chunks = await exports.open(me);
       const date = new Date().toISOString().slice(0, 10);
       // A stream is sent as it is read, with the socket's backpressure (the serializer never sees it).
-      const body = Readable.from(chunks, { objectMode: false, highWaterMark: 64 * 1024 });
+      const body = Readable.from(chunks, { objectMode: false, highWaterMark: READ_AHEAD_BYTES });
       return reply
         .type('application/json; charset=utf-8')
         .header('content-disposition', `attachment; filename="tweeter-${me}-${date}.json"`)
