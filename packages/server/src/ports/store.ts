@@ -47,6 +47,13 @@ export interface StatusRecord {
   pulled?: boolean;
 }
 
+/** A status as its author's export lists it. */
+export interface AuthoredPost {
+  id: string;
+  post: string;
+  createdAt: number;
+}
+
 export interface FeedEntry {
   owner: string;
   statusId: string;
@@ -187,6 +194,8 @@ export interface StatusRepo {
   getMany(ids: readonly string[]): Promise<Map<string, StatusRecord>>;
   /** The author's statuses, newest first; `before` is an exclusive status id. May lag (DynamoDB: a GSI). */
   byAuthor(author: string, range: { before?: string; limit: number }): Promise<StatusRecord[]>;
+  /** As `byAuthor`, their id, text and time only (the export reads 100,000s: no segments to read or parse). */
+  postsByAuthor(author: string, range: { before?: string; limit: number }): Promise<AuthoredPost[]>;
   /**
    * Removes the status, its delivery record and its idempotency key, with the outbox jobs; false if it did not
    * exist. (The status keeps its idempotency key, so the key is named, never searched for.)

@@ -53,6 +53,28 @@ export function runAccountsContract(hooks: CoreContractHooks): void {
       expect(await store.sessions.deleteOfUser('nobody')).toEqual([]);
     });
 
+    test('statuses.postsByAuthor lists id, text and time of one author, newest first, page by page', async () => {
+      await createUsers('ann', 'bob');
+      for (const [n, author] of [
+        [1, 'ann'],
+        [2, 'bob'],
+        [3, 'ann'],
+        [4, 'ann'],
+      ] as const) {
+        await store.statuses.create(status(n, author), { audience: 0 });
+      }
+      const post = (n: number) => ({
+        id: status(n, 'ann').id,
+        post: `post ${n}`,
+        createdAt: status(n, 'ann').createdAt,
+      });
+      await eventually(async () => (await store.statuses.postsByAuthor('ann', { limit: 10 })).length === 3);
+      expect(await store.statuses.postsByAuthor('ann', { limit: 10 })).toEqual([post(4), post(3), post(1)]);
+      expect(await store.statuses.postsByAuthor('ann', { limit: 2 })).toEqual([post(4), post(3)]);
+      expect(await store.statuses.postsByAuthor('ann', { before: post(3).id, limit: 2 })).toEqual([post(1)]);
+      expect(await store.statuses.postsByAuthor('cat', { limit: 2 })).toEqual([]);
+    });
+
     test("comments.byAuthor lists one author's comments oldest first, page by page, deleted ones included", async () => {
       await createUsers('ann', 'bob');
       await store.statuses.create(status(1, 'bob'), { audience: 0 });

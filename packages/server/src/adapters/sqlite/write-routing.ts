@@ -14,7 +14,7 @@ const READS: Readonly<Record<WriteTarget, readonly string[]>> = {
   users: ['get', 'getMany', 'pulledAccounts'],
   sessions: ['get'],
   follows: ['exists', 'existing', 'followers', 'followees'],
-  statuses: ['get', 'getMany', 'byAuthor'],
+  statuses: ['get', 'getMany', 'byAuthor', 'postsByAuthor'],
   feeds: ['page'],
   deliveries: ['get'],
   boards: ['get', 'getMany', 'publicBoards', 'withRetention'],
