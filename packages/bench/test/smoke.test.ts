@@ -44,6 +44,14 @@ describe('tweeter bench', () => {
     expect(results.visible_ms).toEqual({ p50: expect.any(Number), max: expect.any(Number), count: 2 });
   });
 
+  it("export: one account's document streamed, every status in it, the server memory before and during", async () => {
+    const { results, params } = await run('export', ['--statuses', '1200', '--runs', '2']);
+    expect(params).toMatchObject({ statuses: 1200, runs: 2 });
+    expect(results.export_mb).toBeGreaterThan(0);
+    expect(results.export_mb_per_s).toBeGreaterThan(0);
+    expect(results.rss_mb_before).toBeGreaterThan(0);
+  });
+
   it('feed: latency and requests/s of closed-loop readers', async () => {
     const { results } = await run('feed', ['--users', '30', '--readers', '3', '--duration', '1', '--warmup', '0']);
     expect(results.feed_ms).toEqual(percentiles('p50', 'p95', 'p99'));

@@ -109,6 +109,11 @@ export class TweeterStack extends Stack {
       environment,
       description: 'WebSocket $connect, $disconnect and $default',
     });
+    const exporter = tweeterFunction(this, 'ExportFunction', {
+      ...FUNCTIONS.export,
+      environment,
+      description: 'GET /api/v1/me/export, streamed (API Gateway response streaming)',
+    });
     const schedule = tweeterFunction(this, 'ScheduleFunction', {
       ...FUNCTIONS.schedule,
       environment,
@@ -139,6 +144,8 @@ export class TweeterStack extends Stack {
       for (const q of queues) q.queue.grantSendMessages(fn);
     }
     data.main.grantReadWriteData(stream);
+    // The export reads the account (and, like every token check, may remove an expired session).
+    data.main.grantReadWriteData(exporter);
     data.images.grantReadWrite(http);
     for (const fn of consumers) for (const q of queues) q.deadLetters.grantSendMessages(fn);
     for (const fn of [http, stream, ...consumers]) webSocketApi.grantManageConnections(fn);
@@ -152,7 +159,8 @@ export class TweeterStack extends Stack {
     const api = new apigw.LambdaRestApi(this, 'HttpApi', {
       restApiName: `${prefix}-api`,
       handler: http,
-      proxy: true,
+      // The proxy is added below (what `proxy: true` does), so that the export route can have a resource of its own.
+      proxy: false,
       cloudWatchRole: false,
       binaryMediaTypes: [...BINARY_TYPES],
       endpointTypes: [apigw.EndpointType.REGIONAL],
@@ -162,6 +170,18 @@ export class TweeterStack extends Stack {
         throttlingBurstLimit: props.apiBurstLimit ?? 2000,
       },
     });
+
+    // The export is the one route whose answer can pass the 6 MB of a buffered Lambda response: its own function,
+    // invoked in response-streaming mode, on a resource more specific than the proxy (so it wins the match).
+    api.root.addProxy();
+    api.root.resourceForPath('api/v1/me/export').addMethod(
+      'GET',
+      new apigw.LambdaIntegration(exporter, {
+        proxy: true,
+        responseTransferMode: apigw.ResponseTransferMode.STREAM,
+        timeout: Duration.seconds(FUNCTIONS.export.timeoutSeconds),
+      }),
+    );
 
     for (const { job, everyMs } of SCHEDULED_JOBS) {
       new events.Rule(this, `Schedule-${jobSlug(job.name)}`, {

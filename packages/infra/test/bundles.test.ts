@@ -42,7 +42,9 @@ describe('the Lambda bundles', () => {
         outfile: file,
         logLevel: 'silent',
       });
-      const script = `const m = require(${JSON.stringify(file)}); console.log(typeof m.handler); process.exit(0);`;
+      // The Node.js Lambda runtime's global for response streaming (the export function wraps its handler with it).
+      const runtime = 'globalThis.awslambda = { streamifyResponse: (h) => h, HttpResponseStream: { from: (s) => s } };';
+      const script = `${runtime} const m = require(${JSON.stringify(file)}); console.log(typeof m.handler); process.exit(0);`;
       const res = spawnSync(process.execPath, ['-e', script], {
         env: { PATH: process.env['PATH'], ...AWS_ENV },
         encoding: 'utf8',

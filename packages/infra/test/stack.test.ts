@@ -32,7 +32,7 @@ describe('the Tweeter stack', () => {
     t.resourceCountIs('AWS::DynamoDB::Table', 2);
     t.resourceCountIs('AWS::SQS::Queue', 2 * queues);
     t.resourceCountIs('AWS::CloudWatch::Alarm', 2 * queues);
-    t.resourceCountIs('AWS::Lambda::Function', 3 + queues);
+    t.resourceCountIs('AWS::Lambda::Function', 4 + queues);
     t.resourceCountIs('AWS::Lambda::EventSourceMapping', queues);
     t.resourceCountIs('AWS::ApiGateway::RestApi', 1);
     t.resourceCountIs('AWS::ApiGatewayV2::Api', 1);
@@ -109,7 +109,7 @@ describe('the Tweeter stack', () => {
 
   it('runs every function on Node 22, arm64, with source maps and the live-stream settings', () => {
     const all = Object.values(functions());
-    expect(all).toHaveLength(3 + Object.keys(JOBS_BY_QUEUE).length);
+    expect(all).toHaveLength(4 + Object.keys(JOBS_BY_QUEUE).length);
     for (const fn of all) {
       const props = fn.Properties as Record<string, unknown>;
       expect(props.Runtime).toBe('nodejs22.x');
@@ -149,6 +149,25 @@ describe('the Tweeter stack', () => {
     t.hasResourceProperties('AWS::ApiGatewayV2::Stage', { StageName: 'prod', AutoDeploy: true });
     t.hasOutput('ApiUrl', {});
     t.hasOutput('WebSocketUrl', {});
+  });
+
+  it('streams GET /api/v1/me/export from a function of its own (response streaming, past the 6 MB of a buffered answer)', () => {
+    t.hasResourceProperties('AWS::ApiGateway::Resource', { PathPart: 'export' });
+    t.hasResourceProperties('AWS::ApiGateway::Method', {
+      HttpMethod: 'GET',
+      Integration: Match.objectLike({
+        Type: 'AWS_PROXY',
+        ResponseTransferMode: 'STREAM',
+        TimeoutInMillis: FUNCTIONS.export.timeoutSeconds * 1000,
+        Uri: Match.objectLike({
+          'Fn::Join': Match.arrayWith([Match.arrayWith([Match.stringLikeRegexp('response-streaming-invocations')])]),
+        }),
+      }),
+    });
+    t.hasResourceProperties('AWS::Lambda::Function', {
+      Description: Match.stringLikeRegexp('export'),
+      Timeout: FUNCTIONS.export.timeoutSeconds,
+    });
   });
 
   it('keeps the image bucket private and encrypted', () => {

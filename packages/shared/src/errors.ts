@@ -7,6 +7,7 @@ export const ERROR_STATUS = {
   bad_json: 400,
   unauthenticated: 401,
   forbidden: 403,
+  wrong_password: 403,
   not_found: 404,
   method_not_allowed: 405,
   conflict: 409,

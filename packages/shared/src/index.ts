@@ -14,3 +14,4 @@ export * from './schemas/reactions.js';
 export * from './schemas/meta.js';
 export * from './schemas/request-body.js';
 export * from './schemas/account-deletion.js';
+export * from './schemas/export.js';

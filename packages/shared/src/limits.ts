@@ -28,6 +28,7 @@ export const LIMITS = {
   retentionDaysMax: 3650,
   /** Accounts one account may block, and (separately) mute. */
   relationsMax: 10_000,
+  bioMax: 160,
 } as const;
 
 export const IMAGE_TYPES = ['image/png', 'image/jpeg', 'image/webp'] as const;

@@ -7,6 +7,7 @@ import { ADA, fakeFetch, memoryStorages, RecordingNotifier, status } from './sup
 const AUTH = { user: ADA, token: 'tok', expiresAt: '2999-01-01T00:00:00.000Z' };
 const PROFILE = {
   ...ADA,
+  bio: '',
   followerCount: 1,
   followeeCount: 0,
   followedByMe: true,

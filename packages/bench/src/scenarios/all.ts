@@ -2,6 +2,7 @@ import { blockScenario } from './block.js';
 import { cardsScenario } from './cards.js';
 import { crashScenario } from './crash.js';
 import { deleteAccountScenario } from './delete-account.js';
+import { exportScenario } from './export.js';
 import { fanoutScenario } from './fanout.js';
 import { feedScenario } from './feed.js';
 import { mediaScenario } from './media.js';
@@ -24,4 +25,5 @@ export const SCENARIOS: readonly ScenarioDefinition[] = [
   cardsScenario,
   deleteAccountScenario,
   mediaScenario,
+  exportScenario,
 ];

@@ -69,7 +69,8 @@ export interface paths {
     delete: operations['deleteMe'];
     options?: never;
     head?: never;
-    patch?: never;
+    /** Change my names and bio (the fields sent) */
+    patch: operations['updateMe'];
     trace?: never;
   };
   '/api/v1/users/{alias}': {
@@ -203,6 +204,46 @@ export interface paths {
     };
     /** The accounts I mute, by alias */
     get: operations['listMutes'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/me/password': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    /**
+     * Change my password: every other session of mine ends
+     * @description A wrong current password is a 403 (wrong_password) and counts as a failed sign-in (429 past the limit). Every other session of mine stops working at once and its live connections close with 4401.
+     */
+    put: operations['updateMyPassword'];
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/me/export': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Download my data as one JSON document (streamed)
+     * @description My profile, statuses, comments, reactions, follows both ways and boards, written as it is read (Content-Disposition: attachment).
+     */
+    get: operations['getMyExport'];
     put?: never;
     post?: never;
     delete?: never;
@@ -703,6 +744,7 @@ export interface components {
      *       "firstName": "Ada",
      *       "lastName": "Lovelace",
      *       "imageUrl": null,
+     *       "bio": "Notes on the engine by @charles: https://example.com/notes",
      *       "followerCount": 120,
      *       "followeeCount": 37,
      *       "followedByMe": true,
@@ -716,6 +758,8 @@ export interface components {
       firstName: string;
       lastName: string;
       imageUrl: string | null;
+      /** @description 0 to 160 characters (code points); line breaks are LF */
+      bio: string;
       followerCount: number;
       followeeCount: number;
       followedByMe: boolean;
@@ -1036,6 +1080,64 @@ export interface components {
         /** @description longest alt text, in code points */
         altMax: number;
       };
+    };
+    ExportDocument: {
+      /** @constant */
+      format: 'tweeter-export/1';
+      exportedAt: string;
+      profile: {
+        alias: string;
+        firstName: string;
+        lastName: string;
+        bio: string;
+        imageUrl: string | null;
+        createdAt: string;
+        followerCount: number;
+        followeeCount: number;
+      };
+      /** @description newest first */
+      statuses: {
+        id: string;
+        post: string;
+        createdAt: string;
+      }[];
+      /** @description oldest first */
+      comments: {
+        id: string;
+        statusId: string;
+        /** @description empty once deleted */
+        text: string;
+        deleted: boolean;
+        createdAt: string;
+      }[];
+      reactions: {
+        /** @enum {string} */
+        targetType: 'status' | 'message';
+        /** @description a status id, or a board message id */
+        targetId: string;
+        /** @enum {string} */
+        kind: 'like' | 'heart';
+        createdAt: string;
+      }[];
+      /** @description aliases, ascending */
+      followers: string[];
+      /** @description aliases, ascending */
+      followees: string[];
+      /** @description boards I am a member of (owner included), newest first */
+      boards: {
+        id: string;
+        name: string;
+        description: string;
+        /** @enum {string} */
+        visibility: 'public' | 'private';
+        owner: string;
+        /**
+         * @description my role on the board
+         * @enum {string}
+         */
+        role: 'owner' | 'moderator' | 'member';
+        joinedAt: string;
+      }[];
     };
   };
   responses: never;
@@ -1395,6 +1497,89 @@ export interface operations {
       };
       /** @description rate_limited: wait for Retry-After seconds; or limit_reached: a count bound (e.g. blocks) is full */
       429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description internal: a bug on our side; the message quotes the request id (also in X-Request-Id) */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description the server cannot serve this right now */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  updateMe: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          firstName?: string;
+          lastName?: string;
+          /** @description 0 to 160 characters (code points) after trimming; a line break (LF, CRLF or CR) counts as one and is stored as LF */
+          bio?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Profile'];
+        };
+      };
+      /** @description validation_failed or bad_json: the request is not valid (details[] says where) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description unauthenticated: no token, an unknown, revoked or expired one, or a wrong alias or password */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description payload_too_large: the body is over its limit */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description unsupported_media_type: a content type this operation does not take */
+      415: {
         headers: {
           [name: string]: unknown;
         };
@@ -2193,6 +2378,150 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description unauthenticated: no token, an unknown, revoked or expired one, or a wrong alias or password */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description internal: a bug on our side; the message quotes the request id (also in X-Request-Id) */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description the server cannot serve this right now */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  updateMyPassword: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          currentPassword: string;
+          newPassword: string;
+        };
+      };
+    };
+    responses: {
+      /** @description No Content */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description validation_failed or bad_json: the request is not valid (details[] says where) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description unauthenticated: no token, an unknown, revoked or expired one, or a wrong alias or password */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description forbidden: signed in, but not allowed to do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description payload_too_large: the body is over its limit */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description unsupported_media_type: a content type this operation does not take */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description rate_limited: wait for Retry-After seconds; or limit_reached: a count bound (e.g. blocks) is full */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description internal: a bug on our side; the message quotes the request id (also in X-Request-Id) */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description the server cannot serve this right now */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  getMyExport: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ExportDocument'];
         };
       };
       /** @description unauthenticated: no token, an unknown, revoked or expired one, or a wrong alias or password */

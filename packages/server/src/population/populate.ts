@@ -170,6 +170,8 @@ function user(alias: string, firstName: string, lastName: string, passwordHash: 
     createdAt: now,
     followerCount: 0,
     followeeCount: 0,
+    // A bio as people write them, with a link (the web app shows it as one).
+    bio: `${firstName} ${lastName}, on Tweeter since day one. Notes: https://example.com/${alias}`,
   };
 }
 

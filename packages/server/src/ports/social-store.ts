@@ -193,6 +193,22 @@ export interface ReactionRepo {
   purge(type: ReactionTargetType, ids: readonly string[], limit: number): Promise<number>;
   /** Sets the target's counts to the number of its reaction items; returns them. */
   recount(type: ReactionTargetType, id: string): Promise<ReactionTally>;
+  /**
+   * The reactions `alias` gave, in key order (type, target id, kind); `after` is the `next` of the previous page.
+   * May lag (DynamoDB: a GSI).
+   */
+  byUser(
+    alias: string,
+    range: { after?: string; limit: number },
+  ): Promise<{ items: UserReaction[]; next: string | null }>;
+}
+
+/** One reaction as its giver's export lists it. */
+export interface UserReaction {
+  type: ReactionTargetType;
+  targetId: string;
+  kind: ReactionKind;
+  createdAt: number;
 }
 
 export interface CommentRepo {
@@ -212,6 +228,8 @@ export interface CommentRepo {
   purgeStatus(statusId: string, limit: number): Promise<number>;
   /** Sets the status's comment count to the number of its comments not deleted; returns it. */
   recount(statusId: string): Promise<number>;
+  /** The comments `author` wrote, oldest first (deleted ones included); `after` is exclusive. May lag (DynamoDB: a GSI). */
+  byAuthor(author: string, range: { after?: string; limit: number }): Promise<CommentRecord[]>;
 }
 
 export interface AuditRepo {

@@ -28,6 +28,8 @@ export interface UserRecord {
   createdAt: number;
   followerCount: number;
   followeeCount: number;
+  /** 0 to 160 code points; absent: empty (accounts created before bios, bulk-loaded ones). */
+  bio?: string;
   /**
    * Set once the account's posts stop being fanned out (hybrid fan-out: too many followers), to the id of its
    * first status that was not; its statuses from that id on are merged into feeds at read time. Absent or null:
@@ -53,6 +55,13 @@ export interface StatusRecord {
   pulled?: boolean;
   /** Attached images, copied in at post time (immutable, so a feed read needs no media lookup). Absent: none. */
   media?: MediaImage[];
+}
+
+/** A status as its author's export lists it. */
+export interface AuthoredPost {
+  id: string;
+  post: string;
+  createdAt: number;
 }
 
 export interface FeedEntry {
@@ -109,6 +118,10 @@ export interface UserRepo {
   get(alias: string): Promise<UserRecord | null>;
   getMany(aliases: readonly string[]): Promise<Map<string, UserRecord>>;
   setImage(alias: string, imageKey: string | null): Promise<void>;
+  /** Changes the given profile fields; returns the user as it is now, or null if there is none. */
+  updateProfile(alias: string, changes: ProfileChanges): Promise<UserRecord | null>;
+  /** Replaces the password hash (callers have checked the current password and end the other sessions). */
+  setPasswordHash(alias: string, passwordHash: string): Promise<void>;
   /** Bulk insert for the population tool; existing aliases are left alone. Returns how many were new. */
   createMany(users: readonly UserRecord[]): Promise<number>;
   /**
@@ -118,6 +131,12 @@ export interface UserRepo {
   markPulled(alias: string, since: string): Promise<void>;
   /** Every pulled account with its pulledSince, ascending by alias (few: only accounts above the threshold). */
   pulledAccounts(): Promise<Map<string, string>>;
+}
+
+export interface ProfileChanges {
+  firstName?: string;
+  lastName?: string;
+  bio?: string;
 }
 
 export interface FollowEdge {
@@ -136,6 +155,11 @@ export interface SessionRepo {
   /** May return an expired session (callers compare expiresAt with the clock): expiry is decided at read time. */
   get(tokenHash: string): Promise<SessionRecord | null>;
   delete(tokenHash: string): Promise<void>;
+  /**
+   * Removes every session of `alias` but `except` (a token hash; omitted: all of them) and returns the token hashes
+   * it removed, expired ones included. Strongly consistent: a session created before the call is among them.
+   */
+  deleteOfUser(alias: string, options?: { except?: string }): Promise<string[]>;
   /**
    * Storage sweep: removes up to `limit` sessions with expiresAt <= now and returns how many. Reads never depend
    * on it. DynamoDB removes nothing here (0): items carry a `ttl` attribute and DynamoDB's TTL reclaims them.
@@ -180,6 +204,8 @@ export interface StatusRepo {
   getMany(ids: readonly string[]): Promise<Map<string, StatusRecord>>;
   /** The author's statuses, newest first; `before` is an exclusive status id. May lag (DynamoDB: a GSI). */
   byAuthor(author: string, range: { before?: string; limit: number }): Promise<StatusRecord[]>;
+  /** As `byAuthor`, their id, text and time only (the export reads 100,000s: no segments to read or parse). */
+  postsByAuthor(author: string, range: { before?: string; limit: number }): Promise<AuthoredPost[]>;
   /**
    * Removes the status, its delivery record and its idempotency key, with the outbox jobs; false if it did not
    * exist. (The status keeps its idempotency key, so the key is named, never searched for.)

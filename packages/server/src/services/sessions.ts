@@ -1,7 +1,7 @@
-import type { AuthResponse, LoginRequest } from '@tweeter/shared';
+import type { AuthResponse, ChangePasswordRequest, LoginRequest } from '@tweeter/shared';
 import { LRUCache } from 'lru-cache';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { UnauthenticatedError } from '../domain/errors.js';
+import { AppError, NotFoundError, UnauthenticatedError } from '../domain/errors.js';
 import { hashPassword, type ScryptParams } from '../domain/passwords.js';
 import { hashToken, newToken } from '../domain/tokens.js';
 import type { SessionState } from '../domain/session-state.js';
@@ -12,8 +12,6 @@ import type { PasswordHasher } from './password-hasher.js';
 import type { UserPresenter } from './user-presenter.js';
 
 const SESSION_CACHE_TTL_MS = 10_000;
-
-/** A session as a live connection sees it: still good, past its expiry, or gone (signed out). */
 
 /** Sign-in, sign-out and token checks. */
 export class SessionService {
@@ -27,20 +25,24 @@ export class SessionService {
       clock: Clock;
       tokenTtlMs: number;
       scrypt: ScryptParams;
+      /**
+       * How long a token read from the store is trusted without reading it again (default 10 s). Revocations made by
+       * this process evict at once; one made by another process (another Lambda instance) is seen within it.
+       */
+      cacheTtlMs?: number;
       /** Told when a session is revoked, so live connections opened with it can be closed. */
       onSignOut?: (tokenHash: string) => void;
     },
-  ) {}
+  ) {
+    this.recent = new LRUCache({ max: 10_000, ttl: deps.cacheTtlMs ?? SESSION_CACHE_TTL_MS });
+  }
 
   // Checked when the alias does not exist, so both paths cost one scrypt (no alias oracle by timing).
   private dummyHash?: Promise<string>;
 
   // Every authenticated request looks its token up: sessions seen in the last few seconds skip the store read.
-  // Logout evicts at once here; another process (the serverless shape) sees a logout within the TTL.
-  private readonly recent = new LRUCache<string, { alias: string; expiresAt: number }>({
-    max: 10_000,
-    ttl: SESSION_CACHE_TTL_MS,
-  });
+  // Logout and password changes evict at once here; another process (the serverless shape) sees them within the TTL.
+  private readonly recent: LRUCache<string, { alias: string; expiresAt: number }>;
 
   /** Issues a new session token for a user that was just authenticated or created. */
   async open(user: UserRecord): Promise<AuthResponse> {
@@ -80,6 +82,48 @@ export class SessionService {
     this.recent.delete(tokenHash);
     await this.deps.sessions.delete(tokenHash);
     this.deps.onSignOut?.(tokenHash);
+  }
+
+  /**
+   * Changes `alias`'s password after checking the current one, then ends every other session of `alias` (their
+   * tokens get 401 at once on this process, and their live connections close with 4401). The check counts against
+   * the same limits as a sign-in from `clientAddress` (LoginThrottle): a wrong password is a 403 `wrong_password`
+   * and a failed attempt; past the limit, 429 before any check. The session `token` keeps working.
+   */
+  async changePassword(
+    alias: string,
+    token: string,
+    request: ChangePasswordRequest,
+    clientAddress: string,
+  ): Promise<void> {
+    const { throttle, hasher, users } = this.deps;
+    const attempt = throttle.begin(alias, clientAddress);
+    if (attempt.delayMs > 0) await sleep(attempt.delayMs);
+    let user: UserRecord | null;
+    let ok: boolean;
+    try {
+      user = await users.get(alias);
+      ok = user !== null && (await hasher.verify(request.currentPassword, user.passwordHash));
+    } catch (err) {
+      throttle.unchecked(attempt);
+      throw err;
+    }
+    if (!user) throw new NotFoundError(`no user @${alias}`);
+    if (!ok) throw new AppError('wrong_password', 'the current password is wrong');
+    throttle.succeeded(attempt);
+    await users.setPasswordHash(alias, await hasher.hash(request.newPassword));
+    // After the new hash is stored: a sign-in racing this with the old password cannot open a session that stays.
+    await this.endOtherSessions(alias, hashToken(token));
+  }
+
+  /** Ends every session of `alias` but `keep` (a token hash): their tokens stop working and their sockets close. */
+  async endOtherSessions(alias: string, keep?: string): Promise<number> {
+    const ended = await this.deps.sessions.deleteOfUser(alias, keep === undefined ? {} : { except: keep });
+    for (const tokenHash of ended) {
+      this.recent.delete(tokenHash);
+      this.deps.onSignOut?.(tokenHash);
+    }
+    return ended.length;
   }
 
   /**

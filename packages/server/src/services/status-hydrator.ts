@@ -6,7 +6,8 @@ import type { CardReader } from './card-reader.js';
 import type { UserPresenter } from './user-presenter.js';
 import type { ReactionReader } from './reaction-reader.js';
 
-const USER_CACHE_TTL_MS = 60_000;
+/** How long an author stays cached where profile edits are not seen (another process): a rename shows within it. */
+export const USER_CACHE_TTL_MS = 5_000;
 
 /**
  * Turns status ids or records into API Statuses with one batched lookup per kind, through small caches:
@@ -36,12 +37,14 @@ export class StatusHydrator {
       /** Expiry of both caches runs on this clock. */
       clock: Clock;
       statusCacheTtlMs: number;
+      /** Default USER_CACHE_TTL_MS; longer only where every profile edit evicts here (`forgetUser`). */
+      userCacheTtlMs?: number;
     },
   ) {
     // ttlResolution 0: read the clock at each check (a cached time would follow the wall clock, not `clock`).
     const timing = { perf: deps.clock, ttlResolution: 0 };
     this.statusCache = new LRUCache({ max: 20_000, ttl: deps.statusCacheTtlMs, ...timing });
-    this.userCache = new LRUCache({ max: 20_000, ttl: USER_CACHE_TTL_MS, ...timing });
+    this.userCache = new LRUCache({ max: 20_000, ttl: deps.userCacheTtlMs ?? USER_CACHE_TTL_MS, ...timing });
   }
 
   /**

@@ -1,6 +1,7 @@
 import type { AccountService } from './accounts.js';
 import type { BoardService } from './boards.js';
 import type { CommentService } from './comments.js';
+import type { ExportService } from './export.js';
 import type { FeedService } from './feeds.js';
 import type { FollowService } from './follows.js';
 import type { MediaService } from './media.js';
@@ -25,4 +26,5 @@ export interface Services {
   comments: CommentService;
   safety: SafetyService;
   accounts: AccountService;
+  exports: ExportService;
 }

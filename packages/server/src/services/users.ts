@@ -1,4 +1,11 @@
-import { LIMITS, type AuthResponse, type Profile, type RegisterRequest, type User } from '@tweeter/shared';
+import {
+  LIMITS,
+  type AuthResponse,
+  type Profile,
+  type RegisterRequest,
+  type UpdateProfileRequest,
+  type User,
+} from '@tweeter/shared';
 import { ConflictError, NotFoundError } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
 import type { AccountDeletionRepo } from '../ports/account-deletions.js';
@@ -92,14 +99,40 @@ export class UserService {
     ]);
     if (!user) throw new NotFoundError(`no user @${alias}`);
     const has = (owner: string, kind: RelationKind) => related.some((e) => e.owner === owner && e.kind === kind);
-    return {
-      ...this.deps.userPresenter.user(user),
-      followerCount: user.followerCount,
-      followeeCount: user.followeeCount,
-      followedByMe: followed,
+    return this.present(user, followed, {
       blockedByMe: has(viewer, 'block'),
       mutedByMe: has(viewer, 'mute'),
       blocksMe: has(alias, 'block'),
+    });
+  }
+
+  /**
+   * Changes my names and bio (the fields given; the schema has trimmed and checked them). This process's author
+   * cache forgets me at once; other processes' caches show the change within their TTL (USER_CACHE_TTL_MS).
+   */
+  async updateProfile(viewer: string, changes: UpdateProfileRequest): Promise<Profile> {
+    const user = await this.deps.users.updateProfile(viewer, {
+      ...(changes.firstName === undefined ? {} : { firstName: changes.firstName }),
+      ...(changes.lastName === undefined ? {} : { lastName: changes.lastName }),
+      ...(changes.bio === undefined ? {} : { bio: changes.bio }),
+    });
+    if (!user) throw new NotFoundError(`no user @${viewer}`);
+    this.deps.hydrator.forgetUser(viewer);
+    return this.present(user, false, { blockedByMe: false, mutedByMe: false, blocksMe: false });
+  }
+
+  private present(
+    user: UserRecord,
+    followed: boolean,
+    relation: Pick<Profile, 'blockedByMe' | 'mutedByMe' | 'blocksMe'>,
+  ): Profile {
+    return {
+      ...this.deps.userPresenter.user(user),
+      bio: user.bio ?? '',
+      followerCount: user.followerCount,
+      followeeCount: user.followeeCount,
+      followedByMe: followed,
+      ...relation,
     };
   }
 

@@ -43,7 +43,7 @@ const PURGE_BATCH = 500;
 const SQLITE_JOB_BATCH = 8;
 
 /** How statuses are read and presented: shared by the HTTP services and the fan-out (which pushes them live). */
-export function createReadModel(config: Config, store: Store, clock: Clock) {
+export function createReadModel(config: Config, store: Store, clock: Clock, options: { userCacheTtlMs?: number } = {}) {
   const userPresenter = new UserPresenter(config.publicUrl);
   const reactionReader = new ReactionReader(store.reactions);
   const cardReader = new CardReader({ cards: store.cards, clock, ttlMs: config.statusCacheTtlMs });
@@ -56,6 +56,7 @@ export function createReadModel(config: Config, store: Store, clock: Clock) {
     cards: cardReader,
     clock,
     statusCacheTtlMs: config.statusCacheTtlMs,
+    ...options,
   });
   return { userPresenter, reactionReader, cardReader, hydrator };
 }

@@ -13,6 +13,7 @@ import { createChannelAuthorizer } from '../stream/authorize.js';
 import { createJobRegistry, createReadModel } from './jobs.js';
 import { createApiGatewayStreamRoutes, createStreamProtocol, openApiGatewayTransport } from './live-push.js';
 import { liveAudience } from '../stream/live-audience.js';
+import type { Services } from '../services/use-cases.js';
 import { createServices } from './services.js';
 import { openBlobs, openStores } from './stores.js';
 
@@ -54,6 +55,11 @@ export async function createLambdaHttp(config: Config): Promise<LambdaHttp> {
     protocol: null,
     workers: null,
   };
+}
+
+/** The export function: the use cases it calls (token check and export), over the stores. */
+export async function createLambdaExport(config: Config): Promise<{ services: Services }> {
+  return { services: await lambdaServices(config, await openForLambda(config)) };
 }
 
 /** The job processors over the stores, pushing live events to API Gateway's connections. */

@@ -11,6 +11,7 @@ import type { Store } from '../ports/store.js';
 import { AccountService } from '../services/accounts.js';
 import { BoardService } from '../services/boards.js';
 import { CommentService } from '../services/comments.js';
+import { ExportService } from '../services/export.js';
 import { FeedService } from '../services/feeds.js';
 import { FollowService } from '../services/follows.js';
 import { ImagePipeline } from '../services/image-pipeline.js';
@@ -31,6 +32,9 @@ import { UserService } from '../services/users.js';
 import { Visibility } from '../domain/visibility.js';
 import { WriteLimits } from '../services/write-limits.js';
 import { createReadModel } from './jobs.js';
+
+/** Each Lambda instance trusts a token it read this long: a sign-out or password change elsewhere is seen within it. */
+export const SHARED_SESSION_CACHE_TTL_MS = 1_000;
 
 export interface ServiceDeps {
   config: Config;
@@ -54,7 +58,12 @@ export function createServices(deps: ServiceDeps): { services: Services; hydrato
   const { config, clock, store, blobs, realtime } = deps;
   const scrypt = { N: config.scryptCost, r: 8, p: 1 };
   const limits = abuseLimits(config, clock, scrypt, deps.passwordHasher);
-  const { userPresenter, reactionReader, hydrator } = createReadModel(config, store, clock);
+  // On the SQLite file one process serves every request, so its own edits and sign-outs evict these caches at once and
+  // they may keep entries longer; on DynamoDB each Lambda instance has its own caches, which must forget sooner.
+  const oneProcess = config.shape.store === 'sqlite';
+  const { userPresenter, reactionReader, hydrator } = createReadModel(config, store, clock, {
+    ...(oneProcess ? { userCacheTtlMs: 60_000 } : {}),
+  });
   const pipeline = deps.imagePipeline ?? new ImagePipeline();
   const media = new MediaService({ media: store.media, blobs, pipeline, userPresenter, clock });
   const sessions = new SessionService({
@@ -66,6 +75,7 @@ export function createServices(deps: ServiceDeps): { services: Services; hydrato
     clock,
     tokenTtlMs: config.tokenTtlMs,
     scrypt,
+    cacheTtlMs: oneProcess ? 10_000 : SHARED_SESSION_CACHE_TTL_MS,
     onSignOut: (tokenHash) => deps.onSignOut(tokenHash),
   });
   const visibility = new Visibility({ relations: store.relations });
@@ -137,6 +147,17 @@ export function createServices(deps: ServiceDeps): { services: Services; hydrato
       hydrator,
       clock,
       onAccountGone: (alias) => deps.onAccountGone?.(alias),
+    }),
+    exports: new ExportService({
+      users: store.users,
+      statuses: store.statuses,
+      comments: store.comments,
+      reactions: store.reactions,
+      follows: store.follows,
+      members: store.members,
+      boards: store.boards,
+      userPresenter,
+      clock,
     }),
     ...socialServices(store, {
       userPresenter,

@@ -28,6 +28,7 @@ describe('register and login', () => {
       firstName: 'Alice',
       lastName: 'Liddell',
       imageUrl: null,
+      bio: '',
       followerCount: 0,
       followeeCount: 0,
       followedByMe: false,

@@ -101,7 +101,7 @@ describe('bad input gets a clear 4xx in the error shape', () => {
 
   it('unknown routes and methods', async () => {
     expectError(await t.inject({ method: 'GET', url: '/api/v1/nothing-here' }), 404, 'not_found');
-    expectError(await t.as(token, { method: 'PATCH', url: '/api/v1/me' }), 404, 'not_found');
+    expectError(await t.as(token, { method: 'POST', url: '/api/v1/me' }), 404, 'not_found');
   });
 
   it('an over-long Idempotency-Key', async () => {

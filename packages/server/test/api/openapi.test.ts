@@ -130,6 +130,7 @@ describe('the response conformance check (run on every response the API tests re
     firstName: 'A',
     lastName: 'L',
     imageUrl: null,
+    bio: '',
     followerCount: 0,
     followeeCount: 0,
     blockedByMe: false,

@@ -248,6 +248,30 @@ export function runRealtimeContract(options: RealtimeContractOptions): void {
       expect(c.frames.some((f) => f.type === 'ack' && f.id === 'again')).toBe(false);
     });
 
+    testCase("closes the other sessions' connections when the password changes, and keeps this one", async () => {
+      const { alias, token } = await user();
+      const login = await transport.t.inject({
+        method: 'POST',
+        url: '/api/v1/sessions',
+        payload: { alias, password: 'correct horse' },
+      });
+      const other = login.json<{ token: string }>().token;
+      const [mine, theirs] = [await connect(token), await connect(other)];
+      await subscribe(mine, 'feed');
+      await subscribe(theirs, 'feed');
+      const res = await transport.t.as(token, {
+        method: 'PUT',
+        url: '/api/v1/me/password',
+        payload: { currentPassword: 'correct horse', newPassword: 'battery staple' },
+      });
+      expect(res.statusCode).toBe(204);
+      expect(await theirs.waitFor(isError('unauthenticated'))).toMatchObject({ message: 'signed out: sign in again' });
+      const closed = await theirs.closed;
+      if (options.closeCodes) expect(closed).toEqual({ code: 4401, reason: 'signed out' });
+      expect(await mine.request({ type: 'ping' })).toMatchObject({ type: 'ack', op: 'ping' });
+      await settle();
+    });
+
     testCase('revokes a private board from a removed member at once, naming the channel', async () => {
       const [owner, member] = [await user(), await user()];
       const api = socialApi(transport.t);

@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Job, JobRequest } from '../../src/ports/job-queue.js';
 import type { Store } from '../../src/ports/store.js';
 import { runCardStoreContract } from './store-contract-cards.js';
+import { runAccountsContract } from './store-contract-accounts.js';
 import { runDeliveriesContract } from './store-contract-deliveries.js';
 import { runDeletionsContract } from './store-contract-deletions.js';
 import { runFeedsContract } from './store-contract-feeds.js';
@@ -102,6 +103,7 @@ export function runStoreContract(options: StoreContractOptions): void {
       counts,
     };
     runUsersContract(hooks);
+    runAccountsContract(hooks);
     runFollowsContract(hooks);
     runStatusesContract(hooks);
     runFeedsContract(hooks);

@@ -38,6 +38,7 @@ export function user(alias: string, overrides: Partial<UserRecord> = {}): UserRe
     createdAt: T0,
     followerCount: 0,
     followeeCount: 0,
+    bio: '',
     ...overrides,
   };
 }

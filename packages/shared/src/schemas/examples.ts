@@ -14,6 +14,7 @@ export const EXAMPLES = {
   user,
   profile: {
     ...user,
+    bio: 'Notes on the engine by @charles: https://example.com/notes',
     followerCount: 120,
     followeeCount: 37,
     followedByMe: true,

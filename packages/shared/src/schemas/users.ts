@@ -3,12 +3,31 @@ import { IMAGE_TYPES, LIMITS } from '../limits.js';
 import { Alias } from './common.js';
 import { requestBody } from './request-body.js';
 import { EXAMPLES } from './examples.js';
+import { trimmedText } from './text.js';
 
 const Name = z
   .string()
   .trim()
   .min(1, 'must not be empty')
   .max(LIMITS.nameMax, `must be at most ${LIMITS.nameMax} characters`);
+
+// The registration rule for a password; a password change checks the new one against it too.
+const Password = z
+  .string()
+  .min(LIMITS.passwordMin, `must be ${LIMITS.passwordMin} to ${LIMITS.passwordMax} characters`)
+  .max(LIMITS.passwordMax, `must be ${LIMITS.passwordMin} to ${LIMITS.passwordMax} characters`);
+
+/**
+ * A bio: trimmed, CRLF and CR made LF (a line break counts as one character), then 0 to bioMax code points.
+ */
+export const Bio = z
+  .string()
+  .transform((s) => s.replace(/\r\n?/g, '\n'))
+  .pipe(trimmedText(0, LIMITS.bioMax))
+  .meta({
+    maxLength: LIMITS.bioMax,
+    description: `0 to ${LIMITS.bioMax} characters (code points) after trimming; a line break (LF, CRLF or CR) counts as one and is stored as LF`,
+  });
 
 export const User = z
   .object({
@@ -21,6 +40,7 @@ export const User = z
 export type User = z.infer<typeof User>;
 
 export const Profile = User.extend({
+  bio: z.string().describe(`0 to ${LIMITS.bioMax} characters (code points); line breaks are LF`),
   followerCount: z.number().int(),
   followeeCount: z.number().int(),
   followedByMe: z.boolean(),
@@ -39,10 +59,7 @@ export const RegisterRequest = requestBody({
   alias: Alias,
   firstName: Name,
   lastName: Name,
-  password: z
-    .string()
-    .min(LIMITS.passwordMin, `must be ${LIMITS.passwordMin} to ${LIMITS.passwordMax} characters`)
-    .max(LIMITS.passwordMax, `must be ${LIMITS.passwordMin} to ${LIMITS.passwordMax} characters`),
+  password: Password,
   image: ImageUpload.optional(),
 });
 export type RegisterRequest = z.infer<typeof RegisterRequest>;
@@ -57,3 +74,16 @@ export const AuthResponse = z
   .object({ user: User, token: z.string(), expiresAt: z.string() })
   .meta({ id: 'AuthResponse', examples: [EXAMPLES.authResponse] });
 export type AuthResponse = z.infer<typeof AuthResponse>;
+
+export const UpdateProfileRequest = requestBody({
+  firstName: Name.optional(),
+  lastName: Name.optional(),
+  bio: Bio.optional(),
+});
+export type UpdateProfileRequest = z.infer<typeof UpdateProfileRequest>;
+
+export const ChangePasswordRequest = requestBody({
+  currentPassword: z.string().min(1).max(LIMITS.passwordMax),
+  newPassword: Password,
+});
+export type ChangePasswordRequest = z.infer<typeof ChangePasswordRequest>;

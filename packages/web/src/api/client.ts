@@ -20,6 +20,7 @@ import {
   type Page,
   type ReactionKind,
   type UpdateBoardRequest,
+  type UpdateProfileRequest,
 } from '@tweeter/shared';
 import type { z } from 'zod';
 
@@ -59,6 +60,7 @@ const RESULTS = {
   createSession: AuthResponse,
   registerUser: AuthResponse,
   getMe: Profile,
+  updateMe: Profile,
   getUser: Profile,
   listFollowers: pageOf(User),
   listFollowees: pageOf(User),
@@ -141,6 +143,13 @@ export function createApi(options: ApiOptions) {
     deleteAccount: (password: string) => call('deleteMe', { body: { password } }),
 
     me: () => call('getMe'),
+    /** My names and bio (fields left out stay as they are). */
+    updateMe: (body: UpdateProfileRequest) => call('updateMe', { body }),
+    /** Every other session of mine ends; this one stays signed in. */
+    changePassword: (currentPassword: string, newPassword: string) =>
+      call('updateMyPassword', { body: { currentPassword, newPassword } }),
+    /** My data as one JSON document, as a Blob to save (never parsed here: it can be large). */
+    exportData: () => client.call('getMyExport', { parseAs: 'blob' } as never) as unknown as Promise<Blob>,
     user: (alias: string) => call('getUser', { params: { path: { alias } } }),
     followers: (alias: string, cursor?: string | null): Promise<Page<User>> =>
       call('listFollowers', { params: { path: { alias }, query: page(cursor) } }),

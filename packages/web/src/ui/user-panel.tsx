@@ -1,5 +1,6 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
+import { parseSegments } from '@tweeter/shared';
 import { Link } from 'react-router';
 import { errorMessage } from '../api/client.js';
 import { setFollowing } from '../logic/flows.js';
@@ -7,12 +8,13 @@ import { setRelation } from '../logic/safety.js';
 import { Avatar } from './avatar.js';
 import { ChangePicture } from './change-picture.js';
 import { ProfileMenu } from './profile-menu.js';
+import { StatusText } from './status-text.js';
 import { useMe, useServices } from './services.js';
 
 /**
  * The user on screen: picture, name, @alias, counts; Follow/Unfollow and the Mute/Block menu on someone else's
  * page (a profile I block says so, with Unblock; one that blocks me offers no Follow); on my own profile
- * (`editable`), a new picture.
+ * (`editable`), a new picture; the bio's mentions and links as links, and on mine an "Edit profile" link to Settings.
  */
 export function UserPanel({ alias, editable = false }: { alias: string; editable?: boolean }) {
   const services = useServices();
@@ -67,6 +69,11 @@ export function UserPanel({ alias, editable = false }: { alias: string; editable
           {user.firstName} {user.lastName}
         </h1>
         <p className="alias">@{user.alias}</p>
+        {user.bio && (
+          <div className="bio" aria-label="Bio">
+            <StatusText segments={parseSegments(user.bio)} />
+          </div>
+        )}
         <p className="counts">
           <Link to={`/users/${user.alias}/followees`}>Followees: {user.followeeCount}</Link>{' '}
           <Link to={`/users/${user.alias}/followers`}>Followers: {user.followerCount}</Link>
@@ -85,6 +92,11 @@ export function UserPanel({ alias, editable = false }: { alias: string; editable
         )}
         {!isMe && <ProfileMenu user={user} busy={busy} onChoose={(kind, on) => void relate(kind, on)} />}
         {!isMe && <Link to={`/users/${me.alias}`}>Back to my page</Link>}
+        {isMe && (
+          <Link className="button-link" to="/settings">
+            Edit profile
+          </Link>
+        )}
       </div>
       {!isMe && user.blockedByMe && (
         <p className="relation-note" role="status">

@@ -7,7 +7,7 @@ import type { GatewayConnections } from '../../ports/gateway-connections.js';
 import type { Realtime, RealtimeEvent } from '../../ports/realtime.js';
 import type { FollowRepo } from '../../ports/store.js';
 import { connectedFollowers } from '../../stream/connected-followers.js';
-import { eventPayload, revokedFrame } from '../../stream/frames.js';
+import { errorFrame, eventPayload, revokedFrame } from '../../stream/frames.js';
 import { ConnectionRecords, type Recipient } from './connection-records.js';
 import { ApiGatewayConnections } from './connections.js';
 import { ConnectionManagement, forEachLimited } from './management.js';
@@ -101,10 +101,18 @@ export class ApiGatewayRealtime implements Realtime {
     });
   }
 
-  /** Closes every connection opened with this session token (it signed out). */
+  /**
+   * Closes every connection opened with this session token (it signed out, or a password change ended it). API
+   * Gateway's DeleteConnection sends no close code of ours, so the client is told first, with the error frame the
+   * `ws` transport sends before its 4401.
+   */
   closeSession(tokenHash: string): void {
+    const frame = errorFrame('unauthenticated', 'signed out: sign in again');
     this.track(async () => {
-      await forEachLimited(await this.records.ofToken(tokenHash), this.concurrency, (id) => this.connections.close(id));
+      await forEachLimited(await this.records.ofToken(tokenHash), this.concurrency, async (id) => {
+        await this.connections.send(id, frame).catch(() => undefined); // gone already: nothing to tell
+        await this.connections.close(id);
+      });
     });
   }
 

@@ -29,6 +29,9 @@ export function createCommentsRepo(db: Db): CommentRepo {
   const selectList = db.prepare<[string, string, number], CommentRow>(
     'SELECT * FROM comments WHERE status_id = ? AND id > ? ORDER BY id LIMIT ?',
   );
+  const selectByAuthor = db.prepare<[string, string, number], CommentRow>(
+    'SELECT * FROM comments WHERE author = ? AND id > ? ORDER BY id LIMIT ?',
+  );
   const markDeleted = db.prepare<[string]>("UPDATE comments SET deleted = 1, text = '' WHERE id = ? AND deleted = 0");
   // Read for every page of statuses: a join from the id list and rows as arrays (see the reactions repository).
   const selectCounts = db
@@ -85,6 +88,9 @@ export function createCommentsRepo(db: Db): CommentRepo {
     },
     async list(statusId, range) {
       return selectList.all(statusId, range.after ?? '', range.limit).map(toRecord);
+    },
+    async byAuthor(author, range) {
+      return selectByAuthor.all(author, range.after ?? '', range.limit).map(toRecord);
     },
     async softDelete(id, options) {
       return softDelete.immediate(id, options?.audit);

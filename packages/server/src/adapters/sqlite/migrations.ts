@@ -215,6 +215,18 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
     `,
   },
   {
+    version: 6,
+    name: 'accounts: bio, sessions by user, comments and reactions by author (export)',
+    sql: `
+      ALTER TABLE users ADD COLUMN bio TEXT NOT NULL DEFAULT '';
+      -- A password change ends every other session of the user.
+      CREATE INDEX sessions_by_alias ON sessions (alias);
+      -- The export reads a user's comments and reactions in key order, page by page.
+      CREATE INDEX comments_by_author ON comments (author, id);
+      CREATE INDEX reactions_by_alias ON reactions (alias, target, kind);
+    `,
+  },
+  {
     version: 7,
     name: 'block and mute',
     sql: `
@@ -247,9 +259,8 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
       ) WITHOUT ROWID;
       -- The alias sweep reads finished deletions by the end of their reservation.
       CREATE INDEX deleted_accounts_expiry ON deleted_accounts (reserved_until) WHERE step = 'done';
-      -- What one alias wrote, so the deletion finds its reactions, comments and board messages without a scan.
-      CREATE INDEX reactions_by_alias ON reactions (alias, target, kind);
-      CREATE INDEX comments_by_author ON comments (author, id);
+      -- What one alias wrote, so the deletion finds its board messages without a scan (its reactions and comments
+      -- have their indexes from migration 6).
       CREATE INDEX board_messages_by_author ON board_messages (author, board_id, id);
     `,
   },

@@ -36,6 +36,14 @@ export function createReactionsRepo(db: Db): ReactionRepo {
       'SELECT m.target, m.kind FROM json_each(?) j JOIN reactions m ON m.target = j.value AND m.alias = ?',
     )
     .raw();
+  // Key order (target, kind) from the cursor on: the (alias, target, kind) index, a seek per page.
+  const selectByUser = db.prepare<
+    [string, string, string, number],
+    { target: string; kind: string; created_at: number }
+  >(
+    `SELECT target, kind, created_at FROM reactions WHERE alias = ? AND (target, kind) > (?, ?)
+     ORDER BY target, kind LIMIT ?`,
+  );
   const statusExists = db.prepare<[string], 1>('SELECT 1 FROM statuses WHERE id = ?').pluck();
   // Bounded: a status with 100,000 reactions is purged in many short transactions, not one long one.
   const purgeRows = db.prepare<[string, number]>(
@@ -92,6 +100,17 @@ export function createReactionsRepo(db: Db): ReactionRepo {
   });
 
   return {
+    async byUser(alias, range) {
+      // The cursor is the last row's `target kind` (a space never occurs in a target or a kind).
+      const [target = '', kind = ''] = range.after?.split(' ') ?? [];
+      const rows = selectByUser.all(alias, target, kind, range.limit);
+      const items = rows.map((row) => {
+        const type: ReactionTargetType = row.target.startsWith('message:') ? 'message' : 'status';
+        return { type, targetId: idOf(type, row.target), kind: kindOf(row.kind), createdAt: row.created_at };
+      });
+      const last = rows.at(-1);
+      return { items, next: rows.length === range.limit && last ? `${last.target} ${last.kind}` : null };
+    },
     async add(type, id, alias, kind, createdAt) {
       return add.immediate(type, id, alias, kind, createdAt);
     },

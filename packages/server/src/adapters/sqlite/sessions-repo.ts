@@ -15,6 +15,9 @@ export function createSessionsRepo(db: Db): SessionRepo {
   );
   const select = db.prepare<[string], SessionRow>('SELECT * FROM sessions WHERE token_hash = ?');
   const remove = db.prepare<[string]>('DELETE FROM sessions WHERE token_hash = ?');
+  const removeOfUser = db
+    .prepare<[string, string], string>('DELETE FROM sessions WHERE alias = ? AND token_hash != ? RETURNING token_hash')
+    .pluck();
   // Bounded, oldest first, so a sweep never holds the write lock for long.
   const removeExpired = db.prepare<[number, number]>(
     `DELETE FROM sessions WHERE token_hash IN (
@@ -31,6 +34,9 @@ export function createSessionsRepo(db: Db): SessionRepo {
     },
     async delete(tokenHash) {
       remove.run(tokenHash);
+    },
+    async deleteOfUser(alias, options) {
+      return removeOfUser.all(alias, options?.except ?? '');
     },
     async deleteExpired(now, limit) {
       return removeExpired.run(now, limit).changes;

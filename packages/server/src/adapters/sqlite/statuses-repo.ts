@@ -58,6 +58,9 @@ export function createStatusesRepo(db: Db, { clock, signal }: SqliteStoreOptions
   const selectStory = db.prepare<[string, number], StatusRow>(
     'SELECT * FROM statuses WHERE author = ? ORDER BY id DESC LIMIT ?',
   );
+  const selectPosts = db.prepare<[string, string, number], { id: string; post: string; createdAt: number }>(
+    'SELECT id, post, created_at AS createdAt FROM statuses WHERE author = ? AND id < ? ORDER BY id DESC LIMIT ?',
+  );
   const selectStoryBefore = db.prepare<[string, string, number], StatusRow>(
     'SELECT * FROM statuses WHERE author = ? AND id < ? ORDER BY id DESC LIMIT ?',
   );
@@ -123,6 +126,10 @@ export function createStatusesRepo(db: Db, { clock, signal }: SqliteStoreOptions
           ? selectStory.all(author, range.limit)
           : selectStoryBefore.all(author, range.before, range.limit);
       return rows.map(toRecord);
+    },
+    async postsByAuthor(author, range) {
+      // Ids are Crockford base32: U+10FFFF sorts after every one of them.
+      return selectPosts.all(author, range.before ?? '\u{10FFFF}', range.limit);
     },
     async delete(id, options) {
       const jobs = options?.outbox ?? [];

@@ -11,20 +11,32 @@ interface UserRow {
   follower_count: number;
   followee_count: number;
   pulled_since?: string | null;
+  bio?: string;
 }
 
 /** The users repository over SQLite. */
 export function createUsersRepo(db: Db): UserRepo {
   const insert = db.prepare<UserRow>(
     `INSERT OR IGNORE INTO users
-       (alias, first_name, last_name, password_hash, image_key, created_at, follower_count, followee_count)
-     VALUES (@alias, @first_name, @last_name, @password_hash, @image_key, @created_at, @follower_count, @followee_count)`,
+       (alias, first_name, last_name, password_hash, image_key, created_at, follower_count, followee_count, bio)
+     VALUES (@alias, @first_name, @last_name, @password_hash, @image_key, @created_at, @follower_count, @followee_count,
+       @bio)`,
   );
   const select = db.prepare<[string], UserRow>('SELECT * FROM users WHERE alias = ?');
   const selectMany = db.prepare<[string], UserRow>(
     'SELECT * FROM users WHERE alias IN (SELECT value FROM json_each(?))',
   );
   const updateImage = db.prepare<[string | null, string]>('UPDATE users SET image_key = ? WHERE alias = ?');
+  const updateProfile = db.prepare<{
+    alias: string;
+    first_name: string | null;
+    last_name: string | null;
+    bio: string | null;
+  }>(
+    `UPDATE users SET first_name = coalesce(@first_name, first_name), last_name = coalesce(@last_name, last_name),
+       bio = coalesce(@bio, bio) WHERE alias = @alias`,
+  );
+  const updatePassword = db.prepare<[string, string]>('UPDATE users SET password_hash = ? WHERE alias = ?');
   const updatePulled = db.prepare<[string, string, string]>(
     'UPDATE users SET pulled_since = ? WHERE alias = ? AND (pulled_since IS NULL OR pulled_since > ?)',
   );
@@ -55,6 +67,19 @@ export function createUsersRepo(db: Db): UserRepo {
     async setImage(alias, imageKey) {
       updateImage.run(imageKey, alias);
     },
+    async updateProfile(alias, changes) {
+      updateProfile.run({
+        alias,
+        first_name: changes.firstName ?? null,
+        last_name: changes.lastName ?? null,
+        bio: changes.bio ?? null,
+      });
+      const row = select.get(alias);
+      return row ? toRecord(row) : null;
+    },
+    async setPasswordHash(alias, passwordHash) {
+      updatePassword.run(passwordHash, alias);
+    },
     async createMany(users) {
       return users.length === 0 ? 0 : insertMany.immediate(users);
     },
@@ -77,6 +102,7 @@ function toRow(user: UserRecord): UserRow {
     created_at: user.createdAt,
     follower_count: user.followerCount,
     followee_count: user.followeeCount,
+    bio: user.bio ?? '',
   };
 }
 
@@ -90,6 +116,7 @@ function toRecord(row: UserRow): UserRecord {
     createdAt: row.created_at,
     followerCount: row.follower_count,
     followeeCount: row.followee_count,
+    bio: row.bio ?? '',
     ...(row.pulled_since != null ? { pulledSince: row.pulled_since } : {}),
   };
 }

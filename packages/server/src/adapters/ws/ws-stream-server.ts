@@ -3,7 +3,7 @@ import { WebSocket } from 'ws';
 import type { Realtime, RealtimeEvent } from '../../ports/realtime.js';
 import type { FollowRepo } from '../../ports/store.js';
 import { connectedFollowers } from '../../stream/connected-followers.js';
-import { eventPayload, revokedFrame } from '../../stream/frames.js';
+import { errorFrame, eventPayload, revokedFrame } from '../../stream/frames.js';
 import { BroadcastQueue } from './broadcast-queue.js';
 import type { WsConnection } from './ws-connection.js';
 
@@ -157,10 +157,15 @@ export class WsStreamServer implements Realtime {
     if (this.connections.size === 0) this.stopHeartbeat();
   }
 
-  /** Closes every connection opened with this session token (called when it signs out). */
+  /**
+   * Closes every connection opened with this session token (it signed out, or a password change ended it): the
+   * error frame the session sweep sends, then 4401.
+   */
   closeSession(tokenHash: string): void {
     for (const conn of this.connections) {
-      if (conn.tokenHash === tokenHash) this.close(conn, STREAM_CLOSE.unauthenticated, 'signed out');
+      if (conn.tokenHash !== tokenHash || conn.closed) continue;
+      this.send(conn, errorFrame('unauthenticated', 'signed out: sign in again'));
+      this.close(conn, STREAM_CLOSE.unauthenticated, 'signed out');
     }
   }
 

@@ -42,6 +42,8 @@ export const STAGE_CONSUMERS: Readonly<Record<string, StageConsumerSpec>> = {
 /** The functions of the stack: entry file (under runtimes/lambda/), memory and timeout. */
 export const FUNCTIONS = {
   http: { entry: 'http.ts', memoryMb: 1024, timeoutSeconds: 29 },
+  // GET /api/v1/me/export, streamed: 100,000 statuses are about 10 MB, written in seconds; the timeout leaves room.
+  export: { entry: 'export.ts', memoryMb: 512, timeoutSeconds: 300 },
   websocket: { entry: 'websocket.ts', memoryMb: 512, timeoutSeconds: 10 },
   jobs: { entry: 'jobs.ts' },
   schedule: { entry: 'schedule.ts', memoryMb: 512, timeoutSeconds: 300 },

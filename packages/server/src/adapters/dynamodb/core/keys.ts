@@ -39,6 +39,12 @@ export const PULLED_PK = 'PULLED';
 export const pulledKey = (alias: string): Key => ({ pk: PULLED_PK, sk: key('USER', alias) });
 
 export const sessionKey = (tokenHash: string): Key => ({ pk: key('SESSION', tokenHash), sk: 'SESSION' });
+/** A user's session, listed in the user's partition so that a password change can end every other one. */
+export const USER_SESSION_PREFIX = 'SESSION#';
+export const userSessionKey = (alias: string, tokenHash: string): Key => ({
+  pk: key('USER', alias),
+  sk: `${USER_SESSION_PREFIX}${tokenHash}`,
+});
 
 /** A status and its delivery record share a partition; the author's story is gsi1 `STORY#<author>`. */
 export const statusKey = (id: string): Key => ({ pk: key('STATUS', id), sk: 'STATUS' });

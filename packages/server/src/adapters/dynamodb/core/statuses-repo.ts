@@ -157,6 +157,22 @@ export function createDynamoStatusesRepo(deps: DynamoDeps, outbox: DynamoOutbox,
       );
       return items.map(toRecord);
     },
+    async postsByAuthor(author, range) {
+      const { items } = await queryUpTo(
+        deps,
+        {
+          TableName: deps.tables.main,
+          IndexName: MAIN_INDEXES.gsi1.name,
+          KeyConditionExpression: '#pk = :pk AND #sk < :before',
+          ProjectionExpression: '#id, post, createdAt',
+          ExpressionAttributeNames: { '#pk': MAIN_INDEXES.gsi1.pk, '#sk': MAIN_INDEXES.gsi1.sk, '#id': 'id' },
+          ExpressionAttributeValues: { ':pk': storyOf(author), ':before': range.before ?? '\u{10FFFF}' },
+          ScanIndexForward: false,
+        },
+        range.limit,
+      );
+      return items.map((item) => ({ id: str(item.id), post: str(item.post), createdAt: num(item.createdAt) }));
+    },
     async delete(id, options) {
       const itemKey = statusKey(id);
       const pending = pendingUpdate(pendingAttributes('delete', options?.outbox ?? [], now(), itemKey));

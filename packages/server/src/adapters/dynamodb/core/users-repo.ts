@@ -51,6 +51,30 @@ export function createDynamoUsersRepo(
         ...(imageKey === null ? {} : { ExpressionAttributeValues: { ':k': imageKey } }),
       });
     },
+    async updateProfile(alias, changes) {
+      const fields = Object.entries(changes).filter(([, value]) => value !== undefined);
+      if (fields.length === 0) {
+        const item = await getItem(deps, userKey(alias));
+        return item ? toRecord(item) : null;
+      }
+      const out = await updateItem(deps, {
+        Key: userKey(alias),
+        UpdateExpression: `SET ${fields.map(([name]) => `#${name} = :${name}`).join(', ')}`,
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeNames: Object.fromEntries(fields.map(([name]) => [`#${name}`, name])),
+        ExpressionAttributeValues: Object.fromEntries(fields.map(([name, value]) => [`:${name}`, value])),
+        ReturnValues: 'ALL_NEW',
+      });
+      return out ? toRecord(out) : null;
+    },
+    async setPasswordHash(alias, passwordHash) {
+      await updateItem(deps, {
+        Key: userKey(alias),
+        UpdateExpression: 'SET passwordHash = :h',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':h': passwordHash },
+      });
+    },
     async createMany(users) {
       // A bulk load (the population tool): which aliases exist is read first, the new users are batch-written
       // (BatchWriteItem of 25, unprocessed items retried with backoff). Not for requests: a sign-up racing the load
@@ -119,6 +143,7 @@ function toRecord(item: Item): UserRecord {
     createdAt: num(item.createdAt),
     followerCount: num(item.followerCount),
     followeeCount: num(item.followeeCount),
+    bio: typeof item.bio === 'string' ? item.bio : '',
     ...(typeof item.pulledSince === 'string' ? { pulledSince: item.pulledSince } : {}),
   };
 }

@@ -1,6 +1,7 @@
 import type { CommentRecord, CommentRepo } from '../../../ports/store.js';
 import { batchGet, batchWrite, queryUpTo, type Item, type WriteRequest } from '../client.js';
 import { writeAudit } from './audit-repo.js';
+import { MAIN_INDEXES } from '../tables.js';
 import { authoredBy, commentCountKey, commentKey, commentLookupKey, commentsOf } from './keys.js';
 import {
   addToExisting,
@@ -57,6 +58,20 @@ export function createDynamoCommentsRepo(deps: DynamoSocialDeps): CommentRepo {
     async get(id) {
       const item = await find(id);
       return item ? toRecord(item) : null;
+    },
+    async byAuthor(author, range) {
+      const { items } = await queryUpTo(
+        deps,
+        {
+          TableName: deps.tables.main,
+          IndexName: MAIN_INDEXES.gsi1.name,
+          KeyConditionExpression: '#pk = :pk AND #sk > :after',
+          ExpressionAttributeNames: { '#pk': MAIN_INDEXES.gsi1.pk, '#sk': MAIN_INDEXES.gsi1.sk },
+          ExpressionAttributeValues: { ':pk': authoredBy('C', author, '').gsi1pk, ':after': range.after ?? '' },
+        },
+        range.limit,
+      );
+      return items.map(toRecord);
     },
     async list(statusId, range) {
       const { items } = await queryUpTo(

@@ -1,6 +1,7 @@
 import { REACTION_KINDS, ReactionKind } from '@tweeter/shared';
 import type { ReactionChange, ReactionRepo, ReactionTally, ReactionTargetType } from '../../../ports/store.js';
 import { batchGet, batchWrite, queryUpTo, type Item } from '../client.js';
+import { MAIN_INDEXES } from '../tables.js';
 import { authoredBy, REACTION_PREFIX, reactionCountKey, reactionKey, reactionsOf } from './keys.js';
 import {
   counted,
@@ -65,6 +66,31 @@ export function createDynamoReactionsRepo(deps: DynamoSocialDeps): ReactionRepo 
         return null;
       }
       return { changed, counts };
+    },
+    async byUser(alias, range) {
+      const { items, more } = await queryUpTo(
+        deps,
+        {
+          TableName: deps.tables.main,
+          IndexName: MAIN_INDEXES.gsi1.name,
+          KeyConditionExpression: '#pk = :pk AND #sk > :after',
+          ExpressionAttributeNames: { '#pk': MAIN_INDEXES.gsi1.pk, '#sk': MAIN_INDEXES.gsi1.sk },
+          ExpressionAttributeValues: { ':pk': authoredBy('R', alias, '').gsi1pk, ':after': range.after ?? '' },
+        },
+        range.limit,
+      );
+      const out = items.map((item) => {
+        // gsi1sk is `<type>:<id>#<kind>` (authoredBy in keys.ts).
+        const [target = ''] = str(item.gsi1sk).split('#');
+        const [type = '', targetId = ''] = target.split(':');
+        return {
+          type: type === 'message' ? ('message' as const) : ('status' as const),
+          targetId,
+          kind: ReactionKind.parse(item.kind),
+          createdAt: num(item.createdAt),
+        };
+      });
+      return { items: out, next: more ? str(items.at(-1)?.gsi1sk) : null };
     },
     async remove(type, id, alias, kind) {
       const old = await deleteItem(deps, {
