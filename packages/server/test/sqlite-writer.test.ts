@@ -66,17 +66,22 @@ describe('SqliteWriter', () => {
     expect(writer.counts).toEqual({ groups: 1, requests: 3, failed: 1 });
   });
 
-  it('runs interactive requests ahead of bulk ones, and bounds a group by its count', async () => {
-    const { writer, insert } = open({ maxRequests: 2, maxMs: 10_000 });
+  it('runs interactive requests ahead of bulk ones, commits them without bulk ones behind, bounds a group by its count', async () => {
+    const { writer, insert, keys } = open({ maxRequests: 2, maxMs: 10_000 });
     const order: string[] = [];
+    let seenByPost: string[] = [];
     const run = (priority: 'interactive' | 'bulk', key: string) =>
       writer.submit(priority, () => {
         order.push(key);
         insert.run(key);
       });
-    await Promise.all([run('bulk', 'page1'), run('bulk', 'page2'), run('interactive', 'post'), run('bulk', 'page3')]);
+    const post = run('interactive', 'post').then(() => {
+      seenByPost = keys();
+    });
+    await Promise.all([run('bulk', 'page1'), run('bulk', 'page2'), post, run('bulk', 'page3')]);
     expect(order).toEqual(['post', 'page1', 'page2', 'page3']);
-    expect(writer.counts.groups).toBe(2);
+    expect(seenByPost).toEqual(['post']); // its group held no page
+    expect(writer.counts.groups).toBe(3); // [post], [page1, page2], [page3]
   });
 
   it('keeps a group of bulk requests only open past maxMs, up to maxBulkMs, while no interactive write waits', async () => {

@@ -152,6 +152,8 @@ export class SqliteWriter {
       groupError = err;
     }
     while (groupError === null) {
+      // Interactive requests commit without bulk ones behind them: a post is answered after its own group only.
+      if (!onlyBulk && this.interactive.size === 0) break;
       const request = this.next();
       if (!request) break;
       if (request.priority === 'interactive') onlyBulk = false;
