@@ -66,17 +66,65 @@ describe('SqliteWriter', () => {
     expect(writer.counts).toEqual({ groups: 1, requests: 3, failed: 1 });
   });
 
-  it('runs interactive requests ahead of bulk ones, and bounds a group by its count', async () => {
-    const { writer, insert } = open({ maxRequests: 2, maxMs: 10_000 });
+  it('runs interactive requests ahead of bulk ones, commits them without bulk ones behind, bounds a group by its count', async () => {
+    const { writer, insert, keys } = open({ maxRequests: 2, maxMs: 10_000 });
     const order: string[] = [];
+    let seenByPost: string[] = [];
     const run = (priority: 'interactive' | 'bulk', key: string) =>
       writer.submit(priority, () => {
         order.push(key);
         insert.run(key);
       });
-    await Promise.all([run('bulk', 'page1'), run('bulk', 'page2'), run('interactive', 'post'), run('bulk', 'page3')]);
+    const post = run('interactive', 'post').then(() => {
+      seenByPost = keys();
+    });
+    await Promise.all([run('bulk', 'page1'), run('bulk', 'page2'), post, run('bulk', 'page3')]);
     expect(order).toEqual(['post', 'page1', 'page2', 'page3']);
-    expect(writer.counts.groups).toBe(2);
+    expect(seenByPost).toEqual(['post']); // its group held no page
+    expect(writer.counts.groups).toBe(3); // [post], [page1, page2], [page3]
+  });
+
+  it('keeps a group of bulk requests only open past maxMs, up to maxBulkMs, while no interactive write waits', async () => {
+    const pages = (writer: SqliteWriter, insert: ReturnType<typeof open>['insert'], tag: string) =>
+      Promise.all([1, 2, 3, 4].map((n) => writer.submit('bulk', () => insert.run(`${tag}${n}`))));
+    const bounded = open({ maxRequests: 1000, maxMs: 0 });
+    await pages(bounded.writer, bounded.insert, 'a');
+    expect(bounded.writer.counts.groups).toBe(4); // past maxMs after each request, without maxBulkMs
+    dbs.splice(0).forEach((db) => db.close());
+    rmSync(join(dir, 'w.db'), { force: true });
+    const extended = open({ maxRequests: 1000, maxMs: 0, maxBulkMs: 60_000 });
+    await pages(extended.writer, extended.insert, 'b');
+    expect(extended.writer.counts.groups).toBe(1);
+    expect(extended.keys()).toEqual(['b1', 'b2', 'b3', 'b4']);
+  });
+
+  it('ends a long bulk group once an interactive write arrives: the post waits for one bulk request, not all', async () => {
+    const { writer, insert, keys } = open({ maxRequests: 1000, maxMs: 0, maxBulkMs: 60_000 });
+    const order: string[] = [];
+    let seenByPost: string[] = [];
+    const page = (key: string) =>
+      writer.submit('bulk', () => {
+        order.push(key);
+        insert.run(key);
+        // A post sent while this page is written (as the HTTP thread's message would arrive): queued on the next turn.
+        if (key === 'page1')
+          setImmediate(() => {
+            void writer
+              .submit('interactive', () => {
+                order.push('post');
+                insert.run('post');
+              })
+              .then(() => {
+                seenByPost = keys();
+              });
+          });
+      });
+    await Promise.all(['page1', 'page2', 'page3', 'page4'].map(page));
+    await writer.idle();
+    expect(order).toEqual(['page1', 'post', 'page2', 'page3', 'page4']);
+    // The post was committed (and answered) before the rest of the backlog was written.
+    expect(seenByPost).toEqual(['page1', 'post']);
+    expect(writer.counts.groups).toBe(3);
   });
 
   it('commits a batch as one request: the writes inside run inline, and a failure leaves nothing', async () => {

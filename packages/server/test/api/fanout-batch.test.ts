@@ -163,6 +163,24 @@ describe('small fan-outs received together', () => {
     expect(metric(metrics, 'tweeter_feed_entries_delivered_total')).toBe(5 * (2 + 1 + PAGE));
   });
 
+  it('write a gathered backlog in chunks of at most 32 posts a store call, every post delivered once', async () => {
+    const calls = await start();
+    const authors = [await audience('eve', 1), await audience('fay', 2)];
+    await app().drain();
+    await app().ctx.workers.stop();
+    for (let i = 0; i < 40; i++) for (const author of authors) await post(author.token, `backlog ${i}`);
+    app().ctx.workers.start();
+    await app().drain();
+
+    // 80 plan jobs: no call carries more than a chunk, and together they carry every post once.
+    expect(calls.reduce((a, b) => a + b, 0)).toBe(80);
+    expect(Math.max(...calls)).toBeLessThanOrEqual(32);
+    expect(calls.length).toBeGreaterThanOrEqual(3);
+    const metrics = (await app().inject({ method: 'GET', url: '/metrics' })).body;
+    expect(metric(metrics, 'tweeter_job_duration_seconds_count{name="fanout.plan",outcome="ok"}')).toBe(80);
+    expect(metric(metrics, 'tweeter_feed_entries_delivered_total')).toBe(40 * (1 + 2));
+  });
+
   it('run one by one when the batch transaction fails, and every post is delivered once', async () => {
     const calls = await start({ failFirst: true });
     const { one, full, none, big } = await fiveAuthors();

@@ -12,9 +12,9 @@ import { SqliteWriter, type GroupCommitLimits } from './writer.js';
 /**
  * One transaction takes what arrived while the previous one ran, up to this many requests or this long: long enough
  * to share the commit (and the pages it writes) among many fan-out pages, short enough that a post waiting behind
- * it is answered within a few milliseconds.
+ * it is answered within a few milliseconds. Bulk work alone (a fan-out backlog, no post waiting) may go on to 50 ms.
  */
-export const GROUP_COMMIT: GroupCommitLimits = { maxRequests: 1000, maxMs: 4 };
+export const GROUP_COMMIT: GroupCommitLimits = { maxRequests: 1000, maxMs: 4, maxBulkMs: 50 };
 
 export interface SqliteOpenOptions {
   automaticCheckpoints?: boolean;

@@ -11,6 +11,12 @@ export interface GroupCommitLimits {
   maxRequests: number;
   /** No request is added once the transaction has run this long (ms): it bounds how long a new post waits. */
   maxMs: number;
+  /**
+   * A transaction of bulk requests only may go on past `maxMs`, up to this long (ms), while no interactive request
+   * waits: a backlog of fan-out pages then shares fewer, larger commits. Past `maxMs` the writer gives the event
+   * loop a turn between requests, so a post that arrives ends the transaction after the request in progress.
+   */
+  maxBulkMs?: number;
 }
 
 /** What the writer has done since it opened (tests and the bench read it). */
@@ -24,6 +30,7 @@ export interface WriterCounts {
 }
 
 interface Request {
+  priority: WritePriority;
   work: () => unknown;
   resolve(value: unknown): void;
   reject(error: unknown): void;
@@ -80,7 +87,7 @@ export class SqliteWriter {
     if (this.batchScope.getStore()) return inline(work);
     if (this.closed) return Promise.reject(new Error('the SQLite writer is closed'));
     return new Promise<T>((resolve, reject) => {
-      const request: Request = { work, resolve: resolve as (value: unknown) => void, reject };
+      const request: Request = { priority, work, resolve: resolve as (value: unknown) => void, reject };
       (priority === 'bulk' ? this.bulk : this.interactive).push(request);
       this.schedule();
     });
@@ -120,20 +127,36 @@ export class SqliteWriter {
     return this.interactive.take() ?? this.bulk.take();
   }
 
+  /**
+   * Past `maxMs`: whether a group of bulk requests only goes on. It yields one turn of the event loop first, so
+   * requests sent meanwhile (a post by message from the HTTP thread) are queued: an interactive one ends the group.
+   */
+  private async extendBulk(started: number, onlyBulk: boolean): Promise<boolean> {
+    const { maxBulkMs } = this.limits;
+    if (!onlyBulk || maxBulkMs === undefined || this.bulk.size === 0) return false;
+    if (performance.now() - started >= maxBulkMs) return false;
+    await new Promise((resolve) => setImmediate(resolve));
+    return this.interactive.size === 0 && this.bulk.size > 0;
+  }
+
   private async runGroup(): Promise<void> {
     const { db } = this;
     this.running = true;
     const answered: { request: Request; ok: boolean; value: unknown }[] = [];
     const started = performance.now();
     let groupError: unknown = null;
+    let onlyBulk = true;
     try {
       db.exec('BEGIN IMMEDIATE');
     } catch (err) {
       groupError = err;
     }
     while (groupError === null) {
+      // Interactive requests commit without bulk ones behind them: a post is answered after its own group only.
+      if (!onlyBulk && this.interactive.size === 0) break;
       const request = this.next();
       if (!request) break;
+      if (request.priority === 'interactive') onlyBulk = false;
       db.exec('SAVEPOINT request');
       try {
         const value = await request.work();
@@ -150,7 +173,8 @@ export class SqliteWriter {
         db.exec('RELEASE request');
         answered.push({ request, ok: false, value: err });
       }
-      if (answered.length >= this.limits.maxRequests || performance.now() - started >= this.limits.maxMs) break;
+      if (answered.length >= this.limits.maxRequests) break;
+      if (performance.now() - started >= this.limits.maxMs && !(await this.extendBulk(started, onlyBulk))) break;
     }
     if (groupError === null) {
       try {
