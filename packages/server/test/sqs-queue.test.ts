@@ -83,7 +83,7 @@ describe('sqs queue specifics', () => {
 
   it('routes jobs to their stage queue and receives from one queue alone', async () => {
     const { queue } = setup;
-    expect(queue.queues).toEqual(['fanout', 'feeds', 'maintenance']);
+    expect(queue.queues).toEqual(['fanout', 'feeds', 'maintenance', 'cards']);
     await queue.enqueue([
       { name: 'fanout.deliver', payload: { n: 1 } },
       { name: 'unfollow.purge', payload: { n: 2 } },

@@ -51,7 +51,7 @@ describe("the README's curl walk-through", () => {
       expect(out).toMatch(/"post":"Hello @charles, notes at https:\/\/example.com\/notes"/);
       expect(out).toContain('{"state":"done","audience":1,"delivered":1}');
       expect(out).toMatch(/"items":\[\{"id":"[0-9A-Z]{26}","author":\{"alias":"ada"/);
-      expect(out).toMatch(/"imageUrl":"\/media\/[^"]+\.png"/);
+      expect(out).toMatch(/"imageUrl":"\/media\/[^"]+\.(jpg|webp)"/);
       expect(out).toContain('"path":"body.visibility"');
       expect(out.match(/^200$/gm)).toHaveLength(1); // follow
       expect(out.match(/^204$/gm)).toHaveLength(2); // delete status, sign out
