@@ -2,6 +2,8 @@ import { FIRST_DELETION_STEP } from '../domain/account-deletion.js';
 import type { DeletionRecord } from '../ports/account-deletions.js';
 import type { BlobStore } from '../ports/blob-store.js';
 import type { BoardRecord, Store } from '../ports/store.js';
+import { mediaStep, othersRelationsStep, ownRelationsStep } from './account-delete-owned.js';
+import { inParallel } from './in-parallel.js';
 import { breathe } from './payloads.js';
 
 /** What one chunk of a step did: where the step resumes (`next`), and whether it has more to do. */
@@ -12,7 +14,18 @@ export interface StepOutcome {
 
 export type StepDeps = Pick<
   Store,
-  'follows' | 'feeds' | 'statuses' | 'boards' | 'members' | 'messages' | 'reactions' | 'comments' | 'deletions'
+  | 'follows'
+  | 'feeds'
+  | 'statuses'
+  | 'boards'
+  | 'members'
+  | 'messages'
+  | 'reactions'
+  | 'comments'
+  | 'deletions'
+  | 'relations'
+  | 'media'
+  | 'sessions'
 > & {
   blobs: BlobStore;
   /** Followers, followees, reactions, comments, messages or members per chunk (at most MAX_DELETION_PAGE). */
@@ -29,8 +42,6 @@ export type DeletionStep = (record: DeletionRecord, deps: StepDeps, rerun: boole
 export const MAX_DELETION_PAGE = 500;
 const STATUS_PAGE = 200;
 const BOARD_PAGE = 20;
-/** Writes of one chunk in flight at once (DynamoDB round trips overlap; SQLite's one writer takes them in turn). */
-const CONCURRENCY = 8;
 // Upper bound for "every id": '~' sorts after every character an id uses.
 const TOP = '~';
 
@@ -46,11 +57,18 @@ export const DELETION_STEPS: readonly (readonly [string, DeletionStep])[] = [
   [FIRST_DELETION_STEP, followersStep],
   ['followees', followeesStep],
   ['feed', ownFeedStep],
+  ['sessions', sessionsStep],
+  // Block and mute edges both ways: the account's own and others' pointing at it.
+  ['blocks', ownRelationsStep('block')],
+  ['mutes', ownRelationsStep('mute')],
+  ['blocked-by', othersRelationsStep('block')],
+  ['muted-by', othersRelationsStep('mute')],
   ['statuses', statusesStep],
   ['reactions', reactionsStep],
   ['comments', commentsStep],
   ['messages', messagesStep],
   ['memberships', membershipsStep],
+  ['media', mediaStep],
   ['picture', pictureStep],
 ];
 
@@ -84,6 +102,16 @@ async function ownFeedStep(record: DeletionRecord, deps: StepDeps): Promise<Step
 }
 
 /**
+ * The account's sessions, through the same port method a password change uses. Its tokens already get 401 (the
+ * owner is gone); this removes the rows rather than leaving them until they expire. One chunk: sessions per account
+ * are few (each is a sign-in, limited by the login throttle).
+ */
+async function sessionsStep(record: DeletionRecord, deps: StepDeps): Promise<StepOutcome> {
+  await deps.sessions.deleteOfUser(record.alias);
+  return { next: null, more: false };
+}
+
+/**
  * The account's statuses, newest first. Each goes as a deleted status does, with its `status.purge` job (its
  * reactions and comments, whoever wrote them); feeds hold none of them any more (followers step).
  */
@@ -103,11 +131,12 @@ async function statusesStep(record: DeletionRecord, deps: StepDeps): Promise<Ste
 
 /** Reactions the account gave to others' statuses and messages: each is taken back, so their tallies drop. */
 async function reactionsStep(record: DeletionRecord, deps: StepDeps): Promise<StepOutcome> {
-  const page = await deps.deletions.reactionsBy(record.alias, {
-    after: record.cursor ?? undefined,
+  // The same by-author list the export reads (reactions.byUser), one query for both features.
+  const page = await deps.reactions.byUser(record.alias, {
+    ...(record.cursor === null ? {} : { after: record.cursor }),
     limit: deps.pageSize,
   });
-  await inParallel(page.items, (r) => deps.reactions.remove(r.type, r.id, record.alias, r.kind));
+  await inParallel(page.items, (r) => deps.reactions.remove(r.type, r.targetId, record.alias, r.kind));
   return { next: page.next, more: page.next !== null };
 }
 
@@ -116,15 +145,17 @@ async function reactionsStep(record: DeletionRecord, deps: StepDeps): Promise<St
  * left under the alias that a later account may take.
  */
 async function commentsStep(record: DeletionRecord, deps: StepDeps): Promise<StepOutcome> {
-  const page = await deps.deletions.commentsBy(record.alias, {
-    after: record.cursor ?? undefined,
+  // The same by-author list the export reads (comments.byAuthor), oldest first by id.
+  const page = await deps.comments.byAuthor(record.alias, {
+    ...(record.cursor === null ? {} : { after: record.cursor }),
     limit: deps.pageSize,
   });
-  await inParallel(page.items, async (c) => {
+  await inParallel(page, async (c) => {
     await deps.comments.softDelete(c.id);
     await deps.deletions.eraseComment(c.statusId, c.id);
   });
-  return { next: page.next, more: page.next !== null };
+  const more = page.length === deps.pageSize;
+  return { next: more ? (page.at(-1)?.id ?? null) : null, more };
 }
 
 /** Board messages the account wrote: removed for good with their reactions (as retention removes old ones). */
@@ -202,15 +233,4 @@ async function oldestModerator(boardId: string, deps: StepDeps): Promise<string 
 async function pictureStep(record: DeletionRecord, deps: StepDeps): Promise<StepOutcome> {
   if (record.imageKey) await deps.blobs.delete(record.imageKey);
   return { next: null, more: false };
-}
-
-async function inParallel<T>(items: readonly T[], work: (item: T) => Promise<unknown>): Promise<void> {
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const item = items[next++] as T;
-      await work(item);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, items.length) }, worker));
 }

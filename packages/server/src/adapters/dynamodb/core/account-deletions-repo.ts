@@ -1,8 +1,6 @@
 import {
   DELETION_DONE,
-  parseReactionCursor,
   type AccountDeletionRepo,
-  type AuthoredReaction,
   type DeletionProgress,
   type DeletionRecord,
 } from '../../../ports/account-deletions.js';
@@ -163,24 +161,6 @@ export function createDynamoAccountDeletionsRepo(
       if (!board) return;
       await deleteItem(deps, { Key: memberKey(boardId, str(board.owner)) });
       await deleteItem(deps, { Key: boardKey(boardId) });
-    },
-    async reactionsBy(alias, range) {
-      const page = await authored('R', alias, range);
-      const items = page.items.flatMap((sk): AuthoredReaction[] => {
-        const parsed = parseReactionCursor(sk);
-        return parsed ? [parsed] : [];
-      });
-      return { items, next: page.next };
-    },
-    async commentsBy(alias, range) {
-      const page = await authored('C', alias, range);
-      // The sort key is the comment id; its status is on the lookup item.
-      const lookups = await Promise.all(page.items.map((id) => getItem(deps, commentLookupKey(id))));
-      const items = page.items.flatMap((id, i) => {
-        const statusId = lookups[i]?.statusId;
-        return typeof statusId === 'string' ? [{ statusId, id }] : [];
-      });
-      return { items, next: page.next };
     },
     async messagesBy(alias, range) {
       const page = await authored('M', alias, range);
