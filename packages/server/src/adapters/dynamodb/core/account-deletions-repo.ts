@@ -9,7 +9,7 @@ import { key, queryUpTo, type DynamoDeps, type Item, type Key } from '../client.
 import { authoredBy, boardKey, commentKey, commentLookupKey, memberKey } from '../social/keys.js';
 import { addToExisting, deleteItem, getItem, num, putNew, str, updateItem } from '../social/items.js';
 import { MAIN_INDEXES } from '../tables.js';
-import { userKey } from './keys.js';
+import { pulledKey, userKey } from './keys.js';
 import { pendingAttributes, pendingUpdate, type DynamoOutbox } from './outbox.js';
 
 /** A deleted account's tombstone: `DELETED#<alias>` / `ACCOUNT`. */
@@ -20,7 +20,7 @@ const reservedSk = (until: number, alias: string): string => `${String(until).pa
 
 /**
  * Deleted accounts on DynamoDB. `begin` claims the tombstone with a conditional put that carries the user item's
- * removal and the first job as its outbox (kind `account`): the writer removes the user item and sends the job, and
+ * removal (and its PULLED registry item's) and the first job as its outbox (kind `account`): the writer removes the user item and sends the job, and
  * after a crash in between the outbox sweeper does. The progress is a compare-and-set on `seq`. A finished tombstone
  * enters the sparse gsi1 partition RESERVED; the alias sweep removes it once its reservation ends (DynamoDB TTL is
  * not relied on: dynalite has none, and a reservation must end on the day, not days later).
@@ -33,6 +33,8 @@ export function createDynamoAccountDeletionsRepo(
   outbox.handle('account', {
     async effects(item) {
       await deleteItem(deps, { Key: userKey(str(item.alias)) });
+      // Its mark in the PULLED registry (hybrid fan-out) goes with it: nothing of it is merged into feeds any more.
+      await deleteItem(deps, { Key: pulledKey(str(item.alias)) });
       return [];
     },
   });
