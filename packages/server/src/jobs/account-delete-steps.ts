@@ -79,6 +79,10 @@ export const DELETION_STEPS: readonly (readonly [string, DeletionStep])[] = [
 async function followersStep(record: DeletionRecord, deps: StepDeps, rerun: boolean): Promise<StepOutcome> {
   const page = await deps.follows.followers(record.alias, { after: record.cursor ?? undefined, limit: deps.pageSize });
   await inParallel(page.items, async (follower) => {
+    // Purged before the edge goes too: a crash between the edge's removal and the purge would otherwise leave the
+    // entries for good (the rerun no longer lists that follower). The purge after it is the one a fan-out in
+    // flight needs.
+    await deps.feeds.removeByAuthor(follower, record.alias);
     await deps.follows.remove(follower, record.alias);
     if (rerun) await deps.follows.recount(follower);
     await deps.feeds.removeByAuthor(follower, record.alias);
