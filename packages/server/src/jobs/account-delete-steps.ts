@@ -1,6 +1,7 @@
 import { FIRST_DELETION_STEP } from '../domain/account-deletion.js';
 import type { DeletionRecord } from '../ports/account-deletions.js';
 import type { BlobStore } from '../ports/blob-store.js';
+import type { Realtime } from '../ports/realtime.js';
 import type { BoardRecord, Store } from '../ports/store.js';
 import { mediaStep, othersRelationsStep, ownRelationsStep } from './account-delete-owned.js';
 import { inParallel } from './in-parallel.js';
@@ -28,6 +29,8 @@ export type StepDeps = Pick<
   | 'sessions'
 > & {
   blobs: BlobStore;
+  /** Tells a follower's open feeds which entries went (`feed.delete`, as a deleted status does). */
+  realtime?: Pick<Realtime, 'toUsers'>;
   /** Followers, followees, reactions, comments, messages or members per chunk (at most MAX_DELETION_PAGE). */
   pageSize: number;
 };
@@ -78,15 +81,23 @@ export const DELETION_STEPS: readonly (readonly [string, DeletionStep])[] = [
  */
 async function followersStep(record: DeletionRecord, deps: StepDeps, rerun: boolean): Promise<StepOutcome> {
   const page = await deps.follows.followers(record.alias, { after: record.cursor ?? undefined, limit: deps.pageSize });
+  const removed = new Map<string, string[]>(); // status id → the followers whose feed held it
+  const note = (follower: string, ids: readonly string[]): void => {
+    for (const id of ids) removed.set(id, [...(removed.get(id) ?? []), follower]);
+  };
   await inParallel(page.items, async (follower) => {
     // Purged before the edge goes too: a crash between the edge's removal and the purge would otherwise leave the
     // entries for good (the rerun no longer lists that follower). The purge after it is the one a fan-out in
     // flight needs.
-    await deps.feeds.removeByAuthor(follower, record.alias);
+    note(follower, await deps.feeds.removeByAuthorIds(follower, record.alias));
     await deps.follows.remove(follower, record.alias);
     if (rerun) await deps.follows.recount(follower);
-    await deps.feeds.removeByAuthor(follower, record.alias);
+    note(follower, await deps.feeds.removeByAuthorIds(follower, record.alias));
   });
+  // Open feeds drop the entries live, as for a deleted status: one event per status to the followers that held it.
+  for (const [id, owners] of removed) {
+    deps.realtime?.toUsers(owners, { type: 'feed.delete', channel: 'feed', data: { id } });
+  }
   return { next: page.next, more: page.next !== null };
 }
 
