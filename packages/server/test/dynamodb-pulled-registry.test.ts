@@ -173,6 +173,22 @@ describe('home feeds of a newly pulled author, across processes', () => {
     expect(await feed(reader, tokens.fan)).toEqual([pulled, pushed]);
   });
 
+  it("a deleted account's mark leaves the registry with its user item", async () => {
+    await startWriter();
+    await post(writer, tokens.star, 'two followers: pulled');
+    const uncached = otherStore(d, new ManualClock(), 0).store;
+    expect([...(await uncached.users.pulledAccounts()).keys()]).toEqual(['star']);
+    const res = await writer.as(tokens.star, {
+      method: 'DELETE',
+      url: '/api/v1/me',
+      payload: { password: 'correct horse' },
+    });
+    expect(res.statusCode).toBe(204);
+    await writer.drain();
+    expect([...(await uncached.users.pulledAccounts()).keys()]).toEqual([]);
+    expect(await feed(writer, tokens.fan)).toEqual([]);
+  });
+
   it('a feed page costs one registry Query per TTL instead of one per page', async () => {
     await startWriter();
     const pulled = await post(writer, tokens.star, 'two followers: pulled');

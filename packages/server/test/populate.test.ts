@@ -94,6 +94,23 @@ describe('tweeter populate', () => {
     inspect(dir, (db) => expect(count(db, 'SELECT COUNT(*) FROM statuses')).toBe(120));
   });
 
+  it('--blocks-each writes blocks with the follows between each pair ended and counted, feeds purged', () => {
+    const dir = tempDir();
+    const args = ['--users', '40', '--followees-each', '6', '--statuses-each', '2', '--blocks-each', '2'];
+    expect(populate(dir, args)).toMatchObject({ 'blocks added': 80 });
+    inspect(dir, (db) => {
+      expect(count(db, "SELECT COUNT(*) FROM relations WHERE kind = 'block' AND owner <> target")).toBe(80);
+      const acrossBlocks = `SELECT COUNT(*) FROM follows f JOIN relations r ON r.kind = 'block' AND
+        ((f.follower = r.owner AND f.followee = r.target) OR (f.follower = r.target AND f.followee = r.owner))`;
+      expect(count(db, acrossBlocks)).toBe(0);
+      expect(count(db, 'SELECT SUM(followee_count) FROM users')).toBe(count(db, 'SELECT COUNT(*) FROM follows'));
+      expect(count(db, 'SELECT SUM(follower_count) FROM users')).toBe(count(db, 'SELECT COUNT(*) FROM follows'));
+      const feedAcross = `SELECT COUNT(*) FROM feed_entries e JOIN relations r ON r.kind = 'block' AND
+        ((e.owner = r.owner AND e.author = r.target) OR (e.owner = r.target AND e.author = r.owner))`;
+      expect(count(db, feedAcross)).toBe(0);
+    });
+  });
+
   it('builds the same graph from the same --seed, and another from another seed', () => {
     const edges = (seed: string): string[] => {
       const dir = tempDir();

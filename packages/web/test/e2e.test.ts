@@ -238,6 +238,7 @@ describe('Tweeter in Chromium', { timeout: 60_000 }, () => {
     await bob.getByText('Profile picture updated!').waitFor();
     const panel = bob.getByRole('region', { name: 'User' });
     await panel.locator('img[alt="Bob Builder\'s picture"]').waitFor();
+    // Re-encoded by the image pipeline since uploads arrived: JPEG, or WebP when it has transparency.
     expect(await panel.locator('img').first().getAttribute('src')).toMatch(/^\/media\/avatars\/bob-.+\.(jpg|webp)$/);
     // Back on the status page (in-app navigation), the comment shows the new picture too.
     await bob.goBack();

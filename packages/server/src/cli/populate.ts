@@ -15,6 +15,7 @@ export interface PopulateFlags {
   followeesEach: string;
   statusesEach: string;
   mutesEach: string;
+  blocksEach: string;
   mediaPercent?: string;
   password: string;
   seed: string;
@@ -32,6 +33,7 @@ export function populationPlan(flags: PopulateFlags): PopulationPlan {
   const followeesEach = parseWhole(flags.followeesEach, '--followees-each', 0, users - 1);
   const statusesEach = parseWhole(flags.statusesEach, '--statuses-each', 0, 1000);
   const mutesEach = parseWhole(flags.mutesEach, '--mutes-each', 0, Math.min(100, users - 1));
+  const blocksEach = parseWhole(flags.blocksEach, '--blocks-each', 0, Math.min(100, users - 1));
   if (flags.password.length < 8) throw new UsageError('--password must be at least 8 characters');
   const seed = parseWhole(flags.seed, '--seed', 0, 2 ** 32 - 1);
   const mediaPercent = flags.mediaPercent === undefined ? 0 : parseWhole(flags.mediaPercent, '--media-percent', 0, 100);
@@ -40,6 +42,7 @@ export function populationPlan(flags: PopulateFlags): PopulationPlan {
     ...plan,
     seed,
     ...(mutesEach > 0 ? { mutesEach } : {}),
+    ...(blocksEach > 0 ? { blocksEach } : {}),
     ...(mediaPercent > 0 ? { mediaShare: mediaPercent / 100 } : {}),
   };
 }
@@ -52,6 +55,7 @@ export function formatSummary(summary: PopulationSummary): string {
     `statuses added: ${summary.statusesAdded}`,
     `feed entries added: ${summary.feedEntriesAdded}`,
     `mutes added: ${summary.mutesAdded}`,
+    `blocks added: ${summary.blocksAdded}`,
     `seconds: ${summary.seconds.toFixed(1)}`,
   ].join('\n');
 }
@@ -70,6 +74,11 @@ export function populateCommand(): Command {
     .option('--followees-each <k>', 'random extra follows per generated user', '0')
     .option('--statuses-each <s>', 'statuses each generated user posts (delivered to its followers feeds)', '0')
     .option('--mutes-each <k>', 'random accounts each generated user mutes (at most 100)', '0')
+    .option(
+      '--blocks-each <k>',
+      'random accounts each generated user blocks, follows between them ended (at most 100)',
+      '0',
+    )
     .option('--media-percent <p>', 'percent of the statuses that carry 1 to 4 images (stock pictures), 0 to 100', '0')
     .option('--password <p>', 'password of every generated user and the celebrity', 'password')
     .option('--seed <n>', 'seed of the random follows (same seed, same graph)', '1')

@@ -1,7 +1,10 @@
 import { FIRST_DELETION_STEP } from '../domain/account-deletion.js';
 import type { DeletionRecord } from '../ports/account-deletions.js';
 import type { BlobStore } from '../ports/blob-store.js';
+import type { Realtime } from '../ports/realtime.js';
 import type { BoardRecord, Store } from '../ports/store.js';
+import { mediaStep, othersRelationsStep, ownRelationsStep } from './account-delete-owned.js';
+import { inParallel } from './in-parallel.js';
 import { breathe } from './payloads.js';
 
 /** What one chunk of a step did: where the step resumes (`next`), and whether it has more to do. */
@@ -12,9 +15,22 @@ export interface StepOutcome {
 
 export type StepDeps = Pick<
   Store,
-  'follows' | 'feeds' | 'statuses' | 'boards' | 'members' | 'messages' | 'reactions' | 'comments' | 'deletions'
+  | 'follows'
+  | 'feeds'
+  | 'statuses'
+  | 'boards'
+  | 'members'
+  | 'messages'
+  | 'reactions'
+  | 'comments'
+  | 'deletions'
+  | 'relations'
+  | 'media'
+  | 'sessions'
 > & {
   blobs: BlobStore;
+  /** Tells a follower's open feeds which entries went (`feed.delete`, as a deleted status does). */
+  realtime?: Pick<Realtime, 'toUsers'>;
   /** Followers, followees, reactions, comments, messages or members per chunk (at most MAX_DELETION_PAGE). */
   pageSize: number;
 };
@@ -29,8 +45,6 @@ export type DeletionStep = (record: DeletionRecord, deps: StepDeps, rerun: boole
 export const MAX_DELETION_PAGE = 500;
 const STATUS_PAGE = 200;
 const BOARD_PAGE = 20;
-/** Writes of one chunk in flight at once (DynamoDB round trips overlap; SQLite's one writer takes them in turn). */
-const CONCURRENCY = 8;
 // Upper bound for "every id": '~' sorts after every character an id uses.
 const TOP = '~';
 
@@ -46,11 +60,18 @@ export const DELETION_STEPS: readonly (readonly [string, DeletionStep])[] = [
   [FIRST_DELETION_STEP, followersStep],
   ['followees', followeesStep],
   ['feed', ownFeedStep],
+  ['sessions', sessionsStep],
+  // Block and mute edges both ways: the account's own and others' pointing at it.
+  ['blocks', ownRelationsStep('block')],
+  ['mutes', ownRelationsStep('mute')],
+  ['blocked-by', othersRelationsStep('block')],
+  ['muted-by', othersRelationsStep('mute')],
   ['statuses', statusesStep],
   ['reactions', reactionsStep],
   ['comments', commentsStep],
   ['messages', messagesStep],
   ['memberships', membershipsStep],
+  ['media', mediaStep],
   ['picture', pictureStep],
 ];
 
@@ -60,11 +81,23 @@ export const DELETION_STEPS: readonly (readonly [string, DeletionStep])[] = [
  */
 async function followersStep(record: DeletionRecord, deps: StepDeps, rerun: boolean): Promise<StepOutcome> {
   const page = await deps.follows.followers(record.alias, { after: record.cursor ?? undefined, limit: deps.pageSize });
+  const removed = new Map<string, string[]>(); // status id → the followers whose feed held it
+  const note = (follower: string, ids: readonly string[]): void => {
+    for (const id of ids) removed.set(id, [...(removed.get(id) ?? []), follower]);
+  };
   await inParallel(page.items, async (follower) => {
+    // Purged before the edge goes too: a crash between the edge's removal and the purge would otherwise leave the
+    // entries for good (the rerun no longer lists that follower). The purge after it is the one a fan-out in
+    // flight needs.
+    note(follower, await deps.feeds.removeByAuthorIds(follower, record.alias));
     await deps.follows.remove(follower, record.alias);
     if (rerun) await deps.follows.recount(follower);
-    await deps.feeds.removeByAuthor(follower, record.alias);
+    note(follower, await deps.feeds.removeByAuthorIds(follower, record.alias));
   });
+  // Open feeds drop the entries live, as for a deleted status: one event per status to the followers that held it.
+  for (const [id, owners] of removed) {
+    deps.realtime?.toUsers(owners, { type: 'feed.delete', channel: 'feed', data: { id } });
+  }
   return { next: page.next, more: page.next !== null };
 }
 
@@ -81,6 +114,16 @@ async function followeesStep(record: DeletionRecord, deps: StepDeps, rerun: bool
 async function ownFeedStep(record: DeletionRecord, deps: StepDeps): Promise<StepOutcome> {
   const removed = await deps.feeds.trim(record.alias, { keep: 0, limit: deps.pageSize });
   return { next: null, more: removed === deps.pageSize };
+}
+
+/**
+ * The account's sessions, through the same port method a password change uses. Its tokens already get 401 (the
+ * owner is gone); this removes the rows rather than leaving them until they expire. One chunk: sessions per account
+ * are few (each is a sign-in, limited by the login throttle).
+ */
+async function sessionsStep(record: DeletionRecord, deps: StepDeps): Promise<StepOutcome> {
+  await deps.sessions.deleteOfUser(record.alias);
+  return { next: null, more: false };
 }
 
 /**
@@ -103,11 +146,12 @@ async function statusesStep(record: DeletionRecord, deps: StepDeps): Promise<Ste
 
 /** Reactions the account gave to others' statuses and messages: each is taken back, so their tallies drop. */
 async function reactionsStep(record: DeletionRecord, deps: StepDeps): Promise<StepOutcome> {
-  const page = await deps.deletions.reactionsBy(record.alias, {
-    after: record.cursor ?? undefined,
+  // The same by-author list the export reads (reactions.byUser), one query for both features.
+  const page = await deps.reactions.byUser(record.alias, {
+    ...(record.cursor === null ? {} : { after: record.cursor }),
     limit: deps.pageSize,
   });
-  await inParallel(page.items, (r) => deps.reactions.remove(r.type, r.id, record.alias, r.kind));
+  await inParallel(page.items, (r) => deps.reactions.remove(r.type, r.targetId, record.alias, r.kind));
   return { next: page.next, more: page.next !== null };
 }
 
@@ -116,15 +160,17 @@ async function reactionsStep(record: DeletionRecord, deps: StepDeps): Promise<St
  * left under the alias that a later account may take.
  */
 async function commentsStep(record: DeletionRecord, deps: StepDeps): Promise<StepOutcome> {
-  const page = await deps.deletions.commentsBy(record.alias, {
-    after: record.cursor ?? undefined,
+  // The same by-author list the export reads (comments.byAuthor), oldest first by id.
+  const page = await deps.comments.byAuthor(record.alias, {
+    ...(record.cursor === null ? {} : { after: record.cursor }),
     limit: deps.pageSize,
   });
-  await inParallel(page.items, async (c) => {
+  await inParallel(page, async (c) => {
     await deps.comments.softDelete(c.id);
     await deps.deletions.eraseComment(c.statusId, c.id);
   });
-  return { next: page.next, more: page.next !== null };
+  const more = page.length === deps.pageSize;
+  return { next: more ? (page.at(-1)?.id ?? null) : null, more };
 }
 
 /** Board messages the account wrote: removed for good with their reactions (as retention removes old ones). */
@@ -202,15 +248,4 @@ async function oldestModerator(boardId: string, deps: StepDeps): Promise<string 
 async function pictureStep(record: DeletionRecord, deps: StepDeps): Promise<StepOutcome> {
   if (record.imageKey) await deps.blobs.delete(record.imageKey);
   return { next: null, more: false };
-}
-
-async function inParallel<T>(items: readonly T[], work: (item: T) => Promise<unknown>): Promise<void> {
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const item = items[next++] as T;
-      await work(item);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, items.length) }, worker));
 }

@@ -14,6 +14,8 @@ export interface PopulationPlan {
   statusesEach: number;
   /** Random accounts each generated user mutes (distinct, never oneself; absent: 0). */
   mutesEach?: number;
+  /** Random accounts each generated user blocks (distinct, never oneself; absent: 0); the follows between end. */
+  blocksEach?: number;
   /** Share of those statuses (0 to 1) that carry 1 to 4 images (stock pictures made once); absent: 0. */
   mediaShare?: number;
   password: string;
@@ -67,6 +69,16 @@ export function* muteEdges(plan: PopulationPlan): Generator<Edge> {
   const k = plan.mutesEach ?? 0;
   if (k === 0) return;
   const random = seededRandom(plan.seed + 0x6d757465); // 'mute': a stream apart from the follows'
+  for (let i = 1; i <= plan.users; i++) {
+    for (const j of sampleDistinct(random, plan.users, k, i)) yield { follower: userAlias(i), followee: userAlias(j) };
+  }
+}
+
+/** The blocks of the plan: each generated user blocks `blocksEach` random others (its own seeded stream). */
+export function* blockEdges(plan: PopulationPlan): Generator<Edge> {
+  const k = plan.blocksEach ?? 0;
+  if (k === 0) return;
+  const random = seededRandom(plan.seed + 0x626c6f63); // 'bloc': a stream apart from the follows' and mutes'
   for (let i = 1; i <= plan.users; i++) {
     for (const j of sampleDistinct(random, plan.users, k, i)) yield { follower: userAlias(i), followee: userAlias(j) };
   }

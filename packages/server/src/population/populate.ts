@@ -4,7 +4,7 @@ import { hashPassword, type ScryptParams } from '../domain/passwords.js';
 import { newId } from '../domain/ids.js';
 import type { Clock } from '../ports/clock.js';
 import type { MediaImage, Store, UserRecord } from '../ports/store.js';
-import { edgeCount, followEdges, muteEdges, userAlias, type PopulationPlan } from './graph.js';
+import { blockEdges, edgeCount, followEdges, muteEdges, userAlias, type PopulationPlan } from './graph.js';
 import { silentProgress, type Progress } from './progress.js';
 
 export interface PopulationSummary {
@@ -13,6 +13,7 @@ export interface PopulationSummary {
   statusesAdded: number;
   feedEntriesAdded: number;
   mutesAdded: number;
+  blocksAdded: number;
   seconds: number;
 }
 
@@ -115,14 +116,52 @@ export async function populate(plan: PopulationPlan, deps: PopulateDeps): Promis
     progress.done();
   }
 
+  const blocksAdded = await addBlocks(plan, deps);
+
   return {
     usersAdded,
     followsAdded,
     statusesAdded,
     feedEntriesAdded,
     mutesAdded,
+    blocksAdded,
     seconds: (performance.now() - started) / 1000,
   };
+}
+
+/**
+ * Blocks, after everything else, as a block does it: the edge, both follows ended (counts corrected) and each side's
+ * entries purged from the other's feed. No jobs: the population tool writes what the jobs would have.
+ */
+async function addBlocks(plan: PopulationPlan, deps: PopulateDeps): Promise<number> {
+  if ((plan.blocksEach ?? 0) === 0) return 0;
+  const { store, clock, progress = silentProgress } = deps;
+  const writeBatch = deps.writeBatch ?? ((work) => work());
+  let added = 0;
+  progress.start('blocks', plan.users * (plan.blocksEach ?? 0));
+  const edges = [...blockEdges(plan)];
+  for (let from = 0; from < edges.length; from += STATUS_BATCH) {
+    const batch = edges.slice(from, from + STATUS_BATCH);
+    await writeBatch(async () => {
+      for (const { follower: owner, followee: target } of batch) {
+        const edge = { owner, kind: 'block' as const, target };
+        if ((await store.relations.add(edge, { createdAt: clock.now(), max: Number.MAX_SAFE_INTEGER })) !== 'added') {
+          continue;
+        }
+        added += 1;
+        for (const [a, b] of [
+          [owner, target],
+          [target, owner],
+        ] as const) {
+          await store.follows.remove(a, b);
+          await store.feeds.removeByAuthor(a, b);
+        }
+      }
+    });
+    progress.advance(batch.length);
+  }
+  progress.done();
+  return added;
 }
 
 /** The article URL a populated status may link. */

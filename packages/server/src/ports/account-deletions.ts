@@ -1,6 +1,5 @@
-import { ReactionKind } from '@tweeter/shared';
 import type { JobRequest } from './job-queue.js';
-import type { KeyPage, RangeOptions, ReactionTargetType } from './store.js';
+import type { KeyPage, RangeOptions } from './store.js';
 
 // Account deletion: the account stops existing at once (its user record goes, a tombstone takes its alias), then
 // jobs remove what it left behind one bounded step at a time. The tombstone holds the progress, so a crash resumes
@@ -30,17 +29,6 @@ export interface DeletionRecord extends DeletionProgress {
 /** The step every finished deletion ends on. */
 export const DELETION_DONE = 'done';
 
-/** A reaction an account gave (its cursor: `<type>:<id>#<kind>`). */
-export interface AuthoredReaction {
-  type: ReactionTargetType;
-  id: string;
-  kind: ReactionKind;
-}
-/** A comment an account wrote (its cursor: the comment id). */
-export interface AuthoredComment {
-  statusId: string;
-  id: string;
-}
 /** A board message an account wrote (its cursor: `<boardId>#<id>`). */
 export interface AuthoredMessage {
   boardId: string;
@@ -72,23 +60,12 @@ export interface AccountDeletionRepo {
   transferBoard(boardId: string, from: string, to: string): Promise<void>;
   /** Removes a board's item and its owner's membership (its messages and other members must be gone already). */
   deleteBoard(boardId: string): Promise<void>;
-  /** What `alias` wrote, in cursor order; `after` is an exclusive cursor. May lag (DynamoDB: a gsi1 partition). */
-  reactionsBy(alias: string, range: RangeOptions): Promise<KeyPage<AuthoredReaction>>;
-  commentsBy(alias: string, range: RangeOptions): Promise<KeyPage<AuthoredComment>>;
+  /**
+   * The board messages `alias` wrote, in cursor order; `after` is an exclusive cursor. May lag (DynamoDB: a gsi1
+   * partition). Its reactions and comments are listed by ReactionRepo.byUser and CommentRepo.byAuthor (the
+   * export reads them too).
+   */
   messagesBy(alias: string, range: RangeOptions): Promise<KeyPage<AuthoredMessage>>;
   /** Removes a comment for good (its soft delete has uncounted it already). Idempotent. */
   eraseComment(statusId: string, id: string): Promise<void>;
-}
-
-/** The cursor of an authored reaction. */
-export function reactionCursor(r: AuthoredReaction): string {
-  return `${r.type}:${r.id}#${r.kind}`;
-}
-
-/** An authored reaction from its cursor (null: not one). */
-export function parseReactionCursor(cursor: string): AuthoredReaction | null {
-  const match = /^(status|message):([^#]+)#(.+)$/.exec(cursor);
-  const kind = ReactionKind.safeParse(match?.[3]);
-  if (!match?.[1] || !match[2] || !kind.success) return null;
-  return { type: match[1] === 'status' ? 'status' : 'message', id: match[2], kind: kind.data };
 }

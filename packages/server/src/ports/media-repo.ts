@@ -1,3 +1,5 @@
+import type { KeyPage, RangeOptions } from './store.js';
+
 /** One stored image of an upload (the full image and its preview are two blobs). */
 export interface MediaImage {
   id: string;
@@ -48,4 +50,11 @@ export interface MediaRepo {
   unattachedBefore(before: number, limit: number): Promise<MediaRecord[]>;
   /** Deletes the record if it is still unattached; false when it was attached (or gone) meanwhile. */
   deleteUnattached(id: string): Promise<boolean>;
+  /**
+   * The uploads of `owner`, attached or not, ascending by id; `after` is exclusive (the account deletion's work
+   * list). May lag (DynamoDB: a GSI).
+   */
+  byOwner(owner: string, range: RangeOptions): Promise<KeyPage<MediaRecord>>;
+  /** Deletes the record whatever its state (its blobs must be gone already). Idempotent. */
+  remove(id: string): Promise<void>;
 }

@@ -231,6 +231,8 @@ export interface FeedRepo {
    * trimming keeps near `FEED_MAX_ENTRIES`, so it needs no index by author (DynamoDB: strongly consistent).
    */
   removeByAuthor(owner: string, author: string): Promise<number>;
+  /** As `removeByAuthor`, returning the status ids it removed (a deletion tells the owner's open feeds). */
+  removeByAuthorIds(owner: string, author: string): Promise<string[]>;
   /** Removes one status from these owners' feeds. */
   removeStatus(statusId: string, owners: readonly string[]): Promise<number>;
   /**

@@ -38,7 +38,11 @@ export class SafetyService {
     const max = this.deps.max ?? LIMITS.relationsMax;
     const edge = { owner: viewer, kind, target: alias };
     const purge = { name: 'relation.purge', payload: edge };
-    const result = await relations.add(edge, { createdAt: clock.now(), max, outbox: [purge] });
+    const add = () => relations.add(edge, { createdAt: clock.now(), max, outbox: [purge] });
+    let result = await add();
+    // DynamoDB's per-owner counter can only drift high (a crash between its ADD and the edge's write or removal),
+    // and only a refusal shows it: re-counted from the edges (bounded by `max`), then tried once more.
+    if (result === 'full' && (await relations.recount(viewer, kind)) < max) result = await add();
     if (result === 'full') {
       throw new AppError('limit_reached', `you may ${WHAT[kind]} at most ${max} accounts; undo one first`);
     }

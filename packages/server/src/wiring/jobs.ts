@@ -143,6 +143,7 @@ export function createJobRegistry(config: Config, deps: JobDeps): ProcessorRegis
     new AccountDeleteProcessor({
       ...store,
       blobs,
+      realtime,
       metrics,
       pageSize: Math.min(MAX_DELETION_PAGE, config.fanout.batchSize),
       pauseMs: config.fanout.batchPauseMs,

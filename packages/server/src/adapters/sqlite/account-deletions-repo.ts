@@ -1,9 +1,4 @@
-import {
-  parseReactionCursor,
-  type AccountDeletionRepo,
-  type AuthoredReaction,
-  type DeletionRecord,
-} from '../../ports/account-deletions.js';
+import { type AccountDeletionRepo, type DeletionRecord } from '../../ports/account-deletions.js';
 import type { KeyPage } from '../../ports/store.js';
 import type { JobRequest } from '../../ports/job-queue.js';
 import type { Db } from './database.js';
@@ -48,17 +43,7 @@ export function createAccountDeletionsRepo(db: Db, { clock, signal }: SqliteStor
   const removeBoard = db.prepare<[string]>('DELETE FROM boards WHERE id = ?');
   const uncount = db.prepare<[string]>('UPDATE boards SET member_count = member_count - 1 WHERE id = ?');
 
-  // Row values keep each read on the by-author index (migration 8), resuming after the cursor's key.
-  const selectReactions = db.prepare<
-    { alias: string; target: string; kind: string; limit: number },
-    { target: string; kind: string }
-  >(
-    `SELECT target, kind FROM reactions WHERE alias = @alias AND (target, kind) > (@target, @kind)
-     ORDER BY target, kind LIMIT @limit`,
-  );
-  const selectComments = db.prepare<[string, string, number], { status_id: string; id: string }>(
-    'SELECT status_id, id FROM comments WHERE author = ? AND id > ? ORDER BY id LIMIT ?',
-  );
+  // Row values keep the read on the by-author index (migration 8), resuming after the cursor's key.
   const selectMessages = db.prepare<
     { alias: string; board: string; id: string; limit: number },
     { board_id: string; id: string }
@@ -122,21 +107,6 @@ export function createAccountDeletionsRepo(db: Db, { clock, signal }: SqliteStor
     },
     async deleteBoard(boardId) {
       deleteBoard.immediate(boardId);
-    },
-    async reactionsBy(alias, range) {
-      const [target, kind] = range.after ? splitLast(range.after, '#') : ['', ''];
-      const rows = selectReactions.all({ alias, target, kind, limit: range.limit });
-      const items = rows.flatMap((r): AuthoredReaction[] => {
-        const parsed = parseReactionCursor(`${r.target}#${r.kind}`);
-        return parsed ? [parsed] : [];
-      });
-      const last = rows.at(-1);
-      return page(items, rows.length === range.limit && last ? `${last.target}#${last.kind}` : null);
-    },
-    async commentsBy(alias, range) {
-      const rows = selectComments.all(alias, range.after ?? '', range.limit);
-      const items = rows.map((r) => ({ statusId: r.status_id, id: r.id }));
-      return page(items, rows.length === range.limit ? (rows.at(-1)?.id ?? null) : null);
     },
     async messagesBy(alias, range) {
       const [board, id] = range.after ? splitLast(range.after, '#') : ['', ''];

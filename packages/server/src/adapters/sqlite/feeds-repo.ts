@@ -21,6 +21,9 @@ export function createFeedsRepo(db: Db): FeedRepo {
   // No index by author: the primary key's owner prefix is the owner's feed, which trimming keeps near
   // FEED_MAX_ENTRIES rows, so a purge scans at most that many (one index fewer to write per delivered entry).
   const deleteByAuthor = db.prepare<[string, string]>('DELETE FROM feed_entries WHERE owner = ? AND author = ?');
+  const deleteByAuthorIds = db.prepare<[string, string], { status_id: string }>(
+    'DELETE FROM feed_entries WHERE owner = ? AND author = ? RETURNING status_id',
+  );
   // The entries past the newest `keep`, newest of them first: one statement, so the cut and the delete agree.
   const trim = db.prepare<{ owner: string; keep: number; limit: number }>(
     `DELETE FROM feed_entries WHERE owner = @owner AND status_id IN (
@@ -53,6 +56,9 @@ export function createFeedsRepo(db: Db): FeedRepo {
     },
     async removeByAuthor(owner, author) {
       return deleteByAuthor.run(owner, author).changes;
+    },
+    async removeByAuthorIds(owner, author) {
+      return deleteByAuthorIds.all(owner, author).map((r) => r.status_id);
     },
     async removeStatus(statusId, owners) {
       return owners.length === 0 ? 0 : removeStatus.immediate(statusId, owners);

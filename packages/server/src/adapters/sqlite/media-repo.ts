@@ -40,6 +40,10 @@ export function createMediaRepo(db: Db): MediaRepo {
     'SELECT * FROM media WHERE status_id IS NULL AND created_at <= ? ORDER BY created_at LIMIT ?',
   );
   const deleteOne = db.prepare<[string]>('DELETE FROM media WHERE id = ? AND status_id IS NULL');
+  const deleteAny = db.prepare<[string]>('DELETE FROM media WHERE id = ?');
+  const selectByOwner = db.prepare<[string, string, number], MediaRow>(
+    'SELECT * FROM media WHERE owner = ? AND id > ? ORDER BY id LIMIT ?',
+  );
 
   // A refusal throws, so the claims made before it roll back with the transaction.
   const attach = db.transaction((p: AttachParams): MediaRecord[] => {
@@ -90,6 +94,14 @@ export function createMediaRepo(db: Db): MediaRepo {
     },
     async deleteUnattached(id) {
       return deleteOne.run(id).changes > 0;
+    },
+    async byOwner(owner, range) {
+      const rows = selectByOwner.all(owner, range.after ?? '', range.limit + 1).map(toRecord);
+      const items = rows.slice(0, range.limit);
+      return { items, next: rows.length > range.limit ? (items.at(-1)?.id ?? null) : null };
+    },
+    async remove(id) {
+      deleteAny.run(id);
     },
   };
 }

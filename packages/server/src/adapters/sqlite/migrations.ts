@@ -302,6 +302,14 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 12,
+    name: 'accounts integration: uploads by owner',
+    sql: `
+      -- An account's deletion lists its uploads (attached or not) to remove them with their blobs.
+      CREATE INDEX media_owner ON media (owner, id);
+    `,
+  },
 ];
 
 /** Applies every migration newer than the file's user_version, each in its own transaction. */

@@ -25,8 +25,8 @@ const READS: Readonly<Record<WriteTarget, readonly string[]>> = {
   audit: ['list'],
   relations: ['existing', 'targets', 'owners'],
   cards: ['get', 'getMany'],
-  deletions: ['get', 'expired', 'reactionsBy', 'commentsBy', 'messagesBy'],
-  media: ['get', 'unattachedBefore'],
+  deletions: ['get', 'expired', 'messagesBy'],
+  media: ['get', 'unattachedBefore', 'byOwner'],
   queue: ['stats', 'listDead', 'onReady', 'releaseLeases'],
 };
 
@@ -40,7 +40,7 @@ const BULK: Readonly<Partial<Record<WriteTarget, readonly string[] | 'all'>>> = 
   cards: 'all',
   sessions: ['deleteExpired'],
   statuses: ['deleteExpiredKeys'],
-  media: ['deleteUnattached'],
+  media: ['deleteUnattached', 'remove'],
   messages: ['deleteMany'],
   reactions: ['purge', 'recount'],
   comments: ['purgeStatus', 'recount'],

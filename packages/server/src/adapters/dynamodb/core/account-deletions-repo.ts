@@ -1,8 +1,6 @@
 import {
   DELETION_DONE,
-  parseReactionCursor,
   type AccountDeletionRepo,
-  type AuthoredReaction,
   type DeletionProgress,
   type DeletionRecord,
 } from '../../../ports/account-deletions.js';
@@ -11,7 +9,7 @@ import { key, queryUpTo, type DynamoDeps, type Item, type Key } from '../client.
 import { authoredBy, boardKey, commentKey, commentLookupKey, memberKey } from '../social/keys.js';
 import { addToExisting, deleteItem, getItem, num, putNew, str, updateItem } from '../social/items.js';
 import { MAIN_INDEXES } from '../tables.js';
-import { userKey } from './keys.js';
+import { pulledKey, userKey } from './keys.js';
 import { pendingAttributes, pendingUpdate, type DynamoOutbox } from './outbox.js';
 
 /** A deleted account's tombstone: `DELETED#<alias>` / `ACCOUNT`. */
@@ -22,7 +20,7 @@ const reservedSk = (until: number, alias: string): string => `${String(until).pa
 
 /**
  * Deleted accounts on DynamoDB. `begin` claims the tombstone with a conditional put that carries the user item's
- * removal and the first job as its outbox (kind `account`): the writer removes the user item and sends the job, and
+ * removal (and its PULLED registry item's) and the first job as its outbox (kind `account`): the writer removes the user item and sends the job, and
  * after a crash in between the outbox sweeper does. The progress is a compare-and-set on `seq`. A finished tombstone
  * enters the sparse gsi1 partition RESERVED; the alias sweep removes it once its reservation ends (DynamoDB TTL is
  * not relied on: dynalite has none, and a reservation must end on the day, not days later).
@@ -35,6 +33,8 @@ export function createDynamoAccountDeletionsRepo(
   outbox.handle('account', {
     async effects(item) {
       await deleteItem(deps, { Key: userKey(str(item.alias)) });
+      // Its mark in the PULLED registry (hybrid fan-out) goes with it: nothing of it is merged into feeds any more.
+      await deleteItem(deps, { Key: pulledKey(str(item.alias)) });
       return [];
     },
   });
@@ -163,24 +163,6 @@ export function createDynamoAccountDeletionsRepo(
       if (!board) return;
       await deleteItem(deps, { Key: memberKey(boardId, str(board.owner)) });
       await deleteItem(deps, { Key: boardKey(boardId) });
-    },
-    async reactionsBy(alias, range) {
-      const page = await authored('R', alias, range);
-      const items = page.items.flatMap((sk): AuthoredReaction[] => {
-        const parsed = parseReactionCursor(sk);
-        return parsed ? [parsed] : [];
-      });
-      return { items, next: page.next };
-    },
-    async commentsBy(alias, range) {
-      const page = await authored('C', alias, range);
-      // The sort key is the comment id; its status is on the lookup item.
-      const lookups = await Promise.all(page.items.map((id) => getItem(deps, commentLookupKey(id))));
-      const items = page.items.flatMap((id, i) => {
-        const statusId = lookups[i]?.statusId;
-        return typeof statusId === 'string' ? [{ statusId, id }] : [];
-      });
-      return { items, next: page.next };
     },
     async messagesBy(alias, range) {
       const page = await authored('M', alias, range);

@@ -21,7 +21,7 @@ import { str } from '../social/items.js';
  */
 export function createDynamoFeedsRepo(deps: DynamoDeps): FeedRepo {
   const table = deps.tables.feeds;
-  return {
+  const repo: FeedRepo = {
     async page(owner, range) {
       const { items } = await queryUpTo(
         deps,
@@ -40,7 +40,7 @@ export function createDynamoFeedsRepo(deps: DynamoDeps): FeedRepo {
       await putEntries(deps, entries);
       return entries.length;
     },
-    async removeByAuthor(owner, author) {
+    async removeByAuthorIds(owner, author) {
       const found: Item[] = [];
       for (let start: Record<string, unknown> | undefined; ;) {
         const out = await withRetry(deps.retry, () =>
@@ -64,7 +64,10 @@ export function createDynamoFeedsRepo(deps: DynamoDeps): FeedRepo {
         deps,
         found.map((item) => ({ owner, statusId: str(item.sk) })),
       );
-      return found.length;
+      return found.map((item) => str(item.sk));
+    },
+    async removeByAuthor(owner, author) {
+      return (await repo.removeByAuthorIds(owner, author)).length;
     },
     async trim(owner, { keep, limit }) {
       if (!Number.isInteger(keep) || keep < 0) throw new RangeError(`keep must be a whole number, got ${keep}`);
@@ -105,6 +108,7 @@ export function createDynamoFeedsRepo(deps: DynamoDeps): FeedRepo {
       return present.length;
     },
   };
+  return repo;
 }
 
 export function entryItem(entry: FeedEntry): Item {

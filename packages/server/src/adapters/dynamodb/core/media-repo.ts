@@ -7,6 +7,8 @@ import { MAIN_INDEXES } from '../tables.js';
 export const mediaKey = (id: string): Key => ({ pk: key('MEDIA', id), sk: 'MEDIA' });
 /** The sparse gsi2 partition of uploads not attached yet, sorted by age (the sweep reads it oldest first). */
 export const UNATTACHED_PK = 'MEDIA_UNATTACHED';
+/** The gsi1 partition of an owner's uploads, by id (the account deletion's work list). */
+const ownedPk = (owner: string): string => key('MEDIA_OF', owner);
 const unattachedSk = (createdAt: number, id: string): string => `${String(createdAt).padStart(15, '0')}#${id}`;
 
 const NAMES = {
@@ -52,6 +54,8 @@ export function createDynamoMediaRepo(deps: DynamoDeps): MediaRepo {
           ...fields,
           [MAIN_INDEXES.gsi2.pk]: UNATTACHED_PK,
           [MAIN_INDEXES.gsi2.sk]: unattachedSk(m.createdAt, m.id),
+          [MAIN_INDEXES.gsi1.pk]: ownedPk(m.owner),
+          [MAIN_INDEXES.gsi1.sk]: m.id,
         },
         ConditionExpression: 'attribute_not_exists(pk)',
       });
@@ -132,6 +136,30 @@ export function createDynamoMediaRepo(deps: DynamoDeps): MediaRepo {
         ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(statusId)',
       });
       return removed !== null;
+    },
+    async byOwner(owner, range) {
+      const g = MAIN_INDEXES.gsi1;
+      const pk = ownedPk(owner);
+      const { items } = await queryUpTo(
+        deps,
+        {
+          TableName: deps.tables.main,
+          IndexName: g.name,
+          KeyConditionExpression: '#pk = :pk',
+          ExpressionAttributeNames: { '#pk': g.pk },
+          ExpressionAttributeValues: { ':pk': pk },
+          ...(range.after === undefined
+            ? {}
+            : { ExclusiveStartKey: { ...mediaKey(range.after), [g.pk]: pk, [g.sk]: range.after } }),
+        },
+        range.limit + 1,
+      );
+      const records = items.map(toRecord);
+      const page = records.slice(0, range.limit);
+      return { items: page, next: records.length > range.limit ? (page.at(-1)?.id ?? null) : null };
+    },
+    async remove(id) {
+      await deleteItem(deps, { Key: mediaKey(id) });
     },
   };
 
