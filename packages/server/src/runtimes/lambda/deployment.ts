@@ -39,9 +39,12 @@ export const STAGE_CONSUMERS: Readonly<Record<string, StageConsumerSpec>> = {
   cards: { memoryMb: 256, timeoutSeconds: 90, batchSize: 5, maxConcurrency: 10 },
 };
 
-/** The functions of the stack: entry file (under runtimes/lambda/), memory and timeout. */
+/**
+ * The functions of the stack: entry file (under runtimes/lambda/), memory and timeout. `decodesImages`: the function
+ * runs the image pipeline (sharp), so it ships sharp's prebuilt linux-x64 packages and runs on x86_64 (docs/aws.md).
+ */
 export const FUNCTIONS = {
-  http: { entry: 'http.ts', memoryMb: 1024, timeoutSeconds: 29 },
+  http: { entry: 'http.ts', memoryMb: 1024, timeoutSeconds: 29, decodesImages: true },
   // GET /api/v1/me/export, streamed: 100,000 statuses are about 10 MB, written in seconds; the timeout leaves room.
   export: { entry: 'export.ts', memoryMb: 512, timeoutSeconds: 300 },
   websocket: { entry: 'websocket.ts', memoryMb: 512, timeoutSeconds: 10 },
