@@ -73,8 +73,9 @@ export class MediaService {
     reuse?: (attachedTo: string) => Promise<boolean>,
   ): Promise<{ images: MediaImage[] } | { attachedTo: string }> {
     if (new Set(ids).size !== ids.length) throw new ValidationError('mediaIds: the same media is listed twice');
-    const notBefore = this.deps.clock.now() - LIMITS.mediaAttachWindowMs;
-    const result = await this.deps.media.attach(ids, { owner, statusId, notBefore });
+    const now = this.deps.clock.now();
+    const notBefore = now - LIMITS.mediaAttachWindowMs;
+    const result = await this.deps.media.attach(ids, { owner, statusId, notBefore, claimedAt: now });
     if (Array.isArray(result)) return { images: result.map(image) };
     if (result.reason === 'attached' && result.statusId && reuse && (await reuse(result.statusId))) {
       return { attachedTo: result.statusId };

@@ -302,6 +302,16 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 11,
+    name: 'media: claims listed until the sweep confirms their status exists',
+    sql: `
+      -- Null once confirmed (and for uploads attached before this migration): the partial index holds only the
+      -- claims the sweep has still to check.
+      ALTER TABLE media ADD COLUMN claimed_at INTEGER;
+      CREATE INDEX media_claimed ON media (claimed_at) WHERE claimed_at IS NOT NULL;
+    `,
+  },
 ];
 
 /** Applies every migration newer than the file's user_version, each in its own transaction. */
