@@ -124,6 +124,7 @@ export class TweeterStack extends Stack {
         entry: FUNCTIONS.jobs.entry,
         memoryMb: spec.memoryMb,
         timeoutSeconds: spec.timeoutSeconds,
+        ...(spec.decodesImages ? { decodesImages: true } : {}),
         environment,
         description: `${stage} jobs from SQS (${(JOBS_BY_QUEUE[stage] ?? []).join(', ')})`,
       });
@@ -146,7 +147,9 @@ export class TweeterStack extends Stack {
     data.main.grantReadWriteData(stream);
     // The export reads the account (and, like every token check, may remove an expired session).
     data.main.grantReadWriteData(exporter);
+    // The HTTP function stores uploads and signs direct PUTs; media.process decodes them; the sweeps delete blobs.
     data.images.grantReadWrite(http);
+    for (const fn of [...consumers, schedule]) data.images.grantReadWrite(fn);
     for (const fn of consumers) for (const q of queues) q.deadLetters.grantSendMessages(fn);
     for (const fn of [http, stream, ...consumers]) webSocketApi.grantManageConnections(fn);
 

@@ -113,8 +113,8 @@ describe('the Tweeter stack', () => {
     for (const fn of all) {
       const props = fn.Properties as Record<string, unknown>;
       expect(props.Runtime).toBe('nodejs22.x');
-      // The HTTP function decodes uploads: x86_64, the architecture of the sharp packages it carries.
-      const decodes = String(props.Description).includes('HTTP API');
+      // The HTTP function and the media queue's decode uploads: x86_64, the architecture of the sharp they carry.
+      const decodes = /HTTP API|media\.process/.test(String(props.Description));
       expect(props.Architectures).toEqual([decodes ? 'x86_64' : 'arm64']);
       const env = (props.Environment as { Variables: Record<string, unknown> }).Variables;
       expect(env).toMatchObject({
@@ -130,6 +130,15 @@ describe('the Tweeter stack', () => {
       Description: Match.stringLikeRegexp('HTTP API'),
       Timeout: FUNCTIONS.http.timeoutSeconds,
       MemorySize: FUNCTIONS.http.memoryMb,
+    });
+  });
+
+  it('lets browsers PUT direct uploads into the bucket and expires the staged ones after a day', () => {
+    t.hasResourceProperties('AWS::S3::Bucket', {
+      CorsConfiguration: { CorsRules: [Match.objectLike({ AllowedMethods: ['PUT'] })] },
+      LifecycleConfiguration: {
+        Rules: [Match.objectLike({ Prefix: 'uploads/', ExpirationInDays: 1, Status: 'Enabled' })],
+      },
     });
   });
 

@@ -4,7 +4,7 @@ import { newId } from '../domain/ids.js';
 import type { BlobStore } from '../ports/blob-store.js';
 import type { Clock } from '../ports/clock.js';
 import type { AttachRefusal, MediaImage, MediaRecord, MediaRepo } from '../ports/media-repo.js';
-import type { ImagePipeline } from './image-pipeline.js';
+import type { ImagePipeline, ProcessedImage } from './image-pipeline.js';
 import { checkImage } from './images.js';
 import type { UserPresenter } from './user-presenter.js';
 
@@ -28,7 +28,11 @@ export class MediaService {
       previewLongSide: LIMITS.mediaPreviewLongSide,
     });
     const now = this.deps.clock.now();
-    const id = newId(now);
+    return this.store(owner, newId(now), out, alt, now);
+  }
+
+  /** Stores a processed image as the upload `id` of `owner`'s (also the last step of a direct upload's job). */
+  async store(owner: string, id: string, out: ProcessedImage, alt: string, now: number): Promise<Media> {
     const base = `media/${id.toLowerCase()}`;
     const ext = out.type === 'image/jpeg' ? 'jpg' : 'webp';
     const record: MediaRecord = {

@@ -16,6 +16,8 @@ export interface StageConsumerSpec {
    * `fanout.deliver` writes at most DYNAMODB_WRITE_BUDGET items/s, so the table sees at most their product.
    */
   maxConcurrency: number;
+  /** The jobs decode images: the function carries sharp and runs on x86_64 (see FUNCTIONS). */
+  decodesImages?: boolean;
 }
 
 /**
@@ -37,6 +39,8 @@ export const STAGE_CONSUMERS: Readonly<Record<string, StageConsumerSpec>> = {
   maintenance: { memoryMb: 512, timeoutSeconds: 300, batchSize: 5, maxConcurrency: 5 },
   // A fetch takes at most CARD_FETCH_TIMEOUT_MS (8 s), a job waiting on another's fetch 12 s: 5 of them fit in 90 s.
   cards: { memoryMb: 256, timeoutSeconds: 90, batchSize: 5, maxConcurrency: 10 },
+  // One 8 MiB image a record: a decode takes about a second at 1.5 GB (one full vCPU from 1,769 MB).
+  media: { memoryMb: 1536, timeoutSeconds: 60, batchSize: 1, maxConcurrency: 10, decodesImages: true },
 };
 
 /**
