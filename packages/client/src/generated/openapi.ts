@@ -340,7 +340,7 @@ export interface paths {
      * The direct upload was sent: decode it (a media.process job); the media is `processing` until ready
      * @description Answers 202 with the media in state `processing` (or 200 with it ready when it already is). Poll GET /api/v1/media/{id}: 404 until the job has stored it; a file the pipeline refuses is dropped and stays 404.
      */
-    post: operations['completeMediaUpload'];
+    post: operations['postMediaComplete'];
     delete?: never;
     options?: never;
     head?: never;
@@ -3041,7 +3041,7 @@ export interface operations {
       };
     };
   };
-  completeMediaUpload: {
+  postMediaComplete: {
     parameters: {
       query?: never;
       header?: never;

@@ -28,7 +28,7 @@ export const OPERATIONS = {
   updateMedia: { method: 'PATCH', path: '/api/v1/media/{id}', idempotencyKey: false, auth: true },
   getMedia: { method: 'GET', path: '/api/v1/media/{id}', idempotencyKey: false, auth: true },
   createMediaUpload: { method: 'POST', path: '/api/v1/media/uploads', idempotencyKey: false, auth: true },
-  completeMediaUpload: { method: 'POST', path: '/api/v1/media/{id}/complete', idempotencyKey: false, auth: true },
+  postMediaComplete: { method: 'POST', path: '/api/v1/media/{id}/complete', idempotencyKey: false, auth: true },
   postStatus: { method: 'POST', path: '/api/v1/statuses', idempotencyKey: true, auth: true },
   getStatus: { method: 'GET', path: '/api/v1/statuses/{id}', idempotencyKey: false, auth: true },
   deleteStatus: { method: 'DELETE', path: '/api/v1/statuses/{id}', idempotencyKey: false, auth: true },
