@@ -19,6 +19,7 @@ import {
 } from '@tweeter/server/deployment';
 import { DataPlane, type FeedCapacity } from './data.js';
 import { tweeterFunction } from './functions.js';
+import { mediaCdn } from './media-cdn.js';
 import { StageQueue } from './stage-queues.js';
 
 export interface TweeterStackProps extends StackProps {
@@ -36,6 +37,8 @@ export interface TweeterStackProps extends StackProps {
   /** API Gateway throttling of the REST stage (requests/s and burst). */
   apiRateLimit?: number;
   apiBurstLimit?: number;
+  /** Serve images through CloudFront (MEDIA_URL); default true. */
+  mediaCdn?: boolean;
 }
 
 /** Tweeter serverless: DynamoDB, SQS + DLQs, Lambda, API Gateway REST + WebSocket, S3, EventBridge. */
@@ -186,6 +189,12 @@ export class TweeterStack extends Stack {
       }),
     );
 
+    // Image URLs point at the CDN: every function that renders a status or a user hands them out.
+    const cdn =
+      props.mediaCdn === false
+        ? null
+        : mediaCdn(this, { api, stageName, functions: [http, stream, exporter, schedule, ...consumers] });
+
     for (const { job, everyMs } of SCHEDULED_JOBS) {
       new events.Rule(this, `Schedule-${jobSlug(job.name)}`, {
         description: `runs ${job.name} every ${Math.round(everyMs / 60_000)} min`,
@@ -208,6 +217,7 @@ export class TweeterStack extends Stack {
     new CfnOutput(this, 'MainTable', { value: data.main.tableName });
     new CfnOutput(this, 'FeedsTable', { value: data.feeds.tableName });
     new CfnOutput(this, 'ImagesBucket', { value: data.images.bucketName });
+    if (cdn) new CfnOutput(this, 'MediaUrl', { value: `https://${cdn.distributionDomainName}` });
     new CfnOutput(this, 'AlarmTopicArn', { value: alarms.topicArn });
   }
 }

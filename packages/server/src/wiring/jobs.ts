@@ -48,7 +48,7 @@ const SQLITE_JOB_BATCH = 8;
 
 /** How statuses are read and presented: shared by the HTTP services and the fan-out (which pushes them live). */
 export function createReadModel(config: Config, store: Store, clock: Clock, options: { userCacheTtlMs?: number } = {}) {
-  const userPresenter = new UserPresenter(config.publicUrl);
+  const userPresenter = new UserPresenter(config.mediaUrl);
   const reactionReader = new ReactionReader(store.reactions);
   const cardReader = new CardReader({ cards: store.cards, clock, ttlMs: config.statusCacheTtlMs });
   const hydrator = new StatusHydrator({
@@ -270,7 +270,7 @@ function withReadySignal(queue: JobQueue, wake: (listener: () => void) => () => 
 function directUploads(config: Config, deps: JobDeps): DirectUploads {
   const { store, blobs, clock } = deps;
   const pipeline = deps.imagePipeline ?? new ImagePipeline();
-  const userPresenter = new UserPresenter(config.publicUrl);
+  const userPresenter = new UserPresenter(config.mediaUrl);
   const mediaService = new MediaService({ media: store.media, blobs, pipeline, userPresenter, clock });
   return new DirectUploads({ blobs, media: store.media, mediaService, pipeline, userPresenter, clock });
 }
