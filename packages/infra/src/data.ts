@@ -1,4 +1,4 @@
-import { RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
@@ -28,6 +28,11 @@ export class DataPlane extends Construct {
       enforceSSL: true,
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
       removalPolicy: RemovalPolicy.RETAIN,
+      // Browsers PUT large uploads straight here with a presigned URL (POST /api/v1/media/uploads); the signature,
+      // not the origin, is what authorizes a write, so any origin may send one.
+      cors: [{ allowedMethods: [s3.HttpMethods.PUT], allowedOrigins: ['*'], allowedHeaders: ['*'], maxAge: 3600 }],
+      // Staged uploads whose complete call never came: gone after a day (the job deletes the others at once).
+      lifecycleRules: [{ prefix: 'uploads/', expiration: Duration.days(1) }],
     });
   }
 }

@@ -19,6 +19,7 @@ import {
 } from '@tweeter/server/deployment';
 import { DataPlane, type FeedCapacity } from './data.js';
 import { tweeterFunction } from './functions.js';
+import { mediaCdn } from './media-cdn.js';
 import { StageQueue } from './stage-queues.js';
 
 export interface TweeterStackProps extends StackProps {
@@ -36,6 +37,8 @@ export interface TweeterStackProps extends StackProps {
   /** API Gateway throttling of the REST stage (requests/s and burst). */
   apiRateLimit?: number;
   apiBurstLimit?: number;
+  /** Serve images through CloudFront (MEDIA_URL); default true. */
+  mediaCdn?: boolean;
 }
 
 /** Tweeter serverless: DynamoDB, SQS + DLQs, Lambda, API Gateway REST + WebSocket, S3, EventBridge. */
@@ -124,6 +127,7 @@ export class TweeterStack extends Stack {
         entry: FUNCTIONS.jobs.entry,
         memoryMb: spec.memoryMb,
         timeoutSeconds: spec.timeoutSeconds,
+        ...(spec.decodesImages ? { decodesImages: true } : {}),
         environment,
         description: `${stage} jobs from SQS (${(JOBS_BY_QUEUE[stage] ?? []).join(', ')})`,
       });
@@ -146,7 +150,9 @@ export class TweeterStack extends Stack {
     data.main.grantReadWriteData(stream);
     // The export reads the account (and, like every token check, may remove an expired session).
     data.main.grantReadWriteData(exporter);
+    // The HTTP function stores uploads and signs direct PUTs; media.process decodes them; the sweeps delete blobs.
     data.images.grantReadWrite(http);
+    for (const fn of [...consumers, schedule]) data.images.grantReadWrite(fn);
     for (const fn of consumers) for (const q of queues) q.deadLetters.grantSendMessages(fn);
     for (const fn of [http, stream, ...consumers]) webSocketApi.grantManageConnections(fn);
 
@@ -183,6 +189,12 @@ export class TweeterStack extends Stack {
       }),
     );
 
+    // Image URLs point at the CDN: every function that renders a status or a user hands them out.
+    const cdn =
+      props.mediaCdn === false
+        ? null
+        : mediaCdn(this, { api, stageName, functions: [http, stream, exporter, schedule, ...consumers] });
+
     for (const { job, everyMs } of SCHEDULED_JOBS) {
       new events.Rule(this, `Schedule-${jobSlug(job.name)}`, {
         description: `runs ${job.name} every ${Math.round(everyMs / 60_000)} min`,
@@ -205,6 +217,7 @@ export class TweeterStack extends Stack {
     new CfnOutput(this, 'MainTable', { value: data.main.tableName });
     new CfnOutput(this, 'FeedsTable', { value: data.feeds.tableName });
     new CfnOutput(this, 'ImagesBucket', { value: data.images.bucketName });
+    if (cdn) new CfnOutput(this, 'MediaUrl', { value: `https://${cdn.distributionDomainName}` });
     new CfnOutput(this, 'AlarmTopicArn', { value: alarms.topicArn });
   }
 }

@@ -41,6 +41,7 @@ describe('the Tweeter stack', () => {
     t.resourceCountIs('AWS::S3::Bucket', 1);
     t.resourceCountIs('AWS::Events::Rule', SCHEDULED_JOBS.length);
     t.resourceCountIs('AWS::ApiGateway::Account', 0); // cloudWatchRole: false
+    t.resourceCountIs('AWS::CloudFront::Distribution', 1);
   });
 
   it('mirrors tableDefinitions: keys, indexes, TTL, on-demand by default', () => {
@@ -107,13 +108,15 @@ describe('the Tweeter stack', () => {
     }
   });
 
-  it('runs every function on Node 22, arm64, with source maps and the live-stream settings', () => {
+  it('runs every function on Node 22 (arm64, the image decoders x86_64) with source maps and the live settings', () => {
     const all = Object.values(functions());
     expect(all).toHaveLength(4 + Object.keys(JOBS_BY_QUEUE).length);
     for (const fn of all) {
       const props = fn.Properties as Record<string, unknown>;
       expect(props.Runtime).toBe('nodejs22.x');
-      expect(props.Architectures).toEqual(['arm64']);
+      // The HTTP function and the media queue's decode uploads: x86_64, the architecture of the sharp they carry.
+      const decodes = /HTTP API|media\.process/.test(String(props.Description));
+      expect(props.Architectures).toEqual([decodes ? 'x86_64' : 'arm64']);
       const env = (props.Environment as { Variables: Record<string, unknown> }).Variables;
       expect(env).toMatchObject({
         NODE_OPTIONS: '--enable-source-maps',
@@ -128,6 +131,38 @@ describe('the Tweeter stack', () => {
       Description: Match.stringLikeRegexp('HTTP API'),
       Timeout: FUNCTIONS.http.timeoutSeconds,
       MemorySize: FUNCTIONS.http.memoryMb,
+    });
+  });
+
+  it('serves /media/* through CloudFront (cached, GET and HEAD only) and hands its URL to every function', () => {
+    t.resourceCountIs('AWS::CloudFront::Distribution', 1);
+    const dist = Object.values(t.findResources('AWS::CloudFront::Distribution'))[0]?.Properties as {
+      DistributionConfig: {
+        CacheBehaviors: { PathPattern: string; CachePolicyId: string; AllowedMethods: string[] }[];
+        DefaultCacheBehavior: { CachePolicyId: string };
+        Origins: { OriginPath: string }[];
+      };
+    };
+    const config = dist.DistributionConfig;
+    const media = config.CacheBehaviors.find((b) => b.PathPattern === '/media/*');
+    // CachingOptimized and CachingDisabled, AWS's managed cache policies.
+    expect(media?.CachePolicyId).toBe('658327ea-f89d-4fab-a63d-7e88639e58f6');
+    expect(media?.AllowedMethods).toEqual(['GET', 'HEAD']);
+    expect(config.DefaultCacheBehavior.CachePolicyId).toBe('4135ea2d-6df8-44a3-9df3-4b5a84be39ad');
+    expect(config.Origins[0]?.OriginPath).toBe('/prod');
+    for (const fn of Object.values(functions())) {
+      const env = (fn.Properties as { Environment: { Variables: Record<string, unknown> } }).Environment.Variables;
+      expect(JSON.stringify(env['MEDIA_URL'])).toContain('MediaCdn');
+    }
+    expect(synth({ mediaCdn: false }).findResources('AWS::CloudFront::Distribution')).toEqual({});
+  });
+
+  it('lets browsers PUT direct uploads into the bucket and expires the staged ones after a day', () => {
+    t.hasResourceProperties('AWS::S3::Bucket', {
+      CorsConfiguration: { CorsRules: [Match.objectLike({ AllowedMethods: ['PUT'] })] },
+      LifecycleConfiguration: {
+        Rules: [Match.objectLike({ Prefix: 'uploads/', ExpirationInDays: 1, Status: 'Enabled' })],
+      },
     });
   });
 

@@ -44,6 +44,13 @@ describe('loadConfig', () => {
     expect(loadConfig({ JOB_THREADS: '1' }).jobs.threads).toBe(1);
   });
 
+  it('takes image URLs from MEDIA_URL (a CDN), else PUBLIC_URL, and refuses one that is not a URL', () => {
+    expect(loadConfig({ PUBLIC_URL: 'https://t.example' }).mediaUrl).toBe('https://t.example');
+    const both = loadConfig({ PUBLIC_URL: 'https://t.example', MEDIA_URL: 'https://d1.cloudfront.net/' });
+    expect([both.publicUrl, both.mediaUrl]).toEqual(['https://t.example', 'https://d1.cloudfront.net']);
+    expect(() => loadConfig({ MEDIA_URL: 'cdn' })).toThrow(/MEDIA_URL/);
+  });
+
   it('strips a trailing slash from PUBLIC_URL', () => {
     expect(loadConfig({ PUBLIC_URL: 'https://t.example/' }).publicUrl).toBe('https://t.example');
   });

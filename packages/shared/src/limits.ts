@@ -10,6 +10,13 @@ export const LIMITS = {
   pageMax: 100,
   imageMaxBytes: 1024 * 1024,
   mediaMaxBytes: 8 * 1024 * 1024,
+  /**
+   * Largest body of POST /api/v1/media where uploads may go straight to storage (AWS): a Lambda request carries at most
+   * 6 MB, and a binary body arrives base64-encoded (4/3 larger). Larger files take POST /api/v1/media/uploads.
+   */
+  mediaApiMaxBytesDirect: 4 * 1024 * 1024,
+  /** How long a signed direct-upload request stays valid. */
+  mediaDirectUploadTtlSeconds: 600,
   mediaPerStatus: 4,
   altMax: 1500,
   /** Long side of a stored image and of its preview, in pixels. */

@@ -296,7 +296,8 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    get?: never;
+    /** My upload, once stored (404 while a direct upload is processing) */
+    get: operations['getMedia'];
     put?: never;
     post?: never;
     delete?: never;
@@ -304,6 +305,46 @@ export interface paths {
     head?: never;
     /** Change the alt text of my upload (only before it is attached) */
     patch: operations['updateMedia'];
+    trace?: never;
+  };
+  '/api/v1/media/uploads': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Start a direct upload of a large image: a presigned PUT straight to storage (AWS only)
+     * @description Offered when GET /api/v1/meta says `mediaUpload.via` is `s3-put` (404 otherwise). Send the bytes with the returned method, URL and headers (Content-Type and Content-Length are signed, so another size or type is refused by storage) within 10 minutes, then POST /api/v1/media/{id}/complete.
+     */
+    post: operations['createMediaUpload'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/media/{id}/complete': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * The direct upload was sent: decode it (a media.process job); the media is `processing` until ready
+     * @description Answers 202 with the media in state `processing` (or 200 with it ready when it already is). Poll GET /api/v1/media/{id}: 404 until the job has stored it; a file the pipeline refuses is dropped and stays 404.
+     */
+    post: operations['postMediaComplete'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
     trace?: never;
   };
   '/api/v1/statuses': {
@@ -831,6 +872,25 @@ export interface components {
       blurhash: string;
       /** @description alt text, 0 to 1500 code points ('' when none) */
       alt: string;
+      /**
+       * @description absent or `ready`: the fields above are final. `processing`: a direct upload being decoded; url, previewUrl and blurhash are '' and width/height 0 until GET /api/v1/media/{id} answers it ready
+       * @enum {string}
+       */
+      state?: 'processing' | 'ready';
+    };
+    MediaUploadTicket: {
+      /** @description the media id: POST /api/v1/media/{id}/complete once the PUT succeeded */
+      id: string;
+      /** @enum {string} */
+      method: 'PUT';
+      /** @description the presigned URL */
+      url: string;
+      /** @description headers to send exactly (Content-Type and Content-Length are signed: another size or type is refused) */
+      headers: {
+        [key: string]: string;
+      };
+      /** @description ISO 8601; the URL is refused after it */
+      expiresAt: string;
     };
     /**
      * @example {
@@ -1067,12 +1127,14 @@ export interface components {
       /** @description where and how images are uploaded, with their limits */
       mediaUpload: {
         /**
-         * @description how a client uploads images: `api` is POST /api/v1/media with the bytes as the body
+         * @description how a client uploads images: `api` is POST /api/v1/media with the bytes as the body, always; `s3-put`: files over `apiMaxBytes` go straight to storage (POST /api/v1/media/uploads, the signed PUT, then POST /api/v1/media/{id}/complete)
          * @enum {string}
          */
-        via: 'api';
+        via: 'api' | 's3-put';
         /** @description largest upload accepted */
         maxBytes: number;
+        /** @description largest file to send through POST /api/v1/media (equal to maxBytes when via is `api`) */
+        apiMaxBytes: number;
         /** @description accepted image types (checked by content, not by header) */
         types: string[];
         /** @description images one status may carry */
@@ -2716,6 +2778,73 @@ export interface operations {
       };
     };
   };
+  getMedia: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Media'];
+        };
+      };
+      /** @description validation_failed or bad_json: the request is not valid (details[] says where) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description unauthenticated: no token, an unknown, revoked or expired one, or a wrong alias or password */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description not_found: no such user, status, board, message or comment */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description internal: a bug on our side; the message quotes the request id (also in X-Request-Id) */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description the server cannot serve this right now */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
   updateMedia: {
     parameters: {
       query?: never;
@@ -2772,6 +2901,202 @@ export interface operations {
       };
       /** @description conflict, alias_taken or idempotency_key_reused */
       409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description payload_too_large: the body is over its limit */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description unsupported_media_type: a content type this operation does not take */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description internal: a bug on our side; the message quotes the request id (also in X-Request-Id) */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description the server cannot serve this right now */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  createMediaUpload: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @description the exact byte length of the file */
+          size: number;
+          /**
+           * @description the content type the PUT will send (the bytes are checked later)
+           * @enum {string}
+           */
+          type: 'image/png' | 'image/jpeg' | 'image/webp';
+        };
+      };
+    };
+    responses: {
+      /** @description Created */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['MediaUploadTicket'];
+        };
+      };
+      /** @description validation_failed or bad_json: the request is not valid (details[] says where) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description unauthenticated: no token, an unknown, revoked or expired one, or a wrong alias or password */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description not_found: no such user, status, board, message or comment */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description payload_too_large: the body is over its limit */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description unsupported_media_type: a content type this operation does not take */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description internal: a bug on our side; the message quotes the request id (also in X-Request-Id) */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description the server cannot serve this right now */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  postMediaComplete: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @description 0 to 1500 code points */
+          alt?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Media'];
+        };
+      };
+      /** @description 202 */
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Media'];
+        };
+      };
+      /** @description validation_failed or bad_json: the request is not valid (details[] says where) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description unauthenticated: no token, an unknown, revoked or expired one, or a wrong alias or password */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description not_found: no such user, status, board, message or comment */
+      404: {
         headers: {
           [name: string]: unknown;
         };

@@ -11,6 +11,8 @@ export interface Config {
   databaseFile: string;
   /** Prefix of absolute URLs the server hands out (image URLs); '' gives root-relative URLs. */
   publicUrl: string;
+  /** Prefix of image URLs (`/media/<key>`): MEDIA_URL, a CDN in front of the same route, else publicUrl. */
+  mediaUrl: string;
   /** The built web app served at `/` (index.html and hashed assets); it may not exist yet. */
   webDir: string;
   logLevel: string;
@@ -175,6 +177,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     dataDir,
     databaseFile: resolve(dataDir, 'tweeter.db'),
     publicUrl: e.PUBLIC_URL ?? '',
+    mediaUrl: e.MEDIA_URL ?? e.PUBLIC_URL ?? '',
     // By default the web package's build output, found from this module (src/ or dist/ alike).
     webDir: e.WEB_DIR ? resolve(e.WEB_DIR) : defaultWebDir(),
     logLevel: e.LOG_LEVEL,

@@ -30,6 +30,12 @@ export const EnvSchema = z.object({
     .url('must be an absolute URL like https://tweeter.example')
     .transform((u) => u.replace(/\/+$/, ''))
     .optional(),
+  /** Origin of image URLs when a CDN serves `/media/*` (the CDK stack's CloudFront); unset: PUBLIC_URL. */
+  MEDIA_URL: z
+    .string()
+    .url('must be an absolute URL like https://d1234.cloudfront.net')
+    .transform((u) => u.replace(/\/+$/, ''))
+    .optional(),
   WEB_DIR: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
   TOKEN_TTL_DAYS: int(1, 365).default(30),

@@ -100,6 +100,7 @@ export async function buildApp(ctx: HttpParts): Promise<FastifyInstance> {
     queue: ctx.queue,
     metrics: ctx.metrics,
     workersOk: () => ctx.workers?.health().ok ?? true,
+    mediaUpload: () => ctx.services.directUploads.options(),
     stream: { streamUrl: ctx.config.streamUrl, publicUrl: ctx.config.publicUrl },
   });
   const { hub, protocol } = ctx;

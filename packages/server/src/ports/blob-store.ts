@@ -12,6 +12,14 @@ export interface BlobStore {
   put(key: string, blob: Blob): Promise<void>;
   get(key: string): Promise<Blob | null>;
   delete(key: string): Promise<void>;
+  /**
+   * A request a client can send the bytes of `key` with, straight to storage, refused unless it carries exactly
+   * this content type and length, within `expiresInSeconds`. Only stores a client can reach offer it (S3).
+   */
+  signPut?(
+    key: string,
+    conditions: { contentType: string; contentLength: number; expiresInSeconds: number },
+  ): Promise<{ url: string; headers: Record<string, string> }>;
 }
 
 const KEY = /^[a-z0-9_-]+(\/[a-z0-9_-]+)*\.(png|jpg|webp)$/;

@@ -35,17 +35,23 @@ export interface MediaRepo {
   /**
    * Claims each upload for `statusId`: owned by `owner`, created after `notBefore`, and unattached (or already
    * claimed by this very status id, so a replay is a no-op). All or nothing: on the first refusal the claims
-   * already taken are released and the refusal is returned. On success, the records in the order given.
+   * already taken are released and the refusal is returned. On success, the records in the order given. Each
+   * claim is listed (by `claimedAt`) for the sweep until `confirm`ed or released: on DynamoDB a crash between the
+   * claims and the status write would otherwise leave uploads held by a status that does not exist.
    */
   attach(
     ids: readonly string[],
-    claim: { owner: string; statusId: string; notBefore: number },
+    claim: { owner: string; statusId: string; notBefore: number; claimedAt: number },
   ): Promise<MediaRecord[] | AttachRefusal>;
   /**
    * Lets go of uploads claimed by `statusId` (a post that failed after claiming, or a deleted status). With
    * `expire`, they are also made old enough for the next sweep to remove and can never be attached again.
    */
   release(ids: readonly string[], statusId: string, options?: { expire?: boolean }): Promise<void>;
+  /** Up to `limit` uploads whose claim, made at or before `before`, is not confirmed yet, oldest claim first. */
+  claimedBefore(before: number, limit: number): Promise<MediaRecord[]>;
+  /** The claiming status exists: the upload leaves the claimed list (no-op unless still claimed by `statusId`). */
+  confirm(id: string, statusId: string): Promise<void>;
   /** Up to `limit` unattached uploads created at or before `before`, oldest first (the sweep's work list). */
   unattachedBefore(before: number, limit: number): Promise<MediaRecord[]>;
   /** Deletes the record if it is still unattached; false when it was attached (or gone) meanwhile. */

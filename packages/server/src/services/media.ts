@@ -4,7 +4,7 @@ import { newId } from '../domain/ids.js';
 import type { BlobStore } from '../ports/blob-store.js';
 import type { Clock } from '../ports/clock.js';
 import type { AttachRefusal, MediaImage, MediaRecord, MediaRepo } from '../ports/media-repo.js';
-import type { ImagePipeline } from './image-pipeline.js';
+import type { ImagePipeline, ProcessedImage } from './image-pipeline.js';
 import { checkImage } from './images.js';
 import type { UserPresenter } from './user-presenter.js';
 
@@ -28,7 +28,11 @@ export class MediaService {
       previewLongSide: LIMITS.mediaPreviewLongSide,
     });
     const now = this.deps.clock.now();
-    const id = newId(now);
+    return this.store(owner, newId(now), out, alt, now);
+  }
+
+  /** Stores a processed image as the upload `id` of `owner`'s (also the last step of a direct upload's job). */
+  async store(owner: string, id: string, out: ProcessedImage, alt: string, now: number): Promise<Media> {
     const base = `media/${id.toLowerCase()}`;
     const ext = out.type === 'image/jpeg' ? 'jpg' : 'webp';
     const record: MediaRecord = {
@@ -73,8 +77,9 @@ export class MediaService {
     reuse?: (attachedTo: string) => Promise<boolean>,
   ): Promise<{ images: MediaImage[] } | { attachedTo: string }> {
     if (new Set(ids).size !== ids.length) throw new ValidationError('mediaIds: the same media is listed twice');
-    const notBefore = this.deps.clock.now() - LIMITS.mediaAttachWindowMs;
-    const result = await this.deps.media.attach(ids, { owner, statusId, notBefore });
+    const now = this.deps.clock.now();
+    const notBefore = now - LIMITS.mediaAttachWindowMs;
+    const result = await this.deps.media.attach(ids, { owner, statusId, notBefore, claimedAt: now });
     if (Array.isArray(result)) return { images: result.map(image) };
     if (result.reason === 'attached' && result.statusId && reuse && (await reuse(result.statusId))) {
       return { attachedTo: result.statusId };

@@ -4,6 +4,7 @@ import type { CommentService } from './comments.js';
 import type { ExportService } from './export.js';
 import type { FeedService } from './feeds.js';
 import type { FollowService } from './follows.js';
+import type { DirectUploads } from './media-direct.js';
 import type { MediaService } from './media.js';
 import type { MessageService } from './messages.js';
 import type { ReactionService } from './reactions.js';
@@ -17,6 +18,8 @@ export interface Services {
   sessions: SessionService;
   users: UserService;
   media: MediaService;
+  /** Large uploads straight to S3 (AWS); refuses with 404 where not offered. */
+  directUploads: DirectUploads;
   follows: FollowService;
   statuses: StatusService;
   feeds: FeedService;

@@ -7,6 +7,10 @@ import { BoardRetentionProcessor } from '../jobs/board-retention.js';
 import { CardFetchProcessor } from '../jobs/card-fetch.js';
 import { CountsReconcileProcessor } from '../jobs/counts-reconcile.js';
 import { ExpirySweepProcessor } from '../jobs/expiry-sweep.js';
+import { ImagePipeline } from '../services/image-pipeline.js';
+import { DirectUploads } from '../services/media-direct.js';
+import { MediaService } from '../services/media.js';
+import { MediaProcessProcessor } from '../jobs/media-process.js';
 import { MediaSweepProcessor } from '../jobs/media-sweep.js';
 import { FanoutDeliverProcessor } from '../jobs/fanout-deliver.js';
 import { FanoutLiveProcessor } from '../jobs/fanout-live.js';
@@ -44,7 +48,7 @@ const SQLITE_JOB_BATCH = 8;
 
 /** How statuses are read and presented: shared by the HTTP services and the fan-out (which pushes them live). */
 export function createReadModel(config: Config, store: Store, clock: Clock, options: { userCacheTtlMs?: number } = {}) {
-  const userPresenter = new UserPresenter(config.publicUrl);
+  const userPresenter = new UserPresenter(config.mediaUrl);
   const reactionReader = new ReactionReader(store.reactions);
   const cardReader = new CardReader({ cards: store.cards, clock, ttlMs: config.statusCacheTtlMs });
   const hydrator = new StatusHydrator({
@@ -71,6 +75,8 @@ export interface JobDeps {
   realtime: Realtime;
   clock: Clock;
   metrics: JobMetrics;
+  /** Decodes direct uploads (media.process); one is made when not given. */
+  imagePipeline?: ImagePipeline;
 }
 
 /** Every job processor, wired to its ports: the worker pool, the SQS and the scheduled Lambda handlers use them. */
@@ -124,7 +130,15 @@ export function createJobRegistry(config: Config, deps: JobDeps): ProcessorRegis
       batchSize: PURGE_BATCH,
       metrics,
     }),
-    new MediaSweepProcessor({ media: store.media, blobs, clock, batchSize: PURGE_BATCH, metrics }),
+    new MediaProcessProcessor({ uploads: directUploads(config, deps) }),
+    new MediaSweepProcessor({
+      media: store.media,
+      statuses: store.statuses,
+      blobs,
+      clock,
+      batchSize: PURGE_BATCH,
+      metrics,
+    }),
     new OutboxResendProcessor({ store, clock }),
     new FollowCountsProcessor({ follows: store.follows }),
     new StatusPurgeProcessor({ reactions: store.reactions, comments: store.comments, batchSize: PURGE_BATCH }),
@@ -251,4 +265,13 @@ function withReadySignal(queue: JobQueue, wake: (listener: () => void) => () => 
       };
     },
   };
+}
+
+/** What media.process needs: the upload steps of the use cases, without their HTTP side. */
+function directUploads(config: Config, deps: JobDeps): DirectUploads {
+  const { store, blobs, clock } = deps;
+  const pipeline = deps.imagePipeline ?? new ImagePipeline();
+  const userPresenter = new UserPresenter(config.mediaUrl);
+  const mediaService = new MediaService({ media: store.media, blobs, pipeline, userPresenter, clock });
+  return new DirectUploads({ blobs, media: store.media, mediaService, pipeline, userPresenter, clock });
 }

@@ -104,13 +104,14 @@ async function openForLambda(config: Config) {
 
 /** The use cases over what a function opened: live events to API Gateway's connections, a sign-out closes them. */
 async function lambdaServices(config: Config, opened: Awaited<ReturnType<typeof openForLambda>>) {
-  const { clock, store, realtime, apigw } = opened;
+  const { clock, store, realtime, apigw, queue } = opened;
   const blobs = (await openBlobs(config)).value;
   return createServices({
     config,
     clock,
     store,
     blobs,
+    queue,
     realtime,
     onSignOut: (tokenHash) => apigw?.realtime.closeSession(tokenHash),
     onAccountGone: (alias) => apigw?.realtime.closeUser(alias),

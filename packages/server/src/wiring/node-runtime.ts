@@ -125,6 +125,7 @@ export async function createNodeRuntime(
     clock,
     store,
     blobs,
+    queue,
     realtime,
     onSignOut: (tokenHash) => {
       hub.closeSession(tokenHash);

@@ -16,6 +16,8 @@ import { FeedService } from '../services/feeds.js';
 import { FollowService } from '../services/follows.js';
 import { ImagePipeline } from '../services/image-pipeline.js';
 import { LoginThrottle } from '../services/login-throttle.js';
+import type { JobQueue } from '../ports/job-queue.js';
+import { DirectUploads } from '../services/media-direct.js';
 import { MediaService } from '../services/media.js';
 import { MessageService } from '../services/messages.js';
 import { PasswordHasher } from '../services/password-hasher.js';
@@ -49,6 +51,8 @@ export interface ServiceDeps {
   onAccountGone?(alias: string): void;
   /** The bounded password hasher (tests hold its slots to see the server answer 503). */
   passwordHasher?: PasswordHasher;
+  /** Where large direct uploads queue their decode (media.process); without it, they are not offered. */
+  queue?: Pick<JobQueue, 'enqueue'>;
   /** Decodes uploads, a bounded number at once (one per process: the bound is the process's). */
   imagePipeline?: ImagePipeline;
 }
@@ -66,6 +70,15 @@ export function createServices(deps: ServiceDeps): { services: Services; hydrato
   });
   const pipeline = deps.imagePipeline ?? new ImagePipeline();
   const media = new MediaService({ media: store.media, blobs, pipeline, userPresenter, clock });
+  const directUploads = new DirectUploads({
+    blobs,
+    media: store.media,
+    mediaService: media,
+    pipeline,
+    userPresenter,
+    clock,
+    ...(deps.queue ? { queue: deps.queue } : {}),
+  });
   const sessions = new SessionService({
     users: store.users,
     sessions: store.sessions,
@@ -97,6 +110,7 @@ export function createServices(deps: ServiceDeps): { services: Services; hydrato
     sessions,
     users,
     media,
+    directUploads,
     follows: new FollowService({
       users: store.users,
       follows: store.follows,

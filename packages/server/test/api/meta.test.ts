@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { SERVER_VERSION } from '../../src/version.js';
+import { testShape } from '../support/aws-local.js';
 import type { TestApp } from '../support/test-app.js';
 import { useTestApps } from '../support/use-test-app.js';
 
@@ -20,8 +21,11 @@ describe('GET /api/v1/meta', () => {
     expect(body).toEqual({
       streamUrl: 'ws://tweeter.test:8080/api/v1/stream',
       version: SERVER_VERSION,
+      // With S3 blobs (aws-local), files over 4 MiB go straight to S3; the embedded server takes all through the API.
       mediaUpload: {
-        via: 'api',
+        ...(testShape() === 'aws-local'
+          ? { via: 's3-put', apiMaxBytes: 4 * 1024 * 1024 }
+          : { via: 'api', apiMaxBytes: 8 * 1024 * 1024 }),
         maxBytes: 8 * 1024 * 1024,
         types: ['image/png', 'image/jpeg', 'image/webp'],
         perStatus: 4,

@@ -1,6 +1,11 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect } from 'vitest';
+import { createFsBlobStore } from '../../src/adapters/fs/blob-store.js';
+import { MEDIA_CLAIM_GRACE_MS, MediaSweepProcessor } from '../../src/jobs/media-sweep.js';
 import type { MediaRecord, Store } from '../../src/ports/store.js';
-import { status, T0 } from './store-fixtures.js';
+import { sid, status, T0 } from './store-fixtures.js';
 
 type Test = (title: string, fn: () => Promise<void>) => void;
 
@@ -27,7 +32,7 @@ const image = ({ owner: _o, statusId: _s, createdAt: _c, ...rest }: MediaRecord)
 /** The Store contract for uploads: single-item conditional claims, the unattached list the sweep reads. */
 export function runMediaStoreContract(hooks: { test: Test; store: () => Store }): void {
   const { test } = hooks;
-  const claim = { owner: 'ann', statusId: 'S1', notBefore: T0 };
+  const claim = { owner: 'ann', statusId: 'S1', notBefore: T0, claimedAt: T0 + 10 };
   describe('media', () => {
     test('create then get returns the same record; an unknown id is null', async () => {
       const store = hooks.store();
@@ -92,6 +97,71 @@ export function runMediaStoreContract(hooks: { test: Test; store: () => Store })
       expect(listed).toEqual([ids[2], ids[0], ids[1], ids[3]]);
       // An expired one can never be attached again.
       expect(await store.media.attach([ids[2] as string], claim)).toMatchObject({ reason: 'expired' });
+    });
+
+    test('claimedBefore lists unconfirmed claims by claim time until confirmed or released', async () => {
+      const store = hooks.store();
+      for (let n = 1; n <= 3; n++) await store.media.create(upload(n, 'ann'));
+      const [a, b, c] = [1, 2, 3].map((n) => upload(n, 'ann').id) as [string, string, string];
+      await store.media.attach([b], { ...claim, statusId: 'S2', claimedAt: T0 + 20 });
+      await store.media.attach([a, c], claim);
+      expect((await store.media.claimedBefore(T0 + 20, 10)).map((m) => m.id).sort()).toEqual([a, b, c].sort());
+      expect((await store.media.claimedBefore(T0 + 19, 10)).map((m) => m.id).sort()).toEqual([a, c].sort());
+      expect((await store.media.claimedBefore(T0 + 20, 10)).at(-1)?.id).toBe(b);
+      expect(await store.media.claimedBefore(T0 + 20, 1)).toHaveLength(1);
+      // Confirming for a status that is not the holder changes nothing.
+      await store.media.confirm(a, 'S9');
+      await store.media.confirm(a, 'S1');
+      await store.media.release([c], 'S1');
+      expect((await store.media.claimedBefore(T0 + 20, 10)).map((m) => m.id)).toEqual([b]);
+      expect((await store.media.get(a))?.statusId).toBe('S1');
+      // A confirmed upload stays attached and out of the sweep's unattached list.
+      expect((await store.media.unattachedBefore(T0 + 20, 10)).map((m) => m.id)).toEqual([c]);
+    });
+
+    test('the media sweep releases a claim whose status was never written, after the grace period', async () => {
+      const store = hooks.store();
+      const dir = mkdtempSync(join(tmpdir(), 'tweeter-media-sweep-'));
+      try {
+        let now = T0 + 100;
+        const sweep = new MediaSweepProcessor({
+          media: store.media,
+          statuses: store.statuses,
+          blobs: createFsBlobStore(dir),
+          clock: { now: () => now },
+          batchSize: 1,
+        });
+        await store.users.createMany(
+          [{ alias: 'ann', firstName: 'A', lastName: 'A', passwordHash: 'x', imageKey: null, createdAt: T0 }].map(
+            (u) => ({ ...u, followerCount: 0, followeeCount: 0 }),
+          ),
+        );
+        for (let n = 1; n <= 3; n++) await store.media.create(upload(n, 'ann'));
+        const [a, b, c] = [1, 2, 3].map((n) => upload(n, 'ann').id) as [string, string, string];
+        // `a` and `b` claimed by a status that was written; `c` by one that never was (a crash after the claim).
+        const written = status(7, 'ann');
+        await store.media.attach([a, b], { ...claim, statusId: written.id, claimedAt: now });
+        await store.statuses.create({ ...written, media: [] }, { audience: 0 });
+        await store.media.attach([c], { ...claim, statusId: sid(8), claimedAt: now });
+        const job = { id: 'j1', name: 'media.sweep', payload: {}, attempts: 1, enqueuedAt: now, receipt: 'r1' };
+        now += MEDIA_CLAIM_GRACE_MS - 1;
+        await sweep.perform(job);
+        expect((await store.media.get(c))?.statusId).toBe(sid(8));
+        now += 2;
+        await sweep.perform(job);
+        // Released to unattached at its upload's age: attachable again within the day, swept after it.
+        expect((await store.media.get(c))?.statusId).toBeNull();
+        expect((await store.media.get(c))?.createdAt).toBe(T0 + 3);
+        expect((await store.media.get(a))?.statusId).toBe(written.id);
+        expect((await store.media.get(b))?.statusId).toBe(written.id);
+        expect(await store.media.claimedBefore(now, 10)).toEqual([]);
+        // A second run is a no-op (idempotent), and the attached ones are never swept.
+        await sweep.perform(job);
+        expect((await store.media.get(a))?.statusId).toBe(written.id);
+        expect((await store.media.get(c))?.statusId).toBeNull();
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
     });
 
     test('deleteUnattached removes only an unattached upload', async () => {

@@ -10,9 +10,17 @@ export const Meta = z
     mediaUpload: z
       .object({
         via: z
-          .enum(['api'])
-          .describe('how a client uploads images: `api` is POST /api/v1/media with the bytes as the body'),
+          .enum(['api', 's3-put'])
+          .describe(
+            'how a client uploads images: `api` is POST /api/v1/media with the bytes as the body, always; `s3-put`: ' +
+              'files over `apiMaxBytes` go straight to storage (POST /api/v1/media/uploads, the signed PUT, then ' +
+              'POST /api/v1/media/{id}/complete)',
+          ),
         maxBytes: z.number().int().describe('largest upload accepted'),
+        apiMaxBytes: z
+          .number()
+          .int()
+          .describe('largest file to send through POST /api/v1/media (equal to maxBytes when via is `api`)'),
         types: z.array(z.string()).describe('accepted image types (checked by content, not by header)'),
         perStatus: z.number().int().describe('images one status may carry'),
         altMax: z.number().int().describe('longest alt text, in code points'),

@@ -1,3 +1,4 @@
+import { DIRECT_UPLOAD_WAIT, uploadPath } from '../logic/upload-path.js';
 import { TweeterClient, TweeterApiError, type InitArgs, type OperationId, type OperationResult } from '@tweeter/client';
 import {
   AuditEntry,
@@ -7,6 +8,7 @@ import {
   Delivery,
   Member,
   Media,
+  MediaUploadTicket,
   Message,
   Meta,
   Profile,
@@ -74,6 +76,9 @@ const RESULTS = {
   listMutes: pageOf(User),
   putAvatar: User,
   createMedia: Media,
+  createMediaUpload: MediaUploadTicket,
+  postMediaComplete: Media,
+  getMedia: Media,
   updateMedia: Media,
   postStatus: Status,
   getStatus: Status,
@@ -126,6 +131,8 @@ export function createApi(options: ApiOptions) {
   const call = <Id extends OperationId>(id: Id, ...args: InitArgs<Id>) =>
     client.call(id, ...args) as Promise<Result<Id>>;
   const page = (cursor?: string | null) => (cursor ? { cursor } : {});
+  // /meta says which upload path applies; asked once, on the first upload.
+  let meta: Promise<Result<'getMeta'> | null> | undefined;
 
   return {
     meta: () => call('getMeta'),
@@ -171,9 +178,35 @@ export function createApi(options: ApiOptions) {
     /** Replaces my profile picture (PNG, JPEG or WebP, at most 1 MiB); resolves with my user and its new imageUrl. */
     putAvatar: (image: Blob, type: ImageType) => client.putAvatar(image, type) as Promise<Result<'putAvatar'>>,
 
-    /** Uploads an image for a status (PNG, JPEG or WebP, at most 8 MiB); the server re-encodes it. */
-    uploadMedia: (image: Blob, type: ImageType, alt?: string) =>
-      client.uploadMedia(image, type, alt) as Promise<Result<'createMedia'>>,
+    /**
+     * Uploads an image for a status (PNG, JPEG or WebP, at most 8 MiB); the server re-encodes it. A file over /meta's
+     * `apiMaxBytes` where the server offers direct uploads (AWS) goes straight to storage with a signed PUT, then
+     * waits for the server to decode it.
+     */
+    uploadMedia: async (image: Blob, type: ImageType, alt?: string): Promise<Media> => {
+      meta ??= call('getMeta').catch(() => null);
+      const known = await meta;
+      if (uploadPath(known?.mediaUpload ?? null, image.size) === 'api') {
+        return client.uploadMedia(image, type, alt) as Promise<Result<'createMedia'>>;
+      }
+      const ticket = await call('createMediaUpload', { body: { size: image.size, type } });
+      const put = await (options.fetch ?? globalThis.fetch)(
+        new Request(ticket.url, { method: ticket.method, headers: ticket.headers, body: image }),
+      );
+      if (!put.ok) throw new Error(`storage refused the upload (HTTP ${put.status})`);
+      const path = { path: { id: ticket.id } };
+      const done = await call('postMediaComplete', { params: path, body: alt ? { alt } : {} });
+      if (done.state !== 'processing') return done;
+      for (let i = 0; i < DIRECT_UPLOAD_WAIT.tries; i++) {
+        await new Promise((r) => setTimeout(r, DIRECT_UPLOAD_WAIT.everyMs));
+        try {
+          return await call('getMedia', { params: path });
+        } catch (err) {
+          if (!(err instanceof TweeterApiError && err.status === 404)) throw err;
+        }
+      }
+      throw new Error('the image could not be processed (not a PNG, JPEG or WebP the server can read?)');
+    },
     setMediaAlt: (id: string, alt: string) => call('updateMedia', { params: { path: { id } }, body: { alt } }),
     postStatus: (post: string, idempotencyKey?: string, mediaIds: readonly string[] = []) =>
       call('postStatus', {

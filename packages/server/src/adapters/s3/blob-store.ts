@@ -2,6 +2,7 @@
 // stays private, URLs never expire, and the one-year immutable cache header lets a CDN in front answer repeats.
 
 import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { blobKeyType, type BlobStore } from '../../ports/blob-store.js';
 
 /** Blobs as objects in one bucket, optionally under a key prefix. */
@@ -37,6 +38,22 @@ export function createS3BlobStore(options: { s3: S3Client; bucket: string; prefi
     async delete(key) {
       // S3 answers a delete of a missing object with success, as the port wants.
       if (blobKeyType(key)) await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: objectKey(key) }));
+    },
+    async signPut(key, c) {
+      // A staged upload's key need not name its type: the bytes decide it when they are decoded.
+      if (!blobKeyType(key)) throw new Error(`bad blob key ${key}`);
+      const command = new PutObjectCommand({
+        Bucket: bucket,
+        Key: objectKey(key),
+        ContentType: c.contentType,
+        ContentLength: c.contentLength,
+      });
+      // Both headers signed (not hoisted to the query): S3 refuses a PUT of another length or type.
+      const url = await getSignedUrl(s3, command, {
+        expiresIn: c.expiresInSeconds,
+        signableHeaders: new Set(['content-type', 'content-length']),
+      });
+      return { url, headers: { 'Content-Type': c.contentType, 'Content-Length': String(c.contentLength) } };
     },
   } satisfies BlobStore;
 }

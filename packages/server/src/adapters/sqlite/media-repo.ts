@@ -19,9 +19,14 @@ interface AttachParams {
   owner: string;
   statusId: string;
   notBefore: number;
+  claimedAt: number;
 }
 
-/** Uploads over SQLite; attaching checks and claims every id in one transaction. */
+/**
+ * Uploads over SQLite; attaching checks and claims every id in one transaction (and the post writes its status in
+ * the same one, so no claim outlives a crash). `claimed_at` (migration 11) lists claims until the sweep confirms them,
+ * as on DynamoDB, so both shapes keep one contract.
+ */
 export function createMediaRepo(db: Db): MediaRepo {
   const insert = db.prepare<[string, string, string, string, number, number, string, string, number]>(
     `INSERT INTO media (id, owner, status_id, image_key, preview_key, width, height, blurhash, alt, created_at)
@@ -31,11 +36,17 @@ export function createMediaRepo(db: Db): MediaRepo {
   const updateAlt = db.prepare<[string, string, string], MediaRow>(
     'UPDATE media SET alt = ? WHERE id = ? AND owner = ? AND status_id IS NULL RETURNING *',
   );
-  const claim = db.prepare<[string, string]>('UPDATE media SET status_id = ? WHERE id = ?');
-  const unclaim = db.prepare<[string, string]>('UPDATE media SET status_id = NULL WHERE id = ? AND status_id = ?');
-  const unclaimExpired = db.prepare<[string, string]>(
-    'UPDATE media SET status_id = NULL, created_at = 0 WHERE id = ? AND status_id = ?',
+  const claim = db.prepare<[string, number, string]>('UPDATE media SET status_id = ?, claimed_at = ? WHERE id = ?');
+  const unclaim = db.prepare<[string, string]>(
+    'UPDATE media SET status_id = NULL, claimed_at = NULL WHERE id = ? AND status_id = ?',
   );
+  const unclaimExpired = db.prepare<[string, string]>(
+    'UPDATE media SET status_id = NULL, claimed_at = NULL, created_at = 0 WHERE id = ? AND status_id = ?',
+  );
+  const selectClaimed = db.prepare<[number, number], MediaRow>(
+    'SELECT * FROM media WHERE claimed_at IS NOT NULL AND claimed_at <= ? ORDER BY claimed_at LIMIT ?',
+  );
+  const confirmOne = db.prepare<[string, string]>('UPDATE media SET claimed_at = NULL WHERE id = ? AND status_id = ?');
   const selectUnattached = db.prepare<[number, number], MediaRow>(
     'SELECT * FROM media WHERE status_id IS NULL AND created_at <= ? ORDER BY created_at LIMIT ?',
   );
@@ -55,7 +66,7 @@ export function createMediaRepo(db: Db): MediaRepo {
         throw new Refused({ id, reason: 'attached', statusId: row.status_id });
       }
       if (row.created_at <= p.notBefore) throw new Refused({ id, reason: 'expired' });
-      claim.run(p.statusId, id);
+      claim.run(p.statusId, p.claimedAt, id);
       out.push(toRecord({ ...row, status_id: p.statusId }));
     }
     return out;
@@ -88,6 +99,12 @@ export function createMediaRepo(db: Db): MediaRepo {
       db.transaction(() => {
         for (const id of ids) stmt.run(id, statusId);
       }).immediate();
+    },
+    async claimedBefore(before, limit) {
+      return selectClaimed.all(before, limit).map(toRecord);
+    },
+    async confirm(id, statusId) {
+      confirmOne.run(id, statusId);
     },
     async unattachedBefore(before, limit) {
       return selectUnattached.all(before, limit).map(toRecord);

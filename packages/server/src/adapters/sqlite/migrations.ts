@@ -303,6 +303,16 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
     `,
   },
   {
+    version: 11,
+    name: 'media: claims listed until the sweep confirms their status exists',
+    sql: `
+      -- Null once confirmed (and for uploads attached before this migration): the partial index holds only the
+      -- claims the sweep has still to check.
+      ALTER TABLE media ADD COLUMN claimed_at INTEGER;
+      CREATE INDEX media_claimed ON media (claimed_at) WHERE claimed_at IS NOT NULL;
+    `,
+  },
+  {
     version: 12,
     name: 'accounts integration: uploads by owner',
     sql: `

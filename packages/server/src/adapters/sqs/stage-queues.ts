@@ -23,6 +23,8 @@ export const JOBS_BY_QUEUE: Readonly<Record<string, readonly string[]>> = {
   ],
   // Link card fetches wait on other sites (seconds each): their own queue, so a slow site never delays fan-out.
   cards: ['card.fetch'],
+  // Direct uploads decoded (seconds of CPU each): their own queue, consumed by a function that carries sharp.
+  media: ['media.process'],
 };
 
 export const DEFAULT_QUEUE = 'maintenance';

@@ -1,9 +1,12 @@
 import {
+  CompleteMediaUploadRequest,
+  CreateMediaUploadRequest,
   ErrorBody,
   IMAGE_TYPES,
   LIMITS,
   Media,
   MediaIdParams,
+  MediaUploadTicket,
   PatchMediaRequest,
   UploadMediaQuery,
 } from '@tweeter/shared';
@@ -15,10 +18,10 @@ import { BEARER, type Authenticate } from '../auth.js';
 /** Image uploads for statuses (the raw image bytes; the image content-type parser is registered by avatarRoutes). */
 export function mediaRoutes(
   app: FastifyInstance,
-  deps: { services: Pick<Services, 'media'>; auth: Authenticate },
+  deps: { services: Pick<Services, 'media' | 'directUploads'>; auth: Authenticate },
 ): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
-  const { media } = deps.services;
+  const { media, directUploads } = deps.services;
 
   r.post(
     '/api/v1/media',
@@ -60,5 +63,65 @@ export function mediaRoutes(
       },
     },
     async (req) => media.setAlt(await deps.auth(req), req.params.id, req.body.alt),
+  );
+
+  r.post(
+    '/api/v1/media/uploads',
+    {
+      schema: {
+        operationId: 'createMediaUpload',
+        tags: ['statuses'],
+        summary: 'Start a direct upload of a large image: a presigned PUT straight to storage (AWS only)',
+        description:
+          'Offered when GET /api/v1/meta says `mediaUpload.via` is `s3-put` (404 otherwise). Send the bytes with the ' +
+          'returned method, URL and headers (Content-Type and Content-Length are signed, so another size or type is ' +
+          `refused by storage) within ${LIMITS.mediaDirectUploadTtlSeconds / 60} minutes, then POST /api/v1/media/{id}/complete.`,
+        security: BEARER,
+        body: CreateMediaUploadRequest,
+        response: { 201: MediaUploadTicket, 404: ErrorBody },
+      },
+    },
+    async (req, reply) => {
+      const me = await deps.auth(req);
+      return reply.status(201).send(await directUploads.start(me, req.body.size, req.body.type));
+    },
+  );
+
+  r.post(
+    '/api/v1/media/:id/complete',
+    {
+      schema: {
+        operationId: 'postMediaComplete',
+        tags: ['statuses'],
+        summary: 'The direct upload was sent: decode it (a media.process job); the media is `processing` until ready',
+        description:
+          'Answers 202 with the media in state `processing` (or 200 with it ready when it already is). Poll GET ' +
+          '/api/v1/media/{id}: 404 until the job has stored it; a file the pipeline refuses is dropped and stays 404.',
+        security: BEARER,
+        params: MediaIdParams,
+        body: CompleteMediaUploadRequest,
+        response: { 200: Media, 202: Media, 404: ErrorBody },
+      },
+    },
+    async (req, reply) => {
+      const me = await deps.auth(req);
+      const m = await directUploads.complete(me, req.params.id, req.body.alt ?? '');
+      return reply.status(m.state === 'processing' ? 202 : 200).send(m);
+    },
+  );
+
+  r.get(
+    '/api/v1/media/:id',
+    {
+      schema: {
+        operationId: 'getMedia',
+        tags: ['statuses'],
+        summary: 'My upload, once stored (404 while a direct upload is processing)',
+        security: BEARER,
+        params: MediaIdParams,
+        response: { 200: Media, 404: ErrorBody },
+      },
+    },
+    async (req) => directUploads.get(await deps.auth(req), req.params.id),
   );
 }

@@ -29,6 +29,8 @@ export function systemRoutes(
     metrics: Metrics;
     /** Whether the job workers are all up (a crashed job thread is restarted with a backoff). */
     workersOk: () => boolean;
+    /** Which upload path applies here (direct to S3 above a threshold, or always the API). */
+    mediaUpload: () => Pick<Meta['mediaUpload'], 'via' | 'apiMaxBytes'>;
     /** STREAM_URL (the WebSocket API on AWS), else PUBLIC_URL's origin, else the request's. */
     stream: { streamUrl: string | undefined; publicUrl: string };
   },
@@ -52,7 +54,7 @@ export function systemRoutes(
       streamUrl: streamUrl(req, deps.stream),
       version: SERVER_VERSION,
       mediaUpload: {
-        via: 'api' as const,
+        ...deps.mediaUpload(),
         maxBytes: LIMITS.mediaMaxBytes,
         types: [...IMAGE_TYPES],
         perStatus: LIMITS.mediaPerStatus,

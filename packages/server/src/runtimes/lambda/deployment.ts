@@ -16,6 +16,8 @@ export interface StageConsumerSpec {
    * `fanout.deliver` writes at most DYNAMODB_WRITE_BUDGET items/s, so the table sees at most their product.
    */
   maxConcurrency: number;
+  /** The jobs decode images: the function carries sharp and runs on x86_64 (see FUNCTIONS). */
+  decodesImages?: boolean;
 }
 
 /**
@@ -37,11 +39,16 @@ export const STAGE_CONSUMERS: Readonly<Record<string, StageConsumerSpec>> = {
   maintenance: { memoryMb: 512, timeoutSeconds: 300, batchSize: 5, maxConcurrency: 5 },
   // A fetch takes at most CARD_FETCH_TIMEOUT_MS (8 s), a job waiting on another's fetch 12 s: 5 of them fit in 90 s.
   cards: { memoryMb: 256, timeoutSeconds: 90, batchSize: 5, maxConcurrency: 10 },
+  // One 8 MiB image a record: a decode takes about a second at 1.5 GB (one full vCPU from 1,769 MB).
+  media: { memoryMb: 1536, timeoutSeconds: 60, batchSize: 1, maxConcurrency: 10, decodesImages: true },
 };
 
-/** The functions of the stack: entry file (under runtimes/lambda/), memory and timeout. */
+/**
+ * The functions of the stack: entry file (under runtimes/lambda/), memory and timeout. `decodesImages`: the function
+ * runs the image pipeline (sharp), so it ships sharp's prebuilt linux-x64 packages and runs on x86_64 (docs/aws.md).
+ */
 export const FUNCTIONS = {
-  http: { entry: 'http.ts', memoryMb: 1024, timeoutSeconds: 29 },
+  http: { entry: 'http.ts', memoryMb: 1024, timeoutSeconds: 29, decodesImages: true },
   // GET /api/v1/me/export, streamed: 100,000 statuses are about 10 MB, written in seconds; the timeout leaves room.
   export: { entry: 'export.ts', memoryMb: 512, timeoutSeconds: 300 },
   websocket: { entry: 'websocket.ts', memoryMb: 512, timeoutSeconds: 10 },

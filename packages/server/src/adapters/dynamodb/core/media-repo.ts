@@ -9,6 +9,8 @@ export const mediaKey = (id: string): Key => ({ pk: key('MEDIA', id), sk: 'MEDIA
 export const UNATTACHED_PK = 'MEDIA_UNATTACHED';
 /** The gsi1 partition of an owner's uploads, by id (the account deletion's work list). */
 const ownedPk = (owner: string): string => key('MEDIA_OF', owner);
+/** The sparse gsi2 partition of claims not confirmed yet, by claim time (the sweep checks their status exists). */
+export const CLAIMED_PK = 'MEDIA_CLAIMED';
 const unattachedSk = (createdAt: number, id: string): string => `${String(createdAt).padStart(15, '0')}#${id}`;
 
 const NAMES = {
@@ -22,18 +24,25 @@ const NAMES = {
 /**
  * Uploads on DynamoDB, one item each. An unattached upload is in gsi2 (`MEDIA_UNATTACHED`, by age); attaching is a
  * conditional update per item that sets its status id and takes it out of the index. Attaching several is not
- * atomic: a refusal part way releases the claims already made (a crash in between leaves an upload claimed by a
- * status that was never written: it stays out of the sweep, a bounded leak of one upload's blobs).
+ * atomic: a refusal part way releases the claims already made. A claim moves the upload to gsi2's `MEDIA_CLAIMED`
+ * partition (by claim time) until the sweep confirms its status exists, or releases it when a crash between the
+ * claims and the status write left it held by a status that was never written.
  */
 export function createDynamoMediaRepo(deps: DynamoDeps): MediaRepo {
-  async function claimOne(id: string, c: { owner: string; statusId: string; notBefore: number }) {
+  async function claimOne(id: string, c: { owner: string; statusId: string; notBefore: number; claimedAt: number }) {
     return updateItem(deps, {
       Key: mediaKey(id),
-      UpdateExpression: 'SET #status = :s REMOVE #g2pk, #g2sk',
+      UpdateExpression: 'SET #status = :s, #g2pk = :cpk, #g2sk = :csk',
       ConditionExpression:
         'attribute_exists(pk) AND #owner = :o AND #created > :nb AND (attribute_not_exists(#status) OR #status = :s)',
       ExpressionAttributeNames: NAMES,
-      ExpressionAttributeValues: { ':s': c.statusId, ':o': c.owner, ':nb': c.notBefore },
+      ExpressionAttributeValues: {
+        ':s': c.statusId,
+        ':o': c.owner,
+        ':nb': c.notBefore,
+        ':cpk': CLAIMED_PK,
+        ':csk': unattachedSk(c.claimedAt, id),
+      },
       ReturnValues: 'ALL_NEW',
     });
   }
@@ -43,6 +52,22 @@ export function createDynamoMediaRepo(deps: DynamoDeps): MediaRepo {
     if (!item || item.owner !== owner) return { id, reason: 'missing' };
     if (typeof item.statusId === 'string') return { id, reason: 'attached', statusId: item.statusId };
     return { id, reason: 'expired' };
+  }
+
+  /** One of gsi2's two media partitions, oldest first, up to `before`. */
+  async function byAge(partition: string, before: number, limit: number): Promise<Item[]> {
+    const { items } = await queryUpTo(
+      deps,
+      {
+        TableName: deps.tables.main,
+        IndexName: MAIN_INDEXES.gsi2.name,
+        KeyConditionExpression: '#pk = :pk AND #sk <= :before',
+        ExpressionAttributeNames: { '#pk': MAIN_INDEXES.gsi2.pk, '#sk': MAIN_INDEXES.gsi2.sk },
+        ExpressionAttributeValues: { ':pk': partition, ':before': unattachedSk(before, '\u{10FFFF}') },
+      },
+      limit,
+    );
+    return items;
   }
 
   const repo: MediaRepo = {
@@ -116,18 +141,25 @@ export function createDynamoMediaRepo(deps: DynamoDeps): MediaRepo {
         });
       }
     },
-    async unattachedBefore(before, limit) {
-      const { items } = await queryUpTo(
-        deps,
-        {
-          TableName: deps.tables.main,
-          IndexName: MAIN_INDEXES.gsi2.name,
-          KeyConditionExpression: '#pk = :pk AND #sk <= :before',
-          ExpressionAttributeNames: { '#pk': MAIN_INDEXES.gsi2.pk, '#sk': MAIN_INDEXES.gsi2.sk },
-          ExpressionAttributeValues: { ':pk': UNATTACHED_PK, ':before': unattachedSk(before, '\u{10FFFF}') },
+    async claimedBefore(before, limit) {
+      const items = await byAge(CLAIMED_PK, before, limit);
+      return items.map(toRecord).filter((m) => m.statusId !== null);
+    },
+    async confirm(id, statusId) {
+      await updateItem(deps, {
+        Key: mediaKey(id),
+        UpdateExpression: 'REMOVE #g2pk, #g2sk',
+        ConditionExpression: '#status = :s AND #g2pk = :cpk',
+        ExpressionAttributeNames: {
+          '#status': 'statusId',
+          '#g2pk': MAIN_INDEXES.gsi2.pk,
+          '#g2sk': MAIN_INDEXES.gsi2.sk,
         },
-        limit,
-      );
+        ExpressionAttributeValues: { ':s': statusId, ':cpk': CLAIMED_PK },
+      });
+    },
+    async unattachedBefore(before, limit) {
+      const items = await byAge(UNATTACHED_PK, before, limit);
       return items.map(toRecord).filter((m) => m.statusId === null);
     },
     async deleteUnattached(id) {
