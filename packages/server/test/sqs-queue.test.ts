@@ -2,7 +2,7 @@ import { SQSClient, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDocumentClient } from '../src/adapters/dynamodb/client.js';
 import { createSqsJobQueue } from '../src/adapters/sqs/job-queue.js';
-import { queueNames, type StageQueueUrls } from '../src/adapters/sqs/stage-queues.js';
+import { JOBS_BY_QUEUE, queueNames, type StageQueueUrls } from '../src/adapters/sqs/stage-queues.js';
 import { resolveQueueUrls } from '../src/adapters/sqs/provision.js';
 import { EMULATOR_CREDENTIALS, provisionAwsLocal } from '../src/dev/provision.js';
 import { systemClock } from '../src/ports/clock.js';
@@ -83,7 +83,8 @@ describe('sqs queue specifics', () => {
 
   it('routes jobs to their stage queue and receives from one queue alone', async () => {
     const { queue } = setup;
-    expect(queue.queues).toEqual(['fanout', 'feeds', 'maintenance', 'cards']);
+    // One queue (and its DLQ) per stage of JOBS_BY_QUEUE, in its order.
+    expect(queue.queues).toEqual(Object.keys(JOBS_BY_QUEUE));
     await queue.enqueue([
       { name: 'fanout.deliver', payload: { n: 1 } },
       { name: 'unfollow.purge', payload: { n: 2 } },
