@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useTestApp, useTestApps } from '../support/use-test-app.js';
+import { testShape } from '../support/aws-local.js';
 
 const HTML = { accept: 'text/html,application/xhtml+xml' };
 
@@ -60,7 +61,8 @@ describe('the web app served at /', () => {
     expect(res.json()).toEqual({
       streamUrl: 'ws://tweeter.test:8080/api/v1/stream',
       version: expect.any(String),
-      mediaUpload: expect.objectContaining({ via: 'api' }),
+      // How uploads travel depends on the shape (meta.test.ts checks each in full).
+      mediaUpload: expect.objectContaining({ via: testShape() === 'aws-local' ? 's3-put' : 'api' }),
     });
   });
 });
