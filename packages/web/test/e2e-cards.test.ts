@@ -1,25 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '@tweeter/server/test-support';
-import {
-  buildWebApp,
-  expectAccessible,
-  expectNoHorizontalScroll,
-  launchChromium,
-  SCREENSHOTS,
-  type AxeFinding,
-} from './e2e-support.js';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { DESKTOP, PASSWORD, PHONE, useBrowserSuite } from './e2e-suite.js';
 
 // Link cards in a real browser: a local page with OpenGraph tags (the test server may fetch loopback, for this test
 // only), a status linking it, and the card appearing under the status live, when the server has fetched it.
-const DESKTOP = { width: 1280, height: 860 };
-const PHONE = { width: 360, height: 740 };
-const PASSWORD = 'correct horse battery';
 
 // A picture that crops well both ways: wide on a phone, square beside the text on a desktop.
 const IMAGE = `<svg xmlns="http://www.w3.org/2000/svg" width="600" height="315" viewBox="0 0 600 315">
@@ -39,77 +25,47 @@ const PAGE = `<!doctype html><html><head>
 </head><body><h1>Notes</h1></body></html>`;
 
 describe('link cards in Chromium', { timeout: 90_000 }, () => {
-  let server: TestApp;
-  let pages: Server;
-  let pagesUrl: string;
-  let base: string;
-  let browser: Browser;
-  let outDir: string;
-  let ada: string;
+  let pages: Server | undefined;
+  let pagesUrl = '';
+  let ada = '';
   const held: (() => void)[] = [];
-  const findings = new Map<string, AxeFinding[]>();
-  const contexts: BrowserContext[] = [];
-
-  async function newPage(viewport: { width: number; height: number }): Promise<Page> {
-    const context = await browser.newContext({ viewport, baseURL: base, reducedMotion: 'reduce' });
-    contexts.push(context);
-    context.setDefaultTimeout(15_000);
-    const page = await context.newPage();
-    page.on('pageerror', (err) => console.log(`[e2e-cards] page error: ${err.message}`));
-    return page;
-  }
-
-  async function signInAsBob(page: Page): Promise<void> {
-    await page.goto('/login');
-    await page.getByLabel('Alias').fill('bob');
-    await page.getByLabel('Password').fill(PASSWORD);
-    await page.getByLabel('Password').press('Enter');
-    await page.waitForURL('**/feed');
-  }
+  const suite = useBrowserSuite('e2e-cards', {
+    env: { CARD_FETCH_ALLOW_LOOPBACK: 'true' },
+    setUp: async (server) => {
+      const site = createServer((req, res) => {
+        if (req.url === '/engine.svg') {
+          res.writeHead(200, { 'content-type': 'image/svg+xml' });
+          res.end(IMAGE);
+          return;
+        }
+        // The article is answered only when the test lets it: the card must arrive after the status is on screen.
+        held.push(() => {
+          res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+          res.end(PAGE);
+        });
+      });
+      pages = site;
+      await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', resolve));
+      pagesUrl = `http://127.0.0.1:${(site.address() as AddressInfo).port}`;
+      ada = await server.register('ada', { firstName: 'Ada', lastName: 'Lovelace', password: PASSWORD });
+      const bob = await server.register('bob', { firstName: 'Bob', lastName: 'Builder', password: PASSWORD });
+      expect((await server.as(bob, { method: 'PUT', url: '/api/v1/me/followees/ada' })).statusCode).toBe(200);
+    },
+    tearDown: async () => {
+      pages?.closeAllConnections();
+      await new Promise((resolve) => pages?.close(resolve));
+    },
+  });
+  const signInAsBob = (page: Page) => suite.signIn(page, 'bob');
 
   async function post(text: string): Promise<string> {
-    const res = await server.as(ada, { method: 'POST', url: '/api/v1/statuses', payload: { post: text } });
+    const res = await suite.server.as(ada, { method: 'POST', url: '/api/v1/statuses', payload: { post: text } });
     expect(res.statusCode, res.body).toBe(201);
     return res.json<{ id: string }>().id;
   }
 
-  beforeAll(async () => {
-    pages = createServer((req, res) => {
-      if (req.url === '/engine.svg') {
-        res.writeHead(200, { 'content-type': 'image/svg+xml' });
-        res.end(IMAGE);
-        return;
-      }
-      // The article is answered only when the test lets it: the card must arrive after the status is on screen.
-      held.push(() => {
-        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-        res.end(PAGE);
-      });
-    });
-    await new Promise<void>((resolve) => pages.listen(0, '127.0.0.1', resolve));
-    pagesUrl = `http://127.0.0.1:${(pages.address() as AddressInfo).port}`;
-    outDir = mkdtempSync(join(tmpdir(), 'tweeter-e2e-cards-'));
-    buildWebApp(outDir);
-    server = await createTestApp({ WEB_DIR: outDir, CARD_FETCH_ALLOW_LOOPBACK: 'true' });
-    base = await server.listen();
-    ada = await server.register('ada', { firstName: 'Ada', lastName: 'Lovelace', password: PASSWORD });
-    const bob = await server.register('bob', { firstName: 'Bob', lastName: 'Builder', password: PASSWORD });
-    expect((await server.as(bob, { method: 'PUT', url: '/api/v1/me/followees/ada' })).statusCode).toBe(200);
-    browser = await launchChromium();
-  }, 120_000);
-
-  afterAll(async () => {
-    for (const c of contexts) await c.close().catch(() => undefined);
-    await browser?.close();
-    await server?.close();
-    pages?.closeAllConnections();
-    await new Promise((resolve) => pages?.close(resolve));
-    if (outDir) rmSync(outDir, { recursive: true, force: true });
-    console.log('[e2e-cards] axe findings:', JSON.stringify(Object.fromEntries(findings)));
-  });
-
   it('shows the card under a status as soon as the server has it, without a reload', async () => {
-    const page = await newPage(DESKTOP);
+    const page = await suite.newPage(DESKTOP);
     // The feed channel's subscription acknowledged: from then on live events reach this page.
     const subscribed = new Promise<void>((resolve) => {
       page.on('websocket', (ws) =>
@@ -138,12 +94,12 @@ describe('link cards in Chromium', { timeout: 90_000 }, () => {
     expect(await image.getAttribute('src')).toBe(`${pagesUrl}/engine.svg`);
     await expect.poll(() => image.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)).toBe(true);
 
-    await expectAccessible(page, 'feed with a link card', findings);
-    await page.screenshot({ path: join(SCREENSHOTS, 'link-card-desktop.png'), fullPage: false });
+    await suite.accessible(page, 'feed with a link card');
+    await suite.shot(page, 'link-card-desktop');
   });
 
   it('fits a 360 px screen, on the feed and on the status page', async () => {
-    const page = await newPage(PHONE);
+    const page = await suite.newPage(PHONE);
     await signInAsBob(page);
     const status = page.getByRole('article', { name: 'Status by Ada Lovelace' });
     const card = status.getByRole('link', { name: /Notes on the Analytical Engine/ });
@@ -151,14 +107,13 @@ describe('link cards in Chromium', { timeout: 90_000 }, () => {
     await expect
       .poll(() => card.locator('img').evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0))
       .toBe(true);
-    await expectNoHorizontalScroll(page);
-    await expectAccessible(page, 'feed with a link card (360 px)', findings);
+    await suite.fitsPhone(page, 'feed with a link card (360 px)');
     await status.evaluate((el) => el.scrollIntoView({ block: 'start' }));
-    await page.screenshot({ path: join(SCREENSHOTS, 'link-card-phone.png'), fullPage: false });
+    await suite.shot(page, 'link-card-phone');
 
     await status.locator('time').click();
     await page.waitForURL('**/statuses/*');
     await page.getByRole('link', { name: /Notes on the Analytical Engine/ }).waitFor();
-    await expectNoHorizontalScroll(page);
+    await suite.fitsPhone(page, 'status page with a link card (360 px)');
   });
 });

@@ -1,24 +1,11 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '@tweeter/server/test-support';
-import {
-  buildWebApp,
-  expectAccessible,
-  expectNoHorizontalScroll,
-  launchChromium,
-  SCREENSHOTS,
-  type AxeFinding,
-} from './e2e-support.js';
+import { describe, expect, it } from 'vitest';
+import { PASSWORD, PHONE, useBrowserSuite } from './e2e-suite.js';
 
 // Images on statuses in a real browser against the real server: attach with alt text, the grid, the viewer.
-const DESKTOP = { width: 1280, height: 860 };
-const PHONE = { width: 360, height: 740 };
-const PASSWORD = 'correct horse';
-
 /** A landscape picture with a gradient and a few shapes (so the blurhash and the preview show something). */
 function picture(hue: number, width = 1600, height = 1000): Promise<Buffer> {
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}">
@@ -33,58 +20,25 @@ function picture(hue: number, width = 1600, height = 1000): Promise<Buffer> {
 }
 
 describe('images on statuses in Chromium', { timeout: 90_000 }, () => {
-  let server: TestApp;
-  let base: string;
-  let browser: Browser;
-  let outDir: string;
-  let tmp: string;
+  let tmp = '';
   const files: string[] = [];
-  const findings = new Map<string, AxeFinding[]>();
-  const contexts: BrowserContext[] = [];
-
-  async function signedIn(alias: string, viewport = DESKTOP): Promise<Page> {
-    const context = await browser.newContext({ viewport, baseURL: base, reducedMotion: 'reduce' });
-    contexts.push(context);
-    context.setDefaultTimeout(15_000);
-    const page = await context.newPage();
-    page.on('pageerror', (err) => console.log(`[e2e-media] page error: ${err.message}`));
-    await page.goto('/login');
-    await page.getByLabel('Alias').fill(alias);
-    await page.getByLabel('Password').fill(PASSWORD);
-    await page.getByLabel('Password').press('Enter');
-    await page.waitForURL('**/feed');
-    return page;
-  }
-
-  async function shot(page: Page, name: string) {
-    await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: false });
-  }
-
-  beforeAll(async () => {
-    outDir = mkdtempSync(join(tmpdir(), 'tweeter-e2e-media-'));
-    buildWebApp(outDir);
-    tmp = mkdtempSync(join(tmpdir(), 'tweeter-e2e-media-files-'));
-    for (const [i, hue] of [200, 20, 120].entries()) {
-      const file = join(tmp, `photo-${i + 1}.jpg`);
-      writeFileSync(file, await picture(hue));
-      files.push(file);
-    }
-    server = await createTestApp({ WEB_DIR: outDir });
-    base = await server.listen();
-    await server.register('ada');
-    const bob = await server.register('bob');
-    await server.as(bob, { method: 'PUT', url: '/api/v1/me/followees/ada' });
-    browser = await launchChromium();
-  }, 120_000);
-
-  afterAll(async () => {
-    for (const c of contexts) await c.close().catch(() => undefined);
-    await browser?.close();
-    await server?.close();
-    if (outDir) rmSync(outDir, { recursive: true, force: true });
-    if (tmp) rmSync(tmp, { recursive: true, force: true });
-    console.log('[e2e-media] axe findings:', JSON.stringify(Object.fromEntries(findings)));
+  const suite = useBrowserSuite('e2e-media', {
+    setUp: async (server) => {
+      tmp = mkdtempSync(join(tmpdir(), 'tweeter-e2e-media-files-'));
+      for (const [i, hue] of [200, 20, 120].entries()) {
+        const file = join(tmp, `photo-${i + 1}.jpg`);
+        writeFileSync(file, await picture(hue));
+        files.push(file);
+      }
+      await server.register('ada', { password: PASSWORD });
+      const bob = await server.register('bob', { password: PASSWORD });
+      await server.as(bob, { method: 'PUT', url: '/api/v1/me/followees/ada' });
+    },
+    tearDown: () => {
+      if (tmp) rmSync(tmp, { recursive: true, force: true });
+    },
   });
+  const signedIn = (alias: string, viewport?: { width: number; height: number }) => suite.signedIn(alias, viewport);
 
   it('attaches three images with previews and alt text, reminding about the one without, and posts them', async () => {
     const ada = await signedIn('ada');
@@ -97,9 +51,9 @@ describe('images on statuses in Chromium', { timeout: 90_000 }, () => {
     await expect
       .poll(() => reminder.textContent())
       .toBe('1 image has no alt text: describe it for people who cannot see it.');
-    await expectAccessible(ada, 'post box with images', findings);
+    await suite.accessible(ada, 'post box with images');
     await ada.getByLabel("What's on your mind?").fill('Three pictures from the walk');
-    await shot(ada, 'media-post-box-desktop');
+    await suite.shot(ada, 'media-post-box-desktop');
     await ada.getByLabel('Alt text for image 3').fill('A green meadow with a pink circle');
     await expect.poll(() => reminder.count()).toBe(0);
     await ada.getByRole('button', { name: 'Post Status' }).click();
@@ -108,7 +62,7 @@ describe('images on statuses in Chromium', { timeout: 90_000 }, () => {
   });
 
   it('shows the grid in a follower’s feed with alt text, and opens an accessible viewer', async () => {
-    await server.drain();
+    await suite.server.drain();
     const bob = await signedIn('bob');
     const status = bob.getByRole('article', { name: 'Status by First Last' }).first();
     await status.getByText('Three pictures from the walk').waitFor();
@@ -117,15 +71,15 @@ describe('images on statuses in Chromium', { timeout: 90_000 }, () => {
     await status.getByAltText('An orange sunrise with a teal circle').waitFor();
     // Every preview loads (the blurhash underneath is replaced).
     await expect.poll(() => status.locator('.media-tile img.loaded').count(), { timeout: 15_000 }).toBe(3);
-    await expectAccessible(bob, 'feed with images', findings);
-    await shot(bob, 'media-grid-desktop');
+    await suite.accessible(bob, 'feed with images');
+    await suite.shot(bob, 'media-grid-desktop');
 
     await tiles.nth(0).click();
     const viewer = bob.getByRole('dialog', { name: 'Image 1 of 3' });
     await viewer.waitFor();
     await viewer.getByAltText('A blue evening sky over a pale square').waitFor();
-    await expectAccessible(bob, 'image viewer', findings);
-    await shot(bob, 'media-viewer-desktop');
+    await suite.accessible(bob, 'image viewer');
+    await suite.shot(bob, 'media-viewer-desktop');
     await bob.keyboard.press('ArrowRight');
     await bob.getByRole('dialog', { name: 'Image 2 of 3' }).waitFor();
     await bob.keyboard.press('Escape');
@@ -137,8 +91,7 @@ describe('images on statuses in Chromium', { timeout: 90_000 }, () => {
     const status = bob.getByRole('article').first();
     await status.getByAltText('A green meadow with a pink circle').waitFor();
     await expect.poll(() => status.locator('.media-tile img.loaded').count(), { timeout: 15_000 }).toBe(3);
-    await expectNoHorizontalScroll(bob);
-    await expectAccessible(bob, 'feed with images at 360 px', findings);
-    await shot(bob, 'media-grid-phone');
+    await suite.fitsPhone(bob, 'feed with images at 360 px');
+    await suite.shot(bob, 'media-grid-phone');
   });
 });
