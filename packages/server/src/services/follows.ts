@@ -1,8 +1,8 @@
 import type { Page, PageQuery, Profile, User } from '@tweeter/shared';
-import { decodeCursor, encodeCursor, KeyCursor } from '../domain/cursor.js';
 import { ForbiddenError, NotFoundError, ValidationError } from '../domain/errors.js';
 import type { Clock } from '../ports/clock.js';
 import type { FollowRepo, KeyPage, RangeOptions, UserRepo } from '../ports/store.js';
+import { userPage } from './user-pages.js';
 import type { UserPresenter } from './user-presenter.js';
 import type { UserService } from './users.js';
 import type { Visibility } from '../domain/visibility.js';
@@ -60,15 +60,7 @@ export class FollowService {
     read: (range: RangeOptions) => Promise<KeyPage<string>>,
   ): Promise<Page<User>> {
     await this.mustExist(alias);
-    const after = decodeCursor(query.cursor, KeyCursor)?.k;
-    const page = await read({ after, limit: query.limit });
-    const users = await this.deps.users.getMany(page.items);
-    const items: User[] = [];
-    for (const a of page.items) {
-      const u = users.get(a);
-      if (u) items.push(this.deps.userPresenter.user(u));
-    }
-    return { items, nextCursor: page.next ? encodeCursor({ k: page.next }) : null };
+    return userPage(this.deps, query, read);
   }
 
   private async mustExist(alias: string): Promise<void> {

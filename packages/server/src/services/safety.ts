@@ -1,9 +1,9 @@
 import { LIMITS, type Page, type PageQuery, type Profile, type User } from '@tweeter/shared';
-import { decodeCursor, encodeCursor, KeyCursor } from '../domain/cursor.js';
 import { AppError, NotFoundError, ValidationError } from '../domain/errors.js';
 import { endFollows } from '../domain/visibility.js';
 import type { Clock } from '../ports/clock.js';
 import type { FollowRepo, RelationKind, RelationRepo, UserRepo } from '../ports/store.js';
+import { userPage } from './user-pages.js';
 import type { UserPresenter } from './user-presenter.js';
 import type { UserService } from './users.js';
 import type { WriteLimits } from './write-limits.js';
@@ -58,16 +58,8 @@ export class SafetyService {
   }
 
   /** The accounts viewer blocks or mutes, by alias. */
-  async list(viewer: string, kind: RelationKind, query: PageQuery): Promise<Page<User>> {
-    const after = decodeCursor(query.cursor, KeyCursor)?.k;
-    const page = await this.deps.relations.targets(viewer, kind, { after, limit: query.limit });
-    const users = await this.deps.users.getMany(page.items);
-    const items: User[] = [];
-    for (const a of page.items) {
-      const u = users.get(a);
-      if (u) items.push(this.deps.userPresenter.user(u));
-    }
-    return { items, nextCursor: page.next ? encodeCursor({ k: page.next }) : null };
+  list(viewer: string, kind: RelationKind, query: PageQuery): Promise<Page<User>> {
+    return userPage(this.deps, query, (range) => this.deps.relations.targets(viewer, kind, range));
   }
 
   private async check(viewer: string, kind: RelationKind, alias: string): Promise<void> {
