@@ -3,6 +3,7 @@ import type { Clock } from '../ports/clock.js';
 import type { Job } from '../ports/job-queue.js';
 import type { BoardRecord, BoardRepo, MessageRepo, ReactionRepo } from '../ports/store.js';
 import { breathe } from './payloads.js';
+import { boundedSweep } from './bounded-sweep.js';
 import type { JobProcessor } from './processor.js';
 
 /**
@@ -43,14 +44,14 @@ export class BoardRetentionProcessor implements JobProcessor {
     const { messages, reactions, clock, batchSize } = this.deps;
     const floor = retentionFloor(board.retentionDays, clock.now() - RETENTION_GRACE_MS);
     if (floor === undefined) return;
-    for (;;) {
+    // No cap on batches: a board has only so many expired messages, and each batch removes some of them.
+    await boundedSweep(batchSize, Infinity, async () => {
       const ids = await messages.idsBefore(board.id, floor, batchSize);
-      if (ids.length === 0) return;
+      if (ids.length === 0) return 0;
       // Reactions first: a crash in between leaves messages that the next run purges, never orphaned reactions.
       while ((await reactions.purge('message', ids, batchSize)) === batchSize) await breathe(0);
       await messages.deleteMany(board.id, ids);
-      if (ids.length < batchSize) return;
-      await breathe(0);
-    }
+      return ids.length;
+    });
   }
 }

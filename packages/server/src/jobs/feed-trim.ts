@@ -2,6 +2,7 @@ import type { Metrics } from '../metrics.js';
 import type { Job, JobQueue } from '../ports/job-queue.js';
 import type { FeedRepo } from '../ports/store.js';
 import { breathe, parsePayload, TRIM_OWNERS_MAX, TrimJob } from './payloads.js';
+import { boundedSweep } from './bounded-sweep.js';
 import type { JobProcessor } from './processor.js';
 
 /** Entries one trim step removes (one short write, as a purge batch). */
@@ -102,12 +103,10 @@ export class FeedTrimProcessor implements JobProcessor {
   /** Trims one feed; false when it may still be past the bound after the steps one job allows it. */
   private async trim(owner: string): Promise<boolean> {
     const { feeds, maxEntries, metrics } = this.deps;
-    for (let step = 0; step < TRIM_STEPS_PER_FEED; step++) {
-      if (step > 0) await breathe(0);
+    return boundedSweep(TRIM_BATCH, TRIM_STEPS_PER_FEED, async () => {
       const removed = await feeds.trim(owner, { keep: maxEntries, limit: TRIM_BATCH });
       metrics?.feedTrimmed.inc(removed);
-      if (removed < TRIM_BATCH) return true;
-    }
-    return false;
+      return removed;
+    });
   }
 }

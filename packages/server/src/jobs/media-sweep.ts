@@ -5,7 +5,7 @@ import type { Clock } from '../ports/clock.js';
 import type { Job } from '../ports/job-queue.js';
 import type { MediaRepo } from '../ports/media-repo.js';
 import type { StatusRepo } from '../ports/store.js';
-import { breathe } from './payloads.js';
+import { boundedSweep } from './bounded-sweep.js';
 import type { JobProcessor } from './processor.js';
 
 /** Sweeps only uploads this much older than the attach window, so a clock a little ahead never races an attach. */
@@ -47,7 +47,7 @@ export class MediaSweepProcessor implements JobProcessor {
   private async checkClaims(): Promise<void> {
     const { media, statuses, clock, batchSize } = this.deps;
     const before = clock.now() - MEDIA_CLAIM_GRACE_MS;
-    for (let batch = 0; batch < (this.deps.maxBatches ?? 20); batch++) {
+    await boundedSweep(batchSize, this.deps.maxBatches ?? 20, async () => {
       const claimed = await media.claimedBefore(before, batchSize);
       for (const m of claimed) {
         if (m.statusId === null) continue;
@@ -55,23 +55,21 @@ export class MediaSweepProcessor implements JobProcessor {
         if (await statuses.get(m.statusId)) await media.confirm(m.id, m.statusId);
         else await media.release([m.id], m.statusId);
       }
-      if (claimed.length < batchSize) return;
-      await breathe(0);
-    }
+      return claimed.length;
+    });
   }
 
   private async removeUnattached(): Promise<void> {
     const { media, blobs, clock, batchSize, metrics } = this.deps;
     const before = clock.now() - LIMITS.mediaAttachWindowMs - MEDIA_SWEEP_MARGIN_MS;
-    for (let batch = 0; batch < (this.deps.maxBatches ?? 20); batch++) {
+    await boundedSweep(batchSize, this.deps.maxBatches ?? 20, async () => {
       const old = await media.unattachedBefore(before, batchSize);
       for (const m of old) {
         await blobs.delete(m.key);
         await blobs.delete(m.previewKey);
         if (await media.deleteUnattached(m.id)) metrics?.expiredRemoved.inc({ kind: 'media' });
       }
-      if (old.length < batchSize) return;
-      await breathe(0);
-    }
+      return old.length;
+    });
   }
 }
