@@ -1,10 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { startAwsLocalShape, testShape } from '../support/aws-local.js';
+import { describe, expect, it } from 'vitest';
+import { testShape } from '../support/aws-local.js';
 import { openSeedStore as openStore, seedGraph } from '../support/seed-graph.js';
-import { startServerProcess, type ServerProcess } from '../support/server-process.js';
+import { crashLayouts, signIn, useCrashServer } from '../support/crash-server.js';
 import { eventually } from '../support/test-app.js';
 
 // Killing the server mid-deletion: the restarted one resumes the account.delete jobs and finishes, nothing left.
@@ -13,17 +10,7 @@ import { eventually } from '../support/test-app.js';
 const FOLLOWERS = testShape() === 'aws-local' ? 600 : 3000;
 const FOLLOWEES = 200;
 const STATUSES = 60;
-let dataDir: string;
-let server: ServerProcess | undefined;
-let shape: Awaited<ReturnType<typeof startAwsLocalShape>> | null = null;
-
-afterEach(async () => {
-  await server?.kill('SIGKILL');
-  server = undefined;
-  await shape?.stop();
-  shape = null;
-  rmSync(dataDir, { recursive: true, force: true });
-});
+const crash = useCrashServer('tweeter-crash-delete-');
 
 const fans = Array.from({ length: FOLLOWERS }, (_, i) => `fan_${String(i).padStart(5, '0')}`);
 
@@ -60,38 +47,27 @@ async function chunks(url: string, step: string): Promise<number> {
   return line ? Number(line.split(' ').at(-1)) : 0;
 }
 
-const layouts = testShape() === 'aws-local' ? ['0'] : ['0', '1'];
-
-describe.each(layouts)('a crash mid-deletion (JOB_THREADS=%s)', (threads) => {
+describe.each(crashLayouts)('a crash mid-deletion (JOB_THREADS=%s)', (threads) => {
   it('resumes after restart and finishes: no edge, feed entry, status or count of the account left', async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'tweeter-crash-delete-'));
-    shape = testShape() === 'aws-local' ? await startAwsLocalShape({}) : null;
     // Small chunks with a pause after each, so the deletion is still running when we kill the server.
-    const env = {
-      DATA_DIR: dataDir,
+    const env = await crash.prepare({
       FANOUT_PAGE_SIZE: '100',
       FANOUT_BATCH_SIZE: '50',
       FANOUT_BATCH_PAUSE_MS: '30',
       JOB_VISIBILITY_MS: '500',
       JOB_THREADS: threads,
-      ...shape?.env,
-    };
-    await seed(env);
-    server = await startServerProcess(env);
-    const login = await fetch(`${server.url}/api/v1/sessions`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ alias: 'star', password: 'password1' }),
     });
-    const { token } = (await login.json()) as { token: string };
+    await seed(env);
+    const server = await crash.start(env);
+    const token = await signIn(server.url, 'star', 'password1');
     const deleted = await fetch(`${server.url}/api/v1/me`, {
       method: 'DELETE',
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
       body: JSON.stringify({ password: 'password1' }),
     });
     expect(deleted.status).toBe(204);
-    await eventually(async () => (await chunks(server?.url ?? '', 'followers')) >= 3, 120_000);
-    await server.kill('SIGKILL');
+    await eventually(async () => (await chunks(crash.url(), 'followers')) >= 3, 120_000);
+    await crash.crash();
 
     const midway = await openStore(env);
     try {
@@ -102,10 +78,9 @@ describe.each(layouts)('a crash mid-deletion (JOB_THREADS=%s)', (threads) => {
       await midway.close();
     }
 
-    server = await startServerProcess(env);
-    await eventually(async () => (await chunks(server?.url ?? '', 'picture')) >= 1, 240_000);
-    await server.kill('SIGKILL');
-    server = undefined;
+    await crash.start(env);
+    await eventually(async () => (await chunks(crash.url(), 'picture')) >= 1, 240_000);
+    await crash.crash();
 
     const { store, close } = await openStore(env);
     try {
