@@ -1,39 +1,29 @@
-import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useInfiniteQuery, useQuery, useQueryClient } from '@tanstack/react-query';
 import { LIMITS, type AuditEntry, type Board } from '@tweeter/shared';
-import { useState, type FormEvent } from 'react';
 import { Link, useParams } from 'react-router';
 import { errorMessage } from '../api/client.js';
 import { describeAudit, settingsChanges, settingsFields } from '../logic/board-settings.js';
-import { failure } from '../logic/flows.js';
 import { fullTime, shortTime } from '../logic/time.js';
+import { Problems, useEditForm } from './form-parts.js';
 import { InfiniteList } from './infinite-list.js';
 import { useServices } from './services.js';
 
 function SettingsForm({ board }: { board: Board }) {
   const { api, toasts } = useServices();
   const qc = useQueryClient();
-  const [fields, setFields] = useState(() => settingsFields(board));
-  const { changes, problems } = settingsChanges(board, fields);
-  const changed = Object.keys(changes).length > 0;
-  const save = useMutation({
-    mutationFn: () => api.updateBoard(board.id, changes),
-    onSuccess: (next) => {
+  const { field, problems, canSave, submit } = useEditForm({
+    initial: () => settingsFields(board),
+    diff: (typed) => settingsChanges(board, typed),
+    save: (changes) => api.updateBoard(board.id, changes),
+    fieldsOf: settingsFields,
+    onSaved: (next) => {
       qc.setQueryData(['board', board.id], next);
-      setFields(settingsFields(next));
       toasts.success('Board settings saved.');
       void qc.invalidateQueries({ queryKey: ['boards'] });
       void qc.invalidateQueries({ queryKey: ['audit', board.id] });
     },
-    onError: (err) => toasts.error(failure('save the board settings', err)),
+    what: 'save the board settings',
   });
-  const field = (name: keyof typeof fields) => ({
-    value: fields[name],
-    onChange: (e: { target: { value: string } }) => setFields((f) => ({ ...f, [name]: e.target.value })),
-  });
-  function submit(e: FormEvent) {
-    e.preventDefault();
-    if (changed && !problems.length && !save.isPending) save.mutate();
-  }
   return (
     <form className="card form" onSubmit={submit} aria-labelledby="settings-title">
       <h2 id="settings-title">Settings</h2>
@@ -60,14 +50,10 @@ function SettingsForm({ board }: { board: Board }) {
       <p id="retention-help" className="muted">
         Leave empty to keep messages forever. Older messages disappear from the board.
       </p>
-      {problems.map((p) => (
-        <p key={p} className="field-error">
-          {p}
-        </p>
-      ))}
+      <Problems problems={problems} />
       <div className="post-actions">
         <span className="muted">Visibility ({board.visibility}) is set when a board is created.</span>
-        <button type="submit" className="primary" disabled={!changed || problems.length > 0 || save.isPending}>
+        <button type="submit" className="primary" disabled={!canSave}>
           Save settings
         </button>
       </div>

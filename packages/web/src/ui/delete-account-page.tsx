@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { confirmsAlias, deleteAccount } from '../logic/delete-account.js';
+import { Field, PasswordField } from './form-parts.js';
 import { useMe, useServices } from './services.js';
 
 /** Deleting my account: what happens, then my password and my alias typed out, then goodbye. */
@@ -53,26 +54,15 @@ export function DeleteAccountPage() {
       </ul>
       <p>Nobody can register @{me.alias} for 30 days.</p>
       <form className="form" onSubmit={submit}>
-        <label>
-          Password
-          <input
-            name="password"
-            type="password"
-            autoComplete="current-password"
-            value={password}
-            onChange={(e) => setPassword(e.target.value)}
-          />
-        </label>
-        <label>
-          Type your alias ({me.alias}) to confirm
-          <input
-            name="confirm"
-            autoCapitalize="none"
-            autoComplete="off"
-            value={typed}
-            onChange={(e) => setTyped(e.target.value)}
-          />
-        </label>
+        <PasswordField value={password} onChange={setPassword} />
+        <Field
+          label={<>Type your alias ({me.alias}) to confirm</>}
+          name="confirm"
+          autoCapitalize="none"
+          autoComplete="off"
+          value={typed}
+          onChange={(e) => setTyped(e.target.value)}
+        />
         <button type="submit" className="danger" disabled={!ready}>
           {busy ? <span className="spinner" aria-label="Deleting" /> : 'Delete my account'}
         </button>

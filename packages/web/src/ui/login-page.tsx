@@ -3,6 +3,7 @@ import { Link, useNavigate, useSearchParams } from 'react-router';
 import { canSignIn } from '../logic/forms.js';
 import { signIn } from '../logic/flows.js';
 import { AuthFrame } from './auth-frame.js';
+import { Field, PasswordField } from './form-parts.js';
 import { useServices } from './services.js';
 
 /** Where to go after signing in: the deep link that sent us here, if it is one of ours. */
@@ -36,26 +37,15 @@ export function LoginPage() {
   return (
     <AuthFrame title="Please Sign In">
       <form onSubmit={submit} className="form">
-        <label>
-          Alias
-          <input
-            name="alias"
-            autoComplete="username"
-            autoCapitalize="none"
-            value={alias}
-            onChange={(e) => setAlias(e.target.value)}
-          />
-        </label>
-        <label>
-          Password
-          <input
-            name="password"
-            type="password"
-            autoComplete="current-password"
-            value={password}
-            onChange={(e) => setPassword(e.target.value)}
-          />
-        </label>
+        <Field
+          label="Alias"
+          name="alias"
+          autoComplete="username"
+          autoCapitalize="none"
+          value={alias}
+          onChange={(e) => setAlias(e.target.value)}
+        />
+        <PasswordField value={password} onChange={setPassword} />
         <label className="check">
           <input type="checkbox" checked={remember} onChange={(e) => setRemember(e.target.checked)} /> Remember me
         </label>

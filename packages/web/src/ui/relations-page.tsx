@@ -1,12 +1,12 @@
-import { useInfiniteQuery, useQueryClient } from '@tanstack/react-query';
+import { useQueryClient } from '@tanstack/react-query';
 import type { User } from '@tweeter/shared';
 import { useState } from 'react';
 import { Link } from 'react-router';
 import type { RelationKind } from '../api/client.js';
 import { setRelation } from '../logic/safety.js';
-import { Avatar } from './avatar.js';
 import { InfiniteList } from './infinite-list.js';
 import { useServices } from './services.js';
+import { UserRow, useUserPages } from './user-list.js';
 
 const TEXT = {
   block: {
@@ -41,13 +41,7 @@ function Row({ user, kind }: { user: User; kind: RelationKind }) {
 
   return (
     <div className="relation-row">
-      <Link to={`/users/${user.alias}`} className="user-row">
-        <Avatar user={user} size={40} />
-        <span className="name">
-          {user.firstName} {user.lastName}
-        </span>{' '}
-        <span className="alias">@{user.alias}</span>
-      </Link>{' '}
+      <UserRow user={user} />{' '}
       {state === 'undone' ? (
         <button
           type="button"
@@ -74,16 +68,7 @@ function Row({ user, kind }: { user: User; kind: RelationKind }) {
 export function RelationsPage({ kind }: { kind: RelationKind }) {
   const { api } = useServices();
   const text = TEXT[kind];
-  const query = useInfiniteQuery({
-    queryKey: ['relations', kind],
-    queryFn: ({ pageParam }) => api.relations(kind, pageParam),
-    initialPageParam: null as string | null,
-    getNextPageParam: (last) => last.nextCursor,
-    select: (data) => ({
-      ...data,
-      pages: data.pages.map((p) => ({ ...p, items: p.items.map((u) => ({ ...u, id: u.alias })) })),
-    }),
-  });
+  const query = useUserPages(['relations', kind], (cursor) => api.relations(kind, cursor));
   return (
     <>
       <p>

@@ -13,21 +13,20 @@ import {
   profileFields,
   type PasswordFields,
 } from '../logic/settings.js';
+import { Problems, useEditForm } from './form-parts.js';
 import { useMe, useServices } from './services.js';
 
 function ProfileSection({ profile }: { profile: Profile }) {
   const { api, toasts, session } = useServices();
   const qc = useQueryClient();
-  const [fields, setFields] = useState(() => profileFields(profile));
-  const { changes, problems } = profileChanges(profile, fields);
-  const changed = Object.keys(changes).length > 0;
-  const left = bioLeft(fields.bio);
-  const save = useMutation({
-    mutationFn: () => api.updateMe(changes),
-    onSuccess: (next) => {
+  const { fields, field, problems, canSave, submit } = useEditForm({
+    initial: () => profileFields(profile),
+    diff: (typed) => profileChanges(profile, typed),
+    save: (changes) => api.updateMe(changes),
+    fieldsOf: profileFields,
+    onSaved: (next) => {
       qc.setQueryData(['user', next.alias], next);
       qc.setQueryData(['me'], next);
-      setFields(profileFields(next));
       session.updateUser({
         alias: next.alias,
         firstName: next.firstName,
@@ -39,16 +38,9 @@ function ProfileSection({ profile }: { profile: Profile }) {
       void qc.invalidateQueries({ queryKey: ['story', next.alias] });
       toasts.success('Profile saved.');
     },
-    onError: (err) => toasts.error(failure('save your profile', err)),
+    what: 'save your profile',
   });
-  const field = (name: keyof typeof fields) => ({
-    value: fields[name],
-    onChange: (e: { target: { value: string } }) => setFields((f) => ({ ...f, [name]: e.target.value })),
-  });
-  function submit(e: FormEvent) {
-    e.preventDefault();
-    if (changed && !problems.length && !save.isPending) save.mutate();
-  }
+  const left = bioLeft(fields.bio);
   return (
     <form className="card form" onSubmit={submit} aria-labelledby="profile-title">
       <h2 id="profile-title">Profile</h2>
@@ -70,13 +62,9 @@ function ProfileSection({ profile }: { profile: Profile }) {
           {left} of {LIMITS.bioMax} characters left
         </span>
       </p>
-      {problems.map((p) => (
-        <p key={p} className="field-error">
-          {p}
-        </p>
-      ))}
+      <Problems problems={problems} />
       <div className="post-actions">
-        <button type="submit" className="primary" disabled={!changed || problems.length > 0 || save.isPending}>
+        <button type="submit" className="primary" disabled={!canSave}>
           Save profile
         </button>
       </div>
@@ -128,11 +116,7 @@ function PasswordSection() {
         Confirm new password
         <input {...field('confirm', 'new-password')} />
       </label>
-      {problems.map((p) => (
-        <p key={p} className="field-error">
-          {p}
-        </p>
-      ))}
+      <Problems problems={problems} />
       {done && (
         <p role="status" className="notice-text">
           Password changed. Every other session of yours was signed out; this one stays signed in.

@@ -1,24 +1,11 @@
 import { useInfiniteQuery } from '@tanstack/react-query';
-import type { User } from '@tweeter/shared';
-import { Link, useParams } from 'react-router';
-import { Avatar } from './avatar.js';
+import { useParams } from 'react-router';
 import { InfiniteList } from './infinite-list.js';
 import { PostBox } from './post-box.js';
 import { useMe, useServices } from './services.js';
 import { StatusItem } from './status-item.js';
 import { UserPanel } from './user-panel.js';
-
-function UserRow({ user }: { user: User }) {
-  return (
-    <Link to={`/users/${user.alias}`} className="user-row">
-      <Avatar user={user} size={40} />
-      <span className="name">
-        {user.firstName} {user.lastName}
-      </span>{' '}
-      <span className="alias">@{user.alias}</span>
-    </Link>
-  );
-}
+import { UserRow, useUserPages } from './user-list.js';
 
 function Story({ alias }: { alias: string }) {
   const { api } = useServices();
@@ -41,17 +28,9 @@ function Story({ alias }: { alias: string }) {
 
 function People({ alias, which }: { alias: string; which: 'followers' | 'followees' }) {
   const { api } = useServices();
-  const query = useInfiniteQuery({
-    queryKey: [which, alias],
-    queryFn: ({ pageParam }) =>
-      which === 'followers' ? api.followers(alias, pageParam) : api.followees(alias, pageParam),
-    initialPageParam: null as string | null,
-    getNextPageParam: (last) => last.nextCursor,
-    select: (data) => ({
-      ...data,
-      pages: data.pages.map((p) => ({ ...p, items: p.items.map((u) => ({ ...u, id: u.alias })) })),
-    }),
-  });
+  const query = useUserPages([which, alias], (cursor) =>
+    which === 'followers' ? api.followers(alias, cursor) : api.followees(alias, cursor),
+  );
   return (
     <InfiniteList
       query={query}
