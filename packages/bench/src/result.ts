@@ -1,4 +1,5 @@
 import { cpus, platform, release, totalmem } from 'node:os';
+import type { MemorySummary } from './metrics-sampler.js';
 import type { Percentiles } from './percentiles.js';
 
 /** A figure in a result: a number, or a group of numbers (percentiles). */
@@ -43,8 +44,42 @@ export function machine(): Machine {
   };
 }
 
+/** What `scenario` measured with `params`, on this machine. */
+export function scenarioResult(
+  scenario: string,
+  params: Readonly<ScenarioResult['params']>,
+  results: Results,
+): ScenarioResult {
+  return { scenario, params: { ...params }, machine: machine(), results };
+}
+
 export function postFigure(p: Percentiles): NonNullable<Results['post_ms']> {
   return { p50: p.p50, p95: p.p95, p99: p.p99, max: p.max };
+}
+
+export function feedFigure(p: Percentiles): NonNullable<Results['feed_ms']> {
+  return { p50: p.p50, p95: p.p95, p99: p.p99 };
+}
+
+/**
+ * The server's own figures over the measured phase (its /metrics): peak RSS, CPU and the longest event-loop stall;
+ * with `rssEnd` and `heap`, the RSS at the end and the peak heap too; with `requests`, the server's CPU time per
+ * request. In the order the results list them.
+ */
+export function serverFigures(
+  memory: MemorySummary,
+  options: { rssEnd?: boolean; heap?: boolean; requests?: number } = {},
+): Record<string, Figure> {
+  return {
+    rss_mb_peak: memory.rssMbPeak,
+    ...(options.rssEnd ? { rss_mb_end: memory.rssMbEnd } : {}),
+    ...(options.heap ? { heap_mb_peak: memory.heapMbPeak } : {}),
+    cpu_pct: memory.cpuPct,
+    event_loop_lag_ms_max: memory.eventLoopLagMsMax,
+    ...(options.requests === undefined
+      ? {}
+      : { server_cpu_us_per_req: Math.round((memory.serverCpuSeconds * 1e6) / Math.max(1, options.requests)) }),
+  };
 }
 
 /** Percentiles with their sample count, for the figures the schema does not fix. */

@@ -7,8 +7,13 @@ import {
   userAlias,
   type PopulationPlan,
   populateStore,
+  sampleDistinct,
+  seededRandom,
 } from '@tweeter/server/tooling';
 import { ApiClient } from './api-client.js';
+import { authed } from './load.js';
+import { MetricsSampler } from './metrics-sampler.js';
+import type { PacedRequest } from './paced.js';
 import { attachServer, startChildServer, type BenchServer } from './server.js';
 
 /** Options every scenario takes. */
@@ -88,4 +93,54 @@ export async function populateInto(dataDir: string, plan: PopulationPlan, log: (
 /** Resolves after `ms`. */
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** The server's /metrics sampled from now on, the peaks of the set-up (population, logins with scrypt) forgotten. */
+export async function startSampler(url: string): Promise<MetricsSampler> {
+  const sampler = new MetricsSampler(url);
+  sampler.start();
+  await sampler.resetPeak();
+  return sampler;
+}
+
+/** `count` distinct generated users of the first `users`, the same for the same seed (offset per scenario role). */
+export function sampleAliases(seed: number, users: number, count: number): string[] {
+  return sampleDistinct(seededRandom(seed), users, count, 0).map(userAlias);
+}
+
+/** The bench's default graph for posting scenarios: `users` authors with about `followeesEach` followers each. */
+export function writersGraph(params: { users: number; followeesEach: number }) {
+  return {
+    users: params.users,
+    celebrity: 'celebrity',
+    followers: 0,
+    followeesEach: params.followeesEach,
+    statusesEach: 0,
+  };
+}
+
+/** Signs in `writers` sampled authors; `requests(i)` is writer i's post of `post`. */
+export async function signInWriters(
+  url: string,
+  params: { users: number; writers: number },
+  target: TargetOptions,
+  options: { seedOffset: number; post: string },
+) {
+  const api = new ApiClient(url);
+  const writers = sampleAliases(target.seed + options.seedOffset, params.users, params.writers);
+  target.log(`signing in ${writers.length} writers`);
+  const tokens = await api.loginAll(writers, target.password);
+  const body = { post: options.post };
+  const requests = (i: number) => [authed(tokens[i] ?? '', { method: 'POST', path: '/api/v1/statuses', json: body })];
+  return { api, writers, tokens, requests, body };
+}
+
+/** POST /api/v1/statuses of `body` as `token`, for paced (open-loop) posting. */
+export function postRequest(token: string, body: { post: string }): PacedRequest {
+  return {
+    method: 'POST',
+    path: '/api/v1/statuses',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  };
 }

@@ -2,7 +2,7 @@ import { parseWhole, userAlias } from '@tweeter/server/tooling';
 import { ApiClient } from '../api-client.js';
 import { feedRowCount } from '../feed-rows.js';
 import { MetricsSampler } from '../metrics-sampler.js';
-import { machine, type ScenarioResult } from '../result.js';
+import { scenarioResult, type ScenarioResult } from '../result.js';
 import { sleep, withServer, type TargetOptions } from '../setup.js';
 import { option, type ScenarioDefinition } from './registry.js';
 
@@ -57,19 +57,14 @@ export async function runBlockScenario(params: BlockParams, target: TargetOption
     }
     if (purgedMs < 0) errors++;
     const memory = await sampler.stop();
-    return {
-      scenario: 'block',
-      params: { ...params },
-      machine: machine(),
-      results: {
-        block_request_ms: Math.round(blockMs * 10) / 10,
-        block_feed_clear_ms: Math.round(clearMs * 10) / 10,
-        block_purge_ms: Math.round(purgedMs),
-        feed_rows_removed: rowsBefore - rows,
-        rss_mb_peak: memory.rssMbPeak,
-        errors,
-      },
-    };
+    return scenarioResult('block', params, {
+      block_request_ms: Math.round(blockMs * 10) / 10,
+      block_feed_clear_ms: Math.round(clearMs * 10) / 10,
+      block_purge_ms: Math.round(purgedMs),
+      feed_rows_removed: rowsBefore - rows,
+      rss_mb_peak: memory.rssMbPeak,
+      errors,
+    });
   });
 }
 

@@ -2,14 +2,12 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { parseWhole } from '@tweeter/server/tooling';
-import { MetricsSampler } from '../metrics-sampler.js';
 import { startPaced } from '../paced.js';
 import { Samples } from '../percentiles.js';
 import { awaitDrained } from '../queue-drain.js';
-import { latencyFigure, machine, postFigure, type ScenarioResult } from '../result.js';
-import { withServer, type TargetOptions } from '../setup.js';
-import { boundedWhole, option, type ScenarioDefinition } from './registry.js';
-import { signInWriters, writersGraph } from './post.js';
+import { latencyFigure, postFigure, scenarioResult, serverFigures, type ScenarioResult } from '../result.js';
+import { postRequest, signInWriters, startSampler, withServer, writersGraph, type TargetOptions } from '../setup.js';
+import { option, parseDuration, parseWriters, writerOptions, type ScenarioDefinition } from './registry.js';
 
 export type CardsParams = {
   users: number;
@@ -40,9 +38,7 @@ export async function runCardsScenario(params: CardsParams, target: TargetOption
       writersGraph({ ...params, followeesEach: Math.min(5, params.users - 1) }),
       async (server) => {
         const { api, tokens } = await signInWriters(server.url, params, target, { seedOffset: 5, post: '' });
-        const sampler = new MetricsSampler(server.url);
-        sampler.start();
-        await sampler.resetPeak();
+        const sampler = await startSampler(server.url);
         let n = 0;
         const phase = async (text: (i: number) => string) => {
           const run = startPaced({
@@ -50,15 +46,7 @@ export async function runCardsScenario(params: CardsParams, target: TargetOption
             connections: params.writers,
             rate: params.rate,
             durationS: params.durationS,
-            request: (i) => ({
-              method: 'POST',
-              path: '/api/v1/statuses',
-              headers: {
-                authorization: `Bearer ${tokens[i % tokens.length] ?? ''}`,
-                'content-type': 'application/json',
-              },
-              body: JSON.stringify({ post: text(n++) }),
-            }),
+            request: (i) => postRequest(tokens[i % tokens.length] ?? '', { post: text(n++) }),
           });
           return run.done;
         };
@@ -87,26 +75,19 @@ export async function runCardsScenario(params: CardsParams, target: TargetOption
         const memory = await sampler.stop();
         const plainP = plain.latencies.summary();
         const linkedP = linked.latencies.summary();
-        return {
-          scenario: 'cards',
-          params: { ...params },
-          machine: machine(),
-          results: {
-            post_ms: postFigure(linkedP),
-            post_plain_ms: latencyFigure(plainP),
-            post_with_links_ms: latencyFigure(linkedP),
-            post_p99_links_over_plain: plainP.p99 > 0 ? Math.round((linkedP.p99 / plainP.p99) * 100) / 100 : 0,
-            card_ready_ms: latencyFigure(ready.summary()),
-            card_jobs_drain_s: drain.drained ? drain.seconds : -1,
-            pages_fetched: site.hits(),
-            cards_missing: missing,
-            site_delay_ms: params.siteDelayMs,
-            rss_mb_peak: memory.rssMbPeak,
-            cpu_pct: memory.cpuPct,
-            event_loop_lag_ms_max: memory.eventLoopLagMsMax,
-            errors: plain.errors + linked.errors + missing,
-          },
-        };
+        return scenarioResult('cards', params, {
+          post_ms: postFigure(linkedP),
+          post_plain_ms: latencyFigure(plainP),
+          post_with_links_ms: latencyFigure(linkedP),
+          post_p99_links_over_plain: plainP.p99 > 0 ? Math.round((linkedP.p99 / plainP.p99) * 100) / 100 : 0,
+          card_ready_ms: latencyFigure(ready.summary()),
+          card_jobs_drain_s: drain.drained ? drain.seconds : -1,
+          pages_fetched: site.hits(),
+          cards_missing: missing,
+          site_delay_ms: params.siteDelayMs,
+          ...serverFigures(memory),
+          errors: plain.errors + linked.errors + missing,
+        });
       },
     );
   } finally {
@@ -144,19 +125,16 @@ export const cardsScenario: ScenarioDefinition<CardsParams> = {
   name: 'cards',
   description: 'Link cards: post latency with and without links (a slow local site), and card time to ready',
   options: [
-    option('users', 'generated users', '1000'),
-    option('writers', 'concurrent posters, each a different author', '20'),
+    ...writerOptions('1000', '20'),
     option('duration', 'seconds of each posting phase', '10'),
     option('rate', 'posts/s in total in each phase, evenly spaced', '50'),
     option('site-delay-ms', 'how long the local site takes to answer a page', '200'),
     option('samples', 'statuses timed one by one from post to card ready', '20'),
   ],
   parse(flags, given) {
-    const users = parseWhole(flags.users ?? '', '--users', 2, 10_000_000);
     return {
-      users,
-      writers: boundedWhole(flags, given, 'writers', '--writers', 1, Math.min(1000, users)),
-      durationS: parseWhole(flags.duration ?? '', '--duration', 1, 3600),
+      ...parseWriters(flags, given),
+      durationS: parseDuration(flags),
       rate: parseWhole(flags.rate ?? '', '--rate', 1, 100_000),
       siteDelayMs: parseWhole(flags.siteDelayMs ?? '', '--site-delay-ms', 0, 7_000),
       samples: parseWhole(flags.samples ?? '', '--samples', 1, 10_000),

@@ -9,11 +9,17 @@ import {
   type EmbeddedDelivery,
 } from '@tweeter/server/tooling';
 import { round2 } from '../percentiles.js';
-import { machine, type ScenarioResult } from '../result.js';
+import { scenarioResult, type ScenarioResult } from '../result.js';
 import { startChildServer, type BenchServer } from '../server.js';
-import { populateInto, sleep, type TargetOptions } from '../setup.js';
-import { boundedWhole, option, type ScenarioDefinition } from './registry.js';
-import { signInWriters, writersGraph } from './post.js';
+import { populateInto, signInWriters, sleep, writersGraph, type TargetOptions } from '../setup.js';
+import {
+  followeesEachOption,
+  option,
+  parseFolloweesEach,
+  parseWriters,
+  writerOptions,
+  type ScenarioDefinition,
+} from './registry.js';
 
 export type CrashParams = {
   users: number;
@@ -77,19 +83,14 @@ export async function runCrashScenario(params: CrashParams, target: TargetOption
     } finally {
       await server.stop();
     }
-    return {
-      scenario: 'crash',
-      params: { ...params },
-      machine: machine(),
-      results: {
-        ...Object.fromEntries(outcomes.map((o, i) => [`run_${i + 1}`, { ...o }])),
-        posts_acknowledged: outcomes.reduce((sum, o) => sum + o.acknowledged, 0),
-        recovery_s_max: Math.max(...outcomes.map((o) => o.recoveryS)),
-        lost: outcomes.reduce((sum, o) => sum + o.lost, 0),
-        duplicated: outcomes.reduce((sum, o) => sum + o.duplicated, 0),
-        errors: outcomes.reduce((sum, o) => sum + o.lost + o.duplicated, 0),
-      },
-    };
+    return scenarioResult('crash', params, {
+      ...Object.fromEntries(outcomes.map((o, i) => [`run_${i + 1}`, { ...o }])),
+      posts_acknowledged: outcomes.reduce((sum, o) => sum + o.acknowledged, 0),
+      recovery_s_max: Math.max(...outcomes.map((o) => o.recoveryS)),
+      lost: outcomes.reduce((sum, o) => sum + o.lost, 0),
+      duplicated: outcomes.reduce((sum, o) => sum + o.duplicated, 0),
+      errors: outcomes.reduce((sum, o) => sum + o.lost + o.duplicated, 0),
+    });
   } finally {
     if (target.dataDir === undefined) rmSync(dataDir, { recursive: true, force: true });
   }
@@ -178,19 +179,18 @@ export const crashScenario: ScenarioDefinition<CrashParams> = {
   description:
     'SIGKILL under posting load, restart on the same DATA_DIR: how long until every acknowledged post is delivered',
   options: [
-    option('users', 'generated users', '2000'),
-    option('writers', 'concurrent posters, each a different author', '20'),
-    option('followees-each', 'follows per user, so each author has about this many followers', '20'),
+    ...writerOptions('2000', '20'),
+    followeesEachOption('20'),
     option('runs', 'kills and restarts, one after the other on the same DATA_DIR', '5'),
     option('kill-after', 'seconds of posting before each SIGKILL', '3'),
     option('deadline', 'seconds after a restart to wait for every acknowledged post before counting it lost', '300'),
   ],
   parse(flags, given) {
-    const users = parseWhole(flags.users ?? '', '--users', 2, 10_000_000);
+    const { users, writers } = parseWriters(flags, given);
     return {
       users,
-      writers: boundedWhole(flags, given, 'writers', '--writers', 1, Math.min(1000, users)),
-      followeesEach: boundedWhole(flags, given, 'followeesEach', '--followees-each', 0, users - 1),
+      writers,
+      followeesEach: parseFolloweesEach(flags, given, users),
       runs: parseWhole(flags.runs ?? '', '--runs', 1, 100),
       killAfterS: parseWhole(flags.killAfter ?? '', '--kill-after', 1, 3600),
       deadlineS: parseWhole(flags.deadline ?? '', '--deadline', 1, 3600),

@@ -1,20 +1,12 @@
 import { performance } from 'node:perf_hooks';
-import {
-  configFromEnvironment,
-  openStoresChecked,
-  parseWhole,
-  sampleDistinct,
-  seededRandom,
-  systemClock,
-  userAlias,
-} from '@tweeter/server/tooling';
+import { configFromEnvironment, openStoresChecked, parseWhole, systemClock, userAlias } from '@tweeter/server/tooling';
 import { ApiClient } from '../api-client.js';
 import { feedRowCount } from '../feed-rows.js';
 import { startFeedReaders } from '../load.js';
-import { MetricsSampler, metricValue } from '../metrics-sampler.js';
+import { metricValue } from '../metrics-sampler.js';
 import { Samples } from '../percentiles.js';
-import { latencyFigure, machine, type ScenarioResult } from '../result.js';
-import { sleep, withServer, type TargetOptions } from '../setup.js';
+import { feedFigure, latencyFigure, scenarioResult, serverFigures, type ScenarioResult } from '../result.js';
+import { sampleAliases, sleep, startSampler, withServer, type TargetOptions } from '../setup.js';
 import { boundedWhole, option, type ScenarioDefinition } from './registry.js';
 
 export type DeleteAccountParams = {
@@ -56,14 +48,12 @@ export async function runDeleteAccountScenario(
     plan,
     async (server) => {
       const api = new ApiClient(server.url);
-      const sample = sampleDistinct(seededRandom(target.seed + 3), params.followers, params.readers, 0).map(userAlias);
+      const sample = sampleAliases(target.seed + 3, params.followers, params.readers);
       target.log(`signing in @${LEAVER} and ${sample.length} readers`);
       const leaver = await api.login(LEAVER, target.password);
       const tokens = await api.loginAll(sample, target.password);
       const rowsBefore = await feedRowCount(server);
-      const sampler = new MetricsSampler(server.url);
-      sampler.start();
-      await sampler.resetPeak();
+      const sampler = await startSampler(server.url);
 
       const before = new Samples();
       const during = new Samples();
@@ -97,26 +87,19 @@ export async function runDeleteAccountScenario(
       const rowsAfter = await feedRowCount(server);
       const entries = params.followers * Math.min(params.feedEntries, params.statuses);
       const duringSummary = during.summary();
-      return {
-        scenario: 'delete-account',
-        params: { ...params },
-        machine: machine(),
-        results: {
-          delete_request_ms: Math.round(deleteMs),
-          feeds_clear_ms: feedsMs,
-          deletion_done_ms: doneMs,
-          feed_entries_removed: rowsBefore.rows - rowsAfter.rows,
-          feed_entries_expected: entries,
-          feed_ms: { p50: duringSummary.p50, p95: duringSummary.p95, p99: duringSummary.p99 },
-          feed_during_deletion_ms: latencyFigure(duringSummary),
-          feed_before_ms: latencyFigure(before.summary()),
-          feed_rps: load.rps,
-          rss_mb_peak: memory.rssMbPeak,
-          cpu_pct: memory.cpuPct,
-          event_loop_lag_ms_max: memory.eventLoopLagMsMax,
-          errors: load.errors,
-        },
-      };
+      return scenarioResult('delete-account', params, {
+        delete_request_ms: Math.round(deleteMs),
+        feeds_clear_ms: feedsMs,
+        deletion_done_ms: doneMs,
+        feed_entries_removed: rowsBefore.rows - rowsAfter.rows,
+        feed_entries_expected: entries,
+        feed_ms: feedFigure(duringSummary),
+        feed_during_deletion_ms: latencyFigure(duringSummary),
+        feed_before_ms: latencyFigure(before.summary()),
+        feed_rps: load.rps,
+        ...serverFigures(memory),
+        errors: load.errors,
+      });
     },
     (dataDir) => seedLeaver(dataDir, params, target.log),
   );

@@ -3,7 +3,7 @@ import { performance } from 'node:perf_hooks';
 import { ApiClient } from '../api-client.js';
 import { MetricsSampler, metricValue } from '../metrics-sampler.js';
 import { round2 } from '../percentiles.js';
-import { machine, type ScenarioResult } from '../result.js';
+import { scenarioResult, type ScenarioResult } from '../result.js';
 import { withServer, type TargetOptions } from '../setup.js';
 import { option, type ScenarioDefinition } from './registry.js';
 
@@ -59,23 +59,18 @@ export async function runExportScenario(params: ExportParams, target: TargetOpti
       if (seconds < best.seconds) best = { seconds, bytes, firstByteMs };
     }
     const memory = await sampler.stop();
-    return {
-      scenario: 'export',
-      params: { ...params },
-      machine: machine(),
-      results: {
-        export_mb: round2(best.bytes / MB),
-        export_s: round2(best.seconds),
-        export_mb_per_s: round2(best.bytes / MB / best.seconds),
-        first_byte_ms: round2(best.firstByteMs),
-        rss_mb_before: rssBefore,
-        rss_mb_peak: memory.rssMbPeak,
-        rss_mb_growth: round2(memory.rssMbPeak - rssBefore),
-        heap_mb_peak: memory.heapMbPeak,
-        cpu_pct: memory.cpuPct,
-        errors,
-      },
-    };
+    return scenarioResult('export', params, {
+      export_mb: round2(best.bytes / MB),
+      export_s: round2(best.seconds),
+      export_mb_per_s: round2(best.bytes / MB / best.seconds),
+      first_byte_ms: round2(best.firstByteMs),
+      rss_mb_before: rssBefore,
+      rss_mb_peak: memory.rssMbPeak,
+      rss_mb_growth: round2(memory.rssMbPeak - rssBefore),
+      heap_mb_peak: memory.heapMbPeak,
+      cpu_pct: memory.cpuPct,
+      errors,
+    });
   });
 }
 

@@ -1,13 +1,19 @@
 import { Alias } from '@tweeter/shared';
 import { performance } from 'node:perf_hooks';
-import { userAlias, sampleDistinct, seededRandom, parseWhole, UsageError } from '@tweeter/server/tooling';
+import { parseWhole, UsageError } from '@tweeter/server/tooling';
 import { ApiClient } from '../api-client.js';
 import { feedRowCount } from '../feed-rows.js';
 import { startFeedReaders } from '../load.js';
-import { MetricsSampler } from '../metrics-sampler.js';
 import { round2, Samples, summarize } from '../percentiles.js';
-import { latencyFigure, machine, postFigure, type ScenarioResult } from '../result.js';
-import { sleep, withServer, type TargetOptions } from '../setup.js';
+import {
+  feedFigure,
+  latencyFigure,
+  postFigure,
+  scenarioResult,
+  serverFigures,
+  type ScenarioResult,
+} from '../result.js';
+import { sampleAliases, sleep, startSampler, withServer, type TargetOptions } from '../setup.js';
 import { boundedWhole, option, type ScenarioDefinition } from './registry.js';
 
 export type FanoutParams = {
@@ -52,9 +58,8 @@ export async function runFanoutScenario(params: FanoutParams, target: TargetOpti
   };
   return withServer(target, plan, async (server) => {
     const api = new ApiClient(server.url);
-    const random = seededRandom(target.seed + 1);
     const sampleSize = Math.min(params.followers, Math.max(params.readers, params.verify) + params.watchVisible);
-    const sample = sampleDistinct(random, params.followers, sampleSize, 0).map(userAlias);
+    const sample = sampleAliases(target.seed + 1, params.followers, sampleSize);
     target.log(`signing in @${params.celebrity} and ${sample.length} followers`);
     const celebrity = await api.login(params.celebrity, target.password);
     const tokens = await api.loginAll(sample, target.password);
@@ -62,9 +67,7 @@ export async function runFanoutScenario(params: FanoutParams, target: TargetOpti
     const watcher = params.watchVisible === 1 ? (tokens.at(-1) ?? null) : null;
     const rowsBefore = await feedRowCount(server);
 
-    const sampler = new MetricsSampler(server.url);
-    sampler.start();
-    await sampler.resetPeak();
+    const sampler = await startSampler(server.url);
 
     // Fan-out windows on the performance.now() clock; the last one is open (end = Infinity) while delivering.
     const windows: { start: number; end: number }[] = [];
@@ -135,36 +138,27 @@ export async function runFanoutScenario(params: FanoutParams, target: TargetOpti
     const fanout = summarize(fanoutMs);
     const visible = summarize(visibleMs);
     const duringSummary = during.summary();
-    return {
-      scenario: 'fanout',
-      params: { ...params },
-      machine: machine(),
-      results: {
-        post_ms: postFigure(summarize(postMs)),
-        fanout_ms: { p50: fanout.p50, p99: fanout.p99, max: fanout.max },
-        ...(load
-          ? {
-              feed_ms: { p50: duringSummary.p50, p95: duringSummary.p95, p99: duringSummary.p99 },
-              feed_during_fanout_ms: latencyFigure(duringSummary),
-              feed_idle_ms: latencyFigure(idle.summary()),
-              feed_rps: load.rps,
-            }
-          : {}),
-        fanout_each_ms: Object.fromEntries(fanoutMs.map((ms, i) => [`post${i + 1}`, round2(ms)])),
-        deliveries_per_s: fanout.p50 > 0 ? Math.round(params.followers / (fanout.p50 / 1000)) : 0,
-        feed_rows_per_post: postMs.length > 0 ? round2((rowsAfter.rows - rowsBefore.rows) / postMs.length) : 0,
-        feed_rows_counted_from: rowsAfter.source,
-        ...(watcher ? { visible_ms: { p50: visible.p50, max: visible.max, count: visible.count } } : {}),
-        feeds_checked: checked,
-        feeds_missing: missing,
-        rss_mb_peak: memory.rssMbPeak,
-        rss_mb_end: memory.rssMbEnd,
-        heap_mb_peak: memory.heapMbPeak,
-        cpu_pct: memory.cpuPct,
-        event_loop_lag_ms_max: memory.eventLoopLagMsMax,
-        errors: errors + missing + (load?.errors ?? 0),
-      },
-    };
+    return scenarioResult('fanout', params, {
+      post_ms: postFigure(summarize(postMs)),
+      fanout_ms: { p50: fanout.p50, p99: fanout.p99, max: fanout.max },
+      ...(load
+        ? {
+            feed_ms: feedFigure(duringSummary),
+            feed_during_fanout_ms: latencyFigure(duringSummary),
+            feed_idle_ms: latencyFigure(idle.summary()),
+            feed_rps: load.rps,
+          }
+        : {}),
+      fanout_each_ms: Object.fromEntries(fanoutMs.map((ms, i) => [`post${i + 1}`, round2(ms)])),
+      deliveries_per_s: fanout.p50 > 0 ? Math.round(params.followers / (fanout.p50 / 1000)) : 0,
+      feed_rows_per_post: postMs.length > 0 ? round2((rowsAfter.rows - rowsBefore.rows) / postMs.length) : 0,
+      feed_rows_counted_from: rowsAfter.source,
+      ...(watcher ? { visible_ms: { p50: visible.p50, max: visible.max, count: visible.count } } : {}),
+      feeds_checked: checked,
+      feeds_missing: missing,
+      ...serverFigures(memory, { rssEnd: true, heap: true }),
+      errors: errors + missing + (load?.errors ?? 0),
+    });
   });
 }
 

@@ -1,10 +1,9 @@
-import { userAlias, sampleDistinct, seededRandom, parseWhole } from '@tweeter/server/tooling';
+import { parseWhole } from '@tweeter/server/tooling';
 import { ApiClient } from '../api-client.js';
 import { startFeedReaders } from '../load.js';
-import { MetricsSampler } from '../metrics-sampler.js';
-import { latencyFigure, machine, type ScenarioResult } from '../result.js';
-import { sleep, withServer, type TargetOptions } from '../setup.js';
-import { boundedWhole, option, type ScenarioDefinition } from './registry.js';
+import { feedFigure, latencyFigure, scenarioResult, serverFigures, type ScenarioResult } from '../result.js';
+import { sampleAliases, sleep, startSampler, withServer, type TargetOptions } from '../setup.js';
+import { boundedWhole, option, parseDuration, type ScenarioDefinition } from './registry.js';
 
 export type FeedParams = {
   users: number;
@@ -26,7 +25,7 @@ export async function runFeedScenario(params: FeedParams, target: TargetOptions)
   const plan = { users: params.users, celebrity: 'celebrity', followers: 0, ...FEED_GRAPH };
   return withServer(target, plan, async (server) => {
     const api = new ApiClient(server.url);
-    const readers = sampleDistinct(seededRandom(target.seed + 2), params.users, params.readers, 0).map(userAlias);
+    const readers = sampleAliases(target.seed + 2, params.users, params.readers);
     target.log(`signing in ${readers.length} readers`);
     const tokens = await api.loginAll(readers, target.password);
     const first = await api.feed(tokens[0] ?? '', 20);
@@ -38,31 +37,20 @@ export async function runFeedScenario(params: FeedParams, target: TargetOptions)
       await readersOf(params.warmupS).done;
       await sleep(200);
     }
-    const sampler = new MetricsSampler(server.url);
-    sampler.start();
-    await sampler.resetPeak();
+    const sampler = await startSampler(server.url);
     const pace = params.rate === 0 ? 'closed loop' : `${params.rate} requests/s`;
     target.log(`reading feeds with ${params.readers} connections, ${pace}, for ${params.durationS} s`);
     const load = await readersOf(params.durationS).done;
     const memory = await sampler.stop();
     const feed = load.latencies.summary();
-    return {
-      scenario: 'feed',
-      params: { ...params },
-      machine: machine(),
-      results: {
-        feed_ms: { p50: feed.p50, p95: feed.p95, p99: feed.p99 },
-        feed_latency_ms: latencyFigure(feed),
-        feed_rps: load.rps,
-        feed_page_items: first.value.items.length,
-        rss_mb_peak: memory.rssMbPeak,
-        heap_mb_peak: memory.heapMbPeak,
-        cpu_pct: memory.cpuPct,
-        event_loop_lag_ms_max: memory.eventLoopLagMsMax,
-        server_cpu_us_per_req: Math.round((memory.serverCpuSeconds * 1e6) / Math.max(1, load.responses)),
-        errors: load.errors,
-      },
-    };
+    return scenarioResult('feed', params, {
+      feed_ms: feedFigure(feed),
+      feed_latency_ms: latencyFigure(feed),
+      feed_rps: load.rps,
+      feed_page_items: first.value.items.length,
+      ...serverFigures(memory, { heap: true, requests: load.responses }),
+      errors: load.errors,
+    });
   });
 }
 
@@ -81,7 +69,7 @@ export const feedScenario: ScenarioDefinition<FeedParams> = {
     return {
       users,
       readers: boundedWhole(flags, given, 'readers', '--readers', 1, Math.min(1000, users)),
-      durationS: parseWhole(flags.duration ?? '', '--duration', 1, 3600),
+      durationS: parseDuration(flags),
       warmupS: parseWhole(flags.warmup ?? '', '--warmup', 0, 600),
       rate: parseWhole(flags.rate ?? '', '--rate', 0, 1_000_000),
     };

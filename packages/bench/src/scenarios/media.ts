@@ -1,14 +1,13 @@
-import { userAlias, sampleDistinct, seededRandom, parseWhole } from '@tweeter/server/tooling';
+import { parseWhole } from '@tweeter/server/tooling';
 import sharp from 'sharp';
 import { ApiClient } from '../api-client.js';
 import { startFeedReaders } from '../load.js';
-import { MetricsSampler } from '../metrics-sampler.js';
 import { Samples } from '../percentiles.js';
-import { latencyFigure, machine, type ScenarioResult } from '../result.js';
-import { withServer, type TargetOptions } from '../setup.js';
+import { latencyFigure, scenarioResult, type ScenarioResult } from '../result.js';
+import { sampleAliases, startSampler, withServer, type TargetOptions } from '../setup.js';
 import type { BenchServer } from '../server.js';
 import { FEED_GRAPH } from './feed.js';
-import { option, type ScenarioDefinition } from './registry.js';
+import { option, parseDuration, type ScenarioDefinition } from './registry.js';
 
 export type MediaParams = {
   users: number;
@@ -65,7 +64,7 @@ async function feedP99(server: BenchServer, tokens: string[], params: MediaParam
  */
 export async function runMediaScenario(params: MediaParams, target: TargetOptions): Promise<ScenarioResult> {
   const graph = { users: params.users, celebrity: 'celebrity', followers: 0, ...FEED_GRAPH };
-  const readerAliases = sampleDistinct(seededRandom(target.seed + 2), params.users, params.readers, 0).map(userAlias);
+  const readerAliases = sampleAliases(target.seed + 2, params.users, params.readers);
   let errors = 0;
 
   target.log('text-only population: feed page p99');
@@ -88,9 +87,7 @@ export async function runMediaScenario(params: MediaParams, target: TargetOption
     target.log(`${params.uploads} uploads of a 4 MB JPEG, one at a time`);
     const jpeg = await fourMegabyteJpeg();
     const uploader = tokens[0] ?? '';
-    const sampler = new MetricsSampler(server.url);
-    sampler.start();
-    await sampler.resetPeak();
+    const sampler = await startSampler(server.url);
     const one = new Samples();
     for (let i = 0; i < params.uploads; i++) {
       const r = await upload(server.url, uploader, jpeg);
@@ -109,9 +106,7 @@ export async function runMediaScenario(params: MediaParams, target: TargetOption
         else if (!stop) errors += 1;
       }
     });
-    const busySampler = new MetricsSampler(server.url);
-    busySampler.start();
-    await busySampler.resetPeak();
+    const busySampler = await startSampler(server.url);
     const readersOnly = tokens.slice(1);
     const during = await feedP99(server, readersOnly.length ? readersOnly : tokens, params);
     stop = true;
@@ -131,25 +126,20 @@ export async function runMediaScenario(params: MediaParams, target: TargetOption
   errors += media.withMedia.errors + media.during.errors;
 
   const ratio = media.withMedia.summary.p99 / Math.max(0.01, textOnly.summary.p99);
-  return {
-    scenario: 'media',
-    params: { ...params },
-    machine: machine(),
-    results: {
-      upload_to_ready_ms: latencyFigure(media.one),
-      upload_bytes: media.jpegBytes,
-      rss_mb_peak: media.memory.rssMbPeak,
-      feed_text_only_ms: latencyFigure(textOnly.summary),
-      feed_with_media_ms: latencyFigure(media.withMedia.summary),
-      feed_p99_ratio: Math.round(ratio * 100) / 100,
-      feed_page_items_with_media: media.itemsWithMedia,
-      feed_during_uploads_ms: latencyFigure(media.during.summary),
-      uploads_during: media.uploaded,
-      rss_mb_peak_during_uploads: media.busyMemory.rssMbPeak,
-      event_loop_lag_ms_max_during_uploads: media.busyMemory.eventLoopLagMsMax,
-      errors,
-    },
-  };
+  return scenarioResult('media', params, {
+    upload_to_ready_ms: latencyFigure(media.one),
+    upload_bytes: media.jpegBytes,
+    rss_mb_peak: media.memory.rssMbPeak,
+    feed_text_only_ms: latencyFigure(textOnly.summary),
+    feed_with_media_ms: latencyFigure(media.withMedia.summary),
+    feed_p99_ratio: Math.round(ratio * 100) / 100,
+    feed_page_items_with_media: media.itemsWithMedia,
+    feed_during_uploads_ms: latencyFigure(media.during.summary),
+    uploads_during: media.uploaded,
+    rss_mb_peak_during_uploads: media.busyMemory.rssMbPeak,
+    event_loop_lag_ms_max_during_uploads: media.busyMemory.eventLoopLagMsMax,
+    errors,
+  });
 }
 
 export const mediaScenario: ScenarioDefinition<MediaParams> = {
@@ -170,7 +160,7 @@ export const mediaScenario: ScenarioDefinition<MediaParams> = {
       users,
       readers: parseWhole(flags.readers ?? '', '--readers', 2, Math.min(1000, users)),
       rate: parseWhole(flags.rate ?? '', '--rate', 1, 100_000),
-      durationS: parseWhole(flags.duration ?? '', '--duration', 1, 3600),
+      durationS: parseDuration(flags),
       uploads: parseWhole(flags.uploads ?? '', '--uploads', 1, 1000),
       concurrent: parseWhole(flags.concurrent ?? '', '--concurrent', 1, 200),
     };

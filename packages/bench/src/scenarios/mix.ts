@@ -2,10 +2,16 @@ import type autocannon from 'autocannon';
 import { userAlias, randomIndex, sampleDistinct, seededRandom, parseWhole } from '@tweeter/server/tooling';
 import { ApiClient } from '../api-client.js';
 import { authed, startLoad, type LoadResult } from '../load.js';
-import { MetricsSampler } from '../metrics-sampler.js';
 import { round2 } from '../percentiles.js';
-import { latencyFigure, machine, postFigure, type ScenarioResult } from '../result.js';
-import { withServer, type TargetOptions } from '../setup.js';
+import {
+  feedFigure,
+  latencyFigure,
+  postFigure,
+  scenarioResult,
+  serverFigures,
+  type ScenarioResult,
+} from '../result.js';
+import { startSampler, withServer, type TargetOptions } from '../setup.js';
 import { boundedWhole, option, type ScenarioDefinition } from './registry.js';
 import { FEED_GRAPH } from './feed.js';
 
@@ -76,9 +82,7 @@ export async function runMixScenario(params: MixParams, target: TargetOptions): 
         return [follow, unfollow];
       },
     };
-    const sampler = new MetricsSampler(server.url);
-    sampler.start();
-    await sampler.resetPeak();
+    const sampler = await startSampler(server.url);
     target.log(`mixed load with ${total} connections for ${params.durationS} s`);
     const runs = (Object.keys(MIX) as Kind[]).map((kind) => {
       const first = offset;
@@ -102,33 +106,18 @@ export async function runMixScenario(params: MixParams, target: TargetOptions): 
     const ok = all.reduce((sum, r) => sum + r.latencies.count, 0);
     const share = (r: LoadResult): number => round2((100 * r.latencies.count) / Math.max(ok, 1));
     const feedSummary = feed.latencies.summary();
-    return {
-      scenario: 'mix',
-      params: { ...params },
-      machine: machine(),
-      results: {
-        feed_ms: { p50: feedSummary.p50, p95: feedSummary.p95, p99: feedSummary.p99 },
-        feed_rps: feed.rps,
-        post_ms: postFigure(post.latencies.summary()),
-        story_ms: latencyFigure(story.latencies.summary()),
-        follow_ms: latencyFigure(follow.latencies.summary()),
-        total_rps: round2(all.reduce((sum, r) => sum + r.rps, 0)),
-        share_pct: { feed: share(feed), story: share(story), post: share(post), follow: share(follow) },
-        connections: { ...split },
-        rss_mb_peak: memory.rssMbPeak,
-        heap_mb_peak: memory.heapMbPeak,
-        cpu_pct: memory.cpuPct,
-        event_loop_lag_ms_max: memory.eventLoopLagMsMax,
-        server_cpu_us_per_req: Math.round(
-          (memory.serverCpuSeconds * 1e6) /
-            Math.max(
-              1,
-              all.reduce((n, r) => n + r.responses, 0),
-            ),
-        ),
-        errors: all.reduce((sum, r) => sum + r.errors, 0),
-      },
-    };
+    return scenarioResult('mix', params, {
+      feed_ms: feedFigure(feedSummary),
+      feed_rps: feed.rps,
+      post_ms: postFigure(post.latencies.summary()),
+      story_ms: latencyFigure(story.latencies.summary()),
+      follow_ms: latencyFigure(follow.latencies.summary()),
+      total_rps: round2(all.reduce((sum, r) => sum + r.rps, 0)),
+      share_pct: { feed: share(feed), story: share(story), post: share(post), follow: share(follow) },
+      connections: { ...split },
+      ...serverFigures(memory, { heap: true, requests: all.reduce((n, r) => n + r.responses, 0) }),
+      errors: all.reduce((sum, r) => sum + r.errors, 0),
+    });
   });
 }
 

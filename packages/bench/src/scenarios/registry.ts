@@ -64,3 +64,35 @@ export function boundedWhole(
   if (given === undefined || given.has(key)) return parseWhole(text, flag, min, max);
   return Math.max(min, Math.min(max, parseWhole(text, flag, 0)));
 }
+
+// The options several scenarios share, worded and bounded the same everywhere; each scenario picks its defaults.
+
+/** --users (generated users) and --writers (concurrent posters): the posting scenarios' first two options. */
+export function writerOptions(users: string, writers: string): ScenarioOption[] {
+  return [
+    option('users', 'generated users', users),
+    option('writers', 'concurrent posters, each a different author', writers),
+  ];
+}
+
+export function followeesEachOption(defaultValue: string): ScenarioOption {
+  return option('followees-each', 'follows per user, so each author has about this many followers', defaultValue);
+}
+
+type Flags = Readonly<Record<string, string | undefined>>;
+
+/** --users (2 to 10,000,000), then --writers (1 to the smaller of 1000 and --users). */
+export function parseWriters(flags: Flags, given: ReadonlySet<string> | undefined): { users: number; writers: number } {
+  const users = parseWhole(flags.users ?? '', '--users', 2, 10_000_000);
+  return { users, writers: boundedWhole(flags, given, 'writers', '--writers', 1, Math.min(1000, users)) };
+}
+
+/** --followees-each: 0 to `users` - 1. */
+export function parseFolloweesEach(flags: Flags, given: ReadonlySet<string> | undefined, users: number): number {
+  return boundedWhole(flags, given, 'followeesEach', '--followees-each', 0, users - 1);
+}
+
+/** --duration: whole seconds, 1 to 3600. */
+export function parseDuration(flags: Flags): number {
+  return parseWhole(flags.duration ?? '', '--duration', 1, 3600);
+}

@@ -2,12 +2,11 @@ import { performance } from 'node:perf_hooks';
 import type { ApiClient } from '../api-client.js';
 import { feedRowCount } from '../feed-rows.js';
 import { startLoad } from '../load.js';
-import { MetricsSampler } from '../metrics-sampler.js';
 import { round2 } from '../percentiles.js';
 import { awaitDrained, type WatchedDelivery } from '../queue-drain.js';
-import { latencyFigure, machine, postFigure, type ScenarioResult } from '../result.js';
-import { withServer, type TargetOptions } from '../setup.js';
-import { postScenario, signInWriters, writersGraph } from './post.js';
+import { latencyFigure, postFigure, scenarioResult, serverFigures, type ScenarioResult } from '../result.js';
+import { signInWriters, startSampler, withServer, writersGraph, type TargetOptions } from '../setup.js';
+import { postScenario } from './post.js';
 import { option, type ScenarioDefinition } from './registry.js';
 
 export type SustainedParams = {
@@ -62,9 +61,7 @@ export async function runSustainedScenario(params: SustainedParams, target: Targ
     });
 
     const before = await feedRowCount(server);
-    const sampler = new MetricsSampler(server.url);
-    sampler.start();
-    await sampler.resetPeak();
+    const sampler = await startSampler(server.url);
     target.log(`posting with ${params.writers} writers, closed loop, for ${params.durationS} s`);
     const load = await startLoad({
       baseUrl: server.url,
@@ -81,28 +78,20 @@ export async function runSustainedScenario(params: SustainedParams, target: Targ
     const after = await feedRowCount(server);
     if (!drain.drained) target.log(`backlog not drained after ${drain.seconds} s: ${drain.unfinished} unfinished`);
     const post = load.latencies.summary();
-    return {
-      scenario: 'sustained',
-      params: { ...params },
-      machine: machine(),
-      results: {
-        post_ms: postFigure(post),
-        post_latency_ms: latencyFigure(post),
-        ...sustainedFigures({
-          accepted: load.latencies.count,
-          postingS: load.seconds,
-          drainS: drain.seconds,
-          rowsWritten: after.rows - before.rows,
-        }),
-        feed_rows_counted_from: after.source,
-        deliveries_checked: watched.length,
-        rss_mb_peak: memory.rssMbPeak,
-        heap_mb_peak: memory.heapMbPeak,
-        cpu_pct: memory.cpuPct,
-        event_loop_lag_ms_max: memory.eventLoopLagMsMax,
-        errors: load.errors + (drain.drained ? 0 : drain.unfinished),
-      },
-    };
+    return scenarioResult('sustained', params, {
+      post_ms: postFigure(post),
+      post_latency_ms: latencyFigure(post),
+      ...sustainedFigures({
+        accepted: load.latencies.count,
+        postingS: load.seconds,
+        drainS: drain.seconds,
+        rowsWritten: after.rows - before.rows,
+      }),
+      feed_rows_counted_from: after.source,
+      deliveries_checked: watched.length,
+      ...serverFigures(memory, { heap: true }),
+      errors: load.errors + (drain.drained ? 0 : drain.unfinished),
+    });
   });
 }
 

@@ -1,5 +1,5 @@
 import { parseWhole, UsageError } from '@tweeter/server/tooling';
-import { machine, type ScenarioResult } from '../result.js';
+import { scenarioResult, type ScenarioResult } from '../result.js';
 import type { TargetOptions } from '../setup.js';
 import { runWsScenario } from '../ws-scenario.js';
 import { option, type ScenarioDefinition } from './registry.js';
@@ -9,7 +9,7 @@ export type WsParams = { subscribers: number; messages: number; via: 'board' | '
 /** Live delivery: one message to N WebSocket subscribers, and server memory per idle connection. */
 export async function runWs(params: WsParams, target: TargetOptions): Promise<ScenarioResult> {
   const run = await runWsScenario({ ...params, ...(target.url === undefined ? {} : { url: target.url }) });
-  return { scenario: 'ws', params: { ...params }, machine: machine(), results: run.results };
+  return scenarioResult('ws', params, run.results);
 }
 
 export const wsScenario: ScenarioDefinition<WsParams> = {
