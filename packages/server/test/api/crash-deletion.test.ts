@@ -50,13 +50,7 @@ async function chunks(url: string, step: string): Promise<number> {
 describe.each(crashLayouts)('a crash mid-deletion (JOB_THREADS=%s)', (threads) => {
   it('resumes after restart and finishes: no edge, feed entry, status or count of the account left', async () => {
     // Small chunks with a pause after each, so the deletion is still running when we kill the server.
-    const env = await crash.prepare({
-      FANOUT_PAGE_SIZE: '100',
-      FANOUT_BATCH_SIZE: '50',
-      FANOUT_BATCH_PAUSE_MS: '30',
-      JOB_VISIBILITY_MS: '500',
-      JOB_THREADS: threads,
-    });
+    const env = await crash.prepare({ threads, batchSize: 50, pauseMs: 30 });
     await seed(env);
     const server = await crash.start(env);
     const token = await signIn(server.url, 'star', 'password1');

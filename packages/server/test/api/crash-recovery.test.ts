@@ -19,13 +19,7 @@ async function seed(env: Record<string, string>): Promise<string[]> {
 describe.each(crashLayouts)('a crash mid fan-out (JOB_THREADS=%s)', (threads) => {
   it('resumes after restart and leaves every follower with exactly one feed entry', async () => {
     // Small pages and batches with a pause between batches, so the fan-out is still running when we kill it.
-    const env = await crash.prepare({
-      FANOUT_PAGE_SIZE: '100',
-      FANOUT_BATCH_SIZE: '20',
-      FANOUT_BATCH_PAUSE_MS: '5',
-      JOB_VISIBILITY_MS: '500',
-      JOB_THREADS: threads,
-    });
+    const env = await crash.prepare({ threads, batchSize: 20, pauseMs: 5 });
     const fans = await seed(env);
     const server = await crash.start(env);
     const token = await signIn(server.url, 'star', 'password1');

@@ -13,9 +13,10 @@ export const crashLayouts: readonly string[] = testShape() === 'aws-local' ? ['0
 export interface CrashServer {
   /**
    * A fresh DATA_DIR (and on aws-local, the emulators in this process, which the servers use): the servers'
-   * environment, with `settings` over it.
+   * environment. Jobs go in small batches (`batchSize`, `pauseMs` after each) so a kill lands in the middle of
+   * them, with short leases so the restarted server takes back what the killed one held.
    */
-  prepare(settings: Record<string, string>): Promise<Record<string, string>>;
+  prepare(jobs: { threads: string; batchSize: number; pauseMs: number }): Promise<Record<string, string>>;
   /** Starts `tweeter serve` on `env` and waits until it listens. */
   start(env: Record<string, string>): Promise<ServerProcess>;
   /** The running server's URL ('' when none runs). */
@@ -40,10 +41,18 @@ export function useCrashServer(prefix: string): CrashServer {
   });
 
   return {
-    async prepare(settings) {
+    async prepare(jobs) {
       dataDir = mkdtempSync(join(tmpdir(), prefix));
       shape = testShape() === 'aws-local' ? await startAwsLocalShape({}) : null;
-      return { DATA_DIR: dataDir, ...settings, ...shape?.env };
+      return {
+        DATA_DIR: dataDir,
+        FANOUT_PAGE_SIZE: '100',
+        FANOUT_BATCH_SIZE: String(jobs.batchSize),
+        FANOUT_BATCH_PAUSE_MS: String(jobs.pauseMs),
+        JOB_VISIBILITY_MS: '500',
+        JOB_THREADS: jobs.threads,
+        ...shape?.env,
+      };
     },
     async start(env) {
       server = await startServerProcess(env);
