@@ -38,21 +38,17 @@ export class ImageThread {
   private closed = false;
 
   /** Decodes `bytes` on the thread; when they own their whole ArrayBuffer it moves there (`bytes` becomes empty). */
-  readonly decode = async (bytes: Buffer, sizes: ImageSizes, limits: DecodeLimits): Promise<ProcessedImage> => {
-    if (this.closed) throw new UnavailableError('the server is stopping', 5);
-    const worker = await this.started();
+  readonly decode = (bytes: Buffer, sizes: ImageSizes, limits: DecodeLimits): Promise<ProcessedImage> => {
+    if (this.closed) return Promise.reject(new UnavailableError('the server is stopping', 5));
     const id = this.nextId++;
     const message: ToImageThread = { id, bytes, sizes, limits };
     return new Promise<ProcessedImage>((resolve, reject) => {
+      // In flight from now on: close() waits for it, even while the thread is still starting.
       this.pending.set(id, { resolve, reject });
-      const whole = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
-      try {
-        // A slice of Node's shared pool (a small body) must not move: the pool would go with it. It is copied.
-        worker.postMessage(message, whole && bytes.buffer instanceof ArrayBuffer ? [bytes.buffer] : []);
-      } catch {
-        // A buffer that cannot move (memory of a native module's) is copied instead.
-        worker.postMessage(message);
-      }
+      this.started().then(
+        (worker) => send(worker, message),
+        (err: unknown) => this.settle({ id, ok: false, code: null, message: String(err) }),
+      );
     });
   };
 
@@ -106,6 +102,18 @@ export class ImageThread {
     const failed = [...this.pending.values()];
     this.pending.clear();
     for (const p of failed) p.reject(new UnavailableError(`image processing stopped (${why}): retry`, 2));
+  }
+}
+
+function send(worker: Worker, message: ToImageThread): void {
+  const { bytes } = message;
+  const whole = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
+  try {
+    // A slice of Node's shared pool (a small body) must not move: the pool would go with it. It is copied.
+    worker.postMessage(message, whole && bytes.buffer instanceof ArrayBuffer ? [bytes.buffer] : []);
+  } catch {
+    // A buffer that cannot move (memory of a native module's) is copied instead.
+    worker.postMessage(message);
   }
 }
 
