@@ -1,3 +1,6 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PayloadTooLargeError, UnavailableError, ValidationError } from '../src/domain/errors.js';
@@ -35,6 +38,18 @@ describe('the image thread', () => {
     const [image, preview] = await Promise.all([sharp(there.image).metadata(), sharp(there.preview).metadata()]);
     expect([image.format, image.width, image.height, image.exif]).toEqual(['jpeg', 800, 1200, undefined]);
     expect([preview.width, preview.height]).toEqual([267, 400]);
+  });
+
+  it('decodes a spooled upload by its path: libvips reads the file on the thread', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'image-thread-test-'));
+    try {
+      const path = join(dir, 'upload');
+      await writeFile(path, await photoJpeg(600, 400));
+      const out = await thread.decode(path, SIZES, LIMITS);
+      expect([out.type, out.width, out.height]).toEqual(['image/jpeg', 400, 600]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('copies a buffer that shares Node’s pool, leaving the pool and the buffer as they were', async () => {

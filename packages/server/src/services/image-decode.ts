@@ -25,11 +25,14 @@ export interface DecodeLimits {
   timeoutSeconds: number;
 }
 
+/** An image to decode: its bytes, or the path of a file holding them (an upload spooled to disk). */
+export type ImageInput = Buffer | string;
+
 /**
  * Decodes and re-encodes one image: on this thread (`decodeImage`) or on an image thread (ImageThread). It may take
- * `bytes` (an image thread transfers their memory, leaving the caller's Buffer empty).
+ * bytes in memory (an image thread transfers their memory, leaving the caller's Buffer empty).
  */
-export type ImageDecoder = (bytes: Buffer, sizes: ImageSizes, limits: DecodeLimits) => Promise<ProcessedImage>;
+export type ImageDecoder = (input: ImageInput, sizes: ImageSizes, limits: DecodeLimits) => Promise<ProcessedImage>;
 
 type SharpModule = typeof SharpFn;
 let loaded: Promise<SharpModule> | null = null;
@@ -60,12 +63,16 @@ function loadSharp(): Promise<SharpModule> {
  * with a preview and a blurhash. libvips works in libuv's pool; the raw pixels and the blurhash are this thread's.
  * A decompression bomb (too many pixels) is a 413 before decoding; a truncated or corrupt file is a 400.
  */
-export async function decodeImage(bytes: Buffer, sizes: ImageSizes, limits: DecodeLimits): Promise<ProcessedImage> {
+export async function decodeImage(
+  source: ImageInput,
+  sizes: ImageSizes,
+  limits: DecodeLimits,
+): Promise<ProcessedImage> {
   const { maxInputPixels, timeoutSeconds } = limits;
   const sharp = await loadSharp().catch(() => {
     throw new UnavailableError('image processing is not available on this server', 60);
   });
-  const input = () => sharp(bytes, { limitInputPixels: maxInputPixels, autoOrient: true });
+  const input = () => sharp(source, { limitInputPixels: maxInputPixels, autoOrient: true });
   // The header alone: a bomb is refused here, before a pixel is decoded.
   const meta = await input()
     .metadata()

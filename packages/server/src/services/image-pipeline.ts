@@ -4,6 +4,7 @@ import {
   decodeImage,
   type DecodeLimits,
   type ImageDecoder,
+  type ImageInput,
   type ImageSizes,
   type ProcessedImage,
 } from './image-decode.js';
@@ -48,12 +49,15 @@ export class ImagePipeline {
     return { running: this.running, waiting: this.waiting.length };
   }
 
-  /** Decodes `bytes`; with an image thread their memory is handed over (the caller must not read them after). */
-  async process(bytes: Buffer, sizes: ImageSizes): Promise<ProcessedImage> {
+  /**
+   * Decodes an image (bytes, or a file's path); with an image thread, bytes in memory are handed over (the caller
+   * must not read them after).
+   */
+  async process(input: ImageInput, sizes: ImageSizes): Promise<ProcessedImage> {
     await this.acquire();
     try {
       const { maxInputPixels, timeoutSeconds } = this.options;
-      return await this.decode(bytes, sizes, { maxInputPixels, timeoutSeconds });
+      return await this.decode(input, sizes, { maxInputPixels, timeoutSeconds });
     } finally {
       this.release();
     }

@@ -13,6 +13,7 @@ import {
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Services } from '../../services/use-cases.js';
+import { isSpooledFile } from '../../services/images.js';
 import { BEARER, type Authenticate } from '../auth.js';
 
 /** Image uploads for statuses (the raw image bytes; the image content-type parser is registered by avatarRoutes). */
@@ -43,7 +44,8 @@ export function mediaRoutes(
     },
     async (req, reply) => {
       const me = await deps.auth(req);
-      const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+      // Spooled to a temporary file (see upload-spool.ts): the image thread's libvips reads it from there.
+      const body = isSpooledFile(req.body) ? req.body : Buffer.alloc(0);
       const type = req.headers['content-type']?.split(';')[0]?.trim();
       return reply.status(201).send(await media.upload(me, body, type, req.query.alt ?? ''));
     },

@@ -8,8 +8,11 @@ const port = parentPort;
 if (!port) throw new Error('image-thread-entry runs in a worker thread (started by ImageThread)');
 
 port.on('message', (message: ToImageThread) => {
-  const { id, bytes, sizes, limits } = message;
-  const input = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const { id, sizes, limits } = message;
+  const input =
+    typeof message.input === 'string'
+      ? message.input
+      : Buffer.from(message.input.buffer, message.input.byteOffset, message.input.byteLength);
   decodeImage(input, sizes, limits).then(
     (out) => {
       // Copies into plain ArrayBuffers (sharp's own memory cannot be handed over), which then move, not copy.

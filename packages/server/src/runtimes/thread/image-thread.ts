@@ -6,12 +6,13 @@ import {
   UnsupportedMediaTypeError,
   ValidationError,
 } from '../../domain/errors.js';
-import type { DecodeLimits, ImageSizes, ProcessedImage } from '../../services/image-decode.js';
+import type { DecodeLimits, ImageInput, ImageSizes, ProcessedImage } from '../../services/image-decode.js';
 import { startEntry } from './start-entry.js';
 
 export interface ToImageThread {
   id: number;
-  bytes: Uint8Array;
+  /** The bytes, or the path of a file holding them (read by libvips on the thread). */
+  input: Uint8Array | string;
   sizes: ImageSizes;
   limits: DecodeLimits;
 }
@@ -37,11 +38,11 @@ export class ImageThread {
   private nextId = 1;
   private closed = false;
 
-  /** Decodes `bytes` on the thread; when they own their whole ArrayBuffer it moves there (`bytes` becomes empty). */
-  readonly decode = (bytes: Buffer, sizes: ImageSizes, limits: DecodeLimits): Promise<ProcessedImage> => {
+  /** Decodes on the thread; bytes that own their whole ArrayBuffer move there (the caller's Buffer becomes empty). */
+  readonly decode = (input: ImageInput, sizes: ImageSizes, limits: DecodeLimits): Promise<ProcessedImage> => {
     if (this.closed) return Promise.reject(new UnavailableError('the server is stopping', 5));
     const id = this.nextId++;
-    const message: ToImageThread = { id, bytes, sizes, limits };
+    const message: ToImageThread = { id, input, sizes, limits };
     return new Promise<ProcessedImage>((resolve, reject) => {
       // In flight from now on: close() waits for it, even while the thread is still starting.
       this.pending.set(id, { resolve, reject });
@@ -106,11 +107,15 @@ export class ImageThread {
 }
 
 function send(worker: Worker, message: ToImageThread): void {
-  const { bytes } = message;
-  const whole = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
+  const { input } = message;
+  const whole =
+    typeof input !== 'string' &&
+    input.byteOffset === 0 &&
+    input.byteLength === input.buffer.byteLength &&
+    input.buffer instanceof ArrayBuffer;
   try {
     // A slice of Node's shared pool (a small body) must not move: the pool would go with it. It is copied.
-    worker.postMessage(message, whole && bytes.buffer instanceof ArrayBuffer ? [bytes.buffer] : []);
+    worker.postMessage(message, whole ? [input.buffer] : []);
   } catch {
     // A buffer that cannot move (memory of a native module's) is copied instead.
     worker.postMessage(message);
