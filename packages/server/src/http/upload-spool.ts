@@ -15,7 +15,8 @@ import { payloadTooLargeMessage } from './content-types.js';
  * Image bodies (uploads of up to 8 MiB) go to a temporary file as they arrive, never into one Buffer on this thread:
  * buffered, each was ~4-8 MB of chunks and their concatenation, held while it waited for a decode slot, and their
  * collection stalled the reads this thread answers. The handler gets a SpooledFile (its path, size and first bytes,
- * for the checks); the file is removed when the response is sent, or at once when the body is refused or cut off.
+ * for the checks); the file is removed when the handler is done (discardSpooled) or the response is sent, or at once
+ * when the body is refused or cut off.
  */
 export function spoolImageBodies(app: FastifyInstance, into?: string): void {
   // A folder of this app's own (made on the first upload, removed on close), unless a test names one.
@@ -30,12 +31,19 @@ export function spoolImageBodies(app: FastifyInstance, into?: string): void {
         (err: Error) => done(err, undefined),
       );
   });
-  app.addHook('onResponse', async (req) => {
-    if (isSpooledFile(req.body)) await rm(req.body.path, { force: true });
-  });
+  // Also for a body refused after it was read (a bad query string, no token) before any handler ran.
+  app.addHook('onResponse', (req) => discardSpooled(req.body));
   app.addHook('onClose', async () => {
     if (folder && into === undefined) await rm(await folder, { recursive: true, force: true });
   });
+}
+
+/**
+ * Removes an upload's file as soon as its handler is done with it (a client that went away may never see the
+ * response whose sending removes it otherwise). Nothing for a body that is not a spooled file.
+ */
+export async function discardSpooled(body: unknown): Promise<void> {
+  if (isSpooledFile(body)) await rm(body.path, { force: true });
 }
 
 async function spool(req: FastifyRequest, payload: NodeJS.ReadableStream, path: string): Promise<SpooledFile> {

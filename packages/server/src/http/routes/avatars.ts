@@ -6,7 +6,7 @@ import type { Services } from '../../services/use-cases.js';
 import { NotFoundError } from '../../domain/errors.js';
 import { isSpooledFile } from '../../services/images.js';
 import { BEARER, type Authenticate } from '../auth.js';
-import { spoolImageBodies } from '../upload-spool.js';
+import { discardSpooled, spoolImageBodies } from '../upload-spool.js';
 
 /** Profile image upload (raw bytes) and serving stored images; registers the image body parser of every route. */
 export function avatarRoutes(
@@ -33,9 +33,13 @@ export function avatarRoutes(
       },
     },
     async (req) => {
-      const me = await deps.auth(req);
-      const body = isSpooledFile(req.body) ? req.body : Buffer.alloc(0);
-      return users.setAvatar(me, body, req.headers['content-type']?.split(';')[0]?.trim());
+      try {
+        const me = await deps.auth(req);
+        const body = isSpooledFile(req.body) ? req.body : Buffer.alloc(0);
+        return await users.setAvatar(me, body, req.headers['content-type']?.split(';')[0]?.trim());
+      } finally {
+        await discardSpooled(req.body);
+      }
     },
   );
 
