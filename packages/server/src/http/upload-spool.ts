@@ -21,7 +21,11 @@ import { payloadTooLargeMessage } from './content-types.js';
 export function spoolImageBodies(app: FastifyInstance, into?: string): void {
   // A folder of this app's own (made on the first upload, removed on close), unless a test names one.
   let folder: Promise<string> | null = into === undefined ? null : Promise.resolve(into);
-  const dir = (): Promise<string> => (folder ??= mkdtemp(join(tmpdir(), 'tweeter-uploads-')));
+  const dir = (): Promise<string> =>
+    (folder ??= mkdtemp(join(tmpdir(), 'tweeter-uploads-')).catch((err: unknown) => {
+      folder = null; // tried again on the next upload
+      throw err;
+    }));
 
   app.addContentTypeParser([...IMAGE_TYPES], (req, payload, done) => {
     dir()
