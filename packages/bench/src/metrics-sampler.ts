@@ -17,6 +17,11 @@ export interface MemorySummary {
   cpuPct: { server: number; bench: number; other: number };
   /** Longest event-loop stall seen (prom-client's per-scrape max, monitorEventLoopDelay): how long reads can wait. */
   eventLoopLagMsMax: number;
+  /**
+   * The event-loop delay's p99 of each scrape's window (prom-client resets its monitorEventLoopDelay histogram at
+   * every scrape): the median window and the worst. Less sensitive to one descheduling than the max.
+   */
+  eventLoopLagMsP99: { median: number; max: number };
   /** Server CPU seconds over the measured phase: divided by requests, the cost of one request on any machine. */
   serverCpuSeconds: number;
 }
@@ -41,6 +46,7 @@ export class MetricsSampler {
   private failed = 0;
   private serverCpuLast = 0;
   private lagMax = 0;
+  private lagP99s: number[] = [];
   private cpuMark: { at: number; server: number; bench: NodeJS.CpuUsage; machine: number } | null = null;
 
   constructor(
@@ -61,6 +67,7 @@ export class MetricsSampler {
     this.rssPeak = this.rssLast;
     this.heapPeak = this.heapLast;
     this.lagMax = 0;
+    this.lagP99s = [];
     this.cpuMark = {
       at: Date.now(),
       server: this.serverCpuLast,
@@ -88,6 +95,7 @@ export class MetricsSampler {
         other: machine < 0 ? -1 : Math.max(0, pct(machine - server - bench)),
       },
       eventLoopLagMsMax: round2(this.lagMax * 1000),
+      eventLoopLagMsP99: windows(this.lagP99s),
       serverCpuSeconds: mark ? this.serverCpuLast - mark.server : 0,
       rssMbPeak: round2(this.rssPeak / MB),
       rssMbEnd: round2(this.rssLast / MB),
@@ -106,6 +114,8 @@ export class MetricsSampler {
       const heap = metricValue(text, 'nodejs_heap_size_used_bytes');
       this.serverCpuLast = metricValue(text, 'process_cpu_seconds_total') ?? this.serverCpuLast;
       this.lagMax = Math.max(this.lagMax, metricValue(text, 'nodejs_eventloop_lag_max_seconds') ?? 0);
+      const p99 = metricValue(text, 'nodejs_eventloop_lag_p99_seconds');
+      if (p99 !== undefined) this.lagP99s.push(p99);
       if (!res.ok || rss === undefined || heap === undefined) throw new Error(`metrics: ${res.status}`);
       this.rssLast = rss;
       this.heapLast = heap;
@@ -116,6 +126,13 @@ export class MetricsSampler {
       this.failed += 1;
     }
   }
+}
+
+/** The median and largest of per-window p99s, in ms. */
+function windows(p99s: number[]): { median: number; max: number } {
+  const sorted = [...p99s].sort((a, b) => a - b);
+  const median = sorted[Math.floor((sorted.length - 1) / 2)] ?? 0;
+  return { median: round2(median * 1000), max: round2((sorted.at(-1) ?? 0) * 1000) };
 }
 
 /** CPU seconds all cores spent busy since boot (Linux /proc/stat), or -1 elsewhere. */

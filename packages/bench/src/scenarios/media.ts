@@ -138,6 +138,10 @@ export async function runMediaScenario(params: MediaParams, target: TargetOption
     uploads_during: media.uploaded,
     rss_mb_peak_during_uploads: media.busyMemory.rssMbPeak,
     event_loop_lag_ms_max_during_uploads: media.busyMemory.eventLoopLagMsMax,
+    event_loop_lag_p99_ms_median_window_during_uploads: media.busyMemory.eventLoopLagMsP99.median,
+    event_loop_lag_p99_ms_worst_window_during_uploads: media.busyMemory.eventLoopLagMsP99.max,
+    server_cpu_pct_during_uploads: media.busyMemory.cpuPct.server,
+    other_cpu_pct_during_uploads: media.busyMemory.cpuPct.other,
     errors,
   });
 }

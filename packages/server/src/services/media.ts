@@ -5,7 +5,7 @@ import type { BlobStore } from '../ports/blob-store.js';
 import type { Clock } from '../ports/clock.js';
 import type { AttachRefusal, MediaImage, MediaRecord, MediaRepo } from '../ports/media-repo.js';
 import type { ImagePipeline, ProcessedImage } from './image-pipeline.js';
-import { checkImage } from './images.js';
+import { checkImage, type ImageBytes } from './images.js';
 import type { UserPresenter } from './user-presenter.js';
 
 /** Image uploads: checked by content, re-encoded by the pipeline, stored as two blobs, attached to one status. */
@@ -20,10 +20,10 @@ export class MediaService {
     },
   ) {}
 
-  /** Stores an upload of `owner`'s; it can be attached to a status for a day. */
-  async upload(owner: string, bytes: Buffer, declaredType: string | undefined, alt = ''): Promise<Media> {
+  /** Stores an upload of `owner`'s (in memory or spooled to a file); it can be attached to a status for a day. */
+  async upload(owner: string, bytes: ImageBytes, declaredType: string | undefined, alt = ''): Promise<Media> {
     await checkImage(bytes, declaredType, LIMITS.mediaMaxBytes);
-    const out = await this.deps.pipeline.process(bytes, {
+    const out = await this.deps.pipeline.process(Buffer.isBuffer(bytes) ? bytes : bytes.path, {
       longSide: LIMITS.mediaLongSide,
       previewLongSide: LIMITS.mediaPreviewLongSide,
     });

@@ -13,7 +13,7 @@ import type { Blob, BlobStore } from '../ports/blob-store.js';
 import type { Clock } from '../ports/clock.js';
 import type { FollowRepo, RelationKind, RelationRepo, UserRecord, UserRepo } from '../ports/store.js';
 import type { ImagePipeline } from './image-pipeline.js';
-import { checkImage } from './images.js';
+import { checkImage, type ImageBytes } from './images.js';
 import type { PasswordHasher } from './password-hasher.js';
 import type { UserPresenter } from './user-presenter.js';
 import type { Budget, RateLimiter } from './rate-limits.js';
@@ -137,7 +137,7 @@ export class UserService {
   }
 
   /** Replaces the viewer's profile image; the old one is deleted after the switch. */
-  async setAvatar(viewer: string, bytes: Buffer, declaredType: string | undefined): Promise<User> {
+  async setAvatar(viewer: string, bytes: ImageBytes, declaredType: string | undefined): Promise<User> {
     const { users } = this.deps;
     const before = await users.get(viewer);
     if (!before) throw new NotFoundError(`no user @${viewer}`);
@@ -154,9 +154,9 @@ export class UserService {
   }
 
   /** Through the upload pipeline: re-encoded without metadata, at most the preview size (avatars show small). */
-  private async storeImage(alias: string, bytes: Buffer, declaredType: string | undefined): Promise<string> {
+  private async storeImage(alias: string, bytes: ImageBytes, declaredType: string | undefined): Promise<string> {
     await checkImage(bytes, declaredType);
-    const out = await this.deps.pipeline.process(bytes, {
+    const out = await this.deps.pipeline.process(Buffer.isBuffer(bytes) ? bytes : bytes.path, {
       longSide: LIMITS.mediaPreviewLongSide,
       previewLongSide: LIMITS.mediaPreviewLongSide,
     });

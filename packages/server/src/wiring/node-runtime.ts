@@ -11,7 +11,7 @@ import { Scheduler } from '../jobs/scheduler.js';
 import { createLogger, type Logger } from '../logger.js';
 import { createMetrics, type Metrics } from '../metrics.js';
 import type { BlobStore } from '../ports/blob-store.js';
-import type { ImagePipeline } from '../services/image-pipeline.js';
+import { DEFAULT_IMAGE_PIPELINE, ImagePipeline } from '../services/image-pipeline.js';
 import { systemClock, type Clock } from '../ports/clock.js';
 import type { JobQueue } from '../ports/job-queue.js';
 import type { Realtime } from '../ports/realtime.js';
@@ -22,6 +22,7 @@ import type { WsStreamServer } from '../adapters/ws/ws-stream-server.js';
 import type { PasswordHasher } from '../services/password-hasher.js';
 import { createChannelAuthorizer, type ChannelAuthorizer } from '../stream/authorize.js';
 import type { StreamProtocol } from '../stream/protocol.js';
+import { ImageThread } from '../runtimes/thread/image-thread.js';
 import { createJobRegistry, createWorkerPool } from './jobs.js';
 import {
   createApiGatewayStreamRoutes,
@@ -120,6 +121,11 @@ export async function createNodeRuntime(
     ? null
     : await openApiGatewayTransport(config, { clock, logger, follows: liveAudience(store) });
   const realtime = overrides.realtime ?? apigw?.realtime ?? hub;
+  // Uploads decode on an image thread: their pixels and garbage stay off the thread that answers reads.
+  // (The thread starts on the first upload; a test's own pipeline never starts it.)
+  const imageThread = new ImageThread();
+  const imagePipeline =
+    overrides.imagePipeline ?? new ImagePipeline({ ...DEFAULT_IMAGE_PIPELINE, decoder: imageThread.decode });
   const { services, hydrator } = createServices({
     config,
     clock,
@@ -136,7 +142,7 @@ export async function createNodeRuntime(
       apigw?.realtime.closeUser(alias);
     },
     ...(overrides.passwordHasher ? { passwordHasher: overrides.passwordHasher } : {}),
-    ...(overrides.imagePipeline ? { imagePipeline: overrides.imagePipeline } : {}),
+    imagePipeline,
   });
   const jobs = createJobRegistry(config, { store, blobs, queue, hydrator, realtime, clock, metrics });
   const workers = await jobWorkers(config, {
@@ -194,6 +200,7 @@ export async function createNodeRuntime(
       scheduler.stop();
       await workers.stop();
       hub.stop();
+      await imageThread.close();
       await realtime.flush();
       await opened.close();
       await store.close();

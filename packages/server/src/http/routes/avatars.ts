@@ -4,9 +4,11 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Services } from '../../services/use-cases.js';
 import { NotFoundError } from '../../domain/errors.js';
+import { isSpooledFile } from '../../services/images.js';
 import { BEARER, type Authenticate } from '../auth.js';
+import { discardSpooled, spoolImageBodies } from '../upload-spool.js';
 
-/** Profile image upload (raw bytes) and serving stored images. */
+/** Profile image upload (raw bytes) and serving stored images; registers the image body parser of every route. */
 export function avatarRoutes(
   app: FastifyInstance,
   deps: { services: Pick<Services, 'users'>; auth: Authenticate },
@@ -14,8 +16,8 @@ export function avatarRoutes(
   const r = app.withTypeProvider<ZodTypeProvider>();
   const { users } = deps.services;
 
-  // Image bodies arrive as raw bytes; any other content type gets 415 from Fastify.
-  app.addContentTypeParser([...IMAGE_TYPES], { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+  // Image bodies arrive spooled to a temporary file; any other content type gets 415 from Fastify.
+  spoolImageBodies(app);
 
   r.put(
     '/api/v1/me/avatar',
@@ -31,9 +33,13 @@ export function avatarRoutes(
       },
     },
     async (req) => {
-      const me = await deps.auth(req);
-      const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-      return users.setAvatar(me, body, req.headers['content-type']?.split(';')[0]?.trim());
+      try {
+        const me = await deps.auth(req);
+        const body = isSpooledFile(req.body) ? req.body : Buffer.alloc(0);
+        return await users.setAvatar(me, body, req.headers['content-type']?.split(';')[0]?.trim());
+      } finally {
+        await discardSpooled(req.body);
+      }
     },
   );
 

@@ -13,7 +13,9 @@ import {
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Services } from '../../services/use-cases.js';
+import { isSpooledFile } from '../../services/images.js';
 import { BEARER, type Authenticate } from '../auth.js';
+import { discardSpooled } from '../upload-spool.js';
 
 /** Image uploads for statuses (the raw image bytes; the image content-type parser is registered by avatarRoutes). */
 export function mediaRoutes(
@@ -42,10 +44,15 @@ export function mediaRoutes(
       },
     },
     async (req, reply) => {
-      const me = await deps.auth(req);
-      const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-      const type = req.headers['content-type']?.split(';')[0]?.trim();
-      return reply.status(201).send(await media.upload(me, body, type, req.query.alt ?? ''));
+      try {
+        const me = await deps.auth(req);
+        // Spooled to a temporary file (see upload-spool.ts): the image thread's libvips reads it from there.
+        const body = isSpooledFile(req.body) ? req.body : Buffer.alloc(0);
+        const type = req.headers['content-type']?.split(';')[0]?.trim();
+        return reply.status(201).send(await media.upload(me, body, type, req.query.alt ?? ''));
+      } finally {
+        await discardSpooled(req.body);
+      }
     },
   );
 

@@ -1,8 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { dirname, extname, join } from 'node:path';
-import { createRequire } from 'node:module';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { AggregatorRegistry } from 'prom-client';
 import type { Config } from '../../config/config.js';
 import { waitUntilDrained, type JobWorkers, type WorkersHealth } from '../../jobs/job-workers.js';
@@ -11,6 +8,7 @@ import type { Metrics, MetricsSnapshot } from '../../metrics.js';
 import type { JobQueue } from '../../ports/job-queue.js';
 import type { Realtime } from '../../ports/realtime.js';
 import type { RemoteWrites } from '../../adapters/sqlite/remote-writes.js';
+import { startEntry } from './start-entry.js';
 import { deliverRealtime, type FromJobThread, type JobThreadData, type ToJobThread } from './messages.js';
 
 /** First restart delay after a crash; doubles with each crash in a row, up to RESTART_MAX_MS. */
@@ -150,7 +148,7 @@ export class JobThreads implements JobWorkers {
       automaticCheckpoints: this.deps.automaticCheckpoints,
       startPool: this.running,
     };
-    const worker = startEntry(data);
+    const worker = startEntry('job-thread-entry', data);
     slot.worker = worker;
     slot.started = false;
     slot.exited = new Promise((resolve) => worker.once('exit', () => resolve()));
@@ -234,20 +232,4 @@ async function merge(snapshots: MetricsSnapshot[]): Promise<MetricsSnapshot> {
   const present = snapshots.filter((snapshot) => snapshot.length > 0);
   if (present.length <= 1) return present[0] ?? [];
   return AggregatorRegistry.aggregate(present).getMetricsAsJSON();
-}
-
-/**
- * Starts the thread's entry module beside this one: the built `.js`, or, when this module runs from its TypeScript
- * source (vitest, tsx), the `.ts` through tsx's loader, registered in the thread first (Node 20 does not apply a
- * worker's `--import` hooks to its entry module).
- */
-function startEntry(workerData: JobThreadData): Worker {
-  const extension = extname(fileURLToPath(import.meta.url));
-  const entry = new URL(`./job-thread-entry${extension}`, import.meta.url);
-  if (extension !== '.ts') return new Worker(entry, { workerData });
-  // The ES module build of tsx's API (what `import('tsx/esm/api')` loads): its register() installs the loader hooks.
-  const tsxDir = dirname(createRequire(import.meta.url).resolve('tsx/package.json'));
-  const tsx = pathToFileURL(join(tsxDir, 'dist/esm/api/index.mjs')).href;
-  const boot = `import(${JSON.stringify(tsx)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry.href)}); });`;
-  return new Worker(boot, { eval: true, workerData });
 }

@@ -1,0 +1,82 @@
+import { IMAGE_TYPES } from '@tweeter/shared';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { randomUUID } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { PayloadTooLargeError, ValidationError } from '../domain/errors.js';
+import { isSpooledFile, SNIFF_BYTES, type SpooledFile } from '../services/images.js';
+import { payloadTooLargeMessage } from './content-types.js';
+
+/**
+ * Image bodies (uploads of up to 8 MiB) go to a temporary file as they arrive, never into one Buffer on this thread:
+ * buffered, each was ~4-8 MB of chunks and their concatenation, held while it waited for a decode slot, and their
+ * collection stalled the reads this thread answers. The handler gets a SpooledFile (its path, size and first bytes,
+ * for the checks); the file is removed when the handler is done (discardSpooled) or the response is sent, or at once
+ * when the body is refused or cut off.
+ */
+export function spoolImageBodies(app: FastifyInstance, into?: string): void {
+  // A folder of this app's own (made on the first upload, removed on close), unless a test names one.
+  let folder: Promise<string> | null = into === undefined ? null : Promise.resolve(into);
+  const dir = (): Promise<string> =>
+    (folder ??= mkdtemp(join(tmpdir(), 'tweeter-uploads-')).catch((err: unknown) => {
+      folder = null; // tried again on the next upload
+      throw err;
+    }));
+
+  app.addContentTypeParser([...IMAGE_TYPES], (req, payload, done) => {
+    dir()
+      .then((d) => spool(req, payload, join(d, randomUUID())))
+      .then(
+        (file) => done(null, file),
+        (err: Error) => done(err, undefined),
+      );
+  });
+  // Also for a body refused after it was read (a bad query string, no token) before any handler ran.
+  app.addHook('onResponse', (req) => discardSpooled(req.body));
+  app.addHook('onClose', async () => {
+    if (folder && into === undefined) await rm(await folder, { recursive: true, force: true });
+  });
+}
+
+/**
+ * Removes an upload's file as soon as its handler is done with it (a client that went away may never see the
+ * response whose sending removes it otherwise). Nothing for a body that is not a spooled file.
+ */
+export async function discardSpooled(body: unknown): Promise<void> {
+  if (isSpooledFile(body)) await rm(body.path, { force: true });
+}
+
+async function spool(req: FastifyRequest, payload: NodeJS.ReadableStream, path: string): Promise<SpooledFile> {
+  const limit = req.routeOptions.bodyLimit ?? 0;
+  const tooLarge = () => new PayloadTooLargeError(payloadTooLargeMessage(req));
+  // As Fastify's own parsers: a declared length over the limit is refused before a byte is read.
+  if (Number(req.headers['content-length'] ?? 0) > limit) throw tooLarge();
+  let size = 0;
+  const head: Buffer[] = [];
+  let headSize = 0;
+  const count = new Transform({
+    transform(chunk: Buffer, _encoding, next) {
+      size += chunk.length;
+      if (size > limit) return next(tooLarge());
+      if (headSize < SNIFF_BYTES) {
+        // A copy: keeping a slice would keep the whole chunk.
+        const part = Buffer.from(chunk.subarray(0, SNIFF_BYTES - headSize));
+        head.push(part);
+        headSize += part.length;
+      }
+      next(null, chunk);
+    },
+  });
+  try {
+    await pipeline(payload, count, createWriteStream(path, { flags: 'wx' }));
+  } catch (err) {
+    await rm(path, { force: true });
+    if (err instanceof PayloadTooLargeError) throw err;
+    throw new ValidationError('the upload ended before its last byte');
+  }
+  return { path, size, head: Buffer.concat(head, headSize) };
+}
