@@ -1,6 +1,7 @@
 export * from './limits.js';
 export * from './errors.js';
 export * from './segments.js';
+export * from './search-terms.js';
 export * from './schemas/common.js';
 export * from './schemas/users.js';
 export * from './schemas/cards.js';
