@@ -7,6 +7,7 @@ export * from './schemas/users.js';
 export * from './schemas/cards.js';
 export * from './schemas/media.js';
 export * from './schemas/statuses.js';
+export * from './schemas/status-search.js';
 export * from './schemas/stream.js';
 export * from './schemas/text.js';
 export * from './schemas/boards.js';

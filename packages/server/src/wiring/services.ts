@@ -28,6 +28,7 @@ import { SafetyService } from '../services/safety.js';
 import { SessionService } from '../services/sessions.js';
 import type { StatusHydrator } from '../services/status-hydrator.js';
 import { StatusService } from '../services/statuses.js';
+import { StatusSearchService } from '../services/status-search.js';
 import type { Services } from '../services/use-cases.js';
 import type { UserPresenter } from '../services/user-presenter.js';
 import { UserService } from '../services/users.js';
@@ -152,6 +153,7 @@ export function createServices(deps: ServiceDeps): { services: Services; hydrato
       pullMax: config.fanout.pullMax,
       maxEntries: config.fanout.feedMaxEntries,
     }),
+    statusSearch: new StatusSearchService({ search: store.search, hydrator, visibility, clock }),
     accounts: new AccountService({
       users: store.users,
       deletions: store.deletions,
