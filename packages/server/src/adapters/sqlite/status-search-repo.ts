@@ -17,11 +17,14 @@ export function searchRowid(statusId: string): bigint {
 }
 
 // Every term quoted: FTS5 then reads each as one token, never as an operator (NEAR, AND, *, ^, column filters).
-const matchExpression = (terms: readonly string[]): string => terms.map((t) => `"${t.replaceAll('"', '""')}"`).join(' ');
+const matchExpression = (terms: readonly string[]): string =>
+  terms.map((t) => `"${t.replaceAll('"', '""')}"`).join(' ');
 
 /** Status search over SQLite: FTS5 in the same file, written in one transaction with the trend counters. */
 export function createSqliteStatusSearchRepo(db: Db): StatusSearchRepo {
-  const docOf = db.prepare<[string], { rowid: bigint }>('SELECT rowid FROM search_docs WHERE status_id = ?').safeIntegers();
+  const docOf = db
+    .prepare<[string], { rowid: bigint }>('SELECT rowid FROM search_docs WHERE status_id = ?')
+    .safeIntegers();
   const rowidTaken = db.prepare<[bigint], number>('SELECT 1 FROM search_docs WHERE rowid = ?').pluck();
   const insertDoc = db.prepare<[bigint, string, string]>(
     'INSERT INTO search_docs (rowid, status_id, author) VALUES (?, ?, ?)',
@@ -37,7 +40,9 @@ export function createSqliteStatusSearchRepo(db: Db): StatusSearchRepo {
     `INSERT INTO tag_hours (hour, tag, accounts) VALUES (?, ?, ?)
        ON CONFLICT (hour, tag) DO UPDATE SET accounts = accounts + excluded.accounts`,
   );
-  const lastUse = db.prepare<[string, string], number>('SELECT last_hour FROM tag_authors WHERE tag = ? AND author = ?').pluck();
+  const lastUse = db
+    .prepare<[string, string], number>('SELECT last_hour FROM tag_authors WHERE tag = ? AND author = ?')
+    .pluck();
   const setLastUse = db.prepare<[string, string, number]>(
     `INSERT INTO tag_authors (tag, author, last_hour) VALUES (?, ?, ?)
        ON CONFLICT (tag, author) DO UPDATE SET last_hour = excluded.last_hour`,
@@ -120,7 +125,9 @@ export function createSqliteStatusSearchRepo(db: Db): StatusSearchRepo {
       return { hits, next: rows.length > take ? (hits.at(-1)?.key ?? null) : null };
     },
     async trends(hours, limit) {
-      return trends.all(hours.from, hours.to, limit).map((r) => ({ tag: r.tag, statuses: r.statuses, accounts: r.accounts }));
+      return trends
+        .all(hours.from, hours.to, limit)
+        .map((r) => ({ tag: r.tag, statuses: r.statuses, accounts: r.accounts }));
     },
     async pruneTrends(beforeHour, limit) {
       return pruneHours.run(beforeHour, limit).changes + pruneAuthors.run(beforeHour, limit).changes;

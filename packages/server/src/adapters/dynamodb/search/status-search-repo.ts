@@ -101,15 +101,14 @@ export function createDynamoStatusSearchRepo(deps: DynamoDeps): StatusSearchRepo
               ScanIndexForward: false,
               Limit: Math.min(range.scan - scanned, Math.max(range.limit + 1, 100)),
               ExclusiveStartKey: start,
-              ...(others.length > 0
-                ? { FilterExpression: filter, ExpressionAttributeNames: names }
-                : {}),
+              ...(others.length > 0 ? { FilterExpression: filter, ExpressionAttributeNames: names } : {}),
               ExpressionAttributeValues: values,
             }),
           ),
         );
         scanned += out.ScannedCount ?? 0;
-        for (const item of out.Items ?? []) hits.push({ statusId: str(item.sk), author: str(item.a), key: str(item.sk) });
+        for (const item of out.Items ?? [])
+          hits.push({ statusId: str(item.sk), author: str(item.a), key: str(item.sk) });
         start = out.LastEvaluatedKey;
         if (!start) break;
       }
