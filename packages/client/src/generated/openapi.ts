@@ -447,7 +447,7 @@ export interface paths {
      * Statuses containing every word of q, newest first
      * @description Words are matched whole, case and accents ignored; #tag and @alias words match hashtags and mentions. Statuses of accounts I block, that block me or that I mute are left out before the page is cut.
      */
-    get: operations['searchStatuses'];
+    get: operations['listStatusSearch'];
     put?: never;
     post?: never;
     delete?: never;
@@ -464,7 +464,7 @@ export interface paths {
       cookie?: never;
     };
     /** Statuses with this hashtag, newest first */
-    get: operations['tagStatuses'];
+    get: operations['listTagStatuses'];
     put?: never;
     post?: never;
     delete?: never;
@@ -484,7 +484,7 @@ export interface paths {
      * Hashtags posted by the most distinct accounts in the last 24 hours
      * @description From hourly counters kept as statuses are indexed, never by reading statuses.
      */
-    get: operations['trendingTags'];
+    get: operations['listTrendingTags'];
     put?: never;
     post?: never;
     delete?: never;
@@ -3678,7 +3678,7 @@ export interface operations {
       };
     };
   };
-  searchStatuses: {
+  listStatusSearch: {
     parameters: {
       query: {
         limit?: number;
@@ -3742,7 +3742,7 @@ export interface operations {
       };
     };
   };
-  tagStatuses: {
+  listTagStatuses: {
     parameters: {
       query?: {
         limit?: number;
@@ -3807,7 +3807,7 @@ export interface operations {
       };
     };
   };
-  trendingTags: {
+  listTrendingTags: {
     parameters: {
       query?: never;
       header?: never;

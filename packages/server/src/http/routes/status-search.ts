@@ -19,7 +19,7 @@ export function statusSearchRoutes(
     '/api/v1/search/statuses',
     {
       schema: {
-        operationId: 'searchStatuses',
+        operationId: 'listStatusSearch',
         tags: ['search'],
         summary: 'Statuses containing every word of q, newest first',
         description:
@@ -40,7 +40,7 @@ export function statusSearchRoutes(
     '/api/v1/tags/:tag/statuses',
     {
       schema: {
-        operationId: 'tagStatuses',
+        operationId: 'listTagStatuses',
         tags: ['search'],
         summary: 'Statuses with this hashtag, newest first',
         security: BEARER,
@@ -56,7 +56,7 @@ export function statusSearchRoutes(
     '/api/v1/trends/tags',
     {
       schema: {
-        operationId: 'trendingTags',
+        operationId: 'listTrendingTags',
         tags: ['search'],
         summary: 'Hashtags posted by the most distinct accounts in the last 24 hours',
         description: 'From hourly counters kept as statuses are indexed, never by reading statuses.',
