@@ -142,6 +142,7 @@ export function createServices(deps: ServiceDeps): { services: Services; hydrato
       visibility,
       pullThreshold: config.fanout.pullThreshold,
       linkCards: config.cards.enabled,
+      searchIndex: config.searchIndex,
     }),
     feeds: new FeedService({
       feeds: store.feeds,
