@@ -127,6 +127,7 @@ export function createJobRegistry(config: Config, deps: JobDeps): ProcessorRegis
     new ExpirySweepProcessor({
       sessions: store.sessions,
       statuses: store.statuses,
+      search: store.search,
       clock,
       batchSize: PURGE_BATCH,
       metrics,
