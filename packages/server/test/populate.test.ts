@@ -81,6 +81,11 @@ describe('tweeter populate', () => {
         .all();
       const cached = new Set(db.prepare<[], string>('SELECT url_key FROM link_cards').pluck().all());
       expect(linked.filter((url) => !cached.has(url))).toEqual([]);
+      // Every status is in the search index, most with hashtags, which the trend counters counted.
+      expect(count(db, 'SELECT COUNT(*) FROM search_docs')).toBe(120);
+      const tagged = count(db, "SELECT COUNT(*) FROM statuses WHERE post LIKE '%#%'");
+      expect(tagged).toBeGreaterThan(60);
+      expect(count(db, 'SELECT SUM(statuses) FROM tag_hours')).toBeGreaterThanOrEqual(tagged);
     });
 
     const again = populate(dir, args);

@@ -36,6 +36,14 @@ export const LIMITS = {
   /** Accounts one account may block, and (separately) mute. */
   relationsMax: 10_000,
   bioMax: 160,
+  /** Longest hashtag (code units after #); longer runs are not tags. */
+  tagMax: 100,
+  /** Search queries (`q`): 1 to this many characters. */
+  searchQueryMax: 200,
+  /** Words of a query that count; the rest are ignored (each costs an index lookup). */
+  searchTermsMax: 8,
+  /** Hashtags a trends answer lists. */
+  trendsMax: 10,
 } as const;
 
 export const IMAGE_TYPES = ['image/png', 'image/jpeg', 'image/webp'] as const;

@@ -35,3 +35,26 @@ describe('parseSegments', () => {
     expect(parseSegments('')).toEqual([]);
   });
 });
+
+describe('hashtags', () => {
+  it('makes #word a hashtag segment with its lower-cased tag, in any script', () => {
+    const post = 'Loving #TypeScript and #Café_2 #日本語 today';
+    const tags = parseSegments(post).filter((s) => s.type === 'hashtag');
+    expect(tags).toEqual([
+      { type: 'hashtag', text: '#TypeScript', start: 7, end: 18, tag: 'typescript' },
+      { type: 'hashtag', text: '#Café_2', start: 23, end: 30, tag: 'café_2' },
+      { type: 'hashtag', text: '#日本語', start: 31, end: 35, tag: '日本語' },
+    ]);
+    expect(
+      parseSegments(post)
+        .map((s) => s.text)
+        .join(''),
+    ).toBe(post);
+  });
+
+  it('leaves out digits-only runs, # glued to a word, and # inside URLs', () => {
+    const segs = parseSegments('issue #1, C#sharp, a##b, https://x.org/page#top and (#ok)');
+    expect(segs.filter((s) => s.type === 'hashtag').map((s) => s.text)).toEqual(['#ok']);
+    expect(segs.filter((s) => s.type === 'url').map((s) => s.text)).toEqual(['https://x.org/page#top']);
+  });
+});

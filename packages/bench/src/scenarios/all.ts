@@ -9,6 +9,7 @@ import { mediaScenario } from './media.js';
 import { mixScenario } from './mix.js';
 import { postScenario } from './post.js';
 import type { ScenarioDefinition } from './registry.js';
+import { searchStatusesScenario } from './search-statuses.js';
 import { sustainedScenario } from './sustained.js';
 import { wsScenario } from './ws.js';
 
@@ -26,4 +27,5 @@ export const SCENARIOS: readonly ScenarioDefinition[] = [
   deleteAccountScenario,
   mediaScenario,
   exportScenario,
+  searchStatusesScenario,
 ];

@@ -27,11 +27,15 @@ export type PostParams = {
  * `writers` clients, each a different author with about `followeesEach` followers, post non-stop. Afterwards the
  * time for the workers to finish the fan-out backlog is measured (how far behind the writers delivery fell).
  */
-export async function runPostScenario(params: PostParams, target: TargetOptions): Promise<ScenarioResult> {
+export async function runPostScenario(
+  params: PostParams,
+  target: TargetOptions,
+  options: { post?: string } = {},
+): Promise<ScenarioResult> {
   return withServer(target, writersGraph(params), async (server) => {
     const { tokens, requests, body } = await signInWriters(server.url, params, target, {
       seedOffset: 3,
-      post: 'Benchmark status for @user_000001 with a link https://example.com/bench',
+      post: options.post ?? 'Benchmark status for @user_000001 with a link https://example.com/bench',
     });
 
     const sampler = await startSampler(server.url);

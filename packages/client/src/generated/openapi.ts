@@ -436,6 +436,63 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/search/statuses': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Statuses containing every word of q, newest first
+     * @description Words are matched whole, case and accents ignored; #tag and @alias words match hashtags and mentions. Statuses of accounts I block, that block me or that I mute are left out before the page is cut.
+     */
+    get: operations['listStatusSearch'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/tags/{tag}/statuses': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Statuses with this hashtag, newest first */
+    get: operations['listTagStatuses'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/trends/tags': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Hashtags posted by the most distinct accounts in the last 24 hours
+     * @description From hourly counters kept as statuses are indexed, never by reading statuses.
+     */
+    get: operations['listTrendingTags'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/boards': {
     parameters: {
       query?: never;
@@ -908,13 +965,15 @@ export interface components {
     };
     Segment: {
       /** @enum {string} */
-      type: 'text' | 'mention' | 'url';
+      type: 'text' | 'mention' | 'url' | 'hashtag';
       text: string;
       /** @description offset in Unicode code points */
       start: number;
       end: number;
       /** @description present on mentions */
       alias?: string;
+      /** @description present on hashtags: the tag, lower-case, without # */
+      tag?: string;
     };
     /**
      * @example {
@@ -1001,6 +1060,25 @@ export interface components {
       delivered: number;
       /** @description true when the author has so many followers that the status is not copied into feeds: followers read it from the author at feed time, so it is done at once with every follower reached. Absent otherwise */
       pulled?: boolean;
+    };
+    /**
+     * @example {
+     *       "tag": "rust",
+     *       "statuses": 42,
+     *       "accounts": 17
+     *     }
+     */
+    TagTrend: {
+      /** @description lower-case, accents folded, without # */
+      tag: string;
+      /** @description statuses posted with it in the last 24 hours */
+      statuses: number;
+      /** @description distinct accounts that posted it in the last 24 hours */
+      accounts: number;
+    };
+    TagTrends: {
+      /** @description at most 10, most accounts first */
+      items: components['schemas']['TagTrend'][];
     };
     /**
      * @example {
@@ -3569,6 +3647,182 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description unauthenticated: no token, an unknown, revoked or expired one, or a wrong alias or password */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description internal: a bug on our side; the message quotes the request id (also in X-Request-Id) */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description the server cannot serve this right now */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  listStatusSearch: {
+    parameters: {
+      query: {
+        limit?: number;
+        cursor?: string;
+        /** @description 1 to 200 characters. Statuses containing every word (case and accents ignored); #tag and @alias words match hashtags and mentions. Quotes, *, NEAR, AND, OR are plain text, never syntax */
+        q: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: components['schemas']['Status'][];
+            nextCursor: string | null;
+          };
+        };
+      };
+      /** @description validation_failed or bad_json: the request is not valid (details[] says where) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description unauthenticated: no token, an unknown, revoked or expired one, or a wrong alias or password */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description internal: a bug on our side; the message quotes the request id (also in X-Request-Id) */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description the server cannot serve this right now */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  listTagStatuses: {
+    parameters: {
+      query?: {
+        limit?: number;
+        cursor?: string;
+      };
+      header?: never;
+      path: {
+        /** @example rust */
+        tag: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: components['schemas']['Status'][];
+            nextCursor: string | null;
+          };
+        };
+      };
+      /** @description validation_failed or bad_json: the request is not valid (details[] says where) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description unauthenticated: no token, an unknown, revoked or expired one, or a wrong alias or password */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description internal: a bug on our side; the message quotes the request id (also in X-Request-Id) */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description the server cannot serve this right now */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  listTrendingTags: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TagTrends'];
         };
       };
       /** @description unauthenticated: no token, an unknown, revoked or expired one, or a wrong alias or password */

@@ -77,6 +77,8 @@ export interface Config {
   streamUrl: string | undefined;
   /** Link cards: whether posts queue a card.fetch, and the fetcher's test-only loopback switch and time limit. */
   cards: { enabled: boolean; allowLoopback: boolean; totalTimeoutMs: number };
+  /** Whether posts queue their index.status job (SEARCH_INDEX). */
+  searchIndex: boolean;
 }
 
 /**
@@ -258,6 +260,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       allowLoopback: e.CARD_FETCH_ALLOW_LOOPBACK === 'true',
       totalTimeoutMs: e.CARD_FETCH_TIMEOUT_MS,
     },
+    searchIndex: e.SEARCH_INDEX === 'on',
   };
 }
 

@@ -151,6 +151,10 @@ export const EnvSchema = z.object({
     .optional(),
   APIGW_POST_CONCURRENCY: int(1, 256).default(16),
 
+  // Status search (docs/api.md, "Search").
+  /** off: posts queue no index.status job (search and trends miss them); for measuring what indexing costs. */
+  SEARCH_INDEX: z.enum(['on', 'off']).default('on'),
+
   // Link cards (docs/api.md, "Link cards").
   /** off: no card.fetch jobs are queued (statuses keep `card: null`). */
   LINK_CARDS: z.enum(['on', 'off']).default('on'),

@@ -137,7 +137,10 @@ async function statusesStep(record: DeletionRecord, deps: StepDeps): Promise<Ste
   });
   await inParallel(page, (status) =>
     deps.statuses.delete(status.id, {
-      outbox: [{ name: 'status.purge', payload: { statusId: status.id, author: status.author } }],
+      outbox: [
+        { name: 'status.purge', payload: { statusId: status.id, author: status.author } },
+        { name: 'index.status', payload: { statusId: status.id, author: status.author } },
+      ],
     }),
   );
   const last = page.at(-1);

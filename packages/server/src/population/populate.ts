@@ -1,4 +1,4 @@
-import { parseSegments } from '@tweeter/shared';
+import { parseSegments, statusTags, statusTerms } from '@tweeter/shared';
 import { performance } from 'node:perf_hooks';
 import { hashPassword, type ScryptParams } from '../domain/passwords.js';
 import { newId } from '../domain/ids.js';
@@ -6,6 +6,7 @@ import type { Clock } from '../ports/clock.js';
 import type { MediaImage, Store, UserRecord } from '../ports/store.js';
 import { blockEdges, edgeCount, followEdges, muteEdges, userAlias, type PopulationPlan } from './graph.js';
 import { silentProgress, type Progress } from './progress.js';
+import { populatedText } from './vocabulary.js';
 
 export interface PopulationSummary {
   usersAdded: number;
@@ -170,10 +171,12 @@ export function articleUrl(k: number): string {
 }
 
 // Deterministic per (author, n), so a rerun writes the same text (its idempotency key would refuse another anyway).
+// Words of a realistic vocabulary with hashtags (vocabulary.ts), so search and trends have something real to find.
 function populatedPost(author: string, n: number, of: number): string {
-  const i = Number(/\d+$/.exec(author)?.[0] ?? 0) + n;
-  const head = `Status ${n} of ${of} by @${author}`;
-  return i % LINK_EVERY === 0 ? `${head}: notes at ${articleUrl(i % POPULATED_ARTICLES)}` : `${head}.`;
+  const a = Number(/\d+$/.exec(author)?.[0] ?? 0);
+  const i = a + n;
+  const head = `${populatedText(a, n, userAlias)} (${n}/${of})`;
+  return i % LINK_EVERY === 0 ? `${head} notes at ${articleUrl(i % POPULATED_ARTICLES)}` : head;
 }
 
 /**
@@ -237,6 +240,15 @@ async function postAndDeliver(
     { idempotencyKey: `populate-${n}`, audience },
   );
   if (!created && (await store.deliveries.get(status.id))?.state === 'done') return { created, feedEntries: 0 };
+  // Indexed here as the index.status job would (no job is queued); idempotent, so a rerun changes nothing.
+  const segments = parseSegments(post);
+  await store.search.index({
+    statusId: status.id,
+    author,
+    createdAt: status.createdAt,
+    terms: statusTerms(segments),
+    tags: statusTags(segments),
+  });
 
   let feedEntries = 0;
   let from: string | null = null;

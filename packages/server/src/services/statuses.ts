@@ -27,6 +27,8 @@ export class StatusService {
       pullThreshold: number;
       /** Queue a card.fetch for the first URL of each post (LINK_CARDS). */
       linkCards: boolean;
+      /** Queue each post's index.status job (SEARCH_INDEX; default on). */
+      searchIndex?: boolean;
     },
   ) {}
 
@@ -58,6 +60,7 @@ export class StatusService {
       record.media = claimed.images;
     }
     const outbox: JobRequest[] = [{ name: pulled ? 'fanout.live' : 'fanout.plan', payload: { statusId: id, author } }];
+    if (this.deps.searchIndex !== false) outbox.push({ name: 'index.status', payload: { statusId: id, author } });
     // The card is made after the post by a job (it waits on another site), committed with the status.
     const url = this.deps.linkCards ? firstUrl(record.segments) : null;
     if (url !== null && cardKey(url) !== null) {
@@ -105,6 +108,8 @@ export class StatusService {
         // A pulled status is in no feed's entries: its retract only tells connected followers.
         { name: 'status.retract', payload: { statusId: id, author: status.author, pulled: status.pulled === true } },
         { name: 'status.purge', payload: { statusId: id, author: status.author } },
+        // Finds the status gone and takes it out of the search index.
+        { name: 'index.status', payload: { statusId: id, author: status.author } },
       ],
     });
     this.deps.hydrator.forgetStatus(id);

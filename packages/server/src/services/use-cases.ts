@@ -11,6 +11,7 @@ import type { ReactionService } from './reactions.js';
 import type { SafetyService } from './safety.js';
 import type { SessionService } from './sessions.js';
 import type { StatusService } from './statuses.js';
+import type { StatusSearchService } from './status-search.js';
 import type { UserService } from './users.js';
 
 /** Every use case of the server, one service per resource: what the routes and the live-stream protocol call. */
@@ -23,6 +24,8 @@ export interface Services {
   follows: FollowService;
   statuses: StatusService;
   feeds: FeedService;
+  /** Status search, hashtag pages, trends. */
+  statusSearch: StatusSearchService;
   boards: BoardService;
   messages: MessageService;
   reactions: ReactionService;

@@ -11,7 +11,12 @@ export { userAlias, type PopulationPlan } from '../population/graph.js';
 export { randomIndex, sampleDistinct, seededRandom } from '../population/random.js';
 export { populateStore } from '../population/populate-store.js';
 export { openStoresChecked } from '../wiring/stores.js';
-export { countEmbeddedFeedRows, inspectEmbeddedFile, type EmbeddedDelivery } from '../wiring/embedded-file.js';
+export {
+  countEmbeddedFeedRows,
+  embeddedSearchIndexSize,
+  inspectEmbeddedFile,
+  type EmbeddedDelivery,
+} from '../wiring/embedded-file.js';
 export { hashPassword } from '../domain/passwords.js';
 export { hashToken, newToken } from '../domain/tokens.js';
 export { systemClock } from '../ports/clock.js';

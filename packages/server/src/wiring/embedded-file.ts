@@ -99,3 +99,23 @@ export function inspectEmbeddedFile(config: Config): EmbeddedFileInspector {
     close: () => db.close(),
   };
 }
+
+/** The status search index in DATA_DIR/tweeter.db (beside a running server): statuses in it and bytes on disk. */
+export function embeddedSearchIndexSize(config: Config): { statuses: number; bytes: number; fileBytes: number } {
+  requireEmbeddedFile(config, 'measuring the search index', 'DynamoDB reports table sizes in its console');
+  const db = openDatabase(config.databaseFile, { readonly: true });
+  try {
+    const one = (sql: string) => (db.prepare(sql).get() as { n: number | null }).n ?? 0;
+    return {
+      statuses: one('SELECT count(*) AS n FROM search_docs'),
+      // The FTS5 table's shadow tables, the docs table and its unique index (dbstat: pages in use).
+      bytes: one(
+        `SELECT SUM(pgsize) AS n FROM dbstat WHERE name LIKE 'status_fts%' OR name = 'search_docs'
+           OR name LIKE 'sqlite_autoindex_search_docs%'`,
+      ),
+      fileBytes: one('SELECT page_count * page_size AS n FROM pragma_page_count(), pragma_page_size()'),
+    };
+  } finally {
+    db.close();
+  }
+}

@@ -18,6 +18,7 @@ import { FanoutPlanProcessor } from '../jobs/fanout-plan.js';
 import { FeedTrimChecks, FeedTrimProcessor } from '../jobs/feed-trim.js';
 import { FollowBackfillProcessor } from '../jobs/follow-backfill.js';
 import { FollowCountsProcessor } from '../jobs/follow-counts.js';
+import { IndexStatusProcessor } from '../jobs/index-status.js';
 import { OutboxResendProcessor } from '../jobs/outbox-resend.js';
 import { ProcessorRegistry } from '../jobs/processor-registry.js';
 import { StatusPurgeProcessor } from '../jobs/status-purge.js';
@@ -126,6 +127,7 @@ export function createJobRegistry(config: Config, deps: JobDeps): ProcessorRegis
     new ExpirySweepProcessor({
       sessions: store.sessions,
       statuses: store.statuses,
+      search: store.search,
       clock,
       batchSize: PURGE_BATCH,
       metrics,
@@ -141,6 +143,7 @@ export function createJobRegistry(config: Config, deps: JobDeps): ProcessorRegis
     }),
     new OutboxResendProcessor({ store, clock }),
     new FollowCountsProcessor({ follows: store.follows }),
+    new IndexStatusProcessor({ statuses: store.statuses, search: store.search }),
     new StatusPurgeProcessor({ reactions: store.reactions, comments: store.comments, batchSize: PURGE_BATCH }),
     new CountsReconcileProcessor({ members: store.members, reactions: store.reactions, comments: store.comments }),
     new CardFetchProcessor({

@@ -28,6 +28,7 @@ import { SafetyService } from '../services/safety.js';
 import { SessionService } from '../services/sessions.js';
 import type { StatusHydrator } from '../services/status-hydrator.js';
 import { StatusService } from '../services/statuses.js';
+import { StatusSearchService } from '../services/status-search.js';
 import type { Services } from '../services/use-cases.js';
 import type { UserPresenter } from '../services/user-presenter.js';
 import { UserService } from '../services/users.js';
@@ -141,6 +142,7 @@ export function createServices(deps: ServiceDeps): { services: Services; hydrato
       visibility,
       pullThreshold: config.fanout.pullThreshold,
       linkCards: config.cards.enabled,
+      searchIndex: config.searchIndex,
     }),
     feeds: new FeedService({
       feeds: store.feeds,
@@ -152,6 +154,7 @@ export function createServices(deps: ServiceDeps): { services: Services; hydrato
       pullMax: config.fanout.pullMax,
       maxEntries: config.fanout.feedMaxEntries,
     }),
+    statusSearch: new StatusSearchService({ search: store.search, hydrator, visibility, clock }),
     accounts: new AccountService({
       users: store.users,
       deletions: store.deletions,

@@ -88,7 +88,8 @@ describe('the SQS handler', () => {
     const posted = await t.as(star, { method: 'POST', url: '/api/v1/statuses', payload: { post: 'via sqs' } });
 
     const plan = await takeQueued();
-    expect(plan.map((r) => JSON.parse(r.body).name)).toEqual(['fanout.plan']);
+    // The post's outbox: its fan-out plan and its search indexing.
+    expect(plan.map((r) => JSON.parse(r.body).name).sort()).toEqual(['fanout.plan', 'index.status']);
     expect(await handle(sqsEvent(plan), invocation())).toEqual({ batchItemFailures: [] });
     const deliver = await takeQueued();
     expect(deliver.map((r) => JSON.parse(r.body).name)).toEqual(['fanout.deliver', 'fanout.deliver']);

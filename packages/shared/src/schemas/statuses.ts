@@ -18,11 +18,12 @@ export type Reactions = z.infer<typeof Reactions>;
 
 export const SegmentSchema = z
   .object({
-    type: z.enum(['text', 'mention', 'url']),
+    type: z.enum(['text', 'mention', 'url', 'hashtag']),
     text: z.string(),
     start: z.number().int().describe('offset in Unicode code points'),
     end: z.number().int(),
     alias: z.string().optional().describe('present on mentions'),
+    tag: z.string().optional().describe('present on hashtags: the tag, lower-case, without #'),
   })
   .meta({ id: 'Segment' });
 

@@ -14,6 +14,7 @@ import {
   Profile,
   Reactions,
   Status,
+  TagTrends,
   User,
   pageOf,
   type BoardRole,
@@ -85,6 +86,9 @@ const RESULTS = {
   getStatusDelivery: Delivery,
   getStory: pageOf(Status),
   getHomeFeed: pageOf(Status),
+  listStatusSearch: pageOf(Status),
+  listTagStatuses: pageOf(Status),
+  listTrendingTags: TagTrends,
   putStatusReaction: Reactions,
   deleteStatusReaction: Reactions,
   listComments: pageOf(Comment),
@@ -219,6 +223,11 @@ export function createApi(options: ApiOptions) {
     story: (alias: string, cursor?: string | null): Promise<Page<Status>> =>
       call('getStory', { params: { path: { alias }, query: page(cursor) } }),
     feed: (cursor?: string | null): Promise<Page<Status>> => call('getHomeFeed', { params: { query: page(cursor) } }),
+    searchStatuses: (q: string, cursor?: string | null): Promise<Page<Status>> =>
+      call('listStatusSearch', { params: { query: { q, ...page(cursor) } } }),
+    tagStatuses: (tag: string, cursor?: string | null): Promise<Page<Status>> =>
+      call('listTagStatuses', { params: { path: { tag }, query: page(cursor) } }),
+    trends: () => call('listTrendingTags'),
     reactToStatus: (id: string, kind: ReactionKind, on: boolean) =>
       call(on ? 'putStatusReaction' : 'deleteStatusReaction', { params: { path: { id, kind } } }),
 

@@ -6,6 +6,7 @@ import { InfiniteList } from './infinite-list.js';
 import { PostBox } from './post-box.js';
 import { useMe, useObservable, useServices } from './services.js';
 import { StatusItem } from './status-item.js';
+import { TrendsPanel } from './trends-panel.js';
 import { UserPanel } from './user-panel.js';
 
 export function FeedPage() {
@@ -26,23 +27,27 @@ export function FeedPage() {
     window.scrollTo({ top: 0 });
   }
 
+  // Trends come first in the page's order (on a phone, above the feed); on a wide screen they sit beside it.
   return (
-    <>
-      <UserPanel alias={me.alias} />
-      <PostBox />
-      <h2 className="section-title">Feed</h2>
-      {waiting.length > 0 && (
-        <button type="button" className="new-posts" onClick={reveal}>
-          {newPostsLabel(waiting.length)}
-        </button>
-      )}
-      <InfiniteList
-        query={query}
-        label="Feed"
-        what="feed items"
-        empty="Your feed is empty. Follow people to see their posts here."
-        render={(s) => <StatusItem status={s} />}
-      />
-    </>
+    <div className="feed-grid">
+      <TrendsPanel />
+      <div className="feed-main">
+        <UserPanel alias={me.alias} />
+        <PostBox />
+        <h2 className="section-title">Feed</h2>
+        {waiting.length > 0 && (
+          <button type="button" className="new-posts" onClick={reveal}>
+            {newPostsLabel(waiting.length)}
+          </button>
+        )}
+        <InfiniteList
+          query={query}
+          label="Feed"
+          what="feed items"
+          empty="Your feed is empty. Follow people to see their posts here."
+          render={(s) => <StatusItem status={s} />}
+        />
+      </div>
+    </div>
   );
 }

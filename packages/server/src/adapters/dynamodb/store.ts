@@ -14,6 +14,7 @@ import { createDynamoRelationsRepo } from './core/relations-repo.js';
 import { createDynamoSessionsRepo } from './core/sessions-repo.js';
 import { createDynamoStatusesRepo } from './core/statuses-repo.js';
 import { createDynamoUsersRepo } from './core/users-repo.js';
+import { createDynamoStatusSearchRepo } from './search/status-search-repo.js';
 import { statusKey } from './core/keys.js';
 import { getItem } from './social/items.js';
 import { createDynamoSocialRepos } from './social/index.js';
@@ -77,6 +78,7 @@ export function createDynamoStore(options: DynamoStoreOptions): Store {
     cards: createDynamoCardsRepo(deps),
     deletions: createDynamoAccountDeletionsRepo(deps, outbox, now),
     media: createDynamoMediaRepo(deps),
+    search: createDynamoStatusSearchRepo(deps),
     resendPending: (before, limit) => outbox.resendPending(before, limit),
     async ping() {
       await withRetry(deps.retry, () =>

@@ -320,6 +320,39 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
       CREATE INDEX media_owner ON media (owner, id);
     `,
   },
+  {
+    version: 16,
+    name: 'status search: FTS5 index of status terms, hourly hashtag counters',
+    sql: `
+      -- One row per indexed status; its rowid (time in ms << 20 | low bits of the id) orders newest first and is
+      -- the rowid of its row in status_fts, whose text is the status's normalized terms (shared search-terms).
+      CREATE TABLE search_docs (
+        rowid INTEGER PRIMARY KEY,
+        status_id TEXT NOT NULL UNIQUE,
+        author TEXT NOT NULL
+      );
+      -- Contentless (the terms are not stored twice) with deletes; the ascii tokenizer splits on spaces only for
+      -- our terms (non-ASCII letters are token characters, # @ _ too), so the terms stay exactly as made.
+      CREATE VIRTUAL TABLE status_fts USING fts5(
+        terms, content = '', contentless_delete = 1, tokenize = "ascii tokenchars '#@_'"
+      );
+      -- Trend counters: per hour and tag, statuses posted and accounts whose latest use of the tag fell in that hour.
+      CREATE TABLE tag_hours (
+        hour INTEGER NOT NULL,
+        tag TEXT NOT NULL,
+        statuses INTEGER NOT NULL DEFAULT 0,
+        accounts INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (hour, tag)
+      ) WITHOUT ROWID;
+      CREATE TABLE tag_authors (
+        tag TEXT NOT NULL,
+        author TEXT NOT NULL,
+        last_hour INTEGER NOT NULL,
+        PRIMARY KEY (tag, author)
+      ) WITHOUT ROWID;
+      CREATE INDEX tag_authors_hour ON tag_authors (last_hour);
+    `,
+  },
 ];
 
 /** Applies every migration newer than the file's user_version, each in its own transaction. */

@@ -17,6 +17,7 @@ import { createReactionsRepo } from './reactions-repo.js';
 import { createRelationsRepo } from './relations-repo.js';
 import { createSessionsRepo } from './sessions-repo.js';
 import { createStatusesRepo } from './statuses-repo.js';
+import { createSqliteStatusSearchRepo } from './status-search-repo.js';
 import { createUsersRepo } from './users-repo.js';
 
 export interface SqliteStoreOptions {
@@ -47,6 +48,7 @@ export function createSqliteStore(db: Db, options: SqliteStoreOptions): Store {
     cards: createCardsRepo(db),
     deletions: createAccountDeletionsRepo(db, options),
     media: createMediaRepo(db),
+    search: createSqliteStatusSearchRepo(db),
     async resendPending() {
       return 0; // outbox jobs commit in the same transaction as their write: nothing is ever pending
     },

@@ -27,6 +27,7 @@ const READS: Readonly<Record<WriteTarget, readonly string[]>> = {
   cards: ['get', 'getMany'],
   deletions: ['get', 'expired', 'messagesBy'],
   media: ['get', 'unattachedBefore', 'byOwner'],
+  search: ['search', 'trends', 'size'],
   queue: ['stats', 'listDead', 'onReady', 'releaseLeases'],
 };
 
@@ -38,6 +39,7 @@ const BULK: Readonly<Partial<Record<WriteTarget, readonly string[] | 'all'>>> = 
   feeds: 'all',
   deliveries: 'all',
   cards: 'all',
+  search: 'all',
   sessions: ['deleteExpired'],
   statuses: ['deleteExpiredKeys'],
   media: ['deleteUnattached', 'remove'],

@@ -1,0 +1,153 @@
+import {
+  configFromEnvironment,
+  embeddedSearchIndexSize,
+  parseWhole,
+  sampleDistinct,
+  seededRandom,
+  userAlias,
+} from '@tweeter/server/tooling';
+import { ApiClient } from '../api-client.js';
+import { authed, startLoad } from '../load.js';
+import { latencyFigure, machine, type ScenarioResult } from '../result.js';
+import { sleep, withServer, type TargetOptions } from '../setup.js';
+import { option, type ScenarioDefinition } from './registry.js';
+import { runPostScenario } from './post.js';
+
+export type SearchStatusesParams = {
+  users: number;
+  statusesEach: number;
+  readers: number;
+  durationS: number;
+  /** Seconds of each posting run of the before/after pair (0: no pair). */
+  postDurationS: number;
+  writers: number;
+};
+
+// Two-word queries over the populated vocabulary (population/vocabulary.ts): common, middling and rare words, and a
+// hashtag with a word, so the figure is not that of one easy case.
+const QUERIES = [
+  'time people',
+  'world life',
+  'government study',
+  'music market',
+  'coffee bread',
+  'river mountain',
+  'engine history',
+  'computer data',
+  'garden winter',
+  'team president',
+  '#news time',
+  '#tech people',
+  'library museum',
+  'rocket planet',
+  'doctor patient',
+  'city street',
+];
+
+// What a populated writer posts in the pair: words of the same vocabulary with two hashtags (indexed, counted).
+const PAIR_POST = 'Morning coffee by the river, then the museum and the library #coffee #weekend';
+
+/**
+ * Status search on a populated store: two-word searches (page of 20) at `readers` connections, the index size, and
+ * the posting cost pair (the `post` scenario with SEARCH_INDEX=off, then on: latency and server CPU per post, the
+ * index.status jobs' work included, since the CPU is sampled until the queue drains).
+ */
+export async function runSearchStatusesScenario(
+  params: SearchStatusesParams,
+  target: TargetOptions,
+): Promise<ScenarioResult> {
+  const plan = {
+    users: params.users,
+    celebrity: 'celebrity',
+    followers: 0,
+    followeesEach: 5,
+    statusesEach: params.statusesEach,
+  };
+  const search = await withServer(target, plan, async (server) => {
+    const api = new ApiClient(server.url);
+    const readers = sampleDistinct(seededRandom(target.seed + 7), params.users, params.readers, 0).map(userAlias);
+    target.log(`signing in ${readers.length} readers`);
+    const tokens = await api.loginAll(readers, target.password);
+    const size = server.dataDir ? embeddedSearchIndexSize(configFromEnvironment({ DATA_DIR: server.dataDir })) : null;
+    const requests = (i: number) =>
+      QUERIES.map((q, k) =>
+        authed(tokens[(i + k) % tokens.length] ?? '', {
+          method: 'GET',
+          path: `/api/v1/search/statuses?q=${encodeURIComponent(q)}&limit=20`,
+        }),
+      );
+    target.log('warming up for 2 s');
+    await startLoad({ baseUrl: server.url, connections: params.readers, durationS: 2, requests }).done;
+    await sleep(200);
+    target.log(`searching with ${params.readers} connections for ${params.durationS} s`);
+    const load = await startLoad({
+      baseUrl: server.url,
+      connections: params.readers,
+      durationS: params.durationS,
+      requests,
+    }).done;
+    return { latency: load.latencies.summary(), rps: load.rps, errors: load.errors, size };
+  });
+
+  const pair: Record<string, number> = {};
+  let pairErrors = 0;
+  if (params.postDurationS > 0) {
+    for (const index of ['off', 'on'] as const) {
+      target.log(`posting pair: SEARCH_INDEX=${index}`);
+      const run = await runPostScenario(
+        { users: 2_000, writers: params.writers, durationS: params.postDurationS, followeesEach: 20, rate: 0 },
+        { ...target, serverEnv: { ...target.serverEnv, SEARCH_INDEX: index } },
+        { post: PAIR_POST },
+      );
+      const post = run.results.post_ms;
+      pair[`post_p50_ms_index_${index}`] = post?.p50 ?? -1;
+      pair[`post_p99_ms_index_${index}`] = post?.p99 ?? -1;
+      pair[`server_cpu_us_per_post_index_${index}`] = Number(run.results.server_cpu_us_per_req ?? -1);
+      pair[`post_rps_index_${index}`] = Number(run.results.post_rps ?? -1);
+      pairErrors += run.results.errors;
+    }
+    const off = pair.server_cpu_us_per_post_index_off ?? 0;
+    pair.post_cpu_ratio_on_off =
+      off > 0 ? Math.round(((pair.server_cpu_us_per_post_index_on ?? 0) / off) * 100) / 100 : -1;
+  }
+
+  return {
+    scenario: 'search-statuses',
+    params: { ...params },
+    machine: machine(),
+    results: {
+      search_ms: { p50: search.latency.p50, p95: search.latency.p95, p99: search.latency.p99 },
+      search_latency_ms: latencyFigure(search.latency),
+      search_rps: search.rps,
+      index_statuses: search.size?.statuses ?? -1,
+      index_mb: search.size ? Math.round((search.size.bytes / 1_048_576) * 10) / 10 : -1,
+      file_mb: search.size ? Math.round((search.size.fileBytes / 1_048_576) * 10) / 10 : -1,
+      ...pair,
+      errors: search.errors + pairErrors,
+    },
+  };
+}
+
+export const searchStatusesScenario: ScenarioDefinition<SearchStatusesParams> = {
+  name: 'search-statuses',
+  description: 'Two-word status search latency on a populated store, index size, and the posting cost pair',
+  options: [
+    option('users', 'generated users (the issue budget is for 100000)', '10000'),
+    option('statuses-each', 'statuses per user (10 with 100000 users is the budget 1,000,000)', '10'),
+    option('readers', 'concurrent searchers', '16'),
+    option('duration', 'seconds of search measurement', '20'),
+    option('post-duration', 'seconds of each posting run of the SEARCH_INDEX off/on pair (0: skip the pair)', '15'),
+    option('writers', 'concurrent posters in the pair', '20'),
+  ],
+  parse(flags) {
+    return {
+      users: parseWhole(flags.users ?? '', '--users', 20, 10_000_000),
+      statusesEach: parseWhole(flags.statusesEach ?? '', '--statuses-each', 1, 1_000),
+      readers: parseWhole(flags.readers ?? '', '--readers', 1, 1_000),
+      durationS: parseWhole(flags.duration ?? '', '--duration', 1, 3600),
+      postDurationS: parseWhole(flags.postDuration ?? '', '--post-duration', 0, 3600),
+      writers: parseWhole(flags.writers ?? '', '--writers', 1, 1_000),
+    };
+  },
+  run: runSearchStatusesScenario,
+};

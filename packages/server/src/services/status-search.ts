@@ -1,0 +1,100 @@
+import { LIMITS, queryTerms, tagTerm, type Page, type PageQuery, type Status, type TagTrends } from '@tweeter/shared';
+import { decodeCursor, encodeCursor, KeyCursor } from '../domain/cursor.js';
+import type { Visibility } from '../domain/visibility.js';
+import type { Clock } from '../ports/clock.js';
+import { hourOf, type SearchHit, type StatusSearchRepo } from '../ports/status-search.js';
+import type { StatusHydrator } from './status-hydrator.js';
+
+/** Index entries one request reads at most, over all its rounds (the bound on a search's work). */
+export const SEARCH_SCAN_MAX = 2_000;
+/** Rounds of "read matches, drop what the viewer may not see" one request runs at most. */
+const ROUNDS_MAX = 8;
+
+/**
+ * Status search, hashtag pages and trends. Matches come from the index newest first; those the viewer may not see
+ * (blocked either way or muted: `Visibility.feedHidden`) and statuses deleted since they were indexed are dropped
+ * BEFORE the page is cut, reading on until the page is full, so a page is never short while more results exist
+ * (within SEARCH_SCAN_MAX entries a request: past it, a page may come back short, with a cursor to read on).
+ * The cursor is the index position of the page's last status, so later posts never shift the next page.
+ */
+export class StatusSearchService {
+  constructor(
+    private readonly deps: {
+      search: StatusSearchRepo;
+      hydrator: StatusHydrator;
+      visibility: Pick<Visibility, 'feedHidden'>;
+      clock: Clock;
+    },
+  ) {}
+
+  /** Statuses containing every word of `q` (a query of only ignored words finds nothing). */
+  statuses(viewer: string, q: string, query: PageQuery): Promise<Page<Status>> {
+    return this.page(viewer, queryTerms(q), query);
+  }
+
+  /** Statuses with the hashtag `tag` (checked by the route), newest first. */
+  tag(viewer: string, tag: string, query: PageQuery): Promise<Page<Status>> {
+    return this.page(viewer, [tagTerm(tag)], query);
+  }
+
+  /** The hashtags posted by the most distinct accounts over the last 24 hours (this hour and the 23 before). */
+  async trends(): Promise<TagTrends> {
+    const now = hourOf(this.deps.clock.now());
+    return { items: await this.deps.search.trends({ from: now - 23, to: now }, LIMITS.trendsMax) };
+  }
+
+  private async page(viewer: string, terms: readonly string[], query: PageQuery): Promise<Page<Status>> {
+    const limit = query.limit;
+    let position = decodeCursor(query.cursor, KeyCursor)?.k;
+    if (terms.length === 0) return { items: [], nextCursor: null };
+    const shown: { hit: SearchHit; status: Status }[] = [];
+    let budget = SEARCH_SCAN_MAX;
+    let exhausted = false;
+    for (let round = 0; round < ROUNDS_MAX && shown.length <= limit && budget > 0; round++) {
+      const want = limit + 1 - shown.length;
+      const read = await this.deps.search.search(terms, {
+        ...(position === undefined ? {} : { after: position }),
+        limit: want,
+        scan: budget,
+      });
+      budget -= Math.max(want, read.hits.length);
+      shown.push(...(await this.visible(viewer, read.hits)));
+      position = read.next ?? undefined;
+      if (read.next === null) {
+        exhausted = true;
+        break;
+      }
+    }
+    if (shown.length > limit) {
+      const page = shown.slice(0, limit);
+      const last = page.at(-1);
+      return { items: page.map((s) => s.status), nextCursor: last ? encodeCursor({ k: last.hit.key }) : null };
+    }
+    const nextCursor = exhausted || position === undefined ? null : encodeCursor({ k: position });
+    return { items: shown.map((s) => s.status), nextCursor };
+  }
+
+  // The hits the viewer may see, in order, with their statuses (hits of statuses deleted since are left out).
+  private async visible(viewer: string, hits: readonly SearchHit[]): Promise<{ hit: SearchHit; status: Status }[]> {
+    if (hits.length === 0) return [];
+    const hidden = await this.deps.visibility.feedHidden(
+      viewer,
+      hits.map((h) => h.author),
+    );
+    const kept = hits.filter((h) => !hidden.has(h.author));
+    const statuses = new Map(
+      (
+        await this.deps.hydrator.byIds(
+          kept.map((h) => h.statusId),
+          viewer,
+        )
+      ).map((s) => [s.id, s]),
+    );
+    const out: { hit: SearchHit; status: Status }[] = [];
+    for (const hit of kept) {
+      const status = statuses.get(hit.statusId);
+      if (status) out.push({ hit, status });
+    }
+    return out;
+  }
+}
