@@ -105,6 +105,8 @@ export class StatusService {
         // A pulled status is in no feed's entries: its retract only tells connected followers.
         { name: 'status.retract', payload: { statusId: id, author: status.author, pulled: status.pulled === true } },
         { name: 'status.purge', payload: { statusId: id, author: status.author } },
+        // Its reposts go with it (feed reads skip them at once; the sweep reclaims their entries and counts).
+        { name: 'repost.sweep', payload: { statusId: id } },
       ],
     });
     this.deps.hydrator.forgetStatus(id);

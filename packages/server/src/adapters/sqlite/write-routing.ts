@@ -27,6 +27,7 @@ const READS: Readonly<Record<WriteTarget, readonly string[]>> = {
   cards: ['get', 'getMany'],
   deletions: ['get', 'expired', 'messagesBy'],
   media: ['get', 'unattachedBefore', 'byOwner'],
+  reposts: ['get', 'standing', 'byStatus', 'byReposter', 'counts', 'mine'],
   queue: ['stats', 'listDead', 'onReady', 'releaseLeases'],
 };
 
@@ -41,6 +42,7 @@ const BULK: Readonly<Partial<Record<WriteTarget, readonly string[] | 'all'>>> = 
   sessions: ['deleteExpired'],
   statuses: ['deleteExpiredKeys'],
   media: ['deleteUnattached', 'remove'],
+  reposts: ['addToFeeds', 'removeFromFeeds'],
   messages: ['deleteMany'],
   reactions: ['purge', 'recount'],
   comments: ['purgeStatus', 'recount'],
