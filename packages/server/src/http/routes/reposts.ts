@@ -15,7 +15,7 @@ export function repostRoutes(app: FastifyInstance, deps: { services: Pick<Servic
     '/api/v1/statuses/:id/repost',
     {
       schema: {
-        operationId: 'repostStatus',
+        operationId: 'putStatusRepost',
         tags: ['statuses'],
         summary: "Repost a status: it reaches my followers' feeds (idempotent)",
         security: BEARER,
@@ -30,7 +30,7 @@ export function repostRoutes(app: FastifyInstance, deps: { services: Pick<Servic
     '/api/v1/statuses/:id/repost',
     {
       schema: {
-        operationId: 'undoRepost',
+        operationId: 'deleteStatusRepost',
         tags: ['statuses'],
         summary: 'Undo my repost: it leaves the feeds it reached (idempotent)',
         security: BEARER,
@@ -45,7 +45,7 @@ export function repostRoutes(app: FastifyInstance, deps: { services: Pick<Servic
     '/api/v1/statuses/:id/reposts',
     {
       schema: {
-        operationId: 'listReposts',
+        operationId: 'listStatusReposts',
         tags: ['statuses'],
         summary: 'Who reposted a status, oldest first',
         security: BEARER,
