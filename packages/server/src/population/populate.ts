@@ -6,12 +6,14 @@ import type { Clock } from '../ports/clock.js';
 import type { MediaImage, Store, UserRecord } from '../ports/store.js';
 import { blockEdges, edgeCount, followEdges, muteEdges, userAlias, type PopulationPlan } from './graph.js';
 import { silentProgress, type Progress } from './progress.js';
+import { populateReposts } from './populate-reposts.js';
 
 export interface PopulationSummary {
   usersAdded: number;
   followsAdded: number;
   statusesAdded: number;
   feedEntriesAdded: number;
+  repostsAdded: number;
   mutesAdded: number;
   blocksAdded: number;
   seconds: number;
@@ -96,6 +98,10 @@ export async function populate(plan: PopulationPlan, deps: PopulateDeps): Promis
     progress.done();
   }
 
+  // Reposts of those statuses, delivered as the fan-out would (entries once per feed).
+  const reposts = await populateReposts(plan, deps);
+  feedEntriesAdded += reposts.feedEntriesAdded;
+
   // Mutes last: the feeds written above keep the muted authors' entries (no purge runs here); reads leave them out.
   let mutesAdded = 0;
   if ((plan.mutesEach ?? 0) > 0) {
@@ -123,6 +129,7 @@ export async function populate(plan: PopulationPlan, deps: PopulateDeps): Promis
     followsAdded,
     statusesAdded,
     feedEntriesAdded,
+    repostsAdded: reposts.repostsAdded,
     mutesAdded,
     blocksAdded,
     seconds: (performance.now() - started) / 1000,
