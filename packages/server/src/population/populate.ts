@@ -6,7 +6,7 @@ import type { Clock } from '../ports/clock.js';
 import type { MediaImage, Store, UserRecord } from '../ports/store.js';
 import { blockEdges, edgeCount, followEdges, muteEdges, userAlias, type PopulationPlan } from './graph.js';
 import { silentProgress, type Progress } from './progress.js';
-import { populateReposts } from './populate-reposts.js';
+import { RepostPopulation } from './populate-reposts.js';
 
 export interface PopulationSummary {
   usersAdded: number;
@@ -78,6 +78,9 @@ export async function populate(plan: PopulationPlan, deps: PopulateDeps): Promis
 
   let statusesAdded = 0;
   let feedEntriesAdded = 0;
+  const batchesPerRound = Math.ceil(plan.users / STATUS_BATCH);
+  // Reposts go in between the statuses, a share after each batch (so feeds hold them mixed in time).
+  const reposts = new RepostPopulation(plan, { store, clock }, { size: STATUS_BATCH, perRound: batchesPerRound });
   if (plan.statusesEach > 0) {
     await cacheArticleCards(store, clock.now());
     progress.start('statuses', plan.users * plan.statusesEach);
@@ -91,6 +94,7 @@ export async function populate(plan: PopulationPlan, deps: PopulateDeps): Promis
             if (result.created) statusesAdded += 1;
             feedEntriesAdded += result.feedEntries;
           }
+          await reposts.afterBatch((n - 1) * batchesPerRound + Math.floor((from - 1) / STATUS_BATCH));
         });
         progress.advance(Math.min(STATUS_BATCH, plan.users - from + 1));
       }
@@ -98,8 +102,6 @@ export async function populate(plan: PopulationPlan, deps: PopulateDeps): Promis
     progress.done();
   }
 
-  // Reposts of those statuses, delivered as the fan-out would (entries once per feed).
-  const reposts = await populateReposts(plan, deps);
   feedEntriesAdded += reposts.feedEntriesAdded;
 
   // Mutes last: the feeds written above keep the muted authors' entries (no purge runs here); reads leave them out.
