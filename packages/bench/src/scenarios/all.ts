@@ -5,9 +5,11 @@ import { deleteAccountScenario } from './delete-account.js';
 import { exportScenario } from './export.js';
 import { fanoutScenario } from './fanout.js';
 import { feedScenario } from './feed.js';
+import { feedMixScenario } from './feed-mix.js';
 import { mediaScenario } from './media.js';
 import { mixScenario } from './mix.js';
 import { postScenario } from './post.js';
+import { repostScenario } from './repost.js';
 import type { ScenarioDefinition } from './registry.js';
 import { sustainedScenario } from './sustained.js';
 import { wsScenario } from './ws.js';
@@ -26,4 +28,6 @@ export const SCENARIOS: readonly ScenarioDefinition[] = [
   deleteAccountScenario,
   mediaScenario,
   exportScenario,
+  repostScenario,
+  feedMixScenario,
 ];
