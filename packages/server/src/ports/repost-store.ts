@@ -24,7 +24,10 @@ export interface RepostRepo {
    * outbox jobs. When it already exists, writes nothing and returns the first one. Counts converge (DynamoDB ADDs
    * the status's repost count right after the write). Writes nothing and returns null when the status is gone.
    */
-  create(repost: RepostRecord, options: Outbox & { audience: number }): Promise<{ repost: RepostRecord; created: boolean } | null>;
+  create(
+    repost: RepostRecord,
+    options: Outbox & { audience: number },
+  ): Promise<{ repost: RepostRecord; created: boolean } | null>;
   /** Strongly consistent. */
   get(statusId: string, reposter: string): Promise<RepostRecord | null>;
   /** Which of these (statusId, reposter) reposts stand (batched key lookups), as `statusId reposter` strings. */
@@ -35,7 +38,10 @@ export interface RepostRepo {
    * Reposts of a status, oldest first (SQLite) or by reposter alias (DynamoDB); `after` is the `next` of the page
    * before (an adapter's own key).
    */
-  byStatus(statusId: string, range: { after?: string; limit: number }): Promise<{ items: RepostRecord[]; next: string | null }>;
+  byStatus(
+    statusId: string,
+    range: { after?: string; limit: number },
+  ): Promise<{ items: RepostRecord[]; next: string | null }>;
   /** The reposter's reposts, newest first; `before` is an exclusive repost id (pulled reposters' read-time merge). May lag. */
   byReposter(reposter: string, range: { before?: string; limit: number }): Promise<RepostRecord[]>;
   /** Repost counts of these statuses (absent: 0). Converges. */

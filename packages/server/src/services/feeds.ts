@@ -106,7 +106,8 @@ export class FeedService {
     ]);
     // A status of an account pulled after it was pushed is in both sources: the map keeps it once.
     const byKey = new Map<string, FeedRow>(entries.map((e) => [e.statusId, rowOfEntry(e)]));
-    for (const story of stories) for (const s of story) byKey.set(s.id, { key: s.id, statusId: s.id, author: s.author });
+    for (const story of stories)
+      for (const s of story) byKey.set(s.id, { key: s.id, statusId: s.id, author: s.author });
     for (const list of reposted) for (const r of list) byKey.set(r.id, rowOfRepost(r));
     const newestFirst = [...byKey.keys()].sort((a, b) => (a < b ? 1 : a > b ? -1 : 0)).slice(0, range.limit);
     // The extra row only says that more follow; at the bound nothing follows, whatever is stored.

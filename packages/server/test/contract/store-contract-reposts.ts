@@ -148,9 +148,7 @@ export function runRepostsContract({ test, store, expectJobs, createUsers }: Cor
       }
       expect(seen.sort()).toEqual(['bob', 'cat', 'dan']);
       expect((await store.reposts.byReposter('bob', { limit: 10 })).map((r) => r.id)).toEqual([rid(4), rid(2)]);
-      expect((await store.reposts.byReposter('bob', { before: rid(4), limit: 10 })).map((r) => r.id)).toEqual([
-        rid(2),
-      ]);
+      expect((await store.reposts.byReposter('bob', { before: rid(4), limit: 10 })).map((r) => r.id)).toEqual([rid(2)]);
       expect(
         await store.reposts.standing([
           { statusId: sid(1), reposter: 'bob' },

@@ -85,8 +85,9 @@ export function createDeliveriesRepo(db: Db, { clock, signal }: SqliteStoreOptio
        RETURNING owner`,
     )
     .pluck();
-  const originalOf = db
-    .prepare<[string], { original: string | null }>('SELECT original FROM deliveries WHERE status_id = ?');
+  const originalOf = db.prepare<[string], { original: string | null }>(
+    'SELECT original FROM deliveries WHERE status_id = ?',
+  );
   /** The range's owners written, as a post's or as a repost's entries (`original` from the delivery record). */
   function insertFor(p: RangeParams, original: string | null): string[] {
     return original === null ? insertRange.all(p) : insertRepostRange.all({ ...p, original });

@@ -75,22 +75,26 @@ export function createRepostsRepo(db: Db, { clock, signal }: SqliteStoreOptions)
         const first = select.get(r.statusId, r.reposter);
         return first ? { repost: toRecord(first), created: false } : null;
       }
-      if (r.pulled) insertPulledDelivery.run(r.id, r.reposter, audience, audience, audience, r.createdAt, r.createdAt, r.statusId);
+      if (r.pulled)
+        insertPulledDelivery.run(r.id, r.reposter, audience, audience, audience, r.createdAt, r.createdAt, r.statusId);
       else insertDelivery.run(r.id, r.reposter, audience, r.createdAt, r.statusId);
       insertJobs(db, jobs, clock.now());
       return { repost: r, created: true };
     },
   );
-  const del = db.transaction((statusId: string, reposter: string, jobs: readonly { name: string; payload: Record<string, unknown> }[]) => {
-    const row = remove.get(statusId, reposter);
-    if (!row) return null;
-    deleteDelivery.run(row.id);
-    deletePages.run(row.id);
-    insertJobs(db, jobs, clock.now());
-    return toRecord(row);
-  });
-  const addToFeeds = db.transaction((r: { id: string; statusId: string; reposter: string }, owners: readonly string[]) =>
-    owners.filter((o) => addEntry.run(o, r.id, r.reposter, r.statusId, o, r.statusId).changes === 1),
+  const del = db.transaction(
+    (statusId: string, reposter: string, jobs: readonly { name: string; payload: Record<string, unknown> }[]) => {
+      const row = remove.get(statusId, reposter);
+      if (!row) return null;
+      deleteDelivery.run(row.id);
+      deletePages.run(row.id);
+      insertJobs(db, jobs, clock.now());
+      return toRecord(row);
+    },
+  );
+  const addToFeeds = db.transaction(
+    (r: { id: string; statusId: string; reposter: string }, owners: readonly string[]) =>
+      owners.filter((o) => addEntry.run(o, r.id, r.reposter, r.statusId, o, r.statusId).changes === 1),
   );
   const removeFromFeeds = db.transaction((id: string, owners: readonly string[]) =>
     owners.filter((o) => removeEntry.run(o, id).changes === 1),

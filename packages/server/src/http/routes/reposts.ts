@@ -7,7 +7,10 @@ import { BEARER, type Authenticate } from '../auth.js';
 const errors = { 404: ErrorBody, 429: ErrorBody };
 
 /** Reposts: PUT reposts (idempotent), DELETE undoes it; GET lists who reposted. */
-export function repostRoutes(app: FastifyInstance, deps: { services: Pick<Services, 'reposts'>; auth: Authenticate }): void {
+export function repostRoutes(
+  app: FastifyInstance,
+  deps: { services: Pick<Services, 'reposts'>; auth: Authenticate },
+): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const { reposts } = deps.services;
 
