@@ -1,6 +1,7 @@
 import { parseWhole, sampleDistinct, seededRandom, UsageError, userAlias } from '@tweeter/server/tooling';
 import { ApiClient } from '../api-client.js';
 import { startFeedReaders } from '../load.js';
+import { MetricsSampler } from '../metrics-sampler.js';
 import { round2 } from '../percentiles.js';
 import { machine, type ScenarioResult } from '../result.js';
 import { sleep, withServer, type TargetOptions } from '../setup.js';
@@ -27,7 +28,7 @@ async function readFeeds(
   params: FeedMixParams,
   target: TargetOptions,
   repostShare: number,
-): Promise<{ p50: number; p99: number; rps: number; reposts: number; items: number; errors: number }> {
+): Promise<{ p50: number; p99: number; rps: number; reposts: number; items: number; errors: number; rss: number }> {
   const plan = {
     users: params.users,
     celebrity: 'celebrity',
@@ -51,9 +52,12 @@ async function readFeeds(
     await run(2).done; // warm-up, unrecorded
     await sleep(200);
     target.log(`reading feeds (${Math.round(repostShare * 100)}% reposts) for ${params.durationS} s`);
+    const sampler = new MetricsSampler(server.url);
+    sampler.start();
     const load = await run(params.durationS).done;
+    const memory = await sampler.stop();
     const s = load.latencies.summary();
-    return { p50: s.p50, p99: s.p99, rps: load.rps, reposts, items, errors: load.errors };
+    return { p50: s.p50, p99: s.p99, rps: load.rps, reposts, items, errors: load.errors, rss: memory.rssMbPeak };
   });
 }
 
@@ -76,6 +80,7 @@ export async function runFeedMixScenario(params: FeedMixParams, target: TargetOp
       mix_page_repost_share: round2(mixed.reposts / Math.max(1, mixed.items)),
       plain_rps: plain.rps,
       mix_rps: mixed.rps,
+      rss_mb_peak: Math.max(plain.rss, mixed.rss),
       errors: plain.errors + mixed.errors,
     },
   };
