@@ -67,6 +67,11 @@ export class ApiClient {
     return timed(() => this.client.call('getHomeFeed', { params: { query: { limit } }, headers: bearer(token) }));
   }
 
+  /** Reposts a status (the repost scenario). */
+  repost(token: string, id: string): Promise<Timed<OperationResult<'putStatusRepost'>>> {
+    return timed(() => this.client.call('putStatusRepost', { params: { path: { id } }, headers: bearer(token) }));
+  }
+
   /** Blocks `alias` (the block scenario). */
   block(token: string, alias: string): Promise<Timed<OperationResult<'blockUser'>>> {
     return timed(() => this.client.call('blockUser', { params: { path: { alias } }, headers: bearer(token) }));

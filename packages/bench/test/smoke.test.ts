@@ -103,6 +103,20 @@ describe('tweeter bench', () => {
     expect(results.block_purge_ms).toBeGreaterThanOrEqual(results.block_feed_clear_ms as number);
   });
 
+  it('repost: time until every follower feed holds each repost, a post timed alike, every sampled feed shows it', async () => {
+    const r = await run('repost', ['--followers', '40', '--reposts', '2', '--verify', '3']);
+    expect(r.results).toMatchObject({ errors: 0, verified_missing: 0 });
+    expect(Number((r.results.repost_every_feed_ms as { p50: number }).p50)).toBeGreaterThan(0);
+    expect(Number(r.results.post_every_feed_ms_p50)).toBeGreaterThan(0);
+  });
+
+  it('feed-mix: the feed page with reposts against plain statuses, and the share of reposts on the page', async () => {
+    const r = await run('feed-mix', ['--users', '60', '--readers', '4', '--duration', '1', '--rate', '20']);
+    expect(r.results).toMatchObject({ errors: 0 });
+    expect(Number(r.results.mix_page_repost_share)).toBeGreaterThan(0.1);
+    expect(Number(r.results.mix_over_plain_p99)).toBeGreaterThan(0);
+  });
+
   it('cards: post latency with and without links, every link fetched once and every sampled card ready', async () => {
     const { results } = await run('cards', [
       ...['--users', '30', '--writers', '3', '--duration', '1', '--rate', '20'],

@@ -99,6 +99,37 @@ describe('tweeter populate', () => {
     inspect(dir, (db) => expect(count(db, 'SELECT COUNT(*) FROM statuses')).toBe(120));
   });
 
+  it('--reposts adds that share of reposts, delivered once per feed through the fan-out steps; a rerun adds none', () => {
+    const dir = tempDir();
+    const args = ['--users', '60', '--followees-each', '4', '--statuses-each', '3', '--reposts', '30'];
+    const first = populate(dir, args);
+    // 30% of posts and reposts together: 180 statuses, so about 77 reposts (pairs drawn twice are kept once).
+    expect(first['reposts added']).toBeGreaterThan(60);
+    expect(first['reposts added']).toBeLessThanOrEqual(77);
+    inspect(dir, (db) => {
+      expect(count(db, 'SELECT COUNT(*) FROM reposts')).toBe(first['reposts added']);
+      expect(count(db, 'SELECT COUNT(*) FROM reposts WHERE reposter = author')).toBe(0);
+      const entries = count(db, 'SELECT COUNT(*) FROM feed_entries WHERE original IS NOT NULL');
+      expect(entries).toBeGreaterThan(0);
+      // Never a repost where the status itself is, never two reposts of one status in a feed.
+      expect(
+        count(
+          db,
+          `SELECT COUNT(*) FROM feed_entries r JOIN feed_entries s ON s.owner = r.owner AND s.status_id = r.original`,
+        ),
+      ).toBe(0);
+      expect(
+        count(
+          db,
+          'SELECT COUNT(*) FROM (SELECT owner, original FROM feed_entries WHERE original IS NOT NULL GROUP BY 1, 2 HAVING COUNT(*) > 1)',
+        ),
+      ).toBe(0);
+      expect(count(db, 'SELECT COUNT(*) FROM deliveries WHERE finished_at IS NULL OR delivered <> audience')).toBe(0);
+      expect(count(db, 'SELECT COUNT(*) FROM jobs')).toBe(0);
+    });
+    expect(populate(dir, args)).toMatchObject({ 'reposts added': 0, 'feed entries added': 0 });
+  });
+
   it('--blocks-each writes blocks with the follows between each pair ended and counted, feeds purged', () => {
     const dir = tempDir();
     const args = ['--users', '40', '--followees-each', '6', '--statuses-each', '2', '--blocks-each', '2'];

@@ -45,6 +45,8 @@ export function status(id: string, post = `post ${id}`, author: User = ADA): Sta
     media: [],
     reactions: { like: 0, heart: 0, mine: [] },
     commentCount: 0,
+    repostCount: 0,
+    repostedByMe: false,
     card: null,
   };
 }

@@ -5,9 +5,11 @@ import { deleteAccountScenario } from './delete-account.js';
 import { exportScenario } from './export.js';
 import { fanoutScenario } from './fanout.js';
 import { feedScenario } from './feed.js';
+import { feedMixScenario } from './feed-mix.js';
 import { mediaScenario } from './media.js';
 import { mixScenario } from './mix.js';
 import { postScenario } from './post.js';
+import { repostScenario } from './repost.js';
 import type { ScenarioDefinition } from './registry.js';
 import { searchStatusesScenario } from './search-statuses.js';
 import { sustainedScenario } from './sustained.js';
@@ -28,4 +30,6 @@ export const SCENARIOS: readonly ScenarioDefinition[] = [
   mediaScenario,
   exportScenario,
   searchStatusesScenario,
+  repostScenario,
+  feedMixScenario,
 ];

@@ -664,6 +664,41 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/statuses/{id}/repost': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    /** Repost a status: it reaches my followers' feeds (idempotent) */
+    put: operations['putStatusRepost'];
+    post?: never;
+    /** Undo my repost: it leaves the feeds it reached (idempotent) */
+    delete: operations['deleteStatusRepost'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/statuses/{id}/reposts': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Who reposted a status, oldest first */
+    get: operations['listStatusReposts'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/statuses/{id}/comments': {
     parameters: {
       query?: never;
@@ -1022,6 +1057,8 @@ export interface components {
      *         ]
      *       },
      *       "commentCount": 2,
+     *       "repostCount": 1,
+     *       "repostedByMe": false,
      *       "card": {
      *         "url": "https://example.com/notes",
      *         "title": "Notes on the Analytical Engine",
@@ -1041,8 +1078,33 @@ export interface components {
       media: components['schemas']['Media'][];
       reactions: components['schemas']['Reactions'];
       commentCount: number;
+      /** @description how many accounts reposted it */
+      repostCount: number;
+      /** @description whether I reposted it (false in a live push, which goes to many) */
+      repostedByMe: boolean;
       /** @description preview of the first URL; null until the server has fetched it, or none */
       card: components['schemas']['Card'] | null;
+    };
+    FeedItem: {
+      id: string;
+      author: components['schemas']['User'];
+      post: string;
+      segments: components['schemas']['Segment'][];
+      createdAt: string;
+      /** @description 0 to 4 images */
+      media: components['schemas']['Media'][];
+      reactions: components['schemas']['Reactions'];
+      commentCount: number;
+      /** @description how many accounts reposted it */
+      repostCount: number;
+      /** @description whether I reposted it (false in a live push, which goes to many) */
+      repostedByMe: boolean;
+      /** @description preview of the first URL; null until the server has fetched it, or none */
+      card: components['schemas']['Card'] | null;
+      /** @description who reposted it into my feed; null when it reached my feed as itself */
+      repostedBy: components['schemas']['User'] | null;
+      /** @description when it was reposted; null when not a repost */
+      repostedAt: string | null;
     };
     /**
      * @example {
@@ -3635,7 +3697,7 @@ export interface operations {
         };
         content: {
           'application/json': {
-            items: components['schemas']['Status'][];
+            items: components['schemas']['FeedItem'][];
             nextCursor: string | null;
           };
         };
@@ -5191,6 +5253,222 @@ export interface operations {
       };
       /** @description rate_limited: wait for Retry-After seconds; or limit_reached: a count bound (e.g. blocks) is full */
       429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description internal: a bug on our side; the message quotes the request id (also in X-Request-Id) */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description the server cannot serve this right now */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  putStatusRepost: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Status'];
+        };
+      };
+      /** @description validation_failed or bad_json: the request is not valid (details[] says where) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description unauthenticated: no token, an unknown, revoked or expired one, or a wrong alias or password */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description not_found: no such user, status, board, message or comment */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description rate_limited: wait for Retry-After seconds; or limit_reached: a count bound (e.g. blocks) is full */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description internal: a bug on our side; the message quotes the request id (also in X-Request-Id) */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description the server cannot serve this right now */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  deleteStatusRepost: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Status'];
+        };
+      };
+      /** @description validation_failed or bad_json: the request is not valid (details[] says where) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description unauthenticated: no token, an unknown, revoked or expired one, or a wrong alias or password */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description not_found: no such user, status, board, message or comment */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description internal: a bug on our side; the message quotes the request id (also in X-Request-Id) */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description the server cannot serve this right now */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  listStatusReposts: {
+    parameters: {
+      query?: {
+        limit?: number;
+        cursor?: string;
+      };
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: components['schemas']['User'][];
+            nextCursor: string | null;
+          };
+        };
+      };
+      /** @description validation_failed or bad_json: the request is not valid (details[] says where) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description unauthenticated: no token, an unknown, revoked or expired one, or a wrong alias or password */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description not_found: no such user, status, board, message or comment */
+      404: {
         headers: {
           [name: string]: unknown;
         };

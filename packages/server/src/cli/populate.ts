@@ -17,6 +17,7 @@ export interface PopulateFlags {
   mutesEach: string;
   blocksEach: string;
   mediaPercent?: string;
+  reposts?: string;
   password: string;
   seed: string;
 }
@@ -37,6 +38,7 @@ export function populationPlan(flags: PopulateFlags): PopulationPlan {
   if (flags.password.length < 8) throw new UsageError('--password must be at least 8 characters');
   const seed = parseWhole(flags.seed, '--seed', 0, 2 ** 32 - 1);
   const mediaPercent = flags.mediaPercent === undefined ? 0 : parseWhole(flags.mediaPercent, '--media-percent', 0, 100);
+  const reposts = flags.reposts === undefined ? 0 : parseWhole(flags.reposts, '--reposts', 0, 90);
   const plan = { users, celebrity: celebrity.data, followers, followeesEach, statusesEach, password: flags.password };
   return {
     ...plan,
@@ -44,6 +46,7 @@ export function populationPlan(flags: PopulateFlags): PopulationPlan {
     ...(mutesEach > 0 ? { mutesEach } : {}),
     ...(blocksEach > 0 ? { blocksEach } : {}),
     ...(mediaPercent > 0 ? { mediaShare: mediaPercent / 100 } : {}),
+    ...(reposts > 0 ? { repostShare: reposts / 100 } : {}),
   };
 }
 
@@ -54,6 +57,7 @@ export function formatSummary(summary: PopulationSummary): string {
     `follows added: ${summary.followsAdded}`,
     `statuses added: ${summary.statusesAdded}`,
     `feed entries added: ${summary.feedEntriesAdded}`,
+    `reposts added: ${summary.repostsAdded}`,
     `mutes added: ${summary.mutesAdded}`,
     `blocks added: ${summary.blocksAdded}`,
     `seconds: ${summary.seconds.toFixed(1)}`,
@@ -80,6 +84,12 @@ export function populateCommand(): Command {
       '0',
     )
     .option('--media-percent <p>', 'percent of the statuses that carry 1 to 4 images (stock pictures), 0 to 100', '0')
+    .option(
+      '--reposts <p>',
+      'percent of what reaches feeds that is reposts among the generated users (needs --statuses-each), 0 to 90; ' +
+        '30 is realistic (the share the benchmarks use)',
+      '0',
+    )
     .option('--password <p>', 'password of every generated user and the celebrity', 'password')
     .option('--seed <n>', 'seed of the random follows (same seed, same graph)', '1')
     .option('--data-dir <dir>', 'where the data is (overrides DATA_DIR)')

@@ -25,6 +25,7 @@ import { boardMessageRoutes } from './routes/board-messages.js';
 import { boardRoutes } from './routes/boards.js';
 import { commentRoutes } from './routes/comments.js';
 import { reactionRoutes } from './routes/reactions.js';
+import { repostRoutes } from './routes/reposts.js';
 import { statusRoutes } from './routes/statuses.js';
 import { statusSearchRoutes } from './routes/status-search.js';
 import { streamRoutes } from './routes/stream.js';
@@ -96,6 +97,7 @@ export async function buildApp(ctx: HttpParts): Promise<FastifyInstance> {
   boardRoutes(app, deps);
   boardMessageRoutes(app, deps);
   reactionRoutes(app, deps);
+  repostRoutes(app, deps);
   commentRoutes(app, deps);
   systemRoutes(app, {
     store: ctx.store,

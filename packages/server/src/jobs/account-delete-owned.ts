@@ -50,3 +50,13 @@ export async function mediaStep(record: DeletionRecord, deps: StepDeps): Promise
   });
   return { next: page.next, more: page.next !== null };
 }
+
+/**
+ * The account's reposts: each goes with its count. Its followers' feeds lost them with the follower edges (the
+ * first step purges the account's entries, reposts included), so no retraction is needed.
+ */
+export async function repostsStep(record: DeletionRecord, deps: StepDeps): Promise<StepOutcome> {
+  const page = await deps.reposts.byReposter(record.alias, { limit: deps.pageSize });
+  await inParallel(page, (r) => deps.reposts.delete(r.statusId, record.alias));
+  return { next: null, more: page.length === deps.pageSize };
+}

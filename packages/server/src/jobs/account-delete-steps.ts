@@ -3,7 +3,7 @@ import type { DeletionRecord } from '../ports/account-deletions.js';
 import type { BlobStore } from '../ports/blob-store.js';
 import type { Realtime } from '../ports/realtime.js';
 import type { BoardRecord, Store } from '../ports/store.js';
-import { mediaStep, othersRelationsStep, ownRelationsStep } from './account-delete-owned.js';
+import { mediaStep, othersRelationsStep, ownRelationsStep, repostsStep } from './account-delete-owned.js';
 import { inParallel } from './in-parallel.js';
 import { breathe } from './payloads.js';
 
@@ -27,6 +27,7 @@ export type StepDeps = Pick<
   | 'relations'
   | 'media'
   | 'sessions'
+  | 'reposts'
 > & {
   blobs: BlobStore;
   /** Tells a follower's open feeds which entries went (`feed.delete`, as a deleted status does). */
@@ -67,6 +68,7 @@ export const DELETION_STEPS: readonly (readonly [string, DeletionStep])[] = [
   ['blocked-by', othersRelationsStep('block')],
   ['muted-by', othersRelationsStep('mute')],
   ['statuses', statusesStep],
+  ['reposts', repostsStep],
   ['reactions', reactionsStep],
   ['comments', commentsStep],
   ['messages', messagesStep],
@@ -140,6 +142,8 @@ async function statusesStep(record: DeletionRecord, deps: StepDeps): Promise<Ste
       outbox: [
         { name: 'status.purge', payload: { statusId: status.id, author: status.author } },
         { name: 'index.status', payload: { statusId: status.id, author: status.author } },
+        // Others' reposts of it leave the feeds they reached (those of people who never followed the account).
+        { name: 'repost.sweep', payload: { statusId: status.id } },
       ],
     }),
   );

@@ -94,11 +94,40 @@ export class FanoutDeliverProcessor implements JobProcessor {
       reached.map((w) => w.statusId),
       null, // a push to many: no `mine`
     );
-    const byId = new Map(statuses.map((status) => [status.id, status]));
+    const byId = new Map<string, unknown>(statuses.map((status) => [status.id, status]));
+    const reposts = reached.filter((w) => !byId.has(w.statusId));
+    if (reposts.length > 0) for (const [id, item] of await this.repostItems(reposts)) byId.set(id, item);
     for (const { statusId, owners } of reached) {
-      const status = byId.get(statusId);
-      if (status) this.deps.realtime.toUsers(owners, { type: 'feed.status', channel: 'feed', data: status });
+      const data = byId.get(statusId);
+      if (data) this.deps.realtime.toUsers(owners, { type: 'feed.status', channel: 'feed', data });
     }
+  }
+
+  /**
+   * Feed items of reposts just written (a repost's delivery is keyed by the repost id and names the status it
+   * shows): the status with `repostedBy` and `repostedAt`, keyed by repost id. Statuses gone meanwhile are left out.
+   */
+  private async repostItems(written: readonly Written[]): Promise<Map<string, unknown>> {
+    const records = await Promise.all(written.map((w) => this.deps.deliveries.get(w.statusId)));
+    const reposts = records.flatMap((d) =>
+      d?.original === undefined ? [] : [{ id: d.statusId, original: d.original, reposter: d.author, at: d.createdAt }],
+    );
+    const out = new Map<string, unknown>();
+    if (reposts.length === 0) return out;
+    const [statuses, users] = await Promise.all([
+      this.deps.hydrator.byIds(
+        reposts.map((r) => r.original),
+        null,
+      ),
+      this.deps.hydrator.users(reposts.map((r) => r.reposter)),
+    ]);
+    const byId = new Map(statuses.map((s) => [s.id, s]));
+    for (const r of reposts) {
+      const status = byId.get(r.original);
+      const by = users.get(r.reposter);
+      if (status && by) out.set(r.id, { ...status, repostedBy: by, repostedAt: new Date(r.at).toISOString() });
+    }
+    return out;
   }
 
   /**

@@ -7,12 +7,14 @@ import type { MediaImage, Store, UserRecord } from '../ports/store.js';
 import { blockEdges, edgeCount, followEdges, muteEdges, userAlias, type PopulationPlan } from './graph.js';
 import { silentProgress, type Progress } from './progress.js';
 import { populatedText } from './vocabulary.js';
+import { RepostPopulation } from './populate-reposts.js';
 
 export interface PopulationSummary {
   usersAdded: number;
   followsAdded: number;
   statusesAdded: number;
   feedEntriesAdded: number;
+  repostsAdded: number;
   mutesAdded: number;
   blocksAdded: number;
   seconds: number;
@@ -77,6 +79,9 @@ export async function populate(plan: PopulationPlan, deps: PopulateDeps): Promis
 
   let statusesAdded = 0;
   let feedEntriesAdded = 0;
+  const batchesPerRound = Math.ceil(plan.users / STATUS_BATCH);
+  // Reposts go in between the statuses, a share after each batch (so feeds hold them mixed in time).
+  const reposts = new RepostPopulation(plan, { store, clock }, { size: STATUS_BATCH, perRound: batchesPerRound });
   if (plan.statusesEach > 0) {
     await cacheArticleCards(store, clock.now());
     progress.start('statuses', plan.users * plan.statusesEach);
@@ -90,12 +95,15 @@ export async function populate(plan: PopulationPlan, deps: PopulateDeps): Promis
             if (result.created) statusesAdded += 1;
             feedEntriesAdded += result.feedEntries;
           }
+          await reposts.afterBatch((n - 1) * batchesPerRound + Math.floor((from - 1) / STATUS_BATCH));
         });
         progress.advance(Math.min(STATUS_BATCH, plan.users - from + 1));
       }
     }
     progress.done();
   }
+
+  feedEntriesAdded += reposts.feedEntriesAdded;
 
   // Mutes last: the feeds written above keep the muted authors' entries (no purge runs here); reads leave them out.
   let mutesAdded = 0;
@@ -124,6 +132,7 @@ export async function populate(plan: PopulationPlan, deps: PopulateDeps): Promis
     followsAdded,
     statusesAdded,
     feedEntriesAdded,
+    repostsAdded: reposts.repostsAdded,
     mutesAdded,
     blocksAdded,
     seconds: (performance.now() - started) / 1000,

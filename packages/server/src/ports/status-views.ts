@@ -1,4 +1,4 @@
-import type { Status } from '@tweeter/shared';
+import type { Status, User } from '@tweeter/shared';
 
 /**
  * Statuses as the API presents them, read by id (the status hydrator implements it): what the fan-out jobs push
@@ -6,4 +6,6 @@ import type { Status } from '@tweeter/shared';
  */
 export interface StatusViews {
   byIds(ids: readonly string[], viewer: string | null): Promise<Status[]>;
+  /** Users by alias (a repost's reposter), those that exist. */
+  users(aliases: readonly string[]): Promise<Map<string, User>>;
 }

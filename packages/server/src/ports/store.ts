@@ -5,6 +5,7 @@ import type { JobRequest } from './job-queue.js';
 import type { RelationRepo } from './relation-store.js';
 import type { MediaImage, MediaRepo } from './media-repo.js';
 import type { StatusSearchRepo } from './status-search.js';
+import type { RepostRepo } from './repost-store.js';
 import type { AuditRepo, BoardRepo, CommentRepo, MemberRepo, MessageRepo, ReactionRepo } from './social-store.js';
 
 export type * from './relation-store.js';
@@ -13,6 +14,7 @@ export type * from './card-store.js';
 export type * from './account-deletions.js';
 export type * from './media-repo.js';
 export type * from './status-search.js';
+export type * from './repost-store.js';
 
 // Records are what the store keeps; services turn them into API objects.
 // Every repository method is a key lookup, a key-range read or a keyed write (no joins), so that a DynamoDB
@@ -68,8 +70,12 @@ export interface AuthoredPost {
 
 export interface FeedEntry {
   owner: string;
+  /** The entry's key: a status id, or a repost id when `original` is set. */
   statusId: string;
+  /** The status's author, or the reposter of a repost. */
   author: string;
+  /** Set on a repost: the id of the status it shows (ports/repost-store.ts). */
+  original?: string;
 }
 
 export type DeliveryState = 'queued' | 'running' | 'done';
@@ -89,6 +95,8 @@ export interface DeliveryRecord {
   planDone: boolean;
   createdAt: number;
   finishedAt: number | null;
+  /** Set on a repost's delivery (keyed by the repost id, author = the reposter): the status it reposts. */
+  original?: string;
 }
 
 /** A page read by key range: `next` is the last key of this page, or null on the last page. */
@@ -338,6 +346,8 @@ export interface Store {
   media: MediaRepo;
   /** Status search: the term index and the hashtag trend counters. */
   search: StatusSearchRepo;
+  /** Reposts, their counts and their feed entries. */
+  reposts: RepostRepo;
   /**
    * Sends again the outbox jobs of writes still marked pending since before `before` (a process that died
    * between its write and the send), up to `limit`; returns how many writes it finished. Run on a schedule.

@@ -1,6 +1,6 @@
-import type { Reactions, Status } from '@tweeter/shared';
+import type { Reactions, Status, User } from '@tweeter/shared';
 import { LRUCache } from 'lru-cache';
-import type { CommentRepo, StatusRecord, StatusRepo, UserRecord, UserRepo } from '../ports/store.js';
+import type { CommentRepo, RepostRepo, StatusRecord, StatusRepo, UserRecord, UserRepo } from '../ports/store.js';
 import type { Clock } from '../ports/clock.js';
 import type { CardReader } from './card-reader.js';
 import type { UserPresenter } from './user-presenter.js';
@@ -32,6 +32,8 @@ export class StatusHydrator {
       userPresenter: UserPresenter;
       reactions: ReactionReader;
       comments: CommentRepo;
+      /** Repost counts and the viewer's own reposts, read fresh as reaction counts are. */
+      reposts: Pick<RepostRepo, 'counts' | 'mine'>;
       /** Link cards change once (when fetched), so they are read beside the counts, not kept with the record. */
       cards: CardReader;
       /** Expiry of both caches runs on this clock. */
@@ -60,25 +62,49 @@ export class StatusHydrator {
    * building or serializing the objects (a feed page is then mostly string concatenation).
    */
   async jsonByIds(ids: readonly string[], viewer: string | null): Promise<string[]> {
-    const records = await this.statusRecords(ids);
-    const { authors, reactions, comments, cards } = await this.related(records, viewer);
-    const out: string[] = [];
+    return [...(await this.jsonByIdsKeyed(ids, viewer)).values()];
+  }
+
+  /** As `jsonByIds`, by status id (in the order given; an id asked twice is rendered once). */
+  async jsonByIdsKeyed(ids: readonly string[], viewer: string | null): Promise<Map<string, string>> {
+    const records = await this.statusRecords([...new Set(ids)]);
+    const { authors, reactions, comments, cards, reposts, reposted } = await this.related(records, viewer);
+    const out = new Map<string, string>();
     for (const r of records) {
       const author = authors.get(r.author);
       if (!author) continue; // an author who no longer exists (statusRecords cached the record already)
-      out.push(
+      out.set(
+        r.id,
         `{"id":${JSON.stringify(r.id)},"author":${this.render(author, () => JSON.stringify(this.deps.userPresenter.user(author)))},` +
           `${this.render(r, () => JSON.stringify(fixedFields(r, this.deps.userPresenter)).slice(1, -1))},` +
           `"reactions":${reactionsJson(reactions.get(r.id))},"commentCount":${comments.get(r.id) ?? 0},` +
+          `"repostCount":${reposts.get(r.id) ?? 0},"repostedByMe":${reposted.has(r.id)},` +
           `"card":${JSON.stringify(cards.get(r.id) ?? null)}}`,
       );
     }
     return out;
   }
 
+  /** API Users of these aliases (cached as status authors are); aliases of accounts that are gone are left out. */
+  async users(aliases: readonly string[]): Promise<Map<string, User>> {
+    if (aliases.length === 0) return new Map();
+    const records = await cachedMany(this.userCache, [...new Set(aliases)], (missing) =>
+      this.deps.users.getMany(missing),
+    );
+    const out = new Map<string, User>();
+    for (const [alias, record] of records) out.set(alias, this.deps.userPresenter.user(record));
+    return out;
+  }
+
+  /** The author of each of these statuses that exists (from the same cache as hydration). */
+  async authorsOf(ids: readonly string[]): Promise<Map<string, string>> {
+    const records = await this.statusRecords([...new Set(ids)]);
+    return new Map(records.map((r) => [r.id, r.author]));
+  }
+
   /** API Statuses for records already read, as `viewer` sees them. */
   async records(records: readonly StatusRecord[], viewer: string | null): Promise<Status[]> {
-    const { authors, reactions, comments, cards } = await this.related(records, viewer);
+    const { authors, reactions, comments, cards, reposts, reposted } = await this.related(records, viewer);
     const out: Status[] = [];
     for (const r of records) {
       const author = authors.get(r.author);
@@ -90,6 +116,8 @@ export class StatusHydrator {
         ...fixedFields(r, this.deps.userPresenter),
         reactions: reactions.get(r.id) ?? { like: 0, heart: 0, mine: [] },
         commentCount: comments.get(r.id) ?? 0,
+        repostCount: reposts.get(r.id) ?? 0,
+        repostedByMe: reposted.has(r.id),
         card: cards.get(r.id) ?? null,
       });
     }
@@ -123,7 +151,7 @@ export class StatusHydrator {
   // Authors (cached), reactions and comment counts (fresh) and cards of these records, read at the same time.
   private async related(records: readonly StatusRecord[], viewer: string | null) {
     const ids = records.map((r) => r.id);
-    const [authors, reactions, comments, cards] = await Promise.all([
+    const [authors, reactions, comments, cards, reposts, reposted] = await Promise.all([
       cachedMany(
         this.userCache,
         records.map((r) => r.author),
@@ -132,8 +160,10 @@ export class StatusHydrator {
       this.deps.reactions.read('status', ids, viewer),
       this.deps.comments.counts(ids),
       this.deps.cards.forRecords(records),
+      this.deps.reposts.counts(ids),
+      viewer === null ? new Set<string>() : this.deps.reposts.mine(viewer, ids),
     ]);
-    return { authors, reactions, comments, cards };
+    return { authors, reactions, comments, cards, reposts, reposted };
   }
 
   // Only when not cached yet: re-setting would restart the TTL on every read, and a hot status never expire.

@@ -110,6 +110,8 @@ export class StatusService {
         { name: 'status.purge', payload: { statusId: id, author: status.author } },
         // Finds the status gone and takes it out of the search index.
         { name: 'index.status', payload: { statusId: id, author: status.author } },
+        // Its reposts go with it (feed reads skip them at once; the sweep reclaims their entries and counts).
+        { name: 'repost.sweep', payload: { statusId: id } },
       ],
     });
     this.deps.hydrator.forgetStatus(id);

@@ -8,6 +8,7 @@ import type { DirectUploads } from './media-direct.js';
 import type { MediaService } from './media.js';
 import type { MessageService } from './messages.js';
 import type { ReactionService } from './reactions.js';
+import type { RepostService } from './reposts.js';
 import type { SafetyService } from './safety.js';
 import type { SessionService } from './sessions.js';
 import type { StatusService } from './statuses.js';
@@ -29,6 +30,7 @@ export interface Services {
   boards: BoardService;
   messages: MessageService;
   reactions: ReactionService;
+  reposts: RepostService;
   comments: CommentService;
   safety: SafetyService;
   accounts: AccountService;

@@ -23,6 +23,7 @@ import { OutboxResendProcessor } from '../jobs/outbox-resend.js';
 import { ProcessorRegistry } from '../jobs/processor-registry.js';
 import { StatusPurgeProcessor } from '../jobs/status-purge.js';
 import { StatusRetractProcessor } from '../jobs/status-retract.js';
+import { RepostRetractProcessor, RepostSweepProcessor } from '../jobs/repost-retract.js';
 import { UnfollowPurgeProcessor } from '../jobs/unfollow-purge.js';
 import { RelationPurgeProcessor } from '../jobs/relation-purge.js';
 import { Visibility } from '../domain/visibility.js';
@@ -58,6 +59,7 @@ export function createReadModel(config: Config, store: Store, clock: Clock, opti
     userPresenter,
     reactions: reactionReader,
     comments: store.comments,
+    reposts: store.reposts,
     cards: cardReader,
     clock,
     statusCacheTtlMs: config.statusCacheTtlMs,
@@ -124,6 +126,13 @@ export function createJobRegistry(config: Config, deps: JobDeps): ProcessorRegis
       realtime,
       pageSize: config.fanout.pageSize,
     }),
+    new RepostRetractProcessor({
+      follows: store.follows,
+      reposts: store.reposts,
+      realtime,
+      pageSize: config.fanout.pageSize,
+    }),
+    new RepostSweepProcessor({ reposts: store.reposts, pageSize: PURGE_BATCH }),
     new ExpirySweepProcessor({
       sessions: store.sessions,
       statuses: store.statuses,

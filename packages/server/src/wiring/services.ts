@@ -13,6 +13,7 @@ import { BoardService } from '../services/boards.js';
 import { CommentService } from '../services/comments.js';
 import { ExportService } from '../services/export.js';
 import { FeedService } from '../services/feeds.js';
+import { RepostService } from '../services/reposts.js';
 import { FollowService } from '../services/follows.js';
 import { ImagePipeline } from '../services/image-pipeline.js';
 import { LoginThrottle } from '../services/login-throttle.js';
@@ -149,12 +150,25 @@ export function createServices(deps: ServiceDeps): { services: Services; hydrato
       follows: store.follows,
       statuses: store.statuses,
       users: store.users,
+      reposts: store.reposts,
       hydrator,
       visibility,
       pullMax: config.fanout.pullMax,
       maxEntries: config.fanout.feedMaxEntries,
     }),
     statusSearch: new StatusSearchService({ search: store.search, hydrator, visibility, clock }),
+    reposts: new RepostService({
+      users: store.users,
+      statuses: store.statuses,
+      reposts: store.reposts,
+      hydrator,
+      userPresenter,
+      realtime,
+      clock,
+      writeLimits: limits.writes,
+      visibility,
+      pullThreshold: config.fanout.pullThreshold,
+    }),
     accounts: new AccountService({
       users: store.users,
       deletions: store.deletions,

@@ -11,6 +11,7 @@ import { runFollowsContract } from './store-contract-follows.js';
 import { runFeedBoundStoreContract } from './store-contract-feed-bound.js';
 import { runHybridStoreContract } from './store-contract-hybrid.js';
 import { runRelationsContract } from './store-contract-relations.js';
+import { runRepostsContract } from './store-contract-reposts.js';
 import { runMediaStoreContract } from './store-contract-media.js';
 import { runSocialStoreContract } from './store-contract-social.js';
 import { runStatusesContract } from './store-contract-statuses.js';
@@ -110,6 +111,7 @@ export function runStoreContract(options: StoreContractOptions): void {
     runDeliveriesContract(hooks);
     runRelationsContract(hooks);
     runDeletionsContract(hooks);
+    runRepostsContract(hooks);
 
     describe('outbox', () => {
       test('resendPending finds nothing when every write sent its jobs', async (ctx) => {

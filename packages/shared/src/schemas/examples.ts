@@ -42,6 +42,8 @@ export const EXAMPLES = {
     media: [],
     reactions,
     commentCount: 2,
+    repostCount: 1,
+    repostedByMe: false,
     card,
   },
   card,

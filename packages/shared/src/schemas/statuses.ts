@@ -37,10 +37,19 @@ export const Status = z
     media: z.array(Media).describe(`0 to ${LIMITS.mediaPerStatus} images`),
     reactions: Reactions,
     commentCount: z.number().int(),
+    repostCount: z.number().int().describe('how many accounts reposted it'),
+    repostedByMe: z.boolean().describe('whether I reposted it (false in a live push, which goes to many)'),
     card: Card.nullable().describe('preview of the first URL; null until the server has fetched it, or none'),
   })
   .meta({ id: 'Status', examples: [EXAMPLES.status] });
 export type Status = z.infer<typeof Status>;
+
+/** An item of the home feed: the status, and who reposted it when it reached the feed as a repost. */
+export const FeedItem = Status.extend({
+  repostedBy: User.nullable().describe('who reposted it into my feed; null when it reached my feed as itself'),
+  repostedAt: z.string().nullable().describe('when it was reposted; null when not a repost'),
+}).meta({ id: 'FeedItem' });
+export type FeedItem = z.infer<typeof FeedItem>;
 
 export const PostStatusRequest = requestBody({
   post: z

@@ -6,6 +6,7 @@ import {
   Board,
   Comment,
   Delivery,
+  FeedItem,
   Member,
   Media,
   MediaUploadTicket,
@@ -85,10 +86,13 @@ const RESULTS = {
   getStatus: Status,
   getStatusDelivery: Delivery,
   getStory: pageOf(Status),
-  getHomeFeed: pageOf(Status),
   listStatusSearch: pageOf(Status),
   listTagStatuses: pageOf(Status),
   listTrendingTags: TagTrends,
+  getHomeFeed: pageOf(FeedItem),
+  putStatusRepost: Status,
+  deleteStatusRepost: Status,
+  listStatusReposts: pageOf(User),
   putStatusReaction: Reactions,
   deleteStatusReaction: Reactions,
   listComments: pageOf(Comment),
@@ -222,12 +226,17 @@ export function createApi(options: ApiOptions) {
     delivery: (id: string) => call('getStatusDelivery', { params: { path: { id } } }),
     story: (alias: string, cursor?: string | null): Promise<Page<Status>> =>
       call('getStory', { params: { path: { alias }, query: page(cursor) } }),
-    feed: (cursor?: string | null): Promise<Page<Status>> => call('getHomeFeed', { params: { query: page(cursor) } }),
     searchStatuses: (q: string, cursor?: string | null): Promise<Page<Status>> =>
       call('listStatusSearch', { params: { query: { q, ...page(cursor) } } }),
     tagStatuses: (tag: string, cursor?: string | null): Promise<Page<Status>> =>
       call('listTagStatuses', { params: { path: { tag }, query: page(cursor) } }),
     trends: () => call('listTrendingTags'),
+    feed: (cursor?: string | null): Promise<Page<FeedItem>> => call('getHomeFeed', { params: { query: page(cursor) } }),
+    /** Repost (on) or undo my repost; the status as I see it after. */
+    repost: (id: string, on: boolean) =>
+      call(on ? 'putStatusRepost' : 'deleteStatusRepost', { params: { path: { id } } }),
+    reposters: (id: string, cursor?: string | null): Promise<Page<User>> =>
+      call('listStatusReposts', { params: { path: { id }, query: page(cursor) } }),
     reactToStatus: (id: string, kind: ReactionKind, on: boolean) =>
       call(on ? 'putStatusReaction' : 'deleteStatusReaction', { params: { path: { id, kind } } }),
 

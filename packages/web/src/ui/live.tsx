@@ -1,5 +1,5 @@
 import { useQueryClient } from '@tanstack/react-query';
-import { Message, ReactionsUpdated, Status, type Board, type EventFrame, type Member } from '@tweeter/shared';
+import { FeedItem, Message, ReactionsUpdated, Status, type Board, type EventFrame, type Member } from '@tweeter/shared';
 import { useEffect, useState } from 'react';
 import {
   applyToBoard,
@@ -27,7 +27,9 @@ export function useFeedLive(): void {
     const offEvent = stream.onEvent((e: EventFrame) => {
       if (e.channel !== 'feed') return;
       if (e.type === 'feed.status') {
-        const s = Status.safeParse(e.data);
+        // A repost arrives as the status with repostedBy; a post without the repost fields.
+        const item = FeedItem.safeParse(e.data);
+        const s = item.success ? item : Status.safeParse(e.data);
         if (s.success) pending.offer([s.data], qc.getQueryData<Pages<Status>>(['feed']));
       } else if (e.type === 'feed.delete') {
         const id = (e.data as { id?: unknown }).id;
@@ -40,8 +42,10 @@ export function useFeedLive(): void {
         const s = Status.safeParse(e.data);
         if (s.success) {
           const next = s.data;
-          patchItem<Status>(qc, { kind: 'status', id: next.id }, (held) => ({ ...held, card: next.card }));
-          pending.update(next.id, (held) => ({ ...held, card: next.card }));
+          // repostedByMe is not taken: a push to many says false whoever reads it.
+          const changed = { card: next.card, repostCount: next.repostCount };
+          patchItem<Status>(qc, { kind: 'status', id: next.id }, (held) => ({ ...held, ...changed }));
+          pending.update(next.id, (held) => ({ ...held, ...changed }));
         }
       } else if (e.type === 'reactions.updated') {
         const r = ReactionsUpdated.safeParse(e.data);

@@ -7,6 +7,7 @@ import { failure } from '../logic/flows.js';
 import { appendItems, mapItem, type Pages } from '../logic/pages.js';
 import { markDeleted, mayDeleteComment } from '../logic/thread.js';
 import { InfiniteList } from './infinite-list.js';
+import { Reposters } from './reposters.js';
 import { useMe, useServices } from './services.js';
 import { StatusItem } from './status-item.js';
 import { ThreadComposer, ThreadEntry } from './thread.js';
@@ -64,7 +65,7 @@ function CommentForm({ status }: { status: Status }) {
   );
 }
 
-/** /statuses/:id: the status, its reactions, its comments (oldest first) and a comment box. */
+/** /statuses/:id: the status, its reactions, who reposted it, its comments (oldest first) and a comment box. */
 export function StatusPage() {
   const id = useParams().id ?? '';
   const { api, toasts } = useServices();
@@ -108,6 +109,7 @@ export function StatusPage() {
           </button>
         )}
       </div>
+      {s.repostCount > 0 && <Reposters statusId={s.id} />}
       <h2 className="section-title">Comments</h2>
       <CommentForm status={s} />
       <InfiniteList

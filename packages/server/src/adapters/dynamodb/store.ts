@@ -11,6 +11,7 @@ import { createDynamoFollowsRepo } from './core/follows-repo.js';
 import { createDynamoMediaRepo } from './core/media-repo.js';
 import { DynamoOutbox } from './core/outbox.js';
 import { createDynamoRelationsRepo } from './core/relations-repo.js';
+import { createDynamoRepostsRepo } from './core/reposts-repo.js';
 import { createDynamoSessionsRepo } from './core/sessions-repo.js';
 import { createDynamoStatusesRepo } from './core/statuses-repo.js';
 import { createDynamoUsersRepo } from './core/users-repo.js';
@@ -79,6 +80,7 @@ export function createDynamoStore(options: DynamoStoreOptions): Store {
     deletions: createDynamoAccountDeletionsRepo(deps, outbox, now),
     media: createDynamoMediaRepo(deps),
     search: createDynamoStatusSearchRepo(deps),
+    reposts: createDynamoRepostsRepo(deps, outbox, now),
     resendPending: (before, limit) => outbox.resendPending(before, limit),
     async ping() {
       await withRetry(deps.retry, () =>

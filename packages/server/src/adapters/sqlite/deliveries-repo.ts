@@ -15,6 +15,7 @@ interface DeliveryRow {
   plan_done: number;
   created_at: number;
   finished_at: number | null;
+  original: string | null;
 }
 
 interface PlannedParams {
@@ -72,6 +73,25 @@ export function createDeliveriesRepo(db: Db, { clock, signal }: SqliteStoreOptio
        RETURNING owner`,
     )
     .pluck();
+  // A repost's range: the entry names the status it shows, and is skipped where that status is already in the feed
+  // (the original wins) or another repost of it is (the unique index feed_repost_once: the first to arrive wins).
+  const insertRepostRange = db
+    .prepare<RangeParams & { original: string }, string>(
+      `INSERT OR IGNORE INTO feed_entries (owner, status_id, author, original)
+       SELECT f.follower, @statusId, @author, @original FROM followers f
+       WHERE f.followee = @author AND f.follower > @after AND f.follower <= @to
+         AND NOT EXISTS (SELECT 1 FROM feed_entries e WHERE e.owner = f.follower AND e.status_id = @original)
+       ORDER BY f.follower LIMIT @limit
+       RETURNING owner`,
+    )
+    .pluck();
+  const originalOf = db.prepare<[string], { original: string | null }>(
+    'SELECT original FROM deliveries WHERE status_id = ?',
+  );
+  /** The range's owners written, as a post's or as a repost's entries (`original` from the delivery record). */
+  function insertFor(p: RangeParams, original: string | null): string[] {
+    return original === null ? insertRange.all(p) : insertRepostRange.all({ ...p, original });
+  }
   // The last follower the insert read (the limit-th of the range), found in the index without materializing the rest.
   const lastRead = db
     .prepare<RangeParams, string>(
@@ -106,8 +126,9 @@ export function createDeliveriesRepo(db: Db, { clock, signal }: SqliteStoreOptio
   }
 
   const deliverRange = db.transaction((p: RangeParams, now: number, page: PageCount): RangeDelivery => {
-    if (exists.get(p.statusId) === undefined) return { added: 0, owners: [], next: null };
-    const owners = insertRange.all(p);
+    const row = originalOf.get(p.statusId);
+    if (row === undefined) return { added: 0, owners: [], next: null };
+    const owners = insertFor(p, row.original);
     const last = lastRead.get(p);
     const next = last === undefined || last >= p.to ? null : last;
     if (next === null) countPage(p.statusId, page, now);
@@ -138,7 +159,8 @@ export function createDeliveriesRepo(db: Db, { clock, signal }: SqliteStoreOptio
     if (plan.run({ id: statusId, from: null, to: last, count, last: 1, now }).changes === 0) return { outcome: 'pass' };
     let owners: string[] = [];
     if (last !== null) {
-      owners = insertRange.all({ statusId, author, after: '', to: last, limit: pageSize });
+      const original = originalOf.get(statusId)?.original ?? null;
+      owners = insertFor({ statusId, author, after: '', to: last, limit: pageSize }, original);
       countPage(statusId, { key: last, count }, now);
     }
     return { outcome: 'delivered', owners, finished: finishedAt.get(statusId) === now, createdAt: state.created_at };
@@ -195,7 +217,7 @@ export function createDeliveriesRepo(db: Db, { clock, signal }: SqliteStoreOptio
 }
 
 function toRecord(row: DeliveryRow): DeliveryRecord {
-  return {
+  const record: DeliveryRecord = {
     statusId: row.status_id,
     author: row.author,
     state: stateOf(row),
@@ -207,6 +229,8 @@ function toRecord(row: DeliveryRow): DeliveryRecord {
     createdAt: row.created_at,
     finishedAt: row.finished_at,
   };
+  if (row.original !== null) record.original = row.original;
+  return record;
 }
 
 function stateOf(row: DeliveryRow): DeliveryState {

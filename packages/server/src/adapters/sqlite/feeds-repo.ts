@@ -9,13 +9,13 @@ export function createFeedsRepo(db: Db): FeedRepo {
   // Two columns as arrays (the owner is the caller's): better-sqlite3 pays for every value and every row object it
   // hands to JavaScript, which made `SELECT *` as rows cost twice what this does.
   const selectPage = db
-    .prepare<[string, number], [string, string]>(
-      'SELECT status_id, author FROM feed_entries WHERE owner = ? ORDER BY status_id DESC LIMIT ?',
+    .prepare<[string, number], [string, string, string | null]>(
+      'SELECT status_id, author, original FROM feed_entries WHERE owner = ? ORDER BY status_id DESC LIMIT ?',
     )
     .raw();
   const selectPageBefore = db
-    .prepare<[string, string, number], [string, string]>(
-      'SELECT status_id, author FROM feed_entries WHERE owner = ? AND status_id < ? ORDER BY status_id DESC LIMIT ?',
+    .prepare<[string, string, number], [string, string, string | null]>(
+      'SELECT status_id, author, original FROM feed_entries WHERE owner = ? AND status_id < ? ORDER BY status_id DESC LIMIT ?',
     )
     .raw();
   // No index by author: the primary key's owner prefix is the owner's feed, which trimming keeps near
@@ -49,7 +49,9 @@ export function createFeedsRepo(db: Db): FeedRepo {
         range.before === undefined
           ? selectPage.all(owner, range.limit)
           : selectPageBefore.all(owner, range.before, range.limit);
-      return rows.map(([statusId, author]) => ({ owner, statusId, author }));
+      return rows.map(([statusId, author, original]) =>
+        original === null ? { owner, statusId, author } : { owner, statusId, author, original },
+      );
     },
     async addMany(entries) {
       return entries.length === 0 ? 0 : addMany.immediate(entries);

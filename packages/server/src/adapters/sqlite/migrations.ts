@@ -321,6 +321,31 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
     `,
   },
   {
+    version: 14,
+    name: 'reposts: who reposted what, fanned out like posts, at most once per feed',
+    sql: `
+      -- One per status and reposter; id is the repost's own ULID (its feed entries' and delivery record's key).
+      CREATE TABLE reposts (
+        status_id TEXT NOT NULL,
+        reposter TEXT NOT NULL,
+        id TEXT NOT NULL UNIQUE,
+        author TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        pulled INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (status_id, reposter)
+      ) WITHOUT ROWID;
+      -- Oldest first per status (the list, the counts, the sweep after a delete) and a pulled reposter's merge.
+      CREATE INDEX reposts_by_status ON reposts (status_id, id);
+      CREATE INDEX reposts_by_reposter ON reposts (reposter, id);
+      -- A feed entry that is a repost names the status it shows; NULL: a plain status. The partial unique index is
+      -- the once-per-feed rule (the first repost of a status to reach a feed wins) and costs plain entries nothing.
+      ALTER TABLE feed_entries ADD COLUMN original TEXT;
+      CREATE UNIQUE INDEX feed_repost_once ON feed_entries (owner, original) WHERE original IS NOT NULL;
+      -- A repost's delivery record names the status it reposts, so the deliver step writes repost entries.
+      ALTER TABLE deliveries ADD COLUMN original TEXT;
+    `,
+  },
+  {
     version: 16,
     name: 'status search: FTS5 index of status terms, hourly hashtag counters',
     sql: `

@@ -15,6 +15,7 @@ import { createMembersRepo } from './members-repo.js';
 import { createMessagesRepo } from './messages-repo.js';
 import { createReactionsRepo } from './reactions-repo.js';
 import { createRelationsRepo } from './relations-repo.js';
+import { createRepostsRepo } from './reposts-repo.js';
 import { createSessionsRepo } from './sessions-repo.js';
 import { createStatusesRepo } from './statuses-repo.js';
 import { createSqliteStatusSearchRepo } from './status-search-repo.js';
@@ -49,6 +50,7 @@ export function createSqliteStore(db: Db, options: SqliteStoreOptions): Store {
     deletions: createAccountDeletionsRepo(db, options),
     media: createMediaRepo(db),
     search: createSqliteStatusSearchRepo(db),
+    reposts: createRepostsRepo(db, options),
     async resendPending() {
       return 0; // outbox jobs commit in the same transaction as their write: nothing is ever pending
     },

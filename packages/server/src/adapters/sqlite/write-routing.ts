@@ -28,6 +28,7 @@ const READS: Readonly<Record<WriteTarget, readonly string[]>> = {
   deletions: ['get', 'expired', 'messagesBy'],
   media: ['get', 'unattachedBefore', 'byOwner'],
   search: ['search', 'trends', 'size'],
+  reposts: ['get', 'standing', 'byStatus', 'byReposter', 'counts', 'mine'],
   queue: ['stats', 'listDead', 'onReady', 'releaseLeases'],
 };
 
@@ -43,6 +44,7 @@ const BULK: Readonly<Partial<Record<WriteTarget, readonly string[] | 'all'>>> = 
   sessions: ['deleteExpired'],
   statuses: ['deleteExpiredKeys'],
   media: ['deleteUnattached', 'remove'],
+  reposts: ['addToFeeds', 'removeFromFeeds'],
   messages: ['deleteMany'],
   reactions: ['purge', 'recount'],
   comments: ['purgeStatus', 'recount'],

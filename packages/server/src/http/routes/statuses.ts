@@ -8,6 +8,7 @@ import {
   PageQuery,
   PostStatusRequest,
   Status,
+  FeedItem,
 } from '@tweeter/shared';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -25,6 +26,7 @@ export function statusRoutes(
   const r = app.withTypeProvider<ZodTypeProvider>();
   const { statuses, feeds } = deps.services;
   const StatusPage = pageOf(Status);
+  const FeedPage = pageOf(FeedItem);
 
   r.post(
     '/api/v1/statuses',
@@ -123,7 +125,7 @@ export function statusRoutes(
         summary: 'Statuses of the users I follow, newest first',
         security: BEARER,
         querystring: PageQuery,
-        response: { 200: StatusPage },
+        response: { 200: FeedPage },
       },
     },
     // The page comes as JSON text (see FeedService.pageJson); a string with a JSON type is sent as it is.

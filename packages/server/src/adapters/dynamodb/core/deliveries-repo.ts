@@ -2,6 +2,7 @@ import type { DeliveryRecord, DeliveryRepo, DeliveryState, FollowRepo } from '..
 import { StoreBusyError, type DynamoDeps, type Item } from '../client.js';
 import { getItem, num, queryAll, str, updateItem } from '../social/items.js';
 import { deleteEntries, putEntries } from './feeds-repo.js';
+import { claimRepostEntries, removeRepostEntries } from './repost-feed.js';
 import { MAIN_INDEXES } from '../tables.js';
 import { deliveryKey, FOLLOWER_PREFIX, UNFOLLOWS, userKey } from './keys.js';
 import { pendingAttributes, pendingUpdate, type DynamoOutbox } from './outbox.js';
@@ -69,11 +70,17 @@ export function createDynamoDeliveriesRepo(
     }: { now: number; page?: { key: string; count: number }; unfollowsBefore?: number | null },
   ): Promise<string[] | null> {
     const itemKey = deliveryKey(statusId);
-    if (!(await getItem(deps, itemKey))) return null; // deleted: a late page must not write it back
-    await putEntries(
-      deps,
-      owners.map((owner) => ({ owner, statusId, author })),
-    );
+    const delivery = await getItem(deps, itemKey);
+    if (!delivery) return null; // deleted: a late page must not write it back
+    // A repost's delivery names the status it shows: its entries go in once per feed (repost-feed.ts).
+    const original = typeof delivery.original === 'string' ? delivery.original : null;
+    const repost = original === null ? null : { id: statusId, statusId: original, reposter: author };
+    if (repost) owners = await claimRepostEntries(deps, repost, owners);
+    else
+      await putEntries(
+        deps,
+        owners.map((owner) => ({ owner, statusId, author })),
+      );
     // Re-read after writing: an unfollow (or a delete) that landed meanwhile may have run its purge already, so
     // what it missed is removed here; one that lands after this read finds the entries for its own purge. An
     // owner's purge can only run after its mirror went, which was after `owners` were read, and after the counter
@@ -98,7 +105,8 @@ export function createDynamoDeliveriesRepo(
       live = (await getItem(deps, itemKey)) !== null;
     }
     const remove = live ? gone : owners;
-    if (remove.length)
+    if (remove.length && repost) await removeRepostEntries(deps, repost, remove);
+    else if (remove.length)
       await deleteEntries(
         deps,
         remove.map((owner) => ({ owner, statusId })),
@@ -231,7 +239,8 @@ function toRecord(item: Item): DeliveryRecord {
     createdAt: num(item.createdAt),
     finishedAt: typeof item.finishedAt === 'number' ? item.finishedAt : null,
   };
-  return { ...record, state: stateOf(record, item.planStarted === true) };
+  const original = typeof item.original === 'string' ? { original: item.original } : {};
+  return { ...record, state: stateOf(record, item.planStarted === true), ...original };
 }
 
 function stateOf(d: Omit<DeliveryRecord, 'state'>, planStarted: boolean): DeliveryState {

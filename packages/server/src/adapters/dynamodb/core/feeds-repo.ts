@@ -130,5 +130,7 @@ export function deleteEntries(deps: DynamoDeps, keys: readonly { owner: string; 
 }
 
 function toEntry(item: Item): FeedEntry {
-  return { owner: str(item.pk), statusId: str(item.sk), author: str(item.author) };
+  const entry: FeedEntry = { owner: str(item.pk), statusId: str(item.sk), author: str(item.author) };
+  if (typeof item.original === 'string') entry.original = item.original; // a repost (repost-feed.ts)
+  return entry;
 }

@@ -50,6 +50,13 @@ export const userSessionKey = (alias: string, tokenHash: string): Key => ({
 export const statusKey = (id: string): Key => ({ pk: key('STATUS', id), sk: 'STATUS' });
 export const deliveryKey = (id: string): Key => ({ pk: key('STATUS', id), sk: 'DELIVERY' });
 export const storyOf = (author: string): string => key('STORY', author);
+/** A repost, in the reposted status's partition (its reposts are one Query); gsi1 `REPOSTS#<reposter>` / repost id. */
+export const REPOST_PREFIX = 'REPOST#';
+export const repostKey = (statusId: string, reposter: string): Key => ({
+  pk: key('STATUS', statusId),
+  sk: `${REPOST_PREFIX}${reposter}`,
+});
+export const repostsOf = (reposter: string): string => key('REPOSTS', reposter);
 export const idempotencyKey = (author: string, idemKey: string): Key => ({
   pk: key('IDEM', author, idemKey),
   sk: 'IDEM',

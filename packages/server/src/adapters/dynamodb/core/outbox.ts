@@ -11,7 +11,8 @@ import { withRetry, type DynamoDeps, type Item, type Key } from '../client.js';
 import { str, updateItem } from '../social/items.js';
 import { MAIN_INDEXES } from '../tables.js';
 
-export type OutboxKind = 'status' | 'delete' | 'follow' | 'unfollow' | 'plan' | 'relation' | 'account';
+export type OutboxKind =
+  'status' | 'delete' | 'follow' | 'unfollow' | 'plan' | 'relation' | 'account' | 'repost' | 'unrepost';
 
 /** Several partitions, so a burst of writes does not meet one hot index partition. */
 const SHARDS = 4;
