@@ -36,6 +36,9 @@ export const LIMITS = {
   /** Accounts one account may block, and (separately) mute. */
   relationsMax: 10_000,
   bioMax: 160,
+  /** Search queries (`q`): 1 to 200 characters, after trimming. */
+  searchQueryMin: 1,
+  searchQueryMax: 200,
 } as const;
 
 export const IMAGE_TYPES = ['image/png', 'image/jpeg', 'image/webp'] as const;

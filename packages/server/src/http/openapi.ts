@@ -22,6 +22,7 @@ export const API_TAGS = [
     name: 'safety',
     description: 'Block and mute: whom I keep away (both ways) and whose statuses leave my feed (they are not told).',
   },
+  { name: 'people', description: 'Finding people: search by alias or name, and who to follow.' },
   { name: 'boards', description: 'Group channels: boards, members and roles, messages and the moderation log.' },
   { name: 'stream', description: 'The live-update WebSocket (frames and close codes are described in docs/api.md).' },
   { name: 'system', description: 'Health, Prometheus metrics and this document.' },

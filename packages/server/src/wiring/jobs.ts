@@ -18,6 +18,7 @@ import { FanoutPlanProcessor } from '../jobs/fanout-plan.js';
 import { FeedTrimChecks, FeedTrimProcessor } from '../jobs/feed-trim.js';
 import { FollowBackfillProcessor } from '../jobs/follow-backfill.js';
 import { FollowCountsProcessor } from '../jobs/follow-counts.js';
+import { IndexUserProcessor } from '../jobs/index-user.js';
 import { OutboxResendProcessor } from '../jobs/outbox-resend.js';
 import { ProcessorRegistry } from '../jobs/processor-registry.js';
 import { StatusPurgeProcessor } from '../jobs/status-purge.js';
@@ -141,6 +142,7 @@ export function createJobRegistry(config: Config, deps: JobDeps): ProcessorRegis
     }),
     new OutboxResendProcessor({ store, clock }),
     new FollowCountsProcessor({ follows: store.follows }),
+    new IndexUserProcessor({ users: store.users, people: store.people }),
     new StatusPurgeProcessor({ reactions: store.reactions, comments: store.comments, batchSize: PURGE_BATCH }),
     new CountsReconcileProcessor({ members: store.members, reactions: store.reactions, comments: store.comments }),
     new CardFetchProcessor({

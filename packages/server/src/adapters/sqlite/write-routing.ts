@@ -27,6 +27,7 @@ const READS: Readonly<Record<WriteTarget, readonly string[]>> = {
   cards: ['get', 'getMany'],
   deletions: ['get', 'expired', 'messagesBy'],
   media: ['get', 'unattachedBefore', 'byOwner'],
+  people: ['match', 'popular'],
   queue: ['stats', 'listDead', 'onReady', 'releaseLeases'],
 };
 
@@ -46,6 +47,7 @@ const BULK: Readonly<Partial<Record<WriteTarget, readonly string[] | 'all'>>> = 
   comments: ['purgeStatus', 'recount'],
   members: ['recount'],
   follows: ['recount'],
+  people: ['putMany'],
   deletions: ['advance', 'release', 'transferBoard', 'deleteBoard'],
   queue: ['receive', 'ack', 'ackBatch', 'fail', 'extend', 'release'],
 };

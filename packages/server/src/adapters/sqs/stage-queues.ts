@@ -25,6 +25,8 @@ export const JOBS_BY_QUEUE: Readonly<Record<string, readonly string[]>> = {
   cards: ['card.fetch'],
   // Direct uploads decoded (seconds of CPU each): their own queue, consumed by a function that carries sharp.
   media: ['media.process'],
+  // Search indexing (people: index.user): its own queue, so a burst of profile edits never delays fan-out.
+  index: ['index.user'],
 };
 
 export const DEFAULT_QUEUE = 'maintenance';
