@@ -12,6 +12,7 @@ import { runFeedBoundStoreContract } from './store-contract-feed-bound.js';
 import { runHybridStoreContract } from './store-contract-hybrid.js';
 import { runRelationsContract } from './store-contract-relations.js';
 import { runMediaStoreContract } from './store-contract-media.js';
+import { runPeopleContract } from './store-contract-people.js';
 import { runSocialStoreContract } from './store-contract-social.js';
 import { runStatusesContract } from './store-contract-statuses.js';
 import { runUsersContract } from './store-contract-users.js';
@@ -110,6 +111,7 @@ export function runStoreContract(options: StoreContractOptions): void {
     runDeliveriesContract(hooks);
     runRelationsContract(hooks);
     runDeletionsContract(hooks);
+    runPeopleContract(hooks);
 
     describe('outbox', () => {
       test('resendPending finds nothing when every write sent its jobs', async (ctx) => {
