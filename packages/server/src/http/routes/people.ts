@@ -15,7 +15,7 @@ export function peopleRoutes(
     '/api/v1/search/users',
     {
       schema: {
-        operationId: 'searchUsers',
+        operationId: 'listUsersMatching',
         tags: ['people'],
         summary:
           'People whose alias, first or last name starts with the words of q (case- and accent-insensitive), ' +
