@@ -18,6 +18,7 @@ const RelationsPage = lazy(() => import('./ui/relations-page.js').then((m) => ({
 const DeleteAccountPage = lazy(() =>
   import('./ui/delete-account-page.js').then((m) => ({ default: m.DeleteAccountPage })),
 );
+const SearchPage = lazy(() => import('./ui/search-page.js').then((m) => ({ default: m.SearchPage })));
 const GoodbyePage = lazy(() => import('./ui/goodbye-page.js').then((m) => ({ default: m.GoodbyePage })));
 const BoardSettingsPage = lazy(() =>
   import('./ui/board-settings-page.js').then((m) => ({ default: m.BoardSettingsPage })),
@@ -73,6 +74,7 @@ export function AppRoutes() {
           <Route path="/users/:alias/followees" element={<UserPage tab="followees" />} />
           <Route path="/users/:alias/followers" element={<UserPage tab="followers" />} />
           <Route path="/statuses/:id" element={<StatusPage />} />
+          <Route path="/search" element={<SearchPage />} />
           <Route path="/boards" element={<BoardsPage />} />
           <Route path="/boards/:id" element={<BoardPage />} />
           <Route path="/boards/:id/settings" element={<BoardSettingsPage />} />

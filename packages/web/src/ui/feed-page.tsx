@@ -1,5 +1,6 @@
 import { useInfiniteQuery, useQueryClient } from '@tanstack/react-query';
 import type { Status } from '@tweeter/shared';
+import { useState } from 'react';
 import { newPostsLabel } from '../logic/live-feed.js';
 import type { Pages } from '../logic/pages.js';
 import { InfiniteList } from './infinite-list.js';
@@ -7,6 +8,7 @@ import { PostBox } from './post-box.js';
 import { useMe, useObservable, useServices } from './services.js';
 import { StatusItem } from './status-item.js';
 import { UserPanel } from './user-panel.js';
+import { WhoToFollow } from './who-to-follow.js';
 
 export function FeedPage() {
   const { api, pending } = useServices();
@@ -26,23 +28,37 @@ export function FeedPage() {
     window.scrollTo({ top: 0 });
   }
 
+  // An empty feed leads to people to follow; otherwise they wait beside the feed (below it on a phone).
+  const empty = query.isSuccess && query.data.pages.every((p) => p.items.length === 0);
+  // Once offered, the offer stays for this visit: following someone from it fills the feed, and the list must not
+  // vanish under the reader's finger.
+  const [offered, setOffered] = useState(false);
+  if (empty && !offered) setOffered(true);
   return (
-    <>
-      <UserPanel alias={me.alias} />
-      <PostBox />
-      <h2 className="section-title">Feed</h2>
-      {waiting.length > 0 && (
-        <button type="button" className="new-posts" onClick={reveal}>
-          {newPostsLabel(waiting.length)}
-        </button>
+    <div className="feed-grid">
+      <div>
+        <UserPanel alias={me.alias} />
+        <PostBox />
+        <h2 className="section-title">Feed</h2>
+        {waiting.length > 0 && (
+          <button type="button" className="new-posts" onClick={reveal}>
+            {newPostsLabel(waiting.length)}
+          </button>
+        )}
+        <InfiniteList
+          query={query}
+          label="Feed"
+          what="feed items"
+          empty={empty ? '' : 'Your feed is empty. Follow people to see their posts here.'}
+          render={(s) => <StatusItem status={s} />}
+        />
+        {offered && <WhoToFollow inline />}
+      </div>
+      {!offered && (
+        <aside aria-label="Who to follow">
+          <WhoToFollow />
+        </aside>
       )}
-      <InfiniteList
-        query={query}
-        label="Feed"
-        what="feed items"
-        empty="Your feed is empty. Follow people to see their posts here."
-        render={(s) => <StatusItem status={s} />}
-      />
-    </>
+    </div>
   );
 }
