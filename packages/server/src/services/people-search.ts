@@ -9,7 +9,7 @@ import type { UserPresenter } from './user-presenter.js';
  * Index hits read per kind (alias terms, name words) for one query: the ranking, the block filter and paging work
  * on at most twice this many accounts, so a one-letter query costs what a precise one does (docs/api.md).
  */
-export const PEOPLE_CANDIDATES_MAX = 200;
+export const PEOPLE_CANDIDATES_MAX = 100;
 
 /** How well an account matches: 0 its alias is the query, 1 its alias starts with it, 2 its names match. */
 type Rank = 0 | 1 | 2;
@@ -33,17 +33,32 @@ export class PeopleSearchService {
   ) {}
 
   async search(viewer: string, query: PeopleSearchQuery): Promise<Page<Profile>> {
-    const offset = decodeOffset(query.cursor);
-    const ranked = await this.ranked(viewer, query.q);
-    const page = ranked.slice(offset, offset + query.limit);
+    // The cursor is a position in the ranked list before the block filter, so the filter only reads what a page
+    // needs: from there, in slices, until the page is full or the list ends (never a short page before the end).
+    let position = decodeOffset(query.cursor);
+    const ranked = await this.ranked(query.q);
+    const page: UserRecord[] = [];
+    while (page.length < query.limit && position < ranked.length) {
+      const slice = ranked.slice(position, position + query.limit - page.length + SLACK);
+      const blocked = await this.deps.visibility.blocked(
+        viewer,
+        slice.map((u) => u.alias),
+      );
+      for (const user of slice) {
+        position++;
+        if (blocked.has(user.alias)) continue;
+        page.push(user);
+        if (page.length === query.limit) break;
+      }
+    }
     return {
       items: await presentProfiles(this.deps, viewer, page),
-      nextCursor: nextOffset(offset, page.length, ranked.length),
+      nextCursor: nextOffset(position, 0, ranked.length),
     };
   }
 
-  /** Every visible match (at most 2 × PEOPLE_CANDIDATES_MAX), best first. */
-  private async ranked(viewer: string, q: string): Promise<UserRecord[]> {
+  /** Every match (at most 2 × PEOPLE_CANDIDATES_MAX), best first, before the block filter. */
+  private async ranked(q: string): Promise<UserRecord[]> {
     const text = normalizeSearchText(q).trim();
     const aliasQuery = text.startsWith('@') ? text.slice(1) : text;
     const aliasPrefix = /^[a-z0-9_]+$/.test(aliasQuery) ? aliasQuery : undefined;
@@ -62,12 +77,7 @@ export class PeopleSearchService {
       const rank = rankOf(user, aliasPrefix, words);
       if (rank !== null) scored.push({ user, rank });
     }
-    const blocked = await this.deps.visibility.blocked(
-      viewer,
-      scored.map((s) => s.user.alias),
-    );
     return scored
-      .filter((s) => !blocked.has(s.user.alias))
       .sort(
         (a, b) =>
           a.rank - b.rank ||
@@ -77,6 +87,9 @@ export class PeopleSearchService {
       .map((s) => s.user);
   }
 }
+
+/** Read beyond a page's remaining room when filtering, so that a few blocked accounts cost no second read. */
+const SLACK = 5;
 
 function rankOf(user: UserRecord, aliasPrefix: string | undefined, words: readonly string[]): Rank | null {
   if (aliasPrefix !== undefined) {
