@@ -3,12 +3,7 @@
 
 /** Lower-cased, accents and other combining marks removed (NFKD), `ß` as `ss`; everything else kept. */
 export function normalizeSearchText(text: string): string {
-  return text
-    .normalize('NFKD')
-    .replace(/\p{M}/gu, '')
-    .toLowerCase()
-    .replace(/ß/g, 'ss')
-    .normalize('NFC');
+  return text.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase().replace(/ß/g, 'ss').normalize('NFC');
 }
 
 /** Longest word kept from a name or query: longer words are cut (a prefix of a long name still finds it). */

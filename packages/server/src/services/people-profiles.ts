@@ -20,7 +20,11 @@ export function nextOffset(offset: number, pageSize: number, total: number): str
  * the viewer's follow and mute of each read in two batched key lookups.
  */
 export async function presentProfiles(
-  deps: { follows: Pick<FollowRepo, 'existing'>; relations: Pick<RelationRepo, 'existing'>; userPresenter: UserPresenter },
+  deps: {
+    follows: Pick<FollowRepo, 'existing'>;
+    relations: Pick<RelationRepo, 'existing'>;
+    userPresenter: UserPresenter;
+  },
   viewer: string,
   users: readonly UserRecord[],
 ): Promise<Profile[]> {

@@ -67,7 +67,10 @@ export class SuggestionService {
     for (const list of theirs) for (const a of list) counts.set(a, (counts.get(a) ?? 0) + 1);
     const popular = await this.deps.people.popular(b.popular);
     const candidates = [
-      ...[...counts].sort((x, y) => y[1] - x[1]).slice(0, b.candidates).map(([a]) => a),
+      ...[...counts]
+        .sort((x, y) => y[1] - x[1])
+        .slice(0, b.candidates)
+        .map(([a]) => a),
       ...popular.filter((a) => !counts.has(a)),
     ].filter((a) => a !== viewer);
     const [followed, hidden, users] = await Promise.all([

@@ -109,14 +109,34 @@ describe('GET /search/users', () => {
     const me = await t.register('viewer', named('Val', 'Viewer'));
     await t.register('star_one', named('Star', 'Gazer'));
     await t.drain();
-    for (const url of ['/search/users', '/search/users?q=', '/search/users?q=%20%20', `/search/users?q=${'a'.repeat(201)}`]) {
+    for (const url of [
+      '/search/users',
+      '/search/users?q=',
+      '/search/users?q=%20%20',
+      `/search/users?q=${'a'.repeat(201)}`,
+    ]) {
       const res = await api.call(me, 'GET', url);
       expect(res.statusCode, url).toBe(400);
       expect(res.json()).toMatchObject({ error: { code: 'validation_failed' } });
     }
     expect((await api.call(me, 'GET', `/search/users?q=${'a'.repeat(200)}`)).statusCode).toBe(200);
     // FTS5 / LIKE / regex syntax is never interpreted: * and quotes are separators, NEAR and OR are words to match.
-    for (const q of ['*', '"', "'", 'st*', '"star"', 'star OR x', 'NEAR(star gazer)', 'star%', 'st_r', '\\', '^star', '(', '-star', 'star:gazer']) {
+    for (const q of [
+      '*',
+      '"',
+      "'",
+      'st*',
+      '"star"',
+      'star OR x',
+      'NEAR(star gazer)',
+      'star%',
+      'st_r',
+      '\\',
+      '^star',
+      '(',
+      '-star',
+      'star:gazer',
+    ]) {
       const res = await api.call(me, 'GET', `/search/users?q=${encodeURIComponent(q)}`);
       expect(res.statusCode, q).toBe(200);
     }

@@ -68,7 +68,10 @@ export function runPeopleContract(hooks: CoreContractHooks): void {
       const fans = aliases(12, 'fan');
       await store.users.createMany([user('star'), user('mid'), ...fans.map((a) => user(a))]);
       await store.follows.addMany(
-        [...fans.map((f) => ({ follower: f, followee: 'star' })), ...fans.slice(0, 10).map((f) => ({ follower: f, followee: 'mid' }))],
+        [
+          ...fans.map((f) => ({ follower: f, followee: 'star' })),
+          ...fans.slice(0, 10).map((f) => ({ follower: f, followee: 'mid' })),
+        ],
         T0,
       );
       await expect.poll(async () => (await store.people.popular(2)).slice(0, 2)).toEqual(['star', 'mid']);

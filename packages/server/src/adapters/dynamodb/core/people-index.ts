@@ -34,10 +34,7 @@ export const popularKey = (alias: string): Key => ({ pk: POPULAR_PK, sk: key('US
 
 function termKeys(entry: PeopleEntry): Key[] {
   const terms = peopleTerms(entry);
-  return [
-    termKey('alias', terms.alias, entry.alias),
-    ...terms.names.map((word) => termKey('name', word, entry.alias)),
-  ];
+  return [termKey('alias', terms.alias, entry.alias), ...terms.names.map((word) => termKey('name', word, entry.alias))];
 }
 
 /** The people index on DynamoDB (written by the `index.user` job; queries are eventually consistent reads). */
