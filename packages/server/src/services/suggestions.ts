@@ -17,8 +17,8 @@ export const SUGGESTION_BOUNDS = {
   perSampled: 100,
   /** Candidates kept for the exclusion checks, best counted first. */
   candidates: 200,
-  /** Accounts followed by many, read as the fallback. */
-  popular: 100,
+  /** Accounts followed by many, read as the fallback (only when those above give fewer than listMax). */
+  popular: 50,
   /** An account counts as active when it posted within this long. */
   activeWithinMs: 30 * 24 * 3_600_000,
   /** The list's length: every page comes out of it. */
@@ -64,30 +64,35 @@ export class SuggestionService {
     const sample = stableSample(mine, b.sampled, `${viewer} ${day}`);
     const counts = new Map<string, number>();
     const theirs = await mapLimit(sample, 8, async (a) => (await follows.followees(a, { limit: b.perSampled })).items);
-    for (const list of theirs) for (const a of list) counts.set(a, (counts.get(a) ?? 0) + 1);
-    const popular = await this.deps.people.popular(b.popular);
-    const candidates = [
-      ...[...counts]
-        .sort((x, y) => y[1] - x[1])
-        .slice(0, b.candidates)
-        .map(([a]) => a),
-      ...popular.filter((a) => !counts.has(a)),
-    ].filter((a) => a !== viewer);
+    for (const list of theirs) for (const a of list) if (a !== viewer) counts.set(a, (counts.get(a) ?? 0) + 1);
+    const top = [...counts]
+      .sort((x, y) => y[1] - x[1])
+      .slice(0, b.candidates)
+      .map(([a]) => a);
+    const friends = await this.admissible(viewer, top);
+    const byFriends = [...friends.values()].sort(
+      (x, y) => (counts.get(y.alias) ?? 0) - (counts.get(x.alias) ?? 0) || y.followerCount - x.followerCount,
+    );
+    if (byFriends.length >= b.listMax) return byFriends.slice(0, b.listMax);
+    // Too few through the people I follow (a new account has none): accounts followed by many that posted lately.
+    const popular = (await this.deps.people.popular(b.popular)).filter((a) => a !== viewer && !friends.has(a));
+    const others = await this.admissible(viewer, popular);
+    const active = await this.active(popular.filter((a) => others.has(a)));
+    const fallback = active.map((a) => others.get(a)).filter((u): u is UserRecord => u !== undefined);
+    return [...byFriends, ...fallback].slice(0, b.listMax);
+  }
+
+  /** Of `aliases`, the accounts that exist and that `viewer` neither follows nor hides (blocks either way, mutes). */
+  private async admissible(viewer: string, aliases: readonly string[]): Promise<Map<string, UserRecord>> {
+    if (aliases.length === 0) return new Map();
     const [followed, hidden, users] = await Promise.all([
-      follows.existing(candidates.map((followee) => ({ follower: viewer, followee }))),
-      this.deps.visibility.feedHidden(viewer, candidates),
-      this.deps.users.getMany(candidates),
+      this.deps.follows.existing(aliases.map((followee) => ({ follower: viewer, followee }))),
+      this.deps.visibility.feedHidden(viewer, aliases),
+      this.deps.users.getMany(aliases),
     ]);
     const out = new Set([...followed.map((e) => e.followee), ...hidden]);
-    const keep = (a: string) => !out.has(a) && users.has(a);
-    const byFriends = [...counts.keys()]
-      .filter(keep)
-      .sort((x, y) => (counts.get(y) ?? 0) - (counts.get(x) ?? 0) || followersOf(users, y) - followersOf(users, x));
-    const fallback = await this.active(popular.filter((a) => keep(a) && !counts.has(a)));
-    return [...byFriends, ...fallback]
-      .slice(0, b.listMax)
-      .map((a) => users.get(a))
-      .filter((u): u is UserRecord => u !== undefined);
+    for (const a of out) users.delete(a);
+    return users;
   }
 
   /** Of `aliases` (in order), those who posted within SUGGESTION_BOUNDS.activeWithinMs. */
@@ -96,10 +101,6 @@ export class SuggestionService {
     const latest = await mapLimit(aliases, 8, (a) => this.deps.statuses.byAuthor(a, { limit: 1 }));
     return aliases.filter((_, i) => (latest[i]?.[0]?.createdAt ?? 0) >= since);
   }
-}
-
-function followersOf(users: Map<string, UserRecord>, alias: string): number {
-  return users.get(alias)?.followerCount ?? 0;
 }
 
 /** Up to `n` of `items`, chosen by a hash of each with `seed`: the same seed gives the same sample. */
