@@ -89,6 +89,18 @@ export class ApiClient {
     );
   }
 
+  /** People search (GET /search/users). */
+  searchPeople(token: string, q: string, limit = 20): Promise<Timed<OperationResult<'listUsersMatching'>>> {
+    return timed(() =>
+      this.client.call('listUsersMatching', { params: { query: { q, limit } }, headers: bearer(token) }),
+    );
+  }
+
+  /** Who to follow (GET /me/suggestions). */
+  suggestions(token: string, limit = 20): Promise<Timed<OperationResult<'listSuggestions'>>> {
+    return timed(() => this.client.call('listSuggestions', { params: { query: { limit } }, headers: bearer(token) }));
+  }
+
   /** A public board owned by the token's user. */
   createBoard(token: string, name: string): Promise<OperationResult<'createBoard'>> {
     return this.client.call('createBoard', { body: { name, visibility: 'public' }, headers: bearer(token) });

@@ -17,3 +17,5 @@ export * from './schemas/meta.js';
 export * from './schemas/request-body.js';
 export * from './schemas/account-deletion.js';
 export * from './schemas/export.js';
+export * from './schemas/people-search.js';
+export * from './search-normalize.js';

@@ -38,7 +38,8 @@ export const LIMITS = {
   bioMax: 160,
   /** Longest hashtag (code units after #); longer runs are not tags. */
   tagMax: 100,
-  /** Search queries (`q`): 1 to this many characters. */
+  /** Search queries (`q`): 1 to 200 characters, after trimming. */
+  searchQueryMin: 1,
   searchQueryMax: 200,
   /** Words of a query that count; the rest are ignored (each costs an index lookup). */
   searchTermsMax: 8,

@@ -1,4 +1,5 @@
 import { LIMITS } from './limits.js';
+import { normalizeSearchText } from './search-normalize.js';
 import { parseSegments, type ParsedSegment } from './segments.js';
 
 /**
@@ -20,11 +21,13 @@ export const STOP_WORDS: ReadonlySet<string> = new Set(
 export const SEARCH_WORD_MAX = 64;
 
 const WORD = /[\p{L}\p{N}_]+/gu;
-const MARKS = /\p{M}/gu;
 
-/** Case, accents and compatibility forms folded: "Zoë" → "zoe", "ＡＢＣ" → "abc", "ﬁ" → "fi". */
+/**
+ * Case, accents and compatibility forms folded: "Zoë" → "zoe", "ＡＢＣ" → "abc", "ﬁ" → "fi" (the normalization people
+ * search uses too: one function for every search).
+ */
 export function normalizeWord(word: string): string {
-  return word.normalize('NFKD').replace(MARKS, '').toLowerCase().normalize('NFC');
+  return normalizeSearchText(word);
 }
 
 /** The normalized words of plain text, in order (stop words and over-long words left out). */

@@ -8,6 +8,7 @@ import { feedScenario } from './feed.js';
 import { feedMixScenario } from './feed-mix.js';
 import { mediaScenario } from './media.js';
 import { mixScenario } from './mix.js';
+import { searchPeopleScenario, suggestionsScenario } from './people.js';
 import { postScenario } from './post.js';
 import { repostScenario } from './repost.js';
 import type { ScenarioDefinition } from './registry.js';
@@ -32,4 +33,6 @@ export const SCENARIOS: readonly ScenarioDefinition[] = [
   searchStatusesScenario,
   repostScenario,
   feedMixScenario,
+  searchPeopleScenario,
+  suggestionsScenario,
 ];

@@ -21,6 +21,8 @@ export const OPERATIONS = {
   muteUser: { method: 'PUT', path: '/api/v1/me/mutes/{alias}', idempotencyKey: false, auth: true },
   unmuteUser: { method: 'DELETE', path: '/api/v1/me/mutes/{alias}', idempotencyKey: false, auth: true },
   listMutes: { method: 'GET', path: '/api/v1/me/mutes', idempotencyKey: false, auth: true },
+  listUsersMatching: { method: 'GET', path: '/api/v1/search/users', idempotencyKey: false, auth: true },
+  listSuggestions: { method: 'GET', path: '/api/v1/me/suggestions', idempotencyKey: false, auth: true },
   updateMyPassword: { method: 'PUT', path: '/api/v1/me/password', idempotencyKey: false, auth: true },
   getMyExport: { method: 'GET', path: '/api/v1/me/export', idempotencyKey: false, auth: true },
   putAvatar: { method: 'PUT', path: '/api/v1/me/avatar', idempotencyKey: false, auth: true },

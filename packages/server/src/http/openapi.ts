@@ -24,8 +24,9 @@ export const API_TAGS = [
   },
   {
     name: 'search',
-    description: 'Status search, hashtag pages and trending hashtags (people search lives here too).',
+    description: 'Status search, hashtag pages and trending hashtags.',
   },
+  { name: 'people', description: 'Finding people: search by alias or name, and who to follow.' },
   { name: 'boards', description: 'Group channels: boards, members and roles, messages and the moderation log.' },
   { name: 'stream', description: 'The live-update WebSocket (frames and close codes are described in docs/api.md).' },
   { name: 'system', description: 'Health, Prometheus metrics and this document.' },

@@ -5,6 +5,7 @@ import { newId } from '../domain/ids.js';
 import type { Clock } from '../ports/clock.js';
 import type { MediaImage, Store, UserRecord } from '../ports/store.js';
 import { blockEdges, edgeCount, followEdges, muteEdges, userAlias, type PopulationPlan } from './graph.js';
+import { personName } from './names.js';
 import { silentProgress, type Progress } from './progress.js';
 import { populatedText } from './vocabulary.js';
 import { RepostPopulation } from './populate-reposts.js';
@@ -57,14 +58,19 @@ export async function populate(plan: PopulationPlan, deps: PopulateDeps): Promis
   let usersAdded = 0;
   progress.start('users', plan.users + 1);
   const now = clock.now();
-  usersAdded += await store.users.createMany([user(plan.celebrity, 'Celebrity', 'Star', passwordHash, now)]);
+  const celebrity = user(plan.celebrity, 'Celebrity', 'Star', passwordHash, now);
+  usersAdded += await store.users.createMany([celebrity]);
+  await store.people.putMany([celebrity]);
   progress.advance(1);
   for (let from = 1; from <= plan.users; from += USER_BATCH) {
     const batch: UserRecord[] = [];
     for (let i = from; i < from + USER_BATCH && i <= plan.users; i++) {
-      batch.push(user(userAlias(i), 'User', String(i), passwordHash, now));
+      const name = personName(i);
+      batch.push(user(userAlias(i), name.firstName, name.lastName, passwordHash, now));
     }
     usersAdded += await store.users.createMany(batch);
+    // People search's index, as the index.user job would write it (idempotent: a rerun rewrites the same terms).
+    await store.people.putMany(batch);
     progress.advance(batch.length);
   }
   progress.done();

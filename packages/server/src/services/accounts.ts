@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { accountDeleteJob, FIRST_DELETION_STEP } from '../domain/account-deletion.js';
 import { ForbiddenError } from '../domain/errors.js';
+import { indexUserJob } from '../domain/people-terms.js';
 import { ALIAS_RESERVATION_MS, type AccountDeletionRepo } from '../ports/account-deletions.js';
 import type { Clock } from '../ports/clock.js';
 import type { UserRecord, UserRepo } from '../ports/store.js';
@@ -57,7 +58,7 @@ export class AccountService {
         cursor: null,
         seq: 0,
       },
-      [accountDeleteJob(viewer, 0)],
+      [accountDeleteJob(viewer, 0), indexUserJob(viewer)],
     );
     this.deps.sessions.forgetUser(viewer);
     this.deps.hydrator.forgetUser(viewer);

@@ -7,6 +7,8 @@ import type { FollowService } from './follows.js';
 import type { DirectUploads } from './media-direct.js';
 import type { MediaService } from './media.js';
 import type { MessageService } from './messages.js';
+import type { PeopleSearchService } from './people-search.js';
+import type { SuggestionService } from './suggestions.js';
 import type { ReactionService } from './reactions.js';
 import type { RepostService } from './reposts.js';
 import type { SafetyService } from './safety.js';
@@ -35,4 +37,8 @@ export interface Services {
   safety: SafetyService;
   accounts: AccountService;
   exports: ExportService;
+  /** GET /search/users. */
+  peopleSearch: PeopleSearchService;
+  /** GET /me/suggestions. */
+  suggestions: SuggestionService;
 }

@@ -37,6 +37,8 @@ export class UserService {
       registrations: { limiter: RateLimiter; budget: Budget };
       /** Tombstones of deleted accounts: their aliases stay reserved (ALIAS_RESERVATION_MS). */
       deletions: AccountDeletionRepo;
+      /** Queues the account's people-search (re-)indexing (`index.user`) after a sign-up or profile edit. */
+      reindex: (alias: string) => Promise<void>;
     },
   ) {}
 
@@ -80,6 +82,7 @@ export class UserService {
       if (imageKey) await blobs.delete(imageKey);
       throw aliasTaken(request.alias);
     }
+    await this.deps.reindex(record.alias);
     return this.deps.sessions.open(record);
   }
 
@@ -118,6 +121,7 @@ export class UserService {
     });
     if (!user) throw new NotFoundError(`no user @${viewer}`);
     this.deps.hydrator.forgetUser(viewer);
+    if (changes.firstName !== undefined || changes.lastName !== undefined) await this.deps.reindex(viewer);
     return this.present(user, false, { blockedByMe: false, mutedByMe: false, blocksMe: false });
   }
 

@@ -9,6 +9,7 @@ export { parseWhole, strictCommand } from '../cli/options.js';
 export { runProgram } from '../cli/run.js';
 export { userAlias, type PopulationPlan } from '../population/graph.js';
 export { randomIndex, sampleDistinct, seededRandom } from '../population/random.js';
+export { personName } from '../population/names.js';
 export { populateStore } from '../population/populate-store.js';
 export { openStoresChecked } from '../wiring/stores.js';
 export {

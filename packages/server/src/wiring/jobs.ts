@@ -19,6 +19,7 @@ import { FeedTrimChecks, FeedTrimProcessor } from '../jobs/feed-trim.js';
 import { FollowBackfillProcessor } from '../jobs/follow-backfill.js';
 import { FollowCountsProcessor } from '../jobs/follow-counts.js';
 import { IndexStatusProcessor } from '../jobs/index-status.js';
+import { IndexUserProcessor } from '../jobs/index-user.js';
 import { OutboxResendProcessor } from '../jobs/outbox-resend.js';
 import { ProcessorRegistry } from '../jobs/processor-registry.js';
 import { StatusPurgeProcessor } from '../jobs/status-purge.js';
@@ -153,6 +154,7 @@ export function createJobRegistry(config: Config, deps: JobDeps): ProcessorRegis
     new OutboxResendProcessor({ store, clock }),
     new FollowCountsProcessor({ follows: store.follows }),
     new IndexStatusProcessor({ statuses: store.statuses, search: store.search }),
+    new IndexUserProcessor({ users: store.users, people: store.people }),
     new StatusPurgeProcessor({ reactions: store.reactions, comments: store.comments, batchSize: PURGE_BATCH }),
     new CountsReconcileProcessor({ members: store.members, reactions: store.reactions, comments: store.comments }),
     new CardFetchProcessor({

@@ -35,6 +35,9 @@ import type { UserPresenter } from '../services/user-presenter.js';
 import { UserService } from '../services/users.js';
 import { Visibility } from '../domain/visibility.js';
 import { WriteLimits } from '../services/write-limits.js';
+import { indexUserJob } from '../domain/people-terms.js';
+import { PeopleSearchService } from '../services/people-search.js';
+import { SuggestionService } from '../services/suggestions.js';
 import { createReadModel } from './jobs.js';
 
 /** Each Lambda instance trusts a token it read this long: a sign-out or password change elsewhere is seen within it. */
@@ -107,6 +110,15 @@ export function createServices(deps: ServiceDeps): { services: Services; hydrato
     hasher: limits.hasher,
     registrations: limits.registrations,
     deletions: store.deletions,
+    // Through the queue (index.user) where there is one; a runtime without one indexes in the request.
+    reindex: async (alias) => {
+      const queue = deps.queue;
+      if (queue) await queue.enqueue([indexUserJob(alias)]);
+      else {
+        const user = await store.users.get(alias);
+        if (user) await store.people.put(user);
+      }
+    },
   });
   const services: Services = {
     sessions,
@@ -187,6 +199,24 @@ export function createServices(deps: ServiceDeps): { services: Services; hydrato
       follows: store.follows,
       members: store.members,
       boards: store.boards,
+      userPresenter,
+      clock,
+    }),
+    peopleSearch: new PeopleSearchService({
+      people: store.people,
+      users: store.users,
+      follows: store.follows,
+      relations: store.relations,
+      visibility,
+      userPresenter,
+    }),
+    suggestions: new SuggestionService({
+      people: store.people,
+      users: store.users,
+      follows: store.follows,
+      relations: store.relations,
+      statuses: store.statuses,
+      visibility,
       userPresenter,
       clock,
     }),

@@ -13,6 +13,7 @@ import { runHybridStoreContract } from './store-contract-hybrid.js';
 import { runRelationsContract } from './store-contract-relations.js';
 import { runRepostsContract } from './store-contract-reposts.js';
 import { runMediaStoreContract } from './store-contract-media.js';
+import { runPeopleContract } from './store-contract-people.js';
 import { runSocialStoreContract } from './store-contract-social.js';
 import { runStatusesContract } from './store-contract-statuses.js';
 import { runUsersContract } from './store-contract-users.js';
@@ -112,6 +113,7 @@ export function runStoreContract(options: StoreContractOptions): void {
     runRelationsContract(hooks);
     runDeletionsContract(hooks);
     runRepostsContract(hooks);
+    runPeopleContract(hooks);
 
     describe('outbox', () => {
       test('resendPending finds nothing when every write sent its jobs', async (ctx) => {

@@ -76,6 +76,8 @@ const RESULTS = {
   unmuteUser: Profile,
   listBlocks: pageOf(User),
   listMutes: pageOf(User),
+  listUsersMatching: pageOf(Profile),
+  listSuggestions: pageOf(Profile),
   putAvatar: User,
   createMedia: Media,
   createMediaUpload: MediaUploadTicket,
@@ -183,6 +185,12 @@ export function createApi(options: ApiOptions) {
       kind === 'block'
         ? call('listBlocks', { params: { query: page(cursor) } })
         : call('listMutes', { params: { query: page(cursor) } }),
+    /** People by alias, first or last name (prefix, any case and accents), best match first. */
+    searchPeople: (q: string, cursor?: string | null): Promise<Page<Profile>> =>
+      call('listUsersMatching', { params: { query: { q, ...page(cursor) } } }),
+    /** People I may want to follow (followed by those I follow, then active accounts followed by many). */
+    suggestions: (cursor?: string | null, limit?: number): Promise<Page<Profile>> =>
+      call('listSuggestions', { params: { query: { ...page(cursor), ...(limit ? { limit } : {}) } } }),
     /** Replaces my profile picture (PNG, JPEG or WebP, at most 1 MiB); resolves with my user and its new imageUrl. */
     putAvatar: (image: Blob, type: ImageType) => client.putAvatar(image, type) as Promise<Result<'putAvatar'>>,
 

@@ -1,5 +1,6 @@
 import { useInfiniteQuery, useQueryClient } from '@tanstack/react-query';
 import type { Status } from '@tweeter/shared';
+import { useState } from 'react';
 import { newPostsLabel } from '../logic/live-feed.js';
 import type { Pages } from '../logic/pages.js';
 import { InfiniteList } from './infinite-list.js';
@@ -8,6 +9,7 @@ import { useMe, useObservable, useServices } from './services.js';
 import { StatusItem } from './status-item.js';
 import { TrendsPanel } from './trends-panel.js';
 import { UserPanel } from './user-panel.js';
+import { WhoToFollow } from './who-to-follow.js';
 
 export function FeedPage() {
   const { api, pending } = useServices();
@@ -27,7 +29,13 @@ export function FeedPage() {
     window.scrollTo({ top: 0 });
   }
 
-  // Trends come first in the page's order (on a phone, above the feed); on a wide screen they sit beside it.
+  // An empty feed leads to people to follow; otherwise they wait beside the feed (below it on a phone). Trends come
+  // first in the page's order (on a phone, above the feed); on a wide screen they sit beside it, above who to follow.
+  const empty = query.isSuccess && query.data.pages.every((p) => p.items.length === 0);
+  // Once offered, the offer stays for this visit: following someone from it fills the feed, and the list must not
+  // vanish under the reader's finger.
+  const [offered, setOffered] = useState(false);
+  if (empty && !offered) setOffered(true);
   return (
     <div className="feed-grid">
       <TrendsPanel />
@@ -44,10 +52,16 @@ export function FeedPage() {
           query={query}
           label="Feed"
           what="feed items"
-          empty="Your feed is empty. Follow people to see their posts here."
+          empty={empty ? '' : 'Your feed is empty. Follow people to see their posts here.'}
           render={(s) => <StatusItem status={s} />}
         />
+        {offered && <WhoToFollow inline />}
       </div>
+      {!offered && (
+        <aside aria-label="Who to follow">
+          <WhoToFollow />
+        </aside>
+      )}
     </div>
   );
 }

@@ -1,10 +1,11 @@
 import { Link, NavLink, Outlet, useMatch, useNavigate } from 'react-router';
 import { logOut } from '../logic/flows.js';
 import { useFeedLive } from './live.js';
+import { SearchBox } from './search-box.js';
 import { useMe, useObservable, useServices } from './services.js';
 import { Toasts } from './toasts.js';
 
-/** The top bar (Feed / Story / Followees / Followers / Boards / Settings / Logout), the toasts, the screen. */
+/** The top bar (Feed / Story / Followees / Followers / Boards / Settings / Logout, the search box), the toasts, the screen. */
 export function Layout() {
   const services = useServices();
   const me = useMe();
@@ -42,6 +43,7 @@ export function Layout() {
             Logout
           </button>
         </nav>
+        <SearchBox />
         {streamStatus === 'reconnecting' && (
           <span className="stream-state" role="status">
             Reconnecting…

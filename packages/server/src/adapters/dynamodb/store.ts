@@ -9,6 +9,7 @@ import { createDynamoDeliveriesRepo } from './core/deliveries-repo.js';
 import { createDynamoFeedsRepo } from './core/feeds-repo.js';
 import { createDynamoFollowsRepo } from './core/follows-repo.js';
 import { createDynamoMediaRepo } from './core/media-repo.js';
+import { createDynamoPeopleIndex } from './core/people-index.js';
 import { DynamoOutbox } from './core/outbox.js';
 import { createDynamoRelationsRepo } from './core/relations-repo.js';
 import { createDynamoRepostsRepo } from './core/reposts-repo.js';
@@ -81,6 +82,7 @@ export function createDynamoStore(options: DynamoStoreOptions): Store {
     media: createDynamoMediaRepo(deps),
     search: createDynamoStatusSearchRepo(deps),
     reposts: createDynamoRepostsRepo(deps, outbox, now),
+    people: createDynamoPeopleIndex(deps),
     resendPending: (before, limit) => outbox.resendPending(before, limit),
     async ping() {
       await withRetry(deps.retry, () =>

@@ -378,6 +378,30 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
       CREATE INDEX tag_authors_hour ON tag_authors (last_hour);
     `,
   },
+  {
+    version: 17,
+    name: 'people search: normalized alias and name terms, accounts by followers',
+    sql: `
+      -- kind 0: the alias, 1: a word of the first or last name; terms are normalized (lower case, no accents) by
+      -- the application, so a prefix is one range read of the primary key.
+      CREATE TABLE people_terms (
+        kind INTEGER NOT NULL,
+        term TEXT NOT NULL,
+        alias TEXT NOT NULL,
+        PRIMARY KEY (kind, term, alias)
+      ) WITHOUT ROWID;
+      CREATE INDEX people_terms_alias ON people_terms (alias);
+      -- Suggestions fall back to the accounts followed by most.
+      CREATE INDEX users_by_followers ON users (follower_count DESC, alias);
+      -- Accounts from before this migration: the alias and the lower-cased names as they are (SQL cannot strip
+      -- accents or split words); the next profile edit or index.user job writes their normalized terms.
+      INSERT OR IGNORE INTO people_terms (kind, term, alias) SELECT 0, alias, alias FROM users;
+      INSERT OR IGNORE INTO people_terms (kind, term, alias) SELECT 1, lower(first_name), alias FROM users
+        WHERE first_name <> '';
+      INSERT OR IGNORE INTO people_terms (kind, term, alias) SELECT 1, lower(last_name), alias FROM users
+        WHERE last_name <> '';
+    `,
+  },
 ];
 
 /** Applies every migration newer than the file's user_version, each in its own transaction. */

@@ -12,6 +12,7 @@ import { createFollowsRepo } from './follows-repo.js';
 import type { ReadySignal } from './jobs-table.js';
 import { createMediaRepo } from './media-repo.js';
 import { createMembersRepo } from './members-repo.js';
+import { createSqlitePeopleIndex } from './people-index.js';
 import { createMessagesRepo } from './messages-repo.js';
 import { createReactionsRepo } from './reactions-repo.js';
 import { createRelationsRepo } from './relations-repo.js';
@@ -51,6 +52,7 @@ export function createSqliteStore(db: Db, options: SqliteStoreOptions): Store {
     media: createMediaRepo(db),
     search: createSqliteStatusSearchRepo(db),
     reposts: createRepostsRepo(db, options),
+    people: createSqlitePeopleIndex(db),
     async resendPending() {
       return 0; // outbox jobs commit in the same transaction as their write: nothing is ever pending
     },

@@ -29,6 +29,7 @@ const READS: Readonly<Record<WriteTarget, readonly string[]>> = {
   media: ['get', 'unattachedBefore', 'byOwner'],
   search: ['search', 'trends', 'size'],
   reposts: ['get', 'standing', 'byStatus', 'byReposter', 'counts', 'mine'],
+  people: ['match', 'popular'],
   queue: ['stats', 'listDead', 'onReady', 'releaseLeases'],
 };
 
@@ -50,6 +51,7 @@ const BULK: Readonly<Partial<Record<WriteTarget, readonly string[] | 'all'>>> = 
   comments: ['purgeStatus', 'recount'],
   members: ['recount'],
   follows: ['recount'],
+  people: ['putMany'],
   deletions: ['advance', 'release', 'transferBoard', 'deleteBoard'],
   queue: ['receive', 'ack', 'ackBatch', 'fail', 'extend', 'release'],
 };

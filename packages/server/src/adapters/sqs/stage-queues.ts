@@ -33,8 +33,9 @@ export const JOBS_BY_QUEUE: Readonly<Record<string, readonly string[]>> = {
   cards: ['card.fetch'],
   // Direct uploads decoded (seconds of CPU each): their own queue, consumed by a function that carries sharp.
   media: ['media.process'],
-  // Search indexing: its own stage, so a burst of posts never delays fan-out and a slow index never blocks posting.
-  index: ['index.status'],
+  // Search indexing (statuses: index.status; people: index.user): its own stage, so a burst of posts or profile
+  // edits never delays fan-out and a slow index never blocks posting.
+  index: ['index.status', 'index.user'],
 };
 
 export const DEFAULT_QUEUE = 'maintenance';

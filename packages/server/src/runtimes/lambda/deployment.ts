@@ -41,7 +41,8 @@ export const STAGE_CONSUMERS: Readonly<Record<string, StageConsumerSpec>> = {
   cards: { memoryMb: 256, timeoutSeconds: 90, batchSize: 5, maxConcurrency: 10 },
   // One 8 MiB image a record: a decode takes about a second at 1.5 GB (one full vCPU from 1,769 MB).
   media: { memoryMb: 1536, timeoutSeconds: 60, batchSize: 1, maxConcurrency: 10, decodesImages: true },
-  // A status's terms are one marker, a batch write or two and a few counter updates: small and quick.
+  // A status's terms (index.status) are one marker, a batch write or two and a few counter updates; an account's
+  // (index.user) a read and a few small writes: small and quick.
   index: { memoryMb: 256, timeoutSeconds: 60, batchSize: 10, maxConcurrency: 10 },
 };
 

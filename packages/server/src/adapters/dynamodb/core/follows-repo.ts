@@ -3,6 +3,7 @@ import type { FollowCounts, FollowRepo, KeyPage, RangeOptions } from '../../../p
 import { batchGet, batchWrite, mapLimit, queryUpTo, StoreBusyError, type DynamoDeps, type Item } from '../client.js';
 import { addToExisting, deleteItem, getItem, putItem, putNew, queryAll, str, updateItem } from '../social/items.js';
 import { FOLLOWER_PREFIX, FOLLOWS_PREFIX, UNFOLLOWS, followerKey, followsKey, userKey } from './keys.js';
+import { notePopular } from './people-index.js';
 import { pendingAttributes, pendingUpdate, type DynamoOutbox } from './outbox.js';
 
 /**
@@ -19,10 +20,12 @@ export function createDynamoFollowsRepo(deps: DynamoDeps, outbox: DynamoOutbox, 
     { name: 'follows.recount', payload: { alias: str(item.followee) } },
   ];
   const counts = async (follower: string, followee: string, by: number): Promise<void> => {
-    await Promise.all([
+    const [, followers] = await Promise.all([
       addToExisting(deps, userKey(follower), 'followeeCount', by),
       addToExisting(deps, userKey(followee), 'followerCount', by),
     ]);
+    // Suggestions' "followed by many" (people-index.ts): refreshed every POPULAR_STEP followers, not every follow.
+    if (followers !== null) await notePopular(deps, followee, followers);
   };
 
   outbox.handle('follow', {
@@ -202,14 +205,16 @@ export function createDynamoFollowsRepo(deps: DynamoDeps, outbox: DynamoOutbox, 
         bump(follower, 'followees');
         bump(followee, 'followers');
       }
-      await mapLimit([...sums], deps.batchConcurrency, ([alias, by]) =>
-        updateItem(deps, {
+      await mapLimit([...sums], deps.batchConcurrency, async ([alias, by]) => {
+        const out = await updateItem(deps, {
           Key: userKey(alias),
           UpdateExpression: 'ADD followerCount :followers, followeeCount :followees',
           ConditionExpression: 'attribute_exists(pk)',
           ExpressionAttributeValues: { ':followers': by.followers, ':followees': by.followees },
-        }),
-      );
+          ReturnValues: 'UPDATED_NEW',
+        });
+        if (out && by.followers > 0) await notePopular(deps, alias, Number(out.followerCount ?? 0), true);
+      });
       return fresh.length;
     },
     async recount(alias): Promise<FollowCounts> {
@@ -220,6 +225,7 @@ export function createDynamoFollowsRepo(deps: DynamoDeps, outbox: DynamoOutbox, 
         ConditionExpression: 'attribute_exists(pk)',
         ExpressionAttributeValues: { ':followers': followers, ':followees': followees },
       });
+      await notePopular(deps, alias, followers, true);
       return { followers, followees };
     },
   };

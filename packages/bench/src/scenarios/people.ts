@@ -1,0 +1,168 @@
+import {
+  configFromEnvironment,
+  openStoresChecked,
+  parseWhole,
+  personName,
+  seededRandom,
+  systemClock,
+  userAlias,
+} from '@tweeter/server/tooling';
+import { ApiClient } from '../api-client.js';
+import { Samples } from '../percentiles.js';
+import { machine, type ScenarioResult } from '../result.js';
+import { withServer, type TargetOptions } from '../setup.js';
+import { option, type ScenarioDefinition } from './registry.js';
+
+export type SearchPeopleParams = { users: number; queries: number };
+export type SuggestionsParams = { users: number; following: number; followeesEach: number; requests: number };
+
+/** The prefixes people type: 1 to 4 letters of a generated name or of an alias, lower or upper case. */
+function queries(users: number, count: number, seed: number): string[] {
+  const random = seededRandom(seed);
+  const out: string[] = [];
+  for (let k = 0; k < count; k++) {
+    const i = 1 + Math.floor(random() * users);
+    const name = personName(i);
+    const pick = random();
+    const source = pick < 0.4 ? name.firstName : pick < 0.8 ? name.lastName : userAlias(i);
+    const length = 1 + Math.floor(random() * 4);
+    out.push(source === userAlias(i) ? source.slice(0, 5 + length) : source.slice(0, length));
+  }
+  return out;
+}
+
+/**
+ * `users` generated users with realistic names (the population indexes them as the index.user job would). One signed-in
+ * user sends `queries` people searches of 1 to 4 letters of a first name, a last name, or an alias prefix, one at a
+ * time; measured per request (the budget: p99 ≤ 5 ms).
+ */
+export async function runSearchPeopleScenario(
+  params: SearchPeopleParams,
+  target: TargetOptions,
+): Promise<ScenarioResult> {
+  const plan = { users: params.users, celebrity: 'celebrity', followers: 0, followeesEach: 5, statusesEach: 0 };
+  return withServer(target, plan, async (server) => {
+    const api = new ApiClient(server.url);
+    const token = await api.login(userAlias(1), target.password);
+    const list = queries(params.users, params.queries, target.seed);
+    // Warm-up: the first requests pay for compilation and cold pages, not the index.
+    for (const q of list.slice(0, 50)) await api.searchPeople(token, q);
+    const samples = new Samples();
+    let errors = 0;
+    let found = 0;
+    for (const q of list) {
+      try {
+        const res = await api.searchPeople(token, q);
+        samples.push(res.ms);
+        found += res.value.items.length;
+      } catch {
+        errors++;
+      }
+    }
+    const s = samples.summary();
+    return {
+      scenario: 'search-people',
+      params: { ...params },
+      machine: machine(),
+      results: {
+        search_people_ms: { p50: s.p50, p95: s.p95, p99: s.p99, max: s.max },
+        results_per_query: Math.round((found / Math.max(1, samples.count)) * 10) / 10,
+        errors,
+      },
+    };
+  });
+}
+
+/**
+ * `users` generated users each following `followees-each` others; user 1 follows `following` of them (added after
+ * the plan). User 1 asks GET /me/suggestions `requests` times, one at a time; measured per request (the budget:
+ * p99 ≤ 30 ms for someone following 1,000).
+ */
+export async function runSuggestionsScenario(
+  params: SuggestionsParams,
+  target: TargetOptions,
+): Promise<ScenarioResult> {
+  const plan = {
+    users: params.users,
+    celebrity: 'celebrity',
+    followers: 0,
+    followeesEach: params.followeesEach,
+    statusesEach: 1,
+  };
+  const me = userAlias(1);
+  const followMany = async (dataDir: string): Promise<void> => {
+    const opened = await openStoresChecked(configFromEnvironment({ DATA_DIR: dataDir }), systemClock);
+    try {
+      const edges = Array.from({ length: params.following }, (_, k) => ({ follower: me, followee: userAlias(k + 2) }));
+      await opened.store.follows.addMany(edges, Date.now());
+    } finally {
+      await opened.close();
+    }
+  };
+  return withServer(
+    target,
+    plan,
+    async (server) => {
+      const api = new ApiClient(server.url);
+      const token = await api.login(me, target.password);
+      for (let k = 0; k < 20; k++) await api.suggestions(token);
+      const samples = new Samples();
+      let errors = 0;
+      let listed = 0;
+      for (let k = 0; k < params.requests; k++) {
+        try {
+          const res = await api.suggestions(token);
+          samples.push(res.ms);
+          listed = res.value.items.length;
+        } catch {
+          errors++;
+        }
+      }
+      const s = samples.summary();
+      return {
+        scenario: 'suggestions',
+        params: { ...params },
+        machine: machine(),
+        results: { suggestions_ms: { p50: s.p50, p95: s.p95, p99: s.p99, max: s.max }, listed, errors },
+      };
+    },
+    followMany,
+  );
+}
+
+export const searchPeopleScenario: ScenarioDefinition<SearchPeopleParams> = {
+  name: 'search-people',
+  description: 'People search by prefix of a name or alias (1 to 4 letters): latency per request',
+  options: [
+    option('users', 'generated users, with realistic names', '100000'),
+    option('queries', 'searches measured (after 50 to warm up)', '2000'),
+  ],
+  parse(flags) {
+    return {
+      users: parseWhole(flags.users ?? '', '--users', 10, 10_000_000),
+      queries: parseWhole(flags.queries ?? '', '--queries', 1, 1_000_000),
+    };
+  },
+  run: runSearchPeopleScenario,
+};
+
+export const suggestionsScenario: ScenarioDefinition<SuggestionsParams> = {
+  name: 'suggestions',
+  description: 'Who to follow for a user following N accounts: latency per request',
+  options: [
+    option('users', 'generated users', '20000'),
+    option('following', 'accounts the measured user follows', '1000'),
+    option('followees-each', 'random follows of every generated user', '50'),
+    option('requests', 'requests measured (after 20 to warm up)', '300'),
+  ],
+  parse(flags) {
+    const users = parseWhole(flags.users ?? '', '--users', 10, 10_000_000);
+    return {
+      users,
+      following: parseWhole(flags.following ?? '', '--following', 1, users - 1),
+      followeesEach: parseWhole(flags.followeesEach ?? '', '--followees-each', 0, Math.min(1000, users - 1)),
+      requests: parseWhole(flags.requests ?? '', '--requests', 1, 100_000),
+    };
+  },
+  run: runSuggestionsScenario,
+};

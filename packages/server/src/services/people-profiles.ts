@@ -1,0 +1,48 @@
+import type { Profile } from '@tweeter/shared';
+import { z } from 'zod';
+import { decodeCursor, encodeCursor } from '../domain/cursor.js';
+import type { FollowRepo, RelationRepo, UserRecord } from '../ports/store.js';
+import type { UserPresenter } from './user-presenter.js';
+
+/** Cursor over a ranked list computed per request (bounded): the offset of the next item. */
+const OffsetCursor = z.object({ o: z.number().int().min(0).max(10_000) });
+
+export function decodeOffset(cursor: string | undefined): number {
+  return decodeCursor(cursor, OffsetCursor)?.o ?? 0;
+}
+
+export function nextOffset(offset: number, pageSize: number, total: number): string | null {
+  return offset + pageSize < total ? encodeCursor({ o: offset + pageSize }) : null;
+}
+
+/**
+ * Profiles of accounts already filtered by `Visibility.blocked` for `viewer` (so neither side blocks the other), with
+ * the viewer's follow and mute of each read in two batched key lookups.
+ */
+export async function presentProfiles(
+  deps: {
+    follows: Pick<FollowRepo, 'existing'>;
+    relations: Pick<RelationRepo, 'existing'>;
+    userPresenter: UserPresenter;
+  },
+  viewer: string,
+  users: readonly UserRecord[],
+): Promise<Profile[]> {
+  const others = users.filter((u) => u.alias !== viewer).map((u) => u.alias);
+  const [followed, muted] = await Promise.all([
+    deps.follows.existing(others.map((followee) => ({ follower: viewer, followee }))),
+    deps.relations.existing(others.map((target) => ({ owner: viewer, kind: 'mute' as const, target }))),
+  ]);
+  const following = new Set(followed.map((e) => e.followee));
+  const muting = new Set(muted.map((e) => e.target));
+  return users.map((u) => ({
+    ...deps.userPresenter.user(u),
+    bio: u.bio ?? '',
+    followerCount: u.followerCount,
+    followeeCount: u.followeeCount,
+    followedByMe: following.has(u.alias),
+    blockedByMe: false,
+    mutedByMe: muting.has(u.alias),
+    blocksMe: false,
+  }));
+}

@@ -1,0 +1,103 @@
+import { normalizeSearchText, searchWords, type Page, type PeopleSearchQuery, type Profile } from '@tweeter/shared';
+import { peopleTerms } from '../domain/people-terms.js';
+import type { Visibility } from '../domain/visibility.js';
+import type { FollowRepo, PeopleIndex, RelationRepo, UserRecord, UserRepo } from '../ports/store.js';
+import { decodeOffset, nextOffset, presentProfiles } from './people-profiles.js';
+import type { UserPresenter } from './user-presenter.js';
+
+/**
+ * Index hits read per kind (alias terms, name words) for one query: the ranking, the block filter and paging work
+ * on at most twice this many accounts, so a one-letter query costs what a precise one does (docs/api.md).
+ */
+export const PEOPLE_CANDIDATES_MAX = 100;
+
+/** How well an account matches: 0 its alias is the query, 1 its alias starts with it, 2 its names match. */
+type Rank = 0 | 1 | 2;
+
+/**
+ * People search (GET /search/users): prefix of alias, first or last name, case- and accent-insensitive. The
+ * query's text is never syntax: it is cut into words (search-normalize.ts) and each word is a prefix to match.
+ * Ranked best match first (exact alias, alias prefix, names), then by followers, then alias. Accounts blocked
+ * either way are removed before paging, so a page is short only at the end.
+ */
+export class PeopleSearchService {
+  constructor(
+    private readonly deps: {
+      people: PeopleIndex;
+      users: UserRepo;
+      follows: Pick<FollowRepo, 'existing'>;
+      relations: Pick<RelationRepo, 'existing'>;
+      visibility: Pick<Visibility, 'blocked'>;
+      userPresenter: UserPresenter;
+    },
+  ) {}
+
+  async search(viewer: string, query: PeopleSearchQuery): Promise<Page<Profile>> {
+    // The cursor is a position in the ranked list before the block filter, so the filter only reads what a page
+    // needs: from there, in slices, until the page is full or the list ends (never a short page before the end).
+    let position = decodeOffset(query.cursor);
+    const ranked = await this.ranked(query.q);
+    const page: UserRecord[] = [];
+    while (page.length < query.limit && position < ranked.length) {
+      const slice = ranked.slice(position, position + query.limit - page.length + SLACK);
+      const blocked = await this.deps.visibility.blocked(
+        viewer,
+        slice.map((u) => u.alias),
+      );
+      for (const user of slice) {
+        position++;
+        if (blocked.has(user.alias)) continue;
+        page.push(user);
+        if (page.length === query.limit) break;
+      }
+    }
+    return {
+      items: await presentProfiles(this.deps, viewer, page),
+      nextCursor: nextOffset(position, 0, ranked.length),
+    };
+  }
+
+  /** Every match (at most 2 × PEOPLE_CANDIDATES_MAX), best first, before the block filter. */
+  private async ranked(q: string): Promise<UserRecord[]> {
+    const text = normalizeSearchText(q).trim();
+    const aliasQuery = text.startsWith('@') ? text.slice(1) : text;
+    const aliasPrefix = /^[a-z0-9_]+$/.test(aliasQuery) ? aliasQuery : undefined;
+    const words = searchWords(q);
+    // The longest word is the most selective one to read; the others are checked on each hit.
+    const namePrefix = [...words].sort((a, b) => b.length - a.length)[0];
+    if (aliasPrefix === undefined && namePrefix === undefined) return [];
+    const hits = await this.deps.people.match(
+      { ...(aliasPrefix ? { aliasPrefix } : {}), ...(namePrefix ? { namePrefix } : {}) },
+      PEOPLE_CANDIDATES_MAX,
+    );
+    const users = await this.deps.users.getMany([...new Set(hits.map((h) => h.alias))]);
+    const scored: { user: UserRecord; rank: Rank }[] = [];
+    for (const user of users.values()) {
+      // Checked against the account as it is now: a stale index entry never shows a wrong match.
+      const rank = rankOf(user, aliasPrefix, words);
+      if (rank !== null) scored.push({ user, rank });
+    }
+    return scored
+      .sort(
+        (a, b) =>
+          a.rank - b.rank ||
+          b.user.followerCount - a.user.followerCount ||
+          (a.user.alias < b.user.alias ? -1 : a.user.alias > b.user.alias ? 1 : 0),
+      )
+      .map((s) => s.user);
+  }
+}
+
+/** Read beyond a page's remaining room when filtering, so that a few blocked accounts cost no second read. */
+const SLACK = 5;
+
+function rankOf(user: UserRecord, aliasPrefix: string | undefined, words: readonly string[]): Rank | null {
+  if (aliasPrefix !== undefined) {
+    if (user.alias === aliasPrefix) return 0;
+    if (user.alias.startsWith(aliasPrefix)) return 1;
+  }
+  if (words.length === 0) return null;
+  const terms = peopleTerms(user);
+  const own = [...terms.names, ...terms.alias.split('_')];
+  return words.every((w) => own.some((t) => t.startsWith(w))) ? 2 : null;
+}
