@@ -15,3 +15,4 @@ export * from './schemas/meta.js';
 export * from './schemas/request-body.js';
 export * from './schemas/account-deletion.js';
 export * from './schemas/export.js';
+export * from './schemas/notifications.js';

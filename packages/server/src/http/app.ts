@@ -18,6 +18,7 @@ import { registerOpenApi } from './openapi.js';
 import { accountDeletionRoutes } from './routes/account-deletion.js';
 import { accountRoutes } from './routes/accounts.js';
 import { safetyRoutes } from './routes/safety.js';
+import { notificationRoutes } from './routes/notifications.js';
 import { meRoutes } from './routes/me.js';
 import { avatarRoutes } from './routes/avatars.js';
 import { mediaRoutes } from './routes/media.js';
@@ -86,6 +87,7 @@ export async function buildApp(ctx: HttpParts): Promise<FastifyInstance> {
   const deps = { services: ctx.services, auth };
   accountRoutes(app, deps);
   safetyRoutes(app, deps);
+  notificationRoutes(app, deps);
   accountDeletionRoutes(app, deps);
   meRoutes(app, deps);
   avatarRoutes(app, deps);

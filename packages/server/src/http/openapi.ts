@@ -22,6 +22,10 @@ export const API_TAGS = [
     name: 'safety',
     description: 'Block and mute: whom I keep away (both ways) and whose statuses leave my feed (they are not told).',
   },
+  {
+    name: 'notifications',
+    description: 'My notifications, grouped on the server, with an exact unread count (live on the stream).',
+  },
   { name: 'boards', description: 'Group channels: boards, members and roles, messages and the moderation log.' },
   { name: 'stream', description: 'The live-update WebSocket (frames and close codes are described in docs/api.md).' },
   { name: 'system', description: 'Health, Prometheus metrics and this document.' },

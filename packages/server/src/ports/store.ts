@@ -4,6 +4,7 @@ import type { AccountDeletionRepo } from './account-deletions.js';
 import type { JobRequest } from './job-queue.js';
 import type { RelationRepo } from './relation-store.js';
 import type { MediaImage, MediaRepo } from './media-repo.js';
+import type { NotificationRepo } from './notification-store.js';
 import type { AuditRepo, BoardRepo, CommentRepo, MemberRepo, MessageRepo, ReactionRepo } from './social-store.js';
 
 export type * from './relation-store.js';
@@ -11,6 +12,7 @@ export type * from './social-store.js';
 export type * from './card-store.js';
 export type * from './account-deletions.js';
 export type * from './media-repo.js';
+export type * from './notification-store.js';
 
 // Records are what the store keeps; services turn them into API objects.
 // Every repository method is a key lookup, a key-range read or a keyed write (no joins), so that a DynamoDB
@@ -334,6 +336,8 @@ export interface Store {
   /** Deleted accounts: tombstones, deletion progress and the alias reservation. */
   deletions: AccountDeletionRepo;
   media: MediaRepo;
+  /** Notification groups and their actor entries. */
+  notifications: NotificationRepo;
   /**
    * Sends again the outbox jobs of writes still marked pending since before `before` (a process that died
    * between its write and the send), up to `limit`; returns how many writes it finished. Run on a schedule.

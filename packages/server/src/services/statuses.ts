@@ -10,6 +10,8 @@ import type { MediaService } from './media.js';
 import type { StatusHydrator } from './status-hydrator.js';
 import type { Visibility } from '../domain/visibility.js';
 import type { WriteLimits } from './write-limits.js';
+import { MENTION_NOTIFY_MAX } from '../domain/notification-groups.js';
+import type { NotifyEvents } from './notify-events.js';
 
 /** Posting, reading and deleting statuses; stories; delivery progress. */
 export class StatusService {
@@ -27,6 +29,7 @@ export class StatusService {
       pullThreshold: number;
       /** Queue a card.fetch for the first URL of each post (LINK_CARDS). */
       linkCards: boolean;
+      notify: NotifyEvents;
     },
   ) {}
 
@@ -63,6 +66,7 @@ export class StatusService {
     if (url !== null && cardKey(url) !== null) {
       outbox.push({ name: 'card.fetch', payload: { statusId: id, author, url, postedAt: now } });
     }
+    outbox.push(...this.mentionJobs(record));
     let written: { status: StatusRecord; created: boolean };
     try {
       written = await this.deps.statuses.create(record, {
@@ -105,6 +109,7 @@ export class StatusService {
         // A pulled status is in no feed's entries: its retract only tells connected followers.
         { name: 'status.retract', payload: { statusId: id, author: status.author, pulled: status.pulled === true } },
         { name: 'status.purge', payload: { statusId: id, author: status.author } },
+        this.deps.notify.statusGoneJob(id),
       ],
     });
     this.deps.hydrator.forgetStatus(id);
@@ -113,6 +118,23 @@ export class StatusService {
       (status.media ?? []).map((m) => m.id),
       id,
       { expire: true },
+    );
+  }
+
+  /** The first MENTION_NOTIFY_MAX accounts a status mentions (in text order, once each), as notify jobs. */
+  private mentionJobs(record: StatusRecord): JobRequest[] {
+    const mentioned = new Set<string>();
+    for (const segment of record.segments) {
+      if (segment.type === 'mention' && segment.alias && segment.alias !== record.author) mentioned.add(segment.alias);
+      if (mentioned.size >= MENTION_NOTIFY_MAX) break;
+    }
+    return this.deps.notify.jobs(
+      [...mentioned].map((alias) => ({
+        type: 'mention',
+        actorId: record.author,
+        recipientId: alias,
+        statusId: record.id,
+      })),
     );
   }
 

@@ -7,6 +7,7 @@ import type { FollowService } from './follows.js';
 import type { DirectUploads } from './media-direct.js';
 import type { MediaService } from './media.js';
 import type { MessageService } from './messages.js';
+import type { NotificationService } from './notifications.js';
 import type { ReactionService } from './reactions.js';
 import type { SafetyService } from './safety.js';
 import type { SessionService } from './sessions.js';
@@ -30,4 +31,5 @@ export interface Services {
   safety: SafetyService;
   accounts: AccountService;
   exports: ExportService;
+  notifications: NotificationService;
 }

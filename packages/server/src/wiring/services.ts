@@ -20,6 +20,9 @@ import type { JobQueue } from '../ports/job-queue.js';
 import { DirectUploads } from '../services/media-direct.js';
 import { MediaService } from '../services/media.js';
 import { MessageService } from '../services/messages.js';
+import { NotificationPresenter } from '../services/notification-presenter.js';
+import { NotificationService } from '../services/notifications.js';
+import { NotifyEvents } from '../services/notify-events.js';
 import { PasswordHasher } from '../services/password-hasher.js';
 import type { ReactionReader } from '../services/reaction-reader.js';
 import { RateLimiter, MemoryCounterStore } from '../services/rate-limits.js';
@@ -51,7 +54,10 @@ export interface ServiceDeps {
   onAccountGone?(alias: string): void;
   /** The bounded password hasher (tests hold its slots to see the server answer 503). */
   passwordHasher?: PasswordHasher;
-  /** Where large direct uploads queue their decode (media.process); without it, they are not offered. */
+  /**
+   * Where large direct uploads queue their decode (media.process); without it, they are not offered. Notification
+   * events are queued here too (without it, reactions and board additions notify nobody).
+   */
   queue?: Pick<JobQueue, 'enqueue'>;
   /** Decodes uploads, a bounded number at once (one per process: the bound is the process's). */
   imagePipeline?: ImagePipeline;
@@ -92,6 +98,7 @@ export function createServices(deps: ServiceDeps): { services: Services; hydrato
     onSignOut: (tokenHash) => deps.onSignOut(tokenHash),
   });
   const visibility = new Visibility({ relations: store.relations });
+  const notify = new NotifyEvents({ queue: deps.queue ?? { enqueue: async () => undefined }, clock });
   const users = new UserService({
     users: store.users,
     follows: store.follows,
@@ -119,6 +126,7 @@ export function createServices(deps: ServiceDeps): { services: Services; hydrato
       clock,
       writeLimits: limits.writes,
       visibility,
+      notify,
     }),
     safety: new SafetyService({
       users: store.users,
@@ -141,6 +149,7 @@ export function createServices(deps: ServiceDeps): { services: Services; hydrato
       visibility,
       pullThreshold: config.fanout.pullThreshold,
       linkCards: config.cards.enabled,
+      notify,
     }),
     feeds: new FeedService({
       feeds: store.feeds,
@@ -173,6 +182,13 @@ export function createServices(deps: ServiceDeps): { services: Services; hydrato
       userPresenter,
       clock,
     }),
+    notifications: new NotificationService({
+      notifications: store.notifications,
+      presenter: new NotificationPresenter({ users: store.users, statuses: hydrator, userPresenter, visibility }),
+      realtime,
+      clock,
+      retentionMs: config.notificationRetentionMs,
+    }),
     ...socialServices(store, {
       userPresenter,
       realtime,
@@ -180,6 +196,7 @@ export function createServices(deps: ServiceDeps): { services: Services; hydrato
       reactionReader,
       writeLimits: limits.writes,
       visibility,
+      notify,
     }),
   };
   return { services, hydrator };
@@ -195,9 +212,10 @@ function socialServices(
     reactionReader: ReactionReader;
     writeLimits: WriteLimits;
     visibility: Visibility;
+    notify: NotifyEvents;
   },
 ): Pick<Services, 'boards' | 'messages' | 'reactions' | 'comments'> {
-  const { userPresenter, realtime, clock, writeLimits, visibility } = shared;
+  const { userPresenter, realtime, clock, writeLimits, visibility, notify } = shared;
   const boards = new BoardService({
     boards: store.boards,
     members: store.members,
@@ -207,6 +225,7 @@ function socialServices(
     clock,
     realtime,
     visibility,
+    notify,
   });
   const messages = new MessageService({
     boards,
@@ -229,6 +248,7 @@ function socialServices(
       clock,
       writeLimits,
       visibility,
+      notify,
     }),
     comments: new CommentService({
       comments: store.comments,

@@ -11,6 +11,7 @@ import { runFollowsContract } from './store-contract-follows.js';
 import { runFeedBoundStoreContract } from './store-contract-feed-bound.js';
 import { runHybridStoreContract } from './store-contract-hybrid.js';
 import { runRelationsContract } from './store-contract-relations.js';
+import { runNotificationsContract } from './store-contract-notifications.js';
 import { runMediaStoreContract } from './store-contract-media.js';
 import { runSocialStoreContract } from './store-contract-social.js';
 import { runStatusesContract } from './store-contract-statuses.js';
@@ -109,6 +110,7 @@ export function runStoreContract(options: StoreContractOptions): void {
     runFeedsContract(hooks);
     runDeliveriesContract(hooks);
     runRelationsContract(hooks);
+    runNotificationsContract(hooks);
     runDeletionsContract(hooks);
 
     describe('outbox', () => {

@@ -27,6 +27,7 @@ const READS: Readonly<Record<WriteTarget, readonly string[]>> = {
   cards: ['get', 'getMany'],
   deletions: ['get', 'expired', 'messagesBy'],
   media: ['get', 'unattachedBefore', 'byOwner'],
+  notifications: ['page', 'get', 'unreadCount'],
   queue: ['stats', 'listDead', 'onReady', 'releaseLeases'],
 };
 
@@ -47,6 +48,7 @@ const BULK: Readonly<Partial<Record<WriteTarget, readonly string[] | 'all'>>> = 
   members: ['recount'],
   follows: ['recount'],
   deletions: ['advance', 'release', 'transferBoard', 'deleteBoard'],
+  notifications: ['removeRecipient', 'removeActor', 'deleteOlderThan'],
   queue: ['receive', 'ack', 'ackBatch', 'fail', 'extend', 'release'],
 };
 

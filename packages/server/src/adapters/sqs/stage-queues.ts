@@ -20,11 +20,14 @@ export const JOBS_BY_QUEUE: Readonly<Record<string, readonly string[]>> = {
     'account.delete',
     'accounts.sweep',
     'media.sweep',
+    'notifications.retention',
   ],
   // Link card fetches wait on other sites (seconds each): their own queue, so a slow site never delays fan-out.
   cards: ['card.fetch'],
   // Direct uploads decoded (seconds of CPU each): their own queue, consumed by a function that carries sharp.
   media: ['media.process'],
+  // Notifications: a burst of likes on one status is its own stage, so it never delays fan-out or purges.
+  notify: ['notify.event', 'notify.status-gone'],
 };
 
 export const DEFAULT_QUEUE = 'maintenance';

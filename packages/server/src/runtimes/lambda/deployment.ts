@@ -41,6 +41,8 @@ export const STAGE_CONSUMERS: Readonly<Record<string, StageConsumerSpec>> = {
   cards: { memoryMb: 256, timeoutSeconds: 90, batchSize: 5, maxConcurrency: 10 },
   // One 8 MiB image a record: a decode takes about a second at 1.5 GB (one full vCPU from 1,769 MB).
   media: { memoryMb: 1536, timeoutSeconds: 60, batchSize: 1, maxConcurrency: 10, decodesImages: true },
+  // Small single-item writes and a push each: batches of 10, enough concurrency for 1,000 likes a second.
+  notify: { memoryMb: 512, timeoutSeconds: 30, batchSize: 10, maxConcurrency: 20 },
 };
 
 /**
