@@ -19,6 +19,7 @@ import {
   type BoardRole,
   type CreateBoardRequest,
   type ImageType,
+  type NotificationGroup,
   type Page,
   type ReactionKind,
   type UpdateBoardRequest,
@@ -175,6 +176,15 @@ export function createApi(options: ApiOptions) {
       kind === 'block'
         ? call('listBlocks', { params: { query: page(cursor) } })
         : call('listMutes', { params: { query: page(cursor) } }),
+    /** My notification groups, newest first; `types` keeps only those. */
+    notifications: (types: readonly string[], cursor?: string | null): Promise<Page<NotificationGroup>> =>
+      call('listNotifications', {
+        params: { query: { ...page(cursor), ...(types.length > 0 ? { types: types.join(',') } : {}) } },
+      }) as Promise<Page<NotificationGroup>>,
+    unreadNotifications: () => call('getUnreadNotificationCount'),
+    /** Marks read everything, or every group up to `upTo`. */
+    markNotificationsRead: (upTo?: string) =>
+      call('markNotificationsRead', { body: upTo === undefined ? {} : { upTo } }),
     /** Replaces my profile picture (PNG, JPEG or WebP, at most 1 MiB); resolves with my user and its new imageUrl. */
     putAvatar: (image: Blob, type: ImageType) => client.putAvatar(image, type) as Promise<Result<'putAvatar'>>,
 
