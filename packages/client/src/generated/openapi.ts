@@ -256,7 +256,7 @@ export interface paths {
     get?: never;
     put?: never;
     /** Marks read everything, or every group up to `upTo` (a group id); my other devices hear the count */
-    post: operations['markNotificationsRead'];
+    post: operations['updateNotificationsRead'];
     delete?: never;
     options?: never;
     head?: never;
@@ -2654,7 +2654,7 @@ export interface operations {
       };
     };
   };
-  markNotificationsRead: {
+  updateNotificationsRead: {
     parameters: {
       query?: never;
       header?: never;

@@ -28,7 +28,7 @@ export const OPERATIONS = {
     idempotencyKey: false,
     auth: true,
   },
-  markNotificationsRead: { method: 'POST', path: '/api/v1/me/notifications/read', idempotencyKey: false, auth: true },
+  updateNotificationsRead: { method: 'POST', path: '/api/v1/me/notifications/read', idempotencyKey: false, auth: true },
   updateMyPassword: { method: 'PUT', path: '/api/v1/me/password', idempotencyKey: false, auth: true },
   getMyExport: { method: 'GET', path: '/api/v1/me/export', idempotencyKey: false, auth: true },
   putAvatar: { method: 'PUT', path: '/api/v1/me/avatar', idempotencyKey: false, auth: true },

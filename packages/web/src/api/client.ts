@@ -184,7 +184,7 @@ export function createApi(options: ApiOptions) {
     unreadNotifications: () => call('getUnreadNotificationCount'),
     /** Marks read everything, or every group up to `upTo`. */
     markNotificationsRead: (upTo?: string) =>
-      call('markNotificationsRead', { body: upTo === undefined ? {} : { upTo } }),
+      call('updateNotificationsRead', { body: upTo === undefined ? {} : { upTo } }),
     /** Replaces my profile picture (PNG, JPEG or WebP, at most 1 MiB); resolves with my user and its new imageUrl. */
     putAvatar: (image: Blob, type: ImageType) => client.putAvatar(image, type) as Promise<Result<'putAvatar'>>,
 

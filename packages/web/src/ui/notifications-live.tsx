@@ -5,6 +5,8 @@ import { Link } from 'react-router';
 import { useServices } from './services.js';
 
 const UNREAD = ['notifications', 'unread'] as const;
+const BELL =
+  'M12 22c1.1 0 2-.9 2-2h-4c0 1.1.89 2 2 2zm6-6v-5c0-3.07-1.64-5.64-4.5-6.32V4c0-.83-.67-1.5-1.5-1.5s-1.5.67-1.5 1.5v.68C7.63 5.36 6 7.92 6 11v5l-2 2v1h16v-1l-2-2z';
 
 /**
  * While signed in: the `notifications` channel. The unread count comes live (`notifications.unread`, also when I
@@ -42,7 +44,10 @@ export function NotificationBell() {
   const label = count === 0 ? 'Notifications' : `Notifications, ${count} unread`;
   return (
     <Link to="/notifications" className="bell" aria-label={label} data-testid="notification-bell">
-      <span aria-hidden="true">🔔</span>
+      {/* Drawn inline (Material Icons' bell, Apache-2.0): emoji fonts are not on every system. */}
+      <svg className="icon" viewBox="0 0 24 24" width="20" height="20" aria-hidden="true">
+        <path d={BELL} fill="currentColor" />
+      </svg>
       {count > 0 && (
         <span className="bell-count" aria-hidden="true">
           {count > 99 ? '99+' : count}

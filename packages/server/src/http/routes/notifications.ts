@@ -43,7 +43,7 @@ export function notificationRoutes(
     '/api/v1/me/notifications/read',
     {
       schema: {
-        operationId: 'markNotificationsRead',
+        operationId: 'updateNotificationsRead',
         tags: ['notifications'],
         summary: 'Marks read everything, or every group up to `upTo` (a group id); my other devices hear the count',
         security: BEARER,
