@@ -7,6 +7,7 @@ import { fanoutScenario } from './fanout.js';
 import { feedScenario } from './feed.js';
 import { mediaScenario } from './media.js';
 import { mixScenario } from './mix.js';
+import { notificationsScenario } from './notifications.js';
 import { postScenario } from './post.js';
 import type { ScenarioDefinition } from './registry.js';
 import { sustainedScenario } from './sustained.js';
@@ -26,4 +27,5 @@ export const SCENARIOS: readonly ScenarioDefinition[] = [
   deleteAccountScenario,
   mediaScenario,
   exportScenario,
+  notificationsScenario,
 ];
