@@ -24,9 +24,7 @@ import { StatusPurgeProcessor } from '../jobs/status-purge.js';
 import { StatusRetractProcessor } from '../jobs/status-retract.js';
 import { UnfollowPurgeProcessor } from '../jobs/unfollow-purge.js';
 import { RelationPurgeProcessor } from '../jobs/relation-purge.js';
-import { NotifyProcessor } from '../jobs/notify.js';
-import { NotificationRetentionProcessor } from '../jobs/notification-retention.js';
-import { NotificationPresenter } from '../services/notification-presenter.js';
+import { notificationProcessors } from './notification-jobs.js';
 import { Visibility } from '../domain/visibility.js';
 import { WorkerPool } from '../jobs/worker-pool.js';
 import type { Logger } from '../logger.js';
@@ -87,13 +85,6 @@ export function createJobRegistry(config: Config, deps: JobDeps): ProcessorRegis
   const { store, blobs, hydrator, realtime, clock, metrics, queue } = deps;
   const maxEntries = config.fanout.feedMaxEntries;
   const visibility = new Visibility({ relations: store.relations });
-  const retentionMs = config.notificationRetentionMs;
-  const presenter = new NotificationPresenter({
-    users: store.users,
-    statuses: hydrator,
-    userPresenter: new UserPresenter(config.mediaUrl),
-    visibility,
-  });
   const trims = new FeedTrimChecks({ queue, maxEntries });
   const fanoutDeliver = new FanoutDeliverProcessor({
     deliveries: store.deliveries,
@@ -174,22 +165,7 @@ export function createJobRegistry(config: Config, deps: JobDeps): ProcessorRegis
       pauseMs: config.fanout.batchPauseMs,
     }),
     new AccountSweepProcessor({ deletions: store.deletions, clock }),
-    new NotifyProcessor({
-      notifications: store.notifications,
-      statuses: store.statuses,
-      users: store.users,
-      presenter,
-      visibility,
-      realtime,
-      clock,
-      retentionMs,
-    }),
-    new NotificationRetentionProcessor({
-      notifications: store.notifications,
-      clock,
-      retentionMs,
-      batchSize: PURGE_BATCH,
-    }),
+    ...notificationProcessors(config, { store, hydrator, visibility, realtime, clock, batchSize: PURGE_BATCH }),
     new BoardRetentionProcessor({
       boards: store.boards,
       messages: store.messages,

@@ -16,6 +16,12 @@ async function groups(t: TestApp, token: string, query = ''): Promise<Page> {
   expect(res.statusCode).toBe(200);
   return res.json() as Page;
 }
+async function registerAll<const A extends readonly string[]>(
+  t: TestApp,
+  ...aliases: A
+): Promise<{ [K in keyof A]: string }> {
+  return (await Promise.all(aliases.map((a) => t.register(a)))) as { [K in keyof A]: string };
+}
 async function unread(t: TestApp, token: string): Promise<number> {
   const res = await t.as(token, { method: 'GET', url: '/api/v1/me/notifications/unread-count' });
   expect(res.statusCode).toBe(200);
@@ -32,7 +38,7 @@ const like = (t: TestApp, token: string, id: string, on = true) =>
 describe('notifications', () => {
   it('groups likes on a status ("bob and 2 others"), counts unread exactly, and an unlike takes the actor out', async () => {
     const t = await apps.start();
-    const [ann, bob, cat, dan] = await Promise.all(['ann', 'bob', 'cat', 'dan'].map((a) => t.register(a)));
+    const [ann, bob, cat, dan] = await registerAll(t, 'ann', 'bob', 'cat', 'dan');
     const id = await post(t, ann, 'hello');
     for (const token of [cat, dan, bob]) expect((await like(t, token, id)).statusCode).toBe(200);
     expect((await like(t, ann, id)).statusCode).toBe(200); // my own like: never notified
@@ -54,7 +60,7 @@ describe('notifications', () => {
 
   it('follows of a day are one group; mentions notify (each status its own group); filters by type', async () => {
     const t = await apps.start();
-    const [ann, bob, cat] = await Promise.all(['ann', 'bob', 'cat'].map((a) => t.register(a)));
+    const [ann, bob, cat] = await registerAll(t, 'ann', 'bob', 'cat');
     for (const token of [bob, cat]) {
       expect((await t.as(token, { method: 'PUT', url: '/api/v1/me/followees/ann' })).statusCode).toBe(200);
     }
@@ -78,7 +84,7 @@ describe('notifications', () => {
 
   it('mark read up to a group, then all; an unknown group or type is a 4xx', async () => {
     const t = await apps.start();
-    const [ann, bob] = await Promise.all(['ann', 'bob'].map((a) => t.register(a)));
+    const [ann, bob] = await registerAll(t, 'ann', 'bob');
     const first = await post(t, ann, 'one');
     const second = await post(t, ann, 'two');
     await like(t, bob, first);
@@ -87,7 +93,8 @@ describe('notifications', () => {
     await t.drain();
     const [newer, older] = (await groups(t, ann)).items;
     expect(newer?.status?.id).toBe(second);
-    const read = (payload: unknown) => t.as(ann, { method: 'POST', url: '/api/v1/me/notifications/read', payload });
+    const read = (payload: Record<string, unknown>) =>
+      t.as(ann, { method: 'POST', url: '/api/v1/me/notifications/read', payload });
     expect((await read({ upTo: older?.id })).statusCode).toBe(204);
     expect(await unread(t, ann)).toBe(1);
     expect((await read({ upTo: 'nope' })).statusCode).toBe(404);
@@ -101,7 +108,7 @@ describe('notifications', () => {
 
   it('never from someone I block or mute, or who blocks me', async () => {
     const t = await apps.start();
-    const [ann, bob, cat, dan] = await Promise.all(['ann', 'bob', 'cat', 'dan'].map((a) => t.register(a)));
+    const [ann, bob, cat, dan] = await registerAll(t, 'ann', 'bob', 'cat', 'dan');
     const id = await post(t, ann, 'quiet');
     await t.as(ann, { method: 'PUT', url: '/api/v1/me/mutes/bob' });
     await t.as(cat, { method: 'PUT', url: '/api/v1/me/blocks/ann' });
@@ -114,7 +121,7 @@ describe('notifications', () => {
 
   it("a deleted status's notifications go, with their unread count", async () => {
     const t = await apps.start();
-    const [ann, bob] = await Promise.all(['ann', 'bob'].map((a) => t.register(a)));
+    const [ann, bob] = await registerAll(t, 'ann', 'bob');
     const id = await post(t, bob, 'hello @ann');
     await t.drain();
     expect(await unread(t, ann)).toBe(1);
@@ -126,7 +133,7 @@ describe('notifications', () => {
 
   it('reply, quote and repost events through NotifyEvents: grouped, retracted, counted', async () => {
     const t = await apps.start();
-    const [ann, bob, cat] = await Promise.all(['ann', 'bob', 'cat'].map((a) => t.register(a)));
+    const [ann, bob, cat] = await registerAll(t, 'ann', 'bob', 'cat');
     const mine = await post(t, ann, 'original');
     const reply = await post(t, bob, 'a reply');
     const quote = await post(t, cat, 'a quote');
@@ -150,7 +157,7 @@ describe('notifications', () => {
 
   it('a board addition and a reaction on my board message notify me', async () => {
     const t = await apps.start();
-    const [ann, bob] = await Promise.all(['ann', 'bob'].map((a) => t.register(a)));
+    const [ann, bob] = await registerAll(t, 'ann', 'bob');
     const board = await t.as(bob, {
       method: 'POST',
       url: '/api/v1/boards',
@@ -181,7 +188,7 @@ describe('notifications', () => {
 
   it('a deleted account leaves the groups it was in', async () => {
     const t = await apps.start();
-    const [ann, bob, cat] = await Promise.all(['ann', 'bob', 'cat'].map((a) => t.register(a)));
+    const [ann, bob, cat] = await registerAll(t, 'ann', 'bob', 'cat');
     const id = await post(t, ann, 'liked');
     await like(t, bob, id);
     await like(t, cat, id);

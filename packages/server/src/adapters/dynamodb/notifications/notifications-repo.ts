@@ -4,23 +4,12 @@ import { batchWrite, key, mapLimit, queryUpTo, type DynamoDeps, type Item, type 
 import { ttlSeconds } from '../core/keys.js';
 import { deleteItem, getItem, num, putItem, queryAll, str, updateItem } from '../social/items.js';
 import { MAIN_INDEXES } from '../tables.js';
+import { entryKeyOf, groupKeyOf, pad, pkOf, unreadKeyOf } from './keys.js';
 
-// Items (docs/aws.md): under `NOTIF#<recipient>`, the group `G#<groupKey>`, its unread marker `U#<groupKey>` and
-// each actor entry `A#<groupKey>#<actor>`. gsi1 lists a recipient's groups by latestAt (`NOTIFS#<recipient>`) and a
-// group's active actors by time (`NGRP#<recipient>#<groupKey>`); gsi2 finds the groups about a status
-// (`NSTATUS#<id>`) and an actor's entries (`NACTOR#<actor>`).
+// Key layout: keys.ts (and docs/aws.md, "Notifications").
 
 const g1 = MAIN_INDEXES.gsi1;
 const g2 = MAIN_INDEXES.gsi2;
-const pkOf = (recipient: string): string => key('NOTIF', recipient);
-const groupKeyOf = (recipient: string, groupKey: string): Key => ({ pk: pkOf(recipient), sk: `G#${groupKey}` });
-const unreadKeyOf = (recipient: string, groupKey: string): Key => ({ pk: pkOf(recipient), sk: `U#${groupKey}` });
-const entryKeyOf = (recipient: string, groupKey: string, actor: string): Key => ({
-  pk: pkOf(recipient),
-  sk: `A#${groupKey}#${actor}`,
-});
-/** Fixed-width time, so the index's string order is time order. */
-const pad = (ms: number): string => String(Math.max(0, Math.floor(ms))).padStart(15, '0');
 
 export function createDynamoNotificationsRepo(
   deps: DynamoDeps,
