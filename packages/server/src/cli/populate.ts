@@ -17,6 +17,7 @@ export interface PopulateFlags {
   mutesEach: string;
   blocksEach: string;
   mediaPercent?: string;
+  notifications?: boolean;
   password: string;
   seed: string;
 }
@@ -44,6 +45,7 @@ export function populationPlan(flags: PopulateFlags): PopulationPlan {
     ...(mutesEach > 0 ? { mutesEach } : {}),
     ...(blocksEach > 0 ? { blocksEach } : {}),
     ...(mediaPercent > 0 ? { mediaShare: mediaPercent / 100 } : {}),
+    ...(flags.notifications ? { notifications: true } : {}),
   };
 }
 
@@ -56,6 +58,7 @@ export function formatSummary(summary: PopulationSummary): string {
     `feed entries added: ${summary.feedEntriesAdded}`,
     `mutes added: ${summary.mutesAdded}`,
     `blocks added: ${summary.blocksAdded}`,
+    `notifications added: ${summary.notificationsAdded}`,
     `seconds: ${summary.seconds.toFixed(1)}`,
   ].join('\n');
 }
@@ -80,6 +83,7 @@ export function populateCommand(): Command {
       '0',
     )
     .option('--media-percent <p>', 'percent of the statuses that carry 1 to 4 images (stock pictures), 0 to 100', '0')
+    .option('--notifications', 'write the follow notifications of the generated follows (as the notify job would)')
     .option('--password <p>', 'password of every generated user and the celebrity', 'password')
     .option('--seed <n>', 'seed of the random follows (same seed, same graph)', '1')
     .option('--data-dir <dir>', 'where the data is (overrides DATA_DIR)')

@@ -18,6 +18,8 @@ export interface PopulationPlan {
   blocksEach?: number;
   /** Share of those statuses (0 to 1) that carry 1 to 4 images (stock pictures made once); absent: 0. */
   mediaShare?: number;
+  /** Write the follow notifications of the generated follows (absent: none). */
+  notifications?: boolean;
   password: string;
   /** Seeds the random follows: the same plan always gives the same graph. */
   seed: number;

@@ -6,6 +6,7 @@ import type { Clock } from '../ports/clock.js';
 import type { MediaImage, Store, UserRecord } from '../ports/store.js';
 import { blockEdges, edgeCount, followEdges, muteEdges, userAlias, type PopulationPlan } from './graph.js';
 import { silentProgress, type Progress } from './progress.js';
+import { addFollowNotifications } from './notifications.js';
 
 export interface PopulationSummary {
   usersAdded: number;
@@ -14,6 +15,7 @@ export interface PopulationSummary {
   feedEntriesAdded: number;
   mutesAdded: number;
   blocksAdded: number;
+  notificationsAdded: number;
   seconds: number;
 }
 
@@ -117,6 +119,7 @@ export async function populate(plan: PopulationPlan, deps: PopulateDeps): Promis
   }
 
   const blocksAdded = await addBlocks(plan, deps);
+  const notificationsAdded = await addFollowNotifications(plan, deps);
 
   return {
     usersAdded,
@@ -125,6 +128,7 @@ export async function populate(plan: PopulationPlan, deps: PopulateDeps): Promis
     feedEntriesAdded,
     mutesAdded,
     blocksAdded,
+    notificationsAdded,
     seconds: (performance.now() - started) / 1000,
   };
 }

@@ -131,7 +131,7 @@ export function createNotificationsRepo(db: Db): NotificationRepo {
 
   const apply = db.transaction((w: NotificationWrite) => {
     const delta = flip(w);
-    if (delta === null || delta === 0) return { changed: delta !== null && w.active, group: null };
+    if (delta === null || delta === 0) return { changed: false, group: null }; // stale, or no flip: the count stands
     if (delta > 0) {
       addToGroup.run(w.recipient, w.groupKey, w.type, w.statusId, w.boardId, w.reactionKind, w.at);
     } else {
