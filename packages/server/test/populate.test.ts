@@ -130,6 +130,23 @@ describe('tweeter populate', () => {
     expect(populate(dir, args)).toMatchObject({ 'reposts added': 0, 'feed entries added': 0 });
   });
 
+  it('--notifications writes a follow notification per standing follow, once, none across a mute', () => {
+    const dir = tempDir();
+    const args = ['--users', '30', '--followees-each', '4', '--mutes-each', '2', '--notifications'];
+    const first = populate(dir, args);
+    inspect(dir, (db) => {
+      const follows = count(db, 'SELECT COUNT(*) FROM follows');
+      const acrossMutes = count(
+        db,
+        "SELECT COUNT(*) FROM follows f JOIN relations r ON r.kind = 'mute' AND r.owner = f.followee AND r.target = f.follower",
+      );
+      expect(first['notifications added']).toBe(follows - acrossMutes);
+      expect(count(db, 'SELECT COUNT(*) FROM notification_actors WHERE active = 1')).toBe(follows - acrossMutes);
+      expect(count(db, 'SELECT SUM(actor_count) FROM notification_groups')).toBe(follows - acrossMutes);
+    });
+    expect(populate(dir, args)).toMatchObject({ 'notifications added': 0 });
+  });
+
   it('--blocks-each writes blocks with the follows between each pair ended and counted, feeds purged', () => {
     const dir = tempDir();
     const args = ['--users', '40', '--followees-each', '6', '--statuses-each', '2', '--blocks-each', '2'];

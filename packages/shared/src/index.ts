@@ -19,3 +19,4 @@ export * from './schemas/account-deletion.js';
 export * from './schemas/export.js';
 export * from './schemas/people-search.js';
 export * from './search-normalize.js';
+export * from './schemas/notifications.js';

@@ -14,6 +14,9 @@ const StatusPage = lazy(() => import('./ui/status-page.js').then((m) => ({ defau
 const BoardsPage = lazy(() => import('./ui/boards-page.js').then((m) => ({ default: m.BoardsPage })));
 const BoardPage = lazy(() => import('./ui/board-page.js').then((m) => ({ default: m.BoardPage })));
 const SettingsPage = lazy(() => import('./ui/settings-page.js').then((m) => ({ default: m.SettingsPage })));
+const NotificationsPage = lazy(() =>
+  import('./ui/notifications-page.js').then((m) => ({ default: m.NotificationsPage })),
+);
 const RelationsPage = lazy(() => import('./ui/relations-page.js').then((m) => ({ default: m.RelationsPage })));
 const DeleteAccountPage = lazy(() =>
   import('./ui/delete-account-page.js').then((m) => ({ default: m.DeleteAccountPage })),
@@ -80,6 +83,7 @@ export function AppRoutes() {
           <Route path="/boards" element={<BoardsPage />} />
           <Route path="/boards/:id" element={<BoardPage />} />
           <Route path="/boards/:id/settings" element={<BoardSettingsPage />} />
+          <Route path="/notifications" element={<NotificationsPage />} />
           <Route path="/settings" element={<SettingsPage />} />
           <Route path="/settings/blocks" element={<RelationsPage kind="block" />} />
           <Route path="/settings/mutes" element={<RelationsPage kind="mute" />} />

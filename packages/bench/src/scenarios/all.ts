@@ -9,6 +9,7 @@ import { feedMixScenario } from './feed-mix.js';
 import { mediaScenario } from './media.js';
 import { mixScenario } from './mix.js';
 import { searchPeopleScenario, suggestionsScenario } from './people.js';
+import { notificationsScenario } from './notifications.js';
 import { postScenario } from './post.js';
 import { repostScenario } from './repost.js';
 import type { ScenarioDefinition } from './registry.js';
@@ -35,4 +36,5 @@ export const SCENARIOS: readonly ScenarioDefinition[] = [
   feedMixScenario,
   searchPeopleScenario,
   suggestionsScenario,
+  notificationsScenario,
 ];

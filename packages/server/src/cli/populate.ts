@@ -18,6 +18,7 @@ export interface PopulateFlags {
   blocksEach: string;
   mediaPercent?: string;
   reposts?: string;
+  notifications?: boolean;
   password: string;
   seed: string;
 }
@@ -47,6 +48,7 @@ export function populationPlan(flags: PopulateFlags): PopulationPlan {
     ...(blocksEach > 0 ? { blocksEach } : {}),
     ...(mediaPercent > 0 ? { mediaShare: mediaPercent / 100 } : {}),
     ...(reposts > 0 ? { repostShare: reposts / 100 } : {}),
+    ...(flags.notifications ? { notifications: true } : {}),
   };
 }
 
@@ -60,6 +62,7 @@ export function formatSummary(summary: PopulationSummary): string {
     `reposts added: ${summary.repostsAdded}`,
     `mutes added: ${summary.mutesAdded}`,
     `blocks added: ${summary.blocksAdded}`,
+    `notifications added: ${summary.notificationsAdded}`,
     `seconds: ${summary.seconds.toFixed(1)}`,
   ].join('\n');
 }
@@ -90,6 +93,7 @@ export function populateCommand(): Command {
         '30 is realistic (the share the benchmarks use)',
       '0',
     )
+    .option('--notifications', 'write the follow notifications of the generated follows (as the notify job would)')
     .option('--password <p>', 'password of every generated user and the celebrity', 'password')
     .option('--seed <n>', 'seed of the random follows (same seed, same graph)', '1')
     .option('--data-dir <dir>', 'where the data is (overrides DATA_DIR)')

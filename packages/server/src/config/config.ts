@@ -30,6 +30,8 @@ export interface Config {
   trustProxy: boolean | number | string[];
   /** How long a status stays cached after it was read (a deletion in another process is seen after this). */
   statusCacheTtlMs: number;
+  /** Notification groups older than this are removed by notifications.retention (DynamoDB: TTL) and never shown. */
+  notificationRetentionMs: number;
   jobs: {
     concurrency: number;
     /**
@@ -197,6 +199,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     relationsMax: e.RELATIONS_MAX,
     trustProxy: e.TRUST_PROXY,
     statusCacheTtlMs: e.STATUS_CACHE_TTL_SECONDS * 1000,
+    notificationRetentionMs: e.NOTIFICATION_RETENTION_DAYS * 86_400_000,
     jobs: {
       // SQS workers long-poll and each runs its received batch in order: more loops keep a stage's jobs (a
       // fan-out's deliver pages) running side by side instead of queued behind one another in one batch.

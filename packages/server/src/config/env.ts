@@ -83,6 +83,8 @@ export const EnvSchema = z.object({
       return parsed;
     }),
   STATUS_CACHE_TTL_SECONDS: int(1, 86_400).default(60),
+  /** Notification groups older than this are removed (and never shown). */
+  NOTIFICATION_RETENTION_DAYS: int(1, 3650).default(90),
   /** Defaults to 2, or 4 per stage queue on SQS (see loadConfig). */
   WORKER_CONCURRENCY: int(0, 64).optional(),
   /** Unset: 1 with the SQLite store, 0 (the server's own thread) otherwise. */

@@ -19,6 +19,7 @@ import { accountDeletionRoutes } from './routes/account-deletion.js';
 import { accountRoutes } from './routes/accounts.js';
 import { safetyRoutes } from './routes/safety.js';
 import { peopleRoutes } from './routes/people.js';
+import { notificationRoutes } from './routes/notifications.js';
 import { meRoutes } from './routes/me.js';
 import { avatarRoutes } from './routes/avatars.js';
 import { mediaRoutes } from './routes/media.js';
@@ -90,6 +91,7 @@ export async function buildApp(ctx: HttpParts): Promise<FastifyInstance> {
   accountRoutes(app, deps);
   safetyRoutes(app, deps);
   peopleRoutes(app, deps);
+  notificationRoutes(app, deps);
   accountDeletionRoutes(app, deps);
   meRoutes(app, deps);
   avatarRoutes(app, deps);

@@ -27,6 +27,10 @@ export const API_TAGS = [
     description: 'Status search, hashtag pages and trending hashtags.',
   },
   { name: 'people', description: 'Finding people: search by alias or name, and who to follow.' },
+  {
+    name: 'notifications',
+    description: 'My notifications, grouped on the server, with an exact unread count (live on the stream).',
+  },
   { name: 'boards', description: 'Group channels: boards, members and roles, messages and the moderation log.' },
   { name: 'stream', description: 'The live-update WebSocket (frames and close codes are described in docs/api.md).' },
   { name: 'system', description: 'Health, Prometheus metrics and this document.' },

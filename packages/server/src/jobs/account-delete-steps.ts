@@ -3,6 +3,7 @@ import type { DeletionRecord } from '../ports/account-deletions.js';
 import type { BlobStore } from '../ports/blob-store.js';
 import type { Realtime } from '../ports/realtime.js';
 import type { BoardRecord, Store } from '../ports/store.js';
+import { actorNotificationsStep, ownNotificationsStep } from './account-delete-notifications.js';
 import { mediaStep, othersRelationsStep, ownRelationsStep, repostsStep } from './account-delete-owned.js';
 import { inParallel } from './in-parallel.js';
 import { breathe } from './payloads.js';
@@ -28,6 +29,7 @@ export type StepDeps = Pick<
   | 'media'
   | 'sessions'
   | 'reposts'
+  | 'notifications'
 > & {
   blobs: BlobStore;
   /** Tells a follower's open feeds which entries went (`feed.delete`, as a deleted status does). */
@@ -74,6 +76,8 @@ export const DELETION_STEPS: readonly (readonly [string, DeletionStep])[] = [
   ['messages', messagesStep],
   ['memberships', membershipsStep],
   ['media', mediaStep],
+  ['notifications', ownNotificationsStep],
+  ['notified', actorNotificationsStep],
   ['picture', pictureStep],
 ];
 

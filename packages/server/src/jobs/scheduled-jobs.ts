@@ -15,6 +15,8 @@ export const SCHEDULED_JOBS: readonly ScheduledJob[] = [
   { job: { name: 'media.sweep', payload: {} }, everyMs: 10 * 60_000 },
   // Outbox jobs a crash stranded between the write and the send (DynamoDB + SQS; nothing to do on SQLite).
   { job: { name: 'outbox.resend', payload: {} }, everyMs: 60_000 },
+  // Notification groups past NOTIFICATION_RETENTION_DAYS (SQLite; DynamoDB's TTL reclaims them, reads filter them).
+  { job: { name: 'notifications.retention', payload: {} }, everyMs: 30 * 60_000 },
 ];
 
 /** The scheduled job called `name`, or undefined. */

@@ -20,6 +20,8 @@ export interface PopulationPlan {
   mediaShare?: number;
   /** Share (0 to 0.9) of what reaches feeds that is reposts among the generated users; absent: 0. */
   repostShare?: number;
+  /** Write the follow notifications of the generated follows (absent: none). */
+  notifications?: boolean;
   password: string;
   /** Seeds the random follows: the same plan always gives the same graph. */
   seed: number;

@@ -9,6 +9,7 @@ import { personName } from './names.js';
 import { silentProgress, type Progress } from './progress.js';
 import { populatedText } from './vocabulary.js';
 import { RepostPopulation } from './populate-reposts.js';
+import { addFollowNotifications } from './notifications.js';
 
 export interface PopulationSummary {
   usersAdded: number;
@@ -18,6 +19,7 @@ export interface PopulationSummary {
   repostsAdded: number;
   mutesAdded: number;
   blocksAdded: number;
+  notificationsAdded: number;
   seconds: number;
 }
 
@@ -132,6 +134,7 @@ export async function populate(plan: PopulationPlan, deps: PopulateDeps): Promis
   }
 
   const blocksAdded = await addBlocks(plan, deps);
+  const notificationsAdded = await addFollowNotifications(plan, deps);
 
   return {
     usersAdded,
@@ -141,6 +144,7 @@ export async function populate(plan: PopulationPlan, deps: PopulateDeps): Promis
     repostsAdded: reposts.repostsAdded,
     mutesAdded,
     blocksAdded,
+    notificationsAdded,
     seconds: (performance.now() - started) / 1000,
   };
 }

@@ -7,6 +7,7 @@ import type { MediaImage, MediaRepo } from './media-repo.js';
 import type { StatusSearchRepo } from './status-search.js';
 import type { RepostRepo } from './repost-store.js';
 import type { PeopleIndex } from './people-index.js';
+import type { NotificationRepo } from './notification-store.js';
 import type { AuditRepo, BoardRepo, CommentRepo, MemberRepo, MessageRepo, ReactionRepo } from './social-store.js';
 
 export type * from './relation-store.js';
@@ -17,6 +18,7 @@ export type * from './media-repo.js';
 export type * from './status-search.js';
 export type * from './repost-store.js';
 export type * from './people-index.js';
+export type * from './notification-store.js';
 
 // Records are what the store keeps; services turn them into API objects.
 // Every repository method is a key lookup, a key-range read or a keyed write (no joins), so that a DynamoDB
@@ -352,6 +354,8 @@ export interface Store {
   reposts: RepostRepo;
   /** People search: normalized alias and name terms; accounts followed by many. */
   people: PeopleIndex;
+  /** Notification groups and their actor entries. */
+  notifications: NotificationRepo;
   /**
    * Sends again the outbox jobs of writes still marked pending since before `before` (a process that died
    * between its write and the send), up to `limit`; returns how many writes it finished. Run on a schedule.

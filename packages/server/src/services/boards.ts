@@ -18,6 +18,7 @@ import type { Realtime } from '../ports/realtime.js';
 import type { AuditRecord, AuditRepo, BoardRecord, BoardRepo, MemberRepo, UserRepo } from '../ports/store.js';
 import { channelOf } from './messages.js';
 import type { UserPresenter } from './user-presenter.js';
+import type { NotifyEvents } from './notify-events.js';
 
 /** A board as one viewer sees it: the record and the viewer's role (null: not a member). */
 export interface BoardAccess {
@@ -37,6 +38,7 @@ export class BoardService {
       clock: Clock;
       realtime: Pick<Realtime, 'revoke' | 'toChannel'>;
       visibility: Pick<Visibility, 'isBlocked'>;
+      notify: NotifyEvents;
     },
   ) {}
 
@@ -134,6 +136,9 @@ export class BoardService {
     if (!member || !user) throw new NotFoundError(`no board ${boardId}`);
     const result: Member = { user, role: member.role };
     if (changed) this.deps.realtime.toChannel({ type: 'member.updated', channel: channelOf(boardId), data: result });
+    if (changed && change.targetRole === null && viewer !== alias) {
+      await this.deps.notify.emit({ type: 'board.added', actorId: viewer, recipientId: alias, boardId });
+    }
     return result;
   }
 

@@ -7,6 +7,7 @@ import type { UserPresenter } from './user-presenter.js';
 import type { UserService } from './users.js';
 import type { Visibility } from '../domain/visibility.js';
 import type { WriteLimits } from './write-limits.js';
+import type { NotifyEvents } from './notify-events.js';
 
 /** Following and unfollowing, and the follower/followee lists. */
 export class FollowService {
@@ -19,6 +20,7 @@ export class FollowService {
       clock: Clock;
       writeLimits: WriteLimits;
       visibility: Pick<Visibility, 'isBlocked'>;
+      notify: NotifyEvents;
     },
   ) {}
 
@@ -31,7 +33,9 @@ export class FollowService {
     if (await this.deps.visibility.isBlocked(viewer, alias)) throw new ForbiddenError(`you cannot follow @${alias}`);
     this.deps.writeLimits.take(viewer, 'follow');
     const job = { name: 'follow.backfill', payload: { follower: viewer, followee: alias } };
-    await this.deps.follows.add(viewer, alias, { createdAt: this.deps.clock.now(), outbox: [job] });
+    // The notification commits with the edge: queued if and only if the follow was new.
+    const notice = this.deps.notify.jobs([{ type: 'follow', actorId: viewer, recipientId: alias }]);
+    await this.deps.follows.add(viewer, alias, { createdAt: this.deps.clock.now(), outbox: [job, ...notice] });
     return this.deps.profiles.profile(viewer, alias);
   }
 
@@ -40,7 +44,9 @@ export class FollowService {
     await this.mustExist(alias);
     this.deps.writeLimits.take(viewer, 'follow');
     const job = { name: 'unfollow.purge', payload: { follower: viewer, followee: alias } };
-    await this.deps.follows.remove(viewer, alias, { outbox: [job] });
+    // An unfollow takes the follower back out of the day's group.
+    const notice = this.deps.notify.jobs([{ type: 'follow', actorId: viewer, recipientId: alias }], false);
+    await this.deps.follows.remove(viewer, alias, { outbox: [job, ...notice] });
     return this.deps.profiles.profile(viewer, alias);
   }
 

@@ -6,6 +6,7 @@ import type { ReactionChange, ReactionRepo, ReactionTally, ReactionTargetType, S
 import { channelOf, type MessageService } from './messages.js';
 import type { Visibility } from '../domain/visibility.js';
 import type { WriteLimits } from './write-limits.js';
+import type { NotifyEvent, NotifyEvents } from './notify-events.js';
 
 /** Likes and hearts on statuses and board messages: once per user and kind, counts kept exact. */
 export class ReactionService {
@@ -18,6 +19,7 @@ export class ReactionService {
       clock: Clock;
       writeLimits: WriteLimits;
       visibility: Pick<Visibility, 'isBlocked'>;
+      notify: NotifyEvents;
     },
   ) {}
 
@@ -35,6 +37,13 @@ export class ReactionService {
     if (changed) {
       const data: ReactionsUpdated = { target: 'status', id: statusId, reactions: counts };
       this.deps.realtime.toUsers([status.author], { type: 'reactions.updated', channel: 'feed', data });
+      await this.notice(on, {
+        type: 'reaction',
+        actorId: viewer,
+        recipientId: status.author,
+        statusId,
+        reactionKind: kind,
+      });
     }
     return this.withMine('status', statusId, viewer, counts, { kind, on });
   }
@@ -56,8 +65,15 @@ export class ReactionService {
     if (changed) {
       const data: ReactionsUpdated = { target: 'message', id: messageId, boardId, reactions: counts };
       this.deps.realtime.toChannel({ type: 'reactions.updated', channel: channelOf(boardId), data });
+      const recipientId = message.author;
+      await this.notice(on, { type: 'reaction', actorId: viewer, recipientId, boardId, messageId, reactionKind: kind });
     }
     return this.withMine('message', messageId, viewer, counts, { kind, on });
+  }
+
+  /** The reaction's notification, or its retraction when taken back (after the write: at most once lost on a crash). */
+  private notice(on: boolean, event: NotifyEvent): Promise<void> {
+    return on ? this.deps.notify.emit(event) : this.deps.notify.retract(event);
   }
 
   private write(

@@ -10,6 +10,8 @@ import type { MediaService } from './media.js';
 import type { StatusHydrator } from './status-hydrator.js';
 import type { Visibility } from '../domain/visibility.js';
 import type { WriteLimits } from './write-limits.js';
+import { MENTION_NOTIFY_MAX } from '../domain/notification-groups.js';
+import type { NotifyEvents } from './notify-events.js';
 
 /** Posting, reading and deleting statuses; stories; delivery progress. */
 export class StatusService {
@@ -29,6 +31,7 @@ export class StatusService {
       linkCards: boolean;
       /** Queue each post's index.status job (SEARCH_INDEX; default on). */
       searchIndex?: boolean;
+      notify: NotifyEvents;
     },
   ) {}
 
@@ -66,6 +69,7 @@ export class StatusService {
     if (url !== null && cardKey(url) !== null) {
       outbox.push({ name: 'card.fetch', payload: { statusId: id, author, url, postedAt: now } });
     }
+    outbox.push(...this.mentionJobs(record));
     let written: { status: StatusRecord; created: boolean };
     try {
       written = await this.deps.statuses.create(record, {
@@ -112,6 +116,7 @@ export class StatusService {
         { name: 'index.status', payload: { statusId: id, author: status.author } },
         // Its reposts go with it (feed reads skip them at once; the sweep reclaims their entries and counts).
         { name: 'repost.sweep', payload: { statusId: id } },
+        this.deps.notify.statusGoneJob(id),
       ],
     });
     this.deps.hydrator.forgetStatus(id);
@@ -120,6 +125,23 @@ export class StatusService {
       (status.media ?? []).map((m) => m.id),
       id,
       { expire: true },
+    );
+  }
+
+  /** The first MENTION_NOTIFY_MAX accounts a status mentions (in text order, once each), as notify jobs. */
+  private mentionJobs(record: StatusRecord): JobRequest[] {
+    const mentioned = new Set<string>();
+    for (const segment of record.segments) {
+      if (segment.type === 'mention' && segment.alias && segment.alias !== record.author) mentioned.add(segment.alias);
+      if (mentioned.size >= MENTION_NOTIFY_MAX) break;
+    }
+    return this.deps.notify.jobs(
+      [...mentioned].map((alias) => ({
+        type: 'mention',
+        actorId: record.author,
+        recipientId: alias,
+        statusId: record.id,
+      })),
     );
   }
 

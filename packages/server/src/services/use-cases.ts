@@ -9,6 +9,7 @@ import type { MediaService } from './media.js';
 import type { MessageService } from './messages.js';
 import type { PeopleSearchService } from './people-search.js';
 import type { SuggestionService } from './suggestions.js';
+import type { NotificationService } from './notifications.js';
 import type { ReactionService } from './reactions.js';
 import type { RepostService } from './reposts.js';
 import type { SafetyService } from './safety.js';
@@ -41,4 +42,5 @@ export interface Services {
   peopleSearch: PeopleSearchService;
   /** GET /me/suggestions. */
   suggestions: SuggestionService;
+  notifications: NotificationService;
 }

@@ -12,12 +12,12 @@ export interface BoardReadCheck {
 const BOARD_PREFIX = 'board:';
 
 /**
- * `feed` is always one's own; `board:<id>` asks the board service, found structurally on `services` so the
+ * `feed` and `notifications` are always one's own; `board:<id>` asks the board service, found structurally on `services` so the
  * stream works whether or not a board service is wired (without one, every board channel is not_found).
  */
 export function createChannelAuthorizer(services: object): ChannelAuthorizer {
   return async (viewer, channel) => {
-    if (channel === 'feed') return;
+    if (channel === 'feed' || channel === 'notifications') return;
     const boards = (services as { boards?: unknown }).boards;
     if (channel.startsWith(BOARD_PREFIX) && isBoardReadCheck(boards)) {
       return boards.assertCanRead(viewer, channel.slice(BOARD_PREFIX.length));

@@ -27,6 +27,7 @@ import { StatusRetractProcessor } from '../jobs/status-retract.js';
 import { RepostRetractProcessor, RepostSweepProcessor } from '../jobs/repost-retract.js';
 import { UnfollowPurgeProcessor } from '../jobs/unfollow-purge.js';
 import { RelationPurgeProcessor } from '../jobs/relation-purge.js';
+import { notificationProcessors } from './notification-jobs.js';
 import { Visibility } from '../domain/visibility.js';
 import { WorkerPool } from '../jobs/worker-pool.js';
 import type { Logger } from '../logger.js';
@@ -87,6 +88,7 @@ export interface JobDeps {
 export function createJobRegistry(config: Config, deps: JobDeps): ProcessorRegistry {
   const { store, blobs, hydrator, realtime, clock, metrics, queue } = deps;
   const maxEntries = config.fanout.feedMaxEntries;
+  const visibility = new Visibility({ relations: store.relations });
   const trims = new FeedTrimChecks({ queue, maxEntries });
   const fanoutDeliver = new FanoutDeliverProcessor({
     deliveries: store.deliveries,
@@ -95,7 +97,7 @@ export function createJobRegistry(config: Config, deps: JobDeps): ProcessorRegis
     clock,
     metrics,
     trims,
-    mutes: { visibility: new Visibility({ relations: store.relations }), feeds: store.feeds },
+    mutes: { visibility, feeds: store.feeds },
     batchSize: config.fanout.batchSize,
     batchPauseMs: config.fanout.batchPauseMs,
   });
@@ -177,6 +179,7 @@ export function createJobRegistry(config: Config, deps: JobDeps): ProcessorRegis
       pauseMs: config.fanout.batchPauseMs,
     }),
     new AccountSweepProcessor({ deletions: store.deletions, clock }),
+    ...notificationProcessors(config, { store, hydrator, visibility, realtime, clock, batchSize: PURGE_BATCH }),
     new BoardRetentionProcessor({
       boards: store.boards,
       messages: store.messages,

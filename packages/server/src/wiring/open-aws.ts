@@ -44,6 +44,7 @@ export function openDynamoAndSqs(config: Config, clock: Clock): Opened<StoreAndQ
     tables: aws.tables,
     queue,
     clock,
+    notificationRetentionMs: config.notificationRetentionMs,
     ...(aws.writeBudget === null ? {} : { writeBudget: aws.writeBudget }),
   });
   return {

@@ -21,6 +21,9 @@ import type { JobQueue } from '../ports/job-queue.js';
 import { DirectUploads } from '../services/media-direct.js';
 import { MediaService } from '../services/media.js';
 import { MessageService } from '../services/messages.js';
+import { NotificationPresenter } from '../services/notification-presenter.js';
+import { NotificationService } from '../services/notifications.js';
+import { NotifyEvents } from '../services/notify-events.js';
 import { PasswordHasher } from '../services/password-hasher.js';
 import type { ReactionReader } from '../services/reaction-reader.js';
 import { RateLimiter, MemoryCounterStore } from '../services/rate-limits.js';
@@ -56,7 +59,10 @@ export interface ServiceDeps {
   onAccountGone?(alias: string): void;
   /** The bounded password hasher (tests hold its slots to see the server answer 503). */
   passwordHasher?: PasswordHasher;
-  /** Where large direct uploads queue their decode (media.process); without it, they are not offered. */
+  /**
+   * Where large direct uploads queue their decode (media.process); without it, they are not offered. Notification
+   * events are queued here too (without it, reactions and board additions notify nobody).
+   */
   queue?: Pick<JobQueue, 'enqueue'>;
   /** Decodes uploads, a bounded number at once (one per process: the bound is the process's). */
   imagePipeline?: ImagePipeline;
@@ -97,6 +103,7 @@ export function createServices(deps: ServiceDeps): { services: Services; hydrato
     onSignOut: (tokenHash) => deps.onSignOut(tokenHash),
   });
   const visibility = new Visibility({ relations: store.relations });
+  const notify = new NotifyEvents({ queue: deps.queue ?? { enqueue: async () => undefined }, clock });
   const users = new UserService({
     users: store.users,
     follows: store.follows,
@@ -133,6 +140,7 @@ export function createServices(deps: ServiceDeps): { services: Services; hydrato
       clock,
       writeLimits: limits.writes,
       visibility,
+      notify,
     }),
     safety: new SafetyService({
       users: store.users,
@@ -156,6 +164,7 @@ export function createServices(deps: ServiceDeps): { services: Services; hydrato
       pullThreshold: config.fanout.pullThreshold,
       linkCards: config.cards.enabled,
       searchIndex: config.searchIndex,
+      notify,
     }),
     feeds: new FeedService({
       feeds: store.feeds,
@@ -220,6 +229,13 @@ export function createServices(deps: ServiceDeps): { services: Services; hydrato
       userPresenter,
       clock,
     }),
+    notifications: new NotificationService({
+      notifications: store.notifications,
+      presenter: new NotificationPresenter({ users: store.users, statuses: hydrator, userPresenter, visibility }),
+      realtime,
+      clock,
+      retentionMs: config.notificationRetentionMs,
+    }),
     ...socialServices(store, {
       userPresenter,
       realtime,
@@ -227,6 +243,7 @@ export function createServices(deps: ServiceDeps): { services: Services; hydrato
       reactionReader,
       writeLimits: limits.writes,
       visibility,
+      notify,
     }),
   };
   return { services, hydrator };
@@ -242,9 +259,10 @@ function socialServices(
     reactionReader: ReactionReader;
     writeLimits: WriteLimits;
     visibility: Visibility;
+    notify: NotifyEvents;
   },
 ): Pick<Services, 'boards' | 'messages' | 'reactions' | 'comments'> {
-  const { userPresenter, realtime, clock, writeLimits, visibility } = shared;
+  const { userPresenter, realtime, clock, writeLimits, visibility, notify } = shared;
   const boards = new BoardService({
     boards: store.boards,
     members: store.members,
@@ -254,6 +272,7 @@ function socialServices(
     clock,
     realtime,
     visibility,
+    notify,
   });
   const messages = new MessageService({
     boards,
@@ -276,6 +295,7 @@ function socialServices(
       clock,
       writeLimits,
       visibility,
+      notify,
     }),
     comments: new CommentService({
       comments: store.comments,

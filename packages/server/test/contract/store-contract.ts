@@ -12,6 +12,7 @@ import { runFeedBoundStoreContract } from './store-contract-feed-bound.js';
 import { runHybridStoreContract } from './store-contract-hybrid.js';
 import { runRelationsContract } from './store-contract-relations.js';
 import { runRepostsContract } from './store-contract-reposts.js';
+import { runNotificationsContract } from './store-contract-notifications.js';
 import { runMediaStoreContract } from './store-contract-media.js';
 import { runPeopleContract } from './store-contract-people.js';
 import { runSocialStoreContract } from './store-contract-social.js';
@@ -111,6 +112,7 @@ export function runStoreContract(options: StoreContractOptions): void {
     runFeedsContract(hooks);
     runDeliveriesContract(hooks);
     runRelationsContract(hooks);
+    runNotificationsContract(hooks);
     runDeletionsContract(hooks);
     runRepostsContract(hooks);
     runPeopleContract(hooks);

@@ -23,10 +23,13 @@ export const STREAM_CLOSE = {
   unauthenticated: 4401,
 } as const;
 
-/** `feed` (my home feed) or `board:<id>` (a board I may read). */
+/** `feed` (my home feed), `notifications` (mine) or `board:<id>` (a board I may read). */
 export const StreamChannel = z
   .string()
-  .regex(new RegExp(`^(feed|board:[0-9A-Za-z_-]{1,${STREAM_LIMITS.boardIdMax}})$`), 'must be "feed" or "board:<id>"');
+  .regex(
+    new RegExp(`^(feed|notifications|board:[0-9A-Za-z_-]{1,${STREAM_LIMITS.boardIdMax}})$`),
+    'must be "feed", "notifications" or "board:<id>"',
+  );
 export type StreamChannel = z.infer<typeof StreamChannel>;
 
 /** An optional client-chosen id echoed back in the `ack` or `error` that answers the frame. */
@@ -86,6 +89,8 @@ export const STREAM_EVENT_TYPES = [
   'reactions.updated',
   'member.updated',
   'member.removed',
+  'notification',
+  'notifications.unread',
 ] as const;
 
 /** A live event pushed to subscribers of `channel`. */

@@ -21,6 +21,7 @@ import {
   type BoardRole,
   type CreateBoardRequest,
   type ImageType,
+  type NotificationGroup,
   type Page,
   type ReactionKind,
   type UpdateBoardRequest,
@@ -191,6 +192,15 @@ export function createApi(options: ApiOptions) {
     /** People I may want to follow (followed by those I follow, then active accounts followed by many). */
     suggestions: (cursor?: string | null, limit?: number): Promise<Page<Profile>> =>
       call('listSuggestions', { params: { query: { ...page(cursor), ...(limit ? { limit } : {}) } } }),
+    /** My notification groups, newest first; `types` keeps only those. */
+    notifications: (types: readonly string[], cursor?: string | null): Promise<Page<NotificationGroup>> =>
+      call('listNotifications', {
+        params: { query: { ...page(cursor), ...(types.length > 0 ? { types: types.join(',') } : {}) } },
+      }) as Promise<Page<NotificationGroup>>,
+    unreadNotifications: () => call('getUnreadNotificationCount'),
+    /** Marks read everything, or every group up to `upTo`. */
+    markNotificationsRead: (upTo?: string) =>
+      call('updateNotificationsRead', { body: upTo === undefined ? {} : { upTo } }),
     /** Replaces my profile picture (PNG, JPEG or WebP, at most 1 MiB); resolves with my user and its new imageUrl. */
     putAvatar: (image: Blob, type: ImageType) => client.putAvatar(image, type) as Promise<Result<'putAvatar'>>,
 

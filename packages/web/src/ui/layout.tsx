@@ -1,11 +1,15 @@
 import { Link, NavLink, Outlet, useMatch, useNavigate } from 'react-router';
 import { logOut } from '../logic/flows.js';
 import { useFeedLive } from './live.js';
+import { NotificationBell, useNotificationsLive } from './notifications-live.js';
 import { SearchBox } from './search-box.js';
 import { useMe, useObservable, useServices } from './services.js';
 import { Toasts } from './toasts.js';
 
-/** The top bar (Feed / Story / Followees / Followers / Boards / Settings / Logout, the search box), the toasts, the screen. */
+/**
+ * The top bar (Feed / Story / Followees / Followers / Boards / the search box / the notification bell / Settings /
+ * Logout), the toasts, the screen.
+ */
 export function Layout() {
   const services = useServices();
   const me = useMe();
@@ -15,6 +19,7 @@ export function Layout() {
   const onUser = useMatch('/users/:alias/*');
   const shown = onUser?.params.alias ?? me.alias;
   useFeedLive();
+  useNotificationsLive();
 
   async function logout() {
     await logOut({ api: services.api, session: services.session, notify: services.toasts });
@@ -38,6 +43,7 @@ export function Layout() {
           <NavLink to={`/users/${shown}/followees`}>Followees</NavLink>
           <NavLink to={`/users/${shown}/followers`}>Followers</NavLink>
           <NavLink to="/boards">Boards</NavLink>
+          <NotificationBell />
           <NavLink to="/settings">Settings</NavLink>
           <button type="button" className="link-button" onClick={() => void logout()}>
             Logout

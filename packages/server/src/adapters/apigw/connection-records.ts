@@ -18,8 +18,8 @@ import type { GatewayConnection, SubscribeOutcome } from '../../ports/gateway-co
 //                                  "<id>|<ttl>", so a fan-out page finds its online followers by BatchGetItem
 /** API Gateway closes every WebSocket connection after 2 hours: no record outlives that. */
 export const CONNECTION_LIFETIME_MS = 2 * 60 * 60_000;
-/** Channels that are a different stream for each user (`feed` is always one's own). */
-const PER_USER_CHANNELS: ReadonlySet<string> = new Set(['feed']);
+/** Channels that are a different stream for each user (`feed` and `notifications` are always one's own). */
+const PER_USER_CHANNELS: ReadonlySet<string> = new Set(['feed', 'notifications']);
 const BATCH_GET_MAX = 100;
 const BATCH_GET_TRIES = 5;
 

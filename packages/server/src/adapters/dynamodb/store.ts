@@ -10,6 +10,7 @@ import { createDynamoFeedsRepo } from './core/feeds-repo.js';
 import { createDynamoFollowsRepo } from './core/follows-repo.js';
 import { createDynamoMediaRepo } from './core/media-repo.js';
 import { createDynamoPeopleIndex } from './core/people-index.js';
+import { createDynamoNotificationsRepo } from './notifications/notifications-repo.js';
 import { DynamoOutbox } from './core/outbox.js';
 import { createDynamoRelationsRepo } from './core/relations-repo.js';
 import { createDynamoRepostsRepo } from './core/reposts-repo.js';
@@ -41,7 +42,11 @@ export interface DynamoStoreOptions {
    * it on every feed page). Another process's newly pulled account shows in feeds read here up to this late.
    */
   pulledRegistryTtlMs?: number;
+  /** How long notifications are kept (NOTIFICATION_RETENTION_DAYS): their items' `ttl`. Default 90 days. */
+  notificationRetentionMs?: number;
 }
+
+const DEFAULT_NOTIFICATION_RETENTION_MS = 90 * 86_400_000;
 
 /** The Store over DynamoDB: the core repositories and the social ones, on the tables of tables.ts. */
 export function createDynamoStore(options: DynamoStoreOptions): Store {
@@ -83,6 +88,10 @@ export function createDynamoStore(options: DynamoStoreOptions): Store {
     search: createDynamoStatusSearchRepo(deps),
     reposts: createDynamoRepostsRepo(deps, outbox, now),
     people: createDynamoPeopleIndex(deps),
+    notifications: createDynamoNotificationsRepo(deps, {
+      retentionMs: options.notificationRetentionMs ?? DEFAULT_NOTIFICATION_RETENTION_MS,
+      now,
+    }),
     resendPending: (before, limit) => outbox.resendPending(before, limit),
     async ping() {
       await withRetry(deps.retry, () =>

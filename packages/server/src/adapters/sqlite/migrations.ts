@@ -346,6 +346,42 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
     `,
   },
   {
+    version: 15,
+    name: 'notifications: groups and their actor entries',
+    sql: `
+      -- One row per recipient and group; unread groups are counted through the partial index (exact, one read).
+      CREATE TABLE notification_groups (
+        recipient TEXT NOT NULL,
+        group_key TEXT NOT NULL,
+        type TEXT NOT NULL,
+        status_id TEXT,
+        board_id TEXT,
+        reaction_kind TEXT,
+        actor_count INTEGER NOT NULL,
+        latest_at INTEGER NOT NULL,
+        unread INTEGER NOT NULL,
+        PRIMARY KEY (recipient, group_key)
+      ) WITHOUT ROWID;
+      CREATE INDEX notification_groups_latest ON notification_groups (recipient, latest_at, group_key);
+      CREATE INDEX notification_groups_unread ON notification_groups (recipient, latest_at) WHERE unread = 1;
+      CREATE INDEX notification_groups_status ON notification_groups (status_id) WHERE status_id IS NOT NULL;
+      CREATE INDEX notification_groups_age ON notification_groups (latest_at);
+      -- Last-writer-wins register per (recipient, group, actor): retracted entries stay (active = 0) so that a late
+      -- replay of the undone event cannot bring the actor back; retention removes them.
+      CREATE TABLE notification_actors (
+        recipient TEXT NOT NULL,
+        group_key TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        at INTEGER NOT NULL,
+        active INTEGER NOT NULL,
+        PRIMARY KEY (recipient, group_key, actor)
+      ) WITHOUT ROWID;
+      CREATE INDEX notification_actors_newest ON notification_actors (recipient, group_key, active, at);
+      CREATE INDEX notification_actors_by_actor ON notification_actors (actor);
+      CREATE INDEX notification_actors_age ON notification_actors (at);
+    `,
+  },
+  {
     version: 16,
     name: 'status search: FTS5 index of status terms, hourly hashtag counters',
     sql: `

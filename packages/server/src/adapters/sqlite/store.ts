@@ -14,6 +14,7 @@ import { createMediaRepo } from './media-repo.js';
 import { createMembersRepo } from './members-repo.js';
 import { createSqlitePeopleIndex } from './people-index.js';
 import { createMessagesRepo } from './messages-repo.js';
+import { createNotificationsRepo } from './notifications-repo.js';
 import { createReactionsRepo } from './reactions-repo.js';
 import { createRelationsRepo } from './relations-repo.js';
 import { createRepostsRepo } from './reposts-repo.js';
@@ -53,6 +54,7 @@ export function createSqliteStore(db: Db, options: SqliteStoreOptions): Store {
     search: createSqliteStatusSearchRepo(db),
     reposts: createRepostsRepo(db, options),
     people: createSqlitePeopleIndex(db),
+    notifications: createNotificationsRepo(db),
     async resendPending() {
       return 0; // outbox jobs commit in the same transaction as their write: nothing is ever pending
     },

@@ -30,6 +30,7 @@ const READS: Readonly<Record<WriteTarget, readonly string[]>> = {
   search: ['search', 'trends', 'size'],
   reposts: ['get', 'standing', 'byStatus', 'byReposter', 'counts', 'mine'],
   people: ['match', 'popular'],
+  notifications: ['page', 'get', 'unreadCount'],
   queue: ['stats', 'listDead', 'onReady', 'releaseLeases'],
 };
 
@@ -53,6 +54,7 @@ const BULK: Readonly<Partial<Record<WriteTarget, readonly string[] | 'all'>>> = 
   follows: ['recount'],
   people: ['putMany'],
   deletions: ['advance', 'release', 'transferBoard', 'deleteBoard'],
+  notifications: ['removeRecipient', 'removeActor', 'deleteOlderThan'],
   queue: ['receive', 'ack', 'ackBatch', 'fail', 'extend', 'release'],
 };
 

@@ -28,6 +28,7 @@ export const JOBS_BY_QUEUE: Readonly<Record<string, readonly string[]>> = {
     'account.delete',
     'accounts.sweep',
     'media.sweep',
+    'notifications.retention',
   ],
   // Link card fetches wait on other sites (seconds each): their own queue, so a slow site never delays fan-out.
   cards: ['card.fetch'],
@@ -36,6 +37,8 @@ export const JOBS_BY_QUEUE: Readonly<Record<string, readonly string[]>> = {
   // Search indexing (statuses: index.status; people: index.user): its own stage, so a burst of posts or profile
   // edits never delays fan-out and a slow index never blocks posting.
   index: ['index.status', 'index.user'],
+  // Notifications: a burst of likes on one status is its own stage, so it never delays fan-out or purges.
+  notify: ['notify.event', 'notify.status-gone'],
 };
 
 export const DEFAULT_QUEUE = 'maintenance';

@@ -44,6 +44,8 @@ export const STAGE_CONSUMERS: Readonly<Record<string, StageConsumerSpec>> = {
   // A status's terms (index.status) are one marker, a batch write or two and a few counter updates; an account's
   // (index.user) a read and a few small writes: small and quick.
   index: { memoryMb: 256, timeoutSeconds: 60, batchSize: 10, maxConcurrency: 10 },
+  // Small single-item writes and a push each: batches of 10, enough concurrency for 1,000 likes a second.
+  notify: { memoryMb: 512, timeoutSeconds: 30, batchSize: 10, maxConcurrency: 20 },
 };
 
 /**
