@@ -26,6 +26,7 @@ import { boardRoutes } from './routes/boards.js';
 import { commentRoutes } from './routes/comments.js';
 import { reactionRoutes } from './routes/reactions.js';
 import { statusRoutes } from './routes/statuses.js';
+import { threadRoutes } from './routes/threads.js';
 import { streamRoutes } from './routes/stream.js';
 import { systemRoutes } from './routes/system.js';
 import { webAppRoutes } from './routes/web-app.js';
@@ -91,6 +92,7 @@ export async function buildApp(ctx: HttpParts): Promise<FastifyInstance> {
   avatarRoutes(app, deps);
   mediaRoutes(app, deps);
   statusRoutes(app, deps);
+  threadRoutes(app, deps);
   boardRoutes(app, deps);
   boardMessageRoutes(app, deps);
   reactionRoutes(app, deps);

@@ -1,3 +1,4 @@
+import { purgeJob } from './status-purge.js';
 import { FIRST_DELETION_STEP } from '../domain/account-deletion.js';
 import type { DeletionRecord } from '../ports/account-deletions.js';
 import type { BlobStore } from '../ports/blob-store.js';
@@ -135,11 +136,7 @@ async function statusesStep(record: DeletionRecord, deps: StepDeps): Promise<Ste
     before: record.cursor ?? undefined,
     limit: Math.min(STATUS_PAGE, deps.pageSize),
   });
-  await inParallel(page, (status) =>
-    deps.statuses.delete(status.id, {
-      outbox: [{ name: 'status.purge', payload: { statusId: status.id, author: status.author } }],
-    }),
-  );
+  await inParallel(page, (status) => deps.statuses.delete(status.id, { outbox: [purgeJob(status)] }));
   const last = page.at(-1);
   return { next: last?.id ?? null, more: page.length === Math.min(STATUS_PAGE, deps.pageSize) };
 }

@@ -4,6 +4,7 @@ import type { AccountDeletionRepo } from './account-deletions.js';
 import type { JobRequest } from './job-queue.js';
 import type { RelationRepo } from './relation-store.js';
 import type { MediaImage, MediaRepo } from './media-repo.js';
+import type { QuoteRepo } from './quote-repo.js';
 import type { AuditRepo, BoardRepo, CommentRepo, MemberRepo, MessageRepo, ReactionRepo } from './social-store.js';
 
 export type * from './relation-store.js';
@@ -11,6 +12,7 @@ export type * from './social-store.js';
 export type * from './card-store.js';
 export type * from './account-deletions.js';
 export type * from './media-repo.js';
+export type * from './quote-repo.js';
 
 // Records are what the store keeps; services turn them into API objects.
 // Every repository method is a key lookup, a key-range read or a keyed write (no joins), so that a DynamoDB
@@ -55,6 +57,11 @@ export interface StatusRecord {
   pulled?: boolean;
   /** Attached images, copied in at post time (immutable, so a feed read needs no media lookup). Absent: none. */
   media?: MediaImage[];
+  /** A reply: the status it answers and that status's author (copied at post time: a read needs no lookup). */
+  inReplyToId?: string;
+  inReplyToAuthor?: string;
+  /** A quote: the status it quotes. */
+  quoteOfId?: string;
 }
 
 /** A status as its author's export lists it. */
@@ -201,6 +208,11 @@ export interface StatusRepo {
     options: Outbox & { idempotencyKey?: string; audience: number },
   ): Promise<{ status: StatusRecord; created: boolean }>;
   get(id: string): Promise<StatusRecord | null>;
+  /**
+   * Writes a status that has no delivery and no jobs (a comment made before replies were statuses, migrated when
+   * first read) unless one with its id exists (a single conditional write); returns whether it wrote it.
+   */
+  adopt(status: StatusRecord): Promise<boolean>;
   getMany(ids: readonly string[]): Promise<Map<string, StatusRecord>>;
   /** The author's statuses, newest first; `before` is an exclusive status id. May lag (DynamoDB: a GSI). */
   byAuthor(author: string, range: { before?: string; limit: number }): Promise<StatusRecord[]>;
@@ -211,6 +223,11 @@ export interface StatusRepo {
    * exist. (The status keeps its idempotency key, so the key is named, never searched for.)
    */
   delete(id: string, options?: Outbox): Promise<boolean>;
+  /**
+   * Whether a status with this id existed and was deleted (a small marker written with the delete, kept for good:
+   * a reply to it gets "deleted" rather than "not found"). False for an id that never existed or still does.
+   */
+  wasDeleted(id: string): Promise<boolean>;
   /**
    * Storage sweep: removes up to `limit` idempotency keys created at or before `before`; returns how many.
    * DynamoDB removes nothing here (0): TTL reclaims the key items, and reads ignore expired keys.
@@ -334,6 +351,8 @@ export interface Store {
   /** Deleted accounts: tombstones, deletion progress and the alias reservation. */
   deletions: AccountDeletionRepo;
   media: MediaRepo;
+  /** Which statuses quote which, and quote counts. */
+  quotes: QuoteRepo;
   /**
    * Sends again the outbox jobs of writes still marked pending since before `before` (a process that died
    * between its write and the send), up to `limit`; returns how many writes it finished. Run on a schedule.

@@ -1,11 +1,22 @@
 import { parseSegments, type Delivery, type Page, type PageQuery, type Status } from '@tweeter/shared';
 import { cardKey, firstUrl } from '../domain/card-url.js';
 import { decodeCursor, KeyCursor, keysetPage } from '../domain/cursor.js';
-import { ConflictError, ForbiddenError, NotFoundError } from '../domain/errors.js';
+import { ConflictError, ForbiddenError, NotFoundError, StatusDeletedError } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
 import type { Clock } from '../ports/clock.js';
 import type { JobRequest } from '../ports/job-queue.js';
-import type { DeliveryRepo, StatusRecord, StatusRepo, UserRecord, UserRepo } from '../ports/store.js';
+import type {
+  AuditRecord,
+  CommentRepo,
+  DeliveryRepo,
+  QuoteRepo,
+  StatusRecord,
+  StatusRepo,
+  UserRecord,
+  UserRepo,
+} from '../ports/store.js';
+import { purgeJob } from '../jobs/status-purge.js';
+import type { StatusTargets } from './status-targets.js';
 import type { MediaService } from './media.js';
 import type { StatusHydrator } from './status-hydrator.js';
 import type { Visibility } from '../domain/visibility.js';
@@ -17,6 +28,10 @@ export class StatusService {
     private readonly deps: {
       users: UserRepo;
       statuses: StatusRepo;
+      /** A reply's place in its thread (a direct reply is its parent's comment: same id). */
+      comments: CommentRepo;
+      quotes: QuoteRepo;
+      targets: StatusTargets;
       deliveries: DeliveryRepo;
       hydrator: StatusHydrator;
       media: MediaService;
@@ -35,9 +50,18 @@ export class StatusService {
    * With an Idempotency-Key the author already used, returns the first status and writes nothing.
    * A pulled author's status gets no fan-out (followers' feeds merge it at read time), only a live push.
    */
-  async post(author: string, post: string, idempotencyKey?: string, mediaIds: readonly string[] = []): Promise<Status> {
+  async post(
+    author: string,
+    post: string,
+    idempotencyKey?: string,
+    mediaIds: readonly string[] = [],
+    refs: PostRefs = {},
+  ): Promise<Status> {
     const user = await this.deps.users.get(author);
     if (!user) throw new NotFoundError(`no user @${author}`);
+    // Checked before anything is written or counted: 404 (status_deleted for a deleted one) across a block too.
+    const parent = refs.inReplyToId === undefined ? null : await this.deps.targets.visible(author, refs.inReplyToId);
+    const quoted = refs.quoteOfId === undefined ? null : await this.deps.targets.visible(author, refs.quoteOfId);
     this.deps.writeLimits.take(author, 'post');
     const now = this.deps.clock.now();
     const id = newId(now);
@@ -46,6 +70,8 @@ export class StatusService {
     if (pulled && user.pulledSince == null) await this.deps.users.markPulled(author, id);
     const record: StatusRecord = { id, author, post, segments: parseSegments(post), createdAt: now };
     if (pulled) record.pulled = true;
+    if (parent) Object.assign(record, { inReplyToId: parent.id, inReplyToAuthor: parent.author });
+    if (quoted) record.quoteOfId = quoted.id;
     if (mediaIds.length > 0) {
       // Claimed before the status exists: no status ever names an image that another status also took.
       const claimed = await this.deps.media.claim(author, mediaIds, id, (other) =>
@@ -63,6 +89,7 @@ export class StatusService {
     if (url !== null && cardKey(url) !== null) {
       outbox.push({ name: 'card.fetch', payload: { statusId: id, author, url, postedAt: now } });
     }
+    outbox.push(...countedJobs(parent, quoted));
     let written: { status: StatusRecord; created: boolean };
     try {
       written = await this.deps.statuses.create(record, {
@@ -82,12 +109,30 @@ export class StatusService {
     if (!created && status.post !== post) {
       throw new ConflictError('idempotency_key_reused', 'Idempotency-Key was already used for a different post');
     }
+    if (created) await this.link(status);
     return this.one(status, author);
+  }
+
+  /**
+   * Puts a new reply in its thread and a new quote in its quoted status's list (counted). A reply whose parent was
+   * deleted in between is taken back (the store writes the thread record only while the parent exists).
+   */
+  private async link(status: StatusRecord): Promise<void> {
+    const { id, author, post, createdAt, inReplyToId, quoteOfId } = status;
+    if (quoteOfId !== undefined) await this.deps.quotes.add({ quotedId: quoteOfId, id, author });
+    if (inReplyToId === undefined) return;
+    const placed = await this.deps.comments.create({ id, statusId: inReplyToId, author, text: post, createdAt, deleted: false });
+    if (!placed) {
+      await this.retire(status, author);
+      throw new StatusDeletedError(`status ${inReplyToId} was deleted`);
+    }
   }
 
   /** One status, as `viewer` sees it. */
   async get(viewer: string, id: string): Promise<Status> {
-    const [status] = await this.deps.hydrator.byIds([id], viewer);
+    let [status] = await this.deps.hydrator.byIds([id], viewer);
+    // A comment from before replies were statuses is one from its first read on (DynamoDB; SQLite migrated them).
+    if (!status && (await this.deps.targets.adoptComment(id))) [status] = await this.deps.hydrator.byIds([id], viewer);
     // Across a block the status is answered as if it were not there.
     if (!status || (await this.deps.visibility.isBlocked(viewer, status.author.alias))) {
       throw new NotFoundError(`no status ${id}`);
@@ -100,20 +145,51 @@ export class StatusService {
     const status = await this.deps.statuses.get(id);
     if (!status) throw new NotFoundError(`no status ${id}`);
     if (status.author !== viewer) throw new ForbiddenError('only the author may delete a status');
-    await this.deps.statuses.delete(id, {
+    await this.retire(status, viewer);
+  }
+
+  /**
+   * Deletes a status by `actor`: its author, or (a reply) the author of the status it answers, audited. A reply keeps
+   * its place in its thread, marked deleted with its text gone; a quote leaves its quoted status's list.
+   */
+  async retire(status: StatusRecord, actor: string): Promise<void> {
+    const { id } = status;
+    const deleted = await this.deps.statuses.delete(id, {
       outbox: [
         // A pulled status is in no feed's entries: its retract only tells connected followers.
         { name: 'status.retract', payload: { statusId: id, author: status.author, pulled: status.pulled === true } },
-        { name: 'status.purge', payload: { statusId: id, author: status.author } },
+        purgeJob(status),
+        ...countedJobs(
+          status.inReplyToId === undefined ? null : { id: status.inReplyToId, author: status.inReplyToAuthor ?? '' },
+          null,
+        ),
       ],
     });
     this.deps.hydrator.forgetStatus(id);
+    if (!deleted) return;
+    if (status.inReplyToId !== undefined) await this.deps.comments.softDelete(id, { audit: this.audit(status, actor) });
+    if (status.quoteOfId !== undefined) await this.deps.quotes.remove(status.quoteOfId, id);
     // Its images go with it: released as expired, the next media sweep removes their blobs.
     await this.deps.media.release(
       (status.media ?? []).map((m) => m.id),
       id,
       { expire: true },
     );
+  }
+
+  // A reply deleted by the author of the status it answers is recorded in that status's audit scope.
+  private audit(status: StatusRecord, actor: string): AuditRecord | undefined {
+    if (actor === status.author || status.inReplyToId === undefined) return undefined;
+    const now = this.deps.clock.now();
+    return {
+      scope: `status:${status.inReplyToId}`,
+      id: newId(now),
+      actor,
+      action: 'comment.delete',
+      target: status.id,
+      detail: { author: status.author },
+      createdAt: now,
+    };
   }
 
   /** Whether `statusId` is mine with this post: a retry (with an Idempotency-Key) of the post that took the media. */
@@ -157,4 +233,22 @@ export class StatusService {
     if (!status) throw new NotFoundError(`no status ${record.id}`);
     return status;
   }
+}
+
+/** What a new status answers or quotes (ids as the client sent them). */
+export interface PostRefs {
+  inReplyToId?: string;
+  quoteOfId?: string;
+}
+
+// A count moved on these statuses: pushed to those who see them, a moment after the thread and quote records land.
+function countedJobs(
+  parent: Pick<StatusRecord, 'id' | 'author'> | null,
+  quoted: Pick<StatusRecord, 'id' | 'author'> | null,
+): JobRequest[] {
+  return [parent, quoted].flatMap((s) =>
+    s === null || s.author === ''
+      ? []
+      : [{ name: 'status.counted', payload: { statusId: s.id, author: s.author }, delayMs: 1_000 }],
+  );
 }

@@ -20,6 +20,7 @@ import { FollowBackfillProcessor } from '../jobs/follow-backfill.js';
 import { FollowCountsProcessor } from '../jobs/follow-counts.js';
 import { OutboxResendProcessor } from '../jobs/outbox-resend.js';
 import { ProcessorRegistry } from '../jobs/processor-registry.js';
+import { StatusCountedProcessor } from '../jobs/status-counted.js';
 import { StatusPurgeProcessor } from '../jobs/status-purge.js';
 import { StatusRetractProcessor } from '../jobs/status-retract.js';
 import { UnfollowPurgeProcessor } from '../jobs/unfollow-purge.js';
@@ -57,6 +58,8 @@ export function createReadModel(config: Config, store: Store, clock: Clock, opti
     userPresenter,
     reactions: reactionReader,
     comments: store.comments,
+    quotes: store.quotes,
+    visibility: new Visibility({ relations: store.relations }),
     cards: cardReader,
     clock,
     statusCacheTtlMs: config.statusCacheTtlMs,
@@ -92,6 +95,7 @@ export function createJobRegistry(config: Config, deps: JobDeps): ProcessorRegis
     metrics,
     trims,
     mutes: { visibility: new Visibility({ relations: store.relations }), feeds: store.feeds },
+    replies: { follows: store.follows, feeds: store.feeds },
     batchSize: config.fanout.batchSize,
     batchPauseMs: config.fanout.batchPauseMs,
   });
@@ -141,8 +145,19 @@ export function createJobRegistry(config: Config, deps: JobDeps): ProcessorRegis
     }),
     new OutboxResendProcessor({ store, clock }),
     new FollowCountsProcessor({ follows: store.follows }),
-    new StatusPurgeProcessor({ reactions: store.reactions, comments: store.comments, batchSize: PURGE_BATCH }),
-    new CountsReconcileProcessor({ members: store.members, reactions: store.reactions, comments: store.comments }),
+    new StatusPurgeProcessor({
+      reactions: store.reactions,
+      comments: store.comments,
+      quotes: store.quotes,
+      batchSize: PURGE_BATCH,
+    }),
+    new CountsReconcileProcessor({
+      members: store.members,
+      reactions: store.reactions,
+      comments: store.comments,
+      quotes: store.quotes,
+    }),
+    new StatusCountedProcessor({ hydrator, realtime }),
     new CardFetchProcessor({
       cards: store.cards,
       source: new GuardedFetcher({

@@ -10,7 +10,6 @@ import type { Realtime } from '../ports/realtime.js';
 import type { Store } from '../ports/store.js';
 import { AccountService } from '../services/accounts.js';
 import { BoardService } from '../services/boards.js';
-import { CommentService } from '../services/comments.js';
 import { ExportService } from '../services/export.js';
 import { FeedService } from '../services/feeds.js';
 import { FollowService } from '../services/follows.js';
@@ -27,7 +26,7 @@ import { ReactionService } from '../services/reactions.js';
 import { SafetyService } from '../services/safety.js';
 import { SessionService } from '../services/sessions.js';
 import type { StatusHydrator } from '../services/status-hydrator.js';
-import { StatusService } from '../services/statuses.js';
+import { statusServices } from './status-services.js';
 import type { Services } from '../services/use-cases.js';
 import type { UserPresenter } from '../services/user-presenter.js';
 import { UserService } from '../services/users.js';
@@ -130,18 +129,7 @@ export function createServices(deps: ServiceDeps): { services: Services; hydrato
       writeLimits: limits.writes,
       max: config.relationsMax,
     }),
-    statuses: new StatusService({
-      users: store.users,
-      statuses: store.statuses,
-      deliveries: store.deliveries,
-      hydrator,
-      media,
-      clock,
-      writeLimits: limits.writes,
-      visibility,
-      pullThreshold: config.fanout.pullThreshold,
-      linkCards: config.cards.enabled,
-    }),
+    ...statusServices(store, { hydrator, media, clock, writeLimits: limits.writes, visibility, userPresenter, config }),
     feeds: new FeedService({
       feeds: store.feeds,
       follows: store.follows,
@@ -185,7 +173,7 @@ export function createServices(deps: ServiceDeps): { services: Services; hydrato
   return { services, hydrator };
 }
 
-/** Boards, their messages, reactions and comments. */
+/** Boards, their messages and reactions. */
 function socialServices(
   store: Store,
   shared: {
@@ -196,7 +184,7 @@ function socialServices(
     writeLimits: WriteLimits;
     visibility: Visibility;
   },
-): Pick<Services, 'boards' | 'messages' | 'reactions' | 'comments'> {
+): Pick<Services, 'boards' | 'messages' | 'reactions'> {
   const { userPresenter, realtime, clock, writeLimits, visibility } = shared;
   const boards = new BoardService({
     boards: store.boards,
@@ -226,15 +214,6 @@ function socialServices(
       statuses: store.statuses,
       messages,
       realtime,
-      clock,
-      writeLimits,
-      visibility,
-    }),
-    comments: new CommentService({
-      comments: store.comments,
-      statuses: store.statuses,
-      users: store.users,
-      userPresenter,
       clock,
       writeLimits,
       visibility,

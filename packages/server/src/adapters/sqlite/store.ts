@@ -13,6 +13,7 @@ import type { ReadySignal } from './jobs-table.js';
 import { createMediaRepo } from './media-repo.js';
 import { createMembersRepo } from './members-repo.js';
 import { createMessagesRepo } from './messages-repo.js';
+import { createQuotesRepo } from './quotes-repo.js';
 import { createReactionsRepo } from './reactions-repo.js';
 import { createRelationsRepo } from './relations-repo.js';
 import { createSessionsRepo } from './sessions-repo.js';
@@ -47,6 +48,7 @@ export function createSqliteStore(db: Db, options: SqliteStoreOptions): Store {
     cards: createCardsRepo(db),
     deletions: createAccountDeletionsRepo(db, options),
     media: createMediaRepo(db),
+    quotes: createQuotesRepo(db),
     async resendPending() {
       return 0; // outbox jobs commit in the same transaction as their write: nothing is ever pending
     },

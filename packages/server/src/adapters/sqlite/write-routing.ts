@@ -14,7 +14,7 @@ const READS: Readonly<Record<WriteTarget, readonly string[]>> = {
   users: ['get', 'getMany', 'pulledAccounts'],
   sessions: ['get'],
   follows: ['exists', 'existing', 'followers', 'followees'],
-  statuses: ['get', 'getMany', 'byAuthor', 'postsByAuthor'],
+  statuses: ['get', 'getMany', 'byAuthor', 'postsByAuthor', 'wasDeleted'],
   feeds: ['page'],
   deliveries: ['get'],
   boards: ['get', 'getMany', 'publicBoards', 'withRetention'],
@@ -27,6 +27,7 @@ const READS: Readonly<Record<WriteTarget, readonly string[]>> = {
   cards: ['get', 'getMany'],
   deletions: ['get', 'expired', 'messagesBy'],
   media: ['get', 'unattachedBefore', 'byOwner'],
+  quotes: ['list', 'counts'],
   queue: ['stats', 'listDead', 'onReady', 'releaseLeases'],
 };
 
@@ -45,6 +46,7 @@ const BULK: Readonly<Partial<Record<WriteTarget, readonly string[] | 'all'>>> = 
   reactions: ['purge', 'recount'],
   comments: ['purgeStatus', 'recount'],
   members: ['recount'],
+  quotes: ['recount'],
   follows: ['recount'],
   deletions: ['advance', 'release', 'transferBoard', 'deleteBoard'],
   queue: ['receive', 'ack', 'ackBatch', 'fail', 'extend', 'release'],

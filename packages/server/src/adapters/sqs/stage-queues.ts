@@ -11,7 +11,7 @@ export interface StageQueueUrls {
 /** Queue key → the job names routed to it. A job name listed nowhere goes to DEFAULT_QUEUE. */
 export const JOBS_BY_QUEUE: Readonly<Record<string, readonly string[]>> = {
   fanout: ['fanout.plan', 'fanout.deliver', 'fanout.live'],
-  feeds: ['follow.backfill', 'unfollow.purge', 'status.retract', 'feed.trim', 'relation.purge'],
+  feeds: ['follow.backfill', 'unfollow.purge', 'status.retract', 'feed.trim', 'relation.purge', 'status.counted'],
   maintenance: [
     'status.purge',
     'boards.retention',
