@@ -35,6 +35,8 @@ export const OPERATIONS = {
   getStatusDelivery: { method: 'GET', path: '/api/v1/statuses/{id}/delivery', idempotencyKey: false, auth: true },
   getStory: { method: 'GET', path: '/api/v1/users/{alias}/story', idempotencyKey: false, auth: true },
   getHomeFeed: { method: 'GET', path: '/api/v1/me/feed', idempotencyKey: false, auth: true },
+  getStatusContext: { method: 'GET', path: '/api/v1/statuses/{id}/context', idempotencyKey: false, auth: true },
+  listStatusQuotes: { method: 'GET', path: '/api/v1/statuses/{id}/quotes', idempotencyKey: false, auth: true },
   createBoard: { method: 'POST', path: '/api/v1/boards', idempotencyKey: false, auth: true },
   listBoards: { method: 'GET', path: '/api/v1/boards', idempotencyKey: false, auth: true },
   getBoard: { method: 'GET', path: '/api/v1/boards/{id}', idempotencyKey: false, auth: true },
