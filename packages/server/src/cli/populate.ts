@@ -17,6 +17,8 @@ export interface PopulateFlags {
   mutesEach: string;
   blocksEach: string;
   mediaPercent?: string;
+  replies?: string;
+  quotes?: string;
   password: string;
   seed: string;
 }
@@ -37,6 +39,8 @@ export function populationPlan(flags: PopulateFlags): PopulationPlan {
   if (flags.password.length < 8) throw new UsageError('--password must be at least 8 characters');
   const seed = parseWhole(flags.seed, '--seed', 0, 2 ** 32 - 1);
   const mediaPercent = flags.mediaPercent === undefined ? 0 : parseWhole(flags.mediaPercent, '--media-percent', 0, 100);
+  const replies = flags.replies === undefined ? 0 : parseWhole(flags.replies, '--replies', 0, 100);
+  const quotes = flags.quotes === undefined ? 0 : parseWhole(flags.quotes, '--quotes', 0, 100);
   const plan = { users, celebrity: celebrity.data, followers, followeesEach, statusesEach, password: flags.password };
   return {
     ...plan,
@@ -44,6 +48,8 @@ export function populationPlan(flags: PopulateFlags): PopulationPlan {
     ...(mutesEach > 0 ? { mutesEach } : {}),
     ...(blocksEach > 0 ? { blocksEach } : {}),
     ...(mediaPercent > 0 ? { mediaShare: mediaPercent / 100 } : {}),
+    ...(replies > 0 ? { replyShare: replies / 100 } : {}),
+    ...(quotes > 0 ? { quoteShare: quotes / 100 } : {}),
   };
 }
 
@@ -80,6 +86,12 @@ export function populateCommand(): Command {
       '0',
     )
     .option('--media-percent <p>', 'percent of the statuses that carry 1 to 4 images (stock pictures), 0 to 100', '0')
+    .option(
+      '--replies <p>',
+      "percent of the statuses that are replies to another user's status of the same round, 0 to 100 (realistic: 30)",
+      '0',
+    )
+    .option('--quotes <p>', "percent of the statuses that quote another user's status, 0 to 100 (realistic: 5)", '0')
     .option('--password <p>', 'password of every generated user and the celebrity', 'password')
     .option('--seed <n>', 'seed of the random follows (same seed, same graph)', '1')
     .option('--data-dir <dir>', 'where the data is (overrides DATA_DIR)')

@@ -18,6 +18,10 @@ export interface PopulationPlan {
   blocksEach?: number;
   /** Share of those statuses (0 to 1) that carry 1 to 4 images (stock pictures made once); absent: 0. */
   mediaShare?: number;
+  /** Share of statuses (0 to 1) that reply to an earlier status of the same round by another user; absent: 0. */
+  replyShare?: number;
+  /** Share of statuses (0 to 1) that quote one, chosen the same way (a status may be both); absent: 0. */
+  quoteShare?: number;
   password: string;
   /** Seeds the random follows: the same plan always gives the same graph. */
   seed: number;
