@@ -45,6 +45,12 @@ export function status(id: string, post = `post ${id}`, author: User = ADA): Sta
     media: [],
     reactions: { like: 0, heart: 0, mine: [] },
     commentCount: 0,
+    inReplyTo: null,
+    quote: null,
+    quoteId: null,
+    replyCount: 0,
+    quoteCount: 0,
+    deleted: false,
     card: null,
   };
 }

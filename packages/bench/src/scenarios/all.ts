@@ -10,6 +10,7 @@ import { mixScenario } from './mix.js';
 import { postScenario } from './post.js';
 import type { ScenarioDefinition } from './registry.js';
 import { sustainedScenario } from './sustained.js';
+import { threadContextScenario } from './thread-context.js';
 import { wsScenario } from './ws.js';
 
 /** Every scenario `tweeter bench` knows, by name. */
@@ -26,4 +27,5 @@ export const SCENARIOS: readonly ScenarioDefinition[] = [
   deleteAccountScenario,
   mediaScenario,
   exportScenario,
+  threadContextScenario,
 ];

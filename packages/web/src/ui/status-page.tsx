@@ -10,6 +10,7 @@ import { InfiniteList } from './infinite-list.js';
 import { useMe, useServices } from './services.js';
 import { StatusItem } from './status-item.js';
 import { ThreadComposer, ThreadEntry } from './thread.js';
+import { ThreadAbove, ThreadBelow } from './thread-view.js';
 
 function CommentItem({ comment, status }: { comment: Comment; status: Status }) {
   const { api, toasts } = useServices();
@@ -64,7 +65,10 @@ function CommentForm({ status }: { status: Status }) {
   );
 }
 
-/** /statuses/:id: the status, its reactions, its comments (oldest first) and a comment box. */
+/**
+ * /statuses/:id: the thread above the status, the status, its replies as a tree with a reply box, then its direct
+ * replies as comments (oldest first, every page: the older view, kept for the class-chat flows).
+ */
 export function StatusPage() {
   const id = useParams().id ?? '';
   const { api, toasts } = useServices();
@@ -100,6 +104,7 @@ export function StatusPage() {
   return (
     <>
       <h1 className="section-title">Status</h1>
+      <ThreadAbove id={s.id} />
       <div className="card">
         <StatusItem status={s} />
         {s.author.alias === me.alias && (
@@ -108,7 +113,10 @@ export function StatusPage() {
           </button>
         )}
       </div>
-      <h2 className="section-title">Comments</h2>
+      <ThreadBelow status={s} />
+      <h2 className="section-title" id="comments">
+        Comments
+      </h2>
       <CommentForm status={s} />
       <InfiniteList
         query={comments}
