@@ -85,7 +85,7 @@ export const threadContextScenario: ScenarioDefinition<ThreadContextParams> = {
   description: 'GET /api/v1/statuses/{id}/context of a thread of N replies (a tree): latency percentiles',
   options: [
     option('replies', 'replies in the thread', '200'),
-    option('repliers', 'accounts writing them, round robin', '20'),
+    option('repliers', 'accounts writing them, round robin (each signs in once: scrypt)', '5'),
     option('reads', 'context reads measured, one after another', '500'),
   ],
   parse(flags) {
