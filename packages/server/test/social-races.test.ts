@@ -73,7 +73,12 @@ describe('status.purge', () => {
         return n;
       },
     };
-    const purge = new StatusPurgeProcessor({ reactions, comments: store.comments, quotes: store.quotes, batchSize: 500 });
+    const purge = new StatusPurgeProcessor({
+      reactions,
+      comments: store.comments,
+      quotes: store.quotes,
+      batchSize: 500,
+    });
     await purge.perform(job('status.purge', { statusId: 'S1', author: 'ann' }));
 
     expect(Math.max(...removedPerCall)).toBe(500);

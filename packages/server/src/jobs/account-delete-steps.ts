@@ -1,4 +1,4 @@
-import { purgeJob } from './status-purge.js';
+import { purgeJob } from '../domain/status-jobs.js';
 import { FIRST_DELETION_STEP } from '../domain/account-deletion.js';
 import type { DeletionRecord } from '../ports/account-deletions.js';
 import type { BlobStore } from '../ports/blob-store.js';

@@ -1,16 +1,7 @@
 import type { Job } from '../ports/job-queue.js';
-import type { JobRequest } from '../ports/job-queue.js';
-import type { CommentRepo, QuoteRepo, ReactionRepo, StatusRecord } from '../ports/store.js';
+import type { CommentRepo, QuoteRepo, ReactionRepo } from '../ports/store.js';
 import { breathe, parsePayload, PurgeJob } from './payloads.js';
 import type { JobProcessor } from './processor.js';
-
-/** The purge job of a deleted status, naming what a reply or a quote pointed at. */
-export function purgeJob(status: StatusRecord): JobRequest {
-  const payload: Record<string, unknown> = { statusId: status.id, author: status.author };
-  if (status.inReplyToId !== undefined) payload.inReplyToId = status.inReplyToId;
-  if (status.quoteOfId !== undefined) payload.quoteOfId = status.quoteOfId;
-  return { name: 'status.purge', payload };
-}
 
 /**
  * After a delete: removes the status's reactions (reads stopped showing them with the status), in bounded batches

@@ -179,7 +179,9 @@ export class StatusHydrator {
   // Authors (cached), reactions and comment counts (fresh) and cards of these records, read at the same time.
   private async related(records: readonly StatusRecord[], viewer: string | null) {
     const ids = records.map((r) => r.id);
-    const people = records.flatMap((r) => (r.inReplyToAuthor === undefined ? [r.author] : [r.author, r.inReplyToAuthor]));
+    const people = records.flatMap((r) =>
+      r.inReplyToAuthor === undefined ? [r.author] : [r.author, r.inReplyToAuthor],
+    );
     const [authors, reactions, comments, cards, quotes] = await Promise.all([
       cachedMany(this.userCache, [...new Set(people)], (missing) => this.deps.users.getMany(missing)),
       this.deps.reactions.read('status', ids, viewer),
@@ -242,7 +244,10 @@ function fixedFields(
 }
 
 // The embedded quoted status of a status that quotes one; null otherwise.
-function quotedOf(r: { quoteOfId?: string; quoteId?: string | null }, quoted: Map<string, QuotedStatus>): QuotedStatus | null {
+function quotedOf(
+  r: { quoteOfId?: string; quoteId?: string | null },
+  quoted: Map<string, QuotedStatus>,
+): QuotedStatus | null {
   const id = r.quoteOfId ?? r.quoteId ?? undefined;
   return id === undefined || id === null ? null : (quoted.get(id) ?? null);
 }

@@ -8,7 +8,10 @@ export const NOBODY: User = { alias: '', firstName: '', lastName: '', imageUrl: 
  * A status that keeps its place but shows nothing: a deleted reply in a thread, a quoted status that was deleted or
  * that the viewer may not see. Its time is its id's (ids are ULIDs) unless the caller knows it.
  */
-export function tombstone(id: string, extra: { createdAt?: number; inReplyTo?: Status['inReplyTo'] } = {}): QuotedStatus {
+export function tombstone(
+  id: string,
+  extra: { createdAt?: number; inReplyTo?: Status['inReplyTo'] } = {},
+): QuotedStatus {
   let at = extra.createdAt;
   if (at === undefined) {
     try {

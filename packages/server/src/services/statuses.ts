@@ -15,7 +15,7 @@ import type {
   UserRecord,
   UserRepo,
 } from '../ports/store.js';
-import { purgeJob } from '../jobs/status-purge.js';
+import { purgeJob } from '../domain/status-jobs.js';
 import type { StatusTargets } from './status-targets.js';
 import type { MediaService } from './media.js';
 import type { StatusHydrator } from './status-hydrator.js';
@@ -121,7 +121,14 @@ export class StatusService {
     const { id, author, post, createdAt, inReplyToId, quoteOfId } = status;
     if (quoteOfId !== undefined) await this.deps.quotes.add({ quotedId: quoteOfId, id, author });
     if (inReplyToId === undefined) return;
-    const placed = await this.deps.comments.create({ id, statusId: inReplyToId, author, text: post, createdAt, deleted: false });
+    const placed = await this.deps.comments.create({
+      id,
+      statusId: inReplyToId,
+      author,
+      text: post,
+      createdAt,
+      deleted: false,
+    });
     if (!placed) {
       await this.retire(status, author);
       throw new StatusDeletedError(`status ${inReplyToId} was deleted`);

@@ -67,7 +67,13 @@ export class ThreadService {
       seen.add(next);
       const [record, place] = await Promise.all([this.deps.statuses.get(next), this.deps.comments.get(next)]);
       if (record) {
-        out.push({ id: record.id, statusId: record.inReplyToId ?? '', author: record.author, createdAt: record.createdAt, deleted: false });
+        out.push({
+          id: record.id,
+          statusId: record.inReplyToId ?? '',
+          author: record.author,
+          createdAt: record.createdAt,
+          deleted: false,
+        });
         next = record.inReplyToId;
       } else if (place) {
         out.push({ ...place, deleted: true });
@@ -125,7 +131,12 @@ export class ThreadService {
       records.map((r) => r.author),
     );
     const shown = new Map(
-      (await this.deps.hydrator.records(records.filter((r) => !hidden.has(r.author)), viewer)).map((s) => [s.id, s]),
+      (
+        await this.deps.hydrator.records(
+          records.filter((r) => !hidden.has(r.author)),
+          viewer,
+        )
+      ).map((s) => [s.id, s]),
     );
     return places.map(
       (p) =>

@@ -41,7 +41,10 @@ const statusFields = {
     .object({ id: z.string(), author: User })
     .nullable()
     .describe('the status this one replies to (its author as they were when I replied), or null'),
-  quoteId: z.string().nullable().describe('the id of the status this one quotes, or null (set even when `quote` is not embedded)'),
+  quoteId: z
+    .string()
+    .nullable()
+    .describe('the id of the status this one quotes, or null (set even when `quote` is not embedded)'),
   replyCount: z.number().int().describe('direct replies that are not deleted'),
   quoteCount: z.number().int().describe('statuses quoting this one that are not deleted'),
   deleted: z
@@ -92,7 +95,9 @@ export const PostStatusRequest = requestBody({
     .min(1)
     .max(40)
     .optional()
-    .describe('makes this a reply to that status (404 when it does not exist or I may not see it; 404 status_deleted when deleted)'),
+    .describe(
+      'makes this a reply to that status (404 when it does not exist or I may not see it; 404 status_deleted when deleted)',
+    ),
   quoteOfId: z
     .string()
     .min(1)
@@ -126,7 +131,9 @@ export const StatusContext = z
   .object({
     ancestors: z
       .array(Status)
-      .describe(`root first, at most ${LIMITS.ancestorsMax} (the nearest); deleted ones, and those of accounts across a block from me, keep their place as unavailable (deleted: true)`),
+      .describe(
+        `root first, at most ${LIMITS.ancestorsMax} (the nearest); deleted ones, and those of accounts across a block from me, keep their place as unavailable (deleted: true)`,
+      ),
     descendants: z
       .array(Status)
       .describe(

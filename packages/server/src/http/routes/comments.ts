@@ -21,7 +21,8 @@ export function commentRoutes(
       schema: {
         operationId: 'postComment',
         tags: ['comments'],
-        summary: 'Comment on a status: a reply to it (kept for older clients; prefer POST /api/v1/statuses with inReplyToId)',
+        summary:
+          'Comment on a status: a reply to it (kept for older clients; prefer POST /api/v1/statuses with inReplyToId)',
         security: BEARER,
         params: IdParams,
         body: PostCommentRequest,
@@ -56,7 +57,8 @@ export function commentRoutes(
       schema: {
         operationId: 'deleteComment',
         tags: ['comments'],
-        summary: "Delete a reply (a comment): its author or the replied-to status's author; it keeps its place (idempotent)",
+        summary:
+          "Delete a reply (a comment): its author or the replied-to status's author; it keeps its place (idempotent)",
         security: BEARER,
         params: IdParams,
         response: { 204: z.undefined(), ...errors },

@@ -1,7 +1,17 @@
 import type { QuoteEdge, QuoteRepo } from '../../../ports/store.js';
 import { batchGet, queryUpTo, type Item } from '../client.js';
 import { quoteCountKey, quoteKey, quotesOf } from './keys.js';
-import { counted, deleteItem, num, putItem, putNew, queryAll, str, updateItem, type DynamoSocialDeps } from './items.js';
+import {
+  counted,
+  deleteItem,
+  num,
+  putItem,
+  putNew,
+  queryAll,
+  str,
+  updateItem,
+  type DynamoSocialDeps,
+} from './items.js';
 
 /**
  * Quotes on DynamoDB: the quoting statuses in the quoted status's partition `QUOTES#<status>` (sort key the quoting
