@@ -222,7 +222,10 @@ export class StatusService {
     const before = decodeCursor(query.cursor, KeyCursor)?.k;
     const records = await this.deps.statuses.byAuthor(alias, { before, limit: query.limit + 1 });
     const page = keysetPage(records, query.limit, (s) => s.id);
-    return { items: await this.deps.hydrator.records(page.rows, viewer), nextCursor: page.nextCursor };
+    // As on Mastodon's and Twitter's profiles, replies to others are left out (they are in their threads); the cursor
+    // moves over them, so a page may list fewer than `limit`.
+    const own = page.rows.filter((s) => s.inReplyToAuthor === undefined || s.inReplyToAuthor === s.author);
+    return { items: await this.deps.hydrator.records(own, viewer), nextCursor: page.nextCursor };
   }
 
   /**
@@ -248,14 +251,13 @@ export interface PostRefs {
   quoteOfId?: string;
 }
 
-// A count moved on these statuses: pushed to those who see them, a moment after the thread and quote records land.
+// A count moved on these statuses: pushed to those who see them (queued with the post: the job may run before the
+// thread or quote record lands, and then pushes the count one behind; the next change or a reload shows it).
 function countedJobs(
   parent: Pick<StatusRecord, 'id' | 'author'> | null,
   quoted: Pick<StatusRecord, 'id' | 'author'> | null,
 ): JobRequest[] {
   return [parent, quoted].flatMap((s) =>
-    s === null || s.author === ''
-      ? []
-      : [{ name: 'status.counted', payload: { statusId: s.id, author: s.author }, delayMs: 1_000 }],
+    s === null || s.author === '' ? [] : [{ name: 'status.counted', payload: { statusId: s.id, author: s.author } }],
   );
 }
