@@ -59,6 +59,16 @@ export class ApiClient {
     return timed(() => this.client.call('postStatus', { body: { post }, headers: bearer(token) }));
   }
 
+  /** A reply to status `inReplyToId` (the thread-context scenario builds its thread with it). */
+  reply(token: string, post: string, inReplyToId: string): Promise<Timed<OperationResult<'postStatus'>>> {
+    return timed(() => this.client.call('postStatus', { body: { post, inReplyToId }, headers: bearer(token) }));
+  }
+
+  /** The thread around a status. */
+  context(token: string, id: string): Promise<Timed<OperationResult<'getStatusContext'>>> {
+    return timed(() => this.client.call('getStatusContext', { params: { path: { id } }, headers: bearer(token) }));
+  }
+
   delivery(token: string, id: string): Promise<Timed<OperationResult<'getStatusDelivery'>>> {
     return timed(() => this.client.call('getStatusDelivery', { params: { path: { id } }, headers: bearer(token) }));
   }

@@ -95,6 +95,13 @@ describe('tweeter bench', () => {
     expect(results.idle_conn_kb).toEqual(expect.any(Number));
   });
 
+  it('thread-context: a thread of replies built through the API, its context read and timed', async () => {
+    const { results, params } = await run('thread-context', ['--replies', '30', '--repliers', '3', '--reads', '20']);
+    expect(params).toMatchObject({ replies: 30, repliers: 3, reads: 20 });
+    expect(results).toMatchObject({ descendants: 30, errors: 0, budget_p99_ms: 20 });
+    expect(results).toMatchObject(percentiles('context_p50_ms', 'context_p99_ms', 'context_max_ms'));
+  });
+
   it("block: the blocked account leaves my feed, then the purge removes both feeds' entries", async () => {
     const { results, params } = await run('block', ['--entries', '30']);
     expect(params).toMatchObject({ entries: 30 });

@@ -164,6 +164,46 @@ describe('tweeter populate', () => {
     });
   });
 
+  it('--replies and --quotes make replies in threads and quotes, in about those shares; a rerun adds nothing', () => {
+    const dir = tempDir();
+    const args = [
+      '--users',
+      '100',
+      '--followees-each',
+      '8',
+      '--statuses-each',
+      '3',
+      '--replies',
+      '30',
+      '--quotes',
+      '5',
+    ];
+    expect(populate(dir, args)).toMatchObject({ 'statuses added': 300 });
+    inspect(dir, (db) => {
+      const replies = count(db, "SELECT COUNT(*) FROM statuses WHERE json_extract(refs, '$.inReplyToId') IS NOT NULL");
+      const quotes = count(db, "SELECT COUNT(*) FROM statuses WHERE json_extract(refs, '$.quoteOfId') IS NOT NULL");
+      expect(replies).toBeGreaterThan(60); // 30% of 300, give or take the hash's spread
+      expect(replies).toBeLessThan(120);
+      expect(quotes).toBeGreaterThan(3);
+      expect(quotes).toBeLessThan(35);
+      // Every reply has its place in its thread, counted on its parent; every quote its edge.
+      expect(count(db, 'SELECT COUNT(*) FROM comments')).toBe(replies);
+      expect(count(db, 'SELECT SUM(count) FROM comment_counts')).toBe(replies);
+      expect(count(db, 'SELECT COUNT(*) FROM quotes')).toBe(quotes);
+      expect(count(db, 'SELECT SUM(count) FROM quote_counts')).toBe(quotes);
+      // A reply to someone else is in no feed of a follower who does not follow the replied-to author.
+      const outsiders = `SELECT COUNT(*) FROM feed_entries e JOIN statuses s ON s.id = e.status_id
+        WHERE json_extract(s.refs, '$.inReplyToAuthor') IS NOT NULL
+          AND json_extract(s.refs, '$.inReplyToAuthor') <> s.author
+          AND e.owner <> json_extract(s.refs, '$.inReplyToAuthor')
+          AND NOT EXISTS (SELECT 1 FROM follows f WHERE f.follower = e.owner
+                          AND f.followee = json_extract(s.refs, '$.inReplyToAuthor'))`;
+      expect(count(db, outsiders)).toBe(0);
+    });
+    expect(populate(dir, args)).toMatchObject({ 'statuses added': 0 });
+    inspect(dir, (db) => expect(count(db, 'SELECT COUNT(*) FROM quotes')).toBeLessThan(35));
+  });
+
   it('builds the same graph from the same --seed, and another from another seed', () => {
     const edges = (seed: string): string[] => {
       const dir = tempDir();

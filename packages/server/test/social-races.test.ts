@@ -6,17 +6,12 @@ import type { Db } from '../src/adapters/sqlite/database.js';
 import { openDatabase } from '../src/adapters/sqlite/database.js';
 import { ReadySignal } from '../src/adapters/sqlite/jobs-table.js';
 import { createSqliteStore } from '../src/adapters/sqlite/store.js';
-import { NotFoundError } from '../src/domain/errors.js';
 import { CountsReconcileProcessor } from '../src/jobs/counts-reconcile.js';
 import { StatusPurgeProcessor } from '../src/jobs/status-purge.js';
 import { systemClock } from '../src/ports/clock.js';
 import type { Job } from '../src/ports/job-queue.js';
 import type { Store } from '../src/ports/store.js';
-import { CommentService } from '../src/services/comments.js';
-import { UserPresenter } from '../src/services/user-presenter.js';
 import { board, member, statuses, T0 } from './contract/social-fixtures.js';
-import { Visibility } from '../src/domain/visibility.js';
-import { WriteLimits } from '../src/services/write-limits.js';
 
 // Races and sizes the embedded store must get right: a purge of a status with 20,000 reactions in bounded
 // batches, writes racing a status's deletion, two processes writing one board while a poller pages, and
@@ -78,7 +73,12 @@ describe('status.purge', () => {
         return n;
       },
     };
-    const purge = new StatusPurgeProcessor({ reactions, comments: store.comments, batchSize: 500 });
+    const purge = new StatusPurgeProcessor({
+      reactions,
+      comments: store.comments,
+      quotes: store.quotes,
+      batchSize: 500,
+    });
     await purge.perform(job('status.purge', { statusId: 'S1', author: 'ann' }));
 
     expect(Math.max(...removedPerCall)).toBe(500);
@@ -91,34 +91,20 @@ describe('status.purge', () => {
 });
 
 describe('writes racing a status deletion', () => {
-  it('a comment whose status was deleted after the service read it is refused and leaves nothing', async () => {
+  it("a reply's thread record whose parent was deleted after the service read it is refused and leaves nothing", async () => {
     await statuses(store, 'S1');
-    const seen = await store.statuses.get('S1');
-    await store.users.createMany([
-      {
-        alias: 'bob',
-        firstName: 'B',
-        lastName: 'B',
-        passwordHash: 'h',
-        imageKey: null,
-        createdAt: T0,
-        followerCount: 0,
-        followeeCount: 0,
-      },
-    ]);
-    // Another process deletes the status between this service's read and its write.
-    const staleStatuses = { ...store.statuses, get: async () => seen };
+    // Another process deletes the status between the service's read (it saw S1) and its write of the reply's place.
     await store.statuses.delete('S1');
-    const comments = new CommentService({
-      comments: store.comments,
-      statuses: staleStatuses,
-      users: store.users,
-      userPresenter: new UserPresenter('http://localhost'),
-      clock: systemClock,
-      writeLimits: new WriteLimits(null),
-      visibility: new Visibility({ relations: store.relations }),
+    const placed = await store.comments.create({
+      id: 'R1',
+      statusId: 'S1',
+      author: 'bob',
+      text: 'too late',
+      createdAt: T0,
+      deleted: false,
     });
-    await expect(comments.post('bob', 'S1', 'too late')).rejects.toBeInstanceOf(NotFoundError);
+    expect(placed).toBe(false); // the reply service then deletes the reply and answers 404 status_deleted
+    expect(await store.statuses.wasDeleted('S1')).toBe(true);
     expect(rows("SELECT count(*) AS n FROM comments WHERE status_id = 'S1'")).toBe(0);
     expect(rows("SELECT count(*) AS n FROM comment_counts WHERE status_id = 'S1'")).toBe(0);
     expect(await store.reactions.add('status', 'S1', 'bob', 'like', T0)).toBeNull();

@@ -9,6 +9,7 @@ export const ERROR_STATUS = {
   forbidden: 403,
   wrong_password: 403,
   not_found: 404,
+  status_deleted: 404,
   method_not_allowed: 405,
   conflict: 409,
   alias_taken: 409,

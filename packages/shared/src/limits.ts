@@ -31,6 +31,10 @@ export const LIMITS = {
   messageMax: 2000,
   topicMax: 50,
   commentMax: 1000,
+  /** Descendants one `GET /statuses/{id}/context` lists (depth first); a thread's depth itself is unbounded. */
+  contextMax: 200,
+  /** Ancestors one context lists (the nearest ones), so a very deep thread costs a bounded walk. */
+  ancestorsMax: 200,
   retentionDaysMin: 1,
   retentionDaysMax: 3650,
   /** Accounts one account may block, and (separately) mute. */

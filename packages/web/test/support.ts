@@ -47,6 +47,12 @@ export function status(id: string, post = `post ${id}`, author: User = ADA): Sta
     commentCount: 0,
     repostCount: 0,
     repostedByMe: false,
+    inReplyTo: null,
+    quote: null,
+    quoteId: null,
+    replyCount: 0,
+    quoteCount: 0,
+    deleted: false,
     card: null,
   };
 }

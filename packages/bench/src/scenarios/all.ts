@@ -15,6 +15,7 @@ import { repostScenario } from './repost.js';
 import type { ScenarioDefinition } from './registry.js';
 import { searchStatusesScenario } from './search-statuses.js';
 import { sustainedScenario } from './sustained.js';
+import { threadContextScenario } from './thread-context.js';
 import { wsScenario } from './ws.js';
 
 /** Every scenario `tweeter bench` knows, by name. */
@@ -37,4 +38,5 @@ export const SCENARIOS: readonly ScenarioDefinition[] = [
   searchPeopleScenario,
   suggestionsScenario,
   notificationsScenario,
+  threadContextScenario,
 ];

@@ -442,8 +442,8 @@ export interface paths {
     get?: never;
     put?: never;
     /**
-     * Post a status; it reaches followers feeds asynchronously
-     * @description With an Idempotency-Key header, a retry returns the first result and posts nothing new.
+     * Post a status, a reply or a quote; it reaches followers feeds asynchronously
+     * @description With an Idempotency-Key header, a retry returns the first result and posts nothing new. A reply (inReplyToId) reaches the feeds of my followers who also follow the replied-to author (and that author); a reply to myself reaches all my followers. 404 not_found when the replied-to or quoted status does not exist or I may not see it; 404 status_deleted when it was deleted.
      */
     post: operations['postStatus'];
     delete?: never;
@@ -570,6 +570,46 @@ export interface paths {
      * @description From hourly counters kept as statuses are indexed, never by reading statuses.
      */
     get: operations['listTrendingTags'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/statuses/{id}/context': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The thread around a status: ancestors root first, descendants depth first (at most 200)
+     * @description Deleted statuses keep their place with `deleted: true`; so do those of accounts across a block from me, with the replies below them kept. 404 when the status does not exist or I may not see it; 404 status_deleted when it was deleted.
+     */
+    get: operations['getStatusContext'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/statuses/{id}/quotes': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Statuses quoting a status, newest first
+     * @description Quotes by accounts across a block from me are left out (a page may list fewer than `limit`).
+     */
+    get: operations['listStatusQuotes'];
     put?: never;
     post?: never;
     delete?: never;
@@ -791,10 +831,10 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Comments on a status, oldest first (deleted ones keep their place, text emptied) */
+    /** Direct replies to a status as comments, oldest first (deleted ones keep their place, text emptied) */
     get: operations['listComments'];
     put?: never;
-    /** Comment on a status */
+    /** Comment on a status: a reply to it (kept for older clients; prefer POST /api/v1/statuses with inReplyToId) */
     post: operations['postComment'];
     delete?: never;
     options?: never;
@@ -812,7 +852,7 @@ export interface paths {
     get?: never;
     put?: never;
     post?: never;
-    /** Soft-delete a comment: its author or the status's author (idempotent) */
+    /** Delete a reply (a comment): its author or the replied-to status's author; it keeps its place (idempotent) */
     delete: operations['deleteComment'];
     options?: never;
     head?: never;
@@ -1095,6 +1135,41 @@ export interface components {
       /** @description present on hashtags: the tag, lower-case, without # */
       tag?: string;
     };
+    QuotedStatus: {
+      id: string;
+      /** @description an empty User (alias "") when `deleted` */
+      author: components['schemas']['User'];
+      /** @description empty when `deleted` */
+      post: string;
+      segments: components['schemas']['Segment'][];
+      createdAt: string;
+      /** @description 0 to 4 images */
+      media: components['schemas']['Media'][];
+      reactions: components['schemas']['Reactions'];
+      /** @description the same number as `replyCount` (kept for older clients) */
+      commentCount: number;
+      /** @description how many accounts reposted it */
+      repostCount: number;
+      /** @description whether I reposted it (false in a live push, which goes to many) */
+      repostedByMe: boolean;
+      /** @description preview of the first URL; null until the server has fetched it, or none */
+      card: components['schemas']['Card'] | null;
+      /** @description the status this one replies to (its author as they were when I replied), or null */
+      inReplyTo: {
+        id: string;
+        author: components['schemas']['User'];
+      } | null;
+      /** @description the id of the status this one quotes, or null (set even when `quote` is not embedded) */
+      quoteId: string | null;
+      /** @description direct replies that are not deleted */
+      replyCount: number;
+      /** @description statuses quoting this one that are not deleted */
+      quoteCount: number;
+      /** @description true for a status that is gone but keeps its place (a deleted reply in a thread, a quoted status that was deleted or that I may not see): `post` and `segments` empty, `media` empty, `card` null, author an empty User, counts 0 */
+      deleted: boolean;
+      /** @description always null one level down: read `quoteId` */
+      quote: null;
+    };
     /**
      * @example {
      *       "id": "01JF3XA7Q9W2M8K5T1R7N4X0AB",
@@ -1150,18 +1225,27 @@ export interface components {
      *         "description": "Sketch of the engine invented by Charles Babbage, with notes by the translator.",
      *         "imageUrl": "https://example.com/engine.png",
      *         "siteName": "Example"
-     *       }
+     *       },
+     *       "inReplyTo": null,
+     *       "quote": null,
+     *       "quoteId": null,
+     *       "replyCount": 2,
+     *       "quoteCount": 0,
+     *       "deleted": false
      *     }
      */
     Status: {
       id: string;
+      /** @description an empty User (alias "") when `deleted` */
       author: components['schemas']['User'];
+      /** @description empty when `deleted` */
       post: string;
       segments: components['schemas']['Segment'][];
       createdAt: string;
       /** @description 0 to 4 images */
       media: components['schemas']['Media'][];
       reactions: components['schemas']['Reactions'];
+      /** @description the same number as `replyCount` (kept for older clients) */
       commentCount: number;
       /** @description how many accounts reposted it */
       repostCount: number;
@@ -1169,16 +1253,34 @@ export interface components {
       repostedByMe: boolean;
       /** @description preview of the first URL; null until the server has fetched it, or none */
       card: components['schemas']['Card'] | null;
+      /** @description the status this one replies to (its author as they were when I replied), or null */
+      inReplyTo: {
+        id: string;
+        author: components['schemas']['User'];
+      } | null;
+      /** @description the id of the status this one quotes, or null (set even when `quote` is not embedded) */
+      quoteId: string | null;
+      /** @description direct replies that are not deleted */
+      replyCount: number;
+      /** @description statuses quoting this one that are not deleted */
+      quoteCount: number;
+      /** @description true for a status that is gone but keeps its place (a deleted reply in a thread, a quoted status that was deleted or that I may not see): `post` and `segments` empty, `media` empty, `card` null, author an empty User, counts 0 */
+      deleted: boolean;
+      /** @description the quoted status, embedded one level deep; a deleted or invisible one has `deleted: true`; null when this is not a quote */
+      quote: components['schemas']['QuotedStatus'] | null;
     };
     FeedItem: {
       id: string;
+      /** @description an empty User (alias "") when `deleted` */
       author: components['schemas']['User'];
+      /** @description empty when `deleted` */
       post: string;
       segments: components['schemas']['Segment'][];
       createdAt: string;
       /** @description 0 to 4 images */
       media: components['schemas']['Media'][];
       reactions: components['schemas']['Reactions'];
+      /** @description the same number as `replyCount` (kept for older clients) */
       commentCount: number;
       /** @description how many accounts reposted it */
       repostCount: number;
@@ -1186,6 +1288,21 @@ export interface components {
       repostedByMe: boolean;
       /** @description preview of the first URL; null until the server has fetched it, or none */
       card: components['schemas']['Card'] | null;
+      /** @description the status this one replies to (its author as they were when I replied), or null */
+      inReplyTo: {
+        id: string;
+        author: components['schemas']['User'];
+      } | null;
+      /** @description the id of the status this one quotes, or null (set even when `quote` is not embedded) */
+      quoteId: string | null;
+      /** @description direct replies that are not deleted */
+      replyCount: number;
+      /** @description statuses quoting this one that are not deleted */
+      quoteCount: number;
+      /** @description true for a status that is gone but keeps its place (a deleted reply in a thread, a quoted status that was deleted or that I may not see): `post` and `segments` empty, `media` empty, `card` null, author an empty User, counts 0 */
+      deleted: boolean;
+      /** @description the quoted status, embedded one level deep; a deleted or invisible one has `deleted: true`; null when this is not a quote */
+      quote: components['schemas']['QuotedStatus'] | null;
       /** @description who reposted it into my feed; null when it reached my feed as itself */
       repostedBy: components['schemas']['User'] | null;
       /** @description when it was reposted; null when not a repost */
@@ -1207,6 +1324,14 @@ export interface components {
       delivered: number;
       /** @description true when the author has so many followers that the status is not copied into feeds: followers read it from the author at feed time, so it is done at once with every follower reached. Absent otherwise */
       pulled?: boolean;
+    };
+    StatusContext: {
+      /** @description root first, at most 200 (the nearest); deleted ones, and those of accounts across a block from me, keep their place as unavailable (deleted: true) */
+      ancestors: components['schemas']['Status'][];
+      /** @description depth first (each reply followed by its own replies, oldest first), at most 200; a reply by an account across a block from me is shown as unavailable (deleted: true) and the replies below it stay, as on Mastodon */
+      descendants: components['schemas']['Status'][];
+      /** @description true when the thread has more than the 200 listed */
+      moreDescendants: boolean;
     };
     /**
      * @example {
@@ -3731,6 +3856,10 @@ export interface operations {
           post: string;
           /** @description up to 4 ids from POST /api/v1/media: mine, not attached yet, uploaded within the last day */
           mediaIds?: string[];
+          /** @description makes this a reply to that status (404 when it does not exist or I may not see it; 404 status_deleted when deleted) */
+          inReplyToId?: string;
+          /** @description makes this a quote of that status (404 when it does not exist, was deleted or I may not see it) */
+          quoteOfId?: string;
         };
       };
     };
@@ -4319,6 +4448,146 @@ export interface operations {
       };
       /** @description unauthenticated: no token, an unknown, revoked or expired one, or a wrong alias or password */
       401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description internal: a bug on our side; the message quotes the request id (also in X-Request-Id) */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description the server cannot serve this right now */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  getStatusContext: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['StatusContext'];
+        };
+      };
+      /** @description validation_failed or bad_json: the request is not valid (details[] says where) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description unauthenticated: no token, an unknown, revoked or expired one, or a wrong alias or password */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description not_found: no such user, status, board, message or comment */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description internal: a bug on our side; the message quotes the request id (also in X-Request-Id) */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description the server cannot serve this right now */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  listStatusQuotes: {
+    parameters: {
+      query?: {
+        limit?: number;
+        cursor?: string;
+      };
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: components['schemas']['Status'][];
+            nextCursor: string | null;
+          };
+        };
+      };
+      /** @description validation_failed or bad_json: the request is not valid (details[] says where) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description unauthenticated: no token, an unknown, revoked or expired one, or a wrong alias or password */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description not_found: no such user, status, board, message or comment */
+      404: {
         headers: {
           [name: string]: unknown;
         };

@@ -48,6 +48,8 @@ export const OPERATIONS = {
   listStatusSearch: { method: 'GET', path: '/api/v1/search/statuses', idempotencyKey: false, auth: true },
   listTagStatuses: { method: 'GET', path: '/api/v1/tags/{tag}/statuses', idempotencyKey: false, auth: true },
   listTrendingTags: { method: 'GET', path: '/api/v1/trends/tags', idempotencyKey: false, auth: true },
+  getStatusContext: { method: 'GET', path: '/api/v1/statuses/{id}/context', idempotencyKey: false, auth: true },
+  listStatusQuotes: { method: 'GET', path: '/api/v1/statuses/{id}/quotes', idempotencyKey: false, auth: true },
   createBoard: { method: 'POST', path: '/api/v1/boards', idempotencyKey: false, auth: true },
   listBoards: { method: 'GET', path: '/api/v1/boards', idempotencyKey: false, auth: true },
   getBoard: { method: 'GET', path: '/api/v1/boards/{id}', idempotencyKey: false, auth: true },

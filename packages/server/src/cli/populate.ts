@@ -19,6 +19,8 @@ export interface PopulateFlags {
   mediaPercent?: string;
   reposts?: string;
   notifications?: boolean;
+  replies?: string;
+  quotes?: string;
   password: string;
   seed: string;
 }
@@ -40,6 +42,8 @@ export function populationPlan(flags: PopulateFlags): PopulationPlan {
   const seed = parseWhole(flags.seed, '--seed', 0, 2 ** 32 - 1);
   const mediaPercent = flags.mediaPercent === undefined ? 0 : parseWhole(flags.mediaPercent, '--media-percent', 0, 100);
   const reposts = flags.reposts === undefined ? 0 : parseWhole(flags.reposts, '--reposts', 0, 90);
+  const replies = flags.replies === undefined ? 0 : parseWhole(flags.replies, '--replies', 0, 100);
+  const quotes = flags.quotes === undefined ? 0 : parseWhole(flags.quotes, '--quotes', 0, 100);
   const plan = { users, celebrity: celebrity.data, followers, followeesEach, statusesEach, password: flags.password };
   return {
     ...plan,
@@ -49,6 +53,8 @@ export function populationPlan(flags: PopulateFlags): PopulationPlan {
     ...(mediaPercent > 0 ? { mediaShare: mediaPercent / 100 } : {}),
     ...(reposts > 0 ? { repostShare: reposts / 100 } : {}),
     ...(flags.notifications ? { notifications: true } : {}),
+    ...(replies > 0 ? { replyShare: replies / 100 } : {}),
+    ...(quotes > 0 ? { quoteShare: quotes / 100 } : {}),
   };
 }
 
@@ -94,6 +100,12 @@ export function populateCommand(): Command {
       '0',
     )
     .option('--notifications', 'write the follow notifications of the generated follows (as the notify job would)')
+    .option(
+      '--replies <p>',
+      "percent of the statuses that are replies to another user's status of the same round, 0 to 100 (realistic: 30)",
+      '0',
+    )
+    .option('--quotes <p>', "percent of the statuses that quote another user's status, 0 to 100 (realistic: 5)", '0')
     .option('--password <p>', 'password of every generated user and the celebrity', 'password')
     .option('--seed <n>', 'seed of the random follows (same seed, same graph)', '1')
     .option('--data-dir <dir>', 'where the data is (overrides DATA_DIR)')

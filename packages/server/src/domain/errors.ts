@@ -28,6 +28,14 @@ export class NotFoundError extends AppError {
   }
 }
 
+/** A reply to a status that was deleted (404 with its own code, so a client can say so). */
+export class StatusDeletedError extends AppError {
+  override name = 'StatusDeletedError';
+  constructor(message: string) {
+    super('status_deleted', message);
+  }
+}
+
 export class ForbiddenError extends AppError {
   override name = 'ForbiddenError';
   constructor(message = 'you may not do that') {

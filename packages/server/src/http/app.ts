@@ -30,6 +30,7 @@ import { reactionRoutes } from './routes/reactions.js';
 import { repostRoutes } from './routes/reposts.js';
 import { statusRoutes } from './routes/statuses.js';
 import { statusSearchRoutes } from './routes/status-search.js';
+import { threadRoutes } from './routes/threads.js';
 import { streamRoutes } from './routes/stream.js';
 import { systemRoutes } from './routes/system.js';
 import { webAppRoutes } from './routes/web-app.js';
@@ -98,6 +99,7 @@ export async function buildApp(ctx: HttpParts): Promise<FastifyInstance> {
   mediaRoutes(app, deps);
   statusRoutes(app, deps);
   statusSearchRoutes(app, deps);
+  threadRoutes(app, deps);
   boardRoutes(app, deps);
   boardMessageRoutes(app, deps);
   reactionRoutes(app, deps);

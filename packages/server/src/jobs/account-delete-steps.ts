@@ -1,3 +1,4 @@
+import { purgeJob } from '../domain/status-jobs.js';
 import { FIRST_DELETION_STEP } from '../domain/account-deletion.js';
 import type { DeletionRecord } from '../ports/account-deletions.js';
 import type { BlobStore } from '../ports/blob-store.js';
@@ -144,7 +145,7 @@ async function statusesStep(record: DeletionRecord, deps: StepDeps): Promise<Ste
   await inParallel(page, (status) =>
     deps.statuses.delete(status.id, {
       outbox: [
-        { name: 'status.purge', payload: { statusId: status.id, author: status.author } },
+        purgeJob(status),
         { name: 'index.status', payload: { statusId: status.id, author: status.author } },
         // Others' reposts of it leave the feeds they reached (those of people who never followed the account).
         { name: 'repost.sweep', payload: { statusId: status.id } },

@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import type { Job } from '../ports/job-queue.js';
-import type { CommentRepo, CountTarget, MemberRepo, ReactionRepo } from '../ports/store.js';
+import type { CommentRepo, CountTarget, MemberRepo, QuoteRepo, ReactionRepo } from '../ports/store.js';
 import { parsePayload } from './payloads.js';
 import type { JobProcessor } from './processor.js';
 
-/** What to re-count: a board's members, a status's reactions and comments, or a board message's reactions. */
+/** What to re-count: a board's members, a status's reactions, replies and quotes, or a board message's reactions. */
 export const ReconcileJob = z.object({ target: z.enum(['board', 'status', 'message']), id: z.string().min(1) });
 
 /** The job that re-counts one target. */
@@ -20,13 +20,15 @@ export function reconcileJob(target: CountTarget): { name: 'counts.reconcile'; p
 export class CountsReconcileProcessor implements JobProcessor {
   readonly jobs = ['counts.reconcile'] as const;
 
-  constructor(private readonly deps: { members: MemberRepo; reactions: ReactionRepo; comments: CommentRepo }) {}
+  constructor(
+    private readonly deps: { members: MemberRepo; reactions: ReactionRepo; comments: CommentRepo; quotes: QuoteRepo },
+  ) {}
 
   async perform(job: Job): Promise<void> {
     const { target, id } = parsePayload(ReconcileJob, job.payload, 'counts.reconcile');
-    const { members, reactions, comments } = this.deps;
+    const { members, reactions, comments, quotes } = this.deps;
     if (target === 'board') await members.recount(id);
     else if (target === 'message') await reactions.recount('message', id);
-    else await Promise.all([reactions.recount('status', id), comments.recount(id)]);
+    else await Promise.all([reactions.recount('status', id), comments.recount(id), quotes.recount(id)]);
   }
 }

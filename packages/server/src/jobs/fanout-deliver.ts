@@ -2,7 +2,8 @@ import type { Metrics } from '../metrics.js';
 import type { Clock } from '../ports/clock.js';
 import type { Job } from '../ports/job-queue.js';
 import type { Realtime } from '../ports/realtime.js';
-import type { DeliveryRepo, FeedRepo } from '../ports/store.js';
+import type { DeliveryRepo, FeedRepo, FollowRepo } from '../ports/store.js';
+import type { Status } from '@tweeter/shared';
 import type { Visibility } from '../domain/visibility.js';
 import type { StatusViews } from '../ports/status-views.js';
 import type { FeedTrimChecks } from './feed-trim.js';
@@ -46,6 +47,8 @@ export class FanoutDeliverProcessor implements JobProcessor {
       trims?: Pick<FeedTrimChecks, 'written'>;
       /** Takes the status back out of the feeds of readers who mute its author (absent: nobody is left out). */
       mutes?: { visibility: Pick<Visibility, 'muting'>; feeds: Pick<FeedRepo, 'removeStatus'> };
+      /** Takes a reply back out of the feeds of readers who do not follow the replied-to author (absent: kept). */
+      replies?: { follows: Pick<FollowRepo, 'existing'>; feeds: Pick<FeedRepo, 'removeStatus'> };
       batchSize: number;
       batchPauseMs: number;
     },
@@ -86,19 +89,25 @@ export class FanoutDeliverProcessor implements JobProcessor {
    * feeds (every write of feed entries by fan-out ends here).
    */
   async announce(written: readonly Written[]): Promise<void> {
-    const kept = await this.withoutMuters(written);
+    const any = written.filter((w) => w.owners.length > 0);
+    const statuses =
+      any.length === 0
+        ? []
+        : await this.deps.hydrator.byIds(
+            any.map((w) => w.statusId),
+            null, // a push to many: no `mine`
+          );
+    const byId = new Map(statuses.map((status) => [status.id, status]));
+    const kept = await this.withoutOutsiders(await this.withoutMuters(written), byId);
     await this.deps.trims?.written(kept);
     const reached = kept.filter((w) => w.owners.length > 0);
     if (reached.length === 0) return;
-    const statuses = await this.deps.hydrator.byIds(
-      reached.map((w) => w.statusId),
-      null, // a push to many: no `mine`
-    );
-    const byId = new Map<string, unknown>(statuses.map((status) => [status.id, status]));
+    // A repost's entry is keyed by the repost's id (no status has it): its feed item is built apart.
+    const items = new Map<string, unknown>(byId);
     const reposts = reached.filter((w) => !byId.has(w.statusId));
-    if (reposts.length > 0) for (const [id, item] of await this.repostItems(reposts)) byId.set(id, item);
+    if (reposts.length > 0) for (const [id, item] of await this.repostItems(reposts)) items.set(id, item);
     for (const { statusId, owners } of reached) {
-      const data = byId.get(statusId);
+      const data = items.get(statusId);
       if (data) this.deps.realtime.toUsers(owners, { type: 'feed.status', channel: 'feed', data });
     }
   }
@@ -128,6 +137,31 @@ export class FanoutDeliverProcessor implements JobProcessor {
       if (status && by) out.set(r.id, { ...status, repostedBy: by, repostedAt: new Date(r.at).toISOString() });
     }
     return out;
+  }
+
+  /**
+   * A reply reaches only the feeds of those who also follow the replied-to author (or are that author), as on
+   * Mastodon and Twitter; a reply to oneself (a thread) reaches every follower. Checked after the write, as mutes are.
+   */
+  private async withoutOutsiders(written: readonly Written[], byId: Map<string, Status>): Promise<Written[]> {
+    const { replies } = this.deps;
+    if (!replies) return [...written];
+    const kept: Written[] = [];
+    for (const w of written) {
+      const parent = byId.get(w.statusId)?.inReplyTo?.author.alias;
+      if (parent === undefined || parent === '' || parent === w.author || w.owners.length === 0) {
+        kept.push(w);
+        continue;
+      }
+      const candidates = w.owners.filter((o) => o !== parent);
+      const following = await replies.follows.existing(candidates.map((follower) => ({ follower, followee: parent })));
+      const inside = new Set(following.map((e) => e.follower));
+      inside.add(parent);
+      const out = w.owners.filter((o) => !inside.has(o));
+      if (out.length > 0) await replies.feeds.removeStatus(w.statusId, out);
+      kept.push({ ...w, owners: w.owners.filter((o) => inside.has(o)) });
+    }
+    return kept;
   }
 
   /**

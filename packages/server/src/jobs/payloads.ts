@@ -3,6 +3,11 @@ import { nextTurn } from './event-loop-turns.js';
 
 // Job payloads are checked when a job runs: a malformed one fails (and dead-letters) instead of half-running.
 export const StatusJob = z.object({ statusId: z.string().min(1), author: z.string().min(1) });
+/** A deleted status's purge; a reply or a quote also names what it pointed at (absent in jobs from before replies). */
+export const PurgeJob = StatusJob.extend({
+  inReplyToId: z.string().min(1).optional(),
+  quoteOfId: z.string().min(1).optional(),
+});
 /**
  * One planned page of a fan-out: the author's followers in the key range (after, to], `count` of them when it was
  * planned. A range rather than the aliases keeps the message small whatever the page size (SQS takes 256 KB;

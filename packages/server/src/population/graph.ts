@@ -22,6 +22,10 @@ export interface PopulationPlan {
   repostShare?: number;
   /** Write the follow notifications of the generated follows (absent: none). */
   notifications?: boolean;
+  /** Share of statuses (0 to 1) that reply to an earlier status of the same round by another user; absent: 0. */
+  replyShare?: number;
+  /** Share of statuses (0 to 1) that quote one, chosen the same way (a status may be both); absent: 0. */
+  quoteShare?: number;
   password: string;
   /** Seeds the random follows: the same plan always gives the same graph. */
   seed: number;

@@ -3,13 +3,14 @@ import { performance } from 'node:perf_hooks';
 import { hashPassword, type ScryptParams } from '../domain/passwords.js';
 import { newId } from '../domain/ids.js';
 import type { Clock } from '../ports/clock.js';
-import type { MediaImage, Store, UserRecord } from '../ports/store.js';
+import type { MediaImage, StatusRecord, Store, UserRecord } from '../ports/store.js';
 import { blockEdges, edgeCount, followEdges, muteEdges, userAlias, type PopulationPlan } from './graph.js';
 import { personName } from './names.js';
 import { silentProgress, type Progress } from './progress.js';
 import { populatedText } from './vocabulary.js';
 import { RepostPopulation } from './populate-reposts.js';
 import { addFollowNotifications } from './notifications.js';
+import { linkRefs, pickRefs, reachedBy, type Refs } from './threads.js';
 
 export interface PopulationSummary {
   usersAdded: number;
@@ -94,12 +95,17 @@ export async function populate(plan: PopulationPlan, deps: PopulateDeps): Promis
     await cacheArticleCards(store, clock.now());
     progress.start('statuses', plan.users * plan.statusesEach);
     const writeBatch = deps.writeBatch ?? ((work) => work());
+    const threaded = (plan.replyShare ?? 0) > 0 || (plan.quoteShare ?? 0) > 0;
     for (let n = 1; n <= plan.statusesEach; n++) {
+      // This round's statuses so far (by user number): what its replies and quotes point at.
+      const round: StatusRecord[] = [];
       for (let from = 1; from <= plan.users; from += STATUS_BATCH) {
         await writeBatch(async () => {
           for (let i = from; i < from + STATUS_BATCH && i <= plan.users; i++) {
             const media = pickMedia(plan, deps.stockImages ?? [], i, n);
-            const result = await postAndDeliver(store, clock, userAlias(i), n, plan.statusesEach, media);
+            const refs = threaded ? pickRefs(plan, round, i, n) : {};
+            const result = await postAndDeliver(store, clock, userAlias(i), n, plan.statusesEach, media, refs);
+            if (threaded) round[i] = result.status;
             if (result.created) statusesAdded += 1;
             feedEntriesAdded += result.feedEntries;
           }
@@ -250,15 +256,28 @@ async function postAndDeliver(
   n: number,
   of: number,
   media: MediaImage[],
-): Promise<{ created: boolean; feedEntries: number }> {
+  refs: Refs = {},
+): Promise<{ created: boolean; feedEntries: number; status: StatusRecord }> {
   const now = clock.now();
   const post = populatedPost(author, n, of);
   const audience = (await store.users.get(author))?.followerCount ?? 0;
   const { status, created } = await store.statuses.create(
-    { id: newId(now), author, post, segments: parseSegments(post), createdAt: now, ...(media.length ? { media } : {}) },
+    {
+      id: newId(now),
+      author,
+      post,
+      segments: parseSegments(post),
+      createdAt: now,
+      ...(media.length ? { media } : {}),
+      ...(refs.parent ? { inReplyToId: refs.parent.id, inReplyToAuthor: refs.parent.author } : {}),
+      ...(refs.quoted ? { quoteOfId: refs.quoted.id } : {}),
+    },
     { idempotencyKey: `populate-${n}`, audience },
   );
-  if (!created && (await store.deliveries.get(status.id))?.state === 'done') return { created, feedEntries: 0 };
+  if (created) await linkRefs(store, status);
+  if (!created && (await store.deliveries.get(status.id))?.state === 'done') {
+    return { created, feedEntries: 0, status };
+  }
   // Indexed here as the index.status job would (no job is queued); idempotent, so a rerun changes nothing.
   const segments = parseSegments(post);
   await store.search.index({
@@ -277,13 +296,15 @@ async function postAndDeliver(
     const last = page.next === null;
     // Refused (false) when an earlier run planned this page already: delivering it again below is harmless.
     await store.deliveries.recordPlanned(status.id, { from, to, count: page.items.length, last });
-    if (page.items.length) {
-      feedEntries += await store.deliveries.deliverPage({ statusId: status.id, author }, page.items, {
+    // A reply reaches only followers who also follow the replied-to author (as fan-out leaves it).
+    const owners = await reachedBy(store, status, page.items);
+    if (owners.length) {
+      feedEntries += await store.deliveries.deliverPage({ statusId: status.id, author }, owners, {
         now: clock.now(),
         page: { key: `populate:${to ?? ''}`, count: page.items.length },
       });
     }
-    if (last) return { created, feedEntries };
+    if (last) return { created, feedEntries, status };
     from = to;
   }
 }

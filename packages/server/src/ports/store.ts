@@ -8,6 +8,7 @@ import type { StatusSearchRepo } from './status-search.js';
 import type { RepostRepo } from './repost-store.js';
 import type { PeopleIndex } from './people-index.js';
 import type { NotificationRepo } from './notification-store.js';
+import type { QuoteRepo } from './quote-repo.js';
 import type { AuditRepo, BoardRepo, CommentRepo, MemberRepo, MessageRepo, ReactionRepo } from './social-store.js';
 
 export type * from './relation-store.js';
@@ -19,6 +20,7 @@ export type * from './status-search.js';
 export type * from './repost-store.js';
 export type * from './people-index.js';
 export type * from './notification-store.js';
+export type * from './quote-repo.js';
 
 // Records are what the store keeps; services turn them into API objects.
 // Every repository method is a key lookup, a key-range read or a keyed write (no joins), so that a DynamoDB
@@ -63,6 +65,11 @@ export interface StatusRecord {
   pulled?: boolean;
   /** Attached images, copied in at post time (immutable, so a feed read needs no media lookup). Absent: none. */
   media?: MediaImage[];
+  /** A reply: the status it answers and that status's author (copied at post time: a read needs no lookup). */
+  inReplyToId?: string;
+  inReplyToAuthor?: string;
+  /** A quote: the status it quotes. */
+  quoteOfId?: string;
 }
 
 /** A status as its author's export lists it. */
@@ -215,6 +222,11 @@ export interface StatusRepo {
     options: Outbox & { idempotencyKey?: string; audience: number },
   ): Promise<{ status: StatusRecord; created: boolean }>;
   get(id: string): Promise<StatusRecord | null>;
+  /**
+   * Writes a status that has no delivery and no jobs (a comment made before replies were statuses, migrated when
+   * first read) unless one with its id exists (a single conditional write); returns whether it wrote it.
+   */
+  adopt(status: StatusRecord): Promise<boolean>;
   getMany(ids: readonly string[]): Promise<Map<string, StatusRecord>>;
   /** The author's statuses, newest first; `before` is an exclusive status id. May lag (DynamoDB: a GSI). */
   byAuthor(author: string, range: { before?: string; limit: number }): Promise<StatusRecord[]>;
@@ -225,6 +237,11 @@ export interface StatusRepo {
    * exist. (The status keeps its idempotency key, so the key is named, never searched for.)
    */
   delete(id: string, options?: Outbox): Promise<boolean>;
+  /**
+   * Whether a status with this id existed and was deleted (a small marker written with the delete, kept for good:
+   * a reply to it gets "deleted" rather than "not found"). False for an id that never existed or still does.
+   */
+  wasDeleted(id: string): Promise<boolean>;
   /**
    * Storage sweep: removes up to `limit` idempotency keys created at or before `before`; returns how many.
    * DynamoDB removes nothing here (0): TTL reclaims the key items, and reads ignore expired keys.
@@ -356,6 +373,8 @@ export interface Store {
   people: PeopleIndex;
   /** Notification groups and their actor entries. */
   notifications: NotificationRepo;
+  /** Which statuses quote which, and quote counts. */
+  quotes: QuoteRepo;
   /**
    * Sends again the outbox jobs of writes still marked pending since before `before` (a process that died
    * between its write and the send), up to `limit`; returns how many writes it finished. Run on a schedule.

@@ -6,41 +6,47 @@ import type { Clock } from '../ports/clock.js';
 import type { AuditRecord, CommentRecord, CommentRepo, StatusRepo, UserRepo } from '../ports/store.js';
 import type { UserPresenter } from './user-presenter.js';
 import type { Visibility } from '../domain/visibility.js';
-import type { WriteLimits } from './write-limits.js';
+import type { StatusService } from './statuses.js';
+import type { StatusTargets } from './status-targets.js';
 
-/** Comments on statuses: posting, reading oldest first, soft-deleting. */
+/**
+ * Comments are the older view of a status's direct replies (kept for older clients and the class-chat flows): a
+ * comment posted here is a reply, and every direct reply lists here as a comment (same id, its post as `text`).
+ */
 export class CommentService {
   constructor(
     private readonly deps: {
       comments: CommentRepo;
       statuses: StatusRepo;
+      statusService: Pick<StatusService, 'post' | 'retire'>;
+      targets: StatusTargets;
       users: UserRepo;
       userPresenter: UserPresenter;
       clock: Clock;
-      writeLimits: WriteLimits;
       visibility: Pick<Visibility, 'isBlocked' | 'blocked'>;
     },
   ) {}
 
-  /** Comments on a status; its commentCount goes up in the same write. */
+  /** Replies to a status (a reply like any other: it reaches feeds as replies do) and returns it as a comment. */
   async post(viewer: string, statusId: string, text: string): Promise<Comment> {
-    await this.status(viewer, statusId);
-    this.deps.writeLimits.take(viewer, 'comment');
-    const now = this.deps.clock.now();
-    const record: CommentRecord = { id: newId(now), statusId, author: viewer, text, createdAt: now, deleted: false };
-    // The store writes it only while the status exists: a delete landing meanwhile leaves no orphan behind.
-    if (!(await this.deps.comments.create(record))) throw new NotFoundError(`no status ${statusId}`);
-    const [comment] = await this.present([record]);
-    if (!comment) throw new NotFoundError(`no user @${viewer}`);
-    return comment;
+    const reply = await this.deps.statusService.post(viewer, text, undefined, [], { inReplyToId: statusId });
+    return {
+      id: reply.id,
+      statusId,
+      author: reply.author,
+      text: reply.post,
+      createdAt: reply.createdAt,
+      deleted: false,
+    };
   }
 
   /**
-   * A status's comments, oldest first; deleted ones keep their place with their text emptied. Comments by accounts
-   * with a block either way with the viewer are left out (the cursor moves over them: a page may list fewer).
+   * A status's direct replies as comments, oldest first; deleted ones keep their place with their text emptied.
+   * Replies by accounts with a block either way with the viewer are left out (the cursor moves over them: a page
+   * may list fewer).
    */
   async list(viewer: string, statusId: string, query: PageQuery): Promise<Page<Comment>> {
-    await this.status(viewer, statusId);
+    await this.deps.targets.visible(viewer, statusId);
     const after = decodeCursor(query.cursor, KeyCursor)?.k;
     const rows = await this.deps.comments.list(statusId, { after, limit: query.limit + 1 });
     const page = keysetPage(rows, query.limit, (c) => c.id);
@@ -52,36 +58,39 @@ export class CommentService {
     return { items: await this.present(shown), nextCursor: page.nextCursor };
   }
 
-  /** Soft-deletes a comment: its author or the status's author (audited when it is not their own). Idempotent. */
+  /**
+   * Deletes a reply: its author, or the author of the status it answers (audited when it is not their own; the
+   * class's teacher deleting a comment on their post). It keeps its place, marked deleted. Idempotent.
+   */
   async delete(viewer: string, commentId: string): Promise<void> {
     const comment = await this.deps.comments.get(commentId);
     if (!comment) throw new NotFoundError(`no comment ${commentId}`);
-    const status = await this.deps.statuses.get(comment.statusId);
-    if (viewer !== comment.author && viewer !== status?.author) {
+    const parent = await this.deps.statuses.get(comment.statusId);
+    if (viewer !== comment.author && viewer !== parent?.author) {
       throw new ForbiddenError('only the comment’s author or the status’s author may delete a comment');
     }
-    const now = this.deps.clock.now();
-    const audit: AuditRecord | undefined =
-      viewer === comment.author
-        ? undefined
-        : {
-            scope: `status:${comment.statusId}`,
-            id: newId(now),
-            actor: viewer,
-            action: 'comment.delete',
-            target: commentId,
-            detail: { author: comment.author },
-            createdAt: now,
-          };
-    await this.deps.comments.softDelete(commentId, { audit });
+    const reply = comment.deleted ? null : await this.reply(comment);
+    if (reply) return this.deps.statusService.retire(reply, viewer);
+    await this.deps.comments.softDelete(commentId, { audit: this.audit(viewer, comment) });
   }
 
-  /** The status must exist and not be across a block from the viewer (then it is answered as not there). */
-  private async status(viewer: string, statusId: string): Promise<void> {
-    const status = await this.deps.statuses.get(statusId);
-    if (!status || (await this.deps.visibility.isBlocked(viewer, status.author))) {
-      throw new NotFoundError(`no status ${statusId}`);
-    }
+  // The reply's status (a comment from before replies were statuses is migrated first).
+  private async reply(comment: CommentRecord) {
+    return (await this.deps.statuses.get(comment.id)) ?? (await this.deps.targets.adoptComment(comment.id, comment));
+  }
+
+  private audit(viewer: string, comment: CommentRecord): AuditRecord | undefined {
+    if (viewer === comment.author) return undefined;
+    const now = this.deps.clock.now();
+    return {
+      scope: `status:${comment.statusId}`,
+      id: newId(now),
+      actor: viewer,
+      action: 'comment.delete',
+      target: comment.id,
+      detail: { author: comment.author },
+      createdAt: now,
+    };
   }
 
   private async present(records: readonly CommentRecord[]): Promise<Comment[]> {

@@ -9,7 +9,8 @@ const ABOUT_A_STATUS = new Set(['mention', 'reply', 'quote', 'repost']);
 
 /**
  * Turns group records into NotificationGroups for their recipient: statuses and actors read in one batch each; a
- * deleted account's actors (no user record) and those the recipient now blocks or mutes are left out of `actors`.
+ * deleted account's actors (no user record) and those the recipient now blocks or mutes are left out of `actors` and
+ * of the count, and a group none of whose newest actors is left is not shown.
  */
 export class NotificationPresenter implements NotificationViews {
   constructor(
@@ -39,6 +40,8 @@ export class NotificationPresenter implements NotificationViews {
         const record = users.get(alias);
         if (record && !hidden.has(alias)) actors.push(this.deps.userPresenter.user(record));
       }
+      // Every actor shown is now hidden (blocked, muted) or gone: the group says nothing the reader may see.
+      if (r.actors.length > 0 && actors.length === 0) continue;
       out.push({
         id: r.groupKey,
         type: r.type,
@@ -46,7 +49,8 @@ export class NotificationPresenter implements NotificationViews {
         boardId: r.boardId,
         reactionKind: r.reactionKind,
         actors,
-        actorCount: r.actorCount,
+        // Those left out of the newest are left out of the count too (older hidden ones stay counted until retention).
+        actorCount: Math.max(actors.length, r.actorCount - (r.actors.length - actors.length)),
         latestAt: r.latestAt,
         unread: r.unread,
       });

@@ -7,6 +7,7 @@ import type { Clock } from '../ports/clock.js';
 import type { JobRequest } from '../ports/job-queue.js';
 import type { Realtime } from '../ports/realtime.js';
 import type { RepostRecord, RepostRepo, StatusRecord, StatusRepo, UserRecord, UserRepo } from '../ports/store.js';
+import type { NotifyEvent, NotifyEvents } from './notify-events.js';
 import type { StatusHydrator } from './status-hydrator.js';
 import type { UserPresenter } from './user-presenter.js';
 import type { WriteLimits } from './write-limits.js';
@@ -31,6 +32,8 @@ export class RepostService {
       visibility: Pick<Visibility, 'isBlocked' | 'blocked'>;
       /** The same threshold as posts: a reposter above it is pulled (reposts merged at read time). 0: never. */
       pullThreshold: number;
+      /** The status's author is told (a `repost` notification), and untold on undo: jobs in the write's outbox. */
+      notify: NotifyEvents;
     },
   ) {}
 
@@ -50,6 +53,7 @@ export class RepostService {
       const record: RepostRecord = { id, statusId, author: status.author, reposter: viewer, createdAt: now };
       if (pulled) record.pulled = true;
       const outbox: JobRequest[] = pulled ? [] : [{ name: 'fanout.plan', payload: { statusId: id, author: viewer } }];
+      outbox.push(...this.deps.notify.jobs([repostEvent(viewer, status)]));
       const written = await this.deps.reposts.create(record, { audience: user.followerCount, outbox });
       if (!written) throw new NotFoundError(`no status ${statusId}`); // deleted meanwhile
       if (!written.created) this.deps.writeLimits.giveBack(viewer, 'post');
@@ -67,7 +71,8 @@ export class RepostService {
         name: 'repost.retract',
         payload: { repostId: existing.id, statusId, reposter: viewer, pulled: existing.pulled === true },
       };
-      const removed = await this.deps.reposts.delete(statusId, viewer, { outbox: [retract] });
+      const untold = this.deps.notify.jobs([repostEvent(viewer, status)], false);
+      const removed = await this.deps.reposts.delete(statusId, viewer, { outbox: [retract, ...untold] });
       if (removed) await this.pushCount(status.author, statusId);
     }
     return this.one(viewer, statusId);
@@ -118,4 +123,9 @@ export class RepostService {
     const { pullThreshold } = this.deps;
     return pullThreshold > 0 && (user.pulledSince != null || user.followerCount > pullThreshold);
   }
+}
+
+// The notification a repost gives the status's author (grouped per status).
+function repostEvent(viewer: string, status: StatusRecord): NotifyEvent {
+  return { type: 'repost', actorId: viewer, recipientId: status.author, statusId: status.id };
 }

@@ -1,6 +1,16 @@
-import type { Reactions, Status, User } from '@tweeter/shared';
+import type { QuotedStatus, Reactions, Status, User } from '@tweeter/shared';
 import { LRUCache } from 'lru-cache';
-import type { CommentRepo, RepostRepo, StatusRecord, StatusRepo, UserRecord, UserRepo } from '../ports/store.js';
+import type {
+  CommentRepo,
+  QuoteRepo,
+  RepostRepo,
+  StatusRecord,
+  StatusRepo,
+  UserRecord,
+  UserRepo,
+} from '../ports/store.js';
+import type { Visibility } from '../domain/visibility.js';
+import { tombstone } from './status-tombstone.js';
 import type { Clock } from '../ports/clock.js';
 import type { CardReader } from './card-reader.js';
 import type { UserPresenter } from './user-presenter.js';
@@ -31,9 +41,13 @@ export class StatusHydrator {
       users: UserRepo;
       userPresenter: UserPresenter;
       reactions: ReactionReader;
+      /** Direct replies are the status's comments: their count is the reply count. */
       comments: CommentRepo;
+      quotes: QuoteRepo;
       /** Repost counts and the viewer's own reposts, read fresh as reaction counts are. */
       reposts: Pick<RepostRepo, 'counts' | 'mine'>;
+      /** A quoted status across a block from the viewer is embedded as gone. */
+      visibility: Pick<Visibility, 'blocked'>;
       /** Link cards change once (when fetched), so they are read beside the counts, not kept with the record. */
       cards: CardReader;
       /** Expiry of both caches runs on this clock. */
@@ -68,18 +82,22 @@ export class StatusHydrator {
   /** As `jsonByIds`, by status id (in the order given; an id asked twice is rendered once). */
   async jsonByIdsKeyed(ids: readonly string[], viewer: string | null): Promise<Map<string, string>> {
     const records = await this.statusRecords([...new Set(ids)]);
-    const { authors, reactions, comments, cards, reposts, reposted } = await this.related(records, viewer);
+    const rel = await this.related(records, viewer);
+    const quoted = await this.quoted(records, viewer);
     const out = new Map<string, string>();
     for (const r of records) {
-      const author = authors.get(r.author);
+      const author = rel.authors.get(r.author);
       if (!author) continue; // an author who no longer exists (statusRecords cached the record already)
+      const replies = rel.comments.get(r.id) ?? 0;
       out.set(
         r.id,
         `{"id":${JSON.stringify(r.id)},"author":${this.render(author, () => JSON.stringify(this.deps.userPresenter.user(author)))},` +
           `${this.render(r, () => JSON.stringify(fixedFields(r, this.deps.userPresenter)).slice(1, -1))},` +
-          `"reactions":${reactionsJson(reactions.get(r.id))},"commentCount":${comments.get(r.id) ?? 0},` +
-          `"repostCount":${reposts.get(r.id) ?? 0},"repostedByMe":${reposted.has(r.id)},` +
-          `"card":${JSON.stringify(cards.get(r.id) ?? null)}}`,
+          `"reactions":${reactionsJson(rel.reactions.get(r.id))},"commentCount":${replies},` +
+          `"repostCount":${rel.reposts.get(r.id) ?? 0},"repostedByMe":${rel.reposted.has(r.id)},` +
+          `"card":${JSON.stringify(rel.cards.get(r.id) ?? null)},"inReplyTo":${JSON.stringify(this.inReplyTo(r, rel.authors))},` +
+          `"quoteId":${JSON.stringify(r.quoteOfId ?? null)},"replyCount":${replies},"quoteCount":${rel.quotes.get(r.id) ?? 0},` +
+          `"deleted":false,"quote":${JSON.stringify(quotedOf(r, quoted))}}`,
       );
     }
     return out;
@@ -104,24 +122,70 @@ export class StatusHydrator {
 
   /** API Statuses for records already read, as `viewer` sees them. */
   async records(records: readonly StatusRecord[], viewer: string | null): Promise<Status[]> {
-    const { authors, reactions, comments, cards, reposts, reposted } = await this.related(records, viewer);
-    const out: Status[] = [];
+    const quoted = await this.quoted(records, viewer);
+    return (await this.flat(records, viewer)).map((s) => ({ ...s, quote: quotedOf(s, quoted) }));
+  }
+
+  // Statuses without their quoted status (`quote: null`): a quote one level down, or before it is embedded.
+  private async flat(records: readonly StatusRecord[], viewer: string | null): Promise<QuotedStatus[]> {
+    const { authors, reactions, comments, cards, quotes, reposts, reposted } = await this.related(records, viewer);
+    const out: QuotedStatus[] = [];
     for (const r of records) {
       const author = authors.get(r.author);
       if (!author) continue; // an author who no longer exists
       this.keep(r);
+      const replies = comments.get(r.id) ?? 0;
       out.push({
         id: r.id,
         author: this.deps.userPresenter.user(author),
         ...fixedFields(r, this.deps.userPresenter),
         reactions: reactions.get(r.id) ?? { like: 0, heart: 0, mine: [] },
-        commentCount: comments.get(r.id) ?? 0,
+        commentCount: replies,
         repostCount: reposts.get(r.id) ?? 0,
         repostedByMe: reposted.has(r.id),
         card: cards.get(r.id) ?? null,
+        inReplyTo: this.inReplyTo(r, authors),
+        quoteId: r.quoteOfId ?? null,
+        replyCount: replies,
+        quoteCount: quotes.get(r.id) ?? 0,
+        deleted: false,
+        quote: null,
       });
     }
     return out;
+  }
+
+  /**
+   * The statuses these records quote, one level deep, by id: each as the viewer sees it, or gone (deleted, its
+   * author gone, or across a block from the viewer).
+   */
+  private async quoted(records: readonly StatusRecord[], viewer: string | null): Promise<Map<string, QuotedStatus>> {
+    const ids = [...new Set(records.flatMap((r) => (r.quoteOfId === undefined ? [] : [r.quoteOfId])))];
+    const byId = new Map<string, QuotedStatus>();
+    if (ids.length === 0) return byId;
+    const found = await this.flat(await this.statusRecords(ids), viewer);
+    const hidden =
+      viewer === null
+        ? new Set<string>()
+        : await this.deps.visibility.blocked(
+            viewer,
+            found.map((q) => q.author.alias),
+          );
+    for (const q of found) if (!hidden.has(q.author.alias)) byId.set(q.id, q);
+    for (const id of ids) if (!byId.has(id)) byId.set(id, tombstone(id));
+    return byId;
+  }
+
+  // The replied-to status and its author (as copied at post time), or null.
+  private inReplyTo(r: StatusRecord, authors: Map<string, UserRecord>): Status['inReplyTo'] {
+    if (r.inReplyToId === undefined) return null;
+    const parentAuthor = r.inReplyToAuthor === undefined ? undefined : authors.get(r.inReplyToAuthor);
+    return {
+      id: r.inReplyToId,
+      author: parentAuthor
+        ? this.deps.userPresenter.user(parentAuthor)
+        : { alias: r.inReplyToAuthor ?? '', firstName: '', lastName: '', imageUrl: null },
+    };
   }
 
   forgetStatus(id: string): void {
@@ -151,19 +215,19 @@ export class StatusHydrator {
   // Authors (cached), reactions and comment counts (fresh) and cards of these records, read at the same time.
   private async related(records: readonly StatusRecord[], viewer: string | null) {
     const ids = records.map((r) => r.id);
-    const [authors, reactions, comments, cards, reposts, reposted] = await Promise.all([
-      cachedMany(
-        this.userCache,
-        records.map((r) => r.author),
-        (missing) => this.deps.users.getMany(missing),
-      ),
+    const people = records.flatMap((r) =>
+      r.inReplyToAuthor === undefined ? [r.author] : [r.author, r.inReplyToAuthor],
+    );
+    const [authors, reactions, comments, cards, quotes, reposts, reposted] = await Promise.all([
+      cachedMany(this.userCache, [...new Set(people)], (missing) => this.deps.users.getMany(missing)),
       this.deps.reactions.read('status', ids, viewer),
       this.deps.comments.counts(ids),
       this.deps.cards.forRecords(records),
+      this.deps.quotes.counts(ids),
       this.deps.reposts.counts(ids),
       viewer === null ? new Set<string>() : this.deps.reposts.mine(viewer, ids),
     ]);
-    return { authors, reactions, comments, cards, reposts, reposted };
+    return { authors, reactions, comments, cards, quotes, reposts, reposted };
   }
 
   // Only when not cached yet: re-setting would restart the TTL on every read, and a hot status never expire.
@@ -215,6 +279,15 @@ function fixedFields(
     createdAt: new Date(r.createdAt).toISOString(),
     media: (r.media ?? []).map((m) => presenter.media(m)),
   };
+}
+
+// The embedded quoted status of a status that quotes one; null otherwise.
+function quotedOf(
+  r: { quoteOfId?: string; quoteId?: string | null },
+  quoted: Map<string, QuotedStatus>,
+): QuotedStatus | null {
+  const id = r.quoteOfId ?? r.quoteId ?? undefined;
+  return id === undefined || id === null ? null : (quoted.get(id) ?? null);
 }
 
 // `JSON.stringify` of the Reactions object `records` gives (zeros and no `mine` for a status nobody reacted to).

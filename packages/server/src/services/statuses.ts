@@ -1,17 +1,28 @@
 import { parseSegments, type Delivery, type Page, type PageQuery, type Status } from '@tweeter/shared';
 import { cardKey, firstUrl } from '../domain/card-url.js';
 import { decodeCursor, KeyCursor, keysetPage } from '../domain/cursor.js';
-import { ConflictError, ForbiddenError, NotFoundError } from '../domain/errors.js';
+import { ConflictError, ForbiddenError, NotFoundError, StatusDeletedError } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
 import type { Clock } from '../ports/clock.js';
 import type { JobRequest } from '../ports/job-queue.js';
-import type { DeliveryRepo, StatusRecord, StatusRepo, UserRecord, UserRepo } from '../ports/store.js';
+import type {
+  AuditRecord,
+  CommentRepo,
+  DeliveryRepo,
+  QuoteRepo,
+  StatusRecord,
+  StatusRepo,
+  UserRecord,
+  UserRepo,
+} from '../ports/store.js';
+import { purgeJob } from '../domain/status-jobs.js';
+import type { StatusTargets } from './status-targets.js';
 import type { MediaService } from './media.js';
 import type { StatusHydrator } from './status-hydrator.js';
 import type { Visibility } from '../domain/visibility.js';
 import type { WriteLimits } from './write-limits.js';
 import { MENTION_NOTIFY_MAX } from '../domain/notification-groups.js';
-import type { NotifyEvents } from './notify-events.js';
+import type { NotifyEvent, NotifyEvents } from './notify-events.js';
 
 /** Posting, reading and deleting statuses; stories; delivery progress. */
 export class StatusService {
@@ -19,6 +30,10 @@ export class StatusService {
     private readonly deps: {
       users: UserRepo;
       statuses: StatusRepo;
+      /** A reply's place in its thread (a direct reply is its parent's comment: same id). */
+      comments: CommentRepo;
+      quotes: QuoteRepo;
+      targets: StatusTargets;
       deliveries: DeliveryRepo;
       hydrator: StatusHydrator;
       media: MediaService;
@@ -40,9 +55,18 @@ export class StatusService {
    * With an Idempotency-Key the author already used, returns the first status and writes nothing.
    * A pulled author's status gets no fan-out (followers' feeds merge it at read time), only a live push.
    */
-  async post(author: string, post: string, idempotencyKey?: string, mediaIds: readonly string[] = []): Promise<Status> {
+  async post(
+    author: string,
+    post: string,
+    idempotencyKey?: string,
+    mediaIds: readonly string[] = [],
+    refs: PostRefs = {},
+  ): Promise<Status> {
     const user = await this.deps.users.get(author);
     if (!user) throw new NotFoundError(`no user @${author}`);
+    // Checked before anything is written or counted: 404 (status_deleted for a deleted one) across a block too.
+    const parent = refs.inReplyToId === undefined ? null : await this.deps.targets.visible(author, refs.inReplyToId);
+    const quoted = refs.quoteOfId === undefined ? null : await this.deps.targets.visible(author, refs.quoteOfId);
     this.deps.writeLimits.take(author, 'post');
     const now = this.deps.clock.now();
     const id = newId(now);
@@ -51,6 +75,8 @@ export class StatusService {
     if (pulled && user.pulledSince == null) await this.deps.users.markPulled(author, id);
     const record: StatusRecord = { id, author, post, segments: parseSegments(post), createdAt: now };
     if (pulled) record.pulled = true;
+    if (parent) Object.assign(record, { inReplyToId: parent.id, inReplyToAuthor: parent.author });
+    if (quoted) record.quoteOfId = quoted.id;
     if (mediaIds.length > 0) {
       // Claimed before the status exists: no status ever names an image that another status also took.
       const claimed = await this.deps.media.claim(author, mediaIds, id, (other) =>
@@ -69,7 +95,8 @@ export class StatusService {
     if (url !== null && cardKey(url) !== null) {
       outbox.push({ name: 'card.fetch', payload: { statusId: id, author, url, postedAt: now } });
     }
-    outbox.push(...this.mentionJobs(record));
+    outbox.push(...countedJobs(parent, quoted));
+    outbox.push(...this.notifyJobs(record, parent, quoted));
     let written: { status: StatusRecord; created: boolean };
     try {
       written = await this.deps.statuses.create(record, {
@@ -89,12 +116,37 @@ export class StatusService {
     if (!created && status.post !== post) {
       throw new ConflictError('idempotency_key_reused', 'Idempotency-Key was already used for a different post');
     }
+    if (created) await this.link(status);
     return this.one(status, author);
+  }
+
+  /**
+   * Puts a new reply in its thread and a new quote in its quoted status's list (counted). A reply whose parent was
+   * deleted in between is taken back (the store writes the thread record only while the parent exists).
+   */
+  private async link(status: StatusRecord): Promise<void> {
+    const { id, author, post, createdAt, inReplyToId, quoteOfId } = status;
+    if (quoteOfId !== undefined) await this.deps.quotes.add({ quotedId: quoteOfId, id, author });
+    if (inReplyToId === undefined) return;
+    const placed = await this.deps.comments.create({
+      id,
+      statusId: inReplyToId,
+      author,
+      text: post,
+      createdAt,
+      deleted: false,
+    });
+    if (!placed) {
+      await this.retire(status, author);
+      throw new StatusDeletedError(`status ${inReplyToId} was deleted`);
+    }
   }
 
   /** One status, as `viewer` sees it. */
   async get(viewer: string, id: string): Promise<Status> {
-    const [status] = await this.deps.hydrator.byIds([id], viewer);
+    let [status] = await this.deps.hydrator.byIds([id], viewer);
+    // A comment from before replies were statuses is one from its first read on (DynamoDB; SQLite migrated them).
+    if (!status && (await this.deps.targets.adoptComment(id))) [status] = await this.deps.hydrator.byIds([id], viewer);
     // Across a block the status is answered as if it were not there.
     if (!status || (await this.deps.visibility.isBlocked(viewer, status.author.alias))) {
       throw new NotFoundError(`no status ${id}`);
@@ -107,19 +159,35 @@ export class StatusService {
     const status = await this.deps.statuses.get(id);
     if (!status) throw new NotFoundError(`no status ${id}`);
     if (status.author !== viewer) throw new ForbiddenError('only the author may delete a status');
-    await this.deps.statuses.delete(id, {
+    await this.retire(status, viewer);
+  }
+
+  /**
+   * Deletes a status by `actor`: its author, or (a reply) the author of the status it answers, audited. A reply keeps
+   * its place in its thread, marked deleted with its text gone; a quote leaves its quoted status's list.
+   */
+  async retire(status: StatusRecord, actor: string): Promise<void> {
+    const { id } = status;
+    const deleted = await this.deps.statuses.delete(id, {
       outbox: [
         // A pulled status is in no feed's entries: its retract only tells connected followers.
         { name: 'status.retract', payload: { statusId: id, author: status.author, pulled: status.pulled === true } },
-        { name: 'status.purge', payload: { statusId: id, author: status.author } },
+        purgeJob(status),
         // Finds the status gone and takes it out of the search index.
         { name: 'index.status', payload: { statusId: id, author: status.author } },
         // Its reposts go with it (feed reads skip them at once; the sweep reclaims their entries and counts).
         { name: 'repost.sweep', payload: { statusId: id } },
         this.deps.notify.statusGoneJob(id),
+        ...countedJobs(
+          status.inReplyToId === undefined ? null : { id: status.inReplyToId, author: status.inReplyToAuthor ?? '' },
+          null,
+        ),
       ],
     });
     this.deps.hydrator.forgetStatus(id);
+    if (!deleted) return;
+    if (status.inReplyToId !== undefined) await this.deps.comments.softDelete(id, { audit: this.audit(status, actor) });
+    if (status.quoteOfId !== undefined) await this.deps.quotes.remove(status.quoteOfId, id);
     // Its images go with it: released as expired, the next media sweep removes their blobs.
     await this.deps.media.release(
       (status.media ?? []).map((m) => m.id),
@@ -128,21 +196,45 @@ export class StatusService {
     );
   }
 
-  /** The first MENTION_NOTIFY_MAX accounts a status mentions (in text order, once each), as notify jobs. */
-  private mentionJobs(record: StatusRecord): JobRequest[] {
+  /**
+   * The notifications a new status causes, as notify jobs for its outbox: a reply to the replied-to author, a quote to
+   * the quoted author, and a mention to each of the first MENTION_NOTIFY_MAX accounts it mentions (in text order,
+   * once each) that is not already told by the reply or quote.
+   */
+  private notifyJobs(
+    record: StatusRecord,
+    parent: Pick<StatusRecord, 'id' | 'author'> | null,
+    quoted: Pick<StatusRecord, 'id' | 'author'> | null,
+  ): JobRequest[] {
+    const events: NotifyEvent[] = [];
+    if (parent) events.push({ type: 'reply', actorId: record.author, recipientId: parent.author, statusId: record.id });
+    if (quoted) events.push({ type: 'quote', actorId: record.author, recipientId: quoted.author, statusId: record.id });
+    const told = new Set(events.map((e) => e.recipientId));
     const mentioned = new Set<string>();
     for (const segment of record.segments) {
-      if (segment.type === 'mention' && segment.alias && segment.alias !== record.author) mentioned.add(segment.alias);
       if (mentioned.size >= MENTION_NOTIFY_MAX) break;
+      if (segment.type === 'mention' && segment.alias && segment.alias !== record.author) mentioned.add(segment.alias);
     }
-    return this.deps.notify.jobs(
-      [...mentioned].map((alias) => ({
-        type: 'mention',
-        actorId: record.author,
-        recipientId: alias,
-        statusId: record.id,
-      })),
-    );
+    for (const alias of mentioned) {
+      if (!told.has(alias))
+        events.push({ type: 'mention', actorId: record.author, recipientId: alias, statusId: record.id });
+    }
+    return this.deps.notify.jobs(events);
+  }
+
+  // A reply deleted by the author of the status it answers is recorded in that status's audit scope.
+  private audit(status: StatusRecord, actor: string): AuditRecord | undefined {
+    if (actor === status.author || status.inReplyToId === undefined) return undefined;
+    const now = this.deps.clock.now();
+    return {
+      scope: `status:${status.inReplyToId}`,
+      id: newId(now),
+      actor,
+      action: 'comment.delete',
+      target: status.id,
+      detail: { author: status.author },
+      createdAt: now,
+    };
   }
 
   /** Whether `statusId` is mine with this post: a retry (with an Idempotency-Key) of the post that took the media. */
@@ -168,7 +260,10 @@ export class StatusService {
     const before = decodeCursor(query.cursor, KeyCursor)?.k;
     const records = await this.deps.statuses.byAuthor(alias, { before, limit: query.limit + 1 });
     const page = keysetPage(records, query.limit, (s) => s.id);
-    return { items: await this.deps.hydrator.records(page.rows, viewer), nextCursor: page.nextCursor };
+    // As on Mastodon's and Twitter's profiles, replies to others are left out (they are in their threads); the cursor
+    // moves over them, so a page may list fewer than `limit`.
+    const own = page.rows.filter((s) => s.inReplyToAuthor === undefined || s.inReplyToAuthor === s.author);
+    return { items: await this.deps.hydrator.records(own, viewer), nextCursor: page.nextCursor };
   }
 
   /**
@@ -186,4 +281,21 @@ export class StatusService {
     if (!status) throw new NotFoundError(`no status ${record.id}`);
     return status;
   }
+}
+
+/** What a new status answers or quotes (ids as the client sent them). */
+export interface PostRefs {
+  inReplyToId?: string;
+  quoteOfId?: string;
+}
+
+// A count moved on these statuses: pushed to those who see them (queued with the post: the job may run before the
+// thread or quote record lands, and then pushes the count one behind; the next change or a reload shows it).
+function countedJobs(
+  parent: Pick<StatusRecord, 'id' | 'author'> | null,
+  quoted: Pick<StatusRecord, 'id' | 'author'> | null,
+): JobRequest[] {
+  return [parent, quoted].flatMap((s) =>
+    s === null || s.author === '' ? [] : [{ name: 'status.counted', payload: { statusId: s.id, author: s.author } }],
+  );
 }

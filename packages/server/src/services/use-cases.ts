@@ -16,6 +16,7 @@ import type { SafetyService } from './safety.js';
 import type { SessionService } from './sessions.js';
 import type { StatusService } from './statuses.js';
 import type { StatusSearchService } from './status-search.js';
+import type { ThreadService } from './threads.js';
 import type { UserService } from './users.js';
 
 /** Every use case of the server, one service per resource: what the routes and the live-stream protocol call. */
@@ -27,6 +28,8 @@ export interface Services {
   directUploads: DirectUploads;
   follows: FollowService;
   statuses: StatusService;
+  /** Threads (context) and quotes. */
+  threads: ThreadService;
   feeds: FeedService;
   /** Status search, hashtag pages, trends. */
   statusSearch: StatusSearchService;

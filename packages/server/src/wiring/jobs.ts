@@ -22,6 +22,7 @@ import { IndexStatusProcessor } from '../jobs/index-status.js';
 import { IndexUserProcessor } from '../jobs/index-user.js';
 import { OutboxResendProcessor } from '../jobs/outbox-resend.js';
 import { ProcessorRegistry } from '../jobs/processor-registry.js';
+import { StatusCountedProcessor } from '../jobs/status-counted.js';
 import { StatusPurgeProcessor } from '../jobs/status-purge.js';
 import { StatusRetractProcessor } from '../jobs/status-retract.js';
 import { RepostRetractProcessor, RepostSweepProcessor } from '../jobs/repost-retract.js';
@@ -62,6 +63,8 @@ export function createReadModel(config: Config, store: Store, clock: Clock, opti
     reactions: reactionReader,
     comments: store.comments,
     reposts: store.reposts,
+    quotes: store.quotes,
+    visibility: new Visibility({ relations: store.relations }),
     cards: cardReader,
     clock,
     statusCacheTtlMs: config.statusCacheTtlMs,
@@ -98,6 +101,7 @@ export function createJobRegistry(config: Config, deps: JobDeps): ProcessorRegis
     metrics,
     trims,
     mutes: { visibility, feeds: store.feeds },
+    replies: { follows: store.follows, feeds: store.feeds },
     batchSize: config.fanout.batchSize,
     batchPauseMs: config.fanout.batchPauseMs,
   });
@@ -157,8 +161,19 @@ export function createJobRegistry(config: Config, deps: JobDeps): ProcessorRegis
     new FollowCountsProcessor({ follows: store.follows }),
     new IndexStatusProcessor({ statuses: store.statuses, search: store.search }),
     new IndexUserProcessor({ users: store.users, people: store.people }),
-    new StatusPurgeProcessor({ reactions: store.reactions, comments: store.comments, batchSize: PURGE_BATCH }),
-    new CountsReconcileProcessor({ members: store.members, reactions: store.reactions, comments: store.comments }),
+    new StatusPurgeProcessor({
+      reactions: store.reactions,
+      comments: store.comments,
+      quotes: store.quotes,
+      batchSize: PURGE_BATCH,
+    }),
+    new CountsReconcileProcessor({
+      members: store.members,
+      reactions: store.reactions,
+      comments: store.comments,
+      quotes: store.quotes,
+    }),
+    new StatusCountedProcessor({ hydrator, realtime }),
     new CardFetchProcessor({
       cards: store.cards,
       source: new GuardedFetcher({

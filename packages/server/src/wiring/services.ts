@@ -10,7 +10,6 @@ import type { Realtime } from '../ports/realtime.js';
 import type { Store } from '../ports/store.js';
 import { AccountService } from '../services/accounts.js';
 import { BoardService } from '../services/boards.js';
-import { CommentService } from '../services/comments.js';
 import { ExportService } from '../services/export.js';
 import { FeedService } from '../services/feeds.js';
 import { RepostService } from '../services/reposts.js';
@@ -31,8 +30,8 @@ import { ReactionService } from '../services/reactions.js';
 import { SafetyService } from '../services/safety.js';
 import { SessionService } from '../services/sessions.js';
 import type { StatusHydrator } from '../services/status-hydrator.js';
-import { StatusService } from '../services/statuses.js';
 import { StatusSearchService } from '../services/status-search.js';
+import { statusServices } from './status-services.js';
 import type { Services } from '../services/use-cases.js';
 import type { UserPresenter } from '../services/user-presenter.js';
 import { UserService } from '../services/users.js';
@@ -152,18 +151,14 @@ export function createServices(deps: ServiceDeps): { services: Services; hydrato
       writeLimits: limits.writes,
       max: config.relationsMax,
     }),
-    statuses: new StatusService({
-      users: store.users,
-      statuses: store.statuses,
-      deliveries: store.deliveries,
+    ...statusServices(store, {
       hydrator,
       media,
       clock,
       writeLimits: limits.writes,
       visibility,
-      pullThreshold: config.fanout.pullThreshold,
-      linkCards: config.cards.enabled,
-      searchIndex: config.searchIndex,
+      userPresenter,
+      config,
       notify,
     }),
     feeds: new FeedService({
@@ -189,6 +184,7 @@ export function createServices(deps: ServiceDeps): { services: Services; hydrato
       writeLimits: limits.writes,
       visibility,
       pullThreshold: config.fanout.pullThreshold,
+      notify,
     }),
     accounts: new AccountService({
       users: store.users,
@@ -249,7 +245,7 @@ export function createServices(deps: ServiceDeps): { services: Services; hydrato
   return { services, hydrator };
 }
 
-/** Boards, their messages, reactions and comments. */
+/** Boards, their messages and reactions. */
 function socialServices(
   store: Store,
   shared: {
@@ -261,7 +257,7 @@ function socialServices(
     visibility: Visibility;
     notify: NotifyEvents;
   },
-): Pick<Services, 'boards' | 'messages' | 'reactions' | 'comments'> {
+): Pick<Services, 'boards' | 'messages' | 'reactions'> {
   const { userPresenter, realtime, clock, writeLimits, visibility, notify } = shared;
   const boards = new BoardService({
     boards: store.boards,
@@ -296,15 +292,6 @@ function socialServices(
       writeLimits,
       visibility,
       notify,
-    }),
-    comments: new CommentService({
-      comments: store.comments,
-      statuses: store.statuses,
-      users: store.users,
-      userPresenter,
-      clock,
-      writeLimits,
-      visibility,
     }),
   };
 }

@@ -112,7 +112,10 @@ describe('DELETE /api/v1/me', () => {
     expect(await store.feeds.page('bob', { limit: 10 })).toEqual([]);
     expect(await store.statuses.byAuthor('alice', { limit: 10 })).toEqual([]);
     expect(await store.statuses.getMany([mine, older])).toEqual(new Map());
-    expect(await store.comments.list(mine, { limit: 10 })).toEqual([]);
+    // bob's comment on her status is a reply, a status of bob's: it stays, in its place under her deleted status.
+    expect((await store.comments.list(mine, { limit: 10 })).map((c) => [c.author, c.text, c.deleted])).toEqual([
+      ['bob', 'nice', false],
+    ]);
     expect((await store.reactions.counts('status', [mine])).get(mine)).toBeUndefined();
     expect(await store.members.boardsOf('alice', { limit: 10 })).toEqual([]);
     const bobs = (await get(bob, '/api/v1/users/bob')).json();

@@ -102,16 +102,20 @@ describe('comments', () => {
     expect(log.map((e) => [e.actor, e.action, e.target])).toEqual([['ann', 'comment.delete', c3.id]]);
   });
 
-  it('deleting the status purges its comments and reactions in the background', async () => {
+  it('deleting the status purges its reactions in the background; its replies (comments) stay, in their thread', async () => {
     const ann = await t.register('ann');
     const s = await postStatus(ann, 'short-lived');
-    await comment(ann, s.id, 'one');
+    const c = (await comment(ann, s.id, 'one')).json<Comment>();
     await t.as(ann, { method: 'PUT', url: `/api/v1/statuses/${s.id}/reactions/like` });
     expect((await t.as(ann, { method: 'DELETE', url: `/api/v1/statuses/${s.id}` })).statusCode).toBe(204);
-    expect((await list(ann, s.id)).statusCode).toBe(404);
+    const gone = await list(ann, s.id);
+    expect([gone.statusCode, gone.json<{ error: { code: string } }>().error.code]).toEqual([404, 'status_deleted']);
     await t.drain();
-    expect(await t.ctx.store.comments.list(s.id, { limit: 10 })).toEqual([]);
-    expect((await t.ctx.store.comments.counts([s.id])).size).toBe(0);
     expect((await t.ctx.store.reactions.counts('status', [s.id])).size).toBe(0);
+    // The reply is a status of its own: it stays, and its thread shows the deleted status above it.
+    const ctx = await t.as(ann, { method: 'GET', url: `/api/v1/statuses/${c.id}/context` });
+    expect(ctx.statusCode).toBe(200);
+    const { ancestors } = ctx.json<{ ancestors: { id: string; deleted: boolean; post: string }[] }>();
+    expect(ancestors.map((a) => [a.id, a.deleted, a.post])).toEqual([[s.id, true, '']]);
   });
 });

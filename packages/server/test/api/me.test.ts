@@ -154,14 +154,15 @@ describe('GET /api/v1/me/export', () => {
     expect(doc).toMatchObject({
       format: 'tweeter-export/1',
       profile: { alias, bio: 'hi', followerCount: 1, followeeCount: 1 },
-      statuses: [...ids].reverse().map((id) => ({ id })),
+      // The comment is a reply: a status I wrote, listed with my statuses too.
+      statuses: [{ post: 'nice' }, ...[...ids].reverse().map((id) => ({ id }))],
       comments: [{ statusId: friendStatus, text: 'nice', deleted: false }],
       reactions: [{ targetType: 'status', targetId: friendStatus, kind: 'like' }],
       followers: [friend],
       followees: [friend],
       boards: [{ id: boardId, name: 'mine', role: 'owner', owner: alias }],
     });
-    expect(doc.statuses.map((s: { post: string }) => s.post)).toEqual(['three', 'two', 'one']);
+    expect(doc.statuses.map((s: { post: string }) => s.post)).toEqual(['nice', 'three', 'two', 'one']);
   });
 
   it('exports more statuses than one page, in order, and answers 401 without a token', async () => {

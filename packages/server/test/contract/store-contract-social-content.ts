@@ -2,11 +2,13 @@ import { describe, expect } from 'vitest';
 import type { CommentRecord } from '../../src/ports/store.js';
 import { audit, cid, comment, statuses, T0, type SocialContractHooks } from './social-fixtures.js';
 import { runSocialMessagesContract } from './store-contract-social-messages.js';
+import { runThreadsContract } from './store-contract-threads.js';
 
 /** The Store contract for what boards and statuses hold: messages, reactions and comments. */
 export function runSocialContentContract(hooks: SocialContractHooks): void {
   const { test, store: current } = hooks;
   runSocialMessagesContract(hooks);
+  runThreadsContract(hooks);
 
   describe('reactions', () => {
     test('add and remove are idempotent and change the count only when they write', async () => {

@@ -27,19 +27,47 @@ export const SegmentSchema = z
   })
   .meta({ id: 'Segment' });
 
+// The fields every Status has; a quoted status embedded in another has them too, with `quote: null` (one level).
+const statusFields = {
+  id: z.string(),
+  author: User.describe('an empty User (alias "") when `deleted`'),
+  post: z.string().describe('empty when `deleted`'),
+  segments: z.array(SegmentSchema),
+  createdAt: z.string(),
+  media: z.array(Media).describe(`0 to ${LIMITS.mediaPerStatus} images`),
+  reactions: Reactions,
+  commentCount: z.number().int().describe('the same number as `replyCount` (kept for older clients)'),
+  repostCount: z.number().int().describe('how many accounts reposted it'),
+  repostedByMe: z.boolean().describe('whether I reposted it (false in a live push, which goes to many)'),
+  card: Card.nullable().describe('preview of the first URL; null until the server has fetched it, or none'),
+  inReplyTo: z
+    .object({ id: z.string(), author: User })
+    .nullable()
+    .describe('the status this one replies to (its author as they were when I replied), or null'),
+  quoteId: z
+    .string()
+    .nullable()
+    .describe('the id of the status this one quotes, or null (set even when `quote` is not embedded)'),
+  replyCount: z.number().int().describe('direct replies that are not deleted'),
+  quoteCount: z.number().int().describe('statuses quoting this one that are not deleted'),
+  deleted: z
+    .boolean()
+    .describe(
+      'true for a status that is gone but keeps its place (a deleted reply in a thread, a quoted status that was deleted or that I may not see): `post` and `segments` empty, `media` empty, `card` null, author an empty User, counts 0',
+    ),
+};
+
+export const QuotedStatus = z
+  .object({ ...statusFields, quote: z.null().describe('always null one level down: read `quoteId`') })
+  .meta({ id: 'QuotedStatus' });
+export type QuotedStatus = z.infer<typeof QuotedStatus>;
+
 export const Status = z
   .object({
-    id: z.string(),
-    author: User,
-    post: z.string(),
-    segments: z.array(SegmentSchema),
-    createdAt: z.string(),
-    media: z.array(Media).describe(`0 to ${LIMITS.mediaPerStatus} images`),
-    reactions: Reactions,
-    commentCount: z.number().int(),
-    repostCount: z.number().int().describe('how many accounts reposted it'),
-    repostedByMe: z.boolean().describe('whether I reposted it (false in a live push, which goes to many)'),
-    card: Card.nullable().describe('preview of the first URL; null until the server has fetched it, or none'),
+    ...statusFields,
+    quote: QuotedStatus.nullable().describe(
+      'the quoted status, embedded one level deep; a deleted or invisible one has `deleted: true`; null when this is not a quote',
+    ),
   })
   .meta({ id: 'Status', examples: [EXAMPLES.status] });
 export type Status = z.infer<typeof Status>;
@@ -72,6 +100,20 @@ export const PostStatusRequest = requestBody({
     .describe(
       `up to ${LIMITS.mediaPerStatus} ids from POST /api/v1/media: mine, not attached yet, uploaded within the last day`,
     ),
+  inReplyToId: z
+    .string()
+    .min(1)
+    .max(40)
+    .optional()
+    .describe(
+      'makes this a reply to that status (404 when it does not exist or I may not see it; 404 status_deleted when deleted)',
+    ),
+  quoteOfId: z
+    .string()
+    .min(1)
+    .max(40)
+    .optional()
+    .describe('makes this a quote of that status (404 when it does not exist, was deleted or I may not see it)'),
 });
 export type PostStatusRequest = z.infer<typeof PostStatusRequest>;
 
@@ -94,3 +136,20 @@ export const Delivery = z
   .meta({ id: 'Delivery', examples: [EXAMPLES.delivery] });
 export type Delivery = z.infer<typeof Delivery>;
 export type Segment = z.infer<typeof SegmentSchema>;
+
+export const StatusContext = z
+  .object({
+    ancestors: z
+      .array(Status)
+      .describe(
+        `root first, at most ${LIMITS.ancestorsMax} (the nearest); deleted ones, and those of accounts across a block from me, keep their place as unavailable (deleted: true)`,
+      ),
+    descendants: z
+      .array(Status)
+      .describe(
+        `depth first (each reply followed by its own replies, oldest first), at most ${LIMITS.contextMax}; a reply by an account across a block from me is shown as unavailable (deleted: true) and the replies below it stay, as on Mastodon`,
+      ),
+    moreDescendants: z.boolean().describe(`true when the thread has more than the ${LIMITS.contextMax} listed`),
+  })
+  .meta({ id: 'StatusContext' });
+export type StatusContext = z.infer<typeof StatusContext>;

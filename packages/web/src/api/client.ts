@@ -16,6 +16,7 @@ import {
   Reactions,
   Status,
   TagTrends,
+  StatusContext,
   User,
   pageOf,
   type BoardRole,
@@ -87,6 +88,8 @@ const RESULTS = {
   updateMedia: Media,
   postStatus: Status,
   getStatus: Status,
+  getStatusContext: StatusContext,
+  listStatusQuotes: pageOf(Status),
   getStatusDelivery: Delivery,
   getStory: pageOf(Status),
   listStatusSearch: pageOf(Status),
@@ -239,7 +242,11 @@ export function createApi(options: ApiOptions) {
         body: mediaIds.length ? { post, mediaIds: [...mediaIds] } : { post },
         params: { header: idempotencyKey ? { 'idempotency-key': idempotencyKey } : {} },
       }),
+    /** A reply to `inReplyToId`, or a quote of `quoteOfId`. */
+    postRef: (post: string, ref: { inReplyToId: string } | { quoteOfId: string }) =>
+      call('postStatus', { body: { post, ...ref }, params: { header: {} } }),
     status: (id: string) => call('getStatus', { params: { path: { id } } }),
+    context: (id: string) => call('getStatusContext', { params: { path: { id } } }),
     deleteStatus: (id: string) => call('deleteStatus', { params: { path: { id } } }),
     delivery: (id: string) => call('getStatusDelivery', { params: { path: { id } } }),
     story: (alias: string, cursor?: string | null): Promise<Page<Status>> =>

@@ -11,6 +11,7 @@ import { Reposters } from './reposters.js';
 import { useMe, useServices } from './services.js';
 import { StatusItem } from './status-item.js';
 import { ThreadComposer, ThreadEntry } from './thread.js';
+import { ThreadAbove, ThreadBelow } from './thread-view.js';
 
 function CommentItem({ comment, status }: { comment: Comment; status: Status }) {
   const { api, toasts } = useServices();
@@ -65,7 +66,10 @@ function CommentForm({ status }: { status: Status }) {
   );
 }
 
-/** /statuses/:id: the status, its reactions, who reposted it, its comments (oldest first) and a comment box. */
+/**
+ * /statuses/:id: the thread above the status, the status, who reposted it, its replies as a tree with a reply box,
+ * then its direct replies as comments (oldest first, every page: the older view, kept for the class-chat flows).
+ */
 export function StatusPage() {
   const id = useParams().id ?? '';
   const { api, toasts } = useServices();
@@ -101,6 +105,7 @@ export function StatusPage() {
   return (
     <>
       <h1 className="section-title">Status</h1>
+      <ThreadAbove id={s.id} />
       <div className="card">
         <StatusItem status={s} />
         {s.author.alias === me.alias && (
@@ -110,7 +115,10 @@ export function StatusPage() {
         )}
       </div>
       {s.repostCount > 0 && <Reposters statusId={s.id} />}
-      <h2 className="section-title">Comments</h2>
+      <ThreadBelow status={s} />
+      <h2 className="section-title" id="comments">
+        Comments
+      </h2>
       <CommentForm status={s} />
       <InfiniteList
         query={comments}

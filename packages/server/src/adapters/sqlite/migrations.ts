@@ -1,7 +1,14 @@
 import type { Db } from './database.js';
+import { migrateCommentsToReplies } from './migrate-replies.js';
 
 /** Versioned schema changes, applied in order at start; never edit a released one, add a new one. */
-export const MIGRATIONS: readonly { version: number; name: string; sql: string }[] = [
+export const MIGRATIONS: readonly {
+  version: number;
+  name: string;
+  sql: string;
+  /** Data changes SQL alone cannot make, run in the migration's transaction after `sql`. */
+  run?: (db: Db) => void;
+}[] = [
   {
     version: 1,
     name: 'core: users, sessions, follows, statuses, feeds, deliveries, jobs',
@@ -321,6 +328,28 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
     `,
   },
   {
+    version: 13,
+    name: 'replies and quotes: statuses answer and quote statuses; comments become replies',
+    sql: `
+      -- JSON {inReplyToId, inReplyToAuthor, quoteOfId} or NULL: one column, read with the row, never searched.
+      ALTER TABLE statuses ADD COLUMN refs TEXT;
+      -- A reply's place in its thread is its comments row (same id, status_id the parent): kept when it is deleted.
+      CREATE TABLE quotes (
+        quoted_id TEXT NOT NULL,
+        id TEXT NOT NULL,
+        author TEXT NOT NULL,
+        PRIMARY KEY (quoted_id, id)
+      ) WITHOUT ROWID;
+      CREATE TABLE quote_counts (
+        status_id TEXT PRIMARY KEY,
+        count INTEGER NOT NULL
+      ) WITHOUT ROWID;
+      -- Ids of deleted statuses: a reply to one is told it was deleted (404 status_deleted), not that it never was.
+      CREATE TABLE deleted_statuses (id TEXT PRIMARY KEY) WITHOUT ROWID;
+    `,
+    run: migrateCommentsToReplies,
+  },
+  {
     version: 14,
     name: 'reposts: who reposted what, fanned out like posts, at most once per feed',
     sql: `
@@ -448,6 +477,7 @@ export function migrate(db: Db): number[] {
     if (m.version <= current) continue;
     db.transaction(() => {
       db.exec(m.sql);
+      m.run?.(db);
       db.pragma(`user_version = ${m.version}`);
     })();
     applied.push(m.version);

@@ -14,6 +14,7 @@ interface StatusRow {
   created_at: number;
   pulled: number;
   media: string | null;
+  refs: string | null;
 }
 
 interface CreateParams {
@@ -25,8 +26,12 @@ interface CreateParams {
 
 /** The statuses repository over SQLite; a new status gets its delivery record and outbox jobs in one transaction. */
 export function createStatusesRepo(db: Db, { clock, signal }: SqliteStoreOptions): StatusRepo {
-  const insertStatus = db.prepare<[string, string, string, string, number, number, string | null]>(
-    'INSERT INTO statuses (id, author, post, segments, created_at, pulled, media) VALUES (?, ?, ?, ?, ?, ?, ?)',
+  const insertStatus = db.prepare<[string, string, string, string, number, number, string | null, string | null]>(
+    'INSERT INTO statuses (id, author, post, segments, created_at, pulled, media, refs) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+  );
+  const adoptStatus = db.prepare<[string, string, string, string, number, string | null]>(
+    `INSERT INTO statuses (id, author, post, segments, created_at, pulled, media, refs)
+     VALUES (?, ?, ?, ?, ?, 0, NULL, ?) ON CONFLICT (id) DO NOTHING`,
   );
   const insertKey = db.prepare<[string, string, string, number]>(
     // A key left pointing at a missing status (never expected) is reused rather than failing the post.
@@ -65,6 +70,8 @@ export function createStatusesRepo(db: Db, { clock, signal }: SqliteStoreOptions
     'SELECT * FROM statuses WHERE author = ? AND id < ? ORDER BY id DESC LIMIT ?',
   );
   const deleteStatus = db.prepare<[string], string>('DELETE FROM statuses WHERE id = ? RETURNING author').pluck();
+  const markDeleted = db.prepare<[string]>('INSERT INTO deleted_statuses (id) VALUES (?) ON CONFLICT DO NOTHING');
+  const selectDeleted = db.prepare<[string], 1>('SELECT 1 FROM deleted_statuses WHERE id = ?').pluck();
   const deleteDelivery = db.prepare<[string]>('DELETE FROM deliveries WHERE status_id = ?');
   const deletePages = db.prepare<[string]>('DELETE FROM delivery_pages WHERE status_id = ?');
   // The key table is keyed by (author, key): this scans one author's keys, which only a delete needs.
@@ -79,7 +86,8 @@ export function createStatusesRepo(db: Db, { clock, signal }: SqliteStoreOptions
     }
     const { id, author, post, segments, createdAt } = status;
     const media = status.media?.length ? JSON.stringify(status.media) : null;
-    insertStatus.run(id, author, post, JSON.stringify(segments), createdAt, status.pulled === true ? 1 : 0, media);
+    const pulled = status.pulled === true ? 1 : 0;
+    insertStatus.run(id, author, post, JSON.stringify(segments), createdAt, pulled, media, refsOf(status));
     if (idempotencyKey !== undefined) insertKey.run(status.author, idempotencyKey, status.id, status.createdAt);
     if (status.pulled === true) {
       insertPulledDelivery.run(id, author, p.audience, p.audience, p.audience, createdAt, createdAt);
@@ -91,6 +99,7 @@ export function createStatusesRepo(db: Db, { clock, signal }: SqliteStoreOptions
   const remove = db.transaction((id: string, jobs: readonly JobRequest[]): boolean => {
     const author = deleteStatus.get(id);
     if (author === undefined) return false;
+    markDeleted.run(id);
     deleteDelivery.run(id);
     deletePages.run(id);
     deleteKeys.run(author, id);
@@ -113,6 +122,10 @@ export function createStatusesRepo(db: Db, { clock, signal }: SqliteStoreOptions
     async get(id) {
       const row = select.get(id);
       return row ? toRecord(row) : null;
+    },
+    async adopt(status) {
+      const { id, author, post, segments, createdAt } = status;
+      return adoptStatus.run(id, author, post, JSON.stringify(segments), createdAt, refsOf(status)).changes === 1;
     },
     async getMany(ids) {
       const statuses = new Map<string, StatusRecord>();
@@ -137,6 +150,9 @@ export function createStatusesRepo(db: Db, { clock, signal }: SqliteStoreOptions
       if (removed && jobs.length > 0) signal.notify();
       return removed;
     },
+    async wasDeleted(id) {
+      return selectDeleted.get(id) !== undefined;
+    },
     async deleteExpiredKeys(before, limit) {
       return deleteOldKeys.run(before, limit).changes;
     },
@@ -152,7 +168,28 @@ function toRecord(row: StatusRow): StatusRecord {
     createdAt: row.created_at,
     ...(row.pulled === 1 ? { pulled: true } : {}),
     ...(row.media ? { media: parseMedia(row.media) } : {}),
+    ...(row.refs ? parseRefs(row.refs) : {}),
   };
+}
+
+type Refs = Pick<StatusRecord, 'inReplyToId' | 'inReplyToAuthor' | 'quoteOfId'>;
+
+// The `refs` column: what a reply or a quote points at; NULL for a plain status.
+function refsOf(status: StatusRecord): string | null {
+  const { inReplyToId, inReplyToAuthor, quoteOfId } = status;
+  if (inReplyToId === undefined && quoteOfId === undefined) return null;
+  return JSON.stringify({ inReplyToId, inReplyToAuthor, quoteOfId });
+}
+
+function parseRefs(text: string): Refs {
+  const value: unknown = JSON.parse(text);
+  if (typeof value !== 'object' || value === null) return {};
+  const v = value as Record<string, unknown>;
+  const refs: Refs = {};
+  if (typeof v.inReplyToId === 'string') refs.inReplyToId = v.inReplyToId;
+  if (typeof v.inReplyToAuthor === 'string') refs.inReplyToAuthor = v.inReplyToAuthor;
+  if (typeof v.quoteOfId === 'string') refs.quoteOfId = v.quoteOfId;
+  return refs;
 }
 
 function parseMedia(text: string): MediaImage[] {

@@ -15,6 +15,7 @@ import { createMembersRepo } from './members-repo.js';
 import { createSqlitePeopleIndex } from './people-index.js';
 import { createMessagesRepo } from './messages-repo.js';
 import { createNotificationsRepo } from './notifications-repo.js';
+import { createQuotesRepo } from './quotes-repo.js';
 import { createReactionsRepo } from './reactions-repo.js';
 import { createRelationsRepo } from './relations-repo.js';
 import { createRepostsRepo } from './reposts-repo.js';
@@ -55,6 +56,7 @@ export function createSqliteStore(db: Db, options: SqliteStoreOptions): Store {
     reposts: createRepostsRepo(db, options),
     people: createSqlitePeopleIndex(db),
     notifications: createNotificationsRepo(db),
+    quotes: createQuotesRepo(db),
     async resendPending() {
       return 0; // outbox jobs commit in the same transaction as their write: nothing is ever pending
     },

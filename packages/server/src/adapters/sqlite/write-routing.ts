@@ -14,7 +14,7 @@ const READS: Readonly<Record<WriteTarget, readonly string[]>> = {
   users: ['get', 'getMany', 'pulledAccounts'],
   sessions: ['get'],
   follows: ['exists', 'existing', 'followers', 'followees'],
-  statuses: ['get', 'getMany', 'byAuthor', 'postsByAuthor'],
+  statuses: ['get', 'getMany', 'byAuthor', 'postsByAuthor', 'wasDeleted'],
   feeds: ['page'],
   deliveries: ['get'],
   boards: ['get', 'getMany', 'publicBoards', 'withRetention'],
@@ -31,6 +31,7 @@ const READS: Readonly<Record<WriteTarget, readonly string[]>> = {
   reposts: ['get', 'standing', 'byStatus', 'byReposter', 'counts', 'mine'],
   people: ['match', 'popular'],
   notifications: ['page', 'get', 'unreadCount'],
+  quotes: ['list', 'counts'],
   queue: ['stats', 'listDead', 'onReady', 'releaseLeases'],
 };
 
@@ -51,6 +52,7 @@ const BULK: Readonly<Partial<Record<WriteTarget, readonly string[] | 'all'>>> = 
   reactions: ['purge', 'recount'],
   comments: ['purgeStatus', 'recount'],
   members: ['recount'],
+  quotes: ['recount'],
   follows: ['recount'],
   people: ['putMany'],
   deletions: ['advance', 'release', 'transferBoard', 'deleteBoard'],

@@ -19,6 +19,7 @@ export const JOBS_BY_QUEUE: Readonly<Record<string, readonly string[]>> = {
     'relation.purge',
     'repost.retract',
     'repost.sweep',
+    'status.counted',
   ],
   maintenance: [
     'status.purge',

@@ -7,7 +7,7 @@ import { BEARER, type Authenticate } from '../auth.js';
 
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody };
 
-/** Comments on statuses. */
+/** Comments on statuses: the older view of a status's direct replies. */
 export function commentRoutes(
   app: FastifyInstance,
   deps: { services: Pick<Services, 'comments'>; auth: Authenticate },
@@ -21,7 +21,8 @@ export function commentRoutes(
       schema: {
         operationId: 'postComment',
         tags: ['comments'],
-        summary: 'Comment on a status',
+        summary:
+          'Comment on a status: a reply to it (kept for older clients; prefer POST /api/v1/statuses with inReplyToId)',
         security: BEARER,
         params: IdParams,
         body: PostCommentRequest,
@@ -38,7 +39,7 @@ export function commentRoutes(
       schema: {
         operationId: 'listComments',
         tags: ['comments'],
-        summary: 'Comments on a status, oldest first (deleted ones keep their place, text emptied)',
+        summary: 'Direct replies to a status as comments, oldest first (deleted ones keep their place, text emptied)',
         security: BEARER,
         params: IdParams,
         querystring: PageQuery,
@@ -56,7 +57,8 @@ export function commentRoutes(
       schema: {
         operationId: 'deleteComment',
         tags: ['comments'],
-        summary: "Soft-delete a comment: its author or the status's author (idempotent)",
+        summary:
+          "Delete a reply (a comment): its author or the replied-to status's author; it keeps its place (idempotent)",
         security: BEARER,
         params: IdParams,
         response: { 204: z.undefined(), ...errors },

@@ -34,8 +34,9 @@ export function statusRoutes(
       schema: {
         operationId: 'postStatus',
         tags: ['statuses'],
-        summary: 'Post a status; it reaches followers feeds asynchronously',
-        description: 'With an Idempotency-Key header, a retry returns the first result and posts nothing new.',
+        summary: 'Post a status, a reply or a quote; it reaches followers feeds asynchronously',
+        description:
+          'With an Idempotency-Key header, a retry returns the first result and posts nothing new. A reply (inReplyToId) reaches the feeds of my followers who also follow the replied-to author (and that author); a reply to myself reaches all my followers. 404 not_found when the replied-to or quoted status does not exist or I may not see it; 404 status_deleted when it was deleted.',
         security: BEARER,
         headers: IdempotencyHeaders,
         body: PostStatusRequest,
@@ -44,8 +45,9 @@ export function statusRoutes(
     },
     async (req, reply) => {
       const me = await deps.auth(req);
-      const { post, mediaIds } = req.body;
-      return reply.status(201).send(await statuses.post(me, post, req.headers['idempotency-key'], mediaIds));
+      const { post, mediaIds, inReplyToId, quoteOfId } = req.body;
+      const refs = { ...(inReplyToId ? { inReplyToId } : {}), ...(quoteOfId ? { quoteOfId } : {}) };
+      return reply.status(201).send(await statuses.post(me, post, req.headers['idempotency-key'], mediaIds, refs));
     },
   );
 

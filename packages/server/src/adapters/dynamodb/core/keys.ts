@@ -48,6 +48,8 @@ export const userSessionKey = (alias: string, tokenHash: string): Key => ({
 
 /** A status and its delivery record share a partition; the author's story is gsi1 `STORY#<author>`. */
 export const statusKey = (id: string): Key => ({ pk: key('STATUS', id), sk: 'STATUS' });
+/** The marker a deleted status leaves (kept: a reply to it is told it was deleted). */
+export const deletedStatusKey = (id: string): Key => ({ pk: key('GONE', id), sk: 'GONE' });
 export const deliveryKey = (id: string): Key => ({ pk: key('STATUS', id), sk: 'DELIVERY' });
 export const storyOf = (author: string): string => key('STORY', author);
 /** A repost, in the reposted status's partition (its reposts are one Query); gsi1 `REPOSTS#<reposter>` / repost id. */

@@ -5,7 +5,7 @@ import type { MediaImage, StatusRecord, StatusRepo } from '../../../ports/store.
 import { batchGet, queryUpTo, sleep, type DynamoDeps, type Item } from '../client.js';
 import { deleteItem, getItem, num, putItem, putNew, str, updateItem } from '../social/items.js';
 import { MAIN_INDEXES } from '../tables.js';
-import { deliveryKey, idempotencyKey, statusKey, storyOf, ttlSeconds } from './keys.js';
+import { deletedStatusKey, deliveryKey, idempotencyKey, statusKey, storyOf, ttlSeconds } from './keys.js';
 import { pendingAttributes, pendingUpdate, type DynamoOutbox } from './outbox.js';
 
 /** How long a claimed key whose status is not written yet counts as its first request still running. */
@@ -131,6 +131,18 @@ export function createDynamoStatusesRepo(deps: DynamoDeps, outbox: DynamoOutbox,
       await outbox.finish(item);
       return { status, created: true };
     },
+    async adopt(status) {
+      // No delivery to run and no jobs: a status that never reached feeds (a comment made before replies).
+      const item: Item = {
+        ...statusKey(status.id),
+        ...status,
+        segments: JSON.stringify(status.segments),
+        aud: 0,
+        [MAIN_INDEXES.gsi1.pk]: storyOf(status.author),
+        [MAIN_INDEXES.gsi1.sk]: status.id,
+      };
+      return putItem(deps, { Item: item, ConditionExpression: 'attribute_not_exists(pk)' });
+    },
     async get(id) {
       const item = await getItem(deps, statusKey(id));
       return item && item.obxKind !== 'delete' ? toRecord(item) : null;
@@ -186,8 +198,13 @@ export function createDynamoStatusesRepo(deps: DynamoDeps, outbox: DynamoOutbox,
         ReturnValues: 'ALL_NEW',
       });
       if (!marked) return false;
+      // Before the outbox finishes (which removes the item): a reply racing this sees the status or the marker.
+      await putItem(deps, { Item: { ...deletedStatusKey(id), deletedAt: now() } });
       await outbox.finish(marked);
       return true;
+    },
+    async wasDeleted(id) {
+      return (await getItem(deps, deletedStatusKey(id))) !== null;
     },
     async deleteExpiredKeys() {
       return 0; // key items carry a ttl: DynamoDB reclaims them, and create ignores expired ones
@@ -204,6 +221,9 @@ function toRecord(item: Item): StatusRecord {
     createdAt: num(item.createdAt),
     ...(item.pulled === true ? { pulled: true } : {}),
     ...(Array.isArray(item.media) && item.media.length > 0 ? { media: item.media as MediaImage[] } : {}),
+    ...(typeof item.inReplyToId === 'string' ? { inReplyToId: item.inReplyToId } : {}),
+    ...(typeof item.inReplyToAuthor === 'string' ? { inReplyToAuthor: item.inReplyToAuthor } : {}),
+    ...(typeof item.quoteOfId === 'string' ? { quoteOfId: item.quoteOfId } : {}),
   };
 }
 

@@ -1,10 +1,19 @@
-import type { AuditRepo, BoardRepo, CommentRepo, MemberRepo, MessageRepo, ReactionRepo } from '../../../ports/store.js';
+import type {
+  AuditRepo,
+  BoardRepo,
+  CommentRepo,
+  MemberRepo,
+  MessageRepo,
+  QuoteRepo,
+  ReactionRepo,
+} from '../../../ports/store.js';
 import { createDynamoAuditRepo } from './audit-repo.js';
 import { createDynamoBoardsRepo } from './boards-repo.js';
 import { createDynamoCommentsRepo } from './comments-repo.js';
 import type { DynamoSocialDeps } from './items.js';
 import { createDynamoMembersRepo } from './members-repo.js';
 import { createDynamoMessagesRepo } from './messages-repo.js';
+import { createDynamoQuotesRepo } from './quotes-repo.js';
 import { createDynamoReactionsRepo } from './reactions-repo.js';
 
 export type { DynamoSocialDeps } from './items.js';
@@ -16,6 +25,7 @@ export interface DynamoSocialRepos {
   reactions: ReactionRepo;
   comments: CommentRepo;
   audit: AuditRepo;
+  quotes: QuoteRepo;
 }
 
 /**
@@ -30,5 +40,6 @@ export function createDynamoSocialRepos(deps: DynamoSocialDeps): DynamoSocialRep
     reactions: createDynamoReactionsRepo(deps),
     comments: createDynamoCommentsRepo(deps),
     audit: createDynamoAuditRepo(deps),
+    quotes: createDynamoQuotesRepo(deps),
   };
 }

@@ -40,6 +40,11 @@ export const commentKey = (statusId: string, id: string): Key => ({ pk: comments
 export const commentLookupKey = (id: string): Key => ({ pk: key('COMMENT', id), sk: 'COMMENT' });
 export const commentCountKey = (statusId: string): Key => ({ pk: key('COMMENTCOUNT', statusId), sk: 'COUNT' });
 
+/** The statuses quoting a status (sort key the quoting status's id) and its quote count. */
+export const quotesOf = (statusId: string): string => key('QUOTES', statusId);
+export const quoteKey = (statusId: string, id: string): Key => ({ pk: quotesOf(statusId), sk: id });
+export const quoteCountKey = (statusId: string): Key => ({ pk: key('QUOTECOUNT', statusId), sk: 'COUNT' });
+
 /** An audit scope's entries, sort key the entry id. */
 export const auditOf = (scope: string): string => key('AUDIT', scope);
 

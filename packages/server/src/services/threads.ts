@@ -1,0 +1,150 @@
+import { LIMITS, type Page, type PageQuery, type Status, type StatusContext } from '@tweeter/shared';
+import { decodeCursor, KeyCursor, keysetPage } from '../domain/cursor.js';
+import type { Visibility } from '../domain/visibility.js';
+import type { CommentRecord, CommentRepo, QuoteRepo, StatusRecord, StatusRepo } from '../ports/store.js';
+import type { StatusHydrator } from './status-hydrator.js';
+import type { StatusTargets } from './status-targets.js';
+import { NOBODY, tombstone } from './status-tombstone.js';
+
+/** One reply's place in a thread: its id, its parent, when, by whom, and whether it was deleted. */
+type Place = Pick<CommentRecord, 'id' | 'statusId' | 'author' | 'createdAt' | 'deleted'>;
+
+/**
+ * Threads and quotes, read. A reply's place in its thread is its comment record (a direct reply is its parent's
+ * comment: same id), kept when the reply is deleted, so the tree never loses a branch; a thread is read through
+ * those records, one key-range read per status that has replies.
+ */
+export class ThreadService {
+  constructor(
+    private readonly deps: {
+      statuses: StatusRepo;
+      comments: CommentRepo;
+      quotes: QuoteRepo;
+      hydrator: StatusHydrator;
+      targets: StatusTargets;
+      visibility: Pick<Visibility, 'isBlocked' | 'blocked'>;
+      /** Descendants listed at most (LIMITS.contextMax; lower in tests). */
+      maxDescendants?: number;
+    },
+  ) {}
+
+  /**
+   * The thread around a status: its ancestors root first (the nearest LIMITS.ancestorsMax), then its descendants
+   * depth first, each reply followed by its own, oldest first, at most `maxDescendants`. Deleted statuses, and those
+   * of accounts across a block from the viewer, keep their place as unavailable (as Mastodon keeps the replies
+   * below a blocked account's reply).
+   */
+  async context(viewer: string, id: string): Promise<StatusContext> {
+    const status = await this.deps.targets.visible(viewer, id);
+    const [ancestors, below] = await Promise.all([this.ancestors(status), this.descendants(status)]);
+    return {
+      ancestors: await this.present(viewer, ancestors),
+      descendants: await this.present(viewer, below.places),
+      moreDescendants: below.more,
+    };
+  }
+
+  /** Statuses quoting `id`, newest first; quotes by accounts across a block from the viewer are left out. */
+  async quotes(viewer: string, id: string, query: PageQuery): Promise<Page<Status>> {
+    await this.deps.targets.visible(viewer, id);
+    const before = decodeCursor(query.cursor, KeyCursor)?.k;
+    const edges = await this.deps.quotes.list(id, { before, limit: query.limit + 1 });
+    const page = keysetPage(edges, query.limit, (e) => e.id);
+    const hidden = await this.deps.visibility.blocked(
+      viewer,
+      page.rows.map((e) => e.author),
+    );
+    const ids = page.rows.filter((e) => !hidden.has(e.author)).map((e) => e.id);
+    return { items: await this.deps.hydrator.byIds(ids, viewer), nextCursor: page.nextCursor };
+  }
+
+  // Up the thread: each parent from the status when it exists, else from its place (a deleted reply keeps one).
+  private async ancestors(status: StatusRecord): Promise<Place[]> {
+    const out: Place[] = [];
+    const seen = new Set([status.id]);
+    let next = status.inReplyToId;
+    while (next !== undefined && out.length < LIMITS.ancestorsMax && !seen.has(next)) {
+      seen.add(next);
+      const [record, place] = await Promise.all([this.deps.statuses.get(next), this.deps.comments.get(next)]);
+      if (record) {
+        out.push({
+          id: record.id,
+          statusId: record.inReplyToId ?? '',
+          author: record.author,
+          createdAt: record.createdAt,
+          deleted: false,
+        });
+        next = record.inReplyToId;
+      } else if (place) {
+        out.push({ ...place, deleted: true });
+        next = place.statusId;
+      } else {
+        out.push({ id: next, statusId: '', author: '', createdAt: NaN, deleted: true }); // a root that was deleted
+        next = undefined;
+      }
+    }
+    return out.reverse();
+  }
+
+  // Down the thread, depth first; only statuses with live replies are read for theirs (the reply counts say which).
+  private async descendants(status: StatusRecord): Promise<{ places: Place[]; more: boolean }> {
+    const max = this.deps.maxDescendants ?? LIMITS.contextMax;
+    const out: Place[] = [];
+    let more = false;
+    const visit = async (parent: string): Promise<void> => {
+      let after: string | undefined;
+      for (;;) {
+        const want = Math.min(100, max - out.length + 1);
+        const page = await this.deps.comments.list(parent, { after, limit: want });
+        const counts = await this.deps.comments.counts(page.map((c) => c.id));
+        for (const reply of page) {
+          if (out.length >= max) {
+            more = true;
+            return;
+          }
+          out.push(reply);
+          if ((counts.get(reply.id) ?? 0) > 0) await visit(reply.id);
+          if (more) return;
+        }
+        const last = page.at(-1);
+        if (last === undefined || page.length < want) return;
+        after = last.id;
+      }
+    };
+    await visit(status.id);
+    return { places: out, more };
+  }
+
+  // Statuses for these places in order; the deleted, the missing and the blocked as unavailable, in place.
+  private async present(viewer: string, places: readonly Place[]): Promise<Status[]> {
+    const live = places.filter((p) => !p.deleted);
+    // Comments written before replies were statuses become statuses as they are first read (DynamoDB).
+    let found = await this.deps.statuses.getMany(live.map((p) => p.id));
+    const legacy = live.filter((p) => !found.has(p.id) && p.statusId !== '');
+    if (legacy.length > 0) {
+      for (const p of legacy) await this.deps.targets.adoptComment(p.id);
+      found = await this.deps.statuses.getMany(live.map((p) => p.id));
+    }
+    const records = live.flatMap((p) => found.get(p.id) ?? []);
+    const hidden = await this.deps.visibility.blocked(
+      viewer,
+      records.map((r) => r.author),
+    );
+    const shown = new Map(
+      (
+        await this.deps.hydrator.records(
+          records.filter((r) => !hidden.has(r.author)),
+          viewer,
+        )
+      ).map((s) => [s.id, s]),
+    );
+    return places.map(
+      (p) =>
+        shown.get(p.id) ??
+        tombstone(p.id, {
+          ...(Number.isFinite(p.createdAt) ? { createdAt: p.createdAt } : {}),
+          inReplyTo: p.statusId === '' ? null : { id: p.statusId, author: NOBODY },
+        }),
+    );
+  }
+}

@@ -1,0 +1,91 @@
+import { describe, expect } from 'vitest';
+import type { StatusRecord } from '../../src/ports/store.js';
+import { statuses, T0, type SocialContractHooks } from './social-fixtures.js';
+
+/** The Store contract for replies and quotes: the references a status keeps, adopted statuses, deletion markers, quotes. */
+export function runThreadsContract(hooks: SocialContractHooks): void {
+  const { test, store: current } = hooks;
+
+  const reply: StatusRecord = {
+    id: 'R1',
+    author: 'bob',
+    post: 'hi',
+    segments: [{ type: 'text', text: 'hi', start: 0, end: 2 }],
+    createdAt: T0 + 10,
+    inReplyToId: 'S1',
+    inReplyToAuthor: 'ann',
+    quoteOfId: 'S2',
+  };
+
+  describe('replies and quotes', () => {
+    test('a status keeps what it replies to and quotes, read back by get, getMany and byAuthor', async () => {
+      const { statuses: repo } = current();
+      await statuses(current(), 'S1', 'S2');
+      expect((await repo.create(reply, { audience: 0 })).created).toBe(true);
+      expect(await repo.get('R1')).toEqual(reply);
+      expect((await repo.getMany(['R1', 'S1'])).get('R1')).toEqual(reply);
+      const plain = await repo.get('S1');
+      expect([plain?.inReplyToId, plain?.quoteOfId]).toEqual([undefined, undefined]);
+      // byAuthor may lag (a GSI on DynamoDB): poll briefly.
+      for (let i = 0; i < 50 && (await repo.byAuthor('bob', { limit: 5 })).length === 0; i++) {
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      expect(await repo.byAuthor('bob', { limit: 5 })).toEqual([reply]);
+    });
+
+    test('adopt writes a status once, never over one that exists, with no delivery', async () => {
+      const { statuses: repo, deliveries } = current();
+      await statuses(current(), 'S1');
+      const legacy: StatusRecord = { ...reply, id: 'C1', quoteOfId: undefined };
+      delete legacy.quoteOfId;
+      expect(await repo.adopt(legacy)).toBe(true);
+      expect(await repo.adopt({ ...legacy, post: 'other' })).toBe(false);
+      expect(await repo.get('C1')).toEqual(legacy);
+      expect(await repo.adopt({ ...legacy, id: 'S1' })).toBe(false);
+      expect((await repo.get('S1'))?.author).toBe('ann');
+      const d = await deliveries.get('C1');
+      expect(d === null || d.audience === 0).toBe(true);
+    });
+
+    test('wasDeleted is true only for a status that existed and was deleted', async () => {
+      const { statuses: repo } = current();
+      await statuses(current(), 'S1', 'S2');
+      expect(await repo.wasDeleted('S1')).toBe(false);
+      expect(await repo.wasDeleted('S9')).toBe(false);
+      expect(await repo.delete('S1')).toBe(true);
+      expect(await repo.wasDeleted('S1')).toBe(true);
+      expect(await repo.wasDeleted('S2')).toBe(false);
+      expect(await repo.delete('S1')).toBe(false);
+      expect(await repo.wasDeleted('S1')).toBe(true);
+    });
+
+    test('quotes: add and remove are idempotent, counted, listed newest first by page', async () => {
+      const { quotes } = current();
+      await quotes.add({ quotedId: 'S1', id: 'Q1', author: 'bob' });
+      await quotes.add({ quotedId: 'S1', id: 'Q1', author: 'bob' });
+      await quotes.add({ quotedId: 'S1', id: 'Q3', author: 'cat' });
+      await quotes.add({ quotedId: 'S1', id: 'Q2', author: 'ann' });
+      await quotes.add({ quotedId: 'S2', id: 'Q4', author: 'bob' });
+      const counts = await quotes.counts(['S1', 'S2', 'S3']);
+      expect([counts.get('S1'), counts.get('S2'), counts.get('S3') ?? 0]).toEqual([3, 1, 0]);
+      expect((await quotes.list('S1', { limit: 2 })).map((e) => e.id)).toEqual(['Q3', 'Q2']);
+      expect(await quotes.list('S1', { before: 'Q2', limit: 5 })).toEqual([
+        { quotedId: 'S1', id: 'Q1', author: 'bob' },
+      ]);
+      expect(await quotes.remove('S1', 'Q3')).toBe(true);
+      expect(await quotes.remove('S1', 'Q3')).toBe(false);
+      expect((await quotes.counts(['S1'])).get('S1')).toBe(2);
+      expect((await quotes.list('S1', { limit: 5 })).map((e) => e.id)).toEqual(['Q2', 'Q1']);
+    });
+
+    test('quotes: recount repairs a count from the edges', async () => {
+      const { quotes } = current();
+      await quotes.add({ quotedId: 'S1', id: 'Q1', author: 'bob' });
+      await quotes.add({ quotedId: 'S1', id: 'Q2', author: 'bob' });
+      expect(await quotes.recount('S1')).toBe(2);
+      expect((await quotes.counts(['S1'])).get('S1')).toBe(2);
+      expect(await quotes.recount('S9')).toBe(0);
+      expect((await quotes.counts(['S9'])).get('S9') ?? 0).toBe(0);
+    });
+  });
+}
