@@ -161,7 +161,8 @@ function countWrites(doc: DynamoDBDocumentClient): Map<string, number> {
 describe('fan-out on DynamoDB (dynalite)', () => {
   it('a post to 10,000 followers leaves exactly one entry in each follower feed, in about 410 write requests', async () => {
     // The test app's config is the embedded shape's, so the DynamoDB store's page and batch defaults are set here.
-    const { app, d } = await start({ FANOUT_PAGE_SIZE: '2500', FANOUT_BATCH_SIZE: '2500' });
+    // Search indexing off: its own job writes the status's terms, which is not the fan-out's cost.
+    const { app, d } = await start({ FANOUT_PAGE_SIZE: '2500', FANOUT_BATCH_SIZE: '2500', SEARCH_INDEX: 'off' });
     const star = await app.register('star');
     const fans = fanAliases(10_000);
     await seedFollowers(d, 'star', fans);

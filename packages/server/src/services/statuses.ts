@@ -67,7 +67,8 @@ export class StatusService {
     // Checked before anything is written or counted: 404 (status_deleted for a deleted one) across a block too.
     const parent = refs.inReplyToId === undefined ? null : await this.deps.targets.visible(author, refs.inReplyToId);
     const quoted = refs.quoteOfId === undefined ? null : await this.deps.targets.visible(author, refs.quoteOfId);
-    this.deps.writeLimits.take(author, 'post');
+    const budget = refs.budget ?? 'post';
+    this.deps.writeLimits.take(author, budget);
     const now = this.deps.clock.now();
     const id = newId(now);
     const pulled = this.isPulled(user);
@@ -83,7 +84,7 @@ export class StatusService {
         this.isRetryOf(other, author, post, idempotencyKey),
       );
       if ('attachedTo' in claimed) {
-        this.deps.writeLimits.giveBack(author, 'post');
+        this.deps.writeLimits.giveBack(author, budget);
         return this.get(author, claimed.attachedTo);
       }
       record.media = claimed.images;
@@ -110,7 +111,7 @@ export class StatusService {
     }
     const { status, created } = written;
     if (!created) {
-      this.deps.writeLimits.giveBack(author, 'post'); // a retry: the first request counted
+      this.deps.writeLimits.giveBack(author, budget); // a retry: the first request counted
       await this.deps.media.release(mediaIds, id);
     }
     if (!created && status.post !== post) {
@@ -287,6 +288,8 @@ export class StatusService {
 export interface PostRefs {
   inReplyToId?: string;
   quoteOfId?: string;
+  /** The write budget it counts against: `comment` when it came through the comment routes (default `post`). */
+  budget?: 'post' | 'comment';
 }
 
 // A count moved on these statuses: pushed to those who see them (queued with the post: the job may run before the

@@ -293,6 +293,8 @@ export function runRealtimeContract(options: RealtimeContractOptions): void {
       // A later event on the member's own feed proves the pipe works and nothing of the board came first.
       const star = await user();
       await follow(member.token, star.alias);
+      // The follow's backfill first (it copies statuses quietly): the marker must arrive by its own fan-out.
+      await settle();
       await post(star.token, 'marker');
       await c.waitFor((f) => f.type === 'feed.status');
       expect(c.events('message.created')).toHaveLength(1);
