@@ -29,7 +29,10 @@ export class CommentService {
 
   /** Replies to a status (a reply like any other: it reaches feeds as replies do) and returns it as a comment. */
   async post(viewer: string, statusId: string, text: string): Promise<Comment> {
-    const reply = await this.deps.statusService.post(viewer, text, undefined, [], { inReplyToId: statusId, budget: 'comment' });
+    const reply = await this.deps.statusService.post(viewer, text, undefined, [], {
+      inReplyToId: statusId,
+      budget: 'comment',
+    });
     return {
       id: reply.id,
       statusId,
