@@ -1,49 +1,28 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '@tweeter/server/test-support';
-import {
-  buildWebApp,
-  expectAccessible,
-  expectNoHorizontalScroll,
-  launchChromium,
-  SCREENSHOTS,
-  type AxeFinding,
-} from './e2e-support.js';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { DESKTOP, PASSWORD, PHONE, useBrowserSuite } from './e2e-suite.js';
 
 // Reposts in a real browser: Bob reposts Ada's status from his feed (the count moves, the button says it is his),
 // Cat, who follows Bob but not Ada, gets it live as "Reposted by Bob Builder", the status page lists who reposted
 // it, and Bob's undo takes it out of Cat's feed.
-const DESKTOP = { width: 1280, height: 860 };
-const PHONE = { width: 360, height: 740 };
-const PASSWORD = 'correct horse battery';
 
 describe('reposts in Chromium', { timeout: 120_000 }, () => {
-  let server: TestApp;
-  let base: string;
-  let browser: Browser;
-  let outDir: string;
-  const findings = new Map<string, AxeFinding[]>();
-  const contexts: BrowserContext[] = [];
-
-  async function newPage(viewport: { width: number; height: number }): Promise<Page> {
-    const context = await browser.newContext({ viewport, baseURL: base, reducedMotion: 'reduce' });
-    contexts.push(context);
-    context.setDefaultTimeout(15_000);
-    const page = await context.newPage();
-    page.on('pageerror', (err) => console.log(`[e2e-reposts] page error: ${err.message}`));
-    return page;
-  }
-
-  async function signIn(page: Page, alias: string): Promise<void> {
-    await page.goto('/login');
-    await page.getByLabel('Alias').fill(alias);
-    await page.getByLabel('Password').fill(PASSWORD);
-    await page.getByLabel('Password').press('Enter');
-    await page.waitForURL('**/feed');
-  }
+  const suite = useBrowserSuite('e2e-reposts', {
+    setUp: async (server) => {
+      const ada = await server.register('ada', { firstName: 'Ada', lastName: 'Lovelace', password: PASSWORD });
+      const bob = await server.register('bob', { firstName: 'Bob', lastName: 'Builder', password: PASSWORD });
+      const cat = await server.register('cat', { firstName: 'Cat', lastName: 'Stevens', password: PASSWORD });
+      expect((await server.as(bob, { method: 'PUT', url: '/api/v1/me/followees/ada' })).statusCode).toBe(200);
+      expect((await server.as(cat, { method: 'PUT', url: '/api/v1/me/followees/bob' })).statusCode).toBe(200);
+      const res = await server.as(ada, {
+        method: 'POST',
+        url: '/api/v1/statuses',
+        payload: { post: 'The engine might compose elaborate pieces of music.' },
+      });
+      expect(res.statusCode).toBe(201);
+      await server.drain();
+    },
+  });
 
   /** Resolves once the page's feed subscription is acknowledged: live events reach it from then on. */
   function feedSubscribed(page: Page): Promise<void> {
@@ -57,43 +36,15 @@ describe('reposts in Chromium', { timeout: 120_000 }, () => {
     });
   }
 
-  beforeAll(async () => {
-    outDir = mkdtempSync(join(tmpdir(), 'tweeter-e2e-reposts-'));
-    buildWebApp(outDir);
-    server = await createTestApp({ WEB_DIR: outDir });
-    base = await server.listen();
-    const ada = await server.register('ada', { firstName: 'Ada', lastName: 'Lovelace', password: PASSWORD });
-    const bob = await server.register('bob', { firstName: 'Bob', lastName: 'Builder', password: PASSWORD });
-    const cat = await server.register('cat', { firstName: 'Cat', lastName: 'Stevens', password: PASSWORD });
-    expect((await server.as(bob, { method: 'PUT', url: '/api/v1/me/followees/ada' })).statusCode).toBe(200);
-    expect((await server.as(cat, { method: 'PUT', url: '/api/v1/me/followees/bob' })).statusCode).toBe(200);
-    const res = await server.as(ada, {
-      method: 'POST',
-      url: '/api/v1/statuses',
-      payload: { post: 'The engine might compose elaborate pieces of music.' },
-    });
-    expect(res.statusCode).toBe(201);
-    await server.drain();
-    browser = await launchChromium();
-  }, 120_000);
-
-  afterAll(async () => {
-    for (const c of contexts) await c.close().catch(() => undefined);
-    await browser?.close();
-    await server?.close();
-    if (outDir) rmSync(outDir, { recursive: true, force: true });
-    console.log('[e2e-reposts] axe findings:', JSON.stringify(Object.fromEntries(findings)));
-  });
-
   it("Bob reposts from his feed; it reaches Cat's feed live as reposted by Bob, and the undo takes it out", async () => {
-    const catPage = await newPage(DESKTOP);
+    const catPage = await suite.newPage(DESKTOP);
     const subscribed = feedSubscribed(catPage);
-    await signIn(catPage, 'cat');
+    await suite.signIn(catPage, 'cat');
     await catPage.getByText('Your feed is empty').waitFor();
     await subscribed;
 
-    const bobPage = await newPage(DESKTOP);
-    await signIn(bobPage, 'bob');
+    const bobPage = await suite.newPage(DESKTOP);
+    await suite.signIn(bobPage, 'bob');
     const status = bobPage.getByRole('article', { name: 'Status by Ada Lovelace' });
     const button = status.getByRole('button', { name: 'Repost' });
     expect(await button.getAttribute('aria-pressed')).toBe('false');
@@ -103,7 +54,7 @@ describe('reposts in Chromium', { timeout: 120_000 }, () => {
     await undo.waitFor();
     expect(await undo.getAttribute('aria-pressed')).toBe('true');
     await expect.poll(() => undo.textContent()).toContain('1');
-    await expectAccessible(bobPage, 'feed with my repost', findings);
+    await suite.accessible(bobPage, 'feed with my repost');
 
     // Live on Cat's feed: behind the "new posts" banner, then on top with who reposted it.
     const banner = catPage.getByRole('button', { name: '1 new post' });
@@ -111,43 +62,44 @@ describe('reposts in Chromium', { timeout: 120_000 }, () => {
     await banner.click();
     const reposted = catPage.getByRole('article', { name: 'Status by Ada Lovelace' });
     await reposted.getByRole('link', { name: 'Reposted by Bob Builder' }).waitFor();
-    await expectAccessible(catPage, 'feed with a repost', findings);
-    await catPage.screenshot({ path: join(SCREENSHOTS, 'repost-desktop.png'), fullPage: false });
+    await suite.accessible(catPage, 'feed with a repost');
+    await suite.shot(catPage, 'repost-desktop');
 
     // The status page lists who reposted it.
     await reposted.locator('time').click();
     await catPage.waitForURL('**/statuses/*');
     const list = catPage.getByRole('region', { name: 'Reposted by' });
     await list.getByRole('link', { name: /Bob Builder/ }).waitFor();
-    await expectAccessible(catPage, 'status page with its reposts', findings);
+    await suite.accessible(catPage, 'status page with its reposts');
 
     // Bob's undo: the count goes back, and after a reload Cat's feed no longer holds it.
     await undo.click();
     await status.getByRole('button', { name: 'Repost' }).waitFor();
     await expect.poll(() => status.getByRole('button', { name: 'Repost' }).textContent()).toContain('0');
-    await server.drain();
+    await suite.server.drain();
     await catPage.goto('/feed');
     await catPage.getByText('Your feed is empty').waitFor();
   });
 
   it('fits a 360 px screen with a repost in the feed', async () => {
     // Bob reposts again, through the API this time; Cat reads her feed on a phone.
-    const login = await server.inject({
+    const login = await suite.server.inject({
       method: 'POST',
       url: '/api/v1/sessions',
       payload: { alias: 'bob', password: PASSWORD },
     });
     const token = login.json<{ token: string }>().token;
-    const feed = await server.as(token, { method: 'GET', url: '/api/v1/me/feed' });
+    const feed = await suite.server.as(token, { method: 'GET', url: '/api/v1/me/feed' });
     const id = feed.json<{ items: { id: string }[] }>().items[0]?.id ?? '';
-    expect((await server.as(token, { method: 'PUT', url: `/api/v1/statuses/${id}/repost` })).statusCode).toBe(200);
-    await server.drain();
-    const page = await newPage(PHONE);
-    await signIn(page, 'cat');
+    expect((await suite.server.as(token, { method: 'PUT', url: `/api/v1/statuses/${id}/repost` })).statusCode).toBe(
+      200,
+    );
+    await suite.server.drain();
+    const page = await suite.newPage(PHONE);
+    await suite.signIn(page, 'cat');
     const reposted = page.getByRole('article', { name: 'Status by Ada Lovelace' });
     await reposted.getByRole('link', { name: 'Reposted by Bob Builder' }).waitFor();
-    await expectNoHorizontalScroll(page);
-    await expectAccessible(page, 'feed with a repost (360 px)', findings);
-    await page.screenshot({ path: join(SCREENSHOTS, 'repost-phone.png'), fullPage: false });
+    await suite.fitsPhone(page, 'feed with a repost (360 px)');
+    await suite.shot(page, 'repost-phone');
   });
 });

@@ -1,87 +1,40 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '@tweeter/server/test-support';
-import {
-  buildWebApp,
-  expectAccessible,
-  expectNoHorizontalScroll,
-  launchChromium,
-  SCREENSHOTS,
-  type AxeFinding,
-} from './e2e-support.js';
+import { describe, expect, it } from 'vitest';
+import { PASSWORD, useBrowserSuite } from './e2e-suite.js';
+import { expectNoHorizontalScroll } from './e2e-support.js';
 
 // Replies and quotes in a real browser: a reply from the status page's reply box, the thread as a tree with the
 // earlier statuses above, a quote from the quote button (the composer shows what is quoted), and the quoted status
 // embedded in the new status's card; at desktop size and at 360 px.
 const DESKTOP = { width: 1280, height: 900 };
 const PHONE = { width: 360, height: 800 };
-const PASSWORD = 'correct horse battery';
 
 describe('replies and quotes in Chromium', { timeout: 120_000 }, () => {
-  let server: TestApp;
-  let base: string;
-  let browser: Browser;
-  let outDir: string;
-  let ada: string;
-  let bob: string;
-  let rootId: string;
-  const findings = new Map<string, AxeFinding[]>();
-  const contexts: BrowserContext[] = [];
-
-  async function newPage(viewport: { width: number; height: number }): Promise<Page> {
-    const context = await browser.newContext({ viewport, baseURL: base, reducedMotion: 'reduce' });
-    contexts.push(context);
-    context.setDefaultTimeout(15_000);
-    const page = await context.newPage();
-    page.on('pageerror', (err) => console.log(`[e2e-threads] page error: ${err.message}`));
-    return page;
-  }
-
-  async function signIn(page: Page, alias: string): Promise<void> {
-    await page.goto('/login');
-    await page.getByLabel('Alias').fill(alias);
-    await page.getByLabel('Password').fill(PASSWORD);
-    await page.getByLabel('Password').press('Enter');
-    await page.waitForURL('**/feed');
-  }
-
-  async function post(token: string, payload: Record<string, unknown>): Promise<string> {
-    const res = await server.as(token, { method: 'POST', url: '/api/v1/statuses', payload });
-    expect(res.statusCode, res.body).toBe(201);
-    return res.json<{ id: string }>().id;
-  }
-
-  beforeAll(async () => {
-    outDir = mkdtempSync(join(tmpdir(), 'tweeter-e2e-threads-'));
-    buildWebApp(outDir);
-    server = await createTestApp({ WEB_DIR: outDir });
-    base = await server.listen();
-    ada = await server.register('ada', { firstName: 'Ada', lastName: 'Lovelace', password: PASSWORD });
-    bob = await server.register('bob', { firstName: 'Bob', lastName: 'Builder', password: PASSWORD });
-    await server.register('cat', { firstName: 'Cat', lastName: 'Herder', password: PASSWORD });
-    expect((await server.as(bob, { method: 'PUT', url: '/api/v1/me/followees/ada' })).statusCode).toBe(200);
-    expect((await server.as(ada, { method: 'PUT', url: '/api/v1/me/followees/bob' })).statusCode).toBe(200);
-    rootId = await post(ada, { post: 'Which engine should we build first?' });
-    const difference = await post(ada, { post: 'The Difference Engine: it is nearly designed.', inReplyToId: rootId });
-    await post(bob, { post: 'Agreed, and it can print its own tables.', inReplyToId: difference });
-    await server.drain();
-    browser = await launchChromium();
-  }, 150_000);
-
-  afterAll(async () => {
-    for (const c of contexts) await c.close().catch(() => undefined);
-    await browser?.close();
-    await server?.close();
-    if (outDir) rmSync(outDir, { recursive: true, force: true });
-    console.log('[e2e-threads] axe findings:', JSON.stringify(Object.fromEntries(findings)));
+  let rootId = '';
+  const suite = useBrowserSuite('e2e-threads', {
+    setUp: async (server) => {
+      const post = async (token: string, payload: Record<string, unknown>): Promise<string> => {
+        const res = await server.as(token, { method: 'POST', url: '/api/v1/statuses', payload });
+        expect(res.statusCode, res.body).toBe(201);
+        return res.json<{ id: string }>().id;
+      };
+      const ada = await server.register('ada', { firstName: 'Ada', lastName: 'Lovelace', password: PASSWORD });
+      const bob = await server.register('bob', { firstName: 'Bob', lastName: 'Builder', password: PASSWORD });
+      await server.register('cat', { firstName: 'Cat', lastName: 'Herder', password: PASSWORD });
+      expect((await server.as(bob, { method: 'PUT', url: '/api/v1/me/followees/ada' })).statusCode).toBe(200);
+      expect((await server.as(ada, { method: 'PUT', url: '/api/v1/me/followees/bob' })).statusCode).toBe(200);
+      rootId = await post(ada, { post: 'Which engine should we build first?' });
+      const difference = await post(ada, {
+        post: 'The Difference Engine: it is nearly designed.',
+        inReplyToId: rootId,
+      });
+      await post(bob, { post: 'Agreed, and it can print its own tables.', inReplyToId: difference });
+      await server.drain();
+    },
   });
 
   it('replies from the status page; the thread shows as a tree, earlier statuses above', async () => {
-    const page = await newPage(DESKTOP);
-    await signIn(page, 'bob');
+    const page = await suite.newPage(DESKTOP);
+    await suite.signIn(page, 'bob');
     const root = page.getByRole('article', { name: 'Status by Ada Lovelace' }).filter({ hasText: 'Which engine' });
     await root.getByRole('link', { name: 'Reply to Ada Lovelace' }).click();
     await page.waitForURL(`**/statuses/${rootId}#reply`);
@@ -105,8 +58,8 @@ describe('replies and quotes in Chromium', { timeout: 120_000 }, () => {
       .evaluateAll((lis) => lis.map((li) => (li as HTMLElement).style.marginLeft));
     expect(indents).toEqual(['0rem', '1.25rem', '0rem']);
     await page.getByRole('link', { name: '2 comments' }).waitFor(); // the count moved with the reply
-    await expectAccessible(page, 'status page with its thread', findings);
-    await page.screenshot({ path: join(SCREENSHOTS, 'thread-desktop.png'), fullPage: true });
+    await suite.accessible(page, 'status page with its thread');
+    await suite.shot(page, 'thread-desktop', true);
 
     // A reply's own page: the statuses above it, root first.
     await tree
@@ -122,8 +75,8 @@ describe('replies and quotes in Chromium', { timeout: 120_000 }, () => {
   });
 
   it('quotes from the quote button: the composer shows what is quoted, the new status embeds it', async () => {
-    const page = await newPage(DESKTOP);
-    await signIn(page, 'bob');
+    const page = await suite.newPage(DESKTOP);
+    await suite.signIn(page, 'bob');
     const root = page.getByRole('article', { name: 'Status by Ada Lovelace' }).filter({ hasText: 'Which engine' });
     await root.getByRole('button', { name: /^Quote Ada Lovelace/ }).click();
     const composer = page.getByRole('group', { name: 'Quote @ada' });
@@ -132,16 +85,16 @@ describe('replies and quotes in Chromium', { timeout: 120_000 }, () => {
       .getByText('Which engine should we build first?')
       .waitFor();
     await composer.getByLabel("Your words on @ada's status").fill('The real question of the century.');
-    await expectAccessible(page, 'quote composer', findings);
-    await page.screenshot({ path: join(SCREENSHOTS, 'quote-composer-desktop.png'), fullPage: false });
+    await suite.accessible(page, 'quote composer');
+    await suite.shot(page, 'quote-composer-desktop');
     await composer.getByRole('button', { name: 'Post quote' }).click();
     await page.getByText('Quote posted.').waitFor();
     await root.getByRole('button', { name: 'Quote Ada Lovelace (1 quote)' }).waitFor();
 
     // Ada sees it in her feed (she follows bob), with her status embedded.
-    await server.drain();
-    const adaPage = await newPage(DESKTOP);
-    await signIn(adaPage, 'ada');
+    await suite.server.drain();
+    const adaPage = await suite.newPage(DESKTOP);
+    await suite.signIn(adaPage, 'ada');
     const quote = adaPage
       .getByRole('article', { name: 'Status by Bob Builder' })
       .filter({ hasText: 'The real question' });
@@ -149,19 +102,18 @@ describe('replies and quotes in Chromium', { timeout: 120_000 }, () => {
       .getByRole('blockquote', { name: 'Quoted status by Ada Lovelace' })
       .getByText('Which engine should we build first?')
       .waitFor();
-    await expectAccessible(adaPage, 'feed with a quote', findings);
+    await suite.accessible(adaPage, 'feed with a quote');
     await quote.evaluate((el) => el.scrollIntoView({ block: 'start' }));
-    await adaPage.screenshot({ path: join(SCREENSHOTS, 'quote-desktop.png'), fullPage: false });
+    await suite.shot(adaPage, 'quote-desktop');
   });
 
   it('fits a 360 px screen: the thread and a quote', async () => {
-    const page = await newPage(PHONE);
-    await signIn(page, 'ada');
+    const page = await suite.newPage(PHONE);
+    await suite.signIn(page, 'ada');
     await page.goto(`/statuses/${rootId}`);
     await page.getByRole('list', { name: 'Replies' }).getByText('print its own tables').waitFor();
-    await expectNoHorizontalScroll(page);
-    await expectAccessible(page, 'thread (360 px)', findings);
-    await page.screenshot({ path: join(SCREENSHOTS, 'thread-phone.png'), fullPage: true });
+    await suite.fitsPhone(page, 'thread (360 px)');
+    await suite.shot(page, 'thread-phone', true);
     await page.goto('/feed');
     await page.getByRole('blockquote', { name: 'Quoted status by Ada Lovelace' }).first().waitFor();
     await expectNoHorizontalScroll(page);
