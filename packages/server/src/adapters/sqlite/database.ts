@@ -9,7 +9,7 @@ export interface OpenDatabaseOptions {
   migrate?: boolean;
   /** false: this connection never checkpoints the WAL, another one does (see checkpointer.ts). */
   automaticCheckpoints?: boolean;
-  /** A read connection beside the one writer (see writer.ts): any write on it fails with SQLITE_READONLY. */
+  /** A read connection beside the one writer (see writer.ts): every write on it fails with SQLITE_READONLY. */
   readonly?: boolean;
 }
 
