@@ -29,6 +29,8 @@ export interface JobMetrics {
   cardReady: Histogram;
   /** Chunks of account deletions done, by step (account.delete). */
   deletionChunks: Counter<'step'>;
+  /** Rows the search reindex (search.reindex) read, by kind (statuses, people). */
+  reindexRows: Counter<'kind'>;
 }
 
 /** Prometheus metrics of one server process (served at /metrics). */
@@ -147,8 +149,15 @@ export function createJobMetrics(registry: Registry = new Registry()): JobMetric
     labelNames: ['step'] as const,
     registers: [registry],
   });
+  const reindexRows = new Counter({
+    name: 'tweeter_search_reindex_rows_total',
+    help: 'Rows the search reindex read and indexed, by kind (statuses, people)',
+    labelNames: ['kind'] as const,
+    registers: [registry],
+  });
   return {
     registry,
+    reindexRows,
     jobDuration,
     fanoutLag,
     feedDeliveries,

@@ -19,6 +19,7 @@ const SUBCOMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
   dlq: async () => (await import('./dlq.js')).dlqCommand(),
   populate: async () => (await import('./populate.js')).populateCommand(),
   backup: async () => (await import('./backup.js')).backupCommand(),
+  reindex: async () => (await import('./reindex.js')).reindexCommand(),
   openapi: async () => (await import('./openapi.js')).openapiCommand(),
 };
 

@@ -5,6 +5,11 @@ export interface IndexedStatus {
   createdAt: number;
   terms: readonly string[];
   tags: readonly string[];
+  /**
+   * Whether the first index of the status counts its tags in the trend counters (default true). The reindex
+   * passes false for statuses older than the trend window: trends are about the last 24 hours, not backfilled.
+   */
+  countTrends?: boolean;
 }
 
 /** One match: `key` is the adapter's position of it, passed back as `after` to read on (opaque to callers). */
@@ -41,7 +46,8 @@ export interface StatusSearchRepo {
   /**
    * Indexes the status (idempotent). The first time it sees the status it also counts its tags in the hour of
    * `createdAt`: statuses +1, and the author once per tag, in the bucket of their latest use (so the accounts of a
-   * window are distinct accounts). DynamoDB: a crash between the marker and the counters loses that count.
+   * window are distinct accounts). DynamoDB: the marker lists the tags still to count, and a retry (the job
+   * redelivered) counts those; see the adapter for the one narrow window left.
    */
   index(status: IndexedStatus): Promise<void>;
   /** Takes the status out of the index (idempotent). The tag counters keep it: they count what was posted. */

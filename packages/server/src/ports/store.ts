@@ -7,6 +7,7 @@ import type { MediaImage, MediaRepo } from './media-repo.js';
 import type { StatusSearchRepo } from './status-search.js';
 import type { RepostRepo } from './repost-store.js';
 import type { PeopleIndex } from './people-index.js';
+import type { SearchReindexRepo } from './search-reindex.js';
 import type { NotificationRepo } from './notification-store.js';
 import type { QuoteRepo } from './quote-repo.js';
 import type { DeliveryRepo, FeedRepo } from './feed-store.js';
@@ -23,6 +24,7 @@ export type * from './people-index.js';
 export type * from './notification-store.js';
 export type * from './quote-repo.js';
 export type * from './feed-store.js';
+export type * from './search-reindex.js';
 
 // Records are what the store keeps; services turn them into API objects.
 // Every repository method is a key lookup, a key-range read or a keyed write (no joins), so that a DynamoDB
@@ -105,13 +107,19 @@ export interface Outbox {
 }
 
 export interface UserRepo {
-  /** False when the alias is taken. Callers pass counts of 0: counts change only with follow edges. */
-  create(user: UserRecord): Promise<boolean>;
+  /**
+   * False when the alias is taken. Callers pass counts of 0: counts change only with follow edges. The outbox jobs
+   * (the account's index.user) are queued with the write, and only when it created the account.
+   */
+  create(user: UserRecord, options?: Outbox): Promise<boolean>;
   get(alias: string): Promise<UserRecord | null>;
   getMany(aliases: readonly string[]): Promise<Map<string, UserRecord>>;
   setImage(alias: string, imageKey: string | null): Promise<void>;
-  /** Changes the given profile fields; returns the user as it is now, or null if there is none. */
-  updateProfile(alias: string, changes: ProfileChanges): Promise<UserRecord | null>;
+  /**
+   * Changes the given profile fields; returns the user as it is now, or null if there is none. The outbox jobs are
+   * queued with the change (none when there is no such user).
+   */
+  updateProfile(alias: string, changes: ProfileChanges, options?: Outbox): Promise<UserRecord | null>;
   /** Replaces the password hash (callers have checked the current password and end the other sessions). */
   setPasswordHash(alias: string, passwordHash: string): Promise<void>;
   /** Bulk insert for the population tool; existing aliases are left alone. Returns how many were new. */
@@ -245,6 +253,8 @@ export interface Store {
   reposts: RepostRepo;
   /** People search: normalized alias and name terms; accounts followed by many. */
   people: PeopleIndex;
+  /** The search reindex (backfill): bounded reads of every status and account, and each run's state. */
+  reindex: SearchReindexRepo;
   /** Notification groups and their actor entries. */
   notifications: NotificationRepo;
   /** Which statuses quote which, and quote counts. */

@@ -7,6 +7,8 @@ import {
   type User,
 } from '@tweeter/shared';
 import { ConflictError, NotFoundError } from '../domain/errors.js';
+import { indexUserJob } from '../domain/people-terms.js';
+import type { JobRequest } from '../ports/job-queue.js';
 import { newId } from '../domain/ids.js';
 import type { AccountDeletionRepo } from '../ports/account-deletions.js';
 import type { Blob, BlobStore } from '../ports/blob-store.js';
@@ -37,8 +39,11 @@ export class UserService {
       registrations: { limiter: RateLimiter; budget: Budget };
       /** Tombstones of deleted accounts: their aliases stay reserved (ALIAS_RESERVATION_MS). */
       deletions: AccountDeletionRepo;
-      /** Queues the account's people-search (re-)indexing (`index.user`) after a sign-up or profile edit. */
-      reindex: (alias: string) => Promise<void>;
+      /**
+       * People-search (re-)indexing after a sign-up or name edit, where there is no queue: run after the write.
+       * Absent: the `index.user` job is queued with the write itself (its outbox), so a crash cannot lose it.
+       */
+      reindex?: (alias: string) => Promise<void>;
     },
   ) {}
 
@@ -72,7 +77,7 @@ export class UserService {
     };
     let created: boolean;
     try {
-      created = await users.create(record);
+      created = await users.create(record, this.indexOutbox(record.alias));
     } catch (err) {
       // The user was not written: its picture must not stay behind.
       if (imageKey) await blobs.delete(imageKey);
@@ -82,7 +87,7 @@ export class UserService {
       if (imageKey) await blobs.delete(imageKey);
       throw aliasTaken(request.alias);
     }
-    await this.deps.reindex(record.alias);
+    await this.deps.reindex?.(record.alias);
     return this.deps.sessions.open(record);
   }
 
@@ -114,15 +119,25 @@ export class UserService {
    * cache forgets me at once; other processes' caches show the change within their TTL (USER_CACHE_TTL_MS).
    */
   async updateProfile(viewer: string, changes: UpdateProfileRequest): Promise<Profile> {
-    const user = await this.deps.users.updateProfile(viewer, {
-      ...(changes.firstName === undefined ? {} : { firstName: changes.firstName }),
-      ...(changes.lastName === undefined ? {} : { lastName: changes.lastName }),
-      ...(changes.bio === undefined ? {} : { bio: changes.bio }),
-    });
+    const renamed = changes.firstName !== undefined || changes.lastName !== undefined;
+    const user = await this.deps.users.updateProfile(
+      viewer,
+      {
+        ...(changes.firstName === undefined ? {} : { firstName: changes.firstName }),
+        ...(changes.lastName === undefined ? {} : { lastName: changes.lastName }),
+        ...(changes.bio === undefined ? {} : { bio: changes.bio }),
+      },
+      renamed ? this.indexOutbox(viewer) : {},
+    );
     if (!user) throw new NotFoundError(`no user @${viewer}`);
     this.deps.hydrator.forgetUser(viewer);
-    if (changes.firstName !== undefined || changes.lastName !== undefined) await this.deps.reindex(viewer);
+    if (renamed) await this.deps.reindex?.(viewer);
     return this.present(user, false, { blockedByMe: false, mutedByMe: false, blocksMe: false });
+  }
+
+  /** The index.user job as the write's outbox, unless this runtime indexes after the write (no queue). */
+  private indexOutbox(alias: string): { outbox: JobRequest[] } {
+    return { outbox: this.deps.reindex ? [] : [indexUserJob(alias)] };
   }
 
   private present(

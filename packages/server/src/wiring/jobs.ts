@@ -20,6 +20,7 @@ import { FollowBackfillProcessor } from '../jobs/follow-backfill.js';
 import { FollowCountsProcessor } from '../jobs/follow-counts.js';
 import { IndexStatusProcessor } from '../jobs/index-status.js';
 import { IndexUserProcessor } from '../jobs/index-user.js';
+import { SearchReindexProcessor } from '../jobs/search-reindex.js';
 import { OutboxResendProcessor } from '../jobs/outbox-resend.js';
 import { ProcessorRegistry } from '../jobs/processor-registry.js';
 import { StatusCountedProcessor } from '../jobs/status-counted.js';
@@ -161,6 +162,15 @@ export function createJobRegistry(config: Config, deps: JobDeps): ProcessorRegis
     new FollowCountsProcessor({ follows: store.follows }),
     new IndexStatusProcessor({ statuses: store.statuses, search: store.search }),
     new IndexUserProcessor({ users: store.users, people: store.people }),
+    new SearchReindexProcessor({
+      reindex: store.reindex,
+      statuses: store.statuses,
+      users: store.users,
+      search: store.search,
+      people: store.people,
+      clock,
+      onRows: (kind, rows) => metrics.reindexRows.inc({ kind }, rows),
+    }),
     new StatusPurgeProcessor({
       reactions: store.reactions,
       comments: store.comments,

@@ -37,7 +37,6 @@ import type { UserPresenter } from '../services/user-presenter.js';
 import { UserService } from '../services/users.js';
 import { Visibility } from '../domain/visibility.js';
 import { WriteLimits } from '../services/write-limits.js';
-import { indexUserJob } from '../domain/people-terms.js';
 import { PeopleSearchService } from '../services/people-search.js';
 import { SuggestionService } from '../services/suggestions.js';
 import { createReadModel } from './jobs.js';
@@ -116,15 +115,15 @@ export function createServices(deps: ServiceDeps): { services: Services; hydrato
     hasher: limits.hasher,
     registrations: limits.registrations,
     deletions: store.deletions,
-    // Through the queue (index.user) where there is one; a runtime without one indexes in the request.
-    reindex: async (alias) => {
-      const queue = deps.queue;
-      if (queue) await queue.enqueue([indexUserJob(alias)]);
-      else {
-        const user = await store.users.get(alias);
-        if (user) await store.people.put(user);
-      }
-    },
+    // Where there is a queue, index.user goes with the write (its outbox); a runtime without one indexes in the request.
+    ...(deps.queue
+      ? {}
+      : {
+          reindex: async (alias: string) => {
+            const user = await store.users.get(alias);
+            if (user) await store.people.put(user);
+          },
+        }),
   });
   const services: Services = {
     sessions,

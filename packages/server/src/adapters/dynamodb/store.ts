@@ -18,6 +18,7 @@ import { createDynamoSessionsRepo } from './core/sessions-repo.js';
 import { createDynamoStatusesRepo } from './core/statuses-repo.js';
 import { createDynamoUsersRepo } from './core/users-repo.js';
 import { createDynamoStatusSearchRepo } from './search/status-search-repo.js';
+import { createDynamoSearchReindexRepo } from './search/search-reindex-repo.js';
 import { statusKey } from './core/keys.js';
 import { getItem } from './social/items.js';
 import { createDynamoSocialRepos } from './social/index.js';
@@ -71,7 +72,7 @@ export function createDynamoStore(options: DynamoStoreOptions): Store {
   const follows = createDynamoFollowsRepo(deps, outbox, now);
   let closed = false;
   return {
-    users: createDynamoUsersRepo(deps, {
+    users: createDynamoUsersRepo(deps, outbox, {
       now,
       ...(options.pulledRegistryTtlMs === undefined ? {} : { pulledRegistryTtlMs: options.pulledRegistryTtlMs }),
     }),
@@ -88,6 +89,7 @@ export function createDynamoStore(options: DynamoStoreOptions): Store {
     search: createDynamoStatusSearchRepo(deps),
     reposts: createDynamoRepostsRepo(deps, outbox, now),
     people: createDynamoPeopleIndex(deps),
+    reindex: createDynamoSearchReindexRepo(deps, outbox, now),
     notifications: createDynamoNotificationsRepo(deps, {
       retentionMs: options.notificationRetentionMs ?? DEFAULT_NOTIFICATION_RETENTION_MS,
       now,

@@ -1,5 +1,6 @@
 import type { Migration } from './migrations.js';
 import { migrateCommentsToReplies } from './migrate-replies.js';
+import { queueSearchReindex } from './search-reindex-migration.js';
 
 /**
  * Migrations 9 on: media, link cards, the write path's indexes, replies and quotes, reposts, notifications, status and
@@ -201,5 +202,24 @@ export const SOCIAL_MIGRATIONS: readonly Migration[] = [
       INSERT OR IGNORE INTO people_terms (kind, term, alias) SELECT 1, lower(last_name), alias FROM users
         WHERE last_name <> '';
     `,
+  },
+  {
+    version: 18,
+    name: "search reindex: the state of each kind's backfill run; a file with data queues one",
+    sql: `
+      -- One row per kind (statuses, people): the run's id, the cursor its next step starts after (NULL: the start),
+      -- done once a step read the last row. Moved in the same transaction as the next step's job.
+      CREATE TABLE search_reindex (
+        kind TEXT PRIMARY KEY,
+        run TEXT NOT NULL,
+        cursor TEXT,
+        done INTEGER NOT NULL,
+        read INTEGER NOT NULL,
+        started_at INTEGER NOT NULL
+      ) WITHOUT ROWID;
+    `,
+    // Statuses from before migration 16 are in no index, and accounts indexed by 17 are not accent-folded: a file
+    // that has any queues the reindex here, so an upgraded file becomes searchable with no operator step.
+    run: queueSearchReindex,
   },
 ];

@@ -87,6 +87,7 @@ export function createSqliteStatusSearchRepo(db: Db): StatusSearchRepo {
     while (rowidTaken.get(rowid) !== undefined) rowid += 1n;
     insertDoc.run(rowid, s.statusId, s.author);
     insertFts.run(rowid, s.terms.join(' '));
+    if (s.countTrends === false) return;
     const hour = hourOf(s.createdAt);
     for (const tag of s.tags) {
       countStatus.run(hour, tag);

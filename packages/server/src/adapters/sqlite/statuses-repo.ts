@@ -6,7 +6,7 @@ import type { Db } from './database.js';
 import { insertJobs } from './jobs-table.js';
 import type { SqliteStoreOptions } from './store.js';
 
-interface StatusRow {
+export interface StatusRow {
   id: string;
   author: string;
   post: string;
@@ -159,7 +159,7 @@ export function createStatusesRepo(db: Db, { clock, signal }: SqliteStoreOptions
   };
 }
 
-function toRecord(row: StatusRow): StatusRecord {
+export function toRecord(row: StatusRow): StatusRecord {
   return {
     id: row.id,
     author: row.author,

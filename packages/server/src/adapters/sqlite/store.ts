@@ -22,6 +22,7 @@ import { createRepostsRepo } from './reposts-repo.js';
 import { createSessionsRepo } from './sessions-repo.js';
 import { createStatusesRepo } from './statuses-repo.js';
 import { createSqliteStatusSearchRepo } from './status-search-repo.js';
+import { createSqliteSearchReindexRepo } from './search-reindex-repo.js';
 import { createUsersRepo } from './users-repo.js';
 
 export interface SqliteStoreOptions {
@@ -36,7 +37,7 @@ export function createSqliteStore(db: Db, options: SqliteStoreOptions): Store {
   // the lock only at its first write could fail with SQLITE_BUSY when a worker connection wrote meanwhile.
   const ping = db.prepare('SELECT 1');
   return {
-    users: createUsersRepo(db),
+    users: createUsersRepo(db, options),
     sessions: createSessionsRepo(db),
     follows: createFollowsRepo(db, options),
     statuses: createStatusesRepo(db, options),
@@ -55,6 +56,7 @@ export function createSqliteStore(db: Db, options: SqliteStoreOptions): Store {
     search: createSqliteStatusSearchRepo(db),
     reposts: createRepostsRepo(db, options),
     people: createSqlitePeopleIndex(db),
+    reindex: createSqliteSearchReindexRepo(db, options),
     notifications: createNotificationsRepo(db),
     quotes: createQuotesRepo(db),
     async resendPending() {

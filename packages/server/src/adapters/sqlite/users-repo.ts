@@ -1,7 +1,10 @@
-import type { UserRecord, UserRepo } from '../../ports/store.js';
+import type { ProfileChanges, UserRecord, UserRepo } from '../../ports/store.js';
+import type { JobRequest } from '../../ports/job-queue.js';
 import type { Db } from './database.js';
+import { insertJobs } from './jobs-table.js';
+import type { SqliteStoreOptions } from './store.js';
 
-interface UserRow {
+export interface UserRow {
   alias: string;
   first_name: string;
   last_name: string;
@@ -14,8 +17,8 @@ interface UserRow {
   bio?: string;
 }
 
-/** The users repository over SQLite. */
-export function createUsersRepo(db: Db): UserRepo {
+/** The users repository over SQLite; a sign-up or profile edit commits its outbox jobs in its own transaction. */
+export function createUsersRepo(db: Db, { clock, signal }: Pick<SqliteStoreOptions, 'clock' | 'signal'>): UserRepo {
   const insert = db.prepare<UserRow>(
     `INSERT OR IGNORE INTO users
        (alias, first_name, last_name, password_hash, image_key, created_at, follower_count, followee_count, bio)
@@ -44,6 +47,22 @@ export function createUsersRepo(db: Db): UserRepo {
     'SELECT alias, pulled_since FROM users WHERE pulled_since IS NOT NULL ORDER BY alias',
   );
 
+  const createTx = db.transaction((user: UserRecord, jobs: readonly JobRequest[]): boolean => {
+    const created = insert.run(toRow(user)).changes === 1;
+    if (created) insertJobs(db, jobs, clock.now());
+    return created;
+  });
+  const updateTx = db.transaction((alias: string, changes: ProfileChanges, jobs: readonly JobRequest[]) => {
+    const changed = updateProfile.run({
+      alias,
+      first_name: changes.firstName ?? null,
+      last_name: changes.lastName ?? null,
+      bio: changes.bio ?? null,
+    }).changes;
+    if (changed === 1) insertJobs(db, jobs, clock.now());
+    return changed === 1;
+  });
+
   const insertMany = db.transaction((users: readonly UserRecord[]): number => {
     let created = 0;
     for (const user of users) created += insert.run(toRow(user)).changes;
@@ -51,8 +70,11 @@ export function createUsersRepo(db: Db): UserRepo {
   });
 
   return {
-    async create(user) {
-      return insert.run(toRow(user)).changes === 1;
+    async create(user, options) {
+      const jobs = options?.outbox ?? [];
+      const created = createTx.immediate(user, jobs);
+      if (created && jobs.length > 0) signal.notify();
+      return created;
     },
     async get(alias) {
       const row = select.get(alias);
@@ -67,13 +89,9 @@ export function createUsersRepo(db: Db): UserRepo {
     async setImage(alias, imageKey) {
       updateImage.run(imageKey, alias);
     },
-    async updateProfile(alias, changes) {
-      updateProfile.run({
-        alias,
-        first_name: changes.firstName ?? null,
-        last_name: changes.lastName ?? null,
-        bio: changes.bio ?? null,
-      });
+    async updateProfile(alias, changes, options) {
+      const jobs = options?.outbox ?? [];
+      if (updateTx.immediate(alias, changes, jobs) && jobs.length > 0) signal.notify();
       const row = select.get(alias);
       return row ? toRecord(row) : null;
     },
@@ -106,7 +124,7 @@ function toRow(user: UserRecord): UserRow {
   };
 }
 
-function toRecord(row: UserRow): UserRecord {
+export function toRecord(row: UserRow): UserRecord {
   return {
     alias: row.alias,
     firstName: row.first_name,

@@ -35,9 +35,9 @@ export const JOBS_BY_QUEUE: Readonly<Record<string, readonly string[]>> = {
   cards: ['card.fetch'],
   // Direct uploads decoded (seconds of CPU each): their own queue, consumed by a function that carries sharp.
   media: ['media.process'],
-  // Search indexing (statuses: index.status; people: index.user): its own stage, so a burst of posts or profile
-  // edits never delays fan-out and a slow index never blocks posting.
-  index: ['index.status', 'index.user'],
+  // Search indexing (statuses: index.status; people: index.user; the backfill's bounded steps: search.reindex): its
+  // own stage, so a burst of posts or profile edits never delays fan-out and a slow index never blocks posting.
+  index: ['index.status', 'index.user', 'search.reindex'],
   // Notifications: a burst of likes on one status is its own stage, so it never delays fan-out or purges.
   notify: ['notify.event', 'notify.status-gone'],
 };

@@ -212,7 +212,7 @@ export function createDynamoStatusesRepo(deps: DynamoDeps, outbox: DynamoOutbox,
   };
 }
 
-function toRecord(item: Item): StatusRecord {
+export function toRecord(item: Item): StatusRecord {
   return {
     id: str(item.id),
     author: str(item.author),

@@ -2,6 +2,7 @@ import type { UserRecord, UserRepo } from '../../../ports/store.js';
 import { batchGet, batchWrite, type DynamoDeps, type Item } from '../client.js';
 import { getItem, num, putItem, putNew, queryAll, str, updateItem } from '../social/items.js';
 import { PULLED_PK, pulledKey, userKey } from './keys.js';
+import { pendingAttributes, pendingUpdate, type DynamoOutbox } from './outbox.js';
 import { PulledRegistryCache } from './pulled-registry.js';
 
 // Both marks keep the earliest id: concurrent first pulled posts agree, and a later one never moves it.
@@ -13,6 +14,7 @@ const EARLIEST = 'attribute_not_exists(pulledSince) OR pulledSince > :since';
  */
 export function createDynamoUsersRepo(
   deps: DynamoDeps,
+  outbox: DynamoOutbox,
   options: { now: () => number; pulledRegistryTtlMs?: number },
 ): UserRepo {
   const pulled = new PulledRegistryCache(
@@ -27,8 +29,18 @@ export function createDynamoUsersRepo(
     options.pulledRegistryTtlMs,
   );
   return {
-    async create(user) {
-      return putNew(deps, toItem(user));
+    async create(user, opts) {
+      // The account's jobs (index.user) ride on its item as an outbox: sent after the put, re-sent by the sweeper
+      // if this process dies first, so the account is indexed even then.
+      const jobs = opts?.outbox ?? [];
+      const itemKey = userKey(user.alias);
+      const item = {
+        ...toItem(user),
+        ...(jobs.length > 0 ? pendingAttributes('user', jobs, options.now(), itemKey) : {}),
+      };
+      if (!(await putNew(deps, item))) return false;
+      if (jobs.length > 0) await outbox.finish(item);
+      return true;
     },
     async get(alias) {
       const item = await getItem(deps, userKey(alias));
@@ -51,20 +63,31 @@ export function createDynamoUsersRepo(
         ...(imageKey === null ? {} : { ExpressionAttributeValues: { ':k': imageKey } }),
       });
     },
-    async updateProfile(alias, changes) {
+    async updateProfile(alias, changes, opts) {
       const fields = Object.entries(changes).filter(([, value]) => value !== undefined);
-      if (fields.length === 0) {
+      const jobs = opts?.outbox ?? [];
+      if (fields.length === 0 && jobs.length === 0) {
         const item = await getItem(deps, userKey(alias));
         return item ? toRecord(item) : null;
       }
+      // The jobs are the change's outbox, as for create: set with the fields in one conditional update.
+      const pending =
+        jobs.length > 0 ? pendingUpdate(pendingAttributes('user', jobs, options.now(), userKey(alias))) : null;
       const out = await updateItem(deps, {
         Key: userKey(alias),
-        UpdateExpression: `SET ${fields.map(([name]) => `#${name} = :${name}`).join(', ')}`,
+        UpdateExpression: `SET ${[...fields.map(([name]) => `#${name} = :${name}`), ...(pending ? [pending.set] : [])].join(', ')}`,
         ConditionExpression: 'attribute_exists(pk)',
-        ExpressionAttributeNames: Object.fromEntries(fields.map(([name]) => [`#${name}`, name])),
-        ExpressionAttributeValues: Object.fromEntries(fields.map(([name, value]) => [`:${name}`, value])),
+        ExpressionAttributeNames: {
+          ...Object.fromEntries(fields.map(([name]) => [`#${name}`, name])),
+          ...pending?.names,
+        },
+        ExpressionAttributeValues: {
+          ...Object.fromEntries(fields.map(([name, value]) => [`:${name}`, value])),
+          ...pending?.values,
+        },
         ReturnValues: 'ALL_NEW',
       });
+      if (out && pending) await outbox.finish(out);
       return out ? toRecord(out) : null;
     },
     async setPasswordHash(alias, passwordHash) {
@@ -133,7 +156,7 @@ function toItem(user: UserRecord): Item {
   };
 }
 
-function toRecord(item: Item): UserRecord {
+export function toRecord(item: Item): UserRecord {
   return {
     alias: str(item.alias),
     firstName: str(item.firstName),

@@ -5,11 +5,13 @@ import { ttlSeconds } from '../core/keys.js';
 import { getItem, num, putNew, queryAll, str, updateItem } from '../social/items.js';
 
 // Item layout (main table; docs/aws.md lists it):
-// - SDOC#<statusId> / SDOC: the indexed status: author and terms (what `remove` deletes), the "indexed" marker.
+// - SDOC#<statusId> / SDOC: the indexed status: author and terms (what `remove` deletes), the "indexed" marker,
+//   and `owe`: the tags whose counters are not yet written (emptied tag by tag as they are).
 // - TERM#<term> / <statusId>: one per term of the status (the term partition), newest first by sk, carrying every
 //   term of the status (`t`) so a several-word query reads ONE partition and filters on the others.
 // - TRENDS#<hour> / TAG#<tag>: `statuses` and `accounts` ADDed as statuses are indexed (hourly counters).
-// - TAGUSE#<tag> / USER#<author>: the hour of the author's latest counted use of the tag (moves their account count).
+// - TAGUSE#<tag> / USER#<author>: the hour of the author's latest counted use of the tag (moves their account count),
+//   the status that moved it there and the hour it moved from (so a retried count knows it moved it).
 const docKey = (statusId: string) => ({ pk: key('SDOC', statusId), sk: 'SDOC' });
 const termPk = (term: string) => key('TERM', term);
 const trendPk = (hour: number) => key('TRENDS', String(hour));
@@ -23,49 +25,79 @@ function drivingTerm(terms: readonly string[]): string {
   return [...terms].sort((a, b) => rank(b) - rank(a))[0] ?? '';
 }
 
+/** The tags a marker still owes the counters (none for markers written before `owe`, or once counted). */
+function oweOf(doc: Item | null): string[] {
+  const owe = doc?.owe;
+  return owe instanceof Set ? [...owe].map(str) : [];
+}
+
 /** Status search on DynamoDB: term partitions and hourly counters written by the `index.status` job. */
 export function createDynamoStatusSearchRepo(deps: DynamoDeps): StatusSearchRepo {
   const table = deps.tables.main;
 
-  async function countTags(author: string, tags: readonly string[], hour: number): Promise<void> {
-    await mapLimit(tags, 4, async (tag) => {
-      const bucket = { pk: trendPk(hour), sk: key('TAG', tag) };
-      // Only an earlier (or no) latest use moves: a late job for an older hour changes nothing.
-      const before = await updateItem(deps, {
-        Key: { pk: key('TAGUSE', tag), sk: key('USER', author) },
-        UpdateExpression: 'SET lastHour = :h, #ttl = :ttl',
-        ConditionExpression: 'attribute_not_exists(lastHour) OR lastHour < :h',
-        ExpressionAttributeNames: { '#ttl': 'ttl' },
-        ExpressionAttributeValues: { ':h': hour, ':ttl': counterTtl(hour) },
-        ReturnValues: 'UPDATED_OLD',
-      });
-      const moved = before !== null;
+  /**
+   * Counts one tag of a status, as a redelivered job can finish: (1) the author's latest use of the tag moves to this
+   * hour, recording which status moved it and from where, so a retry knows it did; (2) the hour's counters are
+   * ADDed; (3) the tag leaves the marker's `owe` set. A crash before (3) is redone by the retry: counted late, not
+   * lost. Left: a crash between (2) and (3) counts that status twice (one ADD repeated), and a retry that comes
+   * after a later post of the same tag by the same author moved their latest use on adds the status but not the
+   * account (docs/aws.md, "what can lag").
+   */
+  async function countTag(statusId: string, author: string, tag: string, hour: number): Promise<void> {
+    const useKey = { pk: key('TAGUSE', tag), sk: key('USER', author) };
+    // Only an earlier (or no) latest use moves: a late job for an older hour changes nothing.
+    const moved = await updateItem(deps, {
+      Key: useKey,
+      UpdateExpression: 'SET movedFrom = if_not_exists(lastHour, :none), lastHour = :h, movedBy = :s, #ttl = :ttl',
+      ConditionExpression: 'attribute_not_exists(lastHour) OR lastHour < :h',
+      ExpressionAttributeNames: { '#ttl': 'ttl' },
+      ExpressionAttributeValues: { ':h': hour, ':s': statusId, ':none': -1, ':ttl': counterTtl(hour) },
+      ReturnValues: 'ALL_NEW',
+    });
+    // Not moved now: moved by this very status on an earlier try (its record says so), or by none.
+    const use = moved ?? (await getItem(deps, useKey));
+    const byThis = use !== null && use.movedBy === statusId && use.lastHour === hour;
+    await updateItem(deps, {
+      Key: { pk: trendPk(hour), sk: key('TAG', tag) },
+      UpdateExpression: 'SET tag = :tag, #ttl = :ttl ADD statuses :one, accounts :acc',
+      ExpressionAttributeNames: { '#ttl': 'ttl' },
+      ExpressionAttributeValues: { ':tag': tag, ':ttl': counterTtl(hour), ':one': 1, ':acc': byThis ? 1 : 0 },
+    });
+    const from = byThis ? num(use.movedFrom) : -1;
+    if (byThis && from >= 0 && from !== hour) {
       await updateItem(deps, {
-        Key: bucket,
-        UpdateExpression: 'SET tag = :tag, #ttl = :ttl ADD statuses :one, accounts :acc',
-        ExpressionAttributeNames: { '#ttl': 'ttl' },
-        ExpressionAttributeValues: { ':tag': tag, ':ttl': counterTtl(hour), ':one': 1, ':acc': moved ? 1 : 0 },
+        Key: { pk: trendPk(from), sk: key('TAG', tag) },
+        UpdateExpression: 'ADD accounts :minus',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':minus': -1 },
       });
-      if (before !== null && typeof before.lastHour === 'number') {
-        await updateItem(deps, {
-          Key: { pk: trendPk(before.lastHour), sk: key('TAG', tag) },
-          UpdateExpression: 'ADD accounts :minus',
-          ConditionExpression: 'attribute_exists(pk)',
-          ExpressionAttributeValues: { ':minus': -1 },
-        });
-      }
+    }
+    await updateItem(deps, {
+      Key: docKey(statusId),
+      UpdateExpression: 'DELETE owe :tag',
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeValues: { ':tag': new Set([tag]) },
     });
   }
 
   return {
     async index(s) {
-      // The marker first: only the call that writes it counts the tags (a retry re-writes the terms, never counts).
-      const first = await putNew(deps, { ...docKey(s.statusId), author: s.author, terms: [...s.terms] });
+      const owed = s.countTrends === false ? [] : [...new Set(s.tags)];
+      // The marker first, with the tags still to count (`owe`, a string set): only the call that writes it starts
+      // the counting, and a retry finishes the tags a crashed try left in it (a retry re-writes the terms too).
+      const first = await putNew(deps, {
+        ...docKey(s.statusId),
+        author: s.author,
+        terms: [...s.terms],
+        ...(owed.length > 0 ? { owe: new Set(owed) } : {}),
+      });
       const requests: WriteRequest[] = s.terms.map((term) => ({
         PutRequest: { Item: { pk: termPk(term), sk: s.statusId, a: s.author, t: [...s.terms] } },
       }));
       await batchWrite(deps, table, requests);
-      if (first) await countTags(s.author, s.tags, hourOf(s.createdAt));
+      const left = first ? owed : oweOf(await getItem(deps, docKey(s.statusId)));
+      const hour = hourOf(s.createdAt);
+      await mapLimit(left, 4, (tag) => countTag(s.statusId, s.author, tag, hour));
     },
 
     async remove(statusId) {
