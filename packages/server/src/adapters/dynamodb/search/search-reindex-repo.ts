@@ -76,8 +76,9 @@ export function createDynamoSearchReindexRepo(
     async setSegments(statusId, segments) {
       const out = await updateItem(deps, {
         Key: statusKey(statusId),
-        UpdateExpression: 'SET segments = :s',
+        UpdateExpression: 'SET #segments = :s',
         ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(obxKind) OR obxKind <> :del)',
+        ExpressionAttributeNames: { '#segments': 'segments' },
         ExpressionAttributeValues: { ':s': JSON.stringify(segments), ':del': 'delete' },
       });
       return out !== null;
