@@ -105,6 +105,12 @@ describe('an upgraded SQLite file', () => {
         watch.close();
       }
 
+      // Counted in /metrics (this process ran the steps after the kill; the job thread's registry is merged in).
+      const metrics = await (await fetch(`${server.url}/metrics`)).text();
+      const rows = /^tweeter_search_reindex_rows_total\{kind="statuses"\} (\d+)$/m.exec(metrics);
+      expect(Number(rows?.[1])).toBeGreaterThan(0);
+      expect(metrics).toMatch(/^tweeter_job_duration_seconds_count\{name="search.reindex",outcome="ok"\} \d+$/m);
+
       // Searchable through the API: by word, by tag, by accent-folded name; the old status now carries its hashtag.
       const signup = await fetch(`${server.url}/api/v1/users`, {
         method: 'POST',
