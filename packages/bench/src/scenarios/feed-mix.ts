@@ -1,4 +1,4 @@
-import { parseWhole, sampleDistinct, seededRandom, UsageError, userAlias } from '@tweeter/server/tooling';
+import { parseWhole, sampleDistinct, seededRandom, userAlias } from '@tweeter/server/tooling';
 import { ApiClient } from '../api-client.js';
 import { startFeedReaders } from '../load.js';
 import { MetricsSampler } from '../metrics-sampler.js';
@@ -24,11 +24,11 @@ type Mix = { repostShare: number; quoteShare: number };
 
 /**
  * The population's shares for a mix of feed entries: reposts are a share of what reaches feeds (populate's
- * repostShare), quotes a share of statuses (quoteShare), and statuses are what is not reposts.
+ * repostShare), quotes a share of statuses (quoteShare). A repost shows a status, which is a quote as often as any
+ * status is, so the quote share of statuses is the quote share of the page (measured: 0.28 of the items with 0.29).
  */
 export function mixShares(repostPercent: number, quotePercent: number): Mix {
-  const repostShare = repostPercent / 100;
-  return { repostShare, quoteShare: quotePercent / 100 / (1 - repostShare) };
+  return { repostShare: repostPercent / 100, quoteShare: quotePercent / 100 };
 }
 
 /** One graph's feed reads: p50/p99 of a first page (20) and how many of its items were reposts and quotes. */
@@ -131,9 +131,6 @@ export const feedMixScenario: ScenarioDefinition<FeedMixParams> = {
     const users = parseWhole(flags.users ?? '', '--users', FEED_GRAPH.followeesEach + 1, 10_000_000);
     const repostPercent = parseWhole(flags.repostPercent ?? '', '--repost-percent', 0, 90);
     const quotePercent = parseWhole(flags.quotePercent ?? '', '--quote-percent', 0, 90);
-    // Quotes are statuses: they can be at most what is not reposts.
-    if (repostPercent + quotePercent > 100)
-      throw new UsageError('--repost-percent and --quote-percent: together at most 100');
     return {
       users,
       readers: boundedWhole(flags, given, 'readers', '--readers', 1, Math.min(1000, users)),
