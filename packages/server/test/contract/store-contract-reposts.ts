@@ -135,6 +135,18 @@ export function runRepostsContract({ test, store, expectJobs, createUsers }: Cor
       expect(await store.feeds.presence('cat', [sid(1), sid(2)])).toEqual({ plain: new Set(), reposts: new Map() });
     });
 
+    test('recount gives the number of reposts standing, and counts agree with it', async () => {
+      await createUsers('ann', 'bob', 'cat');
+      await store.statuses.create(status(1, 'ann'), { audience: 0 });
+      expect(await store.reposts.recount(sid(1))).toBe(0);
+      await store.reposts.create(repost(1, 1, 'bob'), { audience: 0 });
+      await store.reposts.create(repost(2, 1, 'cat'), { audience: 0 });
+      expect(await store.reposts.recount(sid(1))).toBe(2);
+      await store.reposts.delete(sid(1), 'bob');
+      expect(await store.reposts.recount(sid(1))).toBe(1);
+      expect(await store.reposts.counts([sid(1)])).toEqual(new Map([[sid(1), 1]]));
+    });
+
     test('delete removes the repost and its delivery record with its jobs, once', async (ctx) => {
       await createUsers('ann', 'bob');
       await store.statuses.create(status(1, 'ann'), { audience: 0 });
