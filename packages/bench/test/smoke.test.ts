@@ -117,10 +117,11 @@ describe('tweeter bench', () => {
     expect(Number(r.results.post_every_feed_ms_p50)).toBeGreaterThan(0);
   });
 
-  it('feed-mix: the feed page with reposts against plain statuses, and the share of reposts on the page', async () => {
+  it('feed-mix: the feed page with reposts and quotes against plain statuses, and their shares of the page', async () => {
     const r = await run('feed-mix', ['--users', '60', '--readers', '4', '--duration', '1', '--rate', '20']);
     expect(r.results).toMatchObject({ errors: 0 });
     expect(Number(r.results.mix_page_repost_share)).toBeGreaterThan(0.1);
+    expect(Number(r.results.mix_page_quote_share)).toBeGreaterThan(0.05);
     expect(Number(r.results.mix_over_plain_p99)).toBeGreaterThan(0);
   });
 

@@ -75,4 +75,30 @@ describe('migration 13: comments become replies', () => {
       await store.close();
     }
   });
+
+  it('converts comments past one page of its read (2,500, every 7th deleted), each once', () => {
+    const old = openDatabase(join(dir, 'many-comments.db'), { migrate: false });
+    for (const m of MIGRATIONS.filter((m) => m.version <= 12)) {
+      old.exec(m.sql);
+      m.run?.(old);
+    }
+    old.pragma('user_version = 12');
+    old
+      .prepare(
+        `INSERT INTO statuses (id, author, post, segments, created_at) VALUES ('01KS0000000000000000000000', 'ann', 'post', '[]', 1000)`,
+      )
+      .run();
+    const comment = old.prepare(
+      `INSERT INTO comments (id, status_id, author, text, created_at, deleted) VALUES (?, '01KS0000000000000000000000', 'bob', ?, ?, ?)`,
+    );
+    const ids = Array.from({ length: 2500 }, (_, i) => `01KC${String(i).padStart(22, '0')}`);
+    old.transaction(() => ids.forEach((id, i) => comment.run(id, `c${i}`, 2000 + i, i % 7 === 0 ? 1 : 0)))();
+    migrate(old);
+    const converted = old
+      .prepare<[], string>(`SELECT id FROM statuses WHERE id LIKE '01KC%' ORDER BY id`)
+      .pluck()
+      .all();
+    expect(converted).toEqual(ids.filter((_, i) => i % 7 !== 0));
+    old.close();
+  });
 });

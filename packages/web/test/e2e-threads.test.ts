@@ -1,3 +1,4 @@
+import { parseSegments } from '@tweeter/shared';
 import { describe, expect, it } from 'vitest';
 import { PASSWORD, useBrowserSuite } from './e2e-suite.js';
 import { expectNoHorizontalScroll } from './e2e-support.js';
@@ -10,6 +11,7 @@ const PHONE = { width: 360, height: 800 };
 
 describe('replies and quotes in Chromium', { timeout: 120_000 }, () => {
   let rootId = '';
+  let longId = '';
   const suite = useBrowserSuite('e2e-threads', {
     setUp: async (server) => {
       const post = async (token: string, payload: Record<string, unknown>): Promise<string> => {
@@ -28,6 +30,40 @@ describe('replies and quotes in Chromium', { timeout: 120_000 }, () => {
         inReplyToId: rootId,
       });
       await post(bob, { post: 'Agreed, and it can print its own tables.', inReplyToId: difference });
+      // A thread past one context part (200): 204 replies, the 200th with 2 of its own. Written as the reply path
+      // writes them (a status, then its place in the thread): 206 posts through the API would pass the post budget.
+      longId = await post(ada, { post: 'Name every part of the mill.' });
+      const { statuses, comments } = server.ctx.store;
+      const part = (n: number) => `01KS${String(n).padStart(22, '0')}`;
+      const replies = [
+        ...Array.from({ length: 204 }, (_, i) => ({
+          id: part(i),
+          parent: longId,
+          parentAuthor: 'ada',
+          text: `Part ${i + 1} of the mill.`,
+        })),
+        ...[1, 2].map((n) => ({
+          id: part(1000 + n),
+          parent: part(199),
+          parentAuthor: 'bob',
+          text: `Detail ${n} of part 200.`,
+        })),
+      ];
+      const at = Date.now();
+      for (const [i, r] of replies.entries()) {
+        const base = { id: r.id, author: 'bob', createdAt: at + i };
+        await statuses.create(
+          {
+            ...base,
+            post: r.text,
+            segments: parseSegments(r.text),
+            inReplyToId: r.parent,
+            inReplyToAuthor: r.parentAuthor,
+          },
+          { audience: 0 },
+        );
+        await comments.create({ ...base, statusId: r.parent, text: r.text, deleted: false });
+      }
       await server.drain();
     },
   });
@@ -105,6 +141,39 @@ describe('replies and quotes in Chromium', { timeout: 120_000 }, () => {
     await suite.accessible(adaPage, 'feed with a quote');
     await quote.evaluate((el) => el.scrollIntoView({ block: 'start' }));
     await suite.shot(adaPage, 'quote-desktop');
+  });
+
+  it('"Show more replies" loads the next part of the tree past 200, in place and in order', async () => {
+    const page = await suite.newPage(DESKTOP);
+    await suite.signIn(page, 'cat');
+    await page.goto(`/statuses/${longId}`);
+    const tree = page.getByRole('list', { name: 'Replies' });
+    await tree.getByText('Part 200 of the mill.').waitFor();
+    expect(await tree.locator('li').count()).toBe(200);
+    await expect(tree.getByText('Detail 1 of part 200.').count()).resolves.toBe(0);
+    await page.getByRole('button', { name: 'Show more replies' }).click();
+    await tree.getByText('Part 204 of the mill.').waitFor();
+    const texts = (await tree.locator('li').allTextContents()).slice(198);
+    const order = texts.map((t) => /(Part \d+|Detail \d)/.exec(t)?.[1]);
+    expect(order).toEqual([
+      'Part 199',
+      'Part 200',
+      'Detail 1',
+      'Detail 2',
+      'Part 201',
+      'Part 202',
+      'Part 203',
+      'Part 204',
+    ]);
+    // The details sit one level in, under part 200.
+    const indents = await tree
+      .locator('li')
+      .evaluateAll((lis) => lis.slice(199, 202).map((li) => (li as HTMLElement).style.marginLeft));
+    expect(indents).toEqual(['0rem', '1.25rem', '1.25rem']);
+    await expect(page.getByRole('button', { name: 'Show more replies' }).count()).resolves.toBe(0);
+    await suite.accessible(page, 'a thread past 200 replies, all shown');
+    await tree.getByText('Part 199 of the mill.').evaluate((el) => el.scrollIntoView({ block: 'center' }));
+    await suite.shot(page, 'thread-show-more-desktop');
   });
 
   it('fits a 360 px screen: the thread and a quote', async () => {

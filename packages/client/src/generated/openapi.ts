@@ -586,8 +586,8 @@ export interface paths {
       cookie?: never;
     };
     /**
-     * The thread around a status: ancestors root first, descendants depth first (at most 200)
-     * @description Deleted statuses keep their place with `deleted: true`; so do those of accounts across a block from me, with the replies below them kept. 404 when the status does not exist or I may not see it; 404 status_deleted when it was deleted.
+     * The thread around a status: ancestors root first, descendants depth first (at most 200 a call)
+     * @description Deleted statuses keep their place with `deleted: true`; so do those of accounts across a block from me, with the replies below them kept. Past 200 descendants, `nextCursor` passed back as `cursor` lists the next 200 in the same depth-first order (with no ancestors). 400 validation_failed for a cursor not issued for this status; 404 when the status does not exist or I may not see it; 404 status_deleted when it was deleted.
      */
     get: operations['getStatusContext'];
     put?: never;
@@ -1332,6 +1332,8 @@ export interface components {
       descendants: components['schemas']['Status'][];
       /** @description true when the thread has more than the 200 listed */
       moreDescendants: boolean;
+      /** @description pass as `cursor` for the next part of the descendants (the same order, no ancestors); null when all are listed */
+      nextCursor: string | null;
     };
     /**
      * @example {
@@ -4477,7 +4479,10 @@ export interface operations {
   };
   getStatusContext: {
     parameters: {
-      query?: never;
+      query?: {
+        /** @description the `nextCursor` of this status’s previous context call */
+        cursor?: string;
+      };
       header?: never;
       path: {
         id: string;

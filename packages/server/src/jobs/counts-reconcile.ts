@@ -1,10 +1,13 @@
 import { z } from 'zod';
 import type { Job } from '../ports/job-queue.js';
-import type { CommentRepo, CountTarget, MemberRepo, QuoteRepo, ReactionRepo } from '../ports/store.js';
+import type { CommentRepo, CountTarget, MemberRepo, QuoteRepo, ReactionRepo, RepostRepo } from '../ports/store.js';
 import { parsePayload } from './payloads.js';
 import type { JobProcessor } from './processor.js';
 
-/** What to re-count: a board's members, a status's reactions, replies and quotes, or a board message's reactions. */
+/**
+ * What to re-count: a board's members, a status's reactions, replies, quotes and reposts, or a board message's
+ * reactions.
+ */
 export const ReconcileJob = z.object({ target: z.enum(['board', 'status', 'message']), id: z.string().min(1) });
 
 /** The job that re-counts one target. */
@@ -21,14 +24,27 @@ export class CountsReconcileProcessor implements JobProcessor {
   readonly jobs = ['counts.reconcile'] as const;
 
   constructor(
-    private readonly deps: { members: MemberRepo; reactions: ReactionRepo; comments: CommentRepo; quotes: QuoteRepo },
+    private readonly deps: {
+      members: MemberRepo;
+      reactions: ReactionRepo;
+      comments: CommentRepo;
+      quotes: QuoteRepo;
+      /** Absent: reposts are not re-counted (wirings from before reposts). */
+      reposts?: Pick<RepostRepo, 'recount'>;
+    },
   ) {}
 
   async perform(job: Job): Promise<void> {
     const { target, id } = parsePayload(ReconcileJob, job.payload, 'counts.reconcile');
-    const { members, reactions, comments, quotes } = this.deps;
+    const { members, reactions, comments, quotes, reposts } = this.deps;
     if (target === 'board') await members.recount(id);
     else if (target === 'message') await reactions.recount('message', id);
-    else await Promise.all([reactions.recount('status', id), comments.recount(id), quotes.recount(id)]);
+    else
+      await Promise.all([
+        reactions.recount('status', id),
+        comments.recount(id),
+        quotes.recount(id),
+        reposts?.recount(id),
+      ]);
   }
 }

@@ -57,6 +57,19 @@ export interface FeedRepo {
    * a few entries short of `keep` until new ones arrive).
    */
   trim(owner: string, options: { keep: number; limit: number }): Promise<number>;
+  /**
+   * How these statuses are in `owner`'s feed: those held as themselves (`plain`) and, for each held as a repost, the
+   * repost entry's key (one at most: the once-per-feed rule). The feed read uses it so that a status that reached
+   * the feed both ways (a follow's backfill or a slower fan-out after a repost of it) shows once on every page.
+   */
+  presence(owner: string, statusIds: readonly string[]): Promise<FeedPresence>;
+}
+
+/** What `FeedRepo.presence` finds. */
+export interface FeedPresence {
+  plain: Set<string>;
+  /** Status id to the key of its repost entry in the feed. */
+  reposts: Map<string, string>;
 }
 
 export interface DeliveryRepo {

@@ -46,6 +46,12 @@ export interface RepostRepo {
   byReposter(reposter: string, range: { before?: string; limit: number }): Promise<RepostRecord[]>;
   /** Repost counts of these statuses (absent: 0). Converges. */
   counts(statusIds: readonly string[]): Promise<Map<string, number>>;
+  /**
+   * Sets the status's repost count from its reposts and returns it (the `counts.reconcile` job). SQLite counts
+   * the rows at every read, so there it only counts; DynamoDB's ADDed count can be one off after a crash between a
+   * repost's `counted` flag and its ADD, and this makes it exact again.
+   */
+  recount(statusId: string): Promise<number>;
   /** Of these statuses, those `viewer` reposted (strongly consistent). */
   mine(viewer: string, statusIds: readonly string[]): Promise<Set<string>>;
   /**

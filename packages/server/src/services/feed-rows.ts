@@ -1,4 +1,4 @@
-import type { FeedEntry, RepostRecord } from '../ports/store.js';
+import type { FeedEntry, FeedPresence, RepostRecord } from '../ports/store.js';
 import { idTime } from '../domain/ids.js';
 
 /** One row of a feed page: the entry's key (for the cursor), the status it shows, and who reposted it, if anyone. */
@@ -36,6 +36,26 @@ export function oncePerStatus(rows: readonly FeedRow[]): FeedRow[] {
   const oldestRepost = new Map<string, string>();
   for (const r of rows) if (r.repost !== undefined && !plain.has(r.statusId)) oldestRepost.set(r.statusId, r.key);
   return rows.filter((r) => r.repost === undefined || oldestRepost.get(r.statusId) === r.key);
+}
+
+/** Where a feed holds the statuses a page's repost rows show (`FeedRepo.presence`) and the pulled reposts of them. */
+export interface FeedHolding {
+  presence: FeedPresence;
+  /** The pulled accounts the viewer follows: their statuses are merged as themselves. */
+  pulled: ReadonlySet<string>;
+  /** Per status, the oldest repost of it by one of those accounts. */
+  pulledFirst: ReadonlyMap<string, string>;
+}
+
+/**
+ * Whether a repost row shows, the same on every page: not where the status is in the feed as itself (its own
+ * entry, or merged because its author is pulled), and only the oldest of the reposts of it that are in the feed.
+ */
+export function shownInFeed(row: FeedRow, feed: FeedHolding): boolean {
+  if (feed.presence.plain.has(row.statusId) || feed.pulled.has(row.author)) return false;
+  for (const other of [feed.presence.reposts.get(row.statusId), feed.pulledFirst.get(row.statusId)])
+    if (other !== undefined && other < row.key) return false;
+  return true;
 }
 
 // A repost id is a ULID of the repost time; anything else (hand-made test ids) reads as time 0.

@@ -1,8 +1,8 @@
 import type { FeedItem, Page, PageQuery } from '@tweeter/shared';
 import { z } from 'zod';
 import { decodeCursor, encodeCursor, KeyCursor } from '../domain/cursor.js';
-import type { FeedRepo, FollowRepo, RepostRepo, StatusRepo, UserRepo } from '../ports/store.js';
-import { oncePerStatus, rowOfEntry, rowOfRepost, type FeedRow } from './feed-rows.js';
+import type { FeedRepo, FollowRepo, RepostRepo, StatusRecord, StatusRepo, UserRepo } from '../ports/store.js';
+import { oncePerStatus, rowOfEntry, rowOfRepost, shownInFeed, type FeedRow } from './feed-rows.js';
 import type { StatusHydrator } from './status-hydrator.js';
 import type { Visibility } from '../domain/visibility.js';
 
@@ -29,7 +29,7 @@ export class FeedService {
       follows: FollowRepo;
       statuses: StatusRepo;
       users: UserRepo;
-      reposts: Pick<RepostRepo, 'byReposter' | 'standing'>;
+      reposts: Pick<RepostRepo, 'byReposter' | 'standing' | 'get'>;
       hydrator: StatusHydrator;
       visibility: Pick<Visibility, 'feedHidden'>;
       /** At most this many pulled accounts are merged into one viewer's feed (the first by alias). */
@@ -106,8 +106,14 @@ export class FeedService {
     ]);
     // A status of an account pulled after it was pushed is in both sources: the map keeps it once.
     const byKey = new Map<string, FeedRow>(entries.map((e) => [e.statusId, rowOfEntry(e)]));
+    // Replies outside the reply rule keep their place in the merge (so the cut stays right) and are left out after.
+    const reaches = await this.replyRule(viewer, stories.flat());
+    const outside = new Set<string>();
     for (const story of stories)
-      for (const s of story) byKey.set(s.id, { key: s.id, statusId: s.id, author: s.author });
+      for (const s of story) {
+        byKey.set(s.id, { key: s.id, statusId: s.id, author: s.author });
+        if (!reaches(s)) outside.add(s.id);
+      }
     for (const list of reposted) for (const r of list) byKey.set(r.id, rowOfRepost(r));
     const newestFirst = [...byKey.keys()].sort((a, b) => (a < b ? 1 : a > b ? -1 : 0)).slice(0, range.limit);
     // The extra row only says that more follow; at the bound nothing follows, whatever is stored.
@@ -116,7 +122,8 @@ export class FeedService {
     const more = newestFirst.length > take && listed + take < this.deps.maxEntries && last !== undefined;
     const rows = await this.visible(
       viewer,
-      keys.flatMap((k) => byKey.get(k) ?? []),
+      keys.flatMap((k) => (outside.has(k) ? [] : (byKey.get(k) ?? []))),
+      pulled,
     );
     return { rows, nextCursor: more ? encodeCursor({ k: last, n: listed + keys.length }) : null };
   }
@@ -124,20 +131,28 @@ export class FeedService {
   /**
    * Blocks and mutes, applied to the page's rows: a repost shows only while it stands (an undo hides it before its
    * retraction reaches the feed) and while neither its reposter nor the status's author is hidden from the viewer.
+   * Once per feed across pages: a repost row shows only where the status is not in the feed as itself and no older
+   * repost of it is (`shownInFeed`), whichever page each is on.
    */
-  private async visible(viewer: string, rows: readonly FeedRow[]): Promise<FeedRow[]> {
+  private async visible(viewer: string, rows: readonly FeedRow[], pulled: readonly string[]): Promise<FeedRow[]> {
     const reposts = rows.filter((r) => r.repost !== undefined);
     let resolved: readonly FeedRow[] = rows;
     if (reposts.length > 0) {
-      const [authors, standing] = await Promise.all([
-        this.deps.hydrator.authorsOf(reposts.map((r) => r.statusId)),
+      const ids = [...new Set(reposts.map((r) => r.statusId))];
+      const [authors, standing, presence, pulledFirst] = await Promise.all([
+        this.deps.hydrator.authorsOf(ids),
         this.deps.reposts.standing(reposts.map((r) => ({ statusId: r.statusId, reposter: r.repost?.reposter ?? '' }))),
+        this.deps.feeds.presence(viewer, ids),
+        this.firstPulledReposts(ids, pulled),
       ]);
+      const feed = { presence, pulled: new Set(pulled), pulledFirst };
       resolved = oncePerStatus(
         rows.flatMap((r) => {
           if (!r.repost) return [r];
           const author = authors.get(r.statusId);
-          return author !== undefined && standing.has(`${r.statusId} ${r.repost.reposter}`) ? [{ ...r, author }] : [];
+          if (author === undefined || !standing.has(`${r.statusId} ${r.repost.reposter}`)) return [];
+          const row = { ...r, author };
+          return shownInFeed(row, feed) ? [row] : [];
         }),
       );
     }
@@ -147,6 +162,44 @@ export class FeedService {
     );
     if (hidden.size === 0) return [...resolved];
     return resolved.filter((r) => !hidden.has(r.author) && !(r.repost && hidden.has(r.repost.reposter)));
+  }
+
+  /**
+   * The reply feed rule for statuses merged at read time, as the fan-out applies it to pushed ones: a reply reaches
+   * a follower of its author only if they also follow the one it answers (or are that one). It depends on follows
+   * alone, so every page agrees.
+   */
+  private async replyRule(viewer: string, merged: readonly StatusRecord[]): Promise<(s: StatusRecord) => boolean> {
+    const outside = (s: StatusRecord): string | null => {
+      const parent = s.inReplyToAuthor;
+      return parent === undefined || parent === '' || parent === s.author || parent === viewer ? null : parent;
+    };
+    const parents = [...new Set(merged.flatMap((s) => outside(s) ?? []))];
+    if (parents.length === 0) return () => true;
+    const followed = await this.deps.follows.existing(parents.map((followee) => ({ follower: viewer, followee })));
+    const inside = new Set(followed.map((e) => e.followee));
+    return (s) => {
+      const parent = outside(s);
+      return parent === null || inside.has(parent);
+    };
+  }
+
+  /** Per status, the oldest repost of it by a pulled account the viewer follows (merged at read time), if any. */
+  private async firstPulledReposts(ids: readonly string[], pulled: readonly string[]): Promise<Map<string, string>> {
+    const first = new Map<string, string>();
+    if (pulled.length === 0) return first;
+    const keys = ids.flatMap((statusId) => pulled.map((reposter) => ({ statusId, reposter })));
+    const standing = await this.deps.reposts.standing(keys);
+    const found = await Promise.all(
+      keys
+        .filter((k) => standing.has(`${k.statusId} ${k.reposter}`))
+        .map((k) => this.deps.reposts.get(k.statusId, k.reposter)),
+    );
+    for (const r of found) {
+      const known = r ? first.get(r.statusId) : undefined;
+      if (r && (known === undefined || r.id < known)) first.set(r.statusId, r.id);
+    }
+    return first;
   }
 
   // The pulled accounts the viewer follows, at most `pullMax` of them, by alias (a stable choice across pages).

@@ -1,10 +1,14 @@
 import { LIMITS, type Page, type PageQuery, type Status, type StatusContext } from '@tweeter/shared';
-import { decodeCursor, KeyCursor, keysetPage } from '../domain/cursor.js';
+import { decodeCursor, encodeCursor, KeyCursor, keysetPage } from '../domain/cursor.js';
+import { ValidationError } from '../domain/errors.js';
 import type { Visibility } from '../domain/visibility.js';
 import type { CommentRecord, CommentRepo, QuoteRepo, StatusRecord, StatusRepo } from '../ports/store.js';
 import type { StatusHydrator } from './status-hydrator.js';
 import type { StatusTargets } from './status-targets.js';
 import { NOBODY, tombstone } from './status-tombstone.js';
+
+/** How far up a context cursor is followed to the status (a thread deeper than this pages no further). */
+const MAX_CURSOR_DEPTH = 10_000;
 
 /** One reply's place in a thread: its id, its parent, when, by whom, and whether it was deleted. */
 type Place = Pick<CommentRecord, 'id' | 'statusId' | 'author' | 'createdAt' | 'deleted'>;
@@ -32,15 +36,22 @@ export class ThreadService {
    * The thread around a status: its ancestors root first (the nearest LIMITS.ancestorsMax), then its descendants
    * depth first, each reply followed by its own, oldest first, at most `maxDescendants`. Deleted statuses, and those
    * of accounts across a block from the viewer, keep their place as unavailable (as Mastodon keeps the replies
-   * below a blocked account's reply).
+   * below a blocked account's reply). With `cursor` (the last call's `nextCursor`): the next part of the
+   * descendants, in the same order, and no ancestors.
    */
-  async context(viewer: string, id: string): Promise<StatusContext> {
+  async context(viewer: string, id: string, cursor?: string): Promise<StatusContext> {
     const status = await this.deps.targets.visible(viewer, id);
-    const [ancestors, below] = await Promise.all([this.ancestors(status), this.descendants(status)]);
+    const after = decodeCursor(cursor, KeyCursor)?.k;
+    const [ancestors, below] = await Promise.all([
+      after === undefined ? this.ancestors(status) : [],
+      this.descendants(status, after),
+    ]);
+    const last = below.places.at(-1);
     return {
       ancestors: await this.present(viewer, ancestors),
       descendants: await this.present(viewer, below.places),
       moreDescendants: below.more,
+      nextCursor: below.more && last !== undefined ? encodeCursor({ k: last.id }) : null,
     };
   }
 
@@ -86,13 +97,17 @@ export class ThreadService {
     return out.reverse();
   }
 
-  // Down the thread, depth first; only statuses with live replies are read for theirs (the reply counts say which).
-  private async descendants(status: StatusRecord): Promise<{ places: Place[]; more: boolean }> {
+  /**
+   * Down the thread, depth first; only statuses with live replies are read for theirs (the reply counts say which).
+   * After `from` (a descendant listed last time): its own replies, then each of its ancestors' later replies up to
+   * the status, which is where a depth-first walk goes on from it.
+   */
+  private async descendants(status: StatusRecord, from?: string): Promise<{ places: Place[]; more: boolean }> {
     const max = this.deps.maxDescendants ?? LIMITS.contextMax;
     const out: Place[] = [];
     let more = false;
-    const visit = async (parent: string): Promise<void> => {
-      let after: string | undefined;
+    const visit = async (parent: string, start?: string): Promise<void> => {
+      let after = start;
       for (;;) {
         const want = Math.min(100, max - out.length + 1);
         const page = await this.deps.comments.list(parent, { after, limit: want });
@@ -111,8 +126,34 @@ export class ThreadService {
         after = last.id;
       }
     };
-    await visit(status.id);
+    if (from === undefined) {
+      await visit(status.id);
+      return { places: out, more };
+    }
+    const chain = await this.chainUp(status.id, from);
+    if (await this.hasReplies(from)) await visit(from);
+    for (let i = 0; i < chain.length && !more; i++) await visit(chain[i + 1] ?? status.id, chain[i]);
     return { places: out, more };
+  }
+
+  private async hasReplies(id: string): Promise<boolean> {
+    return ((await this.deps.comments.counts([id])).get(id) ?? 0) > 0;
+  }
+
+  // From a descendant up to the status (excluded): each reply's place names its parent, deleted ones included. A
+  // cursor that is not a descendant of this status is bad input.
+  private async chainUp(rootId: string, id: string): Promise<string[]> {
+    const chain: string[] = [];
+    for (let current = id; chain.length < MAX_CURSOR_DEPTH;) {
+      const place = await this.deps.comments.get(current);
+      if (!place) break;
+      chain.push(current);
+      if (place.statusId === rootId) return chain;
+      current = place.statusId;
+    }
+    throw new ValidationError('cursor: not a reply in this thread', [
+      { path: 'query.cursor', message: 'pass back the nextCursor of this status’s context' },
+    ]);
   }
 
   // Statuses for these places in order; the deleted, the missing and the blocked as unavailable, in place.

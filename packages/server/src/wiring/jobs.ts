@@ -182,6 +182,7 @@ export function createJobRegistry(config: Config, deps: JobDeps): ProcessorRegis
       reactions: store.reactions,
       comments: store.comments,
       quotes: store.quotes,
+      reposts: store.reposts,
     }),
     new StatusCountedProcessor({ hydrator, realtime }),
     new CardFetchProcessor({

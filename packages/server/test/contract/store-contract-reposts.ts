@@ -113,6 +113,40 @@ export function runRepostsContract({ test, store, expectJobs, createUsers }: Cor
       expect(await store.reposts.addToFeeds({ id: rid(1), statusId: sid(1), reposter: 'bob' }, ['cat'])).toEqual([]);
     });
 
+    test('presence names the statuses a feed holds as themselves and the repost entry showing the others', async () => {
+      await createUsers('ann', 'bob', 'cat');
+      for (const n of [1, 2, 3]) await store.statuses.create(status(n, 'ann'), { audience: 0 });
+      await store.reposts.create(repost(1, 1, 'bob'), { audience: 1 });
+      expect(await store.reposts.addToFeeds({ id: rid(1), statusId: sid(1), reposter: 'bob' }, ['cat'])).toEqual([
+        'cat',
+      ]);
+      await store.feeds.addMany([{ owner: 'cat', statusId: sid(2), author: 'ann' }]);
+      const held = await store.feeds.presence('cat', [sid(1), sid(2), sid(3)]);
+      expect(held).toEqual({ plain: new Set([sid(2)]), reposts: new Map([[sid(1), rid(1)]]) });
+      expect(await store.feeds.presence('ann', [sid(1), sid(2)])).toEqual({ plain: new Set(), reposts: new Map() });
+      expect(await store.feeds.presence('cat', [])).toEqual({ plain: new Set(), reposts: new Map() });
+      // A repost entry trimmed away no longer counts, whatever once-per-feed bookkeeping it left.
+      await store.feeds.trim('cat', { keep: 1, limit: 10 });
+      expect(await store.feeds.presence('cat', [sid(1), sid(2)])).toEqual({
+        plain: new Set(),
+        reposts: new Map([[sid(1), rid(1)]]),
+      });
+      await store.feeds.trim('cat', { keep: 0, limit: 10 });
+      expect(await store.feeds.presence('cat', [sid(1), sid(2)])).toEqual({ plain: new Set(), reposts: new Map() });
+    });
+
+    test('recount gives the number of reposts standing, and counts agree with it', async () => {
+      await createUsers('ann', 'bob', 'cat');
+      await store.statuses.create(status(1, 'ann'), { audience: 0 });
+      expect(await store.reposts.recount(sid(1))).toBe(0);
+      await store.reposts.create(repost(1, 1, 'bob'), { audience: 0 });
+      await store.reposts.create(repost(2, 1, 'cat'), { audience: 0 });
+      expect(await store.reposts.recount(sid(1))).toBe(2);
+      await store.reposts.delete(sid(1), 'bob');
+      expect(await store.reposts.recount(sid(1))).toBe(1);
+      expect(await store.reposts.counts([sid(1)])).toEqual(new Map([[sid(1), 1]]));
+    });
+
     test('delete removes the repost and its delivery record with its jobs, once', async (ctx) => {
       await createUsers('ann', 'bob');
       await store.statuses.create(status(1, 'ann'), { audience: 0 });

@@ -150,6 +150,23 @@ export const StatusContext = z
         `depth first (each reply followed by its own replies, oldest first), at most ${LIMITS.contextMax}; a reply by an account across a block from me is shown as unavailable (deleted: true) and the replies below it stay, as on Mastodon`,
       ),
     moreDescendants: z.boolean().describe(`true when the thread has more than the ${LIMITS.contextMax} listed`),
+    nextCursor: z
+      .string()
+      .nullable()
+      .describe(
+        'pass as `cursor` for the next part of the descendants (the same order, no ancestors); null when all are listed',
+      ),
   })
   .meta({ id: 'StatusContext' });
 export type StatusContext = z.infer<typeof StatusContext>;
+
+/** GET /statuses/{id}/context: `cursor` reads the next part of the descendants. */
+export const ContextQuery = z.object({
+  cursor: z
+    .string()
+    .min(1)
+    .max(LIMITS.cursorMax)
+    .optional()
+    .describe('the `nextCursor` of this status’s previous context call'),
+});
+export type ContextQuery = z.infer<typeof ContextQuery>;

@@ -246,7 +246,9 @@ export function createApi(options: ApiOptions) {
     postRef: (post: string, ref: { inReplyToId: string } | { quoteOfId: string }) =>
       call('postStatus', { body: { post, ...ref }, params: { header: {} } }),
     status: (id: string) => call('getStatus', { params: { path: { id } } }),
-    context: (id: string) => call('getStatusContext', { params: { path: { id } } }),
+    /** The thread around a status; with `cursor` (the last part's nextCursor) the next part of its descendants. */
+    context: (id: string, cursor?: string) =>
+      call('getStatusContext', { params: { path: { id }, ...(cursor === undefined ? {} : { query: { cursor } }) } }),
     deleteStatus: (id: string) => call('deleteStatus', { params: { path: { id } } }),
     delivery: (id: string) => call('getStatusDelivery', { params: { path: { id } } }),
     story: (alias: string, cursor?: string | null): Promise<Page<Status>> =>

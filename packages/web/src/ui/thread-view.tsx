@@ -1,4 +1,4 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-query';
 import { LIMITS, type Status } from '@tweeter/shared';
 import { errorMessage } from '../api/client.js';
 import { patchItem } from '../logic/cache.js';
@@ -8,16 +8,22 @@ import { useServices } from './services.js';
 import { StatusItem } from './status-item.js';
 import { ThreadComposer } from './thread.js';
 
-// The thread around a status, read once (GET /statuses/{id}/context) by the part above it and the part below.
+// The thread around a status (GET /statuses/{id}/context), read by the part above it and the part below: the first
+// part has the ancestors and 200 descendants, each next part (nextCursor) the next 200 descendants of the tree.
 function useContext(id: string) {
   const { api } = useServices();
-  return useQuery({ queryKey: ['context', id], queryFn: () => api.context(id) });
+  return useInfiniteQuery({
+    queryKey: ['context', id],
+    queryFn: ({ pageParam }) => api.context(id, pageParam),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (last) => last.nextCursor ?? undefined,
+  });
 }
 
 /** The statuses above this one in its thread, root first. */
 export function ThreadAbove({ id }: { id: string }) {
   const context = useContext(id);
-  const ancestors = context.data?.ancestors ?? [];
+  const ancestors = context.data?.pages[0]?.ancestors ?? [];
   if (ancestors.length === 0) return null;
   return (
     <section className="card thread-above" aria-label="Earlier in the thread">
@@ -46,7 +52,8 @@ export function ThreadBelow({ status }: { status: Status }) {
     },
     onError: (err) => toasts.error(failure('post the reply', err)),
   });
-  const rows = context.data ? treeRows(status.id, context.data.descendants) : [];
+  const descendants = context.data?.pages.flatMap((p) => p.descendants) ?? [];
+  const rows = treeRows(status.id, descendants);
   return (
     <section aria-labelledby="replies-title">
       <h2 className="section-title" id="replies-title">
@@ -79,10 +86,15 @@ export function ThreadBelow({ status }: { status: Status }) {
           ))}
         </ol>
       )}
-      {context.data?.moreDescendants && (
-        <a className="show-more" href="#comments">
-          Show more replies
-        </a>
+      {context.hasNextPage && (
+        <button
+          type="button"
+          className="show-more"
+          disabled={context.isFetchingNextPage}
+          onClick={() => void context.fetchNextPage()}
+        >
+          {context.isFetchingNextPage ? 'Loading more replies…' : 'Show more replies'}
+        </button>
       )}
     </section>
   );

@@ -30,6 +30,15 @@ export function createFeedsRepo(db: Db): FeedRepo {
        SELECT status_id FROM feed_entries WHERE owner = @owner ORDER BY status_id DESC LIMIT @limit OFFSET @keep)`,
   );
   const deleteEntry = db.prepare<[string, string]>('DELETE FROM feed_entries WHERE owner = ? AND status_id = ?');
+  // Per status: its own entry (the primary key) and a repost entry of it (feed_repost_once, keyed by the original).
+  const presence = db
+    .prepare<{ owner: string; ids: string }, [string, number, string | null]>(
+      `SELECT j.value,
+         EXISTS (SELECT 1 FROM feed_entries e WHERE e.owner = @owner AND e.status_id = j.value),
+         (SELECT r.status_id FROM feed_entries r WHERE r.original = j.value AND r.owner = @owner)
+       FROM json_each(@ids) j`,
+    )
+    .raw();
 
   const addMany = db.transaction((entries: readonly FeedEntry[]): number => {
     let added = 0;
@@ -69,6 +78,15 @@ export function createFeedsRepo(db: Db): FeedRepo {
       if (!Number.isInteger(keep) || keep < 0) throw new RangeError(`keep must be a whole number, got ${keep}`);
       if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`limit must be a positive integer, got ${limit}`);
       return trim.run({ owner, keep, limit }).changes;
+    },
+    async presence(owner, statusIds) {
+      const out = { plain: new Set<string>(), reposts: new Map<string, string>() };
+      if (statusIds.length === 0) return out;
+      for (const [id, plain, repost] of presence.all({ owner, ids: JSON.stringify(statusIds) })) {
+        if (plain === 1) out.plain.add(id);
+        if (repost !== null) out.reposts.set(id, repost);
+      }
+      return out;
     },
   };
 }

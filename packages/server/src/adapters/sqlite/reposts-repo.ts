@@ -135,6 +135,9 @@ export function createRepostsRepo(db: Db, { clock, signal }: SqliteStoreOptions)
       if (statusIds.length === 0) return new Map();
       return new Map(counts.all(JSON.stringify(statusIds)).filter(([, n]) => n > 0));
     },
+    async recount(statusId) {
+      return counts.all(JSON.stringify([statusId]))[0]?.[1] ?? 0;
+    },
     async mine(viewer, statusIds) {
       if (statusIds.length === 0) return new Set();
       return new Set(mine.all(JSON.stringify(statusIds), viewer));

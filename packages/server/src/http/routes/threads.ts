@@ -1,4 +1,4 @@
-import { ErrorBody, IdParams, pageOf, PageQuery, Status, StatusContext } from '@tweeter/shared';
+import { ContextQuery, ErrorBody, IdParams, pageOf, PageQuery, Status, StatusContext } from '@tweeter/shared';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Services } from '../../services/use-cases.js';
@@ -18,15 +18,16 @@ export function threadRoutes(
       schema: {
         operationId: 'getStatusContext',
         tags: ['statuses'],
-        summary: 'The thread around a status: ancestors root first, descendants depth first (at most 200)',
+        summary: 'The thread around a status: ancestors root first, descendants depth first (at most 200 a call)',
         description:
-          'Deleted statuses keep their place with `deleted: true`; so do those of accounts across a block from me, with the replies below them kept. 404 when the status does not exist or I may not see it; 404 status_deleted when it was deleted.',
+          'Deleted statuses keep their place with `deleted: true`; so do those of accounts across a block from me, with the replies below them kept. Past 200 descendants, `nextCursor` passed back as `cursor` lists the next 200 in the same depth-first order (with no ancestors). 400 validation_failed for a cursor not issued for this status; 404 when the status does not exist or I may not see it; 404 status_deleted when it was deleted.',
         security: BEARER,
         params: IdParams,
-        response: { 200: StatusContext, 404: ErrorBody },
+        querystring: ContextQuery,
+        response: { 200: StatusContext, 400: ErrorBody, 404: ErrorBody },
       },
     },
-    async (req) => threads.context(await deps.auth(req), req.params.id),
+    async (req) => threads.context(await deps.auth(req), req.params.id, req.query.cursor),
   );
 
   r.get(

@@ -10,6 +10,7 @@ import {
   type WriteRequest,
 } from '../client.js';
 import { str } from '../social/items.js';
+import { feedPresence } from './repost-feed.js';
 
 /**
  * Home feeds on their own table: pk the owner, sk the status id (newest first = descending), the author beside
@@ -106,6 +107,9 @@ export function createDynamoFeedsRepo(deps: DynamoDeps): FeedRepo {
         present.map((item) => ({ owner: str(item.pk), statusId })),
       );
       return present.length;
+    },
+    presence(owner, statusIds) {
+      return feedPresence(deps, owner, statusIds);
     },
   };
   return repo;

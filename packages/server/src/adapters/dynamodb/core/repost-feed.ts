@@ -1,5 +1,6 @@
 import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { batchGet, batchWrite, isConditionFailed, mapLimit, withRetry, type DynamoDeps, type Item } from '../client.js';
+import type { FeedPresence } from '../../../ports/store.js';
 import { str } from '../social/items.js';
 
 /**
@@ -115,4 +116,37 @@ async function claim(deps: DynamoDeps, r: RepostRef, owner: string): Promise<boo
   );
   if (entry.Item) return false; // an earlier repost shows there: it stays
   return put('repostId = :old', { ':old': holder });
+}
+
+/**
+ * FeedRepo.presence: the statuses' own entries and claims in one BatchGet, then the entries the claims name (a claim
+ * outlives an entry trimmed or purged, so only one whose entry is there counts). Eventually consistent, as feed
+ * reads are.
+ */
+export async function feedPresence(
+  deps: DynamoDeps,
+  owner: string,
+  statusIds: readonly string[],
+): Promise<FeedPresence> {
+  const out: FeedPresence = { plain: new Set(), reposts: new Map() };
+  if (statusIds.length === 0) return out;
+  const table = deps.tables.feeds;
+  const found = await batchGet(deps, table, [
+    ...statusIds.map((sk) => ({ pk: owner, sk })),
+    ...statusIds.map((id) => claimKey(owner, id)),
+  ]);
+  const claims = new Map<string, string>();
+  for (const item of found) {
+    if (str(item.pk) === owner) out.plain.add(str(item.sk));
+    else if (typeof item.repostId === 'string') claims.set(str(item.sk), item.repostId);
+  }
+  if (claims.size === 0) return out;
+  const held = await batchGet(
+    deps,
+    table,
+    [...claims.values()].map((sk) => ({ pk: owner, sk })),
+  );
+  const heldIds = new Set(held.map((item) => str(item.sk)));
+  for (const [statusId, repostId] of claims) if (heldIds.has(repostId)) out.reposts.set(statusId, repostId);
+  return out;
 }

@@ -1,6 +1,16 @@
 import type { RepostRecord, RepostRepo } from '../../../ports/store.js';
 import { batchGet, queryUpTo, type DynamoDeps, type Item } from '../client.js';
-import { addToExisting, deleteItem, getItem, num, putItem, putNew, str, updateItem } from '../social/items.js';
+import {
+  addToExisting,
+  deleteItem,
+  getItem,
+  num,
+  putItem,
+  putNew,
+  queryAll,
+  str,
+  updateItem,
+} from '../social/items.js';
 import { MAIN_INDEXES } from '../tables.js';
 import { deliveryKey, repostKey, REPOST_PREFIX, repostsOf, statusKey } from './keys.js';
 import { pendingAttributes, pendingUpdate, type DynamoOutbox } from './outbox.js';
@@ -120,6 +130,22 @@ export function createDynamoRepostsRepo(deps: DynamoDeps, outbox: DynamoOutbox, 
       if (!marked) return null;
       await outbox.finish(marked);
       return toRecord(marked);
+    },
+    async recount(statusId) {
+      // The `counted` flags are the ledger the ADDs follow: the count is how many reposts carry one.
+      const { count } = await queryAll(deps, {
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :repost)',
+        FilterExpression: 'counted = :true',
+        ExpressionAttributeValues: { ':pk': statusKey(statusId).pk, ':repost': REPOST_PREFIX, ':true': true },
+        Select: 'COUNT',
+      });
+      await updateItem(deps, {
+        Key: statusKey(statusId),
+        UpdateExpression: 'SET repostCount = :n',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':n': count },
+      });
+      return count;
     },
     async byStatus(statusId, { after, limit }) {
       // Aliases are [a-z0-9_]: '!' sorts below every character that may follow `after`, '$' right above '#'.
