@@ -61,6 +61,7 @@ export async function populate(plan: PopulationPlan, deps: PopulateDeps): Promis
   const progress = deps.progress ?? silentProgress;
   // One hash shared by every user: scrypt at the production cost takes ~0.3 s, 10,000 of them almost an hour.
   const passwordHash = await hashPassword(plan.password, deps.scrypt);
+  await deps.populationWriter?.start();
 
   let usersAdded = 0;
   progress.start('users', plan.users + 1);

@@ -16,6 +16,8 @@ export interface BulkStatus {
  * counters). The AWS shape has none: its population goes through the Store port's batch writes.
  */
 export interface PopulationWriter {
+  /** Before the load: sizes the file's page cache for it (the follows and feed B-trees are written out of order). */
+  start(): Promise<void>;
   /**
    * Writes the statuses whose author has no status under the same idempotency key yet (a rerun skips them), each
    * delivered to its author's followers at the time of the call. Returns what was added.

@@ -107,13 +107,11 @@ export function createSqlitePopulationWriter(db: Db, writeBatch: WriteBatch): Po
     return { created, feedEntries };
   });
 
-  let prepared = false;
   return {
+    async start() {
+      db.pragma(`cache_size = -${LOAD_CACHE_KIB}`);
+    },
     async statuses(batch, now) {
-      if (!prepared) {
-        db.pragma(`cache_size = -${LOAD_CACHE_KIB}`);
-        prepared = true;
-      }
       return batch.length === 0 ? { created: 0, feedEntries: 0 } : writeBatch(async () => load(batch, now));
     },
     async finish() {
