@@ -15,6 +15,7 @@ import { authed } from './load.js';
 import { MetricsSampler } from './metrics-sampler.js';
 import type { PacedRequest } from './paced.js';
 import { attachServer, startChildServer, type BenchServer } from './server.js';
+import { populateFromCache } from './population-cache.js';
 
 /** Options every scenario takes. */
 export interface TargetOptions {
@@ -41,6 +42,11 @@ export async function withServer<T>(
   body: (server: BenchServer) => Promise<T>,
   /** More data written into the DATA_DIR after the plan, before the server starts (skipped with --url alone). */
   extra?: (dataDir: string) => Promise<void>,
+  /**
+   * cache: a temporary DATA_DIR starts as a copy of the plan's populated file kept in the OS temp dir
+   * (population-cache.ts), built on the first run only. For the large populations of the search budgets.
+   */
+  options: { cache?: boolean } = {},
 ): Promise<T> {
   const full: PopulationPlan = { ...plan, password: target.password, seed: target.seed };
   // Checked before populating anything: an unreachable --url is a usage error with nothing written.
@@ -52,7 +58,8 @@ export async function withServer<T>(
       target.log('skipping population: --url without --data-dir; the graph must exist (see `tweeter populate`)');
       if (attached) await requireGraph(attached.url, full);
     } else {
-      await populateInto(dataDir, full, target.log);
+      if (temporary && options.cache) await populateFromCache(dataDir, full, target.log, populateInto);
+      else await populateInto(dataDir, full, target.log);
       await extra?.(dataDir);
     }
     const server =

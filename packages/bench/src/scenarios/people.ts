@@ -12,9 +12,16 @@ import { Samples } from '../percentiles.js';
 import { machine, type ScenarioResult } from '../result.js';
 import { withServer, type TargetOptions } from '../setup.js';
 import { option, type ScenarioDefinition } from './registry.js';
+import { searchPopulation } from './search-statuses.js';
 
-export type SearchPeopleParams = { users: number; queries: number };
-export type SuggestionsParams = { users: number; following: number; followeesEach: number; requests: number };
+export type SearchPeopleParams = { users: number; statusesEach: number; queries: number };
+export type SuggestionsParams = {
+  users: number;
+  statusesEach: number;
+  following: number;
+  followeesEach: number;
+  requests: number;
+};
 
 /** The prefixes people type: 1 to 4 letters of a generated name or of an alias, lower or upper case. */
 function queries(users: number, count: number, seed: number): string[] {
@@ -40,37 +47,44 @@ export async function runSearchPeopleScenario(
   params: SearchPeopleParams,
   target: TargetOptions,
 ): Promise<ScenarioResult> {
-  const plan = { users: params.users, celebrity: 'celebrity', followers: 0, followeesEach: 5, statusesEach: 0 };
-  return withServer(target, plan, async (server) => {
-    const api = new ApiClient(server.url);
-    const token = await api.login(userAlias(1), target.password);
-    const list = queries(params.users, params.queries, target.seed);
-    // Warm-up: the first requests pay for compilation and cold pages, not the index.
-    for (const q of list.slice(0, 50)) await api.searchPeople(token, q);
-    const samples = new Samples();
-    let errors = 0;
-    let found = 0;
-    for (const q of list) {
-      try {
-        const res = await api.searchPeople(token, q);
-        samples.push(res.ms);
-        found += res.value.items.length;
-      } catch {
-        errors++;
+  // The search-statuses population: one cached file serves both scenarios.
+  const plan = searchPopulation(params);
+  return withServer(
+    target,
+    plan,
+    async (server) => {
+      const api = new ApiClient(server.url);
+      const token = await api.login(userAlias(1), target.password);
+      const list = queries(params.users, params.queries, target.seed);
+      // Warm-up: the first requests pay for compilation and cold pages, not the index.
+      for (const q of list.slice(0, 50)) await api.searchPeople(token, q);
+      const samples = new Samples();
+      let errors = 0;
+      let found = 0;
+      for (const q of list) {
+        try {
+          const res = await api.searchPeople(token, q);
+          samples.push(res.ms);
+          found += res.value.items.length;
+        } catch {
+          errors++;
+        }
       }
-    }
-    const s = samples.summary();
-    return {
-      scenario: 'search-people',
-      params: { ...params },
-      machine: machine(),
-      results: {
-        search_people_ms: { p50: s.p50, p95: s.p95, p99: s.p99, max: s.max },
-        results_per_query: Math.round((found / Math.max(1, samples.count)) * 10) / 10,
-        errors,
-      },
-    };
-  });
+      const s = samples.summary();
+      return {
+        scenario: 'search-people',
+        params: { ...params },
+        machine: machine(),
+        results: {
+          search_people_ms: { p50: s.p50, p95: s.p95, p99: s.p99, max: s.max },
+          results_per_query: Math.round((found / Math.max(1, samples.count)) * 10) / 10,
+          errors,
+        },
+      };
+    },
+    undefined,
+    { cache: true },
+  );
 }
 
 /**
@@ -87,7 +101,7 @@ export async function runSuggestionsScenario(
     celebrity: 'celebrity',
     followers: 0,
     followeesEach: params.followeesEach,
-    statusesEach: 1,
+    statusesEach: params.statusesEach,
   };
   const me = userAlias(1);
   const followMany = async (dataDir: string): Promise<void> => {
@@ -127,6 +141,7 @@ export async function runSuggestionsScenario(
       };
     },
     followMany,
+    { cache: true },
   );
 }
 
@@ -134,12 +149,14 @@ export const searchPeopleScenario: ScenarioDefinition<SearchPeopleParams> = {
   name: 'search-people',
   description: 'People search by prefix of a name or alias (1 to 4 letters): latency per request',
   options: [
-    option('users', 'generated users, with realistic names', '100000'),
+    option('users', 'generated users, with realistic names (the budget: 100000)', '100000'),
+    option('statuses-each', 'statuses per user (the search-statuses population: 10)', '10'),
     option('queries', 'searches measured (after 50 to warm up)', '2000'),
   ],
   parse(flags) {
     return {
       users: parseWhole(flags.users ?? '', '--users', 10, 10_000_000),
+      statusesEach: parseWhole(flags.statusesEach ?? '', '--statuses-each', 0, 1_000),
       queries: parseWhole(flags.queries ?? '', '--queries', 1, 1_000_000),
     };
   },
@@ -150,7 +167,8 @@ export const suggestionsScenario: ScenarioDefinition<SuggestionsParams> = {
   name: 'suggestions',
   description: 'Who to follow for a user following N accounts: latency per request',
   options: [
-    option('users', 'generated users', '20000'),
+    option('users', 'generated users (the budget: 100000)', '100000'),
+    option('statuses-each', 'statuses per user (suggestions read only the latest: 1 keeps the file small)', '1'),
     option('following', 'accounts the measured user follows', '1000'),
     option('followees-each', 'random follows of every generated user', '50'),
     option('requests', 'requests measured (after 20 to warm up)', '300'),
@@ -159,6 +177,7 @@ export const suggestionsScenario: ScenarioDefinition<SuggestionsParams> = {
     const users = parseWhole(flags.users ?? '', '--users', 10, 10_000_000);
     return {
       users,
+      statusesEach: parseWhole(flags.statusesEach ?? '', '--statuses-each', 0, 1_000),
       following: parseWhole(flags.following ?? '', '--following', 1, users - 1),
       followeesEach: parseWhole(flags.followeesEach ?? '', '--followees-each', 0, Math.min(1000, users - 1)),
       requests: parseWhole(flags.requests ?? '', '--requests', 1, 100_000),

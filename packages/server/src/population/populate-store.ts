@@ -24,6 +24,7 @@ export async function populateStore(config: Config, plan: PopulationPlan): Promi
       scrypt: { N: config.scryptCost, r: 8, p: 1 },
       progress: createProgress(process.stderr),
       ...(opened.writeBatch ? { writeBatch: opened.writeBatch } : {}),
+      populationWriter: opened.populationWriter,
     });
   } finally {
     await opened.close();

@@ -11,6 +11,8 @@ import { populatedText } from './vocabulary.js';
 import { RepostPopulation } from './populate-reposts.js';
 import { addFollowNotifications } from './notifications.js';
 import { linkRefs, pickRefs, reachedBy, type Refs } from './threads.js';
+import type { PopulationWriter } from '../ports/population-writer.js';
+import { plainStatuses, populateStatusesBulk } from './populate-bulk.js';
 
 export interface PopulationSummary {
   usersAdded: number;
@@ -33,6 +35,8 @@ export interface PopulateDeps {
   writeBatch?: <T>(work: () => Promise<T>) => Promise<T>;
   /** Stored pictures that statuses with images point at (plan.mediaShare); none: no status gets images. */
   stockImages?: readonly MediaImage[];
+  /** The embedded file's fast path for plain statuses (populate-bulk.ts); absent: every status through the Store. */
+  populationWriter?: PopulationWriter | null;
 }
 
 const USER_BATCH = 10_000;
@@ -57,6 +61,7 @@ export async function populate(plan: PopulationPlan, deps: PopulateDeps): Promis
   const progress = deps.progress ?? silentProgress;
   // One hash shared by every user: scrypt at the production cost takes ~0.3 s, 10,000 of them almost an hour.
   const passwordHash = await hashPassword(plan.password, deps.scrypt);
+  await deps.populationWriter?.start();
 
   let usersAdded = 0;
   progress.start('users', plan.users + 1);
@@ -94,24 +99,30 @@ export async function populate(plan: PopulationPlan, deps: PopulateDeps): Promis
   if (plan.statusesEach > 0) {
     await cacheArticleCards(store, clock.now());
     progress.start('statuses', plan.users * plan.statusesEach);
-    const writeBatch = deps.writeBatch ?? ((work) => work());
-    const threaded = (plan.replyShare ?? 0) > 0 || (plan.quoteShare ?? 0) > 0;
-    for (let n = 1; n <= plan.statusesEach; n++) {
-      // This round's statuses so far (by user number): what its replies and quotes point at.
-      const round: StatusRecord[] = [];
-      for (let from = 1; from <= plan.users; from += STATUS_BATCH) {
-        await writeBatch(async () => {
-          for (let i = from; i < from + STATUS_BATCH && i <= plan.users; i++) {
-            const media = pickMedia(plan, deps.stockImages ?? [], i, n);
-            const refs = threaded ? pickRefs(plan, round, i, n) : {};
-            const result = await postAndDeliver(store, clock, userAlias(i), n, plan.statusesEach, media, refs);
-            if (threaded) round[i] = result.status;
-            if (result.created) statusesAdded += 1;
-            feedEntriesAdded += result.feedEntries;
-          }
-          await reposts.afterBatch((n - 1) * batchesPerRound + Math.floor((from - 1) / STATUS_BATCH));
-        });
-        progress.advance(Math.min(STATUS_BATCH, plan.users - from + 1));
+    if (deps.populationWriter && plainStatuses(plan)) {
+      const bulk = await populateStatusesBulk(plan, { writer: deps.populationWriter, clock, progress }, populatedPost);
+      statusesAdded += bulk.statusesAdded;
+      feedEntriesAdded += bulk.feedEntriesAdded;
+    } else {
+      const writeBatch = deps.writeBatch ?? ((work) => work());
+      const threaded = (plan.replyShare ?? 0) > 0 || (plan.quoteShare ?? 0) > 0;
+      for (let n = 1; n <= plan.statusesEach; n++) {
+        // This round's statuses so far (by user number): what its replies and quotes point at.
+        const round: StatusRecord[] = [];
+        for (let from = 1; from <= plan.users; from += STATUS_BATCH) {
+          await writeBatch(async () => {
+            for (let i = from; i < from + STATUS_BATCH && i <= plan.users; i++) {
+              const media = pickMedia(plan, deps.stockImages ?? [], i, n);
+              const refs = threaded ? pickRefs(plan, round, i, n) : {};
+              const result = await postAndDeliver(store, clock, userAlias(i), n, plan.statusesEach, media, refs);
+              if (threaded) round[i] = result.status;
+              if (result.created) statusesAdded += 1;
+              feedEntriesAdded += result.feedEntries;
+            }
+            await reposts.afterBatch((n - 1) * batchesPerRound + Math.floor((from - 1) / STATUS_BATCH));
+          });
+          progress.advance(Math.min(STATUS_BATCH, plan.users - from + 1));
+        }
       }
     }
     progress.done();

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { Page, PageQuery, Profile } from '@tweeter/shared';
 import type { Visibility } from '../domain/visibility.js';
 import type { Clock } from '../ports/clock.js';
@@ -65,10 +64,7 @@ export class SuggestionService {
     const counts = new Map<string, number>();
     const theirs = await mapLimit(sample, 8, async (a) => (await follows.followees(a, { limit: b.perSampled })).items);
     for (const list of theirs) for (const a of list) if (a !== viewer) counts.set(a, (counts.get(a) ?? 0) + 1);
-    const top = [...counts]
-      .sort((x, y) => y[1] - x[1])
-      .slice(0, b.candidates)
-      .map(([a]) => a);
+    const top = mostCounted(counts, b.candidates);
     const friends = await this.admissible(viewer, top);
     const byFriends = [...friends.values()].sort(
       (x, y) => (counts.get(y.alias) ?? 0) - (counts.get(x.alias) ?? 0) || y.followerCount - x.followerCount,
@@ -103,13 +99,49 @@ export class SuggestionService {
   }
 }
 
-/** Up to `n` of `items`, chosen by a hash of each with `seed`: the same seed gives the same sample. */
+/**
+ * Up to `n` of `items`, chosen by a hash of each with `seed`: the same seed gives the same sample. FNV-1a, not a
+ * cryptographic hash: the sample needs spread, not secrecy, and SHA-1 of 1,000 followees was a fifth of the list's
+ * CPU time.
+ */
 function stableSample(items: readonly string[], n: number, seed: string): string[] {
   if (items.length <= n) return [...items];
-  const score = (a: string) => createHash('sha1').update(`${seed} ${a}`).digest().readUInt32BE(0);
+  const base = fnv1a(0x811c9dc5, `${seed} `);
+  const score = (a: string) => mix(fnv1a(base, a));
   return items
     .map((a) => ({ a, s: score(a) }))
     .sort((x, y) => x.s - y.s)
     .slice(0, n)
     .map((x) => x.a);
+}
+
+/**
+ * The `n` keys of `counts` with the highest counts, ties in the map's order: what a stable sort by count would give,
+ * in one pass over buckets (counts are at most SUGGESTION_BOUNDS.sampled) instead of sorting thousands of entries.
+ */
+function mostCounted(counts: ReadonlyMap<string, number>, n: number): string[] {
+  const buckets: string[][] = [];
+  for (const [alias, count] of counts) (buckets[count] ??= []).push(alias);
+  const out: string[] = [];
+  for (let c = buckets.length - 1; c > 0 && out.length < n; c--) {
+    for (const alias of buckets[c] ?? []) {
+      out.push(alias);
+      if (out.length === n) break;
+    }
+  }
+  return out;
+}
+
+/** MurmurHash3's finalizer: aliases differing in their last digit land far apart. */
+function mix(hash: number): number {
+  let h = Math.imul(hash ^ (hash >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
+}
+
+/** FNV-1a (32 bits) of `text`'s UTF-16 code units, continuing from `hash`. */
+function fnv1a(hash: number, text: string): number {
+  let h = hash;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return h >>> 0;
 }

@@ -98,7 +98,7 @@ export async function createNodeRuntime(
   const logger = overrides.logger ?? createLogger(config.logLevel);
   const checkpoints = options.checkpointEveryMs;
   const opened = overrides.stores
-    ? { ...given(overrides.stores), writeBatch: null, releasedLeases: 0, remoteWrites: null }
+    ? { ...given(overrides.stores), writeBatch: null, populationWriter: null, releasedLeases: 0, remoteWrites: null }
     : await openStores(config, clock, {
         releaseEarlierLeases: options.releaseEarlierLeases ?? false,
         // With a job thread, that thread owns the file's one writer: this one reads and sends it its writes.

@@ -4,6 +4,7 @@
 
 import { startBackgroundCheckpoints } from '../adapters/sqlite/checkpointer.js';
 import { openSqlite } from '../adapters/sqlite/open.js';
+import { createSqlitePopulationWriter } from '../adapters/sqlite/population-writer.js';
 import { sqliteWriteBatch } from '../adapters/sqlite/write-batch.js';
 import type { Config } from '../config/config.js';
 import type { Clock } from '../ports/clock.js';
@@ -15,9 +16,11 @@ export function openEmbeddedStores(config: Config, clock: Clock, options: OpenOp
   const checkpoints = options.backgroundCheckpoints
     ? startBackgroundCheckpoints(db, options.backgroundCheckpoints)
     : null;
+  const writeBatch = writer && sqliteWriteBatch(writer);
   return {
     value: { store, queue },
-    writeBatch: writer && sqliteWriteBatch(writer),
+    writeBatch,
+    populationWriter: writeBatch && createSqlitePopulationWriter(db, writeBatch),
     remoteWrites: remote,
     releasedLeases,
     verify: async () => undefined,

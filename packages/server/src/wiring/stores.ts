@@ -5,6 +5,7 @@ import type { Config } from '../config/config.js';
 import type { BlobStore } from '../ports/blob-store.js';
 import type { Clock } from '../ports/clock.js';
 import type { JobQueue } from '../ports/job-queue.js';
+import type { PopulationWriter } from '../ports/population-writer.js';
 import type { Store } from '../ports/store.js';
 import type { RemoteWrites } from '../adapters/sqlite/remote-writes.js';
 
@@ -30,6 +31,8 @@ export interface Opened<T> {
 export interface OpenedStores extends Opened<StoreAndQueue> {
   /** The embedded file's write batch (one transaction); null on the AWS shape, whose bulk writes batch themselves. */
   writeBatch: WriteBatch | null;
+  /** The population tool's fast path into the embedded file (this connection its writer); null otherwise. */
+  populationWriter: PopulationWriter | null;
   /** How many job leases of an earlier process were released at open (OpenOptions); 0 on the AWS shape. */
   releasedLeases: number;
   /**
@@ -83,7 +86,13 @@ export function given<T>(value: T): Opened<T> {
 export async function openStores(config: Config, clock: Clock, options: OpenOptions = {}): Promise<OpenedStores> {
   if (config.shape.store === 'dynamodb') {
     const { openDynamoAndSqs } = await import('./open-aws.js');
-    return { ...openDynamoAndSqs(config, clock), writeBatch: null, releasedLeases: 0, remoteWrites: null };
+    return {
+      ...openDynamoAndSqs(config, clock),
+      writeBatch: null,
+      populationWriter: null,
+      releasedLeases: 0,
+      remoteWrites: null,
+    };
   }
   const { openEmbeddedStores } = await import('./open-sqlite.js');
   return openEmbeddedStores(config, clock, options);
@@ -103,7 +112,9 @@ export async function openBlobs(config: Config): Promise<Opened<BlobStore>> {
 export async function openStoresChecked(
   config: Config,
   clock: Clock,
-): Promise<StoreAndQueue & { writeBatch: WriteBatch | null; close(): Promise<void> }> {
+): Promise<
+  StoreAndQueue & { writeBatch: WriteBatch | null; populationWriter: PopulationWriter | null; close(): Promise<void> }
+> {
   const opened = await openStores(config, clock);
   const close = async (): Promise<void> => {
     await opened.value.store.close();
@@ -115,5 +126,5 @@ export async function openStoresChecked(
     await close();
     throw err;
   }
-  return { ...opened.value, writeBatch: opened.writeBatch, close };
+  return { ...opened.value, writeBatch: opened.writeBatch, populationWriter: opened.populationWriter, close };
 }
