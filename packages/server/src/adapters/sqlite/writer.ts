@@ -206,7 +206,13 @@ export class SqliteWriter {
         answered.push({ request, ok: false, value: err });
       }
       if (answered.length >= this.limits.maxRequests) break;
-      if (performance.now() - started >= this.limits.maxMs && !(await this.extendBulk(started, onlyBulk))) break;
+      if (performance.now() - started >= this.limits.maxMs && !(await this.extendBulk(started, onlyBulk))) {
+        // Writes that arrived meanwhile (a post) join this group, which commits right after them: one COMMIT answers
+        // both, sooner for the post than the bulk group's COMMIT followed by a group of its own. They can only
+        // arrive at a turn of the event loop (extendBulk's), so this takes what was queued then, no more.
+        if (this.interactive.size > 0 && answered.length < this.limits.maxRequests) continue;
+        break;
+      }
     }
     const committing = performance.now();
     if (groupError === null) {
