@@ -11,8 +11,8 @@ import type { BatchOutcome, JobProcessor } from './processor.js';
  * each run reads the status and converges. Terms come from the post as the current segmenter reads it, so statuses
  * stored before hashtags existed are indexed with theirs.
  *
- * Every post queues one, so the jobs of one receive run together (`performBatch`): one read of all their statuses
- * before and one after, their index writes sent at once (on SQLite they share the writer's group), and one ack.
+ * Every post queues one, so the jobs of one receive run together (`performBatch`): their statuses read at once
+ * before and after, their index writes sent at once (on SQLite they share the writer's group), and one ack.
  */
 export class IndexStatusProcessor implements JobProcessor {
   readonly jobs = ['index.status'] as const;
@@ -36,14 +36,14 @@ export class IndexStatusProcessor implements JobProcessor {
       }
     });
     const ids = [...new Set(parsed.filter((p): p is string => typeof p === 'string'))];
-    const { statuses, search } = this.deps;
-    const before = await statuses.getMany(ids);
+    const { search } = this.deps;
+    const before = await this.read(ids);
     const written = new Map(
       ids.map((id) => [id, this.converge(id, before.get(id) ?? null).then(() => true as const)] as const),
     );
     await Promise.allSettled(written.values());
     // As in `perform`: a status deleted while its index write was on the way is taken out again.
-    const after = await statuses.getMany([...before.keys()]);
+    const after = await this.read([...before.keys()]);
     const removed = new Map(
       [...before.keys()].filter((id) => !after.has(id)).map((id) => [id, search.remove(id)] as const),
     );
@@ -60,6 +60,15 @@ export class IndexStatusProcessor implements JobProcessor {
       }),
     );
   };
+
+  /**
+   * The statuses that exist, read one by one but all at once: `get` is the read that sees a status just written or
+   * just deleted (a consistent read on DynamoDB, where `getMany` may not be), which both reads here need.
+   */
+  private async read(ids: readonly string[]): Promise<Map<string, StatusRecord>> {
+    const found = await Promise.all(ids.map((id) => this.deps.statuses.get(id)));
+    return new Map(found.flatMap((status, i) => (status ? [[ids[i] ?? '', status] as const] : [])));
+  }
 
   private async converge(statusId: string, status: StatusRecord | null): Promise<void> {
     if (!status) return this.deps.search.remove(statusId);
