@@ -177,6 +177,7 @@ export class SqliteWriter {
     const started = performance.now();
     let groupError: unknown = null;
     let onlyBulk = true;
+    let joining = 0;
     try {
       control.begin.run();
     } catch (err) {
@@ -207,10 +208,14 @@ export class SqliteWriter {
       }
       if (answered.length >= this.limits.maxRequests) break;
       if (performance.now() - started >= this.limits.maxMs && !(await this.extendBulk(started, onlyBulk))) {
-        // Writes that arrived meanwhile (a post) join this group, which commits right after them: one COMMIT answers
-        // both, sooner for the post than the bulk group's COMMIT followed by a group of its own. They can only
-        // arrive at a turn of the event loop (extendBulk's), so this takes what was queued then, no more.
-        if (this.interactive.size > 0 && answered.length < this.limits.maxRequests) continue;
+        // Interactive writes that reached a bulk group at its turn of the event loop (a post) join it, and it commits
+        // right after them: one COMMIT answers both, sooner for the post than the bulk group's COMMIT followed by a
+        // group of its own. Only those queued then: a group that holds interactive writes keeps its time bound.
+        if (onlyBulk) joining = this.interactive.size;
+        if (joining > 0 && answered.length < this.limits.maxRequests) {
+          joining -= 1;
+          continue;
+        }
         break;
       }
     }
