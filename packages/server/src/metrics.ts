@@ -31,11 +31,19 @@ export interface JobMetrics {
   deletionChunks: Counter<'step'>;
   /** Rows the search reindex (search.reindex) read, by kind (statuses, people). */
   reindexRows: Counter<'kind'>;
+  /** SQLite: how long writes waited for their group to start, by priority (interactive, bulk). */
+  writerWait: Histogram<'priority'>;
+  /** SQLite: how long the writer's groups ran, by kind (interactive: holds a post or the like; bulk: fan-out only). */
+  writerGroup: Histogram<'kind'>;
+  /** SQLite: how long the COMMIT of each group took (its dirty pages written to the WAL), by kind. */
+  writerCommit: Histogram<'kind'>;
 }
 
 /** Prometheus metrics of one server process (served at /metrics). */
 export interface Metrics extends JobMetrics {
   httpDuration: Histogram<'method' | 'route' | 'status'>;
+  /** SQLite with a job thread: a write sent to the writer's thread until its answer is back here (hop, wait, group). */
+  writeRoundTrip: Histogram;
   /**
    * Adds metrics kept elsewhere in this process (a job thread's registry), merged into every scrape with
    * prom-client's AggregatorRegistry (series of the same name and labels are summed). Returns a remover.
@@ -54,6 +62,12 @@ export function createMetrics(queue: JobQueue): Metrics {
     help: 'HTTP request latency by route',
     labelNames: ['method', 'route', 'status'] as const,
     buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [registry],
+  });
+  const writeRoundTrip = new Histogram({
+    name: 'tweeter_write_round_trip_seconds',
+    help: "SQLite writes sent to the writer's thread: from sending to the committed answer",
+    buckets: [0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25],
     registers: [registry],
   });
   const jobs = createJobMetrics(registry);
@@ -82,6 +96,7 @@ export function createMetrics(queue: JobQueue): Metrics {
   return {
     ...jobs,
     httpDuration,
+    writeRoundTrip,
     addSource(source) {
       sources.add(source);
       return () => sources.delete(source);
@@ -155,9 +170,19 @@ export function createJobMetrics(registry: Registry = new Registry()): JobMetric
     labelNames: ['kind'] as const,
     registers: [registry],
   });
+  const writerBuckets = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25];
+  const writer = (name: string, help: string, label: 'priority' | 'kind') =>
+    new Histogram({ name, help, labelNames: [label], buckets: writerBuckets, registers: [registry] });
   return {
     registry,
     reindexRows,
+    writerWait: writer('tweeter_writer_wait_seconds', 'SQLite writes: wait for their group to start', 'priority'),
+    writerGroup: writer(
+      'tweeter_writer_group_seconds',
+      "SQLite writer: a group's transaction, BEGIN to COMMIT",
+      'kind',
+    ),
+    writerCommit: writer('tweeter_writer_commit_seconds', "SQLite writer: a group's COMMIT alone", 'kind'),
     jobDuration,
     fanoutLag,
     feedDeliveries,

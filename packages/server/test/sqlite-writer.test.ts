@@ -98,7 +98,7 @@ describe('SqliteWriter', () => {
     expect(extended.keys()).toEqual(['b1', 'b2', 'b3', 'b4']);
   });
 
-  it('ends a long bulk group once an interactive write arrives: the post waits for one bulk request, not all', async () => {
+  it('ends a long bulk group once an interactive write arrives, taking it in: the post waits for one bulk request and one COMMIT', async () => {
     const { writer, insert, keys } = open({ maxRequests: 1000, maxMs: 0, maxBulkMs: 60_000 });
     const order: string[] = [];
     let seenByPost: string[] = [];
@@ -117,14 +117,25 @@ describe('SqliteWriter', () => {
               .then(() => {
                 seenByPost = keys();
               });
+            void writer.submit('interactive', () => {
+              order.push('post2');
+              insert.run('post2');
+            });
           });
       });
     await Promise.all(['page1', 'page2', 'page3', 'page4'].map(page));
     await writer.idle();
-    expect(order).toEqual(['page1', 'post', 'page2', 'page3', 'page4']);
-    // The post was committed (and answered) before the rest of the backlog was written.
-    expect(seenByPost).toEqual(['page1', 'post']);
-    expect(writer.counts.groups).toBe(3);
+    expect(order).toEqual(['page1', 'post', 'post2', 'page2', 'page3', 'page4']);
+    // Both posts were committed (and answered) with the page in progress, before the rest of the backlog was written.
+    expect(seenByPost).toEqual(['page1', 'post', 'post2']);
+    expect(writer.counts.groups).toBe(2); // [page1, post, post2], [page2, page3, page4]
+  });
+
+  it('keeps the time bound of a group that holds interactive writes: a burst of posts splits into groups', async () => {
+    const { writer, insert, keys } = open({ maxRequests: 1000, maxMs: 0, maxBulkMs: 60_000 });
+    await Promise.all(['a', 'b', 'c'].map((key) => writer.submit('interactive', () => insert.run(key))));
+    expect(keys()).toEqual(['a', 'b', 'c']);
+    expect(writer.counts.groups).toBe(3); // past maxMs after each post
   });
 
   it('commits a batch as one request: the writes inside run inline, and a failure leaves nothing', async () => {

@@ -3,6 +3,7 @@ import { startLoad } from '../load.js';
 import { startPaced } from '../paced.js';
 import { latencyFigure, postFigure, scenarioResult, serverFigures, type ScenarioResult } from '../result.js';
 import { awaitDrained } from '../queue-drain.js';
+import { markWritePath, writePathFigures } from '../write-path.js';
 import { postRequest, signInWriters, startSampler, withServer, writersGraph, type TargetOptions } from '../setup.js';
 import {
   followeesEachOption,
@@ -39,6 +40,7 @@ export async function runPostScenario(
     });
 
     const sampler = await startSampler(server.url);
+    const pathBefore = await markWritePath(server.url);
     const pace = params.rate === 0 ? 'closed loop' : `${params.rate} posts/s`;
     target.log(`posting with ${params.writers} connections, ${pace}, for ${params.durationS} s`);
     const load = await (
@@ -52,6 +54,8 @@ export async function runPostScenario(
             request: (n) => postRequest(tokens[n % tokens.length] ?? '', body),
           })
     ).done;
+    // The write path's parts while posting (the drain after it is fan-out only).
+    const pathAfter = await markWritePath(server.url);
     const drain = await awaitDrained(server.url, DRAIN_TIMEOUT_MS);
     const memory = await sampler.stop();
     const post = load.latencies.summary();
@@ -61,6 +65,7 @@ export async function runPostScenario(
       post_rps: load.rps,
       fanout_backlog_drain_s: drain.drained ? drain.seconds : -1,
       ...serverFigures(memory, { heap: true, requests: load.responses }),
+      ...writePathFigures(pathBefore, pathAfter),
       errors: load.errors,
     });
   });

@@ -89,7 +89,7 @@ export async function runSustainedScenario(params: SustainedParams, target: Targ
       }),
       feed_rows_counted_from: after.source,
       deliveries_checked: watched.length,
-      ...serverFigures(memory, { heap: true }),
+      ...serverFigures(memory, { heap: true, requests: load.latencies.count }),
       errors: load.errors + (drain.drained ? 0 : drain.unfinished),
     });
   });

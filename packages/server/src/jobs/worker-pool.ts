@@ -188,12 +188,17 @@ export class WorkerPool {
   /**
    * Receives once, then again (without waiting) while each receive came back full and at least half of its jobs
    * run together, up to GATHER_JOBS. Each receive keeps its own visibility; the gathered jobs all start at once.
+   * A receive after the first asks for all the room left: on SQLite each receive is a transaction of the writer
+   * (measured: gathering 128 jobs 8 at a time made receives half of the writer's commits under sustained posting);
+   * a queue that answers fewer at most (SQS: 10) counts as full when it gives its batch.
    */
   private async receiveGathered(options: ReceiveOptions): Promise<Job[]> {
     const jobs = await this.queue.receive(options);
     const again = { ...options, waitMs: undefined };
-    for (let last = jobs; this.gathers(last, options.max) && jobs.length < GATHER_JOBS;) {
-      last = await this.queue.receive({ ...again, max: Math.min(options.max, GATHER_JOBS - jobs.length) });
+    for (let last = jobs, full = options.max; this.gathers(last, full) && jobs.length < GATHER_JOBS;) {
+      const room = GATHER_JOBS - jobs.length;
+      full = Math.min(options.max, room);
+      last = await this.queue.receive({ ...again, max: room });
       jobs.push(...last);
     }
     return jobs;

@@ -120,15 +120,30 @@ export class StatusHydrator {
     return new Map(records.map((r) => [r.id, r.author]));
   }
 
-  /** API Statuses for records already read, as `viewer` sees them. */
-  async records(records: readonly StatusRecord[], viewer: string | null): Promise<Status[]> {
+  /**
+   * API Statuses for records already read, as `viewer` sees them. `fresh`: the records were created by this very
+   * request, so nothing can have reacted to, replied to, quoted or reposted them yet: their counts are 0 without
+   * the five reads (a post's answer; the quoted status, if any, is read as usual).
+   */
+  async records(
+    records: readonly StatusRecord[],
+    viewer: string | null,
+    options?: { fresh?: boolean },
+  ): Promise<Status[]> {
     const quoted = await this.quoted(records, viewer);
-    return (await this.flat(records, viewer)).map((s) => ({ ...s, quote: quotedOf(s, quoted) }));
+    return (await this.flat(records, viewer, options?.fresh === true)).map((s) => ({
+      ...s,
+      quote: quotedOf(s, quoted),
+    }));
   }
 
   // Statuses without their quoted status (`quote: null`): a quote one level down, or before it is embedded.
-  private async flat(records: readonly StatusRecord[], viewer: string | null): Promise<QuotedStatus[]> {
-    const { authors, reactions, comments, cards, quotes, reposts, reposted } = await this.related(records, viewer);
+  private async flat(records: readonly StatusRecord[], viewer: string | null, fresh = false): Promise<QuotedStatus[]> {
+    const { authors, reactions, comments, cards, quotes, reposts, reposted } = await this.related(
+      records,
+      viewer,
+      fresh,
+    );
     const out: QuotedStatus[] = [];
     for (const r of records) {
       const author = authors.get(r.author);
@@ -213,19 +228,20 @@ export class StatusHydrator {
   }
 
   // Authors (cached), reactions and comment counts (fresh) and cards of these records, read at the same time.
-  private async related(records: readonly StatusRecord[], viewer: string | null) {
+  private async related(records: readonly StatusRecord[], viewer: string | null, fresh = false) {
     const ids = records.map((r) => r.id);
     const people = records.flatMap((r) =>
       r.inReplyToAuthor === undefined ? [r.author] : [r.author, r.inReplyToAuthor],
     );
+    const none = <V>(): Promise<Map<string, V>> => Promise.resolve(new Map<string, V>());
     const [authors, reactions, comments, cards, quotes, reposts, reposted] = await Promise.all([
       cachedMany(this.userCache, [...new Set(people)], (missing) => this.deps.users.getMany(missing)),
-      this.deps.reactions.read('status', ids, viewer),
-      this.deps.comments.counts(ids),
+      fresh ? none<Reactions>() : this.deps.reactions.read('status', ids, viewer),
+      fresh ? none<number>() : this.deps.comments.counts(ids),
       this.deps.cards.forRecords(records),
-      this.deps.quotes.counts(ids),
-      this.deps.reposts.counts(ids),
-      viewer === null ? new Set<string>() : this.deps.reposts.mine(viewer, ids),
+      fresh ? none<number>() : this.deps.quotes.counts(ids),
+      fresh ? none<number>() : this.deps.reposts.counts(ids),
+      viewer === null || fresh ? new Set<string>() : this.deps.reposts.mine(viewer, ids),
     ]);
     return { authors, reactions, comments, cards, quotes, reposts, reposted };
   }

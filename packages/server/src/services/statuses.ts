@@ -117,8 +117,12 @@ export class StatusService {
     if (!created && status.post !== post) {
       throw new ConflictError('idempotency_key_reused', 'Idempotency-Key was already used for a different post');
     }
-    if (created) await this.link(status);
-    return this.one(status, author);
+    if (!created) return this.one(status, author);
+    await this.link(status);
+    // Just created: no reaction, reply, quote or repost can point at it yet (its counts are 0 without reading them).
+    const [fresh] = await this.deps.hydrator.records([status], author, { fresh: true });
+    if (!fresh) throw new NotFoundError(`no status ${status.id}`);
+    return fresh;
   }
 
   /**

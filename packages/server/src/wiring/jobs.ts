@@ -265,6 +265,13 @@ export async function createJobRuntime(
   const opened = await openStores(config, clock, {
     automaticCheckpoints: deps.automaticCheckpoints,
     leaseOwner: deps.leaseOwner,
+    observeWrites: {
+      waited: (priority, seconds) => metrics.writerWait.observe({ priority }, seconds),
+      group(kind, seconds, commitSeconds) {
+        metrics.writerGroup.observe({ kind }, seconds);
+        metrics.writerCommit.observe({ kind }, commitSeconds);
+      },
+    },
   });
   const { store } = opened.value;
   const queue = withReadySignal(opened.value.queue, deps.wake);

@@ -116,6 +116,7 @@ export async function createNodeRuntime(
   const { store, queue } = opened.value;
   const blobs = openedBlobs.value;
   const metrics = createMetrics(queue);
+  if (opened.remoteWrites) opened.remoteWrites.onAnswered = (seconds) => metrics.writeRoundTrip.observe(seconds);
   const hub = createWsStreamServer(config, { follows: liveAudience(store), logger, metrics });
   const apigw = overrides.realtime
     ? null

@@ -8,6 +8,7 @@ import type { JobQueue } from '../ports/job-queue.js';
 import type { PopulationWriter } from '../ports/population-writer.js';
 import type { Store } from '../ports/store.js';
 import type { RemoteWrites } from '../adapters/sqlite/remote-writes.js';
+import type { WriterObserver } from '../adapters/sqlite/writer.js';
 
 /** The store and the job queue of one shape (on SQLite they share one transaction boundary). */
 export interface StoreAndQueue {
@@ -70,6 +71,8 @@ export interface OpenOptions {
    * HTTP thread when a job thread owns the writer. Ignored by the AWS shape.
    */
   writes?: 'here' | 'elsewhere';
+  /** SQLite: told where the writer's time goes (job metrics) when this side owns the writer. Ignored by the AWS shape. */
+  observeWrites?: WriterObserver;
 }
 
 const nothingToCheck = { verify: async () => undefined, close: async () => undefined };

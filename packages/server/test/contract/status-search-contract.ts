@@ -174,5 +174,53 @@ export function runStatusSearchContract(options: { name: string; create: () => P
       await run();
       expect(await all(search, 'indexed')).toEqual([]);
     });
+
+    it('index.status jobs run together: each status converges, and a malformed job fails alone', async () => {
+      const { store } = harness;
+      await store.users.createMany([
+        {
+          alias: 'bob',
+          firstName: 'Bob',
+          lastName: 'B',
+          passwordHash: 'x',
+          imageKey: null,
+          createdAt: T0,
+          followerCount: 0,
+          followeeCount: 0,
+        },
+      ]);
+      const [kept, gone] = [newId(T0), newId(T0 + 1)];
+      for (const [id, text] of [
+        [kept, 'batch kept'],
+        [gone, 'batch gone'],
+      ] as const) {
+        await store.statuses.create(
+          { id, author: 'bob', post: text, segments: parseSegments(text), createdAt: T0 },
+          { audience: 0 },
+        );
+      }
+      const job = new IndexStatusProcessor({ statuses: store.statuses, search });
+      const of = (n: number, payload: Record<string, unknown>) => ({
+        id: `b${n}`,
+        name: 'index.status',
+        payload,
+        attempts: 1,
+        enqueuedAt: T0,
+        receipt: 'r',
+      });
+      const batch = [
+        of(1, { statusId: kept, author: 'bob' }),
+        of(2, { statusId: gone, author: 'bob' }),
+        of(3, { author: 'bob' }),
+        of(4, { statusId: kept, author: 'bob' }), // the same status twice in one receive
+      ];
+      const first = await job.performBatch(batch);
+      expect(first.map((o) => o.ok)).toEqual([true, true, false, true]);
+      expect(await all(search, 'batch')).toEqual([gone, kept]); // newest first
+      await store.statuses.delete(gone);
+      const again = await job.performBatch(batch);
+      expect(again.map((o) => o.ok)).toEqual([true, true, false, true]);
+      expect(await all(search, 'batch')).toEqual([kept]);
+    });
   });
 }

@@ -7,7 +7,7 @@ import { ReadySignal } from './jobs-table.js';
 import { RemoteWrites } from './remote-writes.js';
 import { createSqliteStore } from './store.js';
 import { routeWrites } from './write-routing.js';
-import { SqliteWriter, type GroupCommitLimits } from './writer.js';
+import { SqliteWriter, type GroupCommitLimits, type WriterObserver } from './writer.js';
 
 /**
  * One transaction takes what arrived while the previous one ran, up to this many requests or this long: long enough
@@ -26,6 +26,8 @@ export interface SqliteOpenOptions {
    * its writes through the returned RemoteWrites.
    */
   writes?: 'here' | 'elsewhere';
+  /** Told where each write's time went (its wait, its group, the COMMIT), when this connection is the writer. */
+  observeWrites?: WriterObserver;
 }
 
 export interface OpenedSqlite {
@@ -72,7 +74,7 @@ export function openSqlite(config: Config, clock: Clock, options: SqliteOpenOpti
 
   const db = openDatabase(config.databaseFile, { automaticCheckpoints: options.automaticCheckpoints });
   const plain = open(db, true);
-  const writer = new SqliteWriter(db, GROUP_COMMIT);
+  const writer = new SqliteWriter(db, GROUP_COMMIT, options.observeWrites);
   const routed = routeWrites(plain.store, plain.queue, (_target, _method, _args, priority, call) =>
     writer.submit(priority, call),
   );

@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import { ERROR_STATUS, type ErrorCode, type ErrorDetail } from '@tweeter/shared';
 import { AppError, UnavailableError } from '../../domain/errors.js';
 import type { WriteRoute, WriteTarget } from './write-routing.js';
@@ -65,10 +66,15 @@ function receivedError(sent: SentError): Error {
 export class RemoteWrites {
   private send: ((request: WriteRequest) => void) | null = null;
   private unsent: WriteRequest[] = [];
-  private readonly pending = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
+  private readonly pending = new Map<
+    number,
+    { at: number; resolve(value: unknown): void; reject(error: Error): void }
+  >();
   private readonly sent = new Set<number>();
   private nextId = 0;
   private closed = false;
+  /** Told each answered write's round trip in seconds (the HTTP thread's metrics). */
+  onAnswered: ((seconds: number) => void) | null = null;
 
   readonly route: WriteRoute = (target, method, args) => this.call(target, method, args);
 
@@ -76,7 +82,7 @@ export class RemoteWrites {
     if (this.closed) return Promise.reject(new UnavailableError('the server is stopping', RETRY_AFTER_SECONDS));
     const request: WriteRequest = { type: 'write', id: (this.nextId += 1), target, method, args };
     return new Promise((resolve, reject) => {
-      this.pending.set(request.id, { resolve, reject });
+      this.pending.set(request.id, { at: performance.now(), resolve, reject });
       if (this.send) this.post(request);
       else this.unsent.push(request);
     });
@@ -110,6 +116,7 @@ export class RemoteWrites {
     if (!waiter) return;
     this.pending.delete(message.id);
     this.sent.delete(message.id);
+    this.onAnswered?.((performance.now() - waiter.at) / 1000);
     if (message.ok) waiter.resolve(message.value);
     else waiter.reject(receivedError(message.error));
   }

@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { performance } from 'node:perf_hooks';
+import type { Statement } from 'better-sqlite3';
 import type { Db } from './database.js';
 
 /** Interactive writes (a post, a follow, a reaction) go ahead of bulk ones (fan-out pages, purges, job leases). */
@@ -19,6 +20,16 @@ export interface GroupCommitLimits {
   maxBulkMs?: number;
 }
 
+/**
+ * Where a write's time goes (seconds), for /metrics: how long it waited for its group to start (behind the group
+ * running when it arrived), how long its group's transaction ran, and the COMMIT alone (the dirty pages written to
+ * the WAL). Called after the group is answered, off the path of the answer.
+ */
+export interface WriterObserver {
+  waited(priority: WritePriority, seconds: number): void;
+  group(kind: 'interactive' | 'bulk', seconds: number, commitSeconds: number, requests: number): void;
+}
+
 /** What the writer has done since it opened (tests and the bench read it). */
 export interface WriterCounts {
   /** Transactions committed (or rolled back as a whole). */
@@ -31,6 +42,8 @@ export interface WriterCounts {
 
 interface Request {
   priority: WritePriority;
+  /** performance.now() when submitted. */
+  at: number;
   work: () => unknown;
   resolve(value: unknown): void;
   reject(error: unknown): void;
@@ -77,17 +90,35 @@ export class SqliteWriter {
   private readonly batchScope = new AsyncLocalStorage<true>();
   readonly counts: WriterCounts = { groups: 0, requests: 0, failed: 0 };
 
+  /** Prepared once: `exec` parses its SQL on every call, and a group runs four of these per request or more. */
+  private readonly control: Record<'begin' | 'savepoint' | 'release' | 'rollbackTo' | 'commit', Statement>;
+
   constructor(
     private readonly db: Db,
     private readonly limits: GroupCommitLimits,
-  ) {}
+    private readonly observer?: WriterObserver,
+  ) {
+    this.control = {
+      begin: db.prepare('BEGIN IMMEDIATE'),
+      savepoint: db.prepare('SAVEPOINT request'),
+      release: db.prepare('RELEASE request'),
+      rollbackTo: db.prepare('ROLLBACK TO request'),
+      commit: db.prepare('COMMIT'),
+    };
+  }
 
   /** Runs `work` (synchronous SQLite calls) in the next group; resolves with its result once that group committed. */
   submit<T>(priority: WritePriority, work: () => T | Promise<T>): Promise<T> {
     if (this.batchScope.getStore()) return inline(work);
     if (this.closed) return Promise.reject(new Error('the SQLite writer is closed'));
     return new Promise<T>((resolve, reject) => {
-      const request: Request = { priority, work, resolve: resolve as (value: unknown) => void, reject };
+      const request: Request = {
+        priority,
+        at: performance.now(),
+        work,
+        resolve: resolve as (value: unknown) => void,
+        reject,
+      };
       (priority === 'bulk' ? this.bulk : this.interactive).push(request);
       this.schedule();
     });
@@ -140,14 +171,15 @@ export class SqliteWriter {
   }
 
   private async runGroup(): Promise<void> {
-    const { db } = this;
+    const { db, control } = this;
     this.running = true;
     const answered: { request: Request; ok: boolean; value: unknown }[] = [];
     const started = performance.now();
     let groupError: unknown = null;
     let onlyBulk = true;
+    let joining = 0;
     try {
-      db.exec('BEGIN IMMEDIATE');
+      control.begin.run();
     } catch (err) {
       groupError = err;
     }
@@ -157,10 +189,11 @@ export class SqliteWriter {
       const request = this.next();
       if (!request) break;
       if (request.priority === 'interactive') onlyBulk = false;
-      db.exec('SAVEPOINT request');
+      this.observer?.waited(request.priority, (performance.now() - request.at) / 1000);
+      control.savepoint.run();
       try {
         const value = await request.work();
-        db.exec('RELEASE request');
+        control.release.run();
         answered.push({ request, ok: true, value });
       } catch (err) {
         if (!db.inTransaction) {
@@ -169,16 +202,27 @@ export class SqliteWriter {
           groupError = err;
           break;
         }
-        db.exec('ROLLBACK TO request');
-        db.exec('RELEASE request');
+        control.rollbackTo.run();
+        control.release.run();
         answered.push({ request, ok: false, value: err });
       }
       if (answered.length >= this.limits.maxRequests) break;
-      if (performance.now() - started >= this.limits.maxMs && !(await this.extendBulk(started, onlyBulk))) break;
+      if (performance.now() - started >= this.limits.maxMs && !(await this.extendBulk(started, onlyBulk))) {
+        // Interactive writes that reached a bulk group at its turn of the event loop (a post) join it, and it commits
+        // right after them: one COMMIT answers both, sooner for the post than the bulk group's COMMIT followed by a
+        // group of its own. Only those queued then: a group that holds interactive writes keeps its time bound.
+        if (onlyBulk) joining = this.interactive.size;
+        if (joining > 0 && answered.length < this.limits.maxRequests) {
+          joining -= 1;
+          continue;
+        }
+        break;
+      }
     }
+    const committing = performance.now();
     if (groupError === null) {
       try {
-        db.exec('COMMIT');
+        control.commit.run();
       } catch (err) {
         groupError = err;
       }
@@ -192,6 +236,7 @@ export class SqliteWriter {
       }
       for (const entry of answered) if (entry.ok) Object.assign(entry, { ok: false, value: groupError });
     }
+    const ended = performance.now();
     this.counts.groups += 1;
     this.counts.requests += answered.length;
     for (const { request, ok, value } of answered) {
@@ -201,6 +246,12 @@ export class SqliteWriter {
         request.reject(value);
       }
     }
+    this.observer?.group(
+      onlyBulk ? 'bulk' : 'interactive',
+      (ended - started) / 1000,
+      (ended - committing) / 1000,
+      answered.length,
+    );
     this.running = false;
     if (this.interactive.size + this.bulk.size > 0) this.schedule();
     else for (const resolve of this.idleWaiters.splice(0)) resolve();
