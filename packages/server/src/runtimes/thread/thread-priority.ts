@@ -18,7 +18,13 @@ export const PER_THREAD_PRIORITY = process.platform === 'linux';
 export function listThreads(): ThreadInfo[] {
   if (!PER_THREAD_PRIORITY) return [];
   const out: ThreadInfo[] = [];
-  for (const entry of readdirSync('/proc/self/task')) {
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc/self/task');
+  } catch {
+    return out; // no /proc (a sandbox): nothing to lower
+  }
+  for (const entry of entries) {
     let stat: string;
     try {
       stat = readFileSync(`/proc/self/task/${entry}/stat`, 'utf8');
@@ -38,9 +44,18 @@ export function listThreads(): ThreadInfo[] {
   return out;
 }
 
-/** Lowers the calling thread's scheduling priority to `nice` (Linux; a no-op elsewhere or at 0). */
-export function lowerThisThread(nice: number): void {
-  if (PER_THREAD_PRIORITY && nice > 0) setPriority(0, nice);
+/**
+ * Lowers the calling thread's scheduling priority to `nice` (Linux; a no-op elsewhere or at 0). Returns whether it
+ * could: a sandbox that forbids it leaves the thread at the server's priority, which is slower for readers but works.
+ */
+export function lowerThisThread(nice: number): boolean {
+  if (!PER_THREAD_PRIORITY || nice <= 0) return false;
+  try {
+    setPriority(0, nice);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /**
@@ -58,7 +73,7 @@ export function lowerLibvipsThreads(nice: number): number {
       setPriority(t.tid, nice);
       changed += 1;
     } catch {
-      // The thread ended between the listing and now.
+      // The thread ended between the listing and now (or a sandbox forbids it: it keeps its priority).
     }
   }
   return changed;
