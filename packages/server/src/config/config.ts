@@ -22,6 +22,8 @@ export interface Config {
   login: { maxFailures: number; maxFailuresPerAddress: number; windowMs: number; aliasDelayMaxMs: number };
   registration: { maxPerAddress: number; windowMs: number };
   passwordHashing: { concurrency: number; queue: number };
+  /** Nice value (0-19) the server's image decodes run at, below the HTTP thread's reads (Linux). */
+  imageNice: number;
   /** Multiplier of the per-user write budgets (posts, follows, reactions, comments, messages); 0 is off. */
   writeRateLimits: number;
   /** Accounts one account may block, and (separately) mute (RELATIONS_MAX, default LIMITS.relationsMax). */
@@ -195,6 +197,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     },
     registration: { maxPerAddress: e.REGISTER_MAX_PER_ADDRESS, windowMs: e.REGISTER_WINDOW_SECONDS * 1000 },
     passwordHashing: { concurrency: e.PASSWORD_HASH_CONCURRENCY, queue: e.PASSWORD_HASH_QUEUE },
+    imageNice: e.IMAGE_NICE,
     writeRateLimits: e.WRITE_RATE_LIMITS,
     relationsMax: e.RELATIONS_MAX,
     trustProxy: e.TRUST_PROXY,

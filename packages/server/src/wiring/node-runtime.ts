@@ -122,11 +122,13 @@ export async function createNodeRuntime(
     ? null
     : await openApiGatewayTransport(config, { clock, logger, follows: liveAudience(store) });
   const realtime = overrides.realtime ?? apigw?.realtime ?? hub;
-  // Uploads decode on an image thread: their pixels and garbage stay off the thread that answers reads.
-  // (The thread starts on the first upload; a test's own pipeline never starts it.)
-  const imageThread = new ImageThread();
+  // Uploads decode on an image thread, one at a time and at a lower priority: their pixels and garbage stay off
+  // the thread that answers reads, and so do the cores it needs. (The thread starts on the first upload; a test's
+  // own pipeline never starts it.)
+  const imageThread = new ImageThread({ nice: config.imageNice });
   const imagePipeline =
-    overrides.imagePipeline ?? new ImagePipeline({ ...DEFAULT_IMAGE_PIPELINE, decoder: imageThread.decode });
+    overrides.imagePipeline ??
+    new ImagePipeline({ ...DEFAULT_IMAGE_PIPELINE, concurrency: 1, decoder: imageThread.decode });
   const { services, hydrator } = createServices({
     config,
     clock,

@@ -21,6 +21,12 @@ export type FromImageThread =
   | (Omit<ProcessedImage, 'image' | 'preview'> & { id: number; ok: true; image: Uint8Array; preview: Uint8Array })
   | { id: number; ok: false; code: ErrorCode | null; message: string; retryAfterSeconds?: number | undefined };
 
+/** What the thread starts with. */
+export interface ImageThreadData {
+  /** The nice value (0-19) of the thread and of libvips's threads; 0 leaves them at the server's priority. */
+  nice: number;
+}
+
 interface Pending {
   resolve: (out: ProcessedImage) => void;
   reject: (err: Error) => void;
@@ -30,9 +36,14 @@ interface Pending {
  * Decodes uploads on a thread of their own (an ImageDecoder for ImagePipeline). On the HTTP thread each decode
  * left ~10 MB of raw pixels and encoder output behind, and its collection (full GCs of a large heap) stalled feed
  * reads by 30-100 ms; here the upload's bytes move to the thread (transferred, not copied) and only the two encoded
- * files move back. The pipeline's semaphore still bounds how many run at once. Started on the first upload.
+ * files move back. The pipeline's semaphore still bounds how many run at once (the server's: one). On Linux the
+ * thread and libvips's threads run at a lower priority (`nice`): when decodes and reads want the same core, the
+ * reads get it. Started on the first upload.
  */
 export class ImageThread {
+  /** Decodes run at `nice` (Linux): readers' requests on the HTTP thread get the cores first. */
+  constructor(private readonly data: ImageThreadData = { nice: 0 }) {}
+
   private worker: Worker | null = null;
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
@@ -75,7 +86,7 @@ export class ImageThread {
     // sharp loaded here first: with glibc, a thread that exits would otherwise unload libvips under the others.
     await import('sharp').catch(() => undefined);
     if (this.worker) return this.worker;
-    const worker = startEntry('image-thread-entry', null);
+    const worker = startEntry('image-thread-entry', this.data);
     // Never what keeps the process alive: the request waiting on a decode does that.
     worker.unref();
     worker.on('message', (reply: FromImageThread) => this.settle(reply));
