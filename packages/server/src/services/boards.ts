@@ -155,6 +155,8 @@ export class BoardService {
         ? undefined
         : this.auditEntry(boardId, viewer, 'member.remove', alias, { role: change.targetRole });
     if (!(await this.deps.members.remove(boardId, alias, { audit }))) return;
+    // "added you to board" is taken back with the membership.
+    await this.deps.notify.boardLeft(alias, boardId);
     const channel = channelOf(boardId);
     // Pushed before the revocation below, so the removed member's own connections hear it while still subscribed.
     this.deps.realtime.toChannel({ type: 'member.removed', channel, data: { alias } });

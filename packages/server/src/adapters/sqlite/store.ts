@@ -45,7 +45,7 @@ export function createSqliteStore(db: Db, options: SqliteStoreOptions): Store {
     boards: createBoardsRepo(db),
     members: createMembersRepo(db),
     messages: createMessagesRepo(db),
-    reactions: createReactionsRepo(db),
+    reactions: createReactionsRepo(db, options),
     comments: createCommentsRepo(db),
     audit: createAuditRepo(db),
     relations: createRelationsRepo(db, options),

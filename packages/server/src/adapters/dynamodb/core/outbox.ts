@@ -12,7 +12,17 @@ import { str, updateItem } from '../social/items.js';
 import { MAIN_INDEXES } from '../tables.js';
 
 export type OutboxKind =
-  'status' | 'delete' | 'follow' | 'unfollow' | 'plan' | 'relation' | 'account' | 'repost' | 'unrepost';
+  | 'status'
+  | 'delete'
+  | 'follow'
+  | 'unfollow'
+  | 'plan'
+  | 'relation'
+  | 'account'
+  | 'repost'
+  | 'unrepost'
+  | 'reaction'
+  | 'unreaction';
 
 /** Several partitions, so a burst of writes does not meet one hot index partition. */
 const SHARDS = 4;
