@@ -129,23 +129,25 @@ export function createNotificationsRepo(db: Db): NotificationRepo {
   };
 
   /** Flips the entry when `w` is newer (a retraction wins a tie); returns the count's change, or null if stale. */
-  const flip = (w: NotificationWrite): number | null => {
+  const flip = (w: NotificationWrite): { delta: number | null; missing: boolean } => {
     const old = selectEntry.get(w.recipient, w.groupKey, w.actor);
     const newer = !old || old.at < w.at || (old.at === w.at && old.active === 1 && !w.active);
-    if (!newer) return null;
+    if (!newer) return { delta: null, missing: false };
     upsertEntry.run(w.recipient, w.groupKey, w.actor, w.at, w.active ? 1 : 0);
-    return (w.active ? 1 : 0) - (old?.active ?? 0);
+    return { delta: (w.active ? 1 : 0) - (old?.active ?? 0), missing: !old };
   };
 
-  // Entries here live as long as their group (retention removes both), so an undo never misses a counted entry.
+  // An undo that finds no entry recounts its group, as on DynamoDB (where TTL may take an old entry of a live group);
+  // here entries live as long as their group, so it changes nothing unless something else removed the entry.
   /** Moves each touched group once: +adds (to the top, unread) from its newest add, then -retractions. */
   const applyAll = db.transaction((writes: readonly NotificationWrite[]): boolean[] => {
-    const moves = new Map<string, { add: NotificationWrite | null; adds: number; takes: number }>();
+    const moves = new Map<string, { add: NotificationWrite | null; adds: number; takes: number; recount: boolean }>();
     const changed = writes.map((w) => {
-      const delta = flip(w);
+      const { delta, missing } = flip(w);
       const id = `${w.recipient}\n${w.groupKey}`;
-      const move = moves.get(id) ?? { add: null, adds: 0, takes: 0 };
+      const move = moves.get(id) ?? { add: null, adds: 0, takes: 0, recount: false };
       moves.set(id, move);
+      if (missing && !w.active) move.recount = true;
       if (delta === null || delta === 0) return false; // stale, or no flip: the count stands
       if (delta > 0) {
         move.adds += 1;
@@ -158,6 +160,7 @@ export function createNotificationsRepo(db: Db): NotificationRepo {
       const a = move.add;
       if (a) addToGroup.run(recipient, groupKey, a.type, a.statusId, a.boardId, a.reactionKind, move.adds, a.at);
       if (move.takes > 0) takeFromGroup.run(move.takes, recipient, groupKey);
+      if (move.recount) recountGroup.run(recipient, groupKey);
       dropEmpty.run(recipient, groupKey);
     }
     return changed;
@@ -192,9 +195,9 @@ export function createNotificationsRepo(db: Db): NotificationRepo {
   });
 
   const recount = db.transaction((recipient: string, groupKey: string): number | null => {
-    recountGroup.run(recipient, groupKey);
+    if (recountGroup.run(recipient, groupKey).changes === 0) return null; // no such group
     dropEmpty.run(recipient, groupKey);
-    return selectGroup.get(recipient, groupKey)?.actor_count ?? null;
+    return selectGroup.get(recipient, groupKey)?.actor_count ?? 0;
   });
 
   const retention = db.transaction((before: number, limit: number): number => {

@@ -133,29 +133,18 @@ async function dropIfEmpty(deps: DynamoDeps, recipient: string, groupKey: string
 }
 
 /**
- * Sets the group's count to its active entries still within the retention (a strongly consistent count of the
- * group's own `A#` items), written only if no event moved the group meanwhile (`seq`); null: no group.
+ * Sets the group's count to its active entries still kept (a strongly consistent count of the group's own `A#`
+ * items; TTL has removed those past the retention, or soon will), written only if no event moved the group meanwhile (`seq`); null: no group.
  */
-export async function recountGroup(
-  deps: DynamoDeps,
-  options: GroupWriteOptions,
-  recipient: string,
-  groupKey: string,
-): Promise<number | null> {
+export async function recountGroup(deps: DynamoDeps, recipient: string, groupKey: string): Promise<number | null> {
   for (let attempt = 0; attempt < RECOUNT_TRIES; attempt++) {
     const group = await getItem(deps, groupKeyOf(recipient, groupKey));
     if (!group) return null;
     const seq = num(group.seq);
     const { count } = await queryAll(deps, {
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-      FilterExpression: 'active = :true AND #ttl >= :now',
-      ExpressionAttributeNames: { '#ttl': 'ttl' },
-      ExpressionAttributeValues: {
-        ':pk': pkOf(recipient),
-        ':prefix': `A#${groupKey}#`,
-        ':true': true,
-        ':now': ttlSeconds(options.now()),
-      },
+      FilterExpression: 'active = :true',
+      ExpressionAttributeValues: { ':pk': pkOf(recipient), ':prefix': `A#${groupKey}#`, ':true': true },
       Select: 'COUNT',
     });
     const written = await updateItem(deps, {

@@ -20,7 +20,6 @@ export function createDynamoNotificationsRepo(
   deps: DynamoDeps,
   options: { retentionMs: number; now: () => number },
 ): NotificationRepo {
-
   async function newestActors(recipient: string, groupKey: string): Promise<string[]> {
     const { items } = await queryUpTo(
       deps,
@@ -122,7 +121,7 @@ export function createDynamoNotificationsRepo(
       const { recipient, groupKey } = move.w;
       if (move.add) await addToGroup(deps, options, move.add, move.adds);
       if (move.takes > 0) await takeFromGroup(deps, recipient, groupKey, move.takes);
-      if (move.recount) await recountGroup(deps, options, recipient, groupKey);
+      if (move.recount) await recountGroup(deps, recipient, groupKey);
       groups.set(id, await read(recipient, groupKey));
     });
     return writes.map((w, i) => ({
@@ -137,7 +136,7 @@ export function createDynamoNotificationsRepo(
       return result ?? { changed: false, group: null };
     },
     applyMany: applyAll,
-    recount: (recipient, groupKey) => recountGroup(deps, options, recipient, groupKey),
+    recount: (recipient, groupKey) => recountGroup(deps, recipient, groupKey),
     async retractActorFor(recipient, actor, limit) {
       const { items } = await queryUpTo(
         deps,
