@@ -1,4 +1,5 @@
 import type { AuditAction, BoardRole, BoardVisibility, ReactionKind } from '@tweeter/shared';
+import type { JobRequest } from './job-queue.js';
 import type { Outbox } from './store.js';
 
 // Boards, board messages, reactions, comments and the audit log. Like the rest of the Store, every method is
@@ -111,7 +112,10 @@ export interface MemberRepo {
    */
   put(
     member: MemberRecord & { role: 'member' | 'moderator' },
-    options?: Audited,
+    options?: Audited & {
+      /** Jobs that go with the member's addition only (its "added you" notification), as a write's outbox. */
+      outboxIfAdded?: readonly JobRequest[];
+    },
   ): Promise<{ previous: BoardRole | null; changed: boolean }>;
   /** Removes a member that is not the owner (memberCount - 1); false (nothing written) if there was none. */
   remove(boardId: string, alias: string, options?: Audited): Promise<boolean>;

@@ -121,5 +121,30 @@ export function runNotificationGapsContract(hooks: CoreContractHooks): void {
       expect(await store.resendPending(Date.now() + 120_000, 100)).toBe(0);
       await hooks.expectJobs(ctx, [on, off]);
     });
+
+    test('a member added carries its "added you" job in the write; a role change or a re-add queues nothing', async (ctx) => {
+      await hooks.createUsers('ann', 'bob');
+      await store.boards.create({
+        id: 'b1',
+        name: 'b',
+        description: '',
+        visibility: 'public',
+        owner: 'ann',
+        memberCount: 1,
+        retentionDays: null,
+        createdAt: T0,
+      });
+      const added = job('notify.event', { type: 'board.added', recipientId: 'bob' });
+      const member = { boardId: 'b1', alias: 'bob', role: 'member' as const, joinedAt: T0 };
+      expect(await store.members.put(member, { outboxIfAdded: [added] })).toEqual({ previous: null, changed: true });
+      expect((await store.members.put({ ...member, role: 'moderator' }, { outboxIfAdded: [added] })).changed).toBe(
+        true,
+      );
+      expect((await store.members.put({ ...member, role: 'moderator' }, { outboxIfAdded: [added] })).changed).toBe(
+        false,
+      );
+      expect(await store.resendPending(Date.now() + 120_000, 100)).toBe(0);
+      await hooks.expectJobs(ctx, [added]);
+    });
   });
 }

@@ -43,7 +43,7 @@ export function createSqliteStore(db: Db, options: SqliteStoreOptions): Store {
     feeds: createFeedsRepo(db),
     deliveries: createDeliveriesRepo(db, options),
     boards: createBoardsRepo(db),
-    members: createMembersRepo(db),
+    members: createMembersRepo(db, options),
     messages: createMessagesRepo(db),
     reactions: createReactionsRepo(db, options),
     comments: createCommentsRepo(db),

@@ -22,7 +22,8 @@ export type OutboxKind =
   | 'repost'
   | 'unrepost'
   | 'reaction'
-  | 'unreaction';
+  | 'unreaction'
+  | 'member';
 
 /** Several partitions, so a burst of writes does not meet one hot index partition. */
 const SHARDS = 4;
