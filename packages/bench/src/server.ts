@@ -8,6 +8,8 @@ export interface BenchServer {
   url: string;
   /** The server's DATA_DIR when known (population writes there); null for a server we only know by URL. */
   dataDir: string | null;
+  /** The child's process id (its CPU is read from /proc); null for a server we only know by URL. */
+  pid: number | null;
   /** Stops the child (SIGTERM, graceful); does nothing for a server we did not start. */
   stop(): Promise<void>;
   /** Kills the child at once (SIGKILL, as a crash would) and resolves when it is gone; throws for a server by URL. */
@@ -68,6 +70,7 @@ export async function startChildServer(options: {
   return {
     url,
     dataDir: options.dataDir,
+    pid: child.pid ?? null,
     stop: () => stopChild(child, exited, tail),
     async kill() {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
@@ -108,6 +111,7 @@ export async function attachServer(url: string, dataDir: string | null): Promise
   return {
     url: base,
     dataDir,
+    pid: null,
     stop: async () => {},
     kill: () => Promise.reject(new UsageError('cannot kill a server known only by --url')),
   };

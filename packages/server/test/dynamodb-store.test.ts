@@ -1,4 +1,12 @@
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  DeleteCommand,
+  QueryCommand,
+  UpdateCommand,
+  type DeleteCommandInput,
+  type UpdateCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import { entryKeyOf, groupKeyOf } from '../src/adapters/dynamodb/notifications/keys.js';
+import type { NotificationFaults } from './contract/store-fixtures.js';
 import { describe, expect, it } from 'vitest';
 import { FEED_INDEXES } from '../src/adapters/dynamodb/tables.js';
 import { runStoreContract } from './contract/store-contract.js';
@@ -15,7 +23,22 @@ runStoreContract({
   countsRewrites: true,
   create: async () => {
     const t = await createDynamoTestStore(dynalite.endpoint);
-    return { store: t.store, queue: t.queue, cleanup: t.cleanup };
+    const send = (input: UpdateCommandInput | DeleteCommandInput) =>
+      t.doc.send('UpdateExpression' in input ? new UpdateCommand(input) : new DeleteCommand(input));
+    const notificationFaults: NotificationFaults = {
+      async skewCount(recipient, groupKey, by) {
+        await send({
+          TableName: t.tables.main,
+          Key: groupKeyOf(recipient, groupKey),
+          UpdateExpression: 'ADD actorCount :by',
+          ExpressionAttributeValues: { ':by': by },
+        });
+      },
+      async dropEntry(recipient, groupKey, actor) {
+        await send({ TableName: t.tables.main, Key: entryKeyOf(recipient, groupKey, actor) });
+      },
+    };
+    return { store: t.store, queue: t.queue, notificationFaults, cleanup: t.cleanup };
   },
   skip: {
     'deleteExpired removes only expired sessions and returns how many': TTL,

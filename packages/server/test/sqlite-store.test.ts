@@ -39,6 +39,18 @@ for (const threads of [0, 1]) {
       return {
         store,
         readyJobs: async () => readJobs(jobsDb),
+        notificationFaults: {
+          async skewCount(recipient, groupKey, by) {
+            db.prepare<[number, string, string]>(
+              'UPDATE notification_groups SET actor_count = actor_count + ? WHERE recipient = ? AND group_key = ?',
+            ).run(by, recipient, groupKey);
+          },
+          async dropEntry(recipient, groupKey, actor) {
+            db.prepare<[string, string, string]>(
+              'DELETE FROM notification_actors WHERE recipient = ? AND group_key = ? AND actor = ?',
+            ).run(recipient, groupKey, actor);
+          },
+        },
         cleanup: async () => {
           await store.close();
           if (jobsDb.open) jobsDb.close();

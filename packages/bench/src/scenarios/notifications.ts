@@ -14,6 +14,7 @@ import { startPaced } from '../paced.js';
 import { round2, summarize } from '../percentiles.js';
 import { machine, type ScenarioResult } from '../result.js';
 import { sleep, withServer, type TargetOptions } from '../setup.js';
+import { cpuSince, threadCpu } from '../thread-cpu.js';
 import { option, type ScenarioDefinition } from './registry.js';
 
 export type NotificationsParams = { likers: number; rate: number; samples: number };
@@ -26,6 +27,7 @@ const DAY_MS = 86_400_000;
  * 1. `samples` likes one at a time: from the PUT until the author's `notification` frame (p50 ≤ 100 ms embedded);
  * 2. the other likers like the same status at `rate` a second while the author reads the unread count 50 times a
  *    second (p99 ≤ 5 ms), then the group's count is checked exact once the notify stage has caught up;
+ *    (the server's CPU per like over the burst and its notify work, per thread, read from /proc);
  * 3. the notifications page read 100 times a second for 5 s (p99 ≤ 10 ms).
  */
 export async function runNotificationsScenario(
@@ -82,6 +84,7 @@ export async function runNotificationsScenario(
         rate: 50,
         request: () => ({ method: 'GET', path: '/api/v1/me/notifications/unread-count', headers: auth(token) }),
       });
+      const cpuBefore = threadCpu(server.pid);
       const burst = startPaced({
         baseUrl: server.url,
         connections: 64,
@@ -105,6 +108,11 @@ export async function runNotificationsScenario(
         await sleep(50);
       }
       const settleMs = performance.now() - started;
+      // The server's CPU for the burst, its notify work included (until settled): per like, and on which thread.
+      const cpu = cpuSince(cpuBefore, threadCpu(server.pid));
+      const perLike = (ms: number) => round2(ms / rest.length);
+      const mainMs = cpu.threads.find(([k]) => k.startsWith(`${server.pid} `))?.[1] ?? 0;
+      for (const [thread, ms] of cpu.threads) target.log(`  cpu ${thread}: ${perLike(ms)} ms per like`);
       ws.close();
 
       // 3. The notifications page.
@@ -133,6 +141,9 @@ export async function runNotificationsScenario(
           group_actor_count: actorCount,
           group_count_exact: actorCount === params.likers ? 1 : 0,
           notify_settle_ms: Math.round(settleMs),
+          cpu_ms_per_like: perLike(cpu.total),
+          cpu_ms_per_like_main_thread: perLike(mainMs),
+          cpu_ms_per_like_other_threads: perLike(cpu.total - mainMs),
           page_p99_ms: list.p99,
           page_p50_ms: list.p50,
           errors,

@@ -8,6 +8,11 @@ export const NOTIFICATIONS_CHANNEL = 'notifications';
 export const NOTIFY_EVENT_JOB = 'notify.event';
 /** The job that removes a deleted status's notifications. */
 export const NOTIFY_STATUS_GONE_JOB = 'notify.status-gone';
+/** The job that removes one group of one recipient (e.g. "added you to a board" once removed from it). */
+export const NOTIFY_GROUP_GONE_JOB = 'notify.group-gone';
+
+/** The group of "added you to board `boardId`". */
+export const boardAddedGroupKey = (boardId: string): string => `board.added:${boardId}`;
 
 export const NotifyEventPayload = z.object({
   type: NotificationType,
@@ -75,7 +80,7 @@ export function groupingOf(event: NotifyEvent, at: number): NotificationGrouping
       return { ...none, groupKey: `${event.type}:${status()}`, statusId: status() };
     case 'board.added':
       if (!event.boardId) throw new Error('a board.added notification needs a boardId');
-      return { ...none, groupKey: `board.added:${event.boardId}`, boardId: event.boardId };
+      return { ...none, groupKey: boardAddedGroupKey(event.boardId), boardId: event.boardId };
     case 'reaction': {
       const kind = event.reactionKind ?? 'like';
       if (event.messageId && event.boardId) {

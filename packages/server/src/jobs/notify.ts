@@ -3,25 +3,34 @@ import {
   groupingOf,
   NOTIFICATIONS_CHANNEL,
   NOTIFY_EVENT_JOB,
+  NOTIFY_GROUP_GONE_JOB,
   NOTIFY_STATUS_GONE_JOB,
   NotifyEventPayload,
 } from '../domain/notification-groups.js';
 import type { Clock } from '../ports/clock.js';
 import type { Job } from '../ports/job-queue.js';
 import type { Realtime } from '../ports/realtime.js';
-import type { NotificationRepo, NotificationViews, StatusRepo, UserRepo } from '../ports/store.js';
+import type {
+  NotificationGroupRecord,
+  NotificationRepo,
+  NotificationViews,
+  StatusRepo,
+  UserRepo,
+} from '../ports/store.js';
 import { parsePayload } from './payloads.js';
+import type { BatchOutcome, JobProcessor } from './processor.js';
 import { z } from 'zod';
 
 const StatusGone = z.object({ statusId: z.string().min(1) });
+const GroupGone = z.object({ recipientId: z.string().min(1), groupKey: z.string().min(1) });
 
 /**
  * The `notify` stage: writes one event into its group (O(1): one actor entry, one group item) and pushes the group
  * and the exact unread count to the recipient's connections; removes a deleted status's groups. Idempotent: an
  * event replayed or arriving after its undo changes nothing (the entry is ordered by the event's time).
  */
-export class NotifyProcessor {
-  readonly jobs = [NOTIFY_EVENT_JOB, NOTIFY_STATUS_GONE_JOB] as const;
+export class NotifyProcessor implements JobProcessor {
+  readonly jobs = [NOTIFY_EVENT_JOB, NOTIFY_STATUS_GONE_JOB, NOTIFY_GROUP_GONE_JOB] as const;
 
   constructor(
     private readonly deps: {
@@ -29,7 +38,7 @@ export class NotifyProcessor {
       statuses: Pick<StatusRepo, 'get'>;
       users: Pick<UserRepo, 'get'>;
       presenter: NotificationViews;
-      visibility: Pick<Visibility, 'hiddenReaders'>;
+      visibility: Pick<Visibility, 'feedHidden'>;
       realtime: Realtime;
       clock: Clock;
       retentionMs: number;
@@ -37,37 +46,112 @@ export class NotifyProcessor {
   ) {}
 
   async perform(job: Job): Promise<void> {
-    if (job.name === NOTIFY_STATUS_GONE_JOB) return this.statusGone(parsePayload(StatusGone, job.payload, job.name));
-    const event = parsePayload(NotifyEventPayload, job.payload, job.name);
-    const { actorId: actor, recipientId: recipient } = event;
-    if (actor === recipient) return; // never for my own actions
-    if (event.active && !(await this.allowed(event))) return;
-    const grouping = groupingOf(event, event.at);
-    const { changed, group } = await this.deps.notifications.apply({
-      recipient,
-      actor,
+    const [outcome] = await this.performBatch([job]);
+    if (outcome && !outcome.ok) throw outcome.error;
+  }
+
+  /**
+   * A gathered batch (a burst of likes on one status arrives as many jobs): the checks are read once per recipient,
+   * the writes go in one `applyMany` (SQLite: one transaction, one update per group), and each touched group and
+   * each recipient's unread count are pushed once. A redelivered event (a crash may have left its group's count
+   * off) recounts its group.
+   */
+  readonly performBatch = async (jobs: readonly Job[]): Promise<BatchOutcome[]> => {
+    const outcomes: BatchOutcome[] = jobs.map(() => ({ ok: true }));
+    const events: { i: number; event: NotifyEventPayload; redelivered: boolean }[] = [];
+    for (const [i, job] of jobs.entries()) {
+      try {
+        if (job.name === NOTIFY_STATUS_GONE_JOB) await this.statusGone(parsePayload(StatusGone, job.payload, job.name));
+        else if (job.name === NOTIFY_GROUP_GONE_JOB)
+          await this.groupGone(parsePayload(GroupGone, job.payload, job.name));
+        else {
+          const event = parsePayload(NotifyEventPayload, job.payload, job.name);
+          // Never for my own actions.
+          if (event.actorId !== event.recipientId) events.push({ i, event, redelivered: job.attempts > 1 });
+        }
+      } catch (error) {
+        outcomes[i] = { ok: false, error };
+      }
+    }
+    if (events.length === 0) return outcomes;
+    try {
+      await this.apply(events);
+    } catch (error) {
+      for (const { i } of events) outcomes[i] = { ok: false, error };
+    }
+    return outcomes;
+  };
+
+  private async apply(events: { event: NotifyEventPayload; redelivered: boolean }[]): Promise<void> {
+    const allowed = await this.allowed(events.map((e) => e.event));
+    const kept = events.filter((e, i) => !e.event.active || allowed[i]);
+    const writes = kept.map(({ event }) => ({
+      recipient: event.recipientId,
+      actor: event.actorId,
       type: event.type,
       at: event.at,
       active: event.active,
-      ...grouping,
-    });
-    if (!changed) return;
-    const since = this.deps.clock.now() - this.deps.retentionMs;
-    if (group && event.active) {
-      const [data] = await this.deps.presenter.present(recipient, [group]);
-      if (data) this.deps.realtime.toUsers([recipient], { type: 'notification', channel: NOTIFICATIONS_CHANNEL, data });
+      ...groupingOf(event, event.at),
+    }));
+    if (writes.length === 0) return;
+    const applied = await this.deps.notifications.applyMany(writes);
+    const recipients = new Set<string>();
+    const shown = new Map<string, NotificationGroupRecord>();
+    for (const [i, w] of writes.entries()) {
+      const id = `${w.recipient}\n${w.groupKey}`;
+      if (kept[i]?.redelivered) {
+        await this.deps.notifications.recount(w.recipient, w.groupKey);
+        recipients.add(w.recipient);
+      }
+      const result = applied[i];
+      if (!result?.changed) continue;
+      recipients.add(w.recipient);
+      if (result.group && w.active) shown.set(id, result.group);
+      else shown.delete(id);
     }
-    await this.pushUnread(recipient, since);
+    for (const group of shown.values()) {
+      const [data] = await this.deps.presenter.present(group.recipient, [group]);
+      if (data) {
+        this.deps.realtime.toUsers([group.recipient], { type: 'notification', channel: NOTIFICATIONS_CHANNEL, data });
+      }
+    }
+    const since = this.deps.clock.now() - this.deps.retentionMs;
+    for (const recipient of recipients) await this.pushUnread(recipient, since);
   }
 
-  /** Not across a block either way, nor from someone the recipient mutes; not about a status already deleted. */
-  private async allowed(event: NotifyEventPayload): Promise<boolean> {
-    const hidden = await this.deps.visibility.hiddenReaders(event.actorId, [event.recipientId]);
-    if (hidden.size > 0) return false;
-    // A mention of an alias nobody has (or a deleted account) notifies nobody.
-    if ((await this.deps.users.get(event.recipientId)) === null) return false;
-    if (event.statusId && !event.messageId) return (await this.deps.statuses.get(event.statusId)) !== null;
-    return true;
+  /**
+   * Per event, whether it may notify: not across a block either way, nor from someone the recipient mutes (one
+   * batched read per recipient); not to an account that does not exist; not about a status already deleted.
+   */
+  private async allowed(events: readonly NotifyEventPayload[]): Promise<boolean[]> {
+    const byRecipient = new Map<string, Set<string>>();
+    const statusIds = new Set<string>();
+    for (const e of events) {
+      if (!e.active) continue;
+      byRecipient.set(e.recipientId, (byRecipient.get(e.recipientId) ?? new Set()).add(e.actorId));
+      if (e.statusId && !e.messageId) statusIds.add(e.statusId);
+    }
+    const hidden = new Map<string, Set<string>>();
+    const present = new Set<string>();
+    for (const [recipient, actors] of byRecipient) {
+      // A mention of an alias nobody has (or a deleted account) notifies nobody.
+      if ((await this.deps.users.get(recipient)) !== null) present.add(recipient);
+      // The recipient's feed rule seen from the actor's side: blocked either way, or muted by the recipient.
+      hidden.set(recipient, await this.deps.visibility.feedHidden(recipient, actors));
+    }
+    const live = new Set<string>();
+    for (const id of statusIds) if ((await this.deps.statuses.get(id)) !== null) live.add(id);
+    return events.map(
+      (e) =>
+        present.has(e.recipientId) &&
+        !hidden.get(e.recipientId)?.has(e.actorId) &&
+        (!e.statusId || e.messageId !== undefined || live.has(e.statusId)),
+    );
+  }
+
+  private async groupGone({ recipientId, groupKey }: { recipientId: string; groupKey: string }): Promise<void> {
+    if (!(await this.deps.notifications.removeGroup(recipientId, groupKey))) return;
+    await this.pushUnread(recipientId, this.deps.clock.now() - this.deps.retentionMs);
   }
 
   private async statusGone({ statusId }: { statusId: string }): Promise<void> {

@@ -1,9 +1,12 @@
 import { z } from 'zod';
 import type { Job } from '../ports/job-queue.js';
-import type { FeedRepo, FollowRepo, RelationRepo } from '../ports/store.js';
+import type { FeedRepo, FollowRepo, NotificationRepo, RelationRepo } from '../ports/store.js';
 import { endFollows } from '../domain/visibility.js';
 import { parsePayload } from './payloads.js';
 import type { JobProcessor } from './processor.js';
+
+/** Entries retracted per call: one actor's entries in one recipient's groups, a short transaction each. */
+const RETRACT_BATCH = 100;
 
 const RelationJob = z.object({
   owner: z.string().min(1),
@@ -14,12 +17,19 @@ const RelationJob = z.object({
 /**
  * After a block or a mute (idempotent, bounded): while the edge still exists, a block ends both follows again (a
  * follow that raced the block) and removes each side's statuses from the other's feed; a mute removes the target's
- * statuses from the owner's feed. Each removal scans one bounded feed (FEED_MAX_ENTRIES), as the unfollow purge does.
+ * statuses from the owner's feed; either takes the target out of the owner's notifications. Each removal scans one bounded feed (FEED_MAX_ENTRIES), as the unfollow purge does.
  */
 export class RelationPurgeProcessor implements JobProcessor {
   readonly jobs = ['relation.purge'] as const;
 
-  constructor(private readonly deps: { relations: RelationRepo; follows: FollowRepo; feeds: FeedRepo }) {}
+  constructor(
+    private readonly deps: {
+      relations: RelationRepo;
+      follows: FollowRepo;
+      feeds: FeedRepo;
+      notifications: Pick<NotificationRepo, 'retractActorFor'>;
+    },
+  ) {}
 
   async perform(job: Job): Promise<void> {
     const edge = parsePayload(RelationJob, job.payload, 'relation.purge');
@@ -30,5 +40,13 @@ export class RelationPurgeProcessor implements JobProcessor {
       await feeds.removeByAuthor(edge.target, edge.owner);
     }
     await feeds.removeByAuthor(edge.owner, edge.target);
+    // The notifications agree with the page (which hides them) and the unread count: the target leaves the owner's
+    // groups (a group of only them goes), and after a block the owner leaves the target's.
+    await this.retract(edge.owner, edge.target);
+    if (edge.kind === 'block') await this.retract(edge.target, edge.owner);
+  }
+
+  private async retract(recipient: string, actor: string): Promise<void> {
+    while ((await this.deps.notifications.retractActorFor(recipient, actor, RETRACT_BATCH)) === RETRACT_BATCH);
   }
 }

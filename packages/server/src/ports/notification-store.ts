@@ -57,6 +57,21 @@ export interface NotificationRepo {
    * removes the group. Idempotent; never reads the group's other actors.
    */
   apply(write: NotificationWrite): Promise<NotificationApplied>;
+  /**
+   * `apply` for a gathered batch, answered in order (each group as it stands after the whole batch). SQLite: one
+   * transaction, one update per group for its N entries; DynamoDB: an entry write per event, one `ADD` per group.
+   */
+  applyMany(writes: readonly NotificationWrite[]): Promise<NotificationApplied[]>;
+  /**
+   * Sets a group's count to its active entries (those within the retention on DynamoDB), removing it at 0; returns
+   * the count (null: no group). O(entries): only for a group that may be off (a redelivered event after a crash
+   * between the entry and the group's update, an undo that found no entry).
+   */
+  recount(recipient: string, groupKey: string): Promise<number | null>;
+  /** Retracts up to `limit` of `actor`'s active entries in `recipient`'s groups (a block or mute); fewer: none left. */
+  retractActorFor(recipient: string, actor: string, limit: number): Promise<number>;
+  /** Removes one group and its entries (e.g. "added you to a board" once removed from it); false if none. */
+  removeGroup(recipient: string, groupKey: string): Promise<boolean>;
   /** A recipient's groups, newest first, from `before` (exclusive), latestAt at or after `since`. May lag (DynamoDB: a GSI). */
   page(
     recipient: string,

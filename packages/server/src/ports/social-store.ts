@@ -1,4 +1,6 @@
 import type { AuditAction, BoardRole, BoardVisibility, ReactionKind } from '@tweeter/shared';
+import type { JobRequest } from './job-queue.js';
+import type { Outbox } from './store.js';
 
 // Boards, board messages, reactions, comments and the audit log. Like the rest of the Store, every method is
 // a key lookup, a key-range read or a keyed write (no joins), so a DynamoDB adapter can implement them.
@@ -110,7 +112,10 @@ export interface MemberRepo {
    */
   put(
     member: MemberRecord & { role: 'member' | 'moderator' },
-    options?: Audited,
+    options?: Audited & {
+      /** Jobs that go with the member's addition only (its "added you" notification), as a write's outbox. */
+      outboxIfAdded?: readonly JobRequest[];
+    },
   ): Promise<{ previous: BoardRole | null; changed: boolean }>;
   /** Removes a member that is not the owner (memberCount - 1); false (nothing written) if there was none. */
   remove(boardId: string, alias: string, options?: Audited): Promise<boolean>;
@@ -169,7 +174,8 @@ export interface ReactionChange {
 
 export interface ReactionRepo {
   /**
-   * Adds the reaction and counts it; changed is false when it existed. Counts are after the write. For a
+   * Adds the reaction and counts it, with the outbox's jobs (its notification) if it was new (ports/store.ts,
+   * Outbox); changed is false when it existed. Counts are after the write. For a
    * status, only while the status exists: null (and nothing left behind) when it does not, so a reaction
    * racing the status's deletion can never outlive its purge.
    */
@@ -179,9 +185,19 @@ export interface ReactionRepo {
     alias: string,
     kind: ReactionKind,
     createdAt: number,
+    options?: Outbox,
   ): Promise<ReactionChange | null>;
-  /** Removes the reaction and uncounts it; changed is false when there was none. */
-  remove(type: ReactionTargetType, id: string, alias: string, kind: ReactionKind): Promise<ReactionChange>;
+  /**
+   * Removes the reaction and uncounts it; changed is false when there was none. The outbox's jobs (its notification's
+   * retraction) go with a write that changed something, as `add`'s do.
+   */
+  remove(
+    type: ReactionTargetType,
+    id: string,
+    alias: string,
+    kind: ReactionKind,
+    options?: Outbox,
+  ): Promise<ReactionChange>;
   /** Counts for these targets; a target nobody ever reacted to may be missing (read it as zeros). */
   counts(type: ReactionTargetType, ids: readonly string[]): Promise<Map<string, ReactionTally>>;
   /** The kinds `alias` gave each of these targets; targets without any are left out. */

@@ -130,15 +130,16 @@ export class BoardService {
           ? this.auditEntry(boardId, viewer, 'member.add', alias, { role })
           : this.auditEntry(boardId, viewer, 'member.role', alias, { from: change.targetRole, to: role });
     const joinedAt = this.deps.clock.now();
-    const { changed } = await this.deps.members.put({ boardId, alias, role, joinedAt }, { audit });
+    // "added you to board" goes in the addition's outbox: queued if and only if the member was added.
+    const outboxIfAdded = this.deps.notify.jobs([
+      { type: 'board.added', actorId: viewer, recipientId: alias, boardId },
+    ]);
+    const { changed } = await this.deps.members.put({ boardId, alias, role, joinedAt }, { audit, outboxIfAdded });
     const member = await this.deps.members.get(boardId, alias);
     const [user] = (await this.users([alias])).values();
     if (!member || !user) throw new NotFoundError(`no board ${boardId}`);
     const result: Member = { user, role: member.role };
     if (changed) this.deps.realtime.toChannel({ type: 'member.updated', channel: channelOf(boardId), data: result });
-    if (changed && change.targetRole === null && viewer !== alias) {
-      await this.deps.notify.emit({ type: 'board.added', actorId: viewer, recipientId: alias, boardId });
-    }
     return result;
   }
 
@@ -155,6 +156,8 @@ export class BoardService {
         ? undefined
         : this.auditEntry(boardId, viewer, 'member.remove', alias, { role: change.targetRole });
     if (!(await this.deps.members.remove(boardId, alias, { audit }))) return;
+    // "added you to board" is taken back with the membership.
+    await this.deps.notify.boardLeft(alias, boardId);
     const channel = channelOf(boardId);
     // Pushed before the revocation below, so the removed member's own connections hear it while still subscribed.
     this.deps.realtime.toChannel({ type: 'member.removed', channel, data: { alias } });

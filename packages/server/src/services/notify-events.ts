@@ -1,5 +1,7 @@
 import {
+  boardAddedGroupKey,
   NOTIFY_EVENT_JOB,
+  NOTIFY_GROUP_GONE_JOB,
   NOTIFY_STATUS_GONE_JOB,
   type NotifyEvent,
   type NotifyEventPayload,
@@ -47,6 +49,12 @@ export class NotifyEvents {
   /** The job removing a deleted status's notifications (for the deletion's outbox). */
   statusGoneJob(statusId: string): JobRequest {
     return { name: NOTIFY_STATUS_GONE_JOB, payload: { statusId } };
+  }
+
+  /** Takes back "added you to board": the member was removed (or left). */
+  async boardLeft(recipientId: string, boardId: string): Promise<void> {
+    const payload = { recipientId, groupKey: boardAddedGroupKey(boardId) };
+    await this.deps.queue.enqueue([{ name: NOTIFY_GROUP_GONE_JOB, payload }]);
   }
 
   private async send(event: NotifyEvent, active: boolean): Promise<void> {

@@ -31,19 +31,19 @@ export class ReactionService {
       throw new NotFoundError(`no status ${statusId}`);
     }
     this.deps.writeLimits.take(viewer, 'reaction');
-    const result = await this.write('status', statusId, viewer, kind, on);
+    const event: NotifyEvent = {
+      type: 'reaction',
+      actorId: viewer,
+      recipientId: status.author,
+      statusId,
+      reactionKind: kind,
+    };
+    const result = await this.write('status', statusId, viewer, kind, on, event);
     if (!result) throw new NotFoundError(`no status ${statusId}`); // deleted meanwhile
     const { changed, counts } = result;
     if (changed) {
       const data: ReactionsUpdated = { target: 'status', id: statusId, reactions: counts };
       this.deps.realtime.toUsers([status.author], { type: 'reactions.updated', channel: 'feed', data });
-      await this.notice(on, {
-        type: 'reaction',
-        actorId: viewer,
-        recipientId: status.author,
-        statusId,
-        reactionKind: kind,
-      });
     }
     return this.withMine('status', statusId, viewer, counts, { kind, on });
   }
@@ -59,32 +59,42 @@ export class ReactionService {
     const { message } = await this.deps.messages.reactable(viewer, boardId, messageId);
     if (on && message.deleted) throw new ConflictError('conflict', 'the message was deleted');
     this.deps.writeLimits.take(viewer, 'reaction');
-    const result = await this.write('message', messageId, viewer, kind, on);
+    const recipientId = message.author;
+    const event: NotifyEvent = {
+      type: 'reaction',
+      actorId: viewer,
+      recipientId,
+      boardId,
+      messageId,
+      reactionKind: kind,
+    };
+    const result = await this.write('message', messageId, viewer, kind, on, event);
     if (!result) throw new NotFoundError(`no message ${messageId} on board ${boardId}`);
     const { changed, counts } = result;
     if (changed) {
       const data: ReactionsUpdated = { target: 'message', id: messageId, boardId, reactions: counts };
       this.deps.realtime.toChannel({ type: 'reactions.updated', channel: channelOf(boardId), data });
-      const recipientId = message.author;
-      await this.notice(on, { type: 'reaction', actorId: viewer, recipientId, boardId, messageId, reactionKind: kind });
     }
     return this.withMine('message', messageId, viewer, counts, { kind, on });
   }
 
-  /** The reaction's notification, or its retraction when taken back (after the write: at most once lost on a crash). */
-  private notice(on: boolean, event: NotifyEvent): Promise<void> {
-    return on ? this.deps.notify.emit(event) : this.deps.notify.retract(event);
-  }
-
+  /**
+   * The write, with its notification (or the notification's retraction) in the write's outbox: queued if and only if
+   * the reaction changed, and not lost to a crash right after the write.
+   */
   private write(
     type: ReactionTargetType,
     id: string,
     viewer: string,
     kind: ReactionKind,
     on: boolean,
+    event: NotifyEvent,
   ): Promise<ReactionChange | null> {
-    const { reactions, clock } = this.deps;
-    return on ? reactions.add(type, id, viewer, kind, clock.now()) : reactions.remove(type, id, viewer, kind);
+    const { reactions, clock, notify } = this.deps;
+    const outbox = notify.jobs([event], on);
+    return on
+      ? reactions.add(type, id, viewer, kind, clock.now(), { outbox })
+      : reactions.remove(type, id, viewer, kind, { outbox });
   }
 
   private async withMine(

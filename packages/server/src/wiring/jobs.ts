@@ -127,7 +127,12 @@ export function createJobRegistry(config: Config, deps: JobDeps): ProcessorRegis
     new FeedTrimProcessor({ feeds: store.feeds, queue, maxEntries, metrics }),
     new FanoutLiveProcessor({ hydrator, realtime }),
     new UnfollowPurgeProcessor({ follows: store.follows, feeds: store.feeds }),
-    new RelationPurgeProcessor({ relations: store.relations, follows: store.follows, feeds: store.feeds }),
+    new RelationPurgeProcessor({
+      relations: store.relations,
+      follows: store.follows,
+      feeds: store.feeds,
+      notifications: store.notifications,
+    }),
     new StatusRetractProcessor({
       follows: store.follows,
       feeds: store.feeds,

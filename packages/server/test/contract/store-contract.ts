@@ -13,6 +13,7 @@ import { runHybridStoreContract } from './store-contract-hybrid.js';
 import { runRelationsContract } from './store-contract-relations.js';
 import { runRepostsContract } from './store-contract-reposts.js';
 import { runNotificationsContract } from './store-contract-notifications.js';
+import { runNotificationGapsContract } from './store-contract-notification-gaps.js';
 import { runMediaStoreContract } from './store-contract-media.js';
 import { runPeopleContract } from './store-contract-people.js';
 import { runSocialStoreContract } from './store-contract-social.js';
@@ -104,6 +105,7 @@ export function runStoreContract(options: StoreContractOptions): void {
       expectJobs,
       createUsers,
       counts,
+      faults: () => harness.notificationFaults,
     };
     runUsersContract(hooks);
     runAccountsContract(hooks);
@@ -113,6 +115,7 @@ export function runStoreContract(options: StoreContractOptions): void {
     runDeliveriesContract(hooks);
     runRelationsContract(hooks);
     runNotificationsContract(hooks);
+    runNotificationGapsContract(hooks);
     runDeletionsContract(hooks);
     runRepostsContract(hooks);
     runPeopleContract(hooks);

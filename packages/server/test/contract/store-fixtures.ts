@@ -9,7 +9,16 @@ export interface StoreContractHarness {
   queue?: JobQueue;
   /** The jobs ready to run now, oldest first. */
   readyJobs?: () => Promise<{ name: string; payload: Record<string, unknown> }[]>;
+  /** Faults written straight into the adapter's storage (what a crash or DynamoDB TTL leaves behind). */
+  notificationFaults?: NotificationFaults;
   cleanup: () => Promise<void>;
+}
+
+export interface NotificationFaults {
+  /** Moves a group's stored count by `by` without its entries (a crash between an entry write and the group's). */
+  skewCount(recipient: string, groupKey: string, by: number): Promise<void>;
+  /** Removes an actor entry (as DynamoDB TTL removes an entry older than the retention). */
+  dropEntry(recipient: string, groupKey: string, actor: string): Promise<void>;
 }
 
 export interface StoreContractOptions {
@@ -87,6 +96,8 @@ export interface CoreContractHooks {
   createUsers: (...names: string[]) => Promise<void>;
   /** [followerCount, followeeCount] of a user. */
   counts: (alias: string) => Promise<[number, number]>;
+  /** The running test's storage faults, if the adapter gives them. */
+  faults: () => NotificationFaults | undefined;
 }
 
 /** A Store that forwards every member to the store `current` returns when it is read. */

@@ -106,6 +106,24 @@ describe('the SQS handler', () => {
     expect(delivery.json()).toMatchObject({ state: 'done', audience: 2, delivered: 2 });
   });
 
+  it('runs a batch of notify records together: the group counts every liker once; a malformed one fails alone', async () => {
+    const author = await t.register('sqsauthor');
+    const likers = await Promise.all(['sqsliker1', 'sqsliker2', 'sqsliker3'].map((a) => t.register(a)));
+    await takeQueued(); // the registrations' jobs
+    const posted = await t.as(author, { method: 'POST', url: '/api/v1/statuses', payload: { post: 'like me' } });
+    const id = posted.json<{ id: string }>().id;
+    await takeQueued(); // the post's fan-out and indexing
+    for (const liker of likers) await t.as(liker, { method: 'PUT', url: `/api/v1/statuses/${id}/reactions/like` });
+    const notify = (await takeQueued()).filter((r) => JSON.parse(r.body).name === 'notify.event');
+    expect(notify).toHaveLength(3);
+    const malformed = sqsRecord(body('notify.event', { type: 'reaction' }), 1, 'tweeter-notify');
+    const replayed = { ...(notify[0] as SQSRecord), messageId: 'replayed' }; // at-least-once: a second copy
+    const result = await handle(sqsEvent([...notify, malformed, replayed]), invocation());
+    expect(result.batchItemFailures).toEqual([{ itemIdentifier: malformed.messageId }]);
+    const page = await t.as(author, { method: 'GET', url: '/api/v1/me/notifications' });
+    expect(page.json<{ items: { actorCount: number }[] }>().items.map((g) => g.actorCount)).toEqual([3]);
+  });
+
   it('reads the envelope the adapter sent: its job id and enqueue time, attempts from ApproximateReceiveCount', () => {
     const { envelope, body: sent } = encodeJob({ name: 'unfollow.purge', payload: { a: 'é' } }, 1_700_000_000_000);
     const record = sqsRecord(sent, 3);

@@ -64,6 +64,7 @@ export function createDynamoStore(options: DynamoStoreOptions): Store {
   const social = createDynamoSocialRepos({
     ...deps,
     clock: options.clock,
+    outbox,
     statusExists: async (id) => {
       const item = await getItem(deps, statusKey(id));
       return item !== null && item.obxKind !== 'delete';

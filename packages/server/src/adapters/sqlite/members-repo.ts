@@ -1,6 +1,9 @@
 import { BoardRole } from '@tweeter/shared';
 import type { AuditRecord, MemberRecord, MemberRepo } from '../../ports/store.js';
+import type { JobRequest } from '../../ports/job-queue.js';
 import { insertAudit } from './audit-repo.js';
+import { insertJobs } from './jobs-table.js';
+import type { SqliteStoreOptions } from './store.js';
 import type { Db } from './database.js';
 
 interface MemberRow {
@@ -16,7 +19,7 @@ type PutResult = { previous: BoardRole | null; changed: boolean };
 const TOP = '~';
 
 /** Board memberships over SQLite, keyed (board, alias) with an (alias, board) index; memberCount kept exact. */
-export function createMembersRepo(db: Db): MemberRepo {
+export function createMembersRepo(db: Db, { clock, signal }: SqliteStoreOptions): MemberRepo {
   const select = db.prepare<[string, string], MemberRow>(
     'SELECT * FROM board_members WHERE board_id = ? AND alias = ?',
   );
@@ -42,21 +45,24 @@ export function createMembersRepo(db: Db): MemberRepo {
     )
     .pluck();
 
-  const put = db.transaction((m: MemberRecord, audit: AuditRecord | undefined): PutResult => {
-    const row = select.get(m.boardId, m.alias);
-    if (!row) {
-      if (addCount.run(1, m.boardId).changes === 0) return { previous: null, changed: false }; // no such board
-      insert.run(m.boardId, m.alias, m.role, m.joinedAt);
+  const put = db.transaction(
+    (m: MemberRecord, audit: AuditRecord | undefined, jobs: readonly JobRequest[]): PutResult => {
+      const row = select.get(m.boardId, m.alias);
+      if (!row) {
+        if (addCount.run(1, m.boardId).changes === 0) return { previous: null, changed: false }; // no such board
+        insert.run(m.boardId, m.alias, m.role, m.joinedAt);
+        insertAudit(db, audit);
+        insertJobs(db, jobs, clock.now());
+        return { previous: null, changed: true };
+      }
+      const previous = BoardRole.parse(row.role);
+      if (previous === m.role || setRole.run(m.role, m.boardId, m.alias).changes === 0) {
+        return { previous, changed: false };
+      }
       insertAudit(db, audit);
-      return { previous: null, changed: true };
-    }
-    const previous = BoardRole.parse(row.role);
-    if (previous === m.role || setRole.run(m.role, m.boardId, m.alias).changes === 0) {
-      return { previous, changed: false };
-    }
-    insertAudit(db, audit);
-    return { previous, changed: true };
-  });
+      return { previous, changed: true };
+    },
+  );
 
   const recount = db
     .prepare<[string, string], number>(
@@ -84,7 +90,10 @@ export function createMembersRepo(db: Db): MemberRepo {
       return roles;
     },
     async put(member, options) {
-      return put.immediate(member, options?.audit);
+      const jobs = options?.outboxIfAdded ?? [];
+      const result = put.immediate(member, options?.audit, jobs);
+      if (result.changed && result.previous === null && jobs.length > 0) signal.notify();
+      return result;
     },
     async remove(boardId, alias, options) {
       return removeMember.immediate(boardId, alias, options?.audit);

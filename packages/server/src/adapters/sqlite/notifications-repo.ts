@@ -32,15 +32,23 @@ export function createNotificationsRepo(db: Db): NotificationRepo {
     `INSERT INTO notification_actors (recipient, group_key, actor, at, active) VALUES (?, ?, ?, ?, ?)
        ON CONFLICT (recipient, group_key, actor) DO UPDATE SET at = excluded.at, active = excluded.active`,
   );
-  const addToGroup = db.prepare<[string, string, string, string | null, string | null, string | null, number]>(
+  const addToGroup = db.prepare<[string, string, string, string | null, string | null, string | null, number, number]>(
     `INSERT INTO notification_groups
        (recipient, group_key, type, status_id, board_id, reaction_kind, actor_count, latest_at, unread)
-       VALUES (?, ?, ?, ?, ?, ?, 1, ?, 1)
-       ON CONFLICT (recipient, group_key) DO UPDATE SET actor_count = actor_count + 1,
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1)
+       ON CONFLICT (recipient, group_key) DO UPDATE SET actor_count = actor_count + excluded.actor_count,
          latest_at = max(latest_at, excluded.latest_at), unread = 1`,
   );
-  const takeFromGroup = db.prepare<[string, string]>(
-    'UPDATE notification_groups SET actor_count = actor_count - 1 WHERE recipient = ? AND group_key = ?',
+  const takeFromGroup = db.prepare<[number, string, string]>(
+    'UPDATE notification_groups SET actor_count = actor_count - ? WHERE recipient = ? AND group_key = ?',
+  );
+  const recountGroup = db.prepare<[string, string]>(
+    `UPDATE notification_groups SET actor_count = (SELECT count(*) FROM notification_actors AS a
+       WHERE a.recipient = notification_groups.recipient AND a.group_key = notification_groups.group_key
+         AND a.active = 1) WHERE recipient = ? AND group_key = ?`,
+  );
+  const entriesOfActorFor = db.prepare<[string, string, number], { group_key: string }>(
+    'SELECT group_key FROM notification_actors WHERE actor = ? AND recipient = ? AND active = 1 LIMIT ?',
   );
   const dropEmpty = db.prepare<[string, string]>(
     'DELETE FROM notification_groups WHERE recipient = ? AND group_key = ? AND actor_count <= 0',
@@ -121,24 +129,41 @@ export function createNotificationsRepo(db: Db): NotificationRepo {
   };
 
   /** Flips the entry when `w` is newer (a retraction wins a tie); returns the count's change, or null if stale. */
-  const flip = (w: NotificationWrite): number | null => {
+  const flip = (w: NotificationWrite): { delta: number | null; missing: boolean } => {
     const old = selectEntry.get(w.recipient, w.groupKey, w.actor);
     const newer = !old || old.at < w.at || (old.at === w.at && old.active === 1 && !w.active);
-    if (!newer) return null;
+    if (!newer) return { delta: null, missing: false };
     upsertEntry.run(w.recipient, w.groupKey, w.actor, w.at, w.active ? 1 : 0);
-    return (w.active ? 1 : 0) - (old?.active ?? 0);
+    return { delta: (w.active ? 1 : 0) - (old?.active ?? 0), missing: !old };
   };
 
-  const apply = db.transaction((w: NotificationWrite) => {
-    const delta = flip(w);
-    if (delta === null || delta === 0) return { changed: false, group: null }; // stale, or no flip: the count stands
-    if (delta > 0) {
-      addToGroup.run(w.recipient, w.groupKey, w.type, w.statusId, w.boardId, w.reactionKind, w.at);
-    } else {
-      takeFromGroup.run(w.recipient, w.groupKey);
-      dropEmpty.run(w.recipient, w.groupKey);
+  // An undo that finds no entry recounts its group, as on DynamoDB (where TTL may take an old entry of a live group);
+  // here entries live as long as their group, so it changes nothing unless something else removed the entry.
+  /** Moves each touched group once: +adds (to the top, unread) from its newest add, then -retractions. */
+  const applyAll = db.transaction((writes: readonly NotificationWrite[]): boolean[] => {
+    const moves = new Map<string, { add: NotificationWrite | null; adds: number; takes: number; recount: boolean }>();
+    const changed = writes.map((w) => {
+      const { delta, missing } = flip(w);
+      const id = `${w.recipient}\n${w.groupKey}`;
+      const move = moves.get(id) ?? { add: null, adds: 0, takes: 0, recount: false };
+      moves.set(id, move);
+      if (missing && !w.active) move.recount = true;
+      if (delta === null || delta === 0) return false; // stale, or no flip: the count stands
+      if (delta > 0) {
+        move.adds += 1;
+        if (!move.add || move.add.at < w.at) move.add = w;
+      } else move.takes += 1;
+      return true;
+    });
+    for (const [id, move] of moves) {
+      const [recipient = '', groupKey = ''] = id.split('\n');
+      const a = move.add;
+      if (a) addToGroup.run(recipient, groupKey, a.type, a.statusId, a.boardId, a.reactionKind, move.adds, a.at);
+      if (move.takes > 0) takeFromGroup.run(move.takes, recipient, groupKey);
+      if (move.recount) recountGroup.run(recipient, groupKey);
+      dropEmpty.run(recipient, groupKey);
     }
-    return { changed: true, group: null };
+    return changed;
   });
 
   const retractActor = db.transaction((actor: string, limit: number): number => {
@@ -147,11 +172,32 @@ export function createNotificationsRepo(db: Db): NotificationRepo {
       const entry = selectEntry.get(row.recipient, row.group_key, actor);
       deleteEntry.run(row.recipient, row.group_key, actor);
       if (entry?.active === 1) {
-        takeFromGroup.run(row.recipient, row.group_key);
+        takeFromGroup.run(1, row.recipient, row.group_key);
         dropEmpty.run(row.recipient, row.group_key);
       }
     }
     return rows.length;
+  });
+
+  const retractFor = db.transaction((recipient: string, actor: string, limit: number): number => {
+    const keys = entriesOfActorFor.all(actor, recipient, limit);
+    for (const { group_key } of keys) {
+      deleteEntry.run(recipient, group_key, actor);
+      takeFromGroup.run(1, recipient, group_key);
+      dropEmpty.run(recipient, group_key);
+    }
+    return keys.length;
+  });
+
+  const removeOne = db.transaction((recipient: string, groupKey: string): boolean => {
+    deleteGroupEntries.run(recipient, groupKey);
+    return deleteGroup.run(recipient, groupKey).changes > 0;
+  });
+
+  const recount = db.transaction((recipient: string, groupKey: string): number | null => {
+    if (recountGroup.run(recipient, groupKey).changes === 0) return null; // no such group
+    dropEmpty.run(recipient, groupKey);
+    return selectGroup.get(recipient, groupKey)?.actor_count ?? 0;
   });
 
   const retention = db.transaction((before: number, limit: number): number => {
@@ -165,8 +211,27 @@ export function createNotificationsRepo(db: Db): NotificationRepo {
 
   return {
     async apply(write) {
-      const result = apply.immediate(write);
-      return { changed: result.changed, group: read(write.recipient, write.groupKey) };
+      const [changed = false] = applyAll.immediate([write]);
+      return { changed, group: read(write.recipient, write.groupKey) };
+    },
+    async applyMany(writes) {
+      const changed = applyAll.immediate(writes);
+      // Each touched group read once, however many of the batch's events it took.
+      const groups = new Map<string, NotificationGroupRecord | null>();
+      return writes.map((w, i) => {
+        const id = `${w.recipient}\n${w.groupKey}`;
+        if (!groups.has(id)) groups.set(id, read(w.recipient, w.groupKey));
+        return { changed: changed[i] ?? false, group: groups.get(id) ?? null };
+      });
+    },
+    async recount(recipient, groupKey) {
+      return recount.immediate(recipient, groupKey);
+    },
+    async retractActorFor(recipient, actor, limit) {
+      return retractFor.immediate(recipient, actor, limit);
+    },
+    async removeGroup(recipient, groupKey) {
+      return removeOne.immediate(recipient, groupKey);
     },
     async page(recipient, options) {
       const before = options.before ?? { latestAt: Number.MAX_SAFE_INTEGER, groupKey: '' };

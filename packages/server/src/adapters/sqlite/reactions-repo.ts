@@ -1,6 +1,9 @@
 import { REACTION_KINDS, type ReactionKind } from '@tweeter/shared';
+import type { JobRequest } from '../../ports/job-queue.js';
 import type { ReactionChange, ReactionRepo, ReactionTally, ReactionTargetType } from '../../ports/store.js';
 import type { Db } from './database.js';
+import { insertJobs } from './jobs-table.js';
+import type { SqliteStoreOptions } from './store.js';
 
 interface CountRow {
   target: string;
@@ -12,7 +15,7 @@ interface CountRow {
  * Reactions over SQLite: one row per (target, alias, kind) and a counter per (target, kind), changed together; a
  * reaction to a status is written only in a transaction that sees the status row.
  */
-export function createReactionsRepo(db: Db): ReactionRepo {
+export function createReactionsRepo(db: Db, { clock, signal }: SqliteStoreOptions): ReactionRepo {
   const insert = db.prepare<[string, string, string, number]>(
     'INSERT OR IGNORE INTO reactions (target, alias, kind, created_at) VALUES (?, ?, ?, ?)',
   );
@@ -36,6 +39,9 @@ export function createReactionsRepo(db: Db): ReactionRepo {
       'SELECT m.target, m.kind FROM json_each(?) j JOIN reactions m ON m.target = j.value AND m.alias = ?',
     )
     .raw();
+  const selectMineOne = db
+    .prepare<[string, string], string>('SELECT kind FROM reactions WHERE target = ? AND alias = ?')
+    .pluck();
   // Key order (target, kind) from the cursor on: the (alias, target, kind) index, a seek per page.
   const selectByUser = db.prepare<
     [string, string, string, number],
@@ -72,20 +78,25 @@ export function createReactionsRepo(db: Db): ReactionRepo {
       alias: string,
       kind: ReactionKind,
       createdAt: number,
+      jobs: readonly JobRequest[],
     ): ReactionChange | null => {
       if (type === 'status' && statusExists.get(id) === undefined) return null;
       const target = key(type, id);
       const changed = insert.run(target, alias, kind, createdAt).changes === 1;
       if (changed) bump.run(target, kind, 1);
+      if (changed) insertJobs(db, jobs, clock.now());
       return { changed, counts: tally(target) };
     },
   );
 
-  const take = db.transaction((target: string, alias: string, kind: ReactionKind): ReactionChange => {
-    const changed = remove.run(target, alias, kind).changes === 1;
-    if (changed) bump.run(target, kind, -1);
-    return { changed, counts: tally(target) };
-  });
+  const take = db.transaction(
+    (target: string, alias: string, kind: ReactionKind, jobs: readonly JobRequest[]): ReactionChange => {
+      const changed = remove.run(target, alias, kind).changes === 1;
+      if (changed) bump.run(target, kind, -1);
+      if (changed) insertJobs(db, jobs, clock.now());
+      return { changed, counts: tally(target) };
+    },
+  );
 
   const purge = db.transaction((targets: string, limit: number): number => {
     const removed = purgeRows.run(targets, limit).changes;
@@ -111,11 +122,17 @@ export function createReactionsRepo(db: Db): ReactionRepo {
       const last = rows.at(-1);
       return { items, next: rows.length === range.limit && last ? `${last.target} ${last.kind}` : null };
     },
-    async add(type, id, alias, kind, createdAt) {
-      return add.immediate(type, id, alias, kind, createdAt);
+    async add(type, id, alias, kind, createdAt, options) {
+      const jobs = options?.outbox ?? [];
+      const result = add.immediate(type, id, alias, kind, createdAt, jobs);
+      if (result?.changed && jobs.length > 0) signal.notify();
+      return result;
     },
-    async remove(type, id, alias, kind) {
-      return take.immediate(key(type, id), alias, kind);
+    async remove(type, id, alias, kind, options) {
+      const jobs = options?.outbox ?? [];
+      const result = take.immediate(key(type, id), alias, kind, jobs);
+      if (result.changed && jobs.length > 0) signal.notify();
+      return result;
     },
     async counts(type, ids) {
       const counts = new Map<string, ReactionTally>();
@@ -131,6 +148,17 @@ export function createReactionsRepo(db: Db): ReactionRepo {
     async mine(type, alias, ids) {
       const mine = new Map<string, ReactionKind[]>();
       if (ids.length === 0) return mine;
+      if (ids.length === 1) {
+        // One target (the answer to a reaction): a key seek, without the JSON list.
+        const [id = ''] = ids;
+        const kinds = selectMineOne.all(key(type, id), alias);
+        if (kinds.length > 0)
+          mine.set(
+            id,
+            REACTION_KINDS.filter((k) => kinds.includes(k)),
+          );
+        return mine;
+      }
       for (const [target, kind] of selectMine.all(JSON.stringify(ids.map((id) => key(type, id))), alias)) {
         const id = idOf(type, target);
         mine.set(id, [...(mine.get(id) ?? []), kindOf(kind)]);

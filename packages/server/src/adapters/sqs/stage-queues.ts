@@ -39,7 +39,7 @@ export const JOBS_BY_QUEUE: Readonly<Record<string, readonly string[]>> = {
   // own stage, so a burst of posts or profile edits never delays fan-out and a slow index never blocks posting.
   index: ['index.status', 'index.user', 'search.reindex'],
   // Notifications: a burst of likes on one status is its own stage, so it never delays fan-out or purges.
-  notify: ['notify.event', 'notify.status-gone'],
+  notify: ['notify.event', 'notify.status-gone', 'notify.group-gone'],
 };
 
 export const DEFAULT_QUEUE = 'maintenance';

@@ -3,6 +3,8 @@ import { decodeEnvelope } from '../../adapters/sqs/envelope.js';
 import type { Job } from '../../ports/job-queue.js';
 import type { LambdaJobs } from '../../wiring/lambda.js';
 
+type Entry = { job: Job; messageId: string };
+
 /** Records not started with less than this left are handed back (failed) rather than cut off mid-job. */
 const STOP_MARGIN_MS = 5000;
 
@@ -19,17 +21,51 @@ export function createSqsHandler(
   return async (event, context) => {
     const ctx = await ready;
     const failed: string[] = [];
+    const jobs: Entry[] = [];
     for (const record of event.Records) {
       if (context.getRemainingTimeInMillis() < STOP_MARGIN_MS) {
         failed.push(record.messageId);
         continue;
       }
       try {
-        await ctx.jobs.perform(jobFromRecord(record));
+        jobs.push({ job: jobFromRecord(record), messageId: record.messageId });
       } catch (err) {
         failed.push(record.messageId);
-        const receives = Number(record.attributes.ApproximateReceiveCount);
-        ctx.logger.warn({ err, messageId: record.messageId, receives }, 'job failed; SQS will redeliver it');
+        ctx.logger.warn({ err, messageId: record.messageId }, 'job failed; SQS will redeliver it');
+      }
+    }
+    const fail = (entry: Entry, err: unknown) => {
+      failed.push(entry.messageId);
+      ctx.logger.warn(
+        { err, messageId: entry.messageId, receives: entry.job.attempts },
+        'job failed; SQS will redeliver it',
+      );
+    };
+    // Jobs whose processor runs many at once (the notify stage: one group update for a burst) go together.
+    const messageOf = new Map(jobs.map((entry) => [entry.job, entry]));
+    const { groups, single } = ctx.jobs.batches(jobs.map((entry) => entry.job));
+    for (const group of groups) {
+      const entries = group.jobs.map((job) => messageOf.get(job) as Entry);
+      try {
+        const outcomes = await group.processor.performBatch(group.jobs);
+        entries.forEach((entry, i) => {
+          const outcome = outcomes[i];
+          if (!outcome?.ok) fail(entry, outcome?.error ?? new Error('the batch gave this job no outcome'));
+        });
+      } catch (err) {
+        for (const entry of entries) fail(entry, err);
+      }
+    }
+    for (const job of single) {
+      const entry = messageOf.get(job) as Entry;
+      if (context.getRemainingTimeInMillis() < STOP_MARGIN_MS) {
+        failed.push(entry.messageId);
+        continue;
+      }
+      try {
+        await ctx.jobs.perform(job);
+      } catch (err) {
+        fail(entry, err);
       }
     }
     await ctx.realtime.flush();

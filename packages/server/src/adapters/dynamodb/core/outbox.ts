@@ -22,7 +22,10 @@ export type OutboxKind =
   | 'repost'
   | 'unrepost'
   | 'user'
-  | 'reindex';
+  | 'reindex'
+  | 'reaction'
+  | 'unreaction'
+  | 'member';
 
 /** Several partitions, so a burst of writes does not meet one hot index partition. */
 const SHARDS = 4;

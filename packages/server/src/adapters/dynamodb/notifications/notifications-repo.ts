@@ -1,8 +1,13 @@
 import { NOTIFICATION_GROUP_ACTORS, type NotificationType, type ReactionKind } from '@tweeter/shared';
-import type { NotificationGroupRecord, NotificationRepo, NotificationWrite } from '../../../ports/store.js';
+import type {
+  NotificationApplied,
+  NotificationGroupRecord,
+  NotificationRepo,
+  NotificationWrite,
+} from '../../../ports/store.js';
 import { batchWrite, key, mapLimit, queryUpTo, type DynamoDeps, type Item, type Key } from '../client.js';
-import { ttlSeconds } from '../core/keys.js';
-import { deleteItem, getItem, num, putItem, queryAll, str, updateItem } from '../social/items.js';
+import { deleteItem, getItem, num, queryAll, str } from '../social/items.js';
+import { addToGroup, recountGroup, takeFromGroup, writeEntry } from './group-writes.js';
 import { MAIN_INDEXES } from '../tables.js';
 import { entryKeyOf, groupKeyOf, pad, pkOf, unreadKeyOf } from './keys.js';
 
@@ -15,8 +20,6 @@ export function createDynamoNotificationsRepo(
   deps: DynamoDeps,
   options: { retentionMs: number; now: () => number },
 ): NotificationRepo {
-  const ttl = (at: number): number => ttlSeconds(at + options.retentionMs);
-
   async function newestActors(recipient: string, groupKey: string): Promise<string[]> {
     const { items } = await queryUpTo(
       deps,
@@ -58,73 +61,6 @@ export function createDynamoNotificationsRepo(
     return group ? toRecord(group, marker !== null) : null;
   }
 
-  /** One actor fewer in the group; the group (and its unread marker) goes with its last actor. */
-  async function takeOne(recipient: string, groupKey: string): Promise<void> {
-    const after = await updateItem(deps, {
-      Key: groupKeyOf(recipient, groupKey),
-      UpdateExpression: 'ADD actorCount :minus',
-      ConditionExpression: 'attribute_exists(pk)',
-      ExpressionAttributeValues: { ':minus': -1 },
-      ReturnValues: 'ALL_NEW',
-    });
-    if (after === null || num(after.actorCount) > 0) return;
-    // Conditional: an add that raced in after the decrement keeps the group.
-    const gone = await deleteItem(deps, {
-      Key: groupKeyOf(recipient, groupKey),
-      ConditionExpression: 'actorCount <= :zero',
-      ExpressionAttributeValues: { ':zero': 0 },
-    });
-    if (gone !== null) await deleteItem(deps, { Key: unreadKeyOf(recipient, groupKey) });
-  }
-
-  async function addOne(w: NotificationWrite): Promise<void> {
-    const statusIndex: Record<string, string> = w.statusId
-      ? { [g2.pk]: key('NSTATUS', w.statusId), [g2.sk]: `${w.recipient}#${w.groupKey}` }
-      : {};
-    const names: Record<string, string> = { '#g1pk': g1.pk, '#g1sk': g1.sk, '#type': 'type', '#ttl': 'ttl' };
-    const values: Record<string, unknown> = {
-      ':one': 1,
-      ':recipient': w.recipient,
-      ':groupKey': w.groupKey,
-      ':type': w.type,
-      ':at': w.at,
-      ':g1pk': key('NOTIFS', w.recipient),
-      ':g1sk': `${pad(w.at)}#${w.groupKey}`,
-      ':ttl': ttl(w.at),
-    };
-    const sets = [
-      'recipient = :recipient',
-      'groupKey = :groupKey',
-      '#type = :type',
-      'latestAt = :at',
-      '#g1pk = :g1pk',
-      '#g1sk = :g1sk',
-      '#ttl = :ttl',
-    ];
-    const optional: Record<string, string | null> = {
-      statusId: w.statusId,
-      boardId: w.boardId,
-      reactionKind: w.reactionKind,
-      ...statusIndex,
-    };
-    let i = 0;
-    for (const [name, value] of Object.entries(optional)) {
-      if (value === null) continue;
-      names[`#o${i}`] = name;
-      values[`:o${i}`] = value;
-      sets.push(`#o${i} = :o${i}`);
-      i += 1;
-    }
-    // One conditional-free update: the count is ADDed (no read of the group, whatever its size).
-    await updateItem(deps, {
-      Key: groupKeyOf(w.recipient, w.groupKey),
-      UpdateExpression: `SET ${sets.join(', ')} ADD actorCount :one`,
-      ExpressionAttributeNames: names,
-      ExpressionAttributeValues: values,
-    });
-    await putItem(deps, { Item: { ...unreadKeyOf(w.recipient, w.groupKey), latestAt: w.at, ttl: ttl(w.at) } });
-  }
-
   /** The group keys with an unread marker: one strongly consistent query. */
   async function unreadMarkers(recipient: string): Promise<Set<string>> {
     const { items } = await queryAll(deps, {
@@ -143,47 +79,94 @@ export function createDynamoNotificationsRepo(
     );
   }
 
+  /**
+   * Entry writes (one actor's events in order, different actors side by side), then one ADD per group for the
+   * batch's flips. An undo that found no entry (TTL took it while its group lived on) recounts the group.
+   */
+  async function applyAll(writes: readonly NotificationWrite[]): Promise<NotificationApplied[]> {
+    const changed: boolean[] = writes.map(() => false);
+    const byEntry = new Map<string, number[]>();
+    writes.forEach((w, i) => {
+      const id = `${w.recipient}\n${w.groupKey}\n${w.actor}`;
+      byEntry.set(id, [...(byEntry.get(id) ?? []), i]);
+    });
+    const moves = new Map<
+      string,
+      { w: NotificationWrite; add: NotificationWrite | null; adds: number; takes: number; recount: boolean }
+    >();
+    const moveOf = (w: NotificationWrite) => {
+      const id = `${w.recipient}\n${w.groupKey}`;
+      const move = moves.get(id) ?? { w, add: null, adds: 0, takes: 0, recount: false };
+      moves.set(id, move);
+      return move;
+    };
+    await mapLimit([...byEntry.values()], 8, async (indexes) => {
+      for (const i of indexes) {
+        const w = writes[i] as NotificationWrite;
+        const move = moveOf(w);
+        const old = await writeEntry(deps, options, w);
+        if (old === null) continue;
+        const wasActive = old.active === true;
+        if (!w.active && old.pk === undefined) move.recount = true;
+        if (w.active === wasActive) continue;
+        changed[i] = true;
+        if (w.active) {
+          move.adds += 1;
+          if (!move.add || move.add.at < w.at) move.add = w;
+        } else move.takes += 1;
+      }
+    });
+    const groups = new Map<string, NotificationGroupRecord | null>();
+    await mapLimit([...moves], 8, async ([id, move]) => {
+      const { recipient, groupKey } = move.w;
+      if (move.add) await addToGroup(deps, options, move.add, move.adds);
+      if (move.takes > 0) await takeFromGroup(deps, recipient, groupKey, move.takes);
+      if (move.recount) await recountGroup(deps, recipient, groupKey);
+      groups.set(id, await read(recipient, groupKey));
+    });
+    return writes.map((w, i) => ({
+      changed: changed[i] ?? false,
+      group: groups.get(`${w.recipient}\n${w.groupKey}`) ?? null,
+    }));
+  }
+
   return {
     async apply(w) {
-      const k = entryKeyOf(w.recipient, w.groupKey, w.actor);
-      // The entry is a last-writer-wins register: only a newer event (a retraction wins a tie) flips it, and exactly
-      // one writer sees the flip in ALL_OLD, so exactly one writer moves the group's count.
-      const old = await updateItem(deps, {
-        Key: k,
-        UpdateExpression:
-          `SET actor = :actor, recipient = :recipient, groupKey = :groupKey, #at = :at, active = :active,
-          #g2pk = :g2pk, #g2sk = :g2sk, #ttl = :ttl ${w.active ? ', #g1pk = :g1pk, #g1sk = :g1sk' : ''}
-          ${w.active ? '' : 'REMOVE #g1pk, #g1sk'}`.replace(/\s+/g, ' '),
-        ConditionExpression:
-          'attribute_not_exists(pk) OR #at < :at OR (#at = :at AND active = :true AND :active = :false)',
-        ExpressionAttributeNames: {
-          '#at': 'at',
-          '#g1pk': g1.pk,
-          '#g1sk': g1.sk,
-          '#g2pk': g2.pk,
-          '#g2sk': g2.sk,
-          '#ttl': 'ttl',
+      const [result] = await applyAll([w]);
+      return result ?? { changed: false, group: null };
+    },
+    applyMany: applyAll,
+    recount: (recipient, groupKey) => recountGroup(deps, recipient, groupKey),
+    async retractActorFor(recipient, actor, limit) {
+      const { items } = await queryUpTo(
+        deps,
+        {
+          TableName: deps.tables.main,
+          IndexName: g2.name,
+          KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :recipient)',
+          ExpressionAttributeNames: { '#pk': g2.pk, '#sk': g2.sk },
+          ExpressionAttributeValues: { ':pk': key('NACTOR', actor), ':recipient': `${recipient}#` },
         },
-        ExpressionAttributeValues: {
-          ':actor': w.actor,
-          ':recipient': w.recipient,
-          ':groupKey': w.groupKey,
-          ':at': w.at,
-          ':active': w.active,
-          ':true': true,
-          ':false': false,
-          ':g2pk': key('NACTOR', w.actor),
-          ':g2sk': `${w.recipient}#${w.groupKey}`,
-          ':ttl': ttl(w.at),
-          ...(w.active ? { ':g1pk': key('NGRP', w.recipient, w.groupKey), ':g1sk': `${pad(w.at)}#${w.actor}` } : {}),
-        },
-        ReturnValues: 'ALL_OLD',
+        limit,
+      );
+      const mine = items.slice(0, limit).filter((item) => str(item.recipient) === recipient);
+      await mapLimit(mine, 8, async (item) => {
+        const groupKey = str(item.groupKey);
+        const old = await deleteItem(deps, { Key: entryKeyOf(recipient, groupKey, actor), ReturnValues: 'ALL_OLD' });
+        if (old?.active === true) await takeFromGroup(deps, recipient, groupKey, 1);
       });
-      if (old === null) return { changed: false, group: await read(w.recipient, w.groupKey) };
-      const wasActive = old.active === true;
-      if (w.active && !wasActive) await addOne(w);
-      else if (!w.active && wasActive) await takeOne(w.recipient, w.groupKey);
-      return { changed: w.active !== wasActive, group: await read(w.recipient, w.groupKey) };
+      return Math.min(items.length, limit);
+    },
+    async removeGroup(recipient, groupKey) {
+      const group = await getItem(deps, groupKeyOf(recipient, groupKey));
+      const { items } = await queryAll(deps, {
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': pkOf(recipient), ':prefix': `A#${groupKey}#` },
+        ProjectionExpression: 'pk, sk',
+      });
+      const entries = items.map((item) => ({ pk: str(item.pk), sk: str(item.sk) }));
+      await deleteKeys([...entries, groupKeyOf(recipient, groupKey), unreadKeyOf(recipient, groupKey)]);
+      return group !== null;
     },
     async page(recipient, opts) {
       const upper = opts.before ? `${pad(opts.before.latestAt)}#${opts.before.groupKey}` : '~';
@@ -295,7 +278,7 @@ export function createDynamoNotificationsRepo(
         const groupKey = str(item.groupKey);
         const old = await deleteItem(deps, { Key: entryKeyOf(recipient, groupKey, actor), ReturnValues: 'ALL_OLD' });
         // Only the delete that removed an active entry moves the count.
-        if (old?.active === true) await takeOne(recipient, groupKey);
+        if (old?.active === true) await takeFromGroup(deps, recipient, groupKey, 1);
       });
       return Math.min(items.length, limit);
     },

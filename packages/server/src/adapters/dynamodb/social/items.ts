@@ -13,6 +13,7 @@ import {
   type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import type { Clock } from '../../../ports/clock.js';
+import type { DynamoOutbox } from '../core/outbox.js';
 import type { CountTarget } from '../../../ports/store.js';
 import { isConditionFailed, withRetry, type DynamoDeps, type Item, type Key } from '../client.js';
 
@@ -27,6 +28,8 @@ export interface DynamoSocialDeps extends DynamoDeps {
    * `counts.reconcile` for the target. Best effort: a process that dies in between tells nobody.
    */
   countDrifted?: (target: CountTarget) => Promise<void>;
+  /** Where a reaction's notification job waits until sent (core/outbox.ts); unset: sent right after the write. */
+  outbox?: DynamoOutbox;
 }
 
 /**

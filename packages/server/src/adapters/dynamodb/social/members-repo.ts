@@ -1,3 +1,5 @@
+import type { JobRequest } from '../../../ports/job-queue.js';
+import { pendingAttributes } from '../core/outbox.js';
 import { BoardRole } from '@tweeter/shared';
 import type { AuditRecord, MemberRecord, MemberRepo } from '../../../ports/store.js';
 import { MAIN_INDEXES } from '../tables.js';
@@ -31,18 +33,24 @@ type PutResult = { previous: BoardRole | null; changed: boolean };
  * is ADDed right after, and re-counted by `recount` after a fault.
  */
 export function createDynamoMembersRepo(deps: DynamoSocialDeps): MemberRepo {
-  const addMember = async (m: MemberRecord, audit: AuditRecord | undefined): Promise<boolean> => {
-    const item = {
-      ...memberKey(m.boardId, m.alias),
-      gsi1pk: membershipsOf(m.alias),
-      gsi1sk: m.boardId,
-      ...m,
-    };
+  const addMember = async (
+    m: MemberRecord,
+    audit: AuditRecord | undefined,
+    jobs: readonly JobRequest[],
+  ): Promise<boolean> => {
+    const key = memberKey(m.boardId, m.alias);
+    // The addition's jobs ride on the item (an outbox marker) until sent: a crash leaves them for the sweeper.
+    const pending = jobs.length > 0 ? pendingAttributes('member', jobs, m.joinedAt, key) : {};
+    const item = { ...key, gsi1pk: membershipsOf(m.alias), gsi1sk: m.boardId, ...m, ...pending };
     if (!(await putNew(deps, item))) return false;
     await counted(deps, { target: 'board', id: m.boardId }, () =>
       addToExisting(deps, boardKey(m.boardId), 'memberCount', 1),
     );
     await writeAudit(deps, audit);
+    if (jobs.length > 0) {
+      if (!deps.outbox) throw new Error('members: jobs with an addition need the store outbox (deps.outbox)');
+      await deps.outbox.finish(item);
+    }
     return true;
   };
 
@@ -76,7 +84,8 @@ export function createDynamoMembersRepo(deps: DynamoSocialDeps): MemberRepo {
       if (!(await getItem(deps, boardKey(member.boardId)))) return { previous: null, changed: false };
       // Add, or change the role from what was read; a concurrent change makes the condition fail: read again.
       for (let round = 0; round < PUT_ROUNDS; round++) {
-        if (await addMember(member, options?.audit)) return { previous: null, changed: true };
+        if (await addMember(member, options?.audit, options?.outboxIfAdded ?? []))
+          return { previous: null, changed: true };
         const current = await getItem(deps, memberKey(member.boardId, member.alias));
         if (!current) continue; // removed meanwhile
         const previous = BoardRole.parse(current.role);

@@ -2,6 +2,8 @@ import { REACTION_KINDS, ReactionKind } from '@tweeter/shared';
 import type { ReactionChange, ReactionRepo, ReactionTally, ReactionTargetType } from '../../../ports/store.js';
 import { batchGet, batchWrite, queryUpTo, type Item } from '../client.js';
 import { MAIN_INDEXES } from '../tables.js';
+import { pendingAttributes, pendingUpdate, type DynamoOutbox } from '../core/outbox.js';
+import type { JobRequest } from '../../../ports/job-queue.js';
 import { authoredBy, REACTION_PREFIX, reactionCountKey, reactionKey, reactionsOf } from './keys.js';
 import {
   counted,
@@ -44,20 +46,48 @@ export function createDynamoReactionsRepo(deps: DynamoSocialDeps): ReactionRepo 
   };
 
   /** Removes every reaction and the tally of a status that is gone (what its purge would do, for this writer). */
+  // A marked removal's last step (the writer's, or the sweeper's after a crash): only this outbox's removal counts.
+  const finishRemoval = async (item: Item): Promise<ReactionTally | null> => {
+    const gone = await deleteItem(deps, {
+      Key: { pk: str(item.pk), sk: str(item.sk) },
+      ConditionExpression: 'obxId = :id',
+      ExpressionAttributeValues: { ':id': item.obxId },
+    });
+    if (gone === null) return null;
+    const [type = 'status', id = ''] = str(item.gsi1sk).split('#')[0]?.split(':') ?? [];
+    return bump(type === 'message' ? 'message' : 'status', id, ReactionKind.parse(item.kind), -1);
+  };
+  deps.outbox?.handle('unreaction', { done: async (item) => void (await finishRemoval(item)) });
+
+  /** Sends the jobs of an item just written with its marker, and clears the marker once they are queued. */
+  const sendJobs = async (item: Item, jobs: readonly JobRequest[]): Promise<void> => {
+    if (jobs.length > 0) await outboxOf().finish(item);
+  };
+  const outboxOf = (): DynamoOutbox => {
+    if (!deps.outbox) throw new Error('reactions: jobs with a reaction need the store outbox (deps.outbox)');
+    return deps.outbox;
+  };
+
   const clearDeleted = async (id: string, alias: string, kind: ReactionKind) => {
     await deleteItem(deps, { Key: reactionKey('status', id, alias, kind) });
     await deleteItem(deps, { Key: reactionCountKey('status', id) });
   };
 
   return {
-    async add(type, id, alias, kind, createdAt): Promise<ReactionChange | null> {
-      const changed = await putNew(deps, {
-        ...reactionKey(type, id, alias, kind),
+    async add(type, id, alias, kind, createdAt, options): Promise<ReactionChange | null> {
+      const itemKey = reactionKey(type, id, alias, kind);
+      const jobs = options?.outbox ?? [];
+      // The notification job rides on the item (a pending outbox marker) until sent: a crash leaves it for the sweeper.
+      const pending = jobs.length > 0 ? pendingAttributes('reaction', jobs, createdAt, itemKey) : {};
+      const item = {
+        ...itemKey,
         ...authoredBy('R', alias, `${type}:${id}#${kind}`),
         alias,
         kind,
         createdAt,
-      });
+        ...pending,
+      };
+      const changed = await putNew(deps, item);
       const counts = changed ? await bump(type, id, kind, 1) : await readTally(type, id);
       // Written first, checked after: either the status existed after our writes (then its deletion came later
       // and its purge sees them) or it did not, and we remove them ourselves. No orphan either way.
@@ -65,6 +95,7 @@ export function createDynamoReactionsRepo(deps: DynamoSocialDeps): ReactionRepo 
         await clearDeleted(id, alias, kind);
         return null;
       }
+      if (changed) await sendJobs(item, jobs);
       return { changed, counts };
     },
     async byUser(alias, range) {
@@ -92,11 +123,27 @@ export function createDynamoReactionsRepo(deps: DynamoSocialDeps): ReactionRepo 
       });
       return { items: out, next: more ? str(items.at(-1)?.gsi1sk) : null };
     },
-    async remove(type, id, alias, kind) {
-      const old = await deleteItem(deps, {
-        Key: reactionKey(type, id, alias, kind),
-        ConditionExpression: 'attribute_exists(pk)',
-      });
+    async remove(type, id, alias, kind, options) {
+      const itemKey = reactionKey(type, id, alias, kind);
+      const jobs = options?.outbox ?? [];
+      if (jobs.length > 0) {
+        // Marked first (the retraction job on the item), sent, then removed: a crash in between leaves the marker,
+        // and the sweeper sends the job again and finishes the removal (the handler's `done`).
+        const { set, names, values } = pendingUpdate(pendingAttributes('unreaction', jobs, Date.now(), itemKey));
+        const marked = await updateItem(deps, {
+          Key: itemKey,
+          UpdateExpression: `SET ${set}`,
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+          ReturnValues: 'ALL_NEW',
+        });
+        if (!marked) return { changed: false, counts: await readTally(type, id) };
+        await outboxOf().send(marked);
+        const counts = await finishRemoval(marked);
+        return counts ? { changed: true, counts } : { changed: false, counts: await readTally(type, id) };
+      }
+      const old = await deleteItem(deps, { Key: itemKey, ConditionExpression: 'attribute_exists(pk)' });
       if (!old) return { changed: false, counts: await readTally(type, id) };
       return { changed: true, counts: await bump(type, id, kind, -1) };
     },
