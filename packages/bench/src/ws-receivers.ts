@@ -15,7 +15,8 @@ type FromReceiver =
   | { type: 'opened'; size: number }
   | { type: 'armed' }
   | { type: 'done'; delays: number[]; lost: number }
-  | { type: 'closed'; errors: number; unexpectedCloses: number };
+  | { type: 'closed'; errors: number; unexpectedCloses: number }
+  | { type: 'failed' };
 
 /** Threads the subscribers are spread over: one per core, at most 4 (the server needs a core too). */
 export function receiverThreads(): number {
@@ -49,7 +50,12 @@ export class WsReceivers {
       });
       this.inbox.set(worker, []);
       worker.on('message', (msg: FromReceiver) => this.inbox.get(worker)?.shift()?.(msg));
-      worker.on('error', () => void this.errors++);
+      // A thread that died answers everything still asked of it as failed, so no step waits for it forever.
+      worker.on('error', () => {
+        this.errors++;
+        for (const answer of this.inbox.get(worker)?.splice(0) ?? []) answer({ type: 'failed' });
+        this.inbox.delete(worker);
+      });
       this.workers.push(worker);
     }
   }
@@ -110,7 +116,9 @@ export class WsReceivers {
 
   // The thread's next message (they answer in order).
   private next(worker: Worker): Promise<FromReceiver> {
-    return new Promise((resolve) => this.inbox.get(worker)?.push(resolve));
+    const waiting = this.inbox.get(worker);
+    if (!waiting) return Promise.resolve({ type: 'failed' });
+    return new Promise((resolve) => waiting.push(resolve));
   }
 
   private ask(worker: Worker, msg: ToReceiver): Promise<FromReceiver> {
