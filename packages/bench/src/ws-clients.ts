@@ -19,8 +19,9 @@ export class WsSubscribers {
   private readonly subs: Subscriber[] = [];
   private marker: Buffer | null = null;
   private index = -1;
-  private sentAt = 0;
   private pending = 0;
+  // Receipt times of the current message (epoch ms, sub-ms precision: comparable across threads).
+  private receivedAt: number[] = [];
   private onAll: (() => void) | null = null;
   /** Delivery times in ms, one per (message, subscriber) receipt. */
   readonly delays: number[] = [];
@@ -52,19 +53,23 @@ export class WsSubscribers {
 
   /**
    * Arms the clients for message `index` (frames containing `marker`), calls `send`, and resolves when every
-   * subscriber has it or after `timeoutMs`; returns how many never got it.
+   * subscriber has it or after `timeoutMs`; returns how many never got it. `send` may resolve to the time it was
+   * sent (epoch ms, `now()`), when another thread sent it; otherwise the time is taken here before calling it.
    */
-  async expect(index: number, marker: string, send: () => Promise<void>, timeoutMs: number): Promise<number> {
+  async expect(index: number, marker: string, send: () => Promise<number | void>, timeoutMs: number): Promise<number> {
     this.marker = Buffer.from(marker);
     this.index = index;
     this.pending = this.subs.length;
+    this.receivedAt = [];
     const all = new Promise<void>((resolve) => (this.onAll = resolve));
-    this.sentAt = performance.now();
-    await send();
+    const armedAt = now();
+    const sentAt = (await send()) ?? armedAt;
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([all, new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)))]);
     clearTimeout(timer);
     this.onAll = null;
+    this.marker = null;
+    for (const at of this.receivedAt) this.delays.push(at - sentAt);
     return this.pending;
   }
 
@@ -111,11 +116,16 @@ export class WsSubscribers {
   }
 
   private receipt(sub: Subscriber, data: Buffer): void {
-    const now = performance.now();
+    const at = now();
     if (this.marker === null || sub.ws.readyState !== WebSocket.OPEN || data.indexOf(this.marker) < 0) return;
     if (sub.last === this.index) return;
     sub.last = this.index;
-    this.delays.push(now - this.sentAt);
+    this.receivedAt.push(at);
     if (--this.pending === 0) this.onAll?.();
   }
+}
+
+/** Epoch ms with sub-ms precision, on one clock for every thread of the process. */
+export function now(): number {
+  return performance.timeOrigin + performance.now();
 }

@@ -9,7 +9,7 @@ import { ApiClient } from './api-client.js';
 import { metricValue } from './metrics-sampler.js';
 import { round2, summarize } from './percentiles.js';
 import { attachServer, BenchError, startChildServer, type BenchServer } from './server.js';
-import { WsSubscribers } from './ws-clients.js';
+import { receiverThreads, WsReceivers } from './ws-receivers.js';
 import { seedFeedAudience } from './ws-seed.js';
 
 export interface WsScenarioOptions {
@@ -21,6 +21,8 @@ export interface WsScenarioOptions {
   warmup?: number;
   /** `board` (default): board messages; `feed`: statuses of a user every subscriber follows, fan-out included. */
   via?: 'board' | 'feed';
+  /** Threads the subscribers are spread over (default one per core, at most 4; 0: all on the main thread). */
+  receiverThreads?: number;
 }
 
 export interface WsScenarioResult {
@@ -62,7 +64,8 @@ const BASELINE_SHARE = 0.1;
  */
 export async function runWsScenario(opts: WsScenarioOptions): Promise<WsScenarioResult> {
   const dataDir = opts.url === undefined ? mkdtempSync(join(tmpdir(), 'tweeter-ws-bench-')) : null;
-  const clients = new WsSubscribers();
+  let clients: WsReceivers | undefined;
+  const threads = opts.receiverThreads ?? receiverThreads();
   let server: BenchServer | undefined;
   try {
     let broadcast: Broadcast;
@@ -92,11 +95,12 @@ export async function runWsScenario(opts: WsScenarioOptions): Promise<WsScenario
     const base = server.url;
     const streamUrl = `${base.replace(/^http/, 'ws')}/api/v1/stream`;
     const baseline = Math.max(1, Math.floor(opts.subscribers * BASELINE_SHARE));
-    await clients.open(streamUrl, 0, baseline, broadcast.channel, broadcast.tokenOf);
+    clients = new WsReceivers(streamUrl, broadcast.channel, threads);
+    await clients.open(0, baseline, broadcast.tokenOf);
     await sleep(SETTLE_MS);
     const rssBaseline = await rss(base);
     const connectedBaseline = clients.size;
-    await clients.open(streamUrl, baseline, opts.subscribers, broadcast.channel, broadcast.tokenOf);
+    await clients.open(baseline, opts.subscribers, broadcast.tokenOf);
     await sleep(SETTLE_MS);
     const rssIdle = await rss(base);
     let rssPeak = Math.max(rssBaseline, rssIdle);
@@ -107,7 +111,7 @@ export async function runWsScenario(opts: WsScenarioOptions): Promise<WsScenario
     const warmup = opts.warmup ?? WARMUP_MESSAGES;
     for (let i = -warmup; i < opts.messages; i++) {
       const marker = `wsbench-${i}-${randomBytes(6).toString('hex')}`;
-      const lost = await clients.expect(i, marker, () => broadcast.send(marker), RECEIPT_TIMEOUT_MS);
+      const lost: number = await clients.expect(i, marker, () => broadcast.send(marker), RECEIPT_TIMEOUT_MS);
       if (i < 0) clients.delays.length = 0;
       else missing += lost;
       rssPeak = Math.max(rssPeak, await rss(base));
@@ -121,6 +125,7 @@ export async function runWsScenario(opts: WsScenarioOptions): Promise<WsScenario
         messages: opts.messages,
         warmup_messages: warmup,
         board: broadcast.board,
+        receiver_threads: threads,
       },
       results: {
         delivery_ms: { p50: delivery.p50, p95: delivery.p95, p99: delivery.p99, max: delivery.max },
@@ -131,7 +136,7 @@ export async function runWsScenario(opts: WsScenarioOptions): Promise<WsScenario
       },
     };
   } finally {
-    await clients.close();
+    await clients?.close();
     await server?.stop();
     if (dataDir !== null) rmSync(dataDir, { recursive: true, force: true });
   }

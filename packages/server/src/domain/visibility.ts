@@ -6,9 +6,15 @@ interface RelationEdge {
   kind: RelationKind;
   target: string;
 }
-/** What visibility needs of the store: `RelationRepo.existing`. */
+/** What visibility needs of the store: `RelationRepo.existing`, and `around` where the store has it. */
 export interface RelationLookup {
   existing(edges: readonly RelationEdge[]): Promise<RelationEdge[]>;
+  /** `existing` of viewer -> each other (kinds `out`) and each other -> viewer (kinds `into`), read by shape. */
+  around?(
+    viewer: string,
+    others: readonly string[],
+    kinds: { out: readonly RelationKind[]; into: readonly RelationKind[] },
+  ): Promise<RelationEdge[]>;
 }
 /** What ending follows needs of the store: `FollowRepo.remove`. */
 export interface FollowRemover {
@@ -36,12 +42,7 @@ export class Visibility {
   async blocked(viewer: string, others: Iterable<string>): Promise<Set<string>> {
     const list = distinct(others, viewer);
     if (list.length === 0) return new Set();
-    const found = await this.deps.relations.existing(
-      list.flatMap((other) => [
-        { owner: viewer, kind: 'block', target: other },
-        { owner: other, kind: 'block', target: viewer },
-      ]),
-    );
+    const found = await this.around(viewer, list, { out: ['block'], into: ['block'] });
     return new Set(found.map((e) => (e.owner === viewer ? e.target : e.owner)));
   }
 
@@ -54,13 +55,7 @@ export class Visibility {
   async feedHidden(viewer: string, authors: Iterable<string>): Promise<Set<string>> {
     const list = distinct(authors, viewer);
     if (list.length === 0) return new Set();
-    const found = await this.deps.relations.existing(
-      list.flatMap((author): RelationEdge[] => [
-        { owner: viewer, kind: 'block', target: author },
-        { owner: viewer, kind: 'mute', target: author },
-        { owner: author, kind: 'block', target: viewer },
-      ]),
-    );
+    const found = await this.around(viewer, list, { out: ['block', 'mute'], into: ['block'] });
     return new Set(found.map((e) => (e.owner === viewer ? e.target : e.owner)));
   }
 
@@ -93,6 +88,22 @@ export class Visibility {
   /** Of the users `author` mentions, those not to notify: they block or mute the author, or the author blocks them. */
   silencedMentions(author: string, mentioned: Iterable<string>): Promise<Set<string>> {
     return this.hiddenReaders(author, mentioned);
+  }
+
+  // The edges of these kinds between `viewer` and each of `others`: one read by shape where the store has it.
+  private around(
+    viewer: string,
+    others: readonly string[],
+    kinds: { out: readonly RelationKind[]; into: readonly RelationKind[] },
+  ): Promise<RelationEdge[]> {
+    const { relations } = this.deps;
+    if (relations.around) return relations.around(viewer, others, kinds);
+    return relations.existing(
+      others.flatMap((other): RelationEdge[] => [
+        ...kinds.out.map((kind) => ({ owner: viewer, kind, target: other })),
+        ...kinds.into.map((kind) => ({ owner: other, kind, target: viewer })),
+      ]),
+    );
   }
 }
 

@@ -10,6 +10,20 @@ export interface RelationEdge {
   target: string;
 }
 
+/** The edge kinds `RelationRepo.around` reads: from the viewer (`out`) and to the viewer (`into`). */
+export interface RelationKinds {
+  out: readonly RelationKind[];
+  into: readonly RelationKind[];
+}
+
+/** The pairs `around` stands for, for a store that answers it with `existing`. */
+export function aroundEdges(viewer: string, others: readonly string[], kinds: RelationKinds): RelationEdge[] {
+  return others.flatMap((other) => [
+    ...kinds.out.map((kind) => ({ owner: viewer, kind, target: other })),
+    ...kinds.into.map((kind) => ({ owner: other, kind, target: viewer })),
+  ]);
+}
+
 /** What `RelationRepo.add` did. */
 export type RelationAdd = 'added' | 'exists' | 'full';
 
@@ -30,6 +44,12 @@ export interface RelationRepo {
   remove(edge: RelationEdge): Promise<boolean>;
   /** Which of these edges exist (batched key lookups; strongly consistent), in the order given. */
   existing(edges: readonly RelationEdge[]): Promise<RelationEdge[]>;
+  /**
+   * `existing` of the edges between `viewer` and each of `others`: from the viewer, of the kinds in `out`, and to
+   * the viewer, of the kinds in `into`; in no particular order. The same answer as listing those pairs, asked by
+   * shape so that a store can read them in one pass (SQLite: one statement, no per-pair JSON to take apart).
+   */
+  around(viewer: string, others: readonly string[], kinds: RelationKinds): Promise<RelationEdge[]>;
   /** The targets `owner` blocks or mutes, ascending by alias; `after` is exclusive. Strongly consistent. */
   targets(owner: string, kind: RelationKind, range: RangeOptions): Promise<KeyPage<string>>;
   /** The owners who block or mute `target`, ascending. May lag (DynamoDB: a GSI). */

@@ -3,6 +3,7 @@ import type { CardRepo } from './card-store.js';
 import type { AccountDeletionRepo } from './account-deletions.js';
 import type { JobRequest } from './job-queue.js';
 import type { RelationRepo } from './relation-store.js';
+import type { StatusCountsReader } from './status-counts.js';
 import type { MediaImage, MediaRepo } from './media-repo.js';
 import type { StatusSearchRepo } from './status-search.js';
 import type { RepostRepo } from './repost-store.js';
@@ -259,6 +260,8 @@ export interface Store {
   notifications: NotificationRepo;
   /** Which statuses quote which, and quote counts. */
   quotes: QuoteRepo;
+  /** A page's counters in one read, where the store can (SQLite); otherwise read from the repositories above. */
+  statusCounts?: StatusCountsReader;
   /**
    * Sends again the outbox jobs of writes still marked pending since before `before` (a process that died
    * between its write and the send), up to `limit`; returns how many writes it finished. Run on a schedule.

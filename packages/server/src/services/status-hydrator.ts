@@ -15,6 +15,8 @@ import type { Clock } from '../ports/clock.js';
 import type { CardReader } from './card-reader.js';
 import type { UserPresenter } from './user-presenter.js';
 import type { ReactionReader } from './reaction-reader.js';
+import type { StatusCountsReader } from '../ports/status-counts.js';
+import { readCounters, type Counters } from './status-counters.js';
 
 /** How long an author stays cached where profile edits are not seen (another process): a rename shows within it. */
 export const USER_CACHE_TTL_MS = 5_000;
@@ -46,6 +48,8 @@ export class StatusHydrator {
       quotes: QuoteRepo;
       /** Repost counts and the viewer's own reposts, read fresh as reaction counts are. */
       reposts: Pick<RepostRepo, 'counts' | 'mine'>;
+      /** Every counter of a page in one read, where the store has it (SQLite); else the five reads above. */
+      counts?: StatusCountsReader;
       /** A quoted status across a block from the viewer is embedded as gone. */
       visibility: Pick<Visibility, 'blocked'>;
       /** Link cards change once (when fetched), so they are read beside the counts, not kept with the record. */
@@ -233,17 +237,21 @@ export class StatusHydrator {
     const people = records.flatMap((r) =>
       r.inReplyToAuthor === undefined ? [r.author] : [r.author, r.inReplyToAuthor],
     );
-    const none = <V>(): Promise<Map<string, V>> => Promise.resolve(new Map<string, V>());
-    const [authors, reactions, comments, cards, quotes, reposts, reposted] = await Promise.all([
+    // `fresh`: a status created by this very request has no counts yet, so none are read.
+    const noCounters = (): Promise<Counters> =>
+      Promise.resolve({
+        reactions: new Map(),
+        comments: new Map(),
+        quotes: new Map(),
+        reposts: new Map(),
+        reposted: new Set(),
+      });
+    const [authors, cards, counters] = await Promise.all([
       cachedMany(this.userCache, [...new Set(people)], (missing) => this.deps.users.getMany(missing)),
-      fresh ? none<Reactions>() : this.deps.reactions.read('status', ids, viewer),
-      fresh ? none<number>() : this.deps.comments.counts(ids),
       this.deps.cards.forRecords(records),
-      fresh ? none<number>() : this.deps.quotes.counts(ids),
-      fresh ? none<number>() : this.deps.reposts.counts(ids),
-      viewer === null || fresh ? new Set<string>() : this.deps.reposts.mine(viewer, ids),
+      fresh ? noCounters() : readCounters(this.deps, ids, viewer),
     ]);
-    return { authors, reactions, comments, cards, quotes, reposts, reposted };
+    return { authors, cards, ...counters };
   }
 
   // Only when not cached yet: re-setting would restart the TTL on every read, and a hot status never expire.

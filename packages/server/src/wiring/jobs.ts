@@ -65,6 +65,7 @@ export function createReadModel(config: Config, store: Store, clock: Clock, opti
     comments: store.comments,
     reposts: store.reposts,
     quotes: store.quotes,
+    ...(store.statusCounts ? { counts: store.statusCounts } : {}),
     visibility: new Visibility({ relations: store.relations }),
     cards: cardReader,
     clock,

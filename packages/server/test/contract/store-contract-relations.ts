@@ -45,6 +45,31 @@ export function runRelationsContract(hooks: CoreContractHooks): void {
       expect(await store.relations.existing([])).toEqual([]);
     });
 
+    test('around answers as existing of the same pairs: from the viewer (out kinds) and to the viewer (into kinds)', async () => {
+      await createUsers('ann', 'bob', 'cat', 'dan');
+      await store.relations.add(block('ann', 'bob'), { createdAt: T0, max: 10 });
+      await store.relations.add(mute('ann', 'cat'), { createdAt: T0, max: 10 });
+      await store.relations.add(block('dan', 'ann'), { createdAt: T0, max: 10 });
+      await store.relations.add(mute('bob', 'ann'), { createdAt: T0, max: 10 }); // a mute of the viewer: not asked
+      await store.relations.add(block('bob', 'cat'), { createdAt: T0, max: 10 }); // between others: never
+      const sorted = (edges: RelationEdge[]) => edges.map((e) => `${e.owner} ${e.kind} ${e.target}`).sort();
+      const others = ['bob', 'cat', 'dan', 'eve'];
+      expect(sorted(await store.relations.around('ann', others, { out: ['block', 'mute'], into: ['block'] }))).toEqual([
+        'ann block bob',
+        'ann mute cat',
+        'dan block ann',
+      ]);
+      expect(sorted(await store.relations.around('ann', others, { out: ['block'], into: ['block'] }))).toEqual([
+        'ann block bob',
+        'dan block ann',
+      ]);
+      expect(sorted(await store.relations.around('ann', others, { out: [], into: ['block', 'mute'] }))).toEqual([
+        'bob mute ann',
+        'dan block ann',
+      ]);
+      expect(await store.relations.around('ann', [], { out: ['block'], into: ['block'] })).toEqual([]);
+    });
+
     test('the bound counts one kind: past max edges, add is "full" and writes nothing', async () => {
       await createUsers('ann', 'bob', 'cat', 'dan');
       expect(await store.relations.add(block('ann', 'bob'), { createdAt: T0, max: 2 })).toBe('added');

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BroadcastQueue } from '../../src/adapters/ws/broadcast-queue.js';
+import { framed } from '../../src/adapters/ws/text-frame.js';
 import type { WsConnection } from '../../src/adapters/ws/ws-connection.js';
 
 // Connections are only identities to the queue: stand-ins record what was written to them, in order.
@@ -9,8 +10,8 @@ const turn = () => new Promise((resolve) => setImmediate(resolve));
 
 function recorder() {
   const log = new Map<WsConnection, string[]>();
-  const queue = new BroadcastQueue((conn, payload) => {
-    log.set(conn, [...(log.get(conn) ?? []), payload.toString()]);
+  const queue = new BroadcastQueue((conn, event) => {
+    log.set(conn, [...(log.get(conn) ?? []), event.payload.toString()]);
   }, 2);
   const written = () => [...log.values()].reduce((n, l) => n + l.length, 0);
   return { log, queue, written };
@@ -20,13 +21,13 @@ describe('BroadcastQueue', () => {
   it('writes a broadcast of one slice at once', () => {
     const { log, queue } = recorder();
     const to = conns(2);
-    queue.push(Buffer.from('a'), new Set(to), 'c');
+    queue.push(framed(Buffer.from('a')), new Set(to), 'c');
     expect(to.map((c) => log.get(c))).toEqual([['a'], ['a']]);
   });
 
   it('writes a big broadcast one slice per turn of the event loop', async () => {
     const { queue, written } = recorder();
-    queue.push(Buffer.from('a'), conns(5), 'c');
+    queue.push(framed(Buffer.from('a')), conns(5), 'c');
     expect(written()).toBe(2);
     await turn();
     expect(written()).toBe(4);
@@ -38,9 +39,9 @@ describe('BroadcastQueue', () => {
   it('keeps every connection’s events in the order they were pushed', async () => {
     const { log, queue } = recorder();
     const to = conns(5);
-    queue.push(Buffer.from('a'), to, 'c');
-    queue.push(Buffer.from('b'), new Set(to.slice(0, 1)), 'c'); // small, but queued behind a
-    queue.push(Buffer.from('c'), to.slice(2), 'c');
+    queue.push(framed(Buffer.from('a')), to, 'c');
+    queue.push(framed(Buffer.from('b')), new Set(to.slice(0, 1)), 'c'); // small, but queued behind a
+    queue.push(framed(Buffer.from('c')), to.slice(2), 'c');
     while (queue.pending > 0) await turn();
     expect(to.map((c) => log.get(c))).toEqual([['a', 'b'], ['a'], ['a', 'c'], ['a', 'c'], ['a', 'c']]);
   });
@@ -49,7 +50,7 @@ describe('BroadcastQueue', () => {
     const { log, queue } = recorder();
     const to = conns(4);
     const set = new Set(to.slice(0, 3));
-    queue.push(Buffer.from('a'), set, 'c');
+    queue.push(framed(Buffer.from('a')), set, 'c');
     set.add(to[3] as WsConnection);
     while (queue.pending > 0) await turn();
     expect(log.get(to[3] as WsConnection)).toBeUndefined();
@@ -58,7 +59,7 @@ describe('BroadcastQueue', () => {
   it('skips a recipient that left the channel before its slice was written (a revoked member)', async () => {
     const { log, queue } = recorder();
     const to = conns(5);
-    queue.push(Buffer.from('a'), to, 'c');
+    queue.push(framed(Buffer.from('a')), to, 'c');
     to[4]?.channels.delete('c');
     while (queue.pending > 0) await turn();
     expect(to.map((c) => log.get(c))).toEqual([['a'], ['a'], ['a'], ['a'], undefined]);

@@ -16,6 +16,7 @@ import { createSqlitePeopleIndex } from './people-index.js';
 import { createMessagesRepo } from './messages-repo.js';
 import { createNotificationsRepo } from './notifications-repo.js';
 import { createQuotesRepo } from './quotes-repo.js';
+import { createStatusCountsReader } from './status-counts-repo.js';
 import { createReactionsRepo } from './reactions-repo.js';
 import { createRelationsRepo } from './relations-repo.js';
 import { createRepostsRepo } from './reposts-repo.js';
@@ -59,6 +60,7 @@ export function createSqliteStore(db: Db, options: SqliteStoreOptions): Store {
     reindex: createSqliteSearchReindexRepo(db, options),
     notifications: createNotificationsRepo(db),
     quotes: createQuotesRepo(db),
+    statusCounts: createStatusCountsReader(db),
     async resendPending() {
       return 0; // outbox jobs commit in the same transaction as their write: nothing is ever pending
     },

@@ -23,7 +23,7 @@ const READS: Readonly<Record<WriteTarget, readonly string[]>> = {
   reactions: ['counts', 'mine', 'byUser'],
   comments: ['get', 'list', 'counts', 'byAuthor'],
   audit: ['list'],
-  relations: ['existing', 'targets', 'owners'],
+  relations: ['existing', 'around', 'targets', 'owners'],
   cards: ['get', 'getMany'],
   deletions: ['get', 'expired', 'messagesBy'],
   media: ['get', 'unattachedBefore', 'byOwner'],
@@ -33,6 +33,7 @@ const READS: Readonly<Record<WriteTarget, readonly string[]>> = {
   reindex: ['statuses', 'users', 'state'],
   notifications: ['page', 'get', 'unreadCount'],
   quotes: ['list', 'counts'],
+  statusCounts: ['read'],
   queue: ['stats', 'listDead', 'onReady', 'releaseLeases'],
 };
 
@@ -102,7 +103,8 @@ export function routeWrites<S extends Store, Q extends JobQueue>(
 ): { store: S; queue: Q } {
   const parts: Record<string, unknown> = { ...(store as object) };
   for (const target of TARGETS) {
-    if (target !== 'queue') parts[target] = routed(target, store[target], route);
+    const part = target === 'queue' ? undefined : store[target];
+    if (part !== undefined) parts[target] = routed(target, part, route); // an optional part a store may not have
   }
   return { store: parts as S, queue: routed('queue', queue, route) };
 }

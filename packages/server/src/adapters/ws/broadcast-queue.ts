@@ -1,7 +1,8 @@
+import type { FramedEvent } from './text-frame.js';
 import type { WsConnection } from './ws-connection.js';
 
 interface Broadcast {
-  payload: Buffer;
+  event: FramedEvent;
   channel: string;
   recipients: readonly WsConnection[];
   next: number;
@@ -18,22 +19,22 @@ export class BroadcastQueue {
   private scheduled = false;
 
   constructor(
-    private readonly deliver: (conn: WsConnection, payload: Buffer) => void,
+    private readonly deliver: (conn: WsConnection, event: FramedEvent) => void,
     private readonly chunk: number,
   ) {}
 
   /**
-   * Sends `payload` to every connection of `recipients` (read now: later changes to a Set do not matter) that
+   * Sends `event` (framed once for all of them) to every connection of `recipients` (read now: later changes to a Set do not matter) that
    * is still subscribed to `channel` when its slice is written: one unsubscribed or revoked meanwhile is skipped.
    */
-  push(payload: Buffer, recipients: ReadonlySet<WsConnection> | readonly WsConnection[], channel: string): void {
+  push(event: FramedEvent, recipients: ReadonlySet<WsConnection> | readonly WsConnection[], channel: string): void {
     const idle = this.queue.length === 0;
     const count = recipients instanceof Set ? recipients.size : (recipients as readonly WsConnection[]).length;
     if (idle && count <= this.chunk) {
-      for (const conn of recipients) this.deliver(conn, payload);
+      for (const conn of recipients) this.deliver(conn, event);
       return;
     }
-    this.queue.push({ payload, channel, recipients: Array.from(recipients), next: 0 });
+    this.queue.push({ event, channel, recipients: Array.from(recipients), next: 0 });
     if (idle) this.flush(); // the first slice goes out now, the rest on the following turns of the loop
   }
 
@@ -59,7 +60,7 @@ export class BroadcastQueue {
       const end = Math.min(head.recipients.length, head.next + budget);
       for (let i = head.next; i < end; i++) {
         const conn = head.recipients[i] as WsConnection;
-        if (conn.channels.has(head.channel)) this.deliver(conn, head.payload);
+        if (conn.channels.has(head.channel)) this.deliver(conn, head.event);
       }
       budget -= end - head.next;
       head.next = end;

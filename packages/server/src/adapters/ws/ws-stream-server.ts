@@ -5,6 +5,7 @@ import type { FollowRepo } from '../../ports/store.js';
 import { connectedFollowers } from '../../stream/connected-followers.js';
 import { errorFrame, eventPayload, revokedFrame } from '../../stream/frames.js';
 import { BroadcastQueue } from './broadcast-queue.js';
+import { framed, rawSocketOf, type FramedEvent } from './text-frame.js';
 import type { WsConnection } from './ws-connection.js';
 
 export interface WsStreamServerOptions {
@@ -37,8 +38,8 @@ const TEXT = { binary: false } as const;
 
 /**
  * The `ws` transport's `Realtime`: every stream connection of this server, indexed by user and by channel so
- * that a broadcast is one loop over a Set and `toUsers` one map lookup per alias. Each event is serialized once
- * and the same buffer is written to every recipient, in slices (see BroadcastQueue). The frames of each
+ * that a broadcast is one loop over a Set and `toUsers` one map lookup per alias. Each event is serialized and
+ * framed once and the same frame is written to every recipient's TCP socket, in slices (see BroadcastQueue). The frames of each
  * connection are handled by the stream protocol (socket-driver.ts).
  */
 export class WsStreamServer implements Realtime {
@@ -56,7 +57,7 @@ export class WsStreamServer implements Realtime {
 
   constructor(private readonly options: WsStreamServerOptions) {
     this.broadcasts = new BroadcastQueue(
-      (conn, payload) => this.deliver(conn, payload),
+      (conn, event) => this.deliverFramed(conn, event),
       options.broadcastChunk ?? DEFAULT_CHUNK,
     );
   }
@@ -68,7 +69,7 @@ export class WsStreamServer implements Realtime {
       if (!conns) continue;
       for (const conn of conns) if (conn.channels.has(event.channel)) (recipients ??= []).push(conn);
     }
-    if (recipients) this.broadcasts.push(eventPayload(event), recipients, event.channel);
+    if (recipients) this.broadcasts.push(framed(eventPayload(event)), recipients, event.channel);
   }
 
   toFollowersOf(author: string, event: RealtimeEvent): void {
@@ -87,7 +88,7 @@ export class WsStreamServer implements Realtime {
   toChannel(event: RealtimeEvent): void {
     const conns = this.byChannel.get(event.channel);
     if (!conns || conns.size === 0) return;
-    this.broadcasts.push(eventPayload(event), conns, event.channel);
+    this.broadcasts.push(framed(eventPayload(event)), conns, event.channel);
   }
 
   /** Writes are handed to the sockets at once (the kernel buffers them): only follow checks are waited for. */
@@ -233,16 +234,30 @@ export class WsStreamServer implements Realtime {
   }
 
   private deliver(conn: WsConnection, data: Buffer | string): void {
+    if (!this.writable(conn)) return;
+    conn.socket.send(data, TEXT);
+    this.framesSent++;
+  }
+
+  // A broadcast's frame goes to the TCP socket as it is (see text-frame.ts): no per-socket framing.
+  private deliverFramed(conn: WsConnection, event: FramedEvent): void {
+    if (!this.writable(conn)) return;
+    const raw = rawSocketOf(conn.socket);
+    if (raw) raw.write(event.frame);
+    else conn.socket.send(event.payload, TEXT);
+    this.framesSent++;
+  }
+
+  // Open, and not too far behind: a consumer that cannot keep up is cut off rather than buffered for.
+  private writable(conn: WsConnection): boolean {
     const { socket } = conn;
-    if (conn.closed || socket.readyState !== WebSocket.OPEN) return;
-    // Bounded per-client buffering: a consumer that cannot keep up is cut off rather than buffered for.
+    if (conn.closed || socket.readyState !== WebSocket.OPEN) return false;
     if (socket.bufferedAmount > this.options.maxBufferedBytes) {
       this.slowConsumersDropped++;
       this.close(conn, STREAM_CLOSE.tryAgainLater, 'too slow: reconnect and catch up');
-      return;
+      return false;
     }
-    socket.send(data, TEXT);
-    this.framesSent++;
+    return true;
   }
 
   private detach(conn: WsConnection): void {

@@ -1,4 +1,5 @@
 import type { KeyPage, RangeOptions, RelationEdge, RelationKind, RelationRepo } from '../../../ports/store.js';
+import { aroundEdges } from '../../../ports/relation-store.js';
 import { batchGet, queryUpTo, type DynamoDeps, type Item } from '../client.js';
 import { deleteItem, putNew, queryAll, str, updateItem } from '../social/items.js';
 import { MAIN_INDEXES } from '../tables.js';
@@ -54,6 +55,18 @@ export function createDynamoRelationsRepo(deps: DynamoDeps, outbox: DynamoOutbox
     return { items: items2, next: items2.at(-1) ?? null };
   }
 
+  const existingEdges = async (edges: readonly RelationEdge[]): Promise<RelationEdge[]> => {
+    if (edges.length === 0) return [];
+    const keys = edges.map((e) => relationKey(e.owner, e.kind, e.target));
+    const items = await batchGet(deps, deps.tables.main, keys, { consistent: true });
+    const found = new Set(
+      items.map((item) =>
+        edgeKey({ owner: str(item.owner), kind: str(item.kind) as RelationKind, target: str(item.target) }),
+      ),
+    );
+    return edges.filter((e) => found.has(edgeKey(e)));
+  };
+
   return {
     async add(edge, options) {
       const { owner, kind, target } = edge;
@@ -91,16 +104,9 @@ export function createDynamoRelationsRepo(deps: DynamoDeps, outbox: DynamoOutbox
       await bump(owner, kind, -1);
       return true;
     },
-    async existing(edges) {
-      if (edges.length === 0) return [];
-      const keys = edges.map((e) => relationKey(e.owner, e.kind, e.target));
-      const items = await batchGet(deps, deps.tables.main, keys, { consistent: true });
-      const found = new Set(
-        items.map((item) =>
-          edgeKey({ owner: str(item.owner), kind: str(item.kind) as RelationKind, target: str(item.target) }),
-        ),
-      );
-      return edges.filter((e) => found.has(edgeKey(e)));
+    existing: existingEdges,
+    around(viewer, others, kinds) {
+      return existingEdges(aroundEdges(viewer, others, kinds));
     },
     targets(owner, kind, range) {
       const pk = userKey(owner).pk;

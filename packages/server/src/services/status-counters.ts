@@ -1,0 +1,55 @@
+import type { Reactions } from '@tweeter/shared';
+import type { CommentRepo, QuoteRepo, RepostRepo } from '../ports/store.js';
+import type { StatusCountsReader } from '../ports/status-counts.js';
+import type { ReactionReader } from './reaction-reader.js';
+
+/** A page's counters as the hydrator uses them: absent from a map means 0. */
+export interface Counters {
+  reactions: Map<string, Reactions>;
+  comments: Map<string, number>;
+  quotes: Map<string, number>;
+  reposts: Map<string, number>;
+  reposted: Set<string>;
+}
+
+/**
+ * Counts of these statuses and the viewer's part in them, read fresh: in one read where the store offers it
+ * (`counts`, SQLite), else one batched read per repository (the DynamoDB shape). Both give the same figures.
+ */
+export async function readCounters(
+  deps: {
+    reactions: ReactionReader;
+    comments: Pick<CommentRepo, 'counts'>;
+    quotes: Pick<QuoteRepo, 'counts'>;
+    reposts: Pick<RepostRepo, 'counts' | 'mine'>;
+    counts?: StatusCountsReader;
+  },
+  ids: readonly string[],
+  viewer: string | null,
+): Promise<Counters> {
+  if (deps.counts) {
+    const out: Counters = {
+      reactions: new Map(),
+      comments: new Map(),
+      quotes: new Map(),
+      reposts: new Map(),
+      reposted: new Set(),
+    };
+    for (const [id, c] of await deps.counts.read(ids, viewer)) {
+      out.reactions.set(id, { like: c.like, heart: c.heart, mine: c.mine });
+      if (c.comments > 0) out.comments.set(id, c.comments);
+      if (c.quotes > 0) out.quotes.set(id, c.quotes);
+      if (c.reposts > 0) out.reposts.set(id, c.reposts);
+      if (c.repostedByMe) out.reposted.add(id);
+    }
+    return out;
+  }
+  const [reactions, comments, quotes, reposts, reposted] = await Promise.all([
+    deps.reactions.read('status', ids, viewer),
+    deps.comments.counts(ids),
+    deps.quotes.counts(ids),
+    deps.reposts.counts(ids),
+    viewer === null ? new Set<string>() : deps.reposts.mine(viewer, ids),
+  ]);
+  return { reactions, comments, quotes, reposts, reposted };
+}

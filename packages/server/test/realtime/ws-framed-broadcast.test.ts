@@ -1,0 +1,113 @@
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { WebSocket, WebSocketServer } from 'ws';
+import { textFrame } from '../../src/adapters/ws/text-frame.js';
+import { WsConnection } from '../../src/adapters/ws/ws-connection.js';
+import { WsStreamServer } from '../../src/adapters/ws/ws-stream-server.js';
+import { eventually } from '../support/test-app.js';
+
+// Broadcasts are framed once and written to the TCP sockets beside `ws`'s sender: real sockets and real `ws`
+// clients check that the frames parse at every length class and stay in order with what `ws` itself sends.
+let wss: WebSocketServer | undefined;
+let server: WsStreamServer | undefined;
+const clients: WebSocket[] = [];
+
+afterEach(async () => {
+  for (const c of clients.splice(0)) c.terminate();
+  server?.stop();
+  await new Promise<void>((resolve) => (wss ? wss.close(() => resolve()) : resolve()));
+  wss = undefined;
+});
+
+async function start(subscribers: number): Promise<{ received: string[][]; conns: WsConnection[] }> {
+  const streams = new WsStreamServer({ heartbeatMs: 60_000, maxBufferedBytes: 1 << 24 });
+  server = streams;
+  const ws = new WebSocketServer({ host: '127.0.0.1', port: 0, perMessageDeflate: false });
+  wss = ws;
+  await new Promise<void>((resolve) => ws.once('listening', () => resolve()));
+  const conns: WsConnection[] = [];
+  ws.on('connection', (socket) => {
+    const conn = new WsConnection(socket, 10, 0);
+    streams.add(conn);
+    streams.identify(conn, `u${conns.length}`, `h${conns.length}`);
+    streams.subscribe(conn, 'board:b');
+    conns.push(conn);
+  });
+  const { port } = ws.address() as AddressInfo;
+  const received: string[][] = [];
+  for (let i = 0; i < subscribers; i++) {
+    const client = new WebSocket(`ws://127.0.0.1:${port}`, { perMessageDeflate: false });
+    clients.push(client);
+    const log: string[] = [];
+    received.push(log);
+    client.on('message', (data: Buffer, isBinary) => log.push(`${isBinary ? 'binary' : 'text'}:${data.toString()}`));
+    await new Promise<void>((resolve, reject) => {
+      client.once('open', () => resolve());
+      client.once('error', reject);
+    });
+  }
+  await eventually(async () => conns.length === subscribers);
+  return { received, conns };
+}
+
+describe('framed broadcasts', () => {
+  it('frames payloads of every length class (7-bit, 16-bit, 64-bit) as one text frame', () => {
+    for (const [length, header] of [
+      [0, 2],
+      [125, 2],
+      [126, 4],
+      [65_535, 4],
+      [65_536, 10],
+    ] as const) {
+      const frame = textFrame(Buffer.alloc(length, 'x'));
+      expect(frame.length).toBe(length + header);
+      expect(frame[0]).toBe(0x81);
+    }
+  });
+
+  it('reaches real ws clients as text messages, intact and in order with replies sent through ws', async () => {
+    const { received, conns } = await start(3);
+    const big = 'y'.repeat(70_000);
+    const mid = 'z'.repeat(300);
+    const streams = server as WsStreamServer;
+    streams.send(conns[0] as WsConnection, 'reply-before');
+    streams.toChannel({ type: 'message.created', channel: 'board:b', data: { text: 'small' } });
+    streams.toChannel({ type: 'message.created', channel: 'board:b', data: { text: mid } });
+    streams.send(conns[0] as WsConnection, 'reply-between');
+    streams.toChannel({ type: 'message.created', channel: 'board:b', data: { text: big } });
+    const event = (text: string) =>
+      `text:${JSON.stringify({ type: 'message.created', channel: 'board:b', data: { text } })}`;
+    await eventually(async () => received.map((r) => r.length).join() === '5,3,3');
+    expect(received[0]).toEqual(['text:reply-before', event('small'), event(mid), 'text:reply-between', event(big)]);
+    expect(received[1]).toEqual([event('small'), event(mid), event(big)]);
+    expect(streams.stats().framesSent).toBe(11);
+  });
+
+  it('spreads a broadcast bigger than one slice over turns of the event loop and still delivers it whole', async () => {
+    const streams = new WsStreamServer({ heartbeatMs: 60_000, maxBufferedBytes: 1 << 24, broadcastChunk: 2 });
+    server = streams;
+    const ws = new WebSocketServer({ host: '127.0.0.1', port: 0, perMessageDeflate: false });
+    wss = ws;
+    await new Promise<void>((resolve) => ws.once('listening', () => resolve()));
+    ws.on('connection', (socket) => {
+      const conn = new WsConnection(socket, 10, 0);
+      streams.add(conn);
+      streams.subscribe(conn, 'board:b');
+    });
+    const { port } = ws.address() as AddressInfo;
+    const got: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      const client = new WebSocket(`ws://127.0.0.1:${port}`);
+      clients.push(client);
+      client.on('message', (data: Buffer) => got.push(data.toString()));
+      await new Promise<void>((resolve) => client.once('open', () => resolve()));
+    }
+    await eventually(async () => streams.stats().subscriptions === 5);
+    streams.toChannel({ type: 'message.created', channel: 'board:b', data: { n: 1 } });
+    expect(streams.stats().framesSent).toBe(2); // the first slice at once, the rest on later turns
+    await eventually(async () => got.length === 5);
+    expect(new Set(got)).toEqual(
+      new Set([JSON.stringify({ type: 'message.created', channel: 'board:b', data: { n: 1 } })]),
+    );
+  });
+});
