@@ -2,11 +2,13 @@ import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { PopulationPlan } from '@tweeter/server/tooling';
+import { EMBEDDED_SCHEMA_VERSION, type PopulationPlan } from '@tweeter/server/tooling';
 
 /**
  * Bumped whenever what `tweeter populate` writes changes shape (texts, graph, rows), so an old cache is not reused.
- * 1: statuses through the embedded file's bulk path (populate-bulk.ts).
+ * 1: statuses through the embedded file's bulk path (populate-bulk.ts). The embedded schema's version is part of
+ * the key as well, so a file made before a migration is never reused after it (opening it would run the migration,
+ * and a migration's data step, such as 18's reindex, on every copy).
  */
 export const POPULATION_CACHE_FORMAT = 1;
 
@@ -18,7 +20,13 @@ export function populationCacheRoot(): string {
 /** The cache folder of `plan`: its sizes in the name (to find it by eye), a hash of every field (to be exact). */
 export function populationCachePath(plan: PopulationPlan): string {
   const hash = createHash('sha256')
-    .update(JSON.stringify({ format: POPULATION_CACHE_FORMAT, plan: Object.entries(plan).sort() }))
+    .update(
+      JSON.stringify({
+        format: POPULATION_CACHE_FORMAT,
+        schema: EMBEDDED_SCHEMA_VERSION,
+        plan: Object.entries(plan).sort(),
+      }),
+    )
     .digest('hex')
     .slice(0, 12);
   return join(populationCacheRoot(), `u${plan.users}-s${plan.statusesEach}-f${plan.followeesEach}-${hash}`);

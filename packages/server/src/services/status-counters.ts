@@ -12,6 +12,11 @@ export interface Counters {
   reposted: Set<string>;
 }
 
+/** No counts at all (a status created by this very request): no read. */
+export function emptyCounters(): Counters {
+  return { reactions: new Map(), comments: new Map(), quotes: new Map(), reposts: new Map(), reposted: new Set() };
+}
+
 /**
  * Counts of these statuses and the viewer's part in them, read fresh: in one read where the store offers it
  * (`counts`, SQLite), else one batched read per repository (the DynamoDB shape). Both give the same figures.
@@ -28,13 +33,7 @@ export async function readCounters(
   viewer: string | null,
 ): Promise<Counters> {
   if (deps.counts) {
-    const out: Counters = {
-      reactions: new Map(),
-      comments: new Map(),
-      quotes: new Map(),
-      reposts: new Map(),
-      reposted: new Set(),
-    };
+    const out = emptyCounters();
     for (const [id, c] of await deps.counts.read(ids, viewer)) {
       out.reactions.set(id, { like: c.like, heart: c.heart, mine: c.mine });
       if (c.comments > 0) out.comments.set(id, c.comments);

@@ -16,7 +16,7 @@ import type { CardReader } from './card-reader.js';
 import type { UserPresenter } from './user-presenter.js';
 import type { ReactionReader } from './reaction-reader.js';
 import type { StatusCountsReader } from '../ports/status-counts.js';
-import { readCounters, type Counters } from './status-counters.js';
+import { emptyCounters, readCounters } from './status-counters.js';
 
 /** How long an author stays cached where profile edits are not seen (another process): a rename shows within it. */
 export const USER_CACHE_TTL_MS = 5_000;
@@ -237,19 +237,11 @@ export class StatusHydrator {
     const people = records.flatMap((r) =>
       r.inReplyToAuthor === undefined ? [r.author] : [r.author, r.inReplyToAuthor],
     );
-    // `fresh`: a status created by this very request has no counts yet, so none are read.
-    const noCounters = (): Promise<Counters> =>
-      Promise.resolve({
-        reactions: new Map(),
-        comments: new Map(),
-        quotes: new Map(),
-        reposts: new Map(),
-        reposted: new Set(),
-      });
     const [authors, cards, counters] = await Promise.all([
       cachedMany(this.userCache, [...new Set(people)], (missing) => this.deps.users.getMany(missing)),
       this.deps.cards.forRecords(records),
-      fresh ? noCounters() : readCounters(this.deps, ids, viewer),
+      // `fresh`: a status created by this very request has no counts yet, so none are read.
+      fresh ? emptyCounters() : readCounters(this.deps, ids, viewer),
     ]);
     return { authors, cards, ...counters };
   }

@@ -13,6 +13,7 @@ export { personName } from '../population/names.js';
 export { populateStore } from '../population/populate-store.js';
 export { openStoresChecked } from '../wiring/stores.js';
 export {
+  EMBEDDED_SCHEMA_VERSION,
   countEmbeddedFeedRows,
   embeddedSearchIndexSize,
   inspectEmbeddedFile,

@@ -3,9 +3,12 @@
 
 import { backupDatabase, type BackupResult } from '../adapters/sqlite/backup.js';
 import { openDatabase } from '../adapters/sqlite/database.js';
-import { migrate, schemaVersion } from '../adapters/sqlite/migrations.js';
+import { MIGRATIONS, migrate, schemaVersion } from '../adapters/sqlite/migrations.js';
 import type { Config } from '../config/config.js';
 import { StartupError } from '../runtimes/node/startup-error.js';
+
+/** The schema version a new embedded file gets (the last migration's): tools key cached files by it. */
+export const EMBEDDED_SCHEMA_VERSION: number = MIGRATIONS.reduce((max, m) => Math.max(max, m.version), 0);
 
 /**
  * Throws one line naming TWEETER_STORE unless the config names the embedded file: `what` says what the command
