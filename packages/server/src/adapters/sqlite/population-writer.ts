@@ -1,6 +1,7 @@
 import type { BulkStatus, PopulationWriter } from '../../ports/population-writer.js';
 import { hourOf } from '../../ports/status-search.js';
 import type { Db } from './database.js';
+import { prepareSearchIndexWrites } from './search-index-writes.js';
 import { searchRowid } from './status-search-repo.js';
 
 /** Runs work as one request of the file's writer (write-batch.ts). */
@@ -44,26 +45,8 @@ export function createSqlitePopulationWriter(db: Db, writeBatch: WriteBatch): Po
   );
   const insertPage = db.prepare<[string, string]>('INSERT INTO delivery_pages (status_id, page_key) VALUES (?, ?)');
   // The index rows and trend counters, as the status-search repository's index() writes them.
-  const rowidTaken = db.prepare<[bigint], number>('SELECT 1 FROM search_docs WHERE rowid = ?').pluck();
-  const insertDoc = db.prepare<[bigint, string, string]>(
-    'INSERT INTO search_docs (rowid, status_id, author) VALUES (?, ?, ?)',
-  );
-  const insertFts = db.prepare<[bigint, string]>('INSERT INTO status_fts (rowid, terms) VALUES (?, ?)');
-  const countStatus = db.prepare<[number, string]>(
-    `INSERT INTO tag_hours (hour, tag, statuses) VALUES (?, ?, 1)
-       ON CONFLICT (hour, tag) DO UPDATE SET statuses = statuses + 1`,
-  );
-  const addAccount = db.prepare<[number, string, number]>(
-    `INSERT INTO tag_hours (hour, tag, accounts) VALUES (?, ?, ?)
-       ON CONFLICT (hour, tag) DO UPDATE SET accounts = accounts + excluded.accounts`,
-  );
-  const lastUse = db
-    .prepare<[string, string], number>('SELECT last_hour FROM tag_authors WHERE tag = ? AND author = ?')
-    .pluck();
-  const setLastUse = db.prepare<[string, string, number]>(
-    `INSERT INTO tag_authors (tag, author, last_hour) VALUES (?, ?, ?)
-       ON CONFLICT (tag, author) DO UPDATE SET last_hour = excluded.last_hour`,
-  );
+  const { rowidTaken, insertDoc, insertFts, countStatus, addAccount, lastUse, setLastUse } =
+    prepareSearchIndexWrites(db);
 
   const index = (s: NonNullable<BulkStatus['indexed']>): void => {
     let rowid = searchRowid(s.statusId);

@@ -1,6 +1,7 @@
 import { decodeTime } from 'ulid';
 import { hourOf, type IndexedStatus, type SearchHit, type StatusSearchRepo } from '../../ports/status-search.js';
 import type { Db } from './database.js';
+import { prepareSearchIndexWrites } from './search-index-writes.js';
 
 const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 const LOW_BITS = 20;
@@ -25,28 +26,10 @@ export function createSqliteStatusSearchRepo(db: Db): StatusSearchRepo {
   const docOf = db
     .prepare<[string], { rowid: bigint }>('SELECT rowid FROM search_docs WHERE status_id = ?')
     .safeIntegers();
-  const rowidTaken = db.prepare<[bigint], number>('SELECT 1 FROM search_docs WHERE rowid = ?').pluck();
-  const insertDoc = db.prepare<[bigint, string, string]>(
-    'INSERT INTO search_docs (rowid, status_id, author) VALUES (?, ?, ?)',
-  );
-  const insertFts = db.prepare<[bigint, string]>('INSERT INTO status_fts (rowid, terms) VALUES (?, ?)');
+  const { rowidTaken, insertDoc, insertFts, countStatus, addAccount, lastUse, setLastUse } =
+    prepareSearchIndexWrites(db);
   const deleteDoc = db.prepare<[bigint]>('DELETE FROM search_docs WHERE rowid = ?');
   const deleteFts = db.prepare<[bigint]>('DELETE FROM status_fts WHERE rowid = ?');
-  const countStatus = db.prepare<[number, string]>(
-    `INSERT INTO tag_hours (hour, tag, statuses) VALUES (?, ?, 1)
-       ON CONFLICT (hour, tag) DO UPDATE SET statuses = statuses + 1`,
-  );
-  const addAccount = db.prepare<[number, string, number]>(
-    `INSERT INTO tag_hours (hour, tag, accounts) VALUES (?, ?, ?)
-       ON CONFLICT (hour, tag) DO UPDATE SET accounts = accounts + excluded.accounts`,
-  );
-  const lastUse = db
-    .prepare<[string, string], number>('SELECT last_hour FROM tag_authors WHERE tag = ? AND author = ?')
-    .pluck();
-  const setLastUse = db.prepare<[string, string, number]>(
-    `INSERT INTO tag_authors (tag, author, last_hour) VALUES (?, ?, ?)
-       ON CONFLICT (tag, author) DO UPDATE SET last_hour = excluded.last_hour`,
-  );
   // CROSS JOIN keeps the FTS5 scan outer, newest first, so LIMIT stops it early.
   const match = db
     .prepare<[string, bigint, number], { key: bigint; statusId: string; author: string }>(
