@@ -1,23 +1,12 @@
 import { parseSegments, type Segment } from '@tweeter/shared';
 import { describe, expect, it } from 'vitest';
 import { withHashtags } from '../src/domain/search-reindex.js';
-
-/** Segments as stored before hashtags existed: hashtags were plain text. */
-function beforeHashtags(post: string): Segment[] {
-  const out: Segment[] = [];
-  for (const s of parseSegments(post)) {
-    const last = out.at(-1);
-    if (s.type !== 'hashtag' && s.type !== 'text') out.push(s);
-    else if (last?.type === 'text') out[out.length - 1] = { ...last, text: last.text + s.text, end: s.end };
-    else out.push({ type: 'text', text: s.text, start: s.start, end: s.end });
-  }
-  return out;
-}
+import { segmentsBeforeHashtags } from './support/old-segments.js';
 
 describe('withHashtags (the reindex of stored segments)', () => {
   it('splits text segments around hashtags, with code-point offsets, and leaves every other segment alone', () => {
     const post = 'héllo 🦆 #Café @bob_b https://example.com/#frag, x #二つ #1 end';
-    const stored = beforeHashtags(post);
+    const stored = segmentsBeforeHashtags(post);
     expect(stored.some((s) => s.type === 'hashtag')).toBe(false);
     const out = withHashtags(post, stored);
     expect(out).toEqual(parseSegments(post));
@@ -37,7 +26,7 @@ describe('withHashtags (the reindex of stored segments)', () => {
 
   it('returns the stored array itself when there is nothing to add (so nothing is written)', () => {
     const plain = 'no tags, just words';
-    const stored = beforeHashtags(plain);
+    const stored = segmentsBeforeHashtags(plain);
     expect(withHashtags(plain, stored)).toBe(stored);
     const tagged = 'already #parsed';
     const now = parseSegments(tagged);

@@ -1,4 +1,4 @@
-import { parseSegments, queryTerms, type Segment } from '@tweeter/shared';
+import { parseSegments, queryTerms } from '@tweeter/shared';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { indexUserJob } from '../../src/domain/people-terms.js';
 import { REINDEX_JOB, reindexStep } from '../../src/domain/search-reindex.js';
@@ -8,6 +8,7 @@ import { systemClock } from '../../src/ports/clock.js';
 import type { JobQueue } from '../../src/ports/job-queue.js';
 import { hourOf, type StatusSearchRepo } from '../../src/ports/status-search.js';
 import type { ReindexKind, StatusRecord, Store, UserRecord } from '../../src/ports/store.js';
+import { segmentsBeforeHashtags } from '../support/old-segments.js';
 
 /** A fresh store per case, the queue its outbox jobs go to, and how to drop them. */
 export interface ReindexContractHarness {
@@ -29,21 +30,9 @@ const user = (alias: string, firstName: string, lastName: string): UserRecord =>
   followeeCount: 0,
 });
 
-/** Segments as a parser from before hashtags stored them: text, mentions and URLs only. */
-function oldSegments(post: string): Segment[] {
-  const out: Segment[] = [];
-  for (const s of parseSegments(post)) {
-    const last = out.at(-1);
-    if (s.type !== 'hashtag' && s.type !== 'text') out.push(s);
-    else if (last?.type === 'text') out[out.length - 1] = { ...last, text: last.text + s.text, end: s.end };
-    else out.push({ type: 'text', text: s.text, start: s.start, end: s.end });
-  }
-  return out;
-}
-
 /** A status written with the index off (no index.status job): as rows from before search existed. */
 async function oldStatus(store: Store, author: string, post: string, at: number): Promise<StatusRecord> {
-  const status: StatusRecord = { id: newId(at), author, post, segments: oldSegments(post), createdAt: at };
+  const status: StatusRecord = { id: newId(at), author, post, segments: segmentsBeforeHashtags(post), createdAt: at };
   await store.statuses.create(status, { audience: 0, outbox: [] });
   return status;
 }
