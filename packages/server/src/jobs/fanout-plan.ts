@@ -9,9 +9,12 @@ import type { BatchOutcome, JobProcessor } from './processor.js';
 /**
  * Posts of small audiences written per store call when many are batched: each call is one request of the SQLite
  * writer, which commits its group once a request has run past its time bound, so a post waiting to be written waits
- * behind one chunk (a few ms), never behind a whole gathered batch.
+ * behind one chunk (a few ms), never behind a whole gathered batch. 64 holds every fan-out of a gathered batch of a
+ * backlog (128 jobs, a post queueing two or three) in one request, so its feed rows share one COMMIT: at 32 the
+ * second chunk mostly landed in a group of its own, and the writer paid a fifth more CPU a post (in-process, the
+ * feed pages written twice to the WAL and checkpointed twice; docs/benchmarks.md).
  */
-const SMALL_CHUNK = 32;
+export const SMALL_CHUNK = 64;
 
 /**
  * Stage 1 of fan-out: pages through the author's followers and enqueues one `fanout.deliver` job per page.
