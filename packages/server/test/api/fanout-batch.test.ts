@@ -16,7 +16,7 @@ let dataDir: string | undefined;
 
 const PAGE = 3;
 // Posts each of two authors queues while the workers are stopped: more than two chunks' worth in all.
-const BACKLOG = 70;
+const BACKLOG = 140;
 
 async function start(options: { failFirst?: boolean } = {}): Promise<number[]> {
   dataDir = apps.tempDir('tweeter-batch-');
