@@ -13,6 +13,7 @@ import { createSqliteStore } from '../adapters/sqlite/store.js';
 import { routeWrites } from '../adapters/sqlite/write-routing.js';
 import { SqliteWriter } from '../adapters/sqlite/writer.js';
 import { SMALL_CHUNK } from '../jobs/fanout-plan.js';
+import { GATHER_JOBS } from '../jobs/worker-pool.js';
 import { seededRandom } from '../population/random.js';
 
 export interface WriterCostOptions {
@@ -25,6 +26,8 @@ export interface WriterCostOptions {
   followeesEach: number;
   /** Posts of small audiences per store call (fanout.plan's SMALL_CHUNK unless given). */
   chunk?: number;
+  /** Jobs a receive loop takes at once (the worker pool's GATHER_JOBS unless given). */
+  gather?: number;
   checkpointEveryMs?: number;
 }
 
@@ -51,12 +54,13 @@ const jobsOf = (statusId: string, author: string, at: number) => [
 
 /**
  * Posts `posts` statuses (3 outbox jobs each) from `authors` closed-loop posters while two receive loops take the
- * jobs 128 at a time, fan the posts out with `deliverSmall` in chunks (as fanout.plan does) and ack them all; the
+ * jobs `gather` at a time, fan the posts out with `deliverSmall` in chunks (as fanout.plan does) and ack them all; the
  * other jobs are acked without running (their cost is not the writer's). Returns the process CPU from the first post
  * until the queue is empty, per post and per feed row.
  */
 export async function measureWriterCost(o: WriterCostOptions): Promise<WriterCost> {
   const chunk = o.chunk ?? SMALL_CHUNK;
+  const gather = o.gather ?? GATHER_JOBS;
   mkdirSync(o.dir, { recursive: true });
   const file = join(o.dir, 'writer-cost.db');
   const db = openDatabase(file, { automaticCheckpoints: false });
@@ -100,7 +104,7 @@ export async function measureWriterCost(o: WriterCostOptions): Promise<WriterCos
   };
   const worker = async (): Promise<void> => {
     for (;;) {
-      const jobs = await queue.receive({ max: 128, visibilityMs: 60_000 });
+      const jobs = await queue.receive({ max: gather, visibilityMs: 60_000 });
       if (jobs.length === 0) {
         if (!posting) return;
         await new Promise((resolve) => setTimeout(resolve, 5));
