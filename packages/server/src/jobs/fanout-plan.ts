@@ -14,7 +14,7 @@ import type { BatchOutcome, JobProcessor } from './processor.js';
  * what the writer writes (82% of the WAL's frames), and a page dirtied by two groups is written to the WAL, and
  * checkpointed, twice. In process, 5,000 posts of 20 followers wrote 53,568 feed-page frames in chunks of 32 (the
  * second chunk mostly landed in a group of its own once a post was waiting), 41,175 in chunks of 64 and 17,870 in
- * chunks of 128 with gathers of 256, for about a third less writer CPU a post. The price: under a backlog a post may
+ * chunks of 128 with gathers of 256, for 10-20% less writer CPU a post than 32 (`npm run bench -- writer`). The price: under a backlog a post may
  * wait behind one chunk, up to 128 small fan-outs (~2,600 rows of 20 followers, 10-20 ms of this machine's writer);
  * at a steady 200 posts/s no backlog forms and the chunks hold a few posts.
  */
