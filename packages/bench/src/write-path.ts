@@ -54,6 +54,8 @@ const PARTS: Readonly<Record<string, [name: string, labels: string]>> = {
   interactive_commit: ['tweeter_writer_commit_seconds', 'kind="interactive"'],
   bulk_group: ['tweeter_writer_group_seconds', 'kind="bulk"'],
   bulk_commit: ['tweeter_writer_commit_seconds', 'kind="bulk"'],
+  // What can hold a post on the HTTP thread beside the writer: its garbage collections (prom-client's, all kinds).
+  http_thread_gc: ['nodejs_gc_duration_seconds', ''],
 };
 
 export type WritePathMark = Map<string, HistogramSnapshot>;

@@ -79,6 +79,15 @@ describe('tweeter bench', () => {
     expect(results.fanout_rows_per_post).toBeLessThanOrEqual(29);
   });
 
+  it('writer: CPU per post and per feed row in process, for each gather and chunk size in turn', async () => {
+    const args = ['--posts', '200', '--users', '30', '--authors', '2', '--rounds', '1', '--shapes', '256/128,128/32'];
+    const { results } = await run('writer', args);
+    for (const chunk of ['gather_256_chunk_128', 'gather_128_chunk_32']) {
+      expect(results[chunk]).toMatchObject({ cpu_us_per_post: expect.any(Number), groups: expect.any(Number) });
+      expect((results[chunk] as Record<string, number>).cpu_us_per_row).toBeGreaterThan(0);
+    }
+  });
+
   it('mix: feed, story, post and follow latencies side by side', async () => {
     const { results } = await run('mix', ['--users', '30', '--connections', '4', '--duration', '1']);
     expect(results.feed_ms).toEqual(percentiles('p50', 'p95', 'p99'));
@@ -164,6 +173,7 @@ describe('tweeter bench', () => {
     [['sustained', '--duration', '0'], /--duration must be a whole number from 1 to 3600/],
     [['fanout', '--watch-visible', '2'], /--watch-visible must be a whole number from 0 to 1/],
     [['mix', '--bogus'], /unknown option '--bogus'/],
+    [['writer', '--shapes', '64,x'], /--shapes: gather\/chunk pairs separated by commas/],
     [['ws', '--via', 'pigeon'], /--via must be board or feed/],
     [['nope'], /unknown command 'nope'/],
   ])('refuses %j with one line on stderr and exit 2, writing nothing', async (args, message) => {

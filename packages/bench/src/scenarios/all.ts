@@ -16,6 +16,7 @@ import type { ScenarioDefinition } from './registry.js';
 import { searchStatusesScenario } from './search-statuses.js';
 import { sustainedScenario } from './sustained.js';
 import { threadContextScenario } from './thread-context.js';
+import { writerScenario } from './writer.js';
 import { wsScenario } from './ws.js';
 
 /** Every scenario `tweeter bench` knows, by name. */
@@ -39,4 +40,5 @@ export const SCENARIOS: readonly ScenarioDefinition[] = [
   suggestionsScenario,
   notificationsScenario,
   threadContextScenario,
+  writerScenario,
 ];

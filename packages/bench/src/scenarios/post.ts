@@ -66,6 +66,8 @@ export async function runPostScenario(
       fanout_backlog_drain_s: drain.drained ? drain.seconds : -1,
       ...serverFigures(memory, { heap: true, requests: load.responses }),
       ...writePathFigures(pathBefore, pathAfter),
+      // The HTTP thread's event-loop delay (monitorEventLoopDelay, a p99 per 250 ms window): a post's wait there.
+      event_loop_lag_p99_ms: memory.eventLoopLagMsP99,
       errors: load.errors,
     });
   });

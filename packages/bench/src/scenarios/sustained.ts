@@ -6,6 +6,7 @@ import { round2 } from '../percentiles.js';
 import { awaitDrained, type WatchedDelivery } from '../queue-drain.js';
 import { latencyFigure, postFigure, scenarioResult, serverFigures, type ScenarioResult } from '../result.js';
 import { signInWriters, startSampler, withServer, writersGraph, type TargetOptions } from '../setup.js';
+import { markWritePath, writePathFigures } from '../write-path.js';
 import { postScenario } from './post.js';
 import { option, type ScenarioDefinition } from './registry.js';
 
@@ -62,6 +63,7 @@ export async function runSustainedScenario(params: SustainedParams, target: Targ
 
     const before = await feedRowCount(server);
     const sampler = await startSampler(server.url);
+    const pathBefore = await markWritePath(server.url);
     target.log(`posting with ${params.writers} writers, closed loop, for ${params.durationS} s`);
     const load = await startLoad({
       baseUrl: server.url,
@@ -74,6 +76,8 @@ export async function runSustainedScenario(params: SustainedParams, target: Targ
     target.log(`${load.latencies.count} posts accepted; waiting for the fan-out backlog to drain`);
     const watch = { api, deliveries: watched };
     const drain = await awaitDrained(server.url, drainTimeoutMs(params.durationS), watch, lastPostAt);
+    // The writer's groups and commits over the whole run (posting and drain): how many, how long.
+    const pathAfter = await markWritePath(server.url);
     const memory = await sampler.stop();
     const after = await feedRowCount(server);
     if (!drain.drained) target.log(`backlog not drained after ${drain.seconds} s: ${drain.unfinished} unfinished`);
@@ -89,6 +93,7 @@ export async function runSustainedScenario(params: SustainedParams, target: Targ
       }),
       feed_rows_counted_from: after.source,
       deliveries_checked: watched.length,
+      ...writePathFigures(pathBefore, pathAfter),
       ...serverFigures(memory, { heap: true, requests: load.latencies.count }),
       errors: load.errors + (drain.drained ? 0 : drain.unfinished),
     });

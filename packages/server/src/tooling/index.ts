@@ -23,3 +23,4 @@ export { hashPassword } from '../domain/passwords.js';
 export { hashToken, newToken } from '../domain/tokens.js';
 export { systemClock } from '../ports/clock.js';
 export type { UserRecord } from '../ports/store.js';
+export { measureWriterCost, type WriterCost, type WriterCostOptions } from '../wiring/writer-cost.js';
