@@ -10,6 +10,7 @@ import {
 import { performance } from 'node:perf_hooks';
 import { WebSocket } from 'ws';
 import { ApiClient } from '../api-client.js';
+import { leanRequest } from '../lean-http.js';
 import { startPaced, type PacedRequest } from '../paced.js';
 import { round2, summarize } from '../percentiles.js';
 import { machine, type ScenarioResult } from '../result.js';
@@ -85,7 +86,7 @@ export async function runNotificationsScenario(
         path: '/api/v1/me/notifications/unread-count',
         headers: auth(token),
       };
-      const likes: PacedRequest[] = rest.map((t) => ({ method: 'PUT', path: likePath, headers: auth(t) }));
+      const likes = rest.map((t) => leanRequest(server.url, { method: 'PUT', path: likePath, headers: auth(t) }));
       const readCount = startPaced({ baseUrl: server.url, connections: 4, rate: 50, request: () => countRead });
       const cpuBefore = threadCpu(server.pid);
       const benchBefore = process.cpuUsage();
@@ -94,7 +95,10 @@ export async function runNotificationsScenario(
         connections: 64,
         rate: params.rate,
         durationS: rest.length / params.rate,
-        request: (n) => likes[n % likes.length] as PacedRequest,
+        request: () => {
+          throw new Error('the burst sends lean requests');
+        },
+        lean: (n) => likes[n % likes.length] as Buffer,
       });
       const burstResult = await burst.done;
       const benchCpu = process.cpuUsage(benchBefore);
