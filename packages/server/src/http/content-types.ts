@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest, preValidationHookHandler } from 'fastify';
 import { UnsupportedMediaTypeError } from '../domain/errors.js';
 
 const JSON_TYPE = 'application/json';
@@ -9,11 +9,16 @@ function mediaType(header: string | undefined): string | undefined {
   return type ? type : undefined;
 }
 
-/** What the route accepts: its OpenAPI `consumes`, else JSON for a route with a body schema; null for no body. */
-function acceptedTypes(req: FastifyRequest): readonly string[] | null {
-  const schema = req.routeOptions.schema as { consumes?: readonly string[]; body?: unknown } | undefined;
+type BodySchema = { consumes?: readonly string[]; body?: unknown } | undefined;
+
+/** What a route accepts: its OpenAPI `consumes`, else JSON for a route with a body schema; null for no body. */
+function acceptedBy(schema: BodySchema): readonly string[] | null {
   if (schema?.consumes?.length) return schema.consumes;
   return schema?.body === undefined ? null : [JSON_TYPE];
+}
+
+function acceptedTypes(req: FastifyRequest): readonly string[] | null {
+  return acceptedBy(req.routeOptions.schema as BodySchema);
 }
 
 /** The 415 message: what was sent, and exactly what to send instead. */
@@ -38,13 +43,20 @@ export function payloadTooLargeMessage(req: FastifyRequest): string {
  */
 export function enforceContentTypes(app: FastifyInstance): void {
   app.removeContentTypeParser('text/plain');
-  app.addHook('preValidation', async (req) => {
-    const accepted = acceptedTypes(req);
+  // Attached only to the routes that take a body (registered after this), so a GET or a bodiless PUT runs no check.
+  app.addHook('onRoute', (route) => {
+    const accepted = acceptedBy(route.schema as BodySchema);
     if (accepted === null) return;
-    const sent = mediaType(req.headers['content-type']);
-    // No body at all is left to the body schema ("body: expected object").
-    if (sent === undefined && req.body === undefined) return;
-    if (sent === undefined || !accepted.includes(sent))
-      throw new UnsupportedMediaTypeError(unsupportedMediaTypeMessage(req));
+    const check: preValidationHookHandler = (req, _reply, done) => {
+      const sent = mediaType(req.headers['content-type']);
+      // No body at all is left to the body schema ("body: expected object").
+      if (sent === undefined && req.body === undefined) return done();
+      if (sent === undefined || !accepted.includes(sent)) {
+        return done(new UnsupportedMediaTypeError(unsupportedMediaTypeMessage(req)));
+      }
+      done();
+    };
+    const own = route.preValidation;
+    route.preValidation = own === undefined ? [check] : [check, ...(Array.isArray(own) ? own : [own])];
   });
 }

@@ -1,7 +1,10 @@
 import { z } from 'zod';
+import type { Clock } from '../ports/clock.js';
 import type { Job } from '../ports/job-queue.js';
+import type { Realtime } from '../ports/realtime.js';
 import type { FeedRepo, FollowRepo, NotificationRepo, RelationRepo } from '../ports/store.js';
 import { endFollows } from '../domain/visibility.js';
+import { NOTIFICATIONS_CHANNEL } from '../domain/notification-groups.js';
 import { parsePayload } from './payloads.js';
 import type { JobProcessor } from './processor.js';
 
@@ -18,6 +21,7 @@ const RelationJob = z.object({
  * After a block or a mute (idempotent, bounded): while the edge still exists, a block ends both follows again (a
  * follow that raced the block) and removes each side's statuses from the other's feed; a mute removes the target's
  * statuses from the owner's feed; either takes the target out of the owner's notifications. Each removal scans one bounded feed (FEED_MAX_ENTRIES), as the unfollow purge does.
+ * A recipient whose notifications changed hears the new exact unread count on every connection (`notifications.unread`).
  */
 export class RelationPurgeProcessor implements JobProcessor {
   readonly jobs = ['relation.purge'] as const;
@@ -27,7 +31,11 @@ export class RelationPurgeProcessor implements JobProcessor {
       relations: RelationRepo;
       follows: FollowRepo;
       feeds: FeedRepo;
-      notifications: Pick<NotificationRepo, 'retractActorFor'>;
+      notifications: Pick<NotificationRepo, 'retractActorFor' | 'unreadCount'>;
+      realtime: Pick<Realtime, 'toUsers'>;
+      clock: Clock;
+      /** Groups older than this are not counted (as the unread-count read does). */
+      retentionMs: number;
     },
   ) {}
 
@@ -47,6 +55,19 @@ export class RelationPurgeProcessor implements JobProcessor {
   }
 
   private async retract(recipient: string, actor: string): Promise<void> {
-    while ((await this.deps.notifications.retractActorFor(recipient, actor, RETRACT_BATCH)) === RETRACT_BATCH);
+    let retracted = 0;
+    let step: number;
+    do {
+      step = await this.deps.notifications.retractActorFor(recipient, actor, RETRACT_BATCH);
+      retracted += step;
+    } while (step === RETRACT_BATCH);
+    // A replayed job retracts nothing and pushes nothing; the first run's push already told every device.
+    if (retracted === 0) return;
+    const count = await this.deps.notifications.unreadCount(recipient, this.deps.clock.now() - this.deps.retentionMs);
+    this.deps.realtime.toUsers([recipient], {
+      type: 'notifications.unread',
+      channel: NOTIFICATIONS_CHANNEL,
+      data: { count },
+    });
   }
 }

@@ -133,6 +133,9 @@ export function createJobRegistry(config: Config, deps: JobDeps): ProcessorRegis
       follows: store.follows,
       feeds: store.feeds,
       notifications: store.notifications,
+      realtime,
+      clock,
+      retentionMs: config.notificationRetentionMs,
     }),
     new StatusRetractProcessor({
       follows: store.follows,

@@ -80,11 +80,20 @@ describe('DELETE /api/v1/me', () => {
     const seenBefore = (await get(bob, `/api/v1/statuses/${carols}`)).json();
     expect([seenBefore.reactions.heart, seenBefore.commentCount]).toEqual([1, 1]);
 
+    // A second session, never used: its first request comes after the deletion (the account check is cached).
+    const other = await t.inject({
+      method: 'POST',
+      url: '/api/v1/sessions',
+      payload: { alias: 'alice', password: 'correct horse' },
+    });
+    const unused = other.json<{ token: string }>().token;
+
     const res = await del(alice, 'correct horse');
     expect(res.statusCode).toBe(204);
 
-    // At once: the token, sign-in, the profile, the statuses, the lists.
+    // At once: the tokens, sign-in, the profile, the statuses, the lists.
     expect((await get(alice, '/api/v1/me')).statusCode).toBe(401);
+    expect((await get(unused, '/api/v1/me')).statusCode).toBe(401);
     const login = await t.inject({
       method: 'POST',
       url: '/api/v1/sessions',

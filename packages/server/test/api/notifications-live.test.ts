@@ -43,6 +43,33 @@ describe('notifications live', () => {
     }
   });
 
+  it('a block or a mute made after the fact pushes the new unread count to my connected devices', async () => {
+    const t = await apps.start({}, { gatewayStream: true });
+    const [ann, bob, cat] = [await t.register('ann'), await t.register('bob'), await t.register('cat')];
+    const ids: string[] = [];
+    for (const post of ['one', 'two']) {
+      const res = await t.as(ann, { method: 'POST', url: '/api/v1/statuses', payload: { post } });
+      ids.push((res.json() as { id: string }).id);
+    }
+    await t.as(bob, { method: 'PUT', url: `/api/v1/statuses/${ids[0]}/reactions/like` });
+    await t.as(cat, { method: 'PUT', url: `/api/v1/statuses/${ids[1]}/reactions/like` });
+    await t.drain();
+    const c = await TestStreamClient.open(await t.streamUrl(), ann);
+    try {
+      expect(await c.request({ type: 'subscribe', channel: 'notifications' })).toMatchObject({ type: 'ack' });
+      const unread = () => c.events('notifications.unread').map((f) => (f.data as { count: number }).count);
+      // Bob's group goes with the block (2 -> 1), cat's with the mute (1 -> 0): each purge pushes the count.
+      expect((await t.as(ann, { method: 'PUT', url: '/api/v1/me/blocks/bob' })).statusCode).toBe(200);
+      await expect.poll(unread, { timeout: 10_000 }).toEqual([1]);
+      expect((await t.as(ann, { method: 'PUT', url: '/api/v1/me/mutes/cat' })).statusCode).toBe(200);
+      await expect.poll(unread, { timeout: 10_000 }).toEqual([1, 0]);
+      const count = await t.as(ann, { method: 'GET', url: '/api/v1/me/notifications/unread-count' });
+      expect(count.json()).toEqual({ count: 0 });
+    } finally {
+      c.close();
+    }
+  });
+
   it('the channel carries only my own notifications', async () => {
     const t = await apps.start({}, { gatewayStream: true });
     const [ann, bob] = [await t.register('ann'), await t.register('bob')];

@@ -10,8 +10,11 @@ import {
   SQSClient,
 } from '@aws-sdk/client-sqs';
 import type { SQSRecord } from 'aws-lambda';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { startFauxqs } from 'fauxqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDocumentClient } from '../../src/adapters/dynamodb/client.js';
+import { groupKeyOf } from '../../src/adapters/dynamodb/notifications/keys.js';
 import { encodeJob } from '../../src/adapters/sqs/envelope.js';
 import { JOBS_BY_QUEUE, queueNames } from '../../src/adapters/sqs/stage-queues.js';
 import { SCHEDULED_JOBS } from '../../src/jobs/scheduled-jobs.js';
@@ -122,6 +125,47 @@ describe('the SQS handler', () => {
     expect(result.batchItemFailures).toEqual([{ itemIdentifier: malformed.messageId }]);
     const page = await t.as(author, { method: 'GET', url: '/api/v1/me/notifications' });
     expect(page.json<{ items: { actorCount: number }[] }>().items.map((g) => g.actorCount)).toEqual([3]);
+  });
+
+  it('recounts the group of a redelivered notify record (attempts > 1) that a crash left off', async () => {
+    const author = await t.register('redauthor');
+    const likers = await Promise.all(['redliker1', 'redliker2'].map((a) => t.register(a)));
+    await takeQueued();
+    const posted = await t.as(author, { method: 'POST', url: '/api/v1/statuses', payload: { post: 'again' } });
+    const id = posted.json<{ id: string }>().id;
+    await takeQueued();
+    for (const liker of likers) await t.as(liker, { method: 'PUT', url: `/api/v1/statuses/${id}/reactions/like` });
+    const notify = (await takeQueued()).filter((r) => JSON.parse(r.body).name === 'notify.event');
+    expect(notify).toHaveLength(2);
+    expect(await handle(sqsEvent(notify), invocation())).toEqual({ batchItemFailures: [] });
+    // The group item itself (the page reads a GSI, which may lag).
+    const counted = async () => (await t.ctx.store.notifications.get('redauthor', `reaction:like:${id}`))?.actorCount;
+    expect(await counted()).toBe(2);
+    // The crash: the second liker's entry was written but the group's `ADD actorCount` was lost.
+    const aws = t.ctx.config.aws;
+    if (!aws) throw new Error('the AWS shape has its settings');
+    const doc = createDocumentClient({
+      region: 'us-east-1',
+      endpoint: aws.endpoints.dynamodb,
+      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    });
+    await doc.send(
+      new UpdateCommand({
+        TableName: aws.tables.main,
+        Key: groupKeyOf('redauthor', `reaction:like:${id}`),
+        UpdateExpression: 'ADD actorCount :by',
+        ExpressionAttributeValues: { ':by': -1 },
+      }),
+    );
+    doc.destroy();
+    expect(await counted()).toBe(1);
+    // SQS hands the unacknowledged message over again (ApproximateReceiveCount 2): its entry is already there, so
+    // only the recount repairs the group.
+    const again = sqsRecord((notify[1] as SQSRecord).body, 2, 'tweeter-notify');
+    expect(await handle(sqsEvent([again]), invocation())).toEqual({ batchItemFailures: [] });
+    expect(await counted()).toBe(2);
+    const unread = await t.as(author, { method: 'GET', url: '/api/v1/me/notifications/unread-count' });
+    expect(unread.json()).toEqual({ count: 1 });
   });
 
   it('reads the envelope the adapter sent: its job id and enqueue time, attempts from ApproximateReceiveCount', () => {
