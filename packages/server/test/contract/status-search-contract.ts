@@ -1,38 +1,12 @@
-import { parseSegments, queryTerms, statusTags, statusTerms } from '@tweeter/shared';
+import { parseSegments, queryTerms } from '@tweeter/shared';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { newId } from '../../src/domain/ids.js';
 import { IndexStatusProcessor } from '../../src/jobs/index-status.js';
-import { hourOf, type IndexedStatus, type StatusSearchRepo } from '../../src/ports/status-search.js';
-import type { Store } from '../../src/ports/store.js';
+import { hourOf, type StatusSearchRepo } from '../../src/ports/status-search.js';
+import { runIndexBatchCases } from './status-search-batch-cases.js';
+import { all, HOUR, indexed, T0, type SearchContractHarness } from './status-search-fixtures.js';
 
-/** A fresh store per case and how to drop it (the store contract's harness, less the queue). */
-export interface SearchContractHarness {
-  store: Store;
-  cleanup: () => Promise<void>;
-}
-
-const HOUR = 3_600_000;
-// A whole hour, so `T0 + k * HOUR` falls in hour `hourOf(T0) + k` however the test reads it.
-const T0 = Math.floor(1_780_000_000_000 / HOUR) * HOUR;
-
-/** What the index.status job gives the index for a post (the same shared functions). */
-function indexed(statusId: string, author: string, post: string, createdAt: number): IndexedStatus {
-  const segments = parseSegments(post);
-  return { statusId, author, createdAt, terms: statusTerms(segments), tags: statusTags(segments) };
-}
-
-/** Every hit of a query, page after page with `next`, `limit` at a time. */
-async function all(search: StatusSearchRepo, q: string, limit = 100): Promise<string[]> {
-  const ids: string[] = [];
-  let after: string | undefined;
-  for (let i = 0; i < 100; i++) {
-    const read = await search.search(queryTerms(q), { ...(after === undefined ? {} : { after }), limit, scan: 1_000 });
-    ids.push(...read.hits.map((h) => h.statusId));
-    if (read.next === null) return ids;
-    after = read.next;
-  }
-  throw new Error('paging did not end');
-}
+export type { SearchContractHarness } from './status-search-fixtures.js';
 
 /**
  * The status search contract: the same query semantics, paging, removal and trend counting on every adapter
@@ -47,6 +21,7 @@ export function runStatusSearchContract(options: { name: string; create: () => P
       search = harness.store.search;
     });
     afterEach(async () => harness.cleanup());
+    runIndexBatchCases(() => harness);
 
     async function post(author: string, text: string, at: number): Promise<string> {
       const id = newId(at);
@@ -173,93 +148,6 @@ export function runStatusSearchContract(options: { name: string; create: () => P
       await store.statuses.delete(id);
       await run();
       expect(await all(search, 'indexed')).toEqual([]);
-    });
-
-    it('indexMany indexes a batch once (counted once); where it checks, a status not in the store stays out', async () => {
-      const { store } = harness;
-      await store.users.createMany([
-        {
-          alias: 'cat',
-          firstName: 'Cat',
-          lastName: 'C',
-          passwordHash: 'x',
-          imageKey: null,
-          createdAt: T0,
-          followerCount: 0,
-          followeeCount: 0,
-        },
-      ]);
-      const [a, b, missing] = [newId(T0), newId(T0 + 1), newId(T0 + 2)];
-      for (const [id, text] of [
-        [a, 'many one #Many'],
-        [b, 'many two #Many'],
-      ] as const) {
-        await store.statuses.create(
-          { id, author: 'cat', post: text, segments: parseSegments(text), createdAt: T0 },
-          { audience: 0 },
-        );
-      }
-      const batch = [
-        indexed(a, 'cat', 'many one #Many', T0),
-        indexed(b, 'cat', 'many two #Many', T0),
-        indexed(missing, 'cat', 'many three #Many', T0),
-      ];
-      const { checked } = await search.indexMany(batch);
-      await search.indexMany(batch); // at least once: a repeat changes nothing
-      expect(await all(search, 'many')).toEqual(checked ? [b, a] : [missing, b, a]);
-      const hour = hourOf(T0);
-      expect(await search.trends({ from: hour, to: hour }, 10)).toEqual([
-        { tag: 'many', statuses: checked ? 2 : 3, accounts: 1 },
-      ]);
-    });
-
-    it("a status deleted between the job's read and its write ends out of the index", async () => {
-      const { store } = harness;
-      await store.users.createMany([
-        {
-          alias: 'dan',
-          firstName: 'Dan',
-          lastName: 'D',
-          passwordHash: 'x',
-          imageKey: null,
-          createdAt: T0,
-          followerCount: 0,
-          followeeCount: 0,
-        },
-      ]);
-      const id = newId(T0);
-      const text = 'raced away';
-      await store.statuses.create(
-        { id, author: 'dan', post: text, segments: parseSegments(text), createdAt: T0 },
-        { audience: 0 },
-      );
-      // The delete (and its own index.status job, which finds nothing to remove yet) lands right after the job's
-      // first read of the status.
-      let raced = false;
-      const statuses = Object.create(store.statuses) as Store['statuses'];
-      statuses.get = async (statusId) => {
-        const found = await store.statuses.get(statusId);
-        if (!raced) {
-          raced = true;
-          await store.statuses.delete(statusId);
-          await search.remove(statusId);
-        }
-        return found;
-      };
-      const job = new IndexStatusProcessor({ statuses, search });
-      const outcomes = await job.performBatch([
-        {
-          id: 'r1',
-          name: 'index.status',
-          payload: { statusId: id, author: 'dan' },
-          attempts: 1,
-          enqueuedAt: T0,
-          receipt: 'r',
-        },
-      ]);
-      expect(outcomes).toEqual([{ ok: true }]);
-      expect(raced).toBe(true);
-      expect(await all(search, 'raced')).toEqual([]);
     });
 
     it('index.status jobs run together: each status converges, and a malformed job fails alone', async () => {
