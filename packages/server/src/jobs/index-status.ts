@@ -1,7 +1,7 @@
 import { parseSegments, statusTags, statusTerms } from '@tweeter/shared';
 import type { Job } from '../ports/job-queue.js';
 import type { StatusRecord, StatusRepo } from '../ports/store.js';
-import type { StatusSearchRepo } from '../ports/status-search.js';
+import type { IndexedStatus, StatusSearchRepo } from '../ports/status-search.js';
 import { parsePayload, StatusJob } from './payloads.js';
 import type { BatchOutcome, JobProcessor } from './processor.js';
 
@@ -11,8 +11,9 @@ import type { BatchOutcome, JobProcessor } from './processor.js';
  * each run reads the status and converges. Terms come from the post as the current segmenter reads it, so statuses
  * stored before hashtags existed are indexed with theirs.
  *
- * Every post queues one, so the jobs of one receive run together (`performBatch`): their statuses read at once
- * before and after, their index writes sent at once (on SQLite they share the writer's group), and one ack.
+ * Every post queues one, so the jobs of one receive run together (`performBatch`): their statuses read at once,
+ * indexed in one write (`indexMany`: on SQLite one transaction that also checks each status still exists, so no
+ * second read; on DynamoDB the statuses are read again after the writes), and one ack.
  */
 export class IndexStatusProcessor implements JobProcessor {
   readonly jobs = ['index.status'] as const;
@@ -38,15 +39,23 @@ export class IndexStatusProcessor implements JobProcessor {
     const ids = [...new Set(parsed.filter((p): p is string => typeof p === 'string'))];
     const { search } = this.deps;
     const before = await this.read(ids);
-    const written = new Map(
-      ids.map((id) => [id, this.converge(id, before.get(id) ?? null).then(() => true as const)] as const),
-    );
-    await Promise.allSettled(written.values());
-    // As in `perform`: a status deleted while its index write was on the way is taken out again.
-    const after = await this.read([...before.keys()]);
-    const removed = new Map(
-      [...before.keys()].filter((id) => !after.has(id)).map((id) => [id, search.remove(id)] as const),
-    );
+    const removed = new Map(ids.filter((id) => !before.has(id)).map((id) => [id, search.remove(id)] as const));
+    // Every status in one write (SQLite: one transaction, one FTS5 flush); if it fails, one by one, so a status that
+    // cannot be indexed fails its own job only.
+    let written = new Map<string, Promise<unknown>>();
+    let checked = false;
+    try {
+      checked = (await search.indexMany([...before.values()].map(indexed))).checked;
+    } catch {
+      written = new Map([...before.values()].map((s) => [s.id, search.index(indexed(s))] as const));
+    }
+    await Promise.allSettled([...written.values(), ...removed.values()]);
+    if (!checked) {
+      // As in `perform`: a status deleted while its index write was on the way is taken out again (SQLite checks
+      // in the write itself).
+      const after = await this.read([...before.keys()]);
+      for (const id of before.keys()) if (!after.has(id)) removed.set(id, search.remove(id));
+    }
     return Promise.all(
       parsed.map(async (p): Promise<BatchOutcome> => {
         if (typeof p !== 'string') return { ok: false, error: p.error };
@@ -72,13 +81,18 @@ export class IndexStatusProcessor implements JobProcessor {
 
   private async converge(statusId: string, status: StatusRecord | null): Promise<void> {
     if (!status) return this.deps.search.remove(statusId);
-    const segments = parseSegments(status.post);
-    await this.deps.search.index({
-      statusId,
-      author: status.author,
-      createdAt: status.createdAt,
-      terms: statusTerms(segments),
-      tags: statusTags(segments),
-    });
+    await this.deps.search.index(indexed(status));
   }
+}
+
+/** What the index takes of a status: terms from the post as the current segmenter reads it. */
+function indexed(status: StatusRecord): IndexedStatus {
+  const segments = parseSegments(status.post);
+  return {
+    statusId: status.id,
+    author: status.author,
+    createdAt: status.createdAt,
+    terms: statusTerms(segments),
+    tags: statusTags(segments),
+  };
 }

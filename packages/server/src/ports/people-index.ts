@@ -12,6 +12,16 @@ export interface PeopleHit {
 }
 
 /**
+ * A hit with what ranking it needs (the account as it is now: names and follower count), and nothing else: ranking
+ * reads these narrow rows for every match and the full records only for the page shown.
+ */
+export interface PeopleCandidate extends PeopleHit {
+  firstName: string;
+  lastName: string;
+  followerCount: number;
+}
+
+/**
  * The people index: normalized terms (search-normalize.ts in @tweeter/shared) of each account's alias and name
  * words, read by prefix. SQLite keeps them in a table of the same file; DynamoDB in items keyed by the term's first
  * character, written by the `index.user` job. Entries may be stale for a moment (a job not yet run, a profile edited
@@ -30,6 +40,11 @@ export interface PeopleIndex {
    * `namePrefix` (when given), each in term order, at most `limit` of each; an account may come once of each kind.
    */
   match(query: { aliasPrefix?: string; namePrefix?: string }, limit: number): Promise<PeopleHit[]>;
+  /**
+   * The hits of `match`, each with the account's current names and follower count (accounts gone are left out).
+   * SQLite: one join of the term range with the users table; DynamoDB: `match`, then one batch read of the users.
+   */
+  candidates(query: { aliasPrefix?: string; namePrefix?: string }, limit: number): Promise<PeopleCandidate[]>;
   /**
    * Accounts followed by many: up to `limit` aliases, most followers first (SQLite: exact, from the users table's
    * index; DynamoDB: the POPULAR partition, accounts with at least POPULAR_MIN_FOLLOWERS as of their last count).

@@ -50,6 +50,14 @@ export interface StatusSearchRepo {
    * redelivered) counts those; see the adapter for the one narrow window left.
    */
   index(status: IndexedStatus): Promise<void>;
+  /**
+   * `index` for many statuses in one write where the adapter can. SQLite: one transaction (one FTS5 flush for all,
+   * not one per status) that indexes only the statuses still in the statuses table, so a status deleted before it
+   * is never indexed: `checked` is true and the caller need not read the statuses again. DynamoDB: each `index`,
+   * concurrently; `checked` is false (the caller looks again for statuses deleted meanwhile). On failure nothing
+   * is known of the batch's statuses: index them one by one.
+   */
+  indexMany(statuses: readonly IndexedStatus[]): Promise<{ checked: boolean }>;
   /** Takes the status out of the index (idempotent). The tag counters keep it: they count what was posted. */
   remove(statusId: string): Promise<void>;
   /**

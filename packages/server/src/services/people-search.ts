@@ -1,7 +1,7 @@
 import { normalizeSearchText, searchWords, type Page, type PeopleSearchQuery, type Profile } from '@tweeter/shared';
 import { peopleTerms } from '../domain/people-terms.js';
 import type { Visibility } from '../domain/visibility.js';
-import type { FollowRepo, PeopleIndex, RelationRepo, UserRecord, UserRepo } from '../ports/store.js';
+import type { FollowRepo, PeopleCandidate, PeopleIndex, RelationRepo, UserRepo } from '../ports/store.js';
 import { decodeOffset, nextOffset, presentProfiles } from './people-profiles.js';
 import type { UserPresenter } from './user-presenter.js';
 
@@ -37,28 +37,31 @@ export class PeopleSearchService {
     // needs: from there, in slices, until the page is full or the list ends (never a short page before the end).
     let position = decodeOffset(query.cursor);
     const ranked = await this.ranked(query.q);
-    const page: UserRecord[] = [];
+    const page: string[] = [];
     while (page.length < query.limit && position < ranked.length) {
       const slice = ranked.slice(position, position + query.limit - page.length + SLACK);
-      const blocked = await this.deps.visibility.blocked(
-        viewer,
-        slice.map((u) => u.alias),
-      );
-      for (const user of slice) {
+      const blocked = await this.deps.visibility.blocked(viewer, slice);
+      for (const alias of slice) {
         position++;
-        if (blocked.has(user.alias)) continue;
-        page.push(user);
+        if (blocked.has(alias)) continue;
+        page.push(alias);
         if (page.length === query.limit) break;
       }
     }
+    // Whole records for the page only (ranking read narrow rows); an account deleted meanwhile is left out.
+    const records = await this.deps.users.getMany(page);
+    const users = page.flatMap((alias) => {
+      const user = records.get(alias);
+      return user ? [user] : [];
+    });
     return {
-      items: await presentProfiles(this.deps, viewer, page),
+      items: await presentProfiles(this.deps, viewer, users),
       nextCursor: nextOffset(position, 0, ranked.length),
     };
   }
 
-  /** Every match (at most 2 × PEOPLE_CANDIDATES_MAX), best first, before the block filter. */
-  private async ranked(q: string): Promise<UserRecord[]> {
+  /** Every match's alias (at most 2 × PEOPLE_CANDIDATES_MAX), best first, before the block filter. */
+  private async ranked(q: string): Promise<string[]> {
     const text = normalizeSearchText(q).trim();
     const aliasQuery = text.startsWith('@') ? text.slice(1) : text;
     const aliasPrefix = /^[a-z0-9_]+$/.test(aliasQuery) ? aliasQuery : undefined;
@@ -66,32 +69,33 @@ export class PeopleSearchService {
     // The longest word is the most selective one to read; the others are checked on each hit.
     const namePrefix = [...words].sort((a, b) => b.length - a.length)[0];
     if (aliasPrefix === undefined && namePrefix === undefined) return [];
-    const hits = await this.deps.people.match(
+    const hits = await this.deps.people.candidates(
       { ...(aliasPrefix ? { aliasPrefix } : {}), ...(namePrefix ? { namePrefix } : {}) },
       PEOPLE_CANDIDATES_MAX,
     );
-    const users = await this.deps.users.getMany([...new Set(hits.map((h) => h.alias))]);
-    const scored: { user: UserRecord; rank: Rank }[] = [];
-    for (const user of users.values()) {
+    // An account may be a hit of both kinds: ranked once, by its best match.
+    const scored = new Map<string, { user: PeopleCandidate; rank: Rank }>();
+    for (const user of hits) {
+      if (scored.has(user.alias)) continue;
       // Checked against the account as it is now: a stale index entry never shows a wrong match.
       const rank = rankOf(user, aliasPrefix, words);
-      if (rank !== null) scored.push({ user, rank });
+      if (rank !== null) scored.set(user.alias, { user, rank });
     }
-    return scored
+    return [...scored.values()]
       .sort(
         (a, b) =>
           a.rank - b.rank ||
           b.user.followerCount - a.user.followerCount ||
           (a.user.alias < b.user.alias ? -1 : a.user.alias > b.user.alias ? 1 : 0),
       )
-      .map((s) => s.user);
+      .map((s) => s.user.alias);
   }
 }
 
 /** Read beyond a page's remaining room when filtering, so that a few blocked accounts cost no second read. */
 const SLACK = 5;
 
-function rankOf(user: UserRecord, aliasPrefix: string | undefined, words: readonly string[]): Rank | null {
+function rankOf(user: PeopleCandidate, aliasPrefix: string | undefined, words: readonly string[]): Rank | null {
   if (aliasPrefix !== undefined) {
     if (user.alias === aliasPrefix) return 0;
     if (user.alias.startsWith(aliasPrefix)) return 1;

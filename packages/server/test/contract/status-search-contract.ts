@@ -1,38 +1,12 @@
-import { parseSegments, queryTerms, statusTags, statusTerms } from '@tweeter/shared';
+import { parseSegments, queryTerms } from '@tweeter/shared';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { newId } from '../../src/domain/ids.js';
 import { IndexStatusProcessor } from '../../src/jobs/index-status.js';
-import { hourOf, type IndexedStatus, type StatusSearchRepo } from '../../src/ports/status-search.js';
-import type { Store } from '../../src/ports/store.js';
+import { hourOf, type StatusSearchRepo } from '../../src/ports/status-search.js';
+import { runIndexBatchCases } from './status-search-batch-cases.js';
+import { all, HOUR, indexed, T0, type SearchContractHarness } from './status-search-fixtures.js';
 
-/** A fresh store per case and how to drop it (the store contract's harness, less the queue). */
-export interface SearchContractHarness {
-  store: Store;
-  cleanup: () => Promise<void>;
-}
-
-const HOUR = 3_600_000;
-// A whole hour, so `T0 + k * HOUR` falls in hour `hourOf(T0) + k` however the test reads it.
-const T0 = Math.floor(1_780_000_000_000 / HOUR) * HOUR;
-
-/** What the index.status job gives the index for a post (the same shared functions). */
-function indexed(statusId: string, author: string, post: string, createdAt: number): IndexedStatus {
-  const segments = parseSegments(post);
-  return { statusId, author, createdAt, terms: statusTerms(segments), tags: statusTags(segments) };
-}
-
-/** Every hit of a query, page after page with `next`, `limit` at a time. */
-async function all(search: StatusSearchRepo, q: string, limit = 100): Promise<string[]> {
-  const ids: string[] = [];
-  let after: string | undefined;
-  for (let i = 0; i < 100; i++) {
-    const read = await search.search(queryTerms(q), { ...(after === undefined ? {} : { after }), limit, scan: 1_000 });
-    ids.push(...read.hits.map((h) => h.statusId));
-    if (read.next === null) return ids;
-    after = read.next;
-  }
-  throw new Error('paging did not end');
-}
+export type { SearchContractHarness } from './status-search-fixtures.js';
 
 /**
  * The status search contract: the same query semantics, paging, removal and trend counting on every adapter
@@ -47,6 +21,7 @@ export function runStatusSearchContract(options: { name: string; create: () => P
       search = harness.store.search;
     });
     afterEach(async () => harness.cleanup());
+    runIndexBatchCases(() => harness);
 
     async function post(author: string, text: string, at: number): Promise<string> {
       const id = newId(at);

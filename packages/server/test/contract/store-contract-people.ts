@@ -64,6 +64,29 @@ export function runPeopleContract(hooks: CoreContractHooks): void {
       expect(hits.filter((h) => h.kind === 'name')).toHaveLength(3);
     });
 
+    test('candidates are the hits with the account as it is now: names, follower count; no account, no hit', async () => {
+      await store.users.createMany([
+        user('zoe_q', { firstName: 'Zoë', lastName: 'Quinn', followerCount: 7 }),
+        user('zed', { firstName: 'Zed', lastName: 'Zoeller', followerCount: 2 }),
+      ]);
+      await store.people.putMany([
+        { alias: 'zoe_q', firstName: 'Zoë', lastName: 'Quinn' },
+        { alias: 'zed', firstName: 'Zed', lastName: 'Zoeller' },
+        // Indexed, but its account is not there (deleted before its index.user job ran): never a candidate.
+        { alias: 'zoe_gone', firstName: 'Zoe', lastName: 'Gone' },
+      ]);
+      await expect.poll(async () => (await store.people.match({ namePrefix: 'zo' }, 10)).length).toBe(3);
+      const found = await store.people.candidates({ aliasPrefix: 'zo', namePrefix: 'zo' }, 10);
+      expect([...found].sort((a, b) => `${a.kind} ${a.alias}`.localeCompare(`${b.kind} ${b.alias}`))).toEqual([
+        { alias: 'zoe_q', kind: 'alias', firstName: 'Zoë', lastName: 'Quinn', followerCount: 7 },
+        { alias: 'zed', kind: 'name', firstName: 'Zed', lastName: 'Zoeller', followerCount: 2 },
+        { alias: 'zoe_q', kind: 'name', firstName: 'Zoë', lastName: 'Quinn', followerCount: 7 },
+      ]);
+      // At most `limit` accounts of each kind, in term order, as match reads them.
+      const one = await store.people.candidates({ aliasPrefix: 'z', namePrefix: 'z' }, 1);
+      expect(one.map((c) => `${c.kind} ${c.alias}`)).toEqual(['alias zed', 'name zed']);
+    });
+
     test('popular lists the accounts followed by most, most first', async () => {
       const fans = aliases(12, 'fan');
       await store.users.createMany([user('star'), user('mid'), ...fans.map((a) => user(a))]);

@@ -1,5 +1,5 @@
 import { peopleTerms, prefixEnd } from '../../domain/people-terms.js';
-import type { PeopleEntry, PeopleHit, PeopleIndex } from '../../ports/people-index.js';
+import type { PeopleCandidate, PeopleEntry, PeopleHit, PeopleIndex } from '../../ports/people-index.js';
 import type { Db } from './database.js';
 
 const ALIAS = 0;
@@ -14,6 +14,15 @@ export function createSqlitePeopleIndex(db: Db): PeopleIndex {
   const range = db.prepare<[number, string, string, number], { alias: string }>(
     'SELECT alias FROM people_terms WHERE kind = ? AND term >= ? AND term < ? ORDER BY term, alias LIMIT ?',
   );
+  // The same range joined to the users' rank inputs, as arrays (no full records, no objects per row): ranking a
+  // one-letter query's 200 matches was a quarter of its cost when it read whole user rows.
+  const rangeRanked = db
+    .prepare<[number, string, string, number], [string, string, string, number]>(
+      `SELECT t.alias, u.first_name, u.last_name, u.follower_count FROM people_terms AS t
+         JOIN users AS u ON u.alias = t.alias
+        WHERE t.kind = ? AND t.term >= ? AND t.term < ? ORDER BY t.term, t.alias LIMIT ?`,
+    )
+    .raw();
   const popular = db.prepare<[number], { alias: string }>(
     'SELECT alias FROM users ORDER BY follower_count DESC, alias LIMIT ?',
   );
@@ -37,6 +46,29 @@ export function createSqlitePeopleIndex(db: Db): PeopleIndex {
     return [...seen];
   };
 
+  const readRanked = (kind: number, prefix: string, limit: number, out: PeopleCandidate[]): void => {
+    const hitKind = kind === ALIAS ? 'alias' : 'name';
+    // An account has one alias term: `limit` rows are `limit` accounts. Name words may repeat an account, so those
+    // rows are iterated up to `limit` distinct ones (stepping stops there: no user row is joined beyond it).
+    if (kind === ALIAS) {
+      for (const [alias, firstName, lastName, followerCount] of rangeRanked.all(kind, prefix, prefixEnd(prefix), limit))
+        out.push({ alias, kind: hitKind, firstName, lastName, followerCount });
+      return;
+    }
+    const seen = new Set<string>();
+    for (const [alias, firstName, lastName, followerCount] of rangeRanked.iterate(
+      kind,
+      prefix,
+      prefixEnd(prefix),
+      limit * 2,
+    )) {
+      if (seen.has(alias)) continue;
+      seen.add(alias);
+      out.push({ alias, kind: hitKind, firstName, lastName, followerCount });
+      if (seen.size === limit) break;
+    }
+  };
+
   return {
     async put(entry) {
       putOne.immediate(entry);
@@ -56,6 +88,12 @@ export function createSqlitePeopleIndex(db: Db): PeopleIndex {
         for (const alias of read(NAME, query.namePrefix, limit)) hits.push({ alias, kind: 'name' });
       }
       return hits;
+    },
+    async candidates(query, limit) {
+      const out: PeopleCandidate[] = [];
+      if (query.aliasPrefix) readRanked(ALIAS, query.aliasPrefix, limit, out);
+      if (query.namePrefix) readRanked(NAME, query.namePrefix, limit, out);
+      return out;
     },
     async popular(limit) {
       return popular.all(limit).map((row) => row.alias);

@@ -64,7 +64,9 @@ export function createSqliteStatusSearchRepo(db: Db): StatusSearchRepo {
     }
   })();
 
-  const index = db.transaction((s: IndexedStatus): void => {
+  const statusExists = db.prepare<[string], number>('SELECT 1 FROM statuses WHERE id = ?').pluck();
+
+  const write = (s: IndexedStatus): void => {
     if (docOf.get(s.statusId) !== undefined) return; // indexed (and counted) already
     let rowid = searchRowid(s.statusId);
     while (rowidTaken.get(rowid) !== undefined) rowid += 1n;
@@ -81,6 +83,12 @@ export function createSqliteStatusSearchRepo(db: Db): StatusSearchRepo {
       addAccount.run(hour, tag, 1);
       if (last !== undefined) addAccount.run(last, tag, -1);
     }
+  };
+  const index = db.transaction(write);
+  // Checked in the write's transaction: a delete committed before it leaves nothing indexed (its own job removes
+  // what a write after it left), so the job need not read the status again.
+  const indexMany = db.transaction((list: readonly IndexedStatus[]): void => {
+    for (const s of list) if (statusExists.get(s.statusId) !== undefined) write(s);
   });
   const remove = db.transaction((statusId: string): void => {
     const doc = docOf.get(statusId);
@@ -92,6 +100,10 @@ export function createSqliteStatusSearchRepo(db: Db): StatusSearchRepo {
   return {
     async index(status) {
       index.immediate(status);
+    },
+    async indexMany(statuses) {
+      if (statuses.length > 0) indexMany.immediate(statuses);
+      return { checked: true };
     },
     async remove(statusId) {
       remove.immediate(statusId);

@@ -29,7 +29,7 @@ const READS: Readonly<Record<WriteTarget, readonly string[]>> = {
   media: ['get', 'unattachedBefore', 'byOwner'],
   search: ['search', 'trends', 'size'],
   reposts: ['get', 'standing', 'byStatus', 'byReposter', 'counts', 'mine'],
-  people: ['match', 'popular'],
+  people: ['match', 'candidates', 'popular'],
   reindex: ['statuses', 'users', 'state'],
   notifications: ['page', 'get', 'unreadCount'],
   quotes: ['list', 'counts'],

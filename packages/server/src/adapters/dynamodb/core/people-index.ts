@@ -1,7 +1,17 @@
 import { peopleTerms } from '../../../domain/people-terms.js';
-import type { PeopleEntry, PeopleHit, PeopleIndex } from '../../../ports/people-index.js';
-import { batchWrite, key, mapLimit, queryUpTo, type DynamoDeps, type Key, type WriteRequest } from '../client.js';
-import { deleteItem, getItem, putItem, str } from '../social/items.js';
+import type { PeopleCandidate, PeopleEntry, PeopleHit, PeopleIndex } from '../../../ports/people-index.js';
+import {
+  batchGet,
+  batchWrite,
+  key,
+  mapLimit,
+  queryUpTo,
+  type DynamoDeps,
+  type Key,
+  type WriteRequest,
+} from '../client.js';
+import { deleteItem, getItem, num, putItem, str } from '../social/items.js';
+import { userKey } from './keys.js';
 
 /** An account enters the POPULAR partition once its follower count reaches this (suggestions' fallback). */
 export const POPULAR_MIN_FOLLOWERS = 10;
@@ -80,6 +90,16 @@ export function createDynamoPeopleIndex(deps: DynamoDeps): PeopleIndex {
     }
     return [...seen];
   };
+  const match = async (query: { aliasPrefix?: string; namePrefix?: string }, limit: number): Promise<PeopleHit[]> => {
+    const [aliases, names] = await Promise.all([
+      query.aliasPrefix ? read('alias', query.aliasPrefix, limit) : Promise.resolve([]),
+      query.namePrefix ? read('name', query.namePrefix, limit) : Promise.resolve([]),
+    ]);
+    return [
+      ...aliases.map((alias): PeopleHit => ({ alias, kind: 'alias' })),
+      ...names.map((alias): PeopleHit => ({ alias, kind: 'name' })),
+    ];
+  };
   return {
     put,
     async putMany(entries) {
@@ -95,15 +115,21 @@ export function createDynamoPeopleIndex(deps: DynamoDeps): PeopleIndex {
       await deleteItem(deps, { Key: recordKey(alias) });
       await deleteItem(deps, { Key: popularKey(alias) });
     },
-    async match(query, limit) {
-      const [aliases, names] = await Promise.all([
-        query.aliasPrefix ? read('alias', query.aliasPrefix, limit) : Promise.resolve([]),
-        query.namePrefix ? read('name', query.namePrefix, limit) : Promise.resolve([]),
-      ]);
-      return [
-        ...aliases.map((alias): PeopleHit => ({ alias, kind: 'alias' })),
-        ...names.map((alias): PeopleHit => ({ alias, kind: 'name' })),
-      ];
+    match,
+    async candidates(query, limit) {
+      const hits = await match(query, limit);
+      // One eventually consistent batch read (an item costs the same read units whatever is projected).
+      const users = new Map(
+        (await batchGet(deps, deps.tables.main, [...new Set(hits.map((h) => h.alias))].map(userKey))).map(
+          (item) => [str(item.alias), item] as const,
+        ),
+      );
+      return hits.flatMap((hit): PeopleCandidate[] => {
+        const user = users.get(hit.alias);
+        if (!user) return [];
+        const { firstName, lastName, followerCount } = user;
+        return [{ ...hit, firstName: str(firstName), lastName: str(lastName), followerCount: num(followerCount) }];
+      });
     },
     async popular(limit) {
       const { items } = await queryUpTo(

@@ -1,5 +1,11 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { hourOf, type SearchHit, type StatusSearchRepo, type TagTrend } from '../../../ports/status-search.js';
+import {
+  hourOf,
+  type IndexedStatus,
+  type SearchHit,
+  type StatusSearchRepo,
+  type TagTrend,
+} from '../../../ports/status-search.js';
 import { batchWrite, key, mapLimit, withRetry, type DynamoDeps, type Item, type WriteRequest } from '../client.js';
 import { ttlSeconds } from '../core/keys.js';
 import { getItem, num, putNew, queryAll, str, updateItem } from '../social/items.js';
@@ -80,24 +86,30 @@ export function createDynamoStatusSearchRepo(deps: DynamoDeps): StatusSearchRepo
     });
   }
 
+  const index = async (s: IndexedStatus): Promise<void> => {
+    const owed = s.countTrends === false ? [] : [...new Set(s.tags)];
+    // The marker first, with the tags still to count (`owe`, a string set): only the call that writes it starts
+    // the counting, and a retry finishes the tags a crashed try left in it (a retry re-writes the terms too).
+    const first = await putNew(deps, {
+      ...docKey(s.statusId),
+      author: s.author,
+      terms: [...s.terms],
+      ...(owed.length > 0 ? { owe: new Set(owed) } : {}),
+    });
+    const requests: WriteRequest[] = s.terms.map((term) => ({
+      PutRequest: { Item: { pk: termPk(term), sk: s.statusId, a: s.author, t: [...s.terms] } },
+    }));
+    await batchWrite(deps, table, requests);
+    const left = first ? owed : oweOf(await getItem(deps, docKey(s.statusId)));
+    const hour = hourOf(s.createdAt);
+    await mapLimit(left, 4, (tag) => countTag(s.statusId, s.author, tag, hour));
+  };
+
   return {
-    async index(s) {
-      const owed = s.countTrends === false ? [] : [...new Set(s.tags)];
-      // The marker first, with the tags still to count (`owe`, a string set): only the call that writes it starts
-      // the counting, and a retry finishes the tags a crashed try left in it (a retry re-writes the terms too).
-      const first = await putNew(deps, {
-        ...docKey(s.statusId),
-        author: s.author,
-        terms: [...s.terms],
-        ...(owed.length > 0 ? { owe: new Set(owed) } : {}),
-      });
-      const requests: WriteRequest[] = s.terms.map((term) => ({
-        PutRequest: { Item: { pk: termPk(term), sk: s.statusId, a: s.author, t: [...s.terms] } },
-      }));
-      await batchWrite(deps, table, requests);
-      const left = first ? owed : oweOf(await getItem(deps, docKey(s.statusId)));
-      const hour = hourOf(s.createdAt);
-      await mapLimit(left, 4, (tag) => countTag(s.statusId, s.author, tag, hour));
+    index,
+    async indexMany(statuses) {
+      await Promise.all(statuses.map(index));
+      return { checked: false };
     },
 
     async remove(statusId) {
