@@ -1,5 +1,6 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ImageThread } from '../src/runtimes/thread/image-thread.js';
+import { ImageChild } from '../src/runtimes/child/image-child.js';
 import { listThreads, PER_THREAD_PRIORITY, type ThreadInfo } from '../src/runtimes/thread/thread-priority.js';
 import { decodeImage, type DecodeLimits, type ImageInput, type ImageSizes } from '../src/services/image-decode.js';
 import { ImagePipeline } from '../src/services/image-pipeline.js';
@@ -10,37 +11,43 @@ const SIZES = { longSide: 2048, previewLongSide: 400 };
 const LIMITS = { maxInputPixels: 50_000_000, timeoutSeconds: 10 };
 const isLibvips = (t: ThreadInfo) => t.name.startsWith('libvips');
 
-/** A copy that owns its whole ArrayBuffer (as an upload's body does). */
-function owned(bytes: Buffer): Buffer {
-  const copy = Buffer.from(new ArrayBuffer(bytes.length));
-  bytes.copy(copy);
-  return copy;
+/** Child processes of this one whose command line names the image child's entry (from /proc). */
+function imageChildren(): number[] {
+  return readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .filter((d) => {
+      try {
+        const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
+        const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+        return ppid === process.pid && readFileSync(`/proc/${d}/cmdline`, 'utf8').includes('image-child-entry');
+      } catch {
+        return false; // ended while it was read
+      }
+    })
+    .map(Number);
 }
 
-// Nice values are per thread on Linux only (elsewhere the image thread keeps the server's priority).
-describe.runIf(PER_THREAD_PRIORITY)('the image thread’s scheduling priority (Linux)', () => {
-  const thread = new ImageThread({ nice: 7 });
-  afterAll(() => thread.close());
+// Nice values are per thread on Linux, and /proc shows them.
+describe.runIf(PER_THREAD_PRIORITY)('the image child’s scheduling priority (Linux)', () => {
+  const child = new ImageChild({ nice: 7 });
+  afterAll(() => child.close());
 
-  it('runs at its nice value, and so do the libvips threads it decodes on; other threads keep theirs', async () => {
-    const photo = await photoJpeg(1600, 1200); // libvips threads exist now, started at this process's priority
-    expect(listThreads().filter((t) => t.nice === 7)).toEqual([]);
-    expect(listThreads().filter(isLibvips).length).toBeGreaterThan(0);
-
-    const out = await thread.decode(owned(photo), SIZES, LIMITS);
+  it('every thread of the child runs at its nice value, libvips’s included; this process keeps its own', async () => {
+    const photo = await photoJpeg(1600, 1200); // libvips threads of this process exist now, at its priority
+    const out = await child.decode(photo, SIZES, LIMITS);
     expect([out.width, out.height]).toEqual([1200, 1600]); // photoJpeg is taken rotated (EXIF orientation 6)
 
-    const threads = listThreads();
-    // The image thread: the one thread at 7 that is not libvips's (Node does not name worker threads).
-    expect(threads.filter((t) => t.nice === 7 && !isLibvips(t))).toHaveLength(1);
-    const libvips = threads.filter(isLibvips);
-    expect(libvips.length).toBeGreaterThan(0);
-    expect(libvips.every((t) => t.nice >= 7)).toBe(true);
-    // This thread, the one that answers requests in the server, keeps its priority.
-    expect(threads.find((t) => t.tid === process.pid)?.nice).toBe(0);
+    const pid = child.pid ?? 0;
+    const threads = listThreads(pid);
+    expect(threads.filter(isLibvips).length).toBeGreaterThan(0);
+    expect(threads.length).toBeGreaterThan(5); // V8's, libuv's pool, libvips's: all of them, not just the main one
+    expect(threads.filter((t) => t.nice !== 7)).toEqual([]);
+    // Nothing of this process was lowered.
+    expect(listThreads().filter((t) => t.nice !== 0)).toEqual([]);
   });
 
-  it('the server’s image thread runs at IMAGE_NICE', async () => {
+  it('the server decodes an upload to ready in its child, every thread of which runs at IMAGE_NICE', async () => {
+    const before = imageChildren(); // the other test's child, still up
     const app = await createTestApp({ IMAGE_NICE: '12' });
     try {
       expect(app.config.imageNice).toBe(12);
@@ -52,17 +59,25 @@ describe.runIf(PER_THREAD_PRIORITY)('the image thread’s scheduling priority (L
         headers: { 'content-type': 'image/jpeg' },
       });
       expect(res.statusCode).toBe(201);
-      const threads = listThreads();
-      expect(threads.filter((t) => t.nice === 12 && !isLibvips(t))).toHaveLength(1);
-      expect(threads.filter(isLibvips).every((t) => t.nice >= 12)).toBe(true);
-      expect(threads.find((t) => t.tid === process.pid)?.nice).toBe(0);
+      const media = res.json<{ state?: string; width: number; height: number; url: string }>();
+      expect([media.width, media.height]).toEqual([600, 800]);
+      expect(media.state ?? 'ready').toBe('ready');
+      const started = imageChildren().filter((pid) => !before.includes(pid));
+      expect(started).toHaveLength(1);
+      const threads = listThreads(started[0] ?? 0);
+      expect(threads.filter(isLibvips).length).toBeGreaterThan(0);
+      expect(threads.filter((t) => t.nice !== 12)).toEqual([]);
+      expect(listThreads().find((t) => t.tid === process.pid)?.nice).toBe(0);
+      // The server's libvips threads (this test process's own) never ran this upload: there are none at 12.
+      expect(listThreads().filter((t) => t.nice === 12)).toEqual([]);
     } finally {
       await app.close();
     }
+    expect(imageChildren().filter((pid) => !before.includes(pid))).toEqual([]); // closing the server stops its child
   });
 });
 
-describe('the bound on uploads waiting for the image thread', () => {
+describe('the bound on uploads waiting for the image child', () => {
   it('past the waiting bound an upload is 503 with Retry-After at once; the waiting ones are then decoded', async () => {
     let open: () => void = () => undefined;
     const gate = new Promise<void>((resolve) => (open = resolve));
