@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
@@ -8,7 +8,7 @@ import { ImageChild } from '../src/runtimes/child/image-child.js';
 import { listThreads, PER_THREAD_PRIORITY } from '../src/runtimes/thread/thread-priority.js';
 import { decodeImage } from '../src/services/image-decode.js';
 import { ImagePipeline } from '../src/services/image-pipeline.js';
-import { bombPng, photoJpeg, solidPng } from './support/images.js';
+import { bombPng, inMemory, photoJpeg, solidPng } from './support/images.js';
 
 const SIZES = { longSide: 2048, previewLongSide: 400 };
 const LIMITS = { maxInputPixels: 50_000_000, timeoutSeconds: 10 };
@@ -34,18 +34,36 @@ describe('the image child process', () => {
       here.height,
       here.blurhash,
     ]);
-    const [image, preview] = await Promise.all([sharp(there.image).metadata(), sharp(there.preview).metadata()]);
+    const [image, preview] = await Promise.all([
+      sharp(inMemory(there.image)).metadata(),
+      sharp(inMemory(there.preview)).metadata(),
+    ]);
     expect([image.format, image.width, image.height, image.exif]).toEqual(['jpeg', 800, 1200, undefined]);
     expect([preview.width, preview.height]).toEqual([267, 400]);
   });
 
-  it('decodes a spooled upload by its path: libvips reads the file in the child', async () => {
+  it('decodes a spooled upload by its path, and writes its two files beside it: no image byte comes back', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'image-child-test-'));
     try {
       const path = join(dir, 'upload');
       await writeFile(path, await photoJpeg(600, 400));
       const out = await thread.decode(path, SIZES, LIMITS);
       expect([out.type, out.width, out.height]).toEqual(['image/jpeg', 400, 600]);
+      expect([out.image, out.preview]).toEqual([
+        { path: `${path}.image`, size: (await stat(`${path}.image`)).size },
+        { path: `${path}.preview`, size: (await stat(`${path}.preview`)).size },
+      ]);
+      const [image, preview] = await Promise.all([
+        sharp(`${path}.image`).metadata(),
+        sharp(`${path}.preview`).metadata(),
+      ]);
+      expect([image.format, image.width, image.height, preview.width, preview.height]).toEqual([
+        'jpeg',
+        400,
+        600,
+        267,
+        400,
+      ]);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

@@ -1,5 +1,6 @@
 // The image child's main module (see image-child.ts): decodes uploads in a process of its own, every thread of it
 // at a lower priority than the server's, so a decode never takes a core a reader's request wants.
+import { writeFile } from 'node:fs/promises';
 import { AppError } from '../../domain/errors.js';
 import { decodeImage } from '../../services/image-decode.js';
 import { lowerWholeProcess } from '../thread/thread-priority.js';
@@ -19,26 +20,34 @@ process.on('disconnect', () => process.exit(0));
 process.on('message', (message: ToImageChild) => {
   const { id, sizes, limits } = message;
   const input = typeof message.input === 'string' ? message.input : asBuffer(message.input);
-  decodeImage(input, sizes, limits).then(
-    (out) => {
-      const { image, preview, type, width, height, blurhash } = out;
-      const reply: FromImageChild = { id, ok: true, image, preview, type, width, height, blurhash };
-      send(reply);
-    },
-    (err: unknown) => {
-      const reply: FromImageChild =
-        err instanceof AppError
-          ? {
-              id,
-              ok: false,
-              code: err.code,
-              message: err.message,
-              retryAfterSeconds: 'retryAfterSeconds' in err ? Number(err.retryAfterSeconds) : undefined,
-            }
-          : { id, ok: false, code: null, message: err instanceof Error ? err.message : String(err) };
-      send(reply);
-    },
-  );
+  decodeImage(input, sizes, limits)
+    .then(async (out) => {
+      const { type, width, height, blurhash } = out;
+      const { output } = message;
+      if (!output)
+        return { id, ok: true as const, image: out.image, preview: out.preview, type, width, height, blurhash };
+      // Written here, at this process's priority; the server only moves the files.
+      await Promise.all([writeFile(output.image, out.image), writeFile(output.preview, out.preview)]);
+      const image = { path: output.image, size: out.image.length };
+      const preview = { path: output.preview, size: out.preview.length };
+      return { id, ok: true as const, image, preview, type, width, height, blurhash };
+    })
+    .then(
+      (reply: FromImageChild) => send(reply),
+      (err: unknown) => {
+        const reply: FromImageChild =
+          err instanceof AppError
+            ? {
+                id,
+                ok: false,
+                code: err.code,
+                message: err.message,
+                retryAfterSeconds: 'retryAfterSeconds' in err ? Number(err.retryAfterSeconds) : undefined,
+              }
+            : { id, ok: false, code: null, message: err instanceof Error ? err.message : String(err) };
+        send(reply);
+      },
+    );
 });
 
 // Advanced serialization hands Buffers over as plain Uint8Arrays.

@@ -10,6 +10,7 @@ import {
   UnsupportedMediaTypeError,
   ValidationError,
 } from '../../domain/errors.js';
+import { outputPaths, type EncodedFile } from '../../services/encoded-image.js';
 import type { DecodeLimits, ImageInput, ImageSizes, ProcessedImage } from '../../services/image-decode.js';
 
 export interface ToImageChild {
@@ -18,10 +19,14 @@ export interface ToImageChild {
   input: Uint8Array | string;
   sizes: ImageSizes;
   limits: DecodeLimits;
+  /** Where to write the two encoded files (a spooled upload's: they never come back over the channel). */
+  output?: { image: string; preview: string } | undefined;
 }
 
+type Sent = Uint8Array | EncodedFile;
+
 export type FromImageChild =
-  | (Omit<ProcessedImage, 'image' | 'preview'> & { id: number; ok: true; image: Uint8Array; preview: Uint8Array })
+  | (Omit<ProcessedImage, 'image' | 'preview'> & { id: number; ok: true; image: Sent; preview: Sent })
   | { id: number; ok: false; code: ErrorCode | null; message: string; retryAfterSeconds?: number | undefined };
 
 export interface ImageChildOptions {
@@ -42,8 +47,9 @@ interface Pending {
  * Decodes uploads in a child process (an ImageDecoder for ImagePipeline): sharp, libvips's workers and the share of
  * a decode that runs on libuv's pool all run in that process, which is niced as a whole, so on a loaded machine the
  * server's readers get the cores first. In a thread of the server only the threads it could find were lowered, and
- * libuv's pool (shared with the server's file reads) stayed at normal priority. Spooled uploads go by their path;
- * only the two encoded files come back over IPC. One child, started on the first upload; when it dies (killed, out
+ * libuv's pool (shared with the server's file reads) stayed at normal priority. A spooled upload goes by its path
+ * and its two encoded files are written beside it by the child (the server moves them into the blob store), so no
+ * image byte passes through the server's threads; bytes in memory (a direct upload's job) go and come over IPC. One child, started on the first upload; when it dies (killed, out
  * of memory) the decodes it held are sent to a new one (at-least-once: a decode has no effect but its answer), and a
  * decode that loses its child `attempts` times is a 503 with Retry-After.
  */
@@ -68,7 +74,8 @@ export class ImageChild {
   readonly decode = (input: ImageInput, sizes: ImageSizes, limits: DecodeLimits): Promise<ProcessedImage> => {
     if (this.closed) return Promise.reject(new UnavailableError('the server is stopping', 5));
     const id = this.nextId++;
-    const message: ToImageChild = { id, input, sizes, limits };
+    const output = typeof input === 'string' ? outputPaths(input) : undefined;
+    const message: ToImageChild = { id, input, sizes, limits, output };
     return new Promise<ProcessedImage>((resolve, reject) => {
       const p: Pending = { message, attempts: 0, resolve, reject };
       this.pending.set(id, p);
@@ -180,8 +187,8 @@ function entryExecArgv(): string[] {
   return ['--import', pathToFileURL(join(tsxDir, 'dist/loader.mjs')).href];
 }
 
-function asBuffer(bytes: Uint8Array): Buffer {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+function asBuffer(bytes: Sent): Buffer | EncodedFile {
+  return bytes instanceof Uint8Array ? Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) : bytes;
 }
 
 /** The child's refusal as the same domain error decodeImage throws in-process; anything else stays a 500. */
