@@ -59,6 +59,9 @@ describe.runIf(PER_THREAD_PRIORITY)('the image child’s scheduling priority (Li
         headers: { 'content-type': 'image/jpeg' },
       });
       expect(res.statusCode).toBe(201);
+      const metrics = (await app.inject({ method: 'GET', url: '/metrics' })).body;
+      expect(metrics).toMatch(/^tweeter_image_child_starts 1$/m);
+      expect(metrics).toMatch(/^tweeter_image_decodes\{state="running"\} 0$/m);
       const media = res.json<{ state?: string; width: number; height: number; url: string }>();
       expect([media.width, media.height]).toEqual([600, 800]);
       expect(media.state ?? 'ready').toBe('ready');

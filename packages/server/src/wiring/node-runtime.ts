@@ -23,6 +23,7 @@ import type { PasswordHasher } from '../services/password-hasher.js';
 import { createChannelAuthorizer, type ChannelAuthorizer } from '../stream/authorize.js';
 import type { StreamProtocol } from '../stream/protocol.js';
 import { ImageChild } from '../runtimes/child/image-child.js';
+import { registerImageMetrics } from './image-metrics.js';
 import { createJobRegistry, createWorkerPool } from './jobs.js';
 import {
   createApiGatewayStreamRoutes,
@@ -129,6 +130,7 @@ export async function createNodeRuntime(
   const imagePipeline =
     overrides.imagePipeline ??
     new ImagePipeline({ ...DEFAULT_IMAGE_PIPELINE, concurrency: 1, decoder: imageChild.decode });
+  registerImageMetrics(metrics.registry, imagePipeline, imageChild);
   const { services, hydrator } = createServices({
     config,
     clock,
