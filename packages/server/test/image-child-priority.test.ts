@@ -62,6 +62,10 @@ describe.runIf(PER_THREAD_PRIORITY)('the image child’s scheduling priority (Li
       const metrics = (await app.inject({ method: 'GET', url: '/metrics' })).body;
       expect(metrics).toMatch(/^tweeter_image_child_starts 1$/m);
       expect(metrics).toMatch(/^tweeter_image_decodes\{state="running"\} 0$/m);
+      const rss = Number(/^tweeter_image_child_resident_memory_bytes (\d+)$/m.exec(metrics)?.[1]);
+      expect(rss).toBeGreaterThan(10 * 1024 * 1024); // a Node process with sharp loaded
+      const cpu = Number(/^tweeter_image_child_cpu_seconds ([\d.]+)$/m.exec(metrics)?.[1]);
+      expect(cpu).toBeGreaterThan(0);
       const media = res.json<{ state?: string; width: number; height: number; url: string }>();
       expect([media.width, media.height]).toEqual([600, 800]);
       expect(media.state ?? 'ready').toBe('ready');

@@ -30,8 +30,11 @@ export interface ConditionResult {
   errors: number;
   /** Feed pages answered per second, over the condition's phases (the offered rate is the scenario's `rate`). */
   pagesPerSecond: number;
-  /** CPU in % of one core, averaged over the condition's phases: the server process, the bench, the rest. */
-  cpuPct: MemorySummary['cpuPct'];
+  /**
+   * CPU in % of one core, averaged over the condition's phases: the server process, its image child, the bench (the
+   * load generator: readers and uploaders), the rest of the machine (the child not counted again).
+   */
+  cpuPct: MemorySummary['cpuPct'] & { imageChild: number };
   rssMbPeak: number;
 }
 
@@ -117,25 +120,32 @@ class Condition {
   private errors = 0;
   private answered = 0;
   private seconds = 0;
-  private readonly cpu: MemorySummary['cpuPct'][] = [];
+  private readonly cpu: (MemorySummary['cpuPct'] & { imageChild: number })[] = [];
   private rssMbPeak = 0;
 
   add(memory: MemorySummary, errors: number, answered: number, seconds: number): void {
     this.errors += errors;
     this.answered += answered;
     this.seconds += seconds;
-    this.cpu.push(memory.cpuPct);
+    const { other } = memory.cpuPct;
+    const imageChild = memory.imageChildCpuPct;
+    this.cpu.push({ ...memory.cpuPct, imageChild, other: other < 0 ? other : Math.max(0, other - imageChild) });
     this.rssMbPeak = Math.max(this.rssMbPeak, memory.rssMbPeak);
   }
 
   result(): ConditionResult {
-    const mean = (pick: (c: MemorySummary['cpuPct']) => number) =>
+    const mean = (pick: (c: MemorySummary['cpuPct'] & { imageChild: number }) => number) =>
       Math.round(this.cpu.reduce((sum, c) => sum + pick(c), 0) / Math.max(1, this.cpu.length));
     return {
       latencies: this.latencies.summary(),
       errors: this.errors,
       pagesPerSecond: Math.round((this.answered / Math.max(0.001, this.seconds)) * 10) / 10,
-      cpuPct: { server: mean((c) => c.server), bench: mean((c) => c.bench), other: mean((c) => c.other) },
+      cpuPct: {
+        server: mean((c) => c.server),
+        imageChild: mean((c) => c.imageChild),
+        bench: mean((c) => c.bench),
+        other: mean((c) => c.other),
+      },
       rssMbPeak: this.rssMbPeak,
     };
   }

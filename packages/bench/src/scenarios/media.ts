@@ -144,7 +144,7 @@ export async function runMediaScenario(params: MediaParams, target: TargetOption
   return scenarioResult('media', params, {
     upload_to_ready_ms: latencyFigure(out.one),
     upload_bytes: out.jpegBytes,
-    rss_mb_peak: out.memory.rssMbPeak,
+    rss_mb_peak: out.memory.rssMbPeak, // the server and its image child
     feed_text_only_ms: latencyFigure(out.textOnly.summary),
     feed_with_media_ms: latencyFigure(out.withMedia.summary),
     feed_p99_ratio: Math.round(ratio * 100) / 100,
@@ -157,8 +157,8 @@ export async function runMediaScenario(params: MediaParams, target: TargetOption
     uploads_during: out.phases.uploaded,
     uploads_refused_503_during: out.phases.refused,
     rss_mb_peak_during_uploads: busy.rssMbPeak,
-    // In % of one core, each condition's mean: the server process, the load generator (this process: readers and
-    // uploaders), everything else (the image child, other work on the machine).
+    // In % of one core, each condition's mean: the server process, its image child, the load generator (this
+    // process: readers and uploaders), everything else on the machine.
     cpu_pct_without_uploads: { ...quiet.cpuPct },
     cpu_pct_during_uploads: { ...busy.cpuPct },
     errors: out.errors,
