@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { round2 } from './percentiles.js';
 
 export interface MemorySummary {
+  /** Resident memory of the server's processes: the server and its image child (which decodes uploads). */
   rssMbPeak: number;
   rssMbEnd: number;
   heapMbPeak: number;
@@ -24,9 +25,14 @@ export interface MemorySummary {
   eventLoopLagMsP99: { median: number; max: number };
   /** Server CPU seconds over the measured phase: divided by requests, the cost of one request on any machine. */
   serverCpuSeconds: number;
+  /** CPU of the server's image child over the phase in % of one core (counted in `cpuPct.other`); 0 without one. */
+  imageChildCpuPct: number;
 }
 
 const MB = 1024 * 1024;
+/** The server's image child (tweeter_image_child_*: resident memory, and CPU seconds of the running child). */
+const CHILD_RSS = 'tweeter_image_child_resident_memory_bytes';
+const CHILD_CPU = 'tweeter_image_child_cpu_seconds';
 
 /** The value of an unlabelled Prometheus metric in exposition text. */
 export function metricValue(text: string, name: string): number | undefined {
@@ -45,9 +51,10 @@ export class MetricsSampler {
   private samples = 0;
   private failed = 0;
   private serverCpuLast = 0;
+  private childCpuLast = 0;
   private lagMax = 0;
   private lagP99s: number[] = [];
-  private cpuMark: { at: number; server: number; bench: NodeJS.CpuUsage; machine: number } | null = null;
+  private cpuMark: { at: number; server: number; child: number; bench: NodeJS.CpuUsage; machine: number } | null = null;
 
   constructor(
     private readonly baseUrl: string,
@@ -71,6 +78,7 @@ export class MetricsSampler {
     this.cpuMark = {
       at: Date.now(),
       server: this.serverCpuLast,
+      child: this.childCpuLast,
       bench: process.cpuUsage(),
       machine: machineBusySeconds(),
     };
@@ -88,7 +96,10 @@ export class MetricsSampler {
     const bench = (used.user + used.system) / 1e6 / wall;
     const machine = mark && mark.machine >= 0 ? (machineBusySeconds() - mark.machine) / wall : -1;
     const pct = (x: number): number => Math.round(x * 100);
+    // A replaced child starts its count again: never below zero.
+    const child = mark ? Math.max(0, this.childCpuLast - mark.child) / wall : 0;
     return {
+      imageChildCpuPct: pct(child),
       cpuPct: {
         server: pct(server),
         bench: pct(bench),
@@ -110,7 +121,9 @@ export class MetricsSampler {
     try {
       const res = await fetch(`${this.baseUrl}/metrics`, { signal: AbortSignal.timeout(5000) });
       const text = await res.text();
-      const rss = metricValue(text, 'process_resident_memory_bytes');
+      const serverRss = metricValue(text, 'process_resident_memory_bytes');
+      const rss = serverRss === undefined ? undefined : serverRss + (metricValue(text, CHILD_RSS) ?? 0);
+      this.childCpuLast = metricValue(text, CHILD_CPU) ?? this.childCpuLast;
       const heap = metricValue(text, 'nodejs_heap_size_used_bytes');
       this.serverCpuLast = metricValue(text, 'process_cpu_seconds_total') ?? this.serverCpuLast;
       this.lagMax = Math.max(this.lagMax, metricValue(text, 'nodejs_eventloop_lag_max_seconds') ?? 0);

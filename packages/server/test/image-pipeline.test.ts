@@ -2,7 +2,7 @@ import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { UnavailableError } from '../src/domain/errors.js';
 import { ImagePipeline } from '../src/services/image-pipeline.js';
-import { bombPng, photoJpeg, solidPng } from './support/images.js';
+import { bombPng, inMemory, photoJpeg, solidPng } from './support/images.js';
 
 const SIZES = { longSide: 2048, previewLongSide: 400 };
 
@@ -50,10 +50,10 @@ describe('the image pipeline', () => {
       .toBuffer();
     const a = await pipeline.process(transparent, SIZES);
     expect(a.type).toBe('image/webp');
-    expect((await sharp(a.image).metadata()).hasAlpha).toBe(true);
+    expect((await sharp(inMemory(a.image)).metadata()).hasAlpha).toBe(true);
     const b = await pipeline.process(await photoJpeg(600, 400), SIZES);
     expect(b.type).toBe('image/jpeg');
-    const meta = await sharp(b.image).metadata();
+    const meta = await sharp(inMemory(b.image)).metadata();
     expect([meta.format, meta.exif, meta.icc, meta.xmp]).toEqual(['jpeg', undefined, undefined, undefined]);
   });
 });

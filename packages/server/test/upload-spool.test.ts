@@ -1,11 +1,12 @@
 import Fastify, { type FastifyInstance } from 'fastify';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { errorHandler } from '../src/http/errors.js';
 import { spoolImageBodies } from '../src/http/upload-spool.js';
+import { outputPaths } from '../src/services/encoded-image.js';
 import { isSpooledFile, SNIFF_BYTES } from '../src/services/images.js';
 
 const LIMIT = 256 * 1024;
@@ -38,6 +39,13 @@ describe('image bodies spooled to a temporary file', () => {
       seen.push({ size: req.body.size, head: req.body.head.length, onDisk: await readFile(req.body.path) });
       return { ok: true };
     });
+    // A handler that fails after the image child wrote its two files beside the upload.
+    app.post('/decoded-then-failed', { bodyLimit: LIMIT }, async (req) => {
+      if (!isSpooledFile(req.body)) throw new Error('not spooled');
+      const { image, preview } = outputPaths(req.body.path);
+      await Promise.all([writeFile(image, 'image'), writeFile(preview, 'preview')]);
+      throw new Error('the store was down');
+    });
     url = await app.listen({ host: '127.0.0.1', port: 0 });
     seen.length = 0;
   });
@@ -53,6 +61,16 @@ describe('image bodies spooled to a temporary file', () => {
     expect(seen).toHaveLength(1);
     expect(seen[0]?.onDisk?.equals(body)).toBe(true);
     expect([seen[0]?.size, seen[0]?.head]).toEqual([200_000, SNIFF_BYTES]);
+    await eventually(empty);
+  });
+
+  it('also removes what the image child wrote beside the upload and was not stored (a request failed after it)', async () => {
+    const res = await fetch(`${url}/decoded-then-failed`, {
+      method: 'POST',
+      headers: { 'content-type': 'image/png' },
+      body: bytes(1000),
+    });
+    expect(res.status).toBe(500);
     await eventually(empty);
   });
 

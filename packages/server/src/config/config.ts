@@ -22,7 +22,7 @@ export interface Config {
   login: { maxFailures: number; maxFailuresPerAddress: number; windowMs: number; aliasDelayMaxMs: number };
   registration: { maxPerAddress: number; windowMs: number };
   passwordHashing: { concurrency: number; queue: number };
-  /** Nice value (0-19) the server's image decodes run at, below the HTTP thread's reads (Linux). */
+  /** Nice value (0-19) of the server's image child process (all its threads), below the readers' priority. */
   imageNice: number;
   /** Multiplier of the per-user write budgets (posts, follows, reactions, comments, messages); 0 is off. */
   writeRateLimits: number;

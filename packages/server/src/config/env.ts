@@ -49,7 +49,7 @@ export const EnvSchema = z.object({
   REGISTER_WINDOW_SECONDS: int(1, 86_400).default(3600),
   PASSWORD_HASH_CONCURRENCY: int(1, 64).default(4),
   PASSWORD_HASH_QUEUE: int(0, 10_000).default(32),
-  /** Nice value of the server's image thread and libvips's threads (Linux); 0 leaves them at the server's. */
+  /** Nice value of the server's image child process, every thread of it; 0 leaves it at the server's. */
   IMAGE_NICE: int(0, 19).default(10),
   RELATIONS_MAX: int(1, 1_000_000).default(10_000),
   WRITE_RATE_LIMITS: z

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { PayloadTooLargeError, ValidationError } from '../domain/errors.js';
+import { outputPaths } from '../services/encoded-image.js';
 import { isSpooledFile, SNIFF_BYTES, type SpooledFile } from '../services/images.js';
 import { payloadTooLargeMessage } from './content-types.js';
 
@@ -44,10 +45,13 @@ export function spoolImageBodies(app: FastifyInstance, into?: string): void {
 
 /**
  * Removes an upload's file as soon as its handler is done with it (a client that went away may never see the
- * response whose sending removes it otherwise). Nothing for a body that is not a spooled file.
+ * response whose sending removes it otherwise), and what the image child wrote beside it that was not stored (a
+ * request that failed after the decode). Nothing for a body that is not a spooled file.
  */
 export async function discardSpooled(body: unknown): Promise<void> {
-  if (isSpooledFile(body)) await rm(body.path, { force: true });
+  if (!isSpooledFile(body)) return;
+  const { image, preview } = outputPaths(body.path);
+  await Promise.all([body.path, image, preview].map((path) => rm(path, { force: true })));
 }
 
 async function spool(req: FastifyRequest, payload: NodeJS.ReadableStream, path: string): Promise<SpooledFile> {

@@ -6,6 +6,7 @@ import { populate, type PopulationSummary } from './populate.js';
 import { createProgress } from './progress.js';
 import { LIMITS } from '@tweeter/shared';
 import type { MediaImage } from '../ports/store.js';
+import { putEncoded } from '../services/encoded-image.js';
 import { ImagePipeline } from '../services/image-pipeline.js';
 import { openBlobs } from '../wiring/stores.js';
 
@@ -49,8 +50,8 @@ async function makeStockImages(config: Config): Promise<MediaImage[]> {
       });
       const key = `media/populate-stock-${k}.jpg`;
       const previewKey = `media/populate-stock-${k}-preview.jpg`;
-      await blobs.value.put(key, { bytes: img.image, contentType: img.type });
-      await blobs.value.put(previewKey, { bytes: img.preview, contentType: img.type });
+      await putEncoded(blobs.value, key, img.image, img.type);
+      await putEncoded(blobs.value, previewKey, img.preview, img.type);
       const { width, height, blurhash } = img;
       out.push({ id: `01POPSTOCK${k}`, key, previewKey, width, height, blurhash, alt: `Stock picture ${k + 1}` });
     }

@@ -13,6 +13,11 @@ export interface BlobStore {
   get(key: string): Promise<Blob | null>;
   delete(key: string): Promise<void>;
   /**
+   * Stores the file at `path` as `key` (moved or streamed: its bytes are not read into this thread's memory). The
+   * file may be gone after. Optional: a store without it is given the bytes (see services/encoded-image.ts).
+   */
+  putFile?(key: string, path: string, contentType: string): Promise<void>;
+  /**
    * A request a client can send the bytes of `key` with, straight to storage, refused unless it carries exactly
    * this content type and length, within `expiresInSeconds`. Only stores a client can reach offer it (S3).
    */

@@ -1,11 +1,13 @@
 import { encode } from 'blurhash';
 import type { Sharp, default as SharpFn } from 'sharp';
 import { PayloadTooLargeError, UnavailableError, ValidationError } from '../domain/errors.js';
+import type { Encoded } from './encoded-image.js';
 
 /** What the pipeline makes of one upload: the re-encoded image, its preview and what a client paints first. */
 export interface ProcessedImage {
-  image: Buffer;
-  preview: Buffer;
+  /** Bytes, or files when the image child decoded a spooled upload (see services/encoded-image.ts). */
+  image: Encoded;
+  preview: Encoded;
   /** Of both buffers: JPEG, or WebP when the image has transparency. */
   type: 'image/jpeg' | 'image/webp';
   width: number;
@@ -67,7 +69,7 @@ export async function decodeImage(
   source: ImageInput,
   sizes: ImageSizes,
   limits: DecodeLimits,
-): Promise<ProcessedImage> {
+): Promise<ProcessedImage & { image: Buffer; preview: Buffer }> {
   const { maxInputPixels, timeoutSeconds } = limits;
   const sharp = await loadSharp().catch(() => {
     throw new UnavailableError('image processing is not available on this server', 60);

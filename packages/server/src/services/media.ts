@@ -5,6 +5,7 @@ import type { BlobStore } from '../ports/blob-store.js';
 import type { Clock } from '../ports/clock.js';
 import type { AttachRefusal, MediaImage, MediaRecord, MediaRepo } from '../ports/media-repo.js';
 import type { ImagePipeline, ProcessedImage } from './image-pipeline.js';
+import { putEncoded } from './encoded-image.js';
 import { checkImage, type ImageBytes } from './images.js';
 import type { UserPresenter } from './user-presenter.js';
 
@@ -49,8 +50,8 @@ export class MediaService {
     };
     const { blobs } = this.deps;
     // Blobs first: a record never names a missing blob. A crash before the record leaves blobs no record names.
-    await blobs.put(record.key, { bytes: out.image, contentType: out.type });
-    await blobs.put(record.previewKey, { bytes: out.preview, contentType: out.type });
+    await putEncoded(blobs, record.key, out.image, out.type);
+    await putEncoded(blobs, record.previewKey, out.preview, out.type);
     await this.deps.media.create(record);
     return this.deps.userPresenter.media(record);
   }

@@ -15,6 +15,7 @@ import type { Blob, BlobStore } from '../ports/blob-store.js';
 import type { Clock } from '../ports/clock.js';
 import type { FollowRepo, RelationKind, RelationRepo, UserRecord, UserRepo } from '../ports/store.js';
 import type { ImagePipeline } from './image-pipeline.js';
+import { discardEncoded, putEncoded } from './encoded-image.js';
 import { checkImage, type ImageBytes } from './images.js';
 import type { PasswordHasher } from './password-hasher.js';
 import type { UserPresenter } from './user-presenter.js';
@@ -182,7 +183,8 @@ export class UserService {
     // A new key per upload: image URLs can be cached forever.
     const ext = out.type === 'image/jpeg' ? 'jpg' : 'webp';
     const key = `avatars/${alias}-${newId(this.deps.clock.now()).toLowerCase()}.${ext}`;
-    await this.deps.blobs.put(key, { bytes: out.image, contentType: out.type });
+    await discardEncoded(out.preview); // an avatar is one image at the preview size
+    await putEncoded(this.deps.blobs, key, out.image, out.type);
     return key;
   }
 }

@@ -22,7 +22,8 @@ import type { WsStreamServer } from '../adapters/ws/ws-stream-server.js';
 import type { PasswordHasher } from '../services/password-hasher.js';
 import { createChannelAuthorizer, type ChannelAuthorizer } from '../stream/authorize.js';
 import type { StreamProtocol } from '../stream/protocol.js';
-import { ImageThread } from '../runtimes/thread/image-thread.js';
+import { ImageChild } from '../runtimes/child/image-child.js';
+import { registerImageMetrics } from './image-metrics.js';
 import { createJobRegistry, createWorkerPool } from './jobs.js';
 import {
   createApiGatewayStreamRoutes,
@@ -122,13 +123,14 @@ export async function createNodeRuntime(
     ? null
     : await openApiGatewayTransport(config, { clock, logger, follows: liveAudience(store) });
   const realtime = overrides.realtime ?? apigw?.realtime ?? hub;
-  // Uploads decode on an image thread, one at a time and at a lower priority: their pixels and garbage stay off
-  // the thread that answers reads, and so do the cores it needs. (The thread starts on the first upload; a test's
-  // own pipeline never starts it.)
-  const imageThread = new ImageThread({ nice: config.imageNice });
+  // Uploads decode in a child process, one at a time and niced as a whole: their pixels, garbage and every thread
+  // that works on them stay off the server, below its readers. (The child starts on the first upload; a test's own
+  // pipeline never starts it.)
+  const imageChild = new ImageChild({ nice: config.imageNice });
   const imagePipeline =
     overrides.imagePipeline ??
-    new ImagePipeline({ ...DEFAULT_IMAGE_PIPELINE, concurrency: 1, decoder: imageThread.decode });
+    new ImagePipeline({ ...DEFAULT_IMAGE_PIPELINE, concurrency: 1, decoder: imageChild.decode });
+  registerImageMetrics(metrics.registry, imagePipeline, imageChild);
   const { services, hydrator } = createServices({
     config,
     clock,
@@ -203,7 +205,7 @@ export async function createNodeRuntime(
       scheduler.stop();
       await workers.stop();
       hub.stop();
-      await imageThread.close();
+      await imageChild.close();
       await realtime.flush();
       await opened.close();
       await store.close();

@@ -1,5 +1,9 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { BlobStore } from '../../src/ports/blob-store.js';
+import { putEncoded } from '../../src/services/encoded-image.js';
 
 /** The BlobStore contract: the file-system and S3 adapters both pass it. */
 export function runBlobContract(options: {
@@ -23,6 +27,22 @@ export function runBlobContract(options: {
       expect(await blobs.get('avatars/ann/1.png')).toEqual({ bytes, contentType: 'image/png' });
       await blobs.put('avatars/ann/1.png', { bytes: Buffer.from('x'), contentType: 'image/png' });
       expect((await blobs.get('avatars/ann/1.png'))?.bytes.toString()).toBe('x');
+    });
+
+    it('stores a file by its path (putFile), read back as the same bytes; the file is gone after putEncoded', async () => {
+      expect(blobs.putFile).toBeTypeOf('function');
+      const dir = await mkdtemp(join(tmpdir(), 'blob-contract-'));
+      try {
+        const bytes = Buffer.from(Array.from({ length: 300_000 }, (_, i) => (i * 13) % 256));
+        const path = join(dir, 'upload.image');
+        await writeFile(path, bytes);
+        await putEncoded(blobs, 'media/x1.jpg', { path, size: bytes.length }, 'image/jpeg');
+        expect(await blobs.get('media/x1.jpg')).toEqual({ bytes, contentType: 'image/jpeg' });
+        await expect(writeFile(path, 'x', { flag: 'wx' })).resolves.toBeUndefined(); // no file was left there
+        await expect(blobs.putFile?.('../x.jpg', path, 'image/jpeg')).rejects.toThrow(/bad blob key/);
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
     });
 
     it('a missing key reads as null and deletes without error', async () => {

@@ -63,3 +63,9 @@ function crc32(bytes: Buffer): number {
   }
   return (c ^ 0xffffffff) >>> 0;
 }
+
+/** An output the pipeline kept in memory (a decode of bytes); fails the test when it is a file. */
+export function inMemory(encoded: Buffer | { path: string }): Buffer {
+  if (!Buffer.isBuffer(encoded)) throw new Error(`expected bytes, got the file ${encoded.path}`);
+  return encoded;
+}

@@ -1,4 +1,4 @@
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { blobKeyType, type Blob, type BlobStore } from '../../ports/blob-store.js';
 
@@ -12,6 +12,21 @@ export function createFsBlobStore(root: string): BlobStore {
       // Write then rename: a reader never sees half a file.
       const tmp = `${file}.${process.pid}.tmp`;
       await writeFile(tmp, blob.bytes);
+      await rename(tmp, file);
+    },
+    async putFile(key: string, path: string, contentType: string): Promise<void> {
+      if (blobKeyType(key) !== contentType) throw new Error(`bad blob key ${key}`);
+      const file = join(root, key);
+      await mkdir(dirname(file), { recursive: true });
+      try {
+        await rename(path, file); // the same file system: the file moves, nothing is copied
+        return;
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EXDEV') throw err;
+      }
+      // Another file system (the temporary folder elsewhere): the kernel copies it, then the same rename as put.
+      const tmp = `${file}.${process.pid}.tmp`;
+      await copyFile(path, tmp);
       await rename(tmp, file);
     },
     async get(key: string): Promise<Blob | null> {

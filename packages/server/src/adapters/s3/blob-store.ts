@@ -3,6 +3,8 @@
 
 import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { blobKeyType, type BlobStore } from '../../ports/blob-store.js';
 
 /** Blobs as objects in one bucket, optionally under a key prefix. */
@@ -19,6 +21,21 @@ export function createS3BlobStore(options: { s3: S3Client; bucket: string; prefi
           Key: objectKey(key),
           Body: blob.bytes,
           ContentType: blob.contentType,
+          CacheControl: 'public, max-age=31536000, immutable',
+        }),
+      );
+    },
+    async putFile(key, path, contentType) {
+      if (blobKeyType(key) !== contentType) throw new Error(`bad blob key ${key}`);
+      // Streamed from the file (its length given, so the SDK sends it as one PUT without buffering it).
+      const { size } = await stat(path);
+      await s3.send(
+        new PutObjectCommand({
+          Bucket: bucket,
+          Key: objectKey(key),
+          Body: createReadStream(path),
+          ContentLength: size,
+          ContentType: contentType,
           CacheControl: 'public, max-age=31536000, immutable',
         }),
       );

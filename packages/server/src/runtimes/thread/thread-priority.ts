@@ -14,20 +14,23 @@ export interface ThreadInfo {
 /** Nice values are per thread only on Linux; elsewhere setPriority(0) would lower the whole process. */
 export const PER_THREAD_PRIORITY = process.platform === 'linux';
 
-/** This process's threads (Linux; [] elsewhere). A thread that ends while it is read is left out. */
-export function listThreads(): ThreadInfo[] {
+/**
+ * The threads of this process, or of the process `pid` (Linux; [] elsewhere). A thread that ends while it is read
+ * is left out.
+ */
+export function listThreads(pid: number | 'self' = 'self'): ThreadInfo[] {
   if (!PER_THREAD_PRIORITY) return [];
   const out: ThreadInfo[] = [];
   let entries: string[];
   try {
-    entries = readdirSync('/proc/self/task');
+    entries = readdirSync(`/proc/${pid}/task`);
   } catch {
     return out; // no /proc (a sandbox): nothing to lower
   }
   for (const entry of entries) {
     let stat: string;
     try {
-      stat = readFileSync(`/proc/self/task/${entry}/stat`, 'utf8');
+      stat = readFileSync(`/proc/${pid}/task/${entry}/stat`, 'utf8');
     } catch {
       continue;
     }
@@ -45,35 +48,28 @@ export function listThreads(): ThreadInfo[] {
 }
 
 /**
- * Lowers the calling thread's scheduling priority to `nice` (Linux; a no-op elsewhere or at 0). Returns whether it
- * could: a sandbox that forbids it leaves the thread at the server's priority, which is slower for readers but works.
+ * Lowers this whole process to `nice`: every thread it has now (on Linux nice values are per thread, and
+ * setPriority(0) would lower the calling thread alone); threads started later inherit it from the thread that starts
+ * them. Elsewhere setPriority(0) is the process's. Returns how many threads it lowered (a sandbox may forbid it).
  */
-export function lowerThisThread(nice: number): boolean {
-  if (!PER_THREAD_PRIORITY || nice <= 0) return false;
-  try {
-    setPriority(0, nice);
-    return true;
-  } catch {
-    return false;
+export function lowerWholeProcess(nice: number): number {
+  if (nice <= 0) return 0;
+  if (!PER_THREAD_PRIORITY) {
+    try {
+      setPriority(0, nice);
+      return 1;
+    } catch {
+      return 0;
+    }
   }
-}
-
-/**
- * Lowers every libvips worker thread of this process to `nice`. Needed because they do not inherit the image
- * thread's priority: libvips starts them from libuv's pool threads (where sharp runs), which any thread may have
- * started first. Returns how many it changed. Only threads at a higher priority are touched (an unprivileged
- * process may lower priorities, never raise them).
- */
-export function lowerLibvipsThreads(nice: number): number {
-  if (!PER_THREAD_PRIORITY || nice <= 0) return 0;
   let changed = 0;
   for (const t of listThreads()) {
-    if (!t.name.startsWith('libvips') || t.nice >= nice) continue;
+    if (t.nice >= nice) continue;
     try {
       setPriority(t.tid, nice);
       changed += 1;
     } catch {
-      // The thread ended between the listing and now (or a sandbox forbids it: it keeps its priority).
+      // Ended between the listing and now, or not allowed: it keeps its priority.
     }
   }
   return changed;

@@ -1,0 +1,152 @@
+import { startFeedReaders } from '../load.js';
+import type { MemorySummary } from '../metrics-sampler.js';
+import { Samples, type Percentiles } from '../percentiles.js';
+import { sleep, startSampler } from '../setup.js';
+
+/** One server's readers: its URL and their tokens. */
+export interface Readers {
+  url: string;
+  tokens: string[];
+}
+
+export async function upload(
+  url: string,
+  token: string,
+  bytes: Buffer,
+): Promise<{ ok: boolean; status: number; ms: number }> {
+  const started = performance.now();
+  const res = await fetch(`${url}/api/v1/media`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'image/jpeg' },
+    body: bytes,
+  });
+  await res.arrayBuffer();
+  return { ok: res.status === 201, status: res.status, ms: performance.now() - started };
+}
+
+/** What one condition (with or without uploads) gave over all its phases. */
+export interface ConditionResult {
+  latencies: Percentiles;
+  errors: number;
+  /** Feed pages answered per second, over the condition's phases (the offered rate is the scenario's `rate`). */
+  pagesPerSecond: number;
+  /**
+   * CPU in % of one core, averaged over the condition's phases: the server process, its image child, the bench (the
+   * load generator: readers and uploaders), the rest of the machine (the child not counted again).
+   */
+  cpuPct: MemorySummary['cpuPct'] & { imageChild: number };
+  rssMbPeak: number;
+}
+
+export interface UploadPhasesResult {
+  quiet: ConditionResult;
+  busy: ConditionResult;
+  uploaded: number;
+  refused: number;
+  errors: number;
+}
+
+/**
+ * The budget "20 uploads at once do not raise other readers' feed page p99 above 20 ms", measured on ONE server in
+ * alternated phases: readers alone, then readers while `concurrent` uploads run non-stop, `cycles` times in the order
+ * quiet-busy, busy-quiet... (so a drift of the machine over the run falls on both conditions alike). Each phase's
+ * uploads are all answered before the next phase starts, so a quiet phase has no decode left over. Both conditions
+ * read the same server, same population and same readers at the same offered rate: the difference between their
+ * p99s is what the uploads add, not what another process competing at the same moment takes.
+ */
+export async function uploadPhases(options: {
+  readers: Readers;
+  uploader: string;
+  jpeg: Buffer;
+  rate: number;
+  connections: number;
+  pages: number;
+  cycles: number;
+  concurrent: number;
+  log: (line: string) => void;
+}): Promise<UploadPhasesResult> {
+  const { readers, rate, cycles } = options;
+  const perPhase = Math.max(1, Math.ceil(options.pages / cycles));
+  const quiet = new Condition();
+  const busy = new Condition();
+  let uploaded = 0;
+  let refused = 0;
+  let errors = 0;
+
+  const read = async (into: Condition) => {
+    const sampler = await startSampler(readers.url);
+    const load = await startFeedReaders({
+      baseUrl: readers.url,
+      tokens: readers.tokens,
+      connections: options.connections,
+      rate,
+      durationS: perPhase / rate,
+      onSample: (_at, ms) => into.latencies.push(ms),
+    }).done;
+    into.add(await sampler.stop(), load.errors, load.responses - load.non2xx, load.seconds);
+  };
+
+  const withUploads = async () => {
+    let stop = false;
+    const uploaders = Array.from({ length: options.concurrent }, async () => {
+      while (!stop) {
+        const r = await upload(readers.url, options.uploader, options.jpeg);
+        if (r.ok) uploaded += 1;
+        else if (r.status === 503)
+          refused += 1; // the waiting bound: counted, not an error
+        else errors += 1;
+      }
+    });
+    // The bodies are on their way and the first decodes under way before a read is measured.
+    await sleep(1000);
+    await read(busy);
+    stop = true;
+    await Promise.all(uploaders);
+  };
+
+  for (let cycle = 0; cycle < cycles; cycle++) {
+    const order = cycle % 2 === 0 ? ['quiet', 'busy'] : ['busy', 'quiet'];
+    for (const phase of order) {
+      options.log(`phase ${cycle + 1}.${phase}: ${perPhase} feed pages at ${rate}/s`);
+      if (phase === 'quiet') await read(quiet);
+      else await withUploads();
+    }
+  }
+  return { quiet: quiet.result(), busy: busy.result(), uploaded, refused, errors };
+}
+
+class Condition {
+  readonly latencies = new Samples();
+  private errors = 0;
+  private answered = 0;
+  private seconds = 0;
+  private readonly cpu: (MemorySummary['cpuPct'] & { imageChild: number })[] = [];
+  private rssMbPeak = 0;
+
+  add(memory: MemorySummary, errors: number, answered: number, seconds: number): void {
+    this.errors += errors;
+    this.answered += answered;
+    this.seconds += seconds;
+    const { other } = memory.cpuPct;
+    const imageChild = memory.imageChildCpuPct;
+    this.cpu.push({ ...memory.cpuPct, imageChild, other: other < 0 ? other : Math.max(0, other - imageChild) });
+    this.rssMbPeak = Math.max(this.rssMbPeak, memory.rssMbPeak);
+  }
+
+  result(): ConditionResult {
+    const mean = (pick: (c: MemorySummary['cpuPct'] & { imageChild: number }) => number) =>
+      Math.round(this.cpu.reduce((sum, c) => sum + pick(c), 0) / Math.max(1, this.cpu.length));
+    return {
+      latencies: this.latencies.summary(),
+      errors: this.errors,
+      pagesPerSecond: Math.round((this.answered / Math.max(0.001, this.seconds)) * 10) / 10,
+      cpuPct: {
+        server: mean((c) => c.server),
+        imageChild: mean((c) => c.imageChild),
+        bench: mean((c) => c.bench),
+        other: mean((c) => c.other),
+      },
+      rssMbPeak: this.rssMbPeak,
+    };
+  }
+}
