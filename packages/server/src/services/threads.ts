@@ -78,8 +78,43 @@ export class ThreadService {
     return { items: await this.deps.hydrator.byIds(ids, viewer), nextCursor: page.nextCursor };
   }
 
-  // Up the thread: each parent from the status when it exists, else from its place (a deleted reply keeps one).
+  /**
+   * Up the thread. Where the store reads the chain of places at once (SQLite), two reads: the places, then which of
+   * their statuses (and the root's) still exist. Else, or if the top of the chain is a reply without a place (a
+   * DynamoDB reply whose place a crash left to the sweeper), level by level.
+   */
   private async ancestors(status: StatusRecord): Promise<Place[]> {
+    const parent = status.inReplyToId;
+    if (parent === undefined) return [];
+    if (!this.deps.comments.placesUp) return this.ancestorsByLevel(status);
+    const max = LIMITS.ancestorsMax;
+    const chain = await this.deps.comments.placesUp(parent, max);
+    // The id above the last place has none: the root (unless the chain stopped at the bound).
+    const top = chain.length === 0 ? parent : chain.length < max ? chain.at(-1)?.statusId : undefined;
+    const ids = chain.map((p) => p.id);
+    const found = await this.deps.statuses.getMany(top === undefined ? ids : [...ids, top]);
+    const root = top === undefined ? undefined : found.get(top);
+    if (root?.inReplyToId !== undefined) return this.ancestorsByLevel(status);
+    const live = (r: StatusRecord): Place => ({
+      id: r.id,
+      statusId: r.inReplyToId ?? '',
+      author: r.author,
+      createdAt: r.createdAt,
+      deleted: false,
+    });
+    const out = chain.map((p): Place => {
+      const record = found.get(p.id);
+      return record ? live(record) : { ...p, deleted: true };
+    });
+    if (top !== undefined && top !== '') {
+      out.push(root ? live(root) : { id: top, statusId: '', author: '', createdAt: NaN, deleted: true });
+    }
+    return out.reverse();
+  }
+
+  // Up the thread a level at a time: each parent from the status when it exists, else from its place (a deleted
+  // reply keeps one).
+  private async ancestorsByLevel(status: StatusRecord): Promise<Place[]> {
     const out: Place[] = [];
     const seen = new Set([status.id]);
     let next = status.inReplyToId;

@@ -58,6 +58,15 @@ export function createCommentsRepo(db: Db): CommentRepo {
   const selectOfStatus = db
     .prepare<[string, number], string>('SELECT id FROM comments WHERE status_id = ? ORDER BY id LIMIT ?')
     .pluck();
+  // A thread's ancestors in one statement: up the places by primary key, each naming its parent.
+  const selectUp = db.prepare<{ id: string; limit: number }, CommentRow>(
+    `WITH RECURSIVE up(id, status_id, author, text, created_at, deleted, n) AS (
+       SELECT id, status_id, author, text, created_at, deleted, 1 FROM comments WHERE id = @id
+       UNION ALL
+       SELECT c.id, c.status_id, c.author, c.text, c.created_at, c.deleted, up.n + 1
+       FROM up JOIN comments c ON c.id = up.status_id WHERE up.n < @limit)
+     SELECT id, status_id, author, text, created_at, deleted FROM up ORDER BY n`,
+  );
   const remove = db.prepare<[string]>('DELETE FROM comments WHERE id = ?');
   const removeCount = db.prepare<[string]>('DELETE FROM comment_counts WHERE status_id = ?');
   const setCount = db
@@ -98,6 +107,9 @@ export function createCommentsRepo(db: Db): CommentRepo {
     },
     async list(statusId, range) {
       return selectList.all(statusId, range.after ?? '', range.limit).map(toRecord);
+    },
+    async placesUp(id, limit) {
+      return selectUp.all({ id, limit }).map(toRecord);
     },
     async byAuthor(author, range) {
       return selectByAuthor.all(author, range.after ?? '', range.limit).map(toRecord);
