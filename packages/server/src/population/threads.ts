@@ -31,19 +31,9 @@ export function pickRefs(plan: PopulationPlan, round: readonly StatusRecord[], i
   return refs;
 }
 
-/** A new reply's place in its thread and a new quote's edge, as the post path writes them. */
+/** A new quote's edge, as the post path writes it (a reply's place in its thread comes with its status). */
 export async function linkRefs(store: Store, s: StatusRecord): Promise<void> {
   if (s.quoteOfId !== undefined) await store.quotes.add({ quotedId: s.quoteOfId, id: s.id, author: s.author });
-  if (s.inReplyToId !== undefined) {
-    await store.comments.create({
-      id: s.id,
-      statusId: s.inReplyToId,
-      author: s.author,
-      text: s.post,
-      createdAt: s.createdAt,
-      deleted: false,
-    });
-  }
 }
 
 /** The followers a status reaches: all of them, but for a reply to someone else only those following them too. */

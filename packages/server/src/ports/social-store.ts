@@ -244,6 +244,11 @@ export interface CommentRepo {
   purgeStatus(statusId: string, limit: number): Promise<number>;
   /** Sets the status's comment count to the number of its comments not deleted; returns it. */
   recount(statusId: string): Promise<number>;
+  /**
+   * Optional (SQLite: one recursive read; DynamoDB reads a thread level by level): the place of `id` and those above
+   * it, nearest first, each the place of the status the previous one names, at most `limit` (deleted ones included).
+   */
+  placesUp?(id: string, limit: number): Promise<CommentRecord[]>;
   /** The comments `author` wrote, oldest first (deleted ones included); `after` is exclusive. May lag (DynamoDB: a GSI). */
   byAuthor(author: string, range: { after?: string; limit: number }): Promise<CommentRecord[]>;
 }

@@ -196,11 +196,15 @@ export interface StatusRepo {
    * status is not fanned out: its delivery record is written done, every follower counted as reached.
    * With an idempotency key this author used since `status.createdAt - IDEMPOTENCY_KEY_TTL_MS`, writes nothing
    * and returns the first status; an older key counts as unused (keys expire).
+   * A reply (`inReplyToId`) gets its place in its thread (its comment record, counted) with it: SQLite in the same
+   * transaction; DynamoDB through the status item's outbox marker, which stays until the place is written (a crash
+   * in between is finished by `resendPending`). `parentGone` when the parent was deleted before the place could be
+   * written (no place; the caller takes the reply back).
    */
   create(
     status: StatusRecord,
     options: Outbox & { idempotencyKey?: string; audience: number },
-  ): Promise<{ status: StatusRecord; created: boolean }>;
+  ): Promise<{ status: StatusRecord; created: boolean; parentGone?: true }>;
   get(id: string): Promise<StatusRecord | null>;
   /**
    * Writes a status that has no delivery and no jobs (a comment made before replies were statuses, migrated when

@@ -51,7 +51,8 @@ export class StatusService {
   ) {}
 
   /**
-   * Writes the status and its fan-out job in one atomic step and returns at once.
+   * Writes the status, its fan-out job and (a reply) its place in its thread in one step that a crash cannot split
+   * (SQLite: one transaction; DynamoDB: the status item's outbox marker) and returns at once.
    * With an Idempotency-Key the author already used, returns the first status and writes nothing.
    * A pulled author's status gets no fan-out (followers' feeds merge it at read time), only a live push.
    */
@@ -98,7 +99,7 @@ export class StatusService {
     }
     outbox.push(...countedJobs(parent, quoted));
     outbox.push(...this.notifyJobs(record, parent, quoted));
-    let written: { status: StatusRecord; created: boolean };
+    let written: { status: StatusRecord; created: boolean; parentGone?: true };
     try {
       written = await this.deps.statuses.create(record, {
         idempotencyKey,
@@ -118,33 +119,18 @@ export class StatusService {
       throw new ConflictError('idempotency_key_reused', 'Idempotency-Key was already used for a different post');
     }
     if (!created) return this.one(status, author);
-    await this.link(status);
+    if (written.parentGone) {
+      // Its parent was deleted since it was checked: the reply is taken back (it has no place in a thread).
+      await this.retire(status, author);
+      throw new StatusDeletedError(`status ${parent?.id ?? ''} was deleted`);
+    }
+    if (status.quoteOfId !== undefined) {
+      await this.deps.quotes.add({ quotedId: status.quoteOfId, id: status.id, author: status.author });
+    }
     // Just created: no reaction, reply, quote or repost can point at it yet (its counts are 0 without reading them).
     const [fresh] = await this.deps.hydrator.records([status], author, { fresh: true });
     if (!fresh) throw new NotFoundError(`no status ${status.id}`);
     return fresh;
-  }
-
-  /**
-   * Puts a new reply in its thread and a new quote in its quoted status's list (counted). A reply whose parent was
-   * deleted in between is taken back (the store writes the thread record only while the parent exists).
-   */
-  private async link(status: StatusRecord): Promise<void> {
-    const { id, author, post, createdAt, inReplyToId, quoteOfId } = status;
-    if (quoteOfId !== undefined) await this.deps.quotes.add({ quotedId: quoteOfId, id, author });
-    if (inReplyToId === undefined) return;
-    const placed = await this.deps.comments.create({
-      id,
-      statusId: inReplyToId,
-      author,
-      text: post,
-      createdAt,
-      deleted: false,
-    });
-    if (!placed) {
-      await this.retire(status, author);
-      throw new StatusDeletedError(`status ${inReplyToId} was deleted`);
-    }
   }
 
   /** One status, as `viewer` sees it. */

@@ -40,6 +40,14 @@ export class ThreadService {
    * descendants, in the same order, and no ancestors.
    */
   async context(viewer: string, id: string, cursor?: string): Promise<StatusContext> {
+    return JSON.parse(await this.contextJson(viewer, id, cursor)) as StatusContext;
+  }
+
+  /**
+   * As `context`, as JSON text (byte for byte `JSON.stringify` of it), rendered from the hydrator's cached records
+   * and their cached text as a feed page is: no status objects are built or serialized per read.
+   */
+  async contextJson(viewer: string, id: string, cursor?: string): Promise<string> {
     const status = await this.deps.targets.visible(viewer, id);
     const after = decodeCursor(cursor, KeyCursor)?.k;
     const [ancestors, below] = await Promise.all([
@@ -47,12 +55,13 @@ export class ThreadService {
       this.descendants(status, after),
     ]);
     const last = below.places.at(-1);
-    return {
-      ancestors: await this.present(viewer, ancestors),
-      descendants: await this.present(viewer, below.places),
-      moreDescendants: below.more,
-      nextCursor: below.more && last !== undefined ? encodeCursor({ k: last.id }) : null,
-    };
+    const texts = await this.present(viewer, [...ancestors, ...below.places]);
+    const nextCursor = below.more && last !== undefined ? encodeCursor({ k: last.id }) : null;
+    return (
+      `{"ancestors":[${texts.slice(0, ancestors.length).join(',')}],` +
+      `"descendants":[${texts.slice(ancestors.length).join(',')}],` +
+      `"moreDescendants":${below.more},"nextCursor":${JSON.stringify(nextCursor)}}`
+    );
   }
 
   /** Statuses quoting `id`, newest first; quotes by accounts across a block from the viewer are left out. */
@@ -69,8 +78,43 @@ export class ThreadService {
     return { items: await this.deps.hydrator.byIds(ids, viewer), nextCursor: page.nextCursor };
   }
 
-  // Up the thread: each parent from the status when it exists, else from its place (a deleted reply keeps one).
+  /**
+   * Up the thread. Where the store reads the chain of places at once (SQLite), two reads: the places, then which of
+   * their statuses (and the root's) still exist. Else, or if the top of the chain is a reply without a place (a
+   * DynamoDB reply whose place a crash left to the sweeper), level by level.
+   */
   private async ancestors(status: StatusRecord): Promise<Place[]> {
+    const parent = status.inReplyToId;
+    if (parent === undefined) return [];
+    if (!this.deps.comments.placesUp) return this.ancestorsByLevel(status);
+    const max = LIMITS.ancestorsMax;
+    const chain = await this.deps.comments.placesUp(parent, max);
+    // The id above the last place has none: the root (unless the chain stopped at the bound).
+    const top = chain.length === 0 ? parent : chain.length < max ? chain.at(-1)?.statusId : undefined;
+    const ids = chain.map((p) => p.id);
+    const found = await this.deps.statuses.getMany(top === undefined ? ids : [...ids, top]);
+    const root = top === undefined ? undefined : found.get(top);
+    if (root?.inReplyToId !== undefined) return this.ancestorsByLevel(status);
+    const live = (r: StatusRecord): Place => ({
+      id: r.id,
+      statusId: r.inReplyToId ?? '',
+      author: r.author,
+      createdAt: r.createdAt,
+      deleted: false,
+    });
+    const out = chain.map((p): Place => {
+      const record = found.get(p.id);
+      return record ? live(record) : { ...p, deleted: true };
+    });
+    if (top !== undefined && top !== '') {
+      out.push(root ? live(root) : { id: top, statusId: '', author: '', createdAt: NaN, deleted: true });
+    }
+    return out.reverse();
+  }
+
+  // Up the thread a level at a time: each parent from the status when it exists, else from its place (a deleted
+  // reply keeps one).
+  private async ancestorsByLevel(status: StatusRecord): Promise<Place[]> {
     const out: Place[] = [];
     const seen = new Set([status.id]);
     let next = status.inReplyToId;
@@ -156,36 +200,31 @@ export class ThreadService {
     ]);
   }
 
-  // Statuses for these places in order; the deleted, the missing and the blocked as unavailable, in place.
-  private async present(viewer: string, places: readonly Place[]): Promise<Status[]> {
-    const live = places.filter((p) => !p.deleted);
+  // Statuses for these places in order, as JSON text; the deleted, the missing and the blocked as unavailable, in
+  // place. Records come from the hydrator's cache (a deleted reply is known by its place, read fresh).
+  private async present(viewer: string, places: readonly Place[]): Promise<string[]> {
+    const ids = places.filter((p) => !p.deleted).map((p) => p.id);
+    let authors = await this.deps.hydrator.authorsOf(ids);
     // Comments written before replies were statuses become statuses as they are first read (DynamoDB).
-    let found = await this.deps.statuses.getMany(live.map((p) => p.id));
-    const legacy = live.filter((p) => !found.has(p.id) && p.statusId !== '');
+    const legacy = places.filter((p) => !p.deleted && p.statusId !== '' && !authors.has(p.id));
     if (legacy.length > 0) {
       for (const p of legacy) await this.deps.targets.adoptComment(p.id);
-      found = await this.deps.statuses.getMany(live.map((p) => p.id));
+      authors = await this.deps.hydrator.authorsOf(ids);
     }
-    const records = live.flatMap((p) => found.get(p.id) ?? []);
-    const hidden = await this.deps.visibility.blocked(
+    const hidden = await this.deps.visibility.blocked(viewer, [...new Set(authors.values())]);
+    const shown = await this.deps.hydrator.jsonByIdsKeyed(
+      ids.filter((i) => !hidden.has(authors.get(i) ?? '')),
       viewer,
-      records.map((r) => r.author),
-    );
-    const shown = new Map(
-      (
-        await this.deps.hydrator.records(
-          records.filter((r) => !hidden.has(r.author)),
-          viewer,
-        )
-      ).map((s) => [s.id, s]),
     );
     return places.map(
       (p) =>
         shown.get(p.id) ??
-        tombstone(p.id, {
-          ...(Number.isFinite(p.createdAt) ? { createdAt: p.createdAt } : {}),
-          inReplyTo: p.statusId === '' ? null : { id: p.statusId, author: NOBODY },
-        }),
+        JSON.stringify(
+          tombstone(p.id, {
+            ...(Number.isFinite(p.createdAt) ? { createdAt: p.createdAt } : {}),
+            inReplyTo: p.statusId === '' ? null : { id: p.statusId, author: NOBODY },
+          }),
+        ),
     );
   }
 }

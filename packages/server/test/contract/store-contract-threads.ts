@@ -78,6 +78,42 @@ export function runThreadsContract(hooks: SocialContractHooks): void {
       expect((await quotes.list('S1', { limit: 5 })).map((e) => e.id)).toEqual(['Q2', 'Q1']);
     });
 
+    test('a reply is written with its place in its thread, counted; a place is never written twice', async () => {
+      const { statuses: repo, comments } = current();
+      await statuses(current(), 'S1', 'S2');
+      const plain = { ...reply, quoteOfId: undefined };
+      delete plain.quoteOfId;
+      expect(await repo.create(plain, { audience: 0 })).toEqual({ status: plain, created: true });
+      expect(await comments.get('R1')).toEqual({
+        id: 'R1',
+        statusId: 'S1',
+        author: 'bob',
+        text: 'hi',
+        createdAt: T0 + 10,
+        deleted: false,
+      });
+      expect((await comments.list('S1', { limit: 5 })).map((c) => c.id)).toEqual(['R1']);
+      expect((await comments.counts(['S1'])).get('S1')).toBe(1);
+      // Writing the same place again (a replayed write) neither counts it twice nor revives a deleted one.
+      expect(
+        await comments.create({ id: 'R1', statusId: 'S1', author: 'bob', text: 'hi', createdAt: 1, deleted: false }),
+      ).toBe(true);
+      expect((await comments.counts(['S1'])).get('S1')).toBe(1);
+      await comments.softDelete('R1');
+      expect(
+        await comments.create({ id: 'R1', statusId: 'S1', author: 'bob', text: 'hi', createdAt: 1, deleted: false }),
+      ).toBe(true);
+      expect(await comments.get('R1')).toMatchObject({ deleted: true, text: '' });
+      expect((await comments.counts(['S1'])).get('S1') ?? 0).toBe(0);
+      // A plain status has no place; a reply whose parent is gone gets none and says so.
+      expect(await comments.get('S2')).toBeNull();
+      await repo.delete('S2');
+      const orphan = { ...plain, id: 'R2', inReplyToId: 'S2' };
+      expect(await repo.create(orphan, { audience: 0 })).toEqual({ status: orphan, created: true, parentGone: true });
+      expect(await comments.get('R2')).toBeNull();
+      expect(await comments.list('S2', { limit: 5 })).toEqual([]);
+    });
+
     test('quotes: recount repairs a count from the edges', async () => {
       const { quotes } = current();
       await quotes.add({ quotedId: 'S1', id: 'Q1', author: 'bob' });

@@ -22,6 +22,7 @@ import { createDynamoSearchReindexRepo } from './search/search-reindex-repo.js';
 import { statusKey } from './core/keys.js';
 import { getItem } from './social/items.js';
 import { createDynamoSocialRepos } from './social/index.js';
+import { placeComment } from './social/comments-repo.js';
 import type { TableNames } from './tables.js';
 
 export interface DynamoStoreOptions {
@@ -60,16 +61,19 @@ export function createDynamoStore(options: DynamoStoreOptions): Store {
   };
   const now = () => options.clock.now();
   const outbox = new DynamoOutbox(deps, options.queue);
-  const statuses = createDynamoStatusesRepo(deps, outbox, now);
-  const social = createDynamoSocialRepos({
+  const socialDeps = {
     ...deps,
     clock: options.clock,
     outbox,
-    statusExists: async (id) => {
+    statusExists: async (id: string) => {
       const item = await getItem(deps, statusKey(id));
       return item !== null && item.obxKind !== 'delete';
     },
-  });
+  };
+  const social = createDynamoSocialRepos(socialDeps);
+  const statuses = createDynamoStatusesRepo(deps, outbox, now, (place, placing) =>
+    placeComment(socialDeps, place, placing),
+  );
   const follows = createDynamoFollowsRepo(deps, outbox, now);
   let closed = false;
   return {

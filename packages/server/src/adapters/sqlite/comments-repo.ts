@@ -13,18 +13,34 @@ interface CommentRow {
 
 type SoftDeleted = { comment: CommentRecord; changed: boolean } | null;
 
+const bumpSql = `INSERT INTO comment_counts (status_id, count) VALUES (?, ?)
+  ON CONFLICT (status_id) DO UPDATE SET count = count + excluded.count`;
+
+/**
+ * Writes a reply's place in its thread and counts it, only while its parent status exists (false otherwise: nothing
+ * written); a place already written is left as it is (so a soft-deleted reply is never brought back). Runs inside
+ * the caller's transaction: the status's own (StatusRepo.create) or the comment's.
+ */
+export function replyPlacer(db: Db): (c: CommentRecord) => boolean {
+  const insert = db.prepare<[string, string, string, string, number]>(
+    `INSERT INTO comments (id, status_id, author, text, created_at, deleted) VALUES (?, ?, ?, ?, ?, 0)
+     ON CONFLICT (id) DO NOTHING`,
+  );
+  const bump = db.prepare<[string, number]>(bumpSql);
+  const statusExists = db.prepare<[string], 1>('SELECT 1 FROM statuses WHERE id = ?').pluck();
+  return (c) => {
+    if (statusExists.get(c.statusId) === undefined) return false;
+    if (insert.run(c.id, c.statusId, c.author, c.text, c.createdAt).changes === 1) bump.run(c.statusId, 1);
+    return true;
+  };
+}
+
 /**
  * Comments over SQLite, keyed by id with a (status, id) index; each status's count of live comments kept exact. A
  * comment is written only in a transaction that sees its status row.
  */
 export function createCommentsRepo(db: Db): CommentRepo {
-  const insert = db.prepare<[string, string, string, string, number]>(
-    'INSERT INTO comments (id, status_id, author, text, created_at, deleted) VALUES (?, ?, ?, ?, ?, 0)',
-  );
-  const bump = db.prepare<[string, number]>(
-    `INSERT INTO comment_counts (status_id, count) VALUES (?, ?)
-     ON CONFLICT (status_id) DO UPDATE SET count = count + excluded.count`,
-  );
+  const bump = db.prepare<[string, number]>(bumpSql);
   const select = db.prepare<[string], CommentRow>('SELECT * FROM comments WHERE id = ?');
   const selectList = db.prepare<[string, string, number], CommentRow>(
     'SELECT * FROM comments WHERE status_id = ? AND id > ? ORDER BY id LIMIT ?',
@@ -42,9 +58,17 @@ export function createCommentsRepo(db: Db): CommentRepo {
   const selectOfStatus = db
     .prepare<[string, number], string>('SELECT id FROM comments WHERE status_id = ? ORDER BY id LIMIT ?')
     .pluck();
+  // A thread's ancestors in one statement: up the places by primary key, each naming its parent.
+  const selectUp = db.prepare<{ id: string; limit: number }, CommentRow>(
+    `WITH RECURSIVE up(id, status_id, author, text, created_at, deleted, n) AS (
+       SELECT id, status_id, author, text, created_at, deleted, 1 FROM comments WHERE id = @id
+       UNION ALL
+       SELECT c.id, c.status_id, c.author, c.text, c.created_at, c.deleted, up.n + 1
+       FROM up JOIN comments c ON c.id = up.status_id WHERE up.n < @limit)
+     SELECT id, status_id, author, text, created_at, deleted FROM up ORDER BY n`,
+  );
   const remove = db.prepare<[string]>('DELETE FROM comments WHERE id = ?');
   const removeCount = db.prepare<[string]>('DELETE FROM comment_counts WHERE status_id = ?');
-  const statusExists = db.prepare<[string], 1>('SELECT 1 FROM statuses WHERE id = ?').pluck();
   const setCount = db
     .prepare<{ status: string }, number>(
       `INSERT INTO comment_counts (status_id, count)
@@ -53,12 +77,7 @@ export function createCommentsRepo(db: Db): CommentRepo {
     )
     .pluck();
 
-  const create = db.transaction((c: CommentRecord): boolean => {
-    if (statusExists.get(c.statusId) === undefined) return false;
-    insert.run(c.id, c.statusId, c.author, c.text, c.createdAt);
-    bump.run(c.statusId, 1);
-    return true;
-  });
+  const create = db.transaction(replyPlacer(db));
 
   const softDelete = db.transaction((id: string, audit: AuditRecord | undefined): SoftDeleted => {
     const changed = markDeleted.run(id).changes === 1;
@@ -88,6 +107,9 @@ export function createCommentsRepo(db: Db): CommentRepo {
     },
     async list(statusId, range) {
       return selectList.all(statusId, range.after ?? '', range.limit).map(toRecord);
+    },
+    async placesUp(id, limit) {
+      return selectUp.all({ id, limit }).map(toRecord);
     },
     async byAuthor(author, range) {
       return selectByAuthor.all(author, range.after ?? '', range.limit).map(toRecord);

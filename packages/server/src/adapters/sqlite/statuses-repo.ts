@@ -2,6 +2,7 @@ import type { Segment } from '@tweeter/shared';
 import { IDEMPOTENCY_KEY_TTL_MS } from '../../domain/idempotency.js';
 import type { JobRequest } from '../../ports/job-queue.js';
 import type { MediaImage, StatusRecord, StatusRepo } from '../../ports/store.js';
+import { replyPlacer } from './comments-repo.js';
 import type { Db } from './database.js';
 import { insertJobs } from './jobs-table.js';
 import type { SqliteStoreOptions } from './store.js';
@@ -24,7 +25,12 @@ interface CreateParams {
   jobs: readonly JobRequest[];
 }
 
-/** The statuses repository over SQLite; a new status gets its delivery record and outbox jobs in one transaction. */
+type Created = { status: StatusRecord; created: boolean; parentGone?: true };
+
+/**
+ * The statuses repository over SQLite; a new status gets its delivery record, its outbox jobs and (a reply) its place
+ * in its thread in one transaction.
+ */
 export function createStatusesRepo(db: Db, { clock, signal }: SqliteStoreOptions): StatusRepo {
   const insertStatus = db.prepare<[string, string, string, string, number, number, string | null, string | null]>(
     'INSERT INTO statuses (id, author, post, segments, created_at, pulled, media, refs) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
@@ -77,7 +83,9 @@ export function createStatusesRepo(db: Db, { clock, signal }: SqliteStoreOptions
   // The key table is keyed by (author, key): this scans one author's keys, which only a delete needs.
   const deleteKeys = db.prepare<[string, string]>('DELETE FROM idempotency_keys WHERE author = ? AND status_id = ?');
 
-  const create = db.transaction((p: CreateParams): { status: StatusRecord; created: boolean } => {
+  const placeReply = replyPlacer(db);
+
+  const create = db.transaction((p: CreateParams): Created => {
     const { status, idempotencyKey } = p;
     if (idempotencyKey !== undefined) {
       const existingId = selectKey.get(status.author, idempotencyKey, status.createdAt - IDEMPOTENCY_KEY_TTL_MS);
@@ -93,6 +101,10 @@ export function createStatusesRepo(db: Db, { clock, signal }: SqliteStoreOptions
       insertPulledDelivery.run(id, author, p.audience, p.audience, p.audience, createdAt, createdAt);
     } else insertDelivery.run(status.id, status.author, p.audience, status.createdAt);
     insertJobs(db, p.jobs, clock.now());
+    if (status.inReplyToId !== undefined) {
+      const placed = placeReply({ id, statusId: status.inReplyToId, author, text: post, createdAt, deleted: false });
+      if (!placed) return { status, created: true, parentGone: true };
+    }
     return { status, created: true };
   });
 

@@ -10,7 +10,7 @@ import {
   type WriteRequest,
 } from '../client.js';
 import { str } from '../social/items.js';
-import { feedPresence } from './repost-feed.js';
+import { feedPresence, releaseClaims } from './repost-feed.js';
 
 /**
  * Home feeds on their own table: pk the owner, sk the status id (newest first = descending), the author beside
@@ -82,12 +82,21 @@ export function createDynamoFeedsRepo(deps: DynamoDeps): FeedRepo {
           ConsistentRead: true,
           KeyConditionExpression: 'pk = :owner',
           ExpressionAttributeValues: { ':owner': owner },
-          ProjectionExpression: 'sk',
+          ProjectionExpression: 'sk, original',
           ScanIndexForward: false,
         },
         keep + limit,
       );
       const past = items.slice(keep);
+      // A dropped repost entry's claim goes first: a crash in between leaves the entry, which the next trim drops
+      // (with its claim, again: the conditional delete is idempotent); never a claim without its entry to look for.
+      await releaseClaims(
+        deps,
+        owner,
+        past.flatMap((item) =>
+          typeof item.original === 'string' ? [{ id: str(item.sk), statusId: item.original }] : [],
+        ),
+      );
       await deleteEntries(
         deps,
         past.map((item) => ({ owner, statusId: str(item.sk) })),

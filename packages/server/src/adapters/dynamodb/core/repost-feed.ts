@@ -7,8 +7,8 @@ import { str } from '../social/items.js';
  * Reposts in home feeds on DynamoDB. A repost's entry is an ordinary feed item keyed by the repost id (so it sorts by
  * when it was reposted) with `original` naming the status it shows. The once-per-feed rule is a claim item per feed
  * and status, `<owner>#R` / `<statusId>` in the feeds table (a partition no feed read touches: aliases never hold
- * '#'), won by a conditional put: the first repost to claim a feed is the one it shows. A claim whose entry is gone
- * (trimmed, or purged by an unfollow) is taken over. Where the status itself is in the feed, no claim is tried.
+ * '#'), won by a conditional put: the first repost to claim a feed is the one it shows. The feed trim removes the
+ * claims of the repost entries it drops; a claim whose entry is gone otherwise (purged by an unfollow) is taken over. Where the status itself is in the feed, no claim is tried.
  */
 export interface RepostRef {
   id: string;
@@ -65,23 +65,37 @@ export async function removeRepostEntries(
     table,
     held.map((owner) => ({ DeleteRequest: { Key: { pk: owner, sk: r.id } } })),
   );
-  await mapLimit(owners, deps.batchConcurrency, async (owner) => {
-    try {
-      await withRetry(deps.retry, () =>
-        deps.doc.send(
-          new DeleteCommand({
-            TableName: table,
-            Key: claimKey(owner, r.statusId),
-            ConditionExpression: 'repostId = :id',
-            ExpressionAttributeValues: { ':id': r.id },
-          }),
-        ),
-      );
-    } catch (err) {
-      if (!isConditionFailed(err)) throw err; // another repost's claim (or none): not this one's to remove
-    }
-  });
+  await mapLimit(owners, deps.batchConcurrency, (owner) => releaseClaim(deps, owner, r));
   return held;
+}
+
+/**
+ * Removes the claims these repost entries of `owner`'s feed hold (the feed trim's, for the entries it drops): one
+ * conditional delete each, so a claim another repost has taken over since stays. Idempotent.
+ */
+export async function releaseClaims(
+  deps: DynamoDeps,
+  owner: string,
+  entries: readonly { id: string; statusId: string }[],
+): Promise<void> {
+  await mapLimit(entries, deps.batchConcurrency, (r) => releaseClaim(deps, owner, r));
+}
+
+async function releaseClaim(deps: DynamoDeps, owner: string, r: { id: string; statusId: string }): Promise<void> {
+  try {
+    await withRetry(deps.retry, () =>
+      deps.doc.send(
+        new DeleteCommand({
+          TableName: deps.tables.feeds,
+          Key: claimKey(owner, r.statusId),
+          ConditionExpression: 'repostId = :id',
+          ExpressionAttributeValues: { ':id': r.id },
+        }),
+      ),
+    );
+  } catch (err) {
+    if (!isConditionFailed(err)) throw err; // another repost's claim (or none): not this one's to remove
+  }
 }
 
 // One feed's claim: new, already this repost's (a replay), or taken over from a repost whose entry is gone.

@@ -1,7 +1,7 @@
 import type { Segment } from '@tweeter/shared';
 import { ConflictError } from '../../../domain/errors.js';
 import { IDEMPOTENCY_KEY_TTL_MS } from '../../../domain/idempotency.js';
-import type { MediaImage, StatusRecord, StatusRepo } from '../../../ports/store.js';
+import type { CommentRecord, MediaImage, StatusRecord, StatusRepo } from '../../../ports/store.js';
 import { batchGet, queryUpTo, sleep, type DynamoDeps, type Item } from '../client.js';
 import { deleteItem, getItem, num, putItem, putNew, str, updateItem } from '../social/items.js';
 import { MAIN_INDEXES } from '../tables.js';
@@ -18,7 +18,26 @@ const IN_FLIGHT_MS = 10_000;
  * the status (gone for every read, out of the story index), then removes the delivery record and the key, sends
  * its jobs and deletes the item: a crash anywhere in between is finished by the outbox sweeper.
  */
-export function createDynamoStatusesRepo(deps: DynamoDeps, outbox: DynamoOutbox, now: () => number): StatusRepo {
+export function createDynamoStatusesRepo(
+  deps: DynamoDeps,
+  outbox: DynamoOutbox,
+  now: () => number,
+  /** Writes a reply's place in its thread (idempotent); see placeComment in social/comments-repo.ts. */
+  placeReply: (place: CommentRecord, options: { keepIfParentGone: boolean }) => Promise<boolean>,
+): StatusRepo {
+  // A reply's place, from its status item (which carries all of it): written by the writer, or by the sweeper.
+  const place = (item: Item, recovering: boolean): Promise<boolean> =>
+    placeReply(
+      {
+        id: str(item.id),
+        statusId: str(item.inReplyToId),
+        author: str(item.author),
+        text: str(item.post),
+        createdAt: num(item.createdAt),
+        deleted: false,
+      },
+      { keepIfParentGone: recovering },
+    );
   // A pulled status is not fanned out: its delivery is done at once, with every follower counted as reached.
   const deliveryItem = (item: Item): Item => {
     const pulled = item.pulled === true;
@@ -37,9 +56,13 @@ export function createDynamoStatusesRepo(deps: DynamoDeps, outbox: DynamoOutbox,
     };
   };
   outbox.handle('status', {
-    async effects(item) {
+    async effects(item, recovering) {
       await putNew(deps, deliveryItem(item));
-      return [];
+      // The writer places a reply itself (it must know whether the parent was still there); the sweeper finishes a
+      // reply whose writer died before that, and has the parent's reply count re-counted (the ADD may not have run).
+      if (!recovering || typeof item.inReplyToId !== 'string') return [];
+      await place(item, true);
+      return [{ name: 'counts.reconcile', payload: { target: 'status', id: item.inReplyToId } }];
     },
   });
   outbox.handle('delete', {
@@ -128,8 +151,10 @@ export function createDynamoStatusesRepo(deps: DynamoDeps, outbox: DynamoOutbox,
         ...pendingAttributes('status', options.outbox ?? [], now(), itemKey),
       };
       await putItem(deps, { Item: item, ConditionExpression: 'attribute_not_exists(pk)' });
+      // A reply's place before the marker is cleared: a crash in between leaves the marker, and the sweeper places it.
+      const placed = status.inReplyToId === undefined || (await place(item, false));
       await outbox.finish(item);
-      return { status, created: true };
+      return placed ? { status, created: true } : { status, created: true, parentGone: true };
     },
     async adopt(status) {
       // No delivery to run and no jobs: a status that never reached feeds (a comment made before replies).

@@ -10,11 +10,48 @@ import {
   getItem,
   num,
   putItem,
+  putNew,
   queryAll,
   str,
   updateItem,
   type DynamoSocialDeps,
 } from './items.js';
+
+/**
+ * Writes a comment (a reply's place in its thread) and counts it. Idempotent: the comment item is a conditional put,
+ * counted only by the call that wrote it (so a place written once, or soft-deleted since, is left as it is). Written
+ * first, checked after (see reactions-repo.ts): if the status is gone, what this call wrote is removed and the answer
+ * is false, unless `keepIfParentGone` (the outbox sweeper finishing a reply written before its parent's deletion: it
+ * keeps its place under the deleted parent, as a reply written just before the deletion does).
+ */
+export async function placeComment(
+  deps: DynamoSocialDeps,
+  c: CommentRecord,
+  options: { keepIfParentGone: boolean },
+): Promise<boolean> {
+  // The lookup first: a crash after it leaves a lookup of no comment (found as "none"), never the reverse.
+  await putItem(deps, { Item: { ...commentLookupKey(c.id), statusId: c.statusId } });
+  const wrote = await putNew(deps, { ...commentKey(c.statusId, c.id), ...authoredBy('C', c.author, c.id), ...c });
+  if (wrote) {
+    await counted(deps, { target: 'status', id: c.statusId }, () =>
+      updateItem(deps, {
+        Key: commentCountKey(c.statusId),
+        UpdateExpression: 'ADD #count :one',
+        ExpressionAttributeNames: { '#count': 'count' },
+        ExpressionAttributeValues: { ':one': 1 },
+      }),
+    );
+  }
+  if (options.keepIfParentGone || (await deps.statusExists(c.statusId))) return true;
+  if (wrote) {
+    await batchWrite(deps, deps.tables.main, [
+      { DeleteRequest: { Key: commentKey(c.statusId, c.id) } },
+      { DeleteRequest: { Key: commentLookupKey(c.id) } },
+    ]);
+  }
+  await deleteItem(deps, { Key: commentCountKey(c.statusId) });
+  return false;
+}
 
 /**
  * Comments on DynamoDB: listed from the status's partition `COMMENTS#<status>` (sort key the comment id), found by
@@ -36,24 +73,7 @@ export function createDynamoCommentsRepo(deps: DynamoSocialDeps): CommentRepo {
 
   return {
     async create(c) {
-      // The lookup first: a crash after it leaves a lookup of no comment (found as "none"), never the reverse.
-      await putItem(deps, { Item: { ...commentLookupKey(c.id), statusId: c.statusId } });
-      await putItem(deps, { Item: { ...commentKey(c.statusId, c.id), ...authoredBy('C', c.author, c.id), ...c } });
-      await counted(deps, { target: 'status', id: c.statusId }, () =>
-        updateItem(deps, {
-          Key: commentCountKey(c.statusId),
-          UpdateExpression: 'ADD #count :one',
-          ExpressionAttributeNames: { '#count': 'count' },
-          ExpressionAttributeValues: { ':one': 1 },
-        }),
-      );
-      // Written first, checked after (see reactions-repo.ts): a deleted status takes nothing of ours with it.
-      if (!(await deps.statusExists(c.statusId))) {
-        await batchWrite(deps, deps.tables.main, removeAll(c.statusId, [c.id]));
-        await deleteItem(deps, { Key: commentCountKey(c.statusId) });
-        return false;
-      }
-      return true;
+      return placeComment(deps, c, { keepIfParentGone: false });
     },
     async get(id) {
       const item = await find(id);
