@@ -27,6 +27,36 @@ export interface MemorySummary {
   serverCpuSeconds: number;
   /** CPU of the server's image child over the phase in % of one core (counted in `cpuPct.other`); 0 without one. */
   imageChildCpuPct: number;
+  /**
+   * The server's garbage collections over the measured phase (prom-client's nodejs_gc_duration_seconds, from
+   * perf_hooks GC entries, every kind): ms of pauses per second of wall time, and how many pauses took over 10 ms.
+   */
+  gc: { msPerSecond: number; pausesOver10ms: number };
+}
+
+/** Totals of nodejs_gc_duration_seconds over every kind: seconds, pauses, pauses of at most 10 ms. */
+interface GcTotals {
+  seconds: number;
+  count: number;
+  upTo10ms: number;
+}
+
+/** Sums a labelled metric's samples over every label set, optionally only those with `label` (e.g. `le="0.01"`). */
+function metricSum(text: string, name: string, label?: string): number {
+  let sum = 0;
+  for (const m of text.matchAll(new RegExp(`^${name}(\\{[^}]*\\})? ([0-9.eE+-]+)$`, 'gm'))) {
+    if (label !== undefined && !(m[1] ?? '').includes(label)) continue;
+    sum += Number(m[2]);
+  }
+  return sum;
+}
+
+function gcTotals(text: string): GcTotals {
+  return {
+    seconds: metricSum(text, 'nodejs_gc_duration_seconds_sum'),
+    count: metricSum(text, 'nodejs_gc_duration_seconds_count'),
+    upTo10ms: metricSum(text, 'nodejs_gc_duration_seconds_bucket', 'le="0.01"'),
+  };
 }
 
 const MB = 1024 * 1024;
@@ -54,6 +84,8 @@ export class MetricsSampler {
   private childCpuLast = 0;
   private lagMax = 0;
   private lagP99s: number[] = [];
+  private gcLast: GcTotals = { seconds: 0, count: 0, upTo10ms: 0 };
+  private gcMark: GcTotals | null = null;
   private cpuMark: { at: number; server: number; child: number; bench: NodeJS.CpuUsage; machine: number } | null = null;
 
   constructor(
@@ -75,6 +107,7 @@ export class MetricsSampler {
     this.heapPeak = this.heapLast;
     this.lagMax = 0;
     this.lagP99s = [];
+    this.gcMark = this.gcLast;
     this.cpuMark = {
       at: Date.now(),
       server: this.serverCpuLast,
@@ -108,6 +141,7 @@ export class MetricsSampler {
       eventLoopLagMsMax: round2(this.lagMax * 1000),
       eventLoopLagMsP99: windows(this.lagP99s),
       serverCpuSeconds: mark ? this.serverCpuLast - mark.server : 0,
+      gc: gcSince(this.gcMark, this.gcLast, wall),
       rssMbPeak: round2(this.rssPeak / MB),
       rssMbEnd: round2(this.rssLast / MB),
       heapMbPeak: round2(this.heapPeak / MB),
@@ -129,6 +163,7 @@ export class MetricsSampler {
       this.lagMax = Math.max(this.lagMax, metricValue(text, 'nodejs_eventloop_lag_max_seconds') ?? 0);
       const p99 = metricValue(text, 'nodejs_eventloop_lag_p99_seconds');
       if (p99 !== undefined) this.lagP99s.push(p99);
+      this.gcLast = gcTotals(text);
       if (!res.ok || rss === undefined || heap === undefined) throw new Error(`metrics: ${res.status}`);
       this.rssLast = rss;
       this.heapLast = heap;
@@ -139,6 +174,14 @@ export class MetricsSampler {
       this.failed += 1;
     }
   }
+}
+
+function gcSince(mark: GcTotals | null, last: GcTotals, wallS: number): MemorySummary['gc'] {
+  if (mark === null) return { msPerSecond: 0, pausesOver10ms: 0 };
+  return {
+    msPerSecond: round2(((last.seconds - mark.seconds) * 1000) / wallS),
+    pausesOver10ms: last.count - mark.count - (last.upTo10ms - mark.upTo10ms),
+  };
 }
 
 /** The median and largest of per-window p99s, in ms. */

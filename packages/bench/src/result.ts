@@ -64,11 +64,11 @@ export function feedFigure(p: Percentiles): NonNullable<Results['feed_ms']> {
 /**
  * The server's own figures over the measured phase (its /metrics): peak RSS, CPU and the longest event-loop stall;
  * with `rssEnd` and `heap`, the RSS at the end and the peak heap too; with `requests`, the server's CPU time per
- * request. In the order the results list them.
+ * request; with `gc`, the server's GC pauses (ms per second, and how many took over 10 ms). In the order the results list them.
  */
 export function serverFigures(
   memory: MemorySummary,
-  options: { rssEnd?: boolean; heap?: boolean; requests?: number } = {},
+  options: { rssEnd?: boolean; heap?: boolean; requests?: number; gc?: boolean } = {},
 ): Record<string, Figure> {
   return {
     rss_mb_peak: memory.rssMbPeak,
@@ -79,6 +79,9 @@ export function serverFigures(
     ...(options.requests === undefined
       ? {}
       : { server_cpu_us_per_req: Math.round((memory.serverCpuSeconds * 1e6) / Math.max(1, options.requests)) }),
+    ...(options.gc
+      ? { server_gc_ms_per_s: memory.gc.msPerSecond, server_gc_pauses_over_10ms: memory.gc.pausesOver10ms }
+      : {}),
   };
 }
 

@@ -34,6 +34,9 @@ export interface WsScenarioResult {
     idle_conn_kb: number;
     rss_mb_peak: number;
     errors: number;
+    /** The server's side alone: ms writing one message's frames, and ms from queued to its last socket write. */
+    server_write_ms_per_broadcast?: number;
+    server_span_ms_per_broadcast?: number;
   };
 }
 
@@ -109,15 +112,19 @@ export async function runWsScenario(opts: WsScenarioOptions): Promise<WsScenario
     // file descriptor and handle (~10 ms of event loop), which would land in the delivery times.
     let missing = 0;
     const warmup = opts.warmup ?? WARMUP_MESSAGES;
+    // The server's broadcast totals once the warm-up messages are written: the measured messages' share after.
+    let writesBefore = warmup === 0 ? await broadcastWrites(base) : null;
     for (let i = -warmup; i < opts.messages; i++) {
       const marker = `wsbench-${i}-${randomBytes(6).toString('hex')}`;
       const lost: number = await clients.expect(i, marker, () => broadcast.send(marker), RECEIPT_TIMEOUT_MS);
       if (i < 0) clients.delays.length = 0;
       else missing += lost;
+      if (i === -1) writesBefore = await broadcastWrites(base);
       rssPeak = Math.max(rssPeak, await rss(base));
       await sleep(PAUSE_BETWEEN_MESSAGES_MS);
     }
     const delivery = summarize(clients.delays);
+    const writes = perBroadcast(writesBefore, await broadcastWrites(base));
     return {
       scenario: 'ws',
       params: {
@@ -133,6 +140,7 @@ export async function runWsScenario(opts: WsScenarioOptions): Promise<WsScenario
         idle_conn_kb: round2((rssIdle - rssBaseline) / 1024 / Math.max(1, clients.size - connectedBaseline)),
         rss_mb_peak: round2(rssPeak / 1024 / 1024),
         errors: missing + clients.errors + clients.unexpectedCloses,
+        ...writes,
       },
     };
   } finally {
@@ -160,6 +168,39 @@ async function boardBroadcast(
     board: 1,
     tokenOf,
     send: (text) => api.postMessage(ownerToken, id, text).then(() => {}),
+  };
+}
+
+/** The server's broadcast totals (tweeter_ws_broadcast_*): the writing side alone, without the receivers. */
+interface BroadcastWrites {
+  broadcasts: number;
+  writeS: number;
+  spanS: number;
+}
+
+async function broadcastWrites(base: string): Promise<BroadcastWrites | null> {
+  const text = await (await fetch(`${base}/metrics`)).text();
+  const broadcasts = metricValue(text, 'tweeter_ws_broadcasts_total');
+  const writeS = metricValue(text, 'tweeter_ws_broadcast_write_seconds_total');
+  const spanS = metricValue(text, 'tweeter_ws_broadcast_span_seconds_total');
+  if (broadcasts === undefined || writeS === undefined || spanS === undefined) return null;
+  return { broadcasts, writeS, spanS };
+}
+
+/**
+ * Per broadcast of the measured messages, on the server: ms spent writing frames to sockets, and ms from queued
+ * to the last socket written (what the delivery figure includes before the receivers read). Empty for a server
+ * without these metrics.
+ */
+function perBroadcast(
+  before: BroadcastWrites | null,
+  after: BroadcastWrites | null,
+): { server_write_ms_per_broadcast?: number; server_span_ms_per_broadcast?: number } {
+  if (before === null || after === null || after.broadcasts <= before.broadcasts) return {};
+  const n = after.broadcasts - before.broadcasts;
+  return {
+    server_write_ms_per_broadcast: round2(((after.writeS - before.writeS) * 1000) / n),
+    server_span_ms_per_broadcast: round2(((after.spanS - before.spanS) * 1000) / n),
   };
 }
 

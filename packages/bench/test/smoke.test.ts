@@ -57,6 +57,9 @@ describe('tweeter bench', () => {
     expect(results.feed_ms).toEqual(percentiles('p50', 'p95', 'p99'));
     expect(results.feed_rps).toBeGreaterThan(0);
     expect(results.feed_page_items).toBe(20);
+    // The server's GC over the run, from its /metrics (any value: a short run may see no pause over 10 ms).
+    expect(results.server_gc_ms_per_s).toBeGreaterThanOrEqual(0);
+    expect(results.server_gc_pauses_over_10ms).toBeGreaterThanOrEqual(0);
   });
 
   it('post: latency of paced posters and the fan-out backlog drained afterwards', async () => {
@@ -102,6 +105,9 @@ describe('tweeter bench', () => {
     expect(results.delivery_ms).toEqual(percentiles('p50', 'p95', 'p99', 'max'));
     expect(results.subscribers).toBe(20);
     expect(results.idle_conn_kb).toEqual(expect.any(Number));
+    // The server's side of the measured broadcasts: time writing them, and their span (which includes the writes).
+    expect(results.server_write_ms_per_broadcast).toBeGreaterThan(0);
+    expect(results.server_span_ms_per_broadcast).toBeGreaterThanOrEqual(Number(results.server_write_ms_per_broadcast));
   });
 
   it('thread-context: a thread of replies built through the API, its context read and timed', async () => {

@@ -156,7 +156,7 @@ export async function runFanoutScenario(params: FanoutParams, target: TargetOpti
       ...(watcher ? { visible_ms: { p50: visible.p50, max: visible.max, count: visible.count } } : {}),
       feeds_checked: checked,
       feeds_missing: missing,
-      ...serverFigures(memory, { rssEnd: true, heap: true }),
+      ...serverFigures(memory, { rssEnd: true, heap: true, gc: true }),
       errors: errors + missing + (load?.errors ?? 0),
     });
   });

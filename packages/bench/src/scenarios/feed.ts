@@ -48,7 +48,7 @@ export async function runFeedScenario(params: FeedParams, target: TargetOptions)
       feed_latency_ms: latencyFigure(feed),
       feed_rps: load.rps,
       feed_page_items: first.value.items.length,
-      ...serverFigures(memory, { heap: true, requests: load.responses }),
+      ...serverFigures(memory, { heap: true, requests: load.responses, gc: true }),
       errors: load.errors,
     });
   });

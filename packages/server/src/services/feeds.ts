@@ -4,6 +4,7 @@ import { decodeCursor, encodeCursor, KeyCursor } from '../domain/cursor.js';
 import type { FeedRepo, FollowRepo, RepostRepo, StatusRecord, StatusRepo, UserRepo } from '../ports/store.js';
 import { oncePerStatus, rowOfEntry, rowOfRepost, shownInFeed, type FeedRow } from './feed-rows.js';
 import type { StatusHydrator } from './status-hydrator.js';
+import { JsonBytes } from './json-bytes.js';
 import type { Visibility } from '../domain/visibility.js';
 
 /**
@@ -65,28 +66,34 @@ export class FeedService {
     return { items, nextCursor: page.nextCursor };
   }
 
-  /** The same page as JSON text, byte for byte `JSON.stringify` of what `page` gives, built without the objects. */
-  async pageJson(viewer: string, query: PageQuery): Promise<string> {
+  /**
+   * The same page as JSON bytes, byte for byte `JSON.stringify` of what `page` gives, built without the objects:
+   * each status's fixed part is copied from the hydrator's cached bytes, the rest written per read (JsonBytes).
+   */
+  async pageJson(viewer: string, query: PageQuery): Promise<Buffer> {
     const page = await this.pageRows(viewer, query);
     const ids = page.rows.map((r) => r.statusId);
-    const [texts, reposters] = await Promise.all([
+    const [parts, reposters] = await Promise.all([
       this.deps.hydrator.jsonByIdsKeyed(ids, viewer),
       this.deps.hydrator.users(page.rows.flatMap((r) => (r.repost ? [r.repost.reposter] : []))),
     ]);
-    const items: string[] = [];
+    const body = new JsonBytes().push('{"items":[');
+    let first = true;
     for (const row of page.rows) {
-      const text = texts.get(row.statusId);
-      if (text === undefined) continue;
-      if (!row.repost) {
-        items.push(`${text.slice(0, -1)},"repostedBy":null,"repostedAt":null}`);
-        continue;
+      const status = parts.get(row.statusId);
+      if (status === undefined) continue;
+      let rest = ',"repostedBy":null,"repostedAt":null}';
+      if (row.repost) {
+        const by = reposters.get(row.repost.reposter);
+        if (!by) continue; // a reposter who no longer exists
+        const at = JSON.stringify(new Date(row.repost.at).toISOString());
+        rest = `,"repostedBy":${JSON.stringify(by)},"repostedAt":${at}}`;
       }
-      const by = reposters.get(row.repost.reposter);
-      if (!by) continue;
-      const at = JSON.stringify(new Date(row.repost.at).toISOString());
-      items.push(`${text.slice(0, -1)},"repostedBy":${JSON.stringify(by)},"repostedAt":${at}}`);
+      if (!first) body.push(',');
+      body.push(status.head).push(status.tail + rest);
+      first = false;
     }
-    return `{"items":[${items.join(',')}],"nextCursor":${JSON.stringify(page.nextCursor)}}`;
+    return body.push(`],"nextCursor":${JSON.stringify(page.nextCursor)}}`).toBuffer();
   }
 
   // The rows of one page, newest first, and the cursor of the next.

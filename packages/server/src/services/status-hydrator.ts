@@ -10,7 +10,9 @@ import type {
   UserRepo,
 } from '../ports/store.js';
 import type { Visibility } from '../domain/visibility.js';
-import { tombstone } from './status-tombstone.js';
+import { quotedOf, quotedStatuses, type QuoteSource } from './status-quotes.js';
+import { StatusBytes } from './status-bytes.js';
+import { cachedMany } from './cached-many.js';
 import type { Clock } from '../ports/clock.js';
 import type { CardReader } from './card-reader.js';
 import type { UserPresenter } from './user-presenter.js';
@@ -21,6 +23,12 @@ import { emptyCounters, readCounters } from './status-counters.js';
 /** How long an author stays cached where profile edits are not seen (another process): a rename shows within it. */
 export const USER_CACHE_TTL_MS = 5_000;
 
+/** A status's JSON in two parts: the cached bytes of its fixed part, then the per-read rest without the closing `}`. */
+export interface StatusJson {
+  head: Buffer;
+  tail: string;
+}
+
 /**
  * Turns status ids or records into API Statuses with one batched lookup per kind, through small caches:
  * status content is immutable, so only deletion evicts it here, and a TTL (STATUS_CACHE_TTL_SECONDS) bounds how
@@ -28,14 +36,16 @@ export const USER_CACHE_TTL_MS = 5_000;
  * and the TTL bounds staleness across processes). Reaction and comment counts change all the time, so they
  * are never cached: each page reads them fresh, one batched read each, with the viewer's own reactions.
  *
- * Feed pages are the hot path, so a status can also come out as JSON text (`jsonByIds`): the text of its fixed
- * fields and of its author is rendered once per cached record and only the counters are written per read.
+ * Feed pages are the hot path, so a status can also come out as JSON (`jsonByIdsKeyed`): the bytes of its fixed
+ * fields and its author are rendered once (StatusBytes) and only the counters are written per read.
  */
 export class StatusHydrator {
   private readonly statusCache: LRUCache<string, StatusRecord>;
   private readonly userCache: LRUCache<string, UserRecord>;
-  // JSON text per cached record object: it goes when the caches drop (evict or forget) the record it was made from.
-  private readonly rendered = new WeakMap<StatusRecord | UserRecord, string>();
+  // JSON text of an author per cached record object: it goes when the cache drops (evicts or forgets) the record.
+  private readonly rendered = new WeakMap<UserRecord, string>();
+  private readonly bytes = new StatusBytes();
+  private readonly quoteSource: QuoteSource;
 
   constructor(
     private readonly deps: {
@@ -65,6 +75,11 @@ export class StatusHydrator {
     const timing = { perf: deps.clock, ttlResolution: 0 };
     this.statusCache = new LRUCache({ max: 20_000, ttl: deps.statusCacheTtlMs, ...timing });
     this.userCache = new LRUCache({ max: 20_000, ttl: deps.userCacheTtlMs ?? USER_CACHE_TTL_MS, ...timing });
+    this.quoteSource = {
+      statusRecords: (ids) => this.statusRecords(ids),
+      flat: (records, viewer) => this.flat(records, viewer),
+      visibility: deps.visibility,
+    };
   }
 
   /**
@@ -76,33 +91,33 @@ export class StatusHydrator {
   }
 
   /**
-   * Like `byIds`, as JSON text: each string is byte for byte `JSON.stringify` of the Status `byIds` gives, without
-   * building or serializing the objects (a feed page is then mostly string concatenation).
+   * Statuses for these ids as `byIds` gives them, as JSON by status id (in the order given; an id asked twice is
+   * rendered once): `head` then `tail` then `}` is byte for byte `JSON.stringify` of the Status, built without
+   * the objects (a feed page is then mostly copies of cached bytes).
    */
-  async jsonByIds(ids: readonly string[], viewer: string | null): Promise<string[]> {
-    return [...(await this.jsonByIdsKeyed(ids, viewer)).values()];
-  }
-
-  /** As `jsonByIds`, by status id (in the order given; an id asked twice is rendered once). */
-  async jsonByIdsKeyed(ids: readonly string[], viewer: string | null): Promise<Map<string, string>> {
+  async jsonByIdsKeyed(ids: readonly string[], viewer: string | null): Promise<Map<string, StatusJson>> {
     const records = await this.statusRecords([...new Set(ids)]);
     const rel = await this.related(records, viewer);
     const quoted = await this.quoted(records, viewer);
-    const out = new Map<string, string>();
+    const out = new Map<string, StatusJson>();
     for (const r of records) {
       const author = rel.authors.get(r.author);
       if (!author) continue; // an author who no longer exists (statusRecords cached the record already)
       const replies = rel.comments.get(r.id) ?? 0;
-      out.set(
-        r.id,
-        `{"id":${JSON.stringify(r.id)},"author":${this.render(author, () => JSON.stringify(this.deps.userPresenter.user(author)))},` +
-          `${this.render(r, () => JSON.stringify(fixedFields(r, this.deps.userPresenter)).slice(1, -1))},` +
-          `"reactions":${reactionsJson(rel.reactions.get(r.id))},"commentCount":${replies},` +
-          `"repostCount":${rel.reposts.get(r.id) ?? 0},"repostedByMe":${rel.reposted.has(r.id)},` +
-          `"card":${JSON.stringify(rel.cards.get(r.id) ?? null)},"inReplyTo":${JSON.stringify(this.inReplyTo(r, rel.authors))},` +
-          `"quoteId":${JSON.stringify(r.quoteOfId ?? null)},"replyCount":${replies},"quoteCount":${rel.quotes.get(r.id) ?? 0},` +
-          `"deleted":false,"quote":${JSON.stringify(quotedOf(r, quoted))}}`,
+      const head = this.bytes.head(
+        r,
+        author,
+        () =>
+          `{"id":${JSON.stringify(r.id)},"author":${this.authorJson(author)},` +
+          `${JSON.stringify(fixedFields(r, this.deps.userPresenter)).slice(1, -1)},`,
       );
+      const tail =
+        `"reactions":${reactionsJson(rel.reactions.get(r.id))},"commentCount":${replies},` +
+        `"repostCount":${rel.reposts.get(r.id) ?? 0},"repostedByMe":${rel.reposted.has(r.id)},` +
+        `"card":${JSON.stringify(rel.cards.get(r.id) ?? null)},"inReplyTo":${JSON.stringify(this.inReplyTo(r, rel.authors))},` +
+        `"quoteId":${JSON.stringify(r.quoteOfId ?? null)},"replyCount":${replies},"quoteCount":${rel.quotes.get(r.id) ?? 0},` +
+        `"deleted":false,"quote":${JSON.stringify(quotedOf(r, quoted))}`;
+      out.set(r.id, { head, tail });
     }
     return out;
   }
@@ -174,25 +189,9 @@ export class StatusHydrator {
     return out;
   }
 
-  /**
-   * The statuses these records quote, one level deep, by id: each as the viewer sees it, or gone (deleted, its
-   * author gone, or across a block from the viewer).
-   */
-  private async quoted(records: readonly StatusRecord[], viewer: string | null): Promise<Map<string, QuotedStatus>> {
-    const ids = [...new Set(records.flatMap((r) => (r.quoteOfId === undefined ? [] : [r.quoteOfId])))];
-    const byId = new Map<string, QuotedStatus>();
-    if (ids.length === 0) return byId;
-    const found = await this.flat(await this.statusRecords(ids), viewer);
-    const hidden =
-      viewer === null
-        ? new Set<string>()
-        : await this.deps.visibility.blocked(
-            viewer,
-            found.map((q) => q.author.alias),
-          );
-    for (const q of found) if (!hidden.has(q.author.alias)) byId.set(q.id, q);
-    for (const id of ids) if (!byId.has(id)) byId.set(id, tombstone(id));
-    return byId;
+  // The statuses these records quote, one level deep, as the viewer sees them (status-quotes.ts).
+  private quoted(records: readonly StatusRecord[], viewer: string | null): Promise<Map<string, QuotedStatus>> {
+    return quotedStatuses(this.quoteSource, records, viewer);
   }
 
   // The replied-to status and its author (as copied at post time), or null.
@@ -209,6 +208,7 @@ export class StatusHydrator {
 
   forgetStatus(id: string): void {
     this.statusCache.delete(id);
+    this.bytes.forget(id);
   }
 
   /** Drops the cached card of this URL key (a new one was just written). */
@@ -251,37 +251,15 @@ export class StatusHydrator {
     if (!this.statusCache.has(record.id)) this.statusCache.set(record.id, record);
   }
 
-  // The JSON text `make` renders for this record, made once per record object.
-  private render(record: StatusRecord | UserRecord, make: () => string): string {
+  // The JSON text of this author, made once per cached record object.
+  private authorJson(record: UserRecord): string {
     let text = this.rendered.get(record);
     if (text === undefined) {
-      text = make();
+      text = JSON.stringify(this.deps.userPresenter.user(record));
       this.rendered.set(record, text);
     }
     return text;
   }
-}
-
-/** Values for `keys` from the cache, loading the missing ones in one batch (and caching them). */
-async function cachedMany<V extends object>(
-  cache: LRUCache<string, V>,
-  keys: readonly string[],
-  load: (missing: string[]) => Promise<Map<string, V>>,
-): Promise<Map<string, V>> {
-  const found = new Map<string, V>();
-  const missing = new Set<string>();
-  for (const key of keys) {
-    const hit = cache.get(key);
-    if (hit) found.set(key, hit);
-    else missing.add(key);
-  }
-  if (missing.size) {
-    for (const [key, value] of await load([...missing])) {
-      cache.set(key, value);
-      found.set(key, value);
-    }
-  }
-  return found;
 }
 
 // The fields of a Status that never change, in the order the Status object has them.
@@ -295,15 +273,6 @@ function fixedFields(
     createdAt: new Date(r.createdAt).toISOString(),
     media: (r.media ?? []).map((m) => presenter.media(m)),
   };
-}
-
-// The embedded quoted status of a status that quotes one; null otherwise.
-function quotedOf(
-  r: { quoteOfId?: string; quoteId?: string | null },
-  quoted: Map<string, QuotedStatus>,
-): QuotedStatus | null {
-  const id = r.quoteOfId ?? r.quoteId ?? undefined;
-  return id === undefined || id === null ? null : (quoted.get(id) ?? null);
 }
 
 // `JSON.stringify` of the Reactions object `records` gives (zeros and no `mine` for a status nobody reacted to).

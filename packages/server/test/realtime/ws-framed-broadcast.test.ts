@@ -81,6 +81,11 @@ describe('framed broadcasts', () => {
     expect(received[0]).toEqual(['text:reply-before', event('small'), event(mid), 'text:reply-between', event(big)]);
     expect(received[1]).toEqual([event('small'), event(mid), event(big)]);
     expect(streams.stats().framesSent).toBe(11);
+    // Three broadcasts, each written in one slice: their write time is their span (both measured, both > 0).
+    const { broadcasts, broadcastWriteMs, broadcastSpanMs } = streams.stats();
+    expect(broadcasts).toBe(3);
+    expect(broadcastWriteMs).toBeGreaterThan(0);
+    expect(broadcastSpanMs).toBe(broadcastWriteMs);
   });
 
   it('spreads a broadcast bigger than one slice over turns of the event loop and still delivers it whole', async () => {
@@ -105,7 +110,13 @@ describe('framed broadcasts', () => {
     await eventually(async () => streams.stats().subscriptions === 5);
     streams.toChannel({ type: 'message.created', channel: 'board:b', data: { n: 1 } });
     expect(streams.stats().framesSent).toBe(2); // the first slice at once, the rest on later turns
+    expect(streams.stats().broadcasts).toBe(0); // counted once its last slice is written
     await eventually(async () => got.length === 5);
+    // Three slices on three turns: the span from queued to the last write covers the turns between the slices.
+    const { broadcasts, broadcastWriteMs, broadcastSpanMs } = streams.stats();
+    expect(broadcasts).toBe(1);
+    expect(broadcastWriteMs).toBeGreaterThan(0);
+    expect(broadcastSpanMs).toBeGreaterThan(broadcastWriteMs);
     expect(new Set(got)).toEqual(
       new Set([JSON.stringify({ type: 'message.created', channel: 'board:b', data: { n: 1 } })]),
     );

@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import type { FramedEvent } from './text-frame.js';
 import type { WsConnection } from './ws-connection.js';
 
@@ -6,6 +7,16 @@ interface Broadcast {
   channel: string;
   recipients: readonly WsConnection[];
   next: number;
+  /** performance.now() when it was queued, and the ms spent writing its slices so far. */
+  queuedAt: number;
+  busyMs: number;
+}
+
+/** What the broadcasts written so far cost: how many, ms spent in their writes, ms from queued to last write. */
+export interface BroadcastTiming {
+  broadcasts: number;
+  broadcastWriteMs: number;
+  broadcastSpanMs: number;
 }
 
 /**
@@ -17,6 +28,7 @@ interface Broadcast {
 export class BroadcastQueue {
   private readonly queue: Broadcast[] = [];
   private scheduled = false;
+  private readonly timing: BroadcastTiming = { broadcasts: 0, broadcastWriteMs: 0, broadcastSpanMs: 0 };
 
   constructor(
     private readonly deliver: (conn: WsConnection, event: FramedEvent) => void,
@@ -30,12 +42,26 @@ export class BroadcastQueue {
   push(event: FramedEvent, recipients: ReadonlySet<WsConnection> | readonly WsConnection[], channel: string): void {
     const idle = this.queue.length === 0;
     const count = recipients instanceof Set ? recipients.size : (recipients as readonly WsConnection[]).length;
+    const queuedAt = performance.now();
     if (idle && count <= this.chunk) {
       for (const conn of recipients) this.deliver(conn, event);
+      const ms = performance.now() - queuedAt;
+      this.done(ms, ms);
       return;
     }
-    this.queue.push({ event, channel, recipients: Array.from(recipients), next: 0 });
+    this.queue.push({ event, channel, recipients: Array.from(recipients), next: 0, queuedAt, busyMs: 0 });
     if (idle) this.flush(); // the first slice goes out now, the rest on the following turns of the loop
+  }
+
+  /** Totals since start (a copy): the server-side cost of broadcasts, without the clients' side. */
+  stats(): BroadcastTiming {
+    return { ...this.timing };
+  }
+
+  private done(writeMs: number, spanMs: number): void {
+    this.timing.broadcasts++;
+    this.timing.broadcastWriteMs += writeMs;
+    this.timing.broadcastSpanMs += spanMs;
   }
 
   /** Broadcasts queued and not yet fully written. */
@@ -58,13 +84,19 @@ export class BroadcastQueue {
       const head = this.queue[0];
       if (!head) return;
       const end = Math.min(head.recipients.length, head.next + budget);
+      const started = performance.now();
       for (let i = head.next; i < end; i++) {
         const conn = head.recipients[i] as WsConnection;
         if (conn.channels.has(head.channel)) this.deliver(conn, head.event);
       }
+      const now = performance.now();
+      head.busyMs += now - started;
       budget -= end - head.next;
       head.next = end;
-      if (head.next === head.recipients.length) this.queue.shift();
+      if (head.next === head.recipients.length) {
+        this.queue.shift();
+        this.done(head.busyMs, now - head.queuedAt);
+      }
     }
     if (this.queue.length > 0) this.schedule();
   }

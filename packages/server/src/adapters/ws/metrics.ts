@@ -37,6 +37,24 @@ export function registerWsStreamMetrics(registry: Registry, server: Pick<WsStrea
     'Live-stream connections closed with 1013 for not keeping up',
     'slowConsumersDropped',
   );
+  counter('tweeter_ws_broadcasts_total', 'Broadcasts (one event to many connections) fully written', 'broadcasts');
+  const seconds = (name: string, help: string, key: 'broadcastWriteMs' | 'broadcastSpanMs'): void => {
+    new Counter({
+      name,
+      help,
+      registers: [registry],
+      collect() {
+        this.reset();
+        this.inc(server.stats()[key] / 1000);
+      },
+    });
+  };
+  seconds('tweeter_ws_broadcast_write_seconds_total', 'Time spent writing broadcasts to sockets', 'broadcastWriteMs');
+  seconds(
+    'tweeter_ws_broadcast_span_seconds_total',
+    'Time from each broadcast queued to its last socket write, summed',
+    'broadcastSpanMs',
+  );
   counter(
     'tweeter_ws_heartbeat_timeouts_total',
     'Live-stream connections dropped for not answering a heartbeat ping',

@@ -4,7 +4,7 @@ import type { Realtime, RealtimeEvent } from '../../ports/realtime.js';
 import type { FollowRepo } from '../../ports/store.js';
 import { connectedFollowers } from '../../stream/connected-followers.js';
 import { errorFrame, eventPayload, revokedFrame } from '../../stream/frames.js';
-import { BroadcastQueue } from './broadcast-queue.js';
+import { BroadcastQueue, type BroadcastTiming } from './broadcast-queue.js';
 import { framed, rawSocketOf, type FramedEvent } from './text-frame.js';
 import type { WsConnection } from './ws-connection.js';
 
@@ -21,7 +21,7 @@ export interface WsStreamServerOptions {
   onError?: (err: unknown) => void;
 }
 
-export interface WsStreamStats {
+export interface WsStreamStats extends BroadcastTiming {
   connections: number;
   authenticated: number;
   subscriptions: number;
@@ -198,6 +198,7 @@ export class WsStreamServer implements Realtime {
       framesSent: this.framesSent,
       slowConsumersDropped: this.slowConsumersDropped,
       heartbeatTimeouts: this.heartbeatTimeouts,
+      ...this.broadcasts.stats(),
     };
   }
 

@@ -130,7 +130,7 @@ export function statusRoutes(
         response: { 200: FeedPage },
       },
     },
-    // The page comes as JSON text (see FeedService.pageJson); a string with a JSON type is sent as it is.
+    // The page comes as JSON bytes (see FeedService.pageJson); a Buffer with a JSON type is sent as it is.
     async (req, reply) => {
       const page = await feeds.pageJson(await deps.auth(req), req.query);
       return sendJsonText(reply, page);
@@ -139,9 +139,9 @@ export function statusRoutes(
 }
 
 /**
- * Sends JSON already rendered to text, with the type a serialized object gets. The route's response schema types
- * `send` as the object, which the text stands for; the conformance check of the tests validates the text itself.
+ * Sends JSON already rendered to bytes, with the type a serialized object gets. The route's response schema types
+ * `send` as the object, which the bytes stand for; the conformance check of the tests validates the text itself.
  */
-function sendJsonText(reply: FastifyReply, json: string): FastifyReply {
+function sendJsonText(reply: FastifyReply, json: Buffer): FastifyReply {
   return reply.type('application/json; charset=utf-8').send(json);
 }
