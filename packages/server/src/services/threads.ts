@@ -3,7 +3,8 @@ import { decodeCursor, encodeCursor, KeyCursor, keysetPage } from '../domain/cur
 import { ValidationError } from '../domain/errors.js';
 import type { Visibility } from '../domain/visibility.js';
 import type { CommentRecord, CommentRepo, QuoteRepo, StatusRecord, StatusRepo } from '../ports/store.js';
-import type { StatusHydrator } from './status-hydrator.js';
+import { JsonBytes } from './json-bytes.js';
+import type { StatusHydrator, StatusJson } from './status-hydrator.js';
 import type { StatusTargets } from './status-targets.js';
 import { NOBODY, tombstone } from './status-tombstone.js';
 
@@ -40,14 +41,14 @@ export class ThreadService {
    * descendants, in the same order, and no ancestors.
    */
   async context(viewer: string, id: string, cursor?: string): Promise<StatusContext> {
-    return JSON.parse(await this.contextJson(viewer, id, cursor)) as StatusContext;
+    return JSON.parse((await this.contextJson(viewer, id, cursor)).toString()) as StatusContext;
   }
 
   /**
-   * As `context`, as JSON text (byte for byte `JSON.stringify` of it), rendered from the hydrator's cached records
-   * and their cached text as a feed page is: no status objects are built or serialized per read.
+   * As `context`, as JSON bytes (byte for byte `JSON.stringify` of it), built from the hydrator's cached records
+   * and their cached bytes as a feed page is: no status objects are built or serialized per read.
    */
-  async contextJson(viewer: string, id: string, cursor?: string): Promise<string> {
+  async contextJson(viewer: string, id: string, cursor?: string): Promise<Buffer> {
     const status = await this.deps.targets.visible(viewer, id);
     const after = decodeCursor(cursor, KeyCursor)?.k;
     const [ancestors, below] = await Promise.all([
@@ -55,13 +56,17 @@ export class ThreadService {
       this.descendants(status, after),
     ]);
     const last = below.places.at(-1);
-    const texts = await this.present(viewer, [...ancestors, ...below.places]);
+    const items = await this.present(viewer, [...ancestors, ...below.places]);
     const nextCursor = below.more && last !== undefined ? encodeCursor({ k: last.id }) : null;
-    return (
-      `{"ancestors":[${texts.slice(0, ancestors.length).join(',')}],` +
-      `"descendants":[${texts.slice(ancestors.length).join(',')}],` +
-      `"moreDescendants":${below.more},"nextCursor":${JSON.stringify(nextCursor)}}`
-    );
+    const body = new JsonBytes().push('{"ancestors":[');
+    items.forEach((item, i) => {
+      if (i === ancestors.length) body.push('],"descendants":[');
+      else if (i > 0) body.push(',');
+      if (typeof item === 'string') body.push(item);
+      else body.push(item.head).push(`${item.tail}}`);
+    });
+    if (items.length === ancestors.length) body.push('],"descendants":[');
+    return body.push(`],"moreDescendants":${below.more},"nextCursor":${JSON.stringify(nextCursor)}}`).toBuffer();
   }
 
   /** Statuses quoting `id`, newest first; quotes by accounts across a block from the viewer are left out. */
@@ -200,9 +205,10 @@ export class ThreadService {
     ]);
   }
 
-  // Statuses for these places in order, as JSON text; the deleted, the missing and the blocked as unavailable, in
-  // place. Records come from the hydrator's cache (a deleted reply is known by its place, read fresh).
-  private async present(viewer: string, places: readonly Place[]): Promise<string[]> {
+  // Statuses for these places in order, as JSON parts (a tombstone as text); the deleted, the missing and the
+  // blocked as unavailable, in place. Records come from the hydrator's cache (a deleted reply is known by its
+  // place, read fresh).
+  private async present(viewer: string, places: readonly Place[]): Promise<(StatusJson | string)[]> {
     const ids = places.filter((p) => !p.deleted).map((p) => p.id);
     let authors = await this.deps.hydrator.authorsOf(ids);
     // Comments written before replies were statuses become statuses as they are first read (DynamoDB).

@@ -1,8 +1,9 @@
 import { ContextQuery, ErrorBody, IdParams, pageOf, PageQuery, Status, StatusContext } from '@tweeter/shared';
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Services } from '../../services/use-cases.js';
 import { BEARER, type Authenticate } from '../auth.js';
+import { sendJsonBytes } from '../send-json.js';
 
 /** A status's thread and the statuses quoting it. */
 export function threadRoutes(
@@ -27,10 +28,10 @@ export function threadRoutes(
         response: { 200: StatusContext, 400: ErrorBody, 404: ErrorBody },
       },
     },
-    // The context comes as JSON text (see ThreadService.contextJson), sent as it is.
+    // The context comes as JSON bytes (see ThreadService.contextJson), sent as they are.
     async (req, reply) => {
       const json = await threads.contextJson(await deps.auth(req), req.params.id, req.query.cursor);
-      return sendJsonText(reply, json);
+      return sendJsonBytes(reply, json);
     },
   );
 
@@ -50,10 +51,4 @@ export function threadRoutes(
     },
     async (req) => threads.quotes(await deps.auth(req), req.params.id, req.query),
   );
-}
-
-// JSON already rendered to text, sent with the type a serialized object gets (the route's schema types `send` as the
-// object the text stands for; the tests' conformance check validates the text itself).
-function sendJsonText(reply: FastifyReply, json: string): FastifyReply {
-  return reply.type('application/json; charset=utf-8').send(json);
 }
