@@ -170,6 +170,11 @@ export interface MessageRepo {
 export interface ReactionChange {
   changed: boolean;
   counts: ReactionTally;
+  /**
+   * The kinds the reacting alias has on the target after the write, when the store read them in the write's own
+   * transaction (SQLite); left out where that is not free (DynamoDB), and the caller reads them with `mine`.
+   */
+  mine?: ReactionKind[];
 }
 
 export interface ReactionRepo {

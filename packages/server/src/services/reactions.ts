@@ -2,7 +2,7 @@ import { REACTION_KINDS, type ReactionKind, type Reactions, type ReactionsUpdate
 import { ConflictError, NotFoundError } from '../domain/errors.js';
 import type { Clock } from '../ports/clock.js';
 import type { Realtime } from '../ports/realtime.js';
-import type { ReactionChange, ReactionRepo, ReactionTally, ReactionTargetType, StatusRepo } from '../ports/store.js';
+import type { ReactionChange, ReactionRepo, ReactionTargetType, StatusRepo } from '../ports/store.js';
 import { channelOf, type MessageService } from './messages.js';
 import type { Visibility } from '../domain/visibility.js';
 import type { WriteLimits } from './write-limits.js';
@@ -45,7 +45,7 @@ export class ReactionService {
       const data: ReactionsUpdated = { target: 'status', id: statusId, reactions: counts };
       this.deps.realtime.toUsers([status.author], { type: 'reactions.updated', channel: 'feed', data });
     }
-    return this.withMine('status', statusId, viewer, counts, { kind, on });
+    return this.withMine('status', statusId, viewer, result, { kind, on });
   }
 
   /** Adds (on) or takes back a reaction to a board message (members only), idempotently; pushed to the board. */
@@ -75,7 +75,7 @@ export class ReactionService {
       const data: ReactionsUpdated = { target: 'message', id: messageId, boardId, reactions: counts };
       this.deps.realtime.toChannel({ type: 'reactions.updated', channel: channelOf(boardId), data });
     }
-    return this.withMine('message', messageId, viewer, counts, { kind, on });
+    return this.withMine('message', messageId, viewer, result, { kind, on });
   }
 
   /**
@@ -101,10 +101,11 @@ export class ReactionService {
     type: ReactionTargetType,
     id: string,
     viewer: string,
-    counts: ReactionTally,
+    { counts, mine: fromWrite }: ReactionChange,
     written: { kind: ReactionKind; on: boolean },
   ): Promise<Reactions> {
-    const read = (await this.deps.reactions.mine(type, viewer, [id])).get(id) ?? [];
+    // The write's own read where the store made one (SQLite): no second read on this thread.
+    const read = fromWrite ?? (await this.deps.reactions.mine(type, viewer, [id])).get(id) ?? [];
     // The kind just written is known for sure; a store whose `mine` read may lag (DynamoDB) must not undo it.
     const mine = REACTION_KINDS.filter((k) => (k === written.kind ? written.on : read.includes(k)));
     return { like: counts.like, heart: counts.heart, mine };

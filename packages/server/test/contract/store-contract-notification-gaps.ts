@@ -117,7 +117,9 @@ export function runNotificationGapsContract(hooks: CoreContractHooks): void {
       expect((await store.reactions.add('status', s.id, 'bob', 'like', T0, { outbox: [on] }))?.changed).toBe(false);
       expect((await store.reactions.remove('status', s.id, 'bob', 'like', { outbox: [off] })).changed).toBe(true);
       const again = await store.reactions.remove('status', s.id, 'bob', 'like', { outbox: [off] });
-      expect(again).toEqual({ changed: false, counts: { like: 0, heart: 0 } });
+      expect(again).toMatchObject({ changed: false, counts: { like: 0, heart: 0 } });
+      // Where the store answers `mine` with the write (SQLite), it is what is left: nothing.
+      if (again.mine !== undefined) expect(again.mine).toEqual([]);
       expect(await store.resendPending(Date.now() + 120_000, 100)).toBe(0);
       await hooks.expectJobs(ctx, [on, off]);
     });

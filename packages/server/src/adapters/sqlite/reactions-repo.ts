@@ -71,6 +71,12 @@ export function createReactionsRepo(db: Db, { clock, signal }: SqliteStoreOption
     return counts;
   };
 
+  // The alias's kinds in declared order: read inside a reaction's write, so its answer needs no read of its own.
+  const mineOf = (target: string, alias: string): ReactionKind[] => {
+    const kinds = selectMineOne.all(target, alias);
+    return REACTION_KINDS.filter((k) => kinds.includes(k));
+  };
+
   const add = db.transaction(
     (
       type: ReactionTargetType,
@@ -85,7 +91,7 @@ export function createReactionsRepo(db: Db, { clock, signal }: SqliteStoreOption
       const changed = insert.run(target, alias, kind, createdAt).changes === 1;
       if (changed) bump.run(target, kind, 1);
       if (changed) insertJobs(db, jobs, clock.now());
-      return { changed, counts: tally(target) };
+      return { changed, counts: tally(target), mine: mineOf(target, alias) };
     },
   );
 
@@ -94,7 +100,7 @@ export function createReactionsRepo(db: Db, { clock, signal }: SqliteStoreOption
       const changed = remove.run(target, alias, kind).changes === 1;
       if (changed) bump.run(target, kind, -1);
       if (changed) insertJobs(db, jobs, clock.now());
-      return { changed, counts: tally(target) };
+      return { changed, counts: tally(target), mine: mineOf(target, alias) };
     },
   );
 
