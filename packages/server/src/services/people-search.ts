@@ -1,7 +1,9 @@
 import { normalizeSearchText, searchWords, type Page, type PeopleSearchQuery, type Profile } from '@tweeter/shared';
 import { peopleTerms } from '../domain/people-terms.js';
 import type { Visibility } from '../domain/visibility.js';
+import type { Clock } from '../ports/clock.js';
 import type { FollowRepo, PeopleCandidate, PeopleIndex, RelationRepo, UserRepo } from '../ports/store.js';
+import { PeopleRankedCache } from './people-ranked-cache.js';
 import { decodeOffset, nextOffset, presentProfiles } from './people-profiles.js';
 import type { UserPresenter } from './user-presenter.js';
 
@@ -18,9 +20,12 @@ type Rank = 0 | 1 | 2;
  * People search (GET /search/users): prefix of alias, first or last name, case- and accent-insensitive. The
  * query's text is never syntax: it is cut into words (search-normalize.ts) and each word is a prefix to match.
  * Ranked best match first (exact alias, alias prefix, names), then by followers, then alias. Accounts blocked
- * either way are removed before paging, so a page is short only at the end.
+ * either way are removed before paging, so a page is short only at the end. A broad query's ranking (one that reached
+ * the candidate cap) is reused for a while (people-ranked-cache.ts), so it costs what its page costs.
  */
 export class PeopleSearchService {
+  private readonly cache: PeopleRankedCache;
+
   constructor(
     private readonly deps: {
       people: PeopleIndex;
@@ -29,14 +34,19 @@ export class PeopleSearchService {
       relations: Pick<RelationRepo, 'existing'>;
       visibility: Pick<Visibility, 'blocked'>;
       userPresenter: UserPresenter;
+      clock: Clock;
+      /** How long a broad query's ranking is reused (0: never); PEOPLE_RANKED_TTL_MS when not given. */
+      rankedTtlMs?: number;
     },
-  ) {}
+  ) {
+    this.cache = new PeopleRankedCache(deps.clock, deps.rankedTtlMs);
+  }
 
   async search(viewer: string, query: PeopleSearchQuery): Promise<Page<Profile>> {
     // The cursor is a position in the ranked list before the block filter, so the filter only reads what a page
     // needs: from there, in slices, until the page is full or the list ends (never a short page before the end).
     let position = decodeOffset(query.cursor);
-    const ranked = await this.ranked(query.q);
+    const ranked = await this.rankedCached(query.q);
     const page: string[] = [];
     while (page.length < query.limit && position < ranked.length) {
       const slice = ranked.slice(position, position + query.limit - page.length + SLACK);
@@ -60,19 +70,42 @@ export class PeopleSearchService {
     };
   }
 
-  /** Every match's alias (at most 2 × PEOPLE_CANDIDATES_MAX), best first, before the block filter. */
-  private async ranked(q: string): Promise<string[]> {
+  /** `ranked`, or the list a broad query ranked lately; an account whose alias is the query is never missed. */
+  private async rankedCached(q: string): Promise<readonly string[]> {
     const text = normalizeSearchText(q).trim();
     const aliasQuery = text.startsWith('@') ? text.slice(1) : text;
     const aliasPrefix = /^[a-z0-9_]+$/.test(aliasQuery) ? aliasQuery : undefined;
     const words = searchWords(q);
+    const key = `${aliasPrefix ?? ''}\u0000${words.join(' ')}`;
+    const cached = this.cache.get(key);
+    if (cached) {
+      // The exact alias ranks first whenever it exists: an account made after the list was ranked is read here.
+      if (aliasPrefix === undefined || cached[0] === aliasPrefix) return cached;
+      return (await this.deps.users.get(aliasPrefix)) ? [aliasPrefix, ...cached] : cached;
+    }
+    const { ranked, broad } = await this.ranked(aliasPrefix, words);
+    if (broad) this.cache.set(key, ranked);
+    return ranked;
+  }
+
+  /**
+   * Every match's alias (at most 2 × PEOPLE_CANDIDATES_MAX), best first, before the block filter; `broad` when a
+   * kind's read reached the cap (more accounts match than were ranked: the costly queries).
+   */
+  private async ranked(
+    aliasPrefix: string | undefined,
+    words: readonly string[],
+  ): Promise<{ ranked: string[]; broad: boolean }> {
     // The longest word is the most selective one to read; the others are checked on each hit.
     const namePrefix = [...words].sort((a, b) => b.length - a.length)[0];
-    if (aliasPrefix === undefined && namePrefix === undefined) return [];
+    if (aliasPrefix === undefined && namePrefix === undefined) return { ranked: [], broad: false };
     const hits = await this.deps.people.candidates(
       { ...(aliasPrefix ? { aliasPrefix } : {}), ...(namePrefix ? { namePrefix } : {}) },
       PEOPLE_CANDIDATES_MAX,
     );
+    let aliasHits = 0;
+    for (const hit of hits) if (hit.kind === 'alias') aliasHits++;
+    const broad = aliasHits >= PEOPLE_CANDIDATES_MAX || hits.length - aliasHits >= PEOPLE_CANDIDATES_MAX;
     // An account may be a hit of both kinds: ranked once, by its best match.
     const scored = new Map<string, { user: PeopleCandidate; rank: Rank }>();
     for (const user of hits) {
@@ -81,7 +114,7 @@ export class PeopleSearchService {
       const rank = rankOf(user, aliasPrefix, words);
       if (rank !== null) scored.set(user.alias, { user, rank });
     }
-    return [...scored.values()]
+    const ranked = [...scored.values()]
       .sort(
         (a, b) =>
           a.rank - b.rank ||
@@ -89,6 +122,7 @@ export class PeopleSearchService {
           (a.user.alias < b.user.alias ? -1 : a.user.alias > b.user.alias ? 1 : 0),
       )
       .map((s) => s.user.alias);
+    return { ranked, broad };
   }
 }
 

@@ -213,6 +213,7 @@ export function createServices(deps: ServiceDeps): { services: Services; hydrato
       relations: store.relations,
       visibility,
       userPresenter,
+      clock,
     }),
     suggestions: new SuggestionService({
       people: store.people,
