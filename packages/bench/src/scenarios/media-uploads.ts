@@ -45,6 +45,8 @@ export interface ConditionResult {
    * latency it times, whatever the server did).
    */
   loopDelayMs: { serverP99: number; serverMax: number; timerP99: number; timerMax: number };
+  /** The server's GC over the condition: pauses over 10 ms (summed), and the worst phase's ms of pauses per s. */
+  serverGc: { pausesOver10ms: number; msPerSecondMax: number };
 }
 
 export interface UploadPhasesResult {
@@ -145,6 +147,7 @@ class Condition {
   private readonly cpu: (MemorySummary['cpuPct'] & { imageChild: number })[] = [];
   private rssMbPeak = 0;
   private readonly loop = { serverP99: 0, serverMax: 0, timerP99: 0, timerMax: 0 };
+  private readonly gc = { pausesOver10ms: 0, msPerSecondMax: 0 };
 
   add(memory: MemorySummary, errors: number, answered: number, seconds: number): void {
     this.errors += errors;
@@ -156,6 +159,8 @@ class Condition {
     this.rssMbPeak = Math.max(this.rssMbPeak, memory.rssMbPeak);
     this.loop.serverP99 = Math.max(this.loop.serverP99, memory.eventLoopLagMsP99.max);
     this.loop.serverMax = Math.max(this.loop.serverMax, memory.eventLoopLagMsMax);
+    this.gc.pausesOver10ms += memory.gc.pausesOver10ms;
+    this.gc.msPerSecondMax = Math.max(this.gc.msPerSecondMax, memory.gc.msPerSecond);
   }
 
   addTimer(p99Ms: number, maxMs: number): void {
@@ -178,6 +183,7 @@ class Condition {
       },
       rssMbPeak: this.rssMbPeak,
       loopDelayMs: { ...this.loop },
+      serverGc: { ...this.gc },
     };
   }
 }

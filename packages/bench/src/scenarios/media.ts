@@ -164,6 +164,8 @@ export async function runMediaScenario(params: MediaParams, target: TargetOption
     // Where a reader waits: the server's event loop and the timing loop's own, each condition's worst phase.
     loop_delay_ms_without_uploads: { ...quiet.loopDelayMs },
     loop_delay_ms_during_uploads: { ...busy.loopDelayMs },
+    server_gc_without_uploads: { ...quiet.serverGc },
+    server_gc_during_uploads: { ...busy.serverGc },
     errors: out.errors,
   });
 }
