@@ -1,7 +1,10 @@
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { Worker } from 'node:worker_threads';
 import { startFeedReaders } from '../load.js';
 import type { MemorySummary } from '../metrics-sampler.js';
 import { Samples, type Percentiles } from '../percentiles.js';
 import { sleep, startSampler } from '../setup.js';
+import type { UploadWorkerCounts, UploadWorkerData } from '../upload-worker.js';
 
 /** One server's readers: its URL and their tokens. */
 export interface Readers {
@@ -36,6 +39,14 @@ export interface ConditionResult {
    */
   cpuPct: MemorySummary['cpuPct'] & { imageChild: number };
   rssMbPeak: number;
+  /**
+   * Event-loop delay in ms: the server's (the worst per-scrape p99 and the max, from /metrics) and the timing loop's
+   * own (this thread's, which sends the feed requests and stamps their answers: a delay there is counted in every
+   * latency it times, whatever the server did).
+   */
+  loopDelayMs: { serverP99: number; serverMax: number; timerP99: number; timerMax: number };
+  /** The server's GC over the condition: pauses over 10 ms (summed), and the worst phase's ms of pauses per s. */
+  serverGc: { pausesOver10ms: number; msPerSecondMax: number };
 }
 
 export interface UploadPhasesResult {
@@ -75,6 +86,8 @@ export async function uploadPhases(options: {
 
   const read = async (into: Condition) => {
     const sampler = await startSampler(readers.url);
+    const timer = monitorEventLoopDelay({ resolution: 5 });
+    timer.enable();
     const load = await startFeedReaders({
       baseUrl: readers.url,
       tokens: readers.tokens,
@@ -83,25 +96,36 @@ export async function uploadPhases(options: {
       durationS: perPhase / rate,
       onSample: (_at, ms) => into.latencies.push(ms),
     }).done;
+    timer.disable();
     into.add(await sampler.stop(), load.errors, load.responses - load.non2xx, load.seconds);
+    into.addTimer(timer.percentile(99) / 1e6, timer.max / 1e6);
   };
 
   const withUploads = async () => {
-    let stop = false;
-    const uploaders = Array.from({ length: options.concurrent }, async () => {
-      while (!stop) {
-        const r = await upload(readers.url, options.uploader, options.jpeg);
-        if (r.ok) uploaded += 1;
-        else if (r.status === 503)
-          refused += 1; // the waiting bound: counted, not an error
-        else errors += 1;
-      }
+    // The uploaders on a thread of their own: the timing loop (this thread) only sends and stamps feed requests.
+    const worker = new Worker(new URL('../upload-worker.js', import.meta.url), {
+      workerData: {
+        url: readers.url,
+        token: options.uploader,
+        jpeg: options.jpeg,
+        concurrent: options.concurrent,
+      } satisfies UploadWorkerData,
     });
-    // The bodies are on their way and the first decodes under way before a read is measured.
-    await sleep(1000);
-    await read(busy);
-    stop = true;
-    await Promise.all(uploaders);
+    try {
+      // The bodies are on their way and the first decodes under way before a read is measured.
+      await sleep(1000);
+      await read(busy);
+      const counts = await new Promise<UploadWorkerCounts>((resolve, reject) => {
+        worker.once('message', resolve);
+        worker.once('error', reject);
+        worker.postMessage('stop');
+      });
+      uploaded += counts.uploaded;
+      refused += counts.refused;
+      errors += counts.errors;
+    } finally {
+      await worker.terminate();
+    }
   };
 
   for (let cycle = 0; cycle < cycles; cycle++) {
@@ -122,6 +146,8 @@ class Condition {
   private seconds = 0;
   private readonly cpu: (MemorySummary['cpuPct'] & { imageChild: number })[] = [];
   private rssMbPeak = 0;
+  private readonly loop = { serverP99: 0, serverMax: 0, timerP99: 0, timerMax: 0 };
+  private readonly gc = { pausesOver10ms: 0, msPerSecondMax: 0 };
 
   add(memory: MemorySummary, errors: number, answered: number, seconds: number): void {
     this.errors += errors;
@@ -131,6 +157,15 @@ class Condition {
     const imageChild = memory.imageChildCpuPct;
     this.cpu.push({ ...memory.cpuPct, imageChild, other: other < 0 ? other : Math.max(0, other - imageChild) });
     this.rssMbPeak = Math.max(this.rssMbPeak, memory.rssMbPeak);
+    this.loop.serverP99 = Math.max(this.loop.serverP99, memory.eventLoopLagMsP99.max);
+    this.loop.serverMax = Math.max(this.loop.serverMax, memory.eventLoopLagMsMax);
+    this.gc.pausesOver10ms += memory.gc.pausesOver10ms;
+    this.gc.msPerSecondMax = Math.max(this.gc.msPerSecondMax, memory.gc.msPerSecond);
+  }
+
+  addTimer(p99Ms: number, maxMs: number): void {
+    this.loop.timerP99 = Math.max(this.loop.timerP99, Math.round(p99Ms * 100) / 100);
+    this.loop.timerMax = Math.max(this.loop.timerMax, Math.round(maxMs * 100) / 100);
   }
 
   result(): ConditionResult {
@@ -147,6 +182,8 @@ class Condition {
         other: mean((c) => c.other),
       },
       rssMbPeak: this.rssMbPeak,
+      loopDelayMs: { ...this.loop },
+      serverGc: { ...this.gc },
     };
   }
 }

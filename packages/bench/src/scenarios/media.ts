@@ -161,6 +161,11 @@ export async function runMediaScenario(params: MediaParams, target: TargetOption
     // process: readers and uploaders), everything else on the machine.
     cpu_pct_without_uploads: { ...quiet.cpuPct },
     cpu_pct_during_uploads: { ...busy.cpuPct },
+    // Where a reader waits: the server's event loop and the timing loop's own, each condition's worst phase.
+    loop_delay_ms_without_uploads: { ...quiet.loopDelayMs },
+    loop_delay_ms_during_uploads: { ...busy.loopDelayMs },
+    server_gc_without_uploads: { ...quiet.serverGc },
+    server_gc_during_uploads: { ...busy.serverGc },
     errors: out.errors,
   });
 }
