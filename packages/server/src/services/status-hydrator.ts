@@ -19,7 +19,7 @@ import type { UserPresenter } from './user-presenter.js';
 import type { ReactionReader } from './reaction-reader.js';
 import type { StatusCountsReader } from '../ports/status-counts.js';
 import { emptyCounters, readCounters, type Counters } from './status-counters.js';
-import { tailJson, type FlatJson, type StatusJson } from './status-json.js';
+import { fixedFields, tailJson, type FlatJson, type StatusJson } from './status-json.js';
 import { tombstone } from './status-tombstone.js';
 
 /** What rendering a page's statuses reads beside their records: authors (cached), cards and counters (fresh). */
@@ -306,17 +306,4 @@ export class StatusHydrator {
     }
     return text;
   }
-}
-
-// The fields of a Status that never change, in the order the Status object has them.
-function fixedFields(
-  r: StatusRecord,
-  presenter: UserPresenter,
-): Pick<Status, 'post' | 'segments' | 'createdAt' | 'media'> {
-  return {
-    post: r.post,
-    segments: r.segments,
-    createdAt: new Date(r.createdAt).toISOString(),
-    media: (r.media ?? []).map((m) => presenter.media(m)),
-  };
 }

@@ -1,4 +1,6 @@
-import type { Reactions } from '@tweeter/shared';
+import type { Reactions, Status } from '@tweeter/shared';
+import type { StatusRecord } from '../ports/store.js';
+import type { UserPresenter } from './user-presenter.js';
 import type { JsonBytes } from './json-bytes.js';
 
 /** A status without its quote as JSON: the cached bytes of its fixed part, then the per-read rest. */
@@ -48,4 +50,17 @@ export function tailJson(t: {
 function reactionsJson(reactions: Reactions | undefined): string {
   if (reactions === undefined) return '{"like":0,"heart":0,"mine":[]}';
   return `{"like":${reactions.like},"heart":${reactions.heart},"mine":${JSON.stringify(reactions.mine)}}`;
+}
+
+/** The fields of a Status that never change, in the order the Status object has them. */
+export function fixedFields(
+  r: StatusRecord,
+  presenter: UserPresenter,
+): Pick<Status, 'post' | 'segments' | 'createdAt' | 'media'> {
+  return {
+    post: r.post,
+    segments: r.segments,
+    createdAt: new Date(r.createdAt).toISOString(),
+    media: (r.media ?? []).map((m) => presenter.media(m)),
+  };
 }
