@@ -121,14 +121,15 @@ export class StatusHydrator {
     for (const r of records) {
       const own = flat.get(r.id);
       if (!own) continue;
-      let quote: FlatJson | string = 'null';
-      if (r.quoteOfId !== undefined) {
-        // Embedded as gone: deleted, its author gone, or across a block from the viewer (as quotedStatuses does).
-        const author = quotedAuthor.get(r.quoteOfId);
-        const shown = author === undefined || hidden.has(author) ? undefined : flat.get(r.quoteOfId);
-        quote = shown ?? JSON.stringify(tombstone(r.quoteOfId));
+      if (r.quoteOfId === undefined) {
+        // No quote: one string of the rest, so a plain status costs the page no more pieces than before.
+        out.set(r.id, { head: own.head, tail: `${own.tail}null`, quote: '' });
+        continue;
       }
-      out.set(r.id, { ...own, quote });
+      // Embedded as gone: deleted, its author gone, or across a block from the viewer (as quotedStatuses does).
+      const author = quotedAuthor.get(r.quoteOfId);
+      const shown = author === undefined || hidden.has(author) ? undefined : flat.get(r.quoteOfId);
+      out.set(r.id, { ...own, quote: shown ?? JSON.stringify(tombstone(r.quoteOfId)) });
     }
     return out;
   }

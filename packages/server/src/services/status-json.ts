@@ -15,13 +15,14 @@ export interface FlatJson {
  * text: `null` or a tombstone), without the closing `}` (the caller appends its own fields or closes it).
  */
 export interface StatusJson extends FlatJson {
+  /** Its own cached head and per-read tail, or its text (a tombstone); '' where `tail` holds it already (null). */
   quote: FlatJson | string;
 }
 
 /** Pushes a status's parts (no closing `}`): the cached bytes are copied, not encoded again. */
 export function pushStatusJson(body: JsonBytes, status: StatusJson): JsonBytes {
   body.push(status.head).push(status.tail);
-  if (typeof status.quote === 'string') return body.push(status.quote);
+  if (typeof status.quote === 'string') return status.quote === '' ? body : body.push(status.quote);
   // An embedded quote has no quote of its own: it closes here.
   return body.push(status.quote.head).push(`${status.quote.tail}null}`);
 }
