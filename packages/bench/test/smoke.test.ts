@@ -133,8 +133,23 @@ describe('tweeter bench', () => {
   });
 
   it('feed-mix: the feed page with reposts and quotes against plain statuses, and their shares of the page', async () => {
-    const r = await run('feed-mix', ['--users', '60', '--readers', '4', '--duration', '1', '--rate', '20']);
+    const r = await run('feed-mix', [
+      '--users',
+      '60',
+      '--readers',
+      '4',
+      '--duration',
+      '2',
+      '--cycles',
+      '2',
+      '--rate',
+      '20',
+    ]);
     expect(r.results).toMatchObject({ errors: 0 });
+    // Both kinds read in alternated phases, pooled: the server CPU per page of each beside the latencies.
+    expect(Number(r.results.plain_server_cpu_ms_per_page)).toBeGreaterThan(0);
+    expect(Number(r.results.mix_server_cpu_ms_per_page)).toBeGreaterThan(0);
+    expect(Number((r.results.mix_feed_ms as { count: number }).count)).toBeGreaterThan(0);
     expect(Number(r.results.mix_page_repost_share)).toBeGreaterThan(0.1);
     expect(Number(r.results.mix_page_quote_share)).toBeGreaterThan(0.05);
     expect(Number(r.results.mix_over_plain_p99)).toBeGreaterThan(0);

@@ -5,6 +5,7 @@ import type { FeedRepo, FollowRepo, RepostRepo, StatusRecord, StatusRepo, UserRe
 import { oncePerStatus, rowOfEntry, rowOfRepost, shownInFeed, type FeedRow } from './feed-rows.js';
 import type { StatusHydrator } from './status-hydrator.js';
 import { JsonBytes } from './json-bytes.js';
+import { pushStatusJson } from './status-json.js';
 import type { Visibility } from '../domain/visibility.js';
 
 /**
@@ -75,7 +76,8 @@ export class FeedService {
     const ids = page.rows.map((r) => r.statusId);
     const [parts, reposters] = await Promise.all([
       this.deps.hydrator.jsonByIdsKeyed(ids, viewer),
-      this.deps.hydrator.users(page.rows.flatMap((r) => (r.repost ? [r.repost.reposter] : []))),
+      // The reposters' JSON from the hydrator's author cache, rendered once per cached user.
+      this.deps.hydrator.usersJson(page.rows.flatMap((r) => (r.repost ? [r.repost.reposter] : []))),
     ]);
     const body = new JsonBytes().push('{"items":[');
     let first = true;
@@ -87,10 +89,10 @@ export class FeedService {
         const by = reposters.get(row.repost.reposter);
         if (!by) continue; // a reposter who no longer exists
         const at = JSON.stringify(new Date(row.repost.at).toISOString());
-        rest = `,"repostedBy":${JSON.stringify(by)},"repostedAt":${at}}`;
+        rest = `,"repostedBy":${by},"repostedAt":${at}}`;
       }
       if (!first) body.push(',');
-      body.push(status.head).push(status.tail + rest);
+      pushStatusJson(body, status).push(rest);
       first = false;
     }
     return body.push(`],"nextCursor":${JSON.stringify(page.nextCursor)}}`).toBuffer();

@@ -1,4 +1,4 @@
-import type { QuotedStatus, Reactions, Status, User } from '@tweeter/shared';
+import type { Card, QuotedStatus, Status, User } from '@tweeter/shared';
 import { LRUCache } from 'lru-cache';
 import type {
   CommentRepo,
@@ -18,16 +18,15 @@ import type { CardReader } from './card-reader.js';
 import type { UserPresenter } from './user-presenter.js';
 import type { ReactionReader } from './reaction-reader.js';
 import type { StatusCountsReader } from '../ports/status-counts.js';
-import { emptyCounters, readCounters } from './status-counters.js';
+import { emptyCounters, readCounters, type Counters } from './status-counters.js';
+import { fixedFields, tailJson, type FlatJson, type StatusJson } from './status-json.js';
+import { tombstone } from './status-tombstone.js';
+
+/** What rendering a page's statuses reads beside their records: authors (cached), cards and counters (fresh). */
+type Related = Counters & { authors: Map<string, UserRecord>; cards: Map<string, Card> };
 
 /** How long an author stays cached where profile edits are not seen (another process): a rename shows within it. */
 export const USER_CACHE_TTL_MS = 5_000;
-
-/** A status's JSON in two parts: the cached bytes of its fixed part, then the per-read rest without the closing `}`. */
-export interface StatusJson {
-  head: Buffer;
-  tail: string;
-}
 
 /**
  * Turns status ids or records into API Statuses with one batched lookup per kind, through small caches:
@@ -37,7 +36,8 @@ export interface StatusJson {
  * are never cached: each page reads them fresh, one batched read each, with the viewer's own reactions.
  *
  * Feed pages are the hot path, so a status can also come out as JSON (`jsonByIdsKeyed`): the bytes of its fixed
- * fields and its author are rendered once (StatusBytes) and only the counters are written per read.
+ * fields and its author are rendered once (StatusBytes) and only the counters are written per read; an embedded
+ * quote is made the same way, from its own cached bytes, and its counters come in the same reads as the page's.
  */
 export class StatusHydrator {
   private readonly statusCache: LRUCache<string, StatusRecord>;
@@ -97,28 +97,51 @@ export class StatusHydrator {
    */
   async jsonByIdsKeyed(ids: readonly string[], viewer: string | null): Promise<Map<string, StatusJson>> {
     const records = await this.statusRecords([...new Set(ids)]);
-    const rel = await this.related(records, viewer);
-    const quoted = await this.quoted(records, viewer);
+    const quoteIds = [...new Set(records.flatMap((r) => (r.quoteOfId === undefined ? [] : [r.quoteOfId])))];
+    const quotedRecords = quoteIds.length === 0 ? [] : await this.statusRecords(quoteIds);
+    // The page's statuses and those they quote share one read of each kind (a quoted one may be on the page too).
+    const onPage = new Set(records.map((r) => r.id));
+    const all = [...records, ...quotedRecords.filter((q) => !onPage.has(q.id))];
+    const [rel, hidden] = await Promise.all([
+      this.related(all, viewer),
+      viewer === null || quotedRecords.length === 0
+        ? new Set<string>()
+        : this.deps.visibility.blocked(
+            viewer,
+            quotedRecords.map((q) => q.author),
+          ),
+    ]);
+    const flat = new Map<string, FlatJson>();
+    for (const r of all) {
+      const json = this.flatJson(r, rel);
+      if (json) flat.set(r.id, json); // else an author who no longer exists (the record is cached already)
+    }
+    const quotedAuthor = new Map(quotedRecords.map((q) => [q.id, q.author]));
     const out = new Map<string, StatusJson>();
     for (const r of records) {
-      const author = rel.authors.get(r.author);
-      if (!author) continue; // an author who no longer exists (statusRecords cached the record already)
-      const replies = rel.comments.get(r.id) ?? 0;
-      const head = this.bytes.head(
-        r,
-        author,
-        () =>
-          `{"id":${JSON.stringify(r.id)},"author":${this.authorJson(author)},` +
-          `${JSON.stringify(fixedFields(r, this.deps.userPresenter)).slice(1, -1)},`,
-      );
-      const tail =
-        `"reactions":${reactionsJson(rel.reactions.get(r.id))},"commentCount":${replies},` +
-        `"repostCount":${rel.reposts.get(r.id) ?? 0},"repostedByMe":${rel.reposted.has(r.id)},` +
-        `"card":${JSON.stringify(rel.cards.get(r.id) ?? null)},"inReplyTo":${JSON.stringify(this.inReplyTo(r, rel.authors))},` +
-        `"quoteId":${JSON.stringify(r.quoteOfId ?? null)},"replyCount":${replies},"quoteCount":${rel.quotes.get(r.id) ?? 0},` +
-        `"deleted":false,"quote":${JSON.stringify(quotedOf(r, quoted))}`;
-      out.set(r.id, { head, tail });
+      const own = flat.get(r.id);
+      if (!own) continue;
+      if (r.quoteOfId === undefined) {
+        // No quote: one string of the rest, so a plain status costs the page no more pieces than before.
+        out.set(r.id, { head: own.head, tail: `${own.tail}null`, quote: '' });
+        continue;
+      }
+      // Embedded as gone: deleted, its author gone, or across a block from the viewer (as quotedStatuses does).
+      const author = quotedAuthor.get(r.quoteOfId);
+      const shown = author === undefined || hidden.has(author) ? undefined : flat.get(r.quoteOfId);
+      out.set(r.id, { ...own, quote: shown ?? JSON.stringify(tombstone(r.quoteOfId)) });
     }
+    return out;
+  }
+
+  /** The JSON text of the users of these aliases (as `users` gives them, from the same cache, rendered once each). */
+  async usersJson(aliases: readonly string[]): Promise<Map<string, string>> {
+    if (aliases.length === 0) return new Map();
+    const records = await cachedMany(this.userCache, [...new Set(aliases)], (missing) =>
+      this.deps.users.getMany(missing),
+    );
+    const out = new Map<string, string>();
+    for (const [alias, record] of records) out.set(alias, this.authorJson(record));
     return out;
   }
 
@@ -194,6 +217,30 @@ export class StatusHydrator {
     return quotedStatuses(this.quoteSource, records, viewer);
   }
 
+  // A status without its quote as JSON parts: its fixed part's cached bytes, the rest per read. Null: author gone.
+  private flatJson(r: StatusRecord, rel: Related): FlatJson | null {
+    const author = rel.authors.get(r.author);
+    if (!author) return null;
+    const head = this.bytes.head(
+      r,
+      author,
+      () =>
+        `{"id":${JSON.stringify(r.id)},"author":${this.authorJson(author)},` +
+        `${JSON.stringify(fixedFields(r, this.deps.userPresenter)).slice(1, -1)},`,
+    );
+    const tail = tailJson({
+      reactions: rel.reactions.get(r.id),
+      replies: rel.comments.get(r.id) ?? 0,
+      reposts: rel.reposts.get(r.id) ?? 0,
+      repostedByMe: rel.reposted.has(r.id),
+      cardJson: JSON.stringify(rel.cards.get(r.id) ?? null),
+      inReplyToJson: JSON.stringify(this.inReplyTo(r, rel.authors)),
+      quoteId: r.quoteOfId,
+      quotes: rel.quotes.get(r.id) ?? 0,
+    });
+    return { head, tail };
+  }
+
   // The replied-to status and its author (as copied at post time), or null.
   private inReplyTo(r: StatusRecord, authors: Map<string, UserRecord>): Status['inReplyTo'] {
     if (r.inReplyToId === undefined) return null;
@@ -232,7 +279,7 @@ export class StatusHydrator {
   }
 
   // Authors (cached), reactions and comment counts (fresh) and cards of these records, read at the same time.
-  private async related(records: readonly StatusRecord[], viewer: string | null, fresh = false) {
+  private async related(records: readonly StatusRecord[], viewer: string | null, fresh = false): Promise<Related> {
     const ids = records.map((r) => r.id);
     const people = records.flatMap((r) =>
       r.inReplyToAuthor === undefined ? [r.author] : [r.author, r.inReplyToAuthor],
@@ -260,23 +307,4 @@ export class StatusHydrator {
     }
     return text;
   }
-}
-
-// The fields of a Status that never change, in the order the Status object has them.
-function fixedFields(
-  r: StatusRecord,
-  presenter: UserPresenter,
-): Pick<Status, 'post' | 'segments' | 'createdAt' | 'media'> {
-  return {
-    post: r.post,
-    segments: r.segments,
-    createdAt: new Date(r.createdAt).toISOString(),
-    media: (r.media ?? []).map((m) => presenter.media(m)),
-  };
-}
-
-// `JSON.stringify` of the Reactions object `records` gives (zeros and no `mine` for a status nobody reacted to).
-function reactionsJson(reactions: Reactions | undefined): string {
-  if (reactions === undefined) return '{"like":0,"heart":0,"mine":[]}';
-  return `{"like":${reactions.like},"heart":${reactions.heart},"mine":${JSON.stringify(reactions.mine)}}`;
 }

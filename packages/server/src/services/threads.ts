@@ -4,7 +4,8 @@ import { ValidationError } from '../domain/errors.js';
 import type { Visibility } from '../domain/visibility.js';
 import type { CommentRecord, CommentRepo, QuoteRepo, StatusRecord, StatusRepo } from '../ports/store.js';
 import { JsonBytes } from './json-bytes.js';
-import type { StatusHydrator, StatusJson } from './status-hydrator.js';
+import type { StatusHydrator } from './status-hydrator.js';
+import { pushStatusJson, type StatusJson } from './status-json.js';
 import type { StatusTargets } from './status-targets.js';
 import { NOBODY, tombstone } from './status-tombstone.js';
 
@@ -63,7 +64,7 @@ export class ThreadService {
       if (i === ancestors.length) body.push('],"descendants":[');
       else if (i > 0) body.push(',');
       if (typeof item === 'string') body.push(item);
-      else body.push(item.head).push(`${item.tail}}`);
+      else pushStatusJson(body, item).push('}');
     });
     if (items.length === ancestors.length) body.push('],"descendants":[');
     return body.push(`],"moreDescendants":${below.more},"nextCursor":${JSON.stringify(nextCursor)}}`).toBuffer();
