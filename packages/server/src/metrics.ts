@@ -1,5 +1,4 @@
 import {
-  AggregatorRegistry,
   Counter,
   Gauge,
   Histogram,
@@ -9,6 +8,7 @@ import {
   type MetricValue,
 } from 'prom-client';
 import type { JobQueue } from './ports/job-queue.js';
+import { renderMetrics } from './metrics-render.js';
 
 /** What one registry holds, as `registry.getMetricsAsJSON()` gives it (and as it crosses a thread boundary). */
 export type MetricsSnapshot = MetricObjectWithValues<MetricValue<string>>[];
@@ -102,15 +102,8 @@ export function createMetrics(queue: JobQueue): Metrics {
       return () => sources.delete(source);
     },
     async expose() {
-      if (sources.size === 0) return registry.metrics();
       const others = await Promise.all([...sources].map((source) => source()));
-      const shared = new Set(others.flat().map((metric) => metric.name));
-      // A metric only this registry has is passed through as it is: summing needs no partner, and the aggregator
-      // of some (process_start_time_seconds: 'omit') would drop it.
-      const own = (await registry.getMetricsAsJSON()).map((metric) =>
-        shared.has(metric.name) ? metric : { ...metric, aggregator: 'first' as const },
-      );
-      return AggregatorRegistry.aggregate([own, ...others]).metrics();
+      return renderMetrics(registry, others);
     },
   };
 }

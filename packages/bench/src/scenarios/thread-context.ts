@@ -54,7 +54,7 @@ export async function runThreadContextScenario(
     };
     for (let i = 0; i < 20; i++) await read(); // warm the caches, as a thread being read is
     target.log(`reading the context ${params.reads} times`);
-    const sampler = new MetricsSampler(server.url, 100);
+    const sampler = new MetricsSampler(server.url);
     sampler.start();
     const samples = new Samples();
     for (let i = 0; i < params.reads; i++) samples.push(await read());
