@@ -10,7 +10,7 @@ import { silentProgress, type Progress } from './progress.js';
 import { populatedText } from './vocabulary.js';
 import { RepostPopulation } from './populate-reposts.js';
 import { addFollowNotifications } from './notifications.js';
-import { linkRefs, pickRefs, reachedBy, type Refs } from './threads.js';
+import { pickRefs, reachedBy, type Refs } from './threads.js';
 import type { PopulationWriter } from '../ports/population-writer.js';
 import { plainStatuses, populateStatusesBulk } from './populate-bulk.js';
 
@@ -285,7 +285,6 @@ async function postAndDeliver(
     },
     { idempotencyKey: `populate-${n}`, audience },
   );
-  if (created) await linkRefs(store, status);
   if (!created && (await store.deliveries.get(status.id))?.state === 'done') {
     return { created, feedEntries: 0, status };
   }

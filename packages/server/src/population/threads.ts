@@ -31,11 +31,6 @@ export function pickRefs(plan: PopulationPlan, round: readonly StatusRecord[], i
   return refs;
 }
 
-/** A new quote's edge, as the post path writes it (a reply's place in its thread comes with its status). */
-export async function linkRefs(store: Store, s: StatusRecord): Promise<void> {
-  if (s.quoteOfId !== undefined) await store.quotes.add({ quotedId: s.quoteOfId, id: s.id, author: s.author });
-}
-
 /** The followers a status reaches: all of them, but for a reply to someone else only those following them too. */
 export async function reachedBy(store: Store, s: StatusRecord, followers: string[]): Promise<string[]> {
   const parent = s.inReplyToAuthor;

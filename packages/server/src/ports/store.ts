@@ -199,7 +199,8 @@ export interface StatusRepo {
    * A reply (`inReplyToId`) gets its place in its thread (its comment record, counted) with it: SQLite in the same
    * transaction; DynamoDB through the status item's outbox marker, which stays until the place is written (a crash
    * in between is finished by `resendPending`). `parentGone` when the parent was deleted before the place could be
-   * written (no place; the caller takes the reply back).
+   * written (no place; the caller takes the reply back). A quote (`quoteOfId`) gets its edge (QuoteRepo.add) the same
+   * way, unless the reply was taken back.
    */
   create(
     status: StatusRecord,

@@ -51,8 +51,9 @@ export class StatusService {
   ) {}
 
   /**
-   * Writes the status, its fan-out job and (a reply) its place in its thread in one step that a crash cannot split
-   * (SQLite: one transaction; DynamoDB: the status item's outbox marker) and returns at once.
+   * Writes the status, its fan-out job, (a reply) its place in its thread and (a quote) its edge in the quoted
+   * status's list in one step that a crash cannot split (SQLite: one transaction; DynamoDB: the status item's outbox
+   * marker) and returns at once.
    * With an Idempotency-Key the author already used, returns the first status and writes nothing.
    * A pulled author's status gets no fan-out (followers' feeds merge it at read time), only a live push.
    */
@@ -123,9 +124,6 @@ export class StatusService {
       // Its parent was deleted since it was checked: the reply is taken back (it has no place in a thread).
       await this.retire(status, author);
       throw new StatusDeletedError(`status ${parent?.id ?? ''} was deleted`);
-    }
-    if (status.quoteOfId !== undefined) {
-      await this.deps.quotes.add({ quotedId: status.quoteOfId, id: status.id, author: status.author });
     }
     // Just created: no reaction, reply, quote or repost can point at it yet (its counts are 0 without reading them).
     const [fresh] = await this.deps.hydrator.records([status], author, { fresh: true });

@@ -26,6 +26,9 @@ export function runThreadsContract(hooks: SocialContractHooks): void {
       expect((await repo.getMany(['R1', 'S1'])).get('R1')).toEqual(reply);
       const plain = await repo.get('S1');
       expect([plain?.inReplyToId, plain?.quoteOfId]).toEqual([undefined, undefined]);
+      // The quote's edge comes with the status, counted once.
+      expect(await current().quotes.list('S2', { limit: 5 })).toEqual([{ quotedId: 'S2', id: 'R1', author: 'bob' }]);
+      expect((await current().quotes.counts(['S2'])).get('S2')).toBe(1);
       // byAuthor may lag (a GSI on DynamoDB): poll briefly.
       for (let i = 0; i < 50 && (await repo.byAuthor('bob', { limit: 5 })).length === 0; i++) {
         await new Promise((r) => setTimeout(r, 20));

@@ -71,8 +71,12 @@ export function createDynamoStore(options: DynamoStoreOptions): Store {
     },
   };
   const social = createDynamoSocialRepos(socialDeps);
-  const statuses = createDynamoStatusesRepo(deps, outbox, now, (place, placing) =>
-    placeComment(socialDeps, place, placing),
+  const statuses = createDynamoStatusesRepo(
+    deps,
+    outbox,
+    now,
+    (place, placing) => placeComment(socialDeps, place, placing),
+    (edge) => social.quotes.add(edge),
   );
   const follows = createDynamoFollowsRepo(deps, outbox, now);
   let closed = false;

@@ -7,16 +7,27 @@ interface QuoteRow {
   author: string;
 }
 
-/** Quotes over SQLite: an edge per quoting status, keyed (quoted, id), and each quoted status's exact count. */
-export function createQuotesRepo(db: Db): QuoteRepo {
+const bumpSql = `INSERT INTO quote_counts (status_id, count) VALUES (?, ?)
+  ON CONFLICT (status_id) DO UPDATE SET count = count + excluded.count`;
+
+/**
+ * Writes a quote's edge and counts it; an edge already written is left as it is (counted once). Runs inside the
+ * caller's transaction: the quoting status's own (StatusRepo.create) or the edge's.
+ */
+export function quotePlacer(db: Db): (e: QuoteEdge) => void {
   const insert = db.prepare<[string, string, string]>(
     'INSERT INTO quotes (quoted_id, id, author) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
   );
+  const bump = db.prepare<[string, number]>(bumpSql);
+  return (e) => {
+    if (insert.run(e.quotedId, e.id, e.author).changes === 1) bump.run(e.quotedId, 1);
+  };
+}
+
+/** Quotes over SQLite: an edge per quoting status, keyed (quoted, id), and each quoted status's exact count. */
+export function createQuotesRepo(db: Db): QuoteRepo {
   const remove = db.prepare<[string, string]>('DELETE FROM quotes WHERE quoted_id = ? AND id = ?');
-  const bump = db.prepare<[string, number]>(
-    `INSERT INTO quote_counts (status_id, count) VALUES (?, ?)
-     ON CONFLICT (status_id) DO UPDATE SET count = count + excluded.count`,
-  );
+  const bump = db.prepare<[string, number]>(bumpSql);
   const selectList = db.prepare<[string, string, number], QuoteRow>(
     'SELECT * FROM quotes WHERE quoted_id = ? AND id < ? ORDER BY id DESC LIMIT ?',
   );
@@ -33,9 +44,7 @@ export function createQuotesRepo(db: Db): QuoteRepo {
     )
     .pluck();
 
-  const add = db.transaction((e: QuoteEdge): void => {
-    if (insert.run(e.quotedId, e.id, e.author).changes === 1) bump.run(e.quotedId, 1);
-  });
+  const add = db.transaction(quotePlacer(db));
   const drop = db.transaction((quotedId: string, id: string): boolean => {
     if (remove.run(quotedId, id).changes === 0) return false;
     bump.run(quotedId, -1);

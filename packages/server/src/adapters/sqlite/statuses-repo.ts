@@ -3,6 +3,7 @@ import { IDEMPOTENCY_KEY_TTL_MS } from '../../domain/idempotency.js';
 import type { JobRequest } from '../../ports/job-queue.js';
 import type { MediaImage, StatusRecord, StatusRepo } from '../../ports/store.js';
 import { replyPlacer } from './comments-repo.js';
+import { quotePlacer } from './quotes-repo.js';
 import type { Db } from './database.js';
 import { insertJobs } from './jobs-table.js';
 import type { SqliteStoreOptions } from './store.js';
@@ -28,8 +29,8 @@ interface CreateParams {
 type Created = { status: StatusRecord; created: boolean; parentGone?: true };
 
 /**
- * The statuses repository over SQLite; a new status gets its delivery record, its outbox jobs and (a reply) its place
- * in its thread in one transaction.
+ * The statuses repository over SQLite; a new status gets its delivery record, its outbox jobs, (a reply) its place
+ * in its thread and (a quote) its quoted status's edge, counted, in one transaction.
  */
 export function createStatusesRepo(db: Db, { clock, signal }: SqliteStoreOptions): StatusRepo {
   const insertStatus = db.prepare<[string, string, string, string, number, number, string | null, string | null]>(
@@ -84,6 +85,7 @@ export function createStatusesRepo(db: Db, { clock, signal }: SqliteStoreOptions
   const deleteKeys = db.prepare<[string, string]>('DELETE FROM idempotency_keys WHERE author = ? AND status_id = ?');
 
   const placeReply = replyPlacer(db);
+  const placeQuote = quotePlacer(db);
 
   const create = db.transaction((p: CreateParams): Created => {
     const { status, idempotencyKey } = p;
@@ -105,6 +107,7 @@ export function createStatusesRepo(db: Db, { clock, signal }: SqliteStoreOptions
       const placed = placeReply({ id, statusId: status.inReplyToId, author, text: post, createdAt, deleted: false });
       if (!placed) return { status, created: true, parentGone: true };
     }
+    if (status.quoteOfId !== undefined) placeQuote({ quotedId: status.quoteOfId, id, author });
     return { status, created: true };
   });
 

@@ -1,7 +1,7 @@
 import type { Segment } from '@tweeter/shared';
 import { ConflictError } from '../../../domain/errors.js';
 import { IDEMPOTENCY_KEY_TTL_MS } from '../../../domain/idempotency.js';
-import type { CommentRecord, MediaImage, StatusRecord, StatusRepo } from '../../../ports/store.js';
+import type { CommentRecord, MediaImage, QuoteEdge, StatusRecord, StatusRepo } from '../../../ports/store.js';
 import { batchGet, queryUpTo, sleep, type DynamoDeps, type Item } from '../client.js';
 import { deleteItem, getItem, num, putItem, putNew, str, updateItem } from '../social/items.js';
 import { MAIN_INDEXES } from '../tables.js';
@@ -24,6 +24,8 @@ export function createDynamoStatusesRepo(
   now: () => number,
   /** Writes a reply's place in its thread (idempotent); see placeComment in social/comments-repo.ts. */
   placeReply: (place: CommentRecord, options: { keepIfParentGone: boolean }) => Promise<boolean>,
+  /** Writes a quote's edge and counts it only if new (QuoteRepo.add: idempotent). */
+  placeQuote: (edge: QuoteEdge) => Promise<void>,
 ): StatusRepo {
   // A reply's place, from its status item (which carries all of it): written by the writer, or by the sweeper.
   const place = (item: Item, recovering: boolean): Promise<boolean> =>
@@ -38,6 +40,9 @@ export function createDynamoStatusesRepo(
       },
       { keepIfParentGone: recovering },
     );
+  // A quote's edge, from its status item.
+  const quote = (item: Item): Promise<void> =>
+    placeQuote({ quotedId: str(item.quoteOfId), id: str(item.id), author: str(item.author) });
   // A pulled status is not fanned out: its delivery is done at once, with every follower counted as reached.
   const deliveryItem = (item: Item): Item => {
     const pulled = item.pulled === true;
@@ -58,11 +63,20 @@ export function createDynamoStatusesRepo(
   outbox.handle('status', {
     async effects(item, recovering) {
       await putNew(deps, deliveryItem(item));
-      // The writer places a reply itself (it must know whether the parent was still there); the sweeper finishes a
-      // reply whose writer died before that, and has the parent's reply count re-counted (the ADD may not have run).
-      if (!recovering || typeof item.inReplyToId !== 'string') return [];
-      await place(item, true);
-      return [{ name: 'counts.reconcile', payload: { target: 'status', id: item.inReplyToId } }];
+      // The writer places a reply and a quote's edge itself (it must know whether the parent was still there); the
+      // sweeper finishes a status whose writer died before that, and has the parent's and the quoted status's counts
+      // re-counted (an ADD may not have run).
+      if (!recovering) return [];
+      const recount: string[] = [];
+      if (typeof item.inReplyToId === 'string') {
+        await place(item, true);
+        recount.push(item.inReplyToId);
+      }
+      if (typeof item.quoteOfId === 'string') {
+        await quote(item);
+        recount.push(item.quoteOfId);
+      }
+      return recount.map((id) => ({ name: 'counts.reconcile', payload: { target: 'status', id } }));
     },
   });
   outbox.handle('delete', {
@@ -151,8 +165,10 @@ export function createDynamoStatusesRepo(
         ...pendingAttributes('status', options.outbox ?? [], now(), itemKey),
       };
       await putItem(deps, { Item: item, ConditionExpression: 'attribute_not_exists(pk)' });
-      // A reply's place before the marker is cleared: a crash in between leaves the marker, and the sweeper places it.
+      // A reply's place and a quote's edge before the marker is cleared: a crash in between leaves the marker, and the
+      // sweeper writes them. A reply taken back (parent gone) gets no edge.
       const placed = status.inReplyToId === undefined || (await place(item, false));
+      if (placed && status.quoteOfId !== undefined) await quote(item);
       await outbox.finish(item);
       return placed ? { status, created: true } : { status, created: true, parentGone: true };
     },
