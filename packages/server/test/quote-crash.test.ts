@@ -1,4 +1,4 @@
-import { PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,6 +8,7 @@ import { ReadySignal } from '../src/adapters/sqlite/jobs-table.js';
 import { createSqliteStore } from '../src/adapters/sqlite/store.js';
 import { systemClock } from '../src/ports/clock.js';
 import type { StatusRecord, Store } from '../src/ports/store.js';
+import { faultOnce, startsWith } from './support/dynamo-fault.js';
 import { useDynamoStores } from './support/dynamo-store.js';
 
 // A crash between a quote's status write and its edge in the quoted status's list, on the real stores: the second
@@ -68,20 +69,6 @@ describe('SQLite: a quote and its edge are one transaction', () => {
 
 describe('DynamoDB: a quote carries its edge in its outbox marker', () => {
   const stores = useDynamoStores();
-
-  /** Makes the store's next write matching `hit` fail, once, as if the process died there. */
-  function faultOnce(doc: DynamoDBDocumentClient, hit: (command: unknown) => boolean): void {
-    const send = doc.send.bind(doc);
-    let armed = true;
-    doc.send = ((command: Parameters<typeof send>[0], ...rest: unknown[]) => {
-      if (armed && hit(command)) {
-        armed = false;
-        return Promise.reject(new Error('the process died here'));
-      }
-      return (send as (c: unknown, ...r: unknown[]) => Promise<unknown>)(command, ...rest);
-    }) as typeof doc.send;
-  }
-  const startsWith = (value: unknown, prefix: string) => typeof value === 'string' && value.startsWith(prefix);
 
   it('dies before the edge is written: the quote is in no list, then listed and counted once after the sweep', async () => {
     const t = await stores.create();

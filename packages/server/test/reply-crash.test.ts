@@ -1,4 +1,4 @@
-import { PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,6 +8,7 @@ import { ReadySignal } from '../src/adapters/sqlite/jobs-table.js';
 import { createSqliteStore } from '../src/adapters/sqlite/store.js';
 import { systemClock } from '../src/ports/clock.js';
 import type { StatusRecord, Store } from '../src/ports/store.js';
+import { faultOnce, startsWith } from './support/dynamo-fault.js';
 import { useDynamoStores } from './support/dynamo-store.js';
 
 // A crash between a reply's status write and its place in its thread, on the real stores: the second write fails
@@ -71,20 +72,6 @@ describe('SQLite: a reply and its place are one transaction', () => {
 
 describe('DynamoDB: a reply carries its place in its outbox marker', () => {
   const stores = useDynamoStores();
-
-  /** Makes the store's next write matching `hit` fail, once, as if the process died there. */
-  function faultOnce(doc: DynamoDBDocumentClient, hit: (command: unknown) => boolean): void {
-    const send = doc.send.bind(doc);
-    let armed = true;
-    doc.send = ((command: Parameters<typeof send>[0], ...rest: unknown[]) => {
-      if (armed && hit(command)) {
-        armed = false;
-        return Promise.reject(new Error('the process died here'));
-      }
-      return (send as (c: unknown, ...r: unknown[]) => Promise<unknown>)(command, ...rest);
-    }) as typeof doc.send;
-  }
-  const startsWith = (value: unknown, prefix: string) => typeof value === 'string' && value.startsWith(prefix);
 
   it('dies before the place is written: the reply is in no thread, then in its thread after the sweep', async () => {
     const t = await stores.create();
