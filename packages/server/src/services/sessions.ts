@@ -34,9 +34,7 @@ export class SessionService {
       onSignOut?: (tokenHash: string) => void;
     },
   ) {
-    const ttl = deps.cacheTtlMs ?? SESSION_CACHE_TTL_MS;
-    this.recent = new LRUCache({ max: 10_000, ttl });
-    this.owners = new LRUCache({ max: 10_000, ttl });
+    this.recent = new LRUCache({ max: 10_000, ttl: deps.cacheTtlMs ?? SESSION_CACHE_TTL_MS });
   }
 
   // Checked when the alias does not exist, so both paths cost one scrypt (no alias oracle by timing).
@@ -45,11 +43,6 @@ export class SessionService {
   // Every authenticated request looks its token up: sessions seen in the last few seconds skip the store read.
   // Logout and password changes evict at once here; another process (the serverless shape) sees them within the TTL.
   private readonly recent: LRUCache<string, { alias: string; expiresAt: number }>;
-
-  // A token seen for the first time still needs its account checked (ownerExists); an account's creation time is
-  // kept as long as a session, so many new sessions of one account (or a burst of first requests) read it once.
-  // Forgotten with the account (forgetUser); another process sees a deletion within the TTL, as for sessions.
-  private readonly owners: LRUCache<string, { createdAt: number }>;
 
   /** Issues a new session token for a user that was just authenticated or created. */
   async open(user: UserRecord): Promise<AuthResponse> {
@@ -145,7 +138,6 @@ export class SessionService {
 
   /** Forgets the cached sessions of a deleted account: its tokens get 401 at once in this process. */
   forgetUser(alias: string): void {
-    this.owners.delete(alias);
     for (const [tokenHash, session] of this.recent.entries()) {
       if (session.alias === alias) this.recent.delete(tokenHash);
     }
@@ -156,15 +148,9 @@ export class SessionService {
    * not looked up by alias to be removed (no index needed); they die here, and a later account that registers the
    * freed alias (30 days on) is younger than every session of the old one.
    */
-  private async ownerExists(session: SessionRecord, cached = false): Promise<boolean> {
-    let owner = cached ? this.owners.get(session.alias) : undefined;
-    if (!owner) {
-      const user = await this.deps.users.get(session.alias);
-      if (!user) return false;
-      owner = { createdAt: user.createdAt };
-      this.owners.set(session.alias, owner);
-    }
-    return owner.createdAt <= session.createdAt;
+  private async ownerExists(session: SessionRecord): Promise<boolean> {
+    const user = await this.deps.users.get(session.alias);
+    return user !== null && user.createdAt <= session.createdAt;
   }
 
   /** The alias a bearer token acts for; throws UnauthenticatedError if missing, unknown or expired. */
@@ -174,7 +160,7 @@ export class SessionService {
     const cached = this.recent.get(tokenHash);
     const stored = cached ? null : await this.deps.sessions.get(tokenHash);
     const session = cached ?? stored;
-    if (!session || (stored && !(await this.ownerExists(stored, true)))) {
+    if (!session || (stored && !(await this.ownerExists(stored)))) {
       throw new UnauthenticatedError('token is not valid: sign in again');
     }
     if (session.expiresAt <= this.deps.clock.now()) {
