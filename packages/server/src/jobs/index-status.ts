@@ -85,8 +85,8 @@ export class IndexStatusProcessor implements JobProcessor {
   }
 }
 
-/** What the index takes of a status: terms from the post as the current segmenter reads it. */
-function indexed(status: StatusRecord): IndexedStatus {
+/** What the index takes of a status: terms from the post as the current segmenter reads it (reindex uses it too). */
+export function indexed(status: StatusRecord): IndexedStatus {
   const segments = parseSegments(status.post);
   return {
     statusId: status.id,

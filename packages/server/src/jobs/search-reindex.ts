@@ -1,4 +1,3 @@
-import { parseSegments, statusTags, statusTerms } from '@tweeter/shared';
 import { z } from 'zod';
 import { REINDEX_JOB, reindexStep, withHashtags } from '../domain/search-reindex.js';
 import type { Clock } from '../ports/clock.js';
@@ -6,6 +5,7 @@ import type { Job } from '../ports/job-queue.js';
 import type { ReindexKind, SearchReindexRepo } from '../ports/search-reindex.js';
 import type { PeopleIndex, StatusRecord, StatusRepo, UserRepo } from '../ports/store.js';
 import type { StatusSearchRepo } from '../ports/status-search.js';
+import { indexed } from './index-status.js';
 import { parsePayload } from './payloads.js';
 import type { JobProcessor } from './processor.js';
 
@@ -108,7 +108,7 @@ export class SearchReindexProcessor implements JobProcessor {
     for (const status of page.items) {
       const segments = withHashtags(status.post, status.segments);
       if (segments !== status.segments && (await reindex.setSegments(status.id, segments))) rewritten++;
-      await search.index(indexed(status, status.createdAt >= recent));
+      await search.index({ ...indexed(status), countTrends: status.createdAt >= recent });
     }
     // A status deleted while this page was indexed (its own index.status job may have run before ours): out again.
     const ids = page.items.map((s) => s.id);
@@ -126,17 +126,4 @@ export class SearchReindexProcessor implements JobProcessor {
     for (const alias of aliases) if (!present.has(alias)) await this.deps.people.remove(alias);
     return { read: page.read, next: page.next, rewritten: 0 };
   }
-}
-
-/** What index.status gives the index (the post as the current parser reads it), with trends counted or not. */
-function indexed(status: StatusRecord, countTrends: boolean) {
-  const segments = parseSegments(status.post);
-  return {
-    statusId: status.id,
-    author: status.author,
-    createdAt: status.createdAt,
-    terms: statusTerms(segments),
-    tags: statusTags(segments),
-    countTrends,
-  };
 }

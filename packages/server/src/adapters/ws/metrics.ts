@@ -16,14 +16,15 @@ export function registerWsStreamMetrics(registry: Registry, server: Pick<WsStrea
       },
     });
   };
-  const counter = (name: string, help: string, key: keyof WsStreamStats): void => {
+  // `scale` turns a stat's unit into the metric's (ms to seconds).
+  const counter = (name: string, help: string, key: keyof WsStreamStats, scale = 1): void => {
     new Counter({
       name,
       help,
       registers: [registry],
       collect() {
         this.reset();
-        this.inc(server.stats()[key]);
+        this.inc(server.stats()[key] * scale);
       },
     });
   };
@@ -38,22 +39,18 @@ export function registerWsStreamMetrics(registry: Registry, server: Pick<WsStrea
     'slowConsumersDropped',
   );
   counter('tweeter_ws_broadcasts_total', 'Broadcasts (one event to many connections) fully written', 'broadcasts');
-  const seconds = (name: string, help: string, key: 'broadcastWriteMs' | 'broadcastSpanMs'): void => {
-    new Counter({
-      name,
-      help,
-      registers: [registry],
-      collect() {
-        this.reset();
-        this.inc(server.stats()[key] / 1000);
-      },
-    });
-  };
-  seconds('tweeter_ws_broadcast_write_seconds_total', 'Time spent writing broadcasts to sockets', 'broadcastWriteMs');
-  seconds(
+
+  counter(
+    'tweeter_ws_broadcast_write_seconds_total',
+    'Time spent writing broadcasts to sockets',
+    'broadcastWriteMs',
+    1 / 1000,
+  );
+  counter(
     'tweeter_ws_broadcast_span_seconds_total',
     'Time from each broadcast queued to its last socket write, summed',
     'broadcastSpanMs',
+    1 / 1000,
   );
   counter(
     'tweeter_ws_heartbeat_timeouts_total',
