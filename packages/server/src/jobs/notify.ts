@@ -1,7 +1,6 @@
 import type { Visibility } from '../domain/visibility.js';
 import {
   groupingOf,
-  NOTIFICATIONS_CHANNEL,
   NOTIFY_EVENT_JOB,
   NOTIFY_GROUP_GONE_JOB,
   NOTIFY_STATUS_GONE_JOB,
@@ -10,13 +9,8 @@ import {
 import type { Clock } from '../ports/clock.js';
 import type { Job } from '../ports/job-queue.js';
 import type { Realtime } from '../ports/realtime.js';
-import type {
-  NotificationGroupRecord,
-  NotificationRepo,
-  NotificationViews,
-  StatusRepo,
-  UserRepo,
-} from '../ports/store.js';
+import type { NotificationRepo, NotificationViews, StatusRepo, UserRepo } from '../ports/store.js';
+import { NotifyPushes } from './notify-pushes.js';
 import { parsePayload } from './payloads.js';
 import type { BatchOutcome, JobProcessor } from './processor.js';
 import { z } from 'zod';
@@ -26,11 +20,13 @@ const GroupGone = z.object({ recipientId: z.string().min(1), groupKey: z.string(
 
 /**
  * The `notify` stage: writes one event into its group (O(1): one actor entry, one group item) and pushes the group
- * and the exact unread count to the recipient's connections; removes a deleted status's groups. Idempotent: an
+ * and the exact unread count to the recipient's connections (coalesced over a short window where the runtime keeps
+ * running: NotifyPushes); removes a deleted status's groups. Idempotent: an
  * event replayed or arriving after its undo changes nothing (the entry is ordered by the event's time).
  */
 export class NotifyProcessor implements JobProcessor {
   readonly jobs = [NOTIFY_EVENT_JOB, NOTIFY_STATUS_GONE_JOB, NOTIFY_GROUP_GONE_JOB] as const;
+  private readonly pushes: NotifyPushes;
 
   constructor(
     private readonly deps: {
@@ -42,8 +38,12 @@ export class NotifyProcessor implements JobProcessor {
       realtime: Realtime;
       clock: Clock;
       retentionMs: number;
+      /** How long live pushes wait to go together (NotifyPushes); 0 (the default): at the end of each batch. */
+      pushWindowMs?: number;
     },
-  ) {}
+  ) {
+    this.pushes = new NotifyPushes({ ...deps, windowMs: deps.pushWindowMs ?? 0 });
+  }
 
   async perform(job: Job): Promise<void> {
     const [outcome] = await this.performBatch([job]);
@@ -52,8 +52,8 @@ export class NotifyProcessor implements JobProcessor {
 
   /**
    * A gathered batch (a burst of likes on one status arrives as many jobs): the checks are read once per recipient,
-   * the writes go in one `applyMany` (SQLite: one transaction, one update per group), and each touched group and
-   * each recipient's unread count are pushed once. A redelivered event (a crash may have left its group's count
+   * the writes go in one `applyChanges` (SQLite: one transaction, one update per group), and each touched group and
+   * each recipient's unread count are pushed once per batch, or once per push window for many batches. A redelivered event (a crash may have left its group's count
    * off) recounts its group.
    */
   readonly performBatch = async (jobs: readonly Job[]): Promise<BatchOutcome[]> => {
@@ -94,29 +94,16 @@ export class NotifyProcessor implements JobProcessor {
       ...groupingOf(event, event.at),
     }));
     if (writes.length === 0) return;
-    const applied = await this.deps.notifications.applyMany(writes);
-    const recipients = new Set<string>();
-    const shown = new Map<string, NotificationGroupRecord>();
+    // The groups are not read back here: the pushes read each touched group once per window, however many batches.
+    const changed = await this.deps.notifications.applyChanges(writes);
     for (const [i, w] of writes.entries()) {
-      const id = `${w.recipient}\n${w.groupKey}`;
       if (kept[i]?.redelivered) {
         await this.deps.notifications.recount(w.recipient, w.groupKey);
-        recipients.add(w.recipient);
+        this.pushes.unread(w.recipient);
       }
-      const result = applied[i];
-      if (!result?.changed) continue;
-      recipients.add(w.recipient);
-      if (result.group && w.active) shown.set(id, result.group);
-      else shown.delete(id);
+      if (changed[i]) this.pushes.group(w.recipient, w.groupKey, w.active);
     }
-    for (const group of shown.values()) {
-      const [data] = await this.deps.presenter.present(group.recipient, [group]);
-      if (data) {
-        this.deps.realtime.toUsers([group.recipient], { type: 'notification', channel: NOTIFICATIONS_CHANNEL, data });
-      }
-    }
-    const since = this.deps.clock.now() - this.deps.retentionMs;
-    for (const recipient of recipients) await this.pushUnread(recipient, since);
+    await this.pushes.settle();
   }
 
   /**
@@ -151,22 +138,13 @@ export class NotifyProcessor implements JobProcessor {
 
   private async groupGone({ recipientId, groupKey }: { recipientId: string; groupKey: string }): Promise<void> {
     if (!(await this.deps.notifications.removeGroup(recipientId, groupKey))) return;
-    await this.pushUnread(recipientId, this.deps.clock.now() - this.deps.retentionMs);
+    this.pushes.unread(recipientId);
+    await this.pushes.settle();
   }
 
   private async statusGone({ statusId }: { statusId: string }): Promise<void> {
     const recipients = await this.deps.notifications.removeStatus(statusId);
-    const since = this.deps.clock.now() - this.deps.retentionMs;
-    for (const recipient of recipients) await this.pushUnread(recipient, since);
-  }
-
-  /** The exact unread count, to every connection of `alias` on the channel. */
-  private async pushUnread(alias: string, since: number): Promise<void> {
-    const count = await this.deps.notifications.unreadCount(alias, since);
-    this.deps.realtime.toUsers([alias], {
-      type: 'notifications.unread',
-      channel: NOTIFICATIONS_CHANNEL,
-      data: { count },
-    });
+    for (const recipient of recipients) this.pushes.unread(recipient);
+    await this.pushes.settle();
   }
 }

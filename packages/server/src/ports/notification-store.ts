@@ -63,6 +63,11 @@ export interface NotificationRepo {
    */
   applyMany(writes: readonly NotificationWrite[]): Promise<NotificationApplied[]>;
   /**
+   * `applyMany` without reading the groups back: whether each write changed its entry, in order. For a caller that
+   * reads the groups later, once for many batches (the notify stage's coalesced live pushes).
+   */
+  applyChanges(writes: readonly NotificationWrite[]): Promise<boolean[]>;
+  /**
    * Sets a group's count to its active entries (those within the retention on DynamoDB), removing it at 0; returns
    * the count (null: no group). O(entries): only for a group that may be off (a redelivered event after a crash
    * between the entry and the group's update, an undo that found no entry).

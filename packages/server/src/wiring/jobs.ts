@@ -30,6 +30,7 @@ import { RepostRetractProcessor, RepostSweepProcessor } from '../jobs/repost-ret
 import { UnfollowPurgeProcessor } from '../jobs/unfollow-purge.js';
 import { RelationPurgeProcessor } from '../jobs/relation-purge.js';
 import { notificationProcessors } from './notification-jobs.js';
+import { NOTIFY_PUSH_WINDOW_MS } from '../jobs/notify-pushes.js';
 import { Visibility } from '../domain/visibility.js';
 import { WorkerPool } from '../jobs/worker-pool.js';
 import type { Logger } from '../logger.js';
@@ -87,6 +88,8 @@ export interface JobDeps {
   metrics: JobMetrics;
   /** Decodes direct uploads (media.process); one is made when not given. */
   imagePipeline?: ImagePipeline;
+  /** The notify stage's live push window (NotifyPushes); unset: 0, pushed at the end of each batch (Lambda). */
+  notifyPushWindowMs?: number;
 }
 
 /** Every job processor, wired to its ports: the worker pool, the SQS and the scheduled Lambda handlers use them. */
@@ -214,7 +217,15 @@ export function createJobRegistry(config: Config, deps: JobDeps): ProcessorRegis
       pauseMs: config.fanout.batchPauseMs,
     }),
     new AccountSweepProcessor({ deletions: store.deletions, clock }),
-    ...notificationProcessors(config, { store, hydrator, visibility, realtime, clock, batchSize: PURGE_BATCH }),
+    ...notificationProcessors(config, {
+      store,
+      hydrator,
+      visibility,
+      realtime,
+      clock,
+      batchSize: PURGE_BATCH,
+      pushWindowMs: deps.notifyPushWindowMs ?? 0,
+    }),
     new BoardRetentionProcessor({
       boards: store.boards,
       messages: store.messages,
@@ -286,7 +297,16 @@ export async function createJobRuntime(
   const queue = withReadySignal(opened.value.queue, deps.wake);
   const { hydrator } = createReadModel(config, store, clock);
   const blobs = await openBlobs(config);
-  const jobs = createJobRegistry(config, { store, blobs: blobs.value, queue, hydrator, realtime, clock, metrics });
+  const jobs = createJobRegistry(config, {
+    store,
+    blobs: blobs.value,
+    queue,
+    hydrator,
+    realtime,
+    clock,
+    metrics,
+    notifyPushWindowMs: NOTIFY_PUSH_WINDOW_MS,
+  });
   const workers = createWorkerPool(config, { queue, jobs, logger, metrics });
   return {
     workers,

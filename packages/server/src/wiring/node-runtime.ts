@@ -5,6 +5,7 @@
 import type { Config } from '../config/config.js';
 import type { HttpParts } from '../http/app.js';
 import { workersOnThisThread, type JobWorkers } from '../jobs/job-workers.js';
+import { NOTIFY_PUSH_WINDOW_MS } from '../jobs/notify-pushes.js';
 import type { ProcessorRegistry } from '../jobs/processor-registry.js';
 import { SCHEDULED_JOBS } from '../jobs/scheduled-jobs.js';
 import { Scheduler } from '../jobs/scheduler.js';
@@ -149,7 +150,16 @@ export async function createNodeRuntime(
     ...(overrides.passwordHasher ? { passwordHasher: overrides.passwordHasher } : {}),
     imagePipeline,
   });
-  const jobs = createJobRegistry(config, { store, blobs, queue, hydrator, realtime, clock, metrics });
+  const jobs = createJobRegistry(config, {
+    store,
+    blobs,
+    queue,
+    hydrator,
+    realtime,
+    clock,
+    metrics,
+    notifyPushWindowMs: NOTIFY_PUSH_WINDOW_MS,
+  });
   const workers = await jobWorkers(config, {
     queue,
     jobs,

@@ -20,6 +20,8 @@ export function notificationProcessors(
     realtime: Realtime;
     clock: Clock;
     batchSize: number;
+    /** The notify stage's live push window (0: at the end of each batch). */
+    pushWindowMs: number;
   },
 ): JobProcessor[] {
   const { store, hydrator, visibility, realtime, clock } = deps;
@@ -40,6 +42,7 @@ export function notificationProcessors(
       realtime,
       clock,
       retentionMs,
+      pushWindowMs: deps.pushWindowMs,
     }),
     new NotificationRetentionProcessor({
       notifications: store.notifications,

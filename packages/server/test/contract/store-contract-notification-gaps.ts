@@ -59,6 +59,19 @@ export function runNotificationGapsContract(hooks: CoreContractHooks): void {
       expect(await n().unreadCount('ann', 0)).toBe(2);
     });
 
+    test('applyChanges writes as applyMany does, answering only whether each write changed', async () => {
+      const batch = [like('bob', T0), like('cat', T0 + 1), like('bob', T0), like('cat', T0 + 3, false)];
+      expect(await n().applyChanges(batch)).toEqual([true, true, false, true]);
+      expect(await n().applyChanges(batch)).toEqual([false, false, false, false]);
+      expect(await n().get('ann', KEY)).toMatchObject({ actorCount: 1, latestAt: T0 + 1, unread: true });
+      // A late replay of cat's like (older than the undo) stays out; a newer like brings cat back.
+      expect(await n().applyChanges([like('cat', T0 + 2), like('cat', T0 + 4)])).toEqual([false, true]);
+      expect((await n().get('ann', KEY))?.actorCount).toBe(2);
+      expect(await n().applyChanges([like('bob', T0 + 5, false), like('cat', T0 + 5, false)])).toEqual([true, true]);
+      expect(await n().get('ann', KEY)).toBeNull();
+      expect(await n().unreadCount('ann', 0)).toBe(0);
+    });
+
     test('recount sets a group to its active entries after its count was left off', async () => {
       await n().applyMany([like('bob', T0), like('cat', T0 + 1), like('dan', T0 + 2), like('dan', T0 + 3, false)]);
       await faults().skewCount('ann', KEY, 1); // a crash between an entry write and the group's update

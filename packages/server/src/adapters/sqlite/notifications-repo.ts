@@ -214,6 +214,9 @@ export function createNotificationsRepo(db: Db): NotificationRepo {
       const [changed = false] = applyAll.immediate([write]);
       return { changed, group: read(write.recipient, write.groupKey) };
     },
+    async applyChanges(writes) {
+      return applyAll.immediate(writes);
+    },
     async applyMany(writes) {
       const changed = applyAll.immediate(writes);
       // Each touched group read once, however many of the batch's events it took.

@@ -83,7 +83,7 @@ export function createDynamoNotificationsRepo(
    * Entry writes (one actor's events in order, different actors side by side), then one ADD per group for the
    * batch's flips. An undo that found no entry (TTL took it while its group lived on) recounts the group.
    */
-  async function applyAll(writes: readonly NotificationWrite[]): Promise<NotificationApplied[]> {
+  async function applyAll(writes: readonly NotificationWrite[], readBack = true): Promise<NotificationApplied[]> {
     const changed: boolean[] = writes.map(() => false);
     const byEntry = new Map<string, number[]>();
     writes.forEach((w, i) => {
@@ -122,7 +122,7 @@ export function createDynamoNotificationsRepo(
       if (move.add) await addToGroup(deps, options, move.add, move.adds);
       if (move.takes > 0) await takeFromGroup(deps, recipient, groupKey, move.takes);
       if (move.recount) await recountGroup(deps, recipient, groupKey);
-      groups.set(id, await read(recipient, groupKey));
+      if (readBack) groups.set(id, await read(recipient, groupKey));
     });
     return writes.map((w, i) => ({
       changed: changed[i] ?? false,
@@ -135,7 +135,10 @@ export function createDynamoNotificationsRepo(
       const [result] = await applyAll([w]);
       return result ?? { changed: false, group: null };
     },
-    applyMany: applyAll,
+    applyMany: (writes) => applyAll(writes),
+    async applyChanges(writes) {
+      return (await applyAll(writes, false)).map((a) => a.changed);
+    },
     recount: (recipient, groupKey) => recountGroup(deps, recipient, groupKey),
     async retractActorFor(recipient, actor, limit) {
       const { items } = await queryUpTo(

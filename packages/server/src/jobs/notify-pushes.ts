@@ -1,0 +1,88 @@
+import { NOTIFICATIONS_CHANNEL } from '../domain/notification-groups.js';
+import type { Clock } from '../ports/clock.js';
+import type { Realtime } from '../ports/realtime.js';
+import type { NotificationRepo, NotificationViews } from '../ports/store.js';
+
+/**
+ * The push window of a long-running process (the server and its job threads): within the 100 ms budget from a like
+ * to its frame, and a burst of 1,000 likes a second on one status then sends about 25 frames a second, not 1,000.
+ */
+export const NOTIFY_PUSH_WINDOW_MS = 40;
+
+export interface NotifyPushesDeps {
+  notifications: Pick<NotificationRepo, 'get' | 'unreadCount'>;
+  presenter: NotificationViews;
+  realtime: Pick<Realtime, 'toUsers'>;
+  clock: Clock;
+  retentionMs: number;
+  /**
+   * How long touched groups and counts wait to be pushed together (0: at the end of each batch). A burst of likes
+   * on one status arrives as many small batches; within the window each group and each recipient's count is read
+   * and sent once. 0 where nothing may run after the batch (a Lambda invocation is frozen once it returns).
+   */
+  windowMs: number;
+}
+
+/**
+ * The notify stage's live pushes: a touched group as a `notification` frame, a recipient's exact unread count as
+ * `notifications.unread`. Both are read when sent (not when marked), so a push always carries the group and the
+ * count as they stand then; marking the same group or recipient again within the window costs nothing more.
+ * Best effort, like every live push: the writes are already committed, and a client that missed a frame reads the
+ * count and the page when it connects.
+ */
+export class NotifyPushes {
+  /** Groups to push, by recipient and key: `show` false once the newest change in the window took an actor out. */
+  private readonly groups = new Map<string, { recipient: string; groupKey: string; show: boolean }>();
+  private readonly recipients = new Set<string>();
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(private readonly deps: NotifyPushesDeps) {}
+
+  /** A group changed: `show` (an add) pushes it, a retraction only the count. */
+  group(recipient: string, groupKey: string, show: boolean): void {
+    this.groups.set(`${recipient}\n${groupKey}`, { recipient, groupKey, show });
+    this.recipients.add(recipient);
+  }
+
+  /** The recipient's unread count may have changed. */
+  unread(recipient: string): void {
+    this.recipients.add(recipient);
+  }
+
+  /** After a batch: pushes now (no window), or within the window (one timer for everything marked meanwhile). */
+  async settle(): Promise<void> {
+    if (this.deps.windowMs <= 0) return this.flush();
+    if (this.timer !== null || (this.groups.size === 0 && this.recipients.size === 0)) return;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      // A failed read (the store closing at shutdown) loses only these frames: the data is written.
+      this.flush().catch(() => undefined);
+    }, this.deps.windowMs);
+    // A pending push never keeps the process alive.
+    this.timer.unref();
+  }
+
+  /** Pushes everything marked so far. */
+  async flush(): Promise<void> {
+    const groups = [...this.groups.values()];
+    const recipients = [...this.recipients];
+    this.groups.clear();
+    this.recipients.clear();
+    for (const { recipient, groupKey, show } of groups) {
+      if (!show) continue;
+      const group = await this.deps.notifications.get(recipient, groupKey);
+      if (!group) continue; // its last actor was taken out meanwhile
+      const [data] = await this.deps.presenter.present(recipient, [group]);
+      if (data) this.deps.realtime.toUsers([recipient], { type: 'notification', channel: NOTIFICATIONS_CHANNEL, data });
+    }
+    const since = this.deps.clock.now() - this.deps.retentionMs;
+    for (const recipient of recipients) {
+      const count = await this.deps.notifications.unreadCount(recipient, since);
+      this.deps.realtime.toUsers([recipient], {
+        type: 'notifications.unread',
+        channel: NOTIFICATIONS_CHANNEL,
+        data: { count },
+      });
+    }
+  }
+}
