@@ -53,6 +53,7 @@ export async function runNotificationsScenario(
 
       // 1. One like at a time until the author's frame.
       const frames: { at: number; count: number }[] = [];
+      let unreadFrames = 0;
       const ws = new WebSocket(`${server.url.replace(/^http/, 'ws')}/api/v1/stream?token=${token}`);
       await new Promise<void>((resolve, reject) => {
         ws.once('open', () => ws.send(JSON.stringify({ type: 'subscribe', channel: 'notifications', id: 1 })));
@@ -60,6 +61,7 @@ export async function runNotificationsScenario(
           const frame = JSON.parse(raw.toString()) as { type: string; data?: { actorCount?: number } };
           if (frame.type === 'ack') resolve();
           if (frame.type === 'notification') frames.push({ at: performance.now(), count: frame.data?.actorCount ?? 0 });
+          if (frame.type === 'notifications.unread') unreadFrames++;
         });
         ws.once('error', reject);
       });
@@ -88,6 +90,7 @@ export async function runNotificationsScenario(
       };
       const likes = rest.map((t) => leanRequest(server.url, { method: 'PUT', path: likePath, headers: auth(t) }));
       const readCount = startPaced({ baseUrl: server.url, connections: 4, rate: 50, request: () => countRead });
+      const framesBefore = frames.length + unreadFrames;
       const cpuBefore = threadCpu(server.pid);
       const benchBefore = process.cpuUsage();
       const burst = startPaced({
@@ -117,6 +120,8 @@ export async function runNotificationsScenario(
         await sleep(50);
       }
       const settleMs = performance.now() - started;
+      // The author's live frames over the burst (each a read, a serialization and a socket write on the server).
+      const burstFrames = frames.length + unreadFrames - framesBefore;
       // The server's CPU for the burst, its notify work included (until settled): per like, and on which thread.
       const cpu = cpuSince(cpuBefore, threadCpu(server.pid));
       const perLike = (ms: number) => round2(ms / rest.length);
@@ -150,6 +155,7 @@ export async function runNotificationsScenario(
           group_actor_count: actorCount,
           group_count_exact: actorCount === params.likers ? 1 : 0,
           notify_settle_ms: Math.round(settleMs),
+          author_frames_in_burst: burstFrames,
           cpu_ms_per_like: perLike(cpu.total),
           cpu_ms_per_like_main_thread: perLike(mainMs),
           cpu_ms_per_like_other_threads: perLike(cpu.total - mainMs),

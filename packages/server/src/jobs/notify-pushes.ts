@@ -1,11 +1,13 @@
+import { performance } from 'node:perf_hooks';
 import { NOTIFICATIONS_CHANNEL } from '../domain/notification-groups.js';
 import type { Clock } from '../ports/clock.js';
 import type { Realtime } from '../ports/realtime.js';
 import type { NotificationRepo, NotificationViews } from '../ports/store.js';
 
 /**
- * The push window of a long-running process (the server and its job threads): within the 100 ms budget from a like
- * to its frame, and a burst of 1,000 likes a second on one status then sends about 25 frames a second, not 1,000.
+ * The push window of a long-running process (the server and its job threads): a burst of likes on one status sends
+ * at most about 25 pushes a second (each a group and a count read, presented and sent), not one per batch, and a
+ * change made during a push's window waits at most this long, well within the 100 ms budget from a like to its frame.
  */
 export const NOTIFY_PUSH_WINDOW_MS = 40;
 
@@ -16,9 +18,9 @@ export interface NotifyPushesDeps {
   clock: Clock;
   retentionMs: number;
   /**
-   * How long touched groups and counts wait to be pushed together (0: at the end of each batch). A burst of likes
-   * on one status arrives as many small batches; within the window each group and each recipient's count is read
-   * and sent once. 0 where nothing may run after the batch (a Lambda invocation is frozen once it returns).
+   * The least time between two pushes (0: at the end of each batch). A burst of likes on one status arrives as many
+   * small batches; what they touch within the window is read and sent once when it ends. 0 where nothing may run
+   * after the batch (a Lambda invocation is frozen once it returns).
    */
   windowMs: number;
 }
@@ -35,6 +37,7 @@ export class NotifyPushes {
   private readonly groups = new Map<string, { recipient: string; groupKey: string; show: boolean }>();
   private readonly recipients = new Set<string>();
   private timer: NodeJS.Timeout | null = null;
+  private lastFlush = -Infinity;
 
   constructor(private readonly deps: NotifyPushesDeps) {}
 
@@ -49,21 +52,30 @@ export class NotifyPushes {
     this.recipients.add(recipient);
   }
 
-  /** After a batch: pushes now (no window), or within the window (one timer for everything marked meanwhile). */
+  /**
+   * After a batch: pushes now when nothing was pushed within the window (a single like is not delayed), else once
+   * the window since the last push is over (one timer for everything marked meanwhile). No window: pushes now.
+   */
   async settle(): Promise<void> {
-    if (this.deps.windowMs <= 0) return this.flush();
-    if (this.timer !== null || (this.groups.size === 0 && this.recipients.size === 0)) return;
-    this.timer = setTimeout(() => {
-      this.timer = null;
-      // A failed read (the store closing at shutdown) loses only these frames: the data is written.
-      this.flush().catch(() => undefined);
-    }, this.deps.windowMs);
+    if (this.groups.size === 0 && this.recipients.size === 0) return;
+    const wait = this.lastFlush + this.deps.windowMs - performance.now();
+    if (this.deps.windowMs <= 0 || (wait <= 0 && this.timer === null)) return this.flush();
+    if (this.timer !== null) return;
+    this.timer = setTimeout(
+      () => {
+        this.timer = null;
+        // A failed read (the store closing at shutdown) loses only these frames: the data is written.
+        this.flush().catch(() => undefined);
+      },
+      Math.max(wait, 0),
+    );
     // A pending push never keeps the process alive.
     this.timer.unref();
   }
 
   /** Pushes everything marked so far. */
   async flush(): Promise<void> {
+    this.lastFlush = performance.now();
     const groups = [...this.groups.values()];
     const recipients = [...this.recipients];
     this.groups.clear();
