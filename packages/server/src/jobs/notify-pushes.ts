@@ -4,13 +4,6 @@ import type { Clock } from '../ports/clock.js';
 import type { Realtime } from '../ports/realtime.js';
 import type { NotificationRepo, NotificationViews } from '../ports/store.js';
 
-/**
- * The push window of a long-running process (the server and its job threads): a burst of likes on one status sends
- * at most about 25 pushes a second (each a group and a count read, presented and sent), not one per batch, and a
- * change made during a push's window waits at most this long, well within the 100 ms budget from a like to its frame.
- */
-export const NOTIFY_PUSH_WINDOW_MS = 40;
-
 export interface NotifyPushesDeps {
   notifications: Pick<NotificationRepo, 'get' | 'unreadCount'>;
   presenter: NotificationViews;

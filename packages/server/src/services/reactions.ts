@@ -1,4 +1,5 @@
 import { REACTION_KINDS, type ReactionKind, type Reactions, type ReactionsUpdated } from '@tweeter/shared';
+import { LRUCache } from 'lru-cache';
 import { ConflictError, NotFoundError } from '../domain/errors.js';
 import type { Clock } from '../ports/clock.js';
 import type { Realtime } from '../ports/realtime.js';
@@ -6,6 +7,7 @@ import type { ReactionChange, ReactionRepo, ReactionTargetType, StatusRepo } fro
 import { channelOf, type MessageService } from './messages.js';
 import type { Visibility } from '../domain/visibility.js';
 import type { WriteLimits } from './write-limits.js';
+import type { LiveThrottle } from './live-throttle.js';
 import type { NotifyEvent, NotifyEvents } from './notify-events.js';
 
 /** Likes and hearts on statuses and board messages: once per user and kind, counts kept exact. */
@@ -20,30 +22,46 @@ export class ReactionService {
       writeLimits: WriteLimits;
       visibility: Pick<Visibility, 'isBlocked'>;
       notify: NotifyEvents;
+      /** A status's counts, pushed to its author at most once per window (the newest); a board's go at once. */
+      countPushes?: LiveThrottle;
     },
   ) {}
 
+  /**
+   * Who wrote a status, by id (an author never changes): read once, not on every like of a popular status. Only an
+   * add uses it, whose write itself answers null for a status gone (then forgotten here); a take-back reads afresh.
+   */
+  private readonly authors = new LRUCache<string, string>({ max: 10_000 });
+
+  private async authorOf(statusId: string, cached: boolean): Promise<string | null> {
+    const known = cached ? this.authors.get(statusId) : undefined;
+    if (known !== undefined) return known;
+    const status = await this.deps.statuses.get(statusId);
+    if (status) this.authors.set(statusId, status.author);
+    return status?.author ?? null;
+  }
+
   /** Adds (on) or takes back a reaction to a status, idempotently; a change is pushed to the status's author. */
   async reactToStatus(viewer: string, statusId: string, kind: ReactionKind, on: boolean): Promise<Reactions> {
-    const status = await this.deps.statuses.get(statusId);
+    const author = await this.authorOf(statusId, on);
     // Across a block the status is answered as if it were not there.
-    if (!status || (await this.deps.visibility.isBlocked(viewer, status.author))) {
+    if (author === null || (await this.deps.visibility.isBlocked(viewer, author))) {
       throw new NotFoundError(`no status ${statusId}`);
     }
     this.deps.writeLimits.take(viewer, 'reaction');
-    const event: NotifyEvent = {
-      type: 'reaction',
-      actorId: viewer,
-      recipientId: status.author,
-      statusId,
-      reactionKind: kind,
-    };
+    const event: NotifyEvent = { type: 'reaction', actorId: viewer, recipientId: author, statusId, reactionKind: kind };
     const result = await this.write('status', statusId, viewer, kind, on, event);
-    if (!result) throw new NotFoundError(`no status ${statusId}`); // deleted meanwhile
+    if (!result) {
+      this.authors.delete(statusId);
+      throw new NotFoundError(`no status ${statusId}`); // deleted (meanwhile, or before a cached author was read)
+    }
     const { changed, counts } = result;
     if (changed) {
       const data: ReactionsUpdated = { target: 'status', id: statusId, reactions: counts };
-      this.deps.realtime.toUsers([status.author], { type: 'reactions.updated', channel: 'feed', data });
+      const send = () => this.deps.realtime.toUsers([author], { type: 'reactions.updated', channel: 'feed', data });
+      // Within a window the last answered write's counts replace the earlier ones (SQLite answers in write order).
+      if (this.deps.countPushes) this.deps.countPushes.push(statusId, send);
+      else send();
     }
     return this.withMine('status', statusId, viewer, result, { kind, on });
   }

@@ -30,7 +30,7 @@ import { RepostRetractProcessor, RepostSweepProcessor } from '../jobs/repost-ret
 import { UnfollowPurgeProcessor } from '../jobs/unfollow-purge.js';
 import { RelationPurgeProcessor } from '../jobs/relation-purge.js';
 import { notificationProcessors } from './notification-jobs.js';
-import { NOTIFY_PUSH_WINDOW_MS } from '../jobs/notify-pushes.js';
+import { LIVE_PUSH_WINDOW_MS } from '../services/live-throttle.js';
 import { Visibility } from '../domain/visibility.js';
 import { WorkerPool } from '../jobs/worker-pool.js';
 import type { Logger } from '../logger.js';
@@ -305,7 +305,7 @@ export async function createJobRuntime(
     realtime,
     clock,
     metrics,
-    notifyPushWindowMs: NOTIFY_PUSH_WINDOW_MS,
+    notifyPushWindowMs: LIVE_PUSH_WINDOW_MS,
   });
   const workers = createWorkerPool(config, { queue, jobs, logger, metrics });
   return {

@@ -5,7 +5,7 @@
 import type { Config } from '../config/config.js';
 import type { HttpParts } from '../http/app.js';
 import { workersOnThisThread, type JobWorkers } from '../jobs/job-workers.js';
-import { NOTIFY_PUSH_WINDOW_MS } from '../jobs/notify-pushes.js';
+import { LIVE_PUSH_WINDOW_MS } from '../services/live-throttle.js';
 import type { ProcessorRegistry } from '../jobs/processor-registry.js';
 import { SCHEDULED_JOBS } from '../jobs/scheduled-jobs.js';
 import { Scheduler } from '../jobs/scheduler.js';
@@ -139,6 +139,7 @@ export async function createNodeRuntime(
     blobs,
     queue,
     realtime,
+    livePushWindowMs: LIVE_PUSH_WINDOW_MS,
     onSignOut: (tokenHash) => {
       hub.closeSession(tokenHash);
       apigw?.realtime.closeSession(tokenHash);
@@ -158,7 +159,7 @@ export async function createNodeRuntime(
     realtime,
     clock,
     metrics,
-    notifyPushWindowMs: NOTIFY_PUSH_WINDOW_MS,
+    notifyPushWindowMs: LIVE_PUSH_WINDOW_MS,
   });
   const workers = await jobWorkers(config, {
     queue,

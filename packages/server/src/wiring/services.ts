@@ -30,6 +30,7 @@ import { ReactionService } from '../services/reactions.js';
 import { SafetyService } from '../services/safety.js';
 import { SessionService } from '../services/sessions.js';
 import type { StatusHydrator } from '../services/status-hydrator.js';
+import { LiveThrottle } from '../services/live-throttle.js';
 import { StatusSearchService } from '../services/status-search.js';
 import { statusServices } from './status-services.js';
 import type { Services } from '../services/use-cases.js';
@@ -64,6 +65,8 @@ export interface ServiceDeps {
   queue?: Pick<JobQueue, 'enqueue'>;
   /** Decodes uploads, a bounded number at once (one per process: the bound is the process's). */
   imagePipeline?: ImagePipeline;
+  /** A status's reaction counts pushed at most once per this window (LiveThrottle); unset: 0, every change (Lambda). */
+  livePushWindowMs?: number;
 }
 
 /** The use cases, and the read model they share with the jobs of the same process. */
@@ -240,6 +243,7 @@ export function createServices(deps: ServiceDeps): { services: Services; hydrato
       writeLimits: limits.writes,
       visibility,
       notify,
+      countPushes: new LiveThrottle(deps.livePushWindowMs ?? 0),
     }),
   };
   return { services, hydrator };
@@ -256,6 +260,7 @@ function socialServices(
     writeLimits: WriteLimits;
     visibility: Visibility;
     notify: NotifyEvents;
+    countPushes: LiveThrottle;
   },
 ): Pick<Services, 'boards' | 'messages' | 'reactions'> {
   const { userPresenter, realtime, clock, writeLimits, visibility, notify } = shared;
@@ -292,6 +297,7 @@ function socialServices(
       writeLimits,
       visibility,
       notify,
+      countPushes: shared.countPushes,
     }),
   };
 }

@@ -37,14 +37,19 @@ describe('reactions on statuses', () => {
     expect(await put(ann, 'heart')).toEqual({ like: 1, heart: 2, mine: ['heart'] });
     expect(await del(bob, 'like')).toEqual({ like: 0, heart: 2, mine: ['heart'] });
     expect(await del(bob, 'like')).toEqual({ like: 0, heart: 2, mine: ['heart'] });
-    // only real changes are pushed, to the status's author
+    // Real changes are pushed to the status's author, the newest counts last: a change within the push window of
+    // the one before it (LIVE_PUSH_WINDOW_MS) goes when the window ends, in place of the older one.
+    await expect
+      .poll(() => realtime.ofType('reactions.updated').at(-1)?.event)
+      .toEqual({
+        type: 'reactions.updated',
+        channel: 'feed',
+        data: { target: 'status', id: s.id, reactions: { like: 0, heart: 2 } },
+      });
     const pushed = realtime.ofType('reactions.updated');
-    expect(pushed.map((e) => e.to)).toEqual([['ann'], ['ann'], ['ann'], ['ann']]);
-    expect(pushed.at(-1)?.event).toEqual({
-      type: 'reactions.updated',
-      channel: 'feed',
-      data: { target: 'status', id: s.id, reactions: { like: 0, heart: 2 } },
-    });
+    expect(pushed.length).toBeGreaterThanOrEqual(1);
+    expect(pushed.length).toBeLessThanOrEqual(4);
+    for (const p of pushed) expect(p.to).toEqual(['ann']);
   });
 
   it('an unknown kind is 400 and an unknown status 404, writing nothing', async () => {
