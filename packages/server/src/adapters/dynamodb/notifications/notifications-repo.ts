@@ -82,6 +82,7 @@ export function createDynamoNotificationsRepo(
   /**
    * Entry writes (one actor's events in order, different actors side by side), then one ADD per group for the
    * batch's flips. An undo that found no entry (TTL took it while its group lived on) recounts the group.
+   * `readBack` false (applyChanges): no group is read after its update, each answer's group is null.
    */
   async function applyAll(writes: readonly NotificationWrite[], readBack = true): Promise<NotificationApplied[]> {
     const changed: boolean[] = writes.map(() => false);
