@@ -52,6 +52,24 @@ describe('Visibility', () => {
     expect(await visibility.feedHidden('dan', ['ann'])).toEqual(new Set());
   });
 
+  it('feedHiddenAndBlocked: feedHidden of the feed authors and blocked of the others, as the two questions give', async () => {
+    // dan is muted: hidden as a feed author, shown as a quoted one; bob and cat are blocked either way.
+    const both = await visibility.feedHiddenAndBlocked(
+      'ann',
+      ['dan', 'eve', 'ann'],
+      ['bob', 'cat', 'dan', 'eve', 'ann'],
+    );
+    expect(both.feedHidden).toEqual(await visibility.feedHidden('ann', ['dan', 'eve', 'ann']));
+    expect(both.feedHidden).toEqual(new Set(['dan']));
+    expect(both.blocked).toEqual(await visibility.blocked('ann', ['bob', 'cat', 'dan', 'eve', 'ann']));
+    expect(both.blocked).toEqual(new Set(['bob', 'cat']));
+    expect(await visibility.feedHiddenAndBlocked('ann', ['bob'], [])).toEqual({
+      feedHidden: new Set(['bob']),
+      blocked: new Set(),
+    });
+    expect(await visibility.feedHiddenAndBlocked('ann', [], [])).toEqual({ feedHidden: new Set(), blocked: new Set() });
+  });
+
   it('hiddenReaders and silencedMentions: the same rule from the author', async () => {
     expect(await visibility.hiddenReaders('ann', ['bob', 'cat', 'dan', 'eve'])).toEqual(new Set(['bob', 'cat', 'eve']));
     expect(await visibility.silencedMentions('dan', ['ann', 'eve'])).toEqual(new Set(['ann']));

@@ -59,6 +59,31 @@ export class Visibility {
     return new Set(found.map((e) => (e.owner === viewer ? e.target : e.owner)));
   }
 
+  /**
+   * `feedHidden` of `authors` and `blocked` of `others` in one read of the edges: a feed page's authors and
+   * reposters, and the authors of the statuses its items quote (a quote across a block is embedded as gone).
+   */
+  async feedHiddenAndBlocked(
+    viewer: string,
+    authors: Iterable<string>,
+    others: Iterable<string>,
+  ): Promise<{ feedHidden: Set<string>; blocked: Set<string> }> {
+    const feed = new Set(distinct(authors, viewer));
+    const rest = new Set(distinct(others, viewer));
+    const out = { feedHidden: new Set<string>(), blocked: new Set<string>() };
+    if (feed.size + rest.size === 0) return out;
+    const found = await this.around(viewer, [...new Set([...feed, ...rest])], {
+      out: ['block', 'mute'],
+      into: ['block'],
+    });
+    for (const e of found) {
+      const other = e.owner === viewer ? e.target : e.owner;
+      if (feed.has(other)) out.feedHidden.add(other);
+      if (e.kind === 'block' && rest.has(other)) out.blocked.add(other);
+    }
+    return out;
+  }
+
   /** Of `readers`, those whose feed must not get `author`'s statuses (the same rule seen from the author). */
   async hiddenReaders(author: string, readers: Iterable<string>): Promise<Set<string>> {
     const list = distinct(readers, author);

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { decodeCursor, encodeCursor, KeyCursor } from '../domain/cursor.js';
 import type { FeedRepo, FollowRepo, RepostRepo, StatusRecord, StatusRepo, UserRepo } from '../ports/store.js';
 import { oncePerStatus, rowOfEntry, rowOfRepost, shownInFeed, type FeedRow } from './feed-rows.js';
-import type { StatusHydrator } from './status-hydrator.js';
+import type { QuoteChecks, StatusHydrator } from './status-hydrator.js';
 import { JsonBytes } from './json-bytes.js';
 import { pushStatusJson } from './status-json.js';
 import type { Visibility } from '../domain/visibility.js';
@@ -18,7 +18,8 @@ import type { Visibility } from '../domain/visibility.js';
  * before it), the newest of the union, then the last page has no cursor. So the merged feed never reaches back
  * further than a feed of that many pushed entries would, and whether the trim job has run yet never shows.
  *
- * Blocks and mutes are applied last, to the page's rows (`Visibility.feedHidden`): entries a purge has not removed
+ * Blocks and mutes are applied last, to the page's rows (`Visibility.feedHidden`, read with the blocks of the
+ * authors the rows quote: `feedHiddenAndBlocked`): entries a purge has not removed
  * yet never show, and the cursor still moves over them, so such a page may list fewer than `limit`.
  *
  * A repost is an entry keyed by its own id (so it sorts by when it was reposted) that shows the status it reposted,
@@ -33,7 +34,7 @@ export class FeedService {
       users: UserRepo;
       reposts: Pick<RepostRepo, 'byReposter' | 'standing' | 'get'>;
       hydrator: StatusHydrator;
-      visibility: Pick<Visibility, 'feedHidden'>;
+      visibility: Pick<Visibility, 'feedHiddenAndBlocked'>;
       /** At most this many pulled accounts are merged into one viewer's feed (the first by alias). */
       pullMax: number;
       /** FEED_MAX_ENTRIES: a feed lists its newest this many statuses, then ends (no cursor past them). */
@@ -75,7 +76,7 @@ export class FeedService {
     const page = await this.pageRows(viewer, query);
     const ids = page.rows.map((r) => r.statusId);
     const [parts, reposters] = await Promise.all([
-      this.deps.hydrator.jsonByIdsKeyed(ids, viewer),
+      this.deps.hydrator.jsonByIdsKeyed(ids, viewer, page.quoteChecks),
       // The reposters' JSON from the hydrator's author cache, rendered once per cached user.
       this.deps.hydrator.usersJson(page.rows.flatMap((r) => (r.repost ? [r.repost.reposter] : []))),
     ]);
@@ -99,7 +100,10 @@ export class FeedService {
   }
 
   // The rows of one page, newest first, and the cursor of the next.
-  private async pageRows(viewer: string, query: PageQuery): Promise<{ rows: FeedRow[]; nextCursor: string | null }> {
+  private async pageRows(
+    viewer: string,
+    query: PageQuery,
+  ): Promise<{ rows: FeedRow[]; nextCursor: string | null; quoteChecks?: QuoteChecks }> {
     const cursor = decodeCursor(query.cursor, FeedCursor);
     const before = cursor?.k;
     // A cursor of a server without the bound has no `n`: it counts from there.
@@ -129,12 +133,12 @@ export class FeedService {
     const keys = newestFirst.slice(0, take);
     const last = keys.at(-1);
     const more = newestFirst.length > take && listed + take < this.deps.maxEntries && last !== undefined;
-    const rows = await this.visible(
+    const { rows, quoteChecks } = await this.visible(
       viewer,
       keys.flatMap((k) => (outside.has(k) ? [] : (byKey.get(k) ?? []))),
       pulled,
     );
-    return { rows, nextCursor: more ? encodeCursor({ k: last, n: listed + keys.length }) : null };
+    return { rows, nextCursor: more ? encodeCursor({ k: last, n: listed + keys.length }) : null, quoteChecks };
   }
 
   /**
@@ -143,7 +147,11 @@ export class FeedService {
    * Once per feed across pages: a repost row shows only where the status is not in the feed as itself and no older
    * repost of it is (`shownInFeed`), whichever page each is on.
    */
-  private async visible(viewer: string, rows: readonly FeedRow[], pulled: readonly string[]): Promise<FeedRow[]> {
+  private async visible(
+    viewer: string,
+    rows: readonly FeedRow[],
+    pulled: readonly string[],
+  ): Promise<{ rows: FeedRow[]; quoteChecks: QuoteChecks }> {
     const reposts = rows.filter((r) => r.repost !== undefined);
     let resolved: readonly FeedRow[] = rows;
     if (reposts.length > 0) {
@@ -165,12 +173,19 @@ export class FeedService {
         }),
       );
     }
-    const hidden = await this.deps.visibility.feedHidden(
+    // The authors of the statuses the rows quote are checked for blocks in the same read (one per distinct author).
+    const quoted = await this.deps.hydrator.quotedAuthorsOf(resolved.map((r) => r.statusId));
+    const { feedHidden: hidden, blocked } = await this.deps.visibility.feedHiddenAndBlocked(
       viewer,
       resolved.flatMap((r) => (r.repost ? [r.author, r.repost.reposter] : [r.author])),
+      quoted,
     );
-    if (hidden.size === 0) return [...resolved];
-    return resolved.filter((r) => !hidden.has(r.author) && !(r.repost && hidden.has(r.repost.reposter)));
+    const quoteChecks = { checked: new Set(quoted), blocked };
+    if (hidden.size === 0) return { rows: [...resolved], quoteChecks };
+    return {
+      rows: resolved.filter((r) => !hidden.has(r.author) && !(r.repost && hidden.has(r.repost.reposter))),
+      quoteChecks,
+    };
   }
 
   /**

@@ -25,6 +25,13 @@ import { tombstone } from './status-tombstone.js';
 /** What rendering a page's statuses reads beside their records: authors (cached), cards and counters (fresh). */
 type Related = Counters & { authors: Map<string, UserRecord>; cards: Map<string, Card> };
 
+/** Authors of quoted statuses whose blocks with the viewer were read already (with the feed's blocks and mutes). */
+export interface QuoteChecks {
+  checked: ReadonlySet<string>;
+  /** Of `checked`, those with a block either way with the viewer. */
+  blocked: ReadonlySet<string>;
+}
+
 /** How long an author stays cached where profile edits are not seen (another process): a rename shows within it. */
 export const USER_CACHE_TTL_MS = 5_000;
 
@@ -95,21 +102,22 @@ export class StatusHydrator {
    * rendered once): `head` then `tail` then `}` is byte for byte `JSON.stringify` of the Status, built without
    * the objects (a feed page is then mostly copies of cached bytes).
    */
-  async jsonByIdsKeyed(ids: readonly string[], viewer: string | null): Promise<Map<string, StatusJson>> {
+  async jsonByIdsKeyed(
+    ids: readonly string[],
+    viewer: string | null,
+    /** Quoted authors already checked for blocks with `viewer` (the feed's one read): not read again. */
+    checks?: QuoteChecks,
+  ): Promise<Map<string, StatusJson>> {
     const records = await this.statusRecords([...new Set(ids)]);
     const quoteIds = [...new Set(records.flatMap((r) => (r.quoteOfId === undefined ? [] : [r.quoteOfId])))];
     const quotedRecords = quoteIds.length === 0 ? [] : await this.statusRecords(quoteIds);
     // The page's statuses and those they quote share one read of each kind (a quoted one may be on the page too).
     const onPage = new Set(records.map((r) => r.id));
     const all = [...records, ...quotedRecords.filter((q) => !onPage.has(q.id))];
+    const unchecked = quotedRecords.flatMap((q) => (checks?.checked.has(q.author) ? [] : [q.author]));
     const [rel, hidden] = await Promise.all([
       this.related(all, viewer),
-      viewer === null || quotedRecords.length === 0
-        ? new Set<string>()
-        : this.deps.visibility.blocked(
-            viewer,
-            quotedRecords.map((q) => q.author),
-          ),
+      viewer === null || unchecked.length === 0 ? new Set<string>() : this.deps.visibility.blocked(viewer, unchecked),
     ]);
     const flat = new Map<string, FlatJson>();
     for (const r of all) {
@@ -128,7 +136,8 @@ export class StatusHydrator {
       }
       // Embedded as gone: deleted, its author gone, or across a block from the viewer (as quotedStatuses does).
       const author = quotedAuthor.get(r.quoteOfId);
-      const shown = author === undefined || hidden.has(author) ? undefined : flat.get(r.quoteOfId);
+      const gone = author === undefined || hidden.has(author) || checks?.blocked.has(author) === true;
+      const shown = gone ? undefined : flat.get(r.quoteOfId);
       out.set(r.id, { ...own, quote: shown ?? JSON.stringify(tombstone(r.quoteOfId)) });
     }
     return out;
@@ -154,6 +163,15 @@ export class StatusHydrator {
     const out = new Map<string, User>();
     for (const [alias, record] of records) out.set(alias, this.deps.userPresenter.user(record));
     return out;
+  }
+
+  /** The distinct authors of the statuses these ones quote (from the same cache as hydration). */
+  async quotedAuthorsOf(ids: readonly string[]): Promise<string[]> {
+    const quoteIds = new Set<string>();
+    for (const r of await this.statusRecords([...new Set(ids)]))
+      if (r.quoteOfId !== undefined) quoteIds.add(r.quoteOfId);
+    if (quoteIds.size === 0) return [];
+    return [...new Set((await this.statusRecords([...quoteIds])).map((q) => q.author))];
   }
 
   /** The author of each of these statuses that exists (from the same cache as hydration). */
