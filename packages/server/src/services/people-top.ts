@@ -1,0 +1,142 @@
+import { aliasTerm, searchWords } from '@tweeter/shared';
+import { NAME_TERMS_MAX } from '../domain/people-terms.js';
+import type { Clock } from '../ports/clock.js';
+import type { PeopleCandidate, PeopleIndex, UserRepo } from '../ports/store.js';
+
+/** How often the snapshot of the most followed accounts is read again: their names and counts lag this much. */
+export const PEOPLE_TOP_REFRESH_MS = 30_000;
+
+/** Accounts read per slice while refreshing: the event loop serves requests between slices. */
+const LOAD_SLICE = 500;
+
+/** A candidate with its normalized words (alias words and name words), computed once per snapshot. */
+export interface TopCandidate extends PeopleCandidate {
+  words: readonly string[];
+}
+
+interface Snapshot {
+  /** Most followers first (then alias): an account's position is its rank among the snapshot's accounts. */
+  accounts: TopCandidate[];
+  /** Every alias term and name word with its account's position, sorted by term (prefix ranges by binary search). */
+  aliasTerms: { term: string; at: number }[];
+  nameTerms: { term: string; at: number }[];
+  takenAt: number;
+}
+
+/**
+ * The `size` most followed accounts of the store, with their normalized terms, kept per process and read again every
+ * PEOPLE_TOP_REFRESH_MS (in the background: a request never waits for it). A broad prefix ("a", "ma", "webe") has
+ * more matches than a query ranks (PEOPLE_CANDIDATES_MAX per kind); when the snapshot holds at least that many of
+ * them, they are exactly the most followed matches (every account outside has no more followers than any inside), so
+ * the query needs no index read and no join. A prefix with fewer matches in the snapshot reads the index as before.
+ */
+export class PeopleTop {
+  private snapshot: Snapshot | null = null;
+  private loading: Promise<void> | null = null;
+  private readonly names = new Map<string, readonly string[]>();
+
+  constructor(
+    private readonly deps: {
+      people: Pick<PeopleIndex, 'popular'>;
+      users: Pick<UserRepo, 'getMany'>;
+      clock: Clock;
+      /** Accounts kept (0: no snapshot, every query reads the index). */
+      size: number;
+      refreshMs?: number;
+    },
+  ) {}
+
+  /**
+   * The `max` most followed accounts whose alias (kind `alias`) or one of whose name words (kind `name`) starts with
+   * `prefix`, most followers first; undefined when the snapshot holds fewer (or is not read yet).
+   */
+  matches(kind: 'alias' | 'name', prefix: string, max: number): TopCandidate[] | undefined {
+    const snapshot = this.current();
+    if (!snapshot || max <= 0) return undefined;
+    const terms = kind === 'alias' ? snapshot.aliasTerms : snapshot.nameTerms;
+    const positions = new Set<number>();
+    for (let i = lowerBound(terms, prefix); i < terms.length && terms[i]!.term.startsWith(prefix); i++)
+      positions.add(terms[i]!.at);
+    if (positions.size < max) return undefined;
+    return [...positions]
+      .sort((a, b) => a - b)
+      .slice(0, max)
+      .map((at) => ({ ...snapshot.accounts[at]!, kind }));
+  }
+
+  /** The snapshot when there is one; starts a refresh when it is missing or old (served meanwhile if old). */
+  private current(): Snapshot | null {
+    if (this.deps.size <= 0) return null;
+    const snapshot = this.snapshot;
+    const age = snapshot ? this.deps.clock.now() - snapshot.takenAt : Infinity;
+    if (age >= (this.deps.refreshMs ?? PEOPLE_TOP_REFRESH_MS) && !this.loading) {
+      this.loading = this.load()
+        .catch(() => undefined) // a failed read leaves the old snapshot (or none): queries read the index meanwhile
+        .finally(() => {
+          this.loading = null;
+        });
+    }
+    return snapshot;
+  }
+
+  /** Reads the snapshot again (exposed for tests: resolves once the new one is in place). */
+  async refresh(): Promise<void> {
+    if (this.deps.size <= 0) return;
+    await (this.loading ?? this.load());
+  }
+
+  private async load(): Promise<void> {
+    const takenAt = this.deps.clock.now();
+    const aliases = await this.deps.people.popular(this.deps.size);
+    const accounts: TopCandidate[] = [];
+    const aliasTerms: Snapshot['aliasTerms'] = [];
+    const nameTerms: Snapshot['nameTerms'] = [];
+    const names = new Map<string, readonly string[]>();
+    for (let from = 0; from < aliases.length; from += LOAD_SLICE) {
+      if (from > 0) await new Promise<void>((resolve) => setImmediate(resolve));
+      const slice = aliases.slice(from, from + LOAD_SLICE);
+      const records = await this.deps.users.getMany(slice);
+      for (const alias of slice) {
+        const user = records.get(alias);
+        if (!user) continue; // deleted since it was listed
+        const key = `${user.firstName}\u0000${user.lastName}`;
+        // Names repeat (and stay from one snapshot to the next): each is normalized once.
+        const nameWords =
+          this.names.get(key) ?? names.get(key) ?? searchWords(`${user.firstName} ${user.lastName}`, NAME_TERMS_MAX);
+        names.set(key, nameWords);
+        const at = accounts.length;
+        const term = aliasTerm(alias);
+        accounts.push({
+          alias,
+          kind: 'name',
+          firstName: user.firstName,
+          lastName: user.lastName,
+          followerCount: user.followerCount,
+          words: [...nameWords, ...term.split('_')],
+        });
+        aliasTerms.push({ term, at });
+        for (const word of nameWords) nameTerms.push({ term: word, at });
+      }
+    }
+    // The accounts' order is the index's (followers, then alias), as read; counts may have moved between slices.
+    const byTerm = (a: { term: string; at: number }, b: { term: string; at: number }): number =>
+      a.term < b.term ? -1 : a.term > b.term ? 1 : a.at - b.at;
+    aliasTerms.sort(byTerm);
+    nameTerms.sort(byTerm);
+    this.names.clear();
+    for (const [key, words] of names) this.names.set(key, words);
+    this.snapshot = { accounts, aliasTerms, nameTerms, takenAt };
+  }
+}
+
+/** The first position whose term is not below `prefix`. */
+function lowerBound(terms: readonly { term: string }[], prefix: string): number {
+  let lo = 0;
+  let hi = terms.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (terms[mid]!.term < prefix) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
