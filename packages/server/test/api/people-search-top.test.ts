@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { user } from '../contract/store-fixtures.js';
+import { testShape } from '../support/aws-local.js';
 import { useTestApps } from '../support/use-test-app.js';
 
 // A broad prefix whose matches the snapshot of the most followed accounts holds (people-top.ts, on the SQLite file) is
@@ -58,4 +59,43 @@ describe('GET /search/users on a broad name prefix', () => {
     expect(blockRes.statusCode, blockRes.body).toBeLessThan(300);
     expect((await people('pell')).aliases).toEqual(expected(top - 1, 5));
   });
+
+  // DynamoDB keeps no snapshot: nothing to read again there.
+  it.skipIf(testShape() === 'aws-local')(
+    'reads the snapshot again in the background after 30 s: a rename shows within a minute',
+    async () => {
+      let now = Date.UTC(2026, 0, 5, 12);
+      const t = await apps.start({}, { clock: { now: () => now } });
+      const me = await t.register('viewer', { firstName: 'Val', lastName: 'Viewer' });
+      const many = Array.from({ length: 110 }, (_, i) =>
+        user(`pt${String(i).padStart(3, '0')}`, { firstName: 'Pellinore', lastName: 'Knight', followerCount: i + 10 }),
+      );
+      await t.ctx.store.users.createMany(many);
+      await t.ctx.store.people.putMany(
+        many.map((u) => ({ alias: u.alias, firstName: u.firstName, lastName: u.lastName })),
+      );
+      await t.ctx.services.peopleSearch.refreshTop();
+      const people = async (q: string): Promise<string[]> => {
+        const res = await t.as(me, { url: `/api/v1/search/users?q=${encodeURIComponent(q)}&limit=3` });
+        expect(res.statusCode, res.body).toBe(200);
+        return res.json<{ items: { alias: string }[] }>().items.map((p) => p.alias);
+      };
+      expect(await people('pell')).toEqual(['pt109', 'pt108', 'pt107']);
+
+      // The most followed is renamed (its record and its index terms, as the index.user job does).
+      await t.ctx.store.users.updateProfile('pt109', { firstName: 'Gawain' });
+      await t.ctx.store.people.put({ alias: 'pt109', firstName: 'Gawain', lastName: 'Knight' });
+      // A narrow query reads the index and the account as they are now...
+      expect(await people('gawain')).toEqual(['pt109']);
+      // ...a broad one ranks from the snapshot, read again only once 30 s have passed.
+      expect(await people('pell')).toEqual(['pt109', 'pt108', 'pt107']);
+      now += 30_001;
+      // This request starts the new read and is served meanwhile (the old snapshot: it never waits); its list is
+      // reused for 30 s like any broad query's.
+      expect(await people('pell')).toEqual(['pt109', 'pt108', 'pt107']);
+      await t.ctx.services.peopleSearch.refreshTop();
+      now += 30_001;
+      expect(await people('pell')).toEqual(['pt108', 'pt107', 'pt106']);
+    },
+  );
 });
