@@ -59,17 +59,29 @@ export class PeopleTop {
     const snapshot = this.current();
     if (!snapshot || max <= 0) return undefined;
     const terms = kind === 'alias' ? snapshot.aliasTerms : snapshot.nameTerms;
-    const positions = new Set<number>();
+    // Marks by position, then read from the top: the `max` most followed matches, with no sort (a one-letter prefix
+    // matches thousands of the snapshot's accounts).
+    const marked = new Uint8Array(snapshot.accounts.length);
+    let count = 0;
     for (let i = lowerBound(terms.sorted, prefix); i < terms.sorted.length; i++) {
       const term = terms.sorted[i] ?? '';
       if (!term.startsWith(prefix)) break;
-      for (const at of terms.positions.get(term) ?? []) positions.add(at);
+      for (const at of terms.positions.get(term) ?? []) {
+        if (marked[at] === 1) continue;
+        marked[at] = 1;
+        count++;
+      }
     }
-    if (positions.size < max) return undefined;
-    return [...positions]
-      .sort((a, b) => a - b)
-      .slice(0, max)
-      .map((at) => ({ ...snapshot.accounts[at]!, kind }));
+    if (count < max) return undefined;
+    const out: TopCandidate[] = [];
+    for (let at = 0; at < marked.length && out.length < max; at++) {
+      const account = snapshot.accounts[at];
+      if (marked[at] !== 1 || !account) continue;
+      // Fields listed, not spread (a spread per object was slow on the people-search path: people-profiles.ts).
+      const { alias, firstName, lastName, followerCount, words } = account;
+      out.push({ alias, kind, firstName, lastName, followerCount, words });
+    }
+    return out;
   }
 
   /** The snapshot when there is one; starts a refresh when it is missing or old (served meanwhile if old). */
