@@ -4,6 +4,7 @@ import type { Visibility } from '../domain/visibility.js';
 import type { Clock } from '../ports/clock.js';
 import type { FollowRepo, PeopleCandidate, PeopleIndex, RelationRepo, UserRepo } from '../ports/store.js';
 import { PeopleRankedCache } from './people-ranked-cache.js';
+import { PeopleTop, type TopCandidate } from './people-top.js';
 import { decodeOffset, nextOffset, presentProfiles } from './people-profiles.js';
 import type { UserPresenter } from './user-presenter.js';
 
@@ -13,6 +14,9 @@ import type { UserPresenter } from './user-presenter.js';
  */
 export const PEOPLE_CANDIDATES_MAX = 100;
 
+/** Most followed accounts kept per process for broad prefixes (people-top.ts) when the wiring does not say. */
+export const PEOPLE_TOP_SIZE = 10_000;
+
 /** How well an account matches: 0 its alias is the query, 1 its alias starts with it, 2 its names match. */
 type Rank = 0 | 1 | 2;
 
@@ -21,10 +25,13 @@ type Rank = 0 | 1 | 2;
  * query's text is never syntax: it is cut into words (search-normalize.ts) and each word is a prefix to match.
  * Ranked best match first (exact alias, alias prefix, names), then by followers, then alias. Accounts blocked
  * either way are removed before paging, so a page is short only at the end. A broad query's ranking (one that reached
- * the candidate cap) is reused for a while (people-ranked-cache.ts), so it costs what its page costs.
+ * the candidate cap) is reused for a while (people-ranked-cache.ts), so it costs what its page costs; and a broad
+ * prefix whose matches the per-process snapshot of the most followed accounts holds (people-top.ts) is ranked from it,
+ * with no index read.
  */
 export class PeopleSearchService {
   private readonly cache: PeopleRankedCache;
+  private readonly top: PeopleTop;
 
   constructor(
     private readonly deps: {
@@ -37,9 +44,25 @@ export class PeopleSearchService {
       clock: Clock;
       /** How long a broad query's ranking is reused (0: never); PEOPLE_RANKED_TTL_MS when not given. */
       rankedTtlMs?: number;
+      /** Most followed accounts kept for broad prefixes (0: none); PEOPLE_TOP_SIZE when not given. */
+      topSize?: number;
+      /** How often that snapshot is read again; PEOPLE_TOP_REFRESH_MS when not given. */
+      topRefreshMs?: number;
     },
   ) {
     this.cache = new PeopleRankedCache(deps.clock, deps.rankedTtlMs);
+    this.top = new PeopleTop({
+      people: deps.people,
+      users: deps.users,
+      clock: deps.clock,
+      size: deps.topSize ?? PEOPLE_TOP_SIZE,
+      ...(deps.topRefreshMs === undefined ? {} : { refreshMs: deps.topRefreshMs }),
+    });
+  }
+
+  /** Reads the snapshot of the most followed accounts now (tests; requests start it themselves). */
+  refreshTop(): Promise<void> {
+    return this.top.refresh();
   }
 
   async search(viewer: string, query: PeopleSearchQuery): Promise<Page<Profile>> {
@@ -78,14 +101,18 @@ export class PeopleSearchService {
     const words = searchWords(q);
     const key = `${aliasPrefix ?? ''}\u0000${words.join(' ')}`;
     const cached = this.cache.get(key);
-    if (cached) {
-      // The exact alias ranks first whenever it exists: an account made after the list was ranked is read here.
-      if (aliasPrefix === undefined || cached[0] === aliasPrefix) return cached;
-      return (await this.deps.users.get(aliasPrefix)) ? [aliasPrefix, ...cached] : cached;
-    }
+    if (cached) return this.withExactAlias(cached, aliasPrefix);
     const { ranked, broad } = await this.ranked(aliasPrefix, words);
-    if (broad) this.cache.set(key, ranked);
-    return ranked;
+    if (!broad) return ranked;
+    this.cache.set(key, ranked);
+    // A broad list may lack the exact alias: one made since it was ranked, or (from the snapshot) one little followed.
+    return this.withExactAlias(ranked, aliasPrefix);
+  }
+
+  /** The exact alias ranks first whenever it exists. */
+  private async withExactAlias(ranked: readonly string[], aliasPrefix: string | undefined): Promise<readonly string[]> {
+    if (aliasPrefix === undefined || ranked[0] === aliasPrefix) return ranked;
+    return (await this.deps.users.get(aliasPrefix)) ? [aliasPrefix, ...ranked] : ranked;
   }
 
   /**
@@ -99,10 +126,16 @@ export class PeopleSearchService {
     // The longest word is the most selective one to read; the others are checked on each hit.
     const namePrefix = [...words].sort((a, b) => b.length - a.length)[0];
     if (aliasPrefix === undefined && namePrefix === undefined) return { ranked: [], broad: false };
-    const hits = await this.deps.people.candidates(
-      { ...(aliasPrefix ? { aliasPrefix } : {}), ...(namePrefix ? { namePrefix } : {}) },
-      PEOPLE_CANDIDATES_MAX,
-    );
+    // A kind whose matches the snapshot of the most followed accounts holds needs no index read (people-top.ts).
+    const topAlias = aliasPrefix ? this.top.matches('alias', aliasPrefix, PEOPLE_CANDIDATES_MAX) : undefined;
+    const topName = namePrefix ? this.top.matches('name', namePrefix, PEOPLE_CANDIDATES_MAX) : undefined;
+    const read = {
+      ...(aliasPrefix && !topAlias ? { aliasPrefix } : {}),
+      ...(namePrefix && !topName ? { namePrefix } : {}),
+    };
+    const hits: (PeopleCandidate | TopCandidate)[] = [...(topAlias ?? []), ...(topName ?? [])];
+    if (read.aliasPrefix !== undefined || read.namePrefix !== undefined)
+      hits.push(...(await this.deps.people.candidates(read, PEOPLE_CANDIDATES_MAX)));
     let aliasHits = 0;
     for (const hit of hits) if (hit.kind === 'alias') aliasHits++;
     const broad = aliasHits >= PEOPLE_CANDIDATES_MAX || hits.length - aliasHits >= PEOPLE_CANDIDATES_MAX;
@@ -129,13 +162,22 @@ export class PeopleSearchService {
 /** Read beyond a page's remaining room when filtering, so that a few blocked accounts cost no second read. */
 const SLACK = 5;
 
-function rankOf(user: PeopleCandidate, aliasPrefix: string | undefined, words: readonly string[]): Rank | null {
+function rankOf(
+  user: PeopleCandidate | TopCandidate,
+  aliasPrefix: string | undefined,
+  words: readonly string[],
+): Rank | null {
   if (aliasPrefix !== undefined) {
     if (user.alias === aliasPrefix) return 0;
     if (user.alias.startsWith(aliasPrefix)) return 1;
   }
   if (words.length === 0) return null;
-  const terms = peopleTerms(user);
-  const own = [...terms.names, ...terms.alias.split('_')];
+  // A snapshot's candidate carries its words (normalized once per snapshot); an index hit's are normalized here.
+  const own = 'words' in user ? user.words : ownWords(user);
   return words.every((w) => own.some((t) => t.startsWith(w))) ? 2 : null;
+}
+
+function ownWords(user: PeopleCandidate): string[] {
+  const terms = peopleTerms(user);
+  return [...terms.names, ...terms.alias.split('_')];
 }

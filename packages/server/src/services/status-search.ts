@@ -3,6 +3,7 @@ import { decodeCursor, encodeCursor, KeyCursor } from '../domain/cursor.js';
 import type { Visibility } from '../domain/visibility.js';
 import type { Clock } from '../ports/clock.js';
 import { hourOf, type SearchHit, type StatusSearchRepo } from '../ports/status-search.js';
+import { SearchFirstPages } from './search-first-pages.js';
 import type { StatusHydrator } from './status-hydrator.js';
 
 /** Index entries one request reads at most, over all its rounds (the bound on a search's work). */
@@ -15,17 +16,24 @@ const ROUNDS_MAX = 8;
  * (blocked either way or muted: `Visibility.feedHidden`) and statuses deleted since they were indexed are dropped
  * BEFORE the page is cut, reading on until the page is full, so a page is never short while more results exist
  * (within SEARCH_SCAN_MAX entries a request: past it, a page may come back short, with a cursor to read on).
- * The cursor is the index position of the page's last status, so later posts never shift the next page.
+ * The cursor is the index position of the page's last status, so later posts never shift the next page. A first
+ * page's index read is shared by the requests of the same words for a second (search-first-pages.ts).
  */
 export class StatusSearchService {
+  private readonly firstPages: SearchFirstPages;
+
   constructor(
     private readonly deps: {
       search: StatusSearchRepo;
       hydrator: StatusHydrator;
       visibility: Pick<Visibility, 'feedHidden'>;
       clock: Clock;
+      /** How long a first page's index read is shared (0: never); SEARCH_FIRST_PAGE_TTL_MS when not given. */
+      firstPageTtlMs?: number;
     },
-  ) {}
+  ) {
+    this.firstPages = new SearchFirstPages(deps.clock, deps.firstPageTtlMs);
+  }
 
   /** Statuses containing every word of `q` (a query of only ignored words finds nothing). */
   statuses(viewer: string, q: string, query: PageQuery): Promise<Page<Status>> {
@@ -52,11 +60,14 @@ export class StatusSearchService {
     let exhausted = false;
     for (let round = 0; round < ROUNDS_MAX && shown.length <= limit && budget > 0; round++) {
       const want = limit + 1 - shown.length;
-      const read = await this.deps.search.search(terms, {
-        ...(position === undefined ? {} : { after: position }),
-        limit: want,
-        scan: budget,
-      });
+      const load = () =>
+        this.deps.search.search(terms, {
+          ...(position === undefined ? {} : { after: position }),
+          limit: want,
+          scan: budget,
+        });
+      // The first read of a first page is the same for every viewer: shared for a moment (filtering is per viewer).
+      const read = round === 0 && position === undefined ? await this.firstPages.read(terms, want, load) : await load();
       budget -= Math.max(want, read.hits.length);
       shown.push(...(await this.visible(viewer, read.hits)));
       position = read.next ?? undefined;

@@ -38,7 +38,7 @@ import type { UserPresenter } from '../services/user-presenter.js';
 import { UserService } from '../services/users.js';
 import { Visibility } from '../domain/visibility.js';
 import { WriteLimits } from '../services/write-limits.js';
-import { PeopleSearchService } from '../services/people-search.js';
+import { PEOPLE_TOP_SIZE, PeopleSearchService } from '../services/people-search.js';
 import { SuggestionService } from '../services/suggestions.js';
 import { createReadModel } from './jobs.js';
 
@@ -217,6 +217,8 @@ export function createServices(deps: ServiceDeps): { services: Services; hydrato
       visibility,
       userPresenter,
       clock,
+      // The snapshot of the most followed accounts is one process's (docs/aws.md: not kept on Lambda).
+      topSize: oneProcess ? PEOPLE_TOP_SIZE : 0,
     }),
     suggestions: new SuggestionService({
       people: store.people,
