@@ -11,7 +11,7 @@ import { round2, summarize } from './percentiles.js';
 import { attachServer, BenchError, startChildServer, type BenchServer } from './server.js';
 import { receiverThreads, WsReceivers } from './ws-receivers.js';
 import { seedFeedAudience } from './ws-seed.js';
-import { threadCpu, type ThreadCpu } from './thread-cpu.js';
+import { CpuTally } from './cpu-tally.js';
 
 export interface WsScenarioOptions {
   subscribers: number;
@@ -217,29 +217,6 @@ function perBroadcast(
     server_write_ms_per_broadcast: round2(((after.writeS - before.writeS) * 1000) / n),
     server_span_ms_per_broadcast: round2(((after.spanS - before.spanS) * 1000) / n),
   };
-}
-
-/** CPU used by a process's threads over the measured windows only (not the /metrics reads between them). */
-class CpuTally {
-  readonly ms = new Map<string, number>();
-  private from: ThreadCpu = new Map();
-  constructor(private readonly pid: number | null) {}
-
-  start(): void {
-    this.from = threadCpu(this.pid);
-  }
-
-  stop(): void {
-    for (const [thread, ms] of threadCpu(this.pid)) {
-      this.ms.set(thread, (this.ms.get(thread) ?? 0) + ms - (this.from.get(thread) ?? 0));
-    }
-  }
-
-  total(): number {
-    let sum = 0;
-    for (const ms of this.ms.values()) sum += ms;
-    return sum;
-  }
 }
 
 /** Per broadcast: server process, its main thread (keyed by its pid), the receiving process; empty without /proc. */
