@@ -88,6 +88,19 @@ describe('framed broadcasts', () => {
     expect(broadcastSpanMs).toBe(broadcastWriteMs);
   });
 
+  it('writes a broadcast to a plain socket with nothing queued directly, not through the stream', async () => {
+    const { received, conns } = await start(1);
+    const streams = server as WsStreamServer;
+    const raw = (conns[0] as WsConnection).socket as unknown as { _socket: { bytesWritten: number } };
+    const before = raw._socket.bytesWritten;
+    streams.toChannel({ type: 'message.created', channel: 'board:b', data: { text: 'direct' } });
+    await eventually(async () => (received[0] ?? []).length === 1);
+    // The stream counts only what went through it: the frame reached the client without a stream write.
+    expect(raw._socket.bytesWritten).toBe(before);
+    streams.send(conns[0] as WsConnection, 'reply');
+    expect(raw._socket.bytesWritten).toBeGreaterThan(before);
+  });
+
   it('keeps frames whole and in order when a peer stops reading and the direct write fills its kernel buffer', async () => {
     const { received, conns } = await start(2);
     const streams = server as WsStreamServer;
