@@ -11,6 +11,7 @@ import { round2, summarize } from './percentiles.js';
 import { attachServer, BenchError, startChildServer, type BenchServer } from './server.js';
 import { receiverThreads, WsReceivers } from './ws-receivers.js';
 import { seedFeedAudience } from './ws-seed.js';
+import { CpuTally } from './cpu-tally.js';
 
 export interface WsScenarioOptions {
   subscribers: number;
@@ -37,6 +38,13 @@ export interface WsScenarioResult {
     /** The server's side alone: ms writing one message's frames, and ms from queued to its last socket write. */
     server_write_ms_per_broadcast?: number;
     server_span_ms_per_broadcast?: number;
+    /**
+     * CPU ms per measured broadcast (Linux /proc, 10 ms ticks summed over the messages), from the send to the last
+     * receipt: the server process, its main (HTTP and socket) thread, and this process (the receiving threads).
+     */
+    server_cpu_ms_per_broadcast?: number;
+    server_main_thread_cpu_ms_per_broadcast?: number;
+    receivers_cpu_ms_per_broadcast?: number;
   };
 }
 
@@ -114,9 +122,15 @@ export async function runWsScenario(opts: WsScenarioOptions): Promise<WsScenario
     const warmup = opts.warmup ?? WARMUP_MESSAGES;
     // The server's broadcast totals once the warm-up messages are written: the measured messages' share after.
     let writesBefore = warmup === 0 ? await broadcastWrites(base) : null;
+    const serverCpu = new CpuTally(server.pid);
+    const receiversCpu = new CpuTally(process.pid);
+    const tallies = [serverCpu, receiversCpu];
     for (let i = -warmup; i < opts.messages; i++) {
       const marker = `wsbench-${i}-${randomBytes(6).toString('hex')}`;
+      const measured = i >= 0;
+      if (measured) for (const tally of tallies) tally.start();
       const lost: number = await clients.expect(i, marker, () => broadcast.send(marker), RECEIPT_TIMEOUT_MS);
+      if (measured) for (const tally of tallies) tally.stop();
       if (i < 0) clients.delays.length = 0;
       else missing += lost;
       if (i === -1) writesBefore = await broadcastWrites(base);
@@ -141,6 +155,7 @@ export async function runWsScenario(opts: WsScenarioOptions): Promise<WsScenario
         rss_mb_peak: round2(rssPeak / 1024 / 1024),
         errors: missing + clients.errors + clients.unexpectedCloses,
         ...writes,
+        ...cpuPerBroadcast(serverCpu, receiversCpu, server.pid, opts.messages),
       },
     };
   } finally {
@@ -201,6 +216,25 @@ function perBroadcast(
   return {
     server_write_ms_per_broadcast: round2(((after.writeS - before.writeS) * 1000) / n),
     server_span_ms_per_broadcast: round2(((after.spanS - before.spanS) * 1000) / n),
+  };
+}
+
+/** Per broadcast: server process, its main thread (keyed by its pid), the receiving process; empty without /proc. */
+function cpuPerBroadcast(
+  server: CpuTally,
+  receivers: CpuTally,
+  serverPid: number | null,
+  messages: number,
+): Pick<
+  WsScenarioResult['results'],
+  'server_cpu_ms_per_broadcast' | 'server_main_thread_cpu_ms_per_broadcast' | 'receivers_cpu_ms_per_broadcast'
+> {
+  if (server.ms.size === 0 || receivers.ms.size === 0) return {};
+  const main = [...server.ms].find(([thread]) => thread.startsWith(`${serverPid} `))?.[1] ?? 0;
+  return {
+    server_cpu_ms_per_broadcast: round2(server.total() / messages),
+    server_main_thread_cpu_ms_per_broadcast: round2(main / messages),
+    receivers_cpu_ms_per_broadcast: round2(receivers.total() / messages),
   };
 }
 

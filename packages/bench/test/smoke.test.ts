@@ -108,6 +108,12 @@ describe('tweeter bench', () => {
     // The server's side of the measured broadcasts: time writing them, and their span (which includes the writes).
     expect(results.server_write_ms_per_broadcast).toBeGreaterThan(0);
     expect(results.server_span_ms_per_broadcast).toBeGreaterThanOrEqual(Number(results.server_write_ms_per_broadcast));
+    // CPU per broadcast from /proc (10 ms ticks, so a tiny run may read 0): the main thread is part of its process.
+    expect(results.server_cpu_ms_per_broadcast).toEqual(expect.any(Number));
+    expect(results.receivers_cpu_ms_per_broadcast).toEqual(expect.any(Number));
+    expect(results.server_cpu_ms_per_broadcast).toBeGreaterThanOrEqual(
+      Number(results.server_main_thread_cpu_ms_per_broadcast),
+    );
   });
 
   it('thread-context: a thread of replies built through the API, its context read and timed', async () => {

@@ -88,6 +88,39 @@ describe('framed broadcasts', () => {
     expect(broadcastSpanMs).toBe(broadcastWriteMs);
   });
 
+  it('writes a broadcast to a plain socket with nothing queued directly, not through the stream', async () => {
+    const { received, conns } = await start(1);
+    const streams = server as WsStreamServer;
+    const raw = (conns[0] as WsConnection).socket as unknown as { _socket: { bytesWritten: number } };
+    const before = raw._socket.bytesWritten;
+    streams.toChannel({ type: 'message.created', channel: 'board:b', data: { text: 'direct' } });
+    await eventually(async () => (received[0] ?? []).length === 1);
+    // The stream counts only what went through it: the frame reached the client without a stream write.
+    expect(raw._socket.bytesWritten).toBe(before);
+    streams.send(conns[0] as WsConnection, 'reply');
+    expect(raw._socket.bytesWritten).toBeGreaterThan(before);
+  });
+
+  it('keeps frames whole and in order when a peer stops reading and the direct write fills its kernel buffer', async () => {
+    const { received, conns } = await start(2);
+    const streams = server as WsStreamServer;
+    // The first client stops reading: its kernel buffers fill, a direct write is cut short or refused (EAGAIN),
+    // and the rest must queue on the stream behind the part already written, counted in bufferedAmount.
+    const paused = clients[0] as WebSocket;
+    (paused as unknown as { _socket: { pause(): void; resume(): void } })._socket.pause();
+    const texts = Array.from({ length: 300 }, (_, i) => `${i}:${'p'.repeat(60_000)}`);
+    for (const text of texts) streams.toChannel({ type: 'message.created', channel: 'board:b', data: { text } });
+    await eventually(async () => (received[1] ?? []).length === texts.length);
+    expect((conns[0] as WsConnection).socket.bufferedAmount).toBeGreaterThan(0);
+    (paused as unknown as { _socket: { resume(): void } })._socket.resume();
+    await eventually(async () => (received[0] ?? []).length === texts.length);
+    const event = (text: string) =>
+      `text:${JSON.stringify({ type: 'message.created', channel: 'board:b', data: { text } })}`;
+    expect(received[0]).toEqual(texts.map(event));
+    expect(received[1]).toEqual(texts.map(event));
+    expect(streams.stats().slowConsumersDropped).toBe(0);
+  });
+
   it('spreads a broadcast bigger than one slice over turns of the event loop and still delivers it whole', async () => {
     const streams = new WsStreamServer({ heartbeatMs: 60_000, maxBufferedBytes: 1 << 24, broadcastChunk: 2 });
     server = streams;

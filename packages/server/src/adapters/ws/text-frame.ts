@@ -1,4 +1,7 @@
+import { writeSync } from 'node:fs';
+import { Socket } from 'node:net';
 import type { Writable } from 'node:stream';
+import { TLSSocket } from 'node:tls';
 import type { WebSocket } from 'ws';
 
 /**
@@ -49,4 +52,36 @@ export function rawSocketOf(ws: WebSocket): Writable | null {
   if (typeof raw !== 'object' || raw === null) return null;
   const write: unknown = (raw as { write?: unknown }).write;
   return typeof write === 'function' ? (raw as Writable) : null;
+}
+
+/**
+ * Writes a broadcast's frame to one connection: a plain TCP socket with nothing queued gets it in one direct
+ * write(2) of the shared buffer, without a stream write (no write request object, no callback, no after-write
+ * tick per socket); anything else (TLS, bytes still queued, a full kernel buffer, an error) goes through the
+ * stream, which queues the rest in order, counts it in `bufferedAmount` and reports errors as before.
+ */
+export function writeFrame(ws: WebSocket, event: FramedEvent): void {
+  const raw = rawSocketOf(ws);
+  if (!raw) {
+    ws.send(event.payload, { binary: false });
+    return;
+  }
+  const { frame } = event;
+  const fd = raw.writableLength === 0 ? plainFd(raw) : -1;
+  let written = 0;
+  if (fd >= 0) {
+    try {
+      written = writeSync(fd, frame);
+    } catch {
+      written = 0; // EAGAIN (the peer is not reading) or a dead socket: the stream write below deals with it
+    }
+  }
+  if (written < frame.length) raw.write(written === 0 ? frame : frame.subarray(written));
+}
+
+/** The descriptor of a plain (not TLS) TCP socket, or -1: TLS bytes must go through the TLS stream. */
+function plainFd(raw: Writable): number {
+  if (!(raw instanceof Socket) || raw instanceof TLSSocket) return -1;
+  const fd: unknown = (raw as unknown as { _handle?: { fd?: unknown } | null })._handle?.fd;
+  return typeof fd === 'number' ? fd : -1;
 }

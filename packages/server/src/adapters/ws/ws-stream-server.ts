@@ -5,7 +5,7 @@ import type { FollowRepo } from '../../ports/store.js';
 import { connectedFollowers } from '../../stream/connected-followers.js';
 import { errorFrame, eventPayload, revokedFrame } from '../../stream/frames.js';
 import { BroadcastQueue, type BroadcastTiming } from './broadcast-queue.js';
-import { framed, rawSocketOf, type FramedEvent } from './text-frame.js';
+import { framed, writeFrame, type FramedEvent } from './text-frame.js';
 import type { WsConnection } from './ws-connection.js';
 
 export interface WsStreamServerOptions {
@@ -243,9 +243,7 @@ export class WsStreamServer implements Realtime {
   // A broadcast's frame goes to the TCP socket as it is (see text-frame.ts): no per-socket framing.
   private deliverFramed(conn: WsConnection, event: FramedEvent): void {
     if (!this.writable(conn)) return;
-    const raw = rawSocketOf(conn.socket);
-    if (raw) raw.write(event.frame);
-    else conn.socket.send(event.payload, TEXT);
+    writeFrame(conn.socket, event);
     this.framesSent++;
   }
 
