@@ -8,9 +8,10 @@
  * once; a chunk still waiting for its write to the spool file at two collections was promoted, and the old
  * generation counts its 64 KB of outside bytes towards its limit, so a few hundred promoted chunks started a full
  * (mark-compact) collection: 9-10 per 40 s of uploads, and more than 40 pauses over 10 ms on the HTTP thread.
- * Semi-spaces of at least 16 MB (up to 32) make young collections ~10 times rarer, so nearly every chunk is written
- * and dropped before one runs, and almost none reach the old generation. The cost is memory: the young generation
- * holds up to 3 semi-spaces (48-96 MB reserved, committed as used).
+ * Semi-spaces of at least 16 MB (up to 32) make young collections ~8 times rarer; with the spool copying each chunk
+ * at once (http/upload-spool.ts) a chunk is dropped long before one runs, and the mark-compacts went from 6-11 to 0-1
+ * per 45 s of uploads (docs/benchmarks.md). The cost is memory: the young generation holds up to 3 semi-spaces
+ * (48-96 MB reserved, committed as used).
  */
 export const SERVER_NODE_FLAGS: readonly string[] = ['--min-semi-space-size=16', '--max-semi-space-size=32'];
 
