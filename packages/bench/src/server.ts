@@ -1,7 +1,7 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { UsageError, childEnvironment } from '@tweeter/server/tooling';
+import { SERVER_NODE_FLAGS, UsageError, childEnvironment } from '@tweeter/server/tooling';
 
 /** The server a scenario measures: a child process it started, or one already running (`--url`). */
 export interface BenchServer {
@@ -36,7 +36,8 @@ export async function startChildServer(options: {
   /** Settings for this server only (e.g. FANOUT_PULL_THRESHOLD), over the inherited environment. */
   env?: Readonly<Record<string, string>>;
 }): Promise<BenchServer> {
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), BIN, 'serve'], {
+  // As `npm start` runs it: node with the server's heap flags, then the `tweeter` command (one process, its pid).
+  const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, ...(options.nodeArgs ?? []), BIN, 'serve'], {
     // Per-user write budgets would throttle the load generator's few authors: benchmarks measure without them.
     env: childEnvironment({
       ...options.env,

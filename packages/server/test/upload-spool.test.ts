@@ -39,6 +39,11 @@ describe('image bodies spooled to a temporary file', () => {
       seen.push({ size: req.body.size, head: req.body.head.length, onDisk: await readFile(req.body.path) });
       return { ok: true };
     });
+    app.post('/big', { bodyLimit: 16 * LIMIT }, async (req) => {
+      if (!isSpooledFile(req.body)) throw new Error('not spooled');
+      seen.push({ size: req.body.size, head: req.body.head.length, onDisk: await readFile(req.body.path) });
+      return { ok: true };
+    });
     // A handler that fails after the image child wrote its two files beside the upload.
     app.post('/decoded-then-failed', { bodyLimit: LIMIT }, async (req) => {
       if (!isSpooledFile(req.body)) throw new Error('not spooled');
@@ -61,6 +66,37 @@ describe('image bodies spooled to a temporary file', () => {
     expect(seen).toHaveLength(1);
     expect(seen[0]?.onDisk?.equals(body)).toBe(true);
     expect([seen[0]?.size, seen[0]?.head]).toEqual([200_000, SNIFF_BYTES]);
+    await eventually(empty);
+  });
+
+  it('writes bodies of many slabs, several at once in chunks of odd sizes, each byte for byte (slabs are reused)', async () => {
+    const bodies = [0, 1, 2, 3].map((n) => {
+      const body = bytes(3 * LIMIT + 1000 * n + 1);
+      body[0] = n; // each body differs from the first byte on
+      return body;
+    });
+    const send = async (body: Buffer) => {
+      // Pieces of 1 to 100,000 bytes, so chunks straddle the slabs' ends.
+      const pieces: Buffer[] = [];
+      for (let at = 0, step = 1; at < body.length; at += step, step = (step * 37 + 11) % 100_000) {
+        pieces.push(body.subarray(at, at + step));
+      }
+      const stream = new ReadableStream<Uint8Array>({
+        pull(controller) {
+          const next = pieces.shift();
+          if (next) controller.enqueue(next);
+          else controller.close();
+        },
+      });
+      const init = { method: 'POST', headers: { 'content-type': 'image/png' }, body: stream, duplex: 'half' };
+      return (await fetch(`${url}/big`, init as RequestInit)).status;
+    };
+    expect(await Promise.all(bodies.map(send))).toEqual([200, 200, 200, 200]);
+    expect(seen).toHaveLength(4);
+    for (const got of seen) {
+      const body = bodies.find((b) => b.length === got.size);
+      expect(got.onDisk && body && got.onDisk.equals(body)).toBe(true);
+    }
     await eventually(empty);
   });
 

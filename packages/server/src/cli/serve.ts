@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { strictCommand } from './options.js';
 import { configFromEnvironment } from '../config/index.js';
+import { heapFlagsApplied, SERVER_NODE_FLAGS } from '../runtimes/node/heap-flags.js';
 import { startServer, stopOnSignals } from '../runtimes/node/serve.js';
 
 /** `tweeter serve`: HTTP + workers on SQLite under DATA_DIR. */
@@ -16,6 +17,14 @@ export function serveCommand(): Command {
         ...(opts.host !== undefined ? { HOST: opts.host } : {}),
         ...(opts.dataDir !== undefined ? { DATA_DIR: opts.dataDir } : {}),
       });
-      stopOnSignals(await startServer(config));
+      const server = await startServer(config);
+      // Not fatal (it serves), but uploads then cost the readers of this thread full collections: see heap-flags.ts.
+      if (!heapFlagsApplied(process.execArgv)) {
+        server.ctx.logger.warn(
+          { flags: SERVER_NODE_FLAGS },
+          'node was started without the server heap flags: run `tweeter serve` or `npm start`, or pass them to node',
+        );
+      }
+      stopOnSignals(server);
     });
 }

@@ -1,12 +1,9 @@
 import { IMAGE_TYPES } from '@tweeter/shared';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, open, rm, type FileHandle } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { PayloadTooLargeError, ValidationError } from '../domain/errors.js';
 import { outputPaths } from '../services/encoded-image.js';
 import { isSpooledFile, SNIFF_BYTES, type SpooledFile } from '../services/images.js';
@@ -59,28 +56,88 @@ async function spool(req: FastifyRequest, payload: NodeJS.ReadableStream, path: 
   const tooLarge = () => new PayloadTooLargeError(payloadTooLargeMessage(req));
   // As Fastify's own parsers: a declared length over the limit is refused before a byte is read.
   if (Number(req.headers['content-length'] ?? 0) > limit) throw tooLarge();
+  const file = await open(path, 'wx');
+  try {
+    const { size, head } = await copyBody(payload as AsyncIterable<Buffer>, file, limit, tooLarge);
+    await file.close();
+    return { path, size, head };
+  } catch (err) {
+    await file.close().catch(() => undefined);
+    await rm(path, { force: true });
+    if (err instanceof PayloadTooLargeError) throw err;
+    throw new ValidationError('the upload ended before its last byte');
+  }
+}
+
+/**
+ * Copies each body chunk into a reused slab and writes whole slabs, at most one write behind the copying. A chunk is
+ * a fresh Buffer of up to 64 KB (the HTTP parser's copy, external memory); held until its own write was done, it lived
+ * across young collections under many uploads, was promoted, and its bytes counted towards the old generation's limit
+ * (whole-heap collections on this thread). Copied at once, it is garbage before the next young collection.
+ */
+async function copyBody(
+  payload: AsyncIterable<Buffer>,
+  file: FileHandle,
+  limit: number,
+  tooLarge: () => Error,
+): Promise<{ size: number; head: Buffer }> {
   let size = 0;
   const head: Buffer[] = [];
   let headSize = 0;
-  const count = new Transform({
-    transform(chunk: Buffer, _encoding, next) {
+  let slab = takeSlab();
+  let used = 0;
+  let writing: Promise<void> | null = null;
+  const write = async (full: Buffer, length: number) => {
+    try {
+      await file.write(full, 0, length);
+    } finally {
+      giveSlab(full);
+    }
+  };
+  try {
+    for await (const chunk of payload) {
       size += chunk.length;
-      if (size > limit) return next(tooLarge());
+      if (size > limit) throw tooLarge();
       if (headSize < SNIFF_BYTES) {
         // A copy: keeping a slice would keep the whole chunk.
         const part = Buffer.from(chunk.subarray(0, SNIFF_BYTES - headSize));
         head.push(part);
         headSize += part.length;
       }
-      next(null, chunk);
-    },
-  });
-  try {
-    await pipeline(payload, count, createWriteStream(path, { flags: 'wx' }));
-  } catch (err) {
-    await rm(path, { force: true });
-    if (err instanceof PayloadTooLargeError) throw err;
-    throw new ValidationError('the upload ended before its last byte');
+      for (let offset = 0; offset < chunk.length;) {
+        const copied = chunk.copy(slab, used, offset);
+        used += copied;
+        offset += copied;
+        if (used === slab.length) {
+          // The second slab is full too: wait for the first (the body stops being read meanwhile).
+          if (writing) await writing;
+          writing = write(slab, used);
+          // Handled now (awaited later): a failed write while the next chunk is awaited is not an unhandled rejection.
+          writing.catch(() => undefined);
+          slab = takeSlab();
+          used = 0;
+        }
+      }
+    }
+    if (writing) await writing;
+    writing = null;
+    if (used > 0) await file.write(slab, 0, used);
+    return { size, head: Buffer.concat(head, headSize) };
+  } finally {
+    giveSlab(slab);
+    if (writing) await writing.catch(() => undefined);
   }
-  return { path, size, head: Buffer.concat(head, headSize) };
+}
+
+// Slabs are kept for the next uploads up to a bound (2 per upload being received; more are left to the GC).
+const SLAB_BYTES = 128 * 1024;
+const FREE_SLABS_MAX = 32;
+const freeSlabs: Buffer[] = [];
+
+function takeSlab(): Buffer {
+  return freeSlabs.pop() ?? Buffer.allocUnsafeSlow(SLAB_BYTES);
+}
+
+function giveSlab(slab: Buffer): void {
+  if (freeSlabs.length < FREE_SLABS_MAX) freeSlabs.push(slab);
 }

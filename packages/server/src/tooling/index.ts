@@ -4,6 +4,7 @@
 // (package.json "exports"), so the server's internals stay free to move.
 export { ConfigError, childEnvironment, configFromEnvironment } from '../config/index.js';
 export { StartupError } from '../runtimes/node/startup-error.js';
+export { SERVER_NODE_FLAGS } from '../runtimes/node/heap-flags.js';
 export { UsageError } from '../cli/usage-error.js';
 export { parseWhole, strictCommand } from '../cli/options.js';
 export { runProgram } from '../cli/run.js';

@@ -1,0 +1,25 @@
+/**
+ * The V8 flags the server process runs with (`npm start`, the `tweeter` command's first line, the bench), in one
+ * place so they cannot drift apart.
+ *
+ * Why: every request body is read on the HTTP thread, and an image upload is about 64 body chunks of 64 KB, each a
+ * Buffer whose bytes live outside the JavaScript heap. With V8's default young generation (semi-spaces that start at
+ * 1 MB and grow only when much survives), the young generation was collected every ~100-150 ms under 20 uploads at
+ * once; a chunk still waiting for its write to the spool file at two collections was promoted, and the old
+ * generation counts its 64 KB of outside bytes towards its limit, so a few hundred promoted chunks started a full
+ * (mark-compact) collection: 9-10 per 40 s of uploads, and more than 40 pauses over 10 ms on the HTTP thread.
+ * Semi-spaces of at least 16 MB (up to 32) make young collections ~8 times rarer; with the spool copying each chunk
+ * at once (http/upload-spool.ts) a chunk is dropped long before one runs, and the mark-compacts went from 6-11 to 0-1
+ * per 45 s of uploads (docs/benchmarks.md). The cost is memory: the young generation holds up to 3 semi-spaces
+ * (48-96 MB reserved, committed as used).
+ */
+export const SERVER_NODE_FLAGS: readonly string[] = ['--min-semi-space-size=16', '--max-semi-space-size=32'];
+
+/**
+ * Whether node was started with the young-generation floor of SERVER_NODE_FLAGS, or the operator's own value of it:
+ * `--min-semi-space-size` is not allowed in NODE_OPTIONS, so node's command line (execArgv) is the only place it can
+ * be. (V8's new space size cannot tell: without the flag it grows under load and shrinks back when idle.)
+ */
+export function heapFlagsApplied(execArgv: readonly string[]): boolean {
+  return execArgv.some((arg) => /^--min[-_]semi[-_]space[-_]size(=|$)/.test(arg));
+}
