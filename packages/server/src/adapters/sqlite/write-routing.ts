@@ -3,7 +3,7 @@ import type { Store } from '../../ports/store.js';
 import type { WritePriority } from './writer.js';
 
 /** The parts of the store (and the queue) whose methods can be routed to the writer. */
-export type WriteTarget = Exclude<keyof Store, 'resendPending' | 'ping' | 'close'> | 'queue';
+export type WriteTarget = Exclude<keyof Store, 'resendPending' | 'ping' | 'close' | 'inOneRead'> | 'queue';
 
 /**
  * The methods that only read: they run on the caller's own connection. Every other method is a write and goes to the
@@ -15,7 +15,7 @@ const READS: Readonly<Record<WriteTarget, readonly string[]>> = {
   sessions: ['get'],
   follows: ['exists', 'existing', 'followers', 'followees'],
   statuses: ['get', 'getMany', 'byAuthor', 'postsByAuthor', 'wasDeleted'],
-  feeds: ['page'],
+  feeds: ['page', 'presence'],
   deliveries: ['get'],
   boards: ['get', 'getMany', 'publicBoards', 'withRetention'],
   members: ['get', 'rolesOf', 'list', 'boardsOf'],
