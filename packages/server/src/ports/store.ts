@@ -268,11 +268,6 @@ export interface Store {
   /** A page's counters in one read, where the store can (SQLite); otherwise read from the repositories above. */
   statusCounts?: StatusCountsReader;
   /**
-   * Runs `work`'s reads as one consistent read where the store can and it is cheaper (a SQLite read connection: one
-   * read transaction instead of one per statement); elsewhere `work` runs as it is.
-   */
-  inOneRead?: <T>(work: () => Promise<T>) => Promise<T>;
-  /**
    * Sends again the outbox jobs of writes still marked pending since before `before` (a process that died
    * between its write and the send), up to `limit`; returns how many writes it finished. Run on a schedule.
    * SQLite: always 0, its outbox commits with the write.

@@ -38,16 +38,8 @@ export class FeedService {
       pullMax: number;
       /** FEED_MAX_ENTRIES: a feed lists its newest this many statuses, then ends (no cursor past them). */
       maxEntries: number;
-      /** Runs a page's reads as one read where the store can (Store.inOneRead); absent: as they are. */
-      inOneRead?: <T>(work: () => Promise<T>) => Promise<T>;
     },
   ) {}
-
-  /** The page as JSON bytes (`pageJson`), its reads done as one read where the store can: the feed route's body. */
-  async pageBytes(viewer: string, query: PageQuery): Promise<Buffer> {
-    const { inOneRead } = this.deps;
-    return inOneRead ? inOneRead(() => this.pageJson(viewer, query)) : this.pageJson(viewer, query);
-  }
 
   /** One page of the viewer's feed. Entries of deleted statuses are skipped without shifting later pages. */
   async page(viewer: string, query: PageQuery): Promise<Page<FeedItem>> {

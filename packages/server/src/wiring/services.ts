@@ -170,7 +170,6 @@ export function createServices(deps: ServiceDeps): { services: Services; hydrato
       visibility,
       pullMax: config.fanout.pullMax,
       maxEntries: config.fanout.feedMaxEntries,
-      inOneRead: store.inOneRead,
     }),
     statusSearch: new StatusSearchService({ search: store.search, hydrator, visibility, clock }),
     reposts: new RepostService({

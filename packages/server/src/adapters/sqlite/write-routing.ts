@@ -3,7 +3,7 @@ import type { Store } from '../../ports/store.js';
 import type { WritePriority } from './writer.js';
 
 /** The parts of the store (and the queue) whose methods can be routed to the writer. */
-export type WriteTarget = Exclude<keyof Store, 'resendPending' | 'ping' | 'close' | 'inOneRead'> | 'queue';
+export type WriteTarget = Exclude<keyof Store, 'resendPending' | 'ping' | 'close'> | 'queue';
 
 /**
  * The methods that only read: they run on the caller's own connection. Every other method is a write and goes to the

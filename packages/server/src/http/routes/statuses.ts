@@ -135,7 +135,7 @@ export function statusRoutes(
     },
     // The page comes as JSON bytes (see FeedService.pageJson); a Buffer with a JSON type is sent as it is.
     async (req, reply) => {
-      const page = await feeds.pageBytes(await deps.auth(req), req.query);
+      const page = await feeds.pageJson(await deps.auth(req), req.query);
       return sendJsonBytes(reply, page);
     },
   );
