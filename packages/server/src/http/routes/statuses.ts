@@ -15,6 +15,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Services } from '../../services/use-cases.js';
 import { BEARER, type Authenticate } from '../auth.js';
+import { pageQueryCompiler } from '../page-query.js';
 import { sendJsonBytes } from '../send-json.js';
 
 // 400, 401, 413, 415 and 500 are implied by each operation's inputs (see ../openapi.ts).
@@ -130,6 +131,7 @@ export function statusRoutes(
         querystring: PageQuery,
         response: { 200: FeedPage },
       },
+      validatorCompiler: pageQueryCompiler,
     },
     // The page comes as JSON bytes (see FeedService.pageJson); a Buffer with a JSON type is sent as it is.
     async (req, reply) => {
