@@ -59,7 +59,7 @@ export class WalRestarter implements BetweenGroups {
     const now = performance.now();
     if (now < this.nextProbe) return false;
     this.nextProbe = now + this.policy.probeEveryMs;
-    const row = this.probe.get() as CheckpointRow | undefined;
+    const row = this.read(this.probe);
     if (!row || row.busy !== 0 || row.log < this.policy.minFrames) return false;
     const left = row.log - row.checkpointed;
     // Nothing left: the next transaction restarts the WAL already. Nothing copied yet: the checkpoint thread's work.
@@ -68,7 +68,16 @@ export class WalRestarter implements BetweenGroups {
 
   run(): void {
     this.counts.finishes += 1;
-    const row = this.passive.get() as CheckpointRow | undefined;
+    const row = this.read(this.passive);
     if (row && row.busy === 0 && row.log === row.checkpointed) this.counts.completed += 1;
+  }
+
+  /** A failed step (an I/O error) is left to the checkpoint thread, which logs its own: the writer goes on. */
+  private read(statement: Statement): CheckpointRow | undefined {
+    try {
+      return statement.get() as CheckpointRow | undefined;
+    } catch {
+      return undefined;
+    }
   }
 }
