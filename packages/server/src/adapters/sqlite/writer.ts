@@ -82,6 +82,8 @@ export class SqliteWriter {
   private gapTimer: NodeJS.Timeout | null = null;
   /** performance.now() when the last transaction ended (-Infinity: none yet, the writer is idle). */
   private lastCommitAt = -Infinity;
+  /** Whether the last group ran at least the gap: the writer is behind, and a gap would only idle it. */
+  private lastGroupLong = false;
   private running = false;
   private closed = false;
   private idleWaiters: (() => void)[] = [];
@@ -174,7 +176,7 @@ export class SqliteWriter {
   private bulkWait(): number {
     const { bulkGapMs = 0, bulkGapRequests = 32 } = this.limits;
     const oldest = this.bulk.peek();
-    if (bulkGapMs <= 0 || oldest === undefined || this.interactive.size > 0) return 0;
+    if (bulkGapMs <= 0 || oldest === undefined || this.interactive.size > 0 || this.lastGroupLong) return 0;
     if (this.bulk.size >= bulkGapRequests) return 0;
     // From the last commit, but never more than the gap from the oldest request's arrival: a steady stream of
     // interactive groups must not keep postponing bulk work.
@@ -266,6 +268,7 @@ export class SqliteWriter {
     }
     const ended = performance.now();
     this.lastCommitAt = ended;
+    this.lastGroupLong = ended - started >= (this.limits.bulkGapMs ?? 0);
     this.counts.groups += 1;
     this.counts.requests += answered.length;
     for (const { request, ok, value } of answered) {
