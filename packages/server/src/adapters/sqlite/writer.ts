@@ -2,6 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { performance } from 'node:perf_hooks';
 import type { Statement } from 'better-sqlite3';
 import type { Db } from './database.js';
+import { Fifo } from './fifo.js';
 
 /** Interactive writes (a post, a follow, a reaction) go ahead of bulk ones (fan-out pages, purges, job leases). */
 export type WritePriority = 'interactive' | 'bulk';
@@ -18,6 +19,15 @@ export interface GroupCommitLimits {
    * loop a turn between requests, so a post that arrives ends the transaction after the request in progress.
    */
   maxBulkMs?: number;
+  /**
+   * A group of bulk requests only starts no sooner than this long (ms) after the previous commit, unless
+   * `bulkGapRequests` are queued or its oldest request has waited this long: at moderate load the job steps of a few
+   * posts (leases, acks, fan-out pages) then share one transaction instead of committing alone. A writer idle for
+   * this long starts at once, and an interactive request never waits for the gap.
+   */
+  bulkGapMs?: number;
+  /** Bulk requests queued that end the gap at once (default 32). */
+  bulkGapRequests?: number;
 }
 
 /**
@@ -28,6 +38,13 @@ export interface GroupCommitLimits {
 export interface WriterObserver {
   waited(priority: WritePriority, seconds: number): void;
   group(kind: 'interactive' | 'bulk', seconds: number, commitSeconds: number, requests: number): void;
+}
+
+/** Work the writer does on its own connection between two groups, outside any transaction. */
+export interface BetweenGroups {
+  /** Whether to run now (called after every group: cheap). */
+  wanted(): boolean;
+  run(): void;
 }
 
 /** What the writer has done since it opened (tests and the bench read it). */
@@ -49,28 +66,6 @@ interface Request {
   reject(error: unknown): void;
 }
 
-/** A FIFO that does not copy on every take (Array#shift is O(n)). */
-class Fifo {
-  private items: Request[] = [];
-  private head = 0;
-  get size(): number {
-    return this.items.length - this.head;
-  }
-  push(item: Request): void {
-    this.items.push(item);
-  }
-  take(): Request | undefined {
-    const item = this.items[this.head];
-    if (item === undefined) return undefined;
-    this.head += 1;
-    if (this.head > 1024 && this.head * 2 > this.items.length) {
-      this.items = this.items.slice(this.head);
-      this.head = 0;
-    }
-    return item;
-  }
-}
-
 /**
  * The one writer of the embedded file: every write is a request, run on this connection in the order of its
  * priority and commit group. Requests that arrived while the previous transaction ran are committed together in one
@@ -80,9 +75,15 @@ class Fifo {
  * lock: a busy error here means another writer exists, which is a bug, and it fails the group loudly.
  */
 export class SqliteWriter {
-  private readonly interactive = new Fifo();
-  private readonly bulk = new Fifo();
+  private readonly interactive = new Fifo<Request>();
+  private readonly bulk = new Fifo<Request>();
   private scheduled = false;
+  /** The gap's timer while a bulk-only group waits for it (see GroupCommitLimits.bulkGapMs). */
+  private gapTimer: NodeJS.Timeout | null = null;
+  /** performance.now() when the last transaction ended (-Infinity: none yet, the writer is idle). */
+  private lastCommitAt = -Infinity;
+  /** Whether the last group ran at least the gap: the writer is behind, and a gap would only idle it. */
+  private lastGroupLong = false;
   private running = false;
   private closed = false;
   private idleWaiters: (() => void)[] = [];
@@ -97,6 +98,8 @@ export class SqliteWriter {
     private readonly db: Db,
     private readonly limits: GroupCommitLimits,
     private readonly observer?: WriterObserver,
+    /** Work between groups while no interactive request waits (the WAL's last checkpoint step, wal-restart.ts). */
+    private readonly betweenGroups?: BetweenGroups,
   ) {
     this.control = {
       begin: db.prepare('BEGIN IMMEDIATE'),
@@ -145,13 +148,40 @@ export class SqliteWriter {
   }
 
   private schedule(): void {
-    if (this.scheduled || this.running) return;
+    if (this.running) return;
+    if (this.scheduled) {
+      // An interactive request, or enough bulk ones, end a bulk group's wait for its gap.
+      if (this.gapTimer === null || this.bulkWait() > 0) return;
+      clearTimeout(this.gapTimer);
+      this.gapTimer = null;
+    }
     this.scheduled = true;
+    const wait = this.bulkWait();
+    if (wait > 0) {
+      this.gapTimer = setTimeout(() => this.start(), wait);
+      return;
+    }
     // The next turn of the event loop: requests that arrive by message meanwhile join this group.
-    setImmediate(() => {
-      this.scheduled = false;
-      void this.runGroup();
-    });
+    setImmediate(() => this.start());
+  }
+
+  private start(): void {
+    if (!this.scheduled) return;
+    this.scheduled = false;
+    this.gapTimer = null;
+    void this.runGroup();
+  }
+
+  /** How long (ms) a group of bulk requests only waits for more before it starts (GroupCommitLimits.bulkGapMs). */
+  private bulkWait(): number {
+    const { bulkGapMs = 0, bulkGapRequests = 32 } = this.limits;
+    const oldest = this.bulk.peek();
+    if (bulkGapMs <= 0 || oldest === undefined || this.interactive.size > 0 || this.lastGroupLong) return 0;
+    if (this.bulk.size >= bulkGapRequests) return 0;
+    // From the last commit, but never more than the gap from the oldest request's arrival: a steady stream of
+    // interactive groups must not keep postponing bulk work.
+    const until = Math.min(this.lastCommitAt, oldest.at) + bulkGapMs;
+    return Math.max(0, until - performance.now());
   }
 
   private next(): Request | undefined {
@@ -237,6 +267,8 @@ export class SqliteWriter {
       for (const entry of answered) if (entry.ok) Object.assign(entry, { ok: false, value: groupError });
     }
     const ended = performance.now();
+    this.lastCommitAt = ended;
+    this.lastGroupLong = ended - started >= (this.limits.bulkGapMs ?? 0);
     this.counts.groups += 1;
     this.counts.requests += answered.length;
     for (const { request, ok, value } of answered) {
@@ -252,6 +284,12 @@ export class SqliteWriter {
       (ended - committing) / 1000,
       answered.length,
     );
+    if (this.betweenGroups && this.interactive.size === 0 && this.betweenGroups.wanted()) {
+      // A turn of the event loop first: the answers above go out before this step's fsyncs, and a post that arrives
+      // meanwhile goes ahead of it.
+      await new Promise((resolve) => setImmediate(resolve));
+      if (this.interactive.size === 0) this.betweenGroups.run();
+    }
     this.running = false;
     if (this.interactive.size + this.bulk.size > 0) this.schedule();
     else for (const resolve of this.idleWaiters.splice(0)) resolve();

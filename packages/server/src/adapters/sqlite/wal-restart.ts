@@ -1,0 +1,83 @@
+import { performance } from 'node:perf_hooks';
+import type { Statement } from 'better-sqlite3';
+import type { Db } from './database.js';
+import type { BetweenGroups } from './writer.js';
+
+/** When the writer finishes a checkpoint itself so that the WAL starts over (see WalRestarter). */
+export interface WalRestartPolicy {
+  /** Looks at the WAL's counters at most this often (ms): a NOOP checkpoint, a few µs. */
+  probeEveryMs: number;
+  /** The WAL must hold at least this many frames: a smaller one is not worth the step's two fsyncs. */
+  minFrames: number;
+  /** Finishes only when the checkpoint thread left at most this many frames to copy (the writer copies them). */
+  maxLeftFrames: number;
+  /** After a restart, the first commit truncates a WAL larger than this (bytes; SQLite's journal_size_limit). */
+  sizeLimitBytes: number;
+}
+
+/** What the restarter has done (tests, /metrics). */
+export interface WalRestartCounts {
+  /** Checkpoint steps the writer ran itself. */
+  finishes: number;
+  /** Of those, the ones that left the WAL fully copied: the writer's next transaction starts it over. */
+  completed: number;
+}
+
+interface CheckpointRow {
+  busy: number;
+  log: number;
+  checkpointed: number;
+}
+
+/**
+ * Lets the WAL restart while writes continue. The checkpoint thread's PASSIVE checkpoints never catch up with a writer
+ * that commits every few milliseconds, and SQLite only starts the WAL over at frame 1 when it is fully copied back
+ * (and no reader is on an older snapshot): otherwise it grows for as long as writes go on, every commit appending
+ * new file blocks that the kernel zeroes first. So between two groups, once the checkpoint thread has copied all but
+ * a little, the writer copies the rest itself (a PASSIVE checkpoint on its own connection, nothing else can write
+ * meanwhile): its next transaction then writes from the WAL's start, over blocks that already exist. The price is
+ * that step's WAL and database fsyncs on the writer, so it runs only when no interactive write waits and the WAL
+ * holds `minFrames`.
+ */
+export class WalRestarter implements BetweenGroups {
+  readonly counts: WalRestartCounts = { finishes: 0, completed: 0 };
+  private readonly probe: Statement;
+  private readonly passive: Statement;
+  private nextProbe = 0;
+
+  constructor(
+    db: Db,
+    private readonly policy: WalRestartPolicy,
+  ) {
+    // NOOP (SQLite 3.51+) only reads the counters: frames in the WAL and frames copied back.
+    this.probe = db.prepare('PRAGMA wal_checkpoint(NOOP)');
+    this.passive = db.prepare('PRAGMA wal_checkpoint(PASSIVE)');
+    db.pragma(`journal_size_limit = ${Math.floor(policy.sizeLimitBytes)}`);
+  }
+
+  wanted(): boolean {
+    const now = performance.now();
+    if (now < this.nextProbe) return false;
+    this.nextProbe = now + this.policy.probeEveryMs;
+    const row = this.read(this.probe);
+    if (!row || row.busy !== 0 || row.log < this.policy.minFrames) return false;
+    const left = row.log - row.checkpointed;
+    // Nothing left: the next transaction restarts the WAL already. Nothing copied yet: the checkpoint thread's work.
+    return left > 0 && row.checkpointed > 0 && left <= this.policy.maxLeftFrames;
+  }
+
+  run(): void {
+    this.counts.finishes += 1;
+    const row = this.read(this.passive);
+    if (row && row.busy === 0 && row.log === row.checkpointed) this.counts.completed += 1;
+  }
+
+  /** A failed step (an I/O error) is left to the checkpoint thread, which logs its own: the writer goes on. */
+  private read(statement: Statement): CheckpointRow | undefined {
+    try {
+      return statement.get() as CheckpointRow | undefined;
+    } catch {
+      return undefined;
+    }
+  }
+}

@@ -1,0 +1,101 @@
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openDatabase, type Db } from '../src/adapters/sqlite/database.js';
+import { WalRestarter } from '../src/adapters/sqlite/wal-restart.js';
+import { SqliteWriter } from '../src/adapters/sqlite/writer.js';
+
+// The WAL starting over while writes go on (wal-restart.ts), over real files: a checkpoint connection that never
+// catches up with the writer (a reader on an older snapshot holds its copy back, as writes arriving during the
+// checkpoint thread's pass do), with and without the writer finishing the last step itself.
+let dir: string;
+let open: Db[];
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'tweeter-wal-restart-'));
+  open = [];
+});
+
+afterEach(() => {
+  for (const db of open) if (db.open) db.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+interface CheckpointRow {
+  busy: number;
+  log: number;
+  checkpointed: number;
+}
+
+async function writeWhileCheckpointing(name: string, restart: boolean) {
+  const file = join(dir, `${name}.db`);
+  const db = openDatabase(file, { migrate: false, automaticCheckpoints: false });
+  db.exec('CREATE TABLE filler (id INTEGER PRIMARY KEY, body BLOB)');
+  const checkpointer = openDatabase(file, { migrate: false, automaticCheckpoints: false });
+  const reader = openDatabase(file, { readonly: true });
+  open.push(db, checkpointer, reader);
+  const restarter = restart
+    ? new WalRestarter(db, { probeEveryMs: 0, minFrames: 50, maxLeftFrames: 10_000, sizeLimitBytes: 256 * 1024 })
+    : undefined;
+  const writer = new SqliteWriter(db, { maxRequests: 1000, maxMs: 10_000 }, undefined, restarter);
+  const insert = db.prepare('INSERT INTO filler (body) VALUES (randomblob(3000))');
+  const frames: number[] = [];
+  for (let cycle = 0; cycle < 12; cycle++) {
+    // A read that started before this cycle's writes: the checkpoint cannot copy past its snapshot.
+    reader.exec('BEGIN');
+    reader.prepare('SELECT count(*) FROM filler').get();
+    await Promise.all(
+      Array.from({ length: 4 }, () =>
+        writer.submit('bulk', () => {
+          for (let i = 0; i < 10; i++) insert.run();
+        }),
+      ),
+    );
+    checkpointer.pragma('wal_checkpoint(PASSIVE)');
+    reader.exec('COMMIT');
+    // The writer's next group (and the step between groups) comes after the checkpoint thread's pass.
+    await writer.submit('bulk', () => insert.run());
+    await writer.idle();
+    const [row] = checkpointer.pragma('wal_checkpoint(NOOP)') as CheckpointRow[];
+    frames.push(row?.log ?? -1);
+  }
+  const walBytes = statSync(`${file}-wal`).size;
+  return { frames, walBytes, restarter };
+}
+
+describe('the WAL restarts while the writer writes', () => {
+  it('grows without end when the checkpoints never catch up, and starts over when the writer finishes them', async () => {
+    const growing = await writeWhileCheckpointing('growing', false);
+    // Every cycle appends: the WAL never starts over.
+    for (let i = 1; i < growing.frames.length; i++)
+      expect(growing.frames[i]).toBeGreaterThan(growing.frames[i - 1] ?? 0);
+
+    const restarting = await writeWhileCheckpointing('restarting', true);
+    const restarts = restarting.frames.filter((n, i) => i > 0 && n < (restarting.frames[i - 1] ?? 0)).length;
+    expect(restarts).toBeGreaterThan(2);
+    expect(restarting.restarter?.counts.completed).toBeGreaterThan(2);
+    expect(Math.max(...restarting.frames)).toBeLessThan(Math.max(...growing.frames) / 2);
+    // journal_size_limit cut the file back at a restart: it holds a few cycles' frames, not all of them.
+    expect(restarting.walBytes).toBeLessThan(growing.walBytes / 2);
+  });
+
+  it('leaves the WAL to the checkpoint thread while it holds fewer than minFrames', async () => {
+    const file = join(dir, 'small.db');
+    const db = openDatabase(file, { migrate: false, automaticCheckpoints: false });
+    open.push(db);
+    db.exec('CREATE TABLE t (k INTEGER)');
+    const restarter = new WalRestarter(db, {
+      probeEveryMs: 0,
+      minFrames: 1_000_000,
+      maxLeftFrames: 1_000_000,
+      sizeLimitBytes: 1 << 20,
+    });
+    const writer = new SqliteWriter(db, { maxRequests: 1000, maxMs: 10_000 }, undefined, restarter);
+    for (let i = 0; i < 20; i++) await writer.submit('bulk', () => db.prepare('INSERT INTO t VALUES (1)').run());
+    await writer.idle();
+    expect(restarter.counts.finishes).toBe(0);
+    const [row] = db.pragma('wal_checkpoint(NOOP)') as CheckpointRow[];
+    expect(row?.checkpointed).toBe(0);
+  });
+});
