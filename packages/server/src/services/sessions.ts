@@ -12,7 +12,6 @@ import type { PasswordHasher } from './password-hasher.js';
 import type { UserPresenter } from './user-presenter.js';
 
 const SESSION_CACHE_TTL_MS = 10_000;
-const TOKEN_HASHES_MAX = 10_000;
 
 /** Sign-in, sign-out and token checks. */
 export class SessionService {
@@ -44,17 +43,6 @@ export class SessionService {
   // Every authenticated request looks its token up: sessions seen in the last few seconds skip the store read.
   // Logout and password changes evict at once here; another process (the serverless shape) sees them within the TTL.
   private readonly recent: LRUCache<string, { alias: string; expiresAt: number }>;
-
-  // Token -> its SHA-256, remembered for tokens that authenticated: hashing cost a feed page ~10 µs of its CPU. A
-  // pure function of the token, so nothing here needs invalidating (whether the session holds is the `recent`
-  // cache's and the store's question); unknown tokens are not remembered, so junk cannot fill it.
-  private readonly hashes = new Map<string, string>();
-
-  private rememberHash(token: string, hash: string): void {
-    // Bounded: past the limit the oldest remembered token goes first (a Map iterates in insertion order).
-    if (this.hashes.size >= TOKEN_HASHES_MAX) this.hashes.delete(this.hashes.keys().next().value ?? '');
-    this.hashes.set(token, hash);
-  }
 
   /** Issues a new session token for a user that was just authenticated or created. */
   async open(user: UserRecord): Promise<AuthResponse> {
@@ -91,7 +79,6 @@ export class SessionService {
   /** Revokes the token: it stops working at once. */
   async logout(token: string): Promise<void> {
     const tokenHash = hashToken(token);
-    this.hashes.delete(token);
     this.recent.delete(tokenHash);
     await this.deps.sessions.delete(tokenHash);
     this.deps.onSignOut?.(tokenHash);
@@ -169,8 +156,7 @@ export class SessionService {
   /** The alias a bearer token acts for; throws UnauthenticatedError if missing, unknown or expired. */
   async authenticate(token: string | undefined): Promise<string> {
     if (!token) throw new UnauthenticatedError();
-    const remembered = this.hashes.get(token);
-    const tokenHash = remembered ?? hashToken(token);
+    const tokenHash = hashToken(token);
     const cached = this.recent.get(tokenHash);
     const stored = cached ? null : await this.deps.sessions.get(tokenHash);
     const session = cached ?? stored;
@@ -184,7 +170,6 @@ export class SessionService {
     }
     // Set only when read from the store: the TTL bounds staleness from the read, not from the last use.
     if (!cached) this.recent.set(tokenHash, { alias: session.alias, expiresAt: session.expiresAt });
-    if (remembered === undefined) this.rememberHash(token, tokenHash);
     return session.alias;
   }
 }
