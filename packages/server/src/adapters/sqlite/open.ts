@@ -14,16 +14,17 @@ import { SqliteWriter, type GroupCommitLimits, type WriterObserver } from './wri
  * One transaction takes what arrived while the previous one ran, up to this many requests or this long: long enough
  * to share the commit (and the pages it writes) among many fan-out pages, short enough that a post waiting behind
  * it is answered within a few milliseconds. Bulk work alone (a fan-out backlog, no post waiting) may go on to 50 ms.
- * At moderate load a bulk-only group waits up to 2 ms after the previous commit (or for 32 bulk requests): at 200
- * posts/s the job steps of a post (its leases, acks, fan-out page, index and trim jobs) committed alone, 7 bulk
- * transactions a post, each appending fresh copies of the same hot pages to the WAL.
+ * The gap before a bulk-only group (`bulkGapMs`) is off: at 200 posts/s a 2 ms gap cut the bulk transactions 3.3x
+ * (44,796 -> 13,582 in 30 s) and the server's CPU a post 16%, but under a backlog the job threads' steps are round
+ * trips, so each one waited for the gap: the sustained bench's fan-out fell from ~29,500 to ~22,700 feed rows/s and
+ * its drain grew from 2-3.5 s to 12-13 s (docs/benchmarks.md). It stays as a limit for a writer with many
+ * independent bulk producers.
  */
 export const GROUP_COMMIT: GroupCommitLimits = {
   maxRequests: 1000,
   maxMs: 4,
   maxBulkMs: 50,
-  bulkGapMs: 2,
-  bulkGapRequests: 32,
+  bulkGapMs: 0,
 };
 
 /**
