@@ -12,7 +12,7 @@ import type { JobProcessor } from '../src/jobs/processor.js';
 import { systemClock } from '../src/ports/clock.js';
 import type { Job } from '../src/ports/job-queue.js';
 import type { Store } from '../src/ports/store.js';
-import { createReadModel } from '../src/wiring/jobs.js';
+import { createReadModel } from '../src/wiring/read-model.js';
 import { notificationProcessors } from '../src/wiring/notification-jobs.js';
 import { user } from './contract/store-fixtures.js';
 import { RecordingRealtime } from './support/social.js';

@@ -41,9 +41,8 @@ import type { JobQueue } from '../ports/job-queue.js';
 import type { Realtime } from '../ports/realtime.js';
 import type { Store } from '../ports/store.js';
 import { UserPresenter } from '../services/user-presenter.js';
-import { ReactionReader } from '../services/reaction-reader.js';
-import { CardReader } from '../services/card-reader.js';
-import { StatusHydrator } from '../services/status-hydrator.js';
+import type { StatusHydrator } from '../services/status-hydrator.js';
+import { createReadModel } from './read-model.js';
 import { dispatchWrite } from '../adapters/sqlite/write-routing.js';
 import { openBlobs, openStores } from './stores.js';
 
@@ -52,29 +51,6 @@ const PURGE_BATCH = 500;
 
 /** Jobs a worker loop receives at once from the SQLite queue (a batch stays invisible for each job's visibility). */
 const SQLITE_JOB_BATCH = 8;
-
-/** How statuses are read and presented: shared by the HTTP services and the fan-out (which pushes them live). */
-export function createReadModel(config: Config, store: Store, clock: Clock, options: { userCacheTtlMs?: number } = {}) {
-  const userPresenter = new UserPresenter(config.mediaUrl);
-  const reactionReader = new ReactionReader(store.reactions);
-  const cardReader = new CardReader({ cards: store.cards, clock, ttlMs: config.statusCacheTtlMs });
-  const hydrator = new StatusHydrator({
-    statuses: store.statuses,
-    users: store.users,
-    userPresenter,
-    reactions: reactionReader,
-    comments: store.comments,
-    reposts: store.reposts,
-    quotes: store.quotes,
-    ...(store.statusCounts ? { counts: store.statusCounts } : {}),
-    visibility: new Visibility({ relations: store.relations }),
-    cards: cardReader,
-    clock,
-    statusCacheTtlMs: config.statusCacheTtlMs,
-    ...options,
-  });
-  return { userPresenter, reactionReader, cardReader, hydrator };
-}
 
 export interface JobDeps {
   store: Store;

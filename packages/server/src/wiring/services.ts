@@ -40,7 +40,7 @@ import { Visibility } from '../domain/visibility.js';
 import { WriteLimits } from '../services/write-limits.js';
 import { PEOPLE_TOP_SIZE, PeopleSearchService } from '../services/people-search.js';
 import { SuggestionService } from '../services/suggestions.js';
-import { createReadModel } from './jobs.js';
+import { createReadModel } from './read-model.js';
 
 /** Each Lambda instance trusts a token it read this long: a sign-out or password change elsewhere is seen within it. */
 export const SHARED_SESSION_CACHE_TTL_MS = 1_000;
