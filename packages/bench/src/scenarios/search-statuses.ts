@@ -12,6 +12,7 @@ import { latencyFigure, machine, type ScenarioResult } from '../result.js';
 import { sleep, withServer, type TargetOptions } from '../setup.js';
 import { option, type ScenarioDefinition } from './registry.js';
 import { runPostScenario } from './post.js';
+import { distinctSearchQueries, scrapeSearchCounters } from './search-queries.js';
 
 export type SearchStatusesParams = {
   users: number;
@@ -21,28 +22,9 @@ export type SearchStatusesParams = {
   /** Seconds of each posting run of the before/after pair (0: no pair). */
   postDurationS: number;
   writers: number;
+  /** Distinct queries the measured phase cycles through (each connection from its own offset). */
+  queries: number;
 };
-
-// Two-word queries over the populated vocabulary (population/vocabulary.ts): common, middling and rare words, and a
-// hashtag with a word, so the figure is not that of one easy case.
-const QUERIES = [
-  'time people',
-  'world life',
-  'government study',
-  'music market',
-  'coffee bread',
-  'river mountain',
-  'engine history',
-  'computer data',
-  'garden winter',
-  'team president',
-  '#news time',
-  '#tech people',
-  'library museum',
-  'rocket planet',
-  'doctor patient',
-  'city street',
-];
 
 // What a populated writer posts in the pair: words of the same vocabulary with two hashtags (indexed, counted).
 const PAIR_POST = 'Morning coffee by the river, then the museum and the library #coffee #weekend';
@@ -62,7 +44,8 @@ export function searchPopulation(params: { users: number; statusesEach: number }
 }
 
 /**
- * Status search on a populated store: two-word searches (page of 20) at `readers` connections, the index size, and
+ * Status search on a populated store: distinct two-word searches over the population's vocabulary (page of 20; the
+ * share of first pages served from the 1 s shared read and the server CPU per search reported) at `readers` connections, the index size, and
  * the posting cost pair (the `post` scenario with SEARCH_INDEX=off, then on: latency and server CPU per post, the
  * index.status jobs' work included, since the CPU is sampled until the queue drains).
  */
@@ -80,24 +63,45 @@ export async function runSearchStatusesScenario(
       target.log(`signing in ${readers.length} readers`);
       const tokens = await api.loginAll(readers, target.password);
       const size = server.dataDir ? embeddedSearchIndexSize(configFromEnvironment({ DATA_DIR: server.dataDir })) : null;
-      const requests = (i: number) =>
-        QUERIES.map((q, k) =>
+      // Each connection walks the list from its own offset: a query comes back only after the whole list, so the
+      // shared first page serves a repeat only when the run is long or fast enough to repeat within its second.
+      const requestsOf = (list: readonly string[]) => (i: number) => {
+        const from = Math.floor((i * list.length) / params.readers);
+        return list.map((_, k) =>
           authed(tokens[(i + k) % tokens.length] ?? '', {
             method: 'GET',
-            path: `/api/v1/search/statuses?q=${encodeURIComponent(q)}&limit=20`,
+            path: `/api/v1/search/statuses?q=${encodeURIComponent(list[(from + k) % list.length] ?? '')}&limit=20`,
           }),
         );
+      };
+      // The warm-up asks other words than the measured phase (its reads are not shared with it).
+      const all = distinctSearchQueries(params.queries + 500, target.seed + 11);
+      const warm = all.slice(params.queries);
+      const queries = all.slice(0, params.queries);
       target.log('warming up for 2 s');
-      await startLoad({ baseUrl: server.url, connections: params.readers, durationS: 2, requests }).done;
-      await sleep(200);
-      target.log(`searching with ${params.readers} connections for ${params.durationS} s`);
+      await startLoad({ baseUrl: server.url, connections: params.readers, durationS: 2, requests: requestsOf(warm) })
+        .done;
+      await sleep(1_200); // past the share's second: nothing of the warm-up is served from it
+      const before = await scrapeSearchCounters(server.url);
+      target.log(
+        `searching ${queries.length} distinct queries with ${params.readers} connections for ${params.durationS} s`,
+      );
       const load = await startLoad({
         baseUrl: server.url,
         connections: params.readers,
         durationS: params.durationS,
-        requests,
+        requests: requestsOf(queries),
       }).done;
-      return { latency: load.latencies.summary(), rps: load.rps, errors: load.errors, size };
+      const after = await scrapeSearchCounters(server.url);
+      const firstPages = after.shared + after.read - before.shared - before.read;
+      const share = {
+        shared_first_page_pct:
+          firstPages > 0 ? Math.round(((after.shared - before.shared) / firstPages) * 1000) / 10 : -1,
+        asked_per_query: Math.round((load.responses / queries.length) * 10) / 10,
+        server_cpu_us_per_search:
+          load.responses > 0 ? Math.round(((after.cpuSeconds - before.cpuSeconds) * 1e6) / load.responses) : -1,
+      };
+      return { latency: load.latencies.summary(), rps: load.rps, errors: load.errors, size, share };
     },
     undefined,
     { cache: true },
@@ -133,6 +137,8 @@ export async function runSearchStatusesScenario(
       search_ms: { p50: search.latency.p50, p95: search.latency.p95, p99: search.latency.p99 },
       search_latency_ms: latencyFigure(search.latency),
       search_rps: search.rps,
+      distinct_queries: params.queries,
+      ...search.share,
       index_statuses: search.size?.statuses ?? -1,
       index_mb: search.size ? Math.round((search.size.bytes / 1_048_576) * 10) / 10 : -1,
       file_mb: search.size ? Math.round((search.size.fileBytes / 1_048_576) * 10) / 10 : -1,
@@ -152,6 +158,11 @@ export const searchStatusesScenario: ScenarioDefinition<SearchStatusesParams> = 
     option('duration', 'seconds of search measurement', '20'),
     option('post-duration', 'seconds of each posting run of the SEARCH_INDEX off/on pair (0: skip the pair)', '15'),
     option('writers', 'concurrent posters in the pair', '20'),
+    option(
+      'queries',
+      'distinct two-word queries the search phase cycles through (each asked a few times at most)',
+      '5000',
+    ),
   ],
   parse(flags) {
     return {
@@ -161,6 +172,7 @@ export const searchStatusesScenario: ScenarioDefinition<SearchStatusesParams> = 
       durationS: parseWhole(flags.duration ?? '', '--duration', 1, 3600),
       postDurationS: parseWhole(flags.postDuration ?? '', '--post-duration', 0, 3600),
       writers: parseWhole(flags.writers ?? '', '--writers', 1, 1_000),
+      queries: parseWhole(flags.queries ?? '', '--queries', 1, 20_000),
     };
   },
   run: runSearchStatusesScenario,

@@ -63,3 +63,11 @@ export function populatedText(i: number, n: number, mention: (j: number) => stri
 
 /** How many words the vocabulary has (reported with the search benchmark). */
 export const VOCABULARY_SIZE = WORDS.length;
+
+/**
+ * The populated words, most used first, and the hashtags (without `#`), most used first: what the search benchmark
+ * draws its queries from, so they find what a population holds.
+ */
+export function populatedVocabulary(): { words: readonly string[]; tags: readonly string[] } {
+  return { words: WORDS, tags: TAGS };
+}

@@ -15,6 +15,8 @@ export const SEARCH_FIRST_PAGES_MAX = 1_000;
  */
 export class SearchFirstPages {
   private readonly entries = new Map<string, { read: SearchRead; until: number }>();
+  /** First-page reads answered from a shared read, and those that read the index (for /metrics). */
+  readonly counts = { shared: 0, read: 0 };
 
   constructor(
     private readonly clock: Clock,
@@ -23,11 +25,18 @@ export class SearchFirstPages {
   ) {}
 
   async read(terms: readonly string[], limit: number, load: () => Promise<SearchRead>): Promise<SearchRead> {
-    if (this.ttlMs <= 0) return load();
+    if (this.ttlMs <= 0) {
+      this.counts.read++;
+      return load();
+    }
     const key = `${limit}\u0000${terms.join('\u0000')}`;
     const now = this.clock.now();
     const entry = this.entries.get(key);
-    if (entry && entry.until > now) return entry.read;
+    if (entry && entry.until > now) {
+      this.counts.shared++;
+      return entry.read;
+    }
+    this.counts.read++;
     const read = await load();
     this.entries.delete(key);
     if (this.entries.size >= this.max) {

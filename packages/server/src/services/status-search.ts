@@ -35,6 +35,11 @@ export class StatusSearchService {
     this.firstPages = new SearchFirstPages(deps.clock, deps.firstPageTtlMs);
   }
 
+  /** How many first pages were served from a shared index read, and how many read the index, since start. */
+  firstPageCounts(): { shared: number; read: number } {
+    return { ...this.firstPages.counts };
+  }
+
   /** Statuses containing every word of `q` (a query of only ignored words finds nothing). */
   statuses(viewer: string, q: string, query: PageQuery): Promise<Page<Status>> {
     return this.page(viewer, queryTerms(q), query);

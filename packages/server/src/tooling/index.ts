@@ -11,6 +11,7 @@ export { runProgram } from '../cli/run.js';
 export { userAlias, type PopulationPlan } from '../population/graph.js';
 export { randomIndex, sampleDistinct, seededRandom } from '../population/random.js';
 export { personName } from '../population/names.js';
+export { populatedVocabulary } from '../population/vocabulary.js';
 export { populateStore } from '../population/populate-store.js';
 export { openStoresChecked } from '../wiring/stores.js';
 export {

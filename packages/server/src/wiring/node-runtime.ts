@@ -25,6 +25,7 @@ import { createChannelAuthorizer, type ChannelAuthorizer } from '../stream/autho
 import type { StreamProtocol } from '../stream/protocol.js';
 import { ImageChild } from '../runtimes/child/image-child.js';
 import { registerImageMetrics } from './image-metrics.js';
+import { registerSearchMetrics } from './search-metrics.js';
 import { createJobRegistry, createWorkerPool } from './jobs.js';
 import {
   createApiGatewayStreamRoutes,
@@ -151,6 +152,7 @@ export async function createNodeRuntime(
     ...(overrides.passwordHasher ? { passwordHasher: overrides.passwordHasher } : {}),
     imagePipeline,
   });
+  registerSearchMetrics(metrics.registry, services.statusSearch);
   const jobs = createJobRegistry(config, {
     store,
     blobs,

@@ -48,5 +48,10 @@ describe('GET /search/statuses first pages', () => {
     // Once the second has passed, the index is read again.
     now += 1_000;
     expect(await search('quokka sunrise')).toEqual([third]);
+
+    // /metrics counts the first pages served from a shared read and those that read the index.
+    const metrics = (await t.inject({ method: 'GET', url: '/metrics' })).body;
+    expect(metrics).toMatch(/^tweeter_search_first_pages_total\{outcome="shared"\} 3$/m);
+    expect(metrics).toMatch(/^tweeter_search_first_pages_total\{outcome="read"\} 3$/m);
   });
 });
