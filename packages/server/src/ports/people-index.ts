@@ -42,7 +42,9 @@ export interface PeopleIndex {
   match(query: { aliasPrefix?: string; namePrefix?: string }, limit: number): Promise<PeopleHit[]>;
   /**
    * The hits of `match`, each with the account's current names and follower count (accounts gone are left out).
-   * SQLite: one join of the term range with the users table; DynamoDB: `match`, then one batch read of the users.
+   * SQLite: the alias kind is a key range of the users table itself (an alias term is the alias: the same accounts,
+   * never behind the index), the name kind one join of the term range with it; DynamoDB: `match`, then one batch read
+   * of the users.
    */
   candidates(query: { aliasPrefix?: string; namePrefix?: string }, limit: number): Promise<PeopleCandidate[]>;
   /**

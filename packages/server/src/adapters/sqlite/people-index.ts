@@ -23,6 +23,15 @@ export function createSqlitePeopleIndex(db: Db): PeopleIndex {
         WHERE t.kind = ? AND t.term >= ? AND t.term < ? ORDER BY t.term, t.alias LIMIT ?`,
     )
     .raw();
+  // An alias term is the alias itself (stored lower-case, [a-z0-9_]: aliasTerm changes nothing), so an alias prefix's
+  // accounts are a range of the users table's own key: adjacent rows, no join (a first-time prefix such as
+  // `user_0219` read 100 index rows and 100 random user rows: 2 to 3 times the CPU).
+  const aliasRanked = db
+    .prepare<[string, string, number], [string, string, string, number]>(
+      `SELECT alias, first_name, last_name, follower_count FROM users
+        WHERE alias >= ? AND alias < ? ORDER BY alias LIMIT ?`,
+    )
+    .raw();
   const popular = db.prepare<[number], { alias: string }>(
     'SELECT alias FROM users ORDER BY follower_count DESC, alias LIMIT ?',
   );
@@ -51,7 +60,7 @@ export function createSqlitePeopleIndex(db: Db): PeopleIndex {
     // An account has one alias term: `limit` rows are `limit` accounts. Name words may repeat an account, so those
     // rows are iterated up to `limit` distinct ones (stepping stops there: no user row is joined beyond it).
     if (kind === ALIAS) {
-      for (const [alias, firstName, lastName, followerCount] of rangeRanked.all(kind, prefix, prefixEnd(prefix), limit))
+      for (const [alias, firstName, lastName, followerCount] of aliasRanked.all(prefix, prefixEnd(prefix), limit))
         out.push({ alias, kind: hitKind, firstName, lastName, followerCount });
       return;
     }
