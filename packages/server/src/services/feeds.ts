@@ -1,7 +1,15 @@
 import type { FeedItem, Page, PageQuery } from '@tweeter/shared';
 import { z } from 'zod';
 import { decodeCursor, encodeCursor, KeyCursor } from '../domain/cursor.js';
-import type { FeedRepo, FollowRepo, RepostRepo, StatusRecord, StatusRepo, UserRepo } from '../ports/store.js';
+import type {
+  FeedEntry,
+  FeedRepo,
+  FollowRepo,
+  RepostRepo,
+  StatusRecord,
+  StatusRepo,
+  UserRepo,
+} from '../ports/store.js';
 import { oncePerStatus, rowOfEntry, rowOfRepost, shownInFeed, type FeedRow } from './feed-rows.js';
 import type { QuoteChecks, StatusHydrator } from './status-hydrator.js';
 import { JsonBytes } from './json-bytes.js';
@@ -112,6 +120,35 @@ export class FeedService {
     if (take <= 0) return { rows: [], nextCursor: null };
     const range = { before, limit: take + 1 };
     const [entries, pulled] = await Promise.all([this.deps.feeds.page(viewer, range), this.pulledFollowees(viewer)]);
+    // Most viewers follow no pulled account: their entries come newest first, one per key (FeedRepo.page), so they
+    // are the merge already, and the page skips the merge's sort, maps and reply rule.
+    const merged =
+      pulled.length === 0
+        ? { newestFirst: entries.map((e) => rowOfEntry(e)), outside: NONE_OUTSIDE }
+        : await this.merge(viewer, range, entries, pulled);
+    // The extra row only says that more follow; at the bound nothing follows, whatever is stored.
+    const kept = merged.newestFirst.slice(0, take);
+    const last = kept.at(-1)?.key;
+    const more = merged.newestFirst.length > take && listed + take < this.deps.maxEntries && last !== undefined;
+    const { rows, quoteChecks } = await this.visible(
+      viewer,
+      merged.outside.size === 0 ? kept : kept.filter((r) => !merged.outside.has(r.key)),
+      pulled,
+    );
+    return { rows, nextCursor: more ? encodeCursor({ k: last, n: listed + kept.length }) : null, quoteChecks };
+  }
+
+  /**
+   * The pushed entries merged with the pulled accounts' statuses and reposts read with the same keyset: the newest
+   * `range.limit` rows of the union, and the keys of replies outside the reply rule (they keep their place in the
+   * merge, so the cut stays right, and are left out after).
+   */
+  private async merge(
+    viewer: string,
+    range: { before: string | undefined; limit: number },
+    entries: readonly FeedEntry[],
+    pulled: readonly string[],
+  ): Promise<{ newestFirst: FeedRow[]; outside: ReadonlySet<string> }> {
     const [stories, reposted] = await Promise.all([
       Promise.all(pulled.map((author) => this.deps.statuses.byAuthor(author, range))),
       // A pulled account's reposts are merged as its statuses are (they have no feed entries either).
@@ -119,7 +156,6 @@ export class FeedService {
     ]);
     // A status of an account pulled after it was pushed is in both sources: the map keeps it once.
     const byKey = new Map<string, FeedRow>(entries.map((e) => [e.statusId, rowOfEntry(e)]));
-    // Replies outside the reply rule keep their place in the merge (so the cut stays right) and are left out after.
     const reaches = await this.replyRule(viewer, stories.flat());
     const outside = new Set<string>();
     for (const story of stories)
@@ -128,17 +164,8 @@ export class FeedService {
         if (!reaches(s)) outside.add(s.id);
       }
     for (const list of reposted) for (const r of list) byKey.set(r.id, rowOfRepost(r));
-    const newestFirst = [...byKey.keys()].sort((a, b) => (a < b ? 1 : a > b ? -1 : 0)).slice(0, range.limit);
-    // The extra row only says that more follow; at the bound nothing follows, whatever is stored.
-    const keys = newestFirst.slice(0, take);
-    const last = keys.at(-1);
-    const more = newestFirst.length > take && listed + take < this.deps.maxEntries && last !== undefined;
-    const { rows, quoteChecks } = await this.visible(
-      viewer,
-      keys.flatMap((k) => (outside.has(k) ? [] : (byKey.get(k) ?? []))),
-      pulled,
-    );
-    return { rows, nextCursor: more ? encodeCursor({ k: last, n: listed + keys.length }) : null, quoteChecks };
+    const keys = [...byKey.keys()].sort((a, b) => (a < b ? 1 : a > b ? -1 : 0)).slice(0, range.limit);
+    return { newestFirst: keys.flatMap((k) => byKey.get(k) ?? []), outside };
   }
 
   /**
@@ -235,6 +262,8 @@ export class FeedService {
     return followed.slice(0, this.deps.pullMax).map((e) => e.followee);
   }
 }
+
+const NONE_OUTSIDE: ReadonlySet<string> = new Set();
 
 /** The feed's cursor: the last status id listed and how many statuses the pages before listed (the bound). */
 const FeedCursor = KeyCursor.extend({ n: z.number().int().min(0).max(1_000_000).optional() });

@@ -6,18 +6,20 @@ export function createFeedsRepo(db: Db): FeedRepo {
   const insert = db.prepare<[string, string, string]>(
     'INSERT OR IGNORE INTO feed_entries (owner, status_id, author) VALUES (?, ?, ?)',
   );
-  // Two columns as arrays (the owner is the caller's): better-sqlite3 pays for every value and every row object it
-  // hands to JavaScript, which made `SELECT *` as rows cost twice what this does.
+  // One string per row ('<status id> <author>[ <original>]', split here): better-sqlite3 pays for every value it
+  // hands to JavaScript, so one value a row instead of three (ids and aliases hold no space) cut the page's read by
+  // about a tenth, after arrays instead of row objects (`SELECT *`) had halved it.
+  const ROW = "status_id || ' ' || author || ifnull(' ' || original, '')";
   const selectPage = db
-    .prepare<[string, number], [string, string, string | null]>(
-      'SELECT status_id, author, original FROM feed_entries WHERE owner = ? ORDER BY status_id DESC LIMIT ?',
+    .prepare<[string, number], string>(
+      `SELECT ${ROW} FROM feed_entries WHERE owner = ? ORDER BY status_id DESC LIMIT ?`,
     )
-    .raw();
+    .pluck();
   const selectPageBefore = db
-    .prepare<[string, string, number], [string, string, string | null]>(
-      'SELECT status_id, author, original FROM feed_entries WHERE owner = ? AND status_id < ? ORDER BY status_id DESC LIMIT ?',
+    .prepare<[string, string, number], string>(
+      `SELECT ${ROW} FROM feed_entries WHERE owner = ? AND status_id < ? ORDER BY status_id DESC LIMIT ?`,
     )
-    .raw();
+    .pluck();
   // No index by author: the primary key's owner prefix is the owner's feed, which trimming keeps near
   // FEED_MAX_ENTRIES rows, so a purge scans at most that many (one index fewer to write per delivered entry).
   const deleteByAuthor = db.prepare<[string, string]>('DELETE FROM feed_entries WHERE owner = ? AND author = ?');
@@ -58,9 +60,10 @@ export function createFeedsRepo(db: Db): FeedRepo {
         range.before === undefined
           ? selectPage.all(owner, range.limit)
           : selectPageBefore.all(owner, range.before, range.limit);
-      return rows.map(([statusId, author, original]) =>
-        original === null ? { owner, statusId, author } : { owner, statusId, author, original },
-      );
+      return rows.map((row) => {
+        const [statusId = '', author = '', original] = row.split(' ');
+        return original === undefined ? { owner, statusId, author } : { owner, statusId, author, original };
+      });
     },
     async addMany(entries) {
       return entries.length === 0 ? 0 : addMany.immediate(entries);
