@@ -48,10 +48,14 @@ export function spoolImageBodies(app: FastifyInstance, into?: string): void {
  * request that failed after the decode). Nothing for a body that is not a spooled file.
  */
 export async function discardSpooled(body: unknown): Promise<void> {
-  if (!isSpooledFile(body)) return;
+  // Once per upload: the handler's call and the response's hook would each cost three removals on the pool.
+  if (!isSpooledFile(body) || discarded.has(body)) return;
+  discarded.add(body);
   const { image, preview } = outputPaths(body.path);
   await Promise.all([body.path, image, preview].map((path) => rm(path, { force: true })));
 }
+
+const discarded = new WeakSet<SpooledFile>();
 
 async function spool(req: FastifyRequest, payload: NodeJS.ReadableStream, path: string): Promise<SpooledFile> {
   const limit = req.routeOptions.bodyLimit ?? 0;
