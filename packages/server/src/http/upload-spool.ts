@@ -4,10 +4,12 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, open, rm, type FileHandle } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Readable } from 'node:stream';
 import { PayloadTooLargeError, ValidationError } from '../domain/errors.js';
 import { outputPaths } from '../services/encoded-image.js';
 import { isSpooledFile, SNIFF_BYTES, type SpooledFile } from '../services/images.js';
 import { payloadTooLargeMessage } from './content-types.js';
+import { releaseChunk } from './release-chunk.js';
 
 /**
  * Image bodies (uploads of up to 8 MiB) go to a temporary file as they arrive, never into one Buffer on this thread:
@@ -46,10 +48,14 @@ export function spoolImageBodies(app: FastifyInstance, into?: string): void {
  * request that failed after the decode). Nothing for a body that is not a spooled file.
  */
 export async function discardSpooled(body: unknown): Promise<void> {
-  if (!isSpooledFile(body)) return;
+  // Once per upload: the handler's call and the response's hook would each cost three removals on the pool.
+  if (!isSpooledFile(body) || discarded.has(body)) return;
+  discarded.add(body);
   const { image, preview } = outputPaths(body.path);
   await Promise.all([body.path, image, preview].map((path) => rm(path, { force: true })));
 }
+
+const discarded = new WeakSet<SpooledFile>();
 
 async function spool(req: FastifyRequest, payload: NodeJS.ReadableStream, path: string): Promise<SpooledFile> {
   const limit = req.routeOptions.bodyLimit ?? 0;
@@ -58,7 +64,7 @@ async function spool(req: FastifyRequest, payload: NodeJS.ReadableStream, path: 
   if (Number(req.headers['content-length'] ?? 0) > limit) throw tooLarge();
   const file = await open(path, 'wx');
   try {
-    const { size, head } = await copyBody(payload as AsyncIterable<Buffer>, file, limit, tooLarge);
+    const { size, head } = await copyBody(payload, file, limit, tooLarge);
     await file.close();
     return { path, size, head };
   } catch (err) {
@@ -70,34 +76,58 @@ async function spool(req: FastifyRequest, payload: NodeJS.ReadableStream, path: 
 }
 
 /**
- * Copies each body chunk into a reused slab and writes whole slabs, at most one write behind the copying. A chunk is
- * a fresh Buffer of up to 64 KB (the HTTP parser's copy, external memory); held until its own write was done, it lived
- * across young collections under many uploads, was promoted, and its bytes counted towards the old generation's limit
- * (whole-heap collections on this thread). Copied at once, it is garbage before the next young collection.
+ * Copies each body chunk into a reused slab and writes whole slabs in order, at most two writes behind the copying
+ * (the body is paused meanwhile). A chunk is a fresh Buffer of up to 64 KB (the HTTP parser's copy, outside the
+ * JavaScript heap): copied at once and released (release-chunk.ts), it is neither kept across a young collection nor
+ * counted towards V8's trigger of one. Chunks come from 'data' events, never from read(), which joins buffered
+ * chunks into one more fresh Buffer.
  */
-async function copyBody(
-  payload: AsyncIterable<Buffer>,
+function copyBody(
+  payload: NodeJS.ReadableStream,
   file: FileHandle,
   limit: number,
   tooLarge: () => Error,
 ): Promise<{ size: number; head: Buffer }> {
-  let size = 0;
-  const head: Buffer[] = [];
-  let headSize = 0;
-  let slab = takeSlab();
-  let used = 0;
-  let writing: Promise<void> | null = null;
-  const write = async (full: Buffer, length: number) => {
-    try {
-      await file.write(full, 0, length);
-    } finally {
-      giveSlab(full);
-    }
-  };
-  try {
-    for await (const chunk of payload) {
+  const body = payload as Readable;
+  return new Promise((resolve, reject) => {
+    let size = 0;
+    const head: Buffer[] = [];
+    let headSize = 0;
+    let slab = takeSlab();
+    let used = 0;
+    let writing: Promise<void> | null = null;
+    let inFlight = 0;
+    let paused = false;
+    let settled = false;
+
+    const queueWrite = (full: Buffer, length: number) => {
+      inFlight += 1;
+      const previous = writing;
+      // Chained: each write goes at the file's position after the one before.
+      writing = (async () => {
+        try {
+          if (previous) await previous;
+          await file.write(full, 0, length);
+        } finally {
+          giveSlab(full);
+          inFlight -= 1;
+          if (paused && inFlight < 2 && !settled) {
+            paused = false;
+            body.resume();
+          }
+        }
+      })();
+      writing.catch((err: Error) => finish(err));
+      if (inFlight >= 2) {
+        paused = true;
+        body.pause();
+      }
+    };
+
+    const onData = (chunk: Buffer) => {
+      if (settled) return;
       size += chunk.length;
-      if (size > limit) throw tooLarge();
+      if (size > limit) return finish(tooLarge());
       if (headSize < SNIFF_BYTES) {
         // A copy: keeping a slice would keep the whole chunk.
         const part = Buffer.from(chunk.subarray(0, SNIFF_BYTES - headSize));
@@ -109,27 +139,46 @@ async function copyBody(
         used += copied;
         offset += copied;
         if (used === slab.length) {
-          // The second slab is full too: wait for the first (the body stops being read meanwhile).
-          if (writing) await writing;
-          writing = write(slab, used);
-          // Handled now (awaited later): a failed write while the next chunk is awaited is not an unhandled rejection.
-          writing.catch(() => undefined);
+          queueWrite(slab, used);
           slab = takeSlab();
           used = 0;
         }
       }
+      releaseChunk(chunk);
+    };
+    const onEnd = () => finish(null);
+    const onError = (err: Error) => finish(err);
+    const onClose = () => finish(new Error('the body was cut off'));
+
+    function finish(err: Error | null): void {
+      if (settled) return;
+      settled = true;
+      body.off('data', onData).off('end', onEnd).off('error', onError).off('close', onClose);
+      // A body over the limit is left as Fastify's own parsers leave it (Node discards the rest after the 413 is
+      // sent); a broken one is dropped.
+      if (err && !(err instanceof PayloadTooLargeError)) body.destroy();
+      const last = slab;
+      const pending = writing;
+      void (async () => {
+        try {
+          if (err) {
+            await pending?.catch(() => undefined);
+            throw err;
+          }
+          await pending;
+          if (used > 0) await file.write(last, 0, used);
+        } finally {
+          giveSlab(last);
+        }
+      })().then(() => resolve({ size, head: Buffer.concat(head, headSize) }), reject);
     }
-    if (writing) await writing;
-    writing = null;
-    if (used > 0) await file.write(slab, 0, used);
-    return { size, head: Buffer.concat(head, headSize) };
-  } finally {
-    giveSlab(slab);
-    if (writing) await writing.catch(() => undefined);
-  }
+
+    if (body.destroyed) return finish(new Error('the body was cut off'));
+    body.on('data', onData).on('end', onEnd).on('error', onError).on('close', onClose);
+  });
 }
 
-// Slabs are kept for the next uploads up to a bound (2 per upload being received; more are left to the GC).
+// Slabs are kept for the next uploads up to a bound (up to 3 per upload being received; more are left to the GC).
 const SLAB_BYTES = 128 * 1024;
 const FREE_SLABS_MAX = 32;
 const freeSlabs: Buffer[] = [];
