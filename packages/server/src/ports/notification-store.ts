@@ -7,6 +7,14 @@ import type { NotificationGroup, NotificationType, ReactionKind } from '@tweeter
 // whatever the group's size.
 
 /** One event (or its retraction, active false) as the notify job writes it. */
+/** A notification group a write changed in its own transaction (a reaction's, on SQLite): for the live push. */
+export interface NotifiedGroup {
+  recipient: string;
+  groupKey: string;
+  /** true: an actor came in (push the group and the count); false: one left (the count only). */
+  show: boolean;
+}
+
 export interface NotificationWrite {
   recipient: string;
   /** The group it belongs to (domain/notification-groups.ts makes it). */

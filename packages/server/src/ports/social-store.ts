@@ -1,5 +1,6 @@
 import type { AuditAction, BoardRole, BoardVisibility, ReactionKind } from '@tweeter/shared';
 import type { JobRequest } from './job-queue.js';
+import type { NotifiedGroup } from './notification-store.js';
 import type { Outbox } from './store.js';
 
 // Boards, board messages, reactions, comments and the audit log. Like the rest of the Store, every method is
@@ -175,6 +176,12 @@ export interface ReactionChange {
    * transaction (SQLite); left out where that is not free (DynamoDB), and the caller reads them with `mine`.
    */
   mine?: ReactionKind[];
+  /**
+   * Where the store wrote the outbox's notification in the write's own transaction instead of queuing it (SQLite,
+   * adapters/sqlite/reaction-notify.ts), the groups it changed: the caller pushes them live. Left out where the
+   * notification goes through the `notify` queue (DynamoDB), whose stage pushes.
+   */
+  notified?: NotifiedGroup[];
 }
 
 export interface ReactionRepo {

@@ -10,6 +10,12 @@ import type { WriteLimits } from './write-limits.js';
 import type { LiveThrottle } from './live-throttle.js';
 import type { NotifyEvent, NotifyEvents } from './notify-events.js';
 
+/** Pushes of changed notification groups, coalesced (jobs/notify-pushes.ts). */
+export interface NotifiedPushes {
+  group(recipient: string, groupKey: string, show: boolean): void;
+  settle(): Promise<void>;
+}
+
 /** Likes and hearts on statuses and board messages: once per user and kind, counts kept exact. */
 export class ReactionService {
   constructor(
@@ -24,6 +30,11 @@ export class ReactionService {
       notify: NotifyEvents;
       /** A status's counts, pushed to its author at most once per window (the newest); a board's go at once. */
       countPushes?: LiveThrottle;
+      /**
+       * The live push of notification groups the write itself changed (SQLite writes a reaction's notification in
+       * the reaction's transaction: ReactionChange.notified); where the `notify` stage writes it, the stage pushes.
+       */
+      notifyPushes?: NotifiedPushes;
     },
   ) {}
 
@@ -110,9 +121,21 @@ export class ReactionService {
   ): Promise<ReactionChange | null> {
     const { reactions, clock, notify } = this.deps;
     const outbox = notify.jobs([event], on);
-    return on
+    const written = on
       ? reactions.add(type, id, viewer, kind, clock.now(), { outbox })
       : reactions.remove(type, id, viewer, kind, { outbox });
+    return written.then((result) => {
+      this.pushNotified(result?.notified);
+      return result;
+    });
+  }
+
+  /** Live pushes of what the write notified in its own transaction: best effort, the data is committed. */
+  private pushNotified(notified: ReactionChange['notified']): void {
+    const pushes = this.deps.notifyPushes;
+    if (!pushes || !notified || notified.length === 0) return;
+    for (const n of notified) pushes.group(n.recipient, n.groupKey, n.show);
+    pushes.settle().catch(() => undefined);
   }
 
   private async withMine(

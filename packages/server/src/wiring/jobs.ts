@@ -30,6 +30,7 @@ import { RepostRetractProcessor, RepostSweepProcessor } from '../jobs/repost-ret
 import { UnfollowPurgeProcessor } from '../jobs/unfollow-purge.js';
 import { RelationPurgeProcessor } from '../jobs/relation-purge.js';
 import { notificationProcessors } from './notification-jobs.js';
+import { notifiedPusher } from './notified-pushes.js';
 import { LIVE_PUSH_WINDOW_MS } from '../services/live-throttle.js';
 import { Visibility } from '../domain/visibility.js';
 import { WorkerPool } from '../jobs/worker-pool.js';
@@ -284,9 +285,11 @@ export async function createJobRuntime(
     notifyPushWindowMs: LIVE_PUSH_WINDOW_MS,
   });
   const workers = createWorkerPool(config, { queue, jobs, logger, metrics });
+  const pushNotified = notifiedPusher(config, { store, hydrator, realtime, clock, windowMs: LIVE_PUSH_WINDOW_MS });
   return {
     workers,
-    write: (target, method, args) => dispatchWrite(opened.value, target, method, args),
+    write: async (target, method, args) =>
+      pushNotified(target, await dispatchWrite(opened.value, target, method, args)),
     async close() {
       await workers.stop();
       await realtime.flush();

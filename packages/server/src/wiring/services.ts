@@ -21,6 +21,7 @@ import { DirectUploads } from '../services/media-direct.js';
 import { MediaService } from '../services/media.js';
 import { MessageService } from '../services/messages.js';
 import { NotificationPresenter } from '../services/notification-presenter.js';
+import { NotifyPushes } from '../jobs/notify-pushes.js';
 import { NotificationService } from '../services/notifications.js';
 import { NotifyEvents } from '../services/notify-events.js';
 import { PasswordHasher } from '../services/password-hasher.js';
@@ -128,6 +129,12 @@ export function createServices(deps: ServiceDeps): { services: Services; hydrato
           },
         }),
   });
+  const notificationPresenter = new NotificationPresenter({
+    users: store.users,
+    statuses: hydrator,
+    userPresenter,
+    visibility,
+  });
   const services: Services = {
     sessions,
     users,
@@ -232,7 +239,7 @@ export function createServices(deps: ServiceDeps): { services: Services; hydrato
     }),
     notifications: new NotificationService({
       notifications: store.notifications,
-      presenter: new NotificationPresenter({ users: store.users, statuses: hydrator, userPresenter, visibility }),
+      presenter: notificationPresenter,
       realtime,
       clock,
       retentionMs: config.notificationRetentionMs,
@@ -246,6 +253,15 @@ export function createServices(deps: ServiceDeps): { services: Services; hydrato
       visibility,
       notify,
       countPushes: new LiveThrottle(deps.livePushWindowMs ?? 0),
+      // A reaction's notification written with it (SQLite) is pushed from here, as the notify stage pushes its own.
+      notifyPushes: new NotifyPushes({
+        notifications: store.notifications,
+        presenter: notificationPresenter,
+        realtime,
+        clock,
+        retentionMs: config.notificationRetentionMs,
+        windowMs: deps.livePushWindowMs ?? 0,
+      }),
     }),
   };
   return { services, hydrator };
@@ -263,6 +279,7 @@ function socialServices(
     visibility: Visibility;
     notify: NotifyEvents;
     countPushes: LiveThrottle;
+    notifyPushes: NotifyPushes;
   },
 ): Pick<Services, 'boards' | 'messages' | 'reactions'> {
   const { userPresenter, realtime, clock, writeLimits, visibility, notify } = shared;
@@ -300,6 +317,7 @@ function socialServices(
       visibility,
       notify,
       countPushes: shared.countPushes,
+      notifyPushes: shared.notifyPushes,
     }),
   };
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { useTestApps } from '../support/use-test-app.js';
 import { TestStreamClient } from '../support/ws-client.js';
+import { LIVE_PUSH_WINDOW_MS } from '../../src/services/live-throttle.js';
 
 // The `notifications` channel on either transport (`ws`, or the local API Gateway on aws-local): a like reaches
 // every device of its author as `notification` and `notifications.unread`; reading on one device updates the other.
@@ -54,6 +55,8 @@ describe('notifications live', () => {
     await t.as(bob, { method: 'PUT', url: `/api/v1/statuses/${ids[0]}/reactions/like` });
     await t.as(cat, { method: 'PUT', url: `/api/v1/statuses/${ids[1]}/reactions/like` });
     await t.drain();
+    // The likes' coalesced pushes go up to one window after their writes: past it, only the purges' counts remain.
+    await new Promise((resolve) => setTimeout(resolve, 2 * LIVE_PUSH_WINDOW_MS));
     const c = await TestStreamClient.open(await t.streamUrl(), ann);
     try {
       expect(await c.request({ type: 'subscribe', channel: 'notifications' })).toMatchObject({ type: 'ack' });

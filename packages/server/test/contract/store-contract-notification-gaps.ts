@@ -137,6 +137,43 @@ export function runNotificationGapsContract(hooks: CoreContractHooks): void {
       await hooks.expectJobs(ctx, [on, off]);
     });
 
+    test('a reaction’s own notification: written with it (notified) where the store can, else queued', async (ctx) => {
+      await hooks.createUsers('ann', 'bob', 'cat');
+      const s = status(1, 'ann');
+      await store.statuses.create(s, { audience: 0 });
+      await store.relations.add({ owner: 'ann', kind: 'mute', target: 'cat' }, { createdAt: T0, max: 10 });
+      const event = (actorId: string, active: boolean, at: number) =>
+        job('notify.event', {
+          type: 'reaction',
+          actorId,
+          recipientId: 'ann',
+          statusId: s.id,
+          reactionKind: 'like',
+          at,
+          active,
+        });
+      const [bobOn, catOn, bobOff] = [event('bob', true, T0), event('cat', true, T0), event('bob', false, T0 + 1)];
+      const bob = await store.reactions.add('status', s.id, 'bob', 'like', T0, { outbox: [bobOn] });
+      const cat = await store.reactions.add('status', s.id, 'cat', 'like', T0, { outbox: [catOn] });
+      const key = `reaction:like:${s.id}`;
+      if (bob?.notified === undefined) {
+        // Through the notify stage (DynamoDB): the jobs are queued with the writes, nothing is grouped yet.
+        await store.reactions.remove('status', s.id, 'bob', 'like', { outbox: [bobOff] });
+        expect(await store.notifications.get('ann', key)).toBeNull();
+        await hooks.expectJobs(ctx, [bobOn, catOn, bobOff]);
+        return;
+      }
+      // In the write's transaction (SQLite): bob counted at once, cat (muted by ann) not; the undo takes bob out.
+      expect(bob.notified).toEqual([{ recipient: 'ann', groupKey: key, show: true }]);
+      expect(cat?.notified).toEqual([]);
+      expect(await store.notifications.get('ann', key)).toMatchObject({ actorCount: 1, actors: ['bob'], unread: true });
+      expect(await store.notifications.unreadCount('ann', 0)).toBe(1);
+      const undo = await store.reactions.remove('status', s.id, 'bob', 'like', { outbox: [bobOff] });
+      expect(undo.notified).toEqual([{ recipient: 'ann', groupKey: key, show: false }]);
+      expect(await store.notifications.get('ann', key)).toBeNull();
+      await hooks.expectJobs(ctx, []);
+    });
+
     test('a member added carries its "added you" job in the write; a role change or a re-add queues nothing', async (ctx) => {
       await hooks.createUsers('ann', 'bob');
       await store.boards.create({

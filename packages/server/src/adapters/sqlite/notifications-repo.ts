@@ -1,6 +1,7 @@
 import { NOTIFICATION_GROUP_ACTORS, type NotificationType, type ReactionKind } from '@tweeter/shared';
-import type { NotificationGroupRecord, NotificationRepo, NotificationWrite } from '../../ports/store.js';
+import type { NotificationGroupRecord, NotificationRepo } from '../../ports/store.js';
 import type { Db } from './database.js';
+import { createNotificationWrites } from './notification-writes.js';
 
 interface GroupRow {
   recipient: string;
@@ -25,19 +26,9 @@ interface PageParams {
 
 /** Notifications over SQLite: an event is one transaction touching one actor row and one group row. */
 export function createNotificationsRepo(db: Db): NotificationRepo {
+  const { applyAll } = createNotificationWrites(db);
   const selectEntry = db.prepare<[string, string, string], { at: number; active: number }>(
     'SELECT at, active FROM notification_actors WHERE recipient = ? AND group_key = ? AND actor = ?',
-  );
-  const upsertEntry = db.prepare<[string, string, string, number, number]>(
-    `INSERT INTO notification_actors (recipient, group_key, actor, at, active) VALUES (?, ?, ?, ?, ?)
-       ON CONFLICT (recipient, group_key, actor) DO UPDATE SET at = excluded.at, active = excluded.active`,
-  );
-  const addToGroup = db.prepare<[string, string, string, string | null, string | null, string | null, number, number]>(
-    `INSERT INTO notification_groups
-       (recipient, group_key, type, status_id, board_id, reaction_kind, actor_count, latest_at, unread)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1)
-       ON CONFLICT (recipient, group_key) DO UPDATE SET actor_count = actor_count + excluded.actor_count,
-         latest_at = max(latest_at, excluded.latest_at), unread = 1`,
   );
   const takeFromGroup = db.prepare<[number, string, string]>(
     'UPDATE notification_groups SET actor_count = actor_count - ? WHERE recipient = ? AND group_key = ?',
@@ -128,44 +119,6 @@ export function createNotificationsRepo(db: Db): NotificationRepo {
     return row ? toRecord(row) : null;
   };
 
-  /** Flips the entry when `w` is newer (a retraction wins a tie); returns the count's change, or null if stale. */
-  const flip = (w: NotificationWrite): { delta: number | null; missing: boolean } => {
-    const old = selectEntry.get(w.recipient, w.groupKey, w.actor);
-    const newer = !old || old.at < w.at || (old.at === w.at && old.active === 1 && !w.active);
-    if (!newer) return { delta: null, missing: false };
-    upsertEntry.run(w.recipient, w.groupKey, w.actor, w.at, w.active ? 1 : 0);
-    return { delta: (w.active ? 1 : 0) - (old?.active ?? 0), missing: !old };
-  };
-
-  // An undo that finds no entry recounts its group, as on DynamoDB (where TTL may take an old entry of a live group);
-  // here entries live as long as their group, so it changes nothing unless something else removed the entry.
-  /** Moves each touched group once: +adds (to the top, unread) from its newest add, then -retractions. */
-  const applyAll = db.transaction((writes: readonly NotificationWrite[]): boolean[] => {
-    const moves = new Map<string, { add: NotificationWrite | null; adds: number; takes: number; recount: boolean }>();
-    const changed = writes.map((w) => {
-      const { delta, missing } = flip(w);
-      const id = `${w.recipient}\n${w.groupKey}`;
-      const move = moves.get(id) ?? { add: null, adds: 0, takes: 0, recount: false };
-      moves.set(id, move);
-      if (missing && !w.active) move.recount = true;
-      if (delta === null || delta === 0) return false; // stale, or no flip: the count stands
-      if (delta > 0) {
-        move.adds += 1;
-        if (!move.add || move.add.at < w.at) move.add = w;
-      } else move.takes += 1;
-      return true;
-    });
-    for (const [id, move] of moves) {
-      const [recipient = '', groupKey = ''] = id.split('\n');
-      const a = move.add;
-      if (a) addToGroup.run(recipient, groupKey, a.type, a.statusId, a.boardId, a.reactionKind, move.adds, a.at);
-      if (move.takes > 0) takeFromGroup.run(move.takes, recipient, groupKey);
-      if (move.recount) recountGroup.run(recipient, groupKey);
-      dropEmpty.run(recipient, groupKey);
-    }
-    return changed;
-  });
-
   const retractActor = db.transaction((actor: string, limit: number): number => {
     const rows = entriesOfActor.all(actor, limit);
     for (const row of rows) {
@@ -211,14 +164,14 @@ export function createNotificationsRepo(db: Db): NotificationRepo {
 
   return {
     async apply(write) {
-      const [changed = false] = applyAll.immediate([write]);
+      const [changed = false] = applyAll([write]);
       return { changed, group: read(write.recipient, write.groupKey) };
     },
     async applyChanges(writes) {
-      return applyAll.immediate(writes);
+      return applyAll(writes);
     },
     async applyMany(writes) {
-      const changed = applyAll.immediate(writes);
+      const changed = applyAll(writes);
       // Each touched group read once, however many of the batch's events it took.
       const groups = new Map<string, NotificationGroupRecord | null>();
       return writes.map((w, i) => {

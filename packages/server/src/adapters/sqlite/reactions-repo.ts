@@ -3,7 +3,12 @@ import type { JobRequest } from '../../ports/job-queue.js';
 import type { ReactionChange, ReactionRepo, ReactionTally, ReactionTargetType } from '../../ports/store.js';
 import type { Db } from './database.js';
 import { insertJobs } from './jobs-table.js';
+import { createNotificationWrites } from './notification-writes.js';
+import { createReactionNotify } from './reaction-notify.js';
 import type { SqliteStoreOptions } from './store.js';
+
+/** A write's answer inside the repo: how many outbox jobs it queued (the job threads are woken for those only). */
+type Written = ReactionChange & { queued?: number };
 
 interface CountRow {
   target: string;
@@ -16,6 +21,8 @@ interface CountRow {
  * reaction to a status is written only in a transaction that sees the status row.
  */
 export function createReactionsRepo(db: Db, { clock, signal }: SqliteStoreOptions): ReactionRepo {
+  // A reaction's notify event is written in the reaction's transaction, not queued (reaction-notify.ts).
+  const notifyInline = createReactionNotify(db, createNotificationWrites(db));
   const insert = db.prepare<[string, string, string, number]>(
     'INSERT OR IGNORE INTO reactions (target, alias, kind, created_at) VALUES (?, ?, ?, ?)',
   );
@@ -85,22 +92,26 @@ export function createReactionsRepo(db: Db, { clock, signal }: SqliteStoreOption
       kind: ReactionKind,
       createdAt: number,
       jobs: readonly JobRequest[],
-    ): ReactionChange | null => {
+    ): Written | null => {
       if (type === 'status' && statusExists.get(id) === undefined) return null;
       const target = key(type, id);
       const changed = insert.run(target, alias, kind, createdAt).changes === 1;
-      if (changed) bump.run(target, kind, 1);
-      if (changed) insertJobs(db, jobs, clock.now());
-      return { changed, counts: tally(target), mine: mineOf(target, alias) };
+      if (!changed) return { changed, counts: tally(target), mine: mineOf(target, alias) };
+      bump.run(target, kind, 1);
+      const { queued, notified } = notifyInline(jobs);
+      insertJobs(db, queued, clock.now());
+      return { changed, counts: tally(target), mine: mineOf(target, alias), notified, queued: queued.length };
     },
   );
 
   const take = db.transaction(
-    (target: string, alias: string, kind: ReactionKind, jobs: readonly JobRequest[]): ReactionChange => {
+    (target: string, alias: string, kind: ReactionKind, jobs: readonly JobRequest[]): Written => {
       const changed = remove.run(target, alias, kind).changes === 1;
-      if (changed) bump.run(target, kind, -1);
-      if (changed) insertJobs(db, jobs, clock.now());
-      return { changed, counts: tally(target), mine: mineOf(target, alias) };
+      if (!changed) return { changed, counts: tally(target), mine: mineOf(target, alias) };
+      bump.run(target, kind, -1);
+      const { queued, notified } = notifyInline(jobs);
+      insertJobs(db, queued, clock.now());
+      return { changed, counts: tally(target), mine: mineOf(target, alias), notified, queued: queued.length };
     },
   );
 
@@ -131,14 +142,16 @@ export function createReactionsRepo(db: Db, { clock, signal }: SqliteStoreOption
     async add(type, id, alias, kind, createdAt, options) {
       const jobs = options?.outbox ?? [];
       const result = add.immediate(type, id, alias, kind, createdAt, jobs);
-      if (result?.changed && jobs.length > 0) signal.notify();
-      return result;
+      if (!result) return null;
+      const { queued, ...change } = result;
+      if (queued) signal.notify();
+      return change;
     },
     async remove(type, id, alias, kind, options) {
       const jobs = options?.outbox ?? [];
-      const result = take.immediate(key(type, id), alias, kind, jobs);
-      if (result.changed && jobs.length > 0) signal.notify();
-      return result;
+      const { queued, ...change } = take.immediate(key(type, id), alias, kind, jobs);
+      if (queued) signal.notify();
+      return change;
     },
     async counts(type, ids) {
       const counts = new Map<string, ReactionTally>();
