@@ -267,6 +267,7 @@ export async function createJobRuntime(
         metrics.writerGroup.observe({ kind }, seconds);
         metrics.writerCommit.observe({ kind }, commitSeconds);
       },
+      requested: (write) => metrics.writerRequests.inc({ write }),
     },
   });
   const { store } = opened.value;
@@ -305,6 +306,7 @@ function withReadySignal(queue: JobQueue, wake: (listener: () => void) => () => 
     receive: (options) => queue.receive(options),
     ack: (job) => queue.ack(job),
     ...(queue.ackBatch ? { ackBatch: queue.ackBatch.bind(queue) } : {}),
+    ...(queue.ackAndReceive ? { ackAndReceive: queue.ackAndReceive.bind(queue) } : {}),
     fail: (job, error) => queue.fail(job, error),
     extend: (jobs, visibilityMs) => queue.extend(jobs, visibilityMs),
     release: (jobs) => queue.release(jobs),
