@@ -162,25 +162,19 @@ export class WorkerPool {
 
   /**
    * Runs received jobs until they are done or the pool stops (the job in progress is finished, the others are left
-   * to HeldJobs to give back). Jobs a processor runs together go first, every processor's batch at once (many small
-   * fan-outs in one transaction), then the rest one by one.
+   * to HeldJobs to give back). Jobs a processor runs together go first (many small fan-outs in one transaction),
+   * then the rest one by one.
    */
   private async runHeld(jobs: readonly Job[], held: HeldJobs, acks: DeferredAcks): Promise<void> {
     const { groups, single } = this.processors.batches(jobs);
-    if (groups.length > 0) {
+    for (const group of groups) {
       await nextTurn();
       if (!this.running) return;
       if (acks.overdue) await acks.flush();
-      // The processors' batches go to the store side by side (a post's fan-out and its search index): on SQLite their
-      // writes reach the writer in the same turn and share one transaction instead of one each.
-      await Promise.all(
-        groups.map(async (group) => {
-          const started = await held.start(group.jobs);
-          if (started.length > 0) await this.runBatch(group.processor, started, acks);
-          // Jobs whose ack waits for the next receive keep their lease renewed until this batch is let go of.
-          if (!acks.enabled) held.finish(started);
-        }),
-      );
+      const started = await held.start(group.jobs);
+      if (started.length > 0) await this.runBatch(group.processor, started, acks);
+      // Jobs whose ack waits for the next receive keep their lease renewed until this batch is let go of.
+      if (!acks.enabled) held.finish(started);
     }
     let sliceStart = -Infinity;
     for (const job of single) {
