@@ -66,6 +66,9 @@ export async function markWritePath(baseUrl: string): Promise<WritePathMark> {
   try {
     const text = await (await fetch(`${baseUrl}/metrics`, { signal: AbortSignal.timeout(5000) })).text();
     for (const [part, [name, labels]] of Object.entries(PARTS)) mark.set(part, histogramOf(text, name, labels));
+    // The writer's requests by the method that sent them (a counter): `count` alone.
+    for (const m of text.matchAll(/^tweeter_writer_requests_total\{write="([^"]+)"\} ([0-9.eE+]+)$/gm))
+      mark.set(`requests:${m[1]}`, { buckets: new Map(), sum: 0, count: Number(m[2]) });
   } catch {
     // No figures then: the scenario's own figures do not depend on these.
   }
@@ -75,9 +78,16 @@ export async function markWritePath(baseUrl: string): Promise<WritePathMark> {
 /** Each part's figures between two marks, as `write_path_<part>_ms` (parts with no observations are left out). */
 export function writePathFigures(before: WritePathMark, after: WritePathMark): Record<string, Record<string, number>> {
   const out: Record<string, Record<string, number>> = {};
+  const requests: Record<string, number> = {};
   for (const [part, snapshot] of after) {
+    if (part.startsWith('requests:')) {
+      const n = snapshot.count - (before.get(part)?.count ?? 0);
+      if (n > 0) requests[part.slice('requests:'.length)] = n;
+      continue;
+    }
     const delta = histogramDelta(before.get(part) ?? { buckets: new Map(), sum: 0, count: 0 }, snapshot);
     if ((delta.count ?? 0) > 0) out[`write_path_${part}_ms`] = delta;
   }
+  if (Object.keys(requests).length > 0) out['write_path_requests'] = requests;
   return out;
 }

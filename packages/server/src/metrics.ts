@@ -37,6 +37,8 @@ export interface JobMetrics {
   writerGroup: Histogram<'kind'>;
   /** SQLite: how long the COMMIT of each group took (its dirty pages written to the WAL), by kind. */
   writerCommit: Histogram<'kind'>;
+  /** SQLite: requests (round trips) to the writer, by the store or queue method that sent them. */
+  writerRequests: Counter<'write'>;
 }
 
 /** Prometheus metrics of one server process (served at /metrics). */
@@ -176,6 +178,14 @@ export function createJobMetrics(registry: Registry = new Registry()): JobMetric
       'kind',
     ),
     writerCommit: writer('tweeter_writer_commit_seconds', "SQLite writer: a group's COMMIT alone", 'kind'),
+    // Round trips to the writer by what they write (`queue.receive`, `deliveries.deliverSmall`...): with the groups
+    // above, the steps a post or a job costs the writer.
+    writerRequests: new Counter({
+      name: 'tweeter_writer_requests_total',
+      help: 'SQLite writer: requests (round trips) by the store or queue method that sent them',
+      labelNames: ['write'] as const,
+      registers: [registry],
+    }),
     jobDuration,
     fanoutLag,
     feedDeliveries,

@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import type { Job, JobQueue, ReceiveOptions } from '../ports/job-queue.js';
+import { DeferredAcks } from './deferred-acks.js';
 import { nextTurn } from './event-loop-turns.js';
 import { HeldJobs, jobFields } from './held-jobs.js';
 import type { BatchOutcome, JobProcessor } from './processor.js';
@@ -132,19 +133,21 @@ export class WorkerPool {
       ...(lane === undefined ? {} : { queue: lane }),
       ...(longPoll ? { waitMs: this.options.pollMs } : {}),
     };
+    const { visibilityMs, logger, metrics } = this.options;
+    const acks = new DeferredAcks(this.queue, Math.max(1, Math.floor(visibilityMs / 3)), logger, metrics);
     while (this.running) {
       // Taken before receiving: a wake-up that lands while we receive must not be slept through.
       const generation = this.readyGeneration;
       try {
         const receivedAt = performance.now();
-        const jobs = await this.receiveGathered(receiveOptions);
+        const jobs = await this.receiveGathered(receiveOptions, acks);
         if (jobs.length === 0) {
           if (!longPoll) await this.sleep(this.options.pollMs, generation);
           continue;
         }
         const held = new HeldJobs(this.queue, jobs, receivedAt, this.options.visibilityMs, this.options.logger);
         try {
-          await this.runHeld(jobs, held);
+          await this.runHeld(jobs, held, acks);
         } finally {
           // Jobs not started (the pool is stopping, or a job threw past its handling) go back to the queue now.
           await held.close();
@@ -154,6 +157,7 @@ export class WorkerPool {
         await this.sleep(this.options.pollMs, null);
       }
     }
+    await acks.flush();
   }
 
   /**
@@ -161,14 +165,16 @@ export class WorkerPool {
    * to HeldJobs to give back). Jobs a processor runs together go first (many small fan-outs in one transaction),
    * then the rest one by one.
    */
-  private async runHeld(jobs: readonly Job[], held: HeldJobs): Promise<void> {
+  private async runHeld(jobs: readonly Job[], held: HeldJobs, acks: DeferredAcks): Promise<void> {
     const { groups, single } = this.processors.batches(jobs);
     for (const group of groups) {
       await nextTurn();
       if (!this.running) return;
+      if (acks.overdue) await acks.flush();
       const started = await held.start(group.jobs);
-      if (started.length > 0) await this.runBatch(group.processor, started);
-      held.finish(started);
+      if (started.length > 0) await this.runBatch(group.processor, started, acks);
+      // Jobs whose ack waits for the next receive keep their lease renewed until this batch is let go of.
+      if (!acks.enabled) held.finish(started);
     }
     let sliceStart = -Infinity;
     for (const job of single) {
@@ -180,9 +186,10 @@ export class WorkerPool {
         sliceStart = performance.now();
       }
       if (!this.running) return;
+      if (acks.overdue) await acks.flush();
       if ((await held.start([job])).length === 0) continue;
-      await this.run(job);
-      held.finish([job]);
+      await this.run(job, acks);
+      if (!acks.enabled) held.finish([job]);
     }
   }
 
@@ -193,8 +200,9 @@ export class WorkerPool {
    * (measured: gathering 128 jobs 8 at a time made receives half of the writer's commits under sustained posting);
    * a queue that answers fewer at most (SQS: 10) counts as full when it gives its batch.
    */
-  private async receiveGathered(options: ReceiveOptions): Promise<Job[]> {
-    const jobs = await this.queue.receive(options);
+  private async receiveGathered(options: ReceiveOptions, acks: DeferredAcks): Promise<Job[]> {
+    // The acks of the jobs run since the last receive ride on this one (one write on SQLite).
+    const jobs = await acks.receive(options);
     const again = { ...options, waitMs: undefined };
     for (let last = jobs, full = options.max; this.gathers(last, full) && jobs.length < GATHER_JOBS;) {
       const room = GATHER_JOBS - jobs.length;
@@ -212,7 +220,7 @@ export class WorkerPool {
     return this.processors.batches(received).single.length * 2 <= received.length;
   }
 
-  private async run(job: Job): Promise<void> {
+  private async run(job: Job, acks: DeferredAcks): Promise<void> {
     const started = performance.now();
     try {
       await this.processors.perform(job);
@@ -220,21 +228,15 @@ export class WorkerPool {
       await this.failed(job, err, started);
       return;
     }
-    try {
-      await this.queue.ack(job);
-    } catch (err) {
-      // The job stays in flight and comes back after its visibility timeout.
-      this.options.logger.error({ job: jobFields(job), err }, 'could not ack the job');
-      return;
-    }
-    this.options.metrics?.onJob(job.name, 'ok', (performance.now() - started) / 1000);
+    acks.add([{ job, seconds: (performance.now() - started) / 1000 }]);
+    if (!acks.enabled) await acks.flush();
   }
 
   /**
    * Runs jobs their processor takes together, then acks the done ones at once (one write on SQLite) and fails the
    * others one by one. Each job's duration is its share of the batch's.
    */
-  private async runBatch(processor: BatchProcessor, jobs: readonly Job[]): Promise<void> {
+  private async runBatch(processor: BatchProcessor, jobs: readonly Job[], acks: DeferredAcks): Promise<void> {
     const started = performance.now();
     let outcomes: readonly BatchOutcome[];
     try {
@@ -244,13 +246,9 @@ export class WorkerPool {
     }
     const share = (performance.now() - started) / jobs.length;
     const done = jobs.filter((_, i) => outcomes[i]?.ok === true);
-    try {
-      if (this.queue.ackBatch) await this.queue.ackBatch(done);
-      else for (const job of done) await this.queue.ack(job);
-      for (const job of done) this.options.metrics?.onJob(job.name, 'ok', share / 1000);
-    } catch (err) {
-      this.options.logger.error({ jobs: done.map(jobFields), err }, 'could not ack the jobs');
-    }
+    acks.add(done.map((job) => ({ job, seconds: share / 1000 })));
+    // A queue that cannot ack with its next receive acks them now (a failed ack: they come back after their lease).
+    if (!acks.enabled) await acks.flush();
     for (const [i, job] of jobs.entries()) {
       const outcome = outcomes[i] ?? { ok: false, error: new Error('the batch gave this job no outcome') };
       if (!outcome.ok) await this.failed(job, outcome.error, performance.now() - share);

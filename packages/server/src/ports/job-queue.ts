@@ -90,6 +90,12 @@ export interface JobQueue {
    */
   ackBatch?(jobs: readonly Job[]): Promise<void>;
   /**
+   * Optional: acks `acks` as `ackBatch` would, then receives as `receive` would, in one write. SQLite does both in
+   * one transaction of its writer, so a worker loop's acks ride on its next receive instead of costing a
+   * transaction of their own. If it throws, nothing was acked (the jobs come back after their visibility timeout).
+   */
+  ackAndReceive?(acks: readonly Job[], options: ReceiveOptions): Promise<Job[]>;
+  /**
    * The job failed: retry it after a backoff, or dead-letter it when attempts are used up.
    * With a stale receipt nothing changes (the job is someone else's now) and 'retry' is returned.
    */

@@ -268,6 +268,7 @@ export async function createJobRuntime(
         metrics.writerGroup.observe({ kind }, seconds);
         metrics.writerCommit.observe({ kind }, commitSeconds);
       },
+      requested: (write) => metrics.writerRequests.inc({ write }),
     },
   });
   const { store } = opened.value;
@@ -308,6 +309,7 @@ function withReadySignal(queue: JobQueue, wake: (listener: () => void) => () => 
     receive: (options) => queue.receive(options),
     ack: (job) => queue.ack(job),
     ...(queue.ackBatch ? { ackBatch: queue.ackBatch.bind(queue) } : {}),
+    ...(queue.ackAndReceive ? { ackAndReceive: queue.ackAndReceive.bind(queue) } : {}),
     fail: (job, error) => queue.fail(job, error),
     extend: (jobs, visibilityMs) => queue.extend(jobs, visibilityMs),
     release: (jobs) => queue.release(jobs),

@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Job, JobQueue, JobRequest, QueueRetryPolicy } from '../../src/ports/job-queue.js';
 import { ManualClock } from '../support/manual-clock.js';
+import { runQueueAckReceiveContract } from './queue-ack-receive-contract.js';
 import { runQueueLeaseContract } from './queue-lease-contract.js';
 
 export interface QueueContractOptions {
@@ -34,6 +35,7 @@ const CLOCK_SLACK_MS = 5;
 /** The JobQueue contract: every queue adapter's test calls this. */
 export function runQueueContract(options: QueueContractOptions): void {
   runQueueLeaseContract(options);
+  runQueueAckReceiveContract(options);
   const { retry, manualClock } = options;
   const backoffAs = options.backoffCountsAsInFlight ? 'inFlight' : 'delayed';
   const visibilityMs = options.visibilityMs ?? (manualClock ? 30_000 : 1_000);

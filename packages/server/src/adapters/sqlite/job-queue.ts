@@ -152,6 +152,12 @@ export function createSqliteJobQueue(db: Db, options: SqliteJobQueueOptions): Sq
     }
   });
 
+  // The acks first: a job acked here is never received again by the same call.
+  const ackAndReceiveTx = db.transaction((acks: readonly Job[], max: number, visibilityMs: number): Job[] => {
+    ackBatchTx(acks);
+    return max < 1 ? [] : receiveTx(max, visibilityMs);
+  });
+
   /** Runs `statement` for each job with a well-formed id; returns the jobs it changed. */
   const eachHeld = db.transaction((jobs: readonly Job[], run: (id: number, receipt: string) => number): Job[] =>
     jobs.filter((job) => {
@@ -228,6 +234,11 @@ export function createSqliteJobQueue(db: Db, options: SqliteJobQueueOptions): Sq
 
     async ackBatch(jobs) {
       if (jobs.length > 0) ackBatchTx.immediate(jobs);
+    },
+
+    async ackAndReceive(acks, { max, visibilityMs }) {
+      checkVisibility(visibilityMs);
+      return ackAndReceiveTx.immediate(acks, Math.max(0, Math.floor(max)), visibilityMs);
     },
 
     async extend(jobs, visibilityMs) {

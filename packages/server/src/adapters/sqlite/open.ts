@@ -98,9 +98,11 @@ export function openSqlite(config: Config, clock: Clock, options: SqliteOpenOpti
   const db = openDatabase(config.databaseFile, { automaticCheckpoints: options.automaticCheckpoints });
   const plain = open(db, true);
   const writer = new SqliteWriter(db, GROUP_COMMIT, options.observeWrites, new WalRestarter(db, WAL_RESTART));
-  const routed = routeWrites(plain.store, plain.queue, (_target, _method, _args, priority, call) =>
-    writer.submit(priority, call),
-  );
+  const observer = options.observeWrites;
+  const routed = routeWrites(plain.store, plain.queue, (target, method, _args, priority, call) => {
+    observer?.requested?.(`${target}.${method}`);
+    return writer.submit(priority, call);
+  });
   const store: Store = {
     ...routed.store,
     async close() {

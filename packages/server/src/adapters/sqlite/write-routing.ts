@@ -60,7 +60,7 @@ const BULK: Readonly<Partial<Record<WriteTarget, readonly string[] | 'all'>>> = 
   reindex: 'all',
   deletions: ['advance', 'release', 'transferBoard', 'deleteBoard'],
   notifications: ['removeRecipient', 'removeActor', 'deleteOlderThan'],
-  queue: ['receive', 'ack', 'ackBatch', 'fail', 'extend', 'release'],
+  queue: ['receive', 'ack', 'ackBatch', 'ackAndReceive', 'fail', 'extend', 'release'],
 };
 
 const TARGETS = Object.keys(READS) as WriteTarget[];

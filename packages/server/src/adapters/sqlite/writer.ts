@@ -38,6 +38,8 @@ export interface GroupCommitLimits {
 export interface WriterObserver {
   waited(priority: WritePriority, seconds: number): void;
   group(kind: 'interactive' | 'bulk', seconds: number, commitSeconds: number, requests: number): void;
+  /** A request was submitted, named by the store or queue method that sent it (`queue.receive`). */
+  requested?(write: string): void;
 }
 
 /** Work the writer does on its own connection between two groups, outside any transaction. */
