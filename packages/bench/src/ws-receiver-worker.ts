@@ -1,6 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { WsSubscribers } from './ws-clients.js';
-import type { ToReceiver } from './ws-receivers.js';
+import { RawSubscribers } from './ws-raw-clients.js';
+import type { ReceiverKind, ToReceiver } from './ws-receivers.js';
 
 /**
  * One thread of the benchmark's receiving side (see WsReceivers): its share of the subscribers, armed and read
@@ -8,8 +9,8 @@ import type { ToReceiver } from './ws-receivers.js';
  */
 const port = parentPort;
 if (!port) throw new Error('ws-receiver-worker runs as a worker thread');
-const clients = new WsSubscribers();
-const { streamUrl, channel } = workerData as { streamUrl: string; channel: string };
+const { streamUrl, channel, kind } = workerData as { streamUrl: string; channel: string; kind: ReceiverKind };
+const clients = kind === 'ws' ? new WsSubscribers() : new RawSubscribers();
 let sent: ((at: number) => void) | null = null;
 
 port.on('message', (msg: ToReceiver) => {

@@ -3,6 +3,10 @@ import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { now, WsSubscribers } from './ws-clients.js';
+import { RawSubscribers } from './ws-raw-clients.js';
+
+/** The receivers' client: `raw` (plain TCP sockets past the upgrade, ws-raw-clients.ts) or the `ws` library. */
+export type ReceiverKind = 'raw' | 'ws';
 
 /** Messages to a receiver thread (ws-receiver-worker.ts). */
 export type ToReceiver =
@@ -27,10 +31,10 @@ export function receiverThreads(): number {
  * The benchmark's subscribers, spread over `threads` worker threads: 10,000 receipts on one thread (a read, a
  * frame parse and a handler each) take longer than the server's writes, so one receiving thread would measure
  * itself. Same surface as WsSubscribers; with 0 threads (or when running from TypeScript source, where the
- * worker's built entry does not exist) it is WsSubscribers on this thread.
+ * worker's built entry does not exist) it is the chosen client on this thread.
  */
 export class WsReceivers {
-  private readonly local: WsSubscribers | null;
+  private readonly local: WsSubscribers | RawSubscribers | null;
   private readonly stream: { streamUrl: string; channel: string };
   private readonly workers: Worker[] = [];
   private readonly inbox = new Map<Worker, ((msg: FromReceiver) => void)[]>();
@@ -39,14 +43,15 @@ export class WsReceivers {
   errors = 0;
   unexpectedCloses = 0;
 
-  constructor(streamUrl: string, channel: string, threads: number) {
+  constructor(streamUrl: string, channel: string, threads: number, kind: ReceiverKind = 'raw') {
     const built = extname(fileURLToPath(import.meta.url)) === '.js';
-    this.local = threads === 0 || !built ? new WsSubscribers() : null;
+    const local = threads === 0 || !built;
+    this.local = !local ? null : kind === 'ws' ? new WsSubscribers() : new RawSubscribers();
     this.stream = { streamUrl, channel };
     if (this.local) return;
     for (let i = 0; i < threads; i++) {
       const worker = new Worker(new URL('./ws-receiver-worker.js', import.meta.url), {
-        workerData: { streamUrl, channel },
+        workerData: { streamUrl, channel, kind },
       });
       this.inbox.set(worker, []);
       worker.on('message', (msg: FromReceiver) => this.inbox.get(worker)?.shift()?.(msg));

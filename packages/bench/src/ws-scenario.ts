@@ -9,7 +9,7 @@ import { ApiClient } from './api-client.js';
 import { metricValue } from './metrics-sampler.js';
 import { round2, summarize } from './percentiles.js';
 import { attachServer, BenchError, startChildServer, type BenchServer } from './server.js';
-import { receiverThreads, WsReceivers } from './ws-receivers.js';
+import { receiverThreads, WsReceivers, type ReceiverKind } from './ws-receivers.js';
 import { seedFeedAudience } from './ws-seed.js';
 import { CpuTally } from './cpu-tally.js';
 
@@ -24,6 +24,8 @@ export interface WsScenarioOptions {
   via?: 'board' | 'feed';
   /** Threads the subscribers are spread over (default one per core, at most 4; 0: all on the main thread). */
   receiverThreads?: number;
+  /** The subscribers' client (default `raw`: plain TCP sockets, the cheapest; `ws`: the `ws` library). */
+  receivers?: ReceiverKind;
 }
 
 export interface WsScenarioResult {
@@ -106,7 +108,7 @@ export async function runWsScenario(opts: WsScenarioOptions): Promise<WsScenario
     const base = server.url;
     const streamUrl = `${base.replace(/^http/, 'ws')}/api/v1/stream`;
     const baseline = Math.max(1, Math.floor(opts.subscribers * BASELINE_SHARE));
-    clients = new WsReceivers(streamUrl, broadcast.channel, threads);
+    clients = new WsReceivers(streamUrl, broadcast.channel, threads, opts.receivers ?? 'raw');
     await clients.open(0, baseline, broadcast.tokenOf);
     await sleep(SETTLE_MS);
     const rssBaseline = await rss(base);
@@ -147,6 +149,7 @@ export async function runWsScenario(opts: WsScenarioOptions): Promise<WsScenario
         warmup_messages: warmup,
         board: broadcast.board,
         receiver_threads: threads,
+        raw_receivers: opts.receivers === 'ws' ? 0 : 1,
       },
       results: {
         delivery_ms: { p50: delivery.p50, p95: delivery.p95, p99: delivery.p99, max: delivery.max },

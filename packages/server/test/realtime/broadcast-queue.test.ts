@@ -64,4 +64,28 @@ describe('BroadcastQueue', () => {
     while (queue.pending > 0) await turn();
     expect(to.map((c) => log.get(c))).toEqual([['a'], ['a'], ['a'], ['a'], undefined]);
   });
+
+  it('runs background work (heartbeat, session sweep) only after the broadcast being written', async () => {
+    const { queue, written } = recorder();
+    // The wait limit is far beyond the test's timeout: only the end of the broadcast can run the task.
+    const ran = () => new Promise<number>((resolve) => queue.whenIdle(() => resolve(written()), 600_000));
+    expect(await ran()).toBe(0); // nothing queued: the next turn
+    queue.push(framed(Buffer.from('a')), conns(7), 'c');
+    expect(written()).toBe(2);
+    expect(await ran()).toBe(7);
+  });
+
+  it('does not let a stream of broadcasts starve background work past its wait limit', async () => {
+    const { queue } = recorder();
+    queue.push(framed(Buffer.from('a')), conns(5), 'c');
+    let ran = false;
+    queue.whenIdle(() => (ran = true), 20);
+    const started = Date.now();
+    while (!ran && Date.now() - started < 5000) {
+      if (queue.pending < 2) queue.push(framed(Buffer.from('b')), conns(5), 'c'); // never idle
+      await turn();
+    }
+    expect(ran).toBe(true);
+    expect(queue.pending).toBeGreaterThan(0);
+  });
 });

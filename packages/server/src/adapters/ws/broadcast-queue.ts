@@ -29,6 +29,7 @@ export class BroadcastQueue {
   private readonly queue: Broadcast[] = [];
   private scheduled = false;
   private readonly timing: BroadcastTiming = { broadcasts: 0, broadcastWriteMs: 0, broadcastSpanMs: 0 };
+  private readonly idleWaiters: (() => void)[] = [];
 
   constructor(
     private readonly deliver: (conn: WsConnection, event: FramedEvent) => void,
@@ -51,6 +52,28 @@ export class BroadcastQueue {
     }
     this.queue.push({ event, channel, recipients: Array.from(recipients), next: 0, queuedAt, busyMs: 0 });
     if (idle) this.flush(); // the first slice goes out now, the rest on the following turns of the loop
+  }
+
+  /**
+   * Runs `task` on a later turn of the event loop once no broadcast is being written, or after `maxWaitMs` at the
+   * latest. For the loops over every connection that are not urgent (heartbeat pings, the session sweep): their
+   * slices would otherwise take turns with a broadcast's and delay its last sockets by their whole cost (10,000
+   * pings or session reads are 100+ ms of the thread), yet a stream of broadcasts must not starve them.
+   */
+  whenIdle(task: () => void, maxWaitMs = 1000): void {
+    if (this.queue.length === 0) {
+      setImmediate(task);
+      return;
+    }
+    let ran = false;
+    const run = (): void => {
+      if (ran) return;
+      ran = true;
+      clearTimeout(timer);
+      task();
+    };
+    const timer = setTimeout(run, maxWaitMs);
+    this.idleWaiters.push(run);
   }
 
   /** Totals since start (a copy): the server-side cost of broadcasts, without the clients' side. */
@@ -82,7 +105,7 @@ export class BroadcastQueue {
     let budget = this.chunk;
     while (budget > 0) {
       const head = this.queue[0];
-      if (!head) return;
+      if (!head) break;
       const end = Math.min(head.recipients.length, head.next + budget);
       const started = performance.now();
       for (let i = head.next; i < end; i++) {
@@ -99,5 +122,6 @@ export class BroadcastQueue {
       }
     }
     if (this.queue.length > 0) this.schedule();
+    else for (const run of this.idleWaiters.splice(0)) setImmediate(run);
   }
 }

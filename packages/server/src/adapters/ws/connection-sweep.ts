@@ -49,8 +49,9 @@ export class ConnectionSweep {
     let closed = 0;
     let checked = 0;
     for (const [tokenHash, conns] of this.deps.server.sessions()) {
-      // A synchronous store answers each read at once: yield now and then so 10,000 sessions don't stall the loop.
-      if (++checked % SLICE === 0) await new Promise((resolve) => setImmediate(resolve));
+      // A synchronous store answers each read at once: yield now and then so 10,000 sessions don't stall the loop,
+      // and let a broadcast being written finish first (a sweep is not urgent; its last sockets are).
+      if (checked++ % SLICE === 0) await new Promise<void>((resolve) => this.deps.server.whenIdle(resolve));
       const state = await this.deps.sessionState(tokenHash);
       if (state === 'active') continue;
       for (const conn of conns) {

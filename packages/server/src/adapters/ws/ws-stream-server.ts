@@ -96,6 +96,11 @@ export class WsStreamServer implements Realtime {
     while (this.checks.size > 0) await Promise.all([...this.checks]);
   }
 
+  /** Runs `task` once no broadcast is being written (at most ~1 s later): see BroadcastQueue.whenIdle. */
+  whenIdle(task: () => void): void {
+    this.broadcasts.whenIdle(task);
+  }
+
   /** Sends an event buffer or a reply string, unless the client has fallen too far behind. */
   send(conn: WsConnection, data: Buffer | string): void {
     this.deliver(conn, data);
@@ -273,16 +278,17 @@ export class WsStreamServer implements Realtime {
     }
   }
 
-  // Like broadcasts, in slices: 10,000 pings in one loop would stall the server every heartbeat.
+  // Like broadcasts, in slices: 10,000 pings in one loop would stall the server every heartbeat. Each slice waits
+  // for the broadcast being written, if any: pings are not urgent, a broadcast's last sockets are.
   private beat(): void {
     const all = Array.from(this.connections);
     const slice = this.options.broadcastChunk ?? DEFAULT_CHUNK;
     const step = (from: number): void => {
       const end = Math.min(all.length, from + slice);
       for (let i = from; i < end; i++) this.check(all[i] as WsConnection);
-      if (end < all.length) setImmediate(step, end);
+      if (end < all.length) this.broadcasts.whenIdle(() => step(end));
     };
-    step(0);
+    this.broadcasts.whenIdle(() => step(0));
   }
 
   private check(conn: WsConnection): void {
