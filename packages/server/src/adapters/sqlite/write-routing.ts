@@ -34,6 +34,7 @@ const READS: Readonly<Record<WriteTarget, readonly string[]>> = {
   notifications: ['page', 'get', 'unreadCount'],
   quotes: ['list', 'counts'],
   statusCounts: ['read'],
+  repostRowChecks: ['read'],
   queue: ['stats', 'listDead', 'onReady', 'releaseLeases'],
 };
 
