@@ -53,6 +53,9 @@ export interface CommentRecord {
   deleted: boolean;
 }
 
+/** A reply's place in its thread without its text (what a thread read needs). */
+export type ThreadPlace = Omit<CommentRecord, 'text'>;
+
 export interface AuditRecord {
   /** What the entry belongs to: `board:<id>`, or `status:<id>` for comment moderation. */
   scope: string;
@@ -259,7 +262,7 @@ export interface CommentRepo {
    * first, each reply followed by its own, oldest first, at most `limit` (deleted ones included); only a status with
    * live replies (a comment count above 0) has its replies listed.
    */
-  placesDown?(id: string, limit: number): Promise<CommentRecord[]>;
+  placesDown?(id: string, limit: number): Promise<ThreadPlace[]>;
   /** The comments `author` wrote, oldest first (deleted ones included); `after` is exclusive. May lag (DynamoDB: a GSI). */
   byAuthor(author: string, range: { after?: string; limit: number }): Promise<CommentRecord[]>;
 }

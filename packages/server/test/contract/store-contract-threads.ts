@@ -155,7 +155,6 @@ export function runThreadsContract(hooks: SocialContractHooks): void {
         id: 'R3',
         statusId: 'R1',
         author: 'bob',
-        text: 'hi',
         createdAt: T0 + 10,
         deleted: false,
       });
