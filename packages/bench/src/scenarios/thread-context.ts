@@ -1,9 +1,8 @@
 import { parseWhole, randomIndex, seededRandom, userAlias } from '@tweeter/server/tooling';
 import { ApiClient } from '../api-client.js';
-import { MetricsSampler } from '../metrics-sampler.js';
 import { Samples } from '../percentiles.js';
 import { machine, type ScenarioResult } from '../result.js';
-import { withServer, type TargetOptions } from '../setup.js';
+import { startSampler, withServer, type TargetOptions } from '../setup.js';
 import { option, type ScenarioDefinition } from './registry.js';
 
 export type ThreadContextParams = {
@@ -56,8 +55,8 @@ export async function runThreadContextScenario(
     };
     for (let i = 0; i < 20; i++) await read(); // warm the caches, as a thread being read is
     target.log(`reading the context ${params.reads} times`);
-    const sampler = new MetricsSampler(server.url);
-    sampler.start();
+    // Marked from here (startSampler): its server CPU is that of the measured reads only.
+    const sampler = await startSampler(server.url);
     const samples = new Samples();
     for (let i = 0; i < params.reads; i++) samples.push(await read());
     const latency = samples.summary();
