@@ -1,9 +1,8 @@
-import { parseWhole, userAlias } from '@tweeter/server/tooling';
+import { parseWhole, randomIndex, seededRandom, userAlias } from '@tweeter/server/tooling';
 import { ApiClient } from '../api-client.js';
-import { MetricsSampler } from '../metrics-sampler.js';
 import { Samples } from '../percentiles.js';
 import { machine, type ScenarioResult } from '../result.js';
-import { withServer, type TargetOptions } from '../setup.js';
+import { startSampler, withServer, type TargetOptions } from '../setup.js';
 import { option, type ScenarioDefinition } from './registry.js';
 
 export type ThreadContextParams = {
@@ -20,7 +19,7 @@ const BUDGET_P99_MS = 20;
 
 /**
  * A thread of `replies` replies under one status, as a tree: the first quarter answer the root, each later one an
- * earlier reply (picked by a fixed sequence, so every run builds the same tree, several levels deep). Then
+ * earlier reply picked at random (seeded, so every run builds the same tree, several levels deep). Then
  * GET /api/v1/statuses/{root}/context `reads` times, one after another: its latency percentiles, against the budget.
  */
 export async function runThreadContextScenario(
@@ -37,9 +36,11 @@ export async function runThreadContextScenario(
     const root = (await api.post(first, 'A question for everybody')).value.id;
     target.log(`writing ${params.replies} replies`);
     const ids: string[] = [];
+    // Seeded: every run builds the same tree (before, `(k * 7919) % ids.length` was always 0: two levels only).
+    const random = seededRandom(target.seed + 21);
     let errors = 0;
     for (let k = 0; k < params.replies; k++) {
-      const parent = k < Math.ceil(params.replies / 4) ? root : (ids[(k * 7919) % ids.length] ?? root);
+      const parent = k < Math.ceil(params.replies / 4) ? root : (ids[randomIndex(random, ids.length)] ?? root);
       const token = tokens[k % tokens.length] ?? first;
       try {
         ids.push((await api.reply(token, `reply ${k} in the thread`, parent)).value.id);
@@ -54,8 +55,8 @@ export async function runThreadContextScenario(
     };
     for (let i = 0; i < 20; i++) await read(); // warm the caches, as a thread being read is
     target.log(`reading the context ${params.reads} times`);
-    const sampler = new MetricsSampler(server.url);
-    sampler.start();
+    // Marked from here (startSampler): its server CPU is that of the measured reads only.
+    const sampler = await startSampler(server.url);
     const samples = new Samples();
     for (let i = 0; i < params.reads; i++) samples.push(await read());
     const latency = samples.summary();
@@ -69,6 +70,8 @@ export async function runThreadContextScenario(
         context_p95_ms: latency.p95,
         context_p99_ms: latency.p99,
         context_max_ms: latency.max,
+        // Server CPU per context read (all its threads): the figure that does not depend on what else runs.
+        server_cpu_ms_per_context: Math.round((memory.serverCpuSeconds * 1e6) / Math.max(1, params.reads)) / 1000,
         budget_p99_ms: BUDGET_P99_MS,
         within_budget: latency.p99 <= BUDGET_P99_MS ? 1 : 0,
         descendants: Math.min(200, ids.length),

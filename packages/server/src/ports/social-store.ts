@@ -54,6 +54,9 @@ export interface CommentRecord {
   deleted: boolean;
 }
 
+/** A reply's place in its thread without its text (what a thread read needs). */
+export type ThreadPlace = Omit<CommentRecord, 'text'>;
+
 export interface AuditRecord {
   /** What the entry belongs to: `board:<id>`, or `status:<id>` for comment moderation. */
   scope: string;
@@ -261,6 +264,12 @@ export interface CommentRepo {
    * it, nearest first, each the place of the status the previous one names, at most `limit` (deleted ones included).
    */
   placesUp?(id: string, limit: number): Promise<CommentRecord[]>;
+  /**
+   * Optional (SQLite: one recursive read; DynamoDB walks a thread a status at a time): the places below `id`, depth
+   * first, each reply followed by its own, oldest first, at most `limit` (deleted ones included); only a status with
+   * live replies (a comment count above 0) has its replies listed.
+   */
+  placesDown?(id: string, limit: number): Promise<ThreadPlace[]>;
   /** The comments `author` wrote, oldest first (deleted ones included); `after` is exclusive. May lag (DynamoDB: a GSI). */
   byAuthor(author: string, range: { after?: string; limit: number }): Promise<CommentRecord[]>;
 }

@@ -14,6 +14,7 @@ const FAILED_TTL_MS = 60_000;
  */
 export class CardReader {
   private readonly cache: LRUCache<string, { card: Card | null }>;
+  private readonly keys = new WeakMap<StatusRecord, string | null>();
 
   constructor(private readonly deps: { cards: CardRepo; clock: Clock; ttlMs: number }) {
     this.cache = new LRUCache({ max: 20_000, ttl: deps.ttlMs, perf: deps.clock, ttlResolution: 0 });
@@ -23,8 +24,7 @@ export class CardReader {
   async forRecords(records: readonly StatusRecord[]): Promise<Map<string, Card>> {
     const keyOf = new Map<string, string>();
     for (const r of records) {
-      const url = firstUrl(r.segments);
-      const key = url === null ? null : cardKey(url);
+      const key = this.keyOf(r);
       if (key !== null) keyOf.set(r.id, key);
     }
     const byKey = new Map<string, Card | null>();
@@ -51,6 +51,17 @@ export class CardReader {
       if (card) out.set(id, card);
     }
     return out;
+  }
+
+  // The card key of a record's first URL, found once per record object (records are cached and immutable).
+  private keyOf(r: StatusRecord): string | null {
+    let key = this.keys.get(r);
+    if (key === undefined) {
+      const url = firstUrl(r.segments);
+      key = url === null ? null : cardKey(url);
+      this.keys.set(r, key);
+    }
+    return key;
   }
 
   /** Drops what is cached for this URL key (the card job wrote a new one). */

@@ -13,6 +13,8 @@ import type {
 import { oncePerStatus, rowOfEntry, rowOfRepost, shownInFeed, type FeedRow } from './feed-rows.js';
 import type { QuoteChecks, StatusHydrator } from './status-hydrator.js';
 import { JsonBytes } from './json-bytes.js';
+import { readRepostRowChecks } from './repost-row-checks.js';
+import type { RepostRowChecksReader } from '../ports/repost-row-checks.js';
 import { pushStatusJson } from './status-json.js';
 import type { Visibility } from '../domain/visibility.js';
 
@@ -41,6 +43,8 @@ export class FeedService {
       statuses: StatusRepo;
       users: UserRepo;
       reposts: Pick<RepostRepo, 'byReposter' | 'standing' | 'get'>;
+      /** A page's repost rows checked in one read, where the store has it (SQLite). */
+      repostRowChecks?: RepostRowChecksReader;
       hydrator: StatusHydrator;
       visibility: Pick<Visibility, 'feedHiddenAndBlocked'>;
       /** At most this many pulled accounts are merged into one viewer's feed (the first by alias). */
@@ -183,10 +187,11 @@ export class FeedService {
     let resolved: readonly FeedRow[] = rows;
     if (reposts.length > 0) {
       const ids = [...new Set(reposts.map((r) => r.statusId))];
-      const [authors, standing, presence, pulledFirst] = await Promise.all([
+      const keys = reposts.map((r) => ({ statusId: r.statusId, reposter: r.repost?.reposter ?? '' }));
+      const [authors, { standing, presence }, pulledFirst] = await Promise.all([
         this.deps.hydrator.authorsOf(ids),
-        this.deps.reposts.standing(reposts.map((r) => ({ statusId: r.statusId, reposter: r.repost?.reposter ?? '' }))),
-        this.deps.feeds.presence(viewer, ids),
+        // Standing and presence in one read where the store has it (repost-row-checks.ts).
+        readRepostRowChecks(this.deps, viewer, keys),
         this.firstPulledReposts(ids, pulled),
       ]);
       const feed = { presence, pulled: new Set(pulled), pulledFirst };

@@ -252,11 +252,19 @@ export class StatusHydrator {
       reposts: rel.reposts.get(r.id) ?? 0,
       repostedByMe: rel.reposted.has(r.id),
       cardJson: JSON.stringify(rel.cards.get(r.id) ?? null),
-      inReplyToJson: JSON.stringify(this.inReplyTo(r, rel.authors)),
+      inReplyToJson: this.inReplyToJson(r, rel.authors),
       quoteId: r.quoteOfId,
       quotes: rel.quotes.get(r.id) ?? 0,
     });
     return { head, tail };
+  }
+
+  // `JSON.stringify(this.inReplyTo(...))`, the author from its cached JSON text (a thread is all replies).
+  private inReplyToJson(r: StatusRecord, authors: Map<string, UserRecord>): string {
+    if (r.inReplyToId === undefined) return 'null';
+    const parentAuthor = r.inReplyToAuthor === undefined ? undefined : authors.get(r.inReplyToAuthor);
+    if (!parentAuthor) return JSON.stringify(this.inReplyTo(r, authors));
+    return `{"id":${JSON.stringify(r.inReplyToId)},"author":${this.authorJson(parentAuthor)}}`;
   }
 
   // The replied-to status and its author (as copied at post time), or null.

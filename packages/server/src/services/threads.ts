@@ -149,6 +149,7 @@ export class ThreadService {
 
   /**
    * Down the thread, depth first; only statuses with live replies are read for theirs (the reply counts say which).
+   * The first part in one read where the store has it (`placesDown`); else, and after a cursor, a status at a time.
    * After `from` (a descendant listed last time): its own replies, then each of its ancestors' later replies up to
    * the status, which is where a depth-first walk goes on from it.
    */
@@ -176,6 +177,11 @@ export class ThreadService {
         after = last.id;
       }
     };
+    if (from === undefined && this.deps.comments.placesDown) {
+      // One ordered read of the thread's first places (SQLite); one more than listed says whether more follow.
+      const places = await this.deps.comments.placesDown(status.id, max + 1);
+      return { places: places.slice(0, max), more: places.length > max };
+    }
     if (from === undefined) {
       await visit(status.id);
       return { places: out, more };

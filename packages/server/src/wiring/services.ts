@@ -176,6 +176,7 @@ export function createServices(deps: ServiceDeps): { services: Services; hydrato
       statuses: store.statuses,
       users: store.users,
       reposts: store.reposts,
+      ...(store.repostRowChecks ? { repostRowChecks: store.repostRowChecks } : {}),
       hydrator,
       visibility,
       pullMax: config.fanout.pullMax,

@@ -1,5 +1,6 @@
 import { describe, expect } from 'vitest';
 import type { RepostRecord } from '../../src/ports/store.js';
+import { readRepostRowChecks } from '../../src/services/repost-row-checks.js';
 import { job, sid, status, T0, type CoreContractHooks } from './store-fixtures.js';
 
 /** Repost ids sort after every status id of the fixtures, as a repost is made after the status it reposts. */
@@ -133,6 +134,33 @@ export function runRepostsContract({ test, store, expectJobs, createUsers }: Cor
       });
       await store.feeds.trim('cat', { keep: 0, limit: 10 });
       expect(await store.feeds.presence('cat', [sid(1), sid(2)])).toEqual({ plain: new Set(), reposts: new Map() });
+    });
+
+    test('repost row checks in one read give what standing and presence give', async () => {
+      await createUsers('ann', 'bob', 'cat', 'dan');
+      for (const n of [1, 2, 3]) await store.statuses.create(status(n, 'ann'), { audience: 0 });
+      await store.reposts.create(repost(1, 1, 'bob'), { audience: 1 });
+      await store.reposts.addToFeeds({ id: rid(1), statusId: sid(1), reposter: 'bob' }, ['cat']);
+      await store.reposts.create(repost(2, 2, 'dan'), { audience: 1 });
+      await store.feeds.addMany([{ owner: 'cat', statusId: sid(2), author: 'ann' }]);
+      const keys = [
+        { statusId: sid(1), reposter: 'bob' },
+        { statusId: sid(1), reposter: 'dan' }, // never reposted
+        { statusId: sid(2), reposter: 'dan' },
+        { statusId: sid(3), reposter: 'bob' },
+      ];
+      const expected = {
+        standing: new Set([`${sid(1)} bob`, `${sid(2)} dan`]),
+        presence: { plain: new Set([sid(2)]), reposts: new Map([[sid(1), rid(1)]]) },
+      };
+      expect(await store.reposts.standing(keys)).toEqual(expected.standing);
+      expect(await store.feeds.presence('cat', [sid(1), sid(2), sid(3)])).toEqual(expected.presence);
+      expect(await readRepostRowChecks(store, 'cat', keys)).toEqual(expected);
+      const none = { standing: new Set(), presence: { plain: new Set(), reposts: new Map() } };
+      expect(await readRepostRowChecks(store, 'cat', [])).toEqual(none);
+      await store.reposts.delete(sid(1), 'bob');
+      expect((await readRepostRowChecks(store, 'ann', keys)).standing).toEqual(new Set([`${sid(2)} dan`]));
+      expect((await readRepostRowChecks(store, 'ann', keys)).presence).toEqual(none.presence);
     });
 
     test('recount gives the number of reposts standing, and counts agree with it', async () => {

@@ -117,6 +117,52 @@ export function runThreadsContract(hooks: SocialContractHooks): void {
       expect(await comments.list('S2', { limit: 5 })).toEqual([]);
     });
 
+    test('a thread read down, depth first, oldest first, lists places under statuses with live replies', async () => {
+      const { statuses: repo, comments } = current();
+      await statuses(current(), 'S1');
+      const tree: [string, string][] = [
+        ['R1', 'S1'],
+        ['R2', 'S1'],
+        ['R3', 'R1'],
+        ['R4', 'R1'],
+        ['R5', 'R3'],
+        ['R6', 'R2'],
+        ['R7', 'S1'],
+        ['R8', 'R7'],
+      ];
+      for (const [id, parent] of tree) {
+        const { quoteOfId: _, ...plain } = reply;
+        await repo.create({ ...plain, id, inReplyToId: parent, inReplyToAuthor: 'ann' }, { audience: 0 });
+      }
+      await comments.softDelete('R4'); // keeps its place: R1 still has a live reply
+      await comments.softDelete('R8'); // R7 has none left: nothing is listed under it
+      // The level-by-level walk the service does without placesDown (every store has list and counts).
+      const walk = async (parent: string, out: string[] = []): Promise<string[]> => {
+        const page = await comments.list(parent, { limit: 100 });
+        const counts = await comments.counts(page.map((c) => c.id));
+        for (const c of page) {
+          out.push(c.deleted ? `${c.id}-` : c.id);
+          if ((counts.get(c.id) ?? 0) > 0) await walk(c.id, out);
+        }
+        return out;
+      };
+      const expected = ['R1', 'R3', 'R5', 'R4-', 'R2', 'R6', 'R7'];
+      expect(await walk('S1')).toEqual(expected);
+      if (!comments.placesDown) return; // DynamoDB: the service walks as above
+      const down = await comments.placesDown('S1', 50);
+      expect(down.map((c) => (c.deleted ? `${c.id}-` : c.id))).toEqual(expected);
+      expect(down[1]).toEqual({
+        id: 'R3',
+        statusId: 'R1',
+        author: 'bob',
+        createdAt: T0 + 10,
+        deleted: false,
+      });
+      expect((await comments.placesDown('S1', 3)).map((c) => c.id)).toEqual(['R1', 'R3', 'R5']);
+      expect((await comments.placesDown('R2', 5)).map((c) => c.id)).toEqual(['R6']);
+      expect(await comments.placesDown('R6', 5)).toEqual([]);
+    });
+
     test('quotes: recount repairs a count from the edges', async () => {
       const { quotes } = current();
       await quotes.add({ quotedId: 'S1', id: 'Q1', author: 'bob' });

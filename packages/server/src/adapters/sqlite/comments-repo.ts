@@ -1,6 +1,7 @@
 import type { AuditRecord, CommentRecord, CommentRepo } from '../../ports/store.js';
 import { insertAudit } from './audit-repo.js';
 import type { Db } from './database.js';
+import { createPlacesDown } from './thread-places.js';
 
 interface CommentRow {
   id: string;
@@ -77,6 +78,7 @@ export function createCommentsRepo(db: Db): CommentRepo {
     )
     .pluck();
 
+  const placesDown = createPlacesDown(db);
   const create = db.transaction(replyPlacer(db));
 
   const softDelete = db.transaction((id: string, audit: AuditRecord | undefined): SoftDeleted => {
@@ -110,6 +112,9 @@ export function createCommentsRepo(db: Db): CommentRepo {
     },
     async placesUp(id, limit) {
       return selectUp.all({ id, limit }).map(toRecord);
+    },
+    async placesDown(id, limit) {
+      return placesDown(id, limit);
     },
     async byAuthor(author, range) {
       return selectByAuthor.all(author, range.after ?? '', range.limit).map(toRecord);

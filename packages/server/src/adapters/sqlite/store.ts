@@ -17,6 +17,7 @@ import { createMessagesRepo } from './messages-repo.js';
 import { createNotificationsRepo } from './notifications-repo.js';
 import { createQuotesRepo } from './quotes-repo.js';
 import { createStatusCountsReader } from './status-counts-repo.js';
+import { createRepostRowChecksReader } from './repost-row-checks.js';
 import { createReactionsRepo } from './reactions-repo.js';
 import { createRelationsRepo } from './relations-repo.js';
 import { createRepostsRepo } from './reposts-repo.js';
@@ -61,6 +62,7 @@ export function createSqliteStore(db: Db, options: SqliteStoreOptions): Store {
     notifications: createNotificationsRepo(db),
     quotes: createQuotesRepo(db),
     statusCounts: createStatusCountsReader(db),
+    repostRowChecks: createRepostRowChecksReader(db),
     async resendPending() {
       return 0; // outbox jobs commit in the same transaction as their write: nothing is ever pending
     },

@@ -21,7 +21,7 @@ const READS: Readonly<Record<WriteTarget, readonly string[]>> = {
   members: ['get', 'rolesOf', 'list', 'boardsOf'],
   messages: ['get', 'page', 'idsBefore'],
   reactions: ['counts', 'mine', 'byUser'],
-  comments: ['get', 'list', 'counts', 'byAuthor', 'placesUp'],
+  comments: ['get', 'list', 'counts', 'byAuthor', 'placesUp', 'placesDown'],
   audit: ['list'],
   relations: ['existing', 'around', 'targets', 'owners'],
   cards: ['get', 'getMany'],
@@ -34,6 +34,7 @@ const READS: Readonly<Record<WriteTarget, readonly string[]>> = {
   notifications: ['page', 'get', 'unreadCount'],
   quotes: ['list', 'counts'],
   statusCounts: ['read'],
+  repostRowChecks: ['read'],
   queue: ['stats', 'listDead', 'onReady', 'releaseLeases'],
 };
 
