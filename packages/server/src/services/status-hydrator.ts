@@ -20,17 +20,13 @@ import type { ReactionReader } from './reaction-reader.js';
 import type { StatusCountsReader } from '../ports/status-counts.js';
 import { emptyCounters, readCounters, type Counters } from './status-counters.js';
 import { fixedFields, tailJson, type FlatJson, type StatusJson } from './status-json.js';
-import { tombstone } from './status-tombstone.js';
+import { pageStatusJson, type QuoteChecks } from './status-page-json.js';
+import { inReplyTo, inReplyToJson } from './status-in-reply-to.js';
+
+export type { QuoteChecks } from './status-page-json.js';
 
 /** What rendering a page's statuses reads beside their records: authors (cached), cards and counters (fresh). */
 type Related = Counters & { authors: Map<string, UserRecord>; cards: Map<string, Card> };
-
-/** Authors of quoted statuses whose blocks with the viewer were read already (with the feed's blocks and mutes). */
-export interface QuoteChecks {
-  checked: ReadonlySet<string>;
-  /** Of `checked`, those with a block either way with the viewer. */
-  blocked: ReadonlySet<string>;
-}
 
 /** How long an author stays cached where profile edits are not seen (another process): a rename shows within it. */
 export const USER_CACHE_TTL_MS = 5_000;
@@ -124,23 +120,7 @@ export class StatusHydrator {
       const json = this.flatJson(r, rel);
       if (json) flat.set(r.id, json); // else an author who no longer exists (the record is cached already)
     }
-    const quotedAuthor = new Map(quotedRecords.map((q) => [q.id, q.author]));
-    const out = new Map<string, StatusJson>();
-    for (const r of records) {
-      const own = flat.get(r.id);
-      if (!own) continue;
-      if (r.quoteOfId === undefined) {
-        // No quote: one string of the rest, so a plain status costs the page no more pieces than before.
-        out.set(r.id, { head: own.head, tail: `${own.tail}null`, quote: '' });
-        continue;
-      }
-      // Embedded as gone: deleted, its author gone, or across a block from the viewer (as quotedStatuses does).
-      const author = quotedAuthor.get(r.quoteOfId);
-      const gone = author === undefined || hidden.has(author) || checks?.blocked.has(author) === true;
-      const shown = gone ? undefined : flat.get(r.quoteOfId);
-      out.set(r.id, { ...own, quote: shown ?? JSON.stringify(tombstone(r.quoteOfId)) });
-    }
-    return out;
+    return pageStatusJson(records, quotedRecords, flat, hidden, checks);
   }
 
   /** The JSON text of the users of these aliases (as `users` gives them, from the same cache, rendered once each). */
@@ -219,7 +199,7 @@ export class StatusHydrator {
         repostCount: reposts.get(r.id) ?? 0,
         repostedByMe: reposted.has(r.id),
         card: cards.get(r.id) ?? null,
-        inReplyTo: this.inReplyTo(r, authors),
+        inReplyTo: inReplyTo(r, authors, this.deps.userPresenter),
         quoteId: r.quoteOfId ?? null,
         replyCount: replies,
         quoteCount: quotes.get(r.id) ?? 0,
@@ -252,31 +232,11 @@ export class StatusHydrator {
       reposts: rel.reposts.get(r.id) ?? 0,
       repostedByMe: rel.reposted.has(r.id),
       cardJson: JSON.stringify(rel.cards.get(r.id) ?? null),
-      inReplyToJson: this.inReplyToJson(r, rel.authors),
+      inReplyToJson: inReplyToJson(r, rel.authors, this.deps.userPresenter, (u) => this.authorJson(u)),
       quoteId: r.quoteOfId,
       quotes: rel.quotes.get(r.id) ?? 0,
     });
     return { head, tail };
-  }
-
-  // `JSON.stringify(this.inReplyTo(...))`, the author from its cached JSON text (a thread is all replies).
-  private inReplyToJson(r: StatusRecord, authors: Map<string, UserRecord>): string {
-    if (r.inReplyToId === undefined) return 'null';
-    const parentAuthor = r.inReplyToAuthor === undefined ? undefined : authors.get(r.inReplyToAuthor);
-    if (!parentAuthor) return JSON.stringify(this.inReplyTo(r, authors));
-    return `{"id":${JSON.stringify(r.inReplyToId)},"author":${this.authorJson(parentAuthor)}}`;
-  }
-
-  // The replied-to status and its author (as copied at post time), or null.
-  private inReplyTo(r: StatusRecord, authors: Map<string, UserRecord>): Status['inReplyTo'] {
-    if (r.inReplyToId === undefined) return null;
-    const parentAuthor = r.inReplyToAuthor === undefined ? undefined : authors.get(r.inReplyToAuthor);
-    return {
-      id: r.inReplyToId,
-      author: parentAuthor
-        ? this.deps.userPresenter.user(parentAuthor)
-        : { alias: r.inReplyToAuthor ?? '', firstName: '', lastName: '', imageUrl: null },
-    };
   }
 
   forgetStatus(id: string): void {

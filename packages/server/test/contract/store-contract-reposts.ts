@@ -158,6 +158,10 @@ export function runRepostsContract({ test, store, expectJobs, createUsers }: Cor
       expect(await readRepostRowChecks(store, 'cat', keys)).toEqual(expected);
       const none = { standing: new Set(), presence: { plain: new Set(), reposts: new Map() } };
       expect(await readRepostRowChecks(store, 'cat', [])).toEqual(none);
+      // A long list (SQLite binds it in chunks): the same figures, with the checked keys past the first chunks.
+      const filler = Array.from({ length: 66 }, (_, i) => ({ statusId: sid(100 + i), reposter: 'bob' }));
+      const long = [...filler.slice(0, 33), ...keys.slice(0, 1), ...filler.slice(33), ...keys.slice(1)];
+      expect(await readRepostRowChecks(store, 'cat', long)).toEqual(expected);
       await store.reposts.delete(sid(1), 'bob');
       expect((await readRepostRowChecks(store, 'ann', keys)).standing).toEqual(new Set([`${sid(2)} dan`]));
       expect((await readRepostRowChecks(store, 'ann', keys)).presence).toEqual(none.presence);
