@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import type { Job, JobQueue, ReceiveOptions } from '../ports/job-queue.js';
 import { DeferredAcks } from './deferred-acks.js';
 import { nextTurn } from './event-loop-turns.js';
+import { LoopWakeups } from './loop-wakeups.js';
 import { HeldJobs, jobFields } from './held-jobs.js';
 import type { BatchOutcome, JobProcessor } from './processor.js';
 import { ProcessorRegistry, type BatchProcessor } from './processor-registry.js';
@@ -59,8 +60,7 @@ export class WorkerPool {
   private readonly processors: ProcessorRegistry;
   private running = false;
   private loops: Promise<void>[] = [];
-  private readonly sleepers = new Set<() => void>();
-  private readyGeneration = 0;
+  private wakeups = new LoopWakeups();
   private unsubscribe: (() => void) | null = null;
 
   constructor(
@@ -84,7 +84,9 @@ export class WorkerPool {
   start(): void {
     if (this.running) throw new Error('worker pool already started');
     this.running = true;
-    this.unsubscribe = this.queue.onReady?.(() => this.wake()) ?? null;
+    this.wakeups = new LoopWakeups();
+    const wakeups = this.wakeups;
+    this.unsubscribe = this.queue.onReady?.(() => wakeups.signal()) ?? null;
     const lanes: readonly (string | undefined)[] = this.queue.queues ?? [undefined];
     this.loops = lanes.flatMap((lane) => Array.from({ length: this.options.concurrency }, () => this.loop(lane)));
     this.options.logger.info(
@@ -102,7 +104,7 @@ export class WorkerPool {
     this.running = false;
     this.unsubscribe?.();
     this.unsubscribe = null;
-    this.wake();
+    this.wakeups.stop();
     await Promise.all(this.loops);
     this.options.logger.info({}, 'worker pool stopped');
   }
@@ -135,16 +137,19 @@ export class WorkerPool {
     };
     const { visibilityMs, logger, metrics } = this.options;
     const acks = new DeferredAcks(this.queue, Math.max(1, Math.floor(visibilityMs / 3)), logger, metrics);
+    const wakeups = this.wakeups;
     while (this.running) {
-      // Taken before receiving: a wake-up that lands while we receive must not be slept through.
-      const generation = this.readyGeneration;
+      const generation = wakeups.current;
       try {
         const receivedAt = performance.now();
-        const jobs = await this.receiveGathered(receiveOptions, acks);
+        const jobs = await wakeups.receiving(this.receiveGathered(receiveOptions, acks));
         if (jobs.length === 0) {
-          if (!longPoll) await this.sleep(this.options.pollMs, generation);
+          // A signal during the receive ends this sleep at once: its jobs may have committed after the receive read.
+          if (!longPoll) await wakeups.sleep(this.options.pollMs, generation);
           continue;
         }
+        // More may be ready than this loop took (a full batch, or a signal during its receive): the next loop looks.
+        if (jobs.length >= receiveOptions.max || wakeups.signalledSince(generation)) wakeups.wakeOne();
         const held = new HeldJobs(this.queue, jobs, receivedAt, this.options.visibilityMs, this.options.logger);
         try {
           await this.runHeld(jobs, held, acks);
@@ -154,7 +159,7 @@ export class WorkerPool {
         }
       } catch (err) {
         this.options.logger.error({ err }, 'worker loop failed; pausing before the next receive');
-        await this.sleep(this.options.pollMs, null);
+        await wakeups.sleep(this.options.pollMs, null);
       }
     }
     await acks.flush();
@@ -269,29 +274,6 @@ export class WorkerPool {
     if (outcome === 'dead') this.options.logger.error(fields, 'job failed for the last time; dead-lettered');
     else this.options.logger.warn(fields, 'job failed; will retry');
     this.options.metrics?.onJob(job.name, outcome, (performance.now() - started) / 1000);
-  }
-
-  /** Sleeps up to `ms`; a ready signal since `generation` (when given) or stop() ends it early. */
-  private sleep(ms: number, generation: number | null): Promise<void> {
-    if (!this.running) return Promise.resolve();
-    if (generation !== null && generation !== this.readyGeneration) return Promise.resolve();
-    return new Promise((resolve) => {
-      const done = (): void => {
-        clearTimeout(timer);
-        this.sleepers.delete(onWake);
-        resolve();
-      };
-      const onWake = (): void => {
-        if (generation !== null || !this.running) done();
-      };
-      const timer = setTimeout(done, ms);
-      this.sleepers.add(onWake);
-    });
-  }
-
-  private wake(): void {
-    this.readyGeneration += 1;
-    for (const sleeper of [...this.sleepers]) sleeper();
   }
 }
 

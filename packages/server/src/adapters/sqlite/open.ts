@@ -101,7 +101,15 @@ export function openSqlite(config: Config, clock: Clock, options: SqliteOpenOpti
   const observer = options.observeWrites;
   const routed = routeWrites(plain.store, plain.queue, (target, method, _args, priority, call) => {
     observer?.requested?.(`${target}.${method}`);
-    return writer.submit(priority, call);
+    const result = writer.submit(priority, call);
+    // A receive that found nothing is counted apart: it is the write a worker loop could have done without.
+    if (observer?.requested && (method === 'receive' || method === 'ackAndReceive')) {
+      void result.then(
+        (value) => Array.isArray(value) && value.length === 0 && observer.requested?.(`${target}.${method}.empty`),
+        () => undefined,
+      );
+    }
+    return result;
   });
   const store: Store = {
     ...routed.store,
