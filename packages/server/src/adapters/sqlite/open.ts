@@ -100,14 +100,19 @@ export function openSqlite(config: Config, clock: Clock, options: SqliteOpenOpti
   const writer = new SqliteWriter(db, GROUP_COMMIT, options.observeWrites, new WalRestarter(db, WAL_RESTART));
   const observer = options.observeWrites;
   const routed = routeWrites(plain.store, plain.queue, (target, method, _args, priority, call) => {
-    observer?.requested?.(`${target}.${method}`);
     const result = writer.submit(priority, call);
-    // A receive that found nothing is counted apart: it is the write a worker loop could have done without.
+    // A receive that found nothing is counted under its own label instead (the write a worker loop could have done
+    // without), so the labels add up to the requests.
     if (observer?.requested && (method === 'receive' || method === 'ackAndReceive')) {
       void result.then(
-        (value) => Array.isArray(value) && value.length === 0 && observer.requested?.(`${target}.${method}.empty`),
-        () => undefined,
+        (value) =>
+          observer.requested?.(
+            Array.isArray(value) && value.length === 0 ? `${target}.${method}.empty` : `${target}.${method}`,
+          ),
+        () => observer.requested?.(`${target}.${method}`),
       );
+    } else {
+      observer?.requested?.(`${target}.${method}`);
     }
     return result;
   });
