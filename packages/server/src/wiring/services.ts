@@ -3,31 +3,24 @@
 // model (the status cache).
 
 import type { Config } from '../config/config.js';
-import type { ScryptParams } from '../domain/passwords.js';
 import type { BlobStore } from '../ports/blob-store.js';
 import type { Clock } from '../ports/clock.js';
 import type { Realtime } from '../ports/realtime.js';
 import type { Store } from '../ports/store.js';
 import { AccountService } from '../services/accounts.js';
-import { BoardService } from '../services/boards.js';
 import { ExportService } from '../services/export.js';
 import { FeedService } from '../services/feeds.js';
 import { RepostService } from '../services/reposts.js';
 import { FollowService } from '../services/follows.js';
 import { ImagePipeline } from '../services/image-pipeline.js';
-import { LoginThrottle } from '../services/login-throttle.js';
 import type { JobQueue } from '../ports/job-queue.js';
 import { DirectUploads } from '../services/media-direct.js';
 import { MediaService } from '../services/media.js';
-import { MessageService } from '../services/messages.js';
 import { NotificationPresenter } from '../services/notification-presenter.js';
 import { NotifyPushes } from '../jobs/notify-pushes.js';
 import { NotificationService } from '../services/notifications.js';
 import { NotifyEvents } from '../services/notify-events.js';
-import { PasswordHasher } from '../services/password-hasher.js';
-import type { ReactionReader } from '../services/reaction-reader.js';
-import { RateLimiter, MemoryCounterStore } from '../services/rate-limits.js';
-import { ReactionService } from '../services/reactions.js';
+import type { PasswordHasher } from '../services/password-hasher.js';
 import { SafetyService } from '../services/safety.js';
 import { SessionService } from '../services/sessions.js';
 import type { StatusHydrator } from '../services/status-hydrator.js';
@@ -35,13 +28,13 @@ import { LiveThrottle } from '../services/live-throttle.js';
 import { StatusSearchService } from '../services/status-search.js';
 import { statusServices } from './status-services.js';
 import type { Services } from '../services/use-cases.js';
-import type { UserPresenter } from '../services/user-presenter.js';
 import { UserService } from '../services/users.js';
 import { Visibility } from '../domain/visibility.js';
-import { WriteLimits } from '../services/write-limits.js';
 import { PEOPLE_TOP_SIZE, PeopleSearchService } from '../services/people-search.js';
 import { SuggestionService } from '../services/suggestions.js';
 import { createReadModel } from './read-model.js';
+import { socialServices } from './social-services.js';
+import { abuseLimits } from './abuse-limits.js';
 
 /** Each Lambda instance trusts a token it read this long: a sign-out or password change elsewhere is seen within it. */
 export const SHARED_SESSION_CACHE_TTL_MS = 1_000;
@@ -266,74 +259,4 @@ export function createServices(deps: ServiceDeps): { services: Services; hydrato
     }),
   };
   return { services, hydrator };
-}
-
-/** Boards, their messages and reactions. */
-function socialServices(
-  store: Store,
-  shared: {
-    userPresenter: UserPresenter;
-    realtime: Realtime;
-    clock: Clock;
-    reactionReader: ReactionReader;
-    writeLimits: WriteLimits;
-    visibility: Visibility;
-    notify: NotifyEvents;
-    countPushes: LiveThrottle;
-    notifyPushes: NotifyPushes;
-  },
-): Pick<Services, 'boards' | 'messages' | 'reactions'> {
-  const { userPresenter, realtime, clock, writeLimits, visibility, notify } = shared;
-  const boards = new BoardService({
-    boards: store.boards,
-    members: store.members,
-    audit: store.audit,
-    users: store.users,
-    userPresenter,
-    clock,
-    realtime,
-    visibility,
-    notify,
-  });
-  const messages = new MessageService({
-    boards,
-    messages: store.messages,
-    users: store.users,
-    reactions: shared.reactionReader,
-    userPresenter,
-    realtime,
-    clock,
-    writeLimits,
-  });
-  return {
-    boards,
-    messages,
-    reactions: new ReactionService({
-      reactions: store.reactions,
-      statuses: store.statuses,
-      messages,
-      realtime,
-      clock,
-      writeLimits,
-      visibility,
-      notify,
-      countPushes: shared.countPushes,
-      notifyPushes: shared.notifyPushes,
-    }),
-  };
-}
-
-/** Login throttle, password-hash bound, sign-up limit and per-user write budgets, sharing one counter store. */
-function abuseLimits(config: Config, clock: Clock, scrypt: ScryptParams, hasher?: PasswordHasher) {
-  const counters = new MemoryCounterStore();
-  const limiter = new RateLimiter(clock, counters);
-  return {
-    login: new LoginThrottle(clock, config.login, counters),
-    hasher: hasher ?? new PasswordHasher(scrypt, config.passwordHashing),
-    registrations: {
-      limiter,
-      budget: { limit: config.registration.maxPerAddress, windowMs: config.registration.windowMs },
-    },
-    writes: new WriteLimits(config.writeRateLimits > 0 ? limiter : null, config.writeRateLimits),
-  };
 }
