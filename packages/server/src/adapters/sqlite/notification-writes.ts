@@ -1,5 +1,6 @@
 import type { NotificationWrite } from '../../ports/store.js';
 import type { Db } from './database.js';
+import { notificationGroupStatements } from './notification-group-statements.js';
 
 /**
  * The write of notification events into their groups, shared by the notify stage's batches (NotificationRepo's
@@ -16,9 +17,7 @@ export interface NotificationWrites {
 }
 
 export function createNotificationWrites(db: Db): NotificationWrites {
-  const selectEntry = db.prepare<[string, string, string], { at: number; active: number }>(
-    'SELECT at, active FROM notification_actors WHERE recipient = ? AND group_key = ? AND actor = ?',
-  );
+  const { selectEntry, takeFromGroup, recountGroup, dropEmpty } = notificationGroupStatements(db);
   const upsertEntry = db.prepare<[string, string, string, number, number]>(
     `INSERT INTO notification_actors (recipient, group_key, actor, at, active) VALUES (?, ?, ?, ?, ?)
        ON CONFLICT (recipient, group_key, actor) DO UPDATE SET at = excluded.at, active = excluded.active`,
@@ -29,17 +28,6 @@ export function createNotificationWrites(db: Db): NotificationWrites {
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1)
        ON CONFLICT (recipient, group_key) DO UPDATE SET actor_count = actor_count + excluded.actor_count,
          latest_at = max(latest_at, excluded.latest_at), unread = 1`,
-  );
-  const takeFromGroup = db.prepare<[number, string, string]>(
-    'UPDATE notification_groups SET actor_count = actor_count - ? WHERE recipient = ? AND group_key = ?',
-  );
-  const recountGroup = db.prepare<[string, string]>(
-    `UPDATE notification_groups SET actor_count = (SELECT count(*) FROM notification_actors AS a
-       WHERE a.recipient = notification_groups.recipient AND a.group_key = notification_groups.group_key
-         AND a.active = 1) WHERE recipient = ? AND group_key = ?`,
-  );
-  const dropEmpty = db.prepare<[string, string]>(
-    'DELETE FROM notification_groups WHERE recipient = ? AND group_key = ? AND actor_count <= 0',
   );
 
   /** Flips the entry when `w` is newer (a retraction wins a tie); returns the count's change, or null if stale. */

@@ -1,6 +1,7 @@
 import { NOTIFICATION_GROUP_ACTORS, type NotificationType, type ReactionKind } from '@tweeter/shared';
 import type { NotificationGroupRecord, NotificationRepo } from '../../ports/store.js';
 import type { Db } from './database.js';
+import { notificationGroupStatements } from './notification-group-statements.js';
 import { createNotificationWrites } from './notification-writes.js';
 
 interface GroupRow {
@@ -27,22 +28,9 @@ interface PageParams {
 /** Notifications over SQLite: an event is one transaction touching one actor row and one group row. */
 export function createNotificationsRepo(db: Db): NotificationRepo {
   const { applyAll } = createNotificationWrites(db);
-  const selectEntry = db.prepare<[string, string, string], { at: number; active: number }>(
-    'SELECT at, active FROM notification_actors WHERE recipient = ? AND group_key = ? AND actor = ?',
-  );
-  const takeFromGroup = db.prepare<[number, string, string]>(
-    'UPDATE notification_groups SET actor_count = actor_count - ? WHERE recipient = ? AND group_key = ?',
-  );
-  const recountGroup = db.prepare<[string, string]>(
-    `UPDATE notification_groups SET actor_count = (SELECT count(*) FROM notification_actors AS a
-       WHERE a.recipient = notification_groups.recipient AND a.group_key = notification_groups.group_key
-         AND a.active = 1) WHERE recipient = ? AND group_key = ?`,
-  );
+  const { selectEntry, takeFromGroup, recountGroup, dropEmpty } = notificationGroupStatements(db);
   const entriesOfActorFor = db.prepare<[string, string, number], { group_key: string }>(
     'SELECT group_key FROM notification_actors WHERE actor = ? AND recipient = ? AND active = 1 LIMIT ?',
-  );
-  const dropEmpty = db.prepare<[string, string]>(
-    'DELETE FROM notification_groups WHERE recipient = ? AND group_key = ? AND actor_count <= 0',
   );
   const selectGroup = db.prepare<[string, string], GroupRow>(
     'SELECT * FROM notification_groups WHERE recipient = ? AND group_key = ?',
