@@ -1,6 +1,7 @@
 import autocannon from 'autocannon';
 import { performance } from 'node:perf_hooks';
 import { startPaced } from './paced.js';
+import { leanRequest, type LeanRequest } from './lean-http.js';
 import { round2, Samples } from './percentiles.js';
 
 export interface LoadSpec {
@@ -113,8 +114,14 @@ export function startFeedReaders(options: {
   if (options.rate === 0) {
     return startLoad({ ...options, requests: (i) => [authed(token(i), { method: 'GET', path })] });
   }
+  // Serialized once per reader and sent over raw keep-alive sockets: the load generator shares the two cores with the
+  // server, and Node's http client cost it about half the server's CPU a page (a remote client costs it nothing).
+  const lean = options.tokens.map((t) =>
+    leanRequest(options.baseUrl, { method: 'GET', path, headers: { authorization: `Bearer ${t}` } }),
+  );
   return startPaced({
     ...options,
     request: (n) => ({ method: 'GET', path, headers: { authorization: `Bearer ${token(n)}` } }),
+    lean: (n) => lean[n % lean.length] as LeanRequest,
   });
 }
