@@ -37,14 +37,13 @@ export class WsSubscribers {
     tokenOf: (i: number) => string,
     batch = 500,
   ): Promise<void> {
-    for (let start = from; start < to; start += batch) {
-      const opening: Promise<void>[] = [];
-      for (let i = start; i < Math.min(to, start + batch); i++) {
-        // A connection that fails to open or subscribe is counted, not fatal: `size` says how many made it.
-        opening.push(this.openOne(streamUrl, channel, tokenOf(i)).catch(() => void this.errors++));
-      }
-      await Promise.all(opening);
-    }
+    await openInBatches(
+      from,
+      to,
+      batch,
+      (i) => this.openOne(streamUrl, channel, tokenOf(i)),
+      () => this.errors++,
+    );
   }
 
   get size(): number {
@@ -128,4 +127,22 @@ export class WsSubscribers {
 /** Epoch ms with sub-ms precision, on one clock for every thread of the process. */
 export function now(): number {
   return performance.timeOrigin + performance.now();
+}
+
+/**
+ * Opens connections `from` to `to` - 1, `batch` at a time. A connection that fails to open or subscribe is counted
+ * (`failed`), not fatal: the clients' `size` says how many made it.
+ */
+export async function openInBatches(
+  from: number,
+  to: number,
+  batch: number,
+  openOne: (i: number) => Promise<void>,
+  failed: () => void,
+): Promise<void> {
+  for (let start = from; start < to; start += batch) {
+    const opening: Promise<void>[] = [];
+    for (let i = start; i < Math.min(to, start + batch); i++) opening.push(openOne(i).catch(failed));
+    await Promise.all(opening);
+  }
 }

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { connect, type Socket } from 'node:net';
-import { now } from './ws-clients.js';
+import { now, openInBatches } from './ws-clients.js';
 
 /** One subscriber: a plain TCP socket past the WebSocket handshake, and its frame parser's state. */
 interface RawSub {
@@ -59,13 +59,14 @@ export class RawSubscribers {
     tokenOf: (i: number) => string,
     batch = 500,
   ): Promise<void> {
-    for (let start = from; start < to; start += batch) {
-      const opening: Promise<void>[] = [];
-      for (let i = start; i < Math.min(to, start + batch); i++) {
-        opening.push(this.openOne(new URL(streamUrl), channel, tokenOf(i)).catch(() => void this.errors++));
-      }
-      await Promise.all(opening);
-    }
+    const url = new URL(streamUrl);
+    await openInBatches(
+      from,
+      to,
+      batch,
+      (i) => this.openOne(url, channel, tokenOf(i)),
+      () => this.errors++,
+    );
   }
 
   get size(): number {
