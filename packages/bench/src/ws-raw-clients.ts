@@ -59,12 +59,12 @@ export class RawSubscribers {
     tokenOf: (i: number) => string,
     batch = 500,
   ): Promise<void> {
-    const url = new URL(streamUrl);
+    // A URL each: openOne sets its token on it.
     await openInBatches(
       from,
       to,
       batch,
-      (i) => this.openOne(url, channel, tokenOf(i)),
+      (i) => this.openOne(new URL(streamUrl), channel, tokenOf(i)),
       () => this.errors++,
     );
   }
