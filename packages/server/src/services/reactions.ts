@@ -16,6 +16,13 @@ export interface NotifiedPushes {
   settle(): Promise<void>;
 }
 
+/** Live pushes of what a write notified in its own transaction: best effort, the data is committed. */
+export function pushNotifiedGroups(pushes: NotifiedPushes, notified: ReactionChange['notified']): void {
+  if (!notified || notified.length === 0) return;
+  for (const n of notified) pushes.group(n.recipient, n.groupKey, n.show);
+  pushes.settle().catch(() => undefined);
+}
+
 /** Likes and hearts on statuses and board messages: once per user and kind, counts kept exact. */
 export class ReactionService {
   constructor(
@@ -130,12 +137,8 @@ export class ReactionService {
     });
   }
 
-  /** Live pushes of what the write notified in its own transaction: best effort, the data is committed. */
   private pushNotified(notified: ReactionChange['notified']): void {
-    const pushes = this.deps.notifyPushes;
-    if (!pushes || !notified || notified.length === 0) return;
-    for (const n of notified) pushes.group(n.recipient, n.groupKey, n.show);
-    pushes.settle().catch(() => undefined);
+    if (this.deps.notifyPushes) pushNotifiedGroups(this.deps.notifyPushes, notified);
   }
 
   private async withMine(

@@ -5,6 +5,7 @@ import type { Clock } from '../ports/clock.js';
 import type { Realtime } from '../ports/realtime.js';
 import type { NotifiedGroup, Store } from '../ports/store.js';
 import { NotificationPresenter } from '../services/notification-presenter.js';
+import { pushNotifiedGroups } from '../services/reactions.js';
 import type { StatusHydrator } from '../services/status-hydrator.js';
 import { UserPresenter } from '../services/user-presenter.js';
 
@@ -37,11 +38,7 @@ export function notifiedPusher(
       return answer;
     }
     const { notified, ...rest } = answer as { notified?: NotifiedGroup[] };
-    if (notified && notified.length > 0) {
-      for (const n of notified) pushes.group(n.recipient, n.groupKey, n.show);
-      // Best effort, like every live push: the write is committed.
-      pushes.settle().catch(() => undefined);
-    }
+    pushNotifiedGroups(pushes, notified);
     return rest;
   };
 }
