@@ -2,7 +2,10 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { WriteBudget } from '../src/adapters/dynamodb/client.js';
 import { UNFOLLOWS, userKey } from '../src/adapters/dynamodb/core/keys.js';
-import type { JobQueue, JobRequest } from '../src/ports/job-queue.js';
+import { AccountDeleteProcessor } from '../src/jobs/account-delete.js';
+import { FollowCountsProcessor } from '../src/jobs/follow-counts.js';
+import type { BlobStore } from '../src/ports/blob-store.js';
+import type { Job, JobQueue, JobRequest } from '../src/ports/job-queue.js';
 import type { UserRecord } from '../src/ports/store.js';
 import { useDynamoStores, type DynamoTestStore } from './support/dynamo-store.js';
 
@@ -142,6 +145,67 @@ describe('the DynamoDB outbox after a crash', () => {
     expect(await unfollows()).toBe(1);
     expect(await readyJobs(t.queue)).toEqual(expect.arrayContaining([purge]));
     expect((await store.follows.followers('bob', { limit: 5 })).items).toEqual([]);
+  });
+});
+
+describe('an account deletion redelivered after a crash', () => {
+  it('finishes an unfollow the crash cut after its mirror went, which the rerun chunk can no longer list', async () => {
+    t = await stores.create();
+    const store = t.store;
+    await store.users.createMany([user('ann'), user('bob'), user('star')]);
+    await store.follows.add('ann', 'star', { createdAt: 1 });
+    await store.follows.add('bob', 'star', { createdAt: 1 });
+    // The deletion's chunk died in ann's unfollow between the mirror's removal and the counts' ADDs.
+    let deleted = false;
+    let dying = true;
+    t.doc.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (dying && deleted && context.commandName === 'UpdateItemCommand') throw new Error('the process died here');
+        if (context.commandName === 'DeleteItemCommand') deleted = true;
+        return next(args);
+      },
+      { step: 'initialize', name: 'dieAfterTheMirror' },
+    );
+    await expect(store.follows.remove('ann', 'star')).rejects.toThrow('died');
+    dying = false;
+    expect((await store.follows.followers('star', { limit: 5 })).items).toEqual(['bob']);
+    expect((await store.users.get('ann'))?.followeeCount).toBe(1);
+
+    const record = {
+      alias: 'star',
+      imageKey: null,
+      deletedAt: 1,
+      reservedUntil: LATER,
+      step: 'followers',
+      cursor: null,
+      seq: 0,
+    };
+    expect(await store.deletions.begin(record, [])).toBe(true);
+    const processor = new AccountDeleteProcessor({
+      ...store,
+      blobs: { delete: async () => undefined } as unknown as BlobStore,
+      pageSize: 50,
+      finishPending: (before, limit) => store.resendPending(before, limit),
+      now: () => LATER,
+    });
+    const job = (attempts: number): Job => ({
+      id: 'j',
+      name: 'account.delete',
+      payload: { alias: 'star', seq: 0 },
+      attempts,
+      enqueuedAt: 1,
+      receipt: 'r',
+    });
+    await processor.perform(job(2));
+    // The half-done unfollow is finished and both of its users re-counted by the jobs it sends.
+    const recounts = new FollowCountsProcessor({ follows: store.follows });
+    for (const queued of await t.queue.receive({ max: 50, visibilityMs: 60_000 })) {
+      if (queued.name === 'follows.recount') await recounts.perform(queued);
+    }
+    expect(await store.users.get('ann')).toMatchObject({ followeeCount: 0, followerCount: 0 });
+    expect(await store.users.get('bob')).toMatchObject({ followeeCount: 0, followerCount: 0 });
+    expect(await store.follows.exists('ann', 'star')).toBe(false);
+    expect(await store.deletions.get('star')).toMatchObject({ step: 'followees', seq: 1 });
   });
 });
 

@@ -7,6 +7,8 @@ import { DELETION_STEPS, type StepDeps } from './account-delete-steps.js';
 import { breathe, parsePayload } from './payloads.js';
 import type { JobProcessor } from './processor.js';
 
+const PENDING_BATCH = 100;
+
 /** The job carries only the position it was enqueued for; the tombstone holds the step and cursor. */
 export const AccountDeleteJob = z.object({ alias: z.string().min(1), seq: z.number().int().nonnegative() });
 
@@ -23,6 +25,13 @@ export class AccountDeleteProcessor implements JobProcessor {
       metrics?: Pick<JobMetrics, 'deletionChunks'>;
       /** A pause after each chunk (FANOUT_BATCH_PAUSE_MS), so other writes run between them. */
       pauseMs?: number;
+      /**
+       * Finishes the writes a crash left pending (`Store.resendPending`), run before a redelivered chunk: on DynamoDB
+       * an unfollow or unblock the crash cut after its mirror went is no longer listed from the account's side, so
+       * the chunk's own re-count cannot reach it, and the scheduled sweep waits a minute before it looks.
+       */
+      finishPending?: (before: number, limit: number) => Promise<number>;
+      now?: () => number;
     },
   ) {}
 
@@ -33,7 +42,12 @@ export class AccountDeleteProcessor implements JobProcessor {
     const index = DELETION_STEPS.findIndex(([name]) => name === record.step);
     const step = DELETION_STEPS[index];
     if (!step) throw new Error(`account.delete: unknown step "${record.step}"`);
-    const outcome = await step[1](record, this.deps, job.attempts > 1);
+    const rerun = job.attempts > 1;
+    if (rerun && this.deps.finishPending) {
+      const now = (this.deps.now ?? Date.now)();
+      while ((await this.deps.finishPending(now, PENDING_BATCH)) === PENDING_BATCH);
+    }
+    const outcome = await step[1](record, this.deps, rerun);
     if (this.deps.pauseMs) await breathe(this.deps.pauseMs);
     const to: DeletionProgress = outcome.more
       ? { step: record.step, cursor: outcome.next, seq: seq + 1 }

@@ -192,6 +192,8 @@ export function createJobRegistry(config: Config, deps: JobDeps): ProcessorRegis
       metrics,
       pageSize: Math.min(MAX_DELETION_PAGE, config.fanout.batchSize),
       pauseMs: config.fanout.batchPauseMs,
+      finishPending: (before, limit) => store.resendPending(before, limit),
+      now: () => clock.now(),
     }),
     new AccountSweepProcessor({ deletions: store.deletions, clock }),
     ...notificationProcessors(config, {
