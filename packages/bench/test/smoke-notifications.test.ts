@@ -27,5 +27,11 @@ describe('tweeter bench notifications', () => {
     }
     expect(results.bench_cpu_ms_per_like).toBeGreaterThanOrEqual(0);
     expect(results.cpu_ms_per_like).toBeGreaterThanOrEqual(0);
+    // The HTTP thread's health over the burst, scraped from /metrics before and after it.
+    for (const key of ['burst_event_loop_lag_max_ms', 'burst_gc_ms_per_s', 'burst_gc_pauses_over_10ms']) {
+      expect(results[key]).toBeGreaterThanOrEqual(0);
+    }
+    expect(results.burst_event_loop_lag_max_ms).toBeGreaterThan(0);
+    expect(results.cpu_ms_per_like_main_thread_second_half).toBeGreaterThanOrEqual(0);
   });
 });

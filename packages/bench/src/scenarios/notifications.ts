@@ -11,11 +11,12 @@ import { performance } from 'node:perf_hooks';
 import { WebSocket } from 'ws';
 import { ApiClient } from '../api-client.js';
 import { leanRequest } from '../lean-http.js';
+import { MetricsSampler } from '../metrics-sampler.js';
 import { startPaced, type PacedRequest } from '../paced.js';
 import { round2, summarize } from '../percentiles.js';
 import { machine, type ScenarioResult } from '../result.js';
 import { sleep, withServer, type TargetOptions } from '../setup.js';
-import { cpuSince, threadCpu } from '../thread-cpu.js';
+import { cpuSince, threadCpu, type ThreadCpu } from '../thread-cpu.js';
 import { option, type ScenarioDefinition } from './registry.js';
 
 export type NotificationsParams = { likers: number; rate: number; samples: number };
@@ -28,7 +29,8 @@ const DAY_MS = 86_400_000;
  * 1. `samples` likes one at a time: from the PUT until the author's `notification` frame (p50 ≤ 100 ms embedded);
  * 2. the other likers like the same status at `rate` a second while the author reads the unread count 50 times a
  *    second (p99 ≤ 5 ms), then the group's count is checked exact once the notify stage has caught up;
- *    (the server's CPU per like over the burst and its notify work, per thread, read from /proc);
+ *    (the server's CPU per like over the burst and its notify work, per thread, read from /proc; the HTTP thread's
+ *    event-loop delay and GC pauses over the burst, from /metrics scraped before and after it);
  * 3. the notifications page read 100 times a second for 5 s (p99 ≤ 10 ms).
  */
 export async function runNotificationsScenario(
@@ -91,7 +93,15 @@ export async function runNotificationsScenario(
       const likes = rest.map((t) => leanRequest(server.url, { method: 'PUT', path: likePath, headers: auth(t) }));
       const readCount = startPaced({ baseUrl: server.url, connections: 4, rate: 50, request: () => countRead });
       const framesBefore = frames.length + unreadFrames;
+      // The HTTP thread's event-loop delay and GC pauses over the burst: what an unread-count read can wait behind.
+      // One scrape before (prom-client resets its delay histogram) and one after: none during the burst.
+      const loop = new MetricsSampler(server.url, 3_600_000);
+      await loop.resetPeak();
       const cpuBefore = threadCpu(server.pid);
+      // The HTTP thread's CPU a like over the burst's second half too (read when the middle like is sent): a fresh
+      // process's first likes also pay for compiling their path (JIT), which a server running for a while did before.
+      const middle = Math.floor(rest.length / 2);
+      let cpuMid: ThreadCpu | null = null;
       const benchBefore = process.cpuUsage();
       const burst = startPaced({
         baseUrl: server.url,
@@ -101,12 +111,17 @@ export async function runNotificationsScenario(
         request: () => {
           throw new Error('the burst sends lean requests');
         },
-        lean: (n) => likes[n % likes.length] as Buffer,
+        lean: (n) => {
+          if (n === middle) cpuMid = threadCpu(server.pid);
+          return likes[n % likes.length] as Buffer;
+        },
       });
       const burstResult = await burst.done;
+      const cpuBurstEnd = threadCpu(server.pid);
       const benchCpu = process.cpuUsage(benchBefore);
       readCount.stop();
       const countResult = await readCount.done;
+      const loopHealth = await loop.stop();
       errors += burstResult.errors + countResult.errors;
 
       // The group's count once the notify stage has caught up: exact means every liker, once.
@@ -126,6 +141,9 @@ export async function runNotificationsScenario(
       const cpu = cpuSince(cpuBefore, threadCpu(server.pid));
       const perLike = (ms: number) => round2(ms / rest.length);
       const mainMs = cpu.threads.find(([k]) => k.startsWith(`${server.pid} `))?.[1] ?? 0;
+      const mainOf = (c: ThreadCpu | null): number =>
+        [...(c ?? [])].find(([k]) => k.startsWith(`${server.pid} `))?.[1] ?? 0;
+      const secondHalfMainMs = cpuMid === null ? 0 : mainOf(cpuBurstEnd) - mainOf(cpuMid);
       for (const [thread, ms] of cpu.threads) target.log(`  cpu ${thread}: ${perLike(ms)} ms per like`);
       ws.close();
 
@@ -152,6 +170,10 @@ export async function runNotificationsScenario(
           burst_likes_per_s: round2(burstResult.rps),
           unread_count_p99_ms: count.p99,
           unread_count_reads: count.count,
+          burst_event_loop_lag_max_ms: loopHealth.eventLoopLagMsMax,
+          burst_event_loop_lag_p99_ms: loopHealth.eventLoopLagMsP99.max,
+          burst_gc_ms_per_s: loopHealth.gc.msPerSecond,
+          burst_gc_pauses_over_10ms: loopHealth.gc.pausesOver10ms,
           group_actor_count: actorCount,
           group_count_exact: actorCount === params.likers ? 1 : 0,
           notify_settle_ms: Math.round(settleMs),
@@ -159,6 +181,7 @@ export async function runNotificationsScenario(
           cpu_ms_per_like: perLike(cpu.total),
           cpu_ms_per_like_main_thread: perLike(mainMs),
           cpu_ms_per_like_other_threads: perLike(cpu.total - mainMs),
+          cpu_ms_per_like_main_thread_second_half: round2(secondHalfMainMs / (rest.length - middle)),
           // The load generator's own CPU over the burst (its likes and the unread-count reads beside them).
           bench_cpu_ms_per_like: perLike((benchCpu.user + benchCpu.system) / 1000),
           page_p99_ms: list.p99,

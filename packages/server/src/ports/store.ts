@@ -156,6 +156,11 @@ export interface SessionRepo {
   create(session: SessionRecord): Promise<void>;
   /** May return an expired session (callers compare expiresAt with the clock): expiry is decided at read time. */
   get(tokenHash: string): Promise<SessionRecord | null>;
+  /**
+   * Optional: `get` with its owner's createdAt (null: no such account) in one read, where the store can join them
+   * (SQLite). An authentication that misses its cache makes this read; without it, `get` then UserRepo.get.
+   */
+  getWithOwner?(tokenHash: string): Promise<{ session: SessionRecord; ownerCreatedAt: number | null } | null>;
   delete(tokenHash: string): Promise<void>;
   /**
    * Removes every session of `alias` but `except` (a token hash; omitted: all of them) and returns the token hashes

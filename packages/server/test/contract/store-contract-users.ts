@@ -1,5 +1,28 @@
 import { describe, expect } from 'vitest';
+import { DEFAULT_SCRYPT } from '../../src/domain/passwords.js';
+import { hashToken } from '../../src/domain/tokens.js';
+import type { Store } from '../../src/ports/store.js';
+import { LoginThrottle } from '../../src/services/login-throttle.js';
+import { PasswordHasher } from '../../src/services/password-hasher.js';
+import { SessionService } from '../../src/services/sessions.js';
+import { UserPresenter } from '../../src/services/user-presenter.js';
 import { T0, user, type CoreContractHooks } from './store-fixtures.js';
+
+/** The token checks over `store`: with the store's one-read session lookup where it has one (SQLite). */
+function sessionService(store: Store): SessionService {
+  const clock = { now: () => T0 + 500 };
+  const limits = { maxFailures: 5, maxFailuresPerAddress: 50, windowMs: 60_000, aliasDelayMaxMs: 0 };
+  return new SessionService({
+    users: store.users,
+    sessions: store.sessions,
+    throttle: new LoginThrottle(clock, limits),
+    hasher: new PasswordHasher(DEFAULT_SCRYPT, { concurrency: 1, queue: 1 }),
+    userPresenter: new UserPresenter('http://127.0.0.1'),
+    clock,
+    tokenTtlMs: 60_000,
+    scrypt: DEFAULT_SCRYPT,
+  });
+}
 
 /** The Store contract for users and login sessions. */
 export function runUsersContract(hooks: CoreContractHooks): void {
@@ -54,6 +77,26 @@ export function runUsersContract(hooks: CoreContractHooks): void {
       expect(await store.sessions.get('h1')).toEqual(session);
       await store.sessions.delete('h1');
       expect(await store.sessions.get('h1')).toBeNull();
+    });
+
+    test('a token acts for its account only while that account, not a later one of its alias, exists', async () => {
+      await store.users.create(user('ann', { createdAt: T0 }));
+      await store.users.create(user('bob', { createdAt: T0 + 200 }));
+      const open = (token: string, alias: string, createdAt: number) =>
+        store.sessions.create({ tokenHash: hashToken(token), alias, createdAt, expiresAt: T0 + 10_000 });
+      await open('ann-token', 'ann', T0 + 100);
+      await open('ghost-token', 'ghost', T0 + 100); // no such account (deleted)
+      await open('old-bob-token', 'bob', T0 + 100); // opened before this bob registered: an earlier owner's
+      await store.sessions.create({ tokenHash: hashToken('gone-token'), alias: 'ann', createdAt: T0, expiresAt: T0 });
+      const sessions = sessionService(store);
+      expect(await sessions.authenticate('ann-token')).toBe('ann');
+      expect(await sessions.state(hashToken('ann-token'))).toBe('active');
+      for (const token of ['ghost-token', 'old-bob-token', 'unknown-token']) {
+        await expect(sessions.authenticate(token)).rejects.toThrow('token is not valid');
+        expect(await sessions.state(hashToken(token))).toBe('revoked');
+      }
+      expect(await sessions.state(hashToken('gone-token'))).toBe('expired');
+      await expect(sessions.authenticate('gone-token')).rejects.toThrow('token has expired');
     });
 
     test('get and delete of an unknown token', async () => {

@@ -14,6 +14,11 @@ export function createSessionsRepo(db: Db): SessionRepo {
     'INSERT INTO sessions (token_hash, alias, created_at, expires_at) VALUES (?, ?, ?, ?)',
   );
   const select = db.prepare<[string], SessionRow>('SELECT * FROM sessions WHERE token_hash = ?');
+  // A token check's one read: the session and whether its account still exists (and since when).
+  const selectWithOwner = db.prepare<[string], SessionRow & { owner_created_at: number | null }>(
+    `SELECT s.*, u.created_at AS owner_created_at FROM sessions s LEFT JOIN users u ON u.alias = s.alias
+     WHERE s.token_hash = ?`,
+  );
   const remove = db.prepare<[string]>('DELETE FROM sessions WHERE token_hash = ?');
   const removeOfUser = db
     .prepare<[string, string], string>('DELETE FROM sessions WHERE alias = ? AND token_hash != ? RETURNING token_hash')
@@ -31,6 +36,10 @@ export function createSessionsRepo(db: Db): SessionRepo {
     async get(tokenHash) {
       const row = select.get(tokenHash);
       return row ? toRecord(row) : null;
+    },
+    async getWithOwner(tokenHash) {
+      const row = selectWithOwner.get(tokenHash);
+      return row ? { session: toRecord(row), ownerCreatedAt: row.owner_created_at } : null;
     },
     async delete(tokenHash) {
       remove.run(tokenHash);

@@ -12,7 +12,7 @@ export type WriteTarget = Exclude<keyof Store, 'resendPending' | 'ping' | 'close
  */
 const READS: Readonly<Record<WriteTarget, readonly string[]>> = {
   users: ['get', 'getMany', 'pulledAccounts'],
-  sessions: ['get'],
+  sessions: ['get', 'getWithOwner'],
   follows: ['exists', 'existing', 'followers', 'followees'],
   statuses: ['get', 'getMany', 'byAuthor', 'postsByAuthor', 'wasDeleted'],
   feeds: ['page', 'presence'],

@@ -4,6 +4,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Services } from '../../services/use-cases.js';
 import { BEARER, type Authenticate } from '../auth.js';
+import { lazyChildLogger } from '../lazy-child-logger.js';
 
 /** GET /me/notifications, GET /me/notifications/unread-count, POST /me/notifications/read. */
 export function notificationRoutes(
@@ -15,6 +16,7 @@ export function notificationRoutes(
   r.get(
     '/api/v1/me/notifications',
     {
+      childLoggerFactory: lazyChildLogger,
       schema: {
         operationId: 'listNotifications',
         tags: ['notifications'],
@@ -29,6 +31,8 @@ export function notificationRoutes(
   r.get(
     '/api/v1/me/notifications/unread-count',
     {
+      // Polled beside bursts of likes: no per-request logger until a line is logged.
+      childLoggerFactory: lazyChildLogger,
       schema: {
         operationId: 'getUnreadNotificationCount',
         tags: ['notifications'],

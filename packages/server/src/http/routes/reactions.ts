@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Services } from '../../services/use-cases.js';
 import { BEARER, type Authenticate } from '../auth.js';
+import { lazyChildLogger } from '../lazy-child-logger.js';
 import { reactionParamsCompiler } from '../reaction-params.js';
 
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody, 429: ErrorBody };
@@ -33,6 +34,7 @@ export function reactionRoutes(
         response: { 200: Reactions, ...errors },
       },
       validatorCompiler: reactionParamsCompiler,
+      childLoggerFactory: lazyChildLogger,
       handler: async (req) => reactions.reactToStatus(await deps.auth(req), req.params.id, req.params.kind, on),
     });
 
@@ -48,6 +50,7 @@ export function reactionRoutes(
         response: { 200: Reactions, ...errors },
       },
       validatorCompiler: reactionParamsCompiler,
+      childLoggerFactory: lazyChildLogger,
       handler: async (req) =>
         reactions.reactToMessage(await deps.auth(req), req.params.id, req.params.messageId, req.params.kind, on),
     });
