@@ -74,6 +74,8 @@ export interface Config {
     maxBufferedBytes: number;
     /** How often open connections have their session checked again (expiry, sign-out elsewhere). */
     sessionCheckMs: number;
+    /** WS_WRITE_THREAD: a helper thread shares each broadcast's socket writes. */
+    writeThread: boolean;
   };
   /** The Realtime transport: this process's `ws` server, or API Gateway's WebSocket API (records in DynamoDB). */
   realtime: RealtimeConfig;
@@ -248,6 +250,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       rateBurst: e.WS_RATE_BURST,
       maxBufferedBytes: e.WS_MAX_BUFFERED_BYTES,
       sessionCheckMs: e.WS_SESSION_CHECK_MS,
+      writeThread: e.WS_WRITE_THREAD === 'on',
     },
     realtime:
       e.TWEETER_REALTIME === 'apigw'

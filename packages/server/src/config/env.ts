@@ -112,6 +112,8 @@ export const EnvSchema = z.object({
   WS_RATE_BURST: int(1, 10_000).default(40),
   WS_MAX_BUFFERED_BYTES: int(1024, 1024 * 1024 * 1024).default(1024 * 1024),
   WS_SESSION_CHECK_MS: int(50, 3_600_000).default(60_000),
+  /** A second thread writes half of each broadcast slice's sockets (adapters/ws/write-helper.ts). */
+  WS_WRITE_THREAD: z.enum(['on', 'off']).default('on'),
   // The AWS shape: which adapter backs each port, and where the AWS services are.
   TWEETER_STORE: z.enum(['sqlite', 'dynamodb']).default('sqlite'),
   /** Defaults to the store's partner: sqlite with sqlite, sqs with dynamodb. */

@@ -25,6 +25,7 @@ export function createWsStreamServer(
   const server = new WsStreamServer({
     heartbeatMs: config.stream.heartbeatMs,
     maxBufferedBytes: config.stream.maxBufferedBytes,
+    writeThread: config.stream.writeThread,
     follows: deps.follows,
     onError: (err) => deps.logger.warn({ err }, 'live push to connected followers failed'),
   });

@@ -10,11 +10,22 @@ const turn = () => new Promise((resolve) => setImmediate(resolve));
 
 function recorder() {
   const log = new Map<WsConnection, string[]>();
-  const queue = new BroadcastQueue((conn, event) => {
-    log.set(conn, [...(log.get(conn) ?? []), event.payload.toString()]);
-  }, 2);
+  let unsubscribes = 0;
+  const queue = new BroadcastQueue(
+    (conn, event) => {
+      log.set(conn, [...(log.get(conn) ?? []), event.payload.toString()]);
+    },
+    2,
+    undefined,
+    () => unsubscribes,
+  );
   const written = () => [...log.values()].reduce((n, l) => n + l.length, 0);
-  return { log, queue, written };
+  // As the server's unsubscribe does: leave the channel and count it.
+  const leave = (conn: WsConnection | undefined) => {
+    conn?.channels.delete('c');
+    unsubscribes++;
+  };
+  return { log, queue, written, leave };
 }
 
 describe('BroadcastQueue', () => {
@@ -57,10 +68,10 @@ describe('BroadcastQueue', () => {
   });
 
   it('skips a recipient that left the channel before its slice was written (a revoked member)', async () => {
-    const { log, queue } = recorder();
+    const { log, queue, leave } = recorder();
     const to = conns(5);
     queue.push(framed(Buffer.from('a')), to, 'c');
-    to[4]?.channels.delete('c');
+    leave(to[4]);
     while (queue.pending > 0) await turn();
     expect(to.map((c) => log.get(c))).toEqual([['a'], ['a'], ['a'], ['a'], undefined]);
   });

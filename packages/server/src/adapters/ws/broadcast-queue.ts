@@ -7,6 +7,8 @@ interface Broadcast {
   channel: string;
   recipients: readonly WsConnection[];
   next: number;
+  /** The server's unsubscribe count when queued: while it is unchanged, no recipient can have left the channel. */
+  epoch: number;
   /** performance.now() when it was queued, and the ms spent writing its slices so far. */
   queuedAt: number;
   busyMs: number;
@@ -34,6 +36,10 @@ export class BroadcastQueue {
   constructor(
     private readonly deliver: (conn: WsConnection, event: FramedEvent) => void,
     private readonly chunk: number,
+    /** Called after each run of `deliver` calls for one event (a slice): writes gathered by `deliver` go out here. */
+    private readonly endSlice: (event: FramedEvent) => void = () => {},
+    /** A count that grows with every unsubscribe (the per-socket channel check is skipped while it stays put). */
+    private readonly unsubscribes: () => number = () => 0,
   ) {}
 
   /**
@@ -46,11 +52,13 @@ export class BroadcastQueue {
     const queuedAt = performance.now();
     if (idle && count <= this.chunk) {
       for (const conn of recipients) this.deliver(conn, event);
+      this.endSlice(event);
       const ms = performance.now() - queuedAt;
       this.done(ms, ms);
       return;
     }
-    this.queue.push({ event, channel, recipients: Array.from(recipients), next: 0, queuedAt, busyMs: 0 });
+    const epoch = this.unsubscribes();
+    this.queue.push({ event, channel, recipients: Array.from(recipients), next: 0, epoch, queuedAt, busyMs: 0 });
     if (idle) this.flush(); // the first slice goes out now, the rest on the following turns of the loop
   }
 
@@ -108,10 +116,12 @@ export class BroadcastQueue {
       if (!head) break;
       const end = Math.min(head.recipients.length, head.next + budget);
       const started = performance.now();
+      const check = this.unsubscribes() !== head.epoch; // a Set lookup per socket only when someone left
       for (let i = head.next; i < end; i++) {
         const conn = head.recipients[i] as WsConnection;
-        if (conn.channels.has(head.channel)) this.deliver(conn, head.event);
+        if (!check || conn.channels.has(head.channel)) this.deliver(conn, head.event);
       }
+      this.endSlice(head.event);
       const now = performance.now();
       head.busyMs += now - started;
       budget -= end - head.next;

@@ -53,6 +53,11 @@ export function registerWsStreamMetrics(registry: Registry, server: Pick<WsStrea
     1 / 1000,
   );
   counter(
+    'tweeter_ws_helper_writes_total',
+    'Broadcast frames written by the write helper thread (WS_WRITE_THREAD)',
+    'helperWrites',
+  );
+  counter(
     'tweeter_ws_heartbeat_timeouts_total',
     'Live-stream connections dropped for not answering a heartbeat ping',
     'heartbeatTimeouts',

@@ -76,7 +76,18 @@ export function writeFrame(ws: WebSocket, event: FramedEvent): void {
       written = 0; // EAGAIN (the peer is not reading) or a dead socket: the stream write below deals with it
     }
   }
-  if (written < frame.length) raw.write(written === 0 ? frame : frame.subarray(written));
+  writeRest(raw, frame, written);
+}
+
+/** The descriptor to write a frame to directly: a plain TCP socket with nothing queued; else -1. */
+export function directFd(ws: WebSocket): number {
+  const raw = rawSocketOf(ws);
+  return raw && raw.writableLength === 0 ? plainFd(raw) : -1;
+}
+
+/** Queues what a direct write left (all of it when `written` is 0 or less) on the socket's stream, in order. */
+export function writeRest(raw: Writable, frame: Buffer, written: number): void {
+  if (written < frame.length) raw.write(written <= 0 ? frame : frame.subarray(written));
 }
 
 /** The descriptor of a plain (not TLS) TCP socket, or -1: TLS bytes must go through the TLS stream. */

@@ -5,7 +5,10 @@ import type { FollowRepo } from '../../ports/store.js';
 import { connectedFollowers } from '../../stream/connected-followers.js';
 import { errorFrame, eventPayload, revokedFrame } from '../../stream/frames.js';
 import { BroadcastQueue, type BroadcastTiming } from './broadcast-queue.js';
-import { framed, writeFrame, type FramedEvent } from './text-frame.js';
+import { closeAll } from './close-all.js';
+import { FramedWrites } from './framed-writes.js';
+import { framed, type FramedEvent } from './text-frame.js';
+import { WriteHelper } from './write-helper.js';
 import type { WsConnection } from './ws-connection.js';
 
 export interface WsStreamServerOptions {
@@ -17,6 +20,8 @@ export interface WsStreamServerOptions {
   broadcastChunk?: number;
   /** The follow edges, for `toFollowersOf` (without them it sends nothing). */
   follows?: Pick<FollowRepo, 'existing'>;
+  /** A second thread writes half of each broadcast slice's sockets (write-helper.ts); default off. */
+  writeThread?: boolean;
   /** Where a failed follow check is reported (a live push is best effort). */
   onError?: (err: unknown) => void;
 }
@@ -29,6 +34,8 @@ export interface WsStreamStats extends BroadcastTiming {
   framesSent: number;
   slowConsumersDropped: number;
   heartbeatTimeouts: number;
+  /** Broadcast frames written by the helper thread (WS_WRITE_THREAD). */
+  helperWrites: number;
 }
 
 // Socket writes per turn of the event loop for broadcasts and heartbeats (a few ms of system calls).
@@ -47,6 +54,7 @@ export class WsStreamServer implements Realtime {
   private readonly byUser = new Map<string, Set<WsConnection>>();
   private readonly byChannel = new Map<string, Set<WsConnection>>();
   private subscriptions = 0;
+  private unsubscribes = 0;
   private authenticated = 0;
   private framesSent = 0;
   private slowConsumersDropped = 0;
@@ -54,11 +62,17 @@ export class WsStreamServer implements Realtime {
   private heartbeat: NodeJS.Timeout | null = null;
   private readonly broadcasts: BroadcastQueue;
   private readonly checks = new Set<Promise<void>>();
+  private readonly helper: WriteHelper | null;
+  private readonly writes: FramedWrites;
 
   constructor(private readonly options: WsStreamServerOptions) {
+    this.helper = options.writeThread ? new WriteHelper(options.onError) : null;
+    this.writes = new FramedWrites(this.helper);
     this.broadcasts = new BroadcastQueue(
       (conn, event) => this.deliverFramed(conn, event),
       options.broadcastChunk ?? DEFAULT_CHUNK,
+      (event) => this.writes.end(event),
+      () => this.unsubscribes,
     );
   }
 
@@ -145,6 +159,7 @@ export class WsStreamServer implements Realtime {
   unsubscribe(conn: WsConnection, channel: string): void {
     if (!conn.channels.delete(channel)) return;
     this.subscriptions--;
+    this.unsubscribes++;
     const conns = this.byChannel.get(channel);
     conns?.delete(conn);
     if (conns?.size === 0) this.byChannel.delete(channel);
@@ -203,6 +218,7 @@ export class WsStreamServer implements Realtime {
       framesSent: this.framesSent,
       slowConsumersDropped: this.slowConsumersDropped,
       heartbeatTimeouts: this.heartbeatTimeouts,
+      helperWrites: this.helper?.helped ?? 0,
       ...this.broadcasts.stats(),
     };
   }
@@ -213,30 +229,15 @@ export class WsStreamServer implements Realtime {
    */
   async shutdown(graceMs: number): Promise<void> {
     this.stopHeartbeat();
-    const open = [...this.connections];
-    if (open.length === 0) return;
-    await new Promise<void>((resolve) => {
-      let left = open.length;
-      const timer = setTimeout(() => {
-        for (const conn of open) conn.socket.terminate();
-        resolve();
-      }, graceMs);
-      const done = (): void => {
-        if (--left > 0) return;
-        clearTimeout(timer);
-        resolve();
-      };
-      for (const conn of open) {
-        if (conn.socket.readyState === WebSocket.CLOSED) done();
-        else conn.socket.once('close', done);
-        this.close(conn, STREAM_CLOSE.goingAway, 'server shutting down');
-      }
-    });
+    await closeAll([...this.connections], graceMs, (conn) =>
+      this.close(conn, STREAM_CLOSE.goingAway, 'server shutting down'),
+    );
   }
 
   /** Stops the heartbeat timer (the context's close; sockets are closed by the HTTP server's shutdown). */
   stop(): void {
     this.stopHeartbeat();
+    this.helper?.stop();
   }
 
   private deliver(conn: WsConnection, data: Buffer | string): void {
@@ -248,7 +249,7 @@ export class WsStreamServer implements Realtime {
   // A broadcast's frame goes to the TCP socket as it is (see text-frame.ts): no per-socket framing.
   private deliverFramed(conn: WsConnection, event: FramedEvent): void {
     if (!this.writable(conn)) return;
-    writeFrame(conn.socket, event);
+    this.writes.write(conn.socket, event);
     this.framesSent++;
   }
 
