@@ -24,14 +24,14 @@ function readConnectionMmap(env: Record<string, string>): number {
 }
 
 describe('SQLITE_MMAP_MB', () => {
-  it('maps 1,024 MiB of the file on the read connection by default', () => {
-    expect(loadConfig({}).sqlite.readMmapBytes).toBe(1024 * 1_048_576);
-    expect(readConnectionMmap({})).toBe(1024 * 1_048_576);
+  it('maps nothing by default', () => {
+    expect(loadConfig({}).sqlite.readMmapBytes).toBe(0);
+    expect(readConnectionMmap({})).toBe(0);
   });
 
-  it('maps what it says, and 0 maps nothing', () => {
+  it('maps what it says on the read connection', () => {
     expect(readConnectionMmap({ SQLITE_MMAP_MB: '16' })).toBe(16 * 1_048_576);
-    expect(readConnectionMmap({ SQLITE_MMAP_MB: '0' })).toBe(0);
+    expect(readConnectionMmap({ SQLITE_MMAP_MB: '1024' })).toBe(1024 * 1_048_576);
   });
 
   it('refuses what is not a whole number of MiB from 0 to 65536, saying what is allowed', () => {
