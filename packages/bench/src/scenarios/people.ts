@@ -9,12 +9,25 @@ import {
 } from '@tweeter/server/tooling';
 import { ApiClient } from '../api-client.js';
 import { Samples } from '../percentiles.js';
-import { machine, type ScenarioResult } from '../result.js';
+import { latencyFigure, machine, type ScenarioResult } from '../result.js';
 import { withServer, type TargetOptions } from '../setup.js';
 import { option, type ScenarioDefinition } from './registry.js';
 import { searchPopulation } from './search-statuses.js';
+import { closedLoopSearch, openLoopSearch, type SearchAsk } from './search-load.js';
 
-export type SearchPeopleParams = { users: number; statusesEach: number; queries: number };
+export type SearchPeopleParams = {
+  users: number;
+  statusesEach: number;
+  /** Distinct prefixes each phase cycles through. */
+  queries: number;
+  /** Searches/s offered in the open-loop phase (the budget's figure); 0 skips it. */
+  rate: number;
+  durationS: number;
+  /** Sockets of the open loop; connections of the closed loop. */
+  connections: number;
+  /** Seconds of the closed-loop phase (searches/s at saturation); 0 skips it. */
+  closedDurationS: number;
+};
 export type SuggestionsParams = {
   users: number;
   statusesEach: number;
@@ -40,8 +53,9 @@ function queries(users: number, count: number, seed: number): string[] {
 
 /**
  * `users` generated users with realistic names (the population indexes them as the index.user job would). One signed-in
- * user sends `queries` people searches of 1 to 4 letters of a first name, a last name, or an alias prefix, one at a
- * time; measured per request (the budget: p99 ≤ 5 ms).
+ * user's people searches of 1 to 4 letters of a first name, a last name, or an alias prefix: at `rate`/s in an open
+ * loop (the budget: p99 ≤ 5 ms at that rate), then as fast as `connections` closed-loop connections get answers
+ * (capacity). Server CPU per search from /metrics in both.
  */
 export async function runSearchPeopleScenario(
   params: SearchPeopleParams,
@@ -55,31 +69,52 @@ export async function runSearchPeopleScenario(
     async (server) => {
       const api = new ApiClient(server.url);
       const token = await api.login(userAlias(1), target.password);
-      const list = queries(params.users, params.queries, target.seed);
+      const list = queries(params.users, params.queries * 2, target.seed);
+      const asksOf = (qs: readonly string[]): SearchAsk[] =>
+        qs.map((q) => ({ token, path: `/api/v1/search/users?q=${encodeURIComponent(q)}&limit=20` }));
       // Warm-up: the first requests pay for compilation and cold pages, not the index.
-      for (const q of list.slice(0, 50)) await api.searchPeople(token, q);
-      const samples = new Samples();
-      let errors = 0;
       let found = 0;
-      for (const q of list) {
-        try {
-          const res = await api.searchPeople(token, q);
-          samples.push(res.ms);
-          found += res.value.items.length;
-        } catch {
-          errors++;
-        }
+      for (const q of list.slice(0, 50)) found += (await api.searchPeople(token, q)).value.items.length;
+      const figures: Record<string, ScenarioResult['results'][string]> = {
+        results_per_query: Math.round((found / 50) * 10) / 10,
+      };
+      let errors = 0;
+      if (params.rate > 0) {
+        target.log(`searching people at ${params.rate}/s (open loop) for ${params.durationS} s`);
+        const open = await openLoopSearch({
+          baseUrl: server.url,
+          asks: asksOf(list.slice(0, params.queries)),
+          rate: params.rate,
+          connections: params.connections,
+          durationS: params.durationS,
+        });
+        const l = open.load.latencies.summary();
+        figures.search_people_ms = { p50: l.p50, p95: l.p95, p99: l.p99, max: l.max };
+        figures.search_people_latency_ms = latencyFigure(l);
+        figures.search_people_rate = params.rate;
+        figures.search_people_answered_rps = open.load.rps;
+        figures.server_cpu_us_per_search = open.cpuUsPerRequest;
+        errors += open.load.errors;
       }
-      const s = samples.summary();
+      if (params.closedDurationS > 0) {
+        target.log(`capacity: ${params.connections} connections, closed loop, for ${params.closedDurationS} s`);
+        const closed = await closedLoopSearch({
+          baseUrl: server.url,
+          asks: asksOf(list.slice(params.queries)),
+          connections: params.connections,
+          durationS: params.closedDurationS,
+        });
+        const l = closed.load.latencies.summary();
+        figures.capacity_search_people_rps = closed.load.rps;
+        figures.capacity_search_people_ms = { p50: l.p50, p95: l.p95, p99: l.p99 };
+        figures.capacity_server_cpu_us_per_search = closed.cpuUsPerRequest;
+        errors += closed.load.errors;
+      }
       return {
         scenario: 'search-people',
         params: { ...params },
         machine: machine(),
-        results: {
-          search_people_ms: { p50: s.p50, p95: s.p95, p99: s.p99, max: s.max },
-          results_per_query: Math.round((found / Math.max(1, samples.count)) * 10) / 10,
-          errors,
-        },
+        results: { ...figures, errors },
       };
     },
     undefined,
@@ -151,13 +186,21 @@ export const searchPeopleScenario: ScenarioDefinition<SearchPeopleParams> = {
   options: [
     option('users', 'generated users, with realistic names (the budget: 100000)', '100000'),
     option('statuses-each', 'statuses per user (the search-statuses population: 10)', '10'),
-    option('queries', 'searches measured (after 50 to warm up)', '2000'),
+    option('queries', 'distinct prefixes each phase cycles through (after 50 to warm up)', '2000'),
+    option('rate', 'searches/s offered, evenly spaced (open loop: the budget figure; 0: skip)', '500'),
+    option('duration', 'seconds of the open-loop measurement', '20'),
+    option('connections', 'sockets of the open loop; connections of the closed loop (capacity)', '16'),
+    option('closed-duration', 'seconds of the closed-loop capacity run (0: skip)', '10'),
   ],
   parse(flags) {
     return {
       users: parseWhole(flags.users ?? '', '--users', 10, 10_000_000),
       statusesEach: parseWhole(flags.statusesEach ?? '', '--statuses-each', 0, 1_000),
       queries: parseWhole(flags.queries ?? '', '--queries', 1, 1_000_000),
+      rate: parseWhole(flags.rate ?? '', '--rate', 0, 100_000),
+      durationS: parseWhole(flags.duration ?? '', '--duration', 1, 3600),
+      connections: parseWhole(flags.connections ?? '', '--connections', 1, 1_000),
+      closedDurationS: parseWhole(flags.closedDuration ?? '', '--closed-duration', 0, 3600),
     };
   },
   run: runSearchPeopleScenario,

@@ -7,18 +7,23 @@ import {
   userAlias,
 } from '@tweeter/server/tooling';
 import { ApiClient } from '../api-client.js';
-import { authed, startLoad } from '../load.js';
 import { latencyFigure, machine, type ScenarioResult } from '../result.js';
 import { sleep, withServer, type TargetOptions } from '../setup.js';
 import { option, type ScenarioDefinition } from './registry.js';
 import { runPostScenario } from './post.js';
-import { distinctSearchQueries, scrapeSearchCounters } from './search-queries.js';
+import { distinctSearchQueries } from './search-queries.js';
+import { closedLoopSearch, openLoopSearch, type SearchAsk, type SearchPhase } from './search-load.js';
 
 export type SearchStatusesParams = {
   users: number;
   statusesEach: number;
+  /** Sockets of the open-loop phase and connections of the closed-loop (capacity) phase. */
   readers: number;
+  /** Searches/s offered in the open-loop phase (the budget's figure); 0 skips it. */
+  rate: number;
   durationS: number;
+  /** Seconds of the closed-loop phase (searches/s at saturation); 0 skips it. */
+  closedDurationS: number;
   /** Seconds of each posting run of the before/after pair (0: no pair). */
   postDurationS: number;
   writers: number;
@@ -63,45 +68,70 @@ export async function runSearchStatusesScenario(
       target.log(`signing in ${readers.length} readers`);
       const tokens = await api.loginAll(readers, target.password);
       const size = server.dataDir ? embeddedSearchIndexSize(configFromEnvironment({ DATA_DIR: server.dataDir })) : null;
-      // Each connection walks the list from its own offset: a query comes back only after the whole list, so the
-      // shared first page serves a repeat only when the run is long or fast enough to repeat within its second.
-      const requestsOf = (list: readonly string[]) => (i: number) => {
-        const from = Math.floor((i * list.length) / params.readers);
-        return list.map((_, k) =>
-          authed(tokens[(i + k) % tokens.length] ?? '', {
-            method: 'GET',
-            path: `/api/v1/search/statuses?q=${encodeURIComponent(list[(from + k) % list.length] ?? '')}&limit=20`,
-          }),
-        );
-      };
-      // The warm-up asks other words than the measured phase (its reads are not shared with it).
-      const all = distinctSearchQueries(params.queries + 500, target.seed + 11);
-      const warm = all.slice(params.queries);
-      const queries = all.slice(0, params.queries);
+      const asksOf = (list: readonly string[]): SearchAsk[] =>
+        list.map((q, k) => ({
+          token: tokens[k % tokens.length] ?? '',
+          path: `/api/v1/search/statuses?q=${encodeURIComponent(q)}&limit=20`,
+        }));
+      // The warm-up asks other words than the measured phases (its reads are not shared with them), and each phase
+      // its own part of the list: a query comes back within the shared first page's second only if the run repeats it.
+      const all = distinctSearchQueries(params.queries * 2 + 500, target.seed + 11);
+      const warm = asksOf(all.slice(params.queries * 2));
+      const paced = asksOf(all.slice(0, params.queries));
+      const closed = asksOf(all.slice(params.queries, params.queries * 2));
+      const connections = params.readers;
       target.log('warming up for 2 s');
-      await startLoad({ baseUrl: server.url, connections: params.readers, durationS: 2, requests: requestsOf(warm) })
-        .done;
+      await closedLoopSearch({ baseUrl: server.url, asks: warm, connections, durationS: 2 });
       await sleep(1_200); // past the share's second: nothing of the warm-up is served from it
-      const before = await scrapeSearchCounters(server.url);
-      target.log(
-        `searching ${queries.length} distinct queries with ${params.readers} connections for ${params.durationS} s`,
-      );
-      const load = await startLoad({
-        baseUrl: server.url,
-        connections: params.readers,
-        durationS: params.durationS,
-        requests: requestsOf(queries),
-      }).done;
-      const after = await scrapeSearchCounters(server.url);
-      const firstPages = after.shared + after.read - before.shared - before.read;
-      const share = {
-        shared_first_page_pct:
-          firstPages > 0 ? Math.round(((after.shared - before.shared) / firstPages) * 1000) / 10 : -1,
-        asked_per_query: Math.round((load.responses / queries.length) * 10) / 10,
-        server_cpu_us_per_search:
-          load.responses > 0 ? Math.round(((after.cpuSeconds - before.cpuSeconds) * 1e6) / load.responses) : -1,
+      const open =
+        params.rate > 0
+          ? await (async () => {
+              target.log(`searching at ${params.rate}/s (open loop, ${connections} sockets) for ${params.durationS} s`);
+              return openLoopSearch({
+                baseUrl: server.url,
+                asks: paced,
+                rate: params.rate,
+                connections,
+                durationS: params.durationS,
+              });
+            })()
+          : null;
+      await sleep(1_200);
+      target.log(`capacity: ${connections} connections, closed loop, for ${params.closedDurationS} s`);
+      const capacity =
+        params.closedDurationS > 0
+          ? await closedLoopSearch({
+              baseUrl: server.url,
+              asks: closed,
+              connections,
+              durationS: params.closedDurationS,
+            })
+          : null;
+      const shareOf = (phase: SearchPhase): number => {
+        const firstPages = phase.after.shared + phase.after.read - phase.before.shared - phase.before.read;
+        const shared = phase.after.shared - phase.before.shared;
+        return firstPages > 0 ? Math.round((shared / firstPages) * 1000) / 10 : -1;
       };
-      return { latency: load.latencies.summary(), rps: load.rps, errors: load.errors, size, share };
+      const figures: Record<string, ScenarioResult['results'][string]> = {};
+      if (open) {
+        const l = open.load.latencies.summary();
+        figures.search_ms = { p50: l.p50, p95: l.p95, p99: l.p99 };
+        figures.search_latency_ms = latencyFigure(l);
+        figures.search_rate = params.rate;
+        figures.search_answered_rps = open.load.rps;
+        figures.server_cpu_us_per_search = open.cpuUsPerRequest;
+        figures.shared_first_page_pct = shareOf(open);
+        figures.asked_per_query = Math.round((open.load.responses / paced.length) * 10) / 10;
+      }
+      if (capacity) {
+        const l = capacity.load.latencies.summary();
+        figures.capacity_search_rps = capacity.load.rps;
+        figures.capacity_search_ms = { p50: l.p50, p95: l.p95, p99: l.p99 };
+        figures.capacity_server_cpu_us_per_search = capacity.cpuUsPerRequest;
+        figures.capacity_shared_first_page_pct = shareOf(capacity);
+      }
+      const errors = (open?.load.errors ?? 0) + (capacity?.load.errors ?? 0);
+      return { figures, errors, size };
     },
     undefined,
     { cache: true },
@@ -134,11 +164,8 @@ export async function runSearchStatusesScenario(
     params: { ...params },
     machine: machine(),
     results: {
-      search_ms: { p50: search.latency.p50, p95: search.latency.p95, p99: search.latency.p99 },
-      search_latency_ms: latencyFigure(search.latency),
-      search_rps: search.rps,
+      ...search.figures,
       distinct_queries: params.queries,
-      ...search.share,
       index_statuses: search.size?.statuses ?? -1,
       index_mb: search.size ? Math.round((search.size.bytes / 1_048_576) * 10) / 10 : -1,
       file_mb: search.size ? Math.round((search.size.fileBytes / 1_048_576) * 10) / 10 : -1,
@@ -154,8 +181,10 @@ export const searchStatusesScenario: ScenarioDefinition<SearchStatusesParams> = 
   options: [
     option('users', 'generated users (the budget: 100000)', '100000'),
     option('statuses-each', 'statuses per user (the budget: 10, so 1,000,000 statuses)', '10'),
-    option('readers', 'concurrent searchers', '16'),
-    option('duration', 'seconds of search measurement', '20'),
+    option('readers', 'sockets of the open loop; connections of the closed loop (capacity)', '16'),
+    option('rate', 'searches/s offered, evenly spaced (open loop: the budget figure; 0: skip)', '200'),
+    option('duration', 'seconds of the open-loop measurement', '20'),
+    option('closed-duration', 'seconds of the closed-loop capacity run (0: skip)', '10'),
     option('post-duration', 'seconds of each posting run of the SEARCH_INDEX off/on pair (0: skip the pair)', '15'),
     option('writers', 'concurrent posters in the pair', '20'),
     option(
@@ -169,7 +198,9 @@ export const searchStatusesScenario: ScenarioDefinition<SearchStatusesParams> = 
       users: parseWhole(flags.users ?? '', '--users', 20, 10_000_000),
       statusesEach: parseWhole(flags.statusesEach ?? '', '--statuses-each', 1, 1_000),
       readers: parseWhole(flags.readers ?? '', '--readers', 1, 1_000),
+      rate: parseWhole(flags.rate ?? '', '--rate', 0, 100_000),
       durationS: parseWhole(flags.duration ?? '', '--duration', 1, 3600),
+      closedDurationS: parseWhole(flags.closedDuration ?? '', '--closed-duration', 0, 3600),
       postDurationS: parseWhole(flags.postDuration ?? '', '--post-duration', 0, 3600),
       writers: parseWhole(flags.writers ?? '', '--writers', 1, 1_000),
       queries: parseWhole(flags.queries ?? '', '--queries', 1, 20_000),

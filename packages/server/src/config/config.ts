@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EnvSchema, type Env } from './env.js';
+import { sqliteSettings, type SqliteSettings } from './sqlite-settings.js';
 
 /** The server's typed, validated configuration; built once at start by loadConfig. */
 export interface Config {
@@ -85,6 +86,8 @@ export interface Config {
   cards: { enabled: boolean; allowLoopback: boolean; totalTimeoutMs: number };
   /** Whether posts queue their index.status job (SEARCH_INDEX). */
   searchIndex: boolean;
+  /** The SQLite read connections' settings (SQLITE_MMAP_MB). */
+  sqlite: SqliteSettings;
 }
 
 /**
@@ -270,6 +273,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       totalTimeoutMs: e.CARD_FETCH_TIMEOUT_MS,
     },
     searchIndex: e.SEARCH_INDEX === 'on',
+    sqlite: sqliteSettings(e),
   };
 }
 

@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
+import { SqliteEnvFields } from './sqlite-settings.js';
 
 /** A whole number in [min, max]; every failure says the same thing: what is allowed. */
 const int = (min: number, max: number) => {
@@ -160,6 +161,7 @@ export const EnvSchema = z.object({
   // Status search (docs/api.md, "Search").
   /** off: posts queue no index.status job (search and trends miss them); for measuring what indexing costs. */
   SEARCH_INDEX: z.enum(['on', 'off']).default('on'),
+  ...SqliteEnvFields,
 
   // Link cards (docs/api.md, "Link cards").
   /** off: no card.fetch jobs are queued (statuses keep `card: null`). */

@@ -17,7 +17,8 @@ export function nextOffset(offset: number, pageSize: number, total: number): str
 
 /**
  * Profiles of accounts already filtered by `Visibility.blocked` for `viewer` (so neither side blocks the other), with
- * the viewer's follow and mute of each read in two batched key lookups.
+ * the viewer's follow and mute of each read in two batched key lookups; `muted`: those of `users` the viewer mutes,
+ * read already with the blocks (then only the follows are read).
  */
 export async function presentProfiles(
   deps: {
@@ -27,14 +28,20 @@ export async function presentProfiles(
   },
   viewer: string,
   users: readonly UserRecord[],
+  muted?: ReadonlySet<string>,
 ): Promise<Profile[]> {
   const others = users.filter((u) => u.alias !== viewer).map((u) => u.alias);
-  const [followed, muted] = await Promise.all([
+  const readMutes = async (): Promise<ReadonlySet<string>> => {
+    const edges = await deps.relations.existing(
+      others.map((target) => ({ owner: viewer, kind: 'mute' as const, target })),
+    );
+    return new Set(edges.map((e) => e.target));
+  };
+  const [followed, muting] = await Promise.all([
     deps.follows.existing(others.map((followee) => ({ follower: viewer, followee }))),
-    deps.relations.existing(others.map((target) => ({ owner: viewer, kind: 'mute' as const, target }))),
+    muted ?? readMutes(),
   ]);
   const following = new Set(followed.map((e) => e.followee));
-  const muting = new Set(muted.map((e) => e.target));
   return users.map((u) => {
     // Fields listed, not spread: spreading the presenter's object per profile was most of a page's CPU.
     const user = deps.userPresenter.user(u);

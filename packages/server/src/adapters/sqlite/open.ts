@@ -88,7 +88,7 @@ export function openSqlite(config: Config, clock: Clock, options: SqliteOpenOpti
     const setup = openDatabase(config.databaseFile, { automaticCheckpoints: options.automaticCheckpoints });
     const { releasedLeases } = open(setup, true);
     setup.close();
-    const db = openDatabase(config.databaseFile, { readonly: true });
+    const db = openDatabase(config.databaseFile, { readonly: true, mmapBytes: config.sqlite.readMmapBytes });
     const plain = open(db, false);
     const remote = new RemoteWrites();
     const { store, queue } = routeWrites(plain.store, plain.queue, remote.route);

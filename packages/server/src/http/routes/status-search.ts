@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Services } from '../../services/use-cases.js';
 import { BEARER, type Authenticate } from '../auth.js';
+import { sendJsonBytes } from '../send-json.js';
 
 // 400, 401 and 500 are implied by each operation's inputs (see ../openapi.ts).
 
@@ -30,9 +31,10 @@ export function statusSearchRoutes(
         response: { 200: StatusPage },
       },
     },
-    async (req) => {
+    // The page comes as JSON bytes from the hydrator's cached status bytes (StatusSearchService.statusesJson).
+    async (req, reply) => {
       const { q, limit, cursor } = req.query;
-      return statusSearch.statuses(await deps.auth(req), q, { limit, cursor });
+      return sendJsonBytes(reply, await statusSearch.statusesJson(await deps.auth(req), q, { limit, cursor }));
     },
   );
 
@@ -49,7 +51,8 @@ export function statusSearchRoutes(
         response: { 200: StatusPage, 400: ErrorBody },
       },
     },
-    async (req) => statusSearch.tag(await deps.auth(req), req.params.tag, req.query),
+    async (req, reply) =>
+      sendJsonBytes(reply, await statusSearch.tagJson(await deps.auth(req), req.params.tag, req.query)),
   );
 
   r.get(
