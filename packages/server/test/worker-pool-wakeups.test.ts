@@ -103,8 +103,7 @@ describe('WorkerPool: a ready signal wakes one loop (SQLite)', () => {
     await queue.enqueue(Array.from({ length: 40 }, (_, n) => ({ name: 'wake.backlog', payload: { n } })));
     await started.drain(20_000);
     expect(ran).toBe(40);
-    // Each loop runs its batch of 8 at once (one wave): both loops together, 16.
-    expect(most).toBe(16);
+    expect(most).toBe(2);
   });
 
   it('a job enqueued with no signal (another process on the file) is received at the next poll', async () => {
