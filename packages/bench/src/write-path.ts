@@ -49,6 +49,8 @@ export function histogramDelta(before: HistogramSnapshot, after: HistogramSnapsh
 /** The parts of a write's path the embedded server measures (its /metrics), as histograms. */
 const PARTS: Readonly<Record<string, [name: string, labels: string]>> = {
   round_trip: ['tweeter_write_round_trip_seconds', ''],
+  // The round trip less the writer thread's part: the message hops and that thread's event loop being busy.
+  hop: ['tweeter_write_hop_seconds', ''],
   interactive_wait: ['tweeter_writer_wait_seconds', 'priority="interactive"'],
   interactive_group: ['tweeter_writer_group_seconds', 'kind="interactive"'],
   interactive_commit: ['tweeter_writer_commit_seconds', 'kind="interactive"'],

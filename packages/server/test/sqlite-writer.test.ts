@@ -131,6 +131,31 @@ describe('SqliteWriter', () => {
     expect(writer.counts.groups).toBe(2); // [page1, post, post2], [page2, page3, page4]
   });
 
+  it('bounds a bulk group by bulkYieldMs for a waiting post, while a burst of posts still shares one group (maxMs)', async () => {
+    const { writer, insert, keys } = open({ maxRequests: 1000, maxMs: 60_000, maxBulkMs: 60_000, bulkYieldMs: 0 });
+    const order: string[] = [];
+    const page = (key: string) =>
+      writer.submit('bulk', () => {
+        order.push(key);
+        insert.run(key);
+        // A post sent while the first page is written: the group yields after it and takes the post in.
+        if (key === 'page1')
+          setImmediate(() => {
+            void writer.submit('interactive', () => {
+              order.push('post');
+              insert.run('post');
+            });
+          });
+      });
+    await Promise.all(['page1', 'page2', 'page3'].map(page));
+    await writer.idle();
+    expect(order).toEqual(['page1', 'post', 'page2', 'page3']);
+    expect(writer.counts.groups).toBe(2); // [page1, post], [page2, page3]
+    await Promise.all(['a', 'b', 'c'].map((key) => writer.submit('interactive', () => insert.run(key))));
+    expect(writer.counts.groups).toBe(3); // the posts together: their group keeps maxMs
+    expect(keys()).toEqual(['a', 'b', 'c', 'page1', 'page2', 'page3', 'post']);
+  });
+
   it('keeps the time bound of a group that holds interactive writes: a burst of posts splits into groups', async () => {
     const { writer, insert, keys } = open({ maxRequests: 1000, maxMs: 0, maxBulkMs: 60_000 });
     await Promise.all(['a', 'b', 'c'].map((key) => writer.submit('interactive', () => insert.run(key))));

@@ -42,10 +42,10 @@ export interface WorkerPoolOptions {
 
 const DRAIN_CHECK_MS = 10;
 /**
- * Jobs of one batch run back to back for up to this long before the loop gives the event loop back: a turn per
- * job cost more than a small fan-out's writes, and a few ms keeps HTTP's tail where it was.
+ * Jobs (or batches of jobs) a loop runs at once: enough for the different jobs of a post to share the writer's
+ * transactions, few enough that a wave holds the event loop for a few ms at most (a turn is given between waves).
  */
-const SLICE_MS = 4;
+const WAVE_JOBS = 16;
 /**
  * Jobs a loop gathers from back-to-back receives while every one comes back full of jobs that run together: a
  * backlog of small fan-outs then runs 256 at a time, with one ack and one turn of the loop for all of them (measured:
@@ -166,35 +166,41 @@ export class WorkerPool {
   }
 
   /**
-   * Runs received jobs until they are done or the pool stops (the job in progress is finished, the others are left
-   * to HeldJobs to give back). Jobs a processor runs together go first (many small fan-outs in one transaction),
-   * then the rest one by one.
+   * Runs received jobs until they are done or the pool stops (the jobs in progress are finished, the others are left
+   * to HeldJobs to give back). The batches (many small fan-outs in one call) and the single jobs start together, in
+   * waves of up to WAVE_JOBS of different names (jobs of one name still run one after another, as before: the pages
+   * of one fan-out, whose finish is told apart by the time of its write): their writes reach the SQLite writer in the same turn of the event loop and share one
+   * transaction, where one job after another cost a transaction each (at 200 posts/s a post's fan-out, search index
+   * and notifications were three of the writer's ~4 bulk transactions a post). Jobs are independent (several loops
+   * already run side by side), and each write still runs in a savepoint of its own, so one that fails fails alone.
    */
   private async runHeld(jobs: readonly Job[], held: HeldJobs, acks: DeferredAcks): Promise<void> {
     const { groups, single } = this.processors.batches(jobs);
-    for (const group of groups) {
+    const tasks: { name: string; run: () => Promise<void> }[] = [
+      ...groups.map((group) => ({
+        name: group.jobs[0]?.name ?? '',
+        run: async () => {
+          const started = await held.start(group.jobs);
+          if (started.length > 0) await this.runBatch(group.processor, started, acks);
+          // Jobs whose ack waits for the next receive keep their lease renewed until this batch is let go of.
+          if (!acks.enabled) held.finish(started);
+        },
+      })),
+      ...single.map((job) => ({
+        name: job.name,
+        run: async () => {
+          if ((await held.start([job])).length === 0) return;
+          await this.run(job, acks);
+          if (!acks.enabled) held.finish([job]);
+        },
+      })),
+    ];
+    for (const wave of waves(tasks)) {
+      // Let pending I/O (HTTP requests, on the main-thread layout) run between waves: SQLite calls are synchronous.
       await nextTurn();
       if (!this.running) return;
       if (acks.overdue) await acks.flush();
-      const started = await held.start(group.jobs);
-      if (started.length > 0) await this.runBatch(group.processor, started, acks);
-      // Jobs whose ack waits for the next receive keep their lease renewed until this batch is let go of.
-      if (!acks.enabled) held.finish(started);
-    }
-    let sliceStart = -Infinity;
-    for (const job of single) {
-      // Let pending I/O (HTTP requests) run first once the slice is used up: SQLite calls are synchronous, so
-      // a loop going from job to job through resolved promises would never give the event loop back, and a
-      // request that enqueued this job would wait for it to finish before its own response is written.
-      if (performance.now() - sliceStart >= SLICE_MS) {
-        await nextTurn();
-        sliceStart = performance.now();
-      }
-      if (!this.running) return;
-      if (acks.overdue) await acks.flush();
-      if ((await held.start([job])).length === 0) continue;
-      await this.run(job, acks);
-      if (!acks.enabled) held.finish([job]);
+      await Promise.all(wave.map((task) => task.run()));
     }
   }
 
@@ -275,6 +281,24 @@ export class WorkerPool {
     else this.options.logger.warn(fields, 'job failed; will retry');
     this.options.metrics?.onJob(job.name, outcome, (performance.now() - started) / 1000);
   }
+}
+
+/** Splits `tasks`, in order, into waves of at most WAVE_JOBS with no job name twice. */
+function waves<T extends { name: string }>(tasks: readonly T[]): T[][] {
+  const out: T[][] = [];
+  let wave: T[] = [];
+  let names = new Set<string>();
+  for (const task of tasks) {
+    if (wave.length >= WAVE_JOBS || names.has(task.name)) {
+      out.push(wave);
+      wave = [];
+      names = new Set();
+    }
+    wave.push(task);
+    names.add(task.name);
+  }
+  if (wave.length > 0) out.push(wave);
+  return out;
 }
 
 function errorMessage(error: unknown): string {

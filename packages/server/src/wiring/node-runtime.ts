@@ -119,7 +119,11 @@ export async function createNodeRuntime(
   const { store, queue } = opened.value;
   const blobs = openedBlobs.value;
   const metrics = createMetrics(queue);
-  if (opened.remoteWrites) opened.remoteWrites.onAnswered = (seconds) => metrics.writeRoundTrip.observe(seconds);
+  if (opened.remoteWrites)
+    opened.remoteWrites.onAnswered = (seconds, held) => {
+      metrics.writeRoundTrip.observe(seconds);
+      if (held !== undefined) metrics.writeHop.observe(Math.max(0, seconds - held));
+    };
   const hub = createWsStreamServer(config, { follows: liveAudience(store), logger, metrics });
   const apigw = overrides.realtime
     ? null

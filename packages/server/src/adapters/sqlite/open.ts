@@ -25,6 +25,8 @@ export const GROUP_COMMIT: GroupCommitLimits = {
   maxMs: 4,
   maxBulkMs: 50,
   bulkGapMs: 0,
+  // A post waits behind a bulk group for ~1 ms plus one bulk request (a chunk of fan-outs), not for `maxMs`.
+  bulkYieldMs: 1,
 };
 
 /**

@@ -13,9 +13,13 @@ export interface WriteRequest {
 }
 
 /** What the writer's thread answers once the write's transaction committed (or the write failed). */
-export type WriteAnswer =
+export type WriteAnswer = (
   | { type: 'written'; id: number; ok: true; value: unknown }
-  | { type: 'written'; id: number; ok: false; error: SentError };
+  | { type: 'written'; id: number; ok: false; error: SentError }
+) & {
+  /** How long the writer's thread held the write (ms, from its message being handled to the answer): its wait and group. */
+  heldMs?: number;
+};
 
 /** An error as it crosses threads (structured clone keeps neither classes nor extra fields of errors reliably). */
 export interface SentError {
@@ -73,8 +77,11 @@ export class RemoteWrites {
   private readonly sent = new Set<number>();
   private nextId = 0;
   private closed = false;
-  /** Told each answered write's round trip in seconds (the HTTP thread's metrics). */
-  onAnswered: ((seconds: number) => void) | null = null;
+  /**
+   * Told each answered write's round trip in seconds and the part of it the writer's thread held the write (the
+   * rest: the two message hops and the writer thread's event loop being busy when the request arrived).
+   */
+  onAnswered: ((seconds: number, heldSeconds: number | undefined) => void) | null = null;
 
   readonly route: WriteRoute = (target, method, args) => this.call(target, method, args);
 
@@ -116,7 +123,8 @@ export class RemoteWrites {
     if (!waiter) return;
     this.pending.delete(message.id);
     this.sent.delete(message.id);
-    this.onAnswered?.((performance.now() - waiter.at) / 1000);
+    const held = message.heldMs === undefined ? undefined : message.heldMs / 1000;
+    this.onAnswered?.((performance.now() - waiter.at) / 1000, held);
     if (message.ok) waiter.resolve(message.value);
     else waiter.reject(receivedError(message.error));
   }

@@ -20,6 +20,12 @@ export interface GroupCommitLimits {
    */
   maxBulkMs?: number;
   /**
+   * A group of bulk requests only looks for waiting interactive writes (a turn of the event loop between requests)
+   * once it has run this long (ms), instead of `maxMs`: a post then waits behind at most this plus one bulk request,
+   * while a group of posts keeps `maxMs` to grow in. Default: `maxMs`.
+   */
+  bulkYieldMs?: number;
+  /**
    * A group of bulk requests only starts no sooner than this long (ms) after the previous commit, unless
    * `bulkGapRequests` are queued or its oldest request has waited this long: at moderate load the job steps of a few
    * posts (leases, acks, fan-out pages) then share one transaction instead of committing alone. A writer idle for
@@ -186,12 +192,18 @@ export class SqliteWriter {
     return Math.max(0, until - performance.now());
   }
 
+  /** How long (ms) a group runs before it ends or, bulk only, yields to see whether a post waits. */
+  private boundOf(onlyBulk: boolean): number {
+    const { maxMs, bulkYieldMs } = this.limits;
+    return onlyBulk && bulkYieldMs !== undefined ? Math.min(maxMs, bulkYieldMs) : maxMs;
+  }
+
   private next(): Request | undefined {
     return this.interactive.take() ?? this.bulk.take();
   }
 
   /**
-   * Past `maxMs`: whether a group of bulk requests only goes on. It yields one turn of the event loop first, so
+   * Past its bound (`bulkYieldMs`): whether a group of bulk requests only goes on. It yields one turn of the event loop first, so
    * requests sent meanwhile (a post by message from the HTTP thread) are queued: an interactive one ends the group.
    */
   private async extendBulk(started: number, onlyBulk: boolean): Promise<boolean> {
@@ -239,7 +251,7 @@ export class SqliteWriter {
         answered.push({ request, ok: false, value: err });
       }
       if (answered.length >= this.limits.maxRequests) break;
-      if (performance.now() - started >= this.limits.maxMs && !(await this.extendBulk(started, onlyBulk))) {
+      if (performance.now() - started >= this.boundOf(onlyBulk) && !(await this.extendBulk(started, onlyBulk))) {
         // Interactive writes that reached a bulk group at its turn of the event loop (a post) join it, and it commits
         // right after them: one COMMIT answers both, sooner for the post than the bulk group's COMMIT followed by a
         // group of its own. Only those queued then: a group that holds interactive writes keeps its time bound.

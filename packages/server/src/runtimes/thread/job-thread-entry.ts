@@ -1,4 +1,5 @@
 // The body of a job thread (see job-threads.ts): the file's one writer, with the job workers beside it.
+import { performance } from 'node:perf_hooks';
 import { parentPort, workerData } from 'node:worker_threads';
 import { sendError } from '../../adapters/sqlite/remote-writes.js';
 import { createLogger } from '../../logger.js';
@@ -38,10 +39,14 @@ port.on('message', (message: ToJobThread) => {
   switch (message.type) {
     case 'write': {
       const { id } = message;
-      const failed = (err: unknown): void => post({ type: 'written', id, ok: false, error: sendError(err) });
+      // The HTTP thread traces a write's round trip into this thread's part and the hops (RemoteWrites.onAnswered).
+      const at = performance.now();
+      const heldMs = (): number => performance.now() - at;
+      const failed = (err: unknown): void =>
+        post({ type: 'written', id, ok: false, error: sendError(err), heldMs: heldMs() });
       jobs.write(message.target, message.method, message.args).then((value) => {
         try {
-          post({ type: 'written', id, ok: true, value });
+          post({ type: 'written', id, ok: true, value, heldMs: heldMs() });
         } catch (err) {
           failed(err); // a result that cannot cross threads: a bug in the write's port, answered instead of lost
         }
