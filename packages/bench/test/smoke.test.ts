@@ -42,6 +42,10 @@ describe('tweeter bench', () => {
     // Pushed to every follower: 50 rows per post, counted on the database; the watcher saw both posts.
     expect(results).toMatchObject({ feed_rows_per_post: 50, feed_rows_counted_from: 'database' });
     expect(results.visible_ms).toEqual({ p50: expect.any(Number), max: expect.any(Number), count: 2 });
+    // The server's threads from /proc: the HTTP thread ran (CPU) and its run-queue wait is a figure (any value).
+    const cpu = results.server_thread_cpu_ms_per_post as Record<string, number>;
+    expect(cpu.main).toBeGreaterThan(0);
+    expect((results.server_thread_wait_ms_per_post as Record<string, number>).main).toBeGreaterThanOrEqual(0);
   });
 
   it("export: one account's document streamed, every status in it, the server memory before and during", async () => {
@@ -60,6 +64,13 @@ describe('tweeter bench', () => {
     // The server's GC over the run, from its /metrics (any value: a short run may see no pause over 10 ms).
     expect(results.server_gc_ms_per_s).toBeGreaterThanOrEqual(0);
     expect(results.server_gc_pauses_over_10ms).toBeGreaterThanOrEqual(0);
+    // The server's own histogram counted every page the readers got, and at most each reader's last one besides
+    // (answered after the run's end); its HTTP thread's CPU a page from /proc.
+    const got = (results.feed_latency_ms as Record<string, number>).count ?? 0;
+    const counted = (results.server_side_ms as Record<string, number>).count;
+    expect(counted).toBeGreaterThanOrEqual(got);
+    expect(counted).toBeLessThanOrEqual(got + 3);
+    expect((results.server_thread_cpu_us_per_req as Record<string, number>).main).toBeGreaterThan(0);
   });
 
   it('post: latency of paced posters and the fan-out backlog drained afterwards', async () => {

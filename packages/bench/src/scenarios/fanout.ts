@@ -13,6 +13,7 @@ import {
   serverFigures,
   type ScenarioResult,
 } from '../result.js';
+import { schedPerRequest, threadSched } from '../thread-sched.js';
 import { sampleAliases, sleep, startSampler, withServer, type TargetOptions } from '../setup.js';
 import { boundedWhole, option, type ScenarioDefinition } from './registry.js';
 
@@ -68,6 +69,7 @@ export async function runFanoutScenario(params: FanoutParams, target: TargetOpti
     const rowsBefore = await feedRowCount(server);
 
     const sampler = await startSampler(server.url);
+    const schedBefore = threadSched(server.pid);
 
     // Fan-out windows on the performance.now() clock; the last one is open (end = Infinity) while delivering.
     const windows: { start: number; end: number }[] = [];
@@ -133,6 +135,7 @@ export async function runFanoutScenario(params: FanoutParams, target: TargetOpti
 
     readers?.stop();
     const load = readers ? await readers.done : null;
+    const sched = schedPerRequest(server.pid, schedBefore, threadSched(server.pid), params.posts);
     const memory = await sampler.stop();
     const rowsAfter = await feedRowCount(server);
     const fanout = summarize(fanoutMs);
@@ -157,6 +160,9 @@ export async function runFanoutScenario(params: FanoutParams, target: TargetOpti
       feeds_checked: checked,
       feeds_missing: missing,
       ...serverFigures(memory, { rssEnd: true, heap: true, gc: true }),
+      // Per thread, ms a post (its fan-out and the reads meanwhile): CPU, and time runnable but waiting for a core.
+      server_thread_cpu_ms_per_post: perMs(sched.cpu),
+      server_thread_wait_ms_per_post: perMs(sched.wait),
       errors: errors + missing + (load?.errors ?? 0),
     });
   });
@@ -256,4 +262,9 @@ function shapeFlag(shape: string, url: string | undefined): string {
   if (shape === 'aws-local' && url !== undefined)
     throw new UsageError('--shape aws-local runs its own emulators: drop --url');
   return shape;
+}
+
+/** µs figures as ms. */
+function perMs(us: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(Object.entries(us).map(([k, v]) => [k, round2(v / 1000)]));
 }

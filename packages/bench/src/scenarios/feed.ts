@@ -3,7 +3,11 @@ import { ApiClient } from '../api-client.js';
 import { startFeedReaders } from '../load.js';
 import { feedFigure, latencyFigure, scenarioResult, serverFigures, type ScenarioResult } from '../result.js';
 import { sampleAliases, sleep, startSampler, withServer, type TargetOptions } from '../setup.js';
+import { routeBuckets, serverSlowerThan } from '../server-timing.js';
+import { schedPerRequest, threadSched } from '../thread-sched.js';
 import { boundedWhole, option, parseDuration, type ScenarioDefinition } from './registry.js';
+
+const FEED_ROUTE = '/api/v1/me/feed';
 
 export type FeedParams = {
   users: number;
@@ -38,9 +42,13 @@ export async function runFeedScenario(params: FeedParams, target: TargetOptions)
       await sleep(200);
     }
     const sampler = await startSampler(server.url);
+    const schedBefore = threadSched(server.pid);
+    const timingBefore = await routeBuckets(server.url, FEED_ROUTE);
     const pace = params.rate === 0 ? 'closed loop' : `${params.rate} requests/s`;
     target.log(`reading feeds with ${params.readers} connections, ${pace}, for ${params.durationS} s`);
     const load = await readersOf(params.durationS).done;
+    const sched = schedPerRequest(server.pid, schedBefore, threadSched(server.pid), load.responses);
+    const timing = serverSlowerThan(timingBefore, await routeBuckets(server.url, FEED_ROUTE), [2.5, 5, 10, 25]);
     const memory = await sampler.stop();
     const feed = load.latencies.summary();
     return scenarioResult('feed', params, {
@@ -49,6 +57,11 @@ export async function runFeedScenario(params: FeedParams, target: TargetOptions)
       feed_rps: load.rps,
       feed_page_items: first.value.items.length,
       ...serverFigures(memory, { heap: true, requests: load.responses, gc: true }),
+      // Per thread, µs a page: CPU, and time runnable but waiting for a core (where a loaded machine's tail hides).
+      server_thread_cpu_us_per_req: sched.cpu,
+      server_thread_wait_us_per_req: sched.wait,
+      // The server's own time a page (its histogram): the share over each bound, to set against feed_latency_ms.
+      server_side_ms: timing,
       errors: load.errors,
     });
   });

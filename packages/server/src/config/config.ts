@@ -25,6 +25,8 @@ export interface Config {
   passwordHashing: { concurrency: number; queue: number };
   /** Nice value (0-19) of the server's image child process (all its threads), below the readers' priority. */
   imageNice: number;
+  /** Nice value (0-19) of the job thread and the checkpoint thread (Linux, per thread); 0 leaves them as they are. */
+  backgroundNice: number;
   /** Multiplier of the per-user write budgets (posts, follows, reactions, comments, messages); 0 is off. */
   writeRateLimits: number;
   /** Accounts one account may block, and (separately) mute (RELATIONS_MAX, default LIMITS.relationsMax). */
@@ -203,6 +205,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     registration: { maxPerAddress: e.REGISTER_MAX_PER_ADDRESS, windowMs: e.REGISTER_WINDOW_SECONDS * 1000 },
     passwordHashing: { concurrency: e.PASSWORD_HASH_CONCURRENCY, queue: e.PASSWORD_HASH_QUEUE },
     imageNice: e.IMAGE_NICE,
+    backgroundNice: e.BACKGROUND_NICE,
     writeRateLimits: e.WRITE_RATE_LIMITS,
     relationsMax: e.RELATIONS_MAX,
     trustProxy: e.TRUST_PROXY,

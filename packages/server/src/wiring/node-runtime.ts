@@ -111,6 +111,7 @@ export async function createNodeRuntime(
           : {
               backgroundCheckpoints: {
                 everyMs: checkpoints,
+                nice: config.backgroundNice,
                 onError: (message) => logger.error({ err: message }, 'background WAL checkpoint failed'),
               },
             }),

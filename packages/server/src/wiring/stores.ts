@@ -52,7 +52,7 @@ export interface OpenOptions {
    */
   automaticCheckpoints?: boolean;
   /** SQLite: checkpoint the WAL from a thread of its own every `everyMs` (the server). Ignored by the AWS shape. */
-  backgroundCheckpoints?: { everyMs: number; onError(message: string): void };
+  backgroundCheckpoints?: { everyMs: number; onError(message: string): void; nice?: number };
   /**
    * SQLite: the name this connection's job leases are taken under, taken over from any earlier holder: leases left
    * under it are released at once (their attempt counted, as a lapse). A job thread passes its slot's name

@@ -1,8 +1,18 @@
 // Runs in a worker thread (see checkpointer.ts): copies the WAL back into the database file off the main thread.
 import Database from 'better-sqlite3';
 import { parentPort, workerData } from 'node:worker_threads';
+import { setPriority } from 'node:os';
 
-const { file, everyMs } = workerData as { file: string; everyMs: number };
+const { file, everyMs, nice } = workerData as { file: string; everyMs: number; nice: number };
+// Copying the WAL back can wait a moment: the HTTP thread gets the core first. Linux only: there nice values are
+// per thread and setPriority(0) names this one (elsewhere it would lower the whole process).
+if (nice > 0 && process.platform === 'linux') {
+  try {
+    setPriority(0, nice);
+  } catch {
+    // not allowed here (a sandbox): it keeps its priority
+  }
+}
 const db = new Database(file);
 db.pragma('busy_timeout = 0'); // PASSIVE never waits anyway: a busy error would be a bug
 const timer = setInterval(() => {

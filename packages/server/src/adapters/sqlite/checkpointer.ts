@@ -14,10 +14,10 @@ export interface Checkpointer {
  */
 export function startBackgroundCheckpoints(
   db: Db,
-  options: { everyMs: number; onError(message: string): void },
+  options: { everyMs: number; onError(message: string): void; /** This thread's nice value (Linux). */ nice?: number },
 ): Checkpointer {
   const worker = new Worker(new URL('./checkpoint-worker.js', import.meta.url), {
-    workerData: { file: db.name, everyMs: options.everyMs },
+    workerData: { file: db.name, everyMs: options.everyMs, nice: options.nice ?? 0 },
   });
   db.pragma('wal_autocheckpoint = 0');
   let stopped = false;

@@ -6,11 +6,14 @@ import { createLogger } from '../../logger.js';
 import { createJobMetrics } from '../../metrics.js';
 import { systemClock } from '../../ports/clock.js';
 import { createJobRuntime } from '../../wiring/jobs.js';
+import { lowerThisThread } from './thread-priority.js';
 import { postingRealtime, type FromJobThread, type JobThreadData, type ToJobThread } from './messages.js';
 
 const port = parentPort;
 if (!port) throw new Error('job-thread-entry runs in a worker thread (started by JobThreads)');
 const { config, index, leaseOwner, automaticCheckpoints, startPool: startAtOnce } = workerData as JobThreadData;
+// Bulk work (fan-out pages, their commits) gives way to the HTTP thread's reads when both want a core.
+lowerThisThread(config.backgroundNice);
 const post = (message: FromJobThread): void => port.postMessage(message);
 const logger = createLogger(config.logLevel).child({ thread: index });
 const metrics = createJobMetrics();

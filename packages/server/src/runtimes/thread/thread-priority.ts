@@ -74,3 +74,18 @@ export function lowerWholeProcess(nice: number): number {
   }
   return changed;
 }
+
+/**
+ * Lowers the calling thread alone to `nice` (Linux: nice values are per thread, and setPriority(0) names the
+ * caller): a worker thread doing bulk work (the job thread, the checkpointer) gives way to the HTTP thread when both
+ * want a core. Elsewhere it does nothing (it would lower the whole process). False when nothing was lowered.
+ */
+export function lowerThisThread(nice: number): boolean {
+  if (nice <= 0 || !PER_THREAD_PRIORITY) return false;
+  try {
+    setPriority(0, nice);
+    return true;
+  } catch {
+    return false; // a sandbox may forbid it: the thread keeps its priority
+  }
+}

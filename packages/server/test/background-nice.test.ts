@@ -1,0 +1,37 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { listThreads, PER_THREAD_PRIORITY } from '../src/runtimes/thread/thread-priority.js';
+import { cleanUp, startServerProcess, type ServerProcess } from './support/server-process.js';
+
+let dataDir: string;
+let server: ServerProcess | undefined;
+afterEach(async () => {
+  await cleanUp(server, dataDir);
+  server = undefined;
+});
+
+// Nice values are per thread on Linux, and /proc shows them.
+describe.runIf(PER_THREAD_PRIORITY)(
+  'BACKGROUND_NICE: the job and checkpoint threads below the HTTP thread (Linux)',
+  () => {
+    it('`tweeter serve` runs its job thread and its checkpoint thread at BACKGROUND_NICE, the HTTP thread at 0', async () => {
+      dataDir = mkdtempSync(join(tmpdir(), 'tweeter-nice-'));
+      server = await startServerProcess({ DATA_DIR: dataDir, JOB_THREADS: '1', BACKGROUND_NICE: '9' });
+      const pid = server.child.pid ?? 0;
+      // The server answers reads and writes: the write went through the job thread's writer.
+      const res = await fetch(`${server.url}/api/v1/users`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ alias: 'nia', firstName: 'Nia', lastName: 'Long', password: 'correct horse' }),
+      });
+      expect(res.status).toBe(201);
+      const threads = listThreads(pid);
+      expect(threads.find((t) => t.tid === pid)?.nice).toBe(0);
+      // The job thread and the checkpoint thread (threads they start inherit it); nothing else was lowered.
+      expect(threads.filter((t) => t.nice === 9).length).toBeGreaterThanOrEqual(2);
+      expect(threads.filter((t) => t.nice !== 9 && t.nice !== 0)).toEqual([]);
+    });
+  },
+);
