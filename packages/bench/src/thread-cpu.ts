@@ -1,4 +1,5 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { forEachThread } from './proc-threads.js';
 
 /** CPU ms per thread of a process (Linux /proc/<pid>/task/<tid>/stat, utime + stime), keyed `tid name`. */
 export type ThreadCpu = Map<string, number>;
@@ -8,28 +9,15 @@ const TICK_MS = 10;
 
 /** The process's threads and the CPU each has used so far; empty where /proc cannot be read (not Linux, no pid). */
 export function threadCpu(pid: number | null): ThreadCpu {
-  const out: ThreadCpu = new Map();
-  if (pid === null) return out;
-  let tids: string[];
-  try {
-    tids = readdirSync(`/proc/${pid}/task`);
-  } catch {
-    return out;
-  }
-  for (const tid of tids) {
-    try {
-      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
-      // `pid (comm) state ...`: comm may hold spaces, so fields are counted after its closing parenthesis.
-      const close = stat.lastIndexOf(')');
-      const name = stat.slice(stat.indexOf('(') + 1, close);
-      const fields = stat.slice(close + 2).split(' ');
-      const ticks = Number(fields[11]) + Number(fields[12]); // utime, stime (fields 14 and 15 of stat)
-      out.set(`${tid} ${name}`, ticks * TICK_MS);
-    } catch {
-      // the thread ended meanwhile
-    }
-  }
-  return out;
+  return forEachThread(pid, (tid) => {
+    const stat = readFileSync(`/proc/${String(pid)}/task/${tid}/stat`, 'utf8');
+    // `pid (comm) state ...`: comm may hold spaces, so fields are counted after its closing parenthesis.
+    const close = stat.lastIndexOf(')');
+    const name = stat.slice(stat.indexOf('(') + 1, close);
+    const fields = stat.slice(close + 2).split(' ');
+    const ticks = Number(fields[11]) + Number(fields[12]); // utime, stime (fields 14 and 15 of stat)
+    return [`${tid} ${name}`, ticks * TICK_MS];
+  });
 }
 
 /** CPU ms each thread used between two readings, busiest first, threads under 1% of the total left out. */

@@ -1,4 +1,5 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { forEachThread } from './proc-threads.js';
 
 /** One thread's scheduler totals (Linux /proc/<pid>/task/<tid>/schedstat), in ns. */
 interface Sched {
@@ -12,24 +13,13 @@ export type ThreadSched = Map<number, Sched>;
 
 /** Every thread of `pid` with its CPU and run-queue wait so far; empty where /proc cannot be read. */
 export function threadSched(pid: number | null): ThreadSched {
-  const out: ThreadSched = new Map();
-  if (pid === null) return out;
-  let tids: string[];
-  try {
-    tids = readdirSync(`/proc/${pid}/task`);
-  } catch {
-    return out;
-  }
-  for (const tid of tids) {
-    try {
-      const [run, wait] = readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').trim().split(' ');
-      const comm = readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim();
-      out.set(Number(tid), { name: comm, runNs: Number(run), waitNs: Number(wait) });
-    } catch {
-      // the thread ended meanwhile
-    }
-  }
-  return out;
+  return forEachThread(pid, (tid) => {
+    const [run, wait] = readFileSync(`/proc/${String(pid)}/task/${tid}/schedstat`, 'utf8')
+      .trim()
+      .split(' ');
+    const comm = readFileSync(`/proc/${String(pid)}/task/${tid}/comm`, 'utf8').trim();
+    return [Number(tid), { name: comm, runNs: Number(run), waitNs: Number(wait) }];
+  });
 }
 
 /**
