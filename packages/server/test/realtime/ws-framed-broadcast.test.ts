@@ -1,54 +1,19 @@
-import type { AddressInfo } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
-import { WebSocket, WebSocketServer } from 'ws';
+import { describe, expect, it } from 'vitest';
+import type { WebSocket } from 'ws';
 import { textFrame } from '../../src/adapters/ws/text-frame.js';
-import { WsConnection } from '../../src/adapters/ws/ws-connection.js';
-import { WsStreamServer } from '../../src/adapters/ws/ws-stream-server.js';
+import type { WsConnection } from '../../src/adapters/ws/ws-connection.js';
 import { eventually } from '../support/test-app.js';
+import { useBoardClients } from '../support/ws-board-clients.js';
 
 // Broadcasts are framed once and written to the TCP sockets beside `ws`'s sender: real sockets and real `ws`
 // clients check that the frames parse at every length class and stay in order with what `ws` itself sends.
-let wss: WebSocketServer | undefined;
-let server: WsStreamServer | undefined;
-const clients: WebSocket[] = [];
-
-afterEach(async () => {
-  for (const c of clients.splice(0)) c.terminate();
-  server?.stop();
-  await new Promise<void>((resolve) => (wss ? wss.close(() => resolve()) : resolve()));
-  wss = undefined;
-});
-
-async function start(subscribers: number): Promise<{ received: string[][]; conns: WsConnection[] }> {
-  const streams = new WsStreamServer({ heartbeatMs: 60_000, maxBufferedBytes: 1 << 24 });
-  server = streams;
-  const ws = new WebSocketServer({ host: '127.0.0.1', port: 0, perMessageDeflate: false });
-  wss = ws;
-  await new Promise<void>((resolve) => ws.once('listening', () => resolve()));
-  const conns: WsConnection[] = [];
-  ws.on('connection', (socket) => {
-    const conn = new WsConnection(socket, 10, 0);
-    streams.add(conn);
-    streams.identify(conn, `u${conns.length}`, `h${conns.length}`);
-    streams.subscribe(conn, 'board:b');
-    conns.push(conn);
-  });
-  const { port } = ws.address() as AddressInfo;
-  const received: string[][] = [];
-  for (let i = 0; i < subscribers; i++) {
-    const client = new WebSocket(`ws://127.0.0.1:${port}`, { perMessageDeflate: false });
-    clients.push(client);
-    const log: string[] = [];
-    received.push(log);
-    client.on('message', (data: Buffer, isBinary) => log.push(`${isBinary ? 'binary' : 'text'}:${data.toString()}`));
-    await new Promise<void>((resolve, reject) => {
-      client.once('open', () => resolve());
-      client.once('error', reject);
-    });
-  }
-  await eventually(async () => conns.length === subscribers);
-  return { received, conns };
-}
+const board = useBoardClients();
+const start = (subscribers: number) =>
+  board.start(
+    subscribers,
+    { heartbeatMs: 60_000, maxBufferedBytes: 1 << 24 },
+    { identify: true, format: (data, isBinary) => `${isBinary ? 'binary' : 'text'}:${data.toString()}` },
+  );
 
 describe('framed broadcasts', () => {
   it('frames payloads of every length class (7-bit, 16-bit, 64-bit) as one text frame', () => {
@@ -66,10 +31,9 @@ describe('framed broadcasts', () => {
   });
 
   it('reaches real ws clients as text messages, intact and in order with replies sent through ws', async () => {
-    const { received, conns } = await start(3);
+    const { received, conns, streams } = await start(3);
     const big = 'y'.repeat(70_000);
     const mid = 'z'.repeat(300);
-    const streams = server as WsStreamServer;
     streams.send(conns[0] as WsConnection, 'reply-before');
     streams.toChannel({ type: 'message.created', channel: 'board:b', data: { text: 'small' } });
     streams.toChannel({ type: 'message.created', channel: 'board:b', data: { text: mid } });
@@ -89,8 +53,7 @@ describe('framed broadcasts', () => {
   });
 
   it('writes a broadcast to a plain socket with nothing queued directly, not through the stream', async () => {
-    const { received, conns } = await start(1);
-    const streams = server as WsStreamServer;
+    const { received, conns, streams } = await start(1);
     const raw = (conns[0] as WsConnection).socket as unknown as { _socket: { bytesWritten: number } };
     const before = raw._socket.bytesWritten;
     streams.toChannel({ type: 'message.created', channel: 'board:b', data: { text: 'direct' } });
@@ -102,8 +65,7 @@ describe('framed broadcasts', () => {
   });
 
   it('keeps frames whole and in order when a peer stops reading and the direct write fills its kernel buffer', async () => {
-    const { received, conns } = await start(2);
-    const streams = server as WsStreamServer;
+    const { received, conns, streams, clients } = await start(2);
     // The first client stops reading: its kernel buffers fill, a direct write is cut short or refused (EAGAIN),
     // and the rest must queue on the stream behind the part already written, counted in bufferedAmount.
     const paused = clients[0] as WebSocket;
@@ -122,35 +84,23 @@ describe('framed broadcasts', () => {
   });
 
   it('spreads a broadcast bigger than one slice over turns of the event loop and still delivers it whole', async () => {
-    const streams = new WsStreamServer({ heartbeatMs: 60_000, maxBufferedBytes: 1 << 24, broadcastChunk: 2 });
-    server = streams;
-    const ws = new WebSocketServer({ host: '127.0.0.1', port: 0, perMessageDeflate: false });
-    wss = ws;
-    await new Promise<void>((resolve) => ws.once('listening', () => resolve()));
-    ws.on('connection', (socket) => {
-      const conn = new WsConnection(socket, 10, 0);
-      streams.add(conn);
-      streams.subscribe(conn, 'board:b');
+    const { streams, received } = await board.start(5, {
+      heartbeatMs: 60_000,
+      maxBufferedBytes: 1 << 24,
+      broadcastChunk: 2,
     });
-    const { port } = ws.address() as AddressInfo;
-    const got: string[] = [];
-    for (let i = 0; i < 5; i++) {
-      const client = new WebSocket(`ws://127.0.0.1:${port}`);
-      clients.push(client);
-      client.on('message', (data: Buffer) => got.push(data.toString()));
-      await new Promise<void>((resolve) => client.once('open', () => resolve()));
-    }
+    const got = (): string[] => received.flat();
     await eventually(async () => streams.stats().subscriptions === 5);
     streams.toChannel({ type: 'message.created', channel: 'board:b', data: { n: 1 } });
     expect(streams.stats().framesSent).toBe(2); // the first slice at once, the rest on later turns
     expect(streams.stats().broadcasts).toBe(0); // counted once its last slice is written
-    await eventually(async () => got.length === 5);
+    await eventually(async () => got().length === 5);
     // Three slices on three turns: the span from queued to the last write covers the turns between the slices.
     const { broadcasts, broadcastWriteMs, broadcastSpanMs } = streams.stats();
     expect(broadcasts).toBe(1);
     expect(broadcastWriteMs).toBeGreaterThan(0);
     expect(broadcastSpanMs).toBeGreaterThan(broadcastWriteMs);
-    expect(new Set(got)).toEqual(
+    expect(new Set(got())).toEqual(
       new Set([JSON.stringify({ type: 'message.created', channel: 'board:b', data: { n: 1 } })]),
     );
   });

@@ -1,53 +1,15 @@
-import type { AddressInfo } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
-import { WebSocket, WebSocketServer } from 'ws';
-import { WsConnection } from '../../src/adapters/ws/ws-connection.js';
-import { WsStreamServer } from '../../src/adapters/ws/ws-stream-server.js';
+import { describe, expect, it } from 'vitest';
+import type { WebSocket } from 'ws';
+import type { WsConnection } from '../../src/adapters/ws/ws-connection.js';
 import { eventually } from '../support/test-app.js';
+import { useBoardClients } from '../support/ws-board-clients.js';
 
 // With the write helper thread on, a broadcast slice's sockets are written by two threads. Real sockets and real
 // `ws` clients check the hand-off: every client, including ones that stop reading, gets every frame whole and in
 // order with the replies sent through `ws`, and the helper really wrote some of them.
-let wss: WebSocketServer | undefined;
-let server: WsStreamServer | undefined;
-const clients: WebSocket[] = [];
-
-afterEach(async () => {
-  for (const c of clients.splice(0)) c.terminate();
-  server?.stop();
-  await new Promise<void>((resolve) => (wss ? wss.close(() => resolve()) : resolve()));
-  wss = undefined;
-});
-
-async function start(subscribers: number): Promise<{ received: string[][]; conns: WsConnection[] }> {
-  const streams = new WsStreamServer({ heartbeatMs: 60_000, maxBufferedBytes: 1 << 26, writeThread: true });
-  server = streams;
-  const ws = new WebSocketServer({ host: '127.0.0.1', port: 0, perMessageDeflate: false });
-  wss = ws;
-  await new Promise<void>((resolve) => ws.once('listening', () => resolve()));
-  const conns: WsConnection[] = [];
-  ws.on('connection', (socket) => {
-    const conn = new WsConnection(socket, 10, 0);
-    streams.add(conn);
-    streams.subscribe(conn, 'board:b');
-    conns.push(conn);
-  });
-  const { port } = ws.address() as AddressInfo;
-  const received: string[][] = [];
-  for (let i = 0; i < subscribers; i++) {
-    const client = new WebSocket(`ws://127.0.0.1:${port}`, { perMessageDeflate: false });
-    clients.push(client);
-    const log: string[] = [];
-    received.push(log);
-    client.on('message', (data: Buffer) => log.push(data.toString()));
-    await new Promise<void>((resolve, reject) => {
-      client.once('open', () => resolve());
-      client.once('error', reject);
-    });
-  }
-  await eventually(async () => conns.length === subscribers);
-  return { received, conns };
-}
+const board = useBoardClients();
+const start = (subscribers: number) =>
+  board.start(subscribers, { heartbeatMs: 60_000, maxBufferedBytes: 1 << 26, writeThread: true });
 
 const socketOf = (client: WebSocket) => (client as unknown as { _socket: { pause(): void; resume(): void } })._socket;
 const event = (text: string) => JSON.stringify({ type: 'message.created', channel: 'board:b', data: { text } });
@@ -55,8 +17,7 @@ const event = (text: string) => JSON.stringify({ type: 'message.created', channe
 describe('broadcast writes shared with the helper thread', () => {
   it('delivers every frame whole and in order, to readers and to paused readers, with replies in between', async () => {
     const subscribers = 36; // above the helper's smallest batch (32)
-    const { received, conns } = await start(subscribers);
-    const streams = server as WsStreamServer;
+    const { received, conns, streams, clients } = await start(subscribers);
     // Two clients stop reading: their kernel buffers fill, direct writes (by either thread) are cut short or
     // refused, and the rest must queue on the stream behind what was written, before the next frame.
     const paused = [clients[3], clients[30]] as WebSocket[];
@@ -94,8 +55,7 @@ describe('broadcast writes shared with the helper thread', () => {
   });
 
   it('writes small audiences and frames bigger than the shared buffer on the main thread alone', async () => {
-    const { received } = await start(40);
-    const streams = server as WsStreamServer;
+    const { received, streams } = await start(40);
     const big = 'b'.repeat(70_000);
     streams.toChannel({ type: 'message.created', channel: 'board:b', data: { text: big } });
     await eventually(async () => received.every((r) => r.length === 1));
