@@ -1,44 +1,46 @@
-import {
-  configFromEnvironment,
-  hashToken,
-  newToken,
-  openStoresChecked,
-  parseWhole,
-  systemClock,
-  userAlias,
-} from '@tweeter/server/tooling';
+import { parseWhole, userAlias } from '@tweeter/server/tooling';
 import { performance } from 'node:perf_hooks';
 import { WebSocket } from 'ws';
 import { ApiClient } from '../api-client.js';
-import { leanRequest } from '../lean-http.js';
 import { MetricsSampler } from '../metrics-sampler.js';
-import { startPaced, type PacedRequest } from '../paced.js';
+import { startPaced } from '../paced.js';
 import { round2, summarize } from '../percentiles.js';
 import { machine, type ScenarioResult } from '../result.js';
 import { sleep, withServer, type TargetOptions } from '../setup.js';
 import { cpuSince, threadCpu, type ThreadCpu } from '../thread-cpu.js';
+import { likeBurst, pollUnreadCount, writeSessions } from './notifications-burst.js';
 import { option, type ScenarioDefinition } from './registry.js';
 
-export type NotificationsParams = { likers: number; rate: number; samples: number };
+export type NotificationsParams = { likers: number; rate: number; samples: number; warmup: number; devices: number };
 
 const SETTLE_TIMEOUT_MS = 120_000;
-const DAY_MS = 86_400_000;
 
 /**
  * The notification budgets. The author of a status keeps a stream connection on `notifications`:
  * 1. `samples` likes one at a time: from the PUT until the author's `notification` frame (p50 ≤ 100 ms embedded);
- * 2. the other likers like the same status at `rate` a second while the author reads the unread count 50 times a
- *    second (p99 ≤ 5 ms), then the group's count is checked exact once the notify stage has caught up;
- *    (the server's CPU per like over the burst and its notify work, per thread, read from /proc; the HTTP thread's
- *    event-loop delay and GC pauses over the burst, from /metrics scraped before and after it);
+ * 2. a warm-up burst, not measured: `warmup` other accounts like another status at `rate` a second while the
+ *    author's devices poll the unread count (a server in production has served likes before: their path is
+ *    compiled); then the other likers like the author's status at `rate` a second while the author's `devices`
+ *    (each its own session and socket) read the unread count 50 times a second each (p99 ≤ 5 ms), then the group's
+ *    count is checked exact once the notify stage has caught up (the server's CPU per like over the burst and its
+ *    notify work, per thread, read from /proc; the HTTP thread's event-loop delay and GC pauses over the burst, from
+ *    /metrics scraped before and after it); `--warmup 0 --devices 1` is the measurement before the warm-up;
  * 3. the notifications page read 100 times a second for 5 s (p99 ≤ 10 ms).
  */
 export async function runNotificationsScenario(
   params: NotificationsParams,
   target: TargetOptions,
 ): Promise<ScenarioResult> {
-  const plan = { users: params.likers + 1, celebrity: 'celebrity', followers: 0, followeesEach: 0, statusesEach: 1 };
-  const likers: string[] = [];
+  const { likers: likerCount, warmup, devices } = params;
+  // user 1 is the author; 2 .. likers+1 like the author's status; the next `warmup` like user 2's status first.
+  const plan = {
+    users: likerCount + warmup + 1,
+    celebrity: 'celebrity',
+    followers: 0,
+    followeesEach: 0,
+    statusesEach: 1,
+  };
+  const tokens = { likers: [] as string[], warmup: [] as string[], devices: [] as string[] };
   return withServer(
     target,
     plan,
@@ -48,7 +50,8 @@ export async function runNotificationsScenario(
       const token = await api.login(author, target.password);
       const statusId = (await api.story(token, author, 1)).value.items[0]?.id;
       if (!statusId) throw new Error(`setup: @${author} has no status`);
-      if (likers.length < params.likers)
+      const likers = tokens.likers;
+      if (likers.length < likerCount)
         throw new Error('setup: the likers need --data-dir or no --url (their sessions are written there)');
       const auth = (t: string) => ({ authorization: `Bearer ${t}` });
       const likePath = `/api/v1/statuses/${statusId}/reactions/like`;
@@ -79,44 +82,41 @@ export async function runNotificationsScenario(
         if (frame) toFrame.push(frame.at - started);
         else errors++;
       }
+      const deviceTokens = devices === 1 ? [token] : tokens.devices;
 
-      // 2. The burst, with unread-count reads beside it.
+      // 2a. The warm-up: other accounts like another status, the author's devices polling; nothing of it is reported
+      // but its errors.
+      if (warmup > 0) {
+        const other = (await api.story(token, userAlias(2), 1)).value.items[0]?.id;
+        if (!other) throw new Error(`setup: @${userAlias(2)} has no status`);
+        target.log(`warm-up: ${warmup} likes of another status at ${params.rate}/s`);
+        const polling = pollUnreadCount(server.url, deviceTokens);
+        const warm = await likeBurst(server.url, other, tokens.warmup, params.rate);
+        polling.stop();
+        const polled = await polling.done;
+        errors += warm.errors + polled.errors;
+        await sleep(500); // its notify work and live pushes done
+      }
+
+      // 2b. The burst, with unread-count reads beside it.
       const rest = likers.slice(params.samples);
-      target.log(`${rest.length} likes at ${params.rate}/s while the author reads the unread count`);
-      // Built beforehand: the load generator shares the cores with the server, so its own cost per like is kept low
-      // (and reported: bench_cpu_ms_per_like).
-      const countRead: PacedRequest = {
-        method: 'GET',
-        path: '/api/v1/me/notifications/unread-count',
-        headers: auth(token),
-      };
-      const likes = rest.map((t) => leanRequest(server.url, { method: 'PUT', path: likePath, headers: auth(t) }));
-      const readCount = startPaced({ baseUrl: server.url, connections: 4, rate: 50, request: () => countRead });
+      target.log(
+        `${rest.length} likes at ${params.rate}/s while ${devices} devices of the author read the unread count`,
+      );
+      const readCount = pollUnreadCount(server.url, deviceTokens);
       const framesBefore = frames.length + unreadFrames;
       // The HTTP thread's event-loop delay and GC pauses over the burst: what an unread-count read can wait behind.
       // One scrape before (prom-client resets its delay histogram) and one after: none during the burst.
       const loop = new MetricsSampler(server.url, 3_600_000);
       await loop.resetPeak();
       const cpuBefore = threadCpu(server.pid);
-      // The HTTP thread's CPU a like over the burst's second half too (read when the middle like is sent): a fresh
-      // process's first likes also pay for compiling their path (JIT), which a server running for a while did before.
+      // The HTTP thread's CPU a like over the burst's second half too (read when the middle like is sent).
       const middle = Math.floor(rest.length / 2);
       let cpuMid: ThreadCpu | null = null;
       const benchBefore = process.cpuUsage();
-      const burst = startPaced({
-        baseUrl: server.url,
-        connections: 64,
-        rate: params.rate,
-        durationS: rest.length / params.rate,
-        request: () => {
-          throw new Error('the burst sends lean requests');
-        },
-        lean: (n) => {
-          if (n === middle) cpuMid = threadCpu(server.pid);
-          return likes[n % likes.length] as Buffer;
-        },
+      const burstResult = await likeBurst(server.url, statusId, rest, params.rate, (n) => {
+        if (n === middle) cpuMid = threadCpu(server.pid);
       });
-      const burstResult = await burst.done;
       const cpuBurstEnd = threadCpu(server.pid);
       const benchCpu = process.cpuUsage(benchBefore);
       readCount.stop();
@@ -168,12 +168,18 @@ export async function runNotificationsScenario(
           like_to_frame_p50_ms: like.p50,
           like_to_frame_p99_ms: like.p99,
           burst_likes_per_s: round2(burstResult.rps),
+          unread_count_p50_ms: count.p50,
           unread_count_p99_ms: count.p99,
+          unread_count_max_ms: count.max,
           unread_count_reads: count.count,
           burst_event_loop_lag_max_ms: loopHealth.eventLoopLagMsMax,
           burst_event_loop_lag_p99_ms: loopHealth.eventLoopLagMsP99.max,
           burst_gc_ms_per_s: loopHealth.gc.msPerSecond,
           burst_gc_pauses_over_10ms: loopHealth.gc.pausesOver10ms,
+          // The machine's load over the burst, in % of one core: the server, this load generator, everything else.
+          burst_cpu_pct_server: loopHealth.cpuPct.server,
+          burst_cpu_pct_bench: loopHealth.cpuPct.bench,
+          burst_cpu_pct_other: loopHealth.cpuPct.other,
           group_actor_count: actorCount,
           group_count_exact: actorCount === params.likers ? 1 : 0,
           notify_settle_ms: Math.round(settleMs),
@@ -190,20 +196,15 @@ export async function runNotificationsScenario(
         },
       };
     },
-    // A session per liker written straight into the file: 1,000 logins would cost 1,000 password hashes.
+    // A session per liker (and per device of the author beyond its first) written straight into the file.
     async (dataDir) => {
-      const opened = await openStoresChecked(configFromEnvironment({ DATA_DIR: dataDir }), systemClock);
-      try {
-        const now = systemClock.now();
-        for (let i = 0; i < params.likers; i++) {
-          const t = newToken();
-          const session = { tokenHash: hashToken(t), alias: userAlias(i + 2), createdAt: now, expiresAt: now + DAY_MS };
-          await opened.store.sessions.create(session);
-          likers.push(t);
-        }
-      } finally {
-        await opened.close();
-      }
+      const aliases = (from: number, n: number) => Array.from({ length: n }, (_, i) => userAlias(from + i));
+      tokens.likers = await writeSessions(dataDir, aliases(2, likerCount));
+      tokens.warmup = await writeSessions(dataDir, aliases(likerCount + 2, warmup));
+      tokens.devices = await writeSessions(
+        dataDir,
+        Array.from({ length: devices }, () => userAlias(1)),
+      );
     },
   );
 }
@@ -216,6 +217,8 @@ export const notificationsScenario: ScenarioDefinition<NotificationsParams> = {
     option('likers', 'accounts that like the one status', '1000'),
     option('rate', 'likes per second in the burst', '1000'),
     option('samples', 'likes timed one at a time until the frame (taken from the likers)', '50'),
+    option('warmup', 'likes of another status by other accounts before the burst, not measured (0: none)', '1000'),
+    option('devices', "the author's devices polling the unread count, 50 reads a second each", '4'),
   ],
   parse(flags) {
     const likers = parseWhole(flags.likers ?? '', '--likers', 2, 100_000);
@@ -223,6 +226,8 @@ export const notificationsScenario: ScenarioDefinition<NotificationsParams> = {
       likers,
       rate: parseWhole(flags.rate ?? '', '--rate', 1, 10_000),
       samples: parseWhole(flags.samples ?? '', '--samples', 1, likers - 1),
+      warmup: parseWhole(flags.warmup ?? '', '--warmup', 0, 100_000),
+      devices: parseWhole(flags.devices ?? '', '--devices', 1, 64),
     };
   },
   run: runNotificationsScenario,

@@ -1,0 +1,78 @@
+import { configFromEnvironment, hashToken, newToken, openStoresChecked, systemClock } from '@tweeter/server/tooling';
+import { leanRequest } from '../lean-http.js';
+import type { LoadResult, LoadRun } from '../load.js';
+import { startPaced } from '../paced.js';
+
+const DAY_MS = 86_400_000;
+
+/** Unread-count reads a second from each of the author's devices (a client polling every 20 ms). */
+export const READS_PER_DEVICE_PER_S = 50;
+
+/**
+ * Sessions written straight into the data directory (1,000 logins would cost 1,000 password hashes): one token per
+ * alias, in order.
+ */
+export async function writeSessions(dataDir: string, aliases: readonly string[]): Promise<string[]> {
+  const opened = await openStoresChecked(configFromEnvironment({ DATA_DIR: dataDir }), systemClock);
+  const tokens: string[] = [];
+  try {
+    const now = systemClock.now();
+    for (const alias of aliases) {
+      const t = newToken();
+      await opened.store.sessions.create({ tokenHash: hashToken(t), alias, createdAt: now, expiresAt: now + DAY_MS });
+      tokens.push(t);
+    }
+  } finally {
+    await opened.close();
+  }
+  return tokens;
+}
+
+const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+
+/**
+ * The author's devices polling the unread count, each on its own keep-alive socket with its own session, every read
+ * timed from its due time (open loop), until stopped.
+ */
+export function pollUnreadCount(baseUrl: string, deviceTokens: readonly string[]): LoadRun {
+  const reads = deviceTokens.map((t) =>
+    leanRequest(baseUrl, { method: 'GET', path: '/api/v1/me/notifications/unread-count', headers: bearer(t) }),
+  );
+  return startPaced({
+    baseUrl,
+    connections: reads.length,
+    rate: READS_PER_DEVICE_PER_S * reads.length,
+    request: () => {
+      throw new Error('the reads are lean requests');
+    },
+    lean: (n) => reads[n % reads.length] as Buffer,
+  });
+}
+
+/**
+ * `tokens.length` likes of one status at `rate` a second, one per token, over 64 keep-alive sockets, serialized
+ * beforehand (the load generator shares the cores with the server). `onSend(n)` runs as the n-th like is sent.
+ */
+export function likeBurst(
+  baseUrl: string,
+  statusId: string,
+  tokens: readonly string[],
+  rate: number,
+  onSend?: (n: number) => void,
+): Promise<LoadResult> {
+  const path = `/api/v1/statuses/${statusId}/reactions/like`;
+  const likes = tokens.map((t) => leanRequest(baseUrl, { method: 'PUT', path, headers: bearer(t) }));
+  return startPaced({
+    baseUrl,
+    connections: 64,
+    rate,
+    durationS: likes.length / rate,
+    request: () => {
+      throw new Error('the burst sends lean requests');
+    },
+    lean: (n) => {
+      onSend?.(n);
+      return likes[n % likes.length] as Buffer;
+    },
+  }).done;
+}
