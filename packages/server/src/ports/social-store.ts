@@ -187,12 +187,28 @@ export interface ReactionChange {
   notified?: NotifiedGroup[];
 }
 
+/** A reaction's write options: its outbox, and (where the store has `checksBlocks`) whom it must not cross a block with. */
+export interface ReactionWriteOptions extends Outbox {
+  /**
+   * The target's author: where the store `checksBlocks`, `add` answers null and writes nothing when the reacting
+   * alias and this account have a block either way (read in the write's own transaction; the caller answers as if
+   * the target were not there). Ignored by a store without `checksBlocks`: its caller checks before the write.
+   */
+  unlessBlockedWith?: string;
+}
+
 export interface ReactionRepo {
+  /**
+   * Whether `add` honours `unlessBlockedWith` (SQLite: one key read on the writer's warm connection, where the HTTP
+   * thread's check read a connection whose page cache every commit empties). Absent: the caller checks blocks.
+   */
+  readonly checksBlocks?: boolean;
   /**
    * Adds the reaction and counts it, with the outbox's jobs (its notification) if it was new (ports/store.ts,
    * Outbox); changed is false when it existed. Counts are after the write. For a
    * status, only while the status exists: null (and nothing left behind) when it does not, so a reaction
-   * racing the status's deletion can never outlive its purge.
+   * racing the status's deletion can never outlive its purge; null too across a block with `unlessBlockedWith`
+   * (see `checksBlocks`).
    */
   add(
     type: ReactionTargetType,
@@ -200,7 +216,7 @@ export interface ReactionRepo {
     alias: string,
     kind: ReactionKind,
     createdAt: number,
-    options?: Outbox,
+    options?: ReactionWriteOptions,
   ): Promise<ReactionChange | null>;
   /**
    * Removes the reaction and uncounts it; changed is false when there was none. The outbox's jobs (its notification's

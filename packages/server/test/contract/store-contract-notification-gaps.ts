@@ -137,6 +137,29 @@ export function runNotificationGapsContract(hooks: CoreContractHooks): void {
       await hooks.expectJobs(ctx, [on, off]);
     });
 
+    test('an add with unlessBlockedWith writes nothing across a block either way, where the store checks blocks', async () => {
+      // A store without checksBlocks leaves the check to its caller (services/reactions.ts reads it before the write).
+      if (store.reactions.checksBlocks !== true) return;
+      await hooks.createUsers('ann', 'bob', 'cat', 'dan');
+      const s = status(1, 'ann');
+      await store.statuses.create(s, { audience: 0 });
+      const like = (who: string) =>
+        store.reactions.add('status', s.id, who, 'like', T0, {
+          outbox: [job('notify.event', { actorId: who, active: true })],
+          unlessBlockedWith: 'ann',
+        });
+      await store.relations.add({ owner: 'ann', kind: 'block', target: 'bob' }, { createdAt: T0, max: 10 });
+      await store.relations.add({ owner: 'cat', kind: 'block', target: 'ann' }, { createdAt: T0, max: 10 });
+      await store.relations.add({ owner: 'ann', kind: 'mute', target: 'dan' }, { createdAt: T0, max: 10 });
+      expect(await like('bob')).toBeNull(); // ann blocks bob
+      expect(await like('cat')).toBeNull(); // cat blocks ann
+      expect((await like('dan'))?.changed).toBe(true); // a mute is no block
+      expect((await store.reactions.counts('status', [s.id])).get(s.id)).toEqual({ like: 1, heart: 0 });
+      expect(await store.reactions.mine('status', 'bob', [s.id])).toEqual(new Map());
+      await store.relations.remove({ owner: 'ann', kind: 'block', target: 'bob' });
+      expect((await like('bob'))?.changed).toBe(true);
+    });
+
     test('a reaction’s own notification: written with it (notified) where the store can, else queued', async (ctx) => {
       await hooks.createUsers('ann', 'bob', 'cat');
       const s = status(1, 'ann');

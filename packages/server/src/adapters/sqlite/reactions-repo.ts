@@ -58,6 +58,13 @@ export function createReactionsRepo(db: Db, { clock, signal }: SqliteStoreOption
      ORDER BY target, kind LIMIT ?`,
   );
   const statusExists = db.prepare<[string], 1>('SELECT 1 FROM statuses WHERE id = ?').pluck();
+  // A block either way between the reacting alias and the target's author (domain/visibility.ts's `blocked`).
+  const blockedEither = db
+    .prepare<[string, string, string, string], 1>(
+      `SELECT 1 FROM relations WHERE owner = ? AND target = ? AND kind = 'block'
+       UNION ALL SELECT 1 FROM relations WHERE owner = ? AND target = ? AND kind = 'block' LIMIT 1`,
+    )
+    .pluck();
   // Bounded: a status with 100,000 reactions is purged in many short transactions, not one long one.
   const purgeRows = db.prepare<[string, number]>(
     `DELETE FROM reactions WHERE (target, alias, kind) IN (
@@ -92,8 +99,11 @@ export function createReactionsRepo(db: Db, { clock, signal }: SqliteStoreOption
       kind: ReactionKind,
       createdAt: number,
       jobs: readonly JobRequest[],
+      unlessBlockedWith: string | undefined,
     ): Written | null => {
       if (type === 'status' && statusExists.get(id) === undefined) return null;
+      if (unlessBlockedWith !== undefined && blockedEither.get(alias, unlessBlockedWith, unlessBlockedWith, alias))
+        return null;
       const target = key(type, id);
       const changed = insert.run(target, alias, kind, createdAt).changes === 1;
       if (!changed) return { changed, counts: tally(target), mine: mineOf(target, alias) };
@@ -128,6 +138,7 @@ export function createReactionsRepo(db: Db, { clock, signal }: SqliteStoreOption
   });
 
   return {
+    checksBlocks: true,
     async byUser(alias, range) {
       // The cursor is the last row's `target kind` (a space never occurs in a target or a kind).
       const [target = '', kind = ''] = range.after?.split(' ') ?? [];
@@ -141,7 +152,7 @@ export function createReactionsRepo(db: Db, { clock, signal }: SqliteStoreOption
     },
     async add(type, id, alias, kind, createdAt, options) {
       const jobs = options?.outbox ?? [];
-      const result = add.immediate(type, id, alias, kind, createdAt, jobs);
+      const result = add.immediate(type, id, alias, kind, createdAt, jobs, options?.unlessBlockedWith);
       if (!result) return null;
       const { queued, ...change } = result;
       if (queued) signal.notify();
