@@ -29,6 +29,8 @@ export interface PacedSpec {
   onSample?(startedAt: number, ms: number): void;
   /** Lean only: connect every socket before the first request is due (connecting is set-up, not the server's time). */
   preconnect?: boolean;
+  /** Called once, just before the first request is due (after connecting): set-up that must not be measured. */
+  beforeStart?(): void;
 }
 
 /**
@@ -135,6 +137,7 @@ export function startPaced(spec: PacedSpec): LoadRun {
       if (inFlight === 0) finish();
     };
     const start = (): void => {
+      spec.beforeStart?.();
       started = performance.now();
       endAt = spec.durationS === undefined ? Infinity : started + spec.durationS * 1000;
       tick();
