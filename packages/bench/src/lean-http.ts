@@ -187,7 +187,7 @@ function digits(bytes: Uint8Array, from: number, to: number): number {
 
 /** The Content-Length of a response head of `length` bytes, 0 without one. */
 function contentLength(head: Buffer, length: number): number {
-  for (let line = 0; line < length; ) {
+  for (let line = 0; line < length;) {
     let k = 0;
     // ASCII letters compare case-insensitively with | 0x20 (':' and '-' are unchanged by it).
     while (k < CONTENT_LENGTH.length && ((head[line + k] as number) | 0x20) === CONTENT_LENGTH[k]) k++;

@@ -59,7 +59,11 @@ void run.done.then((result) => {
     latencies: latencies.toArray(),
     dues: dues.toArray(),
     sendLate: sendLate?.toArray() ?? new Float64Array(0),
-    generator: watch?.stop() ?? { loopDelayMs: { p99: 0, max: 0 }, gc: { pauses: 0, maxMs: 0, totalMs: 0 }, longGc: [] },
+    generator: watch?.stop() ?? {
+      loopDelayMs: { p99: 0, max: 0 },
+      gc: { pauses: 0, maxMs: 0, totalMs: 0 },
+      longGc: [],
+    },
   };
   port.postMessage(answer);
 });

@@ -23,7 +23,8 @@ export function watchSelf(): { stop(): SelfWatch } {
       gc.totalMs += entry.duration;
       gc.maxMs = Math.max(gc.maxMs, entry.duration);
       const kind = (entry as { detail?: { kind?: number } }).detail?.kind ?? 0;
-      if (entry.duration > 2) longGc.push({ at: performance.timeOrigin + entry.startTime, ms: round2(entry.duration), kind });
+      if (entry.duration > 2)
+        longGc.push({ at: performance.timeOrigin + entry.startTime, ms: round2(entry.duration), kind });
     }
   });
   observer.observe({ entryTypes: ['gc'] });

@@ -39,7 +39,14 @@ export async function runFeedScenario(params: FeedParams, target: TargetOptions)
     const trace: number[] = [];
     const tracing = process.env.TWEETER_BENCH_TRACE;
     const readersOf = (durationS: number, onSample?: (at: number, ms: number) => void) =>
-      startFeedReaders({ baseUrl: server.url, tokens, connections: params.readers, rate: params.rate, durationS, onSample });
+      startFeedReaders({
+        baseUrl: server.url,
+        tokens,
+        connections: params.readers,
+        rate: params.rate,
+        durationS,
+        onSample,
+      });
 
     if (params.warmupS > 0) {
       target.log(`warming up for ${params.warmupS} s`);
@@ -55,7 +62,15 @@ export async function runFeedScenario(params: FeedParams, target: TargetOptions)
     const t0 = performance.now();
     const load = await readersOf(params.durationS, tracing ? (at, ms) => trace.push(at - t0, ms) : undefined).done;
     const bench = main.stop();
-    if (tracing) writeFileSync(tracing, JSON.stringify({ gc: load.generator?.longGc.map((g) => ({ ...g, at: g.at - performance.timeOrigin - t0 })), t0Mono: Number(process.hrtime.bigint() / 1000n) - (performance.now() - t0) * 1000, trace }));
+    if (tracing)
+      writeFileSync(
+        tracing,
+        JSON.stringify({
+          gc: load.generator?.longGc.map((g) => ({ ...g, at: g.at - performance.timeOrigin - t0 })),
+          t0Mono: Number(process.hrtime.bigint() / 1000n) - (performance.now() - t0) * 1000,
+          trace,
+        }),
+      );
     const sched = schedPerRequest(server.pid, schedBefore, threadSched(server.pid), load.responses);
     const timing = serverSlowerThan(timingBefore, await routeBuckets(server.url, FEED_ROUTE), [2.5, 5, 10, 25]);
     const memory = await sampler.stop();
