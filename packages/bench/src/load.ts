@@ -1,8 +1,9 @@
 import autocannon from 'autocannon';
 import { performance } from 'node:perf_hooks';
-import { startPaced } from './paced.js';
-import { leanRequest, type LeanRequest } from './lean-http.js';
+import { leanRequest } from './lean-http.js';
 import { round2, Samples } from './percentiles.js';
+import { startPacedThread } from './paced-thread.js';
+import type { SelfWatch } from './self-watch.js';
 
 export interface LoadSpec {
   baseUrl: string;
@@ -18,6 +19,10 @@ export interface LoadSpec {
 export interface LoadResult {
   /** 2xx latencies. */
   latencies: Samples;
+  /** Open loop only: how late each request was sent after it was due (ms), the load generator's own delay. */
+  sendLate?: Samples;
+  /** The load generator's own event-loop delay and GC while it ran, where it was watched (the paced thread). */
+  generator?: SelfWatch;
   responses: number;
   non2xx: number;
   /** Socket errors and timeouts (autocannon counts timeouts as errors too). */
@@ -119,9 +124,5 @@ export function startFeedReaders(options: {
   const lean = options.tokens.map((t) =>
     leanRequest(options.baseUrl, { method: 'GET', path, headers: { authorization: `Bearer ${t}` } }),
   );
-  return startPaced({
-    ...options,
-    request: (n) => ({ method: 'GET', path, headers: { authorization: `Bearer ${token(n)}` } }),
-    lean: (n) => lean[n % lean.length] as LeanRequest,
-  });
+  return startPacedThread({ ...options, requests: lean });
 }

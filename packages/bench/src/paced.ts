@@ -27,6 +27,10 @@ export interface PacedSpec {
    */
   lean?(n: number): LeanRequest;
   onSample?(startedAt: number, ms: number): void;
+  /** Lean only: connect every socket before the first request is due (connecting is set-up, not the server's time). */
+  preconnect?: boolean;
+  /** Called once, just before the first request is due (after connecting): set-up that must not be measured. */
+  beforeStart?(): void;
 }
 
 /**
@@ -40,10 +44,13 @@ export function startPaced(spec: PacedSpec): LoadRun {
   const base = new URL(spec.baseUrl);
   const target = { protocol: base.protocol, hostname: base.hostname, port: base.port, agent, timeout: 10_000 };
   const latencies = new Samples();
+  // How late each request left this process (sent minus due): the load generator's own stalls, not the server's.
+  const sendLate = new Samples();
   const counts = { responses: 0, non2xx: 0, socketErrors: 0, timeouts: 0 };
   const interval = 1000 / spec.rate;
-  const started = performance.now();
-  const endAt = spec.durationS === undefined ? Infinity : started + spec.durationS * 1000;
+  // The clock starts with the first request (after connecting, where asked).
+  let started = performance.now();
+  let endAt = Infinity;
   let stopped = false;
   let sent = 0;
   let inFlight = 0;
@@ -102,7 +109,9 @@ export function startPaced(spec: PacedSpec): LoadRun {
       const until = Math.min(now, endAt);
       // Catch up on every request due by now: a late timer must not lower the offered rate.
       while (!stopped && started + sent * interval <= until) {
-        send(sent, started + sent * interval);
+        const dueAt = started + sent * interval;
+        sendLate.push(now - dueAt);
+        send(sent, dueAt);
         sent += 1;
       }
       if (!stopped && now < endAt) {
@@ -115,6 +124,7 @@ export function startPaced(spec: PacedSpec): LoadRun {
         const seconds = (performance.now() - started) / 1000;
         resolve({
           latencies,
+          sendLate,
           responses: counts.responses,
           non2xx: counts.non2xx,
           socketErrors: counts.socketErrors,
@@ -126,7 +136,14 @@ export function startPaced(spec: PacedSpec): LoadRun {
       };
       if (inFlight === 0) finish();
     };
-    tick();
+    const start = (): void => {
+      spec.beforeStart?.();
+      started = performance.now();
+      endAt = spec.durationS === undefined ? Infinity : started + spec.durationS * 1000;
+      tick();
+    };
+    if (pool && spec.preconnect) void pool.connectAll().then(start);
+    else start();
   });
   return {
     stop: () => {

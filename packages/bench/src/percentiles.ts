@@ -21,6 +21,19 @@ export class Samples {
     this.values[this.size++] = ms;
   }
 
+  /** Samples from values recorded elsewhere (another thread's, say). */
+  static of(values: Float64Array): Samples {
+    const samples = new Samples();
+    samples.values = values.length > 0 ? new Float64Array(values) : new Float64Array(1024);
+    samples.size = values.length;
+    return samples;
+  }
+
+  /** A copy of the values, in the order they were pushed. */
+  toArray(): Float64Array {
+    return this.values.slice(0, this.size);
+  }
+
   get count(): number {
     return this.size;
   }

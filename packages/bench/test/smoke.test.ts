@@ -73,6 +73,29 @@ describe('tweeter bench', () => {
     expect((results.server_thread_cpu_us_per_req as Record<string, number>).main).toBeGreaterThan(0);
   });
 
+  it('feed, open loop: the paced thread sends every request due and reports how late it sent them', async () => {
+    const { results } = await run('feed', [
+      '--users',
+      '30',
+      '--readers',
+      '3',
+      '--duration',
+      '1',
+      '--warmup',
+      '0',
+      '--rate',
+      '200',
+    ]);
+    // 200 requests/s for 1 s from the paced thread (the last one due at the very end): each answered, with its page.
+    const got = (results.feed_latency_ms as Record<string, number>).count ?? 0;
+    expect(got).toBeGreaterThanOrEqual(200);
+    expect(got).toBeLessThanOrEqual(201);
+    expect(results.errors).toBe(0);
+    expect(results.bench_send_late_ms).toMatchObject({ count: got, p99: expect.any(Number) });
+    expect(results.bench_sender_loop_delay_ms).toEqual(percentiles('p99', 'max'));
+    expect(results.bench_sender_gc).toEqual(percentiles('pauses', 'maxMs', 'totalMs'));
+  });
+
   it('post: latency of paced posters and the fan-out backlog drained afterwards', async () => {
     const { results } = await run('post', ['--users', '30', '--writers', '3', '--duration', '1', '--rate', '30']);
     expect(results.post_ms).toEqual(percentiles('p50', 'p95', 'p99', 'max'));

@@ -150,6 +150,11 @@ export async function runFanoutScenario(params: FanoutParams, target: TargetOpti
             feed_during_fanout_ms: latencyFigure(duringSummary),
             feed_idle_ms: latencyFigure(idle.summary()),
             feed_rps: load.rps,
+            // The load generator's own delay (its paced thread): how late reads left, its loop's delay, its GC.
+            ...(load.sendLate ? { bench_send_late_ms: latencyFigure(load.sendLate.summary()) } : {}),
+            ...(load.generator
+              ? { bench_sender_loop_delay_ms: load.generator.loopDelayMs, bench_sender_gc: load.generator.gc }
+              : {}),
           }
         : {}),
       fanout_each_ms: Object.fromEntries(fanoutMs.map((ms, i) => [`post${i + 1}`, round2(ms)])),

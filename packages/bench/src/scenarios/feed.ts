@@ -5,6 +5,9 @@ import { feedFigure, latencyFigure, scenarioResult, serverFigures, type Scenario
 import { sampleAliases, sleep, startSampler, withServer, type TargetOptions } from '../setup.js';
 import { routeBuckets, serverSlowerThan } from '../server-timing.js';
 import { schedPerRequest, threadSched } from '../thread-sched.js';
+import { watchSelf } from '../self-watch.js';
+import { writeFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
 import { boundedWhole, option, parseDuration, type ScenarioDefinition } from './registry.js';
 
 const FEED_ROUTE = '/api/v1/me/feed';
@@ -33,8 +36,17 @@ export async function runFeedScenario(params: FeedParams, target: TargetOptions)
     target.log(`signing in ${readers.length} readers`);
     const tokens = await api.loginAll(readers, target.password);
     const first = await api.feed(tokens[0] ?? '', 20);
-    const readersOf = (durationS: number) =>
-      startFeedReaders({ baseUrl: server.url, tokens, connections: params.readers, rate: params.rate, durationS });
+    const trace: number[] = [];
+    const tracing = process.env.TWEETER_BENCH_TRACE;
+    const readersOf = (durationS: number, onSample?: (at: number, ms: number) => void) =>
+      startFeedReaders({
+        baseUrl: server.url,
+        tokens,
+        connections: params.readers,
+        rate: params.rate,
+        durationS,
+        onSample,
+      });
 
     if (params.warmupS > 0) {
       target.log(`warming up for ${params.warmupS} s`);
@@ -46,7 +58,19 @@ export async function runFeedScenario(params: FeedParams, target: TargetOptions)
     const timingBefore = await routeBuckets(server.url, FEED_ROUTE);
     const pace = params.rate === 0 ? 'closed loop' : `${params.rate} requests/s`;
     target.log(`reading feeds with ${params.readers} connections, ${pace}, for ${params.durationS} s`);
-    const load = await readersOf(params.durationS).done;
+    const main = watchSelf();
+    const t0 = performance.now();
+    const load = await readersOf(params.durationS, tracing ? (at, ms) => trace.push(at - t0, ms) : undefined).done;
+    const bench = main.stop();
+    if (tracing)
+      writeFileSync(
+        tracing,
+        JSON.stringify({
+          gc: load.generator?.longGc.map((g) => ({ ...g, at: g.at - performance.timeOrigin - t0 })),
+          t0Mono: Number(process.hrtime.bigint() / 1000n) - (performance.now() - t0) * 1000,
+          trace,
+        }),
+      );
     const sched = schedPerRequest(server.pid, schedBefore, threadSched(server.pid), load.responses);
     const timing = serverSlowerThan(timingBefore, await routeBuckets(server.url, FEED_ROUTE), [2.5, 5, 10, 25]);
     const memory = await sampler.stop();
@@ -62,6 +86,13 @@ export async function runFeedScenario(params: FeedParams, target: TargetOptions)
       server_thread_wait_us_per_req: sched.wait,
       // The server's own time a page (its histogram): the share over each bound, to set against feed_latency_ms.
       server_side_ms: timing,
+      // The load generator's own delays (open loop): how late requests left, its event loop's delay, its GC.
+      ...(load.sendLate ? { bench_send_late_ms: latencyFigure(load.sendLate.summary()) } : {}),
+      ...(load.generator
+        ? { bench_sender_loop_delay_ms: load.generator.loopDelayMs, bench_sender_gc: load.generator.gc }
+        : {}),
+      bench_main_loop_delay_ms: bench.loopDelayMs,
+      bench_main_gc: bench.gc,
       errors: load.errors,
     });
   });

@@ -1,0 +1,43 @@
+import { monitorEventLoopDelay, performance, PerformanceObserver } from 'node:perf_hooks';
+import { round2 } from './percentiles.js';
+
+/** What the load generator's own process did while it measured: a stall here is charged to the server's latency. */
+export interface SelfWatch {
+  /** The bench's event-loop delay (ms): a stalled loop sends late and reads answers late. */
+  loopDelayMs: { p99: number; max: number };
+  /** The bench's own garbage collections during the load: pauses, the longest (ms) and their total (ms). */
+  gc: { pauses: number; maxMs: number; totalMs: number };
+  /** The pauses over 2 ms: when (epoch ms), how long (ms) and V8's kind (1 scavenge, 2 mark-compact, 4 incremental). */
+  longGc: { at: number; ms: number; kind: number }[];
+}
+
+/** Starts watching this process's event loop (1 ms resolution) and GC; stop() returns what it saw. */
+export function watchSelf(): { stop(): SelfWatch } {
+  const delay = monitorEventLoopDelay({ resolution: 1 });
+  delay.enable();
+  const gc = { pauses: 0, maxMs: 0, totalMs: 0 };
+  const longGc: SelfWatch['longGc'] = [];
+  const observer = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      gc.pauses += 1;
+      gc.totalMs += entry.duration;
+      gc.maxMs = Math.max(gc.maxMs, entry.duration);
+      const kind = (entry as { detail?: { kind?: number } }).detail?.kind ?? 0;
+      if (entry.duration > 2)
+        longGc.push({ at: performance.timeOrigin + entry.startTime, ms: round2(entry.duration), kind });
+    }
+  });
+  observer.observe({ entryTypes: ['gc'] });
+  return {
+    stop() {
+      delay.disable();
+      observer.disconnect();
+      const ms = (ns: number): number => round2(ns / 1e6);
+      return {
+        loopDelayMs: { p99: ms(delay.percentile(99)), max: ms(delay.max) },
+        gc: { pauses: gc.pauses, maxMs: round2(gc.maxMs), totalMs: round2(gc.totalMs) },
+        longGc,
+      };
+    },
+  };
+}
