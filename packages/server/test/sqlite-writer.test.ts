@@ -98,6 +98,23 @@ describe('SqliteWriter', () => {
     expect(extended.keys()).toEqual(['b1', 'b2', 'b3', 'b4']);
   });
 
+  it('takes a receive queued as a group of posts runs out (a rider) into that group, and no other bulk request', async () => {
+    const { writer, insert, keys } = open();
+    const behind: Promise<unknown>[] = [];
+    const seenAtAnswer = await writer
+      .submit('interactive', () => {
+        insert.run('post');
+        // What a post's ready signal sets off: a worker loop's receive, here ahead of a fan-out page.
+        behind.push(writer.submit('bulk', () => insert.run('receive'), { rides: true }));
+        behind.push(writer.submit('bulk', () => insert.run('page')));
+      })
+      .then(() => keys());
+    expect(seenAtAnswer).toEqual(['post', 'receive']);
+    await Promise.all(behind);
+    expect(keys()).toEqual(['page', 'post', 'receive']);
+    expect(writer.counts).toEqual({ groups: 2, requests: 3, failed: 0 });
+  });
+
   it('ends a long bulk group once an interactive write arrives, taking it in: the post waits for one bulk request and one COMMIT', async () => {
     const { writer, insert, keys } = open({ maxRequests: 1000, maxMs: 0, maxBulkMs: 60_000 });
     const order: string[] = [];

@@ -102,7 +102,9 @@ export function openSqlite(config: Config, clock: Clock, options: SqliteOpenOpti
   const writer = new SqliteWriter(db, GROUP_COMMIT, options.observeWrites, new WalRestarter(db, WAL_RESTART));
   const observer = options.observeWrites;
   const routed = routeWrites(plain.store, plain.queue, (target, method, _args, priority, call) => {
-    const result = writer.submit(priority, call);
+    // A loop's receive (woken by a post's commit) may join the post's group: see SubmitOptions.rides.
+    const rides = target === 'queue' && (method === 'receive' || method === 'ackAndReceive');
+    const result = writer.submit(priority, call, { rides });
     // A receive that found nothing is counted under its own label instead (the write a worker loop could have done
     // without), so the labels add up to the requests.
     if (observer?.requested && (method === 'receive' || method === 'ackAndReceive')) {
