@@ -101,10 +101,8 @@ export function openSqlite(config: Config, clock: Clock, options: SqliteOpenOpti
   const plain = open(db, true);
   const writer = new SqliteWriter(db, GROUP_COMMIT, options.observeWrites, new WalRestarter(db, WAL_RESTART));
   const observer = options.observeWrites;
-  const routed = routeWrites(plain.store, plain.queue, (target, method, _args, priority, call) => {
-    // A loop's receive (woken by a post's commit) may join the post's group: see SubmitOptions.rides.
-    const rides = target === 'queue' && (method === 'receive' || method === 'ackAndReceive');
-    const result = writer.submit(priority, call, { rides });
+  const routed = routeWrites(plain.store, plain.queue, (target, method, args, priority, call) => {
+    const result = writer.submit(priority, call, { rides: ridesWithPosts(target, method, args) });
     // A receive that found nothing is counted under its own label instead (the write a worker loop could have done
     // without), so the labels add up to the requests.
     if (observer?.requested && (method === 'receive' || method === 'ackAndReceive')) {
@@ -129,4 +127,27 @@ export function openSqlite(config: Config, clock: Clock, options: SqliteOpenOpti
     },
   };
   return { store, queue: routed.queue, db, releasedLeases: plain.releasedLeases, writer, remote: null };
+}
+
+/** Most jobs claimed, and most acks written, by a receive that may join a post's group (see ridesWithPosts). */
+const RIDER_MAX_JOBS = 16;
+
+/**
+ * Whether a write may join a group of posts (SubmitOptions.rides): a worker loop's receive woken by a post's commit,
+ * when it is small (the first receive of a wake-up, with the acks of a few jobs). A gathering receive under a backlog
+ * (up to 256 claims) or a large batch's acks would make the posts wait for them: those keep a group of their own.
+ */
+export function ridesWithPosts(target: string, method: string, args: readonly unknown[]): boolean {
+  if (target !== 'queue') return false;
+  const small = (options: unknown, acks: unknown): boolean =>
+    typeof options === 'object' &&
+    options !== null &&
+    'max' in options &&
+    typeof options.max === 'number' &&
+    options.max <= RIDER_MAX_JOBS &&
+    Array.isArray(acks) &&
+    acks.length <= RIDER_MAX_JOBS;
+  if (method === 'receive') return small(args[0], []);
+  if (method === 'ackAndReceive') return small(args[1], args[0]);
+  return false;
 }
