@@ -46,6 +46,8 @@ export interface WriterObserver {
   group(kind: 'interactive' | 'bulk', seconds: number, commitSeconds: number, requests: number): void;
   /** A request was submitted, named by the store or queue method that sent it (`queue.receive`). */
   requested?(write: string): void;
+  /** The work between groups ran (the WAL restart step), this long: a post arriving meanwhile waits for it. */
+  betweenGroups?(seconds: number): void;
 }
 
 /** Work the writer does on its own connection between two groups, outside any transaction. */
@@ -323,7 +325,11 @@ export class SqliteWriter {
       // A turn of the event loop first: the answers above go out before this step's fsyncs, and a post that arrives
       // meanwhile goes ahead of it.
       await new Promise((resolve) => setImmediate(resolve));
-      if (this.interactive.size === 0) this.betweenGroups.run();
+      if (this.interactive.size === 0) {
+        const at = performance.now();
+        this.betweenGroups.run();
+        this.observer?.betweenGroups?.((performance.now() - at) / 1000);
+      }
     }
     this.running = false;
     if (this.interactive.size + this.bulk.size > 0) this.schedule();
