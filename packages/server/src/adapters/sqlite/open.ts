@@ -30,13 +30,15 @@ export const GROUP_COMMIT: GroupCommitLimits = {
 };
 
 /**
- * The writer finishes the checkpoint thread's work once the WAL holds 8 MiB and at most 2 MiB is left to copy, so the
+ * The writer finishes the checkpoint thread's work once the WAL holds 32 MiB and at most 2 MiB is left to copy, so the
  * WAL starts over every few seconds at a steady load instead of growing by hundreds of MB (see wal-restart.ts); one
- * that grew past 64 MiB under a backlog is cut back at its next restart.
+ * that grew past 64 MiB under a backlog is cut back at its next restart. Each step holds the writer 8-15 ms (two
+ * fsyncs and the copy) and a post that arrives meanwhile waits for it: at 8 MiB it ran ~5 times a second at 200
+ * posts/s, at 32 MiB ~1.2 times (docs/benchmarks.md, issue 19 `s9-post`).
  */
 export const WAL_RESTART: WalRestartPolicy = {
   probeEveryMs: 10,
-  minFrames: 2048,
+  minFrames: 8192,
   maxLeftFrames: 512,
   sizeLimitBytes: 64 * 1024 * 1024,
 };
