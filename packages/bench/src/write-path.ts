@@ -58,6 +58,10 @@ const PARTS: Readonly<Record<string, [name: string, labels: string]>> = {
   bulk_commit: ['tweeter_writer_commit_seconds', 'kind="bulk"'],
   // What can hold a post on the HTTP thread beside the writer: its garbage collections (prom-client's, all kinds).
   http_thread_gc: ['nodejs_gc_duration_seconds', ''],
+  // What holds the job thread (the writer) beside a transaction: its collections by kind, and the WAL restart step.
+  job_thread_gc_minor: ['tweeter_thread_gc_seconds', 'kind="minor"'],
+  job_thread_gc_major: ['tweeter_thread_gc_seconds', 'kind="major"'],
+  wal_restart: ['tweeter_writer_wal_restart_seconds', ''],
 };
 
 export type WritePathMark = Map<string, HistogramSnapshot>;
@@ -71,6 +75,11 @@ export async function markWritePath(baseUrl: string): Promise<WritePathMark> {
     // The writer's requests by the method that sent them (a counter): `count` alone.
     for (const m of text.matchAll(/^tweeter_writer_requests_total\{write="([^"]+)"\} ([0-9.eE+]+)$/gm))
       mark.set(`requests:${m[1]}`, { buckets: new Map(), sum: 0, count: Number(m[2]) });
+    // The job thread's heap (a gauge, read at the mark): its young generation's size and its old space's use.
+    for (const m of text.matchAll(
+      /^tweeter_thread_heap_space_bytes\{thread="job",space="(new|old)_space",measure="(\w+)"\} ([0-9.eE+]+)$/gm,
+    ))
+      mark.set(`heap:${m[1]}_${m[2]}`, { buckets: new Map(), sum: 0, count: Number(m[3]) });
   } catch {
     // No figures then: the scenario's own figures do not depend on these.
   }
@@ -81,7 +90,12 @@ export async function markWritePath(baseUrl: string): Promise<WritePathMark> {
 export function writePathFigures(before: WritePathMark, after: WritePathMark): Record<string, Record<string, number>> {
   const out: Record<string, Record<string, number>> = {};
   const requests: Record<string, number> = {};
+  const heap: Record<string, number> = {};
   for (const [part, snapshot] of after) {
+    if (part.startsWith('heap:')) {
+      heap[`${part.slice('heap:'.length)}_mb`] = Math.round(snapshot.count / 1e5) / 10;
+      continue;
+    }
     if (part.startsWith('requests:')) {
       const n = snapshot.count - (before.get(part)?.count ?? 0);
       if (n > 0) requests[part.slice('requests:'.length)] = n;
@@ -91,5 +105,6 @@ export function writePathFigures(before: WritePathMark, after: WritePathMark): R
     if ((delta.count ?? 0) > 0) out[`write_path_${part}_ms`] = delta;
   }
   if (Object.keys(requests).length > 0) out['write_path_requests'] = requests;
+  if (Object.keys(heap).length > 0) out['job_thread_heap'] = heap;
   return out;
 }

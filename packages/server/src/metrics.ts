@@ -37,6 +37,8 @@ export interface JobMetrics {
   writerGroup: Histogram<'kind'>;
   /** SQLite: how long the COMMIT of each group took (its dirty pages written to the WAL), by kind. */
   writerCommit: Histogram<'kind'>;
+  /** SQLite: the writer's own WAL checkpoint step between groups (wal-restart.ts). */
+  writerWalRestart: Histogram;
   /** SQLite: requests (round trips) to the writer, by the store or queue method that sent them. */
   writerRequests: Counter<'write'>;
 }
@@ -187,6 +189,12 @@ export function createJobMetrics(registry: Registry = new Registry()): JobMetric
       'kind',
     ),
     writerCommit: writer('tweeter_writer_commit_seconds', "SQLite writer: a group's COMMIT alone", 'kind'),
+    writerWalRestart: new Histogram({
+      name: 'tweeter_writer_wal_restart_seconds',
+      help: "SQLite writer: its own checkpoint step between groups (the WAL's restart), which a post can wait for",
+      buckets: writerBuckets,
+      registers: [registry],
+    }),
     // Round trips to the writer by what they write (`queue.receive`, `deliveries.deliverSmall`...): with the groups
     // above, the steps a post or a job costs the writer.
     writerRequests: new Counter({

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '../src/adapters/sqlite/database.js';
+import { ridesWithPosts } from '../src/adapters/sqlite/open.js';
 import { SqliteWriter, type GroupCommitLimits } from '../src/adapters/sqlite/writer.js';
 
 // The embedded file's one writer over a real SQLite file: group commit, savepoints per request, priorities.
@@ -96,6 +97,34 @@ describe('SqliteWriter', () => {
     await pages(extended.writer, extended.insert, 'b');
     expect(extended.writer.counts.groups).toBe(1);
     expect(extended.keys()).toEqual(['b1', 'b2', 'b3', 'b4']);
+  });
+
+  it('takes a receive queued as a group of posts runs out (a rider) into that group, and no other bulk request', async () => {
+    const { writer, insert, keys } = open();
+    const behind: Promise<unknown>[] = [];
+    const seenAtAnswer = await writer
+      .submit('interactive', () => {
+        insert.run('post');
+        // What a post's ready signal sets off: a worker loop's receive, here ahead of a fan-out page.
+        behind.push(writer.submit('bulk', () => insert.run('receive'), { rides: true }));
+        behind.push(writer.submit('bulk', () => insert.run('page')));
+      })
+      .then(() => keys());
+    expect(seenAtAnswer).toEqual(['post', 'receive']);
+    await Promise.all(behind);
+    expect(keys()).toEqual(['page', 'post', 'receive']);
+    expect(writer.counts).toEqual({ groups: 2, requests: 3, failed: 0 });
+  });
+
+  it('lets only a small receive ride with posts: a gathering receive or a large batch of acks keeps its own group', () => {
+    const options = (max: number) => ({ max, visibilityMs: 30_000 });
+    const acks = (n: number) => Array.from({ length: n }, (_, i) => ({ id: String(i + 1) }));
+    expect(ridesWithPosts('queue', 'receive', [options(8)])).toBe(true);
+    expect(ridesWithPosts('queue', 'ackAndReceive', [acks(3), options(8)])).toBe(true);
+    expect(ridesWithPosts('queue', 'receive', [options(248)])).toBe(false);
+    expect(ridesWithPosts('queue', 'ackAndReceive', [acks(256), options(8)])).toBe(false);
+    expect(ridesWithPosts('queue', 'ackBatch', [acks(1)])).toBe(false);
+    expect(ridesWithPosts('feeds', 'trim', [options(1)])).toBe(false);
   });
 
   it('ends a long bulk group once an interactive write arrives, taking it in: the post waits for one bulk request and one COMMIT', async () => {

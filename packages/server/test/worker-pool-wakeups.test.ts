@@ -54,13 +54,14 @@ describe('WorkerPool: a ready signal wakes one loop (SQLite)', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  function start(processor: JobProcessor, pollMs: number): WorkerPool {
+  function start(processor: JobProcessor, pollMs: number, ackLingerMs?: number): WorkerPool {
     pool = new WorkerPool(queue, [processor], {
       concurrency: 2,
       visibilityMs: 30_000,
       pollMs,
       batchSize: 8,
       logger: silent,
+      ...(ackLingerMs === undefined ? {} : { ackLingerMs }),
     });
     pool.start();
     return pool;
@@ -82,6 +83,36 @@ describe('WorkerPool: a ready signal wakes one loop (SQLite)', () => {
     // loops made it two empty receives a job.
     expect(receives.found).toBe(jobs);
     expect(receives.empty).toBeLessThanOrEqual(2 + jobs);
+  });
+
+  it('a loop holding acks waits for the next signal: the acks ride on the receive that takes the next job', async () => {
+    let ran = 0;
+    // Poll and linger far longer than the test: a receive comes only from a signal, so none finds nothing.
+    const started = start({ jobs: ['wake.linger'], perform: async () => void (ran += 1) }, 60_000, 60_000);
+    while (receives.empty < 2) await pause(5); // each loop's first receive, before any job
+    const jobs = 12;
+    for (let n = 0; n < jobs; n += 1) {
+      await queue.enqueue([{ name: 'wake.linger', payload: { n } }]);
+      while (ran === n) await pause(2);
+      await pause(10);
+      // The job ran and its ack is held (it is still in flight), with no receive right after it.
+      expect(await queue.stats()).toMatchObject({ ready: 0, inFlight: 1 });
+    }
+    expect(receives).toEqual({ empty: 2, found: jobs });
+    // Stopping writes the last job's ack.
+    await started.stop();
+    expect(await queue.stats()).toMatchObject({ ready: 0, inFlight: 0, delayed: 0, dead: 0 });
+    expect(ran).toBe(jobs);
+  });
+
+  it('a loop holding acks receives after the linger when no signal comes: the job leaves the queue', async () => {
+    let ran = 0;
+    const started = start({ jobs: ['wake.alone'], perform: async () => void (ran += 1) }, 60_000, 30);
+    while (receives.empty < 2) await pause(5);
+    await queue.enqueue([{ name: 'wake.alone', payload: {} }]);
+    await started.drain(10_000);
+    expect(ran).toBe(1);
+    expect(receives).toEqual({ empty: 3, found: 1 });
   });
 
   it('still runs a backlog on every loop: a loop whose batch came back full wakes the next', async () => {

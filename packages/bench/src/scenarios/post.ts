@@ -3,6 +3,7 @@ import { startLoad } from '../load.js';
 import { startPaced } from '../paced.js';
 import { latencyFigure, postFigure, scenarioResult, serverFigures, type ScenarioResult } from '../result.js';
 import { awaitDrained } from '../queue-drain.js';
+import { schedPerRequest, threadSched } from '../thread-sched.js';
 import { markWritePath, writePathFigures } from '../write-path.js';
 import { postRequest, signInWriters, startSampler, withServer, writersGraph, type TargetOptions } from '../setup.js';
 import {
@@ -41,6 +42,7 @@ export async function runPostScenario(
 
     const sampler = await startSampler(server.url);
     const pathBefore = await markWritePath(server.url);
+    const schedBefore = threadSched(server.pid);
     const pace = params.rate === 0 ? 'closed loop' : `${params.rate} posts/s`;
     target.log(`posting with ${params.writers} connections, ${pace}, for ${params.durationS} s`);
     const load = await (
@@ -56,6 +58,7 @@ export async function runPostScenario(
     ).done;
     // The write path's parts while posting (the drain after it is fan-out only).
     const pathAfter = await markWritePath(server.url);
+    const sched = schedPerRequest(server.pid, schedBefore, threadSched(server.pid), load.responses);
     const drain = await awaitDrained(server.url, DRAIN_TIMEOUT_MS);
     const memory = await sampler.stop();
     const post = load.latencies.summary();
@@ -68,6 +71,10 @@ export async function runPostScenario(
       ...writePathFigures(pathBefore, pathAfter),
       // The HTTP thread's event-loop delay (monitorEventLoopDelay, a p99 per 250 ms window): a post's wait there.
       event_loop_lag_p99_ms: memory.eventLoopLagMsP99,
+      // Per thread (main: HTTP; the job thread, the checkpoint thread, V8's and libuv's), µs a post while posting:
+      // CPU, and time runnable but waiting for a core.
+      server_thread_cpu_us_per_post: sched.cpu,
+      server_thread_wait_us_per_post: sched.wait,
       errors: load.errors,
     });
   });

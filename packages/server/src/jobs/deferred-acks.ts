@@ -39,6 +39,11 @@ export class DeferredAcks {
     this.held.push(...done);
   }
 
+  /** Whether acks wait for the next receive. */
+  get holding(): boolean {
+    return this.held.length > 0;
+  }
+
   /** The oldest held ack has waited long enough to be written on its own (see flush). */
   get overdue(): boolean {
     return performance.now() - this.since >= this.maxWaitMs;

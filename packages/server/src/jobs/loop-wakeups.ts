@@ -7,6 +7,8 @@
 export class LoopWakeups {
   /** Sleeping loops; each answers whether the wake-up ended its sleep. */
   private readonly sleepers = new Set<() => boolean>();
+  /** Sleeping loops woken before the others: they hold acks that ride on their next receive. */
+  private readonly first = new Set<() => boolean>();
   private generation = 0;
   /** Loops waiting for a receive's answer. */
   private inReceive = 0;
@@ -41,22 +43,27 @@ export class LoopWakeups {
   /** Ends every sleep, now and later (the pool is stopping). */
   stop(): void {
     this.running = false;
-    for (const sleeper of [...this.sleepers]) sleeper();
+    for (const sleeper of [...this.first, ...this.sleepers]) sleeper();
   }
 
   /** Wakes one loop sleeping for signals, if any. */
   wakeOne(): void {
+    for (const sleeper of this.first) if (sleeper()) return;
     for (const sleeper of this.sleepers) if (sleeper()) return;
   }
 
-  /** Sleeps up to `ms`; a signal since `generation` (when given) or stop() ends it early. */
-  sleep(ms: number, generation: number | null): Promise<void> {
+  /**
+   * Sleeps up to `ms`; a signal since `generation` (when given) or stop() ends it early. `first`: a signal wakes this
+   * loop before those sleeping without it.
+   */
+  sleep(ms: number, generation: number | null, first = false): Promise<void> {
     if (!this.running) return Promise.resolve();
     if (generation !== null && generation !== this.generation) return Promise.resolve();
+    const sleepers = first ? this.first : this.sleepers;
     return new Promise((resolve) => {
       const done = (): void => {
         clearTimeout(timer);
-        this.sleepers.delete(onWake);
+        sleepers.delete(onWake);
         resolve();
       };
       const onWake = (): boolean => {
@@ -65,7 +72,7 @@ export class LoopWakeups {
         return true;
       };
       const timer = setTimeout(done, ms);
-      this.sleepers.add(onWake);
+      sleepers.add(onWake);
     });
   }
 }

@@ -36,6 +36,11 @@ export interface WorkerPoolOptions {
   pollMs: number;
   /** Jobs a loop receives at once. */
   batchSize: number;
+  /**
+   * How long (ms) a loop that holds acks and left no jobs behind waits for the next ready signal before it receives
+   * (at most `pollMs`); see ACK_LINGER_MS. Default ACK_LINGER_MS.
+   */
+  ackLingerMs?: number;
   logger: LoggerLike;
   metrics?: JobMetrics;
 }
@@ -54,6 +59,14 @@ const WAVE_JOBS = 16;
  * each of its writes holds the writer (see FanoutPlanProcessor's chunks).
  */
 export const GATHER_JOBS = 256;
+
+/**
+ * After running what it received, a loop that left no jobs behind waits up to this long (ms) for the next ready signal
+ * before its next receive, which carries its acks: at a moderate rate (200 posts/s: one every 5 ms) the acks of a
+ * post's jobs then ride on the receive that takes the next post's jobs, instead of on a receive right after them that
+ * finds nothing (a transaction of the writer a post). A done job stays in flight this much longer at most.
+ */
+export const ACK_LINGER_MS = 20;
 
 /** Runs queued jobs with the processor registered for each job's name, retrying and dead-lettering through the queue. */
 export class WorkerPool {
@@ -136,6 +149,7 @@ export class WorkerPool {
       ...(longPoll ? { waitMs: this.options.pollMs } : {}),
     };
     const { visibilityMs, logger, metrics } = this.options;
+    const lingerMs = Math.min(this.options.ackLingerMs ?? ACK_LINGER_MS, this.options.pollMs);
     const acks = new DeferredAcks(this.queue, Math.max(1, Math.floor(visibilityMs / 3)), logger, metrics);
     const wakeups = this.wakeups;
     while (this.running) {
@@ -156,6 +170,11 @@ export class WorkerPool {
         } finally {
           // Jobs not started (the pool is stopping, or a job threw past its handling) go back to the queue now.
           await held.close();
+        }
+        // Nothing was left behind and no signal came: a receive now would most likely find nothing. Wait for the
+        // next signal (woken ahead of the loops that hold no acks) or the linger, whichever comes first.
+        if (!longPoll && acks.holding && jobs.length < receiveOptions.max && !wakeups.signalledSince(generation)) {
+          await wakeups.sleep(lingerMs, generation, true);
         }
       } catch (err) {
         this.options.logger.error({ err }, 'worker loop failed; pausing before the next receive');

@@ -271,6 +271,7 @@ export async function createJobRuntime(
         metrics.writerCommit.observe({ kind }, commitSeconds);
       },
       requested: (write) => metrics.writerRequests.inc({ write }),
+      betweenGroups: (seconds) => metrics.writerWalRestart.observe(seconds),
     },
   });
   const { store } = opened.value;

@@ -30,13 +30,15 @@ export const GROUP_COMMIT: GroupCommitLimits = {
 };
 
 /**
- * The writer finishes the checkpoint thread's work once the WAL holds 8 MiB and at most 2 MiB is left to copy, so the
+ * The writer finishes the checkpoint thread's work once the WAL holds 32 MiB and at most 2 MiB is left to copy, so the
  * WAL starts over every few seconds at a steady load instead of growing by hundreds of MB (see wal-restart.ts); one
- * that grew past 64 MiB under a backlog is cut back at its next restart.
+ * that grew past 64 MiB under a backlog is cut back at its next restart. Each step holds the writer 8-15 ms (two
+ * fsyncs and the copy) and a post that arrives meanwhile waits for it: at 8 MiB it ran ~5 times a second at 200
+ * posts/s, at 32 MiB ~1.2 times (docs/benchmarks.md, issue 19 `s9-post`).
  */
 export const WAL_RESTART: WalRestartPolicy = {
   probeEveryMs: 10,
-  minFrames: 2048,
+  minFrames: 8192,
   maxLeftFrames: 512,
   sizeLimitBytes: 64 * 1024 * 1024,
 };
@@ -101,8 +103,8 @@ export function openSqlite(config: Config, clock: Clock, options: SqliteOpenOpti
   const plain = open(db, true);
   const writer = new SqliteWriter(db, GROUP_COMMIT, options.observeWrites, new WalRestarter(db, WAL_RESTART));
   const observer = options.observeWrites;
-  const routed = routeWrites(plain.store, plain.queue, (target, method, _args, priority, call) => {
-    const result = writer.submit(priority, call);
+  const routed = routeWrites(plain.store, plain.queue, (target, method, args, priority, call) => {
+    const result = writer.submit(priority, call, { rides: ridesWithPosts(target, method, args) });
     // A receive that found nothing is counted under its own label instead (the write a worker loop could have done
     // without), so the labels add up to the requests.
     if (observer?.requested && (method === 'receive' || method === 'ackAndReceive')) {
@@ -127,4 +129,27 @@ export function openSqlite(config: Config, clock: Clock, options: SqliteOpenOpti
     },
   };
   return { store, queue: routed.queue, db, releasedLeases: plain.releasedLeases, writer, remote: null };
+}
+
+/** Most jobs claimed, and most acks written, by a receive that may join a post's group (see ridesWithPosts). */
+const RIDER_MAX_JOBS = 16;
+
+/**
+ * Whether a write may join a group of posts (SubmitOptions.rides): a worker loop's receive woken by a post's commit,
+ * when it is small (the first receive of a wake-up, with the acks of a few jobs). A gathering receive under a backlog
+ * (up to 256 claims) or a large batch's acks would make the posts wait for them: those keep a group of their own.
+ */
+export function ridesWithPosts(target: string, method: string, args: readonly unknown[]): boolean {
+  if (target !== 'queue') return false;
+  const small = (options: unknown, acks: unknown): boolean =>
+    typeof options === 'object' &&
+    options !== null &&
+    'max' in options &&
+    typeof options.max === 'number' &&
+    options.max <= RIDER_MAX_JOBS &&
+    Array.isArray(acks) &&
+    acks.length <= RIDER_MAX_JOBS;
+  if (method === 'receive') return small(args[0], []);
+  if (method === 'ackAndReceive') return small(args[1], args[0]);
+  return false;
 }

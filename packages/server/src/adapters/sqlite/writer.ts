@@ -46,6 +46,8 @@ export interface WriterObserver {
   group(kind: 'interactive' | 'bulk', seconds: number, commitSeconds: number, requests: number): void;
   /** A request was submitted, named by the store or queue method that sent it (`queue.receive`). */
   requested?(write: string): void;
+  /** The work between groups ran (the WAL restart step), this long: a post arriving meanwhile waits for it. */
+  betweenGroups?(seconds: number): void;
 }
 
 /** Work the writer does on its own connection between two groups, outside any transaction. */
@@ -54,6 +56,20 @@ export interface BetweenGroups {
   wanted(): boolean;
   run(): void;
 }
+
+export interface SubmitOptions {
+  /**
+   * A small bulk request (a worker loop's receive) that joins a group of interactive requests when it is queued as
+   * that group runs out of them: the receive a post's commit signals then takes the post's jobs in the post's own
+   * transaction (its rows are written once), instead of a transaction of its own right after. At most
+   * MAX_RIDERS a group, and only at the head of the bulk queue: a post waits for a receive's few statements, never for
+   * fan-out pages.
+   */
+  rides?: boolean;
+}
+
+/** Riders (SubmitOptions.rides) an interactive group takes at most: one receive per worker loop. */
+const MAX_RIDERS = 4;
 
 /** What the writer has done since it opened (tests and the bench read it). */
 export interface WriterCounts {
@@ -67,6 +83,8 @@ export interface WriterCounts {
 
 interface Request {
   priority: WritePriority;
+  /** A bulk request that may join a group of interactive ones (see SubmitOptions.rides). */
+  rides: boolean;
   /** performance.now() when submitted. */
   at: number;
   work: () => unknown;
@@ -119,12 +137,13 @@ export class SqliteWriter {
   }
 
   /** Runs `work` (synchronous SQLite calls) in the next group; resolves with its result once that group committed. */
-  submit<T>(priority: WritePriority, work: () => T | Promise<T>): Promise<T> {
+  submit<T>(priority: WritePriority, work: () => T | Promise<T>, options: SubmitOptions = {}): Promise<T> {
     if (this.batchScope.getStore()) return inline(work);
     if (this.closed) return Promise.reject(new Error('the SQLite writer is closed'));
     return new Promise<T>((resolve, reject) => {
       const request: Request = {
         priority,
+        rides: priority === 'bulk' && options.rides === true,
         at: performance.now(),
         work,
         resolve: resolve as (value: unknown) => void,
@@ -222,6 +241,7 @@ export class SqliteWriter {
     let groupError: unknown = null;
     let onlyBulk = true;
     let joining = 0;
+    let riders = 0;
     try {
       control.begin.run();
     } catch (err) {
@@ -229,7 +249,10 @@ export class SqliteWriter {
     }
     while (groupError === null) {
       // Interactive requests commit without bulk ones behind them: a post is answered after its own group only.
-      if (!onlyBulk && this.interactive.size === 0) break;
+      if (!onlyBulk && this.interactive.size === 0) {
+        if (riders >= MAX_RIDERS || this.bulk.peek()?.rides !== true) break;
+        riders += 1;
+      }
       const request = this.next();
       if (!request) break;
       if (request.priority === 'interactive') onlyBulk = false;
@@ -302,7 +325,11 @@ export class SqliteWriter {
       // A turn of the event loop first: the answers above go out before this step's fsyncs, and a post that arrives
       // meanwhile goes ahead of it.
       await new Promise((resolve) => setImmediate(resolve));
-      if (this.interactive.size === 0) this.betweenGroups.run();
+      if (this.interactive.size === 0) {
+        const at = performance.now();
+        this.betweenGroups.run();
+        this.observer?.betweenGroups?.((performance.now() - at) / 1000);
+      }
     }
     this.running = false;
     if (this.interactive.size + this.bulk.size > 0) this.schedule();

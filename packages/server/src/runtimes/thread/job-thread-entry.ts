@@ -7,6 +7,7 @@ import { createJobMetrics } from '../../metrics.js';
 import { systemClock } from '../../ports/clock.js';
 import { createJobRuntime } from '../../wiring/jobs.js';
 import { lowerThisThread } from './thread-priority.js';
+import { observeThreadGc } from './thread-gc.js';
 import { postingRealtime, type FromJobThread, type JobThreadData, type ToJobThread } from './messages.js';
 
 const port = parentPort;
@@ -17,6 +18,7 @@ lowerThisThread(config.backgroundNice);
 const post = (message: FromJobThread): void => port.postMessage(message);
 const logger = createLogger(config.logLevel).child({ thread: index });
 const metrics = createJobMetrics();
+const stopGcObserver = observeThreadGc(metrics.registry, 'job');
 const wakers = new Set<() => void>();
 const jobs = await createJobRuntime(config, {
   realtime: postingRealtime(port),
@@ -67,6 +69,7 @@ port.on('message', (message: ToJobThread) => {
       return;
     case 'stop':
       stopping ??= jobs.close().then(() => {
+        stopGcObserver();
         post({ type: 'stopped' });
         port.close();
       });

@@ -9,6 +9,7 @@ import type { JobQueue } from '../../ports/job-queue.js';
 import type { Realtime } from '../../ports/realtime.js';
 import type { RemoteWrites } from '../../adapters/sqlite/remote-writes.js';
 import { startEntry } from './start-entry.js';
+import { JOB_THREAD_SEMI_SPACE_MB, startWithSemiSpace } from './thread-heap.js';
 import { deliverRealtime, type FromJobThread, type JobThreadData, type ToJobThread } from './messages.js';
 
 /** First restart delay after a crash; doubles with each crash in a row, up to RESTART_MAX_MS. */
@@ -148,7 +149,7 @@ export class JobThreads implements JobWorkers {
       automaticCheckpoints: this.deps.automaticCheckpoints,
       startPool: this.running,
     };
-    const worker = startEntry('job-thread-entry', data);
+    const worker = startWithSemiSpace(JOB_THREAD_SEMI_SPACE_MB, () => startEntry('job-thread-entry', data));
     slot.worker = worker;
     slot.started = false;
     slot.exited = new Promise((resolve) => worker.once('exit', () => resolve()));
