@@ -6,51 +6,12 @@ import { LoopWakeups } from './loop-wakeups.js';
 import { HeldJobs, jobFields } from './held-jobs.js';
 import type { BatchOutcome, JobProcessor } from './processor.js';
 import { ProcessorRegistry, type BatchProcessor } from './processor-registry.js';
+import { waves } from './waves.js';
 
-/** The slice of a pino logger the pool uses. */
-export interface LoggerLike {
-  info(obj: object, msg: string): void;
-  warn(obj: object, msg: string): void;
-  error(obj: object, msg: string): void;
-}
-
-export type JobOutcome = 'ok' | 'retry' | 'dead';
-
-export interface JobMetrics {
-  onJob(name: string, outcome: JobOutcome, seconds: number): void;
-}
-
-export interface WorkerPoolOptions {
-  /** Receive loops running side by side (per queue, when the queue keeps several apart). */
-  concurrency: number;
-  /**
-   * How long a received job stays invisible to other receivers: one job's time. The pool renews the lease of every
-   * job it holds every third of this, so a long job stays hidden while it runs, and a dead holder's jobs come back
-   * within this long.
-   */
-  visibilityMs: number;
-  /**
-   * Idle loops look again this often, so delayed and retried jobs are picked up. On a queue that cannot signal
-   * readiness, loops instead long-poll for this long (as Lambda's event source mapping polls SQS).
-   */
-  pollMs: number;
-  /** Jobs a loop receives at once. */
-  batchSize: number;
-  /**
-   * How long (ms) a loop that holds acks and left no jobs behind waits for the next ready signal before it receives
-   * (at most `pollMs`); see ACK_LINGER_MS. Default ACK_LINGER_MS.
-   */
-  ackLingerMs?: number;
-  logger: LoggerLike;
-  metrics?: JobMetrics;
-}
+export type { JobMetrics, JobOutcome, LoggerLike, WorkerPoolOptions } from './worker-pool-options.js';
+import type { JobOutcome, WorkerPoolOptions } from './worker-pool-options.js';
 
 const DRAIN_CHECK_MS = 10;
-/**
- * Jobs (or batches of jobs) a loop runs at once: enough for the different jobs of a post to share the writer's
- * transactions, few enough that a wave holds the event loop for a few ms at most (a turn is given between waves).
- */
-const WAVE_JOBS = 16;
 /**
  * Jobs a loop gathers from back-to-back receives while every one comes back full of jobs that run together: a
  * backlog of small fan-outs then runs 256 at a time, with one ack and one turn of the loop for all of them (measured:
@@ -300,24 +261,6 @@ export class WorkerPool {
     else this.options.logger.warn(fields, 'job failed; will retry');
     this.options.metrics?.onJob(job.name, outcome, (performance.now() - started) / 1000);
   }
-}
-
-/** Splits `tasks`, in order, into waves of at most WAVE_JOBS with no job name twice. */
-function waves<T extends { name: string }>(tasks: readonly T[]): T[][] {
-  const out: T[][] = [];
-  let wave: T[] = [];
-  let names = new Set<string>();
-  for (const task of tasks) {
-    if (wave.length >= WAVE_JOBS || names.has(task.name)) {
-      out.push(wave);
-      wave = [];
-      names = new Set();
-    }
-    wave.push(task);
-    names.add(task.name);
-  }
-  if (wave.length > 0) out.push(wave);
-  return out;
 }
 
 function errorMessage(error: unknown): string {
