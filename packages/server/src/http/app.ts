@@ -15,6 +15,7 @@ import { createAuthenticate } from './auth.js';
 import { enforceContentTypes } from './content-types.js';
 import { errorHandler } from './errors.js';
 import { registerOpenApi } from './openapi.js';
+import { observeRequests, stampRequestId } from './request-hooks.js';
 import { accountDeletionRoutes } from './routes/account-deletion.js';
 import { accountRoutes } from './routes/accounts.js';
 import { safetyRoutes } from './routes/safety.js';
@@ -73,20 +74,8 @@ export async function buildApp(ctx: HttpParts): Promise<FastifyInstance> {
   app.setErrorHandler(errorHandler);
   enforceContentTypes(app);
 
-  // Callback hooks, not async ones: every request runs them, and an async hook costs a promise and a microtask turn.
-  app.addHook('onRequest', (req, reply, done) => {
-    reply.header('x-request-id', req.id);
-    done();
-  });
-  app.addHook('onResponse', (req, reply, done) => {
-    const route = req.routeOptions.url ?? 'unmatched';
-    ctx.metrics.httpDuration.observe(
-      { method: req.method, route, status: String(reply.statusCode) },
-      reply.elapsedTime / 1000,
-    );
-    if (reply.statusCode >= 500) req.log.warn({ route, status: reply.statusCode }, 'request failed');
-    done();
-  });
+  // The request id header and the duration metrics: no onRequest hook, one callback onResponse hook (request-hooks.ts).
+  observeRequests(app, ctx.metrics.httpDuration);
 
   await registerOpenApi(app, { publicUrl: ctx.config.publicUrl });
 
@@ -124,6 +113,7 @@ export async function buildApp(ctx: HttpParts): Promise<FastifyInstance> {
   // A page load of a deep link (/users/ada) gets the app, which routes on the client; the rest get the 404 shape.
   const appShell = await webAppRoutes(app, { webDir: ctx.config.webDir });
   app.setNotFoundHandler((req, reply) => {
+    stampRequestId(req, reply);
     if (appShell.wants(req)) return appShell.send(reply);
     return errorHandler(
       Object.assign(new Error(`no route ${req.method} ${req.url.split('?')[0]}`), { statusCode: 404 }),

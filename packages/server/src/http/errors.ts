@@ -107,6 +107,8 @@ function shape(code: ErrorCode, message: string, details?: ErrorDetail[]): { sta
 /** Fastify error handler: sends the error shape (with Retry-After on 429 and 503, RateLimit-* on 429). */
 export function errorHandler(err: unknown, request: FastifyRequest, reply: FastifyReply): void {
   const { status, body } = toErrorResponse(err, request);
+  // Errors raised before a route's handler ran (validation, body parsing, 415, 413) have no request id yet.
+  reply.header('x-request-id', request.id);
   if (err instanceof RateLimitedError || err instanceof UnavailableError) {
     reply.header('retry-after', String(err.retryAfterSeconds));
   }

@@ -36,7 +36,14 @@ export function spoolImageBodies(app: FastifyInstance, into?: string): void {
       );
   });
   // Also for a body refused after it was read (a bad query string, no token) before any handler ran.
-  app.addHook('onResponse', (req) => discardSpooled(req.body));
+  // A callback hook that returns at once for a body that is no spooled file: every request of the app runs it, and
+  // an async hook costs each one a promise and a microtask turn.
+  app.addHook('onResponse', (req, _reply, done) => {
+    if (isSpooledFile(req.body)) {
+      discardSpooled(req.body).catch((err: unknown) => req.log.error({ err }, 'removing an upload failed'));
+    }
+    done();
+  });
   app.addHook('onClose', async () => {
     if (folder && into === undefined) await rm(await folder, { recursive: true, force: true });
   });
