@@ -98,7 +98,8 @@ describe.skipIf(testShape() === 'aws-local')('a server killed with fan-out jobs 
           `${await pending()} of ${posts.length} posts still undelivered after ${Math.round(performance.now() - restartedAt)} ms since the restart: ${String(err)}`,
         );
       });
-      expect(await inFlight(restarted)).toBe(0);
+      // Nothing stays leased: the last jobs' acks may wait up to ACK_LINGER_MS (20 ms) to ride on a next receive.
+      await eventually(async () => (await inFlight(restarted)) === 0, 5_000);
       await server.kill('SIGTERM');
 
       // Every fan's feed holds every post exactly once.
