@@ -14,6 +14,7 @@ interface TargetFlags {
   seed: string;
   json?: string;
   profile?: string;
+  nodeArgs?: string;
 }
 
 const log = (line: string): void => void process.stderr.write(`bench: ${line}\n`);
@@ -33,6 +34,10 @@ export function benchCommand(): Command {
       .option('--seed <n>', 'seed of the random graph and samples', '1')
       .option('--json <file>', 'also write the result as JSON')
       .option('--profile <dir>', 'run the child server with --cpu-prof, writing the profile to this folder')
+      .option(
+        '--node-args <flags>',
+        "node/V8 flags for the child server, space-separated, after its heap flags (so they override them)",
+      )
       .action(async (flags: TargetFlags & Record<string, string | undefined>, self: Command) => {
         const given = new Set(
           definition.options.map((o) => o.key).filter((k) => self.getOptionValueSource(k) !== 'default'),
@@ -79,9 +84,19 @@ function targetOptions(flags: Omit<TargetFlags, 'url' | 'dataDir'> & Partial<Tar
     dataDir: flags.dataDir === undefined ? undefined : resolve(flags.dataDir),
     password: flags.password,
     seed: parseWhole(flags.seed, '--seed', 0, 2 ** 32 - 1),
-    nodeArgs: flags.profile === undefined ? undefined : ['--cpu-prof', '--cpu-prof-dir', resolve(flags.profile)],
+    nodeArgs: childNodeArgs(flags),
     log,
   };
+}
+
+/** The child server's extra node flags: --profile's, then --node-args (e.g. a GC setting tried on the same build). */
+function childNodeArgs(flags: Partial<TargetFlags>): string[] | undefined {
+  const args = flags.profile === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', resolve(flags.profile)];
+  if (flags.nodeArgs !== undefined && flags.url !== undefined) {
+    throw new UsageError('--node-args needs a server started by the bench, not --url');
+  }
+  args.push(...(flags.nodeArgs ?? '').split(' ').filter((arg) => arg !== ''));
+  return args.length ? args : undefined;
 }
 
 function finish(result: ScenarioResult, json: string | undefined): void {

@@ -37,10 +37,7 @@ export async function startChildServer(options: {
   env?: Readonly<Record<string, string>>;
 }): Promise<BenchServer> {
   // As `npm start` runs it: node with the server's heap flags, then the `tweeter` command (one process, its pid).
-  // TWEETER_BENCH_SERVER_NODE_ARGS (space-separated node/V8 flags) comes last, so it overrides the heap flags: a way to
-  // try a GC setting against the same build (docs/benchmarks.md, "How it is measured").
-  const extra = (process.env.TWEETER_BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter((arg) => arg !== '');
-  const args = [...SERVER_NODE_FLAGS, ...(options.nodeArgs ?? []), ...extra, BIN, 'serve'];
+  const args = [...SERVER_NODE_FLAGS, ...(options.nodeArgs ?? []), BIN, 'serve'];
   const child = spawn(process.execPath, args, {
     // Per-user write budgets would throttle the load generator's few authors: benchmarks measure without them.
     env: childEnvironment({

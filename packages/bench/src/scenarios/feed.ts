@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { parseWhole } from '@tweeter/server/tooling';
 import { ApiClient } from '../api-client.js';
 import { startFeedReaders } from '../load.js';
@@ -19,6 +20,8 @@ export type FeedParams = {
   warmupS: number;
   /** Requests/s offered in total (open loop); 0: closed loop, as fast as the server answers. */
   rate: number;
+  /** A file to write each page's due time and latency to, with the sender's pauses over 2 ms (--trace). */
+  trace?: string;
 };
 
 /** Users follow 20 others who posted 2 statuses each, so every feed holds 40 entries and a page of 20 is full. */
@@ -37,7 +40,7 @@ export async function runFeedScenario(params: FeedParams, target: TargetOptions)
     const tokens = await api.loginAll(readers, target.password);
     const first = await api.feed(tokens[0] ?? '', 20);
     const trace: number[] = [];
-    const tracing = process.env.TWEETER_BENCH_TRACE;
+    const tracing = params.trace;
     const readersOf = (durationS: number, onSample?: (at: number, ms: number) => void) =>
       startFeedReaders({
         baseUrl: server.url,
@@ -107,6 +110,7 @@ export const feedScenario: ScenarioDefinition<FeedParams> = {
     option('duration', 'seconds of measurement', '30'),
     option('warmup', 'seconds of unrecorded load first', '2'),
     option('rate', 'requests/s in total, evenly spaced (0: closed loop, each reader asks again when answered)', '0'),
+    option('trace', "write each page's due time and latency, and the sender's pauses, to this JSON file", ''),
   ],
   parse(flags, given) {
     const users = parseWhole(flags.users ?? '', '--users', FEED_GRAPH.followeesEach + 1, 10_000_000);
@@ -116,6 +120,7 @@ export const feedScenario: ScenarioDefinition<FeedParams> = {
       durationS: parseDuration(flags),
       warmupS: parseWhole(flags.warmup ?? '', '--warmup', 0, 600),
       rate: parseWhole(flags.rate ?? '', '--rate', 0, 1_000_000),
+      ...(flags.trace ? { trace: resolve(flags.trace) } : {}),
     };
   },
   run: runFeedScenario,
