@@ -36,7 +36,7 @@ export function benchCommand(): Command {
       .option('--profile <dir>', 'run the child server with --cpu-prof, writing the profile to this folder')
       .option(
         '--node-args <flags>',
-        "node/V8 flags for the child server, space-separated, after its heap flags (so they override them)",
+        'node/V8 flags for the child server, space-separated, after its heap flags (so they override them)',
       )
       .action(async (flags: TargetFlags & Record<string, string | undefined>, self: Command) => {
         const given = new Set(
