@@ -15,6 +15,7 @@ interface TargetFlags {
   json?: string;
   profile?: string;
   nodeArgs?: string;
+  serverOut?: string;
 }
 
 const log = (line: string): void => void process.stderr.write(`bench: ${line}\n`);
@@ -37,6 +38,10 @@ export function benchCommand(): Command {
       .option(
         '--node-args <flags>',
         'node/V8 flags for the child server, space-separated, after its heap flags (so they override them)',
+      )
+      .option(
+        '--server-out <file>',
+        "append the child server's stdout and stderr (its log, --trace-gc lines) to this file",
       )
       .action(async (flags: TargetFlags & Record<string, string | undefined>, self: Command) => {
         const given = new Set(
@@ -85,6 +90,7 @@ function targetOptions(flags: Omit<TargetFlags, 'url' | 'dataDir'> & Partial<Tar
     password: flags.password,
     seed: parseWhole(flags.seed, '--seed', 0, 2 ** 32 - 1),
     nodeArgs: childNodeArgs(flags),
+    serverOut: flags.serverOut === undefined ? undefined : resolve(flags.serverOut),
     log,
   };
 }

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { SERVER_NODE_FLAGS, UsageError, childEnvironment } from '@tweeter/server/tooling';
@@ -33,6 +34,8 @@ const STOP_TIMEOUT_MS = 30_000;
 export async function startChildServer(options: {
   dataDir: string;
   nodeArgs?: string[];
+  /** A file to append the child's stdout and stderr to, as they come. */
+  out?: string;
   /** Settings for this server only (e.g. FANOUT_PULL_THRESHOLD), over the inherited environment. */
   env?: Readonly<Record<string, string>>;
 }): Promise<BenchServer> {
@@ -54,6 +57,11 @@ export async function startChildServer(options: {
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   // Always drain the pipes: a child blocked on a full stdout pipe would stall in the middle of a measurement.
   child.stderr.on('data', (chunk: Buffer) => tail.add(chunk));
+  if (options.out !== undefined) {
+    const file = createWriteStream(options.out, { flags: 'a' });
+    child.stdout.pipe(file, { end: false });
+    child.stderr.pipe(file, { end: false });
+  }
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new BenchError(`server did not start:\n${tail.text()}`)), START_TIMEOUT_MS);
     child.stdout.on('data', (chunk: Buffer) => {

@@ -27,6 +27,8 @@ export interface TargetOptions {
   seed: number;
   /** Extra node flags for the child server, e.g. --cpu-prof. */
   nodeArgs?: string[];
+  /** A file the child server's stdout and stderr are appended to (e.g. with --node-args --trace-gc-nvp). */
+  serverOut?: string;
   /** Settings for the child server only (the report's runs set e.g. FANOUT_PULL_THRESHOLD this way). */
   serverEnv?: Readonly<Record<string, string>>;
   log(line: string): void;
@@ -64,7 +66,12 @@ export async function withServer<T>(
     }
     const server =
       attached ??
-      (await startChildServer({ dataDir: dataDir as string, nodeArgs: target.nodeArgs, env: target.serverEnv }));
+      (await startChildServer({
+        dataDir: dataDir as string,
+        nodeArgs: target.nodeArgs,
+        env: target.serverEnv,
+        out: target.serverOut,
+      }));
     try {
       return await body(server);
     } finally {
