@@ -46,11 +46,16 @@ describe('tweeter bench search-people', () => {
   it('asks name and alias prefixes open loop at the stated rate, then closed loop for capacity', async () => {
     const file = join(out, 'search-people.json');
     const args = ['--users', '60', '--statuses-each', '3', '--queries', '200', '--connections', '2'];
-    const phases = ['--rate', '100', '--duration', '2', '--closed-duration', '1'];
-    const res = await runBench(['search-people', ...args, ...phases, '--json', file], { TMPDIR: out });
+    const phases = ['--rate', '100', '--warmup', '1', '--duration', '2', '--closed-duration', '1'];
+    // --server-out: the child server's own output (its log here; --trace-gc lines with --node-args) in a file.
+    const serverOut = join(out, 'server-out.log');
+    const res = await runBench(['search-people', ...args, ...phases, '--json', file, '--server-out', serverOut], {
+      TMPDIR: out,
+    });
     expect(res.status, res.stderr).toBe(0);
+    expect(readFileSync(serverOut, 'utf8')).toContain('tweeter is listening');
     const { results, params } = JSON.parse(readFileSync(file, 'utf8')) as ScenarioResult;
-    expect(params).toMatchObject({ queries: 200, rate: 100, connections: 2 });
+    expect(params).toMatchObject({ queries: 200, rate: 100, connections: 2, warmupS: 1 });
     expect(results.errors).toBe(0);
     expect(results.search_people_rate).toBe(100);
     expect((results.search_people_latency_ms as { count: number }).count).toBeGreaterThan(120);
