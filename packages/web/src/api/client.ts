@@ -1,34 +1,26 @@
 import { DIRECT_UPLOAD_WAIT, uploadPath } from '../logic/upload-path.js';
-import { TweeterClient, TweeterApiError, type InitArgs, type OperationId, type OperationResult } from '@tweeter/client';
-import {
+import { TweeterClient, TweeterApiError, type InitArgs, type OperationId } from '@tweeter/client';
+import type {
   AuditEntry,
-  AuthResponse,
   Board,
+  BoardRole,
   Comment,
-  Delivery,
+  CreateBoardRequest,
   FeedItem,
+  ImageType,
   Member,
   Media,
-  MediaUploadTicket,
   Message,
-  Meta,
+  NotificationGroup,
+  Page,
   Profile,
-  Reactions,
+  ReactionKind,
   Status,
-  TagTrends,
-  StatusContext,
+  UpdateBoardRequest,
+  UpdateProfileRequest,
   User,
-  pageOf,
-  type BoardRole,
-  type CreateBoardRequest,
-  type ImageType,
-  type NotificationGroup,
-  type Page,
-  type ReactionKind,
-  type UpdateBoardRequest,
-  type UpdateProfileRequest,
 } from '@tweeter/shared';
-import type { z } from 'zod';
+import { validate, type Result } from './results.js';
 
 /** Block or mute (PUT / DELETE /api/v1/me/blocks|mutes/{alias}). */
 export type RelationKind = 'block' | 'mute';
@@ -54,79 +46,6 @@ export interface ApiOptions {
   /** Called when the server says the token is no longer good (401 on an authenticated call). */
   onUnauthenticated?(): void;
   fetch?: (request: Request) => Promise<Response>;
-}
-
-/**
- * What each operation the app calls answers, as the shared zod schemas (the ones the server validates with) say.
- * @tweeter/client checks every success body against this table, so a contract drift is a clear `bad_response`
- * error, not `undefined` deep in a component.
- */
-const RESULTS = {
-  getMeta: Meta,
-  createSession: AuthResponse,
-  registerUser: AuthResponse,
-  getMe: Profile,
-  updateMe: Profile,
-  getUser: Profile,
-  listFollowers: pageOf(User),
-  listFollowees: pageOf(User),
-  followUser: Profile,
-  unfollowUser: Profile,
-  blockUser: Profile,
-  unblockUser: Profile,
-  muteUser: Profile,
-  unmuteUser: Profile,
-  listBlocks: pageOf(User),
-  listMutes: pageOf(User),
-  listUsersMatching: pageOf(Profile),
-  listSuggestions: pageOf(Profile),
-  putAvatar: User,
-  createMedia: Media,
-  createMediaUpload: MediaUploadTicket,
-  postMediaComplete: Media,
-  getMedia: Media,
-  updateMedia: Media,
-  postStatus: Status,
-  getStatus: Status,
-  getStatusContext: StatusContext,
-  listStatusQuotes: pageOf(Status),
-  getStatusDelivery: Delivery,
-  getStory: pageOf(Status),
-  listStatusSearch: pageOf(Status),
-  listTagStatuses: pageOf(Status),
-  listTrendingTags: TagTrends,
-  getHomeFeed: pageOf(FeedItem),
-  putStatusRepost: Status,
-  deleteStatusRepost: Status,
-  listStatusReposts: pageOf(User),
-  putStatusReaction: Reactions,
-  deleteStatusReaction: Reactions,
-  listComments: pageOf(Comment),
-  postComment: Comment,
-  listBoards: pageOf(Board),
-  getBoard: Board,
-  createBoard: Board,
-  updateBoard: Board,
-  listBoardMembers: pageOf(Member),
-  putBoardMember: Member,
-  listBoardAudit: pageOf(AuditEntry),
-  listMessages: pageOf(Message),
-  postMessage: Message,
-  putMessageReaction: Reactions,
-  deleteMessageReaction: Reactions,
-} satisfies Partial<Record<OperationId, z.ZodType>>;
-
-type Checked = keyof typeof RESULTS;
-/** An operation's result: the shared schema's output where the table has one, else the document's type (204s). */
-type Result<Id extends OperationId> = Id extends Checked ? z.output<(typeof RESULTS)[Id]> : OperationResult<Id>;
-
-function validate(id: OperationId, body: unknown): unknown {
-  const schema = (RESULTS as Partial<Record<OperationId, z.ZodType>>)[id];
-  if (!schema) return body;
-  const parsed = schema.safeParse(body);
-  if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0];
-  throw new Error(issue ? `${issue.path.join('.') || 'body'}: ${issue.message}` : 'does not match');
 }
 
 /**

@@ -6,6 +6,7 @@ import { connectedFollowers } from '../../stream/connected-followers.js';
 import { errorFrame, eventPayload, revokedFrame } from '../../stream/frames.js';
 import { BroadcastQueue, type BroadcastTiming } from './broadcast-queue.js';
 import { closeAll } from './close-all.js';
+import { ConnectionIndex } from './connection-index.js';
 import { FramedWrites } from './framed-writes.js';
 import { framed, type FramedEvent } from './text-frame.js';
 import { WriteHelper } from './write-helper.js';
@@ -51,11 +52,7 @@ const TEXT = { binary: false } as const;
  */
 export class WsStreamServer implements Realtime {
   private readonly connections = new Set<WsConnection>();
-  private readonly byUser = new Map<string, Set<WsConnection>>();
-  private readonly byChannel = new Map<string, Set<WsConnection>>();
-  private subscriptions = 0;
-  private unsubscribes = 0;
-  private authenticated = 0;
+  private readonly index = new ConnectionIndex();
   private framesSent = 0;
   private slowConsumersDropped = 0;
   private heartbeatTimeouts = 0;
@@ -72,14 +69,14 @@ export class WsStreamServer implements Realtime {
       (conn, event) => this.deliverFramed(conn, event),
       options.broadcastChunk ?? DEFAULT_CHUNK,
       (event) => this.writes.end(event),
-      () => this.unsubscribes,
+      () => this.index.unsubscribes,
     );
   }
 
   toUsers(aliases: readonly string[], event: RealtimeEvent): void {
     let recipients: WsConnection[] | undefined; // most aliases may be offline: often nothing to serialize
     for (const alias of aliases) {
-      const conns = this.byUser.get(alias);
+      const conns = this.index.byUser.get(alias);
       if (!conns) continue;
       for (const conn of conns) if (conn.channels.has(event.channel)) (recipients ??= []).push(conn);
     }
@@ -88,7 +85,7 @@ export class WsStreamServer implements Realtime {
 
   toFollowersOf(author: string, event: RealtimeEvent): void {
     const { follows, onError } = this.options;
-    const conns = this.byChannel.get(event.channel);
+    const conns = this.index.byChannel.get(event.channel);
     if (!follows || !conns || conns.size === 0) return;
     const connected: string[] = [];
     for (const conn of conns) if (conn.alias !== null) connected.push(conn.alias);
@@ -100,7 +97,7 @@ export class WsStreamServer implements Realtime {
   }
 
   toChannel(event: RealtimeEvent): void {
-    const conns = this.byChannel.get(event.channel);
+    const conns = this.index.byChannel.get(event.channel);
     if (!conns || conns.size === 0) return;
     this.broadcasts.push(framed(eventPayload(event)), conns, event.channel);
   }
@@ -127,7 +124,7 @@ export class WsStreamServer implements Realtime {
   }
 
   revoke(alias: string, channel: string): void {
-    for (const conn of this.byUser.get(alias) ?? []) {
+    for (const conn of this.index.byUser.get(alias) ?? []) {
       // A subscribe to this channel awaiting its check must check again: the check may predate the removal.
       if (conn.authorizing === channel) conn.authorizingRevoked = true;
       if (!conn.channels.has(channel)) continue;
@@ -139,30 +136,16 @@ export class WsStreamServer implements Realtime {
   /** Marks a connection as acting for `alias` (indexed so that `toUsers` finds it). */
   identify(conn: WsConnection, alias: string, tokenHash: string): void {
     if (conn.closed || conn.alias !== null) return;
-    conn.alias = alias;
     conn.tokenHash = tokenHash;
-    this.authenticated++;
-    let conns = this.byUser.get(alias);
-    if (!conns) this.byUser.set(alias, (conns = new Set()));
-    conns.add(conn);
+    this.index.identify(conn, alias);
   }
 
   subscribe(conn: WsConnection, channel: string): void {
-    if (conn.closed || conn.channels.has(channel)) return;
-    conn.channels.add(channel);
-    this.subscriptions++;
-    let conns = this.byChannel.get(channel);
-    if (!conns) this.byChannel.set(channel, (conns = new Set()));
-    conns.add(conn);
+    if (!conn.closed) this.index.subscribe(conn, channel);
   }
 
   unsubscribe(conn: WsConnection, channel: string): void {
-    if (!conn.channels.delete(channel)) return;
-    this.subscriptions--;
-    this.unsubscribes++;
-    const conns = this.byChannel.get(channel);
-    conns?.delete(conn);
-    if (conns?.size === 0) this.byChannel.delete(channel);
+    this.index.unsubscribe(conn, channel);
   }
 
   /** Stops serving a connection and closes it with `code`; it leaves the indexes at once. */
@@ -212,9 +195,9 @@ export class WsStreamServer implements Realtime {
   stats(): WsStreamStats {
     return {
       connections: this.connections.size,
-      authenticated: this.authenticated,
-      subscriptions: this.subscriptions,
-      channels: this.byChannel.size,
+      authenticated: this.index.authenticated,
+      subscriptions: this.index.subscriptions,
+      channels: this.index.byChannel.size,
       framesSent: this.framesSent,
       slowConsumersDropped: this.slowConsumersDropped,
       heartbeatTimeouts: this.heartbeatTimeouts,
@@ -270,13 +253,7 @@ export class WsStreamServer implements Realtime {
     conn.closed = true;
     if (conn.authTimer) clearTimeout(conn.authTimer);
     conn.authTimer = null;
-    for (const channel of [...conn.channels]) this.unsubscribe(conn, channel);
-    if (conn.alias !== null) {
-      this.authenticated--;
-      const conns = this.byUser.get(conn.alias);
-      conns?.delete(conn);
-      if (conns?.size === 0) this.byUser.delete(conn.alias);
-    }
+    this.index.remove(conn);
   }
 
   // Like broadcasts, in slices: 10,000 pings in one loop would stall the server every heartbeat. Each slice waits
