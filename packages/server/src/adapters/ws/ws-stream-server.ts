@@ -10,6 +10,7 @@ import { FramedWrites } from './framed-writes.js';
 import { framed, type FramedEvent } from './text-frame.js';
 import { WriteHelper } from './write-helper.js';
 import type { WsConnection } from './ws-connection.js';
+import type { Presence } from './presence.js';
 
 export interface WsStreamServerOptions {
   /** Interval of the one shared heartbeat: ping everyone, drop who did not answer the previous ping. */
@@ -22,6 +23,8 @@ export interface WsStreamServerOptions {
   follows?: Pick<FollowRepo, 'existing'>;
   /** A second thread writes half of each broadcast slice's sockets (write-helper.ts); default off. */
   writeThread?: boolean;
+  /** Counts each identified connection by user for the job threads' `reaches` (node-runtime.ts); absent: none. */
+  presence?: Presence;
   /** Where a failed follow check is reported (a live push is best effort). */
   onError?: (err: unknown) => void;
 }
@@ -86,6 +89,10 @@ export class WsStreamServer implements Realtime {
     if (recipients) this.broadcasts.push(framed(eventPayload(event)), recipients, event.channel);
   }
 
+  reaches(aliases: readonly string[]): boolean {
+    return aliases.some((alias) => this.byUser.has(alias));
+  }
+
   toFollowersOf(author: string, event: RealtimeEvent): void {
     const { follows, onError } = this.options;
     const conns = this.byChannel.get(event.channel);
@@ -142,6 +149,7 @@ export class WsStreamServer implements Realtime {
     conn.alias = alias;
     conn.tokenHash = tokenHash;
     this.authenticated++;
+    this.options.presence?.enter(alias);
     let conns = this.byUser.get(alias);
     if (!conns) this.byUser.set(alias, (conns = new Set()));
     conns.add(conn);
@@ -276,6 +284,7 @@ export class WsStreamServer implements Realtime {
       const conns = this.byUser.get(conn.alias);
       conns?.delete(conn);
       if (conns?.size === 0) this.byUser.delete(conn.alias);
+      this.options.presence?.leave(conn.alias);
     }
   }
 
