@@ -9,6 +9,7 @@ import { createJobRuntime } from '../../wiring/jobs.js';
 import { Presence } from '../../adapters/ws/presence.js';
 import { lowerThisThread } from './thread-priority.js';
 import { observeThreadGc } from './thread-gc.js';
+import { observeThreadTurns } from './thread-turns.js';
 import { postingRealtime, type FromJobThread, type JobThreadData, type ToJobThread } from './messages.js';
 
 const port = parentPort;
@@ -27,6 +28,7 @@ const post = (message: FromJobThread): void => port.postMessage(message);
 const logger = createLogger(config.logLevel).child({ thread: index });
 const metrics = createJobMetrics();
 const stopGcObserver = observeThreadGc(metrics.registry, 'job');
+const stopTurnsObserver = observeThreadTurns(metrics.registry, 'job');
 const wakers = new Set<() => void>();
 const jobs = await createJobRuntime(config, {
   realtime: postingRealtime(port, presence && new Presence(presence)),
@@ -78,6 +80,7 @@ port.on('message', (message: ToJobThread) => {
     case 'stop':
       stopping ??= jobs.close().then(() => {
         stopGcObserver();
+        stopTurnsObserver();
         post({ type: 'stopped' });
         port.close();
       });
