@@ -62,6 +62,8 @@ const PARTS: Readonly<Record<string, [name: string, labels: string]>> = {
   job_thread_gc_minor: ['tweeter_thread_gc_seconds', 'kind="minor"'],
   job_thread_gc_major: ['tweeter_thread_gc_seconds', 'kind="major"'],
   wal_restart: ['tweeter_writer_wal_restart_seconds', ''],
+  // Every long turn of the job thread (its 10 ms tick late by ≥ 1 ms): the two above and its waves of jobs.
+  job_thread_tick_late: ['tweeter_thread_tick_lateness_seconds', 'thread="job"'],
 };
 
 export type WritePathMark = Map<string, HistogramSnapshot>;

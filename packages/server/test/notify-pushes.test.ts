@@ -110,4 +110,19 @@ describe('notify stage: live pushes', () => {
     for (const actor of likers(3)) await notify.performBatch?.([like(actor)]);
     expect(counts(realtime)).toEqual({ groups: [1, 2, 3], unread: [1, 1, 1] });
   });
+
+  it('builds nothing for a recipient who is not connected (Realtime.reaches), and pushes once they are', async () => {
+    const connected = new Set<string>();
+    const realtime = new (class extends RecordingRealtime {
+      reaches(aliases: readonly string[]): boolean {
+        return aliases.some((a) => connected.has(a));
+      }
+    })();
+    const notify = notifyStage(realtime, 0);
+    await notify.performBatch?.([like('liker0')]);
+    expect(counts(realtime)).toEqual({ groups: [], unread: [] });
+    connected.add('ann');
+    await notify.performBatch?.([like('liker1')]);
+    expect(counts(realtime)).toEqual({ groups: [2], unread: [1] }); // one group of two likers: one unread
+  });
 });

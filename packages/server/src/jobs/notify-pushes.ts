@@ -7,7 +7,7 @@ import type { NotificationRepo, NotificationViews } from '../ports/store.js';
 export interface NotifyPushesDeps {
   notifications: Pick<NotificationRepo, 'get' | 'unreadCount'>;
   presenter: NotificationViews;
-  realtime: Pick<Realtime, 'toUsers'>;
+  realtime: Pick<Realtime, 'toUsers' | 'reaches'>;
   clock: Clock;
   retentionMs: number;
   /**
@@ -66,15 +66,16 @@ export class NotifyPushes {
     this.timer.unref();
   }
 
-  /** Pushes everything marked so far. */
+  /** Pushes everything marked so far, to the recipients who may be connected (nothing is read for the others). */
   async flush(): Promise<void> {
     this.lastFlush = performance.now();
+    const connected = (recipient: string): boolean => this.deps.realtime.reaches?.([recipient]) !== false;
     const groups = [...this.groups.values()];
-    const recipients = [...this.recipients];
+    const recipients = [...this.recipients].filter(connected);
     this.groups.clear();
     this.recipients.clear();
     for (const { recipient, groupKey, show } of groups) {
-      if (!show) continue;
+      if (!show || !connected(recipient)) continue;
       const group = await this.deps.notifications.get(recipient, groupKey);
       if (!group) continue; // its last actor was taken out meanwhile
       const [data] = await this.deps.presenter.present(recipient, [group]);

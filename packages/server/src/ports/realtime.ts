@@ -17,6 +17,11 @@ export interface Realtime {
    * account, whose followers are too many to list, the connected users are checked against the follow edges.
    */
   toFollowersOf(author: string, event: RealtimeEvent): void;
+  /**
+   * false when none of these users has a connection here now, so a push to them would reach nobody and need not be
+   * built; true when one may have. Absent: not known (build the push).
+   */
+  reaches?(aliases: readonly string[]): boolean;
   /** To every connection subscribed to `event.channel` (e.g. `board:<id>`). */
   toChannel(event: RealtimeEvent): void;
   /** Access to `channel` was taken from `alias` (removed from a private board): stop delivering it to them now. */
@@ -31,6 +36,7 @@ export interface Realtime {
 export const noRealtime: Realtime = {
   toUsers: () => undefined,
   toFollowersOf: () => undefined,
+  reaches: () => false,
   toChannel: () => undefined,
   revoke: () => undefined,
   flush: () => Promise.resolve(),

@@ -134,6 +134,15 @@ export class StatusHydrator {
     return out;
   }
 
+  /** The replied-to author of each reply among these statuses, from the records' cache (no counters read). */
+  async replyParents(ids: readonly string[]): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    if (ids.length === 0) return out;
+    for (const r of await this.statusRecords(ids))
+      if (r.inReplyToAuthor !== undefined) out.set(r.id, r.inReplyToAuthor);
+    return out;
+  }
+
   /** API Users of these aliases (cached as status authors are); aliases of accounts that are gone are left out. */
   async users(aliases: readonly string[]): Promise<Map<string, User>> {
     if (aliases.length === 0) return new Map();

@@ -8,6 +8,7 @@ import type { ApiGatewayTransport } from '../adapters/apigw/realtime.js';
 import { ConnectionSweep } from '../adapters/ws/connection-sweep.js';
 import { registerWsStreamMetrics } from '../adapters/ws/metrics.js';
 import { WsStreamServer } from '../adapters/ws/ws-stream-server.js';
+import type { Presence } from '../adapters/ws/presence.js';
 import type { Config } from '../config/config.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
@@ -20,13 +21,14 @@ import { StreamProtocol } from '../stream/protocol.js';
 /** This process's `ws` connections (GET /api/v1/stream), reported in `metrics`. */
 export function createWsStreamServer(
   config: Config,
-  deps: { follows: Pick<FollowRepo, 'existing'>; logger: Logger; metrics: Metrics },
+  deps: { follows: Pick<FollowRepo, 'existing'>; logger: Logger; metrics: Metrics; presence?: Presence },
 ): WsStreamServer {
   const server = new WsStreamServer({
     heartbeatMs: config.stream.heartbeatMs,
     maxBufferedBytes: config.stream.maxBufferedBytes,
     writeThread: config.stream.writeThread,
     follows: deps.follows,
+    ...(deps.presence && { presence: deps.presence }),
     onError: (err) => deps.logger.warn({ err }, 'live push to connected followers failed'),
   });
   registerWsStreamMetrics(deps.metrics.registry, server);

@@ -16,6 +16,7 @@ import { DEFAULT_IMAGE_PIPELINE, ImagePipeline } from '../services/image-pipelin
 import { systemClock, type Clock } from '../ports/clock.js';
 import type { JobQueue } from '../ports/job-queue.js';
 import type { Realtime } from '../ports/realtime.js';
+import { Presence } from '../adapters/ws/presence.js';
 import type { RemoteWrites } from '../adapters/sqlite/remote-writes.js';
 import type { ApiGatewayStreamRoutes } from '../adapters/apigw/stream-routes.js';
 import type { ConnectionSweep } from '../adapters/ws/connection-sweep.js';
@@ -125,7 +126,9 @@ export async function createNodeRuntime(
       metrics.writeRoundTrip.observe(seconds);
       if (held !== undefined) metrics.writeHop.observe(Math.max(0, seconds - held));
     };
-  const hub = createWsStreamServer(config, { follows: liveAudience(store), logger, metrics });
+  // Who is connected to the hub, for the job threads to skip building pushes nobody would get (adapters/ws/presence.ts).
+  const presence = new Presence();
+  const hub = createWsStreamServer(config, { follows: liveAudience(store), logger, metrics, presence });
   const apigw = overrides.realtime
     ? null
     : await openApiGatewayTransport(config, { clock, logger, follows: liveAudience(store) });
@@ -177,6 +180,7 @@ export async function createNodeRuntime(
     clock: overrides.clock,
     writes: opened.remoteWrites,
     automaticCheckpoints: checkpoints === undefined,
+    ...(realtime === hub && { presence }),
   });
   const scheduler = new Scheduler(queue, SCHEDULED_JOBS, logger);
   const authorizeChannel = overrides.authorizeChannel ?? createChannelAuthorizer(services);
@@ -253,6 +257,8 @@ async function jobWorkers(
     clock: Clock | undefined;
     writes: RemoteWrites | null;
     automaticCheckpoints: boolean;
+    /** The hub's connected users, when it is where live pushes go (the job threads read it). */
+    presence?: Presence;
   },
 ): Promise<JobWorkers> {
   if (!threadLayout(config)) {

@@ -11,6 +11,7 @@ import { FramedWrites } from './framed-writes.js';
 import { framed, type FramedEvent } from './text-frame.js';
 import { WriteHelper } from './write-helper.js';
 import type { WsConnection } from './ws-connection.js';
+import type { Presence } from './presence.js';
 
 export interface WsStreamServerOptions {
   /** Interval of the one shared heartbeat: ping everyone, drop who did not answer the previous ping. */
@@ -23,6 +24,8 @@ export interface WsStreamServerOptions {
   follows?: Pick<FollowRepo, 'existing'>;
   /** A second thread writes half of each broadcast slice's sockets (write-helper.ts); default off. */
   writeThread?: boolean;
+  /** Counts each identified connection by user for the job threads' `reaches` (node-runtime.ts); absent: none. */
+  presence?: Presence;
   /** Where a failed follow check is reported (a live push is best effort). */
   onError?: (err: unknown) => void;
 }
@@ -83,6 +86,10 @@ export class WsStreamServer implements Realtime {
     if (recipients) this.broadcasts.push(framed(eventPayload(event)), recipients, event.channel);
   }
 
+  reaches(aliases: readonly string[]): boolean {
+    return aliases.some((alias) => this.index.byUser.has(alias));
+  }
+
   toFollowersOf(author: string, event: RealtimeEvent): void {
     const { follows, onError } = this.options;
     const conns = this.index.byChannel.get(event.channel);
@@ -138,6 +145,7 @@ export class WsStreamServer implements Realtime {
     if (conn.closed || conn.alias !== null) return;
     conn.tokenHash = tokenHash;
     this.index.identify(conn, alias);
+    this.options.presence?.enter(alias);
   }
 
   subscribe(conn: WsConnection, channel: string): void {
@@ -254,6 +262,7 @@ export class WsStreamServer implements Realtime {
     if (conn.authTimer) clearTimeout(conn.authTimer);
     conn.authTimer = null;
     this.index.remove(conn);
+    if (conn.alias !== null) this.options.presence?.leave(conn.alias);
   }
 
   // Like broadcasts, in slices: 10,000 pings in one loop would stall the server every heartbeat. Each slice waits

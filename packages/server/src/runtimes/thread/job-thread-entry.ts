@@ -6,22 +6,32 @@ import { createLogger } from '../../logger.js';
 import { createJobMetrics } from '../../metrics.js';
 import { systemClock } from '../../ports/clock.js';
 import { createJobRuntime } from '../../wiring/jobs.js';
+import { Presence } from '../../adapters/ws/presence.js';
 import { lowerThisThread } from './thread-priority.js';
 import { observeThreadGc } from './thread-gc.js';
+import { observeThreadTurns } from './thread-turns.js';
 import { postingRealtime, type FromJobThread, type JobThreadData, type ToJobThread } from './messages.js';
 
 const port = parentPort;
 if (!port) throw new Error('job-thread-entry runs in a worker thread (started by JobThreads)');
-const { config, index, leaseOwner, automaticCheckpoints, startPool: startAtOnce } = workerData as JobThreadData;
+const {
+  config,
+  index,
+  leaseOwner,
+  automaticCheckpoints,
+  startPool: startAtOnce,
+  presence,
+} = workerData as JobThreadData;
 // Bulk work (fan-out pages, their commits) gives way to the HTTP thread's reads when both want a core.
 lowerThisThread(config.backgroundNice);
 const post = (message: FromJobThread): void => port.postMessage(message);
 const logger = createLogger(config.logLevel).child({ thread: index });
 const metrics = createJobMetrics();
 const stopGcObserver = observeThreadGc(metrics.registry, 'job');
+const stopTurnsObserver = observeThreadTurns(metrics.registry, 'job');
 const wakers = new Set<() => void>();
 const jobs = await createJobRuntime(config, {
-  realtime: postingRealtime(port),
+  realtime: postingRealtime(port, presence && new Presence(presence)),
   metrics,
   logger,
   clock: systemClock,
@@ -70,6 +80,7 @@ port.on('message', (message: ToJobThread) => {
     case 'stop':
       stopping ??= jobs.close().then(() => {
         stopGcObserver();
+        stopTurnsObserver();
         post({ type: 'stopped' });
         port.close();
       });

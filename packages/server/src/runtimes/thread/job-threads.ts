@@ -8,6 +8,7 @@ import type { Metrics, MetricsSnapshot } from '../../metrics.js';
 import type { JobQueue } from '../../ports/job-queue.js';
 import type { Realtime } from '../../ports/realtime.js';
 import type { RemoteWrites } from '../../adapters/sqlite/remote-writes.js';
+import type { Presence } from '../../adapters/ws/presence.js';
 import { startEntry } from './start-entry.js';
 import { JOB_THREAD_SEMI_SPACE_MB, startWithSemiSpace } from './thread-heap.js';
 import { deliverRealtime, type FromJobThread, type JobThreadData, type ToJobThread } from './messages.js';
@@ -71,6 +72,8 @@ export class JobThreads implements JobWorkers {
       writes: RemoteWrites | null;
       /** false when this process's checkpoint thread checkpoints the WAL. */
       automaticCheckpoints: boolean;
+      /** Who is connected to this thread's sockets, shared with the job threads (their Realtime's `reaches`). */
+      presence?: Presence;
     },
   ) {
     this.slots = Array.from({ length: config.jobs.threads }, (_, index) => ({
@@ -148,6 +151,7 @@ export class JobThreads implements JobWorkers {
       leaseOwner: `${this.bootId}/thread-${slot.index}`,
       automaticCheckpoints: this.deps.automaticCheckpoints,
       startPool: this.running,
+      ...(this.deps.presence && { presence: this.deps.presence.buffer }),
     };
     const worker = startWithSemiSpace(JOB_THREAD_SEMI_SPACE_MB, () => startEntry('job-thread-entry', data));
     slot.worker = worker;

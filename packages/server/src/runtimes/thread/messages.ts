@@ -3,6 +3,7 @@ import type { Config } from '../../config/config.js';
 import type { MetricsSnapshot } from '../../metrics.js';
 import type { Realtime, RealtimeEvent } from '../../ports/realtime.js';
 import type { WriteAnswer, WriteRequest } from '../../adapters/sqlite/remote-writes.js';
+import type { Presence } from '../../adapters/ws/presence.js';
 
 /** What a job thread is started with. */
 export interface JobThreadData {
@@ -18,6 +19,8 @@ export interface JobThreadData {
   automaticCheckpoints: boolean;
   /** Start the job workers at once (a thread restarted after a crash); else they wait for `start`. */
   startPool: boolean;
+  /** The main thread's table of connected users (Presence), when its sockets are this process's (the `ws` hub). */
+  presence?: SharedArrayBuffer;
 }
 
 /** From the main thread to a job thread. */
@@ -44,11 +47,15 @@ export type FromJobThread =
   | WriteAnswer
   | { type: 'stopped' };
 
-/** A job thread's Realtime: each push is posted to the main thread, which owns the sockets and hands it on. */
-export function postingRealtime(port: Pick<MessagePort, 'postMessage'>): Realtime {
+/**
+ * A job thread's Realtime: each push is posted to the main thread, which owns the sockets and hands it on. With the
+ * main thread's `presence`, a push to users none of whom is connected can be skipped before it is built.
+ */
+export function postingRealtime(port: Pick<MessagePort, 'postMessage'>, presence?: Presence): Realtime {
   const post = (message: FromJobThread): void => port.postMessage(message);
   return {
     toUsers: (aliases, event) => post({ type: 'realtime', aliases, event }),
+    ...(presence && { reaches: (aliases: readonly string[]) => presence.anyOf(aliases) }),
     toFollowersOf: (author, event) => post({ type: 'realtime-followers', author, event }),
     toChannel: (event) => post({ type: 'realtime', event }),
     revoke: (alias, channel) => post({ type: 'revoke', alias, channel }),
