@@ -23,7 +23,7 @@ const READS: Readonly<Record<WriteTarget, readonly string[]>> = {
   reactions: ['counts', 'mine', 'byUser'],
   comments: ['get', 'list', 'counts', 'byAuthor', 'placesUp', 'placesDown'],
   audit: ['list'],
-  relations: ['existing', 'around', 'targets', 'owners'],
+  relations: ['existing', 'around', 'ownersAmong', 'targets', 'owners'],
   cards: ['get', 'getMany'],
   deletions: ['get', 'expired', 'messagesBy'],
   media: ['get', 'unattachedBefore', 'byOwner'],
