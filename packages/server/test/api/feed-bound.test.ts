@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { testShape } from '../support/aws-local.js';
 import { createTestApp, eventually, type TestApp } from '../support/test-app.js';
 
 // Bounded feeds through the HTTP API: with FEED_MAX_ENTRIES=10 every delivered entry checks its feed (1 in
@@ -92,7 +93,8 @@ describe('a feed past FEED_MAX_ENTRIES', () => {
       await t.drain();
     }
     expect(await rows('bob')).toHaveLength(BOUND);
-    expect(await trimJobs()).toBe(0);
+    // DynamoDB has no FeedRepo.pastBound: there every check still queues its job, which removes nothing.
+    if (testShape() === 'sqlite') expect(await trimJobs()).toBe(0);
     for (let i = BOUND; i < BOUND + 3; i++) {
       ids.push(await post(ann, `post ${i}`));
       await t.drain();
