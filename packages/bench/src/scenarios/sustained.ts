@@ -6,6 +6,7 @@ import { round2 } from '../percentiles.js';
 import { awaitDrained, type WatchedDelivery } from '../queue-drain.js';
 import { latencyFigure, postFigure, scenarioResult, serverFigures, type ScenarioResult } from '../result.js';
 import { signInWriters, startSampler, withServer, writersGraph, type TargetOptions } from '../setup.js';
+import { schedPerRequest, threadSched } from '../thread-sched.js';
 import { markWritePath, writePathFigures } from '../write-path.js';
 import { postScenario } from './post.js';
 import { option, type ScenarioDefinition } from './registry.js';
@@ -64,6 +65,7 @@ export async function runSustainedScenario(params: SustainedParams, target: Targ
     const before = await feedRowCount(server);
     const sampler = await startSampler(server.url);
     const pathBefore = await markWritePath(server.url);
+    const schedBefore = threadSched(server.pid);
     target.log(`posting with ${params.writers} writers, closed loop, for ${params.durationS} s`);
     const load = await startLoad({
       baseUrl: server.url,
@@ -78,6 +80,7 @@ export async function runSustainedScenario(params: SustainedParams, target: Targ
     const drain = await awaitDrained(server.url, drainTimeoutMs(params.durationS), watch, lastPostAt);
     // The writer's groups and commits over the whole run (posting and drain): how many, how long.
     const pathAfter = await markWritePath(server.url);
+    const sched = schedPerRequest(server.pid, schedBefore, threadSched(server.pid), load.latencies.count);
     const memory = await sampler.stop();
     const after = await feedRowCount(server);
     if (!drain.drained) target.log(`backlog not drained after ${drain.seconds} s: ${drain.unfinished} unfinished`);
@@ -95,6 +98,10 @@ export async function runSustainedScenario(params: SustainedParams, target: Targ
       deliveries_checked: watched.length,
       ...writePathFigures(pathBefore, pathAfter),
       ...serverFigures(memory, { heap: true, requests: load.latencies.count }),
+      // Per thread (main: HTTP; node: the job thread with the checkpoint thread), µs a post over posting and drain:
+      // the job thread's figure is what fan-out, the queue and every write cost a post.
+      server_thread_cpu_us_per_post: sched.cpu,
+      server_thread_wait_us_per_post: sched.wait,
       errors: load.errors + (drain.drained ? 0 : drain.unfinished),
     });
   });

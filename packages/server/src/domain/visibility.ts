@@ -15,6 +15,8 @@ export interface RelationLookup {
     others: readonly string[],
     kinds: { out: readonly RelationKind[]; into: readonly RelationKind[] },
   ): Promise<RelationEdge[]>;
+  /** Of `owners`, those with an edge of `kind` to `target` (strongly consistent), read from the target's side. */
+  ownersAmong?(target: string, kind: RelationKind, owners: readonly string[]): Promise<string[]>;
 }
 /** What ending follows needs of the store: `FollowRepo.remove`. */
 export interface FollowRemover {
@@ -104,10 +106,24 @@ export class Visibility {
    */
   async muting(pairs: readonly { reader: string; author: string }[]): Promise<Set<string>> {
     if (pairs.length === 0) return new Set();
-    const found = await this.deps.relations.existing(
-      pairs.map((p): RelationEdge => ({ owner: p.reader, kind: 'mute', target: p.author })),
-    );
-    return new Set(found.map((e) => `${e.owner} ${e.target}`));
+    const { relations } = this.deps;
+    if (!relations.ownersAmong) {
+      const found = await relations.existing(
+        pairs.map((p): RelationEdge => ({ owner: p.reader, kind: 'mute', target: p.author })),
+      );
+      return new Set(found.map((e) => `${e.owner} ${e.target}`));
+    }
+    // By author: a fan-out batch holds many readers of few authors, and nearly no author is muted by anyone.
+    const readers = new Map<string, string[]>();
+    for (const { reader, author } of pairs) {
+      const list = readers.get(author);
+      if (list) list.push(reader);
+      else readers.set(author, [reader]);
+    }
+    const muting = new Set<string>();
+    for (const [author, list] of readers)
+      for (const reader of await relations.ownersAmong(author, 'mute', list)) muting.add(`${reader} ${author}`);
+    return muting;
   }
 
   /** Of the users `author` mentions, those not to notify: they block or mute the author, or the author blocks them. */

@@ -40,6 +40,8 @@ export class FeedTrimChecks {
     private readonly deps: {
       queue: Pick<JobQueue, 'enqueue'>;
       maxEntries: number;
+      /** Where the store can tell which feeds are past the bound, only those get a job (the rest need none). */
+      feeds?: Pick<FeedRepo, 'pastBound'>;
     },
   ) {
     this.every = checkEvery(deps.maxEntries);
@@ -59,7 +61,12 @@ export class FeedTrimChecks {
    * and this call is made up by a later entry of the same feed.
    */
   async written(written: readonly { statusId: string; owners: readonly string[] }[]): Promise<void> {
-    const owners = this.pick(written);
+    const picked = this.pick(written);
+    if (picked.length === 0) return;
+    // Below the bound a trim removes nothing: skipping its job saves the queue's rows and a write per feed. A feed
+    // read a moment too early is checked again by a later entry, as a check lost to a crash is.
+    const { feeds, maxEntries } = this.deps;
+    const owners = feeds?.pastBound ? await feeds.pastBound(picked, maxEntries) : picked;
     if (owners.length > 0) await this.deps.queue.enqueue(trimJobs(owners));
   }
 }

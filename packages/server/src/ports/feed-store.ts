@@ -58,6 +58,11 @@ export interface FeedRepo {
    */
   trim(owner: string, options: { keep: number; limit: number }): Promise<number>;
   /**
+   * Of `owners`, those whose feed holds more than `keep` entries now: a read, so a trim check of a feed within its
+   * bound (nearly every check) queues no job and writes nothing. Optional: without it every check queues its trim.
+   */
+  pastBound?(owners: readonly string[], keep: number): Promise<string[]>;
+  /**
    * How these statuses are in `owner`'s feed: those held as themselves (`plain`) and, for each held as a repost, the
    * repost entry's key (one at most: the once-per-feed rule). The feed read uses it so that a status that reached
    * the feed both ways (a follow's backfill or a slower fan-out after a repost of it) shows once on every page.

@@ -50,6 +50,12 @@ export interface RelationRepo {
    * shape so that a store can read them in one pass (SQLite: one statement, no per-pair JSON to take apart).
    */
   around(viewer: string, others: readonly string[], kinds: RelationKinds): Promise<RelationEdge[]>;
+  /**
+   * Of `owners`, those with an edge of `kind` to `target`: `existing` of those pairs, asked from the target's side so
+   * that a store can answer with one seek when no one has such an edge to it (SQLite), as for nearly every author a
+   * fan-out writes. Strongly consistent; optional (DynamoDB's index by target may lag, so it asks by pairs).
+   */
+  ownersAmong?(target: string, kind: RelationKind, owners: readonly string[]): Promise<string[]>;
   /** The targets `owner` blocks or mutes, ascending by alias; `after` is exclusive. Strongly consistent. */
   targets(owner: string, kind: RelationKind, range: RangeOptions): Promise<KeyPage<string>>;
   /** The owners who block or mute `target`, ascending. May lag (DynamoDB: a GSI). */

@@ -74,7 +74,7 @@ export function createJobRegistry(config: Config, deps: JobDeps): ProcessorRegis
   const { store, blobs, hydrator, realtime, clock, metrics, queue } = deps;
   const maxEntries = config.fanout.feedMaxEntries;
   const visibility = new Visibility({ relations: store.relations });
-  const trims = new FeedTrimChecks({ queue, maxEntries });
+  const trims = new FeedTrimChecks({ queue, maxEntries, feeds: store.feeds });
   const fanoutDeliver = new FanoutDeliverProcessor({
     deliveries: store.deliveries,
     hydrator,

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { testShape } from '../support/aws-local.js';
 import { createTestApp, eventually, type TestApp } from '../support/test-app.js';
 
 // Bounded feeds through the HTTP API: with FEED_MAX_ENTRIES=10 every delivered entry checks its feed (1 in
@@ -74,6 +75,32 @@ describe('a feed past FEED_MAX_ENTRIES', () => {
     expect(metric(metrics, 'tweeter_feed_entries_trimmed_total')).toBe(25 - BOUND);
     expect(metric(metrics, 'tweeter_job_duration_seconds_count{name="feed.trim",outcome="ok"}')).toBeGreaterThan(0);
     expect(metric(metrics, 'tweeter_job_duration_seconds_count{name="feed.trim",outcome="error"}')).toBe(0);
+  });
+
+  it('queues no trim job for a feed within its bound, and trims it once it is past', async () => {
+    await start();
+    const ann = await t.register('ann');
+    const bob = await t.register('bob');
+    await follow(bob, 'ann');
+    const trimJobs = async (): Promise<number> => {
+      const metrics = (await t.inject({ method: 'GET', url: '/metrics' })).body;
+      return metric(metrics, 'tweeter_job_duration_seconds_count{name="feed.trim",outcome="ok"}');
+    };
+    const ids: string[] = [];
+    // Every entry is checked at this bound; a post at a time, so each check sees the feed as it is then.
+    for (let i = 0; i < BOUND; i++) {
+      ids.push(await post(ann, `post ${i}`));
+      await t.drain();
+    }
+    expect(await rows('bob')).toHaveLength(BOUND);
+    // DynamoDB has no FeedRepo.pastBound: there every check still queues its job, which removes nothing.
+    if (testShape() === 'sqlite') expect(await trimJobs()).toBe(0);
+    for (let i = BOUND; i < BOUND + 3; i++) {
+      ids.push(await post(ann, `post ${i}`));
+      await t.drain();
+    }
+    expect(await rows('bob')).toEqual(newestFirst(ids).slice(0, BOUND));
+    expect(await trimJobs()).toBeGreaterThan(0);
   });
 
   it('ends at a page boundary without an empty page, and a cursor at the bound gives an empty last page', async () => {

@@ -45,6 +45,22 @@ export function runRelationsContract(hooks: CoreContractHooks): void {
       expect(await store.relations.existing([])).toEqual([]);
     });
 
+    test("ownersAmong answers as existing of the owners' pairs with the target (where the store has it)", async () => {
+      const { ownersAmong } = store.relations;
+      if (!ownersAmong) return;
+      await createUsers('ann', 'bob', 'cat', 'dan');
+      await store.relations.add(mute('bob', 'ann'), { createdAt: T0, max: 10 });
+      await store.relations.add(mute('dan', 'ann'), { createdAt: T0, max: 10 });
+      await store.relations.add(block('cat', 'ann'), { createdAt: T0, max: 10 }); // another kind: not a mute
+      await store.relations.add(mute('cat', 'bob'), { createdAt: T0, max: 10 }); // another target
+      const among = (target: string, owners: string[]) => ownersAmong.call(store.relations, target, 'mute', owners);
+      expect((await among('ann', ['bob', 'cat', 'dan', 'eve'])).sort()).toEqual(['bob', 'dan']);
+      expect(await among('ann', ['cat'])).toEqual([]);
+      expect(await among('cat', ['ann', 'bob'])).toEqual([]); // no one mutes cat: one seek, no pair read
+      expect(await among('bob', ['cat'])).toEqual(['cat']);
+      expect(await among('ann', [])).toEqual([]);
+    });
+
     test('around answers as existing of the same pairs: from the viewer (out kinds) and to the viewer (into kinds)', async () => {
       await createUsers('ann', 'bob', 'cat', 'dan');
       await store.relations.add(block('ann', 'bob'), { createdAt: T0, max: 10 });

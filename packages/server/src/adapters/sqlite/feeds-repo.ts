@@ -31,6 +31,13 @@ export function createFeedsRepo(db: Db): FeedRepo {
     `DELETE FROM feed_entries WHERE owner = @owner AND status_id IN (
        SELECT status_id FROM feed_entries WHERE owner = @owner ORDER BY status_id DESC LIMIT @limit OFFSET @keep)`,
   );
+  // The (keep+1)-th newest entry exists: a seek into the owner's run of the primary key, at most `keep` steps along it.
+  const pastBound = db
+    .prepare<[string, number], string>(
+      `SELECT j.value FROM json_each(?) j WHERE EXISTS (
+         SELECT 1 FROM feed_entries e WHERE e.owner = j.value ORDER BY e.status_id DESC LIMIT 1 OFFSET ?)`,
+    )
+    .pluck();
   const deleteEntry = db.prepare<[string, string]>('DELETE FROM feed_entries WHERE owner = ? AND status_id = ?');
   // Per status: its own entry (the primary key) and a repost entry of it (feed_repost_once, keyed by the original).
   const presence = db
@@ -81,6 +88,10 @@ export function createFeedsRepo(db: Db): FeedRepo {
       if (!Number.isInteger(keep) || keep < 0) throw new RangeError(`keep must be a whole number, got ${keep}`);
       if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`limit must be a positive integer, got ${limit}`);
       return trim.run({ owner, keep, limit }).changes;
+    },
+    async pastBound(owners, keep) {
+      if (!Number.isInteger(keep) || keep < 0) throw new RangeError(`keep must be a whole number, got ${keep}`);
+      return owners.length === 0 ? [] : pastBound.all(JSON.stringify(owners), keep);
     },
     async presence(owner, statusIds) {
       const out = { plain: new Set<string>(), reposts: new Map<string, string>() };

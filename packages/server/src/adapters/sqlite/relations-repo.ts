@@ -47,6 +47,16 @@ export function createRelationsRepo(db: Db, { clock, signal }: SqliteStoreOption
       'SELECT target FROM relations WHERE owner = ? AND kind = ? AND target > ? ORDER BY target LIMIT ?',
     )
     .pluck();
+  // Whether anyone has an edge of this kind to the target (relations_by_target): one seek, and no pair to check if not.
+  const anyOwner = db
+    .prepare<[string, string], number>('SELECT 1 FROM relations WHERE target = ? AND kind = ? LIMIT 1')
+    .pluck();
+  const selectOwnersAmong = db
+    .prepare<[string, string, string], string>(
+      `SELECT j.value FROM json_each(?) j
+       WHERE EXISTS (SELECT 1 FROM relations r WHERE r.owner = j.value AND r.kind = ? AND r.target = ?)`,
+    )
+    .pluck();
   const selectOwners = db
     .prepare<[string, string, string, number], string>(
       'SELECT owner FROM relations WHERE target = ? AND kind = ? AND owner > ? ORDER BY owner LIMIT ?',
@@ -77,6 +87,10 @@ export function createRelationsRepo(db: Db, { clock, signal }: SqliteStoreOption
       if (others.length === 0 || kinds.out.length + kinds.into.length === 0) return [];
       const [out, into] = [JSON.stringify(kinds.out), JSON.stringify(kinds.into)];
       return selectAround.all({ viewer, others: JSON.stringify(others), out, into });
+    },
+    async ownersAmong(target, kind, owners) {
+      if (owners.length === 0 || anyOwner.get(target, kind) === undefined) return [];
+      return selectOwnersAmong.all(JSON.stringify(owners), kind, target);
     },
     async existing(edges) {
       if (edges.length === 0) return [];
