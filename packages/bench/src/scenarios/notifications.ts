@@ -8,13 +8,7 @@ import { round2, summarize } from '../percentiles.js';
 import { machine, type ScenarioResult } from '../result.js';
 import { sleep, withServer, type TargetOptions } from '../setup.js';
 import { cpuSince, threadCpu, type ThreadCpu } from '../thread-cpu.js';
-import {
-  likeBurst,
-  pollUnreadCount,
-  POLL_LEAD_MS,
-  writeSessions,
-  type TimedRead,
-} from './notifications-burst.js';
+import { likeBurst, pollUnreadCount, POLL_LEAD_MS, writeSessions, type TimedRead } from './notifications-burst.js';
 import { option, type ScenarioDefinition } from './registry.js';
 
 export type NotificationsParams = { likers: number; rate: number; samples: number; warmup: number; devices: number };

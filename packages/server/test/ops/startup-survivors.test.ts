@@ -3,7 +3,8 @@ import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { promoteStartUpSurvivors } from '../../src/runtimes/node/startup-survivors.js';
 
-const youngBytes = (): number => getHeapSpaceStatistics().find((s) => s.space_name === 'new_space')?.space_used_size ?? 0;
+const youngBytes = (): number =>
+  getHeapSpaceStatistics().find((s) => s.space_name === 'new_space')?.space_used_size ?? 0;
 
 describe('promoteStartUpSurvivors', () => {
   it('moves what is still alive out of the young generation, and leaves gc unexposed', () => {
