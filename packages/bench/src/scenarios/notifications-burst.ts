@@ -60,14 +60,17 @@ export function pollUnreadCount(baseUrl: string, deviceTokens: readonly string[]
 
 /**
  * `tokens.length` likes of one status at `rate` a second, one per token, over 64 keep-alive sockets, serialized
- * beforehand (the load generator shares the cores with the server). `onSend(n)` runs as the n-th like is sent.
+ * beforehand (the load generator shares the cores with the server). The sockets are connected before the first like
+ * is due, as the other open-loop loads do: opened one per like, the server accepted 64 connections in the burst's
+ * first 64 ms (set-up of the load generator's pool, not of the likes). `on.start` runs just before the first like is
+ * due, `on.send(n)` as the n-th like is sent.
  */
 export function likeBurst(
   baseUrl: string,
   statusId: string,
   tokens: readonly string[],
   rate: number,
-  onSend?: (n: number) => void,
+  on: { start?: () => void; send?: (n: number) => void } = {},
 ): Promise<LoadResult> {
   const path = `/api/v1/statuses/${statusId}/reactions/like`;
   const likes = tokens.map((t) => leanRequest(baseUrl, { method: 'PUT', path, headers: bearer(t) }));
@@ -80,8 +83,10 @@ export function likeBurst(
       throw new Error('the burst sends lean requests');
     },
     lean: (n) => {
-      onSend?.(n);
+      on.send?.(n);
       return likes[n % likes.length] as Buffer;
     },
+    preconnect: true,
+    ...(on.start ? { beforeStart: on.start } : {}),
   }).done;
 }

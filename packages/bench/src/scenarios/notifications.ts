@@ -116,10 +116,17 @@ export async function runNotificationsScenario(
       // The HTTP thread's CPU a like over the burst's second half too (read when the middle like is sent).
       const middle = Math.floor(rest.length / 2);
       let cpuMid: ThreadCpu | null = null;
-      const benchBefore = process.cpuUsage();
-      const burstStart = performance.now();
-      const burstResult = await likeBurst(server.url, statusId, rest, params.rate, (n) => {
-        if (n === middle) cpuMid = threadCpu(server.pid);
+      let benchBefore = process.cpuUsage();
+      let burstStart = performance.now();
+      const burstResult = await likeBurst(server.url, statusId, rest, params.rate, {
+        // From the first like's due time (the burst's sockets are connected before it).
+        start: () => {
+          benchBefore = process.cpuUsage();
+          burstStart = performance.now();
+        },
+        send: (n) => {
+          if (n === middle) cpuMid = threadCpu(server.pid);
+        },
       });
       const cpuBurstEnd = threadCpu(server.pid);
       const burstEnd = performance.now();
