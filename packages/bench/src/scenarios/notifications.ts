@@ -21,7 +21,8 @@ const SETTLE_TIMEOUT_MS = 120_000;
  * 2. a warm-up burst, not measured: `warmup` other accounts like another status at `rate` a second while the
  *    author's devices poll the unread count (a server in production has served likes before: their path is
  *    compiled); then the other likers like the author's status at `rate` a second while the author's `devices`
- *    (each its own session and socket) read the unread count 50 times a second each (p99 ≤ 5 ms), then the group's
+ *    (each its own session and socket, sent from a thread of their own) read the unread count 50 times a second each
+ *    (p99 ≤ 5 ms, over the reads due in the burst), then the group's
  *    count is checked exact once the notify stage has caught up (the server's CPU per like over the burst and its
  *    notify work, per thread, read from /proc; the HTTP thread's event-loop delay and GC pauses over the burst, from
  *    /metrics scraped before and after it); `--warmup 0 --devices 1` is the measurement before the warm-up;
