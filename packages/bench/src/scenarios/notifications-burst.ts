@@ -2,6 +2,7 @@ import { configFromEnvironment, hashToken, newToken, openStoresChecked, systemCl
 import { leanRequest } from '../lean-http.js';
 import type { LoadResult, LoadRun } from '../load.js';
 import { startPaced } from '../paced.js';
+import { startPacedThread } from '../paced-thread.js';
 
 const DAY_MS = 86_400_000;
 
@@ -30,35 +31,46 @@ export async function writeSessions(dataDir: string, aliases: readonly string[])
 
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
+/** One unread-count read: when it was due (this thread's performance.now() clock) and its latency from then. */
+export type TimedRead = { dueAt: number; ms: number };
+
+/** Time for the reads' thread to start and connect before the first read the measurement counts. */
+export const POLL_LEAD_MS = 500;
+
 /**
  * The author's devices polling the unread count, each on its own keep-alive socket with its own session, every read
- * timed from its due time (open loop), until stopped.
+ * timed from its due time (open loop), until stopped. The reads are sent from a thread of their own
+ * (paced-thread.ts): on the bench's main thread they waited behind the burst's own start (its 64 sockets opening,
+ * its first sends), up to 18 ms, and that wait was charged to the server. `reads` gets every answered read once
+ * the poller is done; the caller counts those due within its window (the thread starts and connects first, so
+ * start it POLL_LEAD_MS ahead).
  */
-export function pollUnreadCount(baseUrl: string, deviceTokens: readonly string[]): LoadRun {
-  const reads = deviceTokens.map((t) =>
+export function pollUnreadCount(baseUrl: string, deviceTokens: readonly string[], reads: TimedRead[]): LoadRun {
+  const requests = deviceTokens.map((t) =>
     leanRequest(baseUrl, { method: 'GET', path: '/api/v1/me/notifications/unread-count', headers: bearer(t) }),
   );
-  return startPaced({
+  return startPacedThread({
     baseUrl,
-    connections: reads.length,
-    rate: READS_PER_DEVICE_PER_S * reads.length,
-    request: () => {
-      throw new Error('the reads are lean requests');
-    },
-    lean: (n) => reads[n % reads.length] as Buffer,
+    connections: requests.length,
+    rate: READS_PER_DEVICE_PER_S * requests.length,
+    requests,
+    onSample: (dueAt, ms) => reads.push({ dueAt, ms }),
   });
 }
 
 /**
  * `tokens.length` likes of one status at `rate` a second, one per token, over 64 keep-alive sockets, serialized
- * beforehand (the load generator shares the cores with the server). `onSend(n)` runs as the n-th like is sent.
+ * beforehand (the load generator shares the cores with the server). The sockets are connected before the first like
+ * is due, as the other open-loop loads do: opened one per like, the server accepted 64 connections in the burst's
+ * first 64 ms (set-up of the load generator's pool, not of the likes). `on.start` runs just before the first like is
+ * due, `on.send(n)` as the n-th like is sent.
  */
 export function likeBurst(
   baseUrl: string,
   statusId: string,
   tokens: readonly string[],
   rate: number,
-  onSend?: (n: number) => void,
+  on: { start?: () => void; send?: (n: number) => void } = {},
 ): Promise<LoadResult> {
   const path = `/api/v1/statuses/${statusId}/reactions/like`;
   const likes = tokens.map((t) => leanRequest(baseUrl, { method: 'PUT', path, headers: bearer(t) }));
@@ -71,8 +83,10 @@ export function likeBurst(
       throw new Error('the burst sends lean requests');
     },
     lean: (n) => {
-      onSend?.(n);
+      on.send?.(n);
       return likes[n % likes.length] as Buffer;
     },
+    preconnect: true,
+    ...(on.start ? { beforeStart: on.start } : {}),
   }).done;
 }

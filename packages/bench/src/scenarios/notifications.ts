@@ -8,7 +8,7 @@ import { round2, summarize } from '../percentiles.js';
 import { machine, type ScenarioResult } from '../result.js';
 import { sleep, withServer, type TargetOptions } from '../setup.js';
 import { cpuSince, threadCpu, type ThreadCpu } from '../thread-cpu.js';
-import { likeBurst, pollUnreadCount, writeSessions } from './notifications-burst.js';
+import { likeBurst, pollUnreadCount, POLL_LEAD_MS, writeSessions, type TimedRead } from './notifications-burst.js';
 import { option, type ScenarioDefinition } from './registry.js';
 
 export type NotificationsParams = { likers: number; rate: number; samples: number; warmup: number; devices: number };
@@ -21,7 +21,8 @@ const SETTLE_TIMEOUT_MS = 120_000;
  * 2. a warm-up burst, not measured: `warmup` other accounts like another status at `rate` a second while the
  *    author's devices poll the unread count (a server in production has served likes before: their path is
  *    compiled); then the other likers like the author's status at `rate` a second while the author's `devices`
- *    (each its own session and socket) read the unread count 50 times a second each (p99 ≤ 5 ms), then the group's
+ *    (each its own session and socket, sent from a thread of their own) read the unread count 50 times a second each
+ *    (p99 ≤ 5 ms, over the reads due in the burst), then the group's
  *    count is checked exact once the notify stage has caught up (the server's CPU per like over the burst and its
  *    notify work, per thread, read from /proc; the HTTP thread's event-loop delay and GC pauses over the burst, from
  *    /metrics scraped before and after it); `--warmup 0 --devices 1` is the measurement before the warm-up;
@@ -90,7 +91,8 @@ export async function runNotificationsScenario(
         const other = (await api.story(token, userAlias(2), 1)).value.items[0]?.id;
         if (!other) throw new Error(`setup: @${userAlias(2)} has no status`);
         target.log(`warm-up: ${warmup} likes of another status at ${params.rate}/s`);
-        const polling = pollUnreadCount(server.url, deviceTokens);
+        const polling = pollUnreadCount(server.url, deviceTokens, []);
+        await sleep(POLL_LEAD_MS);
         const warm = await likeBurst(server.url, other, tokens.warmup, params.rate);
         polling.stop();
         const polled = await polling.done;
@@ -103,7 +105,9 @@ export async function runNotificationsScenario(
       target.log(
         `${rest.length} likes at ${params.rate}/s while ${devices} devices of the author read the unread count`,
       );
-      const readCount = pollUnreadCount(server.url, deviceTokens);
+      const reads: TimedRead[] = [];
+      const readCount = pollUnreadCount(server.url, deviceTokens, reads);
+      await sleep(POLL_LEAD_MS);
       const framesBefore = frames.length + unreadFrames;
       // The HTTP thread's event-loop delay and GC pauses over the burst: what an unread-count read can wait behind.
       // One scrape before (prom-client resets its delay histogram) and one after: none during the burst.
@@ -113,15 +117,26 @@ export async function runNotificationsScenario(
       // The HTTP thread's CPU a like over the burst's second half too (read when the middle like is sent).
       const middle = Math.floor(rest.length / 2);
       let cpuMid: ThreadCpu | null = null;
-      const benchBefore = process.cpuUsage();
-      const burstResult = await likeBurst(server.url, statusId, rest, params.rate, (n) => {
-        if (n === middle) cpuMid = threadCpu(server.pid);
+      let benchBefore = process.cpuUsage();
+      let burstStart = performance.now();
+      const burstResult = await likeBurst(server.url, statusId, rest, params.rate, {
+        // From the first like's due time (the burst's sockets are connected before it).
+        start: () => {
+          benchBefore = process.cpuUsage();
+          burstStart = performance.now();
+        },
+        send: (n) => {
+          if (n === middle) cpuMid = threadCpu(server.pid);
+        },
       });
       const cpuBurstEnd = threadCpu(server.pid);
+      const burstEnd = performance.now();
       const benchCpu = process.cpuUsage(benchBefore);
       readCount.stop();
       const countResult = await readCount.done;
       const loopHealth = await loop.stop();
+      // The reads due during the burst (the poller ran from POLL_LEAD_MS before it).
+      const inBurst = reads.filter((r) => r.dueAt >= burstStart && r.dueAt <= burstEnd);
       errors += burstResult.errors + countResult.errors;
 
       // The group's count once the notify stage has caught up: exact means every liker, once.
@@ -158,7 +173,7 @@ export async function runNotificationsScenario(
       errors += page.errors;
 
       const like = summarize(toFrame);
-      const count = countResult.latencies.summary();
+      const count = summarize(inBurst.map((r) => r.ms));
       const list = page.latencies.summary();
       return {
         scenario: 'notifications',
@@ -172,6 +187,8 @@ export async function runNotificationsScenario(
           unread_count_p99_ms: count.p99,
           unread_count_max_ms: count.max,
           unread_count_reads: count.count,
+          unread_send_late_max_ms: countResult.sendLate?.summary().max ?? 0,
+          unread_send_late_p99_ms: countResult.sendLate?.summary().p99 ?? 0,
           burst_event_loop_lag_max_ms: loopHealth.eventLoopLagMsMax,
           burst_event_loop_lag_p99_ms: loopHealth.eventLoopLagMsP99.max,
           burst_gc_ms_per_s: loopHealth.gc.msPerSecond,

@@ -5,6 +5,7 @@ import { createNodeRuntime, type NodeRuntime } from '../../wiring/node-runtime.j
 import { lockDataDir } from './data-dir-lock.js';
 import { checkDataDir, ensureDataDir } from './data-dir.js';
 import { checkPort, listenFailure } from './port-check.js';
+import { promoteStartUpSurvivors } from './startup-survivors.js';
 
 export interface RunningServer {
   ctx: NodeRuntime;
@@ -81,6 +82,8 @@ async function startOnLockedDataDir(config: Config): Promise<Omit<RunningServer,
   };
   let url: string;
   try {
+    await app.ready();
+    promoteStartUpSurvivors();
     url = await app.listen({ port: config.port, host: config.host });
   } catch (err) {
     await close();
