@@ -5,7 +5,7 @@ import { sendError } from '../../adapters/sqlite/remote-writes.js';
 import { createLogger } from '../../logger.js';
 import { createJobMetrics } from '../../metrics.js';
 import { systemClock } from '../../ports/clock.js';
-import { createJobRuntime } from '../../wiring/jobs.js';
+import { createJobRuntime } from '../../wiring/job-runtime.js';
 import { Presence } from '../../adapters/ws/presence.js';
 import { lowerThisThread } from './thread-priority.js';
 import { observeThreadGc } from './thread-gc.js';
