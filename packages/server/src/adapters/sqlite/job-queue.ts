@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../../ports/clock.js';
 import { checkDelays, checkRetryPolicy, checkVisibility, retryDelayMs } from '../../ports/job-queue.js';
-import type { DeadJob, Job, JobQueue, JobRequest, QueueRetryPolicy, QueueStats } from '../../ports/job-queue.js';
+import type { Job, JobQueue, JobRequest, QueueRetryPolicy, QueueStats } from '../../ports/job-queue.js';
 import type { Db } from './database.js';
-import { insertJobs } from './jobs-table.js';
+import { insertJobs, parseJobId } from './jobs-table.js';
 import type { ReadySignal } from './jobs-table.js';
+import { createDeadLetters } from './dead-letters.js';
 
 interface JobRow {
   id: number;
@@ -13,16 +14,6 @@ interface JobRow {
   attempts: number;
   last_error: string | null;
   enqueued_at: number;
-}
-
-interface DeadJobRow {
-  id: number;
-  name: string;
-  payload: string;
-  attempts: number;
-  last_error: string;
-  enqueued_at: number;
-  died_at: number;
 }
 
 /** Separates a receipt's lease owner from its random part. */
@@ -96,19 +87,8 @@ export function createSqliteJobQueue(db: Db, options: SqliteJobQueueOptions): Sq
   const countPending = db.prepare<[number], { pending: number; inFlight: number }>(
     'SELECT COUNT(*) AS pending, COUNT(receipt) AS inFlight FROM jobs WHERE run_at > ?',
   );
-  const countDead = db.prepare<[], { dead: number }>('SELECT COUNT(*) AS dead FROM dead_jobs');
-  const selectDead = db.prepare<[number, number], DeadJobRow>(
-    'SELECT id, name, payload, attempts, last_error, enqueued_at, died_at FROM dead_jobs WHERE id > ? ORDER BY id LIMIT ?',
-  );
-  const reviveColumns = 'INSERT INTO jobs (id, name, payload, attempts, run_at, receipt, last_error, enqueued_at)';
-  const reviveOne = db.prepare<[number, number]>(
-    `${reviveColumns} SELECT id, name, payload, 0, ?, NULL, last_error, enqueued_at FROM dead_jobs WHERE id = ?`,
-  );
-  const reviveAll = db.prepare<[number]>(
-    `${reviveColumns} SELECT id, name, payload, 0, ?, NULL, last_error, enqueued_at FROM dead_jobs`,
-  );
-  const deleteDead = db.prepare<[number]>('DELETE FROM dead_jobs WHERE id = ?');
-  const deleteAllDead = db.prepare<[]>('DELETE FROM dead_jobs');
+
+  const dead = createDeadLetters(db, clock, signal);
 
   const enqueueTx = db.transaction((jobs: readonly JobRequest[]) => insertJobs(db, jobs, clock.now()));
 
@@ -187,27 +167,9 @@ export function createSqliteJobQueue(db: Db, options: SqliteJobQueueOptions): Sq
       ready: ready.ready,
       inFlight: pending.inFlight,
       delayed: pending.pending - pending.inFlight,
-      dead: countDead.get()?.dead ?? 0,
+      dead: dead.count(),
       oldestReadyAgeMs: ready.oldest === null ? 0 : Math.max(0, now - ready.oldest),
     };
-  });
-
-  const redriveTx = db.transaction((ids: readonly string[] | 'all'): number => {
-    const now = clock.now();
-    if (ids === 'all') {
-      const moved = reviveAll.run(now).changes;
-      deleteAllDead.run();
-      return moved;
-    }
-    let moved = 0;
-    for (const raw of new Set(ids)) {
-      const id = parseJobId(raw);
-      if (id === null) continue;
-      if (reviveOne.run(now, id).changes === 0) continue;
-      deleteDead.run(id);
-      moved += 1;
-    }
-    return moved;
   });
 
   return {
@@ -276,42 +238,16 @@ export function createSqliteJobQueue(db: Db, options: SqliteJobQueueOptions): Sq
       return statsTx();
     },
 
-    async listDead({ limit, after }) {
-      let afterId = 0;
-      if (after !== undefined) {
-        const parsed = parseJobId(after);
-        if (parsed === null) throw new RangeError(`invalid dead job id: ${after}`);
-        afterId = parsed;
-      }
-      return selectDead.all(afterId, Math.max(0, Math.floor(limit))).map(toDeadJob);
+    async listDead(options) {
+      return dead.list(options);
     },
 
     async redrive(ids) {
-      const moved = redriveTx.immediate(ids);
-      if (moved > 0) signal.notify();
-      return moved;
+      return dead.redrive(ids);
     },
 
     onReady(listener) {
       return signal.on(listener);
     },
-  };
-}
-
-function parseJobId(id: string): number | null {
-  if (!/^[1-9][0-9]{0,15}$/.test(id)) return null;
-  const n = Number(id);
-  return Number.isSafeInteger(n) ? n : null;
-}
-
-function toDeadJob(row: DeadJobRow): DeadJob {
-  return {
-    id: String(row.id),
-    name: row.name,
-    payload: JSON.parse(row.payload) as Record<string, unknown>,
-    attempts: row.attempts,
-    lastError: row.last_error,
-    enqueuedAt: row.enqueued_at,
-    diedAt: row.died_at,
   };
 }

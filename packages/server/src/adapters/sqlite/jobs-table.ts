@@ -31,3 +31,10 @@ export class ReadySignal {
     for (const listener of this.listeners) listener();
   }
 }
+
+/** A job id as the queue hands it out (a positive integer's digits), or null. */
+export function parseJobId(id: string): number | null {
+  if (!/^[1-9][0-9]{0,15}$/.test(id)) return null;
+  const n = Number(id);
+  return Number.isSafeInteger(n) ? n : null;
+}
