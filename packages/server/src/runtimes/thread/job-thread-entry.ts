@@ -6,7 +6,7 @@ import { createLogger } from '../../logger.js';
 import { createJobMetrics } from '../../metrics.js';
 import { systemClock } from '../../ports/clock.js';
 import { createJobRuntime } from '../../wiring/jobs.js';
-import { lowerThisThread } from './thread-priority.js';
+import { lowerThisThread, nameThisThread } from './thread-priority.js';
 import { observeThreadGc } from './thread-gc.js';
 import { postingRealtime, type FromJobThread, type JobThreadData, type ToJobThread } from './messages.js';
 
@@ -15,6 +15,7 @@ if (!port) throw new Error('job-thread-entry runs in a worker thread (started by
 const { config, index, leaseOwner, automaticCheckpoints, startPool: startAtOnce } = workerData as JobThreadData;
 // Bulk work (fan-out pages, their commits) gives way to the HTTP thread's reads when both want a core.
 lowerThisThread(config.backgroundNice);
+nameThisThread(`tweeter-jobs-${String(index)}`);
 const post = (message: FromJobThread): void => port.postMessage(message);
 const logger = createLogger(config.logLevel).child({ thread: index });
 const metrics = createJobMetrics();
