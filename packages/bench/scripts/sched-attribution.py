@@ -32,11 +32,11 @@ for line in out.splitlines():
     m = sw.match(line)
     if not m: continue
     c, pid, tid, cpu, t, ev, rest = m.groups(); pid = int(pid); tid = int(tid); cpu = int(cpu); t = float(t)
-    if tid: tgid[tid] = pid; comm.setdefault(tid, c.strip())
+    if tid: tgid[tid] = pid; comm[tid] = c.strip()  # the latest name: a thread may rename itself
     if ev == 'sched_switch':
         f = dict(kv.split('=', 1) for kv in re.findall(r'(\w+=\S+)', rest))
         prev = int(f['prev_pid']); nxt = int(f['next_pid'])
-        comm[nxt] = f['next_comm'] if nxt not in comm else comm[nxt]
+        comm.setdefault(nxt, f['next_comm'])
         if cpu in cur:
             ptid, st = cur[cpu]; iv.append((st, t, cpu, ptid))
         if f['prev_state'].startswith('R') and prev: runnable_since[prev] = t
@@ -52,8 +52,12 @@ cpu_by_tid = collections.Counter()
 for st, en, c, tid in iv: cpu_by_tid[tid] += en - st
 stids = sorted(t for t, p in tgid.items() if p == spid)
 roles = {}
+# With named threads (this branch on), every other `node` thread of the server is V8's helpers or libuv's pool (the
+# pool idles during reads); before, the 2nd-5th threads Node started were V8's helpers (tids were contiguous then).
+named = any(comm.get(t, '').startswith('tweeter') for t in stids)
 for t in stids:
     if t == spid: roles[t] = 'srv-http'
+    elif named: roles[t] = 'srv-' + comm[t] if comm.get(t, '').startswith('tweeter') else 'srv-v8'
     elif 2 <= t - spid <= 5: roles[t] = 'srv-v8'
     else: roles[t] = f'srv-{t}'
 bench = [p for p in set(tgid.values()) if p != spid]
