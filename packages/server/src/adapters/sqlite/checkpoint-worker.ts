@@ -2,6 +2,7 @@
 import Database from 'better-sqlite3';
 import { parentPort, workerData } from 'node:worker_threads';
 import { setPriority } from 'node:os';
+import { writeFileSync } from 'node:fs';
 
 const { file, everyMs, nice } = workerData as { file: string; everyMs: number; nice: number };
 // Copying the WAL back can wait a moment: the HTTP thread gets the core first. Linux only: there nice values are
@@ -11,6 +12,14 @@ if (nice > 0 && process.platform === 'linux') {
     setPriority(0, nice);
   } catch {
     // not allowed here (a sandbox): it keeps its priority
+  }
+}
+// Named, so that perf sched and top -H tell it from V8's helper threads (Node names them all `node`). Linux only.
+if (process.platform === 'linux') {
+  try {
+    writeFileSync('/proc/thread-self/comm', 'tweeter-ckpt');
+  } catch {
+    // no /proc here: it keeps Node's name
   }
 }
 const db = new Database(file);

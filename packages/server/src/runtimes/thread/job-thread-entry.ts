@@ -7,7 +7,7 @@ import { createJobMetrics } from '../../metrics.js';
 import { systemClock } from '../../ports/clock.js';
 import { createJobRuntime } from '../../wiring/job-runtime.js';
 import { Presence } from '../../adapters/ws/presence.js';
-import { lowerThisThread } from './thread-priority.js';
+import { lowerThisThread, nameThisThread } from './thread-priority.js';
 import { observeThreadGc } from './thread-gc.js';
 import { observeThreadTurns } from './thread-turns.js';
 import { postingRealtime, type FromJobThread, type JobThreadData, type ToJobThread } from './messages.js';
@@ -24,6 +24,7 @@ const {
 } = workerData as JobThreadData;
 // Bulk work (fan-out pages, their commits) gives way to the HTTP thread's reads when both want a core.
 lowerThisThread(config.backgroundNice);
+nameThisThread(`tweeter-jobs-${String(index)}`);
 const post = (message: FromJobThread): void => port.postMessage(message);
 const logger = createLogger(config.logLevel).child({ thread: index });
 const metrics = createJobMetrics();

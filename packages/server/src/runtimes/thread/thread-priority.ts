@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { setPriority } from 'node:os';
 
 /** One thread of this process, from /proc/self/task/<tid>/stat. */
@@ -87,5 +87,22 @@ export function lowerThisThread(nice: number): boolean {
     return true;
   } catch {
     return false; // a sandbox may forbid it: the thread keeps its priority
+  }
+}
+
+/**
+ * Names the calling thread (Linux: its `comm`, as `top -H`, `perf sched` and /proc/<pid>/task/<tid>/comm show it; the
+ * kernel keeps 15 bytes). Node leaves every thread but the main one named `node`, so the job thread, the checkpointer
+ * and V8's helper threads could not be told apart when attributing a stall to a thread. The main thread is not renamed:
+ * its name is the process's (`ps`, `pgrep node`). False where it cannot be done (not Linux, no /proc).
+ */
+export function nameThisThread(name: string): boolean {
+  if (!PER_THREAD_PRIORITY) return false;
+  try {
+    // /proc/thread-self is the calling thread's own /proc/<pid>/task/<tid>: no tid is needed.
+    writeFileSync('/proc/thread-self/comm', name.slice(0, 15));
+    return true;
+  } catch {
+    return false;
   }
 }
