@@ -15,6 +15,8 @@ if (nice > 0 && process.platform === 'linux') {
   }
 }
 // Named, so that perf sched and top -H tell it from V8's helper threads (Node names them all `node`). Linux only.
+// Written out here rather than runtimes/thread/thread-priority.ts's nameThisThread (and lowerThisThread above): an
+// adapter may not import the runtimes (eslint.config.js), and this entry loads nothing of the server's but SQLite.
 if (process.platform === 'linux') {
   try {
     writeFileSync('/proc/thread-self/comm', 'tweeter-ckpt');
