@@ -17,8 +17,8 @@ const PROCESS_PARTS = ['adapters', 'http', 'runtimes', 'wiring', 'cli', 'dev', '
 
 export const layerRules = [
   layer(
-    [`${SERVER}/domain/**`, `${SERVER}/ports/**`],
-    'domain/ and ports/ import nothing of the server but their own folder.',
+    [`${SERVER}/domain/**`, `${SERVER}/ports/**`, `${SERVER}/os/**`],
+    'domain/, ports/ and os/ import nothing of the server but their own folder.',
     '^\\.\\./',
     '^@tweeter/server',
   ),

@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { listThreads, PER_THREAD_PRIORITY } from '../src/runtimes/thread/thread-priority.js';
+import { listThreads, PER_THREAD_PRIORITY } from '../src/os/threads.js';
 import { cleanUp, startServerProcess, type ServerProcess } from './support/server-process.js';
 
 let dataDir: string;
@@ -32,6 +32,9 @@ describe.runIf(PER_THREAD_PRIORITY)(
       // The job thread and the checkpoint thread (threads they start inherit it); nothing else was lowered.
       expect(threads.filter((t) => t.nice === 9).length).toBeGreaterThanOrEqual(2);
       expect(threads.filter((t) => t.nice !== 9 && t.nice !== 0)).toEqual([]);
+      // Each names itself (os/threads.ts), the checkpointer from its own built entry.
+      expect(threads.find((t) => t.name === 'tweeter-jobs-0')?.nice).toBe(9);
+      expect(threads.find((t) => t.name === 'tweeter-ckpt')?.nice).toBe(9);
     });
   },
 );

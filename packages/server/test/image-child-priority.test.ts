@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ImageChild } from '../src/runtimes/child/image-child.js';
-import { listThreads, PER_THREAD_PRIORITY, type ThreadInfo } from '../src/runtimes/thread/thread-priority.js';
+import { listThreads, PER_THREAD_PRIORITY, type ThreadInfo } from '../src/os/threads.js';
 import { decodeImage, type DecodeLimits, type ImageInput, type ImageSizes } from '../src/services/image-decode.js';
 import { ImagePipeline } from '../src/services/image-pipeline.js';
 import { photoJpeg } from './support/images.js';

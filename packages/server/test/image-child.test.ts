@@ -5,7 +5,7 @@ import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PayloadTooLargeError, UnavailableError, ValidationError } from '../src/domain/errors.js';
 import { ImageChild } from '../src/runtimes/child/image-child.js';
-import { listThreads, PER_THREAD_PRIORITY } from '../src/runtimes/thread/thread-priority.js';
+import { listThreads, PER_THREAD_PRIORITY } from '../src/os/threads.js';
 import { decodeImage } from '../src/services/image-decode.js';
 import { ImagePipeline } from '../src/services/image-pipeline.js';
 import { bombPng, inMemory, photoJpeg, solidPng } from './support/images.js';

@@ -1,29 +1,13 @@
 // Runs in a worker thread (see checkpointer.ts): copies the WAL back into the database file off the main thread.
 import Database from 'better-sqlite3';
 import { parentPort, workerData } from 'node:worker_threads';
-import { setPriority } from 'node:os';
-import { writeFileSync } from 'node:fs';
+import { lowerThisThread, nameThisThread } from '../../os/threads.js';
 
 const { file, everyMs, nice } = workerData as { file: string; everyMs: number; nice: number };
-// Copying the WAL back can wait a moment: the HTTP thread gets the core first. Linux only: there nice values are
-// per thread and setPriority(0) names this one (elsewhere it would lower the whole process).
-if (nice > 0 && process.platform === 'linux') {
-  try {
-    setPriority(0, nice);
-  } catch {
-    // not allowed here (a sandbox): it keeps its priority
-  }
-}
+// Copying the WAL back can wait a moment: the HTTP thread gets the core first (Linux: nice values are per thread).
+lowerThisThread(nice);
 // Named, so that perf sched and top -H tell it from V8's helper threads (Node names them all `node`). Linux only.
-// Written out here rather than runtimes/thread/thread-priority.ts's nameThisThread (and lowerThisThread above): an
-// adapter may not import the runtimes (eslint.config.js), and this entry loads nothing of the server's but SQLite.
-if (process.platform === 'linux') {
-  try {
-    writeFileSync('/proc/thread-self/comm', 'tweeter-ckpt');
-  } catch {
-    // no /proc here: it keeps Node's name
-  }
-}
+nameThisThread('tweeter-ckpt');
 const db = new Database(file);
 db.pragma('busy_timeout = 0'); // PASSIVE never waits anyway: a busy error would be a bug
 const timer = setInterval(() => {

@@ -3,7 +3,7 @@
 import { writeFile } from 'node:fs/promises';
 import { AppError } from '../../domain/errors.js';
 import { decodeImage } from '../../services/image-decode.js';
-import { lowerWholeProcess } from '../thread/thread-priority.js';
+import { lowerWholeProcess } from '../../os/threads.js';
 import type { FromImageChild, ToImageChild } from './image-child.js';
 
 const send = process.send?.bind(process);

@@ -7,7 +7,7 @@ import { createJobMetrics } from '../../metrics.js';
 import { systemClock } from '../../ports/clock.js';
 import { createJobRuntime } from '../../wiring/job-runtime.js';
 import { Presence } from '../../adapters/ws/presence.js';
-import { lowerThisThread, nameThisThread } from './thread-priority.js';
+import { lowerThisThread, nameThisThread } from '../../os/threads.js';
 import { observeThreadGc } from './thread-gc.js';
 import { observeThreadTurns } from './thread-turns.js';
 import { postingRealtime, type FromJobThread, type JobThreadData, type ToJobThread } from './messages.js';
