@@ -1,13 +1,11 @@
 import type { Status } from '@tweeter/shared';
 import { describe, expect, it } from 'vitest';
-import { FanoutDeliverProcessor } from '../src/jobs/fanout-deliver.js';
-import { systemClock } from '../src/ports/clock.js';
-import type { StatusViews } from '../src/ports/status-views.js';
-import type { DeliveryRepo } from '../src/ports/store.js';
 import { RecordingRealtime } from './support/social.js';
+import { useTestApp } from './support/use-test-app.js';
 
-// Fan-out's last step (announce): the reply check and the live push. A status is hydrated for the push only when one
-// of its readers may be connected (Realtime.reaches); the reply check reads only who a reply answers.
+// Fan-out's last step (announce), through the app and its SQLite store: the reply check and the live push. A status
+// is pushed (and hydrated for it) only when one of its readers may be connected (Realtime.reaches, which the ws hub
+// answers from its presence table); the reply check runs whoever is connected.
 
 class Connected extends RecordingRealtime {
   readonly online = new Set<string>();
@@ -16,65 +14,69 @@ class Connected extends RecordingRealtime {
   }
 }
 
-function setup() {
-  const hydrated: string[][] = [];
-  const removed: { statusId: string; owners: string[] }[] = [];
-  const hydrator: StatusViews = {
-    byIds: (ids) => {
-      hydrated.push([...ids]);
-      return Promise.resolve(ids.map((id) => ({ id, post: `text of ${id}` }) as unknown as Status));
-    },
-    // R1 answers cyd; S1 is no reply.
-    replyParents: (ids) => Promise.resolve(new Map(ids.includes('R1') ? [['R1', 'cyd']] : [])),
-    users: () => Promise.resolve(new Map()),
-  };
-  const realtime = new Connected();
-  const fanout = new FanoutDeliverProcessor({
-    deliveries: {} as DeliveryRepo, // a repost's record only: none here
-    hydrator,
-    realtime,
-    clock: systemClock,
-    replies: {
-      // Only ann follows cyd.
-      follows: { existing: (edges) => Promise.resolve(edges.filter((e) => e.follower === 'ann')) },
-      feeds: {
-        removeStatus: (statusId, owners) => {
-          removed.push({ statusId, owners: [...owners] });
-          return Promise.resolve(owners.length);
-        },
-      },
-    },
-    batchSize: 10,
-    batchPauseMs: 0,
-  });
-  return { fanout, realtime, hydrated, removed };
+let realtime: Connected;
+const t = useTestApp(
+  () => {
+    realtime = new Connected();
+    return { overrides: { realtime } };
+  },
+  { per: 'test' },
+);
+
+const post = async (token: string, text: string, inReplyToId?: string): Promise<string> => {
+  const payload = inReplyToId === undefined ? { post: text } : { post: text, inReplyToId };
+  const res = await t.as(token, { method: 'POST', url: '/api/v1/statuses', payload });
+  expect(res.statusCode).toBe(201);
+  return res.json<{ id: string }>().id;
+};
+const follow = async (token: string, alias: string) =>
+  expect((await t.as(token, { method: 'PUT', url: `/api/v1/me/followees/${alias}` })).statusCode).toBe(200);
+const feedIds = async (token: string): Promise<string[]> =>
+  (await t.as(token, { method: 'GET', url: '/api/v1/me/feed?limit=50' }))
+    .json<{ items: { id: string }[] }>()
+    .items.map((i) => i.id);
+/** The feed.status pushes: each status id with the readers it went to, sorted. */
+const pushed = (): [string, string[]][] =>
+  realtime.ofType('feed.status').map((e) => [(e.event.data as Status).id, [...(e.to ?? [])].sort()]);
+
+/** bob, followed by ann and dan; cyd, followed by ann; gus, followed by eve. */
+async function people() {
+  const [ann, bob, cyd, dan, eve, gus] = await Promise.all(
+    ['ann', 'bob', 'cyd', 'dan', 'eve', 'gus'].map((alias) => t.register(alias)),
+  );
+  for (const token of [ann, dan]) await follow(token, 'bob');
+  await follow(ann, 'cyd');
+  await follow(eve, 'gus');
+  const c1 = await post(cyd, 'cyd asks');
+  await t.drain();
+  realtime.events.length = 0;
+  return { ann, bob, cyd, dan, eve, gus, c1 };
 }
 
 describe('fan-out announce', () => {
-  it('hydrates and pushes nothing when none of the readers is connected, and still checks replies', async () => {
-    const { fanout, realtime, hydrated, removed } = setup();
-    await fanout.announce([
-      { statusId: 'S1', author: 'bob', owners: ['ann', 'dan'] },
-      { statusId: 'R1', author: 'bob', owners: ['ann', 'dan'] },
-    ]);
-    expect(hydrated).toEqual([]);
-    expect(realtime.events).toEqual([]);
-    // dan does not follow cyd: the reply to cyd leaves his feed.
-    expect(removed).toEqual([{ statusId: 'R1', owners: ['dan'] }]);
+  it('pushes nothing when none of the readers is connected, and still takes a reply out of the feeds it skips', async () => {
+    const { ann, bob, dan, c1 } = await people();
+    const s1 = await post(bob, 'bob says');
+    const r1 = await post(bob, 'bob answers cyd', c1);
+    await t.drain();
+    expect(pushed()).toEqual([]);
+    // dan does not follow cyd: the reply to cyd is not his; ann follows both and has it.
+    expect(await feedIds(dan)).toEqual([s1]);
+    expect(await feedIds(ann)).toEqual([r1, s1, c1]);
   });
 
-  it('hydrates once and pushes each status to its readers when one of them is connected', async () => {
-    const { fanout, realtime, hydrated } = setup();
+  it('pushes each status to its readers when one of them is connected, the reply only where it belongs', async () => {
+    const { bob, gus, c1 } = await people();
     realtime.online.add('ann');
-    await fanout.announce([
-      { statusId: 'S1', author: 'bob', owners: ['ann', 'dan'] },
-      { statusId: 'S2', author: 'bob', owners: ['eve'] }, // nobody connected: left out
-      { statusId: 'R1', author: 'bob', owners: ['ann', 'dan'] },
-    ]);
-    expect(hydrated).toEqual([['S1', 'R1']]);
-    expect(realtime.ofType('feed.status').map((e) => [e.to, (e.event.data as Status).id])).toEqual([
-      [['ann', 'dan'], 'S1'],
-      [['ann'], 'R1'],
-    ]);
+    const s1 = await post(bob, 'bob says');
+    await post(gus, 'gus says'); // only eve reads gus, and she is not connected: not pushed
+    const r1 = await post(bob, 'bob answers cyd', c1);
+    await t.drain();
+    expect(pushed().sort()).toEqual(
+      [
+        [s1, ['ann', 'dan']],
+        [r1, ['ann']],
+      ].sort(),
+    );
   });
 });
