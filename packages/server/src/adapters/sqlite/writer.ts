@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { performance } from 'node:perf_hooks';
 import type { Statement } from 'better-sqlite3';
+import { BulkAnswers, settle, type Answered } from './bulk-answers.js';
 import type { Db } from './database.js';
 import { Fifo } from './fifo.js';
 
@@ -49,6 +50,8 @@ export class SqliteWriter {
   /** Marks the calls made inside `batch`, which run inline in the batch's own transaction. */
   private readonly batchScope = new AsyncLocalStorage<true>();
   readonly counts: WriterCounts = { groups: 0, requests: 0, failed: 0 };
+  /** A bulk-only group's answers, given a turn later so that a post that arrived meanwhile goes first. */
+  private readonly bulkAnswers: BulkAnswers;
 
   /** Prepared once: `exec` parses its SQL on every call, and a group runs four of these per request or more. */
   private readonly control: Record<'begin' | 'savepoint' | 'release' | 'rollbackTo' | 'commit', Statement>;
@@ -67,6 +70,12 @@ export class SqliteWriter {
       rollbackTo: db.prepare('ROLLBACK TO request'),
       commit: db.prepare('COMMIT'),
     };
+    this.bulkAnswers = new BulkAnswers(
+      () => this.interactive.size > 0,
+      () => this.settleIdle(),
+      limits.maxMs,
+      () => performance.now(),
+    );
   }
 
   /** Runs `work` (synchronous SQLite calls) in the next group; resolves with its result once that group committed. */
@@ -97,8 +106,16 @@ export class SqliteWriter {
 
   /** Resolves once every request submitted so far is answered. */
   idle(): Promise<void> {
-    if (!this.running && !this.scheduled && this.interactive.size + this.bulk.size === 0) return Promise.resolve();
+    if (this.isIdle()) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  private isIdle(): boolean {
+    return !this.running && !this.scheduled && this.interactive.size + this.bulk.size + this.bulkAnswers.size === 0;
+  }
+
+  private settleIdle(): void {
+    if (this.isIdle()) for (const resolve of this.idleWaiters.splice(0)) resolve();
   }
 
   /** Answers what was submitted, then refuses new requests. */
@@ -169,7 +186,7 @@ export class SqliteWriter {
   private async runGroup(): Promise<void> {
     const { db, control } = this;
     this.running = true;
-    const answered: { request: Request; ok: boolean; value: unknown }[] = [];
+    const answered: Answered[] = [];
     const started = performance.now();
     let groupError: unknown = null;
     let onlyBulk = true;
@@ -241,13 +258,9 @@ export class SqliteWriter {
     this.lastGroupLong = ended - started >= (this.limits.bulkGapMs ?? 0);
     this.counts.groups += 1;
     this.counts.requests += answered.length;
-    for (const { request, ok, value } of answered) {
-      if (ok) request.resolve(value);
-      else {
-        this.counts.failed += 1;
-        request.reject(value);
-      }
-    }
+    this.counts.failed += answered.filter((entry) => !entry.ok).length;
+    if (onlyBulk) this.bulkAnswers.later(answered);
+    else settle(answered);
     this.observer?.group(
       onlyBulk ? 'bulk' : 'interactive',
       (ended - started) / 1000,
@@ -266,7 +279,7 @@ export class SqliteWriter {
     }
     this.running = false;
     if (this.interactive.size + this.bulk.size > 0) this.schedule();
-    else for (const resolve of this.idleWaiters.splice(0)) resolve();
+    else this.settleIdle();
   }
 }
 
