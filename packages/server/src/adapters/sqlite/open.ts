@@ -30,17 +30,20 @@ export const GROUP_COMMIT: GroupCommitLimits = {
 };
 
 /**
- * The writer finishes the checkpoint thread's work once the WAL holds 32 MiB and at most 2 MiB is left to copy, so the
- * WAL starts over every few seconds at a steady load instead of growing by hundreds of MB (see wal-restart.ts); one
- * that grew past 64 MiB under a backlog is cut back at its next restart. Each step holds the writer 8-15 ms (two
- * fsyncs and the copy) and a post that arrives meanwhile waits for it: at 8 MiB it ran ~5 times a second at 200
- * posts/s, at 32 MiB ~1.2 times (docs/benchmarks.md, issue 19 `s9-post`).
+ * The writer finishes the checkpoint thread's work once the WAL holds 128 MiB and at most 2 MiB is left to copy, so the
+ * WAL starts over every several seconds at a steady load instead of growing by hundreds of MB (see wal-restart.ts); one
+ * that grew past 160 MiB under a backlog is cut back at its next restart. Each step holds the writer 8-15 ms (two
+ * fsyncs and the copy, whatever the WAL's size) and a post that arrives meanwhile waits for it. At 200 posts/s (one
+ * every 5 ms) a step holds up about two posts: at 32 MiB it ran ~1.2 times a second, so ~1.2% of posts waited
+ * 8-15 ms, which set the post's p99; at 128 MiB ~0.3 times a second (~0.3% of posts). The price: up to ~130 MiB
+ * more WAL on disk, and a crash's recovery reads it (206 ms at 128 MiB against 71 ms at 32, page cache warm;
+ * docs/benchmarks.md, issue 19 `s10-post` and `s11-turns`).
  */
 export const WAL_RESTART: WalRestartPolicy = {
   probeEveryMs: 10,
-  minFrames: 8192,
+  minFrames: 32_768,
   maxLeftFrames: 512,
-  sizeLimitBytes: 64 * 1024 * 1024,
+  sizeLimitBytes: 160 * 1024 * 1024,
 };
 
 export interface SqliteOpenOptions {
