@@ -112,12 +112,18 @@ export function startFeedReaders(options: {
   connections: number;
   rate: number;
   durationS?: number;
-  onSample?(startedAt: number, ms: number): void;
+  /** `lateMs`: open loop, how late the request left (part of `ms`); 0 in a closed loop. */
+  onSample?(startedAt: number, ms: number, lateMs: number): void;
 }): LoadRun {
   const path = '/api/v1/me/feed?limit=20';
   const token = (i: number): string => options.tokens[i % options.tokens.length] ?? '';
   if (options.rate === 0) {
-    return startLoad({ ...options, requests: (i) => [authed(token(i), { method: 'GET', path })] });
+    const { onSample, ...rest } = options;
+    return startLoad({
+      ...rest,
+      requests: (i) => [authed(token(i), { method: 'GET', path })],
+      ...(onSample ? { onSample: (at: number, ms: number) => onSample(at, ms, 0) } : {}),
+    });
   }
   // Serialized once per reader and sent over raw keep-alive sockets: the load generator shares the two cores with the
   // server, and Node's http client cost it about half the server's CPU a page (a remote client costs it nothing).

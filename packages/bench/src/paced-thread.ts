@@ -22,6 +22,8 @@ export type PacedThreadResult = Omit<LoadResult, 'latencies' | 'sendLate' | 'gen
   latencies: Float64Array;
   /** Each 2xx answer's due time, epoch ms, in the order of `latencies`. */
   dues: Float64Array;
+  /** How late each 2xx answer's request left the thread (ms), in the order of `latencies`. */
+  lates: Float64Array;
   sendLate: Float64Array;
   generator: SelfWatch;
 };
@@ -40,7 +42,7 @@ export function startPacedThread(spec: {
   rate: number;
   durationS?: number;
   requests: readonly LeanRequest[];
-  onSample?(startedAt: number, ms: number): void;
+  onSample?(startedAt: number, ms: number, lateMs: number): void;
 }): LoadRun {
   const built = extname(fileURLToPath(import.meta.url)) === '.js';
   if (!built) return inProcess(spec);
@@ -57,11 +59,11 @@ export function startPacedThread(spec: {
     let answered = false;
     worker.once('message', (msg: PacedThreadResult) => {
       answered = true;
-      const { dues, latencies, sendLate, ...rest } = msg;
+      const { dues, lates, latencies, sendLate, ...rest } = msg;
       // Epoch ms back onto this thread's performance.now() clock.
       if (spec.onSample) {
         for (let i = 0; i < latencies.length; i++) {
-          spec.onSample((dues[i] as number) - performance.timeOrigin, latencies[i] as number);
+          spec.onSample((dues[i] as number) - performance.timeOrigin, latencies[i] as number, lates[i] as number);
         }
       }
       resolve({ ...rest, latencies: Samples.of(latencies), sendLate: Samples.of(sendLate) });

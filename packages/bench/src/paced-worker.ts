@@ -17,6 +17,7 @@ if (!port) throw new Error('paced-worker runs as a worker thread');
 const data = workerData as PacedThreadData;
 const requests = data.requests.map((r) => Buffer.from(r.buffer, r.byteOffset, r.byteLength));
 const dues = new Samples();
+const lates = new Samples();
 
 /**
  * Everything this thread allocated while it started (its modules, the requests, the sockets) is still in the young
@@ -47,7 +48,10 @@ const run = startPaced({
     collectSetUp();
     watch = watchSelf();
   },
-  onSample: (dueAt) => dues.push(performance.timeOrigin + dueAt),
+  onSample: (dueAt, _ms, lateMs) => {
+    dues.push(performance.timeOrigin + dueAt);
+    lates.push(lateMs);
+  },
 });
 port.on('message', (msg: unknown) => {
   if (msg === 'stop') run.stop();
@@ -58,6 +62,7 @@ void run.done.then((result) => {
     ...counts,
     latencies: latencies.toArray(),
     dues: dues.toArray(),
+    lates: lates.toArray(),
     sendLate: sendLate?.toArray() ?? new Float64Array(0),
     generator: watch?.stop() ?? {
       loopDelayMs: { p99: 0, max: 0 },

@@ -26,7 +26,8 @@ export interface PacedSpec {
    * (bodiless requests; the load generator's CPU per request is a fraction of Node's http client's).
    */
   lean?(n: number): LeanRequest;
-  onSample?(startedAt: number, ms: number): void;
+  /** `lateMs`: how late that request left this thread (sent minus due), counted in `ms`. */
+  onSample?(startedAt: number, ms: number, lateMs: number): void;
   /** Lean only: connect every socket before the first request is due (connecting is set-up, not the server's time). */
   preconnect?: boolean;
   /** Called once, just before the first request is due (after connecting): set-up that must not be measured. */
@@ -58,7 +59,7 @@ export function startPaced(spec: PacedSpec): LoadRun {
 
   const pool = spec.lean ? LeanPool.of(spec.baseUrl, spec.connections) : null;
 
-  const send = (n: number, dueAt: number): void => {
+  const send = (n: number, dueAt: number, lateMs: number): void => {
     inFlight += 1;
     let settled = false;
     const done = (ok: boolean, status: number): void => {
@@ -70,7 +71,7 @@ export function startPaced(spec: PacedSpec): LoadRun {
         counts.responses += 1;
         if (status >= 200 && status <= 299) {
           latencies.push(ms);
-          spec.onSample?.(dueAt, ms);
+          spec.onSample?.(dueAt, ms, lateMs);
         } else counts.non2xx += 1;
       }
       if (inFlight === 0 && finish) finish();
@@ -111,7 +112,7 @@ export function startPaced(spec: PacedSpec): LoadRun {
       while (!stopped && started + sent * interval <= until) {
         const dueAt = started + sent * interval;
         sendLate.push(now - dueAt);
-        send(sent, dueAt);
+        send(sent, dueAt, now - dueAt);
         sent += 1;
       }
       if (!stopped && now < endAt) {

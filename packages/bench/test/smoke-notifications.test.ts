@@ -26,6 +26,9 @@ describe('tweeter bench notifications', () => {
       expect(results[key]).toEqual(expect.any(Number));
     }
     expect(results.bench_cpu_ms_per_like).toBeGreaterThanOrEqual(0);
+    // The reads from when they left the reads' thread: never longer than from their due time.
+    expect(results.unread_count_from_send_max_ms).toBeLessThanOrEqual(results.unread_count_max_ms as number);
+    expect(results.unread_count_from_send_p99_ms).toBeLessThanOrEqual(results.unread_count_p99_ms as number);
     expect(results.cpu_ms_per_like).toBeGreaterThanOrEqual(0);
     // The HTTP thread's health over the burst, scraped from /metrics before and after it.
     for (const key of ['burst_event_loop_lag_max_ms', 'burst_gc_ms_per_s', 'burst_gc_pauses_over_10ms']) {

@@ -92,6 +92,10 @@ describe('tweeter bench', () => {
     expect(got).toBeLessThanOrEqual(201);
     expect(results.errors).toBe(0);
     expect(results.bench_send_late_ms).toMatchObject({ count: got, p99: expect.any(Number) });
+    // The same pages from when each left the sender: never longer than from its due time.
+    const fromSend = results.feed_from_send_ms as Record<string, number>;
+    expect(fromSend).toMatchObject({ count: got, p99: expect.any(Number) });
+    expect(fromSend.max).toBeLessThanOrEqual((results.feed_latency_ms as Record<string, number>).max ?? 0);
     expect(results.bench_sender_loop_delay_ms).toEqual(percentiles('p99', 'max'));
     expect(results.bench_sender_gc).toEqual(percentiles('pauses', 'maxMs', 'totalMs'));
   });

@@ -3,6 +3,7 @@ import { parseWhole } from '@tweeter/server/tooling';
 import { ApiClient } from '../api-client.js';
 import { startFeedReaders } from '../load.js';
 import { feedFigure, latencyFigure, scenarioResult, serverFigures, type ScenarioResult } from '../result.js';
+import { summarize } from '../percentiles.js';
 import { sampleAliases, sleep, startSampler, withServer, type TargetOptions } from '../setup.js';
 import { routeBuckets, serverSlowerThan } from '../server-timing.js';
 import { schedPerRequest, threadSched } from '../thread-sched.js';
@@ -41,7 +42,7 @@ export async function runFeedScenario(params: FeedParams, target: TargetOptions)
     const first = await api.feed(tokens[0] ?? '', 20);
     const trace: number[] = [];
     const tracing = params.trace;
-    const readersOf = (durationS: number, onSample?: (at: number, ms: number) => void) =>
+    const readersOf = (durationS: number, onSample?: (at: number, ms: number, lateMs: number) => void) =>
       startFeedReaders({
         baseUrl: server.url,
         tokens,
@@ -63,7 +64,12 @@ export async function runFeedScenario(params: FeedParams, target: TargetOptions)
     target.log(`reading feeds with ${params.readers} connections, ${pace}, for ${params.durationS} s`);
     const main = watchSelf();
     const t0 = performance.now();
-    const load = await readersOf(params.durationS, tracing ? (at, ms) => trace.push(at - t0, ms) : undefined).done;
+    // Each page's latency from when it left the sender too (open loop): the due-time latency less the sender's lateness.
+    const fromSend: number[] = [];
+    const load = await readersOf(params.durationS, (at, ms, lateMs) => {
+      fromSend.push(ms - lateMs);
+      if (tracing) trace.push(at - t0, ms);
+    }).done;
     const bench = main.stop();
     if (tracing)
       writeFileSync(
@@ -91,6 +97,7 @@ export async function runFeedScenario(params: FeedParams, target: TargetOptions)
       server_side_ms: timing,
       // The load generator's own delays (open loop): how late requests left, its event loop's delay, its GC.
       ...(load.sendLate ? { bench_send_late_ms: latencyFigure(load.sendLate.summary()) } : {}),
+      ...(params.rate > 0 ? { feed_from_send_ms: latencyFigure(summarize(fromSend)) } : {}),
       ...(load.generator
         ? { bench_sender_loop_delay_ms: load.generator.loopDelayMs, bench_sender_gc: load.generator.gc }
         : {}),

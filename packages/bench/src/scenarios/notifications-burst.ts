@@ -31,8 +31,11 @@ export async function writeSessions(dataDir: string, aliases: readonly string[])
 
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
-/** One unread-count read: when it was due (this thread's performance.now() clock) and its latency from then. */
-export type TimedRead = { dueAt: number; ms: number };
+/**
+ * One unread-count read: when it was due (this thread's performance.now() clock), its latency from then, and how
+ * late the reads' thread sent it (part of `ms`: the load generator waiting for a core, not the server).
+ */
+export type TimedRead = { dueAt: number; ms: number; lateMs: number };
 
 /** Time for the reads' thread to start and connect before the first read the measurement counts. */
 export const POLL_LEAD_MS = 500;
@@ -54,7 +57,7 @@ export function pollUnreadCount(baseUrl: string, deviceTokens: readonly string[]
     connections: requests.length,
     rate: READS_PER_DEVICE_PER_S * requests.length,
     requests,
-    onSample: (dueAt, ms) => reads.push({ dueAt, ms }),
+    onSample: (dueAt, ms, lateMs) => reads.push({ dueAt, ms, lateMs }),
   });
 }
 
