@@ -34,16 +34,6 @@ export interface SentError {
 /** How long a client is told to wait when the writer's thread died holding its write. */
 const RETRY_AFTER_SECONDS = 1;
 
-/**
- * How many answers are settled in one turn of this thread's event loop; the rest wait for the next turn
- * (setImmediate). A group commit's answers arrive together (one wake-up of the message port, which hands them all on
- * before the loop polls its sockets again), and each resumes a request's handler, which writes its response: a group
- * of 16 likes held a read that came in meanwhile behind all 16. Slices of 4 let the loop poll its sockets between
- * them, so a read waits behind at most 4 answers (about 1 ms of this thread's time). Measured in docs/benchmarks.md
- * (issue 22, `s11-unread`).
- */
-export const ANSWERS_PER_TURN = 4;
-
 export function sendError(err: unknown): SentError {
   if (!(err instanceof Error)) return { name: 'Error', message: String(err) };
   const sent: SentError = { name: err.name, message: err.message };
@@ -85,11 +75,6 @@ export class RemoteWrites {
     { at: number; resolve(value: unknown): void; reject(error: Error): void }
   >();
   private readonly sent = new Set<number>();
-  /** Answers received and not settled yet: beyond this turn's ANSWERS_PER_TURN, settled in later turns, in order. */
-  private readonly backlog: WriteAnswer[] = [];
-  /** Answers settled since this thread's last check phase (setImmediate). */
-  private settledThisTurn = 0;
-  private turnScheduled = false;
   private nextId = 0;
   private closed = false;
   /**
@@ -133,34 +118,11 @@ export class RemoteWrites {
     this.sent.clear();
   }
 
-  /**
-   * A write's answer from the writer's thread: its transaction committed (or the write failed). Settled now, or in a
-   * later turn when this turn has settled ANSWERS_PER_TURN already; either way after the commit, and in arrival order.
-   */
   answer(message: WriteAnswer): void {
-    // Answered: no longer the writer's to lose (a restart meanwhile must not fail a write that committed).
-    if (!this.sent.delete(message.id)) return;
-    if (this.backlog.length > 0 || this.settledThisTurn >= ANSWERS_PER_TURN) this.backlog.push(message);
-    else this.settle(message);
-    this.scheduleTurn();
-  }
-
-  private scheduleTurn(): void {
-    if (this.turnScheduled) return;
-    this.turnScheduled = true;
-    setImmediate(() => {
-      this.turnScheduled = false;
-      this.settledThisTurn = 0;
-      for (const message of this.backlog.splice(0, ANSWERS_PER_TURN)) this.settle(message);
-      if (this.backlog.length > 0) this.scheduleTurn();
-    });
-  }
-
-  private settle(message: WriteAnswer): void {
-    this.settledThisTurn += 1;
     const waiter = this.pending.get(message.id);
     if (!waiter) return;
     this.pending.delete(message.id);
+    this.sent.delete(message.id);
     const held = message.heldMs === undefined ? undefined : message.heldMs / 1000;
     this.onAnswered?.((performance.now() - waiter.at) / 1000, held);
     if (message.ok) waiter.resolve(message.value);
