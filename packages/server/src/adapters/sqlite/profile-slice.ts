@@ -28,8 +28,18 @@ export function createProfileSliceReader(db: Db): ProfileSliceReader {
       return select
         .all({ viewer, aliases: JSON.stringify(aliases) })
         .map(
-          ([alias, firstName, lastName, imageKey, bio, followerCount, followeeCount, follows, mutes, blocks]):
-          ProfileSliceRow => ({
+          ([
+            alias,
+            firstName,
+            lastName,
+            imageKey,
+            bio,
+            followerCount,
+            followeeCount,
+            follows,
+            mutes,
+            blocks,
+          ]): ProfileSliceRow => ({
             user: { alias, firstName, lastName, imageKey, bio: bio ?? '', followerCount, followeeCount },
             followedByMe: follows === 1,
             mutedByMe: mutes === 1,
