@@ -14,6 +14,7 @@ import type { Services } from '../services/use-cases.js';
 import { createAuthenticate } from './auth.js';
 import { enforceContentTypes } from './content-types.js';
 import { errorHandler } from './errors.js';
+import { lazyChildLogger } from './lazy-child-logger.js';
 import { registerOpenApi } from './openapi.js';
 import { observeRequests, stampRequestId } from './request-hooks.js';
 import { accountDeletionRoutes } from './routes/account-deletion.js';
@@ -58,6 +59,9 @@ export async function buildApp(ctx: HttpParts): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: ctx.logger as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: true }),
+    // Every request's pino child (its bindings go through redaction) is made only when the request logs a line:
+    // with request logging off, a request that succeeds never does (lazy-child-logger.ts).
+    childLoggerFactory: lazyChildLogger,
     bodyLimit: ctx.config.bodyLimitBytes,
     // The client address (login and sign-up limits) from X-Forwarded-For only behind trusted proxies.
     trustProxy: trustProxyOption(ctx.config.trustProxy),

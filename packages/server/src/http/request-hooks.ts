@@ -65,6 +65,9 @@ export function observeRequests(app: FastifyInstance, histogram: DurationHistogr
       const route = req.routeOptions.url ?? 'unmatched';
       req.log.warn({ route, status }, 'request failed');
     }
+    // An upgrade request answered over HTTP (any route but the stream's, or none): its socket has no HTTP parser
+    // left, so nothing else would ever end it. The WebSocket plugin's own hook did this while it was app-wide.
+    if ((req.raw as { upgrade?: boolean }).upgrade === true) req.raw.socket.destroy();
     done();
   });
 }

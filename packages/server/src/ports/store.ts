@@ -5,6 +5,7 @@ import type { JobRequest } from './job-queue.js';
 import type { RelationRepo } from './relation-store.js';
 import type { StatusCountsReader } from './status-counts.js';
 import type { RepostRowChecksReader } from './repost-row-checks.js';
+import type { ProfileSliceReader } from './profile-slice.js';
 import type { MediaImage, MediaRepo } from './media-repo.js';
 import type { StatusSearchRepo } from './status-search.js';
 import type { RepostRepo } from './repost-store.js';
@@ -275,6 +276,8 @@ export interface Store {
   statusCounts?: StatusCountsReader;
   /** A feed page's repost rows checked in one read, where the store can (SQLite); else `standing` and `presence`. */
   repostRowChecks?: RepostRowChecksReader;
+  /** People search's slice of accounts with the viewer's edges in one read, where the store can (SQLite). */
+  profileSlices?: ProfileSliceReader;
   /**
    * Sends again the outbox jobs of writes still marked pending since before `before` (a process that died
    * between its write and the send), up to `limit`; returns how many writes it finished. Run on a schedule.

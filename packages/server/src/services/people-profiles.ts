@@ -2,6 +2,7 @@ import type { Profile } from '@tweeter/shared';
 import { z } from 'zod';
 import { decodeCursor, encodeCursor } from '../domain/cursor.js';
 import type { FollowRepo, RelationRepo, UserRecord } from '../ports/store.js';
+import type { ProfileSliceRow } from '../ports/profile-slice.js';
 import type { UserPresenter } from './user-presenter.js';
 
 /** Cursor over a ranked list computed per request (bounded): the offset of the next item. */
@@ -59,4 +60,23 @@ export async function presentProfiles(
       blocksMe: false,
     };
   });
+}
+
+/** The profile of a row read with the viewer's edges (`ProfileSliceReader`), the same object `presentProfiles` makes. */
+export function sliceProfile(presenter: UserPresenter, row: ProfileSliceRow): Profile {
+  const u = row.user;
+  const user = presenter.user(u);
+  return {
+    alias: user.alias,
+    firstName: user.firstName,
+    lastName: user.lastName,
+    imageUrl: user.imageUrl,
+    bio: u.bio ?? '',
+    followerCount: u.followerCount,
+    followeeCount: u.followeeCount,
+    followedByMe: row.followedByMe,
+    blockedByMe: false,
+    mutedByMe: row.mutedByMe,
+    blocksMe: false,
+  };
 }

@@ -5,7 +5,8 @@ import type { Clock } from '../ports/clock.js';
 import type { FollowRepo, PeopleCandidate, PeopleIndex, RelationRepo, UserRepo } from '../ports/store.js';
 import { PeopleRankedCache } from './people-ranked-cache.js';
 import { PeopleTop, type TopCandidate } from './people-top.js';
-import { decodeOffset, nextOffset, presentProfiles } from './people-profiles.js';
+import { decodeOffset, nextOffset, presentProfiles, sliceProfile } from './people-profiles.js';
+import type { ProfileSliceReader } from '../ports/profile-slice.js';
 import type { UserPresenter } from './user-presenter.js';
 
 /**
@@ -36,6 +37,8 @@ export class PeopleSearchService {
   constructor(
     private readonly deps: {
       people: PeopleIndex;
+      /** The slice's accounts and the viewer's edges to them in one read, where the store has it (SQLite). */
+      profileSlices?: ProfileSliceReader;
       users: UserRepo;
       follows: Pick<FollowRepo, 'existing'>;
       relations: Pick<RelationRepo, 'existing'>;
@@ -70,6 +73,8 @@ export class PeopleSearchService {
     // needs: from there, in slices, until the page is full or the list ends (never a short page before the end).
     let position = decodeOffset(query.cursor);
     const ranked = await this.rankedCached(query.q);
+    const { profileSlices } = this.deps;
+    if (profileSlices) return this.pageInOneRead(profileSlices, viewer, ranked, position, query.limit);
     const page: string[] = [];
     // The viewer's mutes come with the blocks, in the same read of the edges (one read fewer a page).
     const muted = new Set<string>();
@@ -95,6 +100,36 @@ export class PeopleSearchService {
       items: await presentProfiles(this.deps, viewer, users, muted),
       nextCursor: nextOffset(position, 0, ranked.length),
     };
+  }
+
+  /**
+   * The same page where the store reads a slice's accounts with the viewer's blocks, mutes and follows in one go
+   * (SQLite: profile-slice.ts) instead of the edges, then the records, then the follows. An account gone meanwhile
+   * is passed over like a blocked one, so the page still fills from the rest of the list.
+   */
+  private async pageInOneRead(
+    reader: ProfileSliceReader,
+    viewer: string,
+    ranked: readonly string[],
+    from: number,
+    limit: number,
+  ): Promise<Page<Profile>> {
+    let position = from;
+    const items: Profile[] = [];
+    while (items.length < limit && position < ranked.length) {
+      const slice = ranked.slice(position, position + limit - items.length + SLACK);
+      // The rows are the slice's existing accounts in the slice's order: walked beside it.
+      const rows = await reader.read(viewer, slice);
+      let next = 0;
+      for (const alias of slice) {
+        position++;
+        const row = rows[next]?.user.alias === alias ? rows[next++] : undefined;
+        if (row === undefined || row.blocked) continue;
+        items.push(sliceProfile(this.deps.userPresenter, row));
+        if (items.length === limit) break;
+      }
+    }
+    return { items, nextCursor: nextOffset(position, 0, ranked.length) };
   }
 
   /** `ranked`, or the list a broad query ranked lately; an account whose alias is the query is never missed. */

@@ -5,7 +5,7 @@ import type { MediaImage, UserRecord } from '../ports/store.js';
 export class UserPresenter {
   constructor(private readonly publicUrl: string) {}
 
-  user(record: UserRecord): User {
+  user(record: Pick<UserRecord, 'alias' | 'firstName' | 'lastName' | 'imageKey'>): User {
     return {
       alias: record.alias,
       firstName: record.firstName,

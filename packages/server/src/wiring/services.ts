@@ -212,6 +212,7 @@ export function createServices(deps: ServiceDeps): { services: Services; hydrato
     }),
     peopleSearch: new PeopleSearchService({
       people: store.people,
+      ...(store.profileSlices ? { profileSlices: store.profileSlices } : {}),
       users: store.users,
       follows: store.follows,
       relations: store.relations,

@@ -85,6 +85,48 @@ describe('GET /search/users', () => {
     expect(await api.people(tokens.mo_d ?? '', 'val')).toEqual([]);
   });
 
+  it("shows the viewer's follow and mute of each account, and none on the viewer's own profile", async () => {
+    const t = await apps.start();
+    const api = client(t);
+    const me = await t.register('viewer', named('Vic', 'Viewer'));
+    for (const a of ['sa_follow', 'sa_mute', 'sa_both', 'sa_none'])
+      await api.ok(await t.register(a, named('Sam', a)), 'PATCH', '/me', { bio: `bio of ${a}` });
+    await api.ok(me, 'PUT', '/me/followees/sa_follow');
+    await api.ok(me, 'PUT', '/me/followees/sa_both');
+    await api.ok(me, 'PUT', '/me/mutes/sa_mute');
+    await api.ok(me, 'PUT', '/me/mutes/sa_both');
+    await t.drain();
+    const page = await api.ok(me, 'GET', '/search/users?q=sa');
+    const flags = Object.fromEntries(
+      (page.items as { alias: string; followedByMe: boolean; mutedByMe: boolean; bio: string }[]).map((p) => [
+        p.alias,
+        [p.followedByMe, p.mutedByMe, p.bio],
+      ]),
+    );
+    expect(flags).toEqual({
+      sa_both: [true, true, 'bio of sa_both'],
+      sa_follow: [true, false, 'bio of sa_follow'],
+      sa_mute: [false, true, 'bio of sa_mute'],
+      sa_none: [false, false, 'bio of sa_none'],
+    });
+    const own = await api.ok(me, 'GET', '/search/users?q=viewer');
+    expect(own.items).toEqual([
+      {
+        alias: 'viewer',
+        firstName: 'Vic',
+        lastName: 'Viewer',
+        imageUrl: null,
+        bio: '',
+        followerCount: 0,
+        followeeCount: 2,
+        followedByMe: false,
+        blockedByMe: false,
+        mutedByMe: false,
+        blocksMe: false,
+      },
+    ]);
+  });
+
   it('follows profile edits and leaves with a deleted account', async () => {
     const t = await apps.start();
     const api = client(t);

@@ -1,3 +1,4 @@
+import { connect as connectTcp } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ForbiddenError, NotFoundError } from '../../src/domain/errors.js';
 import { createChannelAuthorizer, type ChannelAuthorizer } from '../../src/stream/authorize.js';
@@ -129,6 +130,22 @@ describe('authentication', () => {
     const res = await t.inject({ method: 'GET', url: '/api/v1/stream' });
     expect(res.statusCode).toBe(400);
     expect(res.json().error.code).toBe('validation_failed');
+  });
+
+  // The WebSocket plugin's hooks are scoped to the stream route: an upgrade asked of any other path is answered over
+  // HTTP, and its socket (no HTTP parser is left on it) is closed, not left open.
+  it.skipIf(onGateway)('answers an upgrade of another path over HTTP, then closes its socket', async () => {
+    const { hostname, port } = new URL(url);
+    const socket = connectTcp({ host: hostname, port: Number(port) });
+    let received = '';
+    socket.on('data', (chunk: Buffer) => (received += chunk.toString('latin1')));
+    const ended = new Promise<void>((resolve) => socket.on('close', () => resolve()));
+    socket.write(
+      'GET /api/v1/me/feed HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n' +
+        'Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n',
+    );
+    await ended;
+    expect(received).toMatch(/^HTTP\/1\.1 401 /);
   });
 });
 

@@ -18,6 +18,7 @@ import { createNotificationsRepo } from './notifications-repo.js';
 import { createQuotesRepo } from './quotes-repo.js';
 import { createStatusCountsReader } from './status-counts-repo.js';
 import { createRepostRowChecksReader } from './repost-row-checks.js';
+import { createProfileSliceReader } from './profile-slice.js';
 import { createReactionsRepo } from './reactions-repo.js';
 import { createRelationsRepo } from './relations-repo.js';
 import { createRepostsRepo } from './reposts-repo.js';
@@ -63,6 +64,7 @@ export function createSqliteStore(db: Db, options: SqliteStoreOptions): Store {
     quotes: createQuotesRepo(db),
     statusCounts: createStatusCountsReader(db),
     repostRowChecks: createRepostRowChecksReader(db),
+    profileSlices: createProfileSliceReader(db),
     async resendPending() {
       return 0; // outbox jobs commit in the same transaction as their write: nothing is ever pending
     },

@@ -35,6 +35,7 @@ const READS: Readonly<Record<WriteTarget, readonly string[]>> = {
   quotes: ['list', 'counts'],
   statusCounts: ['read'],
   repostRowChecks: ['read'],
+  profileSlices: ['read'],
   queue: ['stats', 'listDead', 'onReady', 'releaseLeases'],
 };
 

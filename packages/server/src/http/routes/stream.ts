@@ -32,7 +32,15 @@ export interface StreamRouteDeps extends SocketDriverDeps {
  * function): the route is still documented, and a plain GET still answered 400.
  */
 export async function streamRoutes(app: FastifyInstance, deps: StreamRouteDeps | null): Promise<void> {
-  if (deps) await registerWebSocket(app, deps);
+  // In a scope of its own: @fastify/websocket adds an onRequest and an onResponse hook to every route of the scope it
+  // is registered in, and every other route of the app would pay for them (a hook runner turn each) for nothing.
+  await app.register(async (scope) => {
+    if (deps) await registerWebSocket(scope, deps);
+    streamRoute(scope, deps);
+  });
+}
+
+function streamRoute(app: FastifyInstance, deps: StreamRouteDeps | null): void {
   app.withTypeProvider<ZodTypeProvider>().route({
     method: 'GET',
     url: '/api/v1/stream',
