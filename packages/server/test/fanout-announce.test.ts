@@ -41,9 +41,12 @@ const pushed = (): [string, string[]][] =>
 
 /** bob, followed by ann and dan; cyd, followed by ann; gus, followed by eve. */
 async function people() {
-  const [ann, bob, cyd, dan, eve, gus] = await Promise.all(
-    ['ann', 'bob', 'cyd', 'dan', 'eve', 'gus'].map((alias) => t.register(alias)),
-  );
+  const ann = await t.register('ann');
+  const bob = await t.register('bob');
+  const cyd = await t.register('cyd');
+  const dan = await t.register('dan');
+  const eve = await t.register('eve');
+  const gus = await t.register('gus');
   for (const token of [ann, dan]) await follow(token, 'bob');
   await follow(ann, 'cyd');
   await follow(eve, 'gus');
