@@ -3,7 +3,7 @@ import { AggregatorRegistry, type Registry } from 'prom-client';
 import type { MetricsSnapshot } from './metrics.js';
 
 /** CPU a scrape may take on the HTTP thread in one turn before it lets waiting requests run. */
-const TURN_BUDGET_MS = 1;
+const TURN_BUDGET_MS = 0.5;
 
 /**
  * The text exposition of `registry` with `others` (other threads' snapshots) merged in, rendered in turns of at most
