@@ -2,6 +2,7 @@
 // What one /metrics scrape costs each thread of an idle `tweeter.js serve`: CPU from /proc/<pid>/task/*/schedstat
 // (ns run) before and after N scrapes, after a warm-up. Run from the repository's root, under the bench lock:
 //   flock /work/bench.lock node packages/bench/scripts/scrape-cost.mjs [--warmup 50] [--scrapes 40] [--cpu-prof DIR]
+/* global process, fetch, performance, console */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -45,7 +46,9 @@ try {
   for (let i = 0; ; i += 1) {
     try {
       if ((await fetch(`${base}/healthz`)).ok) break;
-    } catch {}
+    } catch {
+      // not listening yet
+    }
     if (i > 200) throw new Error('server did not start');
     await sleep(100);
   }
