@@ -3,7 +3,7 @@ import { AggregatorRegistry, type Registry } from 'prom-client';
 import type { MetricsSnapshot } from './metrics.js';
 
 /** CPU a scrape may take on the HTTP thread in one turn before it lets waiting requests run. */
-const TURN_BUDGET_MS = 1;
+const TURN_BUDGET_MS = 0.5;
 
 /**
  * The text exposition of `registry` with `others` (other threads' snapshots) merged in, rendered in turns of at most
@@ -30,9 +30,11 @@ export async function renderMetrics(registry: Registry, others: MetricsSnapshot[
   }
   if (shared.size > 0) {
     // A metric only the other threads have is summed with nothing; one this registry lacks is passed as it is.
-    const merged = AggregatorRegistry.aggregate([own, ...others]);
-    for (const metric of merged.getMetricsAsArray()) {
-      parts.push(await merged.getSingleMetricAsString(metric.name));
+    // One metric at a time (aggregation is by name anyway): all of them at once was one turn of ~0.5 ms.
+    const snapshots = [own, ...others];
+    for (const name of new Set(snapshots.flat().map((metric) => metric.name))) {
+      const merged = AggregatorRegistry.aggregate(snapshots.map((s) => s.filter((metric) => metric.name === name)));
+      parts.push(await merged.getSingleMetricAsString(name));
       await yieldIfLong();
     }
   }

@@ -89,20 +89,20 @@ export function createMetrics(queue: JobQueue): Metrics {
     help: 'Jobs in the queue by state',
     labelNames: ['state'] as const,
     registers: [registry],
+    // One read of the queue sets both gauges (prom-client's own pattern, as its event-loop lag gauges): a scrape
+    // collects this one first (registered before `oldestReady`), and SQLite's stats are a transaction of several
+    // counts on the HTTP thread.
     async collect() {
       const stats = await queue.stats();
       for (const s of states) this.set({ state: s }, stats[s]);
+      // Left unset where the queue cannot tell (SQS publishes it to CloudWatch instead).
+      if (stats.oldestReadyAgeMs !== undefined) oldestReady.set(stats.oldestReadyAgeMs / 1000);
     },
   });
-  new Gauge({
+  const oldestReady = new Gauge({
     name: 'tweeter_queue_oldest_ready_age_seconds',
     help: 'Age of the oldest job waiting to run (how far behind the workers are)',
     registers: [registry],
-    async collect() {
-      // Left unset where the queue cannot tell (SQS publishes it to CloudWatch instead).
-      const { oldestReadyAgeMs } = await queue.stats();
-      if (oldestReadyAgeMs !== undefined) this.set(oldestReadyAgeMs / 1000);
-    },
   });
   const sources = new Set<() => Promise<MetricsSnapshot>>();
   return {

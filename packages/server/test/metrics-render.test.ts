@@ -1,5 +1,5 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { AggregatorRegistry, Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import { renderMetrics } from '../src/metrics-render.js';
 
@@ -48,6 +48,42 @@ describe('renderMetrics', () => {
     expect(text).toContain('test_thread_only_total 1\n');
     expect(text).toMatch(/^process_start_time_seconds \d+/m);
     expect(text.match(/^# TYPE test_delivered_total /gm)).toHaveLength(1);
+  });
+
+  it("gives exactly prom-client's aggregation of the metrics other threads keep, in its order", async () => {
+    const own = new Registry();
+    const threads = [new Registry(), new Registry()];
+    const histogram = (registry: Registry): Histogram<'kind'> =>
+      new Histogram({ name: 'test_wait_seconds', help: 'wait', labelNames: ['kind'], registers: [registry] });
+    const counter = (registry: Registry, name: string): Counter<'step'> =>
+      new Counter({ name, help: name, labelNames: ['step'], registers: [registry] });
+    histogram(own).observe({ kind: 'bulk' }, 0.01);
+    counter(own, 'test_steps_total');
+    // Unlabelled, never observed here (this thread's copies of the job metrics), observed by the threads.
+    const plain = (registry: Registry): Histogram =>
+      new Histogram({ name: 'test_lag_seconds', help: 'lag', buckets: [0.1, 1], registers: [registry] });
+    const total = (registry: Registry): Counter =>
+      new Counter({ name: 'test_plain_total', help: 'plain', registers: [registry] });
+    const average = (registry: Registry): Gauge =>
+      new Gauge({ name: 'test_average', help: 'averaged', aggregator: 'average', registers: [registry] });
+    plain(own);
+    total(own);
+    average(own);
+    new Counter({ name: 'test_here_only_total', help: 'zero, labelled elsewhere', registers: [own] });
+    threads.forEach((thread, i) => {
+      histogram(thread).observe({ kind: i === 0 ? 'bulk' : 'interactive' }, 0.002 * (i + 1));
+      counter(thread, 'test_steps_total').inc({ step: `s${String(i)}` }, i + 1);
+      counter(thread, `test_only_thread${String(i)}_total`).inc({ step: 'x' });
+      plain(thread).observe(0.5 * i);
+      total(thread).inc(i);
+      average(thread).set(4 + i);
+      counter(thread, 'test_here_only_total').inc({ step: 'y' });
+    });
+    const others = await Promise.all(threads.map((thread) => thread.getMetricsAsJSON()));
+    const ours = await renderMetrics(own, others);
+    const theirs = await AggregatorRegistry.aggregate([await own.getMetricsAsJSON(), ...others]).metrics();
+    expect(ours).toBe(theirs);
+    expect(ours).toContain('test_wait_seconds_count{kind="bulk"} 2\n');
   });
 
   it('lets other callbacks run while it renders a large registry', async () => {
