@@ -43,28 +43,22 @@ export async function presentProfiles(
     muted ?? readMutes(),
   ]);
   const following = new Set(followed.map((e) => e.followee));
-  return users.map((u) => {
-    // Fields listed, not spread: spreading the presenter's object per profile was most of a page's CPU.
-    const user = deps.userPresenter.user(u);
-    return {
-      alias: user.alias,
-      firstName: user.firstName,
-      lastName: user.lastName,
-      imageUrl: user.imageUrl,
-      bio: u.bio ?? '',
-      followerCount: u.followerCount,
-      followeeCount: u.followeeCount,
-      followedByMe: following.has(u.alias),
-      blockedByMe: false,
-      mutedByMe: muting.has(u.alias),
-      blocksMe: false,
-    };
-  });
+  return users.map((u) => profileOf(deps.userPresenter, u, following.has(u.alias), muting.has(u.alias)));
 }
 
 /** The profile of a row read with the viewer's edges (`ProfileSliceReader`), the same object `presentProfiles` makes. */
 export function sliceProfile(presenter: UserPresenter, row: ProfileSliceRow): Profile {
-  const u = row.user;
+  return profileOf(presenter, row.user, row.followedByMe, row.mutedByMe);
+}
+
+/** A profile of an account neither side blocks (both block flags false: such accounts are filtered out first). */
+function profileOf(
+  presenter: UserPresenter,
+  u: ProfileSliceRow['user'],
+  followedByMe: boolean,
+  mutedByMe: boolean,
+): Profile {
+  // Fields listed, not spread: spreading the presenter's object per profile was most of a page's CPU.
   const user = presenter.user(u);
   return {
     alias: user.alias,
@@ -74,9 +68,9 @@ export function sliceProfile(presenter: UserPresenter, row: ProfileSliceRow): Pr
     bio: u.bio ?? '',
     followerCount: u.followerCount,
     followeeCount: u.followeeCount,
-    followedByMe: row.followedByMe,
+    followedByMe,
     blockedByMe: false,
-    mutedByMe: row.mutedByMe,
+    mutedByMe,
     blocksMe: false,
   };
 }
