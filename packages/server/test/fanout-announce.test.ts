@@ -1,5 +1,6 @@
 import type { Status } from '@tweeter/shared';
 import { describe, expect, it } from 'vitest';
+import { followAs, postStatus } from './support/status-calls.js';
 import { RecordingRealtime } from './support/social.js';
 import { useTestApp } from './support/use-test-app.js';
 
@@ -23,14 +24,9 @@ const t = useTestApp(
   { per: 'test' },
 );
 
-const post = async (token: string, text: string, inReplyToId?: string): Promise<string> => {
-  const payload = inReplyToId === undefined ? { post: text } : { post: text, inReplyToId };
-  const res = await t.as(token, { method: 'POST', url: '/api/v1/statuses', payload });
-  expect(res.statusCode).toBe(201);
-  return res.json<{ id: string }>().id;
-};
-const follow = async (token: string, alias: string) =>
-  expect((await t.as(token, { method: 'PUT', url: `/api/v1/me/followees/${alias}` })).statusCode).toBe(200);
+const post = (token: string, text: string, inReplyToId?: string): Promise<string> =>
+  postStatus(t, token, text, inReplyToId);
+const follow = (token: string, alias: string): Promise<void> => followAs(t, token, alias);
 const feedIds = async (token: string): Promise<string[]> =>
   (await t.as(token, { method: 'GET', url: '/api/v1/me/feed?limit=50' }))
     .json<{ items: { id: string }[] }>()

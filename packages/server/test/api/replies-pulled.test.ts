@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { followAs, postStatus } from '../support/status-calls.js';
 import { type TestApp } from '../support/test-app.js';
 import { useTestApps } from '../support/use-test-app.js';
 
@@ -8,14 +9,9 @@ import { useTestApps } from '../support/use-test-app.js';
 const apps = useTestApps();
 let t: TestApp;
 
-const post = async (token: string, text: string, inReplyToId?: string): Promise<string> => {
-  const payload = inReplyToId === undefined ? { post: text } : { post: text, inReplyToId };
-  const res = await t.as(token, { method: 'POST', url: '/api/v1/statuses', payload });
-  expect(res.statusCode).toBe(201);
-  return res.json<{ id: string }>().id;
-};
-const follow = async (token: string, alias: string) =>
-  expect((await t.as(token, { method: 'PUT', url: `/api/v1/me/followees/${alias}` })).statusCode).toBe(200);
+const post = (token: string, text: string, inReplyToId?: string): Promise<string> =>
+  postStatus(t, token, text, inReplyToId);
+const follow = (token: string, alias: string): Promise<void> => followAs(t, token, alias);
 /** The ids on every page of the feed, `limit` a page. */
 async function feedIds(token: string, limit: number): Promise<string[]> {
   const ids: string[] = [];
