@@ -109,9 +109,12 @@ export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-/** The server's /metrics sampled from now on, the peaks of the set-up (population, logins with scrypt) forgotten. */
-export async function startSampler(url: string): Promise<MetricsSampler> {
-  const sampler = new MetricsSampler(url);
+/**
+ * The server followed from now on (its memory from /proc when `pid` is known, its /metrics as Prometheus would scrape
+ * it), the peaks of the set-up (population, logins with scrypt) forgotten.
+ */
+export async function startSampler(url: string, pid: number | null = null): Promise<MetricsSampler> {
+  const sampler = new MetricsSampler(url, 1000, { pid });
   sampler.start();
   await sampler.resetPeak();
   return sampler;

@@ -38,7 +38,7 @@ export async function runBlockScenario(params: BlockParams, target: TargetOption
     const rowsBefore = (await feedRowCount(server)).rows;
     target.log(`@${me} blocks @${them}, whose ${params.entries} statuses are in the feed (${rowsBefore} feed rows)`);
 
-    const sampler = new MetricsSampler(server.url);
+    const sampler = new MetricsSampler(server.url, 1000, { pid: server.pid });
     sampler.start();
     const started = performance.now();
     const blocked = await api.block(token, them);

@@ -38,7 +38,7 @@ export async function runCardsScenario(params: CardsParams, target: TargetOption
       writersGraph({ ...params, followeesEach: Math.min(5, params.users - 1) }),
       async (server) => {
         const { api, tokens } = await signInWriters(server.url, params, target, { seedOffset: 5, post: '' });
-        const sampler = await startSampler(server.url);
+        const sampler = await startSampler(server.url, server.pid);
         let n = 0;
         const phase = async (text: (i: number) => string) => {
           const run = startPaced({

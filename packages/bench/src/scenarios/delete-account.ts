@@ -53,7 +53,7 @@ export async function runDeleteAccountScenario(
       const leaver = await api.login(LEAVER, target.password);
       const tokens = await api.loginAll(sample, target.password);
       const rowsBefore = await feedRowCount(server);
-      const sampler = await startSampler(server.url);
+      const sampler = await startSampler(server.url, server.pid);
 
       const before = new Samples();
       const during = new Samples();

@@ -31,7 +31,7 @@ export async function runExportScenario(params: ExportParams, target: TargetOpti
       const text = await (await fetch(`${server.url}/metrics`)).text();
       return round2((metricValue(text, 'process_resident_memory_bytes') ?? 0) / MB);
     };
-    const sampler = new MetricsSampler(server.url, 100);
+    const sampler = new MetricsSampler(server.url, 100, { pid: server.pid, scrapeIntervalMs: 100 });
     sampler.start();
     await sampler.resetPeak();
     const rssBefore = await rssNow();

@@ -68,7 +68,7 @@ export async function runFanoutScenario(params: FanoutParams, target: TargetOpti
     const watcher = params.watchVisible === 1 ? (tokens.at(-1) ?? null) : null;
     const rowsBefore = await feedRowCount(server);
 
-    const sampler = await startSampler(server.url);
+    const sampler = await startSampler(server.url, server.pid);
     const schedBefore = threadSched(server.pid);
 
     // Fan-out windows on the performance.now() clock; the last one is open (end = Infinity) while delivering.

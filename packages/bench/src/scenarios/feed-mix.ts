@@ -35,6 +35,8 @@ export function mixShares(repostPercent: number, quotePercent: number): Mix {
 /** One graph's server and readers, and how many of a sample of first pages' items were reposts and quotes. */
 interface Graph {
   url: string;
+  /** The server's process (its memory is read from /proc). */
+  pid: number | null;
   tokens: string[];
   reposts: number;
   quotes: number;
@@ -63,11 +65,15 @@ function planOf(users: number, { repostShare, quoteShare }: Mix) {
 }
 
 // Signs the readers in and counts the reposts and quotes on 20 of their first pages.
-async function graphOf(url: string, params: FeedMixParams, target: TargetOptions): Promise<Graph> {
+async function graphOf(
+  { url, pid }: { url: string; pid: number | null },
+  params: FeedMixParams,
+  target: TargetOptions,
+): Promise<Graph> {
   const api = new ApiClient(url);
   const readers = sampleDistinct(seededRandom(target.seed + 2), params.users, params.readers, 0).map(userAlias);
   const tokens = await api.loginAll(readers, target.password);
-  const graph = { url, tokens, reposts: 0, quotes: 0, items: 0 };
+  const graph = { url, pid, tokens, reposts: 0, quotes: 0, items: 0 };
   for (const token of tokens.slice(0, 20)) {
     const page = (await api.feed(token, 20)).value.items as { repostedBy?: unknown; quote?: unknown }[];
     graph.items += page.length;
@@ -79,7 +85,7 @@ async function graphOf(url: string, params: FeedMixParams, target: TargetOptions
 
 // One phase: `seconds` of reads of one graph at the scenario's rate, pooled into `into`.
 async function readPhase(graph: Graph, params: FeedMixParams, seconds: number, into: Kind): Promise<void> {
-  const sampler = await startSampler(graph.url);
+  const sampler = await startSampler(graph.url, graph.pid);
   const load = await startFeedReaders({
     baseUrl: graph.url,
     tokens: graph.tokens,
@@ -107,8 +113,8 @@ export async function runFeedMixScenario(params: FeedMixParams, target: TargetOp
   const mix = mixShares(params.repostPercent, params.quotePercent);
   return withServer(target, planOf(params.users, { repostShare: 0, quoteShare: 0 }), async (plainServer) =>
     withServer(target, planOf(params.users, mix), async (mixServer) => {
-      const plainGraph = await graphOf(plainServer.url, params, target);
-      const mixGraph = await graphOf(mixServer.url, params, target);
+      const plainGraph = await graphOf(plainServer, params, target);
+      const mixGraph = await graphOf(mixServer, params, target);
       for (const graph of [plainGraph, mixGraph]) {
         // warm-up, unrecorded
         await startFeedReaders({

@@ -57,7 +57,7 @@ export async function runFeedScenario(params: FeedParams, target: TargetOptions)
       await readersOf(params.warmupS).done;
       await sleep(200);
     }
-    const sampler = await startSampler(server.url);
+    const sampler = await startSampler(server.url, server.pid);
     const schedBefore = threadSched(server.pid);
     const timingBefore = await routeBuckets(server.url, FEED_ROUTE);
     const pace = params.rate === 0 ? 'closed loop' : `${params.rate} requests/s`;

@@ -6,9 +6,10 @@ import { Samples, type Percentiles } from '../percentiles.js';
 import { sleep, startSampler } from '../setup.js';
 import type { UploadWorkerCounts, UploadWorkerData } from '../upload-worker.js';
 
-/** One server's readers: its URL and their tokens. */
+/** One server's readers: its URL, its process (its memory is read from /proc) and their tokens. */
 export interface Readers {
   url: string;
+  pid: number | null;
   tokens: string[];
 }
 
@@ -85,7 +86,7 @@ export async function uploadPhases(options: {
   let errors = 0;
 
   const read = async (into: Condition) => {
-    const sampler = await startSampler(readers.url);
+    const sampler = await startSampler(readers.url, readers.pid);
     const timer = monitorEventLoopDelay({ resolution: 5 });
     timer.enable();
     const load = await startFeedReaders({

@@ -88,7 +88,7 @@ export async function runMediaScenario(params: MediaParams, target: TargetOption
         }
       }
     }
-    return { url: server.url, tokens };
+    return { url: server.url, pid: server.pid, tokens };
   };
 
   target.log('two populations of the same graph: images on 30% of statuses, and text-only');
@@ -109,7 +109,7 @@ export async function runMediaScenario(params: MediaParams, target: TargetOption
     const jpeg = await fourMegabyteJpeg();
     const uploader = media.tokens[0] ?? '';
     let errors = 0;
-    const sampler = await startSampler(media.url);
+    const sampler = await startSampler(media.url, media.pid);
     const one = new Samples();
     for (let i = 0; i < params.uploads; i++) {
       const r = await upload(media.url, uploader, jpeg);
@@ -122,7 +122,11 @@ export async function runMediaScenario(params: MediaParams, target: TargetOption
       `other readers' feed pages, alternately without and with ${params.concurrent} uploads at once ` +
         `(${params.cycles} pairs of phases, ${params.pages} pages each way)`,
     );
-    const others = { url: media.url, tokens: media.tokens.length > 1 ? media.tokens.slice(1) : media.tokens };
+    const others = {
+      url: media.url,
+      pid: media.pid,
+      tokens: media.tokens.length > 1 ? media.tokens.slice(1) : media.tokens,
+    };
     const phases = await uploadPhases({
       readers: others,
       uploader,

@@ -82,7 +82,7 @@ export async function runMixScenario(params: MixParams, target: TargetOptions): 
         return [follow, unfollow];
       },
     };
-    const sampler = await startSampler(server.url);
+    const sampler = await startSampler(server.url, server.pid);
     target.log(`mixed load with ${total} connections for ${params.durationS} s`);
     const runs = (Object.keys(MIX) as Kind[]).map((kind) => {
       const first = offset;

@@ -40,7 +40,7 @@ export async function runPostScenario(
       post: options.post ?? 'Benchmark status for @user_000001 with a link https://example.com/bench',
     });
 
-    const sampler = await startSampler(server.url);
+    const sampler = await startSampler(server.url, server.pid);
     const pathBefore = await markWritePath(server.url);
     const schedBefore = threadSched(server.pid);
     const pace = params.rate === 0 ? 'closed loop' : `${params.rate} posts/s`;

@@ -36,7 +36,7 @@ export async function runRepostScenario(params: RepostParams, target: TargetOpti
       ),
       target.password,
     );
-    const sampler = new MetricsSampler(server.url);
+    const sampler = new MetricsSampler(server.url, 1000, { pid: server.pid });
     sampler.start();
     const repostMs: number[] = [];
     const everyFeedMs: number[] = [];

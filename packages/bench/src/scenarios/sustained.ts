@@ -63,7 +63,7 @@ export async function runSustainedScenario(params: SustainedParams, target: Targ
     });
 
     const before = await feedRowCount(server);
-    const sampler = await startSampler(server.url);
+    const sampler = await startSampler(server.url, server.pid);
     const pathBefore = await markWritePath(server.url);
     const schedBefore = threadSched(server.pid);
     target.log(`posting with ${params.writers} writers, closed loop, for ${params.durationS} s`);

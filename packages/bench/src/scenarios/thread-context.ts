@@ -56,7 +56,7 @@ export async function runThreadContextScenario(
     for (let i = 0; i < 20; i++) await read(); // warm the caches, as a thread being read is
     target.log(`reading the context ${params.reads} times`);
     // Marked from here (startSampler): its server CPU is that of the measured reads only.
-    const sampler = await startSampler(server.url);
+    const sampler = await startSampler(server.url, server.pid);
     const samples = new Samples();
     for (let i = 0; i < params.reads; i++) samples.push(await read());
     const latency = samples.summary();
