@@ -58,4 +58,5 @@ for (let round = 0; round < Number(process.env.PROBE_ROUNDS ?? 6); round++)
     const u = process.cpuUsage(t);
     res[i].push(Math.round(((u.user + u.system) / N) * 10) / 10);
   }
-for (const [i, b] of builds.entries()) console.log(`µs a page (CPU, in process, 6 rounds of ${N}): ${b.name}`, JSON.stringify(res[i]));
+for (const [i, b] of builds.entries())
+  console.log(`µs a page (CPU, in process, 6 rounds of ${N}): ${b.name}`, JSON.stringify(res[i]));
