@@ -19,7 +19,11 @@ export function leanRequest(
   );
 }
 
-type Answer = (ok: boolean, status: number) => void;
+/**
+ * Called once for every request sent: `tag` is the number the sender gave it (its own index of the request's due
+ * time), so a request costs no closure on the load generator's heap; ok false: the socket failed before the answer.
+ */
+export type Answered = (tag: number, ok: boolean, status: number) => void;
 
 /**
  * A small pool of keep-alive sockets for the load generator: pre-serialized requests, one in flight per socket, and a
@@ -29,7 +33,11 @@ type Answer = (ok: boolean, status: number) => void;
  */
 export class LeanPool {
   private readonly idle: LeanConnection[] = [];
-  private readonly waiting: [LeanRequest, Answer][] = [];
+  /** Requests waiting for a free socket, oldest first: a ring that grows (by doubling) only past its size. */
+  private waitingRequests: (LeanRequest | undefined)[] = new Array<LeanRequest | undefined>(1024).fill(undefined);
+  private waitingTags = new Float64Array(1024);
+  private waitingHead = 0;
+  private waitingCount = 0;
   private readonly all: LeanConnection[] = [];
   /** Where every socket's reads land (read and parsed at once, so one buffer serves them all). */
   private readonly readBuffer = Buffer.alloc(64 * 1024);
@@ -38,17 +46,19 @@ export class LeanPool {
     private readonly port: number,
     private readonly host: string,
     private readonly size: number,
+    private readonly answered: Answered,
   ) {}
 
-  static of(baseUrl: string, size: number): LeanPool {
+  static of(baseUrl: string, size: number, answered: Answered): LeanPool {
     const url = new URL(baseUrl);
-    return new LeanPool(Number(url.port || 80), url.hostname, size);
+    return new LeanPool(Number(url.port || 80), url.hostname, size, answered);
   }
 
-  send(request: LeanRequest, answer: Answer): void {
+  /** Sends `request` on a free socket, or queues it for the next one freed; `answered(tag, ...)` follows once. */
+  send(request: LeanRequest, tag: number): void {
     const conn = this.idle.pop() ?? (this.all.length < this.size ? this.open() : null);
-    if (conn) conn.send(request, answer);
-    else this.waiting.push([request, answer]);
+    if (conn) conn.send(request, tag);
+    else this.wait(request, tag);
   }
 
   /** Opens every socket now and resolves once all are connected (or failed): set-up before a measured load. */
@@ -62,7 +72,7 @@ export class LeanPool {
   }
 
   private open(): LeanConnection {
-    const conn = new LeanConnection(this.port, this.host, this.readBuffer, (c) => this.released(c));
+    const conn = new LeanConnection(this.port, this.host, this.readBuffer, this.answered, (c) => this.released(c));
     this.all.push(conn);
     return conn;
   }
@@ -72,13 +82,45 @@ export class LeanPool {
       // Closed while idle (or in use): forgotten; a waiting request gets a new socket.
       this.all.splice(this.all.indexOf(conn), 1);
       if (this.idle.includes(conn)) this.idle.splice(this.idle.indexOf(conn), 1);
-      const next = this.waiting.shift();
-      if (next) this.send(...next);
+      if (this.waitingCount > 0) this.send(this.waitingRequest(), this.dequeue());
       return;
     }
-    const next = this.waiting.shift();
-    if (next) conn.send(...next);
+    if (this.waitingCount > 0) conn.send(this.waitingRequest(), this.dequeue());
     else this.idle.push(conn);
+  }
+
+  private wait(request: LeanRequest, tag: number): void {
+    const size = this.waitingTags.length;
+    if (this.waitingCount === size) {
+      // Full: the same ring twice as large, oldest first (a stall of the server that long is rare).
+      const requests = new Array<LeanRequest | undefined>(size * 2).fill(undefined);
+      const tags = new Float64Array(size * 2);
+      for (let i = 0; i < size; i++) {
+        requests[i] = this.waitingRequests[(this.waitingHead + i) % size];
+        tags[i] = this.waitingTags[(this.waitingHead + i) % size] as number;
+      }
+      this.waitingRequests = requests;
+      this.waitingTags = tags;
+      this.waitingHead = 0;
+    }
+    const at = (this.waitingHead + this.waitingCount) % this.waitingTags.length;
+    this.waitingRequests[at] = request;
+    this.waitingTags[at] = tag;
+    this.waitingCount += 1;
+  }
+
+  /** The oldest waiting request (read before `dequeue`). */
+  private waitingRequest(): LeanRequest {
+    return this.waitingRequests[this.waitingHead] as LeanRequest;
+  }
+
+  /** Takes the oldest waiting request off the ring; its tag. */
+  private dequeue(): number {
+    const tag = this.waitingTags[this.waitingHead] as number;
+    this.waitingRequests[this.waitingHead] = undefined;
+    this.waitingHead = (this.waitingHead + 1) % this.waitingTags.length;
+    this.waitingCount -= 1;
+    return tag;
   }
 }
 
@@ -99,7 +141,8 @@ class LeanConnection {
   /** Resolves when the socket connected or failed. */
   readonly connected: Promise<void>;
   broken = false;
-  private answer: Answer | null = null;
+  /** The tag of the request in flight on this socket; -1: none. */
+  private tag = -1;
   private readonly head = Buffer.alloc(HEAD_MAX);
   private headLength = 0;
   /** Bytes of the current response's body still to skip once its head was read; -1: reading the head. */
@@ -110,6 +153,7 @@ class LeanConnection {
     port: number,
     host: string,
     readBuffer: Buffer,
+    private readonly answered: Answered,
     private readonly release: (conn: LeanConnection) => void,
   ) {
     this.socket = connect({ port, host, onread: { buffer: readBuffer, callback: (n, buf) => this.read(buf, n) } });
@@ -121,17 +165,17 @@ class LeanConnection {
     const fail = (): void => {
       if (this.broken) return;
       this.broken = true;
-      const answer = this.answer;
-      this.answer = null;
-      answer?.(false, 0);
+      const tag = this.tag;
+      this.tag = -1;
+      if (tag >= 0) this.answered(tag, false, 0);
       this.release(this);
     };
     this.socket.on('error', fail);
     this.socket.on('close', fail);
   }
 
-  send(request: LeanRequest, answer: Answer): void {
-    this.answer = answer;
+  send(request: LeanRequest, tag: number): void {
+    this.tag = tag;
     this.socket.write(request);
   }
 
@@ -159,17 +203,17 @@ class LeanConnection {
       const take = Math.min(this.remaining, length - i);
       this.remaining -= take;
       i += take;
-      if (this.remaining === 0) this.answered();
+      if (this.remaining === 0) this.complete();
     }
     return true;
   }
 
-  private answered(): void {
+  private complete(): void {
     this.remaining = -1;
     this.headLength = 0;
-    const answer = this.answer;
-    this.answer = null;
-    answer?.(true, this.status);
+    const tag = this.tag;
+    this.tag = -1;
+    if (tag >= 0) this.answered(tag, true, this.status);
     this.release(this);
   }
 }

@@ -95,6 +95,10 @@ function youngGenerationForThreads(): void {
   // survivors took 77 ms on a loaded machine (74 of them in the helpers), 9 ms on its own thread. Read at every
   // scavenge, so this applies to the whole bench process, which is only the load generator.
   setFlagsFromString('--no-parallel-scavenge');
+  // V8's memory reducer shrinks an idle-looking heap with mark-compacts: ~8 s into a load it ran two or three on the
+  // sender's thread (20-40 ms each on a loaded machine, the bench's sender GC of up to 25-28 ms in the budget runs),
+  // for a heap of a few MB that never needed them. The load generator does not give memory back mid-run.
+  setFlagsFromString('--no-memory-reducer');
 }
 
 function inProcess(spec: Parameters<typeof startPacedThread>[0]): LoadRun {

@@ -66,7 +66,7 @@ void run.done.then((result) => {
     sendLate: sendLate?.toArray() ?? new Float64Array(0),
     generator: watch?.stop() ?? {
       loopDelayMs: { p99: 0, max: 0 },
-      gc: { pauses: 0, maxMs: 0, totalMs: 0 },
+      gc: { pauses: 0, maxMs: 0, totalMs: 0, allocatedMb: 0 },
       longGc: [],
     },
   };

@@ -71,4 +71,26 @@ describe('lean HTTP requests (paced load)', () => {
     expect(result.latencies.count).toBe(seen.length);
     expect(result.latencies.count).toBeGreaterThanOrEqual(8);
   });
+
+  it('queues requests past its first ring of 1,024 waiting and sends them in due order', async () => {
+    const { url, seen } = await listen(5_000);
+    const requests = Array.from({ length: 3000 }, (_, i) =>
+      leanRequest(url, { method: 'GET', path: `/r/${i * 10 + 1}`, headers: {} }),
+    );
+    // One socket and 3,000 requests due within 50 ms: most wait, the ring doubles twice.
+    const result = await startPaced({
+      baseUrl: url,
+      connections: 1,
+      rate: 60_000,
+      durationS: 0.05,
+      request: () => {
+        throw new Error('lean only');
+      },
+      lean: (n) => requests[n % 3000] as Buffer,
+    }).done;
+    expect(result.socketErrors).toBe(0);
+    expect(result.responses).toBeGreaterThan(2_000);
+    expect(result.latencies.count).toBe(result.responses);
+    expect(seen).toEqual(Array.from({ length: result.responses }, (_, i) => `GET /r/${(i % 3000) * 10 + 1} undefined`));
+  });
 });

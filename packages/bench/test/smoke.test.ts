@@ -97,7 +97,9 @@ describe('tweeter bench', () => {
     expect(fromSend).toMatchObject({ count: got, p99: expect.any(Number) });
     expect(fromSend.max).toBeLessThanOrEqual((results.feed_latency_ms as Record<string, number>).max ?? 0);
     expect(results.bench_sender_loop_delay_ms).toEqual(percentiles('p99', 'max'));
-    expect(results.bench_sender_gc).toEqual(percentiles('pauses', 'maxMs', 'totalMs'));
+    expect(results.bench_sender_gc).toEqual(percentiles('pauses', 'maxMs', 'totalMs', 'allocatedMb'));
+    // What the sender's heap took a request: counted (a load-independent figure of its garbage).
+    expect(results.bench_sender_alloc_bytes_per_req).toEqual(expect.any(Number));
   });
 
   it('post: latency of paced posters and the fan-out backlog drained afterwards', async () => {

@@ -153,7 +153,14 @@ export async function runFanoutScenario(params: FanoutParams, target: TargetOpti
             // The load generator's own delay (its paced thread): how late reads left, its loop's delay, its GC.
             ...(load.sendLate ? { bench_send_late_ms: latencyFigure(load.sendLate.summary()) } : {}),
             ...(load.generator
-              ? { bench_sender_loop_delay_ms: load.generator.loopDelayMs, bench_sender_gc: load.generator.gc }
+              ? {
+                  bench_sender_loop_delay_ms: load.generator.loopDelayMs,
+                  bench_sender_gc: load.generator.gc,
+                  // What the sender's heap took a request (its garbage: a scavenge every ~16 MB of it).
+                  bench_sender_alloc_bytes_per_req: Math.round(
+                    (load.generator.gc.allocatedMb * 1e6) / Math.max(1, load.responses),
+                  ),
+                }
               : {}),
           }
         : {}),

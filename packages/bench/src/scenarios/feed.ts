@@ -99,7 +99,14 @@ export async function runFeedScenario(params: FeedParams, target: TargetOptions)
       ...(load.sendLate ? { bench_send_late_ms: latencyFigure(load.sendLate.summary()) } : {}),
       ...(params.rate > 0 ? { feed_from_send_ms: latencyFigure(summarize(fromSend)) } : {}),
       ...(load.generator
-        ? { bench_sender_loop_delay_ms: load.generator.loopDelayMs, bench_sender_gc: load.generator.gc }
+        ? {
+            bench_sender_loop_delay_ms: load.generator.loopDelayMs,
+            bench_sender_gc: load.generator.gc,
+            // What the sender's heap took a request (its garbage: a scavenge every ~16 MB of it).
+            bench_sender_alloc_bytes_per_req: Math.round(
+              (load.generator.gc.allocatedMb * 1e6) / Math.max(1, load.responses),
+            ),
+          }
         : {}),
       bench_main_loop_delay_ms: bench.loopDelayMs,
       bench_main_gc: bench.gc,

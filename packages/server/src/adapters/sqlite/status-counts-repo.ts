@@ -2,49 +2,57 @@ import { REACTION_KINDS, type ReactionKind } from '@tweeter/shared';
 import type { StatusCounts, StatusCountsReader } from '../../ports/status-counts.js';
 import type { Db } from './database.js';
 
-type Row = [string, number | null, number | null, string | null, number | null, number | null, number, number];
-
 /**
  * A page's counters in one statement: one pass over the id list with a key seek per counter, instead of six
  * statements that each parse the list again and cross into JavaScript on their own (reactions, the viewer's
  * reactions, comments, quotes, reposts, the viewer's reposts). The tables and their upkeep are the repositories'.
+ *
+ * The answer is one text, seven space-separated fields a status in the order of `ids` (likes, hearts, the viewer's
+ * kinds joined by commas or empty, comments, quotes, reposts, the viewer's repost 0/1): handing 20 rows of 8 values
+ * to JavaScript cost more than the seeks (an in-process probe: ~15 µs a page of 20 less, ~40 against ~55 µs). The
+ * ids stay out of the text (they are matched by position), and kinds are names without spaces.
  */
 export function createStatusCountsReader(db: Db): StatusCountsReader {
   const select = db
-    .prepare<{ ids: string; viewer: string | null }, Row>(
-      `SELECT j.value,
-         (SELECT count FROM reaction_counts WHERE target = 'status:' || j.value AND kind = 'like'),
-         (SELECT count FROM reaction_counts WHERE target = 'status:' || j.value AND kind = 'heart'),
-         (SELECT group_concat(kind) FROM reactions WHERE target = 'status:' || j.value AND alias = @viewer),
-         (SELECT count FROM comment_counts WHERE status_id = j.value),
-         (SELECT count FROM quote_counts WHERE status_id = j.value),
-         (SELECT COUNT(*) FROM reposts WHERE status_id = j.value),
-         EXISTS (SELECT 1 FROM reposts WHERE status_id = j.value AND reposter = @viewer)
+    .prepare<{ ids: string; viewer: string | null }, string | null>(
+      `SELECT group_concat(
+         ifnull((SELECT count FROM reaction_counts WHERE target = 'status:' || j.value AND kind = 'like'), 0)
+         || ' ' || ifnull((SELECT count FROM reaction_counts WHERE target = 'status:' || j.value AND kind = 'heart'), 0)
+         || ' ' || ifnull((SELECT group_concat(kind) FROM reactions WHERE target = 'status:' || j.value AND alias = @viewer), '')
+         || ' ' || ifnull((SELECT count FROM comment_counts WHERE status_id = j.value), 0)
+         || ' ' || ifnull((SELECT count FROM quote_counts WHERE status_id = j.value), 0)
+         || ' ' || (SELECT COUNT(*) FROM reposts WHERE status_id = j.value)
+         || ' ' || EXISTS (SELECT 1 FROM reposts WHERE status_id = j.value AND reposter = @viewer), ' ' ORDER BY j.key)
        FROM json_each(@ids) AS j`,
     )
-    .raw();
+    .pluck();
   return {
     async read(ids, viewer) {
       const out = new Map<string, StatusCounts>();
       if (ids.length === 0) return out;
-      for (const [id, like, heart, mine, comments, quotes, reposts, repostedByMe] of select.all({
-        ids: JSON.stringify(ids),
-        viewer,
-      })) {
-        out.set(id, {
-          like: like ?? 0,
-          heart: heart ?? 0,
-          mine: mine === null ? [] : kinds(mine),
-          comments: comments ?? 0,
-          quotes: quotes ?? 0,
-          reposts,
-          repostedByMe: repostedByMe === 1,
+      const text = select.get({ ids: JSON.stringify(ids), viewer });
+      if (text === null || text === undefined) return out;
+      const f = text.split(' ');
+      if (f.length !== ids.length * FIELDS) throw new Error(`status counts: ${f.length} fields for ${ids.length} ids`);
+      for (let k = 0, i = 0; k < ids.length; k++, i += FIELDS) {
+        const mine = f[i + 2] as string;
+        out.set(ids[k] as string, {
+          like: Number(f[i]),
+          heart: Number(f[i + 1]),
+          mine: mine === '' ? [] : kinds(mine),
+          comments: Number(f[i + 3]),
+          quotes: Number(f[i + 4]),
+          reposts: Number(f[i + 5]),
+          repostedByMe: f[i + 6] === '1',
         });
       }
       return out;
     },
   };
 }
+
+/** Fields a status in the statement's text. */
+const FIELDS = 7;
 
 // The viewer's reactions in the order the API lists kinds (REACTION_KINDS), whatever order the rows came in.
 function kinds(list: string): ReactionKind[] {
