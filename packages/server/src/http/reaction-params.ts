@@ -21,9 +21,12 @@ export function reactionParamsCompiler<S>(route: FastifyRouteSchemaDef<S>): Fast
 function plainParams(data: unknown): boolean {
   if (typeof data !== 'object' || data === null) return false;
   let kind = false;
-  for (const [key, value] of Object.entries(data)) {
+  // for...in over the params object (own, enumerable, no prototype: find-my-way's), not Object.entries' arrays.
+  const params = data as Record<string, unknown>;
+  for (const key in params) {
+    const value = params[key];
     if (typeof value !== 'string') return false;
-    if (key === 'kind') kind = REACTION_KINDS.some((k) => k === value);
+    if (key === 'kind') kind = (REACTION_KINDS as readonly string[]).includes(value);
     else if ((key !== 'id' && key !== 'messageId') || value.length < 1 || value.length > ID_MAX) return false;
   }
   return kind;

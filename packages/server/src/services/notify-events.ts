@@ -43,7 +43,10 @@ export class NotifyEvents {
   /** The jobs for `events` stamped now, without self-notifications: for a write's outbox. */
   jobs(events: readonly NotifyEvent[], active = true): JobRequest[] {
     const at = this.deps.clock.now();
-    return events.filter((e) => e.actorId !== e.recipientId).map((e) => notifyJob(e, at, active));
+    // A plain loop: every like builds its outbox here (filter and map made two arrays and two closures a like).
+    const jobs: JobRequest[] = [];
+    for (const e of events) if (e.actorId !== e.recipientId) jobs.push(notifyJob(e, at, active));
+    return jobs;
   }
 
   /** The job removing a deleted status's notifications (for the deletion's outbox). */
