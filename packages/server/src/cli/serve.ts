@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { strictCommand } from './options.js';
 import { configFromEnvironment } from '../config/index.js';
-import { applyServerGcFlags, heapFlagsApplied, SERVER_NODE_FLAGS } from '../runtimes/node/heap-flags.js';
+import { heapFlagsApplied, SERVER_NODE_FLAGS } from '../runtimes/node/heap-flags.js';
 import { startServer, stopOnSignals } from '../runtimes/node/serve.js';
 
 /** `tweeter serve`: HTTP + workers on SQLite under DATA_DIR. */
@@ -17,8 +17,6 @@ export function serveCommand(): Command {
         ...(opts.host !== undefined ? { HOST: opts.host } : {}),
         ...(opts.dataDir !== undefined ? { DATA_DIR: opts.dataDir } : {}),
       });
-      // Before any thread starts: scavenges without helper threads (heap-flags.ts says why).
-      applyServerGcFlags();
       const server = await startServer(config);
       // Not fatal (it serves), but uploads then cost the readers of this thread full collections: see heap-flags.ts.
       if (!heapFlagsApplied(process.execArgv)) {

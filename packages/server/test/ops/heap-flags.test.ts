@@ -1,9 +1,9 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { applyServerGcFlags, SERVER_NODE_FLAGS } from '../../src/runtimes/node/heap-flags.js';
+import { SERVER_NODE_FLAGS } from '../../src/runtimes/node/heap-flags.js';
 import { BIN, cleanUp, type ServerProcess } from '../support/server-process.js';
 import { TEST_ENV } from '../support/test-app.js';
 
@@ -82,33 +82,4 @@ describe('the heap flags the server runs with', () => {
     await expect.poll(() => server?.output(), { timeout: 10_000 }).toContain('without the server heap flags');
     expect(await server.kill('SIGTERM')).toBe(0);
   }, 60_000);
-});
-
-describe("the server's scavenges", () => {
-  /** `--trace-gc-nvp` lines of a node that allocates garbage after `setUp` (ESM source), importing the built module. */
-  function scavengeLines(setUp: string): string[] {
-    const module = join(dirname(BIN), '..', 'dist', 'runtimes', 'node', 'heap-flags.js');
-    const script = `import { applyServerGcFlags } from ${JSON.stringify(module)};
-      ${setUp}
-      let keep = [];
-      for (let i = 0; i < 400000; i++) { keep.push({ i, s: 'x' + i }); if (keep.length > 50000) keep = []; }`;
-    const run = spawnSync(
-      process.execPath,
-      ['--trace-gc-nvp', '--min-semi-space-size=1', '--max-semi-space-size=1', '--input-type=module', '-e', script],
-      { encoding: 'utf8' },
-    );
-    expect(run.status, run.stderr).toBe(0);
-    return run.stdout.split('\n').filter((line) => line.includes('gc=s '));
-  }
-
-  it('run on the collecting thread alone once the server applies its flags: no helper thread works on any', () => {
-    const lines = scavengeLines('applyServerGcFlags([]);');
-    expect(lines.length).toBeGreaterThan(3);
-    for (const line of lines) expect(line).toContain('background.scavenge.parallel=0.00 ');
-  });
-
-  it('keep what node was told on its command line', () => {
-    expect(applyServerGcFlags(['--parallel-scavenge'])).toBe(false);
-    expect(applyServerGcFlags(['--no-parallel-scavenge'])).toBe(false);
-  });
 });

@@ -1,5 +1,3 @@
-import { setFlagsFromString } from 'node:v8';
-
 /**
  * The V8 flags the server process runs with (`npm start`, the `tweeter` command's first line, the bench), in one
  * place so they cannot drift apart.
@@ -24,21 +22,4 @@ export const SERVER_NODE_FLAGS: readonly string[] = ['--min-semi-space-size=16',
  */
 export function heapFlagsApplied(execArgv: readonly string[]): boolean {
   return execArgv.some((arg) => /^--min[-_]semi[-_]space[-_]size(=|$)/.test(arg));
-}
-
-/**
- * Young-generation collections on the collecting thread alone (V8's `--no-parallel-scavenge`), unless node's command
- * line says otherwise. Why: the server's scavenges carry little (~100 KB of 26 MB on the read paths), so a helper
- * thread saves little work, and waking one costs a context switch; on a machine whose cores are busy (2 cores: the
- * HTTP thread, the job thread, any other process), a helper that took a share of the work and was then descheduled
- * holds the collecting thread until it runs again. Alternated search-people runs (docs/benchmarks.md, issue 23): the
- * median scavenge 0.9-1.2 ms against 1.3-2.1 ms, the p99 lower in three pairs of four. V8 reads the flag at each
- * scavenge and it is process-wide, so it applies to the job thread's isolate too. Set at start-up rather than on
- * node's command line so every way of starting the server (`npm start`, `tweeter serve`, `node .../tweeter.js
- * serve`) gets it; the bench's load generator does the same for its own process (paced-thread.ts).
- */
-export function applyServerGcFlags(execArgv: readonly string[] = process.execArgv): boolean {
-  if (execArgv.some((arg) => /^--(no-)?parallel[-_]scavenge$/.test(arg))) return false;
-  setFlagsFromString('--no-parallel-scavenge');
-  return true;
 }
