@@ -49,9 +49,12 @@ describe('tweeter bench search-people', () => {
     const phases = ['--rate', '100', '--warmup', '1', '--duration', '2', '--closed-duration', '1'];
     // --server-out: the child server's own output (its log here; --trace-gc lines with --node-args) in a file.
     const serverOut = join(out, 'server-out.log');
-    const res = await runBench(['search-people', ...args, ...phases, '--json', file, '--server-out', serverOut], {
-      TMPDIR: out,
-    });
+    // --trace: each open-loop search's due time, latency and lateness, with the prefixes asked.
+    const trace = join(out, 'people-trace.json');
+    const res = await runBench(
+      ['search-people', ...args, ...phases, '--json', file, '--server-out', serverOut, '--trace', trace],
+      { TMPDIR: out },
+    );
     expect(res.status, res.stderr).toBe(0);
     expect(readFileSync(serverOut, 'utf8')).toContain('tweeter is listening');
     const { results, params } = JSON.parse(readFileSync(file, 'utf8')) as ScenarioResult;
@@ -63,5 +66,13 @@ describe('tweeter bench search-people', () => {
     expect(results.server_cpu_us_per_search).toBeGreaterThan(0);
     expect(results.capacity_search_people_rps).toBeGreaterThan(0);
     expect(results.capacity_server_cpu_us_per_search).toBeGreaterThan(0);
+    // From the sender too, and the server's threads: CPU and wake-ups a search (the HTTP thread wakes at least once).
+    const fromSend = results.search_people_from_send_ms as { count: number };
+    expect(fromSend.count).toBe((results.search_people_latency_ms as { count: number }).count);
+    expect((results.server_thread_cpu_us_per_search as Record<string, number>).main).toBeGreaterThan(0);
+    expect((results.server_thread_runs_per_search as Record<string, number>).main).toBeGreaterThanOrEqual(1);
+    const traced = JSON.parse(readFileSync(trace, 'utf8')) as { measured: string[]; trace: number[] };
+    expect(traced.measured).toHaveLength(200);
+    expect(traced.trace).toHaveLength(3 * fromSend.count);
   });
 });

@@ -14,6 +14,11 @@ import { withServer, type TargetOptions } from '../setup.js';
 import { option, type ScenarioDefinition } from './registry.js';
 import { searchPopulation } from './search-statuses.js';
 import { closedLoopSearch, openLoopSearch, type SearchAsk } from './search-load.js';
+import { schedPerRequest, threadSched } from '../thread-sched.js';
+import { summarize } from '../percentiles.js';
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
 
 export type SearchPeopleParams = {
   users: number;
@@ -29,6 +34,8 @@ export type SearchPeopleParams = {
   closedDurationS: number;
   /** Seconds of unrecorded open loop at `rate` before the measured one, over prefixes of their own. */
   warmupS: number;
+  /** A file for each open-loop search's due time, latency and lateness, with the prefixes asked in order (--trace). */
+  trace?: string;
 };
 export type SuggestionsParams = {
   users: number;
@@ -97,16 +104,44 @@ export async function runSearchPeopleScenario(
       }
       if (params.rate > 0) {
         target.log(`searching people at ${params.rate}/s (open loop) for ${params.durationS} s`);
+        const measured = list.slice(0, params.queries);
+        const schedBefore = threadSched(server.pid);
+        // Each search's latency from when it left the sender too: the due-time latency less the sender's lateness.
+        const fromSend: number[] = [];
+        const trace: number[] = [];
+        const t0 = performance.now();
         const open = await openLoopSearch({
           baseUrl: server.url,
-          asks: asksOf(list.slice(0, params.queries)),
+          asks: asksOf(measured),
           rate: params.rate,
           connections: params.connections,
           durationS: params.durationS,
+          onSample: (at, ms, lateMs) => {
+            fromSend.push(ms - lateMs);
+            if (params.trace) trace.push(at - t0, ms, lateMs);
+          },
         });
+        const sched = schedPerRequest(server.pid, schedBefore, threadSched(server.pid), open.load.responses);
+        if (params.trace)
+          writeFileSync(
+            params.trace,
+            JSON.stringify({
+              t0Wall: Date.now() - (performance.now() - t0),
+              interval: 1000 / params.rate,
+              measured,
+              trace,
+            }),
+          );
         const l = open.load.latencies.summary();
         figures.search_people_ms = { p50: l.p50, p95: l.p95, p99: l.p99, max: l.max };
         figures.search_people_latency_ms = latencyFigure(l);
+        figures.search_people_from_send_ms = latencyFigure(summarize(fromSend));
+        // The load generator's own delays: how late requests left its thread.
+        if (open.load.sendLate) figures.bench_send_late_ms = latencyFigure(open.load.sendLate.summary());
+        // Per thread, µs a search: CPU, and time runnable but waiting for a core (where a loaded machine's tail hides).
+        figures.server_thread_cpu_us_per_search = sched.cpu;
+        figures.server_thread_wait_us_per_search = sched.wait;
+        figures.server_thread_runs_per_search = sched.runs;
         figures.search_people_rate = params.rate;
         figures.search_people_answered_rps = open.load.rps;
         figures.server_cpu_us_per_search = open.cpuUsPerRequest;
@@ -114,12 +149,16 @@ export async function runSearchPeopleScenario(
       }
       if (params.closedDurationS > 0) {
         target.log(`capacity: ${params.connections} connections, closed loop, for ${params.closedDurationS} s`);
+        const schedBefore = threadSched(server.pid);
         const closed = await closedLoopSearch({
           baseUrl: server.url,
           asks: asksOf(list.slice(params.queries)),
           connections: params.connections,
           durationS: params.closedDurationS,
         });
+        const sched = schedPerRequest(server.pid, schedBefore, threadSched(server.pid), closed.load.responses);
+        figures.capacity_server_thread_cpu_us_per_search = sched.cpu;
+        figures.capacity_server_thread_runs_per_search = sched.runs;
         const l = closed.load.latencies.summary();
         figures.capacity_search_people_rps = closed.load.rps;
         figures.capacity_search_people_ms = { p50: l.p50, p95: l.p95, p99: l.p99 };
@@ -208,6 +247,11 @@ export const searchPeopleScenario: ScenarioDefinition<SearchPeopleParams> = {
     option('connections', 'sockets of the open loop; connections of the closed loop (capacity)', '16'),
     option('closed-duration', 'seconds of the closed-loop capacity run (0: skip)', '10'),
     option('warmup', 'seconds of unrecorded open loop at --rate first, on prefixes of its own (0: none)', '2'),
+    option(
+      'trace',
+      "write each open-loop search's due time, latency and lateness, and the prefixes, to this JSON file",
+      '',
+    ),
   ],
   parse(flags) {
     return {
@@ -219,6 +263,7 @@ export const searchPeopleScenario: ScenarioDefinition<SearchPeopleParams> = {
       connections: parseWhole(flags.connections ?? '', '--connections', 1, 1_000),
       closedDurationS: parseWhole(flags.closedDuration ?? '', '--closed-duration', 0, 3600),
       warmupS: parseWhole(flags.warmup ?? '', '--warmup', 0, 600),
+      ...(flags.trace ? { trace: resolve(flags.trace) } : {}),
     };
   },
   run: runSearchPeopleScenario,

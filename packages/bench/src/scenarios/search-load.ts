@@ -1,6 +1,6 @@
 import { authed, startLoad, type LoadResult } from '../load.js';
 import { leanRequest } from '../lean-http.js';
-import { startPaced } from '../paced.js';
+import { startPacedThread } from '../paced-thread.js';
 import { scrapeSearchCounters, type SearchCounters } from './search-queries.js';
 
 /** One search request: the signed-in reader and the path with its query string. */
@@ -14,6 +14,7 @@ export type SearchPhase = { load: LoadResult; cpuUsPerRequest: number; before: S
  * due time (a stalled server is charged for the requests it delayed: no coordinated omission). The n-th request is
  * asks[n % asks.length], serialized once beforehand and sent over raw keep-alive sockets (lean-http.ts), so the load
  * generator takes little of the CPU the server shares. At most `connections` in flight; more wait, and that counts.
+ * `onSample` is called for every 2xx answer once the load is done (its due time on this thread's clock).
  */
 export async function openLoopSearch(options: {
   baseUrl: string;
@@ -21,19 +22,22 @@ export async function openLoopSearch(options: {
   rate: number;
   connections: number;
   durationS: number;
+  /** Each 2xx answer: its due time (performance.now()), latency from it and how late it left the sender, in ms. */
+  onSample?: (dueAt: number, ms: number, lateMs: number) => void;
 }): Promise<SearchPhase> {
   const lean = options.asks.map((a) =>
     leanRequest(options.baseUrl, { method: 'GET', path: a.path, headers: { authorization: `Bearer ${a.token}` } }),
   );
-  const ask = (n: number): SearchAsk => options.asks[n % options.asks.length] as SearchAsk;
+  // On a thread of its own, as the feed's readers (paced-thread.ts): requests leave on time whatever the bench's main
+  // thread does, and its set-up garbage is collected before the first one is due.
   return measured(options.baseUrl, () =>
-    startPaced({
+    startPacedThread({
       baseUrl: options.baseUrl,
       connections: options.connections,
       rate: options.rate,
       durationS: options.durationS,
-      request: (n) => ({ method: 'GET', path: ask(n).path, headers: { authorization: `Bearer ${ask(n).token}` } }),
-      lean: (n) => lean[n % lean.length] as Buffer,
+      requests: lean,
+      ...(options.onSample ? { onSample: options.onSample } : {}),
     }),
   );
 }
