@@ -10,6 +10,9 @@ import type { Worker } from 'node:worker_threads';
  */
 export const JOB_THREAD_SEMI_SPACE_MB = { min: 8, max: 8 } as const;
 
+/** The writer thread's young generation: it allocates little (messages, answers), and a post waits for its pauses. */
+export const WRITER_THREAD_SEMI_SPACE_MB = { min: 4, max: 4 } as const;
+
 /**
  * Starts a worker whose isolate gets `semiSpaceMb` for its young generation. A worker's `resourceLimits` cannot do it:
  * V8 lets the process's `--max-semi-space-size` flag win over an isolate's constraints. So the flags are set for the
