@@ -29,10 +29,7 @@ export type ToWriterThread =
 
 /** From the writer thread to the main thread. */
 export type FromWriterThread =
-  | { type: 'started' }
-  | { type: 'metrics'; id: number; snapshot: MetricsSnapshot }
-  | WriteAnswer
-  | { type: 'stopped' };
+  { type: 'started' } | { type: 'metrics'; id: number; snapshot: MetricsSnapshot } | WriteAnswer | { type: 'stopped' };
 
 /** From the job thread to the writer thread, on their channel. */
 export type JobToWriter =

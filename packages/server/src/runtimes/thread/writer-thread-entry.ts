@@ -11,7 +11,13 @@ import { openStores } from '../../wiring/stores.js';
 import { splitNotified } from '../../wiring/notified-pushes.js';
 import { observeThreadGc } from './thread-gc.js';
 import { observeThreadTurns } from './thread-turns.js';
-import type { FromWriterThread, JobToWriter, ToWriterThread, WriterThreadData, WriterToJob } from './writer-messages.js';
+import type {
+  FromWriterThread,
+  JobToWriter,
+  ToWriterThread,
+  WriterThreadData,
+  WriterToJob,
+} from './writer-messages.js';
 
 const port = parentPort;
 if (!port) throw new Error('writer-thread-entry runs in a worker thread (started by WriterThread)');
@@ -63,7 +69,8 @@ function write(request: WriteRequest, reply: (answer: WriteAnswer) => void, from
   // The sender traces a write's round trip into this thread's part and the hops (RemoteWrites.onAnswered).
   const at = performance.now();
   const heldMs = (): number => performance.now() - at;
-  const failed = (err: unknown): void => reply({ type: 'written', id, ok: false, error: sendError(err), heldMs: heldMs() });
+  const failed = (err: unknown): void =>
+    reply({ type: 'written', id, ok: false, error: sendError(err), heldMs: heldMs() });
   dispatchWrite({ store, queue }, target, request.method, request.args).then((result) => {
     let value = result;
     if (fromMain && jobPort) {
@@ -87,7 +94,9 @@ function attachJobPort(next: MessagePort): void {
     if (message.type === 'write') write(message, reply, false);
     else if (message.type === 'release-leases') {
       // Through the writer like any write (one request of its own), never beside a group in progress.
-      void batch(async () => (queue as { releaseLeases?: (o: { owner: string }) => number }).releaseLeases?.({ owner: leaseOwner }));
+      void batch(async () =>
+        (queue as { releaseLeases?: (o: { owner: string }) => number }).releaseLeases?.({ owner: leaseOwner }),
+      );
     }
   });
 }
