@@ -66,7 +66,9 @@ let stopping: Promise<void> | undefined;
 port.on('message', (message: ToJobThread) => {
   switch (message.type) {
     case 'writer-port':
-      attachWriter(message.port);
+      // A port that arrives once stopping would keep this thread alive after its work is done.
+      if (stopping) message.port.close();
+      else attachWriter(message.port);
       return;
     case 'writer-lost':
       // Its writes in hand may or may not have committed: they fail (the jobs run again); new ones wait.

@@ -154,6 +154,11 @@ export class JobThreads implements JobWorkers {
     await slot.worker.terminate();
   }
 
+  /** This thread's writes the writer thread holds now (sent, not answered): what its crash would fail with 503. */
+  writesInHand(): number {
+    return this.deps.writes.inHand;
+  }
+
   /** Ends the writer thread at once, as a crash would (see terminate). */
   terminateWriter(): Promise<void> {
     return this.writer.terminate();
@@ -166,7 +171,8 @@ export class JobThreads implements JobWorkers {
   /** Gives the job thread of `slot` a new channel to the writer thread, if both are there. */
   private connect(slot: Slot): void {
     const worker = slot.worker;
-    if (!worker || !this.writer.up) return;
+    // Not while stopping: a job thread that has stopped would keep the port open, and never exit.
+    if (!worker || !this.writer.up || !this.alive) return;
     const { port1, port2 } = new MessageChannel();
     this.writer.connect(port1);
     worker.postMessage({ type: 'writer-port', port: port2 } satisfies ToJobThread, [port2]);
