@@ -58,16 +58,12 @@ const PARTS: Readonly<Record<string, [name: string, labels: string]>> = {
   bulk_commit: ['tweeter_writer_commit_seconds', 'kind="bulk"'],
   // What can hold a post on the HTTP thread beside the writer: its garbage collections (prom-client's, all kinds).
   http_thread_gc: ['nodejs_gc_duration_seconds', ''],
-  // What holds the job thread beside its jobs: its collections by kind; the writer's WAL restart step.
-  job_thread_gc_minor: ['tweeter_thread_gc_seconds', 'thread="job",kind="minor"'],
-  job_thread_gc_major: ['tweeter_thread_gc_seconds', 'thread="job",kind="major"'],
-  // The writer thread's (JOB_THREADS=1 since issue 19 `s12-writer`): what a post's write waits behind beside a group.
-  writer_thread_gc_minor: ['tweeter_thread_gc_seconds', 'thread="writer",kind="minor"'],
-  writer_thread_gc_major: ['tweeter_thread_gc_seconds', 'thread="writer",kind="major"'],
+  // What holds the job thread (the writer) beside a transaction: its collections by kind, and the WAL restart step.
+  job_thread_gc_minor: ['tweeter_thread_gc_seconds', 'kind="minor"'],
+  job_thread_gc_major: ['tweeter_thread_gc_seconds', 'kind="major"'],
   wal_restart: ['tweeter_writer_wal_restart_seconds', ''],
   // Every long turn of the job thread (its 10 ms tick late by ≥ 1 ms): the two above and its waves of jobs.
   job_thread_tick_late: ['tweeter_thread_tick_lateness_seconds', 'thread="job"'],
-  writer_thread_tick_late: ['tweeter_thread_tick_lateness_seconds', 'thread="writer"'],
 };
 
 export type WritePathMark = Map<string, HistogramSnapshot>;

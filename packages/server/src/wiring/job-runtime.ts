@@ -1,25 +1,22 @@
 import type { Config } from '../config/config.js';
-import type { RemoteWrites } from '../adapters/sqlite/remote-writes.js';
+import { dispatchWrite } from '../adapters/sqlite/write-routing.js';
 import type { WorkerPool } from '../jobs/worker-pool.js';
 import type { Logger } from '../logger.js';
 import type { JobMetrics } from '../metrics.js';
 import type { Clock } from '../ports/clock.js';
 import type { JobQueue } from '../ports/job-queue.js';
 import type { Realtime } from '../ports/realtime.js';
-import type { NotifiedGroup } from '../ports/store.js';
 import { LIVE_PUSH_WINDOW_MS } from '../services/live-throttle.js';
 import { createJobRegistry, createWorkerPool } from './jobs.js';
 import { notifiedPusher } from './notified-pushes.js';
 import { createReadModel } from './read-model.js';
 import { openBlobs, openStores } from './stores.js';
 
-/** The job thread's runtime: a read connection, the way to the writer thread, processors and pool. */
+/** The job thread's runtime: the file's one writer, processors and pool. */
 export interface JobRuntime {
   workers: WorkerPool;
-  /** Where this thread's writes go: attached to the writer thread's channel (job-thread-entry.ts). */
-  writes: RemoteWrites;
-  /** Pushes live the notification groups a reaction of the HTTP thread changed (sent on by the writer thread). */
-  pushNotified(groups: NotifiedGroup[]): void;
+  /** Runs a write another thread sent (its store's write methods, see write-routing.ts) on this thread's writer. */
+  write(target: string, method: string, args: unknown[]): Promise<unknown>;
   /** Stops the pool (finishing jobs in hand), then closes the store. */
   close(): Promise<void>;
 }
@@ -36,14 +33,27 @@ export async function createJobRuntime(
     logger: Logger;
     clock: Clock;
     wake(listener: () => void): () => void;
+    /** The name this side's job leases are taken under (see StorageOptions.leaseOwner). */
+    leaseOwner?: string;
+    /** false when the server's checkpoint thread checkpoints the WAL (OpenOptions.automaticCheckpoints). */
+    automaticCheckpoints: boolean;
   },
 ): Promise<JobRuntime> {
   const { realtime, metrics, logger, clock } = deps;
-  // The writer thread owns the file's one writer: this thread reads, and sends it its writes (the queue's too). The
-  // main thread set the file up; the leases this thread's receives take are released by its start (job-thread-entry).
-  const opened = await openStores(config, clock, { writes: 'elsewhere', setUp: false });
-  const writes = opened.remoteWrites;
-  if (!writes) throw new Error('job threads need the embedded SQLite store');
+  // This thread owns the file's one writer: the HTTP thread sends its writes here (write()).
+  const opened = await openStores(config, clock, {
+    automaticCheckpoints: deps.automaticCheckpoints,
+    leaseOwner: deps.leaseOwner,
+    observeWrites: {
+      waited: (priority, seconds) => metrics.writerWait.observe({ priority }, seconds),
+      group(kind, seconds, commitSeconds) {
+        metrics.writerGroup.observe({ kind }, seconds);
+        metrics.writerCommit.observe({ kind }, commitSeconds);
+      },
+      requested: (write) => metrics.writerRequests.inc({ write }),
+      betweenGroups: (seconds) => metrics.writerWalRestart.observe(seconds),
+    },
+  });
   const { store } = opened.value;
   const queue = withReadySignal(opened.value.queue, deps.wake);
   const { hydrator } = createReadModel(config, store, clock);
@@ -62,8 +72,8 @@ export async function createJobRuntime(
   const pushNotified = notifiedPusher(config, { store, hydrator, realtime, clock, windowMs: LIVE_PUSH_WINDOW_MS });
   return {
     workers,
-    writes,
-    pushNotified,
+    write: async (target, method, args) =>
+      pushNotified(target, await dispatchWrite(opened.value, target, method, args)),
     async close() {
       await workers.stop();
       await realtime.flush();

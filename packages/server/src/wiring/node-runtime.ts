@@ -105,8 +105,7 @@ export async function createNodeRuntime(
     ? { ...given(overrides.stores), writeBatch: null, populationWriter: null, releasedLeases: 0, remoteWrites: null }
     : await openStores(config, clock, {
         releaseEarlierLeases: options.releaseEarlierLeases ?? false,
-        // With a job thread, the writer thread beside it owns the file's one writer: this one reads and sends it its
-        // writes.
+        // With a job thread, that thread owns the file's one writer: this one reads and sends it its writes.
         writes: threadLayout(config) ? 'elsewhere' : 'here',
         ...(checkpoints === undefined
           ? {}
@@ -237,13 +236,13 @@ export async function createNodeRuntime(
   };
 }
 
-/** Whether the job workers run in a job thread (beside the writer thread, which then owns the SQLite file's writer). */
+/** Whether the job workers run in a job thread (which then owns the SQLite file's writer). */
 function threadLayout(config: Config): boolean {
   return config.jobs.threads > 0 && config.jobs.concurrency > 0;
 }
 
 /**
- * The job workers: in a job thread (JOB_THREADS=1, beside the writer thread; both started here so that this thread's
+ * The job workers: in a job thread (JOB_THREADS=1, owning the file's writer; started here so that this thread's
  * writes have somewhere to go before the pool starts), else a pool on this thread. The thread module is loaded only
  * when threads are asked for.
  */
@@ -269,10 +268,8 @@ async function jobWorkers(
   if (deps.clock && deps.clock !== systemClock) {
     throw new Error('JOB_THREADS must be 0 with an injected clock: job threads keep the system clock');
   }
-  const { writes } = deps;
-  if (!writes) throw new Error('JOB_THREADS must be 0 with stores given in place of the configured ones');
   const { JobThreads } = await import('../runtimes/thread/job-threads.js');
-  const threads = new JobThreads(config, { ...deps, writes });
+  const threads = new JobThreads(config, deps);
   threads.open();
   return threads;
 }

@@ -10,15 +10,15 @@ import type { StatusHydrator } from '../services/status-hydrator.js';
 import { UserPresenter } from '../services/user-presenter.js';
 
 /**
- * On the job thread: the live pushes of the notification groups a reaction's write changed in its own transaction
- * (ReactionChange.notified, sent on by the writer thread, splitNotified), coalesced over `windowMs` as the notify
- * stage's are, so their reads and presentation stay off the HTTP thread (which serves the unread count) and off the
- * writer thread (which only writes).
+ * On the writer's thread: the live pushes of the notification groups a reaction's write changed in its own
+ * transaction (ReactionChange.notified), coalesced over `windowMs` as the notify stage's are, so their reads and
+ * presentation stay off the HTTP thread (which serves the unread count). Returns the write's answer without
+ * `notified`, so the HTTP thread's ReactionService does not push them again.
  */
 export function notifiedPusher(
   config: Config,
   deps: { store: Store; hydrator: StatusHydrator; realtime: Realtime; clock: Clock; windowMs: number },
-): (groups: NotifiedGroup[]) => void {
+): (target: string, answer: unknown) => unknown {
   const { store } = deps;
   const pushes = new NotifyPushes({
     notifications: store.notifications,
@@ -33,17 +33,12 @@ export function notifiedPusher(
     retentionMs: config.notificationRetentionMs,
     windowMs: deps.windowMs,
   });
-  return (groups) => pushNotifiedGroups(pushes, groups);
-}
-
-/**
- * A write's answer without the `notified` groups of a reaction (see notifiedPusher), and those groups (undefined when
- * it has none): the HTTP thread's ReactionService then does not push them again.
- */
-export function splitNotified(target: string, answer: unknown): { answer: unknown; notified?: NotifiedGroup[] } {
-  if (target !== 'reactions' || typeof answer !== 'object' || answer === null || !('notified' in answer)) {
-    return { answer };
-  }
-  const { notified, ...rest } = answer as { notified?: NotifiedGroup[] };
-  return { answer: rest, ...(notified && notified.length > 0 ? { notified } : {}) };
+  return (target, answer) => {
+    if (target !== 'reactions' || typeof answer !== 'object' || answer === null || !('notified' in answer)) {
+      return answer;
+    }
+    const { notified, ...rest } = answer as { notified?: NotifiedGroup[] };
+    pushNotifiedGroups(pushes, notified);
+    return rest;
+  };
 }

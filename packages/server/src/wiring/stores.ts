@@ -71,11 +71,6 @@ export interface OpenOptions {
    * HTTP thread when a job thread owns the writer. Ignored by the AWS shape.
    */
   writes?: 'here' | 'elsewhere';
-  /**
-   * SQLite: false when the thread that started this one set the file up (migrated it, took leases over): the job
-   * and writer threads. Default true. Ignored by the AWS shape.
-   */
-  setUp?: boolean;
   /** SQLite: told where the writer's time goes (job metrics) when this side owns the writer. Ignored by the AWS shape. */
   observeWrites?: WriterObserver;
 }

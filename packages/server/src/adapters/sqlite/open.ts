@@ -56,12 +56,6 @@ export interface SqliteOpenOptions {
    * its writes through the returned RemoteWrites.
    */
   writes?: 'here' | 'elsewhere';
-  /**
-   * false: neither migrate the file nor take leases over at open, the thread that started this one did (the job
-   * thread, whose leases the writer thread takes and which releases them itself; the writer thread, whose leases are
-   * the job thread's). Default true.
-   */
-  setUp?: boolean;
   /** Told where each write's time went (its wait, its group, the COMMIT), when this connection is the writer. */
   observeWrites?: WriterObserver;
 }
@@ -96,15 +90,11 @@ export function openSqlite(config: Config, clock: Clock, options: SqliteOpenOpti
     return { store, queue, releasedLeases };
   };
 
-  const setUp = options.setUp !== false;
   if (options.writes === 'elsewhere') {
     // Migrate and take the leases over before the writer's thread exists, then keep only a read connection.
-    let releasedLeases = 0;
-    if (setUp) {
-      const setup = openDatabase(config.databaseFile, { automaticCheckpoints: options.automaticCheckpoints });
-      releasedLeases = open(setup, true).releasedLeases;
-      setup.close();
-    }
+    const setup = openDatabase(config.databaseFile, { automaticCheckpoints: options.automaticCheckpoints });
+    const { releasedLeases } = open(setup, true);
+    setup.close();
     const db = openDatabase(config.databaseFile, { readonly: true, mmapBytes: config.sqlite.readMmapBytes });
     const plain = open(db, false);
     const remote = new RemoteWrites();
@@ -112,11 +102,8 @@ export function openSqlite(config: Config, clock: Clock, options: SqliteOpenOpti
     return { store, queue, db, releasedLeases, writer: null, remote };
   }
 
-  const db = openDatabase(config.databaseFile, {
-    automaticCheckpoints: options.automaticCheckpoints,
-    ...(setUp ? {} : { migrate: false }),
-  });
-  const plain = open(db, setUp);
+  const db = openDatabase(config.databaseFile, { automaticCheckpoints: options.automaticCheckpoints });
+  const plain = open(db, true);
   const writer = new SqliteWriter(db, GROUP_COMMIT, options.observeWrites, new WalRestarter(db, WAL_RESTART));
   const observer = options.observeWrites;
   const routed = routeWrites(plain.store, plain.queue, (target, method, args, priority, call) => {

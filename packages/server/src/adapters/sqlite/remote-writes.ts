@@ -100,11 +100,6 @@ export class RemoteWrites {
     this.send?.(request);
   }
 
-  /** Writes sent to the writer's thread and not answered yet (those its crash would fail). */
-  get inHand(): number {
-    return this.sent.size;
-  }
-
   /** The writer's thread is up: writes go to it from now on, those that waited first. */
   attach(send: (request: WriteRequest) => void): void {
     this.send = send;

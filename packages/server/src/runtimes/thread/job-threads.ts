@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { MessageChannel, type Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { AggregatorRegistry } from 'prom-client';
 import type { Config } from '../../config/config.js';
 import { waitUntilDrained, type JobWorkers, type WorkersHealth } from '../../jobs/job-workers.js';
@@ -12,8 +12,12 @@ import type { Presence } from '../../adapters/ws/presence.js';
 import { startEntry } from './start-entry.js';
 import { JOB_THREAD_SEMI_SPACE_MB, startWithSemiSpace } from './thread-heap.js';
 import { deliverRealtime, type FromJobThread, type JobThreadData, type ToJobThread } from './messages.js';
-import { restartDelayMs, type RestartHistory } from './restarts.js';
-import { WriterThread } from './writer-thread.js';
+
+/** First restart delay after a crash; doubles with each crash in a row, up to RESTART_MAX_MS. */
+const RESTART_BASE_MS = 100;
+const RESTART_MAX_MS = 30_000;
+/** A thread that ran this long before crashing counts as healthy again: its restart starts from the base delay. */
+const STABLE_AFTER_MS = 60_000;
 /** How long a metrics scrape waits for a busy thread before using the thread's previous answer. */
 const METRICS_WAIT_MS = 1_000;
 
@@ -23,23 +27,23 @@ interface Slot {
   started: boolean;
   /** Exited unexpectedly and not started again yet. */
   down: boolean;
-  history: RestartHistory;
+  startedAt: number;
+  crashes: number;
   restartTimer: NodeJS.Timeout | null;
   lastSnapshot: MetricsSnapshot;
   exited: Promise<void>;
 }
 
 /**
- * The job workers in a worker thread of their own (JOB_THREADS=1), beside the writer thread (writer-thread.ts), which
- * owns the SQLite file's one writer: fan-out plans, their garbage and the job work never run on the thread that
- * answers HTTP nor on the one that commits, and no two connections ever take turns at the write lock. The job thread
- * reads on a read-only connection (WAL: it never waits for the writer) and sends its writes (the queue's receives and
- * acks too) to the writer thread over a channel of their own, made here and handed to both at each start of either.
- * This thread reads the same way and sends its writes to the writer thread (`writes`). The threads start with the
- * runtime (open()), the job pool with start(). This side hands the job thread's realtime pushes to the sockets it
- * owns, merges both threads' metrics into /metrics, and restarts a thread that crashed. Each slot takes its job leases
- * under a name of its own, so the thread that replaces a crashed one first releases the jobs that one held: they run
- * again at once.
+ * The job workers in a worker thread of their own (JOB_THREADS=1), which also owns the SQLite file's one writer
+ * (adapters/sqlite/writer.ts): fan-out writes, their group commits and their garbage collection never run on the
+ * thread that answers HTTP, and no two connections ever take turns at the write lock. This thread reads on a
+ * read-only connection (WAL: it never waits for the writer) and sends its writes to the job thread (`writes`), which
+ * answers each once its group committed. The thread starts with the runtime (open()), its pool with start(). This
+ * side hands the thread's realtime pushes to the sockets it owns, merges its metrics into /metrics, and restarts a
+ * thread that crashed; writes it held fail with 503 (their outcome unknown), later ones wait for the new thread. Each
+ * slot takes its job leases under a name of its own, so the thread that replaces a crashed one first releases the
+ * jobs that one held: they run again at once.
  */
 export class JobThreads implements JobWorkers {
   private readonly slots: Slot[];
@@ -49,6 +53,7 @@ export class JobThreads implements JobWorkers {
   private alive = false;
   /** Their pools should run (start() until stop()). */
   private running = false;
+  private restarts = 0;
   private nextRequest = 0;
   /** The last metrics of threads that exited (their counts stay in the sum). */
   private readonly retired: MetricsSnapshot[] = [];
@@ -63,8 +68,8 @@ export class JobThreads implements JobWorkers {
       realtime: Realtime;
       metrics: Metrics;
       logger: Logger;
-      /** This thread's way to the writer thread. */
-      writes: RemoteWrites;
+      /** This thread's way to the writer the job thread owns (null when this side writes for itself). */
+      writes: RemoteWrites | null;
       /** false when this process's checkpoint thread checkpoints the WAL. */
       automaticCheckpoints: boolean;
       /** Who is connected to this thread's sockets, shared with the job threads (their Realtime's `reaches`). */
@@ -76,30 +81,18 @@ export class JobThreads implements JobWorkers {
       worker: null,
       started: false,
       down: false,
-      history: { crashes: 0, startedAt: 0, restarts: 0 },
+      startedAt: 0,
+      crashes: 0,
       restartTimer: null,
       lastSnapshot: [],
       exited: Promise.resolve(),
     }));
-    this.writer = new WriterThread(config, {
-      writes: deps.writes,
-      logger: deps.logger,
-      automaticCheckpoints: deps.automaticCheckpoints,
-      leaseOwner: this.leaseOwner(0),
-      onStarted: () => {
-        for (const slot of this.slots) this.connect(slot);
-      },
-      onLost: () => this.broadcast({ type: 'writer-lost' }),
-    });
   }
-
-  private readonly writer: WriterThread;
 
   /** Starts the threads with their writer, the pools idle until start(): this thread's writes need the writer. */
   open(): void {
     if (this.alive) return;
     this.alive = true;
-    this.writer.open();
     for (const slot of this.slots) this.spawn(slot);
   }
 
@@ -127,8 +120,6 @@ export class JobThreads implements JobWorkers {
       slot.worker?.postMessage({ type: 'stop' } satisfies ToJobThread);
     }
     await Promise.all(this.slots.map((slot) => slot.exited));
-    // Last: the job threads' last writes (acks of the jobs they finished) needed it.
-    await this.writer.stop();
     this.removeSource?.();
     this.removeSource = null;
     this.deps.logger.info({}, 'job threads stopped');
@@ -139,9 +130,8 @@ export class JobThreads implements JobWorkers {
   }
 
   health(): WorkersHealth {
-    const ok = this.writer.up && this.slots.every((slot) => !slot.down);
-    const restarts = this.slots.reduce((sum, slot) => sum + slot.history.restarts, this.writer.restarts);
-    return { layout: 'threads', ok, restarts };
+    const ok = this.slots.every((slot) => !slot.down);
+    return { layout: 'threads', ok, restarts: this.restarts };
   }
 
   /**
@@ -154,34 +144,12 @@ export class JobThreads implements JobWorkers {
     await slot.worker.terminate();
   }
 
-  /** This thread's writes the writer thread holds now (sent, not answered): what its crash would fail with 503. */
-  writesInHand(): number {
-    return this.deps.writes.inHand;
-  }
-
-  /** Ends the writer thread at once, as a crash would (see terminate). */
-  terminateWriter(): Promise<void> {
-    return this.writer.terminate();
-  }
-
-  private leaseOwner(index: number): string {
-    return `${this.bootId}/thread-${String(index)}`;
-  }
-
-  /** Gives the job thread of `slot` a new channel to the writer thread, if both are there. */
-  private connect(slot: Slot): void {
-    const worker = slot.worker;
-    // Not while stopping: a job thread that has stopped would keep the port open, and never exit.
-    if (!worker || !this.writer.up || !this.alive) return;
-    const { port1, port2 } = new MessageChannel();
-    this.writer.connect(port1);
-    worker.postMessage({ type: 'writer-port', port: port2 } satisfies ToJobThread, [port2]);
-  }
-
   private spawn(slot: Slot): void {
     const data: JobThreadData = {
       config: this.config,
       index: slot.index,
+      leaseOwner: `${this.bootId}/thread-${slot.index}`,
+      automaticCheckpoints: this.deps.automaticCheckpoints,
       startPool: this.running,
       ...(this.deps.presence && { presence: this.deps.presence.buffer }),
     };
@@ -192,15 +160,18 @@ export class JobThreads implements JobWorkers {
     worker.on('message', (message: FromJobThread) => this.onMessage(slot, message));
     worker.on('error', (err) => this.deps.logger.error({ err, thread: slot.index }, 'job thread crashed'));
     worker.once('exit', (code) => this.onExit(slot, worker, code));
-    this.connect(slot);
   }
 
   private onMessage(slot: Slot, message: FromJobThread): void {
     if (deliverRealtime(message, this.deps.realtime)) return;
-    if (message.type === 'started') {
+    if (message.type === 'written') {
+      this.deps.writes?.answer(message);
+    } else if (message.type === 'started') {
+      const worker = slot.worker;
+      if (worker) this.deps.writes?.attach((request) => worker.postMessage(request));
       slot.started = true;
       slot.down = false;
-      slot.history.startedAt = Date.now();
+      slot.startedAt = Date.now();
       this.deps.logger.info({ thread: slot.index }, 'job thread started');
     } else if (message.type === 'metrics') {
       slot.lastSnapshot = message.snapshot;
@@ -212,12 +183,18 @@ export class JobThreads implements JobWorkers {
     if (slot.worker !== worker) return;
     slot.worker = null;
     slot.started = false;
+    // Its writes in hand may or may not have committed: they fail (503); new ones wait for the next thread.
+    this.deps.writes?.detach();
     // Counters must not go back when a thread is replaced: what the old one counted stays in the scrape.
     if (slot.lastSnapshot.length > 0) this.retired.push(slot.lastSnapshot);
     slot.lastSnapshot = [];
     if (!this.alive) return;
     slot.down = true;
-    const delayMs = restartDelayMs(slot.history);
+    if (slot.startedAt > 0 && Date.now() - slot.startedAt >= STABLE_AFTER_MS) slot.crashes = 0;
+    slot.startedAt = 0;
+    const delayMs = Math.min(RESTART_MAX_MS, RESTART_BASE_MS * 2 ** slot.crashes);
+    slot.crashes += 1;
+    this.restarts += 1;
     this.deps.logger.error(
       { thread: slot.index, code, restartInMs: delayMs },
       'job thread exited unexpectedly; restarting it (its jobs in hand are released when it starts)',
@@ -234,8 +211,8 @@ export class JobThreads implements JobWorkers {
 
   /** Every thread's job metrics (the previous answer of a thread too busy to answer now), and retired threads'. */
   private async snapshot(): Promise<MetricsSnapshot> {
-    const answers = await Promise.all([...this.slots.map((slot) => this.ask(slot)), this.writer.snapshot()]);
-    return merge([...this.retired, ...this.writer.retired, ...answers]);
+    const answers = await Promise.all(this.slots.map((slot) => this.ask(slot)));
+    return merge([...this.retired, ...answers]);
   }
 
   private ask(slot: Slot): Promise<MetricsSnapshot> {

@@ -2,6 +2,7 @@ import type { MessagePort } from 'node:worker_threads';
 import type { Config } from '../../config/config.js';
 import type { MetricsSnapshot } from '../../metrics.js';
 import type { Realtime, RealtimeEvent } from '../../ports/realtime.js';
+import type { WriteAnswer, WriteRequest } from '../../adapters/sqlite/remote-writes.js';
 import type { Presence } from '../../adapters/ws/presence.js';
 
 /** What a job thread is started with. */
@@ -9,6 +10,13 @@ export interface JobThreadData {
   config: Config;
   /** Which of the JOB_THREADS slots this is (logged as `thread`). */
   index: number;
+  /**
+   * The name the thread's job leases are taken under: the same for every thread of this slot in this process, so a
+   * thread started in place of one that crashed releases the jobs that one held (StorageOptions.leaseOwner).
+   */
+  leaseOwner: string;
+  /** false when the main thread's checkpoint thread checkpoints the WAL (the writer then never does). */
+  automaticCheckpoints: boolean;
   /** Start the job workers at once (a thread restarted after a crash); else they wait for `start`. */
   startPool: boolean;
   /** The main thread's table of connected users (Presence), when its sockets are this process's (the `ws` hub). */
@@ -19,12 +27,10 @@ export interface JobThreadData {
 export type ToJobThread =
   /** Jobs may be ready: the main thread committed some (an outbox write, a scheduled job, a redrive). */
   | { type: 'ready' }
-  /** Start the job workers (their writes wait for the writer thread's channel). */
+  /** Start the job workers (the writer is up from the thread's start). */
   | { type: 'start' }
-  /** This thread's end of a channel to the writer thread (newly started, this one or the writer). */
-  | { type: 'writer-port'; port: MessagePort }
-  /** The writer thread exited: the writes sent to it fail, new ones wait for the next channel. */
-  | { type: 'writer-lost' }
+  /** A write of the main thread's store, for the writer this thread owns. */
+  | WriteRequest
   | { type: 'metrics'; id: number }
   /** Finish the jobs in hand, close the database, then exit. */
   | { type: 'stop' };
@@ -37,6 +43,8 @@ export type FromJobThread =
   | { type: 'realtime-followers'; author: string; event: RealtimeEvent }
   | { type: 'revoke'; alias: string; channel: string }
   | { type: 'metrics'; id: number; snapshot: MetricsSnapshot }
+  /** A write of the main thread's, committed (or failed). */
+  | WriteAnswer
   | { type: 'stopped' };
 
 /**

@@ -11,12 +11,6 @@ import type { Worker } from 'node:worker_threads';
 export const JOB_THREAD_SEMI_SPACE_MB = { min: 8, max: 8 } as const;
 
 /**
- * The writer thread's young generation: a post waits for its pauses. 8 MB as the job thread's: at 4 MB it scavenged
- * half again as often (27 against 18 in the post bench's 15 s), each copying the same few survivors (writes in hand).
- */
-export const WRITER_THREAD_SEMI_SPACE_MB = { min: 8, max: 8 } as const;
-
-/**
  * Starts a worker whose isolate gets `semiSpaceMb` for its young generation. A worker's `resourceLimits` cannot do it:
  * V8 lets the process's `--max-semi-space-size` flag win over an isolate's constraints. So the flags are set for the
  * moment the worker's isolate is created (V8 reads them only while configuring a new heap; the running heaps keep
