@@ -13,16 +13,7 @@
  * per 45 s of uploads (docs/benchmarks.md). The cost is memory: the young generation holds up to 3 semi-spaces
  * (48-96 MB reserved, committed as used).
  */
-export const SERVER_NODE_FLAGS: readonly string[] = [
-  '--min-semi-space-size=16',
-  '--max-semi-space-size=32',
-  // V8 optimizes a function (TurboFan) after a few "interrupt budgets" of its bytecode have run (67,584 bytes each in
-  // Node 20's V8). A request's path is many small functions that run once a request, so it took thousands of requests
-  // after each start to be optimized: a like's HTTP-thread CPU was 0.58 ms over the 1,000 likes after a 1,000-like
-  // warm-up and 0.33 ms once compiled (docs/benchmarks.md, issue 22). An eighth of the budget optimizes it after a
-  // few hundred. Only the first minutes after a start change; the optimizing compiles run on V8's helper threads.
-  '--interrupt-budget=8192',
-];
+export const SERVER_NODE_FLAGS: readonly string[] = ['--min-semi-space-size=16', '--max-semi-space-size=32'];
 
 /**
  * Whether node was started with the young-generation floor of SERVER_NODE_FLAGS, or the operator's own value of it:
