@@ -16,7 +16,7 @@ const { createSqliteStore } = await import(`${root}/adapters/sqlite/store.js`);
 const { Visibility } = await import(`${root}/domain/visibility.js`);
 const { PeopleSearchService } = await import(`${root}/services/people-search.js`);
 const { UserPresenter } = await import(`${root}/services/user-presenter.js`);
-const { personName, seededRandom, userAlias } = await import(`${root}/tooling/index.js`);
+const { userAlias } = await import(`${root}/tooling/index.js`);
 const db = new Database(file, { readonly: true, fileMustExist: true });
 db.pragma('cache_size = -65536');
 const clock = { now: () => Date.now() };
@@ -34,20 +34,8 @@ const service = new PeopleSearchService({
   ...(process.argv.includes('--no-cache') ? { rankedTtlMs: 0 } : {}),
 });
 
-// As scenarios/people.ts (`queries`), seed 1 (the bench's default).
-function queries(users, count, seed) {
-  const random = seededRandom(seed);
-  const out = [];
-  for (let k = 0; k < count; k++) {
-    const i = 1 + Math.floor(random() * users);
-    const name = personName(i);
-    const pick = random();
-    const source = pick < 0.4 ? name.firstName : pick < 0.8 ? name.lastName : userAlias(i);
-    const length = 1 + Math.floor(random() * 4);
-    out.push(source === userAlias(i) ? source.slice(0, 5 + length) : source.slice(0, length));
-  }
-  return out;
-}
+// The bench's own prefixes (scenarios/people.ts), seed 1 (the bench's default).
+const { peoplePrefixes: queries } = await import(new URL('../dist/scenarios/people.js', import.meta.url).pathname);
 const users = 100_000;
 const list = queries(users, 4000, 1);
 const viewer = userAlias(1);

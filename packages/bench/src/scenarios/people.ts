@@ -46,7 +46,7 @@ export type SuggestionsParams = {
 };
 
 /** The prefixes people type: 1 to 4 letters of a generated name or of an alias, lower or upper case. */
-function queries(users: number, count: number, seed: number): string[] {
+export function peoplePrefixes(users: number, count: number, seed: number): string[] {
   const random = seededRandom(seed);
   const out: string[] = [];
   for (let k = 0; k < count; k++) {
@@ -78,7 +78,7 @@ export async function runSearchPeopleScenario(
     async (server) => {
       const api = new ApiClient(server.url);
       const token = await api.login(userAlias(1), target.password);
-      const list = queries(params.users, params.queries * 2, target.seed);
+      const list = peoplePrefixes(params.users, params.queries * 2, target.seed);
       const asksOf = (qs: readonly string[]): SearchAsk[] =>
         qs.map((q) => ({ token, path: `/api/v1/search/users?q=${encodeURIComponent(q)}&limit=20` }));
       // Warm-up: the first requests pay for compilation and cold pages, not the index.
@@ -95,7 +95,7 @@ export async function runSearchPeopleScenario(
         target.log(`warming up: ${params.warmupS} s at ${params.rate}/s`);
         const warm = await openLoopSearch({
           baseUrl: server.url,
-          asks: asksOf(queries(params.users, params.queries, target.seed + 3)),
+          asks: asksOf(peoplePrefixes(params.users, params.queries, target.seed + 3)),
           rate: params.rate,
           connections: params.connections,
           durationS: params.warmupS,
