@@ -112,7 +112,7 @@ export class MetricsSampler {
 
   start(): void {
     this.timer = setInterval(() => {
-      const pid = this.options.pid ?? null;
+      const pid = this.pid;
       const rss = pid === null ? undefined : residentBytes(pid);
       if (rss !== undefined) {
         this.noteRss(rss);
@@ -121,6 +121,11 @@ export class MetricsSampler {
       const scrapeDue = performance.now() - this.lastScrapeAt >= (this.options.scrapeIntervalMs ?? SCRAPE_INTERVAL_MS);
       if (pid === null || scrapeDue) this.inFlight ??= this.sample().finally(() => (this.inFlight = null));
     }, this.intervalMs);
+  }
+
+  /** The local server's process, or null for a server known by URL. */
+  private get pid(): number | null {
+    return this.options.pid ?? null;
   }
 
   private noteRss(rss: number | undefined): void {
@@ -200,8 +205,8 @@ export class MetricsSampler {
       this.gcLast = gcTotals(text);
       if (!res.ok || rss === undefined || heap === undefined) throw new Error(`metrics: ${res.status}`);
       // A local server's resident memory is read from /proc (the same figure, the child's included) at every tick.
-      if ((this.options.pid ?? null) === null) this.noteRss(rss);
-      else this.noteRss(residentBytes(this.options.pid ?? 0) ?? rss);
+      const pid = this.pid;
+      this.noteRss(pid === null ? rss : (residentBytes(pid) ?? rss));
       this.heapLast = heap;
       this.heapPeak = Math.max(this.heapPeak, heap);
       this.samples += 1;
