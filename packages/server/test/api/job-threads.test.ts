@@ -110,6 +110,38 @@ describe.skipIf(testShape() === 'aws-local')('job workers in a worker thread', (
     expect(health.json()).toMatchObject({ ok: true });
   });
 
+  it("answers every one of a turn's writes, sent to the thread together: likes made at once all count", async () => {
+    const app = await threaded();
+    const author = await app.register('liked');
+    const likers = await Promise.all(Array.from({ length: 12 }, (_, i) => app.register(`liker_${i}`)));
+    const id = await post(app, author, 'like me, all at once');
+    const likes = await Promise.all(
+      likers.map((token) => app.as(token, { method: 'PUT', url: `/api/v1/statuses/${id}/reactions/like` })),
+    );
+    expect(likes.map((res) => res.statusCode)).toEqual(likers.map(() => 200));
+    const status = await app.as(author, { method: 'GET', url: `/api/v1/statuses/${id}` });
+    expect(status.json<{ reactions: { like: number } }>().reactions.like).toBe(12);
+  });
+
+  it('answers the writes a killed thread held with 503, never a 500 or a hang; their retries count once', async () => {
+    const app = await threaded();
+    const author = await app.register('crashliked');
+    const likers = await Promise.all(Array.from({ length: 12 }, (_, i) => app.register(`crashliker_${i}`)));
+    const id = await post(app, author, 'liked through a crash');
+    const like = (token: string) => app.as(token, { method: 'PUT', url: `/api/v1/statuses/${id}/reactions/like` });
+    const likes = likers.map((token) => like(token));
+    // The likes' writes leave at the end of this turn, in one message; the thread dies with them in hand (or first).
+    await new Promise((resolve) => setImmediate(resolve));
+    await threadsOf(app).terminate(0);
+    const codes = (await Promise.all(likes)).map((res) => res.statusCode);
+    for (const code of codes) expect([200, 503]).toContain(code);
+    // A like is idempotent: the retry of a 503 (committed or not) leaves one like each.
+    for (const [i, code] of codes.entries())
+      if (code === 503) expect((await like(likers[i] ?? '')).statusCode).toBe(200);
+    const status = await app.as(author, { method: 'GET', url: `/api/v1/statuses/${id}` });
+    expect(status.json<{ reactions: { like: number } }>().reactions.like).toBe(12);
+  });
+
   it('finishes the jobs in hand when stopped, leaving the rest queued', async () => {
     // Four deliver jobs of ten, one at a time, each taking a while: the stop comes while the fan-out runs.
     const app = await threaded({
