@@ -110,7 +110,7 @@ describe.skipIf(testShape() === 'aws-local')('job workers in a worker thread', (
     expect(health.json()).toMatchObject({ ok: true });
   });
 
-  it("answers every one of a turn's writes, sent to the thread together: likes made at once all count", async () => {
+  it('answers every one of many writes made at once: likes made together all count', async () => {
     const app = await threaded();
     const author = await app.register('liked');
     const likers = await Promise.all(Array.from({ length: 12 }, (_, i) => app.register(`liker_${i}`)));
@@ -130,7 +130,7 @@ describe.skipIf(testShape() === 'aws-local')('job workers in a worker thread', (
     const id = await post(app, author, 'liked through a crash');
     const like = (token: string) => app.as(token, { method: 'PUT', url: `/api/v1/statuses/${id}/reactions/like` });
     const likes = likers.map((token) => like(token));
-    // The likes' writes leave at the end of this turn, in one message; the thread dies with them in hand (or first).
+    // The likes' writes are sent to the thread; it dies with them in hand (or before they reach it).
     await new Promise((resolve) => setImmediate(resolve));
     await threadsOf(app).terminate(0);
     const codes = (await Promise.all(likes)).map((res) => res.statusCode);

@@ -11,7 +11,6 @@ import { lowerThisThread, nameThisThread } from '../../os/threads.js';
 import { observeThreadGc } from './thread-gc.js';
 import { observeThreadTurns } from './thread-turns.js';
 import { postingRealtime, type FromJobThread, type JobThreadData, type ToJobThread } from './messages.js';
-import { WriteAnswers } from './write-answers.js';
 
 const port = parentPort;
 if (!port) throw new Error('job-thread-entry runs in a worker thread (started by JobThreads)');
@@ -26,21 +25,14 @@ const {
 // Bulk work (fan-out pages, their commits) gives way to the HTTP thread's reads when both want a core.
 lowerThisThread(config.backgroundNice);
 nameThisThread(`tweeter-jobs-${String(index)}`);
-const answers = new WriteAnswers((batch) =>
-  port.postMessage({ type: 'written', answers: batch } satisfies FromJobThread),
-);
-// Every other message goes after the answers given before it (a push never overtakes the write it follows).
-const post = (message: FromJobThread): void => {
-  answers.flush();
-  port.postMessage(message);
-};
+const post = (message: FromJobThread): void => port.postMessage(message);
 const logger = createLogger(config.logLevel).child({ thread: index });
 const metrics = createJobMetrics();
 const stopGcObserver = observeThreadGc(metrics.registry, 'job');
 const stopTurnsObserver = observeThreadTurns(metrics.registry, 'job');
 const wakers = new Set<() => void>();
 const jobs = await createJobRuntime(config, {
-  realtime: postingRealtime({ postMessage: post }, presence && new Presence(presence)),
+  realtime: postingRealtime(port, presence && new Presence(presence)),
   metrics,
   logger,
   clock: systemClock,
@@ -61,17 +53,22 @@ const startPool = (): void => {
 let stopping: Promise<void> | undefined;
 port.on('message', (message: ToJobThread) => {
   switch (message.type) {
-    case 'writes':
-      for (const request of message.requests) {
-        const { id } = request;
-        // The HTTP thread traces a write's round trip into this thread's part and the hops (RemoteWrites.onAnswered).
-        const at = performance.now();
-        jobs.write(request.target, request.method, request.args).then(
-          (value) => answers.add({ id, ok: true, value, heldMs: performance.now() - at }),
-          (err: unknown) => answers.add({ id, ok: false, error: sendError(err), heldMs: performance.now() - at }),
-        );
-      }
+    case 'write': {
+      const { id } = message;
+      // The HTTP thread traces a write's round trip into this thread's part and the hops (RemoteWrites.onAnswered).
+      const at = performance.now();
+      const heldMs = (): number => performance.now() - at;
+      const failed = (err: unknown): void =>
+        post({ type: 'written', id, ok: false, error: sendError(err), heldMs: heldMs() });
+      jobs.write(message.target, message.method, message.args).then((value) => {
+        try {
+          post({ type: 'written', id, ok: true, value, heldMs: heldMs() });
+        } catch (err) {
+          failed(err); // a result that cannot cross threads: a bug in the write's port, answered instead of lost
+        }
+      }, failed);
       return;
+    }
     case 'start':
       if (!stopping) startPool();
       return;

@@ -117,7 +117,6 @@ export class JobThreads implements JobWorkers {
     for (const slot of this.slots) {
       if (slot.restartTimer) clearTimeout(slot.restartTimer);
       slot.restartTimer = null;
-      this.deps.writes?.flush(); // the writes made before the stop are answered by this thread, not failed
       slot.worker?.postMessage({ type: 'stop' } satisfies ToJobThread);
     }
     await Promise.all(this.slots.map((slot) => slot.exited));
@@ -166,11 +165,10 @@ export class JobThreads implements JobWorkers {
   private onMessage(slot: Slot, message: FromJobThread): void {
     if (deliverRealtime(message, this.deps.realtime)) return;
     if (message.type === 'written') {
-      this.deps.writes?.answer(message.answers);
+      this.deps.writes?.answer(message);
     } else if (message.type === 'started') {
       const worker = slot.worker;
-      if (worker)
-        this.deps.writes?.attach((requests) => worker.postMessage({ type: 'writes', requests } satisfies ToJobThread));
+      if (worker) this.deps.writes?.attach((request) => worker.postMessage(request));
       slot.started = true;
       slot.down = false;
       slot.startedAt = Date.now();
@@ -208,7 +206,6 @@ export class JobThreads implements JobWorkers {
   }
 
   private broadcast(message: ToJobThread): void {
-    this.deps.writes?.flush(); // the writes made before this message reach the thread before it
     for (const slot of this.slots) slot.worker?.postMessage(message);
   }
 

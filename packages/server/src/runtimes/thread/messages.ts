@@ -29,8 +29,8 @@ export type ToJobThread =
   | { type: 'ready' }
   /** Start the job workers (the writer is up from the thread's start). */
   | { type: 'start' }
-  /** The writes of the main thread's store made in one turn of its event loop, for the writer this thread owns. */
-  | { type: 'writes'; requests: WriteRequest[] }
+  /** A write of the main thread's store, for the writer this thread owns. */
+  | WriteRequest
   | { type: 'metrics'; id: number }
   /** Finish the jobs in hand, close the database, then exit. */
   | { type: 'stop' };
@@ -43,8 +43,8 @@ export type FromJobThread =
   | { type: 'realtime-followers'; author: string; event: RealtimeEvent }
   | { type: 'revoke'; alias: string; channel: string }
   | { type: 'metrics'; id: number; snapshot: MetricsSnapshot }
-  /** Writes of the main thread's, committed (or failed): those answered together (a group commit's), in order. */
-  | { type: 'written'; answers: WriteAnswer[] }
+  /** A write of the main thread's, committed (or failed). */
+  | WriteAnswer
   | { type: 'stopped' };
 
 /**
