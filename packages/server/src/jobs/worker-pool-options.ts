@@ -34,6 +34,19 @@ export interface WorkerPoolOptions {
    * (at most `pollMs`); see ACK_LINGER_MS. Default ACK_LINGER_MS.
    */
   ackLingerMs?: number;
+  /** Optional: a backlog of these jobs is left to build up between receives (see ReceivePace). */
+  pace?: ReceivePace;
   logger: LoggerLike;
   metrics?: JobMetrics;
+}
+
+/**
+ * Jobs whose backlog is cheaper written together than as it comes: while a receive brings at least `atLeast` of
+ * them (`jobs`: their names), the pool's next receive, on any of its loops, waits until `everyMs` after that receive
+ * began. Below `atLeast` the pool receives as soon as it is signalled, as without a pace.
+ */
+export interface ReceivePace {
+  jobs: readonly string[];
+  atLeast: number;
+  everyMs: number;
 }

@@ -14,7 +14,7 @@ import { MediaProcessProcessor } from '../jobs/media-process.js';
 import { MediaSweepProcessor } from '../jobs/media-sweep.js';
 import { FanoutDeliverProcessor } from '../jobs/fanout-deliver.js';
 import { FanoutLiveProcessor } from '../jobs/fanout-live.js';
-import { FanoutPlanProcessor } from '../jobs/fanout-plan.js';
+import { FANOUT_PACE, FanoutPlanProcessor } from '../jobs/fanout-plan.js';
 import { FeedTrimChecks, FeedTrimProcessor } from '../jobs/feed-trim.js';
 import { FollowBackfillProcessor } from '../jobs/follow-backfill.js';
 import { FollowCountsProcessor } from '../jobs/follow-counts.js';
@@ -222,6 +222,8 @@ export function createWorkerPool(
     pollMs: config.jobs.pollMs,
     // Lambda's event source mapping hands SQS messages over in batches of 10; SQLite jobs are taken one at a time.
     batchSize: config.shape.queue === 'sqs' ? 10 : SQLITE_JOB_BATCH,
+    // SQS's receives are not transactions of one writer, nor do its fan-outs share a COMMIT: no pace there.
+    ...(config.shape.queue === 'sqs' ? {} : { pace: FANOUT_PACE }),
     logger: deps.logger,
     metrics: { onJob: (name, outcome, seconds) => metrics.jobDuration.observe({ name, outcome }, seconds) },
   });

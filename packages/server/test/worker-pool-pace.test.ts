@@ -1,0 +1,105 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openDatabase, type Db } from '../src/adapters/sqlite/database.js';
+import { createSqliteJobQueue } from '../src/adapters/sqlite/job-queue.js';
+import { ReadySignal } from '../src/adapters/sqlite/jobs-table.js';
+import { GROUP_COMMIT } from '../src/adapters/sqlite/open.js';
+import { createSqliteStore } from '../src/adapters/sqlite/store.js';
+import { routeWrites } from '../src/adapters/sqlite/write-routing.js';
+import { SqliteWriter } from '../src/adapters/sqlite/writer.js';
+import type { JobProcessor } from '../src/jobs/processor.js';
+import { WorkerPool, type LoggerLike, type ReceivePace } from '../src/jobs/worker-pool.js';
+import { systemClock } from '../src/ports/clock.js';
+import type { Job, JobQueue } from '../src/ports/job-queue.js';
+
+const silent: LoggerLike = { info: () => undefined, warn: () => undefined, error: () => undefined };
+const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+// Two loops over the SQLite queue as the job thread runs them, with a pace far longer than the test: a paced
+// receive can only come after stop().
+describe('WorkerPool: a paced backlog waits for the next receive (SQLite)', () => {
+  let dir: string;
+  let db: Db;
+  let writer: SqliteWriter;
+  let queue: JobQueue;
+  let pool: WorkerPool | null;
+  let ran: string[];
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'tweeter-pace-'));
+    db = openDatabase(join(dir, 'queue.db'));
+    const signal = new ReadySignal();
+    const retry = { maxAttempts: 3, backoffBaseMs: 5, maxBackoffMs: 20 };
+    const plainQueue = createSqliteJobQueue(db, { clock: systemClock, signal, retry });
+    const store = createSqliteStore(db, { clock: systemClock, signal });
+    writer = new SqliteWriter(db, GROUP_COMMIT);
+    queue = routeWrites(store, plainQueue, (_target, _method, _args, priority, call) =>
+      writer.submit(priority, call),
+    ).queue;
+    pool = null;
+    ran = [];
+  });
+
+  afterEach(async () => {
+    await pool?.stop();
+    await writer.close();
+    db.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  // Fan-outs run together (as fanout.plan's small audiences do); `other` jobs one by one.
+  const record = (job: Job): void => void ran.push(`${job.name}:${String((job.payload as { n: number }).n)}`);
+  const processors: JobProcessor[] = [
+    {
+      jobs: ['pace.fanout'],
+      perform: async (job) => record(job),
+      performBatch: async (jobs) => jobs.map((job) => (record(job), { ok: true as const })),
+    },
+    { jobs: ['pace.other'], perform: async (job) => record(job) },
+  ];
+  const pace: ReceivePace = { jobs: ['pace.fanout'], atLeast: 8, everyMs: 60_000 };
+
+  function start(): WorkerPool {
+    pool = new WorkerPool(queue, processors, {
+      concurrency: 2,
+      visibilityMs: 30_000,
+      pollMs: 60_000,
+      batchSize: 8,
+      ackLingerMs: 0,
+      pace,
+      logger: silent,
+    });
+    pool.start();
+    return pool;
+  }
+
+  const fanouts = (from: number, count: number) =>
+    Array.from({ length: count }, (_, i) => ({ name: 'pace.fanout', payload: { n: from + i } }));
+
+  it('after a receive of at least `atLeast` paced jobs no loop receives until the pace is over; stop() ends it', async () => {
+    const started = start();
+    await queue.enqueue(fanouts(0, 20));
+    while (ran.length < 20) await pause(5);
+    // Jobs of any name queued now wait: the loops are paced, signals do not wake them.
+    await queue.enqueue([{ name: 'pace.other', payload: { n: 1 } }, ...fanouts(20, 2)]);
+    await pause(200);
+    expect(ran).toHaveLength(20);
+    expect(await queue.stats()).toMatchObject({ ready: 3 });
+    // Stopping does not wait for the pace; the jobs not received stay queued for the next pool.
+    await started.stop();
+    expect(await queue.stats()).toMatchObject({ ready: 3, inFlight: 0, dead: 0 });
+  });
+
+  it('a receive of fewer paced jobs than `atLeast` holds nothing back: the next job is received when signalled', async () => {
+    const started = start();
+    // Eight jobs, of which only seven are paced ones: under `atLeast`.
+    await queue.enqueue([...fanouts(0, 7), { name: 'pace.other', payload: { n: 0 } }]);
+    while (ran.length < 8) await pause(5);
+    await queue.enqueue(fanouts(7, 1));
+    await started.drain(10_000);
+    expect(ran).toHaveLength(9);
+    expect(ran).toContain('pace.fanout:7');
+  });
+});
