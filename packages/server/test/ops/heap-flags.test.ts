@@ -66,6 +66,12 @@ describe('the heap flags the server runs with', () => {
     expect(scripts.start).toContain(`exec node ${flags} packages/server/bin/tweeter.js serve`);
   });
 
+  it("turn V8's memory reducer off: its mark-compacts of an idle-looking heap paused a post's threads 20-150 ms", () => {
+    // The reducer ran as the bench's sign-in ended and posting began, on the HTTP and job threads (docs/benchmarks.md,
+    // `s13-post`); the command's first line and `npm start` carry the flag through the list (the test above).
+    expect(SERVER_NODE_FLAGS).toContain('--no-memory-reducer');
+  });
+
   it('`tweeter serve` run as a command has a young generation of at least 16 MiB, no warning, and stops on SIGTERM', async () => {
     server = await serve(BIN, ['serve']);
     // The shebang's flags reached node (the same process: env execs it), and V8 applied them.

@@ -12,8 +12,19 @@
  * at once (http/upload-spool.ts) a chunk is dropped long before one runs, and the mark-compacts went from 6-11 to 0-1
  * per 45 s of uploads (docs/benchmarks.md). The cost is memory: the young generation holds up to 3 semi-spaces
  * (48-96 MB reserved, committed as used).
+ *
+ * `--no-memory-reducer`: V8's memory reducer shrinks a heap that looks idle with two or three mark-compacts in a row,
+ * each a pause of 15-80 ms (155 ms on a loaded machine) on the thread that owns the heap, and they come as a lull
+ * ends. In the bench they ran on every thread 16-33 s after start, as the writers' sign-in gave way to posting: in one
+ * traced run they were behind 32 of the 61 slowest posts; when they ran earlier, the limits they lowered brought an
+ * ordinary mark-compact into the first seconds of posting (docs/benchmarks.md, `s13-post`). The cost: a heap that
+ * grew in a busy spell is not given back when the server goes idle; the ordinary collections still run.
  */
-export const SERVER_NODE_FLAGS: readonly string[] = ['--min-semi-space-size=16', '--max-semi-space-size=32'];
+export const SERVER_NODE_FLAGS: readonly string[] = [
+  '--min-semi-space-size=16',
+  '--max-semi-space-size=32',
+  '--no-memory-reducer',
+];
 
 /**
  * Whether node was started with the young-generation floor of SERVER_NODE_FLAGS, or the operator's own value of it:
