@@ -1,7 +1,6 @@
 import type { Page, Status } from '@tweeter/shared';
 import { describe, expect, it } from 'vitest';
 import { testShape } from '../support/aws-local.js';
-import type { TestApp } from '../support/test-app.js';
 import { useTestApps } from '../support/use-test-app.js';
 
 // With the job thread owning the SQLite file's writer (JOB_THREADS=1), a feed page's reads share one read transaction
