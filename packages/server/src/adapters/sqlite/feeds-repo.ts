@@ -1,6 +1,5 @@
 import type { FeedEntry, FeedRepo } from '../../ports/store.js';
 import type { Db } from './database.js';
-import { turnReads } from './turn-reads.js';
 
 /** The home-feed repository over SQLite: entries are (owner, statusId) keys with the author beside them. */
 export function createFeedsRepo(db: Db): FeedRepo {
@@ -62,13 +61,8 @@ export function createFeedsRepo(db: Db): FeedRepo {
     return removed;
   });
 
-  // A page's first read: the page's other reads of this turn (followed pulled accounts, blocks and mutes, counters,
-  // records not cached) share its read transaction (turn-reads.ts).
-  const shareTurn = turnReads(db);
-
   return {
     async page(owner, range) {
-      shareTurn();
       const rows =
         range.before === undefined
           ? selectPage.all(owner, range.limit)

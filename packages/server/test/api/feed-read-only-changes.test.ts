@@ -3,8 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { testShape } from '../support/aws-local.js';
 import { useTestApps } from '../support/use-test-app.js';
 
-// With the job thread owning the SQLite file's writer (JOB_THREADS=1), a feed page's reads share one read transaction
-// a turn on the server's read-only connection (adapters/sqlite/turn-reads.ts). Each page must still read what
+// With the job thread owning the SQLite file's writer (JOB_THREADS=1), a feed page is read on the server's read-only
+// connection and rendered from the records it looked up once (StatusHydrator.pageRecords). Each page must read what
 // committed before it was asked for (a like, a profile edit, a delete, a mute, a block), and its bytes stay those of
 // the serialized Page, with the caches cold and warm.
 const apps = useTestApps();
