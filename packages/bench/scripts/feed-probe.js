@@ -5,6 +5,7 @@
 // e.g. node packages/bench/scripts/feed-probe.js /tmp/feed-probe /work/wt-base/packages/server/dist packages/server/dist
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { setImmediate } from 'node:timers';
 const [dataDir, ...dists] = process.argv.slice(2);
 if (!dataDir || dists.length === 0) throw new Error('usage: feed-probe.js <data dir> <server dist> [<server dist>]');
 const plan = { users: 10_000, celebrity: 'celebrity', followers: 0, followeesEach: 20, statusesEach: 2 };
@@ -43,7 +44,12 @@ for (const dist of dists) builds.push(await build(dist));
 // The feed scenario's 64 readers are a sample of the users; here 64 spread over them, each read in turn.
 const viewers = Array.from({ length: 64 }, (_, i) => builds[0].userAlias(1 + ((i * 157) % plan.users)));
 const N = Number(process.env.PROBE_N ?? 20_000);
-const page = (b, n) => b.feeds.pageJson(viewers[n % viewers.length], { limit: 20 });
+// Each page in a turn of its own, as a request is (a server's turn-scoped reads would otherwise span the loop).
+const turn = () => new Promise((resolve) => setImmediate(resolve));
+const page = async (b, n) => {
+  await turn();
+  return b.feeds.pageJson(viewers[n % viewers.length], { limit: 20 });
+};
 for (const b of builds) for (let n = 0; n < 3000; n++) await page(b, n);
 if (builds.length > 1) {
   let same = 0;

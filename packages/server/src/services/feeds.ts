@@ -11,7 +11,7 @@ import type {
   UserRepo,
 } from '../ports/store.js';
 import { oncePerStatus, rowOfEntry, rowOfRepost, shownInFeed, type FeedRow } from './feed-rows.js';
-import type { QuoteChecks, StatusHydrator } from './status-hydrator.js';
+import type { PageRecords, QuoteChecks, StatusHydrator } from './status-hydrator.js';
 import { JsonBytes } from './json-bytes.js';
 import { readRepostRowChecks } from './repost-row-checks.js';
 import type { RepostRowChecksReader } from '../ports/repost-row-checks.js';
@@ -88,7 +88,7 @@ export class FeedService {
     const page = await this.pageRows(viewer, query);
     const ids = page.rows.map((r) => r.statusId);
     const [parts, reposters] = await Promise.all([
-      this.deps.hydrator.jsonByIdsKeyed(ids, viewer, page.quoteChecks),
+      this.deps.hydrator.jsonByIdsKeyed(ids, viewer, page.quoteChecks, page.records),
       // The reposters' JSON from the hydrator's author cache, rendered once per cached user.
       this.deps.hydrator.usersJson(page.rows.flatMap((r) => (r.repost ? [r.repost.reposter] : []))),
     ]);
@@ -115,7 +115,7 @@ export class FeedService {
   private async pageRows(
     viewer: string,
     query: PageQuery,
-  ): Promise<{ rows: FeedRow[]; nextCursor: string | null; quoteChecks?: QuoteChecks }> {
+  ): Promise<{ rows: FeedRow[]; nextCursor: string | null; quoteChecks?: QuoteChecks; records?: PageRecords }> {
     const cursor = decodeCursor(query.cursor, FeedCursor);
     const before = cursor?.k;
     // A cursor of a server without the bound has no `n`: it counts from there.
@@ -134,12 +134,13 @@ export class FeedService {
     const kept = merged.newestFirst.slice(0, take);
     const last = kept.at(-1)?.key;
     const more = merged.newestFirst.length > take && listed + take < this.deps.maxEntries && last !== undefined;
-    const { rows, quoteChecks } = await this.visible(
+    const { rows, quoteChecks, records } = await this.visible(
       viewer,
       merged.outside.size === 0 ? kept : kept.filter((r) => !merged.outside.has(r.key)),
       pulled,
     );
-    return { rows, nextCursor: more ? encodeCursor({ k: last, n: listed + kept.length }) : null, quoteChecks };
+    const nextCursor = more ? encodeCursor({ k: last, n: listed + kept.length }) : null;
+    return { rows, nextCursor, quoteChecks, records };
   }
 
   /**
@@ -182,7 +183,7 @@ export class FeedService {
     viewer: string,
     rows: readonly FeedRow[],
     pulled: readonly string[],
-  ): Promise<{ rows: FeedRow[]; quoteChecks: QuoteChecks }> {
+  ): Promise<{ rows: FeedRow[]; quoteChecks: QuoteChecks; records: PageRecords }> {
     const reposts = rows.filter((r) => r.repost !== undefined);
     let resolved: readonly FeedRow[] = rows;
     if (reposts.length > 0) {
@@ -206,17 +207,20 @@ export class FeedService {
       );
     }
     // The authors of the statuses the rows quote are checked for blocks in the same read (one per distinct author).
-    const quoted = await this.deps.hydrator.quotedAuthorsOf(resolved.map((r) => r.statusId));
+    // The records looked up for them are the ones the page is rendered from (pageJson).
+    const records = await this.deps.hydrator.pageRecords(resolved.map((r) => r.statusId));
+    const quoted = records.quotedAuthors();
     const { feedHidden: hidden, blocked } = await this.deps.visibility.feedHiddenAndBlocked(
       viewer,
       resolved.flatMap((r) => (r.repost ? [r.author, r.repost.reposter] : [r.author])),
       quoted,
     );
     const quoteChecks = { checked: new Set(quoted), blocked };
-    if (hidden.size === 0) return { rows: [...resolved], quoteChecks };
+    if (hidden.size === 0) return { rows: [...resolved], quoteChecks, records };
     return {
       rows: resolved.filter((r) => !hidden.has(r.author) && !(r.repost && hidden.has(r.repost.reposter))),
       quoteChecks,
+      records,
     };
   }
 

@@ -22,8 +22,10 @@ import { emptyCounters, readCounters, type Counters } from './status-counters.js
 import { fixedFields, tailJson, type FlatJson, type StatusJson } from './status-json.js';
 import { pageStatusJson, type QuoteChecks } from './status-page-json.js';
 import { inReplyTo, inReplyToJson } from './status-in-reply-to.js';
+import { PageRecords } from './page-records.js';
 
 export type { QuoteChecks } from './status-page-json.js';
+export type { PageRecords } from './page-records.js';
 
 /** What rendering a page's statuses reads beside their records: authors (cached), cards and counters (fresh). */
 type Related = Counters & { authors: Map<string, UserRecord>; cards: Map<string, Card> };
@@ -103,10 +105,10 @@ export class StatusHydrator {
     viewer: string | null,
     /** Quoted authors already checked for blocks with `viewer` (the feed's one read): not read again. */
     checks?: QuoteChecks,
+    /** The records of these ids (or more) and of those they quote, looked up already (`pageRecords`). */
+    known?: PageRecords,
   ): Promise<Map<string, StatusJson>> {
-    const records = await this.statusRecords([...new Set(ids)]);
-    const quoteIds = [...new Set(records.flatMap((r) => (r.quoteOfId === undefined ? [] : [r.quoteOfId])))];
-    const quotedRecords = quoteIds.length === 0 ? [] : await this.statusRecords(quoteIds);
+    const { records, quotedRecords } = known === undefined ? await this.pageRecords(ids) : known.of(ids);
     // The page's statuses and those they quote share one read of each kind (a quoted one may be on the page too).
     const onPage = new Set(records.map((r) => r.id));
     const all = [...records, ...quotedRecords.filter((q) => !onPage.has(q.id))];
@@ -156,11 +158,19 @@ export class StatusHydrator {
 
   /** The distinct authors of the statuses these ones quote (from the same cache as hydration). */
   async quotedAuthorsOf(ids: readonly string[]): Promise<string[]> {
-    const quoteIds = new Set<string>();
-    for (const r of await this.statusRecords([...new Set(ids)]))
-      if (r.quoteOfId !== undefined) quoteIds.add(r.quoteOfId);
-    if (quoteIds.size === 0) return [];
-    return [...new Set((await this.statusRecords([...quoteIds])).map((q) => q.author))];
+    return (await this.pageRecords(ids)).quotedAuthors();
+  }
+
+  /**
+   * The records of these statuses (those that exist, each once, in the order given) and of the statuses they quote,
+   * looked up once: a feed page reads its quoted authors from them, then renders from them (`jsonByIdsKeyed`'s
+   * `known`), instead of asking the cache for each record again (~20 lookups a page).
+   */
+  async pageRecords(ids: readonly string[]): Promise<PageRecords> {
+    const records = await this.statusRecords([...new Set(ids)]);
+    const quoteIds = [...new Set(records.flatMap((r) => (r.quoteOfId === undefined ? [] : [r.quoteOfId])))];
+    const quotedRecords = quoteIds.length === 0 ? [] : await this.statusRecords(quoteIds);
+    return new PageRecords(records, quotedRecords);
   }
 
   /** The author of each of these statuses that exists (from the same cache as hydration). */
