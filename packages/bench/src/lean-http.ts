@@ -3,20 +3,25 @@ import { connect, type Socket } from 'node:net';
 /** What a lean request is: its bytes, serialized once before the load starts. */
 export type LeanRequest = Buffer;
 
-/** Serializes a bodiless HTTP/1.1 request (keep-alive) once, so sending it is a single socket write. */
+/**
+ * Serializes an HTTP/1.1 request (keep-alive) once, so sending it is a single socket write: bodiless, or with `body`
+ * (UTF-8, its Content-Length in bytes; a POST's JSON, its content-type among `headers`).
+ */
 export function leanRequest(
   baseUrl: string,
-  request: { method: string; path: string; headers: Record<string, string> },
+  request: { method: string; path: string; headers: Record<string, string>; body?: string },
 ): LeanRequest {
   const host = new URL(baseUrl).host;
   const headers = Object.entries(request.headers)
     .map(([k, v]) => `${k}: ${v}\r\n`)
     .join('');
-  const length = request.method === 'GET' ? '' : 'content-length: 0\r\n';
-  return Buffer.from(
+  const body = Buffer.from(request.body ?? '', 'utf8');
+  const length = request.method === 'GET' && body.length === 0 ? '' : `content-length: ${body.length}\r\n`;
+  const head = Buffer.from(
     `${request.method} ${request.path} HTTP/1.1\r\nhost: ${host}\r\n${headers}${length}\r\n`,
     'latin1',
   );
+  return body.length === 0 ? head : Buffer.concat([head, body]);
 }
 
 /**
@@ -29,7 +34,8 @@ export type Answered = (tag: number, ok: boolean, status: number) => void;
  * A small pool of keep-alive sockets for the load generator: pre-serialized requests, one in flight per socket, and a
  * response read only as far as its status and length (the body is skipped). Node's http client costs the load
  * generator a few hundred µs of CPU per request on this machine, CPU the measured server shares; this costs a
- * fraction of it. Bodiless requests and Content-Length responses only (what the API answers outside streams).
+ * fraction of it. Requests serialized beforehand (bodies included), Content-Length responses only (what the API
+ * answers outside streams).
  */
 export class LeanPool {
   private readonly idle: LeanConnection[] = [];

@@ -23,7 +23,7 @@ export interface PacedSpec {
   request(n: number): PacedRequest;
   /**
    * Instead of `request`: the n-th request serialized beforehand (lean-http.ts), sent over raw keep-alive sockets
-   * (bodiless requests; the load generator's CPU per request is a fraction of Node's http client's).
+   * (a request's bytes as built by leanRequest; the load generator's CPU per request is a fraction of Node's http client's).
    */
   lean?(n: number): LeanRequest;
   /** `lateMs`: how late that request left this thread (sent minus due), counted in `ms`. */

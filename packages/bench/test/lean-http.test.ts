@@ -14,10 +14,14 @@ afterEach(async () => {
 
 async function listen(keepAliveTimeout: number) {
   const seen: string[] = [];
+  const bodies: string[] = [];
   server = createServer((req, res) => {
-    req.resume();
+    let body = '';
+    req.setEncoding('utf8');
+    req.on('data', (chunk: string) => (body += chunk));
     req.on('end', () => {
       seen.push(`${req.method} ${req.url} ${req.headers.authorization}`);
+      if (req.method === 'POST') bodies.push(`${req.headers['content-type']} ${body}`);
       const n = Number(req.url?.split('/').at(-1));
       res.statusCode = n % 10 === 0 ? 404 : 200;
       res.setHeader('content-type', 'application/json');
@@ -26,7 +30,7 @@ async function listen(keepAliveTimeout: number) {
   });
   server.keepAliveTimeout = keepAliveTimeout;
   await new Promise<void>((resolve) => server?.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, seen };
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, seen, bodies };
 }
 
 describe('lean HTTP requests (paced load)', () => {
@@ -53,6 +57,35 @@ describe('lean HTTP requests (paced load)', () => {
     expect(result.non2xx).toBe(sent.filter((n) => n % 10 === 0).length); // every tenth answers 404
     expect(result.latencies.count).toBe(result.responses - result.non2xx);
     expect(seen.sort()).toEqual(sent.map((n) => `PUT /r/${n} Bearer t${n}`).sort());
+  });
+
+  it('sends a POST with its JSON body (non-ASCII included) and reads the next answer on the same socket', async () => {
+    const { url, seen, bodies } = await listen(5_000);
+    const requests = [1, 2, 3].map((i) =>
+      leanRequest(url, {
+        method: 'POST',
+        path: `/r/${i}`,
+        headers: { authorization: `Bearer t${i}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ post: `status ${i} ‘café’ https://example.com/${i}` }),
+      }),
+    );
+    // One socket: a body counted wrong (bytes, not characters) would leave bytes in the stream or stall the next one.
+    const result = await startPaced({
+      baseUrl: url,
+      connections: 1,
+      rate: 200,
+      durationS: 0.1,
+      request: () => {
+        throw new Error('lean only');
+      },
+      lean: (n) => requests[n % 3] as Buffer,
+    }).done;
+    expect(result.socketErrors).toBe(0);
+    expect(result.responses).toBeGreaterThanOrEqual(20);
+    expect(result.latencies.count).toBe(result.responses);
+    expect(seen.length).toBe(result.responses);
+    const sent = Array.from({ length: result.responses }, (_, i) => (i % 3) + 1);
+    expect(bodies).toEqual(sent.map((i) => `application/json {"post":"status ${i} ‘café’ https://example.com/${i}"}`));
   });
 
   it('goes on after the server closed its idle sockets', async () => {

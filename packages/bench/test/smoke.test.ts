@@ -103,8 +103,37 @@ describe('tweeter bench', () => {
   });
 
   it('post: latency of paced posters and the fan-out backlog drained afterwards', async () => {
-    const { results } = await run('post', ['--users', '30', '--writers', '3', '--duration', '1', '--rate', '30']);
+    const { results } = await run('post', [
+      '--users',
+      '30',
+      '--writers',
+      '3',
+      '--duration',
+      '1',
+      '--rate',
+      '30',
+      '--warmup',
+      '0',
+    ]);
     expect(results.post_ms).toEqual(percentiles('p50', 'p95', 'p99', 'max'));
+    expect(results.fanout_backlog_drain_s).toBeGreaterThanOrEqual(0);
+    // Sent from the paced thread: latency from send beside the due-time one, the sender's lateness and GC.
+    expect(results.post_from_send_ms).toEqual(percentiles('p50', 'p95', 'p99', 'max', 'count'));
+    expect(results.bench_send_late_ms).toEqual(percentiles('p50', 'p95', 'p99', 'max', 'count'));
+    expect(results.bench_sender_gc).toEqual(percentiles('pauses', 'maxMs', 'totalMs', 'allocatedMb'));
+  });
+
+  it('post --warmup: the warm-up posts are sent and drained but not recorded', async () => {
+    const args = ['--users', '30', '--writers', '3', '--duration', '1', '--rate', '30', '--warmup', '1'];
+    const { params, results } = await run('post', args);
+    expect(params).toMatchObject({ warmupS: 1, durationS: 1 });
+    // 30 posts/s for 1 s each: 30 due (31 when the last falls on the end), every one answered 201.
+    expect(results.warmup_posts).toBeGreaterThanOrEqual(30);
+    expect(results.warmup_posts).toBeLessThanOrEqual(31);
+    const recorded = (results.post_latency_ms as Record<string, number>).count;
+    expect(recorded).toBeGreaterThanOrEqual(30);
+    expect(recorded).toBeLessThanOrEqual(31);
+    expect((results.post_from_send_ms as Record<string, number>).count).toBe(recorded);
     expect(results.fanout_backlog_drain_s).toBeGreaterThanOrEqual(0);
   });
 

@@ -3,7 +3,7 @@ import { parseWhole } from '@tweeter/server/tooling';
 import { ApiClient } from '../api-client.js';
 import { startFeedReaders } from '../load.js';
 import { feedFigure, latencyFigure, scenarioResult, serverFigures, type ScenarioResult } from '../result.js';
-import { summarize } from '../percentiles.js';
+import { senderFigures } from '../sender-figures.js';
 import { sampleAliases, sleep, startSampler, withServer, type TargetOptions } from '../setup.js';
 import { routeBuckets, serverSlowerThan } from '../server-timing.js';
 import { schedPerRequest, threadSched } from '../thread-sched.js';
@@ -96,20 +96,7 @@ export async function runFeedScenario(params: FeedParams, target: TargetOptions)
       // The server's own time a page (its histogram): the share over each bound, to set against feed_latency_ms.
       server_side_ms: timing,
       // The load generator's own delays (open loop): how late requests left, its event loop's delay, its GC.
-      ...(load.sendLate ? { bench_send_late_ms: latencyFigure(load.sendLate.summary()) } : {}),
-      ...(params.rate > 0 ? { feed_from_send_ms: latencyFigure(summarize(fromSend)) } : {}),
-      ...(load.generator
-        ? {
-            bench_sender_loop_delay_ms: load.generator.loopDelayMs,
-            bench_sender_gc: load.generator.gc,
-            // What the sender's heap took a request (its garbage: a scavenge every ~16 MB of it).
-            bench_sender_alloc_bytes_per_req: Math.round(
-              (load.generator.gc.allocatedMb * 1e6) / Math.max(1, load.responses),
-            ),
-          }
-        : {}),
-      bench_main_loop_delay_ms: bench.loopDelayMs,
-      bench_main_gc: bench.gc,
+      ...senderFigures('feed', load, params.rate > 0 ? fromSend : null, bench),
       errors: load.errors,
     });
   });

@@ -1,11 +1,22 @@
 import { parseWhole } from '@tweeter/server/tooling';
+import { leanRequest } from '../lean-http.js';
 import { startLoad } from '../load.js';
-import { startPaced } from '../paced.js';
+import { startPacedThread } from '../paced-thread.js';
 import { latencyFigure, postFigure, scenarioResult, serverFigures, type ScenarioResult } from '../result.js';
 import { awaitDrained } from '../queue-drain.js';
+import { watchSelf } from '../self-watch.js';
+import { senderFigures } from '../sender-figures.js';
 import { schedPerRequest, threadSched } from '../thread-sched.js';
 import { markWritePath, writePathFigures } from '../write-path.js';
-import { postRequest, signInWriters, startSampler, withServer, writersGraph, type TargetOptions } from '../setup.js';
+import {
+  postRequest,
+  signInWriters,
+  sleep,
+  startSampler,
+  withServer,
+  writersGraph,
+  type TargetOptions,
+} from '../setup.js';
 import {
   followeesEachOption,
   option,
@@ -20,6 +31,8 @@ export type PostParams = {
   users: number;
   writers: number;
   durationS: number;
+  /** Seconds of unrecorded posting first (same rate, same writers), so the server's post path is warm; 0: none. */
+  warmupS: number;
   followeesEach: number;
   /** Posts/s offered in total (open loop); 0: closed loop, each writer posts again when answered. */
   rate: number;
@@ -40,22 +53,42 @@ export async function runPostScenario(
       post: options.post ?? 'Benchmark status for @user_000001 with a link https://example.com/bench',
     });
 
-    const sampler = await startSampler(server.url, server.pid);
-    const pathBefore = await markWritePath(server.url);
-    const schedBefore = threadSched(server.pid);
-    const pace = params.rate === 0 ? 'closed loop' : `${params.rate} posts/s`;
-    target.log(`posting with ${params.writers} connections, ${pace}, for ${params.durationS} s`);
-    const load = await (
+    // Open loop: each writer's post serialized once and sent from a thread of its own (paced-thread.ts), so the
+    // bench's own GC and event loop do not make posts late; each latency still runs from the post's due time.
+    const lean = tokens.map((token) => leanRequest(server.url, postRequest(token, body)));
+    const posting = (durationS: number, onSample?: (at: number, ms: number, lateMs: number) => void) =>
       params.rate === 0
-        ? startLoad({ baseUrl: server.url, connections: params.writers, durationS: params.durationS, requests })
-        : startPaced({
+        ? startLoad({ baseUrl: server.url, connections: params.writers, durationS, requests })
+        : startPacedThread({
             baseUrl: server.url,
             connections: params.writers,
             rate: params.rate,
-            durationS: params.durationS,
-            request: (n) => postRequest(tokens[n % tokens.length] ?? '', body),
-          })
-    ).done;
+            durationS,
+            requests: lean,
+            onSample,
+          });
+    const pace = params.rate === 0 ? 'closed loop' : `${params.rate} posts/s`;
+
+    // A cold post path (the job thread's first posts, its JIT, the first fan-out jobs) is start-up, not steady
+    // state: its posts are sent unrecorded, and their fan-out drained, before the measured phase.
+    let warmup = { posts: 0, errors: 0 };
+    if (params.warmupS > 0) {
+      target.log(`warming up for ${params.warmupS} s, ${pace}`);
+      const run = await posting(params.warmupS).done;
+      warmup = { posts: run.responses - run.non2xx, errors: run.errors };
+      await awaitDrained(server.url, DRAIN_TIMEOUT_MS);
+      await sleep(200);
+    }
+
+    const sampler = await startSampler(server.url, server.pid);
+    const pathBefore = await markWritePath(server.url);
+    const schedBefore = threadSched(server.pid);
+    target.log(`posting with ${params.writers} connections, ${pace}, for ${params.durationS} s`);
+    const main = watchSelf();
+    // Each post's latency from when it left the sender too (open loop): the due-time latency less its lateness.
+    const fromSend: number[] = [];
+    const load = await posting(params.durationS, (_at, ms, lateMs) => fromSend.push(ms - lateMs)).done;
+    const bench = main.stop();
     // The write path's parts while posting (the drain after it is fan-out only).
     const pathAfter = await markWritePath(server.url);
     const sched = schedPerRequest(server.pid, schedBefore, threadSched(server.pid), load.responses);
@@ -75,7 +108,11 @@ export async function runPostScenario(
       // CPU, and time runnable but waiting for a core.
       server_thread_cpu_us_per_post: sched.cpu,
       server_thread_wait_us_per_post: sched.wait,
-      errors: load.errors,
+      // The load generator's own delays (open loop): from-send latency, lateness, its event loop and GC.
+      ...senderFigures('post', load, params.rate > 0 ? fromSend : null, bench),
+      // The warm-up's posts (not in post_ms); an error there counts among the run's errors.
+      ...(params.warmupS > 0 ? { warmup_posts: warmup.posts } : {}),
+      errors: load.errors + warmup.errors,
     });
   });
 }
@@ -89,6 +126,7 @@ export const postScenario: ScenarioDefinition<PostParams> = {
   options: [
     ...writerOptions('10000', '50'),
     option('duration', 'seconds of measurement', '30'),
+    option('warmup', 'seconds of unrecorded posting first (same rate and writers; its fan-out drained)', '2'),
     followeesEachOption('20'),
     option('rate', 'posts/s in total, evenly spaced (0: closed loop, each writer posts again when answered)', '0'),
   ],
@@ -98,6 +136,7 @@ export const postScenario: ScenarioDefinition<PostParams> = {
       users,
       writers,
       durationS: parseDuration(flags),
+      warmupS: parseWhole(flags.warmup ?? '', '--warmup', 0, 600),
       followeesEach: parseFolloweesEach(flags, given, users),
       rate: parseWhole(flags.rate ?? '', '--rate', 0, 1_000_000),
     };

@@ -146,7 +146,14 @@ export async function runSearchStatusesScenario(
     for (const index of ['off', 'on', 'off', 'on'] as const) {
       target.log(`posting pair: SEARCH_INDEX=${index}`);
       const run = await runPostScenario(
-        { users: 2_000, writers: params.writers, durationS: params.postDurationS, followeesEach: 20, rate: 0 },
+        {
+          users: 2_000,
+          writers: params.writers,
+          durationS: params.postDurationS,
+          warmupS: 0,
+          followeesEach: 20,
+          rate: 0,
+        },
         { ...target, serverEnv: { ...target.serverEnv, SEARCH_INDEX: index } },
         { post: PAIR_POST },
       );

@@ -134,7 +134,11 @@ export const sustainedScenario: ScenarioDefinition<SustainedParams> = {
   ],
   // The post scenario's options less --rate (always closed loop here), checked the same way.
   parse(flags, given) {
-    const { rate: _closedLoop, ...params } = postScenario.parse({ ...flags, rate: '0' }, given);
+    const {
+      rate: _closedLoop,
+      warmupS: _noWarmup,
+      ...params
+    } = postScenario.parse({ ...flags, rate: '0', warmup: '0' }, given);
     return params;
   },
   run: runSustainedScenario,
