@@ -15,8 +15,17 @@ export function senderFigures(
   main: SelfWatch,
 ): Record<string, Record<string, number> | number> {
   return {
-    ...(load.sendLate ? { bench_send_late_ms: latencyFigure(load.sendLate.summary()) } : {}),
+    ...pacedSenderFigures(load),
     ...(fromSend ? { [`${name}_from_send_ms`]: latencyFigure(summarize(fromSend)) } : {}),
+    bench_main_loop_delay_ms: main.loopDelayMs,
+    bench_main_gc: main.gc,
+  };
+}
+
+/** The paced sender thread's own figures (when it sent the load): how late requests left, its loop's delay, its GC. */
+export function pacedSenderFigures(load: LoadResult): Record<string, Record<string, number> | number> {
+  return {
+    ...(load.sendLate ? { bench_send_late_ms: latencyFigure(load.sendLate.summary()) } : {}),
     ...(load.generator
       ? {
           bench_sender_loop_delay_ms: load.generator.loopDelayMs,
@@ -27,7 +36,5 @@ export function senderFigures(
           ),
         }
       : {}),
-    bench_main_loop_delay_ms: main.loopDelayMs,
-    bench_main_gc: main.gc,
   };
 }

@@ -14,6 +14,7 @@ import {
   type ScenarioResult,
 } from '../result.js';
 import { schedPerRequest, threadSched } from '../thread-sched.js';
+import { pacedSenderFigures } from '../sender-figures.js';
 import { sampleAliases, sleep, startSampler, withServer, type TargetOptions } from '../setup.js';
 import { boundedWhole, option, type ScenarioDefinition } from './registry.js';
 
@@ -151,17 +152,7 @@ export async function runFanoutScenario(params: FanoutParams, target: TargetOpti
             feed_idle_ms: latencyFigure(idle.summary()),
             feed_rps: load.rps,
             // The load generator's own delay (its paced thread): how late reads left, its loop's delay, its GC.
-            ...(load.sendLate ? { bench_send_late_ms: latencyFigure(load.sendLate.summary()) } : {}),
-            ...(load.generator
-              ? {
-                  bench_sender_loop_delay_ms: load.generator.loopDelayMs,
-                  bench_sender_gc: load.generator.gc,
-                  // What the sender's heap took a request (its garbage: a scavenge every ~16 MB of it).
-                  bench_sender_alloc_bytes_per_req: Math.round(
-                    (load.generator.gc.allocatedMb * 1e6) / Math.max(1, load.responses),
-                  ),
-                }
-              : {}),
+            ...pacedSenderFigures(load),
           }
         : {}),
       fanout_each_ms: Object.fromEntries(fanoutMs.map((ms, i) => [`post${i + 1}`, round2(ms)])),
