@@ -1,52 +1,29 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openDatabase, type Db } from '../src/adapters/sqlite/database.js';
-import { createSqliteJobQueue } from '../src/adapters/sqlite/job-queue.js';
-import { ReadySignal } from '../src/adapters/sqlite/jobs-table.js';
-import { GROUP_COMMIT } from '../src/adapters/sqlite/open.js';
-import { createSqliteStore } from '../src/adapters/sqlite/store.js';
-import { routeWrites } from '../src/adapters/sqlite/write-routing.js';
-import { SqliteWriter } from '../src/adapters/sqlite/writer.js';
+import { silentLogger as silent, sqliteQueueOnWriter, type QueueOnWriter } from './support/sqlite-queue-on-writer.js';
 import type { JobProcessor } from '../src/jobs/processor.js';
-import { WorkerPool, type LoggerLike, type ReceivePace } from '../src/jobs/worker-pool.js';
-import { systemClock } from '../src/ports/clock.js';
+import { WorkerPool, type ReceivePace } from '../src/jobs/worker-pool.js';
 import type { Job, JobQueue } from '../src/ports/job-queue.js';
 
-const silent: LoggerLike = { info: () => undefined, warn: () => undefined, error: () => undefined };
 const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 // Two loops over the SQLite queue as the job thread runs them, with a pace far longer than the test: a paced
 // receive can only come after stop().
 describe('WorkerPool: a paced backlog waits for the next receive (SQLite)', () => {
-  let dir: string;
-  let db: Db;
-  let writer: SqliteWriter;
+  let file: QueueOnWriter;
   let queue: JobQueue;
   let pool: WorkerPool | null;
   let ran: string[];
 
   beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'tweeter-pace-'));
-    db = openDatabase(join(dir, 'queue.db'));
-    const signal = new ReadySignal();
-    const retry = { maxAttempts: 3, backoffBaseMs: 5, maxBackoffMs: 20 };
-    const plainQueue = createSqliteJobQueue(db, { clock: systemClock, signal, retry });
-    const store = createSqliteStore(db, { clock: systemClock, signal });
-    writer = new SqliteWriter(db, GROUP_COMMIT);
-    queue = routeWrites(store, plainQueue, (_target, _method, _args, priority, call) =>
-      writer.submit(priority, call),
-    ).queue;
+    file = sqliteQueueOnWriter('tweeter-pace-');
+    queue = file.queue;
     pool = null;
     ran = [];
   });
 
   afterEach(async () => {
     await pool?.stop();
-    await writer.close();
-    db.close();
-    rmSync(dir, { recursive: true, force: true });
+    await file.close();
   });
 
   // Fan-outs run together (as fanout.plan's small audiences do); `other` jobs one by one.

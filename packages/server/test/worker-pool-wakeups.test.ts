@@ -1,57 +1,38 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openDatabase, type Db } from '../src/adapters/sqlite/database.js';
+import { silentLogger as silent, sqliteQueueOnWriter, type QueueOnWriter } from './support/sqlite-queue-on-writer.js';
+import { openDatabase } from '../src/adapters/sqlite/database.js';
 import { createSqliteJobQueue } from '../src/adapters/sqlite/job-queue.js';
 import { ReadySignal } from '../src/adapters/sqlite/jobs-table.js';
-import { GROUP_COMMIT } from '../src/adapters/sqlite/open.js';
-import { createSqliteStore } from '../src/adapters/sqlite/store.js';
-import { routeWrites } from '../src/adapters/sqlite/write-routing.js';
-import { SqliteWriter } from '../src/adapters/sqlite/writer.js';
-import type { JobProcessor } from '../src/jobs/processor.js';
-import { WorkerPool, type LoggerLike } from '../src/jobs/worker-pool.js';
 import { systemClock } from '../src/ports/clock.js';
+import type { JobProcessor } from '../src/jobs/processor.js';
+import { WorkerPool } from '../src/jobs/worker-pool.js';
 import type { JobQueue } from '../src/ports/job-queue.js';
 
-const silent: LoggerLike = { info: () => undefined, warn: () => undefined, error: () => undefined };
 const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 // Two loops over the SQLite queue as the job thread runs them: every receive is a request of the one writer.
 describe('WorkerPool: a ready signal wakes one loop (SQLite)', () => {
-  let dir: string;
-  let db: Db;
-  let writer: SqliteWriter;
+  let file: QueueOnWriter;
   let queue: JobQueue;
   /** Receives (with or without acks) by whether they found jobs. */
   let receives: { empty: number; found: number };
   let pool: WorkerPool | null;
 
   beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'tweeter-wakeups-'));
-    db = openDatabase(join(dir, 'queue.db'));
-    const signal = new ReadySignal();
-    const retry = { maxAttempts: 3, backoffBaseMs: 5, maxBackoffMs: 20 };
-    const plainQueue = createSqliteJobQueue(db, { clock: systemClock, signal, retry });
-    const store = createSqliteStore(db, { clock: systemClock, signal });
-    writer = new SqliteWriter(db, GROUP_COMMIT);
     receives = { empty: 0, found: 0 };
-    queue = routeWrites(store, plainQueue, async (_target, method, _args, priority, call) => {
-      const value = await writer.submit(priority, call);
+    file = sqliteQueueOnWriter('tweeter-wakeups-', (method, value) => {
       if ((method === 'receive' || method === 'ackAndReceive') && Array.isArray(value)) {
         if (value.length === 0) receives.empty += 1;
         else receives.found += 1;
       }
-      return value;
-    }).queue;
+    });
+    queue = file.queue;
     pool = null;
   });
 
   afterEach(async () => {
     await pool?.stop();
-    await writer.close();
-    db.close();
-    rmSync(dir, { recursive: true, force: true });
+    await file.close();
   });
 
   function start(processor: JobProcessor, pollMs: number, ackLingerMs?: number): WorkerPool {
@@ -141,7 +122,7 @@ describe('WorkerPool: a ready signal wakes one loop (SQLite)', () => {
     let ran = 0;
     const started = start({ jobs: ['wake.silent'], perform: async () => void (ran += 1) }, 50);
     // Straight into the table through a second connection, as another process would: this process hears nothing.
-    const other = openDatabase(join(dir, 'queue.db'));
+    const other = openDatabase(file.path);
     try {
       const otherQueue = createSqliteJobQueue(other, {
         clock: systemClock,

@@ -156,11 +156,6 @@ export class StatusHydrator {
     return out;
   }
 
-  /** The distinct authors of the statuses these ones quote (from the same cache as hydration). */
-  async quotedAuthorsOf(ids: readonly string[]): Promise<string[]> {
-    return (await this.pageRecords(ids)).quotedAuthors();
-  }
-
   /**
    * The records of these statuses (those that exist, each once, in the order given) and of the statuses they quote,
    * looked up once: a feed page reads its quoted authors from them, then renders from them (`jsonByIdsKeyed`'s
