@@ -145,7 +145,7 @@ export function renderChecks(checks: readonly Check[]): string {
 function format(value: number, unit: Check['unit']): string {
   if (unit === 'ms') return value >= 1000 ? humanMs(Math.round(value)) : `${value} ms`;
   if (unit === 'MB' || unit === 'KB' || unit === 's') return `${value} ${unit}`;
-  if (unit === 'rows' || unit === 'rows/s') return `${value.toLocaleString('en-US')} ${unit}`;
+  if (unit === 'rows' || unit === 'rows/s' || unit === 'posts/s') return `${value.toLocaleString('en-US')} ${unit}`;
   return String(value);
 }
 
