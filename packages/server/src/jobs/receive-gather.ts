@@ -64,15 +64,19 @@ export class ReceiveGather {
   }
 
   /**
-   * While a window is open: resolves 'gathered' once it is over, or 'elsewhere' at once when another loop already
-   * waits for it (this one should sleep until signalled). Signals do not end the window, stop() does. The wait for
-   * the next signal (`rideMs`) is the caller's, so that its receive follows the signal in the same turn.
+   * Resolves once this loop may receive: 'now' when no window is open, 'gathered' after one (receive up to `max`),
+   * 'elsewhere' when another loop already waits for the window (this one should sleep until signalled). Signals do
+   * not end the window, stop() does.
    */
-  async await(wakeups: LoopWakeups): Promise<'gathered' | 'elsewhere'> {
+  async wait(wakeups: LoopWakeups): Promise<'now' | 'gathered' | 'elsewhere'> {
+    const left = this.until - performance.now();
+    if (left <= 0) return 'now';
     if (this.waiting) return 'elsewhere';
     this.waiting = true;
     try {
-      await wakeups.sleep(this.until - performance.now(), null);
+      await wakeups.sleep(left, null);
+      // Woken ahead of the loops sleeping for signals: the receive is sent inside the signalling write's transaction.
+      await wakeups.sleep(this.window.rideMs, wakeups.current, true);
     } finally {
       this.waiting = false;
     }
@@ -86,9 +90,5 @@ export class ReceiveGather {
 
   get max(): number {
     return this.window.max;
-  }
-
-  get rideMs(): number {
-    return this.window.rideMs;
   }
 }

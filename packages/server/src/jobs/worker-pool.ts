@@ -126,23 +126,19 @@ export class WorkerPool {
       // A paced backlog builds up until then: signals do not end this sleep, stop() does.
       const paced = this.pacedUntil - performance.now();
       if (paced > 0) await wakeups.sleep(paced, null);
-      let options = receiveOptions;
-      if (this.gather?.open === true) {
-        if ((await this.gather.await(wakeups)) === 'elsewhere') {
-          // Another loop receives once the window is over: this one sleeps until signalled after that, its acks (if
-          // any) written first, since they would otherwise wait out the sleep.
-          await acks.flush();
-          await wakeups.sleep(this.options.pollMs, wakeups.current);
-          continue;
-        }
-        // Then the next signal, woken ahead of the other loops: the receive follows it with no turn between, inside
-        // the transaction of the write that signalled (SubmitOptions.rides on SQLite), as after the linger below.
-        await wakeups.sleep(this.gather.rideMs, wakeups.current, true);
-        options = { ...receiveOptions, max: this.gather.max };
+      const gathered = this.gather ? await this.gather.wait(wakeups) : 'now';
+      if (gathered === 'elsewhere') {
+        // Another loop receives once the window is over: this one sleeps until signalled after that, its acks (if
+        // any) written first, since they would otherwise wait out the sleep.
+        await acks.flush();
+        await wakeups.sleep(this.options.pollMs, wakeups.current);
+        continue;
       }
       const generation = wakeups.current;
       try {
         const receivedAt = performance.now();
+        const options =
+          gathered === 'gathered' && this.gather ? { ...receiveOptions, max: this.gather.max } : receiveOptions;
         const jobs = await wakeups.receiving(this.receiveGathered(options, acks));
         this.pace(jobs, receivedAt);
         this.gather?.received(jobs, receivedAt);
