@@ -40,14 +40,6 @@ export class LoopWakeups {
     if (this.inReceive === 0) this.wakeOne();
   }
 
-  /**
-   * Jobs may be ready, but a loop will look anyway (a gather window is open, ReceiveGather): no sleeper is woken, and a
-   * loop that checks signalledSince sees it.
-   */
-  note(): void {
-    this.generation += 1;
-  }
-
   /** Ends every sleep, now and later (the pool is stopping). */
   stop(): void {
     this.running = false;

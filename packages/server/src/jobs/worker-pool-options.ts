@@ -1,5 +1,4 @@
 // What a WorkerPool is given: its settings and the logger and metrics it reports to (split from worker-pool.ts).
-import type { GatherWindow } from './receive-gather.js';
 
 /** The slice of a pino logger the pool uses. */
 export interface LoggerLike {
@@ -37,8 +36,6 @@ export interface WorkerPoolOptions {
   ackLingerMs?: number;
   /** Optional: a backlog of these jobs is left to build up between receives (see ReceivePace). */
   pace?: ReceivePace;
-  /** Optional: at a moderate rate, the jobs of several writes are received together (see ReceiveGather). */
-  gather?: GatherWindow;
   logger: LoggerLike;
   metrics?: JobMetrics;
 }

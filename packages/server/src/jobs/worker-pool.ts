@@ -6,7 +6,6 @@ import { LoopWakeups } from './loop-wakeups.js';
 import { HeldJobs, jobFields } from './held-jobs.js';
 import type { BatchOutcome, JobProcessor } from './processor.js';
 import { ProcessorRegistry, type BatchProcessor } from './processor-registry.js';
-import { ReceiveGather } from './receive-gather.js';
 import { waves } from './waves.js';
 
 export type { JobMetrics, JobOutcome, LoggerLike, ReceivePace, WorkerPoolOptions } from './worker-pool-options.js';
@@ -39,8 +38,6 @@ export class WorkerPool {
   private wakeups = new LoopWakeups();
   /** performance.now() before which no loop receives (WorkerPoolOptions.pace); 0: none. */
   private pacedUntil = 0;
-  /** Spaces receives out at a moderate rate (WorkerPoolOptions.gather). */
-  private gather: ReceiveGather | null = null;
   private unsubscribe: (() => void) | null = null;
 
   constructor(
@@ -65,11 +62,8 @@ export class WorkerPool {
     if (this.running) throw new Error('worker pool already started');
     this.running = true;
     this.wakeups = new LoopWakeups();
-    this.gather = this.options.gather ? new ReceiveGather(this.options.gather) : null;
     const wakeups = this.wakeups;
-    const gather = this.gather;
-    // While a gather window is open the loop that opened it receives after it: a signal then wakes no other loop.
-    this.unsubscribe = this.queue.onReady?.(() => (gather?.open ? wakeups.note() : wakeups.signal())) ?? null;
+    this.unsubscribe = this.queue.onReady?.(() => wakeups.signal()) ?? null;
     const lanes: readonly (string | undefined)[] = this.queue.queues ?? [undefined];
     this.loops = lanes.flatMap((lane) => Array.from({ length: this.options.concurrency }, () => this.loop(lane)));
     this.options.logger.info(
@@ -126,32 +120,18 @@ export class WorkerPool {
       // A paced backlog builds up until then: signals do not end this sleep, stop() does.
       const paced = this.pacedUntil - performance.now();
       if (paced > 0) await wakeups.sleep(paced, null);
-      const gathered = this.gather ? await this.gather.wait(wakeups) : 'now';
-      if (gathered === 'elsewhere') {
-        // Another loop receives once the window is over: this one sleeps until signalled after that, its acks (if
-        // any) written first, since they would otherwise wait out the sleep.
-        await acks.flush();
-        await wakeups.sleep(this.options.pollMs, wakeups.current);
-        continue;
-      }
       const generation = wakeups.current;
       try {
         const receivedAt = performance.now();
-        const options =
-          gathered === 'gathered' && this.gather ? { ...receiveOptions, max: this.gather.max } : receiveOptions;
-        const jobs = await wakeups.receiving(this.receiveGathered(options, acks));
+        const jobs = await wakeups.receiving(this.receiveGathered(receiveOptions, acks));
         this.pace(jobs, receivedAt);
-        this.gather?.received(jobs, receivedAt);
         if (jobs.length === 0) {
-          // A signal during the receive ends this sleep at once: its jobs may have committed after the receive read
-          // (unless a gather window is open: the loop that opened it receives them after it).
-          if (!longPoll) await wakeups.sleep(this.options.pollMs, this.gather?.open ? wakeups.current : generation);
+          // A signal during the receive ends this sleep at once: its jobs may have committed after the receive read.
+          if (!longPoll) await wakeups.sleep(this.options.pollMs, generation);
           continue;
         }
         // More may be ready than this loop took (a full batch, or a signal during its receive): the next loop looks.
-        // In a gather window this loop looks again after it, and the window's receive gathers what is left.
-        const more = jobs.length >= options.max || wakeups.signalledSince(generation);
-        if (more && this.gather?.open !== true) wakeups.wakeOne();
+        if (jobs.length >= receiveOptions.max || wakeups.signalledSince(generation)) wakeups.wakeOne();
         const held = new HeldJobs(this.queue, jobs, receivedAt, this.options.visibilityMs, this.options.logger);
         try {
           await this.runHeld(jobs, held, acks);
@@ -160,10 +140,8 @@ export class WorkerPool {
           await held.close();
         }
         // Nothing was left behind and no signal came: a receive now would most likely find nothing. Wait for the
-        // next signal (woken ahead of the loops that hold no acks) or the linger, whichever comes first. In a gather
-        // window this loop waits for the window instead (ReceiveGather), its acks riding on the receive after it.
-        const linger = acks.holding && jobs.length < options.max && this.gather?.open !== true;
-        if (!longPoll && linger && !wakeups.signalledSince(generation)) {
+        // next signal (woken ahead of the loops that hold no acks) or the linger, whichever comes first.
+        if (!longPoll && acks.holding && jobs.length < receiveOptions.max && !wakeups.signalledSince(generation)) {
           await wakeups.sleep(lingerMs, generation, true);
         }
       } catch (err) {

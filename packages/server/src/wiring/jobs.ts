@@ -23,7 +23,6 @@ import { IndexUserProcessor } from '../jobs/index-user.js';
 import { SearchReindexProcessor } from '../jobs/search-reindex.js';
 import { OutboxResendProcessor } from '../jobs/outbox-resend.js';
 import { ProcessorRegistry } from '../jobs/processor-registry.js';
-import { POST_JOBS_GATHER } from '../jobs/receive-gather.js';
 import { StatusCountedProcessor } from '../jobs/status-counted.js';
 import { StatusPurgeProcessor } from '../jobs/status-purge.js';
 import { StatusRetractProcessor } from '../jobs/status-retract.js';
@@ -224,7 +223,7 @@ export function createWorkerPool(
     // Lambda's event source mapping hands SQS messages over in batches of 10; SQLite jobs are taken one at a time.
     batchSize: config.shape.queue === 'sqs' ? 10 : SQLITE_JOB_BATCH,
     // SQS's receives are not transactions of one writer, nor do its fan-outs share a COMMIT: no pace there.
-    ...(config.shape.queue === 'sqs' ? {} : { pace: FANOUT_PACE, gather: POST_JOBS_GATHER }),
+    ...(config.shape.queue === 'sqs' ? {} : { pace: FANOUT_PACE }),
     logger: deps.logger,
     metrics: { onJob: (name, outcome, seconds) => metrics.jobDuration.observe({ name, outcome }, seconds) },
   });
