@@ -31,6 +31,7 @@ async function build(dist) {
     users: store.users,
     reposts: store.reposts,
     ...(store.repostRowChecks ? { repostRowChecks: store.repostRowChecks } : {}),
+    ...(store.pageReads ? { pageReads: store.pageReads } : {}),
     hydrator,
     visibility: new Visibility({ relations: store.relations }),
     pullMax: config.fanout.pullMax,
