@@ -31,7 +31,6 @@ async function build(dist) {
     users: store.users,
     reposts: store.reposts,
     ...(store.repostRowChecks ? { repostRowChecks: store.repostRowChecks } : {}),
-    ...(store.pageReads ? { pageReads: store.pageReads } : {}),
     hydrator,
     visibility: new Visibility({ relations: store.relations }),
     pullMax: config.fanout.pullMax,

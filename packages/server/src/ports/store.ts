@@ -15,7 +15,6 @@ import type { NotificationRepo } from './notification-store.js';
 import type { QuoteRepo } from './quote-repo.js';
 import type { DeliveryRepo, FeedRepo } from './feed-store.js';
 import type { AuditRepo, BoardRepo, CommentRepo, MemberRepo, MessageRepo, ReactionRepo } from './social-store.js';
-import type { PageReads } from './page-reads.js';
 
 export type * from './relation-store.js';
 export type * from './social-store.js';
@@ -279,8 +278,6 @@ export interface Store {
   repostRowChecks?: RepostRowChecksReader;
   /** People search's slice of accounts with the viewer's edges in one read, where the store can (SQLite). */
   profileSlices?: ProfileSliceReader;
-  /** A feed page's reads in one read transaction, where the store can (SQLite's read-only connection). */
-  pageReads?: PageReads;
   /**
    * Sends again the outbox jobs of writes still marked pending since before `before` (a process that died
    * between its write and the send), up to `limit`; returns how many writes it finished. Run on a schedule.

@@ -17,7 +17,6 @@ import { readRepostRowChecks } from './repost-row-checks.js';
 import type { RepostRowChecksReader } from '../ports/repost-row-checks.js';
 import { pushStatusJson } from './status-json.js';
 import type { Visibility } from '../domain/visibility.js';
-import type { PageReads } from '../ports/page-reads.js';
 
 /**
  * The home feed: statuses of the people one follows, newest first. Hybrid fan-out: most authors' statuses are
@@ -52,22 +51,11 @@ export class FeedService {
       pullMax: number;
       /** FEED_MAX_ENTRIES: a feed lists its newest this many statuses, then ends (no cursor past them). */
       maxEntries: number;
-      /** A page's reads in one read transaction, where the store has it (SQLite's read-only connection). */
-      pageReads?: PageReads;
     },
   ) {}
 
-  /** One page's reads, in one read of the store where it has that (`PageReads`). */
-  private reading<T>(read: () => Promise<T>): Promise<T> {
-    return this.deps.pageReads === undefined ? read() : this.deps.pageReads.run(read);
-  }
-
   /** One page of the viewer's feed. Entries of deleted statuses are skipped without shifting later pages. */
-  page(viewer: string, query: PageQuery): Promise<Page<FeedItem>> {
-    return this.reading(() => this.pageItems(viewer, query));
-  }
-
-  private async pageItems(viewer: string, query: PageQuery): Promise<Page<FeedItem>> {
+  async page(viewer: string, query: PageQuery): Promise<Page<FeedItem>> {
     const page = await this.pageRows(viewer, query);
     const [statuses, reposters] = await Promise.all([
       this.deps.hydrator.byIds(
@@ -96,11 +84,7 @@ export class FeedService {
    * The same page as JSON bytes, byte for byte `JSON.stringify` of what `page` gives, built without the objects:
    * each status's fixed part is copied from the hydrator's cached bytes, the rest written per read (JsonBytes).
    */
-  pageJson(viewer: string, query: PageQuery): Promise<Buffer> {
-    return this.reading(() => this.pageBytes(viewer, query));
-  }
-
-  private async pageBytes(viewer: string, query: PageQuery): Promise<Buffer> {
+  async pageJson(viewer: string, query: PageQuery): Promise<Buffer> {
     const page = await this.pageRows(viewer, query);
     const ids = page.rows.map((r) => r.statusId);
     const [parts, reposters] = await Promise.all([

@@ -170,7 +170,6 @@ export function createServices(deps: ServiceDeps): { services: Services; hydrato
       users: store.users,
       reposts: store.reposts,
       ...(store.repostRowChecks ? { repostRowChecks: store.repostRowChecks } : {}),
-      ...(store.pageReads ? { pageReads: store.pageReads } : {}),
       hydrator,
       visibility,
       pullMax: config.fanout.pullMax,

@@ -19,7 +19,6 @@ import { createQuotesRepo } from './quotes-repo.js';
 import { createStatusCountsReader } from './status-counts-repo.js';
 import { createRepostRowChecksReader } from './repost-row-checks.js';
 import { createProfileSliceReader } from './profile-slice.js';
-import { createPageReads } from './page-reads.js';
 import { createReactionsRepo } from './reactions-repo.js';
 import { createRelationsRepo } from './relations-repo.js';
 import { createRepostsRepo } from './reposts-repo.js';
@@ -66,8 +65,6 @@ export function createSqliteStore(db: Db, options: SqliteStoreOptions): Store {
     statusCounts: createStatusCountsReader(db),
     repostRowChecks: createRepostRowChecksReader(db),
     profileSlices: createProfileSliceReader(db),
-    // Only where no write shares the connection (the server's read-only one beside its writer).
-    ...(db.readonly ? { pageReads: createPageReads(db) } : {}),
     async resendPending() {
       return 0; // outbox jobs commit in the same transaction as their write: nothing is ever pending
     },

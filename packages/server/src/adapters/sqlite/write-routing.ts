@@ -36,7 +36,6 @@ const READS: Readonly<Record<WriteTarget, readonly string[]>> = {
   statusCounts: ['read'],
   repostRowChecks: ['read'],
   profileSlices: ['read'],
-  pageReads: ['run'],
   queue: ['stats', 'listDead', 'onReady', 'releaseLeases'],
 };
 
