@@ -36,5 +36,37 @@ describe('tweeter bench notifications', () => {
     }
     expect(results.burst_event_loop_lag_max_ms).toBeGreaterThan(0);
     expect(results.cpu_ms_per_like_main_thread_second_half).toBeGreaterThanOrEqual(0);
+    // Per thread over the burst (CPU, run-queue wait, wake-ups), the server's and the load generator's: the reads'
+    // thread carries its own name.
+    expect((results.server_thread_cpu_us_per_like as Record<string, number>).main).toBeGreaterThan(0);
+    expect(Object.keys(results.bench_thread_wait_us_per_like as Record<string, number>)).toContain('main');
+    // The senders' scheduling class as asked (--sender-rt 1, the default) where the machine allowed it: reported,
+    // 0 or 1, never assumed; the likes' lateness beside it.
+    expect([0, 1]).toContain(results.unread_sender_realtime);
+    expect([0, 1]).toContain(results.likes_sender_realtime);
+    expect(results.burst_send_late_p99_ms).toBeGreaterThanOrEqual(0);
+    expect(results.unread_send_late_p50_ms).toBeGreaterThanOrEqual(0);
+  });
+
+  it('--sender-rt 0 leaves the senders in the normal class', async () => {
+    const file = join(out, 'notifications-normal.json');
+    const res = await runBench([
+      'notifications',
+      '--likers',
+      '10',
+      '--rate',
+      '60',
+      '--samples',
+      '2',
+      '--warmup',
+      '0',
+      '--sender-rt',
+      '0',
+      '--json',
+      file,
+    ]);
+    expect(res.status).toBe(0);
+    const { results } = JSON.parse(readFileSync(file, 'utf8')) as ScenarioResult;
+    expect(results).toMatchObject({ group_count_exact: 1, unread_sender_realtime: 0, likes_sender_realtime: 0 });
   });
 });
