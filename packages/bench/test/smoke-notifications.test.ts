@@ -40,10 +40,10 @@ describe('tweeter bench notifications', () => {
     // thread carries its own name.
     expect((results.server_thread_cpu_us_per_like as Record<string, number>).main).toBeGreaterThan(0);
     expect(Object.keys(results.bench_thread_wait_us_per_like as Record<string, number>)).toContain('main');
-    // The senders' scheduling class as asked (--sender-rt 1, the default) where the machine allowed it: reported,
-    // 0 or 1, never assumed; the likes' lateness beside it.
+    // The reads' scheduling class as asked (--sender-rt 1, the default) where the machine allowed it: reported, 0
+    // or 1, never assumed; the likes' sender is left in the normal class; its lateness is reported beside it.
     expect([0, 1]).toContain(results.unread_sender_realtime);
-    expect([0, 1]).toContain(results.likes_sender_realtime);
+    expect(results.likes_sender_realtime).toBe(0);
     expect(results.burst_send_late_p99_ms).toBeGreaterThanOrEqual(0);
     expect(results.unread_send_late_p50_ms).toBeGreaterThanOrEqual(0);
   });
