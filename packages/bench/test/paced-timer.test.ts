@@ -62,9 +62,9 @@ describe('the paced sender', () => {
     expect(result.responses).toBeLessThanOrEqual(21);
     expect(result.sendLate?.summary().count).toBe(result.responses);
     expect(Math.min(...result.sendLate!.toArray())).toBeGreaterThanOrEqual(0);
-    // A 1 ms tick woke this thread ~400 times over the load; at the due times it is the 20 sends, their answers and
-    // the test server's own events.
-    if (before !== null && after !== null) expect(after - before).toBeLessThan(200);
+    // A 1 ms tick woke this thread ~280 times over the load; at the due times it is the 20 sends, their answers and
+    // the test server's own events (~25).
+    if (before !== null && after !== null) expect(after - before).toBeLessThan(100);
   });
 
   it('stops an open-ended slow load at once, its requests in flight answered', async () => {

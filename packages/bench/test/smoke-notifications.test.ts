@@ -40,16 +40,14 @@ describe('tweeter bench notifications', () => {
     // thread carries its own name.
     expect((results.server_thread_cpu_us_per_like as Record<string, number>).main).toBeGreaterThan(0);
     expect(Object.keys(results.bench_thread_wait_us_per_like as Record<string, number>)).toContain('main');
-    // The reads' scheduling class as asked (--sender-rt 1, the default) where the machine allowed it: reported, 0
-    // or 1, never assumed; the likes' sender is left in the normal class; its lateness is reported beside it.
-    expect([0, 1]).toContain(results.unread_sender_realtime);
-    expect(results.likes_sender_realtime).toBe(0);
+    // The senders in the normal class by default (--sender-rt 0); the likes' lateness reported beside the reads'.
+    expect(results).toMatchObject({ unread_sender_realtime: 0, likes_sender_realtime: 0 });
     expect(results.burst_send_late_p99_ms).toBeGreaterThanOrEqual(0);
     expect(results.unread_send_late_p50_ms).toBeGreaterThanOrEqual(0);
   });
 
-  it('--sender-rt 0 leaves the senders in the normal class', async () => {
-    const file = join(out, 'notifications-normal.json');
+  it('--sender-rt 1 puts the reads in the real-time class where allowed, the likes not', async () => {
+    const file = join(out, 'notifications-rt.json');
     const res = await runBench([
       'notifications',
       '--likers',
@@ -61,12 +59,14 @@ describe('tweeter bench notifications', () => {
       '--warmup',
       '0',
       '--sender-rt',
-      '0',
+      '1',
       '--json',
       file,
     ]);
     expect(res.status).toBe(0);
     const { results } = JSON.parse(readFileSync(file, 'utf8')) as ScenarioResult;
-    expect(results).toMatchObject({ group_count_exact: 1, unread_sender_realtime: 0, likes_sender_realtime: 0 });
+    expect(results).toMatchObject({ group_count_exact: 1, likes_sender_realtime: 0 });
+    // Reported as it was, never assumed: 1 where the bench may set the class (root or CAP_SYS_NICE and chrt).
+    expect([0, 1]).toContain(results.unread_sender_realtime);
   });
 });
