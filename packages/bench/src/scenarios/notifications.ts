@@ -22,13 +22,9 @@ export type NotificationsParams = {
   /** 1: the warm-up made by the burst's own likers (their sessions cached when it starts), not by other accounts. */
   warmSessions: number;
   /**
-   * The load generator's senders in the real-time class over the burst (realtime.ts), where the machine allows it.
-   * 1: the unread reads' thread, at SCHED_FIFO 2: a device on a machine of its own sends on time and reads its
-   * answer when it arrives, where on the bench's two cores the thread waited for a core behind the server (p99 3-4
-   * ms late on a quiet machine). 2: the likes' sender too (this thread, SCHED_FIFO 1, for the burst only): the likes
-   * leave evenly, but its CPU (~0.2-0.3 ms a like) is then taken ahead of the server's. 0 (default): the normal
-   * class. Neither lowered the unread p99 in quiet runs (docs/benchmarks.md, `s14-unread`), so the budget's
-   * measurement stays as it was.
+   * Senders in the real-time class over the burst where allowed (realtime.ts): 1 the unread reads' thread (it sends on
+   * time and reads answers as they arrive, as a device of its own would), 2 the likes' sender too; 0 (default) none:
+   * neither lowered the unread p99 in quiet runs (docs/benchmarks.md, `s14-unread`).
    */
   senderRt: number;
 };
