@@ -23,6 +23,8 @@ export interface LoadResult {
   sendLate?: Samples;
   /** The load generator's own event-loop delay and GC while it ran, where it was watched (the paced thread). */
   generator?: SelfWatch;
+  /** The sender's thread ran in the real-time class (paced-thread.ts `realtime`), where it was asked. */
+  realtime?: boolean;
   responses: number;
   non2xx: number;
   /** Socket errors and timeouts (autocannon counts timeouts as errors too). */

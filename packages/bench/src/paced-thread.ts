@@ -16,6 +16,10 @@ export interface PacedThreadData {
   durationS?: number;
   /** Serialized requests (lean-http.ts), sent in turn and cycled. */
   requests: Uint8Array[];
+  /** SCHED_FIFO priority for the thread (realtime.ts); 0 or absent: the normal class. */
+  realtime?: number;
+  /** false: the thread's event-loop delay is not watched (self-watch.ts: a 1 ms timer); its figures are then 0. */
+  watchLoop?: boolean;
 }
 
 export type PacedThreadResult = Omit<LoadResult, 'latencies' | 'sendLate' | 'generator'> & {
@@ -26,6 +30,8 @@ export type PacedThreadResult = Omit<LoadResult, 'latencies' | 'sendLate' | 'gen
   lates: Float64Array;
   sendLate: Float64Array;
   generator: SelfWatch;
+  /** Whether the thread ran in the real-time class as asked. */
+  realtime: boolean;
 };
 
 /**
@@ -43,6 +49,10 @@ export function startPacedThread(spec: {
   durationS?: number;
   requests: readonly LeanRequest[];
   onSample?(startedAt: number, ms: number, lateMs: number): void;
+  /** SCHED_FIFO priority for the sender thread where the bench may set it (realtime.ts); 0 or absent: none. */
+  realtime?: number;
+  /** false: leave the sender's event-loop delay unwatched (a 1 ms timer waking the thread); reported as 0. */
+  watchLoop?: boolean;
 }): LoadRun {
   const built = extname(fileURLToPath(import.meta.url)) === '.js';
   if (!built) return inProcess(spec);
@@ -52,6 +62,8 @@ export function startPacedThread(spec: {
     rate: spec.rate,
     durationS: spec.durationS,
     requests: spec.requests.map((r) => new Uint8Array(r.buffer, r.byteOffset, r.byteLength)),
+    ...(spec.realtime ? { realtime: spec.realtime } : {}),
+    ...(spec.watchLoop === false ? { watchLoop: false } : {}),
   };
   youngGenerationForThreads();
   const worker = new Worker(new URL('./paced-worker.js', import.meta.url), { workerData: data });
@@ -102,7 +114,7 @@ function youngGenerationForThreads(): void {
 }
 
 function inProcess(spec: Parameters<typeof startPacedThread>[0]): LoadRun {
-  const self = watchSelf();
+  const self = watchSelf({ loopDelay: spec.watchLoop !== false });
   const run = startPaced({
     ...spec,
     request: () => {

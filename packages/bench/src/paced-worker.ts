@@ -1,8 +1,10 @@
+import { writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { parentPort, workerData } from 'node:worker_threads';
 import { startPaced } from './paced.js';
+import { setRealtime, thisThreadId } from './realtime.js';
 import { Samples } from './percentiles.js';
 import { watchSelf } from './self-watch.js';
 import type { PacedThreadData, PacedThreadResult } from './paced-thread.js';
@@ -12,9 +14,17 @@ import type { PacedThreadData, PacedThreadResult } from './paced-thread.js';
  * on time and answers are read as they arrive, whatever the bench's main thread is doing. Due times are sent back as
  * epoch ms (performance.timeOrigin + now), a clock the main thread shares.
  */
+// Named so that per-thread figures (thread-sched.ts, perf, top -H) tell it from V8's helpers, which Node also names
+// `node`. Linux only; elsewhere the write fails and the name stays.
+try {
+  writeFileSync('/proc/thread-self/comm', 'bench-paced');
+} catch {
+  // no /proc
+}
 const port = parentPort;
 if (!port) throw new Error('paced-worker runs as a worker thread');
 const data = workerData as PacedThreadData;
+const realtime = (data.realtime ?? 0) > 0 && setRealtime(thisThreadId(), data.realtime ?? 0);
 const requests = data.requests.map((r) => Buffer.from(r.buffer, r.byteOffset, r.byteLength));
 const dues = new Samples();
 const lates = new Samples();
@@ -46,7 +56,7 @@ const run = startPaced({
   preconnect: true,
   beforeStart: () => {
     collectSetUp();
-    watch = watchSelf();
+    watch = watchSelf({ loopDelay: data.watchLoop !== false });
   },
   onSample: (dueAt, _ms, lateMs) => {
     dues.push(performance.timeOrigin + dueAt);
@@ -64,6 +74,7 @@ void run.done.then((result) => {
     dues: dues.toArray(),
     lates: lates.toArray(),
     sendLate: sendLate?.toArray() ?? new Float64Array(0),
+    realtime,
     generator: watch?.stop() ?? {
       loopDelayMs: { p99: 0, max: 0 },
       gc: { pauses: 0, maxMs: 0, totalMs: 0, allocatedMb: 0 },

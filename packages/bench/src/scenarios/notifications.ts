@@ -8,6 +8,8 @@ import { round2, summarize } from '../percentiles.js';
 import { machine, type ScenarioResult } from '../result.js';
 import { sleep, withServer, type TargetOptions } from '../setup.js';
 import { cpuSince, threadCpu, type ThreadCpu } from '../thread-cpu.js';
+import { schedPerRequest, threadSched } from '../thread-sched.js';
+import { setRealtime } from '../realtime.js';
 import { likeBurst, pollUnreadCount, POLL_LEAD_MS, writeSessions, type TimedRead } from './notifications-burst.js';
 import { option, type ScenarioDefinition } from './registry.js';
 
@@ -19,6 +21,12 @@ export type NotificationsParams = {
   devices: number;
   /** 1: the warm-up made by the burst's own likers (their sessions cached when it starts), not by other accounts. */
   warmSessions: number;
+  /**
+   * Senders in the real-time class over the burst where allowed (realtime.ts): 1 the unread reads' thread (it sends on
+   * time and reads answers as they arrive, as a device of its own would), 2 the likes' sender too; 0 (default) none:
+   * neither lowered the unread p99 in quiet runs (docs/benchmarks.md, `s14-unread`).
+   */
+  senderRt: number;
 };
 
 const SETTLE_TIMEOUT_MS = 120_000;
@@ -118,7 +126,7 @@ export async function runNotificationsScenario(
         `${rest.length} likes at ${params.rate}/s while ${devices} devices of the author read the unread count`,
       );
       const reads: TimedRead[] = [];
-      const readCount = pollUnreadCount(server.url, deviceTokens, reads);
+      const readCount = pollUnreadCount(server.url, deviceTokens, reads, params.senderRt >= 1 ? 2 : 0);
       await sleep(POLL_LEAD_MS);
       const framesBefore = frames.length + unreadFrames;
       // The HTTP thread's event-loop delay and GC pauses over the burst: what an unread-count read can wait behind.
@@ -126,11 +134,15 @@ export async function runNotificationsScenario(
       const loop = new MetricsSampler(server.url, 3_600_000);
       await loop.resetPeak();
       const cpuBefore = threadCpu(server.pid);
+      // Per thread of the server and of this load generator: CPU and run-queue wait over the burst.
+      const schedBefore = { server: threadSched(server.pid), bench: threadSched(process.pid) };
       // The HTTP thread's CPU a like over the burst's second half too (read when the middle like is sent).
       const middle = Math.floor(rest.length / 2);
       let cpuMid: ThreadCpu | null = null;
       let benchBefore = process.cpuUsage();
       let burstStart = performance.now();
+      // In the real-time class only for the burst (this thread runs the rest of the scenario too).
+      const likesRealtime = params.senderRt === 2 && setRealtime(process.pid, 1);
       const burstResult = await likeBurst(server.url, statusId, rest, params.rate, {
         // From the first like's due time (the burst's sockets are connected before it).
         start: () => {
@@ -140,10 +152,16 @@ export async function runNotificationsScenario(
         send: (n) => {
           if (n === middle) cpuMid = threadCpu(server.pid);
         },
+      }).catch((err: unknown) => {
+        if (likesRealtime) setRealtime(process.pid, 0);
+        throw err;
       });
       const cpuBurstEnd = threadCpu(server.pid);
+      const schedAfter = { server: threadSched(server.pid), bench: threadSched(process.pid) };
       const burstEnd = performance.now();
       const benchCpu = process.cpuUsage(benchBefore);
+      // Back to the normal class once the burst's figures are read (chrt is a child process: a few ms).
+      if (likesRealtime) setRealtime(process.pid, 0);
       readCount.stop();
       const countResult = await readCount.done;
       const loopHealth = await loop.stop();
@@ -172,6 +190,8 @@ export async function runNotificationsScenario(
         [...(c ?? [])].find(([k]) => k.startsWith(`${server.pid} `))?.[1] ?? 0;
       const secondHalfMainMs = cpuMid === null ? 0 : mainOf(cpuBurstEnd) - mainOf(cpuMid);
       for (const [thread, ms] of cpu.threads) target.log(`  cpu ${thread}: ${perLike(ms)} ms per like`);
+      const serverSched = schedPerRequest(server.pid, schedBefore.server, schedAfter.server, rest.length);
+      const benchSched = schedPerRequest(process.pid, schedBefore.bench, schedAfter.bench, rest.length);
       ws.close();
 
       // 3. The notifications page.
@@ -205,6 +225,14 @@ export async function runNotificationsScenario(
           unread_count_from_send_max_ms: fromSend.max,
           unread_send_late_max_ms: countResult.sendLate?.summary().max ?? 0,
           unread_send_late_p99_ms: countResult.sendLate?.summary().p99 ?? 0,
+          unread_send_late_p50_ms: countResult.sendLate?.summary().p50 ?? 0,
+          // 1: the reads' thread / the likes' sender ran in the real-time class as asked (--sender-rt); 0: it was
+          // not asked or could not be.
+          unread_sender_realtime: countResult.realtime === true ? 1 : 0,
+          likes_sender_realtime: likesRealtime ? 1 : 0,
+          // How late the likes left the bench (sent minus due): a late sender bunches them into the server's turns.
+          burst_send_late_p99_ms: burstResult.sendLate?.summary().p99 ?? 0,
+          burst_send_late_max_ms: burstResult.sendLate?.summary().max ?? 0,
           burst_event_loop_lag_max_ms: loopHealth.eventLoopLagMsMax,
           burst_event_loop_lag_p99_ms: loopHealth.eventLoopLagMsP99.max,
           burst_gc_ms_per_s: loopHealth.gc.msPerSecond,
@@ -223,6 +251,12 @@ export async function runNotificationsScenario(
           cpu_ms_per_like_main_thread_second_half: round2(secondHalfMainMs / (rest.length - middle)),
           // The load generator's own CPU over the burst (its likes and the unread-count reads beside them).
           bench_cpu_ms_per_like: perLike((benchCpu.user + benchCpu.system) / 1000),
+          // Per thread over the burst, µs a like: CPU, time runnable but waiting for a core, and wake-ups (runs).
+          server_thread_cpu_us_per_like: serverSched.cpu,
+          server_thread_wait_us_per_like: serverSched.wait,
+          bench_thread_cpu_us_per_like: benchSched.cpu,
+          bench_thread_wait_us_per_like: benchSched.wait,
+          bench_thread_runs_per_like: benchSched.runs,
           page_p99_ms: list.p99,
           page_p50_ms: list.p50,
           errors,
@@ -253,6 +287,11 @@ export const notificationsScenario: ScenarioDefinition<NotificationsParams> = {
     option('warmup', 'likes of another status by other accounts before the burst, not measured (0: none)', '1000'),
     option('devices', "the author's devices polling the unread count, 50 reads a second each", '4'),
     option('warm-sessions', "1: the burst's likers make the warm-up (their sessions cached), not other accounts", '0'),
+    option(
+      'sender-rt',
+      "real-time class where allowed: 1 the unread reads' thread, 2 the likes' sender too, 0 none",
+      '0',
+    ),
   ],
   parse(flags) {
     const likers = parseWhole(flags.likers ?? '', '--likers', 2, 100_000);
@@ -263,6 +302,7 @@ export const notificationsScenario: ScenarioDefinition<NotificationsParams> = {
       warmup: parseWhole(flags.warmup ?? '', '--warmup', 0, 100_000),
       devices: parseWhole(flags.devices ?? '', '--devices', 1, 64),
       warmSessions: parseWhole(flags.warmSessions ?? '', '--warm-sessions', 0, 1),
+      senderRt: parseWhole(flags.senderRt ?? '', '--sender-rt', 0, 2),
     };
   },
   run: runNotificationsScenario,
