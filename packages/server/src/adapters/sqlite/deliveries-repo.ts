@@ -60,19 +60,20 @@ export function createDeliveriesRepo(db: Db, { clock, signal }: SqliteStoreOptio
   const insertOwners = db.prepare<{ statusId: string; author: string; owners: string }>(
     `INSERT OR IGNORE INTO feed_entries (owner, status_id, author)
      SELECT j.value, @statusId, @author FROM json_each(@owners) j
-     WHERE EXISTS (SELECT 1 FROM followers f WHERE f.followee = @author AND f.follower = j.value)`,
+     WHERE EXISTS (SELECT 1 FROM followers f WHERE f.followee = +@author AND f.follower = j.value)`,
   );
-  // LIMIT and OFFSET take `+@param`, not a bare parameter: SQLite (3.53) plans with a bare one's value, so each call
-  // that binds it re-prepares the statement (parse and plan: ~4-5 µs, three times a fanned-out post); `+` makes it an
-  // expression the planner does not look into, with the same plan and result (docs/benchmarks.md, `s14-sustained`).
+  // The followers' statements compare with `+@param`: with ANALYZE's sqlite_stat4 in the file (the bench's populations
+  // run PRAGMA optimize), a bare parameter compared with an indexed column lets the planner look at its value, so
+  // every new value re-prepares the statement (~7 µs: parse and plan, three times a fanned-out post). `+` keeps the
+  // index range and the plan, and hides the value from the planner (docs/benchmarks.md, issue 19 `s14-sustained`).
   // A range of the followers index straight into the feeds: reading the index is itself the "still follows" check,
   // so no alias list crosses into JavaScript and back. RETURNING gives the owners written (for the live push).
   const insertRange = db
     .prepare<RangeParams, string>(
       `INSERT OR IGNORE INTO feed_entries (owner, status_id, author)
        SELECT f.follower, @statusId, @author FROM followers f
-       WHERE f.followee = @author AND f.follower > @after AND f.follower <= @to
-       ORDER BY f.follower LIMIT +@limit
+       WHERE f.followee = +@author AND f.follower > +@after AND f.follower <= +@to
+       ORDER BY f.follower LIMIT @limit
        RETURNING owner`,
     )
     .pluck();
@@ -82,9 +83,9 @@ export function createDeliveriesRepo(db: Db, { clock, signal }: SqliteStoreOptio
     .prepare<RangeParams & { original: string }, string>(
       `INSERT OR IGNORE INTO feed_entries (owner, status_id, author, original)
        SELECT f.follower, @statusId, @author, @original FROM followers f
-       WHERE f.followee = @author AND f.follower > @after AND f.follower <= @to
+       WHERE f.followee = +@author AND f.follower > +@after AND f.follower <= +@to
          AND NOT EXISTS (SELECT 1 FROM feed_entries e WHERE e.owner = f.follower AND e.status_id = @original)
-       ORDER BY f.follower LIMIT +@limit
+       ORDER BY f.follower LIMIT @limit
        RETURNING owner`,
     )
     .pluck();
@@ -99,8 +100,8 @@ export function createDeliveriesRepo(db: Db, { clock, signal }: SqliteStoreOptio
   const lastRead = db
     .prepare<RangeParams, string>(
       `SELECT f.follower FROM followers f
-       WHERE f.followee = @author AND f.follower > @after AND f.follower <= @to
-       ORDER BY f.follower LIMIT 1 OFFSET +@limit - 1`,
+       WHERE f.followee = +@author AND f.follower > +@after AND f.follower <= +@to
+       ORDER BY f.follower LIMIT 1 OFFSET @limit - 1`,
     )
     .pluck();
   const insertPage = db.prepare<[string, string]>(
@@ -146,7 +147,7 @@ export function createDeliveriesRepo(db: Db, { clock, signal }: SqliteStoreOptio
   >('SELECT cursor, plan_started, created_at, original FROM deliveries WHERE status_id = ? AND plan_done = 0');
   const smallAudience = db.prepare<[string, number], { count: number; last: string | null }>(
     `SELECT COUNT(*) AS count, MAX(follower) AS last FROM
-       (SELECT follower FROM followers WHERE followee = ? ORDER BY follower LIMIT +?)`,
+       (SELECT follower FROM followers WHERE followee = +? ORDER BY follower LIMIT ?)`,
   );
   // Planned whole and its one page counted in one update (what `plan`, then countPage's two updates, do for a larger
   // audience): the compare-and-set on a plan not started is what makes it happen once.
