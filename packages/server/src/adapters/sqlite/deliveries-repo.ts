@@ -62,6 +62,9 @@ export function createDeliveriesRepo(db: Db, { clock, signal }: SqliteStoreOptio
      SELECT j.value, @statusId, @author FROM json_each(@owners) j
      WHERE EXISTS (SELECT 1 FROM followers f WHERE f.followee = @author AND f.follower = j.value)`,
   );
+  // LIMIT and OFFSET take `+@param`, not a bare parameter: SQLite (3.53) plans with a bare one's value, so each call
+  // that binds it re-prepares the statement (parse and plan: ~4-5 µs, three times a fanned-out post); `+` makes it an
+  // expression the planner does not look into, with the same plan and result (docs/benchmarks.md, `s14-sustained`).
   // A range of the followers index straight into the feeds: reading the index is itself the "still follows" check,
   // so no alias list crosses into JavaScript and back. RETURNING gives the owners written (for the live push).
   const insertRange = db
@@ -69,7 +72,7 @@ export function createDeliveriesRepo(db: Db, { clock, signal }: SqliteStoreOptio
       `INSERT OR IGNORE INTO feed_entries (owner, status_id, author)
        SELECT f.follower, @statusId, @author FROM followers f
        WHERE f.followee = @author AND f.follower > @after AND f.follower <= @to
-       ORDER BY f.follower LIMIT @limit
+       ORDER BY f.follower LIMIT +@limit
        RETURNING owner`,
     )
     .pluck();
@@ -81,7 +84,7 @@ export function createDeliveriesRepo(db: Db, { clock, signal }: SqliteStoreOptio
        SELECT f.follower, @statusId, @author, @original FROM followers f
        WHERE f.followee = @author AND f.follower > @after AND f.follower <= @to
          AND NOT EXISTS (SELECT 1 FROM feed_entries e WHERE e.owner = f.follower AND e.status_id = @original)
-       ORDER BY f.follower LIMIT @limit
+       ORDER BY f.follower LIMIT +@limit
        RETURNING owner`,
     )
     .pluck();
@@ -97,7 +100,7 @@ export function createDeliveriesRepo(db: Db, { clock, signal }: SqliteStoreOptio
     .prepare<RangeParams, string>(
       `SELECT f.follower FROM followers f
        WHERE f.followee = @author AND f.follower > @after AND f.follower <= @to
-       ORDER BY f.follower LIMIT 1 OFFSET @limit - 1`,
+       ORDER BY f.follower LIMIT 1 OFFSET +@limit - 1`,
     )
     .pluck();
   const insertPage = db.prepare<[string, string]>(
@@ -135,15 +138,31 @@ export function createDeliveriesRepo(db: Db, { clock, signal }: SqliteStoreOptio
     return { added: owners.length, owners, next };
   });
 
-  // A small audience whole: one past the page means it is not small; otherwise its size and last key are the page.
-  const planState = db.prepare<[string], { cursor: string | null; plan_started: number; created_at: number }>(
-    'SELECT cursor, plan_started, created_at FROM deliveries WHERE status_id = ? AND plan_done = 0',
+  // A small audience whole: its followers up to one past the page, counted (more than the page: not small) with the
+  // last key, which is the page's. One statement where a probe past the page and a count of the audience were two.
+  const planState = db.prepare<
+    [string],
+    { cursor: string | null; plan_started: number; created_at: number; original: string | null }
+  >('SELECT cursor, plan_started, created_at, original FROM deliveries WHERE status_id = ? AND plan_done = 0');
+  const smallAudience = db.prepare<[string, number], { count: number; last: string | null }>(
+    `SELECT COUNT(*) AS count, MAX(follower) AS last FROM
+       (SELECT follower FROM followers WHERE followee = ? ORDER BY follower LIMIT +?)`,
   );
-  const beyondPage = db
-    .prepare<[string, number], number>('SELECT 1 FROM followers WHERE followee = ? ORDER BY follower LIMIT 1 OFFSET ?')
-    .pluck();
-  const wholeAudience = db.prepare<[string], { count: number; last: string | null }>(
-    'SELECT COUNT(*) AS count, MAX(follower) AS last FROM followers WHERE followee = ?',
+  // Planned whole and its one page counted in one update (what `plan`, then countPage's two updates, do for a larger
+  // audience): the compare-and-set on a plan not started is what makes it happen once.
+  // No RETURNING here: an UPDATE … RETURNING read with `.get()` is reset before it is done, and closing its
+  // statement savepoint cost more than the read below (docs/benchmarks.md, `s14-sustained`).
+  const planWhole = db.prepare<{ id: string; last: string | null; count: number; now: number }>(
+      `UPDATE deliveries SET
+         cursor = @last,
+         planned = planned + @count,
+         plan_started = 1,
+         plan_done = 1,
+         audience = planned + @count,
+         delivered = delivered + @count,
+         finished_at = CASE
+           WHEN finished_at IS NULL AND delivered + @count >= planned + @count THEN @now ELSE finished_at END
+       WHERE status_id = @id AND cursor IS NULL AND plan_done = 0`,
   );
   const finishedAt = db
     .prepare<[string], number | null>('SELECT finished_at FROM deliveries WHERE status_id = ?')
@@ -154,14 +173,14 @@ export function createDeliveriesRepo(db: Db, { clock, signal }: SqliteStoreOptio
     const state = planState.get(statusId);
     if (!state) return { outcome: exists.get(statusId) === undefined ? 'gone' : 'pass' };
     if (state.cursor !== null || state.plan_started === 1) return { outcome: 'pass' };
-    if (beyondPage.get(author, pageSize) !== undefined) return { outcome: 'pass' };
-    const { count, last } = wholeAudience.get(author) ?? { count: 0, last: null };
-    if (plan.run({ id: statusId, from: null, to: last, count, last: 1, now }).changes === 0) return { outcome: 'pass' };
+    const { count, last } = smallAudience.get(author, pageSize + 1) ?? { count: 0, last: null };
+    if (count > pageSize) return { outcome: 'pass' };
+    if (planWhole.run({ id: statusId, last, count, now }).changes === 0) return { outcome: 'pass' };
     let owners: string[] = [];
     if (last !== null) {
-      const original = originalOf.get(statusId)?.original ?? null;
-      owners = insertFor({ statusId, author, after: '', to: last, limit: pageSize }, original);
-      countPage(statusId, { key: last, count }, now);
+      owners = insertFor({ statusId, author, after: '', to: last, limit: pageSize }, state.original);
+      // The page's key, as a larger delivery records each page it counted (a late duplicate is then ignored).
+      insertPage.run(statusId, last);
     }
     return { outcome: 'delivered', owners, finished: finishedAt.get(statusId) === now, createdAt: state.created_at };
   }

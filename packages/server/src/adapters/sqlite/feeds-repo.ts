@@ -10,14 +10,15 @@ export function createFeedsRepo(db: Db): FeedRepo {
   // hands to JavaScript, so one value a row instead of three (ids and aliases hold no space) cut the page's read by
   // about a tenth, after arrays instead of row objects (`SELECT *`) had halved it.
   const ROW = "status_id || ' ' || author || ifnull(' ' || original, '')";
+  // LIMIT and OFFSET take `+?`: a bare parameter there re-prepares the statement at every call (see deliveries-repo.ts).
   const selectPage = db
     .prepare<[string, number], string>(
-      `SELECT ${ROW} FROM feed_entries WHERE owner = ? ORDER BY status_id DESC LIMIT ?`,
+      `SELECT ${ROW} FROM feed_entries WHERE owner = ? ORDER BY status_id DESC LIMIT +?`,
     )
     .pluck();
   const selectPageBefore = db
     .prepare<[string, string, number], string>(
-      `SELECT ${ROW} FROM feed_entries WHERE owner = ? AND status_id < ? ORDER BY status_id DESC LIMIT ?`,
+      `SELECT ${ROW} FROM feed_entries WHERE owner = ? AND status_id < ? ORDER BY status_id DESC LIMIT +?`,
     )
     .pluck();
   // No index by author: the primary key's owner prefix is the owner's feed, which trimming keeps near
@@ -29,13 +30,13 @@ export function createFeedsRepo(db: Db): FeedRepo {
   // The entries past the newest `keep`, newest of them first: one statement, so the cut and the delete agree.
   const trim = db.prepare<{ owner: string; keep: number; limit: number }>(
     `DELETE FROM feed_entries WHERE owner = @owner AND status_id IN (
-       SELECT status_id FROM feed_entries WHERE owner = @owner ORDER BY status_id DESC LIMIT @limit OFFSET @keep)`,
+       SELECT status_id FROM feed_entries WHERE owner = @owner ORDER BY status_id DESC LIMIT +@limit OFFSET +@keep)`,
   );
   // The (keep+1)-th newest entry exists: a seek into the owner's run of the primary key, at most `keep` steps along it.
   const pastBound = db
     .prepare<[string, number], string>(
       `SELECT j.value FROM json_each(?) j WHERE EXISTS (
-         SELECT 1 FROM feed_entries e WHERE e.owner = j.value ORDER BY e.status_id DESC LIMIT 1 OFFSET ?)`,
+         SELECT 1 FROM feed_entries e WHERE e.owner = j.value ORDER BY e.status_id DESC LIMIT 1 OFFSET +?)`,
     )
     .pluck();
   const deleteEntry = db.prepare<[string, string]>('DELETE FROM feed_entries WHERE owner = ? AND status_id = ?');

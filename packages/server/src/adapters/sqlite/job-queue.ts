@@ -52,7 +52,7 @@ export function createSqliteJobQueue(db: Db, options: SqliteJobQueueOptions): Sq
   const ownerPrefix = `${owner}${OWNER_END}`;
 
   const selectDue = db.prepare<[number, number], JobRow>(
-    'SELECT id, name, payload, attempts, last_error, enqueued_at FROM jobs WHERE run_at <= ? ORDER BY run_at, id LIMIT ?',
+    'SELECT id, name, payload, attempts, last_error, enqueued_at FROM jobs WHERE run_at <= ? ORDER BY run_at, id LIMIT +?',
   );
   const claim = db.prepare<[number, string, number, number]>(
     'UPDATE jobs SET attempts = ?, receipt = ?, run_at = ? WHERE id = ?',
