@@ -28,7 +28,7 @@ export function createAccountDeletionsRepo(db: Db, { clock, signal }: SqliteStor
   );
   const selectExpired = db
     .prepare<[number, number], string>(
-      "SELECT alias FROM deleted_accounts WHERE step = 'done' AND reserved_until <= ? ORDER BY reserved_until LIMIT ?",
+      "SELECT alias FROM deleted_accounts WHERE step = 'done' AND reserved_until <= ? ORDER BY reserved_until LIMIT +?",
     )
     .pluck();
   const remove = db.prepare<[string, number]>(
@@ -49,7 +49,7 @@ export function createAccountDeletionsRepo(db: Db, { clock, signal }: SqliteStor
     { board_id: string; id: string }
   >(
     `SELECT board_id, id FROM board_messages WHERE author = @alias AND (board_id, id) > (@board, @id)
-     ORDER BY board_id, id LIMIT @limit`,
+     ORDER BY board_id, id LIMIT +@limit`,
   );
   const eraseComment = db.prepare<[string]>('DELETE FROM comments WHERE id = ?');
 

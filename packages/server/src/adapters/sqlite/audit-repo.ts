@@ -32,7 +32,7 @@ export function insertAudit(db: Db, entry: AuditRecord | undefined): void {
 /** The audit log over SQLite: entries keyed (scope, id), read newest first. */
 export function createAuditRepo(db: Db): AuditRepo {
   const selectPage = db.prepare<[string, string, number], AuditRow>(
-    'SELECT * FROM audit_log WHERE scope = ? AND id < ? ORDER BY id DESC LIMIT ?',
+    'SELECT * FROM audit_log WHERE scope = ? AND id < ? ORDER BY id DESC LIMIT +?',
   );
   return {
     async list(scope, range) {

@@ -46,10 +46,10 @@ export function createBoardsRepo(db: Db): BoardRepo {
      WHERE id = @id`,
   );
   const selectPublic = db.prepare<[string, number], BoardRow>(
-    "SELECT * FROM boards WHERE visibility = 'public' AND id < ? ORDER BY id DESC LIMIT ?",
+    "SELECT * FROM boards WHERE visibility = 'public' AND id < ? ORDER BY id DESC LIMIT +?",
   );
   const selectRetained = db.prepare<[string, number], BoardRow>(
-    'SELECT * FROM boards WHERE retention_days IS NOT NULL AND id > ? ORDER BY id LIMIT ?',
+    'SELECT * FROM boards WHERE retention_days IS NOT NULL AND id > ? ORDER BY id LIMIT +?',
   );
 
   const create = db.transaction((board: BoardRecord): void => {

@@ -44,10 +44,10 @@ export function createCommentsRepo(db: Db): CommentRepo {
   const bump = db.prepare<[string, number]>(bumpSql);
   const select = db.prepare<[string], CommentRow>('SELECT * FROM comments WHERE id = ?');
   const selectList = db.prepare<[string, string, number], CommentRow>(
-    'SELECT * FROM comments WHERE status_id = ? AND id > ? ORDER BY id LIMIT ?',
+    'SELECT * FROM comments WHERE status_id = ? AND id > ? ORDER BY id LIMIT +?',
   );
   const selectByAuthor = db.prepare<[string, string, number], CommentRow>(
-    'SELECT * FROM comments WHERE author = ? AND id > ? ORDER BY id LIMIT ?',
+    'SELECT * FROM comments WHERE author = ? AND id > ? ORDER BY id LIMIT +?',
   );
   const markDeleted = db.prepare<[string]>("UPDATE comments SET deleted = 1, text = '' WHERE id = ? AND deleted = 0");
   // Read for every page of statuses: a join from the id list and rows as arrays (see the reactions repository).
@@ -57,7 +57,7 @@ export function createCommentsRepo(db: Db): CommentRepo {
     )
     .raw();
   const selectOfStatus = db
-    .prepare<[string, number], string>('SELECT id FROM comments WHERE status_id = ? ORDER BY id LIMIT ?')
+    .prepare<[string, number], string>('SELECT id FROM comments WHERE status_id = ? ORDER BY id LIMIT +?')
     .pluck();
   // A thread's ancestors in one statement: up the places by primary key, each naming its parent.
   const selectUp = db.prepare<{ id: string; limit: number }, CommentRow>(

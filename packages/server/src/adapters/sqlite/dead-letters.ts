@@ -24,7 +24,7 @@ export interface DeadLetters {
 export function createDeadLetters(db: Db, clock: Clock, signal: ReadySignal): DeadLetters {
   const countDead = db.prepare<[], { dead: number }>('SELECT COUNT(*) AS dead FROM dead_jobs');
   const selectDead = db.prepare<[number, number], DeadJobRow>(
-    'SELECT id, name, payload, attempts, last_error, enqueued_at, died_at FROM dead_jobs WHERE id > ? ORDER BY id LIMIT ?',
+    'SELECT id, name, payload, attempts, last_error, enqueued_at, died_at FROM dead_jobs WHERE id > ? ORDER BY id LIMIT +?',
   );
   const reviveColumns = 'INSERT INTO jobs (id, name, payload, attempts, run_at, receipt, last_error, enqueued_at)';
   const reviveOne = db.prepare<[number, number]>(

@@ -153,7 +153,7 @@ export function createDeliveriesRepo(db: Db, { clock, signal }: SqliteStoreOptio
   // No RETURNING here: an UPDATE … RETURNING read with `.get()` is reset before it is done, and closing its
   // statement savepoint cost more than the read below (docs/benchmarks.md, `s14-sustained`).
   const planWhole = db.prepare<{ id: string; last: string | null; count: number; now: number }>(
-      `UPDATE deliveries SET
+    `UPDATE deliveries SET
          cursor = @last,
          planned = planned + @count,
          plan_started = 1,

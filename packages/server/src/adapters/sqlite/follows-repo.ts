@@ -41,12 +41,12 @@ export function createFollowsRepo(db: Db, { clock, signal }: SqliteStoreOptions)
   );
   const selectFollowers = db
     .prepare<[string, string, number], string>(
-      'SELECT follower FROM followers WHERE followee = ? AND follower > ? ORDER BY follower LIMIT ?',
+      'SELECT follower FROM followers WHERE followee = ? AND follower > ? ORDER BY follower LIMIT +?',
     )
     .pluck();
   const selectFollowees = db
     .prepare<[string, string, number], string>(
-      'SELECT followee FROM follows WHERE follower = ? AND followee > ? ORDER BY followee LIMIT ?',
+      'SELECT followee FROM follows WHERE follower = ? AND followee > ? ORDER BY followee LIMIT +?',
     )
     .pluck();
 

@@ -44,16 +44,16 @@ export function createMediaRepo(db: Db): MediaRepo {
     'UPDATE media SET status_id = NULL, claimed_at = NULL, created_at = 0 WHERE id = ? AND status_id = ?',
   );
   const selectClaimed = db.prepare<[number, number], MediaRow>(
-    'SELECT * FROM media WHERE claimed_at IS NOT NULL AND claimed_at <= ? ORDER BY claimed_at LIMIT ?',
+    'SELECT * FROM media WHERE claimed_at IS NOT NULL AND claimed_at <= ? ORDER BY claimed_at LIMIT +?',
   );
   const confirmOne = db.prepare<[string, string]>('UPDATE media SET claimed_at = NULL WHERE id = ? AND status_id = ?');
   const selectUnattached = db.prepare<[number, number], MediaRow>(
-    'SELECT * FROM media WHERE status_id IS NULL AND created_at <= ? ORDER BY created_at LIMIT ?',
+    'SELECT * FROM media WHERE status_id IS NULL AND created_at <= ? ORDER BY created_at LIMIT +?',
   );
   const deleteOne = db.prepare<[string]>('DELETE FROM media WHERE id = ? AND status_id IS NULL');
   const deleteAny = db.prepare<[string]>('DELETE FROM media WHERE id = ?');
   const selectByOwner = db.prepare<[string, string, number], MediaRow>(
-    'SELECT * FROM media WHERE owner = ? AND id > ? ORDER BY id LIMIT ?',
+    'SELECT * FROM media WHERE owner = ? AND id > ? ORDER BY id LIMIT +?',
   );
 
   // A refusal throws, so the claims made before it roll back with the transaction.

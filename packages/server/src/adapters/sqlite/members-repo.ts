@@ -37,11 +37,11 @@ export function createMembersRepo(db: Db, { clock, signal }: SqliteStoreOptions)
   );
   const addCount = db.prepare<[number, string]>('UPDATE boards SET member_count = member_count + ? WHERE id = ?');
   const selectList = db.prepare<[string, string, number], MemberRow>(
-    'SELECT * FROM board_members WHERE board_id = ? AND alias > ? ORDER BY alias LIMIT ?',
+    'SELECT * FROM board_members WHERE board_id = ? AND alias > ? ORDER BY alias LIMIT +?',
   );
   const selectBoardsOf = db
     .prepare<[string, string, number], string>(
-      'SELECT board_id FROM board_members WHERE alias = ? AND board_id < ? ORDER BY board_id DESC LIMIT ?',
+      'SELECT board_id FROM board_members WHERE alias = ? AND board_id < ? ORDER BY board_id DESC LIMIT +?',
     )
     .pluck();
 

@@ -42,7 +42,7 @@ export function createMessagesRepo(db: Db): MessageRepo {
   // One lower bound per statement (the larger of `after` and `since`), so the key range starts at the right place.
   const rangeQuery = (lower: '>' | '>=', order: 'ASC' | 'DESC') =>
     db.prepare<RangeParams, MessageRow>(
-      `SELECT * FROM board_messages WHERE board_id = @board AND id ${lower} @lo AND id < @hi ORDER BY id ${order} LIMIT @limit`,
+      `SELECT * FROM board_messages WHERE board_id = @board AND id ${lower} @lo AND id < @hi ORDER BY id ${order} LIMIT +@limit`,
     );
   const ranges = {
     after: { asc: rangeQuery('>', 'ASC'), desc: rangeQuery('>', 'DESC') },
@@ -53,7 +53,7 @@ export function createMessagesRepo(db: Db): MessageRepo {
   );
   const selectOld = db
     .prepare<[string, string, number], string>(
-      'SELECT id FROM board_messages WHERE board_id = ? AND id < ? ORDER BY id LIMIT ?',
+      'SELECT id FROM board_messages WHERE board_id = ? AND id < ? ORDER BY id LIMIT +?',
     )
     .pluck();
   const remove = db.prepare<[string, string]>('DELETE FROM board_messages WHERE board_id = ? AND id = ?');

@@ -29,7 +29,7 @@ export function migrateCommentsToReplies(db: Db): void {
     `SELECT c.id, c.author, c.text, c.created_at, c.status_id AS parent, s.author AS parent_author
      FROM comments c JOIN statuses s ON s.id = c.status_id
      WHERE c.id > ? AND c.deleted = 0 AND NOT EXISTS (SELECT 1 FROM statuses r WHERE r.id = c.id)
-     ORDER BY c.id LIMIT ?`,
+     ORDER BY c.id LIMIT +?`,
   );
   const insert = db.prepare<[string, string, string, string, number, string]>(
     `INSERT INTO statuses (id, author, post, segments, created_at, pulled, media, refs)

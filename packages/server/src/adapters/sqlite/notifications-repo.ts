@@ -30,7 +30,7 @@ export function createNotificationsRepo(db: Db): NotificationRepo {
   const { applyAll } = createNotificationWrites(db);
   const { selectEntry, takeFromGroup, recountGroup, dropEmpty } = notificationGroupStatements(db);
   const entriesOfActorFor = db.prepare<[string, string, number], { group_key: string }>(
-    'SELECT group_key FROM notification_actors WHERE actor = ? AND recipient = ? AND active = 1 LIMIT ?',
+    'SELECT group_key FROM notification_actors WHERE actor = ? AND recipient = ? AND active = 1 LIMIT +?',
   );
   const selectGroup = db.prepare<[string, string], GroupRow>(
     'SELECT * FROM notification_groups WHERE recipient = ? AND group_key = ?',
@@ -38,7 +38,7 @@ export function createNotificationsRepo(db: Db): NotificationRepo {
   const newestActors = db
     .prepare<[string, string, number], string>(
       `SELECT actor FROM notification_actors WHERE recipient = ? AND group_key = ? AND active = 1
-         ORDER BY at DESC LIMIT ?`,
+         ORDER BY at DESC LIMIT +?`,
     )
     .pluck();
   const selectPage = db.prepare<[PageParams], GroupRow>(
@@ -46,7 +46,7 @@ export function createNotificationsRepo(db: Db): NotificationRepo {
        WHERE recipient = @recipient AND latest_at >= @since
          AND (latest_at < @at OR (latest_at = @at AND group_key < @key))
          AND (@types IS NULL OR type IN (SELECT value FROM json_each(@types)))
-       ORDER BY latest_at DESC, group_key DESC LIMIT @limit`,
+       ORDER BY latest_at DESC, group_key DESC LIMIT +@limit`,
   );
   const countUnread = db
     .prepare<[string, number], number>(
@@ -61,20 +61,20 @@ export function createNotificationsRepo(db: Db): NotificationRepo {
     .pluck();
   const removeRecipientGroups = db.prepare<[string, number]>(
     `DELETE FROM notification_groups WHERE (recipient, group_key) IN
-       (SELECT recipient, group_key FROM notification_groups WHERE recipient = ? LIMIT ?)`,
+       (SELECT recipient, group_key FROM notification_groups WHERE recipient = ? LIMIT +?)`,
   );
   const removeRecipientEntries = db.prepare<[string, number]>(
     `DELETE FROM notification_actors WHERE (recipient, group_key, actor) IN
-       (SELECT recipient, group_key, actor FROM notification_actors WHERE recipient = ? LIMIT ?)`,
+       (SELECT recipient, group_key, actor FROM notification_actors WHERE recipient = ? LIMIT +?)`,
   );
   const entriesOfActor = db.prepare<[string, number], { recipient: string; group_key: string; at: number }>(
-    'SELECT recipient, group_key, at FROM notification_actors WHERE actor = ? LIMIT ?',
+    'SELECT recipient, group_key, at FROM notification_actors WHERE actor = ? LIMIT +?',
   );
   const deleteEntry = db.prepare<[string, string, string]>(
     'DELETE FROM notification_actors WHERE recipient = ? AND group_key = ? AND actor = ?',
   );
   const oldGroups = db.prepare<[number, number], { recipient: string; group_key: string }>(
-    'SELECT recipient, group_key FROM notification_groups WHERE latest_at < ? LIMIT ?',
+    'SELECT recipient, group_key FROM notification_groups WHERE latest_at < ? LIMIT +?',
   );
   const deleteGroup = db.prepare<[string, string]>(
     'DELETE FROM notification_groups WHERE recipient = ? AND group_key = ?',
@@ -87,7 +87,7 @@ export function createNotificationsRepo(db: Db): NotificationRepo {
     `DELETE FROM notification_actors WHERE (recipient, group_key, actor) IN
        (SELECT a.recipient, a.group_key, a.actor FROM notification_actors AS a WHERE a.at < ?
           AND NOT EXISTS (SELECT 1 FROM notification_groups AS g
-                          WHERE g.recipient = a.recipient AND g.group_key = a.group_key) LIMIT ?)`,
+                          WHERE g.recipient = a.recipient AND g.group_key = a.group_key) LIMIT +?)`,
   );
 
   const toRecord = (row: GroupRow): NotificationGroupRecord => ({

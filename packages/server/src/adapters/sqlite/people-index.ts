@@ -12,7 +12,7 @@ export function createSqlitePeopleIndex(db: Db): PeopleIndex {
   );
   const removeAll = db.prepare<[string]>('DELETE FROM people_terms WHERE alias = ?');
   const range = db.prepare<[number, string, string, number], { alias: string }>(
-    'SELECT alias FROM people_terms WHERE kind = ? AND term >= ? AND term < ? ORDER BY term, alias LIMIT ?',
+    'SELECT alias FROM people_terms WHERE kind = ? AND term >= ? AND term < ? ORDER BY term, alias LIMIT +?',
   );
   // The same range joined to the users' rank inputs, as arrays (no full records, no objects per row): ranking a
   // one-letter query's 200 matches was a quarter of its cost when it read whole user rows.
@@ -20,7 +20,7 @@ export function createSqlitePeopleIndex(db: Db): PeopleIndex {
     .prepare<[number, string, string, number], [string, string, string, number]>(
       `SELECT t.alias, u.first_name, u.last_name, u.follower_count FROM people_terms AS t
          JOIN users AS u ON u.alias = t.alias
-        WHERE t.kind = ? AND t.term >= ? AND t.term < ? ORDER BY t.term, t.alias LIMIT ?`,
+        WHERE t.kind = ? AND t.term >= ? AND t.term < ? ORDER BY t.term, t.alias LIMIT +?`,
     )
     .raw();
   // An alias term is the alias itself (stored lower-case, [a-z0-9_]: aliasTerm changes nothing), so an alias prefix's
@@ -29,11 +29,11 @@ export function createSqlitePeopleIndex(db: Db): PeopleIndex {
   const aliasRanked = db
     .prepare<[string, string, number], [string, string, string, number]>(
       `SELECT alias, first_name, last_name, follower_count FROM users
-        WHERE alias >= ? AND alias < ? ORDER BY alias LIMIT ?`,
+        WHERE alias >= ? AND alias < ? ORDER BY alias LIMIT +?`,
     )
     .raw();
   const popular = db.prepare<[number], { alias: string }>(
-    'SELECT alias FROM users ORDER BY follower_count DESC, alias LIMIT ?',
+    'SELECT alias FROM users ORDER BY follower_count DESC, alias LIMIT +?',
   );
 
   const write = (entry: PeopleEntry): void => {

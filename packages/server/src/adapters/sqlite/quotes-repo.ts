@@ -29,7 +29,7 @@ export function createQuotesRepo(db: Db): QuoteRepo {
   const remove = db.prepare<[string, string]>('DELETE FROM quotes WHERE quoted_id = ? AND id = ?');
   const bump = db.prepare<[string, number]>(bumpSql);
   const selectList = db.prepare<[string, string, number], QuoteRow>(
-    'SELECT * FROM quotes WHERE quoted_id = ? AND id < ? ORDER BY id DESC LIMIT ?',
+    'SELECT * FROM quotes WHERE quoted_id = ? AND id < ? ORDER BY id DESC LIMIT +?',
   );
   const selectCounts = db
     .prepare<[string], [string, number]>(

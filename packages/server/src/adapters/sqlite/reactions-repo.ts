@@ -55,7 +55,7 @@ export function createReactionsRepo(db: Db, { clock, signal }: SqliteStoreOption
     { target: string; kind: string; created_at: number }
   >(
     `SELECT target, kind, created_at FROM reactions WHERE alias = ? AND (target, kind) > (?, ?)
-     ORDER BY target, kind LIMIT ?`,
+     ORDER BY target, kind LIMIT +?`,
   );
   const statusExists = db.prepare<[string], 1>('SELECT 1 FROM statuses WHERE id = ?').pluck();
   // A block either way between the reacting alias and the target's author (domain/visibility.ts's `blocked`).
@@ -68,7 +68,7 @@ export function createReactionsRepo(db: Db, { clock, signal }: SqliteStoreOption
   // Bounded: a status with 100,000 reactions is purged in many short transactions, not one long one.
   const purgeRows = db.prepare<[string, number]>(
     `DELETE FROM reactions WHERE (target, alias, kind) IN (
-       SELECT target, alias, kind FROM reactions WHERE target IN (SELECT value FROM json_each(?)) LIMIT ?)`,
+       SELECT target, alias, kind FROM reactions WHERE target IN (SELECT value FROM json_each(?)) LIMIT +?)`,
   );
   const purgeCounts = db.prepare<[string]>(
     `DELETE FROM reaction_counts WHERE target IN (SELECT value FROM json_each(?))

@@ -21,7 +21,7 @@ export function createRelationsRepo(db: Db, { clock, signal }: SqliteStoreOption
   // Counting stops at the bound: the check costs at most `max` index entries.
   const countUpTo = db
     .prepare<[string, string, number], number>(
-      'SELECT count(*) FROM (SELECT 1 FROM relations WHERE owner = ? AND kind = ? LIMIT ?)',
+      'SELECT count(*) FROM (SELECT 1 FROM relations WHERE owner = ? AND kind = ? LIMIT +?)',
     )
     .pluck();
   const count = db
@@ -44,7 +44,7 @@ export function createRelationsRepo(db: Db, { clock, signal }: SqliteStoreOption
   );
   const selectTargets = db
     .prepare<[string, string, string, number], string>(
-      'SELECT target FROM relations WHERE owner = ? AND kind = ? AND target > ? ORDER BY target LIMIT ?',
+      'SELECT target FROM relations WHERE owner = ? AND kind = ? AND target > ? ORDER BY target LIMIT +?',
     )
     .pluck();
   // Whether anyone has an edge of this kind to the target (relations_by_target): one seek, and no pair to check if not.
@@ -59,7 +59,7 @@ export function createRelationsRepo(db: Db, { clock, signal }: SqliteStoreOption
     .pluck();
   const selectOwners = db
     .prepare<[string, string, string, number], string>(
-      'SELECT owner FROM relations WHERE target = ? AND kind = ? AND owner > ? ORDER BY owner LIMIT ?',
+      'SELECT owner FROM relations WHERE target = ? AND kind = ? AND owner > ? ORDER BY owner LIMIT +?',
     )
     .pluck();
 

@@ -44,10 +44,10 @@ export function createRepostsRepo(db: Db, { clock, signal }: SqliteStoreOptions)
   const deleteDelivery = db.prepare<[string]>('DELETE FROM deliveries WHERE status_id = ?');
   const deletePages = db.prepare<[string]>('DELETE FROM delivery_pages WHERE status_id = ?');
   const byStatus = db.prepare<[string, string, number], RepostRow>(
-    'SELECT * FROM reposts WHERE status_id = ? AND id > ? ORDER BY id LIMIT ?',
+    'SELECT * FROM reposts WHERE status_id = ? AND id > ? ORDER BY id LIMIT +?',
   );
   const byReposter = db.prepare<[string, string, number], RepostRow>(
-    'SELECT * FROM reposts WHERE reposter = ? AND id < ? ORDER BY id DESC LIMIT ?',
+    'SELECT * FROM reposts WHERE reposter = ? AND id < ? ORDER BY id DESC LIMIT +?',
   );
   const counts = db
     .prepare<[string], [string, number]>(

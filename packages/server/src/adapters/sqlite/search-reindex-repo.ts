@@ -18,8 +18,8 @@ type Move = Parameters<SearchReindexRepo['advance']>[1];
 
 /** The search reindex over SQLite: key-ordered reads, and a state row (migration 18) moved with the next job. */
 export function createSqliteSearchReindexRepo(db: Db, { clock, signal }: SqliteStoreOptions): SearchReindexRepo {
-  const statuses = db.prepare<[string, number], StatusRow>('SELECT * FROM statuses WHERE id > ? ORDER BY id LIMIT ?');
-  const users = db.prepare<[string, number], UserRow>('SELECT * FROM users WHERE alias > ? ORDER BY alias LIMIT ?');
+  const statuses = db.prepare<[string, number], StatusRow>('SELECT * FROM statuses WHERE id > ? ORDER BY id LIMIT +?');
+  const users = db.prepare<[string, number], UserRow>('SELECT * FROM users WHERE alias > ? ORDER BY alias LIMIT +?');
   const setSegments = db.prepare<[string, string]>('UPDATE statuses SET segments = ? WHERE id = ?');
   const state = db.prepare<[string], StateRow>(
     'SELECT run, cursor, done, read, started_at FROM search_reindex WHERE kind = ?',

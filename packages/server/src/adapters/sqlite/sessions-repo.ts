@@ -26,7 +26,7 @@ export function createSessionsRepo(db: Db): SessionRepo {
   // Bounded, oldest first, so a sweep never holds the write lock for long.
   const removeExpired = db.prepare<[number, number]>(
     `DELETE FROM sessions WHERE token_hash IN (
-       SELECT token_hash FROM sessions WHERE expires_at <= ? ORDER BY expires_at LIMIT ?)`,
+       SELECT token_hash FROM sessions WHERE expires_at <= ? ORDER BY expires_at LIMIT +?)`,
   );
 
   return {

@@ -35,19 +35,19 @@ export function createSqliteStatusSearchRepo(db: Db): StatusSearchRepo {
     .prepare<[string, bigint, number], { key: bigint; statusId: string; author: string }>(
       `SELECT f.rowid AS key, d.status_id AS statusId, d.author FROM status_fts AS f
          CROSS JOIN search_docs AS d ON d.rowid = f.rowid
-        WHERE status_fts MATCH ? AND f.rowid < ? ORDER BY f.rowid DESC LIMIT ?`,
+        WHERE status_fts MATCH ? AND f.rowid < ? ORDER BY f.rowid DESC LIMIT +?`,
     )
     .safeIntegers();
   const trends = db.prepare<[number, number, number], { tag: string; statuses: number; accounts: number }>(
     `SELECT tag, SUM(statuses) AS statuses, SUM(accounts) AS accounts FROM tag_hours WHERE hour BETWEEN ? AND ?
-      GROUP BY tag HAVING SUM(accounts) > 0 ORDER BY accounts DESC, statuses DESC, tag LIMIT ?`,
+      GROUP BY tag HAVING SUM(accounts) > 0 ORDER BY accounts DESC, statuses DESC, tag LIMIT +?`,
   );
   const pruneHours = db.prepare<[number, number]>(
-    'DELETE FROM tag_hours WHERE (hour, tag) IN (SELECT hour, tag FROM tag_hours WHERE hour < ? LIMIT ?)',
+    'DELETE FROM tag_hours WHERE (hour, tag) IN (SELECT hour, tag FROM tag_hours WHERE hour < ? LIMIT +?)',
   );
   const pruneAuthors = db.prepare<[number, number]>(
     `DELETE FROM tag_authors WHERE (tag, author) IN
-       (SELECT tag, author FROM tag_authors WHERE last_hour < ? LIMIT ?)`,
+       (SELECT tag, author FROM tag_authors WHERE last_hour < ? LIMIT +?)`,
   );
   const docCount = db.prepare<[], number>('SELECT count(*) FROM search_docs').pluck();
   // dbstat is compiled into better-sqlite3's SQLite; where it is not, the size in bytes is unknown.

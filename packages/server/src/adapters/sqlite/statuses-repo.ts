@@ -61,20 +61,20 @@ export function createStatusesRepo(db: Db, { clock, signal }: SqliteStoreOptions
     .pluck();
   const deleteOldKeys = db.prepare<[number, number]>(
     `DELETE FROM idempotency_keys WHERE (author, key) IN (
-       SELECT author, key FROM idempotency_keys WHERE created_at <= ? ORDER BY created_at LIMIT ?)`,
+       SELECT author, key FROM idempotency_keys WHERE created_at <= ? ORDER BY created_at LIMIT +?)`,
   );
   const select = db.prepare<[string], StatusRow>('SELECT * FROM statuses WHERE id = ?');
   const selectMany = db.prepare<[string], StatusRow>(
     'SELECT * FROM statuses WHERE id IN (SELECT value FROM json_each(?))',
   );
   const selectStory = db.prepare<[string, number], StatusRow>(
-    'SELECT * FROM statuses WHERE author = ? ORDER BY id DESC LIMIT ?',
+    'SELECT * FROM statuses WHERE author = ? ORDER BY id DESC LIMIT +?',
   );
   const selectPosts = db.prepare<[string, string, number], { id: string; post: string; createdAt: number }>(
-    'SELECT id, post, created_at AS createdAt FROM statuses WHERE author = ? AND id < ? ORDER BY id DESC LIMIT ?',
+    'SELECT id, post, created_at AS createdAt FROM statuses WHERE author = ? AND id < ? ORDER BY id DESC LIMIT +?',
   );
   const selectStoryBefore = db.prepare<[string, string, number], StatusRow>(
-    'SELECT * FROM statuses WHERE author = ? AND id < ? ORDER BY id DESC LIMIT ?',
+    'SELECT * FROM statuses WHERE author = ? AND id < ? ORDER BY id DESC LIMIT +?',
   );
   const deleteStatus = db.prepare<[string], string>('DELETE FROM statuses WHERE id = ? RETURNING author').pluck();
   const markDeleted = db.prepare<[string]>('INSERT INTO deleted_statuses (id) VALUES (?) ON CONFLICT DO NOTHING');

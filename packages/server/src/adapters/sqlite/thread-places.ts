@@ -26,7 +26,7 @@ export function createPlacesDown(db: Db): (id: string, limit: number) => ThreadP
          FROM down
          JOIN comment_counts n ON n.status_id = down.id AND n.count > 0
          JOIN comments c ON c.status_id = down.id
-         ORDER BY 2 LIMIT @limit)
+         ORDER BY 2 LIMIT +@limit)
        SELECT c.id, c.status_id, c.author, c.created_at, c.deleted FROM down CROSS JOIN comments c ON c.id = down.id
        ORDER BY down.path`,
     )
