@@ -5,11 +5,11 @@ turn, or several if epoll found work at once) split into time on a core and time
 Record around a notifications run (the server started by the bench; its pid is the HTTP thread's tid):
   perf record -k CLOCK_MONOTONIC -e sched:sched_switch -e sched:sched_wakeup -a -o <file> &
   flock /work/bench.lock node packages/bench/bin/tweeter-bench.js notifications ...; kill -INT %1
-Usage: sched-turns.py <perf.data> <server pid> [--min-turn 10]
+Usage: sched-turns.py <perf.data> <server pid> [--min-turn 10] [--window <start s> <end s>]
 A stretch starts when the thread is woken from a sleep (its wait in epoll, normally) and ends when it sleeps again;
 "preempted" time is the thread runnable (woken, or switched out while running) before a core took it. The burst is
 the last stretch of at least 500 ms where the thread ran 30% or more of each 100 ms bin (the warm-up comes before it,
-the few page reads after it are shorter). For each stretch of --min-turn ms or more: its wall, run and wait time, how
+the few page reads after it are shorter), or the window the bench logs ("burst window on CLOCK_MONOTONIC"). For each stretch of --min-turn ms or more: its wall, run and wait time, how
 many times it was switched out while runnable, and which threads ran on the cores while it waited.
 """
 import sys, re, subprocess, collections
@@ -21,6 +21,7 @@ out = subprocess.run(['perf', 'script', '-i', path, '-F', 'comm,pid,tid,cpu,time
 line_re = re.compile(r'^\s*(.+?)\s+(\d+)/(\d+)\s+\[(\d+)\]\s+([\d.]+):\s+sched:(\w+):\s+(.*)$')
 events = []  # (time, kind, detail) for the HTTP thread; plus who ran where
 oncpu = {}  # cpu -> (tid, comm, since)
+names = {}  # tid -> its latest name
 tgid = {}  # tid -> pid, from the lines' own task
 ran = []  # (start, end, tid, comm) every thread's runs, for "who held the cores"
 for line in out.splitlines():
@@ -33,6 +34,7 @@ for line in out.splitlines():
         prev, nxt = int(f['prev_pid']), int(f['next_pid'])
         if cpu in oncpu: ran.append((oncpu[cpu][2], t, oncpu[cpu][0], oncpu[cpu][1]))
         oncpu[cpu] = (nxt, f['next_comm'], t)
+        names[nxt] = f['next_comm']
         if prev == spid: events.append((t, 'out', f['prev_state']))
         if nxt == spid: events.append((t, 'in', ''))
     elif int(f['pid']) == spid:
@@ -65,7 +67,9 @@ for b in bins:
     if periods and b - periods[-1][1] <= 2: periods[-1][1] = b
     else: periods.append([b, b])
 periods = [q for q in periods if q[1] - q[0] >= 4]
-if not periods: sys.exit('no burst found')
+if '--window' in sys.argv:  # the bench's "burst window on CLOCK_MONOTONIC" line
+    w = sys.argv.index('--window'); periods = [[float(sys.argv[w + 1]) * 10, float(sys.argv[w + 2]) * 10 - 1]]
+if not periods: sys.exit("no burst found; busy 100 ms bins (ms ran): " + " ".join(f"{b}:{busy[b] * 1e3:.0f}" for b in sorted(busy)))
 b0, b1 = periods[-1][0] / 10, (periods[-1][1] + 1) / 10
 sel = [x for x in stretches if b0 <= x[0] < b1]
 span = b1 - b0
@@ -78,6 +82,26 @@ for lo, hi in [(0, 1), (1, 3), (3, 5), (5, 10), (10, 15), (15, 20), (20, 1e9)]:
     if g:
         print(f'  {lo:>3}-{hi if hi < 1e9 else "inf":<4} ms {len(g):4d} {sum(x[1] - x[0] for x in g) * 1e3:7.1f}'
               f' {sum(x[2] for x in g) * 1e3:7.1f} {sum(x[3] for x in g) * 1e3:7.1f} {sum(x[4] for x in g):4d}')
+# With cpu-clock samples in the same file (-e cpu-clock -F 1999): what the server's threads ran in the burst, V8's
+# helper threads (Node names them "node", like the main thread) split into optimizing compiles and GC by symbol.
+samples = subprocess.run(['perf', 'script', '-i', path, '-F', 'tid,time,event,ip,sym,dso'],
+                         capture_output=True, text=True).stdout
+kinds = collections.defaultdict(collections.Counter)
+for line in samples.splitlines():
+    m = re.match(r'\s*(\d+)\s+([\d.]+):\s+cpu-clock:\s+\S+\s+(.*?)\s+\((\S+)\)\s*$', line)
+    if not m: continue
+    tid, t, sym, dso = int(m.group(1)), float(m.group(2)), m.group(3), m.group(4)
+    if tgid.get(tid) != spid or not (b0 <= t < b1): continue
+    role = 'HTTP thread' if tid == spid else (names.get(tid, 'node') if names.get(tid, 'node') != 'node' else 'V8 helpers')
+    if any(k in sym for k in ('compiler::', 'Compil', 'Assembler', 'Turbofan', 'Maglev')): kind = 'compile'
+    elif any(k in sym for k in ('Scaveng', 'Marking', 'Sweep', 'Evacuat', 'Heap', 'GC')): kind = 'gc'
+    elif 'kernel' in dso: kind = 'kernel'
+    else: kind = 'other'
+    kinds[role][kind] += 1
+if kinds:
+    print('cpu-clock samples in the burst, by server thread and kind (compile/gc by V8 symbol):')
+    for role, c in sorted(kinds.items()):
+        print(f'  {role}: ' + ', '.join(f'{k} {v}' for k, v in c.most_common()))
 ran.sort()
 for s, e, run, wait, pre, waits in sel:
     if (e - s) * 1e3 < MIN_TURN: continue
