@@ -3,7 +3,7 @@
 turn, or several if epoll found work at once) split into time on a core and time runnable without one.
 
 Record around a notifications run (the server started by the bench; its pid is the HTTP thread's tid):
-  perf record -k CLOCK_MONOTONIC -e sched:sched_switch -e sched:sched_wakeup -a -o <file> &
+  perf record -k CLOCK_MONOTONIC -e sched:sched_switch -e sched:sched_wakeup [-e cpu-clock/freq=1999/] -a -o <file> &
   flock /work/bench.lock node packages/bench/bin/tweeter-bench.js notifications ...; kill -INT %1
 Usage: sched-turns.py <perf.data> <server pid> [--min-turn 10] [--window <start s> <end s>]
 A stretch starts when the thread is woken from a sleep (its wait in epoll, normally) and ends when it sleeps again;
@@ -82,13 +82,13 @@ for lo, hi in [(0, 1), (1, 3), (3, 5), (5, 10), (10, 15), (15, 20), (20, 1e9)]:
     if g:
         print(f'  {lo:>3}-{hi if hi < 1e9 else "inf":<4} ms {len(g):4d} {sum(x[1] - x[0] for x in g) * 1e3:7.1f}'
               f' {sum(x[2] for x in g) * 1e3:7.1f} {sum(x[3] for x in g) * 1e3:7.1f} {sum(x[4] for x in g):4d}')
-# With cpu-clock samples in the same file (-e cpu-clock -F 1999): what the server's threads ran in the burst, V8's
+# With cpu-clock samples in the same file (-e 'cpu-clock/freq=1999/'): what the server's threads ran in the burst, V8's
 # helper threads (Node names them "node", like the main thread) split into optimizing compiles and GC by symbol.
 samples = subprocess.run(['perf', 'script', '-i', path, '-F', 'tid,time,event,ip,sym,dso'],
                          capture_output=True, text=True).stdout
 kinds = collections.defaultdict(collections.Counter)
 for line in samples.splitlines():
-    m = re.match(r'\s*(\d+)\s+([\d.]+):\s+cpu-clock:\s+\S+\s+(.*?)\s+\((\S+)\)\s*$', line)
+    m = re.match(r'\s*(\d+)\s+([\d.]+):\s+cpu-clock\S*:\s+\S+\s+(.*?)\s+\((\S+)\)\s*$', line)
     if not m: continue
     tid, t, sym, dso = int(m.group(1)), float(m.group(2)), m.group(3), m.group(4)
     if tgid.get(tid) != spid or not (b0 <= t < b1): continue
