@@ -44,6 +44,10 @@ describe('tweeter bench notifications', () => {
     expect(results).toMatchObject({ unread_sender_realtime: 0, likes_sender_realtime: 0 });
     expect(results.burst_send_late_p99_ms).toBeGreaterThanOrEqual(0);
     expect(results.unread_send_late_p50_ms).toBeGreaterThanOrEqual(0);
+    // The burst's window on CLOCK_MONOTONIC, logged for scripts/sched-turns.py --window (a perf recording's clock).
+    const window = /burst window on CLOCK_MONOTONIC: (\d+\.\d+) (\d+\.\d+) s/.exec(res.stdout + res.stderr);
+    expect(window).not.toBeNull();
+    expect(Number(window?.[2])).toBeGreaterThan(Number(window?.[1]));
   });
 
   it('--sender-rt 1 puts the reads in the real-time class where allowed, the likes not', async () => {

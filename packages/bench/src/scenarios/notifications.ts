@@ -159,6 +159,12 @@ export async function runNotificationsScenario(
       const cpuBurstEnd = threadCpu(server.pid);
       const schedAfter = { server: threadSched(server.pid), bench: threadSched(process.pid) };
       const burstEnd = performance.now();
+      // The burst's window on CLOCK_MONOTONIC (process.hrtime's clock, perf's -k CLOCK_MONOTONIC): for
+      // scripts/sched-turns.py --window, which reads a perf recording of the run.
+      const monoEndS = Number(process.hrtime.bigint()) / 1e9 - (performance.now() - burstEnd) / 1e3;
+      target.log(
+        `burst window on CLOCK_MONOTONIC: ${(monoEndS - (burstEnd - burstStart) / 1e3).toFixed(6)} ${monoEndS.toFixed(6)} s`,
+      );
       const benchCpu = process.cpuUsage(benchBefore);
       // Back to the normal class once the burst's figures are read (chrt is a child process: a few ms).
       if (likesRealtime) setRealtime(process.pid, 0);
