@@ -64,12 +64,14 @@ export function createDeliveriesRepo(db: Db, { clock, signal }: SqliteStoreOptio
   );
   // A range of the followers index straight into the feeds: reading the index is itself the "still follows" check,
   // so no alias list crosses into JavaScript and back. RETURNING gives the owners written (for the live push).
+  // `LIMIT +@limit`: a bare parameter after ORDER BY ... LIMIT makes SQLite prepare the statement again at every
+  // run (see job-queue.ts' selectDue); the unary plus keeps the same plan without it.
   const insertRange = db
     .prepare<RangeParams, string>(
       `INSERT OR IGNORE INTO feed_entries (owner, status_id, author)
        SELECT f.follower, @statusId, @author FROM followers f
        WHERE f.followee = @author AND f.follower > @after AND f.follower <= @to
-       ORDER BY f.follower LIMIT @limit
+       ORDER BY f.follower LIMIT +@limit
        RETURNING owner`,
     )
     .pluck();
@@ -81,7 +83,7 @@ export function createDeliveriesRepo(db: Db, { clock, signal }: SqliteStoreOptio
        SELECT f.follower, @statusId, @author, @original FROM followers f
        WHERE f.followee = @author AND f.follower > @after AND f.follower <= @to
          AND NOT EXISTS (SELECT 1 FROM feed_entries e WHERE e.owner = f.follower AND e.status_id = @original)
-       ORDER BY f.follower LIMIT @limit
+       ORDER BY f.follower LIMIT +@limit
        RETURNING owner`,
     )
     .pluck();
