@@ -64,8 +64,8 @@ export function createDeliveriesRepo(db: Db, { clock, signal }: SqliteStoreOptio
   );
   // A range of the followers index straight into the feeds: reading the index is itself the "still follows" check,
   // so no alias list crosses into JavaScript and back. RETURNING gives the owners written (for the live push).
-  // `LIMIT +@limit`: a bare parameter after ORDER BY ... LIMIT makes SQLite prepare the statement again at every
-  // run (see job-queue.ts' selectDue); the unary plus keeps the same plan without it.
+  // `LIMIT +@limit`: a bare LIMIT parameter makes SQLite prepare the statement again at every run (see job-queue.ts'
+  // selectDue); the unary plus keeps the same plan without it.
   const insertRange = db
     .prepare<RangeParams, string>(
       `INSERT OR IGNORE INTO feed_entries (owner, status_id, author)
