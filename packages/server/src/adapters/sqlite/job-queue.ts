@@ -51,6 +51,9 @@ export function createSqliteJobQueue(db: Db, options: SqliteJobQueueOptions): Sq
   if (!/^[\w.:/-]{1,100}$/.test(owner)) throw new RangeError(`invalid lease owner: ${JSON.stringify(owner)}`);
   const ownerPrefix = `${owner}${OWNER_END}`;
 
+  // `LIMIT +?`, not `LIMIT ?`: this SQLite (3.53) reads a bare LIMIT parameter's value when it plans, so every
+  // binding expires the statement and its next run prepares it again (measured at 200 posts/s: ~4% of the job
+  // thread's CPU, with the fan-out's insertRange; 15.3 against 10.2 µs a call). An expression is not read: same plan.
   const selectDue = db.prepare<[number, number], JobRow>(
     'SELECT id, name, payload, attempts, last_error, enqueued_at FROM jobs WHERE run_at <= ? ORDER BY run_at, id LIMIT +?',
   );
