@@ -2,7 +2,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { createDocumentClient } from '../src/adapters/dynamodb/client.js';
 import { PULLED_PK } from '../src/adapters/dynamodb/core/keys.js';
-import { PULLED_REGISTRY_TTL_MS } from '../src/adapters/dynamodb/core/pulled-registry.js';
+import { PULLED_REGISTRY_TTL_MS } from '../src/adapters/pulled-accounts-cache.js';
 import { createDynamoStore } from '../src/adapters/dynamodb/store.js';
 import type { Store } from '../src/ports/store.js';
 import { createDynamoTestStore, type DynamoTestStore } from './support/dynamo-store.js';

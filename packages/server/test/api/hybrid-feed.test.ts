@@ -150,6 +150,8 @@ describe('a pulled account (more followers than FANOUT_PULL_THRESHOLD)', () => {
     await t.drain();
     const viewer = fans.get('fan1_celeb') as string;
     expect(await rows('fan1_celeb')).toEqual([pushed]);
+    // Read before the account is pulled: the process's copy of the pulled accounts (none) is forgotten by the mark.
+    expect(await feedIds(viewer)).toEqual([pushed]);
 
     const fourth = await t.register('fourth');
     await follow(fourth, 'celeb');

@@ -34,7 +34,7 @@ export const relatedOf = (kind: string, target: string): string => key('RELATED'
 /** The profile attribute counting the owner's edges of a kind (`blockCount`, `muteCount`): the bound's check. */
 export const relationCount = (kind: string): string => `${kind}Count`;
 
-/** The registry of pulled accounts (hybrid fan-out): one small partition, read whole (pulled-registry.ts). */
+/** The registry of pulled accounts (hybrid fan-out): one small partition, read whole (adapters/pulled-accounts-cache.ts). */
 export const PULLED_PK = 'PULLED';
 export const pulledKey = (alias: string): Key => ({ pk: PULLED_PK, sk: key('USER', alias) });
 

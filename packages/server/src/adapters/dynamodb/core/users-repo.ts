@@ -3,14 +3,14 @@ import { batchGet, batchWrite, type DynamoDeps, type Item } from '../client.js';
 import { getItem, num, putItem, putNew, queryAll, str, updateItem } from '../social/items.js';
 import { PULLED_PK, pulledKey, userKey } from './keys.js';
 import { pendingAttributes, pendingUpdate, type DynamoOutbox } from './outbox.js';
-import { PulledRegistryCache } from './pulled-registry.js';
+import { PulledRegistryCache } from '../../pulled-accounts-cache.js';
 
 // Both marks keep the earliest id: concurrent first pulled posts agree, and a later one never moves it.
 const EARLIEST = 'attribute_not_exists(pulledSince) OR pulledSince > :since';
 
 /**
  * Users on DynamoDB: one item per user (`USER#<alias>` / `PROFILE`); the alias is claimed by a conditional put.
- * The PULLED registry is read through a per-process cache (pulled-registry.ts): `pulledRegistryTtlMs` old at most.
+ * The PULLED registry is read through a per-process cache (adapters/pulled-accounts-cache.ts): `pulledRegistryTtlMs` old at most.
  */
 export function createDynamoUsersRepo(
   deps: DynamoDeps,

@@ -1,8 +1,11 @@
-// The PULLED registry (hybrid fan-out), cached per process. Every home-feed page needs the set of pulled accounts,
-// and reading it from DynamoDB each time would add a strongly consistent Query of the whole partition to every page.
-// The set only grows (being pulled is sticky), so a copy up to `ttlMs` old can only lack accounts pulled since it was
-// read: their first pulled posts reach the feeds read through this process up to `ttlMs` late, never wrongly. A mark
-// made through this process is seen by its next read at once.
+import type { UserRepo } from '../ports/store.js';
+
+// The pulled accounts (hybrid fan-out), cached per process. Every home-feed page needs the set of pulled accounts:
+// on DynamoDB reading it each time would add a strongly consistent Query of the PULLED registry's whole partition to
+// every page; on SQLite a statement with a read lock of its own (two `fcntl`) on every page. The set only grows
+// (being pulled is sticky), so a copy up to `ttlMs` old can only lack accounts pulled since it was read: their first
+// pulled posts reach the feeds read through this process up to `ttlMs` late, never wrongly. A mark made through this
+// process is seen by its next read at once (on the SQLite file every mark is made by the one process: `cachePulled`).
 
 /** How long one read of the registry serves this process's feed pages (10 s). */
 export const PULLED_REGISTRY_TTL_MS = 10_000;
@@ -51,4 +54,24 @@ export class PulledRegistryCache {
     this.generation += 1;
     this.cached = null;
   }
+}
+
+/**
+ * The users repository with its pulled accounts read through a cache (the embedded shape, where every `markPulled`
+ * goes through this process's own store, so nothing is ever read late: the TTL only bounds an account deleted meanwhile,
+ * whose statuses are gone from the page anyway). The other methods are the repository's own.
+ */
+export function cachePulled(users: UserRepo, now: () => number, ttlMs: number = PULLED_REGISTRY_TTL_MS): UserRepo {
+  const pulled = new PulledRegistryCache(() => users.pulledAccounts(), now, ttlMs);
+  return {
+    ...users,
+    async markPulled(alias, since) {
+      try {
+        await users.markPulled(alias, since);
+      } finally {
+        pulled.marked();
+      }
+    },
+    pulledAccounts: () => pulled.accounts(),
+  };
 }
