@@ -24,11 +24,19 @@ async function build(dist) {
   const clock = { now: () => Date.now() };
   const store = createSqliteStore(db, { clock, signal: { notify() {} } });
   const { hydrator } = createReadModel(config, store, clock, { userCacheTtlMs: 60_000 });
+  // A build that reads the pulled accounts through its per-process copy on SQLite (wiring/services.ts) gets it here.
+  let users = store.users;
+  try {
+    const { cachePulled } = await import(`${root}/adapters/pulled-accounts-cache.js`);
+    users = cachePulled(store.users, () => clock.now());
+  } catch {
+    // an older build: every page reads them
+  }
   const feeds = new FeedService({
     feeds: store.feeds,
     follows: store.follows,
     statuses: store.statuses,
-    users: store.users,
+    users,
     reposts: store.reposts,
     ...(store.repostRowChecks ? { repostRowChecks: store.repostRowChecks } : {}),
     hydrator,
