@@ -4,6 +4,7 @@
 
 import { startBackgroundCheckpoints } from '../adapters/sqlite/checkpointer.js';
 import { openSqlite } from '../adapters/sqlite/open.js';
+import { cachePulled } from '../adapters/pulled-accounts-cache.js';
 import { createSqlitePopulationWriter } from '../adapters/sqlite/population-writer.js';
 import { sqliteWriteBatch } from '../adapters/sqlite/write-batch.js';
 import type { Config } from '../config/config.js';
@@ -12,7 +13,11 @@ import type { OpenedStores, OpenOptions } from './stores.js';
 
 /** Opens (creating and migrating) the database file; with `backgroundCheckpoints`, starts the checkpoint thread. */
 export function openEmbeddedStores(config: Config, clock: Clock, options: OpenOptions): OpenedStores {
-  const { db, store, queue, releasedLeases, writer, remote } = openSqlite(config, clock, options);
+  const opened = openSqlite(config, clock, options);
+  const { db, queue, releasedLeases, writer, remote } = opened;
+  // Every mark goes through this process (the post's and the repost's services), so feed pages read the pulled
+  // accounts from a copy its `markPulled` drops, not a statement with a read lock of its own on every page.
+  const store = { ...opened.store, users: cachePulled(opened.store.users, () => clock.now()) };
   const checkpoints = options.backgroundCheckpoints
     ? startBackgroundCheckpoints(db, options.backgroundCheckpoints)
     : null;

@@ -7,7 +7,6 @@ import type { BlobStore } from '../ports/blob-store.js';
 import type { Clock } from '../ports/clock.js';
 import type { Realtime } from '../ports/realtime.js';
 import type { Store } from '../ports/store.js';
-import { cachePulled } from '../adapters/pulled-accounts-cache.js';
 import { AccountService } from '../services/accounts.js';
 import { ExportService } from '../services/export.js';
 import { FeedService } from '../services/feeds.js';
@@ -66,15 +65,12 @@ export interface ServiceDeps {
 
 /** The use cases, and the read model they share with the jobs of the same process. */
 export function createServices(deps: ServiceDeps): { services: Services; hydrator: StatusHydrator } {
-  const { config, clock, blobs, realtime } = deps;
+  const { config, clock, store, blobs, realtime } = deps;
   const scrypt = { N: config.scryptCost, r: 8, p: 1 };
   const limits = abuseLimits(config, clock, scrypt, deps.passwordHasher);
   // On the SQLite file one process serves every request, so its own edits and sign-outs evict these caches at once and
   // they may keep entries longer; on DynamoDB each Lambda instance has its own caches, which must forget sooner.
   const oneProcess = config.shape.store === 'sqlite';
-  // Every mark goes through this process, so its feed pages read the pulled accounts from a cache, not a statement
-  // (with its read lock) a page. The DynamoDB repository keeps its own cache of the registry.
-  const store = oneProcess ? { ...deps.store, users: cachePulled(deps.store.users, () => clock.now()) } : deps.store;
   const { userPresenter, reactionReader, hydrator } = createReadModel(config, store, clock, {
     ...(oneProcess ? { userCacheTtlMs: 60_000 } : {}),
   });
