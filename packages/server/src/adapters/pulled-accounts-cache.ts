@@ -58,8 +58,9 @@ export class PulledRegistryCache {
 
 /**
  * The users repository with its pulled accounts read through a cache (the embedded shape, where every `markPulled`
- * goes through this process's own store, so nothing is ever read late: the TTL only bounds an account deleted meanwhile,
- * whose statuses are gone from the page anyway). The other methods are the repository's own.
+ * goes through this process's own store, so no mark is ever read late: the TTL only bounds how long an account
+ * deleted meanwhile is still looked for, whose statuses a page leaves out without their author). The other methods
+ * are the repository's own.
  */
 export function cachePulled(users: UserRepo, now: () => number, ttlMs: number = PULLED_REGISTRY_TTL_MS): UserRepo {
   const pulled = new PulledRegistryCache(() => users.pulledAccounts(), now, ttlMs);
