@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { CheckpointPasses } from '../src/adapters/sqlite/checkpoint-pass.js';
 import { openDatabase, type Db } from '../src/adapters/sqlite/database.js';
 import { WalRestarter } from '../src/adapters/sqlite/wal-restart.js';
 import { SqliteWriter } from '../src/adapters/sqlite/writer.js';
@@ -28,7 +29,7 @@ interface CheckpointRow {
   checkpointed: number;
 }
 
-async function writeWhileCheckpointing(name: string, restart: boolean) {
+async function writeWhileCheckpointing(name: string, restart: boolean, flushing = false) {
   const file = join(dir, `${name}.db`);
   const db = openDatabase(file, { migrate: false, automaticCheckpoints: false });
   db.exec('CREATE TABLE filler (id INTEGER PRIMARY KEY, body BLOB)');
@@ -39,6 +40,8 @@ async function writeWhileCheckpointing(name: string, restart: boolean) {
     ? new WalRestarter(db, { probeEveryMs: 0, minFrames: 50, maxLeftFrames: 10_000, sizeLimitBytes: 256 * 1024 })
     : undefined;
   const writer = new SqliteWriter(db, { maxRequests: 1000, maxMs: 10_000 }, undefined, restarter);
+  // The checkpoint thread's tick as it runs (checkpoint-pass.ts: a pass, its flushes and a catch-up pass), or a bare pass.
+  const passes = flushing ? new CheckpointPasses(checkpointer, file) : undefined;
   const insert = db.prepare('INSERT INTO filler (body) VALUES (randomblob(3000))');
   const frames: number[] = [];
   for (let cycle = 0; cycle < 12; cycle++) {
@@ -52,7 +55,8 @@ async function writeWhileCheckpointing(name: string, restart: boolean) {
         }),
       ),
     );
-    checkpointer.pragma('wal_checkpoint(PASSIVE)');
+    if (passes) passes.run();
+    else checkpointer.pragma('wal_checkpoint(PASSIVE)');
     reader.exec('COMMIT');
     // The writer's next group (and the step between groups) comes after the checkpoint thread's pass.
     await writer.submit('bulk', () => insert.run());
@@ -61,7 +65,8 @@ async function writeWhileCheckpointing(name: string, restart: boolean) {
     frames.push(row?.log ?? -1);
   }
   const walBytes = statSync(`${file}-wal`).size;
-  return { frames, walBytes, restarter };
+  passes?.close();
+  return { frames, walBytes, restarter, passes };
 }
 
 describe('the WAL restarts while the writer writes', () => {
@@ -78,6 +83,17 @@ describe('the WAL restarts while the writer writes', () => {
     expect(Math.max(...restarting.frames)).toBeLessThan(Math.max(...growing.frames) / 2);
     // journal_size_limit cut the file back at a restart: it holds a few cycles' frames, not all of them.
     expect(restarting.walBytes).toBeLessThan(growing.walBytes / 2);
+  });
+
+  it('starts over as often when the checkpoint thread flushes what it copied', async () => {
+    const growing = await writeWhileCheckpointing('growing', false);
+    const restarting = await writeWhileCheckpointing('flushed', true, true);
+    const restarts = restarting.frames.filter((n, i) => i > 0 && n < (restarting.frames[i - 1] ?? 0)).length;
+    expect(restarts).toBeGreaterThan(2);
+    expect(restarting.restarter?.counts.completed).toBeGreaterThan(2);
+    expect(Math.max(...restarting.frames)).toBeLessThan(Math.max(...growing.frames) / 2);
+    // Every cycle's pass copied frames up to the reader's snapshot and flushed both files.
+    expect(restarting.passes?.counts.syncs).toBeGreaterThanOrEqual(2 * 12);
   });
 
   it('leaves the WAL to the checkpoint thread while it holds fewer than minFrames', async () => {
