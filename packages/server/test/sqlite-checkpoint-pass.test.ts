@@ -37,19 +37,23 @@ function setUp() {
   const insert = writer.prepare('INSERT INTO filler (body) VALUES (randomblob(3000))');
   const write = (rows: number) => writer.transaction(() => Array.from({ length: rows }, () => insert.run()))();
   const flushed: string[] = [];
+  const announced: boolean[] = [];
   const inode = (path: string) => statSync(path).ino;
-  const passes = new CheckpointPasses(checkpointer, file, (fd) => {
-    const ino = fstatSync(fd).ino;
-    flushed.push(ino === inode(file) ? 'db' : ino === inode(`${file}-wal`) ? 'wal' : 'other');
-    fdatasyncSync(fd);
+  const passes = new CheckpointPasses(checkpointer, file, {
+    sync: (fd) => {
+      const ino = fstatSync(fd).ino;
+      flushed.push(ino === inode(file) ? 'db' : ino === inode(`${file}-wal`) ? 'wal' : 'other');
+      fdatasyncSync(fd);
+    },
+    flushing: (on) => announced.push(on),
   });
   const counters = () => (checkpointer.pragma('wal_checkpoint(NOOP)') as CheckpointRow[])[0];
-  return { writer, reader, write, passes, flushed, counters };
+  return { writer, reader, write, passes, flushed, announced, counters };
 }
 
 describe('the checkpoint thread flushes what its passes copied', () => {
   it('flushes the database file and the WAL after a pass that copied part of the WAL', () => {
-    const { reader, write, passes, flushed, counters } = setUp();
+    const { reader, write, passes, flushed, announced, counters } = setUp();
     write(50);
     // A read that started here: no pass may copy the frames written after it.
     reader.exec('BEGIN');
@@ -63,11 +67,13 @@ describe('the checkpoint thread flushes what its passes copied', () => {
     expect(flushed).toEqual(['db', 'wal']);
     // The catch-up pass ran too, and copied nothing past the reader's snapshot: no second flush.
     expect(passes.counts).toEqual({ passes: 2, syncs: 2 });
+    // The writer was told to hold its own step back for the tick's flushes, and then that they were done.
+    expect(announced).toEqual([true, false]);
     reader.exec('COMMIT');
   });
 
   it('flushes again after the catch-up pass copies what arrived meanwhile, and does nothing with nothing new', () => {
-    const { reader, write, passes, flushed, counters } = setUp();
+    const { reader, write, passes, flushed, announced, counters } = setUp();
     write(50);
     reader.exec('BEGIN');
     reader.prepare('SELECT count(*) FROM filler').get();
@@ -87,5 +93,6 @@ describe('the checkpoint thread flushes what its passes copied', () => {
     passes.run();
     expect(flushed).toEqual(['db', 'wal']);
     expect(passes.counts).toEqual({ passes: 3, syncs: 4 });
+    expect(announced).toEqual([true, false, true, false]);
   });
 });

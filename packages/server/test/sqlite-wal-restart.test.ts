@@ -4,8 +4,10 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CheckpointPasses } from '../src/adapters/sqlite/checkpoint-pass.js';
 import { openDatabase, type Db } from '../src/adapters/sqlite/database.js';
+import { FlushAnnouncer } from '../src/adapters/sqlite/wal-flush-signal.js';
 import { WalRestarter } from '../src/adapters/sqlite/wal-restart.js';
 import { SqliteWriter } from '../src/adapters/sqlite/writer.js';
+import { eventually } from './support/test-app.js';
 
 // The WAL starting over while writes go on (wal-restart.ts), over real files: a checkpoint connection that never
 // catches up with the writer (a reader on an older snapshot holds its copy back, as writes arriving during the
@@ -66,6 +68,7 @@ async function writeWhileCheckpointing(name: string, restart: boolean, flushing 
   }
   const walBytes = statSync(`${file}-wal`).size;
   passes?.close();
+  restarter?.close();
   return { frames, walBytes, restarter, passes };
 }
 
@@ -113,5 +116,40 @@ describe('the WAL restarts while the writer writes', () => {
     expect(restarter.counts.finishes).toBe(0);
     const [row] = db.pragma('wal_checkpoint(NOOP)') as CheckpointRow[];
     expect(row?.checkpointed).toBe(0);
+  });
+
+  it('holds its step back while the checkpoint thread says it is flushing the files', async () => {
+    const file = join(dir, 'held.db');
+    const db = openDatabase(file, { migrate: false, automaticCheckpoints: false });
+    db.exec('CREATE TABLE filler (id INTEGER PRIMARY KEY, body BLOB)');
+    const checkpointer = openDatabase(file, { migrate: false, automaticCheckpoints: false });
+    const reader = openDatabase(file, { readonly: true });
+    open.push(db, checkpointer, reader);
+    const insert = db.prepare('INSERT INTO filler (body) VALUES (randomblob(3000))');
+    for (let i = 0; i < 30; i++) insert.run();
+    reader.exec('BEGIN');
+    reader.prepare('SELECT count(*) FROM filler').get();
+    for (let i = 0; i < 30; i++) insert.run();
+    // The checkpoint thread copied up to the reader's snapshot: a short tail is left, the step is due.
+    checkpointer.pragma('wal_checkpoint(PASSIVE)');
+    reader.exec('COMMIT');
+    const restarter = new WalRestarter(db, {
+      probeEveryMs: 0,
+      minFrames: 50,
+      maxLeftFrames: 10_000,
+      sizeLimitBytes: 1 << 20,
+    });
+    const announcer = new FlushAnnouncer(file);
+    try {
+      expect(restarter.wanted()).toBe(true);
+      announcer.flushing(true);
+      await eventually(async () => !restarter.wanted());
+      expect(restarter.counts.heldBack).toBeGreaterThan(0);
+      announcer.flushing(false);
+      await eventually(async () => restarter.wanted());
+    } finally {
+      announcer.close();
+      restarter.close();
+    }
   });
 });

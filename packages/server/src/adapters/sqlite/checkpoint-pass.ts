@@ -32,8 +32,22 @@ export class CheckpointPasses {
   private readonly noop: Statement;
   private readonly passive: Statement;
   private readonly files: SyncedFile[];
+  private readonly announce: (on: boolean) => void;
+  /** The WAL's counters as the last NOOP read them. */
+  private before: CheckpointRow | undefined;
 
-  constructor(db: Db, file: string, sync: (fd: number) => void = fdatasyncSync) {
+  constructor(
+    db: Db,
+    file: string,
+    options: {
+      /** Flushes a file (fdatasync; tests count it). */
+      sync?: (fd: number) => void;
+      /** Told before a tick's first pass that has frames to copy (true) and after its last flush (false). */
+      flushing?: (on: boolean) => void;
+    } = {},
+  ) {
+    const sync = options.sync ?? fdatasyncSync;
+    this.announce = options.flushing ?? (() => {});
     this.noop = db.prepare('PRAGMA wal_checkpoint(NOOP)');
     this.passive = db.prepare('PRAGMA wal_checkpoint(PASSIVE)');
     const counted = (fd: number): void => {
@@ -45,22 +59,35 @@ export class CheckpointPasses {
 
   /** Throws what SQLite or a flush threw (the worker reports it); the next tick starts afresh. */
   run(): void {
-    if (!this.copiedFrames()) return;
-    const [db, wal] = this.files;
-    db?.sync();
-    wal?.sync();
-    // The catch-up pass: frames committed during the first pass and the flushes (a few hundred at 200 posts/s).
-    if (this.copiedFrames()) db?.sync();
+    if (!this.hasFramesToCopy()) return;
+    // The writer holds its own step back meanwhile (wal-flush-signal.ts): it would fsync the files this flushes.
+    this.announce(true);
+    try {
+      if (!this.copiedFrames()) return;
+      const [db, wal] = this.files;
+      db?.sync();
+      wal?.sync();
+      // The catch-up pass: frames committed during the first pass and the flushes (a few hundred at 200 posts/s).
+      if (this.hasFramesToCopy() && this.copiedFrames()) db?.sync();
+    } finally {
+      this.announce(false);
+    }
   }
 
   close(): void {
     for (const file of this.files) file.close();
   }
 
+  /** Reads the WAL's counters (a NOOP checkpoint, a few µs): frames in it that are not copied back yet. */
+  private hasFramesToCopy(): boolean {
+    this.before = this.noop.get() as CheckpointRow | undefined;
+    return this.before !== undefined && this.before.log !== this.before.checkpointed;
+  }
+
   /** Runs a PASSIVE pass; true when it moved the WAL's copied mark (or the WAL started over meanwhile). */
   private copiedFrames(): boolean {
-    const before = this.noop.get() as CheckpointRow | undefined;
-    if (!before || before.log === before.checkpointed) return false;
+    const before = this.before;
+    if (!before) return false;
     this.counts.passes += 1;
     const after = this.passive.get() as CheckpointRow | undefined;
     if (!after) return false;
