@@ -41,9 +41,8 @@ export class FlushWatch {
   constructor(file: string) {
     this.channel = new BroadcastChannel(channelName(file));
     this.channel.unref();
-    this.channel.onmessage = (event) => {
-      const message = (event as MessageEvent).data as FlushMessage;
-      this.until = message === 'flushing' ? performance.now() + FLUSH_EXPIRES_MS : 0;
+    this.channel.onmessage = (event: { data: unknown }) => {
+      this.until = event.data === ('flushing' satisfies FlushMessage) ? performance.now() + FLUSH_EXPIRES_MS : 0;
     };
   }
 

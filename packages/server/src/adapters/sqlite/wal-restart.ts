@@ -40,7 +40,8 @@ interface CheckpointRow {
  * a little, the writer copies the rest itself (a PASSIVE checkpoint on its own connection, nothing else can write
  * meanwhile): its next transaction then writes from the WAL's start, over blocks that already exist. The price is
  * that step's WAL and database fsyncs on the writer, so it runs only when no interactive write waits and the WAL
- * holds `minFrames`.
+ * holds `minFrames`. They find little to write: the checkpoint thread flushes both files after its passes
+ * (checkpoint-pass.ts), and the step waits while it does (wal-flush-signal.ts) rather than fsync beside it.
  */
 export class WalRestarter implements BetweenGroups {
   readonly counts: WalRestartCounts = { finishes: 0, completed: 0, heldBack: 0 };
