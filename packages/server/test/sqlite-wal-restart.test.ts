@@ -2,9 +2,12 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { CheckpointPasses } from '../src/adapters/sqlite/checkpoint-pass.js';
 import { openDatabase, type Db } from '../src/adapters/sqlite/database.js';
+import { FlushAnnouncer } from '../src/adapters/sqlite/wal-flush-signal.js';
 import { WalRestarter } from '../src/adapters/sqlite/wal-restart.js';
 import { SqliteWriter } from '../src/adapters/sqlite/writer.js';
+import { eventually } from './support/test-app.js';
 
 // The WAL starting over while writes go on (wal-restart.ts), over real files: a checkpoint connection that never
 // catches up with the writer (a reader on an older snapshot holds its copy back, as writes arriving during the
@@ -28,7 +31,7 @@ interface CheckpointRow {
   checkpointed: number;
 }
 
-async function writeWhileCheckpointing(name: string, restart: boolean) {
+async function writeWhileCheckpointing(name: string, restart: boolean, flushing = false) {
   const file = join(dir, `${name}.db`);
   const db = openDatabase(file, { migrate: false, automaticCheckpoints: false });
   db.exec('CREATE TABLE filler (id INTEGER PRIMARY KEY, body BLOB)');
@@ -39,6 +42,8 @@ async function writeWhileCheckpointing(name: string, restart: boolean) {
     ? new WalRestarter(db, { probeEveryMs: 0, minFrames: 50, maxLeftFrames: 10_000, sizeLimitBytes: 256 * 1024 })
     : undefined;
   const writer = new SqliteWriter(db, { maxRequests: 1000, maxMs: 10_000 }, undefined, restarter);
+  // The checkpoint thread's tick as it runs (checkpoint-pass.ts: a pass, its flushes and a catch-up pass), or a bare pass.
+  const passes = flushing ? new CheckpointPasses(checkpointer, file) : undefined;
   const insert = db.prepare('INSERT INTO filler (body) VALUES (randomblob(3000))');
   const frames: number[] = [];
   for (let cycle = 0; cycle < 12; cycle++) {
@@ -52,7 +57,8 @@ async function writeWhileCheckpointing(name: string, restart: boolean) {
         }),
       ),
     );
-    checkpointer.pragma('wal_checkpoint(PASSIVE)');
+    if (passes) passes.run();
+    else checkpointer.pragma('wal_checkpoint(PASSIVE)');
     reader.exec('COMMIT');
     // The writer's next group (and the step between groups) comes after the checkpoint thread's pass.
     await writer.submit('bulk', () => insert.run());
@@ -61,7 +67,9 @@ async function writeWhileCheckpointing(name: string, restart: boolean) {
     frames.push(row?.log ?? -1);
   }
   const walBytes = statSync(`${file}-wal`).size;
-  return { frames, walBytes, restarter };
+  passes?.close();
+  restarter?.close();
+  return { frames, walBytes, restarter, passes };
 }
 
 describe('the WAL restarts while the writer writes', () => {
@@ -78,6 +86,17 @@ describe('the WAL restarts while the writer writes', () => {
     expect(Math.max(...restarting.frames)).toBeLessThan(Math.max(...growing.frames) / 2);
     // journal_size_limit cut the file back at a restart: it holds a few cycles' frames, not all of them.
     expect(restarting.walBytes).toBeLessThan(growing.walBytes / 2);
+  });
+
+  it('starts over as often when the checkpoint thread flushes what it copied', async () => {
+    const growing = await writeWhileCheckpointing('growing', false);
+    const restarting = await writeWhileCheckpointing('flushed', true, true);
+    const restarts = restarting.frames.filter((n, i) => i > 0 && n < (restarting.frames[i - 1] ?? 0)).length;
+    expect(restarts).toBeGreaterThan(2);
+    expect(restarting.restarter?.counts.completed).toBeGreaterThan(2);
+    expect(Math.max(...restarting.frames)).toBeLessThan(Math.max(...growing.frames) / 2);
+    // Every cycle's pass copied frames up to the reader's snapshot and flushed both files.
+    expect(restarting.passes?.counts.syncs).toBeGreaterThanOrEqual(2 * 12);
   });
 
   it('leaves the WAL to the checkpoint thread while it holds fewer than minFrames', async () => {
@@ -97,5 +116,40 @@ describe('the WAL restarts while the writer writes', () => {
     expect(restarter.counts.finishes).toBe(0);
     const [row] = db.pragma('wal_checkpoint(NOOP)') as CheckpointRow[];
     expect(row?.checkpointed).toBe(0);
+  });
+
+  it('holds its step back while the checkpoint thread says it is flushing the files', async () => {
+    const file = join(dir, 'held.db');
+    const db = openDatabase(file, { migrate: false, automaticCheckpoints: false });
+    db.exec('CREATE TABLE filler (id INTEGER PRIMARY KEY, body BLOB)');
+    const checkpointer = openDatabase(file, { migrate: false, automaticCheckpoints: false });
+    const reader = openDatabase(file, { readonly: true });
+    open.push(db, checkpointer, reader);
+    const insert = db.prepare('INSERT INTO filler (body) VALUES (randomblob(3000))');
+    for (let i = 0; i < 30; i++) insert.run();
+    reader.exec('BEGIN');
+    reader.prepare('SELECT count(*) FROM filler').get();
+    for (let i = 0; i < 30; i++) insert.run();
+    // The checkpoint thread copied up to the reader's snapshot: a short tail is left, the step is due.
+    checkpointer.pragma('wal_checkpoint(PASSIVE)');
+    reader.exec('COMMIT');
+    const restarter = new WalRestarter(db, {
+      probeEveryMs: 0,
+      minFrames: 50,
+      maxLeftFrames: 10_000,
+      sizeLimitBytes: 1 << 20,
+    });
+    const announcer = new FlushAnnouncer(file);
+    try {
+      expect(restarter.wanted()).toBe(true);
+      announcer.flushing(true);
+      await eventually(async () => !restarter.wanted());
+      expect(restarter.counts.heldBack).toBeGreaterThan(0);
+      announcer.flushing(false);
+      await eventually(async () => restarter.wanted());
+    } finally {
+      announcer.close();
+      restarter.close();
+    }
   });
 });

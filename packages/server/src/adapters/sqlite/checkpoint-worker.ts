@@ -2,6 +2,8 @@
 import Database from 'better-sqlite3';
 import { parentPort, workerData } from 'node:worker_threads';
 import { lowerThisThread, nameThisThread } from '../../os/threads.js';
+import { CheckpointPasses } from './checkpoint-pass.js';
+import { FlushAnnouncer } from './wal-flush-signal.js';
 
 const { file, everyMs, nice } = workerData as { file: string; everyMs: number; nice: number };
 // Copying the WAL back can wait a moment: the HTTP thread gets the core first (Linux: nice values are per thread).
@@ -10,10 +12,13 @@ lowerThisThread(nice);
 nameThisThread('tweeter-ckpt');
 const db = new Database(file);
 db.pragma('busy_timeout = 0'); // PASSIVE never waits anyway: a busy error would be a bug
+// PASSIVE never waits for readers or writers: it copies what it can now and tries again next time. Each tick also
+// flushes what it copied (checkpoint-pass.ts), so that the writer's own last step has little left to flush.
+const announcer = new FlushAnnouncer(file);
+const passes = new CheckpointPasses(db, file, { flushing: (on) => announcer.flushing(on) });
 const timer = setInterval(() => {
   try {
-    // PASSIVE never waits for readers or writers: it copies what it can now and tries again next time.
-    db.pragma('wal_checkpoint(PASSIVE)');
+    passes.run();
   } catch (err) {
     parentPort?.postMessage({ error: err instanceof Error ? err.message : String(err) });
   }
@@ -22,6 +27,8 @@ const timer = setInterval(() => {
 parentPort?.on('message', (message: unknown) => {
   if (message !== 'stop') return;
   clearInterval(timer);
+  passes.close();
+  announcer.close();
   db.close();
   parentPort?.postMessage('stopped');
   parentPort?.close();

@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import type { Statement } from 'better-sqlite3';
 import type { Db } from './database.js';
+import { FlushWatch } from './wal-flush-signal.js';
 import type { BetweenGroups } from './writer.js';
 
 /** When the writer finishes a checkpoint itself so that the WAL starts over (see WalRestarter). */
@@ -21,6 +22,8 @@ export interface WalRestartCounts {
   finishes: number;
   /** Of those, the ones that left the WAL fully copied: the writer's next transaction starts it over. */
   completed: number;
+  /** Probes that found the WAL ready but the checkpoint thread flushing the files: the step waited. */
+  heldBack: number;
 }
 
 interface CheckpointRow {
@@ -37,16 +40,19 @@ interface CheckpointRow {
  * a little, the writer copies the rest itself (a PASSIVE checkpoint on its own connection, nothing else can write
  * meanwhile): its next transaction then writes from the WAL's start, over blocks that already exist. The price is
  * that step's WAL and database fsyncs on the writer, so it runs only when no interactive write waits and the WAL
- * holds `minFrames`.
+ * holds `minFrames`. They find little to write: the checkpoint thread flushes both files after its passes
+ * (checkpoint-pass.ts), and the step waits while it does (wal-flush-signal.ts) rather than fsync beside it.
  */
 export class WalRestarter implements BetweenGroups {
-  readonly counts: WalRestartCounts = { finishes: 0, completed: 0 };
+  readonly counts: WalRestartCounts = { finishes: 0, completed: 0, heldBack: 0 };
   private readonly probe: Statement;
   private readonly passive: Statement;
   private nextProbe = 0;
+  /** Listens to the checkpoint thread once the WAL first nears a step (most files in tests never grow so far). */
+  private watch: FlushWatch | undefined;
 
   constructor(
-    db: Db,
+    private readonly db: Db,
     private readonly policy: WalRestartPolicy,
   ) {
     // NOOP (SQLite 3.51+) only reads the counters: frames in the WAL and frames copied back.
@@ -60,10 +66,24 @@ export class WalRestarter implements BetweenGroups {
     if (now < this.nextProbe) return false;
     this.nextProbe = now + this.policy.probeEveryMs;
     const row = this.read(this.probe);
-    if (!row || row.busy !== 0 || row.log < this.policy.minFrames) return false;
+    if (!row || row.busy !== 0) return false;
+    // Listens to the checkpoint thread from half-way, so that its flush under way is known by the first step.
+    if (row.log * 2 >= this.policy.minFrames) this.watch ??= new FlushWatch(this.db.name);
+    if (row.log < this.policy.minFrames) return false;
     const left = row.log - row.checkpointed;
     // Nothing left: the next transaction restarts the WAL already. Nothing copied yet: the checkpoint thread's work.
-    return left > 0 && row.checkpointed > 0 && left <= this.policy.maxLeftFrames;
+    if (left <= 0 || row.checkpointed <= 0 || left > this.policy.maxLeftFrames) return false;
+    // The checkpoint thread is flushing what it copied (checkpoint-pass.ts): the step's fsyncs would wait for its
+    // writeback. Its catch-up pass, next, leaves a shorter tail anyway.
+    if (!this.watch?.flushing) return true;
+    this.counts.heldBack += 1;
+    return false;
+  }
+
+  /** Stops listening to the checkpoint thread (the writer's connection is closing). */
+  close(): void {
+    this.watch?.close();
+    this.watch = undefined;
   }
 
   run(): void {

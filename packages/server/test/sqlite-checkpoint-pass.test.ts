@@ -1,0 +1,98 @@
+import { fdatasyncSync, fstatSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { CheckpointPasses } from '../src/adapters/sqlite/checkpoint-pass.js';
+import { openDatabase, type Db } from '../src/adapters/sqlite/database.js';
+
+// The checkpoint thread's tick (checkpoint-pass.ts) over real files: a PASSIVE pass that cannot copy the whole WAL
+// (a reader on an older snapshot holds it back, as commits arriving during the pass do) leaves SQLite's database
+// fsync to whoever finishes the WAL later (the writer's restart step); the tick flushes the database file and the
+// WAL itself. Its flushes are the real fdatasync, told apart by the file they reach.
+let dir: string;
+let open: Db[];
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'tweeter-ckpt-pass-'));
+  open = [];
+});
+
+afterEach(() => {
+  for (const db of open) if (db.open) db.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+interface CheckpointRow {
+  log: number;
+  checkpointed: number;
+}
+
+function setUp() {
+  const file = join(dir, 'tweeter.db');
+  const writer = openDatabase(file, { migrate: false, automaticCheckpoints: false });
+  writer.exec('CREATE TABLE filler (id INTEGER PRIMARY KEY, body BLOB)');
+  const checkpointer = openDatabase(file, { migrate: false, automaticCheckpoints: false });
+  const reader = openDatabase(file, { readonly: true });
+  open.push(writer, checkpointer, reader);
+  const insert = writer.prepare('INSERT INTO filler (body) VALUES (randomblob(3000))');
+  const write = (rows: number) => writer.transaction(() => Array.from({ length: rows }, () => insert.run()))();
+  const flushed: string[] = [];
+  const announced: boolean[] = [];
+  const inode = (path: string) => statSync(path).ino;
+  const passes = new CheckpointPasses(checkpointer, file, {
+    sync: (fd) => {
+      const ino = fstatSync(fd).ino;
+      flushed.push(ino === inode(file) ? 'db' : ino === inode(`${file}-wal`) ? 'wal' : 'other');
+      fdatasyncSync(fd);
+    },
+    flushing: (on) => announced.push(on),
+  });
+  const counters = () => (checkpointer.pragma('wal_checkpoint(NOOP)') as CheckpointRow[])[0];
+  return { writer, reader, write, passes, flushed, announced, counters };
+}
+
+describe('the checkpoint thread flushes what its passes copied', () => {
+  it('flushes the database file and the WAL after a pass that copied part of the WAL', () => {
+    const { reader, write, passes, flushed, announced, counters } = setUp();
+    write(50);
+    // A read that started here: no pass may copy the frames written after it.
+    reader.exec('BEGIN');
+    reader.prepare('SELECT count(*) FROM filler').get();
+    write(50);
+
+    passes.run();
+    const row = counters();
+    expect(row?.checkpointed).toBeGreaterThan(0);
+    expect(row?.checkpointed).toBeLessThan(row?.log ?? 0); // SQLite's own database fsync did not run
+    expect(flushed).toEqual(['db', 'wal']);
+    // The catch-up pass ran too, and copied nothing past the reader's snapshot: no second flush.
+    expect(passes.counts).toEqual({ passes: 2, syncs: 2 });
+    // The writer was told to hold its own step back for the tick's flushes, and then that they were done.
+    expect(announced).toEqual([true, false]);
+    reader.exec('COMMIT');
+  });
+
+  it('flushes again after the catch-up pass copies what arrived meanwhile, and does nothing with nothing new', () => {
+    const { reader, write, passes, flushed, announced, counters } = setUp();
+    write(50);
+    reader.exec('BEGIN');
+    reader.prepare('SELECT count(*) FROM filler').get();
+    write(50);
+    passes.run();
+    reader.exec('COMMIT');
+    flushed.length = 0;
+
+    // The reader is gone: this tick's first pass copies the rest, whole.
+    write(20);
+    passes.run();
+    const row = counters();
+    expect(row?.checkpointed).toBe(row?.log);
+    expect(flushed).toEqual(['db', 'wal']);
+
+    // Nothing written since: no pass and no flush.
+    passes.run();
+    expect(flushed).toEqual(['db', 'wal']);
+    expect(passes.counts).toEqual({ passes: 3, syncs: 4 });
+    expect(announced).toEqual([true, false, true, false]);
+  });
+});
