@@ -44,6 +44,10 @@ export const WAL_RESTART: WalRestartPolicy = {
   minFrames: 32_768,
   maxLeftFrames: 512,
   sizeLimitBytes: 160 * 1024 * 1024,
+  backlogFrames: 34_816,
+  backlogLeftFrames: 2_048,
+  backlogForceFrames: 38_912,
+  backlogEveryMs: 1000,
 };
 
 export interface SqliteOpenOptions {

@@ -13,6 +13,17 @@ export interface WalRestartPolicy {
   maxLeftFrames: number;
   /** After a restart, the first commit truncates a WAL larger than this (bytes; SQLite's journal_size_limit). */
   sizeLimitBytes: number;
+  /**
+   * Under a backlog: once the WAL holds this many frames, the writer finishes the step even while interactive writes
+   * wait (a writer that commits every few ms never sees `maxLeftFrames`), as soon as at most `backlogLeftFrames` are
+   * left to copy (the copy costs the writer ~10 µs of CPU a frame).
+   */
+  backlogFrames: number;
+  backlogLeftFrames: number;
+  /** From this many frames on, whatever is left: the WAL's file must stay under `sizeLimitBytes`. */
+  backlogForceFrames: number;
+  /** Those backlog steps at most this often (ms): a reader on an old snapshot can keep the WAL from starting over. */
+  backlogEveryMs: number;
 }
 
 /** What the restarter has done (tests, /metrics). */
@@ -21,6 +32,8 @@ export interface WalRestartCounts {
   finishes: number;
   /** Of those, the ones that left the WAL fully copied: the writer's next transaction starts it over. */
   completed: number;
+  /** Of the finishes, the ones taken under a backlog (`backlogFrames`). */
+  backlog: number;
 }
 
 interface CheckpointRow {
@@ -37,13 +50,19 @@ interface CheckpointRow {
  * a little, the writer copies the rest itself (a PASSIVE checkpoint on its own connection, nothing else can write
  * meanwhile): its next transaction then writes from the WAL's start, over blocks that already exist. The price is
  * that step's WAL and database fsyncs on the writer, so it runs only when no interactive write waits and the WAL
- * holds `minFrames`.
+ * holds `minFrames`. Under a backlog (posts arriving all the time, the checkpoint thread's passes ending thousands of
+ * frames behind) that moment never comes: once the WAL holds `backlogFrames` the writer takes the step anyway, the
+ * frames left included and posts waiting, at most every `backlogEveryMs`, so the WAL's file stops growing (below
+ * `sizeLimitBytes`) and its commits write over pages the kernel already holds.
  */
 export class WalRestarter implements BetweenGroups {
-  readonly counts: WalRestartCounts = { finishes: 0, completed: 0 };
+  readonly counts: WalRestartCounts = { finishes: 0, completed: 0, backlog: 0 };
+  /** Whether the step now wanted is a backlog one: it runs even if interactive writes arrived meanwhile. */
+  urgent = false;
   private readonly probe: Statement;
   private readonly passive: Statement;
   private nextProbe = 0;
+  private nextBacklog = 0;
 
   constructor(
     db: Db,
@@ -55,20 +74,34 @@ export class WalRestarter implements BetweenGroups {
     db.pragma(`journal_size_limit = ${Math.floor(policy.sizeLimitBytes)}`);
   }
 
-  wanted(): boolean {
+  wanted(interactiveWaiting: boolean): boolean {
     const now = performance.now();
     if (now < this.nextProbe) return false;
     this.nextProbe = now + this.policy.probeEveryMs;
     const row = this.read(this.probe);
     if (!row || row.busy !== 0 || row.log < this.policy.minFrames) return false;
     const left = row.log - row.checkpointed;
-    // Nothing left: the next transaction restarts the WAL already. Nothing copied yet: the checkpoint thread's work.
-    return left > 0 && row.checkpointed > 0 && left <= this.policy.maxLeftFrames;
+    // Nothing left: the next transaction restarts the WAL already.
+    if (left <= 0) return false;
+    // A backlog: the checkpoint thread's passes end a few thousand frames behind a writer that never pauses, so the
+    // WAL would grow by hundreds of MB, each new block allocated and zeroed by the kernel on a commit's write.
+    const { backlogFrames, backlogLeftFrames, backlogForceFrames } = this.policy;
+    this.urgent =
+      now >= this.nextBacklog &&
+      ((row.log >= backlogFrames && left <= backlogLeftFrames) || row.log >= backlogForceFrames);
+    if (this.urgent) return true;
+    // Nothing copied yet: the checkpoint thread's work.
+    return !interactiveWaiting && row.checkpointed > 0 && left <= this.policy.maxLeftFrames;
   }
 
   run(): void {
     this.counts.finishes += 1;
     const row = this.read(this.passive);
+    if (this.urgent) {
+      this.counts.backlog += 1;
+      // Busy: the checkpoint thread's pass holds the checkpoint lock (the attempt cost nothing): again at the next probe.
+      if (row && row.busy === 0) this.nextBacklog = performance.now() + this.policy.backlogEveryMs;
+    }
     if (row && row.busy === 0 && row.log === row.checkpointed) this.counts.completed += 1;
   }
 
