@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CheckpointPasses } from '../src/adapters/sqlite/checkpoint-pass.js';
 import { openDatabase, type Db } from '../src/adapters/sqlite/database.js';
 import { FlushAnnouncer } from '../src/adapters/sqlite/wal-flush-signal.js';
-import { WalRestarter } from '../src/adapters/sqlite/wal-restart.js';
+import { WalRestarter, type WalRestartPolicy } from '../src/adapters/sqlite/wal-restart.js';
 import { SqliteWriter } from '../src/adapters/sqlite/writer.js';
 import { eventually } from './support/test-app.js';
 
@@ -25,6 +25,14 @@ afterEach(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+// The backlog step (at backlogFrames) kept out of the tests of the idle one.
+const noBacklog = {
+  backlogFrames: Number.POSITIVE_INFINITY,
+  backlogLeftFrames: 0,
+  backlogForceFrames: Number.POSITIVE_INFINITY,
+  backlogEveryMs: 0,
+};
+
 interface CheckpointRow {
   busy: number;
   log: number;
@@ -39,7 +47,13 @@ async function writeWhileCheckpointing(name: string, restart: boolean, flushing 
   const reader = openDatabase(file, { readonly: true });
   open.push(db, checkpointer, reader);
   const restarter = restart
-    ? new WalRestarter(db, { probeEveryMs: 0, minFrames: 50, maxLeftFrames: 10_000, sizeLimitBytes: 256 * 1024 })
+    ? new WalRestarter(db, {
+        ...noBacklog,
+        probeEveryMs: 0,
+        minFrames: 50,
+        maxLeftFrames: 10_000,
+        sizeLimitBytes: 256 * 1024,
+      })
     : undefined;
   const writer = new SqliteWriter(db, { maxRequests: 1000, maxMs: 10_000 }, undefined, restarter);
   // The checkpoint thread's tick as it runs (checkpoint-pass.ts: a pass, its flushes and a catch-up pass), or a bare pass.
@@ -109,6 +123,7 @@ describe('the WAL restarts while the writer writes', () => {
       minFrames: 1_000_000,
       maxLeftFrames: 1_000_000,
       sizeLimitBytes: 1 << 20,
+      ...noBacklog,
     });
     const writer = new SqliteWriter(db, { maxRequests: 1000, maxMs: 10_000 }, undefined, restarter);
     for (let i = 0; i < 20; i++) await writer.submit('bulk', () => db.prepare('INSERT INTO t VALUES (1)').run());
@@ -138,18 +153,104 @@ describe('the WAL restarts while the writer writes', () => {
       minFrames: 50,
       maxLeftFrames: 10_000,
       sizeLimitBytes: 1 << 20,
+      ...noBacklog,
     });
     const announcer = new FlushAnnouncer(file);
     try {
-      expect(restarter.wanted()).toBe(true);
+      expect(restarter.wanted(false)).toBe(true);
       announcer.flushing(true);
-      await eventually(async () => !restarter.wanted());
+      await eventually(async () => !restarter.wanted(false));
       expect(restarter.counts.heldBack).toBeGreaterThan(0);
       announcer.flushing(false);
-      await eventually(async () => restarter.wanted());
+      await eventually(async () => restarter.wanted(false));
     } finally {
       announcer.close();
       restarter.close();
     }
+  });
+
+  it('under a backlog, starts the WAL over while interactive writes wait and the checkpoint thread is behind', async () => {
+    type Backlog = Pick<
+      WalRestartPolicy,
+      'backlogFrames' | 'backlogLeftFrames' | 'backlogForceFrames' | 'backlogEveryMs'
+    >;
+    const run = async (name: string, backlog: Backlog) => {
+      const file = join(dir, `${name}.db`);
+      const db = openDatabase(file, { migrate: false, automaticCheckpoints: false });
+      open.push(db);
+      db.exec('CREATE TABLE filler (id INTEGER PRIMARY KEY, body BLOB)');
+      // No checkpoint thread at all (every frame is left to copy), and the idle step never wanted (it needs at most
+      // 0 frames left): only the backlog step can restart the WAL.
+      const restarter = new WalRestarter(db, {
+        probeEveryMs: 0,
+        minFrames: 50,
+        maxLeftFrames: 0,
+        sizeLimitBytes: 256 * 1024,
+        ...backlog,
+      });
+      // One request a group: every group ends with interactive writes still waiting.
+      const writer = new SqliteWriter(db, { maxRequests: 1, maxMs: 10_000 }, undefined, restarter);
+      const insert = db.prepare('INSERT INTO filler (body) VALUES (randomblob(3000))');
+      const frames: number[] = [];
+      const watch = db.prepare('PRAGMA wal_checkpoint(NOOP)');
+      await Promise.all(
+        Array.from({ length: 400 }, () =>
+          writer
+            .submit('interactive', () => insert.run())
+            // Answered after its group's COMMIT, before the next group begins: the WAL's frames then.
+            .then(() => frames.push((watch.get() as CheckpointRow).log)),
+        ),
+      );
+      await writer.idle();
+      const restarts = frames.filter((n, i) => i > 0 && n < (frames[i - 1] ?? 0)).length;
+      return { restarts, frames, counts: restarter.counts };
+    };
+    const never = Number.POSITIVE_INFINITY;
+
+    const growing = await run('no-backlog-step', { ...noBacklog, backlogLeftFrames: never });
+    expect(growing.restarts).toBe(0);
+    expect(growing.counts.finishes).toBe(0);
+
+    // Past backlogFrames, but more left than backlogLeftFrames, and never the forcing size: it waits.
+    const waiting = await run('backlog-left', {
+      backlogFrames: 100,
+      backlogLeftFrames: 10,
+      backlogForceFrames: never,
+      backlogEveryMs: 0,
+    });
+    expect(waiting.restarts).toBe(0);
+
+    // Past backlogFrames with any number left.
+    const restarting = await run('backlog-step', {
+      backlogFrames: 100,
+      backlogLeftFrames: never,
+      backlogForceFrames: never,
+      backlogEveryMs: 0,
+    });
+    expect(restarting.counts.backlog).toBeGreaterThan(2);
+    expect(restarting.restarts).toBeGreaterThan(2);
+    expect(restarting.counts.completed).toBe(restarting.counts.backlog);
+    // Each cycle ends soon after backlogFrames (one insert adds a frame or two).
+    expect(Math.max(...restarting.frames)).toBeLessThan(110);
+
+    // Past the forcing size, whatever is left.
+    const forced = await run('backlog-force', {
+      backlogFrames: 100,
+      backlogLeftFrames: 10,
+      backlogForceFrames: 150,
+      backlogEveryMs: 0,
+    });
+    expect(forced.restarts).toBeGreaterThan(2);
+    expect(Math.max(...forced.frames)).toBeLessThan(160);
+
+    // Bounded: one backlog step in a long interval, whatever the WAL's size.
+    const bounded = await run('backlog-bounded', {
+      backlogFrames: 100,
+      backlogLeftFrames: never,
+      backlogForceFrames: 150,
+      backlogEveryMs: 60_000,
+    });
+    expect(bounded.counts.backlog).toBe(1);
+    expect(bounded.restarts).toBe(1);
   });
 });

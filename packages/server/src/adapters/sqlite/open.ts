@@ -31,19 +31,24 @@ export const GROUP_COMMIT: GroupCommitLimits = {
 
 /**
  * The writer finishes the checkpoint thread's work once the WAL holds 128 MiB and at most 2 MiB is left to copy, so the
- * WAL starts over every several seconds at a steady load instead of growing by hundreds of MB (see wal-restart.ts); one
- * that grew past 160 MiB under a backlog is cut back at its next restart. Each step holds the writer 8-15 ms (two
- * fsyncs and the copy, whatever the WAL's size) and a post that arrives meanwhile waits for it. At 200 posts/s (one
- * every 5 ms) a step holds up about two posts: at 32 MiB it ran ~1.2 times a second, so ~1.2% of posts waited
- * 8-15 ms, which set the post's p99; at 128 MiB ~0.3 times a second (~0.3% of posts). The price: up to ~130 MiB
- * more WAL on disk, and a crash's recovery reads it (206 ms at 128 MiB against 71 ms at 32, page cache warm;
- * docs/benchmarks.md, issue 19 `s10-post` and `s11-turns`).
+ * WAL starts over every few seconds at a steady load instead of growing by hundreds of MB (see wal-restart.ts). Each
+ * step holds the writer 2-7 ms now that the checkpoint thread flushes the files after its passes (8-15 ms before: the
+ * step's database fsync wrote every page copied since the last restart), and a post that arrives meanwhile waits for
+ * it; at 200 posts/s a step comes about every 3 s. Under a backlog (posts always waiting) the writer steps anyway past
+ * 136 MiB with at most 8 MiB left, and past 152 MiB whatever is left, at most once a second, so the file stays under
+ * its 160 MiB limit. The price: up to ~150 MiB of WAL on disk, and a crash's recovery reads it (206 ms at 128 MiB
+ * against 71 ms at 32, page cache warm; docs/benchmarks.md, issue 19 `s10-post`, `s11-turns`, `s15-walsync` and
+ * `s15-sustained`).
  */
 export const WAL_RESTART: WalRestartPolicy = {
   probeEveryMs: 10,
   minFrames: 32_768,
   maxLeftFrames: 512,
   sizeLimitBytes: 160 * 1024 * 1024,
+  backlogFrames: 34_816,
+  backlogLeftFrames: 2_048,
+  backlogForceFrames: 38_912,
+  backlogEveryMs: 1000,
 };
 
 export interface SqliteOpenOptions {

@@ -14,6 +14,17 @@ export interface WalRestartPolicy {
   maxLeftFrames: number;
   /** After a restart, the first commit truncates a WAL larger than this (bytes; SQLite's journal_size_limit). */
   sizeLimitBytes: number;
+  /**
+   * Under a backlog: once the WAL holds this many frames, the writer finishes the step even while interactive writes
+   * wait (a writer that commits every few ms never sees `maxLeftFrames`), as soon as at most `backlogLeftFrames` are
+   * left to copy (the copy costs the writer ~10 µs of CPU a frame).
+   */
+  backlogFrames: number;
+  backlogLeftFrames: number;
+  /** From this many frames on, whatever is left: the WAL's file must stay under `sizeLimitBytes`. */
+  backlogForceFrames: number;
+  /** Those backlog steps at most this often (ms): a reader on an old snapshot can keep the WAL from starting over. */
+  backlogEveryMs: number;
 }
 
 /** What the restarter has done (tests, /metrics). */
@@ -24,6 +35,8 @@ export interface WalRestartCounts {
   completed: number;
   /** Probes that found the WAL ready but the checkpoint thread flushing the files: the step waited. */
   heldBack: number;
+  /** Of the finishes, the ones taken under a backlog (`backlogFrames`). */
+  backlog: number;
 }
 
 interface CheckpointRow {
@@ -42,12 +55,19 @@ interface CheckpointRow {
  * that step's WAL and database fsyncs on the writer, so it runs only when no interactive write waits and the WAL
  * holds `minFrames`. They find little to write: the checkpoint thread flushes both files after its passes
  * (checkpoint-pass.ts), and the step waits while it does (wal-flush-signal.ts) rather than fsync beside it.
+ * Under a backlog (posts arriving all the time, the checkpoint thread's passes ending thousands of frames behind) the
+ * moment with no interactive write waiting never comes: once the WAL holds `backlogFrames` the writer takes the step
+ * anyway, the frames left included and posts waiting, at most every `backlogEveryMs`, so the WAL's file stops
+ * growing (below `sizeLimitBytes`) and its commits write over pages the kernel already holds.
  */
 export class WalRestarter implements BetweenGroups {
-  readonly counts: WalRestartCounts = { finishes: 0, completed: 0, heldBack: 0 };
+  readonly counts: WalRestartCounts = { finishes: 0, completed: 0, heldBack: 0, backlog: 0 };
+  /** Whether the step now wanted is a backlog one: it runs even if interactive writes arrived meanwhile. */
+  urgent = false;
   private readonly probe: Statement;
   private readonly passive: Statement;
   private nextProbe = 0;
+  private nextBacklog = 0;
   /** Listens to the checkpoint thread once the WAL first nears a step (most files in tests never grow so far). */
   private watch: FlushWatch | undefined;
 
@@ -61,7 +81,7 @@ export class WalRestarter implements BetweenGroups {
     db.pragma(`journal_size_limit = ${Math.floor(policy.sizeLimitBytes)}`);
   }
 
-  wanted(): boolean {
+  wanted(interactiveWaiting: boolean): boolean {
     const now = performance.now();
     if (now < this.nextProbe) return false;
     this.nextProbe = now + this.policy.probeEveryMs;
@@ -71,13 +91,25 @@ export class WalRestarter implements BetweenGroups {
     if (row.log * 2 >= this.policy.minFrames) this.watch ??= new FlushWatch(this.db.name);
     if (row.log < this.policy.minFrames) return false;
     const left = row.log - row.checkpointed;
-    // Nothing left: the next transaction restarts the WAL already. Nothing copied yet: the checkpoint thread's work.
-    if (left <= 0 || row.checkpointed <= 0 || left > this.policy.maxLeftFrames) return false;
+    // Nothing left: the next transaction restarts the WAL already.
+    if (left <= 0) return false;
+    // A backlog: the checkpoint thread's passes end a few thousand frames behind a writer that never pauses, so the
+    // WAL would grow by hundreds of MB, each new block allocated and zeroed by the kernel on a commit's write.
+    const { backlogFrames, backlogLeftFrames, backlogForceFrames } = this.policy;
+    const forced = row.log >= backlogForceFrames;
+    const backlog = now >= this.nextBacklog && (forced || (row.log >= backlogFrames && left <= backlogLeftFrames));
+    // Otherwise only with no interactive write waiting; nothing copied yet is the checkpoint thread's work.
+    const quiet = !interactiveWaiting && row.checkpointed > 0 && left <= this.policy.maxLeftFrames;
+    this.urgent = false;
+    if (!backlog && !quiet) return false;
     // The checkpoint thread is flushing what it copied (checkpoint-pass.ts): the step's fsyncs would wait for its
-    // writeback. Its catch-up pass, next, leaves a shorter tail anyway.
-    if (!this.watch?.flushing) return true;
-    this.counts.heldBack += 1;
-    return false;
+    // writeback. Its catch-up pass, next, leaves a shorter tail anyway. A WAL at its size limit does not wait.
+    if (this.watch?.flushing && !forced) {
+      this.counts.heldBack += 1;
+      return false;
+    }
+    this.urgent = backlog;
+    return true;
   }
 
   /** Stops listening to the checkpoint thread (the writer's connection is closing). */
@@ -89,6 +121,11 @@ export class WalRestarter implements BetweenGroups {
   run(): void {
     this.counts.finishes += 1;
     const row = this.read(this.passive);
+    if (this.urgent) {
+      this.counts.backlog += 1;
+      // Busy: the checkpoint thread's pass holds the checkpoint lock (the attempt cost nothing): again at the next probe.
+      if (row && row.busy === 0) this.nextBacklog = performance.now() + this.policy.backlogEveryMs;
+    }
     if (row && row.busy === 0 && row.log === row.checkpointed) this.counts.completed += 1;
   }
 

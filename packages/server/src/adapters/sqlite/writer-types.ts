@@ -48,8 +48,10 @@ export interface WriterObserver {
 
 /** Work the writer does on its own connection between two groups, outside any transaction. */
 export interface BetweenGroups {
-  /** Whether to run now (called after every group: cheap). */
-  wanted(): boolean;
+  /** Whether to run now, given whether interactive requests wait (called after every group: cheap). */
+  wanted(interactiveWaiting: boolean): boolean;
+  /** Whether the step wanted runs even if interactive requests arrived during the turn before it. */
+  readonly urgent: boolean;
   run(): void;
 }
 

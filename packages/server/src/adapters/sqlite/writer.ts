@@ -254,11 +254,11 @@ export class SqliteWriter {
       (ended - committing) / 1000,
       answered.length,
     );
-    if (this.betweenGroups && this.interactive.size === 0 && this.betweenGroups.wanted()) {
+    if (this.betweenGroups?.wanted(this.interactive.size > 0)) {
       // A turn of the event loop first: the answers above go out before this step's fsyncs, and a post that arrives
-      // meanwhile goes ahead of it.
+      // meanwhile goes ahead of it (unless the step is urgent: a WAL that a backlog would grow without end).
       await new Promise((resolve) => setImmediate(resolve));
-      if (this.interactive.size === 0) {
+      if (this.interactive.size === 0 || this.betweenGroups.urgent) {
         const at = performance.now();
         this.betweenGroups.run();
         this.observer?.betweenGroups?.((performance.now() - at) / 1000);
