@@ -1,5 +1,4 @@
 import { REACTION_KINDS, type ReactionKind, type Reactions, type ReactionsUpdated } from '@tweeter/shared';
-import { LRUCache } from 'lru-cache';
 import { ConflictError, NotFoundError } from '../domain/errors.js';
 import type { Clock } from '../ports/clock.js';
 import type { Realtime } from '../ports/realtime.js';
@@ -22,6 +21,9 @@ export function pushNotifiedGroups(pushes: NotifiedPushes, notified: ReactionCha
   for (const n of notified) pushes.group(n.recipient, n.groupKey, n.show);
   pushes.settle().catch(() => undefined);
 }
+
+/** The status authors a like remembers (ReactionService.readAuthor). */
+const AUTHORS_MAX = 10_000;
 
 /** Likes and hearts on statuses and board messages: once per user and kind, counts kept exact. */
 export class ReactionService {
@@ -49,19 +51,28 @@ export class ReactionService {
    * Who wrote a status, by id (an author never changes): read once, not on every like of a popular status. Only an
    * add uses it, whose write itself answers null for a status gone (then forgotten here); a take-back reads afresh.
    */
-  private readonly authors = new LRUCache<string, string>({ max: 10_000 });
+  private readonly authors = new Map<string, string>();
 
-  private async authorOf(statusId: string, cached: boolean): Promise<string | null> {
-    const known = cached ? this.authors.get(statusId) : undefined;
-    if (known !== undefined) return known;
+  private rememberAuthor(statusId: string, author: string): void {
+    // At most AUTHORS_MAX, the oldest read dropped first: a Map, not lru-cache, whose `get` bookkeeping every like
+    // paid while still interpreted after a start (docs/benchmarks.md, `s15-jit`); a popular status dropped is one read.
+    if (this.authors.size >= AUTHORS_MAX) {
+      const oldest = this.authors.keys().next();
+      if (oldest.done !== true) this.authors.delete(oldest.value);
+    }
+    this.authors.set(statusId, author);
+  }
+
+  private async readAuthor(statusId: string): Promise<string | null> {
     const status = await this.deps.statuses.get(statusId);
-    if (status) this.authors.set(statusId, status.author);
+    if (status) this.rememberAuthor(statusId, status.author);
     return status?.author ?? null;
   }
 
   /** Adds (on) or takes back a reaction to a status, idempotently; a change is pushed to the status's author. */
   async reactToStatus(viewer: string, statusId: string, kind: ReactionKind, on: boolean): Promise<Reactions> {
-    const author = await this.authorOf(statusId, on);
+    // A known author is taken without a call to an async function (its promise and turn, every like).
+    const author = (on ? this.authors.get(statusId) : undefined) ?? (await this.readAuthor(statusId));
     if (author === null) throw new NotFoundError(`no status ${statusId}`);
     // Across a block the status is answered as if it were not there. A store that checks blocks in the add's own
     // transaction (a like: the hottest write) saves this thread the read; a take-back is checked here everywhere.
@@ -153,17 +164,29 @@ export class ReactionService {
     if (this.deps.notifyPushes) pushNotifiedGroups(this.deps.notifyPushes, notified);
   }
 
-  private async withMine(
+  /** The answer: the counts and my reactions (a value, not a promise, where the write read them: SQLite). */
+  private withMine(
     type: ReactionTargetType,
     id: string,
     viewer: string,
     { counts, mine: fromWrite }: ReactionChange,
     written: { kind: ReactionKind; on: boolean },
-  ): Promise<Reactions> {
-    // The write's own read where the store made one (SQLite): no second read on this thread.
-    const read = fromWrite ?? (await this.deps.reactions.mine(type, viewer, [id])).get(id) ?? [];
-    // The kind just written is known for sure; a store whose `mine` read may lag (DynamoDB) must not undo it.
-    const mine = REACTION_KINDS.filter((k) => (k === written.kind ? written.on : read.includes(k)));
-    return { like: counts.like, heart: counts.heart, mine };
+  ): Reactions | Promise<Reactions> {
+    // The write's own read where the store made one (SQLite): no second read on this thread, and no promise of an
+    // async function returned into the route's (a few more turns a like).
+    if (fromWrite !== undefined) return reactionsOf(counts, fromWrite, written);
+    return this.deps.reactions
+      .mine(type, viewer, [id])
+      .then((byId) => reactionsOf(counts, byId.get(id) ?? [], written));
   }
+}
+
+function reactionsOf(
+  counts: ReactionChange['counts'],
+  read: readonly ReactionKind[],
+  written: { kind: ReactionKind; on: boolean },
+): Reactions {
+  // The kind just written is known for sure; a store whose `mine` read may lag (DynamoDB) must not undo it.
+  const mine = REACTION_KINDS.filter((k) => (k === written.kind ? written.on : read.includes(k)));
+  return { like: counts.like, heart: counts.heart, mine };
 }

@@ -35,7 +35,9 @@ export function reactionRoutes(
       },
       validatorCompiler: reactionParamsCompiler,
       childLoggerFactory: lazyChildLogger,
-      handler: async (req) => reactions.reactToStatus(await deps.auth(req), req.params.id, req.params.kind, on),
+      // Not an async arrow: the service's promise is returned as it is, not wrapped in another (turns a like).
+      handler: (req) =>
+        deps.auth(req).then((viewer) => reactions.reactToStatus(viewer, req.params.id, req.params.kind, on)),
     });
 
     r.route({
