@@ -1,5 +1,3 @@
-import { performance } from 'node:perf_hooks';
-
 /** What a cached session needs for a token check: who it acts for, and until when. */
 export interface CachedSession {
   alias: string;
