@@ -22,7 +22,7 @@ export function pushNotifiedGroups(pushes: NotifiedPushes, notified: ReactionCha
   pushes.settle().catch(() => undefined);
 }
 
-/** The status authors a like remembers (ReactionService.readAuthor). */
+/** The status authors a like remembers (ReactionService.authorOf). */
 const AUTHORS_MAX = 10_000;
 
 /** Likes and hearts on statuses and board messages: once per user and kind, counts kept exact. */
@@ -63,7 +63,9 @@ export class ReactionService {
     this.authors.set(statusId, author);
   }
 
-  private async readAuthor(statusId: string): Promise<string | null> {
+  private async authorOf(statusId: string, cached: boolean): Promise<string | null> {
+    const known = cached ? this.authors.get(statusId) : undefined;
+    if (known !== undefined) return known;
     const status = await this.deps.statuses.get(statusId);
     if (status) this.rememberAuthor(statusId, status.author);
     return status?.author ?? null;
@@ -71,8 +73,7 @@ export class ReactionService {
 
   /** Adds (on) or takes back a reaction to a status, idempotently; a change is pushed to the status's author. */
   async reactToStatus(viewer: string, statusId: string, kind: ReactionKind, on: boolean): Promise<Reactions> {
-    // A known author is taken without a call to an async function (its promise and turn, every like).
-    const author = (on ? this.authors.get(statusId) : undefined) ?? (await this.readAuthor(statusId));
+    const author = await this.authorOf(statusId, on);
     if (author === null) throw new NotFoundError(`no status ${statusId}`);
     // Across a block the status is answered as if it were not there. A store that checks blocks in the add's own
     // transaction (a like: the hottest write) saves this thread the read; a take-back is checked here everywhere.
@@ -164,29 +165,17 @@ export class ReactionService {
     if (this.deps.notifyPushes) pushNotifiedGroups(this.deps.notifyPushes, notified);
   }
 
-  /** The answer: the counts and my reactions (a value, not a promise, where the write read them: SQLite). */
-  private withMine(
+  private async withMine(
     type: ReactionTargetType,
     id: string,
     viewer: string,
     { counts, mine: fromWrite }: ReactionChange,
     written: { kind: ReactionKind; on: boolean },
-  ): Reactions | Promise<Reactions> {
-    // The write's own read where the store made one (SQLite): no second read on this thread, and no promise of an
-    // async function returned into the route's (a few more turns a like).
-    if (fromWrite !== undefined) return reactionsOf(counts, fromWrite, written);
-    return this.deps.reactions
-      .mine(type, viewer, [id])
-      .then((byId) => reactionsOf(counts, byId.get(id) ?? [], written));
+  ): Promise<Reactions> {
+    // The write's own read where the store made one (SQLite): no second read on this thread.
+    const read = fromWrite ?? (await this.deps.reactions.mine(type, viewer, [id])).get(id) ?? [];
+    // The kind just written is known for sure; a store whose `mine` read may lag (DynamoDB) must not undo it.
+    const mine = REACTION_KINDS.filter((k) => (k === written.kind ? written.on : read.includes(k)));
+    return { like: counts.like, heart: counts.heart, mine };
   }
-}
-
-function reactionsOf(
-  counts: ReactionChange['counts'],
-  read: readonly ReactionKind[],
-  written: { kind: ReactionKind; on: boolean },
-): Reactions {
-  // The kind just written is known for sure; a store whose `mine` read may lag (DynamoDB) must not undo it.
-  const mine = REACTION_KINDS.filter((k) => (k === written.kind ? written.on : read.includes(k)));
-  return { like: counts.like, heart: counts.heart, mine };
 }

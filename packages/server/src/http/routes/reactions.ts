@@ -35,9 +35,7 @@ export function reactionRoutes(
       },
       validatorCompiler: reactionParamsCompiler,
       childLoggerFactory: lazyChildLogger,
-      // Not an async arrow: the service's promise is returned as it is, not wrapped in another (turns a like).
-      handler: (req) =>
-        deps.auth(req).then((viewer) => reactions.reactToStatus(viewer, req.params.id, req.params.kind, on)),
+      handler: async (req) => reactions.reactToStatus(await deps.auth(req), req.params.id, req.params.kind, on),
     });
 
     r.route({
