@@ -19,16 +19,6 @@ describe('LiveThrottle', () => {
     await expect.poll(() => sent, { timeout: 5_000 }).toEqual(['S1:1', 'S2:1', 'S1:4', 'S1:5']);
   });
 
-  it('keeps at most `max` keys: a key dropped to make room only sends sooner', () => {
-    const sent: string[] = [];
-    const throttle = new LiveThrottle(60_000, 2);
-    for (const key of ['A', 'B', 'C']) throttle.push(key, () => sent.push(`${key}:1`));
-    // A was the oldest: dropped for C, its next push is the first of a new window; B is still held back.
-    throttle.push('A', () => sent.push('A:2'));
-    throttle.push('C', () => sent.push('C:2'));
-    expect(sent).toEqual(['A:1', 'B:1', 'C:1', 'A:2']);
-  });
-
   it('with no window sends every push at once', () => {
     const sent: number[] = [];
     const throttle = new LiveThrottle(0);

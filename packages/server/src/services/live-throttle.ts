@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import { performance } from 'node:perf_hooks';
 
 /**
@@ -18,17 +19,16 @@ interface Slot {
 /**
  * Sends at most one push per key (e.g. a status's counts) per window, the newest: the first in a quiet window at
  * once, later ones replacing each other until the window ends. Keys quiet for two windows are forgotten (at most
- * `max` kept, the oldest dropped first; a key forgotten early only sends sooner). A Map, not lru-cache: every like
- * asks it, and lru-cache's TTL bookkeeping was a few µs a like while still interpreted (docs/benchmarks.md, `s15-jit`).
+ * `max` kept; a key forgotten early only sends sooner).
  */
 export class LiveThrottle {
-  private readonly slots: Map<string, Slot> | null;
+  private readonly slots: LRUCache<string, Slot> | null;
 
   constructor(
     private readonly windowMs: number,
-    private readonly max = 10_000,
+    max = 10_000,
   ) {
-    this.slots = windowMs > 0 ? new Map() : null;
+    this.slots = windowMs > 0 ? new LRUCache({ max, ttl: windowMs * 2 }) : null;
   }
 
   /** Runs `send` now, or in place of the key's pending push once the key's window is over. */
@@ -38,7 +38,7 @@ export class LiveThrottle {
     const slot = this.slots.get(key);
     if (!slot || now - slot.at >= this.windowMs) {
       if (slot?.timer) clearTimeout(slot.timer);
-      this.remember(key, { at: now, pending: null, timer: null });
+      this.slots.set(key, { at: now, pending: null, timer: null });
       return send();
     }
     slot.pending = send;
@@ -49,28 +49,12 @@ export class LiveThrottle {
         slot.pending = null;
         slot.timer = null;
         slot.at = performance.now();
-        this.remember(key, slot); // kept for two more windows from this push
+        this.slots?.set(key, slot); // kept for two more windows from this push
         next?.();
       },
       slot.at + this.windowMs - now,
     );
     // A pending push never keeps the process alive.
     slot.timer.unref();
-  }
-
-  /** Sets the key's slot as the newest, dropping keys quiet for two windows (else the oldest) when full. */
-  private remember(key: string, slot: Slot): void {
-    const slots = this.slots as Map<string, Slot>;
-    slots.delete(key);
-    if (slots.size >= this.max) {
-      const quietSince = slot.at - 2 * this.windowMs;
-      for (const [k, s] of slots) {
-        if (s.at > quietSince) break;
-        if (s.timer === null) slots.delete(k);
-      }
-      const oldest = slots.keys().next();
-      if (slots.size >= this.max && oldest.done !== true) slots.delete(oldest.value);
-    }
-    slots.set(key, slot);
   }
 }

@@ -1,4 +1,5 @@
 import { REACTION_KINDS, type ReactionKind, type Reactions, type ReactionsUpdated } from '@tweeter/shared';
+import { LRUCache } from 'lru-cache';
 import { ConflictError, NotFoundError } from '../domain/errors.js';
 import type { Clock } from '../ports/clock.js';
 import type { Realtime } from '../ports/realtime.js';
@@ -21,9 +22,6 @@ export function pushNotifiedGroups(pushes: NotifiedPushes, notified: ReactionCha
   for (const n of notified) pushes.group(n.recipient, n.groupKey, n.show);
   pushes.settle().catch(() => undefined);
 }
-
-/** The status authors a like remembers (ReactionService.authorOf). */
-const AUTHORS_MAX = 10_000;
 
 /** Likes and hearts on statuses and board messages: once per user and kind, counts kept exact. */
 export class ReactionService {
@@ -51,23 +49,13 @@ export class ReactionService {
    * Who wrote a status, by id (an author never changes): read once, not on every like of a popular status. Only an
    * add uses it, whose write itself answers null for a status gone (then forgotten here); a take-back reads afresh.
    */
-  private readonly authors = new Map<string, string>();
-
-  private rememberAuthor(statusId: string, author: string): void {
-    // At most AUTHORS_MAX, the oldest read dropped first: a Map, not lru-cache, whose `get` bookkeeping every like
-    // paid while still interpreted after a start (docs/benchmarks.md, `s15-jit`); a popular status dropped is one read.
-    if (this.authors.size >= AUTHORS_MAX) {
-      const oldest = this.authors.keys().next();
-      if (oldest.done !== true) this.authors.delete(oldest.value);
-    }
-    this.authors.set(statusId, author);
-  }
+  private readonly authors = new LRUCache<string, string>({ max: 10_000 });
 
   private async authorOf(statusId: string, cached: boolean): Promise<string | null> {
     const known = cached ? this.authors.get(statusId) : undefined;
     if (known !== undefined) return known;
     const status = await this.deps.statuses.get(statusId);
-    if (status) this.rememberAuthor(statusId, status.author);
+    if (status) this.authors.set(statusId, status.author);
     return status?.author ?? null;
   }
 
