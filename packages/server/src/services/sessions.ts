@@ -1,4 +1,5 @@
 import type { AuthResponse, ChangePasswordRequest, LoginRequest } from '@tweeter/shared';
+import { LRUCache } from 'lru-cache';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AppError, NotFoundError, UnauthenticatedError } from '../domain/errors.js';
 import { hashPassword, type ScryptParams } from '../domain/passwords.js';
@@ -8,7 +9,6 @@ import type { Clock } from '../ports/clock.js';
 import type { SessionRecord, SessionRepo, UserRecord, UserRepo } from '../ports/store.js';
 import type { LoginThrottle } from './login-throttle.js';
 import type { PasswordHasher } from './password-hasher.js';
-import { SessionCache } from './session-cache.js';
 import type { UserPresenter } from './user-presenter.js';
 
 const SESSION_CACHE_TTL_MS = 10_000;
@@ -34,7 +34,7 @@ export class SessionService {
       onSignOut?: (tokenHash: string) => void;
     },
   ) {
-    this.recent = new SessionCache(10_000, deps.cacheTtlMs ?? SESSION_CACHE_TTL_MS);
+    this.recent = new LRUCache({ max: 10_000, ttl: deps.cacheTtlMs ?? SESSION_CACHE_TTL_MS });
   }
 
   // Checked when the alias does not exist, so both paths cost one scrypt (no alias oracle by timing).
@@ -42,7 +42,7 @@ export class SessionService {
 
   // Every authenticated request looks its token up: sessions seen in the last few seconds skip the store read.
   // Logout and password changes evict at once here; another process (the serverless shape) sees them within the TTL.
-  private readonly recent: SessionCache;
+  private readonly recent: LRUCache<string, { alias: string; expiresAt: number }>;
 
   /** Issues a new session token for a user that was just authenticated or created. */
   async open(user: UserRecord): Promise<AuthResponse> {
@@ -138,7 +138,9 @@ export class SessionService {
 
   /** Forgets the cached sessions of a deleted account: its tokens get 401 at once in this process. */
   forgetUser(alias: string): void {
-    this.recent.deleteAlias(alias);
+    for (const [tokenHash, session] of this.recent.entries()) {
+      if (session.alias === alias) this.recent.delete(tokenHash);
+    }
   }
 
   /**
