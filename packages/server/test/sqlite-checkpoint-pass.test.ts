@@ -48,19 +48,22 @@ function setUp() {
     flushing: (on) => announced.push(on),
   });
   const counters = () => (checkpointer.pragma('wal_checkpoint(NOOP)') as CheckpointRow[])[0];
-  return { writer, reader, write, passes, flushed, announced, counters };
+  /** A tick while a reader's snapshot (left open) keeps its pass from copying the WAL's second half. */
+  const tickBehindReader = () => {
+    write(50);
+    reader.exec('BEGIN');
+    reader.prepare('SELECT count(*) FROM filler').get();
+    write(50);
+    passes.run();
+  };
+  return { writer, reader, write, passes, flushed, announced, counters, tickBehindReader };
 }
 
 describe('the checkpoint thread flushes what its passes copied', () => {
   it('flushes the database file and the WAL after a pass that copied part of the WAL', () => {
-    const { reader, write, passes, flushed, announced, counters } = setUp();
-    write(50);
-    // A read that started here: no pass may copy the frames written after it.
-    reader.exec('BEGIN');
-    reader.prepare('SELECT count(*) FROM filler').get();
-    write(50);
-
-    passes.run();
+    const { reader, passes, flushed, announced, counters, tickBehindReader } = setUp();
+    // A read started half-way: no pass may copy the frames written after it.
+    tickBehindReader();
     const row = counters();
     expect(row?.checkpointed).toBeGreaterThan(0);
     expect(row?.checkpointed).toBeLessThan(row?.log ?? 0); // SQLite's own database fsync did not run
@@ -73,12 +76,8 @@ describe('the checkpoint thread flushes what its passes copied', () => {
   });
 
   it('flushes again after the catch-up pass copies what arrived meanwhile, and does nothing with nothing new', () => {
-    const { reader, write, passes, flushed, announced, counters } = setUp();
-    write(50);
-    reader.exec('BEGIN');
-    reader.prepare('SELECT count(*) FROM filler').get();
-    write(50);
-    passes.run();
+    const { reader, write, passes, flushed, announced, counters, tickBehindReader } = setUp();
+    tickBehindReader();
     reader.exec('COMMIT');
     flushed.length = 0;
 
