@@ -109,7 +109,8 @@ export function openSqlite(config: Config, clock: Clock, options: SqliteOpenOpti
 
   const db = openDatabase(config.databaseFile, { automaticCheckpoints: options.automaticCheckpoints });
   const plain = open(db, true);
-  const writer = new SqliteWriter(db, GROUP_COMMIT, options.observeWrites, new WalRestarter(db, WAL_RESTART));
+  const restarter = new WalRestarter(db, WAL_RESTART);
+  const writer = new SqliteWriter(db, GROUP_COMMIT, options.observeWrites, restarter);
   const observer = options.observeWrites;
   const routed = routeWrites(plain.store, plain.queue, (target, method, args, priority, call) => {
     const result = writer.submit(priority, call, { rides: ridesWithPosts(target, method, args) });
@@ -133,6 +134,8 @@ export function openSqlite(config: Config, clock: Clock, options: SqliteOpenOpti
     async close() {
       if (!db.open) return;
       await writer.close();
+      // Its channel to the checkpoint thread (opened once the WAL grew): after the writer, which may still step.
+      restarter.close();
       await plain.store.close();
     },
   };
