@@ -40,8 +40,6 @@ export class SqliteWriter {
   /** Bulk requests committed, their answers not yet given: one a turn, interactive groups first (bulk-answers.ts). */
   private readonly answers = new BulkAnswers();
   private scheduled = false;
-  /** A group committed since the last step between groups: it runs once the answers are all given (betweenStep). */
-  private stepDue = false;
   /** The gap's timer while a bulk-only group waits for it (see GroupCommitLimits.bulkGapMs). */
   private gapTimer: NodeJS.Timeout | null = null;
   /** performance.now() when the last transaction ended (-Infinity: none yet, the writer is idle). */
@@ -152,11 +150,6 @@ export class SqliteWriter {
   }
 
   private afterTurn(): void {
-    if (this.stepDue && this.answers.size === 0) {
-      this.stepDue = false;
-      void this.betweenStep();
-      return;
-    }
     if (this.pending() > 0) this.schedule();
     else for (const resolve of this.idleWaiters.splice(0)) resolve();
   }
@@ -281,17 +274,9 @@ export class SqliteWriter {
       (ended - committing) / 1000,
       answered.length,
     );
-    this.stepDue = this.betweenGroups !== undefined;
-    this.running = false;
-    this.afterTurn();
-  }
-
-  /** The work between groups (BetweenGroups), after the answers of the groups before it are all given. */
-  private async betweenStep(): Promise<void> {
-    this.running = true;
     if (this.betweenGroups?.wanted(this.interactive.size > 0)) {
-      // A turn of the event loop first: the last answer's continuations go out before this step's fsyncs, and a post
-      // that arrives meanwhile goes ahead of it (unless the step is urgent: a WAL that a backlog would grow without end).
+      // A turn of the event loop first: the answers above go out before this step's fsyncs, and a post that arrives
+      // meanwhile goes ahead of it (unless the step is urgent: a WAL that a backlog would grow without end).
       await new Promise((resolve) => setImmediate(resolve));
       if (this.interactive.size === 0 || this.betweenGroups.urgent) {
         const at = performance.now();
