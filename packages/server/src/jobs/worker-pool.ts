@@ -139,9 +139,6 @@ export class WorkerPool {
           // Jobs not started (the pool is stopping, or a job threw past its handling) go back to the queue now.
           await held.close();
         }
-        // The loop's next step (its linger or its next receive) in a turn of its own: it follows a job's last answer
-        // (its after-write step, its ack), and a post's write that arrived meanwhile goes to the writer between them.
-        await new Promise((resolve) => setImmediate(resolve));
         // Nothing was left behind and no signal came: a receive now would most likely find nothing. Wait for the
         // next signal (woken ahead of the loops that hold no acks) or the linger, whichever comes first.
         if (!longPoll && acks.holding && jobs.length < receiveOptions.max && !wakeups.signalledSince(generation)) {

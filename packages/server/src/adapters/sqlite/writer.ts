@@ -2,7 +2,6 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { performance } from 'node:perf_hooks';
 import type { Statement } from 'better-sqlite3';
 import type { Db } from './database.js';
-import { BulkAnswers, settle } from './bulk-answers.js';
 import { Fifo } from './fifo.js';
 
 export type {
@@ -37,8 +36,6 @@ const MAX_RIDERS = 4;
 export class SqliteWriter {
   private readonly interactive = new Fifo<Request>();
   private readonly bulk = new Fifo<Request>();
-  /** Bulk requests committed, their answers not yet given: one a turn, interactive groups first (bulk-answers.ts). */
-  private readonly answers = new BulkAnswers();
   private scheduled = false;
   /** The gap's timer while a bulk-only group waits for it (see GroupCommitLimits.bulkGapMs). */
   private gapTimer: NodeJS.Timeout | null = null;
@@ -52,9 +49,6 @@ export class SqliteWriter {
   /** Marks the calls made inside `batch`, which run inline in the batch's own transaction. */
   private readonly batchScope = new AsyncLocalStorage<true>();
   readonly counts: WriterCounts = { groups: 0, requests: 0, failed: 0 };
-  private readonly countFailed = (): void => {
-    this.counts.failed += 1;
-  };
 
   /** Prepared once: `exec` parses its SQL on every call, and a group runs four of these per request or more. */
   private readonly control: Record<'begin' | 'savepoint' | 'release' | 'rollbackTo' | 'commit', Statement>;
@@ -103,7 +97,7 @@ export class SqliteWriter {
 
   /** Resolves once every request submitted so far is answered. */
   idle(): Promise<void> {
-    if (!this.running && !this.scheduled && this.pending() === 0) return Promise.resolve();
+    if (!this.running && !this.scheduled && this.interactive.size + this.bulk.size === 0) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
@@ -122,7 +116,7 @@ export class SqliteWriter {
       this.gapTimer = null;
     }
     this.scheduled = true;
-    const wait = this.answers.size > 0 ? 0 : this.bulkWait();
+    const wait = this.bulkWait();
     if (wait > 0) {
       this.gapTimer = setTimeout(() => this.start(), wait);
       return;
@@ -135,23 +129,7 @@ export class SqliteWriter {
     if (!this.scheduled) return;
     this.scheduled = false;
     this.gapTimer = null;
-    // Interactive requests first; then one bulk answer, whose continuations run in this turn (so a post that arrives
-    // meanwhile waits for one job step at most); the next bulk group once they are all given, with what they queued.
-    if (this.interactive.size === 0 && this.answers.settleOne(this.countFailed)) {
-      this.afterTurn();
-      return;
-    }
     void this.runGroup();
-  }
-
-  /** Requests queued and answers not yet given. */
-  private pending(): number {
-    return this.interactive.size + this.bulk.size + this.answers.size;
-  }
-
-  private afterTurn(): void {
-    if (this.pending() > 0) this.schedule();
-    else for (const resolve of this.idleWaiters.splice(0)) resolve();
   }
 
   /** How long (ms) a group of bulk requests only waits for more before it starts (GroupCommitLimits.bulkGapMs). */
@@ -263,10 +241,12 @@ export class SqliteWriter {
     this.lastGroupLong = ended - started >= (this.limits.bulkGapMs ?? 0);
     this.counts.groups += 1;
     this.counts.requests += answered.length;
-    for (const answer of answered) {
-      // An interactive write (a post) is answered at once; bulk ones (a riding receive too) a turn each, later.
-      if (answer.request.priority === 'bulk') this.answers.add(answer);
-      else settle(answer, this.countFailed);
+    for (const { request, ok, value } of answered) {
+      if (ok) request.resolve(value);
+      else {
+        this.counts.failed += 1;
+        request.reject(value);
+      }
     }
     this.observer?.group(
       onlyBulk ? 'bulk' : 'interactive',
@@ -285,7 +265,8 @@ export class SqliteWriter {
       }
     }
     this.running = false;
-    this.afterTurn();
+    if (this.interactive.size + this.bulk.size > 0) this.schedule();
+    else for (const resolve of this.idleWaiters.splice(0)) resolve();
   }
 }
 
