@@ -1,5 +1,6 @@
 // Home feeds and the fan-out's delivery records: the ports the two fan-out stages write through.
 import type { Outbox } from './store.js';
+import type { StatusCounts } from './status-counts.js';
 
 export interface FeedEntry {
   owner: string;
@@ -35,6 +36,15 @@ export interface DeliveryRecord {
 export interface FeedRepo {
   /** Newest first; `before` is an exclusive status id. */
   page(owner: string, range: { before?: string; limit: number }): Promise<FeedEntry[]>;
+  /**
+   * `page`, with the counters of each entry's status (a repost's original) as `owner` sees them, by status id, read
+   * in the same statement (SQLite), so a feed page's counters need no read of their own. Optional: without it a
+   * page reads them beside its records, as every other page of statuses does.
+   */
+  pageCounted?(
+    owner: string,
+    range: { before?: string; limit: number },
+  ): Promise<{ entries: FeedEntry[]; counts: Map<string, StatusCounts> }>;
   /**
    * Idempotent insert (owner, statusId is the key). Returns how many it wrote: exactly the new ones on SQLite;
    * every entry on DynamoDB, whose batch writes cannot tell a new item from a rewritten one.

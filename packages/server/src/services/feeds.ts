@@ -15,6 +15,7 @@ import type { PageRecords, QuoteChecks, StatusHydrator } from './status-hydrator
 import { JsonBytes } from './json-bytes.js';
 import { readRepostRowChecks } from './repost-row-checks.js';
 import type { RepostRowChecksReader } from '../ports/repost-row-checks.js';
+import type { StatusCounts } from '../ports/status-counts.js';
 import { pushStatusJson } from './status-json.js';
 import type { Visibility } from '../domain/visibility.js';
 
@@ -85,10 +86,10 @@ export class FeedService {
    * each status's fixed part is copied from the hydrator's cached bytes, the rest written per read (JsonBytes).
    */
   async pageJson(viewer: string, query: PageQuery): Promise<Buffer> {
-    const page = await this.pageRows(viewer, query);
+    const page = await this.pageRows(viewer, query, true);
     const ids = page.rows.map((r) => r.statusId);
     const [parts, reposters] = await Promise.all([
-      this.deps.hydrator.jsonByIdsKeyed(ids, viewer, page.quoteChecks, page.records),
+      this.deps.hydrator.jsonByIdsKeyed(ids, viewer, page.quoteChecks, page.records, page.counts),
       // The reposters' JSON from the hydrator's author cache, rendered once per cached user.
       this.deps.hydrator.usersJson(page.rows.flatMap((r) => (r.repost ? [r.repost.reposter] : []))),
     ]);
@@ -111,11 +112,19 @@ export class FeedService {
     return body.push(`],"nextCursor":${JSON.stringify(page.nextCursor)}}`).toBuffer();
   }
 
-  // The rows of one page, newest first, and the cursor of the next.
+  // The rows of one page, newest first, and the cursor of the next; `counted`: with the entries' counters where the
+  // store reads them with the entries (FeedRepo.pageCounted).
   private async pageRows(
     viewer: string,
     query: PageQuery,
-  ): Promise<{ rows: FeedRow[]; nextCursor: string | null; quoteChecks?: QuoteChecks; records?: PageRecords }> {
+    counted = false,
+  ): Promise<{
+    rows: FeedRow[];
+    nextCursor: string | null;
+    quoteChecks?: QuoteChecks;
+    records?: PageRecords;
+    counts?: Map<string, StatusCounts>;
+  }> {
     const cursor = decodeCursor(query.cursor, FeedCursor);
     const before = cursor?.k;
     // A cursor of a server without the bound has no `n`: it counts from there.
@@ -123,7 +132,10 @@ export class FeedService {
     const take = Math.min(query.limit, this.deps.maxEntries - listed);
     if (take <= 0) return { rows: [], nextCursor: null };
     const range = { before, limit: take + 1 };
-    const [entries, pulled] = await Promise.all([this.deps.feeds.page(viewer, range), this.pulledFollowees(viewer)]);
+    const [{ entries, counts }, pulled] = await Promise.all([
+      this.entries(viewer, range, counted),
+      this.pulledFollowees(viewer),
+    ]);
     // Most viewers follow no pulled account: their entries come newest first, one per key (FeedRepo.page), so they
     // are the merge already, and the page skips the merge's sort, maps and reply rule.
     const merged =
@@ -140,7 +152,17 @@ export class FeedService {
       pulled,
     );
     const nextCursor = more ? encodeCursor({ k: last, n: listed + kept.length }) : null;
-    return { rows, nextCursor, quoteChecks, records };
+    return { rows, nextCursor, quoteChecks, records, ...(counts ? { counts } : {}) };
+  }
+
+  private async entries(
+    viewer: string,
+    range: { before: string | undefined; limit: number },
+    counted: boolean,
+  ): Promise<{ entries: FeedEntry[]; counts?: Map<string, StatusCounts> }> {
+    const { feeds } = this.deps;
+    if (counted && feeds.pageCounted) return feeds.pageCounted(viewer, range);
+    return { entries: await feeds.page(viewer, range) };
   }
 
   /**

@@ -1,6 +1,6 @@
 import type { Reactions } from '@tweeter/shared';
 import type { CommentRepo, QuoteRepo, RepostRepo } from '../ports/store.js';
-import type { StatusCountsReader } from '../ports/status-counts.js';
+import type { StatusCounts, StatusCountsReader } from '../ports/status-counts.js';
 import type { ReactionReader } from './reaction-reader.js';
 
 /** A page's counters as the hydrator uses them: absent from a map means 0. */
@@ -20,6 +20,8 @@ export function emptyCounters(): Counters {
 /**
  * Counts of these statuses and the viewer's part in them, read fresh: in one read where the store offers it
  * (`counts`, SQLite), else one batched read per repository (the DynamoDB shape). Both give the same figures.
+ * `known`: counts of some of them already read for this viewer in the same request (a feed page's, beside its
+ * entries); only the others are read, and none when it holds them all.
  */
 export async function readCounters(
   deps: {
@@ -31,16 +33,17 @@ export async function readCounters(
   },
   ids: readonly string[],
   viewer: string | null,
+  known?: ReadonlyMap<string, StatusCounts>,
 ): Promise<Counters> {
   if (deps.counts) {
     const out = emptyCounters();
-    for (const [id, c] of await deps.counts.read(ids, viewer)) {
-      out.reactions.set(id, { like: c.like, heart: c.heart, mine: c.mine });
-      if (c.comments > 0) out.comments.set(id, c.comments);
-      if (c.quotes > 0) out.quotes.set(id, c.quotes);
-      if (c.reposts > 0) out.reposts.set(id, c.reposts);
-      if (c.repostedByMe) out.reposted.add(id);
+    const missing: string[] = [];
+    for (const id of ids) {
+      const c = known?.get(id);
+      if (c === undefined) missing.push(id);
+      else put(out, id, c);
     }
+    if (missing.length > 0) for (const [id, c] of await deps.counts.read(missing, viewer)) put(out, id, c);
     return out;
   }
   const [reactions, comments, quotes, reposts, reposted] = await Promise.all([
@@ -51,4 +54,12 @@ export async function readCounters(
     viewer === null ? new Set<string>() : deps.reposts.mine(viewer, ids),
   ]);
   return { reactions, comments, quotes, reposts, reposted };
+}
+
+function put(out: Counters, id: string, c: StatusCounts): void {
+  out.reactions.set(id, { like: c.like, heart: c.heart, mine: c.mine });
+  if (c.comments > 0) out.comments.set(id, c.comments);
+  if (c.quotes > 0) out.quotes.set(id, c.quotes);
+  if (c.reposts > 0) out.reposts.set(id, c.reposts);
+  if (c.repostedByMe) out.reposted.add(id);
 }

@@ -1,5 +1,7 @@
 import type { FeedEntry, FeedRepo } from '../../ports/store.js';
 import type { Db } from './database.js';
+import type { StatusCounts } from '../../ports/status-counts.js';
+import { COUNT_FIELDS, countFields, countsAt } from './status-counts-repo.js';
 
 /** The home-feed repository over SQLite: entries are (owner, statusId) keys with the author beside them. */
 export function createFeedsRepo(db: Db): FeedRepo {
@@ -19,6 +21,22 @@ export function createFeedsRepo(db: Db): FeedRepo {
   const selectPageBefore = db
     .prepare<[string, string, number], string>(
       `SELECT ${ROW} FROM feed_entries WHERE owner = ? AND status_id < ? ORDER BY status_id DESC LIMIT +?`,
+    )
+    .pluck();
+  // `pageCounted`: the entry's three fields (its original '' when none) then its status's counters, one string a row.
+  // The counters' seeks run only for the rows the range returns (the result columns of a LIMITed walk down the key),
+  // so the page's counters cost no read transaction, id list or statement of their own.
+  // The entry's columns are qualified: inside the counters' subqueries a bare `status_id` is their own table's.
+  const COUNTED = `e.status_id || ' ' || e.author || ' ' || ifnull(e.original, '') || ' ' || ${countFields('ifnull(e.original, e.status_id)', '@owner')}`;
+  const selectCounted = db
+    .prepare<{ owner: string; limit: number }, string>(
+      `SELECT ${COUNTED} FROM feed_entries e WHERE e.owner = @owner ORDER BY e.status_id DESC LIMIT +@limit`,
+    )
+    .pluck();
+  const selectCountedBefore = db
+    .prepare<{ owner: string; before: string; limit: number }, string>(
+      `SELECT ${COUNTED} FROM feed_entries e WHERE e.owner = @owner AND e.status_id < @before
+       ORDER BY e.status_id DESC LIMIT +@limit`,
     )
     .pluck();
   // No index by author: the primary key's owner prefix is the owner's feed, which trimming keeps near
@@ -72,6 +90,22 @@ export function createFeedsRepo(db: Db): FeedRepo {
         const [statusId = '', author = '', original] = row.split(' ');
         return original === undefined ? { owner, statusId, author } : { owner, statusId, author, original };
       });
+    },
+    async pageCounted(owner, range) {
+      const rows =
+        range.before === undefined
+          ? selectCounted.all({ owner, limit: range.limit })
+          : selectCountedBefore.all({ owner, before: range.before, limit: range.limit });
+      const entries: FeedEntry[] = [];
+      const counts = new Map<string, StatusCounts>();
+      for (const row of rows) {
+        const f = row.split(' ');
+        if (f.length !== 3 + COUNT_FIELDS) throw new Error(`feed page: ${f.length} fields in a row`);
+        const [statusId = '', author = '', original = ''] = f;
+        entries.push(original === '' ? { owner, statusId, author } : { owner, statusId, author, original });
+        counts.set(original === '' ? statusId : original, countsAt(f, 3));
+      }
+      return { entries, counts };
     },
     async addMany(entries) {
       return entries.length === 0 ? 0 : addMany.immediate(entries);

@@ -18,16 +18,7 @@ import type { Db } from './database.js';
 export function createStatusCountsReader(db: Db): StatusCountsReader {
   const select = db
     .prepare<{ ids: string; viewer: string | null }, string | null>(
-      `SELECT group_concat(
-         j.key
-         || ' ' || ifnull((SELECT count FROM reaction_counts WHERE target = 'status:' || j.value AND kind = 'like'), 0)
-         || ' ' || ifnull((SELECT count FROM reaction_counts WHERE target = 'status:' || j.value AND kind = 'heart'), 0)
-         || ' ' || ifnull((SELECT group_concat(kind) FROM reactions WHERE target = 'status:' || j.value AND alias = @viewer), '')
-         || ' ' || ifnull((SELECT count FROM comment_counts WHERE status_id = j.value), 0)
-         || ' ' || ifnull((SELECT count FROM quote_counts WHERE status_id = j.value), 0)
-         || ' ' || (SELECT COUNT(*) FROM reposts WHERE status_id = j.value)
-         || ' ' || EXISTS (SELECT 1 FROM reposts WHERE status_id = j.value AND reposter = @viewer), ' ')
-       FROM json_each(@ids) AS j`,
+      `SELECT group_concat(j.key || ' ' || ${countFields('j.value', '@viewer')}, ' ') FROM json_each(@ids) AS j`,
     )
     .pluck();
   return {
@@ -41,24 +32,48 @@ export function createStatusCountsReader(db: Db): StatusCountsReader {
       for (let i = 0; i < f.length; i += FIELDS) {
         const id = ids[Number(f[i])];
         if (id === undefined) throw new Error(`status counts: no id at position ${f[i]}`);
-        const mine = f[i + 3] as string;
-        out.set(id, {
-          like: Number(f[i + 1]),
-          heart: Number(f[i + 2]),
-          mine: mine === '' ? [] : kinds(mine),
-          comments: Number(f[i + 4]),
-          quotes: Number(f[i + 5]),
-          reposts: Number(f[i + 6]),
-          repostedByMe: f[i + 7] === '1',
-        });
+        out.set(id, countsAt(f, i + 1));
       }
       return out;
     },
   };
 }
 
-/** Fields a status in the statement's text. */
-const FIELDS = 8;
+/**
+ * The counters of the status whose id is the SQL expression `id`, as the viewer `viewer` (an SQL expression: a
+ * parameter) sees them: COUNT_FIELDS space-separated fields (likes, hearts, the viewer's kinds joined by commas or
+ * empty, comments, quotes, reposts, the viewer's repost 0/1), each a key seek. Also read beside a feed page's
+ * entries (feeds-repo.ts), so a page's counters need no statement of their own.
+ */
+export function countFields(id: string, viewer: string): string {
+  return `ifnull((SELECT count FROM reaction_counts WHERE target = 'status:' || ${id} AND kind = 'like'), 0)
+    || ' ' || ifnull((SELECT count FROM reaction_counts WHERE target = 'status:' || ${id} AND kind = 'heart'), 0)
+    || ' ' || ifnull((SELECT group_concat(kind) FROM reactions WHERE target = 'status:' || ${id} AND alias = ${viewer}), '')
+    || ' ' || ifnull((SELECT count FROM comment_counts WHERE status_id = ${id}), 0)
+    || ' ' || ifnull((SELECT count FROM quote_counts WHERE status_id = ${id}), 0)
+    || ' ' || (SELECT COUNT(*) FROM reposts WHERE status_id = ${id})
+    || ' ' || EXISTS (SELECT 1 FROM reposts WHERE status_id = ${id} AND reposter = ${viewer})`;
+}
+
+/** Fields `countFields` gives a status. */
+export const COUNT_FIELDS = 7;
+
+/** Fields a status in the statement's text: its position, then the counters (`countFields`). */
+const FIELDS = 1 + COUNT_FIELDS;
+
+/** The counters in `f` from `at` on, as `countFields` wrote them. */
+export function countsAt(f: readonly string[], at: number): StatusCounts {
+  const mine = f[at + 2] as string;
+  return {
+    like: Number(f[at]),
+    heart: Number(f[at + 1]),
+    mine: mine === '' ? [] : kinds(mine),
+    comments: Number(f[at + 3]),
+    quotes: Number(f[at + 4]),
+    reposts: Number(f[at + 5]),
+    repostedByMe: f[at + 6] === '1',
+  };
+}
 
 // The viewer's reactions in the order the API lists kinds (REACTION_KINDS), whatever order the rows came in.
 function kinds(list: string): ReactionKind[] {

@@ -15,7 +15,7 @@ const READS: Readonly<Record<WriteTarget, readonly string[]>> = {
   sessions: ['get', 'getWithOwner'],
   follows: ['exists', 'existing', 'followers', 'followees'],
   statuses: ['get', 'getMany', 'byAuthor', 'postsByAuthor', 'wasDeleted'],
-  feeds: ['page', 'presence', 'pastBound'],
+  feeds: ['page', 'pageCounted', 'presence', 'pastBound'],
   deliveries: ['get'],
   boards: ['get', 'getMany', 'publicBoards', 'withRetention'],
   members: ['get', 'rolesOf', 'list', 'boardsOf'],
