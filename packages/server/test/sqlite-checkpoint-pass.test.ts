@@ -110,28 +110,35 @@ describe('the checkpoint thread passes by the frames waiting (CheckpointCadence)
       for (let i = 0; i < rows; i++) insert.run();
     };
     const clock = { ms: 0 };
+    const flushed: string[] = [];
     const passes = new CheckpointPasses(checkpointer, file, {
-      sync: () => {},
-      cadence: { passFrames: 200, windowFrames: 1_000, maxWaitMs: 1_000 },
+      sync: (fd) => flushed.push(fstatSync(fd).ino === statSync(file).ino ? 'db' : 'wal'),
+      cadence: { passFrames: 200, windowFrames: 1_000, maxWaitMs: 1_000, walSyncEveryMs: 200 },
       now: () => clock.ms,
     });
     const counters = () => (checkpointer.pragma('wal_checkpoint(NOOP)') as CheckpointRow[])[0];
     const waiting = () => (counters()?.log ?? 0) - (counters()?.checkpointed ?? 0);
-    return { write, passes, clock, counters, waiting, reader };
+    return { write, passes, clock, counters, waiting, reader, flushed };
   }
 
   it('waits for passFrames frames or maxWaitMs before a pass, then copies what waited in one', () => {
-    const { write, passes, clock, waiting } = setUpCadence();
+    const { write, passes, clock, waiting, flushed } = setUpCadence();
     passes.run(); // the first tick with frames (the table's creation) passes: no pass yet
     expect(passes.counts.passes).toBe(1);
+    expect(flushed).toEqual(['db', 'wal']);
     write(20);
     const few = waiting();
     expect(few).toBeGreaterThan(0);
     expect(few).toBeLessThan(200);
+    clock.ms = 100;
+    passes.run();
+    expect(flushed).toEqual(['db', 'wal']);
+    // No pass yet, but the WAL is flushed every walSyncEveryMs (what a power loss can take), and only the WAL.
     clock.ms = 500;
     passes.run();
     expect(passes.counts.passes).toBe(1);
     expect(waiting()).toBe(few);
+    expect(flushed).toEqual(['db', 'wal', 'wal']);
     // Enough frames: a pass at once, whatever the time.
     write(100);
     expect(waiting()).toBeGreaterThanOrEqual(200);

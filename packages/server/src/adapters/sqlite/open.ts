@@ -56,12 +56,14 @@ export const WAL_RESTART: WalRestartPolicy = {
  * The checkpoint thread passes once 48 MiB of frames wait (at least every second), and at every tick (50 ms) that
  * finds frames once the WAL nears the writer's restart size: a pass copies a page once however many of its frames
  * wait, and a pass every 200 ms copied the pages every group dirties (feeds' newest pages, the author index, the
- * queue) five times a second (docs/benchmarks.md, issue 19 `s16-sustained`).
+ * queue) five times a second. Between passes the WAL alone is flushed every 200 ms, as the passes did (what a power
+ * loss can take; docs/benchmarks.md, issue 19 `s16-sustained`).
  */
 export const CHECKPOINT_CADENCE: CheckpointCadence = {
   passFrames: 12_288,
   windowFrames: WAL_RESTART.minFrames,
   maxWaitMs: 1000,
+  walSyncEveryMs: 200,
 };
 
 export interface SqliteOpenOptions {
