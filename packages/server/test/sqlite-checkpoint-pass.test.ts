@@ -95,3 +95,84 @@ describe('the checkpoint thread flushes what its passes copied', () => {
     expect(announced).toEqual([true, false, true, false]);
   });
 });
+
+describe('the checkpoint thread passes by the frames waiting (CheckpointCadence)', () => {
+  function setUpCadence() {
+    const file = join(dir, 'tweeter.db');
+    const writer = openDatabase(file, { migrate: false, automaticCheckpoints: false });
+    writer.exec('CREATE TABLE filler (id INTEGER PRIMARY KEY, body BLOB)');
+    const checkpointer = openDatabase(file, { migrate: false, automaticCheckpoints: false });
+    const reader = openDatabase(file, { readonly: true });
+    open.push(writer, checkpointer, reader);
+    const insert = writer.prepare('INSERT INTO filler (body) VALUES (randomblob(3000))');
+    // One row a transaction: each commit writes the table's newest page (and the root) again, as a writer's groups do.
+    const write = (rows: number) => {
+      for (let i = 0; i < rows; i++) insert.run();
+    };
+    const clock = { ms: 0 };
+    const flushed: string[] = [];
+    const passes = new CheckpointPasses(checkpointer, file, {
+      sync: (fd) => flushed.push(fstatSync(fd).ino === statSync(file).ino ? 'db' : 'wal'),
+      cadence: { passFrames: 200, windowFrames: 1_000, maxWaitMs: 1_000, walSyncEveryMs: 200 },
+      now: () => clock.ms,
+    });
+    const counters = () => (checkpointer.pragma('wal_checkpoint(NOOP)') as CheckpointRow[])[0];
+    const waiting = () => (counters()?.log ?? 0) - (counters()?.checkpointed ?? 0);
+    return { write, passes, clock, counters, waiting, reader, flushed };
+  }
+
+  it('waits for passFrames frames or maxWaitMs before a pass, then copies what waited in one', () => {
+    const { write, passes, clock, waiting, flushed } = setUpCadence();
+    passes.run(); // the first tick with frames (the table's creation) passes: no pass yet
+    expect(passes.counts.passes).toBe(1);
+    expect(flushed).toEqual(['db', 'wal']);
+    write(20);
+    const few = waiting();
+    expect(few).toBeGreaterThan(0);
+    expect(few).toBeLessThan(200);
+    clock.ms = 100;
+    passes.run();
+    expect(flushed).toEqual(['db', 'wal']);
+    // No pass yet, but the WAL is flushed every walSyncEveryMs (what a power loss can take), and only the WAL.
+    clock.ms = 500;
+    passes.run();
+    expect(passes.counts.passes).toBe(1);
+    expect(waiting()).toBe(few);
+    expect(flushed).toEqual(['db', 'wal', 'wal']);
+    // Enough frames: a pass at once, whatever the time.
+    write(100);
+    expect(waiting()).toBeGreaterThanOrEqual(200);
+    clock.ms = 600;
+    passes.run();
+    expect(passes.counts.passes).toBe(2);
+    expect(waiting()).toBe(0);
+    // A few frames, and then a second: they are copied all the same.
+    write(5);
+    clock.ms = 1_500;
+    passes.run();
+    expect(passes.counts.passes).toBe(2);
+    clock.ms = 1_600;
+    passes.run();
+    expect(passes.counts.passes).toBe(3);
+    expect(waiting()).toBe(0);
+  });
+
+  it('passes at every tick that finds frames once the WAL holds windowFrames', () => {
+    const { write, passes, clock, counters, reader } = setUpCadence();
+    write(600);
+    expect(counters()?.log).toBeGreaterThanOrEqual(1_000);
+    // A reader on the newest snapshot keeps the WAL from starting over (and what follows it from being copied).
+    reader.exec('BEGIN');
+    reader.prepare('SELECT count(*) FROM filler').get();
+    passes.run();
+    expect(passes.counts.passes).toBe(1);
+    // A few frames a tick, far below passFrames and within maxWaitMs: a pass each tick all the same.
+    for (let tick = 1; tick <= 3; tick++) {
+      write(2);
+      clock.ms += 50;
+      passes.run();
+      expect(passes.counts.passes).toBe(1 + tick);
+    }
+    reader.exec('COMMIT');
+  });
+});

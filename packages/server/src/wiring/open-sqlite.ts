@@ -3,7 +3,7 @@
 // thread.
 
 import { startBackgroundCheckpoints } from '../adapters/sqlite/checkpointer.js';
-import { openSqlite } from '../adapters/sqlite/open.js';
+import { CHECKPOINT_CADENCE, openSqlite } from '../adapters/sqlite/open.js';
 import { cachePulled } from '../adapters/pulled-accounts-cache.js';
 import { createSqlitePopulationWriter } from '../adapters/sqlite/population-writer.js';
 import { sqliteWriteBatch } from '../adapters/sqlite/write-batch.js';
@@ -19,7 +19,7 @@ export function openEmbeddedStores(config: Config, clock: Clock, options: OpenOp
   // accounts from a copy its `markPulled` drops, not a statement with a read lock of its own on every page.
   const store = { ...opened.store, users: cachePulled(opened.store.users, () => clock.now()) };
   const checkpoints = options.backgroundCheckpoints
-    ? startBackgroundCheckpoints(db, options.backgroundCheckpoints)
+    ? startBackgroundCheckpoints(db, { ...options.backgroundCheckpoints, cadence: CHECKPOINT_CADENCE })
     : null;
   const writeBatch = writer && sqliteWriteBatch(writer);
   return {

@@ -51,7 +51,10 @@ export interface OpenOptions {
    * writer's commits can checkpoint. Ignored by the AWS shape.
    */
   automaticCheckpoints?: boolean;
-  /** SQLite: checkpoint the WAL from a thread of its own every `everyMs` (the server). Ignored by the AWS shape. */
+  /**
+   * SQLite: checkpoint the WAL from a thread of its own that looks every `everyMs` (the server; it passes as
+   * CHECKPOINT_CADENCE says). Ignored by the AWS shape.
+   */
   backgroundCheckpoints?: { everyMs: number; onError(message: string): void; nice?: number };
   /**
    * SQLite: the name this connection's job leases are taken under, taken over from any earlier holder: leases left

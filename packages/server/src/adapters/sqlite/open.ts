@@ -1,6 +1,7 @@
 import type { Config } from '../../config/config.js';
 import type { Clock } from '../../ports/clock.js';
 import type { Store } from '../../ports/store.js';
+import type { CheckpointCadence } from './checkpoint-pass.js';
 import { openDatabase, type Db } from './database.js';
 import { createSqliteJobQueue, type SqliteJobQueue } from './job-queue.js';
 import { ReadySignal } from './jobs-table.js';
@@ -49,6 +50,20 @@ export const WAL_RESTART: WalRestartPolicy = {
   backlogLeftFrames: 2_048,
   backlogForceFrames: 38_912,
   backlogEveryMs: 1000,
+};
+
+/**
+ * The checkpoint thread passes once 48 MiB of frames wait (at least every second), and at every tick (50 ms) that
+ * finds frames once the WAL nears the writer's restart size: a pass copies a page once however many of its frames
+ * wait, and a pass every 200 ms copied the pages every group dirties (feeds' newest pages, the author index, the
+ * queue) five times a second. Between passes the WAL alone is flushed every 200 ms, as the passes did (what a power
+ * loss can take; docs/benchmarks.md, issue 19 `s16-sustained`).
+ */
+export const CHECKPOINT_CADENCE: CheckpointCadence = {
+  passFrames: 12_288,
+  windowFrames: WAL_RESTART.minFrames,
+  maxWaitMs: 1000,
+  walSyncEveryMs: 200,
 };
 
 export interface SqliteOpenOptions {

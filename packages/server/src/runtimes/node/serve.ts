@@ -15,7 +15,8 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-const CHECKPOINT_EVERY_MS = 200;
+// How often the checkpoint thread reads the WAL's counters; it passes when enough frames wait (CHECKPOINT_CADENCE).
+const CHECKPOINT_EVERY_MS = 50;
 
 /**
  * Starts HTTP, the job workers and the periodic jobs in this process (either shape). Everything that can
