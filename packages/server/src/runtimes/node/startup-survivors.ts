@@ -1,5 +1,6 @@
 import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import { flagValue } from '../thread/thread-heap.js';
 
 /**
  * Moves what start-up left in the HTTP thread's young generation to the old one, before the first request, and
@@ -33,11 +34,12 @@ const MAX_ROUNDS = 4;
  * without writing them, so the kernel maps each 4 KB page at its first write, a fault on the allocating thread; left
  * to the traffic, the first 64 MB allocated after start paid ~16,000 of them on the HTTP thread (a few seconds of
  * requests: ~40 µs of a like's ~600 µs in a 1,000-like burst, docs/benchmarks.md, issue 22 `s16-unread`). The same
- * faults here cost start-up ~0.2-0.5 s before listening. Without the server's heap flags the young generation is
- * V8's small default, and so is the work.
+ * faults here cost start-up ~0.2-0.5 s before listening. The size is the flag's (V8 commits the second semi-space
+ * only at the first scavenge, so what it reports now can be half of it); without the server's heap flags the young
+ * generation is V8's small default, which grows as it goes: nothing is written.
  */
-function writeYoungGeneration(): void {
-  const semiSpace = newSpace().space_size; // one semi-space is committed at start; the other at the first scavenge
+function writeYoungGeneration(execArgv: readonly string[] = process.execArgv): void {
+  const semiSpace = flagValue(execArgv, 'max') * 1024 * 1024;
   let sink: unknown[] = [];
   for (let allocated = 0; allocated < MAX_ROUNDS * 2 * semiSpace; allocated += STEP_BYTES) {
     if (newSpace().physical_space_size >= 2 * semiSpace) break;
@@ -46,7 +48,6 @@ function writeYoungGeneration(): void {
   sink.length = 0;
 }
 
-function newSpace(): { space_size: number; physical_space_size: number } {
-  const space = getHeapSpaceStatistics().find((s) => s.space_name === 'new_space');
-  return space ?? { space_size: 0, physical_space_size: 0 };
+function newSpace(): { physical_space_size: number } {
+  return getHeapSpaceStatistics().find((s) => s.space_name === 'new_space') ?? { physical_space_size: 0 };
 }
