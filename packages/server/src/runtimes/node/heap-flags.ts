@@ -15,8 +15,8 @@
  * One fixed size, 32 MB (min = max): with 16-32 the young generation grew to 32 MB a few seconds into traffic, and
  * its new pages were then written for the first time under load, each 4 KB page a fault on the thread allocating:
  * ~4,500 faults on the HTTP thread in a 1,000-like burst, ~40 µs of a like's ~600 µs (docs/benchmarks.md, issue 22
- * `s16-unread`). At one size nothing is committed later: start-up and the first requests write both semi-spaces once,
- * and V8 never shrinks them below the floor. The cost is memory: 64 MB for the two semi-spaces once written.
+ * `s16-unread`). At one size nothing is committed later (V8 never shrinks them below the floor), and start-up writes
+ * both semi-spaces once (startup-survivors.ts). The cost is memory: 64 MB for the two, resident from the start.
  *
  * `--no-memory-reducer`: V8's memory reducer shrinks a heap that looks idle with two or three mark-compacts in a row,
  * each a pause of 15-80 ms (155 ms on a loaded machine) on the thread that owns the heap, and they come as a lull
