@@ -1,4 +1,4 @@
-#!/usr/bin/env -S node --min-semi-space-size=16 --max-semi-space-size=32 --no-memory-reducer
+#!/usr/bin/env -S node --min-semi-space-size=32 --max-semi-space-size=32 --no-memory-reducer
 // Those node flags are the server's heap flags (src/runtimes/node/heap-flags.ts says why; a test keeps them equal).
 // The `tweeter` command. Runs the compiled server (npm run build, or npm start, compiles it).
 import { existsSync } from 'node:fs';

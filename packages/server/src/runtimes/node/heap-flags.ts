@@ -8,10 +8,15 @@
  * once; a chunk still waiting for its write to the spool file at two collections was promoted, and the old
  * generation counts its 64 KB of outside bytes towards its limit, so a few hundred promoted chunks started a full
  * (mark-compact) collection: 9-10 per 40 s of uploads, and more than 40 pauses over 10 ms on the HTTP thread.
- * Semi-spaces of at least 16 MB (up to 32) make young collections ~8 times rarer; with the spool copying each chunk
- * at once (http/upload-spool.ts) a chunk is dropped long before one runs, and the mark-compacts went from 6-11 to 0-1
- * per 45 s of uploads (docs/benchmarks.md). The cost is memory: the young generation holds up to 3 semi-spaces
- * (48-96 MB reserved, committed as used).
+ * Semi-spaces of at least 16 MB make young collections ~8 times rarer; with the spool copying each chunk at once
+ * (http/upload-spool.ts) a chunk is dropped long before one runs, and the mark-compacts went from 6-11 to 0-1 per 45 s
+ * of uploads (docs/benchmarks.md).
+ *
+ * One fixed size, 32 MB (min = max): with 16-32 the young generation grew to 32 MB a few seconds into traffic, and
+ * its new pages were then written for the first time under load, each 4 KB page a fault on the thread allocating:
+ * ~4,500 faults on the HTTP thread in a 1,000-like burst, ~40 µs of a like's ~600 µs (docs/benchmarks.md, issue 22
+ * `s16-unread`). At one size nothing is committed later (V8 never shrinks them below the floor), and start-up writes
+ * both semi-spaces once (startup-survivors.ts). The cost is memory: 64 MB for the two, resident from the start.
  *
  * `--no-memory-reducer`: V8's memory reducer shrinks a heap that looks idle with two or three mark-compacts in a row,
  * each a pause of 15-80 ms (155 ms on a loaded machine) on the thread that owns the heap, and they come as a lull
@@ -21,7 +26,7 @@
  * grew in a busy spell is not given back when the server goes idle; the ordinary collections still run.
  */
 export const SERVER_NODE_FLAGS: readonly string[] = [
-  '--min-semi-space-size=16',
+  '--min-semi-space-size=32',
   '--max-semi-space-size=32',
   '--no-memory-reducer',
 ];

@@ -3,9 +3,9 @@ import type { Worker } from 'node:worker_threads';
 
 /**
  * The job thread's young generation (MB a semi-space). Why its own: the writer takes a post's message only between
- * two of its turns, so its pauses are a post's wait. With the server's semi-spaces (16-32 MB, heap-flags.ts, sized for
- * the HTTP thread's upload chunks) the job thread scavenged about once a second at 200 posts/s, 21 ms each on a
- * loaded machine (docs/benchmarks.md, issue 19 `s9-post`); a small young generation scavenges more often but in a
+ * two of its turns, so its pauses are a post's wait. With the server's semi-spaces (16-32 MB then, 32 now,
+ * heap-flags.ts, sized for the HTTP thread's upload chunks) the job thread scavenged about once a second at 200
+ * posts/s, 21 ms each on a loaded machine (docs/benchmarks.md, issue 19 `s9-post`); a small young generation scavenges more often but in a
  * fraction of the time, what a post's p99 needs.
  */
 export const JOB_THREAD_SEMI_SPACE_MB = { min: 8, max: 8 } as const;
