@@ -27,7 +27,8 @@ interface CheckpointRow {
   checkpointed: number;
 }
 
-function setUp() {
+/** The file with a table to fill: the writer's, the checkpoint thread's and a reader's connections to it. */
+function openFiles() {
   const file = join(dir, 'tweeter.db');
   const writer = openDatabase(file, { migrate: false, automaticCheckpoints: false });
   writer.exec('CREATE TABLE filler (id INTEGER PRIMARY KEY, body BLOB)');
@@ -35,6 +36,11 @@ function setUp() {
   const reader = openDatabase(file, { readonly: true });
   open.push(writer, checkpointer, reader);
   const insert = writer.prepare('INSERT INTO filler (body) VALUES (randomblob(3000))');
+  return { file, writer, checkpointer, reader, insert };
+}
+
+function setUp() {
+  const { file, writer, checkpointer, reader, insert } = openFiles();
   const write = (rows: number) => writer.transaction(() => Array.from({ length: rows }, () => insert.run()))();
   const flushed: string[] = [];
   const announced: boolean[] = [];
@@ -98,13 +104,7 @@ describe('the checkpoint thread flushes what its passes copied', () => {
 
 describe('the checkpoint thread passes by the frames waiting (CheckpointCadence)', () => {
   function setUpCadence() {
-    const file = join(dir, 'tweeter.db');
-    const writer = openDatabase(file, { migrate: false, automaticCheckpoints: false });
-    writer.exec('CREATE TABLE filler (id INTEGER PRIMARY KEY, body BLOB)');
-    const checkpointer = openDatabase(file, { migrate: false, automaticCheckpoints: false });
-    const reader = openDatabase(file, { readonly: true });
-    open.push(writer, checkpointer, reader);
-    const insert = writer.prepare('INSERT INTO filler (body) VALUES (randomblob(3000))');
+    const { file, checkpointer, reader, insert } = openFiles();
     // One row a transaction: each commit writes the table's newest page (and the root) again, as a writer's groups do.
     const write = (rows: number) => {
       for (let i = 0; i < rows; i++) insert.run();
