@@ -22,6 +22,9 @@ if (isJobThread && parentPort) {
   // Node 20's V8 ignores the two include flags (the profile then holds only what is live at its end): the allocation
   // tracker instead counts every allocation by stack, collected or not, in the heap snapshot's trace tree
   // (`trace_function_infos`, `trace_tree`). It slows allocation (no inline allocation while it runs): a diagnostic.
+  // Caveat (measured, docs/benchmarks.md `s17-post`): code optimized before tracking started keeps allocating inline,
+  // unseen, so on a warm thread it saw ~0.5 KB of the ~90 KB a post allocates. Neither mode answers "what does a warm
+  // job thread allocate" on Node 20.
   const track = () => {
     const session = new Session();
     session.connect();
