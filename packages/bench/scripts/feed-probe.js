@@ -5,7 +5,6 @@
 // e.g. node packages/bench/scripts/feed-probe.js /tmp/feed-probe /work/wt-base/packages/server/dist packages/server/dist
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { Buffer } from 'node:buffer';
 import { setImmediate } from 'node:timers';
 const [dataDir, ...dists] = process.argv.slice(2);
 if (!dataDir || dists.length === 0) throw new Error('usage: feed-probe.js <data dir> <server dist> [<server dist>]');
