@@ -10,10 +10,7 @@ const [dataDir, ...dists] = process.argv.slice(2);
 if (!dataDir || dists.length === 0) throw new Error('usage: feed-probe.js <data dir> <server dist> [<server dist>]');
 const plan = { users: 10_000, celebrity: 'celebrity', followers: 0, followeesEach: 20, statusesEach: 2 };
 
-// A dist named `<dist>#bodies` is that build with its pages' bodies taken from a BodyBuffers (services/json-bytes.js)
-// and given back after each page, as the feed route gives them back once a response is written.
-async function build(name) {
-  const [dist, option] = name.split('#');
+async function build(dist) {
   const root = resolve(dist);
   const { configFromEnvironment, populateStore, userAlias } = await import(`${root}/tooling/index.js`);
   const config = configFromEnvironment({ DATA_DIR: dataDir });
@@ -47,9 +44,7 @@ async function build(name) {
     pullMax: config.fanout.pullMax,
     maxEntries: config.fanout.feedMaxEntries,
   });
-  let bodies;
-  if (option === 'bodies') bodies = new (await import(`${root}/services/json-bytes.js`)).BodyBuffers();
-  return { name, feeds, userAlias, bodies };
+  return { name: dist, feeds, userAlias };
 }
 
 const builds = [];
@@ -59,19 +54,14 @@ const viewers = Array.from({ length: 64 }, (_, i) => builds[0].userAlias(1 + ((i
 const N = Number(process.env.PROBE_N ?? 20_000);
 // Each page in a turn of its own, as a request is (a server's turn-scoped reads would otherwise span the loop).
 const turn = () => new Promise((resolve) => setImmediate(resolve));
-// `keep`: the answer is kept (compared), so a body from `bodies` is copied before it is given back.
-const page = async (b, n, keep = false) => {
+const page = async (b, n) => {
   await turn();
-  if (!b.bodies) return b.feeds.pageJson(viewers[n % viewers.length], { limit: 20 });
-  const body = await b.feeds.pageJson(viewers[n % viewers.length], { limit: 20 }, b.bodies);
-  const answer = keep ? Buffer.from(body) : body;
-  b.bodies.give(body);
-  return answer;
+  return b.feeds.pageJson(viewers[n % viewers.length], { limit: 20 });
 };
 for (const b of builds) for (let n = 0; n < 3000; n++) await page(b, n);
 if (builds.length > 1) {
   let same = 0;
-  for (let n = 0; n < 64; n++) if ((await page(builds[0], n, true)).equals(await page(builds[1], n, true))) same++;
+  for (let n = 0; n < 64; n++) if ((await page(builds[0], n)).equals(await page(builds[1], n))) same++;
   console.log('same pages', same, 'of 64');
 }
 const res = Object.fromEntries(builds.map((b, i) => [i, []]));

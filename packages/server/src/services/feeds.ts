@@ -12,7 +12,7 @@ import type {
 } from '../ports/store.js';
 import { oncePerStatus, rowOfEntry, rowOfRepost, shownInFeed, type FeedRow } from './feed-rows.js';
 import type { PageRecords, QuoteChecks, StatusHydrator } from './status-hydrator.js';
-import { JsonBytes, type BodyBuffers } from './json-bytes.js';
+import { JsonBytes } from './json-bytes.js';
 import { readRepostRowChecks } from './repost-row-checks.js';
 import type { RepostRowChecksReader } from '../ports/repost-row-checks.js';
 import type { StatusCounts } from '../ports/status-counts.js';
@@ -84,9 +84,8 @@ export class FeedService {
   /**
    * The same page as JSON bytes, byte for byte `JSON.stringify` of what `page` gives, built without the objects:
    * each status's fixed part is copied from the hydrator's cached bytes, the rest written per read (JsonBytes).
-   * `bodies`: the Buffer is taken from there, for the caller to give back once nothing refers to it.
    */
-  async pageJson(viewer: string, query: PageQuery, bodies?: BodyBuffers): Promise<Buffer> {
+  async pageJson(viewer: string, query: PageQuery): Promise<Buffer> {
     const page = await this.pageRows(viewer, query, true);
     const ids = page.rows.map((r) => r.statusId);
     const [parts, reposters] = await Promise.all([
@@ -110,7 +109,7 @@ export class FeedService {
       pushStatusJson(body, status).push(rest);
       first = false;
     }
-    return body.push(`],"nextCursor":${JSON.stringify(page.nextCursor)}}`).toBuffer(bodies);
+    return body.push(`],"nextCursor":${JSON.stringify(page.nextCursor)}}`).toBuffer();
   }
 
   // The rows of one page, newest first, and the cursor of the next; `counted`: with the entries' counters where the

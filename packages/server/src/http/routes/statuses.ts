@@ -17,7 +17,6 @@ import type { Services } from '../../services/use-cases.js';
 import { BEARER, type Authenticate } from '../auth.js';
 import { pageQueryCompiler } from '../page-query.js';
 import { sendJsonBytes } from '../send-json.js';
-import { BodyBuffers } from '../../services/json-bytes.js';
 
 // 400, 401, 413, 415 and 500 are implied by each operation's inputs (see ../openapi.ts).
 
@@ -28,8 +27,6 @@ export function statusRoutes(
 ): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const { statuses, feeds } = deps.services;
-  // Feed pages' body memory, used again (BodyBuffers).
-  const bodies = new BodyBuffers();
   const StatusPage = pageOf(Status);
   const FeedPage = pageOf(FeedItem);
 
@@ -136,12 +133,9 @@ export function statusRoutes(
       },
       validatorCompiler: pageQueryCompiler,
     },
-    // The page comes as JSON bytes (see FeedService.pageJson); a Buffer with a JSON type is sent as it is. Its memory
-    // is a later page's once the response is written ('finish': the last byte handed to the system); a response
-    // never written (its connection gone) keeps its body, for the garbage collector.
+    // The page comes as JSON bytes (see FeedService.pageJson); a Buffer with a JSON type is sent as it is.
     async (req, reply) => {
-      const page = await feeds.pageJson(await deps.auth(req), req.query, bodies);
-      reply.raw.once('finish', () => bodies.give(page));
+      const page = await feeds.pageJson(await deps.auth(req), req.query);
       return sendJsonBytes(reply, page);
     },
   );
