@@ -65,12 +65,16 @@ if (builds.length > 1) {
   console.log('same pages', same, 'of 64');
 }
 const res = Object.fromEntries(builds.map((b, i) => [i, []]));
+const faults = Object.fromEntries(builds.map((b, i) => [i, []]));
 for (let round = 0; round < Number(process.env.PROBE_ROUNDS ?? 6); round++)
   for (const [i, b] of builds.entries()) {
+    const f = process.resourceUsage().minorPageFault;
     const t = process.cpuUsage();
     for (let n = 0; n < N; n++) await page(b, n);
     const u = process.cpuUsage(t);
+    faults[i].push(Math.round(((process.resourceUsage().minorPageFault - f) / N) * 100) / 100);
     res[i].push(Math.round(((u.user + u.system) / N) * 10) / 10);
   }
 for (const [i, b] of builds.entries())
-  console.log(`µs a page (CPU, in process, 6 rounds of ${N}): ${b.name}`, JSON.stringify(res[i]));
+  console.log(`µs a page (CPU, in process, rounds of ${N}): ${b.name}`, JSON.stringify(res[i]));
+for (const [i, b] of builds.entries()) console.log(`minor page faults a page: ${b.name}`, JSON.stringify(faults[i]));

@@ -40,11 +40,13 @@ export interface FeedRepo {
    * `page`, with the counters of each entry's status (a repost's original) as `owner` sees them, by status id, read
    * in the same statement (SQLite), so a feed page's counters need no read of their own. Optional: without it a
    * page reads them beside its records, as every other page of statuses does.
+   * `hidden`: of the entries' authors (a repost entry's is its reposter), those `owner`'s feed leaves out, read in the
+   * same statement by Visibility's rule (`feedHidden`: a block either way, or muted by `owner`; never `owner`).
    */
   pageCounted?(
     owner: string,
     range: { before?: string; limit: number },
-  ): Promise<{ entries: FeedEntry[]; counts: Map<string, StatusCounts> }>;
+  ): Promise<{ entries: FeedEntry[]; counts: Map<string, StatusCounts>; hidden: Set<string> }>;
   /**
    * Idempotent insert (owner, statusId is the key). Returns how many it wrote: exactly the new ones on SQLite;
    * every entry on DynamoDB, whose batch writes cannot tell a new item from a rewritten one.

@@ -132,7 +132,7 @@ export class FeedService {
     const take = Math.min(query.limit, this.deps.maxEntries - listed);
     if (take <= 0) return { rows: [], nextCursor: null };
     const range = { before, limit: take + 1 };
-    const [{ entries, counts }, pulled] = await Promise.all([
+    const [{ entries, counts, hidden }, pulled] = await Promise.all([
       this.entries(viewer, range, counted),
       this.pulledFollowees(viewer),
     ]);
@@ -150,6 +150,7 @@ export class FeedService {
       viewer,
       merged.outside.size === 0 ? kept : kept.filter((r) => !merged.outside.has(r.key)),
       pulled,
+      hidden ? { checked: new Set(entries.map((e) => e.author)), hidden } : undefined,
     );
     const nextCursor = more ? encodeCursor({ k: last, n: listed + kept.length }) : null;
     return { rows, nextCursor, quoteChecks, records, ...(counts ? { counts } : {}) };
@@ -159,7 +160,7 @@ export class FeedService {
     viewer: string,
     range: { before: string | undefined; limit: number },
     counted: boolean,
-  ): Promise<{ entries: FeedEntry[]; counts?: Map<string, StatusCounts> }> {
+  ): Promise<{ entries: FeedEntry[]; counts?: Map<string, StatusCounts>; hidden?: Set<string> }> {
     const { feeds } = this.deps;
     if (counted && feeds.pageCounted) return feeds.pageCounted(viewer, range);
     return { entries: await feeds.page(viewer, range) };
@@ -200,11 +201,14 @@ export class FeedService {
    * retraction reaches the feed) and while neither its reposter nor the status's author is hidden from the viewer.
    * Once per feed across pages: a repost row shows only where the status is not in the feed as itself and no older
    * repost of it is (`shownInFeed`), whichever page each is on.
+   * `known`: the entries' authors, already checked with the entries (FeedRepo.pageCounted), and those of them hidden;
+   * only the other names (repost originals' authors, merged rows', quoted authors) are read here, if any.
    */
   private async visible(
     viewer: string,
     rows: readonly FeedRow[],
     pulled: readonly string[],
+    known?: { checked: ReadonlySet<string>; hidden: ReadonlySet<string> },
   ): Promise<{ rows: FeedRow[]; quoteChecks: QuoteChecks; records: PageRecords }> {
     const reposts = rows.filter((r) => r.repost !== undefined);
     let resolved: readonly FeedRow[] = rows;
@@ -228,15 +232,20 @@ export class FeedService {
         }),
       );
     }
-    // The authors of the statuses the rows quote are checked for blocks in the same read (one per distinct author).
+    // The authors of the statuses the rows quote are checked for blocks in the same read as the rows' names the entries'
+    // statement did not check (one per distinct name); a page of plain entries that quote nothing reads none.
     // The records looked up for them are the ones the page is rendered from (pageJson).
     const records = await this.deps.hydrator.pageRecords(resolved.map((r) => r.statusId));
     const quoted = records.quotedAuthors();
-    const { feedHidden: hidden, blocked } = await this.deps.visibility.feedHiddenAndBlocked(
-      viewer,
-      resolved.flatMap((r) => (r.repost ? [r.author, r.repost.reposter] : [r.author])),
-      quoted,
-    );
+    const names = resolved.flatMap((r) => (r.repost ? [r.author, r.repost.reposter] : [r.author]));
+    const ask = known ? names.filter((n) => !known.checked.has(n)) : names;
+    let hidden: ReadonlySet<string> = known?.hidden ?? NONE;
+    let blocked: Set<string> = new Set();
+    if (!known || ask.length > 0 || quoted.length > 0) {
+      const read = await this.deps.visibility.feedHiddenAndBlocked(viewer, ask, quoted);
+      blocked = read.blocked;
+      hidden = hidden.size === 0 ? read.feedHidden : new Set([...hidden, ...read.feedHidden]);
+    }
     const quoteChecks = { checked: new Set(quoted), blocked };
     if (hidden.size === 0) return { rows: [...resolved], quoteChecks, records };
     return {
@@ -295,6 +304,7 @@ export class FeedService {
 }
 
 const NONE_OUTSIDE: ReadonlySet<string> = new Set();
+const NONE: ReadonlySet<string> = new Set();
 
 /** The feed's cursor: the last status id listed and how many statuses the pages before listed (the bound). */
 const FeedCursor = KeyCursor.extend({ n: z.number().int().min(0).max(1_000_000).optional() });

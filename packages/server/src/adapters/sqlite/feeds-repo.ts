@@ -27,7 +27,19 @@ export function createFeedsRepo(db: Db): FeedRepo {
   // The counters' seeks run only for the rows the range returns (the result columns of a LIMITed walk down the key),
   // so the page's counters cost no read transaction, id list or statement of their own.
   // The entry's columns are qualified: inside the counters' subqueries a bare `status_id` is their own table's.
-  const COUNTED = `e.status_id || ' ' || e.author || ' ' || ifnull(e.original, '') || ' ' || ${countFields('ifnull(e.original, e.status_id)', '@owner')}`;
+  // Then whether the owner's feed hides the entry's author (a repost entry's: its reposter), by Visibility's
+  // `feedHidden` rule: the owner blocks or mutes them, or they block the owner (three key seeks). They run only when
+  // the owner has an edge at all or someone blocks the owner: the CASE's condition is uncorrelated, so SQLite
+  // evaluates it once a run (two seeks a page for nearly every reader). Equalities, no `IN` list: one would open an
+  // ephemeral table at every run.
+  const HIDDEN = `CASE WHEN EXISTS (SELECT 1 FROM relations WHERE owner = @owner)
+      OR EXISTS (SELECT 1 FROM relations WHERE target = @owner AND kind = 'block')
+    THEN e.author <> @owner AND (
+      EXISTS (SELECT 1 FROM relations r WHERE r.owner = @owner AND r.kind = 'block' AND r.target = e.author)
+      OR EXISTS (SELECT 1 FROM relations r WHERE r.owner = @owner AND r.kind = 'mute' AND r.target = e.author)
+      OR EXISTS (SELECT 1 FROM relations r WHERE r.owner = e.author AND r.kind = 'block' AND r.target = @owner))
+    ELSE 0 END`;
+  const COUNTED = `e.status_id || ' ' || e.author || ' ' || ifnull(e.original, '') || ' ' || (${HIDDEN}) || ' ' || ${countFields('ifnull(e.original, e.status_id)', '@owner')}`;
   const selectCounted = db
     .prepare<{ owner: string; limit: number }, string>(
       `SELECT ${COUNTED} FROM feed_entries e WHERE e.owner = @owner ORDER BY e.status_id DESC LIMIT +@limit`,
@@ -98,14 +110,16 @@ export function createFeedsRepo(db: Db): FeedRepo {
           : selectCountedBefore.all({ owner, before: range.before, limit: range.limit });
       const entries: FeedEntry[] = [];
       const counts = new Map<string, StatusCounts>();
+      const hidden = new Set<string>();
       for (const row of rows) {
         const f = row.split(' ');
-        if (f.length !== 3 + COUNT_FIELDS) throw new Error(`feed page: ${f.length} fields in a row`);
-        const [statusId = '', author = '', original = ''] = f;
+        if (f.length !== 4 + COUNT_FIELDS) throw new Error(`feed page: ${f.length} fields in a row`);
+        const [statusId = '', author = '', original = '', hides] = f;
         entries.push(original === '' ? { owner, statusId, author } : { owner, statusId, author, original });
-        counts.set(original === '' ? statusId : original, countsAt(f, 3));
+        if (hides === '1') hidden.add(author);
+        counts.set(original === '' ? statusId : original, countsAt(f, 4));
       }
-      return { entries, counts };
+      return { entries, counts, hidden };
     },
     async addMany(entries) {
       return entries.length === 0 ? 0 : addMany.immediate(entries);
