@@ -62,7 +62,13 @@ port.on('message', (message: ToJobThread) => {
         post({ type: 'written', id, ok: false, error: sendError(err), heldMs: heldMs() });
       jobs.write(message.target, message.method, message.args).then((value) => {
         try {
-          post({ type: 'written', id, ok: true, ...answerValue(message.target, message.method, value, message.args), heldMs: heldMs() });
+          post({
+            type: 'written',
+            id,
+            ok: true,
+            ...answerValue(message.target, message.method, value, message.args),
+            heldMs: heldMs(),
+          });
         } catch (err) {
           failed(err); // a result that cannot cross threads: a bug in the write's port, answered instead of lost
         }
