@@ -59,7 +59,7 @@ async function post(author: string, text: string, at: number, reply?: { id: stri
   return id;
 }
 
-function job(name: string, payload: unknown, n: number): Job {
+function job(name: string, payload: Record<string, unknown>, n: number): Job {
   return { id: `j${n}`, name, payload, attempts: 1, enqueuedAt: T0, receipt: `r${n}` };
 }
 
@@ -111,7 +111,12 @@ describe('reads per receive on SQLite', () => {
       source: {
         card: () => Promise.reject(new Error('a cached page is not fetched')),
       },
-      hydrator: { byIds: () => Promise.resolve([]), forgetCard: () => undefined },
+      hydrator: {
+        byIds: () => Promise.resolve([]),
+        replyParents: () => Promise.resolve(new Map()),
+        users: () => Promise.resolve(new Map()),
+        forgetCard: () => undefined,
+      },
       realtime: {} as never,
       clock: systemClock,
       metrics,
