@@ -67,15 +67,43 @@ export class CardFetchProcessor implements JobProcessor {
    * would hold a worker loop (and on SQLite the fan-out jobs behind it) for the sum of their waits.
    */
   readonly performBatch = async (jobs: readonly Job[]): Promise<BatchOutcome[]> => {
-    const settled = await Promise.allSettled(jobs.map((job) => this.perform(job)));
+    const known = await this.fresh(jobs);
+    const settled = await Promise.allSettled(jobs.map((job) => this.perform(job, known)));
     return settled.map((r) => (r.status === 'fulfilled' ? { ok: true } : { ok: false, error: r.reason as unknown }));
   };
 
-  async perform(job: Job): Promise<void> {
+  /**
+   * The cache entries of a receive's URLs that are fresh and settled, by URL as the jobs name them, read in one
+   * look-up: most posts link a page whose card is cached, and a look-up a job was most of this job's CPU
+   * (docs/benchmarks.md, `s17-sustained`). A lagging read (DynamoDB) is safe here: nobody refreshes an entry before
+   * its `freshUntil`, so one read as fresh is the entry there is. The rest are read again, strongly, by `settle`.
+   */
+  private async fresh(jobs: readonly Job[]): Promise<ReadonlyMap<string, CardEntry>> {
+    const byUrl = new Map<string, CardEntry>();
+    if (jobs.length < 2) return byUrl; // one job: its own strong read costs the same
+    const keys = new Map<string, string>(); // URL -> key
+    for (const job of jobs) {
+      const url = (job.payload as { url?: unknown } | null)?.url; // checked by `perform`'s parse
+      if (typeof url !== 'string' || keys.has(url)) continue;
+      const key = cardKey(url);
+      if (key !== null) keys.set(url, key);
+    }
+    if (keys.size === 0) return byUrl;
+    const now = this.deps.clock.now();
+    const found = await this.deps.cards.getMany([...keys.values()]);
+    for (const [url, key] of keys) {
+      const entry = found.get(key);
+      if (entry && entry.state !== 'pending' && entry.freshUntil > now) byUrl.set(url, entry);
+    }
+    return byUrl;
+  }
+
+  async perform(job: Job, known?: ReadonlyMap<string, CardEntry>): Promise<void> {
     const { statusId, author, url, postedAt } = parsePayload(CardJob, job.payload, 'card.fetch');
-    const key = cardKey(url);
+    const cached = known?.get(url);
+    const key = cached ? cached.key : cardKey(url);
     if (key === null) return; // not a URL a card is made for (the post path only queues ones that are)
-    const { entry, outcome } = await this.settle(key, url);
+    const { entry, outcome } = cached ? { entry: cached, outcome: 'cached' } : await this.settle(key, url);
     this.deps.metrics.cardFetches.inc({ outcome });
     if (!entry.card) return;
     this.deps.metrics.cardReady.observe(Math.max(0, entry.fetchedAt - postedAt) / 1000);

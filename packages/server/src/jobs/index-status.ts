@@ -18,7 +18,18 @@ import type { BatchOutcome, JobProcessor } from './processor.js';
 export class IndexStatusProcessor implements JobProcessor {
   readonly jobs = ['index.status'] as const;
 
-  constructor(private readonly deps: { statuses: StatusRepo; search: StatusSearchRepo }) {}
+  constructor(
+    private readonly deps: {
+      statuses: StatusRepo;
+      search: StatusSearchRepo;
+      /**
+       * The store's `getMany` sees every committed write (SQLite): a receive's statuses are read in one statement
+       * instead of one `get` each (on the job thread each `get` was a read transaction of its own, with its WAL
+       * locks: docs/benchmarks.md, `s17-sustained`). Absent: `get` each (DynamoDB: `getMany` may lag).
+       */
+      consistentGetMany?: boolean;
+    },
+  ) {}
 
   async perform(job: Job): Promise<void> {
     const { statusId } = parsePayload(StatusJob, job.payload, 'index.status');
@@ -72,9 +83,19 @@ export class IndexStatusProcessor implements JobProcessor {
 
   /**
    * The statuses that exist, read one by one but all at once: `get` is the read that sees a status just written or
-   * just deleted (a consistent read on DynamoDB, where `getMany` may not be), which both reads here need.
+   * just deleted (a consistent read on DynamoDB, where `getMany` may not be), which both reads here need; with
+   * `consistentGetMany` in one `getMany`.
    */
   private async read(ids: readonly string[]): Promise<Map<string, StatusRecord>> {
+    if (this.deps.consistentGetMany === true && ids.length > 1) {
+      const many = await this.deps.statuses.getMany(ids);
+      const inOrder = new Map<string, StatusRecord>();
+      for (const id of ids) {
+        const status = many.get(id);
+        if (status) inOrder.set(id, status);
+      }
+      return inOrder;
+    }
     const found = await Promise.all(ids.map((id) => this.deps.statuses.get(id)));
     return new Map(found.flatMap((status, i) => (status ? [[ids[i] ?? '', status] as const] : [])));
   }

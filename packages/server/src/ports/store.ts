@@ -220,6 +220,12 @@ export interface StatusRepo {
    */
   adopt(status: StatusRecord): Promise<boolean>;
   getMany(ids: readonly string[]): Promise<Map<string, StatusRecord>>;
+  /**
+   * The author each reply among these statuses answers (`inReplyToAuthor`), by status id; statuses that are no reply,
+   * or gone, are left out. Optional: a store that has it reads only that (SQLite: one statement, no records built);
+   * without it the status hydrator reads the records.
+   */
+  replyParents?(ids: readonly string[]): Promise<Map<string, string>>;
   /** The author's statuses, newest first; `before` is an exclusive status id. May lag (DynamoDB: a GSI). */
   byAuthor(author: string, range: { before?: string; limit: number }): Promise<StatusRecord[]>;
   /** As `byAuthor`, their id, text and time only (the export reads 100,000s: no segments to read or parse). */

@@ -145,6 +145,9 @@ export class StatusHydrator {
   async replyParents(ids: readonly string[]): Promise<Map<string, string>> {
     const out = new Map<string, string>();
     if (ids.length === 0) return out;
+    // A store that reads the parents alone does (SQLite): fan-out asks this of every status it writes, and building
+    // and caching their records was most of its cost (docs/benchmarks.md, `s17-sustained`).
+    if (this.deps.statuses.replyParents) return this.deps.statuses.replyParents(ids);
     for (const r of await this.statusRecords(ids))
       if (r.inReplyToAuthor !== undefined) out.set(r.id, r.inReplyToAuthor);
     return out;

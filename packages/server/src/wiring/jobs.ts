@@ -144,7 +144,11 @@ export function createJobRegistry(config: Config, deps: JobDeps): ProcessorRegis
     }),
     new OutboxResendProcessor({ store, clock }),
     new FollowCountsProcessor({ follows: store.follows }),
-    new IndexStatusProcessor({ statuses: store.statuses, search: store.search }),
+    new IndexStatusProcessor({
+      statuses: store.statuses,
+      search: store.search,
+      consistentGetMany: config.shape.store === 'sqlite',
+    }),
     new IndexUserProcessor({ users: store.users, people: store.people }),
     new SearchReindexProcessor({
       reindex: store.reindex,

@@ -14,7 +14,14 @@ export interface WriteRequest {
 
 /** What the writer's thread answers once the write's transaction committed (or the write failed). */
 export type WriteAnswer = (
-  | { type: 'written'; id: number; ok: true; value: unknown }
+  | {
+      type: 'written';
+      id: number;
+      ok: true;
+      value: unknown;
+      /** `value[key]` was the write's own argument `arg` and is not sent back (`echoedArgument`). */
+      echo?: { key: string; arg: number };
+    }
   | { type: 'written'; id: number; ok: false; error: SentError }
 ) & {
   /** How long the writer's thread held the write (ms, from its message being handled to the answer): its wait and group. */
@@ -29,6 +36,37 @@ export interface SentError {
   code?: string;
   details?: ErrorDetail[];
   retryAfterSeconds?: number;
+}
+
+/**
+ * Writes whose answer holds one of their own arguments as a property, unchanged: `statuses.create` answers the status
+ * it was given when it created it (it neither copies nor changes it). A write named here may never change that
+ * argument, since the HTTP thread gets back the one it sent.
+ */
+const ECHOING: ReadonlySet<string> = new Set(['statuses.create']);
+
+/**
+ * A write's answer as sent: for an `ECHOING` write whose value holds one of its arguments as a property (the object
+ * itself, one level down), that property is left out and named, and the HTTP thread puts back the argument it sent.
+ * A post's answer was mostly its status cloned back across threads (docs/benchmarks.md, `s17-sustained`).
+ */
+export function answerValue(
+  target: string,
+  method: string,
+  value: unknown,
+  args: readonly unknown[],
+): { value: unknown; echo?: { key: string; arg: number } } {
+  if (!ECHOING.has(`${target}.${method}`)) return { value };
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return { value };
+  for (const [key, part] of Object.entries(value)) {
+    if (typeof part !== 'object' || part === null) continue;
+    const arg = args.indexOf(part);
+    if (arg < 0) continue;
+    const rest: Record<string, unknown> = { ...(value as Record<string, unknown>) };
+    delete rest[key];
+    return { value: rest, echo: { key, arg } };
+  }
+  return { value };
 }
 
 /** How long a client is told to wait when the writer's thread died holding its write. */
@@ -72,7 +110,7 @@ export class RemoteWrites {
   private unsent: WriteRequest[] = [];
   private readonly pending = new Map<
     number,
-    { at: number; resolve(value: unknown): void; reject(error: Error): void }
+    { at: number; args: unknown[]; resolve(value: unknown): void; reject(error: Error): void }
   >();
   private readonly sent = new Set<number>();
   private nextId = 0;
@@ -89,7 +127,7 @@ export class RemoteWrites {
     if (this.closed) return Promise.reject(new UnavailableError('the server is stopping', RETRY_AFTER_SECONDS));
     const request: WriteRequest = { type: 'write', id: (this.nextId += 1), target, method, args };
     return new Promise((resolve, reject) => {
-      this.pending.set(request.id, { at: performance.now(), resolve, reject });
+      this.pending.set(request.id, { at: performance.now(), args, resolve, reject });
       if (this.send) this.post(request);
       else this.unsent.push(request);
     });
@@ -125,7 +163,10 @@ export class RemoteWrites {
     this.sent.delete(message.id);
     const held = message.heldMs === undefined ? undefined : message.heldMs / 1000;
     this.onAnswered?.((performance.now() - waiter.at) / 1000, held);
-    if (message.ok) waiter.resolve(message.value);
+    if (message.ok && message.echo !== undefined) {
+      const { key, arg } = message.echo;
+      waiter.resolve({ ...(message.value as Record<string, unknown>), [key]: waiter.args[arg] });
+    } else if (message.ok) waiter.resolve(message.value);
     else waiter.reject(receivedError(message.error));
   }
 

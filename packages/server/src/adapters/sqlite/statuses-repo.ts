@@ -67,6 +67,10 @@ export function createStatusesRepo(db: Db, { clock, signal }: SqliteStoreOptions
   const selectMany = db.prepare<[string], StatusRow>(
     'SELECT * FROM statuses WHERE id IN (SELECT value FROM json_each(?))',
   );
+  // Only replies and quotes have `refs`: a plain status is passed over without building its record.
+  const selectRefs = db.prepare<[string], { id: string; refs: string }>(
+    'SELECT id, refs FROM statuses WHERE id IN (SELECT value FROM json_each(?)) AND refs IS NOT NULL',
+  );
   const selectStory = db.prepare<[string, number], StatusRow>(
     'SELECT * FROM statuses WHERE author = ? ORDER BY id DESC LIMIT +?',
   );
@@ -147,6 +151,15 @@ export function createStatusesRepo(db: Db, { clock, signal }: SqliteStoreOptions
       if (ids.length === 0) return statuses;
       for (const row of selectMany.all(JSON.stringify(ids))) statuses.set(row.id, toRecord(row));
       return statuses;
+    },
+    async replyParents(ids) {
+      const parents = new Map<string, string>();
+      if (ids.length === 0) return parents;
+      for (const row of selectRefs.all(JSON.stringify(ids))) {
+        const { inReplyToAuthor } = parseRefs(row.refs);
+        if (inReplyToAuthor !== undefined) parents.set(row.id, inReplyToAuthor);
+      }
+      return parents;
     },
     async byAuthor(author, range) {
       const rows =

@@ -14,7 +14,7 @@ const READS: Readonly<Record<WriteTarget, readonly string[]>> = {
   users: ['get', 'getMany', 'pulledAccounts'],
   sessions: ['get', 'getWithOwner'],
   follows: ['exists', 'existing', 'followers', 'followees'],
-  statuses: ['get', 'getMany', 'byAuthor', 'postsByAuthor', 'wasDeleted'],
+  statuses: ['get', 'getMany', 'replyParents', 'byAuthor', 'postsByAuthor', 'wasDeleted'],
   feeds: ['page', 'pageCounted', 'presence', 'pastBound'],
   deliveries: ['get'],
   boards: ['get', 'getMany', 'publicBoards', 'withRetention'],
