@@ -18,7 +18,12 @@ describe.runIf(PER_THREAD_PRIORITY)(
   () => {
     it('`tweeter serve` runs its job thread and its checkpoint thread at BACKGROUND_NICE, the HTTP thread at 0', async () => {
       dataDir = mkdtempSync(join(tmpdir(), 'tweeter-nice-'));
-      server = await startServerProcess({ DATA_DIR: dataDir, JOB_THREADS: '1', BACKGROUND_NICE: '9' });
+      server = await startServerProcess({
+        DATA_DIR: dataDir,
+        JOB_THREADS: '1',
+        BACKGROUND_NICE: '9',
+        V8_HELPERS_NICE: '0',
+      });
       const pid = server.child.pid ?? 0;
       // The server answers reads and writes: the write went through the job thread's writer.
       const res = await fetch(`${server.url}/api/v1/users`, {
@@ -35,6 +40,26 @@ describe.runIf(PER_THREAD_PRIORITY)(
       // Each names itself (os/threads.ts), the checkpointer from its own built entry.
       expect(threads.find((t) => t.name === 'tweeter-jobs-0')?.nice).toBe(9);
       expect(threads.find((t) => t.name === 'tweeter-ckpt')?.nice).toBe(9);
+    });
+
+    it("`tweeter serve` runs V8's helper threads at V8_HELPERS_NICE, every other thread as it was", async () => {
+      dataDir = mkdtempSync(join(tmpdir(), 'tweeter-nice-'));
+      server = await startServerProcess({ DATA_DIR: dataDir, JOB_THREADS: '1', V8_HELPERS_NICE: '12' });
+      const pid = server.child.pid ?? 0;
+      const res = await fetch(`${server.url}/api/v1/users`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ alias: 'nia', firstName: 'Nia', lastName: 'Long', password: 'correct horse' }),
+      });
+      expect(res.status).toBe(201);
+      const threads = listThreads(pid).sort((a, b) => a.tid - b.tid);
+      // The HTTP thread, the job thread and the checkpoint thread at the process's priority; V8's pool (node's
+      // default, 4 threads, started right after the main thread and the platform's delayed-task thread) lowered.
+      expect(threads[0]).toMatchObject({ tid: pid, nice: 0 });
+      expect(threads.find((t) => t.name === 'tweeter-jobs-0')?.nice).toBe(0);
+      expect(threads.find((t) => t.name === 'tweeter-ckpt')?.nice).toBe(0);
+      expect(threads.filter((t) => t.nice === 12).map((t) => t.tid)).toEqual(threads.slice(2, 6).map((t) => t.tid));
+      expect(threads.filter((t) => t.nice !== 12 && t.nice !== 0)).toEqual([]);
     });
   },
 );

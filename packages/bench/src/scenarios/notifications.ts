@@ -173,6 +173,15 @@ export async function runNotificationsScenario(
       const loopHealth = await loop.stop();
       // The reads due during the burst (the poller ran from POLL_LEAD_MS before it).
       const inBurst = reads.filter((r) => r.dueAt >= burstStart && r.dueAt <= burstEnd);
+      // The slowest reads, each with its due time on CLOCK_MONOTONIC (to be set against a perf recording of the
+      // server's threads, scripts/sched-turns.py) and its split: how late the reads' thread sent it, then the rest.
+      for (const r of [...inBurst].sort((a, b) => b.ms - a.ms).slice(0, 5)) {
+        const dueMonoS = monoEndS - (burstEnd - r.dueAt) / 1e3;
+        target.log(
+          `slow read: due ${dueMonoS.toFixed(6)} s (+${(r.dueAt - burstStart).toFixed(1)} ms), ${r.ms.toFixed(2)} ms: ` +
+            `sent ${r.lateMs.toFixed(2)} ms late, ${(r.ms - r.lateMs).toFixed(2)} ms from send`,
+        );
+      }
       errors += burstResult.errors + countResult.errors;
 
       // The group's count once the notify stage has caught up: exact means every liker, once.

@@ -26,6 +26,11 @@ export interface Config {
   imageNice: number;
   /** Nice value (0-19) of the job thread and the checkpoint thread (Linux, per thread); 0 leaves them as they are. */
   backgroundNice: number;
+  /**
+   * Nice value (0-19) of V8's helper threads, where the optimizing compiles and the collections' helper work run (Linux,
+   * per thread; `tweeter serve`); 0 leaves them at the server's.
+   */
+  v8HelpersNice: number;
   /** Multiplier of the per-user write budgets (posts, follows, reactions, comments, messages); 0 is off. */
   writeRateLimits: number;
   /** Accounts one account may block, and (separately) mute (RELATIONS_MAX, default LIMITS.relationsMax). */

@@ -80,6 +80,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     passwordHashing: { concurrency: e.PASSWORD_HASH_CONCURRENCY, queue: e.PASSWORD_HASH_QUEUE },
     imageNice: e.IMAGE_NICE,
     backgroundNice: e.BACKGROUND_NICE,
+    v8HelpersNice: e.V8_HELPERS_NICE,
     writeRateLimits: e.WRITE_RATE_LIMITS,
     relationsMax: e.RELATIONS_MAX,
     trustProxy: e.TRUST_PROXY,

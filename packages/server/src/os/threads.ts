@@ -90,6 +90,50 @@ export function lowerThisThread(nice: number): boolean {
   }
 }
 
+/** V8's thread pool size when node's command line does not set it (`--v8-pool-size`, node's default). */
+const V8_POOL_SIZE_DEFAULT = 4;
+
+/**
+ * V8's helper threads of this process (Linux; [] elsewhere, or where they cannot be told): the pool node's platform
+ * starts before any JavaScript runs, where V8 runs its optimizing compiles (TurboFan) and the parallel and concurrent
+ * parts of every isolate's collections. Node names them all `node`, so they are told by their order: node starts the
+ * platform's delayed-task thread right after the main thread, then the pool's `--v8-pool-size` threads (4 unless
+ * set; 0, node's "as many as cores", is not told), each thread of a process getting a higher id than those started
+ * before it. `execArgv` is node's own command line (process.execArgv).
+ */
+export function v8HelperThreads(execArgv: readonly string[] = process.execArgv): ThreadInfo[] {
+  let size = V8_POOL_SIZE_DEFAULT;
+  for (const arg of execArgv) {
+    const m = /^--v8[-_]pool[-_]size=(\d+)$/.exec(arg);
+    if (m) size = Number(m[1]);
+  }
+  if (size <= 0) return [];
+  const threads = listThreads().sort((a, b) => a.tid - b.tid);
+  // The main thread's id is the process's; the helpers come after it and the delayed-task thread.
+  if (threads[0]?.tid !== process.pid || threads.length < size + 2) return [];
+  const helpers = threads.slice(2, size + 2);
+  return helpers.every((t) => t.name === 'node') ? helpers : [];
+}
+
+/**
+ * Lowers V8's helper threads (v8HelperThreads) to `nice`, so that the optimizing compiles and the collections' helper
+ * work give way to the HTTP thread when both want a core. Returns how many threads it lowered.
+ */
+export function lowerV8Helpers(nice: number, execArgv: readonly string[] = process.execArgv): number {
+  if (nice <= 0) return 0;
+  let changed = 0;
+  for (const t of v8HelperThreads(execArgv)) {
+    if (t.nice >= nice) continue;
+    try {
+      setPriority(t.tid, nice);
+      changed += 1;
+    } catch {
+      // Not allowed (a sandbox): it keeps its priority.
+    }
+  }
+  return changed;
+}
+
 /**
  * Names the calling thread (Linux: its `comm`, as `top -H`, `perf sched` and /proc/<pid>/task/<tid>/comm show it; the
  * kernel keeps 15 bytes). Node leaves every thread but the main one named `node`, so the job thread, the checkpointer

@@ -5,6 +5,7 @@ import { createNodeRuntime, type NodeRuntime } from '../../wiring/node-runtime.j
 import { lockDataDir } from './data-dir-lock.js';
 import { checkDataDir, ensureDataDir } from './data-dir.js';
 import { checkPort, listenFailure } from './port-check.js';
+import { lowerV8Helpers } from '../../os/threads.js';
 import { promoteStartUpSurvivors } from './startup-survivors.js';
 
 export interface RunningServer {
@@ -85,6 +86,8 @@ async function startOnLockedDataDir(config: Config): Promise<Omit<RunningServer,
   try {
     await app.ready();
     promoteStartUpSurvivors();
+    // V8's compiles and collection helpers give way to the HTTP thread (docs/benchmarks.md, issue 22 `s17-unread`).
+    lowerV8Helpers(config.v8HelpersNice);
     url = await app.listen({ port: config.port, host: config.host });
   } catch (err) {
     await close();
