@@ -42,7 +42,12 @@ def show_trace(prof, rate, top):
 
     sys.setrecursionlimit(100000)
     walk(prof['trace_tree'], [])
-    print(f'total allocated {total / 1e6:.1f} MB in {prof.get("spanMs")} ms: {total / posts / 1024:.1f} KB a post at {rate}/s')
+    print_split('allocated', prof, rate, posts, total, selfb, incl, top)
+
+
+def print_split(what, prof, rate, posts, total, selfb, incl, top):
+    """The bytes a post, by function: self, then inclusive (twice as many lines)."""
+    print(f'total {what} {total / 1e6:.1f} MB in {prof.get("spanMs")} ms: {total / posts / 1024:.1f} KB a post at {rate}/s')
     print('\nself:')
     for f, b in selfb.most_common(top):
         print(f'  {100 * b / total:5.1f}%  {b / posts / 1024:7.2f} KB/post  {f}')
@@ -81,13 +86,7 @@ def main():
             walk(c, stack)
 
     walk(prof['head'], [])
-    print(f'total sampled {total / 1e6:.1f} MB in {prof.get("spanMs")} ms: {total / posts / 1024:.1f} KB a post at {rate}/s')
-    print('\nself:')
-    for f, b in selfb.most_common(top):
-        print(f'  {100 * b / total:5.1f}%  {b / posts / 1024:7.2f} KB/post  {f}')
-    print('\ninclusive:')
-    for f, b in incl.most_common(top * 2):
-        print(f'  {100 * b / total:5.1f}%  {b / posts / 1024:7.2f} KB/post  {f}')
+    print_split('sampled', prof, rate, posts, total, selfb, incl, top)
 
 
 if __name__ == '__main__':

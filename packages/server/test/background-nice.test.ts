@@ -12,6 +12,16 @@ afterEach(async () => {
   server = undefined;
 });
 
+/** A sign-up: the server answers a write, which went through the job thread's writer. */
+async function signUpThroughWriter(url: string): Promise<void> {
+  const res = await fetch(`${url}/api/v1/users`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ alias: 'nia', firstName: 'Nia', lastName: 'Long', password: 'correct horse' }),
+  });
+  expect(res.status).toBe(201);
+}
+
 // Nice values are per thread on Linux, and /proc shows them.
 describe.runIf(PER_THREAD_PRIORITY)(
   'BACKGROUND_NICE: the job and checkpoint threads below the HTTP thread (Linux)',
@@ -25,13 +35,7 @@ describe.runIf(PER_THREAD_PRIORITY)(
         V8_HELPERS_NICE: '0',
       });
       const pid = server.child.pid ?? 0;
-      // The server answers reads and writes: the write went through the job thread's writer.
-      const res = await fetch(`${server.url}/api/v1/users`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ alias: 'nia', firstName: 'Nia', lastName: 'Long', password: 'correct horse' }),
-      });
-      expect(res.status).toBe(201);
+      await signUpThroughWriter(server.url);
       const threads = listThreads(pid);
       expect(threads.find((t) => t.tid === pid)?.nice).toBe(0);
       // The job thread and the checkpoint thread (threads they start inherit it); nothing else was lowered.
@@ -46,12 +50,7 @@ describe.runIf(PER_THREAD_PRIORITY)(
       dataDir = mkdtempSync(join(tmpdir(), 'tweeter-nice-'));
       server = await startServerProcess({ DATA_DIR: dataDir, JOB_THREADS: '1', V8_HELPERS_NICE: '12' });
       const pid = server.child.pid ?? 0;
-      const res = await fetch(`${server.url}/api/v1/users`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ alias: 'nia', firstName: 'Nia', lastName: 'Long', password: 'correct horse' }),
-      });
-      expect(res.status).toBe(201);
+      await signUpThroughWriter(server.url);
       const threads = listThreads(pid).sort((a, b) => a.tid - b.tid);
       // The HTTP thread, the job thread and the checkpoint thread at the process's priority; V8's pool (node's
       // default, 4 threads, started right after the main thread and the platform's delayed-task thread) lowered.

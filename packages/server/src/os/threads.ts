@@ -62,14 +62,19 @@ export function lowerWholeProcess(nice: number): number {
       return 0;
     }
   }
+  return lowerThreads(listThreads(), nice);
+}
+
+/** Lowers each of `threads` not already at `nice` or below; how many it lowered. */
+function lowerThreads(threads: readonly ThreadInfo[], nice: number): number {
   let changed = 0;
-  for (const t of listThreads()) {
+  for (const t of threads) {
     if (t.nice >= nice) continue;
     try {
       setPriority(t.tid, nice);
       changed += 1;
     } catch {
-      // Ended between the listing and now, or not allowed: it keeps its priority.
+      // Ended between the listing and now, or not allowed (a sandbox): it keeps its priority.
     }
   }
   return changed;
@@ -121,17 +126,7 @@ export function v8HelperThreads(execArgv: readonly string[] = process.execArgv):
  */
 export function lowerV8Helpers(nice: number, execArgv: readonly string[] = process.execArgv): number {
   if (nice <= 0) return 0;
-  let changed = 0;
-  for (const t of v8HelperThreads(execArgv)) {
-    if (t.nice >= nice) continue;
-    try {
-      setPriority(t.tid, nice);
-      changed += 1;
-    } catch {
-      // Not allowed (a sandbox): it keeps its priority.
-    }
-  }
-  return changed;
+  return lowerThreads(v8HelperThreads(execArgv), nice);
 }
 
 /**
