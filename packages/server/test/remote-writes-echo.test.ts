@@ -2,8 +2,8 @@ import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { parseSegments } from '@tweeter/shared';
 import { afterEach, expect, it } from 'vitest';
 import {
-  answerValue,
   RemoteWrites,
+  writtenAnswer,
   type WriteAnswer,
   type WriteRequest,
 } from '../src/adapters/sqlite/remote-writes.js';
@@ -17,19 +17,14 @@ afterEach(() => {
   for (const port of ports.splice(0)) port.close();
 });
 
-/** A writer's end that runs `write` on what it receives and answers as the job thread does; it keeps what it sent. */
+/** A writer's end that runs `write` on what it receives and answers with the job thread's `writtenAnswer`; it keeps what it sent. */
 function writerEnd(write: (request: WriteRequest) => unknown): { writes: RemoteWrites; sent: WriteAnswer[] } {
   const { port1, port2 } = new MessageChannel();
   ports.push(port1, port2);
   const sent: WriteAnswer[] = [];
   port2.on('message', (request: WriteRequest) => {
     const value = write(request);
-    const answer: WriteAnswer = {
-      type: 'written',
-      id: request.id,
-      ok: true,
-      ...answerValue(request.target, request.method, value, request.args),
-    };
+    const answer = writtenAnswer(request, value);
     sent.push(answer);
     port2.postMessage(answer);
   });

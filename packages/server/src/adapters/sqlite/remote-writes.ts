@@ -50,7 +50,7 @@ const ECHOING: ReadonlySet<string> = new Set(['statuses.create']);
  * itself, one level down), that property is left out and named, and the HTTP thread puts back the argument it sent.
  * A post's answer was mostly its status cloned back across threads (docs/benchmarks.md, `s17-sustained`).
  */
-export function answerValue(
+function answerValue(
   target: string,
   method: string,
   value: unknown,
@@ -67,6 +67,17 @@ export function answerValue(
     return { value: rest, echo: { key, arg } };
   }
   return { value };
+}
+
+/** The answer the writer's thread posts for a write that succeeded with `value` (`answerValue` applied). */
+export function writtenAnswer(request: WriteRequest, value: unknown, heldMs?: number): WriteAnswer {
+  return {
+    type: 'written',
+    id: request.id,
+    ok: true,
+    ...answerValue(request.target, request.method, value, request.args),
+    ...(heldMs === undefined ? {} : { heldMs }),
+  };
 }
 
 /** How long a client is told to wait when the writer's thread died holding its write. */

@@ -1,7 +1,7 @@
 // The body of a job thread (see job-threads.ts): the file's one writer, with the job workers beside it.
 import { performance } from 'node:perf_hooks';
 import { parentPort, workerData } from 'node:worker_threads';
-import { answerValue, sendError } from '../../adapters/sqlite/remote-writes.js';
+import { sendError, writtenAnswer } from '../../adapters/sqlite/remote-writes.js';
 import { createLogger } from '../../logger.js';
 import { createJobMetrics } from '../../metrics.js';
 import { systemClock } from '../../ports/clock.js';
@@ -62,13 +62,7 @@ port.on('message', (message: ToJobThread) => {
         post({ type: 'written', id, ok: false, error: sendError(err), heldMs: heldMs() });
       jobs.write(message.target, message.method, message.args).then((value) => {
         try {
-          post({
-            type: 'written',
-            id,
-            ok: true,
-            ...answerValue(message.target, message.method, value, message.args),
-            heldMs: heldMs(),
-          });
+          post(writtenAnswer(message, value, heldMs()));
         } catch (err) {
           failed(err); // a result that cannot cross threads: a bug in the write's port, answered instead of lost
         }
