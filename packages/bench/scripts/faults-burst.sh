@@ -4,11 +4,9 @@
 # Run it under the bench lock:
 #   flock /work/bench.lock packages/bench/scripts/faults-burst.sh <worktree> <out dir> [notifications options]
 wt=$1; out=$2; shift 2
+. "$(dirname "$(realpath "$0")")/bench-child.sh"
 mkdir -p $out; cd $wt
-node packages/bench/bin/tweeter-bench.js notifications "$@" --json $out/bench.json > $out/bench.txt 2>&1 &
-bpid=$!
-srv=""
-for i in $(seq 1 1200); do srv=$(pgrep -P $bpid -f 'serve' | head -1); [ -n "$srv" ] && break; sleep 0.25; done
+start_bench notifications $out "$@"
 for i in $(seq 1 2400); do grep -q "likes at 1000/s while" $out/bench.txt && break; sleep 0.05; done
 perf stat -e minor-faults -t $srv -o $out/faults.txt & fpid=$!
 for i in $(seq 1 2400); do grep -q "burst window" $out/bench.txt && break; sleep 0.05; done

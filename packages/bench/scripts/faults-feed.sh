@@ -4,11 +4,9 @@
 # Run it under the bench lock:
 #   flock /work/bench.lock packages/bench/scripts/faults-feed.sh <worktree> <out dir> [feed options]
 wt=$1; out=$(realpath -m $2); shift 2
+. "$(dirname "$(realpath "$0")")/bench-child.sh"
 mkdir -p $out; cd $wt
-node packages/bench/bin/tweeter-bench.js feed "$@" --json $out/bench.json > $out/bench.txt 2>&1 &
-bpid=$!
-srv=""
-for i in $(seq 1 1200); do srv=$(pgrep -P $bpid -f 'serve' | head -1); [ -n "$srv" ] && break; sleep 0.25; done
+start_bench feed $out "$@"
 for i in $(seq 1 2400); do grep -q "reading feeds" $out/bench.txt && break; sleep 0.05; done
 sleep 1
 perf stat -e minor-faults -t $srv -o $out/faults.txt -- sleep 8
