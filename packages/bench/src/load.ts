@@ -1,6 +1,6 @@
 import autocannon from 'autocannon';
 import { performance } from 'node:perf_hooks';
-import { leanRequest } from './lean-http.js';
+import { LeanPool, leanRequest, type LeanRequest } from './lean-http.js';
 import { round2, Samples } from './percentiles.js';
 import { startPacedThread } from './paced-thread.js';
 import type { SelfWatch } from './self-watch.js';
@@ -90,6 +90,79 @@ export function startLoad(spec: LoadSpec): LoadRun {
     });
   });
   return { stop: () => instance?.stop(), done };
+}
+
+/**
+ * A closed loop over lean keep-alive sockets (lean-http.ts): connection `i` sends `requests[i]` (serialized once) and
+ * sends it again as soon as it is answered, for `durationS` seconds. What autocannon's closed loop measures (each
+ * answer's latency from its send, the answers before the deadline), at a fraction of its CPU a request: the load
+ * generator shares the two cores with the server it measures (docs/benchmarks.md, `s18-sustained`). Requests still
+ * in flight at the deadline are not counted (as autocannon's are not) but are waited for (up to `timeoutS`), so
+ * what runs next finds them written.
+ */
+export function startLeanLoad(spec: {
+  baseUrl: string;
+  requests: readonly LeanRequest[];
+  durationS: number;
+  /** Seconds to wait for the requests in flight at the deadline before their sockets are closed. */
+  timeoutS?: number;
+}): LeanRun {
+  const latencies = new Samples();
+  const n = spec.requests.length;
+  const sentAt = new Float64Array(n);
+  let responses = 0;
+  let non2xx = 0;
+  let socketErrors = 0;
+  let inFlight = 0;
+  let open = true;
+  let settle: (() => void) | undefined;
+  const pool = LeanPool.of(spec.baseUrl, n, (tag, ok, status) => {
+    inFlight -= 1;
+    if (open) {
+      if (!ok) socketErrors += 1;
+      else {
+        responses += 1;
+        if (status < 200 || status > 299) non2xx += 1;
+        else latencies.push(performance.now() - (sentAt[tag] as number));
+      }
+      send(tag);
+    } else if (inFlight === 0) settle?.();
+  });
+  const send = (tag: number): void => {
+    inFlight += 1;
+    sentAt[tag] = performance.now();
+    pool.send(spec.requests[tag] as LeanRequest, tag);
+  };
+  const done = (async (): Promise<LoadResult> => {
+    await pool.connectAll();
+    const started = performance.now();
+    for (let i = 0; i < n; i++) send(i);
+    await new Promise((resolve) => setTimeout(resolve, spec.durationS * 1000));
+    open = false;
+    const seconds = (performance.now() - started) / 1000;
+    if (inFlight > 0) {
+      await new Promise<void>((resolve) => {
+        settle = resolve;
+        setTimeout(resolve, (spec.timeoutS ?? 10) * 1000);
+      });
+    }
+    pool.destroy();
+    return {
+      latencies,
+      responses,
+      non2xx,
+      socketErrors,
+      timeouts: 0,
+      errors: non2xx + socketErrors,
+      seconds: round2(seconds),
+      rps: round2(latencies.count / seconds),
+    };
+  })();
+  return { done };
+}
+
+export interface LeanRun {
+  done: Promise<LoadResult>;
 }
 
 /** A JSON request with a bearer token, for autocannon. */

@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { leanRequest } from '../src/lean-http.js';
+import { startLeanLoad } from '../src/load.js';
 import { startPaced } from '../src/paced.js';
 
 // The load generator's lean transport against a real HTTP server on loopback: bodies of every size (split over
@@ -125,5 +126,52 @@ describe('lean HTTP requests (paced load)', () => {
     expect(result.responses).toBeGreaterThan(2_000);
     expect(result.latencies.count).toBe(result.responses);
     expect(seen).toEqual(Array.from({ length: result.responses }, (_, i) => `GET /r/${(i % 3000) * 10 + 1} undefined`));
+  });
+});
+
+describe('lean closed loop (sustained posting)', () => {
+  it("sends each connection's request again once it is answered, one in flight each, and waits for the last", async () => {
+    const inFlight = new Map<string, number>();
+    const most = new Map<string, number>();
+    let answered = 0;
+    server = createServer((req, res) => {
+      const who = req.headers.authorization ?? '';
+      inFlight.set(who, (inFlight.get(who) ?? 0) + 1);
+      most.set(who, Math.max(most.get(who) ?? 0, inFlight.get(who) ?? 0));
+      req.resume();
+      req.on('end', () =>
+        setTimeout(() => {
+          inFlight.set(who, (inFlight.get(who) ?? 0) - 1);
+          answered += 1;
+          res.statusCode = who === 'Bearer t2' ? 409 : 201;
+          res.end(JSON.stringify({ who }));
+        }, 2),
+      );
+    });
+    await new Promise<void>((resolve) => server?.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const requests = [0, 1, 2].map((i) =>
+      leanRequest(url, {
+        method: 'POST',
+        path: '/api/v1/statuses',
+        headers: { authorization: `Bearer t${i}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ post: `status ${i}` }),
+      }),
+    );
+    const result = await startLeanLoad({ baseUrl: url, requests, durationS: 0.3 }).done;
+    // Closed loop: never two of one connection's requests at once, and each sent many times.
+    expect([...most.entries()].sort()).toEqual([
+      ['Bearer t0', 1],
+      ['Bearer t1', 1],
+      ['Bearer t2', 1],
+    ]);
+    expect(result.socketErrors).toBe(0);
+    expect(result.responses).toBeGreaterThan(30);
+    expect(result.non2xx).toBeGreaterThan(10); // t2's 409s counted, not timed
+    expect(result.latencies.count).toBe(result.responses - result.non2xx);
+    // The requests in flight at the deadline were answered before it resolved (not counted: up to one a connection).
+    expect([...inFlight.values()]).toEqual([0, 0, 0]);
+    expect(answered - result.responses).toBeGreaterThanOrEqual(0);
+    expect(answered - result.responses).toBeLessThanOrEqual(3);
   });
 });

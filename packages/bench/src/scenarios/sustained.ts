@@ -1,11 +1,12 @@
 import { performance } from 'node:perf_hooks';
 import type { ApiClient } from '../api-client.js';
 import { feedRowCount } from '../feed-rows.js';
-import { startLoad } from '../load.js';
+import { leanRequest } from '../lean-http.js';
+import { startLeanLoad } from '../load.js';
 import { round2 } from '../percentiles.js';
 import { awaitDrained, type WatchedDelivery } from '../queue-drain.js';
 import { latencyFigure, postFigure, scenarioResult, serverFigures, type ScenarioResult } from '../result.js';
-import { signInWriters, startSampler, withServer, writersGraph, type TargetOptions } from '../setup.js';
+import { postRequest, signInWriters, startSampler, withServer, writersGraph, type TargetOptions } from '../setup.js';
 import { schedPerRequest, threadSched } from '../thread-sched.js';
 import { markWritePath, writePathFigures } from '../write-path.js';
 import { postScenario } from './post.js';
@@ -57,7 +58,7 @@ const drainTimeoutMs = (durationS: number): number => Math.max(120_000, duration
  */
 export async function runSustainedScenario(params: SustainedParams, target: TargetOptions): Promise<ScenarioResult> {
   return withServer(target, writersGraph(params), async (server) => {
-    const { api, writers, tokens, requests } = await signInWriters(server.url, params, target, {
+    const { api, writers, tokens, body } = await signInWriters(server.url, params, target, {
       seedOffset: 4,
       post: 'Sustained benchmark status with a link https://example.com/bench',
     });
@@ -67,11 +68,12 @@ export async function runSustainedScenario(params: SustainedParams, target: Targ
     const pathBefore = await markWritePath(server.url);
     const schedBefore = threadSched(server.pid);
     target.log(`posting with ${params.writers} writers, closed loop, for ${params.durationS} s`);
-    const load = await startLoad({
+    // Each writer's post serialized once and sent over a lean keep-alive socket (load.ts `startLeanLoad`): autocannon
+    // cost the load generator ~50 µs of CPU a post on the two cores the server runs on.
+    const load = await startLeanLoad({
       baseUrl: server.url,
-      connections: params.writers,
       durationS: params.durationS,
-      requests,
+      requests: tokens.map((token) => leanRequest(server.url, postRequest(token, body))),
     }).done;
     const lastPostAt = performance.now();
     const watched = await lastStatuses(api, writers, tokens);
