@@ -133,6 +133,21 @@ describe('SqliteWriter, gathering reactions', () => {
     expect(db.prepare('SELECT count(*) FROM t').pluck().get()).toBe(3);
   });
 
+  it('holds no write once the last commit is older than the wait, nor with the wait off', async () => {
+    const { w, write } = writer({ gatherMs: 200, gatherRequests: 2 });
+    await write('interactive', 'like0', true);
+    // A stream: the next like follows the commit at once, so it waits (up to 200 ms) and commits with the third.
+    await Promise.all([write('interactive', 'like1', true), turns(2).then(() => write('interactive', 'like2', true))]);
+    expect(w.counts.groups).toBe(2);
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    await write('interactive', 'like3', true); // 400 ms after the last commit: not a stream, no wait
+    expect(w.counts.groups).toBe(3);
+    const off = writer({});
+    await off.write('interactive', 'like4', true);
+    await off.write('interactive', 'like5', true); // answered without a second like: off by default
+    expect(off.w.counts.groups).toBe(2);
+  });
+
   it('never holds a write that does not gather: a post starts the group at once, with the like waiting before it', async () => {
     const { w, write, order } = writer({ gatherMs: 600_000, gatherRequests: 2 });
     await write('interactive', 'like0', true);
@@ -141,18 +156,5 @@ describe('SqliteWriter, gathering reactions', () => {
     await Promise.all([like, write('interactive', 'post')]);
     expect(order).toEqual(['like0', 'like1', 'post']);
     expect(w.counts.groups).toBe(2);
-  });
-
-  it('starts at once when the last commit is older than the wait, and holds nothing when off', async () => {
-    const slow = writer({ gatherMs: 5, gatherRequests: 2 });
-    await slow.write('interactive', 'like0', true);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    await slow.write('interactive', 'like1', true); // 20 ms after the last commit: not a stream, no wait
-    expect(slow.w.counts.groups).toBe(2);
-    const off = writer({});
-    await off.write('interactive', 'like2', true);
-    const held = off.write('interactive', 'like3', true);
-    await held; // answered without a second like: off by default
-    expect(off.w.counts.groups).toBe(2);
   });
 });
