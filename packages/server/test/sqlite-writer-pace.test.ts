@@ -25,11 +25,15 @@ function writer(limits: Partial<GroupCommitLimits>) {
   const insert = db.prepare<[string]>('INSERT INTO t (k) VALUES (?)');
   const w = new SqliteWriter(db, { maxRequests: 1000, maxMs: 10_000, ...limits });
   const order: string[] = [];
-  const write = (priority: 'interactive' | 'bulk', key: string) =>
-    w.submit(priority, () => {
-      order.push(key);
-      insert.run(key);
-    });
+  const write = (priority: 'interactive' | 'bulk', key: string, gathers = false) =>
+    w.submit(
+      priority,
+      () => {
+        order.push(key);
+        insert.run(key);
+      },
+      { gathers },
+    );
   return { w, write, order };
 }
 
@@ -106,5 +110,51 @@ describe('SqliteWriter, the gap before a bulk-only group', () => {
     expect(posts).toBeLessThan(10_000);
     expect(order.indexOf('page')).toBeGreaterThan(1); // posts went ahead of it meanwhile
     await w.idle();
+  });
+});
+
+// GroupCommitLimits.gatherMs: in a stream of likes, two share one COMMIT (and the pages each would write alone).
+describe('SqliteWriter, gathering reactions', () => {
+  it('a gathering write that follows a commit waits for a second one, and the two share one transaction', async () => {
+    // A wait far longer than the test's timeout: a write held for the whole of it would fail the test.
+    const { w, write, order } = writer({ gatherMs: 600_000, gatherRequests: 2 });
+    await write('interactive', 'like0', true); // nothing committed before: idle, so it starts at once
+    expect(w.counts.groups).toBe(1);
+    let firstDone = false;
+    const first = write('interactive', 'like1', true).then(() => {
+      firstDone = true;
+    });
+    await turns(5);
+    expect(firstDone).toBe(false); // held for a second like
+    await Promise.all([first, write('interactive', 'like2', true)]);
+    expect(w.counts).toEqual({ groups: 2, requests: 3, failed: 0 });
+    expect(order).toEqual(['like0', 'like1', 'like2']);
+    // Both committed: what the writer answered is on the file.
+    expect(db.prepare('SELECT count(*) FROM t').pluck().get()).toBe(3);
+  });
+
+  it('holds no write once the last commit is older than the wait, nor with the wait off', async () => {
+    const { w, write } = writer({ gatherMs: 200, gatherRequests: 2 });
+    await write('interactive', 'like0', true);
+    // A stream: the next like follows the commit at once, so it waits (up to 200 ms) and commits with the third.
+    await Promise.all([write('interactive', 'like1', true), turns(2).then(() => write('interactive', 'like2', true))]);
+    expect(w.counts.groups).toBe(2);
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    await write('interactive', 'like3', true); // 400 ms after the last commit: not a stream, no wait
+    expect(w.counts.groups).toBe(3);
+    const off = writer({});
+    await off.write('interactive', 'like4', true);
+    await off.write('interactive', 'like5', true); // answered without a second like: off by default
+    expect(off.w.counts.groups).toBe(2);
+  });
+
+  it('never holds a write that does not gather: a post starts the group at once, with the like waiting before it', async () => {
+    const { w, write, order } = writer({ gatherMs: 600_000, gatherRequests: 2 });
+    await write('interactive', 'like0', true);
+    const like = write('interactive', 'like1', true);
+    await turns(2);
+    await Promise.all([like, write('interactive', 'post')]);
+    expect(order).toEqual(['like0', 'like1', 'post']);
+    expect(w.counts.groups).toBe(2);
   });
 });

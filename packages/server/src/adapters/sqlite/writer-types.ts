@@ -30,6 +30,16 @@ export interface GroupCommitLimits {
   bulkGapMs?: number;
   /** Bulk requests queued that end the gap at once (default 32). */
   bulkGapRequests?: number;
+  /**
+   * A group whose queued requests all gather (SubmitOptions.gathers: a reaction's write) starts up to this long (ms)
+   * after its oldest one arrived, if the writer committed less than this long before that arrival (a stream of
+   * them), unless `gatherRequests` are queued or any other interactive request arrives: in a burst of likes two or
+   * more then share one COMMIT, and the pages every like dirties (the counter, the notification group's row and its
+   * indexes) are written once for them. A writer idle for this long starts at once. Default 0: off.
+   */
+  gatherMs?: number;
+  /** Gathering requests queued that end the wait at once (default 2). */
+  gatherRequests?: number;
 }
 
 /**
@@ -64,6 +74,8 @@ export interface SubmitOptions {
    * fan-out pages.
    */
   rides?: boolean;
+  /** An interactive request that may wait for another of its kind to share its commit (GroupCommitLimits.gatherMs). */
+  gathers?: boolean;
 }
 
 /** What the writer has done since it opened (tests and the bench read it). */
@@ -80,6 +92,8 @@ export interface Request {
   priority: WritePriority;
   /** A bulk request that may join a group of interactive ones (see SubmitOptions.rides). */
   rides: boolean;
+  /** An interactive request that may wait for another to share its commit (see SubmitOptions.gathers). */
+  gathers: boolean;
   /** performance.now() when submitted. */
   at: number;
   work: () => unknown;

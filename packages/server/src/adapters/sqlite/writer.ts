@@ -36,8 +36,10 @@ const MAX_RIDERS = 4;
 export class SqliteWriter {
   private readonly interactive = new Fifo<Request>();
   private readonly bulk = new Fifo<Request>();
+  /** How many of the queued interactive requests gather (SubmitOptions.gathers). */
+  private gathering = 0;
   private scheduled = false;
-  /** The gap's timer while a bulk-only group waits for it (see GroupCommitLimits.bulkGapMs). */
+  /** The timer while a group waits for its gap or its gathering (GroupCommitLimits.bulkGapMs, gatherMs). */
   private gapTimer: NodeJS.Timeout | null = null;
   /** performance.now() when the last transaction ended (-Infinity: none yet, the writer is idle). */
   private lastCommitAt = -Infinity;
@@ -77,12 +79,14 @@ export class SqliteWriter {
       const request: Request = {
         priority,
         rides: priority === 'bulk' && options.rides === true,
+        gathers: priority === 'interactive' && options.gathers === true,
         at: performance.now(),
         work,
         resolve: resolve as (value: unknown) => void,
         reject,
       };
       (priority === 'bulk' ? this.bulk : this.interactive).push(request);
+      if (request.gathers) this.gathering += 1;
       this.schedule();
     });
   }
@@ -109,14 +113,15 @@ export class SqliteWriter {
 
   private schedule(): void {
     if (this.running) return;
+    const wait = this.startWait();
     if (this.scheduled) {
-      // An interactive request, or enough bulk ones, end a bulk group's wait for its gap.
-      if (this.gapTimer === null || this.bulkWait() > 0) return;
+      // An interactive request, or enough bulk ones, end a bulk group's wait for its gap; one that does not gather,
+      // or enough that do, end a gathering group's wait (and a gathering request shortens a bulk group's).
+      if (this.gapTimer === null) return;
       clearTimeout(this.gapTimer);
       this.gapTimer = null;
     }
     this.scheduled = true;
-    const wait = this.bulkWait();
     if (wait > 0) {
       this.gapTimer = setTimeout(() => this.start(), wait);
       return;
@@ -130,6 +135,20 @@ export class SqliteWriter {
     this.scheduled = false;
     this.gapTimer = null;
     void this.runGroup();
+  }
+
+  /** How long (ms) the next group waits before it starts: for more bulk requests, or for more gathering ones. */
+  private startWait(): number {
+    return this.interactive.size > 0 ? this.gatherWait() : this.bulkWait();
+  }
+
+  /** How long (ms) a group of gathering requests only waits for more before it starts (GroupCommitLimits.gatherMs). */
+  private gatherWait(): number {
+    const { gatherMs = 0, gatherRequests = 2 } = this.limits;
+    const oldest = this.interactive.peek();
+    if (gatherMs <= 0 || oldest === undefined || this.gathering < this.interactive.size) return 0;
+    if (this.gathering >= gatherRequests || oldest.at - this.lastCommitAt >= gatherMs) return 0;
+    return Math.max(0, oldest.at + gatherMs - performance.now());
   }
 
   /** How long (ms) a group of bulk requests only waits for more before it starts (GroupCommitLimits.bulkGapMs). */
@@ -151,7 +170,9 @@ export class SqliteWriter {
   }
 
   private next(): Request | undefined {
-    return this.interactive.take() ?? this.bulk.take();
+    const request = this.interactive.take() ?? this.bulk.take();
+    if (request?.gathers === true) this.gathering -= 1;
+    return request;
   }
 
   /**
