@@ -30,7 +30,10 @@ export class PageRecords {
    * `of` by position: `records[i]` is the record of `ids[i]` (undefined: none). A page's rows, when none was left out
    * after the lookup, are these records in order: then nothing is looked up by id.
    */
-  at(ids: readonly string[]): { records: readonly (StatusRecord | undefined)[]; quotedRecords: readonly StatusRecord[] } {
+  at(ids: readonly string[]): {
+    records: readonly (StatusRecord | undefined)[];
+    quotedRecords: readonly StatusRecord[];
+  } {
     const own = this.records;
     let same = ids.length === own.length;
     for (let i = 0; same && i < ids.length; i++) same = own[i]?.id === ids[i];
