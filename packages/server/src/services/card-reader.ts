@@ -22,33 +22,43 @@ export class CardReader {
 
   /** Status id → its card, for the records that have one ready. */
   async forRecords(records: readonly StatusRecord[]): Promise<Map<string, Card>> {
-    const keyOf = new Map<string, string>();
-    for (const r of records) {
-      const key = this.keyOf(r);
-      if (key !== null) keyOf.set(r.id, key);
+    const cards = await this.at(records);
+    const out = new Map<string, Card>();
+    for (let i = 0; i < records.length; i++) {
+      const card = cards[i];
+      if (card !== undefined) out.set((records[i] as StatusRecord).id, card);
     }
-    const byKey = new Map<string, Card | null>();
-    const missing: string[] = [];
-    for (const key of new Set(keyOf.values())) {
+    return out;
+  }
+
+  /** The same by position: `out[i]` is the ready card of `records[i]`, if any (a page's, without maps by id). */
+  async at(records: readonly (StatusRecord | undefined)[]): Promise<(Card | undefined)[]> {
+    const out = new Array<Card | undefined>(records.length);
+    // The keys not cached here, each with the positions that show it.
+    let missing: Map<string, number[]> | undefined;
+    for (let i = 0; i < records.length; i++) {
+      const r = records[i];
+      const key = r === undefined ? null : this.keyOf(r);
+      if (key === null) continue;
       const hit = this.cache.get(key);
-      if (hit) byKey.set(key, hit.card);
-      else missing.push(key);
-    }
-    if (missing.length > 0) {
-      const found = await this.deps.cards.getMany(missing);
-      for (const key of missing) {
-        const entry = found.get(key);
-        const card = entry?.card ?? null;
-        byKey.set(key, card);
-        // A card still being made is not cached: the next read (after status.updated) must find it.
-        if (card !== null) this.cache.set(key, { card });
-        else if (entry?.state === 'failed') this.cache.set(key, { card }, { ttl: FAILED_TTL_MS });
+      if (hit) {
+        if (hit.card !== null) out[i] = hit.card;
+      } else {
+        missing ??= new Map();
+        const at = missing.get(key);
+        if (at === undefined) missing.set(key, [i]);
+        else at.push(i);
       }
     }
-    const out = new Map<string, Card>();
-    for (const [id, key] of keyOf) {
-      const card = byKey.get(key);
-      if (card) out.set(id, card);
+    if (missing === undefined) return out;
+    const found = await this.deps.cards.getMany([...missing.keys()]);
+    for (const [key, at] of missing) {
+      const entry = found.get(key);
+      const card = entry?.card ?? null;
+      // A card still being made is not cached: the next read (after status.updated) must find it.
+      if (card !== null) this.cache.set(key, { card });
+      else if (entry?.state === 'failed') this.cache.set(key, { card }, { ttl: FAILED_TTL_MS });
+      if (card !== null) for (const i of at) out[i] = card;
     }
     return out;
   }

@@ -89,14 +89,15 @@ export class FeedService {
     const page = await this.pageRows(viewer, query, true);
     const ids = page.rows.map((r) => r.statusId);
     const [parts, reposters] = await Promise.all([
-      this.deps.hydrator.jsonByIdsKeyed(ids, viewer, page.quoteChecks, page.records, page.counts),
+      this.deps.hydrator.jsonAt(ids, viewer, page.quoteChecks, page.records, page.counts),
       // The reposters' JSON from the hydrator's author cache, rendered once per cached user.
       this.deps.hydrator.usersJson(page.rows.flatMap((r) => (r.repost ? [r.repost.reposter] : []))),
     ]);
     const body = new JsonBytes().push('{"items":[');
     let first = true;
-    for (const row of page.rows) {
-      const status = parts.get(row.statusId);
+    for (let i = 0; i < page.rows.length; i++) {
+      const row = page.rows[i] as FeedRow;
+      const status = parts[i];
       if (status === undefined) continue;
       let rest = ',"repostedBy":null,"repostedAt":null}';
       if (row.repost) {

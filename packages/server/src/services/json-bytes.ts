@@ -6,18 +6,34 @@
 export class JsonBytes {
   private readonly pieces: (Buffer | string)[] = [];
   private length = 0;
+  // The strings pushed since the last Buffer, joined: written into the body as one piece (one encode and one length
+  // each, not one per string: a feed page pushes three strings a status).
+  private text = '';
 
   push(piece: Buffer | string): this {
+    if (typeof piece === 'string') {
+      this.text += piece;
+      return this;
+    }
+    this.flush();
     this.pieces.push(piece);
-    this.length += typeof piece === 'string' ? Buffer.byteLength(piece) : piece.length;
+    this.length += piece.length;
     return this;
   }
 
   /** Every piece pushed so far, in order, as one Buffer. */
   toBuffer(): Buffer {
+    this.flush();
     const out = Buffer.allocUnsafe(this.length);
     let at = 0;
     for (const piece of this.pieces) at += typeof piece === 'string' ? out.write(piece, at) : piece.copy(out, at);
     return out;
+  }
+
+  private flush(): void {
+    if (this.text === '') return;
+    this.pieces.push(this.text);
+    this.length += Buffer.byteLength(this.text);
+    this.text = '';
   }
 }

@@ -25,4 +25,21 @@ export class PageRecords {
     }
     return { records, quotedRecords: this.quotedRecords.filter((q) => quoteIds.has(q.id)) };
   }
+
+  /**
+   * `of` by position: `records[i]` is the record of `ids[i]` (undefined: none). A page's rows, when none was left out
+   * after the lookup, are these records in order: then nothing is looked up by id.
+   */
+  at(ids: readonly string[]): {
+    records: readonly (StatusRecord | undefined)[];
+    quotedRecords: readonly StatusRecord[];
+  } {
+    const own = this.records;
+    let same = ids.length === own.length;
+    for (let i = 0; same && i < ids.length; i++) same = own[i]?.id === ids[i];
+    if (same) return { records: own, quotedRecords: this.quotedRecords };
+    const { records, quotedRecords } = this.of(ids);
+    const byId = new Map(records.map((r) => [r.id, r]));
+    return { records: ids.map((id) => byId.get(id)), quotedRecords };
+  }
 }

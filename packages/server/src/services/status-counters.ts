@@ -56,6 +56,52 @@ export async function readCounters(
   return { reactions, comments, quotes, reposts, reposted };
 }
 
+/**
+ * `readCounters` by position: `out[i]` is the counts of `ids[i]` (undefined: no id there; zeros otherwise where the
+ * store has no figure), with no maps of the five kinds: the counters' one read where the store has it.
+ */
+export async function countersAt(
+  deps: Parameters<typeof readCounters>[0],
+  ids: readonly (string | undefined)[],
+  viewer: string | null,
+  known?: ReadonlyMap<string, StatusCounts>,
+): Promise<(StatusCounts | undefined)[]> {
+  const out = new Array<StatusCounts | undefined>(ids.length);
+  const missing: string[] = [];
+  for (let i = 0; i < ids.length; i++) {
+    const id = ids[i];
+    if (id === undefined) continue;
+    const c = known?.get(id);
+    if (c === undefined) missing.push(id);
+    else out[i] = c;
+  }
+  if (missing.length === 0) return out;
+  const read = deps.counts ? await deps.counts.read(missing, viewer) : byId(await readCounters(deps, missing, viewer));
+  for (let i = 0; i < ids.length; i++) {
+    const id = ids[i];
+    if (id !== undefined && out[i] === undefined) out[i] = read.get(id);
+  }
+  return out;
+}
+
+// The five kinds' maps as one StatusCounts an id (`readCounters` without the counts reader).
+function byId(c: Counters): { get(id: string): StatusCounts } {
+  return {
+    get: (id) => {
+      const reactions = c.reactions.get(id);
+      return {
+        like: reactions?.like ?? 0,
+        heart: reactions?.heart ?? 0,
+        mine: reactions?.mine ?? [],
+        comments: c.comments.get(id) ?? 0,
+        quotes: c.quotes.get(id) ?? 0,
+        reposts: c.reposts.get(id) ?? 0,
+        repostedByMe: c.reposted.has(id),
+      };
+    },
+  };
+}
+
 function put(out: Counters, id: string, c: StatusCounts): void {
   out.reactions.set(id, { like: c.like, heart: c.heart, mine: c.mine });
   if (c.comments > 0) out.comments.set(id, c.comments);

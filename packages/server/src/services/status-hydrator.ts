@@ -12,13 +12,13 @@ import type {
 import type { Visibility } from '../domain/visibility.js';
 import { quotedOf, quotedStatuses, type QuoteSource } from './status-quotes.js';
 import { StatusBytes } from './status-bytes.js';
-import { cachedMany } from './cached-many.js';
+import { cachedAt, cachedMany } from './cached-many.js';
 import type { Clock } from '../ports/clock.js';
 import type { CardReader } from './card-reader.js';
 import type { UserPresenter } from './user-presenter.js';
 import type { ReactionReader } from './reaction-reader.js';
 import type { StatusCounts, StatusCountsReader } from '../ports/status-counts.js';
-import { emptyCounters, readCounters, type Counters } from './status-counters.js';
+import { countersAt, emptyCounters, readCounters, type Counters } from './status-counters.js';
 import { fixedFields, tailJson, type FlatJson, type StatusJson } from './status-json.js';
 import { pageStatusJson, type QuoteChecks } from './status-page-json.js';
 import { inReplyTo, inReplyToJson } from './status-in-reply-to.js';
@@ -29,6 +29,17 @@ export type { PageRecords } from './page-records.js';
 
 /** What rendering a page's statuses reads beside their records: authors (cached), cards and counters (fresh). */
 type Related = Counters & { authors: Map<string, UserRecord>; cards: Map<string, Card> };
+
+/** The same by position in a page's records (`relatedAt`): undefined where there is none. */
+interface RelatedAt {
+  authors: (UserRecord | undefined)[];
+  /** The replied-to author's record, for a reply. */
+  parents: (UserRecord | undefined)[];
+  cards: (Card | undefined)[];
+  counts: (StatusCounts | undefined)[];
+}
+
+const NO_NAMES: ReadonlySet<string> = new Set();
 
 /** How long an author stays cached where profile edits are not seen (another process): a rename shows within it. */
 export const USER_CACHE_TTL_MS = 5_000;
@@ -103,7 +114,23 @@ export class StatusHydrator {
    * rendered once): `head` then `tail` then `}` is byte for byte `JSON.stringify` of the Status, built without
    * the objects (a feed page is then mostly copies of cached bytes).
    */
-  async jsonByIdsKeyed(
+  async jsonByIdsKeyed(ids: readonly string[], viewer: string | null): Promise<Map<string, StatusJson>> {
+    const { records, quotedRecords } = await this.pageRecords(ids);
+    const parts = await this.partsAt(records, quotedRecords, viewer, undefined, undefined);
+    const out = new Map<string, StatusJson>();
+    for (let i = 0; i < records.length; i++) {
+      const part = parts[i];
+      if (part !== undefined) out.set((records[i] as StatusRecord).id, part);
+    }
+    return out;
+  }
+
+  /**
+   * A feed page's statuses as JSON parts by position: `out[i]` is `ids[i]`'s, byte for byte what `jsonByIdsKeyed`
+   * gives for it (undefined: the status or its author is gone). A page's ids are in order and its records looked up
+   * already (`known`), so everything here goes by position in arrays, not through maps keyed by fresh id strings.
+   */
+  async jsonAt(
     ids: readonly string[],
     viewer: string | null,
     /** Quoted authors already checked for blocks with `viewer` (the feed's one read): not read again. */
@@ -112,22 +139,49 @@ export class StatusHydrator {
     known?: PageRecords,
     /** Counters of some of these statuses read already for `viewer` (a feed page's, with its entries). */
     counted?: ReadonlyMap<string, StatusCounts>,
-  ): Promise<Map<string, StatusJson>> {
-    const { records, quotedRecords } = known === undefined ? await this.pageRecords(ids) : known.of(ids);
-    // The page's statuses and those they quote share one read of each kind (a quoted one may be on the page too).
-    const onPage = new Set(records.map((r) => r.id));
-    const all = [...records, ...quotedRecords.filter((q) => !onPage.has(q.id))];
-    const unchecked = quotedRecords.flatMap((q) => (checks?.checked.has(q.author) ? [] : [q.author]));
-    const [rel, hidden] = await Promise.all([
-      this.related(all, viewer, false, counted),
-      viewer === null || unchecked.length === 0 ? new Set<string>() : this.deps.visibility.blocked(viewer, unchecked),
-    ]);
-    const flat = new Map<string, FlatJson>();
-    for (const r of all) {
-      const json = this.flatJson(r, rel);
-      if (json) flat.set(r.id, json); // else an author who no longer exists (the record is cached already)
+  ): Promise<(StatusJson | undefined)[]> {
+    const { records, quotedRecords } = (known ?? (await this.pageRecords(ids))).at(ids);
+    return this.partsAt(records, quotedRecords, viewer, checks, counted);
+  }
+
+  // The JSON parts of these records by position, each with its quote embedded (pageStatusJson). The page's statuses
+  // and those they quote share one read of each kind (a quoted one may be on the page too: it is read once).
+  private async partsAt(
+    records: readonly (StatusRecord | undefined)[],
+    quotedRecords: readonly StatusRecord[],
+    viewer: string | null,
+    checks: QuoteChecks | undefined,
+    counted: ReadonlyMap<string, StatusCounts> | undefined,
+  ): Promise<(StatusJson | undefined)[]> {
+    let all = records;
+    const unchecked: string[] = [];
+    if (quotedRecords.length > 0) {
+      const onPage = new Set<string>();
+      for (const r of records) if (r !== undefined) onPage.add(r.id);
+      all = [...records, ...quotedRecords.filter((q) => !onPage.has(q.id))];
+      for (const q of quotedRecords) if (checks?.checked.has(q.author) !== true) unchecked.push(q.author);
     }
-    return pageStatusJson(records, quotedRecords, flat, hidden, checks);
+    const [rel, hidden] = await Promise.all([
+      this.relatedAt(all, viewer, counted),
+      viewer === null || unchecked.length === 0 ? NO_NAMES : this.deps.visibility.blocked(viewer, unchecked),
+    ]);
+    const flat = new Array<FlatJson | undefined>(all.length);
+    for (let i = 0; i < all.length; i++) {
+      const r = all[i];
+      // An author who no longer exists: left out (the record is cached already).
+      if (r !== undefined) flat[i] = this.flatJson(r, rel, i);
+    }
+    // The quoted statuses' authors and parts, by id (a page that quotes nothing builds no map).
+    const quoted = new Map<string, { author: string; flat: FlatJson | undefined }>();
+    if (quotedRecords.length > 0) {
+      const at = new Map<string, number>();
+      for (let i = all.length - 1; i >= 0; i--) {
+        const r = all[i];
+        if (r !== undefined) at.set(r.id, i);
+      }
+      for (const q of quotedRecords) quoted.set(q.id, { author: q.author, flat: flat[at.get(q.id) ?? -1] });
+    }
+    return pageStatusJson(records, flat, quoted, hidden, checks);
   }
 
   /** The JSON text of the users of these aliases (as `users` gives them, from the same cache, rendered once each). */
@@ -237,10 +291,11 @@ export class StatusHydrator {
     return quotedStatuses(this.quoteSource, records, viewer);
   }
 
-  // A status without its quote as JSON parts: its fixed part's cached bytes, the rest per read. Null: author gone.
-  private flatJson(r: StatusRecord, rel: Related): FlatJson | null {
-    const author = rel.authors.get(r.author);
-    if (!author) return null;
+  // A status without its quote as JSON parts (`rel`'s position `at`): its fixed part's cached bytes, the rest per
+  // read. Undefined: its author is gone.
+  private flatJson(r: StatusRecord, rel: RelatedAt, at: number): FlatJson | undefined {
+    const author = rel.authors[at];
+    if (!author) return undefined;
     const head = this.bytes.head(
       r,
       author,
@@ -248,15 +303,16 @@ export class StatusHydrator {
         `{"id":${JSON.stringify(r.id)},"author":${this.authorJson(author)},` +
         `${JSON.stringify(fixedFields(r, this.deps.userPresenter)).slice(1, -1)},`,
     );
+    const counts = rel.counts[at];
     const tail = tailJson({
-      reactions: rel.reactions.get(r.id),
-      replies: rel.comments.get(r.id) ?? 0,
-      reposts: rel.reposts.get(r.id) ?? 0,
-      repostedByMe: rel.reposted.has(r.id),
-      cardJson: this.cardJson(rel.cards.get(r.id)),
-      inReplyToJson: inReplyToJson(r, rel.authors, this.deps.userPresenter, (u) => this.authorJson(u)),
+      reactions: counts,
+      replies: counts?.comments ?? 0,
+      reposts: counts?.reposts ?? 0,
+      repostedByMe: counts?.repostedByMe ?? false,
+      cardJson: this.cardJson(rel.cards[at]),
+      inReplyToJson: inReplyToJson(r, rel.parents[at], this.deps.userPresenter, (u) => this.authorJson(u)),
       quoteId: r.quoteOfId,
-      quotes: rel.quotes.get(r.id) ?? 0,
+      quotes: counts?.quotes ?? 0,
     });
     return { head, tail };
   }
@@ -277,12 +333,10 @@ export class StatusHydrator {
 
   // The records of these ids in the same order, from the cache or one batched read; missing ids are left out.
   private async statusRecords(ids: readonly string[]): Promise<StatusRecord[]> {
-    const found = await cachedMany(this.statusCache, ids, (missing) => this.deps.statuses.getMany(missing));
+    // By position: a page's ids are fresh strings, each looked up once (the cache's own map), with no map of the found.
+    const found = await cachedAt(this.statusCache, ids, (missing) => this.deps.statuses.getMany(missing));
     const records: StatusRecord[] = [];
-    for (const id of ids) {
-      const rec = found.get(id);
-      if (rec) records.push(rec);
-    }
+    for (const rec of found) if (rec) records.push(rec);
     return records;
   }
 
@@ -304,6 +358,30 @@ export class StatusHydrator {
       fresh ? emptyCounters() : readCounters(this.deps, ids, viewer, counted),
     ]);
     return { authors, cards, ...counters };
+  }
+
+  // `related` by position: the authors, reply parents (cached), cards and counters (fresh) of each record.
+  private async relatedAt(
+    records: readonly (StatusRecord | undefined)[],
+    viewer: string | null,
+    counted?: ReadonlyMap<string, StatusCounts>,
+  ): Promise<RelatedAt> {
+    const n = records.length;
+    // The authors, then the replied-to authors, in one lookup.
+    const people = new Array<string | undefined>(2 * n);
+    const ids = new Array<string | undefined>(n);
+    for (let i = 0; i < n; i++) {
+      const r = records[i];
+      ids[i] = r?.id;
+      people[i] = r?.author;
+      people[n + i] = r?.inReplyToAuthor;
+    }
+    const [users, cards, counts] = await Promise.all([
+      cachedAt(this.userCache, people, (missing) => this.deps.users.getMany(missing)),
+      this.deps.cards.at(records),
+      countersAt(this.deps, ids, viewer, counted),
+    ]);
+    return { authors: users.slice(0, n), parents: users.slice(n), cards, counts };
   }
 
   // Only when not cached yet: re-setting would restart the TTL on every read, and a hot status never expire.

@@ -18,15 +18,19 @@ export function inReplyTo(
   };
 }
 
-/** `JSON.stringify(inReplyTo(...))`, the author from its cached JSON text (`authorJson`: a thread is all replies). */
+/**
+ * `JSON.stringify(inReplyTo(...))`, given the replied-to author's record (undefined: not found), from its cached JSON
+ * text (`authorJson`: a thread is all replies).
+ */
 export function inReplyToJson(
   r: StatusRecord,
-  authors: ReadonlyMap<string, UserRecord>,
+  parentAuthor: UserRecord | undefined,
   presenter: UserPresenter,
   authorJson: (record: UserRecord) => string,
 ): string {
   if (r.inReplyToId === undefined) return 'null';
-  const parentAuthor = r.inReplyToAuthor === undefined ? undefined : authors.get(r.inReplyToAuthor);
-  if (!parentAuthor) return JSON.stringify(inReplyTo(r, authors, presenter));
+  if (!parentAuthor) return JSON.stringify(inReplyTo(r, NOBODY, presenter));
   return `{"id":${JSON.stringify(r.inReplyToId)},"author":${authorJson(parentAuthor)}}`;
 }
+
+const NOBODY: ReadonlyMap<string, UserRecord> = new Map();

@@ -10,31 +10,32 @@ export interface QuoteChecks {
 }
 
 /**
- * A page's statuses as JSON parts by id, each with its quote embedded: the flat parts of the page's statuses and of
- * those they quote were made in one pass (`flat`); a quote is embedded as gone where it is deleted, its author gone,
- * or across a block from the viewer (`hidden`: read now, `checks.blocked`: read with the feed), as quotedStatuses does.
+ * A page's statuses as JSON parts by position, each with its quote embedded: the flat parts of the page's statuses
+ * (`flat`, by position as `records`) and of those they quote (`quoted`, by id, with their authors) were made in one
+ * pass; a quote is embedded as gone where it is deleted, its author gone, or across a block from the viewer
+ * (`hidden`: read now, `checks.blocked`: read with the feed), as quotedStatuses does.
  */
 export function pageStatusJson(
-  records: readonly StatusRecord[],
-  quotedRecords: readonly StatusRecord[],
-  flat: ReadonlyMap<string, FlatJson>,
+  records: readonly (StatusRecord | undefined)[],
+  flat: readonly (FlatJson | undefined)[],
+  quoted: ReadonlyMap<string, { author: string; flat: FlatJson | undefined }>,
   hidden: ReadonlySet<string>,
   checks: QuoteChecks | undefined,
-): Map<string, StatusJson> {
-  const quotedAuthor = new Map(quotedRecords.map((q) => [q.id, q.author]));
-  const out = new Map<string, StatusJson>();
-  for (const r of records) {
-    const own = flat.get(r.id);
-    if (!own) continue;
+): (StatusJson | undefined)[] {
+  const out = new Array<StatusJson | undefined>(records.length);
+  for (let i = 0; i < records.length; i++) {
+    const r = records[i];
+    const own = flat[i];
+    if (r === undefined || own === undefined) continue;
     if (r.quoteOfId === undefined) {
       // No quote: one string of the rest, so a plain status costs the page no more pieces than before.
-      out.set(r.id, { head: own.head, tail: `${own.tail}null`, quote: '' });
+      out[i] = { head: own.head, tail: `${own.tail}null`, quote: '' };
       continue;
     }
-    const author = quotedAuthor.get(r.quoteOfId);
-    const gone = author === undefined || hidden.has(author) || checks?.blocked.has(author) === true;
-    const shown = gone ? undefined : flat.get(r.quoteOfId);
-    out.set(r.id, { ...own, quote: shown ?? JSON.stringify(tombstone(r.quoteOfId)) });
+    const q = quoted.get(r.quoteOfId);
+    const gone = q === undefined || hidden.has(q.author) || checks?.blocked.has(q.author) === true;
+    const shown = gone ? undefined : q.flat;
+    out[i] = { ...own, quote: shown ?? JSON.stringify(tombstone(r.quoteOfId)) };
   }
   return out;
 }
