@@ -117,7 +117,7 @@ export function openSqlite(config: Config, clock: Clock, options: SqliteOpenOpti
     setup.close();
     const db = openDatabase(config.databaseFile, { readonly: true, mmapBytes: config.sqlite.readMmapBytes });
     const plain = open(db, false);
-    const remote = new RemoteWrites({ spinUs: config.sqlite.writeAnswerSpinUs });
+    const remote = new RemoteWrites();
     const { store, queue } = routeWrites(plain.store, plain.queue, remote.route);
     return { store, queue, db, releasedLeases, writer: null, remote };
   }

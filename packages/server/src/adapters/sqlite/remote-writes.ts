@@ -80,9 +80,6 @@ export function writtenAnswer(request: WriteRequest, value: unknown, heldMs?: nu
   };
 }
 
-/** The most of any second the HTTP thread spends polling for answers (WRITE_ANSWER_SPIN_US). */
-const SPIN_SHARE = 0.2;
-
 /** How long a client is told to wait when the writer's thread died holding its write. */
 const RETRY_AFTER_SECONDS = 1;
 
@@ -134,19 +131,6 @@ export class RemoteWrites {
    * rest: the two message hops and the writer thread's event loop being busy when the request arrived).
    */
   onAnswered: ((seconds: number, heldSeconds: number | undefined) => void) | null = null;
-  private readonly spinUs: number;
-  /** The polling window's end (performance.now() ms), 0 when the loop is not polling. */
-  private spinUntil = 0;
-  private spinStarted = 0;
-  /** ms polled in the current second (`spinSecond`), capped at SPIN_SHARE of it. */
-  private spunMs = 0;
-  private spinSecond = 0;
-  /** Polls counted since start (for tests and diagnostics): how many loop turns the spin kept from blocking. */
-  spinTurns = 0;
-
-  constructor(options: { spinUs?: number } = {}) {
-    this.spinUs = options.spinUs ?? 0;
-  }
 
   readonly route: WriteRoute = (target, method, args) => this.call(target, method, args);
 
@@ -163,42 +147,7 @@ export class RemoteWrites {
   private post(request: WriteRequest): void {
     this.sent.add(request.id);
     this.send?.(request);
-    if (this.spinUs > 0) this.spin();
   }
-
-  /**
-   * Keeps this thread's event loop polling (a setImmediate turn, so libuv polls with a zero timeout) while a sent
-   * write is unanswered, for up to `spinUs` after the last write sent and at most SPIN_SHARE of any second: the
-   * answer then finds the thread running instead of waking it (docs/benchmarks.md, `s18-spin`).
-   */
-  private spin(): void {
-    const now = performance.now();
-    const wasSpinning = this.spinUntil !== 0;
-    this.spinUntil = now + this.spinUs / 1000;
-    if (wasSpinning) return;
-    const second = Math.floor(now / 1000);
-    if (second !== this.spinSecond) {
-      this.spinSecond = second;
-      this.spunMs = 0;
-    }
-    if (this.spunMs >= SPIN_SHARE * 1000) {
-      this.spinUntil = 0;
-      return;
-    }
-    this.spinStarted = now;
-    setImmediate(this.spinTurn);
-  }
-
-  private readonly spinTurn = (): void => {
-    const now = performance.now();
-    if (this.sent.size > 0 && now < this.spinUntil && this.spunMs + (now - this.spinStarted) < SPIN_SHARE * 1000) {
-      this.spinTurns += 1;
-      setImmediate(this.spinTurn);
-      return;
-    }
-    this.spunMs += now - this.spinStarted;
-    this.spinUntil = 0;
-  };
 
   /** The writer's thread is up: writes go to it from now on, those that waited first. */
   attach(send: (request: WriteRequest) => void): void {
