@@ -20,8 +20,6 @@ export function emptyCounters(): Counters {
 /**
  * Counts of these statuses and the viewer's part in them, read fresh: in one read where the store offers it
  * (`counts`, SQLite), else one batched read per repository (the DynamoDB shape). Both give the same figures.
- * `known`: counts of some of them already read for this viewer in the same request (a feed page's, beside its
- * entries); only the others are read, and none when it holds them all.
  */
 export async function readCounters(
   deps: {
@@ -33,17 +31,10 @@ export async function readCounters(
   },
   ids: readonly string[],
   viewer: string | null,
-  known?: ReadonlyMap<string, StatusCounts>,
 ): Promise<Counters> {
   if (deps.counts) {
     const out = emptyCounters();
-    const missing: string[] = [];
-    for (const id of ids) {
-      const c = known?.get(id);
-      if (c === undefined) missing.push(id);
-      else put(out, id, c);
-    }
-    if (missing.length > 0) for (const [id, c] of await deps.counts.read(missing, viewer)) put(out, id, c);
+    if (ids.length > 0) for (const [id, c] of await deps.counts.read(ids, viewer)) put(out, id, c);
     return out;
   }
   const [reactions, comments, quotes, reposts, reposted] = await Promise.all([

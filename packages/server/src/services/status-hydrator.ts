@@ -187,9 +187,7 @@ export class StatusHydrator {
   /** The JSON text of the users of these aliases (as `users` gives them, from the same cache, rendered once each). */
   async usersJson(aliases: readonly string[]): Promise<Map<string, string>> {
     if (aliases.length === 0) return new Map();
-    const records = await cachedMany(this.userCache, [...new Set(aliases)], (missing) =>
-      this.deps.users.getMany(missing),
-    );
+    const records = await this.userRecords(aliases);
     const out = new Map<string, string>();
     for (const [alias, record] of records) out.set(alias, this.authorJson(record));
     return out;
@@ -210,9 +208,7 @@ export class StatusHydrator {
   /** API Users of these aliases (cached as status authors are); aliases of accounts that are gone are left out. */
   async users(aliases: readonly string[]): Promise<Map<string, User>> {
     if (aliases.length === 0) return new Map();
-    const records = await cachedMany(this.userCache, [...new Set(aliases)], (missing) =>
-      this.deps.users.getMany(missing),
-    );
+    const records = await this.userRecords(aliases);
     const out = new Map<string, User>();
     for (const [alias, record] of records) out.set(alias, this.deps.userPresenter.user(record));
     return out;
@@ -341,21 +337,16 @@ export class StatusHydrator {
   }
 
   // Authors (cached), reactions and comment counts (fresh) and cards of these records, read at the same time.
-  private async related(
-    records: readonly StatusRecord[],
-    viewer: string | null,
-    fresh = false,
-    counted?: ReadonlyMap<string, StatusCounts>,
-  ): Promise<Related> {
+  private async related(records: readonly StatusRecord[], viewer: string | null, fresh = false): Promise<Related> {
     const ids = records.map((r) => r.id);
     const people = records.flatMap((r) =>
       r.inReplyToAuthor === undefined ? [r.author] : [r.author, r.inReplyToAuthor],
     );
     const [authors, cards, counters] = await Promise.all([
-      cachedMany(this.userCache, [...new Set(people)], (missing) => this.deps.users.getMany(missing)),
+      this.userRecords(people),
       this.deps.cards.forRecords(records),
       // `fresh`: a status created by this very request has no counts yet, so none are read.
-      fresh ? emptyCounters() : readCounters(this.deps, ids, viewer, counted),
+      fresh ? emptyCounters() : readCounters(this.deps, ids, viewer),
     ]);
     return { authors, cards, ...counters };
   }
@@ -382,6 +373,11 @@ export class StatusHydrator {
       countersAt(this.deps, ids, viewer, counted),
     ]);
     return { authors: users.slice(0, n), parents: users.slice(n), cards, counts };
+  }
+
+  // The user records of these aliases (each once), from the cache or one batched read; gone accounts left out.
+  private userRecords(aliases: readonly string[]): Promise<Map<string, UserRecord>> {
+    return cachedMany(this.userCache, [...new Set(aliases)], (missing) => this.deps.users.getMany(missing));
   }
 
   // Only when not cached yet: re-setting would restart the TTL on every read, and a hot status never expire.
