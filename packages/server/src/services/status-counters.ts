@@ -47,12 +47,15 @@ export async function readCounters(
   return { reactions, comments, quotes, reposts, reposted };
 }
 
+/** The reads `readCounters` and `countersAt` make. */
+export type CounterReads = Parameters<typeof readCounters>[0];
+
 /**
  * `readCounters` by position: `out[i]` is the counts of `ids[i]` (undefined: no id there; zeros otherwise where the
  * store has no figure), with no maps of the five kinds: the counters' one read where the store has it.
  */
 export async function countersAt(
-  deps: Parameters<typeof readCounters>[0],
+  deps: CounterReads,
   ids: readonly (string | undefined)[],
   viewer: string | null,
   known?: ReadonlyMap<string, StatusCounts>,

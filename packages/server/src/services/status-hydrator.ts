@@ -18,28 +18,18 @@ import type { CardReader } from './card-reader.js';
 import type { UserPresenter } from './user-presenter.js';
 import type { ReactionReader } from './reaction-reader.js';
 import type { StatusCounts, StatusCountsReader } from '../ports/status-counts.js';
-import { countersAt, emptyCounters, readCounters, type Counters } from './status-counters.js';
-import { fixedFields, tailJson, type FlatJson, type StatusJson } from './status-json.js';
-import { pageStatusJson, type QuoteChecks } from './status-page-json.js';
-import { inReplyTo, inReplyToJson } from './status-in-reply-to.js';
+import { emptyCounters, readCounters, type Counters } from './status-counters.js';
+import { fixedFields, type StatusJson } from './status-json.js';
+import type { QuoteChecks } from './status-page-json.js';
+import { inReplyTo } from './status-in-reply-to.js';
 import { PageRecords } from './page-records.js';
+import { StatusPageParts } from './status-page-parts.js';
 
 export type { QuoteChecks } from './status-page-json.js';
 export type { PageRecords } from './page-records.js';
 
 /** What rendering a page's statuses reads beside their records: authors (cached), cards and counters (fresh). */
 type Related = Counters & { authors: Map<string, UserRecord>; cards: Map<string, Card> };
-
-/** The same by position in a page's records (`relatedAt`): undefined where there is none. */
-interface RelatedAt {
-  authors: (UserRecord | undefined)[];
-  /** The replied-to author's record, for a reply. */
-  parents: (UserRecord | undefined)[];
-  cards: (Card | undefined)[];
-  counts: (StatusCounts | undefined)[];
-}
-
-const NO_NAMES: ReadonlySet<string> = new Set();
 
 /** How long an author stays cached where profile edits are not seen (another process): a rename shows within it. */
 export const USER_CACHE_TTL_MS = 5_000;
@@ -60,11 +50,10 @@ export class StatusHydrator {
   private readonly userCache: LRUCache<string, UserRecord>;
   // JSON text of an author per cached record object: it goes when the cache drops (evicts or forgets) the record.
   private readonly rendered = new WeakMap<UserRecord, string>();
-  // JSON text of a card per object the card reader hands out (the same object while it keeps the card): a page
-  // stringified each of its cards on every read, ~5% of the page's hydration in the server's profile.
-  private readonly renderedCards = new WeakMap<Card, string>();
   private readonly bytes = new StatusBytes();
   private readonly quoteSource: QuoteSource;
+  // A page's statuses as JSON parts (`jsonAt`, `jsonByIdsKeyed`), through the caches and rendered texts above.
+  private readonly pages: StatusPageParts;
 
   constructor(
     private readonly deps: {
@@ -99,6 +88,12 @@ export class StatusHydrator {
       flat: (records, viewer) => this.flat(records, viewer),
       visibility: deps.visibility,
     };
+    this.pages = new StatusPageParts({
+      ...deps,
+      userCache: this.userCache,
+      bytes: this.bytes,
+      authorJson: (record) => this.authorJson(record),
+    });
   }
 
   /**
@@ -116,7 +111,7 @@ export class StatusHydrator {
    */
   async jsonByIdsKeyed(ids: readonly string[], viewer: string | null): Promise<Map<string, StatusJson>> {
     const { records, quotedRecords } = await this.pageRecords(ids);
-    const parts = await this.partsAt(records, quotedRecords, viewer, undefined, undefined);
+    const parts = await this.pages.partsAt(records, quotedRecords, viewer, undefined, undefined);
     const out = new Map<string, StatusJson>();
     for (let i = 0; i < records.length; i++) {
       const part = parts[i];
@@ -141,47 +136,7 @@ export class StatusHydrator {
     counted?: ReadonlyMap<string, StatusCounts>,
   ): Promise<(StatusJson | undefined)[]> {
     const { records, quotedRecords } = (known ?? (await this.pageRecords(ids))).at(ids);
-    return this.partsAt(records, quotedRecords, viewer, checks, counted);
-  }
-
-  // The JSON parts of these records by position, each with its quote embedded (pageStatusJson). The page's statuses
-  // and those they quote share one read of each kind (a quoted one may be on the page too: it is read once).
-  private async partsAt(
-    records: readonly (StatusRecord | undefined)[],
-    quotedRecords: readonly StatusRecord[],
-    viewer: string | null,
-    checks: QuoteChecks | undefined,
-    counted: ReadonlyMap<string, StatusCounts> | undefined,
-  ): Promise<(StatusJson | undefined)[]> {
-    let all = records;
-    const unchecked: string[] = [];
-    if (quotedRecords.length > 0) {
-      const onPage = new Set<string>();
-      for (const r of records) if (r !== undefined) onPage.add(r.id);
-      all = [...records, ...quotedRecords.filter((q) => !onPage.has(q.id))];
-      for (const q of quotedRecords) if (checks?.checked.has(q.author) !== true) unchecked.push(q.author);
-    }
-    const [rel, hidden] = await Promise.all([
-      this.relatedAt(all, viewer, counted),
-      viewer === null || unchecked.length === 0 ? NO_NAMES : this.deps.visibility.blocked(viewer, unchecked),
-    ]);
-    const flat = new Array<FlatJson | undefined>(all.length);
-    for (let i = 0; i < all.length; i++) {
-      const r = all[i];
-      // An author who no longer exists: left out (the record is cached already).
-      if (r !== undefined) flat[i] = this.flatJson(r, rel, i);
-    }
-    // The quoted statuses' authors and parts, by id (a page that quotes nothing builds no map).
-    const quoted = new Map<string, { author: string; flat: FlatJson | undefined }>();
-    if (quotedRecords.length > 0) {
-      const at = new Map<string, number>();
-      for (let i = all.length - 1; i >= 0; i--) {
-        const r = all[i];
-        if (r !== undefined) at.set(r.id, i);
-      }
-      for (const q of quotedRecords) quoted.set(q.id, { author: q.author, flat: flat[at.get(q.id) ?? -1] });
-    }
-    return pageStatusJson(records, flat, quoted, hidden, checks);
+    return this.pages.partsAt(records, quotedRecords, viewer, checks, counted);
   }
 
   /** The JSON text of the users of these aliases (as `users` gives them, from the same cache, rendered once each). */
@@ -287,32 +242,6 @@ export class StatusHydrator {
     return quotedStatuses(this.quoteSource, records, viewer);
   }
 
-  // A status without its quote as JSON parts (`rel`'s position `at`): its fixed part's cached bytes, the rest per
-  // read. Undefined: its author is gone.
-  private flatJson(r: StatusRecord, rel: RelatedAt, at: number): FlatJson | undefined {
-    const author = rel.authors[at];
-    if (!author) return undefined;
-    const head = this.bytes.head(
-      r,
-      author,
-      () =>
-        `{"id":${JSON.stringify(r.id)},"author":${this.authorJson(author)},` +
-        `${JSON.stringify(fixedFields(r, this.deps.userPresenter)).slice(1, -1)},`,
-    );
-    const counts = rel.counts[at];
-    const tail = tailJson({
-      reactions: counts,
-      replies: counts?.comments ?? 0,
-      reposts: counts?.reposts ?? 0,
-      repostedByMe: counts?.repostedByMe ?? false,
-      cardJson: this.cardJson(rel.cards[at]),
-      inReplyToJson: inReplyToJson(r, rel.parents[at], this.deps.userPresenter, (u) => this.authorJson(u)),
-      quoteId: r.quoteOfId,
-      quotes: counts?.quotes ?? 0,
-    });
-    return { head, tail };
-  }
-
   forgetStatus(id: string): void {
     this.statusCache.delete(id);
     this.bytes.forget(id);
@@ -351,30 +280,6 @@ export class StatusHydrator {
     return { authors, cards, ...counters };
   }
 
-  // `related` by position: the authors, reply parents (cached), cards and counters (fresh) of each record.
-  private async relatedAt(
-    records: readonly (StatusRecord | undefined)[],
-    viewer: string | null,
-    counted?: ReadonlyMap<string, StatusCounts>,
-  ): Promise<RelatedAt> {
-    const n = records.length;
-    // The authors, then the replied-to authors, in one lookup.
-    const people = new Array<string | undefined>(2 * n);
-    const ids = new Array<string | undefined>(n);
-    for (let i = 0; i < n; i++) {
-      const r = records[i];
-      ids[i] = r?.id;
-      people[i] = r?.author;
-      people[n + i] = r?.inReplyToAuthor;
-    }
-    const [users, cards, counts] = await Promise.all([
-      cachedAt(this.userCache, people, (missing) => this.deps.users.getMany(missing)),
-      this.deps.cards.at(records),
-      countersAt(this.deps, ids, viewer, counted),
-    ]);
-    return { authors: users.slice(0, n), parents: users.slice(n), cards, counts };
-  }
-
   // The user records of these aliases (each once), from the cache or one batched read; gone accounts left out.
   private userRecords(aliases: readonly string[]): Promise<Map<string, UserRecord>> {
     return cachedMany(this.userCache, [...new Set(aliases)], (missing) => this.deps.users.getMany(missing));
@@ -383,17 +288,6 @@ export class StatusHydrator {
   // Only when not cached yet: re-setting would restart the TTL on every read, and a hot status never expire.
   private keep(record: StatusRecord): void {
     if (!this.statusCache.has(record.id)) this.statusCache.set(record.id, record);
-  }
-
-  // The JSON text of this card (`null` for none), made once per card object.
-  private cardJson(card: Card | undefined): string {
-    if (card === undefined) return 'null';
-    let text = this.renderedCards.get(card);
-    if (text === undefined) {
-      text = JSON.stringify(card);
-      this.renderedCards.set(card, text);
-    }
-    return text;
   }
 
   // The JSON text of this author, made once per cached record object.
