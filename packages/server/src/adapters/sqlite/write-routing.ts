@@ -40,11 +40,8 @@ const READS: Readonly<Record<WriteTarget, readonly string[]>> = {
 };
 
 /**
- * Writes that may wait behind interactive ones: fan-out pages, feed purges and backfills, sweeps, the job queue's
- * own bookkeeping (leases and acks), and the notify job's writes (`applyChanges`: only that job calls it, in the same
- * wave as the post's fan-out and search index, so the three share one transaction; as an interactive write it was a
- * group and a COMMIT of its own, ~0.9 of the ~2.7 transactions a post at 200 posts/s; docs/benchmarks.md, issue 19
- * `s19-post`). The rest (a post with its outbox job, a follow, a reaction) goes first.
+ * Writes that may wait behind interactive ones: fan-out pages, feed purges and backfills, sweeps, and the job queue's
+ * own bookkeeping (leases and acks). The rest (a post with its outbox job, a follow, a reaction) goes first.
  */
 const BULK: Readonly<Partial<Record<WriteTarget, readonly string[] | 'all'>>> = {
   feeds: 'all',
@@ -64,7 +61,7 @@ const BULK: Readonly<Partial<Record<WriteTarget, readonly string[] | 'all'>>> = 
   people: ['putMany'],
   reindex: 'all',
   deletions: ['advance', 'release', 'transferBoard', 'deleteBoard'],
-  notifications: ['removeRecipient', 'removeActor', 'deleteOlderThan', 'applyChanges'],
+  notifications: ['removeRecipient', 'removeActor', 'deleteOlderThan'],
   queue: ['receive', 'ack', 'ackBatch', 'ackAndReceive', 'fail', 'extend', 'release'],
 };
 
