@@ -10,28 +10,30 @@ import type { ReceivePace } from './worker-pool-options.js';
 /**
  * Posts of small audiences written per store call when many are batched: each call is one request of the SQLite
  * writer, which commits its group once a request has run past its time bound, so a post waiting to be written waits
- * behind one chunk, never behind a whole gathered batch. 256 holds every fan-out of a paced receive (FANOUT_PACE:
- * ~250 posts at 2,500 posts/s) in one request, so its feed rows share one COMMIT: feed pages are most of what the
+ * behind one chunk, never behind a whole gathered batch. 512 holds every fan-out of a paced receive (FANOUT_PACE:
+ * ~500 posts at 2,500 posts/s) in one request, so its feed rows share one COMMIT: feed pages are most of what the
  * writer writes (82% of the WAL's frames), and a page dirtied by two groups is written to the WAL, and
  * checkpointed, twice. In process, 5,000 posts of 20 followers wrote 53,568 feed-page frames in chunks of 32 (the
  * second chunk mostly landed in a group of its own once a post was waiting), 41,175 in chunks of 64 and 17,870 in
  * chunks of 128 with gathers of 256, for 10-20% less writer CPU a post than 32 (`npm run bench -- writer`). The
- * price: under a backlog a post may wait behind one chunk, up to 256 small fan-outs (~5,000 rows of 20 followers,
- * 10-25 ms of this machine's writer); at a steady 200 posts/s no backlog forms and the chunks hold a few posts.
+ * price: under a backlog a post may wait behind one chunk, up to 512 small fan-outs (~10,000 rows of 20 followers,
+ * 20-50 ms of this machine's writer); at a steady 200 posts/s no backlog forms and the chunks hold a few posts.
+ * (256 until issue 19 `s19-fanout`: twice the posts a transaction write ~0.36 feed frames a row instead of ~0.57.)
  */
-export const SMALL_CHUNK = 256;
+export const SMALL_CHUNK = 512;
 
 /**
  * The worker pool's pace for a backlog of small fan-outs (SQLite): while a receive brings 32 or more `fanout.plan`
- * jobs, the next one waits until 100 ms after it began, so the posts of those 100 ms fan out in one store call and
+ * jobs, the next one waits until 200 ms after it began, so the posts of those 200 ms fan out in one store call and
  * one COMMIT. A feed row dirties its owner's newest page, and a page is written to the WAL once a COMMIT however
  * many rows it took: received as they came (~60 posts a receive at ~1,800 posts/s), the sustained bench's posts
  * wrote ~18 WAL frames each (36 pwrite calls; its 50 authors' 1,000 followers' pages were each written for ~1.2
- * rows); paced, ~11 (docs/benchmarks.md, issue 19 `s13-sustained`). The price: under such a backlog a post reaches
- * its followers' feeds, and any other job queued meanwhile runs, up to 100 ms later. Below 32 fan-outs a receive
+ * rows); paced every 100 ms, ~11 (docs/benchmarks.md, issue 19 `s13-sustained`); every 200 ms with chunks of 512,
+ * twice the rows share each page (`s19-fanout`). The price: under such a backlog a post reaches its followers'
+ * feeds, and any other job queued meanwhile runs, up to 200 ms later. Below 32 fan-outs a receive
  * (200 posts/s brings a few) the pool receives as soon as it is signalled.
  */
-export const FANOUT_PACE: ReceivePace = { jobs: ['fanout.plan'], atLeast: 32, everyMs: 100 };
+export const FANOUT_PACE: ReceivePace = { jobs: ['fanout.plan'], atLeast: 32, everyMs: 200 };
 
 /**
  * Stage 1 of fan-out: pages through the author's followers and enqueues one `fanout.deliver` job per page.

@@ -14,13 +14,13 @@ import type { JobOutcome, WorkerPoolOptions } from './worker-pool-options.js';
 const DRAIN_CHECK_MS = 10;
 /**
  * Jobs a loop gathers from back-to-back receives while every one comes back full of jobs that run together: a
- * backlog of small fan-outs then runs up to 1,024 at a time, with one ack and one turn of the loop for all of them
+ * backlog of small fan-outs then runs up to 2,048 at a time, with one ack and one turn of the loop for all of them
  * (measured: 128 took a quarter less CPU a post than 32; 256, whose ~86 fan-outs go to the store in one call, another
- * 8-15% less than 128 in process, the feed pages of twice the posts written to the WAL once). 1,024 holds what a
- * paced receive finds (FANOUT_PACE: ~100 ms of posts, ~250 posts and ~750 jobs at 2,500 posts/s). The processor
+ * 8-15% less than 128 in process, the feed pages of twice the posts written to the WAL once). 2,048 holds what a
+ * paced receive finds (FANOUT_PACE: ~200 ms of posts, ~500 posts and ~1,000-1,500 jobs at 2,500 posts/s). The processor
  * bounds how long each of its writes holds the writer (see FanoutPlanProcessor's chunks).
  */
-export const GATHER_JOBS = 1024;
+export const GATHER_JOBS = 2048;
 
 /**
  * After running what it received, a loop that left no jobs behind waits up to this long (ms) for the next ready signal
