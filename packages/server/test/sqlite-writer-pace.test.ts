@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '../src/adapters/sqlite/database.js';
-import { GROUP_COMMIT } from '../src/adapters/sqlite/open.js';
 import { SqliteWriter, type GroupCommitLimits } from '../src/adapters/sqlite/writer.js';
 
 // The writer's gap before a bulk-only group (GroupCommitLimits.bulkGapMs) over a real SQLite file: at moderate load
@@ -147,24 +146,6 @@ describe('SqliteWriter, gathering reactions', () => {
     await off.write('interactive', 'like4', true);
     await off.write('interactive', 'like5', true); // answered without a second like: off by default
     expect(off.w.counts.groups).toBe(2);
-  });
-
-  it("the server's limits: three likes in a stream share one transaction (GROUP_COMMIT.gatherRequests)", async () => {
-    // The server's own limits, with a wait far longer than the test's timeout: only the count of likes ends it.
-    const { w, write, order } = writer({ ...GROUP_COMMIT, maxMs: 10_000, gatherMs: 600_000 });
-    await write('interactive', 'like0', true); // idle: starts at once
-    const done: string[] = [];
-    const like = (k: string) => write('interactive', k, true).then(() => done.push(k));
-    const likes = [like('like1')];
-    await turns(3);
-    likes.push(like('like2'));
-    await turns(5);
-    expect(done).toEqual([]); // the first two held for a third
-    likes.push(like('like3'));
-    await Promise.all(likes);
-    expect(w.counts).toEqual({ groups: 2, requests: 4, failed: 0 });
-    expect(order).toEqual(['like0', 'like1', 'like2', 'like3']);
-    expect(db.prepare('SELECT count(*) FROM t').pluck().get()).toBe(4);
   });
 
   it('never holds a write that does not gather: a post starts the group at once, with the like waiting before it', async () => {

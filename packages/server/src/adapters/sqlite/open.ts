@@ -28,11 +28,10 @@ export const GROUP_COMMIT: GroupCommitLimits = {
   bulkGapMs: 0,
   // A post waits behind a bulk group for ~1 ms plus one bulk request (a chunk of fan-outs), not for `maxMs`.
   bulkYieldMs: 1,
-  // Likes arriving under 2 ms apart commit up to three together: each like alone wrote ~11 pages (its rows, the
-  // counter, the notification group's row and its three indexes), each more in the same COMMIT ~3 (issue 22,
-  // `s18-unread`, `s20-unread`).
+  // Likes arriving under 2 ms apart commit in pairs: each like alone wrote ~11 pages (its rows, the counter, the
+  // notification group's row and its three indexes), a second one in the same COMMIT ~3 more (issue 22, `s18-unread`).
   gatherMs: 2,
-  gatherRequests: 3,
+  gatherRequests: 2,
 };
 
 /**
