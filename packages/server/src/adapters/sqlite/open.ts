@@ -35,18 +35,6 @@ export const GROUP_COMMIT: GroupCommitLimits = {
 };
 
 /**
- * The writer's page cache, KiB (the read connections keep 64 MiB). SQLite walks this connection's whole page cache at
- * every COMMIT in which a B-tree page split reordered its pages: `balance_nonroot` swaps two page numbers through the
- * lock page's (262,145 at 4 KiB pages), the cache then holds a page past the file's end, and `pager_end_transaction`
- * truncates the cache to the file by visiting every hash slot and page (`pcache1TruncateUnsafe`). At 200 posts/s that
- * is ~0.85 walks a post, and a walk grows with the pages cached: ~22 µs at 500 pages, ~100 at 2,000, ~270-460 at
- * 5,000-8,000 (60 s of posting; 64 MiB is 16,384 pages). 4 MiB bounds it; the writer's own pages (the indexes' inner
- * pages, the newest leaves) fit, and a page it misses is a read of the OS's page cache (docs/benchmarks.md, issue 19,
- * `s20-post`).
- */
-export const WRITER_CACHE_KIB = 4096;
-
-/**
  * The writer finishes the checkpoint thread's work once the WAL holds 128 MiB and at most 2 MiB is left to copy, so the
  * WAL starts over every few seconds at a steady load instead of growing by hundreds of MB (see wal-restart.ts). Each
  * step holds the writer 2-7 ms now that the checkpoint thread flushes the files after its passes (8-15 ms before: the
@@ -139,7 +127,6 @@ export function openSqlite(config: Config, clock: Clock, options: SqliteOpenOpti
   }
 
   const db = openDatabase(config.databaseFile, { automaticCheckpoints: options.automaticCheckpoints });
-  db.pragma(`cache_size = -${WRITER_CACHE_KIB}`);
   const plain = open(db, true);
   const restarter = new WalRestarter(db, WAL_RESTART);
   const writer = new SqliteWriter(db, GROUP_COMMIT, options.observeWrites, restarter);
