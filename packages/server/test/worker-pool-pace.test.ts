@@ -69,6 +69,41 @@ describe('WorkerPool: a paced backlog waits for the next receive (SQLite)', () =
     expect(await queue.stats()).toMatchObject({ ready: 3, inFlight: 0, dead: 0 });
   });
 
+  it("at a pace's end one loop receives the whole backlog, the other waits for its receive", async () => {
+    const batches: number[] = [];
+    pool = new WorkerPool(
+      queue,
+      [
+        {
+          jobs: ['pace.fanout'],
+          perform: async (job) => record(job),
+          performBatch: async (jobs) => (
+            batches.push(jobs.length),
+            jobs.map((job) => (record(job), { ok: true as const }))
+          ),
+        },
+      ],
+      {
+        concurrency: 2,
+        visibilityMs: 30_000,
+        pollMs: 60_000,
+        batchSize: 8,
+        ackLingerMs: 0,
+        pace: { ...pace, everyMs: 1_500 },
+        logger: silent,
+      },
+    );
+    pool.start();
+    await queue.enqueue(fanouts(0, 20));
+    while (ran.length < 20) await pause(5);
+    // Queued during the pace: both loops sleep until its end, and then only one of them receives (8 at first, then
+    // all the room left), so the 30 jobs run as one batch, not as one loop's 8 and the other's 22.
+    const before = batches.length;
+    await queue.enqueue(fanouts(20, 30));
+    while (ran.length < 50) await pause(5);
+    expect(batches.slice(before)).toEqual([30]);
+  });
+
   it('a receive of fewer paced jobs than `atLeast` holds nothing back: the next job is received when signalled', async () => {
     const started = start();
     // Eight jobs, of which only seven are paced ones: under `atLeast`.
