@@ -233,7 +233,9 @@ export class WorkerPool {
         await this.wakeups.sleep(paced, null);
         slept = true;
       } else if (this.pacedReceive !== null) {
+        // Another loop took the backlog: this one leads only if that receive paced the pool again and it sleeps anew.
         await this.pacedReceive.done;
+        slept = false;
       } else {
         if (!slept) return false;
         let end = (): void => {};
