@@ -6,7 +6,6 @@ import { lockDataDir } from './data-dir-lock.js';
 import { checkDataDir, ensureDataDir } from './data-dir.js';
 import { checkPort, listenFailure } from './port-check.js';
 import { lowerV8Helpers } from '../../os/threads.js';
-import { exerciseCacheExpiryPaths } from './startup-expiry-paths.js';
 import { promoteStartUpSurvivors } from './startup-survivors.js';
 
 export interface RunningServer {
@@ -86,8 +85,6 @@ async function startOnLockedDataDir(config: Config): Promise<Omit<RunningServer,
   let url: string;
   try {
     await app.ready();
-    // Before the survivors' promotion: what it leaves is garbage by then.
-    await exerciseCacheExpiryPaths();
     promoteStartUpSurvivors();
     // V8's compiles and collection helpers give way to the HTTP thread (docs/benchmarks.md, issue 22 `s17-unread`).
     lowerV8Helpers(config.v8HelpersNice);
