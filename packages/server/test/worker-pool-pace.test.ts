@@ -104,6 +104,84 @@ describe('WorkerPool: a paced backlog waits for the next receive (SQLite)', () =
     expect(batches.slice(before)).toEqual([30]);
   });
 
+  it('a pace with `signals` ends once that many ready signals have come, long before `everyMs`', async () => {
+    const batches: number[] = [];
+    pool = new WorkerPool(
+      queue,
+      [
+        {
+          jobs: ['pace.fanout'],
+          perform: async (job) => record(job),
+          performBatch: async (jobs) => (
+            batches.push(jobs.length),
+            jobs.map((job) => (record(job), { ok: true as const }))
+          ),
+        },
+      ],
+      {
+        concurrency: 2,
+        visibilityMs: 30_000,
+        pollMs: 60_000,
+        batchSize: 8,
+        ackLingerMs: 0,
+        pace: { ...pace, signals: 5 },
+        logger: silent,
+      },
+    );
+    pool.start();
+    await queue.enqueue(fanouts(0, 20));
+    while (ran.length < 20) await pause(5);
+    // Each enqueue is one signal (as a created post is): four of them leave the pool paced (60 s)...
+    const before = batches.length;
+    for (let n = 20; n < 24; n += 1) await queue.enqueue(fanouts(n, 1));
+    await pause(200);
+    expect(ran).toHaveLength(20);
+    // ...the fifth ends the pace, and one loop receives the five jobs together.
+    await queue.enqueue(fanouts(24, 1));
+    for (let waited = 0; ran.length < 25 && waited < 5_000; waited += 5) await pause(5);
+    expect(ran).toHaveLength(25);
+    expect(batches.slice(before)).toEqual([5]);
+  });
+
+  it('a receive gathers no more than about `most` paced jobs; the rest wait for the next receive', async () => {
+    const batches: number[] = [];
+    pool = new WorkerPool(
+      queue,
+      [
+        {
+          jobs: ['pace.fanout'],
+          perform: async (job) => record(job),
+          performBatch: async (jobs) => (
+            batches.push(jobs.length),
+            jobs.map((job) => (record(job), { ok: true as const }))
+          ),
+        },
+        { jobs: ['pace.other'], perform: async (job) => record(job) },
+      ],
+      {
+        concurrency: 2,
+        visibilityMs: 30_000,
+        pollMs: 60_000,
+        batchSize: 8,
+        ackLingerMs: 0,
+        pace: { ...pace, everyMs: 50, most: 12 },
+        logger: silent,
+      },
+    );
+    // One job of another name a fan-out, as a post queues its search index with its fan-out: 12 fan-outs are ~24 jobs.
+    const mixed = Array.from({ length: 30 }, (_, i) => [
+      { name: 'pace.fanout', payload: { n: i } },
+      { name: 'pace.other', payload: { n: i } },
+    ]).flat();
+    await queue.enqueue(mixed);
+    pool.start();
+    await pool.drain(10_000);
+    expect(ran).toHaveLength(60);
+    expect(batches.reduce((a, b) => a + b, 0)).toBe(30);
+    expect(Math.max(...batches)).toBeLessThanOrEqual(12);
+    expect(batches[0]).toBe(12);
+  });
+
   it('a receive of fewer paced jobs than `atLeast` holds nothing back: the next job is received when signalled', async () => {
     const started = start();
     // Eight jobs, of which only seven are paced ones: under `atLeast`.
