@@ -33,7 +33,7 @@ export const SMALL_CHUNK = 512;
  * feeds, and any other job queued meanwhile runs, up to 200 ms later. Below 32 fan-outs a receive
  * (200 posts/s brings a few) the pool receives as soon as it is signalled.
  */
-export const FANOUT_PACE: ReceivePace = { jobs: ['fanout.plan'], atLeast: 32, everyMs: 200, signals: 448, most: SMALL_CHUNK };
+export const FANOUT_PACE: ReceivePace = { jobs: ['fanout.plan'], atLeast: 32, everyMs: 200 };
 
 /**
  * Stage 1 of fan-out: pages through the author's followers and enqueues one `fanout.deliver` job per page.

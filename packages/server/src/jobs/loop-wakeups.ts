@@ -9,8 +9,6 @@ export class LoopWakeups {
   private readonly sleepers = new Set<() => boolean>();
   /** Sleeping loops woken before the others: they hold acks that ride on their next receive. */
   private readonly first = new Set<() => boolean>();
-  /** Loops sleeping through a pace: only endPaced() or stop() wakes them before their time. */
-  private readonly paced = new Set<() => void>();
   private generation = 0;
   /** Loops waiting for a receive's answer. */
   private inReceive = 0;
@@ -46,26 +44,6 @@ export class LoopWakeups {
   stop(): void {
     this.running = false;
     for (const sleeper of [...this.first, ...this.sleepers]) sleeper();
-    this.endPaced();
-  }
-
-  /** Sleeps up to `ms` through a pace: signals do not end this sleep; endPaced() and stop() do. */
-  sleepPaced(ms: number): Promise<void> {
-    if (!this.running) return Promise.resolve();
-    return new Promise((resolve) => {
-      const done = (): void => {
-        clearTimeout(timer);
-        this.paced.delete(done);
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      this.paced.add(done);
-    });
-  }
-
-  /** Ends every sleep through a pace now (the pace ended early). */
-  endPaced(): void {
-    for (const sleeper of [...this.paced]) sleeper();
   }
 
   /** Wakes one loop sleeping for signals, if any. */

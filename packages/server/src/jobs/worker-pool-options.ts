@@ -49,15 +49,4 @@ export interface ReceivePace {
   jobs: readonly string[];
   atLeast: number;
   everyMs: number;
-  /**
-   * Optional: the pace also ends once this many ready signals (JobQueue.onReady) have come since the paced receive
-   * ended, before `everyMs` if they come sooner. On SQLite a created post's jobs are one signal, so this counts
-   * posts queued: the next receive then finds about as many, however fast they come.
-   */
-  signals?: number;
-  /**
-   * Optional: a receive gathers no more than about this many of these jobs (its later receives ask for the room left
-   * for them, in jobs mixed as the first ones came); the rest wait for the next receive.
-   */
-  most?: number;
 }

@@ -38,8 +38,6 @@ export class WorkerPool {
   private wakeups = new LoopWakeups();
   /** performance.now() before which no loop receives (WorkerPoolOptions.pace); 0: none. */
   private pacedUntil = 0;
-  /** The signal count (LoopWakeups.current) at which a pace ends before pacedUntil (ReceivePace.signals); 0: none. */
-  private pacedSignals = 0;
   /** The receive of the one loop that takes a paced backlog at the pace's end; the other loops wait for it. */
   private pacedReceive: { done: Promise<void>; end: () => void } | null = null;
   private unsubscribe: (() => void) | null = null;
@@ -67,7 +65,7 @@ export class WorkerPool {
     this.running = true;
     this.wakeups = new LoopWakeups();
     const wakeups = this.wakeups;
-    this.unsubscribe = this.queue.onReady?.(() => this.signalled(wakeups)) ?? null;
+    this.unsubscribe = this.queue.onReady?.(() => wakeups.signal()) ?? null;
     const lanes: readonly (string | undefined)[] = this.queue.queues ?? [undefined];
     this.loops = lanes.flatMap((lane) => Array.from({ length: this.options.concurrency }, () => this.loop(lane)));
     this.options.logger.info(
@@ -205,23 +203,14 @@ export class WorkerPool {
    * run together, up to GATHER_JOBS. Each receive keeps its own visibility; the gathered jobs all start at once.
    * A receive after the first asks for all the room left: on SQLite each receive is a transaction of the writer
    * (measured: gathering 128 jobs 8 at a time made receives half of the writer's commits under sustained posting);
-   * a queue that answers fewer at most (SQS: 10) counts as full when it gives its batch. With a pace's `most`, the
-   * gathering stops at about that many of the paced jobs (ReceivePace.most).
+   * a queue that answers fewer at most (SQS: 10) counts as full when it gives its batch.
    */
   private async receiveGathered(options: ReceiveOptions, acks: DeferredAcks): Promise<Job[]> {
     // The acks of the jobs run since the last receive ride on this one (one write on SQLite).
     const jobs = await acks.receive(options);
     const again = { ...options, waitMs: undefined };
-    const pace = this.options.pace;
     for (let last = jobs, full = options.max; this.gathers(last, full) && jobs.length < GATHER_JOBS;) {
-      let room = GATHER_JOBS - jobs.length;
-      if (pace?.most !== undefined) {
-        // No more of the paced jobs than `most`: the room left for them, in jobs as they came mixed so far.
-        let paced = 0;
-        for (const job of jobs) if (pace.jobs.includes(job.name)) paced += 1;
-        if (paced >= pace.most) break;
-        if (paced > 0) room = Math.min(room, Math.max(1, Math.floor(((pace.most - paced) * jobs.length) / paced)));
-      }
+      const room = GATHER_JOBS - jobs.length;
       full = Math.min(options.max, room);
       last = await this.queue.receive({ ...again, max: room });
       jobs.push(...last);
@@ -241,7 +230,7 @@ export class WorkerPool {
     while (this.running) {
       const paced = this.pacedUntil - performance.now();
       if (paced > 0) {
-        await this.wakeups.sleepPaced(paced);
+        await this.wakeups.sleep(paced, null);
         slept = true;
       } else if (this.pacedReceive !== null) {
         // Another loop took the backlog: this one leads only if that receive paced the pool again and it sleeps anew.
@@ -264,34 +253,13 @@ export class WorkerPool {
     taking?.end();
   }
 
-  /**
-   * Holds the pool's next receive back when this one brought a backlog of paced jobs (WorkerPoolOptions.pace): until
-   * `everyMs` after it began, or until `signals` ready signals have come since it ended, whichever is first (a signal
-   * during the receive may be for jobs it took).
-   */
+  /** Holds the pool's next receive back when this one brought a backlog of paced jobs (WorkerPoolOptions.pace). */
   private pace(jobs: readonly Job[], receivedAt: number): void {
     const { pace } = this.options;
     if (pace === undefined || jobs.length < pace.atLeast) return;
     let paced = 0;
     for (const job of jobs) if (pace.jobs.includes(job.name)) paced += 1;
-    if (paced < pace.atLeast) return;
-    this.pacedUntil = Math.max(this.pacedUntil, receivedAt + pace.everyMs);
-    if (pace.signals !== undefined) {
-      this.pacedSignals = Math.max(this.pacedSignals, this.wakeups.current + pace.signals);
-    }
-  }
-
-  /** A ready signal: wakes a loop as before, and counts toward a pace's end (ReceivePace.signals). */
-  private signalled(wakeups: LoopWakeups): void {
-    wakeups.signal();
-    if (this.pacedSignals !== 0) this.endPaceOnCount();
-  }
-
-  private endPaceOnCount(): void {
-    if (this.wakeups.current < this.pacedSignals) return;
-    this.pacedSignals = 0;
-    this.pacedUntil = 0;
-    this.wakeups.endPaced();
+    if (paced >= pace.atLeast) this.pacedUntil = Math.max(this.pacedUntil, receivedAt + pace.everyMs);
   }
 
   // Full, and mostly jobs that run together: each post also queues jobs that run on their own (its search index,
