@@ -46,25 +46,9 @@ describe.runIf(PER_THREAD_PRIORITY)(
       expect(threads.find((t) => t.name === 'tweeter-ckpt')?.nice).toBe(9);
     });
 
-    it('by default `tweeter serve` runs its job thread and its checkpoint thread at nice 5, the HTTP thread at 0', async () => {
-      dataDir = mkdtempSync(join(tmpdir(), 'tweeter-nice-'));
-      server = await startServerProcess({ DATA_DIR: dataDir, JOB_THREADS: '1' });
-      const pid = server.child.pid ?? 0;
-      await signUpThroughWriter(server.url);
-      const threads = listThreads(pid);
-      expect(threads.find((t) => t.tid === pid)?.nice).toBe(0);
-      expect(threads.find((t) => t.name === 'tweeter-jobs-0')?.nice).toBe(5);
-      expect(threads.find((t) => t.name === 'tweeter-ckpt')?.nice).toBe(5);
-    });
-
     it("`tweeter serve` runs V8's helper threads at V8_HELPERS_NICE, every other thread as it was", async () => {
       dataDir = mkdtempSync(join(tmpdir(), 'tweeter-nice-'));
-      server = await startServerProcess({
-        DATA_DIR: dataDir,
-        JOB_THREADS: '1',
-        BACKGROUND_NICE: '0',
-        V8_HELPERS_NICE: '12',
-      });
+      server = await startServerProcess({ DATA_DIR: dataDir, JOB_THREADS: '1', V8_HELPERS_NICE: '12' });
       const pid = server.child.pid ?? 0;
       await signUpThroughWriter(server.url);
       const threads = listThreads(pid).sort((a, b) => a.tid - b.tid);

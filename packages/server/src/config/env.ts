@@ -52,8 +52,8 @@ export const EnvSchema = z.object({
   PASSWORD_HASH_QUEUE: int(0, 10_000).default(32),
   /** Nice value of the server's image child process, every thread of it; 0 leaves it at the server's. */
   IMAGE_NICE: int(0, 19).default(10),
-  /** Nice value of the job thread (the writer, fan-out) and the checkpoint thread (default 5); 0 leaves them as they are. */
-  BACKGROUND_NICE: int(0, 19).default(5),
+  /** Nice value of the job thread (the writer, fan-out) and the checkpoint thread; 0 (default) leaves them as they are. */
+  BACKGROUND_NICE: int(0, 19).default(0),
   /** Nice value of V8's helper threads (optimizing compiles, collections' helpers); 0 leaves them at the server's. */
   V8_HELPERS_NICE: int(0, 19).default(10),
   RELATIONS_MAX: int(1, 1_000_000).default(10_000),
