@@ -8,11 +8,13 @@
 // Any other one is left alone with a message: the server works unpatched (and logs so at start). Idempotent: once
 // the source is patched and the built binary carries the patch's marker, a second run does nothing. A run that finds
 // the source patched but the binary not (a build that failed or was replaced) builds again.
+import { Buffer } from 'node:buffer';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import process from 'node:process';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -20,7 +22,7 @@ const ORIGINAL = '60d2f39a3726cd6b9021da6f4e868608d66fbb6528a9f513dc8ffcc6404934
 const PATCHED = 'eb653a85c494b3d475154131614dee085322bcb3c2bdf946cee0707e157c8926';
 /** The name PRAGMA compile_options lists for the patched build (SQLITE_TWEETER_PCACHE1_MAXKEY, set by the patch). */
 const MARKER = 'TWEETER_PCACHE1_MAXKEY';
-const say = (message) => console.log(`[sqlite-patch] ${message}`);
+const say = (message) => process.stdout.write(`[sqlite-patch] ${message}\n`);
 
 const sha256 = (bytes) => createHash('sha256').update(bytes).digest('hex');
 
