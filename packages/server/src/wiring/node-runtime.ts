@@ -107,6 +107,7 @@ export async function createNodeRuntime(
         releaseEarlierLeases: options.releaseEarlierLeases ?? false,
         // With a job thread, that thread owns the file's one writer: this one reads and sends it its writes.
         writes: threadLayout(config) ? 'elsewhere' : 'here',
+        warnUnpatched: (message) => logger.warn(message),
         ...(checkpoints === undefined
           ? {}
           : {

@@ -4,6 +4,7 @@
 
 import { startBackgroundCheckpoints } from '../adapters/sqlite/checkpointer.js';
 import { CHECKPOINT_CADENCE, openSqlite } from '../adapters/sqlite/open.js';
+import { hasSqlitePatch } from '../adapters/sqlite/database.js';
 import { cachePulled } from '../adapters/pulled-accounts-cache.js';
 import { createSqlitePopulationWriter } from '../adapters/sqlite/population-writer.js';
 import { sqliteWriteBatch } from '../adapters/sqlite/write-batch.js';
@@ -15,6 +16,11 @@ import type { OpenedStores, OpenOptions } from './stores.js';
 export function openEmbeddedStores(config: Config, clock: Clock, options: OpenOptions): OpenedStores {
   const opened = openSqlite(config, clock, options);
   const { db, queue, releasedLeases, writer, remote } = opened;
+  if (options.warnUnpatched && !hasSqlitePatch(db))
+    options.warnUnpatched(
+      "better-sqlite3 runs without Tweeter's SQLite patch (npm install applies it: packages/server/sqlite-patch); " +
+        "a COMMIT after a B-tree split walks the writer's whole page cache",
+    );
   // Every mark goes through this process (the post's and the repost's services), so feed pages read the pulled
   // accounts from a copy its `markPulled` drops, not a statement with a read lock of its own on every page.
   const store = { ...opened.store, users: cachePulled(opened.store.users, () => clock.now()) };

@@ -76,6 +76,11 @@ export interface OpenOptions {
   writes?: 'here' | 'elsewhere';
   /** SQLite: told where the writer's time goes (job metrics) when this side owns the writer. Ignored by the AWS shape. */
   observeWrites?: WriterObserver;
+  /**
+   * SQLite: told once, at open, when better-sqlite3 runs without Tweeter's SQLite patch (hasSqlitePatch: an install
+   * whose postinstall skipped or failed it). The server works without it, slower. Ignored by the AWS shape.
+   */
+  warnUnpatched?(message: string): void;
 }
 
 const nothingToCheck = { verify: async () => undefined, close: async () => undefined };

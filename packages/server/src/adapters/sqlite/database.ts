@@ -19,6 +19,19 @@ export interface OpenDatabaseOptions {
 }
 
 /**
+ * What `PRAGMA compile_options` lists when better-sqlite3 was built from SQLite with Tweeter's patch
+ * (packages/server/sqlite-patch: the page cache keeps its largest page number exact after a B-tree split, so a COMMIT
+ * does not walk the writer's whole cache; see docs/architecture.md, "The bundled SQLite's patch").
+ */
+export const SQLITE_PATCH_OPTION = 'TWEETER_PCACHE1_MAXKEY';
+
+/** Whether this connection's SQLite carries Tweeter's patch (SQLITE_PATCH_OPTION). */
+export function hasSqlitePatch(db: Db): boolean {
+  const options = db.pragma('compile_options') as { compile_options: string }[];
+  return options.some((row) => row.compile_options === SQLITE_PATCH_OPTION);
+}
+
+/**
  * Opens (creating if needed) the SQLite file in WAL mode and applies pending migrations. No connection waits for the
  * write lock (busy_timeout 0): the file has one writer (writer.ts), readers never wait in WAL mode, so SQLITE_BUSY
  * means a second writer, a bug that must fail loudly instead of sleeping in SQLite's busy handler.
