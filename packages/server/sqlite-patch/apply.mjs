@@ -7,7 +7,8 @@
 // It patches only the exact amalgamation it was made for (sha256 below: better-sqlite3 12.11.1's SQLite 3.53.2).
 // Any other one is left alone with a message: the server works unpatched (and logs so at start). Idempotent: once
 // the source is patched and the built binary carries the patch's marker, a second run does nothing. A run that finds
-// the source patched but the binary not (a build that failed or was replaced) builds again.
+// the source patched but the binary not (a build that failed or was replaced) builds again. A prebuilt binary (no
+// build tree) is left alone.
 import { Buffer } from 'node:buffer';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -91,6 +92,16 @@ function main() {
     say('better-sqlite3 is built from the patched SQLite: nothing to do');
     return 0;
   }
+  // A tree that better-sqlite3's install built from source rebuilds only what the patch changed (SQLite, then the
+  // link). A binary that came prebuilt (where its download is reachable) is left as it is: rebuilding it would need a
+  // compiler the machine may not have, and a failed rebuild would leave no binary at all.
+  if (!existsSync(join(root, 'build', 'Makefile'))) {
+    say(
+      'better-sqlite3 came prebuilt: not rebuilt from the patched source (the server works unpatched; to build it: ' +
+        '`npm rebuild better-sqlite3 --build-from-source`)',
+    );
+    return 0;
+  }
   // npm sets npm_config_node_gyp for scripts it runs; by hand, npm's own copy beside this node.
   const gyp =
     process.env.npm_config_node_gyp ??
@@ -105,10 +116,7 @@ function main() {
       'bin',
       'node-gyp.js',
     );
-  // A tree that better-sqlite3's install built from source rebuilds only what the patch changed (SQLite, then the
-  // link); otherwise (a downloaded prebuilt binary) a full build from source.
-  const incremental = existsSync(join(root, 'build', 'Makefile'));
-  const args = incremental ? ['build', '--release'] : ['rebuild', '--release'];
+  const args = ['build', '--release'];
   say(`building better-sqlite3 from the patched SQLite (node-gyp ${args.join(' ')})`);
   const started = Date.now();
   const run = spawnSync(process.execPath, [gyp, ...args], { cwd: root, stdio: 'inherit' });
