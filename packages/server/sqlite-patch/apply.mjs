@@ -27,8 +27,12 @@ const say = (message) => process.stdout.write(`[sqlite-patch] ${message}\n`);
 
 const sha256 = (bytes) => createHash('sha256').update(bytes).digest('hex');
 
-/** Applies a unified diff to `text` strictly: every hunk at its stated line, every context and removed line equal. */
-export function applyDiff(text, diff) {
+/**
+ * Applies a unified diff to `text` strictly: every hunk at its stated line, every context and removed line equal.
+ * Written here rather than taken from a diff library: it runs at install, before a library could be relied on, on one
+ * known input, and its output is checked against PATCHED's hash before it is written.
+ */
+function applyDiff(text, diff) {
   const lines = text.split('\n');
   const out = [];
   let at = 0; // next line of `lines` not yet copied
